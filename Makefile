@@ -1,0 +1,110 @@
+# xgate — one plain Makefile. Sources are discovered, so adding a file needs no edit here.
+#   make            build/xgate and build/libxgate.a (optimised)
+#   make test       sanitised build (ASan+UBSan), unit tests (Criterion), CLI and HTTP tests
+#   make run        build and start the main job on the bundled data
+#   make bench      benchmarks into BENCHMARKS.md
+#   make fuzz       build libFuzzer targets (clang) into build/fuzz/
+#   make format     clang-format every C file
+
+CC      ?= cc
+PKGS    := libutf8proc icu-uc icu-i18n libhs libpcre2-8 sqlite3 libpq jansson libxml-2.0 yaml-0.1 \
+           libsodium libxxhash geoip
+BOOTSTRAP := scripts/bootstrap
+
+# pkg-config is asked lazily so that `make` can run bootstrap first on a bare machine.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcivetweb -lpthread -lm -ldl
+
+WARN    := -Wall -Wextra -Werror -Wno-unused-parameter
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Isrc $(PKG_CFLAGS)
+OPT_CFLAGS  := -O2 -g
+SAN_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+LIB_SRC := $(sort $(filter-out src/cli/%,$(wildcard src/*/*.c)))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/*/*.c tests/unit/*.c))
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+HDRS := $(wildcard include/xgate/*.h src/*/*.h tests/unit/*.h)
+
+OPT := build
+SAN := build/san
+
+.PHONY: all deps test unit cli-tests http-tests browser-tests run bench fuzz format format-check clean
+
+all: deps $(OPT)/xgate $(OPT)/libxgate.a
+
+deps:
+	@$(BOOTSTRAP) build
+
+$(OPT)/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(OPT_CFLAGS) -c $< -o $@
+
+$(SAN)/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) -c $< -o $@
+
+$(OPT)/libxgate.a: $(LIB_SRC:%.c=$(OPT)/obj/%.o)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(SAN)/libxgate.a: $(LIB_SRC:%.c=$(SAN)/obj/%.o)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(OPT)/xgate: $(CLI_SRC:%.c=$(OPT)/obj/%.o) $(OPT)/libxgate.a
+	$(CC) $(OPT_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(SAN)/xgate: $(CLI_SRC:%.c=$(SAN)/obj/%.o) $(SAN)/libxgate.a
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(SAN)/unit-tests: $(UNIT_SRC:%.c=$(SAN)/obj/%.o) $(SAN)/libxgate.a
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS) -lcriterion
+
+# Sanitiser settings for every test process (the CLI and HTTP tests run the sanitised binary).
+export ASAN_OPTIONS := detect_leaks=1:abort_on_error=0:strict_string_checks=1
+export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
+export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+
+test:
+	@$(BOOTSTRAP) test
+	@$(MAKE) --no-print-directory $(SAN)/xgate $(SAN)/unit-tests $(OPT)/xgate
+	@$(MAKE) --no-print-directory unit cli-tests http-tests
+
+unit: $(SAN)/unit-tests
+	XGATE_DATA=$(CURDIR)/data XGATE_SHARED=$(CURDIR)/../shared $(SAN)/unit-tests --jobs 2
+
+cli-tests: $(SAN)/xgate
+	XGATE_BIN=$(CURDIR)/$(SAN)/xgate tests/run-shell-tests tests/cli
+
+http-tests: $(SAN)/xgate
+	@if ls tests/http/test_*.sh >/dev/null 2>&1; then XGATE_BIN=$(CURDIR)/$(SAN)/xgate tests/run-shell-tests tests/http; fi
+
+browser-tests: $(OPT)/xgate
+	@$(BOOTSTRAP) browser
+	XGATE_BIN=$(CURDIR)/$(OPT)/xgate tests/browser/run
+
+run: all
+	scripts/run-demo
+
+bench: all
+	@$(BOOTSTRAP) bench
+	bench/run
+
+fuzz:
+	@$(BOOTSTRAP) build
+	@command -v clang >/dev/null || (apt-get install -y -qq clang >/dev/null)
+	@mkdir -p build/fuzz
+	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	  echo "clang $$n"; \
+	  clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc $(PKG_CFLAGS) \
+	    $$f $(LIB_SRC) -o build/fuzz/$$n $(PKG_LIBS) || exit 1; done
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build

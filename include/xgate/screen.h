@@ -1,0 +1,90 @@
+/*
+ * xgate/screen.h — screening names against a loaded snapshot of restricted-party lists.
+ *
+ * A snapshot is the immutable product of loading lists: the records, their analysed names and
+ * aliases (transliterated once, at load), and the candidate index. It is shared read-only by all
+ * threads; a reload builds a new snapshot and the caller swaps a pointer (xg_snapshot_ref/unref
+ * keep an old one alive while requests still use it).
+ *
+ * xg_screen runs one query: candidates from the index (never a scan of every name), each scored
+ * in [0, 1] with an explanation; matches at or above the threshold, best first; records delisted as
+ * of the query date go to `delisted`, never to `matches`.
+ */
+#ifndef XGATE_SCREEN_H
+#define XGATE_SCREEN_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+#include "xgate/lists.h"
+#include "xgate/text.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct xg_snapshot xg_snapshot;
+
+/* The default alert threshold, chosen from measurement (see BENCHMARKS.md and README). */
+extern const double XG_SCREEN_DEFAULT_THRESHOLD;
+
+/* Build a snapshot from loaded lists. Takes ownership of `lists` on success. `text` is borrowed
+ * and must outlive the snapshot. */
+int xg_snapshot_build(xg_snapshot **out, xg_listset *lists, const xg_text_ctx *text);
+
+/* Load paths (NULL/0 = the bundled defaults) and build a snapshot in one step. */
+int xg_snapshot_load(xg_snapshot **out, const char *const *paths, size_t npaths, int load_flags,
+                     const xg_text_ctx *text);
+
+void xg_snapshot_ref(xg_snapshot *s);
+void xg_snapshot_unref(xg_snapshot *s); /* frees on the last reference */
+
+const xg_listset *xg_snapshot_lists(const xg_snapshot *s);
+const char *xg_snapshot_hash(const xg_snapshot *s); /* the list content hash (hex) */
+
+typedef struct xg_screen_query {
+    const char *name;        /* UTF-8; required */
+    double threshold;        /* < 0: XG_SCREEN_DEFAULT_THRESHOLD */
+    int limit;               /* <= 0: 10 */
+    const char *country;     /* ISO-2 or NULL: drops records whose known countries all differ */
+    const char *const *ids;  /* "SCHEME:VALUE" strings; an exact identifier match scores 1.0 */
+    size_t nids;
+    const char *as_of;       /* YYYY-MM-DD or NULL (today): decides what is delisted */
+    int is_person;           /* 1: the name is an individual's ("SURNAME, Given" reordered) */
+} xg_screen_query;
+
+typedef struct xg_screen_match {
+    const xg_record *record; /* borrowed from the snapshot */
+    const char *matched;     /* the name or alias that matched (or "ID:SCHEME:VALUE") */
+    double score;            /* [0, 1] */
+    json_t *explanation;     /* owned by the result: token pairs, scores, penalties */
+} xg_screen_match;
+
+typedef struct xg_screen_result {
+    const char *query;
+    double threshold;
+    xg_screen_match *matches;  /* score >= threshold, best first, at most limit */
+    size_t nmatches;
+    xg_screen_match *delisted; /* delisted records that scored >= threshold */
+    size_t ndelisted;
+    double best_below;         /* best score under the threshold (near-miss red flag), 0 if none */
+    const xg_screen_match *near_miss; /* that candidate, or NULL */
+    void *priv;
+} xg_screen_result;
+
+int xg_screen(xg_screen_result **out, const xg_snapshot *snap, const xg_screen_query *q);
+void xg_screen_result_free(xg_screen_result *r);
+
+/* The CLI/HTTP JSON form: {"query","threshold","matches":[{"id","source","type","name","matched",
+ * "score","countries","explanation"}],"delisted":[…]}. New reference. */
+json_t *xg_screen_result_json(const xg_screen_result *r);
+
+/* Similarity kernels (by Unicode code point; equal to jellyfish within 1e-9). */
+double xg_jaro(const char *a, const char *b);
+double xg_jaro_winkler(const char *a, const char *b);
+size_t xg_levenshtein(const char *a, const char *b);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

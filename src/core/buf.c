@@ -1,0 +1,115 @@
+/* Growable heap strings and arrays. Growth doubles; every append keeps the string NUL-terminated. */
+#include "core/core.h"
+#include "xgate/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void xg_buf_init(xg_buf *b)
+{
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+void xg_buf_free(xg_buf *b)
+{
+    free(b->data);
+    xg_buf_init(b);
+}
+
+void xg_buf_reset(xg_buf *b)
+{
+    b->len = 0;
+    if (b->data) b->data[0] = '\0';
+}
+
+int xg_buf_reserve(xg_buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap) return XG_OK;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra + 1) {
+        if (cap > SIZE_MAX / 2) return XG_ENOMEM;
+        cap *= 2;
+    }
+    char *p = realloc(b->data, cap);
+    if (!p) return XG_ENOMEM;
+    b->data = p;
+    b->cap = cap;
+    return XG_OK;
+}
+
+int xg_buf_append(xg_buf *b, const char *s, size_t n)
+{
+    if (xg_buf_reserve(b, n)) return XG_ENOMEM;
+    if (n) memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return XG_OK;
+}
+
+int xg_buf_puts(xg_buf *b, const char *s)
+{
+    return xg_buf_append(b, s, strlen(s));
+}
+
+int xg_buf_putc(xg_buf *b, char c)
+{
+    return xg_buf_append(b, &c, 1);
+}
+
+int xg_buf_printf(xg_buf *b, const char *fmt, ...)
+{
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || xg_buf_reserve(b, (size_t)n)) {
+        va_end(ap2);
+        return XG_ENOMEM;
+    }
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    b->len += (size_t)n;
+    return XG_OK;
+}
+
+char *xg_buf_steal(xg_buf *b)
+{
+    char *p = b->data;
+    if (!p) p = calloc(1, 1);
+    xg_buf_init(b);
+    return p;
+}
+
+void xg_vec_init(xg_vec *v, size_t elem_size)
+{
+    v->data = NULL;
+    v->len = v->cap = 0;
+    v->elem = elem_size;
+}
+
+void xg_vec_free(xg_vec *v)
+{
+    free(v->data);
+    v->data = NULL;
+    v->len = v->cap = 0;
+}
+
+void *xg_vec_push(xg_vec *v, const void *elem)
+{
+    if (v->len == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 8;
+        void *p = realloc(v->data, cap * v->elem);
+        if (!p) return NULL;
+        v->data = p;
+        v->cap = cap;
+    }
+    void *slot = (char *)v->data + v->len * v->elem;
+    if (elem) memcpy(slot, elem, v->elem);
+    else memset(slot, 0, v->elem);
+    v->len++;
+    return slot;
+}

@@ -1,0 +1,140 @@
+/* Files, the bundled data directory, dates and UTF-8 validation. */
+#include "core/core.h"
+#include "xgate/error.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+int xg_file_read(char **out, size_t *len_out, const char *path, size_t max_bytes)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return xg_error_set(XG_EIO, "%s: %s", path, strerror(errno));
+    xg_buf b;
+    xg_buf_init(&b);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (max_bytes && b.len + n > max_bytes) {
+            fclose(f);
+            xg_buf_free(&b);
+            return xg_error_set(XG_ETOOBIG, "%s: larger than %zu bytes", path, max_bytes);
+        }
+        if (xg_buf_append(&b, chunk, n)) {
+            fclose(f);
+            xg_buf_free(&b);
+            return xg_error_set(XG_ENOMEM, "%s: out of memory", path);
+        }
+    }
+    int err = ferror(f);
+    fclose(f);
+    if (err) {
+        xg_buf_free(&b);
+        return xg_error_set(XG_EIO, "%s: read error", path);
+    }
+    if (len_out) *len_out = b.len;
+    *out = xg_buf_steal(&b);
+    return XG_OK;
+}
+
+static bool is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static char data_dir[PATH_MAX];
+
+const char *xg_data_dir(void)
+{
+    if (data_dir[0]) return data_dir;
+    const char *env = getenv("XGATE_DATA");
+    if (env && *env) {
+        snprintf(data_dir, sizeof data_dir, "%s", env);
+        return data_dir;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) *slash = '\0';
+        const char *cands[] = {"%s/data", "%s/../data", "%s/../../data", "%s/../share/xgate/data"};
+        for (size_t i = 0; i < sizeof cands / sizeof *cands; i++) {
+            char p[PATH_MAX];
+            snprintf(p, sizeof p, cands[i], exe);
+            char probe[PATH_MAX + 16];
+            snprintf(probe, sizeof probe, "%s/SOURCES.md", p);
+            if (is_dir(p) && access(probe, R_OK) == 0) {
+                char *real = realpath(p, NULL);
+                snprintf(data_dir, sizeof data_dir, "%s", real ? real : p);
+                free(real);
+                return data_dir;
+            }
+        }
+    }
+    snprintf(data_dir, sizeof data_dir, "data");
+    return data_dir;
+}
+
+char *xg_data_path(const char *relative)
+{
+    const char *d = xg_data_dir();
+    size_t n = strlen(d) + strlen(relative) + 2;
+    char *p = malloc(n);
+    if (p) snprintf(p, n, "%s/%s", d, relative);
+    return p;
+}
+
+void xg_date_today(char out[11])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+bool xg_date_valid(const char *s)
+{
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-') return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return false;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1]) return false;
+    if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return false;
+    return true;
+}
+
+bool xg_utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        unsigned c = *p;
+        if (c < 0x80) {
+            p++;
+            continue;
+        }
+        size_t len;
+        unsigned cp;
+        if ((c & 0xE0) == 0xC0) len = 2, cp = c & 0x1F;
+        else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0F;
+        else if ((c & 0xF8) == 0xF0) len = 4, cp = c & 0x07;
+        else return false;
+        if ((size_t)(end - p) < len) return false;
+        for (size_t i = 1; i < len; i++) {
+            if ((p[i] & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (p[i] & 0x3F);
+        }
+        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        p += len;
+    }
+    return true;
+}
