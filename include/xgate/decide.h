@@ -1,0 +1,51 @@
+/*
+ * xgate/decide.h — access decisions: ALLOW, REVIEW, LICENSE_REQUIRED or DENY with cited reasons.
+ *
+ * A decision context bundles what a decision uses — the list snapshot (screening), the catalog
+ * (classification), the policy profiles and country groups (data/policy/), the store — all
+ * borrowed. xg_decide validates a request (the JSON of issue 4), classifies the resource, screens
+ * every party, walks ownership, applies the profile as of the date, writes the decision durably to
+ * the store and its audit chain, and returns the response JSON.
+ */
+#ifndef XGATE_DECIDE_H
+#define XGATE_DECIDE_H
+
+#include <jansson.h>
+
+#include "xgate/classify.h"
+#include "xgate/screen.h"
+#include "xgate/store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct xg_policy_set xg_policy_set;
+
+/* Load policy profiles and country groups from data_dir (NULL: xg_data_dir()). */
+int xg_policy_load(xg_policy_set **out, const char *data_dir);
+void xg_policy_free(xg_policy_set *p);
+
+typedef struct xg_decide_ctx {
+    const xg_snapshot *snapshot;
+    const xg_catalog *catalog;
+    const xg_policy_set *policies;
+    xg_store *store;              /* NULL: decide without recording (dry run) */
+    const char *default_policy;   /* NULL: "provider" */
+    const char *default_as_of;    /* NULL: today */
+} xg_decide_ctx;
+
+/* Decide one request. Malformed requests, unknown items, countries or profiles are XG_EINVAL /
+ * XG_ENOTFOUND with a message naming the field. *response is a new reference:
+ * {"decision_id","decision","reasons":[{"rule","citation","detail","evidence"}],"parties":[…],
+ *  "classification":{…},"versions":{"lists","catalog","policy","as_of"},"audit":{"seq","hash"}}. */
+int xg_decide(json_t **response, const xg_decide_ctx *ctx, const json_t *request);
+
+/* Re-run a stored decision with the current context; *out = {"decision_id","original",
+ * "replayed","holds": bool, …}. */
+int xg_decide_replay(json_t **out, const xg_decide_ctx *ctx, const char *decision_id);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

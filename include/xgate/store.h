@@ -1,0 +1,58 @@
+/*
+ * xgate/store.h — durable state: customers, ownership edges, resellers, licenses, decisions,
+ * review actions, access records, API keys and the tamper-evident audit chain.
+ *
+ * One interface, chosen by URL: "sqlite:PATH" (the embedded default, "./xgate.db") today,
+ * "postgresql://…" next; SQL is kept portable. Opening runs the versioned schema migrations.
+ * A write is reported only after it is durable (WAL, synchronous commit). Every function is safe to
+ * call from several threads on one xg_store (calls are serialised inside).
+ * JSON in and out uses jansson; returned json_t values are new references owned by the caller.
+ */
+#ifndef XGATE_STORE_H
+#define XGATE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct xg_store xg_store;
+
+/* Open (creating and migrating if needed). NULL url = "sqlite:./xgate.db". */
+int xg_store_open(xg_store **out, const char *url);
+void xg_store_close(xg_store *s);
+
+/* ---- API keys (for the HTTP service) ---- */
+/* Create a key with role "service", "analyst" or "admin"; *key_out gets the secret (heap; shown
+ * once, stored only hashed). */
+int xg_store_key_create(char **key_out, xg_store *s, const char *role, const char *name);
+/* Look a presented key up; XG_ENOTFOUND when unknown or revoked. role/name are heap strings. */
+int xg_store_key_lookup(char **role_out, char **name_out, xg_store *s, const char *key);
+
+/* ---- customers ---- */
+/* Insert or update a customer from a request-style customer object; *id_out gets its id (heap). */
+int xg_store_customer_put(char **id_out, xg_store *s, const json_t *customer);
+int xg_store_customer_get(json_t **out, xg_store *s, const char *id);
+int xg_store_customers_list(json_t **out, xg_store *s, int limit, const char *cursor);
+
+/* ---- decisions, reviews, audit ---- */
+int xg_store_decision_get(json_t **out, xg_store *s, const char *decision_id);
+/* Filter by outcome (NULL = any) and review status ("open", "resolved", NULL = any); paged by an
+ * opaque cursor; *out = {"decisions": [...], "next_cursor": "..." | null}. */
+int xg_store_decisions_list(json_t **out, xg_store *s, const char *decision, const char *status,
+                            int limit, const char *cursor);
+/* Resolve a REVIEW decision: action "clear" (→ ALLOW) or "confirm" (→ DENY); appended to the audit
+ * chain; XG_ENOTFOUND for an unknown id, XG_EINVAL when it is not an open review. */
+int xg_store_review_resolve(json_t **out, xg_store *s, const char *decision_id, const char *action,
+                            const char *reason, const char *reviewer);
+/* Verify the whole audit chain; *out = {"ok": bool, "rows": N, "first_bad": {"seq", "problem"}|null}.
+ * Returns 0 even when the chain is broken (the report says so); an error only when it cannot read. */
+int xg_store_audit_verify(json_t **out, xg_store *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
