@@ -1,0 +1,42 @@
+/*
+ * kernels.h — string similarity kernels shared inside the matcher (internal).
+ *
+ * The public entry points (xg_jaro, xg_jaro_winkler, xg_levenshtein in xgate/screen.h) take two
+ * UTF-8 strings. The scorer compares one query token with many list tokens, so it prepares the
+ * query side once (xg_jw_pattern: its code points and, when it is ASCII and short, the
+ * bit masks of its positions per byte) and compares it with each candidate without allocating.
+ * Semantics are jellyfish's: by Unicode code point, prefix scale 0.1, at most 4 prefix
+ * characters, prefix bonus only when Jaro > 0.7.
+ */
+#ifndef XG_MATCH_KERNELS_H
+#define XG_MATCH_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Longest string (in code points) the kernels compare in full; longer inputs are cut here so that
+ * every buffer lives on the stack. Names are at most XG_NAME_MAX_BYTES anyway. */
+#define XG_KERNEL_MAX_CP 4096
+
+/* Decode UTF-8 into code points (at most `cap`); invalid bytes become U+FFFD. Returns the count. */
+size_t xg_utf8_decode(uint32_t *out, size_t cap, const char *s, size_t n);
+
+/* Jaro and Jaro-Winkler over code point arrays. */
+double xg_jaro_cp(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
+double xg_jaro_winkler_cp(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
+size_t xg_levenshtein_cp(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
+
+/* A prepared pattern for many Jaro-Winkler comparisons against the same string. */
+typedef struct xg_jw_pattern {
+    const char *s;   /* borrowed */
+    size_t len;      /* bytes */
+    int ascii;       /* all bytes < 0x80 */
+    uint64_t pm[128]; /* ASCII and len <= 64: bit i set where s[i] == c */
+} xg_jw_pattern;
+
+void xg_jw_prepare(xg_jw_pattern *p, const char *s);
+/* Jaro-Winkler of the prepared pattern against `b` (length nb bytes): equal to
+ * xg_jaro_winkler(p->s, b). */
+double xg_jw_cached(const xg_jw_pattern *p, const char *b, size_t nb);
+
+#endif
