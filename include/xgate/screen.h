@@ -84,6 +84,17 @@ double xg_jaro(const char *a, const char *b);
 double xg_jaro_winkler(const char *a, const char *b);
 size_t xg_levenshtein(const char *a, const char *b);
 
+/* ---- additions (after the first contract) ---- */
+
+/* The JSON form of one match, as inside xg_screen_result_json's arrays. New reference. */
+json_t *xg_screen_match_json(const xg_screen_match *m);
+
+/* Number of names and aliases indexed in the snapshot. */
+size_t xg_snapshot_names(const xg_snapshot *s);
+
+/* Seconds spent in xg_snapshot_build (name analysis and indexing), for load-time reports. */
+double xg_snapshot_build_seconds(const xg_snapshot *s);
+
 #ifdef __cplusplus
 }
 #endif

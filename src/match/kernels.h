@@ -28,9 +28,9 @@ size_t xg_levenshtein_cp(const uint32_t *a, size_t na, const uint32_t *b, size_t
 
 /* A prepared pattern for many Jaro-Winkler comparisons against the same string. */
 typedef struct xg_jw_pattern {
-    const char *s;   /* borrowed */
-    size_t len;      /* bytes */
-    int ascii;       /* all bytes < 0x80 */
+    const char *s;    /* borrowed */
+    size_t len;       /* bytes */
+    int ascii;        /* all bytes < 0x80 */
     uint64_t pm[128]; /* ASCII and len <= 64: bit i set where s[i] == c */
 } xg_jw_pattern;
 

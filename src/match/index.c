@@ -1,0 +1,236 @@
+/*
+ * index.c — candidate keys of names, and the packed inverted index over them.
+ *
+ * A query must never compare itself with every listed name, yet it must find names that differ
+ * by typos, split words, word order, script or romanisation. So each name is entered under many
+ * cheap keys — its words, joined neighbours, character trigrams, Han bigrams and a phonetic key
+ * per word — and a query ranks names by the rarity-weighted keys they share with it (see
+ * screen.c). Keys are bare 64-bit hashes: a collision only adds a candidate, which the scorer
+ * then rejects. The build is a stable LSD radix sort of (key, id) pairs, so that ~3 million
+ * pairs pack in well under a second and ids stay ascending within each key.
+ */
+#include "match/index.h"
+#include "xgate/error.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+uint64_t xg_key_hash(char kind, const char *s, size_t n)
+{
+    return XXH3_64bits_withSeed(s, n, (uint64_t)(unsigned char)kind * 0x9E3779B97F4A7C15ULL);
+}
+
+static size_t emit(xg_key *out, size_t k, size_t cap, char kind, const char *s, size_t n)
+{
+    if (k < cap && n) out[k++] = (xg_key){xg_key_hash(kind, s, n), kind};
+    return k;
+}
+
+/* Soundex digits without truncation: consonant classes, vowels dropped, runs collapsed. */
+static size_t phonetic(char *out, size_t cap, const char *w)
+{
+    static const char code[26] = "01230120022455012623010202";
+    size_t k = 0;
+    char last = 0;
+    for (const char *p = w; *p && k + 1 < cap; p++) {
+        int c = tolower((unsigned char)*p);
+        if (c < 'a' || c > 'z') return 0; /* only plain Latin words get a key */
+        char d = code[c - 'a'];
+        if (p == w) {
+            out[k++] = (char)c;
+        } else if (d != '0' && d != last) {
+            out[k++] = d;
+        }
+        if (c != 'h' && c != 'w') last = d;
+    }
+    return k;
+}
+
+static size_t word_keys(xg_key *out, size_t k, size_t cap, const char *w)
+{
+    size_t n = strlen(w);
+    k = emit(out, k, cap, 'w', w, n);
+    if (n >= 3) {
+        char padded[72];
+        if (n > 64) n = 64;
+        padded[0] = ' ';
+        memcpy(padded + 1, w, n);
+        padded[n + 1] = ' ';
+        for (size_t i = 0; i + 3 <= n + 2; i++)
+            k = emit(out, k, cap, 't', padded + i, 3);
+        char ph[72];
+        size_t pl = phonetic(ph, sizeof ph, w);
+        if (pl >= 2) k = emit(out, k, cap, 'p', ph, pl);
+    }
+    return k;
+}
+
+static int indexable(const xg_token *t)
+{
+    return t->kind == XG_TOK_WORD || t->kind == XG_TOK_NUMBER;
+}
+
+static size_t han_keys(xg_key *out, size_t k, size_t cap, const char *han)
+{
+    size_t total = strlen(han);
+    for (size_t i = 0; i < total && k < cap;) {
+        unsigned char c = (unsigned char)han[i];
+        size_t l1 = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        if (i + l1 >= total) {
+            if (i == 0) k = emit(out, k, cap, 'h', han, total); /* a one-character name */
+            break;
+        }
+        unsigned char c2 = (unsigned char)han[i + l1];
+        size_t l2 = c2 < 0x80 ? 1 : c2 >= 0xF0 ? 4 : c2 >= 0xE0 ? 3 : c2 >= 0xC0 ? 2 : 1;
+        if (i + l1 + l2 > total) break;
+        k = emit(out, k, cap, 'h', han + i, l1 + l2);
+        i += l1;
+    }
+    return k;
+}
+
+size_t xg_name_keys(xg_key *out, size_t cap, const xg_name *n)
+{
+    size_t k = 0, words = 0;
+    for (size_t i = 0; i < n->ntokens && k < cap; i++) {
+        const xg_token *t = &n->tokens[i];
+        if (!indexable(t)) continue;
+        words++;
+        k = word_keys(out, k, cap, t->text);
+        if (i + 1 < n->ntokens && indexable(&n->tokens[i + 1])) {
+            char joined[160];
+            size_t a = strlen(t->text), b = strlen(n->tokens[i + 1].text);
+            if (a + b < sizeof joined) {
+                memcpy(joined, t->text, a);
+                memcpy(joined + a, n->tokens[i + 1].text, b);
+                k = emit(out, k, cap, 'w', joined, a + b);
+            }
+        }
+    }
+    if (!words) /* a name made only of organisation words: index its symbols */
+        for (size_t i = 0; i < n->ntokens; i++)
+            if (n->tokens[i].symbol)
+                k = emit(out, k, cap, 's', n->tokens[i].symbol, strlen(n->tokens[i].symbol));
+    if (n->han) k = han_keys(out, k, cap, n->han);
+    return k;
+}
+
+size_t xg_ident_normalise(char *out, size_t cap, const char *value)
+{
+    size_t k = 0;
+    for (const char *p = value; *p && k + 1 < cap; p++)
+        if (isalnum((unsigned char)*p)) out[k++] = (char)toupper((unsigned char)*p);
+    out[k] = 0;
+    return k;
+}
+
+int xg_index_builder_add(xg_index_builder *b, uint64_t key, uint32_t id)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 1 << 16;
+        uint64_t *k = realloc(b->pairs_key, cap * sizeof *k);
+        if (!k) return xg_error_set(XG_ENOMEM, "index: out of memory");
+        b->pairs_key = k;
+        uint32_t *i = realloc(b->pairs_id, cap * sizeof *i);
+        if (!i) return xg_error_set(XG_ENOMEM, "index: out of memory");
+        b->pairs_id = i;
+        b->cap = cap;
+    }
+    b->pairs_key[b->n] = key;
+    b->pairs_id[b->n++] = id;
+    return 0;
+}
+
+void xg_index_builder_free(xg_index_builder *b)
+{
+    free(b->pairs_key);
+    free(b->pairs_id);
+    memset(b, 0, sizeof *b);
+}
+
+/* Stable LSD radix sort of (key, id) by key, 16 bits per pass. */
+static int radix_sort(uint64_t *key, uint32_t *id, size_t n)
+{
+    uint64_t *k2 = malloc(n * sizeof *k2 + 1);
+    uint32_t *i2 = malloc(n * sizeof *i2 + 1);
+    size_t *count = malloc(65536 * sizeof *count);
+    if (!k2 || !i2 || !count) {
+        free(k2), free(i2), free(count);
+        return xg_error_set(XG_ENOMEM, "index: out of memory");
+    }
+    for (int shift = 0; shift < 64; shift += 16) {
+        memset(count, 0, 65536 * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(key[i] >> shift) & 0xFFFF]++;
+        size_t sum = 0;
+        for (size_t d = 0; d < 65536; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            size_t pos = count[(key[i] >> shift) & 0xFFFF]++;
+            k2[pos] = key[i];
+            i2[pos] = id[i];
+        }
+        memcpy(key, k2, n * sizeof *key);
+        memcpy(id, i2, n * sizeof *id);
+    }
+    free(k2), free(i2), free(count);
+    return 0;
+}
+
+int xg_index_builder_finish(xg_index_builder *b, xg_index *idx)
+{
+    memset(idx, 0, sizeof *idx);
+    size_t n = b->n;
+    int rc = n ? radix_sort(b->pairs_key, b->pairs_id, n) : 0;
+    if (rc) return rc;
+    idx->keys = malloc((n + 1) * sizeof *idx->keys);
+    idx->off = malloc((n + 2) * sizeof *idx->off);
+    idx->post = malloc((n + 1) * sizeof *idx->post);
+    if (!idx->keys || !idx->off || !idx->post) {
+        xg_index_free(idx);
+        return xg_error_set(XG_ENOMEM, "index: out of memory");
+    }
+    size_t nk = 0, np = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!nk || idx->keys[nk - 1] != b->pairs_key[i]) {
+            idx->keys[nk] = b->pairs_key[i];
+            idx->off[nk++] = (uint32_t)np;
+        } else if (idx->post[np - 1] == b->pairs_id[i]) {
+            continue; /* the same name under the same key twice */
+        }
+        idx->post[np++] = b->pairs_id[i];
+    }
+    idx->off[nk] = (uint32_t)np;
+    idx->nkeys = nk;
+    idx->npost = np;
+    xg_index_builder_free(b);
+    return 0;
+}
+
+size_t xg_index_get(const xg_index *idx, uint64_t key, const uint32_t **ids)
+{
+    size_t lo = 0, hi = idx->nkeys;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (idx->keys[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == idx->nkeys || idx->keys[lo] != key) return 0;
+    *ids = idx->post + idx->off[lo];
+    return idx->off[lo + 1] - idx->off[lo];
+}
+
+void xg_index_free(xg_index *idx)
+{
+    free(idx->keys);
+    free(idx->off);
+    free(idx->post);
+    memset(idx, 0, sizeof *idx);
+}

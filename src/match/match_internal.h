@@ -1,0 +1,38 @@
+/*
+ * match_internal.h — the snapshot's layout, shared by snapshot.c (build) and screen.c (query).
+ *
+ * One entry per listed name (primary name or alias), analysed once at build time, with its Han
+ * bigram hashes for same-script comparison; the name index maps keys to these entries and the
+ * identifier index maps normalised identifier values to records.
+ */
+#ifndef XG_MATCH_INTERNAL_H
+#define XG_MATCH_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "core/core.h"
+#include "match/index.h"
+#include "xgate/screen.h"
+
+typedef struct xg_mname {
+    uint32_t record; /* index into lists->records */
+    uint32_t nbig;   /* Han bigram count */
+    const uint32_t *big;
+    const char *raw; /* the name or alias as published */
+    xg_name an;
+} xg_mname;
+
+struct xg_snapshot {
+    atomic_int refs;
+    xg_listset *lists;
+    const xg_text_ctx *text;
+    xg_arena arena;
+    xg_mname *names;
+    size_t nnames;
+    xg_index names_idx; /* keys → name entries */
+    xg_index ids_idx;   /* normalised identifier values → records */
+    double build_seconds;
+};
+
+#endif

@@ -1,0 +1,345 @@
+/*
+ * score.c — how similar is a query name to one list name, and why.
+ *
+ * Names are aligned token by token, in any order: every plausible pair (query token, list token)
+ * gets a similarity — symbols compare by equality (`Co., Ltd.` = `Company Limited`), numbers
+ * must be equal, words by Jaro-Winkler checked by edit distance — and the best pairs are taken
+ * greedily, each token used once. A query token may also pair with two adjacent list tokens
+ * ("huawei" ~ "hua wei") and the other way round. The score is the matched weight over the
+ * matched weight plus penalties for what stayed unmatched (query words cost 0.8 of their weight,
+ * list words 0.2), so "Sichuan Agricultural University" stays far from "Sichuan University"
+ * while "National University of Defense Technology" is close to "... (NUDT)".
+ *
+ * When both names carry Han characters, the Dice coefficient of their character bigrams is
+ * computed as well: same-script Chinese is compared in its own script, not only through pinyin.
+ */
+#include "match/score.h"
+#include "xgate/screen.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+double xg_token_weight(const xg_token *t)
+{
+    switch (t->kind) {
+    case XG_TOK_NUMBER:
+        return XG_W_NUMBER;
+    case XG_TOK_LEGAL:
+        return XG_W_LEGAL;
+    case XG_TOK_ORG:
+        return XG_W_ORG;
+    case XG_TOK_STOP:
+        return XG_W_STOP;
+    default:
+        return XG_W_WORD;
+    }
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static size_t utf8_len(unsigned char c)
+{
+    return c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}
+
+size_t xg_han_bigrams(uint32_t *out, size_t cap, const char *han)
+{
+    if (!han || !*han) return 0;
+    size_t n = 0, total = strlen(han);
+    const char *p = han;
+    while (*p && n < cap) {
+        size_t l1 = utf8_len((unsigned char)*p);
+        if ((size_t)(p - han) + l1 >= total) break;
+        size_t l2 = utf8_len((unsigned char)p[l1]);
+        if ((size_t)(p - han) + l1 + l2 > total) break;
+        out[n++] = (uint32_t)XXH32(p, l1 + l2, 0x68616e);
+        p += l1;
+    }
+    qsort(out, n, sizeof *out, cmp_u32);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!k || out[k - 1] != out[i]) out[k++] = out[i];
+    return k;
+}
+
+void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bigrams,
+                      size_t nbigrams)
+{
+    q->name = name;
+    q->ntok = name->ntokens < XG_SCORE_MAX_TOKENS ? name->ntokens : XG_SCORE_MAX_TOKENS;
+    q->truncated = name->ntokens > XG_SCORE_MAX_TOKENS;
+    for (size_t i = 0; i < q->ntok; i++) {
+        xg_jw_prepare(&q->pat[i], name->tokens[i].text);
+        q->len[i] = q->pat[i].len;
+    }
+    q->han_bigrams = bigrams;
+    q->nhan_bigrams = nbigrams;
+}
+
+/* Word similarity: Jaro-Winkler, refused when the edit distance is over a third of the longer
+ * word (Jaro-Winkler alone is generous to words sharing a prefix: international ~ internet). */
+static double word_sim(const xg_jw_pattern *p, size_t qlen, const char *b)
+{
+    size_t blen = strlen(b);
+    if (qlen == blen && !memcmp(p->s, b, qlen)) return 1.0;
+    if (qlen <= 3 || blen <= 3) return 0.0; /* short words and acronyms must be equal */
+    double jw = xg_jw_cached(p, b, blen);
+    if (jw < XG_PAIR_FLOOR) return 0.0;
+    size_t mx = qlen > blen ? qlen : blen;
+    if ((double)xg_levenshtein(p->s, b) > (double)mx / 3.0) return 0.0;
+    return jw;
+}
+
+static int symbol_is_text(const char *sym, const char *text)
+{
+    for (; *sym && *text; sym++, text++)
+        if (tolower((unsigned char)*sym) != (unsigned char)*text) return 0;
+    return !*sym && !*text;
+}
+
+static double token_sim(const xg_score_query *q, size_t qi, const xg_token *n)
+{
+    const xg_token *t = &q->name->tokens[qi];
+    if (t->kind == XG_TOK_NUMBER || n->kind == XG_TOK_NUMBER)
+        return t->kind == n->kind && !strcmp(t->text, n->text) ? 1.0 : 0.0;
+    if (t->symbol && n->symbol) {
+        if (!strcmp(t->symbol, n->symbol)) return 1.0;
+        if (t->kind == XG_TOK_LEGAL && n->kind == XG_TOK_LEGAL) return 0.8; /* a legal-form swap */
+    } else if (t->symbol && symbol_is_text(t->symbol, n->text)) {
+        return 1.0;
+    } else if (n->symbol && symbol_is_text(n->symbol, t->text)) {
+        return 1.0;
+    }
+    return word_sim(&q->pat[qi], q->len[qi], n->text);
+}
+
+typedef struct pairbuf {
+    xg_pair *p;
+    size_t n, cap;
+} pairbuf;
+
+static void push_pair(pairbuf *b, size_t qi, size_t qn, size_t ni, size_t nn, double sim)
+{
+    if (b->n < b->cap)
+        b->p[b->n++] = (xg_pair){(uint8_t)qi, (uint8_t)qn, (uint8_t)ni, (uint8_t)nn, (float)sim};
+}
+
+static int is_word(const xg_token *t)
+{
+    return t->kind == XG_TOK_WORD;
+}
+
+/* Pairs of one token with two adjacent tokens joined ("huawei" ~ "hua" + "wei"). */
+static double joined_sim(const char *single, const char *a, const char *b)
+{
+    size_t ls = strlen(single), la = strlen(a), lb = strlen(b);
+    if (ls < 4 || la + lb > 120 || single[0] != a[0]) return 0.0;
+    if (ls + 2 < la + lb || la + lb + 2 < ls) return 0.0;
+    char joined[128];
+    memcpy(joined, a, la);
+    memcpy(joined + la, b, lb + 1);
+    double jw = xg_jaro_winkler(single, joined);
+    return jw >= XG_SPLIT_FLOOR ? jw : 0.0;
+}
+
+static void split_pairs(const xg_score_query *q, const xg_name *n, size_t nn, pairbuf *b)
+{
+    const xg_token *qt = q->name->tokens;
+    for (size_t i = 0; i < q->ntok; i++) {
+        for (size_t j = 0; j + 1 < nn; j++) {
+            if (is_word(&qt[i]) && is_word(&n->tokens[j]) && is_word(&n->tokens[j + 1])) {
+                double s = joined_sim(qt[i].text, n->tokens[j].text, n->tokens[j + 1].text);
+                if (s > 0) push_pair(b, i, 1, j, 2, s);
+            }
+            if (i + 1 < q->ntok && j < nn && is_word(&n->tokens[j]) && is_word(&qt[i]) &&
+                is_word(&qt[i + 1])) {
+                double s = joined_sim(n->tokens[j].text, qt[i].text, qt[i + 1].text);
+                if (s > 0) push_pair(b, i, 2, j, 1, s);
+            }
+        }
+        if (i + 1 < q->ntok && nn && is_word(&n->tokens[nn - 1]) && is_word(&qt[i]) &&
+            is_word(&qt[i + 1])) {
+            double s = joined_sim(n->tokens[nn - 1].text, qt[i].text, qt[i + 1].text);
+            if (s > 0) push_pair(b, i, 2, nn - 1, 1, s);
+        }
+    }
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const xg_pair *x = a, *y = b;
+    if (x->sim != y->sim) return x->sim < y->sim ? 1 : -1;
+    return (int)(y->qn + y->nn) - (int)(x->qn + x->nn); /* prefer spans on ties */
+}
+
+static uint64_t span_mask(size_t i, size_t n)
+{
+    return i >= 64 ? 0 : (((n == 2 && i < 63) ? 3ULL : 1ULL) << i);
+}
+
+/* Greedy best-pairs alignment; fills d->pairs and the matched bit sets. */
+static void align(const xg_score_query *q, const xg_name *n, size_t nn, xg_score_detail *d)
+{
+    xg_pair cand[512];
+    pairbuf b = {cand, 0, sizeof cand / sizeof *cand};
+    for (size_t i = 0; i < q->ntok; i++)
+        for (size_t j = 0; j < nn; j++) {
+            double s = token_sim(q, i, &n->tokens[j]);
+            if (s >= XG_PAIR_FLOOR) push_pair(&b, i, 1, j, 1, s);
+        }
+    split_pairs(q, n, nn, &b);
+    qsort(cand, b.n, sizeof *cand, cmp_pair);
+    d->npairs = 0;
+    d->q_matched = d->n_matched = 0;
+    for (size_t k = 0; k < b.n && d->npairs < XG_SCORE_MAX_TOKENS; k++) {
+        uint64_t qm = span_mask(cand[k].qi, cand[k].qn), nm = span_mask(cand[k].ni, cand[k].nn);
+        if ((d->q_matched & qm) || (d->n_matched & nm)) continue;
+        d->q_matched |= qm;
+        d->n_matched |= nm;
+        d->pairs[d->npairs++] = cand[k];
+    }
+}
+
+static double span_weight(const xg_token *t, size_t i, size_t n)
+{
+    double w = 0;
+    for (size_t k = 0; k < n; k++)
+        w += xg_token_weight(&t[i + k]);
+    return w / (double)n;
+}
+
+static int has_unmatched_number(const xg_token *t, size_t n, uint64_t matched)
+{
+    for (size_t i = 0; i < n && i < 64; i++)
+        if (t[i].kind == XG_TOK_NUMBER && !(matched >> i & 1)) return 1;
+    return 0;
+}
+
+static double han_dice(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+    if (!na || !nb) return -1.0;
+    size_t i = 0, j = 0, common = 0;
+    while (i < na && j < nb) {
+        if (a[i] == b[j])
+            common++, i++, j++;
+        else if (a[i] < b[j])
+            i++;
+        else
+            j++;
+    }
+    return 2.0 * (double)common / (double)(na + nb);
+}
+
+double xg_score_name(const xg_score_query *q, const xg_name *n, const uint32_t *nbig, size_t nnbig,
+                     xg_score_detail *d)
+{
+    size_t nn = n->ntokens < 64 ? n->ntokens : 64;
+    align(q, n, nn, d);
+    double num = 0, wm = 0, uq = 0, ul = 0;
+    for (size_t k = 0; k < d->npairs; k++) {
+        const xg_pair *p = &d->pairs[k];
+        double w =
+            (span_weight(q->name->tokens, p->qi, p->qn) + span_weight(n->tokens, p->ni, p->nn)) /
+            2.0;
+        num += w * p->sim;
+        wm += w;
+    }
+    for (size_t i = 0; i < q->ntok; i++)
+        if (!(d->q_matched >> i & 1)) uq += xg_token_weight(&q->name->tokens[i]);
+    for (size_t j = 0; j < nn; j++)
+        if (!(d->n_matched >> j & 1)) ul += xg_token_weight(&n->tokens[j]);
+    double den = wm + XG_UNMATCHED_QUERY * uq + XG_UNMATCHED_LIST * ul;
+    d->matched_weight = wm;
+    d->unmatched_query = uq;
+    d->unmatched_list = ul;
+    d->token_score = den > 0 ? num / den : 0.0;
+    d->number_mismatch = has_unmatched_number(q->name->tokens, q->ntok, d->q_matched) &&
+                         has_unmatched_number(n->tokens, nn, d->n_matched);
+    d->han_score = han_dice(q->han_bigrams, q->nhan_bigrams, nbig, nnbig);
+    d->method = XG_METHOD_TOKENS;
+    d->score = d->token_score;
+    if (d->han_score >= 0) {
+        /* Han agreement counts double next to the pinyin/glossary alignment. */
+        double combined = (2.0 * d->han_score + d->token_score) / 3.0;
+        if (combined > d->score) {
+            d->score = combined;
+            d->method = XG_METHOD_HAN;
+        }
+    }
+    if (d->number_mismatch && d->score > XG_NUMBER_MISMATCH_CAP) d->score = XG_NUMBER_MISMATCH_CAP;
+    if (d->score > 1.0) d->score = 1.0;
+    return d->score;
+}
+
+static json_t *span_text(const xg_token *t, size_t i, size_t n)
+{
+    if (n == 1) return json_string(t[i].text);
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s %s", t[i].text, t[i + 1].text);
+    return json_string(buf);
+}
+
+static const char *kind_name(xg_token_kind k)
+{
+    static const char *names[] = {"word", "number", "legal", "org", "stop"};
+    return (unsigned)k < 5 ? names[k] : "word";
+}
+
+static double round3(double x)
+{
+    return (double)(long)(x * 1000.0 + 0.5) / 1000.0;
+}
+
+static json_t *unmatched_json(const xg_token *t, size_t n, uint64_t matched)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n && i < 64; i++)
+        if (!(matched >> i & 1)) json_array_append_new(a, json_string(t[i].text));
+    return a;
+}
+
+json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_score_detail *d)
+{
+    static const char *methods[] = {"token_alignment", "han_bigrams", "identifier"};
+    json_t *e = json_object(), *pairs = json_array(), *pen = json_array();
+    json_object_set_new(e, "method", json_string(methods[d->method]));
+    for (size_t k = 0; k < d->npairs; k++) {
+        const xg_pair *p = &d->pairs[k];
+        json_t *o = json_object();
+        json_object_set_new(o, "query", span_text(q->name->tokens, p->qi, p->qn));
+        json_object_set_new(o, "list", span_text(n->tokens, p->ni, p->nn));
+        json_object_set_new(o, "score", json_real(round3(p->sim)));
+        json_object_set_new(o, "kind", json_string(kind_name(q->name->tokens[p->qi].kind)));
+        if (p->qn + p->nn > 2) json_object_set_new(o, "joined", json_true());
+        json_array_append_new(pairs, o);
+    }
+    json_object_set_new(e, "pairs", pairs);
+    json_object_set_new(e, "unmatched_query",
+                        unmatched_json(q->name->tokens, q->ntok, d->q_matched));
+    size_t nn = n->ntokens < 64 ? n->ntokens : 64;
+    json_object_set_new(e, "unmatched_list", unmatched_json(n->tokens, nn, d->n_matched));
+    if (d->unmatched_query > 0)
+        json_array_append_new(pen,
+                              json_pack("{s:s,s:f,s:f}", "kind", "unmatched_query_tokens", "weight",
+                                        round3(d->unmatched_query), "factor", XG_UNMATCHED_QUERY));
+    if (d->unmatched_list > 0)
+        json_array_append_new(pen,
+                              json_pack("{s:s,s:f,s:f}", "kind", "unmatched_list_tokens", "weight",
+                                        round3(d->unmatched_list), "factor", XG_UNMATCHED_LIST));
+    if (d->number_mismatch)
+        json_array_append_new(
+            pen, json_pack("{s:s,s:f}", "kind", "number_mismatch", "cap", XG_NUMBER_MISMATCH_CAP));
+    if (q->truncated)
+        json_array_append_new(
+            pen, json_pack("{s:s,s:i}", "kind", "query_truncated", "tokens", XG_SCORE_MAX_TOKENS));
+    json_object_set_new(e, "penalties", pen);
+    json_object_set_new(e, "token_score", json_real(round3(d->token_score)));
+    if (d->han_score >= 0) json_object_set_new(e, "han_score", json_real(round3(d->han_score)));
+    return e;
+}

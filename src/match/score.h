@@ -1,0 +1,87 @@
+/*
+ * score.h — the name scorer (internal): one analysed query name against one analysed list name.
+ *
+ * The query is prepared once (xg_score_query: Jaro-Winkler patterns per token) and then compared
+ * with each candidate; the detail records what the explanation shows (token pairs with their
+ * scores, unmatched tokens, penalties, the method that decided the score).
+ */
+#ifndef XG_MATCH_SCORE_H
+#define XG_MATCH_SCORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "match/kernels.h"
+#include "xgate/text.h"
+
+/* Tokens of a query beyond this are not aligned (a 100 kB query is cut, and says so). */
+#define XG_SCORE_MAX_TOKENS 48
+
+/* Weights of token kinds, yente logic-v2 style: legal forms and generic organisation words are
+ * compared as symbols but count little; stop words almost nothing. */
+#define XG_W_WORD 1.0
+#define XG_W_NUMBER 1.0
+#define XG_W_ORG 0.35
+#define XG_W_LEGAL 0.2
+#define XG_W_STOP 0.05
+/* Share of its weight an unmatched token costs: query words missing from the list name are
+ * strong evidence against a match, list words missing from the query (a longer registered
+ * name, an acronym in brackets) much weaker. */
+#define XG_UNMATCHED_QUERY 0.8
+#define XG_UNMATCHED_LIST 0.2
+/* Two tokens pair only when this similar; split/merged tokens only when this similar. */
+#define XG_PAIR_FLOOR 0.80
+#define XG_SPLIT_FLOOR 0.92
+/* A number in both names that does not agree caps the score here (below any sensible threshold):
+ * 502nd and 513th institutes are different entities. */
+#define XG_NUMBER_MISMATCH_CAP 0.5
+
+typedef struct xg_score_query {
+    const xg_name *name;
+    size_t ntok; /* tokens considered (<= XG_SCORE_MAX_TOKENS) */
+    xg_jw_pattern pat[XG_SCORE_MAX_TOKENS];
+    size_t len[XG_SCORE_MAX_TOKENS];
+    int truncated;
+    const uint32_t *han_bigrams; /* hashes of the query's Han character bigrams, sorted */
+    size_t nhan_bigrams;
+} xg_score_query;
+
+typedef struct xg_pair {
+    uint8_t qi, qn; /* query tokens qi .. qi+qn-1 */
+    uint8_t ni, nn; /* list-name tokens ni .. ni+nn-1 */
+    float sim;
+} xg_pair;
+
+enum { XG_METHOD_TOKENS = 0, XG_METHOD_HAN, XG_METHOD_IDENT };
+
+typedef struct xg_score_detail {
+    double score;
+    double token_score;
+    double han_score; /* < 0 when not both names have Han */
+    int method;
+    int number_mismatch;
+    xg_pair pairs[XG_SCORE_MAX_TOKENS];
+    size_t npairs;
+    uint64_t q_matched, n_matched; /* bit sets of matched tokens (first 64) */
+    double matched_weight, unmatched_query, unmatched_list;
+} xg_score_detail;
+
+/* Han bigram hashes of a simplified Han string into out (cap entries), sorted, deduplicated. */
+size_t xg_han_bigrams(uint32_t *out, size_t cap, const char *han);
+
+/* Prepare a query. `bigrams` (may be NULL) holds the query's Han bigrams, borrowed. */
+void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bigrams,
+                      size_t nbigrams);
+
+/* Score one list name; `nbig` / `nnbig` are its Han bigram hashes (sorted) or NULL/0. */
+double xg_score_name(const xg_score_query *q, const xg_name *n, const uint32_t *nbig, size_t nnbig,
+                     xg_score_detail *d);
+
+/* The explanation object for a detail: method, token pairs with scores, unmatched tokens,
+ * penalties. New reference. */
+json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_score_detail *d);
+
+double xg_token_weight(const xg_token *t);
+
+#endif

@@ -1,0 +1,440 @@
+/*
+ * screen.c — one screening query: candidates from the index, scores, and the result.
+ *
+ * The query is analysed like a listed name. Its keys are looked up rarest first; each name
+ * sharing keys gains the keys' inverse document frequency, and only the best-ranked few hundred
+ * names are scored in full — so a query costs the same whether the lists hold 1,000 or 100,000
+ * names, and never scans them all. Scores are kept per record (best name or alias). Identifier
+ * matches (`--id USCC:…`) come from their own index and score 1.0. Delisted records are reported
+ * apart and never alert; the best score under the threshold is kept as a near-miss signal.
+ * All per-query memory lives in one arena owned by the result.
+ */
+#include "match/match_internal.h"
+#include "match/score.h"
+#include "xgate/error.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define QUERY_MAX_KEYS 2048
+/* Keys held by more names than this are skipped once a rarer key has been used: "ion" or
+ * "china" would touch thousands of names and add almost nothing to the ranking. */
+#define DF_CAP 3000
+/* Names scored in full per query: enough that a name ranked low by shared keys (a typo in a
+ * rare word) is still scored, few enough to keep a query well under a millisecond. */
+#define CANDIDATES_MIN 96
+#define CANDIDATES_MAX 400
+
+const double XG_SCREEN_DEFAULT_THRESHOLD = 0.80;
+
+typedef struct cand {
+    uint32_t name;
+    float weight;
+} cand;
+
+typedef struct rec_best {
+    uint32_t record, name;
+    double score;
+    xg_score_detail detail;
+    int by_ident;
+    const char *ident_scheme, *ident_value, *list_scheme;
+} rec_best;
+
+typedef struct screen_priv {
+    xg_arena arena;
+    xg_screen_match near;
+} screen_priv;
+
+static double key_weight(char kind, size_t df, size_t n)
+{
+    double idf = log(1.0 + (double)n / (double)df);
+    switch (kind) {
+    case 'w':
+        return 2.0 * idf;
+    case 't':
+    case 'p':
+        return 0.5 * idf;
+    default:
+        return idf;
+    }
+}
+
+typedef struct qkey {
+    uint64_t hash;
+    char kind;
+    const uint32_t *ids;
+    size_t df;
+} qkey;
+
+static int cmp_qkey(const void *a, const void *b)
+{
+    const qkey *x = a, *y = b;
+    if (x->df != y->df) return x->df < y->df ? -1 : 1;
+    return x->hash < y->hash ? -1 : x->hash > y->hash;
+}
+
+/* Rarity-weighted votes per name in an open-addressing table; returns the table and its size. */
+static cand *accumulate(const xg_snapshot *s, const xg_name *qn, xg_arena *a, size_t *size_out)
+{
+    xg_key *keys = xg_arena_alloc(a, QUERY_MAX_KEYS * sizeof *keys);
+    qkey *qk = xg_arena_alloc(a, QUERY_MAX_KEYS * sizeof *qk);
+    if (!keys || !qk) return NULL;
+    size_t nk = xg_name_keys(keys, QUERY_MAX_KEYS, qn), nq = 0, total = 0;
+    for (size_t i = 0; i < nk; i++) {
+        const uint32_t *ids;
+        size_t df = xg_index_get(&s->names_idx, keys[i].hash, &ids);
+        if (df) qk[nq++] = (qkey){keys[i].hash, keys[i].kind, ids, df};
+    }
+    qsort(qk, nq, sizeof *qk, cmp_qkey);
+    size_t used = 0;
+    for (size_t i = 0; i < nq; i++) {
+        if (i && qk[i].hash == qk[i - 1].hash) continue;
+        if (used && qk[i].df > DF_CAP) break;
+        qk[used++] = qk[i];
+        total += qk[i].df;
+    }
+    size_t size = 64;
+    while (size < 2 * total)
+        size <<= 1;
+    cand *t = xg_arena_alloc(a, size * sizeof *t);
+    if (!t) return NULL;
+    for (size_t i = 0; i < used; i++) {
+        float w = (float)key_weight(qk[i].kind, qk[i].df, s->nnames);
+        for (size_t j = 0; j < qk[i].df; j++) {
+            uint32_t id = qk[i].ids[j] + 1;
+            size_t h = (id * 2654435761u) & (size - 1);
+            while (t[h].name && t[h].name != id)
+                h = (h + 1) & (size - 1);
+            t[h].name = id;
+            t[h].weight += w;
+        }
+    }
+    *size_out = size;
+    return t;
+}
+
+/* Keep the k heaviest entries (min-heap on weight); returns how many were kept. */
+static size_t top_k(cand *heap, size_t k, const cand *t, size_t size)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < size; i++) {
+        if (!t[i].name) continue;
+        if (n < k) {
+            size_t c = n++;
+            heap[c] = t[i];
+            while (c && heap[(c - 1) / 2].weight > heap[c].weight) {
+                cand tmp = heap[c];
+                heap[c] = heap[(c - 1) / 2];
+                heap[(c - 1) / 2] = tmp;
+                c = (c - 1) / 2;
+            }
+        } else if (t[i].weight > heap[0].weight) {
+            heap[0] = t[i];
+            for (size_t c = 0;;) {
+                size_t l = 2 * c + 1, r = l + 1, m = c;
+                if (l < n && heap[l].weight < heap[m].weight) m = l;
+                if (r < n && heap[r].weight < heap[m].weight) m = r;
+                if (m == c) break;
+                cand tmp = heap[c];
+                heap[c] = heap[m];
+                heap[m] = tmp;
+                c = m;
+            }
+        }
+    }
+    return n;
+}
+
+static int country_ok(const xg_record *r, const char *cc)
+{
+    if (!cc || !*cc || !r->ncountries) return 1;
+    for (size_t i = 0; i < r->ncountries; i++)
+        if (!strcasecmp(r->countries[i], cc)) return 1;
+    return 0;
+}
+
+static int record_ok(const xg_record *r, const xg_screen_query *q)
+{
+    if (!country_ok(r, q->country)) return 0;
+    if (q->is_person &&
+        (r->type == XG_PARTY_ENTITY || r->type == XG_PARTY_VESSEL || r->type == XG_PARTY_AIRCRAFT))
+        return 0;
+    return 1;
+}
+
+/* Per-record best in an open-addressing table keyed by record index + 1. */
+typedef struct best_table {
+    uint32_t *keys;
+    rec_best **vals;
+    size_t size;
+    rec_best *items;
+    size_t n, cap;
+} best_table;
+
+static rec_best *best_slot(best_table *b, uint32_t record, int *fresh)
+{
+    size_t h = ((record + 1) * 2654435761u) & (b->size - 1);
+    while (b->keys[h] && b->keys[h] != record + 1)
+        h = (h + 1) & (b->size - 1);
+    *fresh = !b->keys[h];
+    if (*fresh) {
+        if (b->n == b->cap) return NULL;
+        b->keys[h] = record + 1;
+        b->vals[h] = &b->items[b->n++];
+        b->vals[h]->record = record;
+    }
+    return b->vals[h];
+}
+
+static int ident_matches(const xg_snapshot *s, const xg_screen_query *q, best_table *bt)
+{
+    char norm[256], lnorm[256];
+    for (size_t i = 0; i < q->nids; i++) {
+        const char *colon = q->ids[i] ? strchr(q->ids[i], ':') : NULL;
+        const char *value = colon ? colon + 1 : q->ids[i];
+        if (!value) continue;
+        size_t n = xg_ident_normalise(norm, sizeof norm, value);
+        const uint32_t *recs;
+        size_t nr = n ? xg_index_get(&s->ids_idx, xg_key_hash('i', norm, n), &recs) : 0;
+        for (size_t k = 0; k < nr; k++) {
+            const xg_record *r = &s->lists->records[recs[k]];
+            if (!record_ok(r, q)) continue;
+            for (size_t j = 0; j < r->nids; j++) {
+                if (!r->ids[j].value) continue;
+                xg_ident_normalise(lnorm, sizeof lnorm, r->ids[j].value);
+                if (strcmp(norm, lnorm)) continue;
+                int fresh;
+                rec_best *b = best_slot(bt, recs[k], &fresh);
+                if (!b) break;
+                b->score = 1.0;
+                b->by_ident = 1;
+                b->ident_scheme = colon ? q->ids[i] : NULL;
+                b->ident_value = value;
+                b->list_scheme = r->ids[j].scheme;
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
+static void score_candidates(const xg_snapshot *s, const xg_screen_query *q,
+                             const xg_score_query *sq, const cand *c, size_t nc, best_table *bt)
+{
+    xg_score_detail d;
+    for (size_t i = 0; i < nc; i++) {
+        const xg_mname *m = &s->names[c[i].name - 1];
+        const xg_record *r = &s->lists->records[m->record];
+        if (!record_ok(r, q)) continue;
+        double sc = xg_score_name(sq, &m->an, m->big, m->nbig, &d);
+        if (sc <= 0) continue;
+        int fresh;
+        rec_best *b = best_slot(bt, m->record, &fresh);
+        if (!b || (!fresh && (b->by_ident || b->score >= sc))) continue;
+        b->score = sc;
+        b->name = c[i].name - 1;
+        b->detail = d;
+    }
+}
+
+static int cmp_best(const void *a, const void *b)
+{
+    const rec_best *x = a, *y = b;
+    if (x->score != y->score) return x->score < y->score ? 1 : -1;
+    return x->record < y->record ? -1 : x->record > y->record;
+}
+
+static json_t *ident_explain(const rec_best *b)
+{
+    json_t *e = json_object();
+    json_object_set_new(e, "method", json_string("identifier"));
+    json_object_set_new(e, "identifier", json_string(b->ident_value));
+    if (b->list_scheme) json_object_set_new(e, "list_scheme", json_string(b->list_scheme));
+    json_object_set_new(e, "penalties", json_array());
+    return e;
+}
+
+static void fill_match(xg_screen_match *m, const xg_snapshot *s, const xg_score_query *sq,
+                       const rec_best *b, xg_arena *a)
+{
+    m->record = &s->lists->records[b->record];
+    m->score = b->score;
+    if (b->by_ident) {
+        const char *scheme = b->list_scheme ? b->list_scheme : "ID";
+        m->matched = xg_arena_printf(a, "ID:%s:%s", scheme, b->ident_value);
+        m->explanation = ident_explain(b);
+        return;
+    }
+    const xg_mname *nm = &s->names[b->name];
+    m->matched = nm->raw;
+    m->explanation = xg_score_explain(sq, &nm->an, &b->detail);
+    json_object_set_new(m->explanation, "name_kind",
+                        json_string(nm->raw == m->record->name ? "primary" : "alias"));
+}
+
+static int assemble(xg_screen_result *r, const xg_snapshot *s, const xg_screen_query *q,
+                    const xg_score_query *sq, best_table *bt, const char *as_of, int limit)
+{
+    screen_priv *p = r->priv;
+    qsort(bt->items, bt->n, sizeof *bt->items, cmp_best);
+    r->matches = xg_arena_alloc(&p->arena, ((size_t)limit + 1) * sizeof *r->matches);
+    r->delisted = xg_arena_alloc(&p->arena, ((size_t)limit + 1) * sizeof *r->delisted);
+    if (!r->matches || !r->delisted) return xg_error_set(XG_ENOMEM, "screen: out of memory");
+    for (size_t i = 0; i < bt->n; i++) {
+        const rec_best *b = &bt->items[i];
+        const xg_record *rec = &s->lists->records[b->record];
+        int gone = xg_record_is_delisted(rec, as_of);
+        if (b->score >= r->threshold) {
+            if (gone && r->ndelisted < (size_t)limit)
+                fill_match(&r->delisted[r->ndelisted++], s, sq, b, &p->arena);
+            else if (!gone && r->nmatches < (size_t)limit)
+                fill_match(&r->matches[r->nmatches++], s, sq, b, &p->arena);
+        } else if (!gone && !r->near_miss) {
+            fill_match(&p->near, s, sq, b, &p->arena);
+            r->best_below = b->score;
+            r->near_miss = &p->near;
+        }
+    }
+    return 0;
+}
+
+static int validate(const xg_screen_query *q)
+{
+    if (!q || !q->name) return xg_error_set(XG_EINVAL, "screen: a name is required");
+    if (q->threshold > 1.0)
+        return xg_error_set(XG_EINVAL, "screen: threshold %g is outside [0, 1]", q->threshold);
+    if (q->as_of && !xg_date_valid(q->as_of))
+        return xg_error_set(XG_EINVAL, "screen: as-of date '%s' is not YYYY-MM-DD", q->as_of);
+    if (!xg_utf8_valid(q->name, strlen(q->name)))
+        return xg_error_set(XG_EUTF8, "screen: the name is not valid UTF-8");
+    return 0;
+}
+
+static int run(xg_screen_result *r, const xg_snapshot *s, const xg_screen_query *q)
+{
+    screen_priv *p = r->priv;
+    char today[11];
+    const char *as_of = q->as_of;
+    if (!as_of) {
+        xg_date_today(today);
+        as_of = today;
+    }
+    int limit = q->limit > 0 ? q->limit : 10;
+    xg_name qn;
+    int rc = xg_name_analyse(&qn, &p->arena, s->text, q->name, strlen(q->name),
+                             q->is_person ? XG_NAME_PERSON : 0);
+    if (rc) return rc;
+    uint32_t *big = xg_arena_alloc(&p->arena, 1024 * sizeof *big);
+    xg_score_query *sq = xg_arena_alloc(&p->arena, sizeof *sq);
+    if (!big || !sq) return xg_error_set(XG_ENOMEM, "screen: out of memory");
+    size_t nbig = qn.han ? xg_han_bigrams(big, 1024, qn.han) : 0;
+    xg_score_prepare(sq, &qn, big, nbig);
+    size_t size = 0, k = (size_t)limit * 8;
+    k = k < CANDIDATES_MIN ? CANDIDATES_MIN : k > CANDIDATES_MAX ? CANDIDATES_MAX : k;
+    cand *t = accumulate(s, &qn, &p->arena, &size);
+    cand *heap = xg_arena_alloc(&p->arena, k * sizeof *heap);
+    best_table bt = {.size = 1024, .cap = k + q->nids * 4 + 16};
+    bt.keys = xg_arena_alloc(&p->arena, bt.size * sizeof *bt.keys);
+    bt.vals = xg_arena_alloc(&p->arena, bt.size * sizeof *bt.vals);
+    bt.items = xg_arena_alloc(&p->arena, bt.cap * sizeof *bt.items);
+    if (!t || !heap || !bt.keys || !bt.vals || !bt.items)
+        return xg_error_set(XG_ENOMEM, "screen: out of memory");
+    ident_matches(s, q, &bt);
+    size_t nc = top_k(heap, k, t, size);
+    score_candidates(s, q, sq, heap, nc, &bt);
+    return assemble(r, s, q, sq, &bt, as_of, limit);
+}
+
+int xg_screen(xg_screen_result **out, const xg_snapshot *snap, const xg_screen_query *q)
+{
+    if (!out || !snap) return xg_error_set(XG_EINVAL, "screen: no snapshot");
+    int rc = validate(q);
+    if (rc) return rc;
+    xg_screen_result *r = calloc(1, sizeof *r);
+    screen_priv *p = calloc(1, sizeof *p);
+    if (!r || !p) {
+        free(r), free(p);
+        return xg_error_set(XG_ENOMEM, "screen: out of memory");
+    }
+    r->priv = p;
+    xg_arena_init(&p->arena, 1 << 16);
+    r->query = xg_arena_strdup(&p->arena, q->name);
+    r->threshold = q->threshold < 0 ? XG_SCREEN_DEFAULT_THRESHOLD : q->threshold;
+    rc = r->query ? run(r, snap, q) : xg_error_set(XG_ENOMEM, "screen: out of memory");
+    if (rc) {
+        xg_screen_result_free(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
+
+static void free_matches(xg_screen_match *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        json_decref(m[i].explanation);
+}
+
+void xg_screen_result_free(xg_screen_result *r)
+{
+    if (!r) return;
+    screen_priv *p = r->priv;
+    free_matches(r->matches, r->nmatches);
+    free_matches(r->delisted, r->ndelisted);
+    if (p) {
+        json_decref(p->near.explanation);
+        xg_arena_free(&p->arena);
+        free(p);
+    }
+    free(r);
+}
+
+static double round3(double x)
+{
+    return floor(x * 1000.0 + 0.5) / 1000.0;
+}
+
+static json_t *strings_json(const char *const *v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_string(v[i]));
+    return a;
+}
+
+json_t *xg_screen_match_json(const xg_screen_match *m)
+{
+    const xg_record *r = m->record;
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_string(r->id ? r->id : ""));
+    json_object_set_new(o, "source", json_string(r->source ? r->source : ""));
+    if (r->source_code) json_object_set_new(o, "source_code", json_string(r->source_code));
+    json_object_set_new(o, "type", json_string(xg_party_type_name(r->type)));
+    json_object_set_new(o, "name", json_string(r->name ? r->name : ""));
+    json_object_set_new(o, "matched", json_string(m->matched ? m->matched : ""));
+    json_object_set_new(o, "score", json_real(round3(m->score)));
+    json_object_set_new(o, "countries", strings_json(r->countries, r->ncountries));
+    if (r->nprograms) json_object_set_new(o, "programs", strings_json(r->programs, r->nprograms));
+    if (r->end_date) json_object_set_new(o, "end_date", json_string(r->end_date));
+    if (r->parent) json_object_set_new(o, "parent", json_string(r->parent));
+    json_object_set_new(o, "explanation", json_incref(m->explanation));
+    return o;
+}
+
+json_t *xg_screen_result_json(const xg_screen_result *r)
+{
+    json_t *o = json_object(), *m = json_array(), *d = json_array();
+    json_object_set_new(o, "query", json_string(r->query));
+    json_object_set_new(o, "threshold", json_real(r->threshold));
+    for (size_t i = 0; i < r->nmatches; i++)
+        json_array_append_new(m, xg_screen_match_json(&r->matches[i]));
+    for (size_t i = 0; i < r->ndelisted; i++)
+        json_array_append_new(d, xg_screen_match_json(&r->delisted[i]));
+    json_object_set_new(o, "matches", m);
+    json_object_set_new(o, "delisted", d);
+    json_object_set_new(o, "best_below", json_real(round3(r->best_below)));
+    if (r->near_miss) json_object_set_new(o, "near_miss", xg_screen_match_json(r->near_miss));
+    return o;
+}

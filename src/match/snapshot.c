@@ -1,0 +1,184 @@
+/*
+ * snapshot.c — building the immutable, shareable product of loading lists.
+ *
+ * Every name and alias is analysed here, once (transliteration, legal-form symbols, Han
+ * folding), so that a query pays only for its own analysis. The snapshot is never written after
+ * xg_snapshot_build returns; threads share it through an atomic reference count, and a reload
+ * builds a new one while the old one lives on until its last user lets go.
+ */
+#include "match/match_internal.h"
+#include "match/score.h"
+#include "xgate/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define SNAPSHOT_ARENA_BLOCK (1 << 20)
+#define MAX_NAME_KEYS 1024
+#define MAX_HAN_BIGRAMS 1024
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static size_t count_names(const xg_listset *l)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->nrecords; i++)
+        n += 1 + l->records[i].naliases;
+    return n;
+}
+
+static int add_name(xg_snapshot *s, uint32_t rec, const char *raw, xg_index_builder *b,
+                    xg_key *keys)
+{
+    const xg_record *r = &s->lists->records[rec];
+    if (!raw || !*raw) return 0;
+    xg_mname *m = &s->names[s->nnames];
+    int flags = r->type == XG_PARTY_INDIVIDUAL ? XG_NAME_PERSON : 0;
+    int rc = xg_name_analyse(&m->an, &s->arena, s->text, raw, strlen(raw), flags);
+    if (rc)
+        return xg_error_set(rc, "%s:%ld: cannot analyse name '%.80s': %s", r->file ? r->file : "?",
+                            r->line, raw, xg_error_message());
+    m->record = rec;
+    m->raw = raw;
+    if (m->an.han) {
+        uint32_t big[MAX_HAN_BIGRAMS];
+        size_t nb = xg_han_bigrams(big, MAX_HAN_BIGRAMS, m->an.han);
+        uint32_t *copy = xg_arena_alloc(&s->arena, nb * sizeof *copy + 1);
+        if (!copy) return xg_error_set(XG_ENOMEM, "snapshot: out of memory");
+        memcpy(copy, big, nb * sizeof *copy);
+        m->big = copy;
+        m->nbig = (uint32_t)nb;
+    }
+    size_t nk = xg_name_keys(keys, MAX_NAME_KEYS, &m->an);
+    uint32_t id = (uint32_t)s->nnames;
+    for (size_t k = 0; k < nk; k++)
+        if ((rc = xg_index_builder_add(b, keys[k].hash, id))) return rc;
+    s->nnames++;
+    return 0;
+}
+
+static int index_idents(xg_snapshot *s)
+{
+    xg_index_builder b = {0};
+    char norm[256];
+    for (size_t i = 0; i < s->lists->nrecords; i++) {
+        const xg_record *r = &s->lists->records[i];
+        for (size_t k = 0; k < r->nids; k++) {
+            if (!r->ids[k].value) continue;
+            size_t n = xg_ident_normalise(norm, sizeof norm, r->ids[k].value);
+            int rc = n ? xg_index_builder_add(&b, xg_key_hash('i', norm, n), (uint32_t)i) : 0;
+            if (rc) {
+                xg_index_builder_free(&b);
+                return rc;
+            }
+        }
+    }
+    return xg_index_builder_finish(&b, &s->ids_idx);
+}
+
+static int build_names(xg_snapshot *s)
+{
+    size_t total = count_names(s->lists);
+    s->names = xg_arena_alloc(&s->arena, (total + 1) * sizeof *s->names);
+    xg_key *keys = malloc(MAX_NAME_KEYS * sizeof *keys);
+    if (!s->names || !keys) {
+        free(keys);
+        return xg_error_set(XG_ENOMEM, "snapshot: out of memory");
+    }
+    xg_index_builder b = {0};
+    int rc = 0;
+    for (size_t i = 0; i < s->lists->nrecords && !rc; i++) {
+        const xg_record *r = &s->lists->records[i];
+        rc = add_name(s, (uint32_t)i, r->name, &b, keys);
+        for (size_t a = 0; a < r->naliases && !rc; a++)
+            rc = add_name(s, (uint32_t)i, r->aliases[a], &b, keys);
+    }
+    free(keys);
+    if (!rc) rc = xg_index_builder_finish(&b, &s->names_idx);
+    xg_index_builder_free(&b);
+    return rc;
+}
+
+static void snapshot_free(xg_snapshot *s)
+{
+    xg_index_free(&s->names_idx);
+    xg_index_free(&s->ids_idx);
+    xg_arena_free(&s->arena);
+    free(s);
+}
+
+int xg_snapshot_build(xg_snapshot **out, xg_listset *lists, const xg_text_ctx *text)
+{
+    if (!out || !lists || !text) return xg_error_set(XG_EINVAL, "snapshot: lists and text needed");
+    double t0 = now_seconds();
+    xg_snapshot *s = calloc(1, sizeof *s);
+    if (!s) return xg_error_set(XG_ENOMEM, "snapshot: out of memory");
+    atomic_init(&s->refs, 1);
+    s->lists = lists;
+    s->text = text;
+    xg_arena_init(&s->arena, SNAPSHOT_ARENA_BLOCK);
+    int rc = build_names(s);
+    if (!rc) rc = index_idents(s);
+    if (rc) {
+        s->lists = NULL; /* ownership passes only on success */
+        snapshot_free(s);
+        return rc;
+    }
+    s->build_seconds = now_seconds() - t0;
+    *out = s;
+    return 0;
+}
+
+int xg_snapshot_load(xg_snapshot **out, const char *const *paths, size_t npaths, int load_flags,
+                     const xg_text_ctx *text)
+{
+    if (!paths || !npaths) {
+        paths = xg_lists_default_paths();
+        for (npaths = 0; paths && paths[npaths]; npaths++) {
+        }
+    }
+    xg_listset *lists;
+    int rc = xg_lists_load(&lists, paths, npaths, load_flags);
+    if (rc) return rc;
+    rc = xg_snapshot_build(out, lists, text);
+    if (rc) xg_listset_free(lists);
+    return rc;
+}
+
+void xg_snapshot_ref(xg_snapshot *s)
+{
+    if (s) atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
+}
+
+void xg_snapshot_unref(xg_snapshot *s)
+{
+    if (!s || atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) != 1) return;
+    xg_listset_free(s->lists);
+    snapshot_free(s);
+}
+
+const xg_listset *xg_snapshot_lists(const xg_snapshot *s)
+{
+    return s ? s->lists : NULL;
+}
+
+const char *xg_snapshot_hash(const xg_snapshot *s)
+{
+    return s && s->lists ? s->lists->hash : "";
+}
+
+size_t xg_snapshot_names(const xg_snapshot *s)
+{
+    return s ? s->nnames : 0;
+}
+
+double xg_snapshot_build_seconds(const xg_snapshot *s)
+{
+    return s ? s->build_seconds : 0.0;
+}
