@@ -1,0 +1,327 @@
+/*
+ * http.c — reading a request body safely and answering in JSON.
+ *
+ * Every check that can reject a body runs before jansson sees it, cheapest first: declared length
+ * (413 without reading), content type (415), actual length while reading (413), UTF-8 (400),
+ * nesting depth (400, so that a hostile body cannot make the parser recurse deeply), then the
+ * parse itself. Every answer carries Content-Length so that connections can be kept alive; an
+ * answer sent before the body was drained closes the connection instead.
+ */
+#include "server/server_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/core.h"
+
+static void send_headers(xg_req *r, int status, const char *ctype, size_t len, const char *extra)
+{
+    char num[32];
+    mg_response_header_start(r->conn, status);
+    mg_response_header_add(r->conn, "Content-Type", ctype, -1);
+    snprintf(num, sizeof num, "%zu", len);
+    mg_response_header_add(r->conn, "Content-Length", num, -1);
+    mg_response_header_add(r->conn, "Cache-Control", "no-store", -1);
+    mg_response_header_add(r->conn, "X-Content-Type-Options", "nosniff", -1);
+    if (!r->body_drained) mg_response_header_add(r->conn, "Connection", "close", -1);
+    if (extra) mg_response_header_add_lines(r->conn, extra);
+    mg_response_header_send(r->conn);
+}
+
+void reply_raw(xg_req *r, int status, const char *ctype, const char *data, size_t len,
+               const char *extra_headers)
+{
+    r->status = status;
+    send_headers(r, status, ctype, len, extra_headers);
+    if (len && strcmp(r->method, "HEAD") != 0) mg_write(r->conn, data, len);
+}
+
+void reply_json(xg_req *r, int status, json_t *body)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    if (!text) {
+        static const char oom[] =
+            "{\"error\":{\"code\":\"internal\",\"message\":\"could not encode the answer\","
+            "\"field\":null}}";
+        reply_raw(r, 500, "application/json", oom, sizeof oom - 1, NULL);
+        return;
+    }
+    size_t n = strlen(text);
+    /* A trailing newline makes curl output and logs readable; it costs one byte. */
+    char *withnl = realloc(text, n + 2);
+    if (withnl) {
+        text = withnl;
+        text[n++] = '\n';
+        text[n] = '\0';
+    }
+    reply_raw(r, status, "application/json", text, n, NULL);
+    free(text);
+}
+
+void reply_error(xg_req *r, int status, const char *code, const char *field, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    /* Messages can quote library text built from input; keep them valid UTF-8 for the encoder. */
+    if (!xg_utf8_valid(msg, strlen(msg))) snprintf(msg, sizeof msg, "%s", code);
+    json_t *err = json_pack("{s:s, s:s, s:o}", "code", code, "message", msg, "field",
+                            field ? json_string(field) : json_null());
+    const char *extra = NULL;
+    if (status == 429)
+        extra = "Retry-After: 1";
+    else if (status == 401)
+        extra = "WWW-Authenticate: Bearer realm=\"xgate\"";
+    if (!err) {
+        reply_json(r, status, NULL);
+        return;
+    }
+    json_t *body = json_pack("{s:o}", "error", err);
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    if (!text) {
+        reply_json(r, 500, NULL);
+        return;
+    }
+    size_t n = strlen(text);
+    char *out = malloc(n + 2);
+    if (out) {
+        memcpy(out, text, n);
+        out[n] = '\n';
+        reply_raw(r, status, "application/json", out, n + 1, extra);
+        free(out);
+    } else {
+        reply_raw(r, status, "application/json", text, n, extra);
+    }
+    free(text);
+}
+
+void reply_lib_error(xg_req *r, int code, const char *what)
+{
+    const char *msg = xg_error_message();
+    if (!msg[0]) msg = xg_error_name(code);
+    switch (code) {
+    case XG_EINVAL:
+    case XG_EPARSE:
+    case XG_EFORMAT:
+        reply_error(r, 400, "invalid_field", NULL, "%s: %s", what, msg);
+        break;
+    case XG_EUTF8:
+        reply_error(r, 400, "invalid_utf8", NULL, "%s: %s", what, msg);
+        break;
+    case XG_ETOOBIG:
+        reply_error(r, 400, "field_too_long", NULL, "%s: %s", what, msg);
+        break;
+    case XG_ENOTFOUND:
+        reply_error(r, 404, "not_found", NULL, "%s: %s", what, msg);
+        break;
+    case XG_EEXIST:
+        reply_error(r, 409, "conflict", NULL, "%s: %s", what, msg);
+        break;
+    case XG_ESTORE:
+    case XG_EIO:
+        reply_error(r, 503, "unavailable", NULL, "%s: %s", what, msg);
+        break;
+    default:
+        reply_error(r, 500, "internal", NULL, "%s: %s", what, msg);
+    }
+}
+
+int json_depth(const char *s, size_t n)
+{
+    int depth = 0, max = 0;
+    bool in_str = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (in_str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_str = false;
+        } else if (c == '"') {
+            in_str = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max) max = depth;
+        } else if (c == ']' || c == '}') {
+            depth--;
+        }
+    }
+    return max;
+}
+
+static bool content_type_is_json(const xg_req *r)
+{
+    const char *ct = mg_get_header(r->conn, "Content-Type");
+    if (!ct) return false;
+    while (*ct == ' ')
+        ct++;
+    size_t n = strcspn(ct, "; ");
+    return (n == 16 && !strncasecmp(ct, "application/json", 16));
+}
+
+/* Read up to max+1 bytes so that an undeclared (chunked) body over the limit is noticed. */
+static int read_body(xg_req *r, size_t max)
+{
+    xg_buf b;
+    xg_buf_init(&b);
+    char chunk[16384];
+    for (;;) {
+        int n = mg_read(r->conn, chunk, sizeof chunk);
+        if (n < 0) {
+            xg_buf_free(&b);
+            return -1;
+        }
+        if (n == 0) break;
+        if (b.len + (size_t)n > max) {
+            xg_buf_free(&b);
+            return 1;
+        }
+        if (xg_buf_append(&b, chunk, (size_t)n) != 0) {
+            xg_buf_free(&b);
+            return -1;
+        }
+    }
+    r->body_drained = true;
+    r->body_len = b.len;
+    r->body = b.data ? xg_buf_steal(&b) : calloc(1, 1);
+    return r->body ? 0 : -1;
+}
+
+bool req_read_json(xg_req *r, bool optional)
+{
+    size_t max = r->srv->opts.max_body;
+    long long declared = r->ri->content_length;
+    if (declared > (long long)max) {
+        reply_error(r, 413, "body_too_large", NULL, "the body is %lld bytes; the limit is %zu",
+                    declared, max);
+        return false;
+    }
+    if (declared > 0 && !content_type_is_json(r)) {
+        reply_error(r, 415, "unsupported_media_type", NULL,
+                    "send the body as Content-Type: application/json");
+        return false;
+    }
+    int rc = read_body(r, max);
+    if (rc == 1) {
+        reply_error(r, 413, "body_too_large", NULL, "the body is over the limit of %zu bytes", max);
+        return false;
+    }
+    if (rc < 0) {
+        reply_error(r, 400, "invalid_body", NULL, "the body could not be read");
+        return false;
+    }
+    if (r->body_len == 0) {
+        if (optional) return true;
+        reply_error(r, 400, "invalid_json", NULL, "a JSON object body is required");
+        return false;
+    }
+    if (!content_type_is_json(r)) {
+        reply_error(r, 415, "unsupported_media_type", NULL,
+                    "send the body as Content-Type: application/json");
+        return false;
+    }
+    if (!xg_utf8_valid(r->body, r->body_len)) {
+        reply_error(r, 400, "invalid_utf8", NULL, "the body is not valid UTF-8");
+        return false;
+    }
+    if (json_depth(r->body, r->body_len) > XG_SERVER_MAX_JSON_DEPTH) {
+        reply_error(r, 400, "too_deep", NULL, "JSON nesting is deeper than %d",
+                    XG_SERVER_MAX_JSON_DEPTH);
+        return false;
+    }
+    json_error_t e;
+    r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &e);
+    if (!r->json) {
+        reply_error(r, 400, "invalid_json", NULL, "line %d column %d: %s", e.line, e.column,
+                    e.text);
+        return false;
+    }
+    if (!json_is_object(r->json)) {
+        reply_error(r, 400, "invalid_json", NULL, "the body must be a JSON object");
+        return false;
+    }
+    return true;
+}
+
+bool req_query(const xg_req *r, const char *name, char *out, size_t outlen)
+{
+    if (!r->query) return false;
+    int n = mg_get_var(r->query, strlen(r->query), name, out, outlen);
+    return n >= 0;
+}
+
+bool field_string(xg_req *r, const json_t *obj, const char *name, bool required, size_t maxlen,
+                  const char **out)
+{
+    json_t *v = json_object_get(obj, name);
+    char full[96];
+    snprintf(full, sizeof full, "%s%s", r->field_prefix, name);
+    *out = NULL;
+    if (!v || json_is_null(v)) {
+        if (!required) return true;
+        reply_error(r, 400, "missing_field", full, "'%s' is required", full);
+        return false;
+    }
+    if (!json_is_string(v)) {
+        reply_error(r, 400, "invalid_field", full, "'%s' must be a string", full);
+        return false;
+    }
+    size_t len = json_string_length(v);
+    if (len > maxlen) {
+        reply_error(r, 400, "field_too_long", full, "'%s' is %zu bytes; the limit is %zu", full,
+                    len, maxlen);
+        return false;
+    }
+    if (strlen(json_string_value(v)) != len) {
+        reply_error(r, 400, "invalid_field", full, "'%s' holds a NUL character", full);
+        return false;
+    }
+    if (required && len == 0) {
+        reply_error(r, 400, "missing_field", full, "'%s' must not be empty", full);
+        return false;
+    }
+    *out = json_string_value(v);
+    return true;
+}
+
+bool field_number(xg_req *r, const json_t *obj, const char *name, double min, double max,
+                  double *out)
+{
+    json_t *v = json_object_get(obj, name);
+    char full[96];
+    snprintf(full, sizeof full, "%s%s", r->field_prefix, name);
+    if (!v || json_is_null(v)) return true;
+    if (!json_is_number(v)) {
+        reply_error(r, 400, "invalid_field", full, "'%s' must be a number", full);
+        return false;
+    }
+    double d = json_number_value(v);
+    if (!(d >= min && d <= max)) {
+        reply_error(r, 400, "invalid_field", full, "'%s' must be between %g and %g", full, min,
+                    max);
+        return false;
+    }
+    *out = d;
+    return true;
+}
+
+bool field_int(xg_req *r, const json_t *obj, const char *name, long min, long max, long *out)
+{
+    json_t *v = json_object_get(obj, name);
+    char full[96];
+    snprintf(full, sizeof full, "%s%s", r->field_prefix, name);
+    if (!v || json_is_null(v)) return true;
+    if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
+        reply_error(r, 400, "invalid_field", full, "'%s' must be an integer from %ld to %ld", full,
+                    min, max);
+        return false;
+    }
+    *out = (long)json_integer_value(v);
+    return true;
+}
