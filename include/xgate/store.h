@@ -48,9 +48,49 @@ int xg_store_decisions_list(json_t **out, xg_store *s, const char *decision, con
  * chain; XG_ENOTFOUND for an unknown id, XG_EINVAL when it is not an open review. */
 int xg_store_review_resolve(json_t **out, xg_store *s, const char *decision_id, const char *action,
                             const char *reason, const char *reviewer);
-/* Verify the whole audit chain; *out = {"ok": bool, "rows": N, "first_bad": {"seq", "problem"}|null}.
- * Returns 0 even when the chain is broken (the report says so); an error only when it cannot read. */
+/* Verify the whole audit chain; *out = {"ok": bool, "rows": N, "first_bad": {"seq",
+ * "problem"}|null}. Returns 0 even when the chain is broken (the report says so); an error only
+ * when it cannot read. */
 int xg_store_audit_verify(json_t **out, xg_store *s);
+
+/* ---- additions (decide work) ---- */
+
+/* The schema version the store is at (number of migrations applied). */
+int xg_store_schema_version(int *out, xg_store *s);
+
+/* Record a decision durably: gives `response` a "decision_id" (when it has none), writes the
+ * request, the response (as it stands, without "audit") and its versions ("versions" object) with
+ * an audit-chain entry in one synchronous transaction, along with an access record (source IP,
+ * response "access.source_country") and the reseller → customer relations the request shows.
+ * Only after COMMIT returns are "created" and "audit": {"seq","hash"} added to `response`.
+ * A REVIEW outcome enters the review queue ("open"). */
+int xg_store_decision_record(xg_store *s, json_t *response, const json_t *request);
+
+/* Validate a request-style customer object (fields named in the message); 0 when valid. */
+int xg_store_customer_validate(const json_t *customer);
+/* The most recently updated customer whose legal name equals `name` (case and spacing folded);
+ * XG_ENOTFOUND when none. */
+int xg_store_customer_find(json_t **out, xg_store *s, const char *name);
+
+/* Add an ownership edge: owner {"name","country","headquarters","percent"} → owned_name. */
+int xg_store_ownership_add(xg_store *s, const json_t *owner, const char *owned_name,
+                           const char *source);
+/* Direct owners of a name: [{"name","country"?,"headquarters"?,"percent"?,"source"}]. */
+int xg_store_ownership_of(json_t **out, xg_store *s, const char *owned_name);
+
+/* Licenses on file: {"number","party","items":[…],"destinations":[ISO-2…],"valid_from",
+ * "valid_to"?,"conditions"?}; XG_EEXIST for a number already on file. */
+int xg_store_license_add(xg_store *s, const json_t *license);
+int xg_store_licenses_list(json_t **out, xg_store *s);
+
+/* API keys: list ([{"id","role","name","created","revoked"}], never the secret) and revoke by id
+ * (the 12 hex digits after "xgk_"). */
+int xg_store_keys_list(json_t **out, xg_store *s);
+int xg_store_key_revoke(xg_store *s, const char *key_id);
+
+/* The audit head (last seq and hash), to copy somewhere the database's writers cannot reach:
+ * {"seq", "hash"}. */
+int xg_store_audit_head(json_t **out, xg_store *s);
 
 #ifdef __cplusplus
 }

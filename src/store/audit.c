@@ -1,0 +1,348 @@
+/*
+ * audit.c — the tamper-evident audit chain.
+ *
+ * Each entry hashes (SHA-256, libsodium) the previous entry's hash followed by a canonical payload
+ * rebuilt from the row it records (a decision or a review action): a compact JSON object with
+ * sorted keys whose values are the stored column texts, so verification needs no other state than
+ * the rows themselves. Entries are appended in the transaction that writes the row, together with
+ * audit_head (last seq and hash): the head is what reveals a truncated tail, which a chain alone
+ * cannot show. Verification walks the chain in seq order and names the first row that is missing,
+ * out of order, edited (the audit row or the row it records), or cut off.
+ */
+#include "store/store_internal.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xgate/error.h"
+
+static const char zero_hash[65] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+char *store_decision_payload(const char *id, const char *created, const char *outcome,
+                             const char *request, const char *response, const char *list_hash,
+                             const char *catalog_version, const char *policy, const char *as_of)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "id", str_or_null(id));
+    json_object_set_new(o, "created", str_or_null(created));
+    json_object_set_new(o, "outcome", str_or_null(outcome));
+    json_object_set_new(o, "request", str_or_null(request));
+    json_object_set_new(o, "response", str_or_null(response));
+    json_object_set_new(o, "list_hash", str_or_null(list_hash));
+    json_object_set_new(o, "catalog_version", str_or_null(catalog_version));
+    json_object_set_new(o, "policy", str_or_null(policy));
+    json_object_set_new(o, "as_of", str_or_null(as_of));
+    char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+    json_decref(o);
+    return s;
+}
+
+char *store_review_payload(const char *id, const char *decision_id, const char *action,
+                           const char *outcome, const char *reason, const char *reviewer,
+                           const char *created)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "id", str_or_null(id));
+    json_object_set_new(o, "decision_id", str_or_null(decision_id));
+    json_object_set_new(o, "action", str_or_null(action));
+    json_object_set_new(o, "outcome", str_or_null(outcome));
+    json_object_set_new(o, "reason", str_or_null(reason));
+    json_object_set_new(o, "reviewer", str_or_null(reviewer));
+    json_object_set_new(o, "created", str_or_null(created));
+    char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+    json_decref(o);
+    return s;
+}
+
+static void sha256_hex(char out[65], const void *data, size_t n)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, data, n);
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+/* hash = SHA-256(prev_hash_hex || payload): the hex form keeps the input printable for anyone
+ * re-checking the chain with other tools (sha256sum over the two strings concatenated). */
+static void chain_hash(char out[65], const char *prev, const char *payload)
+{
+    crypto_hash_sha256_state st;
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, (const unsigned char *)prev, 64);
+    crypto_hash_sha256_update(&st, (const unsigned char *)payload, strlen(payload));
+    crypto_hash_sha256_final(&st, h);
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+static int head_read(xg_store *s, long long *seq, char hash[65], int *present)
+{
+    sqlite3_stmt *st;
+    int rc = store_prepare(&st, s, "SELECT seq, hash FROM audit_head WHERE id = 1");
+    if (rc) return rc;
+    *present = 0;
+    *seq = 0;
+    memcpy(hash, zero_hash, 65);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *present = 1;
+        *seq = sqlite3_column_int64(st, 0);
+        snprintf(hash, 65, "%s", store_col_text(st, 1));
+    }
+    sqlite3_finalize(st);
+    return XG_OK;
+}
+
+int store_audit_append(xg_store *s, const char *kind, const char *ref, const char *payload,
+                       long long *seq_out, char hash_out[65])
+{
+    long long seq;
+    char prev[65], payload_hash[65], hash[65], now[32];
+    int present, rc = head_read(s, &seq, prev, &present);
+    if (rc) return rc;
+    if (!present && seq == 0) {
+        /* No head yet: the chain must be empty too, or someone removed the head. */
+        sqlite3_stmt *st;
+        if ((rc = store_prepare(&st, s, "SELECT COUNT(*) FROM audit"))) return rc;
+        long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        sqlite3_finalize(st);
+        if (n)
+            return xg_error_set(XG_ECORRUPT,
+                                "audit head record missing while the chain holds "
+                                "%lld rows; run `xgate audit verify`",
+                                n);
+    }
+    seq += 1;
+    sha256_hex(payload_hash, payload, strlen(payload));
+    chain_hash(hash, prev, payload);
+    store_now(now);
+    sqlite3_stmt *st;
+    if ((rc = store_prepare(&st, s,
+                            "INSERT INTO audit (seq, kind, ref, payload_hash, prev_hash,"
+                            " hash, created) VALUES (?, ?, ?, ?, ?, ?, ?)")))
+        return rc;
+    sqlite3_bind_int64(st, 1, seq);
+    const char *v[] = {kind, ref, payload_hash, prev, hash, now};
+    for (int i = 0; i < 6; i++)
+        store_bind_text(st, i + 2, v[i]);
+    rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "audit append");
+    sqlite3_finalize(st);
+    if (rc) return rc;
+    if ((rc = store_prepare(&st, s,
+                            "INSERT INTO audit_head (id, seq, hash, updated)"
+                            " VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+                            " seq = excluded.seq, hash = excluded.hash,"
+                            " updated = excluded.updated")))
+        return rc;
+    sqlite3_bind_int64(st, 1, seq);
+    store_bind_text(st, 2, hash);
+    store_bind_text(st, 3, now);
+    rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "audit head");
+    sqlite3_finalize(st);
+    if (rc) return rc;
+    *seq_out = seq;
+    memcpy(hash_out, hash, 65);
+    return XG_OK;
+}
+
+/* ---- verification ---- */
+
+typedef struct verify_state {
+    xg_store *s;
+    sqlite3_stmt *dec, *rev;
+    long long rows;
+    json_t *first_bad;
+} verify_state;
+
+static void bad(verify_state *v, long long seq, const char *ref, const char *problem,
+                const char *detail)
+{
+    if (v->first_bad) return;
+    v->first_bad = json_pack("{s:I,s:s,s:s,s:s}", "seq", (json_int_t)seq, "ref", ref ? ref : "",
+                             "problem", problem, "detail", detail);
+}
+
+/* Rebuild the canonical payload of the row an entry records; NULL with *missing set when the
+ * row is gone. */
+static char *payload_of(verify_state *v, const char *kind, const char *ref, int *missing)
+{
+    *missing = 0;
+    sqlite3_stmt *st = !strcmp(kind, "decision") ? v->dec : !strcmp(kind, "review") ? v->rev : NULL;
+    if (!st) return NULL;
+    sqlite3_reset(st);
+    store_bind_text(st, 1, ref);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        *missing = 1;
+        return NULL;
+    }
+    const char *c[9];
+    for (int i = 0; i < 9; i++)
+        c[i] = (const char *)sqlite3_column_text(st, i);
+    if (st == v->dec)
+        return store_decision_payload(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]);
+    return store_review_payload(c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
+}
+
+/* When a link breaks, say whether the row sits somewhere else in the chain (reordered) or
+ * its predecessor is gone (deleted). */
+static const char *link_problem(verify_state *v, const char *prev_hash, long long seq)
+{
+    sqlite3_stmt *st;
+    if (store_prepare(&st, v->s, "SELECT seq FROM audit WHERE hash = ?")) return "broken link";
+    store_bind_text(st, 1, prev_hash);
+    long long at = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    if (at >= 0 && at != seq - 1) return "reordered";
+    return "deleted or edited";
+}
+
+static int verify_row(verify_state *v, sqlite3_stmt *st, long long expect, char prev[65])
+{
+    long long seq = sqlite3_column_int64(st, 0);
+    const char *kind = store_col_text(st, 1), *ref = store_col_text(st, 2);
+    const char *payload_hash = store_col_text(st, 3), *prev_hash = store_col_text(st, 4);
+    const char *hash = store_col_text(st, 5);
+    char detail[256];
+    if (seq != expect) {
+        snprintf(detail, sizeof detail,
+                 "expected seq %lld, found %lld: rows %lld..%lld are missing", expect, seq, expect,
+                 seq - 1);
+        bad(v, expect, ref, "deleted", detail);
+        return 1;
+    }
+    if (strcmp(prev_hash, prev)) {
+        snprintf(detail, sizeof detail, "prev_hash does not match the hash of seq %lld", seq - 1);
+        bad(v, seq, ref, link_problem(v, prev_hash, seq), detail);
+        return 1;
+    }
+    int missing;
+    char *payload = payload_of(v, kind, ref, &missing);
+    if (!payload) {
+        snprintf(detail, sizeof detail, "%s %s recorded by this entry is %s", kind, ref,
+                 missing ? "missing" : "of an unknown kind");
+        bad(v, seq, ref, missing ? "deleted" : "edited", detail);
+        return 1;
+    }
+    char ph[65], h[65];
+    sha256_hex(ph, payload, strlen(payload));
+    chain_hash(h, prev, payload);
+    free(payload);
+    if (strcmp(ph, payload_hash)) {
+        snprintf(detail, sizeof detail, "%s %s differs from what was recorded", kind, ref);
+        bad(v, seq, ref, "edited", detail);
+        return 1;
+    }
+    if (strcmp(h, hash)) {
+        bad(v, seq, ref, "edited", "the audit row's hash does not match its content");
+        return 1;
+    }
+    memcpy(prev, hash, 65);
+    return 0;
+}
+
+static int verify_tail(verify_state *v, long long last, const char *last_hash)
+{
+    long long hseq;
+    char hhash[65], detail[256];
+    int present, rc = head_read(v->s, &hseq, hhash, &present);
+    if (rc) return rc;
+    if (!present && last > 0) {
+        bad(v, last, "", "truncated", "the audit head record is missing");
+    } else if (present && hseq > last) {
+        snprintf(detail, sizeof detail, "the head records seq %lld but the chain ends at %lld",
+                 hseq, last);
+        bad(v, last + 1, "", "truncated", detail);
+    } else if (present && hseq < last) {
+        snprintf(detail, sizeof detail, "rows after seq %lld were added outside xgate", hseq);
+        bad(v, hseq + 1, "", "edited", detail);
+    } else if (present && strcmp(hhash, last_hash)) {
+        bad(v, last, "", "edited", "the last row's hash differs from the head record");
+    }
+    return XG_OK;
+}
+
+/* Rows recorded without an audit entry are as suspect as entries without rows. */
+static int verify_unchained(verify_state *v)
+{
+    sqlite3_stmt *st;
+    int rc = store_prepare(&st, v->s,
+                           "SELECT id FROM decisions WHERE id NOT IN"
+                           " (SELECT ref FROM audit WHERE kind = 'decision') UNION ALL"
+                           " SELECT id FROM review_actions WHERE id NOT IN"
+                           " (SELECT ref FROM audit WHERE kind = 'review') LIMIT 1");
+    if (rc) return rc;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        bad(v, 0, store_col_text(st, 0), "inserted", "row has no audit entry");
+    sqlite3_finalize(st);
+    return XG_OK;
+}
+
+static int verify_walk(verify_state *v)
+{
+    sqlite3_stmt *st;
+    int rc = store_prepare(&st, v->s,
+                           "SELECT seq, kind, ref, payload_hash, prev_hash, hash"
+                           " FROM audit ORDER BY seq");
+    if (rc) return rc;
+    char prev[65];
+    memcpy(prev, zero_hash, 65);
+    long long expect = 1;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        v->rows++;
+        if (v->first_bad) continue;
+        if (verify_row(v, st, expect, prev)) continue;
+        expect++;
+    }
+    sqlite3_finalize(st);
+    if (step != SQLITE_DONE) return store_error(v->s, "audit read");
+    if (!v->first_bad) rc = verify_tail(v, expect - 1, prev);
+    if (!rc && !v->first_bad) rc = verify_unchained(v);
+    return rc;
+}
+
+int xg_store_audit_verify(json_t **out, xg_store *s)
+{
+    pthread_mutex_lock(&s->lock);
+    verify_state v = {.s = s};
+    int rc = store_prepare(&v.dec, s,
+                           "SELECT id, created, outcome, request, response, list_hash,"
+                           " catalog_version, policy, as_of FROM decisions WHERE id = ?");
+    if (!rc)
+        rc = store_prepare(&v.rev, s,
+                           "SELECT id, decision_id, action, outcome, reason, reviewer,"
+                           " created FROM review_actions WHERE id = ?");
+    /* One read transaction: a consistent view even while decisions are being written. */
+    if (!rc) rc = store_exec(s, "BEGIN");
+    if (!rc) {
+        rc = verify_walk(&v);
+        store_exec(s, "COMMIT");
+    }
+    sqlite3_finalize(v.dec);
+    sqlite3_finalize(v.rev);
+    pthread_mutex_unlock(&s->lock);
+    if (rc) {
+        json_decref(v.first_bad);
+        return rc;
+    }
+    *out = json_pack("{s:b,s:I,s:o}", "ok", v.first_bad == NULL, "rows", (json_int_t)v.rows,
+                     "first_bad", v.first_bad ? v.first_bad : json_null());
+    return XG_OK;
+}
+
+int xg_store_audit_head(json_t **out, xg_store *s)
+{
+    pthread_mutex_lock(&s->lock);
+    long long seq;
+    char hash[65];
+    int present, rc = head_read(s, &seq, hash, &present);
+    pthread_mutex_unlock(&s->lock);
+    if (rc) return rc;
+    *out = json_pack("{s:I,s:s}", "seq", (json_int_t)seq, "hash", present ? hash : zero_hash);
+    return XG_OK;
+}

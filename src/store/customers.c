@@ -1,0 +1,487 @@
+/*
+ * customers.c — customer identification records, ownership edges and licenses on file.
+ *
+ * A customer is kept both as the JSON record it was given in (request-style, plus the CIP fields
+ * of proposed 15 CFR 7.302) and as columns for the fields the gate queries. Owners given in a
+ * record become ownership edges (owner → owned, percent, source), nested owners included, so the
+ * decision engine can walk stored ownership of any name it meets, not only of registered
+ * customers. Names are matched by a case- and space-folded key.
+ */
+#include "store/store_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/core.h"
+#include "xgate/error.h"
+
+#define MAX_OWNER_DEPTH 8
+
+static const char *jstr(const json_t *o, const char *key)
+{
+    const json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int check_string(const json_t *o, const char *key, const char *where)
+{
+    const json_t *v = json_object_get(o, key);
+    if (v && !json_is_string(v) && !json_is_null(v))
+        return xg_error_set(XG_EINVAL, "%s.%s: expected a string", where, key);
+    if (json_is_string(v) && json_string_length(v) > 4096)
+        return xg_error_set(XG_ETOOBIG, "%s.%s: longer than 4096 bytes", where, key);
+    return XG_OK;
+}
+
+static int check_country(const json_t *o, const char *key, const char *where)
+{
+    const char *c = jstr(o, key);
+    if (c && *c && !(strlen(c) == 2 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z'))
+        return xg_error_set(XG_EINVAL, "%s.%s: '%s' is not an ISO 3166-1 alpha-2 code", where, key,
+                            c);
+    return XG_OK;
+}
+
+static int check_owners(const json_t *owners, const char *where, int depth)
+{
+    if (!owners) return XG_OK;
+    if (!json_is_array(owners))
+        return xg_error_set(XG_EINVAL, "%s.owners: expected an array", where);
+    if (depth > MAX_OWNER_DEPTH)
+        return xg_error_set(XG_EINVAL, "%s.owners: nested deeper than %d", where, MAX_OWNER_DEPTH);
+    size_t i;
+    const json_t *o;
+    json_array_foreach(owners, i, o)
+    {
+        char w[256];
+        snprintf(w, sizeof w, "%s.owners[%zu]", where, i);
+        if (!json_is_object(o)) return xg_error_set(XG_EINVAL, "%s: expected an object", w);
+        if (!jstr(o, "name") || !*jstr(o, "name"))
+            return xg_error_set(XG_EINVAL, "%s.name: required", w);
+        const json_t *p = json_object_get(o, "percent");
+        if (p && (!json_is_number(p) || json_number_value(p) < 0 || json_number_value(p) > 100))
+            return xg_error_set(XG_EINVAL, "%s.percent: expected a number from 0 to 100", w);
+        int rc;
+        if ((rc = check_string(o, "name", w)) || (rc = check_country(o, "country", w)) ||
+            (rc = check_country(o, "headquarters", w)) ||
+            (rc = check_owners(json_object_get(o, "owners"), w, depth + 1)))
+            return rc;
+    }
+    return XG_OK;
+}
+
+int xg_store_customer_validate(const json_t *c)
+{
+    if (!json_is_object(c)) return xg_error_set(XG_EINVAL, "customer: expected an object");
+    const char *w = "customer";
+    if (!jstr(c, "name") || !*jstr(c, "name"))
+        return xg_error_set(XG_EINVAL, "customer.name: required");
+    const char *strs[] = {"id", "name", "address", "email", "phone", "verification", "region"};
+    int rc;
+    for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
+        if ((rc = check_string(c, strs[i], w))) return rc;
+    if ((rc = check_country(c, "country", w)) || (rc = check_country(c, "headquarters", w)))
+        return rc;
+    const char *ver = jstr(c, "verification");
+    if (ver && strcmp(ver, "verified") && strcmp(ver, "unverified") && strcmp(ver, "pending"))
+        return xg_error_set(XG_EINVAL,
+                            "customer.verification: '%s' (expected verified, "
+                            "unverified or pending)",
+                            ver);
+    const json_t *up = json_object_get(c, "ultimate_parent");
+    if (up && !json_is_object(up) && !json_is_null(up))
+        return xg_error_set(XG_EINVAL, "customer.ultimate_parent: expected an object");
+    if (json_is_object(up) &&
+        ((rc = check_string(up, "name", "customer.ultimate_parent")) ||
+         (rc = check_country(up, "headquarters", "customer.ultimate_parent")) ||
+         (rc = check_country(up, "country", "customer.ultimate_parent"))))
+        return rc;
+    const char *arrs[] = {"aliases", "ids"};
+    for (size_t k = 0; k < 2; k++) {
+        const json_t *a = json_object_get(c, arrs[k]), *e;
+        size_t i;
+        if (a && !json_is_array(a))
+            return xg_error_set(XG_EINVAL, "customer.%s: expected an array of strings", arrs[k]);
+        json_array_foreach(a, i, e) if (!json_is_string(e)) return xg_error_set(
+            XG_EINVAL, "customer.%s[%zu]: expected a string", arrs[k], i);
+    }
+    const json_t *pay = json_object_get(c, "payment");
+    if (pay && !json_is_object(pay))
+        return xg_error_set(XG_EINVAL, "customer.payment: expected an object");
+    if (pay && ((rc = check_country(pay, "country", "customer.payment")) ||
+                (rc = check_string(pay, "means", "customer.payment")) ||
+                (rc = check_string(pay, "source", "customer.payment"))))
+        return rc;
+    return check_owners(json_object_get(c, "owners"), w, 0);
+}
+
+static int edge_insert(xg_store *s, const json_t *owner, const char *owned, const char *source,
+                       const char *now)
+{
+    sqlite3_stmt *st;
+    int rc = store_prepare(&st, s,
+                           "INSERT INTO ownership (id, owner_name, owner_key,"
+                           " owner_country, owner_headquarters, owned_name, owned_key,"
+                           " percent, source, created) VALUES (?,?,?,?,?,?,?,?,?,?)");
+    if (rc) return rc;
+    char *id = store_random_id("own_", 8), *ok = store_name_key(jstr(owner, "name"));
+    char *dk = store_name_key(owned);
+    const char *v[] = {
+        id, jstr(owner, "name"), ok, jstr(owner, "country"), jstr(owner, "headquarters"), owned,
+        dk};
+    for (int i = 0; i < 7; i++)
+        store_bind_text(st, i + 1, v[i]);
+    const json_t *p = json_object_get(owner, "percent");
+    if (json_is_number(p))
+        sqlite3_bind_double(st, 8, json_number_value(p));
+    else
+        sqlite3_bind_null(st, 8);
+    store_bind_text(st, 9, source);
+    store_bind_text(st, 10, now);
+    rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "ownership insert");
+    sqlite3_finalize(st);
+    free(id);
+    free(ok);
+    free(dk);
+    return rc;
+}
+
+static int edges_from_owners(xg_store *s, const json_t *owners, const char *owned,
+                             const char *source, const char *now)
+{
+    size_t i;
+    const json_t *o;
+    json_array_foreach(owners, i, o)
+    {
+        int rc = edge_insert(s, o, owned, source, now);
+        if (!rc)
+            rc = edges_from_owners(s, json_object_get(o, "owners"), jstr(o, "name"), source, now);
+        if (rc) return rc;
+    }
+    return XG_OK;
+}
+
+static char *dump_array(const json_t *a)
+{
+    return a ? json_dumps(a, JSON_COMPACT | JSON_ENCODE_ANY) : strdup("[]");
+}
+
+static int customer_upsert(xg_store *s, const char *id, const json_t *c, const char *now)
+{
+    sqlite3_stmt *st;
+    int rc = store_prepare(
+        &st, s,
+        "INSERT INTO customers (id, legal_name, name_key, aliases, country, headquarters,"
+        " ultimate_parent, identifiers, address, payment_means, payment_source, payment_country,"
+        " email, phone, verification, record, created, updated)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET"
+        " legal_name = excluded.legal_name, name_key = excluded.name_key,"
+        " aliases = excluded.aliases, country = excluded.country,"
+        " headquarters = excluded.headquarters, ultimate_parent = excluded.ultimate_parent,"
+        " identifiers = excluded.identifiers, address = excluded.address,"
+        " payment_means = excluded.payment_means, payment_source = excluded.payment_source,"
+        " payment_country = excluded.payment_country, email = excluded.email,"
+        " phone = excluded.phone, verification = excluded.verification,"
+        " record = excluded.record, updated = excluded.updated");
+    if (rc) return rc;
+    const json_t *pay = json_object_get(c, "payment");
+    char *key = store_name_key(jstr(c, "name"));
+    char *aliases = dump_array(json_object_get(c, "aliases"));
+    char *up =
+        json_is_object(json_object_get(c, "ultimate_parent"))
+            ? json_dumps(json_object_get(c, "ultimate_parent"), JSON_COMPACT | JSON_SORT_KEYS)
+            : NULL;
+    char *ids = dump_array(json_object_get(c, "ids"));
+    char *record = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
+    const char *v[] = {id,
+                       jstr(c, "name"),
+                       key,
+                       aliases,
+                       jstr(c, "country"),
+                       jstr(c, "headquarters"),
+                       up,
+                       ids,
+                       jstr(c, "address"),
+                       jstr(pay, "means"),
+                       jstr(pay, "source"),
+                       jstr(pay, "country"),
+                       jstr(c, "email"),
+                       jstr(c, "phone"),
+                       jstr(c, "verification") ? jstr(c, "verification") : "unverified",
+                       record,
+                       now,
+                       now};
+    for (int i = 0; i < 18; i++)
+        store_bind_text(st, i + 1, v[i]);
+    rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "customer upsert");
+    sqlite3_finalize(st);
+    free(key);
+    free(aliases);
+    free(up);
+    free(ids);
+    free(record);
+    return rc;
+}
+
+int xg_store_customer_put(char **id_out, xg_store *s, const json_t *customer)
+{
+    int rc = xg_store_customer_validate(customer);
+    if (rc) return rc;
+    json_t *c = json_deep_copy(customer);
+    char *id = jstr(c, "id") && *jstr(c, "id") ? strdup(jstr(c, "id")) : store_random_id("cus_", 8);
+    json_object_set_new(c, "id", json_string(id));
+    if (!jstr(c, "verification")) json_object_set_new(c, "verification", json_string("unverified"));
+    char now[32], source[300];
+    store_now(now);
+    snprintf(source, sizeof source, "customer:%s", id);
+    pthread_mutex_lock(&s->lock);
+    rc = store_begin(s);
+    if (!rc) {
+        rc = customer_upsert(s, id, c, now);
+        sqlite3_stmt *st;
+        if (!rc && !(rc = store_prepare(&st, s, "DELETE FROM ownership WHERE source = ?"))) {
+            store_bind_text(st, 1, source);
+            rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "ownership delete");
+            sqlite3_finalize(st);
+        }
+        if (!rc)
+            rc = edges_from_owners(s, json_object_get(c, "owners"), jstr(c, "name"), source, now);
+        if (!rc) rc = store_commit(s);
+        if (rc) store_rollback(s);
+    }
+    pthread_mutex_unlock(&s->lock);
+    json_decref(c);
+    if (rc) {
+        free(id);
+        return rc;
+    }
+    *id_out = id;
+    return XG_OK;
+}
+
+static json_t *customer_row(sqlite3_stmt *st)
+{
+    json_t *rec = json_loads(store_col_text(st, 0), 0, NULL);
+    if (!rec) rec = json_object();
+    json_object_set_new(rec, "created", json_string(store_col_text(st, 1)));
+    json_object_set_new(rec, "updated", json_string(store_col_text(st, 2)));
+    return rec;
+}
+
+static int customer_get_where(json_t **out, xg_store *s, const char *where, const char *value)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT record, created, updated FROM customers WHERE %s = ?"
+             " ORDER BY updated DESC LIMIT 1",
+             where);
+    sqlite3_stmt *st;
+    int rc = store_prepare(&st, s, sql);
+    if (rc) return rc;
+    store_bind_text(st, 1, value);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *out = customer_row(st);
+    else
+        rc = xg_error_set(XG_ENOTFOUND, "no customer with %s '%s'",
+                          !strcmp(where, "id") ? "id" : "name", value);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int xg_store_customer_get(json_t **out, xg_store *s, const char *id)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = customer_get_where(out, s, "id", id ? id : "");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int xg_store_customer_find(json_t **out, xg_store *s, const char *name)
+{
+    char *key = store_name_key(name);
+    pthread_mutex_lock(&s->lock);
+    int rc = customer_get_where(out, s, "name_key", key);
+    pthread_mutex_unlock(&s->lock);
+    free(key);
+    return rc;
+}
+
+int xg_store_customers_list(json_t **out, xg_store *s, int limit, const char *cursor)
+{
+    if (limit <= 0 || limit > 1000) limit = 100;
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st;
+    int rc = store_prepare(&st, s,
+                           "SELECT record, created, updated, id FROM customers"
+                           " WHERE id > ? ORDER BY id LIMIT ?");
+    if (!rc) {
+        store_bind_text(st, 1, cursor ? cursor : "");
+        sqlite3_bind_int(st, 2, limit + 1);
+        json_t *arr = json_array();
+        char *last = NULL;
+        int n = 0, more = 0;
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            if (n == limit) {
+                more = 1;
+                break;
+            }
+            json_array_append_new(arr, customer_row(st));
+            free(last);
+            last = store_col_dup(st, 3);
+            n++;
+        }
+        sqlite3_finalize(st);
+        *out = json_pack("{s:o,s:o}", "customers", arr, "next_cursor",
+                         more && last ? json_string(last) : json_null());
+        free(last);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int xg_store_ownership_add(xg_store *s, const json_t *owner, const char *owned_name,
+                           const char *source)
+{
+    if (!json_is_object(owner) || !jstr(owner, "name") || !owned_name)
+        return xg_error_set(XG_EINVAL, "ownership: owner.name and owned name are required");
+    char now[32];
+    store_now(now);
+    pthread_mutex_lock(&s->lock);
+    int rc = store_begin(s);
+    if (!rc) {
+        rc = edge_insert(s, owner, owned_name, source ? source : "manual", now);
+        if (!rc) rc = store_commit(s);
+        if (rc) store_rollback(s);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int xg_store_ownership_of(json_t **out, xg_store *s, const char *owned_name)
+{
+    char *key = store_name_key(owned_name);
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st;
+    int rc = store_prepare(&st, s,
+                           "SELECT owner_name, owner_country, owner_headquarters, percent,"
+                           " source FROM ownership WHERE owned_key = ? ORDER BY owner_key");
+    if (!rc) {
+        store_bind_text(st, 1, key);
+        json_t *arr = json_array();
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            json_t *e = json_pack("{s:s}", "name", store_col_text(st, 0));
+            if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+                json_object_set_new(e, "country", json_string(store_col_text(st, 1)));
+            if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+                json_object_set_new(e, "headquarters", json_string(store_col_text(st, 2)));
+            if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+                json_object_set_new(e, "percent", json_real(sqlite3_column_double(st, 3)));
+            json_object_set_new(e, "source", json_string(store_col_text(st, 4)));
+            json_array_append_new(arr, e);
+        }
+        sqlite3_finalize(st);
+        *out = arr;
+    }
+    pthread_mutex_unlock(&s->lock);
+    free(key);
+    return rc;
+}
+
+/* ---- licenses ---- */
+
+static int check_str_array(const json_t *a, const char *field)
+{
+    size_t i;
+    const json_t *e;
+    if (!json_is_array(a) || json_array_size(a) == 0)
+        return xg_error_set(XG_EINVAL, "license.%s: expected a non-empty array of strings", field);
+    json_array_foreach(a, i, e) if (!json_is_string(e)) return xg_error_set(
+        XG_EINVAL, "license.%s[%zu]: expected a string", field, i);
+    return XG_OK;
+}
+
+int xg_store_license_add(xg_store *s, const json_t *lic)
+{
+    if (!json_is_object(lic)) return xg_error_set(XG_EINVAL, "license: expected an object");
+    const char *req[] = {"number", "party", "valid_from"};
+    for (int i = 0; i < 3; i++)
+        if (!jstr(lic, req[i]) || !*jstr(lic, req[i]))
+            return xg_error_set(XG_EINVAL, "license.%s: required", req[i]);
+    int rc;
+    if ((rc = check_str_array(json_object_get(lic, "items"), "items")) ||
+        (rc = check_str_array(json_object_get(lic, "destinations"), "destinations")))
+        return rc;
+    if (!xg_date_valid(jstr(lic, "valid_from")))
+        return xg_error_set(XG_EINVAL, "license.valid_from: '%s' is not a date (YYYY-MM-DD)",
+                            jstr(lic, "valid_from"));
+    if (jstr(lic, "valid_to") && !xg_date_valid(jstr(lic, "valid_to")))
+        return xg_error_set(XG_EINVAL, "license.valid_to: '%s' is not a date (YYYY-MM-DD)",
+                            jstr(lic, "valid_to"));
+    char now[32];
+    store_now(now);
+    char *items = json_dumps(json_object_get(lic, "items"), JSON_COMPACT);
+    char *dests = json_dumps(json_object_get(lic, "destinations"), JSON_COMPACT);
+    char *pk = store_name_key(jstr(lic, "party"));
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st;
+    rc = store_prepare(&st, s,
+                       "INSERT INTO licenses (number, party, party_key, items,"
+                       " destinations, valid_from, valid_to, conditions, created)"
+                       " VALUES (?,?,?,?,?,?,?,?,?)");
+    if (!rc) {
+        const char *v[] = {jstr(lic, "number"),
+                           jstr(lic, "party"),
+                           pk,
+                           items,
+                           dests,
+                           jstr(lic, "valid_from"),
+                           jstr(lic, "valid_to"),
+                           jstr(lic, "conditions"),
+                           now};
+        for (int i = 0; i < 9; i++)
+            store_bind_text(st, i + 1, v[i]);
+        int step = sqlite3_step(st);
+        if (step == SQLITE_CONSTRAINT)
+            rc = xg_error_set(XG_EEXIST, "license.number: '%s' is already on file",
+                              jstr(lic, "number"));
+        else if (step != SQLITE_DONE)
+            rc = store_error(s, "license insert");
+        sqlite3_finalize(st);
+    }
+    pthread_mutex_unlock(&s->lock);
+    free(items);
+    free(dests);
+    free(pk);
+    return rc;
+}
+
+int xg_store_licenses_list(json_t **out, xg_store *s)
+{
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st;
+    int rc = store_prepare(&st, s,
+                           "SELECT number, party, items, destinations, valid_from,"
+                           " valid_to, conditions, created FROM licenses ORDER BY number");
+    if (!rc) {
+        json_t *arr = json_array();
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            json_t *l = json_pack("{s:s,s:s}", "number", store_col_text(st, 0), "party",
+                                  store_col_text(st, 1));
+            json_object_set_new(l, "items", json_loads(store_col_text(st, 2), 0, NULL));
+            json_object_set_new(l, "destinations", json_loads(store_col_text(st, 3), 0, NULL));
+            json_object_set_new(l, "valid_from", json_string(store_col_text(st, 4)));
+            const char *cols[] = {"valid_to", "conditions"};
+            for (int i = 0; i < 2; i++)
+                json_object_set_new(l, cols[i],
+                                    sqlite3_column_type(st, 5 + i) == SQLITE_NULL
+                                        ? json_null()
+                                        : json_string(store_col_text(st, 5 + i)));
+            json_object_set_new(l, "created", json_string(store_col_text(st, 7)));
+            json_array_append_new(arr, l);
+        }
+        sqlite3_finalize(st);
+        *out = arr;
+    }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}

@@ -1,0 +1,381 @@
+/*
+ * decisions.c — decisions and their review, each written with its audit entry in one transaction.
+ *
+ * A decision row is never updated except for its review status (which is not part of what the
+ * chain hashes); a review is a new row that records the analyst's outcome, so the original answer
+ * and the later one both stay readable and both are chained.
+ */
+#include "store/store_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xgate/error.h"
+
+static const char *jstr(const json_t *o, const char *key)
+{
+    const json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static long long next_decision_n(xg_store *s)
+{
+    sqlite3_stmt *st;
+    if (store_prepare(&st, s, "SELECT COALESCE(MAX(n), 0) + 1 FROM decisions")) return -1;
+    long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* Remember the source IP of the access and whom each reseller serves (CIP and reseller facts). */
+static int record_side_facts(xg_store *s, const char *decision_id, const json_t *request,
+                             const json_t *response, const char *now)
+{
+    const json_t *cust = json_object_get(request, "customer");
+    const json_t *access = json_object_get(request, "access");
+    const char *cname = jstr(cust, "name") ? jstr(cust, "name") : jstr(cust, "id");
+    const char *ip = jstr(access, "source_ip");
+    const char *country = jstr(json_object_get(response, "access"), "source_country");
+    sqlite3_stmt *st;
+    int rc;
+    if (ip || country) {
+        char *id = store_random_id("acc_", 8);
+        if ((rc = store_prepare(&st, s,
+                                "INSERT INTO access_records (id, decision_id, customer,"
+                                " ip, country, created) VALUES (?, ?, ?, ?, ?, ?)"))) {
+            free(id);
+            return rc;
+        }
+        const char *v[] = {id, decision_id, cname, ip, country, now};
+        for (int i = 0; i < 6; i++)
+            store_bind_text(st, i + 1, v[i]);
+        rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "access record");
+        sqlite3_finalize(st);
+        free(id);
+        if (rc) return rc;
+    }
+    size_t i;
+    const json_t *im;
+    json_array_foreach(json_object_get(request, "intermediaries"), i, im)
+    {
+        const char *name = jstr(im, "name");
+        if (!name || !cname) continue;
+        if ((rc =
+                 store_prepare(&st, s,
+                               "INSERT INTO resellers (name_key, serves_key, name, country, serves,"
+                               " names_end_user, first_seen, last_seen) VALUES (?,?,?,?,?,?,?,?)"
+                               " ON CONFLICT (name_key, serves_key) DO UPDATE SET"
+                               " last_seen = excluded.last_seen,"
+                               " names_end_user = excluded.names_end_user")))
+            return rc;
+        char *nk = store_name_key(name), *sk = store_name_key(cname);
+        const json_t *neu = json_object_get(im, "names_end_user");
+        const char *v[] = {nk, sk, name, jstr(im, "country"), cname};
+        for (int k = 0; k < 5; k++)
+            store_bind_text(st, k + 1, v[k]);
+        if (json_is_boolean(neu))
+            sqlite3_bind_int(st, 6, json_is_true(neu));
+        else
+            sqlite3_bind_null(st, 6);
+        store_bind_text(st, 7, now);
+        store_bind_text(st, 8, now);
+        rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "reseller record");
+        sqlite3_finalize(st);
+        free(nk);
+        free(sk);
+        if (rc) return rc;
+    }
+    return XG_OK;
+}
+
+static int insert_decision(xg_store *s, const char *id, const char *now, const char *outcome,
+                           const char *req, const char *resp, const json_t *versions,
+                           const char *customer)
+{
+    long long n = next_decision_n(s);
+    if (n < 0) return store_error(s, "decision number");
+    sqlite3_stmt *st;
+    int rc = store_prepare(&st, s,
+                           "INSERT INTO decisions (n, id, created, outcome, request, response,"
+                           " list_hash, catalog_version, policy, as_of, customer_name,"
+                           " review_status, final_outcome) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (rc) return rc;
+    sqlite3_bind_int64(st, 1, n);
+    const char *v[] = {id,
+                       now,
+                       outcome,
+                       req,
+                       resp,
+                       jstr(versions, "lists"),
+                       jstr(versions, "catalog"),
+                       jstr(versions, "policy") ? jstr(versions, "policy") : "",
+                       jstr(versions, "as_of") ? jstr(versions, "as_of") : "",
+                       customer,
+                       !strcmp(outcome, "REVIEW") ? "open" : NULL,
+                       outcome};
+    for (int i = 0; i < 12; i++)
+        store_bind_text(st, i + 2, v[i]);
+    rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "decision insert");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int xg_store_decision_record(xg_store *s, json_t *response, const json_t *request)
+{
+    const char *outcome = jstr(response, "decision");
+    if (!outcome) return xg_error_set(XG_EINVAL, "decision record: response has no 'decision'");
+    char *id = NULL;
+    if (jstr(response, "decision_id"))
+        id = strdup(jstr(response, "decision_id"));
+    else {
+        id = store_random_id("dec_", 10);
+        json_object_set_new(response, "decision_id", json_string(id));
+    }
+    json_object_del(response, "audit");
+    char *req = json_dumps(request, JSON_COMPACT | JSON_SORT_KEYS);
+    char *resp = json_dumps(response, JSON_COMPACT | JSON_SORT_KEYS);
+    const json_t *versions = json_object_get(response, "versions");
+    const char *customer = jstr(json_object_get(request, "customer"), "name");
+    char now[32], hash[65];
+    store_now(now);
+    char *payload = store_decision_payload(id, now, outcome, req, resp, jstr(versions, "lists"),
+                                           jstr(versions, "catalog"), jstr(versions, "policy"),
+                                           jstr(versions, "as_of"));
+    long long seq = 0;
+    pthread_mutex_lock(&s->lock);
+    int rc = store_begin(s);
+    if (!rc) {
+        rc = insert_decision(s, id, now, outcome, req, resp, versions, customer);
+        if (!rc) rc = record_side_facts(s, id, request, response, now);
+        if (!rc) rc = store_audit_append(s, "decision", id, payload, &seq, hash);
+        if (!rc) rc = store_commit(s);
+        if (rc) store_rollback(s);
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (!rc) {
+        json_object_set_new(response, "created", json_string(now));
+        json_object_set_new(response, "audit",
+                            json_pack("{s:I,s:s}", "seq", (json_int_t)seq, "hash", hash));
+    }
+    free(payload);
+    free(req);
+    free(resp);
+    free(id);
+    return rc;
+}
+
+static json_t *parse_or_string(const char *text)
+{
+    json_t *v = text ? json_loads(text, 0, NULL) : NULL;
+    return v ? v : text ? json_string(text) : json_null();
+}
+
+static json_t *reviews_of(xg_store *s, const char *decision_id)
+{
+    json_t *arr = json_array();
+    sqlite3_stmt *st;
+    if (store_prepare(&st, s,
+                      "SELECT r.id, r.action, r.outcome, r.reason, r.reviewer, r.created,"
+                      " a.seq, a.hash FROM review_actions r LEFT JOIN audit a"
+                      " ON a.kind = 'review' AND a.ref = r.id"
+                      " WHERE r.decision_id = ? ORDER BY r.created"))
+        return arr;
+    store_bind_text(st, 1, decision_id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        json_t *r = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "id", store_col_text(st, 0), "action",
+                              store_col_text(st, 1), "outcome", store_col_text(st, 2), "reason",
+                              store_col_text(st, 3), "reviewer", store_col_text(st, 4), "created",
+                              store_col_text(st, 5));
+        json_object_set_new(r, "audit",
+                            json_pack("{s:I,s:s}", "seq", (json_int_t)sqlite3_column_int64(st, 6),
+                                      "hash", store_col_text(st, 7)));
+        json_array_append_new(arr, r);
+    }
+    sqlite3_finalize(st);
+    return arr;
+}
+
+static int decision_get_locked(json_t **out, xg_store *s, const char *id)
+{
+    sqlite3_stmt *st;
+    int rc = store_prepare(&st, s,
+                           "SELECT d.id, d.created, d.outcome, d.request, d.response, d.list_hash,"
+                           " d.catalog_version, d.policy, d.as_of, d.review_status,"
+                           " d.final_outcome, a.seq, a.hash FROM decisions d LEFT JOIN audit a"
+                           " ON a.kind = 'decision' AND a.ref = d.id WHERE d.id = ?");
+    if (rc) return rc;
+    store_bind_text(st, 1, id);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return xg_error_set(XG_ENOTFOUND, "no decision with id '%s'", id);
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "decision_id", json_string(store_col_text(st, 0)));
+    json_object_set_new(o, "created", json_string(store_col_text(st, 1)));
+    json_object_set_new(o, "decision", json_string(store_col_text(st, 2)));
+    json_object_set_new(o, "request", parse_or_string((const char *)sqlite3_column_text(st, 3)));
+    json_object_set_new(o, "response", parse_or_string((const char *)sqlite3_column_text(st, 4)));
+    json_object_set_new(o, "versions",
+                        json_pack("{s:s,s:s,s:s,s:s}", "lists", store_col_text(st, 5), "catalog",
+                                  store_col_text(st, 6), "policy", store_col_text(st, 7), "as_of",
+                                  store_col_text(st, 8)));
+    const unsigned char *rs = sqlite3_column_text(st, 9);
+    json_object_set_new(o, "review_status", rs ? json_string((const char *)rs) : json_null());
+    json_object_set_new(o, "final_outcome", json_string(store_col_text(st, 10)));
+    json_object_set_new(o, "audit",
+                        json_pack("{s:I,s:s}", "seq", (json_int_t)sqlite3_column_int64(st, 11),
+                                  "hash", store_col_text(st, 12)));
+    sqlite3_finalize(st);
+    json_object_set_new(o, "reviews", reviews_of(s, id));
+    *out = o;
+    return XG_OK;
+}
+
+int xg_store_decision_get(json_t **out, xg_store *s, const char *decision_id)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = decision_get_locked(out, s, decision_id ? decision_id : "");
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static json_t *summary_row(sqlite3_stmt *st)
+{
+    json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "decision_id", store_col_text(st, 0),
+                          "created", store_col_text(st, 1), "decision", store_col_text(st, 2),
+                          "customer", store_col_text(st, 3), "policy", store_col_text(st, 4),
+                          "as_of", store_col_text(st, 5));
+    const unsigned char *rs = sqlite3_column_text(st, 6);
+    json_object_set_new(o, "review_status", rs ? json_string((const char *)rs) : json_null());
+    json_object_set_new(o, "final_outcome", json_string(store_col_text(st, 7)));
+    return o;
+}
+
+int xg_store_decisions_list(json_t **out, xg_store *s, const char *decision, const char *status,
+                            int limit, const char *cursor)
+{
+    if (limit <= 0 || limit > 1000) limit = 100;
+    long long after = 0;
+    if (cursor && *cursor) {
+        char *end;
+        after = strtoll(cursor, &end, 10);
+        if (*end || after < 0) return xg_error_set(XG_EINVAL, "cursor '%s' is not valid", cursor);
+    }
+    if (status && strcmp(status, "open") && strcmp(status, "resolved"))
+        return xg_error_set(XG_EINVAL, "status '%s': expected open or resolved", status);
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st;
+    int rc = store_prepare(&st, s,
+                           "SELECT id, created, outcome, COALESCE(customer_name, ''), policy,"
+                           " as_of, review_status, final_outcome, n FROM decisions WHERE n > ?"
+                           " AND (? IS NULL OR outcome = ?) AND (? IS NULL OR review_status = ?)"
+                           " ORDER BY n LIMIT ?");
+    if (!rc) {
+        sqlite3_bind_int64(st, 1, after);
+        store_bind_text(st, 2, decision);
+        store_bind_text(st, 3, decision);
+        store_bind_text(st, 4, status);
+        store_bind_text(st, 5, status);
+        sqlite3_bind_int(st, 6, limit + 1);
+        json_t *arr = json_array();
+        long long last = 0;
+        int count = 0, more = 0;
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            if (count == limit) {
+                more = 1;
+                break;
+            }
+            json_array_append_new(arr, summary_row(st));
+            last = sqlite3_column_int64(st, 8);
+            count++;
+        }
+        sqlite3_finalize(st);
+        char cur[32];
+        snprintf(cur, sizeof cur, "%lld", last);
+        *out = json_pack("{s:o,s:o}", "decisions", arr, "next_cursor",
+                         more ? json_string(cur) : json_null());
+    }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int insert_review(xg_store *s, const char *rid, const char *decision_id, const char *action,
+                         const char *outcome, const char *reason, const char *reviewer,
+                         const char *now)
+{
+    sqlite3_stmt *st;
+    int rc = store_prepare(&st, s,
+                           "INSERT INTO review_actions (id, decision_id, action, outcome,"
+                           " reason, reviewer, created) VALUES (?,?,?,?,?,?,?)");
+    if (rc) return rc;
+    const char *v[] = {rid, decision_id, action, outcome, reason, reviewer, now};
+    for (int i = 0; i < 7; i++)
+        store_bind_text(st, i + 1, v[i]);
+    rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "review insert");
+    sqlite3_finalize(st);
+    if (rc) return rc;
+    if ((rc = store_prepare(&st, s,
+                            "UPDATE decisions SET review_status = 'resolved',"
+                            " final_outcome = ? WHERE id = ? AND review_status = 'open'")))
+        return rc;
+    store_bind_text(st, 1, outcome);
+    store_bind_text(st, 2, decision_id);
+    rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "review update");
+    if (!rc && sqlite3_changes(s->db) != 1)
+        rc = xg_error_set(XG_EINVAL, "decision %s is not an open review", decision_id);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int review_check(xg_store *s, const char *decision_id)
+{
+    sqlite3_stmt *st;
+    int rc = store_prepare(&st, s, "SELECT review_status FROM decisions WHERE id = ?");
+    if (rc) return rc;
+    store_bind_text(st, 1, decision_id);
+    if (sqlite3_step(st) != SQLITE_ROW)
+        rc = xg_error_set(XG_ENOTFOUND, "no decision with id '%s'", decision_id);
+    else if (strcmp(store_col_text(st, 0), "open"))
+        rc = xg_error_set(XG_EINVAL, "decision %s is not an open review (status: %s)", decision_id,
+                          sqlite3_column_type(st, 0) == SQLITE_NULL ? "not a REVIEW decision"
+                                                                    : store_col_text(st, 0));
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int xg_store_review_resolve(json_t **out, xg_store *s, const char *decision_id, const char *action,
+                            const char *reason, const char *reviewer)
+{
+    const char *outcome = action && !strcmp(action, "clear")     ? "ALLOW"
+                          : action && !strcmp(action, "confirm") ? "DENY"
+                                                                 : NULL;
+    if (!outcome)
+        return xg_error_set(XG_EINVAL, "action '%s': expected clear or confirm",
+                            action ? action : "");
+    if (!reason || !*reason) return xg_error_set(XG_EINVAL, "reason: required");
+    if (!reviewer || !*reviewer) return xg_error_set(XG_EINVAL, "reviewer: required");
+    if (!decision_id) return xg_error_set(XG_EINVAL, "decision_id: required");
+    char now[32], hash[65];
+    store_now(now);
+    char *rid = store_random_id("rev_", 10);
+    char *payload = store_review_payload(rid, decision_id, action, outcome, reason, reviewer, now);
+    long long seq = 0;
+    pthread_mutex_lock(&s->lock);
+    int rc = store_begin(s);
+    if (!rc) {
+        rc = review_check(s, decision_id);
+        if (!rc) rc = insert_review(s, rid, decision_id, action, outcome, reason, reviewer, now);
+        if (!rc) rc = store_audit_append(s, "review", rid, payload, &seq, hash);
+        if (!rc) rc = store_commit(s);
+        if (rc) store_rollback(s);
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (!rc)
+        *out = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:{s:I,s:s}}", "review_id", rid,
+                         "decision_id", decision_id, "action", action, "outcome", outcome, "reason",
+                         reason, "reviewer", reviewer, "created", now, "audit", "seq",
+                         (json_int_t)seq, "hash", hash);
+    free(rid);
+    free(payload);
+    return rc;
+}

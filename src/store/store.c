@@ -1,0 +1,270 @@
+/*
+ * store.c — opening the store, versioned schema migrations and the small SQLite helpers the other
+ * store files share.
+ *
+ * Migrations are an ordered list of SQL scripts; schema_version records each one applied, and
+ * opening applies the missing ones inside one transaction each, so a crash mid-migration leaves
+ * the previous version intact. The SQL sticks to what SQLite and PostgreSQL both accept (TEXT,
+ * INTEGER, REAL, application-assigned keys, ON CONFLICT upserts) so a PostgreSQL backend can run
+ * the same scripts. Durability: WAL journal, synchronous=FULL, so a COMMIT that returned survives
+ * kill -9 and power loss of the process.
+ */
+#include "store/store_internal.h"
+
+#include <ctype.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "core/core.h"
+#include "xgate/error.h"
+
+static const char *const migrations[] = {
+    /* 1: the whole first schema */
+    "CREATE TABLE customers ("
+    " id TEXT PRIMARY KEY, legal_name TEXT NOT NULL, name_key TEXT NOT NULL, aliases TEXT,"
+    " country TEXT, headquarters TEXT, ultimate_parent TEXT, identifiers TEXT, address TEXT,"
+    " payment_means TEXT, payment_source TEXT, payment_country TEXT, email TEXT, phone TEXT,"
+    " verification TEXT NOT NULL, record TEXT NOT NULL, created TEXT NOT NULL,"
+    " updated TEXT NOT NULL);"
+    "CREATE INDEX customers_name ON customers(name_key);"
+    "CREATE TABLE ownership ("
+    " id TEXT PRIMARY KEY, owner_name TEXT NOT NULL, owner_key TEXT NOT NULL, owner_country TEXT,"
+    " owner_headquarters TEXT, owned_name TEXT NOT NULL, owned_key TEXT NOT NULL,"
+    " percent REAL, source TEXT, created TEXT NOT NULL);"
+    "CREATE INDEX ownership_owned ON ownership(owned_key);"
+    "CREATE TABLE resellers ("
+    " name_key TEXT NOT NULL, serves_key TEXT NOT NULL, name TEXT NOT NULL, country TEXT,"
+    " serves TEXT NOT NULL, names_end_user INTEGER, first_seen TEXT NOT NULL,"
+    " last_seen TEXT NOT NULL, PRIMARY KEY (name_key, serves_key));"
+    "CREATE TABLE licenses ("
+    " number TEXT PRIMARY KEY, party TEXT NOT NULL, party_key TEXT NOT NULL, items TEXT NOT NULL,"
+    " destinations TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT, conditions TEXT,"
+    " created TEXT NOT NULL);"
+    "CREATE TABLE decisions ("
+    " n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, created TEXT NOT NULL,"
+    " outcome TEXT NOT NULL, request TEXT NOT NULL, response TEXT NOT NULL, list_hash TEXT,"
+    " catalog_version TEXT, policy TEXT NOT NULL, as_of TEXT NOT NULL, customer_name TEXT,"
+    " review_status TEXT, final_outcome TEXT NOT NULL);"
+    "CREATE INDEX decisions_review ON decisions(review_status);"
+    "CREATE TABLE review_actions ("
+    " id TEXT PRIMARY KEY, decision_id TEXT NOT NULL, action TEXT NOT NULL,"
+    " outcome TEXT NOT NULL, reason TEXT NOT NULL, reviewer TEXT NOT NULL,"
+    " created TEXT NOT NULL);"
+    "CREATE TABLE access_records ("
+    " id TEXT PRIMARY KEY, decision_id TEXT, customer TEXT, ip TEXT, country TEXT,"
+    " created TEXT NOT NULL);"
+    "CREATE TABLE api_keys ("
+    " id TEXT PRIMARY KEY, salt TEXT NOT NULL, hash TEXT NOT NULL, role TEXT NOT NULL,"
+    " name TEXT, created TEXT NOT NULL, revoked TEXT);"
+    "CREATE TABLE audit ("
+    " seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref TEXT NOT NULL,"
+    " payload_hash TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,"
+    " created TEXT NOT NULL);"
+    "CREATE TABLE audit_head (id INTEGER PRIMARY KEY, seq INTEGER NOT NULL,"
+    " hash TEXT NOT NULL, updated TEXT NOT NULL);",
+};
+
+#define NMIGRATIONS (sizeof migrations / sizeof *migrations)
+
+void store_now(char out[32])
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    struct tm tm;
+    time_t t = tv.tv_sec;
+    gmtime_r(&t, &tm);
+    char base[24];
+    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out, 32, "%s.%03dZ", base, (int)(tv.tv_usec / 1000));
+}
+
+int store_error(xg_store *s, const char *what)
+{
+    return xg_error_set(XG_ESTORE, "store %s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+int store_exec(xg_store *s, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        int rc = xg_error_set(XG_ESTORE, "store %s: %s", s->path, msg ? msg : "error");
+        sqlite3_free(msg);
+        return rc;
+    }
+    return XG_OK;
+}
+
+int store_prepare(sqlite3_stmt **st, xg_store *s, const char *sql)
+{
+    if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) return store_error(s, "prepare");
+    return XG_OK;
+}
+
+void store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+char *store_col_dup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? strdup((const char *)t) : NULL;
+}
+
+const char *store_col_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+int store_begin(xg_store *s)
+{
+    return store_exec(s, "BEGIN IMMEDIATE");
+}
+
+int store_commit(xg_store *s)
+{
+    return store_exec(s, "COMMIT");
+}
+
+void store_rollback(xg_store *s)
+{
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+char *store_name_key(const char *name)
+{
+    xg_buf b;
+    xg_buf_init(&b);
+    int space = 0;
+    for (const unsigned char *p = (const unsigned char *)(name ? name : ""); *p; p++) {
+        if (isspace(*p)) {
+            space = b.len > 0;
+            continue;
+        }
+        if (space) xg_buf_putc(&b, ' ');
+        space = 0;
+        xg_buf_putc(&b, (char)tolower(*p));
+    }
+    if (!b.data) xg_buf_puts(&b, "");
+    return xg_buf_steal(&b);
+}
+
+char *store_random_id(const char *prefix, size_t nbytes)
+{
+    unsigned char raw[32];
+    if (nbytes > sizeof raw) nbytes = sizeof raw;
+    randombytes_buf(raw, nbytes);
+    size_t plen = strlen(prefix);
+    char *out = malloc(plen + 2 * nbytes + 1);
+    if (!out) return NULL;
+    memcpy(out, prefix, plen);
+    sodium_bin2hex(out + plen, 2 * nbytes + 1, raw, nbytes);
+    return out;
+}
+
+static int schema_version(xg_store *s, int *version)
+{
+    int rc = store_exec(s, "CREATE TABLE IF NOT EXISTS schema_version ("
+                           " version INTEGER PRIMARY KEY, applied TEXT NOT NULL)");
+    if (rc) return rc;
+    sqlite3_stmt *st;
+    if ((rc = store_prepare(&st, s, "SELECT COALESCE(MAX(version), 0) FROM schema_version")))
+        return rc;
+    *version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    return XG_OK;
+}
+
+static int migrate(xg_store *s)
+{
+    int version, rc;
+    if ((rc = store_begin(s))) return rc;
+    if ((rc = schema_version(s, &version))) goto fail;
+    if (version > (int)NMIGRATIONS) {
+        rc = xg_error_set(XG_ESTORE, "store %s: schema version %d is newer than this xgate (%d)",
+                          s->path, version, (int)NMIGRATIONS);
+        goto fail;
+    }
+    for (int v = version + 1; v <= (int)NMIGRATIONS; v++) {
+        if ((rc = store_exec(s, migrations[v - 1]))) goto fail;
+        char now[32], sql[128];
+        store_now(now);
+        snprintf(sql, sizeof sql, "INSERT INTO schema_version VALUES (%d, '%s')", v, now);
+        if ((rc = store_exec(s, sql))) goto fail;
+    }
+    return store_commit(s);
+fail:
+    store_rollback(s);
+    return rc;
+}
+
+static int parse_url(char **path_out, const char *url)
+{
+    if (!url || !*url) url = "sqlite:./xgate.db";
+    if (!strncmp(url, "sqlite:", 7)) {
+        const char *p = url + 7;
+        if (!strncmp(p, "//", 2)) p += 2;
+        if (!*p) return xg_error_set(XG_EINVAL, "--db %s: empty SQLite path", url);
+        *path_out = strdup(p);
+        return *path_out ? XG_OK : XG_ENOMEM;
+    }
+    if (!strncmp(url, "postgres", 8))
+        return xg_error_set(XG_EFORMAT,
+                            "--db %s: the PostgreSQL backend is not built yet; use "
+                            "sqlite:PATH",
+                            url);
+    return xg_error_set(XG_EINVAL, "--db %s: unknown store URL (expected sqlite:PATH)", url);
+}
+
+int xg_store_open(xg_store **out, const char *url)
+{
+    if (sodium_init() < 0) return xg_error_set(XG_EINTERNAL, "libsodium failed to initialise");
+    xg_store *s = calloc(1, sizeof *s);
+    if (!s) return XG_ENOMEM;
+    int rc = parse_url(&s->path, url);
+    if (rc) {
+        free(s);
+        return rc;
+    }
+    pthread_mutex_init(&s->lock, NULL);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+    if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK) {
+        rc = store_error(s, "open");
+        xg_store_close(s);
+        return rc;
+    }
+    sqlite3_busy_timeout(s->db, 10000);
+    if ((rc = store_exec(s, "PRAGMA journal_mode=WAL")) ||
+        (rc = store_exec(s, "PRAGMA synchronous=FULL")) ||
+        (rc = store_exec(s, "PRAGMA foreign_keys=ON")) || (rc = migrate(s))) {
+        xg_store_close(s);
+        return rc;
+    }
+    *out = s;
+    return XG_OK;
+}
+
+void xg_store_close(xg_store *s)
+{
+    if (!s) return;
+    if (s->db) sqlite3_close_v2(s->db);
+    pthread_mutex_destroy(&s->lock);
+    free(s->path);
+    free(s);
+}
+
+int xg_store_schema_version(int *out, xg_store *s)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = schema_version(s, out);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}

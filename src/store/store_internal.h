@@ -1,0 +1,65 @@
+/*
+ * store_internal.h — what the store's files share: the handle, the connection, statement helpers
+ * and the audit-chain append used inside write transactions.
+ *
+ * The store keeps one SQLite connection behind a mutex: every public call takes the lock, so a
+ * handle can be shared by server threads, and every write runs in BEGIN IMMEDIATE … COMMIT so the
+ * row it records and its audit entry land together or not at all.
+ */
+#ifndef XG_STORE_INTERNAL_H
+#define XG_STORE_INTERNAL_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <jansson.h>
+
+#include "xgate/store.h"
+
+struct xg_store {
+    sqlite3 *db;
+    pthread_mutex_t lock;
+    char *path;
+};
+
+/* Current UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ" in out[32]. */
+void store_now(char out[32]);
+
+/* Execute SQL without results; XG_ESTORE with SQLite's message on failure. */
+int store_exec(xg_store *s, const char *sql);
+/* Prepare; XG_ESTORE with SQLite's message on failure. */
+int store_prepare(sqlite3_stmt **st, xg_store *s, const char *sql);
+/* Bind a text value or NULL. */
+void store_bind_text(sqlite3_stmt *st, int i, const char *v);
+/* A column as a heap string (NULL for SQL NULL). */
+char *store_col_dup(sqlite3_stmt *st, int i);
+/* A column's text or "" for NULL (borrowed until the next step). */
+const char *store_col_text(sqlite3_stmt *st, int i);
+/* Set XG_ESTORE from the connection's last error with a context word. */
+int store_error(xg_store *s, const char *what);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
+int store_begin(xg_store *s);
+int store_commit(xg_store *s);
+void store_rollback(xg_store *s);
+
+/* Append an audit entry (inside a transaction the caller holds) for the row `ref` of `kind`
+ * whose canonical payload is `payload` (the exact bytes verify will rebuild from that row).
+ * *seq_out / hash_out[65] get the new entry's position and hash. */
+int store_audit_append(xg_store *s, const char *kind, const char *ref, const char *payload,
+                       long long *seq_out, char hash_out[65]);
+
+/* The canonical payloads hashed into the chain; verify rebuilds them from the stored rows. */
+char *store_decision_payload(const char *id, const char *created, const char *outcome,
+                             const char *request, const char *response, const char *list_hash,
+                             const char *catalog_version, const char *policy, const char *as_of);
+char *store_review_payload(const char *id, const char *decision_id, const char *action,
+                           const char *outcome, const char *reason, const char *reviewer,
+                           const char *created);
+
+/* Lowercase, single-spaced copy of a name for matching names between records (heap). */
+char *store_name_key(const char *name);
+
+/* A random identifier "<prefix><hex of nbytes random bytes>" (heap). */
+char *store_random_id(const char *prefix, size_t nbytes);
+
+#endif

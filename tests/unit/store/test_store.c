@@ -1,0 +1,303 @@
+/* Store tests: migrations, keys, customers, decisions, review and the audit chain under tampering
+ * (edit, delete, reorder, truncate) done with the SQLite API, as an attacker with file access. */
+#include <criterion/criterion.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xgate/error.h"
+#include "xgate/store.h"
+
+static char dbpath[256], url[300];
+
+static xg_store *fresh(void)
+{
+    snprintf(dbpath, sizeof dbpath, "/tmp/xg-store-test-%d-%ld.db", getpid(), random());
+    snprintf(url, sizeof url, "sqlite:%s", dbpath);
+    xg_store *s;
+    cr_assert_eq(xg_store_open(&s, url), 0, "%s", xg_error_message());
+    return s;
+}
+
+static void cleanup(xg_store *s)
+{
+    xg_store_close(s);
+    char p[320];
+    unlink(dbpath);
+    snprintf(p, sizeof p, "%s-wal", dbpath);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", dbpath);
+    unlink(p);
+}
+
+static void sql(const char *stmt)
+{
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+    char *err = NULL;
+    cr_assert_eq(sqlite3_exec(db, stmt, NULL, NULL, &err), SQLITE_OK, "%s: %s", stmt, err);
+    sqlite3_close(db);
+}
+
+static json_t *decision(xg_store *s, const char *outcome, int i)
+{
+    json_t *req =
+        json_pack("{s:{s:s,s:s},s:{s:s},s:{s:s}}", "customer", "name", "Acme Ltd", "country", "DE",
+                  "resource", "item", "p5.48xlarge", "access", "source_ip", "192.0.2.1");
+    json_t *resp = json_pack("{s:s,s:[],s:{s:s,s:s,s:s,s:s},s:i}", "decision", outcome, "reasons",
+                             "versions", "lists", "abc", "catalog", "cat1", "policy", "provider",
+                             "as_of", "2026-11-22", "n", i);
+    cr_assert_eq(xg_store_decision_record(s, resp, req), 0, "%s", xg_error_message());
+    json_decref(req);
+    return resp;
+}
+
+static json_t *verify(xg_store *s)
+{
+    json_t *v;
+    cr_assert_eq(xg_store_audit_verify(&v, s), 0, "%s", xg_error_message());
+    return v;
+}
+
+static void expect_bad(xg_store *s, long long seq, const char *problem)
+{
+    json_t *v = verify(s);
+    cr_assert(json_is_false(json_object_get(v, "ok")), "chain reported ok");
+    json_t *fb = json_object_get(v, "first_bad");
+    cr_assert_eq(json_integer_value(json_object_get(fb, "seq")), seq, "seq %lld: %s",
+                 (long long)json_integer_value(json_object_get(fb, "seq")),
+                 json_string_value(json_object_get(fb, "detail")));
+    cr_assert_str_eq(json_string_value(json_object_get(fb, "problem")), problem);
+    json_decref(v);
+}
+
+static xg_store *chain_of(int n)
+{
+    xg_store *s = fresh();
+    for (int i = 0; i < n; i++)
+        json_decref(decision(s, i % 3 ? "ALLOW" : "REVIEW", i));
+    json_t *v = verify(s);
+    cr_assert(json_is_true(json_object_get(v, "ok")));
+    cr_assert_eq(json_integer_value(json_object_get(v, "rows")), n);
+    json_decref(v);
+    return s;
+}
+
+Test(store_open, migrates_once_and_rejects_bad_urls)
+{
+    xg_store *s = fresh();
+    int v;
+    cr_assert_eq(xg_store_schema_version(&v, s), 0);
+    cr_assert_eq(v, 1);
+    xg_store_close(s);
+    cr_assert_eq(xg_store_open(&s, url), 0); /* reopening applies nothing twice */
+    cr_assert_eq(xg_store_schema_version(&v, s), 0);
+    cr_assert_eq(v, 1);
+    xg_store *t;
+    cr_assert_eq(xg_store_open(&t, "mysql://x"), XG_EINVAL);
+    cr_assert_eq(xg_store_open(&t, "sqlite:"), XG_EINVAL);
+    cleanup(s);
+}
+
+Test(store_keys, create_lookup_revoke)
+{
+    xg_store *s = fresh();
+    char *key, *role, *name;
+    cr_assert_eq(xg_store_key_create(&key, s, "analyst", "alice"), 0);
+    cr_assert_eq(strncmp(key, "xgk_", 4), 0);
+    cr_assert_eq(xg_store_key_lookup(&role, &name, s, key), 0);
+    cr_assert_str_eq(role, "analyst");
+    cr_assert_str_eq(name, "alice");
+    free(role);
+    free(name);
+    char wrong[200];
+    snprintf(wrong, sizeof wrong, "%s", key);
+    wrong[strlen(wrong) - 1] ^= 1;
+    cr_assert_eq(xg_store_key_lookup(&role, &name, s, wrong), XG_ENOTFOUND);
+    cr_assert_eq(xg_store_key_lookup(&role, &name, s, "nonsense"), XG_ENOTFOUND);
+    char id[13];
+    memcpy(id, key + 4, 12);
+    id[12] = 0;
+    cr_assert_eq(xg_store_key_revoke(s, id), 0);
+    cr_assert_eq(xg_store_key_lookup(&role, &name, s, key), XG_ENOTFOUND);
+    cr_assert_eq(xg_store_key_revoke(s, id), XG_ENOTFOUND);
+    cr_assert_eq(xg_store_key_create(&role, s, "root", NULL), XG_EINVAL);
+    free(key);
+    cleanup(s);
+}
+
+Test(store_customers, put_get_find_and_ownership_edges)
+{
+    xg_store *s = fresh();
+    json_t *c =
+        json_loads("{\"id\":\"c1\",\"name\":\"Lion Data Pte Ltd\",\"country\":\"SG\","
+                   "\"owners\":[{\"name\":\"Dragon Holdings\",\"headquarters\":\"CN\","
+                   "\"percent\":60,\"owners\":[{\"name\":\"Dragon Group\",\"percent\":100}]}],"
+                   "\"verification\":\"verified\"}",
+                   0, NULL);
+    char *id;
+    cr_assert_eq(xg_store_customer_put(&id, s, c), 0, "%s", xg_error_message());
+    cr_assert_str_eq(id, "c1");
+    free(id);
+    cr_assert_eq(xg_store_customer_put(&id, s, c), 0); /* idempotent: edges replaced */
+    free(id);
+    json_t *got, *edges;
+    cr_assert_eq(xg_store_customer_find(&got, s, "  lion DATA pte ltd "), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(got, "id")), "c1");
+    json_decref(got);
+    cr_assert_eq(xg_store_ownership_of(&edges, s, "Lion Data Pte Ltd"), 0);
+    cr_assert_eq(json_array_size(edges), 1);
+    cr_assert_eq(json_real_value(json_object_get(json_array_get(edges, 0), "percent")), 60.0);
+    json_decref(edges);
+    cr_assert_eq(xg_store_ownership_of(&edges, s, "dragon holdings"), 0);
+    cr_assert_eq(json_array_size(edges), 1);
+    json_decref(edges);
+    json_t *bad = json_loads("{\"name\":\"X\",\"country\":\"China\"}", 0, NULL);
+    cr_assert_eq(xg_store_customer_put(&id, s, bad), XG_EINVAL);
+    cr_assert(strstr(xg_error_message(), "customer.country"));
+    json_decref(bad);
+    cr_assert_eq(xg_store_customer_get(&got, s, "nope"), XG_ENOTFOUND);
+    json_decref(c);
+    cleanup(s);
+}
+
+Test(store_licenses, add_list_and_duplicate)
+{
+    xg_store *s = fresh();
+    json_t *l =
+        json_loads("{\"number\":\"D1234567\",\"party\":\"Acme\",\"items\":[\"p5.48xlarge\"],"
+                   "\"destinations\":[\"AE\"],\"valid_from\":\"2026-01-01\","
+                   "\"valid_to\":\"2027-12-31\"}",
+                   0, NULL);
+    cr_assert_eq(xg_store_license_add(s, l), 0, "%s", xg_error_message());
+    cr_assert_eq(xg_store_license_add(s, l), XG_EEXIST);
+    json_t *all;
+    cr_assert_eq(xg_store_licenses_list(&all, s), 0);
+    cr_assert_eq(json_array_size(all), 1);
+    json_decref(all);
+    json_object_set_new(l, "valid_from", json_string("2026-13-01"));
+    json_object_set_new(l, "number", json_string("X"));
+    cr_assert_eq(xg_store_license_add(s, l), XG_EINVAL);
+    json_decref(l);
+    cleanup(s);
+}
+
+Test(store_review, resolve_once_and_keep_the_original)
+{
+    xg_store *s = fresh();
+    json_t *d = decision(s, "REVIEW", 0), *a = decision(s, "ALLOW", 1);
+    const char *id = json_string_value(json_object_get(d, "decision_id"));
+    json_t *q;
+    cr_assert_eq(xg_store_decisions_list(&q, s, NULL, "open", 10, NULL), 0);
+    cr_assert_eq(json_array_size(json_object_get(q, "decisions")), 1);
+    json_decref(q);
+    json_t *r;
+    cr_assert_eq(xg_store_review_resolve(&r, s, id, "maybe", "x", "bob"), XG_EINVAL);
+    cr_assert_eq(xg_store_review_resolve(&r, s, "dec_none", "clear", "x", "bob"), XG_ENOTFOUND);
+    cr_assert_eq(xg_store_review_resolve(&r, s,
+                                         json_string_value(json_object_get(a, "decision_id")),
+                                         "clear", "x", "bob"),
+                 XG_EINVAL);
+    cr_assert_eq(xg_store_review_resolve(&r, s, id, "confirm", "owner is listed", "bob"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(r, "outcome")), "DENY");
+    json_decref(r);
+    cr_assert_eq(xg_store_review_resolve(&r, s, id, "clear", "again", "bob"), XG_EINVAL);
+    json_t *g;
+    cr_assert_eq(xg_store_decision_get(&g, s, id), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(g, "decision")), "REVIEW");
+    cr_assert_str_eq(json_string_value(json_object_get(g, "final_outcome")), "DENY");
+    cr_assert_eq(json_array_size(json_object_get(g, "reviews")), 1);
+    json_decref(g);
+    cr_assert_eq(xg_store_decisions_list(&q, s, NULL, "open", 10, NULL), 0);
+    cr_assert_eq(json_array_size(json_object_get(q, "decisions")), 0);
+    json_decref(q);
+    json_t *v = verify(s);
+    cr_assert(json_is_true(json_object_get(v, "ok")));
+    cr_assert_eq(json_integer_value(json_object_get(v, "rows")), 3);
+    json_decref(v);
+    json_decref(d);
+    json_decref(a);
+    cleanup(s);
+}
+
+Test(store_list, pages_with_a_cursor)
+{
+    xg_store *s = chain_of(7);
+    json_t *p1, *p2;
+    cr_assert_eq(xg_store_decisions_list(&p1, s, NULL, NULL, 5, NULL), 0);
+    cr_assert_eq(json_array_size(json_object_get(p1, "decisions")), 5);
+    const char *cur = json_string_value(json_object_get(p1, "next_cursor"));
+    cr_assert_not_null(cur);
+    cr_assert_eq(xg_store_decisions_list(&p2, s, NULL, NULL, 5, cur), 0);
+    cr_assert_eq(json_array_size(json_object_get(p2, "decisions")), 2);
+    cr_assert(json_is_null(json_object_get(p2, "next_cursor")));
+    json_decref(p1);
+    json_decref(p2);
+    cr_assert_eq(xg_store_decisions_list(&p1, s, NULL, NULL, 5, "zz"), XG_EINVAL);
+    cleanup(s);
+}
+
+Test(store_audit, edited_decision_is_named)
+{
+    xg_store *s = chain_of(5);
+    sql("UPDATE decisions SET outcome = 'DENY' WHERE n = 3");
+    expect_bad(s, 3, "edited");
+    cleanup(s);
+}
+
+Test(store_audit, edited_audit_row_is_named)
+{
+    xg_store *s = chain_of(5);
+    sql("UPDATE audit SET kind = 'review' WHERE seq = 2");
+    expect_bad(s, 2, "deleted"); /* the row it now points at does not exist */
+    cleanup(s);
+    s = chain_of(5);
+    sql("UPDATE audit SET hash = '00' || substr(hash, 3) WHERE seq = 4");
+    expect_bad(s, 4, "edited");
+    cleanup(s);
+}
+
+Test(store_audit, deleted_row_is_named)
+{
+    xg_store *s = chain_of(6);
+    sql("DELETE FROM audit WHERE seq = 3");
+    expect_bad(s, 3, "deleted");
+    cleanup(s);
+    s = chain_of(6);
+    sql("DELETE FROM decisions WHERE n = 2");
+    expect_bad(s, 2, "deleted");
+    cleanup(s);
+}
+
+Test(store_audit, reordered_rows_are_named)
+{
+    xg_store *s = chain_of(6);
+    sql("UPDATE audit SET seq = -1 WHERE seq = 3; UPDATE audit SET seq = 3 WHERE seq = 4;"
+        " UPDATE audit SET seq = 4 WHERE seq = -1");
+    expect_bad(s, 3, "reordered");
+    cleanup(s);
+}
+
+Test(store_audit, truncated_tail_is_named)
+{
+    xg_store *s = chain_of(6);
+    sql("DELETE FROM audit WHERE seq >= 5");
+    expect_bad(s, 5, "truncated");
+    cleanup(s);
+}
+
+Test(store_audit, unchained_row_is_named)
+{
+    xg_store *s = chain_of(2);
+    sql("INSERT INTO decisions SELECT n + 100, id || 'x', created, outcome, request, response,"
+        " list_hash, catalog_version, policy, as_of, customer_name, review_status, final_outcome"
+        " FROM decisions WHERE n = 1");
+    json_t *v = verify(s);
+    cr_assert(json_is_false(json_object_get(v, "ok")));
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(v, "first_bad"), "problem")),
+                     "inserted");
+    json_decref(v);
+    cleanup(s);
+}
