@@ -67,7 +67,7 @@ static int parse_number(const char *flag, const char *v, double min, double *out
 
 static int parse_args(serve_args *a, int argc, char **argv)
 {
-    double d;
+    double d = 0;
     for (int i = 1; i < argc; i++) {
         const char *f = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(f, "--help") || !strcmp(f, "-h")) {
