@@ -72,6 +72,8 @@ typedef struct xg_list_file {
     const char *path;
     const char *format; /* "csl", "ofac_sdn", "un_xml", "xgate_csv", "names" */
     size_t records;
+    const char *note;   /* remark for `lists info` (e.g. "add.csv missing"), or NULL */
+    char sha256[65];    /* SHA-256 (hex) of the bytes read for this entry (an SDN triple: all three) */
 } xg_list_file;
 
 typedef struct xg_source_count {

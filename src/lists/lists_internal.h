@@ -1,0 +1,104 @@
+/*
+ * lists_internal.h — what the list loaders share: a load context (the set being built, the file
+ * being read, strict or lenient), a record builder that owns the per-record scratch arrays, and
+ * small text helpers. Every loader works on a buffer in memory, so fuzz targets and tests can feed
+ * bytes directly (lst_load_buffer) without files.
+ */
+#ifndef XG_LISTS_INTERNAL_H
+#define XG_LISTS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/core.h"
+#include "xgate/lists.h"
+
+/* What a loader writes into. Strings are copied into `arena`, records pushed onto `records`. */
+typedef struct lst_ctx {
+    xg_arena *arena;
+    xg_vec *records;  /* xg_record */
+    xg_vec *skipped;  /* xg_skipped_row */
+    const char *file; /* arena copy of the path being read */
+    int flags;        /* XG_LOAD_* */
+    size_t count;     /* records this file added */
+    const char *note; /* optional remark on the file for `lists info` (arena string) */
+} lst_ctx;
+
+/* A problem with one row: in lenient mode it is recorded and 0 is returned (skip the row and go
+ * on); otherwise the error is set ("file:line: problem") and `code` returned. */
+int lst_row_problem(lst_ctx *ctx, int code, long line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* The same for an error whose message is already set (e.g. by the CSV reader). */
+int lst_row_error(lst_ctx *ctx, int code, long line);
+
+/* ---- record builder ---- */
+typedef struct lst_rec {
+    xg_record r;
+    xg_vec aliases, countries, ids, addresses, programs;
+    xg_buf remarks;
+} lst_rec;
+
+void lst_rec_init(lst_rec *b);
+void lst_rec_free(lst_rec *b);
+/* Start a new record in file ctx->file at `line`; every field is empty. */
+void lst_rec_reset(lst_rec *b, lst_ctx *ctx, long line);
+/* Setters copy [s, s+n) trimmed into the arena; empty text is ignored. n = (size_t)-1 means
+ * strlen. They return 0 or XG_ENOMEM. */
+const char *lst_str(lst_ctx *ctx, const char *s, size_t n);
+int lst_rec_alias(lst_ctx *ctx, lst_rec *b, const char *s, size_t n);
+int lst_rec_country(lst_ctx *ctx, lst_rec *b, const char *iso2);
+/* Country by name or code via xg_country_code; unknown names are ignored. */
+int lst_rec_country_name(lst_ctx *ctx, lst_rec *b, const char *s, size_t n);
+int lst_rec_address(lst_ctx *ctx, lst_rec *b, const char *s, size_t n);
+int lst_rec_program(lst_ctx *ctx, lst_rec *b, const char *s, size_t n);
+/* An identifier with its type as published ("Passport", "Tax ID/INN"); the type is mapped to a
+ * scheme through data/lists/id_schemes.tsv (types marked "-" are dropped). */
+int lst_rec_ident(lst_ctx *ctx, lst_rec *b, const char *type, const char *value,
+                  const char *country);
+int lst_rec_remark(lst_rec *b, const char *s, size_t n);
+/* Copy the scratch arrays into the arena and push the record. The record must have an id and a
+ * name (checked by the caller). */
+int lst_rec_commit(lst_ctx *ctx, lst_rec *b);
+
+/* ---- shared text helpers ---- */
+/* Split s at every `sep` (e.g. "; "), calling fn on each trimmed non-empty piece. */
+typedef int (*lst_piece_fn)(lst_ctx *ctx, lst_rec *b, const char *s, size_t n);
+int lst_split(lst_ctx *ctx, lst_rec *b, const char *s, const char *sep, lst_piece_fn fn);
+/* The last ", "-separated part of an address that names a country, as ISO-2, or NULL. */
+const char *lst_address_country(const char *addr, size_t n);
+/* Source code for a source name: "(EL)" in the name, else data/lists/source_codes.tsv, else the
+ * initials of its words. Arena string. */
+const char *lst_source_code(lst_ctx *ctx, const char *source);
+/* Scheme for a published identifier type; NULL when the type is not an identifier ("-"). */
+const char *lst_id_scheme(lst_ctx *ctx, const char *type);
+/* Pull the identifiers OFAC writes into remarks ("Passport 123 (Iran)") into b. */
+int lst_remark_idents(lst_ctx *ctx, lst_rec *b, const char *remarks);
+/* ASCII-case-insensitive prefix test. */
+bool lst_prefix(const char *s, const char *prefix);
+/* True for a valid 18-character Chinese Unified Social Credit Code (check digit verified). */
+bool lst_is_uscc(const char *s, size_t n);
+
+/* ---- loaders (each over one buffer) ---- */
+int lst_load_csl(lst_ctx *ctx, const char *data, size_t len);
+int lst_load_xgate_csv(lst_ctx *ctx, const char *data, size_t len);
+int lst_load_names(lst_ctx *ctx, const char *data, size_t len);
+int lst_load_un_xml(lst_ctx *ctx, const char *data, size_t len);
+/* alt/add may be NULL (absent beside sdn.csv); their names are for messages. */
+int lst_load_sdn(lst_ctx *ctx, const char *sdn, size_t sdn_len, const char *alt_name,
+                 const char *alt, size_t alt_len, const char *add_name, const char *add,
+                 size_t add_len);
+
+/* The sdn.csv (or SDN.CSV) inside a directory, heap path, or NULL when there is none. */
+char *lst_dir_sdn_path(const char *dir);
+/* Read at most `max` bytes from the start of a file (heap, NUL-terminated). */
+int lst_read_head(char **out, size_t *len, const char *path, size_t max);
+
+/* Format of a buffer (see xg_lists_detect), or NULL with the error set. */
+const char *lst_detect_buffer(const char *data, size_t len, const char *name);
+
+/* Load one buffer whose format is detected from content into a new set (SDN triples come as
+ * sdn.csv alone). For fuzzing and tests. */
+int lst_load_buffer(xg_listset **out, const char *name, const char *data, size_t len, int flags);
+
+#endif

@@ -1,0 +1,356 @@
+/*
+ * listset.c — loading list files into one immutable set (xg_lists_load) and what the set says
+ * about itself: per-file and per-source counts, rows skipped in lenient mode, a content hash.
+ *
+ * All strings live in one arena owned by the set, so freeing a set is one call and loading is a
+ * bump allocation per string. The hash is SHA-256 over the bytes of every file read, in the order
+ * read (for an SDN triple: sdn.csv, alt.csv, add.csv), so a one-file set's hash equals
+ * `sha256sum` of that file and any change to any byte changes it; it keys snapshot caches.
+ * A failed load frees everything it built: there is never a half-loaded set.
+ */
+#include <pthread.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "lists/lists_internal.h"
+#include "xgate/error.h"
+
+#define MAX_LIST_FILE_BYTES ((size_t)1 << 30) /* 1 GiB: far above any published list */
+
+typedef struct {
+    xg_arena arena;
+    xg_vec records, files, sources, skipped;
+    crypto_hash_sha256_state hash;
+} lst_priv;
+
+const char *xg_party_type_name(xg_party_type t)
+{
+    switch (t) {
+    case XG_PARTY_ENTITY:
+        return "entity";
+    case XG_PARTY_INDIVIDUAL:
+        return "individual";
+    case XG_PARTY_VESSEL:
+        return "vessel";
+    case XG_PARTY_AIRCRAFT:
+        return "aircraft";
+    default:
+        return "unknown";
+    }
+}
+
+int xg_record_is_delisted(const xg_record *r, const char *as_of)
+{
+    if (!r || !r->end_date || !*r->end_date) return 0;
+    char today[11];
+    if (!as_of || !*as_of) {
+        xg_date_today(today);
+        as_of = today;
+    }
+    return strcmp(r->end_date, as_of) < 0;
+}
+
+static bool is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool is_file(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+char *lst_dir_sdn_path(const char *dir)
+{
+    static const char *const names[] = {"sdn.csv", "SDN.CSV"};
+    for (size_t i = 0; i < 2; i++) {
+        size_t n = strlen(dir) + strlen(names[i]) + 2;
+        char *p = malloc(n);
+        if (!p) return NULL;
+        snprintf(p, n, "%s/%s", dir, names[i]);
+        if (is_file(p)) return p;
+        free(p);
+    }
+    return NULL;
+}
+
+int lst_read_head(char **out, size_t *len, const char *path, size_t max)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return xg_error_set(XG_EIO, "%s: cannot open", path);
+    char *buf = malloc(max + 1);
+    if (!buf) {
+        fclose(f);
+        return XG_ENOMEM;
+    }
+    size_t n = fread(buf, 1, max, f);
+    fclose(f);
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return XG_OK;
+}
+
+/* ---- one file ---- */
+
+static int add_file_entry(lst_priv *pv, lst_ctx *ctx, const char *format,
+                          const unsigned char digest[32])
+{
+    xg_list_file f;
+    memset(&f, 0, sizeof f);
+    f.path = ctx->file;
+    f.format = format;
+    f.records = ctx->count;
+    f.note = ctx->note;
+    sodium_bin2hex(f.sha256, sizeof f.sha256, digest, 32);
+    return xg_vec_push(&pv->files, &f) ? XG_OK : XG_ENOMEM;
+}
+
+/* Read a whole file into the hash (set and per-file). */
+static int read_hashed(lst_priv *pv, crypto_hash_sha256_state *file_hash, const char *path,
+                       char **data, size_t *len)
+{
+    int rc = xg_file_read(data, len, path, MAX_LIST_FILE_BYTES);
+    if (rc) return rc;
+    crypto_hash_sha256_update(&pv->hash, (const unsigned char *)*data, *len);
+    crypto_hash_sha256_update(file_hash, (const unsigned char *)*data, *len);
+    return XG_OK;
+}
+
+/* alt.csv and add.csv beside an sdn.csv, in the same letter case. */
+static char *sibling(lst_ctx *ctx, const char *sdn_path, const char *lower, const char *upper)
+{
+    const char *slash = strrchr(sdn_path, '/');
+    const char *base = slash ? slash + 1 : sdn_path;
+    bool caps = !strcmp(base, "SDN.CSV");
+    return xg_arena_printf(ctx->arena, "%.*s%s", (int)(base - sdn_path), sdn_path,
+                           caps ? upper : lower);
+}
+
+static int load_sdn_files(lst_priv *pv, lst_ctx *ctx, const char *sdn, size_t sdn_len,
+                          crypto_hash_sha256_state *fh)
+{
+    char *alt_path = sibling(ctx, ctx->file, "alt.csv", "ALT.CSV");
+    char *add_path = sibling(ctx, ctx->file, "add.csv", "ADD.CSV");
+    if (!alt_path || !add_path) return XG_ENOMEM;
+    char *alt = NULL, *add = NULL;
+    size_t alt_len = 0, add_len = 0;
+    int rc = XG_OK;
+    if (is_file(alt_path)) rc = read_hashed(pv, fh, alt_path, &alt, &alt_len);
+    if (!rc && is_file(add_path)) rc = read_hashed(pv, fh, add_path, &add, &add_len);
+    if (!rc)
+        rc = lst_load_sdn(ctx, sdn, sdn_len, alt ? alt_path : NULL, alt, alt_len,
+                          add ? add_path : NULL, add, add_len);
+    free(alt);
+    free(add);
+    return rc;
+}
+
+static int load_buffer_as(lst_ctx *ctx, const char *fmt, const char *data, size_t len)
+{
+    if (!strcmp(fmt, "csl")) return lst_load_csl(ctx, data, len);
+    if (!strcmp(fmt, "xgate_csv")) return lst_load_xgate_csv(ctx, data, len);
+    if (!strcmp(fmt, "un_xml")) return lst_load_un_xml(ctx, data, len);
+    if (!strcmp(fmt, "ofac_sdn")) return lst_load_sdn(ctx, data, len, NULL, NULL, 0, NULL, NULL, 0);
+    return lst_load_names(ctx, data, len);
+}
+
+static void init_ctx(lst_ctx *ctx, lst_priv *pv, const char *file, int flags)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->arena = &pv->arena;
+    ctx->records = &pv->records;
+    ctx->skipped = &pv->skipped;
+    ctx->file = file;
+    ctx->flags = flags;
+}
+
+static int no_records(lst_ctx *ctx, lst_priv *pv, size_t skipped_before)
+{
+    size_t skipped = pv->skipped.len - skipped_before;
+    if (skipped)
+        return xg_error_set(XG_EPARSE, "%s: no records (%zu rows skipped, e.g. line %ld: %s)",
+                            ctx->file, skipped,
+                            XG_VEC_AT(&pv->skipped, xg_skipped_row, skipped_before).line,
+                            XG_VEC_AT(&pv->skipped, xg_skipped_row, skipped_before).problem);
+    return xg_error_set(XG_EPARSE, "%s: no records", ctx->file);
+}
+
+static int load_path(lst_priv *pv, const char *path, int flags)
+{
+    char *file_path = NULL;
+    if (is_dir(path)) {
+        char *sdn = lst_dir_sdn_path(path);
+        if (!sdn) return xg_error_set(XG_EFORMAT, "%s: a directory without an OFAC sdn.csv", path);
+        file_path = xg_arena_strdup(&pv->arena, sdn);
+        free(sdn);
+    } else {
+        file_path = xg_arena_strdup(&pv->arena, path);
+    }
+    if (!file_path) return XG_ENOMEM;
+    lst_ctx ctx;
+    init_ctx(&ctx, pv, file_path, flags);
+    crypto_hash_sha256_state fh;
+    crypto_hash_sha256_init(&fh);
+    char *data = NULL;
+    size_t len = 0, skipped_before = pv->skipped.len;
+    int rc = read_hashed(pv, &fh, file_path, &data, &len);
+    if (rc) return rc;
+    const char *fmt = lst_detect_buffer(data, len, file_path);
+    if (!fmt)
+        rc = XG_EFORMAT;
+    else if (!strcmp(fmt, "ofac_sdn"))
+        rc = load_sdn_files(pv, &ctx, data, len, &fh);
+    else
+        rc = load_buffer_as(&ctx, fmt, data, len);
+    free(data);
+    if (!rc && ctx.count == 0) rc = no_records(&ctx, pv, skipped_before);
+    if (rc) return rc;
+    unsigned char digest[32];
+    crypto_hash_sha256_final(&fh, digest);
+    return add_file_entry(pv, &ctx, fmt, digest);
+}
+
+/* ---- the set ---- */
+
+static int count_sources(lst_priv *pv)
+{
+    for (size_t i = 0; i < pv->records.len; i++) {
+        const xg_record *r = &XG_VEC_AT(&pv->records, xg_record, i);
+        xg_source_count *hit = NULL;
+        for (size_t j = pv->sources.len; j-- > 0;) {
+            xg_source_count *s = &XG_VEC_AT(&pv->sources, xg_source_count, j);
+            if (s->source == r->source || !strcmp(s->source, r->source)) {
+                hit = s;
+                break;
+            }
+        }
+        if (!hit) {
+            xg_source_count s = {r->source_code, r->source, 0};
+            hit = xg_vec_push(&pv->sources, &s);
+            if (!hit) return XG_ENOMEM;
+        }
+        hit->records++;
+    }
+    return XG_OK;
+}
+
+static void free_priv(lst_priv *pv)
+{
+    if (!pv) return;
+    xg_arena_free(&pv->arena);
+    xg_vec_free(&pv->records);
+    xg_vec_free(&pv->files);
+    xg_vec_free(&pv->sources);
+    xg_vec_free(&pv->skipped);
+    free(pv);
+}
+
+static lst_priv *new_priv(void)
+{
+    if (sodium_init() < 0) return NULL;
+    lst_priv *pv = calloc(1, sizeof *pv);
+    if (!pv) return NULL;
+    xg_arena_init(&pv->arena, 1 << 20);
+    xg_vec_init(&pv->records, sizeof(xg_record));
+    xg_vec_init(&pv->files, sizeof(xg_list_file));
+    xg_vec_init(&pv->sources, sizeof(xg_source_count));
+    xg_vec_init(&pv->skipped, sizeof(xg_skipped_row));
+    crypto_hash_sha256_init(&pv->hash);
+    return pv;
+}
+
+static int finish_set(xg_listset **out, lst_priv *pv)
+{
+    int rc = count_sources(pv);
+    xg_listset *set = rc ? NULL : calloc(1, sizeof *set);
+    if (!set) {
+        free_priv(pv);
+        return xg_error_set(XG_ENOMEM, "out of memory while loading lists");
+    }
+    unsigned char digest[32];
+    crypto_hash_sha256_final(&pv->hash, digest);
+    sodium_bin2hex(set->hash, sizeof set->hash, digest, sizeof digest);
+    set->records = pv->records.data;
+    set->nrecords = pv->records.len;
+    set->files = pv->files.data;
+    set->nfiles = pv->files.len;
+    set->sources = pv->sources.data;
+    set->nsources = pv->sources.len;
+    set->skipped = pv->skipped.data;
+    set->nskipped = pv->skipped.len;
+    set->priv = pv;
+    *out = set;
+    return XG_OK;
+}
+
+int xg_lists_load(xg_listset **out, const char *const *paths, size_t npaths, int flags)
+{
+    if (!out || (!paths && npaths)) return xg_error_set(XG_EINVAL, "xg_lists_load: no output");
+    if (!npaths) return xg_error_set(XG_EINVAL, "no list files given");
+    lst_priv *pv = new_priv();
+    if (!pv) return xg_error_set(XG_ENOMEM, "out of memory while loading lists");
+    for (size_t i = 0; i < npaths; i++) {
+        int rc = paths[i] ? load_path(pv, paths[i], flags) : XG_EINVAL;
+        if (rc == XG_ENOMEM) xg_error_set(rc, "out of memory while loading %s", paths[i]);
+        if (rc) {
+            free_priv(pv);
+            return rc;
+        }
+    }
+    return finish_set(out, pv);
+}
+
+int lst_load_buffer(xg_listset **out, const char *name, const char *data, size_t len, int flags)
+{
+    lst_priv *pv = new_priv();
+    if (!pv) return XG_ENOMEM;
+    lst_ctx ctx;
+    init_ctx(&ctx, pv, xg_arena_strdup(&pv->arena, name ? name : "<buffer>"), flags);
+    crypto_hash_sha256_update(&pv->hash, (const unsigned char *)data, len);
+    const char *fmt = lst_detect_buffer(data, len, name);
+    int rc = fmt ? load_buffer_as(&ctx, fmt, data, len) : XG_EFORMAT;
+    if (!rc && !ctx.count) rc = no_records(&ctx, pv, 0);
+    unsigned char digest[32];
+    crypto_hash_sha256(digest, (const unsigned char *)data, len);
+    if (!rc) rc = add_file_entry(pv, &ctx, fmt, digest);
+    if (rc) {
+        free_priv(pv);
+        return rc;
+    }
+    return finish_set(out, pv);
+}
+
+void xg_listset_free(xg_listset *set)
+{
+    if (!set) return;
+    free_priv(set->priv);
+    free(set);
+}
+
+/* ---- bundled defaults ---- */
+
+static const char *const default_relative[] = {
+    "lists/ofac_sdn_2021-07", "lists/un_sc_consolidated_2026-02.xml",
+    "lists/csl_entity_list_prc_research.csv", "lists/csl_sample.csv"};
+#define NDEFAULT (sizeof default_relative / sizeof *default_relative)
+static const char *default_paths[NDEFAULT + 1];
+static pthread_once_t default_once = PTHREAD_ONCE_INIT;
+
+static void build_defaults(void)
+{
+    for (size_t i = 0; i < NDEFAULT; i++)
+        default_paths[i] = xg_data_path(default_relative[i]);
+    default_paths[NDEFAULT] = NULL;
+}
+
+const char *const *xg_lists_default_paths(void)
+{
+    pthread_once(&default_once, build_defaults);
+    return default_paths;
+}
