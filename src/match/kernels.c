@@ -19,7 +19,7 @@
 #define JW_PREFIX_MAX 4
 #define JW_BOOST_THRESHOLD 0.7
 
-size_t xg_utf8_decode(uint32_t *out, size_t cap, const char *s, size_t n)
+size_t xg_match_utf8_decode(uint32_t *out, size_t cap, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
     size_t k = 0;
@@ -172,8 +172,8 @@ static double jaro_ascii(const char *a, size_t na, const char *b, size_t nb)
 static double jaro_generic(const char *a, size_t na, const char *b, size_t nb, int winkler)
 {
     uint32_t ca[XG_KERNEL_MAX_CP], cb[XG_KERNEL_MAX_CP];
-    size_t ma = xg_utf8_decode(ca, XG_KERNEL_MAX_CP, a, na);
-    size_t mb = xg_utf8_decode(cb, XG_KERNEL_MAX_CP, b, nb);
+    size_t ma = xg_match_utf8_decode(ca, XG_KERNEL_MAX_CP, a, na);
+    size_t mb = xg_match_utf8_decode(cb, XG_KERNEL_MAX_CP, b, nb);
     return winkler ? xg_jaro_winkler_cp(ca, ma, cb, mb) : xg_jaro_cp(ca, ma, cb, mb);
 }
 
@@ -268,7 +268,7 @@ size_t xg_levenshtein(const char *a, const char *b)
     if (na && na <= 64 && is_ascii(a, na) && is_ascii(b, nb))
         return lev_bits((const unsigned char *)a, na, (const unsigned char *)b, nb);
     uint32_t ca[XG_KERNEL_MAX_CP], cb[XG_KERNEL_MAX_CP];
-    size_t ma = xg_utf8_decode(ca, XG_KERNEL_MAX_CP, a, na);
-    size_t mb = xg_utf8_decode(cb, XG_KERNEL_MAX_CP, b, nb);
+    size_t ma = xg_match_utf8_decode(ca, XG_KERNEL_MAX_CP, a, na);
+    size_t mb = xg_match_utf8_decode(cb, XG_KERNEL_MAX_CP, b, nb);
     return xg_levenshtein_cp(ca, ma, cb, mb);
 }

@@ -19,7 +19,7 @@
 #define XG_KERNEL_MAX_CP 4096
 
 /* Decode UTF-8 into code points (at most `cap`); invalid bytes become U+FFFD. Returns the count. */
-size_t xg_utf8_decode(uint32_t *out, size_t cap, const char *s, size_t n);
+size_t xg_match_utf8_decode(uint32_t *out, size_t cap, const char *s, size_t n);
 
 /* Jaro and Jaro-Winkler over code point arrays. */
 double xg_jaro_cp(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
