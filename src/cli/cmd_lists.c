@@ -2,9 +2,11 @@
  * cmd_lists.c — `xgate lists info`: what a set of list files holds, so that an operator can check
  * a list update before screening with it: per file (path, detected format, records, SHA-256),
  * per source list, by party type, the snapshot content hash, and with --lenient every row skipped.
- * With no --list it describes the bundled default lists.
+ * With no --list it describes the bundled default lists. `xgate lists dump` prints every record as
+ * loaded (JSON lines), to check what a loader made of a file.
  */
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,7 @@
 static int usage(FILE *f)
 {
     fprintf(f, "usage: xgate lists info [--list PATH …] [--lenient] [--as-of YYYY-MM-DD] [--json]\n"
+               "       xgate lists dump [--list PATH …] [--lenient]   (every record, JSON lines)\n"
                "\n"
                "Load list files (format detected from content: CSL CSV, OFAC SDN triple, UN XML,\n"
                "xgate CSV, plain names) and print per-file and per-source counts and the snapshot\n"
@@ -114,7 +117,55 @@ static int print_json(const xg_listset *set, const totals *t, const char *as_of)
     return XG_EXIT_OK;
 }
 
-static int info(int argc, char **argv)
+static json_t *strings_json(const char *const *v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_string(v[i]));
+    return a;
+}
+
+static json_t *record_json(const xg_record *r)
+{
+    json_t *ids = json_array();
+    for (size_t i = 0; i < r->nids; i++)
+        json_array_append_new(ids,
+                              json_pack("{s:s, s:s, s:s?}", "scheme", r->ids[i].scheme, "value",
+                                        r->ids[i].value, "country", r->ids[i].country));
+    json_t *o =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "id", r->id, "source",
+                  r->source, "source_code", r->source_code, "type", xg_party_type_name(r->type),
+                  "name", r->name, "aliases", strings_json(r->aliases, r->naliases), "countries",
+                  strings_json(r->countries, r->ncountries), "ids", ids, "addresses",
+                  strings_json(r->addresses, r->naddresses), "programs",
+                  strings_json(r->programs, r->nprograms));
+    if (!o) return NULL;
+    if (r->start_date) json_object_set_new(o, "start_date", json_string(r->start_date));
+    if (r->end_date) json_object_set_new(o, "end_date", json_string(r->end_date));
+    if (r->parent) json_object_set_new(o, "parent", json_string(r->parent));
+    if (r->parent_percent >= 0)
+        json_object_set_new(o, "parent_percent", json_real(r->parent_percent));
+    if (r->remarks) json_object_set_new(o, "remarks", json_string(r->remarks));
+    json_object_set_new(o, "file", json_string(r->file));
+    json_object_set_new(o, "line", json_integer(r->line));
+    return o;
+}
+
+/* One JSON object per record, one per line: the records exactly as the loaders built them. */
+static int dump(const xg_listset *set)
+{
+    for (size_t i = 0; i < set->nrecords; i++) {
+        json_t *o = record_json(&set->records[i]);
+        char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+        json_decref(o);
+        if (!s) return XG_EXIT_ERROR;
+        puts(s);
+        free(s);
+    }
+    return XG_EXIT_OK;
+}
+
+static int info(int argc, char **argv, bool dump_records)
 {
     const char *paths[MAX_LISTS];
     size_t npaths = 0;
@@ -154,7 +205,9 @@ static int info(int argc, char **argv)
                         "lists", 0, "%s", xg_error_message());
     totals t = count(set, as_of);
     int exit_code = XG_EXIT_OK;
-    if (json)
+    if (dump_records)
+        exit_code = dump(set);
+    else if (json)
         exit_code = print_json(set, &t, as_of);
     else
         print_text(set, &t, as_of);
@@ -167,7 +220,8 @@ int cmd_lists(int argc, char **argv)
     if (argc < 2) return usage(stderr);
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
         return usage(stdout);
-    if (!strcmp(argv[1], "info")) return info(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "info")) return info(argc - 1, argv + 1, false);
+    if (!strcmp(argv[1], "dump")) return info(argc - 1, argv + 1, true);
     cli_fail(XG_EXIT_USAGE, "lists", 0, "unknown subcommand '%s'", argv[1]);
     return usage(stderr);
 }

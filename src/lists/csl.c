@@ -152,8 +152,8 @@ static int set_name(lst_ctx *ctx, lst_rec *b, const char *name)
     b->r.name = lst_str(ctx, name, n);
     if (!b->r.name) return XG_ENOMEM;
     if (n < strlen(name)) {
-        if (xg_buf_puts(&b->remarks, "Listed as: ") || lst_rec_remark(b, name, strlen(name)))
-            return XG_ENOMEM;
+        char *listed = xg_arena_printf(ctx->arena, "Listed as: %s", name);
+        if (!listed || lst_rec_remark(b, listed, strlen(listed))) return XG_ENOMEM;
     }
     return XG_OK;
 }

@@ -239,17 +239,39 @@ static const char *segment_country(const char *s, size_t n)
     return xg_country_code(buf);
 }
 
+/* A whole segment that is a country name (not a bare code), scanning from the end. */
+static const char *any_segment_country(const char *addr, const char *end)
+{
+    while (end > addr) {
+        const char *seg = end;
+        while (seg > addr && seg[-1] != ',')
+            seg--;
+        const char *s = seg;
+        size_t len = (size_t)(end - seg);
+        while (len && *s == ' ')
+            s++, len--;
+        const char *cc = len > 3 ? segment_country(s, len) : NULL;
+        if (cc) return cc;
+        end = seg > addr ? seg - 1 : addr; /* the comma that ends the segment before */
+    }
+    return NULL;
+}
+
 const char *lst_address_country(const char *addr, size_t n)
 {
-    /* look at the last segment, or the one before it when the last is a postal code */
+    /* the last segment, or the one before it when the last is a postal code; failing that, any
+     * segment that is a country name ("298310, Republic of Crimea, Kerch, …") */
     const char *end = addr + n;
     for (int tries = 0; tries < 2 && end > addr; tries++) {
         const char *seg = end;
         while (seg > addr && seg[-1] != ',')
             seg--;
         size_t len = (size_t)(end - seg);
-        if (!postal(seg, len)) return segment_country(seg, len);
+        if (!postal(seg, len)) {
+            const char *cc = segment_country(seg, len);
+            return cc ? cc : any_segment_country(addr, addr + n);
+        }
         end = seg > addr ? seg - 1 : addr;
     }
-    return NULL;
+    return any_segment_country(addr, addr + n);
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "lists/lists_internal.h"
 #include "xgate/country.h"
@@ -179,8 +180,16 @@ static const table_row *match_label(const char *folded, size_t *label_len)
 const char *lst_id_scheme(lst_ctx *ctx, const char *type)
 {
     pthread_once(&once, load_tables);
+    /* "Número de pasaporte" reads as "numero de pasaporte" */
+    utf8proc_uint8_t *plain = NULL;
+    if (type && utf8proc_map((const utf8proc_uint8_t *)type, 0, &plain,
+                             UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+                                 UTF8PROC_STRIPMARK) < 0)
+        plain = NULL;
+    const char *t = plain ? (const char *)plain : type ? type : "";
     char folded[256];
-    size_t n = fold_words(type ? type : "", type ? strlen(type) : 0, folded, sizeof folded, NULL);
+    size_t n = fold_words(t, strlen(t), folded, sizeof folded, NULL);
+    free(plain);
     if (!n) return "ID";
     size_t len;
     const table_row *r = match_label(folded, &len);
@@ -210,6 +219,10 @@ static int remark_ident(lst_ctx *ctx, lst_rec *b, const char *item, size_t n, co
     const char *v = item + label_end, *end = item + n;
     while (v < end && (*v == ' ' || *v == ':' || *v == '#'))
         v++;
+    if (v < end && *v == '(') { /* "Unified Social Credit Code (USCC) 9122…": the label's acronym */
+        const char *close = memchr(v, ')', (size_t)(end - v));
+        if (close && close + 1 < end && close[1] == ' ') v = close + 2;
+    }
     static const char *const fillers[] = {"No. ", "No ", "Number ", "IMO ", "# "};
     for (size_t i = 0; i < sizeof fillers / sizeof *fillers; i++)
         if ((size_t)(end - v) > strlen(fillers[i]) && !strncmp(v, fillers[i], strlen(fillers[i])))
