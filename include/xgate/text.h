@@ -39,6 +39,11 @@ typedef struct xg_token {
     const char *symbol; /* canonical symbol for LEGAL/ORG tokens (e.g. "LLC", "UNIVERSITY"), else NULL */
     xg_token_kind kind;
     unsigned char from_han; /* 1 when the token came from Han characters (pinyin or glossary) */
+    /* Additions (see "Token kinds, symbols and the Han pipeline" below): */
+    const char *alt; /* another comparison form of the same word, or NULL: the pinyin of a Han
+                        word rendered by its English translation (毒理 → text "toxicology",
+                        alt "duli"), or the one-word English gloss of a word rendered in pinyin
+                        (凯利 → text "kaili", alt "kelly"); compare with either */
 } xg_token;
 
 typedef struct xg_name {

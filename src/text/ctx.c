@@ -1,0 +1,118 @@
+/* Loading the text context: legal forms, organisation symbols and stop words (rigour's YAML plus
+ * our own TSV of additions and overrides), the Chinese organisation glossary and CC-CEDICT.
+ * Everything is inserted once into hash maps whose keys and values live in the context arena;
+ * the first insertion of a key wins, so files are loaded from the most to the least specific:
+ * our overrides, then rigour's legal forms, then rigour's organisation symbols. */
+#include "text/text_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "xgate/error.h"
+
+char xg_phrase_prefix_marker;
+
+bool xg_text_has_han(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        int32_t cp;
+        i += xg_utf8_decode(s + i, &cp);
+        if (xg_cp_is_han(cp)) return true;
+    }
+    return false;
+}
+
+static const char *kind_names[] = {"WORD", "NUMBER", "LEGAL", "ORG", "STOP"};
+
+int xg_text_kind_parse(const char *s, size_t n, xg_token_kind *kind)
+{
+    for (int k = 0; k < 5; k++)
+        if (strlen(kind_names[k]) == n && strncasecmp(kind_names[k], s, n) == 0)
+            return *kind = (xg_token_kind)k, 0;
+    return -1;
+}
+
+/* Insert every proper token prefix of key so that phrase matching can stop at the first miss. */
+static int add_prefixes(xg_text_ctx *ctx, const char *key, size_t keylen)
+{
+    for (size_t i = 0; i < keylen; i++) {
+        if (key[i] != ' ') continue;
+        if (!xg_strmap_put(&ctx->phrases, key, i, &xg_phrase_prefix_marker)) return XG_ENOMEM;
+    }
+    return 0;
+}
+
+/* Add one phrase; an existing key keeps its meaning, except that a prefix marker is upgraded. */
+int xg_text_add_phrase(xg_text_ctx *ctx, const char *text, size_t n, xg_token_kind kind,
+                       const char *symbol)
+{
+    char *heap;
+    size_t keylen;
+    int count = xg_text_phrase_key(&heap, &keylen, text, n);
+    if (count < 0) return count;
+    int rc = 0;
+    if (count == 0 || xg_text_has_han(heap, keylen) || keylen > 200) goto done; /* Han: glossary */
+    char *key = xg_arena_strndup(&ctx->arena, heap, keylen);
+    xg_phrase *ph = xg_arena_alloc(&ctx->arena, sizeof *ph);
+    if (!key || !ph) {
+        rc = XG_ENOMEM;
+        goto done;
+    }
+    ph->kind = kind;
+    ph->symbol = symbol ? xg_arena_strdup(&ctx->arena, symbol) : NULL;
+    ph->short_edge = kind == XG_TOK_LEGAL && count == 1 && keylen <= 2;
+    void *got = xg_strmap_put(&ctx->phrases, key, keylen, ph);
+    if (!got)
+        rc = XG_ENOMEM;
+    else if (got == &xg_phrase_prefix_marker) {
+        for (size_t i = 0; i < ctx->phrases.cap; i++) /* rare: upgrade the marker in place */
+            if (ctx->phrases.slots[i].value == got && ctx->phrases.slots[i].keylen == keylen &&
+                memcmp(ctx->phrases.slots[i].key, key, keylen) == 0)
+                ctx->phrases.slots[i].value = ph;
+    }
+    if (rc == 0) rc = add_prefixes(ctx, key, keylen);
+    if ((size_t)count > ctx->max_phrase) ctx->max_phrase = (size_t)count;
+done:
+    free(heap);
+    return rc ? xg_error_set(rc, "phrase table: out of memory") : 0;
+}
+
+int xg_text_ctx_load(xg_text_ctx **out, const char *data_dir)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    const char *dir = data_dir ? data_dir : xg_data_dir();
+    xg_text_ctx *ctx = calloc(1, sizeof *ctx);
+    if (!ctx) return xg_error_set(XG_ENOMEM, "text: out of memory");
+    xg_arena_init(&ctx->arena, 1 << 20);
+    xg_strmap_init(&ctx->phrases);
+    xg_strmap_init(&ctx->han);
+    xg_strmap_init(&ctx->person_prefix);
+    xg_strmap_init(&ctx->surnames2);
+    int rc = xg_text_load_names(ctx, dir);
+    if (rc == 0) rc = xg_text_load_glossary(ctx, dir);
+    if (rc == 0) rc = xg_text_load_cedict(ctx, dir);
+    if (rc) {
+        xg_text_ctx_free(ctx);
+        return rc;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    ctx->load_ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+    *out = ctx;
+    return 0;
+}
+
+void xg_text_ctx_free(xg_text_ctx *ctx)
+{
+    if (!ctx) return;
+    xg_strmap_free(&ctx->phrases);
+    xg_strmap_free(&ctx->han);
+    xg_strmap_free(&ctx->person_prefix);
+    xg_strmap_free(&ctx->surnames2);
+    free(ctx->cedict_text);
+    xg_arena_free(&ctx->arena);
+    free(ctx);
+}

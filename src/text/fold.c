@@ -1,0 +1,95 @@
+/* Unicode folding for comparison: NFKC, case folding, Unicode punctuation lumped to ASCII, and
+ * accents removed from Latin and Greek letters only. Marks on other scripts are kept because they
+ * carry sound (Cyrillic й, Devanagari vowel signs, Thai vowels) that transliteration needs; ICU's
+ * Latin-ASCII later folds whatever Latin remains (ø, ł, æ). */
+#include "text/text_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "xgate/error.h"
+
+size_t xg_utf8_decode(const char *s, int32_t *cp)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (p[0] < 0x80) return *cp = p[0], 1;
+    if ((p[0] & 0xE0) == 0xC0) return *cp = ((p[0] & 0x1F) << 6) | (p[1] & 0x3F), 2;
+    if ((p[0] & 0xF0) == 0xE0)
+        return *cp = ((p[0] & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F), 3;
+    *cp = ((p[0] & 0x07) << 18) | ((p[1] & 0x3F) << 12) | ((p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+    return 4;
+}
+
+bool xg_cp_is_han(int32_t cp)
+{
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+           (cp >= 0x20000 && cp <= 0x2EBEF) || (cp >= 0xF900 && cp <= 0xFAFF) || cp == 0x3007;
+}
+
+/* Latin (with IPA and Latin Extended Additional) and Greek bases lose their accents. */
+static bool accent_folds(int32_t base)
+{
+    return (base >= 0 && base < 0x0400) || (base >= 0x1E00 && base <= 0x1FFF);
+}
+
+static bool is_mark(int32_t cp)
+{
+    utf8proc_category_t c = utf8proc_category(cp);
+    return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC || c == UTF8PROC_CATEGORY_ME;
+}
+
+/* Drop marks whose base folds; returns the new length. */
+static utf8proc_ssize_t strip_latin_marks(utf8proc_int32_t *cps, utf8proc_ssize_t n)
+{
+    utf8proc_ssize_t w = 0;
+    int32_t base = -1;
+    for (utf8proc_ssize_t r = 0; r < n; r++) {
+        if (is_mark(cps[r])) {
+            if (accent_folds(base)) continue;
+        } else {
+            base = cps[r];
+        }
+        cps[w++] = cps[r];
+    }
+    return w;
+}
+
+int xg_text_fold_heap(char **out, size_t *outlen, const char *s, size_t n)
+{
+    if (!xg_utf8_valid(s, n)) return xg_error_set(XG_EUTF8, "name: invalid UTF-8");
+    const utf8proc_option_t opt = UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_DECOMPOSE |
+                                  UTF8PROC_IGNORE | UTF8PROC_STRIPCC | UTF8PROC_LUMP |
+                                  UTF8PROC_STABLE;
+    utf8proc_ssize_t cap = (utf8proc_ssize_t)n + 16;
+    utf8proc_int32_t *cps = NULL;
+    for (;;) {
+        /* room for the UTF-8 re-encoding in place: 4 bytes per code point plus NUL */
+        utf8proc_int32_t *tmp = realloc(cps, (size_t)cap * sizeof *cps + 1);
+        if (!tmp) return free(cps), xg_error_set(XG_ENOMEM, "name: out of memory");
+        cps = tmp;
+        utf8proc_ssize_t got =
+            utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, cps, cap, opt);
+        if (got < 0) return free(cps), xg_error_set(XG_EUTF8, "name: %s", utf8proc_errmsg(got));
+        if (got <= cap) {
+            got = strip_latin_marks(cps, got);
+            utf8proc_ssize_t len = utf8proc_reencode(cps, got, UTF8PROC_COMPOSE | UTF8PROC_STABLE);
+            if (len < 0) return free(cps), xg_error_set(XG_EUTF8, "name: %s", utf8proc_errmsg(len));
+            *out = (char *)cps;
+            *outlen = (size_t)len;
+            return 0;
+        }
+        cap = got;
+    }
+}
+
+int xg_text_fold(char **out, struct xg_arena *arena, const char *utf8, size_t len)
+{
+    char *heap;
+    size_t n;
+    int rc = xg_text_fold_heap(&heap, &n, utf8, len);
+    if (rc) return rc;
+    *out = xg_arena_strndup(arena, heap, n);
+    free(heap);
+    return *out ? 0 : xg_error_set(XG_ENOMEM, "fold: out of memory");
+}

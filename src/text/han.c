@@ -1,0 +1,436 @@
+/* Chinese (Han) runs: segmentation and rendering. A run (already simplified) is segmented by
+ * longest match over our organisation glossary ∪ CC-CEDICT, with ordinal and numeral runs
+ * (第三, 五〇二所) read as numbers. Then each segment becomes tokens:
+ *   glossary word   → its English translation (大学 → university/UNIVERSITY, 有限公司 → LLC);
+ *   CEDICT proper   → pinyin words split where CEDICT capitalises (四川 → sichuan,
+ *                     习近平 → xi jinping), the gloss as `alt` when it is one word (kelly);
+ *   CEDICT common   → in an organisation name its English gloss (毒理 → toxicology), the pinyin
+ *                     as `alt`; elsewhere the pinyin, the gloss as `alt`;
+ *   lone characters → consecutive ones joined into one pinyin word (欧赛 → ousai), since a
+ *                     brand or given name written in characters is read as one word in English.
+ * A run of 2–4 characters with no dictionary word at all (or any run in a person's name) is read
+ * as a person's name: surname (one character, or two from zh_surnames2.txt) then given name. */
+#include "text/text_internal.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xgate/error.h"
+
+enum seg_kind { SEG_CHAR, SEG_WORD, SEG_NUMBER };
+
+typedef struct {
+    const char *s;
+    size_t n; /* bytes */
+    size_t nchars;
+    const xg_hanword *w;
+    enum seg_kind kind;
+    long number;
+} seg;
+
+/* ---- numerals ---- */
+static int numeral_value(int32_t cp)
+{
+    static const int32_t digits[] = {0x3007, 0x96F6, 0x4E00, 0x4E8C, 0x4E09, 0x56DB,
+                                     0x4E94, 0x516D, 0x4E03, 0x516B, 0x4E5D}; /* 〇零一二…九 */
+    static const int values[] = {0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+    for (size_t i = 0; i < sizeof digits / sizeof *digits; i++)
+        if (cp == digits[i]) return values[i];
+    if (cp == 0x4E24) return 2;     /* 两 */
+    if (cp == 0x5341) return -10;   /* 十 */
+    if (cp == 0x767E) return -100;  /* 百 */
+    if (cp == 0x5343) return -1000; /* 千 */
+    return -1;
+}
+
+/* Read a numeral run at s: 五〇二 → 502 (digit by digit), 十四 → 14, 一百零二 → 102.
+ * Returns bytes consumed (0: none) and the count of characters in *nchars. */
+static size_t read_numeral(const char *s, size_t n, long *value, size_t *nchars)
+{
+    long total = 0, current = 0, digits = 0;
+    bool positional = false;
+    size_t i = 0;
+    *nchars = 0;
+    while (i < n && *nchars < 12) {
+        int32_t cp;
+        size_t len = xg_utf8_decode(s + i, &cp);
+        int v = numeral_value(cp);
+        if (v == -1) break;
+        if (v >= 0) {
+            current = current * (positional ? 1 : 10) + v;
+            digits = digits * 10 + v;
+        } else {
+            positional = true;
+            total += (current ? current : 1) * -v;
+            current = 0;
+        }
+        i += len;
+        (*nchars)++;
+    }
+    *value = positional ? total + current : digits;
+    return i;
+}
+
+static bool unit_follows(const char *s, size_t n)
+{
+    static const char *units[] = {"所", "院", "厂", "室", "号", "部", "局", "处",
+                                  "队", "研", "分", "基", "中", "团", "总", "设"};
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+        if (n >= 3 && memcmp(s, units[i], 3) == 0) return true;
+    return false;
+}
+
+/* ---- segmentation ---- */
+static size_t char_bytes(const char *s)
+{
+    int32_t cp;
+    return xg_utf8_decode(s, &cp);
+}
+
+/* True when a CEDICT word holds an organisation glossary word after its first character
+ * (四川大学, 北京大学 are CEDICT entries; splitting them yields sichuan + UNIVERSITY). */
+static bool hides_glossary(const xg_text_ctx *ctx, const char *s, const size_t *ends, size_t c)
+{
+    for (size_t from = 1; from < c; from++)
+        for (size_t to = from + 2; to <= c; to++) {
+            const xg_hanword *g =
+                xg_strmap_get(&ctx->han, s + ends[from - 1], ends[to - 1] - ends[from - 1]);
+            if (g && g->glossary && !g->place) return true;
+        }
+    return false;
+}
+
+static bool longest_word(const xg_text_ctx *ctx, const char *s, size_t n, seg *out)
+{
+    size_t ends[16], k = 0;
+    for (size_t i = 0; i < n && k < ctx->max_han && k < 16; k++)
+        ends[k] = (i += char_bytes(s + i));
+    for (size_t c = k; c >= 1; c--) {
+        const xg_hanword *w = xg_strmap_get(&ctx->han, s, ends[c - 1]);
+        if (w && !w->glossary && c >= 3 && hides_glossary(ctx, s, ends, c)) continue;
+        if (w && (c >= 2 || w->glossary)) {
+            *out = (seg){.s = s, .n = ends[c - 1], .nchars = c, .w = w, .kind = SEG_WORD};
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool numeral_segment(const char *s, size_t n, seg *out)
+{
+    const char *ord = "第";
+    size_t skip = n > 3 && memcmp(s, ord, 3) == 0 ? 3 : 0;
+    long v;
+    size_t nch, used = read_numeral(s + skip, n - skip, &v, &nch);
+    if (!used || !(skip || unit_follows(s + used, n - used))) return false;
+    *out = (seg){
+        .s = s, .n = skip + used, .nchars = nch + (skip ? 1 : 0), .kind = SEG_NUMBER, .number = v};
+    return true;
+}
+
+static int segment(const xg_text_ctx *ctx, const char *s, size_t n, xg_vec *segs)
+{
+    for (size_t i = 0; i < n;) {
+        seg sg, word;
+        bool has_word = longest_word(ctx, s + i, n - i, &word);
+        if (numeral_segment(s + i, n - i, &sg) && (!has_word || word.n <= sg.n)) {
+        } else if (has_word) {
+            sg = word;
+        } else {
+            size_t len = char_bytes(s + i);
+            sg = (seg){.s = s + i, .n = len, .nchars = 1, .kind = SEG_CHAR};
+            sg.w = xg_strmap_get(&ctx->han, s + i, len);
+        }
+        if (!xg_vec_push(segs, &sg)) return XG_ENOMEM;
+        i += sg.n;
+    }
+    return 0;
+}
+
+/* ---- pinyin ---- */
+/* Append CEDICT pinyin as words: tone digits dropped, ü as u, a capitalised syllable starting a
+ * new word when split_proper (Xi2 Jin4 ping2 → "xi jinping"), other syllables joined. */
+static void pinyin_words(xg_buf *b, const char *py, size_t n, bool split_proper)
+{
+    bool first = true;
+    for (size_t i = 0; i < n;) {
+        while (i < n && py[i] == ' ')
+            i++;
+        size_t start = i;
+        while (i < n && py[i] != ' ')
+            i++;
+        if (start == i || !isalpha((unsigned char)py[start])) continue;
+        if (!first && split_proper && isupper((unsigned char)py[start])) xg_buf_putc(b, ' ');
+        for (size_t j = start; j < i; j++)
+            if (isalpha((unsigned char)py[j])) xg_buf_putc(b, (char)tolower((unsigned char)py[j]));
+        first = false;
+    }
+}
+
+/* Pinyin of one character: CEDICT's reading, else ICU Han-Latin. */
+static void char_pinyin(xg_buf *b, const seg *sg)
+{
+    if (sg->w && sg->w->pinyin) {
+        pinyin_words(b, sg->w->pinyin, sg->w->pinyin_len, false);
+        return;
+    }
+    char *latin = NULL;
+    if (xg_translit(&latin, XG_TR_HAN_ASCII, sg->s, sg->n) == 0)
+        for (char *p = latin; *p; p++)
+            if (isalnum((unsigned char)*p)) xg_buf_putc(b, (char)tolower((unsigned char)*p));
+    free(latin);
+}
+
+/* ---- glosses ---- */
+static bool gloss_skipped(const char *g, size_t n)
+{
+    static const char *skip[] = {"CL:",      "surname",  "variant of", "old variant", "see ",
+                                 "abbr",     "used in",  "(used",      "Japanese",    "also ",
+                                 "(Tw)",     "(dialect", "erhua",      "(literary",   "(old)",
+                                 "(archaic", "(coll",    "(slang"};
+    for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
+        if (n >= strlen(skip[i]) && strncmp(g, skip[i], strlen(skip[i])) == 0) return true;
+    return false;
+}
+
+/* The first usable gloss without parentheses, cut at a comma, without a leading "to "/"a "/"the ",
+ * at most `max_words` words. Returns false when there is none. */
+bool xg_text_clean_gloss(xg_buf *out, const char *field, size_t n, int max_words)
+{
+    for (size_t i = 0; i < n;) {
+        size_t start = i;
+        while (i < n && field[i] != '/')
+            i++;
+        const char *g = field + start;
+        size_t len = i - start;
+        i++;
+        if (len == 0 || gloss_skipped(g, len)) continue;
+        xg_buf_reset(out);
+        int depth = 0;
+        for (size_t j = 0; j < len && g[j] != ',' && g[j] != ';'; j++) {
+            if (g[j] == '(' || g[j] == '[')
+                depth++;
+            else if (g[j] == ')' || g[j] == ']')
+                depth -= depth > 0;
+            else if (!depth)
+                xg_buf_putc(out, g[j]);
+        }
+        char *t = out->data ? out->data : "";
+        while (*t == ' ')
+            t++;
+        static const char *lead[] = {"to ", "a ", "an ", "the "};
+        for (size_t k = 0; k < 4; k++)
+            if (strncmp(t, lead[k], strlen(lead[k])) == 0) t += strlen(lead[k]);
+        int words = 0;
+        for (const char *p = t; *p; p++)
+            if (*p != ' ' && (p == t || p[-1] == ' ')) words++;
+        if (words == 0 || words > max_words) continue;
+        memmove(out->data, t, strlen(t) + 1);
+        out->len = strlen(out->data);
+        while (out->len && out->data[out->len - 1] == ' ')
+            out->data[--out->len] = '\0';
+        return true;
+    }
+    return false;
+}
+
+/* A single-word gloss folded to a comparison form ("Kelly" → kelly), for `alt`. */
+static char *gloss_word(xg_arena *a, const xg_hanword *w)
+{
+    if (!w || w->glossary || !w->english) return NULL;
+    xg_buf b;
+    xg_buf_init(&b);
+    char *res = NULL;
+    if (xg_text_clean_gloss(&b, w->english, w->english_len, 1)) {
+        bool ok = true;
+        for (size_t i = 0; i < b.len; i++)
+            ok = ok && isalpha((unsigned char)b.data[i]);
+        for (size_t i = 0; ok && i < b.len; i++)
+            b.data[i] = (char)tolower((unsigned char)b.data[i]);
+        if (ok) res = xg_arena_strndup(a, b.data, b.len);
+    }
+    xg_buf_free(&b);
+    return res;
+}
+
+/* ---- emission ---- */
+static int push_word(xg_arena *a, xg_vec *out, const char *text, size_t n, xg_token_kind kind,
+                     const char *alt)
+{
+    xg_wtok t = {.kind = kind, .from_han = 1, .done = 1, .latin = 1, .alt = alt};
+    t.text = xg_arena_strndup(a, text, n);
+    if (!t.text || !xg_vec_push(out, &t)) return XG_ENOMEM;
+    return 0;
+}
+
+/* Push each space-separated word of b as its own token; alt goes on the first. */
+static int push_words(xg_arena *a, xg_vec *out, const xg_buf *b, const char *alt)
+{
+    for (size_t i = 0; i < b->len;) {
+        while (i < b->len && b->data[i] == ' ')
+            i++;
+        size_t start = i;
+        while (i < b->len && b->data[i] != ' ')
+            i++;
+        if (i > start) {
+            int rc = push_word(a, out, b->data + start, i - start, XG_TOK_WORD, alt);
+            if (rc) return rc;
+            alt = NULL;
+        }
+    }
+    return 0;
+}
+
+static char *joined_pinyin(xg_arena *a, const xg_hanword *w)
+{
+    if (!w || !w->pinyin) return NULL;
+    xg_buf b;
+    xg_buf_init(&b);
+    pinyin_words(&b, w->pinyin, w->pinyin_len, false);
+    char *s = b.len ? xg_arena_strndup(a, b.data, b.len) : NULL;
+    xg_buf_free(&b);
+    return s;
+}
+
+static int emit_glossary(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const xg_hanword *w)
+{
+    if (w->english_len == 0) return 0; /* 第 and the like: no token of their own */
+    char *alt = joined_pinyin(a, w);
+    if (w->symbol) {
+        xg_wtok t = {.kind = w->kind, .symbol = w->symbol, .from_han = 1, .done = 1, .latin = 1};
+        t.text = (char *)w->english;
+        t.alt = alt;
+        return xg_vec_push(out, &t) ? 0 : XG_ENOMEM;
+    }
+    return xg_text_emit_words(ctx, a, out, w->english, w->english_len, alt);
+}
+
+static int emit_cedict(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const seg *sg,
+                       bool org_context)
+{
+    const xg_hanword *w = sg->w;
+    xg_buf b;
+    xg_buf_init(&b);
+    int rc;
+    if (!w->proper && org_context && xg_text_clean_gloss(&b, w->english, w->english_len, 3)) {
+        rc = xg_text_emit_words(ctx, a, out, b.data, b.len, joined_pinyin(a, w));
+    } else {
+        pinyin_words(&b, w->pinyin, w->pinyin_len, w->proper);
+        char *alt = gloss_word(a, w);
+        if (alt && strcmp(alt, b.data ? b.data : "") == 0) alt = NULL;
+        rc = push_words(a, out, &b, alt);
+    }
+    xg_buf_free(&b);
+    return rc;
+}
+
+static int emit_number(xg_arena *a, xg_vec *out, long v)
+{
+    char num[32];
+    int n = snprintf(num, sizeof num, "%ld", v);
+    return push_word(a, out, num, (size_t)n, XG_TOK_NUMBER, NULL);
+}
+
+/* Consecutive lone characters become one pinyin word. */
+static int emit_chars(xg_arena *a, xg_vec *out, const seg *segs, size_t from, size_t to)
+{
+    xg_buf b;
+    xg_buf_init(&b);
+    for (size_t i = from; i < to; i++)
+        char_pinyin(&b, &segs[i]);
+    int rc = b.len ? push_word(a, out, b.data, b.len, XG_TOK_WORD, NULL) : 0;
+    xg_buf_free(&b);
+    return rc;
+}
+
+/* A person's name: surname, then the given name as one word. */
+static int emit_person(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char *s, size_t n)
+{
+    size_t c1 = char_bytes(s), c2 = c1 < n ? c1 + char_bytes(s + c1) : c1;
+    size_t surname = c2 < n && xg_strmap_get(&ctx->surnames2, s, c2) ? c2 : c1;
+    xg_buf b;
+    xg_buf_init(&b);
+    const xg_hanword *whole = xg_strmap_get(&ctx->han, s, n);
+    for (size_t i = 0; i < n;) {
+        size_t len = char_bytes(s + i);
+        seg sg = {.s = s + i, .n = len, .nchars = 1, .w = xg_strmap_get(&ctx->han, s + i, len)};
+        if (i == surname) xg_buf_putc(&b, ' ');
+        if (whole && whole->proper && whole->pinyin) {
+            /* the whole name is in CEDICT: take its reading syllable by syllable */
+            size_t k = 0, idx = 0, target = 0;
+            for (size_t j = 0; j < i; j += char_bytes(s + j))
+                target++;
+            const char *py = whole->pinyin, *end = py + whole->pinyin_len;
+            while (py < end && idx <= target) {
+                while (py < end && *py == ' ')
+                    py++;
+                const char *st = py;
+                while (py < end && *py != ' ')
+                    py++;
+                if (idx++ == target) pinyin_words(&b, st, (size_t)(py - st), false);
+                k++;
+            }
+        } else {
+            char_pinyin(&b, &sg);
+        }
+        i += len;
+    }
+    int rc = push_words(a, out, &b, NULL);
+    xg_buf_free(&b);
+    return rc;
+}
+
+static bool run_is_org(const seg *segs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (segs[i].kind == SEG_WORD && segs[i].w->glossary && !segs[i].w->place) return true;
+    return false;
+}
+
+static bool run_is_person(const seg *segs, size_t n, size_t nchars)
+{
+    if (nchars < 2 || nchars > 4) return false;
+    for (size_t i = 0; i < n; i++)
+        if (segs[i].kind != SEG_CHAR && !(segs[i].w && segs[i].w->proper && n == 1)) return false;
+    return true;
+}
+
+int xg_text_han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char *run, size_t n,
+                    int flags, bool org_context)
+{
+    xg_vec segs;
+    xg_vec_init(&segs, sizeof(seg));
+    int rc = segment(ctx, run, n, &segs);
+    const seg *sg = segs.data;
+    size_t nchars = 0;
+    for (size_t i = 0; i < segs.len; i++)
+        nchars += sg[i].nchars;
+    org_context = org_context || run_is_org(sg, segs.len);
+    if (rc == 0 &&
+        ((flags & XG_NAME_PERSON) || (!org_context && run_is_person(sg, segs.len, nchars)))) {
+        rc = emit_person(ctx, a, out, run, n);
+        xg_vec_free(&segs);
+        return rc;
+    }
+    for (size_t i = 0; rc == 0 && i < segs.len;) {
+        if (sg[i].kind == SEG_CHAR) {
+            size_t j = i;
+            while (j < segs.len && sg[j].kind == SEG_CHAR)
+                j++;
+            rc = emit_chars(a, out, sg, i, j);
+            i = j;
+            continue;
+        }
+        if (sg[i].kind == SEG_NUMBER)
+            rc = emit_number(a, out, sg[i].number);
+        else if (sg[i].w->glossary)
+            rc = emit_glossary(ctx, a, out, sg[i].w);
+        else
+            rc = emit_cedict(ctx, a, out, &sg[i], org_context);
+        i++;
+    }
+    xg_vec_free(&segs);
+    return rc ? xg_error_set(rc, "name: out of memory") : 0;
+}

@@ -1,0 +1,131 @@
+/* Reading the Chinese dictionaries: our organisation glossary (data/text/zh_org_glossary.tsv,
+ * simplified term → English words, optionally one token of a given kind and symbol), the list of
+ * two-character surnames, and CC-CEDICT (data/cedict/cedict_ts.u8). CC-CEDICT is 117k lines; it is
+ * read into one buffer and its entries point into it, so loading is one pass and a hash insert
+ * per line (about 50 ms) rather than copying or cleaning 117k glosses nobody may ask for. */
+#include "text/text_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xgate/error.h"
+
+static size_t count_chars(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+static void note_length(xg_text_ctx *ctx, size_t nchars)
+{
+    if (nchars > ctx->max_han) ctx->max_han = nchars;
+}
+
+static int glossary_line(void *arg, const char *path, long lineno, char *line)
+{
+    xg_text_ctx *ctx = arg;
+    char *tab = strchr(line, '\t');
+    if (!tab)
+        return xg_error_set(XG_EPARSE, "%s:%ld: expected term<TAB>english[<TAB>KIND:SYMBOL|PLACE]",
+                            path, lineno);
+    *tab = '\0';
+    char *english = tab + 1, *spec = strchr(english, '\t');
+    if (spec) *spec++ = '\0';
+    xg_hanword *w = xg_arena_alloc(&ctx->arena, sizeof *w);
+    char *term = xg_arena_strdup(&ctx->arena, line);
+    if (!w || !term) return XG_ENOMEM;
+    w->english = xg_arena_strdup(&ctx->arena, english);
+    w->english_len = (uint32_t)strlen(english);
+    w->glossary = 1;
+    w->nchars = (unsigned char)count_chars(term, strlen(term));
+    if (spec && strcmp(spec, "PLACE") == 0) {
+        w->place = 1;
+    } else if (spec && *spec) {
+        char *colon = strchr(spec, ':');
+        if (!colon || xg_text_kind_parse(spec, (size_t)(colon - spec), &w->kind) != 0)
+            return xg_error_set(XG_EPARSE, "%s:%ld: bad KIND:SYMBOL `%s`", path, lineno, spec);
+        w->symbol = xg_arena_strdup(&ctx->arena, colon + 1);
+    }
+    if (!*term || !xg_text_has_han(term, strlen(term)))
+        return xg_error_set(XG_EPARSE, "%s:%ld: term has no Han characters", path, lineno);
+    if (xg_strmap_put(&ctx->han, term, strlen(term), w) != w)
+        return xg_error_set(XG_EPARSE, "%s:%ld: duplicate term %s", path, lineno, term);
+    note_length(ctx, w->nchars);
+    return 0;
+}
+
+static int surname_line(void *arg, const char *path, long lineno, char *line)
+{
+    xg_text_ctx *ctx = arg;
+    char *s = xg_arena_strdup(&ctx->arena, line);
+    if (!s) return XG_ENOMEM;
+    return xg_strmap_put(&ctx->surnames2, s, strlen(s), s) ? 0 : XG_ENOMEM;
+}
+
+int xg_text_load_glossary(xg_text_ctx *ctx, const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/text/zh_org_glossary.tsv", dir);
+    int rc = xg_text_each_line(path, glossary_line, ctx);
+    if (rc) return rc;
+    snprintf(path, sizeof path, "%s/text/zh_surnames2.txt", dir);
+    return xg_text_each_line(path, surname_line, ctx);
+}
+
+/* One CC-CEDICT line: "Trad Simp [pin1 yin1] /gloss/gloss/". Returns 0 when it is not one. */
+static int cedict_entry(xg_text_ctx *ctx, char *line, char *end)
+{
+    char *sp1 = memchr(line, ' ', (size_t)(end - line));
+    if (!sp1) return 0;
+    char *simp = sp1 + 1, *sp2 = memchr(simp, ' ', (size_t)(end - simp));
+    if (!sp2 || sp2[1] != '[') return 0;
+    char *py = sp2 + 2, *close = memchr(py, ']', (size_t)(end - py));
+    if (!close || close + 3 > end || close[2] != '/') return 0;
+    size_t simplen = (size_t)(sp2 - simp);
+    if (!xg_text_has_han(simp, simplen)) return 0;
+    bool proper = py[0] >= 'A' && py[0] <= 'Z';
+    xg_hanword *w = xg_strmap_get(&ctx->han, simp, simplen);
+    if (w && (w->glossary || !w->proper || proper)) {
+        if (w->glossary && !w->pinyin) w->pinyin = py, w->pinyin_len = (uint32_t)(close - py);
+        return 0;
+    }
+    if (!w) {
+        w = xg_arena_alloc(&ctx->arena, sizeof *w);
+        if (!w || !xg_strmap_put(&ctx->han, simp, simplen, w)) return XG_ENOMEM;
+        ctx->cedict_entries++;
+    }
+    /* new word, or a common reading replacing a proper-noun one (欧 Ou1 Europe → ou1) */
+    w->pinyin = py;
+    w->pinyin_len = (uint32_t)(close - py);
+    w->english = close + 3;
+    w->english_len = (uint32_t)(end - w->english);
+    w->proper = proper;
+    w->nchars = (unsigned char)count_chars(simp, simplen);
+    note_length(ctx, w->nchars);
+    return 0;
+}
+
+int xg_text_load_cedict(xg_text_ctx *ctx, const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/cedict/cedict_ts.u8", dir);
+    size_t len;
+    int rc = xg_file_read(&ctx->cedict_text, &len, path, 64u << 20);
+    if (rc) return rc;
+    if (!xg_utf8_valid(ctx->cedict_text, len))
+        return xg_error_set(XG_EUTF8, "%s: invalid UTF-8", path);
+    char *text = ctx->cedict_text;
+    for (char *p = text; rc == 0 && p < text + len;) {
+        char *nl = memchr(p, '\n', (size_t)(text + len - p));
+        char *end = nl ? nl : text + len;
+        char *stop = end > p && end[-1] == '\r' ? end - 1 : end;
+        if (*p != '#') rc = cedict_entry(ctx, p, stop);
+        p = end + 1;
+    }
+    if (rc) return xg_error_set(rc, "%s: out of memory", path);
+    if (ctx->max_han > 12) ctx->max_han = 12; /* idioms and phrases longer than this never help */
+    return 0;
+}

@@ -1,0 +1,124 @@
+/*
+ * text_internal.h — the pieces of the name analyser shared between the src/text files: a string
+ * hash map (keys and values live in the context's arena, so the loaded context is one block of
+ * immutable memory that threads can share), the loaded context, and the per-thread ICU helpers.
+ */
+#ifndef XG_TEXT_INTERNAL_H
+#define XG_TEXT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/core.h"
+#include "xgate/text.h"
+
+/* ---- open-addressing string map (insert at load, read-only afterwards) ---- */
+typedef struct xg_strmap_slot {
+    const char *key;
+    uint32_t keylen;
+    void *value;
+} xg_strmap_slot;
+
+typedef struct xg_strmap {
+    xg_strmap_slot *slots;
+    size_t cap, len; /* cap is a power of two */
+} xg_strmap;
+
+void xg_strmap_init(xg_strmap *m);
+void xg_strmap_free(xg_strmap *m);
+/* Find the value stored under key[0..n), or NULL. */
+void *xg_strmap_get(const xg_strmap *m, const char *key, size_t n);
+/* Insert key (which must outlive the map) unless present; returns the existing value when the
+ * key was already there (the map is not changed), the new value otherwise, NULL on ENOMEM. */
+void *xg_strmap_put(xg_strmap *m, const char *key, size_t n, void *value);
+
+/* ---- reference data ---- */
+
+/* A phrase of the Latin/folded token stream ("co ltd", "общество с ограниченной ...", "university")
+ * with what it stands for. */
+typedef struct xg_phrase {
+    const char *symbol;       /* "LLC", "UNIVERSITY"; NULL for stop words */
+    xg_token_kind kind;       /* LEGAL, ORG or STOP */
+    unsigned char short_edge; /* a 1–2 letter legal alias: a symbol only at the name's edge */
+} xg_phrase;
+
+/* The marker stored in `prefixes` for token sequences that begin some longer phrase. */
+extern char xg_phrase_prefix_marker;
+
+/* A Han dictionary word (glossary or CC-CEDICT), keyed by its simplified form. CC-CEDICT entries
+ * point into the dictionary file kept in memory, so loading copies nothing. */
+typedef struct xg_hanword {
+    const char *english; /* glossary translation, or CEDICT's raw "/gloss/gloss/" field */
+    const char *pinyin;  /* "Si4 chuan1": capitalised syllables start new words */
+    const char *symbol;  /* glossary: the single token's symbol ("LLC"), else NULL */
+    uint32_t english_len, pinyin_len;
+    xg_token_kind kind;     /* glossary with a symbol: that token's kind */
+    unsigned char glossary; /* 1: from our organisation glossary (always translated) */
+    unsigned char proper;   /* CEDICT has only proper-noun readings (capitalised pinyin) */
+    unsigned char nchars;   /* length in characters */
+    unsigned char place;    /* glossary: a place name (does not make a name an organisation's) */
+} xg_hanword;
+
+/* A work token while a name is being analysed (analyse.c, han.c). */
+typedef struct xg_wtok {
+    char *text;
+    const char *symbol;
+    const char *alt;
+    xg_token_kind kind;
+    unsigned char from_han, han_run, done, latin;
+} xg_wtok;
+
+struct xg_text_ctx {
+    xg_arena arena;
+    xg_strmap phrases;       /* folded token sequence -> xg_phrase (or the prefix marker) */
+    size_t max_phrase;       /* longest phrase in tokens */
+    xg_strmap han;           /* simplified word -> xg_hanword */
+    size_t max_han;          /* longest Han word in characters */
+    xg_strmap person_prefix; /* "mr", "dr", "general" … (tokens joined by spaces) */
+    xg_strmap surnames2;     /* two-character Chinese surnames (欧阳, 司马 …) */
+    char *cedict_text;       /* the dictionary file; CEDICT entries point into it */
+    size_t cedict_entries;
+    double load_ms;
+};
+
+/* Tokenise a phrase exactly as names are tokenised and join the tokens with single spaces
+ * (the phrase-map key). Returns the number of tokens; *key is heap (free()). */
+int xg_text_phrase_key(char **key, size_t *keylen, const char *s, size_t n);
+int xg_text_load_names(xg_text_ctx *ctx, const char *dir);
+int xg_text_add_phrase(xg_text_ctx *ctx, const char *text, size_t n, xg_token_kind kind,
+                       const char *symbol);
+int xg_text_kind_parse(const char *s, size_t n, xg_token_kind *kind);
+bool xg_text_has_han(const char *s, size_t n);
+/* Call fn(arg, path, lineno, line) for each non-empty line not starting with '#'. */
+int xg_text_each_line(const char *path, int (*fn)(void *, const char *, long, char *), void *arg);
+int xg_text_load_glossary(xg_text_ctx *ctx, const char *dir);
+int xg_text_load_cedict(xg_text_ctx *ctx, const char *dir);
+
+/* ---- Unicode helpers (fold.c) ---- */
+/* NFKC + case fold + accent fold into a heap string (free()). XG_ENOMEM/XG_EUTF8. */
+int xg_text_fold_heap(char **out, size_t *outlen, const char *s, size_t n);
+/* Decode one code point at s (valid UTF-8 assumed); returns its length in bytes. */
+size_t xg_utf8_decode(const char *s, int32_t *cp);
+bool xg_cp_is_han(int32_t cp);
+
+/* ---- ICU helpers (translit.c), per-thread transliterators ---- */
+enum { XG_TR_HANT_HANS = 0, XG_TR_ANY_ASCII, XG_TR_LATIN_ASCII, XG_TR_HAN_ASCII, XG_TR_COUNT };
+/* Run transform `which` over UTF-8 s[0..n) into a heap string (free()). */
+int xg_translit(char **out, int which, const char *s, size_t n);
+
+/* ---- analysis steps ---- */
+/* Split folded text into raw tokens (Han runs kept whole) appended to `toks` (xg_wtok). */
+int xg_text_tokenise(xg_vec *toks, xg_arena *a, const char *folded, size_t n);
+/* Mark phrases (legal forms, organisation words, stop words) in toks[from..to). */
+void xg_text_match_phrases(const xg_text_ctx *ctx, xg_arena *a, xg_wtok *t, size_t from, size_t to,
+                           int flags);
+/* Fold, tokenise and phrase-match Latin words (a glossary translation or a CEDICT gloss) and
+ * append them as from_han tokens; `alt` goes on the first. */
+int xg_text_emit_words(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char *text, size_t n,
+                       const char *alt);
+bool xg_text_clean_gloss(xg_buf *out, const char *field, size_t n, int max_words);
+/* Segment one simplified Han run and append its tokens to `out`. */
+int xg_text_han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char *run, size_t n,
+                    int flags, bool org_context);
+
+#endif

@@ -1,0 +1,234 @@
+/* Name analysis: legal forms and organisation words as symbols, numbers, persons, accents,
+ * Cyrillic through BGN romanisation, and the Chinese pipeline (simplification, glossary, pinyin,
+ * CC-CEDICT glosses). Runs against the bundled data (XGATE_DATA). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/core.h"
+#include "xgate/error.h"
+#include "xgate/text.h"
+
+static xg_text_ctx *ctx;
+static xg_arena arena;
+
+static void setup(void)
+{
+    int rc = xg_text_ctx_load(&ctx, NULL);
+    cr_assert_eq(rc, 0, "load: %s", xg_error_message());
+    xg_arena_init(&arena, 0);
+}
+
+static void teardown(void)
+{
+    xg_arena_free(&arena);
+    xg_text_ctx_free(ctx);
+}
+
+static xg_name an(const char *s, int flags)
+{
+    xg_name n;
+    int rc = xg_name_analyse(&n, &arena, ctx, s, strlen(s), flags);
+    cr_assert_eq(rc, 0, "%s: %s", s, xg_error_message());
+    return n;
+}
+
+/* "kind:symbol-or-text" of every non-stop token, space separated. */
+static const char *shape(const xg_name *n)
+{
+    static char buf[1024];
+    static const char *kinds[] = {"W", "N", "L", "O", "S"};
+    buf[0] = '\0';
+    for (size_t i = 0; i < n->ntokens; i++) {
+        const xg_token *t = &n->tokens[i];
+        if (t->kind == XG_TOK_STOP) continue;
+        char one[128];
+        snprintf(one, sizeof one, "%s%s:%s", buf[0] ? " " : "", kinds[t->kind],
+                 t->symbol ? t->symbol : t->text);
+        strncat(buf, one, sizeof buf - strlen(buf) - 1);
+    }
+    return buf;
+}
+
+TestSuite(text_names, .init = setup, .fini = teardown);
+
+Test(text_names, legal_forms_are_one_symbol)
+{
+    const char *llc[] = {"Acme Co., Ltd.",
+                         "Acme Company Limited",
+                         "Acme Co Ltd",
+                         "ACME CO.,LTD",
+                         "Acme LLC",
+                         "Acme L.L.C.",
+                         "Acme GmbH",
+                         "ООО Acme",
+                         "Acme 有限公司",
+                         "Acme Limited",
+                         "Acme Corporation Limited"};
+    for (size_t i = 0; i < sizeof llc / sizeof *llc; i++) {
+        xg_name n = an(llc[i], 0);
+        cr_assert_eq(n.ntokens, 2, "%s → %s", llc[i], n.latin);
+        const xg_token *legal = n.tokens[0].kind == XG_TOK_LEGAL ? &n.tokens[0] : &n.tokens[1];
+        cr_assert_eq(legal->kind, XG_TOK_LEGAL, "%s", llc[i]);
+        cr_assert_str_eq(legal->symbol, "LLC", "%s → %s", llc[i], legal->symbol);
+    }
+    xg_name corp = an("Acme Corp", 0), corporation = an("ACME CORPORATION", 0);
+    cr_assert_str_eq(shape(&corp), shape(&corporation));
+    cr_assert_str_eq(corp.tokens[1].symbol, "CO");
+}
+
+Test(text_names, organisation_words_and_abbreviations_share_symbols)
+{
+    const char *pairs[][2] = {
+        {"Guangzhou Haige Comm Grp", "Guangzhou Haige Communications Group"},
+        {"Acme Tech Intl", "Acme Technology International"},
+        {"Harbin Univ of Sci and Eng", "Harbin University of Science and Engineering"},
+        {"Acme Inst", "ACME INSTITUTE"},
+        {"Acme Acad", "Acme Academy"},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+        xg_name a = an(pairs[i][0], 0);
+        char first[1024];
+        snprintf(first, sizeof first, "%s", shape(&a));
+        xg_name b = an(pairs[i][1], 0);
+        cr_assert_str_eq(first, shape(&b), "%s vs %s", pairs[i][0], pairs[i][1]);
+    }
+}
+
+Test(text_names, numbers_are_kept_and_normalised)
+{
+    xg_name n = an("BELLETECH CORP", 0), m = an("11420 CORP.", 0);
+    cr_assert_str_eq(shape(&m), "N:11420 L:CO");
+    cr_assert_eq(n.tokens[0].kind, XG_TOK_WORD);
+    xg_name third = an("Third Academy", 0), rd = an("3rd Academy", 0), han = an("第三研究院", 0);
+    cr_assert_str_eq(shape(&third), "N:3 O:ACADEMY");
+    cr_assert_str_eq(shape(&rd), "N:3 O:ACADEMY");
+    cr_assert_str_eq(shape(&han), "N:3 O:ACADEMY");
+    xg_name inst = an("中国电子科技集团公司第十四研究所", 0);
+    cr_assert(strstr(shape(&inst), "N:14 O:INSTITUTE"), "%s", shape(&inst));
+    xg_name digits = an("五〇二所", 0);
+    cr_assert(strstr(shape(&digits), "N:502"), "%s", shape(&digits));
+}
+
+Test(text_names, persons_are_reordered)
+{
+    xg_name n = an("PUTIN, Vladimir Vladimirovich", XG_NAME_PERSON);
+    cr_assert_str_eq(n.latin, "vladimir vladimirovich putin");
+    cr_assert(n.is_person);
+    xg_name dr = an("Dr. John Smith", XG_NAME_PERSON);
+    cr_assert_eq(dr.tokens[0].kind, XG_TOK_STOP);
+    cr_assert_str_eq(shape(&dr), "W:john W:smith");
+    /* an organisation keeps its comma order */
+    xg_name org = an("Smith, Jones", 0);
+    cr_assert_str_eq(org.latin, "smith jones");
+}
+
+Test(text_names, accents_and_case_fold)
+{
+    xg_name n = an("Łódź Café ZÜRICH Straße Øresund", 0);
+    cr_assert_str_eq(n.latin, "lodz cafe zurich strasse oresund");
+    cr_assert_str_eq(n.folded, "łodz cafe zurich strasse øresund");
+    xg_name fw = an("ＡＣＭＥ　ｌｔｄ", 0); /* full-width forms fold by NFKC */
+    cr_assert_str_eq(fw.latin, "acme ltd");
+    xg_name dots = an("U.S.A. Holdings, Inc.", 0);
+    cr_assert_str_eq(dots.latin, "usa holdings inc");
+}
+
+Test(text_names, cyrillic_oracle_rows)
+{
+    const char *rows[][2] = {{"Владимир Путин", "vladimir putin"},
+                             {"Иван Иванов", "ivan ivanov"},
+                             {"Александр Петров", "aleksandr petrov"},
+                             {"Дмитрий Медведев", "dmitriy medvedev"}};
+    for (size_t i = 0; i < 4; i++) {
+        xg_name n = an(rows[i][0], 0);
+        cr_assert_str_eq(n.latin, rows[i][1]);
+    }
+    xg_name ooo = an("ООО «Ромашка»", 0);
+    cr_assert_str_eq(shape(&ooo), "L:LLC W:romashka");
+    xg_name univ = an("Московский государственный университет", 0);
+    cr_assert(strstr(shape(&univ), "O:UNIVERSITY"), "%s", shape(&univ));
+}
+
+Test(text_names, chinese_university_names)
+{
+    xg_name sc = an("四川大学", 0);
+    cr_assert_str_eq(shape(&sc), "W:sichuan O:UNIVERSITY");
+    cr_assert_str_eq(sc.han, "四川大学");
+    cr_assert(sc.tokens[0].from_han);
+    xg_name en = an("Sichuan University", 0);
+    cr_assert_str_eq(shape(&en), shape(&sc));
+
+    xg_name nudt = an("国防科技大学", 0);
+    cr_assert_str_eq(shape(&nudt), "O:NATL O:DEFENCE O:TECH O:UNIVERSITY");
+    xg_name kanji = an("國防科學技術大學", 0);
+    cr_assert_str_eq(kanji.han, "国防科学技术大学");
+    cr_assert(strstr(shape(&kanji), "O:NATL O:DEFENCE"), "%s", shape(&kanji));
+    xg_name jp = an("国防科学技術大学", 0);
+    cr_assert_str_eq(jp.han, "国防科学技术大学");
+
+    xg_name bit = an("北京理工大学", 0);
+    cr_assert(strncmp(shape(&bit), "W:beijing", 9) == 0, "%s", shape(&bit));
+    cr_assert(strstr(shape(&bit), "O:TECH"), "%s", shape(&bit));
+    xg_name bit_en = an("Beijing Institute of Technology", 0);
+    cr_assert_str_eq(shape(&bit), shape(&bit_en));
+}
+
+Test(text_names, chinese_company_names)
+{
+    xg_name hk = an("香港凱利實業有限公司", 0);
+    cr_assert_str_eq(hk.han, "香港凯利实业有限公司");
+    cr_assert(strncmp(hk.latin, "hong kong kaili", 15) == 0, "%s", hk.latin);
+    cr_assert_eq(hk.tokens[hk.ntokens - 1].kind, XG_TOK_LEGAL);
+    cr_assert_str_eq(hk.tokens[hk.ntokens - 1].symbol, "LLC");
+
+    xg_name ausay = an("广州欧赛科技有限公司", 0);
+    cr_assert_str_eq(shape(&ausay), "W:guangzhou W:ousai O:TECH L:LLC");
+    xg_name ausay_en = an("Guangzhou Ausay Technology Co Limited", 0);
+    cr_assert_str_eq(shape(&ausay_en), "W:guangzhou W:ausay O:TECH L:LLC");
+}
+
+Test(text_names, chinese_institute_glosses)
+{
+    xg_name a = an("野战输血研究所", 0);
+    cr_assert(strstr(a.latin, "field") && strstr(a.latin, "transfusion"), "%s", a.latin);
+    xg_name b = an("毒理与药理研究所", 0);
+    cr_assert(strstr(b.latin, "toxicology") && strstr(b.latin, "pharmacology"), "%s", b.latin);
+}
+
+Test(text_names, chinese_person_names)
+{
+    cr_assert_str_eq(an("习近平", 0).latin, "xi jinping");
+    cr_assert_str_eq(an("李明", 0).latin, "li ming");
+    cr_assert_str_eq(an("王伟", 0).latin, "wang wei");
+    cr_assert_str_eq(an("欧阳明", XG_NAME_PERSON).latin, "ouyang ming");
+}
+
+Test(text_names, edge_cases)
+{
+    xg_name n;
+    cr_assert_eq(xg_name_analyse(&n, &arena, ctx, "\xff\xfe", 2, 0), XG_EUTF8);
+    cr_assert_eq(xg_name_analyse(&n, &arena, ctx, "", 0, 0), 0);
+    cr_assert_eq(n.ntokens, 0);
+    cr_assert_eq(xg_name_analyse(&n, &arena, ctx, " ,.;- ", 6, 0), 0);
+    cr_assert_eq(n.ntokens, 0);
+    static char big[100 * 1024];
+    for (size_t i = 0; i + 3 <= sizeof big; i += 3)
+        memcpy(big + i, "中", 3);
+    cr_assert_eq(xg_name_analyse(&n, &arena, ctx, big, sizeof big - sizeof big % 3, 0), 0);
+    cr_assert(strlen(n.original) <= XG_NAME_MAX_BYTES);
+    cr_assert_eq(strlen(n.original) % 3, 0);
+    for (size_t i = 0; i < sizeof big; i++)
+        big[i] = "ab c"[i % 4];
+    cr_assert_eq(xg_name_analyse(&n, &arena, ctx, big, sizeof big, 0), 0);
+}
+
+Test(text_fold, fold_and_simplify, .init = setup, .fini = teardown)
+{
+    char *out;
+    cr_assert_eq(xg_text_fold(&out, &arena, "Ｃafé  ÉCOLE", strlen("Ｃafé  ÉCOLE")), 0);
+    cr_assert_str_eq(out, "cafe  ecole");
+    cr_assert_eq(xg_text_to_simplified(&out, &arena, "國防 ABC", strlen("國防 ABC")), 0);
+    cr_assert_str_eq(out, "国防 ABC");
+    cr_assert_eq(xg_text_fold(&out, &arena, "\xc3", 1), XG_EUTF8);
+}
