@@ -109,10 +109,10 @@ size_t xg_name_keys(xg_key *out, size_t cap, const xg_name *n)
             }
         }
     }
-    if (!words) /* a name made only of organisation words: index its symbols */
-        for (size_t i = 0; i < n->ntokens; i++)
-            if (n->tokens[i].symbol)
-                k = emit(out, k, cap, 's', n->tokens[i].symbol, strlen(n->tokens[i].symbol));
+    /* organisation symbols: "National University of Defense Technology" has no plain word */
+    for (size_t i = 0; i < n->ntokens; i++)
+        if (n->tokens[i].symbol && (n->tokens[i].kind == XG_TOK_ORG || !words))
+            k = emit(out, k, cap, 's', n->tokens[i].symbol, strlen(n->tokens[i].symbol));
     if (n->han) k = han_keys(out, k, cap, n->han);
     return k;
 }

@@ -20,8 +20,14 @@ typedef struct xg_mname {
     uint32_t nbig;   /* Han bigram count */
     const uint32_t *big;
     const char *raw; /* the name or alias as published */
+    const float *w;  /* token weights: organisation words by how common their symbol is */
     xg_name an;
 } xg_mname;
+
+typedef struct xg_symw {
+    uint64_t hash; /* of the symbol text */
+    float weight;
+} xg_symw;
 
 struct xg_snapshot {
     atomic_int refs;
@@ -32,7 +38,12 @@ struct xg_snapshot {
     size_t nnames;
     xg_index names_idx; /* keys → name entries */
     xg_index ids_idx;   /* normalised identifier values → records */
+    xg_symw *symw;      /* organisation-symbol weights, sorted by hash */
+    size_t nsymw;
     double build_seconds;
 };
+
+/* Token weights of an analysed name into w[n] (symbol weights from the snapshot). */
+void xg_snapshot_token_weights(const xg_snapshot *s, const xg_name *an, float *w, size_t n);
 
 #endif

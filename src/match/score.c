@@ -17,6 +17,7 @@
 #include "xgate/screen.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -35,6 +36,13 @@ double xg_token_weight(const xg_token *t)
     default:
         return XG_W_WORD;
     }
+}
+
+float xg_symbol_weight(size_t df, size_t n)
+{
+    if (!df || n < 64) return (float)XG_W_ORG;
+    double w = log((double)n / (double)df) / log((double)n / 32.0);
+    return (float)(w < XG_W_ORG_MIN ? XG_W_ORG_MIN : w > 1.0 ? 1.0 : w);
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -77,13 +85,15 @@ void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bi
     for (size_t i = 0; i < q->ntok; i++) {
         xg_jw_prepare(&q->pat[i], name->tokens[i].text);
         q->len[i] = q->pat[i].len;
+        q->w[i] = (float)xg_token_weight(&name->tokens[i]);
     }
     q->han_bigrams = bigrams;
     q->nhan_bigrams = nbigrams;
 }
 
-/* Word similarity: Jaro-Winkler, refused when the edit distance is over a third of the longer
- * word (Jaro-Winkler alone is generous to words sharing a prefix: international ~ internet). */
+/* Word similarity: Jaro-Winkler, refused when the edit distance is over a quarter of the longer
+ * word (Jaro-Winkler alone is generous to words sharing letters: belletech ~ baltech 0.86). One
+ * typo is allowed from four letters on, two from eight. */
 static double word_sim(const xg_jw_pattern *p, size_t qlen, const char *b)
 {
     size_t blen = strlen(b);
@@ -92,7 +102,7 @@ static double word_sim(const xg_jw_pattern *p, size_t qlen, const char *b)
     double jw = xg_jw_cached(p, b, blen);
     if (jw < XG_PAIR_FLOOR) return 0.0;
     size_t mx = qlen > blen ? qlen : blen;
-    if ((double)xg_levenshtein(p->s, b) > (double)mx / 3.0) return 0.0;
+    if ((double)xg_levenshtein(p->s, b) > (double)mx / 4.0) return 0.0;
     return jw;
 }
 
@@ -206,12 +216,17 @@ static void align(const xg_score_query *q, const xg_name *n, size_t nn, xg_score
     }
 }
 
-static double span_weight(const xg_token *t, size_t i, size_t n)
+static double tw(const xg_token *t, const float *w, size_t i)
 {
-    double w = 0;
+    return w ? (double)w[i] : xg_token_weight(&t[i]);
+}
+
+static double span_weight(const xg_token *t, const float *w, size_t i, size_t n)
+{
+    double s = 0;
     for (size_t k = 0; k < n; k++)
-        w += xg_token_weight(&t[i + k]);
-    return w / (double)n;
+        s += tw(t, w, i + k);
+    return s / (double)n;
 }
 
 static int has_unmatched_number(const xg_token *t, size_t n, uint64_t matched)
@@ -236,24 +251,24 @@ static double han_dice(const uint32_t *a, size_t na, const uint32_t *b, size_t n
     return 2.0 * (double)common / (double)(na + nb);
 }
 
-double xg_score_name(const xg_score_query *q, const xg_name *n, const uint32_t *nbig, size_t nnbig,
-                     xg_score_detail *d)
+double xg_score_name(const xg_score_query *q, const xg_name *n, const float *nw,
+                     const uint32_t *nbig, size_t nnbig, xg_score_detail *d)
 {
     size_t nn = n->ntokens < 64 ? n->ntokens : 64;
     align(q, n, nn, d);
     double num = 0, wm = 0, uq = 0, ul = 0;
     for (size_t k = 0; k < d->npairs; k++) {
         const xg_pair *p = &d->pairs[k];
-        double w =
-            (span_weight(q->name->tokens, p->qi, p->qn) + span_weight(n->tokens, p->ni, p->nn)) /
-            2.0;
+        double w = (span_weight(q->name->tokens, q->w, p->qi, p->qn) +
+                    span_weight(n->tokens, nw, p->ni, p->nn)) /
+                   2.0;
         num += w * p->sim;
         wm += w;
     }
     for (size_t i = 0; i < q->ntok; i++)
-        if (!(d->q_matched >> i & 1)) uq += xg_token_weight(&q->name->tokens[i]);
+        if (!(d->q_matched >> i & 1)) uq += q->w[i];
     for (size_t j = 0; j < nn; j++)
-        if (!(d->n_matched >> j & 1)) ul += xg_token_weight(&n->tokens[j]);
+        if (!(d->n_matched >> j & 1)) ul += tw(n->tokens, nw, j);
     double den = wm + XG_UNMATCHED_QUERY * uq + XG_UNMATCHED_LIST * ul;
     d->matched_weight = wm;
     d->unmatched_query = uq;

@@ -23,6 +23,7 @@
 #define XG_W_WORD 1.0
 #define XG_W_NUMBER 1.0
 #define XG_W_ORG 0.35
+#define XG_W_ORG_MIN 0.25
 #define XG_W_LEGAL 0.2
 #define XG_W_STOP 0.05
 /* Share of its weight an unmatched token costs: query words missing from the list name are
@@ -42,6 +43,7 @@ typedef struct xg_score_query {
     size_t ntok; /* tokens considered (<= XG_SCORE_MAX_TOKENS) */
     xg_jw_pattern pat[XG_SCORE_MAX_TOKENS];
     size_t len[XG_SCORE_MAX_TOKENS];
+    float w[XG_SCORE_MAX_TOKENS]; /* token weights (kind defaults unless set by caller) */
     int truncated;
     const uint32_t *han_bigrams; /* hashes of the query's Han character bigrams, sorted */
     size_t nhan_bigrams;
@@ -74,14 +76,22 @@ size_t xg_han_bigrams(uint32_t *out, size_t cap, const char *han);
 void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bigrams,
                       size_t nbigrams);
 
-/* Score one list name; `nbig` / `nnbig` are its Han bigram hashes (sorted) or NULL/0. */
-double xg_score_name(const xg_score_query *q, const xg_name *n, const uint32_t *nbig, size_t nnbig,
-                     xg_score_detail *d);
+/* Score one list name; `nw` its token weights (NULL: kind defaults); `nbig` / `nnbig` its Han
+ * bigram hashes (sorted) or NULL/0. */
+double xg_score_name(const xg_score_query *q, const xg_name *n, const float *nw,
+                     const uint32_t *nbig, size_t nnbig, xg_score_detail *d);
 
 /* The explanation object for a detail: method, token pairs with scores, unmatched tokens,
  * penalties. New reference. */
 json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_score_detail *d);
 
+/* Default weight of a token by kind. */
 double xg_token_weight(const xg_token *t);
+
+/* Weight of an organisation word from how many of n names hold its symbol (df): a symbol on a
+ * third of all names ("TECH", "CO") says little; one on a few dozen ("AGRICULTURE") nearly as
+ * much as a plain word, so "Sichuan Agricultural University" stays apart from "Sichuan
+ * University". */
+float xg_symbol_weight(size_t df, size_t n);
 
 #endif

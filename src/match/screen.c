@@ -228,7 +228,7 @@ static void score_candidates(const xg_snapshot *s, const xg_screen_query *q,
         const xg_mname *m = &s->names[c[i].name - 1];
         const xg_record *r = &s->lists->records[m->record];
         if (!record_ok(r, q)) continue;
-        double sc = xg_score_name(sq, &m->an, m->big, m->nbig, &d);
+        double sc = xg_score_name(sq, &m->an, m->w, m->big, m->nbig, &d);
         if (sc <= 0) continue;
         int fresh;
         rec_best *b = best_slot(bt, m->record, &fresh);
@@ -331,6 +331,7 @@ static int run(xg_screen_result *r, const xg_snapshot *s, const xg_screen_query 
     if (!big || !sq) return xg_error_set(XG_ENOMEM, "screen: out of memory");
     size_t nbig = qn.han ? xg_han_bigrams(big, 1024, qn.han) : 0;
     xg_score_prepare(sq, &qn, big, nbig);
+    xg_snapshot_token_weights(s, &qn, sq->w, sq->ntok);
     size_t size = 0, k = (size_t)limit * 8;
     k = k < CANDIDATES_MIN ? CANDIDATES_MIN : k > CANDIDATES_MAX ? CANDIDATES_MAX : k;
     cand *t = accumulate(s, &qn, &p->arena, &size);

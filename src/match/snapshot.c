@@ -105,6 +105,78 @@ static int build_names(xg_snapshot *s)
     return rc;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static uint64_t symbol_hash(const char *sym)
+{
+    return xg_key_hash('s', sym, strlen(sym));
+}
+
+/* How many names hold each organisation symbol → its weight (see xg_symbol_weight). */
+static int build_symbol_weights(xg_snapshot *s)
+{
+    size_t total = 0, k = 0;
+    for (size_t i = 0; i < s->nnames; i++)
+        total += s->names[i].an.ntokens;
+    uint64_t *h = malloc((total + 1) * sizeof *h);
+    if (!h) return xg_error_set(XG_ENOMEM, "snapshot: out of memory");
+    for (size_t i = 0; i < s->nnames; i++)
+        for (size_t t = 0; t < s->names[i].an.ntokens; t++) {
+            const xg_token *tok = &s->names[i].an.tokens[t];
+            if (tok->kind == XG_TOK_ORG && tok->symbol) h[k++] = symbol_hash(tok->symbol);
+        }
+    qsort(h, k, sizeof *h, cmp_u64);
+    s->symw = xg_arena_alloc(&s->arena, (k + 1) * sizeof *s->symw);
+    if (!s->symw) {
+        free(h);
+        return xg_error_set(XG_ENOMEM, "snapshot: out of memory");
+    }
+    for (size_t i = 0, j; i < k; i = j) {
+        for (j = i; j < k && h[j] == h[i]; j++) {
+        }
+        s->symw[s->nsymw++] = (xg_symw){h[i], xg_symbol_weight(j - i, s->nnames)};
+    }
+    free(h);
+    return 0;
+}
+
+void xg_snapshot_token_weights(const xg_snapshot *s, const xg_name *an, float *w, size_t n)
+{
+    for (size_t i = 0; i < n && i < an->ntokens; i++) {
+        const xg_token *t = &an->tokens[i];
+        w[i] = (float)xg_token_weight(t);
+        if (t->kind != XG_TOK_ORG || !t->symbol) continue;
+        uint64_t h = symbol_hash(t->symbol);
+        size_t lo = 0, hi = s->nsymw;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (s->symw[mid].hash < h)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        /* a symbol no listed name holds is as telling as a plain word */
+        w[i] = lo < s->nsymw && s->symw[lo].hash == h ? s->symw[lo].weight : 1.0f;
+    }
+}
+
+static int build_weights(xg_snapshot *s)
+{
+    int rc = build_symbol_weights(s);
+    for (size_t i = 0; i < s->nnames && !rc; i++) {
+        xg_mname *m = &s->names[i];
+        float *w = xg_arena_alloc(&s->arena, (m->an.ntokens + 1) * sizeof *w);
+        if (!w) return xg_error_set(XG_ENOMEM, "snapshot: out of memory");
+        xg_snapshot_token_weights(s, &m->an, w, m->an.ntokens);
+        m->w = w;
+    }
+    return rc;
+}
+
 static void snapshot_free(xg_snapshot *s)
 {
     xg_index_free(&s->names_idx);
@@ -124,6 +196,7 @@ int xg_snapshot_build(xg_snapshot **out, xg_listset *lists, const xg_text_ctx *t
     s->text = text;
     xg_arena_init(&s->arena, SNAPSHOT_ARENA_BLOCK);
     int rc = build_names(s);
+    if (!rc) rc = build_weights(s);
     if (!rc) rc = index_idents(s);
     if (rc) {
         s->lists = NULL; /* ownership passes only on success */

@@ -1,0 +1,391 @@
+/*
+ * cmd_screen.c — `xgate screen`: screen one name, or a batch file, against restricted-party lists.
+ *
+ *   xgate screen [--list PATH]… [--threshold T] [--limit N] [--country CC] [--id SCHEME:VALUE]…
+ *                [--as-of DATE] [--person] [--lenient] [--json] NAME
+ *   xgate screen [--list PATH]… --batch FILE [--json] …
+ *
+ * Lists load once into a snapshot; every query then runs against it. A batch file is either one
+ * name per line, or a CSV whose header has a `name` column (optional `country` and `id`
+ * columns apply per row). Results come out in input order — one JSON document per query with
+ * --json (JSONL), otherwise a table per query. Finding a match is not an error: the exit code is
+ * 0 whatever matched, and non-zero only for bad input or usage, with a one-line message.
+ */
+#include "cli/cli.h"
+#include "core/core.h"
+#include "core/csv.h"
+#include "xgate/error.h"
+#include "xgate/screen.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_LISTS 64
+#define MAX_IDS 32
+/* A batch file over this is refused rather than read whole into memory. */
+#define BATCH_MAX_BYTES (512u << 20)
+
+typedef struct opts {
+    const char *lists[MAX_LISTS];
+    size_t nlists;
+    const char *ids[MAX_IDS];
+    size_t nids;
+    double threshold;
+    int limit, json, person, lenient;
+    const char *country, *as_of, *batch;
+    char *name; /* heap */
+} opts;
+
+static int usage(FILE *f)
+{
+    fprintf(f,
+            "usage: xgate screen [--list PATH]... [--threshold T] [--limit N] [--country CC]\n"
+            "                    [--id SCHEME:VALUE]... [--as-of YYYY-MM-DD] [--person]\n"
+            "                    [--lenient] [--json] NAME\n"
+            "       xgate screen [--list PATH]... --batch FILE [--json] [options]\n\n"
+            "Without --list the bundled lists are used. The default threshold is %.2f.\n"
+            "--batch reads one name per line, or a CSV with a header holding a `name`\n"
+            "column (and optional `country` and `id` columns). Exit 0 whether or not\n"
+            "anything matched.\n",
+            XG_SCREEN_DEFAULT_THRESHOLD);
+    return f == stdout ? XG_EXIT_OK : XG_EXIT_USAGE;
+}
+
+static int parse_number(const char *s, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end) return -1;
+    *out = v;
+    return 0;
+}
+
+static char *join_args(int argc, char **argv)
+{
+    xg_buf b;
+    xg_buf_init(&b);
+    for (int i = 0; i < argc; i++) {
+        if (i) xg_buf_putc(&b, ' ');
+        xg_buf_puts(&b, argv[i]);
+    }
+    return xg_buf_steal(&b);
+}
+
+static int check_option(opts *o, int c, const char *arg)
+{
+    double v;
+    switch (c) {
+    case 'l':
+        if (o->nlists == MAX_LISTS) return cli_fail(XG_EXIT_USAGE, "screen", 0, "too many --list");
+        o->lists[o->nlists++] = arg;
+        return 0;
+    case 'i':
+        if (o->nids == MAX_IDS) return cli_fail(XG_EXIT_USAGE, "screen", 0, "too many --id");
+        if (!strchr(arg, ':') || arg[0] == ':' || !strchr(arg, ':')[1])
+            return cli_fail(XG_EXIT_USAGE, "screen", 0, "--id '%s' is not SCHEME:VALUE", arg);
+        o->ids[o->nids++] = arg;
+        return 0;
+    case 't':
+        if (parse_number(arg, &v) || !(v >= 0.0 && v <= 1.0))
+            return cli_fail(XG_EXIT_USAGE, "screen", 0,
+                            "--threshold '%s' is not a number in [0, 1]", arg);
+        o->threshold = v;
+        return 0;
+    case 'n':
+        if (parse_number(arg, &v) || v < 1 || v > 10000 || v != (int)v)
+            return cli_fail(XG_EXIT_USAGE, "screen", 0,
+                            "--limit '%s' is not a whole number in 1..10000", arg);
+        o->limit = (int)v;
+        return 0;
+    case 'c':
+        if (strlen(arg) != 2)
+            return cli_fail(XG_EXIT_USAGE, "screen", 0, "--country '%s' is not an ISO-2 code", arg);
+        o->country = arg;
+        return 0;
+    case 'a':
+        if (!xg_date_valid(arg))
+            return cli_fail(XG_EXIT_USAGE, "screen", 0, "--as-of '%s' is not YYYY-MM-DD", arg);
+        o->as_of = arg;
+        return 0;
+    }
+    return 0;
+}
+
+static int parse_args(opts *o, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"list", required_argument, 0, 'l'},  {"threshold", required_argument, 0, 't'},
+        {"limit", required_argument, 0, 'n'}, {"country", required_argument, 0, 'c'},
+        {"id", required_argument, 0, 'i'},    {"as-of", required_argument, 0, 'a'},
+        {"person", no_argument, 0, 'p'},      {"lenient", no_argument, 0, 'L'},
+        {"json", no_argument, 0, 'j'},        {"batch", required_argument, 0, 'b'},
+        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
+    int c, rc;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+l:t:n:c:i:a:pLjb:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'p':
+            o->person = 1;
+            break;
+        case 'L':
+            o->lenient = 1;
+            break;
+        case 'j':
+            o->json = 1;
+            break;
+        case 'b':
+            o->batch = optarg;
+            break;
+        case 'h':
+            return usage(stdout) - 100;
+        case '?':
+            return cli_fail(XG_EXIT_USAGE, "screen", 0, "unknown or incomplete option '%s'",
+                            argv[optind - 1]);
+        default:
+            if ((rc = check_option(o, c, optarg))) return rc;
+        }
+    }
+    if (o->batch && optind < argc)
+        return cli_fail(XG_EXIT_USAGE, "screen", 0, "give either NAME or --batch FILE, not both");
+    if (!o->batch) {
+        if (optind >= argc)
+            return cli_fail(XG_EXIT_USAGE, "screen", 0, "a NAME or --batch FILE is needed");
+        o->name = join_args(argc - optind, argv + optind);
+        const char *p = o->name;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p) return cli_fail(XG_EXIT_USAGE, "screen", 0, "the name is empty");
+    }
+    return 0;
+}
+
+/* ---- output ---- */
+
+static void print_width(const char *s, int width)
+{
+    /* pad by characters, not bytes, so that CJK and Cyrillic names keep the columns */
+    int chars = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p & 0xC0) == 0x80) {
+            fputc(*p, stdout);
+            continue;
+        }
+        if (chars == width - 1 && p[1]) {
+            fputs("…", stdout);
+            chars++;
+            break;
+        }
+        if (chars >= width) break;
+        fputc(*p, stdout);
+        chars++;
+    }
+    for (; chars < width; chars++)
+        fputc(' ', stdout);
+}
+
+static void print_rows(const xg_screen_match *m, size_t n)
+{
+    printf("  %-5s  %-6s  %-34s  %-34s  %s\n", "score", "list", "name", "matched", "id");
+    for (size_t i = 0; i < n; i++) {
+        const xg_record *r = m[i].record;
+        printf("  %.3f  ", m[i].score);
+        print_width(r->source_code ? r->source_code : "?", 6);
+        fputs("  ", stdout);
+        print_width(r->name ? r->name : "", 34);
+        fputs("  ", stdout);
+        print_width(m[i].matched ? m[i].matched : "", 34);
+        printf("  %s\n", r->id ? r->id : "");
+    }
+}
+
+static void print_human(const xg_screen_result *r)
+{
+    printf("%s\n", r->query);
+    if (r->nmatches) {
+        printf("  %zu match%s at or above %.2f:\n", r->nmatches, r->nmatches == 1 ? "" : "es",
+               r->threshold);
+        print_rows(r->matches, r->nmatches);
+    } else {
+        printf("  no match at or above %.2f", r->threshold);
+        if (r->near_miss)
+            printf(" (closest: %.3f %s [%s])", r->best_below, r->near_miss->record->name,
+                   r->near_miss->record->source_code ? r->near_miss->record->source_code : "?");
+        printf("\n");
+    }
+    if (r->ndelisted) {
+        printf("  delisted (history, no alert):\n");
+        print_rows(r->delisted, r->ndelisted);
+        for (size_t i = 0; i < r->ndelisted; i++)
+            if (r->delisted[i].record->end_date)
+                printf("    %s: removed %s\n", r->delisted[i].record->name,
+                       r->delisted[i].record->end_date);
+    }
+}
+
+static int screen_one(const xg_snapshot *s, const opts *o, const char *name, const char *country,
+                      const char *const *ids, size_t nids)
+{
+    xg_screen_query q = {.name = name,
+                         .threshold = o->threshold,
+                         .limit = o->limit,
+                         .country = country,
+                         .ids = ids,
+                         .nids = nids,
+                         .as_of = o->as_of,
+                         .is_person = o->person};
+    xg_screen_result *r;
+    int rc = xg_screen(&r, s, &q);
+    if (rc) return rc;
+    if (o->json) {
+        json_t *j = xg_screen_result_json(r);
+        char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (text) puts(text);
+        free(text);
+        json_decref(j);
+    } else {
+        print_human(r);
+    }
+    xg_screen_result_free(r);
+    return 0;
+}
+
+/* ---- batch ---- */
+
+static void progress(size_t done, size_t total)
+{
+    if (!cli_stderr_is_tty() || !total) return;
+    int width = 40, fill = (int)((double)done / (double)total * width);
+    fprintf(stderr, "\r[%.*s%*s] %zu/%zu", fill,
+            "========================================", width - fill, "", done, total);
+    if (done == total) fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static size_t count_lines(const char *data, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += data[i] == '\n';
+    return n + (len && data[len - 1] != '\n');
+}
+
+static int batch_lines(const xg_snapshot *s, const opts *o, char *data, size_t len)
+{
+    size_t total = count_lines(data, len), done = 0;
+    long line = 0;
+    for (char *p = data, *nl; p && *p; p = nl ? nl + 1 : NULL) {
+        nl = strchr(p, '\n');
+        if (nl) *nl = 0;
+        line++;
+        size_t l = strlen(p);
+        if (l && p[l - 1] == '\r') p[--l] = 0;
+        const char *name = p;
+        while (*name == ' ' || *name == '\t')
+            name++;
+        if (*name) {
+            int rc = screen_one(s, o, name, o->country, o->ids, o->nids);
+            if (rc) return cli_fail(XG_EXIT_INPUT, "screen", 1, "%s:%ld", o->batch, line);
+        }
+        progress(++done, total);
+    }
+    return 0;
+}
+
+static int batch_csv(const xg_snapshot *s, const opts *o, const char *data, size_t len)
+{
+    xg_csv c;
+    xg_csv_init(&c, data, len, o->batch);
+    int rc = xg_csv_next(&c), ret = 0;
+    int fname = rc == 1 ? xg_csv_find(&c, "name") : -1;
+    int fcountry = xg_csv_find(&c, "country"), fid = xg_csv_find(&c, "id");
+    size_t total = count_lines(data, len) - 1, done = 0;
+    while ((rc = xg_csv_next(&c)) == 1) {
+        const char *name = (size_t)fname < c.nfields ? c.field[fname] : "";
+        const char *cc = fcountry >= 0 && (size_t)fcountry < c.nfields && c.field[fcountry][0]
+                             ? c.field[fcountry]
+                             : o->country;
+        const char *ids[MAX_IDS + 1];
+        size_t nids = 0;
+        for (size_t i = 0; i < o->nids; i++)
+            ids[nids++] = o->ids[i];
+        if (fid >= 0 && (size_t)fid < c.nfields && c.field[fid][0]) ids[nids++] = c.field[fid];
+        if (*name && (rc = screen_one(s, o, name, cc, ids, nids))) {
+            ret = cli_fail(XG_EXIT_INPUT, "screen", 1, "%s:%ld", o->batch, c.line);
+            break;
+        }
+        done++;
+        progress(done, total > done ? total : done);
+    }
+    if (rc < 0 && !ret) ret = cli_fail(XG_EXIT_INPUT, "screen", 1, "batch file");
+    xg_csv_free(&c);
+    return ret;
+}
+
+/* A CSV batch when the first line, read as CSV, has a field that is exactly `name`. */
+static int first_line_is_header(const char *data, size_t len)
+{
+    xg_csv c;
+    xg_csv_init(&c, data, len, "batch");
+    int is = xg_csv_next(&c) == 1 && c.nfields > 1 && xg_csv_find(&c, "name") >= 0;
+    if (!is && xg_csv_find(&c, "name") == 0 && c.nfields == 1) is = 1;
+    xg_csv_free(&c);
+    return is;
+}
+
+static int run_batch(const xg_snapshot *s, const opts *o)
+{
+    char *data;
+    size_t len;
+    if (xg_file_read(&data, &len, o->batch, BATCH_MAX_BYTES))
+        return cli_fail(XG_EXIT_INPUT, "screen", 1, "cannot read batch file");
+    if (!xg_utf8_valid(data, len)) {
+        free(data);
+        return cli_fail(XG_EXIT_INPUT, "screen", 0, "%s: not valid UTF-8", o->batch);
+    }
+    int rc =
+        first_line_is_header(data, len) ? batch_csv(s, o, data, len) : batch_lines(s, o, data, len);
+    free(data);
+    return rc;
+}
+
+static void report_skipped(const xg_snapshot *s)
+{
+    const xg_listset *l = xg_snapshot_lists(s);
+    for (size_t i = 0; i < l->nskipped; i++)
+        fprintf(stderr, "xgate screen: skipped %s:%ld: %s\n", l->skipped[i].file,
+                l->skipped[i].line, l->skipped[i].problem);
+}
+
+int cmd_screen(int argc, char **argv)
+{
+    opts o = {.threshold = -1.0};
+    int rc = parse_args(&o, argc, argv);
+    if (rc) {
+        free(o.name);
+        return rc < 0 ? rc + 100 : rc;
+    }
+    xg_text_ctx *text = NULL;
+    xg_snapshot *snap = NULL;
+    if (xg_text_ctx_load(&text, NULL)) {
+        free(o.name);
+        return cli_fail(XG_EXIT_ERROR, "screen", 1, "cannot load name data");
+    }
+    if (xg_snapshot_load(&snap, o.nlists ? o.lists : NULL, o.nlists,
+                         o.lenient ? XG_LOAD_LENIENT : 0, text)) {
+        rc = cli_fail(XG_EXIT_INPUT, "screen", 1, "cannot load lists");
+    } else {
+        if (o.lenient) report_skipped(snap);
+        if (o.batch) {
+            rc = run_batch(snap, &o);
+        } else if (screen_one(snap, &o, o.name, o.country, o.ids, o.nids)) {
+            rc = cli_fail(XG_EXIT_INPUT, "screen", 1, "cannot screen the name");
+        }
+    }
+    xg_snapshot_unref(snap);
+    xg_text_ctx_free(text);
+    free(o.name);
+    return rc;
+}
