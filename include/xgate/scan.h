@@ -1,0 +1,85 @@
+/*
+ * xgate/scan.h — tender and procurement documents scanned for restricted US compute and models.
+ *
+ * A scanner holds the lexicon (data/scan/lexicon.tsv) compiled once into one Hyperscan database,
+ * the PCRE2 field patterns, the traditional→simplified table and borrowed references to a list
+ * snapshot (screening of buyer, supplier and organisations mentioned) and the hardware catalog
+ * (which chips and instances are 3A090/4A090). Either may be NULL: then parties are not screened,
+ * or no item counts as restricted; the result says so in each party's or item's entry.
+ *
+ * Reading: xg_scan_bytes takes one file's bytes, detects PDF, binary, UTF-8 / UTF-16 / GB18030 /
+ * Big5, HTML and JSON/JSONL portal records (one document per record, named FILE#N from 1), and
+ * normalises the text (NFKC, traditional folded to simplified, stray spaces inside CJK runs
+ * removed). Offsets in evidence are byte offsets into that normalised UTF-8 text.
+ *
+ * A scanner is immutable after xg_scanner_new except for its Hyperscan scratch space: use one
+ * scanner per thread.
+ */
+#ifndef XGATE_SCAN_H
+#define XGATE_SCAN_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+#include "xgate/classify.h"
+#include "xgate/screen.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct xg_scanner xg_scanner;
+
+/* Build a scanner. `lexicon_path` NULL: the bundled data/scan/lexicon.tsv. `snap` and `catalog`
+ * are borrowed (may be NULL) and must outlive the scanner. XG_EPARSE names the lexicon line at
+ * fault; XG_EINTERNAL carries Hyperscan's or PCRE2's compile message. Free with xg_scanner_free. */
+int xg_scanner_new(xg_scanner **out, const char *lexicon_path, const xg_snapshot *snap,
+                   const xg_catalog *catalog);
+void xg_scanner_free(xg_scanner *s);
+
+/* Number of lexicon terms compiled (for reports and tests). */
+size_t xg_scanner_nterms(const xg_scanner *s);
+
+/* The "as of" date used for classification and screening (YYYY-MM-DD; NULL = today). The string
+ * is copied. */
+int xg_scanner_set_as_of(xg_scanner *s, const char *as_of);
+
+/* Scan one file's bytes. *out receives a new JSON array of document results (one element for a
+ * text, HTML or PDF file; one per record for JSON/JSONL). Each element has exactly the keys
+ * "document", "language", "encoding", "notice_type", "flagged", "risk", "score", "signals",
+ * "providers", "chips", "instances", "models", "mentions", "fields", "parties", "items", "linked"
+ * (see README "Tender scanning"). `name` names the documents. XG_EFORMAT for binary or undecodable
+ * input, XG_EPARSE for malformed JSON (message names the file and line). */
+int xg_scan_bytes(json_t **out, xg_scanner *s, const char *name, const char *bytes, size_t len);
+
+/* Scan one decoded UTF-8 text as one document (no format detection; normalisation still runs).
+ * `encoding` is recorded as given (NULL: "utf-8"). *out receives one new JSON object. */
+int xg_scan_document(json_t **out, xg_scanner *s, const char *name, const char *utf8, size_t len,
+                     const char *encoding);
+
+/* Read a file (PDF through `pdftotext` when installed; XG_EFORMAT with a message when it is not)
+ * and scan it as xg_scan_bytes does. `max_bytes` 0 = 256 MiB. */
+int xg_scan_file(json_t **out, xg_scanner *s, const char *path, size_t max_bytes);
+
+/* Link documents in `docs` (an array of results) that share a project number, or buyer and
+ * title: each gets "linked": [the other documents' names]. Returns the number of linked groups. */
+size_t xg_scan_link(json_t *docs);
+
+/* Combined findings: one object per linked group or unlinked flagged/risky document, with the
+ * union of providers, chips, models and signals, the buyer, the intermediary (supplier from the
+ * result notice), the amount and the member documents. New reference. */
+json_t *xg_scan_findings(const json_t *docs);
+
+/* Write a self-contained HTML report (inline CSS and SVG charts by provider, chip, buyer and month;
+ * each finding linked to its evidence) for `docs` into a heap string (*out, free()). */
+int xg_scan_report_html(char **out, const json_t *docs, const char *title);
+
+/* Decoding only (exposed for tests and fuzzing): detect the encoding of `bytes` and return the
+ * decoded, normalised UTF-8 text (*out, free()) and the encoding name (static string). */
+int xg_scan_decode(char **out, size_t *out_len, const char **encoding, const xg_scanner *s,
+                   const char *bytes, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

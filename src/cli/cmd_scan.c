@@ -1,0 +1,302 @@
+/*
+ * cmd_scan.c — `xgate scan [--list PATH …] [--json] [--report FILE] [--as-of DATE] PATH…`
+ *
+ * Reads files and folders (recursively, in name order so runs are reproducible), scans every
+ * document, links notices of one project, then prints JSONL (one object per document) or a
+ * summary of the combined findings, and optionally writes the HTML report. All documents are
+ * held until the end because linking needs them all. An unreadable file is reported at once and
+ * the run goes on; the exit code is 1 at the end if any input was unreadable. A progress bar is
+ * drawn on stderr only when stderr is a terminal.
+ */
+#include "cli/cli.h"
+#include "core/core.h"
+#include "xgate/classify.h"
+#include "xgate/error.h"
+#include "xgate/scan.h"
+#include "xgate/screen.h"
+#include "xgate/text.h"
+
+#include <dirent.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define CMD "scan"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: xgate scan [--list PATH …] [--json] [--report FILE] [--as-of YYYY-MM-DD]\n"
+               "                  [--lexicon FILE] PATH…\n\n"
+               "Scan tender notices (text, HTML, JSON/JSONL records, PDF; UTF-8, GB18030, Big5)\n"
+               "for procurement of restricted US compute or models. PATH may be a folder.\n"
+               "  --json         one JSON object per document (JSONL)\n"
+               "  --report FILE  write a self-contained HTML report\n"
+               "  --list PATH    screen parties against these lists (default: bundled lists)\n"
+               "  --as-of DATE   date for classification and screening (default: today)\n"
+               "  --lexicon FILE use another lexicon (default: data/scan/lexicon.tsv)\n");
+}
+
+typedef struct {
+    char **v;
+    size_t n, cap;
+} strvec;
+
+static int sv_push(strvec *s, const char *x)
+{
+    if (s->n == s->cap) {
+        size_t nc = s->cap ? s->cap * 2 : 64;
+        char **nv = realloc(s->v, nc * sizeof *nv);
+        if (!nv) return -1;
+        s->v = nv;
+        s->cap = nc;
+    }
+    return (s->v[s->n++] = strdup(x)) ? 0 : -1;
+}
+
+static void sv_free(strvec *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Files under `path` (itself when a file), hidden entries skipped; returns -1 if it is missing. */
+static int collect(strvec *files, const char *path, int depth)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) return -1;
+    if (!S_ISDIR(st.st_mode)) return sv_push(files, path) ? -1 : 0;
+    if (depth > 64) return 0;
+    DIR *d = opendir(path);
+    if (!d) return -1;
+    strvec sub = {0};
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.') {
+            char *p = malloc(strlen(path) + strlen(e->d_name) + 2);
+            if (!p) break;
+            sprintf(p, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", e->d_name);
+            sv_push(&sub, p);
+            free(p);
+        }
+    closedir(d);
+    qsort(sub.v, sub.n, sizeof *sub.v, by_name);
+    int bad = 0;
+    for (size_t i = 0; i < sub.n; i++)
+        if (collect(files, sub.v[i], depth + 1)) bad = 1;
+    sv_free(&sub);
+    return bad ? -1 : 0;
+}
+
+static void progress(size_t done, size_t total, double bytes)
+{
+    int w = 30, fill = total ? (int)((double)w * (double)done / (double)total) : w;
+    fprintf(stderr, "\r[%.*s%*s] %zu/%zu files  %.1f MB", fill, "##############################",
+            w - fill, "", done, total, bytes / 1e6);
+    if (done == total) fputc('\n', stderr);
+}
+
+static void print_list(const char *label, const json_t *arr)
+{
+    if (!json_array_size(arr)) return;
+    size_t i;
+    json_t *v;
+    printf("  %s: ", label);
+    json_array_foreach(arr, i, v) printf("%s%s", i ? ", " : "", json_string_value(v));
+    putchar('\n');
+}
+
+static void print_summary(const json_t *docs, size_t unreadable)
+{
+    json_t *fin = xg_scan_findings(docs);
+    size_t i, nflag = 0;
+    json_t *f;
+    json_array_foreach(docs, i, f) nflag += json_is_true(json_object_get(f, "flagged"));
+    json_array_foreach(fin, i, f)
+    {
+        const char *pn = json_string_value(json_object_get(f, "project_number"));
+        const char *buyer = json_string_value(json_object_get(f, "buyer"));
+        printf("%s %-6s %.2f  %s  %s\n",
+               json_is_true(json_object_get(f, "flagged")) ? "FLAGGED" : "REVIEW ",
+               json_string_value(json_object_get(f, "risk")),
+               json_number_value(json_object_get(f, "score")), pn ? pn : "-",
+               buyer ? buyer : "(buyer not found)");
+        const char *sup = json_string_value(json_object_get(f, "supplier"));
+        if (sup) printf("  intermediary (supplier): %s\n", sup);
+        json_t *a = json_object_get(f, "amount_cny"), *c = json_object_get(f, "currency_amount");
+        if (json_is_number(a)) printf("  amount: %.2f CNY\n", json_number_value(a));
+        if (json_is_array(c))
+            printf("  amount: %.2f %s\n", json_number_value(json_array_get(c, 0)),
+                   json_string_value(json_array_get(c, 1)));
+        print_list("providers", json_object_get(f, "providers"));
+        print_list("chips", json_object_get(f, "chips"));
+        print_list("instances", json_object_get(f, "instances"));
+        print_list("models", json_object_get(f, "models"));
+        print_list("signals", json_object_get(f, "signals"));
+        print_list("documents", json_object_get(f, "documents"));
+    }
+    printf("%zu documents, %zu flagged, %zu findings, %zu unreadable files\n",
+           json_array_size(docs), nflag, json_array_size(fin), unreadable);
+    json_decref(fin);
+}
+
+static int write_report(const char *path, const json_t *docs)
+{
+    char *html = NULL;
+    if (xg_scan_report_html(&html, docs, "xgate scan report")) return -1;
+    FILE *f = fopen(path, "w");
+    int ok = f && fputs(html, f) >= 0;
+    if (f && fclose(f)) ok = 0;
+    free(html);
+    return ok ? 0 : -1;
+}
+
+/* Reference data: text context, lists snapshot, catalog. Missing pieces disable screening or
+ * classification with a warning; explicitly named lists that fail to load are an error. */
+typedef struct {
+    xg_text_ctx *text;
+    xg_snapshot *snap;
+    xg_catalog *cat;
+} refdata;
+
+static int load_refdata(refdata *r, const strvec *lists)
+{
+    memset(r, 0, sizeof *r);
+    if (xg_text_ctx_load(&r->text, NULL))
+        fprintf(stderr, "xgate scan: warning: name data not loaded (%s)\n", xg_error_message());
+    if (r->text) {
+        if (xg_snapshot_load(&r->snap, (const char *const *)lists->v, lists->n, 0, r->text)) {
+            if (lists->n) return cli_fail(XG_EXIT_ERROR, CMD, 1, "cannot load the lists");
+            fprintf(stderr, "xgate scan: warning: parties not screened (%s)\n", xg_error_message());
+        }
+    }
+    if (xg_catalog_load(&r->cat, NULL))
+        fprintf(stderr,
+                "xgate scan: warning: catalog not loaded, no item counts as restricted"
+                " (%s)\n",
+                xg_error_message());
+    return 0;
+}
+
+static void free_refdata(refdata *r)
+{
+    if (r->snap) xg_snapshot_unref(r->snap);
+    if (r->cat) xg_catalog_free(r->cat);
+    if (r->text) xg_text_ctx_free(r->text);
+}
+
+static size_t scan_all(json_t *docs, xg_scanner *sc, const strvec *files)
+{
+    size_t bad = 0;
+    double bytes = 0;
+    int tty = cli_stderr_is_tty() && files->n > 1;
+    for (size_t i = 0; i < files->n; i++) {
+        json_t *out = NULL;
+        struct stat st;
+        if (stat(files->v[i], &st) == 0) bytes += (double)st.st_size;
+        if (xg_scan_file(&out, sc, files->v[i], 0)) {
+            if (tty) fputc('\n', stderr);
+            fprintf(stderr, "xgate scan: %s: %s\n", files->v[i], xg_error_message());
+            bad++;
+        } else {
+            json_array_extend(docs, out);
+            json_decref(out);
+        }
+        if (tty && (i % 16 == 0 || i + 1 == files->n)) progress(i + 1, files->n, bytes);
+    }
+    return bad;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+    static const struct option opts[] = {{"list", required_argument, 0, 'l'},
+                                         {"json", no_argument, 0, 'j'},
+                                         {"report", required_argument, 0, 'r'},
+                                         {"as-of", required_argument, 0, 'a'},
+                                         {"lexicon", required_argument, 0, 'x'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    strvec lists = {0}, files = {0};
+    int json = 0, c, rc = XG_EXIT_OK;
+    const char *report = NULL, *as_of = NULL, *lexicon = NULL;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "l:jr:a:x:h", opts, NULL)) != -1)
+        switch (c) {
+        case 'l':
+            sv_push(&lists, optarg);
+            break;
+        case 'j':
+            json = 1;
+            break;
+        case 'r':
+            report = optarg;
+            break;
+        case 'a':
+            as_of = optarg;
+            break;
+        case 'x':
+            lexicon = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            sv_free(&lists);
+            return XG_EXIT_OK;
+        default:
+            usage(stderr);
+            sv_free(&lists);
+            return XG_EXIT_USAGE;
+        }
+    if (optind >= argc) {
+        usage(stderr);
+        sv_free(&lists);
+        return XG_EXIT_USAGE;
+    }
+    if (as_of && !xg_date_valid(as_of)) {
+        sv_free(&lists);
+        return cli_fail(XG_EXIT_USAGE, CMD, 0, "--as-of '%s' is not YYYY-MM-DD", as_of);
+    }
+    size_t missing = 0;
+    for (int i = optind; i < argc; i++)
+        if (collect(&files, argv[i], 0)) {
+            fprintf(stderr, "xgate scan: %s: cannot read (missing or unreadable)\n", argv[i]);
+            missing++;
+        }
+    refdata ref;
+    xg_scanner *sc = NULL;
+    if ((rc = load_refdata(&ref, &lists))) goto done;
+    if (xg_scanner_new(&sc, lexicon, ref.snap, ref.cat)) {
+        rc = cli_fail(XG_EXIT_ERROR, CMD, 1, "cannot build the scanner");
+        goto done;
+    }
+    if (as_of) xg_scanner_set_as_of(sc, as_of);
+    json_t *docs = json_array();
+    size_t bad = scan_all(docs, sc, &files) + missing;
+    xg_scan_link(docs);
+    if (json) {
+        size_t i;
+        json_t *d;
+        json_array_foreach(docs, i, d)
+        {
+            char *s = json_dumps(d, JSON_COMPACT);
+            if (s) puts(s);
+            free(s);
+        }
+    } else
+        print_summary(docs, bad);
+    if (report && write_report(report, docs))
+        rc = cli_fail(XG_EXIT_ERROR, CMD, 0, "cannot write the report to %s", report);
+    json_decref(docs);
+    if (!rc && bad) rc = XG_EXIT_INPUT;
+done:
+    xg_scanner_free(sc);
+    free_refdata(&ref);
+    sv_free(&lists);
+    sv_free(&files);
+    return rc;
+}

@@ -1,0 +1,494 @@
+/*
+ * fields.c — the facts of a notice (project number, title, buyer, agency, supplier, amount, date,
+ * quantities, notice type) found with PCRE2 patterns over the normalised text.
+ *
+ * Notices follow 财办库〔2020〕50号 headings, so each field is a prioritised list of labels
+ * followed by a separator (":" or a table bar "|", NFKC has already made "：" ":") and a value
+ * that runs to the end of the line or table cell. Priorities encode what the TENDERS.md review
+ * learned: the 采购人信息/名称 block before any loose "采购单位"; the award amount in the body
+ * before the rounded summary table (总中标金额); 采购代理机构 is the agency, never the supplier.
+ * Values are copied from the text as printed (before traditional folding) through aligned offsets.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "scan/scan_internal.h"
+#include "xgate/error.h"
+
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    P_PROJNO,
+    P_TITLE,
+    P_BUYER_BLOCK,
+    P_BUYER,
+    P_AGENCY_BLOCK,
+    P_AGENCY,
+    P_SUPPLIER,
+    P_AMOUNT_AWARD,
+    P_AMOUNT_BUDGET,
+    P_AMOUNT_SUMMARY,
+    P_AMOUNT_LOOSE,
+    P_AMOUNT_EN,
+    P_DATE_LABEL,
+    P_DATE,
+    P_TOKENS,
+    P_TOKENS_EN,
+    P_GPUS,
+    P_GPUS_EN,
+    P_SERVERS,
+    P_GPU_HOURS,
+    P_ORG_EN,
+    P_ORG_ZH,
+    P_MODEL_NAME,
+    P_COUNT
+};
+
+#define SEP "\\s*[:|][\\s:|]*"
+#define VAL "([^\\n|]{1,200})"
+#define NUM_CN "[0-9零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟,.]"
+#define CUR_CN "(?:人民币|港币|港元|美元|HK\\$|US\\$|USD|HKD|RMB|CNY|¥|\\$)"
+
+static const char *const SRC[P_COUNT] = {
+    [P_PROJNO] =
+        "(?:招标项目编号|采购项目编号|项目编号|招标编号|采购编号|项目代码|标段\\(包\\)编号"
+        "|(?i:tender\\s+(?:no|ref(?:erence)?)\\.?|project\\s+no\\.?))" SEP "([^\\s|,;]{3,80})",
+    [P_TITLE] =
+        "(?:采购项目名称|招标项目名称|项目名称|标段\\(包\\)名称|(?i:project\\s+(?:name|title)))" SEP
+            VAL,
+    [P_BUYER_BLOCK] = "采购人信息\\s*\\n?\\s*名称" SEP VAL,
+    [P_BUYER] = "(?:采购人名称|采购单位名称|招标人名称|采购人|采购单位|招标人|采购方|采购主体"
+                "|(?i:procuring\\s+entity|purchaser|buyer))" SEP VAL,
+    [P_AGENCY_BLOCK] = "(?:采购代理机构信息|代理机构信息)\\s*\\n?\\s*名称" SEP VAL,
+    [P_AGENCY] =
+        "(?:采购代理机构名称|代理机构名称|采购代理机构|招标代理机构|代理机构|招标机构)" SEP VAL,
+    [P_SUPPLIER] = "(?:拟定供应商名称|拟定供应商|中标\\(成交\\)供应商名称|中标\\(成交\\)供应商"
+                   "|成交供应商名称|中标供应商名称|成交供应商|中标供应商|(?<!投标)供应商名称"
+                   "|中标人名称|中标人|成交人|中标单位|成交单位"
+                   "|(?i:successful\\s+(?:tenderer|bidder)|awarded\\s+to|contractor))" SEP VAL,
+    [P_AMOUNT_AWARD] =
+        "(?<!总)(?:中标\\(成交\\)金额|中标\\(成交\\)价格|中标金额|成交金额|中标价格|中标价"
+        "|成交价|合同金额|(?i:contract\\s+(?:value|amount)|award(?:ed)?\\s+amount))"
+        "(\\((?:元|万元)\\))?\\s*[:|]?[\\s:|]*(" CUR_CN "?\\s*" NUM_CN "+[^\\n|]{0,12})",
+    [P_AMOUNT_BUDGET] =
+        "(?:预算金额|采购预算|项目预算|最高限价|控制价|预算|(?i:budget|estimated\\s+value))"
+        "(\\((?:元|万元)\\))?\\s*[:|]?[\\s:|]*(" CUR_CN "?\\s*" NUM_CN "+[^\\n|]{0,12})",
+    [P_AMOUNT_SUMMARY] = "(?:总中标金额|总成交金额)(\\((?:元|万元)\\))?\\s*[:|]?[\\s:|]*"
+                         "(" CUR_CN "?\\s*" NUM_CN "+[^\\n|]{0,12})",
+    [P_AMOUNT_LOOSE] =
+        "(" CUR_CN "\\s*[0-9][0-9,.]*\\s*(?:万元|亿元|元|万)?|[0-9][0-9,.]*\\s*(?:万元|亿元))",
+    [P_AMOUNT_EN] =
+        "(?i)((?:HK\\$|US\\$|\\$|RMB|USD|HKD|CNY)\\s*[0-9][0-9,.]*(?:\\s*(?:million|billion|"
+        "thousand|mn|bn)\\b)?"
+        "|\\b[0-9][0-9,.]*(?:\\s*(?:million|billion|thousand))?\\s*(?:yuan|renminbi|RMB|"
+        "US\\s+dollars|dollars|Hong\\s+Kong\\s+dollars)\\b)",
+    [P_DATE_LABEL] =
+        "(?:公告发布日期|发布时间|发布日期|公告时间|公示时间|成交日期|中标日期|(?i:date\\s+of\\s+(?"
+        ":issue|award)))"
+        "\\s*[:|]?[\\s:|]*([0-9]{4})\\s*[年\\-/.]\\s*([0-9]{1,2})\\s*[月\\-/.]\\s*([0-9]{1,2})",
+    [P_DATE] = "([0-9]{4})\\s*[年\\-/.]\\s*([0-9]{1,2})\\s*[月\\-/.]\\s*([0-9]{1,2})",
+    [P_TOKENS] = "(?i)([0-9][0-9,.]*\\s*(?:千万|百万|万|亿)?|[零〇一二两三四五六七八九十百千万亿]+)"
+                 "\\s*(?:个)?\\s*"
+                 "(?:tokens?|令牌)",
+    [P_TOKENS_EN] = "(?i)\\b([0-9][0-9,.]*)\\s*(million|billion|thousand)?\\s+(?:[A-Za-z][\\w-]*"
+                    "\\s+){0,4}tokens\\b",
+    [P_GPUS] = "([0-9][0-9,]*)\\s*(?:张|块|片)\\s*(?:GPU卡|GPU|显卡|加速卡|计算卡|卡)"
+               "|([0-9][0-9,]*)\\s*(?:GPU卡|张GPU|块GPU|卡)(?!时)",
+    [P_GPUS_EN] = "(?i)\\b([0-9][0-9,]*)\\s+(?:[A-Za-z0-9-]+\\s+){0,2}GPUs\\b",
+    [P_SERVERS] =
+        "([0-9][0-9,]*)\\s*(?:台|个)\\s*(?:GPU)?\\s*(?:云)?服务器|(?i)\\b([0-9][0-9,]*)\\s+"
+        "(?:cloud\\s+|GPU\\s+)?servers\\b",
+    [P_GPU_HOURS] = "(?i)([0-9][0-9,.]*)\\s*(万)?\\s*(?:卡时|GPU小时|GPU[-\\s]hours?)",
+    [P_ORG_EN] =
+        "((?:[A-Z][\\w&'’.-]*(?:\\s+(?:of|for|and|the|on))?\\s+){1,6}"
+        "(?:University|Institute|Laboratory|Lab|Academy|College|Technology|Technologies|"
+        "Group|Corporation|Company|Centre|Center|Co\\.,?\\s*Ltd\\.?|Ltd\\.?|Limited|Inc\\.?)"
+        "(?:\\s+(?:of|for)(?:\\s+(?:and\\s+)?[A-Z][\\w-]*)+)?)",
+    [P_ORG_ZH] = "(?<!\\p{Han})(\\p{Han}{2,24}?(?:股份有限公司|有限责任公司|有限公司|大学|学院|"
+                 "研究院|研究所|"
+                 "实验室|研究中心|集团))(?!\\p{Han})",
+    [P_MODEL_NAME] = "(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9.-]{3,30})\\s*(?:大模型|模型)",
+};
+
+struct scan_patterns {
+    pcre2_code *re[P_COUNT];
+};
+
+int scan_patterns_new(scan_patterns **out)
+{
+    scan_patterns *p = calloc(1, sizeof *p);
+    if (!p) return XG_ENOMEM;
+    for (int i = 0; i < P_COUNT; i++) {
+        int err;
+        PCRE2_SIZE off;
+        p->re[i] = pcre2_compile((PCRE2_SPTR)SRC[i], PCRE2_ZERO_TERMINATED,
+                                 PCRE2_UTF | PCRE2_NO_UTF_CHECK, &err, &off, NULL);
+        if (!p->re[i]) {
+            PCRE2_UCHAR msg[256];
+            pcre2_get_error_message(err, msg, sizeof msg);
+            scan_patterns_free(p);
+            return xg_error_set(XG_EINTERNAL, "scan field pattern %d at %zu: %s", i, (size_t)off,
+                                (char *)msg);
+        }
+        pcre2_jit_compile(p->re[i], PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
+    }
+    *out = p;
+    return 0;
+}
+
+void scan_patterns_free(scan_patterns *p)
+{
+    if (!p) return;
+    for (int i = 0; i < P_COUNT; i++)
+        pcre2_code_free(p->re[i]);
+    free(p);
+}
+
+/* One match of pattern `id` at or after `start`; ov receives group offsets. */
+typedef struct {
+    size_t s[8], e[8]; /* group 0..7, SIZE_MAX when unset */
+} grp;
+
+static int find(const scan_patterns *p, int id, const scan_doc *d, size_t start, grp *g)
+{
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(p->re[id], NULL);
+    if (!md) return 0;
+    int rc =
+        pcre2_match(p->re[id], (PCRE2_SPTR)d->text, d->len, start, PCRE2_NO_UTF_CHECK, md, NULL);
+    if (rc > 0) {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        for (int i = 0; i < 8; i++) {
+            g->s[i] = (i < rc && ov[2 * i] != PCRE2_UNSET) ? ov[2 * i] : SIZE_MAX;
+            g->e[i] = (i < rc && ov[2 * i] != PCRE2_UNSET) ? ov[2 * i + 1] : SIZE_MAX;
+        }
+    }
+    pcre2_match_data_free(md);
+    return rc > 0;
+}
+
+static int is_trim(const char *s, size_t i, size_t *clen)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (c == ' ' || c == '\t' || c == ':' || c == ';' || c == ',' || c == '.') return *clen = 1;
+    static const char *const W[] = {"。", "，", "；", "、", NULL};
+    for (int k = 0; W[k]; k++)
+        if (!strncmp(s + i, W[k], strlen(W[k]))) return (int)(*clen = strlen(W[k]));
+    return 0;
+}
+
+/* Copy [s, e) of the text as printed, trimmed of spaces and trailing punctuation; cut at the
+ * first ',' or ';' when `name` (organisation names do not contain them). */
+static char *value(xg_arena *a, const scan_doc *d, size_t s, size_t e, int name, size_t *off)
+{
+    const char *src = d->orig ? d->orig : d->text;
+    if (name)
+        for (size_t i = s; i < e; i++)
+            if (src[i] == ',' || src[i] == ';' || !strncmp(src + i, "，", 3) ||
+                !strncmp(src + i, "(盖章)", 8)) {
+                e = i;
+                break;
+            }
+    size_t cl;
+    while (s < e && (src[s] == ' ' || src[s] == '\t'))
+        s++;
+    while (e > s) {
+        size_t k = e - 1;
+        while (k > s && ((unsigned char)src[k] & 0xC0) == 0x80)
+            k--;
+        if (!is_trim(src, k, &cl)) break;
+        e = k;
+    }
+    if (e <= s) return NULL;
+    if (off) *off = s;
+    return xg_arena_strndup(a, src + s, e - s);
+}
+
+static char *first_value(xg_arena *a, const scan_patterns *p, const scan_doc *d, const int *ids,
+                         int name, size_t *off)
+{
+    grp g;
+    for (int k = 0; ids[k] >= 0; k++)
+        for (size_t start = 0; start < d->len && find(p, ids[k], d, start, &g);) {
+            char *v = value(a, d, g.s[1], g.e[1], name, off);
+            if (v) return v;
+            start = g.e[0] > start ? g.e[0] : start + 1;
+        }
+    return NULL;
+}
+
+/* ---- amounts ---- */
+
+static int amount_from(const scan_doc *d, const grp *g, double *v, char cur[8])
+{
+    const char *t = d->text;
+    if (scan_parse_amount(t + g->s[2], g->e[2] - g->s[2], v, cur)) return -1;
+    /* a unit in the label ("中标价(元)", "(万元)") applies when the value carries none */
+    if (g->s[1] != SIZE_MAX && !strncmp(t + g->s[1], "(万元)", 8)) {
+        const char *val = t + g->s[2];
+        size_t vl = g->e[2] - g->s[2];
+        if (!memmem(val, vl, "万", 3) && !memmem(val, vl, "亿", 3)) *v *= 1e4;
+    }
+    /* a bare number with neither unit nor currency is a rate or a count, not money */
+    const char *val = t + g->s[2];
+    size_t vl = g->e[2] - g->s[2];
+    int has_unit = g->s[1] != SIZE_MAX || memmem(val, vl, "元", 3) || memmem(val, vl, "万", 3) ||
+                   memmem(val, vl, "亿", 3) || strcmp(cur, "CNY") || memmem(val, vl, "¥", 2) ||
+                   memmem(val, vl, "人民币", 9) || memmem(val, vl, "RMB", 3);
+    if (!has_unit || memchr(val, '%', vl)) return -1;
+    return 0;
+}
+
+static void set_amount(scan_fields *f, double v, const char *cur)
+{
+    if (!strcmp(cur, "CNY")) {
+        if (f->amount_cny < 0) f->amount_cny = v;
+    } else if (f->currency_amount < 0) {
+        f->currency_amount = v;
+        snprintf(f->currency, sizeof f->currency, "%s", cur);
+    }
+}
+
+static void extract_amounts(scan_fields *f, const scan_patterns *p, const scan_doc *d)
+{
+    static const int groups[] = {P_AMOUNT_AWARD, P_AMOUNT_BUDGET, P_AMOUNT_SUMMARY, -1};
+    grp g;
+    for (int k = 0; groups[k] >= 0 && f->amount_cny < 0 && f->currency_amount < 0; k++)
+        for (size_t st = 0; st < d->len && find(p, groups[k], d, st, &g); st = g.e[0]) {
+            double v;
+            char cur[8];
+            if (!amount_from(d, &g, &v, cur) && v > 0) {
+                set_amount(f, v, cur);
+                break;
+            }
+            if (g.e[0] <= st) break;
+        }
+    if (f->amount_cny >= 0 || f->currency_amount >= 0) return;
+    int loose = !strcmp(f->language, "en") ? P_AMOUNT_EN : P_AMOUNT_LOOSE;
+    for (size_t st = 0; st < d->len && find(p, loose, d, st, &g); st = g.e[0]) {
+        double v;
+        char cur[8];
+        size_t n = g.e[1] - g.s[1];
+        if (!scan_parse_amount(d->text + g.s[1], n, &v, cur) && v > 0) {
+            set_amount(f, v, cur);
+            if (f->amount_cny >= 0 && f->currency_amount >= 0) break;
+            if (strcmp(f->language, "en")) break;
+        }
+        if (g.e[0] <= st) break;
+    }
+}
+
+/* ---- dates and quantities ---- */
+
+static void set_date(scan_fields *f, xg_arena *a, const scan_doc *d, const grp *g)
+{
+    int y = atoi(d->text + g->s[1]), m = atoi(d->text + g->s[2]), dd = atoi(d->text + g->s[3]);
+    if (y < 1990 || y > 2100 || m < 1 || m > 12 || dd < 1 || dd > 31) return;
+    f->date = xg_arena_printf(a, "%04d-%02d-%02d", y, m, dd);
+}
+
+static void extract_date(scan_fields *f, xg_arena *a, const scan_patterns *p, const scan_doc *d)
+{
+    grp g;
+    if (find(p, P_DATE_LABEL, d, 0, &g)) {
+        set_date(f, a, d, &g);
+        if (f->date) return;
+    }
+    /* the dateline under the title (ccgp: "2025年05月27日 20:20 来源…"): first two lines only */
+    const char *nl = memchr(d->text, '\n', d->len);
+    size_t lim = nl ? (size_t)(nl - d->text) + 1 : d->len;
+    const char *nl2 = lim < d->len ? memchr(d->text + lim, '\n', d->len - lim) : NULL;
+    lim = nl2 ? (size_t)(nl2 - d->text) : d->len;
+    if (find(p, P_DATE, d, 0, &g) && g.e[0] <= lim) set_date(f, a, d, &g);
+}
+
+static double parse_qty(const char *s, size_t n)
+{
+    double v = 0;
+    size_t used = scan_parse_cn_number(s, n, &v);
+    if (!used) return -1;
+    const char *rest = s + used;
+    size_t rl = n - used;
+    while (rl && *rest == ' ')
+        rest++, rl--;
+    if (rl >= 6 && !strncmp(rest, "千万", 6))
+        v *= 1e7;
+    else if (rl >= 6 && !strncmp(rest, "百万", 6))
+        v *= 1e6;
+    else if (rl >= 3 && !strncmp(rest, "万", 3))
+        v *= 1e4;
+    else if (rl >= 3 && !strncmp(rest, "亿", 3))
+        v *= 1e8;
+    return v;
+}
+
+static double en_mult(const scan_doc *d, const grp *g, int i)
+{
+    if (g->s[i] == SIZE_MAX) return 1;
+    char c = (char)(d->text[g->s[i]] | 0x20);
+    return c == 'b' ? 1e9 : c == 'm' ? 1e6 : c == 't' ? 1e3 : 1;
+}
+
+/* The largest quantity any of the patterns gives (a notice repeats the total in its summary). */
+static double max_qty(const scan_patterns *p, const scan_doc *d, int id, int en)
+{
+    grp g;
+    double best = -1;
+    for (size_t st = 0; st < d->len && find(p, id, d, st, &g); st = g.e[0]) {
+        int gi = g.s[1] != SIZE_MAX ? 1 : 2;
+        if (g.s[gi] == SIZE_MAX) break;
+        double v = parse_qty(d->text + g.s[gi], g.e[gi] - g.s[gi]);
+        if (en) v *= en_mult(d, &g, 2);
+        if (id == P_GPU_HOURS && g.s[2] != SIZE_MAX) v *= 1e4;
+        if (v > best) best = v;
+        if (g.e[0] <= st) break;
+    }
+    return best;
+}
+
+/* ---- notice type and language ---- */
+
+typedef struct {
+    const char *type;
+    const char *words[16];
+} type_rule;
+
+static const type_rule TYPES[] = {
+    {"correction", {"更正", "澄清", "变更", "补遗", "Corrigendum", "Addendum", NULL}},
+    {"termination", {"终止", "废标", "流标", "取消公告", NULL}},
+    {"contract", {"合同公告", "合同公示", "Contract Award Notice", NULL}},
+    {"single_source", {"单一来源", "直接采购", "Single Source", NULL}},
+    {"intention", {"采购意向", "意见征求", "征求意见", "征集", "预公告", "预公示", NULL}},
+    {"result",
+     {"结果公告", "中标公告", "成交公告", "中标(成交)", "成交结果", "中标结果", "候选人公示",
+      "结果公示", "中标候选人", "Award Notice", NULL}},
+    {"procurement",
+     {"招标公告", "磋商公告", "谈判公告", "询价公告", "询比", "比选", "采购公告", "公开招标",
+      "邀请招标", "竞争性", "招标", "采购项目", "Tender", "Invitation", NULL}},
+};
+
+static const char *type_in(const char *s, size_t n)
+{
+    for (size_t t = 0; t < sizeof TYPES / sizeof *TYPES; t++)
+        for (int w = 0; TYPES[t].words[w]; w++)
+            if (memmem(s, n, TYPES[t].words[w], strlen(TYPES[t].words[w]))) return TYPES[t].type;
+    return NULL;
+}
+
+static const char *notice_type(const scan_doc *d, const scan_fields *f)
+{
+    /* the title lines decide: the first two non-empty lines */
+    size_t s = 0, e = 0;
+    for (int lines = 0; lines < 2 && e < d->len; lines++) {
+        const char *nl = memchr(d->text + e, '\n', d->len - e);
+        e = nl ? (size_t)(nl - d->text) + 1 : d->len;
+        while (e < d->len && d->text[e] == '\n')
+            e++;
+    }
+    const char *t = type_in(d->text + s, e - s);
+    if (t) return t;
+    if (memmem(d->text, d->len, "拟定供应商", 15)) return "single_source";
+    if (memmem(d->text, d->len, "中标(成交)信息", 20) || memmem(d->text, d->len, "中标人", 9))
+        return "result";
+    if (!strcmp(f->language, "en")) return "news";
+    if (memmem(d->text, d->len, "预算金额", 12) || memmem(d->text, d->len, "采购需求", 12))
+        return "procurement";
+    return "other";
+}
+
+static const char *language(const scan_doc *d)
+{
+    size_t han = 0, latin = 0;
+    for (size_t i = 0; i < d->len; i++) {
+        unsigned char c = (unsigned char)d->text[i];
+        if (((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+            latin++;
+        else if (c >= 0xE3 && c <= 0xE9)
+            han++; /* lead bytes of U+3000–U+9FFF */
+    }
+    /* a few folded characters (昇, 乾) occur in simplified text too: traditional means many */
+    size_t hanchars = han ? han : 1;
+    if (han * 4 >= latin || han >= 200)
+        return (d->nfolded >= 3 && d->nfolded * 12 >= hanchars) ? "zh-Hant" : "zh";
+    return "en";
+}
+
+/* ---- the whole set ---- */
+
+int scan_fields_extract(scan_fields *f, xg_arena *a, const scan_patterns *p, const scan_doc *d)
+{
+    memset(f, 0, sizeof *f);
+    f->amount_cny = f->currency_amount = f->tokens = f->gpus = f->servers = f->gpu_hours = -1;
+    f->buyer_off = f->supplier_off = SIZE_MAX;
+    f->language = language(d);
+    static const int projno[] = {P_PROJNO, -1}, title[] = {P_TITLE, -1},
+                     buyer[] = {P_BUYER_BLOCK, P_BUYER, -1},
+                     agency[] = {P_AGENCY_BLOCK, P_AGENCY, -1}, supplier[] = {P_SUPPLIER, -1};
+    f->project_number = first_value(a, p, d, projno, 1, NULL);
+    f->title = first_value(a, p, d, title, 0, NULL);
+    f->buyer = first_value(a, p, d, buyer, 1, &f->buyer_off);
+    f->agency = first_value(a, p, d, agency, 1, NULL);
+    f->supplier = first_value(a, p, d, supplier, 1, &f->supplier_off);
+    if (f->supplier && f->agency && !strcmp(f->supplier, f->agency)) f->supplier = NULL;
+    extract_amounts(f, p, d);
+    extract_date(f, a, p, d);
+    int en = !strcmp(f->language, "en");
+    f->tokens = max_qty(p, d, en ? P_TOKENS_EN : P_TOKENS, en);
+    if (f->tokens < 0 && !en) f->tokens = max_qty(p, d, P_TOKENS_EN, 1);
+    f->gpus = max_qty(p, d, en ? P_GPUS_EN : P_GPUS, 0);
+    f->servers = max_qty(p, d, P_SERVERS, 0);
+    f->gpu_hours = max_qty(p, d, P_GPU_HOURS, 0);
+    f->notice_type = notice_type(d, f);
+    return 0;
+}
+
+static int seen(xg_vec *names, const char *s)
+{
+    for (size_t i = 0; i < names->len; i++)
+        if (!strcmp(XG_VEC_AT(names, char *, i), s)) return 1;
+    return 0;
+}
+
+/* Leading words that start a sentence rather than a name. */
+static const char *strip_lead(const char *s)
+{
+    static const char *const W[] = {"The ",  "A ",         "An ",      "In ",    "For ",
+                                    "At ",   "By ",        "From ",    "While ", "As ",
+                                    "Some ", "Companies ", "Chinese ", NULL};
+    for (int again = 1; again;) {
+        again = 0;
+        for (int i = 0; W[i]; i++)
+            if (!strncmp(s, W[i], strlen(W[i]))) {
+                s += strlen(W[i]);
+                again = 1;
+            }
+    }
+    return s;
+}
+
+int scan_orgs_extract(xg_vec *names, xg_arena *a, const scan_patterns *p, const scan_doc *d)
+{
+    static const int ids[] = {P_ORG_EN, P_ORG_ZH};
+    grp g;
+    for (int k = 0; k < 2; k++)
+        for (size_t st = 0; st < d->len && names->len < 32 && find(p, ids[k], d, st, &g);
+             st = g.e[0]) {
+            char *v = value(a, d, g.s[1], g.e[1], 1, NULL);
+            if (v) v = (char *)strip_lead(v);
+            if (v && strchr(v, ' ') == NULL && k == 0) v = NULL; /* "University" alone */
+            if (v && !seen(names, v) && !xg_vec_push(names, &v)) return XG_ENOMEM;
+            if (g.e[0] <= st) break;
+        }
+    return 0;
+}
+
+int scan_model_names(xg_vec *names, xg_arena *a, const scan_patterns *p, const scan_doc *d)
+{
+    grp g;
+    for (size_t st = 0; st < d->len && names->len < 16 && find(p, P_MODEL_NAME, d, st, &g);
+         st = g.e[0]) {
+        char *v = xg_arena_strndup(a, d->text + g.s[1], g.e[1] - g.s[1]);
+        if (v && !seen(names, v) && !xg_vec_push(names, &v)) return XG_ENOMEM;
+        if (g.e[0] <= st) break;
+    }
+    return 0;
+}

@@ -1,0 +1,197 @@
+/*
+ * link.c — notices of one procurement tied together, and the combined findings.
+ *
+ * The provider (AWS, Azure) is named in the requirement of the procurement notice; the
+ * intermediary is the winning supplier named in the result notice of the same 项目编号. Linking by
+ * project number (case and spacing ignored), or by buyer and title when a notice has no number,
+ * lets the findings put both in one row, as the 2024 review did by hand.
+ */
+#include "scan/scan_internal.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *link_key(const json_t *doc)
+{
+    const json_t *f = json_object_get(doc, "fields");
+    const char *pn = json_string_value(json_object_get(f, "project_number"));
+    xg_buf b;
+    xg_buf_init(&b);
+    if (pn && strlen(pn) >= 4) {
+        xg_buf_puts(&b, "P:");
+        for (const char *p = pn; *p; p++)
+            if (!isspace((unsigned char)*p)) xg_buf_putc(&b, (char)toupper((unsigned char)*p));
+        return xg_buf_steal(&b);
+    }
+    const char *buyer = json_string_value(json_object_get(f, "buyer"));
+    const char *title = json_string_value(json_object_get(f, "title"));
+    if (!buyer || !title) return NULL;
+    xg_buf_printf(&b, "T:%s\x1f%s", buyer, title);
+    return xg_buf_steal(&b);
+}
+
+/* Groups: key → array of document indices (only keys of two or more documents matter). */
+static json_t *groups_of(const json_t *docs)
+{
+    json_t *groups = json_object();
+    size_t i;
+    json_t *d;
+    json_array_foreach(docs, i, d)
+    {
+        char *k = link_key(d);
+        if (!k) continue;
+        json_t *g = json_object_get(groups, k);
+        if (!g) json_object_set_new(groups, k, g = json_array());
+        json_array_append_new(g, json_integer((json_int_t)i));
+        free(k);
+    }
+    return groups;
+}
+
+size_t xg_scan_link(json_t *docs)
+{
+    json_t *groups = groups_of(docs);
+    const char *k;
+    json_t *g;
+    size_t n = 0;
+    json_object_foreach(groups, k, g)
+    {
+        if (json_array_size(g) < 2) continue;
+        n++;
+        for (size_t a = 0; a < json_array_size(g); a++) {
+            json_t *da = json_array_get(docs, (size_t)json_integer_value(json_array_get(g, a)));
+            json_t *linked = json_array();
+            for (size_t b = 0; b < json_array_size(g); b++) {
+                if (a == b) continue;
+                json_t *db = json_array_get(docs, (size_t)json_integer_value(json_array_get(g, b)));
+                json_array_append(linked, json_object_get(db, "document"));
+            }
+            json_object_set_new(da, "linked", linked);
+        }
+    }
+    json_decref(groups);
+    return n;
+}
+
+static void union_into(json_t *dst, const json_t *src)
+{
+    size_t i, j;
+    json_t *v, *w;
+    json_array_foreach(src, i, v)
+    {
+        int seen = 0;
+        json_array_foreach(dst, j, w) if (json_equal(v, w)) seen = 1;
+        if (!seen) json_array_append(dst, v);
+    }
+}
+
+static int risk_rank(const char *r)
+{
+    return !r ? 0 : !strcmp(r, "high") ? 3 : !strcmp(r, "medium") ? 2 : !strcmp(r, "low") ? 1 : 0;
+}
+
+static void take_field(json_t *fin, const char *key, const json_t *fields, const char *fkey)
+{
+    json_t *v = json_object_get(fields, fkey);
+    json_t *cur = json_object_get(fin, key);
+    if (v && !json_is_null(v) && (!cur || json_is_null(cur))) json_object_set(fin, key, v);
+}
+
+static int is_award(const char *type)
+{
+    return type &&
+           (!strcmp(type, "result") || !strcmp(type, "single_source") || !strcmp(type, "contract"));
+}
+
+static json_t *combine(const json_t *docs, const json_t *idx)
+{
+    json_t *fin =
+        json_pack("{s:[], s:b, s:s, s:f, s:n, s:n, s:n, s:n, s:n, s:n, s:n, s:n, s:[], "
+                  "s:[], s:[], s:[], s:[]}",
+                  "documents", "flagged", 0, "risk", "none", "score", 0.0, "project_number",
+                  "title", "buyer", "agency", "supplier", "amount_cny", "currency_amount", "date",
+                  "providers", "chips", "instances", "models", "signals");
+    /* award notices first for supplier and amount, then the others */
+    for (int pass = 0; pass < 2; pass++) {
+        size_t i;
+        json_t *ix;
+        json_array_foreach(idx, i, ix)
+        {
+            const json_t *d = json_array_get(docs, (size_t)json_integer_value(ix));
+            const char *type = json_string_value(json_object_get(d, "notice_type"));
+            if (is_award(type) != (pass == 0)) continue;
+            const json_t *f = json_object_get(d, "fields");
+            json_array_append(json_object_get(fin, "documents"), json_object_get(d, "document"));
+            if (json_is_true(json_object_get(d, "flagged")))
+                json_object_set_new(fin, "flagged", json_true());
+            const char *r = json_string_value(json_object_get(d, "risk"));
+            if (risk_rank(r) > risk_rank(json_string_value(json_object_get(fin, "risk"))))
+                json_object_set_new(fin, "risk", json_string(r));
+            double sc = json_number_value(json_object_get(d, "score"));
+            if (sc > json_number_value(json_object_get(fin, "score")))
+                json_object_set_new(fin, "score", json_real(sc));
+            static const char *const F[] = {"project_number",  "title",    "buyer",
+                                            "agency",          "supplier", "amount_cny",
+                                            "currency_amount", "date"};
+            for (size_t k = 0; k < sizeof F / sizeof *F; k++)
+                take_field(fin, F[k], f, F[k]);
+            static const char *const L[] = {"providers", "chips", "instances", "models", "signals"};
+            for (size_t k = 0; k < sizeof L / sizeof *L; k++)
+                union_into(json_object_get(fin, L[k]), json_object_get(d, L[k]));
+        }
+    }
+    if (json_is_true(json_object_get(fin, "flagged")) &&
+        json_is_string(json_object_get(fin, "supplier"))) {
+        json_t *one = json_pack("[s]", "intermediary");
+        union_into(json_object_get(fin, "signals"), one);
+        json_decref(one);
+    }
+    return fin;
+}
+
+/* Flagged, or a medium/high risk (a listed party) without a flag. */
+static int worth_reporting(const json_t *x)
+{
+    return json_is_true(json_object_get(x, "flagged")) ||
+           risk_rank(json_string_value(json_object_get(x, "risk"))) >= 2;
+}
+
+json_t *xg_scan_findings(const json_t *docs)
+{
+    json_t *out = json_array();
+    json_t *groups = groups_of(docs);
+    json_t *done = json_object();
+    const char *k;
+    json_t *g;
+    json_object_foreach(groups, k, g)
+    {
+        if (json_array_size(g) < 2) continue;
+        json_t *fin = combine(docs, g);
+        if (worth_reporting(fin)) json_array_append(out, fin);
+        json_decref(fin);
+        size_t i;
+        json_t *ix;
+        json_array_foreach(g, i, ix)
+        {
+            char key[32];
+            snprintf(key, sizeof key, "%lld", (long long)json_integer_value(ix));
+            json_object_set_new(done, key, json_true());
+        }
+    }
+    size_t i;
+    json_t *d;
+    json_array_foreach(docs, i, d)
+    {
+        char key[32];
+        snprintf(key, sizeof key, "%zu", i);
+        if (json_object_get(done, key)) continue;
+        if (!worth_reporting(d)) continue;
+        json_t *idx = json_pack("[I]", (json_int_t)i);
+        json_array_append_new(out, combine(docs, idx));
+        json_decref(idx);
+    }
+    json_decref(done);
+    json_decref(groups);
+    return out;
+}

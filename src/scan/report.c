@@ -1,0 +1,281 @@
+/*
+ * report.c — the scan as one self-contained HTML page for the analyst: totals, bar charts (inline
+ * SVG, no scripts, no CDN, so the file can be mailed or opened offline) by provider, chip, buyer
+ * and month, the combined findings (procurement and result notices of one project together) and,
+ * for every flagged or risky document, the evidence snippets the finding rests on, with anchors so
+ * each finding links to its evidence.
+ */
+#include "scan/scan_internal.h"
+#include "xgate/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void esc(xg_buf *b, const char *s)
+{
+    for (; s && *s; s++)
+        switch (*s) {
+        case '<':
+            xg_buf_puts(b, "&lt;");
+            break;
+        case '>':
+            xg_buf_puts(b, "&gt;");
+            break;
+        case '&':
+            xg_buf_puts(b, "&amp;");
+            break;
+        case '"':
+            xg_buf_puts(b, "&quot;");
+            break;
+        case '\'':
+            xg_buf_puts(b, "&#39;");
+            break;
+        default:
+            xg_buf_putc(b, *s);
+        }
+}
+
+/* An anchor id for a document name: "d" + index keeps ids unique and safe. */
+static void anchor(xg_buf *b, const json_t *docs, const char *name)
+{
+    size_t i;
+    json_t *d;
+    json_array_foreach(docs, i,
+                       d) if (!strcmp(json_string_value(json_object_get(d, "document")), name))
+    {
+        xg_buf_printf(b, "d%zu", i);
+        return;
+    }
+    xg_buf_puts(b, "d");
+}
+
+static void count(json_t *counts, const char *k)
+{
+    if (!k || !*k) return;
+    json_t *v = json_object_get(counts, k);
+    json_object_set_new(counts, k, json_integer(v ? json_integer_value(v) + 1 : 1));
+}
+
+/* Horizontal bar chart of the (at most 12) largest counts. */
+static void chart(xg_buf *b, const char *title, json_t *counts)
+{
+    xg_buf_printf(b, "<figure><figcaption>");
+    esc(b, title);
+    xg_buf_puts(b, "</figcaption>");
+    size_t n = json_object_size(counts);
+    if (!n) {
+        xg_buf_puts(b, "<p class=none>none</p></figure>\n");
+        return;
+    }
+    const char *keys[12];
+    long vals[12];
+    size_t m = 0;
+    json_t *copy = json_deep_copy(counts);
+    while (m < 12 && json_object_size(copy)) {
+        const char *k, *best = NULL;
+        json_t *v;
+        long bv = -1;
+        json_object_foreach(copy, k, v) if (json_integer_value(v) > bv)
+        {
+            bv = (long)json_integer_value(v);
+            best = k;
+        }
+        keys[m] = strdup(best);
+        vals[m++] = bv;
+        json_object_del(copy, best);
+    }
+    json_decref(copy);
+    long max = vals[0] > 0 ? vals[0] : 1;
+    int h = (int)m * 24 + 8;
+    xg_buf_printf(b, "<svg viewBox='0 0 520 %d' width='520' height='%d' role='img'>", h, h);
+    for (size_t i = 0; i < m; i++) {
+        int y = (int)i * 24 + 4, w = (int)(300.0 * (double)vals[i] / (double)max) + 2;
+        xg_buf_printf(b, "<text x='0' y='%d' class=l>", y + 15);
+        esc(b, keys[i] ? keys[i] : "");
+        xg_buf_printf(b,
+                      "</text><rect x='200' y='%d' width='%d' height='18' class=bar/>"
+                      "<text x='%d' y='%d' class=n>%ld</text>",
+                      y, w, 206 + w, y + 15, vals[i]);
+        free((char *)keys[i]);
+    }
+    xg_buf_puts(b, "</svg></figure>\n");
+}
+
+static void list_cell(xg_buf *b, const json_t *arr)
+{
+    size_t i;
+    json_t *v;
+    xg_buf_puts(b, "<td>");
+    json_array_foreach(arr, i, v)
+    {
+        if (i) xg_buf_puts(b, ", ");
+        esc(b, json_string_value(v));
+    }
+    xg_buf_puts(b, "</td>");
+}
+
+static void str_cell(xg_buf *b, const json_t *v)
+{
+    xg_buf_puts(b, "<td>");
+    if (json_is_string(v)) esc(b, json_string_value(v));
+    xg_buf_puts(b, "</td>");
+}
+
+static void amount_cell(xg_buf *b, const json_t *f)
+{
+    xg_buf_puts(b, "<td class=num>");
+    json_t *a = json_object_get(f, "amount_cny"), *c = json_object_get(f, "currency_amount");
+    if (json_is_number(a)) xg_buf_printf(b, "¥%.0f", json_number_value(a));
+    if (json_is_array(c))
+        xg_buf_printf(b, "%s%.0f %s", json_is_number(a) ? "<br>" : "",
+                      json_number_value(json_array_get(c, 0)),
+                      json_string_value(json_array_get(c, 1)));
+    xg_buf_puts(b, "</td>");
+}
+
+static void findings_table(xg_buf *b, const json_t *docs, const json_t *fin)
+{
+    xg_buf_puts(b, "<h2>Findings</h2><table><tr><th>risk</th><th>buyer</th><th>intermediary "
+                   "(supplier)</th><th>amount</th><th>providers</th><th>chips</th><th>models</th>"
+                   "<th>signals</th><th>documents</th></tr>\n");
+    size_t i;
+    json_t *f;
+    json_array_foreach(fin, i, f)
+    {
+        const char *risk = json_string_value(json_object_get(f, "risk"));
+        xg_buf_printf(b, "<tr class='%s'><td>%s<br><small>%.2f</small></td>", risk, risk,
+                      json_number_value(json_object_get(f, "score")));
+        str_cell(b, json_object_get(f, "buyer"));
+        str_cell(b, json_object_get(f, "supplier"));
+        amount_cell(b, f);
+        list_cell(b, json_object_get(f, "providers"));
+        list_cell(b, json_object_get(f, "chips"));
+        list_cell(b, json_object_get(f, "models"));
+        list_cell(b, json_object_get(f, "signals"));
+        xg_buf_puts(b, "<td>");
+        size_t k;
+        json_t *dn;
+        json_array_foreach(json_object_get(f, "documents"), k, dn)
+        {
+            xg_buf_puts(b, "<a href='#");
+            anchor(b, docs, json_string_value(dn));
+            xg_buf_puts(b, "'>");
+            esc(b, json_string_value(dn));
+            xg_buf_puts(b, "</a><br>");
+        }
+        xg_buf_puts(b, "</td></tr>\n");
+    }
+    xg_buf_puts(b, "</table>\n");
+}
+
+/* Evidence of one document: its fields and every mention with its snippet and offset. */
+static void evidence(xg_buf *b, const json_t *docs, size_t i, const json_t *d)
+{
+    const json_t *f = json_object_get(d, "fields");
+    xg_buf_printf(b, "<section id='d%zu'><h3>", i);
+    esc(b, json_string_value(json_object_get(d, "document")));
+    xg_buf_printf(b, " <small>%s · %s · %s</small></h3><dl>",
+                  json_string_value(json_object_get(d, "notice_type")),
+                  json_string_value(json_object_get(d, "risk")),
+                  json_string_value(json_object_get(d, "encoding")));
+    static const char *const K[] = {"project_number", "title",    "buyer",
+                                    "agency",         "supplier", "date"};
+    for (size_t k = 0; k < sizeof K / sizeof *K; k++) {
+        json_t *v = json_object_get(f, K[k]);
+        if (!json_is_string(v)) continue;
+        xg_buf_printf(b, "<dt>%s</dt><dd>", K[k]);
+        esc(b, json_string_value(v));
+        xg_buf_puts(b, "</dd>");
+    }
+    xg_buf_puts(b, "</dl><ul>");
+    size_t k;
+    json_t *m;
+    json_array_foreach(json_object_get(d, "mentions"), k, m)
+    {
+        const char *cat = json_string_value(json_object_get(m, "category"));
+        if (!strcmp(cat, "buyer_type") || !strcmp(cat, "data_local")) continue;
+        xg_buf_printf(b, "<li><b>%s</b> ", cat);
+        esc(b, json_string_value(json_object_get(m, "term")));
+        xg_buf_printf(b, " <small>@%lld</small>: <q>",
+                      (long long)json_integer_value(json_object_get(m, "offset")));
+        esc(b, json_string_value(json_object_get(m, "snippet")));
+        xg_buf_puts(b, "</q></li>");
+    }
+    xg_buf_puts(b, "</ul>");
+    json_t *linked = json_object_get(d, "linked");
+    if (json_array_size(linked)) {
+        xg_buf_puts(b, "<p>linked: ");
+        json_array_foreach(linked, k, m)
+        {
+            xg_buf_puts(b, "<a href='#");
+            anchor(b, docs, json_string_value(m));
+            xg_buf_puts(b, "'>");
+            esc(b, json_string_value(m));
+            xg_buf_puts(b, "</a> ");
+        }
+        xg_buf_puts(b, "</p>");
+    }
+    xg_buf_puts(b, "</section>\n");
+}
+
+static const char CSS[] =
+    "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:"
+    "collapse}td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top}th{background:#f3f3f3}"
+    "tr.high td:first-child{background:#f8d0d0}tr.medium td:first-child{background:#fbe6c2}"
+    "figure{display:inline-block;margin:0 2em 1em 0}figcaption{font-weight:bold}.bar{fill:#4a78b5}"
+    ".l{font-size:12px}.n{font-size:12px}.num{text-align:right}q{color:#444}section{border-top:1px "
+    "solid #ddd;margin-top:1em}small{color:#777}";
+
+int xg_scan_report_html(char **out, const json_t *docs, const char *title)
+{
+    xg_buf b;
+    xg_buf_init(&b);
+    json_t *fin = xg_scan_findings(docs);
+    json_t *byp = json_object(), *byc = json_object(), *byb = json_object(), *bym = json_object();
+    size_t i, k, nflag = 0;
+    json_t *f, *v;
+    json_array_foreach(fin, i, f)
+    {
+        json_array_foreach(json_object_get(f, "providers"), k, v) count(byp, json_string_value(v));
+        json_array_foreach(json_object_get(f, "chips"), k, v) count(byc, json_string_value(v));
+        count(byb, json_string_value(json_object_get(f, "buyer")));
+        const char *date = json_string_value(json_object_get(f, "date"));
+        if (date && strlen(date) >= 7) {
+            char month[8];
+            memcpy(month, date, 7);
+            month[7] = 0;
+            count(bym, month);
+        }
+    }
+    json_array_foreach(docs, i, f) nflag += json_is_true(json_object_get(f, "flagged"));
+    xg_buf_puts(&b, "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>");
+    esc(&b, title ? title : "xgate scan report");
+    xg_buf_printf(&b, "</title><style>%s</style></head><body><h1>", CSS);
+    esc(&b, title ? title : "xgate scan report");
+    xg_buf_printf(&b,
+                  "</h1><p>%zu documents scanned, %zu flagged, %zu findings (linked notices "
+                  "combined).</p>\n",
+                  json_array_size(docs), nflag, json_array_size(fin));
+    chart(&b, "Findings by provider", byp);
+    chart(&b, "Findings by chip", byc);
+    chart(&b, "Findings by buyer", byb);
+    chart(&b, "Findings by month", bym);
+    findings_table(&b, docs, fin);
+    xg_buf_puts(&b, "<h2>Evidence</h2>\n");
+    json_array_foreach(docs, i, f)
+    {
+        const char *r = json_string_value(json_object_get(f, "risk"));
+        if (json_is_true(json_object_get(f, "flagged")) ||
+            (r && (!strcmp(r, "high") || !strcmp(r, "medium"))))
+            evidence(&b, docs, i, f);
+    }
+    xg_buf_puts(&b, "</body></html>\n");
+    json_decref(fin);
+    json_decref(byp);
+    json_decref(byc);
+    json_decref(byb);
+    json_decref(bym);
+    if (!b.data) return XG_ENOMEM;
+    *out = xg_buf_steal(&b);
+    return 0;
+}

@@ -1,0 +1,676 @@
+/*
+ * scan.c — one document from text to finding: lexicon matches, fields, classification of the
+ * chips and instances named, screening of the parties, signals, `flagged`, score and risk.
+ *
+ * `flagged` follows TENDERS.md "What `flagged` means" literally: a US frontier model service; a
+ * 3A090/4A090 item (by the catalog, never by the lexicon) unless only a US cloud's China region is
+ * involved; or GPU/AI compute from a US cloud outside its China regions even when no chip is named.
+ * Domestic chips and clouds and non-3A090 chips never flag. The intermediary (supplier) and a
+ * listed party raise the score and risk but never flag by themselves.
+ */
+#include "scan/scan_internal.h"
+#include "xgate/error.h"
+
+#include <math.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Weak until the classification module provides them (then these two lines go). */
+#pragma weak xg_classify_item
+#pragma weak xg_classification_free
+
+#define MAX_MENTIONS 200
+#define SNIPPET_BYTES 90
+
+int xg_scanner_new(xg_scanner **out, const char *lexicon_path, const xg_snapshot *snap,
+                   const xg_catalog *catalog)
+{
+    xg_scanner *s = calloc(1, sizeof *s);
+    if (!s) return XG_ENOMEM;
+    s->snap = snap;
+    s->catalog = catalog;
+    char *lp = lexicon_path ? strdup(lexicon_path) : xg_data_path("scan/lexicon.tsv");
+    char *kp = xg_data_path("scan/record_keys.tsv");
+    int rc = (lp && kp) ? 0 : XG_ENOMEM;
+    if (!rc) rc = scan_fold_table(&s->fold);
+    if (!rc) rc = lx_load(&s->lex, lp, s->fold);
+    if (!rc) rc = scan_patterns_new(&s->pat);
+    if (!rc) rc = scan_keymap_load(&s->keymap, kp);
+    free(lp);
+    free(kp);
+    s->item_cache = json_object();
+    s->screen_cache = json_object();
+    if (!rc && (!s->item_cache || !s->screen_cache)) rc = XG_ENOMEM;
+    if (rc) {
+        xg_scanner_free(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+void xg_scanner_free(xg_scanner *s)
+{
+    if (!s) return;
+    lx_free(&s->lex);
+    scan_patterns_free(s->pat);
+    free(s->fold);
+    json_decref(s->keymap);
+    json_decref(s->item_cache);
+    json_decref(s->screen_cache);
+    free(s);
+}
+
+size_t xg_scanner_nterms(const xg_scanner *s)
+{
+    return s->lex.nterms;
+}
+
+int xg_scanner_set_as_of(xg_scanner *s, const char *as_of)
+{
+    if (as_of && !xg_date_valid(as_of))
+        return xg_error_set(XG_EINVAL, "as-of date '%s' is not YYYY-MM-DD", as_of);
+    snprintf(s->as_of, sizeof s->as_of, "%s", as_of ? as_of : "");
+    json_object_clear(s->item_cache);
+    json_object_clear(s->screen_cache);
+    return 0;
+}
+
+/* ---- small JSON helpers ---- */
+
+static void add_unique(json_t *arr, const char *s)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) if (!strcasecmp(json_string_value(v), s)) return;
+    json_array_append_new(arr, json_string(s));
+}
+
+/* Drop family names that a more specific name in the same list extends ("Ascend" when
+ * "Ascend 910B" is there, "p4d" when "p4d.24xlarge" is). */
+static void drop_prefixes(json_t *arr)
+{
+    for (size_t i = 0; i < json_array_size(arr);) {
+        const char *a = json_string_value(json_array_get(arr, i));
+        size_t al = strlen(a);
+        int drop = 0;
+        for (size_t j = 0; j < json_array_size(arr) && !drop; j++) {
+            const char *b = json_string_value(json_array_get(arr, j));
+            if (j != i && strlen(b) > al && !strncasecmp(a, b, al) &&
+                (b[al] == ' ' || b[al] == '.' || b[al] == '-'))
+                drop = 1;
+        }
+        if (drop)
+            json_array_remove(arr, i);
+        else
+            i++;
+    }
+}
+
+static json_t *num_or_null(double v)
+{
+    if (v < 0) return json_null();
+    if (v == floor(v) && v < 9e15) return json_integer((json_int_t)v);
+    return json_real(v);
+}
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+/* Snippet: up to SNIPPET_BYTES either side of [from, to), cut at character boundaries, line
+ * breaks shown as spaces. */
+static json_t *snippet(const scan_doc *d, size_t from, size_t to)
+{
+    const char *t = d->orig ? d->orig : d->text;
+    size_t s = from > SNIPPET_BYTES ? from - SNIPPET_BYTES : 0;
+    size_t e = to + SNIPPET_BYTES < d->len ? to + SNIPPET_BYTES : d->len;
+    while (s < from && ((unsigned char)t[s] & 0xC0) == 0x80)
+        s++;
+    while (e > to && e < d->len && ((unsigned char)t[e] & 0xC0) == 0x80)
+        e--;
+    char *buf = malloc(e - s + 1);
+    if (!buf) return json_null();
+    for (size_t i = s; i < e; i++)
+        buf[i - s] = (t[i] == '\n' || t[i] == '\t') ? ' ' : t[i];
+    buf[e - s] = 0;
+    json_t *j = json_string(buf);
+    free(buf);
+    return j ? j : json_null();
+}
+
+/* ---- classification and screening (cached per scanner: names repeat across a corpus) ---- */
+
+/* The ECCN of a catalog item as a new JSON value (string or null). */
+static json_t *classify(xg_scanner *s, const char *item)
+{
+    json_t *c = json_object_get(s->item_cache, item);
+    if (c) return json_incref(c);
+    json_t *v = json_null();
+    xg_classification *cl = NULL;
+    if (s->catalog && xg_classify_item &&
+        xg_classify_item(&cl, s->catalog, item, s->as_of[0] ? s->as_of : NULL) == 0 && cl) {
+        if (cl->eccn) {
+            json_decref(v);
+            v = json_string(cl->eccn);
+        }
+        if (xg_classification_free) xg_classification_free(cl);
+    }
+    xg_error_clear();
+    json_object_set(s->item_cache, item, v);
+    return v;
+}
+
+/* Screening matches for a name (a new JSON array, empty without a snapshot). */
+static json_t *screen(xg_scanner *s, const char *name)
+{
+    json_t *c = json_object_get(s->screen_cache, name);
+    if (c) return json_incref(c);
+    json_t *arr = json_array();
+    xg_screen_result *r = NULL;
+    xg_screen_query q = {
+        .name = name, .threshold = -1, .limit = 3, .as_of = s->as_of[0] ? s->as_of : NULL};
+    if (s->snap && xg_screen(&r, s->snap, &q) == 0 && r) {
+        json_t *j = xg_screen_result_json(r);
+        json_t *m = json_object_get(j, "matches");
+        if (json_is_array(m)) json_array_extend(arr, m);
+        json_decref(j);
+        xg_screen_result_free(r);
+    }
+    xg_error_clear();
+    if (json_object_size(s->screen_cache) < 100000) json_object_set(s->screen_cache, name, arr);
+    return arr;
+}
+
+/* ---- evidence from lexicon matches ---- */
+
+typedef struct {
+    int has[LX_NCATS];
+    json_t *providers, *chips, *instances, *models, *mentions;
+    json_t *us_chips; /* US accelerators and instances, to be classified */
+} evidence;
+
+static void evidence_free(evidence *e)
+{
+    json_decref(e->providers);
+    json_decref(e->chips);
+    json_decref(e->instances);
+    json_decref(e->models);
+    json_decref(e->mentions);
+    json_decref(e->us_chips);
+}
+
+static void record_match(evidence *e, const lx_term *t, const scan_doc *d, const lx_match *m)
+{
+    e->has[t->cat]++;
+    switch (t->cat) {
+    case LX_PROVIDER:
+        add_unique(e->providers, t->canonical);
+        break;
+    case LX_PRODUCT:
+    case LX_INSTANCE:
+    case LX_MODEL:
+        if (t->provider[0]) add_unique(e->providers, t->provider);
+        break;
+    default:
+        break;
+    }
+    if (t->cat == LX_CHIP || t->cat == LX_DOMESTIC_CHIP) add_unique(e->chips, t->canonical);
+    if (t->cat == LX_CHIP || t->cat == LX_INSTANCE) add_unique(e->us_chips, t->canonical);
+    if (t->cat == LX_INSTANCE) add_unique(e->instances, t->canonical);
+    if (t->cat == LX_MODEL || t->cat == LX_MODEL_OTHER) add_unique(e->models, t->canonical);
+    if (json_array_size(e->mentions) >= MAX_MENTIONS) return;
+    const char *src = d->orig ? d->orig : d->text;
+    json_t *term = json_stringn(src + m->from, m->to - m->from);
+    json_array_append_new(e->mentions,
+                          json_pack("{s:s, s:o, s:s, s:I, s:o}", "category",
+                                    lx_category_name(t->cat), "term", term ? term : json_null(),
+                                    "canonical", t->canonical, "offset", (json_int_t)m->from,
+                                    "snippet", snippet(d, m->from, m->to)));
+}
+
+static int gather(evidence *e, xg_scanner *s, const scan_doc *d)
+{
+    memset(e, 0, sizeof *e);
+    e->providers = json_array();
+    e->chips = json_array();
+    e->instances = json_array();
+    e->models = json_array();
+    e->mentions = json_array();
+    e->us_chips = json_array();
+    xg_vec m;
+    xg_vec_init(&m, sizeof(lx_match));
+    int rc = lx_scan(&s->lex, d->text, d->len, &m);
+    for (size_t i = 0; !rc && i < m.len; i++) {
+        const lx_match *x = &XG_VEC_AT(&m, lx_match, i);
+        record_match(e, &s->lex.terms[x->id], d, x);
+    }
+    xg_vec_free(&m);
+    drop_prefixes(e->chips);
+    drop_prefixes(e->instances);
+    drop_prefixes(e->us_chips);
+    drop_prefixes(e->models);
+    return rc;
+}
+
+/* ---- parties ---- */
+
+static int listed(const json_t *screening)
+{
+    return json_array_size(screening) > 0;
+}
+
+static json_t *party(xg_scanner *s, const char *role, const char *name, int *is_listed)
+{
+    json_t *sc = screen(s, name);
+    if (is_listed && listed(sc)) *is_listed = 1;
+    return json_pack("{s:s, s:s, s:o}", "role", role, "name", name, "screening", sc);
+}
+
+static json_t *parties(xg_scanner *s, const scan_doc *d, const scan_fields *f, int *buyer_listed,
+                       int *supplier_listed, int *mentioned_listed)
+{
+    json_t *arr = json_array();
+    if (f->buyer) json_array_append_new(arr, party(s, "buyer", f->buyer, buyer_listed));
+    if (f->supplier) json_array_append_new(arr, party(s, "supplier", f->supplier, supplier_listed));
+    xg_arena a;
+    xg_arena_init(&a, 4096);
+    xg_vec names;
+    xg_vec_init(&names, sizeof(char *));
+    scan_orgs_extract(&names, &a, s->pat, d);
+    for (size_t i = 0; i < names.len; i++) {
+        const char *n = XG_VEC_AT(&names, char *, i);
+        if ((f->buyer && !strcmp(n, f->buyer)) || (f->supplier && !strcmp(n, f->supplier)) ||
+            (f->agency && !strcmp(n, f->agency)))
+            continue;
+        json_array_append_new(arr, party(s, "mentioned", n, mentioned_listed));
+    }
+    xg_vec_free(&names);
+    xg_arena_free(&a);
+    return arr;
+}
+
+/* ---- the decision ---- */
+
+typedef struct {
+    int restricted, us_outside, china_only, model, flagged;
+    int buyer_listed, supplier_listed, mentioned_listed;
+} verdict;
+
+static json_t *items(xg_scanner *s, const evidence *e, int *restricted)
+{
+    json_t *arr = json_array();
+    size_t i;
+    json_t *v;
+    json_array_foreach(e->chips, i, v)
+    {
+        json_t *eccn = classify(s, json_string_value(v));
+        if (json_is_string(eccn)) *restricted = 1;
+        json_array_append_new(arr, json_pack("{s:O, s:o}", "item", v, "eccn", eccn));
+    }
+    json_array_foreach(e->instances, i, v)
+    {
+        json_t *eccn = classify(s, json_string_value(v));
+        if (json_is_string(eccn)) *restricted = 1;
+        json_array_append_new(arr, json_pack("{s:O, s:o}", "item", v, "eccn", eccn));
+    }
+    return arr;
+}
+
+static json_t *signals(const evidence *e, const scan_fields *f, const verdict *v)
+{
+    json_t *s = json_array();
+    const int *h = e->has;
+    int relevant = v->us_outside || v->restricted || v->model;
+    if (h[LX_ACCESS_OVERSEAS]) add_unique(s, "overseas_account");
+    if (h[LX_ACCESS_RENTAL]) add_unique(s, "cloud_rental");
+    if (v->model &&
+        (h[LX_ACCESS_API] || h[LX_ACCESS_ACCOUNT] || h[LX_ACCESS_TOKENS] || f->tokens > 0))
+        add_unique(s, "model_api");
+    if (v->model && !strcmp(f->notice_type, "news")) add_unique(s, "model_api");
+    if (f->tokens > 0 || (h[LX_ACCESS_TOKENS] && (v->model || json_array_size(e->models))))
+        add_unique(s, "token_purchase");
+    if (f->supplier && relevant) add_unique(s, "intermediary");
+    if (h[LX_INTERMEDIARY_ROLE] && relevant) add_unique(s, "reseller");
+    if (h[LX_SHORTFALL] && h[LX_DOMESTIC_CLOUD]) add_unique(s, "domestic_shortfall");
+    if (v->restricted) add_unique(s, "restricted_chip");
+    if (v->us_outside) add_unique(s, "us_provider");
+    if (h[LX_PROVIDER_CHINA_REGION]) add_unique(s, "china_region");
+    if (v->buyer_listed) add_unique(s, "listed_buyer");
+    if (v->supplier_listed) add_unique(s, "listed_supplier");
+    if (v->mentioned_listed) add_unique(s, "listed_party");
+    return s;
+}
+
+static const struct {
+    const char *signal;
+    double weight;
+} WEIGHTS[] = {{"restricted_chip", 0.3}, {"us_provider", 0.15},    {"overseas_account", 0.2},
+               {"model_api", 0.3},       {"token_purchase", 0.1},  {"cloud_rental", 0.05},
+               {"intermediary", 0.1},    {"reseller", 0.05},       {"domestic_shortfall", 0.1},
+               {"listed_buyer", 0.3},    {"listed_supplier", 0.2}, {"listed_party", 0.1},
+               {"china_region", 0.05}};
+
+static double score_of(const json_t *sig, int flagged)
+{
+    double sum = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(sig, i, v) for (size_t k = 0; k < sizeof WEIGHTS / sizeof *WEIGHTS;
+                                       k++) if (!strcmp(json_string_value(v), WEIGHTS[k].signal))
+        sum += WEIGHTS[k].weight;
+    double s = flagged ? 0.5 + sum / 2 : sum / 2;
+    if (!flagged && s > 0.45) s = 0.45;
+    if (s > 1) s = 1;
+    return round(s * 1000) / 1000;
+}
+
+/* high: flagged with a listed buyer or supplier, or strong evidence; medium: flagged, or a listed
+ * buyer/supplier without a flag; low: something US-related is named (a provider, a China region,
+ * a restricted chip, a US model, a listed organisation) without a flag; none otherwise. */
+static const char *risk_of(const verdict *v, const evidence *e, double score)
+{
+    if (v->flagged && (v->buyer_listed || v->supplier_listed || score >= 0.8)) return "high";
+    if (v->flagged || v->buyer_listed || v->supplier_listed) return "medium";
+    if (json_array_size(e->providers) || e->has[LX_PROVIDER_CHINA_REGION] || v->restricted ||
+        e->has[LX_MODEL] || v->mentioned_listed)
+        return "low";
+    return "none";
+}
+
+static json_t *fields_json(const scan_fields *f)
+{
+    json_t *cur = json_null();
+    if (f->currency_amount >= 0) {
+        json_decref(cur);
+        cur = json_pack("[o, s]", num_or_null(f->currency_amount), f->currency);
+    }
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+                     "project_number", str_or_null(f->project_number), "title",
+                     str_or_null(f->title), "buyer", str_or_null(f->buyer), "agency",
+                     str_or_null(f->agency), "supplier", str_or_null(f->supplier), "amount_cny",
+                     num_or_null(f->amount_cny), "currency_amount", cur, "date",
+                     str_or_null(f->date), "tokens", num_or_null(f->tokens), "gpus",
+                     num_or_null(f->gpus), "servers", num_or_null(f->servers), "gpu_hours",
+                     num_or_null(f->gpu_hours));
+}
+
+static void add_model_names(json_t *models, xg_scanner *s, const scan_doc *d)
+{
+    xg_arena a;
+    xg_arena_init(&a, 1024);
+    xg_vec names;
+    xg_vec_init(&names, sizeof(char *));
+    scan_model_names(&names, &a, s->pat, d);
+    for (size_t i = 0; i < names.len; i++)
+        add_unique(models, XG_VEC_AT(&names, char *, i));
+    drop_prefixes(models);
+    xg_vec_free(&names);
+    xg_arena_free(&a);
+}
+
+static json_t *analyse(xg_scanner *s, const scan_doc *d, evidence *e, const scan_fields *f)
+{
+    verdict v = {0};
+    json_t *it = items(s, e, &v.restricted);
+    const int *h = e->has;
+    int overseas = h[LX_ACCESS_OVERSEAS] > 0;
+    v.china_only = h[LX_PROVIDER_CHINA_REGION] && !overseas;
+    v.us_outside = json_array_size(e->providers) > 0 && !v.china_only;
+    v.model = h[LX_MODEL] > 0;
+    int compute =
+        h[LX_COMPUTE] || h[LX_CHIP_HINT] || h[LX_CHIP] || h[LX_INSTANCE] || h[LX_ACCESS_RENTAL];
+    v.flagged = v.model || (v.us_outside && compute) || (v.restricted && !v.china_only);
+    json_t *pt = parties(s, d, f, &v.buyer_listed, &v.supplier_listed, &v.mentioned_listed);
+    add_model_names(e->models, s, d);
+    json_t *sig = signals(e, f, &v);
+    double score = score_of(sig, v.flagged);
+    return json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:f, s:o, s:O, s:O, s:O, s:O, s:O, s:o, "
+                     "s:o, s:o, s:[]}",
+                     "document", d->name, "language", f->language, "encoding",
+                     d->encoding ? d->encoding : "utf-8", "notice_type", f->notice_type, "flagged",
+                     v.flagged, "risk", risk_of(&v, e, score), "score", score, "signals", sig,
+                     "providers", e->providers, "chips", e->chips, "instances", e->instances,
+                     "models", e->models, "mentions", e->mentions, "fields", fields_json(f),
+                     "parties", pt, "items", it, "linked");
+}
+
+static int scan_doc_run(json_t **out, xg_scanner *s, const scan_doc *d)
+{
+    evidence e;
+    int rc = gather(&e, s, d);
+    if (rc) {
+        evidence_free(&e);
+        return rc;
+    }
+    xg_arena a;
+    xg_arena_init(&a, 8192);
+    scan_fields f;
+    scan_fields_extract(&f, &a, s->pat, d);
+    json_t *j = analyse(s, d, &e, &f);
+    xg_arena_free(&a);
+    evidence_free(&e);
+    if (!j) return xg_error_set(XG_ENOMEM, "%s: result could not be built", d->name);
+    *out = j;
+    return 0;
+}
+
+/* ---- entry points ---- */
+
+int xg_scan_document(json_t **out, xg_scanner *s, const char *name, const char *utf8, size_t len,
+                     const char *encoding)
+{
+    if (!xg_utf8_valid(utf8, len))
+        return xg_error_set(XG_EUTF8, "%s: text is not valid UTF-8", name);
+    scan_doc d = {.name = (char *)name, .encoding = encoding ? encoding : "utf-8"};
+    int rc = scan_normalise(&d, utf8, len, s->fold);
+    if (rc) return rc;
+    rc = scan_doc_run(out, s, &d);
+    free(d.text);
+    free(d.orig);
+    return rc;
+}
+
+int xg_scan_decode(char **out, size_t *out_len, const char **encoding, const xg_scanner *s,
+                   const char *bytes, size_t len)
+{
+    char *u;
+    size_t ul;
+    int rc = scan_to_utf8(&u, &ul, encoding, bytes, len);
+    if (rc) return rc;
+    scan_doc d = {0};
+    rc = scan_normalise(&d, u, ul, s ? s->fold : NULL);
+    free(u);
+    if (rc) return rc;
+    free(d.orig);
+    *out = d.text;
+    *out_len = d.len;
+    return 0;
+}
+
+static int append_record(json_t *docs, xg_scanner *s, const char *name, size_t n, const json_t *rec,
+                         const char *enc)
+{
+    char *t;
+    size_t tl;
+    int rc = scan_record_to_text(&t, &tl, rec, s->keymap);
+    if (rc) return rc;
+    char *nm = malloc(strlen(name) + 24);
+    if (!nm) {
+        free(t);
+        return XG_ENOMEM;
+    }
+    sprintf(nm, "%s#%zu", name, n);
+    json_t *j = NULL;
+    rc = xg_scan_document(&j, s, nm, t, tl, enc);
+    free(t);
+    free(nm);
+    if (!rc) json_array_append_new(docs, j);
+    return rc;
+}
+
+/* JSON: one value (an array of records or one record) or JSON Lines. */
+static int scan_json(json_t *docs, xg_scanner *s, const char *name, const char *u, size_t ul,
+                     const char *enc)
+{
+    json_error_t err;
+    json_t *all = json_loadb(u, ul, JSON_DECODE_ANY, &err);
+    if (all) {
+        int rc = 0;
+        if (json_is_array(all)) {
+            size_t i;
+            json_t *r;
+            json_array_foreach(all, i, r) if (!rc) rc = append_record(docs, s, name, i + 1, r, enc);
+        } else
+            rc = append_record(docs, s, name, 1, all, enc);
+        json_decref(all);
+        return rc;
+    }
+    int first_error_line = err.line;
+    size_t n = 0;
+    long lineno = 0;
+    for (const char *p = u, *end = u + ul; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        lineno++;
+        size_t k = 0;
+        while (k < ll && (p[k] == ' ' || p[k] == '\t' || p[k] == '\r'))
+            k++;
+        if (k < ll) {
+            json_t *r = json_loadb(p, ll, 0, &err);
+            if (!r)
+                return xg_error_set(XG_EPARSE, "%s:%ld: malformed JSON (%s)", name,
+                                    n ? lineno : (long)first_error_line, err.text);
+            int rc = append_record(docs, s, name, ++n, r, enc);
+            json_decref(r);
+            if (rc) return rc;
+        }
+        p = nl ? nl + 1 : end;
+    }
+    return 0;
+}
+
+static int looks_html(const char *name, const char *u, size_t ul)
+{
+    const char *dot = strrchr(name, '.');
+    if (dot &&
+        (!strcasecmp(dot, ".html") || !strcasecmp(dot, ".htm") || !strcasecmp(dot, ".xhtml")))
+        return 1;
+    size_t lim = ul < 2048 ? ul : 2048;
+    static const char *const TAGS[] = {"<html",  "<HTML", "<!DOCTYPE", "<!doctype", "<body",
+                                       "<table", "<div",  "<p>",       NULL};
+    for (int i = 0; TAGS[i]; i++)
+        if (memmem(u, lim, TAGS[i], strlen(TAGS[i]))) return 1;
+    return 0;
+}
+
+static int pdf_to_text(char **out, size_t *out_len, const char *name, const char *bytes,
+                       size_t len);
+
+int xg_scan_bytes(json_t **out, xg_scanner *s, const char *name, const char *bytes, size_t len)
+{
+    if (len >= 5 && !memcmp(bytes, "%PDF-", 5)) {
+        char *t;
+        size_t tl;
+        int rc = pdf_to_text(&t, &tl, name, bytes, len);
+        if (rc) return rc;
+        json_t *j = NULL;
+        rc = (tl >= 5 && !memcmp(t, "%PDF-", 5))
+                 ? xg_error_set(XG_EFORMAT, "%s: pdftotext returned a PDF", name)
+                 : xg_scan_bytes(&j, s, name, t, tl);
+        free(t);
+        if (rc) return rc;
+        size_t i;
+        json_t *v;
+        json_array_foreach(j, i, v) json_object_set_new(v, "encoding", json_string("pdf"));
+        *out = j;
+        return 0;
+    }
+    char *u;
+    size_t ul;
+    const char *enc;
+    int rc = scan_to_utf8(&u, &ul, &enc, bytes, len);
+    if (rc) return xg_error_set(rc, "%s: %s", name, xg_error_message());
+    json_t *docs = json_array();
+    size_t k = 0;
+    while (k < ul && (u[k] == ' ' || u[k] == '\n' || u[k] == '\r' || u[k] == '\t'))
+        k++;
+    if (k < ul && (u[k] == '{' || u[k] == '['))
+        rc = scan_json(docs, s, name, u, ul, enc);
+    else if (looks_html(name, u, ul)) {
+        char *t;
+        size_t tl;
+        rc = scan_html_to_text(&t, &tl, u, ul);
+        json_t *j = NULL;
+        if (!rc) {
+            rc = xg_scan_document(&j, s, name, t, tl, enc);
+            free(t);
+        }
+        if (!rc) json_array_append_new(docs, j);
+    } else {
+        json_t *j = NULL;
+        rc = xg_scan_document(&j, s, name, u, ul, enc);
+        if (!rc) json_array_append_new(docs, j);
+    }
+    free(u);
+    if (rc) {
+        json_decref(docs);
+        return rc;
+    }
+    *out = docs;
+    return 0;
+}
+
+extern char **environ;
+
+/* PDF text through poppler's pdftotext (run without a shell; temporary files in $TMPDIR). */
+static int pdf_to_text(char **out, size_t *out_len, const char *name, const char *bytes, size_t len)
+{
+    const char *tmp = getenv("TMPDIR");
+    char in[512], txt[600];
+    snprintf(in, sizeof in, "%s/xgate-scan-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    int fd = mkstemp(in);
+    if (fd < 0) return xg_error_set(XG_EIO, "%s: cannot create a temporary file", name);
+    size_t w = 0;
+    while (w < len) {
+        ssize_t k = write(fd, bytes + w, len - w);
+        if (k <= 0) break;
+        w += (size_t)k;
+    }
+    close(fd);
+    snprintf(txt, sizeof txt, "%s.txt", in);
+    char *argv[] = {"pdftotext", "-q", "-enc", "UTF-8", in, txt, NULL};
+    pid_t pid;
+    int st = -1, rc;
+    if (w == len && posix_spawnp(&pid, "pdftotext", NULL, NULL, argv, environ) == 0)
+        waitpid(pid, &st, 0);
+    if (st == -1 || (WIFEXITED(st) && WEXITSTATUS(st) == 127))
+        rc = xg_error_set(XG_EFORMAT,
+                          "%s: PDF skipped: pdftotext (poppler-utils) is not "
+                          "installed",
+                          name);
+    else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        rc = xg_error_set(XG_EFORMAT, "%s: unreadable PDF (pdftotext exit %d)", name,
+                          WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    else
+        rc = xg_file_read(out, out_len, txt, 0);
+    unlink(in);
+    unlink(txt);
+    return rc;
+}
+
+int xg_scan_file(json_t **out, xg_scanner *s, const char *path, size_t max_bytes)
+{
+    char *data;
+    size_t len;
+    int rc = xg_file_read(&data, &len, path, max_bytes ? max_bytes : (size_t)256 << 20);
+    if (rc) return rc;
+    rc = xg_scan_bytes(out, s, path, data, len);
+    free(data);
+    return rc;
+}

@@ -1,0 +1,152 @@
+/*
+ * scan_internal.h — what the parts of the tender scanner share: the lexicon, the decoded document
+ * (normalised text plus the pre-folding text it is aligned with), matches and extracted fields.
+ *
+ * The document keeps two texts of the same length when traditional folding is one-to-one per
+ * character (the usual case): `text` (simplified, what the lexicon and field patterns see; offsets
+ * refer to it) and `orig` (same bytes before folding), so that names are reported as printed
+ * (香港數智科研有限公司) while matching works on one script.
+ */
+#ifndef XG_SCAN_INTERNAL_H
+#define XG_SCAN_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "core/core.h"
+#include "xgate/scan.h"
+
+/* ---- lexicon ---- */
+typedef enum {
+    LX_PROVIDER = 0,
+    LX_PROVIDER_CHINA_REGION,
+    LX_PRODUCT,
+    LX_CHIP,
+    LX_CHIP_VENDOR,
+    LX_CHIP_HINT,
+    LX_INSTANCE,
+    LX_MODEL,
+    LX_MODEL_OTHER,
+    LX_ACCESS_OVERSEAS,
+    LX_ACCESS_RENTAL,
+    LX_ACCESS_ACCOUNT,
+    LX_ACCESS_TOKENS,
+    LX_ACCESS_API,
+    LX_COMPUTE,
+    LX_INTERMEDIARY_ROLE,
+    LX_DOMESTIC_CHIP,
+    LX_DOMESTIC_CLOUD,
+    LX_SHORTFALL,
+    LX_DATA_LOCAL,
+    LX_BUYER_TYPE,
+    LX_NCATS
+} lx_category;
+
+const char *lx_category_name(lx_category c);
+int lx_category_parse(const char *s, lx_category *out);
+
+typedef struct lx_term {
+    char *term; /* as written in the lexicon (folded) */
+    char *canonical;
+    char *language;
+    char *provider; /* implied US provider canonical name or "" */
+    lx_category cat;
+} lx_term;
+
+typedef struct lx_lexicon {
+    lx_term *terms;
+    size_t nterms;
+    void *db;      /* hs_database_t */
+    void *scratch; /* hs_scratch_t */
+    xg_arena arena;
+} lx_lexicon;
+
+/* `fold` (may be NULL) folds each term as documents are folded. */
+int lx_load(lx_lexicon *lx, const char *path, const uint32_t *fold_table);
+void lx_free(lx_lexicon *lx);
+/* Build the Hyperscan regex source for a literal term (exposed for the bench driver). */
+char *lx_term_regex(const char *term, int *flags_out);
+
+typedef struct lx_match {
+    size_t from, to;
+    unsigned id;
+} lx_match;
+
+/* All matches, sorted by start, with same-category matches contained in longer ones removed. */
+int lx_scan(const lx_lexicon *lx, const char *text, size_t len, xg_vec *matches);
+
+/* ---- decoding ---- */
+#define XG_FOLD_BASE 0x3400u
+#define XG_FOLD_END 0xA000u /* CJK Ext A + URO */
+
+typedef struct scan_doc {
+    char *name;
+    const char *encoding;
+    char *text; /* normalised, simplified (NUL-terminated, heap) */
+    char *orig; /* same length, before traditional folding, or NULL when identical */
+    size_t len;
+    size_t nfolded; /* characters changed by traditional folding */
+    json_t *record; /* the JSON record this document came from, or NULL (borrowed) */
+} scan_doc;
+
+/* Table of one-to-one traditional → simplified code points over [XG_FOLD_BASE, XG_FOLD_END)
+ * (0 = unchanged), built once through xg_text_to_simplified (or ICU's Hant-Hans). */
+int scan_fold_table(uint32_t **out);
+
+/* Raw bytes → UTF-8 (no normalisation). XG_EFORMAT for binary/undecodable. */
+int scan_to_utf8(char **out, size_t *out_len, const char **encoding, const char *bytes, size_t len);
+/* NFKC, CRLF → LF, stray spaces between CJK characters removed, then folding with `table`.
+ * Fills doc->text, doc->orig, doc->len. */
+int scan_normalise(scan_doc *doc, const char *utf8, size_t len, const uint32_t *table);
+/* HTML → text with table cells separated by " | " and rows/blocks by newlines. */
+int scan_html_to_text(char **out, size_t *out_len, const char *utf8, size_t len);
+/* JSON record → text: titles first as bare lines, known portal keys under standard headings
+ * (`keymap`: key → heading, "=" bare, "-" skipped; from data/scan/record_keys.tsv), other string
+ * and number fields as "key: value" lines, nested values recursively. */
+int scan_record_to_text(char **out, size_t *out_len, const json_t *record, const json_t *keymap);
+/* Load data/scan/record_keys.tsv into a JSON object key → heading. */
+int scan_keymap_load(json_t **out, const char *path);
+
+/* ---- fields ---- */
+typedef struct scan_fields {
+    char *project_number, *title, *buyer, *agency, *supplier, *date;
+    double amount_cny;      /* < 0: none */
+    double currency_amount; /* < 0: none */
+    char currency[8];
+    double tokens, gpus, servers, gpu_hours; /* < 0: none */
+    const char *notice_type;
+    const char *language;
+    size_t buyer_off, supplier_off; /* offsets of the values in text (for evidence) */
+} scan_fields;
+
+typedef struct scan_patterns scan_patterns;
+int scan_patterns_new(scan_patterns **out);
+void scan_patterns_free(scan_patterns *p);
+/* Extract fields from doc (strings are arena copies taken from doc->orig where aligned). */
+int scan_fields_extract(scan_fields *f, xg_arena *a, const scan_patterns *p, const scan_doc *doc);
+/* Organisation names named in the text (English capitalised sequences ending in University,
+ * Institute …; Han names ending in 大学, 研究院 … standing alone). Arena strings. */
+int scan_orgs_extract(xg_vec *names, xg_arena *a, const scan_patterns *p, const scan_doc *doc);
+/* Latin model names written before 大模型/模型 ("GeoGPT大模型"). Arena strings. */
+int scan_model_names(xg_vec *names, xg_arena *a, const scan_patterns *p, const scan_doc *d);
+/* Parse an amount expression ("20.0000万元", "伍拾万元整", "￥668.79 万元", "港币一百二十万元",
+ * "HK$1.2 million"): value and currency code ("CNY" by default). 0 on success. */
+int scan_parse_amount(const char *s, size_t len, double *value, char currency[8]);
+/* Chinese numeral (一百二十万, 伍拾万, 三千万, 4000万) → value; returns chars consumed or 0. */
+size_t scan_parse_cn_number(const char *s, size_t len, double *value);
+
+/* ---- scanner ---- */
+struct xg_scanner {
+    lx_lexicon lex;
+    uint32_t *fold; /* XG_FOLD_END - XG_FOLD_BASE entries */
+    scan_patterns *pat;
+    const xg_snapshot *snap;
+    const xg_catalog *catalog;
+    char as_of[11];
+    json_t *keymap;       /* portal record keys → headings */
+    json_t *item_cache;   /* canonical → eccn or null */
+    json_t *screen_cache; /* name → screening array */
+};
+
+#endif
