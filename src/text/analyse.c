@@ -191,7 +191,14 @@ static int render_han(const xg_text_ctx *ctx, xg_arena *a, xg_vec *toks, int fla
     for (size_t k = 0; k < n; k++)
         any = any || t[k].han_run;
     if (!any) return 0;
-    bool org = !(flags & XG_NAME_PERSON) && has_org_tokens(t, n);
+    int context = XG_HAN_PLAIN;
+    if (!(flags & XG_NAME_PERSON)) {
+        if (has_org_tokens(t, n)) context = XG_HAN_ORGANISATION;
+        for (size_t k = 0; k < n; k++) {
+            int c = t[k].han_run ? xg_text_han_context(ctx, t[k].text, strlen(t[k].text)) : 0;
+            if (c > context) context = c;
+        }
+    }
     xg_vec out;
     xg_vec_init(&out, sizeof(xg_wtok));
     int rc = 0;
@@ -200,7 +207,7 @@ static int render_han(const xg_text_ctx *ctx, xg_arena *a, xg_vec *toks, int fla
             if (!xg_vec_push(&out, &t[i])) rc = XG_ENOMEM;
             continue;
         }
-        rc = xg_text_han_run(ctx, a, &out, t[i].text, strlen(t[i].text), flags, org);
+        rc = xg_text_han_run(ctx, a, &out, t[i].text, strlen(t[i].text), flags, context);
     }
     if (rc) return xg_vec_free(&out), rc;
     xg_vec_free(toks);

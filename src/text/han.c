@@ -4,8 +4,11 @@
  *   glossary word   → its English translation (大学 → university/UNIVERSITY, 有限公司 → LLC);
  *   CEDICT proper   → pinyin words split where CEDICT capitalises (四川 → sichuan,
  *                     习近平 → xi jinping), the gloss as `alt` when it is one word (kelly);
- *   CEDICT common   → in an organisation name its English gloss (毒理 → toxicology), the pinyin
- *                     as `alt`; elsewhere the pinyin, the gloss as `alt`;
+ *   CEDICT common   → in an institution's name (one holding 研究所, 大学, 实验室 … marked INST in
+ *                     the glossary) its English gloss (毒理 → toxicology) with the pinyin as
+ *                     `alt`, since institutes are named by their field; elsewhere, and in
+ *                     company names whose distinctive words are brands (伟业 is "Weiye", not
+ *                     "exploit"), the pinyin with a one-word gloss as `alt`;
  *   lone characters → consecutive ones joined into one pinyin word (欧赛 → ousai), since a
  *                     brand or given name written in characters is read as one word in English.
  * A run of 2–4 characters with no dictionary word at all (or any run in a person's name) is read
@@ -102,6 +105,18 @@ static bool hides_glossary(const xg_text_ctx *ctx, const char *s, const size_t *
     return false;
 }
 
+/* 深圳市, 黑龙江省 are CEDICT words, but English names write the place without 市/省: split
+ * them when the place alone is a word. */
+static bool admin_suffix(const xg_text_ctx *ctx, const char *s, const size_t *ends, size_t c)
+{
+    static const char *suffixes[] = {"省", "市", "县", "区"};
+    const char *last = s + ends[c - 2];
+    for (size_t i = 0; i < 4; i++)
+        if (ends[c - 1] - ends[c - 2] == 3 && memcmp(last, suffixes[i], 3) == 0)
+            return xg_strmap_get(&ctx->han, s, ends[c - 2]) != NULL;
+    return false;
+}
+
 static bool longest_word(const xg_text_ctx *ctx, const char *s, size_t n, seg *out)
 {
     size_t ends[16], k = 0;
@@ -109,7 +124,9 @@ static bool longest_word(const xg_text_ctx *ctx, const char *s, size_t n, seg *o
         ends[k] = (i += char_bytes(s + i));
     for (size_t c = k; c >= 1; c--) {
         const xg_hanword *w = xg_strmap_get(&ctx->han, s, ends[c - 1]);
-        if (w && !w->glossary && c >= 3 && hides_glossary(ctx, s, ends, c)) continue;
+        if (w && !w->glossary && c >= 3 &&
+            (hides_glossary(ctx, s, ends, c) || admin_suffix(ctx, s, ends, c)))
+            continue;
         if (w && (c >= 2 || w->glossary)) {
             *out = (seg){.s = s, .n = ends[c - 1], .nchars = c, .w = w, .kind = SEG_WORD};
             return true;
@@ -298,7 +315,7 @@ static int emit_glossary(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const
 {
     if (w->english_len == 0) return 0; /* 第 and the like: no token of their own */
     char *alt = joined_pinyin(a, w);
-    if (w->symbol) {
+    if (w->symbol || w->kind == XG_TOK_STOP) {
         xg_wtok t = {.kind = w->kind, .symbol = w->symbol, .from_han = 1, .done = 1, .latin = 1};
         t.text = (char *)w->english;
         t.alt = alt;
@@ -307,14 +324,14 @@ static int emit_glossary(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const
     return xg_text_emit_words(ctx, a, out, w->english, w->english_len, alt);
 }
 
-static int emit_cedict(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const seg *sg,
-                       bool org_context)
+static int emit_cedict(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const seg *sg, int context)
 {
     const xg_hanword *w = sg->w;
     xg_buf b;
     xg_buf_init(&b);
     int rc;
-    if (!w->proper && org_context && xg_text_clean_gloss(&b, w->english, w->english_len, 3)) {
+    if (!w->proper && context == XG_HAN_INSTITUTION &&
+        xg_text_clean_gloss(&b, w->english, w->english_len, 3)) {
         rc = xg_text_emit_words(ctx, a, out, b.data, b.len, joined_pinyin(a, w));
     } else {
         pinyin_words(&b, w->pinyin, w->pinyin_len, w->proper);
@@ -382,23 +399,39 @@ static int emit_person(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const c
     return rc;
 }
 
-static bool run_is_org(const seg *segs, size_t n)
+static int run_context(const seg *segs, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (segs[i].kind == SEG_WORD && segs[i].w->glossary && !segs[i].w->place) return true;
-    return false;
+    int context = XG_HAN_PLAIN;
+    for (size_t i = 0; i < n; i++) {
+        const xg_hanword *w = segs[i].w;
+        if (segs[i].kind != SEG_WORD || !w->glossary || w->place) continue;
+        if (w->institution) return XG_HAN_INSTITUTION;
+        context = XG_HAN_ORGANISATION;
+    }
+    return context;
 }
 
+/* Only runs of lone characters: a CEDICT person (习近平 Xi2 Jin4 ping2) already splits by its
+ * capitals, and a place (天津 Tian1 jin1) must not be split as surname + given name. */
 static bool run_is_person(const seg *segs, size_t n, size_t nchars)
 {
     if (nchars < 2 || nchars > 4) return false;
     for (size_t i = 0; i < n; i++)
-        if (segs[i].kind != SEG_CHAR && !(segs[i].w && segs[i].w->proper && n == 1)) return false;
+        if (segs[i].kind != SEG_CHAR) return false;
     return true;
 }
 
+int xg_text_han_context(const xg_text_ctx *ctx, const char *run, size_t n)
+{
+    xg_vec segs;
+    xg_vec_init(&segs, sizeof(seg));
+    int context = segment(ctx, run, n, &segs) == 0 ? run_context(segs.data, segs.len) : 0;
+    xg_vec_free(&segs);
+    return context;
+}
+
 int xg_text_han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char *run, size_t n,
-                    int flags, bool org_context)
+                    int flags, int context)
 {
     xg_vec segs;
     xg_vec_init(&segs, sizeof(seg));
@@ -407,9 +440,10 @@ int xg_text_han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char
     size_t nchars = 0;
     for (size_t i = 0; i < segs.len; i++)
         nchars += sg[i].nchars;
-    org_context = org_context || run_is_org(sg, segs.len);
-    if (rc == 0 &&
-        ((flags & XG_NAME_PERSON) || (!org_context && run_is_person(sg, segs.len, nchars)))) {
+    int own = run_context(sg, segs.len);
+    if (own > context) context = own;
+    if (rc == 0 && ((flags & XG_NAME_PERSON) ||
+                    (context == XG_HAN_PLAIN && run_is_person(sg, segs.len, nchars)))) {
         rc = emit_person(ctx, a, out, run, n);
         xg_vec_free(&segs);
         return rc;
@@ -428,7 +462,7 @@ int xg_text_han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char
         else if (sg[i].w->glossary)
             rc = emit_glossary(ctx, a, out, sg[i].w);
         else
-            rc = emit_cedict(ctx, a, out, &sg[i], org_context);
+            rc = emit_cedict(ctx, a, out, &sg[i], context);
         i++;
     }
     xg_vec_free(&segs);

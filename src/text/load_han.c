@@ -29,7 +29,8 @@ static int glossary_line(void *arg, const char *path, long lineno, char *line)
     xg_text_ctx *ctx = arg;
     char *tab = strchr(line, '\t');
     if (!tab)
-        return xg_error_set(XG_EPARSE, "%s:%ld: expected term<TAB>english[<TAB>KIND:SYMBOL|PLACE]",
+        return xg_error_set(XG_EPARSE,
+                            "%s:%ld: expected term<TAB>english[<TAB>[INST,]KIND:SYMBOL|PLACE|INST]",
                             path, lineno);
     *tab = '\0';
     char *english = tab + 1, *spec = strchr(english, '\t');
@@ -41,13 +42,17 @@ static int glossary_line(void *arg, const char *path, long lineno, char *line)
     w->english_len = (uint32_t)strlen(english);
     w->glossary = 1;
     w->nchars = (unsigned char)count_chars(term, strlen(term));
+    if (spec && strncmp(spec, "INST", 4) == 0) {
+        w->institution = 1; /* INST or INST,KIND:SYMBOL */
+        spec = spec[4] == ',' ? spec + 5 : spec + 4;
+    }
     if (spec && strcmp(spec, "PLACE") == 0) {
         w->place = 1;
     } else if (spec && *spec) {
         char *colon = strchr(spec, ':');
         if (!colon || xg_text_kind_parse(spec, (size_t)(colon - spec), &w->kind) != 0)
             return xg_error_set(XG_EPARSE, "%s:%ld: bad KIND:SYMBOL `%s`", path, lineno, spec);
-        w->symbol = xg_arena_strdup(&ctx->arena, colon + 1);
+        w->symbol = colon[1] ? xg_arena_strdup(&ctx->arena, colon + 1) : NULL;
     }
     if (!*term || !xg_text_has_han(term, strlen(term)))
         return xg_error_set(XG_EPARSE, "%s:%ld: term has no Han characters", path, lineno);

@@ -57,6 +57,7 @@ typedef struct xg_hanword {
     unsigned char proper;   /* CEDICT has only proper-noun readings (capitalised pinyin) */
     unsigned char nchars;   /* length in characters */
     unsigned char place;    /* glossary: a place name (does not make a name an organisation's) */
+    unsigned char institution; /* glossary: 研究所, 大学 …: CEDICT words are glossed, not pinyin */
 } xg_hanword;
 
 /* A work token while a name is being analysed (analyse.c, han.c). */
@@ -117,8 +118,12 @@ void xg_text_match_phrases(const xg_text_ctx *ctx, xg_arena *a, xg_wtok *t, size
 int xg_text_emit_words(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char *text, size_t n,
                        const char *alt);
 bool xg_text_clean_gloss(xg_buf *out, const char *field, size_t n, int max_words);
+/* What a Han run says about the name: plain (a person, a place), an organisation (a glossary
+ * word such as 有限公司, 科技) or an institution (研究所, 大学: glossary words marked INST). */
+enum { XG_HAN_PLAIN = 0, XG_HAN_ORGANISATION, XG_HAN_INSTITUTION };
+int xg_text_han_context(const xg_text_ctx *ctx, const char *run, size_t n);
 /* Segment one simplified Han run and append its tokens to `out`. */
 int xg_text_han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char *run, size_t n,
-                    int flags, bool org_context);
+                    int flags, int context);
 
 #endif
