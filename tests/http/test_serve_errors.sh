@@ -53,7 +53,7 @@ req POST /v1/screen/batch "$SERVICE" '{"queries": {"name": "x"}}'
 assert_error 400 invalid_field
 req POST /v1/classify "$SERVICE" '{}'
 assert_error 400 missing_field
-req POST /v1/classify "$SERVICE" '{"items": ["H100 SXM"], "spec": "fp8=1"}'
+req POST /v1/classify "$SERVICE" '{"items": ["H100 SXM5 80GB"], "spec": "fp8=1"}'
 assert_error 400 missing_field
 req POST /v1/classify "$SERVICE" '{"items": [1, 2]}'
 assert_error 400 invalid_field

@@ -82,7 +82,7 @@ assert_code 200
 assert_json "len(d['results']) == 3 and d['results'][1]['matches'] == [] and d['results'][0]['query'] == 'Huawei Technologies'"
 
 # Classification (items and spec).
-req POST /v1/classify "$SERVICE" '{"items": ["H100 SXM", "RTX 4090"]}'
+req POST /v1/classify "$SERVICE" '{"items": ["H100 SXM5 80GB", "RTX 4090"]}'
 assert_code 200
 assert_json "len(d['results']) == 2 and d['results'][0]['eccn'].startswith('3A090')"
 req POST /v1/classify "$SERVICE" '{"spec": "fp8=1979,die=814,datacenter=yes"}'
