@@ -78,6 +78,70 @@ int xg_text_fold(char **out, struct xg_arena *arena, const char *utf8, size_t le
 /* Traditional → simplified Chinese (ICU Hant-Hans); other characters unchanged (arena string). */
 int xg_text_to_simplified(char **out, struct xg_arena *arena, const char *utf8, size_t len);
 
+/* ---- Additions ----------------------------------------------------------------------------
+ *
+ * Token kinds and symbols (what the matcher can rely on)
+ *   WORD    everything else, in Latin comparison form: lower-case ASCII letters and digits
+ *           ("huawei", "sichuan", "romashka"). Apostrophes and dots between single letters are
+ *           removed ("o'brien" → obrien, "u.s.a." → usa); other punctuation separates.
+ *   NUMBER  any token holding a digit, plus ordinals and Chinese numerals: "3rd", "third",
+ *           "第三" → "3"; "五〇二所" → "502"; "007" → "7". Numbers must agree.
+ *   LEGAL   legal forms, one token per form however many words it has: "Co., Ltd.",
+ *           "Company Limited", "有限公司", "股份有限公司", "LLC", "GmbH", "Inc", "ООО" and
+ *           "Общество с ограниченной ответственностью" all give ONE token with symbol "LLC"
+ *           (rigour's generic class: LLC, JSC, SOE, LP, COOP, NGO …; adjacent legal words are
+ *           merged and take the most specific symbol). "Company", "Corp", "Corporation", "公司"
+ *           alone are "CO". rigour's legal forms of 1–2 letters ("AG", "SA", "AS") count only
+ *           at the name's start or end; elsewhere they are WORDs.
+ *   ORG     generic organisation words with a symbol shared by all spellings, languages and
+ *           abbreviations: UNIVERSITY (university, univ, университет, 大学), INSTITUTE (inst,
+ *           institute, 研究所, 学院), ACADEMY (acad, 研究院), TECH (tech, technology, 科技, 技术),
+ *           SCIENTIFIC (sci, science), ENG (eng, engineering), INTL (intl, international),
+ *           COMMS (comm, communications, 通信), GRP (grp, group, 集团), NATL, DEFENCE, LAB,
+ *           CENTER, RESEARCH, ELECTRONIC, INDUSTRY, AVIATION, HOLDING … (upper-cased keys of
+ *           data/names/symbols.yml plus data/names/xg_terms.tsv). Compare ORG tokens by symbol.
+ *   STOP    of, the, and, &, de, и …; leading person titles (Mr, Dr, General) when
+ *           XG_NAME_PERSON; and the administrative words 省/市/县/区 of Chinese names
+ *           (English names drop them: 深圳市X → Shenzhen X). Skip them when scoring.
+ *
+ * Scripts
+ *   Latin: NFKC, case fold, accents removed, ICU Latin-ASCII for ø/ł/æ. Names that are ASCII
+ *   after folding never reach ICU. Cyrillic: legal forms and organisation words are recognised
+ *   in Cyrillic first, then ICU "Russian-Latin/BGN; Any-Latin; Latin-ASCII" (the romanisation of
+ *   English-language lists: Дмитрий → dmitriy, ромашка → romashka). Other scripts: ICU Any-Latin.
+ *
+ * Han pipeline (Chinese; Japanese kanji and traditional forms fold to simplified first)
+ *   1. Hant→Hans (ICU); `han` keeps the simplified Han characters for same-script n-grams.
+ *   2. Each Han run is segmented by longest match over the organisation glossary
+ *      (data/text/zh_org_glossary.tsv) ∪ CC-CEDICT; glossary words win; a CEDICT word that hides
+ *      a glossary word (四川大学) or ends in 省/市 after a place (深圳市) is split.
+ *   3. Glossary words become their English, tokenised like any Latin name: 大学 → university
+ *      (UNIVERSITY), 国防 → national (NATL) + defense (DEFENCE), 科技 → technology (TECH),
+ *      有限公司 → one LLC token; well-known places keep their English name (香港 → hong kong,
+ *      哈尔滨 → harbin).
+ *   4. Other CEDICT words: proper nouns → pinyin, syllables joined into words and split where
+ *      CEDICT capitalises (四川 → sichuan, 习近平 → xi jinping). Common words → in names of
+ *      institutions (研究所, 大学 …) their first English gloss (毒理 → toxicology, 输血 → blood
+ *      transfusion), otherwise (companies: brand names) their joined pinyin.
+ *   5. Characters in no word are joined into one pinyin word (欧赛 → ousai). A run of 2–4 such
+ *      characters with no organisation word is read as a person: surname + given name
+ *      (李明 → li ming).
+ *   Tokens from Han carry from_han = 1 and, where a second reading exists, `alt` (pinyin of a
+ *   translated word, one-word gloss of a pinyin word). The glossary choice favours how Chinese
+ *   organisations translate their own names (科技 is "technology" in NUDT's and Ausay's names).
+ */
+
+/* Facts about a loaded context, for reports and benchmarks. */
+typedef struct xg_text_info {
+    size_t phrases;        /* legal-form, organisation and stop-word phrases */
+    size_t han_words;      /* glossary terms + CC-CEDICT headwords */
+    size_t cedict_entries; /* CC-CEDICT headwords kept (simplified, one reading each) */
+    double load_ms;        /* wall time of xg_text_ctx_load */
+} xg_text_info;
+
+/* Fill *out with the context's sizes and load time. Never fails. */
+void xg_text_ctx_info(const xg_text_ctx *ctx, xg_text_info *out);
+
 #ifdef __cplusplus
 }
 #endif

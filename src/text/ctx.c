@@ -47,7 +47,7 @@ static int add_prefixes(xg_text_ctx *ctx, const char *key, size_t keylen)
 
 /* Add one phrase; an existing key keeps its meaning, except that a prefix marker is upgraded. */
 int xg_text_add_phrase(xg_text_ctx *ctx, const char *text, size_t n, xg_token_kind kind,
-                       const char *symbol)
+                       const char *symbol, bool ours)
 {
     char *heap;
     size_t keylen;
@@ -63,7 +63,8 @@ int xg_text_add_phrase(xg_text_ctx *ctx, const char *text, size_t n, xg_token_ki
     }
     ph->kind = kind;
     ph->symbol = symbol ? xg_arena_strdup(&ctx->arena, symbol) : NULL;
-    ph->short_edge = kind == XG_TOK_LEGAL && count == 1 && keylen <= 2;
+    /* rigour's 1–2 letter forms (AG, SA, AS) are often plain words; ours (Co) are not */
+    ph->short_edge = !ours && kind == XG_TOK_LEGAL && count == 1 && keylen <= 2;
     void *got = xg_strmap_put(&ctx->phrases, key, keylen, ph);
     if (!got)
         rc = XG_ENOMEM;
@@ -115,4 +116,12 @@ void xg_text_ctx_free(xg_text_ctx *ctx)
     free(ctx->cedict_text);
     xg_arena_free(&ctx->arena);
     free(ctx);
+}
+
+void xg_text_ctx_info(const xg_text_ctx *ctx, xg_text_info *out)
+{
+    out->phrases = ctx->phrases.len;
+    out->han_words = ctx->han.len;
+    out->cedict_entries = ctx->cedict_entries;
+    out->load_ms = ctx->load_ms;
 }

@@ -27,7 +27,7 @@ static int load_terms_line(xg_text_ctx *ctx, const char *path, long lineno, char
     const char *sym = f[2] && *f[2] ? f[2] : NULL;
     if ((kind == XG_TOK_LEGAL || kind == XG_TOK_ORG || kind == XG_TOK_NUMBER) && !sym)
         return xg_error_set(XG_EPARSE, "%s:%ld: %s needs a symbol", path, lineno, f[1]);
-    return xg_text_add_phrase(ctx, f[0], strlen(f[0]), kind, sym);
+    return xg_text_add_phrase(ctx, f[0], strlen(f[0]), kind, sym, true);
 }
 
 /* Calls fn on each non-comment line of a UTF-8 text file (tabs kept, CR and LF removed). */
@@ -81,7 +81,7 @@ static const char *scalar(yaml_node_t *n)
 static int add_scalar(xg_text_ctx *ctx, yaml_node_t *n, xg_token_kind kind, const char *sym)
 {
     const char *s = scalar(n);
-    return s && *s ? xg_text_add_phrase(ctx, s, strlen(s), kind, sym) : 0;
+    return s && *s ? xg_text_add_phrase(ctx, s, strlen(s), kind, sym, false) : 0;
 }
 
 static int add_sequence(xg_text_ctx *ctx, yaml_document_t *d, yaml_node_t *seq, xg_token_kind kind,
@@ -165,7 +165,7 @@ static int load_symbol_section(xg_text_ctx *ctx, yaml_document_t *d, yaml_node_t
         for (char *c = sym; *c; c++)
             *c = (char)toupper((unsigned char)*c);
         xg_token_kind kind = legal ? XG_TOK_LEGAL : XG_TOK_ORG;
-        int rc = xg_text_add_phrase(ctx, key, strlen(key), kind, sym);
+        int rc = xg_text_add_phrase(ctx, key, strlen(key), kind, sym, false);
         if (rc == 0) rc = add_sequence(ctx, d, yaml_document_get_node(d, p->value), kind, sym);
         if (rc) return rc;
     }

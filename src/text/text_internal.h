@@ -87,7 +87,7 @@ struct xg_text_ctx {
 int xg_text_phrase_key(char **key, size_t *keylen, const char *s, size_t n);
 int xg_text_load_names(xg_text_ctx *ctx, const char *dir);
 int xg_text_add_phrase(xg_text_ctx *ctx, const char *text, size_t n, xg_token_kind kind,
-                       const char *symbol);
+                       const char *symbol, bool ours);
 int xg_text_kind_parse(const char *s, size_t n, xg_token_kind *kind);
 bool xg_text_has_han(const char *s, size_t n);
 /* Call fn(arg, path, lineno, line) for each non-empty line not starting with '#'. */
