@@ -121,8 +121,7 @@ static int resolve(xg_auth *a, xg_store *store, const unsigned char h[32], const
                    double now, xg_role *role_out, char name_out[64], bool *limited)
 {
     char *role = NULL, *name = NULL;
-    if (!xg_store_key_lookup || !store)
-        return xg_error_set(XG_EINTERNAL, "the key store is not available");
+    if (!store) return xg_error_set(XG_EINTERNAL, "the key store is not available");
     int rc = xg_store_key_lookup(&role, &name, store, key);
     if (rc != 0 && rc != XG_ENOTFOUND) return rc;
     pthread_mutex_lock(&a->lock);

@@ -41,7 +41,7 @@ void reply_raw(xg_req *r, int status, const char *ctype, const char *data, size_
 
 void reply_json(xg_req *r, int status, json_t *body)
 {
-    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
     json_decref(body);
     if (!text) {
         static const char oom[] =
@@ -83,7 +83,7 @@ void reply_error(xg_req *r, int status, const char *code, const char *field, con
         return;
     }
     json_t *body = json_pack("{s:o}", "error", err);
-    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
     json_decref(body);
     if (!text) {
         reply_json(r, 500, NULL);

@@ -191,16 +191,6 @@ static inline bool xg_have(void (*fn)(void))
     return fn != 0;
 }
 #define HAVE(fn) xg_have((void (*)(void))(fn))
-#pragma weak xg_text_ctx_load
-#pragma weak xg_text_ctx_free
-#pragma weak xg_snapshot_load
-#pragma weak xg_snapshot_ref
-#pragma weak xg_snapshot_unref
-#pragma weak xg_snapshot_lists
-#pragma weak xg_snapshot_hash
-#pragma weak xg_screen
-#pragma weak xg_screen_result_free
-#pragma weak xg_screen_result_json
 #pragma weak xg_catalog_load
 #pragma weak xg_catalog_free
 #pragma weak xg_catalog_version
@@ -210,16 +200,5 @@ static inline bool xg_have(void (*fn)(void))
 #pragma weak xg_policy_load
 #pragma weak xg_policy_free
 #pragma weak xg_decide
-#pragma weak xg_store_open
-#pragma weak xg_store_close
-#pragma weak xg_store_key_create
-#pragma weak xg_store_key_lookup
-#pragma weak xg_store_customer_put
-#pragma weak xg_store_customer_get
-#pragma weak xg_store_customers_list
-#pragma weak xg_store_decision_get
-#pragma weak xg_store_decisions_list
-#pragma weak xg_store_review_resolve
-#pragma weak xg_store_audit_verify
 
 #endif
