@@ -3,7 +3,7 @@
  * called names.txt that holds an SDN export is an SDN export. The rules, in order:
  *   XML whose root is CONSOLIDATED_LIST                       → un_xml
  *   a CSV header with _id, source and name                     → csl
- *   a CSV header of xgate columns including name               → xgate_csv
+ *   a CSV header with name and id, or only xgate columns       → xgate_csv
  *   a first row of 12 fields starting with a number (ent_num)  → ofac_sdn (sdn.csv)
  *   anything else that is text                                 → names (one per line)
  * OFAC's alt.csv and add.csv are recognised only to say they must come with their sdn.csv.
@@ -46,8 +46,7 @@ static const char *detect_csv_header(const xg_csv *c, const char *name)
         size_t known = 0;
         for (size_t i = 0; i < c->nfields; i++)
             known += is_xgate_column(c->field[i]);
-        if (known == c->nfields || (xg_csv_find(c, "id") >= 0 && xg_csv_find(c, "aliases") >= 0))
-            return "xgate_csv";
+        if (known == c->nfields || xg_csv_find(c, "id") >= 0) return "xgate_csv";
     }
     if (c->nfields == 12 && all_digits(c->field[0])) return "ofac_sdn";
     if (c->nfields == 5 && all_digits(c->field[0]) && all_digits(c->field[1])) {

@@ -273,7 +273,10 @@ static int check_orphans(lst_ctx *ctx, side_file *sf)
 static const char *side_note(lst_ctx *ctx, const side_file *sf, const char *what, const char *unit)
 {
     if (!sf->name) return xg_arena_printf(ctx->arena, "%s missing", what);
-    return xg_arena_printf(ctx->arena, "%s: %zu %s", what, sf->rows.len, unit);
+    size_t used = 0;
+    for (size_t i = 0; i < sf->rows.len; i++)
+        used += XG_VEC_AT(&sf->rows, side_row, i).used;
+    return xg_arena_printf(ctx->arena, "%s: %zu %s", what, used, unit);
 }
 
 int lst_load_sdn(lst_ctx *ctx, const char *sdn, size_t sdn_len, const char *alt_name,
