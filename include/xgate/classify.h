@@ -52,6 +52,17 @@ typedef struct xg_classification {
     bool ownership_rule;                 /* provider bars companies > 50 % owned from those regions */
     json_t *json;          /* the full CLI JSON object (owned by this struct) */
     void *priv;
+    /* ---- added fields (after the original contract) ---- */
+    double chip_tpp;       /* TPP of one chip (= tpp for chips; per component chip for systems) */
+    const char *component; /* systems/instances: canonical chip name; NULL otherwise */
+    unsigned count;        /* systems/instances: number of chips; 1 for chips */
+    double dram_bw;        /* total DRAM bandwidth of one chip, GB/s; 0 unknown */
+    bool undetermined;     /* figures missing (no perf, or no die area where PD decides) */
+    bool jan2026_class;    /* meets the Jan 2026 criteria (TPP < 21,000 and DRAM bw < 6,500 GB/s) */
+    const struct xg_license_req *license; /* license requirement per destination scope */
+    size_t nlicense;
+    const char **exceptions; /* "NAC/ACA" … */
+    size_t nexceptions;
 } xg_classification;
 
 /* Classify a named item (chip, system, instance type or model service; case, spacing and alias
@@ -65,6 +76,74 @@ int xg_classify_spec(xg_classification **out, const xg_catalog *c, const char *s
                      const char *as_of);
 
 void xg_classification_free(xg_classification *cl);
+
+/* ---- additions to the original contract ---- */
+
+/* One row of the license map: for destinations in `scope` ("CN" China incl. Hong Kong, "MO",
+ * "D:5", "D:4", "D:1" — Country Groups not also in A:5/A:6 —, "headquartered D:5/Macau", and under
+ * the AI Diffusion layer "Tier 1"/"Tier 2"), the review `policy` ("presumption of denial",
+ * "case-by-case", "presumption of approval", "License Exception NAC/ACA", "no license required", …)
+ * and the CFR/FR `citation`. Destinations in no listed scope need no license for this item. For a
+ * destination in several scopes the most specific wins: CN, MO, D:5, D:4, D:1. Strings belong to
+ * the catalog. */
+typedef struct xg_license_req {
+    const char *scope;
+    const char *policy;
+    const char *citation;
+} xg_license_req;
+
+typedef struct xg_classify_opts {
+    bool ai_diffusion; /* apply the Jan 2025 AI Diffusion layer inside its window (off by default) */
+} xg_classify_opts;
+
+/* As xg_classify_item / xg_classify_spec, with options (NULL = defaults). */
+int xg_classify_item_ex(xg_classification **out, const xg_catalog *c, const char *item,
+                        const char *as_of, const xg_classify_opts *opts);
+int xg_classify_spec_ex(xg_classification **out, const xg_catalog *c, const char *spec,
+                        const char *as_of, const xg_classify_opts *opts);
+
+/* Called once per data row of an imported table. `cl` is NULL when the row could not be
+ * classified (then `error` says why); `cl` is borrowed: it is freed after the callback returns.
+ * A non-zero return stops the import and is returned by the import function. */
+typedef int (*xg_import_cb)(void *ud, const xg_classification *cl, long line, const char *error);
+
+/* Classify every row of an Epoch-format hardware CSV (header with "Hardware name" and the
+ * precision columns, values in FLOP/s or OP/s). Rows with no usable figure are reported with
+ * cl == NULL and an error, never fatal. *nrows gets the number of data rows seen. Returns 0, a
+ * negative XG_E* code for an unreadable file or a header without "Hardware name", or the
+ * callback's non-zero value. */
+int xg_classify_import_csv(const xg_catalog *c, const char *path, const char *as_of,
+                           const xg_classify_opts *opts, xg_import_cb cb, void *ud, size_t *nrows);
+/* The same over a buffer in memory; `name` is used in messages. */
+int xg_classify_import_buf(const xg_catalog *c, const char *data, size_t len, const char *name,
+                           const char *as_of, const xg_classify_opts *opts, xg_import_cb cb,
+                           void *ud, size_t *nrows);
+
+/* A catalog entry, for listing and for building lexicons (the scanner). Strings belong to the
+ * catalog. */
+typedef struct xg_catalog_entry {
+    const char *name;          /* canonical name */
+    xg_item_kind kind;
+    const char *vendor;        /* chips: vendor; systems/instances/models: provider */
+    const char *const *aliases;
+    size_t naliases;
+    bool datacenter;           /* chips (and the chip inside a system) */
+    const char *component;     /* systems/instances: chip name; else NULL */
+    unsigned count;            /* systems/instances: chips per node; else 1 */
+} xg_catalog_entry;
+
+/* Number of entries, and entry i (0 ≤ i < size; NULL out of range), in catalog file order:
+ * chips, then systems and instances, then model services. */
+size_t xg_catalog_size(const xg_catalog *c);
+const xg_catalog_entry *xg_catalog_entry_at(const xg_catalog *c, size_t i);
+
+/* Resolve a name (case, spacing, punctuation, vendor prefix and alias insensitive) to its entry;
+ * XG_ENOTFOUND with the nearest names in the message. */
+int xg_catalog_lookup(const xg_catalog *c, const char *name, const xg_catalog_entry **out);
+
+/* Up to `max` catalog names nearest to `name` (edit distance on normalised names), best first;
+ * returns how many were written. Pointers belong to the catalog. */
+size_t xg_catalog_nearest(const xg_catalog *c, const char *name, const char **out, size_t max);
 
 #ifdef __cplusplus
 }
