@@ -68,7 +68,7 @@ static const char *const SRC[P_COUNT] = {
                    "|(?i:successful\\s+(?:tenderer|bidder)|awarded\\s+to|contractor))" SEP VAL,
     [P_AMOUNT_AWARD] =
         "(?<!总)(?:中标\\(成交\\)金额|中标\\(成交\\)价格|中标金额|成交金额|中标价格|中标价"
-        "|成交价|合同金额|(?i:contract\\s+(?:value|amount)|award(?:ed)?\\s+amount))"
+        "|成交价|合同金额|总价为|总价|(?i:contract\\s+(?:value|amount)|award(?:ed)?\\s+amount))"
         "(\\((?:元|万元)\\))?\\s*[:|]?[\\s:|]*(" CUR_CN "?\\s*" NUM_CN "+[^\\n|]{0,12})",
     [P_AMOUNT_BUDGET] =
         "(?:预算金额|采购预算|项目预算|最高限价|控制价|预算|(?i:budget|estimated\\s+value))"
@@ -100,13 +100,14 @@ static const char *const SRC[P_COUNT] = {
         "(?:cloud\\s+|GPU\\s+)?servers\\b",
     [P_GPU_HOURS] = "(?i)([0-9][0-9,.]*)\\s*(万)?\\s*(?:卡时|GPU小时|GPU[-\\s]hours?)",
     [P_ORG_EN] =
-        "((?:[A-Z][\\w&'’.-]*(?:\\s+(?:of|for|and|the|on))?\\s+){1,6}"
+        "((?:[A-Z][\\w&'’-]*(?:\\s+(?:of|for|and|the|on))?\\s+){1,6}"
         "(?:University|Institute|Laboratory|Lab|Academy|College|Technology|Technologies|"
         "Group|Corporation|Company|Centre|Center|Co\\.,?\\s*Ltd\\.?|Ltd\\.?|Limited|Inc\\.?)"
         "(?:\\s+(?:of|for)(?:\\s+(?:and\\s+)?[A-Z][\\w-]*)+)?)",
-    [P_ORG_ZH] = "(?<!\\p{Han})(\\p{Han}{2,24}?(?:股份有限公司|有限责任公司|有限公司|大学|学院|"
-                 "研究院|研究所|"
-                 "实验室|研究中心|集团))(?!\\p{Han})",
+    [P_ORG_ZH] =
+        "(?<![\\p{Han})A-Za-z0-9])((?:\\p{Han}|\\(\\p{Han}{1,8}\\)){2,30}?"
+        "(?:股份有限公司|有限责任公司|有限公司|大学|学院|研究院|研究所|实验室|研究中心|集团))"
+        "(?!\\p{Han})",
     [P_MODEL_NAME] = "(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9.-]{3,30})\\s*(?:大模型|模型)",
 };
 

@@ -19,10 +19,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* Weak until the classification module provides them (then these two lines go). */
-#pragma weak xg_classify_item
-#pragma weak xg_classification_free
-
 #define MAX_MENTIONS 200
 #define SNIPPET_BYTES 90
 
@@ -153,13 +149,13 @@ static json_t *classify(xg_scanner *s, const char *item)
     if (c) return json_incref(c);
     json_t *v = json_null();
     xg_classification *cl = NULL;
-    if (s->catalog && xg_classify_item &&
-        xg_classify_item(&cl, s->catalog, item, s->as_of[0] ? s->as_of : NULL) == 0 && cl) {
+    if (s->catalog && xg_classify_item(&cl, s->catalog, item, s->as_of[0] ? s->as_of : NULL) == 0 &&
+        cl) {
         if (cl->eccn) {
             json_decref(v);
             v = json_string(cl->eccn);
         }
-        if (xg_classification_free) xg_classification_free(cl);
+        xg_classification_free(cl);
     }
     xg_error_clear();
     json_object_set(s->item_cache, item, v);

@@ -56,6 +56,22 @@ static void buf_text(xg_buf *b, const char *s)
     }
 }
 
+/* Portals lay notices out with <span style="display: block"> as often as with <p>. */
+static int styled_block(xmlNode *n)
+{
+    xmlChar *st = xmlGetProp(n, (const xmlChar *)"style");
+    int block = 0;
+    if (st) {
+        char *compact = (char *)st, *w = compact;
+        for (char *r = compact; *r; r++)
+            if (*r != ' ') *w++ = *r;
+        *w = 0;
+        block = strstr(compact, "display:block") != NULL;
+        xmlFree(st);
+    }
+    return block;
+}
+
 static void walk(xg_buf *b, xmlNode *n, int depth)
 {
     for (; n; n = n->next) {
@@ -67,7 +83,7 @@ static void walk(xg_buf *b, xmlNode *n, int depth)
         const char *name = (const char *)n->name;
         if (is_dropped(name)) continue;
         int cell = !strcasecmp(name, "td") || !strcasecmp(name, "th");
-        int row = !strcasecmp(name, "tr");
+        int row = !strcasecmp(name, "tr") || styled_block(n);
         if (cell) buf_text(b, " | ");
         if (row || is_block(name)) buf_newline(b);
         if (depth < 256) walk(b, n->children, depth + 1);
