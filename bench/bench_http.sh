@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# HTTP service benchmark (bench/run http): wrk on loopback against `xgate serve` (build/xgate,
+# the bundled lists, a fresh SQLite store), beside a trivial civetweb handler with the same
+# options (bench/http_ceiling.c, compiled here: the HTTP ceiling of this machine). Then a soak of
+# mixed load with a list reload every minute (errors, memory), and kill -9 under load followed by
+# a restart (audit verify, every reported decision present).
+# Env: DURATION (s per throughput run, default 15), CONNS (default 16), THREADS (wrk, default 2),
+#      SOAK_SECONDS (default 600), RELOAD_EVERY (default 60), CRASH_SECONDS (default 10).
+# Prints a Markdown section on stdout; progress on stderr.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+X=$PWD/build/xgate
+DURATION=${DURATION:-15}
+CONNS=${CONNS:-16}
+WRK_THREADS=${THREADS:-2}
+SOAK_SECONDS=${SOAK_SECONDS:-600}
+RELOAD_EVERY=${RELOAD_EVERY:-60}
+CRASH_SECONDS=${CRASH_SECONDS:-10}
+SRV_THREADS=16
+command -v wrk >/dev/null || { echo "bench_http: wrk is missing (scripts/bootstrap bench)" >&2; exit 1; }
+[ -x "$X" ] || { echo "bench_http: build/xgate is missing (make)" >&2; exit 1; }
+
+OUT=$PWD/bench/out/http
+rm -rf "$OUT"; mkdir -p "$OUT"
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+log() { echo "bench_http: $*" >&2; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+DB="sqlite:$OUT/xgate.db"
+SERVICE=$("$X" keys create --role service --name bench-service --db "$DB" | tail -n 1)
+ADMIN=$("$X" keys create --role admin --name bench-admin --db "$DB" | tail -n 1)
+ANALYST=$("$X" keys create --role analyst --name bench-analyst --db "$DB" | tail -n 1)
+
+start_xgate() { # start_xgate PORT → sets XPID
+  "$X" serve --listen "127.0.0.1:$1" --db "$DB" --threads $SRV_THREADS --rate -1 --quiet \
+    2>>"$OUT/server.log" &
+  XPID=$!
+  PIDS+=($XPID)
+  until curl -sf "http://127.0.0.1:$1/healthz" >/dev/null 2>&1; do
+    kill -0 $XPID 2>/dev/null || { cat "$OUT/server.log" >&2; exit 1; }
+    sleep 0.2
+  done
+}
+
+# wrk scripts: a fixed POST body per endpoint, and a mixed one that rotates through them.
+SCREEN_BODY='{"name": "Huawei Technologies Co., Ltd.", "limit": 5}'
+DECIDE_BODY='{"customer": {"name": "Nordlicht Analytics GmbH", "country": "DE", "headquarters": "DE"}, "resource": {"kind": "instance", "provider": "aws", "item": "p5.48xlarge", "count": 2}, "access": {"source_country": "DE", "payment_country": "DE", "end_use": "inference"}}'
+CLASSIFY_BODY='{"items": ["H100 SXM5 80GB", "p5.48xlarge", "RTX 4090"]}'
+BATCH_BODY='{"queries": [{"name": "Sichuan University"}, {"name": "四川大学"}, {"name": "Beihang University"}, {"name": "Acme Widgets Ltd"}]}'
+lua_post() { # lua_post FILE BODY
+  python3 - "$1" "$2" "$SERVICE" <<'PY'
+import json, sys
+path, body, key = sys.argv[1:4]
+open(path, "w").write(f'''wrk.method = "POST"
+wrk.body = {json.dumps(body)}
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer {key}"
+''')
+PY
+}
+lua_post "$OUT/screen.lua" "$SCREEN_BODY"
+lua_post "$OUT/decide.lua" "$DECIDE_BODY"
+python3 - "$OUT/mixed.lua" "$SERVICE" "$SCREEN_BODY" "$DECIDE_BODY" "$CLASSIFY_BODY" "$BATCH_BODY" <<'PY'
+import json, sys
+path, key, screen, decide, classify, batch = sys.argv[1:7]
+reqs = [("/v1/screen", screen)] * 5 + [("/v1/decide", decide)] * 2 + [("/v1/classify", classify), ("/v1/screen/batch", batch)]
+lines = ['local reqs = {}']
+for p, b in reqs:
+    lines.append(f'table.insert(reqs, wrk.format("POST", "{p}", {{["Content-Type"] = "application/json", ["Authorization"] = "Bearer {key}"}}, {json.dumps(b)}))')
+lines.append('local i = 0')
+lines.append('request = function() i = i + 1; return reqs[(i % #reqs) + 1] end')
+lines.append('done = function(summary, latency, requests) io.stderr:write(string.format("WRKSTATS errors_status=%d errors_connect=%d errors_read=%d errors_write=%d errors_timeout=%d requests=%d\\n", summary.errors.status, summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout, summary.requests)) end')
+open(path, "w").write("\n".join(lines) + "\n")
+PY
+
+wrk_run() { # wrk_run NAME URL [SCRIPT] → a table row
+  local name=$1 url=$2 script=${3:-}
+  local args=(-t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" --latency)
+  [ -n "$script" ] && args+=(-s "$script")
+  log "wrk $name ($DURATION s)"
+  wrk "${args[@]}" "$url" >"$OUT/wrk-$name.txt" 2>&1
+  local rps p50 p99 non2xx
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$OUT/wrk-$name.txt")
+  p50=$(awk '$1 == "50%" {print $2}' "$OUT/wrk-$name.txt")
+  p99=$(awk '$1 == "99%" {print $2}' "$OUT/wrk-$name.txt")
+  non2xx=$(awk '/Non-2xx/ {print $NF}' "$OUT/wrk-$name.txt")
+  printf '| %s | %s | %s | %s | %s |\n' "$name" "$rps" "$p50" "$p99" "${non2xx:-0}"
+}
+
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+
+# ---- throughput: ceiling vs xgate ----
+cc -O2 -o "$OUT/http_ceiling" bench/http_ceiling.c -lcivetweb -lpthread
+CPORT=$(free_port)
+"$OUT/http_ceiling" "$CPORT" $SRV_THREADS & PIDS+=($!)
+CEIL_PID=$!
+until curl -sf "http://127.0.0.1:$CPORT/" >/dev/null 2>&1; do sleep 0.1; done
+XPORT=$(free_port)
+start_xgate "$XPORT"
+B="http://127.0.0.1:$XPORT"
+curl -sf -H "Authorization: Bearer $SERVICE" -H 'Content-Type: application/json' -d "$DECIDE_BODY" "$B/v1/decide" >"$OUT/decide-sample.json" \
+  || { log "decide sample failed: $(cat "$OUT/decide-sample.json")"; }
+ROWS=$(
+  wrk_run "trivial civetweb handler (ceiling)" "http://127.0.0.1:$CPORT/"
+  wrk_run "xgate GET /healthz" "$B/healthz"
+  wrk_run "xgate POST /v1/screen" "$B/v1/screen" "$OUT/screen.lua"
+  wrk_run "xgate POST /v1/decide (durable SQLite write)" "$B/v1/decide" "$OUT/decide.lua"
+)
+kill -TERM $CEIL_PID; wait $CEIL_PID 2>/dev/null || true
+
+# ---- soak: mixed load, reload every RELOAD_EVERY s, RSS sampled every 10 s ----
+log "soak: $SOAK_SECONDS s of mixed load, reload every $RELOAD_EVERY s"
+wrk -t"$WRK_THREADS" -c"$CONNS" -d"${SOAK_SECONDS}s" --latency -s "$OUT/mixed.lua" "$B" >"$OUT/wrk-soak.txt" 2>&1 &
+WRK_PID=$!
+RSS_START=""; RSS_MAX=0; RELOADS=0; RELOAD_FAIL=0; t=0
+echo "seconds rss_kb" >"$OUT/rss.txt"
+while kill -0 $WRK_PID 2>/dev/null; do
+  sleep 10; t=$((t + 10))
+  r=$(rss_kb $XPID); echo "$t $r" >>"$OUT/rss.txt"
+  [ $t -eq 30 ] && RSS_START=$r   # after warm-up: caches, thread stacks, SQLite pages
+  [ "$r" -gt $RSS_MAX ] && RSS_MAX=$r
+  if [ $((t % RELOAD_EVERY)) -eq 0 ] && kill -0 $WRK_PID 2>/dev/null; then
+    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $ADMIN" "$B/v1/lists/reload")
+    RELOADS=$((RELOADS + 1)); [ "$code" = 200 ] || RELOAD_FAIL=$((RELOAD_FAIL + 1))
+  fi
+done
+wait $WRK_PID || true
+RSS_END=$(rss_kb $XPID)
+RSS_START=${RSS_START:-$(sed -n 2p "$OUT/rss.txt" | cut -d' ' -f2)}
+SOAK_REQ=$(awk '/requests in/ {print $1}' "$OUT/wrk-soak.txt")
+SOAK_RPS=$(awk '/^Requests\/sec:/ {print $2}' "$OUT/wrk-soak.txt")
+SOAK_P99=$(awk '$1 == "99%" {print $2}' "$OUT/wrk-soak.txt")
+SOAK_STATS=$(grep WRKSTATS "$OUT/wrk-soak.txt" | sed 's/WRKSTATS //')
+SOAK_NON2XX=$(awk '/Non-2xx/ {print $NF}' "$OUT/wrk-soak.txt"); SOAK_NON2XX=${SOAK_NON2XX:-0}
+SOAK_SOCK=$(awk '/Socket errors/ {print}' "$OUT/wrk-soak.txt"); SOAK_SOCK=${SOAK_SOCK:-none}
+
+# ---- kill -9 under load, restart, check every reported decision ----
+log "crash: decisions under load for $CRASH_SECONDS s, then kill -9"
+python3 - "$B" "$SERVICE" "$DECIDE_BODY" "$OUT/reported.txt" "$CRASH_SECONDS" <<'PY' &
+import http.client, json, sys, threading, time, urllib.parse
+base, key, body, out, secs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5])
+u = urllib.parse.urlparse(base)
+lock = threading.Lock()
+f = open(out, "w")
+def client():
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+    while True:
+        try:
+            conn.request("POST", "/v1/decide", body=body.encode(), headers={"Authorization": "Bearer " + key, "Content-Type": "application/json"})
+            r = conn.getresponse(); data = r.read()
+            if r.status == 200:
+                with lock:
+                    f.write(json.loads(data)["decision_id"] + "\n"); f.flush()
+        except Exception:
+            return  # the server died: stop; only answers fully received count as reported
+threads = [threading.Thread(target=client) for _ in range(4)]
+for t in threads: t.start()
+for t in threads: t.join()
+PY
+CLIENTS=$!
+wrk -t1 -c8 -d"$((CRASH_SECONDS + 5))s" -s "$OUT/mixed.lua" "$B" >/dev/null 2>&1 &
+WRK2=$!
+sleep "$CRASH_SECONDS"
+kill -9 $XPID
+wait $CLIENTS 2>/dev/null || true
+kill $WRK2 2>/dev/null || true; wait $WRK2 2>/dev/null || true
+REPORTED=$(wc -l <"$OUT/reported.txt")
+start_xgate "$XPORT"
+MISSING=0
+while read -r id; do
+  c=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $ANALYST" "$B/v1/decisions/$id")
+  [ "$c" = 200 ] || MISSING=$((MISSING + 1))
+done <"$OUT/reported.txt"
+VERIFY=$("$X" audit verify --db "$DB" 2>&1 | tail -n 1) && VERIFY_RC=0 || VERIFY_RC=$?
+HTTP_VERIFY=$(curl -s -H "Authorization: Bearer $ANALYST" "$B/v1/audit/verify")
+
+# ---- report ----
+CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
+cat <<EOF
+## HTTP service (\`xgate serve\`)
+
+Command: \`bench/run http\` (DURATION=$DURATION s, wrk -t$WRK_THREADS -c$CONNS, server $SRV_THREADS threads,
+rate limit off, bundled lists, fresh SQLite store). Machine: $(nproc) cores, $CPU, $(uname -sr).
+Date: $(date -u +%Y-%m-%dT%H:%MZ). wrk and the server share the same cores.
+
+| endpoint | requests/s | p50 | p99 | non-2xx |
+|---|---|---|---|---|
+$ROWS
+
+The first row is the ceiling: a civetweb handler answering a fixed 16-byte body with the same
+server options. \`/v1/decide\` commits every decision to SQLite (WAL, synchronous) before answering.
+
+**Soak** ($SOAK_SECONDS s of mixed load — screen, decide, classify, batch screen — with a list reload
+every $RELOAD_EVERY s): $SOAK_REQ requests, $SOAK_RPS requests/s, p99 $SOAK_P99; non-2xx answers:
+$SOAK_NON2XX; socket errors: $SOAK_SOCK; wrk: $SOAK_STATS; reloads: $RELOADS ($RELOAD_FAIL failed).
+Server RSS after 30 s warm-up $RSS_START kB, at the end $RSS_END kB, peak $RSS_MAX kB.
+
+**kill -9 under load**: $REPORTED decisions were reported (HTTP 200 received) in $CRASH_SECONDS s
+before \`kill -9\`; after a restart $MISSING of them are missing. \`xgate audit verify\`: exit $VERIFY_RC
+(\`$VERIFY\`); over HTTP: \`$HTTP_VERIFY\`.
