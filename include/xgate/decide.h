@@ -30,9 +30,9 @@ typedef struct xg_decide_ctx {
     const xg_snapshot *snapshot;
     const xg_catalog *catalog;
     const xg_policy_set *policies;
-    xg_store *store;              /* NULL: decide without recording (dry run) */
-    const char *default_policy;   /* NULL: "provider" */
-    const char *default_as_of;    /* NULL: today */
+    xg_store *store;            /* NULL: decide without recording (dry run) */
+    const char *default_policy; /* NULL: "provider" */
+    const char *default_as_of;  /* NULL: today */
 } xg_decide_ctx;
 
 /* Decide one request. Malformed requests, unknown items, countries or profiles are XG_EINVAL /
@@ -44,6 +44,17 @@ int xg_decide(json_t **response, const xg_decide_ctx *ctx, const json_t *request
 /* Re-run a stored decision with the current context; *out = {"decision_id","original",
  * "replayed","holds": bool, …}. */
 int xg_decide_replay(json_t **out, const xg_decide_ctx *ctx, const char *decision_id);
+
+/* ---- additions (decide work) ---- */
+
+/* Content hash (16 hex digits) of the policy data files loaded; written with every decision as
+ * versions.policy_data. Owned by the set. */
+const char *xg_policy_version(const xg_policy_set *p);
+/* 1 when a profile of that name is loaded, else 0. */
+int xg_policy_has_profile(const xg_policy_set *p, const char *name);
+/* The profiles as data: [{"name","description","rules":[{"rule","applies_to","outcome","from",
+ * "to","confirmed","citation","text"}]}]. New reference. */
+int xg_policy_profiles_json(json_t **out, const xg_policy_set *p);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,268 @@
+/*
+ * cmd_decide.c — `xgate decide`: decide access requests and replay stored decisions.
+ *
+ *   xgate decide [--db URL] [--list PATH …] [--policy NAME] [--as-of DATE] [--json] [--dry-run]
+ *                REQUEST.json|-
+ *   xgate decide --jsonl [options] REQUESTS.jsonl|-     one request per line, one answer per line
+ *   xgate decide --replay DECISION_ID [--db URL] [--list PATH …] [--json]
+ *
+ * The exit code says whether a decision was made, never what it was (0 for DENY too); a request
+ * that cannot be decided (malformed, unknown item, country or profile) names the field and exits 1.
+ * In --jsonl mode each answer is printed and flushed only after its decision has committed, so
+ * every id a caller has seen is durable even if the process is killed the next instant.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/store_cli.h"
+#include "core/core.h"
+#include "xgate/decide.h"
+#include "xgate/error.h"
+
+#define MAX_LISTS 32
+
+typedef struct opts {
+    const char *db, *policy, *as_of, *replay, *input;
+    const char *lists[MAX_LISTS];
+    size_t nlists;
+    int json, jsonl, dry_run;
+} opts;
+
+static int usage(FILE *f)
+{
+    fprintf(f,
+            "usage: xgate decide [--db URL] [--list PATH ...] [--policy NAME] [--as-of DATE]\n"
+            "                    [--json] [--dry-run] REQUEST.json|-\n"
+            "       xgate decide --jsonl [options] REQUESTS.jsonl|-\n"
+            "       xgate decide --replay DECISION_ID [--db URL] [--list PATH ...] [--json]\n\n"
+            "Profiles: ear, remote-access, provider (default). The request's own \"policy\" and\n"
+            "\"as_of\" override --policy and --as-of. The store defaults to $XGATE_DB, else\n"
+            "sqlite:./xgate.db. Exit 0 whatever the outcome; 1 for a request that cannot be\n"
+            "decided (the message names the field).\n");
+    return f == stdout ? XG_EXIT_OK : XG_EXIT_USAGE;
+}
+
+static int parse_args(opts *o, int argc, char **argv)
+{
+    static const struct option lo[] = {
+        {"db", required_argument, 0, 'd'},     {"list", required_argument, 0, 'l'},
+        {"policy", required_argument, 0, 'p'}, {"as-of", required_argument, 0, 'a'},
+        {"json", no_argument, 0, 'j'},         {"jsonl", no_argument, 0, 'J'},
+        {"dry-run", no_argument, 0, 'n'},      {"replay", required_argument, 0, 'r'},
+        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            o->db = optarg;
+            break;
+        case 'l':
+            if (o->nlists == MAX_LISTS)
+                return cli_fail(XG_EXIT_USAGE, "decide", 0, "at most %d --list", MAX_LISTS);
+            o->lists[o->nlists++] = optarg;
+            break;
+        case 'p':
+            o->policy = optarg;
+            break;
+        case 'a':
+            o->as_of = optarg;
+            break;
+        case 'j':
+            o->json = 1;
+            break;
+        case 'J':
+            o->jsonl = 1;
+            break;
+        case 'n':
+            o->dry_run = 1;
+            break;
+        case 'r':
+            o->replay = optarg;
+            break;
+        case 'h':
+            return -usage(stdout) - 100;
+        default:
+            return usage(stderr);
+        }
+    }
+    if (o->as_of && !xg_date_valid(o->as_of))
+        return cli_fail(XG_EXIT_USAGE, "decide", 0, "--as-of '%s' is not a date (YYYY-MM-DD)",
+                        o->as_of);
+    if (!o->replay) {
+        if (optind != argc - 1) return usage(stderr);
+        o->input = argv[optind];
+    } else if (optind != argc) {
+        return usage(stderr);
+    }
+    return 0;
+}
+
+typedef struct world {
+    xg_text_ctx *text;
+    xg_snapshot *snap;
+    xg_catalog *catalog;
+    xg_policy_set *policies;
+    xg_store *store;
+} world;
+
+static void world_free(world *w)
+{
+    xg_store_close(w->store);
+    xg_policy_free(w->policies);
+    if (w->catalog) xg_catalog_free(w->catalog);
+    if (w->snap) xg_snapshot_unref(w->snap);
+    if (w->text) xg_text_ctx_free(w->text);
+}
+
+static int world_load(world *w, const opts *o)
+{
+    if (xg_policy_load(&w->policies, NULL))
+        return cli_fail(XG_EXIT_ERROR, "decide", 1, "cannot load the policy data");
+    if (o->policy && !xg_policy_has_profile(w->policies, o->policy))
+        return cli_fail(XG_EXIT_INPUT, "decide", 0,
+                        "--policy: unknown profile '%s' (ear, remote-access, provider)", o->policy);
+    if (xg_text_ctx_load(&w->text, NULL))
+        return cli_fail(XG_EXIT_ERROR, "decide", 1, "cannot load name data");
+    if (xg_snapshot_load(&w->snap, o->nlists ? o->lists : NULL, o->nlists, 0, w->text))
+        return cli_fail(XG_EXIT_INPUT, "decide", 1, "cannot load lists");
+    if (xg_catalog_load(&w->catalog, NULL))
+        return cli_fail(XG_EXIT_ERROR, "decide", 1, "cannot load the catalog");
+    if (!o->dry_run || o->replay) return store_cli_open(&w->store, "decide", o->db);
+    return XG_EXIT_OK;
+}
+
+static void print_human(const json_t *r)
+{
+    const json_t *v = json_object_get(r, "versions");
+    const json_t *id = json_object_get(r, "decision_id");
+    printf("decision %s: %s  (policy %s, as of %s)\n",
+           json_is_string(id) ? json_string_value(id) : "(dry run, not recorded)",
+           json_string_value(json_object_get(r, "decision")),
+           json_string_value(json_object_get(v, "policy")),
+           json_string_value(json_object_get(v, "as_of")));
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(r, "reasons"), i, x)
+        printf("  %-16s %-20s %s\n    [%s]\n", json_string_value(json_object_get(x, "outcome")),
+               json_string_value(json_object_get(x, "rule")),
+               json_string_value(json_object_get(x, "detail")),
+               json_string_value(json_object_get(x, "citation")));
+    json_array_foreach(json_object_get(r, "parties"), i, x)
+    {
+        printf("  party %-15s %s", json_string_value(json_object_get(x, "role")),
+               json_string_value(json_object_get(x, "name")));
+        size_t k;
+        json_t *m;
+        json_array_foreach(json_object_get(x, "screening"), k, m)
+            printf("  [%s %.2f %s]", json_string_value(json_object_get(m, "list")),
+                   json_number_value(json_object_get(m, "score")),
+                   json_string_value(json_object_get(m, "name")));
+        printf("\n");
+    }
+    const json_t *a = json_object_get(r, "audit");
+    if (a)
+        printf("  audit seq %lld hash %s\n",
+               (long long)json_integer_value(json_object_get(a, "seq")),
+               json_string_value(json_object_get(a, "hash")));
+}
+
+static int decide_one(const xg_decide_ctx *ctx, const json_t *req, const opts *o, const char *where)
+{
+    json_t *resp;
+    if (xg_decide(&resp, ctx, req)) {
+        fflush(stdout);
+        return cli_fail(XG_EXIT_INPUT, "decide", 1, "%s", where);
+    }
+    if (o->json || o->jsonl)
+        store_cli_print(resp, !o->jsonl);
+    else
+        print_human(resp);
+    fflush(stdout);
+    json_decref(resp);
+    return XG_EXIT_OK;
+}
+
+static int run_jsonl(const xg_decide_ctx *ctx, const opts *o)
+{
+    FILE *f = strcmp(o->input, "-") ? fopen(o->input, "r") : stdin;
+    if (!f) return cli_fail(XG_EXIT_INPUT, "decide", 0, "cannot open %s", o->input);
+    char *line = NULL;
+    size_t cap = 0;
+    long n = 0;
+    int rc = XG_EXIT_OK;
+    ssize_t len;
+    while ((len = getline(&line, &cap, f)) > 0) {
+        n++;
+        if (len == 1 && line[0] == '\n') continue;
+        char where[64];
+        snprintf(where, sizeof where, "%s:%ld", o->input, n);
+        json_error_t err;
+        json_t *req = json_loadb(line, (size_t)len, JSON_REJECT_DUPLICATES, &err);
+        if (!req) {
+            rc = cli_fail(XG_EXIT_INPUT, "decide", 0, "%s: malformed JSON: %s", where, err.text);
+            continue;
+        }
+        if (decide_one(ctx, req, o, where)) rc = XG_EXIT_INPUT;
+        json_decref(req);
+    }
+    free(line);
+    if (f != stdin) fclose(f);
+    return rc;
+}
+
+static int replay(const xg_decide_ctx *ctx, const opts *o)
+{
+    json_t *out;
+    if (xg_decide_replay(&out, ctx, o->replay))
+        return cli_fail(XG_EXIT_INPUT, "decide", 1, "cannot replay %s", o->replay);
+    if (o->json) {
+        store_cli_print(out, 1);
+    } else {
+        const json_t *a = json_object_get(json_object_get(out, "original"), "decision");
+        const json_t *b = json_object_get(json_object_get(out, "replayed"), "decision");
+        printf("decision %s: originally %s, now %s — %s\n", o->replay, json_string_value(a),
+               json_string_value(b),
+               json_is_true(json_object_get(out, "holds")) ? "the outcome holds"
+                                                           : "the outcome CHANGED");
+        size_t i;
+        json_t *v;
+        json_array_foreach(json_object_get(out, "versions_differ"), i, v)
+            printf("  %s differs\n", json_string_value(v));
+    }
+    json_decref(out);
+    return XG_EXIT_OK;
+}
+
+int cmd_decide(int argc, char **argv)
+{
+    opts o = {0};
+    int rc = parse_args(&o, argc, argv);
+    if (rc) return rc < 0 ? -(rc + 100) : rc;
+    world w = {0};
+    json_t *req = NULL;
+    if (!o.replay && !o.jsonl && (rc = store_cli_read_json(&req, "decide", o.input))) return rc;
+    if ((rc = world_load(&w, &o))) {
+        json_decref(req);
+        world_free(&w);
+        return rc;
+    }
+    xg_decide_ctx ctx = {.snapshot = w.snap,
+                         .catalog = w.catalog,
+                         .policies = w.policies,
+                         .store = w.store,
+                         .default_policy = o.policy,
+                         .default_as_of = o.as_of};
+    if (o.replay)
+        rc = replay(&ctx, &o);
+    else if (o.jsonl)
+        rc = run_jsonl(&ctx, &o);
+    else
+        rc = decide_one(&ctx, req, &o, o.input);
+    json_decref(req);
+    world_free(&w);
+    return rc;
+}

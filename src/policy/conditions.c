@@ -1,0 +1,493 @@
+/*
+ * conditions.c — the conditions of issue 4's table, each turned into cited reasons.
+ *
+ * What a condition yields is not decided here: every condition asks the profile (a data file) for
+ * its row in force on the as-of date and for the delivery (a chip shipped, compute rented, a model
+ * served), so a profile or a date changes outcomes without a rebuild. What is decided here is when
+ * a condition holds, and what evidence the analyst sees: the party, the list entry and score, the
+ * country-group row, the aggregate ownership, the license that covers it.
+ */
+#include "policy/decide_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "xgate/error.h"
+
+const char *outcome_name(int o)
+{
+    static const char *const names[] = {"ALLOW", "REVIEW", "LICENSE_REQUIRED", "DENY"};
+    return names[o];
+}
+
+static int outcome_of(const char *s)
+{
+    if (!strcmp(s, "DENY")) return OUT_DENY;
+    if (!strcmp(s, "LICENSE_REQUIRED")) return OUT_LICENSE;
+    if (!strcmp(s, "REVIEW")) return OUT_REVIEW;
+    return OUT_ALLOW;
+}
+
+void reason_add(dctx *d, const char *rule, int outcome, const pol_rule *row, const char *detail,
+                json_t *evidence)
+{
+    json_t *r = json_pack("{s:s,s:s,s:s,s:s,s:o}", "rule", rule, "outcome", outcome_name(outcome),
+                          "citation", row ? row->citation : "", "detail", detail, "evidence",
+                          evidence ? evidence : json_object());
+    if (row && !row->confirmed) json_object_set_new(r, "unconfirmed", json_true());
+    json_array_append_new(d->reasons, r);
+    if (outcome > d->outcome) d->outcome = outcome;
+}
+
+/* ---- license review policy and licenses on file ---- */
+
+static bool located_or_hq_d5(dctx *d)
+{
+    const char *as_of = d->r.as_of;
+    const char *up =
+        d->g.ultimate_parent >= 0 ? d->g.nodes[d->g.ultimate_parent].headquarters : NULL;
+    return pol_scope_reaches(d->p, "compute_headquarters", d->r.country, as_of, NULL, NULL) ||
+           pol_scope_reaches(d->p, "compute_headquarters", d->r.headquarters, as_of, NULL, NULL) ||
+           pol_scope_reaches(d->p, "compute_headquarters", up, as_of, NULL, NULL);
+}
+
+static const pol_license_policy *review_policy(dctx *d, const char *rule)
+{
+    const char *as_of = d->r.as_of;
+    const pol_license_policy *lp = NULL;
+    if (!strncmp(rule, "entity", 6)) lp = pol_license_policy_for(d->p, "entity_list", as_of);
+    if (!strcmp(rule, "sku_overlay")) lp = pol_license_policy_for(d->p, "sku_letter", as_of);
+    if (!lp && !strcmp(rule, "compute_located") && d->cls->jan2026_class &&
+        pol_scope_reaches(d->p, "jan2026_case_by_case", d->r.country, as_of, NULL, NULL))
+        lp = pol_license_policy_for(d->p, "jan2026_case_by_case", as_of);
+    if (!lp && located_or_hq_d5(d))
+        lp = pol_license_policy_for(d->p, "d5_presumption_denial", as_of);
+    if (!lp) lp = pol_license_policy_for(d->p, "d1_d4_case_by_case", as_of);
+    return lp;
+}
+
+static bool str_in_array(const json_t *arr, const char *s)
+{
+    size_t i;
+    const json_t *v;
+    if (!s) return false;
+    json_array_foreach(arr, i, v) if (json_is_string(v) &&
+                                      (!strcasecmp(json_string_value(v), s) ||
+                                       !strcmp(json_string_value(v), "*"))) return true;
+    return false;
+}
+
+static bool same_name(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        while (*a == ' ' || *a == ',' || *a == '.')
+            a++;
+        while (*b == ' ' || *b == ',' || *b == '.')
+            b++;
+        if (!*a || !*b) return !*a && !*b;
+        if ((*a | 32) != (*b | 32)) return false;
+    }
+}
+
+static const json_t *license_covering(dctx *d)
+{
+    size_t i;
+    const json_t *l;
+    json_array_foreach(d->licenses, i, l)
+    {
+        const char *party = json_string_value(json_object_get(l, "party"));
+        const char *from = json_string_value(json_object_get(l, "valid_from"));
+        const char *to = json_string_value(json_object_get(l, "valid_to"));
+        if (!party || !(same_name(party, d->r.name) ||
+                        (d->r.customer_id && !strcmp(party, d->r.customer_id))))
+            continue;
+        const json_t *items = json_object_get(l, "items");
+        if (!str_in_array(items, d->r.item) && !str_in_array(items, d->cls->canonical) &&
+            !str_in_array(items, d->cls->eccn))
+            continue;
+        const json_t *dest = json_object_get(l, "destinations");
+        if (!str_in_array(dest, d->r.country) &&
+            !str_in_array(dest, pol_treated_as(d->p, d->r.country ? d->r.country : "", d->r.as_of)))
+            continue;
+        if ((from && strcmp(d->r.as_of, from) < 0) || (to && strcmp(d->r.as_of, to) > 0)) continue;
+        return l;
+    }
+    return NULL;
+}
+
+/* Apply one rule of the profile: resolve its outcome for this request, convert
+ * LICENSE_REQUIRED covered by a license on file, and add the reason. */
+static void apply(dctx *d, const char *rule, const char *detail, json_t *evidence)
+{
+    const pol_rule *row = pol_rule_for(d->pr, rule, d->delivery, d->r.as_of);
+    if (!row || !strcmp(row->outcome, "OFF")) {
+        json_decref(evidence);
+        return;
+    }
+    int out = outcome_of(row->outcome);
+    xg_arena *a = &d->arena;
+    if (!strcmp(row->outcome, "REVIEW_IF_TRAINING")) {
+        bool training = d->r.end_use && !strcmp(d->r.end_use, "training");
+        out = training ? OUT_REVIEW : OUT_ALLOW;
+        detail = xg_arena_printf(a, "%s; %s", detail,
+                                 training ? "end use is training: a red flag"
+                                          : "end use is not training: allowed, noted");
+    } else if (!strcmp(row->outcome, "ALLOW_NOTED")) {
+        detail = xg_arena_printf(a, "%s (allowed under this profile, noted)", detail);
+    }
+    if (out == OUT_LICENSE) {
+        const pol_license_policy *lp = review_policy(d, rule);
+        if (lp)
+            json_object_set_new(evidence, "review_policy",
+                                json_pack("{s:s,s:s,s:s,s:b}", "policy", lp->id, "text", lp->text,
+                                          "citation", lp->citation, "confirmed", lp->confirmed));
+        detail = xg_arena_printf(a, "%s; license review policy: %s", detail,
+                                 lp ? lp->text : "not stated in the policy data");
+        const json_t *lic = license_covering(d);
+        const pol_rule *lrow = pol_rule_for(d->pr, "license_on_file", d->delivery, d->r.as_of);
+        if (lic && lrow) {
+            json_object_set(evidence, "license", (json_t *)lic);
+            detail = xg_arena_printf(a, "%s; license %s on file covers party, item and destination",
+                                     detail, json_string_value(json_object_get(lic, "number")));
+            reason_add(d, rule, OUT_ALLOW, row, detail, evidence);
+            reason_add(d, "license_on_file", outcome_of(lrow->outcome), lrow,
+                       "LICENSE_REQUIRED becomes ALLOW under the license on file",
+                       json_pack("{s:O}", "license", lic));
+            return;
+        }
+    }
+    reason_add(d, rule, out, row, detail, evidence);
+}
+
+/* ---- listed parties ---- */
+
+static json_t *hits_of(const dparty *pt, const char *category)
+{
+    json_t *hits = json_array();
+    size_t i;
+    json_t *m;
+    json_array_foreach(pt->screening, i,
+                       m) if (!strcmp(json_string_value(json_object_get(m, "category")), category))
+        json_array_append(hits, m);
+    return hits;
+}
+
+static void listed_parties(dctx *d)
+{
+    char detail[1024];
+    for (size_t i = 0; i < d->nparties; i++) {
+        dparty *pt = &d->parties[i];
+        if (!pt->is_party) continue;
+        if (pt->sdn) {
+            snprintf(detail, sizeof detail, "%s %s is on the OFAC SDN list", pt->role, pt->name);
+            apply(d, "sdn_listed", detail,
+                  json_pack("{s:s,s:s,s:o}", "party", pt->name, "role", pt->role, "matches",
+                            hits_of(pt, "sdn")));
+        }
+        if (pt->entity) {
+            snprintf(detail, sizeof detail, "%s %s is on the Entity List", pt->role, pt->name);
+            apply(d, "entity_listed", detail,
+                  json_pack("{s:s,s:s,s:o}", "party", pt->name, "role", pt->role, "matches",
+                            hits_of(pt, "entity")));
+        }
+        size_t k;
+        json_t *m;
+        json_array_foreach(pt->screening, k, m)
+        {
+            if (strcmp(json_string_value(json_object_get(m, "category")), "other")) continue;
+            const char *list = json_string_value(json_object_get(m, "list"));
+            const pol_list_effect *e = pol_list_effect_for(d->p, list);
+            const pol_rule *row = pol_rule_for(d->pr, "other_listed", d->delivery, d->r.as_of);
+            if (!row || !e || !strcmp(row->outcome, "OFF")) continue;
+            int out = outcome_of(e->outcome[d->profile_index < 0 ? 2 : d->profile_index]);
+            snprintf(detail, sizeof detail, "%s %s is on the %s list (%s)", pt->role, pt->name,
+                     list, e->note[0] ? e->note : e->citation);
+            pol_rule cited = *row;
+            cited.citation = e->citation;
+            reason_add(d, "other_listed", out, &cited, detail,
+                       json_pack("{s:s,s:s,s:O}", "party", pt->name, "role", pt->role, "match", m));
+        }
+    }
+}
+
+/* ---- ownership aggregates ---- */
+
+static bool pred_sdn(const own_node *n, void *ctx)
+{
+    return n->user && ((dparty *)n->user)->sdn;
+}
+
+static bool pred_entity(const own_node *n, void *ctx)
+{
+    return n->user && ((dparty *)n->user)->entity;
+}
+
+static bool pred_unsupported(const own_node *n, void *ctx)
+{
+    const xg_classification *cls = ctx;
+    const char *hq = n->headquarters ? n->headquarters : n->country;
+    for (size_t i = 0; hq && i < cls->nunsupported_regions; i++)
+        if (!strcmp(cls->unsupported_regions[i], hq)) return true;
+    return false;
+}
+
+static json_t *holders(const dctx *d, own_pred pred, void *ctx)
+{
+    json_t *a = json_array();
+    for (size_t i = 1; i < d->g.nnodes; i++)
+        if (pred(&d->g.nodes[i], ctx))
+            json_array_append_new(a, json_pack("{s:s,s:f}", "name", d->g.nodes[i].name,
+                                               "share_percent", 100 * d->g.nodes[i].share));
+    return a;
+}
+
+static void owned_by(dctx *d, const char *rule, own_pred pred, void *ctx, double threshold,
+                     const char *what)
+{
+    if (pred(&d->g.nodes[0], ctx)) return; /* the customer itself: the listed-party rule */
+    bool controlled = false;
+    double share = own_share_held(&d->g, pred, ctx, threshold, &controlled);
+    if (share + 1e-9 < threshold && !controlled) return;
+    char detail[512];
+    snprintf(detail, sizeof detail,
+             "%s is %.1f %% owned (directly and indirectly, in aggregate) by %s%s", d->r.name,
+             100 * share, what,
+             controlled && share + 1e-9 < threshold
+                 ? "; counted as owned through an entity they own 50 % or more"
+                 : "");
+    apply(d, rule, detail,
+          json_pack("{s:f,s:b,s:f,s:o}", "aggregate_percent", 100 * share,
+                    "controlled_via_majority", controlled, "threshold_percent", 100 * threshold,
+                    "owners", holders(d, pred, ctx)));
+}
+
+/* ---- places ---- */
+
+static void embargo(dctx *d)
+{
+    const char *as_of = d->r.as_of;
+    const pol_embargo *e = pol_embargoed(d->p, d->r.country, as_of);
+    if (!e) e = pol_embargoed(d->p, d->r.region, as_of);
+    char detail[512];
+    if (e) {
+        snprintf(detail, sizeof detail, "customer %s is located in %s (%s)", d->r.name, e->name,
+                 e->code);
+        apply(
+            d, "embargo_located", detail,
+            json_pack("{s:s,s:s,s:s}", "code", e->code, "citation", e->citation, "note", e->note));
+    }
+    for (size_t i = 0; i < d->r.nintermediaries; i++) {
+        const pol_embargo *ie = pol_embargoed(d->p, d->r.intermediaries[i].country, as_of);
+        if (!ie) continue;
+        snprintf(detail, sizeof detail, "intermediary %s is located in %s (%s)",
+                 d->r.intermediaries[i].name, ie->name, ie->code);
+        apply(d, "embargo_located", detail,
+              json_pack("{s:s,s:s}", "code", ie->code, "citation", ie->citation));
+    }
+    if (e) return;
+    const char *what[] = {"access comes from", "payment comes from", "access comes from region"};
+    const char *codes[] = {d->source_country, d->r.payment_country, d->r.source_region};
+    for (int i = 0; i < 3; i++) {
+        const pol_embargo *x = pol_embargoed(d->p, codes[i], as_of);
+        if (!x) continue;
+        snprintf(detail, sizeof detail, "%s %s (%s) while the customer is located in %s", what[i],
+                 x->name, x->code, d->r.country ? d->r.country : "an undeclared country");
+        apply(d, "embargo_access", detail,
+              json_pack("{s:s,s:s}", "code", x->code, "citation", x->citation));
+    }
+}
+
+static json_t *group_evidence(const char *scope, const pol_scope *s, const char *why,
+                              const char *country, const char *whose)
+{
+    return json_pack("{s:s,s:s,s:s,s:s,s:s}", "scope", scope, "country", country, "whose", whose,
+                     "group", why ? why : "", "citation", s ? s->citation : "");
+}
+
+static void compute_rules(dctx *d)
+{
+    if (!d->compute) return;
+    const char *as_of = d->r.as_of, *why = NULL;
+    const pol_scope *s = NULL;
+    char detail[512];
+    const char *eccn = d->cls->eccn;
+    bool located = pol_scope_reaches(d->p, "compute_located", d->r.country, as_of, &s, &why);
+    if (located) {
+        snprintf(detail, sizeof detail, "%s (%s) for %s, located in %s (%s)", d->cls->canonical,
+                 eccn, d->r.name, d->r.country, why);
+        apply(d, "compute_located", detail,
+              group_evidence("compute_located", s, why, d->r.country, "customer location"));
+        return;
+    }
+    if (!d->cls->datacenter) {
+        snprintf(detail, sizeof detail,
+                 "%s is not designed or marketed for datacenters: the "
+                 "headquarters rule does not reach it outside D:1/D:4/D:5 and Macau",
+                 d->cls->canonical);
+        reason_add(d, "compute_headquarters", OUT_ALLOW,
+                   pol_rule_for(d->pr, "compute_headquarters", d->delivery, as_of), detail,
+                   json_pack("{s:s,s:b}", "eccn", eccn, "nac_eligible", d->cls->nac_eligible));
+        return;
+    }
+    if (d->r.country && !strcmp(d->r.country, "US")) return; /* the rule applies outside the US */
+    const char *up =
+        d->g.ultimate_parent >= 0 ? d->g.nodes[d->g.ultimate_parent].headquarters : NULL;
+    const char *cands[] = {d->r.headquarters, up};
+    const char *whose[] = {"customer headquarters", "ultimate parent headquarters"};
+    for (int i = 0; i < 2; i++) {
+        if (!pol_scope_reaches(d->p, "compute_headquarters", cands[i], as_of, &s, &why)) continue;
+        snprintf(detail, sizeof detail, "%s (%s) for %s, located in %s, %s in %s (%s)",
+                 d->cls->canonical, eccn, d->r.name, d->r.country ? d->r.country : "?",
+                 i ? "whose ultimate parent is headquartered" : "headquartered", cands[i], why);
+        apply(d, "compute_headquarters", detail,
+              group_evidence("compute_headquarters", s, why, cands[i], whose[i]));
+        return;
+    }
+}
+
+static void sku_overlay(dctx *d)
+{
+    if (!d->cls->noverlays) return;
+    const char *up =
+        d->g.ultimate_parent >= 0 ? d->g.nodes[d->g.ultimate_parent].headquarters : NULL;
+    const char *cands[] = {d->r.country, d->r.headquarters, up};
+    const char *whose[] = {"located", "headquartered", "ultimate parent headquartered"};
+    const pol_scope *s;
+    const char *why;
+    for (int i = 0; i < 3; i++) {
+        if (!pol_scope_reaches(d->p, "sku_overlay", cands[i], d->r.as_of, &s, &why)) continue;
+        char detail[512];
+        snprintf(detail, sizeof detail, "%s is under the %s overlay; %s %s in %s (%s)",
+                 d->cls->canonical, d->cls->overlays[0], d->r.name, whose[i], cands[i], why);
+        json_t *ov = json_array();
+        for (size_t k = 0; k < d->cls->noverlays; k++)
+            json_array_append_new(ov, json_string(d->cls->overlays[k]));
+        json_t *ev = group_evidence("sku_overlay", s, why, cands[i], whose[i]);
+        json_object_set_new(ev, "overlays", ov);
+        apply(d, "sku_overlay", detail, ev);
+        return;
+    }
+}
+
+static bool unsupported(const xg_classification *cls, const char *c)
+{
+    for (size_t i = 0; c && i < cls->nunsupported_regions; i++)
+        if (!strcmp(cls->unsupported_regions[i], c)) return true;
+    return false;
+}
+
+static void model_region(dctx *d)
+{
+    if (d->cls->kind != XG_ITEM_MODEL) return;
+    const xg_classification *cls = d->cls;
+    char detail[512];
+    const char *prov = cls->provider ? cls->provider : "the provider";
+    const char *where[] = {d->r.country, d->source_country};
+    const char *what[] = {"is located in", "accesses from"};
+    for (int i = 0; i < 2; i++) {
+        if (!unsupported(cls, where[i])) continue;
+        snprintf(detail, sizeof detail, "%s %s %s, a region %s does not serve", d->r.name, what[i],
+                 where[i], prov);
+        apply(d, "model_region", detail,
+              json_pack("{s:s,s:s}", "provider", prov, "country", where[i]));
+        return;
+    }
+    if (!cls->ownership_rule) return;
+    double limit = pol_setting_num(d->p, "provider_owned_percent", 50) / 100.0;
+    bool controlled = false;
+    double share = own_share_held(&d->g, pred_unsupported, (void *)cls, limit + 1e-6, &controlled);
+    if (share <= limit + 1e-9 && !controlled) return;
+    snprintf(detail, sizeof detail,
+             "%s is %.1f %% owned (directly and indirectly, in aggregate) by "
+             "companies headquartered in regions %s does not serve (more than %.0f %%)",
+             d->r.name, 100 * share, prov, 100 * limit);
+    apply(d, "model_region", detail,
+          json_pack("{s:s,s:f,s:b,s:o}", "provider", prov, "aggregate_percent", 100 * share,
+                    "controlled_via_majority", controlled, "owners",
+                    holders(d, pred_unsupported, (void *)cls)));
+}
+
+/* ---- red flags ---- */
+
+static void red_flag(dctx *d, const char *detail, json_t *ev)
+{
+    apply(d, "red_flag", detail, ev);
+}
+
+static void red_flags(dctx *d)
+{
+    char detail[700];
+    double margin = pol_setting_num(d->p, "near_miss_margin", 0.08);
+    for (size_t i = 0; i < d->nparties; i++) {
+        dparty *pt = &d->parties[i];
+        if (!pt->is_party || json_array_size(pt->screening) || pt->near_miss <= 0 ||
+            pt->near_miss + margin < d->threshold)
+            continue;
+        snprintf(detail, sizeof detail,
+                 "near match: %s %s scores %.3f against '%s', just under "
+                 "the alert threshold %.2f",
+                 pt->role, pt->name, pt->near_miss, pt->near_miss_name ? pt->near_miss_name : "?",
+                 d->threshold);
+        red_flag(d, detail,
+                 json_pack("{s:s,s:f,s:s,s:f}", "party", pt->name, "score", pt->near_miss,
+                           "candidate", pt->near_miss_name ? pt->near_miss_name : "", "threshold",
+                           d->threshold));
+    }
+    for (size_t i = 0; i < d->r.nintermediaries; i++) {
+        const dreq_party *ip = &d->r.intermediaries[i];
+        if (!ip->names_end_user_given || ip->names_end_user) continue;
+        snprintf(detail, sizeof detail, "intermediary %s will not name its end user", ip->name);
+        red_flag(d, detail, json_pack("{s:s,s:b}", "intermediary", ip->name, "names_end_user", 0));
+    }
+    const char *c[] = {d->r.country, d->source_country, d->r.payment_country};
+    const char *label[] = {"declared", "source", "payment"};
+    bool differ = false;
+    for (int i = 0; i < 3; i++)
+        for (int k = i + 1; k < 3; k++)
+            differ |= c[i] && c[k] && strcmp(c[i], c[k]);
+    if (differ) {
+        snprintf(detail, sizeof detail,
+                 "countries disagree: declared %s, source %s (%s), payment %s", c[0] ? c[0] : "-",
+                 c[1] ? c[1] : "-", d->source_country_from ? d->source_country_from : "-",
+                 c[2] ? c[2] : "-");
+        json_t *ev = json_object();
+        for (int i = 0; i < 3; i++)
+            json_object_set_new(ev, label[i], c[i] ? json_string(c[i]) : json_null());
+        red_flag(d, detail, ev);
+    }
+    if (d->r.registered && !d->r.verified) {
+        snprintf(detail, sizeof detail, "customer record %s is %s", d->r.customer_id,
+                 d->r.verification ? d->r.verification : "unverified");
+        red_flag(d, detail, json_pack("{s:s}", "customer_id", d->r.customer_id));
+    }
+    if (json_array_size(d->g.cycles)) {
+        red_flag(d, "ownership cycle: the ownership chain loops back on itself",
+                 json_pack("{s:O}", "cycles", d->g.cycles));
+    }
+    for (size_t i = 0; i < d->nparties; i++) {
+        dparty *pt = &d->parties[i];
+        if (pt->node <= 0 || !(pt->sdn || pt->entity) || d->g.nodes[pt->node].share_known) continue;
+        snprintf(detail, sizeof detail, "listed owner %s holds an unknown share of %s", pt->name,
+                 d->r.name);
+        red_flag(d, detail, json_pack("{s:s}", "owner", pt->name));
+    }
+    if (d->cls->undetermined) {
+        red_flag(d, "the item's classification is undetermined (figures missing in the catalog)",
+                 json_pack("{s:s}", "item", d->cls->canonical));
+    }
+}
+
+int rules_apply(dctx *d)
+{
+    double control = pol_setting_num(d->p, "control_percent", 50) / 100.0;
+    listed_parties(d);
+    owned_by(d, "sdn_owned", pred_sdn, NULL, control, "SDN parties");
+    owned_by(d, "entity_affiliate", pred_entity, NULL, control, "Entity List parties");
+    embargo(d);
+    compute_rules(d);
+    sku_overlay(d);
+    model_region(d);
+    red_flags(d);
+    return XG_OK;
+}

@@ -1,0 +1,286 @@
+/*
+ * decide.c — one access decision, end to end: validate, classify, walk ownership, screen every
+ * party met, apply the profile as of the date, write the decision and its audit entry durably,
+ * answer. And replay: the same request against today's lists, catalog and policy data.
+ *
+ * The response is built only from what was decided, and the store adds its id and audit position
+ * only after COMMIT, so a caller never sees a decision that a crash could take back.
+ */
+#include "policy/decide_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xgate/error.h"
+#include "xgate/store.h"
+
+static json_t *match_json(const dctx *d, const xg_screen_match *m, const char **category)
+{
+    const xg_record *rec = m->record;
+    const pol_list_effect *e = pol_list_effect_for(d->p, rec->source_code);
+    *category = e ? e->category : "other";
+    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:f,s:s}", "list",
+                     rec->source_code ? rec->source_code : "", "source",
+                     rec->source ? rec->source : "", "id", rec->id ? rec->id : "", "name",
+                     rec->name ? rec->name : "", "matched", m->matched ? m->matched : "", "score",
+                     m->score, "category", *category);
+}
+
+static int screen_party(dctx *d, dparty *pt, const char *const *ids, size_t nids)
+{
+    xg_screen_query q = {.name = pt->name,
+                         .threshold = -1,
+                         .limit = 5,
+                         .ids = ids,
+                         .nids = nids,
+                         .as_of = d->r.as_of};
+    xg_screen_result *res;
+    int rc = xg_screen(&res, d->ctx->snapshot, &q);
+    if (rc) return rc;
+    pt->screening = json_array();
+    for (size_t i = 0; i < res->nmatches; i++) {
+        const char *cat;
+        json_array_append_new(pt->screening, match_json(d, &res->matches[i], &cat));
+        pt->sdn |= !strcmp(cat, "sdn");
+        pt->entity |= !strcmp(cat, "entity");
+    }
+    d->threshold = res->threshold;
+    pt->near_miss = res->best_below;
+    if (res->near_miss && res->near_miss->record)
+        pt->near_miss_name =
+            xg_arena_strdup(&d->arena, res->near_miss->matched ? res->near_miss->matched
+                                                               : res->near_miss->record->name);
+    xg_screen_result_free(res);
+    return XG_OK;
+}
+
+static int collect_parties(dctx *d)
+{
+    double minor = pol_setting_num(d->p, "owner_screen_percent", 25) / 100.0;
+    size_t n = d->g.nnodes + d->r.nintermediaries;
+    d->parties = xg_arena_alloc(&d->arena, (n + 1) * sizeof *d->parties);
+    for (size_t i = 0; i < d->g.nnodes; i++) {
+        own_node *nd = &d->g.nodes[i];
+        dparty *pt = &d->parties[d->nparties++];
+        *pt = (dparty){.role = nd->role,
+                       .name = nd->name,
+                       .country = nd->country,
+                       .headquarters = nd->headquarters,
+                       .share = i ? nd->share : 1,
+                       .node = (int)i};
+        pt->is_party = i == 0 || (int)i == d->g.ultimate_parent || !nd->share_known ||
+                       nd->share + 1e-9 >= minor;
+        nd->user = pt;
+        int rc = screen_party(d, pt, i == 0 ? d->r.ids : NULL, i == 0 ? d->r.nids : 0);
+        if (rc) return rc;
+    }
+    for (size_t i = 0; i < d->r.nintermediaries; i++) {
+        const dreq_party *ip = &d->r.intermediaries[i];
+        dparty *pt = &d->parties[d->nparties++];
+        *pt = (dparty){.role = "intermediary",
+                       .name = ip->name,
+                       .country = ip->country,
+                       .headquarters = ip->headquarters,
+                       .share = -1,
+                       .is_party = true,
+                       .node = -1};
+        int rc = screen_party(d, pt, NULL, 0);
+        if (rc) return rc;
+    }
+    return XG_OK;
+}
+
+static int classify(dctx *d)
+{
+    int rc = xg_classify_item(&d->cls, d->ctx->catalog, d->r.item, d->r.as_of);
+    if (rc) return xg_error_set(rc, "resource.item: %s", xg_error_message());
+    const char *kind = xg_item_kind_name(d->cls->kind);
+    if (d->r.kind && strcmp(d->r.kind, kind) &&
+        !(!strcmp(d->r.kind, "system") && d->cls->kind == XG_ITEM_INSTANCE))
+        return xg_error_set(XG_EINVAL, "resource.kind: '%s', but %s is a %s", d->r.kind,
+                            d->cls->canonical, kind);
+    d->delivery = d->cls->kind == XG_ITEM_MODEL      ? "model"
+                  : d->cls->kind == XG_ITEM_INSTANCE ? "remote"
+                                                     : "export";
+    d->compute =
+        d->cls->eccn && (!strncmp(d->cls->eccn, "3A090", 5) || !strncmp(d->cls->eccn, "4A090", 5));
+    return XG_OK;
+}
+
+static void source_country(dctx *d)
+{
+    if (d->r.source_country) {
+        d->source_country = d->r.source_country;
+        d->source_country_from = "request";
+    } else if (d->r.source_ip) {
+        d->source_country = geo_country(d->r.source_ip, d->p, &d->geo_info);
+        d->source_country_from =
+            d->source_country ? "geoip" : "geoip (no country for this address)";
+    }
+}
+
+static json_t *parties_json(const dctx *d)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < d->nparties; i++) {
+        const dparty *pt = &d->parties[i];
+        json_t *o = json_pack("{s:s,s:s,s:O}", "role", pt->role, "name", pt->name, "screening",
+                              pt->screening);
+        if (pt->country) json_object_set_new(o, "country", json_string(pt->country));
+        if (pt->headquarters) json_object_set_new(o, "headquarters", json_string(pt->headquarters));
+        if (pt->node > 0) {
+            const own_node *n = &d->g.nodes[pt->node];
+            json_object_set_new(o, "share_percent",
+                                n->share_known || n->share > 0 ? json_real(100 * n->share)
+                                                               : json_null());
+            json_object_set_new(o, "source", json_string(n->source));
+        }
+        if (pt->near_miss > 0)
+            json_object_set_new(o, "near_miss",
+                                json_pack("{s:f,s:s}", "score", pt->near_miss, "candidate",
+                                          pt->near_miss_name ? pt->near_miss_name : ""));
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
+static json_t *ownership_json(const dctx *d)
+{
+    json_t *edges = json_array();
+    for (size_t i = 0; i < d->g.nedges; i++) {
+        const own_edge *e = &d->g.edges[i];
+        json_array_append_new(edges,
+                              json_pack("{s:s,s:s,s:o,s:s}", "owner", d->g.nodes[e->owner].name,
+                                        "owned", d->g.nodes[e->owned].name, "percent",
+                                        e->percent >= 0 ? json_real(e->percent) : json_null(),
+                                        "source", e->source ? e->source : ""));
+    }
+    json_t *up = json_null();
+    if (d->g.ultimate_parent >= 0) {
+        const own_node *n = &d->g.nodes[d->g.ultimate_parent];
+        up = json_pack("{s:s,s:s}", "name", n->name, "how", d->g.ultimate_parent_how);
+        if (n->headquarters) json_object_set_new(up, "headquarters", json_string(n->headquarters));
+    }
+    return json_pack("{s:o,s:o,s:O,s:O}", "ultimate_parent", up, "edges", edges, "cycles",
+                     d->g.cycles, "missing", d->g.missing);
+}
+
+static json_t *response_json(const dctx *d)
+{
+    json_t *access = json_object();
+    json_object_set_new(access, "source_country",
+                        d->source_country ? json_string(d->source_country) : json_null());
+    if (d->source_country_from)
+        json_object_set_new(access, "source_country_from", json_string(d->source_country_from));
+    if (d->geo_info && d->r.source_ip && !d->r.source_country)
+        json_object_set_new(access, "geoip_database", json_string(d->geo_info));
+    json_object_set_new(access, "payment_country",
+                        d->r.payment_country ? json_string(d->r.payment_country) : json_null());
+    json_object_set_new(access, "delivery", json_string(d->delivery));
+    json_t *versions =
+        json_pack("{s:s,s:s,s:s,s:s,s:s}", "lists", xg_snapshot_hash(d->ctx->snapshot), "catalog",
+                  xg_catalog_version(d->ctx->catalog), "policy", d->r.policy, "policy_data",
+                  d->p->version, "as_of", d->r.as_of);
+    return json_pack("{s:n,s:s,s:O,s:o,s:O,s:o,s:o,s:o}", "decision_id", "decision",
+                     outcome_name(d->outcome), "reasons", d->reasons, "parties", parties_json(d),
+                     "classification", d->cls->json, "ownership", ownership_json(d), "access",
+                     access, "versions", versions);
+}
+
+static void dctx_free(dctx *d)
+{
+    for (size_t i = 0; i < d->nparties; i++)
+        json_decref(d->parties[i].screening);
+    own_free(&d->g);
+    json_decref(d->reasons);
+    json_decref(d->licenses);
+    json_decref(d->r.json);
+    if (d->cls) xg_classification_free(d->cls);
+    xg_arena_free(&d->arena);
+}
+
+static int decide_run(json_t **response, const xg_decide_ctx *ctx, const json_t *request,
+                      bool record)
+{
+    if (!ctx || !ctx->policies || !ctx->snapshot || !ctx->catalog)
+        return xg_error_set(XG_EINVAL, "decide: the context needs lists, a catalog and policies");
+    dctx d = {.ctx = ctx, .p = ctx->policies, .reasons = json_array()};
+    xg_arena_init(&d.arena, 16 * 1024);
+    int rc = dreq_parse(&d.r, &d.arena, request, d.p, ctx->store, ctx->default_policy,
+                        ctx->default_as_of);
+    if (!rc) {
+        d.pr = pol_profile_find(d.p, d.r.policy);
+        d.profile_index = pol_profile_index(d.r.policy);
+        rc = classify(&d);
+    }
+    if (!rc) {
+        source_country(&d);
+        int depth = (int)pol_setting_num(d.p, "max_ownership_depth", 12);
+        rc = own_build(&d.g, &d.arena, &d.r, ctx->store, depth);
+    }
+    if (!rc) rc = collect_parties(&d);
+    if (!rc && ctx->store) rc = xg_store_licenses_list(&d.licenses, ctx->store);
+    if (!rc) rc = rules_apply(&d);
+    json_t *resp = NULL;
+    if (!rc) {
+        resp = response_json(&d);
+        if (record && ctx->store) rc = xg_store_decision_record(ctx->store, resp, request);
+    }
+    dctx_free(&d);
+    if (rc) {
+        json_decref(resp);
+        return rc;
+    }
+    *response = resp;
+    return XG_OK;
+}
+
+int xg_decide(json_t **response, const xg_decide_ctx *ctx, const json_t *request)
+{
+    return decide_run(response, ctx, request, true);
+}
+
+static json_t *summary(const json_t *resp)
+{
+    json_t *rules = json_array();
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(resp, "reasons"), i, r) json_array_append_new(
+        rules, json_pack("{s:O,s:O,s:O}", "rule", json_object_get(r, "rule"), "outcome",
+                         json_object_get(r, "outcome"), "detail", json_object_get(r, "detail")));
+    return json_pack("{s:O,s:O,s:o}", "decision", json_object_get(resp, "decision"), "versions",
+                     json_object_get(resp, "versions"), "reasons", rules);
+}
+
+int xg_decide_replay(json_t **out, const xg_decide_ctx *ctx, const char *decision_id)
+{
+    if (!ctx || !ctx->store) return xg_error_set(XG_EINVAL, "replay: needs a store");
+    json_t *stored;
+    int rc = xg_store_decision_get(&stored, ctx->store, decision_id);
+    if (rc) return rc;
+    const json_t *orig = json_object_get(stored, "response");
+    const json_t *ov = json_object_get(orig, "versions");
+    xg_decide_ctx c = *ctx;
+    c.default_policy = json_string_value(json_object_get(ov, "policy"));
+    c.default_as_of = json_string_value(json_object_get(ov, "as_of"));
+    json_t *again;
+    rc = decide_run(&again, &c, json_object_get(stored, "request"), false);
+    if (rc) {
+        json_decref(stored);
+        return rc;
+    }
+    json_t *differs = json_array();
+    const char *keys[] = {"lists", "catalog", "policy", "policy_data", "as_of"};
+    const json_t *nv = json_object_get(again, "versions");
+    for (int i = 0; i < 5; i++)
+        if (!json_equal(json_object_get(ov, keys[i]), json_object_get(nv, keys[i])))
+            json_array_append_new(differs, json_string(keys[i]));
+    bool holds = json_equal(json_object_get(orig, "decision"), json_object_get(again, "decision"));
+    *out = json_pack("{s:s,s:b,s:o,s:o,s:o,s:O,s:O}", "decision_id", decision_id, "holds", holds,
+                     "versions_differ", differs, "original", summary(orig), "replayed",
+                     summary(again), "review_status", json_object_get(stored, "review_status"),
+                     "final_outcome", json_object_get(stored, "final_outcome"));
+    json_decref(again);
+    json_decref(stored);
+    return XG_OK;
+}

@@ -1,0 +1,55 @@
+/*
+ * decide_internal.h — one decision in progress: the parsed request, the classification, every
+ * party met with its screening, the ownership graph, and the reasons collected so far. rules.c
+ * fills the reasons condition by condition; decide.c drives and writes the response.
+ */
+#ifndef XG_DECIDE_INTERNAL_H
+#define XG_DECIDE_INTERNAL_H
+
+#include "policy/engine.h"
+#include "xgate/classify.h"
+#include "xgate/screen.h"
+
+enum { OUT_ALLOW = 0, OUT_REVIEW, OUT_LICENSE, OUT_DENY };
+
+typedef struct dparty {
+    const char *role, *name, *country, *headquarters;
+    double share;      /* aggregate share of the customer, -1 unknown or not an owner */
+    bool is_party;     /* a party to the transaction (not a minor owner) */
+    bool sdn, entity;  /* hits by category */
+    int node;          /* ownership node or -1 */
+    json_t *screening; /* [{list, source, id, name, matched, score, category}] */
+    double near_miss;  /* best score under the threshold, 0 if none */
+    const char *near_miss_name;
+} dparty;
+
+typedef struct dctx {
+    const xg_decide_ctx *ctx;
+    const xg_policy_set *p;
+    const pol_profile *pr;
+    int profile_index;
+    dreq r;
+    xg_arena arena;
+    xg_classification *cls;
+    const char *delivery; /* export, remote, model */
+    bool compute;         /* 3A090/4A090 item */
+    own_graph g;
+    dparty *parties;
+    size_t nparties;
+    json_t *reasons;
+    int outcome;
+    const char *source_country, *source_country_from, *geo_info;
+    json_t *licenses; /* licenses on file (array) or NULL */
+    double threshold;
+} dctx;
+
+/* Evaluate every condition of the profile and append reasons (conditions.c). */
+int rules_apply(dctx *d);
+
+/* Append a reason and raise the outcome; `evidence` is stolen. */
+void reason_add(dctx *d, const char *rule, int outcome, const pol_rule *row, const char *detail,
+                json_t *evidence);
+
+const char *outcome_name(int o);
+
+#endif
