@@ -200,3 +200,4 @@ Server RSS after 30 s warm-up $RSS_START kB, at the end $RSS_END kB, peak $RSS_M
 **kill -9 under load**: $REPORTED decisions were reported (HTTP 200 received) in $CRASH_SECONDS s
 before \`kill -9\`; after a restart $MISSING of them are missing. \`xgate audit verify\`: exit $VERIFY_RC
 (\`$VERIFY\`); over HTTP: \`$HTTP_VERIFY\`.
+EOF
