@@ -73,7 +73,10 @@ void xg_cls_input_from_chip(xg_cls_input *in, const xg_chip *ch)
 
 static void note(state *s, const char *text)
 {
-    if (text) xg_vec_push(&s->notes, &text);
+    if (!text) return;
+    for (size_t i = 0; i < s->notes.len; i++) /* the same caveat once */
+        if (!strcmp(XG_VEC_AT(&s->notes, const char *, i), text)) return;
+    xg_vec_push(&s->notes, &text);
 }
 
 /* "x or more", with the noise allowance from rules.json. */
@@ -443,9 +446,12 @@ static void finish_lists(state *s)
     if (s->in->notes)
         for (size_t i = 0; i < s->in->notes->n; i++)
             note(s, s->in->notes->v[i]);
+    if (s->in->chip && s->in->entry && s->in->entry->sys)
+        for (size_t i = 0; i < s->in->chip->notes.n; i++)
+            note(s, s->in->chip->notes.v[i]);
     note(s, s->in->extra_note);
     cl->overlays = xg_arena_alloc(s->a, (s->overlays.len + 1) * sizeof(char *));
-    memcpy(cl->overlays, s->overlays.data, s->overlays.len * sizeof(char *));
+    if (s->overlays.len) memcpy(cl->overlays, s->overlays.data, s->overlays.len * sizeof(char *));
     cl->noverlays = s->overlays.len;
 }
 
