@@ -8,6 +8,7 @@
  */
 #include "policy/decide_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,7 +94,11 @@ static int collect_parties(dctx *d)
 static int classify(dctx *d)
 {
     int rc = xg_classify_item(&d->cls, d->ctx->catalog, d->r.item, d->r.as_of);
-    if (rc) return xg_error_set(rc, "resource.item: %s", xg_error_message());
+    if (rc) {
+        char msg[768];
+        snprintf(msg, sizeof msg, "%s", xg_error_message());
+        return xg_error_set(rc, "resource.item: %s", msg);
+    }
     const char *kind = xg_item_kind_name(d->cls->kind);
     if (d->r.kind && strcmp(d->r.kind, kind) &&
         !(!strcmp(d->r.kind, "system") && d->cls->kind == XG_ITEM_INSTANCE))

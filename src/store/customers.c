@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/core.h"
+#include "xgate/country.h"
 #include "xgate/error.h"
 
 #define MAX_OWNER_DEPTH 8
@@ -36,9 +37,8 @@ static int check_string(const json_t *o, const char *key, const char *where)
 static int check_country(const json_t *o, const char *key, const char *where)
 {
     const char *c = jstr(o, key);
-    if (c && *c && !(strlen(c) == 2 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z'))
-        return xg_error_set(XG_EINVAL, "%s.%s: '%s' is not an ISO 3166-1 alpha-2 code", where, key,
-                            c);
+    if (c && *c && !xg_country_code(c))
+        return xg_error_set(XG_EINVAL, "%s.%s: unknown country '%s'", where, key, c);
     return XG_OK;
 }
 
@@ -223,11 +223,41 @@ static int customer_upsert(xg_store *s, const char *id, const json_t *c, const c
     return rc;
 }
 
+/* Countries are stored as ISO-2 whatever form they were given in (validated before). */
+static void normalise_country(json_t *o, const char *key)
+{
+    const char *c = jstr(o, key);
+    if (c && *c && xg_country_code(c)) json_object_set_new(o, key, json_string(xg_country_code(c)));
+}
+
+static void normalise_owners(json_t *owners)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(owners, i, o)
+    {
+        normalise_country(o, "country");
+        normalise_country(o, "headquarters");
+        normalise_owners(json_object_get(o, "owners"));
+    }
+}
+
+static void normalise(json_t *c)
+{
+    normalise_country(c, "country");
+    normalise_country(c, "headquarters");
+    json_t *up = json_object_get(c, "ultimate_parent"), *pay = json_object_get(c, "payment");
+    if (json_is_object(up)) normalise_country(up, "headquarters"), normalise_country(up, "country");
+    if (json_is_object(pay)) normalise_country(pay, "country");
+    normalise_owners(json_object_get(c, "owners"));
+}
+
 int xg_store_customer_put(char **id_out, xg_store *s, const json_t *customer)
 {
     int rc = xg_store_customer_validate(customer);
     if (rc) return rc;
     json_t *c = json_deep_copy(customer);
+    normalise(c);
     char *id = jstr(c, "id") && *jstr(c, "id") ? strdup(jstr(c, "id")) : store_random_id("cus_", 8);
     json_object_set_new(c, "id", json_string(id));
     if (!jstr(c, "verification")) json_object_set_new(c, "verification", json_string("unverified"));

@@ -136,6 +136,8 @@ int xg_store_decision_record(xg_store *s, json_t *response, const json_t *reques
     char *resp = json_dumps(response, JSON_COMPACT | JSON_SORT_KEYS);
     const json_t *versions = json_object_get(response, "versions");
     const char *customer = jstr(json_object_get(request, "customer"), "name");
+    if (!customer) /* a registered customer named by id: the engine's customer party */
+        customer = jstr(json_array_get(json_object_get(response, "parties"), 0), "name");
     char now[32], hash[65];
     store_now(now);
     char *payload = store_decision_payload(id, now, outcome, req, resp, jstr(versions, "lists"),

@@ -1,0 +1,114 @@
+/*
+ * cmd_licenses.c — `xgate licenses add|list`: licenses on file, which turn a LICENSE_REQUIRED
+ * into ALLOW when they cover the party, the item (by name or ECCN) and the destination on the
+ * decision's as-of date.
+ *
+ *   xgate licenses add [--db URL] --number N --party NAME --item ITEM [--item …]
+ *                      --destination CC [--destination …] --from DATE [--to DATE] [--conditions T]
+ *   xgate licenses add [--db URL] LICENSE.json|-
+ *   xgate licenses list [--db URL]
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/store_cli.h"
+#include "xgate/country.h"
+#include "xgate/error.h"
+
+static int usage(FILE *f)
+{
+    fprintf(f, "usage: xgate licenses add [--db URL] --number N --party NAME --item ITEM ...\n"
+               "                          --destination CC ... --from DATE [--to DATE]\n"
+               "                          [--conditions TEXT]\n"
+               "       xgate licenses add [--db URL] LICENSE.json|-\n"
+               "       xgate licenses list [--db URL]\n");
+    return f == stdout ? XG_EXIT_OK : XG_EXIT_USAGE;
+}
+
+int cmd_licenses(int argc, char **argv)
+{
+    const char *db = NULL;
+    json_t *lic = json_object(), *items = json_array(), *dests = json_array();
+    static const struct option lo[] = {{"db", required_argument, 0, 'd'},
+                                       {"number", required_argument, 0, 'N'},
+                                       {"party", required_argument, 0, 'P'},
+                                       {"item", required_argument, 0, 'I'},
+                                       {"destination", required_argument, 0, 'D'},
+                                       {"from", required_argument, 0, 'F'},
+                                       {"to", required_argument, 0, 'T'},
+                                       {"conditions", required_argument, 0, 'C'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
+    int c, rc = XG_EXIT_OK;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1 && !rc) {
+        const char *country;
+        switch (c) {
+        case 'd':
+            db = optarg;
+            break;
+        case 'N':
+            json_object_set_new(lic, "number", json_string(optarg));
+            break;
+        case 'P':
+            json_object_set_new(lic, "party", json_string(optarg));
+            break;
+        case 'I':
+            json_array_append_new(items, json_string(optarg));
+            break;
+        case 'D':
+            if (!(country = xg_country_code(optarg)))
+                rc = cli_fail(XG_EXIT_USAGE, "licenses", 0, "--destination: unknown country '%s'",
+                              optarg);
+            else
+                json_array_append_new(dests, json_string(country));
+            break;
+        case 'F':
+            json_object_set_new(lic, "valid_from", json_string(optarg));
+            break;
+        case 'T':
+            json_object_set_new(lic, "valid_to", json_string(optarg));
+            break;
+        case 'C':
+            json_object_set_new(lic, "conditions", json_string(optarg));
+            break;
+        case 'h':
+            rc = usage(stdout);
+            break;
+        default:
+            rc = usage(stderr);
+        }
+    }
+    json_object_set_new(lic, "items", items);
+    json_object_set_new(lic, "destinations", dests);
+    const char *sub = optind < argc ? argv[optind] : NULL;
+    if (!rc && (!sub || (strcmp(sub, "add") && strcmp(sub, "list"))))
+        rc = sub ? cli_fail(XG_EXIT_USAGE, "licenses", 0, "unknown subcommand '%s'", sub)
+                 : usage(stderr);
+    if (!rc && !strcmp(sub, "add") && optind + 1 < argc) {
+        json_decref(lic);
+        rc = store_cli_read_json(&lic, "licenses", argv[optind + 1]);
+        if (rc) lic = NULL;
+    }
+    xg_store *s = NULL;
+    if (!rc) rc = store_cli_open(&s, "licenses", db);
+    if (!rc && !strcmp(sub, "add")) {
+        if (xg_store_license_add(s, lic))
+            rc = cli_fail(XG_EXIT_INPUT, "licenses", 1, "cannot add");
+        else
+            printf("%s\n", json_string_value(json_object_get(lic, "number")));
+    } else if (!rc) {
+        json_t *all;
+        if (xg_store_licenses_list(&all, s))
+            rc = cli_fail(XG_EXIT_ERROR, "licenses", 1, "list");
+        else {
+            store_cli_print(all, 1);
+            json_decref(all);
+        }
+    }
+    xg_store_close(s);
+    json_decref(lic);
+    return rc;
+}
