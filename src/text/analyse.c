@@ -97,6 +97,54 @@ static bool needs_any_latin(const xg_wtok *t)
     return t->text && !t->done && !t->han_run && !t->latin;
 }
 
+/* Cyrillic alone goes through BGN/PCGN only; anything else (or Cyrillic letters BGN's Russian
+ * table leaves) through Any-Latin. Latin-ASCII is not
+ * chained: it costs more than the transliteration itself, and folding plus a per-token
+ * Latin-ASCII for the rare token still outside ASCII give the same result. */
+static int pick_transform(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        int32_t cp;
+        i += xg_utf8_decode(s + i, &cp);
+        if (cp >= 0x80 && !(cp >= 0x0400 && cp <= 0x052F)) return XG_TR_ANY_LATIN;
+    }
+    return XG_TR_RUSSIAN_LATIN;
+}
+
+static bool has_cyrillic(const char *s)
+{
+    for (size_t i = 0; s[i];) {
+        int32_t cp;
+        i += xg_utf8_decode(s + i, &cp);
+        if (cp >= 0x0400 && cp <= 0x052F) return true;
+    }
+    return false;
+}
+
+/* Transliterate s[0..n) and append its Latin tokens to `out`. */
+static int latin_tokens(xg_arena *a, xg_vec *out, const char *s, size_t n)
+{
+    char *latin = NULL, *folded = NULL;
+    size_t flen, before = out->len;
+    int which = pick_transform(s, n);
+    int rc = xg_translit(&latin, which, s, n);
+    if (rc == 0 && which == XG_TR_RUSSIAN_LATIN && has_cyrillic(latin)) {
+        char *rest; /* Ukrainian ї, є, Serbian ђ … that BGN Russian leaves alone */
+        rc = xg_translit(&rest, XG_TR_ANY_LATIN, latin, strlen(latin));
+        if (rc == 0) free(latin), latin = rest;
+    }
+    if (rc == 0) rc = xg_text_fold_heap(&folded, &flen, latin, strlen(latin));
+    if (rc == 0) rc = xg_text_tokenise(out, a, folded, flen);
+    free(latin);
+    free(folded);
+    if (rc) return rc;
+    xg_wtok *t = &XG_VEC_AT(out, xg_wtok, before);
+    rc = latin_ascii_tokens(a, t, out->len - before);
+    for (size_t k = 0; k < out->len - before; k++)
+        t[k].latin = 1; /* leftovers kept as they are */
+    return rc;
+}
+
 /* Transliterate toks[i..j) in one ICU call and tokenise the result into `out`. */
 static int transliterate_stretch(xg_arena *a, xg_vec *out, const xg_wtok *t, size_t i, size_t j)
 {
@@ -106,21 +154,8 @@ static int transliterate_stretch(xg_arena *a, xg_vec *out, const xg_wtok *t, siz
         if (k > i) xg_buf_putc(&b, ' ');
         xg_buf_puts(&b, t[k].text);
     }
-    char *latin = NULL;
-    int rc = xg_translit(&latin, XG_TR_ANY_ASCII, b.data, b.len);
+    int rc = b.data ? latin_tokens(a, out, b.data, b.len) : XG_ENOMEM;
     xg_buf_free(&b);
-    if (rc) return rc;
-    char *folded = NULL;
-    size_t flen;
-    rc = xg_text_fold_heap(&folded, &flen, latin, strlen(latin));
-    size_t before = out->len;
-    if (rc == 0) rc = xg_text_tokenise(out, a, folded, flen);
-    for (size_t k = before; rc == 0 && k < out->len; k++) {
-        xg_wtok *w = &XG_VEC_AT(out, xg_wtok, k);
-        w->latin = 1; /* whatever ICU left (rare symbols) is kept as it is */
-    }
-    free(latin);
-    free(folded);
     return rc;
 }
 
@@ -129,16 +164,20 @@ static int transliterate_phrases(xg_arena *a, xg_wtok *t, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (!t[i].text || !t[i].done || t[i].latin || t[i].han_run) continue;
-        char *latin, *key;
-        size_t keylen;
-        int rc = xg_translit(&latin, XG_TR_ANY_ASCII, t[i].text, strlen(t[i].text));
-        if (rc) return rc;
-        rc = xg_text_phrase_key(&key, &keylen, latin, strlen(latin)); /* drops ' and · */
-        free(latin);
-        if (rc < 0) return rc;
-        t[i].text = xg_arena_strndup(a, key, keylen);
+        xg_vec words;
+        xg_vec_init(&words, sizeof(xg_wtok));
+        int rc = latin_tokens(a, &words, t[i].text, strlen(t[i].text));
+        xg_buf b;
+        xg_buf_init(&b);
+        for (size_t k = 0; rc == 0 && k < words.len; k++) {
+            if (k) xg_buf_putc(&b, ' ');
+            xg_buf_puts(&b, XG_VEC_AT(&words, xg_wtok, k).text);
+        }
+        xg_vec_free(&words);
+        if (rc == 0 && b.len) t[i].text = xg_arena_strndup(a, b.data, b.len);
         t[i].latin = 1;
-        free(key);
+        xg_buf_free(&b);
+        if (rc) return rc;
         if (!t[i].text) return XG_ENOMEM;
     }
     return 0;

@@ -193,11 +193,14 @@ static void char_pinyin(xg_buf *b, const seg *sg)
         pinyin_words(b, sg->w->pinyin, sg->w->pinyin_len, false);
         return;
     }
-    char *latin = NULL;
-    if (xg_translit(&latin, XG_TR_HAN_ASCII, sg->s, sg->n) == 0)
-        for (char *p = latin; *p; p++)
+    char *latin = NULL, *folded = NULL;
+    size_t n;
+    if (xg_translit(&latin, XG_TR_HAN_LATIN, sg->s, sg->n) == 0 &&
+        xg_text_fold_heap(&folded, &n, latin, strlen(latin)) == 0)
+        for (char *p = folded; *p; p++)
             if (isalnum((unsigned char)*p)) xg_buf_putc(b, (char)tolower((unsigned char)*p));
     free(latin);
+    free(folded);
 }
 
 /* ---- glosses ---- */

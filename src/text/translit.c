@@ -14,10 +14,9 @@
 #include "xgate/error.h"
 
 static const char *const transform_ids[XG_TR_COUNT] = {
-    [XG_TR_HANT_HANS] = "Hant-Hans",
-    [XG_TR_ANY_ASCII] = "Russian-Latin/BGN; Any-Latin; Latin-ASCII",
-    [XG_TR_LATIN_ASCII] = "Latin-ASCII",
-    [XG_TR_HAN_ASCII] = "Han-Latin; Latin-ASCII",
+    [XG_TR_HANT_HANS] = "Hant-Hans", [XG_TR_RUSSIAN_LATIN] = "Russian-Latin/BGN",
+    [XG_TR_ANY_LATIN] = "Any-Latin", [XG_TR_LATIN_ASCII] = "Latin-ASCII",
+    [XG_TR_HAN_LATIN] = "Han-Latin",
 };
 
 static _Thread_local UTransliterator *thread_tr[XG_TR_COUNT];
