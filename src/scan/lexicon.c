@@ -259,7 +259,7 @@ int lx_scan(const lx_lexicon *lx, const char *text, size_t len, xg_vec *matches)
     if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)
         return xg_error_set(XG_EINTERNAL, "Hyperscan scan failed (%d)", e);
     if (e == HS_SCAN_TERMINATED) return XG_ENOMEM;
-    qsort(matches->data, matches->len, sizeof(lx_match), by_start);
+    if (matches->len > 1) qsort(matches->data, matches->len, sizeof(lx_match), by_start);
     prune(lx, matches);
     return 0;
 }

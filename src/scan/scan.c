@@ -298,18 +298,15 @@ typedef struct {
     int buyer_listed, supplier_listed, mentioned_listed;
 } verdict;
 
+/* US accelerators and cloud instances, classified. Domestic accelerators (Ascend …) are listed
+ * under "chips" but are not US items: whatever their performance, buying them is not access to
+ * restricted US compute, so they are not classified here. */
 static json_t *items(xg_scanner *s, const evidence *e, int *restricted)
 {
     json_t *arr = json_array();
     size_t i;
     json_t *v;
-    json_array_foreach(e->chips, i, v)
-    {
-        json_t *eccn = classify(s, json_string_value(v));
-        if (json_is_string(eccn)) *restricted = 1;
-        json_array_append_new(arr, json_pack("{s:O, s:o}", "item", v, "eccn", eccn));
-    }
-    json_array_foreach(e->instances, i, v)
+    json_array_foreach(e->us_chips, i, v)
     {
         json_t *eccn = classify(s, json_string_value(v));
         if (json_is_string(eccn)) *restricted = 1;

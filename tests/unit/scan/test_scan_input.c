@@ -1,0 +1,326 @@
+/*
+ * test_scan_input.c — reading: encodings (GB18030 and Big5 copies made with iconv), NFKC and
+ * CJK space removal, HTML tables, JSON records, the real notices and news reports, amounts and
+ * numerals, lexicon word boundaries, and bad input (binary, undecodable, malformed JSON).
+ */
+#include <criterion/criterion.h>
+#include <iconv.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/core.h"
+#include "scan/scan_internal.h"
+#include "xgate/classify.h"
+#include "xgate/error.h"
+#include "xgate/scan.h"
+#include "xgate/screen.h"
+#include "xgate/text.h"
+
+static xg_scanner *sc;
+static xg_text_ctx *text;
+static xg_snapshot *snap;
+
+static void bare(void)
+{
+    cr_assert_eq(xg_scanner_new(&sc, NULL, NULL, NULL), 0, "%s", xg_error_message());
+}
+
+static void with_lists(void)
+{
+    cr_assert_eq(xg_text_ctx_load(&text, NULL), 0, "%s", xg_error_message());
+    cr_assert_eq(xg_snapshot_load(&snap, NULL, 0, 0, text), 0, "%s", xg_error_message());
+    cr_assert_eq(xg_scanner_new(&sc, NULL, snap, NULL), 0, "%s", xg_error_message());
+}
+
+static void done(void)
+{
+    xg_scanner_free(sc);
+    if (snap) xg_snapshot_unref(snap);
+    if (text) xg_text_ctx_free(text);
+    sc = NULL;
+    snap = NULL;
+    text = NULL;
+}
+
+static char *read_shared(const char *rel, size_t *len)
+{
+    const char *s = getenv("XGATE_SHARED");
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", s && *s ? s : "/work/shared", rel);
+    char *data = NULL;
+    cr_assert_eq(xg_file_read(&data, len, p, 0), 0, "%s", xg_error_message());
+    return data;
+}
+
+static char *convert(const char *to, const char *in, size_t len, size_t *out_len)
+{
+    iconv_t cd = iconv_open(to, "UTF-8");
+    cr_assert(cd != (iconv_t)-1, "iconv to %s", to);
+    size_t cap = len * 2 + 16, left = cap;
+    char *out = malloc(cap), *op = out, *ip = (char *)in;
+    size_t il = len;
+    cr_assert_neq(iconv(cd, &ip, &il, &op, &left), (size_t)-1, "iconv %s", to);
+    iconv_close(cd);
+    *out_len = cap - left;
+    return out;
+}
+
+static json_t *scan1(const char *name, const char *bytes, size_t len)
+{
+    json_t *docs = NULL;
+    cr_assert_eq(xg_scan_bytes(&docs, sc, name, bytes, len), 0, "%s", xg_error_message());
+    json_t *d = json_incref(json_array_get(docs, 0));
+    json_decref(docs);
+    return d;
+}
+
+static const char *field(const json_t *d, const char *k)
+{
+    return json_string_value(json_object_get(json_object_get(d, "fields"), k));
+}
+
+Test(scan_input, gb18030_copy_reads_like_the_original, .init = bare, .fini = done)
+{
+    size_t len, gl;
+    char *u = read_shared("data/tenders/examples/ex04_scu_azure_openai_tokens.txt", &len);
+    char *g = convert("GB18030", u, len, &gl);
+    cr_assert(!xg_utf8_valid(g, gl));
+    json_t *a = scan1("utf8.txt", u, len), *b = scan1("gb.txt", g, gl);
+    cr_expect_str_eq(json_string_value(json_object_get(b, "encoding")), "gb18030");
+    cr_expect_str_eq(field(b, "buyer"), "四川大学");
+    cr_expect(json_equal(json_object_get(a, "models"), json_object_get(b, "models")));
+    cr_expect(json_equal(json_object_get(a, "flagged"), json_object_get(b, "flagged")));
+    cr_expect(json_equal(json_object_get(a, "mentions"), json_object_get(b, "mentions")));
+    json_decref(a);
+    json_decref(b);
+    free(u);
+    free(g);
+}
+
+Test(scan_input, big5_copy_of_the_traditional_example, .init = bare, .fini = done)
+{
+    size_t len, bl;
+    char *u = read_shared("data/tenders/examples/ex07_hk_traditional_azure.txt", &len);
+    char *b5 = convert("BIG5", u, len, &bl);
+    json_t *d = scan1("big5.txt", b5, bl);
+    cr_expect_str_eq(json_string_value(json_object_get(d, "encoding")), "big5");
+    cr_expect_str_eq(json_string_value(json_object_get(d, "language")), "zh-Hant");
+    cr_expect_str_eq(field(d, "buyer"), "香港數智科研有限公司");
+    cr_expect_str_eq(field(d, "project_number"), "HKAI-T-2024-117");
+    cr_expect(json_is_true(json_object_get(d, "flagged")));
+    json_t *cur = json_object_get(json_object_get(d, "fields"), "currency_amount");
+    cr_expect_eq(json_integer_value(json_array_get(cur, 0)), 1200000);
+    cr_expect_str_eq(json_string_value(json_array_get(cur, 1)), "HKD");
+    json_decref(d);
+    free(u);
+    free(b5);
+}
+
+Test(scan_input, stray_spaces_and_full_width_forms, .init = bare, .fini = done)
+{
+    const char *t =
+        "某单位算 力 服务采购公告\n项目编号：ＡＢ－２０２４－１\n预算金额：￥３６.８万元\n"
+        "采购需求：租用亚马逊 云 科技海外 账号的GPU算力\n";
+    char *out;
+    size_t ol;
+    const char *enc;
+    cr_assert_eq(xg_scan_decode(&out, &ol, &enc, sc, t, strlen(t)), 0);
+    cr_expect(strstr(out, "算力服务"), "%s", out);
+    cr_expect(strstr(out, "AB-2024-1"), "%s", out);
+    free(out);
+    json_t *d = scan1("fw.txt", t, strlen(t));
+    cr_expect_str_eq(field(d, "project_number"), "AB-2024-1");
+    cr_expect_eq(json_integer_value(json_object_get(json_object_get(d, "fields"), "amount_cny")),
+                 368000);
+    cr_expect(json_is_true(json_object_get(d, "flagged")));
+    /* offsets point into the normalised text */
+    json_t *m = json_array_get(json_object_get(d, "mentions"), 0);
+    cr_expect(json_is_integer(json_object_get(m, "offset")));
+    json_decref(d);
+}
+
+Test(scan_input, html_tables_entities_and_scripts, .init = bare, .fini = done)
+{
+    const char *h =
+        "<html><head><title>某大学GPU云服务器租用成交结果公告</title><script>var a='AWS "
+        "p5';</script><style>.x{}</style></head><body><table><tr><td>项目编号</td>"
+        "<td>XY-2024-9</td></tr><tr><td>供应商名称</td><td>某某科技&amp;信息有限公司</td>"
+        "</tr><tr><td>成交金额</td><td>&yen;199,804.00元</td></tr></table>"
+        "<p>服务内容:微软Azure OpenAI服务&nbsp;GPT-4o调用</p></body></html>";
+    json_t *d = scan1("n.html", h, strlen(h));
+    cr_expect_str_eq(field(d, "project_number"), "XY-2024-9");
+    cr_expect_str_eq(field(d, "supplier"), "某某科技&信息有限公司");
+    cr_expect_eq(json_integer_value(json_object_get(json_object_get(d, "fields"), "amount_cny")),
+                 199804);
+    cr_expect_str_eq(json_string_value(json_object_get(d, "notice_type")), "result");
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(d, "mentions"), i, m) cr_expect(
+        strcmp(json_string_value(json_object_get(m, "term")), "p5"), "script text must be dropped");
+    cr_expect(json_is_true(json_object_get(d, "flagged")));
+    json_decref(d);
+}
+
+Test(scan_input, ccgp_notice_fields_from_the_body, .init = bare, .fini = done)
+{
+    const char *files[] = {"data/tenders/real/ccgp_result_notice_LHACG2025000057.txt",
+                           "data/tenders/real/ccgp_result_notice_LHACG2025000057.sanitized.html"};
+    for (int k = 0; k < 2; k++) {
+        size_t len;
+        char *b = read_shared(files[k], &len);
+        json_t *d = scan1(files[k], b, len);
+        cr_expect_str_eq(field(d, "project_number"), "LHACG2025000057");
+        cr_expect_str_eq(field(d, "buyer"), "深圳市龙华科技实验高级中学");
+        cr_expect_str_eq(field(d, "supplier"), "深圳市金龙空调电器有限公司");
+        cr_expect_str_eq(field(d, "title"), "深圳市龙华科技实验高级中学空调采购");
+        cr_expect_str_eq(field(d, "date"), "2025-05-27");
+        cr_expect_eq(json_number_value(json_object_get(json_object_get(d, "fields"), "amount_cny")),
+                     6687920.0, "body amount, not the rounded summary");
+        cr_expect_str_eq(json_string_value(json_object_get(d, "notice_type")), "result");
+        cr_expect(json_is_false(json_object_get(d, "flagged")));
+        json_decref(d);
+        free(b);
+    }
+}
+
+Test(scan_input, carrier_records_are_domestic_buys, .init = bare, .fini = done)
+{
+    const char *files[] = {"data/tenders/real/carrier_soe_notices_compute_keyword_hits.jsonl",
+                           "data/tenders/real/carrier_soe_notices_random_nonhits.jsonl"};
+    size_t total = 0;
+    for (int k = 0; k < 2; k++) {
+        size_t len;
+        char *b = read_shared(files[k], &len);
+        json_t *docs = NULL;
+        cr_assert_eq(xg_scan_bytes(&docs, sc, "carrier.jsonl", b, len), 0, "%s",
+                     xg_error_message());
+        total += json_array_size(docs);
+        size_t i;
+        json_t *d;
+        json_array_foreach(docs, i, d)
+        {
+            cr_expect(json_is_false(json_object_get(d, "flagged")), "%s",
+                      json_string_value(json_object_get(d, "document")));
+            if (i == 0)
+                cr_expect_str_eq(json_string_value(json_object_get(d, "document")),
+                                 "carrier.jsonl#1");
+        }
+        json_decref(docs);
+        free(b);
+    }
+    cr_expect_eq(total, 175);
+}
+
+Test(scan_input, news_reports_entities_and_the_entity_list, .init = with_lists, .fini = done)
+{
+    size_t len;
+    char *b = read_shared("data/tenders/news/news_tender_review_report.txt", &len);
+    json_t *d = scan1("news.txt", b, len);
+    cr_expect_str_eq(json_string_value(json_object_get(d, "notice_type")), "news");
+    cr_expect_str_eq(json_string_value(json_object_get(d, "language")), "en");
+    cr_expect(json_is_true(json_object_get(d, "flagged")));
+    json_t *want = json_pack("[s,s]", "AWS", "Azure");
+    cr_expect(json_equal(json_object_get(d, "providers"), want));
+    json_decref(want);
+    want = json_pack("[s,s]", "A100", "H100");
+    cr_expect(json_equal(json_object_get(d, "chips"), want));
+    json_decref(want);
+    json_t *f = json_object_get(d, "fields");
+    cr_expect_eq(json_integer_value(json_object_get(f, "amount_cny")), 200000);
+    cr_expect_eq(json_integer_value(json_object_get(f, "tokens")), 40000000);
+    int scu = 0, szu = 0;
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(d, "parties"), i, p)
+    {
+        const char *n = json_string_value(json_object_get(p, "name"));
+        if (!strcmp(n, "Shenzhen University")) szu = 1;
+        if (!strcmp(n, "Sichuan University")) {
+            const json_t *m = json_array_get(json_object_get(p, "screening"), 0);
+            scu = m && strstr(json_string_value(json_object_get(m, "source")), "Entity List");
+        }
+    }
+    cr_expect(szu, "Shenzhen University mentioned");
+    cr_expect(scu, "Sichuan University found on the Entity List");
+    json_decref(d);
+    free(b);
+    b = read_shared("data/tenders/news/news_cloud_loophole_analysis.txt", &len);
+    d = scan1("news2.txt", b, len);
+    cr_expect_str_eq(json_string_value(json_array_get(json_object_get(d, "providers"), 0)), "AWS");
+    cr_expect(json_is_true(json_object_get(d, "flagged")));
+    json_decref(d);
+    free(b);
+}
+
+Test(scan_input, amounts_and_numerals)
+{
+    double v;
+    char cur[8];
+    struct {
+        const char *s;
+        double v;
+        const char *cur;
+    } cases[] = {{"200000.00元", 200000, "CNY"},
+                 {"20.0000万元(人民币)", 200000, "CNY"},
+                 {"¥36.8万元", 368000, "CNY"},
+                 {"94.52万元", 945200, "CNY"},
+                 {"3,280,000.00元", 3280000, "CNY"},
+                 {"伍拾万元整", 500000, "CNY"},
+                 {"港币一百二十万元", 1200000, "HKD"},
+                 {"HK$1.2 million", 1200000, "HKD"},
+                 {"US$ 3,000", 3000, "USD"},
+                 {"1.5亿元", 150000000, "CNY"},
+                 {"壹佰贰拾叁万肆仟伍佰陆拾柒元", 1234567, "CNY"}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        cr_assert_eq(scan_parse_amount(cases[i].s, strlen(cases[i].s), &v, cur), 0, "%s",
+                     cases[i].s);
+        cr_expect(fabs(v - cases[i].v) < 1e-6, "%s → %f", cases[i].s, v);
+        cr_expect_str_eq(cur, cases[i].cur, "%s", cases[i].s);
+    }
+    cr_expect_eq(scan_parse_cn_number("三千万", 9, &v), 9);
+    cr_expect_eq(v, 3e7);
+    cr_expect_eq(scan_parse_cn_number("4000万", 7, &v), 7);
+    cr_expect_eq(v, 4e7);
+    cr_expect_neq(scan_parse_amount("下浮率", 9, &v, cur), 0);
+}
+
+Test(scan_input, short_latin_terms_match_whole_words, .init = bare, .fini = done)
+{
+    const char *t = "实例p5e.48xlarge与A1000、H200、EC2X、TPUs及GPT-4o";
+    json_t *d = scan1("w.txt", t, strlen(t));
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(d, "mentions"), i, m)
+    {
+        const char *term = json_string_value(json_object_get(m, "term"));
+        cr_expect(strcmp(term, "p5") && strcmp(term, "A100") && strcmp(term, "H20") &&
+                      strcmp(term, "EC2") && strcmp(term, "TPU") && strcmp(term, "GPT-4"),
+                  "matched inside a word: %s", term);
+    }
+    json_decref(d);
+}
+
+Test(scan_input, binary_undecodable_and_malformed_json, .init = bare, .fini = done)
+{
+    json_t *docs = NULL;
+    const char bin[] = "\x7f"
+                       "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0";
+    cr_expect_eq(xg_scan_bytes(&docs, sc, "a.out", bin, sizeof bin - 1), XG_EFORMAT);
+    const char junk[] = "\x81\x30\xff\xfe\x80\x80\xff\xff\xff\x81";
+    cr_expect_eq(xg_scan_bytes(&docs, sc, "junk.txt", junk, sizeof junk - 1), XG_EFORMAT);
+    const char *bad = "{\"title\": \"x\"}\n{\"title\": \n";
+    cr_expect_eq(xg_scan_bytes(&docs, sc, "bad.jsonl", bad, strlen(bad)), XG_EPARSE);
+    cr_expect(strstr(xg_error_message(), "bad.jsonl:2"), "%s", xg_error_message());
+    const char *arr = "[{\"title\":\"某大学采购公告\",\"budget\":\"18.4万元\"},{\"title\":\"b\"}]";
+    cr_assert_eq(xg_scan_bytes(&docs, sc, "arr.json", arr, strlen(arr)), 0);
+    cr_expect_eq(json_array_size(docs), 2);
+    cr_expect_str_eq(json_string_value(json_object_get(json_array_get(docs, 1), "document")),
+                     "arr.json#2");
+    cr_expect_eq(json_integer_value(json_object_get(
+                     json_object_get(json_array_get(docs, 0), "fields"), "amount_cny")),
+                 184000);
+    json_decref(docs);
+    cr_expect_eq(xg_scan_bytes(&docs, sc, "empty.txt", "", 0), 0);
+    json_decref(docs);
+}
