@@ -48,10 +48,10 @@ static size_t phonetic(char *out, size_t cap, const char *w)
     return k;
 }
 
-static size_t word_keys(xg_key *out, size_t k, size_t cap, const char *w)
+static size_t word_keys(xg_key *out, size_t k, size_t cap, const char *w, int whole)
 {
     size_t n = strlen(w);
-    k = emit(out, k, cap, 'w', w, n);
+    if (whole) k = emit(out, k, cap, 'w', w, n);
     if (n >= 3) {
         char padded[72];
         if (n > 64) n = 64;
@@ -91,14 +91,18 @@ static size_t han_keys(xg_key *out, size_t k, size_t cap, const char *han)
     return k;
 }
 
-size_t xg_name_keys(xg_key *out, size_t cap, const xg_name *n)
+size_t xg_name_keys(xg_key *out, size_t cap, const xg_name *n, int for_query)
 {
     size_t k = 0, words = 0;
     for (size_t i = 0; i < n->ntokens && k < cap; i++) {
         const xg_token *t = &n->tokens[i];
+        /* organisation words get trigrams too, so that a mistyped one ("internltional") still
+         * meets its listed form; their whole-word key is their symbol (below) */
+        if (!for_query && t->kind == XG_TOK_ORG && !strchr(t->text, ' '))
+            k = word_keys(out, k, cap, t->text, 0);
         if (!indexable(t)) continue;
         words++;
-        k = word_keys(out, k, cap, t->text);
+        k = word_keys(out, k, cap, t->text, 1);
         if (i + 1 < n->ntokens && indexable(&n->tokens[i + 1])) {
             char joined[160];
             size_t a = strlen(t->text), b = strlen(n->tokens[i + 1].text);

@@ -35,8 +35,10 @@ typedef struct xg_index_builder {
 
 uint64_t xg_key_hash(char kind, const char *s, size_t n);
 
-/* All keys of an analysed name (cap entries at most); returns the count. */
-size_t xg_name_keys(xg_key *out, size_t cap, const xg_name *n);
+/* All keys of an analysed name (cap entries at most); returns the count. A query (for_query)
+ * skips the trigrams of its organisation words: their symbol finds their listed forms, and the
+ * list side carries those trigrams for mistyped query words. */
+size_t xg_name_keys(xg_key *out, size_t cap, const xg_name *n, int for_query);
 
 /* Normalised identifier value (upper case, letters and digits only) into out[cap]; returns len. */
 size_t xg_ident_normalise(char *out, size_t cap, const char *value);

@@ -272,3 +272,40 @@ size_t xg_levenshtein(const char *a, const char *b)
     size_t mb = xg_match_utf8_decode(cb, XG_KERNEL_MAX_CP, b, nb);
     return xg_levenshtein_cp(ca, ma, cb, mb);
 }
+
+/* ---- optimal string alignment ---- */
+
+#define OSA_MAX 64
+
+size_t xg_osa_distance(const char *a, const char *b)
+{
+    uint32_t ca[OSA_MAX + 1], cb[OSA_MAX + 1];
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 4 * OSA_MAX || lb > 4 * OSA_MAX) return xg_levenshtein(a, b);
+    size_t na = xg_match_utf8_decode(ca, OSA_MAX + 1, a, la);
+    size_t nb = xg_match_utf8_decode(cb, OSA_MAX + 1, b, lb);
+    if (na > OSA_MAX || nb > OSA_MAX) return xg_levenshtein(a, b);
+    /* three rows: two back (for transpositions), previous, current */
+    size_t r0[OSA_MAX + 1], r1[OSA_MAX + 1], r2[OSA_MAX + 1];
+    size_t *pp = r0, *prev = r1, *cur = r2;
+    for (size_t j = 0; j <= nb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t cost = ca[i - 1] != cb[j - 1];
+            size_t best = prev[j - 1] + cost;
+            if (prev[j] + 1 < best) best = prev[j] + 1;
+            if (cur[j - 1] + 1 < best) best = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && ca[i - 1] == cb[j - 2] && ca[i - 2] == cb[j - 1] &&
+                pp[j - 2] + 1 < best)
+                best = pp[j - 2] + 1;
+            cur[j] = best;
+        }
+        size_t *t = pp;
+        pp = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[nb];
+}

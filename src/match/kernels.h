@@ -26,6 +26,11 @@ double xg_jaro_cp(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
 double xg_jaro_winkler_cp(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
 size_t xg_levenshtein_cp(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
 
+/* Optimal-string-alignment distance (Levenshtein plus adjacent transpositions, each substring
+ * edited once) by code point: a swapped pair of letters is one typo, not two. Strings over 64
+ * code points fall back to Levenshtein. */
+size_t xg_osa_distance(const char *a, const char *b);
+
 /* A prepared pattern for many Jaro-Winkler comparisons against the same string. */
 typedef struct xg_jw_pattern {
     const char *s;    /* borrowed */

@@ -41,7 +41,8 @@ double xg_token_weight(const xg_token *t)
 float xg_symbol_weight(size_t df, size_t n)
 {
     if (!df || n < 64) return (float)XG_W_ORG;
-    double w = log((double)n / (double)df) / log((double)n / 32.0);
+    double w = log((double)n / (double)df) / log((double)n / 16.0);
+    w *= w;
     return (float)(w < XG_W_ORG_MIN ? XG_W_ORG_MIN : w > 1.0 ? 1.0 : w);
 }
 
@@ -91,9 +92,10 @@ void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bi
     q->nhan_bigrams = nbigrams;
 }
 
-/* Word similarity: Jaro-Winkler, refused when the edit distance is over a quarter of the longer
- * word (Jaro-Winkler alone is generous to words sharing letters: belletech ~ baltech 0.86). One
- * typo is allowed from four letters on, two from eight. */
+/* Word similarity: Jaro-Winkler, refused when the edit distance (a swap of two letters counting
+ * as one edit) is over a quarter of the longer word — Jaro-Winkler alone is generous to words
+ * sharing letters (belletech ~ baltech 0.86). One typo is allowed from four letters on, two from
+ * eight. */
 static double word_sim(const xg_jw_pattern *p, size_t qlen, const char *b)
 {
     size_t blen = strlen(b);
@@ -102,7 +104,7 @@ static double word_sim(const xg_jw_pattern *p, size_t qlen, const char *b)
     double jw = xg_jw_cached(p, b, blen);
     if (jw < XG_PAIR_FLOOR) return 0.0;
     size_t mx = qlen > blen ? qlen : blen;
-    if ((double)xg_levenshtein(p->s, b) > (double)mx / 4.0) return 0.0;
+    if ((double)xg_osa_distance(p->s, b) > (double)mx / 4.0) return 0.0;
     return jw;
 }
 
@@ -120,7 +122,8 @@ static double token_sim(const xg_score_query *q, size_t qi, const xg_token *n)
         return t->kind == n->kind && !strcmp(t->text, n->text) ? 1.0 : 0.0;
     if (t->symbol && n->symbol) {
         if (!strcmp(t->symbol, n->symbol)) return 1.0;
-        if (t->kind == XG_TOK_LEGAL && n->kind == XG_TOK_LEGAL) return 0.8; /* a legal-form swap */
+        /* different legal forms neither pair nor weigh much unmatched: a swap is neutral */
+        if (t->kind == XG_TOK_LEGAL && n->kind == XG_TOK_LEGAL) return 0.0;
     } else if (t->symbol && symbol_is_text(t->symbol, n->text)) {
         return 1.0;
     } else if (n->symbol && symbol_is_text(n->symbol, t->text)) {
@@ -140,21 +143,27 @@ static void push_pair(pairbuf *b, size_t qi, size_t qn, size_t ni, size_t nn, do
         b->p[b->n++] = (xg_pair){(uint8_t)qi, (uint8_t)qn, (uint8_t)ni, (uint8_t)nn, (float)sim};
 }
 
+/* Tokens that may be split or merged: anything but numbers and stop words, so that a mistyped
+ * legal form ("co limioed") can still meet its list form ("co limited"). */
 static int is_word(const xg_token *t)
 {
-    return t->kind == XG_TOK_WORD;
+    return t->kind != XG_TOK_NUMBER && t->kind != XG_TOK_STOP;
 }
 
-/* Pairs of one token with two adjacent tokens joined ("huawei" ~ "hua" + "wei"). */
+/* Pairs of one token with two adjacent tokens joined ("huawei" ~ "hua" + "wei"); spaces inside
+ * the single token (a multi-word legal form) are ignored. */
 static double joined_sim(const char *single, const char *a, const char *b)
 {
-    size_t ls = strlen(single), la = strlen(a), lb = strlen(b);
-    if (ls < 4 || la + lb > 120 || single[0] != a[0]) return 0.0;
+    char flat[128], joined[128];
+    size_t ls = 0, la = strlen(a), lb = strlen(b);
+    for (const char *p = single; *p && ls < sizeof flat - 1; p++)
+        if (*p != ' ') flat[ls++] = *p;
+    flat[ls] = 0;
+    if (ls < 4 || la + lb > 120 || flat[0] != a[0]) return 0.0;
     if (ls + 2 < la + lb || la + lb + 2 < ls) return 0.0;
-    char joined[128];
     memcpy(joined, a, la);
     memcpy(joined + la, b, lb + 1);
-    double jw = xg_jaro_winkler(single, joined);
+    double jw = xg_jaro_winkler(flat, joined);
     return jw >= XG_SPLIT_FLOOR ? jw : 0.0;
 }
 
@@ -229,6 +238,31 @@ static double span_weight(const xg_token *t, const float *w, size_t i, size_t n)
     return s / (double)n;
 }
 
+/* An organisation word translated from Han is a glossary rendering, not the listed wording:
+ * 科学技术 gives "science" and "technology" where the list says "Technology". Such a word left
+ * unmatched counts half — when it is a common one; a telling word (农业, agricultural) counts in
+ * full, so 四川农业大学 stays apart from Sichuan University. */
+static double unmatched_share(const xg_token *t, double w)
+{
+    return t->from_han && t->kind == XG_TOK_ORG && w < XG_GENERIC_WEIGHT ? XG_UNMATCHED_HAN_ORG
+                                                                         : 1.0;
+}
+
+/* True when token `a` (an unmatched plain word) is the acronym of the name's other words, in
+ * order ("nudt" in "National University of Defense Technology (NUDT)", "smic"): it repeats the
+ * name rather than adding to it, so it costs nothing when unmatched. */
+static int is_own_acronym(const xg_token *t, size_t n, size_t a)
+{
+    const char *s = t[a].text;
+    size_t len = strlen(s), k = 0;
+    if (t[a].kind != XG_TOK_WORD || len < 3 || len > 8) return 0;
+    for (size_t i = 0; i < len; i++)
+        if (!isalpha((unsigned char)s[i])) return 0;
+    for (size_t i = 0; i < n && k < len; i++)
+        if (i != a && t[i].kind != XG_TOK_STOP && t[i].text[0] == s[k]) k++;
+    return k == len;
+}
+
 static int has_unmatched_number(const xg_token *t, size_t n, uint64_t matched)
 {
     for (size_t i = 0; i < n && i < 64; i++)
@@ -266,9 +300,11 @@ double xg_score_name(const xg_score_query *q, const xg_name *n, const float *nw,
         wm += w;
     }
     for (size_t i = 0; i < q->ntok; i++)
-        if (!(d->q_matched >> i & 1)) uq += q->w[i];
+        if (!(d->q_matched >> i & 1) && !is_own_acronym(q->name->tokens, q->ntok, i))
+            uq += q->w[i] * unmatched_share(&q->name->tokens[i], q->w[i]);
     for (size_t j = 0; j < nn; j++)
-        if (!(d->n_matched >> j & 1)) ul += tw(n->tokens, nw, j);
+        if (!(d->n_matched >> j & 1) && !is_own_acronym(n->tokens, nn, j))
+            ul += tw(n->tokens, nw, j);
     double den = wm + XG_UNMATCHED_QUERY * uq + XG_UNMATCHED_LIST * ul;
     d->matched_weight = wm;
     d->unmatched_query = uq;

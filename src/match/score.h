@@ -30,7 +30,10 @@
  * strong evidence against a match, list words missing from the query (a longer registered
  * name, an acronym in brackets) much weaker. */
 #define XG_UNMATCHED_QUERY 0.8
-#define XG_UNMATCHED_LIST 0.2
+#define XG_UNMATCHED_LIST 0.3
+/* Share of that cost for an organisation word translated from Han (see score.c). */
+#define XG_UNMATCHED_HAN_ORG 0.5
+#define XG_GENERIC_WEIGHT 0.5
 /* Two tokens pair only when this similar; split/merged tokens only when this similar. */
 #define XG_PAIR_FLOOR 0.80
 #define XG_SPLIT_FLOOR 0.92

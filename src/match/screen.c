@@ -22,6 +22,8 @@
 /* Keys held by more names than this are skipped once a rarer key has been used: "ion" or
  * "china" would touch thousands of names and add almost nothing to the ranking. */
 #define DF_CAP 3000
+/* Postings read per query at most (rarest keys first): bounds the cost of long queries. */
+#define POSTINGS_BUDGET 40000
 /* Names scored in full per query: enough that a name ranked low by shared keys (a typo in a
  * rare word) is still scored, few enough to keep a query well under a millisecond. */
 #define CANDIDATES_MIN 96
@@ -81,7 +83,7 @@ static cand *accumulate(const xg_snapshot *s, const xg_name *qn, xg_arena *a, si
     xg_key *keys = xg_arena_alloc(a, QUERY_MAX_KEYS * sizeof *keys);
     qkey *qk = xg_arena_alloc(a, QUERY_MAX_KEYS * sizeof *qk);
     if (!keys || !qk) return NULL;
-    size_t nk = xg_name_keys(keys, QUERY_MAX_KEYS, qn), nq = 0, total = 0;
+    size_t nk = xg_name_keys(keys, QUERY_MAX_KEYS, qn, 1), nq = 0, total = 0;
     for (size_t i = 0; i < nk; i++) {
         const uint32_t *ids;
         size_t df = xg_index_get(&s->names_idx, keys[i].hash, &ids);
@@ -91,7 +93,7 @@ static cand *accumulate(const xg_snapshot *s, const xg_name *qn, xg_arena *a, si
     size_t used = 0;
     for (size_t i = 0; i < nq; i++) {
         if (i && qk[i].hash == qk[i - 1].hash) continue;
-        if (used && qk[i].df > DF_CAP) break;
+        if (used && (qk[i].df > DF_CAP || total > POSTINGS_BUDGET)) break;
         qk[used++] = qk[i];
         total += qk[i].df;
     }

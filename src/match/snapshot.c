@@ -55,7 +55,7 @@ static int add_name(xg_snapshot *s, uint32_t rec, const char *raw, xg_index_buil
         m->big = copy;
         m->nbig = (uint32_t)nb;
     }
-    size_t nk = xg_name_keys(keys, MAX_NAME_KEYS, &m->an);
+    size_t nk = xg_name_keys(keys, MAX_NAME_KEYS, &m->an, 0);
     uint32_t id = (uint32_t)s->nnames;
     for (size_t k = 0; k < nk; k++)
         if ((rc = xg_index_builder_add(b, keys[k].hash, id))) return rc;

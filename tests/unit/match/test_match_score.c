@@ -48,7 +48,7 @@ static double score(const char *q, const char *n, xg_score_detail *d)
     xg_name qn = mk(q, NULL), nn = mk(n, NULL);
     xg_score_query sq;
     xg_score_prepare(&sq, &qn, NULL, 0);
-    return xg_score_name(&sq, &nn, NULL, 0, d);
+    return xg_score_name(&sq, &nn, NULL, NULL, 0, d);
 }
 
 Test(match_score, identical_and_word_order_free)
@@ -120,7 +120,7 @@ Test(match_score, han_bigrams)
     xg_score_query sq;
     xg_score_prepare(&sq, &qn, a, na);
     xg_score_detail d;
-    cr_assert_float_eq(xg_score_name(&sq, &nn, b, nb, &d), 1.0, 1e-9);
+    cr_assert_float_eq(xg_score_name(&sq, &nn, NULL, b, nb, &d), 1.0, 1e-9);
     json_t *e = xg_score_explain(&sq, &nn, &d);
     cr_assert(json_object_get(e, "pairs"));
     cr_assert(json_object_get(e, "han_score"));
@@ -133,10 +133,10 @@ Test(match_score, index_finds_keys)
     xg_name n1 = mk("sichuan university/O/UNIVERSITY", NULL),
             n2 = mk("huawei technologies/O/TECHNOLOGY", NULL);
     xg_key keys[256];
-    size_t k = xg_name_keys(keys, 256, &n1);
+    size_t k = xg_name_keys(keys, 256, &n1, 0);
     for (size_t i = 0; i < k; i++)
         xg_index_builder_add(&b, keys[i].hash, 0);
-    k = xg_name_keys(keys, 256, &n2);
+    k = xg_name_keys(keys, 256, &n2, 0);
     for (size_t i = 0; i < k; i++)
         xg_index_builder_add(&b, keys[i].hash, 1);
     xg_index idx;

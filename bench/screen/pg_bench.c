@@ -1,0 +1,132 @@
+/*
+ * pg_bench.c — the PostgreSQL pg_trgm peer of bench/bench_screen.sh: what a team would reach for
+ * first. Each thread holds its own connection and runs, per query, the textbook trigram search
+ *
+ *   SELECT reckey, similarity(name, $1) FROM names WHERE name % $1
+ *   ORDER BY similarity(name, $1) DESC LIMIT 10
+ *
+ * over a GIN (gin_trgm_ops) index on the same names xgate indexes (dumped by screen_bench).
+ * Output mirrors screen_bench run: per query "idx<TAB>key:sim,…", then "# key value" lines.
+ *
+ *   pg_bench CONNINFO THREADS REPEAT QUERIES
+ */
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *SQL = "SELECT reckey, similarity(name, $1) AS s FROM names WHERE name % $1 "
+                         "ORDER BY s DESC LIMIT 10";
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+typedef struct job {
+    const char *conninfo;
+    char **q;
+    char **out;
+    size_t nq, from, step, repeat;
+    double *lat;
+    size_t nlat;
+} job;
+
+static char *format_rows(PGresult *res)
+{
+    size_t cap = 64, len = 0;
+    char *s = malloc(cap);
+    s[0] = 0;
+    for (int i = 0; i < PQntuples(res); i++) {
+        const char *k = PQgetvalue(res, i, 0), *v = PQgetvalue(res, i, 1);
+        size_t need = len + strlen(k) + strlen(v) + 4;
+        if (need > cap) s = realloc(s, cap = need * 2);
+        len += (size_t)sprintf(s + len, "%s%s:%s", i ? "," : "", k, v);
+    }
+    return s;
+}
+
+static void *worker(void *arg)
+{
+    job *j = arg;
+    PGconn *c = PQconnectdb(j->conninfo);
+    if (PQstatus(c) != CONNECTION_OK) {
+        fprintf(stderr, "pg_bench: %s", PQerrorMessage(c));
+        exit(1);
+    }
+    PQclear(PQprepare(c, "q", SQL, 1, NULL));
+    for (size_t rep = 0; rep < j->repeat; rep++)
+        for (size_t i = j->from; i < j->nq; i += j->step) {
+            const char *params[1] = {j->q[i]};
+            double t0 = now();
+            PGresult *res = PQexecPrepared(c, "q", 1, params, NULL, NULL, 0);
+            j->lat[j->nlat++] = now() - t0;
+            if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+                fprintf(stderr, "pg_bench: %s", PQerrorMessage(c));
+                exit(1);
+            }
+            if (rep == 0 && j->out && !j->out[i]) j->out[i] = format_rows(res);
+            PQclear(res);
+        }
+    PQfinish(c);
+    return NULL;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 5) {
+        fprintf(stderr, "usage: pg_bench CONNINFO THREADS REPEAT QUERIES\n");
+        return 2;
+    }
+    int threads = atoi(argv[2]), repeat = atoi(argv[3]);
+    FILE *f = fopen(argv[4], "r");
+    if (!f) return 1;
+    size_t cap = 1024, nq = 0;
+    char **q = malloc(cap * sizeof *q), line[1 << 16];
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = 0;
+        char *t = strrchr(line, '\t');
+        if (nq == cap) q = realloc(q, (cap *= 2) * sizeof *q);
+        q[nq++] = strdup(t ? t + 1 : line);
+    }
+    fclose(f);
+    char **out = calloc(nq, sizeof *out);
+    job warm = {argv[1], q, out, nq, 0, 1, 1, malloc(nq * sizeof(double)), 0};
+    worker(&warm);
+    free(warm.lat);
+    job *jobs = calloc((size_t)threads, sizeof *jobs);
+    pthread_t *tid = calloc((size_t)threads, sizeof *tid);
+    double t0 = now();
+    for (int t = 0; t < threads; t++) {
+        jobs[t] = (job){argv[1], q, NULL, nq, (size_t)t, (size_t)threads, (size_t)repeat,
+                        malloc((nq / (size_t)threads + 1) * (size_t)repeat * sizeof(double)), 0};
+        pthread_create(&tid[t], NULL, worker, &jobs[t]);
+    }
+    size_t total = 0;
+    for (int t = 0; t < threads; t++) {
+        pthread_join(tid[t], NULL);
+        total += jobs[t].nlat;
+    }
+    double wall = now() - t0;
+    double *all = malloc(total * sizeof *all);
+    size_t k = 0;
+    for (int t = 0; t < threads; t++) {
+        memcpy(all + k, jobs[t].lat, jobs[t].nlat * sizeof *all);
+        k += jobs[t].nlat;
+    }
+    qsort(all, total, sizeof *all, cmp_double);
+    for (size_t i = 0; i < nq; i++) printf("%zu\t%s\n", i, out[i] ? out[i] : "");
+    printf("# threads %d\n# queries %zu\n# qps %.1f\n# p50_us %.1f\n# p99_us %.1f\n", threads,
+           total, (double)total / wall, all[total / 2] * 1e6, all[total * 99 / 100] * 1e6);
+    return 0;
+}

@@ -1,0 +1,264 @@
+/*
+ * screen_bench.c — the xgate side of bench/bench_screen.sh, built at bench time against
+ * build/libxgate.a. Three jobs, each printing plain lines the bench script turns into Markdown:
+ *
+ *   screen_bench dump LIST...                 every indexed name: reckey, type, delisted, name
+ *   screen_bench run THREADS REPEAT QUERIES LIST...
+ *                                             screen each query (TSV: category, expected, query)
+ *                                             REPEAT times over THREADS threads; per query the
+ *                                             records scored >= 0.5 (for the quality judge),
+ *                                             then "# key value" lines: load time, names, RSS,
+ *                                             queries/s, p50/p99 latency
+ *   screen_bench kernel A B                   Jaro-Winkler ns per pair, every line of A against
+ *                                             every line of B, plain and with a cached pattern
+ *
+ * A record key is "<list file name>#<record id>", the same in every job, so the judge can compare
+ * xgate's answers with pg_trgm's on the very names dumped here.
+ */
+#include <libgen.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/core.h"
+#include "match/kernels.h"
+#include "xgate/error.h"
+#include "xgate/screen.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static long rss_kb(const char *field)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long v = -1;
+    size_t n = strlen(field);
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, field, n)) v = strtol(line + n + 1, NULL, 10);
+    if (f) fclose(f);
+    return v;
+}
+
+static void reckey(char *out, size_t cap, const xg_record *r)
+{
+    char file[1024];
+    snprintf(file, sizeof file, "%s", r->file ? r->file : "?");
+    snprintf(out, cap, "%s#%s", basename(file), r->id ? r->id : "?");
+}
+
+static xg_snapshot *load(char **paths, int n, xg_text_ctx **text, double *secs)
+{
+    double t0 = now();
+    xg_snapshot *s = NULL;
+    if (xg_text_ctx_load(text, NULL) ||
+        xg_snapshot_load(&s, (const char *const *)paths, (size_t)n, 0, *text)) {
+        fprintf(stderr, "screen_bench: %s\n", xg_error_message());
+        exit(1);
+    }
+    *secs = now() - t0;
+    return s;
+}
+
+static void one_line(const char *s)
+{
+    for (; *s; s++) putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+}
+
+static int dump(char **paths, int n)
+{
+    xg_text_ctx *text;
+    double secs;
+    xg_snapshot *s = load(paths, n, &text, &secs);
+    const xg_listset *l = xg_snapshot_lists(s);
+    char today[11], key[1200];
+    xg_date_today(today);
+    for (size_t i = 0; i < l->nrecords; i++) {
+        const xg_record *r = &l->records[i];
+        reckey(key, sizeof key, r);
+        int gone = xg_record_is_delisted(r, today);
+        for (size_t a = 0; a <= r->naliases; a++) {
+            const char *name = a ? r->aliases[a - 1] : r->name;
+            if (!name || !*name) continue;
+            printf("%s\t%s\t%d\t%d\t", key, xg_party_type_name(r->type), gone, a == 0);
+            one_line(name);
+            putchar('\n');
+        }
+    }
+    xg_snapshot_unref(s);
+    xg_text_ctx_free(text);
+    return 0;
+}
+
+typedef struct query {
+    char *text;
+    char *out; /* "key:score,key:score" from the first round */
+} query;
+
+typedef struct job {
+    const xg_snapshot *snap;
+    query *q;
+    size_t nq, from, step, repeat;
+    double *lat; /* per executed query, seconds */
+    size_t nlat;
+} job;
+
+static char *result_line(const xg_screen_result *r)
+{
+    xg_buf b;
+    xg_buf_init(&b);
+    char key[1200];
+    for (size_t i = 0; i < r->nmatches; i++) {
+        reckey(key, sizeof key, r->matches[i].record);
+        xg_buf_printf(&b, "%s%s:%.4f", i ? "," : "", key, r->matches[i].score);
+    }
+    xg_buf_putc(&b, 0);
+    return xg_buf_steal(&b);
+}
+
+static void *worker(void *arg)
+{
+    job *j = arg;
+    for (size_t rep = 0; rep < j->repeat; rep++)
+        for (size_t i = j->from; i < j->nq; i += j->step) {
+            xg_screen_query q = {.name = j->q[i].text, .threshold = 0.5, .limit = 10};
+            xg_screen_result *r;
+            double t0 = now();
+            int rc = xg_screen(&r, j->snap, &q);
+            j->lat[j->nlat++] = now() - t0;
+            if (getenv("SCREEN_BENCH_SLOW") && rep == 0 && j->lat[j->nlat - 1] > 2e-3)
+                fprintf(stderr, "slow %.0f us: %s\n", j->lat[j->nlat - 1] * 1e6, j->q[i].text);
+            if (rc) continue;
+            if (rep == 0 && !j->q[i].out) j->q[i].out = result_line(r);
+            xg_screen_result_free(r);
+        }
+    return NULL;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static query *read_queries(const char *path, size_t *n)
+{
+    char *data;
+    size_t len;
+    if (xg_file_read(&data, &len, path, 0)) {
+        fprintf(stderr, "screen_bench: %s\n", xg_error_message());
+        exit(1);
+    }
+    query *q = calloc(len / 2 + 2, sizeof *q);
+    size_t k = 0;
+    for (char *line = strtok(data, "\n"); line; line = strtok(NULL, "\n")) {
+        char *t = strrchr(line, '\t');
+        q[k++].text = strdup(t ? t + 1 : line);
+    }
+    free(data);
+    *n = k;
+    return q;
+}
+
+static int run(int threads, int repeat, const char *qpath, char **paths, int n)
+{
+    size_t nq;
+    query *q = read_queries(qpath, &nq);
+    xg_text_ctx *text;
+    double secs;
+    long rss0 = rss_kb("VmRSS:");
+    xg_snapshot *s = load(paths, n, &text, &secs);
+    long rss1 = rss_kb("VmRSS:");
+    /* warm-up round: fills the per-query answers and the caches */
+    job warm = {s, q, nq, 0, 1, 1, malloc(nq * sizeof(double)), 0};
+    worker(&warm);
+    free(warm.lat);
+    job *jobs = calloc((size_t)threads, sizeof *jobs);
+    pthread_t *tid = calloc((size_t)threads, sizeof *tid);
+    double t0 = now();
+    for (int t = 0; t < threads; t++) {
+        jobs[t] = (job){s, q, nq, (size_t)t, (size_t)threads, (size_t)repeat,
+                        malloc((nq / (size_t)threads + 1) * (size_t)repeat * sizeof(double)), 0};
+        pthread_create(&tid[t], NULL, worker, &jobs[t]);
+    }
+    size_t total = 0;
+    for (int t = 0; t < threads; t++) {
+        pthread_join(tid[t], NULL);
+        total += jobs[t].nlat;
+    }
+    double wall = now() - t0;
+    double *all = malloc(total * sizeof *all);
+    size_t k = 0;
+    for (int t = 0; t < threads; t++) {
+        memcpy(all + k, jobs[t].lat, jobs[t].nlat * sizeof *all);
+        k += jobs[t].nlat;
+        free(jobs[t].lat);
+    }
+    qsort(all, total, sizeof *all, cmp_double);
+    for (size_t i = 0; i < nq; i++) printf("%zu\t%s\n", i, q[i].out ? q[i].out : "");
+    printf("# load_seconds %.3f\n# build_seconds %.3f\n# names %zu\n# records %zu\n", secs,
+           xg_snapshot_build_seconds(s), xg_snapshot_names(s), xg_snapshot_lists(s)->nrecords);
+    printf("# rss_before_kb %ld\n# rss_after_load_kb %ld\n# rss_peak_kb %ld\n", rss0, rss1,
+           rss_kb("VmHWM:"));
+    printf("# threads %d\n# queries %zu\n# qps %.1f\n# p50_us %.1f\n# p99_us %.1f\n", threads,
+           total, (double)total / wall, all[total / 2] * 1e6, all[total * 99 / 100] * 1e6);
+    free(all), free(jobs), free(tid);
+    for (size_t i = 0; i < nq; i++) free(q[i].text), free(q[i].out);
+    free(q);
+    xg_snapshot_unref(s);
+    xg_text_ctx_free(text);
+    return 0;
+}
+
+static char **read_lines(const char *path, size_t *n)
+{
+    char *data;
+    size_t len;
+    if (xg_file_read(&data, &len, path, 0)) exit(1);
+    char **v = calloc(len / 2 + 2, sizeof *v);
+    size_t k = 0;
+    for (char *line = strtok(data, "\n"); line; line = strtok(NULL, "\n")) v[k++] = strdup(line);
+    free(data);
+    *n = k;
+    return v;
+}
+
+static int kernel(const char *pa, const char *pb)
+{
+    size_t na, nb;
+    char **a = read_lines(pa, &na), **b = read_lines(pb, &nb);
+    size_t *lb = malloc(nb * sizeof *lb);
+    for (size_t j = 0; j < nb; j++) lb[j] = strlen(b[j]);
+    double sum1 = 0, sum2 = 0, t0 = now();
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < nb; j++) sum1 += xg_jaro_winkler(a[i], b[j]);
+    double plain = now() - t0;
+    t0 = now();
+    for (size_t i = 0; i < na; i++) {
+        xg_jw_pattern p;
+        xg_jw_prepare(&p, a[i]);
+        for (size_t j = 0; j < nb; j++) sum2 += xg_jw_cached(&p, b[j], lb[j]);
+    }
+    double cached = now() - t0;
+    double pairs = (double)na * (double)nb;
+    printf("# pairs %.0f\n# plain_ns %.1f\n# cached_ns %.1f\n# checksum %.6f %.6f\n", pairs,
+           plain / pairs * 1e9, cached / pairs * 1e9, sum1, sum2);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 3 && !strcmp(argv[1], "dump")) return dump(argv + 2, argc - 2);
+    if (argc >= 6 && !strcmp(argv[1], "run"))
+        return run(atoi(argv[2]), atoi(argv[3]), argv[4], argv + 5, argc - 5);
+    if (argc == 4 && !strcmp(argv[1], "kernel")) return kernel(argv[2], argv[3]);
+    fprintf(stderr, "usage: screen_bench dump LIST... | run THREADS REPEAT QUERIES LIST... | "
+                    "kernel A B\n");
+    return 2;
+}
