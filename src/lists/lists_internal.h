@@ -97,8 +97,10 @@ int lst_read_head(char **out, size_t *len, const char *path, size_t max);
 /* Format of a buffer (see xg_lists_detect), or NULL with the error set. */
 const char *lst_detect_buffer(const char *data, size_t len, const char *name);
 
-/* Load one buffer whose format is detected from content into a new set (SDN triples come as
- * sdn.csv alone). For fuzzing and tests. */
-int lst_load_buffer(xg_listset **out, const char *name, const char *data, size_t len, int flags);
+/* Load one buffer into a new set, for fuzzing and tests. `format` is a format name, NULL to detect
+ * it from content, or "ofac_sdn_triple" for sdn.csv, alt.csv and add.csv concatenated as published
+ * (each part ends with 0x1A). */
+int lst_load_buffer(xg_listset **out, const char *name, const char *format, const char *data,
+                    size_t len, int flags);
 
 #endif

@@ -306,15 +306,37 @@ int xg_lists_load(xg_listset **out, const char *const *paths, size_t npaths, int
     return finish_set(out, pv);
 }
 
-int lst_load_buffer(xg_listset **out, const char *name, const char *data, size_t len, int flags)
+/* The SDN triple in one buffer, as its files are published one after another: each ends with
+ * the DOS end-of-file byte 0x1A, which separates sdn, alt and add. */
+static int load_sdn_concatenated(lst_ctx *ctx, const char *data, size_t len)
+{
+    const char *part[3] = {data, NULL, NULL};
+    size_t plen[3] = {len, 0, 0};
+    for (int i = 0; i < 2; i++) {
+        const char *eof = memchr(part[i], 0x1A, plen[i]);
+        if (!eof) break;
+        part[i + 1] = eof + 1;
+        plen[i + 1] = plen[i] - (size_t)(eof + 1 - part[i]);
+        plen[i] = (size_t)(eof + 1 - part[i]);
+    }
+    return lst_load_sdn(ctx, part[0], plen[0], part[1] ? "alt.csv" : NULL, part[1], plen[1],
+                        part[2] ? "add.csv" : NULL, part[2], plen[2]);
+}
+
+int lst_load_buffer(xg_listset **out, const char *name, const char *format, const char *data,
+                    size_t len, int flags)
 {
     lst_priv *pv = new_priv();
     if (!pv) return XG_ENOMEM;
     lst_ctx ctx;
     init_ctx(&ctx, pv, xg_arena_strdup(&pv->arena, name ? name : "<buffer>"), flags);
     crypto_hash_sha256_update(&pv->hash, (const unsigned char *)data, len);
-    const char *fmt = lst_detect_buffer(data, len, name);
-    int rc = fmt ? load_buffer_as(&ctx, fmt, data, len) : XG_EFORMAT;
+    const char *fmt = format ? format : lst_detect_buffer(data, len, ctx.file);
+    int rc = XG_EFORMAT;
+    if (fmt && !strcmp(fmt, "ofac_sdn_triple"))
+        rc = load_sdn_concatenated(&ctx, data, len);
+    else if (fmt)
+        rc = load_buffer_as(&ctx, fmt, data, len);
     if (!rc && !ctx.count) rc = no_records(&ctx, pv, 0);
     unsigned char digest[32];
     crypto_hash_sha256(digest, (const unsigned char *)data, len);
