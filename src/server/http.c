@@ -73,7 +73,7 @@ void reply_error(xg_req *r, int status, const char *code, const char *field, con
     if (!xg_utf8_valid(msg, strlen(msg))) snprintf(msg, sizeof msg, "%s", code);
     json_t *err = json_pack("{s:s, s:s, s:o}", "code", code, "message", msg, "field",
                             field ? json_string(field) : json_null());
-    const char *extra = NULL;
+    const char *extra = r->extra_header[0] ? r->extra_header : NULL;
     if (status == 429)
         extra = "Retry-After: 1";
     else if (status == 401)

@@ -29,7 +29,7 @@ static bool need_store(xg_req *r)
 void route_decide(xg_req *r)
 {
     if (!req_read_json(r, false) || !need_store(r)) return;
-    if (!HAVE(xg_decide) || !r->srv->policies || !r->srv->catalog) {
+    if (!r->srv->policies || !r->srv->catalog) {
         reply_error(r, 503, "unavailable", NULL, "decisions are not available");
         return;
     }

@@ -45,13 +45,12 @@ void route_healthz(xg_req *r)
 {
     xg_snapshot *snap = server_snapshot_get(r->srv);
     const xg_listset *ls = xg_snapshot_lists(snap);
-    json_t *j =
-        json_pack("{s:s, s:{s:s, s:I, s:I}, s:{s:b, s:b, s:b, s:b}, s:I}", "status", "ok", "lists",
-                  "hash", xg_snapshot_hash(snap), "records", (json_int_t)(ls ? ls->nrecords : 0),
-                  "age_seconds", (json_int_t)(time(NULL) - atomic_load(&r->srv->snap_loaded)),
-                  "components", "screen", 1, "classify", r->srv->catalog != NULL, "decide",
-                  r->srv->policies != NULL && HAVE(xg_decide), "store", r->srv->store != NULL,
-                  "uptime_seconds", (json_int_t)(time(NULL) - r->srv->started));
+    json_t *j = json_pack(
+        "{s:s, s:{s:s, s:I, s:I}, s:{s:b, s:b, s:b, s:b}, s:I}", "status", "ok", "lists", "hash",
+        xg_snapshot_hash(snap), "records", (json_int_t)(ls ? ls->nrecords : 0), "age_seconds",
+        (json_int_t)(time(NULL) - atomic_load(&r->srv->snap_loaded)), "components", "screen", 1,
+        "classify", r->srv->catalog != NULL, "decide", r->srv->policies != NULL, "store",
+        r->srv->store != NULL, "uptime_seconds", (json_int_t)(time(NULL) - r->srv->started));
     xg_snapshot_unref(snap);
     reply_json(r, 200, j);
 }

@@ -179,12 +179,10 @@ static bool method_allowed(xg_req *r, const route_def *d)
     const char *m = r->method;
     if ((!strcmp(m, "GET") || !strcmp(m, "HEAD")) && d->get) return true;
     if (!strcmp(m, "POST") && d->post) return true;
-    char allow[64];
-    snprintf(allow, sizeof allow, "Allow: %s%s%s", d->get ? "GET, HEAD" : "",
+    snprintf(r->extra_header, sizeof r->extra_header, "Allow: %s%s%s", d->get ? "GET, HEAD" : "",
              d->get && d->post ? ", " : "", d->post ? "POST" : "");
-    r->status = 405;
     reply_error(r, 405, "method_not_allowed", NULL, "%s is not allowed on %s (%s)", m, r->path,
-                allow + 7);
+                r->extra_header + 7);
     return false;
 }
 
@@ -304,21 +302,35 @@ static void dispatch(xg_req *r)
     run_route(r, id);
 }
 
+/* Copy printable ASCII only: request lines are client input, log lines must stay one line. */
+static void printable(char *out, size_t outlen, const char *in)
+{
+    size_t k = 0;
+    for (const char *p = in; *p && k < outlen - 1; p++)
+        out[k++] = (*p >= 0x20 && *p < 0x7f && *p != '"') ? *p : '?';
+    out[k] = '\0';
+}
+
 static void access_log(xg_req *r, double secs)
 {
     /* The path only: query strings are not logged, and keys never travel in URLs here. */
-    char path[128];
-    size_t k = 0;
-    for (const char *p = r->path; *p && k < sizeof path - 1; p++)
-        path[k++] = (*p >= 0x20 && *p < 0x7f && *p != '"') ? *p : '?';
-    path[k] = '\0';
-    server_log(r->srv, "%s \"%s %s\" %d %.2fms key=%s", r->ri->remote_addr, r->method, path,
-               r->status, secs * 1e3, r->key_name[0] ? r->key_name : "-");
+    char path[128], method[16];
+    printable(path, sizeof path, r->path);
+    printable(method, sizeof method, r->method);
+    server_log(r->srv, "%s \"%s %s\" %d %.2fms key=%s", r->ri->remote_addr, method, path, r->status,
+               secs * 1e3, r->key_name[0] ? r->key_name : "-");
 }
 
-static int on_request(struct mg_connection *conn, void *cbdata)
+typedef struct request_job {
+    struct mg_connection *conn;
+    xg_server *srv;
+} request_job;
+
+static int handle_request(void *arg)
 {
-    xg_server *s = cbdata;
+    request_job *job = arg;
+    struct mg_connection *conn = job->conn;
+    xg_server *s = job->srv;
     double t0 = mono_s();
     atomic_fetch_add(&s->metrics.in_flight, 1);
     xg_req r = {.conn = conn, .ri = mg_get_request_info(conn), .srv = s};
@@ -340,6 +352,12 @@ static int on_request(struct mg_connection *conn, void *cbdata)
     json_decref(r.json);
     atomic_fetch_sub(&s->metrics.in_flight, 1);
     return r.status;
+}
+
+static int on_request(struct mg_connection *conn, void *cbdata)
+{
+    request_job job = {.conn = conn, .srv = cbdata};
+    return pool_run(job.srv->pool, handle_request, &job);
 }
 
 static int on_log(const struct mg_connection *conn, const char *message)
@@ -402,21 +420,19 @@ static int copy_opts(xg_server *s, const xg_server_opts *o)
     return s->web_dir && s->db_url ? 0 : xg_error_set(XG_ENOMEM, "out of memory");
 }
 
-/* Modules still being written may be absent (weak symbols): the server then starts without them
- * and their routes answer 503; a module that is present must load. */
+/* Everything a request may need is loaded before the first request; any failure stops the start
+ * with the failing file named. */
 static int load_state(xg_server *s)
 {
     int rc;
-    if (!HAVE(xg_text_ctx_load) || !HAVE(xg_snapshot_load))
-        return xg_error_set(XG_EINTERNAL, "screening is not built into this binary");
     if ((rc = xg_text_ctx_load(&s->text, NULL)) != 0) return rc;
     if ((rc = xg_snapshot_load(&s->snap, (const char *const *)s->list_paths, s->nlist_paths, 0,
                                s->text)) != 0)
         return rc;
     atomic_store(&s->snap_loaded, (int64_t)time(NULL));
-    if (HAVE(xg_catalog_load) && (rc = xg_catalog_load(&s->catalog, NULL)) != 0) return rc;
-    if (HAVE(xg_policy_load) && (rc = xg_policy_load(&s->policies, NULL)) != 0) return rc;
-    if (HAVE(xg_store_open) && (rc = xg_store_open(&s->store, s->db_url)) != 0) return rc;
+    if ((rc = xg_catalog_load(&s->catalog, NULL)) != 0) return rc;
+    if ((rc = xg_policy_load(&s->policies, NULL)) != 0) return rc;
+    if ((rc = xg_store_open(&s->store, s->db_url)) != 0) return rc;
     return 0;
 }
 
@@ -455,6 +471,7 @@ static int start_civetweb(xg_server *s)
 
 static void free_state(xg_server *s)
 {
+    pool_free(s->pool); /* idle by now: civetweb has stopped, or never started */
     if (s->snap) xg_snapshot_unref(s->snap);
     if (s->catalog) xg_catalog_free(s->catalog);
     if (s->policies) xg_policy_free(s->policies);
@@ -484,6 +501,8 @@ int xg_server_start(xg_server **out, const xg_server_opts *opts)
     int rc = copy_opts(s, opts ? opts : &none);
     if (rc == 0) rc = auth_new(&s->auth, s->opts.rate, s->opts.burst);
     if (rc == 0) rc = load_state(s);
+    if (rc == 0 && pool_new(&s->pool, s->opts.threads) != 0)
+        rc = xg_error_set(XG_EINTERNAL, "cannot start %d handler threads", s->opts.threads);
     if (rc == 0) {
         mg_init_library(0);
         rc = start_civetweb(s);

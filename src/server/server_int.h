@@ -27,6 +27,8 @@
 #include "xgate/store.h"
 #include "xgate/text.h"
 
+#include "server/pool.h"
+
 /* ---- roles ---- */
 typedef enum { ROLE_NONE = 0, ROLE_SERVICE = 1, ROLE_ANALYST = 2, ROLE_ADMIN = 3 } xg_role;
 xg_role role_parse(const char *s);
@@ -105,6 +107,7 @@ struct xg_server {
     pthread_mutex_t reload_lock; /* one reload at a time */
 
     xg_auth *auth;
+    xg_pool *pool; /* handlers run here, on full-size stacks */
     xg_metrics metrics;
     time_t started;
 };
@@ -130,6 +133,7 @@ typedef struct xg_req {
     int status;            /* set by the reply */
     bool body_drained;     /* false when the body was not read (keep-alive unsafe) */
     char field_prefix[32]; /* "queries[3]." while checking one query of a batch */
+    char extra_header[64]; /* one more header line for an error answer (Allow: …) */
 } xg_req;
 
 /* Answer with a JSON value (reference stolen) and a status; also records the status. */
@@ -182,23 +186,5 @@ void route_console(xg_req *r);
 
 /* The Prometheus text exposition (heap string, free() it). */
 char *metrics_render(xg_server *s, size_t *len);
-
-/* ---- modules landing concurrently ----
- * Referenced weakly while they are being written, so that the server links without them; a missing
- * module makes its routes answer 503 "unavailable" instead of breaking the build. */
-static inline bool xg_have(void (*fn)(void))
-{
-    return fn != 0;
-}
-#define HAVE(fn) xg_have((void (*)(void))(fn))
-#pragma weak xg_catalog_load
-#pragma weak xg_catalog_free
-#pragma weak xg_catalog_version
-#pragma weak xg_classify_item
-#pragma weak xg_classify_spec
-#pragma weak xg_classification_free
-#pragma weak xg_policy_load
-#pragma weak xg_policy_free
-#pragma weak xg_decide
 
 #endif
