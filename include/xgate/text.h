@@ -83,7 +83,12 @@ int xg_text_to_simplified(char **out, struct xg_arena *arena, const char *utf8, 
  * Token kinds and symbols (what the matcher can rely on)
  *   WORD    everything else, in Latin comparison form: lower-case ASCII letters and digits
  *           ("huawei", "sichuan", "romashka"). Apostrophes and dots between single letters are
- *           removed ("o'brien" → obrien, "u.s.a." → usa); other punctuation separates.
+ *           removed ("o'brien" → obrien, "u.s.a." → usa, "AT&T" → att); other punctuation
+ *           separates. Sector words are WORDs WITH a symbol (AGRICULTURE, SEMICONDUCTOR,
+ *           MANUFACTURING, DEFENCE, AVIATION, NUCLEAR, MEDICAL, ENERGY, PHYSICS, CHEMISTRY …,
+ *           rigour's org_domains): they weigh like words because they tell organisations apart
+ *           ("Sichuan Agricultural University" ≠ "Sichuan University"), and equal symbols mean
+ *           the same word across spellings and languages (农业 = agricultural = agriculture).
  *   NUMBER  any token holding a digit, plus ordinals and Chinese numerals: "3rd", "third",
  *           "第三" → "3"; "五〇二所" → "502"; "007" → "7". Numbers must agree.
  *   LEGAL   legal forms, one token per form however many words it has: "Co., Ltd.",
@@ -97,9 +102,9 @@ int xg_text_to_simplified(char **out, struct xg_arena *arena, const char *utf8, 
  *           abbreviations: UNIVERSITY (university, univ, университет, 大学), INSTITUTE (inst,
  *           institute, 研究所, 学院), ACADEMY (acad, 研究院), TECH (tech, technology, 科技, 技术),
  *           SCIENTIFIC (sci, science), ENG (eng, engineering), INTL (intl, international),
- *           COMMS (comm, communications, 通信), GRP (grp, group, 集团), NATL, DEFENCE, LAB,
- *           CENTER, RESEARCH, ELECTRONIC, INDUSTRY, AVIATION, HOLDING … (upper-cased keys of
- *           data/names/symbols.yml plus data/names/xg_terms.tsv). Compare ORG tokens by symbol.
+ *           COMMS (comm, communications, 通信), GRP (grp, group, 集团), NATL, LAB, CENTER,
+ *           RESEARCH, ELECTRONIC, INDUSTRY, HOLDING, TRADE … (upper-cased keys of rigour's
+ *           org_symbols plus data/names/xg_terms.tsv). Compare ORG tokens by symbol.
  *   STOP    of, the, and, &, de, и …; leading person titles (Mr, Dr, General) when
  *           XG_NAME_PERSON; and the administrative words 省/市/县/区 of Chinese names
  *           (English names drop them: 深圳市X → Shenzhen X). Skip them when scoring.
@@ -111,12 +116,13 @@ int xg_text_to_simplified(char **out, struct xg_arena *arena, const char *utf8, 
  *   English-language lists: Дмитрий → dmitriy, ромашка → romashka). Other scripts: ICU Any-Latin.
  *
  * Han pipeline (Chinese; Japanese kanji and traditional forms fold to simplified first)
- *   1. Hant→Hans (ICU); `han` keeps the simplified Han characters for same-script n-grams.
+ *   1. Hant→Hans (ICU), then Japanese shinjitai → simplified (data/text/ja_shinjitai.tsv:
+ *      総→总, 鉄→铁, which ICU leaves); `han` keeps the result for same-script n-grams.
  *   2. Each Han run is segmented by longest match over the organisation glossary
  *      (data/text/zh_org_glossary.tsv) ∪ CC-CEDICT; glossary words win; a CEDICT word that hides
  *      a glossary word (四川大学) or ends in 省/市 after a place (深圳市) is split.
  *   3. Glossary words become their English, tokenised like any Latin name: 大学 → university
- *      (UNIVERSITY), 国防 → national (NATL) + defense (DEFENCE), 科技 → technology (TECH),
+ *      (UNIVERSITY), 国防 → national (NATL) + defense (WORD, DEFENCE), 科技 → technology (TECH),
  *      有限公司 → one LLC token; well-known places keep their English name (香港 → hong kong,
  *      哈尔滨 → harbin).
  *   4. Other CEDICT words: proper nouns → pinyin, syllables joined into words and split where

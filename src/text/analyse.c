@@ -29,6 +29,7 @@ static bool is_ascii(const char *s)
 /* ---- phrases ---- */
 static bool phrase_fits(const xg_phrase *ph, size_t i, size_t j, size_t from, size_t to, int flags)
 {
+    if (ph->kind == XG_TOK_WORD && !ph->symbol) return false; /* alias cancelled by xg_terms */
     if ((flags & XG_NAME_PERSON) && ph->kind != XG_TOK_STOP) return false;
     if (ph->short_edge && !(i == from || j + 1 == to)) return false;
     return true;
@@ -407,6 +408,19 @@ static int assemble(xg_name *out, xg_arena *a, xg_vec *toks)
     return 0;
 }
 
+/* Japanese kanji forms to simplified, in place: every pair in the table is 3 bytes → 3 bytes. */
+static int fold_shinjitai(const xg_text_ctx *ctx, char *s)
+{
+    for (size_t i = 0; s[i];) {
+        int32_t cp;
+        size_t len = xg_utf8_decode(s + i, &cp);
+        const char *to = len == 3 ? xg_strmap_get(&ctx->shinjitai, s + i, 3) : NULL;
+        if (to && strlen(to) == 3) memcpy(s + i, to, 3);
+        i += len;
+    }
+    return 0;
+}
+
 static size_t cut_at_char(const char *s, size_t len)
 {
     if (len <= XG_NAME_MAX_BYTES) return len;
@@ -462,6 +476,7 @@ int xg_name_analyse(xg_name *out, struct xg_arena *arena, const xg_text_ctx *ctx
         char *simp;
         rc = xg_translit(&simp, XG_TR_HANT_HANS, folded, flen);
         if (rc == 0) free(folded), folded = simp;
+        if (rc == 0 && ctx->shinjitai.len) rc = fold_shinjitai(ctx, folded);
     }
     xg_vec toks;
     xg_vec_init(&toks, sizeof(xg_wtok));

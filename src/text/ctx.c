@@ -65,6 +65,15 @@ int xg_text_add_phrase(xg_text_ctx *ctx, const char *text, size_t n, xg_token_ki
     ph->symbol = symbol ? xg_arena_strdup(&ctx->arena, symbol) : NULL;
     /* rigour's 1–2 letter forms (AG, SA, AS) are often plain words; ours (Co) are not */
     ph->short_edge = !ours && kind == XG_TOK_LEGAL && count == 1 && keylen <= 2;
+    if (ours && ph->symbol && !xg_strmap_get(&ctx->symbol_kind, ph->symbol, strlen(ph->symbol))) {
+        xg_token_kind *k = xg_arena_alloc(&ctx->arena, sizeof *k);
+        if (!k) {
+            rc = XG_ENOMEM;
+            goto done;
+        }
+        *k = kind;
+        if (!xg_strmap_put(&ctx->symbol_kind, ph->symbol, strlen(ph->symbol), k)) rc = XG_ENOMEM;
+    }
     void *got = xg_strmap_put(&ctx->phrases, key, keylen, ph);
     if (!got)
         rc = XG_ENOMEM;
@@ -93,6 +102,8 @@ int xg_text_ctx_load(xg_text_ctx **out, const char *data_dir)
     xg_strmap_init(&ctx->han);
     xg_strmap_init(&ctx->person_prefix);
     xg_strmap_init(&ctx->surnames2);
+    xg_strmap_init(&ctx->shinjitai);
+    xg_strmap_init(&ctx->symbol_kind);
     int rc = xg_text_load_names(ctx, dir);
     if (rc == 0) rc = xg_text_load_glossary(ctx, dir);
     if (rc == 0) rc = xg_text_load_cedict(ctx, dir);
@@ -113,6 +124,8 @@ void xg_text_ctx_free(xg_text_ctx *ctx)
     xg_strmap_free(&ctx->han);
     xg_strmap_free(&ctx->person_prefix);
     xg_strmap_free(&ctx->surnames2);
+    xg_strmap_free(&ctx->shinjitai);
+    xg_strmap_free(&ctx->symbol_kind);
     free(ctx->cedict_text);
     xg_arena_free(&ctx->arena);
     free(ctx);

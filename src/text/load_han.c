@@ -70,11 +70,26 @@ static int surname_line(void *arg, const char *path, long lineno, char *line)
     return xg_strmap_put(&ctx->surnames2, s, strlen(s), s) ? 0 : XG_ENOMEM;
 }
 
+static int shinjitai_line(void *arg, const char *path, long lineno, char *line)
+{
+    xg_text_ctx *ctx = arg;
+    char *tab = strchr(line, '\t');
+    if (!tab || !tab[1])
+        return xg_error_set(XG_EPARSE, "%s:%ld: expected kanji<TAB>simplified", path, lineno);
+    *tab = '\0';
+    char *from = xg_arena_strdup(&ctx->arena, line), *to = xg_arena_strdup(&ctx->arena, tab + 1);
+    if (!from || !to || !xg_strmap_put(&ctx->shinjitai, from, strlen(from), to)) return XG_ENOMEM;
+    return 0;
+}
+
 int xg_text_load_glossary(xg_text_ctx *ctx, const char *dir)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/text/zh_org_glossary.tsv", dir);
     int rc = xg_text_each_line(path, glossary_line, ctx);
+    if (rc) return rc;
+    snprintf(path, sizeof path, "%s/text/ja_shinjitai.tsv", dir);
+    rc = xg_text_each_line(path, shinjitai_line, ctx);
     if (rc) return rc;
     snprintf(path, sizeof path, "%s/text/zh_surnames2.txt", dir);
     return xg_text_each_line(path, surname_line, ctx);

@@ -21,12 +21,17 @@ static int load_terms_line(xg_text_ctx *ctx, const char *path, long lineno, char
         if (tab) *tab = '\0', f[i] = tab + 1;
     }
     xg_token_kind kind;
-    if (!f[1] || xg_text_kind_parse(f[1], strlen(f[1]), &kind) != 0)
+    bool domain = f[1] && strcmp(f[1], "DOMAIN") == 0;
+    if (domain)
+        kind = XG_TOK_WORD;
+    else if (!f[1] || xg_text_kind_parse(f[1], strlen(f[1]), &kind) != 0)
         return xg_error_set(XG_EPARSE, "%s:%ld: expected phrase<TAB>KIND[<TAB>SYMBOL]", path,
                             lineno);
     const char *sym = f[2] && *f[2] ? f[2] : NULL;
-    if ((kind == XG_TOK_LEGAL || kind == XG_TOK_ORG || kind == XG_TOK_NUMBER) && !sym)
+    if ((domain || kind == XG_TOK_LEGAL || kind == XG_TOK_ORG || kind == XG_TOK_NUMBER) && !sym)
         return xg_error_set(XG_EPARSE, "%s:%ld: %s needs a symbol", path, lineno, f[1]);
+    if (kind == XG_TOK_WORD && sym && !domain)
+        return xg_error_set(XG_EPARSE, "%s:%ld: WORD takes no symbol", path, lineno);
     return xg_text_add_phrase(ctx, f[0], strlen(f[0]), kind, sym, true);
 }
 
@@ -151,8 +156,12 @@ static int load_org_types(xg_text_ctx *ctx, const char *dir)
 }
 
 /* org_symbols and org_domains: key → aliases. "co" and "corp" (company, corporation, 公司 …)
- * are legal-form words; the rest are organisation words. */
-static int load_symbol_section(xg_text_ctx *ctx, yaml_document_t *d, yaml_node_t *sec)
+ * are legal-form words; the other org_symbols are generic organisation words (ORG); org_domains
+ * are sector words (agriculture, semiconductor, nuclear): WORD tokens with a symbol, because
+ * they tell organisations apart ("Sichuan Agricultural University" is not "Sichuan University").
+ * A symbol that xg_terms.tsv defines keeps the kind given there. */
+static int load_symbol_section(xg_text_ctx *ctx, yaml_document_t *d, yaml_node_t *sec,
+                               xg_token_kind fallback)
 {
     if (!sec || sec->type != YAML_MAPPING_NODE) return 0;
     for (yaml_node_pair_t *p = sec->data.mapping.pairs.start; p < sec->data.mapping.pairs.top;
@@ -164,7 +173,9 @@ static int load_symbol_section(xg_text_ctx *ctx, yaml_document_t *d, yaml_node_t
         if (!sym) return XG_ENOMEM;
         for (char *c = sym; *c; c++)
             *c = (char)toupper((unsigned char)*c);
-        xg_token_kind kind = legal ? XG_TOK_LEGAL : XG_TOK_ORG;
+        xg_token_kind kind = legal ? XG_TOK_LEGAL : fallback;
+        const xg_token_kind *ours = xg_strmap_get(&ctx->symbol_kind, sym, strlen(sym));
+        if (ours) kind = *ours; /* one kind per symbol, as xg_terms.tsv says */
         int rc = xg_text_add_phrase(ctx, key, strlen(key), kind, sym, false);
         if (rc == 0) rc = add_sequence(ctx, d, yaml_document_get_node(d, p->value), kind, sym);
         if (rc) return rc;
@@ -180,8 +191,9 @@ static int load_symbols(xg_text_ctx *ctx, const char *dir)
     int rc = load_yaml(path, &doc);
     if (rc) return rc;
     yaml_node_t *root = yaml_document_get_root_node(&doc);
-    rc = load_symbol_section(ctx, &doc, map_get(&doc, root, "org_symbols"));
-    if (rc == 0) rc = load_symbol_section(ctx, &doc, map_get(&doc, root, "org_domains"));
+    rc = load_symbol_section(ctx, &doc, map_get(&doc, root, "org_symbols"), XG_TOK_ORG);
+    if (rc == 0)
+        rc = load_symbol_section(ctx, &doc, map_get(&doc, root, "org_domains"), XG_TOK_WORD);
     yaml_document_delete(&doc);
     return rc;
 }

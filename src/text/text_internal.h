@@ -77,6 +77,8 @@ struct xg_text_ctx {
     size_t max_han;          /* longest Han word in characters */
     xg_strmap person_prefix; /* "mr", "dr", "general" … (tokens joined by spaces) */
     xg_strmap surnames2;     /* two-character Chinese surnames (欧阳, 司马 …) */
+    xg_strmap symbol_kind;   /* symbol -> its kind, as data/names/xg_terms.tsv defines it */
+    xg_strmap shinjitai;     /* Japanese kanji form -> simplified character (総 -> 总) */
     char *cedict_text;       /* the dictionary file; CEDICT entries point into it */
     size_t cedict_entries;
     double load_ms;

@@ -1,8 +1,9 @@
 /* Raw tokenisation of folded text. Words are runs of letters, marks and digits; Han characters
  * form runs of their own (segmented later by dictionary); apostrophes join ("o'brien" → obrien);
  * a dot joins only single letters ("u.s.a." → usa, "g.m.b.h." → gmbh) so "co.ltd" still splits;
- * "&" is a token (a stop word) and everything else separates. Phrases in the data files go through
- * this same function, so names and phrase keys always tokenise alike. */
+ * "&" is a token (a stop word) unless it joins initials (AT&T, R&D); everything else separates.
+ * Phrases in the data files go through this same function, so names and phrase keys always tokenise
+ * alike. */
 #include "text/text_internal.h"
 
 #include <stdlib.h>
@@ -114,6 +115,10 @@ int xg_text_tokenise(xg_vec *toks, xg_arena *a, const char *s, size_t n)
                 rc = flush(&tk);
             break;
         case C_AMP:
+            if (tk.word.len && tk.seg <= 2 && !tk.han && next_is_letter(p + 1, end)) {
+                tk.seg = 0; /* AT&T → att, R&D → rd: initials joined by & are one word */
+                break;
+            }
             rc = flush(&tk);
             if (rc == 0) rc = add_cp(&tk, "&", 1, '&', false);
             if (rc == 0) rc = flush(&tk);

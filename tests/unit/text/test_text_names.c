@@ -160,10 +160,10 @@ Test(text_names, chinese_university_names)
     cr_assert_str_eq(shape(&en), shape(&sc));
 
     xg_name nudt = an("国防科技大学", 0);
-    cr_assert_str_eq(shape(&nudt), "O:NATL O:DEFENCE O:TECH O:UNIVERSITY");
+    cr_assert_str_eq(shape(&nudt), "O:NATL W:DEFENCE O:TECH O:UNIVERSITY");
     xg_name kanji = an("國防科學技術大學", 0);
     cr_assert_str_eq(kanji.han, "国防科学技术大学");
-    cr_assert(strstr(shape(&kanji), "O:NATL O:DEFENCE"), "%s", shape(&kanji));
+    cr_assert(strstr(shape(&kanji), "O:NATL W:DEFENCE"), "%s", shape(&kanji));
     xg_name jp = an("国防科学技術大学", 0);
     cr_assert_str_eq(jp.han, "国防科学技术大学");
 
@@ -231,4 +231,28 @@ Test(text_fold, fold_and_simplify, .init = setup, .fini = teardown)
     cr_assert_eq(xg_text_to_simplified(&out, &arena, "國防 ABC", strlen("國防 ABC")), 0);
     cr_assert_str_eq(out, "国防 ABC");
     cr_assert_eq(xg_text_fold(&out, &arena, "\xc3", 1), XG_EUTF8);
+}
+
+Test(text_names, sector_words_are_words_with_symbols)
+{
+    /* a sector word tells organisations apart: it is a WORD, with a symbol shared by languages */
+    xg_name agri = an("Sichuan Agricultural University", 0);
+    cr_assert_str_eq(shape(&agri), "W:sichuan W:AGRICULTURE O:UNIVERSITY");
+    xg_name zh = an("四川农业大学", 0);
+    cr_assert_str_eq(shape(&zh), shape(&agri));
+    xg_name tsmc = an("Taiwan Semiconductor Manufacturing Company", 0);
+    cr_assert_str_eq(shape(&tsmc), "W:taiwan W:SEMICONDUCTOR W:MANUFACTURING L:CO");
+    cr_assert_str_eq(an("AT&T Inc.", 0).latin, "att inc");
+    cr_assert_str_eq(shape(&(xg_name){0}), "");
+}
+
+Test(text_names, japanese_kanji_forms_fold)
+{
+    xg_name jp = an("金策工業総合大学", 0);
+    cr_assert_str_eq(jp.han, "金策工业总合大学");
+    xg_name kk = an("朝鮮東陽貿易会社", 0);
+    cr_assert_eq(kk.tokens[kk.ntokens - 1].kind, XG_TOK_LEGAL);
+    xg_name steel = an("黄海製鉄連合企業所", 0);
+    cr_assert_str_eq(steel.han, "黄海制铁连合企业所");
+    cr_assert(strstr(steel.latin, "steel") && strstr(steel.latin, "union"), "%s", steel.latin);
 }
