@@ -96,8 +96,8 @@ int xg_text_to_simplified(char **out, struct xg_arena *arena, const char *utf8, 
  *           "Общество с ограниченной ответственностью" all give ONE token with symbol "LLC"
  *           (rigour's generic class: LLC, JSC, SOE, LP, COOP, NGO …; adjacent legal words are
  *           merged and take the most specific symbol). "Company", "Corp", "Corporation", "公司"
- *           alone are "CO". rigour's legal forms of 1–2 letters ("AG", "SA", "AS") count only
- *           at the name's start or end; elsewhere they are WORDs.
+ *           alone are "CO". rigour's legal forms of 1–2 letters ("AG", "SA") count only at the
+ *           name's end ("Bank AG", not "Ag Growth"); elsewhere they are WORDs.
  *   ORG     generic organisation words with a symbol shared by all spellings, languages and
  *           abbreviations: UNIVERSITY (university, univ, университет, 大学), INSTITUTE (inst,
  *           institute, 研究所, 学院), ACADEMY (acad, 研究院), TECH (tech, technology, 科技, 技术),

@@ -31,7 +31,7 @@ static bool phrase_fits(const xg_phrase *ph, size_t i, size_t j, size_t from, si
 {
     if (ph->kind == XG_TOK_WORD && !ph->symbol) return false; /* alias cancelled by xg_terms */
     if ((flags & XG_NAME_PERSON) && ph->kind != XG_TOK_STOP) return false;
-    if (ph->short_edge && !(i == from || j + 1 == to)) return false;
+    if (ph->short_edge && j + 1 != to) return false; /* "Bank AG", not "Ag Growth" */
     return true;
 }
 

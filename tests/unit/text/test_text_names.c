@@ -256,3 +256,15 @@ Test(text_names, japanese_kanji_forms_fold)
     cr_assert_str_eq(steel.han, "黄海制铁连合企业所");
     cr_assert(strstr(steel.latin, "steel") && strstr(steel.latin, "union"), "%s", steel.latin);
 }
+
+Test(text_names, short_legal_forms_only_at_the_end)
+{
+    cr_assert_str_eq(shape(&(xg_name){0}), "");
+    xg_name bank = an("Example Bank AG", 0), ag = an("Ag Growth International", 0);
+    cr_assert_eq(bank.tokens[bank.ntokens - 1].kind, XG_TOK_LEGAL);
+    cr_assert_eq(ag.tokens[0].kind, XG_TOK_WORD);
+    xg_name tail = an("EP-GOM", 0);
+    cr_assert_eq(tail.tokens[0].kind, XG_TOK_WORD);
+    xg_name ao = an("AO Sovkombank Strakhovanie", 0);
+    cr_assert_str_eq(ao.tokens[0].symbol, "JSC");
+}
