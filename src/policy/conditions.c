@@ -178,7 +178,9 @@ static void listed_parties(dctx *d)
     char detail[1024];
     for (size_t i = 0; i < d->nparties; i++) {
         dparty *pt = &d->parties[i];
-        if (!pt->is_party) continue;
+        /* Owners are not parties to the transaction: their listings count through the 50 %
+         * rules (sdn_owned, entity_affiliate) and, below those, as red flags. */
+        if (!pt->is_party || pt->node > 0) continue;
         if (pt->sdn) {
             snprintf(detail, sizeof detail, "%s %s is on the OFAC SDN list", pt->role, pt->name);
             apply(d, "sdn_listed", detail,
@@ -467,10 +469,19 @@ static void red_flags(dctx *d)
     }
     for (size_t i = 0; i < d->nparties; i++) {
         dparty *pt = &d->parties[i];
-        if (pt->node <= 0 || !(pt->sdn || pt->entity) || d->g.nodes[pt->node].share_known) continue;
-        snprintf(detail, sizeof detail, "listed owner %s holds an unknown share of %s", pt->name,
-                 d->r.name);
-        red_flag(d, detail, json_pack("{s:s}", "owner", pt->name));
+        if (pt->node <= 0 || !pt->is_party || !json_array_size(pt->screening)) continue;
+        const own_node *n = &d->g.nodes[pt->node];
+        if (n->share_known)
+            snprintf(detail, sizeof detail, "%s %s, holding %.1f %% of %s, is listed (%s)",
+                     pt->role, pt->name, 100 * n->share, d->r.name,
+                     json_string_value(json_object_get(json_array_get(pt->screening, 0), "list")));
+        else
+            snprintf(detail, sizeof detail, "%s %s, holding an unknown share of %s, is listed (%s)",
+                     pt->role, pt->name, d->r.name,
+                     json_string_value(json_object_get(json_array_get(pt->screening, 0), "list")));
+        red_flag(d, detail,
+                 json_pack("{s:s,s:s,s:O}", "owner", pt->name, "role", pt->role, "matches",
+                           pt->screening));
     }
     if (d->cls->undetermined) {
         red_flag(d, "the item's classification is undetermined (figures missing in the catalog)",

@@ -75,6 +75,27 @@ static const char *list_reaches(const xg_policy_set *p, const char *list, const 
     return NULL;
 }
 
+/* Every include term that reaches the country, comma separated (thread-local buffer). */
+static const char *terms_reaching(const xg_policy_set *p, const char *list, const char *country,
+                                  const char *as_of)
+{
+    static _Thread_local char out[128];
+    size_t len = 0;
+    out[0] = '\0';
+    for (const char *s = list; *s;) {
+        while (*s == ' ')
+            s++;
+        size_t n = strcspn(s, " ");
+        if (n && term_reaches(p, s, n, country, as_of) && len + n + 3 < sizeof out) {
+            if (len) out[len++] = ',', out[len++] = ' ';
+            memcpy(out + len, s, n);
+            out[len += n] = '\0';
+        }
+        s += n;
+    }
+    return out;
+}
+
 bool pol_scope_reaches(const xg_policy_set *p, const char *scope, const char *country,
                        const char *as_of, const pol_scope **scope_out, const char **why)
 {
@@ -85,14 +106,7 @@ bool pol_scope_reaches(const xg_policy_set *p, const char *scope, const char *co
         const char *hit = list_reaches(p, s->include, country, as_of);
         if (!hit || list_reaches(p, s->exclude, country, as_of)) return false;
         if (scope_out) *scope_out = s;
-        if (why) {
-            static _Thread_local char term[32];
-            size_t n = strcspn(hit, " ");
-            if (n >= sizeof term) n = sizeof term - 1;
-            memcpy(term, hit, n);
-            term[n] = '\0';
-            *why = term;
-        }
+        if (why) *why = terms_reaching(p, s->include, country, as_of);
         return true;
     }
     return false;
