@@ -141,19 +141,18 @@ matched = [r for r in rows if r.get("canonical") and r["tpp"] is not None]
 names = sorted({r["canonical"] for r in matched})
 import subprocess
 out = subprocess.run(["build/xgate", "classify", "--json", "--as-of", "2024-06-01"] + names, capture_output=True, text=True).stdout
-cat = {json.loads(l)["canonical"]: json.loads(l)["tpp"] for l in out.splitlines()}
+cat = {json.loads(l)["canonical"]: (json.loads(l)["tpp"], json.loads(l)["tpp_basis"]) for l in out.splitlines()}
 print("\nCatalog TPP (vendor datasheets, sparse figures halved) against each Epoch row the catalog recognises, where they differ:\n")
-print("| Epoch row | Epoch-row TPP | catalog chip | catalog TPP | why |")
-print("|---|---|---|---|---|")
+print("| Epoch row | Epoch-row TPP | from | catalog chip | catalog TPP | from |")
+print("|---|---|---|---|---|---|")
 diff = same = 0
 for r in matched:
-    ct = cat.get(r["canonical"])
+    ct, cb = cat.get(r["canonical"], (None, None))
     if ct is None: continue
     if abs(ct - r["tpp"]) < 0.05:
         same += 1; continue
     diff += 1
-    why = "catalog uses the vendor's tensor/FP8 figure that the row lacks" if ct > r["tpp"] else "the row lists a figure the catalog does not use (see catalog notes)"
-    print(f"| {r['item']} | {r['tpp']} | {r['canonical']} | {ct} | {why} |")
+    print(f"| {r['item']} | {r['tpp']} | {r['tpp_basis']} | {r['canonical']} | {ct} | {cb} |")
 print(f"\n{same} recognised Epoch rows match the catalog TPP exactly; {diff} differ (listed).")
 EOF
 
