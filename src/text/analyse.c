@@ -408,17 +408,30 @@ static int assemble(xg_name *out, xg_arena *a, xg_vec *toks)
     return 0;
 }
 
-/* Japanese kanji forms to simplified, in place: every pair in the table is 3 bytes → 3 bytes. */
-static int fold_shinjitai(const xg_text_ctx *ctx, char *s)
+static bool is_numeral_before(const char *s, size_t i)
+{
+    static const char *numerals[] = {"〇", "一", "二", "三", "四", "五",
+                                     "六", "七", "八", "九", "十"};
+    if (i < 3) return false;
+    for (size_t k = 0; k < sizeof numerals / sizeof *numerals; k++)
+        if (memcmp(s + i - 3, numerals[k], 3) == 0) return true;
+    return false;
+}
+
+/* In place, every replacement 3 bytes for 3 bytes: Japanese kanji forms to simplified (総 → 总),
+ * and the stand-ins lists use for Chinese numerals — ○/◯ for 〇, katakana ニ for 二 after a
+ * numeral — so that 第七○ニ研究所 reads 702 like 第七〇二研究所. */
+static void fold_han_variants(const xg_text_ctx *ctx, char *s)
 {
     for (size_t i = 0; s[i];) {
         int32_t cp;
         size_t len = xg_utf8_decode(s + i, &cp);
         const char *to = len == 3 ? xg_strmap_get(&ctx->shinjitai, s + i, 3) : NULL;
+        if (cp == 0x25CB || cp == 0x25EF) to = "〇";
+        if (cp == 0x30CB && is_numeral_before(s, i)) to = "二";
         if (to && strlen(to) == 3) memcpy(s + i, to, 3);
         i += len;
     }
-    return 0;
 }
 
 static size_t cut_at_char(const char *s, size_t len)
@@ -476,7 +489,7 @@ int xg_name_analyse(xg_name *out, struct xg_arena *arena, const xg_text_ctx *ctx
         char *simp;
         rc = xg_translit(&simp, XG_TR_HANT_HANS, folded, flen);
         if (rc == 0) free(folded), folded = simp;
-        if (rc == 0 && ctx->shinjitai.len) rc = fold_shinjitai(ctx, folded);
+        if (rc == 0) fold_han_variants(ctx, folded);
     }
     xg_vec toks;
     xg_vec_init(&toks, sizeof(xg_wtok));

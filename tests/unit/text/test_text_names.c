@@ -268,3 +268,12 @@ Test(text_names, short_legal_forms_only_at_the_end)
     xg_name ao = an("AO Sovkombank Strakhovanie", 0);
     cr_assert_str_eq(ao.tokens[0].symbol, "JSC");
 }
+
+Test(text_names, numerals_written_with_stand_ins)
+{
+    /* real list text: ○ (white circle) and katakana ニ stand in for 〇 and 二 */
+    xg_name n = an("中国航天科技集団公司第一研究院第七○ニ研究所", 0);
+    cr_assert(strstr(shape(&n), "N:1 O:ACADEMY N:702 O:INSTITUTE"), "%s", shape(&n));
+    xg_name m = an("第三研究院三十三研究所", 0);
+    cr_assert_str_eq(shape(&m), "N:3 O:ACADEMY N:33 O:INSTITUTE");
+}
