@@ -45,7 +45,7 @@ start_xgate() { # start_xgate PORT → sets XPID
 }
 
 # wrk scripts: a fixed POST body per endpoint, and a mixed one that rotates through them.
-SCREEN_BODY='{"name": "Huawei Technologies Co., Ltd.", "limit": 5}'
+SCREEN_BODY='{"name": "Beijing University of Aeronautics and Astronautics", "limit": 5}'
 DECIDE_BODY='{"customer": {"name": "Nordlicht Analytics GmbH", "country": "DE", "headquarters": "DE"}, "resource": {"kind": "instance", "provider": "aws", "item": "p5.48xlarge", "count": 2}, "access": {"source_country": "DE", "payment_country": "DE", "end_use": "inference"}}'
 CLASSIFY_BODY='{"items": ["H100 SXM5 80GB", "p5.48xlarge", "RTX 4090"]}'
 BATCH_BODY='{"queries": [{"name": "Sichuan University"}, {"name": "四川大学"}, {"name": "Beihang University"}, {"name": "Acme Widgets Ltd"}]}'

@@ -52,9 +52,9 @@ assert_error 401 unauthorized
 
 # Role matrix: service < analyst < admin.
 for k in "$SERVICE" "$ANALYST" "$ADMIN"; do
-  req POST /v1/screen "$k" '{"name": "Huawei Technologies Co., Ltd."}'
+  req POST /v1/screen "$k" '{"name": "Beijing University of Aeronautics and Astronautics"}'
   assert_code 200
-  assert_json "d['query'] == 'Huawei Technologies Co., Ltd.' and isinstance(d['matches'], list) and d['matches'][0]['score'] >= d['threshold']"
+  assert_json "d['query'] == 'Beijing University of Aeronautics and Astronautics' and isinstance(d['matches'], list) and d['matches'][0]['score'] >= d['threshold']"
   req GET /v1/lists "$k"
   assert_code 200
 done
@@ -74,12 +74,12 @@ for k in "$SERVICE" "$ANALYST"; do
 done
 
 # Screening: single and batch; the answer is the CLI's JSON.
-req POST /v1/screen "$SERVICE" '{"name": "Huawei Technologies", "limit": 3, "threshold": 0.7, "country": "CN"}'
+req POST /v1/screen "$SERVICE" '{"name": "Beijing University of Aeronautics and Astronautics", "limit": 3, "threshold": 0.7, "country": "CN"}'
 assert_code 200
 assert_json "len(d['matches']) <= 3 and all(m['score'] >= 0.7 for m in d['matches']) and all(k in d['matches'][0] for k in ('id','source','type','name','matched','score','countries','explanation'))"
-req POST /v1/screen/batch "$SERVICE" '{"queries": [{"name": "Huawei Technologies"}, {"name": "Nobody In Particular Bakery"}, {"name": "四川大学"}]}'
+req POST /v1/screen/batch "$SERVICE" '{"queries": [{"name": "Beijing University of Aeronautics and Astronautics"}, {"name": "Nobody In Particular Bakery"}, {"name": "四川大学"}]}'
 assert_code 200
-assert_json "len(d['results']) == 3 and d['results'][1]['matches'] == [] and d['results'][0]['query'] == 'Huawei Technologies'"
+assert_json "len(d['results']) == 3 and d['results'][1]['matches'] == [] and d['results'][0]['query'] == 'Beijing University of Aeronautics and Astronautics'"
 
 # Classification (items and spec).
 req POST /v1/classify "$SERVICE" '{"items": ["H100 SXM5 80GB", "RTX 4090"]}'
