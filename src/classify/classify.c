@@ -425,7 +425,10 @@ static void hardware(state *s)
         cl->undetermined = true;
         note(s, "no per-precision performance figures: TPP unknown");
     } else if (!s->regime)
-        note(s, "no 3A090 regime in force on this date (ECCN 3A090 was created on 2022-10-07)");
+        note(s, xg_arena_printf(s->a,
+                                "no 3A090 regime in force on this date (the first, %s, "
+                                "took effect on %s)",
+                                s->r->regimes[0].name, s->r->regimes[0].effective));
     else if (s->regime->criteria == 0)
         classify_oct2022(s, tpp);
     else
@@ -434,7 +437,7 @@ static void hardware(state *s)
                         !ge(s, tpp, s->r->jan2026.tpp_below) &&
                         !ge(s, in->dram_bw, s->r->jan2026.bw_below);
     set_eccn(s);
-    if (!s->cls && !cl->undetermined && !in->memory && !isnan(tpp))
+    if (!s->cls && !cl->undetermined && !in->memory && !isnan(tpp) && s->regime)
         note(s, "outside 3A090/4A090 on these figures");
     if (in->chip && in->chip->confidence)
         note(s, xg_arena_printf(s->a, "figure confidence: %s", in->chip->confidence));

@@ -72,7 +72,11 @@ static void print_human(const xg_classification *cl)
                cl->eccn ? cl->eccn : (cl->undetermined ? "undetermined" : "not 3A090/4A090"));
         if (cl->paragraph && cl->eccn && strcmp(cl->paragraph, cl->eccn))
             printf(" (%s)", cl->paragraph);
-        print_tpp(cl->kind == XG_ITEM_CHIP ? "TPP" : "node TPP", cl->tpp);
+        const char *hbm = json_string_value(json_object_get(j, "hbm_bw_density"));
+        if (hbm)
+            printf("  memory bandwidth density %s GB/s/mm²", hbm);
+        else
+            print_tpp(cl->kind == XG_ITEM_CHIP ? "TPP" : "node TPP", cl->tpp);
         if (cl->pd > 0) printf("  PD %.2f", cl->pd);
         printf("  %s", cl->datacenter ? "datacenter" : "non-datacenter");
         if (cl->kind != XG_ITEM_CHIP) printf("  %u × %s", cl->count, cl->component);
@@ -193,8 +197,8 @@ static int parse(opts *o, int argc, char **argv)
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
     int ch;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "+hj", lo, NULL)) != -1) {
+    optind = 0; /* full re-initialisation; GNU getopt then permutes options after items */
+    while ((ch = getopt_long(argc, argv, "hj", lo, NULL)) != -1) {
         switch (ch) {
         case 'd':
             o->as_of = optarg;
