@@ -136,7 +136,13 @@ function explanationNode(x) {
     }
     d.append(t);
   }
-  d.append(el("pre", {text: JSON.stringify(x, null, 1)}));
+  const notes = [];
+  if ((x.unmatched_query || []).length) notes.push("unmatched in query: " + x.unmatched_query.join(", "));
+  if ((x.unmatched_list || []).length) notes.push("unmatched in list name: " + x.unmatched_list.join(", "));
+  for (const p of x.penalties || []) notes.push("penalty " + p.kind + (p.factor !== undefined ? " ×" + p.factor : ""));
+  if (x.name_kind) notes.push("matched a" + (x.name_kind === "alias" ? "n alias" : " " + x.name_kind));
+  for (const n of notes) d.append(el("div", {class: "note", text: n}));
+  d.append(el("details", {class: "raw"}, el("summary", {text: "raw"}), el("pre", {text: JSON.stringify(x, null, 1)})));
   return d;
 }
 
@@ -245,6 +251,7 @@ $("#screen-form").addEventListener("submit", async (ev) => {
     out.textContent = "";
     out.append(el("p", {class: "summary", text: (r.matches || []).length + " match(es) for “" + r.query + "” at threshold " + r.threshold}));
     if ((r.matches || []).length) out.append(matchesTable(r.matches));
+    if (r.near_miss) out.append(el("p", {class: "muted", text: "Best score under the threshold: " + fmtScore(r.best_below) + " — " + r.near_miss.name + " (" + (r.near_miss.source_code || r.near_miss.source) + ")"}));
     if ((r.delisted || []).length) out.append(el("h3", {text: "Delisted records"}), matchesTable(r.delisted));
     flash("");
   } catch (e) { fail(e); }
@@ -309,7 +316,7 @@ function route() {
   for (const a of document.querySelectorAll("nav a")) a.classList.toggle("active", a.dataset.nav === view);
   const sec = $("#view-" + view) || $("#view-queue");
   sec.hidden = false;
-  if (!sessionStorage.getItem(KEY)) flash("Paste an API key above to start.", "info");
+  if (!sessionStorage.getItem(KEY)) { flash("Paste an API key above to start.", "info"); return; }
   if (view === "queue") loadQueue(false);
   else if (view === "decision") loadDecision(decodeURIComponent(arg));
   else if (view === "lists") loadLists();
