@@ -265,8 +265,16 @@ static void fill_license(state *s)
     apply_regime_rows(s, s->regime, s->cls);
     for (size_t i = 0; i < s->nlayers; i++) {
         apply_rows(s, s->layers[i]->rows, s->layers[i]->nrows, s->cls, false);
-        note(s, xg_arena_printf(s->a, "%s layer applied (%s)", s->layers[i]->name,
-                                s->layers[i]->cite ? s->layers[i]->cite : ""));
+        const xg_regime *l = s->layers[i];
+        xg_buf t1;
+        xg_buf_init(&t1);
+        for (size_t k = 0; k < l->tier1.n; k++)
+            xg_buf_printf(&t1, "%s%s", k ? " " : "", l->tier1.v[k]);
+        note(s, xg_arena_printf(s->a,
+                                "%s layer applied (%s); Tier 1: %s; Tier 2: every other "
+                                "destination outside D:5 and Macau",
+                                l->name, l->cite ? l->cite : "", t1.data ? t1.data : ""));
+        xg_buf_free(&t1);
     }
     apply_overlays(s);
     xg_license_req *req = xg_arena_alloc(s->a, (s->npicks + 1) * sizeof *req);

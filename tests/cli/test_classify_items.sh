@@ -58,7 +58,11 @@ assert_jl 'd[0]["eccn"] is None and d[0]["regime"] == "none"'
 run "$X" classify --json --as-of 2026-01-15 H200 B200
 assert_jl 'd[0]["license"]["CN"] == "case-by-case" and d[0]["license"]["headquartered D:5/Macau"] == "presumption of denial" and d[1]["license"]["CN"] == "presumption of denial"'
 run "$X" classify --json --as-of 2025-03-01 --ai-diffusion H100
-assert_jl '"Tier 2" in d[0]["license"]'
+assert_jl '"Tier 2" in d[0]["license"] and any("Tier 1: AU" in n for n in d[0]["notes"])'
+# options may follow the items
+run "$X" classify H100 --as-of 2023-01-01 --json
+assert_rc 0
+assert_jl 'd[0]["regime"] == "2022-10-07"'
 
 # model services
 run "$X" classify --json claude gpt-4o "Claude on Vertex AI"
