@@ -35,6 +35,7 @@ void reason_add(dctx *d, const char *rule, int outcome, const pol_rule *row, con
     json_t *r = json_pack("{s:s,s:s,s:s,s:s,s:o}", "rule", rule, "outcome", outcome_name(outcome),
                           "citation", row ? row->citation : "", "detail", detail, "evidence",
                           evidence ? evidence : json_object());
+    if (row && row->text && *row->text) json_object_set_new(r, "rule_text", json_string(row->text));
     if (row && !row->confirmed) json_object_set_new(r, "unconfirmed", json_true());
     json_array_append_new(d->reasons, r);
     if (outcome > d->outcome) d->outcome = outcome;

@@ -126,4 +126,4 @@ for d_o in "2025-10-15 DENY" "2026-02-01 REVIEW" "2025-09-01 REVIEW" "2026-11-22
   assert_json "d['decision'] == '$2'"
 done
 run "$X" decide --dry-run --json --as-of 2026-02-01 - <<<"$aff"
-assert_json 'any(r["rule"] == "entity_affiliate" and r["outcome"] == "REVIEW" and "suspended" in r["detail"] for r in d["reasons"])'
+assert_json 'any(r["rule"] == "entity_affiliate" and r["outcome"] == "REVIEW" and "suspended" in r["rule_text"] + r["citation"] for r in d["reasons"])'
