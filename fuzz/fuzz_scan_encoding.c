@@ -1,0 +1,35 @@
+/* Fuzz target: encoding detection (UTF-8, UTF-16, GB18030, Big5) and normalisation (NFKC, CJK
+ * space removal, traditional folding). Decoded text is valid UTF-8 and the folded copy keeps the
+ * length of the text as printed. Also amounts and Chinese numerals on the same bytes. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/core.h"
+#include "scan/scan_internal.h"
+
+static uint32_t *fold;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (!fold && scan_fold_table(&fold)) abort();
+    char *u = NULL;
+    size_t ul = 0;
+    const char *enc = NULL;
+    if (scan_to_utf8(&u, &ul, &enc, (const char *)data, size) == 0) {
+        if (!xg_utf8_valid(u, ul) || !enc) abort();
+        scan_doc d = {0};
+        if (scan_normalise(&d, u, ul, fold) == 0) {
+            if (!xg_utf8_valid(d.text, d.len)) abort();
+            if (d.orig && strlen(d.orig) != strlen(d.text)) abort();
+            free(d.text);
+            free(d.orig);
+        }
+        double v;
+        char cur[8];
+        scan_parse_amount(u, ul, &v, cur);
+        free(u);
+    }
+    return 0;
+}

@@ -1,0 +1,43 @@
+# xgate scan on the labelled examples: every field of labels.json, JSONL shape, linking.
+. "$XGATE_TESTS/lib.sh"
+EX=$SHARED/data/tenders/examples
+run "$X" scan --json "$EX"
+assert_rc 0
+python3 - "$TMP/out" "$EX/labels.json" <<'PY' || fail "labels.json mismatch"
+import json, sys, os
+docs = {os.path.basename(d["document"]): d for d in map(json.loads, open(sys.argv[1], encoding="utf-8"))}
+labels = json.load(open(sys.argv[2], encoding="utf-8"))
+keys = ["document","language","encoding","notice_type","flagged","risk","score","signals","providers",
+        "chips","instances","models","mentions","fields","parties","items","linked"]
+bad = []
+for d in docs.values():
+    if list(d) != keys: bad.append(("keys", d["document"], list(d)))
+for name, lab in labels.items():
+    if name.startswith("_"): continue
+    d = docs[name]; f = d["fields"]
+    for k in ("flagged", "notice_type"):
+        if lab[k] != d[k]: bad.append((name, k, d[k]))
+    for k in ("project_number", "buyer", "agency", "supplier", "date", "amount_cny", "tokens", "currency_amount"):
+        if k in lab and lab[k] != f[k]: bad.append((name, k, f[k]))
+    for k in ("providers", "chips", "models", "instances"):
+        if k in lab and sorted(lab[k]) != sorted(d[k]): bad.append((name, k, d[k]))
+    if not set(lab.get("signals", [])) <= set(d["signals"]): bad.append((name, "signals", d["signals"]))
+    if "buyer_listed" in lab:
+        b = [p for p in d["parties"] if p["role"] == "buyer"][0]
+        if not b["screening"] or b["screening"][0]["name"] != "Sichuan University" or d["risk"] != "high":
+            bad.append((name, "buyer_listed", b))
+    for m in d["mentions"]:
+        if not {"category","term","canonical","offset","snippet"} <= set(m): bad.append((name, "mention", m))
+    if not 0 <= d["score"] <= 1 or d["risk"] not in ("high","medium","low","none"): bad.append((name, "score", d["score"]))
+if "ex02_szu_aws_gpu_result.txt" not in [os.path.basename(x) for x in docs["ex01_szu_aws_gpu_notice.txt"]["linked"]]:
+    bad.append(("ex01", "linked", docs["ex01_szu_aws_gpu_notice.txt"]["linked"]))
+print(bad)
+sys.exit(1 if bad else 0)
+PY
+# the human summary puts the provider and the intermediary of one project together
+run "$X" scan "$EX"
+assert_rc 0
+assert_out_contains "SZU-CG-2024-0318"
+assert_out_contains "intermediary (supplier): 成都运达科技股份有限公司"
+assert_out_contains "providers: AWS"
+assert_out_contains "8 documents, 6 flagged"
