@@ -2,13 +2,13 @@
  * pg_bench.c — the PostgreSQL pg_trgm peer of bench/bench_screen.sh: what a team would reach for
  * first. Each thread holds its own connection and runs, per query, the textbook trigram search
  *
- *   SELECT reckey, similarity(name, $1) FROM names WHERE name % $1
+ *   SELECT reckey, similarity(name, $1) FROM TABLE WHERE name % $1
  *   ORDER BY similarity(name, $1) DESC LIMIT 10
  *
  * over a GIN (gin_trgm_ops) index on the same names xgate indexes (dumped by screen_bench).
  * Output mirrors screen_bench run: per query "idx<TAB>key:sim,…", then "# key value" lines.
  *
- *   pg_bench CONNINFO THREADS REPEAT QUERIES
+ *   pg_bench CONNINFO TABLE THREADS REPEAT QUERIES
  */
 #include <libpq-fe.h>
 #include <pthread.h>
@@ -17,8 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-static const char *SQL = "SELECT reckey, similarity(name, $1) AS s FROM names WHERE name % $1 "
-                         "ORDER BY s DESC LIMIT 10";
+static char SQL[256];
 
 static double now(void)
 {
@@ -84,12 +83,16 @@ static int cmp_double(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: pg_bench CONNINFO THREADS REPEAT QUERIES\n");
+    if (argc != 6) {
+        fprintf(stderr, "usage: pg_bench CONNINFO TABLE THREADS REPEAT QUERIES\n");
         return 2;
     }
-    int threads = atoi(argv[2]), repeat = atoi(argv[3]);
-    FILE *f = fopen(argv[4], "r");
+    snprintf(SQL, sizeof SQL,
+             "SELECT reckey, similarity(name, $1) AS s FROM %s WHERE name %% $1 "
+             "ORDER BY s DESC LIMIT 10",
+             argv[2]);
+    int threads = atoi(argv[3]), repeat = atoi(argv[4]);
+    FILE *f = fopen(argv[5], "r");
     if (!f) return 1;
     size_t cap = 1024, nq = 0;
     char **q = malloc(cap * sizeof *q), line[1 << 16];

@@ -9,7 +9,7 @@
  *                                             records scored >= 0.5 (for the quality judge),
  *                                             then "# key value" lines: load time, names, RSS,
  *                                             queries/s, p50/p99 latency
- *   screen_bench kernel A B                   Jaro-Winkler ns per pair, every line of A against
+ *   screen_bench kernel A B [cached]          Jaro-Winkler ns per pair, every line of A against
  *                                             every line of B, plain and with a cached pattern
  *
  * A record key is "<list file name>#<record id>", the same in every job, so the judge can compare
@@ -229,14 +229,14 @@ static char **read_lines(const char *path, size_t *n)
     return v;
 }
 
-static int kernel(const char *pa, const char *pb)
+static int kernel(const char *pa, const char *pb, int only_cached)
 {
     size_t na, nb;
     char **a = read_lines(pa, &na), **b = read_lines(pb, &nb);
     size_t *lb = malloc(nb * sizeof *lb);
     for (size_t j = 0; j < nb; j++) lb[j] = strlen(b[j]);
     double sum1 = 0, sum2 = 0, t0 = now();
-    for (size_t i = 0; i < na; i++)
+    for (size_t i = 0; i < na && !only_cached; i++)
         for (size_t j = 0; j < nb; j++) sum1 += xg_jaro_winkler(a[i], b[j]);
     double plain = now() - t0;
     t0 = now();
@@ -257,7 +257,8 @@ int main(int argc, char **argv)
     if (argc >= 3 && !strcmp(argv[1], "dump")) return dump(argv + 2, argc - 2);
     if (argc >= 6 && !strcmp(argv[1], "run"))
         return run(atoi(argv[2]), atoi(argv[3]), argv[4], argv + 5, argc - 5);
-    if (argc == 4 && !strcmp(argv[1], "kernel")) return kernel(argv[2], argv[3]);
+    if ((argc == 4 || argc == 5) && !strcmp(argv[1], "kernel"))
+        return kernel(argv[2], argv[3], argc == 5 && !strcmp(argv[4], "cached"));
     fprintf(stderr, "usage: screen_bench dump LIST... | run THREADS REPEAT QUERIES LIST... | "
                     "kernel A B\n");
     return 2;

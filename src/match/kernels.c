@@ -109,38 +109,130 @@ double xg_jaro_winkler_cp(const uint32_t *a, size_t na, const uint32_t *b, size_
 
 static int is_ascii(const char *s, size_t n)
 {
-    unsigned char acc = 0;
-    for (size_t i = 0; i < n; i++)
+    uint64_t acc = 0, w;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        acc |= w;
+    }
+    for (; i < n; i++)
         acc |= (unsigned char)s[i];
-    return acc < 0x80;
+    return !(acc & 0x8080808080808080ULL);
 }
 
-/* Jaro of a (iterated) against b whose byte positions are in pm; both at most 64 bytes. */
+/* ---- ASCII, multi-word: strings up to BLOCK_MAX bytes ---- */
+
+#define BLOCK_WORDS XG_JW_WORDS
+#define BLOCK_MAX (64 * BLOCK_WORDS)
+
+/* Jaro of a (iterated, at most BLOCK_MAX bytes) against b (ASCII, at most 64 bytes) whose byte
+ * positions are in pm; -1 when a turns out not to be ASCII (checked on the way, not before).
+ * Branch-free scan: the window mask slides by one bit per character of a, and the lowest set bit of
+ * (positions & window & ~taken) is jellyfish's "first unflagged match". Characters of a past the
+ * last window that reaches b are not scanned. */
+/* Bit count without a library call (the build targets baseline x86-64, without POPCNT). */
+static size_t popcount64(uint64_t x)
+{
+    x -= (x >> 1) & 0x5555555555555555ULL;
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return (size_t)((x * 0x0101010101010101ULL) >> 56);
+}
+
+static size_t transpositions_word(const unsigned char *a, uint64_t aflag, const unsigned char *b,
+                                  uint64_t bflag)
+{
+    size_t t = 0;
+    for (; aflag; aflag &= aflag - 1, bflag &= bflag - 1)
+        t += a[__builtin_ctzll(aflag)] != b[__builtin_ctzll(bflag)];
+    return t;
+}
+
 static double jaro_bits(const unsigned char *a, size_t na, const uint64_t *pm,
                         const unsigned char *b, size_t nb)
 {
     if (!na || !nb) return 0.0;
-    size_t r = search_range(na, nb);
-    uint64_t bflag = 0, aflag = 0;
-    size_t m = 0;
+    size_t r = search_range(na, nb), end = nb + r < na ? nb + r : na, m = 0, t = 0;
+    uint64_t bflag = 0, win = r + 1 >= 64 ? ~0ULL : (1ULL << (r + 1)) - 1;
+    if (end <= 64) { /* the common case: one word of flags on each side */
+        uint64_t aflag = 0;
+        unsigned acc = 0;
+        for (size_t i = 0; i < end; i++) {
+            uint64_t cand = pm[a[i] & 0x7F] & win & ~bflag;
+            acc |= a[i];
+            bflag |= cand & (0 - cand);
+            aflag |= (uint64_t)(cand != 0) << i;
+            win = (win << 1) | (i < r); /* grows on the right, then slides */
+        }
+        if ((acc & 0x80) || (end < na && !is_ascii((const char *)a + end, na - end)))
+            return -1.0; /* not ASCII after all: the caller compares by code point */
+        if (!aflag) return 0.0;
+        m = popcount64(aflag);
+        t = transpositions_word(a, aflag, b, bflag);
+        return jaro_from_counts(m, t, na, nb);
+    }
+    uint64_t aflag[BLOCK_WORDS] = {0};
+    if (!is_ascii((const char *)a, na)) return -1.0;
+    for (size_t i = 0; i < end; i++) {
+        uint64_t cand = pm[a[i] & 0x7F] & win & ~bflag;
+        bflag |= cand & (0 - cand);
+        aflag[i / 64] |= (uint64_t)(cand != 0) << (i % 64);
+        m += cand != 0;
+        win = i < r ? (win << 1) | 1 : win << 1;
+    }
+    if (!m) return 0.0;
+    for (size_t w = 0; bflag; w++) {
+        for (uint64_t f = aflag[w]; f && bflag; f &= f - 1) {
+            t += a[w * 64 + (size_t)__builtin_ctzll(f)] != b[__builtin_ctzll(bflag)];
+            bflag &= bflag - 1;
+        }
+    }
+    return jaro_from_counts(m, t, na, nb);
+}
+
+/* Take the lowest set bit of pm[.][c] & [lo, hi] & ~flag across the words; 1 when found. */
+static int take_in_window(const uint64_t (*pm)[128], unsigned char c, uint64_t *flag, size_t lo,
+                          size_t hi)
+{
+    for (size_t w = lo / 64; w <= hi / 64; w++) {
+        uint64_t mask = ~0ULL;
+        if (w == lo / 64) mask &= ~0ULL << (lo % 64);
+        if (w == hi / 64 && hi % 64 != 63) mask &= (1ULL << (hi % 64 + 1)) - 1;
+        uint64_t cand = pm[w][c] & mask & ~flag[w];
+        if (cand) {
+            flag[w] |= cand & (0 - cand);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static double jaro_block(const unsigned char *a, size_t na, const uint64_t (*pm)[128],
+                         const unsigned char *b, size_t nb)
+{
+    if (!na || !nb) return 0.0;
+    size_t r = search_range(na, nb), m = 0;
+    uint64_t bflag[BLOCK_WORDS] = {0}, aflag[BLOCK_WORDS] = {0};
     for (size_t i = 0; i < na; i++) {
         size_t lo = i > r ? i - r : 0, hi = i + r < nb - 1 ? i + r : nb - 1;
-        if (lo > hi) continue;
-        uint64_t win = (hi >= 63 ? ~0ULL : ((1ULL << (hi + 1)) - 1)) & ~((1ULL << lo) - 1);
-        uint64_t cand = pm[a[i]] & win & ~bflag;
-        if (cand) {
-            bflag |= cand & (0 - cand);
-            aflag |= 1ULL << i;
+        if (lo > hi) break; /* windows only move right */
+        if (take_in_window(pm, a[i], bflag, lo, hi)) {
+            aflag[i / 64] |= 1ULL << (i % 64);
             m++;
         }
     }
     if (!m) return 0.0;
-    size_t t = 0;
-    while (aflag) {
-        unsigned i = (unsigned)__builtin_ctzll(aflag), j = (unsigned)__builtin_ctzll(bflag);
+    size_t t = 0, wa = 0, wb = 0;
+    for (size_t k = 0; k < m; k++) {
+        while (!aflag[wa])
+            wa++;
+        while (!bflag[wb])
+            wb++;
+        size_t i = wa * 64 + (size_t)__builtin_ctzll(aflag[wa]);
+        size_t j = wb * 64 + (size_t)__builtin_ctzll(bflag[wb]);
         t += a[i] != b[j];
-        aflag &= aflag - 1;
-        bflag &= bflag - 1;
+        aflag[wa] &= aflag[wa] - 1;
+        bflag[wb] &= bflag[wb] - 1;
     }
     return jaro_from_counts(m, t, na, nb);
 }
@@ -155,18 +247,34 @@ static double winkler_bytes(double j, const char *a, size_t na, const char *b, s
     return p ? j + (double)p * JW_PREFIX_SCALE * (1.0 - j) : j;
 }
 
-/* Masks of b's positions, set and cleared per call so that the table stays zero between calls. */
+/* Masks of b's positions, set and cleared per call so that the tables stay zero between calls. */
 static _Thread_local uint64_t tls_pm[128];
+static _Thread_local uint64_t tls_block[BLOCK_WORDS][128];
 
+/* Jaro of two ASCII strings of at most BLOCK_MAX bytes each. */
 static double jaro_ascii(const char *a, size_t na, const char *b, size_t nb)
 {
     const unsigned char *ua = (const unsigned char *)a, *ub = (const unsigned char *)b;
+    double r;
+    if (nb <= 64) {
+        for (size_t j = 0; j < nb; j++)
+            tls_pm[ub[j]] |= 1ULL << j;
+        r = jaro_bits(ua, na, tls_pm, ub, nb);
+        for (size_t j = 0; j < nb; j++)
+            tls_pm[ub[j]] = 0;
+        return r;
+    }
     for (size_t j = 0; j < nb; j++)
-        tls_pm[ub[j]] |= 1ULL << j;
-    double r = jaro_bits(ua, na, tls_pm, ub, nb);
+        tls_block[j / 64][ub[j]] |= 1ULL << (j % 64);
+    r = jaro_block(ua, na, (const uint64_t(*)[128])tls_block, ub, nb);
     for (size_t j = 0; j < nb; j++)
-        tls_pm[ub[j]] = 0;
+        tls_block[j / 64][ub[j]] = 0;
     return r;
+}
+
+static int fits_ascii(const char *a, size_t na, const char *b, size_t nb)
+{
+    return na <= BLOCK_MAX && nb <= BLOCK_MAX && is_ascii(a, na) && is_ascii(b, nb);
 }
 
 static double jaro_generic(const char *a, size_t na, const char *b, size_t nb, int winkler)
@@ -187,29 +295,32 @@ double xg_jaro(const char *a, const char *b)
 double xg_jaro_winkler(const char *a, const char *b)
 {
     size_t na = strlen(a), nb = strlen(b);
-    if (na <= 64 && nb <= 64 && is_ascii(a, na) && is_ascii(b, nb))
-        return winkler_bytes(jaro_ascii(a, na, b, nb), a, na, b, nb);
+    if (fits_ascii(a, na, b, nb)) return winkler_bytes(jaro_ascii(a, na, b, nb), a, na, b, nb);
     return jaro_generic(a, na, b, nb, 1);
 }
 
 void xg_jw_prepare(xg_jw_pattern *p, const char *s)
 {
-    memset(p->pm, 0, sizeof p->pm);
     p->s = s;
     p->len = strlen(s);
-    p->ascii = is_ascii(s, p->len);
-    if (p->ascii && p->len <= 64)
-        for (size_t j = 0; j < p->len; j++)
-            p->pm[(unsigned char)s[j]] |= 1ULL << j;
+    p->ascii = p->len <= BLOCK_MAX && is_ascii(s, p->len);
+    if (!p->ascii) return;
+    size_t words = p->len ? (p->len + 63) / 64 : 1;
+    memset(p->pm, 0, words * sizeof p->pm[0]);
+    for (size_t j = 0; j < p->len; j++)
+        p->pm[j / 64][(unsigned char)s[j]] |= 1ULL << (j % 64);
 }
 
 /* jellyfish(b, pattern): b is scanned against the pattern's masks. Jaro-Winkler is symmetric
  * (the unit tests check it on the golden pairs both ways), so this equals jw(pattern, b). */
 double xg_jw_cached(const xg_jw_pattern *p, const char *b, size_t nb)
 {
-    if (p->ascii && p->len <= 64 && nb <= 64 && is_ascii(b, nb)) {
-        double j =
-            jaro_bits((const unsigned char *)b, nb, p->pm, (const unsigned char *)p->s, p->len);
+    const unsigned char *ub = (const unsigned char *)b, *us = (const unsigned char *)p->s;
+    if (p->ascii && p->len <= 64 && nb <= BLOCK_MAX) {
+        double j = jaro_bits(ub, nb, p->pm[0], us, p->len);
+        if (j >= 0) return winkler_bytes(j, b, nb, p->s, p->len);
+    } else if (p->ascii && nb <= BLOCK_MAX && is_ascii(b, nb)) {
+        double j = jaro_block(ub, nb, (const uint64_t(*)[128])p->pm, us, p->len);
         return winkler_bytes(j, b, nb, p->s, p->len);
     }
     return jaro_generic(p->s, p->len, b, nb, 1);

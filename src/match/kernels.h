@@ -31,12 +31,17 @@ size_t xg_levenshtein_cp(const uint32_t *a, size_t na, const uint32_t *b, size_t
  * code points fall back to Levenshtein. */
 size_t xg_osa_distance(const char *a, const char *b);
 
-/* A prepared pattern for many Jaro-Winkler comparisons against the same string. */
+/* ASCII strings up to 64 * XG_JW_WORDS bytes run bit-parallel. */
+#define XG_JW_WORDS 4
+
+/* A prepared pattern for many Jaro-Winkler comparisons against the same string: for an ASCII
+ * pattern, bit i of pm[i / 64][c] is set where s[i] == c (only the words its length needs are
+ * initialised). */
 typedef struct xg_jw_pattern {
-    const char *s;    /* borrowed */
-    size_t len;       /* bytes */
-    int ascii;        /* all bytes < 0x80 */
-    uint64_t pm[128]; /* ASCII and len <= 64: bit i set where s[i] == c */
+    const char *s; /* borrowed */
+    size_t len;    /* bytes */
+    int ascii;     /* all bytes < 0x80, and len <= 64 * XG_JW_WORDS */
+    uint64_t pm[XG_JW_WORDS][128];
 } xg_jw_pattern;
 
 void xg_jw_prepare(xg_jw_pattern *p, const char *s);

@@ -78,9 +78,10 @@ size_t xg_han_bigrams(uint32_t *out, size_t cap, const char *han)
 }
 
 void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bigrams,
-                      size_t nbigrams)
+                      size_t nbigrams, xg_jw_pattern *pats)
 {
     q->name = name;
+    q->pat = pats;
     q->ntok = name->ntokens < XG_SCORE_MAX_TOKENS ? name->ntokens : XG_SCORE_MAX_TOKENS;
     q->truncated = name->ntokens > XG_SCORE_MAX_TOKENS;
     for (size_t i = 0; i < q->ntok; i++) {

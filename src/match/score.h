@@ -43,8 +43,8 @@
 
 typedef struct xg_score_query {
     const xg_name *name;
-    size_t ntok; /* tokens considered (<= XG_SCORE_MAX_TOKENS) */
-    xg_jw_pattern pat[XG_SCORE_MAX_TOKENS];
+    size_t ntok;        /* tokens considered (<= XG_SCORE_MAX_TOKENS) */
+    xg_jw_pattern *pat; /* ntok prepared patterns (caller's storage) */
     size_t len[XG_SCORE_MAX_TOKENS];
     float w[XG_SCORE_MAX_TOKENS]; /* token weights (kind defaults unless set by caller) */
     int truncated;
@@ -75,9 +75,10 @@ typedef struct xg_score_detail {
 /* Han bigram hashes of a simplified Han string into out (cap entries), sorted, deduplicated. */
 size_t xg_han_bigrams(uint32_t *out, size_t cap, const char *han);
 
-/* Prepare a query. `bigrams` (may be NULL) holds the query's Han bigrams, borrowed. */
+/* Prepare a query. `bigrams` (may be NULL) holds the query's Han bigrams, borrowed; `pats` is
+ * room for min(ntokens, XG_SCORE_MAX_TOKENS) patterns (about 4 kB each), borrowed. */
 void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bigrams,
-                      size_t nbigrams);
+                      size_t nbigrams, xg_jw_pattern *pats);
 
 /* Score one list name; `nw` its token weights (NULL: kind defaults); `nbig` / `nnbig` its Han
  * bigram hashes (sorted) or NULL/0. */

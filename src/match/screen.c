@@ -47,6 +47,7 @@ typedef struct rec_best {
 typedef struct screen_priv {
     xg_arena arena;
     xg_screen_match near;
+    xg_jw_pattern *pats; /* heap: large, and never needs zeroing */
 } screen_priv;
 
 static double key_weight(char kind, size_t df, size_t n)
@@ -314,6 +315,23 @@ static int validate(const xg_screen_query *q)
     return 0;
 }
 
+/* Analyse the query and prepare its scorer (patterns per token, Han bigrams, weights). */
+static int prepare_query(xg_score_query *sq, xg_name *qn, const xg_snapshot *s,
+                         const xg_screen_query *q, screen_priv *p)
+{
+    int rc = xg_name_analyse(qn, &p->arena, s->text, q->name, strlen(q->name),
+                             q->is_person ? XG_NAME_PERSON : 0);
+    if (rc) return rc;
+    uint32_t *big = xg_arena_alloc(&p->arena, 1024 * sizeof *big);
+    size_t npat = qn->ntokens < XG_SCORE_MAX_TOKENS ? qn->ntokens : XG_SCORE_MAX_TOKENS;
+    p->pats = malloc((npat + 1) * sizeof *p->pats); /* not zeroed: prepare sets what it uses */
+    if (!big || !p->pats) return xg_error_set(XG_ENOMEM, "screen: out of memory");
+    size_t nbig = qn->han ? xg_han_bigrams(big, 1024, qn->han) : 0;
+    xg_score_prepare(sq, qn, big, nbig, p->pats);
+    xg_snapshot_token_weights(s, qn, sq->w, sq->ntok);
+    return 0;
+}
+
 static int run(xg_screen_result *r, const xg_snapshot *s, const xg_screen_query *q)
 {
     screen_priv *p = r->priv;
@@ -324,21 +342,18 @@ static int run(xg_screen_result *r, const xg_snapshot *s, const xg_screen_query 
         as_of = today;
     }
     int limit = q->limit > 0 ? q->limit : 10;
-    xg_name qn;
-    int rc = xg_name_analyse(&qn, &p->arena, s->text, q->name, strlen(q->name),
-                             q->is_person ? XG_NAME_PERSON : 0);
-    if (rc) return rc;
-    uint32_t *big = xg_arena_alloc(&p->arena, 1024 * sizeof *big);
+    xg_name *qn = xg_arena_alloc(&p->arena, sizeof *qn);
     xg_score_query *sq = xg_arena_alloc(&p->arena, sizeof *sq);
-    if (!big || !sq) return xg_error_set(XG_ENOMEM, "screen: out of memory");
-    size_t nbig = qn.han ? xg_han_bigrams(big, 1024, qn.han) : 0;
-    xg_score_prepare(sq, &qn, big, nbig);
-    xg_snapshot_token_weights(s, &qn, sq->w, sq->ntok);
+    if (!qn || !sq) return xg_error_set(XG_ENOMEM, "screen: out of memory");
+    int rc = prepare_query(sq, qn, s, q, p);
+    if (rc) return rc;
     size_t size = 0, k = (size_t)limit * 8;
     k = k < CANDIDATES_MIN ? CANDIDATES_MIN : k > CANDIDATES_MAX ? CANDIDATES_MAX : k;
-    cand *t = accumulate(s, &qn, &p->arena, &size);
+    cand *t = accumulate(s, qn, &p->arena, &size);
     cand *heap = xg_arena_alloc(&p->arena, k * sizeof *heap);
-    best_table bt = {.size = 1024, .cap = k + q->nids * 4 + 16};
+    best_table bt = {.size = 64, .cap = k + q->nids * 4 + 16};
+    while (bt.size < 2 * bt.cap)
+        bt.size <<= 1;
     bt.keys = xg_arena_alloc(&p->arena, bt.size * sizeof *bt.keys);
     bt.vals = xg_arena_alloc(&p->arena, bt.size * sizeof *bt.vals);
     bt.items = xg_arena_alloc(&p->arena, bt.cap * sizeof *bt.items);
@@ -388,6 +403,7 @@ void xg_screen_result_free(xg_screen_result *r)
     free_matches(r->delisted, r->ndelisted);
     if (p) {
         json_decref(p->near.explanation);
+        free(p->pats);
         xg_arena_free(&p->arena);
         free(p);
     }

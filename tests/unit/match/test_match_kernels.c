@@ -110,3 +110,34 @@ Test(match_kernels, textbook_values_and_edges)
     /* invalid UTF-8 never crashes */
     cr_assert(xg_jaro_winkler("\xff\xfe", "\xc3") >= 0.0);
 }
+
+/* The bit-parallel paths (one word, four words, cached pattern) against the textbook scan on
+ * random strings over a small alphabet (many repeats, so many transpositions). */
+Test(match_kernels, fast_paths_equal_textbook_on_random_strings)
+{
+    unsigned seed = 12345;
+    char a[260], b[260];
+    uint32_t ca[260], cb[260];
+    for (int iter = 0; iter < 20000; iter++) {
+        size_t na = (seed = seed * 1103515245u + 12345u) >> 16 & 255;
+        size_t nb = (seed = seed * 1103515245u + 12345u) >> 16 & 255;
+        if (iter % 2) na %= 70, nb %= 70;
+        for (size_t i = 0; i < na; i++) {
+            seed = seed * 1103515245u + 12345u;
+            a[i] = (char)('a' + (seed >> 16) % 5);
+            ca[i] = (uint32_t)a[i];
+        }
+        for (size_t i = 0; i < nb; i++) {
+            seed = seed * 1103515245u + 12345u;
+            b[i] = (char)('a' + (seed >> 16) % 5);
+            cb[i] = (uint32_t)b[i];
+        }
+        a[na] = b[nb] = 0;
+        double want = xg_jaro_winkler_cp(ca, na, cb, nb);
+        cr_assert(fabs(xg_jaro_winkler(a, b) - want) < 1e-12, "jw(%s,%s)", a, b);
+        xg_jw_pattern p;
+        xg_jw_prepare(&p, b);
+        cr_assert(fabs(xg_jw_cached(&p, a, na) - want) < 1e-12, "cached jw(%s,%s)", a, b);
+        cr_assert_eq(xg_levenshtein(a, b), xg_levenshtein_cp(ca, na, cb, nb));
+    }
+}

@@ -47,7 +47,8 @@ static double score(const char *q, const char *n, xg_score_detail *d)
 {
     xg_name qn = mk(q, NULL), nn = mk(n, NULL);
     xg_score_query sq;
-    xg_score_prepare(&sq, &qn, NULL, 0);
+    static xg_jw_pattern pats[XG_SCORE_MAX_TOKENS];
+    xg_score_prepare(&sq, &qn, NULL, 0, pats);
     return xg_score_name(&sq, &nn, NULL, NULL, 0, d);
 }
 
@@ -118,7 +119,8 @@ Test(match_score, han_bigrams)
     xg_name nn =
         mk("guangzhou ousai keji/O/TECHNOLOGY youxiangongsi/L/LTD", "广州欧赛科技有限公司");
     xg_score_query sq;
-    xg_score_prepare(&sq, &qn, a, na);
+    static xg_jw_pattern pats[XG_SCORE_MAX_TOKENS];
+    xg_score_prepare(&sq, &qn, a, na, pats);
     xg_score_detail d;
     cr_assert_float_eq(xg_score_name(&sq, &nn, NULL, b, nb, &d), 1.0, 1e-9);
     json_t *e = xg_score_explain(&sq, &nn, &d);

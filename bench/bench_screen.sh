@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# bench_screen.sh — screening quality and speed, xgate side by side with its peers, one run, same
+# names, same queries. Prints a Markdown section on stdout (bench/run stores it).
+#
+#   quality: the evaluation set built from the shared lists (bench/screen/build_evalset.py):
+#            recall of listed names under variants, false alerts on organisations and persons on
+#            no list; xgate at its default threshold (and a sweep), pg_trgm at its `%` default.
+#   speed:   queries/s with 1 and 2 threads over all shared lists together, p50/p99 latency,
+#            load time, memory; pg_trgm (GIN index, `%`, top 10) on the same names.
+#   kernel:  Jaro-Winkler ns per pair: xgate, jellyfish (Debian python3-jellyfish) and
+#            rapidfuzz-cpp's cached scorer when RAPIDFUZZ_DIR names a checkout (else "skipped").
+#
+# Needs `scripts/bootstrap bench` (postgresql, postgresql-contrib, python3-jellyfish). The
+# PostgreSQL cluster is a throwaway one under /tmp, run as the postgres user when started as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SHARED=${XGATE_SHARED:-$ROOT/../shared}
+L=$SHARED/data/lists
+OUT=$ROOT/build/bench/screen
+export XGATE_DATA=${XGATE_DATA:-$ROOT/data}
+PY=/usr/bin/python3 # Debian's python, where python3-jellyfish lives
+REPEAT=${SCREEN_BENCH_REPEAT:-5}
+mkdir -p "$OUT/lists"
+
+log() { echo "bench_screen: $*" >&2; }
+
+# ---- build the drivers against the library ----
+make -s build/libxgate.a >&2
+PKGS="libutf8proc icu-uc icu-i18n libhs libpcre2-8 sqlite3 libpq jansson libxml-2.0 yaml-0.1 libsodium libxxhash geoip"
+CFLAGS="-std=c11 -D_GNU_SOURCE -O2 -g -Iinclude -Isrc $(pkg-config --cflags $PKGS)"
+LIBS="$(pkg-config --libs $PKGS) -lcivetweb -lpthread -lm -ldl"
+cc $CFLAGS -o "$OUT/screen_bench" bench/screen/screen_bench.c build/libxgate.a $LIBS
+cc $CFLAGS -o "$OUT/pg_bench" bench/screen/pg_bench.c $(pkg-config --libs libpq) -lpthread
+
+LISTS=("$L/csl_entity_list_prc_research.csv" "$L/csl_meti_names_2022-12.txt" "$L/csl_sample.csv"
+  "$L/dod_1260h_2026.xgate.csv" "$L/eu_833_annex_iv_2026.xgate.csv" "$L/ofac_sdn_2021-07"
+  "$L/un_sc_consolidated_2026-02.xml")
+EVAL_LISTS=("${LISTS[@]/$L\/eu_833_annex_iv_2026.xgate.csv/$OUT/lists/eu_833_annex_iv_2026.xgate.csv}")
+
+# ---- evaluation set ----
+log "dumping names and building the evaluation set"
+"$OUT/screen_bench" dump "${LISTS[@]}" >"$OUT/dump_all.tsv"
+$PY bench/screen/build_evalset.py "$OUT/dump_all.tsv" "$L/eu_833_annex_iv_2026.xgate.csv" \
+  "$SHARED/data/oracles/non_listed_orgs.txt" bench/screen/non_listed_persons.txt \
+  bench/screen/non_listed_orgs_zh.txt "$OUT/eval.tsv" "$OUT/lists/eu_833_annex_iv_2026.xgate.csv"
+"$OUT/screen_bench" dump "${EVAL_LISTS[@]}" >"$OUT/dump_eval.tsv"
+NQ=$(wc -l <"$OUT/eval.tsv")
+NNAMES=$(wc -l <"$OUT/dump_all.tsv")
+
+# ---- xgate ----
+log "xgate: quality run, then speed with 1 and 2 threads (x$REPEAT)"
+"$OUT/screen_bench" run 1 1 "$OUT/eval.tsv" "${EVAL_LISTS[@]}" >"$OUT/xg_eval.out"
+"$OUT/screen_bench" run 1 "$REPEAT" "$OUT/eval.tsv" "${LISTS[@]}" >"$OUT/xg_t1.out"
+"$OUT/screen_bench" run 2 "$REPEAT" "$OUT/eval.tsv" "${LISTS[@]}" >"$OUT/xg_t2.out"
+val() { awk -v k="$2" '$1 == "#" && $2 == k { print $3 }' "$1"; }
+DEFAULT=$(grep -o 'XG_SCREEN_DEFAULT_THRESHOLD = [0-9.]*' src/match/screen.c | awk '{print $3}')
+
+# ---- PostgreSQL pg_trgm ----
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+PGDIR=$(mktemp -d /tmp/xgate-pg.XXXXXX)
+PGPORT=$((20000 + RANDOM % 20000))
+as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
+cleanup() {
+  as_pg "$PGBIN/pg_ctl -D $PGDIR/data -m immediate stop" >/dev/null 2>&1 || true
+  rm -rf "$PGDIR"
+}
+trap cleanup EXIT
+[ "$(id -u)" = 0 ] && chown postgres "$PGDIR"
+log "pg_trgm: throwaway cluster in $PGDIR, port $PGPORT"
+as_pg "$PGBIN/initdb -D $PGDIR/data -U postgres -E UTF8 --locale=C.UTF-8 -A trust" >/dev/null
+as_pg "$PGBIN/pg_ctl -D $PGDIR/data -l $PGDIR/log -w -o '-k $PGDIR -p $PGPORT -c listen_addresses= -c shared_buffers=256MB' start" >/dev/null
+PSQL="$PGBIN/psql -X -q -h $PGDIR -p $PGPORT -U postgres -d postgres -v ON_ERROR_STOP=1"
+cut -f1,5 "$OUT/dump_all.tsv" >"$PGDIR/names_all.tsv"
+cut -f1,5 "$OUT/dump_eval.tsv" >"$PGDIR/names_eval.tsv"
+chmod 644 "$PGDIR"/*.tsv
+T0=$(date +%s.%N)
+$PSQL <<SQL
+CREATE EXTENSION pg_trgm;
+CREATE TABLE names_all (reckey text, name text);
+CREATE TABLE names_eval (reckey text, name text);
+\copy names_all FROM '$PGDIR/names_all.tsv' WITH (FORMAT text)
+\copy names_eval FROM '$PGDIR/names_eval.tsv' WITH (FORMAT text)
+CREATE INDEX ON names_all USING gin (name gin_trgm_ops);
+CREATE INDEX ON names_eval USING gin (name gin_trgm_ops);
+ANALYZE;
+SQL
+PG_LOAD=$(echo "$(date +%s.%N) - $T0" | bc)
+PG_SIZE=$($PSQL -t -A -c "SELECT pg_size_pretty(pg_total_relation_size('names_all'))")
+CONN="host=$PGDIR port=$PGPORT user=postgres dbname=postgres"
+log "pg_trgm: quality and speed runs"
+"$OUT/pg_bench" "$CONN" names_eval 1 1 "$OUT/eval.tsv" >"$OUT/pg_eval.out"
+"$OUT/pg_bench" "$CONN" names_all 1 1 "$OUT/eval.tsv" >"$OUT/pg_t1.out"
+"$OUT/pg_bench" "$CONN" names_all 2 1 "$OUT/eval.tsv" >"$OUT/pg_t2.out"
+PG_VERSION=$($PSQL -t -A -c "SHOW server_version")
+
+# ---- Jaro-Winkler kernels ----
+log "kernels"
+awk -F'\t' '$5 ~ /^[ -~]+$/ { print tolower($5) }' "$OUT/dump_all.tsv" | awk 'NR % 29 == 0' |
+  head -2200 >"$OUT/kernel_all.txt"
+head -200 "$OUT/kernel_all.txt" >"$OUT/kernel_a.txt"
+tail -n +201 "$OUT/kernel_all.txt" >"$OUT/kernel_b.txt"
+"$OUT/screen_bench" kernel "$OUT/kernel_a.txt" "$OUT/kernel_b.txt" >"$OUT/k_xg.out"
+$PY bench/screen/jf_kernel.py "$OUT/kernel_a.txt" "$OUT/kernel_b.txt" >"$OUT/k_jf.out" 2>/dev/null
+RF="skipped (set RAPIDFUZZ_DIR to a rapidfuzz-cpp checkout)"
+if [ -n "${RAPIDFUZZ_DIR:-}" ] && [ -f "$RAPIDFUZZ_DIR/rapidfuzz/distance/JaroWinkler.hpp" ]; then
+  if c++ -O2 -std=c++17 -I"$RAPIDFUZZ_DIR" -o "$OUT/rf_kernel" bench/screen/rf_kernel.cpp; then
+    "$OUT/rf_kernel" "$OUT/kernel_a.txt" "$OUT/kernel_b.txt" >"$OUT/k_rf.out"
+    RF="$(val "$OUT/k_rf.out" cached_ns) ns"
+  else
+    RF="skipped (rf_kernel.cpp did not compile against $RAPIDFUZZ_DIR)"
+  fi
+fi
+
+# ---- report ----
+XQ1=$(val "$OUT/xg_t1.out" qps); XQ2=$(val "$OUT/xg_t2.out" qps)
+PQ1=$(val "$OUT/pg_t1.out" qps); PQ2=$(val "$OUT/pg_t2.out" qps)
+ratio() { echo "scale=1; $1 / $2" | bc; }
+cat <<EOF
+## Screening (\`bench/bench_screen.sh\`)
+
+- Command: \`bench/run screen\` (\`bench/bench_screen.sh\`${RAPIDFUZZ_DIR:+, RAPIDFUZZ_DIR=$RAPIDFUZZ_DIR})
+- Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs, $(free -g | awk '/Mem:/ {print $2}') GB RAM (shared with other jobs while measured)
+- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); xgate $(git rev-parse --short HEAD 2>/dev/null || echo "?"); PostgreSQL $PG_VERSION
+- Names: all shared lists together — $NNAMES names and aliases of $(val "$OUT/xg_t1.out" records) records
+  (CSL PRC research, METI names, CSL sample, DoD 1260H, EU 833 Annex IV, OFAC SDN 2021-07, UN SC).
+- Queries: the evaluation set, $NQ queries (built by \`bench/screen/build_evalset.py\` from the lists).
+
+### Quality
+
+Positives are listed names as queries really differ from list entries (one typo, legal form
+swapped or added, abbreviations, word order, upper case, the Chinese names of organisations
+listed in English and their traditional forms, the SCREENING.md hard cases); negatives are real
+organisations (81 from \`non_listed_orgs.txt\`, 28 Chinese names) and 40 persons on no list, plus
+the two near misses. For the Chinese queries the EU 833 file's Han aliases are held out, so they
+test translation, not an exact alias lookup. A query counts as recalled when one of the records
+holding the original name is reported at or above the threshold; a negative counts as a false
+alert when anything is reported.
+
+$($PY bench/screen/judge.py "$OUT/eval.tsv" "$OUT/xg_eval.out" "$OUT/pg_eval.out" "$DEFAULT" | grep -v '^# ')
+
+### Speed (same names, same $NQ queries, each run $REPEAT times for xgate, once for pg_trgm)
+
+| | xgate | PostgreSQL pg_trgm (GIN, \`%\`, top 10) | xgate / pg_trgm |
+|---|---|---|---|
+| queries/s, 1 thread | $XQ1 | $PQ1 | $(ratio "$XQ1" "$PQ1")× |
+| queries/s, 2 threads | $XQ2 | $PQ2 | $(ratio "$XQ2" "$PQ2")× |
+| p50 latency, 1 thread | $(val "$OUT/xg_t1.out" p50_us) µs | $(val "$OUT/pg_t1.out" p50_us) µs | |
+| p99 latency, 1 thread | $(val "$OUT/xg_t1.out" p99_us) µs | $(val "$OUT/pg_t1.out" p99_us) µs | |
+| load (parse lists, analyse and index every name) | $(val "$OUT/xg_t1.out" load_seconds) s (of which analysis + index $(val "$OUT/xg_t1.out" build_seconds) s) | $PG_LOAD s (COPY + GIN index, names already extracted) | |
+| memory | $(( $(val "$OUT/xg_t1.out" rss_after_load_kb) / 1024 )) MB RSS after load, $(( $(val "$OUT/xg_t1.out" rss_peak_kb) / 1024 )) MB peak | table + index $PG_SIZE | |
+
+### Jaro-Winkler kernel (ns per pair; $(val "$OUT/k_xg.out" pairs) pairs of lower-cased ASCII list names, each of 200 against each of 2,000)
+
+| xgate \`xg_jaro_winkler\` | xgate cached pattern | rapidfuzz-cpp \`CachedJaroWinkler\` | jellyfish \`jaro_winkler_similarity\` (Python, C extension) |
+|---|---|---|---|
+| $(val "$OUT/k_xg.out" plain_ns) ns | $(val "$OUT/k_xg.out" cached_ns) ns | $RF | $(val "$OUT/k_jf.out" cached_ns) ns |
+
+Checksums (sum of all similarities; equal sums mean equal kernels): xgate $(awk '$2 == "checksum" {print $3}' "$OUT/k_xg.out"), jellyfish $(val "$OUT/k_jf.out" checksum)$( [ -f "$OUT/k_rf.out" ] && echo ", rapidfuzz $(val "$OUT/k_rf.out" checksum)").
+EOF
