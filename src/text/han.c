@@ -365,36 +365,41 @@ static int emit_chars(xg_arena *a, xg_vec *out, const seg *segs, size_t from, si
     return rc;
 }
 
-/* A person's name: surname, then the given name as one word. */
+/* The pinyin syllable number `index` of a CEDICT reading ("Xi2 Jin4 ping2", 1 → jin). */
+static void nth_syllable(xg_buf *b, const xg_hanword *w, size_t index)
+{
+    const char *py = w->pinyin, *end = py + w->pinyin_len;
+    for (size_t k = 0; py < end; k++) {
+        while (py < end && *py == ' ')
+            py++;
+        const char *start = py;
+        while (py < end && *py != ' ')
+            py++;
+        if (k == index) {
+            pinyin_words(b, start, (size_t)(py - start), false);
+            return;
+        }
+    }
+}
+
+/* A person's name: surname (one character, or two from zh_surnames2.txt), then the given name as
+ * one word. A name CEDICT knows gives its own reading (polyphones: 单 is shan as a surname). */
 static int emit_person(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char *s, size_t n)
 {
     size_t c1 = char_bytes(s), c2 = c1 < n ? c1 + char_bytes(s + c1) : c1;
     size_t surname = c2 < n && xg_strmap_get(&ctx->surnames2, s, c2) ? c2 : c1;
+    const xg_hanword *whole = xg_strmap_get(&ctx->han, s, n);
+    bool known = whole && whole->proper && whole->pinyin;
     xg_buf b;
     xg_buf_init(&b);
-    const xg_hanword *whole = xg_strmap_get(&ctx->han, s, n);
-    for (size_t i = 0; i < n;) {
+    for (size_t i = 0, index = 0; i < n; index++) {
         size_t len = char_bytes(s + i);
         seg sg = {.s = s + i, .n = len, .nchars = 1, .w = xg_strmap_get(&ctx->han, s + i, len)};
         if (i == surname) xg_buf_putc(&b, ' ');
-        if (whole && whole->proper && whole->pinyin) {
-            /* the whole name is in CEDICT: take its reading syllable by syllable */
-            size_t k = 0, idx = 0, target = 0;
-            for (size_t j = 0; j < i; j += char_bytes(s + j))
-                target++;
-            const char *py = whole->pinyin, *end = py + whole->pinyin_len;
-            while (py < end && idx <= target) {
-                while (py < end && *py == ' ')
-                    py++;
-                const char *st = py;
-                while (py < end && *py != ' ')
-                    py++;
-                if (idx++ == target) pinyin_words(&b, st, (size_t)(py - st), false);
-                k++;
-            }
-        } else {
+        if (known)
+            nth_syllable(&b, whole, index);
+        else
             char_pinyin(&b, &sg);
-        }
         i += len;
     }
     int rc = push_words(a, out, &b, NULL);
