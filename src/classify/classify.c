@@ -343,7 +343,8 @@ static void build_json(state *s)
     json_object_set_new(o, "canonical", cl->canonical ? json_string(cl->canonical) : json_null());
     json_object_set_new(o, "kind", json_string(xg_item_kind_name(cl->kind)));
     if (s->in->vendor) json_object_set_new(o, "vendor", json_string(s->in->vendor));
-    if (s->in->release) json_object_set_new(o, "release", json_string(s->in->release));
+    if (s->in->release && cl->kind == XG_ITEM_CHIP)
+        json_object_set_new(o, "release", json_string(s->in->release));
     if (cl->kind == XG_ITEM_MODEL) {
         const xg_model *m = s->in->entry->model;
         json_object_set_new(o, "tpp", json_integer(0));
