@@ -114,6 +114,9 @@ int xg_text_to_simplified(char **out, struct xg_arena *arena, const char *utf8, 
  *   after folding never reach ICU. Cyrillic: legal forms and organisation words are recognised
  *   in Cyrillic first, then ICU "Russian-Latin/BGN; Any-Latin; Latin-ASCII" (the romanisation of
  *   English-language lists: Дмитрий → dmitriy, ромашка → romashka). Other scripts: ICU Any-Latin.
+ *   Korean persons (flagged, or shaped like a name: 김정은, 김 정은): surname as lists write it,
+ *   then one token per given-name syllable (kim jeong eun, to align with "Kim Jong Un").
+ *   `folded` is also simplified for Han (and reordered for XG_NAME_PERSON).
  *
  * Han pipeline (Chinese; Japanese kanji and traditional forms fold to simplified first)
  *   1. Hant→Hans (ICU), then Japanese shinjitai → simplified (data/text/ja_shinjitai.tsv:

@@ -458,7 +458,8 @@ static int analyse_text(xg_name *out, xg_arena *a, const xg_text_ctx *ctx, char 
     if (rc == 0) rc = latin_ascii_tokens(a, toks->data, toks->len);
     if (rc) return rc;
     xg_text_match_phrases(ctx, a, toks->data, 0, toks->len, flags);
-    rc = transliterate_rest(a, toks);
+    rc = xg_text_korean_names(ctx, a, toks, flags);
+    if (rc == 0) rc = transliterate_rest(a, toks);
     if (rc) return rc;
     xg_text_match_phrases(ctx, a, toks->data, 0, toks->len, flags);
     if ((flags & XG_NAME_PERSON)) mark_person_prefixes(ctx, toks->data, toks->len);

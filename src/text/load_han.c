@@ -82,6 +82,18 @@ static int shinjitai_line(void *arg, const char *path, long lineno, char *line)
     return 0;
 }
 
+static int ko_surname_line(void *arg, const char *path, long lineno, char *line)
+{
+    xg_text_ctx *ctx = arg;
+    char *tab = strchr(line, '\t');
+    if (!tab || !tab[1])
+        return xg_error_set(XG_EPARSE, "%s:%ld: expected hangul<TAB>romanisation", path, lineno);
+    *tab = '\0';
+    char *from = xg_arena_strdup(&ctx->arena, line), *to = xg_arena_strdup(&ctx->arena, tab + 1);
+    if (!from || !to || !xg_strmap_put(&ctx->ko_surnames, from, strlen(from), to)) return XG_ENOMEM;
+    return 0;
+}
+
 int xg_text_load_glossary(xg_text_ctx *ctx, const char *dir)
 {
     char path[4096];
@@ -90,6 +102,9 @@ int xg_text_load_glossary(xg_text_ctx *ctx, const char *dir)
     if (rc) return rc;
     snprintf(path, sizeof path, "%s/text/ja_shinjitai.tsv", dir);
     rc = xg_text_each_line(path, shinjitai_line, ctx);
+    if (rc) return rc;
+    snprintf(path, sizeof path, "%s/text/ko_surnames.tsv", dir);
+    rc = xg_text_each_line(path, ko_surname_line, ctx);
     if (rc) return rc;
     snprintf(path, sizeof path, "%s/text/zh_surnames2.txt", dir);
     return xg_text_each_line(path, surname_line, ctx);

@@ -77,6 +77,7 @@ struct xg_text_ctx {
     size_t max_han;          /* longest Han word in characters */
     xg_strmap person_prefix; /* "mr", "dr", "general" … (tokens joined by spaces) */
     xg_strmap surnames2;     /* two-character Chinese surnames (欧阳, 司马 …) */
+    xg_strmap ko_surnames;   /* Korean surname in Hangul -> romanisation in lists (김 -> kim) */
     xg_strmap symbol_kind;   /* symbol -> its kind, as data/names/xg_terms.tsv defines it */
     xg_strmap shinjitai;     /* Japanese kanji form -> simplified character (総 -> 总) */
     char *cedict_text;       /* the dictionary file; CEDICT entries point into it */
@@ -131,6 +132,8 @@ bool xg_text_clean_gloss(xg_buf *out, const char *field, size_t n, int max_words
  * word such as 有限公司, 科技) or an institution (研究所, 大学: glossary words marked INST). */
 enum { XG_HAN_PLAIN = 0, XG_HAN_ORGANISATION, XG_HAN_INSTITUTION };
 int xg_text_han_context(const xg_text_ctx *ctx, const char *run, size_t n);
+/* Read Hangul names of persons as surname + syllables (korean.c); a no-op for other names. */
+int xg_text_korean_names(const xg_text_ctx *ctx, xg_arena *a, xg_vec *toks, int flags);
 /* Segment one simplified Han run and append its tokens to `out`. */
 int xg_text_han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char *run, size_t n,
                     int flags, int context);

@@ -1,4 +1,4 @@
-/* Cross-script rows of the shared oracle (../shared/data/oracles/cross_script_pairs.csv) and
+/* Cross-script rows of the shared oracle (Cyrillic, Chinese pinyin, Korean) (../shared/data/oracles/cross_script_pairs.csv) and
  * concurrent use of one context from several threads (per-thread ICU transliterators). */
 #include <criterion/criterion.h>
 #include <pthread.h>
@@ -77,7 +77,7 @@ Test(text_scripts, cyrillic_and_chinese_oracle_rows)
     cr_assert_eq(xg_file_read(&text, &len, oracle_path(), 0), 0, "%s", xg_error_message());
     xg_arena a;
     xg_arena_init(&a, 0);
-    int cyrillic = 0, chinese = 0;
+    int cyrillic = 0, chinese = 0, korean = 0;
     char *save;
     for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         if (line[0] == '#') continue;
@@ -92,7 +92,10 @@ Test(text_scripts, cyrillic_and_chinese_oracle_rows)
         bool is_cyrillic = (unsigned char)line[0] == 0xD0 || (unsigned char)line[0] == 0xD1;
         /* Chinese rows whose Latin form is pinyin (金正恩 is Korean: Kim Jong Un, not Jin) */
         bool is_pinyin = n.han && strcmp(line, "金正恩") != 0 && strlen(line) <= 9;
+        bool is_hangul = (unsigned char)line[0] == 0xEA || (unsigned char)line[0] == 0xEB ||
+                         (unsigned char)line[0] == 0xEC || (unsigned char)line[0] == 0xED;
         if (is_cyrillic) assert_close(&n, expected), cyrillic++;
+        if (is_hangul) assert_close(&n, expected), korean++;
         if (is_pinyin) {
             char lower[128];
             snprintf(lower, sizeof lower, "%s", expected);
@@ -104,6 +107,7 @@ Test(text_scripts, cyrillic_and_chinese_oracle_rows)
     }
     cr_assert_eq(cyrillic, 4);
     cr_assert_eq(chinese, 3);
+    cr_assert_eq(korean, 3); /* 김정은 → kim jeong eun ~ Kim Jong Un, word for word */
     xg_arena_free(&a);
     free(text);
 }
