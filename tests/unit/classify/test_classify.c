@@ -528,3 +528,95 @@ Test(classify, odd_tables_never_crash)
     cr_assert_eq(t.ok, 1);
     cr_assert_eq(t.a, 1);
 }
+
+/* ---- broken catalogs: a clear error naming the file, never a crash ---- */
+
+static char tmpdir[] = "/tmp/xg-cls-XXXXXX";
+
+static void copy_catalog(const char *dir)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "mkdir -p %s/catalog && cp %s/catalog/*.json %s/catalog/", dir,
+             getenv("XGATE_DATA"), dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+/* Replace the first occurrence of `from` by `to` in catalog/<file>. */
+static void patch(const char *dir, const char *file, const char *from, const char *to)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/catalog/%s", dir, file);
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f);
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    char *at = strstr(buf, from);
+    cr_assert_not_null(at, "%s not in %s", from, file);
+    f = fopen(path, "wb");
+    fwrite(buf, 1, (size_t)(at - buf), f);
+    fputs(to, f);
+    fputs(at + strlen(from), f);
+    fclose(f);
+}
+
+static void expect_load_error(const char *file, const char *from, const char *to, const char *msg)
+{
+    char dir[64];
+    snprintf(dir, sizeof dir, "%s", tmpdir);
+    cr_assert_not_null(mkdtemp(dir));
+    copy_catalog(dir);
+    patch(dir, file, from, to);
+    xg_catalog *c = NULL;
+    int rc = xg_catalog_load(&c, dir);
+    cr_assert_lt(rc, 0, "%s: %s → %s loaded", file, from, to);
+    cr_assert_null(c);
+    cr_assert(strstr(xg_error_message(), msg), "message \"%s\" lacks \"%s\"", xg_error_message(),
+              msg);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+Test(classify, broken_catalogs_are_refused_with_the_file_named)
+{
+    expect_load_error("chips.json", "\"chips\": [", "\"chips\": [[", "chips.json");
+    expect_load_error("chips.json", "\"fp8\": 296", "\"fp9\": 296", "unknown precision");
+    expect_load_error("chips.json", "\"die_mm2\": 826", "\"die_mm2\": -826", "die_mm2");
+    expect_load_error("chips.json", "\"sources\": [\"nv-a30\"]", "\"sources\": [\"nowhere\"]",
+                      "unknown source id");
+    expect_load_error("systems.json", "\"chip\": \"A100 SXM4 80GB\"", "\"chip\": \"A100 XYZ\"",
+                      "unknown chip");
+    expect_load_error("systems.json", "\"count\": 8", "\"count\": 0", "count");
+    expect_load_error("models.json", "\"Claude Bedrock\"", "\"Claude API\"", "names both");
+    expect_load_error("rules.json", "\"effective\": \"2023-11-17\"",
+                      "\"effective\": \"2023-13-17\"", "date");
+    expect_load_error("rules.json", "\"pd_min\": 5.92", "\"pd_min\": \"5.92\"", "pd_min");
+    expect_load_error("rules.json", "\"inherit\": \"2024-12-02\"", "\"inherit\": \"2099-01-01\"",
+                      "inherits");
+    xg_catalog *c = NULL;
+    cr_assert_lt(xg_catalog_load(&c, "/nonexistent/xgate"), 0);
+    cr_assert(strstr(xg_error_message(), "/nonexistent/xgate"));
+}
+
+Test(classify, thresholds_come_from_rules_json)
+{
+    char dir[64];
+    snprintf(dir, sizeof dir, "%s", tmpdir);
+    cr_assert_not_null(mkdtemp(dir));
+    copy_catalog(dir);
+    /* move the a.1 threshold: the H20 (2368) becomes 3A090.a.1 */
+    patch(dir, "rules.json", "\"a1\": {\"tpp_min\": 4800", "\"a1\": {\"tpp_min\": 2000");
+    xg_catalog *c = NULL;
+    cr_assert_eq(xg_catalog_load(&c, dir), 0, "%s", xg_error_message());
+    xg_classification *cl = NULL;
+    cr_assert_eq(xg_classify_item(&cl, c, "H20", "2024-06-01"), 0);
+    cr_assert(cl->paragraph && !strcmp(cl->paragraph, "3A090.a.1"));
+    cr_assert_str_neq(xg_catalog_version(c), xg_catalog_version(cat));
+    xg_classification_free(cl);
+    xg_catalog_free(c);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
