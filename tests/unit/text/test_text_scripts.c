@@ -1,5 +1,6 @@
-/* Cross-script rows of the shared oracle (Cyrillic, Chinese pinyin, Korean) (../shared/data/oracles/cross_script_pairs.csv) and
- * concurrent use of one context from several threads (per-thread ICU transliterators). */
+/* Cross-script rows of the shared oracle (Cyrillic, Chinese pinyin, Korean)
+ * (../shared/data/oracles/cross_script_pairs.csv) and concurrent use of one context from several
+ * threads (per-thread ICU transliterators). */
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <stdio.h>
