@@ -13,6 +13,8 @@
  */
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlversion.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -108,9 +110,80 @@ static int add_element(lst_ctx *ctx, lst_rec *b, const xmlNode *c, const char *p
     return XG_OK;
 }
 
-static int load_party(lst_ctx *ctx, lst_rec *b, const xmlNode *n, bool individual)
+/* Parse errors, collected through libxml2's structured handler so that none is printed and, in
+ * lenient mode, every one can be tied to the party it falls in. */
+typedef struct {
+    long line;
+    char msg[200];
+    bool reported;
+} xml_problem;
+
+/* libxml2 2.12 made the handler's error const */
+#if LIBXML_VERSION >= 21200
+#define XG_XML_ERROR const xmlError
+#else
+#define XG_XML_ERROR xmlError
+#endif
+
+static void collect_error(void *user, XG_XML_ERROR *e)
+{
+    xmlParserCtxtPtr px = user;
+    xg_vec *v = px ? px->_private : NULL;
+    if (!v || !e || e->level < XML_ERR_ERROR || v->len >= 1000) return;
+    xml_problem p = {e->line, "", false};
+    snprintf(p.msg, sizeof p.msg, "%s", e->message ? e->message : "malformed XML");
+    p.msg[strcspn(p.msg, "\n")] = '\0';
+    xg_vec_push(v, &p);
+}
+
+/* The first line after a party: where the next element (of any level) starts. */
+static long party_end(const xmlNode *n)
+{
+    for (const xmlNode *up = n; up; up = up->parent)
+        for (const xmlNode *s = up->next; s; s = s->next)
+            if (s->type == XML_ELEMENT_NODE) return xmlGetLineNo(s);
+    return LONG_MAX;
+}
+
+/* In lenient mode a party holding a parse error is skipped: what recovery made of it is a guess. */
+static int party_has_error(lst_ctx *ctx, xg_vec *errors, const xmlNode *n, long line)
+{
+    long end = party_end(n);
+    for (size_t i = 0; i < errors->len; i++) {
+        xml_problem *p = &XG_VEC_AT(errors, xml_problem, i);
+        if (p->line >= line && (p->line < end || end <= line)) {
+            p->reported = true;
+            int rc = lst_row_problem(ctx, XG_EPARSE, line, "%s skipped: XML error on line %ld: %s",
+                                     n->name, p->line, p->msg);
+            return rc ? rc : 1;
+        }
+    }
+    return 0;
+}
+
+static bool record_utf8_valid(const lst_rec *b)
+{
+    if (!xg_utf8_valid(b->r.name, strlen(b->r.name)) ||
+        !xg_utf8_valid(b->remarks.data ? b->remarks.data : "", b->remarks.len))
+        return false;
+    const xg_vec *lists[] = {&b->aliases, &b->addresses, &b->programs};
+    for (size_t k = 0; k < 3; k++)
+        for (size_t i = 0; i < lists[k]->len; i++) {
+            const char *s = XG_VEC_AT(lists[k], const char *, i);
+            if (!xg_utf8_valid(s, strlen(s))) return false;
+        }
+    for (size_t i = 0; i < b->ids.len; i++) {
+        const char *s = XG_VEC_AT(&b->ids, xg_ident, i).value;
+        if (!xg_utf8_valid(s, strlen(s))) return false;
+    }
+    return true;
+}
+
+static int load_party(lst_ctx *ctx, lst_rec *b, const xmlNode *n, bool individual, xg_vec *errors)
 {
     long line = xmlGetLineNo(n);
+    int skip = party_has_error(ctx, errors, n, line);
+    if (skip) return skip < 0 ? skip : XG_OK;
     lst_rec_reset(b, ctx, line);
     b->r.type = individual ? XG_PARTY_INDIVIDUAL : XG_PARTY_ENTITY;
     b->r.source = UN_SOURCE;
@@ -133,24 +206,47 @@ static int load_party(lst_ctx *ctx, lst_rec *b, const xmlNode *n, bool individua
     if (!rc && *ref) rc = lst_rec_ident(ctx, b, "UN_REF", ref, NULL);
     const char *comments = child_text(ctx, n, "COMMENTS1");
     if (!rc) rc = lst_rec_remark(b, comments, strlen(comments));
-    return rc ? rc : lst_rec_commit(ctx, b);
+    if (rc) return rc;
+    if (!record_utf8_valid(b)) return lst_row_problem(ctx, XG_EUTF8, line, "invalid UTF-8");
+    return lst_rec_commit(ctx, b);
 }
 
-static int load_group(lst_ctx *ctx, lst_rec *b, const xmlNode *group, const char *tag, bool indiv)
+static int load_group(lst_ctx *ctx, lst_rec *b, const xmlNode *group, const char *tag, bool indiv,
+                      xg_vec *errors)
 {
     int rc = XG_OK;
     for (const xmlNode *n = group ? group->children : NULL; n && !rc; n = n->next)
-        if (is(n, tag)) rc = load_party(ctx, b, n, indiv);
+        if (is(n, tag)) rc = load_party(ctx, b, n, indiv, errors);
     return rc;
 }
 
-static int parse_error(lst_ctx *ctx, xmlParserCtxtPtr px)
+/* Strict: the first error fails the load. Lenient: errors outside every party are reported here
+ * (those inside one were reported when it was skipped). */
+static int report_errors(lst_ctx *ctx, xg_vec *errors, bool strict_only)
 {
-    const xmlError *e = xmlCtxtGetLastError(px);
-    char msg[300];
-    snprintf(msg, sizeof msg, "%s", e && e->message ? e->message : "malformed XML");
-    msg[strcspn(msg, "\n")] = '\0';
-    return lst_row_problem(ctx, XG_EPARSE, e ? e->line : 0, "XML: %s", msg);
+    for (size_t i = 0; i < errors->len; i++) {
+        xml_problem *p = &XG_VEC_AT(errors, xml_problem, i);
+        if (p->reported || (strict_only && (ctx->flags & XG_LOAD_LENIENT))) continue;
+        p->reported = true;
+        int rc = lst_row_problem(ctx, XG_EPARSE, p->line, "XML: %s", p->msg);
+        if (rc) return rc;
+    }
+    return XG_OK;
+}
+
+static int load_doc(lst_ctx *ctx, xmlDocPtr doc, xg_vec *errors)
+{
+    const xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+    if (!root) return report_errors(ctx, errors, false);
+    if (!is(root, "CONSOLIDATED_LIST"))
+        return xg_error_set(XG_EFORMAT, "%s: root element is %s, not CONSOLIDATED_LIST", ctx->file,
+                            root->name);
+    lst_rec b;
+    lst_rec_init(&b);
+    int rc = load_group(ctx, &b, child(root, "INDIVIDUALS"), "INDIVIDUAL", true, errors);
+    if (!rc) rc = load_group(ctx, &b, child(root, "ENTITIES"), "ENTITY", false, errors);
+    lst_rec_free(&b);
+    return rc ? rc : report_errors(ctx, errors, false);
 }
 
 int lst_load_un_xml(lst_ctx *ctx, const char *data, size_t len)
@@ -158,24 +254,23 @@ int lst_load_un_xml(lst_ctx *ctx, const char *data, size_t len)
     if (len > (size_t)INT32_MAX) return xg_error_set(XG_ETOOBIG, "%s: too large", ctx->file);
     xmlParserCtxtPtr px = xmlNewParserCtxt();
     if (!px) return XG_ENOMEM;
+    xg_vec errors;
+    xg_vec_init(&errors, sizeof(xml_problem));
+    px->_private = &errors;
+    px->sax->serror = collect_error;
     int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA |
                XML_PARSE_BIG_LINES;
     if (ctx->flags & XG_LOAD_LENIENT) opts |= XML_PARSE_RECOVER;
     xmlDocPtr doc = xmlCtxtReadMemory(px, data, (int)len, ctx->file, NULL, opts);
-    int rc = XG_OK;
-    if (!doc || !px->wellFormed) rc = parse_error(ctx, px);
-    const xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
-    if (!rc && root && !is(root, "CONSOLIDATED_LIST"))
-        rc = xg_error_set(XG_EFORMAT, "%s: root element is %s, not CONSOLIDATED_LIST", ctx->file,
-                          root->name);
-    if (!rc && root) {
-        lst_rec b;
-        lst_rec_init(&b);
-        rc = load_group(ctx, &b, child(root, "INDIVIDUALS"), "INDIVIDUAL", true);
-        if (!rc) rc = load_group(ctx, &b, child(root, "ENTITIES"), "ENTITY", false);
-        lst_rec_free(&b);
+    if (!errors.len && (!doc || !px->wellFormed)) { /* an error the handler did not see */
+        xmlError fallback = {.level = XML_ERR_FATAL, .line = 0};
+        XG_XML_ERROR *e = xmlCtxtGetLastError(px);
+        collect_error(px, e ? e : &fallback);
     }
+    int rc = report_errors(ctx, &errors, true);
+    if (!rc) rc = load_doc(ctx, doc, &errors);
     xmlFreeDoc(doc);
     xmlFreeParserCtxt(px);
+    xg_vec_free(&errors);
     return rc;
 }

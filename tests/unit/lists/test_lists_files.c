@@ -380,3 +380,27 @@ Test(lists_files, delisted_uses_end_date_and_as_of)
     cr_assert_str_eq(xg_party_type_name(XG_PARTY_VESSEL), "vessel");
     cr_assert_str_eq(xg_party_type_name((xg_party_type)42), "unknown");
 }
+
+Test(lists_files, un_xml_lenient_skips_the_party_holding_the_error)
+{
+    const char *p =
+        put("l.xml",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CONSOLIDATED_LIST><INDIVIDUALS>\n"
+            "<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A\xFF</FIRST_NAME></INDIVIDUAL>\n"
+            "<INDIVIDUAL><DATAID>2</DATAID><FIRST_NAME>Good</FIRST_NAME></INDIVIDUAL>\n"
+            "<INDIVIDUAL><DATAID>3</DATAID><FIRST_NAME>Cut</FIRST_NAME></INDIV>\n"
+            "</INDIVIDUALS><ENTITIES><ENTITY><DATAID>4</DATAID><FIRST_NAME>Ent"
+            "</FIRST_NAME></ENTITY></ENTITIES></CONSOLIDATED_LIST>\n",
+            0);
+    fails(p, 0, XG_EPARSE, "l.xml:3: XML: Input is not proper UTF-8");
+    xg_listset *set = load(p, XG_LOAD_LENIENT);
+    cr_assert_geq(set->nskipped, 2);
+    cr_assert_eq(set->skipped[0].line, 3);
+    cr_assert(strstr(set->skipped[0].problem, "INDIVIDUAL skipped: XML error on line 3"));
+    for (size_t i = 0; i < set->nrecords; i++) {
+        cr_assert_str_neq(set->records[i].id, "1");
+        cr_assert_str_neq(set->records[i].id, "3");
+    }
+    cr_assert_str_eq(set->records[0].id, "2");
+    xg_listset_free(set);
+}
