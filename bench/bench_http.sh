@@ -54,7 +54,7 @@ lua_post() { # lua_post FILE BODY
 import json, sys
 path, body, key = sys.argv[1:4]
 open(path, "w").write(f'''wrk.method = "POST"
-wrk.body = {json.dumps(body)}
+wrk.body = {json.dumps(body, ensure_ascii=False)}
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer {key}"
 ''')
@@ -68,24 +68,24 @@ path, key, screen, decide, classify, batch = sys.argv[1:7]
 reqs = [("/v1/screen", screen)] * 5 + [("/v1/decide", decide)] * 2 + [("/v1/classify", classify), ("/v1/screen/batch", batch)]
 lines = ['local reqs = {}']
 for p, b in reqs:
-    lines.append(f'table.insert(reqs, wrk.format("POST", "{p}", {{["Content-Type"] = "application/json", ["Authorization"] = "Bearer {key}"}}, {json.dumps(b)}))')
+    lines.append(f'table.insert(reqs, wrk.format("POST", "{p}", {{["Content-Type"] = "application/json", ["Authorization"] = "Bearer {key}"}}, {json.dumps(b, ensure_ascii=False)}))')
 lines.append('local i = 0')
 lines.append('request = function() i = i + 1; return reqs[(i % #reqs) + 1] end')
 lines.append('done = function(summary, latency, requests) io.stderr:write(string.format("WRKSTATS errors_status=%d errors_connect=%d errors_read=%d errors_write=%d errors_timeout=%d requests=%d\\n", summary.errors.status, summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout, summary.requests)) end')
 open(path, "w").write("\n".join(lines) + "\n")
 PY
 
-wrk_run() { # wrk_run NAME URL [SCRIPT] → a table row
-  local name=$1 url=$2 script=${3:-}
+wrk_run() { # wrk_run SLUG LABEL URL [SCRIPT] → a table row
+  local slug=$1 name=$2 url=$3 script=${4:-}
   local args=(-t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" --latency)
   [ -n "$script" ] && args+=(-s "$script")
-  log "wrk $name ($DURATION s)"
-  wrk "${args[@]}" "$url" >"$OUT/wrk-$name.txt" 2>&1
+  log "wrk $slug ($DURATION s)"
+  wrk "${args[@]}" "$url" >"$OUT/wrk-$slug.txt" 2>&1
   local rps p50 p99 non2xx
-  rps=$(awk '/^Requests\/sec:/ {print $2}' "$OUT/wrk-$name.txt")
-  p50=$(awk '$1 == "50%" {print $2}' "$OUT/wrk-$name.txt")
-  p99=$(awk '$1 == "99%" {print $2}' "$OUT/wrk-$name.txt")
-  non2xx=$(awk '/Non-2xx/ {print $NF}' "$OUT/wrk-$name.txt")
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$OUT/wrk-$slug.txt")
+  p50=$(awk '$1 == "50%" {print $2}' "$OUT/wrk-$slug.txt")
+  p99=$(awk '$1 == "99%" {print $2}' "$OUT/wrk-$slug.txt")
+  non2xx=$(awk '/Non-2xx/ {print $NF}' "$OUT/wrk-$slug.txt")
   printf '| %s | %s | %s | %s | %s |\n' "$name" "$rps" "$p50" "$p99" "${non2xx:-0}"
 }
 
@@ -103,10 +103,10 @@ B="http://127.0.0.1:$XPORT"
 curl -sf -H "Authorization: Bearer $SERVICE" -H 'Content-Type: application/json' -d "$DECIDE_BODY" "$B/v1/decide" >"$OUT/decide-sample.json" \
   || { log "decide sample failed: $(cat "$OUT/decide-sample.json")"; }
 ROWS=$(
-  wrk_run "trivial civetweb handler (ceiling)" "http://127.0.0.1:$CPORT/"
-  wrk_run "xgate GET /healthz" "$B/healthz"
-  wrk_run "xgate POST /v1/screen" "$B/v1/screen" "$OUT/screen.lua"
-  wrk_run "xgate POST /v1/decide (durable SQLite write)" "$B/v1/decide" "$OUT/decide.lua"
+  wrk_run ceiling "trivial civetweb handler (ceiling)" "http://127.0.0.1:$CPORT/"
+  wrk_run healthz "xgate GET /healthz" "$B/healthz"
+  wrk_run screen "xgate POST /v1/screen" "$B/v1/screen" "$OUT/screen.lua"
+  wrk_run decide "xgate POST /v1/decide (durable SQLite write)" "$B/v1/decide" "$OUT/decide.lua"
 )
 kill -TERM $CEIL_PID; wait $CEIL_PID 2>/dev/null || true
 
@@ -114,25 +114,34 @@ kill -TERM $CEIL_PID; wait $CEIL_PID 2>/dev/null || true
 log "soak: $SOAK_SECONDS s of mixed load, reload every $RELOAD_EVERY s"
 wrk -t"$WRK_THREADS" -c"$CONNS" -d"${SOAK_SECONDS}s" --latency -s "$OUT/mixed.lua" "$B" >"$OUT/wrk-soak.txt" 2>&1 &
 WRK_PID=$!
-RSS_START=""; RSS_MAX=0; RELOADS=0; RELOAD_FAIL=0; t=0
+RSS_START=""; RSS_MAX=0
+SOAK_T0=$SECONDS; NEXT_RELOAD=$RELOAD_EVERY
 echo "seconds rss_kb" >"$OUT/rss.txt"
+: >"$OUT/reloads.txt"
 while kill -0 $WRK_PID 2>/dev/null; do
-  sleep 10; t=$((t + 10))
-  r=$(rss_kb $XPID); echo "$t $r" >>"$OUT/rss.txt"
-  [ $t -eq 30 ] && RSS_START=$r   # after warm-up: caches, thread stacks, SQLite pages
-  [ "$r" -gt $RSS_MAX ] && RSS_MAX=$r
-  if [ $((t % RELOAD_EVERY)) -eq 0 ] && kill -0 $WRK_PID 2>/dev/null; then
-    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $ADMIN" "$B/v1/lists/reload")
-    RELOADS=$((RELOADS + 1)); [ "$code" = 200 ] || RELOAD_FAIL=$((RELOAD_FAIL + 1))
+  sleep 5
+  el=$((SECONDS - SOAK_T0))
+  r=$(rss_kb $XPID); echo "$el $r" >>"$OUT/rss.txt"
+  if [ -z "$RSS_START" ] && [ $el -ge 30 ]; then RSS_START=$r; fi  # after warm-up
+  if [ "$r" -gt $RSS_MAX ]; then RSS_MAX=$r; fi
+  if [ $el -ge $NEXT_RELOAD ] && [ $el -lt "$SOAK_SECONDS" ]; then
+    NEXT_RELOAD=$((NEXT_RELOAD + RELOAD_EVERY))
+    # In the background: a reload under load takes a while, and sampling must go on meanwhile.
+    curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -X POST -H "Authorization: Bearer $ADMIN" \
+      "$B/v1/lists/reload" >>"$OUT/reloads.txt" &
   fi
 done
 wait $WRK_PID || true
+for j in $(jobs -p); do [ "$j" = "$XPID" ] || wait "$j" 2>/dev/null || true; done
+RELOADS=$(wc -l <"$OUT/reloads.txt")
+RELOAD_FAIL=$(awk '$1 != 200' "$OUT/reloads.txt" | wc -l)
+RELOAD_MAX=$(awk 'BEGIN {m = 0} $2 > m {m = $2} END {printf "%.2f s", m}' "$OUT/reloads.txt")
 RSS_END=$(rss_kb $XPID)
 RSS_START=${RSS_START:-$(sed -n 2p "$OUT/rss.txt" | cut -d' ' -f2)}
 SOAK_REQ=$(awk '/requests in/ {print $1}' "$OUT/wrk-soak.txt")
 SOAK_RPS=$(awk '/^Requests\/sec:/ {print $2}' "$OUT/wrk-soak.txt")
 SOAK_P99=$(awk '$1 == "99%" {print $2}' "$OUT/wrk-soak.txt")
-SOAK_STATS=$(grep WRKSTATS "$OUT/wrk-soak.txt" | sed 's/WRKSTATS //')
+SOAK_STATS=$(grep WRKSTATS "$OUT/wrk-soak.txt" | sed "s/WRKSTATS //" || true)
 SOAK_NON2XX=$(awk '/Non-2xx/ {print $NF}' "$OUT/wrk-soak.txt"); SOAK_NON2XX=${SOAK_NON2XX:-0}
 SOAK_SOCK=$(awk '/Socket errors/ {print}' "$OUT/wrk-soak.txt"); SOAK_SOCK=${SOAK_SOCK:-none}
 
@@ -194,8 +203,9 @@ server options. \`/v1/decide\` commits every decision to SQLite (WAL, synchronou
 
 **Soak** ($SOAK_SECONDS s of mixed load — screen, decide, classify, batch screen — with a list reload
 every $RELOAD_EVERY s): $SOAK_REQ requests, $SOAK_RPS requests/s, p99 $SOAK_P99; non-2xx answers:
-$SOAK_NON2XX; socket errors: $SOAK_SOCK; wrk: $SOAK_STATS; reloads: $RELOADS ($RELOAD_FAIL failed).
-Server RSS after 30 s warm-up $RSS_START kB, at the end $RSS_END kB, peak $RSS_MAX kB.
+$SOAK_NON2XX; socket errors: $SOAK_SOCK; wrk: $SOAK_STATS; reloads: $RELOADS ($RELOAD_FAIL failed, slowest $RELOAD_MAX
+under load).
+Server RSS after 30 s warm-up $RSS_START kB, at the end $RSS_END kB, peak $RSS_MAX kB (samples every 5 s:\n\`bench/out/http/rss.txt\`).
 
 **kill -9 under load**: $REPORTED decisions were reported (HTTP 200 received) in $CRASH_SECONDS s
 before \`kill -9\`; after a restart $MISSING of them are missing. \`xgate audit verify\`: exit $VERIFY_RC

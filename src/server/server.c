@@ -73,13 +73,41 @@ json_t *server_lists_json(xg_server *s, xg_snapshot *snap)
                      (json_int_t)(time(NULL) - loaded), "sources", sources, "files", files);
 }
 
+/* Build a snapshot on the loader thread. Every snapshot is built by that one thread so that its
+ * memory comes from one malloc arena: glibc gives each thread its own arena, and snapshots built
+ * on whichever worker took the reload request would leave a freed snapshot's worth of memory
+ * stranded in up to 8 × cores arenas (measured: +37 MB per reload until every arena held one). */
+typedef struct load_job {
+    xg_server *srv;
+    xg_snapshot *snap;
+    char err[512];
+} load_job;
+
+static int load_on_loader(void *arg)
+{
+    load_job *j = arg;
+    int rc = xg_snapshot_load(&j->snap, (const char *const *)j->srv->list_paths,
+                              j->srv->nlist_paths, 0, j->srv->text);
+    if (rc != 0) snprintf(j->err, sizeof j->err, "%s", xg_error_message());
+    return rc;
+}
+
+static int build_snapshot(xg_server *s, xg_snapshot **out)
+{
+    load_job j = {.srv = s};
+    int rc = pool_run(s->loader, load_on_loader, &j);
+    if (rc != 0)
+        return xg_error_set(rc, "%s", j.err); /* the message lives in the loader's thread */
+    *out = j.snap;
+    return 0;
+}
+
 int xg_server_reload(xg_server *s, json_t **info)
 {
     if (pthread_mutex_trylock(&s->reload_lock) != 0)
         return xg_error_set(XG_EEXIST, "a list reload is already running");
     xg_snapshot *fresh = NULL;
-    int rc =
-        xg_snapshot_load(&fresh, (const char *const *)s->list_paths, s->nlist_paths, 0, s->text);
+    int rc = build_snapshot(s, &fresh);
     if (rc != 0) {
         atomic_fetch_add(&s->metrics.reloads_failed, 1);
         pthread_mutex_unlock(&s->reload_lock);
@@ -426,9 +454,9 @@ static int load_state(xg_server *s)
 {
     int rc;
     if ((rc = xg_text_ctx_load(&s->text, NULL)) != 0) return rc;
-    if ((rc = xg_snapshot_load(&s->snap, (const char *const *)s->list_paths, s->nlist_paths, 0,
-                               s->text)) != 0)
-        return rc;
+    if (pool_new(&s->loader, 1) != 0)
+        return xg_error_set(XG_EINTERNAL, "cannot start the list loader thread");
+    if ((rc = build_snapshot(s, &s->snap)) != 0) return rc;
     atomic_store(&s->snap_loaded, (int64_t)time(NULL));
     if ((rc = xg_catalog_load(&s->catalog, NULL)) != 0) return rc;
     if ((rc = xg_policy_load(&s->policies, NULL)) != 0) return rc;
@@ -472,6 +500,7 @@ static int start_civetweb(xg_server *s)
 static void free_state(xg_server *s)
 {
     pool_free(s->pool); /* idle by now: civetweb has stopped, or never started */
+    pool_free(s->loader);
     if (s->snap) xg_snapshot_unref(s->snap);
     if (s->catalog) xg_catalog_free(s->catalog);
     if (s->policies) xg_policy_free(s->policies);

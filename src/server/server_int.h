@@ -107,7 +107,8 @@ struct xg_server {
     pthread_mutex_t reload_lock; /* one reload at a time */
 
     xg_auth *auth;
-    xg_pool *pool; /* handlers run here, on full-size stacks */
+    xg_pool *pool;   /* handlers run here, on full-size stacks */
+    xg_pool *loader; /* one thread that builds every snapshot (one malloc arena) */
     xg_metrics metrics;
     time_t started;
 };
