@@ -22,10 +22,17 @@ uint64_t xg_key_hash(char kind, const char *s, size_t n)
     return XXH3_64bits_withSeed(s, n, (uint64_t)(unsigned char)kind * 0x9E3779B97F4A7C15ULL);
 }
 
+static size_t emit_tok(xg_key *out, size_t k, size_t cap, char kind, const char *s, size_t n,
+                       size_t tok)
+{
+    uint16_t t = tok < XG_KEY_NOTOK ? (uint16_t)tok : XG_KEY_NOTOK;
+    if (k < cap && n) out[k++] = (xg_key){xg_key_hash(kind, s, n), kind, t};
+    return k;
+}
+
 static size_t emit(xg_key *out, size_t k, size_t cap, char kind, const char *s, size_t n)
 {
-    if (k < cap && n) out[k++] = (xg_key){xg_key_hash(kind, s, n), kind};
-    return k;
+    return emit_tok(out, k, cap, kind, s, n, XG_KEY_NOTOK);
 }
 
 /* Soundex digits without truncation: consonant classes, vowels dropped, runs collapsed. */
@@ -48,10 +55,10 @@ static size_t phonetic(char *out, size_t cap, const char *w)
     return k;
 }
 
-static size_t word_keys(xg_key *out, size_t k, size_t cap, const char *w, int whole)
+static size_t word_keys(xg_key *out, size_t k, size_t cap, const char *w, int whole, size_t tok)
 {
     size_t n = strlen(w);
-    if (whole) k = emit(out, k, cap, 'w', w, n);
+    if (whole) k = emit_tok(out, k, cap, 'w', w, n, tok);
     if (n >= 3) {
         char padded[72];
         if (n > 64) n = 64;
@@ -59,10 +66,10 @@ static size_t word_keys(xg_key *out, size_t k, size_t cap, const char *w, int wh
         memcpy(padded + 1, w, n);
         padded[n + 1] = ' ';
         for (size_t i = 0; i + 3 <= n + 2; i++)
-            k = emit(out, k, cap, 't', padded + i, 3);
+            k = emit_tok(out, k, cap, 't', padded + i, 3, tok);
         char ph[72];
         size_t pl = phonetic(ph, sizeof ph, w);
-        if (pl >= 2) k = emit(out, k, cap, 'p', ph, pl);
+        if (pl >= 2) k = emit_tok(out, k, cap, 'p', ph, pl, tok);
     }
     return k;
 }
@@ -99,10 +106,10 @@ size_t xg_name_keys(xg_key *out, size_t cap, const xg_name *n, int for_query)
         /* organisation words get trigrams too, so that a mistyped one ("internltional") still
          * meets its listed form; their whole-word key is their symbol (below) */
         if (!for_query && t->kind == XG_TOK_ORG && !strchr(t->text, ' '))
-            k = word_keys(out, k, cap, t->text, 0);
+            k = word_keys(out, k, cap, t->text, 0, i);
         if (!indexable(t)) continue;
         words++;
-        k = word_keys(out, k, cap, t->text, 1);
+        k = word_keys(out, k, cap, t->text, 1, i);
         if (i + 1 < n->ntokens && indexable(&n->tokens[i + 1])) {
             char joined[160];
             size_t a = strlen(t->text), b = strlen(n->tokens[i + 1].text);

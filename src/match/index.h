@@ -24,8 +24,11 @@ typedef struct xg_index {
 
 typedef struct xg_key {
     uint64_t hash;
-    char kind; /* 'w', 't', 'h', 'p', 's', 'i' */
+    char kind;    /* 'w', 't', 'h', 'p', 's', 'i' */
+    uint16_t tok; /* the token a 'w' (whole word), 't' or 'p' key came from; XG_KEY_NOTOK else */
 } xg_key;
+
+#define XG_KEY_NOTOK 0xFFFF
 
 typedef struct xg_index_builder {
     uint64_t *pairs_key;

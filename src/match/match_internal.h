@@ -13,15 +13,14 @@
 
 #include "core/core.h"
 #include "match/index.h"
+#include "match/score.h"
 #include "xgate/screen.h"
 
 typedef struct xg_mname {
-    uint32_t record; /* index into lists->records */
-    uint32_t nbig;   /* Han bigram count */
-    const uint32_t *big;
-    const char *raw; /* the name or alias as published */
-    const float *w;  /* token weights: organisation words by how common their symbol is */
-    xg_name an;
+    uint32_t record;  /* index into lists->records */
+    const char *raw;  /* the name or alias as published */
+    xg_name an;       /* analysed once, at build */
+    xg_score_list sl; /* what the scorer needs: weights, lengths, acronyms, Han bigrams */
 } xg_mname;
 
 typedef struct xg_symw {

@@ -77,6 +77,29 @@ size_t xg_han_bigrams(uint32_t *out, size_t cap, const char *han)
     return k;
 }
 
+/* True when token `a` (an unmatched plain word) is the acronym of the name's other words, in
+ * order ("nudt" in "National University of Defense Technology (NUDT)", "smic"): it repeats the
+ * name rather than adding to it, so it costs nothing when unmatched. */
+static int is_own_acronym(const xg_token *t, size_t n, size_t a)
+{
+    const char *s = t[a].text;
+    size_t len = strlen(s), k = 0;
+    if (t[a].kind != XG_TOK_WORD || len < 3 || len > 8) return 0;
+    for (size_t i = 0; i < len; i++)
+        if (!isalpha((unsigned char)s[i])) return 0;
+    for (size_t i = 0; i < n && k < len; i++)
+        if (i != a && t[i].kind != XG_TOK_STOP && t[i].text[0] == s[k]) k++;
+    return k == len;
+}
+
+static uint64_t acronym_mask(const xg_token *t, size_t n)
+{
+    uint64_t m = 0;
+    for (size_t i = 0; i < n && i < 64; i++)
+        if (is_own_acronym(t, n, i)) m |= 1ULL << i;
+    return m;
+}
+
 void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bigrams,
                       size_t nbigrams, xg_jw_pattern *pats)
 {
@@ -91,20 +114,21 @@ void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bi
     }
     q->han_bigrams = bigrams;
     q->nhan_bigrams = nbigrams;
+    q->acronyms = acronym_mask(name->tokens, q->ntok);
 }
 
 /* Word similarity: Jaro-Winkler, refused when the edit distance (a swap of two letters counting
  * as one edit) is over a quarter of the longer word — Jaro-Winkler alone is generous to words
  * sharing letters (belletech ~ baltech 0.86). One typo is allowed from four letters on, two from
  * eight. */
-static double word_sim(const xg_jw_pattern *p, size_t qlen, const char *b)
+static double word_sim(const xg_jw_pattern *p, size_t qlen, const char *b, size_t blen)
 {
-    size_t blen = strlen(b);
     if (qlen == blen && !memcmp(p->s, b, qlen)) return 1.0;
     if (qlen <= 3 || blen <= 3) return 0.0; /* short words and acronyms must be equal */
+    size_t mx = qlen > blen ? qlen : blen, diff = qlen > blen ? qlen - blen : blen - qlen;
+    if ((double)diff > (double)mx / 4.0) return 0.0; /* the edit distance is at least diff */
     double jw = xg_jw_cached(p, b, blen);
     if (jw < XG_PAIR_FLOOR) return 0.0;
-    size_t mx = qlen > blen ? qlen : blen;
     if ((double)xg_osa_distance(p->s, b) > (double)mx / 4.0) return 0.0;
     return jw;
 }
@@ -116,13 +140,13 @@ static int symbol_is_text(const char *sym, const char *text)
     return !*sym && !*text;
 }
 
-static double token_sim(const xg_score_query *q, size_t qi, const xg_token *n)
+static double token_sim(const xg_score_query *q, size_t qi, const xg_token *n, size_t nlen)
 {
     const xg_token *t = &q->name->tokens[qi];
     if (t->kind == XG_TOK_NUMBER || n->kind == XG_TOK_NUMBER)
         return t->kind == n->kind && !strcmp(t->text, n->text) ? 1.0 : 0.0;
     if (t->symbol && n->symbol) {
-        if (!strcmp(t->symbol, n->symbol)) return 1.0;
+        if (t->symbol == n->symbol || !strcmp(t->symbol, n->symbol)) return 1.0;
         /* different legal forms neither pair nor weigh much unmatched: a swap is neutral */
         if (t->kind == XG_TOK_LEGAL && n->kind == XG_TOK_LEGAL) return 0.0;
     } else if (t->symbol && symbol_is_text(t->symbol, n->text)) {
@@ -130,7 +154,7 @@ static double token_sim(const xg_score_query *q, size_t qi, const xg_token *n)
     } else if (n->symbol && symbol_is_text(n->symbol, t->text)) {
         return 1.0;
     }
-    return word_sim(&q->pat[qi], q->len[qi], n->text);
+    return word_sim(&q->pat[qi], q->len[qi], n->text, nlen);
 }
 
 typedef struct pairbuf {
@@ -156,11 +180,12 @@ static int is_word(const xg_token *t)
 static double joined_sim(const char *single, const char *a, const char *b)
 {
     char flat[128], joined[128];
+    if (single[0] != a[0]) return 0.0; /* first letters agree in nearly every split word */
     size_t ls = 0, la = strlen(a), lb = strlen(b);
     for (const char *p = single; *p && ls < sizeof flat - 1; p++)
         if (*p != ' ') flat[ls++] = *p;
     flat[ls] = 0;
-    if (ls < 4 || la + lb > 120 || flat[0] != a[0]) return 0.0;
+    if (ls < 4 || la + lb > 120) return 0.0;
     if (ls + 2 < la + lb || la + lb + 2 < ls) return 0.0;
     memcpy(joined, a, la);
     memcpy(joined + la, b, lb + 1);
@@ -204,13 +229,15 @@ static uint64_t span_mask(size_t i, size_t n)
 }
 
 /* Greedy best-pairs alignment; fills d->pairs and the matched bit sets. */
-static void align(const xg_score_query *q, const xg_name *n, size_t nn, xg_score_detail *d)
+static void align(const xg_score_query *q, const xg_score_list *l, size_t nn, xg_score_detail *d)
 {
     xg_pair cand[512];
     pairbuf b = {cand, 0, sizeof cand / sizeof *cand};
+    const xg_name *n = l->name;
     for (size_t i = 0; i < q->ntok; i++)
         for (size_t j = 0; j < nn; j++) {
-            double s = token_sim(q, i, &n->tokens[j]);
+            size_t nlen = l->len ? l->len[j] : strlen(n->tokens[j].text);
+            double s = token_sim(q, i, &n->tokens[j], nlen);
             if (s >= XG_PAIR_FLOOR) push_pair(&b, i, 1, j, 1, s);
         }
     split_pairs(q, n, nn, &b);
@@ -249,21 +276,6 @@ static double unmatched_share(const xg_token *t, double w)
                                                                          : 1.0;
 }
 
-/* True when token `a` (an unmatched plain word) is the acronym of the name's other words, in
- * order ("nudt" in "National University of Defense Technology (NUDT)", "smic"): it repeats the
- * name rather than adding to it, so it costs nothing when unmatched. */
-static int is_own_acronym(const xg_token *t, size_t n, size_t a)
-{
-    const char *s = t[a].text;
-    size_t len = strlen(s), k = 0;
-    if (t[a].kind != XG_TOK_WORD || len < 3 || len > 8) return 0;
-    for (size_t i = 0; i < len; i++)
-        if (!isalpha((unsigned char)s[i])) return 0;
-    for (size_t i = 0; i < n && k < len; i++)
-        if (i != a && t[i].kind != XG_TOK_STOP && t[i].text[0] == s[k]) k++;
-    return k == len;
-}
-
 static int has_unmatched_number(const xg_token *t, size_t n, uint64_t matched)
 {
     for (size_t i = 0; i < n && i < 64; i++)
@@ -286,11 +298,28 @@ static double han_dice(const uint32_t *a, size_t na, const uint32_t *b, size_t n
     return 2.0 * (double)common / (double)(na + nb);
 }
 
-double xg_score_name(const xg_score_query *q, const xg_name *n, const float *nw,
-                     const uint32_t *nbig, size_t nnbig, xg_score_detail *d)
+void xg_score_list_init(xg_score_list *l, const xg_name *n, const float *w, uint16_t *len,
+                        const uint32_t *big, size_t nbig)
 {
+    l->name = n;
+    l->w = w;
+    l->big = big;
+    l->nbig = nbig;
+    l->acronyms = acronym_mask(n->tokens, n->ntokens < 64 ? n->ntokens : 64);
+    if (len)
+        for (size_t i = 0; i < n->ntokens; i++) {
+            size_t k = strlen(n->tokens[i].text);
+            len[i] = (uint16_t)(k > 0xFFFF ? 0xFFFF : k);
+        }
+    l->len = len;
+}
+
+double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_detail *d)
+{
+    const xg_name *n = l->name;
+    const float *nw = l->w;
     size_t nn = n->ntokens < 64 ? n->ntokens : 64;
-    align(q, n, nn, d);
+    align(q, l, nn, d);
     double num = 0, wm = 0, uq = 0, ul = 0;
     for (size_t k = 0; k < d->npairs; k++) {
         const xg_pair *p = &d->pairs[k];
@@ -301,11 +330,10 @@ double xg_score_name(const xg_score_query *q, const xg_name *n, const float *nw,
         wm += w;
     }
     for (size_t i = 0; i < q->ntok; i++)
-        if (!(d->q_matched >> i & 1) && !is_own_acronym(q->name->tokens, q->ntok, i))
+        if (!(d->q_matched >> i & 1) && !(q->acronyms >> i & 1))
             uq += q->w[i] * unmatched_share(&q->name->tokens[i], q->w[i]);
     for (size_t j = 0; j < nn; j++)
-        if (!(d->n_matched >> j & 1) && !is_own_acronym(n->tokens, nn, j))
-            ul += tw(n->tokens, nw, j);
+        if (!(d->n_matched >> j & 1) && !(l->acronyms >> j & 1)) ul += tw(n->tokens, nw, j);
     double den = wm + XG_UNMATCHED_QUERY * uq + XG_UNMATCHED_LIST * ul;
     d->matched_weight = wm;
     d->unmatched_query = uq;
@@ -313,7 +341,7 @@ double xg_score_name(const xg_score_query *q, const xg_name *n, const float *nw,
     d->token_score = den > 0 ? num / den : 0.0;
     d->number_mismatch = has_unmatched_number(q->name->tokens, q->ntok, d->q_matched) &&
                          has_unmatched_number(n->tokens, nn, d->n_matched);
-    d->han_score = han_dice(q->han_bigrams, q->nhan_bigrams, nbig, nnbig);
+    d->han_score = han_dice(q->han_bigrams, q->nhan_bigrams, l->big, l->nbig);
     d->method = XG_METHOD_TOKENS;
     d->score = d->token_score;
     if (d->han_score >= 0) {

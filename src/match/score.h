@@ -47,10 +47,21 @@ typedef struct xg_score_query {
     xg_jw_pattern *pat; /* ntok prepared patterns (caller's storage) */
     size_t len[XG_SCORE_MAX_TOKENS];
     float w[XG_SCORE_MAX_TOKENS]; /* token weights (kind defaults unless set by caller) */
+    uint64_t acronyms;            /* query tokens that are the query's own acronym */
     int truncated;
     const uint32_t *han_bigrams; /* hashes of the query's Han character bigrams, sorted */
     size_t nhan_bigrams;
 } xg_score_query;
+
+/* A list name as the scorer sees it: the analysed name plus what the snapshot derives once. */
+typedef struct xg_score_list {
+    const xg_name *name;
+    const float *w;      /* token weights; NULL: kind defaults */
+    const uint16_t *len; /* token byte lengths; NULL: measured when needed */
+    uint64_t acronyms;   /* tokens (first 64) that are the name's own acronym */
+    const uint32_t *big; /* Han bigram hashes, sorted; NULL when none */
+    size_t nbig;
+} xg_score_list;
 
 typedef struct xg_pair {
     uint8_t qi, qn; /* query tokens qi .. qi+qn-1 */
@@ -80,10 +91,13 @@ size_t xg_han_bigrams(uint32_t *out, size_t cap, const char *han);
 void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bigrams,
                       size_t nbigrams, xg_jw_pattern *pats);
 
-/* Score one list name; `nw` its token weights (NULL: kind defaults); `nbig` / `nnbig` its Han
- * bigram hashes (sorted) or NULL/0. */
-double xg_score_name(const xg_score_query *q, const xg_name *n, const float *nw,
-                     const uint32_t *nbig, size_t nnbig, xg_score_detail *d);
+/* Fill a list name's view: acronyms always, token lengths into `len` when given (room for
+ * ntokens), weights/bigrams as given (may be NULL). */
+void xg_score_list_init(xg_score_list *l, const xg_name *n, const float *w, uint16_t *len,
+                        const uint32_t *big, size_t nbig);
+
+/* Score one list name in [0, 1], filling the detail the explanation is made of. */
+double xg_score_name(const xg_score_query *q, const xg_score_list *n, xg_score_detail *d);
 
 /* The explanation object for a detail: method, token pairs with scores, unmatched tokens,
  * penalties. New reference. */

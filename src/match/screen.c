@@ -26,7 +26,7 @@
 #define POSTINGS_BUDGET 40000
 /* Names scored in full per query: enough that a name ranked low by shared keys (a typo in a
  * rare word) is still scored, few enough to keep a query well under a millisecond. */
-#define CANDIDATES_MIN 96
+#define CANDIDATES_MIN 64
 #define CANDIDATES_MAX 400
 
 const double XG_SCREEN_DEFAULT_THRESHOLD = 0.80;
@@ -39,7 +39,6 @@ typedef struct cand {
 typedef struct rec_best {
     uint32_t record, name;
     double score;
-    xg_score_detail detail;
     int by_ident;
     const char *ident_scheme, *ident_value, *list_scheme;
 } rec_best;
@@ -81,12 +80,27 @@ static int cmp_qkey(const void *a, const void *b)
 /* Rarity-weighted votes per name in an open-addressing table; returns the table and its size. */
 static cand *accumulate(const xg_snapshot *s, const xg_name *qn, xg_arena *a, size_t *size_out)
 {
-    xg_key *keys = xg_arena_alloc(a, QUERY_MAX_KEYS * sizeof *keys);
-    qkey *qk = xg_arena_alloc(a, QUERY_MAX_KEYS * sizeof *qk);
+    /* room for every key of a name this long: words give ~20 keys, Han characters one each */
+    size_t cap = 64 + 48 * qn->ntokens + (qn->han ? strlen(qn->han) : 0);
+    cap = cap > QUERY_MAX_KEYS ? QUERY_MAX_KEYS : cap;
+    xg_key *keys = xg_arena_alloc(a, cap * sizeof *keys);
+    qkey *qk = xg_arena_alloc(a, cap * sizeof *qk);
     if (!keys || !qk) return NULL;
-    size_t nk = xg_name_keys(keys, QUERY_MAX_KEYS, qn, 1), nq = 0, total = 0;
+    size_t nk = xg_name_keys(keys, cap, qn, 1), nq = 0, total = 0;
+    /* A query word found whole needs no fuzzy keys: its trigrams and phonetic key would only
+     * add thousands of postings for names that share letters with it. */
+    uint64_t found[4] = {0};
     for (size_t i = 0; i < nk; i++) {
         const uint32_t *ids;
+        if (keys[i].kind == 'w' && keys[i].tok < 256 &&
+            xg_index_get(&s->names_idx, keys[i].hash, &ids))
+            found[keys[i].tok / 64] |= 1ULL << (keys[i].tok % 64);
+    }
+    for (size_t i = 0; i < nk; i++) {
+        const uint32_t *ids;
+        int fuzzy = keys[i].kind == 't' || keys[i].kind == 'p';
+        if (fuzzy && keys[i].tok < 256 && (found[keys[i].tok / 64] >> (keys[i].tok % 64) & 1))
+            continue;
         size_t df = xg_index_get(&s->names_idx, keys[i].hash, &ids);
         if (df) qk[nq++] = (qkey){keys[i].hash, keys[i].kind, ids, df};
     }
@@ -231,14 +245,13 @@ static void score_candidates(const xg_snapshot *s, const xg_screen_query *q,
         const xg_mname *m = &s->names[c[i].name - 1];
         const xg_record *r = &s->lists->records[m->record];
         if (!record_ok(r, q)) continue;
-        double sc = xg_score_name(sq, &m->an, m->w, m->big, m->nbig, &d);
+        double sc = xg_score_name(sq, &m->sl, &d);
         if (sc <= 0) continue;
         int fresh;
         rec_best *b = best_slot(bt, m->record, &fresh);
         if (!b || (!fresh && (b->by_ident || b->score >= sc))) continue;
         b->score = sc;
         b->name = c[i].name - 1;
-        b->detail = d;
     }
 }
 
@@ -272,7 +285,9 @@ static void fill_match(xg_screen_match *m, const xg_snapshot *s, const xg_score_
     }
     const xg_mname *nm = &s->names[b->name];
     m->matched = nm->raw;
-    m->explanation = xg_score_explain(sq, &nm->an, &b->detail);
+    xg_score_detail d; /* scored again: cheaper than keeping a detail for every candidate */
+    xg_score_name(sq, &nm->sl, &d);
+    m->explanation = xg_score_explain(sq, &nm->an, &d);
     json_object_set_new(m->explanation, "name_kind",
                         json_string(nm->raw == m->record->name ? "primary" : "alias"));
 }

@@ -46,15 +46,19 @@ static int add_name(xg_snapshot *s, uint32_t rec, const char *raw, xg_index_buil
                             r->line, raw, xg_error_message());
     m->record = rec;
     m->raw = raw;
+    const uint32_t *copy = NULL;
+    size_t nb = 0;
     if (m->an.han) {
         uint32_t big[MAX_HAN_BIGRAMS];
-        size_t nb = xg_han_bigrams(big, MAX_HAN_BIGRAMS, m->an.han);
-        uint32_t *copy = xg_arena_alloc(&s->arena, nb * sizeof *copy + 1);
-        if (!copy) return xg_error_set(XG_ENOMEM, "snapshot: out of memory");
-        memcpy(copy, big, nb * sizeof *copy);
-        m->big = copy;
-        m->nbig = (uint32_t)nb;
+        nb = xg_han_bigrams(big, MAX_HAN_BIGRAMS, m->an.han);
+        uint32_t *c = xg_arena_alloc(&s->arena, nb * sizeof *c + 1);
+        if (!c) return xg_error_set(XG_ENOMEM, "snapshot: out of memory");
+        memcpy(c, big, nb * sizeof *c);
+        copy = c;
     }
+    uint16_t *len = xg_arena_alloc(&s->arena, (m->an.ntokens + 1) * sizeof *len);
+    if (!len) return xg_error_set(XG_ENOMEM, "snapshot: out of memory");
+    xg_score_list_init(&m->sl, &m->an, NULL, len, copy, nb);
     size_t nk = xg_name_keys(keys, MAX_NAME_KEYS, &m->an, 0);
     uint32_t id = (uint32_t)s->nnames;
     for (size_t k = 0; k < nk; k++)
@@ -172,7 +176,7 @@ static int build_weights(xg_snapshot *s)
         float *w = xg_arena_alloc(&s->arena, (m->an.ntokens + 1) * sizeof *w);
         if (!w) return xg_error_set(XG_ENOMEM, "snapshot: out of memory");
         xg_snapshot_token_weights(s, &m->an, w, m->an.ntokens);
-        m->w = w;
+        m->sl.w = w;
     }
     return rc;
 }

@@ -49,7 +49,9 @@ static double score(const char *q, const char *n, xg_score_detail *d)
     xg_score_query sq;
     static xg_jw_pattern pats[XG_SCORE_MAX_TOKENS];
     xg_score_prepare(&sq, &qn, NULL, 0, pats);
-    return xg_score_name(&sq, &nn, NULL, NULL, 0, d);
+    xg_score_list l;
+    xg_score_list_init(&l, &nn, NULL, NULL, NULL, 0);
+    return xg_score_name(&sq, &l, d);
 }
 
 Test(match_score, identical_and_word_order_free)
@@ -122,7 +124,9 @@ Test(match_score, han_bigrams)
     static xg_jw_pattern pats[XG_SCORE_MAX_TOKENS];
     xg_score_prepare(&sq, &qn, a, na, pats);
     xg_score_detail d;
-    cr_assert_float_eq(xg_score_name(&sq, &nn, NULL, b, nb, &d), 1.0, 1e-9);
+    xg_score_list l;
+    xg_score_list_init(&l, &nn, NULL, NULL, b, nb);
+    cr_assert_float_eq(xg_score_name(&sq, &l, &d), 1.0, 1e-9);
     json_t *e = xg_score_explain(&sq, &nn, &d);
     cr_assert(json_object_get(e, "pairs"));
     cr_assert(json_object_get(e, "han_score"));
