@@ -1,0 +1,153 @@
+/* The decision engine through its public API with the real bundled lists and catalog: outcomes,
+ * the record written before the answer, replay, dry runs, and several threads deciding on one
+ * store (the HTTP service's case) leaving an intact chain. */
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xgate/decide.h"
+#include "xgate/error.h"
+
+static xg_text_ctx *T;
+static xg_snapshot *S;
+static xg_catalog *C;
+static xg_policy_set *P;
+static xg_store *DB;
+static char dbpath[128];
+
+static void setup(void)
+{
+    cr_assert_eq(xg_text_ctx_load(&T, NULL), 0, "%s", xg_error_message());
+    cr_assert_eq(xg_snapshot_load(&S, NULL, 0, 0, T), 0, "%s", xg_error_message());
+    cr_assert_eq(xg_catalog_load(&C, NULL), 0, "%s", xg_error_message());
+    cr_assert_eq(xg_policy_load(&P, NULL), 0, "%s", xg_error_message());
+    snprintf(dbpath, sizeof dbpath, "sqlite:/tmp/xg-decide-test-%d.db", getpid());
+    cr_assert_eq(xg_store_open(&DB, dbpath), 0, "%s", xg_error_message());
+}
+
+static void teardown(void)
+{
+    xg_store_close(DB);
+    xg_policy_free(P);
+    xg_catalog_free(C);
+    xg_snapshot_unref(S);
+    xg_text_ctx_free(T);
+    char p[160];
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s%s", dbpath + 7, i == 0 ? "" : i == 1 ? "-wal" : "-shm");
+        unlink(p);
+    }
+}
+
+TestSuite(policy_decide, .init = setup, .fini = teardown, .timeout = 0);
+
+static json_t *decide(const char *req, const char *policy, xg_store *store)
+{
+    json_t *r = json_loads(req, 0, NULL), *resp = NULL;
+    cr_assert_not_null(r);
+    xg_decide_ctx ctx = {S, C, P, store, policy, "2026-11-22"};
+    cr_assert_eq(xg_decide(&resp, &ctx, r), 0, "%s", xg_error_message());
+    json_decref(r);
+    return resp;
+}
+
+static const char *outcome(const json_t *r)
+{
+    return json_string_value(json_object_get(r, "decision"));
+}
+
+Test(policy_decide, profiles_differ_where_the_table_says)
+{
+    const char *req =
+        "{\"customer\":{\"name\":\"Nordlicht Rechenzentrum GmbH\",\"country\":\"DE\","
+        "\"ultimate_parent\":{\"name\":\"Hangzhou Lanxin Technology\",\"headquarters\":"
+        "\"CN\"}},\"resource\":{\"item\":\"p5.48xlarge\"},\"access\":{\"source_country\":"
+        "\"DE\",\"end_use\":\"training\"}}";
+    const char *want[][2] = {
+        {"ear", "REVIEW"}, {"remote-access", "LICENSE_REQUIRED"}, {"provider", "LICENSE_REQUIRED"}};
+    for (int i = 0; i < 3; i++) {
+        json_t *r = decide(req, want[i][0], NULL);
+        cr_assert_str_eq(outcome(r), want[i][1], "%s", want[i][0]);
+        cr_assert(json_is_null(json_object_get(r, "decision_id")), "dry run records nothing");
+        json_decref(r);
+    }
+}
+
+Test(policy_decide, recorded_before_answered_and_replayed)
+{
+    json_t *r = decide("{\"customer\":{\"name\":\"Sichuan University\",\"country\":\"CN\"},"
+                       "\"resource\":{\"item\":\"Claude\"}}",
+                       NULL, DB);
+    cr_assert_str_eq(outcome(r), "DENY");
+    const char *id = json_string_value(json_object_get(r, "decision_id"));
+    cr_assert_not_null(id);
+    json_t *stored;
+    cr_assert_eq(xg_store_decision_get(&stored, DB, id), 0);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(stored, "audit"), "seq")),
+                 json_integer_value(json_object_get(json_object_get(r, "audit"), "seq")));
+    json_decref(stored);
+    json_t *rp;
+    xg_decide_ctx ctx = {S, C, P, DB, NULL, NULL};
+    cr_assert_eq(xg_decide_replay(&rp, &ctx, id), 0, "%s", xg_error_message());
+    cr_assert(json_is_true(json_object_get(rp, "holds")));
+    cr_assert_eq(json_array_size(json_object_get(rp, "versions_differ")), 0);
+    json_decref(rp);
+    cr_assert_eq(xg_decide_replay(&rp, &ctx, "dec_none"), XG_ENOTFOUND);
+    json_decref(r);
+}
+
+Test(policy_decide, errors_name_the_field)
+{
+    json_t *r = json_loads("{\"customer\":{\"name\":\"X\"},\"resource\":{\"item\":\"Z80\"}}", 0,
+                           NULL),
+           *resp;
+    xg_decide_ctx ctx = {S, C, P, NULL, NULL, NULL};
+    cr_assert_neq(xg_decide(&resp, &ctx, r), 0);
+    cr_assert(strstr(xg_error_message(), "resource.item"), "%s", xg_error_message());
+    json_decref(r);
+    ctx.default_policy = "nope";
+    r = json_loads("{\"customer\":{\"name\":\"X\"},\"resource\":{\"item\":\"H100\"}}", 0, NULL);
+    cr_assert_eq(xg_decide(&resp, &ctx, r), XG_ENOTFOUND);
+    cr_assert(strstr(xg_error_message(), "policy"));
+    json_decref(r);
+}
+
+static void *worker(void *arg)
+{
+    for (int i = 0; i < 10; i++) {
+        char req[256];
+        snprintf(req, sizeof req,
+                 "{\"customer\":{\"name\":\"Worker %ld Customer %d Ltd\",\"country\":\"GB\"},"
+                 "\"resource\":{\"item\":\"g4dn.xlarge\"}}",
+                 (long)(intptr_t)arg, i);
+        json_t *r = json_loads(req, 0, NULL), *resp;
+        xg_decide_ctx ctx = {S, C, P, DB, NULL, "2026-11-22"};
+        if (xg_decide(&resp, &ctx, r)) return (void *)1;
+        json_decref(resp);
+        json_decref(r);
+    }
+    return NULL;
+}
+
+Test(policy_decide, threads_share_one_store_and_the_chain_holds)
+{
+    json_t *v0;
+    cr_assert_eq(xg_store_audit_verify(&v0, DB), 0);
+    json_int_t before = json_integer_value(json_object_get(v0, "rows"));
+    json_decref(v0);
+    pthread_t t[4];
+    for (long i = 0; i < 4; i++)
+        pthread_create(&t[i], NULL, worker, (void *)(intptr_t)i);
+    for (int i = 0; i < 4; i++) {
+        void *rc;
+        pthread_join(t[i], &rc);
+        cr_assert_null(rc, "a worker failed");
+    }
+    json_t *v;
+    cr_assert_eq(xg_store_audit_verify(&v, DB), 0);
+    cr_assert(json_is_true(json_object_get(v, "ok")));
+    cr_assert_eq(json_integer_value(json_object_get(v, "rows")), before + 40);
+    json_decref(v);
+}
