@@ -160,6 +160,53 @@ static int load_buffer_as(lst_ctx *ctx, const char *fmt, const char *data, size_
     return lst_load_names(ctx, data, len);
 }
 
+typedef struct {
+    const char *id;
+    size_t index; /* into the set's records */
+} id_ref;
+
+static int cmp_id_ref(const void *a, const void *b)
+{
+    const id_ref *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* Ids are unique within a file: a repeat is a mistake in the file (two rows for one party, or a
+ * wrong id) that would make decisions cite an ambiguous record. Strict: an error naming both lines.
+ * Lenient: the later record is dropped and reported. */
+static int check_unique_ids(lst_ctx *ctx, lst_priv *pv, size_t first)
+{
+    size_t n = pv->records.len - first;
+    if (n < 2) return XG_OK;
+    id_ref *refs = malloc(n * sizeof *refs);
+    bool *drop = calloc(n, sizeof *drop);
+    int rc = refs && drop ? XG_OK : XG_ENOMEM;
+    for (size_t i = 0; !rc && i < n; i++)
+        refs[i] = (id_ref){XG_VEC_AT(&pv->records, xg_record, first + i).id, first + i};
+    if (!rc) qsort(refs, n, sizeof *refs, cmp_id_ref);
+    for (size_t i = 1; !rc && i < n; i++) {
+        if (strcmp(refs[i].id, refs[i - 1].id)) continue;
+        const xg_record *keep = &XG_VEC_AT(&pv->records, xg_record, refs[i - 1].index);
+        const xg_record *dup = &XG_VEC_AT(&pv->records, xg_record, refs[i].index);
+        rc = lst_row_problem(ctx, XG_EPARSE, dup->line, "duplicate id '%.60s' (first on line %ld)",
+                             dup->id, keep->line);
+        drop[refs[i].index - first] = true;
+        refs[i].index = refs[i - 1].index; /* a third copy names the first line too */
+    }
+    size_t w = first;
+    for (size_t i = 0; !rc && i < n; i++)
+        if (!drop[i])
+            XG_VEC_AT(&pv->records, xg_record, w++) = XG_VEC_AT(&pv->records, xg_record, first + i);
+    if (!rc) {
+        ctx->count -= pv->records.len - w;
+        pv->records.len = w;
+    }
+    free(refs);
+    free(drop);
+    return rc;
+}
+
 static void init_ctx(lst_ctx *ctx, lst_priv *pv, const char *file, int flags)
 {
     memset(ctx, 0, sizeof *ctx);
@@ -198,7 +245,7 @@ static int load_path(lst_priv *pv, const char *path, int flags)
     crypto_hash_sha256_state fh;
     crypto_hash_sha256_init(&fh);
     char *data = NULL;
-    size_t len = 0, skipped_before = pv->skipped.len;
+    size_t len = 0, skipped_before = pv->skipped.len, first_record = pv->records.len;
     int rc = read_hashed(pv, &fh, file_path, &data, &len);
     if (rc) return rc;
     const char *fmt = lst_detect_buffer(data, len, file_path);
@@ -209,6 +256,7 @@ static int load_path(lst_priv *pv, const char *path, int flags)
     else
         rc = load_buffer_as(&ctx, fmt, data, len);
     free(data);
+    if (!rc) rc = check_unique_ids(&ctx, pv, first_record);
     if (!rc && ctx.count == 0) rc = no_records(&ctx, pv, skipped_before);
     if (rc) return rc;
     unsigned char digest[32];
@@ -337,6 +385,7 @@ int lst_load_buffer(xg_listset **out, const char *name, const char *format, cons
         rc = load_sdn_concatenated(&ctx, data, len);
     else if (fmt)
         rc = load_buffer_as(&ctx, fmt, data, len);
+    if (!rc) rc = check_unique_ids(&ctx, pv, 0);
     if (!rc && !ctx.count) rc = no_records(&ctx, pv, 0);
     unsigned char digest[32];
     crypto_hash_sha256(digest, (const unsigned char *)data, len);

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/csv.h"
 #include "lists/lists_internal.h"
 #include "xgate/country.h"
 #include "xgate/error.h"
@@ -179,11 +180,28 @@ static bool record_utf8_valid(const lst_rec *b)
     return true;
 }
 
+/* The element of a party whose text is over the field limit (as for CSV), or NULL. */
+static const xmlNode *oversized(const xmlNode *n)
+{
+    for (const xmlNode *c = n->children; c; c = c->next) {
+        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content &&
+            (size_t)xmlStrlen(c->content) > XG_CSV_MAX_FIELD_DEFAULT)
+            return n;
+        const xmlNode *hit = c->type == XML_ELEMENT_NODE ? oversized(c) : NULL;
+        if (hit) return hit;
+    }
+    return NULL;
+}
+
 static int load_party(lst_ctx *ctx, lst_rec *b, const xmlNode *n, bool individual, xg_vec *errors)
 {
     long line = xmlGetLineNo(n);
     int skip = party_has_error(ctx, errors, n, line);
     if (skip) return skip < 0 ? skip : XG_OK;
+    const xmlNode *big = oversized(n);
+    if (big)
+        return lst_row_problem(ctx, XG_ETOOBIG, xmlGetLineNo(big), "%s is longer than %d bytes",
+                               big->name, XG_CSV_MAX_FIELD_DEFAULT);
     lst_rec_reset(b, ctx, line);
     b->r.type = individual ? XG_PARTY_INDIVIDUAL : XG_PARTY_ENTITY;
     b->r.source = UN_SOURCE;

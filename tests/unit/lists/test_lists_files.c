@@ -404,3 +404,46 @@ Test(lists_files, un_xml_lenient_skips_the_party_holding_the_error)
     cr_assert_str_eq(set->records[0].id, "2");
     xg_listset_free(set);
 }
+
+Test(lists_files, duplicate_ids_in_one_file)
+{
+    const char *p = put("dup.csv", "id,name\nX1,Alpha\nX2,Beta\nX1,Gamma\nX1,Delta\n", 0);
+    fails(p, 0, XG_EPARSE, "dup.csv:4: duplicate id 'X1' (first on line 2)");
+    xg_listset *set = load(p, XG_LOAD_LENIENT);
+    cr_assert_eq(set->nrecords, 2);
+    cr_assert_str_eq(set->records[0].name, "Alpha");
+    cr_assert_str_eq(set->records[1].name, "Beta");
+    cr_assert_eq(set->nskipped, 2);
+    cr_assert_eq(set->skipped[1].line, 5);
+    cr_assert(strstr(set->skipped[1].problem, "first on line 2"));
+    cr_assert_eq(set->files[0].records, 2);
+    xg_listset_free(set);
+    /* the same id in two files is two listings, not a mistake */
+    const char *q = put("dup2.csv", "id,name\nX1,Alpha\n", 0),
+               *r = put("dup3.csv", "id,name\nX1,Beta\n", 0);
+    const char *both[] = {q, r};
+    cr_assert_eq(xg_lists_load(&set, both, 2, 0), 0);
+    xg_listset_free(set);
+}
+
+Test(lists_files, huge_xml_text_is_refused)
+{
+    size_t n = 70 * 1024;
+    char *big = malloc(n + 1);
+    memset(big, 'a', n);
+    big[n] = '\0';
+    char *text = malloc(n + 400);
+    snprintf(text, n + 400,
+             "<?xml version=\"1.0\"?>\n<CONSOLIDATED_LIST><ENTITIES>\n<ENTITY><DATAID>1</DATAID>"
+             "<FIRST_NAME>Big</FIRST_NAME>\n<COMMENTS1>%s</COMMENTS1></ENTITY>\n<ENTITY><DATAID>2"
+             "</DATAID><FIRST_NAME>Small</FIRST_NAME></ENTITY></ENTITIES></CONSOLIDATED_LIST>\n",
+             big);
+    const char *p = put("big.xml", text, 0);
+    free(big);
+    free(text);
+    fails(p, 0, XG_ETOOBIG, "big.xml:4: COMMENTS1 is longer than 65536 bytes");
+    xg_listset *set = load(p, XG_LOAD_LENIENT);
+    cr_assert_eq(set->nrecords, 1);
+    cr_assert_str_eq(set->records[0].name, "Small");
+    xg_listset_free(set);
+}
