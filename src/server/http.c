@@ -226,27 +226,39 @@ bool req_read_json(xg_req *r, bool optional)
                     "send the body as Content-Type: application/json");
         return false;
     }
-    if (!xg_utf8_valid(r->body, r->body_len)) {
-        reply_error(r, 400, "invalid_utf8", NULL, "the body is not valid UTF-8");
-        return false;
-    }
-    if (json_depth(r->body, r->body_len) > XG_SERVER_MAX_JSON_DEPTH) {
-        reply_error(r, 400, "too_deep", NULL, "JSON nesting is deeper than %d",
-                    XG_SERVER_MAX_JSON_DEPTH);
-        return false;
-    }
-    json_error_t e;
-    r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &e);
-    if (!r->json) {
-        reply_error(r, 400, "invalid_json", NULL, "line %d column %d: %s", e.line, e.column,
-                    e.text);
-        return false;
-    }
-    if (!json_is_object(r->json)) {
-        reply_error(r, 400, "invalid_json", NULL, "the body must be a JSON object");
+    char msg[256];
+    const char *code = body_parse(&r->json, r->body, r->body_len, msg, sizeof msg);
+    if (code) {
+        reply_error(r, 400, code, NULL, "%s", msg);
         return false;
     }
     return true;
+}
+
+const char *body_parse(json_t **out, const char *body, size_t len, char *msg, size_t msglen)
+{
+    *out = NULL;
+    if (!xg_utf8_valid(body, len)) {
+        snprintf(msg, msglen, "the body is not valid UTF-8");
+        return "invalid_utf8";
+    }
+    if (json_depth(body, len) > XG_SERVER_MAX_JSON_DEPTH) {
+        snprintf(msg, msglen, "JSON nesting is deeper than %d", XG_SERVER_MAX_JSON_DEPTH);
+        return "too_deep";
+    }
+    json_error_t e;
+    json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &e);
+    if (!j) {
+        snprintf(msg, msglen, "line %d column %d: %s", e.line, e.column, e.text);
+        return "invalid_json";
+    }
+    if (!json_is_object(j)) {
+        json_decref(j);
+        snprintf(msg, msglen, "the body must be a JSON object");
+        return "invalid_json";
+    }
+    *out = j;
+    return NULL;
 }
 
 bool req_query(const xg_req *r, const char *name, char *out, size_t outlen)

@@ -165,6 +165,10 @@ bool field_number(xg_req *r, const json_t *obj, const char *name, double min, do
 
 /* Nesting depth of a JSON text (strings skipped); used before parsing to bound recursion. */
 int json_depth(const char *s, size_t n);
+/* Check and parse a request body: UTF-8, depth, JSON, an object. NULL and *out (new reference) on
+ * success, else the error code ("invalid_utf8", "too_deep", "invalid_json") with msg filled. Pure
+ * (no connection), so that it can be fuzzed and unit-tested. */
+const char *body_parse(json_t **out, const char *body, size_t len, char *msg, size_t msglen);
 
 /* ---- routes ---- */
 void route_screen(xg_req *r);
