@@ -207,7 +207,8 @@ static void find_ultimate_parent(own_graph *g, xg_arena *a, const dreq *r)
     if (r->up_name) {
         g->ultimate_parent =
             node_add(g, a, r->up_name, NULL, r->up_headquarters, "ultimate_parent", "request", 1);
-        if (g->ultimate_parent >= 0) {
+        if (g->ultimate_parent == 0) g->ultimate_parent = -1; /* the customer is its own parent */
+        if (g->ultimate_parent > 0) {
             own_node *n = &g->nodes[g->ultimate_parent];
             n->role = "ultimate_parent";
             if (!n->headquarters) n->headquarters = r->up_headquarters;
