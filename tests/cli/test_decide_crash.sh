@@ -13,14 +13,13 @@ PY
 "$X" decide --db "$DB" --jsonl "$TMP/burst.jsonl" >"$TMP/reported.jsonl" 2>"$TMP/burst.err" &
 pid=$!
 # wait until some decisions are out, then kill without warning
-for _ in $(seq 1 600); do
-  [ "$(wc -l <"$TMP/reported.jsonl")" -ge 20 ] && break
+while kill -0 "$pid" 2>/dev/null && [ "$(wc -l <"$TMP/reported.jsonl")" -lt 20 ]; do
   sleep 0.1
 done
 kill -9 "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 n=$(wc -l <"$TMP/reported.jsonl")
-[ "$n" -ge 20 ] || fail "only $n decisions reported before the kill"
+[ "$n" -ge 20 ] || fail "only $n decisions reported before the kill: $(head -c 500 "$TMP/burst.err")"
 # the last line may be cut mid-write: only complete lines were reported
 python3 - "$TMP/reported.jsonl" >"$TMP/ids" <<'PY'
 import json, sys
