@@ -16,7 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static pthread_once_t geo_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t geo_lock = PTHREAD_MUTEX_INITIALIZER;
+static int geo_opened;
 static GeoIP *geo_v4, *geo_v6;
 static char geo_info[2400];
 static char geo_path4[1024], geo_path6[1024];
@@ -42,13 +43,17 @@ static void geo_open(void)
 
 const char *geo_country(const char *ip, const xg_policy_set *p, const char **db_info)
 {
-    if (!geo_path4[0] && !geo_path6[0]) {
+    /* The first caller opens the databases (paths from its policy set); later ones only read. */
+    pthread_mutex_lock(&geo_lock);
+    if (!geo_opened) {
         snprintf(geo_path4, sizeof geo_path4, "%s",
                  pol_setting_str(p, "geoip_database", "/usr/share/GeoIP/GeoIP.dat"));
         snprintf(geo_path6, sizeof geo_path6, "%s",
                  pol_setting_str(p, "geoip_database_v6", "/usr/share/GeoIP/GeoIPv6.dat"));
+        geo_open();
+        geo_opened = 1;
     }
-    pthread_once(&geo_once, geo_open);
+    pthread_mutex_unlock(&geo_lock);
     *db_info = geo_info[0] ? geo_info : NULL;
     unsigned char buf[16];
     const char *cc = NULL;
