@@ -57,10 +57,11 @@ const char *geo_country(const char *ip, const xg_policy_set *p, const char **db_
     *db_info = geo_info[0] ? geo_info : NULL;
     unsigned char buf[16];
     const char *cc = NULL;
+    GeoIPLookup gl = {0}; /* the _gl lookups keep per-call state here, not in the shared handle */
     if (inet_pton(AF_INET, ip, buf) == 1 && geo_v4)
-        cc = GeoIP_country_code_by_addr(geo_v4, ip);
+        cc = GeoIP_country_code_by_addr_gl(geo_v4, ip, &gl);
     else if (inet_pton(AF_INET6, ip, buf) == 1 && geo_v6)
-        cc = GeoIP_country_code_by_addr_v6(geo_v6, ip);
+        cc = GeoIP_country_code_by_addr_v6_gl(geo_v6, ip, &gl);
     /* GeoIP's pseudo-codes (A1 anonymous proxy, A2 satellite, AP/EU regions, O1 other) name no
      * country. */
     if (cc && (!strcmp(cc, "A1") || !strcmp(cc, "A2") || !strcmp(cc, "O1") || !strcmp(cc, "AP") ||
