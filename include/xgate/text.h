@@ -121,9 +121,10 @@ int xg_text_to_simplified(char **out, struct xg_arena *arena, const char *utf8, 
  * Han pipeline (Chinese; Japanese kanji and traditional forms fold to simplified first)
  *   1. Hant→Hans (ICU), then Japanese shinjitai → simplified (data/text/ja_shinjitai.tsv:
  *      総→总, 鉄→铁, which ICU leaves); `han` keeps the result for same-script n-grams.
- *   2. Each Han run is segmented by longest match over the organisation glossary
- *      (data/text/zh_org_glossary.tsv) ∪ CC-CEDICT; glossary words win; a CEDICT word that hides
- *      a glossary word (四川大学) or ends in 省/市 after a place (深圳市) is split.
+ *   2. Each Han run is segmented over the organisation glossary (data/text/zh_org_glossary.tsv)
+ *      ∪ CC-CEDICT as a shortest path (fewest segments; glossary words preferred; a lone
+ *      character costs most), so 浩通商贸 is 浩通 + 商贸; a CEDICT word that hides a glossary
+ *      word (四川大学) or ends in 省/市 after a place (深圳市) is not used.
  *   3. Glossary words become their English, tokenised like any Latin name: 大学 → university
  *      (UNIVERSITY), 国防 → national (NATL) + defense (WORD, DEFENCE), 科技 → technology (TECH),
  *      有限公司 → one LLC token; well-known places keep their English name (香港 → hong kong,

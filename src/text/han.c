@@ -117,24 +117,6 @@ static bool admin_suffix(const xg_text_ctx *ctx, const char *s, const size_t *en
     return false;
 }
 
-static bool longest_word(const xg_text_ctx *ctx, const char *s, size_t n, seg *out)
-{
-    size_t ends[16], k = 0;
-    for (size_t i = 0; i < n && k < ctx->max_han && k < 16; k++)
-        ends[k] = (i += char_bytes(s + i));
-    for (size_t c = k; c >= 1; c--) {
-        const xg_hanword *w = xg_strmap_get(&ctx->han, s, ends[c - 1]);
-        if (w && !w->glossary && c >= 3 &&
-            (hides_glossary(ctx, s, ends, c) || admin_suffix(ctx, s, ends, c)))
-            continue;
-        if (w && (c >= 2 || w->glossary)) {
-            *out = (seg){.s = s, .n = ends[c - 1], .nchars = c, .w = w, .kind = SEG_WORD};
-            return true;
-        }
-    }
-    return false;
-}
-
 static bool numeral_segment(const char *s, size_t n, seg *out)
 {
     const char *ord = "第";
@@ -147,23 +129,82 @@ static bool numeral_segment(const char *s, size_t n, seg *out)
     return true;
 }
 
+/* Segmentation is a shortest path over the run: each segment costs, fewer segments win (maximum
+ * matching, better than greedy left-to-right: 浩通商贸 is 浩+通+商贸, not 浩+通商+贸), glossary
+ * words beat CC-CEDICT words of the same span, and a lone character costs more than any word. */
+enum { COST_GLOSSARY = 90, COST_NUMBER = 90, COST_WORD = 100, COST_CHAR = 120 };
+
+typedef struct {
+    unsigned cost;
+    seg last; /* the segment ending here on the best path */
+} seg_step;
+
+/* The dictionary word spanning chars [i, i+c) of the run, if it may be a segment. */
+static const xg_hanword *word_at(const xg_text_ctx *ctx, const char *s, const size_t *pos, size_t i,
+                                 size_t c)
+{
+    const xg_hanword *w = xg_strmap_get(&ctx->han, s + pos[i], pos[i + c] - pos[i]);
+    if (!w || (c == 1 && !w->glossary)) return NULL;
+    if (!w->glossary && c >= 3) {
+        size_t ends[16];
+        for (size_t k = 0; k < c; k++)
+            ends[k] = pos[i + k + 1] - pos[i];
+        if (hides_glossary(ctx, s + pos[i], ends, c) || admin_suffix(ctx, s + pos[i], ends, c))
+            return NULL;
+    }
+    return w;
+}
+
+static void relax(seg_step *steps, size_t to, unsigned cost, seg sg)
+{
+    if (cost < steps[to].cost) steps[to].cost = cost, steps[to].last = sg;
+}
+
+static void step_from(const xg_text_ctx *ctx, const char *s, size_t n, const size_t *pos, size_t m,
+                      seg_step *steps, size_t i)
+{
+    unsigned base = steps[i].cost;
+    const char *at = s + pos[i];
+    seg num;
+    if (numeral_segment(at, n - pos[i], &num) && i + num.nchars <= m)
+        relax(steps, i + num.nchars, base + COST_NUMBER, num);
+    for (size_t c = 1; c <= ctx->max_han && c <= 12 && i + c <= m; c++) {
+        const xg_hanword *w = word_at(ctx, s, pos, i, c);
+        if (!w) continue;
+        seg sg = {.s = at, .n = pos[i + c] - pos[i], .nchars = c, .w = w, .kind = SEG_WORD};
+        relax(steps, i + c, base + (w->glossary ? COST_GLOSSARY : COST_WORD), sg);
+    }
+    seg lone = {.s = at, .n = pos[i + 1] - pos[i], .nchars = 1, .kind = SEG_CHAR};
+    lone.w = xg_strmap_get(&ctx->han, at, lone.n);
+    relax(steps, i + 1, base + COST_CHAR, lone);
+}
+
 static int segment(const xg_text_ctx *ctx, const char *s, size_t n, xg_vec *segs)
 {
-    for (size_t i = 0; i < n;) {
-        seg sg, word;
-        bool has_word = longest_word(ctx, s + i, n - i, &word);
-        if (numeral_segment(s + i, n - i, &sg) && (!has_word || word.n <= sg.n)) {
-        } else if (has_word) {
-            sg = word;
-        } else {
-            size_t len = char_bytes(s + i);
-            sg = (seg){.s = s + i, .n = len, .nchars = 1, .kind = SEG_CHAR};
-            sg.w = xg_strmap_get(&ctx->han, s + i, len);
-        }
-        if (!xg_vec_push(segs, &sg)) return XG_ENOMEM;
-        i += sg.n;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i += char_bytes(s + i))
+        m++;
+    size_t *pos = malloc((m + 1) * sizeof *pos);
+    seg_step *steps = malloc((m + 1) * sizeof *steps);
+    if (!pos || !steps) return free(pos), free(steps), XG_ENOMEM;
+    for (size_t i = 0, k = 0; k <= m; k++) {
+        pos[k] = i, steps[k].cost = k ? ~0u : 0;
+        if (i < n) i += char_bytes(s + i);
     }
-    return 0;
+    for (size_t i = 0; i < m; i++)
+        if (steps[i].cost != ~0u) step_from(ctx, s, n, pos, m, steps, i);
+    size_t count = 0, at = m;
+    for (; at > 0; at -= steps[at].last.nchars)
+        count++;
+    int rc = 0;
+    for (size_t k = 0; k < count && rc == 0; k++) /* reserve, then fill from the end */
+        if (!xg_vec_push(segs, &steps[m].last)) rc = XG_ENOMEM;
+    seg *out = (seg *)segs->data + segs->len - count;
+    for (at = m; rc == 0 && at > 0; at -= steps[at].last.nchars)
+        out[--count] = steps[at].last;
+    free(pos);
+    free(steps);
+    return rc;
 }
 
 /* ---- pinyin ---- */

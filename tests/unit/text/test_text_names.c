@@ -277,3 +277,13 @@ Test(text_names, numerals_written_with_stand_ins)
     xg_name m = an("第三研究院三十三研究所", 0);
     cr_assert_str_eq(shape(&m), "N:3 O:ACADEMY N:33 O:INSTITUTE");
 }
+
+Test(text_names, segmentation_prefers_glossary_words)
+{
+    /* shortest path, not greedy: 浩通商贸 is the brand 浩通 + 商贸 (trade), not 浩 + 通商 + 贸 */
+    xg_name n = an("丹东浩通商贸有限公司", 0);
+    cr_assert(strstr(n.latin, "haotong trade"), "%s", n.latin);
+    xg_name hk = an("Kaili Industrial (H.K.) Limited", 0), zh = an("香港凯利实业有限公司", 0);
+    cr_assert_str_eq(hk.tokens[2].symbol, "HONGKONG");
+    cr_assert_str_eq(zh.tokens[0].symbol, "HONGKONG");
+}
