@@ -283,7 +283,7 @@ int cmd_scan(int argc, char **argv)
         json_t *d;
         json_array_foreach(docs, i, d)
         {
-            char *s = json_dumps(d, JSON_COMPACT);
+            char *s = json_dumps(d, JSON_COMPACT | JSON_REAL_PRECISION(12));
             if (s) puts(s);
             free(s);
         }
