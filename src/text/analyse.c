@@ -459,6 +459,7 @@ static int analyse_text(xg_name *out, xg_arena *a, const xg_text_ctx *ctx, char 
     if (rc) return rc;
     xg_text_match_phrases(ctx, a, toks->data, 0, toks->len, flags);
     rc = xg_text_korean_names(ctx, a, toks, flags);
+    if (rc == 0) rc = xg_text_arabic_names(ctx, a, toks);
     if (rc == 0) rc = transliterate_rest(a, toks);
     if (rc) return rc;
     xg_text_match_phrases(ctx, a, toks->data, 0, toks->len, flags);

@@ -105,6 +105,7 @@ int xg_text_ctx_load(xg_text_ctx **out, const char *data_dir)
     xg_strmap_init(&ctx->shinjitai);
     xg_strmap_init(&ctx->symbol_kind);
     xg_strmap_init(&ctx->ko_surnames);
+    xg_strmap_init(&ctx->ar_names);
     int rc = xg_text_load_names(ctx, dir);
     if (rc == 0) rc = xg_text_load_glossary(ctx, dir);
     if (rc == 0) rc = xg_text_load_cedict(ctx, dir);
@@ -128,6 +129,7 @@ void xg_text_ctx_free(xg_text_ctx *ctx)
     xg_strmap_free(&ctx->shinjitai);
     xg_strmap_free(&ctx->symbol_kind);
     xg_strmap_free(&ctx->ko_surnames);
+    xg_strmap_free(&ctx->ar_names);
     free(ctx->cedict_text);
     xg_arena_free(&ctx->arena);
     free(ctx);

@@ -94,6 +94,23 @@ static int ko_surname_line(void *arg, const char *path, long lineno, char *line)
     return 0;
 }
 
+static int ar_name_line(void *arg, const char *path, long lineno, char *line)
+{
+    xg_text_ctx *ctx = arg;
+    char *tab = strchr(line, '\t');
+    xg_buf key;
+    xg_buf_init(&key);
+    if (!tab || !tab[1] || !xg_text_arabic_key(&key, line, (size_t)(tab - line))) {
+        xg_buf_free(&key);
+        return xg_error_set(XG_EPARSE, "%s:%ld: expected arabic<TAB>latin", path, lineno);
+    }
+    char *from = xg_arena_strndup(&ctx->arena, key.data, key.len);
+    char *to = xg_arena_strdup(&ctx->arena, tab + 1);
+    xg_buf_free(&key);
+    if (!from || !to || !xg_strmap_put(&ctx->ar_names, from, strlen(from), to)) return XG_ENOMEM;
+    return 0;
+}
+
 int xg_text_load_glossary(xg_text_ctx *ctx, const char *dir)
 {
     char path[4096];
@@ -102,6 +119,9 @@ int xg_text_load_glossary(xg_text_ctx *ctx, const char *dir)
     if (rc) return rc;
     snprintf(path, sizeof path, "%s/text/ja_shinjitai.tsv", dir);
     rc = xg_text_each_line(path, shinjitai_line, ctx);
+    if (rc) return rc;
+    snprintf(path, sizeof path, "%s/text/ar_names.tsv", dir);
+    rc = xg_text_each_line(path, ar_name_line, ctx);
     if (rc) return rc;
     snprintf(path, sizeof path, "%s/text/ko_surnames.tsv", dir);
     rc = xg_text_each_line(path, ko_surname_line, ctx);

@@ -77,10 +77,11 @@ struct xg_text_ctx {
     size_t max_han;          /* longest Han word in characters */
     xg_strmap person_prefix; /* "mr", "dr", "general" … (tokens joined by spaces) */
     xg_strmap surnames2;     /* two-character Chinese surnames (欧阳, 司马 …) */
-    xg_strmap ko_surnames;   /* Korean surname in Hangul -> romanisation in lists (김 -> kim) */
-    xg_strmap symbol_kind;   /* symbol -> its kind, as data/names/xg_terms.tsv defines it */
-    xg_strmap shinjitai;     /* Japanese kanji form -> simplified character (総 -> 总) */
-    char *cedict_text;       /* the dictionary file; CEDICT entries point into it */
+    xg_strmap ar_names; /* normalised Arabic name word -> listed Latin form (محمد -> muhammad) */
+    xg_strmap ko_surnames; /* Korean surname in Hangul -> romanisation in lists (김 -> kim) */
+    xg_strmap symbol_kind; /* symbol -> its kind, as data/names/xg_terms.tsv defines it */
+    xg_strmap shinjitai;   /* Japanese kanji form -> simplified character (総 -> 总) */
+    char *cedict_text;     /* the dictionary file; CEDICT entries point into it */
     size_t cedict_entries;
     double load_ms;
 };
@@ -132,6 +133,9 @@ bool xg_text_clean_gloss(xg_buf *out, const char *field, size_t n, int max_words
  * word such as 有限公司, 科技) or an institution (研究所, 大学: glossary words marked INST). */
 enum { XG_HAN_PLAIN = 0, XG_HAN_ORGANISATION, XG_HAN_INSTITUTION };
 int xg_text_han_context(const xg_text_ctx *ctx, const char *run, size_t n);
+/* Arabic name words from data/text/ar_names.tsv, the article split off (arabic.c). */
+int xg_text_arabic_names(const xg_text_ctx *ctx, xg_arena *a, xg_vec *toks);
+bool xg_text_arabic_key(xg_buf *b, const char *s, size_t n);
 /* Read Hangul names of persons as surname + syllables (korean.c); a no-op for other names. */
 int xg_text_korean_names(const xg_text_ctx *ctx, xg_arena *a, xg_vec *toks, int flags);
 /* Segment one simplified Han run and append its tokens to `out`. */

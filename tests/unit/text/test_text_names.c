@@ -287,3 +287,11 @@ Test(text_names, segmentation_prefers_glossary_words)
     cr_assert_str_eq(hk.tokens[2].symbol, "HONGKONG");
     cr_assert_str_eq(zh.tokens[0].symbol, "HONGKONG");
 }
+
+Test(text_names, arabic_name_words)
+{
+    xg_name n = an("صدام حسين التكريتي", XG_NAME_PERSON);
+    cr_assert_str_eq(n.latin, "saddam hussein al tikriti");
+    xg_name v = an("أحمد", 0), w = an("احمد", 0); /* alef forms meet */
+    cr_assert_str_eq(v.latin, w.latin);
+}
