@@ -16,7 +16,7 @@ WRK_THREADS=${THREADS:-2}
 SOAK_SECONDS=${SOAK_SECONDS:-600}
 RELOAD_EVERY=${RELOAD_EVERY:-60}
 CRASH_SECONDS=${CRASH_SECONDS:-10}
-SRV_THREADS=16
+SRV_THREADS=64   # the server's default; above CONNS so that reloads and probes get a worker
 command -v wrk >/dev/null || { echo "bench_http: wrk is missing (scripts/bootstrap bench)" >&2; exit 1; }
 [ -x "$X" ] || { echo "bench_http: build/xgate is missing (make)" >&2; exit 1; }
 

@@ -24,7 +24,7 @@ typedef struct xg_server xg_server;
 
 /* Limits and defaults; every one can be set in xg_server_opts (0 = the default below). */
 #define XG_SERVER_DEFAULT_LISTEN "127.0.0.1:8080"
-#define XG_SERVER_DEFAULT_THREADS 16
+#define XG_SERVER_DEFAULT_THREADS 64
 #define XG_SERVER_DEFAULT_TIMEOUT_MS 10000   /* civetweb request_timeout_ms and batch budget */
 #define XG_SERVER_DEFAULT_MAX_BODY (1 << 20) /* bytes; larger bodies get 413 */
 #define XG_SERVER_DEFAULT_MAX_BATCH 1000 /* queries in /v1/screen/batch, items in /v1/classify */
@@ -42,7 +42,9 @@ typedef struct xg_server_opts {
     const char *policy;  /* default policy profile for /v1/decide; NULL: "provider" */
     const char *as_of;   /* default as-of date for decisions; NULL: today */
     const char *web_dir; /* console files; NULL: $XGATE_WEB, <data dir>/../web, ./web */
-    int threads;         /* civetweb num_threads */
+    int threads; /* civetweb num_threads, and as many handler threads. civetweb holds a worker per
+                    open keep-alive connection, so this bounds concurrent connections: keep it
+                    above the number of connections clients hold open */
     int request_timeout_ms;
     size_t max_body;
     int max_batch;

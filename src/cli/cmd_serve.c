@@ -29,6 +29,7 @@ static const char usage_text[] =
     "  --list        list files to load (default: the bundled lists); reloaded on\n"
     "                POST /v1/lists/reload or SIGHUP\n"
     "  --policy      default policy profile for /v1/decide (ear, remote-access, provider)\n"
+    "  --threads     worker threads (default 64); each open keep-alive connection holds one\n"
     "  --rate/--burst  per-key token bucket: requests per second and bucket size\n"
     "                (default 200/400; --rate -1 disables the limit)\n"
     "  --port-file   write the port listened on to FILE once the server is ready\n"

@@ -180,7 +180,11 @@ static void customers_post(xg_req *r)
     json_t *c = json_object_get(r->json, "customer");
     if (!c) c = r->json;
     const char *name;
-    if (!json_is_object(c) || !field_string(r, c, "name", true, 1024, &name)) return;
+    if (!json_is_object(c)) {
+        reply_error(r, 400, "invalid_field", "customer", "'customer' must be an object");
+        return;
+    }
+    if (!field_string(r, c, "name", true, 1024, &name)) return;
     char *id = NULL;
     int rc = xg_store_customer_put(&id, r->srv->store, c);
     if (rc == XG_EINVAL || rc == XG_EPARSE || rc == XG_EUTF8 || rc == XG_ETOOBIG) {

@@ -62,6 +62,14 @@ assert_error 400 missing_field
 assert_json "d['error']['field'] == 'reason'"
 req POST /v1/decide "$SERVICE" '{"customer": "not an object"}'
 assert_code 400
+req POST /v1/customers "$ADMIN" '{"customer": ["not", "an", "object"]}'
+assert_error 400 invalid_field
+req POST /v1/customers "$ADMIN" '{"country": "DE"}'
+assert_error 400 missing_field
+req POST /v1/customers "$ADMIN" '{"name": "Bad Country GmbH", "country": "Germany!"}'
+assert_code 400
+req POST /v1/keys "$ADMIN" '{"role": "service", "name": "'"$(head -c 100 /dev/zero | tr '\0' n)"'"}'
+assert_error 400 field_too_long
 
 # 413: declared too large (not read), undeclared (chunked) too large, batch too large.
 head -c 70000 /dev/zero | tr '\0' ' ' >"$TMP/big"
