@@ -111,8 +111,10 @@ static const char *const SRC[P_COUNT] = {
     [P_MODEL_NAME] = "(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9.-]{3,30})\\s*(?:大模型|模型)",
 };
 
+/* One match-data block reused for every match: a scanner is used by one thread at a time. */
 struct scan_patterns {
     pcre2_code *re[P_COUNT];
+    pcre2_match_data *md;
 };
 
 int scan_patterns_new(scan_patterns **out)
@@ -133,6 +135,10 @@ int scan_patterns_new(scan_patterns **out)
         }
         pcre2_jit_compile(p->re[i], PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
     }
+    if (!(p->md = pcre2_match_data_create(16, NULL))) {
+        scan_patterns_free(p);
+        return XG_ENOMEM;
+    }
     *out = p;
     return 0;
 }
@@ -152,8 +158,7 @@ typedef struct {
 
 static int find(const scan_patterns *p, int id, const scan_doc *d, size_t start, grp *g)
 {
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(p->re[id], NULL);
-    if (!md) return 0;
+    pcre2_match_data *md = p->md;
     int rc =
         pcre2_match(p->re[id], (PCRE2_SPTR)d->text, d->len, start, PCRE2_NO_UTF_CHECK, md, NULL);
     if (rc > 0) {
@@ -163,7 +168,6 @@ static int find(const scan_patterns *p, int id, const scan_doc *d, size_t start,
             g->e[i] = (i < rc && ov[2 * i] != PCRE2_UNSET) ? ov[2 * i + 1] : SIZE_MAX;
         }
     }
-    pcre2_match_data_free(md);
     return rc > 0;
 }
 
