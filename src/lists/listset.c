@@ -111,6 +111,20 @@ static int add_file_entry(lst_priv *pv, lst_ctx *ctx, const char *format,
     return xg_vec_push(&pv->files, &f) ? XG_OK : XG_ENOMEM;
 }
 
+/* The same content given twice (a path repeated, or a copy beside the original) would double
+ * every match from it; refuse it rather than guess which to keep. */
+static int check_not_repeated(lst_priv *pv)
+{
+    const xg_list_file *last = &XG_VEC_AT(&pv->files, xg_list_file, pv->files.len - 1);
+    for (size_t i = 0; i + 1 < pv->files.len; i++) {
+        const xg_list_file *f = &XG_VEC_AT(&pv->files, xg_list_file, i);
+        if (!strcmp(f->sha256, last->sha256))
+            return xg_error_set(XG_EINVAL, "%s: same content as %s, given earlier", last->path,
+                                f->path);
+    }
+    return XG_OK;
+}
+
 /* Read a whole file into the hash (set and per-file). */
 static int read_hashed(lst_priv *pv, crypto_hash_sha256_state *file_hash, const char *path,
                        char **data, size_t *len)
@@ -261,7 +275,8 @@ static int load_path(lst_priv *pv, const char *path, int flags)
     if (rc) return rc;
     unsigned char digest[32];
     crypto_hash_sha256_final(&fh, digest);
-    return add_file_entry(pv, &ctx, fmt, digest);
+    rc = add_file_entry(pv, &ctx, fmt, digest);
+    return rc ? rc : check_not_repeated(pv);
 }
 
 /* ---- the set ---- */

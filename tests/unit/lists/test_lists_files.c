@@ -447,3 +447,14 @@ Test(lists_files, huge_xml_text_is_refused)
     cr_assert_str_eq(set->records[0].name, "Small");
     xg_listset_free(set);
 }
+
+Test(lists_files, the_same_content_twice_is_refused)
+{
+    const char *a = put("same1.txt", "Acme\n", 0), *b = put("same2.txt", "Acme\n", 0);
+    const char *twice[] = {a, a}, *copies[] = {a, b};
+    xg_listset *set = NULL;
+    cr_assert_eq(xg_lists_load(&set, twice, 2, 0), XG_EINVAL);
+    cr_assert(strstr(xg_error_message(), "same content as"), "%s", xg_error_message());
+    cr_assert_eq(xg_lists_load(&set, copies, 2, XG_LOAD_LENIENT), XG_EINVAL);
+    cr_assert_null(set);
+}
