@@ -66,7 +66,7 @@ req POST /v1/customers "$ADMIN" '{"customer": ["not", "an", "object"]}'
 assert_error 400 invalid_field
 req POST /v1/customers "$ADMIN" '{"country": "DE"}'
 assert_error 400 missing_field
-req POST /v1/customers "$ADMIN" '{"name": "Bad Country GmbH", "country": "Germany!"}'
+req POST /v1/customers "$ADMIN" '{"name": "Bad Types GmbH", "owners": "everyone"}'
 assert_code 400
 req POST /v1/keys "$ADMIN" '{"role": "service", "name": "'"$(head -c 100 /dev/zero | tr '\0' n)"'"}'
 assert_error 400 field_too_long
