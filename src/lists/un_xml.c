@@ -256,6 +256,9 @@ static int load_doc(lst_ctx *ctx, xmlDocPtr doc, xg_vec *errors)
 {
     const xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
     if (!root) return report_errors(ctx, errors, false);
+    if (doc->intSubset || doc->extSubset) /* entities could expand without bound when read */
+        return xg_error_set(XG_EFORMAT, "%s: a DOCTYPE is not accepted in the UN consolidated list",
+                            ctx->file);
     if (!is(root, "CONSOLIDATED_LIST"))
         return xg_error_set(XG_EFORMAT, "%s: root element is %s, not CONSOLIDATED_LIST", ctx->file,
                             root->name);

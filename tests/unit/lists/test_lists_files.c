@@ -458,3 +458,15 @@ Test(lists_files, the_same_content_twice_is_refused)
     cr_assert_eq(xg_lists_load(&set, copies, 2, XG_LOAD_LENIENT), XG_EINVAL);
     cr_assert_null(set);
 }
+
+Test(lists_files, xml_with_a_doctype_is_refused)
+{
+    const char *p =
+        put("dtd.xml",
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE CONSOLIDATED_LIST [<!ENTITY a \"aaaa\">"
+            "<!ENTITY b \"&a;&a;&a;&a;\">]>\n<CONSOLIDATED_LIST><ENTITIES><ENTITY><DATAID>1"
+            "</DATAID><FIRST_NAME>&b;</FIRST_NAME></ENTITY></ENTITIES></CONSOLIDATED_LIST>\n",
+            0);
+    fails(p, 0, XG_EFORMAT, "a DOCTYPE is not accepted");
+    fails(p, XG_LOAD_LENIENT, XG_EFORMAT, "a DOCTYPE is not accepted");
+}
