@@ -115,7 +115,7 @@ int xg_text_to_simplified(char **out, struct xg_arena *arena, const char *utf8, 
  *   in Cyrillic first, then ICU "Russian-Latin/BGN; Any-Latin; Latin-ASCII" (the romanisation of
  *   English-language lists: Дмитрий → dmitriy, ромашка → romashka). Other scripts: ICU Any-Latin.
  *   Korean persons (flagged, or shaped like a name: 김정은, 김 정은): surname as lists write it,
- *   then one token per given-name syllable (kim jeong eun, to align with "Kim Jong Un").
+ *   then one token per given-name syllable, eo/eu as o/u (김정은 → kim jong un).
  *   Arabic: name words from data/text/ar_names.tsv as lists spell them, the article split off
  *   (صدام حسين التكريتي → saddam hussein al tikriti); other words through ICU (consonants only).
  *   `folded` is also simplified for Han (and reordered for XG_NAME_PERSON).

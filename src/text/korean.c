@@ -2,7 +2,8 @@
  * Romanisation (김정은 → gimjeong-eun), which shares little with the way lists write the same
  * person (Kim Jong Un). A name made only of short Hangul words is read as a person: the surname
  * (data/text/ko_surnames.tsv: 김 → kim, 박 → park, two-syllable 남궁 …) then each given-name
- * syllable as its own token, so that 김정은 gives kim + jeong + eun and aligns word for word. */
+ * syllable as its own token with the vowels lists use, so that 김정은 gives kim + jong + un and
+ * aligns word for word with "Kim Jong Un". */
 #include "text/text_internal.h"
 
 #include <stdlib.h>
@@ -54,6 +55,20 @@ static int push(xg_arena *a, xg_vec *out, const char *s, size_t n)
     return t.text && xg_vec_push(out, &t) ? 0 : XG_ENOMEM;
 }
 
+/* Revised Romanisation's eo and eu written o and u and an initial l as r, as lists spell Korean
+ * given names (McCune- Reischauer without its breves: 정은 jeong eun → jong un, 철 cheol → chol, 현
+ * hyeon → hyon). */
+static void lists_vowels(char *w)
+{
+    if (w[0] == 'l') w[0] = 'r'; /* initial ㄹ: 룡 ryong, as lists write it, not lyong */
+    char *o = w;
+    for (char *p = w; *p; p++) {
+        *o++ = *p;
+        if (*p == 'e' && (p[1] == 'o' || p[1] == 'u')) o--;
+    }
+    *o = '\0';
+}
+
 /* Romanise the syllables of s from byte `from` one by one (one ICU call, spaces between). */
 static int syllables(xg_arena *a, xg_vec *out, const char *s, size_t from)
 {
@@ -68,8 +83,10 @@ static int syllables(xg_arena *a, xg_vec *out, const char *s, size_t from)
     xg_buf_free(&b);
     if (rc || !latin) return rc;
     char *save, *w;
-    for (w = strtok_r(latin, " -", &save); w && rc == 0; w = strtok_r(NULL, " -", &save))
+    for (w = strtok_r(latin, " -", &save); w && rc == 0; w = strtok_r(NULL, " -", &save)) {
+        lists_vowels(w);
         rc = push(a, out, w, strlen(w));
+    }
     free(latin);
     return rc;
 }

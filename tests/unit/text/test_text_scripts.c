@@ -110,7 +110,7 @@ Test(text_scripts, cyrillic_and_chinese_oracle_rows)
     }
     cr_assert_eq(cyrillic, 4);
     cr_assert_eq(chinese, 3);
-    cr_assert_eq(korean, 3); /* 김정은 → kim jeong eun ~ Kim Jong Un, word for word */
+    cr_assert_eq(korean, 3); /* 김정은 → kim jong un = Kim Jong Un, word for word */
     cr_assert_eq(arabic, 3); /* محمد علي → muhammad ali ~ Mohamed Ali */
     xg_arena_free(&a);
     free(text);
