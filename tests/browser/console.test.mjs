@@ -55,6 +55,7 @@ try {
   await page.waitForSelector("#queue-table tbody tr.clickable");
   const rows = await page.$$("#queue-table tbody tr.clickable");
   assert.ok(rows.length >= 1, "the review queue holds the decision");
+  await page.screenshot({ path: SHOTS + "/console-queue.png", fullPage: false });
   await rows[0].click();
   await page.waitForSelector("#d-resolve:not([hidden])");
   assert.equal(await page.textContent("#d-badge"), "REVIEW");
