@@ -31,8 +31,9 @@ int main(int argc, char **argv)
     }
     char listen[64];
     snprintf(listen, sizeof listen, "127.0.0.1:%s", argv[1]);
-    const char *options[] = {"listening_ports", listen, "num_threads", argv[2], "tcp_nodelay", "1",
-                             "enable_keep_alive", "yes", "keep_alive_timeout_ms", "5000", NULL};
+    const char *options[] = {
+        "listening_ports",   listen, "num_threads",           argv[2], "tcp_nodelay", "1",
+        "enable_keep_alive", "yes",  "keep_alive_timeout_ms", "5000",  NULL};
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
