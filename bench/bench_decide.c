@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "store/store_internal.h"
@@ -25,6 +26,14 @@ static double now(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static double cpu_seconds(void)
+{
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return (double)u.ru_utime.tv_sec + (double)u.ru_utime.tv_usec / 1e6 +
+           (double)u.ru_stime.tv_sec + (double)u.ru_stime.tv_usec / 1e6;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -138,14 +147,15 @@ static int grow(const char *db, long rows)
             for (int i = 0; i < 9; i++)
                 c[i] = (const char *)sqlite3_column_text(src, i);
             char id[40];
-            snprintf(id, sizeof id, "dec_bench%012ld", made);
+            snprintf(id, sizeof id, "dec_bench%012ld", n + 1);
             sqlite3_reset(ins);
             sqlite3_bind_int64(ins, 1, ++n);
             store_bind_text(ins, 2, id);
             for (int i = 0; i < 9; i++)
                 store_bind_text(ins, 3 + i, c[i]);
             store_bind_text(ins, 12, c[1]);
-            if (sqlite3_step(ins) != SQLITE_DONE) return store_error(s, "grow"), 1;
+            if (sqlite3_step(ins) != SQLITE_DONE)
+                return store_error(s, "grow"), fprintf(stderr, "%s\n", xg_error_message()), 1;
             char *payload =
                 store_decision_payload(id, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
             long long seq;
@@ -172,12 +182,12 @@ static int verify(const char *db)
     xg_store *s;
     if (xg_store_open(&s, url)) return fprintf(stderr, "%s\n", xg_error_message()), 1;
     json_t *r;
-    double t0 = now();
+    double t0 = now(), c0 = cpu_seconds();
     if (xg_store_audit_verify(&r, s)) return fprintf(stderr, "%s\n", xg_error_message()), 1;
-    double secs = now() - t0;
-    printf("verify_rows=%lld\nverify_ok=%d\nverify_s=%.2f\n",
+    double secs = now() - t0, cpu = cpu_seconds() - c0;
+    printf("verify_rows=%lld\nverify_ok=%d\nverify_s=%.2f\nverify_cpu_s=%.2f\n",
            (long long)json_integer_value(json_object_get(r, "rows")),
-           json_is_true(json_object_get(r, "ok")), secs);
+           json_is_true(json_object_get(r, "ok")), secs, cpu);
     json_decref(r);
     xg_store_close(s);
     return 0;

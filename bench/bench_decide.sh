@@ -46,9 +46,10 @@ Start-up (name data, lists snapshot, catalog, policy, store): $(v load_s) s.
 | audit chain | rows | time |
 |---|---|---|
 | grow to ROWS (cloned decisions, 10,000 per transaction) | $(v grow_rows) | $(v grow_s) s |
-| \`xg_store_audit_verify\` (rebuilds every payload from its row, SHA-256 chain, head, unchained rows) | $(v verify_rows) (ok=$(v verify_ok)) | $(v verify_s) s |
+| \`xg_store_audit_verify\` (rebuilds every payload from its row, SHA-256 chain, head, unchained rows) | $(v verify_rows) (ok=$(v verify_ok)) | $(v verify_s) s wall, $(v verify_cpu_s) s CPU |
 | \`xgate audit verify\` (CLI) | | $(sed -n 's/.*verified in \(.*\) s/\1 s/p' "$W/cli_verify.txt") |
 
-Database size at ROWS: $dbsize. The durable rate is bound by fsync on this disk, not by the engine;
+Database size at ROWS: $dbsize. Load average when the run ended: $(cut -d' ' -f1-3 /proc/loadavg) on
+$(nproc) cores shared with other jobs, so wall times above CPU times are time spent waiting for a core. The durable rate is bound by fsync on this disk, not by the engine;
 the dry-run row is the engine's own cost.
 MD
