@@ -1,12 +1,13 @@
 /* xg_name_analyse: one raw name → comparable tokens. The pipeline, in order:
  *   1. validate UTF-8, cut at XG_NAME_MAX_BYTES on a character boundary;
- *   2. fold (NFKC, case fold, Latin/Greek accents), Hant→Hans when Han is present, and for
- *      persons "SURNAME, Given" → "Given SURNAME";
+ *   2. fold (NFKC, case fold, Latin/Greek accents); when Han is present, Hant→Hans, Japanese
+ *      kanji forms and numeral stand-ins; for persons "SURNAME, Given" → "Given SURNAME";
  *   3. tokenise (Han runs kept whole), Latin letters beyond ASCII through ICU Latin-ASCII;
  *   4. phrases on the original script (legal forms, organisation words, stop words — so ООО and
  *      университет are recognised before transliteration);
- *   5. remaining non-Latin words through ICU "Any-Latin; Latin-ASCII", then phrases again
- *      (obshchestvo …);
+ *   5. Korean person names (korean.c) and Arabic name words (arabic.c) from their tables, the
+ *      remaining non-Latin words through ICU (BGN for Cyrillic, Any-Latin otherwise), then
+ *      phrases again (obshchestvo …);
  *   6. Han runs segmented and rendered (han.c);
  *   7. numbers normalised, adjacent legal-form tokens merged into one (Co., Ltd. → one LLC).
  * Latin-only names never reach ICU, which keeps list loading at hundreds of thousands of
