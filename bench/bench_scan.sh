@@ -64,12 +64,12 @@ Lexicon: $TERMS distinct terms, one Hyperscan database.
 
 | what | command | wall s | CPU s | MB/s (CPU) | MB/s (wall) |
 |---|---|---:|---:|---:|---:|
-| xgate scan: bundled lists screened, catalog, JSONL | `xgate scan --json CORPUS` | $W1 | $C1 | $(rate "$C1") | $(rate "$W1") |
-| xgate scan: one small list (csl_sample) | `xgate scan --json --list csl_sample.csv CORPUS` | $W2 | $C2 | $(rate "$C2") | $(rate "$W2") |
-| raw Hyperscan, same database, raw bytes (ceiling; process incl. compile and reads) | `hs_ceiling lexicon.tsv FILES` | $W3 | $C3 | $(rate "$C3") | $(rate "$W3") |
+| xgate scan: bundled lists screened, catalog, JSONL | \`xgate scan --json CORPUS\` | $W1 | $C1 | $(rate "$C1") | $(rate "$W1") |
+| xgate scan: one small list (csl_sample) | \`xgate scan --json --list csl_sample.csv CORPUS\` | $W2 | $C2 | $(rate "$C2") | $(rate "$W2") |
+| raw Hyperscan, same database, raw bytes (ceiling; process incl. compile and reads) | \`hs_ceiling lexicon.tsv FILES\` | $W3 | $C3 | $(rate "$C3") | $(rate "$W3") |
 | raw Hyperscan, hs_scan calls alone ($HM matches) | (inside hs_ceiling) | | $HS | $(awk -v b="$HB" -v s="$HS" 'BEGIN {printf "%.1f", b / 1e6 / s}') | |
-| grep -F -f, same terms: lines with a term per file | `grep -r -F -c -f terms.txt CORPUS` | $W4 | $C4 | $(rate "$C4") | $(rate "$W4") |
-| grep -F -o -f, same terms: every occurrence ($GM) | `grep -r -F -o -f terms.txt CORPUS \| wc -l` | $W5 | $C5 | $(rate "$C5") | $(rate "$W5") |
+| grep -F -f, same terms: lines with a term per file | \`grep -r -F -c -f terms.txt CORPUS\` | $W4 | $C4 | $(rate "$C4") | $(rate "$W4") |
+| grep -F -o -f, same terms: every occurrence ($GM) | \`grep -r -F -o -f terms.txt CORPUS \| wc -l\` | $W5 | $C5 | $(rate "$C5") | $(rate "$W5") |
 
 The scan times include reading, encoding detection, HTML/JSON parsing, NFKC, folding, field
 patterns, screening of every buyer/supplier/organisation (cached per name), classification,
