@@ -204,6 +204,7 @@ static int load_chips(ctx *x, json_t *root, xg_vec *items)
     if (!json_is_array(arr))
         return xg_error_set(XG_EPARSE, "%s: \"chips\" must be an array", x->file);
     if (jstrv(x, root, "lookup_strip_prefixes", &c->strip_prefixes, "top level") ||
+        jstrv(x, root, "lookup_strip_suffixes", &c->strip_suffixes, "top level") ||
         jstrv(x, root, "consumer_markers", &c->consumer_markers, "top level"))
         return XG_EPARSE;
     c->nchips = json_array_size(arr);
@@ -378,23 +379,46 @@ static bool strip_memory_suffix(char *k)
     return true;
 }
 
+/* Drop one listed vendor prefix ("nvidia", "华为") from p, if more follows; returns the rest. */
+static char *strip_prefix(const xg_catalog *c, char *p)
+{
+    for (size_t i = 0; i < c->strip_prefixes.n; i++) {
+        size_t l = strlen(c->strip_prefixes.v[i]);
+        if (!strncmp(p, c->strip_prefixes.v[i], l) && p[l]) return p + l;
+    }
+    return p;
+}
+
+/* Drop one listed generic suffix ("gpu", "加速卡"), if something is left. */
+static bool strip_suffix(const xg_catalog *c, char *p)
+{
+    size_t n = strlen(p);
+    for (size_t i = 0; i < c->strip_suffixes.n; i++) {
+        size_t l = strlen(c->strip_suffixes.v[i]);
+        if (n > l && !strcmp(p + n - l, c->strip_suffixes.v[i])) {
+            p[n - l] = 0;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Exact key first; then, one step at a time, without a vendor prefix, a generic suffix or a
+ * trailing memory size — so "英伟达H100 GPU" and "NVIDIA H100 SXM5 96GB" still resolve while
+ * nothing is guessed beyond the catalog's own aliases. */
 const xg_item *xg_cls_find(const xg_catalog *c, const char *name)
 {
     char k[XG_NAME_MAX];
     if (!c || !name || !xg_cls_normalise(name, k, sizeof k)) return NULL;
     char *p = k;
-    for (int round = 0; round < 4; round++) {
+    for (int round = 0; round < 8; round++) {
         const xg_item *it = find_key(c, p);
         if (it) return it;
-        bool stripped = false;
-        for (size_t i = 0; i < c->strip_prefixes.n && !stripped; i++) {
-            size_t l = strlen(c->strip_prefixes.v[i]);
-            if (!strncmp(p, c->strip_prefixes.v[i], l) && p[l]) {
-                p += l;
-                stripped = true;
-            }
-        }
-        if (!stripped && !strip_memory_suffix(p)) break;
+        char *q = strip_prefix(c, p);
+        if (q != p)
+            p = q;
+        else if (!strip_suffix(c, p) && !strip_memory_suffix(p))
+            break;
     }
     return NULL;
 }

@@ -134,7 +134,7 @@ struct xg_catalog {
     size_t nitems;
     xg_key *keys;
     size_t nkeys;
-    xg_strv strip_prefixes, consumer_markers;
+    xg_strv strip_prefixes, strip_suffixes, consumer_markers;
     xg_rules rules;
     char version[13];
 };

@@ -97,6 +97,27 @@ Test(classify, rtx4090_is_note2_nac)
     xg_classification_free(cl);
 }
 
+Test(classify, chinese_and_cloud_prefixes_resolve)
+{
+    struct {
+        const char *as, *is;
+    } t[] = {{"华为昇腾910B", "Ascend 910B"},
+             {"昇腾910C", "Ascend 910C"},
+             {"英伟达 A800 加速卡", "A800 SXM4 80GB"},
+             {"AWS p5.48xlarge", "p5.48xlarge"},
+             {"Azure ND96isr_H100_v5", "ND96isr_H100_v5"},
+             {"GCP a3-highgpu-8g", "a3-highgpu-8g"},
+             {"MI300X GPU", "Instinct MI300X"}};
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        const xg_catalog_entry *e;
+        cr_assert_eq(xg_catalog_lookup(cat, t[i].as, &e), 0, "%s: %s", t[i].as, xg_error_message());
+        ASSERT_STR(e->name, t[i].is);
+    }
+    const xg_catalog_entry *e;
+    cr_assert_eq(xg_catalog_lookup(cat, "GPU", &e), XG_ENOTFOUND, "a bare suffix is no item");
+    cr_assert_eq(xg_catalog_lookup(cat, "nvidia", &e), XG_ENOTFOUND);
+}
+
 Test(classify, nvidia_oct2023_list_needs_licenses)
 {
     const char *names[] = {"A100", "A800", "H100", "H800", "L40", "L40S", "RTX 4090"};
@@ -110,9 +131,15 @@ Test(classify, nvidia_oct2023_list_needs_licenses)
 
 Test(classify, aliases_resolve_to_one_chip)
 {
-    const char *forms[] = {"H100 SXM5 80GB",        "h100-sxm",
-                           "H100-SXM5-80GB",        "NVIDIA H100",
-                           "  nvidia   h100 sxm5 ", "H100 SXM5 94GB"};
+    const char *forms[] = {"H100 SXM5 80GB",
+                           "h100-sxm",
+                           "H100-SXM5-80GB",
+                           "NVIDIA H100",
+                           "  nvidia   h100 sxm5 ",
+                           "H100 SXM5 94GB",
+                           "英伟达H100",
+                           "NVIDIA H100 Tensor Core GPU",
+                           "H100 GPU"};
     for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
         xg_classification *cl = item(forms[i], NULL);
         ASSERT_STR(cl->canonical, "H100 SXM5 80GB");
