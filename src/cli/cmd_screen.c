@@ -241,7 +241,7 @@ static int screen_one(const xg_snapshot *s, const opts *o, const char *name, con
     if (rc) return rc;
     if (o->json) {
         json_t *j = xg_screen_result_json(r);
-        char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
         if (text) puts(text);
         free(text);
         json_decref(j);

@@ -117,6 +117,33 @@ void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bi
     q->acronyms = acronym_mask(name->tokens, q->ntok);
 }
 
+/* Spelling variants of transliteration folded to one form, so that the edit-distance check
+ * counts differences of sound, not of romanisation system: x = ks, ph = f, w = v, kh = h,
+ * ck = k, and a final -ij/-iy/-yj = y (Dmitrij, Dmitriy, Dmitry). Returns 0 when the word does
+ * not fit. */
+static int fold_romanisation(char *out, size_t cap, const char *w)
+{
+    size_t k = 0, n = strlen(w);
+    if (n + n + 1 > cap) return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = w[i], d = w[i + 1];
+        if (c == 'x') {
+            out[k++] = 'k';
+            out[k++] = 's';
+        } else if ((c == 'p' && d == 'h') || (c == 'k' && d == 'h') || (c == 'c' && d == 'k')) {
+            out[k++] = c == 'p' ? 'f' : c == 'k' ? 'h' : 'k';
+            i++;
+        } else if ((c == 'i' || c == 'y') && (d == 'j' || d == 'y') && i + 2 == n) {
+            out[k++] = 'y';
+            i++;
+        } else {
+            out[k++] = c == 'w' ? 'v' : c;
+        }
+    }
+    out[k] = 0;
+    return 1;
+}
+
 /* Word similarity: Jaro-Winkler, refused when the edit distance (a swap of two letters counting
  * as one edit) is over a quarter of the longer word — Jaro-Winkler alone is generous to words
  * sharing letters (belletech ~ baltech 0.86). One typo is allowed from four letters on, two from
@@ -129,8 +156,12 @@ static double word_sim(const xg_jw_pattern *p, size_t qlen, const char *b, size_
     if ((double)diff > (double)mx / 4.0) return 0.0; /* the edit distance is at least diff */
     double jw = xg_jw_cached(p, b, blen);
     if (jw < XG_PAIR_FLOOR) return 0.0;
-    if ((double)xg_osa_distance(p->s, b) > (double)mx / 4.0) return 0.0;
-    return jw;
+    if ((double)xg_osa_distance(p->s, b) <= (double)mx / 4.0) return jw;
+    /* romanisations of the same name differ in spelling, not in sound: aleksandr ~ alexander */
+    char fa[128], fb[128];
+    if (!fold_romanisation(fa, sizeof fa, p->s) || !fold_romanisation(fb, sizeof fb, b)) return 0.0;
+    size_t la = strlen(fa), lb = strlen(fb), fm = la > lb ? la : lb;
+    return (double)xg_osa_distance(fa, fb) <= (double)fm / 4.0 ? jw : 0.0;
 }
 
 static int symbol_is_text(const char *sym, const char *text)
