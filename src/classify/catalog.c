@@ -403,24 +403,29 @@ static bool strip_suffix(const xg_catalog *c, char *p)
     return false;
 }
 
-/* Exact key first; then, one step at a time, without a vendor prefix, a generic suffix or a
- * trailing memory size — so "英伟达H100 GPU" and "NVIDIA H100 SXM5 96GB" still resolve while
- * nothing is guessed beyond the catalog's own aliases. */
+/* Exact key first; then the name without a vendor prefix, a generic suffix or a trailing memory
+ * size, in any order, up to `depth` steps — so "英伟达H100 GPU", "微软 Azure OpenAI 服务" and
+ * "NVIDIA H100 SXM5 96GB" resolve while nothing is guessed beyond the catalog's own aliases. */
+static const xg_item *find_variants(const xg_catalog *c, const char *key, int depth)
+{
+    const xg_item *it = find_key(c, key);
+    if (it || depth == 0) return it;
+    char v[XG_NAME_MAX];
+    snprintf(v, sizeof v, "%s", key);
+    char *q = strip_prefix(c, v);
+    if (q != v && (it = find_variants(c, q, depth - 1))) return it;
+    snprintf(v, sizeof v, "%s", key);
+    if (strip_suffix(c, v) && (it = find_variants(c, v, depth - 1))) return it;
+    snprintf(v, sizeof v, "%s", key);
+    if (strip_memory_suffix(v) && (it = find_variants(c, v, depth - 1))) return it;
+    return NULL;
+}
+
 const xg_item *xg_cls_find(const xg_catalog *c, const char *name)
 {
     char k[XG_NAME_MAX];
     if (!c || !name || !xg_cls_normalise(name, k, sizeof k)) return NULL;
-    char *p = k;
-    for (int round = 0; round < 8; round++) {
-        const xg_item *it = find_key(c, p);
-        if (it) return it;
-        char *q = strip_prefix(c, p);
-        if (q != p)
-            p = q;
-        else if (!strip_suffix(c, p) && !strip_memory_suffix(p))
-            break;
-    }
-    return NULL;
+    return find_variants(c, k, 4);
 }
 
 /* ---- nearest names ---- */

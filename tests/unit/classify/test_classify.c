@@ -107,7 +107,10 @@ Test(classify, chinese_and_cloud_prefixes_resolve)
              {"AWS p5.48xlarge", "p5.48xlarge"},
              {"Azure ND96isr_H100_v5", "ND96isr_H100_v5"},
              {"GCP a3-highgpu-8g", "a3-highgpu-8g"},
-             {"MI300X GPU", "Instinct MI300X"}};
+             {"MI300X GPU", "Instinct MI300X"},
+             {"微软 Azure OpenAI 服务", "GPT-4o (Azure OpenAI)"},
+             {"AWS p5.48xlarge instance", "p5.48xlarge"},
+             {"RTX 4090D", "RTX 4090 D"}};
     for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
         const xg_catalog_entry *e;
         cr_assert_eq(xg_catalog_lookup(cat, t[i].as, &e), 0, "%s: %s", t[i].as, xg_error_message());
