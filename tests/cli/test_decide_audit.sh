@@ -4,12 +4,15 @@
 F=$XGATE_ROOT/tests/decide
 command -v sqlite3 >/dev/null || fail "sqlite3 CLI missing (apt-get install sqlite3)"
 
+# Six real decisions once; each tampering case starts from a copy of that database.
+for f in s03 s07_ s13 s16 s05 s09; do cat "$F"/${f}*.json | python3 -c 'import json,sys;print(json.dumps(json.load(sys.stdin)))'; done >"$TMP/six.jsonl"
+run "$X" decide --db "sqlite:$TMP/template.db" --jsonl "$TMP/six.jsonl"
+assert_rc 0
+sqlite3 "$TMP/template.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 fresh() {
   rm -f "$TMP"/a.db*
+  cp "$TMP/template.db" "$TMP/a.db"
   DB="sqlite:$TMP/a.db"
-  for f in s03 s07_ s13 s16 s05 s09; do cat "$F"/${f}*.json | python3 -c 'import json,sys;print(json.dumps(json.load(sys.stdin)))'; done >"$TMP/six.jsonl"
-  run "$X" decide --db "$DB" --jsonl "$TMP/six.jsonl"
-  assert_rc 0
   run "$X" audit verify --db "$DB"
   assert_rc 0
   assert_out_contains "audit chain intact: 6 rows"
