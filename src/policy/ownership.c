@@ -248,6 +248,19 @@ int own_build(own_graph *g, xg_arena *a, const dreq *r, xg_store *store, int max
     g->nodes[0].share = 1;
     g->nodes[0].share_known = true;
     share_walk(&w, 0, 1.0, true);
+    int up = g->ultimate_parent;
+    if (up > 0 && g->nodes[up].share == 0 && !g->nodes[up].share_known) {
+        /* An ultimate parent named without a chain of percentages controls by definition:
+         * count it as the whole owner, and say that this was assumed. */
+        missing(g, a, "no ownership chain to the ultimate parent %s: control (100 %%) assumed%s",
+                g->nodes[up].name, "");
+        if (edge_add(g, up, 0, 100, "ultimate parent (control assumed)")) return XG_ENOMEM;
+        for (size_t i = 1; i < g->nnodes; i++)
+            g->nodes[i].share = 0, g->nodes[i].share_known = false;
+        json_array_clear(g->cycles);
+        w.npath = 0;
+        share_walk(&w, 0, 1.0, true);
+    }
     if (w.steps > OWN_MAX_STEPS)
         missing(g, a, "ownership paths beyond %s steps not counted%s", "100000", "");
     if (g->ultimate_parent >= 0 && !g->nodes[g->ultimate_parent].headquarters &&

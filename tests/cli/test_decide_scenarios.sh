@@ -45,6 +45,7 @@ expected = {
     "s14": ("REVIEW", "DENY", "DENY"),                              # a listed reseller serving a clean customer
     "s15": ("DENY",) * 3,                                           # 60 % owned by SDN parties
     "s16": ("REVIEW",) * 3,                                         # reseller will not name its end user; countries disagree
+    "s17": ("ALLOW", "ALLOW", "DENY"),                              # subsidiary named only with its Chinese ultimate parent asks for Claude
 }
 bad = 0
 assert len(answers) == 3 * len(fixtures), (len(answers), len(fixtures))
@@ -97,6 +98,7 @@ check s08 provider 'd["ownership"]["ultimate_parent"]["headquarters"] == "CN"'
 check s08 ear 'rules["compute_headquarters"]["outcome"] == "ALLOW" and "not training" in rules["compute_headquarters"]["detail"]'
 check s02 ear 'rules["compute_located"]["outcome"] == "REVIEW" and "training" in rules["compute_located"]["detail"]'
 check s07b provider 'rules["embargo_access"]["evidence"]["code"] == "UA-43"'
+check s17 provider 'any("control (100 %) assumed" in m for m in d["ownership"]["missing"]) and rules["model_region"]["evidence"]["aggregate_percent"] == 100'
 check s16 provider 'sum(r["rule"] == "red_flag" for r in d["reasons"]) == 2'
 
 # The H20 letters and the Jan-2026 rule depend on the date; --as-of and the request's as_of.
