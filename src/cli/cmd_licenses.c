@@ -75,8 +75,10 @@ int cmd_licenses(int argc, char **argv)
             json_object_set_new(lic, "conditions", json_string(optarg));
             break;
         case 'h':
-            rc = usage(stdout);
-            break;
+            json_decref(lic);
+            json_decref(items);
+            json_decref(dests);
+            return usage(stdout);
         default:
             rc = usage(stderr);
         }
