@@ -47,7 +47,7 @@ W2=$W; C2=$CPU
 timed sh -c "find '$CORPUS' -type f -print0 | xargs -0 '$WORK/hs_ceiling' data/scan/lexicon.tsv > '$WORK/hs.out'"
 W3=$W; C3=$CPU
 read -r HB HM HS < "$WORK/hs.out"
-timed sh -c "grep -r -F -c -f '$WORK/terms.txt' '$CORPUS' > /dev/null"
+timed sh -c "grep -r -F -c -f '$WORK/terms.txt' '$CORPUS' > '$WORK/grep_c.out'"  # not /dev/null: GNU grep then stops at the first match
 W4=$W; C4=$CPU
 timed sh -c "grep -r -F -o -f '$WORK/terms.txt' '$CORPUS' | wc -l > '$WORK/grep_o.out'"
 W5=$W; C5=$CPU
@@ -73,6 +73,6 @@ Lexicon: $TERMS distinct terms, one Hyperscan database.
 
 The scan times include reading, encoding detection, HTML/JSON parsing, NFKC, folding, field
 patterns, screening of every buyer/supplier/organisation (cached per name), classification,
-linking and JSON output; the ceiling is the lexicon pass alone; grep only says which files
-contain a term (no offsets per term, no categories, no fields).
+linking and JSON output; the ceiling is the lexicon pass alone; grep -c only counts lines holding a term, grep -o lists every occurrence but without word boundaries (p5 inside p5e, API inside words), so it finds more; neither gives
+categories, canonical names, fields or a verdict.
 MD
