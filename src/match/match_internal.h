@@ -8,6 +8,7 @@
 #ifndef XG_MATCH_INTERNAL_H
 #define XG_MATCH_INTERNAL_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -28,6 +29,17 @@ typedef struct xg_symw {
     float weight;
 } xg_symw;
 
+/* Scratch for one query's candidate votes, reused across queries: a weight per name, valid
+ * only where stamp == gen (so nothing is cleared between queries), and the names touched. */
+typedef struct xg_votes {
+    struct xg_votes *next;
+    uint32_t gen;
+    uint32_t *stamp;
+    float *weight;
+    uint32_t *touched;
+    size_t ntouched;
+} xg_votes;
+
 struct xg_snapshot {
     atomic_int refs;
     xg_listset *lists;
@@ -40,7 +52,14 @@ struct xg_snapshot {
     xg_symw *symw;      /* organisation-symbol weights, sorted by hash */
     size_t nsymw;
     double build_seconds;
+    /* The one mutable part: a pool of vote buffers, taken and given back under the lock. */
+    pthread_mutex_t votes_lock;
+    xg_votes *votes_pool;
 };
+
+/* Take a vote buffer sized for the snapshot (NULL on ENOMEM) and give it back. */
+xg_votes *xg_votes_take(xg_snapshot *s);
+void xg_votes_give(xg_snapshot *s, xg_votes *v);
 
 /* Token weights of an analysed name into w[n] (symbol weights from the snapshot). */
 void xg_snapshot_token_weights(const xg_snapshot *s, const xg_name *an, float *w, size_t n);

@@ -77,15 +77,15 @@ static int cmp_qkey(const void *a, const void *b)
     return x->hash < y->hash ? -1 : x->hash > y->hash;
 }
 
-/* Rarity-weighted votes per name in an open-addressing table; returns the table and its size. */
-static cand *accumulate(const xg_snapshot *s, const xg_name *qn, xg_arena *a, size_t *size_out)
+/* Rarity-weighted votes per name, into the vote buffer v (touched names listed). */
+static int accumulate(const xg_snapshot *s, const xg_name *qn, xg_arena *a, xg_votes *v)
 {
     /* room for every key of a name this long: words give ~20 keys, Han characters one each */
     size_t cap = 64 + 48 * qn->ntokens + (qn->han ? strlen(qn->han) : 0);
     cap = cap > QUERY_MAX_KEYS ? QUERY_MAX_KEYS : cap;
     xg_key *keys = xg_arena_alloc(a, cap * sizeof *keys);
     qkey *qk = xg_arena_alloc(a, cap * sizeof *qk);
-    if (!keys || !qk) return NULL;
+    if (!keys || !qk) return xg_error_set(XG_ENOMEM, "screen: out of memory");
     size_t nk = xg_name_keys(keys, cap, qn, 1), nq = 0, total = 0;
     /* A query word found whole needs no fuzzy keys: its trigrams and phonetic key would only
      * add thousands of postings for names that share letters with it. */
@@ -112,52 +112,54 @@ static cand *accumulate(const xg_snapshot *s, const xg_name *qn, xg_arena *a, si
         qk[used++] = qk[i];
         total += qk[i].df;
     }
-    size_t size = 64;
-    while (size < 2 * total)
-        size <<= 1;
-    cand *t = xg_arena_alloc(a, size * sizeof *t);
-    if (!t) return NULL;
+    if (++v->gen == 0) { /* after 2^32 queries: forget every stamp once */
+        memset(v->stamp, 0, (s->nnames + 1) * sizeof *v->stamp);
+        v->gen = 1;
+    }
+    v->ntouched = 0;
     for (size_t i = 0; i < used; i++) {
         float w = (float)key_weight(qk[i].kind, qk[i].df, s->nnames);
         for (size_t j = 0; j < qk[i].df; j++) {
-            uint32_t id = qk[i].ids[j] + 1;
-            size_t h = (id * 2654435761u) & (size - 1);
-            while (t[h].name && t[h].name != id)
-                h = (h + 1) & (size - 1);
-            t[h].name = id;
-            t[h].weight += w;
+            uint32_t id = qk[i].ids[j];
+            if (v->stamp[id] != v->gen) {
+                v->stamp[id] = v->gen;
+                v->weight[id] = 0;
+                v->touched[v->ntouched++] = id;
+            }
+            v->weight[id] += w;
         }
     }
-    *size_out = size;
-    return t;
+    return 0;
 }
 
-/* Keep the k heaviest entries (min-heap on weight); returns how many were kept. */
-static size_t top_k(cand *heap, size_t k, const cand *t, size_t size)
+/* Keep the k heaviest voted names (min-heap on weight); returns how many were kept. Names are
+ * stored +1 in cand.name. */
+static size_t top_k(cand *heap, size_t k, const xg_votes *v)
 {
     size_t n = 0;
-    for (size_t i = 0; i < size; i++) {
-        if (!t[i].name) continue;
+    for (size_t t = 0; t < v->ntouched; t++) {
+        uint32_t id = v->touched[t];
+        cand c = {id + 1, v->weight[id]};
         if (n < k) {
-            size_t c = n++;
-            heap[c] = t[i];
-            while (c && heap[(c - 1) / 2].weight > heap[c].weight) {
-                cand tmp = heap[c];
-                heap[c] = heap[(c - 1) / 2];
-                heap[(c - 1) / 2] = tmp;
-                c = (c - 1) / 2;
+            size_t i = n++;
+            heap[i] = c;
+            while (i && heap[(i - 1) / 2].weight > heap[i].weight) {
+                cand tmp = heap[i];
+                heap[i] = heap[(i - 1) / 2];
+                heap[(i - 1) / 2] = tmp;
+                i = (i - 1) / 2;
             }
-        } else if (t[i].weight > heap[0].weight) {
-            heap[0] = t[i];
-            for (size_t c = 0;;) {
-                size_t l = 2 * c + 1, r = l + 1, m = c;
+        } else if (c.weight > heap[0].weight) {
+            heap[0] = c;
+            for (size_t i = 0;;) {
+                size_t l = 2 * i + 1, r = l + 1, m = i;
                 if (l < n && heap[l].weight < heap[m].weight) m = l;
                 if (r < n && heap[r].weight < heap[m].weight) m = r;
-                if (m == c) break;
-                cand tmp = heap[c];
-                heap[c] = heap[m];
+                if (m == i) break;
+                cand tmp = heap[i];
+                heap[i] = heap[m];
                 heap[m] = tmp;
-                c = m;
+                i = m;
             }
         }
     }
@@ -362,9 +364,8 @@ static int run(xg_screen_result *r, const xg_snapshot *s, const xg_screen_query 
     if (!qn || !sq) return xg_error_set(XG_ENOMEM, "screen: out of memory");
     int rc = prepare_query(sq, qn, s, q, p);
     if (rc) return rc;
-    size_t size = 0, k = (size_t)limit * 8;
+    size_t k = (size_t)limit * 6;
     k = k < CANDIDATES_MIN ? CANDIDATES_MIN : k > CANDIDATES_MAX ? CANDIDATES_MAX : k;
-    cand *t = accumulate(s, qn, &p->arena, &size);
     cand *heap = xg_arena_alloc(&p->arena, k * sizeof *heap);
     best_table bt = {.size = 64, .cap = k + q->nids * 4 + 16};
     while (bt.size < 2 * bt.cap)
@@ -372,10 +373,17 @@ static int run(xg_screen_result *r, const xg_snapshot *s, const xg_screen_query 
     bt.keys = xg_arena_alloc(&p->arena, bt.size * sizeof *bt.keys);
     bt.vals = xg_arena_alloc(&p->arena, bt.size * sizeof *bt.vals);
     bt.items = xg_arena_alloc(&p->arena, bt.cap * sizeof *bt.items);
-    if (!t || !heap || !bt.keys || !bt.vals || !bt.items)
+    if (!heap || !bt.keys || !bt.vals || !bt.items)
         return xg_error_set(XG_ENOMEM, "screen: out of memory");
+    /* the snapshot is shared read-only; only its pool of vote buffers is locked, briefly */
+    xg_snapshot *ms = (xg_snapshot *)s;
+    xg_votes *v = xg_votes_take(ms);
+    if (!v) return xg_error_set(XG_ENOMEM, "screen: out of memory");
+    rc = accumulate(s, qn, &p->arena, v);
+    size_t nc = rc ? 0 : top_k(heap, k, v);
+    xg_votes_give(ms, v);
+    if (rc) return rc;
     ident_matches(s, q, &bt);
-    size_t nc = top_k(heap, k, t, size);
     score_candidates(s, q, sq, heap, nc, &bt);
     return assemble(r, s, q, sq, &bt, as_of, limit);
 }

@@ -181,8 +181,41 @@ static int build_weights(xg_snapshot *s)
     return rc;
 }
 
+xg_votes *xg_votes_take(xg_snapshot *s)
+{
+    pthread_mutex_lock(&s->votes_lock);
+    xg_votes *v = s->votes_pool;
+    if (v) s->votes_pool = v->next;
+    pthread_mutex_unlock(&s->votes_lock);
+    if (v) return v;
+    v = calloc(1, sizeof *v);
+    if (!v) return NULL;
+    v->stamp = calloc(s->nnames + 1, sizeof *v->stamp);
+    v->weight = malloc((s->nnames + 1) * sizeof *v->weight);
+    v->touched = malloc((s->nnames + 1) * sizeof *v->touched);
+    if (!v->stamp || !v->weight || !v->touched) {
+        free(v->stamp), free(v->weight), free(v->touched), free(v);
+        return NULL;
+    }
+    return v;
+}
+
+void xg_votes_give(xg_snapshot *s, xg_votes *v)
+{
+    if (!v) return;
+    pthread_mutex_lock(&s->votes_lock);
+    v->next = s->votes_pool;
+    s->votes_pool = v;
+    pthread_mutex_unlock(&s->votes_lock);
+}
+
 static void snapshot_free(xg_snapshot *s)
 {
+    for (xg_votes *v = s->votes_pool, *next; v; v = next) {
+        next = v->next;
+        free(v->stamp), free(v->weight), free(v->touched), free(v);
+    }
+    pthread_mutex_destroy(&s->votes_lock);
     xg_index_free(&s->names_idx);
     xg_index_free(&s->ids_idx);
     xg_arena_free(&s->arena);
@@ -196,6 +229,7 @@ int xg_snapshot_build(xg_snapshot **out, xg_listset *lists, const xg_text_ctx *t
     xg_snapshot *s = calloc(1, sizeof *s);
     if (!s) return xg_error_set(XG_ENOMEM, "snapshot: out of memory");
     atomic_init(&s->refs, 1);
+    pthread_mutex_init(&s->votes_lock, NULL);
     s->lists = lists;
     s->text = text;
     xg_arena_init(&s->arena, SNAPSHOT_ARENA_BLOCK);
