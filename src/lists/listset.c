@@ -359,7 +359,8 @@ int xg_lists_load(xg_listset **out, const char *const *paths, size_t npaths, int
     lst_priv *pv = new_priv();
     if (!pv) return xg_error_set(XG_ENOMEM, "out of memory while loading lists");
     for (size_t i = 0; i < npaths; i++) {
-        int rc = paths[i] ? load_path(pv, paths[i], flags) : XG_EINVAL;
+        int rc = paths[i] ? load_path(pv, paths[i], flags)
+                          : xg_error_set(XG_EINVAL, "list path %zu is NULL", i + 1);
         if (rc == XG_ENOMEM) xg_error_set(rc, "out of memory while loading %s", paths[i]);
         if (rc) {
             free_priv(pv);

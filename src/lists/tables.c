@@ -23,6 +23,7 @@
 typedef struct {
     char *pattern; /* source table: lower-case substring; id table: folded label */
     char *value;
+    size_t len; /* of pattern */
 } table_row;
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -76,7 +77,7 @@ static void read_table(const char *rel, xg_vec *rows, bool fold)
             for (char *k = key; *k; k++)
                 *k = (char)tolower((unsigned char)*k);
         }
-        table_row r = {strdup(key), strdup(val)};
+        table_row r = {strdup(key), strdup(val), strlen(key)};
         if (!r.pattern || !r.value || !*r.pattern || !xg_vec_push(rows, &r)) {
             free(r.pattern);
             free(r.value);
@@ -167,8 +168,9 @@ static const table_row *match_label(const char *folded, size_t *label_len)
     size_t best_len = 0;
     for (size_t i = 0; i < id_rows.len; i++) {
         const table_row *r = &XG_VEC_AT(&id_rows, table_row, i);
-        size_t n = strlen(r->pattern);
-        if (n > best_len && !strncmp(folded, r->pattern, n) && (folded[n] == ' ' || !folded[n])) {
+        size_t n = r->len;
+        if (n > best_len && r->pattern[0] == folded[0] && !strncmp(folded, r->pattern, n) &&
+            (folded[n] == ' ' || !folded[n])) {
             best = r;
             best_len = n;
         }
