@@ -67,7 +67,7 @@ static void report(const char *what, double *lat, int n, double secs)
 
 static int run(xg_decide_ctx *ctx, json_t **reqs, size_t nreq, int n, const char *what)
 {
-    double *lat = malloc(sizeof *lat * (size_t)n), t0 = now();
+    double *lat = malloc(sizeof *lat * (size_t)n), t0 = now(), c0 = cpu_seconds();
     for (int i = 0; i < n; i++) {
         json_t *resp;
         double s = now();
@@ -78,6 +78,7 @@ static int run(xg_decide_ctx *ctx, json_t **reqs, size_t nreq, int n, const char
         lat[i] = now() - s;
         json_decref(resp);
     }
+    printf("%s_cpu_ms=%.3f\n", what, (cpu_seconds() - c0) / n * 1e3);
     report(what, lat, n, now() - t0);
     free(lat);
     return 0;

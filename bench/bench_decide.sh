@@ -36,10 +36,10 @@ Command: \`bench/run decide\` (N=$N, ROWS=$ROWS) — driver \`bench/bench_decide
 (every party screened against the bundled lists, resource classified, ownership walked).
 Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GB RAM, $(df -h "$W" | awk 'NR==2 {print $1}') disk. Date: $(date -u +%Y-%m-%d).
 
-| one thread | decisions/s | p50 ms | p99 ms | max ms |
-|---|---|---|---|---|
-| durable: decision + audit entry committed (WAL, synchronous=FULL) | $(v durable_per_s) | $(v durable_p50_ms) | $(v durable_p99_ms) | $(v durable_max_ms) |
-| peer: same requests, no store (engine only) | $(v dryrun_per_s) | $(v dryrun_p50_ms) | $(v dryrun_p99_ms) | $(v dryrun_max_ms) |
+| one thread | decisions/s | p50 ms | p99 ms | max ms | CPU ms per decision |
+|---|---|---|---|---|---|
+| durable: decision + audit entry committed (WAL, synchronous=FULL) | $(v durable_per_s) | $(v durable_p50_ms) | $(v durable_p99_ms) | $(v durable_max_ms) | $(v durable_cpu_ms) |
+| peer: same requests, no store (engine only) | $(v dryrun_per_s) | $(v dryrun_p50_ms) | $(v dryrun_p99_ms) | $(v dryrun_max_ms) | $(v dryrun_cpu_ms) |
 
 Start-up (name data, lists snapshot, catalog, policy, store): $(v load_s) s.
 
