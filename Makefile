@@ -70,7 +70,8 @@ export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions
 test:
 	@$(BOOTSTRAP) test
 	@$(MAKE) --no-print-directory $(SAN)/xgate $(SAN)/unit-tests $(OPT)/xgate
-	@$(MAKE) --no-print-directory unit cli-tests http-tests
+	@rc=0; for t in unit cli-tests http-tests; do $(MAKE) --no-print-directory $$t || rc=1; done; \
+	  if [ $$rc != 0 ]; then echo "make test: FAILED (see above)"; fi; exit $$rc
 
 unit: $(SAN)/unit-tests
 	XGATE_DATA=$(CURDIR)/data XGATE_SHARED=$(CURDIR)/../shared $(SAN)/unit-tests --jobs 2
