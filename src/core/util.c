@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,14 +50,15 @@ static bool is_dir(const char *p)
 }
 
 static char data_dir[PATH_MAX];
+static pthread_once_t data_dir_once = PTHREAD_ONCE_INIT;
 
-const char *xg_data_dir(void)
+/* Resolved once per process (threads may ask at the same moment). */
+static void data_dir_resolve(void)
 {
-    if (data_dir[0]) return data_dir;
     const char *env = getenv("XGATE_DATA");
     if (env && *env) {
         snprintf(data_dir, sizeof data_dir, "%s", env);
-        return data_dir;
+        return;
     }
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -74,11 +76,16 @@ const char *xg_data_dir(void)
                 char *real = realpath(p, NULL);
                 snprintf(data_dir, sizeof data_dir, "%s", real ? real : p);
                 free(real);
-                return data_dir;
+                return;
             }
         }
     }
     snprintf(data_dir, sizeof data_dir, "data");
+}
+
+const char *xg_data_dir(void)
+{
+    pthread_once(&data_dir_once, data_dir_resolve);
     return data_dir;
 }
 
