@@ -25,6 +25,8 @@ mkdir -p "$OUT/lists"
 
 log() { echo "bench_screen: $*" >&2; }
 
+LOADAVG=$(cut -d' ' -f1-3 /proc/loadavg)
+
 # ---- build the drivers against the library ----
 make -s build/libxgate.a >&2
 PKGS="libutf8proc icu-uc icu-i18n libhs libpcre2-8 sqlite3 libpq jansson libxml-2.0 yaml-0.1 libsodium libxxhash geoip"
@@ -120,7 +122,7 @@ cat <<EOF
 ## Screening (\`bench/bench_screen.sh\`)
 
 - Command: \`bench/run screen\` (\`bench/bench_screen.sh\`${RAPIDFUZZ_DIR:+, RAPIDFUZZ_DIR=$RAPIDFUZZ_DIR})
-- Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs, $(free -g | awk '/Mem:/ {print $2}') GB RAM (shared with other jobs while measured)
+- Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs, $(free -g | awk '/Mem:/ {print $2}') GB RAM; load average $LOADAVG when the run began (the machine is shared: wall-clock figures move with it, CPU time per query much less)
 - Date: $(date -u '+%Y-%m-%d %H:%M UTC'); xgate $(git rev-parse --short HEAD 2>/dev/null || echo "?"); PostgreSQL $PG_VERSION
 - Names: all shared lists together — $NNAMES names and aliases of $(val "$OUT/xg_t1.out" records) records
   (CSL PRC research, METI names, CSL sample, DoD 1260H, EU 833 Annex IV, OFAC SDN 2021-07, UN SC).
@@ -141,18 +143,23 @@ $($PY bench/screen/judge.py "$OUT/eval.tsv" "$OUT/xg_eval.out" "$OUT/pg_eval.out
 
 ### Speed (same names, same $NQ queries, each run $REPEAT times for xgate, once for pg_trgm)
 
+xgate runs in-process over its snapshot; pg_trgm is queried over a Unix socket with a prepared
+statement, one connection per thread. Wall-clock queries/s depend on what else the machine runs;
+CPU time per query is the steadier comparison.
+
 | | xgate | PostgreSQL pg_trgm (GIN, \`%\`, top 10) | xgate / pg_trgm |
 |---|---|---|---|
 | queries/s, 1 thread | $XQ1 | $PQ1 | $(ratio "$XQ1" "$PQ1")× |
 | queries/s, 2 threads | $XQ2 | $PQ2 | $(ratio "$XQ2" "$PQ2")× |
+| CPU time per query (xgate: the process; pg_trgm: its server backend) | $(val "$OUT/xg_t1.out" cpu_us) µs | $(val "$OUT/pg_t1.out" cpu_us) µs | $(ratio "$(val "$OUT/pg_t1.out" cpu_us)" "$(val "$OUT/xg_t1.out" cpu_us)")× less CPU |
 | p50 latency, 1 thread | $(val "$OUT/xg_t1.out" p50_us) µs | $(val "$OUT/pg_t1.out" p50_us) µs | |
 | p99 latency, 1 thread | $(val "$OUT/xg_t1.out" p99_us) µs | $(val "$OUT/pg_t1.out" p99_us) µs | |
 | load (parse lists, analyse and index every name) | $(val "$OUT/xg_t1.out" load_seconds) s (of which analysis + index $(val "$OUT/xg_t1.out" build_seconds) s) | $PG_LOAD s (COPY + GIN index, names already extracted) | |
 | memory | $(( $(val "$OUT/xg_t1.out" rss_after_load_kb) / 1024 )) MB RSS after load, $(( $(val "$OUT/xg_t1.out" rss_peak_kb) / 1024 )) MB peak | table + index $PG_SIZE | |
 
-### Jaro-Winkler kernel (ns per pair; $(val "$OUT/k_xg.out" pairs) pairs of lower-cased ASCII list names, each of 200 against each of 2,000)
+### Jaro-Winkler kernel (ns per pair, best of five rounds; $(val "$OUT/k_xg.out" pairs) pairs of lower-cased ASCII list names, each of 200 against each of 2,000)
 
-| xgate \`xg_jaro_winkler\` | xgate cached pattern | rapidfuzz-cpp \`CachedJaroWinkler\` | jellyfish \`jaro_winkler_similarity\` (Python, C extension) |
+| xgate \`xg_jaro_winkler\` | xgate cached pattern | rapidfuzz-cpp \`CachedJaroWinkler\` | jellyfish \`jaro_winkler_similarity\` (Python, C extension, one round) |
 |---|---|---|---|
 | $(val "$OUT/k_xg.out" plain_ns) ns | $(val "$OUT/k_xg.out" cached_ns) ns | $RF | $(val "$OUT/k_jf.out" cached_ns) ns |
 

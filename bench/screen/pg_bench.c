@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static char SQL[256];
 
@@ -26,7 +27,24 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* CPU seconds (user + system) the backend process has used so far, from /proc. */
+static double backend_cpu(int pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    char *p = strrchr(buf, ')');
+    unsigned long ut = 0, st = 0;
+    if (p) sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st);
+    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
 typedef struct job {
+    double cpu; /* backend CPU seconds used by this job's queries */
     const char *conninfo;
     char **q;
     char **out;
@@ -58,6 +76,7 @@ static void *worker(void *arg)
         exit(1);
     }
     PQclear(PQprepare(c, "q", SQL, 1, NULL));
+    double cpu0 = backend_cpu(PQbackendPID(c));
     for (size_t rep = 0; rep < j->repeat; rep++)
         for (size_t i = j->from; i < j->nq; i += j->step) {
             const char *params[1] = {j->q[i]};
@@ -71,6 +90,7 @@ static void *worker(void *arg)
             if (rep == 0 && j->out && !j->out[i]) j->out[i] = format_rows(res);
             PQclear(res);
         }
+    j->cpu = backend_cpu(PQbackendPID(c)) - cpu0;
     PQfinish(c);
     return NULL;
 }
@@ -104,21 +124,31 @@ int main(int argc, char **argv)
     }
     fclose(f);
     char **out = calloc(nq, sizeof *out);
-    job warm = {argv[1], q, out, nq, 0, 1, 1, malloc(nq * sizeof(double)), 0};
+    job warm = {0, argv[1], q, out, nq, 0, 1, 1, malloc(nq * sizeof(double)), 0};
     worker(&warm);
     free(warm.lat);
     job *jobs = calloc((size_t)threads, sizeof *jobs);
     pthread_t *tid = calloc((size_t)threads, sizeof *tid);
     double t0 = now();
     for (int t = 0; t < threads; t++) {
-        jobs[t] = (job){argv[1], q, NULL, nq, (size_t)t, (size_t)threads, (size_t)repeat,
-                        malloc((nq / (size_t)threads + 1) * (size_t)repeat * sizeof(double)), 0};
+        jobs[t] = (job){0,
+                        argv[1],
+                        q,
+                        NULL,
+                        nq,
+                        (size_t)t,
+                        (size_t)threads,
+                        (size_t)repeat,
+                        malloc((nq / (size_t)threads + 1) * (size_t)repeat * sizeof(double)),
+                        0};
         pthread_create(&tid[t], NULL, worker, &jobs[t]);
     }
     size_t total = 0;
+    double cpu = 0;
     for (int t = 0; t < threads; t++) {
         pthread_join(tid[t], NULL);
         total += jobs[t].nlat;
+        cpu += jobs[t].cpu;
     }
     double wall = now() - t0;
     double *all = malloc(total * sizeof *all);
@@ -128,8 +158,10 @@ int main(int argc, char **argv)
         k += jobs[t].nlat;
     }
     qsort(all, total, sizeof *all, cmp_double);
-    for (size_t i = 0; i < nq; i++) printf("%zu\t%s\n", i, out[i] ? out[i] : "");
+    for (size_t i = 0; i < nq; i++)
+        printf("%zu\t%s\n", i, out[i] ? out[i] : "");
     printf("# threads %d\n# queries %zu\n# qps %.1f\n# p50_us %.1f\n# p99_us %.1f\n", threads,
            total, (double)total / wall, all[total / 2] * 1e6, all[total * 99 / 100] * 1e6);
+    printf("# cpu_us %.1f\n", cpu / (double)total * 1e6); /* server side, from /proc */
     return 0;
 }

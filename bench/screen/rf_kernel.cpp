@@ -24,13 +24,17 @@ int main(int argc, char **argv)
 {
     if (argc != 3) return 2;
     auto a = lines(argv[1]), b = lines(argv[2]);
-    double sum = 0;
-    auto t0 = std::chrono::steady_clock::now();
-    for (const auto &s : a) {
-        rapidfuzz::CachedJaroWinkler<char> scorer(s, 0.1);
-        for (const auto &t : b) sum += scorer.similarity(t);
+    double sum = 0, secs = 1e9;
+    for (int round = 0; round < 5; round++) { // best of five, as for the xgate kernel
+        sum = 0;
+        auto t0 = std::chrono::steady_clock::now();
+        for (const auto &s : a) {
+            rapidfuzz::CachedJaroWinkler<char> scorer(s, 0.1);
+            for (const auto &t : b) sum += scorer.similarity(t);
+        }
+        double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        secs = t < secs ? t : secs;
     }
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     double pairs = double(a.size()) * double(b.size());
     std::printf("# pairs %.0f\n# cached_ns %.1f\n# checksum %.6f\n", pairs, secs / pairs * 1e9, sum);
     return 0;

@@ -11,6 +11,7 @@
  *                                             queries/s, p50/p99 latency
  *   screen_bench kernel A B [cached]          Jaro-Winkler ns per pair, every line of A against
  *                                             every line of B, plain and with a cached pattern
+ *                                             (best of five rounds)
  *
  * A record key is "<list file name>#<record id>", the same in every job, so the judge can compare
  * xgate's answers with pg_trgm's on the very names dumped here.
@@ -27,11 +28,16 @@
 #include "xgate/error.h"
 #include "xgate/screen.h"
 
-static double now(void)
+static double clock_seconds(clockid_t id)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double now(void)
+{
+    return clock_seconds(CLOCK_MONOTONIC);
 }
 
 static long rss_kb(const char *field)
@@ -68,7 +74,8 @@ static xg_snapshot *load(char **paths, int n, xg_text_ctx **text, double *secs)
 
 static void one_line(const char *s)
 {
-    for (; *s; s++) putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+    for (; *s; s++)
+        putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
 }
 
 static int dump(char **paths, int n)
@@ -181,10 +188,16 @@ static int run(int threads, int repeat, const char *qpath, char **paths, int n)
     free(warm.lat);
     job *jobs = calloc((size_t)threads, sizeof *jobs);
     pthread_t *tid = calloc((size_t)threads, sizeof *tid);
-    double t0 = now();
+    double t0 = now(), cpu0 = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
     for (int t = 0; t < threads; t++) {
-        jobs[t] = (job){s, q, nq, (size_t)t, (size_t)threads, (size_t)repeat,
-                        malloc((nq / (size_t)threads + 1) * (size_t)repeat * sizeof(double)), 0};
+        jobs[t] = (job){s,
+                        q,
+                        nq,
+                        (size_t)t,
+                        (size_t)threads,
+                        (size_t)repeat,
+                        malloc((nq / (size_t)threads + 1) * (size_t)repeat * sizeof(double)),
+                        0};
         pthread_create(&tid[t], NULL, worker, &jobs[t]);
     }
     size_t total = 0;
@@ -192,7 +205,7 @@ static int run(int threads, int repeat, const char *qpath, char **paths, int n)
         pthread_join(tid[t], NULL);
         total += jobs[t].nlat;
     }
-    double wall = now() - t0;
+    double wall = now() - t0, cpu = clock_seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
     double *all = malloc(total * sizeof *all);
     size_t k = 0;
     for (int t = 0; t < threads; t++) {
@@ -201,15 +214,18 @@ static int run(int threads, int repeat, const char *qpath, char **paths, int n)
         free(jobs[t].lat);
     }
     qsort(all, total, sizeof *all, cmp_double);
-    for (size_t i = 0; i < nq; i++) printf("%zu\t%s\n", i, q[i].out ? q[i].out : "");
+    for (size_t i = 0; i < nq; i++)
+        printf("%zu\t%s\n", i, q[i].out ? q[i].out : "");
     printf("# load_seconds %.3f\n# build_seconds %.3f\n# names %zu\n# records %zu\n", secs,
            xg_snapshot_build_seconds(s), xg_snapshot_names(s), xg_snapshot_lists(s)->nrecords);
     printf("# rss_before_kb %ld\n# rss_after_load_kb %ld\n# rss_peak_kb %ld\n", rss0, rss1,
            rss_kb("VmHWM:"));
     printf("# threads %d\n# queries %zu\n# qps %.1f\n# p50_us %.1f\n# p99_us %.1f\n", threads,
            total, (double)total / wall, all[total / 2] * 1e6, all[total * 99 / 100] * 1e6);
+    printf("# cpu_us %.1f\n", cpu / (double)total * 1e6);
     free(all), free(jobs), free(tid);
-    for (size_t i = 0; i < nq; i++) free(q[i].text), free(q[i].out);
+    for (size_t i = 0; i < nq; i++)
+        free(q[i].text), free(q[i].out);
     free(q);
     xg_snapshot_unref(s);
     xg_text_ctx_free(text);
@@ -223,7 +239,8 @@ static char **read_lines(const char *path, size_t *n)
     if (xg_file_read(&data, &len, path, 0)) exit(1);
     char **v = calloc(len / 2 + 2, sizeof *v);
     size_t k = 0;
-    for (char *line = strtok(data, "\n"); line; line = strtok(NULL, "\n")) v[k++] = strdup(line);
+    for (char *line = strtok(data, "\n"); line; line = strtok(NULL, "\n"))
+        v[k++] = strdup(line);
     free(data);
     *n = k;
     return v;
@@ -234,18 +251,29 @@ static int kernel(const char *pa, const char *pb, int only_cached)
     size_t na, nb;
     char **a = read_lines(pa, &na), **b = read_lines(pb, &nb);
     size_t *lb = malloc(nb * sizeof *lb);
-    for (size_t j = 0; j < nb; j++) lb[j] = strlen(b[j]);
-    double sum1 = 0, sum2 = 0, t0 = now();
-    for (size_t i = 0; i < na && !only_cached; i++)
-        for (size_t j = 0; j < nb; j++) sum1 += xg_jaro_winkler(a[i], b[j]);
-    double plain = now() - t0;
-    t0 = now();
-    for (size_t i = 0; i < na; i++) {
-        xg_jw_pattern p;
-        xg_jw_prepare(&p, a[i]);
-        for (size_t j = 0; j < nb; j++) sum2 += xg_jw_cached(&p, b[j], lb[j]);
+    for (size_t j = 0; j < nb; j++)
+        lb[j] = strlen(b[j]);
+    /* best of five rounds: the machine is shared, the fastest round is the kernel's own speed */
+    double sum1 = 0, sum2 = 0, plain = 1e9, cached = 1e9;
+    for (int round = 0; round < 5; round++) {
+        double t0 = now();
+        sum1 = 0;
+        for (size_t i = 0; i < na && !only_cached; i++)
+            for (size_t j = 0; j < nb; j++)
+                sum1 += xg_jaro_winkler(a[i], b[j]);
+        double t = now() - t0;
+        plain = t < plain ? t : plain;
+        t0 = now();
+        sum2 = 0;
+        for (size_t i = 0; i < na; i++) {
+            xg_jw_pattern p;
+            xg_jw_prepare(&p, a[i]);
+            for (size_t j = 0; j < nb; j++)
+                sum2 += xg_jw_cached(&p, b[j], lb[j]);
+        }
+        t = now() - t0;
+        cached = t < cached ? t : cached;
     }
-    double cached = now() - t0;
     double pairs = (double)na * (double)nb;
     printf("# pairs %.0f\n# plain_ns %.1f\n# cached_ns %.1f\n# checksum %.6f %.6f\n", pairs,
            plain / pairs * 1e9, cached / pairs * 1e9, sum1, sum2);
