@@ -148,6 +148,7 @@ void scan_patterns_free(scan_patterns *p)
     if (!p) return;
     for (int i = 0; i < P_COUNT; i++)
         pcre2_code_free(p->re[i]);
+    pcre2_match_data_free(p->md);
     free(p);
 }
 
