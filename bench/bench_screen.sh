@@ -87,7 +87,7 @@ CREATE INDEX ON names_all USING gin (name gin_trgm_ops);
 CREATE INDEX ON names_eval USING gin (name gin_trgm_ops);
 ANALYZE;
 SQL
-PG_LOAD=$(echo "$(date +%s.%N) - $T0" | bc)
+PG_LOAD=$(printf "%.3f" "$(echo "$(date +%s.%N) - $T0" | bc)")
 PG_SIZE=$($PSQL -t -A -c "SELECT pg_size_pretty(pg_total_relation_size('names_all'))")
 CONN="host=$PGDIR port=$PGPORT user=postgres dbname=postgres"
 log "pg_trgm: quality and speed runs"

@@ -2,7 +2,7 @@
  * screen.c — one screening query: candidates from the index, scores, and the result.
  *
  * The query is analysed like a listed name. Its keys are looked up rarest first; each name
- * sharing keys gains the keys' inverse document frequency, and only the best-ranked few hundred
+ * sharing keys gains the keys' inverse document frequency, and only the best-ranked few dozen
  * names are scored in full — so a query costs the same whether the lists hold 1,000 or 100,000
  * names, and never scans them all. Scores are kept per record (best name or alias). Identifier
  * matches (`--id USCC:…`) come from their own index and score 1.0. Delisted records are reported
@@ -28,6 +28,8 @@
  * rare word) is still scored, few enough to keep a query well under a millisecond. */
 #define CANDIDATES_MIN 64
 #define CANDIDATES_MAX 400
+/* Matches reported per query at most, whatever the caller asks. */
+#define LIMIT_MAX 10000
 
 const double XG_SCREEN_DEFAULT_THRESHOLD = 0.80;
 
@@ -359,6 +361,7 @@ static int run(xg_screen_result *r, const xg_snapshot *s, const xg_screen_query 
         as_of = today;
     }
     int limit = q->limit > 0 ? q->limit : 10;
+    if (limit > LIMIT_MAX) limit = LIMIT_MAX;
     xg_name *qn = xg_arena_alloc(&p->arena, sizeof *qn);
     xg_score_query *sq = xg_arena_alloc(&p->arena, sizeof *sq);
     if (!qn || !sq) return xg_error_set(XG_ENOMEM, "screen: out of memory");
