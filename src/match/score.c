@@ -148,20 +148,21 @@ static int fold_romanisation(char *out, size_t cap, const char *w)
  * as one edit) is over a quarter of the longer word — Jaro-Winkler alone is generous to words
  * sharing letters (belletech ~ baltech 0.86). One typo is allowed from four letters on, two from
  * eight. */
-static double word_sim(const xg_jw_pattern *p, size_t qlen, const char *b, size_t blen)
+static double word_sim(const xg_jw_pattern *p, size_t qlen, const char *b, size_t blen,
+                       double edits_per_char)
 {
     if (qlen == blen && !memcmp(p->s, b, qlen)) return 1.0;
     if (qlen <= 3 || blen <= 3) return 0.0; /* short words and acronyms must be equal */
     size_t mx = qlen > blen ? qlen : blen, diff = qlen > blen ? qlen - blen : blen - qlen;
-    if ((double)diff > (double)mx / 4.0) return 0.0; /* the edit distance is at least diff */
+    if ((double)diff > (double)mx * edits_per_char) return 0.0; /* edits >= diff */
     double jw = xg_jw_cached(p, b, blen);
     if (jw < XG_PAIR_FLOOR) return 0.0;
-    if ((double)xg_osa_distance(p->s, b) <= (double)mx / 4.0) return jw;
+    if ((double)xg_osa_distance(p->s, b) <= (double)mx * edits_per_char) return jw;
     /* romanisations of the same name differ in spelling, not in sound: aleksandr ~ alexander */
     char fa[128], fb[128];
     if (!fold_romanisation(fa, sizeof fa, p->s) || !fold_romanisation(fb, sizeof fb, b)) return 0.0;
     size_t la = strlen(fa), lb = strlen(fb), fm = la > lb ? la : lb;
-    return (double)xg_osa_distance(fa, fb) <= (double)fm / 4.0 ? jw : 0.0;
+    return (double)xg_osa_distance(fa, fb) <= (double)fm * edits_per_char ? jw : 0.0;
 }
 
 static int symbol_is_text(const char *sym, const char *text)
@@ -185,7 +186,9 @@ static double token_sim(const xg_score_query *q, size_t qi, const xg_token *n, s
     } else if (n->symbol && symbol_is_text(n->symbol, t->text)) {
         return 1.0;
     }
-    return word_sim(&q->pat[qi], q->len[qi], n->text, nlen);
+    /* pinyin from Han is a lossy rendering (polyphonic characters, brand spellings): a third */
+    double edits = t->from_han || n->from_han ? XG_EDITS_HAN : XG_EDITS;
+    return word_sim(&q->pat[qi], q->len[qi], n->text, nlen, edits);
 }
 
 typedef struct pairbuf {

@@ -34,6 +34,10 @@
 /* Share of that cost for an organisation word translated from Han (see score.c). */
 #define XG_UNMATCHED_HAN_ORG 0.5
 #define XG_GENERIC_WEIGHT 0.5
+/* Edits allowed per character of the longer word (a quarter: one typo from four letters, two
+ * from eight), and for words romanised from Han (a third: xinta ~ xintuo). */
+#define XG_EDITS 0.25
+#define XG_EDITS_HAN (1.0 / 3.0)
 /* Two tokens pair only when this similar; split/merged tokens only when this similar. */
 #define XG_PAIR_FLOOR 0.80
 #define XG_SPLIT_FLOOR 0.92
