@@ -126,7 +126,7 @@ static void print_summary(const json_t *docs, size_t unreadable)
                json_is_true(json_object_get(f, "flagged")) ? "FLAGGED" : "REVIEW ",
                json_string_value(json_object_get(f, "risk")),
                json_number_value(json_object_get(f, "score")), pn ? pn : "-",
-               buyer ? buyer : "(buyer not found)");
+               buyer ? buyer : "(no buyer named)");
         const char *sup = json_string_value(json_object_get(f, "supplier"));
         if (sup) printf("  intermediary (supplier): %s\n", sup);
         json_t *a = json_object_get(f, "amount_cny"), *c = json_object_get(f, "currency_amount");
@@ -139,6 +139,14 @@ static void print_summary(const json_t *docs, size_t unreadable)
         print_list("instances", json_object_get(f, "instances"));
         print_list("models", json_object_get(f, "models"));
         print_list("signals", json_object_get(f, "signals"));
+        size_t k;
+        json_t *l;
+        json_array_foreach(json_object_get(f, "listed"), k, l) printf(
+            "  listed %s: %s = %s (%s, %.2f)\n", json_string_value(json_object_get(l, "role")),
+            json_string_value(json_object_get(l, "name")),
+            json_string_value(json_object_get(l, "match")),
+            json_string_value(json_object_get(l, "source")),
+            json_number_value(json_object_get(l, "score")));
         print_list("documents", json_object_get(f, "documents"));
     }
     printf("%zu documents, %zu flagged, %zu findings, %zu unreadable files\n",

@@ -104,14 +104,35 @@ static int is_award(const char *type)
            (!strcmp(type, "result") || !strcmp(type, "single_source") || !strcmp(type, "contract"));
 }
 
+/* Parties with a screening match: {"role", "name", "match", "source", "score"}, once per name. */
+static void add_listed(json_t *dst, const json_t *parties)
+{
+    size_t i, j;
+    json_t *p, *q;
+    json_array_foreach(parties, i, p)
+    {
+        const json_t *m = json_array_get(json_object_get(p, "screening"), 0);
+        if (!m) continue;
+        int seen = 0;
+        json_array_foreach(dst, j, q) if (json_equal(json_object_get(q, "name"),
+                                                     json_object_get(p, "name"))) seen = 1;
+        if (seen) continue;
+        json_array_append_new(
+            dst,
+            json_pack("{s:O, s:O, s:O, s:O, s:O}", "role", json_object_get(p, "role"), "name",
+                      json_object_get(p, "name"), "match", json_object_get(m, "name"), "source",
+                      json_object_get(m, "source"), "score", json_object_get(m, "score")));
+    }
+}
+
 static json_t *combine(const json_t *docs, const json_t *idx)
 {
     json_t *fin =
         json_pack("{s:[], s:b, s:s, s:f, s:n, s:n, s:n, s:n, s:n, s:n, s:n, s:n, s:[], "
-                  "s:[], s:[], s:[], s:[]}",
+                  "s:[], s:[], s:[], s:[], s:[]}",
                   "documents", "flagged", 0, "risk", "none", "score", 0.0, "project_number",
                   "title", "buyer", "agency", "supplier", "amount_cny", "currency_amount", "date",
-                  "providers", "chips", "instances", "models", "signals");
+                  "providers", "chips", "instances", "models", "signals", "listed");
     /* award notices first for supplier and amount, then the others */
     for (int pass = 0; pass < 2; pass++) {
         size_t i;
@@ -136,6 +157,7 @@ static json_t *combine(const json_t *docs, const json_t *idx)
                                             "currency_amount", "date"};
             for (size_t k = 0; k < sizeof F / sizeof *F; k++)
                 take_field(fin, F[k], f, F[k]);
+            add_listed(json_object_get(fin, "listed"), json_object_get(d, "parties"));
             static const char *const L[] = {"providers", "chips", "instances", "models", "signals"};
             for (size_t k = 0; k < sizeof L / sizeof *L; k++)
                 union_into(json_object_get(fin, L[k]), json_object_get(d, L[k]));
@@ -148,6 +170,33 @@ static json_t *combine(const json_t *docs, const json_t *idx)
         json_decref(one);
     }
     return fin;
+}
+
+static int by_risk(const void *a, const void *b)
+{
+    const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    int rx = risk_rank(json_string_value(json_object_get(x, "risk")));
+    int ry = risk_rank(json_string_value(json_object_get(y, "risk")));
+    if (rx != ry) return ry - rx;
+    double sx = json_number_value(json_object_get(x, "score"));
+    double sy = json_number_value(json_object_get(y, "score"));
+    return sx < sy ? 1 : sx > sy ? -1 : 0;
+}
+
+/* Highest risk first, then highest score (stable enough: ties keep no particular order). */
+static void sort_findings(json_t *arr)
+{
+    size_t n = json_array_size(arr);
+    if (n < 2) return;
+    json_t **v = malloc(n * sizeof *v);
+    if (!v) return;
+    for (size_t i = 0; i < n; i++)
+        v[i] = json_incref(json_array_get(arr, i));
+    qsort(v, n, sizeof *v, by_risk);
+    json_array_clear(arr);
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, v[i]);
+    free(v);
 }
 
 /* Flagged, or a medium/high risk (a listed party) without a flag. */
@@ -193,5 +242,6 @@ json_t *xg_scan_findings(const json_t *docs)
     }
     json_decref(done);
     json_decref(groups);
+    sort_findings(out);
     return out;
 }

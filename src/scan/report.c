@@ -114,6 +114,23 @@ static void list_cell(xg_buf *b, const json_t *arr)
     xg_buf_puts(b, "</td>");
 }
 
+static void listed_cell(xg_buf *b, const json_t *arr)
+{
+    size_t i;
+    json_t *l;
+    xg_buf_puts(b, "<td>");
+    json_array_foreach(arr, i, l)
+    {
+        esc(b, json_string_value(json_object_get(l, "name")));
+        xg_buf_puts(b, " → ");
+        esc(b, json_string_value(json_object_get(l, "match")));
+        xg_buf_puts(b, " <small>");
+        esc(b, json_string_value(json_object_get(l, "source")));
+        xg_buf_puts(b, "</small><br>");
+    }
+    xg_buf_puts(b, "</td>");
+}
+
 static void str_cell(xg_buf *b, const json_t *v)
 {
     xg_buf_puts(b, "<td>");
@@ -137,7 +154,7 @@ static void findings_table(xg_buf *b, const json_t *docs, const json_t *fin)
 {
     xg_buf_puts(b, "<h2>Findings</h2><table><tr><th>risk</th><th>buyer</th><th>intermediary "
                    "(supplier)</th><th>amount</th><th>providers</th><th>chips</th><th>models</th>"
-                   "<th>signals</th><th>documents</th></tr>\n");
+                   "<th>signals</th><th>listed parties</th><th>documents</th></tr>\n");
     size_t i;
     json_t *f;
     json_array_foreach(fin, i, f)
@@ -152,6 +169,7 @@ static void findings_table(xg_buf *b, const json_t *docs, const json_t *fin)
         list_cell(b, json_object_get(f, "chips"));
         list_cell(b, json_object_get(f, "models"));
         list_cell(b, json_object_get(f, "signals"));
+        listed_cell(b, json_object_get(f, "listed"));
         xg_buf_puts(b, "<td>");
         size_t k;
         json_t *dn;

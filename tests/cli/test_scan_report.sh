@@ -15,3 +15,9 @@ ids = set(re.findall(r"id='(d\d+)'", h))
 refs = set(re.findall(r"href='#(d\d+)'", h))
 sys.exit(0 if refs and refs <= ids else 1)
 PY
+# the human summary: highest risk first, listed parties named with the list they are on
+run "$X" scan "$SHARED/data/tenders/examples/ex04_scu_azure_openai_tokens.txt" "$SHARED/data/tenders/examples/ex06_neg_generic_cloud.txt"
+assert_rc 0
+assert_out_contains "FLAGGED high"
+assert_out_contains "listed buyer: 四川大学 = Sichuan University (Entity List"
+assert_out_contains "2 documents, 1 flagged, 1 findings, 0 unreadable files"
