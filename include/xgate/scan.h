@@ -65,9 +65,11 @@ int xg_scan_file(json_t **out, xg_scanner *s, const char *path, size_t max_bytes
  * title: each gets "linked": [the other documents' names]. Returns the number of linked groups. */
 size_t xg_scan_link(json_t *docs);
 
-/* Combined findings: one object per linked group or unlinked flagged/risky document, with the
- * union of providers, chips, models and signals, the buyer, the intermediary (supplier from the
- * result notice), the amount and the member documents. New reference. */
+/* Combined findings: one object per linked group or unlinked document that is flagged or of
+ * medium/high risk, highest risk and score first: {"documents", "flagged", "risk", "score",
+ * "project_number", "title", "buyer", "agency", "supplier" (the intermediary, from the award
+ * notice), "amount_cny", "currency_amount", "date", "providers", "chips", "instances", "models",
+ * "signals" (unions), "listed": [{"role", "name", "match", "source", "score"}]}. New reference. */
 json_t *xg_scan_findings(const json_t *docs);
 
 /* Write a self-contained HTML report (inline CSS and SVG charts by provider, chip, buyer and month;
