@@ -137,6 +137,7 @@ RELOADS=$(wc -l <"$OUT/reloads.txt")
 RELOAD_FAIL=$(awk '$1 != 200' "$OUT/reloads.txt" | wc -l)
 RELOAD_MAX=$(awk 'BEGIN {m = 0} $2 > m {m = $2} END {printf "%.2f s", m}' "$OUT/reloads.txt")
 RSS_END=$(rss_kb $XPID)
+RSS_BY_MINUTE=$(awk 'NR > 1 && $1 % 60 < 5 {printf "%s%s:%s", sep, $1, $2; sep = ", "}' "$OUT/rss.txt")
 RSS_START=${RSS_START:-$(sed -n 2p "$OUT/rss.txt" | cut -d' ' -f2)}
 SOAK_REQ=$(awk '/requests in/ {print $1}' "$OUT/wrk-soak.txt")
 SOAK_RPS=$(awk '/^Requests\/sec:/ {print $2}' "$OUT/wrk-soak.txt")
@@ -177,11 +178,20 @@ wait $CLIENTS 2>/dev/null || true
 kill $WRK2 2>/dev/null || true; wait $WRK2 2>/dev/null || true
 REPORTED=$(wc -l <"$OUT/reported.txt")
 start_xgate "$XPORT"
-MISSING=0
-while read -r id; do
-  c=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $ANALYST" "$B/v1/decisions/$id")
-  [ "$c" = 200 ] || MISSING=$((MISSING + 1))
-done <"$OUT/reported.txt"
+# Read every reported decision back over one keep-alive connection.
+MISSING=$(python3 - "$B" "$ANALYST" "$OUT/reported.txt" <<'PY'
+import http.client, sys, urllib.parse
+base, key, path = sys.argv[1:4]
+u = urllib.parse.urlparse(base)
+conn = http.client.HTTPConnection(u.hostname, u.port, timeout=120)
+missing = 0
+for line in open(path):
+    conn.request("GET", "/v1/decisions/" + line.strip(), headers={"Authorization": "Bearer " + key})
+    r = conn.getresponse(); r.read()
+    missing += r.status != 200
+print(missing)
+PY
+)
 VERIFY=$("$X" audit verify --db "$DB" 2>&1 | tail -n 1) && VERIFY_RC=0 || VERIFY_RC=$?
 HTTP_VERIFY=$(curl -s -H "Authorization: Bearer $ANALYST" "$B/v1/audit/verify")
 
@@ -205,7 +215,8 @@ server options. \`/v1/decide\` commits every decision to SQLite (WAL, synchronou
 every $RELOAD_EVERY s): $SOAK_REQ requests, $SOAK_RPS requests/s, p99 $SOAK_P99; non-2xx answers:
 $SOAK_NON2XX; socket errors: $SOAK_SOCK; wrk: $SOAK_STATS; reloads: $RELOADS ($RELOAD_FAIL failed, slowest $RELOAD_MAX
 under load).
-Server RSS after 30 s warm-up $RSS_START kB, at the end $RSS_END kB, peak $RSS_MAX kB (samples every 5 s:\n\`bench/out/http/rss.txt\`).
+Server RSS after 30 s warm-up $RSS_START kB, at the end $RSS_END kB, peak $RSS_MAX kB; by minute
+(s:kB): $RSS_BY_MINUTE.
 
 **kill -9 under load**: $REPORTED decisions were reported (HTTP 200 received) in $CRASH_SECONDS s
 before \`kill -9\`; after a restart $MISSING of them are missing. \`xgate audit verify\`: exit $VERIFY_RC
