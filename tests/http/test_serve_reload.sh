@@ -63,7 +63,7 @@ stop_server
 check_server_log
 
 # Rate limit: a small bucket runs dry and answers 429 with Retry-After; other keys are unaffected.
-start_server --rate 1 --burst 3
+start_server --rate 0.2 --burst 3
 codes=""
 for i in 1 2 3 4 5 6; do
   req GET /v1/lists "$SERVICE"
