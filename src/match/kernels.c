@@ -320,7 +320,10 @@ double xg_jw_cached(const xg_jw_pattern *p, const char *b, size_t nb)
         double j = jaro_bits(ub, nb, p->pm[0], us, p->len);
         if (j >= 0) return winkler_bytes(j, b, nb, p->s, p->len);
     } else if (p->ascii && nb <= BLOCK_MAX && is_ascii(b, nb)) {
-        double j = jaro_block(ub, nb, (const uint64_t(*)[128])p->pm, us, p->len);
+        /* a long pattern against a short string: one word of masks for the short one beats
+         * four for the pattern (Jaro is symmetric; the tests check it) */
+        double j = nb <= 64 ? jaro_ascii(p->s, p->len, b, nb)
+                            : jaro_block(ub, nb, (const uint64_t(*)[128])p->pm, us, p->len);
         return winkler_bytes(j, b, nb, p->s, p->len);
     }
     return jaro_generic(p->s, p->len, b, nb, 1);
