@@ -32,8 +32,9 @@ static int outcome_of(const char *s)
 void reason_add(dctx *d, const char *rule, int outcome, const pol_rule *row, const char *detail,
                 json_t *evidence)
 {
+    const char *citation = d->cite ? d->cite : row ? row->citation : "";
     json_t *r = json_pack("{s:s,s:s,s:s,s:s,s:o}", "rule", rule, "outcome", outcome_name(outcome),
-                          "citation", row ? row->citation : "", "detail", detail, "evidence",
+                          "citation", citation, "detail", detail, "evidence",
                           evidence ? evidence : json_object());
     if (row && row->text && *row->text) json_object_set_new(r, "rule_text", json_string(row->text));
     if (row && !row->confirmed) json_object_set_new(r, "unconfirmed", json_true());
@@ -380,9 +381,39 @@ static bool unsupported(const xg_classification *cls, const char *c)
     return false;
 }
 
+/* The provider's own published terms, from the catalog entry, cite a model_region reason. */
+static const char *provider_citation(dctx *d)
+{
+    const json_t *src = json_object_get(d->cls->json, "sources"), *v;
+    size_t i;
+    xg_buf b;
+    xg_buf_init(&b);
+    json_array_foreach(src, i,
+                       v) if (json_is_string(v) && !strstr(json_string_value(v), "RULES.md"))
+    {
+        if (b.len) xg_buf_puts(&b, "; ");
+        xg_buf_puts(&b, json_string_value(v));
+    }
+    const char *out = b.len ? xg_arena_strdup(&d->arena, b.data) : NULL;
+    xg_buf_free(&b);
+    return out;
+}
+
+static void model_region_check(dctx *d);
+
 static void model_region(dctx *d)
 {
     if (d->cls->kind != XG_ITEM_MODEL) return;
+    const pol_rule *row = pol_rule_for(d->pr, "model_region", d->delivery, d->r.as_of);
+    /* provider rows cite the provider's terms; the ear/remote-access rows say why they are not law
+     */
+    if (row && !strcmp(row->outcome, "DENY")) d->cite = provider_citation(d);
+    model_region_check(d);
+    d->cite = NULL;
+}
+
+static void model_region_check(dctx *d)
+{
     const xg_classification *cls = d->cls;
     char detail[512];
     const char *prov = cls->provider ? cls->provider : "the provider";

@@ -41,6 +41,7 @@ typedef struct dctx {
     const char *source_country, *source_country_from, *geo_info;
     json_t *licenses; /* licenses on file (array) or NULL */
     double threshold;
+    const char *cite; /* when set, the citation of the next reasons (e.g. a provider's own terms) */
 } dctx;
 
 /* Evaluate every condition of the profile and append reasons (conditions.c). */
