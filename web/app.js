@@ -151,13 +151,29 @@ function matchesTable(matches) {
     el("thead", {}, el("tr", {}, ...["Score", "Listed name", "Matched", "Source", "Type", "Countries", "Id", "Explanation"].map((h) => el("th", {text: h})))));
   const tb = el("tbody");
   for (const m of matches) {
-    tb.append(el("tr", {},
+    tb.append(el("tr", {"data-id": m.id || ""},
       el("td", {class: "num", text: fmtScore(m.score)}), el("td", {text: m.name || ""}), el("td", {text: m.matched || ""}),
-      el("td", {text: m.source || ""}), el("td", {text: m.type || ""}), el("td", {text: (m.countries || []).join(", ")}),
-      el("td", {text: m.id || ""}), el("td", {}, explanationNode(m.explanation))));
+      el("td", {text: m.source || m.list || ""}), el("td", {text: m.type || m.category || ""}), el("td", {text: (m.countries || []).join(", ")}),
+      el("td", {text: m.id || ""}), el("td", {class: "why"}, explanationNode(m.explanation))));
   }
   t.append(tb);
   return t;
+}
+
+// Decisions store their matches without the scorer's explanation; re-screen the party's name
+// against the current lists and attach each match's explanation (labelled as re-screened now).
+async function explainParty(box, name, matches) {
+  const floor = Math.min(...matches.map((m) => m.score || 0));
+  try {
+    const r = await api("POST", "/v1/screen", {name, threshold: Math.max(0, floor - 0.001), limit: 50});
+    for (const tr of box.querySelectorAll("tr[data-id]")) {
+      const m = (r.matches || []).concat(r.delisted || []).find((x) => x.id === tr.dataset.id);
+      const cell = tr.querySelector("td.why");
+      cell.textContent = "";
+      cell.append(m ? explanationNode(m.explanation) : el("span", {class: "muted", text: "not in the current lists"}));
+      if (m) cell.append(el("div", {class: "note rescreened", text: "re-screened now, score " + fmtScore(m.score)}));
+    }
+  } catch (e) { fail(e); }
 }
 
 function partyNode(p) {
@@ -167,10 +183,17 @@ function partyNode(p) {
     el("h4", {}, el("span", {class: "role", text: p.role || "party"}), " ", p.name || "",
       p.country ? el("span", {class: "muted", text: " · " + p.country}) : null,
       p.percent !== undefined ? el("span", {class: "muted", text: " · " + p.percent + " %"}) : null));
-  if (matches.length) box.append(matchesTable(matches));
-  else box.append(el("p", {class: "muted", text: "No list matches at or above the threshold."}));
+  if (matches.length) {
+    box.append(matchesTable(matches));
+    if (matches.some((m) => !m.explanation))
+      box.append(el("button", {class: "quiet2", onclick: () => explainParty(box, p.name, matches), text: "Explain matches"}));
+  } else {
+    box.append(el("p", {class: "muted", text: "No list matches at or above the threshold."}));
+  }
   const delisted = scr && !Array.isArray(scr) ? scr.delisted || [] : [];
   if (delisted.length) box.append(el("p", {class: "muted", text: "Delisted records that scored:"}), matchesTable(delisted));
+  if (p.near_miss && p.near_miss.candidate)
+    box.append(el("p", {class: "muted", text: "Near miss under the threshold: " + fmtScore(p.near_miss.score) + " — " + p.near_miss.candidate}));
   return box;
 }
 

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 
-const { BASE, KEY, CHROMIUM, SHOTS, PROFILE } = process.env;
+const { BASE, KEY, CHROMIUM, SHOTS, PROFILE, LISTED_ID } = process.env;
 const problems = [];
 
 const context = await chromium.launchPersistentContext(PROFILE, {
@@ -72,6 +72,15 @@ try {
   assert.ok(await page.isHidden("#d-resolve"), "a resolved decision offers no resolve form");
   assert.match(await page.textContent("#d-reviews"), /clear by browser-analyst/);
   await page.screenshot({ path: SHOTS + "/console-resolved.png", fullPage: true });
+
+  step("a decision with a listed party shows its matches and explains them");
+  await page.goto(BASE + "/#/decision/" + LISTED_ID);
+  await page.waitForSelector("#d-parties table.matches tbody tr");
+  assert.match(await page.textContent("#d-parties table.matches tbody tr td:nth-child(2)"), /Sichuan University/);
+  await page.click("#d-parties button.quiet2");
+  await page.waitForSelector("#d-parties td.why .rescreened");
+  assert.match(await page.textContent("#d-parties td.why"), /re-screened now/);
+  await page.screenshot({ path: SHOTS + "/console-listed.png", fullPage: false });
 
   step("the queue no longer holds it, and the audit chain verifies");
   await page.click('nav a[data-nav="queue"]');
