@@ -21,3 +21,10 @@ assert_rc 0
 assert_out_contains "FLAGGED high"
 assert_out_contains "listed buyer: 四川大学 = Sichuan University (Entity List"
 assert_out_contains "2 documents, 1 flagged, 1 findings, 0 unreadable files"
+# a progress bar on a terminal only: never in captured stderr, present under a pseudo-terminal
+run "$X" scan --json "$SHARED/data/tenders/examples"
+! grep -q "files " <<<"$ERR" || fail "progress bar on a non-terminal"
+if command -v script >/dev/null; then
+  script -qec "$X scan --json $SHARED/data/tenders/examples >/dev/null" /dev/null >"$TMP/tty.txt" 2>&1 || true
+  grep -q "8/8 files" "$TMP/tty.txt" || fail "no progress bar on a terminal: $(head -c 300 "$TMP/tty.txt")"
+fi
