@@ -17,6 +17,7 @@
 #include "xgate/screen.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,7 +200,8 @@ typedef struct pairbuf {
 static void push_pair(pairbuf *b, size_t qi, size_t qn, size_t ni, size_t nn, double sim)
 {
     if (b->n < b->cap)
-        b->p[b->n++] = (xg_pair){(uint8_t)qi, (uint8_t)qn, (uint8_t)ni, (uint8_t)nn, (float)sim};
+        b->p[b->n++] =
+            (xg_pair){(uint8_t)qi, (uint8_t)qn, (uint8_t)ni, (uint8_t)nn, 0, 0, (float)sim};
 }
 
 /* Tokens that may be split or merged: anything but numbers and stop words, so that a mistyped
@@ -262,6 +264,97 @@ static uint64_t span_mask(size_t i, size_t n)
     return i >= 64 ? 0 : (((n == 2 && i < 63) ? 3ULL : 1ULL) << i);
 }
 
+/* Similarity of two single words for phrase covering: equal, or close as in word_sim. */
+static double phrase_word_sim(const char *a, const char *b)
+{
+    if (!strcmp(a, b)) return 1.0;
+    size_t la = strlen(a), lb = strlen(b), mx = la > lb ? la : lb;
+    if (la <= 3 || lb <= 3) return 0.0;
+    double jw = xg_jaro_winkler(a, b);
+    if (jw < XG_PAIR_FLOOR) return 0.0;
+    return (double)xg_osa_distance(a, b) <= (double)mx * XG_EDITS ? jw : 0.0;
+}
+
+/* A multi-word legal form or organisation phrase left unmatched on one side ("joint stock
+ * company", "obshchestvo s ogranichennoi otvetstvennostyu") may meet its words spread over the
+ * other side, where a typo or a new word order kept the text module from seeing the phrase.
+ * When at least half of its words (two or more) are found among unmatched single-word tokens,
+ * the phrase and those tokens count as matched, the phrase's weight shared among them. */
+static void cover_phrases(const xg_score_query *q, const xg_score_list *l, size_t nn,
+                          xg_score_detail *d, int query_phrase)
+{
+    const xg_token *pt = query_phrase ? q->name->tokens : l->name->tokens;
+    const xg_token *ot = query_phrase ? l->name->tokens : q->name->tokens;
+    size_t np = query_phrase ? q->ntok : nn, no = query_phrase ? nn : q->ntok;
+    uint64_t *pm = query_phrase ? &d->q_matched : &d->n_matched;
+    uint64_t *om = query_phrase ? &d->n_matched : &d->q_matched;
+    for (size_t j = 0; j < np && j < 64; j++) {
+        if ((*pm >> j & 1) || !strchr(pt[j].text, ' ') || pt[j].kind == XG_TOK_NUMBER) continue;
+        char buf[256], *save = NULL;
+        snprintf(buf, sizeof buf, "%s", pt[j].text);
+        size_t nw = 0, found = 0, at[16];
+        float sims[16];
+        uint64_t got = 0;
+        for (char *w = strtok_r(buf, " ", &save); w && nw < 16; w = strtok_r(NULL, " ", &save)) {
+            nw++;
+            for (size_t i = 0; i < no && i < 64 && found < 16; i++) {
+                if ((*om >> i & 1) || (got >> i & 1) || strchr(ot[i].text, ' ') ||
+                    ot[i].kind == XG_TOK_NUMBER)
+                    continue;
+                double sim = phrase_word_sim(ot[i].text, w);
+                if (sim < XG_PAIR_FLOOR) continue;
+                got |= 1ULL << i;
+                at[found] = i;
+                sims[found++] = (float)sim;
+                break;
+            }
+        }
+        if (found < 2 || found * 2 < nw || d->npairs + found > XG_SCORE_MAX_TOKENS) continue;
+        *pm |= 1ULL << j;
+        *om |= got;
+        for (size_t k = 0; k < found; k++) {
+            size_t qi = query_phrase ? j : at[k], ni = query_phrase ? at[k] : j;
+            d->pairs[d->npairs++] = (xg_pair){
+                (uint8_t)qi, 1, (uint8_t)ni, 1, (uint8_t)found, (uint8_t)query_phrase, sims[k]};
+        }
+    }
+}
+
+/* True when `word` is one of the space-separated words of `phrase`. */
+static int phrase_has_word(const char *phrase, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = phrase; (p = strstr(p, word)); p++)
+        if ((p == phrase || p[-1] == ' ') && (p[n] == ' ' || !p[n])) return 1;
+    return 0;
+}
+
+/* An unmatched word that repeats a word of an already matched phrase on the other side ("joint"
+ * left over after "stock company" met "joint stock company") is part of that phrase: it costs
+ * nothing and adds nothing (XG_ABSORBED). */
+static void absorb_phrase_words(const xg_score_query *q, const xg_score_list *l, size_t nn,
+                                xg_score_detail *d, int query_phrase)
+{
+    const xg_token *pt = query_phrase ? q->name->tokens : l->name->tokens;
+    const xg_token *ot = query_phrase ? l->name->tokens : q->name->tokens;
+    size_t np = query_phrase ? q->ntok : nn, no = query_phrase ? nn : q->ntok;
+    uint64_t pm = query_phrase ? d->q_matched : d->n_matched;
+    uint64_t *om = query_phrase ? &d->n_matched : &d->q_matched;
+    for (size_t i = 0; i < no && i < 64 && d->npairs < XG_SCORE_MAX_TOKENS; i++) {
+        if ((*om >> i & 1) || strchr(ot[i].text, ' ') || ot[i].kind == XG_TOK_NUMBER) continue;
+        for (size_t j = 0; j < np && j < 64; j++) {
+            if (!(pm >> j & 1) || !strchr(pt[j].text, ' ') ||
+                !phrase_has_word(pt[j].text, ot[i].text))
+                continue;
+            *om |= 1ULL << i;
+            size_t qi = query_phrase ? j : i, ni = query_phrase ? i : j;
+            d->pairs[d->npairs++] =
+                (xg_pair){(uint8_t)qi, 1, (uint8_t)ni, 1, XG_ABSORBED, (uint8_t)query_phrase, 1.0f};
+            break;
+        }
+    }
+}
+
 /* Greedy best-pairs alignment; fills d->pairs and the matched bit sets. */
 static void align(const xg_score_query *q, const xg_score_list *l, size_t nn, xg_score_detail *d)
 {
@@ -285,6 +378,10 @@ static void align(const xg_score_query *q, const xg_score_list *l, size_t nn, xg
         d->n_matched |= nm;
         d->pairs[d->npairs++] = cand[k];
     }
+    cover_phrases(q, l, nn, d, 0);
+    cover_phrases(q, l, nn, d, 1);
+    absorb_phrase_words(q, l, nn, d, 0);
+    absorb_phrase_words(q, l, nn, d, 1);
 }
 
 static double tw(const xg_token *t, const float *w, size_t i)
@@ -360,6 +457,10 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
         double w = (span_weight(q->name->tokens, q->w, p->qi, p->qn) +
                     span_weight(n->tokens, nw, p->ni, p->nn)) /
                    2.0;
+        if (p->cover == XG_ABSORBED)
+            w = 0;
+        else if (p->cover) /* the phrase's weight, shared by the words that cover it */
+            w = (p->cover_query ? q->w[p->qi] : tw(n->tokens, nw, p->ni)) / p->cover;
         num += w * p->sim;
         wm += w;
     }
@@ -431,6 +532,7 @@ json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_sco
         json_object_set_new(o, "score", json_real(round3(p->sim)));
         json_object_set_new(o, "kind", json_string(kind_name(q->name->tokens[p->qi].kind)));
         if (p->qn + p->nn > 2) json_object_set_new(o, "joined", json_true());
+        if (p->cover) json_object_set_new(o, "phrase", json_true());
         json_array_append_new(pairs, o);
     }
     json_object_set_new(e, "pairs", pairs);

@@ -67,9 +67,14 @@ typedef struct xg_score_list {
     size_t nbig;
 } xg_score_list;
 
+#define XG_ABSORBED 255
+
 typedef struct xg_pair {
-    uint8_t qi, qn; /* query tokens qi .. qi+qn-1 */
-    uint8_t ni, nn; /* list-name tokens ni .. ni+nn-1 */
+    uint8_t qi, qn;      /* query tokens qi .. qi+qn-1 */
+    uint8_t ni, nn;      /* list-name tokens ni .. ni+nn-1 */
+    uint8_t cover;       /* > 0: one of `cover` words of a phrase token spread over the other side;
+                          * XG_ABSORBED: a leftover word of an already matched phrase (weight 0) */
+    uint8_t cover_query; /* the phrase is the query's token (else the list's) */
     float sim;
 } xg_pair;
 

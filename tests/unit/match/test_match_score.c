@@ -38,6 +38,8 @@ static xg_name mk(const char *spec, const char *han)
                                   : XG_TOK_STOP;
             t->symbol = sym;
         }
+        for (char *u = w; *u; u++)
+            if (*u == '_') *u = ' '; /* "joint_stock_company/L/JSC" is one token of three words */
         t->text = w;
     }
     return n;
@@ -156,4 +158,20 @@ Test(match_score, index_finds_keys)
     char norm[64];
     cr_assert_eq(xg_ident_normalise(norm, sizeof norm, "9144-0101 ma5alqnr86"), 18);
     cr_assert_str_eq(norm, "91440101MA5ALQNR86");
+}
+
+Test(match_score, phrase_words_spread_over_the_other_side)
+{
+    xg_score_detail d;
+    /* a typo kept the text module from seeing the legal phrase in the query */
+    double s = score("obshchestvo s ogranichennoi otevtstvennostyu gazprom russkaya",
+                     "obshchestvo_s_ogranichennoi_otvetstvennostyu/L/LLC gazprom russkaya", &d);
+    cr_assert_gt(s, 0.9, "phrase cover scored %f", s);
+    /* and a reordered phrase in the query */
+    s = score("stock_company/L/JSC dagdizel plant joint",
+              "joint_stock_company/L/JSC dagdizel plant", &d);
+    cr_assert_gt(s, 0.8, "reordered phrase scored %f", s);
+    /* a phrase does not make a match on its own */
+    s = score("joint stock company", "joint_stock_company/L/JSC dagdizel plant", &d);
+    cr_assert_lt(s, 0.5, "bare phrase scored %f", s);
 }
