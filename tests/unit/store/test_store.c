@@ -301,3 +301,31 @@ Test(store_audit, unchained_row_is_named)
     json_decref(v);
     cleanup(s);
 }
+
+Test(store_import, customers_csv_columns_lists_and_owners)
+{
+    const char *csv = "name,aliases,country,owners,payment_country,ultimate_parent,"
+                      "ultimate_parent_headquarters\n"
+                      "Lion Data Pte Ltd,Lion Data; LDPL,Singapore,\"Dragon Holdings|CN|60; "
+                      "Tiger Fund|SG|40\",SG,Dragon Group,China\n";
+    json_t *all;
+    cr_assert_eq(xg_customers_parse_csv(&all, csv, strlen(csv), "c.csv"), 0, "%s",
+                 xg_error_message());
+    cr_assert_eq(json_array_size(all), 1);
+    json_t *c = json_array_get(all, 0);
+    cr_assert_eq(json_array_size(json_object_get(c, "aliases")), 2);
+    json_t *o = json_array_get(json_object_get(c, "owners"), 1);
+    cr_assert_str_eq(json_string_value(json_object_get(o, "name")), "Tiger Fund");
+    cr_assert_eq(json_real_value(json_object_get(o, "percent")), 40.0);
+    cr_assert_str_eq(
+        json_string_value(json_object_get(json_object_get(c, "ultimate_parent"), "headquarters")),
+        "China");
+    json_decref(all);
+    const char *bad = "name,owners\nX,\"Y|CN|160\"\n";
+    cr_assert_eq(xg_customers_parse_csv(&all, bad, strlen(bad), "b.csv"), XG_EPARSE);
+    cr_assert(strstr(xg_error_message(), "b.csv:2"), "%s", xg_error_message());
+    const char *nohdr = "";
+    cr_assert_eq(xg_customers_parse_csv(&all, nohdr, 0, "e.csv"), XG_EPARSE);
+    const char *short_row = "name,country\nX\n";
+    cr_assert_eq(xg_customers_parse_csv(&all, short_row, strlen(short_row), "s.csv"), XG_EPARSE);
+}
