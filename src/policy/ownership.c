@@ -165,13 +165,23 @@ static void report_cycle(walk *w, int at)
     for (int i = start; i < w->npath; i++)
         json_array_append_new(c, json_string(w->g->nodes[w->path[i]].name));
     json_array_append_new(c, json_string(w->g->nodes[at].name));
-    /* keep each cycle once, whatever node the walk entered it by */
+    /* keep each cycle once, whatever node the walk entered it by: same members, same cycle */
     size_t i;
     json_t *old;
-    json_array_foreach(w->g->cycles, i, old) if (json_array_size(old) == json_array_size(c))
+    json_array_foreach(w->g->cycles, i, old)
     {
-        json_decref(c);
-        return;
+        if (json_array_size(old) != json_array_size(c)) continue;
+        bool same = true;
+        for (size_t k = 0; k + 1 < json_array_size(c) && same; k++) {
+            bool found = false;
+            for (size_t m = 0; m + 1 < json_array_size(old) && !found; m++)
+                found = json_equal(json_array_get(c, k), json_array_get(old, m));
+            same = found;
+        }
+        if (same) {
+            json_decref(c);
+            return;
+        }
     }
     json_array_append_new(w->g->cycles, c);
 }
