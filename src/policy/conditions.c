@@ -9,6 +9,7 @@
  */
 #include "policy/decide_internal.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -19,6 +20,11 @@ const char *outcome_name(int o)
 {
     static const char *const names[] = {"ALLOW", "REVIEW", "LICENSE_REQUIRED", "DENY"};
     return names[o];
+}
+
+double pct(double share)
+{
+    return round(share * 1e8) / 1e6;
 }
 
 static int outcome_of(const char *s)
@@ -242,7 +248,7 @@ static json_t *holders(const dctx *d, own_pred pred, void *ctx)
     for (size_t i = 1; i < d->g.nnodes; i++)
         if (pred(&d->g.nodes[i], ctx))
             json_array_append_new(a, json_pack("{s:s,s:f}", "name", d->g.nodes[i].name,
-                                               "share_percent", 100 * d->g.nodes[i].share));
+                                               "share_percent", pct(d->g.nodes[i].share)));
     return a;
 }
 
@@ -261,9 +267,9 @@ static void owned_by(dctx *d, const char *rule, own_pred pred, void *ctx, double
                  ? "; counted as owned through an entity they own 50 % or more"
                  : "");
     apply(d, rule, detail,
-          json_pack("{s:f,s:b,s:f,s:o}", "aggregate_percent", 100 * share,
-                    "controlled_via_majority", controlled, "threshold_percent", 100 * threshold,
-                    "owners", holders(d, pred, ctx)));
+          json_pack("{s:f,s:b,s:f,s:o}", "aggregate_percent", pct(share), "controlled_via_majority",
+                    controlled, "threshold_percent", pct(threshold), "owners",
+                    holders(d, pred, ctx)));
 }
 
 /* ---- places ---- */
@@ -437,7 +443,7 @@ static void model_region_check(dctx *d)
              "companies headquartered in regions %s does not serve (more than %.0f %%)",
              d->r.name, 100 * share, prov, 100 * limit);
     apply(d, "model_region", detail,
-          json_pack("{s:s,s:f,s:b,s:o}", "provider", prov, "aggregate_percent", 100 * share,
+          json_pack("{s:s,s:f,s:b,s:o}", "provider", prov, "aggregate_percent", pct(share),
                     "controlled_via_majority", controlled, "owners",
                     holders(d, pred_unsupported, (void *)cls)));
 }

@@ -136,7 +136,7 @@ static json_t *parties_json(const dctx *d)
         if (pt->node > 0) {
             const own_node *n = &d->g.nodes[pt->node];
             json_object_set_new(o, "share_percent",
-                                n->share_known || n->share > 0 ? json_real(100 * n->share)
+                                n->share_known || n->share > 0 ? json_real(pct(n->share))
                                                                : json_null());
             json_object_set_new(o, "source", json_string(n->source));
         }

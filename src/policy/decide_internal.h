@@ -53,4 +53,8 @@ void reason_add(dctx *d, const char *rule, int outcome, const pol_rule *row, con
 
 const char *outcome_name(int o);
 
+/* A share (0..1) as a percentage rounded to 1e-6, so 0.55 prints as 55.0 and
+ * not 55.000000000000007. */
+double pct(double share);
+
 #endif
