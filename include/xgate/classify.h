@@ -61,7 +61,7 @@ typedef struct xg_classification {
     bool jan2026_class;    /* meets the Jan 2026 criteria (TPP < 21,000 and DRAM bw < 6,500 GB/s) */
     const struct xg_license_req *license; /* license requirement per destination scope */
     size_t nlicense;
-    const char **exceptions; /* "NAC/ACA" … */
+    const char **exceptions; /* "NAC", "ACA" (15 CFR 740.29) … */
     size_t nexceptions;
 } xg_classification;
 

@@ -405,9 +405,12 @@ static void set_eccn(state *s)
     }
     if (s->cls == XG_CLS_NAC) {
         cl->nac_eligible = true;
-        cl->exceptions = xg_arena_alloc(s->a, sizeof(char *));
-        cl->exceptions[0] = "NAC/ACA";
-        cl->nexceptions = 1;
+        /* Two named exceptions share 15 CFR 740.29 (Notified Advanced Computing, Advanced
+         * Computing Authorized): listed apart so a filter on either name finds the item. */
+        cl->exceptions = xg_arena_alloc(s->a, 2 * sizeof(char *));
+        cl->exceptions[0] = "NAC";
+        cl->exceptions[1] = "ACA";
+        cl->nexceptions = 2;
         note(s, xg_arena_printf(s->a,
                                 "Note 2 to 3A090: not designed or marketed for "
                                 "datacenters, TPP ≥ %g — 3A090.a, eligible for License "

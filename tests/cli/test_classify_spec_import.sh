@@ -39,7 +39,7 @@ assert_rc 0
 assert_err_contains "175 rows"
 assert_jl 'len(d) > 150'
 assert_jl 'any(o["item"] == "NVIDIA H100 SXM5 80GB" and o["tpp"] == 15832 and o["canonical"] == "H100 SXM5 80GB" for o in d)'
-assert_jl 'any(o["item"] == "NVIDIA GeForce RTX 4090" and o["exceptions"] == ["NAC/ACA"] for o in d)'
+assert_jl 'any(o["item"] == "NVIDIA GeForce RTX 4090" and o["exceptions"] == ["NAC", "ACA"] for o in d)'
 
 # malformed tables
 printf 'Hardware name,FP8 performance (FLOP/s)\nX,abc\n,1e15\nY,2e15\n"unterminated,1\n' > "$TMP/odd.csv"

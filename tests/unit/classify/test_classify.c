@@ -91,7 +91,9 @@ Test(classify, rtx4090_is_note2_nac)
     xg_classification *cl = item("GeForce RTX 4090", NULL);
     cr_assert(!cl->datacenter);
     cr_assert(cl->nac_eligible);
-    cr_assert_eq(cl->nexceptions, 1);
+    cr_assert_eq(cl->nexceptions, 2);
+    ASSERT_STR(cl->exceptions[0], "NAC");
+    ASSERT_STR(cl->exceptions[1], "ACA");
     ASSERT_STR(policy(cl, "headquartered D:5/Macau"), "no license required");
     ASSERT_STR(policy(cl, "D:5"), "presumption of denial");
     xg_classification_free(cl);
