@@ -445,6 +445,15 @@ void xg_score_list_init(xg_score_list *l, const xg_name *n, const float *w, uint
     l->len = len;
 }
 
+/* True when token i repeats the text of a matched token of the same name: "长光卫星技术股份有限公司
+ * (长光卫星)" names its brand twice, and the second time adds nothing to miss. */
+static int repeats_matched(const xg_token *t, size_t n, uint64_t matched, size_t i)
+{
+    for (size_t k = 0; k < n && k < 64; k++)
+        if (k != i && (matched >> k & 1) && !strcmp(t[k].text, t[i].text)) return 1;
+    return 0;
+}
+
 double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_detail *d)
 {
     const xg_name *n = l->name;
@@ -465,10 +474,13 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
         wm += w;
     }
     for (size_t i = 0; i < q->ntok; i++)
-        if (!(d->q_matched >> i & 1) && !(q->acronyms >> i & 1))
+        if (!(d->q_matched >> i & 1) && !(q->acronyms >> i & 1) &&
+            !repeats_matched(q->name->tokens, q->ntok, d->q_matched, i))
             uq += q->w[i] * unmatched_share(&q->name->tokens[i], q->w[i]);
     for (size_t j = 0; j < nn; j++)
-        if (!(d->n_matched >> j & 1) && !(l->acronyms >> j & 1)) ul += tw(n->tokens, nw, j);
+        if (!(d->n_matched >> j & 1) && !(l->acronyms >> j & 1) &&
+            !repeats_matched(n->tokens, nn, d->n_matched, j))
+            ul += tw(n->tokens, nw, j);
     double den = wm + XG_UNMATCHED_QUERY * uq + XG_UNMATCHED_LIST * ul;
     d->matched_weight = wm;
     d->unmatched_query = uq;

@@ -175,3 +175,11 @@ Test(match_score, phrase_words_spread_over_the_other_side)
     s = score("joint stock company", "joint_stock_company/L/JSC dagdizel plant", &d);
     cr_assert_lt(s, 0.5, "bare phrase scored %f", s);
 }
+
+Test(match_score, a_word_repeated_in_the_same_name_counts_once)
+{
+    xg_score_detail d;
+    double s = score("changguang satellite technology/O/TECHNOLOGY changguang satellite",
+                     "chang guang satellite technology/O/TECHNOLOGY", &d);
+    cr_assert_gt(s, 0.9, "repeated brand scored %f", s);
+}
