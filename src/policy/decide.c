@@ -91,6 +91,72 @@ static int collect_parties(dctx *d)
     return XG_OK;
 }
 
+/* A provider name folded to its family: lower case, spaces and underscores as '-', then the
+ * settings' alias table (`provider_aliases`: gcp=google …), else the part before the first '-'
+ * ("aws-bedrock" → "aws", "azure-openai" → "azure"). */
+static const char *provider_family(dctx *d, const char *name)
+{
+    char *f = xg_arena_strdup(&d->arena, name);
+    for (char *c = f; *c; c++)
+        *c = *c == ' ' || *c == '_' ? '-' : (char)((*c >= 'A' && *c <= 'Z') ? *c + 32 : *c);
+    const char *aliases = pol_setting_str(d->p, "provider_aliases", "");
+    size_t n = strlen(f);
+    for (const char *a = aliases; (a = strstr(a, f)); a += n)
+        if ((a == aliases || a[-1] == ' ') && a[n] == '=') {
+            size_t m = strcspn(a + n + 1, " ");
+            return xg_arena_strndup(&d->arena, a + n + 1, m);
+        }
+    f[strcspn(f, "-")] = '\0';
+    return f;
+}
+
+static const char *cls_provider(const xg_classification *cl)
+{
+    const char *v = json_string_value(json_object_get(cl->json, "vendor"));
+    return cl->provider ? cl->provider : v ? v : "";
+}
+
+/* The same model vendor's service offered by `family` (Claude asked for through "aws" is Claude
+ * on Amazon Bedrock); NULL when the catalog has none. */
+static xg_classification *model_by_provider(dctx *d, const char *family)
+{
+    const char *vendor = json_string_value(json_object_get(d->cls->json, "model_vendor"));
+    for (size_t i = 0; vendor && i < xg_catalog_size(d->ctx->catalog); i++) {
+        const xg_catalog_entry *e = xg_catalog_entry_at(d->ctx->catalog, i);
+        if (e->kind != XG_ITEM_MODEL || strcmp(provider_family(d, e->vendor), family)) continue;
+        xg_classification *c;
+        if (xg_classify_item(&c, d->ctx->catalog, e->name, d->r.as_of)) continue;
+        const char *v = json_string_value(json_object_get(c->json, "model_vendor"));
+        if (v && !strcmp(v, vendor)) return c;
+        xg_classification_free(c);
+    }
+    return NULL;
+}
+
+/* resource.provider must be the one that offers the instance or model service: renting
+ * p5.48xlarge "from gcp" is a contradiction an analyst must see, not a detail to drop. A model
+ * named generically ("claude") with a platform ("aws") is that vendor's service on it. Chips and
+ * systems are shipped by whoever sells them, so their provider is only recorded. */
+static int check_provider(dctx *d)
+{
+    if (!d->r.provider || !*d->r.provider ||
+        (d->cls->kind != XG_ITEM_INSTANCE && d->cls->kind != XG_ITEM_MODEL))
+        return XG_OK;
+    const char *want = provider_family(d, d->r.provider), *have = cls_provider(d->cls);
+    if (!strcmp(want, provider_family(d, have))) return XG_OK;
+    xg_classification *alt = d->cls->kind == XG_ITEM_MODEL ? model_by_provider(d, want) : NULL;
+    if (!alt)
+        return xg_error_set(XG_EINVAL, "resource.provider: '%s', but %s is offered by %s",
+                            d->r.provider, d->cls->canonical, have);
+    d->resolved_note = xg_arena_printf(&d->arena, "'%s' through provider '%s' is %s", d->r.item,
+                                       d->r.provider, alt->canonical);
+    xg_classification_free(d->cls);
+    d->cls = alt;
+    return XG_OK;
+}
+
+/* resource.kind "instance" with a chip or system named is capacity of that hardware rented
+ * (remote access), not shipped; "system" with an instance named is accepted as the instance. */
 static int classify(dctx *d)
 {
     int rc = xg_classify_item(&d->cls, d->ctx->catalog, d->r.item, d->r.as_of);
@@ -100,16 +166,37 @@ static int classify(dctx *d)
         return xg_error_set(rc, "resource.item: %s", msg);
     }
     const char *kind = xg_item_kind_name(d->cls->kind);
-    if (d->r.kind && strcmp(d->r.kind, kind) &&
+    bool hardware = d->cls->kind == XG_ITEM_CHIP || d->cls->kind == XG_ITEM_SYSTEM;
+    bool rented = d->r.kind && !strcmp(d->r.kind, "instance") && hardware;
+    if (d->r.kind && strcmp(d->r.kind, kind) && !rented &&
         !(!strcmp(d->r.kind, "system") && d->cls->kind == XG_ITEM_INSTANCE))
         return xg_error_set(XG_EINVAL, "resource.kind: '%s', but %s is a %s", d->r.kind,
                             d->cls->canonical, kind);
-    d->delivery = d->cls->kind == XG_ITEM_MODEL      ? "model"
-                  : d->cls->kind == XG_ITEM_INSTANCE ? "remote"
-                                                     : "export";
+    if ((rc = check_provider(d))) return rc;
+    d->delivery = d->cls->kind == XG_ITEM_MODEL                ? "model"
+                  : d->cls->kind == XG_ITEM_INSTANCE || rented ? "remote"
+                                                               : "export";
     d->compute =
         d->cls->eccn && (!strncmp(d->cls->eccn, "3A090", 5) || !strncmp(d->cls->eccn, "4A090", 5));
     return XG_OK;
+}
+
+/* What was asked for, echoed with the delivery it was judged as: the count (and the total TPP it
+ * makes) and the tokens are evidence for an analyst and the CIP record, not conditions of any
+ * rule in force (the AI Diffusion caps that counted TPP are encoded but off). */
+static json_t *resource_json(const dctx *d)
+{
+    json_t *o =
+        json_pack("{s:s,s:s,s:s,s:s}", "item", d->r.item, "canonical", d->cls->canonical, "kind",
+                  d->r.kind ? d->r.kind : xg_item_kind_name(d->cls->kind), "delivery", d->delivery);
+    if (d->r.provider) json_object_set_new(o, "provider", json_string(d->r.provider));
+    if (d->resolved_note) json_object_set_new(o, "resolved", json_string(d->resolved_note));
+    json_object_set_new(o, "count", d->r.count > 0 ? json_real(d->r.count) : json_null());
+    json_object_set_new(o, "tokens", d->r.tokens > 0 ? json_real(d->r.tokens) : json_null());
+    if (d->cls->tpp > 0)
+        json_object_set_new(o, "tpp_total",
+                            json_real(d->cls->tpp * (d->r.count > 0 ? d->r.count : 1)));
+    return o;
 }
 
 static void source_country(dctx *d)
@@ -186,10 +273,10 @@ static json_t *response_json(const dctx *d)
         json_pack("{s:s,s:s,s:s,s:s,s:s}", "lists", xg_snapshot_hash(d->ctx->snapshot), "catalog",
                   xg_catalog_version(d->ctx->catalog), "policy", d->r.policy, "policy_data",
                   d->p->version, "as_of", d->r.as_of);
-    return json_pack("{s:n,s:s,s:O,s:o,s:O,s:o,s:o,s:o}", "decision_id", "decision",
+    return json_pack("{s:n,s:s,s:O,s:o,s:o,s:O,s:o,s:o,s:o}", "decision_id", "decision",
                      outcome_name(d->outcome), "reasons", d->reasons, "parties", parties_json(d),
-                     "classification", d->cls->json, "ownership", ownership_json(d), "access",
-                     access, "versions", versions);
+                     "resource", resource_json(d), "classification", d->cls->json, "ownership",
+                     ownership_json(d), "access", access, "versions", versions);
 }
 
 static void dctx_free(dctx *d)

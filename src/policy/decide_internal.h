@@ -31,8 +31,9 @@ typedef struct dctx {
     dreq r;
     xg_arena arena;
     xg_classification *cls;
-    const char *delivery; /* export, remote, model */
-    bool compute;         /* 3A090/4A090 item */
+    const char *delivery;      /* export, remote, model */
+    const char *resolved_note; /* how resource.provider chose the model service, or NULL */
+    bool compute;              /* 3A090/4A090 item */
     own_graph g;
     dparty *parties;
     size_t nparties;

@@ -73,6 +73,24 @@ bad '{"customer":{"name":"X"},"resource":{"item":"H100","kind":"model"}}' "resou
 bad '{"resource":{"item":"H100"}}' "customer: required"
 bad '[1,2]' "request: expected a JSON object"
 bad '{"customer":' "malformed JSON"
+bad '{"customer":{"name":5},"resource":{"item":"H100"}}' "customer.name: expected a string"
+bad '{"customer":{"name":"X"},"resource":{"item":"H100","count":"eight"}}' "resource.count: expected a non-negative number"
+bad '{"customer":{"name":"X"},"resource":{"item":"H100","tokens":-1}}' "resource.tokens"
+bad '{"customer":{"name":"X"},"resource":{"item":"H100","kind":"rack"}}' "resource.kind: 'rack'"
+bad "{\"customer\":{\"name\":\"$(head -c 5000 /dev/zero | tr '\0' A)\"},\"resource\":{\"item\":\"H100\"}}" "customer.name: longer than"
+# the provider must be the one that offers the instance or model service
+bad '{"customer":{"name":"X","country":"DE"},"resource":{"item":"p5.48xlarge","provider":"gcp"}}' "resource.provider: 'gcp', but p5.48xlarge is offered by aws"
+bad '{"customer":{"name":"X","country":"DE"},"resource":{"item":"gemini","provider":"azure"}}' "resource.provider: 'azure'"
+run "$X" decide --dry-run - <<<$'{"customer":{"name":"\xff\xfe Ltd","country":"DE"},"resource":{"item":"H100"}}'
+assert_rc 1
+assert_err_contains "invalid UTF-8"
+# a generic model name with a platform is that vendor's service on the platform
+run "$X" decide --dry-run --json - <<<'{"customer":{"name":"Acme Analytics GmbH","country":"DE"},"resource":{"item":"claude","provider":"aws","tokens":50000000}}'
+assert_rc 0
+assert_json 'd["classification"]["canonical"] == "Claude on Amazon Bedrock" and "aws" in d["resource"]["resolved"] and d["resource"]["tokens"] == 50000000'
+run "$X" decide --dry-run --json - <<<'{"customer":{"name":"Acme Analytics GmbH","country":"DE"},"resource":{"item":"Standard_ND96isr_H100_v5","provider":"Microsoft Azure"}}'
+assert_rc 0
+assert_json 'd["classification"]["canonical"] == "ND96isr_H100_v5" and "resolved" not in d["resource"]'
 run "$X" decide --dry-run --policy nope "$F/s05_cset_bytedance_uk_rtx4090.json"
 assert_rc 1
 assert_err_contains "unknown profile 'nope'"

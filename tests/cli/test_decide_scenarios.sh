@@ -38,7 +38,11 @@ expected = {
     "s07c": ("DENY",) * 3,                                          # a customer located in Sevastopol
     "s08": ("ALLOW", "LICENSE_REQUIRED", "LICENSE_REQUIRED"),       # German subsidiary of a Chinese parent on p5
     "s09": ("ALLOW", "ALLOW", "DENY"),                              # Singapore company 60 % owned from China asks for Claude
-    "s10": ("LICENSE_REQUIRED",) * 3,                               # H20 for a Chinese company in 2025 (shipped: the letters)
+    # H20 for a Chinese company in 2025. The issue's table says "ALLOW, noted" under ear: that
+    # holds for H20 capacity *rented* (kind instance: renting is not an export, s10b); 5000 H20
+    # chips *shipped* (kind chip, s10_) are an export and the is-informed letters require a license.
+    "s10_": ("LICENSE_REQUIRED",) * 3,                              # kind chip: shipped
+    "s10b": ("ALLOW", "LICENSE_REQUIRED", "LICENSE_REQUIRED"),      # kind instance: rented
     "s11": ("LICENSE_REQUIRED",) * 3,                               # H200 for a China-located company after Jan 2026
     "s12": ("LICENSE_REQUIRED",) * 3,                               # no license on file yet
     "s13": ("REVIEW",) * 3,                                         # an ownership cycle
@@ -96,13 +100,19 @@ check s13 ear 'd["ownership"]["cycles"] and rules["red_flag"]["evidence"]["cycle
 check s15 provider 'abs(rules["sdn_owned"]["evidence"]["aggregate_percent"] - 60) < 1e-6'
 check s08 provider 'd["ownership"]["ultimate_parent"]["headquarters"] == "CN"'
 check s08 ear 'rules["compute_headquarters"]["outcome"] == "ALLOW" and "not training" in rules["compute_headquarters"]["detail"]'
+check s10_ ear 'd["access"]["delivery"] == "export" and rules["sku_overlay"]["outcome"] == "LICENSE_REQUIRED" and "H20_LETTER_2025" in rules["sku_overlay"]["evidence"]["overlays"]'
+check s10b ear 'd["access"]["delivery"] == "remote" and rules["sku_overlay"]["outcome"] == "ALLOW" and "noted" in rules["sku_overlay"]["detail"]'
+check s10b provider 'rules["sku_overlay"]["outcome"] == "LICENSE_REQUIRED" and d["resource"]["count"] == 64'
+# What was asked for is echoed: count, tokens, the total TPP.
+check s01 provider 'd["resource"]["tokens"] == 40000000 and d["resource"]["delivery"] == "model"'
+check s08 ear 'd["resource"]["tpp_total"] == d["classification"]["tpp"] * (d["resource"]["count"] or 1)'
 check s02 ear 'rules["compute_located"]["outcome"] == "REVIEW" and "training" in rules["compute_located"]["detail"]'
 check s07b provider 'rules["embargo_access"]["evidence"]["code"] == "UA-43"'
 check s17 provider 'any("control (100 %) assumed" in m for m in d["ownership"]["missing"]) and rules["model_region"]["evidence"]["aggregate_percent"] == 100'
 check s16 provider 'sum(r["rule"] == "red_flag" for r in d["reasons"]) == 2'
 
 # The H20 letters and the Jan-2026 rule depend on the date; --as-of and the request's as_of.
-run "$X" decide --dry-run --json --policy provider - <<<"$(python3 -c "import json;r=json.load(open('$F/s10_h20_china_2025.json'));r['as_of']='2024-06-01';print(json.dumps(r))")"
+run "$X" decide --dry-run --json --policy provider - <<<"$(python3 -c "import json;r=json.load(open('$F/s10_h20_shipped_chips_china_2025.json'));r['as_of']='2024-06-01';print(json.dumps(r))")"
 assert_rc 0
 assert_json 'd["decision"] == "ALLOW"'
 run "$X" decide --dry-run --json - <<<"$(python3 -c "import json;r=json.load(open('$F/s11_h200_china_2026.json'));del r['as_of'];print(json.dumps(r))")" --as-of 2025-12-01
