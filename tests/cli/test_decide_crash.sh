@@ -20,6 +20,9 @@ kill -9 "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 n=$(wc -l <"$TMP/reported.jsonl")
 [ "$n" -ge 20 ] || fail "only $n decisions reported before the kill: $(head -c 500 "$TMP/burst.err")"
+# the kill must land mid-burst, or this would only test a clean exit
+[ "$n" -lt 4000 ] || fail "the burst finished before the kill; nothing was interrupted"
+[ -s "$TMP/burst.err" ] && fail "the burst reported errors: $(head -c 500 "$TMP/burst.err")"
 # the last line may be cut mid-write: only complete lines were reported
 python3 - "$TMP/reported.jsonl" >"$TMP/ids" <<'PY'
 import json, sys
