@@ -101,6 +101,23 @@ static uint64_t acronym_mask(const xg_token *t, size_t n)
     return m;
 }
 
+static uint64_t phrase_mask(const xg_token *t, size_t n)
+{
+    uint64_t m = 0;
+    for (size_t i = 0; i < n && i < 64; i++)
+        if (strchr(t[i].text, ' ')) m |= 1ULL << i;
+    return m;
+}
+
+static uint64_t repeat_mask(const xg_token *t, size_t n)
+{
+    uint64_t m = 0;
+    for (size_t i = 0; i < n && i < 64; i++)
+        for (size_t k = i + 1; k < n && k < 64; k++)
+            if (!strcmp(t[i].text, t[k].text)) m |= 1ULL << i | 1ULL << k;
+    return m;
+}
+
 void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bigrams,
                       size_t nbigrams, xg_jw_pattern *pats)
 {
@@ -116,6 +133,8 @@ void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bi
     q->han_bigrams = bigrams;
     q->nhan_bigrams = nbigrams;
     q->acronyms = acronym_mask(name->tokens, q->ntok);
+    q->phrases = phrase_mask(name->tokens, q->ntok);
+    q->repeats = repeat_mask(name->tokens, q->ntok);
 }
 
 /* Spelling variants of transliteration folded to one form, so that the edit-distance check
@@ -378,10 +397,10 @@ static void align(const xg_score_query *q, const xg_score_list *l, size_t nn, xg
         d->n_matched |= nm;
         d->pairs[d->npairs++] = cand[k];
     }
-    cover_phrases(q, l, nn, d, 0);
-    cover_phrases(q, l, nn, d, 1);
-    absorb_phrase_words(q, l, nn, d, 0);
-    absorb_phrase_words(q, l, nn, d, 1);
+    if (l->phrases) cover_phrases(q, l, nn, d, 0); /* most names have no phrase: skip */
+    if (q->phrases) cover_phrases(q, l, nn, d, 1);
+    if (l->phrases) absorb_phrase_words(q, l, nn, d, 0);
+    if (q->phrases) absorb_phrase_words(q, l, nn, d, 1);
 }
 
 static double tw(const xg_token *t, const float *w, size_t i)
@@ -437,6 +456,8 @@ void xg_score_list_init(xg_score_list *l, const xg_name *n, const float *w, uint
     l->big = big;
     l->nbig = nbig;
     l->acronyms = acronym_mask(n->tokens, n->ntokens < 64 ? n->ntokens : 64);
+    l->phrases = phrase_mask(n->tokens, n->ntokens);
+    l->repeats = repeat_mask(n->tokens, n->ntokens);
     if (len)
         for (size_t i = 0; i < n->ntokens; i++) {
             size_t k = strlen(n->tokens[i].text);
@@ -475,11 +496,11 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
     }
     for (size_t i = 0; i < q->ntok; i++)
         if (!(d->q_matched >> i & 1) && !(q->acronyms >> i & 1) &&
-            !repeats_matched(q->name->tokens, q->ntok, d->q_matched, i))
+            !((q->repeats >> i & 1) && repeats_matched(q->name->tokens, q->ntok, d->q_matched, i)))
             uq += q->w[i] * unmatched_share(&q->name->tokens[i], q->w[i]);
     for (size_t j = 0; j < nn; j++)
         if (!(d->n_matched >> j & 1) && !(l->acronyms >> j & 1) &&
-            !repeats_matched(n->tokens, nn, d->n_matched, j))
+            !((l->repeats >> j & 1) && repeats_matched(n->tokens, nn, d->n_matched, j)))
             ul += tw(n->tokens, nw, j);
     double den = wm + XG_UNMATCHED_QUERY * uq + XG_UNMATCHED_LIST * ul;
     d->matched_weight = wm;

@@ -52,6 +52,7 @@ typedef struct xg_score_query {
     size_t len[XG_SCORE_MAX_TOKENS];
     float w[XG_SCORE_MAX_TOKENS]; /* token weights (kind defaults unless set by caller) */
     uint64_t acronyms;            /* query tokens that are the query's own acronym */
+    uint64_t phrases, repeats;    /* as in xg_score_list */
     int truncated;
     const uint32_t *han_bigrams; /* hashes of the query's Han character bigrams, sorted */
     size_t nhan_bigrams;
@@ -63,6 +64,8 @@ typedef struct xg_score_list {
     const float *w;      /* token weights; NULL: kind defaults */
     const uint16_t *len; /* token byte lengths; NULL: measured when needed */
     uint64_t acronyms;   /* tokens (first 64) that are the name's own acronym */
+    uint64_t phrases;    /* tokens holding several words ("joint stock company") */
+    uint64_t repeats;    /* tokens whose text occurs twice or more in the name */
     const uint32_t *big; /* Han bigram hashes, sorted; NULL when none */
     size_t nbig;
 } xg_score_list;
