@@ -9,13 +9,61 @@
  *   xgate licenses list [--db URL]
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/store_cli.h"
+#include "xgate/classify.h"
 #include "xgate/country.h"
 #include "xgate/error.h"
+
+/* "3A090", "4A090.a", "3A090.a.1": an ECCN (a license may name items by ECCN). */
+static bool is_eccn(const char *s)
+{
+    return strlen(s) >= 5 && s[0] >= '0' && s[0] <= '9' && s[1] >= 'A' && s[1] <= 'E' &&
+           strspn(s + 2, "0123456789") == 3 && (!s[5] || s[5] == '.');
+}
+
+/* A license that names an item the catalog does not know, or a destination that is not a
+ * country, would never cover a decision, and the analyst would believe it does: refuse both.
+ * Items become catalog names ("H100" → "H100 SXM5 80GB"), destinations ISO-2 codes. */
+static int normalise(json_t *lic)
+{
+    json_t *items = json_object_get(lic, "items"), *dests = json_object_get(lic, "destinations");
+    size_t i;
+    json_t *v;
+    xg_catalog *cat = NULL;
+    int rc = XG_EXIT_OK;
+    json_array_foreach(items, i, v)
+    {
+        const char *name = json_string_value(v);
+        if (!name || is_eccn(name)) continue;
+        if (!cat && xg_catalog_load(&cat, NULL)) {
+            rc = cli_fail(XG_EXIT_ERROR, "licenses", 1, "cannot load the catalog");
+            break;
+        }
+        const xg_catalog_entry *e;
+        if (xg_catalog_lookup(cat, name, &e)) {
+            rc = cli_fail(XG_EXIT_INPUT, "licenses", 1, "license.items[%zu]", i);
+            break;
+        }
+        json_array_set_new(items, i, json_string(e->name));
+    }
+    json_array_foreach(dests, i, v) if (!rc && json_is_string(v))
+    {
+        const char *cc = xg_country_code(json_string_value(v));
+        if (!cc)
+            rc = cli_fail(XG_EXIT_INPUT, "licenses", 0,
+                          "license.destinations[%zu]: unknown country '%s'", i,
+                          json_string_value(v));
+        else
+            json_array_set_new(dests, i, json_string(cc));
+    }
+    if (cat) xg_catalog_free(cat);
+    return rc;
+}
 
 static int usage(FILE *f)
 {
@@ -96,6 +144,7 @@ int cmd_licenses(int argc, char **argv)
     }
     xg_store *s = NULL;
     if (!rc) rc = store_cli_open(&s, "licenses", db);
+    if (!rc && !strcmp(sub, "add")) rc = normalise(lic);
     if (!rc && !strcmp(sub, "add")) {
         if (xg_store_license_add(s, lic))
             rc = cli_fail(XG_EXIT_INPUT, "licenses", 1, "cannot add");

@@ -86,6 +86,22 @@ static bool str_in_array(const json_t *arr, const char *s)
     return false;
 }
 
+/* A license naming an ECCN covers the paragraphs under it: "3A090" covers 3A090.a and 3A090.b,
+ * "3A090.a" covers 3A090.a.1. */
+static bool eccn_covered(const json_t *arr, const char *eccn)
+{
+    size_t i;
+    const json_t *v;
+    if (!eccn) return false;
+    json_array_foreach(arr, i, v)
+    {
+        const char *e = json_string_value(v);
+        size_t n = e ? strlen(e) : 0;
+        if (n >= 5 && !strncasecmp(e, eccn, n) && (!eccn[n] || eccn[n] == '.')) return true;
+    }
+    return false;
+}
+
 static bool same_name(const char *a, const char *b)
 {
     for (;; a++, b++) {
@@ -112,7 +128,7 @@ static const json_t *license_covering(dctx *d)
             continue;
         const json_t *items = json_object_get(l, "items");
         if (!str_in_array(items, d->r.item) && !str_in_array(items, d->cls->canonical) &&
-            !str_in_array(items, d->cls->eccn))
+            !eccn_covered(items, d->cls->eccn))
             continue;
         const json_t *dest = json_object_get(l, "destinations");
         if (!str_in_array(dest, d->r.country) &&

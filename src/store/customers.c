@@ -447,6 +447,9 @@ int xg_store_license_add(xg_store *s, const json_t *lic)
     if (jstr(lic, "valid_to") && !xg_date_valid(jstr(lic, "valid_to")))
         return xg_error_set(XG_EINVAL, "license.valid_to: '%s' is not a date (YYYY-MM-DD)",
                             jstr(lic, "valid_to"));
+    if (jstr(lic, "valid_to") && strcmp(jstr(lic, "valid_to"), jstr(lic, "valid_from")) < 0)
+        return xg_error_set(XG_EINVAL, "license.valid_to: '%s' is before valid_from '%s'",
+                            jstr(lic, "valid_to"), jstr(lic, "valid_from"));
     char now[32];
     store_now(now);
     char *items = json_dumps(json_object_get(lic, "items"), JSON_COMPACT);

@@ -128,6 +128,28 @@ assert_rc 0
 assert_json 'd["decision"] == "ALLOW" and any(r["rule"] == "license_on_file" for r in d["reasons"])'
 run "$X" decide --db "$DB" --json --policy ear - <<<"$(python3 -c "import json;r=json.load(open('$F/s12_license_on_file.json'));r['as_of']='2028-02-01';print(json.dumps(r))")"
 assert_json 'd["decision"] == "LICENSE_REQUIRED"'  # expired
+# A license names items as the catalog does or by ECCN (a parent ECCN covers its paragraphs);
+# an item or destination it could never match, or a validity that ends before it starts, is refused.
+L="sqlite:$TMP/lic.db"
+run "$X" licenses add --db "$L" --number D7654321 --party "Alibaba Cloud Arabia Company" --item h100-sxm --destination SA --from 2026-01-01
+assert_rc 0
+run "$X" licenses list --db "$L"
+assert_json 'd[0]["items"] == ["H100 SXM5 80GB"] and d[0]["destinations"] == ["SA"]'
+run "$X" decide --db "$L" --json "$F/s12_license_on_file.json"
+assert_json 'd["decision"] == "ALLOW"'
+run "$X" licenses add --db "$L" --number D7654322 --party "Alibaba Cloud Arabia Company" --item 4A090 --destination "Saudi Arabia" --from 2026-01-01
+assert_rc 0
+run "$X" decide --db "$L" --json - <<<'{"customer":{"name":"Alibaba Cloud Arabia Company","country":"SA","ultimate_parent":{"name":"Alibaba Group Holding Limited","headquarters":"CN"}},"resource":{"item":"p5.48xlarge"},"as_of":"2026-11-22"}'
+assert_json 'd["decision"] == "ALLOW" and [r for r in d["reasons"] if r["rule"] == "license_on_file"][0]["evidence"]["license"]["number"] == "D7654322"'
+run "$X" licenses add --db "$L" --number D1 --party P --item "H100 Ultra Max" --destination SA --from 2026-01-01
+assert_rc 1
+assert_err_contains 'license.items[0]: unknown item "H100 Ultra Max"'
+run "$X" licenses add --db "$L" - <<<'{"number":"D2","party":"P","items":["3A090"],"destinations":["Atlantis"],"valid_from":"2026-01-01"}'
+assert_rc 1
+assert_err_contains "license.destinations[0]: unknown country 'Atlantis'"
+run "$X" licenses add --db "$L" --number D3 --party P --item 3A090 --destination SA --from 2026-05-01 --to 2026-01-01
+assert_rc 1
+assert_err_contains "license.valid_to: '2026-01-01' is before valid_from '2026-05-01'"
 
 # The Affiliates rule: 50 % owned by an Entity List party, by date.
 aff='{"customer":{"name":"Blue Harbor Compute Ltd","country":"MY","owners":[{"name":"Sichuan University","country":"CN","percent":55}]},"resource":{"item":"g4dn.xlarge"},"access":{"source_country":"MY"},"policy":"provider"}'
