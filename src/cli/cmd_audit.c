@@ -73,7 +73,7 @@ int cmd_audit(int argc, char **argv)
     const char *sub = optind < argc ? argv[optind] : NULL;
     if (!sub || (strcmp(sub, "verify") && strcmp(sub, "head"))) return usage(stderr);
     xg_store *s;
-    int rc = store_cli_open(&s, "audit", db);
+    int rc = store_cli_open_existing(&s, "audit", db);
     if (rc) return rc;
     if (!strcmp(sub, "verify")) {
         rc = verify(s, json);

@@ -131,7 +131,8 @@ static int world_load(world *w, const opts *o)
         return cli_fail(XG_EXIT_INPUT, "decide", 1, "cannot load lists");
     if (xg_catalog_load(&w->catalog, NULL))
         return cli_fail(XG_EXIT_ERROR, "decide", 1, "cannot load the catalog");
-    if (!o->dry_run || o->replay) return store_cli_open(&w->store, "decide", o->db);
+    if (o->replay) return store_cli_open_existing(&w->store, "decide", o->db);
+    if (!o->dry_run) return store_cli_open(&w->store, "decide", o->db);
     return XG_EXIT_OK;
 }
 

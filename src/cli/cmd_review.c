@@ -94,7 +94,7 @@ int cmd_review(int argc, char **argv)
                             "--action: '%s' (expected clear or confirm)", action);
     }
     xg_store *s;
-    int rc = store_cli_open(&s, "review", db);
+    int rc = store_cli_open_existing(&s, "review", db);
     if (rc) return rc;
     if (!strcmp(sub, "list")) {
         rc = list(s, all, json);

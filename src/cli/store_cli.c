@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/core.h"
@@ -19,6 +20,15 @@ int store_cli_open(xg_store **out, const char *cmd, const char *url)
     if (!url) url = getenv("XGATE_DB");
     if (xg_store_open(out, url)) return cli_fail(XG_EXIT_ERROR, cmd, 1, "cannot open the store");
     return XG_EXIT_OK;
+}
+
+int store_cli_open_existing(xg_store **out, const char *cmd, const char *url)
+{
+    if (!url) url = getenv("XGATE_DB");
+    const char *u = url && *url ? url : "sqlite:./xgate.db";
+    if (!strncmp(u, "sqlite:", 7) && access(u + 7, F_OK))
+        return cli_fail(XG_EXIT_ERROR, cmd, 0, "no store at %s (--db or $XGATE_DB)", u + 7);
+    return store_cli_open(out, cmd, url);
 }
 
 void store_cli_print(const json_t *v, int pretty)

@@ -13,6 +13,11 @@
  * returns an exit code, or 0 with *out set. */
 int store_cli_open(xg_store **out, const char *cmd, const char *url);
 
+/* The same for commands that only read or append to what is stored (audit, review, replay): a
+ * sqlite: store that does not exist is an error, not a new empty database — `audit verify` on a
+ * mistyped path must not report "intact". */
+int store_cli_open_existing(xg_store **out, const char *cmd, const char *url);
+
 /* Print a JSON value on stdout: indented when `pretty`, one line otherwise; then a newline. */
 void store_cli_print(const json_t *v, int pretty);
 

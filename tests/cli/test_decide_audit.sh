@@ -63,3 +63,11 @@ broken 7 edited
 run "$X" audit head --db "$DB"
 assert_rc 0
 assert_json 'd["seq"] == 7 and len(d["hash"]) == 64'
+
+# A mistyped store path is an error, never a new empty database reported as intact.
+run "$X" audit verify --db "sqlite:$TMP/no-such.db"
+assert_rc 3
+assert_err_contains "no store at $TMP/no-such.db"
+[ ! -e "$TMP/no-such.db" ] || fail "audit verify created the database it was asked to verify"
+run "$X" review list --db "sqlite:$TMP/no-such.db"
+assert_rc 3
