@@ -236,6 +236,7 @@ static int parse_intermediaries(dreq *r, xg_arena *a, const json_t *arr)
         const json_t *n = json_object_get(o, "names_end_user");
         if (n && !json_is_null(n) && !json_is_boolean(n))
             return xg_error_set(XG_EINVAL, "%s.names_end_user: expected true or false", w);
+        if (!p->headquarters) p->headquarters = p->country;
         p->names_end_user_given = json_is_boolean(n);
         p->names_end_user = !json_is_false(n);
     }

@@ -50,6 +50,9 @@ expected = {
     "s15": ("DENY",) * 3,                                           # 60 % owned by SDN parties
     "s16": ("REVIEW",) * 3,                                         # reseller will not name its end user; countries disagree
     "s17": ("ALLOW", "ALLOW", "DENY"),                              # subsidiary named only with its Chinese ultimate parent asks for Claude
+    # the issue's request form: an owner given by "country" only is headquartered there
+    "s18": ("REVIEW", "LICENSE_REQUIRED", "LICENSE_REQUIRED"),      # German company 60 % owned from China trains on p5
+    "s19": ("ALLOW", "ALLOW", "DENY"),                              # Singapore company 60 % owned from China asks for Claude
 }
 bad = 0
 assert len(answers) == 3 * len(fixtures), (len(answers), len(fixtures))
@@ -110,6 +113,17 @@ check s02 ear 'rules["compute_located"]["outcome"] == "REVIEW" and "training" in
 check s07b provider 'rules["embargo_access"]["evidence"]["code"] == "UA-43"'
 check s17 provider 'any("control (100 %) assumed" in m for m in d["ownership"]["missing"]) and rules["model_region"]["evidence"]["aggregate_percent"] == 100'
 check s16 provider 'sum(r["rule"] == "red_flag" for r in d["reasons"]) == 2'
+
+check s18 ear 'rules["compute_headquarters"]["outcome"] == "REVIEW" and d["ownership"]["ultimate_parent"]["headquarters"] == "CN"'
+check s19 provider 'abs(rules["model_region"]["evidence"]["aggregate_percent"] - 60) < 1e-6'
+
+# The same owner on file (customers add) counts the same way when the customer is named by id.
+run "$X" customers add --db "$DB" - <<<'{"name":"Nordlicht Rechenzentrum GmbH","country":"DE","verification":"verified","owners":[{"name":"Hangzhou Lanxin Technology Co., Ltd.","country":"CN","percent":60}]}'
+assert_rc 0
+cid=$(tail -n1 <<<"$OUT")
+run "$X" decide --db "$DB" --json - <<<"{\"customer\":{\"id\":\"$cid\"},\"resource\":{\"item\":\"p5.48xlarge\"},\"access\":{\"end_use\":\"training\"},\"policy\":\"provider\"}"
+assert_rc 0
+assert_json 'd["decision"] == "LICENSE_REQUIRED" and any(r["rule"] == "compute_headquarters" for r in d["reasons"])'
 
 # The H20 letters and the Jan-2026 rule depend on the date; --as-of and the request's as_of.
 run "$X" decide --dry-run --json --policy provider - <<<"$(python3 -c "import json;r=json.load(open('$F/s10_h20_shipped_chips_china_2025.json'));r['as_of']='2024-06-01';print(json.dumps(r))")"
