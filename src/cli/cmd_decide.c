@@ -171,10 +171,21 @@ static void print_human(const json_t *r)
                json_string_value(json_object_get(a, "hash")));
 }
 
-static int decide_one(const xg_decide_ctx *ctx, const json_t *req, const opts *o, const char *where)
+/* In --jsonl mode a line that cannot be decided still gets its answer line, {"line", "error"},
+ * so answers stay one per request line and a caller can pair them by position. */
+static void jsonl_error(long line, const char *msg)
+{
+    json_t *e = json_pack("{s:I,s:s}", "line", (json_int_t)line, "error", msg ? msg : "");
+    store_cli_print(e, 0);
+    json_decref(e);
+}
+
+static int decide_one(const xg_decide_ctx *ctx, const json_t *req, const opts *o, const char *where,
+                      long line)
 {
     json_t *resp;
     if (xg_decide(&resp, ctx, req)) {
+        if (o->jsonl) jsonl_error(line, xg_error_message());
         fflush(stdout);
         return cli_fail(XG_EXIT_INPUT, "decide", 1, "%s", where);
     }
@@ -204,10 +215,13 @@ static int run_jsonl(const xg_decide_ctx *ctx, const opts *o)
         json_error_t err;
         json_t *req = json_loadb(line, (size_t)len, JSON_REJECT_DUPLICATES, &err);
         if (!req) {
-            rc = cli_fail(XG_EXIT_INPUT, "decide", 0, "%s: malformed JSON: %s", where, err.text);
+            char msg[256];
+            snprintf(msg, sizeof msg, "malformed JSON: %s", err.text);
+            jsonl_error(n, msg);
+            rc = cli_fail(XG_EXIT_INPUT, "decide", 0, "%s: %s", where, msg);
             continue;
         }
-        if (decide_one(ctx, req, o, where)) rc = XG_EXIT_INPUT;
+        if (decide_one(ctx, req, o, where, n)) rc = XG_EXIT_INPUT;
         json_decref(req);
     }
     free(line);
@@ -262,7 +276,7 @@ int cmd_decide(int argc, char **argv)
     else if (o.jsonl)
         rc = run_jsonl(&ctx, &o);
     else
-        rc = decide_one(&ctx, req, &o, o.input);
+        rc = decide_one(&ctx, req, &o, o.input, 0);
     json_decref(req);
     world_free(&w);
     return rc;

@@ -84,6 +84,20 @@ bad '{"customer":{"name":"X","country":"DE"},"resource":{"item":"gemini","provid
 run "$X" decide --dry-run - <<<$'{"customer":{"name":"\xff\xfe Ltd","country":"DE"},"resource":{"item":"H100"}}'
 assert_rc 1
 assert_err_contains "invalid UTF-8"
+# --jsonl: a line that cannot be decided gets an error line in its place, and the exit is 1
+printf '%s\n' '{"customer":{"name":"Acme GmbH","country":"DE"},"resource":{"item":"H100"}}' \
+  '{"customer":{"name":"Acme GmbH"},"resource":{"item":"H999"}}' 'garbage' '' \
+  '{"customer":{"name":"Acme GmbH","country":"DE"},"resource":{"item":"A100"}}' >"$TMP/mix.jsonl"
+run "$X" decide --dry-run --jsonl "$TMP/mix.jsonl"
+assert_rc 1
+assert_err_contains "mix.jsonl:2: resource.item"
+python3 - "$OUT" <<'PY' || fail "jsonl answers do not pair with request lines: $OUT"
+import json, sys
+a = [json.loads(l) for l in sys.argv[1].splitlines()]
+assert [x.get("line") for x in a] == [None, 2, 3, None], a
+assert a[0]["decision"] == "ALLOW" and "unknown item" in a[1]["error"] and "malformed JSON" in a[2]["error"]
+assert a[3]["classification"]["canonical"].startswith("A100")
+PY
 # a generic model name with a platform is that vendor's service on the platform
 run "$X" decide --dry-run --json - <<<'{"customer":{"name":"Acme Analytics GmbH","country":"DE"},"resource":{"item":"claude","provider":"aws","tokens":50000000}}'
 assert_rc 0
