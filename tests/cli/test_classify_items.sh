@@ -77,3 +77,10 @@ run "$X" classify --as-of tomorrow H100
 assert_rc 2
 run "$X" classify --spec fp8=1 H100
 assert_rc 2
+
+# bad item names are bad input (exit 1, the others still classified), never an internal error
+run "$X" classify --json $'\xff\xfe' H100 ''
+assert_rc 1
+assert_err_contains "item name: invalid UTF-8"
+assert_err_contains "item name: empty"
+assert_jl 'len(d) == 1 and d[0]["canonical"] == "H100 SXM5 80GB"'
