@@ -324,3 +324,69 @@ Test(scan_input, binary_undecodable_and_malformed_json, .init = bare, .fini = do
     cr_expect_eq(xg_scan_bytes(&docs, sc, "empty.txt", "", 0), 0);
     json_decref(docs);
 }
+
+/* Every mention's byte offset points at its term in the decoded, normalised UTF-8 text: the text
+ * before traditional folding holds the term as printed, and the folded text (what the lexicon
+ * saw) has a character boundary at both ends. */
+static void expect_offsets(const char *name, const char *bytes, size_t len)
+{
+    char *raw, *folded;
+    size_t rl, fl;
+    const char *enc;
+    cr_assert_eq(xg_scan_decode(&raw, &rl, &enc, NULL, bytes, len), 0, "%s", name);
+    cr_assert_eq(xg_scan_decode(&folded, &fl, &enc, sc, bytes, len), 0, "%s", name);
+    cr_assert_eq(rl, fl, "%s: folding keeps byte lengths", name);
+    json_t *d = scan1(name, bytes, len);
+    json_t *ms = json_object_get(d, "mentions");
+    cr_expect_gt(json_array_size(ms), 0, "%s has mentions", name);
+    size_t i;
+    json_t *m;
+    json_array_foreach(ms, i, m)
+    {
+        const char *term = json_string_value(json_object_get(m, "term"));
+        size_t off = (size_t)json_integer_value(json_object_get(m, "offset")), tl = strlen(term);
+        cr_assert_leq(off + tl, rl, "%s: %s at %zu past the end", name, term, off);
+        cr_expect_eq(memcmp(raw + off, term, tl), 0, "%s: '%s' not at byte %zu: '%.*s'", name, term,
+                     off, (int)tl, raw + off);
+        cr_expect(xg_utf8_valid(folded + off, tl), "%s: %s cut a character", name, term);
+        cr_expect(strstr(json_string_value(json_object_get(m, "snippet")), term), "%s", term);
+    }
+    json_decref(d);
+    free(raw);
+    free(folded);
+}
+
+Test(scan_input, mention_offsets_point_at_the_term, .init = bare, .fini = done)
+{
+    const char *rel[] = {"data/tenders/examples/ex01_szu_aws_gpu_notice.txt",
+                         "data/tenders/examples/ex02_szu_aws_gpu_result.txt",
+                         "data/tenders/examples/ex03_zhejianglab_aws_single_source.txt",
+                         "data/tenders/examples/ex04_scu_azure_openai_tokens.txt",
+                         "data/tenders/examples/ex05_neg_domestic_ascend.txt",
+                         "data/tenders/examples/ex06_neg_generic_cloud.txt",
+                         "data/tenders/examples/ex07_hk_traditional_azure.txt",
+                         "data/tenders/news/news_cloud_loophole_analysis.txt",
+                         "data/tenders/news/news_tender_review_report.txt"};
+    for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
+        size_t len;
+        char *u = read_shared(rel[i], &len);
+        expect_offsets(rel[i], u, len);
+        free(u);
+    }
+    /* offsets are into the decoded UTF-8, not into the GB18030 or Big5 bytes */
+    size_t len, cl;
+    char *u = read_shared("data/tenders/examples/ex04_scu_azure_openai_tokens.txt", &len);
+    char *g = convert("GB18030", u, len, &cl);
+    expect_offsets("ex04 GB18030", g, cl);
+    free(u);
+    free(g);
+    u = read_shared("data/tenders/examples/ex07_hk_traditional_azure.txt", &len);
+    g = convert("BIG5", u, len, &cl);
+    expect_offsets("ex07 Big5", g, cl);
+    free(u);
+    free(g);
+    /* stray spaces and full-width forms: offsets count the text after they are normalised */
+    const char *t = "某单位算 力 服务采购公告\n采购需求：租用亚马逊 云 科技海外 账号的ＧＰＵ算力，"
+                    "Ｈ１００ 8卡\n";
+    expect_offsets("stray spaces", t, strlen(t));
+}
