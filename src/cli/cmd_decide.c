@@ -145,6 +145,18 @@ static void print_human(const json_t *r)
            json_string_value(json_object_get(r, "decision")),
            json_string_value(json_object_get(v, "policy")),
            json_string_value(json_object_get(v, "as_of")));
+    const json_t *res = json_object_get(r, "resource");
+    const json_t *cls = json_object_get(r, "classification");
+    const char *eccn = json_string_value(json_object_get(cls, "eccn"));
+    printf("  resource %s → %s (%s, %s; %s)", json_string_value(json_object_get(res, "item")),
+           json_string_value(json_object_get(res, "canonical")),
+           json_string_value(json_object_get(res, "kind")),
+           json_string_value(json_object_get(res, "delivery")), eccn ? eccn : "not 3A090/4A090");
+    if (json_is_number(json_object_get(res, "count")))
+        printf("  count %.0f", json_number_value(json_object_get(res, "count")));
+    if (json_is_number(json_object_get(res, "tokens")))
+        printf("  tokens %.0f", json_number_value(json_object_get(res, "tokens")));
+    printf("\n");
     size_t i;
     json_t *x;
     json_array_foreach(json_object_get(r, "reasons"), i, x)

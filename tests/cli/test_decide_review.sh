@@ -98,6 +98,10 @@ assert [x.get("line") for x in a] == [None, 2, 3, None], a
 assert a[0]["decision"] == "ALLOW" and "unknown item" in a[1]["error"] and "malformed JSON" in a[2]["error"]
 assert a[3]["classification"]["canonical"].startswith("A100")
 PY
+# the human form names the resource as judged
+run "$X" decide --dry-run "$F/s01_sichuan_azure_openai_reseller.json"
+assert_rc 0
+assert_out_contains "resource Azure OpenAI → GPT-4o (Azure OpenAI) (model, model; not 3A090/4A090)  tokens 40000000"
 # a generic model name with a platform is that vendor's service on the platform
 run "$X" decide --dry-run --json - <<<'{"customer":{"name":"Acme Analytics GmbH","country":"DE"},"resource":{"item":"claude","provider":"aws","tokens":50000000}}'
 assert_rc 0
