@@ -62,14 +62,19 @@ int xg_scan_document(json_t **out, xg_scanner *s, const char *name, const char *
 int xg_scan_file(json_t **out, xg_scanner *s, const char *path, size_t max_bytes);
 
 /* Link documents in `docs` (an array of results) that share a project number, or buyer and
- * title: each gets "linked": [the other documents' names]. Returns the number of linked groups. */
+ * title: each gets "linked": [the names of the group's other notices]. Documents whose results are
+ * identical apart from their name (the same notice reposted or replicated) are copies: only the
+ * first of each content is linked to, so a copy links to its original and the other notices, and
+ * N copies give N links, not N². Returns the number of groups in which something was linked. */
 size_t xg_scan_link(json_t *docs);
 
 /* Combined findings: one object per linked group or unlinked document that is flagged or of
  * medium/high risk, highest risk and score first: {"documents", "flagged", "risk", "score",
  * "project_number", "title", "buyer", "agency", "supplier" (the intermediary, from the award
  * notice), "amount_cny", "currency_amount", "date", "providers", "chips", "instances", "models",
- * "signals" (unions), "listed": [{"role", "name", "match", "source", "score"}]}. New reference. */
+ * "signals" (unions), "listed": [{"role", "name", "match", "source", "score"}], "duplicates" (how
+ * many further documents of the group were identical copies of those in "documents")}. New
+ * reference. */
 json_t *xg_scan_findings(const json_t *docs);
 
 /* Write a self-contained HTML report (inline CSS and SVG charts by provider, chip, buyer and month;

@@ -148,6 +148,8 @@ static void print_summary(const json_t *docs, size_t unreadable)
             json_string_value(json_object_get(l, "source")),
             json_number_value(json_object_get(l, "score")));
         print_list("documents", json_object_get(f, "documents"));
+        json_int_t dup = json_integer_value(json_object_get(f, "duplicates"));
+        if (dup) printf("  and %lld identical copies of these documents\n", (long long)dup);
     }
     printf("%zu documents, %zu flagged, %zu findings, %zu unreadable files\n",
            json_array_size(docs), nflag, json_array_size(fin), unreadable);

@@ -5,12 +5,18 @@
  * intermediary is the winning supplier named in the result notice of the same 项目编号. Linking by
  * project number (case and spacing ignored), or by buyer and title when a notice has no number,
  * lets the findings put both in one row, as the 2024 review did by hand.
+ *
+ * Portals and crawls repost the same notice many times. Within a group, documents whose results
+ * are identical apart from their name (same fields, same evidence at the same offsets: the same
+ * notice text) are copies: only the first of each is linked to and combined, and copies are
+ * counted, so that a corpus of N copies of a notice produces N links, not N².
  */
 #include "scan/scan_internal.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 static char *link_key(const json_t *doc)
 {
@@ -49,6 +55,59 @@ static json_t *groups_of(const json_t *docs)
     return groups;
 }
 
+/* A document's content fingerprint: every key but its name and links, values dumped with
+ * sorted keys. Equal fingerprints mean the scanner saw the same notice. */
+static uint64_t fingerprint(const json_t *doc)
+{
+    XXH3_state_t *st = XXH3_createState();
+    if (!st) return 0;
+    XXH3_64bits_reset(st);
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)doc, k, v)
+    {
+        if (!strcmp(k, "document") || !strcmp(k, "linked")) continue;
+        char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+        XXH3_64bits_update(st, k, strlen(k) + 1);
+        if (s) XXH3_64bits_update(st, s, strlen(s) + 1);
+        free(s);
+    }
+    uint64_t h = XXH3_64bits_digest(st);
+    XXH3_freeState(st);
+    return h;
+}
+
+/* For each member of group `g` (document indices), the index of the first member with the same
+ * content (itself when it is the first). Returns a new array parallel to `g`. */
+static json_t *originals_of(const json_t *docs, const json_t *g)
+{
+    json_t *first = json_object(), *orig = json_array();
+    size_t i;
+    json_t *ix;
+    json_array_foreach(g, i, ix)
+    {
+        char key[20];
+        snprintf(
+            key, sizeof key, "%016llx",
+            (unsigned long long)fingerprint(json_array_get(docs, (size_t)json_integer_value(ix))));
+        json_t *f = json_object_get(first, key);
+        if (!f) json_object_set(first, key, f = ix);
+        json_array_append(orig, f);
+    }
+    json_decref(first);
+    return orig;
+}
+
+/* The members of `g` that are the first of their content, in order. New array. */
+static json_t *distinct_of(const json_t *g, const json_t *orig)
+{
+    json_t *out = json_array();
+    for (size_t a = 0; a < json_array_size(g); a++)
+        if (json_equal(json_array_get(g, a), json_array_get(orig, a)))
+            json_array_append(out, json_array_get(g, a));
+    return out;
+}
+
 size_t xg_scan_link(json_t *docs)
 {
     json_t *groups = groups_of(docs);
@@ -58,17 +117,25 @@ size_t xg_scan_link(json_t *docs)
     json_object_foreach(groups, k, g)
     {
         if (json_array_size(g) < 2) continue;
-        n++;
+        json_t *orig = originals_of(docs, g);
+        json_t *distinct = distinct_of(g, orig);
+        int any = 0;
         for (size_t a = 0; a < json_array_size(g); a++) {
-            json_t *da = json_array_get(docs, (size_t)json_integer_value(json_array_get(g, a)));
+            json_int_t ia = json_integer_value(json_array_get(g, a));
             json_t *linked = json_array();
-            for (size_t b = 0; b < json_array_size(g); b++) {
-                if (a == b) continue;
-                json_t *db = json_array_get(docs, (size_t)json_integer_value(json_array_get(g, b)));
-                json_array_append(linked, json_object_get(db, "document"));
+            /* a copy links to its original and the project's other notices, never to copies */
+            for (size_t b = 0; b < json_array_size(distinct); b++) {
+                json_int_t ib = json_integer_value(json_array_get(distinct, b));
+                if (ib == ia) continue;
+                json_array_append(linked,
+                                  json_object_get(json_array_get(docs, (size_t)ib), "document"));
             }
-            json_object_set_new(da, "linked", linked);
+            any |= json_array_size(linked) > 0;
+            json_object_set_new(json_array_get(docs, (size_t)ia), "linked", linked);
         }
+        n += any;
+        json_decref(distinct);
+        json_decref(orig);
     }
     json_decref(groups);
     return n;
@@ -127,12 +194,12 @@ static void add_listed(json_t *dst, const json_t *parties)
 
 static json_t *combine(const json_t *docs, const json_t *idx)
 {
-    json_t *fin =
-        json_pack("{s:[], s:b, s:s, s:f, s:n, s:n, s:n, s:n, s:n, s:n, s:n, s:n, s:[], "
-                  "s:[], s:[], s:[], s:[], s:[]}",
-                  "documents", "flagged", 0, "risk", "none", "score", 0.0, "project_number",
-                  "title", "buyer", "agency", "supplier", "amount_cny", "currency_amount", "date",
-                  "providers", "chips", "instances", "models", "signals", "listed");
+    json_t *fin = json_pack("{s:[], s:b, s:s, s:f, s:n, s:n, s:n, s:n, s:n, s:n, s:n, s:n, s:[], "
+                            "s:[], s:[], s:[], s:[], s:[], s:i}",
+                            "documents", "flagged", 0, "risk", "none", "score", 0.0,
+                            "project_number", "title", "buyer", "agency", "supplier", "amount_cny",
+                            "currency_amount", "date", "providers", "chips", "instances", "models",
+                            "signals", "listed", "duplicates", 0);
     /* award notices first for supplier and amount, then the others */
     for (int pass = 0; pass < 2; pass++) {
         size_t i;
@@ -216,7 +283,14 @@ json_t *xg_scan_findings(const json_t *docs)
     json_object_foreach(groups, k, g)
     {
         if (json_array_size(g) < 2) continue;
-        json_t *fin = combine(docs, g);
+        json_t *orig = originals_of(docs, g);
+        json_t *distinct = distinct_of(g, orig);
+        json_t *fin = combine(docs, distinct);
+        json_object_set_new(
+            fin, "duplicates",
+            json_integer((json_int_t)(json_array_size(g) - json_array_size(distinct))));
+        json_decref(distinct);
+        json_decref(orig);
         if (worth_reporting(fin)) json_array_append(out, fin);
         json_decref(fin);
         size_t i;

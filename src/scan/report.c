@@ -181,6 +181,8 @@ static void findings_table(xg_buf *b, const json_t *docs, const json_t *fin)
             esc(b, json_string_value(dn));
             xg_buf_puts(b, "</a><br>");
         }
+        json_int_t dup = json_integer_value(json_object_get(f, "duplicates"));
+        if (dup) xg_buf_printf(b, "+ %lld identical copies", (long long)dup);
         xg_buf_puts(b, "</td></tr>\n");
     }
     xg_buf_puts(b, "</table>\n");

@@ -41,3 +41,13 @@ assert_out_contains "SZU-CG-2024-0318"
 assert_out_contains "intermediary (supplier): 成都运达科技股份有限公司"
 assert_out_contains "providers: AWS"
 assert_out_contains "8 documents, 6 flagged"
+# replicated notices: a copy links to the originals only, and the summary counts the copies
+for c in a b c; do mkdir -p "$TMP/rep/$c"; cp "$EX"/ex0[12]_*.txt "$TMP/rep/$c/"; done
+run "$X" scan --json "$TMP/rep"
+assert_rc 0
+assert_json 'sum(len(x["linked"]) for x in d) == 2 + 4 * 2'
+assert_json 'all(all("/rep/a/" in l for l in x["linked"]) for x in d)'
+run "$X" scan "$TMP/rep"
+assert_rc 0
+assert_out_contains "and 4 identical copies of these documents"
+assert_out_contains "6 documents, 6 flagged, 1 findings"

@@ -238,11 +238,58 @@ Test(scan_examples, procurement_and_result_notices_are_linked, .init = setup_bar
     cr_expect_str_eq(json_string_value(json_object_get(one, "buyer")), "深圳大学");
     cr_expect_eq(json_integer_value(json_object_get(one, "amount_cny")), 199804);
     cr_expect_eq(json_array_size(json_object_get(one, "documents")), 2);
+    cr_expect_eq(json_integer_value(json_object_get(one, "duplicates")), 0);
+    /* the provider named in the procurement notice sits beside the supplier of the result */
+    cr_expect_str_eq(json_string_value(json_array_get(json_object_get(one, "providers"), 0)),
+                     "AWS");
+    cr_expect_str_eq(json_string_value(json_object_get(one, "project_number")), "SZU-CG-2024-0318");
     char *html = NULL;
     cr_assert_eq(xg_scan_report_html(&html, docs, "t"), 0);
     cr_expect(strstr(html, "<svg") && strstr(html, "成都运达科技股份有限公司"));
     cr_expect(!strstr(html, "http://") && !strstr(html, "https://"), "self-contained");
     free(html);
+    json_decref(fin);
+    json_decref(docs);
+}
+
+/* Reposted or replicated notices: a copy links to its original and the project's other notice,
+ * never to the other copies, and the finding counts the copies instead of listing them. */
+Test(scan_examples, identical_copies_are_linked_once, .init = setup_bare, .fini = teardown)
+{
+    json_t *docs = json_array();
+    const char *f[] = {"ex01_szu_aws_gpu_notice.txt", "ex02_szu_aws_gpu_result.txt"};
+    for (int copy = 0; copy < 50; copy++)
+        for (int i = 0; i < 2; i++) {
+            char rel[256], name[64];
+            snprintf(rel, sizeof rel, "data/tenders/examples/%s", f[i]);
+            json_t *d = scan_shared(rel, 0);
+            snprintf(name, sizeof name, "copy%02d/%s", copy, f[i]);
+            json_object_set_new(d, "document", json_string(name));
+            json_array_append_new(docs, d);
+        }
+    cr_expect_eq(xg_scan_link(docs), 1);
+    size_t i, total = 0;
+    json_t *d;
+    json_array_foreach(docs, i, d) total += json_array_size(json_object_get(d, "linked"));
+    /* the two originals link to each other (2); each of 98 copies to both originals (196) */
+    cr_expect_eq(total, 2 + 98 * 2);
+    json_t *l = json_object_get(json_array_get(docs, 2), "linked");
+    cr_expect_str_eq(json_string_value(json_array_get(l, 0)), "copy00/ex01_szu_aws_gpu_notice.txt");
+    cr_expect_str_eq(json_string_value(json_array_get(l, 1)), "copy00/ex02_szu_aws_gpu_result.txt");
+    json_t *fin = xg_scan_findings(docs);
+    cr_assert_eq(json_array_size(fin), 1);
+    json_t *one = json_array_get(fin, 0);
+    cr_expect_eq(json_array_size(json_object_get(one, "documents")), 2);
+    cr_expect_eq(json_integer_value(json_object_get(one, "duplicates")), 98);
+    cr_expect_str_eq(json_string_value(json_object_get(one, "supplier")),
+                     "成都运达科技股份有限公司");
+    /* a notice that differs (here: another amount) is not a copy */
+    json_t *changed = json_deep_copy(json_array_get(docs, 3));
+    json_object_set_new(json_object_get(changed, "fields"), "amount_cny", json_integer(1));
+    json_object_set_new(changed, "document", json_string("changed/ex02.txt"));
+    json_array_append_new(docs, changed);
+    xg_scan_link(docs);
+    cr_expect_eq(json_array_size(json_object_get(json_array_get(docs, 0), "linked")), 2);
     json_decref(fin);
     json_decref(docs);
 }
