@@ -17,6 +17,7 @@
 #include "xgate/error.h"
 
 #define MAX_OWNER_DEPTH 8
+#define MAX_LIST_ENTRIES 256 /* aliases, ids, license items and destinations */
 
 static const char *jstr(const json_t *o, const char *key)
 {
@@ -102,8 +103,17 @@ int xg_store_customer_validate(const json_t *c)
         size_t i;
         if (a && !json_is_array(a))
             return xg_error_set(XG_EINVAL, "customer.%s: expected an array of strings", arrs[k]);
-        json_array_foreach(a, i, e) if (!json_is_string(e)) return xg_error_set(
-            XG_EINVAL, "customer.%s[%zu]: expected a string", arrs[k], i);
+        if (json_array_size(a) > MAX_LIST_ENTRIES)
+            return xg_error_set(XG_ETOOBIG, "customer.%s: more than %d entries", arrs[k],
+                                MAX_LIST_ENTRIES);
+        json_array_foreach(a, i, e)
+        {
+            if (!json_is_string(e))
+                return xg_error_set(XG_EINVAL, "customer.%s[%zu]: expected a string", arrs[k], i);
+            if (json_string_length(e) > 4096)
+                return xg_error_set(XG_ETOOBIG, "customer.%s[%zu]: longer than 4096 bytes", arrs[k],
+                                    i);
+        }
     }
     const json_t *pay = json_object_get(c, "payment");
     if (pay && !json_is_object(pay))
@@ -425,19 +435,30 @@ static int check_str_array(const json_t *a, const char *field)
     const json_t *e;
     if (!json_is_array(a) || json_array_size(a) == 0)
         return xg_error_set(XG_EINVAL, "license.%s: expected a non-empty array of strings", field);
-    json_array_foreach(a, i, e) if (!json_is_string(e)) return xg_error_set(
-        XG_EINVAL, "license.%s[%zu]: expected a string", field, i);
+    if (json_array_size(a) > MAX_LIST_ENTRIES)
+        return xg_error_set(XG_ETOOBIG, "license.%s: more than %d entries", field,
+                            MAX_LIST_ENTRIES);
+    json_array_foreach(a, i, e)
+    {
+        if (!json_is_string(e))
+            return xg_error_set(XG_EINVAL, "license.%s[%zu]: expected a string", field, i);
+        if (json_string_length(e) > 1024)
+            return xg_error_set(XG_ETOOBIG, "license.%s[%zu]: longer than 1024 bytes", field, i);
+    }
     return XG_OK;
 }
 
 int xg_store_license_add(xg_store *s, const json_t *lic)
 {
     if (!json_is_object(lic)) return xg_error_set(XG_EINVAL, "license: expected an object");
+    int rc;
+    const char *strs[] = {"number", "party", "valid_from", "valid_to", "conditions"};
+    for (int i = 0; i < 5; i++)
+        if ((rc = check_string(lic, strs[i], "license"))) return rc;
     const char *req[] = {"number", "party", "valid_from"};
     for (int i = 0; i < 3; i++)
         if (!jstr(lic, req[i]) || !*jstr(lic, req[i]))
             return xg_error_set(XG_EINVAL, "license.%s: required", req[i]);
-    int rc;
     if ((rc = check_str_array(json_object_get(lic, "items"), "items")) ||
         (rc = check_str_array(json_object_get(lic, "destinations"), "destinations")))
         return rc;

@@ -98,6 +98,16 @@ assert [x.get("line") for x in a] == [None, 2, 3, None], a
 assert a[0]["decision"] == "ALLOW" and "unknown item" in a[1]["error"] and "malformed JSON" in a[2]["error"]
 assert a[3]["classification"]["canonical"].startswith("A100")
 PY
+# stored records have bounds and types, named by field
+run "$X" customers add --db "$DB" - <<<"$(python3 -c 'import json;print(json.dumps({"name":"X","country":"DE","aliases":["a%d" % i for i in range(1000)]}))')"
+assert_rc 1
+assert_err_contains "customer.aliases: more than 256 entries"
+run "$X" licenses add --db "$DB" - <<<'{"number":5,"party":"P","items":["3A090"],"destinations":["CN"],"valid_from":"2026-01-01"}'
+assert_rc 1
+assert_err_contains "license.number: expected a string"
+run "$X" licenses add --db "$DB" --number "$(head -c 5000 /dev/zero | tr '\0' N)" --party P --item 3A090 --destination CN --from 2026-01-01
+assert_rc 1
+assert_err_contains "license.number: longer than 4096 bytes"
 # the human form names the resource as judged
 run "$X" decide --dry-run "$F/s01_sichuan_azure_openai_reseller.json"
 assert_rc 0
