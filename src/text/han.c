@@ -358,7 +358,7 @@ static char *joined_pinyin(xg_arena *a, const xg_hanword *w)
 static int emit_glossary(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const xg_hanword *w)
 {
     if (w->english_len == 0) return 0; /* 第 and the like: no token of their own */
-    char *alt = joined_pinyin(a, w);
+    char *alt = w->alt_english ? (char *)w->alt_english : joined_pinyin(a, w);
     if (w->symbol || w->kind == XG_TOK_STOP) {
         xg_wtok t = {.kind = w->kind, .symbol = w->symbol, .from_han = 1, .done = 1, .latin = 1};
         t.text = (char *)w->english;
@@ -439,6 +439,8 @@ static int emit_person(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const c
         if (i == surname) xg_buf_putc(&b, ' ');
         if (known)
             nth_syllable(&b, whole, index);
+        else if (i == 0 && surname == c1 && sg.w && sg.w->surname_pinyin)
+            pinyin_words(&b, sg.w->surname_pinyin, strlen(sg.w->surname_pinyin), false);
         else
             char_pinyin(&b, &sg);
         i += len;

@@ -29,17 +29,21 @@ static int glossary_line(void *arg, const char *path, long lineno, char *line)
     xg_text_ctx *ctx = arg;
     char *tab = strchr(line, '\t');
     if (!tab)
-        return xg_error_set(XG_EPARSE,
-                            "%s:%ld: expected term<TAB>english[<TAB>[INST,]KIND:SYMBOL|PLACE|INST]",
-                            path, lineno);
+        return xg_error_set(
+            XG_EPARSE,
+            "%s:%ld: expected term<TAB>english[|english][<TAB>[INST,]KIND:SYMBOL|PLACE|INST]", path,
+            lineno);
     *tab = '\0';
     char *english = tab + 1, *spec = strchr(english, '\t');
     if (spec) *spec++ = '\0';
+    char *bar = strchr(english, '|'); /* "academy|research institute": a second rendering */
+    if (bar) *bar++ = '\0';
     xg_hanword *w = xg_arena_alloc(&ctx->arena, sizeof *w);
     char *term = xg_arena_strdup(&ctx->arena, line);
     if (!w || !term) return XG_ENOMEM;
     w->english = xg_arena_strdup(&ctx->arena, english);
     w->english_len = (uint32_t)strlen(english);
+    w->alt_english = bar && *bar ? xg_arena_strdup(&ctx->arena, bar) : NULL;
     w->glossary = 1;
     w->nchars = (unsigned char)count_chars(term, strlen(term));
     if (spec && strncmp(spec, "INST", 4) == 0) {
@@ -163,6 +167,26 @@ static int cedict_entry(xg_text_ctx *ctx, char *line, char *end)
     return 0;
 }
 
+/* "拓<TAB>tuo4<TAB>tuo4": a polyphone's usual reading replaces whichever CEDICT line came first
+ * (广 is guang, not the radical's yan); the surname reading serves surnames. */
+static int reading_line(void *arg, const char *path, long lineno, char *line)
+{
+    xg_text_ctx *ctx = arg;
+    char *t1 = strchr(line, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+    if (!t1 || t1 == line || !t2 || t2 == t1 + 1)
+        return xg_error_set(XG_EPARSE, "%s:%ld: expected han<TAB>reading<TAB>surname reading", path,
+                            lineno);
+    xg_hanword *w = xg_strmap_get(&ctx->han, line, (size_t)(t1 - line));
+    if (!w || w->glossary) return 0;
+    char *usual = xg_arena_strndup(&ctx->arena, t1 + 1, (size_t)(t2 - t1 - 1));
+    char *surname = t2[1] ? xg_arena_strdup(&ctx->arena, t2 + 1) : NULL;
+    if (!usual || (t2[1] && !surname)) return XG_ENOMEM;
+    w->pinyin = usual;
+    w->pinyin_len = (uint32_t)strlen(usual);
+    w->surname_pinyin = surname;
+    return 0;
+}
+
 int xg_text_load_cedict(xg_text_ctx *ctx, const char *dir)
 {
     char path[4096];
@@ -181,6 +205,9 @@ int xg_text_load_cedict(xg_text_ctx *ctx, const char *dir)
         p = end + 1;
     }
     if (rc) return xg_error_set(rc, "%s: out of memory", path);
+    snprintf(path, sizeof path, "%s/text/zh_char_readings.tsv", dir);
+    rc = xg_text_each_line(path, reading_line, ctx);
+    if (rc) return rc;
     if (ctx->max_han > 12) ctx->max_han = 12; /* idioms and phrases longer than this never help */
     return 0;
 }

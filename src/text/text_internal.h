@@ -58,6 +58,9 @@ typedef struct xg_hanword {
     unsigned char nchars;   /* length in characters */
     unsigned char place;    /* glossary: a place name (does not make a name an organisation's) */
     unsigned char institution; /* glossary: 研究所, 大学 …: CEDICT words are glossed, not pinyin */
+    const char *surname_pinyin; /* a polyphone's reading as a surname (曾 zeng1), else NULL */
+    const char *alt_english;    /* glossary: a second English rendering ("research institute" for
+                                   研究院 beside "academy"), the token's alt instead of pinyin */
 } xg_hanword;
 
 /* A work token while a name is being analysed (analyse.c, han.c). */

@@ -295,3 +295,43 @@ Test(text_names, arabic_name_words)
     xg_name v = an("أحمد", 0), w = an("احمد", 0); /* alef forms meet */
     cr_assert_str_eq(v.latin, w.latin);
 }
+
+/* Polyphonic characters read as they usually are (data/text/zh_char_readings.tsv), not by
+ * whichever CC-CEDICT line comes first: 广 is guang (yan is only the radical), 拓 tuo (ta is a
+ * rubbing); words CEDICT knows keep their own reading (银行 yinhang, 重庆, 长沙); a surname
+ * takes its surname reading (曾 zeng, 单 shan). */
+Test(text_names, polyphones_take_their_usual_reading)
+{
+    cr_assert_str_eq(an("比广", 0).latin, "bi guang");
+    cr_assert_str_eq(an("北京新拓科技有限公司", 0).tokens[1].text, "xintuo");
+    cr_assert_str_eq(an("银行", 0).tokens[0].alt, "yinhang");
+    cr_assert_str_eq(an("重庆", 0).latin, "chongqing");
+    cr_assert_str_eq(an("长沙", 0).latin, "changsha");
+    cr_assert_str_eq(an("曾明", XG_NAME_PERSON).latin, "zeng ming");
+    cr_assert_str_eq(an("单田芳", XG_NAME_PERSON).latin, "shan tianfang");
+}
+
+/* 科学技术 is one TECH token like 科技 (its other reading "science technology" stays on `alt`);
+ * 研究院 reads "academy" or "research institute"; "S.F." in a name is initials, not Iceland's
+ * sameignarfélag (GP). */
+static const char *shape_of(const char *s, int flags)
+{
+    xg_name n = an(s, flags);
+    return shape(&n);
+}
+
+Test(text_names, han_readings_and_initials)
+{
+    cr_assert_str_eq(shape(&(xg_name){0}), "");
+    xg_name kx = an("科学技术", 0);
+    cr_assert_eq(kx.ntokens, 1);
+    cr_assert_str_eq(kx.tokens[0].symbol, "TECH");
+    cr_assert_str_eq(kx.tokens[0].alt, "science technology");
+    cr_assert_str_eq(an("科技", 0).tokens[0].symbol, "TECH");
+    xg_name y = an("研究院", 0);
+    cr_assert_str_eq(y.tokens[0].symbol, "ACADEMY");
+    cr_assert_str_eq(y.tokens[0].alt, "research institute");
+    cr_assert_str_eq(shape_of("S.F.", 0), "W:sf");
+    cr_assert_str_eq(shape_of("Acme S.F.", 0), "W:acme W:sf");
+    cr_assert_str_eq(shape_of("John S.F. Smith", XG_NAME_PERSON), "W:john W:sf W:smith");
+}
