@@ -192,6 +192,47 @@ static int symbol_is_text(const char *sym, const char *text)
     return !*sym && !*text;
 }
 
+/* Similarity of two single words without a prepared pattern: equal, or close as in word_sim. */
+static double plain_word_sim(const char *a, const char *b, double edits_per_char)
+{
+    if (!strcmp(a, b)) return 1.0;
+    size_t la = strlen(a), lb = strlen(b), mx = la > lb ? la : lb;
+    if (la <= 3 || lb <= 3) return 0.0;
+    double jw = xg_jaro_winkler(a, b);
+    if (jw < XG_PAIR_FLOOR) return 0.0;
+    return (double)xg_osa_distance(a, b) <= (double)mx * edits_per_char ? jw : 0.0;
+}
+
+static double phrase_word_sim(const char *a, const char *b)
+{
+    return plain_word_sim(a, b, XG_EDITS);
+}
+
+/* A one-word reading (a token's alt) against a token: its text, its symbol or its own alt. */
+static double reading_sim(const char *r, const xg_token *n, double edits)
+{
+    if (n->symbol && symbol_is_text(n->symbol, r)) return 1.0;
+    double s = plain_word_sim(r, n->text, edits);
+    if (s < 1.0 && n->alt && !strchr(n->alt, ' ')) {
+        double a = plain_word_sim(r, n->alt, edits);
+        if (a > s) s = a;
+    }
+    return s;
+}
+
+/* The other readings of a Han word (xg_token.alt: pinyin beside a translation, a gloss beside
+ * pinyin): the best of text/alt against text/alt. Multi-word readings are aligned as spans. */
+static double alt_sim(const xg_token *t, const xg_token *n, double edits)
+{
+    double s = 0.0;
+    if (t->alt && !strchr(t->alt, ' ')) s = reading_sim(t->alt, n, edits);
+    if (s < 1.0 && n->alt && !strchr(n->alt, ' ')) {
+        double b = reading_sim(n->alt, t, edits);
+        if (b > s) s = b;
+    }
+    return s;
+}
+
 static double token_sim(const xg_score_query *q, size_t qi, const xg_token *n, size_t nlen)
 {
     const xg_token *t = &q->name->tokens[qi];
@@ -208,7 +249,12 @@ static double token_sim(const xg_score_query *q, size_t qi, const xg_token *n, s
     }
     /* pinyin from Han is a lossy rendering (polyphonic characters, brand spellings): a third */
     double edits = t->from_han || n->from_han ? XG_EDITS_HAN : XG_EDITS;
-    return word_sim(&q->pat[qi], q->len[qi], n->text, nlen, edits);
+    double s = word_sim(&q->pat[qi], q->len[qi], n->text, nlen, edits);
+    if (s < 1.0 && (t->alt || n->alt)) {
+        double a = alt_sim(t, n, edits);
+        if (a > s) s = a;
+    }
+    return s;
 }
 
 typedef struct pairbuf {
@@ -220,7 +266,7 @@ static void push_pair(pairbuf *b, size_t qi, size_t qn, size_t ni, size_t nn, do
 {
     if (b->n < b->cap)
         b->p[b->n++] =
-            (xg_pair){(uint8_t)qi, (uint8_t)qn, (uint8_t)ni, (uint8_t)nn, 0, 0, (float)sim};
+            (xg_pair){(uint8_t)qi, (uint8_t)qn, (uint8_t)ni, (uint8_t)nn, 0, 0, (float)sim, 0};
 }
 
 /* Tokens that may be split or merged: anything but numbers and stop words, so that a mistyped
@@ -280,18 +326,9 @@ static int cmp_pair(const void *a, const void *b)
 
 static uint64_t span_mask(size_t i, size_t n)
 {
-    return i >= 64 ? 0 : (((n == 2 && i < 63) ? 3ULL : 1ULL) << i);
-}
-
-/* Similarity of two single words for phrase covering: equal, or close as in word_sim. */
-static double phrase_word_sim(const char *a, const char *b)
-{
-    if (!strcmp(a, b)) return 1.0;
-    size_t la = strlen(a), lb = strlen(b), mx = la > lb ? la : lb;
-    if (la <= 3 || lb <= 3) return 0.0;
-    double jw = xg_jaro_winkler(a, b);
-    if (jw < XG_PAIR_FLOOR) return 0.0;
-    return (double)xg_osa_distance(a, b) <= (double)mx * XG_EDITS ? jw : 0.0;
+    if (i >= 64) return 0;
+    uint64_t bits = n >= 64 ? ~0ULL : (1ULL << n) - 1;
+    return bits << i;
 }
 
 /* A multi-word legal form or organisation phrase left unmatched on one side ("joint stock
@@ -334,7 +371,7 @@ static void cover_phrases(const xg_score_query *q, const xg_score_list *l, size_
         for (size_t k = 0; k < found; k++) {
             size_t qi = query_phrase ? j : at[k], ni = query_phrase ? at[k] : j;
             d->pairs[d->npairs++] = (xg_pair){
-                (uint8_t)qi, 1, (uint8_t)ni, 1, (uint8_t)found, (uint8_t)query_phrase, sims[k]};
+                (uint8_t)qi, 1, (uint8_t)ni, 1, (uint8_t)found, (uint8_t)query_phrase, sims[k], 0};
         }
     }
 }
@@ -367,11 +404,54 @@ static void absorb_phrase_words(const xg_score_query *q, const xg_score_list *l,
                 continue;
             *om |= 1ULL << i;
             size_t qi = query_phrase ? j : i, ni = query_phrase ? i : j;
-            d->pairs[d->npairs++] =
-                (xg_pair){(uint8_t)qi, 1, (uint8_t)ni, 1, XG_ABSORBED, (uint8_t)query_phrase, 1.0f};
+            d->pairs[d->npairs++] = (xg_pair){
+                (uint8_t)qi, 1, (uint8_t)ni, 1, XG_ABSORBED, (uint8_t)query_phrase, 1.0f, 0};
             break;
         }
     }
+}
+
+/* A multi-word reading ("research institute", the other rendering of 研究院 "academy") against
+ * the tokens of the other side from `at` on, stop words between skipped: the span covered, its
+ * similarity the weakest word's; 0 when a word is missing. */
+static size_t reading_span(const char *reading, const xg_token *o, size_t no, size_t at,
+                           double *sim)
+{
+    char buf[128], *save = NULL;
+    snprintf(buf, sizeof buf, "%s", reading);
+    size_t k = at;
+    *sim = 1.0;
+    for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        while (k > at && k < no && o[k].kind == XG_TOK_STOP)
+            k++;
+        if (k >= no || o[k].kind == XG_TOK_NUMBER || o[k].kind == XG_TOK_STOP) return 0;
+        double s = reading_sim(w, &o[k], XG_EDITS);
+        if (s < XG_PAIR_FLOOR) return 0;
+        if (s < *sim) *sim = s;
+        k++;
+    }
+    return k - at;
+}
+
+static void reading_pairs(const xg_score_query *q, const xg_name *n, size_t nn, pairbuf *b)
+{
+    const xg_token *qt = q->name->tokens;
+    for (size_t i = 0; i < q->ntok; i++)
+        for (size_t j = 0; j < nn; j++) {
+            double sim;
+            size_t span;
+            if (qt[i].alt && strchr(qt[i].alt, ' ') &&
+                (span = reading_span(qt[i].alt, n->tokens, nn, j, &sim)) > 1 && b->n < b->cap) {
+                push_pair(b, i, 1, j, span, sim);
+                b->p[b->n - 1].reading = 1;
+            }
+            if (n->tokens[j].alt && strchr(n->tokens[j].alt, ' ') &&
+                (span = reading_span(n->tokens[j].alt, qt, q->ntok, i, &sim)) > 1 &&
+                b->n < b->cap) {
+                push_pair(b, i, span, j, 1, sim);
+                b->p[b->n - 1].reading = 1;
+            }
+        }
 }
 
 /* Greedy best-pairs alignment; fills d->pairs and the matched bit sets. */
@@ -387,6 +467,7 @@ static void align(const xg_score_query *q, const xg_score_list *l, size_t nn, xg
             if (s >= XG_PAIR_FLOOR) push_pair(&b, i, 1, j, 1, s);
         }
     split_pairs(q, n, nn, &b);
+    reading_pairs(q, n, nn, &b);
     qsort(cand, b.n, sizeof *cand, cmp_pair);
     d->npairs = 0;
     d->q_matched = d->n_matched = 0;
@@ -528,8 +609,10 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
 static json_t *span_text(const xg_token *t, size_t i, size_t n)
 {
     if (n == 1) return json_string(t[i].text);
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s %s", t[i].text, t[i + 1].text);
+    char buf[512];
+    size_t len = 0;
+    for (size_t k = 0; k < n && len < sizeof buf; k++)
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", k ? " " : "", t[i + k].text);
     return json_string(buf);
 }
 
@@ -564,7 +647,10 @@ json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_sco
         json_object_set_new(o, "list", span_text(n->tokens, p->ni, p->nn));
         json_object_set_new(o, "score", json_real(round3(p->sim)));
         json_object_set_new(o, "kind", json_string(kind_name(q->name->tokens[p->qi].kind)));
-        if (p->qn + p->nn > 2) json_object_set_new(o, "joined", json_true());
+        if (p->reading)
+            json_object_set_new(o, "reading", json_true());
+        else if (p->qn + p->nn > 2)
+            json_object_set_new(o, "joined", json_true());
         if (p->cover) json_object_set_new(o, "phrase", json_true());
         json_array_append_new(pairs, o);
     }

@@ -79,6 +79,7 @@ typedef struct xg_pair {
                           * XG_ABSORBED: a leftover word of an already matched phrase (weight 0) */
     uint8_t cover_query; /* the phrase is the query's token (else the list's) */
     float sim;
+    uint8_t reading; /* a token's other multi-word reading (xg_token.alt) met the span */
 } xg_pair;
 
 enum { XG_METHOD_TOKENS = 0, XG_METHOD_HAN, XG_METHOD_IDENT };

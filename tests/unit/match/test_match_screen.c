@@ -198,3 +198,27 @@ Test(match_screen, threads_share_a_snapshot)
         cr_assert_null(rv);
     }
 }
+
+/* The other reading of a Han word counts: 研究院 is "Academy" in some English names and
+ * "Research Institute" in others, so the Chinese name of BIT's Shenzhen institute meets the
+ * alias "Beijing Institute of Technology, Shenzhen Research Institute" in full, and the
+ * explanation says a reading matched a span. */
+Test(match_screen, han_words_match_by_either_reading)
+{
+    xg_snapshot *s = load(PRC, 1);
+    xg_screen_result *r = screen(s, "北京理工大学深圳研究院");
+    cr_assert_geq(r->nmatches, 1);
+    cr_assert_str_eq(r->matches[0].record->id, "1471b935495fd6460213703781c470a5");
+    cr_assert_str_eq(r->matches[0].matched,
+                     "Beijing Institute of Technology, Shenzhen Research Institute");
+    cr_assert_geq(r->matches[0].score, 0.95);
+    char *e = json_dumps(r->matches[0].explanation, 0);
+    cr_assert(strstr(e, "\"reading\": true"), "%s", e);
+    free(e);
+    xg_screen_result_free(r);
+    r = screen(s, "中国工程物理研究院");
+    cr_assert_geq(r->nmatches, 1);
+    cr_assert(strstr(r->matches[0].record->name, "Engineering Physics"));
+    xg_screen_result_free(r);
+    xg_snapshot_unref(s);
+}
