@@ -83,6 +83,11 @@ int xg_store_ownership_of(json_t **out, xg_store *s, const char *owned_name);
 int xg_store_license_add(xg_store *s, const json_t *license);
 int xg_store_licenses_list(json_t **out, xg_store *s);
 
+/* Resellers (intermediaries) seen in recorded decisions and whom each serves, by reseller then
+ * customer: [{"name","country"?,"serves","names_end_user" (true/false/null),"first_seen",
+ * "last_seen"}]. `name` NULL for all, else only that reseller (name-key match). */
+int xg_store_resellers_list(json_t **out, xg_store *s, const char *name);
+
 /* API keys: list ([{"id","role","name","created","revoked"}], never the secret) and revoke by id
  * (the 12 hex digits after "xgk_"). */
 int xg_store_keys_list(json_t **out, xg_store *s);

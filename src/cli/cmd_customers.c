@@ -5,6 +5,7 @@
  *   xgate customers import [--db URL] FILE.jsonl|FILE.csv|-
  *   xgate customers show [--db URL] ID
  *   xgate customers list [--db URL] [--limit N] [--cursor C]
+ *   xgate customers resellers [--db URL] [NAME]        resellers seen and whom each serves
  *
  * An import is all or nothing: every record is parsed and validated before the first is stored,
  * so a bad line 900 never leaves 899 customers half-imported. JSONL or CSV is told by content
@@ -22,12 +23,23 @@
 
 #define MAX_IMPORT_BYTES (256u << 20)
 
+static int resellers(xg_store *s, const char *name)
+{
+    json_t *l;
+    if (xg_store_resellers_list(&l, s, name))
+        return cli_fail(XG_EXIT_ERROR, "customers", 1, "resellers");
+    store_cli_print(l, 1);
+    json_decref(l);
+    return XG_EXIT_OK;
+}
+
 static int usage(FILE *f)
 {
     fprintf(f, "usage: xgate customers add [--db URL] CUSTOMER.json|-\n"
                "       xgate customers import [--db URL] FILE.jsonl|FILE.csv|-\n"
                "       xgate customers show [--db URL] ID\n"
                "       xgate customers list [--db URL] [--limit N] [--cursor C]\n"
+               "       xgate customers resellers [--db URL] [NAME]\n"
                "CSV columns are listed in the README (## Decisions).\n");
     return f == stdout ? XG_EXIT_OK : XG_EXIT_USAGE;
 }
@@ -158,8 +170,9 @@ int cmd_customers(int argc, char **argv)
     }
     if (optind >= argc) return usage(stderr);
     const char *sub = argv[optind], *arg = optind + 1 < argc ? argv[optind + 1] : NULL;
-    int needs_arg = strcmp(sub, "list") != 0;
-    if (strcmp(sub, "add") && strcmp(sub, "import") && strcmp(sub, "show") && strcmp(sub, "list"))
+    int needs_arg = strcmp(sub, "list") && strcmp(sub, "resellers");
+    if (strcmp(sub, "add") && strcmp(sub, "import") && strcmp(sub, "show") && strcmp(sub, "list") &&
+        strcmp(sub, "resellers"))
         return cli_fail(XG_EXIT_USAGE, "customers", 0, "unknown subcommand '%s'", sub);
     if (needs_arg && !arg) return usage(stderr);
     xg_store *s;
@@ -171,6 +184,8 @@ int cmd_customers(int argc, char **argv)
         rc = import(s, arg);
     else if (!strcmp(sub, "show"))
         rc = show(s, arg);
+    else if (!strcmp(sub, "resellers"))
+        rc = resellers(s, arg);
     else {
         json_t *l;
         if (xg_store_customers_list(&l, s, limit, cursor))

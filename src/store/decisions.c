@@ -381,3 +381,39 @@ int xg_store_review_resolve(json_t **out, xg_store *s, const char *decision_id, 
     free(payload);
     return rc;
 }
+
+/* The reseller → customer relations recorded with decisions (CIP: foreign resellers and whom they
+ * serve), for `xgate customers resellers`. */
+int xg_store_resellers_list(json_t **out, xg_store *s, const char *name)
+{
+    char *key = name ? store_name_key(name) : NULL;
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st;
+    int rc = store_prepare(&st, s,
+                           "SELECT name, country, serves, names_end_user, first_seen, last_seen"
+                           " FROM resellers WHERE ?1 IS NULL OR name_key = ?1"
+                           " ORDER BY name_key, serves_key");
+    if (!rc) {
+        store_bind_text(st, 1, key);
+        json_t *arr = json_array();
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            json_t *r = json_pack("{s:s,s:o,s:s}", "name", store_col_text(st, 0), "country",
+                                  sqlite3_column_type(st, 1) == SQLITE_NULL
+                                      ? json_null()
+                                      : json_string(store_col_text(st, 1)),
+                                  "serves", store_col_text(st, 2));
+            json_object_set_new(r, "names_end_user",
+                                sqlite3_column_type(st, 3) == SQLITE_NULL
+                                    ? json_null()
+                                    : json_boolean(sqlite3_column_int(st, 3)));
+            json_object_set_new(r, "first_seen", json_string(store_col_text(st, 4)));
+            json_object_set_new(r, "last_seen", json_string(store_col_text(st, 5)));
+            json_array_append_new(arr, r);
+        }
+        sqlite3_finalize(st);
+        *out = arr;
+    }
+    pthread_mutex_unlock(&s->lock);
+    free(key);
+    return rc;
+}

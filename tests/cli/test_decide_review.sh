@@ -108,6 +108,17 @@ assert_err_contains "license.number: expected a string"
 run "$X" licenses add --db "$DB" --number "$(head -c 5000 /dev/zero | tr '\0' N)" --party P --item 3A090 --destination CN --from 2026-01-01
 assert_rc 1
 assert_err_contains "license.number: longer than 4096 bytes"
+# resellers seen in recorded decisions, and whom each serves
+R="sqlite:$TMP/resellers.db"
+run "$X" decide --db "$R" "$F/s01_sichuan_azure_openai_reseller.json"
+assert_rc 0
+run "$X" decide --db "$R" "$F/s16_reseller_hides_end_user.json"
+assert_rc 0
+run "$X" customers resellers --db "$R"
+assert_rc 0
+assert_json 'len(d) == 2 and d[0]["serves"] == "Sichuan University" and d[0]["names_end_user"] is True and d[1]["names_end_user"] is False'
+run "$X" customers resellers --db "$R" "CHENGDU ZHIYUN  Information Technology Co., Ltd."
+assert_json 'len(d) == 1 and d[0]["country"] == "CN"'
 # the human form names the resource as judged
 run "$X" decide --dry-run "$F/s01_sichuan_azure_openai_reseller.json"
 assert_rc 0
