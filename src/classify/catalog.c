@@ -485,8 +485,8 @@ int xg_catalog_lookup(const xg_catalog *c, const char *name, const xg_catalog_en
 {
     if (!c || !name || !out) return xg_error_set(XG_EINVAL, "catalog lookup: no name");
     if (!xg_utf8_valid(name, strlen(name)))
-        return xg_error_set(XG_EINVAL, "item name: invalid UTF-8");
-    if (!*name) return xg_error_set(XG_EINVAL, "item name: empty");
+        return xg_error_set(XG_ENOTFOUND, "item name: invalid UTF-8");
+    if (!*name) return xg_error_set(XG_ENOTFOUND, "item name: empty");
     const xg_item *it = xg_cls_find(c, name);
     if (it) {
         *out = &it->pub;

@@ -144,7 +144,7 @@ static int classify_items(opts *o, const xg_catalog *c, int n, char **items)
         }
         xg_classification *cl;
         int e = xg_classify_item_ex(&cl, c, items[i], o->as_of, &o->copts);
-        if (e == XG_ENOTFOUND || e == XG_EINVAL) { /* unknown, empty or not UTF-8: bad input */
+        if (e == XG_ENOTFOUND) { /* unknown, empty or not UTF-8: bad input */
             fprintf(stderr, "xgate classify: %s\n", xg_error_message());
             rc = rc ? rc : XG_EXIT_INPUT;
             continue;

@@ -447,7 +447,9 @@ Test(classify, unknown_item_names_nearest)
     cr_assert(strstr(xg_error_message(), "unknown item"));
     cr_assert(strstr(xg_error_message(), "nearest"));
     cr_assert_eq(xg_classify_item(&cl, cat, "", NULL), XG_ENOTFOUND);
+    cr_assert(strstr(xg_error_message(), "item name: empty"));
     cr_assert_eq(xg_classify_item(&cl, cat, "\xff\xfe", NULL), XG_ENOTFOUND);
+    cr_assert(strstr(xg_error_message(), "item name: invalid UTF-8"));
 }
 
 Test(classify, json_has_the_documented_fields)
