@@ -6,6 +6,7 @@
 #   make fuzz       build libFuzzer targets (clang) into build/fuzz/
 #   make format     clang-format every C file
 
+SHELL   := /bin/bash
 CC      ?= cc
 PKGS    := libutf8proc icu-uc icu-i18n libhs libpcre2-8 sqlite3 libpq jansson libxml-2.0 yaml-0.1 \
            libsodium libxxhash geoip
@@ -67,11 +68,17 @@ export ASAN_OPTIONS := detect_leaks=1:abort_on_error=0:strict_string_checks=1
 export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 
+# Every stage runs even when an earlier one failed; the last line sums the stages up.
+TEST_STAGES := unit cli-tests http-tests browser-tests
+
 test:
 	@$(BOOTSTRAP) test
+	@$(BOOTSTRAP) browser
 	@$(MAKE) --no-print-directory $(SAN)/xgate $(SAN)/unit-tests $(OPT)/xgate
-	@rc=0; for t in unit cli-tests http-tests; do $(MAKE) --no-print-directory $$t || rc=1; done; \
-	  if [ $$rc != 0 ]; then echo "make test: FAILED (see above)"; fi; exit $$rc
+	@mkdir -p build/test-logs; rc=0; for t in $(TEST_STAGES); do \
+	  $(MAKE) --no-print-directory $$t 2>&1 | tee build/test-logs/$$t.log; \
+	  if [ $${PIPESTATUS[0]} -ne 0 ]; then rc=1; echo "stage $$t FAILED"; fi; \
+	done; scripts/test-summary build/test-logs $(TEST_STAGES) || rc=1; exit $$rc
 
 unit: $(SAN)/unit-tests
 	XGATE_DATA=$(CURDIR)/data XGATE_SHARED=$(CURDIR)/../shared $(SAN)/unit-tests --jobs 2
@@ -82,9 +89,9 @@ cli-tests: $(SAN)/xgate
 http-tests: $(SAN)/xgate
 	@if ls tests/http/test_*.sh >/dev/null 2>&1; then XGATE_BIN=$(CURDIR)/$(SAN)/xgate tests/run-shell-tests tests/http; fi
 
-browser-tests: $(OPT)/xgate
+browser-tests: $(SAN)/xgate
 	@$(BOOTSTRAP) browser
-	XGATE_BIN=$(CURDIR)/$(OPT)/xgate tests/browser/run
+	XGATE_BIN=$(CURDIR)/$(SAN)/xgate tests/browser/run
 
 run: all
 	scripts/run-demo
