@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "core/core.h"
 #include "core/csv.h"
+#include "xgate/country.h"
 #include "xgate/error.h"
 #include "xgate/screen.h"
 
@@ -99,10 +100,10 @@ static int check_option(opts *o, int c, const char *arg)
                             "--limit '%s' is not a whole number in 1..10000", arg);
         o->limit = (int)v;
         return 0;
-    case 'c':
-        if (strlen(arg) != 2)
-            return cli_fail(XG_EXIT_USAGE, "screen", 0, "--country '%s' is not an ISO-2 code", arg);
-        o->country = arg;
+    case 'c': /* a code or a name ("China"); an unknown one would drop records in silence */
+        if (!(o->country = xg_country_code(arg)))
+            return cli_fail(XG_EXIT_USAGE, "screen", 0, "--country '%s' is not a known country",
+                            arg);
         return 0;
     case 'a':
         if (!xg_date_valid(arg))
@@ -305,8 +306,17 @@ static int batch_csv(const xg_snapshot *s, const opts *o, const char *data, size
     while ((rc = xg_csv_next(&c)) == 1) {
         const char *name = (size_t)fname < c.nfields ? c.field[fname] : "";
         const char *cc = fcountry >= 0 && (size_t)fcountry < c.nfields && c.field[fcountry][0]
-                             ? c.field[fcountry]
+                             ? xg_country_code(c.field[fcountry])
                              : o->country;
+        if (!cc && fcountry >= 0 && (size_t)fcountry < c.nfields && c.field[fcountry][0]) {
+            ret =
+                cli_fail(XG_EXIT_INPUT, "screen", 0, "%s:%ld: country '%s' is not a known country",
+                         o->batch, c.line, c.field[fcountry]);
+            break;
+        }
+        if (!*name) /* a row is a customer: one not screened is said, not skipped in silence */
+            fprintf(stderr, "xgate screen: %s:%ld: empty name, row not screened\n", o->batch,
+                    c.line);
         const char *ids[MAX_IDS + 1];
         size_t nids = 0;
         for (size_t i = 0; i < o->nids; i++)

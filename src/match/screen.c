@@ -11,6 +11,7 @@
  */
 #include "match/match_internal.h"
 #include "match/score.h"
+#include "xgate/country.h"
 #include "xgate/error.h"
 
 #include <math.h>
@@ -331,6 +332,14 @@ static int validate(const xg_screen_query *q)
         return xg_error_set(XG_EINVAL, "screen: as-of date '%s' is not YYYY-MM-DD", q->as_of);
     if (!xg_utf8_valid(q->name, strlen(q->name)))
         return xg_error_set(XG_EUTF8, "screen: the name is not valid UTF-8");
+    /* An unknown code would silently drop every record with a known country: refuse it (unless
+     * the country table itself failed to load, when any two letters pass). */
+    if (q->country && *q->country) {
+        const char *cc = xg_country_code(q->country);
+        if (strlen(q->country) != 2 || (xg_country_status() == 0 && !cc))
+            return xg_error_set(XG_EINVAL, "screen: country '%s' is not a known ISO-2 code",
+                                q->country);
+    }
     return 0;
 }
 

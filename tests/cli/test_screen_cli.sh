@@ -99,3 +99,19 @@ assert_rc 0
 run "$X" screen --json "Huawei Technologies Co., Ltd."
 assert_rc 0
 assert_json "'matches' in d"
+
+# an unknown country would drop every record with a known country: refused, on the command line
+# and in a batch row (naming file and line); a country name is read as its code; a CSV row
+# without a name is said on stderr, not skipped in silence
+run "$X" screen --list "$PRC" --country XX "National University of Defense Technology"
+assert_rc_nonzero
+assert_err_contains "--country 'XX' is not a known country"
+run "$X" screen --list "$PRC" --json --country China "National University of Defense Technology"
+assert_rc 0
+assert_json "d['matches'][0]['id'] == 'c99570ec5878f7fe08538d189905a59c'"
+printf 'name,country\n,CN\nNational University of Defense Technology,China\nNUDT Lookalike,Narnia\n' >"$TMP/c.csv"
+run "$X" screen --list "$PRC" --json --batch "$TMP/c.csv"
+assert_rc_nonzero
+assert_err_contains "c.csv:2: empty name, row not screened"
+assert_err_contains "c.csv:4: country 'Narnia' is not a known country"
+assert_out_contains '"query":"National University of Defense Technology"'

@@ -93,6 +93,11 @@ Test(match_screen, identifier_country_and_delisted)
     cr_assert(!strncmp(r->matches[0].matched, "ID:", 3));
     xg_screen_result_free(r);
 
+    /* an unknown country code is an error, not a filter that drops every record */
+    q = (xg_screen_query){.name = "Guangzhou Ausay", .threshold = -1, .country = "XX"};
+    cr_assert_eq(xg_screen(&r, s, &q), XG_EINVAL);
+    cr_assert(strstr(xg_error_message(), "'XX'"));
+
     /* a known country that differs drops the record; no country keeps it */
     q = (xg_screen_query){
         .name = "Guangzhou Ausay Technology Co Limited", .threshold = -1, .country = "RU"};
