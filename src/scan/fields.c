@@ -50,9 +50,9 @@ enum {
 #define CUR_CN "(?:人民币|港币|港元|美元|HK\\$|US\\$|USD|HKD|RMB|CNY|¥|\\$)"
 
 static const char *const SRC[P_COUNT] = {
-    [P_PROJNO] =
-        "(?:招标项目编号|采购项目编号|项目编号|招标编号|采购编号|项目代码|标段\\(包\\)编号"
-        "|(?i:tender\\s+(?:no|ref(?:erence)?)\\.?|project\\s+no\\.?))" SEP "([^\\s|,;]{3,80})",
+    [P_PROJNO] = "(?:招标项目编号|采购项目编号|项目编号|招标编号|采购编号|项目代码|标段\\(包\\)编号"
+                 "|(?i:(?:tender|project|contract)\\s+(?:number|no\\.?|ref(?:erence)?\\.?)))" SEP
+                 "([^\\s|,;]{3,80})",
     [P_TITLE] =
         "(?:采购项目名称|招标项目名称|项目名称|标段\\(包\\)名称|(?i:project\\s+(?:name|title)))" SEP
             VAL,

@@ -51,3 +51,19 @@ run "$X" scan "$TMP/rep"
 assert_rc 0
 assert_out_contains "and 4 identical copies of these documents"
 assert_out_contains "6 documents, 6 flagged, 1 findings"
+# an English (Hong Kong style) notice: the labels English tenders use
+cat >"$TMP/hk_en.txt" <<'TXT'
+Notice of Award
+Project number: HKAI-2024-EN-7
+Project title: GPU cloud computing services
+Buyer: Lingnan University
+Successful tenderer: Harbour Cloud Technology Limited
+Contract value: HK$3.5 million
+Date of award: 2024-05-06
+Scope: rental of Azure ND H100 v5 virtual machines in an overseas region.
+TXT
+run "$X" scan --json "$TMP/hk_en.txt"
+assert_rc 0
+assert_json 'd["fields"]["project_number"] == "HKAI-2024-EN-7" and d["fields"]["buyer"] == "Lingnan University" and d["fields"]["supplier"] == "Harbour Cloud Technology Limited"'
+assert_json 'd["fields"]["currency_amount"] == [3500000, "HKD"] and d["fields"]["date"] == "2024-05-06" and d["language"] == "en"'
+assert_json 'd["flagged"] and d["providers"] == ["Azure"] and "intermediary" in d["signals"]'
