@@ -69,8 +69,11 @@ static void print_text(const xg_listset *set, const totals *t, const char *as_of
            t->aliases, t->delisted, as_of);
     if (set->nskipped) printf("\nskipped: %zu rows\n", set->nskipped);
     for (size_t i = 0; i < set->nskipped; i++)
-        printf("  %s:%ld: %s\n", set->skipped[i].file, set->skipped[i].line,
-               set->skipped[i].problem);
+        if (set->skipped[i].line > 0) /* line 0: the file as a whole (a missing side file) */
+            printf("  %s:%ld: %s\n", set->skipped[i].file, set->skipped[i].line,
+                   set->skipped[i].problem);
+        else
+            printf("  %s: %s\n", set->skipped[i].file, set->skipped[i].problem);
 }
 
 static json_t *files_json(const xg_listset *set)

@@ -365,8 +365,12 @@ static void report_skipped(const xg_snapshot *s)
 {
     const xg_listset *l = xg_snapshot_lists(s);
     for (size_t i = 0; i < l->nskipped; i++)
-        fprintf(stderr, "xgate screen: skipped %s:%ld: %s\n", l->skipped[i].file,
-                l->skipped[i].line, l->skipped[i].problem);
+        if (l->skipped[i].line > 0)
+            fprintf(stderr, "xgate screen: skipped %s:%ld: %s\n", l->skipped[i].file,
+                    l->skipped[i].line, l->skipped[i].problem);
+        else
+            fprintf(stderr, "xgate screen: skipped %s: %s\n", l->skipped[i].file,
+                    l->skipped[i].problem);
 }
 
 int cmd_screen(int argc, char **argv)

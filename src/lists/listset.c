@@ -155,7 +155,22 @@ static int load_sdn_files(lst_priv *pv, lst_ctx *ctx, const char *sdn, size_t sd
     char *alt = NULL, *add = NULL;
     size_t alt_len = 0, add_len = 0;
     int rc = XG_OK;
-    if (is_file(alt_path)) rc = read_hashed(pv, fh, alt_path, &alt, &alt_len);
+    /* an sdn.csv without its aliases or addresses misses hits: an error, or with --lenient a
+     * reported skip (and the file's note), never a quiet partial load */
+    for (int k = 0; k < 2 && !rc; k++) {
+        const char *side = k ? add_path : alt_path, *what = k ? "addresses" : "aliases";
+        if (is_file(side)) continue;
+        side = strrchr(side, '/') ? strrchr(side, '/') + 1 : side;
+        if (ctx->flags & XG_LOAD_LENIENT)
+            rc = lst_row_problem(ctx, XG_EIO, 0, "%s not found beside it: %s not loaded", side,
+                                 what);
+        else
+            rc = xg_error_set(XG_EIO,
+                              "%s: %s not found beside it (the SDN %s); give the whole triple, or "
+                              "--lenient to load without",
+                              ctx->file, side, what);
+    }
+    if (!rc && is_file(alt_path)) rc = read_hashed(pv, fh, alt_path, &alt, &alt_len);
     if (!rc && is_file(add_path)) rc = read_hashed(pv, fh, add_path, &add, &add_len);
     if (!rc)
         rc = lst_load_sdn(ctx, sdn, sdn_len, alt ? alt_path : NULL, alt, alt_len,

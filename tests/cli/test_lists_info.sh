@@ -48,12 +48,17 @@ run "$X" lists dump --list "$L/csl_sample.csv"
 assert_rc 0
 assert_json 'len(d) == 13 and any(r["id"] == "52291" and r["ids"][0]["scheme"] == "PASSPORT" for r in d)'
 
-# the SDN triple by its sdn.csv; an sdn.csv alone reports the missing side files
+# the SDN triple by its sdn.csv; an sdn.csv alone is an error (its aliases would be missed),
+# and with --lenient loads and reports the missing side files
 mkdir "$TMP/sdn"
 cp "$L/ofac_sdn_2021-07/sdn.csv" "$TMP/sdn/"
 run "$X" lists info --list "$TMP/sdn/sdn.csv"
+assert_rc_nonzero
+assert_err_contains "alt.csv not found beside it"
+run "$X" lists info --lenient --list "$TMP/sdn/sdn.csv"
 assert_rc 0
 assert_out_contains "alt.csv missing; add.csv missing"
+assert_out_contains "add.csv not found beside it: addresses not loaded"
 
 run "$X" lists --help
 assert_rc 0

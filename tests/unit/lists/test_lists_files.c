@@ -151,7 +151,9 @@ Test(lists_files, invalid_utf8_is_an_error_naming_the_line)
 
 Test(lists_files, truncated_files)
 {
-    /* an SDN file cut in the middle of a quoted remark */
+    /* an SDN file cut in the middle of a quoted remark (its side files present and empty) */
+    put("t/alt.csv", "", 0);
+    put("t/add.csv", "", 0);
     fails(put("t/sdn.csv",
               SDN_ROW "37,\"X\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"a.k.a. 'Y", 0),
           0, XG_EPARSE, "sdn.csv:2: quoted field opened on this line is never closed");
@@ -283,9 +285,12 @@ Test(lists_files, names_comments_blank_lines_and_ids)
 Test(lists_files, sdn_side_files_optional_and_checked)
 {
     const char *sdn = put("s1/sdn.csv", SDN_ROW "\x1A", 0);
-    xg_listset *set = load(sdn, 0);
+    /* without its side files an SDN list would miss every alias: strict fails, lenient says so */
+    fails(sdn, 0, XG_EIO, "alt.csv not found beside it");
+    xg_listset *set = load(sdn, XG_LOAD_LENIENT);
     cr_assert_str_eq(set->files[0].note, "alt.csv missing; add.csv missing");
     cr_assert_eq(set->nrecords, 1);
+    cr_assert_eq(set->nskipped, 2);
     xg_listset_free(set);
     put("s1/alt.csv",
         "36,12,\"aka\",\"AERO-CARIBBEAN\",-0- \r\n99,13,\"aka\",\"ORPHAN\",-0- \r\n\x1A", 0);
@@ -304,6 +309,8 @@ Test(lists_files, sdn_side_files_optional_and_checked)
 
 Test(lists_files, sdn_bracketed_programs_and_remark_ids)
 {
+    put("s2/alt.csv", "", 0);
+    put("s2/add.csv", "", 0);
     const char *p =
         put("s2/sdn.csv",
             "10,\"DOE, John\",\"individual\",\"SDGT] [IFSR\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"
