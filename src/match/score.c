@@ -93,6 +93,18 @@ static int is_own_acronym(const xg_token *t, size_t n, size_t a)
     return k == len;
 }
 
+/* The words whose initials spell the name's own acronym token `a` (the first word taking each
+ * letter, in order): what the acronym stands for. */
+static uint64_t acronym_expansion(const xg_token *t, size_t n, size_t a)
+{
+    const char *s = t[a].text;
+    size_t len = strlen(s), k = 0;
+    uint64_t m = 0;
+    for (size_t i = 0; i < n && i < 64 && k < len; i++)
+        if (i != a && t[i].kind != XG_TOK_STOP && t[i].text[0] == s[k]) m |= 1ULL << i, k++;
+    return k == len ? m : 0;
+}
+
 static uint64_t acronym_mask(const xg_token *t, size_t n)
 {
     uint64_t m = 0;
@@ -579,8 +591,17 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
         if (!(d->q_matched >> i & 1) && !(q->acronyms >> i & 1) &&
             !((q->repeats >> i & 1) && repeats_matched(q->name->tokens, q->ntok, d->q_matched, i)))
             uq += q->w[i] * unmatched_share(&q->name->tokens[i], q->w[i]);
+    /* A query naming the list's own acronym exactly ("NUDT" for "National University of Defense
+     * Technology (NUDT)") names what it stands for: those words are not missing. */
+    uint64_t expanded = 0;
+    for (size_t k = 0; l->acronyms && k < d->npairs; k++) {
+        const xg_pair *p = &d->pairs[k];
+        if (p->qn == 1 && p->nn == 1 && !p->cover && p->sim >= 1.0f && p->ni < 64 &&
+            (l->acronyms >> p->ni & 1))
+            expanded |= acronym_expansion(n->tokens, nn, p->ni);
+    }
     for (size_t j = 0; j < nn; j++)
-        if (!(d->n_matched >> j & 1) && !(l->acronyms >> j & 1) &&
+        if (!(d->n_matched >> j & 1) && !(l->acronyms >> j & 1) && !(expanded >> j & 1) &&
             !((l->repeats >> j & 1) && repeats_matched(n->tokens, nn, d->n_matched, j)))
             ul += tw(n->tokens, nw, j);
     double den = wm + XG_UNMATCHED_QUERY * uq + XG_UNMATCHED_LIST * ul;

@@ -227,3 +227,19 @@ Test(match_screen, han_words_match_by_either_reading)
     xg_screen_result_free(r);
     xg_snapshot_unref(s);
 }
+
+/* A query that is exactly a list name's own acronym ("NUDT" in "National University of Defense
+ * Technology (NUDT)") names the entity: the words the acronym stands for are not missing. An
+ * acronym with other words beside it stays below the threshold. */
+Test(match_screen, own_acronym_names_the_entity)
+{
+    xg_snapshot *s = load(PRC, 1);
+    xg_screen_result *r = screen(s, "NUDT");
+    cr_assert_geq(r->nmatches, 1);
+    cr_assert_str_eq(r->matches[0].record->id, "c99570ec5878f7fe08538d189905a59c");
+    xg_screen_result_free(r);
+    r = screen(s, "NUDT Trading Ltd");
+    cr_assert_eq(r->nmatches, 0);
+    xg_screen_result_free(r);
+    xg_snapshot_unref(s);
+}
