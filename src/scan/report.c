@@ -188,6 +188,27 @@ static void findings_table(xg_buf *b, const json_t *docs, const json_t *fin)
     xg_buf_puts(b, "</table>\n");
 }
 
+/* A snippet with the match itself marked: it starts SCAN_SNIPPET_BYTES (up to 3 fewer, at a
+ * character boundary) before the match, or at the text's start when the match is nearer. */
+static void marked_snippet(xg_buf *b, const char *snip, const char *term, size_t offset)
+{
+    size_t sl = snip ? strlen(snip) : 0, tl = term ? strlen(term) : 0;
+    size_t hi = offset > SCAN_SNIPPET_BYTES ? SCAN_SNIPPET_BYTES : offset;
+    size_t lo = offset > SCAN_SNIPPET_BYTES ? SCAN_SNIPPET_BYTES - 3 : offset;
+    for (size_t p = hi + 1; tl && p-- > lo;) {
+        if (p + tl > sl || memcmp(snip + p, term, tl)) continue;
+        char *head = strndup(snip, p);
+        esc(b, head);
+        free(head);
+        xg_buf_puts(b, "<mark>");
+        esc(b, term);
+        xg_buf_puts(b, "</mark>");
+        esc(b, snip + p + tl);
+        return;
+    }
+    esc(b, snip);
+}
+
 /* Evidence of one document: its fields and every mention with its snippet and offset. */
 static void evidence(xg_buf *b, const json_t *docs, size_t i, const json_t *d)
 {
@@ -218,7 +239,9 @@ static void evidence(xg_buf *b, const json_t *docs, size_t i, const json_t *d)
         esc(b, json_string_value(json_object_get(m, "term")));
         xg_buf_printf(b, " <small>@%lld</small>: <q>",
                       (long long)json_integer_value(json_object_get(m, "offset")));
-        esc(b, json_string_value(json_object_get(m, "snippet")));
+        marked_snippet(b, json_string_value(json_object_get(m, "snippet")),
+                       json_string_value(json_object_get(m, "term")),
+                       (size_t)json_integer_value(json_object_get(m, "offset")));
         xg_buf_puts(b, "</q></li>");
     }
     xg_buf_puts(b, "</ul>");

@@ -20,7 +20,6 @@
 #include <strings.h>
 
 #define MAX_MENTIONS 200
-#define SNIPPET_BYTES 90
 
 int xg_scanner_new(xg_scanner **out, const char *lexicon_path, const xg_snapshot *snap,
                    const xg_catalog *catalog)
@@ -119,13 +118,13 @@ static json_t *str_or_null(const char *s)
     return s ? json_string(s) : json_null();
 }
 
-/* Snippet: up to SNIPPET_BYTES either side of [from, to), cut at character boundaries, line
+/* Snippet: up to SCAN_SNIPPET_BYTES either side of [from, to), cut at character boundaries, line
  * breaks shown as spaces. */
 static json_t *snippet(const scan_doc *d, size_t from, size_t to)
 {
     const char *t = d->orig ? d->orig : d->text;
-    size_t s = from > SNIPPET_BYTES ? from - SNIPPET_BYTES : 0;
-    size_t e = to + SNIPPET_BYTES < d->len ? to + SNIPPET_BYTES : d->len;
+    size_t s = from > SCAN_SNIPPET_BYTES ? from - SCAN_SNIPPET_BYTES : 0;
+    size_t e = to + SCAN_SNIPPET_BYTES < d->len ? to + SCAN_SNIPPET_BYTES : d->len;
     while (s < from && ((unsigned char)t[s] & 0xC0) == 0x80)
         s++;
     while (e > to && e < d->len && ((unsigned char)t[e] & 0xC0) == 0x80)

@@ -136,6 +136,11 @@ int scan_parse_amount(const char *s, size_t len, double *value, char currency[8]
 /* Chinese numeral (一百二十万, 伍拾万, 三千万, 4000万) → value; returns chars consumed or 0. */
 size_t scan_parse_cn_number(const char *s, size_t len, double *value);
 
+/* Evidence snippets reach this many bytes either side of a match (less at the text's ends; the
+ * start moves forward by at most 3 bytes to a character boundary), so the report can find the
+ * match inside a snippet from its offset alone. */
+#define SCAN_SNIPPET_BYTES 90
+
 /* ---- scanner ---- */
 struct xg_scanner {
     lx_lexicon lex;

@@ -5,6 +5,8 @@ assert_rc 0
 grep -q "<svg" "$TMP/r.html" || fail "no chart"
 grep -q "Findings by provider" "$TMP/r.html" || fail "no provider chart"
 grep -q "Findings by month" "$TMP/r.html" || fail "no month chart"
+grep -q "Findings by chip" "$TMP/r.html" || fail "no chip chart"
+grep -q "Findings by buyer" "$TMP/r.html" || fail "no buyer chart"
 grep -q "成都运达科技股份有限公司" "$TMP/r.html" || fail "intermediary missing"
 grep -q "href='#d" "$TMP/r.html" || fail "no evidence links"
 ! grep -qiE "<script|src=['\"]?https?:|href=['\"]?https?:" "$TMP/r.html" || fail "external resources"
@@ -14,6 +16,16 @@ h = open(sys.argv[1], encoding="utf-8").read()
 ids = set(re.findall(r"id='(d\d+)'", h))
 refs = set(re.findall(r"href='#(d\d+)'", h))
 sys.exit(0 if refs and refs <= ids else 1)
+PY
+# every evidence line marks its term inside its snippet; every flagged example has its evidence
+python3 - "$TMP/r.html" <<'PY' || fail "evidence not marked"
+import re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+li = re.findall(r"<li><b>[^<]*</b> (.*?) <small>@\d+</small>: <q>(.*?)</q></li>", h)
+bad = [(t, q) for t, q in li if "<mark>" + t + "</mark>" not in q]
+sections = re.findall(r"<section id='d\d+'><h3>[^<]*/(ex0\d)_", h)
+print(bad[:3], sections)
+sys.exit(0 if li and not bad and {"ex01", "ex02", "ex03", "ex04", "ex07"} <= set(sections) else 1)
 PY
 # the human summary: highest risk first, listed parties named with the list they are on
 run "$X" scan "$SHARED/data/tenders/examples/ex04_scu_azure_openai_tokens.txt" "$SHARED/data/tenders/examples/ex06_neg_generic_cloud.txt"
