@@ -66,6 +66,11 @@ static const char *const migrations[] = {
     " created TEXT NOT NULL);"
     "CREATE TABLE audit_head (id INTEGER PRIMARY KEY, seq INTEGER NOT NULL,"
     " hash TEXT NOT NULL, updated TEXT NOT NULL);",
+    /* 2: reading a decision back joins its audit row by (kind, ref); without this index every
+     * GET /v1/decisions/{id} scanned the whole chain (0.26 s at 430k rows). Review actions are
+     * looked up by decision the same way. */
+    "CREATE INDEX audit_ref ON audit(kind, ref);"
+    "CREATE INDEX review_actions_decision ON review_actions(decision_id);",
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof *migrations)
