@@ -160,8 +160,9 @@ function matchesTable(matches) {
   return t;
 }
 
-// Decisions store their matches without the scorer's explanation; re-screen the party's name
-// against the current lists and attach each match's explanation (labelled as re-screened now).
+// Decisions store each match with the scorer's explanation as it was when decided. After a list
+// reload an analyst may want today's view: re-screen the party's name against the current lists
+// and show each match's new explanation beside it (labelled as re-screened now).
 async function explainParty(box, name, matches) {
   const floor = Math.min(...matches.map((m) => m.score || 0));
   try {
@@ -185,8 +186,7 @@ function partyNode(p) {
       p.percent !== undefined ? el("span", {class: "muted", text: " · " + p.percent + " %"}) : null));
   if (matches.length) {
     box.append(matchesTable(matches));
-    if (matches.some((m) => !m.explanation))
-      box.append(el("button", {class: "quiet2", onclick: () => explainParty(box, p.name, matches), text: "Explain matches"}));
+    box.append(el("button", {class: "quiet2", onclick: () => explainParty(box, p.name, matches), text: "Re-screen against current lists"}));
   } else {
     box.append(el("p", {class: "muted", text: "No list matches at or above the threshold."}));
   }

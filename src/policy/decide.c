@@ -15,16 +15,18 @@
 #include "xgate/error.h"
 #include "xgate/store.h"
 
+/* A party's match as the screener reports it (countries, programs, the explanation an analyst
+ * reads on the decision page) plus what the policy made of it: the list code and its category. */
 static json_t *match_json(const dctx *d, const xg_screen_match *m, const char **category)
 {
     const xg_record *rec = m->record;
     const pol_list_effect *e = pol_list_effect_for(d->p, rec->source_code);
     *category = e ? e->category : "other";
-    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:f,s:s}", "list",
-                     rec->source_code ? rec->source_code : "", "source",
-                     rec->source ? rec->source : "", "id", rec->id ? rec->id : "", "name",
-                     rec->name ? rec->name : "", "matched", m->matched ? m->matched : "", "score",
-                     m->score, "category", *category);
+    json_t *o = xg_screen_match_json(m);
+    json_object_set_new(o, "list", json_string(rec->source_code ? rec->source_code : ""));
+    json_object_set_new(o, "score", json_real(m->score));
+    json_object_set_new(o, "category", json_string(*category));
+    return o;
 }
 
 static int screen_party(dctx *d, dparty *pt, const char *const *ids, size_t nids)

@@ -73,10 +73,12 @@ try {
   assert.match(await page.textContent("#d-reviews"), /clear by browser-analyst/);
   await page.screenshot({ path: SHOTS + "/console-resolved.png", fullPage: true });
 
-  step("a decision with a listed party shows its matches and explains them");
+  step("a decision with a listed party shows its matches with their stored explanations, and re-screens them");
   await page.goto(BASE + "/#/decision/" + LISTED_ID);
   await page.waitForSelector("#d-parties table.matches tbody tr");
   assert.match(await page.textContent("#d-parties table.matches tbody tr td:nth-child(2)"), /Sichuan University/);
+  // the explanation stored with the decision: the aligned token pairs
+  assert.match(await page.textContent("#d-parties td.why"), /sichuan/);
   await page.click("#d-parties button.quiet2");
   await page.waitForSelector("#d-parties td.why .rescreened");
   assert.match(await page.textContent("#d-parties td.why"), /re-screened now/);
