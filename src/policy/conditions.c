@@ -186,14 +186,28 @@ static void apply(dctx *d, const char *rule, const char *detail, json_t *evidenc
 
 /* ---- listed parties ---- */
 
+/* The evidence of a reason names each hit (list, id, listed name, what matched, score); the full
+ * match with its explanation stays with the party, so the reasons stay readable. */
+static json_t *hit_json(const json_t *m)
+{
+    json_t *h = json_object();
+    const char *keys[] = {"list", "id", "name", "matched", "score"};
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+        json_object_set(h, keys[k], json_object_get(m, keys[k]));
+    return h;
+}
+
 static json_t *hits_of(const dparty *pt, const char *category)
 {
     json_t *hits = json_array();
     size_t i;
     json_t *m;
-    json_array_foreach(pt->screening, i,
-                       m) if (!strcmp(json_string_value(json_object_get(m, "category")), category))
-        json_array_append(hits, m);
+    json_array_foreach(pt->screening, i, m)
+    {
+        if (category && strcmp(json_string_value(json_object_get(m, "category")), category))
+            continue;
+        json_array_append_new(hits, hit_json(m));
+    }
     return hits;
 }
 
@@ -232,7 +246,8 @@ static void listed_parties(dctx *d)
             pol_rule cited = *row;
             cited.citation = e->citation;
             reason_add(d, "other_listed", out, &cited, detail,
-                       json_pack("{s:s,s:s,s:O}", "party", pt->name, "role", pt->role, "match", m));
+                       json_pack("{s:s,s:s,s:o}", "party", pt->name, "role", pt->role, "match",
+                                 hit_json(m)));
         }
     }
 }
@@ -534,8 +549,8 @@ static void red_flags(dctx *d)
                      pt->role, pt->name, d->r.name,
                      json_string_value(json_object_get(json_array_get(pt->screening, 0), "list")));
         red_flag(d, detail,
-                 json_pack("{s:s,s:s,s:O}", "owner", pt->name, "role", pt->role, "matches",
-                           pt->screening));
+                 json_pack("{s:s,s:s,s:o}", "owner", pt->name, "role", pt->role, "matches",
+                           hits_of(pt, NULL)));
     }
     if (d->cls->undetermined) {
         red_flag(d, "the item's classification is undetermined (figures missing in the catalog)",

@@ -10,7 +10,8 @@ reqs = [json.load(open(os.path.join(d, n))) for n in sorted(os.listdir(d)) if n.
 for i in range(4000):
     print(json.dumps(reqs[i % len(reqs)]))
 PY
-"$X" decide --db "$DB" --jsonl "$TMP/burst.jsonl" >"$TMP/reported.jsonl" 2>"$TMP/burst.err" &
+: >"$TMP/reported.jsonl" # exists before the loop below reads it, however the shell schedules
+"$X" decide --db "$DB" --jsonl "$TMP/burst.jsonl" >>"$TMP/reported.jsonl" 2>"$TMP/burst.err" &
 pid=$!
 # wait until some decisions are out, then kill without warning
 while kill -0 "$pid" 2>/dev/null && [ "$(wc -l <"$TMP/reported.jsonl")" -lt 20 ]; do
