@@ -43,7 +43,10 @@ typedef struct xg_token {
     const char *alt; /* another comparison form of the same word, or NULL: the pinyin of a Han
                         word rendered by its English translation (毒理 → text "toxicology",
                         alt "duli"), or the one-word English gloss of a word rendered in pinyin
-                        (凯利 → text "kaili", alt "kelly"); compare with either */
+                        (凯利 → text "kaili", alt "kelly"), or a glossary word's second
+                        English rendering, possibly several words (研究院 → text "academy",
+                        alt "research institute"; 科学技术 → "technology", alt "science
+                        technology"); compare with either, a multi-word alt against a span */
 } xg_token;
 
 typedef struct xg_name {

@@ -7,7 +7,7 @@
  * greedily, each token used once. A query token may also pair with two adjacent list tokens
  * ("huawei" ~ "hua wei") and the other way round. The score is the matched weight over the
  * matched weight plus penalties for what stayed unmatched (query words cost 0.8 of their weight,
- * list words 0.2), so "Sichuan Agricultural University" stays far from "Sichuan University"
+ * list words 0.3), so "Sichuan Agricultural University" stays far from "Sichuan University"
  * while "National University of Defense Technology" is close to "... (NUDT)".
  *
  * When both names carry Han characters, the Dice coefficient of their character bigrams is
@@ -510,7 +510,7 @@ static double span_weight(const xg_token *t, const float *w, size_t i, size_t n)
 }
 
 /* An organisation word translated from Han is a glossary rendering, not the listed wording:
- * 科学技术 gives "science" and "technology" where the list says "Technology". Such a word left
+ * 研究中心 gives "research" and "center" where the list says "Center". Such a word left
  * unmatched counts half — when it is a common one; a telling word (农业, agricultural) counts in
  * full, so 四川农业大学 stays apart from Sichuan University. */
 static double unmatched_share(const xg_token *t, double w)
