@@ -12,5 +12,10 @@
 #include "xgate/text.h"
 #include "xgate/screen.h"
 #include "xgate/classify.h"
+#include "xgate/country.h"
+#include "xgate/store.h"
+#include "xgate/decide.h"
+#include "xgate/scan.h"
+#include "xgate/server.h"
 
 #endif
