@@ -420,6 +420,28 @@ static const char *language(const scan_doc *d)
 
 /* ---- the whole set ---- */
 
+/* A notice without a 项目名称 line is titled by its heading: the first non-empty line, when it is
+ * not a sentence and not itself a "label: value" line or table row (portal records put their
+ * title first; a news report's first line is a paragraph, not a heading). */
+static char *heading(xg_arena *a, const scan_doc *d)
+{
+    size_t s = 0;
+    while (s < d->len && (d->text[s] == '\n' || d->text[s] == ' ' || d->text[s] == '\t'))
+        s++;
+    const char *nl = memchr(d->text + s, '\n', d->len - s);
+    size_t e = nl ? (size_t)(nl - d->text) : d->len;
+    while (e > s && (d->text[e - 1] == ' ' || d->text[e - 1] == '\r'))
+        e--;
+    if (e <= s || e - s > 600 || memchr(d->text + s, ':', e - s) || memchr(d->text + s, '|', e - s))
+        return NULL;
+    static const char *const STOP[] = {".", "。", "!", "?", NULL}; /* a sentence, not a heading */
+    for (int k = 0; STOP[k]; k++) {
+        size_t n = strlen(STOP[k]);
+        if (e - s >= n && !memcmp(d->text + e - n, STOP[k], n)) return NULL;
+    }
+    return value(a, d, s, e, 0, NULL);
+}
+
 int scan_fields_extract(scan_fields *f, xg_arena *a, const scan_patterns *p, const scan_doc *d)
 {
     memset(f, 0, sizeof *f);
@@ -431,6 +453,7 @@ int scan_fields_extract(scan_fields *f, xg_arena *a, const scan_patterns *p, con
                      agency[] = {P_AGENCY_BLOCK, P_AGENCY, -1}, supplier[] = {P_SUPPLIER, -1};
     f->project_number = first_value(a, p, d, projno, 1, NULL);
     f->title = first_value(a, p, d, title, 0, NULL);
+    if (!f->title) f->title = heading(a, d);
     f->buyer = first_value(a, p, d, buyer, 1, &f->buyer_off);
     f->agency = first_value(a, p, d, agency, 1, NULL);
     f->supplier = first_value(a, p, d, supplier, 1, &f->supplier_off);

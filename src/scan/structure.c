@@ -181,7 +181,9 @@ static void put_value(xg_buf *b, const char *key, const json_t *v, const json_t 
         put_scalar(b, h ? h : key, v);
 }
 
-/* Bare lines (titles, categories) first, found at any depth. */
+/* Bare lines (titles, categories) first, found at any depth, in the order of record_keys.tsv
+ * rather than the record's: the title is the first line, whatever key order a portal uses, so it
+ * serves as the notice's heading. */
 static void put_bare(xg_buf *b, const json_t *v, const json_t *keymap, int depth)
 {
     const char *k;
@@ -193,14 +195,13 @@ static void put_bare(xg_buf *b, const json_t *v, const json_t *keymap, int depth
         return;
     }
     if (!json_is_object(v)) return;
-    json_object_foreach((json_t *)v, k, x)
+    json_object_foreach((json_t *)keymap, k, x)
     {
-        const char *h = json_string_value(json_object_get(keymap, k));
-        if (h && !strcmp(h, "=") && json_is_string(x))
-            put_scalar(b, NULL, x);
-        else if (json_is_object(x) || json_is_array(x))
-            put_bare(b, x, keymap, depth + 1);
+        const json_t *val = json_object_get(v, k);
+        if (!strcmp(json_string_value(x), "=") && json_is_string(val)) put_scalar(b, NULL, val);
     }
+    json_object_foreach((json_t *)v, k, x) if (json_is_object(x) || json_is_array(x))
+        put_bare(b, x, keymap, depth + 1);
 }
 
 int scan_record_to_text(char **out, size_t *out_len, const json_t *record, const json_t *keymap)

@@ -15,3 +15,8 @@ assert_json 'sorted(d[1]["providers"]) == ["AWS", "Azure"] and sorted(d[1]["chip
 assert_json 'd[1]["fields"]["amount_cny"] == 200000 and d[1]["fields"]["tokens"] == 40000000'
 assert_json '[p["screening"][0]["name"] for p in d[1]["parties"] if p["name"] == "Sichuan University"] == ["Sichuan University"]'
 assert_json '"Shenzhen University" in [p["name"] for p in d[1]["parties"]]'
+# portal records are titled by their "title" key whatever the key order; notices without a
+# 项目名称 line by their heading
+run "$X" scan --json "$R"
+assert_json 'all(x["fields"]["title"] for x in d if "carrier_soe" in x["document"])'
+assert_json '[x["fields"]["title"] for x in d if x["document"].endswith("compute_keyword_hits.jsonl#1")] == ["关于征集浙江公司某智算项目设备采购技术规范书意见的公告"]'
