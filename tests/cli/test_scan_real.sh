@@ -12,6 +12,8 @@ run "$X" scan --json "$SHARED/data/tenders/news"
 assert_rc 0
 assert_json 'all(x["notice_type"] == "news" and x["language"] == "en" and x["flagged"] for x in d)'
 assert_json 'sorted(d[1]["providers"]) == ["AWS", "Azure"] and sorted(d[1]["chips"]) == ["A100", "H100"]'
+# "Microsoft’s cloud solutions" in the analysis piece is Azure
+assert_json 'sorted(d[0]["providers"]) == ["AWS", "Azure"]'
 assert_json 'd[1]["fields"]["amount_cny"] == 200000 and d[1]["fields"]["tokens"] == 40000000'
 assert_json '[p["screening"][0]["name"] for p in d[1]["parties"] if p["name"] == "Sichuan University"] == ["Sichuan University"]'
 assert_json '"Shenzhen University" in [p["name"] for p in d[1]["parties"]]'
