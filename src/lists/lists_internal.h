@@ -72,6 +72,8 @@ const char *lst_address_country(const char *addr, size_t n);
 const char *lst_source_code(lst_ctx *ctx, const char *source);
 /* Scheme for a published identifier type; NULL when the type is not an identifier ("-"). */
 const char *lst_id_scheme(lst_ctx *ctx, const char *type);
+/* True when `scheme` is one of data/lists/id_schemes.tsv's schemes (USCC, PASSPORT …). */
+bool lst_id_scheme_known(const char *scheme);
 /* Pull the identifiers OFAC writes into remarks ("Passport 123 (Iran)") into b. */
 int lst_remark_idents(lst_ctx *ctx, lst_rec *b, const char *remarks);
 /* ASCII-case-insensitive prefix test. */

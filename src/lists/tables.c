@@ -202,6 +202,14 @@ const char *lst_id_scheme(lst_ctx *ctx, const char *type)
     return s;
 }
 
+bool lst_id_scheme_known(const char *scheme)
+{
+    pthread_once(&once, load_tables);
+    for (size_t i = 0; scheme && i < id_rows.len; i++)
+        if (!strcmp(XG_VEC_AT(&id_rows, table_row, i).value, scheme)) return true;
+    return false;
+}
+
 /* ---- identifiers in OFAC remarks ---- */
 
 static bool remark_scheme_wanted(const char *scheme)

@@ -9,6 +9,7 @@
  * apart and never alert; the best score under the threshold is kept as a near-miss signal.
  * All per-query memory lives in one arena owned by the result.
  */
+#include "lists/lists_internal.h"
 #include "match/match_internal.h"
 #include "match/score.h"
 #include "xgate/country.h"
@@ -44,6 +45,7 @@ typedef struct rec_best {
     double score;
     int by_ident;
     const char *ident_scheme, *ident_value, *list_scheme;
+    const char *query_scheme; /* the query's scheme when it differs from the list's, else NULL */
 } rec_best;
 
 typedef struct screen_priv {
@@ -210,13 +212,28 @@ static rec_best *best_slot(best_table *b, uint32_t record, int *fresh)
     return b->vals[h];
 }
 
-static int ident_matches(const xg_snapshot *s, const xg_screen_query *q, best_table *bt)
+/* The same value under another scheme (a passport number equal to a registration number) is not
+ * an exact identifier match: it still alerts, for review, but below exact ones, and says so. */
+#define XG_IDENT_OTHER_SCHEME 0.9
+
+/* The query's scheme in the lists' vocabulary ("Unified Social Credit Code" → USCC), or NULL. */
+static const char *query_scheme(xg_arena *a, const char *id, const char *colon)
+{
+    if (!colon || colon == id) return NULL;
+    lst_ctx tmp = {.arena = a};
+    char *label = xg_arena_strndup(a, id, (size_t)(colon - id));
+    return label ? lst_id_scheme(&tmp, label) : NULL;
+}
+
+static int ident_matches(const xg_snapshot *s, const xg_screen_query *q, best_table *bt,
+                         xg_arena *a)
 {
     char norm[256], lnorm[256];
     for (size_t i = 0; i < q->nids; i++) {
         const char *colon = q->ids[i] ? strchr(q->ids[i], ':') : NULL;
         const char *value = colon ? colon + 1 : q->ids[i];
         if (!value) continue;
+        const char *qs = query_scheme(a, q->ids[i], colon);
         size_t n = xg_ident_normalise(norm, sizeof norm, value);
         const uint32_t *recs;
         size_t nr = n ? xg_index_get(&s->ids_idx, xg_key_hash('i', norm, n), &recs) : 0;
@@ -227,15 +244,22 @@ static int ident_matches(const xg_snapshot *s, const xg_screen_query *q, best_ta
                 if (!r->ids[j].value) continue;
                 xg_ident_normalise(lnorm, sizeof lnorm, r->ids[j].value);
                 if (strcmp(norm, lnorm)) continue;
+                const char *ls = r->ids[j].scheme;
+                /* only two known schemes can be said to differ ("ID", "TAX" vs TAX_ID: no) */
+                int other = qs && ls && strcmp(qs, ls) != 0 && lst_id_scheme_known(qs) &&
+                            lst_id_scheme_known(ls);
+                double score = other ? XG_IDENT_OTHER_SCHEME : 1.0;
                 int fresh;
                 rec_best *b = best_slot(bt, recs[k], &fresh);
                 if (!b) break;
-                b->score = 1.0;
+                if (!fresh && b->by_ident && b->score >= score) continue;
+                b->score = score;
                 b->by_ident = 1;
                 b->ident_scheme = colon ? q->ids[i] : NULL;
                 b->ident_value = value;
-                b->list_scheme = r->ids[j].scheme;
-                break;
+                b->list_scheme = ls;
+                b->query_scheme = other ? qs : NULL;
+                if (!other) break;
             }
         }
     }
@@ -273,7 +297,13 @@ static json_t *ident_explain(const rec_best *b)
     json_object_set_new(e, "method", json_string("identifier"));
     json_object_set_new(e, "identifier", json_string(b->ident_value));
     if (b->list_scheme) json_object_set_new(e, "list_scheme", json_string(b->list_scheme));
-    json_object_set_new(e, "penalties", json_array());
+    json_t *pen = json_array();
+    if (b->query_scheme)
+        json_array_append_new(pen,
+                              json_pack("{s:s,s:s,s:s,s:f}", "kind", "identifier_scheme_differs",
+                                        "query_scheme", b->query_scheme, "list_scheme",
+                                        b->list_scheme, "score", XG_IDENT_OTHER_SCHEME));
+    json_object_set_new(e, "penalties", pen);
     return e;
 }
 
@@ -395,7 +425,7 @@ static int run(xg_screen_result *r, const xg_snapshot *s, const xg_screen_query 
     size_t nc = rc ? 0 : top_k(heap, k, v);
     xg_votes_give(ms, v);
     if (rc) return rc;
-    ident_matches(s, q, &bt);
+    ident_matches(s, q, &bt, &p->arena);
     score_candidates(s, q, sq, heap, nc, &bt);
     return assemble(r, s, q, sq, &bt, as_of, limit);
 }

@@ -243,3 +243,29 @@ Test(match_screen, own_acronym_names_the_entity)
     xg_screen_result_free(r);
     xg_snapshot_unref(s);
 }
+
+/* An identifier is exact when value and scheme agree (the query's label read like the lists'
+ * types: "Unified Social Credit Code" = USCC); the same value under another known scheme still
+ * alerts, at 0.9, and the explanation says the schemes differ. */
+Test(match_screen, identifier_schemes)
+{
+    const char *files[] = {"eu_833_annex_iv_2026.xgate.csv"};
+    xg_snapshot *s = load(files, 1);
+    const char *exact[] = {"Unified Social Credit Code:91440101MA5ALQNR86"};
+    const char *other[] = {"PASSPORT:91440101MA5ALQNR86"};
+    xg_screen_query q = {.name = "Whatever", .threshold = -1, .ids = exact, .nids = 1};
+    xg_screen_result *r;
+    cr_assert_eq(xg_screen(&r, s, &q), 0);
+    cr_assert_eq(r->nmatches, 1);
+    cr_assert_float_eq(r->matches[0].score, 1.0, 1e-12);
+    xg_screen_result_free(r);
+    q.ids = other;
+    cr_assert_eq(xg_screen(&r, s, &q), 0);
+    cr_assert_eq(r->nmatches, 1);
+    cr_assert_float_eq(r->matches[0].score, 0.9, 1e-12);
+    char *e = json_dumps(r->matches[0].explanation, 0);
+    cr_assert(strstr(e, "identifier_scheme_differs"), "%s", e);
+    free(e);
+    xg_screen_result_free(r);
+    xg_snapshot_unref(s);
+}
