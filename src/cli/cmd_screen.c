@@ -295,13 +295,30 @@ static int batch_lines(const xg_snapshot *s, const opts *o, char *data, size_t l
     return 0;
 }
 
+/* A batch column by name, ignoring case and surrounding spaces: spreadsheets export "NAME",
+ * "Name " as readily as "name", and a header missed makes every row a query with its commas. */
+static int find_col(const xg_csv *c, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < c->nfields; i++) {
+        const char *f = c->field[i];
+        while (*f == ' ')
+            f++;
+        size_t k = strlen(f);
+        while (k > n && f[k - 1] == ' ')
+            k--;
+        if (k == n && !strncasecmp(f, name, n)) return (int)i;
+    }
+    return -1;
+}
+
 static int batch_csv(const xg_snapshot *s, const opts *o, const char *data, size_t len)
 {
     xg_csv c;
     xg_csv_init(&c, data, len, o->batch);
     int rc = xg_csv_next(&c), ret = 0;
-    int fname = rc == 1 ? xg_csv_find(&c, "name") : -1;
-    int fcountry = xg_csv_find(&c, "country"), fid = xg_csv_find(&c, "id");
+    int fname = rc == 1 ? find_col(&c, "name") : -1;
+    int fcountry = find_col(&c, "country"), fid = find_col(&c, "id");
     size_t total = count_lines(data, len) - 1, done = 0;
     while ((rc = xg_csv_next(&c)) == 1) {
         const char *name = (size_t)fname < c.nfields ? c.field[fname] : "";
@@ -339,8 +356,8 @@ static int first_line_is_header(const char *data, size_t len)
 {
     xg_csv c;
     xg_csv_init(&c, data, len, "batch");
-    int is = xg_csv_next(&c) == 1 && c.nfields > 1 && xg_csv_find(&c, "name") >= 0;
-    if (!is && xg_csv_find(&c, "name") == 0 && c.nfields == 1) is = 1;
+    int is = xg_csv_next(&c) == 1 && c.nfields > 1 && find_col(&c, "name") >= 0;
+    if (!is && find_col(&c, "name") == 0 && c.nfields == 1) is = 1;
     xg_csv_free(&c);
     return is;
 }

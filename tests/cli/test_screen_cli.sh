@@ -115,3 +115,10 @@ assert_rc_nonzero
 assert_err_contains "c.csv:2: empty name, row not screened"
 assert_err_contains "c.csv:4: country 'Narnia' is not a known country"
 assert_out_contains '"query":"National University of Defense Technology"'
+
+# a spreadsheet's header in capitals or with spaces is still a header (else every row would be a
+# query with its commas, and "Sichuan University,CN" would miss Sichuan University)
+printf 'REF, NAME ,COUNTRY\n1,Sichuan University,CN\n' >"$TMP/up.csv"
+run "$X" screen --list "$PRC" --json --batch "$TMP/up.csv"
+assert_rc 0
+assert_json "d['query'] == 'Sichuan University' and d['matches'][0]['name'] == 'Sichuan University'"
