@@ -335,3 +335,13 @@ Test(text_names, han_readings_and_initials)
     cr_assert_str_eq(shape_of("Acme S.F.", 0), "W:acme W:sf");
     cr_assert_str_eq(shape_of("John S.F. Smith", XG_NAME_PERSON), "W:john W:sf W:smith");
 }
+
+/* Sector words written in pinyin in Latin names carry the symbols of their translations, so a
+ * pinyin listing ("Guofang Keji Daxue") meets the Chinese name's English reading (国防 →
+ * defense). */
+Test(text_names, pinyin_sector_words)
+{
+    cr_assert_str_eq(shape_of("Guofang Keji Daxue", 0), "W:DEFENCE O:TECH O:UNIVERSITY");
+    cr_assert_str_eq(shape_of("Beijing Hangkong Hangtian Daxue", 0),
+                     "W:beijing W:AVIATION W:AVIATION O:UNIVERSITY");
+}
