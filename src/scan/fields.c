@@ -41,6 +41,7 @@ enum {
     P_ORG_EN,
     P_ORG_ZH,
     P_MODEL_NAME,
+    P_ORG_HEAD,
     P_COUNT
 };
 
@@ -108,6 +109,11 @@ static const char *const SRC[P_COUNT] = {
         "(?<![\\p{Han})A-Za-z0-9])((?:\\p{Han}|\\(\\p{Han}{1,8}\\)){2,30}?"
         "(?:股份有限公司|有限责任公司|有限公司|大学|学院|研究院|研究所|实验室|研究中心|集团))"
         "(?!\\p{Han})",
+    /* the organisation a heading opens with (深圳大学AWS云服务器…公告): the longest run of Han
+     * ending in an organisation suffix, from the heading's first character (\\G) */
+    [P_ORG_HEAD] =
+        "\\G((?:\\p{Han}|\\(\\p{Han}{1,8}\\)){1,40}"
+        "(?:股份有限公司|有限责任公司|有限公司|大学|学院|研究院|研究所|实验室|研究中心|集团))",
     [P_MODEL_NAME] = "(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9.-]{3,30})\\s*(?:大模型|模型)",
 };
 
@@ -420,10 +426,10 @@ static const char *language(const scan_doc *d)
 
 /* ---- the whole set ---- */
 
-/* A notice without a 项目名称 line is titled by its heading: the first non-empty line, when it is
- * not a sentence and not itself a "label: value" line or table row (portal records put their
- * title first; a news report's first line is a paragraph, not a heading). */
-static char *heading(xg_arena *a, const scan_doc *d)
+/* The heading: the first non-empty line [*s, *e), when it is not a sentence and not itself a
+ * "label: value" line or table row (portal records put their title first; a news report's first
+ * line is a paragraph, not a heading). Returns 0 when there is none. */
+static int heading_span(const scan_doc *d, size_t *hs, size_t *he)
 {
     size_t s = 0;
     while (s < d->len && (d->text[s] == '\n' || d->text[s] == ' ' || d->text[s] == '\t'))
@@ -433,13 +439,27 @@ static char *heading(xg_arena *a, const scan_doc *d)
     while (e > s && (d->text[e - 1] == ' ' || d->text[e - 1] == '\r'))
         e--;
     if (e <= s || e - s > 600 || memchr(d->text + s, ':', e - s) || memchr(d->text + s, '|', e - s))
-        return NULL;
-    static const char *const STOP[] = {".", "。", "!", "?", NULL}; /* a sentence, not a heading */
+        return 0;
+    static const char *const STOP[] = {".", "。", "!", "?", NULL};
     for (int k = 0; STOP[k]; k++) {
         size_t n = strlen(STOP[k]);
-        if (e - s >= n && !memcmp(d->text + e - n, STOP[k], n)) return NULL;
+        if (e - s >= n && !memcmp(d->text + e - n, STOP[k], n)) return 0;
     }
-    return value(a, d, s, e, 0, NULL);
+    *hs = s;
+    *he = e;
+    return 1;
+}
+
+/* Fields a notice only states in its heading: the title when there is no 项目名称 line, and the
+ * buyer when no 采购人 line names it (Chinese headings open with the buyer's name). */
+static void from_heading(scan_fields *f, xg_arena *a, const scan_patterns *p, const scan_doc *d)
+{
+    size_t s, e;
+    if (!heading_span(d, &s, &e)) return;
+    if (!f->title) f->title = value(a, d, s, e, 0, NULL);
+    grp g;
+    if (!f->buyer && strcmp(f->language, "en") && find(p, P_ORG_HEAD, d, s, &g) && g.e[1] <= e)
+        f->buyer = value(a, d, g.s[1], g.e[1], 1, &f->buyer_off);
 }
 
 int scan_fields_extract(scan_fields *f, xg_arena *a, const scan_patterns *p, const scan_doc *d)
@@ -453,11 +473,11 @@ int scan_fields_extract(scan_fields *f, xg_arena *a, const scan_patterns *p, con
                      agency[] = {P_AGENCY_BLOCK, P_AGENCY, -1}, supplier[] = {P_SUPPLIER, -1};
     f->project_number = first_value(a, p, d, projno, 1, NULL);
     f->title = first_value(a, p, d, title, 0, NULL);
-    if (!f->title) f->title = heading(a, d);
     f->buyer = first_value(a, p, d, buyer, 1, &f->buyer_off);
     f->agency = first_value(a, p, d, agency, 1, NULL);
     f->supplier = first_value(a, p, d, supplier, 1, &f->supplier_off);
     if (f->supplier && f->agency && !strcmp(f->supplier, f->agency)) f->supplier = NULL;
+    from_heading(f, a, p, d);
     extract_amounts(f, p, d);
     extract_date(f, a, p, d);
     int en = !strcmp(f->language, "en");

@@ -67,3 +67,9 @@ assert_rc 0
 assert_json 'd["fields"]["project_number"] == "HKAI-2024-EN-7" and d["fields"]["buyer"] == "Lingnan University" and d["fields"]["supplier"] == "Harbour Cloud Technology Limited"'
 assert_json 'd["fields"]["currency_amount"] == [3500000, "HKD"] and d["fields"]["date"] == "2024-05-06" and d["language"] == "en"'
 assert_json 'd["flagged"] and d["providers"] == ["Azure"] and "intermediary" in d["signals"]'
+# a notice that names its buyer only in its heading (Beihang, on the Entity List, renting H200s)
+printf '北京航空航天大学H200算力租赁服务采购公告\n项目编号：BUAA-2025-12\n采购需求：租赁H200 GPU算力服务，64张GPU卡。\n' >"$TMP/buaa.txt"
+run "$X" scan --json "$TMP/buaa.txt"
+assert_rc 0
+assert_json 'd["fields"]["buyer"] == "北京航空航天大学" and d["fields"]["title"] == "北京航空航天大学H200算力租赁服务采购公告" and d["fields"]["gpus"] == 64'
+assert_json 'd["flagged"] and d["risk"] == "high" and "listed_buyer" in d["signals"] and d["parties"][0]["screening"]'
