@@ -55,8 +55,41 @@ static json_t *groups_of(const json_t *docs)
     return groups;
 }
 
-/* A document's content fingerprint: every key but its name and links, values dumped with
- * sorted keys. Equal fingerprints mean the scanner saw the same notice. */
+/* Feed a JSON value to the hash without serialising it: objects in key order as built (a
+ * document's keys are always added in the same order), each value tagged by its type. */
+static void hash_value(XXH3_state_t *st, const json_t *v, int depth)
+{
+    char tag = (char)json_typeof(v);
+    XXH3_64bits_update(st, &tag, 1);
+    if (depth > 64) return;
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *x;
+        json_object_foreach((json_t *)v, k, x)
+        {
+            XXH3_64bits_update(st, k, strlen(k) + 1);
+            hash_value(st, x, depth + 1);
+        }
+    } else if (json_is_array(v)) {
+        size_t i, n = json_array_size(v);
+        XXH3_64bits_update(st, &n, sizeof n);
+        json_t *x;
+        json_array_foreach(v, i, x) hash_value(st, x, depth + 1);
+    } else if (json_is_string(v)) {
+        size_t n = json_string_length(v);
+        XXH3_64bits_update(st, &n, sizeof n);
+        XXH3_64bits_update(st, json_string_value(v), n);
+    } else if (json_is_integer(v)) {
+        json_int_t i = json_integer_value(v);
+        XXH3_64bits_update(st, &i, sizeof i);
+    } else if (json_is_real(v)) {
+        double r = json_real_value(v);
+        XXH3_64bits_update(st, &r, sizeof r);
+    }
+}
+
+/* A document's content fingerprint: every key but its name and links. Equal fingerprints mean
+ * the scanner saw the same notice. */
 static uint64_t fingerprint(const json_t *doc)
 {
     XXH3_state_t *st = XXH3_createState();
@@ -67,10 +100,8 @@ static uint64_t fingerprint(const json_t *doc)
     json_object_foreach((json_t *)doc, k, v)
     {
         if (!strcmp(k, "document") || !strcmp(k, "linked")) continue;
-        char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
         XXH3_64bits_update(st, k, strlen(k) + 1);
-        if (s) XXH3_64bits_update(st, s, strlen(s) + 1);
-        free(s);
+        hash_value(st, v, 0);
     }
     uint64_t h = XXH3_64bits_digest(st);
     XXH3_freeState(st);
