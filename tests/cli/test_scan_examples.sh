@@ -12,6 +12,17 @@ keys = ["document","language","encoding","notice_type","flagged","risk","score",
 bad = []
 for d in docs.values():
     if list(d) != keys: bad.append(("keys", d["document"], list(d)))
+    # the fields, then the other quantities it asks for (servers, GPU-hours)
+    if list(d["fields"]) != ["project_number", "title", "buyer", "agency", "supplier", "amount_cny",
+                             "currency_amount", "date", "tokens", "gpus", "servers", "gpu_hours"]:
+        bad.append(("fields keys", d["document"], list(d["fields"])))
+    if any(list(m) != ["category", "term", "canonical", "offset", "snippet"] for m in d["mentions"]):
+        bad.append(("mention keys", d["document"]))
+    if any(list(p) != ["role", "name", "screening"] or p["role"] not in ("buyer", "supplier", "mentioned") for p in d["parties"]):
+        bad.append(("party keys", d["document"]))
+    if any(list(i) != ["item", "eccn"] for i in d["items"]): bad.append(("item keys", d["document"]))
+    if d["notice_type"] not in ("procurement", "result", "single_source", "intention", "correction",
+                                "termination", "contract", "news", "other"): bad.append(("type", d["notice_type"]))
 for name, lab in labels.items():
     if name.startswith("_"): continue
     d = docs[name]; f = d["fields"]
