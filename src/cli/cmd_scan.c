@@ -212,7 +212,12 @@ static size_t scan_all(json_t *docs, xg_scanner *sc, const strvec *files)
         if (stat(files->v[i], &st) == 0) bytes += (double)st.st_size;
         if (xg_scan_file(&out, sc, files->v[i], 0)) {
             if (tty) fputc('\n', stderr);
-            fprintf(stderr, "xgate scan: %s: %s\n", files->v[i], xg_error_message());
+            const char *why = xg_error_message();
+            size_t nl = strlen(files->v[i]); /* library messages usually name the file already */
+            if (!strncmp(why, files->v[i], nl) && (why[nl] == ':' || why[nl] == ' '))
+                fprintf(stderr, "xgate scan: %s\n", why);
+            else
+                fprintf(stderr, "xgate scan: %s: %s\n", files->v[i], why);
             bad++;
         } else {
             json_array_extend(docs, out);

@@ -587,7 +587,11 @@ int xg_scan_bytes(json_t **out, xg_scanner *s, const char *name, const char *byt
     size_t ul;
     const char *enc;
     int rc = scan_to_utf8(&u, &ul, &enc, bytes, len);
-    if (rc) return xg_error_set(rc, "%s: %s", name, xg_error_message());
+    if (rc) { /* the message is formatted from a copy: xg_error_set writes the buffer it reads */
+        char why[256];
+        snprintf(why, sizeof why, "%s", xg_error_message());
+        return xg_error_set(rc, "%s: %s", name, why);
+    }
     json_t *docs = json_array();
     size_t k = 0;
     while (k < ul && (u[k] == ' ' || u[k] == '\n' || u[k] == '\r' || u[k] == '\t'))

@@ -7,7 +7,9 @@ printf '\201\060\377\376\200\200\377\377' >"$TMP/junk.txt"
 run "$X" scan --json "$TMP/a.out" "$TMP/bad.jsonl" "$TMP/junk.txt" "$EX/ex01_szu_aws_gpu_notice.txt" "$TMP/missing.txt"
 assert_rc 1
 assert_err_contains "a.out: "
-assert_err_contains "binary"
+assert_err_contains "a.out: binary data (NUL or control bytes), not a text document"
+# each file named once in its message (the library's message already names it)
+! grep -q "a.out: .*a.out" <<<"$ERR" || fail "file named twice: $ERR"
 assert_err_contains "bad.jsonl:2: malformed JSON"
 assert_err_contains "junk.txt: "
 assert_err_contains "missing.txt: cannot read"
