@@ -305,13 +305,17 @@ int xg_scan_report_html(char **out, const json_t *docs, const char *title)
     chart(&b, "Findings by month", bym);
     findings_table(&b, docs, fin);
     xg_buf_puts(&b, "<h2>Evidence</h2>\n");
+    /* the documents of the findings: every flagged or risky one except identical copies, whose
+     * evidence is their original's */
+    json_t *shown = json_object();
+    json_array_foreach(fin, i, f) json_array_foreach(json_object_get(f, "documents"), k, v)
+        json_object_set(shown, json_string_value(v), json_true());
     json_array_foreach(docs, i, f)
     {
-        const char *r = json_string_value(json_object_get(f, "risk"));
-        if (json_is_true(json_object_get(f, "flagged")) ||
-            (r && (!strcmp(r, "high") || !strcmp(r, "medium"))))
+        if (json_object_get(shown, json_string_value(json_object_get(f, "document"))))
             evidence(&b, docs, i, f);
     }
+    json_decref(shown);
     xg_buf_puts(&b, "</body></html>\n");
     json_decref(fin);
     json_decref(byp);

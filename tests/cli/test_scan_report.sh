@@ -40,3 +40,9 @@ if command -v script >/dev/null; then
   script -qec "$X scan --json $SHARED/data/tenders/examples >/dev/null" /dev/null >"$TMP/tty.txt" 2>&1 || true
   grep -q "8/8 files" "$TMP/tty.txt" || fail "no progress bar on a terminal: $(head -c 300 "$TMP/tty.txt")"
 fi
+# replicated notices: one evidence section per distinct notice, copies counted in the findings
+for c in a b c; do mkdir -p "$TMP/rep/$c"; cp "$SHARED"/data/tenders/examples/ex0*.txt "$TMP/rep/$c/"; done
+run "$X" scan --report "$TMP/rep.html" "$TMP/rep"
+assert_rc 0
+[ "$(grep -o "<section id=" "$TMP/rep.html" | wc -l)" = 5 ] || fail "evidence sections: $(grep -o "<section id=" "$TMP/rep.html" | wc -l)"
+grep -q "+ 2 identical copies" "$TMP/rep.html" || fail "copies not counted"
