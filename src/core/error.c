@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static _Thread_local char last_message[1024];
 
@@ -11,12 +12,17 @@ const char *xg_error_message(void)
     return last_message;
 }
 
+/* Formatted into a scratch buffer first: callers may pass the current message as an argument
+ * ("%s: %s", file, xg_error_message()) to add context, and vsnprintf into its own source is
+ * undefined. */
 int xg_error_set(int code, const char *fmt, ...)
 {
+    char scratch[sizeof last_message];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(last_message, sizeof last_message, fmt, ap);
+    vsnprintf(scratch, sizeof scratch, fmt, ap);
     va_end(ap);
+    memcpy(last_message, scratch, sizeof last_message);
     return code;
 }
 

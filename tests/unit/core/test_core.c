@@ -74,6 +74,13 @@ Test(util, file_read_reports_missing_file)
     cr_assert(strstr(xg_error_message(), "/nonexistent/x"));
 }
 
+Test(error, message_may_wrap_itself)
+{
+    xg_error_set(XG_EPARSE, "line 3: bad quote");
+    xg_error_set(XG_EPARSE, "%s: %s", "lists.csv", xg_error_message());
+    cr_assert_str_eq(xg_error_message(), "lists.csv: line 3: bad quote");
+}
+
 Test(error, names_and_messages)
 {
     cr_assert_eq(xg_error_set(XG_EPARSE, "f.csv:%d: bad", 3), XG_EPARSE);
