@@ -69,11 +69,12 @@ export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 
 # Every stage runs even when an earlier one failed; the last line sums the stages up.
-TEST_STAGES := unit cli-tests http-tests browser-tests
+TEST_STAGES := unit cli-tests http-tests browser-tests fuzz-smoke
 
 test:
 	@$(BOOTSTRAP) test
 	@$(BOOTSTRAP) browser
+	@$(BOOTSTRAP) fuzz
 	@$(MAKE) --no-print-directory $(SAN)/xgate $(SAN)/unit-tests $(OPT)/xgate
 	@mkdir -p build/test-logs; rc=0; for t in $(TEST_STAGES); do \
 	  $(MAKE) --no-print-directory $$t 2>&1 | tee build/test-logs/$$t.log; \
@@ -122,10 +123,12 @@ build/fuzz/fuzz_%: fuzz/fuzz_%.c build/fuzz/libxgate.a
 # Each fuzz target replays its seed corpus (fuzz/corpus/<name>/, if any) plus a fixed number of
 # generated inputs: a regression check, not a time-boxed fuzzing session.
 fuzz-smoke: fuzz
-	@for f in $(FUZZ_SRC:fuzz/%.c=%); do c=fuzz/corpus/$${f#fuzz_}; [ -d $$c ] || c=; \
-	  echo "fuzz $$f"; rm -rf build/fuzz/new-$$f; mkdir -p build/fuzz/new-$$f; \
-	  build/fuzz/$$f -runs=$${FUZZ_RUNS:-5000} -seed=1 build/fuzz/new-$$f $$c >build/fuzz/$$f.log 2>&1 \
-	  || { tail -n 30 build/fuzz/$$f.log; exit 1; }; done
+	@pass=0; fail=0; for f in $(FUZZ_SRC:fuzz/%.c=%); do c=fuzz/corpus/$${f#fuzz_}; [ -d $$c ] || c=; \
+	  rm -rf build/fuzz/new-$$f; mkdir -p build/fuzz/new-$$f; \
+	  if build/fuzz/$$f -runs=$${FUZZ_RUNS:-5000} -seed=1 build/fuzz/new-$$f $$c >build/fuzz/$$f.log 2>&1; \
+	  then pass=$$((pass+1)); echo "ok   $$f"; \
+	  else fail=$$((fail+1)); echo "FAIL $$f"; tail -n 30 build/fuzz/$$f.log; fi; done; \
+	echo "fuzz: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
