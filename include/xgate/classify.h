@@ -44,13 +44,13 @@ typedef struct xg_classification {
     bool nac_eligible;     /* License Exception NAC/ACA eligible */
     const char **overlays; /* SKU overlays in force: "H20_LETTER_2025", "MI308_LETTER_2025" … */
     size_t noverlays;
-    const char *regime;    /* effective date of the regime applied, e.g. "2023-11-17" */
+    const char *regime; /* effective date of the regime applied, e.g. "2023-11-17" */
     /* for model services */
-    const char *provider;                /* "anthropic", "openai", "azure-openai", … */
-    const char **unsupported_regions;    /* ISO-2 codes the provider does not serve */
+    const char *provider;             /* "anthropic", "openai", "azure-openai", … */
+    const char **unsupported_regions; /* ISO-2 codes the provider does not serve */
     size_t nunsupported_regions;
-    bool ownership_rule;                 /* provider bars companies > 50 % owned from those regions */
-    json_t *json;          /* the full CLI JSON object (owned by this struct) */
+    bool ownership_rule; /* provider bars companies > 50 % owned from those regions */
+    json_t *json;        /* the full CLI JSON object (owned by this struct) */
     void *priv;
     /* ---- added fields (after the original contract) ---- */
     double chip_tpp;       /* TPP of one chip (= tpp for chips; per component chip for systems) */
@@ -71,7 +71,8 @@ typedef struct xg_classification {
 int xg_classify_item(xg_classification **out, const xg_catalog *c, const char *item,
                      const char *as_of);
 
-/* Classify an ad-hoc specification 'fp8=1979,die=814,datacenter=yes[,sparse=yes][,dram_bw=3350]'. */
+/* Classify an ad-hoc specification 'fp8=1979,die=814,datacenter=yes[,sparse=yes][,dram_bw=3350]'.
+ */
 int xg_classify_spec(xg_classification **out, const xg_catalog *c, const char *spec,
                      const char *as_of);
 
@@ -93,7 +94,8 @@ typedef struct xg_license_req {
 } xg_license_req;
 
 typedef struct xg_classify_opts {
-    bool ai_diffusion; /* apply the Jan 2025 AI Diffusion layer inside its window (off by default) */
+    bool
+        ai_diffusion; /* apply the Jan 2025 AI Diffusion layer inside its window (off by default) */
 } xg_classify_opts;
 
 /* As xg_classify_item / xg_classify_spec, with options (NULL = defaults). */
@@ -122,14 +124,14 @@ int xg_classify_import_buf(const xg_catalog *c, const char *data, size_t len, co
 /* A catalog entry, for listing and for building lexicons (the scanner). Strings belong to the
  * catalog. */
 typedef struct xg_catalog_entry {
-    const char *name;          /* canonical name */
+    const char *name; /* canonical name */
     xg_item_kind kind;
-    const char *vendor;        /* chips: vendor; systems/instances/models: provider */
+    const char *vendor; /* chips: vendor; systems/instances/models: provider */
     const char *const *aliases;
     size_t naliases;
-    bool datacenter;           /* chips (and the chip inside a system) */
-    const char *component;     /* systems/instances: chip name; else NULL */
-    unsigned count;            /* systems/instances: chips per node; else 1 */
+    bool datacenter;       /* chips (and the chip inside a system) */
+    const char *component; /* systems/instances: chip name; else NULL */
+    unsigned count;        /* systems/instances: chips per node; else 1 */
 } xg_catalog_entry;
 
 /* Number of entries, and entry i (0 ≤ i < size; NULL out of range), in catalog file order:

@@ -15,17 +15,17 @@ extern "C" {
 
 enum {
     XG_OK = 0,
-    XG_ENOMEM = -1,   /* allocation failed */
-    XG_EINVAL = -2,   /* bad argument or request field */
-    XG_EIO = -3,      /* file or device error (the message says which file) */
-    XG_EPARSE = -4,   /* malformed input (the message says file, line and problem) */
-    XG_ENOTFOUND = -5,/* unknown name, item, id or profile */
-    XG_EFORMAT = -6,  /* input of an unknown or unsupported format */
-    XG_EUTF8 = -7,    /* invalid UTF-8 */
-    XG_ETOOBIG = -8,  /* input over a documented limit */
-    XG_ESTORE = -9,   /* database error */
-    XG_ECORRUPT = -10,/* integrity failure (e.g. the audit chain) */
-    XG_EEXIST = -11,  /* already exists */
+    XG_ENOMEM = -1,    /* allocation failed */
+    XG_EINVAL = -2,    /* bad argument or request field */
+    XG_EIO = -3,       /* file or device error (the message says which file) */
+    XG_EPARSE = -4,    /* malformed input (the message says file, line and problem) */
+    XG_ENOTFOUND = -5, /* unknown name, item, id or profile */
+    XG_EFORMAT = -6,   /* input of an unknown or unsupported format */
+    XG_EUTF8 = -7,     /* invalid UTF-8 */
+    XG_ETOOBIG = -8,   /* input over a documented limit */
+    XG_ESTORE = -9,    /* database error */
+    XG_ECORRUPT = -10, /* integrity failure (e.g. the audit chain) */
+    XG_EEXIST = -11,   /* already exists */
     XG_EINTERNAL = -12
 };
 

@@ -38,14 +38,16 @@ typedef struct xg_ident {
 } xg_ident;
 
 typedef struct xg_record {
-    const char *id;          /* id as in its source: CSL _id, SDN ent_num, UN DATAID, xgate id */
-    const char *source;      /* source list as published, e.g. "Entity List (EL) - Bureau of Industry and Security" */
-    const char *source_code; /* short code: SDN, EL, MEU, UVL, DPL, SSI, FSE, PLC, ISN, DTC, UN, 1260H, EU833, … */
+    const char *id;     /* id as in its source: CSL _id, SDN ent_num, UN DATAID, xgate id */
+    const char *source; /* source list as published, e.g. "Entity List (EL) - Bureau of Industry and
+                           Security" */
+    const char *source_code; /* short code: SDN, EL, MEU, UVL, DPL, SSI, FSE, PLC, ISN, DTC, UN,
+                                1260H, EU833, … */
     xg_party_type type;
-    const char *name;        /* primary name */
+    const char *name; /* primary name */
     const char **aliases;
     size_t naliases;
-    const char **countries;  /* ISO 3166-1 alpha-2, upper case, deduplicated */
+    const char **countries; /* ISO 3166-1 alpha-2, upper case, deduplicated */
     size_t ncountries;
     xg_ident *ids;
     size_t nids;
@@ -53,13 +55,13 @@ typedef struct xg_record {
     size_t naddresses;
     const char **programs;
     size_t nprograms;
-    const char *start_date;  /* YYYY-MM-DD or NULL */
-    const char *end_date;    /* YYYY-MM-DD or NULL; past it the record is delisted */
-    const char *parent;      /* parent's name as written, or NULL */
-    double parent_percent;   /* < 0 when unknown */
+    const char *start_date; /* YYYY-MM-DD or NULL */
+    const char *end_date;   /* YYYY-MM-DD or NULL; past it the record is delisted */
+    const char *parent;     /* parent's name as written, or NULL */
+    double parent_percent;  /* < 0 when unknown */
     const char *remarks;
-    const char *file;        /* file it came from */
-    long line;               /* line (or XML element index) in that file */
+    const char *file; /* file it came from */
+    long line;        /* line (or XML element index) in that file */
 } xg_record;
 
 typedef struct xg_skipped_row {
@@ -72,8 +74,8 @@ typedef struct xg_list_file {
     const char *path;
     const char *format; /* "csl", "ofac_sdn", "un_xml", "xgate_csv", "names" */
     size_t records;
-    const char *note;   /* remark for `lists info` (e.g. "add.csv missing"), or NULL */
-    char sha256[65];    /* SHA-256 (hex) of the bytes read for this entry (an SDN triple: all three) */
+    const char *note; /* remark for `lists info` (e.g. "add.csv missing"), or NULL */
+    char sha256[65]; /* SHA-256 (hex) of the bytes read for this entry (an SDN triple: all three) */
 } xg_list_file;
 
 typedef struct xg_source_count {
@@ -89,10 +91,10 @@ typedef struct xg_listset {
     size_t nfiles;
     xg_source_count *sources; /* per source list, in first-seen order */
     size_t nsources;
-    xg_skipped_row *skipped;  /* only with XG_LOAD_LENIENT */
+    xg_skipped_row *skipped; /* only with XG_LOAD_LENIENT */
     size_t nskipped;
-    char hash[65];            /* SHA-256 (hex) over the content of every file read, in order */
-    void *priv;               /* owned memory */
+    char hash[65]; /* SHA-256 (hex) over the content of every file read, in order */
+    void *priv;    /* owned memory */
 } xg_listset;
 
 enum { XG_LOAD_LENIENT = 1 };

@@ -43,14 +43,14 @@ const xg_listset *xg_snapshot_lists(const xg_snapshot *s);
 const char *xg_snapshot_hash(const xg_snapshot *s); /* the list content hash (hex) */
 
 typedef struct xg_screen_query {
-    const char *name;        /* UTF-8; required */
-    double threshold;        /* < 0: XG_SCREEN_DEFAULT_THRESHOLD */
-    int limit;               /* <= 0: 10 */
-    const char *country;     /* ISO-2 or NULL: drops records whose known countries all differ */
-    const char *const *ids;  /* "SCHEME:VALUE" strings; an exact identifier match scores 1.0 */
+    const char *name;       /* UTF-8; required */
+    double threshold;       /* < 0: XG_SCREEN_DEFAULT_THRESHOLD */
+    int limit;              /* <= 0: 10 */
+    const char *country;    /* ISO-2 or NULL: drops records whose known countries all differ */
+    const char *const *ids; /* "SCHEME:VALUE" strings; an exact identifier match scores 1.0 */
     size_t nids;
-    const char *as_of;       /* YYYY-MM-DD or NULL (today): decides what is delisted */
-    int is_person;           /* 1: the name is an individual's ("SURNAME, Given" reordered) */
+    const char *as_of; /* YYYY-MM-DD or NULL (today): decides what is delisted */
+    int is_person;     /* 1: the name is an individual's ("SURNAME, Given" reordered) */
 } xg_screen_query;
 
 typedef struct xg_screen_match {
@@ -63,11 +63,11 @@ typedef struct xg_screen_match {
 typedef struct xg_screen_result {
     const char *query;
     double threshold;
-    xg_screen_match *matches;  /* score >= threshold, best first, at most limit */
+    xg_screen_match *matches; /* score >= threshold, best first, at most limit */
     size_t nmatches;
     xg_screen_match *delisted; /* delisted records that scored >= threshold */
     size_t ndelisted;
-    double best_below;         /* best score under the threshold (near-miss red flag), 0 if none */
+    double best_below; /* best score under the threshold (near-miss red flag), 0 if none */
     const xg_screen_match *near_miss; /* that candidate, or NULL */
     void *priv;
 } xg_screen_result;

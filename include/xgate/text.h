@@ -29,14 +29,15 @@ struct xg_arena;
 typedef enum {
     XG_TOK_WORD = 0, /* an ordinary word */
     XG_TOK_NUMBER,   /* digits (or a word holding digits): numbers must agree */
-    XG_TOK_LEGAL,    /* a legal form: company, limited, llc, 有限公司, ООО … (symbol set) */
-    XG_TOK_ORG,      /* a generic organisation word: university, institute, technology … (symbol set) */
-    XG_TOK_STOP      /* a stop word: of, the, and … */
+    XG_TOK_LEGAL, /* a legal form: company, limited, llc, 有限公司, ООО … (symbol set) */
+    XG_TOK_ORG, /* a generic organisation word: university, institute, technology … (symbol set) */
+    XG_TOK_STOP /* a stop word: of, the, and … */
 } xg_token_kind;
 
 typedef struct xg_token {
-    const char *text;   /* comparison form: NFKC, case-folded, accents folded, transliterated */
-    const char *symbol; /* canonical symbol for LEGAL/ORG tokens (e.g. "LLC", "UNIVERSITY"), else NULL */
+    const char *text; /* comparison form: NFKC, case-folded, accents folded, transliterated */
+    const char
+        *symbol; /* canonical symbol for LEGAL/ORG tokens (e.g. "LLC", "UNIVERSITY"), else NULL */
     xg_token_kind kind;
     unsigned char from_han; /* 1 when the token came from Han characters (pinyin or glossary) */
     /* Additions (see "Token kinds, symbols and the Han pipeline" below): */
@@ -50,12 +51,12 @@ typedef struct xg_token {
 } xg_token;
 
 typedef struct xg_name {
-    const char *original;  /* the input as given */
-    const char *folded;    /* NFKC + case fold + accent fold, original script, single spaces */
-    const char *latin;     /* the tokens' text joined by single spaces */
+    const char *original; /* the input as given */
+    const char *folded;   /* NFKC + case fold + accent fold, original script, single spaces */
+    const char *latin;    /* the tokens' text joined by single spaces */
     xg_token *tokens;
     size_t ntokens;
-    const char *han;       /* simplified Han characters only (no spaces, no Latin), or NULL */
+    const char *han; /* simplified Han characters only (no spaces, no Latin), or NULL */
     bool is_person;
 } xg_name;
 
@@ -72,8 +73,8 @@ enum {
 /* Analyse one UTF-8 name. Invalid UTF-8 is XG_EUTF8; an empty or all-punctuation name gives zero
  * tokens (not an error). Names longer than XG_NAME_MAX_BYTES are cut at a character boundary. */
 #define XG_NAME_MAX_BYTES 4096
-int xg_name_analyse(xg_name *out, struct xg_arena *arena, const xg_text_ctx *ctx,
-                    const char *utf8, size_t len, int flags);
+int xg_name_analyse(xg_name *out, struct xg_arena *arena, const xg_text_ctx *ctx, const char *utf8,
+                    size_t len, int flags);
 
 /* NFKC + case fold + accent fold of any UTF-8 text, original script kept (arena string). */
 int xg_text_fold(char **out, struct xg_arena *arena, const char *utf8, size_t len);

@@ -1,4 +1,5 @@
-/* Growable heap strings and arrays. Growth doubles; every append keeps the string NUL-terminated. */
+/* Growable heap strings and arrays. Growth doubles; every append keeps the string NUL-terminated.
+ */
 #include "core/core.h"
 #include "xgate/error.h"
 
@@ -108,8 +109,10 @@ void *xg_vec_push(xg_vec *v, const void *elem)
         v->cap = cap;
     }
     void *slot = (char *)v->data + v->len * v->elem;
-    if (elem) memcpy(slot, elem, v->elem);
-    else memset(slot, 0, v->elem);
+    if (elem)
+        memcpy(slot, elem, v->elem);
+    else
+        memset(slot, 0, v->elem);
     v->len++;
     return slot;
 }

@@ -54,7 +54,8 @@ typedef struct xg_vec {
 
 void xg_vec_init(xg_vec *v, size_t elem_size);
 void xg_vec_free(xg_vec *v);
-/* Append one element (copied from `elem`); returns a pointer to the stored copy or NULL on ENOMEM. */
+/* Append one element (copied from `elem`); returns a pointer to the stored copy or NULL on ENOMEM.
+ */
 void *xg_vec_push(xg_vec *v, const void *elem);
 #define XG_VEC_AT(v, type, i) (((type *)(v)->data)[i])
 

@@ -34,19 +34,32 @@ void xg_error_clear(void)
 const char *xg_error_name(int code)
 {
     switch (code) {
-    case XG_OK: return "XG_OK";
-    case XG_ENOMEM: return "XG_ENOMEM";
-    case XG_EINVAL: return "XG_EINVAL";
-    case XG_EIO: return "XG_EIO";
-    case XG_EPARSE: return "XG_EPARSE";
-    case XG_ENOTFOUND: return "XG_ENOTFOUND";
-    case XG_EFORMAT: return "XG_EFORMAT";
-    case XG_EUTF8: return "XG_EUTF8";
-    case XG_ETOOBIG: return "XG_ETOOBIG";
-    case XG_ESTORE: return "XG_ESTORE";
-    case XG_ECORRUPT: return "XG_ECORRUPT";
-    case XG_EEXIST: return "XG_EEXIST";
-    case XG_EINTERNAL: return "XG_EINTERNAL";
+    case XG_OK:
+        return "XG_OK";
+    case XG_ENOMEM:
+        return "XG_ENOMEM";
+    case XG_EINVAL:
+        return "XG_EINVAL";
+    case XG_EIO:
+        return "XG_EIO";
+    case XG_EPARSE:
+        return "XG_EPARSE";
+    case XG_ENOTFOUND:
+        return "XG_ENOTFOUND";
+    case XG_EFORMAT:
+        return "XG_EFORMAT";
+    case XG_EUTF8:
+        return "XG_EUTF8";
+    case XG_ETOOBIG:
+        return "XG_ETOOBIG";
+    case XG_ESTORE:
+        return "XG_ESTORE";
+    case XG_ECORRUPT:
+        return "XG_ECORRUPT";
+    case XG_EEXIST:
+        return "XG_EEXIST";
+    case XG_EINTERNAL:
+        return "XG_EINTERNAL";
     }
     return "XG_E?";
 }

@@ -129,10 +129,14 @@ bool xg_utf8_valid(const char *s, size_t n)
         }
         size_t len;
         unsigned cp;
-        if ((c & 0xE0) == 0xC0) len = 2, cp = c & 0x1F;
-        else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0F;
-        else if ((c & 0xF8) == 0xF0) len = 4, cp = c & 0x07;
-        else return false;
+        if ((c & 0xE0) == 0xC0)
+            len = 2, cp = c & 0x1F;
+        else if ((c & 0xF0) == 0xE0)
+            len = 3, cp = c & 0x0F;
+        else if ((c & 0xF8) == 0xF0)
+            len = 4, cp = c & 0x07;
+        else
+            return false;
         if ((size_t)(end - p) < len) return false;
         for (size_t i = 1; i < len; i++) {
             if ((p[i] & 0xC0) != 0x80) return false;

@@ -14,7 +14,8 @@ Test(arena, allocations_are_aligned_zeroed_and_survive_large_blocks)
     char *after = xg_arena_alloc(&a, 8);
     cr_assert(small && big && after);
     cr_assert_eq((uintptr_t)big % 16, 0);
-    for (int i = 0; i < 1000; i++) cr_assert_eq(big[i], 0);
+    for (int i = 0; i < 1000; i++)
+        cr_assert_eq(big[i], 0);
     memset(big, 'x', 1000);
     strcpy(small, "hello");
     cr_assert_str_eq(small, "hello");
@@ -27,7 +28,8 @@ Test(buf, grows_and_steals)
 {
     xg_buf b;
     xg_buf_init(&b);
-    for (int i = 0; i < 1000; i++) cr_assert_eq(xg_buf_printf(&b, "%d,", i), 0);
+    for (int i = 0; i < 1000; i++)
+        cr_assert_eq(xg_buf_printf(&b, "%d,", i), 0);
     cr_assert(strncmp(b.data, "0,1,2,", 6) == 0);
     cr_assert_eq(b.len, strlen(b.data));
     char *s = xg_buf_steal(&b);
@@ -39,7 +41,8 @@ Test(vec, push_and_index)
 {
     xg_vec v;
     xg_vec_init(&v, sizeof(int));
-    for (int i = 0; i < 100; i++) cr_assert_not_null(xg_vec_push(&v, &i));
+    for (int i = 0; i < 100; i++)
+        cr_assert_not_null(xg_vec_push(&v, &i));
     cr_assert_eq(v.len, 100);
     cr_assert_eq(XG_VEC_AT(&v, int, 57), 57);
     xg_vec_free(&v);
@@ -60,9 +63,9 @@ Test(util, dates)
 Test(util, utf8_validation)
 {
     cr_assert(xg_utf8_valid("四川大学 abc", strlen("四川大学 abc")));
-    cr_assert_not(xg_utf8_valid("\xc0\xaf", 2));         /* overlong */
-    cr_assert_not(xg_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
-    cr_assert_not(xg_utf8_valid("\xe5\x9b", 2));         /* truncated */
+    cr_assert_not(xg_utf8_valid("\xc0\xaf", 2));     /* overlong */
+    cr_assert_not(xg_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
+    cr_assert_not(xg_utf8_valid("\xe5\x9b", 2));     /* truncated */
     cr_assert_not(xg_utf8_valid("\xff", 1));
 }
 
