@@ -49,14 +49,25 @@ try {
   await page.waitForSelector("#classify-table tbody tr");
   const eccn = await page.textContent("#classify-table tbody tr td:nth-child(6)");
   assert.match(eccn, /^3A090/, "H100 is 3A090");
+  await page.screenshot({ path: SHOTS + "/console-classify.png", fullPage: false });
 
-  step("open the REVIEW decision from the queue");
+  step("page the review queue two at a time");
+  const queueIds = () => page.$$eval("#queue-table tbody tr.clickable", (trs) => trs.map((t) => t.dataset.id));
   await page.click('nav a[data-nav="queue"]');
   await page.waitForSelector("#queue-table tbody tr.clickable");
-  const rows = await page.$$("#queue-table tbody tr.clickable");
-  assert.ok(rows.length >= 1, "the review queue holds the decision");
+  await page.fill("#f-limit", "2");
+  await page.click('#queue-filters button[type="submit"]');
+  await page.waitForFunction(() => document.querySelectorAll("#queue-table tbody tr.clickable").length === 2);
+  assert.ok(await page.isVisible("#queue-more"), "a full page offers 'Load more'");
+  await page.click("#queue-more");
+  await page.waitForFunction(() => document.querySelectorAll("#queue-table tbody tr.clickable").length === 3);
+  assert.ok(await page.isHidden("#queue-more"), "the last page offers no more");
+  const openIds = await queueIds();
+  assert.equal(new Set(openIds).size, 3, "paging repeats no decision");
   await page.screenshot({ path: SHOTS + "/console-queue.png", fullPage: false });
-  await rows[0].click();
+
+  step("open the REVIEW decision from the queue");
+  await page.click("#queue-table tbody tr.clickable");
   await page.waitForSelector("#d-resolve:not([hidden])");
   assert.equal(await page.textContent("#d-badge"), "REVIEW");
   const reasons = await page.$$eval("#d-reasons tbody tr", (trs) => trs.map((t) => t.textContent));
@@ -73,6 +84,35 @@ try {
   assert.match(await page.textContent("#d-reviews"), /clear by browser-analyst/);
   await page.screenshot({ path: SHOTS + "/console-resolved.png", fullPage: true });
 
+  step("confirm another with a reason: final DENY");
+  await page.goto(BASE + "/#/decision/" + openIds[1]);
+  await page.waitForSelector("#d-resolve:not([hidden])");
+  await page.click("#btn-confirm"); // no reason: the form does not submit
+  assert.ok(await page.$eval("#resolve-reason", (t) => t.validity.valueMissing), "an empty reason is refused");
+  await page.fill("#resolve-reason", "   "); // blanks only: refused by the page, nothing recorded
+  await page.click("#btn-confirm");
+  await page.waitForFunction(() => /A reason is required/.test(document.querySelector("#flash").textContent));
+  assert.ok(await page.isVisible("#d-resolve") && (await page.isHidden("#d-reviews")), "a blank reason records nothing");
+  await page.fill("#resolve-reason", "Reseller refused to name the end user twice (browser test).");
+  await page.click("#btn-confirm");
+  await page.waitForFunction(() => /Recorded: confirm → DENY/.test(document.querySelector("#flash").textContent));
+  assert.match(await page.textContent("#d-status"), /DENY/);
+  assert.match(await page.textContent("#d-reviews"), /confirm by browser-analyst/);
+
+  step("filter the queue: resolved reviews, then DENY decisions of any status");
+  await page.click('nav a[data-nav="queue"]');
+  await page.selectOption("#f-status", "resolved");
+  await page.click('#queue-filters button[type="submit"]');
+  await page.waitForFunction(() => document.querySelectorAll("#queue-table tbody tr.clickable").length === 2);
+  const finals = await page.$$eval("#queue-table tbody tr.clickable td:nth-child(7)", (tds) => tds.map((t) => t.textContent).sort());
+  assert.deepEqual(finals, ["ALLOW", "DENY"]);
+  await page.selectOption("#f-decision", "DENY");
+  await page.selectOption("#f-status", "");
+  await page.click('#queue-filters button[type="submit"]');
+  await page.waitForFunction((id) => { const r = document.querySelectorAll("#queue-table tbody tr.clickable");
+    return r.length === 1 && r[0].dataset.id === id; }, LISTED_ID);
+  assert.match(await page.textContent("#queue-table tbody tr.clickable"), /Sichuan University/);
+
   step("a decision with a listed party shows its matches with their stored explanations, and re-screens them");
   await page.goto(BASE + "/#/decision/" + LISTED_ID);
   await page.waitForSelector("#d-parties table.matches tbody tr");
@@ -84,8 +124,15 @@ try {
   assert.match(await page.textContent("#d-parties td.why"), /re-screened now/);
   await page.screenshot({ path: SHOTS + "/console-listed.png", fullPage: false });
 
-  step("the queue no longer holds it, and the audit chain verifies");
+  step("the open queue no longer holds the two resolved, and the audit chain verifies");
   await page.click('nav a[data-nav="queue"]');
+  await page.selectOption("#f-decision", "REVIEW");
+  await page.selectOption("#f-status", "open");
+  await page.click('#queue-filters button[type="submit"]');
+  await page.waitForFunction((id) => { const r = document.querySelectorAll("#queue-table tbody tr.clickable");
+    return r.length === 1 && r[0].dataset.id === id; }, openIds[2]);
+  await page.selectOption("#f-decision", "ALLOW");
+  await page.click('#queue-filters button[type="submit"]');
   await page.waitForSelector("#queue-empty:not([hidden])");
   await page.click('nav a[data-nav="lists"]');
   await page.waitForSelector("#l-sources tbody tr");
