@@ -261,11 +261,39 @@ const char *body_parse(json_t **out, const char *body, size_t len, char *msg, si
     return NULL;
 }
 
-bool req_query(const xg_req *r, const char *name, char *out, size_t outlen)
+int req_query(xg_req *r, const char *name, char *out, size_t outlen)
 {
-    if (!r->query) return false;
+    out[0] = '\0';
+    if (!r->query) return 0;
     int n = mg_get_var(r->query, strlen(r->query), name, out, outlen);
-    return n >= 0;
+    if (n == -1) return 0;
+    if (n < 0) { /* too long for any valid value: never read as "absent" (no filter) */
+        reply_error(r, 400, "field_too_long", name, "query parameter '%s' is longer than %zu bytes",
+                    name, outlen - 1);
+        return -1;
+    }
+    return 1;
+}
+
+bool req_query_only(xg_req *r, const char *const *known)
+{
+    for (const char *p = r->query; p && *p;) {
+        size_t n = strcspn(p, "=&");
+        bool ok = n == 0;
+        for (size_t i = 0; !ok && known[i]; i++)
+            ok = strlen(known[i]) == n && !strncmp(p, known[i], n);
+        if (!ok) {
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)(n < 40 ? n : 40), p);
+            for (char *c = name; *c; c++)
+                if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f) *c = '?';
+            reply_error(r, 400, "unknown_parameter", name, "unknown query parameter '%s'", name);
+            return false;
+        }
+        p += strcspn(p, "&");
+        if (*p) p++;
+    }
+    return true;
 }
 
 bool field_string(xg_req *r, const json_t *obj, const char *name, bool required, size_t maxlen,

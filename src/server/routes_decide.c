@@ -88,7 +88,9 @@ static bool paging(xg_req *r, int *limit, char *cursor, size_t cursor_len, bool 
 {
     char buf[32];
     *limit = 50;
-    if (req_query(r, "limit", buf, sizeof buf)) {
+    int got = req_query(r, "limit", buf, sizeof buf);
+    if (got < 0) return false;
+    if (got) {
         char *end;
         long v = strtol(buf, &end, 10);
         if (*end || v < 1 || v > MAX_LIST_LIMIT) {
@@ -98,16 +100,22 @@ static bool paging(xg_req *r, int *limit, char *cursor, size_t cursor_len, bool 
         }
         *limit = (int)v;
     }
-    *has_cursor = req_query(r, "cursor", cursor, cursor_len) && cursor[0];
+    if ((got = req_query(r, "cursor", cursor, cursor_len)) < 0) return false;
+    *has_cursor = got && cursor[0];
     return true;
 }
 
 void route_decisions_list(xg_req *r)
 {
     static const char *outcomes[] = {"ALLOW", "REVIEW", "LICENSE_REQUIRED", "DENY"};
+    static const char *const known[] = {"decision", "status", "limit", "cursor", NULL};
     char decision[32] = "", status[16] = "", cursor[256] = "";
-    bool has_d = req_query(r, "decision", decision, sizeof decision) && decision[0];
-    bool has_s = req_query(r, "status", status, sizeof status) && status[0];
+    int got_d, got_s;
+    if (!req_query_only(r, known) ||
+        (got_d = req_query(r, "decision", decision, sizeof decision)) < 0 ||
+        (got_s = req_query(r, "status", status, sizeof status)) < 0)
+        return;
+    bool has_d = got_d && decision[0], has_s = got_s && status[0];
     bool has_c, ok = !has_d;
     int limit;
     for (int i = 0; has_d && i < 4; i++)
@@ -160,10 +168,11 @@ void route_review(xg_req *r, const char *id)
 
 static void customers_get(xg_req *r)
 {
+    static const char *const known[] = {"limit", "cursor", NULL};
     char cursor[256] = "";
     bool has_c;
     int limit;
-    if (!paging(r, &limit, cursor, sizeof cursor, &has_c)) return;
+    if (!req_query_only(r, known) || !paging(r, &limit, cursor, sizeof cursor, &has_c)) return;
     json_t *out = NULL;
     int rc = xg_store_customers_list(&out, r->srv->store, limit, has_c ? cursor : NULL);
     if (rc == XG_EINVAL || rc == XG_EPARSE)

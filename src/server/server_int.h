@@ -152,8 +152,13 @@ void reply_lib_error(xg_req *r, int code, const char *what);
  * parse it (400). On failure an answer has been sent and false is returned. `optional` accepts an
  * empty body (r->json stays NULL). */
 bool req_read_json(xg_req *r, bool optional);
-/* A query-string parameter into out (URL-decoded); false when absent. */
-bool req_query(const xg_req *r, const char *name, char *out, size_t outlen);
+/* A query-string parameter into out (URL-decoded): 1 present, 0 absent (out is ""), -1 when it
+ * does not fit in outlen (a 400 has been sent: a value too long to be valid is never taken for an
+ * absent one, which would silently drop a filter or restart paging). */
+int req_query(xg_req *r, const char *name, char *out, size_t outlen);
+/* Answer 400 unknown_parameter and return false when the query string names a parameter not in
+ * `known` (NULL-terminated): a misspelt filter must not quietly list everything. */
+bool req_query_only(xg_req *r, const char *const *known);
 
 /* Field helpers: fetch a field of an object with a type and a length limit, answering 400 on
  * failure (then returning false). `required` decides whether absence is an error. */

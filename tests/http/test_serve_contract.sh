@@ -80,6 +80,16 @@ for b in bad: print("  " + b, file=sys.stderr)
 sys.exit(1 if bad else 0)
 PYEOF
 
+# Every error code the server's source can answer is in the document's enum.
+python3 - "$XGATE_ROOT/docs/openapi.json" "$XGATE_ROOT"/src/server/*.c <<'PYEOF' || fail "error codes missing from docs/openapi.json"
+import json, re, sys
+enum = set(json.load(open(sys.argv[1]))["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"]["enum"])
+used = {c for f in sys.argv[2:] for c in re.findall(r'reply_error\(\s*r,\s*\d+,\s*"([a-z_]+)"', open(f).read())}
+missing = sorted(used - enum)
+if missing: print("  not in the enum:", missing, file=sys.stderr)
+sys.exit(1 if missing else 0)
+PYEOF
+
 # /metrics: the Prometheus text format, checked line by line.
 req GET /metrics
 assert_code 200

@@ -136,6 +136,20 @@ req GET "/v1/decisions?decision=MAYBE" "$ANALYST"
 assert_error 400 invalid_field
 req GET "/v1/decisions?limit=0" "$ANALYST"
 assert_error 400 invalid_field
+# A filter too long to be valid, or a misspelt one, is refused: read as absent, it listed every
+# decision (decision=REVIEW followed by 40 letters did, and a 400-digit cursor restarted paging).
+req GET "/v1/decisions?decision=REVIEW$(printf 'x%.0s' $(seq 40))" "$ANALYST"
+assert_error 400 field_too_long
+assert_json "d['error']['field'] == 'decision'"
+req GET "/v1/decisions?cursor=$(printf '9%.0s' $(seq 400))" "$ANALYST"
+assert_error 400 field_too_long
+req GET "/v1/decisions?outcome=REVIEW" "$ANALYST"
+assert_error 400 unknown_parameter
+assert_json "d['error']['field'] == 'outcome'"
+req GET "/v1/customers?limit=5&sort=name" "$ANALYST"
+assert_error 400 unknown_parameter
+req GET "/v1/customers?limit=5" "$ANALYST"
+assert_code 200
 req GET /v1/decisions/dec_does_not_exist "$ANALYST"
 assert_error 404 not_found
 req POST /v1/reviews/dec_does_not_exist "$ANALYST" '{"action": "clear", "reason": "test"}'
