@@ -26,6 +26,18 @@ static bool need_store(xg_req *r)
     return false;
 }
 
+/* The engine names the offending field first ("customer.country: unknown country 'ZZ'"); an
+ * integrating client wants it in error.field, not only inside the message. NULL when the
+ * message does not open with a field path. */
+static const char *field_of(const char *msg, char *buf, size_t buflen)
+{
+    size_t n = strspn(msg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.[]");
+    if (n == 0 || n >= buflen || msg[n] != ':' || msg[n + 1] != ' ') return NULL;
+    memcpy(buf, msg, n);
+    buf[n] = '\0';
+    return buf;
+}
+
 void route_decide(xg_req *r)
 {
     if (!req_read_json(r, false) || !need_store(r)) return;
@@ -43,12 +55,15 @@ void route_decide(xg_req *r)
     json_t *resp = NULL;
     int rc = xg_decide(&resp, &ctx, r->json);
     xg_snapshot_unref(snap);
+    char field[96];
     if (rc == XG_EINVAL || rc == XG_EPARSE || rc == XG_EUTF8 || rc == XG_ETOOBIG) {
-        reply_error(r, 400, "invalid_request", NULL, "%s", xg_error_message());
+        reply_error(r, 400, "invalid_request", field_of(xg_error_message(), field, sizeof field),
+                    "%s", xg_error_message());
         return;
     }
     if (rc == XG_ENOTFOUND) {
-        reply_error(r, 400, "unknown_value", NULL, "%s", xg_error_message());
+        reply_error(r, 400, "unknown_value", field_of(xg_error_message(), field, sizeof field),
+                    "%s", xg_error_message());
         return;
     }
     if (rc != 0) {

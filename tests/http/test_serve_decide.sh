@@ -31,9 +31,16 @@ assert_json "d['versions']['policy'] == 'ear'"
 # Bad decision requests name the field.
 req POST /v1/decide "$SERVICE" '{"customer": {"name": "X", "country": "CN"}, "resource": {"kind": "chip", "item": "no such chip 9000"}}'
 assert_code 400
-assert_json "d['error']['code'] in ('unknown_value', 'invalid_request') and d['error']['message']"
+assert_json "d['error']['code'] in ('unknown_value', 'invalid_request') and d['error']['message'] and d['error']['field'] == 'resource.item'"
 req POST /v1/decide "$SERVICE" '{"customer": {"name": "X", "country": "CN"}, "resource": {"kind": "chip", "item": "H100 SXM5 80GB"}, "policy": "lenient"}'
-assert_code 400
+assert_error 400 unknown_value
+assert_json "d['error']['field'] == 'policy'"
+req POST /v1/decide "$SERVICE" '{"customer": {"name": "X", "country": "ZZ"}, "resource": {"kind": "chip", "item": "H100 SXM5 80GB"}}'
+assert_error 400 invalid_request
+assert_json "d['error']['field'] == 'customer.country'"
+req POST /v1/decide "$SERVICE" '{"customer": {"name": "X", "country": "DE"}, "resource": {"kind": "chip", "item": "H100 SXM5 80GB"}, "intermediaries": [{"name": 5}]}'
+assert_error 400 invalid_request
+assert_json "d['error']['field'] == 'intermediaries[0].name'"
 
 # Read back: the analyst sees the decision with reasons, parties and review status.
 req GET "/v1/decisions/$R1" "$ANALYST"
