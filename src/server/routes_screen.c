@@ -216,7 +216,11 @@ static bool classify_args(xg_req *r, json_t **items, const char **spec, const ch
         reply_error(r, 400, "invalid_field", "as_of", "'as_of' must be a date YYYY-MM-DD");
         return false;
     }
-    if (!*spec == !*items) {
+    if (*spec && *items) {
+        reply_error(r, 400, "invalid_field", "spec", "send 'items' or 'spec', not both");
+        return false;
+    }
+    if (!*spec && !*items) {
         reply_error(r, 400, "missing_field", "items", "send either 'items' (an array) or 'spec'");
         return false;
     }

@@ -54,7 +54,8 @@ assert_error 400 invalid_field
 req POST /v1/classify "$SERVICE" '{}'
 assert_error 400 missing_field
 req POST /v1/classify "$SERVICE" '{"items": ["H100 SXM5 80GB"], "spec": "fp8=1"}'
-assert_error 400 missing_field
+assert_error 400 invalid_field
+assert_json "d['error']['field'] == 'spec' and 'not both' in d['error']['message']"
 req POST /v1/classify "$SERVICE" '{"items": [1, 2]}'
 assert_error 400 invalid_field
 req POST /v1/reviews/x "$ANALYST" '{"action": "clear"}'
