@@ -209,6 +209,11 @@ static void customers_post(xg_req *r)
         return;
     }
     if (!field_string(r, c, "name", true, 1024, &name)) return;
+    /* 200 when an existing record (named by its id) is updated, 201 when one is created. */
+    const char *given = json_string_value(json_object_get(c, "id"));
+    json_t *before = NULL;
+    bool existed = given && xg_store_customer_get(&before, r->srv->store, given) == 0;
+    json_decref(before);
     char *id = NULL;
     int rc = xg_store_customer_put(&id, r->srv->store, c);
     if (rc == XG_EINVAL || rc == XG_EPARSE || rc == XG_EUTF8 || rc == XG_ETOOBIG) {
@@ -226,7 +231,7 @@ static void customers_post(xg_req *r)
     }
     if (!json_object_get(stored, "id")) json_object_set_new(stored, "id", json_string(id));
     free(id);
-    reply_json(r, 201, stored);
+    reply_json(r, existed ? 200 : 201, stored);
 }
 
 void route_customers(xg_req *r)

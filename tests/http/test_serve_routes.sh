@@ -117,6 +117,10 @@ assert_code 200
 assert_json "any(c['id'] == '$CID' for c in d['customers'])"
 req GET /v1/customers/no-such-customer "$ANALYST"
 assert_error 404 not_found
+# Posting with the id of a stored record updates it: 200, same id, new fields.
+req POST /v1/customers "$ADMIN" "{\"id\": \"$CID\", \"name\": \"Example Compute GmbH\", \"country\": \"DE\", \"headquarters\": \"AT\"}"
+assert_code 200
+assert_json "d['id'] == '$CID' and d['headquarters'] == 'AT'"
 
 # Keys: an admin creates a key that works at once and is shown once.
 req POST /v1/keys "$ADMIN" '{"role": "service", "name": "provisioning"}'
