@@ -51,6 +51,9 @@ assert_error 400 invalid_field
 assert_json "d['error']['field'] == 'queries[1].name'"
 req POST /v1/screen/batch "$SERVICE" '{"queries": {"name": "x"}}'
 assert_error 400 invalid_field
+req POST /v1/screen "$SERVICE" '{"name": "a\u0000b"}'
+assert_error 400 invalid_json
+assert_json "'u0000 is not allowed in strings' in d['error']['message'] and 'JSON_' not in d['error']['message']"
 req POST /v1/classify "$SERVICE" '{}'
 assert_error 400 missing_field
 req POST /v1/classify "$SERVICE" '{"items": ["H100 SXM5 80GB"], "spec": "fp8=1"}'
