@@ -448,6 +448,24 @@ static int copy_opts(xg_server *s, const xg_server_opts *o)
     return s->web_dir && s->db_url ? 0 : xg_error_set(XG_ENOMEM, "out of memory");
 }
 
+/* A default profile that no request can use would only surface as a 400 on every decision: refuse
+ * to start, naming the profiles there are. */
+static int unknown_policy(xg_server *s)
+{
+    char names[256] = "";
+    json_t *all = NULL, *p;
+    size_t i;
+    if (xg_policy_profiles_json(&all, s->policies) == 0) json_array_foreach(all, i, p)
+        {
+            size_t n = strlen(names);
+            snprintf(names + n, sizeof names - n, "%s%s", n ? ", " : "",
+                     json_string_value(json_object_get(p, "name")));
+        }
+    json_decref(all);
+    return xg_error_set(XG_ENOTFOUND, "--policy %s: no such policy profile (there are: %s)",
+                        s->policy, names);
+}
+
 /* Everything a request may need is loaded before the first request; any failure stops the start
  * with the failing file named. */
 static int load_state(xg_server *s)
@@ -460,6 +478,9 @@ static int load_state(xg_server *s)
     atomic_store(&s->snap_loaded, (int64_t)time(NULL));
     if ((rc = xg_catalog_load(&s->catalog, NULL)) != 0) return rc;
     if ((rc = xg_policy_load(&s->policies, NULL)) != 0) return rc;
+    if (s->policy && !xg_policy_has_profile(s->policies, s->policy)) return unknown_policy(s);
+    if (s->as_of && !xg_date_valid(s->as_of))
+        return xg_error_set(XG_EINVAL, "--as-of %s: expected a date YYYY-MM-DD", s->as_of);
     if ((rc = xg_store_open(&s->store, s->db_url)) != 0) return rc;
     return 0;
 }

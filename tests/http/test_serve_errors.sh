@@ -127,3 +127,13 @@ assert_code 200
 stop_server
 [ "$SRV_RC" -eq 0 ] || fail "xgate serve exited $SRV_RC after SIGTERM"
 check_server_log
+
+# A default policy or date that no decision could use stops the start, naming the choices; before,
+# the server ran and every POST /v1/decide answered 400.
+run "$X" serve --policy lenient --listen 127.0.0.1:0 --db "$DB"
+assert_rc_nonzero
+assert_err_contains "--policy lenient: no such policy profile (there are: "
+assert_err_contains "provider"
+run "$X" serve --as-of 2026-13-45 --listen 127.0.0.1:0 --db "$DB"
+assert_rc_nonzero
+assert_err_contains "--as-of 2026-13-45: expected a date YYYY-MM-DD"
