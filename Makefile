@@ -69,7 +69,7 @@ export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 
 # Every stage runs even when an earlier one failed; the last line sums the stages up.
-TEST_STAGES := unit cli-tests http-tests browser-tests fuzz-smoke
+TEST_STAGES := format-check unit cli-tests http-tests browser-tests fuzz-smoke
 
 test:
 	@$(BOOTSTRAP) test
@@ -134,7 +134,10 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 format-check:
-	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+	@files=$$(git ls-files '*.c' '*.h'); bad=0; for f in $$files; do \
+	  clang-format --dry-run --Werror "$$f" >/dev/null 2>&1 || { echo "not clang-formatted: $$f"; bad=$$((bad+1)); }; done; \
+	echo "clang-format over $$(echo $$files | wc -w) files: $$bad not formatted"; \
+	if [ $$bad -eq 0 ]; then echo "format: 1 passed, 0 failed"; else echo "format: 0 passed, 1 failed"; exit 1; fi
 
 clean:
 	rm -rf build
