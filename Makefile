@@ -125,7 +125,7 @@ build/fuzz/fuzz_%: fuzz/fuzz_%.c build/fuzz/libxgate.a
 fuzz-smoke: fuzz
 	@pass=0; fail=0; for f in $(FUZZ_SRC:fuzz/%.c=%); do c=fuzz/corpus/$${f#fuzz_}; [ -d $$c ] || c=; \
 	  rm -rf build/fuzz/new-$$f; mkdir -p build/fuzz/new-$$f; \
-	  if build/fuzz/$$f -runs=$${FUZZ_RUNS:-5000} -seed=1 build/fuzz/new-$$f $$c >build/fuzz/$$f.log 2>&1; \
+	  if build/fuzz/$$f -runs=$${FUZZ_RUNS:-5000} -seed=1 -artifact_prefix=build/fuzz/$$f- build/fuzz/new-$$f $$c >build/fuzz/$$f.log 2>&1; \
 	  then pass=$$((pass+1)); echo "ok   $$f"; \
 	  else fail=$$((fail+1)); echo "FAIL $$f"; tail -n 30 build/fuzz/$$f.log; fi; done; \
 	echo "fuzz: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]

@@ -139,7 +139,7 @@ static int latin_tokens(xg_arena *a, xg_vec *out, const char *s, size_t n)
     if (rc == 0) rc = xg_text_tokenise(out, a, folded, flen);
     free(latin);
     free(folded);
-    if (rc) return rc;
+    if (rc || out->len == before) return rc; /* nothing Latin came out (e.g. only marks) */
     xg_wtok *t = &XG_VEC_AT(out, xg_wtok, before);
     rc = latin_ascii_tokens(a, t, out->len - before);
     for (size_t k = 0; k < out->len - before; k++)
@@ -266,7 +266,7 @@ int xg_text_emit_words(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const c
     size_t before = out->len;
     rc = xg_text_tokenise(out, a, folded, flen);
     free(folded);
-    if (rc) return rc;
+    if (rc || out->len == before) return rc; /* nothing Latin came out (e.g. only marks) */
     xg_wtok *t = &XG_VEC_AT(out, xg_wtok, before);
     size_t count = out->len - before;
     rc = latin_ascii_tokens(a, t, count);

@@ -166,3 +166,17 @@ Test(text_scripts, one_context_many_threads)
         cr_assert_eq(bad[t], 0, "thread %d: %ld analyses differed", t, bad[t]);
     }
 }
+
+/* Found by the fuzz smoke run: Arabic letters around a Han character, where a stretch
+ * transliterates to nothing Latin, used to index an empty token vector. */
+Test(text_scripts, mixed_arabic_han_stretch_without_latin_output)
+{
+    const char name[] = "\xd8\xb9\xe8\xae\xbe\xd9\x84\xd9\x8a";
+    xg_arena a;
+    xg_arena_init(&a, 0);
+    xg_name n;
+    cr_assert_eq(xg_name_analyse(&n, &a, ctx, name, sizeof name - 1, 0), 0, "%s",
+                 xg_error_message());
+    cr_assert_not_null(n.latin);
+    xg_arena_free(&a);
+}
