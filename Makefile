@@ -25,7 +25,7 @@ LIB_SRC := $(sort $(filter-out src/cli/%,$(wildcard src/*/*.c)))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/*/*.c tests/unit/*.c))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
-HDRS := $(wildcard include/xgate/*.h src/*/*.h tests/unit/*.h)
+HDRS := $(wildcard include/xgate/*.h src/*/*.h tests/unit/*.h fuzz/*.h)
 
 OPT := build
 SAN := build/san
