@@ -217,20 +217,18 @@ static int load_row(lst_ctx *ctx, lst_rec *b, const xg_csv *c, csl_header *h)
     return rc ? rc : lst_rec_commit(ctx, b);
 }
 
+static int header_cb(lst_ctx *ctx, struct xg_csv *c, void *h)
+{
+    return read_header(ctx, c, h);
+}
+
+static int row_cb(lst_ctx *ctx, lst_rec *b, const struct xg_csv *c, void *h)
+{
+    return load_row(ctx, b, c, h);
+}
+
 int lst_load_csl(lst_ctx *ctx, const char *data, size_t len)
 {
-    xg_csv c;
-    xg_csv_init(&c, data, len, ctx->file);
     csl_header h = {0};
-    lst_rec b;
-    lst_rec_init(&b);
-    int rc = read_header(ctx, &c, &h);
-    while (!rc) {
-        int got = xg_csv_next(&c);
-        if (got == 0) break;
-        rc = got < 0 ? lst_row_error(ctx, got, c.line) : load_row(ctx, &b, &c, &h);
-    }
-    lst_rec_free(&b);
-    xg_csv_free(&c);
-    return rc;
+    return lst_load_csv_rows(ctx, data, len, &h, header_cb, row_cb);
 }

@@ -82,6 +82,13 @@ bool lst_prefix(const char *s, const char *prefix);
 bool lst_is_uscc(const char *s, size_t n);
 
 /* ---- loaders (each over one buffer) ---- */
+/* The row loop both CSV formats share: read the header into `header`, then hand each row to
+ * `row` with one reusable record builder; a malformed row is an error (or a skip when lenient). */
+struct xg_csv;
+typedef int (*lst_csv_header_fn)(lst_ctx *ctx, struct xg_csv *c, void *header);
+typedef int (*lst_csv_row_fn)(lst_ctx *ctx, lst_rec *b, const struct xg_csv *c, void *header);
+int lst_load_csv_rows(lst_ctx *ctx, const char *data, size_t len, void *header,
+                      lst_csv_header_fn read_header, lst_csv_row_fn load_row);
 int lst_load_csl(lst_ctx *ctx, const char *data, size_t len);
 int lst_load_xgate_csv(lst_ctx *ctx, const char *data, size_t len);
 int lst_load_names(lst_ctx *ctx, const char *data, size_t len);

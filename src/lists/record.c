@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/csv.h"
+
 #include "lists/lists_internal.h"
 #include "xgate/country.h"
 #include "xgate/error.h"
@@ -274,4 +276,22 @@ const char *lst_address_country(const char *addr, size_t n)
         end = seg > addr ? seg - 1 : addr;
     }
     return any_segment_country(addr, addr + n);
+}
+
+int lst_load_csv_rows(lst_ctx *ctx, const char *data, size_t len, void *header,
+                      lst_csv_header_fn read_header, lst_csv_row_fn load_row)
+{
+    xg_csv c;
+    xg_csv_init(&c, data, len, ctx->file);
+    lst_rec b;
+    lst_rec_init(&b);
+    int rc = read_header(ctx, &c, header);
+    while (!rc) {
+        int got = xg_csv_next(&c);
+        if (got == 0) break;
+        rc = got < 0 ? lst_row_error(ctx, got, c.line) : load_row(ctx, &b, &c, header);
+    }
+    lst_rec_free(&b);
+    xg_csv_free(&c);
+    return rc;
 }
