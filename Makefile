@@ -1,5 +1,5 @@
 # xgate — one plain Makefile. Sources are discovered, so adding a file needs no edit here.
-#   make            build/xgate and build/libxgate.a (optimised)
+#   make            build/xgate, build/libxgate.a and build/libxgate-server.a (optimised)
 #   make test       sanitised build (ASan+UBSan), unit tests (Criterion), CLI and HTTP tests
 #   make run        build and start the main job on the bundled data
 #   make bench      benchmarks into BENCHMARKS.md
@@ -14,14 +14,17 @@ BOOTSTRAP := scripts/bootstrap
 
 # pkg-config is asked lazily so that `make` can run bootstrap first on a bare machine.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcivetweb -lpthread -lm -ldl
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm -ldl
+SERVER_LIBS := -lcivetweb
 
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter
-BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Isrc $(PKG_CFLAGS)
+# Symbols are hidden unless a public header (include/xgate/) declares them: see the archives below.
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -fvisibility=hidden -Iinclude -Isrc $(PKG_CFLAGS)
 OPT_CFLAGS  := -O2 -g
 SAN_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
-LIB_SRC := $(sort $(filter-out src/cli/%,$(wildcard src/*/*.c)))
+LIB_SRC := $(sort $(filter-out src/cli/% src/server/%,$(wildcard src/*/*.c)))
+SERVER_SRC := $(sort $(wildcard src/server/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/*/*.c tests/unit/*.c))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
@@ -31,9 +34,9 @@ OPT := build
 SAN := build/san
 
 .SECONDARY:
-.PHONY: fuzz-smoke all deps test unit cli-tests http-tests browser-tests run bench fuzz format format-check clean
+.PHONY: layering fuzz-smoke all deps test unit cli-tests http-tests browser-tests run bench fuzz format format-check clean
 
-all: deps $(OPT)/xgate $(OPT)/libxgate.a
+all: deps $(OPT)/xgate $(OPT)/libxgate.a $(OPT)/libxgate-server.a
 
 deps:
 	@$(BOOTSTRAP) build
@@ -46,22 +49,43 @@ $(SAN)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) -c $< -o $@
 
-$(OPT)/libxgate.a: $(LIB_SRC:%.c=$(OPT)/obj/%.o)
+# The libraries a user links: libxgate.a (screening, classification, decisions, scanning, store)
+# and libxgate-server.a (the HTTP API, the only part that needs civetweb). Each is one relocatable
+# object whose hidden symbols are made local, so `nm -g` shows exactly the public API.
+# The -internal archives are the plain objects, for the unit tests and fuzz targets that test
+# internals.
+define public_archive
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(LD) -r -o $(@:.a=.o) $^ && objcopy --localize-hidden $(@:.a=.o)
+	rm -f $@ && ar rcs $@ $(@:.a=.o)
+endef
+
+$(OPT)/libxgate.a: $(LIB_SRC:%.c=$(OPT)/obj/%.o)
+	$(public_archive)
 
 $(SAN)/libxgate.a: $(LIB_SRC:%.c=$(SAN)/obj/%.o)
-	@mkdir -p $(dir $@)
+	$(public_archive)
+
+$(OPT)/libxgate-server.a: $(SERVER_SRC:%.c=$(OPT)/obj/%.o)
+	$(public_archive)
+
+$(SAN)/libxgate-server.a: $(SERVER_SRC:%.c=$(SAN)/obj/%.o)
+	$(public_archive)
+
+$(OPT)/libxgate-internal.a: $(LIB_SRC:%.c=$(OPT)/obj/%.o) $(SERVER_SRC:%.c=$(OPT)/obj/%.o)
 	rm -f $@ && ar rcs $@ $^
 
-$(OPT)/xgate: $(CLI_SRC:%.c=$(OPT)/obj/%.o) $(OPT)/libxgate.a
-	$(CC) $(OPT_CFLAGS) -o $@ $^ $(PKG_LIBS)
+$(SAN)/libxgate-internal.a: $(LIB_SRC:%.c=$(SAN)/obj/%.o) $(SERVER_SRC:%.c=$(SAN)/obj/%.o)
+	rm -f $@ && ar rcs $@ $^
 
-$(SAN)/xgate: $(CLI_SRC:%.c=$(SAN)/obj/%.o) $(SAN)/libxgate.a
-	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
+$(OPT)/xgate: $(CLI_SRC:%.c=$(OPT)/obj/%.o) $(OPT)/libxgate-server.a $(OPT)/libxgate.a
+	$(CC) $(OPT_CFLAGS) -o $@ $^ $(SERVER_LIBS) $(PKG_LIBS)
 
-$(SAN)/unit-tests: $(UNIT_SRC:%.c=$(SAN)/obj/%.o) $(SAN)/libxgate.a
-	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS) -lcriterion
+$(SAN)/xgate: $(CLI_SRC:%.c=$(SAN)/obj/%.o) $(SAN)/libxgate-server.a $(SAN)/libxgate.a
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(SERVER_LIBS) $(PKG_LIBS)
+
+$(SAN)/unit-tests: $(UNIT_SRC:%.c=$(SAN)/obj/%.o) $(SAN)/libxgate-internal.a
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(SERVER_LIBS) $(PKG_LIBS) -lcriterion
 
 # Sanitiser settings for every test process (the CLI and HTTP tests run the sanitised binary).
 export ASAN_OPTIONS := detect_leaks=1:abort_on_error=0:strict_string_checks=1
@@ -69,7 +93,7 @@ export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 
 # Every stage runs even when an earlier one failed; the last line sums the stages up.
-TEST_STAGES := format-check unit cli-tests http-tests browser-tests fuzz-smoke
+TEST_STAGES := format-check layering unit cli-tests http-tests browser-tests fuzz-smoke
 
 test:
 	@$(BOOTSTRAP) test
@@ -80,6 +104,12 @@ test:
 	  $(MAKE) --no-print-directory $$t 2>&1 | tee build/test-logs/$$t.log; \
 	  if [ $${PIPESTATUS[0]} -ne 0 ]; then rc=1; echo "stage $$t FAILED"; fi; \
 	done; scripts/test-summary build/test-logs $(TEST_STAGES) || rc=1; exit $$rc
+
+# The module graph in src/LAYERS and the exported symbols (scripts/check-layers), and the checker's
+# own test (it must fail on a bad include).
+layering: $(OPT)/xgate $(OPT)/libxgate.a $(OPT)/libxgate-server.a
+	@scripts/check-layers --build $(OPT)
+	@XGATE_BIN=$(CURDIR)/$(OPT)/xgate XGATE_BUILD=$(CURDIR)/$(OPT) tests/run-shell-tests tests/layers
 
 unit: $(SAN)/unit-tests
 	XGATE_DATA=$(CURDIR)/data XGATE_SHARED=$(CURDIR)/../shared $(SAN)/unit-tests --jobs 2
@@ -113,12 +143,12 @@ build/fuzz/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
-build/fuzz/libxgate.a: $(LIB_SRC:%.c=build/fuzz/obj/%.o)
+build/fuzz/libxgate-internal.a: $(LIB_SRC:%.c=build/fuzz/obj/%.o) $(SERVER_SRC:%.c=build/fuzz/obj/%.o)
 	rm -f $@ && ar rcs $@ $^
 
-build/fuzz/fuzz_%: fuzz/fuzz_%.c build/fuzz/libxgate.a
+build/fuzz/fuzz_%: fuzz/fuzz_%.c build/fuzz/libxgate-internal.a
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) $^ -o $@ $(PKG_LIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) $^ -o $@ $(SERVER_LIBS) $(PKG_LIBS)
 
 # Each fuzz target replays its seed corpus (fuzz/corpus/<name>/, if any) plus a fixed number of
 # generated inputs: a regression check, not a time-boxed fuzzing session.

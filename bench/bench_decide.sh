@@ -12,12 +12,12 @@ ROOT=$PWD
 N=${N:-2000}
 ROWS=${ROWS:-1000000}
 export XGATE_DATA=$ROOT/data
-[ -f build/libxgate.a ] && [ -x build/xgate ] || make -s build/xgate >/dev/null
+[ -f build/libxgate-internal.a ] && [ -x build/xgate ] || make -s build/xgate build/libxgate-internal.a >/dev/null
 W=$(mktemp -d /var/tmp/xg-bench-decide.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 PK="libutf8proc icu-uc icu-i18n libhs libpcre2-8 sqlite3 libpq jansson libxml-2.0 yaml-0.1 libsodium libxxhash geoip"
 cc -std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc $(pkg-config --cflags $PK) bench/bench_decide.c \
-   build/libxgate.a -o "$W/drv" $(pkg-config --libs $PK) -lcivetweb -lpthread -lm -ldl
+   build/libxgate-internal.a -o "$W/drv" $(pkg-config --libs $PK) -lcivetweb -lpthread -lm -ldl
 echo "bench_decide: $N decisions (durable, then dry run)" >&2
 "$W/drv" decide tests/decide "$N" "$W/d.db" >"$W/decide.txt"
 echo "bench_decide: growing the chain to $ROWS rows" >&2
@@ -32,7 +32,7 @@ cat <<MD
 ## Decisions (\`xgate decide\`, SQLite store)
 
 Command: \`bench/run decide\` (N=$N, ROWS=$ROWS) — driver \`bench/bench_decide.c\` linked against
-\`build/libxgate.a\`; requests: the $(v fixtures) scenario fixtures in \`tests/decide/\` in turn
+\`build/libxgate-internal.a\`; requests: the $(v fixtures) scenario fixtures in \`tests/decide/\` in turn
 (every party screened against the bundled lists, resource classified, ownership walked).
 Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GB RAM, $(df -h "$W" | awk 'NR==2 {print $1}') disk. Date: $(date -u +%Y-%m-%d).
 

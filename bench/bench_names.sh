@@ -14,10 +14,10 @@ OUT=$ROOT/build/bench/names
 export XGATE_DATA=${XGATE_DATA:-$ROOT/data}
 mkdir -p "$OUT"
 
-make -s build/libxgate.a >&2
+make -s build/libxgate-internal.a >&2
 PKGS="libutf8proc icu-uc icu-i18n libhs libpcre2-8 sqlite3 libpq jansson libxml-2.0 yaml-0.1 libsodium libxxhash geoip"
 cc -std=c11 -D_GNU_SOURCE -O2 -g -Iinclude -Isrc $(pkg-config --cflags $PKGS) -o "$OUT/names_bench" \
-  bench/names/names_bench.c build/libxgate.a $(pkg-config --libs $PKGS) -lcivetweb -lpthread -lm -ldl
+  bench/names/names_bench.c build/libxgate-internal.a $(pkg-config --libs $PKGS) -lcivetweb -lpthread -lm -ldl
 
 LATIN=$OUT/latin_names.txt
 NONLATIN=$OUT/eu_833_nonlatin_aliases.txt

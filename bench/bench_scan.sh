@@ -10,8 +10,8 @@ SHARED=${XGATE_SHARED:-$ROOT/../shared}
 export XGATE_DATA=${XGATE_DATA:-$ROOT/data}
 BIN=$ROOT/build/xgate
 make -s build/xgate >&2 || true  # a tree mid-edit elsewhere: measure the last good build
-make -s build/libxgate.a >&2 || true
-[ -x "$BIN" ] && [ -f build/libxgate.a ] || { echo "bench_scan: build/xgate or build/libxgate.a missing" >&2; exit 1; }
+make -s build/libxgate-internal.a >&2 || true
+[ -x "$BIN" ] && [ -f build/libxgate-internal.a ] || { echo "bench_scan: build/xgate or build/libxgate-internal.a missing" >&2; exit 1; }
 WORK=${TMPDIR:-/tmp}/xgate-bench-scan
 CORPUS=$WORK/corpus
 mkdir -p "$WORK"
@@ -31,7 +31,7 @@ FILES=$(find "$CORPUS" -type f | wc -l)
 MB=$(awk -v b="$BYTES" 'BEGIN {printf "%.1f", b / 1e6}')
 # the ceiling driver, compiled now against the library
 cc -O2 -std=c11 -D_GNU_SOURCE -Iinclude -Isrc $(pkg-config --cflags libhs libxml-2.0) \
-  bench/scan_hs_ceiling.c build/libxgate.a -o "$WORK/hs_ceiling" \
+  bench/scan_hs_ceiling.c build/libxgate-internal.a -o "$WORK/hs_ceiling" \
   $(pkg-config --libs libutf8proc icu-uc icu-i18n libhs libpcre2-8 jansson libxml-2.0 sqlite3 libpq yaml-0.1 libsodium libxxhash geoip) -lcivetweb -lpthread -lm -ldl
 grep -v '^#' data/scan/lexicon.tsv | cut -f1 | sort -u > "$WORK/terms.txt"
 TERMS=$(wc -l < "$WORK/terms.txt")

@@ -28,11 +28,11 @@ log() { echo "bench_screen: $*" >&2; }
 LOADAVG=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- build the drivers against the library ----
-make -s build/libxgate.a >&2
+make -s build/libxgate-internal.a >&2
 PKGS="libutf8proc icu-uc icu-i18n libhs libpcre2-8 sqlite3 libpq jansson libxml-2.0 yaml-0.1 libsodium libxxhash geoip"
 CFLAGS="-std=c11 -D_GNU_SOURCE -O2 -g -Iinclude -Isrc $(pkg-config --cflags $PKGS)"
 LIBS="$(pkg-config --libs $PKGS) -lcivetweb -lpthread -lm -ldl"
-cc $CFLAGS -o "$OUT/screen_bench" bench/screen/screen_bench.c build/libxgate.a $LIBS
+cc $CFLAGS -o "$OUT/screen_bench" bench/screen/screen_bench.c build/libxgate-internal.a $LIBS
 cc $CFLAGS -o "$OUT/pg_bench" bench/screen/pg_bench.c $(pkg-config --libs libpq) -lpthread
 
 LISTS=("$L/csl_entity_list_prc_research.csv" "$L/csl_meti_names_2022-12.txt" "$L/csl_sample.csv"

@@ -19,6 +19,9 @@
 extern "C" {
 #endif
 
+/* Everything declared below is exported from the library (built with -fvisibility=hidden). */
+#pragma GCC visibility push(default)
+
 typedef struct xg_catalog xg_catalog;
 
 typedef enum { XG_ITEM_CHIP = 0, XG_ITEM_SYSTEM, XG_ITEM_INSTANCE, XG_ITEM_MODEL } xg_item_kind;
@@ -146,6 +149,8 @@ int xg_catalog_lookup(const xg_catalog *c, const char *name, const xg_catalog_en
 /* Up to `max` catalog names nearest to `name` (edit distance on normalised names), best first;
  * returns how many were written. Pointers belong to the catalog. */
 size_t xg_catalog_nearest(const xg_catalog *c, const char *name, const char **out, size_t max);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,9 @@
 extern "C" {
 #endif
 
+/* Everything declared below is exported from the library (built with -fvisibility=hidden). */
+#pragma GCC visibility push(default)
+
 /* The upper-case ISO-2 code for a country name, alpha-2 or alpha-3 code (any case), or NULL when
  * unknown (or for NULL/empty input). The returned string is static. */
 const char *xg_country_code(const char *name_or_code);
@@ -28,6 +31,8 @@ const char *xg_country_name(const char *code);
  * (e.g. iso-codes missing: XG_EIO naming the file). Lookups still work on what did load. The JSON
  * path can be overridden with $XGATE_ISO3166_JSON. */
 int xg_country_status(void);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -20,7 +20,23 @@
 extern "C" {
 #endif
 
+/* Everything declared below is exported from the library (built with -fvisibility=hidden). */
+#pragma GCC visibility push(default)
+
 typedef struct xg_policy_set xg_policy_set;
+
+/* The outcomes of a decision, from the least to the most restrictive. */
+enum {
+    XG_OUTCOME_ALLOW = 0,
+    XG_OUTCOME_REVIEW,
+    XG_OUTCOME_LICENSE_REQUIRED,
+    XG_OUTCOME_DENY,
+    XG_OUTCOME_COUNT
+};
+/* "ALLOW", "REVIEW", "LICENSE_REQUIRED" or "DENY"; NULL for any other value. */
+const char *xg_outcome_name(int outcome);
+/* The XG_OUTCOME_* a name stands for ("DENY"), or -1 when it names none. */
+int xg_outcome_parse(const char *name);
 
 /* Load policy profiles and country groups from data_dir (NULL: xg_data_dir()). */
 int xg_policy_load(xg_policy_set **out, const char *data_dir);
@@ -55,6 +71,8 @@ int xg_policy_has_profile(const xg_policy_set *p, const char *name);
 /* The profiles as data: [{"name","description","rules":[{"rule","applies_to","outcome","from",
  * "to","confirmed","citation","text"}]}]. New reference. */
 int xg_policy_profiles_json(json_t **out, const xg_policy_set *p);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

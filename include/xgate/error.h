@@ -13,6 +13,9 @@
 extern "C" {
 #endif
 
+/* Everything declared below is exported from the library (built with -fvisibility=hidden). */
+#pragma GCC visibility push(default)
+
 enum {
     XG_OK = 0,
     XG_ENOMEM = -1,    /* allocation failed */
@@ -42,6 +45,8 @@ int xg_error_set(int code, const char *fmt, ...) __attribute__((format(printf, 2
 
 /* Forget the last error. */
 void xg_error_clear(void);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

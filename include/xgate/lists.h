@@ -20,6 +20,9 @@
 extern "C" {
 #endif
 
+/* Everything declared below is exported from the library (built with -fvisibility=hidden). */
+#pragma GCC visibility push(default)
+
 typedef enum {
     XG_PARTY_UNKNOWN = 0,
     XG_PARTY_ENTITY,
@@ -113,8 +116,20 @@ int xg_lists_detect(const char **format_out, const char *path);
 
 void xg_listset_free(xg_listset *set);
 
+/* The identifier scheme for an identifier type as published or typed, by
+ * data/lists/id_schemes.tsv ("Unified Social Credit Code" → "USCC", "Passport No." → "PASSPORT"):
+ * the scheme the loaders give xg_ident.scheme. An unknown type comes back upper-cased with '_'
+ * between its words, a type the table marks as no identifier as "". Written into out[size];
+ * XG_ETOOBIG when it does not fit (256 bytes always do). */
+int xg_lists_id_scheme(char *out, size_t size, const char *type);
+
+/* 1 when `scheme` is one of data/lists/id_schemes.tsv's schemes (USCC, PASSPORT …), else 0. */
+int xg_lists_id_scheme_known(const char *scheme);
+
 /* True when the record's end date is before `as_of` (YYYY-MM-DD). */
 int xg_record_is_delisted(const xg_record *r, const char *as_of);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -28,6 +28,9 @@
 extern "C" {
 #endif
 
+/* Everything declared below is exported from the library (built with -fvisibility=hidden). */
+#pragma GCC visibility push(default)
+
 typedef struct xg_scanner xg_scanner;
 
 /* Build a scanner. `lexicon_path` NULL: the bundled data/scan/lexicon.tsv. `snap` and `catalog`
@@ -85,6 +88,8 @@ int xg_scan_report_html(char **out, const json_t *docs, const char *title);
  * decoded, normalised UTF-8 text (*out, free()) and the encoding name (static string). */
 int xg_scan_decode(char **out, size_t *out_len, const char **encoding, const xg_scanner *s,
                    const char *bytes, size_t len);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

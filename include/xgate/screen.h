@@ -23,6 +23,9 @@
 extern "C" {
 #endif
 
+/* Everything declared below is exported from the library (built with -fvisibility=hidden). */
+#pragma GCC visibility push(default)
+
 typedef struct xg_snapshot xg_snapshot;
 
 /* The default alert threshold, chosen from measurement (see BENCHMARKS.md and README). */
@@ -94,6 +97,8 @@ size_t xg_snapshot_names(const xg_snapshot *s);
 
 /* Seconds spent in xg_snapshot_build (name analysis and indexing), for load-time reports. */
 double xg_snapshot_build_seconds(const xg_snapshot *s);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

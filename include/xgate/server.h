@@ -20,6 +20,9 @@
 extern "C" {
 #endif
 
+/* Everything declared below is exported from the library (built with -fvisibility=hidden). */
+#pragma GCC visibility push(default)
+
 typedef struct xg_server xg_server;
 
 /* Limits and defaults; every one can be set in xg_server_opts (0 = the default below). */
@@ -71,6 +74,8 @@ int xg_server_reload(xg_server *s, json_t **info);
 
 /* Stop listening, wait for requests in flight, free everything. NULL is a no-op. */
 void xg_server_stop(xg_server *s);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -19,6 +19,9 @@
 extern "C" {
 #endif
 
+/* Everything declared below is exported from the library (built with -fvisibility=hidden). */
+#pragma GCC visibility push(default)
+
 typedef struct xg_store xg_store;
 
 /* Open (creating and migrating if needed). NULL url = "sqlite:./xgate.db". */
@@ -103,6 +106,8 @@ int xg_store_audit_head(json_t **out, xg_store *s);
  * array of request-style customer objects, each validated; the first bad row is an error naming
  * file (`name`) and line, and nothing is returned. */
 int xg_customers_parse_csv(json_t **out, const char *data, size_t len, const char *name);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

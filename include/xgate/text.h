@@ -24,6 +24,9 @@
 extern "C" {
 #endif
 
+/* Everything declared below is exported from the library (built with -fvisibility=hidden). */
+#pragma GCC visibility push(default)
+
 struct xg_arena;
 
 typedef enum {
@@ -157,6 +160,8 @@ typedef struct xg_text_info {
 
 /* Fill *out with the context's sizes and load time. Never fails. */
 void xg_text_ctx_info(const xg_text_ctx *ctx, xg_text_info *out);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -430,27 +430,16 @@ const xg_item *xg_cls_find(const xg_catalog *c, const char *name)
 
 /* ---- nearest names ---- */
 
+/* Bytes of the normalised names (at most 64 of each), by the library's one edit distance. */
 static size_t edit_distance(const char *a, const char *b)
 {
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 64) la = 64;
-    if (lb > 64) lb = 64;
-    size_t row[65];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best) best = up + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
+    uint32_t ua[64], ub[64];
+    size_t la = 0, lb = 0;
+    for (; a[la] && la < 64; la++)
+        ua[la] = (unsigned char)a[la];
+    for (; b[lb] && lb < 64; lb++)
+        ub[lb] = (unsigned char)b[lb];
+    return xg_edit_distance(ua, la, ub, lb);
 }
 
 size_t xg_catalog_nearest(const xg_catalog *c, const char *name, const char **out, size_t max)

@@ -7,7 +7,7 @@
  * cannot be classified is reported to the callback and the import carries on.
  */
 #include "classify/classify_internal.h"
-#include "core/csv.h"
+#include "xgate/csv.h"
 #include "xgate/error.h"
 
 #include <errno.h>

@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "cli/store_cli.h"
+#include "xgate/core.h"
 #include "xgate/error.h"
 
 static int usage(FILE *f)
@@ -25,12 +26,10 @@ static int usage(FILE *f)
 
 static int verify(xg_store *s, int json)
 {
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = xg_clock_seconds();
     json_t *r;
     if (xg_store_audit_verify(&r, s)) return cli_fail(XG_EXIT_ERROR, "audit", 1, "cannot verify");
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    double secs = xg_clock_seconds() - t0;
     json_object_set_new(r, "seconds", json_real(secs));
     int ok = json_is_true(json_object_get(r, "ok"));
     if (json) {

@@ -5,7 +5,7 @@
  * and make the exit code 1 once every known item has been printed.
  */
 #include "cli/cli.h"
-#include "core/core.h"
+#include "xgate/core.h"
 #include "xgate/classify.h"
 #include "xgate/error.h"
 

@@ -18,7 +18,7 @@
 
 #include "cli/cli.h"
 #include "cli/store_cli.h"
-#include "core/core.h"
+#include "xgate/core.h"
 #include "xgate/error.h"
 
 #define MAX_IMPORT_BYTES (256u << 20)

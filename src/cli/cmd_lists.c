@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/core.h"
+#include "xgate/core.h"
 #include "xgate/error.h"
 #include "xgate/lists.h"
 

@@ -9,7 +9,7 @@
  * drawn on stderr only when stderr is a terminal.
  */
 #include "cli/cli.h"
-#include "core/core.h"
+#include "xgate/core.h"
 #include "xgate/classify.h"
 #include "xgate/error.h"
 #include "xgate/scan.h"

@@ -12,8 +12,8 @@
  * 0 whatever matched, and non-zero only for bad input or usage, with a one-line message.
  */
 #include "cli/cli.h"
-#include "core/core.h"
-#include "core/csv.h"
+#include "xgate/core.h"
+#include "xgate/csv.h"
 #include "xgate/country.h"
 #include "xgate/error.h"
 #include "xgate/screen.h"

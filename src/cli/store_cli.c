@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "core/core.h"
+#include "xgate/core.h"
 #include "xgate/error.h"
 
 #define MAX_REQUEST_BYTES (16u << 20)

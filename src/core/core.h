@@ -1,85 +1,67 @@
 /*
- * core.h — small building blocks with no domain words: arenas, growable strings and arrays,
- * whole-file reading, data-directory lookup. Internal to the library (not installed).
- *
- * Memory: an arena owns every block allocated from it; xg_arena_free releases them all at once.
- * Per-request work allocates from an arena and frees it at the end; loaded snapshots keep one
- * arena for their lifetime.
+ * core/core.h — the library's internal core: the public building blocks (xgate/core.h, the CSV
+ * reader in xgate/csv.h) plus the helpers every module shares but no library user needs: one
+ * UTF-8 decoder, one edit distance, one JSON string getter. Not installed; src/cli and src/server
+ * use the public headers only (scripts/check-layers checks it).
  */
-#ifndef XG_CORE_H
-#define XG_CORE_H
+#ifndef XG_CORE_CORE_H
+#define XG_CORE_CORE_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdbool.h>
 
-/* ---- arena ---- */
-typedef struct xg_arena_block xg_arena_block;
-typedef struct xg_arena {
-    xg_arena_block *head;
-    size_t block_size; /* default size of a new block */
-    size_t used_total; /* bytes handed out, for memory reports */
-} xg_arena;
+#include <jansson.h>
 
-void xg_arena_init(xg_arena *a, size_t block_size);
-void xg_arena_free(xg_arena *a);
-/* 16-byte aligned, zeroed memory; NULL only when the system is out of memory. */
-void *xg_arena_alloc(xg_arena *a, size_t n);
-char *xg_arena_strdup(xg_arena *a, const char *s);
-char *xg_arena_strndup(xg_arena *a, const char *s, size_t n);
-char *xg_arena_printf(xg_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* ---- growable string (heap) ---- */
-typedef struct xg_buf {
-    char *data; /* always NUL-terminated when cap > 0 */
-    size_t len, cap;
-} xg_buf;
-
-void xg_buf_init(xg_buf *b);
-void xg_buf_free(xg_buf *b);
-void xg_buf_reset(xg_buf *b);
-int xg_buf_reserve(xg_buf *b, size_t extra);
-int xg_buf_append(xg_buf *b, const char *s, size_t n);
-int xg_buf_puts(xg_buf *b, const char *s);
-int xg_buf_putc(xg_buf *b, char c);
-int xg_buf_printf(xg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Hand the string over to the caller (free() it); the buffer is left empty. */
-char *xg_buf_steal(xg_buf *b);
-
-/* ---- growable array of fixed-size elements (heap) ---- */
-typedef struct xg_vec {
-    void *data;
-    size_t len, cap, elem;
-} xg_vec;
-
-void xg_vec_init(xg_vec *v, size_t elem_size);
-void xg_vec_free(xg_vec *v);
-/* Append one element (copied from `elem`); returns a pointer to the stored copy or NULL on ENOMEM.
- */
-void *xg_vec_push(xg_vec *v, const void *elem);
-#define XG_VEC_AT(v, type, i) (((type *)(v)->data)[i])
-
-/* ---- files ---- */
-/* Read a whole file into a NUL-terminated heap buffer; *len_out gets its length. XG_EIO with the
- * path and errno text on failure; XG_ETOOBIG over max_bytes (0 = no limit). */
-int xg_file_read(char **out, size_t *len_out, const char *path, size_t max_bytes);
-
-/* ---- bundled data ---- */
-/* The directory holding xgate's bundled data: $XGATE_DATA, else `data/` beside the running binary
- * or its parent (build/xgate → ./data), else ../share/xgate/data beside the binary, else ./data.
- * Returns a static string. */
-const char *xg_data_dir(void);
-/* Join the data directory and a relative path into a heap string (free() it). */
-char *xg_data_path(const char *relative);
-
-/* ---- dates ---- */
-/* Today's date in UTC as YYYY-MM-DD (written into out[11]). */
-void xg_date_today(char out[11]);
-/* True when s is a valid ISO date YYYY-MM-DD. */
-bool xg_date_valid(const char *s);
+#include "xgate/core.h"
+#include "xgate/csv.h"
 
 /* ---- UTF-8 ---- */
-/* True when [s, s+n) is valid UTF-8 (no overlongs, no surrogates). */
-bool xg_utf8_valid(const char *s, size_t n);
+enum { XG_UTF8_REPLACEMENT = 0xFFFD };
+
+/* Decode the code point at s, with n >= 1 bytes there. Returns its length (1 to 4) and sets *cp,
+ * or returns 0 when s does not start a well-formed sequence (truncated, a bad continuation byte,
+ * overlong, a surrogate, over U+10FFFF): *cp is then U+FFFD and a caller that replaces bad input
+ * skips one byte. No byte after the first one that fails is read, so NUL-terminated text may be
+ * passed with n = 4. The library's one decoder (inline: it sits on the scorer's hot path);
+ * xg_utf8_valid is built on it. */
+static inline size_t xg_utf8_next(const char *s, size_t n, uint32_t *cp)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    uint32_t c = p[0], min;
+    size_t len;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if ((c & 0xE0) == 0xC0)
+        len = 2, c &= 0x1F, min = 0x80;
+    else if ((c & 0xF0) == 0xE0)
+        len = 3, c &= 0x0F, min = 0x800;
+    else if ((c & 0xF8) == 0xF0)
+        len = 4, c &= 0x07, min = 0x10000;
+    else
+        goto bad;
+    for (size_t i = 1; i < len; i++) {
+        if (i >= n || (p[i] & 0xC0) != 0x80) goto bad;
+        c = (c << 6) | (p[i] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) goto bad;
+    *cp = c;
+    return len;
+bad:
+    *cp = XG_UTF8_REPLACEMENT;
+    return 0;
+}
+
+/* ---- edit distance ---- */
+enum { XG_EDIT_MAX = 4096 }; /* units of b counted; the rest is cut */
+
+/* Levenshtein distance between two arrays of code units (code points, or bytes widened): unit
+ * insertions, deletions and substitutions. No allocation. */
+size_t xg_edit_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
+
+/* ---- JSON ---- */
+/* The string value of o[key], or NULL when it is absent or not a string. */
+const char *xg_json_str(const json_t *o, const char *key);
 
 #endif

@@ -155,11 +155,6 @@ static int find_country(const char *code)
     return -1;
 }
 
-static const char *json_str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 static void load_iso_codes(void)
 {
     const char *path = getenv("XGATE_ISO3166_JSON");
@@ -179,15 +174,15 @@ static void load_iso_codes(void)
     json_t *o;
     json_array_foreach(arr, i, o)
     {
-        const char *a2 = json_str(o, "alpha_2"), *name = json_str(o, "name");
+        const char *a2 = xg_json_str(o, "alpha_2"), *name = xg_json_str(o, "name");
         if (!a2 || strlen(a2) != 2 || !name) continue;
-        const char *common = json_str(o, "common_name");
+        const char *common = xg_json_str(o, "common_name");
         int idx = add_country(a2, common ? common : name);
         if (idx < 0) break;
         add_key(a2, idx);
-        add_key(json_str(o, "alpha_3"), idx);
+        add_key(xg_json_str(o, "alpha_3"), idx);
         add_name(name, idx);
-        add_name(json_str(o, "official_name"), idx);
+        add_name(xg_json_str(o, "official_name"), idx);
         add_name(common, idx);
     }
     json_decref(root);

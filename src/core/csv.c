@@ -6,7 +6,7 @@
  * limit stops growing the copy but is still scanned to its end, so a huge field can neither
  * exhaust memory nor desynchronise the records after it.
  */
-#include "core/csv.h"
+#include "xgate/csv.h"
 
 #include <string.h>
 

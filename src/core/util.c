@@ -98,6 +98,13 @@ char *xg_data_path(const char *relative)
     return p;
 }
 
+double xg_clock_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 void xg_date_today(char out[11])
 {
     time_t t = time(NULL);
@@ -122,30 +129,20 @@ bool xg_utf8_valid(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
     while (p < end) {
-        unsigned c = *p;
-        if (c < 0x80) {
+        if (*p < 0x80) { /* ASCII without a call */
             p++;
             continue;
         }
-        size_t len;
-        unsigned cp;
-        if ((c & 0xE0) == 0xC0)
-            len = 2, cp = c & 0x1F;
-        else if ((c & 0xF0) == 0xE0)
-            len = 3, cp = c & 0x0F;
-        else if ((c & 0xF8) == 0xF0)
-            len = 4, cp = c & 0x07;
-        else
-            return false;
-        if ((size_t)(end - p) < len) return false;
-        for (size_t i = 1; i < len; i++) {
-            if ((p[i] & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (p[i] & 0x3F);
-        }
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
+        uint32_t cp;
+        size_t len = xg_utf8_next((const char *)p, (size_t)(end - p), &cp);
+        if (!len) return false;
         p += len;
     }
     return true;
+}
+
+const char *xg_json_str(const json_t *o, const char *key)
+{
+    const json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
 }

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/csv.h"
+#include "xgate/csv.h"
 #include "lists/lists_internal.h"
 #include "xgate/country.h"
 #include "xgate/error.h"

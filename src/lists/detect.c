@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/csv.h"
+#include "xgate/csv.h"
 #include "lists/lists_internal.h"
 #include "xgate/error.h"
 

@@ -9,7 +9,7 @@
  */
 #include <string.h>
 
-#include "core/csv.h"
+#include "xgate/csv.h"
 #include "lists/lists_internal.h"
 #include "xgate/error.h"
 

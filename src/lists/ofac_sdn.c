@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/csv.h"
+#include "xgate/csv.h"
 #include "lists/lists_internal.h"
 #include "xgate/country.h"
 #include "xgate/error.h"

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/csv.h"
+#include "xgate/csv.h"
 
 #include "lists/lists_internal.h"
 #include "xgate/country.h"

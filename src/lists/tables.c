@@ -210,6 +210,29 @@ bool lst_id_scheme_known(const char *scheme)
     return false;
 }
 
+int xg_lists_id_scheme(char *out, size_t size, const char *type)
+{
+    xg_arena a;
+    xg_arena_init(&a, 512);
+    lst_ctx tmp = {.arena = &a};
+    const char *scheme = lst_id_scheme(&tmp, type ? type : "");
+    if (!scheme) scheme = "";
+    size_t n = strlen(scheme);
+    int rc = XG_OK;
+    if (n >= size)
+        rc = xg_error_set(XG_ETOOBIG, "identifier scheme of \"%.40s\" is over %zu bytes",
+                          type ? type : "", size);
+    else
+        memcpy(out, scheme, n + 1);
+    xg_arena_free(&a);
+    return rc;
+}
+
+int xg_lists_id_scheme_known(const char *scheme)
+{
+    return lst_id_scheme_known(scheme);
+}
+
 /* ---- identifiers in OFAC remarks ---- */
 
 static bool remark_scheme_wanted(const char *scheme)

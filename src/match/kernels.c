@@ -9,6 +9,7 @@
  * longer strings) decodes to code points in stack buffers and runs the textbook scan. No
  * allocation per pair anywhere.
  */
+#include "core/core.h"
 #include "match/kernels.h"
 #include "xgate/screen.h"
 
@@ -21,26 +22,10 @@
 
 size_t xg_match_utf8_decode(uint32_t *out, size_t cap, const char *s, size_t n)
 {
-    const unsigned char *p = (const unsigned char *)s, *end = p + n;
-    size_t k = 0;
-    while (p < end && k < cap) {
-        uint32_t c = *p;
-        size_t extra = c < 0x80    ? 0
-                       : c >= 0xF8 ? 9
-                       : c >= 0xF0 ? 3
-                       : c >= 0xE0 ? 2
-                       : c >= 0xC0 ? 1
-                                   : 9;
-        int ok = extra != 9 && extra < (size_t)(end - p);
-        if (ok && extra) {
-            c &= 0x7F >> (extra + 1);
-            for (size_t i = 1; i <= extra; i++) {
-                if ((p[i] & 0xC0) != 0x80) ok = 0;
-                c = (c << 6) | (p[i] & 0x3F);
-            }
-        }
-        out[k++] = ok ? c : 0xFFFD;
-        p += ok ? extra + 1 : 1;
+    size_t k = 0, i = 0;
+    while (i < n && k < cap) {
+        size_t len = xg_utf8_next(s + i, n - i, &out[k++]);
+        i += len ? len : 1; /* a bad byte reads as U+FFFD */
     }
     return k;
 }
@@ -355,25 +340,7 @@ static size_t lev_bits(const unsigned char *a, size_t na, const unsigned char *b
 
 size_t xg_levenshtein_cp(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 {
-    if (!na) return nb;
-    if (!nb) return na;
-    size_t row[XG_KERNEL_MAX_CP + 1];
-    if (nb > XG_KERNEL_MAX_CP) nb = XG_KERNEL_MAX_CP;
-    for (size_t j = 0; j <= nb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= na; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= nb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best) best = up + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[nb];
+    return xg_edit_distance(a, na, b, nb);
 }
 
 size_t xg_levenshtein(const char *a, const char *b)

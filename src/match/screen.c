@@ -9,7 +9,6 @@
  * apart and never alert; the best score under the threshold is kept as a near-miss signal.
  * All per-query memory lives in one arena owned by the result.
  */
-#include "lists/lists_internal.h"
 #include "match/match_internal.h"
 #include "match/score.h"
 #include "xgate/country.h"
@@ -220,9 +219,11 @@ static rec_best *best_slot(best_table *b, uint32_t record, int *fresh)
 static const char *query_scheme(xg_arena *a, const char *id, const char *colon)
 {
     if (!colon || colon == id) return NULL;
-    lst_ctx tmp = {.arena = a};
     char *label = xg_arena_strndup(a, id, (size_t)(colon - id));
-    return label ? lst_id_scheme(&tmp, label) : NULL;
+    char scheme[256];
+    if (!label || xg_lists_id_scheme(scheme, sizeof scheme, label) != XG_OK || !scheme[0])
+        return NULL;
+    return xg_arena_strdup(a, scheme);
 }
 
 static int ident_matches(const xg_snapshot *s, const xg_screen_query *q, best_table *bt,
@@ -246,8 +247,8 @@ static int ident_matches(const xg_snapshot *s, const xg_screen_query *q, best_ta
                 if (strcmp(norm, lnorm)) continue;
                 const char *ls = r->ids[j].scheme;
                 /* only two known schemes can be said to differ ("ID", "TAX" vs TAX_ID: no) */
-                int other = qs && ls && strcmp(qs, ls) != 0 && lst_id_scheme_known(qs) &&
-                            lst_id_scheme_known(ls);
+                int other = qs && ls && strcmp(qs, ls) != 0 && xg_lists_id_scheme_known(qs) &&
+                            xg_lists_id_scheme_known(ls);
                 double score = other ? XG_IDENT_OTHER_SCHEME : 1.0;
                 int fresh;
                 rec_best *b = best_slot(bt, recs[k], &fresh);

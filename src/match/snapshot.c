@@ -18,13 +18,6 @@
 #define MAX_NAME_KEYS 1024
 #define MAX_HAN_BIGRAMS 1024
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static size_t count_names(const xg_listset *l)
 {
     size_t n = 0;
@@ -225,7 +218,7 @@ static void snapshot_free(xg_snapshot *s)
 int xg_snapshot_build(xg_snapshot **out, xg_listset *lists, const xg_text_ctx *text)
 {
     if (!out || !lists || !text) return xg_error_set(XG_EINVAL, "snapshot: lists and text needed");
-    double t0 = now_seconds();
+    double t0 = xg_clock_seconds();
     xg_snapshot *s = calloc(1, sizeof *s);
     if (!s) return xg_error_set(XG_ENOMEM, "snapshot: out of memory");
     atomic_init(&s->refs, 1);
@@ -241,7 +234,7 @@ int xg_snapshot_build(xg_snapshot **out, xg_listset *lists, const xg_text_ctx *t
         snapshot_free(s);
         return rc;
     }
-    s->build_seconds = now_seconds() - t0;
+    s->build_seconds = xg_clock_seconds() - t0;
     *out = s;
     return 0;
 }

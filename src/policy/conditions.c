@@ -16,10 +16,25 @@
 
 #include "xgate/error.h"
 
-const char *outcome_name(int o)
+/* The one table of outcome names; the engine's OUT_* are the public XG_OUTCOME_*. */
+_Static_assert((int)OUT_ALLOW == (int)XG_OUTCOME_ALLOW &&
+                   (int)OUT_REVIEW == (int)XG_OUTCOME_REVIEW &&
+                   (int)OUT_LICENSE == (int)XG_OUTCOME_LICENSE_REQUIRED &&
+                   (int)OUT_DENY == (int)XG_OUTCOME_DENY,
+               "OUT_* and XG_OUTCOME_* must agree");
+static const char *const outcome_names[XG_OUTCOME_COUNT] = {"ALLOW", "REVIEW", "LICENSE_REQUIRED",
+                                                            "DENY"};
+
+const char *xg_outcome_name(int outcome)
 {
-    static const char *const names[] = {"ALLOW", "REVIEW", "LICENSE_REQUIRED", "DENY"};
-    return names[o];
+    return outcome >= 0 && outcome < XG_OUTCOME_COUNT ? outcome_names[outcome] : NULL;
+}
+
+int xg_outcome_parse(const char *name)
+{
+    for (int i = 0; name && i < XG_OUTCOME_COUNT; i++)
+        if (!strcmp(name, outcome_names[i])) return i;
+    return -1;
 }
 
 double pct(double share)
@@ -39,9 +54,9 @@ void reason_add(dctx *d, const char *rule, int outcome, const pol_rule *row, con
                 json_t *evidence)
 {
     const char *citation = d->cite ? d->cite : row ? row->citation : "";
-    json_t *r = json_pack("{s:s,s:s,s:s,s:s,s:o}", "rule", rule, "outcome", outcome_name(outcome),
-                          "citation", citation, "detail", detail, "evidence",
-                          evidence ? evidence : json_object());
+    json_t *r = json_pack("{s:s,s:s,s:s,s:s,s:o}", "rule", rule, "outcome",
+                          xg_outcome_name(outcome), "citation", citation, "detail", detail,
+                          "evidence", evidence ? evidence : json_object());
     if (row && row->text && *row->text) json_object_set_new(r, "rule_text", json_string(row->text));
     if (row && !row->confirmed) json_object_set_new(r, "unconfirmed", json_true());
     json_array_append_new(d->reasons, r);

@@ -276,7 +276,7 @@ static json_t *response_json(const dctx *d)
                   xg_catalog_version(d->ctx->catalog), "policy", d->r.policy, "policy_data",
                   d->p->version, "as_of", d->r.as_of);
     return json_pack("{s:n,s:s,s:O,s:o,s:o,s:O,s:o,s:o,s:o}", "decision_id", "decision",
-                     outcome_name(d->outcome), "reasons", d->reasons, "parties", parties_json(d),
+                     xg_outcome_name(d->outcome), "reasons", d->reasons, "parties", parties_json(d),
                      "resource", resource_json(d), "classification", d->cls->json, "ownership",
                      ownership_json(d), "access", access, "versions", versions);
 }

@@ -21,10 +21,11 @@
 #define OWN_MAX_NODES 128
 #define OWN_MAX_STEPS 100000
 
+/* A non-empty string field, or NULL. */
 static const char *jstr(const json_t *o, const char *k)
 {
-    const json_t *v = json_object_get(o, k);
-    return json_is_string(v) && *json_string_value(v) ? json_string_value(v) : NULL;
+    const char *v = xg_json_str(o, k);
+    return v && *v ? v : NULL;
 }
 
 static char *name_key(xg_arena *a, const char *name)

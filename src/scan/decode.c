@@ -24,27 +24,11 @@
 
 /* ---- UTF-8 helpers ---- */
 
+/* One code point of [p, p+n) (n >= 1); a bad byte reads as U+FFFD of length 1. */
 static size_t u8_decode(const unsigned char *p, size_t n, uint32_t *cp)
 {
-    if (p[0] < 0x80) {
-        *cp = p[0];
-        return 1;
-    }
-    if ((p[0] & 0xE0) == 0xC0 && n >= 2) {
-        *cp = ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu);
-        return 2;
-    }
-    if ((p[0] & 0xF0) == 0xE0 && n >= 3) {
-        *cp = ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
-        return 3;
-    }
-    if ((p[0] & 0xF8) == 0xF0 && n >= 4) {
-        *cp = ((p[0] & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) |
-              (p[3] & 0x3Fu);
-        return 4;
-    }
-    *cp = 0xFFFD;
-    return 1;
+    size_t len = xg_utf8_next((const char *)p, n, cp);
+    return len ? len : 1;
 }
 
 static int is_cjk(uint32_t c)

@@ -10,6 +10,8 @@
  */
 #include "server/server_int.h"
 
+#include "xgate/core.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,13 +37,6 @@ struct xg_auth {
     double rate, burst;
     auth_entry *slots;
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 xg_role role_parse(const char *s)
 {
@@ -148,7 +143,7 @@ int auth_lookup(xg_auth *a, xg_store *store, const char *key, xg_role *role, cha
 {
     unsigned char h[32];
     crypto_hash_sha256(h, (const unsigned char *)key, strlen(key));
-    double now = now_s();
+    double now = xg_clock_seconds();
     *limited = false;
     pthread_mutex_lock(&a->lock);
     auth_entry *e = find(a, h, now);

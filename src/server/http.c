@@ -15,7 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/core.h"
+#include "xgate/core.h"
 
 static void send_headers(xg_req *r, int status, const char *ctype, size_t len, const char *extra)
 {
@@ -366,5 +366,47 @@ bool field_int(xg_req *r, const json_t *obj, const char *name, long min, long ma
         return false;
     }
     *out = (long)json_integer_value(v);
+    return true;
+}
+
+#define MAX_LIST_LIMIT 500
+
+bool req_need_store(xg_req *r)
+{
+    if (r->srv->store) return true;
+    reply_error(r, 503, "unavailable", NULL, "the store is not available");
+    return false;
+}
+
+/* Ids travel in paths: bound them and keep them printable. */
+bool req_valid_id(xg_req *r, const char *id)
+{
+    size_t n = id ? strlen(id) : 0;
+    bool ok = n > 0 && n <= 128;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (unsigned char)id[i] > 0x20 && id[i] != 0x7f;
+    if (!ok) reply_error(r, 404, "not_found", "id", "no such id");
+    return ok;
+}
+
+/* limit and cursor query parameters shared by the paged lists. */
+bool req_paging(xg_req *r, int *limit, char *cursor, size_t cursor_len, bool *has_cursor)
+{
+    char buf[32];
+    *limit = 50;
+    int got = req_query(r, "limit", buf, sizeof buf);
+    if (got < 0) return false;
+    if (got) {
+        char *end;
+        long v = strtol(buf, &end, 10);
+        if (*end || v < 1 || v > MAX_LIST_LIMIT) {
+            reply_error(r, 400, "invalid_field", "limit", "'limit' must be 1 to %d",
+                        MAX_LIST_LIMIT);
+            return false;
+        }
+        *limit = (int)v;
+    }
+    if ((got = req_query(r, "cursor", cursor, cursor_len)) < 0) return false;
+    *has_cursor = got && cursor[0];
     return true;
 }

@@ -11,37 +11,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/core.h"
+#include "xgate/core.h"
 
-const char *const route_label[RT_COUNT] = {
-    [RT_SCREEN] = "/v1/screen",
-    [RT_SCREEN_BATCH] = "/v1/screen/batch",
-    [RT_CLASSIFY] = "/v1/classify",
-    [RT_DECIDE] = "/v1/decide",
-    [RT_DECISION_GET] = "/v1/decisions/{id}",
-    [RT_DECISIONS_LIST] = "/v1/decisions",
-    [RT_REVIEW] = "/v1/reviews/{decision_id}",
-    [RT_CUSTOMERS] = "/v1/customers",
-    [RT_CUSTOMER_GET] = "/v1/customers/{id}",
-    [RT_LISTS] = "/v1/lists",
-    [RT_LISTS_RELOAD] = "/v1/lists/reload",
-    [RT_AUDIT_VERIFY] = "/v1/audit/verify",
-    [RT_KEYS] = "/v1/keys",
-    [RT_HEALTHZ] = "/healthz",
-    [RT_METRICS] = "/metrics",
-    [RT_OPENAPI] = "/v1/openapi.json",
-    [RT_CONSOLE] = "console",
-    [RT_UNKNOWN] = "unknown",
-};
+/* The label of a metrics slot, or NULL for a row that shares the series of an earlier one. */
+static const char *slot_label(int slot)
+{
+    if (slot == ROUTE_SLOT_UNKNOWN) return "unknown";
+    if ((size_t)slot >= route_count || route_slot(&route_table[slot]) != slot) return NULL;
+    return route_table[slot].label;
+}
 
 /* Upper bounds in seconds; the last bucket is +Inf. */
 static const double lat_bounds[XG_LAT_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                                   0.1,    0.25,  0.5,    1,     2.5,  5,     10};
 
-static const char *const outcomes[4] = {"ALLOW", "REVIEW", "LICENSE_REQUIRED", "DENY"};
-
-void metrics_observe(xg_metrics *m, xg_route_id r, int status, double seconds)
+void metrics_observe(xg_metrics *m, const route_def *route, int status, double seconds)
 {
+    int r = route_slot(route);
     int cls = status / 100;
     if (cls < 1 || cls > 5) cls = 5;
     atomic_fetch_add_explicit(&m->requests[r][cls], 1, memory_order_relaxed);
@@ -54,9 +40,8 @@ void metrics_observe(xg_metrics *m, xg_route_id r, int status, double seconds)
 
 void metrics_decision(xg_metrics *m, const char *outcome)
 {
-    for (int i = 0; outcome && i < 4; i++)
-        if (!strcmp(outcome, outcomes[i]))
-            atomic_fetch_add_explicit(&m->decisions[i], 1, memory_order_relaxed);
+    int i = xg_outcome_parse(outcome);
+    if (i >= 0) atomic_fetch_add_explicit(&m->decisions[i], 1, memory_order_relaxed);
 }
 
 static uint64_t ld(_Atomic uint64_t *p)
@@ -68,16 +53,20 @@ static void render_requests(xg_buf *b, xg_metrics *m)
 {
     xg_buf_puts(b, "# HELP xgate_http_requests_total HTTP requests by route and status class.\n"
                    "# TYPE xgate_http_requests_total counter\n");
-    for (int r = 0; r < RT_COUNT; r++)
-        for (int c = 1; c <= 5; c++) {
+    for (int r = 0; r < ROUTE_SLOTS; r++) {
+        const char *label = slot_label(r);
+        for (int c = 1; c <= 5 && label; c++) {
             uint64_t v = ld(&m->requests[r][c]);
             if (v || c == 2)
                 xg_buf_printf(b, "xgate_http_requests_total{route=\"%s\",code=\"%dxx\"} %llu\n",
-                              route_label[r], c, (unsigned long long)v);
+                              label, c, (unsigned long long)v);
         }
+    }
     xg_buf_puts(b, "# HELP xgate_http_request_duration_seconds Time to answer, by route.\n"
                    "# TYPE xgate_http_request_duration_seconds histogram\n");
-    for (int r = 0; r < RT_COUNT; r++) {
+    for (int r = 0; r < ROUTE_SLOTS; r++) {
+        const char *label = slot_label(r);
+        if (!label) continue;
         uint64_t cum = 0;
         for (int i = 0; i <= XG_LAT_BUCKETS; i++) {
             cum += ld(&m->lat_bucket[r][i]);
@@ -85,17 +74,17 @@ static void render_requests(xg_buf *b, xg_metrics *m)
                 xg_buf_printf(b,
                               "xgate_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} "
                               "%llu\n",
-                              route_label[r], lat_bounds[i], (unsigned long long)cum);
+                              label, lat_bounds[i], (unsigned long long)cum);
             else
                 xg_buf_printf(b,
                               "xgate_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"}"
                               " %llu\n",
-                              route_label[r], (unsigned long long)cum);
+                              label, (unsigned long long)cum);
         }
-        xg_buf_printf(b, "xgate_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n",
-                      route_label[r], ld(&m->lat_sum_us[r]) / 1e6);
-        xg_buf_printf(b, "xgate_http_request_duration_seconds_count{route=\"%s\"} %llu\n",
-                      route_label[r], (unsigned long long)cum);
+        xg_buf_printf(b, "xgate_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", label,
+                      ld(&m->lat_sum_us[r]) / 1e6);
+        xg_buf_printf(b, "xgate_http_request_duration_seconds_count{route=\"%s\"} %llu\n", label,
+                      (unsigned long long)cum);
     }
 }
 
@@ -104,8 +93,8 @@ static void render_domain(xg_buf *b, xg_server *s)
     xg_metrics *m = &s->metrics;
     xg_buf_puts(b, "# HELP xgate_decisions_total Access decisions by outcome.\n"
                    "# TYPE xgate_decisions_total counter\n");
-    for (int i = 0; i < 4; i++)
-        xg_buf_printf(b, "xgate_decisions_total{decision=\"%s\"} %llu\n", outcomes[i],
+    for (int i = 0; i < XG_OUTCOME_COUNT; i++)
+        xg_buf_printf(b, "xgate_decisions_total{decision=\"%s\"} %llu\n", xg_outcome_name(i),
                       (unsigned long long)ld(&m->decisions[i]));
     xg_buf_printf(b,
                   "# HELP xgate_reviews_total Review resolutions by action.\n"

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/core.h"
+#include "xgate/core.h"
 
 #define MAX_STATIC_FILE (4u << 20)
 

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/core.h"
+#include "xgate/core.h"
 
 #define MAX_NAME 1024 /* bytes in a screened name; longer is not a name */
 #define MAX_IDS 16
@@ -21,13 +21,6 @@ typedef struct screen_args {
     xg_screen_query q;
     const char *ids[MAX_IDS];
 } screen_args;
-
-static double mono_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static bool parse_ids(xg_req *r, const json_t *o, screen_args *a)
 {
@@ -154,7 +147,7 @@ void route_screen_batch(xg_req *r)
         if (!parse_screen(r, q, &args[i])) goto out;
     }
     r->field_prefix[0] = '\0';
-    double t0 = mono_s(), budget = r->srv->opts.request_timeout_ms / 1e3;
+    double t0 = xg_clock_seconds(), budget = r->srv->opts.request_timeout_ms / 1e3;
     xg_snapshot *snap = server_snapshot_get(r->srv);
     json_t *results = json_array();
     json_array_foreach(qs, i, q)
@@ -162,7 +155,7 @@ void route_screen_batch(xg_req *r)
         json_t *j = screen_one(r, snap, &args[i]);
         if (!j) break;
         json_array_append_new(results, j);
-        if (mono_s() - t0 > budget) {
+        if (xg_clock_seconds() - t0 > budget) {
             reply_error(r, 503, "timeout", NULL,
                         "the batch ran over %.0f s after %zu queries; "
                         "send smaller batches",

@@ -1,11 +1,15 @@
 /*
- * server_int.h — what the server's files share: the server state, one request's context, and the
- * helpers for reading bodies, answering JSON and errors, keys and rate limits, metrics and routes.
+ * server_int.h — what the server's files share: the route table, the server state, one request's
+ * context, and the helpers for reading bodies, answering JSON and errors, keys and rate limits and
+ * metrics.
  *
- * Split by concern (http.c reading/answering, auth.c keys and buckets, metrics.c counters,
- * routes.c one function per API route, console.c static files, server.c lifecycle and dispatch)
- * so that each file stays small and each route reads top to bottom: check role, parse, validate,
- * call the library, answer.
+ * Split by concern: routes.c the route table (method, path, role, handler, metrics label: the one
+ * place a route is defined), router.c matching a request to its row and the checks before the
+ * handler, state.c what requests read (snapshot, catalog, policies, store) and the list reload,
+ * server.c start and stop, http.c reading requests and answering, auth.c keys and rate buckets,
+ * metrics.c counters, routes_<area>.c the handlers (screen, decide, customers, keys, misc). Each
+ * handler reads top to bottom: parse, validate, call the library, answer. The server is built on
+ * the public API only (include/xgate/), as a library user would be.
  */
 #ifndef XG_SERVER_INT_H
 #define XG_SERVER_INT_H
@@ -34,45 +38,47 @@ typedef enum { ROLE_NONE = 0, ROLE_SERVICE = 1, ROLE_ANALYST = 2, ROLE_ADMIN = 3
 xg_role role_parse(const char *s);
 const char *role_name(xg_role r);
 
-/* ---- routes (fixed set: metrics are labelled by route, never by raw path) ---- */
-typedef enum {
-    RT_SCREEN = 0,
-    RT_SCREEN_BATCH,
-    RT_CLASSIFY,
-    RT_DECIDE,
-    RT_DECISION_GET,
-    RT_DECISIONS_LIST,
-    RT_REVIEW,
-    RT_CUSTOMERS,
-    RT_CUSTOMER_GET,
-    RT_LISTS,
-    RT_LISTS_RELOAD,
-    RT_AUDIT_VERIFY,
-    RT_KEYS,
-    RT_HEALTHZ,
-    RT_METRICS,
-    RT_OPENAPI,
-    RT_CONSOLE,
-    RT_UNKNOWN,
-    RT_COUNT
-} xg_route_id;
+/* ---- the route table (routes.c) ---- */
+typedef struct xg_req xg_req;
+typedef void (*route_handler)(xg_req *r);
 
-extern const char *const route_label[RT_COUNT];
+typedef struct route_def {
+    const char *method; /* "GET" (which answers HEAD too) or "POST" */
+    /* "/v1/decisions/{id}": a {name} segment matches one non-empty path segment, handed to the
+     * handler in r->param; "*" matches every path outside /v1 (the console's files). */
+    const char *path;
+    xg_role role; /* the least role a key needs; ROLE_NONE: no key */
+    route_handler handler;
+    /* Metrics are labelled by this, never by the raw path, so the series are a fixed set; rows
+     * that share a label (GET and POST of one path) share their series. */
+    const char *label;
+} route_def;
+
+extern const route_def route_table[];
+extern const size_t route_count;
+
+/* Metrics keep one slot per row (routes.c checks the table fits) and one for requests that
+ * matched no route. */
+#define XG_ROUTES_MAX 48
+#define ROUTE_SLOT_UNKNOWN XG_ROUTES_MAX
+#define ROUTE_SLOTS (XG_ROUTES_MAX + 1)
+/* The metrics slot of a row: the first row with its label; ROUTE_SLOT_UNKNOWN for NULL. */
+int route_slot(const route_def *d);
 
 /* ---- metrics ---- */
 #define XG_LAT_BUCKETS 14
 typedef struct xg_metrics {
-    _Atomic uint64_t requests[RT_COUNT][6]; /* by status class: 1xx..5xx, [0] unused */
-    _Atomic uint64_t lat_bucket[RT_COUNT][XG_LAT_BUCKETS + 1]; /* cumulative at render time */
-    _Atomic uint64_t lat_sum_us[RT_COUNT];
-    _Atomic uint64_t decisions[4]; /* ALLOW, REVIEW, LICENSE_REQUIRED, DENY */
-    _Atomic uint64_t reviews[2];   /* clear, confirm */
+    _Atomic uint64_t requests[ROUTE_SLOTS][6]; /* by status class: 1xx..5xx, [0] unused */
+    _Atomic uint64_t lat_bucket[ROUTE_SLOTS][XG_LAT_BUCKETS + 1]; /* cumulative at render time */
+    _Atomic uint64_t lat_sum_us[ROUTE_SLOTS];
+    _Atomic uint64_t decisions[XG_OUTCOME_COUNT]; /* by XG_OUTCOME_* */
+    _Atomic uint64_t reviews[2];                  /* clear, confirm */
     _Atomic uint64_t rate_limited;
     _Atomic uint64_t reloads_ok, reloads_failed;
     _Atomic uint64_t in_flight;
 } xg_metrics;
 
-void metrics_observe(xg_metrics *m, xg_route_id r, int status, double seconds);
+void metrics_observe(xg_metrics *m, const route_def *route, int status, double seconds);
 void metrics_decision(xg_metrics *m, const char *outcome);
 
 /* ---- keys and rate limits ---- */
@@ -113,12 +119,25 @@ struct xg_server {
     time_t started;
 };
 
+/* ---- state.c: what requests read ---- */
+/* Load text tables, lists, catalog, policies and the store before the first request; any failure
+ * names the failing file. */
+int server_state_load(xg_server *s);
+/* Free everything the server holds (pools idle by now), and the server itself. */
+void server_state_free(xg_server *s);
 /* Take a reference to the current snapshot (never NULL once started); release with unref. */
 xg_snapshot *server_snapshot_get(xg_server *s);
 json_t *server_lists_json(xg_server *s, xg_snapshot *snap);
+/* One line to the operator's log callback, if any. */
+void server_log(xg_server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- router.c ---- */
+/* civetweb's handler for every path: hands the request to a pool thread that matches it against
+ * the route table, checks method, key, role and rate, runs the handler, counts and logs it. */
+int router_on_request(struct mg_connection *conn, void *server);
 
 /* ---- one request ---- */
-typedef struct xg_req {
+struct xg_req {
     struct mg_connection *conn;
     const struct mg_request_info *ri;
     xg_server *srv;
@@ -130,12 +149,13 @@ typedef struct xg_req {
     json_t *json; /* parsed body (owned) */
     xg_role role;
     char key_name[64];
-    xg_route_id route;
-    int status;            /* set by the reply */
-    bool body_drained;     /* false when the body was not read (keep-alive unsafe) */
-    char field_prefix[32]; /* "queries[3]." while checking one query of a batch */
-    char extra_header[64]; /* one more header line for an error answer (Allow: …) */
-} xg_req;
+    const route_def *route; /* the matched row (or the path's first row on a 405); NULL: none */
+    char param[512];        /* the {…} segment of the path, when the route has one */
+    int status;             /* set by the reply */
+    bool body_drained;      /* false when the body was not read (keep-alive unsafe) */
+    char field_prefix[32];  /* "queries[3]." while checking one query of a batch */
+    char extra_header[64];  /* one more header line for an error answer (Allow: …) */
+};
 
 /* Answer with a JSON value (reference stolen) and a status; also records the status. */
 void reply_json(xg_req *r, int status, json_t *body);
@@ -168,6 +188,14 @@ bool field_int(xg_req *r, const json_t *obj, const char *name, long min, long ma
 bool field_number(xg_req *r, const json_t *obj, const char *name, double min, double max,
                   double *out);
 
+/* Answer 503 and return false when the server runs without a store. */
+bool req_need_store(xg_req *r);
+/* Answer 404 and return false unless `id` (from the path) is 1 to 128 printable bytes. */
+bool req_valid_id(xg_req *r, const char *id);
+/* The limit (1..500, default 50) and cursor query parameters of a paged list; false when a 400
+ * has been sent. */
+bool req_paging(xg_req *r, int *limit, char *cursor, size_t cursor_len, bool *has_cursor);
+
 /* Nesting depth of a JSON text (strings skipped); used before parsing to bound recursion. */
 int json_depth(const char *s, size_t n);
 /* Check and parse a request body: UTF-8, depth, JSON, an object. NULL and *out (new reference) on
@@ -175,16 +203,17 @@ int json_depth(const char *s, size_t n);
  * (no connection), so that it can be fuzzed and unit-tested. */
 const char *body_parse(json_t **out, const char *body, size_t len, char *msg, size_t msglen);
 
-/* ---- routes ---- */
+/* ---- the handlers (routes_*.c), one per row of the route table ---- */
 void route_screen(xg_req *r);
 void route_screen_batch(xg_req *r);
 void route_classify(xg_req *r);
 void route_decide(xg_req *r);
-void route_decision_get(xg_req *r, const char *id);
+void route_decision_get(xg_req *r);
 void route_decisions_list(xg_req *r);
-void route_review(xg_req *r, const char *id);
-void route_customers(xg_req *r);
-void route_customer_get(xg_req *r, const char *id);
+void route_review(xg_req *r);
+void route_customers_list(xg_req *r);
+void route_customer_put(xg_req *r);
+void route_customer_get(xg_req *r);
 void route_lists(xg_req *r);
 void route_lists_reload(xg_req *r);
 void route_audit_verify(xg_req *r);

@@ -19,12 +19,6 @@
 #define MAX_OWNER_DEPTH 8
 #define MAX_LIST_ENTRIES 256 /* aliases, ids, license items and destinations */
 
-static const char *jstr(const json_t *o, const char *key)
-{
-    const json_t *v = json_object_get(o, key);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 static int check_string(const json_t *o, const char *key, const char *where)
 {
     const json_t *v = json_object_get(o, key);
@@ -37,7 +31,7 @@ static int check_string(const json_t *o, const char *key, const char *where)
 
 static int check_country(const json_t *o, const char *key, const char *where)
 {
-    const char *c = jstr(o, key);
+    const char *c = xg_json_str(o, key);
     if (c && *c && !xg_country_code(c))
         return xg_error_set(XG_EINVAL, "%s.%s: unknown country '%s'", where, key, c);
     return XG_OK;
@@ -57,7 +51,7 @@ static int check_owners(const json_t *owners, const char *where, int depth)
         char w[256];
         snprintf(w, sizeof w, "%s.owners[%zu]", where, i);
         if (!json_is_object(o)) return xg_error_set(XG_EINVAL, "%s: expected an object", w);
-        if (!jstr(o, "name") || !*jstr(o, "name"))
+        if (!xg_json_str(o, "name") || !*xg_json_str(o, "name"))
             return xg_error_set(XG_EINVAL, "%s.name: required", w);
         const json_t *p = json_object_get(o, "percent");
         if (p && (!json_is_number(p) || json_number_value(p) < 0 || json_number_value(p) > 100))
@@ -75,7 +69,7 @@ int xg_store_customer_validate(const json_t *c)
 {
     if (!json_is_object(c)) return xg_error_set(XG_EINVAL, "customer: expected an object");
     const char *w = "customer";
-    if (!jstr(c, "name") || !*jstr(c, "name"))
+    if (!xg_json_str(c, "name") || !*xg_json_str(c, "name"))
         return xg_error_set(XG_EINVAL, "customer.name: required");
     const char *strs[] = {"id", "name", "address", "email", "phone", "verification", "region"};
     int rc;
@@ -83,7 +77,7 @@ int xg_store_customer_validate(const json_t *c)
         if ((rc = check_string(c, strs[i], w))) return rc;
     if ((rc = check_country(c, "country", w)) || (rc = check_country(c, "headquarters", w)))
         return rc;
-    const char *ver = jstr(c, "verification");
+    const char *ver = xg_json_str(c, "verification");
     if (ver && strcmp(ver, "verified") && strcmp(ver, "unverified") && strcmp(ver, "pending"))
         return xg_error_set(XG_EINVAL,
                             "customer.verification: '%s' (expected verified, "
@@ -134,11 +128,15 @@ static int edge_insert(xg_store *s, const json_t *owner, const char *owned, cons
                            " owner_country, owner_headquarters, owned_name, owned_key,"
                            " percent, source, created) VALUES (?,?,?,?,?,?,?,?,?,?)");
     if (rc) return rc;
-    char *id = store_random_id("own_", 8), *ok = store_name_key(jstr(owner, "name"));
+    char *id = store_random_id("own_", 8), *ok = store_name_key(xg_json_str(owner, "name"));
     char *dk = store_name_key(owned);
-    const char *v[] = {
-        id, jstr(owner, "name"), ok, jstr(owner, "country"), jstr(owner, "headquarters"), owned,
-        dk};
+    const char *v[] = {id,
+                       xg_json_str(owner, "name"),
+                       ok,
+                       xg_json_str(owner, "country"),
+                       xg_json_str(owner, "headquarters"),
+                       owned,
+                       dk};
     for (int i = 0; i < 7; i++)
         store_bind_text(st, i + 1, v[i]);
     const json_t *p = json_object_get(owner, "percent");
@@ -165,7 +163,8 @@ static int edges_from_owners(xg_store *s, const json_t *owners, const char *owne
     {
         int rc = edge_insert(s, o, owned, source, now);
         if (!rc)
-            rc = edges_from_owners(s, json_object_get(o, "owners"), jstr(o, "name"), source, now);
+            rc = edges_from_owners(s, json_object_get(o, "owners"), xg_json_str(o, "name"), source,
+                                   now);
         if (rc) return rc;
     }
     return XG_OK;
@@ -195,7 +194,7 @@ static int customer_upsert(xg_store *s, const char *id, const json_t *c, const c
         " record = excluded.record, updated = excluded.updated");
     if (rc) return rc;
     const json_t *pay = json_object_get(c, "payment");
-    char *key = store_name_key(jstr(c, "name"));
+    char *key = store_name_key(xg_json_str(c, "name"));
     char *aliases = dump_array(json_object_get(c, "aliases"));
     char *up =
         json_is_object(json_object_get(c, "ultimate_parent"))
@@ -204,20 +203,21 @@ static int customer_upsert(xg_store *s, const char *id, const json_t *c, const c
     char *ids = dump_array(json_object_get(c, "ids"));
     char *record = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
     const char *v[] = {id,
-                       jstr(c, "name"),
+                       xg_json_str(c, "name"),
                        key,
                        aliases,
-                       jstr(c, "country"),
-                       jstr(c, "headquarters"),
+                       xg_json_str(c, "country"),
+                       xg_json_str(c, "headquarters"),
                        up,
                        ids,
-                       jstr(c, "address"),
-                       jstr(pay, "means"),
-                       jstr(pay, "source"),
-                       jstr(pay, "country"),
-                       jstr(c, "email"),
-                       jstr(c, "phone"),
-                       jstr(c, "verification") ? jstr(c, "verification") : "unverified",
+                       xg_json_str(c, "address"),
+                       xg_json_str(pay, "means"),
+                       xg_json_str(pay, "source"),
+                       xg_json_str(pay, "country"),
+                       xg_json_str(c, "email"),
+                       xg_json_str(c, "phone"),
+                       xg_json_str(c, "verification") ? xg_json_str(c, "verification")
+                                                      : "unverified",
                        record,
                        now,
                        now};
@@ -236,7 +236,7 @@ static int customer_upsert(xg_store *s, const char *id, const json_t *c, const c
 /* Countries are stored as ISO-2 whatever form they were given in (validated before). */
 static void normalise_country(json_t *o, const char *key)
 {
-    const char *c = jstr(o, key);
+    const char *c = xg_json_str(o, key);
     if (c && *c && xg_country_code(c)) json_object_set_new(o, key, json_string(xg_country_code(c)));
 }
 
@@ -268,9 +268,11 @@ int xg_store_customer_put(char **id_out, xg_store *s, const json_t *customer)
     if (rc) return rc;
     json_t *c = json_deep_copy(customer);
     normalise(c);
-    char *id = jstr(c, "id") && *jstr(c, "id") ? strdup(jstr(c, "id")) : store_random_id("cus_", 8);
+    char *id = xg_json_str(c, "id") && *xg_json_str(c, "id") ? strdup(xg_json_str(c, "id"))
+                                                             : store_random_id("cus_", 8);
     json_object_set_new(c, "id", json_string(id));
-    if (!jstr(c, "verification")) json_object_set_new(c, "verification", json_string("unverified"));
+    if (!xg_json_str(c, "verification"))
+        json_object_set_new(c, "verification", json_string("unverified"));
     char now[32], source[300];
     store_now(now);
     snprintf(source, sizeof source, "customer:%s", id);
@@ -285,7 +287,8 @@ int xg_store_customer_put(char **id_out, xg_store *s, const json_t *customer)
             sqlite3_finalize(st);
         }
         if (!rc)
-            rc = edges_from_owners(s, json_object_get(c, "owners"), jstr(c, "name"), source, now);
+            rc = edges_from_owners(s, json_object_get(c, "owners"), xg_json_str(c, "name"), source,
+                                   now);
         if (!rc) rc = store_commit(s);
         if (rc) store_rollback(s);
     }
@@ -382,7 +385,7 @@ int xg_store_customers_list(json_t **out, xg_store *s, int limit, const char *cu
 int xg_store_ownership_add(xg_store *s, const json_t *owner, const char *owned_name,
                            const char *source)
 {
-    if (!json_is_object(owner) || !jstr(owner, "name") || !owned_name)
+    if (!json_is_object(owner) || !xg_json_str(owner, "name") || !owned_name)
         return xg_error_set(XG_EINVAL, "ownership: owner.name and owned name are required");
     char now[32];
     store_now(now);
@@ -457,25 +460,26 @@ int xg_store_license_add(xg_store *s, const json_t *lic)
         if ((rc = check_string(lic, strs[i], "license"))) return rc;
     const char *req[] = {"number", "party", "valid_from"};
     for (int i = 0; i < 3; i++)
-        if (!jstr(lic, req[i]) || !*jstr(lic, req[i]))
+        if (!xg_json_str(lic, req[i]) || !*xg_json_str(lic, req[i]))
             return xg_error_set(XG_EINVAL, "license.%s: required", req[i]);
     if ((rc = check_str_array(json_object_get(lic, "items"), "items")) ||
         (rc = check_str_array(json_object_get(lic, "destinations"), "destinations")))
         return rc;
-    if (!xg_date_valid(jstr(lic, "valid_from")))
+    if (!xg_date_valid(xg_json_str(lic, "valid_from")))
         return xg_error_set(XG_EINVAL, "license.valid_from: '%s' is not a date (YYYY-MM-DD)",
-                            jstr(lic, "valid_from"));
-    if (jstr(lic, "valid_to") && !xg_date_valid(jstr(lic, "valid_to")))
+                            xg_json_str(lic, "valid_from"));
+    if (xg_json_str(lic, "valid_to") && !xg_date_valid(xg_json_str(lic, "valid_to")))
         return xg_error_set(XG_EINVAL, "license.valid_to: '%s' is not a date (YYYY-MM-DD)",
-                            jstr(lic, "valid_to"));
-    if (jstr(lic, "valid_to") && strcmp(jstr(lic, "valid_to"), jstr(lic, "valid_from")) < 0)
+                            xg_json_str(lic, "valid_to"));
+    if (xg_json_str(lic, "valid_to") &&
+        strcmp(xg_json_str(lic, "valid_to"), xg_json_str(lic, "valid_from")) < 0)
         return xg_error_set(XG_EINVAL, "license.valid_to: '%s' is before valid_from '%s'",
-                            jstr(lic, "valid_to"), jstr(lic, "valid_from"));
+                            xg_json_str(lic, "valid_to"), xg_json_str(lic, "valid_from"));
     char now[32];
     store_now(now);
     char *items = json_dumps(json_object_get(lic, "items"), JSON_COMPACT);
     char *dests = json_dumps(json_object_get(lic, "destinations"), JSON_COMPACT);
-    char *pk = store_name_key(jstr(lic, "party"));
+    char *pk = store_name_key(xg_json_str(lic, "party"));
     pthread_mutex_lock(&s->lock);
     sqlite3_stmt *st;
     rc = store_prepare(&st, s,
@@ -483,21 +487,21 @@ int xg_store_license_add(xg_store *s, const json_t *lic)
                        " destinations, valid_from, valid_to, conditions, created)"
                        " VALUES (?,?,?,?,?,?,?,?,?)");
     if (!rc) {
-        const char *v[] = {jstr(lic, "number"),
-                           jstr(lic, "party"),
+        const char *v[] = {xg_json_str(lic, "number"),
+                           xg_json_str(lic, "party"),
                            pk,
                            items,
                            dests,
-                           jstr(lic, "valid_from"),
-                           jstr(lic, "valid_to"),
-                           jstr(lic, "conditions"),
+                           xg_json_str(lic, "valid_from"),
+                           xg_json_str(lic, "valid_to"),
+                           xg_json_str(lic, "conditions"),
                            now};
         for (int i = 0; i < 9; i++)
             store_bind_text(st, i + 1, v[i]);
         int step = sqlite3_step(st);
         if (step == SQLITE_CONSTRAINT)
             rc = xg_error_set(XG_EEXIST, "license.number: '%s' is already on file",
-                              jstr(lic, "number"));
+                              xg_json_str(lic, "number"));
         else if (step != SQLITE_DONE)
             rc = store_error(s, "license insert");
         sqlite3_finalize(st);

@@ -6,17 +6,12 @@
  * and the later one both stay readable and both are chained.
  */
 #include "store/store_internal.h"
+#include "core/core.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "xgate/error.h"
-
-static const char *jstr(const json_t *o, const char *key)
-{
-    const json_t *v = json_object_get(o, key);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
 
 static long long next_decision_n(xg_store *s)
 {
@@ -33,9 +28,10 @@ static int record_side_facts(xg_store *s, const char *decision_id, const json_t 
 {
     const json_t *cust = json_object_get(request, "customer");
     const json_t *access = json_object_get(request, "access");
-    const char *cname = jstr(cust, "name") ? jstr(cust, "name") : jstr(cust, "id");
-    const char *ip = jstr(access, "source_ip");
-    const char *country = jstr(json_object_get(response, "access"), "source_country");
+    const char *cname =
+        xg_json_str(cust, "name") ? xg_json_str(cust, "name") : xg_json_str(cust, "id");
+    const char *ip = xg_json_str(access, "source_ip");
+    const char *country = xg_json_str(json_object_get(response, "access"), "source_country");
     sqlite3_stmt *st;
     int rc;
     if (ip || country) {
@@ -58,7 +54,7 @@ static int record_side_facts(xg_store *s, const char *decision_id, const json_t 
     const json_t *im;
     json_array_foreach(json_object_get(request, "intermediaries"), i, im)
     {
-        const char *name = jstr(im, "name");
+        const char *name = xg_json_str(im, "name");
         if (!name || !cname) continue;
         if ((rc =
                  store_prepare(&st, s,
@@ -70,7 +66,7 @@ static int record_side_facts(xg_store *s, const char *decision_id, const json_t 
             return rc;
         char *nk = store_name_key(name), *sk = store_name_key(cname);
         const json_t *neu = json_object_get(im, "names_end_user");
-        const char *v[] = {nk, sk, name, jstr(im, "country"), cname};
+        const char *v[] = {nk, sk, name, xg_json_str(im, "country"), cname};
         for (int k = 0; k < 5; k++)
             store_bind_text(st, k + 1, v[k]);
         if (json_is_boolean(neu))
@@ -106,10 +102,10 @@ static int insert_decision(xg_store *s, const char *id, const char *now, const c
                        outcome,
                        req,
                        resp,
-                       jstr(versions, "lists"),
-                       jstr(versions, "catalog"),
-                       jstr(versions, "policy") ? jstr(versions, "policy") : "",
-                       jstr(versions, "as_of") ? jstr(versions, "as_of") : "",
+                       xg_json_str(versions, "lists"),
+                       xg_json_str(versions, "catalog"),
+                       xg_json_str(versions, "policy") ? xg_json_str(versions, "policy") : "",
+                       xg_json_str(versions, "as_of") ? xg_json_str(versions, "as_of") : "",
                        customer,
                        !strcmp(outcome, "REVIEW") ? "open" : NULL,
                        outcome};
@@ -122,11 +118,11 @@ static int insert_decision(xg_store *s, const char *id, const char *now, const c
 
 int xg_store_decision_record(xg_store *s, json_t *response, const json_t *request)
 {
-    const char *outcome = jstr(response, "decision");
+    const char *outcome = xg_json_str(response, "decision");
     if (!outcome) return xg_error_set(XG_EINVAL, "decision record: response has no 'decision'");
     char *id = NULL;
-    if (jstr(response, "decision_id"))
-        id = strdup(jstr(response, "decision_id"));
+    if (xg_json_str(response, "decision_id"))
+        id = strdup(xg_json_str(response, "decision_id"));
     else {
         id = store_random_id("dec_", 10);
         json_object_set_new(response, "decision_id", json_string(id));
@@ -135,14 +131,15 @@ int xg_store_decision_record(xg_store *s, json_t *response, const json_t *reques
     char *req = json_dumps(request, JSON_COMPACT | JSON_SORT_KEYS);
     char *resp = json_dumps(response, JSON_COMPACT | JSON_SORT_KEYS);
     const json_t *versions = json_object_get(response, "versions");
-    const char *customer = jstr(json_object_get(request, "customer"), "name");
+    const char *customer = xg_json_str(json_object_get(request, "customer"), "name");
     if (!customer) /* a registered customer named by id: the engine's customer party */
-        customer = jstr(json_array_get(json_object_get(response, "parties"), 0), "name");
+        customer = xg_json_str(json_array_get(json_object_get(response, "parties"), 0), "name");
     char now[32], hash[65];
     store_now(now);
-    char *payload = store_decision_payload(id, now, outcome, req, resp, jstr(versions, "lists"),
-                                           jstr(versions, "catalog"), jstr(versions, "policy"),
-                                           jstr(versions, "as_of"));
+    char *payload =
+        store_decision_payload(id, now, outcome, req, resp, xg_json_str(versions, "lists"),
+                               xg_json_str(versions, "catalog"), xg_json_str(versions, "policy"),
+                               xg_json_str(versions, "as_of"));
     long long seq = 0;
     pthread_mutex_lock(&s->lock);
     int rc = store_begin(s);

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "core/core.h"
-#include "core/csv.h"
+#include "xgate/csv.h"
 #include "xgate/error.h"
 #include "xgate/store.h"
 

@@ -92,8 +92,7 @@ done:
 
 int xg_text_ctx_load(xg_text_ctx **out, const char *data_dir)
 {
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = xg_clock_seconds();
     const char *dir = data_dir ? data_dir : xg_data_dir();
     xg_text_ctx *ctx = calloc(1, sizeof *ctx);
     if (!ctx) return xg_error_set(XG_ENOMEM, "text: out of memory");
@@ -113,8 +112,7 @@ int xg_text_ctx_load(xg_text_ctx **out, const char *data_dir)
         xg_text_ctx_free(ctx);
         return rc;
     }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    ctx->load_ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+    ctx->load_ms = (xg_clock_seconds() - t0) * 1e3;
     *out = ctx;
     return 0;
 }

@@ -12,13 +12,10 @@
 
 size_t xg_utf8_decode(const char *s, int32_t *cp)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    if (p[0] < 0x80) return *cp = p[0], 1;
-    if ((p[0] & 0xE0) == 0xC0) return *cp = ((p[0] & 0x1F) << 6) | (p[1] & 0x3F), 2;
-    if ((p[0] & 0xF0) == 0xE0)
-        return *cp = ((p[0] & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F), 3;
-    *cp = ((p[0] & 0x07) << 18) | ((p[1] & 0x3F) << 12) | ((p[2] & 0x3F) << 6) | (p[3] & 0x3F);
-    return 4;
+    uint32_t c;
+    size_t len = xg_utf8_next(s, 4, &c); /* NUL-terminated: the decoder stops at the NUL */
+    *cp = (int32_t)c;
+    return len ? len : 1;
 }
 
 bool xg_cp_is_han(int32_t cp)

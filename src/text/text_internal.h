@@ -105,7 +105,8 @@ int xg_text_load_cedict(xg_text_ctx *ctx, const char *dir);
 /* ---- Unicode helpers (fold.c) ---- */
 /* NFKC + case fold + accent fold into a heap string (free()). XG_ENOMEM/XG_EUTF8. */
 int xg_text_fold_heap(char **out, size_t *outlen, const char *s, size_t n);
-/* Decode one code point at s (valid UTF-8 assumed); returns its length in bytes. */
+/* Decode one code point of NUL-terminated text (core's xg_utf8_next, as a signed code point; a
+ * bad byte reads as U+FFFD); returns its length in bytes. */
 size_t xg_utf8_decode(const char *s, int32_t *cp);
 bool xg_cp_is_han(int32_t cp);
 

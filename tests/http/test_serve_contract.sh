@@ -80,6 +80,28 @@ for b in bad: print("  " + b, file=sys.stderr)
 sys.exit(1 if bad else 0)
 PYEOF
 
+# The route table (src/server/routes.c) and the document name the same routes with the same roles:
+# a route added to one and not the other fails here.
+python3 - "$XGATE_ROOT/docs/openapi.json" "$XGATE_ROOT/src/server/routes.c" <<'PYEOF' || fail "src/server/routes.c and docs/openapi.json disagree"
+import json, re, sys
+doc = json.load(open(sys.argv[1]))
+rows = re.findall(r'\{"(GET|POST)",\s*"([^"]+)",\s*ROLE_(\w+),\s*(\w+),\s*"([^"]+)"\}', open(sys.argv[2]).read())
+if len(rows) < 10: print("  too few rows read from routes.c:", len(rows), file=sys.stderr); sys.exit(1)
+table = {(m, p, "public" if r == "NONE" else r.lower()) for m, p, r, h, l in rows if p != "*"}
+documented = set()
+for path, ops in doc["paths"].items():
+    for m, op in ops.items():
+        if m not in ("get", "post"): continue
+        role = re.search(r"Role: `(\w+)`", op.get("description") or "")
+        documented.add((m.upper(), path, role.group(1) if role else "public" if op.get("security") == [] else "?"))
+for x in sorted(table - documented): print("  in the route table, not in the document:", x, file=sys.stderr)
+for x in sorted(documented - table): print("  in the document, not in the route table:", x, file=sys.stderr)
+labels = [l for m, p, r, h, l in rows]
+for m, p, r, h, l in rows:
+    if p != "*" and l != p: print(f"  {m} {p}: metrics label {l} is not its path", file=sys.stderr); sys.exit(1)
+sys.exit(1 if table != documented else 0)
+PYEOF
+
 # Every error code the server's source can answer is in the document's enum.
 python3 - "$XGATE_ROOT/docs/openapi.json" "$XGATE_ROOT"/src/server/*.c <<'PYEOF' || fail "error codes missing from docs/openapi.json"
 import json, re, sys
@@ -129,6 +151,12 @@ for b in bad[:20]: print("  " + b, file=sys.stderr)
 sys.exit(1 if bad else 0)
 PYEOF
 grep -q 'xgate_http_request_duration_seconds_count{route="/v1/decide"} [1-9]' "$TMP/out" || fail "no latency for /v1/decide"
+# one series per label of the route table (GET and POST /v1/customers share theirs), plus unknown
+for label in $(grep -oE '^ *\{"(GET|POST)", *"[^"]+", *ROLE_[A-Z]+, *[a-z_]+, *"[^"]+"\}' "$XGATE_ROOT/src/server/routes.c" \
+               | sed -E 's/.*"([^"]+)"\}$/\1/' | sort -u) unknown; do
+  n=$(grep -c "^xgate_http_request_duration_seconds_count{route=\"$label\"}" "$TMP/out")
+  [ "$n" -eq 1 ] || fail "/metrics has $n duration series for route $label (expected 1)"
+done
 grep -q 'xgate_decisions_total{decision="REVIEW"} [1-9]' "$TMP/out" || fail "REVIEW decision not counted"
 
 # Response bodies are the CLI's JSON for the same input.

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/csv.h"
+#include "xgate/csv.h"
 #include "xgate/country.h"
 #include "xgate/error.h"
 

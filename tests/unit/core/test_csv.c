@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/csv.h"
+#include "xgate/csv.h"
 #include "xgate/error.h"
 
 static xg_csv c;

@@ -1,5 +1,5 @@
 /*
- * csv.h — an RFC 4180 CSV reader over a buffer already in memory.
+ * xgate/csv.h — an RFC 4180 CSV reader over a buffer already in memory.
  *
  * Real files are messier than the RFC, so the reader also accepts what publishers actually ship:
  * a UTF-8 byte-order mark, LF or CRLF line ends, a DOS end-of-file byte (0x1A) at the end, quoted
@@ -10,13 +10,20 @@
  *
  * Fields point into the reader's own storage and stay valid until the next xg_csv_next() call.
  */
-#ifndef XG_CSV_H
-#define XG_CSV_H
+#ifndef XGATE_CSV_H
+#define XGATE_CSV_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/core.h"
+#include "xgate/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Everything declared below is exported from the library (built with -fvisibility=hidden). */
+#pragma GCC visibility push(default)
 
 enum {
     XG_CSV_MAX_FIELD_DEFAULT = 64 * 1024, /* bytes per field */
@@ -62,4 +69,9 @@ bool xg_csv_at_end(const xg_csv *c);
 
 void xg_csv_free(xg_csv *c);
 
+#pragma GCC visibility pop
+
+#ifdef __cplusplus
+}
+#endif
 #endif
