@@ -69,6 +69,58 @@ Test(util, utf8_validation)
     cr_assert_not(xg_utf8_valid("\xff", 1));
 }
 
+Test(util, utf8_next_decodes_one_code_point_or_says_it_cannot)
+{
+    uint32_t cp;
+    cr_assert_eq(xg_utf8_next("a", 1, &cp), 1);
+    cr_assert_eq(cp, 'a');
+    cr_assert_eq(xg_utf8_next("\xc3\xa9", 2, &cp), 2); /* é */
+    cr_assert_eq(cp, 0xE9);
+    cr_assert_eq(xg_utf8_next("\xe5\x9b\x9b", 3, &cp), 3); /* 四 */
+    cr_assert_eq(cp, 0x56DB);
+    cr_assert_eq(xg_utf8_next("\xf0\x9f\x98\x80", 4, &cp), 4); /* U+1F600 */
+    cr_assert_eq(cp, 0x1F600);
+    cr_assert_eq(xg_utf8_next("\xef\xbf\xbd", 3, &cp), 3); /* a real U+FFFD is valid */
+    cr_assert_eq(cp, 0xFFFD);
+    /* overlong, surrogate, over U+10FFFF, truncated, a lone continuation, a bad lead byte */
+    const char *bad[] = {"\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+                         "\xe5\x9b", "\x80",         "\xff"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        cp = 0;
+        cr_assert_eq(xg_utf8_next(bad[i], strlen(bad[i]), &cp), 0, "case %zu", i);
+        cr_assert_eq(cp, XG_UTF8_REPLACEMENT);
+    }
+    /* n bounds the read: a 3-byte sequence given 2 bytes is truncated */
+    cr_assert_eq(xg_utf8_next("\xe5\x9b\x9b", 2, &cp), 0);
+}
+
+Test(util, edit_distance_over_code_units)
+{
+    const uint32_t kitten[] = {'k', 'i', 't', 't', 'e', 'n'},
+                   sitting[] = {'s', 'i', 't', 't', 'i', 'n', 'g'};
+    cr_assert_eq(xg_edit_distance(kitten, 6, sitting, 7), 3);
+    cr_assert_eq(xg_edit_distance(sitting, 7, kitten, 6), 3);
+    cr_assert_eq(xg_edit_distance(kitten, 6, kitten, 6), 0);
+    cr_assert_eq(xg_edit_distance(kitten, 0, sitting, 7), 7);
+    cr_assert_eq(xg_edit_distance(kitten, 6, sitting, 0), 6);
+}
+
+Test(util, json_str_is_a_string_or_null)
+{
+    json_t *o = json_pack("{s:s, s:i}", "name", "Acme", "n", 3);
+    cr_assert_str_eq(xg_json_str(o, "name"), "Acme");
+    cr_assert_null(xg_json_str(o, "n"));
+    cr_assert_null(xg_json_str(o, "missing"));
+    cr_assert_null(xg_json_str(NULL, "name"));
+    json_decref(o);
+}
+
+Test(util, monotonic_clock_does_not_go_back)
+{
+    double a = xg_clock_seconds(), b = xg_clock_seconds();
+    cr_assert(a > 0 && b >= a);
+}
+
 Test(util, file_read_reports_missing_file)
 {
     char *data;
