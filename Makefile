@@ -105,11 +105,12 @@ test:
 	  if [ $${PIPESTATUS[0]} -ne 0 ]; then rc=1; echo "stage $$t FAILED"; fi; \
 	done; scripts/test-summary build/test-logs $(TEST_STAGES) || rc=1; exit $$rc
 
-# The module graph in src/LAYERS and the exported symbols (scripts/check-layers), and the checker's
-# own test (it must fail on a bad include).
+# The module graph in src/LAYERS and the exported symbols (scripts/check-layers), the checker's own
+# test (it must fail on a bad include), and a library user's program linked without civetweb.
 layering: $(OPT)/xgate $(OPT)/libxgate.a $(OPT)/libxgate-server.a
 	@scripts/check-layers --build $(OPT)
-	@XGATE_BIN=$(CURDIR)/$(OPT)/xgate XGATE_BUILD=$(CURDIR)/$(OPT) tests/run-shell-tests tests/layers
+	@XGATE_BIN=$(CURDIR)/$(OPT)/xgate XGATE_BUILD=$(CURDIR)/$(OPT) XGATE_PKG_CFLAGS="$(PKG_CFLAGS)" \
+	  XGATE_PKG_LIBS="$(PKG_LIBS)" tests/run-shell-tests tests/layers
 
 unit: $(SAN)/unit-tests
 	XGATE_DATA=$(CURDIR)/data XGATE_SHARED=$(CURDIR)/../shared $(SAN)/unit-tests --jobs 2

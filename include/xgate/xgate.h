@@ -8,6 +8,8 @@
 #define XGATE_XGATE_H
 
 #include "xgate/error.h"
+#include "xgate/core.h"
+#include "xgate/csv.h"
 #include "xgate/lists.h"
 #include "xgate/text.h"
 #include "xgate/screen.h"

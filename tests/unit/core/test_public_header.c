@@ -6,6 +6,9 @@
 Test(core_public_header, umbrella_declares_every_module)
 {
     cr_assert_not_null((void *)xg_error_message);
+    cr_assert_not_null((void *)xg_buf_init);
+    cr_assert_not_null((void *)xg_csv_init);
+    cr_assert_not_null((void *)xg_lists_id_scheme);
     cr_assert_not_null((void *)xg_lists_load);
     cr_assert_not_null((void *)xg_name_analyse);
     cr_assert_not_null((void *)xg_screen);
