@@ -28,10 +28,18 @@ for i in 1 2 3; do
   assert_code 200
   assert_json "d['records'] > 100 and len(d['files']) == 2"
 done
-kill -HUP "$SRV_PID"
-sleep 1
-kill -HUP "$SRV_PID"
-sleep 1
+# A SIGHUP reload runs while the clients keep screening; a second one sent before the first has
+# finished would be refused as "already running", so wait (bounded) for each to be logged.
+hup_reload() {
+  kill -HUP "$SRV_PID"
+  for _ in $(seq 1 120); do
+    [ "$(grep -c 'lists reloaded' "$SRV_LOG")" -ge "$1" ] && return 0
+    sleep 0.5
+  done
+  fail "SIGHUP reload number $1 not logged after 120 tries of 0.5 s"
+}
+hup_reload 4
+hup_reload 5
 touch "$TMP/stop"
 wait $(jobs -p | grep -v "^$SRV_PID\$") 2>/dev/null || true
 total=$(cat "$TMP"/codes.* | wc -l)
