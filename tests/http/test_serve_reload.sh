@@ -71,7 +71,8 @@ stop_server
 check_server_log
 
 # Rate limit: a small bucket runs dry and answers 429 with Retry-After; other keys are unaffected.
-start_server --rate 0.2 --burst 3
+# The refill is slow (one request per 100 s) so that a slow, loaded machine still sees it dry.
+start_server --rate 0.01 --burst 3
 codes=""
 for i in 1 2 3 4 5 6; do
   req GET /v1/lists "$SERVICE"
