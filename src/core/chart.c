@@ -140,11 +140,10 @@ static int open_chart(xg_buf *b, const char *kind, const char *title, size_t nro
     if (!rc) rc = xg_chart_escape(b, title);
     if (!rc) rc = xg_buf_puts(b, "</figcaption>");
     if (rc || !nrows) return rc ? rc : xg_buf_puts(b, "<p class=\"none\">none</p></figure>\n");
-    rc = xg_buf_printf(
-        b,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" "
-        "height=\"%d\" role=\"img\" aria-label=\"",
-        w, h, w, h);
+    rc = xg_buf_printf(b,
+                       "<svg viewBox=\"0 0 %d %d\" width=\"%d\" "
+                       "height=\"%d\" role=\"img\" aria-label=\"",
+                       w, h, w, h);
     if (!rc) rc = xg_chart_escape(b, title);
     if (!rc) rc = xg_buf_puts(b, "\">");
     return rc;

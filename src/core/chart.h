@@ -2,13 +2,14 @@
  * chart.h — bar charts as inline SVG for the HTML pages xgate writes (the scan report now; usage,
  * network and console reports later). Internal to the library (not installed).
  *
- * Every chart is one <figure class="xg-chart"> holding a caption and a well-formed <svg> (XML
- * namespace, every attribute quoted, every element closed), so it draws the same inside HTML and as
- * XML. Colours are fill attributes on each shape, never a CSS class alone; every row carries its
- * label and its number in text, and its data in attributes for tests and scripts:
- *   <g class="row" data-label="AWS" data-value="5"> … <rect class="bar" … fill="#4a78b5"></rect> …
- * Labels are escaped here; long labels are shortened with "…" and kept whole in a <title>.
- * A chart with no rows writes its caption and <p class="none">none</p>.
+ * Every chart is one <figure class="xg-chart"> holding a caption and a well-formed <svg> (every
+ * attribute quoted, every element closed), so it parses the same as HTML and as XML. It is meant to
+ * be inlined in HTML, which puts <svg> in the SVG namespace itself: no xmlns (and so no URL) is
+ * written; a standalone .svg file would need one. Colours are fill attributes on each shape, never
+ * a CSS class alone; every row carries its label and its number in text, and its data in attributes
+ * for tests and scripts: <g class="row" data-label="AWS" data-value="5"> … <rect class="bar" …
+ * fill="#4a78b5"></rect> … Labels are escaped here; long labels are shortened with "…" and kept
+ * whole in a <title>. A chart with no rows writes its caption and <p class="none">none</p>.
  *
  * The writers append to an xg_buf and return 0, XG_EINVAL (bad arguments) or XG_ENOMEM.
  */
