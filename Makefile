@@ -11,6 +11,8 @@ CC      ?= cc
 PKGS    := libutf8proc icu-uc icu-i18n libhs libpcre2-8 sqlite3 libpq jansson libxml-2.0 yaml-0.1 \
            libsodium libxxhash geoip
 BOOTSTRAP := scripts/bootstrap
+# Builds use every core: `make test`, `make run` and `make fuzz` run their builds as sub-makes with -j.
+NPROC   := $(shell nproc 2>/dev/null || echo 2)
 
 # pkg-config is asked lazily so that `make` can run bootstrap first on a bare machine.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -96,11 +98,11 @@ export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions
 TEST_STAGES := format-check layering unit cli-tests http-tests browser-tests fuzz-smoke
 
 test:
-	@$(BOOTSTRAP) test
-	@$(BOOTSTRAP) browser
-	@$(BOOTSTRAP) fuzz
-	@$(MAKE) --no-print-directory $(SAN)/xgate $(SAN)/unit-tests $(OPT)/xgate
+	@$(BOOTSTRAP) test browser fuzz
+	@echo "make test: building the sanitised binary, the unit tests and build/xgate ($(NPROC) jobs)"
+	@$(MAKE) --no-print-directory -j$(NPROC) $(SAN)/xgate $(SAN)/unit-tests $(OPT)/xgate
 	@mkdir -p build/test-logs; rc=0; for t in $(TEST_STAGES); do \
+	  echo "== make test: stage $$t"; \
 	  $(MAKE) --no-print-directory $$t 2>&1 | tee build/test-logs/$$t.log; \
 	  if [ $${PIPESTATUS[0]} -ne 0 ]; then rc=1; echo "stage $$t FAILED"; fi; \
 	done; scripts/test-summary build/test-logs $(TEST_STAGES) || rc=1; exit $$rc
@@ -113,7 +115,7 @@ layering: $(OPT)/xgate $(OPT)/libxgate.a $(OPT)/libxgate-server.a
 	  XGATE_PKG_LIBS="$(PKG_LIBS)" tests/run-shell-tests tests/layers
 
 unit: $(SAN)/unit-tests
-	XGATE_DATA=$(CURDIR)/data XGATE_SHARED=$(CURDIR)/../shared $(SAN)/unit-tests --jobs 2
+	XGATE_DATA=$(CURDIR)/data XGATE_SHARED=$(CURDIR)/../shared $(SAN)/unit-tests --jobs $(NPROC)
 
 cli-tests: $(SAN)/xgate
 	XGATE_BIN=$(CURDIR)/$(SAN)/xgate tests/run-shell-tests tests/cli
@@ -125,7 +127,10 @@ browser-tests: $(SAN)/xgate
 	@$(BOOTSTRAP) browser
 	XGATE_BIN=$(CURDIR)/$(SAN)/xgate tests/browser/run
 
-run: all
+run:
+	@$(BOOTSTRAP) build
+	@echo "make run: building build/xgate ($(NPROC) jobs)"
+	@$(MAKE) --no-print-directory -j$(NPROC) $(OPT)/xgate $(OPT)/libxgate.a
 	scripts/run-demo
 
 bench: all
@@ -138,7 +143,7 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer-no-link,address,u
 
 fuzz:
 	@$(BOOTSTRAP) fuzz
-	@$(MAKE) --no-print-directory CC=clang $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
+	@$(MAKE) --no-print-directory -j$(NPROC) CC=clang $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
 
 build/fuzz/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)

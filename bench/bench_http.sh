@@ -38,10 +38,7 @@ start_xgate() { # start_xgate PORT → sets XPID
     2>>"$OUT/server.log" &
   XPID=$!
   PIDS+=($XPID)
-  until curl -sf "http://127.0.0.1:$1/healthz" >/dev/null 2>&1; do
-    kill -0 $XPID 2>/dev/null || { cat "$OUT/server.log" >&2; exit 1; }
-    sleep 0.2
-  done
+  scripts/wait-ready $XPID "$OUT/server.log" "url:http://127.0.0.1:$1/healthz" || exit 1
 }
 
 # wrk scripts: a fixed POST body per endpoint, and a mixed one that rotates through them.
@@ -96,7 +93,7 @@ cc -O2 -o "$OUT/http_ceiling" bench/http_ceiling.c -lcivetweb -lpthread
 CPORT=$(free_port)
 "$OUT/http_ceiling" "$CPORT" $SRV_THREADS & PIDS+=($!)
 CEIL_PID=$!
-until curl -sf "http://127.0.0.1:$CPORT/" >/dev/null 2>&1; do sleep 0.1; done
+scripts/wait-ready $CEIL_PID - "url:http://127.0.0.1:$CPORT/" || exit 1
 XPORT=$(free_port)
 start_xgate "$XPORT"
 B="http://127.0.0.1:$XPORT"

@@ -6,6 +6,7 @@
  * each finding links to its evidence.
  */
 #include "scan/scan_internal.h"
+#include "core/chart.h"
 #include "xgate/error.h"
 
 #include <stdlib.h>
@@ -13,26 +14,7 @@
 
 static void esc(xg_buf *b, const char *s)
 {
-    for (; s && *s; s++)
-        switch (*s) {
-        case '<':
-            xg_buf_puts(b, "&lt;");
-            break;
-        case '>':
-            xg_buf_puts(b, "&gt;");
-            break;
-        case '&':
-            xg_buf_puts(b, "&amp;");
-            break;
-        case '"':
-            xg_buf_puts(b, "&quot;");
-            break;
-        case '\'':
-            xg_buf_puts(b, "&#39;");
-            break;
-        default:
-            xg_buf_putc(b, *s);
-        }
+    xg_chart_escape(b, s);
 }
 
 /* An anchor id for a document name: "d" + index keeps ids unique and safe. */
@@ -56,56 +38,57 @@ static void count(json_t *counts, const char *k)
     json_object_set_new(counts, k, json_integer(v ? json_integer_value(v) + 1 : 1));
 }
 
-/* Horizontal bar chart of the (at most 12) largest counts. */
-static void chart(xg_buf *b, const char *title, json_t *counts)
+/* The counts of one chart as chart items (labels borrowed from `counts`); NULL when empty or out
+ * of memory (the chart then shows "none"). */
+static xg_chart_item *chart_items(json_t *counts, size_t *n)
 {
-    xg_buf_printf(b, "<figure><figcaption>");
-    esc(b, title);
-    xg_buf_puts(b, "</figcaption>");
-    size_t n = json_object_size(counts);
-    if (!n) {
-        xg_buf_puts(b, "<p class=none>none</p></figure>\n");
-        return;
+    *n = json_object_size(counts);
+    xg_chart_item *it = *n ? calloc(*n, sizeof *it) : NULL;
+    if (!it) {
+        *n = 0;
+        return NULL;
     }
-    const char *keys[12];
-    long vals[12];
-    size_t m = 0;
-    json_t *copy = json_deep_copy(counts);
-    while (m < 12 && json_object_size(copy)) {
-        const char *k, *best = NULL;
-        json_t *v;
-        long bv = -1;
-        json_object_foreach(copy, k, v) if (json_integer_value(v) > bv)
-        {
-            bv = (long)json_integer_value(v);
-            best = k;
-        }
-        keys[m] = strdup(best);
-        vals[m++] = bv;
-        json_object_del(copy, best);
+    const char *k;
+    json_t *v;
+    size_t i = 0;
+    json_object_foreach(counts, k, v)
+    {
+        it[i].label = k;
+        it[i++].value = (double)json_integer_value(v);
     }
-    json_decref(copy);
-    long max = vals[0] > 0 ? vals[0] : 1;
-    int h = (int)m * 24 + 8;
-    xg_buf_printf(b, "<svg viewBox='0 0 520 %d' width='520' height='%d' role='img'>", h, h);
-    for (size_t i = 0; i < m; i++) {
-        int y = (int)i * 24 + 4, w = (int)(300.0 * (double)vals[i] / (double)max) + 2;
-        xg_buf_printf(b, "<text x='0' y='%d' class=l>", y + 15);
-        esc(b, keys[i] ? keys[i] : "");
-        xg_buf_printf(b,
-                      "</text><rect x='200' y='%d' width='%d' height='18' class=bar/>"
-                      "<text x='%d' y='%d' class=n>%ld</text>",
-                      y, w, 206 + w, y + 15, vals[i]);
-        free((char *)keys[i]);
-    }
-    xg_buf_puts(b, "</svg></figure>\n");
+    return it;
 }
 
-static void list_cell(xg_buf *b, const json_t *arr)
+/* Horizontal bars, largest first; past 12 rows the rest are summed into one "other" row. */
+static void chart(xg_buf *b, const char *title, json_t *counts)
+{
+    size_t n;
+    xg_chart_item *it = chart_items(counts, &n);
+    xg_chart_sort_desc(it, n);
+    xg_chart_hbar(b, title, it, n, 12);
+    free(it);
+}
+
+static int cmp_label(const void *a, const void *b)
+{
+    return strcmp(((const xg_chart_item *)a)->label, ((const xg_chart_item *)b)->label);
+}
+
+/* Months in calendar order ("YYYY-MM" sorts as text). */
+static void month_chart(xg_buf *b, const char *title, json_t *counts)
+{
+    size_t n;
+    xg_chart_item *it = chart_items(counts, &n);
+    if (n > 1) qsort(it, n, sizeof *it, cmp_label);
+    xg_chart_timeseries(b, title, it, n);
+    free(it);
+}
+
+static void list_cell(xg_buf *b, const char *cls, const json_t *arr)
 {
     size_t i;
     json_t *v;
-    xg_buf_puts(b, "<td>");
+    xg_buf_printf(b, "<td class='%s'>", cls);
     json_array_foreach(arr, i, v)
     {
         if (i) xg_buf_puts(b, ", ");
@@ -118,29 +101,30 @@ static void listed_cell(xg_buf *b, const json_t *arr)
 {
     size_t i;
     json_t *l;
-    xg_buf_puts(b, "<td>");
+    xg_buf_puts(b, "<td class='listed'>");
     json_array_foreach(arr, i, l)
     {
+        xg_buf_puts(b, "<div class='party'>");
         esc(b, json_string_value(json_object_get(l, "name")));
         xg_buf_puts(b, " → ");
         esc(b, json_string_value(json_object_get(l, "match")));
         xg_buf_puts(b, " <small>");
         esc(b, json_string_value(json_object_get(l, "source")));
-        xg_buf_puts(b, "</small><br>");
+        xg_buf_puts(b, "</small></div>");
     }
     xg_buf_puts(b, "</td>");
 }
 
-static void str_cell(xg_buf *b, const json_t *v)
+static void str_cell(xg_buf *b, const char *cls, const json_t *v)
 {
-    xg_buf_puts(b, "<td>");
+    xg_buf_printf(b, "<td class='%s'>", cls);
     if (json_is_string(v)) esc(b, json_string_value(v));
     xg_buf_puts(b, "</td>");
 }
 
 static void amount_cell(xg_buf *b, const json_t *f)
 {
-    xg_buf_puts(b, "<td class=num>");
+    xg_buf_puts(b, "<td class='num'>");
     json_t *a = json_object_get(f, "amount_cny"), *c = json_object_get(f, "currency_amount");
     if (json_is_number(a)) xg_buf_printf(b, "¥%.0f", json_number_value(a));
     if (json_is_array(c))
@@ -152,34 +136,43 @@ static void amount_cell(xg_buf *b, const json_t *f)
 
 static void findings_table(xg_buf *b, const json_t *docs, const json_t *fin)
 {
-    xg_buf_puts(b, "<h2>Findings</h2><table><tr><th>risk</th><th>buyer</th><th>intermediary "
-                   "(supplier)</th><th>amount</th><th>providers</th><th>chips</th><th>models</th>"
-                   "<th>signals</th><th>listed parties</th><th>documents</th></tr>\n");
+    xg_buf_puts(
+        b,
+        "<h2>Findings</h2><table class='findings'><tr><th>risk</th><th>buyer</th><th>intermediary "
+        "(supplier)</th><th>amount</th><th>providers</th><th>chips</th><th>models</th>"
+        "<th>signals</th><th>listed parties</th><th>documents</th></tr>\n");
     size_t i;
     json_t *f;
     json_array_foreach(fin, i, f)
     {
         const char *risk = json_string_value(json_object_get(f, "risk"));
-        xg_buf_printf(b, "<tr class='%s'><td>%s<br><small>%.2f</small></td>", risk, risk,
-                      json_number_value(json_object_get(f, "score")));
-        str_cell(b, json_object_get(f, "buyer"));
-        str_cell(b, json_object_get(f, "supplier"));
+        const char *date = json_string_value(json_object_get(f, "date"));
+        xg_buf_printf(
+            b, "<tr class='%s' data-month='%.7s'><td class='risk'>%s<br><small>%.2f</small></td>",
+            risk, date && strlen(date) >= 7 ? date : "", risk,
+            json_number_value(json_object_get(f, "score")));
+        str_cell(b, "buyer", json_object_get(f, "buyer"));
+        str_cell(b, "supplier", json_object_get(f, "supplier"));
         amount_cell(b, f);
-        list_cell(b, json_object_get(f, "providers"));
-        list_cell(b, json_object_get(f, "chips"));
-        list_cell(b, json_object_get(f, "models"));
-        list_cell(b, json_object_get(f, "signals"));
+        list_cell(b, "providers", json_object_get(f, "providers"));
+        list_cell(b, "chips", json_object_get(f, "chips"));
+        list_cell(b, "models", json_object_get(f, "models"));
+        list_cell(b, "signals", json_object_get(f, "signals"));
         listed_cell(b, json_object_get(f, "listed"));
-        xg_buf_puts(b, "<td>");
+        xg_buf_puts(b, "<td class='docs'>");
         size_t k;
         json_t *dn;
         json_array_foreach(json_object_get(f, "documents"), k, dn)
         {
-            xg_buf_puts(b, "<a href='#");
-            anchor(b, docs, json_string_value(dn));
+            /* the file name, with the whole path on hover (title) and in the evidence heading */
+            const char *path = json_string_value(dn), *base = path ? strrchr(path, '/') : NULL;
+            xg_buf_puts(b, "<div><a href='#");
+            anchor(b, docs, path);
+            xg_buf_puts(b, "' title='");
+            esc(b, path);
             xg_buf_puts(b, "'>");
-            esc(b, json_string_value(dn));
-            xg_buf_puts(b, "</a><br>");
+            esc(b, base ? base + 1 : path);
+            xg_buf_puts(b, "</a></div>");
         }
         json_int_t dup = json_integer_value(json_object_get(f, "duplicates"));
         if (dup) xg_buf_printf(b, "+ %lld identical copies", (long long)dup);
@@ -265,9 +258,14 @@ static const char CSS[] =
     "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:"
     "collapse}td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top}th{background:#f3f3f3}"
     "tr.high td:first-child{background:#f8d0d0}tr.medium td:first-child{background:#fbe6c2}"
-    "figure{display:inline-block;margin:0 2em 1em 0}figcaption{font-weight:bold}.bar{fill:#4a78b5}"
-    ".l{font-size:12px}.n{font-size:12px}.num{text-align:right}q{color:#444}section{border-top:1px "
-    "solid #ddd;margin-top:1em}small{color:#777}";
+    "figure{display:inline-block;vertical-align:top;margin:0 2em 1em "
+    "0;max-width:100%;overflow-x:auto}"
+    "figcaption{font-weight:bold}.num{text-align:right}q{color:#444}section{border-top:1px "
+    "solid #ddd;margin-top:1em}small{color:#777}table.findings{width:100%}"
+    "td.risk,td.num{white-space:nowrap}td.buyer,td.supplier{min-width:9em}"
+    "td.listed{min-width:16em}td.listed .party+.party{margin-top:3px}"
+    "td.docs{max-width:14em;overflow-wrap:anywhere}td.signals{max-width:14em}"
+    "section h3{overflow-wrap:anywhere}";
 
 int xg_scan_report_html(char **out, const json_t *docs, const char *title)
 {
@@ -291,7 +289,7 @@ int xg_scan_report_html(char **out, const json_t *docs, const char *title)
         }
     }
     json_array_foreach(docs, i, f) nflag += json_is_true(json_object_get(f, "flagged"));
-    xg_buf_puts(&b, "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>");
+    xg_buf_puts(&b, "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>");
     esc(&b, title ? title : "xgate scan report");
     xg_buf_printf(&b, "</title><style>%s</style></head><body><h1>", CSS);
     esc(&b, title ? title : "xgate scan report");
@@ -302,7 +300,7 @@ int xg_scan_report_html(char **out, const json_t *docs, const char *title)
     chart(&b, "Findings by provider", byp);
     chart(&b, "Findings by chip", byc);
     chart(&b, "Findings by buyer", byb);
-    chart(&b, "Findings by month", bym);
+    month_chart(&b, "Findings by month", bym);
     findings_table(&b, docs, fin);
     xg_buf_puts(&b, "<h2>Evidence</h2>\n");
     /* the documents of the findings: every flagged or risky one except identical copies, whose

@@ -17,6 +17,35 @@ ids = set(re.findall(r"id='(d\d+)'", h))
 refs = set(re.findall(r"href='#(d\d+)'", h))
 sys.exit(0 if refs and refs <= ids else 1)
 PY
+# every chart is well-formed XML on its own (quoted attributes, closed elements), with one coloured
+# bar, label and number per row; the provider chart holds both providers of the examples
+python3 - "$TMP/r.html" <<'PY' || fail "charts not well-formed or incomplete"
+import re, sys
+import xml.etree.ElementTree as ET
+h = open(sys.argv[1], encoding="utf-8").read()
+figs = re.findall(r'<figure class="xg-chart".*?</figure>', h, re.S)
+assert len(figs) == 4, len(figs)
+S = ""  # inline SVG in HTML: no namespace declaration (the page stays free of URLs)
+seen = {}
+for f in figs:
+    fig = ET.fromstring(f)
+    title = fig.find("figcaption").text
+    rows = fig.findall(f".//{S}g[@class='row']")
+    bars = fig.findall(f".//{S}rect[@class='bar']")
+    assert rows and len(rows) == len(bars) == int(fig.get("data-rows")), (title, len(rows), len(bars))
+    for g in rows:
+        r = g.find(f"{S}rect")
+        assert r.get("fill", "").startswith("#") and r.get("fill") not in ("#000", "#000000"), (title, r.attrib)
+        texts = g.findall(f"{S}text")
+        assert texts[0].text and g.find(f"{S}text[@class='num']").text == g.get("data-value"), (title, g.attrib)
+    seen[title] = {g.get("data-label"): g.get("data-value") for g in rows}
+print(seen["Findings by provider"])
+assert seen["Findings by provider"].get("AWS") and seen["Findings by provider"].get("Azure"), seen
+PY
+! grep -q 'class=bar' "$TMP/r.html" || fail "an unquoted class attribute"
+# documents by file name in the findings table, the whole path in the title
+grep -q "title='$SHARED/data/tenders/examples/ex01_szu_aws_gpu_notice.txt'>ex01_szu_aws_gpu_notice.txt</a>" "$TMP/r.html" ||
+  fail "documents not shortened to file names"
 # every evidence line marks its term inside its snippet; every flagged example has its evidence
 python3 - "$TMP/r.html" <<'PY' || fail "evidence not marked"
 import re, sys

@@ -33,18 +33,14 @@ start_server() {
   rm -f "$TMP/port"
   "$X" serve --listen 127.0.0.1:0 --db "$DB" --port-file "$TMP/port" "$@" 2>>"$SRV_LOG" &
   SRV_PID=$!
-  # Wait for the port file (written once listening), then for /healthz; no time limit, but a
-  # server that died is reported at once.
-  while [ ! -s "$TMP/port" ]; do
-    kill -0 "$SRV_PID" 2>/dev/null || { SRV_PID=""; cat "$SRV_LOG" >&2; fail "xgate serve exited before listening"; }
-    sleep 0.2
-  done
+  # Wait for the port file (written once listening), then for /healthz: a bounded number of
+  # tries (scripts/wait-ready), and a server that died is reported at once with its log.
+  "$XGATE_TESTS/../scripts/wait-ready" "$SRV_PID" "$SRV_LOG" "file:$TMP/port" ||
+    { kill -0 "$SRV_PID" 2>/dev/null || SRV_PID=""; fail "xgate serve did not start listening"; }
   PORT=$(cat "$TMP/port")
   BASE="http://127.0.0.1:$PORT"
-  until curl -sf "$BASE/healthz" >/dev/null; do
-    kill -0 "$SRV_PID" 2>/dev/null || fail "xgate serve died"
-    sleep 0.2
-  done
+  "$XGATE_TESTS/../scripts/wait-ready" "$SRV_PID" "$SRV_LOG" "url:$BASE/healthz" ||
+    { kill -0 "$SRV_PID" 2>/dev/null || SRV_PID=""; fail "xgate serve did not answer /healthz"; }
 }
 
 # check_server_log: no sanitizer report, no key in the log, clean exit after stop_server.
