@@ -4,6 +4,7 @@
 #   make run        build and start the main job on the bundled data
 #   make bench      benchmarks into BENCHMARKS.md
 #   make fuzz       build libFuzzer targets (clang) into build/fuzz/
+#   man -l build/man/xgate-screen.1   man pages, built by `make` from the --help tables
 #   make format     clang-format every C file
 
 SHELL   := /bin/bash
@@ -33,7 +34,12 @@ SAN := build/san
 .SECONDARY:
 .PHONY: fuzz-smoke all deps test unit cli-tests http-tests browser-tests run bench fuzz format format-check clean
 
-all: deps $(OPT)/xgate $(OPT)/libxgate.a
+all: deps $(OPT)/xgate $(OPT)/libxgate.a build/man/xgate.1
+
+# Man pages xgate(1) and xgate-CMD(1), printed by the binary from the tables that make --help.
+build/man/xgate.1: $(OPT)/xgate
+	@mkdir -p $(dir $@) && for c in $$($< help --commands); do \
+	  $< help --man $$c > build/man/xgate-$$c.1 || exit 1; done && $< help --man > $@
 
 deps:
 	@$(BOOTSTRAP) build
