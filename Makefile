@@ -66,7 +66,7 @@ $(OPT)/xgate: $(CLI_SRC:%.c=$(OPT)/obj/%.o) $(OPT)/libxgate.a
 $(SAN)/xgate: $(CLI_SRC:%.c=$(SAN)/obj/%.o) $(SAN)/libxgate.a
 	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(SAN)/unit-tests: $(UNIT_SRC:%.c=$(SAN)/obj/%.o) $(SAN)/libxgate.a
+$(SAN)/unit-tests: $(UNIT_SRC:%.c=$(SAN)/obj/%.o) $(SAN)/obj/src/cli/opts.o $(SAN)/libxgate.a
 	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS) -lcriterion
 
 # Sanitiser settings for every test process (the CLI and HTTP tests run the sanitised binary).
@@ -122,6 +122,7 @@ build/fuzz/obj/%.o: %.c $(HDRS)
 build/fuzz/libxgate.a: $(LIB_SRC:%.c=build/fuzz/obj/%.o)
 	rm -f $@ && ar rcs $@ $^
 
+build/fuzz/fuzz_cli_opts: build/fuzz/obj/src/cli/opts.o # the parser is CLI code, not library
 build/fuzz/fuzz_%: fuzz/fuzz_%.c build/fuzz/libxgate.a
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) $^ -o $@ $(PKG_LIBS)

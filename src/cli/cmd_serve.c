@@ -30,13 +30,16 @@ static const cli_opt serve_opts[] = {
     {"policy", 'p', 0, "NAME",
      "default policy profile for /v1/decide (ear, remote-access, provider)"},
     {"as-of", 'a', 0, "YYYY-MM-DD", "decide and screen as of this date (default today)"},
-    {"web", 'w', 0, "DIR", "serve the console from DIR (default web/ beside the binary)"},
+    {"web", 'w', 0, "DIR",
+     "serve the console from DIR (default $XGATE_WEB, else web/ beside the data directory, else "
+     "./web)"},
     {"threads", 't', 0, "N",
      "worker threads (default 64); each open keep-alive connection holds one"},
     {"rate", 'r', 0, "N",
      "per-key token bucket: requests per second (default 200; -1 disables the limit)"},
     {"burst", 'b', 0, "N", "per-key token bucket size (default 400)"},
-    {"max-body", 'm', 0, "BYTES", "the largest request body accepted"},
+    {"max-body", 'm', 0, "BYTES",
+     "the largest request body accepted; larger ones get 413 (default 1048576)"},
     {"port-file", 'P', 0, "FILE", "write the port listened on to FILE once the server is ready"},
     {"quiet", 'q', 0, NULL, "no access log"},
     {0}};

@@ -52,8 +52,8 @@ typedef struct cli_parser {
     const cli_spec *spec;
     int argc;
     char **argv;
-    int next;          /* the next argv element to read */
-    int noperands;     /* operands gathered so far */
+    int next;           /* the next argv element to read */
+    int noperands;      /* operands gathered so far */
     const char *bundle; /* the rest of a bundle of short flags ("-jp"), or NULL */
     int done;           /* `--` seen: everything after is an operand */
     const char *arg;    /* the argument of the option just returned (NULL for a flag) */
