@@ -31,6 +31,10 @@
     extern const cli_spec cli_spec_##name __attribute__((weak));
 XG_COMMANDS(DECLARE)
 
+/* The date in the man pages' header: fixed, so that a rebuild gives the same pages
+ * ($XGATE_MAN_DATE overrides it). */
+#define XG_MAN_DATE "2026-12"
+
 struct command {
     const char *name, *help;
     int (*fn)(int, char **);
@@ -96,7 +100,7 @@ static int help(const struct command *cmds, size_t n, int argc, char **argv)
 {
     int man = argc > 2 && !strcmp(argv[2], "--man");
     const char *name = argc > 2 + man ? argv[2 + man] : NULL;
-    const char *date = getenv("XGATE_MAN_DATE") ? getenv("XGATE_MAN_DATE") : "2026";
+    const char *date = getenv("XGATE_MAN_DATE") ? getenv("XGATE_MAN_DATE") : XG_MAN_DATE;
     if (name && !strcmp(name, "--commands")) {
         for (size_t i = 0; i < n; i++)
             if (cmds[i].fn && cmds[i].spec) printf("%s\n", cmds[i].name);

@@ -7,12 +7,10 @@
 
 #include "cli/opts.h"
 
-static const cli_opt opts[] = {{"list", 'l', 'l', "PATH", "a list"},
-                               {"limit", 'n', 'n', "N", "a limit"},
-                               {"json", 'j', 'j', NULL, "JSON"},
-                               {"person", 'p', 'p', NULL, "a person"},
-                               {"as-of", 'a', 0, "DATE", "a date"},
-                               {0}};
+static const cli_opt opts[] = {
+    {"list", 'l', 'l', "PATH", "a list"}, {"limit", 'n', 'n', "N", "a limit"},
+    {"json", 'j', 'j', NULL, "JSON"},     {"person", 'p', 'p', NULL, "a person"},
+    {"as-of", 'a', 0, "DATE", "a date"},  {0}};
 static const char *const usage[] = {"[options] NAME", NULL};
 static const cli_spec spec = {.name = "t", .summary = "Test.", .usage = usage, .opts = opts};
 
