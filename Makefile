@@ -4,6 +4,7 @@
 #   make run        build and start the main job on the bundled data
 #   make bench      benchmarks into BENCHMARKS.md
 #   make fuzz       build libFuzzer targets (clang) into build/fuzz/
+#   man -l build/man/xgate-screen.1   man pages, built by `make` from the --help tables
 #   make format     clang-format every C file
 
 SHELL   := /bin/bash
@@ -38,7 +39,12 @@ SAN := build/san
 .SECONDARY:
 .PHONY: layering fuzz-smoke all deps test unit cli-tests http-tests browser-tests run bench fuzz format format-check clean
 
-all: deps $(OPT)/xgate $(OPT)/libxgate.a $(OPT)/libxgate-server.a
+all: deps $(OPT)/xgate $(OPT)/libxgate.a $(OPT)/libxgate-server.a build/man/xgate.1
+
+# Man pages xgate(1) and xgate-CMD(1), printed by the binary from the tables that make --help.
+build/man/xgate.1: $(OPT)/xgate
+	@mkdir -p $(dir $@) && for c in $$($< help --commands); do \
+	  $< help --man $$c > build/man/xgate-$$c.1 || exit 1; done && $< help --man > $@
 
 deps:
 	@$(BOOTSTRAP) build
@@ -86,7 +92,7 @@ $(OPT)/xgate: $(CLI_SRC:%.c=$(OPT)/obj/%.o) $(OPT)/libxgate-server.a $(OPT)/libx
 $(SAN)/xgate: $(CLI_SRC:%.c=$(SAN)/obj/%.o) $(SAN)/libxgate-server.a $(SAN)/libxgate.a
 	$(CC) $(SAN_CFLAGS) -o $@ $^ $(SERVER_LIBS) $(PKG_LIBS)
 
-$(SAN)/unit-tests: $(UNIT_SRC:%.c=$(SAN)/obj/%.o) $(SAN)/libxgate-internal.a
+$(SAN)/unit-tests: $(UNIT_SRC:%.c=$(SAN)/obj/%.o) $(SAN)/obj/src/cli/opts.o $(SAN)/libxgate-internal.a
 	$(CC) $(SAN_CFLAGS) -o $@ $^ $(SERVER_LIBS) $(PKG_LIBS) -lcriterion
 
 # Sanitiser settings for every test process (the CLI and HTTP tests run the sanitised binary).
@@ -152,6 +158,8 @@ build/fuzz/obj/%.o: %.c $(HDRS)
 build/fuzz/libxgate-internal.a: $(LIB_SRC:%.c=build/fuzz/obj/%.o) $(SERVER_SRC:%.c=build/fuzz/obj/%.o)
 	rm -f $@ && ar rcs $@ $^
 
+# the option parser is CLI code, not library
+build/fuzz/fuzz_cli_opts: build/fuzz/obj/src/cli/opts.o
 build/fuzz/fuzz_%: fuzz/fuzz_%.c build/fuzz/libxgate-internal.a
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) $^ -o $@ $(SERVER_LIBS) $(PKG_LIBS)

@@ -51,7 +51,7 @@ int xg_scanner_set_as_of(xg_scanner *s, const char *as_of);
  * text, HTML or PDF file; one per record for JSON/JSONL). Each element has exactly the keys
  * "document", "language", "encoding", "notice_type", "flagged", "risk", "score", "signals",
  * "providers", "chips", "instances", "models", "mentions", "fields", "parties", "items", "linked"
- * (see README "Tender scanning"). `name` names the documents. XG_EFORMAT for binary or undecodable
+ * (see docs/scan.md). `name` names the documents. XG_EFORMAT for binary or undecodable
  * input, XG_EPARSE for malformed JSON (message names the file and line). */
 int xg_scan_bytes(json_t **out, xg_scanner *s, const char *name, const char *bytes, size_t len);
 

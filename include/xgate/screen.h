@@ -28,7 +28,7 @@ extern "C" {
 
 typedef struct xg_snapshot xg_snapshot;
 
-/* The default alert threshold, chosen from measurement (see BENCHMARKS.md and README). */
+/* The default alert threshold, chosen from measurement (see BENCHMARKS.md and docs/screen.md). */
 extern const double XG_SCREEN_DEFAULT_THRESHOLD;
 
 /* Build a snapshot from loaded lists. Takes ownership of `lists` on success. `text` is borrowed

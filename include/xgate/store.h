@@ -100,7 +100,7 @@ int xg_store_key_revoke(xg_store *s, const char *key_id);
  * {"seq", "hash"}. */
 int xg_store_audit_head(json_t **out, xg_store *s);
 
-/* Parse a customers CSV (columns in README "## Decisions": id, name, aliases, country,
+/* Parse a customers CSV (columns in docs/decide.md: id, name, aliases, country,
  * headquarters, region, ultimate_parent, ultimate_parent_headquarters, ids, address,
  * payment_means, payment_source, payment_country, email, phone, verification, owners) into an
  * array of request-style customer objects, each validated; the first bad row is an error naming

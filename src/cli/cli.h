@@ -1,7 +1,9 @@
 /*
  * cli.h — what the `xgate` subcommands share. Each subcommand lives in its own file
  * src/cli/cmd_<name>.c and defines `int cmd_<name>(int argc, char **argv)` returning the process
- * exit code (argv[0] is the subcommand name). main.c finds them by name.
+ * exit code (argv[0] is the subcommand name), and its option table `const cli_spec
+ * cli_spec_<name>` (opts.h), from which its command line is read and its --help and man page are
+ * printed. main.c finds both by name.
  *
  * Exit codes: 0 success (whatever a screening or decision found), 1 a run that found bad input
  * (unreadable files, unknown items), 2 usage errors, 3 internal/IO errors.

@@ -4,20 +4,14 @@
  * aliases that name it. `xgate catalog version` prints the catalog's content hash.
  */
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "xgate/classify.h"
 #include "xgate/error.h"
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void usage(FILE *f)
-{
-    fprintf(f, "usage: xgate catalog list [--kind chip|system|instance|model] [--json]\n"
-               "       xgate catalog version\n");
-}
 
 static int kind_of(const char *s, int *out)
 {
@@ -61,42 +55,61 @@ static void print_entry(const xg_catalog_entry *e, bool json)
     printf("\n");
 }
 
-int cmd_catalog(int argc, char **argv)
+static const cli_opt list_opts[] = {
+    {"kind", 'k', 0, "chip|system|instance|model", "only entries of this kind"},
+    {"json", 'j', 'j', NULL, "one JSON object per entry (JSON lines)"},
+    {0}};
+static const cli_opt no_opts[] = {{0}};
+
+static int run_list(int argc, char **argv);
+static int run_version(int argc, char **argv);
+
+static const cli_spec spec_list = {
+    .name = "catalog list",
+    .summary = "List what the classifier knows, one line (or JSON object) per catalog entry, in "
+               "catalog order, with the aliases that name it.",
+    .usage = (const char *const[]){"[--kind chip|system|instance|model] [--json]", NULL},
+    .opts = list_opts,
+    .run = run_list,
+};
+static const cli_spec spec_version = {
+    .name = "catalog version",
+    .summary = "Print the catalog's content hash.",
+    .usage = (const char *const[]){"", NULL},
+    .opts = no_opts,
+    .run = run_version,
+};
+
+const cli_spec cli_spec_catalog = {
+    .name = "catalog",
+    .summary = "List the hardware and model catalog.",
+    .subs = (const cli_spec *const[]){&spec_list, &spec_version, NULL},
+};
+
+static int run(const cli_spec *spec, int argc, char **argv)
 {
-    static const struct option lo[] = {{"kind", required_argument, 0, 'k'},
-                                       {"json", no_argument, 0, 'j'},
-                                       {"help", no_argument, 0, 'h'},
-                                       {0, 0, 0, 0}};
     int kind = -1, ch;
     bool json = false;
-    optind = 1;
-    if (argc < 2 || (strcmp(argv[1], "list") && strcmp(argv[1], "version"))) {
-        if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-            usage(stdout);
-            return XG_EXIT_OK;
-        }
-        usage(stderr);
-        return XG_EXIT_USAGE;
-    }
-    bool version = !strcmp(argv[1], "version");
-    argc--, argv++;
-    while ((ch = getopt_long(argc, argv, "hj", lo, NULL)) != -1) {
-        if (ch == 'k' && kind_of(optarg, &kind) == 0) continue;
-        if (ch == 'j')
+    cli_parser p;
+    cli_parser_init(&p, spec, argc, argv);
+    while ((ch = cli_next(&p)) != CLI_END) {
+        if (ch == 'k' && kind_of(p.arg, &kind) == 0) continue;
+        if (ch == 'j') {
             json = true;
-        else if (ch == 'h') {
-            usage(stdout);
-            return XG_EXIT_OK;
-        } else {
-            if (ch == 'k') fprintf(stderr, "xgate catalog: unknown kind \"%s\"\n", optarg);
-            usage(stderr);
+        } else if (ch == 'k') {
+            fprintf(stderr, "xgate catalog: unknown kind \"%s\"\n", p.arg);
+            cli_usage(&cli_spec_catalog, stderr);
             return XG_EXIT_USAGE;
+        } else {
+            return cli_exit_code(ch);
         }
     }
-    if (optind < argc) {
-        usage(stderr);
-        return cli_fail(XG_EXIT_USAGE, "catalog", 0, "unexpected argument \"%s\"", argv[optind]);
+    if (p.noperands) {
+        cli_usage(&cli_spec_catalog, stderr);
+        return cli_fail(XG_EXIT_USAGE, "catalog", 0, "unexpected argument \"%s\"",
+                        cli_operands(&p)[0]);
     }
+    bool version = spec == &spec_version;
     xg_catalog *c;
     if (xg_catalog_load(&c, NULL)) return cli_fail(XG_EXIT_ERROR, "catalog", 1, "load");
     if (version) printf("%s\n", xg_catalog_version(c));
@@ -106,4 +119,19 @@ int cmd_catalog(int argc, char **argv)
     }
     xg_catalog_free(c);
     return XG_EXIT_OK;
+}
+
+static int run_list(int argc, char **argv)
+{
+    return run(&spec_list, argc, argv);
+}
+
+static int run_version(int argc, char **argv)
+{
+    return run(&spec_version, argc, argv);
+}
+
+int cmd_catalog(int argc, char **argv)
+{
+    return cli_run_subcommand(&cli_spec_catalog, argc, argv);
 }

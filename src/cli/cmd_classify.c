@@ -5,12 +5,12 @@
  * and make the exit code 1 once every known item has been printed.
  */
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "xgate/core.h"
 #include "xgate/classify.h"
 #include "xgate/error.h"
 
 #include <fnmatch.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -27,20 +27,34 @@ typedef struct opts {
     size_t row_errors;
 } opts;
 
-static void usage(FILE *f)
-{
-    fprintf(f, "usage: xgate classify [--as-of DATE] [--json] [--ai-diffusion] ITEM…\n"
-               "       xgate classify --spec 'fp8=1979,die=814,datacenter=yes[,sparse=yes]"
-               "[,dram_bw=3350]' [--json]\n"
-               "       xgate classify --import FILE.csv [--json]\n"
-               "ITEM: a chip, system, cloud instance type or model service (case, spacing and "
-               "alias insensitive;\n"
-               "      a pattern such as 'g4dn.*' expands to every matching catalog name).\n"
-               "--as-of DATE   classify under the rules in force on DATE (YYYY-MM-DD; default "
-               "today)\n"
-               "--ai-diffusion apply the Jan 2025 AI Diffusion layer in its window (off by "
-               "default)\n");
-}
+static const cli_opt classify_opts[] = {
+    {"as-of", 'd', 0, "YYYY-MM-DD",
+     "classify under the rules in force on this date (default today)"},
+    {"json", 'j', 'j', NULL, "one JSON object per item (JSON lines)"},
+    {"spec", 's', 0, "SPEC",
+     "classify an ad-hoc chip instead of catalog items: comma-separated key=value figures, e.g. "
+     "'fp8=1979,die=814,datacenter=yes[,sparse=yes][,dram_bw=3350]'"},
+    {"import", 'i', 0, "FILE.csv",
+     "classify every row of an Epoch-format hardware table; a summary by class goes to stderr"},
+    {"ai-diffusion", 'a', 0, NULL,
+     "apply the January 2025 AI Diffusion layer inside its window (off by default)"},
+    {0}};
+
+static const char *const classify_usage[] = {"[options] ITEM...", "--spec SPEC [options]",
+                                             "--import FILE.csv [options]", NULL};
+
+const cli_spec cli_spec_classify = {
+    .name = "classify",
+    .summary = "Classify chips, systems, cloud instances and model services under 3A090/4A090.",
+    .usage = classify_usage,
+    .description =
+        "ITEM is a chip, system, cloud instance type or model service, matched against the "
+        "catalog regardless of case, spacing and aliases; a pattern such as 'g4dn.*' expands to "
+        "every matching catalog name. Give ITEMs, --spec or --import (one of).\n\n"
+        "Unknown items are reported on stderr with the nearest catalog names, and make the exit "
+        "code 1 once every known item has been printed.",
+    .opts = classify_opts,
+};
 
 static void print_tpp(const char *label, double v)
 {
@@ -187,53 +201,45 @@ static int run_import(opts *o, const xg_catalog *c)
     return XG_EXIT_OK;
 }
 
-static int parse(opts *o, int argc, char **argv)
+/* Returns -1 to go on with the operands left in p, or an exit code. */
+static int parse(opts *o, cli_parser *p)
 {
-    static const struct option lo[] = {{"as-of", required_argument, 0, 'd'},
-                                       {"json", no_argument, 0, 'j'},
-                                       {"spec", required_argument, 0, 's'},
-                                       {"import", required_argument, 0, 'i'},
-                                       {"ai-diffusion", no_argument, 0, 'a'},
-                                       {"help", no_argument, 0, 'h'},
-                                       {0, 0, 0, 0}};
     int ch;
-    optind = 0; /* full re-initialisation; GNU getopt then permutes options after items */
-    while ((ch = getopt_long(argc, argv, "hj", lo, NULL)) != -1) {
+    while ((ch = cli_next(p)) != CLI_END) {
         switch (ch) {
         case 'd':
-            o->as_of = optarg;
+            o->as_of = p->arg;
             break;
         case 'j':
             o->json = true;
             break;
         case 's':
-            o->spec = optarg;
+            o->spec = p->arg;
             break;
         case 'i':
-            o->import = optarg;
+            o->import = p->arg;
             break;
         case 'a':
             o->copts.ai_diffusion = true;
             break;
-        case 'h':
-            usage(stdout);
-            return -1;
         default:
-            usage(stderr);
-            return XG_EXIT_USAGE;
+            return cli_exit_code(ch);
         }
     }
-    return 0;
+    return -1;
 }
 
 int cmd_classify(int argc, char **argv)
 {
     opts o = {0};
-    int rc = parse(&o, argc, argv);
-    if (rc) return rc < 0 ? XG_EXIT_OK : rc;
-    int nitems = argc - optind;
+    cli_parser p;
+    cli_parser_init(&p, &cli_spec_classify, argc, argv);
+    int rc = parse(&o, &p);
+    if (rc >= 0) return rc;
+    rc = XG_EXIT_OK;
+    int nitems = p.noperands;
     if ((o.spec != NULL) + (o.import != NULL) + (nitems > 0) != 1) {
-        usage(stderr);
+        cli_usage(&cli_spec_classify, stderr);
         return cli_fail(XG_EXIT_USAGE, "classify", 0, "give ITEMs, --spec or --import (one of)");
     }
     if (o.as_of && !xg_date_valid(o.as_of))
@@ -251,7 +257,7 @@ int cmd_classify(int argc, char **argv)
     } else if (o.import)
         rc = run_import(&o, c);
     else
-        rc = classify_items(&o, c, nitems, argv + optind);
+        rc = classify_items(&o, c, nitems, cli_operands(&p));
     xg_catalog_free(c);
     return rc;
 }

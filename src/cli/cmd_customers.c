@@ -11,12 +11,12 @@
  * so a bad line 900 never leaves 899 customers half-imported. JSONL or CSV is told by content
  * (a first character '{' means JSONL).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "cli/store_cli.h"
 #include "xgate/core.h"
 #include "xgate/error.h"
@@ -31,17 +31,6 @@ static int resellers(xg_store *s, const char *name)
     store_cli_print(l, 1);
     json_decref(l);
     return XG_EXIT_OK;
-}
-
-static int usage(FILE *f)
-{
-    fprintf(f, "usage: xgate customers add [--db URL] CUSTOMER.json|-\n"
-               "       xgate customers import [--db URL] FILE.jsonl|FILE.csv|-\n"
-               "       xgate customers show [--db URL] ID\n"
-               "       xgate customers list [--db URL] [--limit N] [--cursor C]\n"
-               "       xgate customers resellers [--db URL] [NAME]\n"
-               "CSV columns are listed in the README (## Decisions).\n");
-    return f == stdout ? XG_EXIT_OK : XG_EXIT_USAGE;
 }
 
 static int read_all(char **out, size_t *len, const char *path)
@@ -146,55 +135,174 @@ static int show(xg_store *s, const char *id)
     return XG_EXIT_OK;
 }
 
-int cmd_customers(int argc, char **argv)
+#define DB_OPT                                                                                     \
+    {                                                                                              \
+        "db", 'd', 0, "URL", "the store (default $XGATE_DB, else sqlite:./xgate.db)"               \
+    }
+
+static const cli_opt db_only[] = {DB_OPT, {0}};
+static const cli_opt list_opts[] = {
+    DB_OPT,
+    {"limit", 'n', 0, "N", "at most N customers per page (default 100)"},
+    {"cursor", 'c', 0, "C", "start after this cursor (the \"next\" of the previous page)"},
+    {0}};
+
+typedef struct sub_args {
+    const char *db, *cursor, *operand;
+    int limit;
+} sub_args;
+
+/* Read a subcommand's options and its operands (between min and max of them); returns -1 to go
+ * on, or an exit code. */
+static int parse_sub(sub_args *a, const cli_spec *spec, int argc, char **argv, int min, int max)
 {
-    const char *db = NULL, *cursor = NULL;
-    int limit = 100, c;
-    static const struct option lo[] = {{"db", required_argument, 0, 'd'},
-                                       {"limit", required_argument, 0, 'n'},
-                                       {"cursor", required_argument, 0, 'c'},
-                                       {"help", no_argument, 0, 'h'},
-                                       {0, 0, 0, 0}};
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+    cli_parser p;
+    int c;
+    a->limit = 100;
+    cli_parser_init(&p, spec, argc, argv);
+    while ((c = cli_next(&p)) != CLI_END) {
         if (c == 'd')
-            db = optarg;
+            a->db = p.arg;
         else if (c == 'n')
-            limit = atoi(optarg);
+            a->limit = atoi(p.arg);
         else if (c == 'c')
-            cursor = optarg;
-        else if (c == 'h')
-            return usage(stdout);
+            a->cursor = p.arg;
         else
-            return usage(stderr);
+            return cli_exit_code(c);
     }
-    if (optind >= argc) return usage(stderr);
-    const char *sub = argv[optind], *arg = optind + 1 < argc ? argv[optind + 1] : NULL;
-    int needs_arg = strcmp(sub, "list") && strcmp(sub, "resellers");
-    if (strcmp(sub, "add") && strcmp(sub, "import") && strcmp(sub, "show") && strcmp(sub, "list") &&
-        strcmp(sub, "resellers"))
-        return cli_fail(XG_EXIT_USAGE, "customers", 0, "unknown subcommand '%s'", sub);
-    if (needs_arg && !arg) return usage(stderr);
+    if (p.noperands < min || p.noperands > max) {
+        cli_usage(spec, stderr);
+        return cli_fail(XG_EXIT_USAGE, spec->name, 0, "%s",
+                        p.noperands < min ? "an operand is missing" : "too many operands");
+    }
+    a->operand = p.noperands ? cli_operands(&p)[0] : NULL;
+    return -1;
+}
+
+static int run_sub(const cli_spec *spec, int argc, char **argv, int min, int max,
+                   int (*fn)(xg_store *, const sub_args *))
+{
+    sub_args a = {0};
+    int rc = parse_sub(&a, spec, argc, argv, min, max);
+    if (rc >= 0) return rc;
     xg_store *s;
-    int rc = store_cli_open(&s, "customers", db);
-    if (rc) return rc;
-    if (!strcmp(sub, "add"))
-        rc = add(s, arg);
-    else if (!strcmp(sub, "import"))
-        rc = import(s, arg);
-    else if (!strcmp(sub, "show"))
-        rc = show(s, arg);
-    else if (!strcmp(sub, "resellers"))
-        rc = resellers(s, arg);
-    else {
-        json_t *l;
-        if (xg_store_customers_list(&l, s, limit, cursor))
-            rc = cli_fail(XG_EXIT_ERROR, "customers", 1, "list");
-        else {
-            store_cli_print(l, 1);
-            json_decref(l);
-        }
-    }
+    if ((rc = store_cli_open(&s, "customers", a.db))) return rc;
+    rc = fn(s, &a);
     xg_store_close(s);
     return rc;
+}
+
+static int do_add(xg_store *s, const sub_args *a)
+{
+    return add(s, a->operand);
+}
+
+static int do_import(xg_store *s, const sub_args *a)
+{
+    return import(s, a->operand);
+}
+
+static int do_show(xg_store *s, const sub_args *a)
+{
+    return show(s, a->operand);
+}
+
+static int do_resellers(xg_store *s, const sub_args *a)
+{
+    return resellers(s, a->operand);
+}
+
+static int do_list(xg_store *s, const sub_args *a)
+{
+    json_t *l;
+    if (xg_store_customers_list(&l, s, a->limit, a->cursor))
+        return cli_fail(XG_EXIT_ERROR, "customers", 1, "list");
+    store_cli_print(l, 1);
+    json_decref(l);
+    return XG_EXIT_OK;
+}
+
+static int run_add(int argc, char **argv);
+static int run_import(int argc, char **argv);
+static int run_show(int argc, char **argv);
+static int run_list(int argc, char **argv);
+static int run_resellers(int argc, char **argv);
+
+static const cli_spec spec_add = {
+    .name = "customers add",
+    .summary = "Store one customer record (a request-style customer object) and print its id.",
+    .usage = (const char *const[]){"[--db URL] CUSTOMER.json|-", NULL},
+    .opts = db_only,
+    .run = run_add,
+};
+static const cli_spec spec_import = {
+    .name = "customers import",
+    .summary = "Import customer records from JSON lines or CSV (told by content: a first "
+               "character '{' means JSON lines).",
+    .usage = (const char *const[]){"[--db URL] FILE.jsonl|FILE.csv|-", NULL},
+    .description = "All or nothing: every record is parsed and validated before the first is "
+                   "stored, so a bad line 900 never leaves 899 customers half-imported. The CSV "
+                   "columns are described in docs/decide.md.",
+    .opts = db_only,
+    .run = run_import,
+};
+static const cli_spec spec_show = {
+    .name = "customers show",
+    .summary = "Print a customer record, with the ownership edges on file for its name.",
+    .usage = (const char *const[]){"[--db URL] ID", NULL},
+    .opts = db_only,
+    .run = run_show,
+};
+static const cli_spec spec_list = {
+    .name = "customers list",
+    .summary = "List customer records, a page at a time.",
+    .usage = (const char *const[]){"[--db URL] [--limit N] [--cursor C]", NULL},
+    .opts = list_opts,
+    .run = run_list,
+};
+static const cli_spec spec_resellers = {
+    .name = "customers resellers",
+    .summary = "List the resellers seen and whom each serves (only NAME's, when given).",
+    .usage = (const char *const[]){"[--db URL] [NAME]", NULL},
+    .opts = db_only,
+    .run = run_resellers,
+};
+
+static int run_add(int argc, char **argv)
+{
+    return run_sub(&spec_add, argc, argv, 1, 1, do_add);
+}
+
+static int run_import(int argc, char **argv)
+{
+    return run_sub(&spec_import, argc, argv, 1, 1, do_import);
+}
+
+static int run_show(int argc, char **argv)
+{
+    return run_sub(&spec_show, argc, argv, 1, 1, do_show);
+}
+
+static int run_list(int argc, char **argv)
+{
+    return run_sub(&spec_list, argc, argv, 0, 0, do_list);
+}
+
+static int run_resellers(int argc, char **argv)
+{
+    return run_sub(&spec_resellers, argc, argv, 0, 1, do_resellers);
+}
+
+const cli_spec cli_spec_customers = {
+    .name = "customers",
+    .summary = "Manage customer identification records.",
+    .description = "Customer records are what decisions read about the requesting party: "
+                   "identity, country, verification, ownership.",
+    .subs = (const cli_spec *const[]){&spec_add, &spec_import, &spec_show, &spec_list,
+                                      &spec_resellers, NULL},
+};
+
+int cmd_customers(int argc, char **argv)
+{
+    return cli_run_subcommand(&cli_spec_customers, argc, argv);
 }

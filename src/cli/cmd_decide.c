@@ -11,12 +11,12 @@
  * In --jsonl mode each answer is printed and flushed only after its decision has committed, so
  * every id a caller has seen is durable even if the process is killed the next instant.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "cli/store_cli.h"
 #include "xgate/core.h"
 #include "xgate/decide.h"
@@ -31,45 +31,62 @@ typedef struct opts {
     int json, jsonl, dry_run;
 } opts;
 
-static int usage(FILE *f)
-{
-    fprintf(f,
-            "usage: xgate decide [--db URL] [--list PATH ...] [--policy NAME] [--as-of DATE]\n"
-            "                    [--json] [--dry-run] REQUEST.json|-\n"
-            "       xgate decide --jsonl [options] REQUESTS.jsonl|-\n"
-            "       xgate decide --replay DECISION_ID [--db URL] [--list PATH ...] [--json]\n\n"
-            "Profiles: ear, remote-access, provider (default). The request's own \"policy\" and\n"
-            "\"as_of\" override --policy and --as-of. The store defaults to $XGATE_DB, else\n"
-            "sqlite:./xgate.db. Exit 0 whatever the outcome; 1 for a request that cannot be\n"
-            "decided (the message names the field).\n");
-    return f == stdout ? XG_EXIT_OK : XG_EXIT_USAGE;
-}
+static const cli_opt decide_opts[] = {
+    {"db", 'd', 0, "URL", "the store (default $XGATE_DB, else sqlite:./xgate.db)"},
+    {"list", 'l', 0, "PATH",
+     "screen against these list files (repeatable; default the bundled lists)"},
+    {"policy", 'p', 0, "NAME",
+     "the policy profile: ear, remote-access or provider (default); a request's own \"policy\" "
+     "overrides it"},
+    {"as-of", 'a', 0, "YYYY-MM-DD",
+     "decide as of this date (default today); a request's own \"as_of\" overrides it"},
+    {"json", 'j', 0, NULL, "print the decision as JSON"},
+    {"jsonl", 'J', 0, NULL,
+     "read one request per line and print one answer per line, each after its decision has "
+     "committed"},
+    {"dry-run", 'n', 0, NULL, "decide without recording the decision"},
+    {"replay", 'r', 0, "DECISION_ID",
+     "decide a stored decision again and say whether its outcome holds"},
+    {0}};
+
+static const char *const decide_usage[] = {
+    "[options] REQUEST.json|-", "--jsonl [options] REQUESTS.jsonl|-",
+    "--replay DECISION_ID [--db URL] [--list PATH]... [--json]", NULL};
+
+const cli_spec cli_spec_decide = {
+    .name = "decide",
+    .summary = "Decide an access request: ALLOW, REVIEW, LICENSE_REQUIRED or DENY, with cited "
+               "reasons, recorded in the audit chain.",
+    .usage = decide_usage,
+    .description =
+        "A request is a JSON object (a file, or - for stdin). Profiles: ear, remote-access, "
+        "provider (default). The request's own \"policy\" and \"as_of\" override --policy and "
+        "--as-of.\n\n"
+        "Exit 0 whatever the outcome (DENY too); 1 for a request that cannot be decided "
+        "(malformed, unknown item, country or profile: the message names the field).",
+    .opts = decide_opts,
+};
 
 static int parse_args(opts *o, int argc, char **argv)
 {
-    static const struct option lo[] = {
-        {"db", required_argument, 0, 'd'},     {"list", required_argument, 0, 'l'},
-        {"policy", required_argument, 0, 'p'}, {"as-of", required_argument, 0, 'a'},
-        {"json", no_argument, 0, 'j'},         {"jsonl", no_argument, 0, 'J'},
-        {"dry-run", no_argument, 0, 'n'},      {"replay", required_argument, 0, 'r'},
-        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+    cli_parser p;
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+    cli_parser_init(&p, &cli_spec_decide, argc, argv);
+    while ((c = cli_next(&p)) != CLI_END) {
         switch (c) {
         case 'd':
-            o->db = optarg;
+            o->db = p.arg;
             break;
         case 'l':
             if (o->nlists == MAX_LISTS)
                 return cli_fail(XG_EXIT_USAGE, "decide", 0, "at most %d --list", MAX_LISTS);
-            o->lists[o->nlists++] = optarg;
+            o->lists[o->nlists++] = p.arg;
             break;
         case 'p':
-            o->policy = optarg;
+            o->policy = p.arg;
             break;
         case 'a':
-            o->as_of = optarg;
+            o->as_of = p.arg;
             break;
         case 'j':
             o->json = 1;
@@ -81,22 +98,24 @@ static int parse_args(opts *o, int argc, char **argv)
             o->dry_run = 1;
             break;
         case 'r':
-            o->replay = optarg;
+            o->replay = p.arg;
             break;
-        case 'h':
-            return -usage(stdout) - 100;
         default:
-            return usage(stderr);
+            return c == CLI_HELP ? -100 : XG_EXIT_USAGE;
         }
     }
     if (o->as_of && !xg_date_valid(o->as_of))
         return cli_fail(XG_EXIT_USAGE, "decide", 0, "--as-of '%s' is not a date (YYYY-MM-DD)",
                         o->as_of);
     if (!o->replay) {
-        if (optind != argc - 1) return usage(stderr);
-        o->input = argv[optind];
-    } else if (optind != argc) {
-        return usage(stderr);
+        if (p.noperands != 1) {
+            cli_usage(&cli_spec_decide, stderr);
+            return cli_fail(XG_EXIT_USAGE, "decide", 0, "give one request file (or - for stdin)");
+        }
+        o->input = cli_operands(&p)[0];
+    } else if (p.noperands) {
+        cli_usage(&cli_spec_decide, stderr);
+        return cli_fail(XG_EXIT_USAGE, "decide", 0, "--replay takes no request file");
     }
     return 0;
 }

@@ -8,12 +8,12 @@
  *   xgate licenses add [--db URL] LICENSE.json|-
  *   xgate licenses list [--db URL]
  */
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "cli/store_cli.h"
 #include "xgate/classify.h"
 #include "xgate/country.h"
@@ -65,101 +65,158 @@ static int normalise(json_t *lic)
     return rc;
 }
 
-static int usage(FILE *f)
+#define DB_OPT                                                                                     \
+    {                                                                                              \
+        "db", 'd', 0, "URL", "the store (default $XGATE_DB, else sqlite:./xgate.db)"               \
+    }
+
+static const cli_opt add_opts[] = {
+    DB_OPT,
+    {"number", 'N', 0, "N", "the license number"},
+    {"party", 'P', 0, "NAME", "the licensed party, as it appears in requests"},
+    {"item", 'I', 0, "ITEM",
+     "a covered item: a catalog name (H100 becomes H100 SXM5 80GB) or an ECCN such as 3A090 "
+     "(repeatable); an item the catalog does not know is refused"},
+    {"destination", 'D', 0, "CC", "a covered destination country (repeatable)"},
+    {"from", 'F', 0, "YYYY-MM-DD", "first day of validity"},
+    {"to", 'T', 0, "YYYY-MM-DD", "last day of validity (open-ended when absent)"},
+    {"conditions", 'C', 0, "TEXT", "the license's conditions, as free text"},
+    {0}};
+static const cli_opt db_only[] = {DB_OPT, {0}};
+
+static int run_add(int argc, char **argv);
+static int run_list(int argc, char **argv);
+
+static const cli_spec spec_add = {
+    .name = "licenses add",
+    .summary = "Put a license on file, from options or from a JSON object (a file or - for "
+               "stdin), and print its number.",
+    .usage = (const char *const[]){"[--db URL] --number N --party NAME --item ITEM... "
+                                   "--destination CC... --from DATE [--to DATE] "
+                                   "[--conditions TEXT]",
+                                   "[--db URL] LICENSE.json|-", NULL},
+    .description = "A license turns a LICENSE_REQUIRED into ALLOW when it covers the party, the "
+                   "item (by name or ECCN) and the destination on the decision's as-of date.",
+    .opts = add_opts,
+    .run = run_add,
+};
+static const cli_spec spec_list = {
+    .name = "licenses list",
+    .summary = "Print every license on file (JSON).",
+    .usage = (const char *const[]){"[--db URL]", NULL},
+    .opts = db_only,
+    .run = run_list,
+};
+
+const cli_spec cli_spec_licenses = {
+    .name = "licenses",
+    .summary = "Manage licenses on file.",
+    .subs = (const cli_spec *const[]){&spec_add, &spec_list, NULL},
+};
+
+static int add_option(json_t *lic, json_t *items, json_t *dests, int c, const char *arg)
 {
-    fprintf(f, "usage: xgate licenses add [--db URL] --number N --party NAME --item ITEM ...\n"
-               "                          --destination CC ... --from DATE [--to DATE]\n"
-               "                          [--conditions TEXT]\n"
-               "       xgate licenses add [--db URL] LICENSE.json|-\n"
-               "       xgate licenses list [--db URL]\n");
-    return f == stdout ? XG_EXIT_OK : XG_EXIT_USAGE;
+    const char *country;
+    switch (c) {
+    case 'N':
+        json_object_set_new(lic, "number", json_string(arg));
+        break;
+    case 'P':
+        json_object_set_new(lic, "party", json_string(arg));
+        break;
+    case 'I':
+        json_array_append_new(items, json_string(arg));
+        break;
+    case 'D':
+        if (!(country = xg_country_code(arg)))
+            return cli_fail(XG_EXIT_USAGE, "licenses", 0, "--destination: unknown country '%s'",
+                            arg);
+        json_array_append_new(dests, json_string(country));
+        break;
+    case 'F':
+        json_object_set_new(lic, "valid_from", json_string(arg));
+        break;
+    case 'T':
+        json_object_set_new(lic, "valid_to", json_string(arg));
+        break;
+    case 'C':
+        json_object_set_new(lic, "conditions", json_string(arg));
+        break;
+    }
+    return XG_EXIT_OK;
+}
+
+static int store_license(const char *db, json_t *lic)
+{
+    xg_store *s = NULL;
+    int rc = store_cli_open(&s, "licenses", db);
+    if (!rc) rc = normalise(lic);
+    if (!rc && xg_store_license_add(s, lic))
+        rc = cli_fail(XG_EXIT_INPUT, "licenses", 1, "cannot add");
+    else if (!rc)
+        printf("%s\n", json_string_value(json_object_get(lic, "number")));
+    xg_store_close(s);
+    return rc;
+}
+
+static int run_add(int argc, char **argv)
+{
+    const char *db = NULL;
+    json_t *lic = json_object(), *items = json_array(), *dests = json_array();
+    json_object_set_new(lic, "items", items);
+    json_object_set_new(lic, "destinations", dests);
+    cli_parser p;
+    int c, rc = XG_EXIT_OK;
+    cli_parser_init(&p, &spec_add, argc, argv);
+    while (!rc && (c = cli_next(&p)) != CLI_END) {
+        if (c == 'd')
+            db = p.arg;
+        else if (c < 0)
+            rc = cli_exit_code(c) ? cli_exit_code(c) : -1;
+        else
+            rc = add_option(lic, items, dests, c, p.arg);
+    }
+    if (!rc && p.noperands > 1) {
+        cli_usage(&spec_add, stderr);
+        rc = cli_fail(XG_EXIT_USAGE, "licenses", 0, "give one license file at most");
+    }
+    if (!rc && p.noperands == 1) {
+        json_decref(lic);
+        rc = store_cli_read_json(&lic, "licenses", cli_operands(&p)[0]);
+        if (rc) lic = NULL;
+    }
+    if (!rc) rc = store_license(db, lic);
+    json_decref(lic);
+    return rc < 0 ? XG_EXIT_OK : rc;
+}
+
+static int run_list(int argc, char **argv)
+{
+    const char *db = NULL;
+    cli_parser p;
+    int c;
+    cli_parser_init(&p, &spec_list, argc, argv);
+    while ((c = cli_next(&p)) != CLI_END) {
+        if (c != 'd') return cli_exit_code(c);
+        db = p.arg;
+    }
+    if (p.noperands)
+        return cli_fail(XG_EXIT_USAGE, "licenses", 0, "list: unexpected argument '%s'",
+                        cli_operands(&p)[0]);
+    xg_store *s = NULL;
+    int rc = store_cli_open(&s, "licenses", db);
+    json_t *all;
+    if (!rc && xg_store_licenses_list(&all, s))
+        rc = cli_fail(XG_EXIT_ERROR, "licenses", 1, "list");
+    else if (!rc) {
+        store_cli_print(all, 1);
+        json_decref(all);
+    }
+    xg_store_close(s);
+    return rc;
 }
 
 int cmd_licenses(int argc, char **argv)
 {
-    const char *db = NULL;
-    json_t *lic = json_object(), *items = json_array(), *dests = json_array();
-    static const struct option lo[] = {{"db", required_argument, 0, 'd'},
-                                       {"number", required_argument, 0, 'N'},
-                                       {"party", required_argument, 0, 'P'},
-                                       {"item", required_argument, 0, 'I'},
-                                       {"destination", required_argument, 0, 'D'},
-                                       {"from", required_argument, 0, 'F'},
-                                       {"to", required_argument, 0, 'T'},
-                                       {"conditions", required_argument, 0, 'C'},
-                                       {"help", no_argument, 0, 'h'},
-                                       {0, 0, 0, 0}};
-    int c, rc = XG_EXIT_OK;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1 && !rc) {
-        const char *country;
-        switch (c) {
-        case 'd':
-            db = optarg;
-            break;
-        case 'N':
-            json_object_set_new(lic, "number", json_string(optarg));
-            break;
-        case 'P':
-            json_object_set_new(lic, "party", json_string(optarg));
-            break;
-        case 'I':
-            json_array_append_new(items, json_string(optarg));
-            break;
-        case 'D':
-            if (!(country = xg_country_code(optarg)))
-                rc = cli_fail(XG_EXIT_USAGE, "licenses", 0, "--destination: unknown country '%s'",
-                              optarg);
-            else
-                json_array_append_new(dests, json_string(country));
-            break;
-        case 'F':
-            json_object_set_new(lic, "valid_from", json_string(optarg));
-            break;
-        case 'T':
-            json_object_set_new(lic, "valid_to", json_string(optarg));
-            break;
-        case 'C':
-            json_object_set_new(lic, "conditions", json_string(optarg));
-            break;
-        case 'h':
-            json_decref(lic);
-            json_decref(items);
-            json_decref(dests);
-            return usage(stdout);
-        default:
-            rc = usage(stderr);
-        }
-    }
-    json_object_set_new(lic, "items", items);
-    json_object_set_new(lic, "destinations", dests);
-    const char *sub = optind < argc ? argv[optind] : NULL;
-    if (!rc && (!sub || (strcmp(sub, "add") && strcmp(sub, "list"))))
-        rc = sub ? cli_fail(XG_EXIT_USAGE, "licenses", 0, "unknown subcommand '%s'", sub)
-                 : usage(stderr);
-    if (!rc && !strcmp(sub, "add") && optind + 1 < argc) {
-        json_decref(lic);
-        rc = store_cli_read_json(&lic, "licenses", argv[optind + 1]);
-        if (rc) lic = NULL;
-    }
-    xg_store *s = NULL;
-    if (!rc) rc = store_cli_open(&s, "licenses", db);
-    if (!rc && !strcmp(sub, "add")) rc = normalise(lic);
-    if (!rc && !strcmp(sub, "add")) {
-        if (xg_store_license_add(s, lic))
-            rc = cli_fail(XG_EXIT_INPUT, "licenses", 1, "cannot add");
-        else
-            printf("%s\n", json_string_value(json_object_get(lic, "number")));
-    } else if (!rc) {
-        json_t *all;
-        if (xg_store_licenses_list(&all, s))
-            rc = cli_fail(XG_EXIT_ERROR, "licenses", 1, "list");
-        else {
-            store_cli_print(all, 1);
-            json_decref(all);
-        }
-    }
-    xg_store_close(s);
-    json_decref(lic);
-    return rc;
+    return cli_run_subcommand(&cli_spec_licenses, argc, argv);
 }

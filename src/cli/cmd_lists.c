@@ -12,26 +12,12 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "xgate/core.h"
 #include "xgate/error.h"
 #include "xgate/lists.h"
 
 #define MAX_LISTS 256
-
-static int usage(FILE *f)
-{
-    fprintf(f, "usage: xgate lists info [--list PATH …] [--lenient] [--as-of YYYY-MM-DD] [--json]\n"
-               "       xgate lists dump [--list PATH …] [--lenient]   (every record, JSON lines)\n"
-               "\n"
-               "Load list files (format detected from content: CSL CSV, OFAC SDN triple, UN XML,\n"
-               "xgate CSV, plain names) and print per-file and per-source counts and the snapshot\n"
-               "content hash. Without --list, the bundled default lists.\n"
-               "  --list PATH    a list file, or a directory holding an OFAC sdn.csv (repeatable)\n"
-               "  --lenient      skip malformed rows and report each one, instead of failing\n"
-               "  --as-of DATE   count records delisted (end date before DATE; default today)\n"
-               "  --json         one JSON object on stdout\n");
-    return f == stdout ? XG_EXIT_OK : XG_EXIT_USAGE;
-}
 
 typedef struct {
     size_t by_type[5], aliases, delisted;
@@ -168,32 +154,86 @@ static int dump(const xg_listset *set)
     return XG_EXIT_OK;
 }
 
+#define LIST_OPT                                                                                   \
+    {                                                                                              \
+        "list", 'l', 0, "PATH",                                                                    \
+            "a list file, or a directory holding an OFAC SDN triple (repeatable); without --list " \
+            "the "                                                                                 \
+            "bundled default lists"                                                                \
+    }
+#define LENIENT_OPT                                                                                \
+    {                                                                                              \
+        "lenient", 'L', 0, NULL, "skip malformed rows and report each one, instead of failing"     \
+    }
+
+static const cli_opt info_opts[] = {
+    LIST_OPT,
+    LENIENT_OPT,
+    {"as-of", 'a', 0, "YYYY-MM-DD", "count records delisted (end date before DATE; default today)"},
+    {"json", 'j', 0, NULL, "one JSON object on stdout"},
+    {0}};
+static const cli_opt dump_opts[] = {LIST_OPT, LENIENT_OPT, {0}};
+
+static int run_info(int argc, char **argv);
+static int run_dump(int argc, char **argv);
+
+static const cli_spec spec_info = {
+    .name = "lists info",
+    .summary = "Load list files and print per-file and per-source counts and the snapshot content "
+               "hash.",
+    .usage =
+        (const char *const[]){"[--list PATH]... [--lenient] [--as-of YYYY-MM-DD] [--json]", NULL},
+    .description = "The format of each file is detected from its content: CSL CSV, OFAC SDN "
+                   "triple, UN XML, xgate CSV, plain names. Per file: path, detected format, "
+                   "records, SHA-256; per source list; by party type; with --lenient every row "
+                   "skipped. Check a list update with it before screening with it.",
+    .opts = info_opts,
+    .run = run_info,
+};
+static const cli_spec spec_dump = {
+    .name = "lists dump",
+    .summary = "Print every record as loaded (JSON lines), to check what a loader made of a file.",
+    .usage = (const char *const[]){"[--list PATH]... [--lenient]", NULL},
+    .opts = dump_opts,
+    .run = run_dump,
+};
+
+const cli_spec cli_spec_lists = {
+    .name = "lists",
+    .summary = "Inspect restricted-party list files: what they hold, and every record as loaded.",
+    .subs = (const cli_spec *const[]){&spec_info, &spec_dump, NULL},
+};
+
 static int info(int argc, char **argv, bool dump_records)
 {
     const char *paths[MAX_LISTS];
     size_t npaths = 0;
-    int flags = 0, json = 0;
+    int flags = 0, json = 0, c;
     char as_of[11];
     xg_date_today(as_of);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) return usage(stdout);
-        if (!strcmp(a, "--lenient"))
+    cli_parser p;
+    cli_parser_init(&p, dump_records ? &spec_dump : &spec_info, argc, argv);
+    while ((c = cli_next(&p)) != CLI_END) {
+        if (c == 'L')
             flags |= XG_LOAD_LENIENT;
-        else if (!strcmp(a, "--json"))
+        else if (c == 'j')
             json = 1;
-        else if (!strcmp(a, "--list") && i + 1 < argc) {
+        else if (c == 'l') {
             if (npaths == MAX_LISTS) return cli_fail(XG_EXIT_USAGE, "lists", 0, "too many --list");
-            paths[npaths++] = argv[++i];
-        } else if (!strcmp(a, "--as-of") && i + 1 < argc) {
-            if (!xg_date_valid(argv[++i]))
-                return cli_fail(XG_EXIT_USAGE, "lists", 0, "--as-of '%s' is not YYYY-MM-DD",
-                                argv[i]);
-            snprintf(as_of, sizeof as_of, "%s", argv[i]);
+            paths[npaths++] = p.arg;
+        } else if (c == 'a') {
+            if (!xg_date_valid(p.arg))
+                return cli_fail(XG_EXIT_USAGE, "lists", 0, "--as-of '%s' is not YYYY-MM-DD", p.arg);
+            snprintf(as_of, sizeof as_of, "%s", p.arg);
         } else {
-            cli_fail(XG_EXIT_USAGE, "lists", 0, "unknown or incomplete option '%s'", a);
-            return usage(stderr);
+            return cli_exit_code(c);
         }
+    }
+    if (p.noperands) {
+        cli_usage(p.spec, stderr);
+        return cli_fail(XG_EXIT_USAGE, "lists", 0,
+                        "unexpected argument '%s' (lists are named with --list)",
+                        cli_operands(&p)[0]);
     }
     const char *const *list = paths;
     if (!npaths) {
@@ -218,13 +258,17 @@ static int info(int argc, char **argv, bool dump_records)
     return exit_code;
 }
 
+static int run_info(int argc, char **argv)
+{
+    return info(argc, argv, false);
+}
+
+static int run_dump(int argc, char **argv)
+{
+    return info(argc, argv, true);
+}
+
 int cmd_lists(int argc, char **argv)
 {
-    if (argc < 2) return usage(stderr);
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
-        return usage(stdout);
-    if (!strcmp(argv[1], "info")) return info(argc - 1, argv + 1, false);
-    if (!strcmp(argv[1], "dump")) return info(argc - 1, argv + 1, true);
-    cli_fail(XG_EXIT_USAGE, "lists", 0, "unknown subcommand '%s'", argv[1]);
-    return usage(stderr);
+    return cli_run_subcommand(&cli_spec_lists, argc, argv);
 }

@@ -7,22 +7,14 @@
  * Resolving never edits the decision: it records the analyst's outcome (clear → ALLOW,
  * confirm → DENY) as a new row chained into the audit log, and the decision leaves the queue.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "cli/store_cli.h"
 #include "xgate/error.h"
-
-static int usage(FILE *f)
-{
-    fprintf(f, "usage: xgate review list [--db URL] [--all] [--json]\n"
-               "       xgate review resolve DECISION_ID --action clear|confirm --reason TEXT "
-               "--by NAME [--db URL]\n");
-    return f == stdout ? XG_EXIT_OK : XG_EXIT_USAGE;
-}
 
 static int list(xg_store *s, int all, int json)
 {
@@ -51,68 +43,133 @@ static int list(xg_store *s, int all, int json)
     return XG_EXIT_OK;
 }
 
-int cmd_review(int argc, char **argv)
+#define DB_OPT                                                                                     \
+    {                                                                                              \
+        "db", 'd', 0, "URL", "the store (default $XGATE_DB, else sqlite:./xgate.db)"               \
+    }
+
+static const cli_opt list_opts[] = {
+    DB_OPT,
+    {"all", 'A', 0, NULL, "every REVIEW decision, resolved ones too (default: the open queue)"},
+    {"json", 'j', 0, NULL, "print the page as JSON"},
+    {0}};
+static const cli_opt resolve_opts[] = {
+    DB_OPT,
+    {"action", 'a', 0, "clear|confirm",
+     "clear (the decision becomes ALLOW) or confirm (it becomes DENY)"},
+    {"reason", 'r', 0, "TEXT", "why, in the analyst's words (kept in the audit chain)"},
+    {"by", 'b', 0, "NAME", "who resolves it"},
+    {"json", 'j', 0, NULL, "print the resolution as JSON"},
+    {0}};
+
+static int run_list(int argc, char **argv);
+static int run_resolve(int argc, char **argv);
+
+static const cli_spec spec_list = {
+    .name = "review list",
+    .summary = "List the decisions waiting for review.",
+    .usage = (const char *const[]){"[--db URL] [--all] [--json]", NULL},
+    .opts = list_opts,
+    .run = run_list,
+};
+static const cli_spec spec_resolve = {
+    .name = "review resolve",
+    .summary = "Resolve a decision waiting for review.",
+    .usage = (const char *const[]){"DECISION_ID --action clear|confirm --reason TEXT --by NAME "
+                                   "[--db URL] [--json]",
+                                   NULL},
+    .description = "Resolving never edits the decision: it records the analyst's outcome (clear "
+                   "→ ALLOW, confirm → DENY) as a new row chained into the audit log, and the "
+                   "decision leaves the queue.",
+    .opts = resolve_opts,
+    .run = run_resolve,
+};
+
+const cli_spec cli_spec_review = {
+    .name = "review",
+    .summary = "List and resolve decisions waiting for review.",
+    .subs = (const cli_spec *const[]){&spec_list, &spec_resolve, NULL},
+};
+
+typedef struct review_args {
+    const char *db, *action, *reason, *by;
+    int all, json;
+} review_args;
+
+static int parse(review_args *a, cli_parser *p)
 {
-    const char *db = NULL, *action = NULL, *reason = NULL, *by = NULL;
-    int all = 0, json = 0, c;
-    static const struct option lo[] = {
-        {"db", required_argument, 0, 'd'},     {"action", required_argument, 0, 'a'},
-        {"reason", required_argument, 0, 'r'}, {"by", required_argument, 0, 'b'},
-        {"all", no_argument, 0, 'A'},          {"json", no_argument, 0, 'j'},
-        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+    int c;
+    while ((c = cli_next(p)) != CLI_END) {
         if (c == 'd')
-            db = optarg;
+            a->db = p->arg;
         else if (c == 'a')
-            action = optarg;
+            a->action = p->arg;
         else if (c == 'r')
-            reason = optarg;
+            a->reason = p->arg;
         else if (c == 'b')
-            by = optarg;
+            a->by = p->arg;
         else if (c == 'A')
-            all = 1;
+            a->all = 1;
         else if (c == 'j')
-            json = 1;
-        else if (c == 'h')
-            return usage(stdout);
+            a->json = 1;
         else
-            return usage(stderr);
+            return cli_exit_code(c);
     }
-    const char *sub = optind < argc ? argv[optind] : NULL;
-    if (!sub) return usage(stderr);
-    if (strcmp(sub, "list") && strcmp(sub, "resolve"))
-        return cli_fail(XG_EXIT_USAGE, "review", 0, "unknown subcommand '%s'", sub);
-    if (!strcmp(sub, "resolve")) {
-        if (optind + 1 >= argc)
-            return cli_fail(XG_EXIT_USAGE, "review", 0, "resolve: give the decision id");
-        if (!action || !reason || !by)
-            return cli_fail(XG_EXIT_USAGE, "review", 0,
-                            "resolve needs --action, --reason and --by");
-        if (strcmp(action, "clear") && strcmp(action, "confirm"))
-            return cli_fail(XG_EXIT_USAGE, "review", 0,
-                            "--action: '%s' (expected clear or confirm)", action);
-    }
+    return -1;
+}
+
+static int run_list(int argc, char **argv)
+{
+    review_args a = {0};
+    cli_parser p;
+    cli_parser_init(&p, &spec_list, argc, argv);
+    int rc = parse(&a, &p);
+    if (rc >= 0) return rc;
+    if (p.noperands)
+        return cli_fail(XG_EXIT_USAGE, "review", 0, "list: unexpected argument '%s'",
+                        cli_operands(&p)[0]);
     xg_store *s;
-    int rc = store_cli_open_existing(&s, "review", db);
-    if (rc) return rc;
-    if (!strcmp(sub, "list")) {
-        rc = list(s, all, json);
+    if ((rc = store_cli_open_existing(&s, "review", a.db))) return rc;
+    rc = list(s, a.all, a.json);
+    xg_store_close(s);
+    return rc;
+}
+
+static int run_resolve(int argc, char **argv)
+{
+    review_args a = {0};
+    cli_parser p;
+    cli_parser_init(&p, &spec_resolve, argc, argv);
+    int rc = parse(&a, &p);
+    if (rc >= 0) return rc;
+    if (p.noperands != 1)
+        return cli_fail(XG_EXIT_USAGE, "review", 0, "resolve: give the decision id");
+    if (!a.action || !a.reason || !a.by)
+        return cli_fail(XG_EXIT_USAGE, "review", 0, "resolve needs --action, --reason and --by");
+    if (strcmp(a.action, "clear") && strcmp(a.action, "confirm"))
+        return cli_fail(XG_EXIT_USAGE, "review", 0, "--action: '%s' (expected clear or confirm)",
+                        a.action);
+    const char *id = cli_operands(&p)[0];
+    xg_store *s;
+    if ((rc = store_cli_open_existing(&s, "review", a.db))) return rc;
+    json_t *out;
+    if (xg_store_review_resolve(&out, s, id, a.action, a.reason, a.by)) {
+        rc = cli_fail(XG_EXIT_INPUT, "review", 1, "cannot resolve");
     } else {
-        json_t *out;
-        if (xg_store_review_resolve(&out, s, argv[optind + 1], action, reason, by))
-            rc = cli_fail(XG_EXIT_INPUT, "review", 1, "cannot resolve");
-        else {
-            if (json)
-                store_cli_print(out, 1);
-            else
-                printf("%s: %s → %s by %s (audit seq %lld)\n", argv[optind + 1], action,
-                       json_string_value(json_object_get(out, "outcome")), by,
-                       (long long)json_integer_value(
-                           json_object_get(json_object_get(out, "audit"), "seq")));
-            json_decref(out);
-        }
+        if (a.json)
+            store_cli_print(out, 1);
+        else
+            printf("%s: %s → %s by %s (audit seq %lld)\n", id, a.action,
+                   json_string_value(json_object_get(out, "outcome")), a.by,
+                   (long long)json_integer_value(
+                       json_object_get(json_object_get(out, "audit"), "seq")));
+        json_decref(out);
     }
     xg_store_close(s);
     return rc;
+}
+
+int cmd_review(int argc, char **argv)
+{
+    return cli_run_subcommand(&cli_spec_review, argc, argv);
 }

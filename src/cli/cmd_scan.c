@@ -9,6 +9,7 @@
  * drawn on stderr only when stderr is a terminal.
  */
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "xgate/core.h"
 #include "xgate/classify.h"
 #include "xgate/error.h"
@@ -17,25 +18,39 @@
 #include "xgate/text.h"
 
 #include <dirent.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #define CMD "scan"
 
-static void usage(FILE *f)
-{
-    fprintf(f, "usage: xgate scan [--list PATH …] [--json] [--report FILE] [--as-of YYYY-MM-DD]\n"
-               "                  [--lexicon FILE] PATH…\n\n"
-               "Scan tender notices (text, HTML, JSON/JSONL records, PDF; UTF-8, GB18030, Big5)\n"
-               "for procurement of restricted US compute or models. PATH may be a folder.\n"
-               "  --json         one JSON object per document (JSONL)\n"
-               "  --report FILE  write a self-contained HTML report\n"
-               "  --list PATH    screen parties against these lists (default: bundled lists)\n"
-               "  --as-of DATE   date for classification and screening (default: today)\n"
-               "  --lexicon FILE use another lexicon (default: data/scan/lexicon.tsv)\n");
-}
+static const cli_opt scan_opts[] = {
+    {"list", 'l', 'l', "PATH",
+     "screen the parties named in documents against these lists (repeatable; default the "
+     "bundled lists)"},
+    {"json", 'j', 'j', NULL, "one JSON object per document (JSON lines)"},
+    {"report", 'r', 'r', "FILE", "also write a self-contained HTML report to FILE"},
+    {"as-of", 'a', 'a', "YYYY-MM-DD", "the date for classification and screening (default today)"},
+    {"lexicon", 'x', 'x', "FILE", "use another lexicon (default data/scan/lexicon.tsv)"},
+    {0}};
+
+static const char *const scan_usage[] = {"[options] PATH...", NULL};
+
+const cli_spec cli_spec_scan = {
+    .name = "scan",
+    .summary = "Scan tender and procurement documents for attempts to reach restricted US compute "
+               "or models.",
+    .usage = scan_usage,
+    .description =
+        "PATH is a file or a folder (read recursively, in name order, hidden entries skipped). "
+        "Documents may be text, HTML, JSON or JSON-lines records, or PDF, in UTF-8, GB18030 or "
+        "Big5. Notices of one project are linked, then the findings are printed: a summary, or "
+        "with --json one object per document.\n\n"
+        "An unreadable file is reported at once and the run goes on; the exit code is 1 at the "
+        "end if any input was unreadable. A progress bar is drawn on stderr only when it is a "
+        "terminal.",
+    .opts = scan_opts,
+};
 
 typedef struct {
     char **v;
@@ -230,45 +245,34 @@ static size_t scan_all(json_t *docs, xg_scanner *sc, const strvec *files)
 
 int cmd_scan(int argc, char **argv)
 {
-    static const struct option opts[] = {{"list", required_argument, 0, 'l'},
-                                         {"json", no_argument, 0, 'j'},
-                                         {"report", required_argument, 0, 'r'},
-                                         {"as-of", required_argument, 0, 'a'},
-                                         {"lexicon", required_argument, 0, 'x'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
     strvec lists = {0}, files = {0};
     int json = 0, c, rc = XG_EXIT_OK;
     const char *report = NULL, *as_of = NULL, *lexicon = NULL;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "l:jr:a:x:h", opts, NULL)) != -1)
+    cli_parser p;
+    cli_parser_init(&p, &cli_spec_scan, argc, argv);
+    while ((c = cli_next(&p)) != CLI_END)
         switch (c) {
         case 'l':
-            sv_push(&lists, optarg);
+            sv_push(&lists, p.arg);
             break;
         case 'j':
             json = 1;
             break;
         case 'r':
-            report = optarg;
+            report = p.arg;
             break;
         case 'a':
-            as_of = optarg;
+            as_of = p.arg;
             break;
         case 'x':
-            lexicon = optarg;
+            lexicon = p.arg;
             break;
-        case 'h':
-            usage(stdout);
-            sv_free(&lists);
-            return XG_EXIT_OK;
         default:
-            usage(stderr);
             sv_free(&lists);
-            return XG_EXIT_USAGE;
+            return cli_exit_code(c);
         }
-    if (optind >= argc) {
-        usage(stderr);
+    if (!p.noperands) {
+        cli_usage(&cli_spec_scan, stderr);
         sv_free(&lists);
         return XG_EXIT_USAGE;
     }
@@ -277,9 +281,10 @@ int cmd_scan(int argc, char **argv)
         return cli_fail(XG_EXIT_USAGE, CMD, 0, "--as-of '%s' is not YYYY-MM-DD", as_of);
     }
     size_t missing = 0;
-    for (int i = optind; i < argc; i++)
-        if (collect(&files, argv[i], 0)) {
-            fprintf(stderr, "xgate scan: %s: cannot read (missing or unreadable)\n", argv[i]);
+    for (int i = 0; i < p.noperands; i++)
+        if (collect(&files, cli_operands(&p)[i], 0)) {
+            fprintf(stderr, "xgate scan: %s: cannot read (missing or unreadable)\n",
+                    cli_operands(&p)[i]);
             missing++;
         }
     refdata ref;

@@ -12,13 +12,13 @@
  * 0 whatever matched, and non-zero only for bad input or usage, with a one-line message.
  */
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "xgate/core.h"
 #include "xgate/csv.h"
 #include "xgate/country.h"
 #include "xgate/error.h"
 #include "xgate/screen.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -39,20 +39,49 @@ typedef struct opts {
     char *name; /* heap */
 } opts;
 
-static int usage(FILE *f)
-{
-    fprintf(f,
-            "usage: xgate screen [--list PATH]... [--threshold T] [--limit N] [--country CC]\n"
-            "                    [--id SCHEME:VALUE]... [--as-of YYYY-MM-DD] [--person]\n"
-            "                    [--lenient] [--json] NAME\n"
-            "       xgate screen [--list PATH]... --batch FILE [--json] [options]\n\n"
-            "Without --list the bundled lists are used. The default threshold is %.2f.\n"
-            "--batch reads one name per line, or a CSV with a header holding a `name`\n"
-            "column (and optional `country` and `id` columns). Exit 0 whether or not\n"
-            "anything matched.\n",
-            XG_SCREEN_DEFAULT_THRESHOLD);
-    return f == stdout ? XG_EXIT_OK : XG_EXIT_USAGE;
-}
+static const cli_opt screen_opts[] = {
+    {"list", 'l', 'l', "PATH",
+     "a list file, or a directory holding an OFAC SDN triple (repeatable); without --list the "
+     "bundled lists are used"},
+    {"threshold", 't', 't', "T", "the lowest score that is a match, in [0, 1] (default 0.80)"},
+    {"limit", 'n', 'n', "N", "at most N matches per name, 1..10000 (default 10)"},
+    {"country", 'c', 'c', "CC",
+     "the party's country (ISO code or name): drops records whose countries are known and all "
+     "different; an unknown country is an error"},
+    {"id", 'i', 'i', "SCHEME:VALUE",
+     "an identifier of the party, matched exactly (score 1.0 whatever the name), e.g. "
+     "USCC:91440101MA5ALQNR86 (repeatable)"},
+    {"as-of", 'a', 'a', "YYYY-MM-DD",
+     "the date that decides what is delisted (default today); delisted records are reported as "
+     "history, never as matches"},
+    {"person", 'p', 'p', NULL,
+     "the name is a person's: \"SURNAME, Given\" is reordered and entity, vessel and aircraft "
+     "records are skipped"},
+    {"lenient", 'L', 'L', NULL,
+     "load what can be loaded and print every skipped list row on stderr, instead of failing"},
+    {"json", 'j', 'j', NULL, "one JSON document per query (JSON lines in a batch)"},
+    {"batch", 'b', 'b', "FILE",
+     "screen every name in FILE: one name per line, or a CSV whose header has a `name` column "
+     "(optional `country` and `id` columns apply per row)"},
+    {0}};
+
+static const char *const screen_usage[] = {"[options] NAME", "--batch FILE [options]", NULL};
+
+const cli_spec cli_spec_screen = {
+    .name = "screen",
+    .summary = "Screen names against restricted-party lists.",
+    .usage = screen_usage,
+    .description =
+        "Lists load once into a snapshot and every name is screened against it. Options may come "
+        "before or after the name; the words of an unquoted name are joined with spaces; `--` "
+        "ends the options, for a name that starts with '-'.\n\n"
+        "Without --json the result is a table per name: score, list code, primary name, the name "
+        "or alias that matched, record id; then delisted records as history, or the closest "
+        "score under the threshold when nothing matched. Results come out in input order.\n\n"
+        "Exit 0 whether or not anything matched; 1 for unreadable or invalid input (a missing "
+        "list or batch file, invalid UTF-8); 2 for usage errors (bad threshold, empty name).",
+    .opts = screen_opts,
+};
 
 static int parse_number(const char *s, double *out)
 {
@@ -116,17 +145,10 @@ static int check_option(opts *o, int c, const char *arg)
 
 static int parse_args(opts *o, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"list", required_argument, 0, 'l'},  {"threshold", required_argument, 0, 't'},
-        {"limit", required_argument, 0, 'n'}, {"country", required_argument, 0, 'c'},
-        {"id", required_argument, 0, 'i'},    {"as-of", required_argument, 0, 'a'},
-        {"person", no_argument, 0, 'p'},      {"lenient", no_argument, 0, 'L'},
-        {"json", no_argument, 0, 'j'},        {"batch", required_argument, 0, 'b'},
-        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
+    cli_parser p;
     int c, rc;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "+l:t:n:c:i:a:pLjb:h", longopts, NULL)) != -1) {
+    cli_parser_init(&p, &cli_spec_screen, argc, argv);
+    while ((c = cli_next(&p)) != CLI_END) {
         switch (c) {
         case 'p':
             o->person = 1;
@@ -138,27 +160,25 @@ static int parse_args(opts *o, int argc, char **argv)
             o->json = 1;
             break;
         case 'b':
-            o->batch = optarg;
+            o->batch = p.arg;
             break;
-        case 'h':
-            return usage(stdout) - 100;
-        case '?':
-            return cli_fail(XG_EXIT_USAGE, "screen", 0, "unknown or incomplete option '%s'",
-                            argv[optind - 1]);
+        case CLI_HELP:
+        case CLI_ERROR:
+            return cli_exit_code(c) - 100;
         default:
-            if ((rc = check_option(o, c, optarg))) return rc;
+            if ((rc = check_option(o, c, p.arg))) return rc;
         }
     }
-    if (o->batch && optind < argc)
+    if (o->batch && p.noperands)
         return cli_fail(XG_EXIT_USAGE, "screen", 0, "give either NAME or --batch FILE, not both");
     if (!o->batch) {
-        if (optind >= argc)
+        if (!p.noperands)
             return cli_fail(XG_EXIT_USAGE, "screen", 0, "a NAME or --batch FILE is needed");
-        o->name = join_args(argc - optind, argv + optind);
-        const char *p = o->name;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (!*p) return cli_fail(XG_EXIT_USAGE, "screen", 0, "the name is empty");
+        o->name = join_args(p.noperands, cli_operands(&p));
+        const char *q = o->name;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (!*q) return cli_fail(XG_EXIT_USAGE, "screen", 0, "the name is empty");
     }
     return 0;
 }

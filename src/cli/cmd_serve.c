@@ -7,6 +7,7 @@
  * stderr; it names keys, never shows them.
  */
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "xgate/error.h"
 #include "xgate/server.h"
 
@@ -19,21 +20,41 @@
 
 #define MAX_LISTS 64
 
-static const char usage_text[] =
-    "usage: xgate serve [--listen ADDR:PORT] [--db URL] [--list PATH …] [--policy NAME]\n"
-    "                   [--as-of DATE] [--web DIR] [--threads N] [--rate N] [--burst N]\n"
-    "                   [--max-body BYTES] [--port-file FILE] [--quiet]\n"
-    "\n"
-    "  --listen      civetweb listening port(s) (default 127.0.0.1:8080; 127.0.0.1:0 picks one)\n"
-    "  --db          store URL (default sqlite:./xgate.db)\n"
-    "  --list        list files to load (default: the bundled lists); reloaded on\n"
-    "                POST /v1/lists/reload or SIGHUP\n"
-    "  --policy      default policy profile for /v1/decide (ear, remote-access, provider)\n"
-    "  --threads     worker threads (default 64); each open keep-alive connection holds one\n"
-    "  --rate/--burst  per-key token bucket: requests per second and bucket size\n"
-    "                (default 200/400; --rate -1 disables the limit)\n"
-    "  --port-file   write the port listened on to FILE once the server is ready\n"
-    "  --quiet       no access log\n";
+static const cli_opt serve_opts[] = {
+    {"listen", 'L', 0, "ADDR:PORT",
+     "civetweb listening port(s) (default 127.0.0.1:8080; 127.0.0.1:0 picks a free port)"},
+    {"db", 'd', 0, "URL", "the store (default $XGATE_DB, else sqlite:./xgate.db)"},
+    {"list", 'l', 0, "PATH",
+     "list files to load (repeatable; default the bundled lists); reloaded on POST "
+     "/v1/lists/reload or SIGHUP"},
+    {"policy", 'p', 0, "NAME",
+     "default policy profile for /v1/decide (ear, remote-access, provider)"},
+    {"as-of", 'a', 0, "YYYY-MM-DD", "decide and screen as of this date (default today)"},
+    {"web", 'w', 0, "DIR",
+     "serve the console from DIR (default $XGATE_WEB, else web/ beside the data directory, else "
+     "./web)"},
+    {"threads", 't', 0, "N",
+     "worker threads (default 64); each open keep-alive connection holds one"},
+    {"rate", 'r', 0, "N",
+     "per-key token bucket: requests per second (default 200; -1 disables the limit)"},
+    {"burst", 'b', 0, "N", "per-key token bucket size (default 400)"},
+    {"max-body", 'm', 0, "BYTES",
+     "the largest request body accepted; larger ones get 413 (default 1048576)"},
+    {"port-file", 'P', 0, "FILE", "write the port listened on to FILE once the server is ready"},
+    {"quiet", 'q', 0, NULL, "no access log"},
+    {0}};
+
+static const char *const serve_usage[] = {"[options]", NULL};
+
+const cli_spec cli_spec_serve = {
+    .name = "serve",
+    .summary = "Run the HTTP API and the analyst console until SIGINT or SIGTERM.",
+    .usage = serve_usage,
+    .description = "SIGINT and SIGTERM stop the server cleanly (requests in flight finish); "
+                   "SIGHUP reloads the lists like POST /v1/lists/reload. The access log goes to "
+                   "stderr; it names keys, never shows them.",
+    .opts = serve_opts,
+};
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -69,49 +90,63 @@ static int parse_number(const char *flag, const char *v, double min, double *out
 static int parse_args(serve_args *a, int argc, char **argv)
 {
     double d = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *f = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(f, "--help") || !strcmp(f, "-h")) {
-            fputs(usage_text, stdout);
-            return -1;
-        }
-        if (!strcmp(f, "--quiet")) {
+    cli_parser p;
+    int c;
+    cli_parser_init(&p, &cli_spec_serve, argc, argv);
+    while ((c = cli_next(&p)) != CLI_END) {
+        const char *v = p.arg;
+        switch (c) {
+        case 'q':
             a->o.log = NULL;
-            continue;
-        }
-        if (!v) return cli_fail(XG_EXIT_USAGE, "serve", 0, "%s needs a value\n%s", f, usage_text);
-        i++;
-        if (!strcmp(f, "--listen"))
+            break;
+        case 'L':
             a->o.listen = v;
-        else if (!strcmp(f, "--db"))
+            break;
+        case 'd':
             a->o.db_url = v;
-        else if (!strcmp(f, "--policy"))
+            break;
+        case 'p':
             a->o.policy = v;
-        else if (!strcmp(f, "--as-of"))
+            break;
+        case 'a':
             a->o.as_of = v;
-        else if (!strcmp(f, "--web"))
+            break;
+        case 'w':
             a->o.web_dir = v;
-        else if (!strcmp(f, "--port-file"))
+            break;
+        case 'P':
             a->port_file = v;
-        else if (!strcmp(f, "--list")) {
+            break;
+        case 'l':
             if (a->o.nlist_paths == MAX_LISTS)
                 return cli_fail(XG_EXIT_USAGE, "serve", 0, "at most %d --list", MAX_LISTS);
             a->lists[a->o.nlist_paths++] = v;
-        } else if (!strcmp(f, "--threads") || !strcmp(f, "--rate") || !strcmp(f, "--burst") ||
-                   !strcmp(f, "--max-body")) {
-            if (parse_number(f, v, !strcmp(f, "--rate") ? -1 : 1, &d)) return XG_EXIT_USAGE;
-            if (f[2] == 't')
+            break;
+        case 't':
+        case 'r':
+        case 'b':
+        case 'm':
+            if (parse_number(c == 't'   ? "--threads"
+                             : c == 'r' ? "--rate"
+                             : c == 'b' ? "--burst"
+                                        : "--max-body",
+                             v, c == 'r' ? -1 : 1, &d))
+                return XG_EXIT_USAGE;
+            if (c == 't')
                 a->o.threads = (int)d;
-            else if (f[2] == 'r')
+            else if (c == 'r')
                 a->o.rate = d;
-            else if (f[2] == 'b')
+            else if (c == 'b')
                 a->o.burst = d;
             else
                 a->o.max_body = (size_t)d;
-        } else {
-            return cli_fail(XG_EXIT_USAGE, "serve", 0, "unknown option %s\n%s", f, usage_text);
+            break;
+        default:
+            return c == CLI_HELP ? -1 : XG_EXIT_USAGE;
         }
     }
+    if (p.noperands)
+        return cli_fail(XG_EXIT_USAGE, "serve", 0, "unexpected argument '%s'", cli_operands(&p)[0]);
     a->o.list_paths = a->o.nlist_paths ? a->lists : NULL;
     return 0;
 }

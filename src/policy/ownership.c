@@ -56,8 +56,8 @@ static int node_find(const own_graph *g, const char *key)
 static int node_add(own_graph *g, xg_arena *a, const char *name, const char *country,
                     const char *hq, const char *role, const char *source, int depth)
 {
-    /* A party's headquarters is its country unless told otherwise (README, Request): an owner
-     * given as {"country": "CN"} is headquartered in China for the headquarters rule and the
+    /* A party's headquarters is its country unless told otherwise (docs/decide.md, Request): an
+     * owner given as {"country": "CN"} is headquartered in China for the headquarters rule and the
      * providers' ownership rules. */
     if (!hq) hq = country;
     const char *key = name_key(a, name);

@@ -2,7 +2,7 @@
  * import.c — customer records from a CSV file, turned into request-style customer objects.
  *
  * Compliance teams keep customer lists in spreadsheets, so the CSV has one row per customer with
- * the CIP fields as columns (README "## Decisions" lists them); list-valued cells use "; " and
+ * the CIP fields as columns (docs/decide.md lists them); list-valued cells use "; " and
  * owners read "Name|CC|percent" so that a whole record fits one row. Columns are found by header
  * name, in any order; unknown columns are an error (a misspelt "contry" must not vanish).
  */
