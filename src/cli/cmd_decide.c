@@ -4,7 +4,7 @@
  *   xgate decide [--db URL] [--list PATH …] [--policy NAME] [--as-of DATE] [--json] [--dry-run]
  *                REQUEST.json|-
  *   xgate decide --jsonl [options] REQUESTS.jsonl|-     one request per line, one answer per line
- *   xgate decide --replay DECISION_ID [--db URL] [--list PATH …] [--json]
+ *   xgate decide --replay DECISION_ID [--current-store] [--db URL] [--list PATH …] [--json]
  *
  * The exit code says whether a decision was made, never what it was (0 for DENY too); a request
  * that cannot be decided (malformed, unknown item, country or profile) names the field and exits 1.
@@ -12,6 +12,7 @@
  * every id a caller has seen is durable even if the process is killed the next instant.
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,31 +29,40 @@ typedef struct opts {
     const char *db, *policy, *as_of, *replay, *input;
     const char *lists[MAX_LISTS];
     size_t nlists;
-    int json, jsonl, dry_run;
+    int json, jsonl, dry_run, current_store;
 } opts;
 
 static int usage(FILE *f)
 {
-    fprintf(f,
-            "usage: xgate decide [--db URL] [--list PATH ...] [--policy NAME] [--as-of DATE]\n"
-            "                    [--json] [--dry-run] REQUEST.json|-\n"
-            "       xgate decide --jsonl [options] REQUESTS.jsonl|-\n"
-            "       xgate decide --replay DECISION_ID [--db URL] [--list PATH ...] [--json]\n\n"
-            "Profiles: ear, remote-access, provider (default). The request's own \"policy\" and\n"
-            "\"as_of\" override --policy and --as-of. The store defaults to $XGATE_DB, else\n"
-            "sqlite:./xgate.db. Exit 0 whatever the outcome; 1 for a request that cannot be\n"
-            "decided (the message names the field).\n");
+    fprintf(
+        f,
+        "usage: xgate decide [--db URL] [--list PATH ...] [--policy NAME] [--as-of DATE]\n"
+        "                    [--json] [--dry-run] REQUEST.json|-\n"
+        "       xgate decide --jsonl [options] REQUESTS.jsonl|-\n"
+        "       xgate decide --replay DECISION_ID [--current-store] [--db URL] [--list PATH ...]\n"
+        "                    [--json]\n\n"
+        "Profiles: ear, remote-access, provider (default). The request's own \"policy\" and\n"
+        "\"as_of\" override --policy and --as-of. The store defaults to $XGATE_DB, else\n"
+        "sqlite:./xgate.db. Exit 0 whatever the outcome; 1 for a request that cannot be\n"
+        "decided (the message names the field). A replay decides over the facts stored with\n"
+        "the decision; --current-store gathers them from the store again and names each fact\n"
+        "that differs (docs/decide-facts.md).\n");
     return f == stdout ? XG_EXIT_OK : XG_EXIT_USAGE;
 }
 
 static int parse_args(opts *o, int argc, char **argv)
 {
-    static const struct option lo[] = {
-        {"db", required_argument, 0, 'd'},     {"list", required_argument, 0, 'l'},
-        {"policy", required_argument, 0, 'p'}, {"as-of", required_argument, 0, 'a'},
-        {"json", no_argument, 0, 'j'},         {"jsonl", no_argument, 0, 'J'},
-        {"dry-run", no_argument, 0, 'n'},      {"replay", required_argument, 0, 'r'},
-        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+    static const struct option lo[] = {{"db", required_argument, 0, 'd'},
+                                       {"list", required_argument, 0, 'l'},
+                                       {"policy", required_argument, 0, 'p'},
+                                       {"as-of", required_argument, 0, 'a'},
+                                       {"json", no_argument, 0, 'j'},
+                                       {"jsonl", no_argument, 0, 'J'},
+                                       {"dry-run", no_argument, 0, 'n'},
+                                       {"replay", required_argument, 0, 'r'},
+                                       {"current-store", no_argument, 0, 'C'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
@@ -83,6 +93,9 @@ static int parse_args(opts *o, int argc, char **argv)
         case 'r':
             o->replay = optarg;
             break;
+        case 'C':
+            o->current_store = 1;
+            break;
         case 'h':
             return -usage(stdout) - 100;
         default:
@@ -92,6 +105,8 @@ static int parse_args(opts *o, int argc, char **argv)
     if (o->as_of && !xg_date_valid(o->as_of))
         return cli_fail(XG_EXIT_USAGE, "decide", 0, "--as-of '%s' is not a date (YYYY-MM-DD)",
                         o->as_of);
+    if (o->current_store && !o->replay)
+        return cli_fail(XG_EXIT_USAGE, "decide", 0, "--current-store goes with --replay");
     if (!o->replay) {
         if (optind != argc - 1) return usage(stderr);
         o->input = argv[optind];
@@ -244,7 +259,8 @@ static int run_jsonl(const xg_decide_ctx *ctx, const opts *o)
 static int replay(const xg_decide_ctx *ctx, const opts *o)
 {
     json_t *out;
-    if (xg_decide_replay(&out, ctx, o->replay))
+    if (xg_decide_replay_with(&out, ctx, o->replay,
+                              o->current_store ? XG_REPLAY_CURRENT_STORE : XG_REPLAY_STORED_FACTS))
         return cli_fail(XG_EXIT_INPUT, "decide", 1, "cannot replay %s", o->replay);
     if (o->json) {
         store_cli_print(out, 1);
@@ -259,6 +275,14 @@ static int replay(const xg_decide_ctx *ctx, const opts *o)
         json_t *v;
         json_array_foreach(json_object_get(out, "versions_differ"), i, v)
             printf("  %s differs\n", json_string_value(v));
+        bool stored = !strcmp(json_string_value(json_object_get(out, "facts_used")), "stored");
+        printf("  decided over %s\n",
+               stored ? "the facts stored with the decision" : "the facts in the current store");
+        json_array_foreach(json_object_get(out, "facts_differ"), i, v)
+            printf("  %s %s\n",
+                   stored ? "changed in the store since:" : "fact differs:", json_string_value(v));
+        const json_t *note = json_object_get(out, "note");
+        if (note) printf("  note: %s\n", json_string_value(note));
     }
     json_decref(out);
     return XG_EXIT_OK;
