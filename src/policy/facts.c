@@ -45,8 +45,8 @@ bool facts_same_name(const char *a, const char *b)
 bool facts_license_party(const json_t *license, const char *name, const char *customer_id)
 {
     const char *party = json_string_value(json_object_get(license, "party"));
-    return party && ((name && facts_same_name(party, name)) ||
-                     (customer_id && !strcmp(party, customer_id)));
+    return party &&
+           ((name && facts_same_name(party, name)) || (customer_id && !strcmp(party, customer_id)));
 }
 
 /* ---- the two edge sources of the ownership walk ---- */
@@ -135,8 +135,9 @@ int facts_gather(json_t **out, xg_store *store, const json_t *request, const xg_
         json_t *licenses = NULL;
         if (!rc) rc = licenses_of(&licenses, store, &r);
         if (!rc)
-            facts = json_pack("{s:O,s:o,s:o}", "customer", json_is_object(cust) ? cust : json_null(),
-                              "ownership", rec.ownership, "licenses", licenses);
+            facts =
+                json_pack("{s:O,s:o,s:o}", "customer", json_is_object(cust) ? cust : json_null(),
+                          "ownership", rec.ownership, "licenses", licenses);
         else {
             json_decref(rec.ownership);
             json_decref(licenses);
@@ -186,8 +187,8 @@ static void diff_customer(json_t *out, const json_t *a, const json_t *b)
     if (json_equal(a, b)) return;
     const char *id = json_string_value(json_object_get(json_is_object(b) ? b : a, "id"));
     if (!json_is_object(a) || !json_is_object(b)) {
-        say(out, "customer: record %s %s", id ? id : "", json_is_object(b) ? "now on file"
-                                                                            : "no longer on file");
+        say(out, "customer: record %s %s", id ? id : "",
+            json_is_object(b) ? "now on file" : "no longer on file");
         return;
     }
     size_t before = json_array_size(out);
@@ -320,7 +321,8 @@ static const json_t *license_numbered(const json_t *arr, const char *number)
 
 static void say_license(json_t *out, const char *verb, const json_t *l)
 {
-    char *items = show(json_object_get(l, "items")), *dest = show(json_object_get(l, "destinations"));
+    char *items = show(json_object_get(l, "items")),
+         *dest = show(json_object_get(l, "destinations"));
     char *from = show(json_object_get(l, "valid_from")), *to = show(json_object_get(l, "valid_to"));
     say(out, "licenses: %s %s for %s (items %s, destinations %s, valid %s to %s)", verb,
         json_string_value(json_object_get(l, "number")),
