@@ -137,6 +137,7 @@ static int add_stored(own_graph *g, xg_arena *a, const own_source *src, int max_
         json_t *e;
         json_array_foreach(edges, k, e)
         {
+            if (!jstr(e, "name")) continue; /* facts read back from a row: trust no shape */
             const char *name = xg_arena_strdup(a, jstr(e, "name"));
             const char *c = jstr(e, "country"), *h = jstr(e, "headquarters");
             int n = node_add(g, a, name, c ? xg_arena_strdup(a, c) : NULL,
