@@ -54,8 +54,7 @@ static void put_customer(const char *json)
 static json_t *gather(const char *request)
 {
     json_t *req = J(request), *f;
-    cr_assert_eq(facts_gather(&f, DB, req, P, NULL, "2026-11-22", 12), 0, "%s",
-                 xg_error_message());
+    cr_assert_eq(facts_gather(&f, DB, req, P, NULL, "2026-11-22", 12), 0, "%s", xg_error_message());
     json_decref(req);
     return f;
 }
@@ -97,8 +96,7 @@ Test(policy_facts, gathers_what_the_walk_asks_and_the_customers_licenses)
     /* only the customer's license (its name as the license check compares names) */
     const json_t *lic = json_object_get(f, "licenses");
     cr_assert_eq(json_array_size(lic), 1);
-    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(lic, 0), "number")),
-                     "L-G-1");
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(lic, 0), "number")), "L-G-1");
 
     /* the walk over the facts alone builds the graph the store gave */
     xg_arena a;
@@ -145,21 +143,23 @@ Test(policy_facts, unknown_customer_and_no_store)
 
 Test(policy_facts, diff_names_each_fact)
 {
-    json_t *a = J("{\"customer\":{\"id\":\"c1\",\"name\":\"Acme\",\"country\":\"DE\","
-                  "\"updated\":\"2026-01-01\"},"
-                  "\"ownership\":{\"Acme\":[{\"name\":\"Owner X\",\"percent\":30,\"source\":\"c1\"},"
-                  "{\"name\":\"Gone Co\",\"percent\":10,\"source\":\"c1\"}]},"
-                  "\"licenses\":[{\"number\":\"L-1\",\"party\":\"Acme\",\"items\":[\"H100\"],"
-                  "\"destinations\":[\"DE\"],\"valid_from\":\"2026-01-01\",\"valid_to\":null}]}");
-    json_t *b = J("{\"customer\":{\"id\":\"c1\",\"name\":\"Acme\",\"country\":\"CN\","
-                  "\"updated\":\"2026-02-01\"},"
-                  "\"ownership\":{\"Acme\":[{\"name\":\"Owner X\",\"percent\":60,\"source\":\"c1\"},"
-                  "{\"name\":\"New Co\",\"source\":\"c1\"}]},"
-                  "\"licenses\":[{\"number\":\"L-1\",\"party\":\"Acme\",\"items\":[\"H100\"],"
-                  "\"destinations\":[\"DE\"],\"valid_from\":\"2026-01-01\","
-                  "\"valid_to\":\"2026-06-30\"},{\"number\":\"L-2026-001\",\"party\":\"Acme\","
-                  "\"items\":[\"4A090\"],\"destinations\":[\"CN\"],\"valid_from\":\"2026-03-01\","
-                  "\"valid_to\":null}]}");
+    json_t *a =
+        J("{\"customer\":{\"id\":\"c1\",\"name\":\"Acme\",\"country\":\"DE\","
+          "\"updated\":\"2026-01-01\"},"
+          "\"ownership\":{\"Acme\":[{\"name\":\"Owner X\",\"percent\":30,\"source\":\"c1\"},"
+          "{\"name\":\"Gone Co\",\"percent\":10,\"source\":\"c1\"}]},"
+          "\"licenses\":[{\"number\":\"L-1\",\"party\":\"Acme\",\"items\":[\"H100\"],"
+          "\"destinations\":[\"DE\"],\"valid_from\":\"2026-01-01\",\"valid_to\":null}]}");
+    json_t *b =
+        J("{\"customer\":{\"id\":\"c1\",\"name\":\"Acme\",\"country\":\"CN\","
+          "\"updated\":\"2026-02-01\"},"
+          "\"ownership\":{\"Acme\":[{\"name\":\"Owner X\",\"percent\":60,\"source\":\"c1\"},"
+          "{\"name\":\"New Co\",\"source\":\"c1\"}]},"
+          "\"licenses\":[{\"number\":\"L-1\",\"party\":\"Acme\",\"items\":[\"H100\"],"
+          "\"destinations\":[\"DE\"],\"valid_from\":\"2026-01-01\","
+          "\"valid_to\":\"2026-06-30\"},{\"number\":\"L-2026-001\",\"party\":\"Acme\","
+          "\"items\":[\"4A090\"],\"destinations\":[\"CN\"],\"valid_from\":\"2026-03-01\","
+          "\"valid_to\":null}]}");
     json_t *d;
     cr_assert_eq(facts_diff(&d, a, b), 0);
     char *text = json_dumps(d, 0);
