@@ -104,8 +104,10 @@ static int licenses_of(json_t **out, xg_store *store, const dreq *r)
     *out = json_array();
     size_t i;
     json_t *l;
-    json_array_foreach(all, i, l) if (facts_license_party(l, r->name, r->customer_id))
-        json_array_append(*out, l);
+    json_array_foreach(all, i, l)
+    {
+        if (facts_license_party(l, r->name, r->customer_id)) json_array_append(*out, l);
+    }
     json_decref(all);
     return XG_OK;
 }
@@ -300,10 +302,14 @@ static void diff_ownership(json_t *out, const json_t *a, const json_t *b)
         /* the same edges where both walks asked, but the walks reached other names */
         const char *k;
         json_t *v;
-        json_object_foreach((json_t *)b, k, v) if (!json_object_get(a, k))
-            say(out, "ownership: the walk now also reaches %s", k);
-        json_object_foreach((json_t *)a, k, v) if (!json_object_get(b, k))
-            say(out, "ownership: the walk no longer reaches %s", k);
+        json_object_foreach((json_t *)b, k, v)
+        {
+            if (!json_object_get(a, k)) say(out, "ownership: the walk now also reaches %s", k);
+        }
+        json_object_foreach((json_t *)a, k, v)
+        {
+            if (!json_object_get(b, k)) say(out, "ownership: the walk no longer reaches %s", k);
+        }
     }
 }
 
