@@ -158,7 +158,7 @@ static int grow(const char *db, long rows)
             if (sqlite3_step(ins) != SQLITE_DONE)
                 return store_error(s, "grow"), fprintf(stderr, "%s\n", xg_error_message()), 1;
             char *payload =
-                store_decision_payload(id, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+                store_decision_payload(id, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], NULL);
             long long seq;
             char hash[65];
             if (store_audit_append(s, "decision", id, payload, &seq, hash))

@@ -5,7 +5,8 @@
  * (classification), the policy profiles and country groups (data/policy/), the store — all
  * borrowed. xg_decide validates a request (the JSON of issue 4), classifies the resource, screens
  * every party, walks ownership, applies the profile as of the date, writes the decision durably to
- * the store and its audit chain, and returns the response JSON.
+ * the store and its audit chain, and returns the response JSON. What it reads from the store is
+ * gathered first into one facts value and recorded with the decision (docs/decide-facts.md).
  */
 #ifndef XGATE_DECIDE_H
 #define XGATE_DECIDE_H
@@ -58,8 +59,25 @@ typedef struct xg_decide_ctx {
 int xg_decide(json_t **response, const xg_decide_ctx *ctx, const json_t *request);
 
 /* Re-run a stored decision with the current context; *out = {"decision_id","original",
- * "replayed","holds": bool, …}. */
+ * "replayed","holds": bool, …}. Same as xg_decide_replay_with(…, XG_REPLAY_STORED_FACTS). */
 int xg_decide_replay(json_t **out, const xg_decide_ctx *ctx, const char *decision_id);
+
+/* What a replay decides over. Every decision is taken over facts gathered from the store in one
+ * step (the customer record, the ownership edges the walk reached, the licenses of the customer)
+ * and recorded with them (docs/decide-facts.md). STORED_FACTS decides over those, so a replay
+ * differs only when lists, catalog or policy data differ; CURRENT_STORE gathers them again. A
+ * decision recorded before facts were stored is replayed over the current store, with a note. */
+typedef enum xg_replay_facts {
+    XG_REPLAY_STORED_FACTS = 0,
+    XG_REPLAY_CURRENT_STORE = 1
+} xg_replay_facts;
+
+/* Replay over the stored facts or the current store. *out = {"decision_id","holds","facts_used":
+ * "stored"|"current store","facts_differ": ["customer: country DE → CN", "ownership: …",
+ * "licenses: added …"] (stored facts against the current store; null when no facts were stored),
+ * "note"?, "versions_differ": [...], "original", "replayed", "review_status", "final_outcome"}. */
+int xg_decide_replay_with(json_t **out, const xg_decide_ctx *ctx, const char *decision_id,
+                          xg_replay_facts mode);
 
 /* ---- additions (decide work) ---- */
 

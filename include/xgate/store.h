@@ -42,6 +42,9 @@ int xg_store_customer_get(json_t **out, xg_store *s, const char *id);
 int xg_store_customers_list(json_t **out, xg_store *s, int limit, const char *cursor);
 
 /* ---- decisions, reviews, audit ---- */
+/* {"decision_id","created","decision","request","response","versions","facts" (the facts it
+ * was taken over, or null for a decision recorded before facts were stored),"review_status",
+ * "final_outcome","audit","reviews"}. */
 int xg_store_decision_get(json_t **out, xg_store *s, const char *decision_id);
 /* Filter by outcome (NULL = any) and review status ("open", "resolved", NULL = any); paged by an
  * opaque cursor; *out = {"decisions": [...], "next_cursor": "..." | null}. */
@@ -68,6 +71,10 @@ int xg_store_schema_version(int *out, xg_store *s);
  * Only after COMMIT returns are "created" and "audit": {"seq","hash"} added to `response`.
  * A REVIEW outcome enters the review queue ("open"). */
 int xg_store_decision_record(xg_store *s, json_t *response, const json_t *request);
+/* The same, with the facts the decision was taken over (canonical JSON, docs/decide-facts.md;
+ * NULL: none) stored in the row and covered by its audit-chain entry. */
+int xg_store_decision_record_facts(xg_store *s, json_t *response, const json_t *request,
+                                   const char *facts);
 
 /* Validate a request-style customer object (fields named in the message); 0 when valid. */
 int xg_store_customer_validate(const json_t *customer);

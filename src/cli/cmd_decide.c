@@ -4,7 +4,7 @@
  *   xgate decide [--db URL] [--list PATH …] [--policy NAME] [--as-of DATE] [--json] [--dry-run]
  *                REQUEST.json|-
  *   xgate decide --jsonl [options] REQUESTS.jsonl|-     one request per line, one answer per line
- *   xgate decide --replay DECISION_ID [--db URL] [--list PATH …] [--json]
+ *   xgate decide --replay DECISION_ID [--current-store] [--db URL] [--list PATH …] [--json]
  *
  * The exit code says whether a decision was made, never what it was (0 for DENY too); a request
  * that cannot be decided (malformed, unknown item, country or profile) names the field and exits 1.
@@ -28,7 +28,7 @@ typedef struct opts {
     const char *db, *policy, *as_of, *replay, *input;
     const char *lists[MAX_LISTS];
     size_t nlists;
-    int json, jsonl, dry_run;
+    int json, jsonl, dry_run, current_store;
 } opts;
 
 static const cli_opt decide_opts[] = {
@@ -47,11 +47,14 @@ static const cli_opt decide_opts[] = {
     {"dry-run", 'n', 0, NULL, "decide without recording the decision"},
     {"replay", 'r', 0, "DECISION_ID",
      "decide a stored decision again and say whether its outcome holds"},
+    {"current-store", 'C', 0, NULL,
+     "with --replay: gather the facts from the store as it is now (default: the facts stored "
+     "with the decision), naming each fact that differs"},
     {0}};
 
 static const char *const decide_usage[] = {
     "[options] REQUEST.json|-", "--jsonl [options] REQUESTS.jsonl|-",
-    "--replay DECISION_ID [--db URL] [--list PATH]... [--json]", NULL};
+    "--replay DECISION_ID [--current-store] [--db URL] [--list PATH]... [--json]", NULL};
 
 const cli_spec cli_spec_decide = {
     .name = "decide",
@@ -63,7 +66,9 @@ const cli_spec cli_spec_decide = {
         "provider (default). The request's own \"policy\" and \"as_of\" override --policy and "
         "--as-of.\n\n"
         "Exit 0 whatever the outcome (DENY too); 1 for a request that cannot be decided "
-        "(malformed, unknown item, country or profile: the message names the field).",
+        "(malformed, unknown item, country or profile: the message names the field). A replay "
+        "decides over the facts stored with the decision; --current-store gathers them from the "
+        "store again and names each fact that differs (docs/decide-facts.md).",
     .opts = decide_opts,
 };
 
@@ -100,6 +105,9 @@ static int parse_args(opts *o, int argc, char **argv)
         case 'r':
             o->replay = p.arg;
             break;
+        case 'C':
+            o->current_store = 1;
+            break;
         default:
             return c == CLI_HELP ? -100 : XG_EXIT_USAGE;
         }
@@ -107,6 +115,8 @@ static int parse_args(opts *o, int argc, char **argv)
     if (o->as_of && !xg_date_valid(o->as_of))
         return cli_fail(XG_EXIT_USAGE, "decide", 0, "--as-of '%s' is not a date (YYYY-MM-DD)",
                         o->as_of);
+    if (o->current_store && !o->replay)
+        return cli_fail(XG_EXIT_USAGE, "decide", 0, "--current-store goes with --replay");
     if (!o->replay) {
         if (p.noperands != 1) {
             cli_usage(&cli_spec_decide, stderr);
@@ -263,7 +273,8 @@ static int run_jsonl(const xg_decide_ctx *ctx, const opts *o)
 static int replay(const xg_decide_ctx *ctx, const opts *o)
 {
     json_t *out;
-    if (xg_decide_replay(&out, ctx, o->replay))
+    if (xg_decide_replay_with(&out, ctx, o->replay,
+                              o->current_store ? XG_REPLAY_CURRENT_STORE : XG_REPLAY_STORED_FACTS))
         return cli_fail(XG_EXIT_INPUT, "decide", 1, "cannot replay %s", o->replay);
     if (o->json) {
         store_cli_print(out, 1);
@@ -278,6 +289,14 @@ static int replay(const xg_decide_ctx *ctx, const opts *o)
         json_t *v;
         json_array_foreach(json_object_get(out, "versions_differ"), i, v)
             printf("  %s differs\n", json_string_value(v));
+        bool stored = !strcmp(json_string_value(json_object_get(out, "facts_used")), "stored");
+        printf("  decided over %s\n",
+               stored ? "the facts stored with the decision" : "the facts in the current store");
+        json_array_foreach(json_object_get(out, "facts_differ"), i, v)
+            printf("  %s %s\n",
+                   stored ? "changed in the store since:" : "fact differs:", json_string_value(v));
+        const json_t *note = json_object_get(out, "note");
+        if (note) printf("  note: %s\n", json_string_value(note));
     }
     json_decref(out);
     return XG_EXIT_OK;

@@ -8,6 +8,7 @@
  * country-group row, the aggregate ownership, the license that covers it.
  */
 #include "policy/decide_internal.h"
+#include "policy/facts.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -117,30 +118,15 @@ static bool eccn_covered(const json_t *arr, const char *eccn)
     return false;
 }
 
-static bool same_name(const char *a, const char *b)
-{
-    for (;; a++, b++) {
-        while (*a == ' ' || *a == ',' || *a == '.')
-            a++;
-        while (*b == ' ' || *b == ',' || *b == '.')
-            b++;
-        if (!*a || !*b) return !*a && !*b;
-        if ((*a | 32) != (*b | 32)) return false;
-    }
-}
-
 static const json_t *license_covering(dctx *d)
 {
     size_t i;
     const json_t *l;
     json_array_foreach(d->licenses, i, l)
     {
-        const char *party = json_string_value(json_object_get(l, "party"));
         const char *from = json_string_value(json_object_get(l, "valid_from"));
         const char *to = json_string_value(json_object_get(l, "valid_to"));
-        if (!party || !(same_name(party, d->r.name) ||
-                        (d->r.customer_id && !strcmp(party, d->r.customer_id))))
-            continue;
+        if (!facts_license_party(l, d->r.name, d->r.customer_id)) continue;
         const json_t *items = json_object_get(l, "items");
         if (!str_in_array(items, d->r.item) && !str_in_array(items, d->cls->canonical) &&
             !eccn_covered(items, d->cls->eccn))

@@ -1,12 +1,14 @@
 /*
  * decide.c — one access decision, end to end: validate, classify, walk ownership, screen every
  * party met, apply the profile as of the date, write the decision and its audit entry durably,
- * answer. And replay: the same request against today's lists, catalog and policy data.
+ * answer. And replay: the same request against today's lists, catalog and policy data, over the
+ * facts stored with the decision or, when asked, over the current store (facts.h).
  *
  * The response is built only from what was decided, and the store adds its id and audit position
  * only after COMMIT, so a caller never sees a decision that a crash could take back.
  */
 #include "policy/decide_internal.h"
+#include "policy/facts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -293,15 +295,21 @@ static void dctx_free(dctx *d)
     xg_arena_free(&d->arena);
 }
 
-static int decide_run(json_t **response, const xg_decide_ctx *ctx, const json_t *request,
-                      bool record)
+static int ownership_depth(const xg_policy_set *p)
 {
-    if (!ctx || !ctx->policies || !ctx->snapshot || !ctx->catalog)
-        return xg_error_set(XG_EINVAL, "decide: the context needs lists, a catalog and policies");
+    return (int)pol_setting_num(p, "max_ownership_depth", 12);
+}
+
+/* The engine proper: pure over (request, facts, lists, catalog, policy, as-of). Nothing from here
+ * on reads the store; what it would have read is in `facts` (facts.h). */
+static int decide_over(json_t **response, const xg_decide_ctx *ctx, const json_t *request,
+                       const json_t *facts)
+{
     dctx d = {.ctx = ctx, .p = ctx->policies, .reasons = json_array()};
     xg_arena_init(&d.arena, 16 * 1024);
-    int rc = dreq_parse(&d.r, &d.arena, request, d.p, ctx->store, ctx->default_policy,
-                        ctx->default_as_of);
+    const json_t *record = json_object_get(facts, "customer");
+    int rc = dreq_parse(&d.r, &d.arena, request, d.p, json_is_object(record) ? record : NULL,
+                        ctx->default_policy, ctx->default_as_of);
     if (!rc) {
         d.pr = pol_profile_find(d.p, d.r.policy);
         d.profile_index = pol_profile_index(d.r.policy);
@@ -309,29 +317,51 @@ static int decide_run(json_t **response, const xg_decide_ctx *ctx, const json_t 
     }
     if (!rc) {
         source_country(&d);
-        int depth = (int)pol_setting_num(d.p, "max_ownership_depth", 12);
-        rc = own_build(&d.g, &d.arena, &d.r, ctx->store, depth);
+        own_source src = facts_ownership_source(facts);
+        rc = own_build(&d.g, &d.arena, &d.r, &src, ownership_depth(d.p));
     }
     if (!rc) rc = collect_parties(&d);
-    if (!rc && ctx->store) rc = xg_store_licenses_list(&d.licenses, ctx->store);
+    if (!rc) d.licenses = json_incref(json_object_get(facts, "licenses"));
     if (!rc) rc = rules_apply(&d);
-    json_t *resp = NULL;
-    if (!rc) {
-        resp = response_json(&d);
-        if (record && ctx->store) rc = xg_store_decision_record(ctx->store, resp, request);
-    }
+    if (!rc) *response = response_json(&d);
     dctx_free(&d);
+    return rc;
+}
+
+static int check_ctx(const xg_decide_ctx *ctx)
+{
+    if (!ctx || !ctx->policies || !ctx->snapshot || !ctx->catalog)
+        return xg_error_set(XG_EINVAL, "decide: the context needs lists, a catalog and policies");
+    return XG_OK;
+}
+
+static int gather(json_t **facts, const xg_decide_ctx *ctx, const json_t *request)
+{
+    return facts_gather(facts, ctx->store, request, ctx->policies, ctx->default_policy,
+                        ctx->default_as_of, ownership_depth(ctx->policies));
+}
+
+/* Gather the facts, decide over them, and record the decision with its facts (canonical JSON,
+ * hashed into the audit chain with the rest of the row). */
+int xg_decide(json_t **response, const xg_decide_ctx *ctx, const json_t *request)
+{
+    int rc = check_ctx(ctx);
+    json_t *facts = NULL, *resp = NULL;
+    if (!rc) rc = gather(&facts, ctx, request);
+    if (!rc) rc = decide_over(&resp, ctx, request, facts);
+    if (!rc && ctx->store) {
+        char *canon = facts_canonical(facts);
+        rc = canon ? xg_store_decision_record_facts(ctx->store, resp, request, canon)
+                   : xg_error_set(XG_ENOMEM, "decide: out of memory");
+        free(canon);
+    }
+    json_decref(facts);
     if (rc) {
         json_decref(resp);
         return rc;
     }
     *response = resp;
     return XG_OK;
-}
-
-int xg_decide(json_t **response, const xg_decide_ctx *ctx, const json_t *request)
-{
-    return decide_run(response, ctx, request, true);
 }
 
 static json_t *summary(const json_t *resp)
@@ -346,35 +376,95 @@ static json_t *summary(const json_t *resp)
                      json_object_get(resp, "versions"), "reasons", rules);
 }
 
-int xg_decide_replay(json_t **out, const xg_decide_ctx *ctx, const char *decision_id)
+static json_t *versions_differ(const json_t *ov, const json_t *nv)
 {
-    if (!ctx || !ctx->store) return xg_error_set(XG_EINVAL, "replay: needs a store");
-    json_t *stored;
-    int rc = xg_store_decision_get(&stored, ctx->store, decision_id);
+    json_t *differs = json_array();
+    const char *keys[] = {"lists", "catalog", "policy", "policy_data", "as_of"};
+    for (int i = 0; i < 5; i++)
+        if (!json_equal(json_object_get(ov, keys[i]), json_object_get(nv, keys[i])))
+            json_array_append_new(differs, json_string(keys[i]));
+    return differs;
+}
+
+/* Which facts a replay decides over, what differs between the stored facts and the current store,
+ * and the note that says what that means. *facts is a new reference. */
+static int replay_facts(json_t **facts, json_t *out, const xg_decide_ctx *ctx, const json_t *stored,
+                        xg_replay_facts mode)
+{
+    const json_t *request = json_object_get(stored, "request");
+    const json_t *kept = json_object_get(stored, "facts");
+    bool have = json_is_object(kept);
+    json_t *now = NULL;
+    int rc = gather(&now, ctx, request);
+    if (rc && (mode == XG_REPLAY_CURRENT_STORE || !have)) return rc;
+    json_t *differ = json_null();
+    if (have && now && (rc = facts_diff(&differ, kept, now))) {
+        json_decref(now);
+        return rc;
+    }
+    bool use_kept = have && mode == XG_REPLAY_STORED_FACTS;
+    json_object_set_new(out, "facts_used", json_string(use_kept ? "stored" : "current store"));
+    json_object_set_new(out, "facts_differ", differ);
+    const char *note = NULL;
+    if (!have)
+        note = "decided before facts were stored with decisions: replayed over the current store; "
+               "what the store held then is not known, so a changed outcome may come from the "
+               "store as well as from the versions";
+    else if (!now)
+        note = "the current store could not be read for this request; replayed over the stored "
+               "facts";
+    else if (use_kept && json_array_size(differ))
+        note = "replayed over the stored facts; the store has changed since (facts_differ): "
+               "--current-store decides over what it holds now";
+    if (note) json_object_set_new(out, "note", json_string(note));
+    if (use_kept) {
+        json_decref(now);
+        *facts = json_incref((json_t *)kept);
+    } else {
+        *facts = now;
+    }
+    return XG_OK;
+}
+
+int xg_decide_replay_with(json_t **out, const xg_decide_ctx *ctx, const char *decision_id,
+                          xg_replay_facts mode)
+{
+    int rc = check_ctx(ctx);
     if (rc) return rc;
+    if (!ctx->store) return xg_error_set(XG_EINVAL, "replay: needs a store");
+    json_t *stored;
+    if ((rc = xg_store_decision_get(&stored, ctx->store, decision_id))) return rc;
     const json_t *orig = json_object_get(stored, "response");
     const json_t *ov = json_object_get(orig, "versions");
     xg_decide_ctx c = *ctx;
     c.default_policy = json_string_value(json_object_get(ov, "policy"));
     c.default_as_of = json_string_value(json_object_get(ov, "as_of"));
-    json_t *again;
-    rc = decide_run(&again, &c, json_object_get(stored, "request"), false);
+    json_t *res = json_pack("{s:s}", "decision_id", decision_id), *facts = NULL, *again = NULL;
+    rc = replay_facts(&facts, res, &c, stored, mode);
+    if (!rc) rc = decide_over(&again, &c, json_object_get(stored, "request"), facts);
+    if (!rc) {
+        bool holds =
+            json_equal(json_object_get(orig, "decision"), json_object_get(again, "decision"));
+        json_object_set_new(res, "holds", json_boolean(holds));
+        json_object_set_new(res, "versions_differ",
+                            versions_differ(ov, json_object_get(again, "versions")));
+        json_object_set_new(res, "original", summary(orig));
+        json_object_set_new(res, "replayed", summary(again));
+        json_object_set(res, "review_status", json_object_get(stored, "review_status"));
+        json_object_set(res, "final_outcome", json_object_get(stored, "final_outcome"));
+    }
+    json_decref(again);
+    json_decref(facts);
+    json_decref(stored);
     if (rc) {
-        json_decref(stored);
+        json_decref(res);
         return rc;
     }
-    json_t *differs = json_array();
-    const char *keys[] = {"lists", "catalog", "policy", "policy_data", "as_of"};
-    const json_t *nv = json_object_get(again, "versions");
-    for (int i = 0; i < 5; i++)
-        if (!json_equal(json_object_get(ov, keys[i]), json_object_get(nv, keys[i])))
-            json_array_append_new(differs, json_string(keys[i]));
-    bool holds = json_equal(json_object_get(orig, "decision"), json_object_get(again, "decision"));
-    *out = json_pack("{s:s,s:b,s:o,s:o,s:o,s:O,s:O}", "decision_id", decision_id, "holds", holds,
-                     "versions_differ", differs, "original", summary(orig), "replayed",
-                     summary(again), "review_status", json_object_get(stored, "review_status"),
-                     "final_outcome", json_object_get(stored, "final_outcome"));
-    json_decref(again);
-    json_decref(stored);
+    *out = res;
     return XG_OK;
+}
+
+int xg_decide_replay(json_t **out, const xg_decide_ctx *ctx, const char *decision_id)
+{
+    return xg_decide_replay_with(out, ctx, decision_id, XG_REPLAY_STORED_FACTS);
 }

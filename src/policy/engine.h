@@ -43,9 +43,12 @@ typedef struct dreq {
 
 /* Validate and normalise `request`; fills *r (memory from `arena`, r->json owned: json_decref).
  * Unknown profiles, countries, fields and malformed values are XG_EINVAL/XG_ENOTFOUND naming the
- * field. With a store, customer.id is looked up and the stored record merged under the request. */
+ * field. `customer_record` is the stored record of customer.id from the gathered facts, merged
+ * under the request's customer; NULL when none was looked up (no store, or no id), JSON null when
+ * the id is not registered (XG_ENOTFOUND naming it). The parser itself never reads the store. */
 int dreq_parse(dreq *r, xg_arena *arena, const json_t *request, const xg_policy_set *p,
-               xg_store *store, const char *default_policy, const char *default_as_of);
+               const json_t *customer_record, const char *default_policy,
+               const char *default_as_of);
 
 /* ---- ownership ---- */
 
@@ -76,9 +79,17 @@ typedef struct own_graph {
     const char *ultimate_parent_how; /* "request", "customer record", "majority chain" */
 } own_graph;
 
-/* Build the graph from the request (nested owners, ultimate parent) and stored edges (when a
- * store is given), compute every node's aggregate share, find cycles and missing data. */
-int own_build(own_graph *g, xg_arena *arena, const dreq *r, xg_store *store, int max_depth);
+/* Where the walk finds the ownership edges on file: owners_of gives the direct owners of a name,
+ * [{"name","country"?,"headquarters"?,"percent"?,"source"}] (new reference). The engine reads
+ * them from the gathered facts (facts.h); gathering reads the store and records what it read. */
+typedef struct own_source {
+    int (*owners_of)(json_t **out, void *ctx, const char *name);
+    void *ctx;
+} own_source;
+
+/* Build the graph from the request (nested owners, ultimate parent) and the edges on file (when
+ * a source is given), compute every node's aggregate share, find cycles and missing data. */
+int own_build(own_graph *g, xg_arena *arena, const dreq *r, const own_source *src, int max_depth);
 void own_free(own_graph *g);
 
 /* Aggregate share (0..1) of the customer held by nodes for which pred(node) is true, counting a

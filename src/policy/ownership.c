@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "xgate/error.h"
-#include "xgate/store.h"
 
 #define OWN_MAX_NODES 128
 #define OWN_MAX_STEPS 100000
@@ -122,13 +121,14 @@ static int add_owners(own_graph *g, xg_arena *a, const json_t *owners, int owned
     return XG_OK;
 }
 
-/* Walk the store's edges upwards from every node, breadth first, to max_depth. */
-static int add_stored(own_graph *g, xg_arena *a, xg_store *store, int max_depth)
+/* Walk the edges on file upwards from every node, breadth first, to max_depth. */
+static int add_stored(own_graph *g, xg_arena *a, const own_source *src, int max_depth)
 {
     for (size_t i = 0; i < g->nnodes; i++) {
         int depth = g->nodes[i].depth;
         json_t *edges;
-        if (xg_store_ownership_of(&edges, store, g->nodes[i].name)) return XG_ESTORE;
+        int rc = src->owners_of(&edges, src->ctx, g->nodes[i].name);
+        if (rc) return rc;
         if (json_array_size(edges) && depth >= max_depth) {
             missing(g, a, "ownership of %s not followed past depth %s", g->nodes[i].name, "limit");
             json_decref(edges);
@@ -138,6 +138,7 @@ static int add_stored(own_graph *g, xg_arena *a, xg_store *store, int max_depth)
         json_t *e;
         json_array_foreach(edges, k, e)
         {
+            if (!jstr(e, "name")) continue; /* facts read back from a row: trust no shape */
             const char *name = xg_arena_strdup(a, jstr(e, "name"));
             const char *c = jstr(e, "country"), *h = jstr(e, "headquarters");
             int n = node_add(g, a, name, c ? xg_arena_strdup(a, c) : NULL,
@@ -246,7 +247,7 @@ static void find_ultimate_parent(own_graph *g, xg_arena *a, const dreq *r)
     }
 }
 
-int own_build(own_graph *g, xg_arena *a, const dreq *r, xg_store *store, int max_depth)
+int own_build(own_graph *g, xg_arena *a, const dreq *r, const own_source *src, int max_depth)
 {
     memset(g, 0, sizeof *g);
     g->cycles = json_array();
@@ -255,7 +256,7 @@ int own_build(own_graph *g, xg_arena *a, const dreq *r, xg_store *store, int max
         return XG_ENOMEM;
     int rc = add_owners(g, a, r->owners, 0, 1);
     if (!rc && r->up_name) find_ultimate_parent(g, a, r);
-    if (!rc && store) rc = add_stored(g, a, store, max_depth);
+    if (!rc && src) rc = add_stored(g, a, src, max_depth);
     if (rc) return rc;
     if (!r->up_name) find_ultimate_parent(g, a, r);
     int *path = xg_arena_alloc(a, (g->nnodes + 1) * sizeof *path);

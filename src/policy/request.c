@@ -4,8 +4,9 @@
  * Strict on shape, because a typo in a compliance request must not pass as "no owners": unknown
  * fields, wrong types, unknown countries and profiles, bad dates and addresses are errors naming
  * the field (customer.owners[1].percent …). Countries may be given as ISO-2, ISO-3 or a name and
- * are normalised to ISO-2. A registered customer (customer.id) is read from the store and the
- * request's own fields are laid over it, so a request can say only {"id": "…"}.
+ * are normalised to ISO-2. A registered customer (customer.id) comes as its stored record in the
+ * gathered facts (facts.h) and the request's own fields are laid over it, so a request can say
+ * only {"id": "…"}.
  */
 #include "policy/engine.h"
 
@@ -15,7 +16,6 @@
 
 #include "xgate/country.h"
 #include "xgate/error.h"
-#include "xgate/store.h"
 
 static const char *const top_fields[] = {"customer",   "intermediaries", "resource",
                                          "access",     "as_of",          "policy",
@@ -155,17 +155,16 @@ static int parse_ids(dreq *r, xg_arena *a, const json_t *c)
     return XG_OK;
 }
 
-/* Lay the request's customer over the stored record of the same id. */
-static int merge_registered(dreq *r, json_t *cust, xg_store *store)
+/* Lay the request's customer over the stored record of the same id (from the gathered facts). */
+static int merge_registered(dreq *r, json_t *cust, const json_t *record)
 {
     const char *id;
     int rc = get_str(&id, cust, "id", "customer", false);
-    if (rc || !id || !store) return rc;
-    json_t *stored;
-    if ((rc = xg_store_customer_get(&stored, store, id)))
-        return rc == XG_ENOTFOUND
-                   ? xg_error_set(XG_ENOTFOUND, "customer.id: no registered customer '%s'", id)
-                   : rc;
+    if (rc || !id || !record) return rc;
+    if (!json_is_object(record))
+        return xg_error_set(XG_ENOTFOUND, "customer.id: no registered customer '%s'", id);
+    json_t *stored = json_deep_copy(record);
+    if (!stored) return XG_ENOMEM;
     const char *k;
     json_t *v;
     json_object_foreach(cust, k, v) json_object_set(stored, k, v);
@@ -175,10 +174,10 @@ static int merge_registered(dreq *r, json_t *cust, xg_store *store)
     return XG_OK;
 }
 
-static int parse_customer(dreq *r, xg_arena *a, json_t *cust, xg_store *store)
+static int parse_customer(dreq *r, xg_arena *a, json_t *cust, const json_t *record)
 {
     if (!json_is_object(cust)) return xg_error_set(XG_EINVAL, "customer: required object");
-    int rc = merge_registered(r, cust, store);
+    int rc = merge_registered(r, cust, record);
     if (rc || (rc = only_known(cust, customer_fields, "customer"))) return rc;
     if ((rc = get_str(&r->customer_id, cust, "id", "customer", false)) ||
         (rc = get_str(&r->name, cust, "name", "customer", true)) ||
@@ -324,7 +323,7 @@ static int parse_top(dreq *r, const json_t *req, const xg_policy_set *p, const c
 }
 
 int dreq_parse(dreq *r, xg_arena *arena, const json_t *request, const xg_policy_set *p,
-               xg_store *store, const char *default_policy, const char *default_as_of)
+               const json_t *customer_record, const char *default_policy, const char *default_as_of)
 {
     memset(r, 0, sizeof *r);
     if (!json_is_object(request)) return xg_error_set(XG_EINVAL, "request: expected a JSON object");
@@ -337,7 +336,7 @@ int dreq_parse(dreq *r, xg_arena *arena, const json_t *request, const xg_policy_
         r->as_of = today;
     }
     if (!rc) rc = parse_access(r, arena, json_object_get(r->json, "access"));
-    if (!rc) rc = parse_customer(r, arena, json_object_get(r->json, "customer"), store);
+    if (!rc) rc = parse_customer(r, arena, json_object_get(r->json, "customer"), customer_record);
     if (!rc) rc = parse_intermediaries(r, arena, json_object_get(r->json, "intermediaries"));
     if (!rc) rc = parse_resource(r, json_object_get(r->json, "resource"));
     if (rc) {

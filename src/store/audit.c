@@ -88,14 +88,23 @@ static char *canon_object(const char *const *keys, const char *const *values, in
 
 char *store_decision_payload(const char *id, const char *created, const char *outcome,
                              const char *request, const char *response, const char *list_hash,
-                             const char *catalog_version, const char *policy, const char *as_of)
+                             const char *catalog_version, const char *policy, const char *as_of,
+                             const char *facts)
 {
-    static const char *const keys[] = {"as_of",  "catalog_version", "created",
-                                       "id",     "list_hash",       "outcome",
-                                       "policy", "request",         "response"};
-    const char *values[] = {as_of,   catalog_version, created, id,      list_hash,
-                            outcome, policy,          request, response};
-    return canon_object(keys, values, 9);
+    /* "facts" joined the payload with the facts column: a row without facts (recorded before)
+     * keeps the payload it was chained with, so old chains still verify. */
+    static const char *const keys[] = {"as_of",   "catalog_version", "created", "facts",
+                                       "id",      "list_hash",       "outcome", "policy",
+                                       "request", "response"};
+    const char *values[] = {as_of,     catalog_version, created, facts,   id,
+                            list_hash, outcome,         policy,  request, response};
+    if (facts) return canon_object(keys, values, 10);
+    static const char *const keys9[] = {"as_of",  "catalog_version", "created",
+                                        "id",     "list_hash",       "outcome",
+                                        "policy", "request",         "response"};
+    const char *values9[] = {as_of,   catalog_version, created, id,      list_hash,
+                             outcome, policy,          request, response};
+    return canon_object(keys9, values9, 9);
 }
 
 char *store_review_payload(const char *id, const char *decision_id, const char *action,
@@ -227,11 +236,11 @@ static char *payload_of(verify_state *v, const char *kind, const char *ref, int 
         *missing = 1;
         return NULL;
     }
-    const char *c[9];
-    for (int i = 0; i < 9; i++)
+    const char *c[10];
+    for (int i = 0; i < 10; i++)
         c[i] = (const char *)sqlite3_column_text(st, i);
     if (st == v->dec)
-        return store_decision_payload(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]);
+        return store_decision_payload(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9]);
     return store_review_payload(c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
 }
 
@@ -359,7 +368,7 @@ int xg_store_audit_verify(json_t **out, xg_store *s)
     verify_state v = {.s = s};
     int rc = store_prepare(&v.dec, s,
                            "SELECT id, created, outcome, request, response, list_hash,"
-                           " catalog_version, policy, as_of FROM decisions WHERE id = ?");
+                           " catalog_version, policy, as_of, facts FROM decisions WHERE id = ?");
     if (!rc)
         rc = store_prepare(&v.rev, s,
                            "SELECT id, decision_id, action, outcome, reason, reviewer,"

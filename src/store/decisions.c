@@ -86,7 +86,7 @@ static int record_side_facts(xg_store *s, const char *decision_id, const json_t 
 
 static int insert_decision(xg_store *s, const char *id, const char *now, const char *outcome,
                            const char *req, const char *resp, const json_t *versions,
-                           const char *customer)
+                           const char *customer, const char *facts)
 {
     long long n = next_decision_n(s);
     if (n < 0) return store_error(s, "decision number");
@@ -94,7 +94,8 @@ static int insert_decision(xg_store *s, const char *id, const char *now, const c
     int rc = store_prepare(&st, s,
                            "INSERT INTO decisions (n, id, created, outcome, request, response,"
                            " list_hash, catalog_version, policy, as_of, customer_name,"
-                           " review_status, final_outcome) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                           " review_status, final_outcome, facts)"
+                           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (rc) return rc;
     sqlite3_bind_int64(st, 1, n);
     const char *v[] = {id,
@@ -108,8 +109,9 @@ static int insert_decision(xg_store *s, const char *id, const char *now, const c
                        xg_json_str(versions, "as_of") ? xg_json_str(versions, "as_of") : "",
                        customer,
                        !strcmp(outcome, "REVIEW") ? "open" : NULL,
-                       outcome};
-    for (int i = 0; i < 12; i++)
+                       outcome,
+                       facts};
+    for (int i = 0; i < 13; i++)
         store_bind_text(st, i + 2, v[i]);
     rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "decision insert");
     sqlite3_finalize(st);
@@ -117,6 +119,12 @@ static int insert_decision(xg_store *s, const char *id, const char *now, const c
 }
 
 int xg_store_decision_record(xg_store *s, json_t *response, const json_t *request)
+{
+    return xg_store_decision_record_facts(s, response, request, NULL);
+}
+
+int xg_store_decision_record_facts(xg_store *s, json_t *response, const json_t *request,
+                                   const char *facts)
 {
     const char *outcome = xg_json_str(response, "decision");
     if (!outcome) return xg_error_set(XG_EINVAL, "decision record: response has no 'decision'");
@@ -136,15 +144,14 @@ int xg_store_decision_record(xg_store *s, json_t *response, const json_t *reques
         customer = xg_json_str(json_array_get(json_object_get(response, "parties"), 0), "name");
     char now[32], hash[65];
     store_now(now);
-    char *payload =
-        store_decision_payload(id, now, outcome, req, resp, xg_json_str(versions, "lists"),
-                               xg_json_str(versions, "catalog"), xg_json_str(versions, "policy"),
-                               xg_json_str(versions, "as_of"));
+    char *payload = store_decision_payload(id, now, outcome, req, resp, xg_json_str(versions, "lists"),
+                                           xg_json_str(versions, "catalog"), xg_json_str(versions, "policy"),
+                                           xg_json_str(versions, "as_of"), facts);
     long long seq = 0;
     pthread_mutex_lock(&s->lock);
     int rc = store_begin(s);
     if (!rc) {
-        rc = insert_decision(s, id, now, outcome, req, resp, versions, customer);
+        rc = insert_decision(s, id, now, outcome, req, resp, versions, customer, facts);
         if (!rc) rc = record_side_facts(s, id, request, response, now);
         if (!rc) rc = store_audit_append(s, "decision", id, payload, &seq, hash);
         if (!rc) rc = store_commit(s);
@@ -200,7 +207,8 @@ static int decision_get_locked(json_t **out, xg_store *s, const char *id)
     int rc = store_prepare(&st, s,
                            "SELECT d.id, d.created, d.outcome, d.request, d.response, d.list_hash,"
                            " d.catalog_version, d.policy, d.as_of, d.review_status,"
-                           " d.final_outcome, a.seq, a.hash FROM decisions d LEFT JOIN audit a"
+                           " d.final_outcome, a.seq, a.hash, d.facts FROM decisions d"
+                           " LEFT JOIN audit a"
                            " ON a.kind = 'decision' AND a.ref = d.id WHERE d.id = ?");
     if (rc) return rc;
     store_bind_text(st, 1, id);
@@ -221,6 +229,8 @@ static int decision_get_locked(json_t **out, xg_store *s, const char *id)
     const unsigned char *rs = sqlite3_column_text(st, 9);
     json_object_set_new(o, "review_status", rs ? json_string((const char *)rs) : json_null());
     json_object_set_new(o, "final_outcome", json_string(store_col_text(st, 10)));
+    const char *facts = (const char *)sqlite3_column_text(st, 13);
+    json_object_set_new(o, "facts", facts ? parse_or_string(facts) : json_null());
     json_object_set_new(o, "audit",
                         json_pack("{s:I,s:s}", "seq", (json_int_t)sqlite3_column_int64(st, 11),
                                   "hash", store_col_text(st, 12)));

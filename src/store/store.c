@@ -71,6 +71,10 @@ static const char *const migrations[] = {
      * looked up by decision the same way. */
     "CREATE INDEX audit_ref ON audit(kind, ref);"
     "CREATE INDEX review_actions_decision ON review_actions(decision_id);",
+    /* 3: the facts a decision was taken over (customer record, ownership edges, licenses; the
+     * canonical JSON of docs/decide-facts.md), so a replay can decide over what the store held
+     * then. NULL for decisions recorded before: they replay over the current store. */
+    "ALTER TABLE decisions ADD COLUMN facts TEXT;",
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof *migrations)

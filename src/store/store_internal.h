@@ -48,10 +48,12 @@ void store_rollback(xg_store *s);
 int store_audit_append(xg_store *s, const char *kind, const char *ref, const char *payload,
                        long long *seq_out, char hash_out[65]);
 
-/* The canonical payloads hashed into the chain; verify rebuilds them from the stored rows. */
+/* The canonical payloads hashed into the chain; verify rebuilds them from the stored rows. A
+ * decision's facts (NULL for a row recorded before facts were stored) are part of its payload. */
 char *store_decision_payload(const char *id, const char *created, const char *outcome,
                              const char *request, const char *response, const char *list_hash,
-                             const char *catalog_version, const char *policy, const char *as_of);
+                             const char *catalog_version, const char *policy, const char *as_of,
+                             const char *facts);
 char *store_review_payload(const char *id, const char *decision_id, const char *action,
                            const char *outcome, const char *reason, const char *reviewer,
                            const char *created);

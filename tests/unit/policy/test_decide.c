@@ -4,6 +4,7 @@
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -150,4 +151,83 @@ Test(policy_decide, threads_share_one_store_and_the_chain_holds)
     cr_assert(json_is_true(json_object_get(v, "ok")));
     cr_assert_eq(json_integer_value(json_object_get(v, "rows")), before + 40);
     json_decref(v);
+}
+
+/* The facts are stored with the decision: a license added later leaves a replay over them
+ * unchanged, a replay over the current store changes and names the license. */
+Test(policy_decide, replay_over_stored_facts_or_the_current_store)
+{
+    json_t *cust = json_loads("{\"id\":\"c-rp\",\"name\":\"Replay Compute Ltd\",\"country\":"
+                              "\"CN\",\"verification\":\"verified\"}",
+                              0, NULL);
+    char *cid;
+    cr_assert_eq(xg_store_customer_put(&cid, DB, cust), 0, "%s", xg_error_message());
+    free(cid);
+    json_decref(cust);
+    json_t *r =
+        decide("{\"customer\":{\"id\":\"c-rp\"},\"resource\":{\"item\":\"H100\"}}", "ear", DB);
+    cr_assert_str_eq(outcome(r), "LICENSE_REQUIRED");
+    const char *id = json_string_value(json_object_get(r, "decision_id"));
+    json_t *stored;
+    cr_assert_eq(xg_store_decision_get(&stored, DB, id), 0);
+    const json_t *facts = json_object_get(stored, "facts");
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(facts, "customer"), "name")),
+                     "Replay Compute Ltd");
+    cr_assert_eq(json_array_size(json_object_get(facts, "licenses")), 0);
+    json_decref(stored);
+    json_t *lic = json_loads("{\"number\":\"L-RP-1\",\"party\":\"c-rp\",\"items\":[\"3A090\"],"
+                             "\"destinations\":[\"CN\"],\"valid_from\":\"2026-01-01\"}",
+                             0, NULL);
+    cr_assert_eq(xg_store_license_add(DB, lic), 0, "%s", xg_error_message());
+    json_decref(lic);
+    xg_decide_ctx ctx = {S, C, P, DB, NULL, NULL};
+    json_t *rp;
+    cr_assert_eq(xg_decide_replay_with(&rp, &ctx, id, XG_REPLAY_STORED_FACTS), 0, "%s",
+                 xg_error_message());
+    cr_assert(json_is_true(json_object_get(rp, "holds")));
+    cr_assert_str_eq(json_string_value(json_object_get(rp, "facts_used")), "stored");
+    cr_assert_eq(json_array_size(json_object_get(rp, "facts_differ")), 1);
+    json_decref(rp);
+    cr_assert_eq(xg_decide_replay_with(&rp, &ctx, id, XG_REPLAY_CURRENT_STORE), 0, "%s",
+                 xg_error_message());
+    cr_assert(json_is_false(json_object_get(rp, "holds")));
+    cr_assert_str_eq(
+        json_string_value(json_object_get(json_object_get(rp, "replayed"), "decision")), "ALLOW");
+    const char *why = json_string_value(json_array_get(json_object_get(rp, "facts_differ"), 0));
+    cr_assert(why && !strncmp(why, "licenses: added L-RP-1 for c-rp", 31), "%s", why);
+    cr_assert_eq(json_array_size(json_object_get(rp, "versions_differ")), 0);
+    json_decref(rp);
+    json_decref(r);
+}
+
+/* A decision recorded without facts (as before they were stored) keeps verifying in the chain
+ * and replays over the current store, saying so. */
+Test(policy_decide, decision_without_facts_replays_over_the_current_store)
+{
+    json_t *req = json_loads("{\"customer\":{\"name\":\"Old Row Ltd\",\"country\":\"GB\"},"
+                             "\"resource\":{\"item\":\"g4dn.xlarge\"}}",
+                             0, NULL);
+    json_t *resp = decide("{\"customer\":{\"name\":\"Old Row Ltd\",\"country\":\"GB\"},"
+                          "\"resource\":{\"item\":\"g4dn.xlarge\"}}",
+                          NULL, NULL);
+    cr_assert_eq(xg_store_decision_record(DB, resp, req), 0, "%s", xg_error_message());
+    const char *id = json_string_value(json_object_get(resp, "decision_id"));
+    json_t *stored;
+    cr_assert_eq(xg_store_decision_get(&stored, DB, id), 0);
+    cr_assert(json_is_null(json_object_get(stored, "facts")));
+    json_decref(stored);
+    json_t *v;
+    cr_assert_eq(xg_store_audit_verify(&v, DB), 0);
+    cr_assert(json_is_true(json_object_get(v, "ok")));
+    json_decref(v);
+    xg_decide_ctx ctx = {S, C, P, DB, NULL, NULL};
+    json_t *rp;
+    cr_assert_eq(xg_decide_replay(&rp, &ctx, id), 0, "%s", xg_error_message());
+    cr_assert(json_is_true(json_object_get(rp, "holds")));
+    cr_assert_str_eq(json_string_value(json_object_get(rp, "facts_used")), "current store");
+    cr_assert(json_is_null(json_object_get(rp, "facts_differ")));
+    cr_assert(strstr(json_string_value(json_object_get(rp, "note")), "before facts were stored"));
+    json_decref(rp);
+    json_decref(resp);
+    json_decref(req);
 }

@@ -90,11 +90,11 @@ Test(store_open, migrates_once_and_rejects_bad_urls)
     xg_store *s = fresh();
     int v;
     cr_assert_eq(xg_store_schema_version(&v, s), 0);
-    cr_assert_eq(v, 2);
+    cr_assert_eq(v, 3);
     xg_store_close(s);
     cr_assert_eq(xg_store_open(&s, url), 0); /* reopening applies nothing twice */
     cr_assert_eq(xg_store_schema_version(&v, s), 0);
-    cr_assert_eq(v, 2);
+    cr_assert_eq(v, 3);
     xg_store *t;
     cr_assert_eq(xg_store_open(&t, "mysql://x"), XG_EINVAL);
     cr_assert_eq(xg_store_open(&t, "sqlite:"), XG_EINVAL);
@@ -107,11 +107,12 @@ Test(store_open, upgrades_a_version_1_database)
     xg_store_close(s);
     /* Roll the file back to what version 1 created, as an older xgate left it. */
     sql("DROP INDEX audit_ref; DROP INDEX review_actions_decision;"
-        "DELETE FROM schema_version WHERE version = 2");
+        "ALTER TABLE decisions DROP COLUMN facts;"
+        "DELETE FROM schema_version WHERE version >= 2");
     cr_assert_eq(xg_store_open(&s, url), 0, "%s", xg_error_message());
     int v;
     cr_assert_eq(xg_store_schema_version(&v, s), 0);
-    cr_assert_eq(v, 2);
+    cr_assert_eq(v, 3);
     xg_store_close(s);
     sqlite3 *db;
     sqlite3_stmt *st;
@@ -320,8 +321,8 @@ Test(store_audit, unchained_row_is_named)
 {
     xg_store *s = chain_of(2);
     sql("INSERT INTO decisions SELECT n + 100, id || 'x', created, outcome, request, response,"
-        " list_hash, catalog_version, policy, as_of, customer_name, review_status, final_outcome"
-        " FROM decisions WHERE n = 1");
+        " list_hash, catalog_version, policy, as_of, customer_name, review_status, final_outcome,"
+        " facts FROM decisions WHERE n = 1");
     json_t *v = verify(s);
     cr_assert(json_is_false(json_object_get(v, "ok")));
     cr_assert_str_eq(json_string_value(json_object_get(json_object_get(v, "first_bad"), "problem")),

@@ -1,0 +1,53 @@
+/*
+ * facts.h — everything a decision reads from the store, gathered in one step into one value.
+ *
+ * The engine never touches the store: xg_decide gathers the facts first (facts_gather), decides
+ * over (request, facts, lists, catalog, policy, as-of), and records the facts' canonical JSON
+ * with the decision, inside what the audit chain hashes. Replay decides over the stored facts,
+ * or gathers them again and names every fact that differs (facts_diff), so a changed outcome
+ * always has a stated cause. docs/decide-facts.md describes the value and the replay rules.
+ *
+ * The facts are a JSON object (canonical form: compact, keys sorted):
+ *   {"customer":  the stored record of request customer.id, or null,
+ *    "ownership": {"<name asked for>": [{"name","country"?,"headquarters"?,"percent"?,"source"}]}
+ *                 for every name the ownership walk asked the store about ([] = none on file),
+ *    "licenses":  [the licenses on file whose party is the customer (name or id)]}
+ */
+#ifndef XG_POLICY_FACTS_H
+#define XG_POLICY_FACTS_H
+
+#include <stdbool.h>
+#include <jansson.h>
+
+#include "policy/engine.h"
+#include "xgate/store.h"
+
+/* Facts of a decision taken without a store (a dry run): no record, no edges, no licenses.
+ * New reference. */
+json_t *facts_empty(void);
+
+/* Gather the facts `request` needs from `store` (NULL: facts_empty()). Runs the request parser
+ * and the ownership walk against the store so that exactly the names the engine will ask about
+ * are looked up. An unknown customer.id is XG_ENOTFOUND naming it. *out is a new reference. */
+int facts_gather(json_t **out, xg_store *store, const json_t *request, const xg_policy_set *p,
+                 const char *default_policy, const char *default_as_of, int max_depth);
+
+/* The facts' canonical JSON (compact, sorted keys; heap, free()), or NULL on allocation failure. */
+char *facts_canonical(const json_t *facts);
+
+/* An ownership source reading the facts' "ownership" object (for own_build). */
+own_source facts_ownership_source(const json_t *facts);
+
+/* Licenses whose party is `name` or `customer_id` (the filter facts_gather applies). */
+bool facts_license_party(const json_t *license, const char *name, const char *customer_id);
+
+/* Names compared as the license check does: case-insensitive, spaces, commas and periods
+ * ignored ("ACME Corp." = "Acme Corp"). */
+bool facts_same_name(const char *a, const char *b);
+
+/* What differs from `before` to `after`, one line per fact, in the order customer, ownership,
+ * licenses: "customer: country DE → CN", "ownership: Owner X in Y 30% → 60%",
+ * "licenses: added L-1 for Y (…)". *out is a new array (empty when nothing differs). */
+int facts_diff(json_t **out, const json_t *before, const json_t *after);
+
+#endif
