@@ -193,12 +193,21 @@ static int cmd_report(xg_store *s, const report_args *a)
     if (rc) return rc;
     char *text = NULL;
     if (a->json) {
+        /* one array, one object (customer or parent) per line */
         const char *lists[] = {"customers", "parents"};
+        int n = 0;
+        fputs("[", stdout);
         for (int l = 0; l < 2; l++) {
             size_t i;
             json_t *e;
-            json_array_foreach(json_object_get(r, lists[l]), i, e) store_cli_print(e, 0);
+            json_array_foreach(json_object_get(r, lists[l]), i, e)
+            {
+                char *line = json_dumps(e, JSON_COMPACT);
+                printf("%s\n%s", n++ ? "," : "", line ? line : "null");
+                free(line);
+            }
         }
+        fputs("\n]\n", stdout);
     } else if (a->csv) {
         if (!xg_usage_report_csv(&text, r)) fputs(text, stdout);
     } else if (a->html) {
