@@ -158,3 +158,32 @@ run "$X" usage import "$TMP/does-not-exist.csv"
 assert_rc 1
 run "$X" usage report --json --csv
 assert_rc 2
+
+# --- the HTML report: well-formed SVG charts with explicit fills (checked as XML here, and in
+# chromium when node, chromium and playwright-core are installed)
+run "$X" usage report --html "$TMP/report.html"
+assert_rc 0
+python3 - "$TMP/report.html" <<'PY' || fail "the HTML report's SVG is not well-formed"
+import re, sys, xml.etree.ElementTree as ET
+html = open(sys.argv[1], encoding="utf-8").read()
+svgs = re.findall(r"<svg\b.*?</svg>", html, re.S)
+assert len(svgs) >= 4, len(svgs)
+for s in svgs:
+    root = ET.fromstring(s)
+    bars = [r for r in root.iter("{http://www.w3.org/2000/svg}rect") if r.get("class") == "bar"]
+    assert bars and all(re.fullmatch(r"#[0-9a-f]{6}", b.get("fill") or "") for b in bars)
+assert 'data-customer="Omega Holdings Ltd"' in html
+PY
+run "$X" usage report --html "$TMP/no-such-dir/report.html"
+assert_rc 3
+ROOT=$(cd "$XGATE_TESTS/.." && pwd)
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+if command -v node >/dev/null && [ -x "$CHROMIUM" ] && [ -d "$ROOT/tests/browser/node_modules/playwright-core" ]; then
+  mkdir -p "$ROOT/build/browser"
+  run env REPORT="$TMP/report.html" CHROMIUM="$CHROMIUM" SHOTS="$ROOT/build/browser" \
+    EXPECT_CUSTOMERS=cus_a,cus_b,cus_us node "$ROOT/tests/browser/usage.test.mjs"
+  assert_rc 0
+  assert_out_contains "charts checked"
+else
+  echo "note: node, chromium or playwright-core missing: the browser check of the HTML report was skipped"
+fi
