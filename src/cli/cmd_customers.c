@@ -6,6 +6,7 @@
  *   xgate customers show [--db URL] ID
  *   xgate customers list [--db URL] [--limit N] [--cursor C]
  *   xgate customers resellers [--db URL] [NAME]        resellers seen and whom each serves
+ *   xgate customers cip [--db URL] [--json|--csv]      CIP records of foreign customers
  *
  * An import is all or nothing: every record is parsed and validated before the first is stored,
  * so a bad line 900 never leaves 899 customers half-imported. JSONL or CSV is told by content
@@ -20,6 +21,7 @@
 #include "cli/store_cli.h"
 #include "core/core.h"
 #include "xgate/error.h"
+#include "xgate/usage.h"
 
 #define MAX_IMPORT_BYTES (256u << 20)
 
@@ -33,6 +35,39 @@ static int resellers(xg_store *s, const char *name)
     return XG_EXIT_OK;
 }
 
+/* Customer Identification Program records (proposed 15 CFR 7.302) of the foreign customers, with
+ * the fields each lacks; CSV cells holding lists or objects are JSON. */
+static int cip(xg_store *s, int csv)
+{
+    json_t *l;
+    if (xg_usage_cip_records(&l, s)) return cli_fail(XG_EXIT_ERROR, "customers", 1, "cip");
+    if (!csv) store_cli_print(l, 1);
+    static const char *const cols[] = {
+        "customer",          "name",           "country", "address", "national_ids",
+        "payment_means",     "payment_source", "email",   "phone",   "ip_addresses",
+        "beneficial_owners", "verification",   "missing"};
+    size_t n = sizeof cols / sizeof *cols, i;
+    json_t *r;
+    for (size_t c = 0; csv && c < n; c++)
+        printf("%s%s", cols[c], c + 1 < n ? "," : "\n");
+    json_array_foreach(l, i, r)
+    {
+        for (size_t c = 0; csv && c < n; c++) {
+            json_t *v = json_object_get(r, cols[c]);
+            char *t = json_is_string(v)       ? strdup(json_string_value(v))
+                      : v && !json_is_null(v) ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY)
+                                              : strdup("");
+            putchar('"');
+            for (const char *p = t; p && *p; p++)
+                *p == '"' ? fputs("\"\"", stdout) : putchar(*p);
+            printf("\"%s", c + 1 < n ? "," : "\n");
+            free(t);
+        }
+    }
+    json_decref(l);
+    return XG_EXIT_OK;
+}
+
 static int usage(FILE *f)
 {
     fprintf(f, "usage: xgate customers add [--db URL] CUSTOMER.json|-\n"
@@ -40,6 +75,7 @@ static int usage(FILE *f)
                "       xgate customers show [--db URL] ID\n"
                "       xgate customers list [--db URL] [--limit N] [--cursor C]\n"
                "       xgate customers resellers [--db URL] [NAME]\n"
+               "       xgate customers cip [--db URL] [--json|--csv]\n"
                "CSV columns are listed in the README (## Decisions).\n");
     return f == stdout ? XG_EXIT_OK : XG_EXIT_USAGE;
 }
@@ -149,11 +185,13 @@ static int show(xg_store *s, const char *id)
 int cmd_customers(int argc, char **argv)
 {
     const char *db = NULL, *cursor = NULL;
-    int limit = 100, c;
+    int limit = 100, c, csv = 0;
     static const struct option lo[] = {{"db", required_argument, 0, 'd'},
                                        {"limit", required_argument, 0, 'n'},
                                        {"cursor", required_argument, 0, 'c'},
                                        {"help", no_argument, 0, 'h'},
+                                       {"json", no_argument, 0, 'J'},
+                                       {"csv", no_argument, 0, 'C'},
                                        {0, 0, 0, 0}};
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
@@ -165,14 +203,16 @@ int cmd_customers(int argc, char **argv)
             cursor = optarg;
         else if (c == 'h')
             return usage(stdout);
+        else if (c == 'J' || c == 'C')
+            csv = c == 'C';
         else
             return usage(stderr);
     }
     if (optind >= argc) return usage(stderr);
     const char *sub = argv[optind], *arg = optind + 1 < argc ? argv[optind + 1] : NULL;
-    int needs_arg = strcmp(sub, "list") && strcmp(sub, "resellers");
+    int needs_arg = strcmp(sub, "list") && strcmp(sub, "resellers") && strcmp(sub, "cip");
     if (strcmp(sub, "add") && strcmp(sub, "import") && strcmp(sub, "show") && strcmp(sub, "list") &&
-        strcmp(sub, "resellers"))
+        strcmp(sub, "resellers") && strcmp(sub, "cip"))
         return cli_fail(XG_EXIT_USAGE, "customers", 0, "unknown subcommand '%s'", sub);
     if (needs_arg && !arg) return usage(stderr);
     xg_store *s;
@@ -186,6 +226,8 @@ int cmd_customers(int argc, char **argv)
         rc = show(s, arg);
     else if (!strcmp(sub, "resellers"))
         rc = resellers(s, arg);
+    else if (!strcmp(sub, "cip"))
+        rc = cip(s, csv);
     else {
         json_t *l;
         if (xg_store_customers_list(&l, s, limit, cursor))

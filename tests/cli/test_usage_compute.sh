@@ -187,3 +187,20 @@ if command -v node >/dev/null && [ -x "$CHROMIUM" ] && [ -d "$ROOT/tests/browser
 else
   echo "note: node, chromium or playwright-core missing: the browser check of the HTML report was skipped"
 fi
+
+# --- CIP records of foreign customers (proposed 15 CFR 7.302), with the fields each lacks
+cat >"$TMP/full.json" <<'J'
+{"id":"cus_full","name":"Full Record KK","country":"JP","address":"1-1 Chiyoda, Tokyo","email":"a@example.jp","phone":"+81 3 0000 0000","payment":{"means":"card","source":"Full Record KK"},"ids":["JP corporate number 1234567890123"]}
+J
+run "$X" customers add "$TMP/full.json"
+assert_rc 0
+run "$X" customers cip --json
+assert_rc 0
+assert_json 'sorted(r["customer"] for r in d) == ["cus_a", "cus_b", "cus_full"]'
+assert_json '[r for r in d if r["customer"] == "cus_full"][0]["missing"] == ["ip_addresses", "beneficial_owners"]'
+assert_json '"address" in [r for r in d if r["customer"] == "cus_a"][0]["missing"]'
+run "$X" customers cip --csv
+assert_rc 0
+assert_out_contains 'customer,name,country,address,national_ids'
+assert_out_contains '"cus_full","Full Record KK","JP","1-1 Chiyoda, Tokyo"'
+assert_out_lacks 'cus_us'
