@@ -190,7 +190,7 @@ fi
 
 # --- CIP records of foreign customers (proposed 15 CFR 7.302), with the fields each lacks
 cat >"$TMP/full.json" <<'J'
-{"id":"cus_full","name":"Full Record KK","country":"JP","address":"1-1 Chiyoda, Tokyo","email":"a@example.jp","phone":"+81 3 0000 0000","payment":{"means":"card","source":"Full Record KK"},"ids":["JP corporate number 1234567890123"]}
+{"id":"cus_full","name":"Full Record KK","country":"JP","address":"1-1 Chiyoda, Tokyo","email":"a@example.jp","phone":"+81 3 0000 0000","payment":{"means":"card","source":"Full Record KK"},"ids":["JP-CN:1234567890123"]}
 J
 run "$X" customers add "$TMP/full.json"
 assert_rc 0
@@ -204,3 +204,20 @@ assert_rc 0
 assert_out_contains 'customer,name,country,address,national_ids'
 assert_out_contains '"cus_full","Full Record KK","JP","1-1 Chiyoda, Tokyo"'
 assert_out_lacks 'cus_us'
+
+# --- the decide rule: a foreign customer above the early-warning level (1e25, high estimate over
+# the last 90 days) gets REVIEW for more 3A090/4A090 capacity; below it, or once the usage is
+# older than the window, the rule is silent.
+printf 'customer,item,count,start,hours\ncus_full,p5.48xlarge,1000,2026-08-01,1000\n' >"$TMP/big.csv"
+run "$X" usage import "$TMP/big.csv"
+assert_rc 0
+req='{"customer":{"id":"cus_full"},"resource":{"kind":"instance","provider":"aws","item":"p5.48xlarge","count":1},"access":{"source_country":"JP","payment_country":"JP","end_use":"inference"},"as_of":"2026-09-01"}'
+run "$X" decide --json - <<<"$req"
+assert_rc 0
+assert_json 'd["decision"] == "REVIEW" and any(r["rule"] == "usage_early_warning" and r["evidence"]["ops_high"] >= 1e25 for r in d["reasons"])'
+run "$X" decide --json - <<<"${req/2026-09-01/2027-03-01}"
+assert_rc 0
+assert_json 'not any(r["rule"] == "usage_early_warning" for r in d["reasons"])'
+run "$X" decide --json - <<<"${req/cus_full/cus_a}"
+assert_rc 0
+assert_json 'not any(r["rule"] == "usage_early_warning" for r in d["reasons"])'
