@@ -30,6 +30,8 @@ const char *const route_label[RT_COUNT] = {
     [RT_HEALTHZ] = "/healthz",
     [RT_METRICS] = "/metrics",
     [RT_OPENAPI] = "/v1/openapi.json",
+    [RT_USAGE] = "/v1/usage",
+    [RT_USAGE_REPORT] = "/v1/usage/report",
     [RT_CONSOLE] = "console",
     [RT_UNKNOWN] = "unknown",
 };

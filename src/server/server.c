@@ -158,6 +158,8 @@ static xg_route_id match_route(const char *path, const char **id)
         {"/healthz", RT_HEALTHZ},
         {"/metrics", RT_METRICS},
         {"/v1/openapi.json", RT_OPENAPI},
+        {"/v1/usage", RT_USAGE},
+        {"/v1/usage/report", RT_USAGE_REPORT},
     };
     static const struct {
         const char *prefix;
@@ -199,6 +201,8 @@ static const route_def routes[RT_COUNT] = {
     [RT_HEALTHZ] = {RT_HEALTHZ, "", NULL},
     [RT_METRICS] = {RT_METRICS, "", NULL},
     [RT_OPENAPI] = {RT_OPENAPI, "", NULL},
+    [RT_USAGE] = {RT_USAGE, NULL, "service"},
+    [RT_USAGE_REPORT] = {RT_USAGE_REPORT, "analyst", NULL},
     [RT_CONSOLE] = {RT_CONSOLE, "", NULL},
 };
 
@@ -305,6 +309,12 @@ static void run_route(xg_req *r, const char *id)
         break;
     case RT_OPENAPI:
         route_openapi(r);
+        break;
+    case RT_USAGE:
+        route_usage(r);
+        break;
+    case RT_USAGE_REPORT:
+        route_usage_report(r);
         break;
     case RT_CONSOLE:
         route_console(r);

@@ -52,6 +52,8 @@ typedef enum {
     RT_HEALTHZ,
     RT_METRICS,
     RT_OPENAPI,
+    RT_USAGE,        /* routes_usage.c */
+    RT_USAGE_REPORT, /* routes_usage.c */
     RT_CONSOLE,
     RT_UNKNOWN,
     RT_COUNT
@@ -193,6 +195,8 @@ void route_healthz(xg_req *r);
 void route_metrics(xg_req *r);
 void route_openapi(xg_req *r);
 void route_console(xg_req *r);
+void route_usage(xg_req *r);        /* POST /v1/usage (routes_usage.c) */
+void route_usage_report(xg_req *r); /* GET /v1/usage/report (routes_usage.c) */
 
 /* The Prometheus text exposition (heap string, free() it). */
 char *metrics_render(xg_server *s, size_t *len);
