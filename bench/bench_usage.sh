@@ -42,7 +42,7 @@ awk -v rows="$ROWS" 'BEGIN {
     end = sprintf("2026-%02d-%02dT%02d:59:59Z", 1 + int((d - 1) / 28), 1 + (d - 1) % 28, hh);
     for (k = 0; k < ninst && n < rows; k++) {
       t = types[1 + k % 5];
-      printf "li%d,%012d,USE1-BoxUsage:%s,%s,1,%s,%s,i-%08d,us-east-1\n", n, 100000000000 + k % 10000, t, t, start, end, k;
+      printf "li%d,1%011d,USE1-BoxUsage:%s,%s,1,%s,%s,i-%08d,us-east-1\n", n, k % 10000, t, t, start, end, k;
       n++;
     }
   }
