@@ -47,8 +47,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     xg_usage_accounts *acc = NULL;
     if (split && xg_usage_accounts_parse(&acc, text, split, "accounts") != 0) acc = NULL;
     seen s = {0};
-    xg_usage_parse_buf(text + (nl ? split + 1 : 0), size - (nl ? split + 1 : 0), "fuzz", acc,
-                       check, &s);
+    xg_usage_parse_buf(text + (nl ? split + 1 : 0), size - (nl ? split + 1 : 0), "fuzz", acc, check,
+                       &s);
     xg_usage_accounts_free(acc);
     return 0;
 }
