@@ -28,7 +28,7 @@ with open(w + "/customers.jsonl", "w") as f, open(w + "/accounts.csv", "w") as a
 PY
 t0=$(date +%s.%N)
 "$X" customers import "$W/customers.jsonl" >/dev/null
-t_cust=$(echo "$(date +%s.%N) - $t0" | bc)
+t_cust=$(printf "%.1f" "$(echo "$(date +%s.%N) - $t0" | bc)")
 
 # the CUR file: instance k runs hours 0..H-1 from 2026-01-01; account = k mod 10k
 awk -v rows="$ROWS" 'BEGIN {
