@@ -6,6 +6,7 @@
  *   xgate customers show [--db URL] ID
  *   xgate customers list [--db URL] [--limit N] [--cursor C]
  *   xgate customers resellers [--db URL] [NAME]        resellers seen and whom each serves
+ *   xgate customers cip [--db URL] [--json|--csv]      CIP records of foreign customers
  *
  * An import is all or nothing: every record is parsed and validated before the first is stored,
  * so a bad line 900 never leaves 899 customers half-imported. JSONL or CSV is told by content
@@ -20,6 +21,7 @@
 #include "cli/store_cli.h"
 #include "xgate/core.h"
 #include "xgate/error.h"
+#include "xgate/usage.h"
 
 #define MAX_IMPORT_BYTES (256u << 20)
 
@@ -29,6 +31,39 @@ static int resellers(xg_store *s, const char *name)
     if (xg_store_resellers_list(&l, s, name))
         return cli_fail(XG_EXIT_ERROR, "customers", 1, "resellers");
     store_cli_print(l, 1);
+    json_decref(l);
+    return XG_EXIT_OK;
+}
+
+/* Customer Identification Program records (proposed 15 CFR 7.302) of the foreign customers, with
+ * the fields each lacks; CSV cells holding lists or objects are JSON. */
+static int cip(xg_store *s, int csv)
+{
+    json_t *l;
+    if (xg_usage_cip_records(&l, s)) return cli_fail(XG_EXIT_ERROR, "customers", 1, "cip");
+    if (!csv) store_cli_print(l, 1);
+    static const char *const cols[] = {
+        "customer",          "name",           "country", "address", "national_ids",
+        "payment_means",     "payment_source", "email",   "phone",   "ip_addresses",
+        "beneficial_owners", "verification",   "missing"};
+    size_t n = sizeof cols / sizeof *cols, i;
+    json_t *r;
+    for (size_t c = 0; csv && c < n; c++)
+        printf("%s%s", cols[c], c + 1 < n ? "," : "\n");
+    json_array_foreach(l, i, r)
+    {
+        for (size_t c = 0; csv && c < n; c++) {
+            json_t *v = json_object_get(r, cols[c]);
+            char *t = json_is_string(v)       ? strdup(json_string_value(v))
+                      : v && !json_is_null(v) ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY)
+                                              : strdup("");
+            putchar('"');
+            for (const char *p = t; p && *p; p++)
+                *p == '"' ? fputs("\"\"", stdout) : putchar(*p);
+            printf("\"%s", c + 1 < n ? "," : "\n");
+            free(t);
+        }
+    }
     json_decref(l);
     return XG_EXIT_OK;
 }
@@ -141,6 +176,10 @@ static int show(xg_store *s, const char *id)
     }
 
 static const cli_opt db_only[] = {DB_OPT, {0}};
+static const cli_opt cip_opts[] = {DB_OPT,
+                                   {"json", 'J', 0, NULL, "print JSON (the default)"},
+                                   {"csv", 'C', 0, NULL, "print CSV, one row per customer"},
+                                   {0}};
 static const cli_opt list_opts[] = {
     DB_OPT,
     {"limit", 'n', 0, "N", "at most N customers per page (default 100)"},
@@ -149,7 +188,7 @@ static const cli_opt list_opts[] = {
 
 typedef struct sub_args {
     const char *db, *cursor, *operand;
-    int limit;
+    int limit, csv;
 } sub_args;
 
 /* Read a subcommand's options and its operands (between min and max of them); returns -1 to go
@@ -167,6 +206,8 @@ static int parse_sub(sub_args *a, const cli_spec *spec, int argc, char **argv, i
             a->limit = atoi(p.arg);
         else if (c == 'c')
             a->cursor = p.arg;
+        else if (c == 'J' || c == 'C')
+            a->csv = c == 'C';
         else
             return cli_exit_code(c);
     }
@@ -222,7 +263,13 @@ static int do_list(xg_store *s, const sub_args *a)
     return XG_EXIT_OK;
 }
 
+static int do_cip(xg_store *s, const sub_args *a)
+{
+    return cip(s, a->csv);
+}
+
 static int run_add(int argc, char **argv);
+static int run_cip(int argc, char **argv);
 static int run_import(int argc, char **argv);
 static int run_show(int argc, char **argv);
 static int run_list(int argc, char **argv);
@@ -268,6 +315,21 @@ static const cli_spec spec_resellers = {
     .run = run_resellers,
 };
 
+static const cli_spec spec_cip = {
+    .name = "customers cip",
+    .summary = "Print the Customer Identification Program records (proposed 15 CFR 7.302) of the "
+               "foreign customers, with the fields each lacks.",
+    .usage = (const char *const[]){"[--db URL] [--json|--csv]", NULL},
+    .description = "CSV cells that hold lists or objects are JSON. See docs/usage.md.",
+    .opts = cip_opts,
+    .run = run_cip,
+};
+
+static int run_cip(int argc, char **argv)
+{
+    return run_sub(&spec_cip, argc, argv, 0, 0, do_cip);
+}
+
 static int run_add(int argc, char **argv)
 {
     return run_sub(&spec_add, argc, argv, 1, 1, do_add);
@@ -299,7 +361,7 @@ const cli_spec cli_spec_customers = {
     .description = "Customer records are what decisions read about the requesting party: "
                    "identity, country, verification, ownership.",
     .subs = (const cli_spec *const[]){&spec_add, &spec_import, &spec_show, &spec_list,
-                                      &spec_resellers, NULL},
+                                      &spec_resellers, &spec_cip, NULL},
 };
 
 int cmd_customers(int argc, char **argv)

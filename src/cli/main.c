@@ -24,7 +24,8 @@
     X(audit, "verify the tamper-evident audit chain")                                              \
     X(keys, "create API keys for the HTTP service")                                                \
     X(serve, "run the HTTP API and the analyst console")                                           \
-    X(scan, "scan tender and procurement documents")
+    X(scan, "scan tender and procurement documents")                                               \
+    X(usage, "compute accounting: import billing usage, report compute per customer")
 
 #define DECLARE(name, help)                                                                        \
     int cmd_##name(int argc, char **argv) __attribute__((weak));                                   \

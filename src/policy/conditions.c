@@ -570,5 +570,6 @@ int rules_apply(dctx *d)
     sku_overlay(d);
     model_region(d);
     red_flags(d);
+    usage_rule_apply(d); /* usage_rule.c: compute accounting (issue 14) */
     return XG_OK;
 }

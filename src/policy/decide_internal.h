@@ -48,6 +48,10 @@ typedef struct dctx {
 /* Evaluate every condition of the profile and append reasons (conditions.c). */
 int rules_apply(dctx *d);
 
+/* The compute-accounting rule (usage_rule.c): REVIEW for a foreign customer above the
+ * early-warning compute level. */
+void usage_rule_apply(dctx *d);
+
 /* Append a reason and raise the outcome; `evidence` is stolen. */
 void reason_add(dctx *d, const char *rule, int outcome, const pol_rule *row, const char *detail,
                 json_t *evidence);

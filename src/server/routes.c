@@ -32,6 +32,8 @@ const route_def route_table[] = {
     {"GET",  "/healthz",                   ROLE_NONE,    route_healthz,        "/healthz"},
     {"GET",  "/metrics",                   ROLE_NONE,    route_metrics,        "/metrics"},
     {"GET",  "/v1/openapi.json",           ROLE_NONE,    route_openapi,        "/v1/openapi.json"},
+    {"POST", "/v1/usage",                  ROLE_SERVICE, route_usage,          "/v1/usage"},
+    {"GET",  "/v1/usage/report",           ROLE_ANALYST, route_usage_report,   "/v1/usage/report"},
     {"GET",  "*",                          ROLE_NONE,    route_console,        "console"},
 };
 /* clang-format on */

@@ -75,6 +75,17 @@ static const char *const migrations[] = {
      * canonical JSON of docs/decide-facts.md), so a replay can decide over what the store held
      * then. NULL for decisions recorded before: they replay over the current store. */
     "ALTER TABLE decisions ADD COLUMN facts TEXT;",
+    /* 4: compute accounting (issue 14): usage rows keyed by a hash of their content, so a file
+     * imported twice adds nothing; estimates stored as peak operations (utilisation is applied
+     * when reporting). */
+    "CREATE TABLE usage_rows ("
+    " hash TEXT PRIMARY KEY, customer_id TEXT NOT NULL, item TEXT NOT NULL,"
+    " eccn_class TEXT NOT NULL, accelerators REAL NOT NULL, start_ts INTEGER NOT NULL,"
+    " end_ts INTEGER NOT NULL, hours REAL NOT NULL, accel_hours REAL NOT NULL,"
+    " peak_ops REAL NOT NULL, region TEXT, account TEXT, file TEXT NOT NULL,"
+    " line INTEGER NOT NULL, created TEXT NOT NULL);"
+    "CREATE INDEX usage_rows_customer ON usage_rows(customer_id, start_ts);"
+    "CREATE INDEX usage_rows_start ON usage_rows(start_ts);",
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof *migrations)

@@ -38,6 +38,7 @@ bodies = {
     "/v1/customers": {"name": "Contract Test GmbH", "country": "DE"},
     "/v1/lists/reload": None,
     "/v1/keys": {"role": "service", "name": "contract-test"},
+    "/v1/usage": {"rows": [{"customer": "Contract Test GmbH", "item": "H100", "count": 1, "start": "2026-01-01T00:00:00Z", "hours": 1}]},
 }
 
 def call(method, path, key, body):

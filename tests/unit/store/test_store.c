@@ -106,7 +106,7 @@ Test(store_open, upgrades_a_version_1_database)
     xg_store *s = fresh();
     xg_store_close(s);
     /* Roll the file back to what version 1 created, as an older xgate left it. */
-    sql("DROP INDEX audit_ref; DROP INDEX review_actions_decision;"
+    sql("DROP INDEX audit_ref; DROP INDEX review_actions_decision; DROP TABLE usage_rows;"
         "ALTER TABLE decisions DROP COLUMN facts;"
         "DELETE FROM schema_version WHERE version >= 2");
     cr_assert_eq(xg_store_open(&s, url), 0, "%s", xg_error_message());

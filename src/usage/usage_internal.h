@@ -1,0 +1,39 @@
+/*
+ * usage_internal.h — what the compute-accounting files share: a string map with owned keys (the
+ * text module's open-addressing map, keys copied into an arena) and the chart writer.
+ */
+#ifndef XG_USAGE_INTERNAL_H
+#define XG_USAGE_INTERNAL_H
+
+#include "core/core.h"
+#include "text/text_internal.h"
+#include "xgate/usage.h"
+
+typedef struct usage_map {
+    xg_strmap map;
+    xg_arena arena;
+} usage_map;
+
+void usage_map_init(usage_map *m);
+void usage_map_free(usage_map *m);
+void *usage_map_get(const usage_map *m, const char *key);
+/* Store a copy of `key` with `value` unless present; returns the value stored (the old one when
+ * the key was there), NULL on ENOMEM. */
+void *usage_map_put(usage_map *m, const char *key, void *value);
+/* A string copied into the map's arena. */
+char *usage_map_strdup(usage_map *m, const char *s);
+
+/* One series of a stacked bar chart. */
+typedef struct usage_series {
+    const char *name;
+    const char *fill; /* explicit colour, e.g. "#1f77b4" */
+    const double *values;
+} usage_series;
+
+/* Append a stacked bar chart as an SVG element (quoted attributes, explicit closing tags, an
+ * explicit fill per series) to `b`: `nlabels` bars labelled `labels`, stacked from `series`.
+ * Small on purpose so a shared chart writer (src/core/chart.c, issue 18) can replace it. */
+void usage_chart_stacked_bars(xg_buf *b, const char *title, const char *const *labels,
+                              size_t nlabels, const usage_series *series, size_t nseries);
+
+#endif
