@@ -7,6 +7,7 @@
  * stderr; it names keys, never shows them.
  */
 #include "cli/cli.h"
+#include "cli/serve_config.h"
 #include "xgate/error.h"
 #include "xgate/server.h"
 
@@ -23,6 +24,7 @@ static const char usage_text[] =
     "usage: xgate serve [--listen ADDR:PORT] [--db URL] [--list PATH …] [--policy NAME]\n"
     "                   [--as-of DATE] [--web DIR] [--threads N] [--rate N] [--burst N]\n"
     "                   [--max-body BYTES] [--port-file FILE] [--quiet]\n"
+    "                   [--config FILE] [--check-config] [--log-format text|json]\n"
     "\n"
     "  --listen      civetweb listening port(s) (default 127.0.0.1:8080; 127.0.0.1:0 picks one)\n"
     "  --db          store URL (default sqlite:./xgate.db)\n"
@@ -33,28 +35,17 @@ static const char usage_text[] =
     "  --rate/--burst  per-key token bucket: requests per second and bucket size\n"
     "                (default 200/400; --rate -1 disables the limit)\n"
     "  --port-file   write the port listened on to FILE once the server is ready\n"
-    "  --quiet       no access log\n";
-
-static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void log_line(void *user, const char *line)
-{
-    (void)user;
-    char when[32];
-    struct timespec ts;
-    struct tm tm;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
-    pthread_mutex_lock(&log_lock);
-    fprintf(stderr, "%s.%03ldZ %s\n", when, ts.tv_nsec / 1000000, line);
-    pthread_mutex_unlock(&log_lock);
-}
+    "  --quiet       no access log\n"
+    "  --config      read settings from FILE (key = value; docs/install.md); flags override it\n"
+    "  --check-config  check the --config FILE (default " XG_SERVE_DEFAULT_CONFIG ") and exit\n"
+    "  --log-format  text (default) or json: one JSON object per log line\n";
 
 typedef struct serve_args {
     xg_server_opts o;
     const char *lists[MAX_LISTS];
     const char *port_file;
+    const char *config, *log_format;
+    int check_config;
 } serve_args;
 
 static int parse_number(const char *flag, const char *v, double min, double *out)
@@ -79,6 +70,10 @@ static int parse_args(serve_args *a, int argc, char **argv)
             a->o.log = NULL;
             continue;
         }
+        if (!strcmp(f, "--check-config")) {
+            a->check_config = 1;
+            continue;
+        }
         if (!v) return cli_fail(XG_EXIT_USAGE, "serve", 0, "%s needs a value\n%s", f, usage_text);
         i++;
         if (!strcmp(f, "--listen"))
@@ -93,6 +88,10 @@ static int parse_args(serve_args *a, int argc, char **argv)
             a->o.web_dir = v;
         else if (!strcmp(f, "--port-file"))
             a->port_file = v;
+        else if (!strcmp(f, "--config"))
+            a->config = v;
+        else if (!strcmp(f, "--log-format"))
+            a->log_format = v;
         else if (!strcmp(f, "--list")) {
             if (a->o.nlist_paths == MAX_LISTS)
                 return cli_fail(XG_EXIT_USAGE, "serve", 0, "at most %d --list", MAX_LISTS);
@@ -134,8 +133,10 @@ static void wait_for_signals(xg_server *srv, const sigset_t *set)
         int sig = 0;
         if (sigwait(set, &sig) != 0) continue;
         if (sig != SIGHUP) return;
+        serve_notify("RELOADING=1", "reloading lists");
         if (xg_server_reload(srv, NULL) != 0)
-            fprintf(stderr, "xgate serve: reload failed: %s\n", xg_error_message());
+            serve_notice("error", "reload failed: %s", xg_error_message());
+        serve_notify("READY=1", "serving");
     }
 }
 
@@ -143,8 +144,11 @@ int cmd_serve(int argc, char **argv)
 {
     serve_args a;
     memset(&a, 0, sizeof a);
-    a.o.log = log_line;
+    a.o.log = serve_log;
     int rc = parse_args(&a, argc, argv);
+    if (!rc)
+        rc = serve_config_apply(&a.o, a.lists, MAX_LISTS, a.config, a.check_config, &a.log_format);
+    if (!rc) rc = serve_log_format(a.log_format);
     if (rc) return rc < 0 ? XG_EXIT_OK : rc;
 
     sigset_t set;
@@ -160,11 +164,13 @@ int cmd_serve(int argc, char **argv)
         return cli_fail(XG_EXIT_ERROR, "serve", 1, "cannot start");
     int port = xg_server_port(srv);
     const char *host = a.o.listen ? a.o.listen : XG_SERVER_DEFAULT_LISTEN;
-    fprintf(stderr, "xgate serve: listening on port %d (%s); console at http://127.0.0.1:%d/\n",
-            port, host, port);
+    serve_notice("info", "listening on port %d (%s); console at http://127.0.0.1:%d/", port, host,
+                 port);
     if (a.port_file) write_port_file(a.port_file, port);
+    serve_notify("READY=1", "serving"); /* lists loaded, listener up */
     wait_for_signals(srv, &set);
-    fprintf(stderr, "xgate serve: stopping\n");
+    serve_notify("STOPPING=1", "stopping");
+    serve_notice("info", "stopping");
     xg_server_stop(srv);
     return XG_EXIT_OK;
 }
