@@ -179,7 +179,7 @@ install: $(OPT)/xgate $(OPT)/libxgate.a build/xgate.pc
 	install -m 0644 $(OPT)/libxgate.a $(DESTDIR)$(LIBDIR)/libxgate.a
 	install -m 0644 include/xgate/*.h $(DESTDIR)$(INCLUDEDIR)/xgate/
 	install -m 0644 build/xgate.pc $(DESTDIR)$(LIBDIR)/pkgconfig/xgate.pc
-	cd data && find . -type f | while read -r f; do install -D -m 0644 "$$f" "$(DESTDIR)$(SHAREDIR)/data/$$f" || exit 1; done
+	cd data && find . -type f ! -name '.*' | while read -r f; do install -D -m 0644 "$$f" "$(DESTDIR)$(SHAREDIR)/data/$$f" || exit 1; done
 	install -m 0644 web/* $(DESTDIR)$(SHAREDIR)/web/
 	install -m 0644 docs/openapi.json $(DESTDIR)$(SHAREDIR)/docs/openapi.json
 	install -m 0644 packaging/xgate.bash-completion $(DESTDIR)$(COMPDIR)/xgate
