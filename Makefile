@@ -195,7 +195,7 @@ install: $(OPT)/xgate $(OPT)/libxgate.a build/xgate.pc
 deb:
 	rm -rf build/deb && mkdir -p build/deb/src
 	git ls-files -z | xargs -0 cp --parents -t build/deb/src
-	cd build/deb/src && dpkg-buildpackage -us -uc -b >../build.log 2>&1 || { tail -n 40 ../build.log; exit 1; }
+	cd build/deb/src && DEB_BUILD_OPTIONS="parallel=2 $${DEB_BUILD_OPTIONS:-}" nice -n 10 dpkg-buildpackage -us -uc -b >../build.log 2>&1 || { tail -n 40 ../build.log; exit 1; }
 	ls build/deb/*.deb
 
 deb-test:

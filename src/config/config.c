@@ -236,6 +236,9 @@ static int parse_line(xg_config *c, const char *s, size_t len, int line)
     const char *name = c->name;
     const char *eq = memchr(s, '=', len);
     size_t klen = eq ? (size_t)(eq - s) : len;
+    if (!eq) /* `policy ear`: the first word is the key that lacks its `=` */
+        for (size_t i = 0; i < klen; i++)
+            if (isspace((unsigned char)s[i])) klen = i;
     while (klen && isspace((unsigned char)s[klen - 1]))
         klen--;
     char key[40];

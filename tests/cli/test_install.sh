@@ -79,16 +79,19 @@ env -u XGATE_DATA "$XI" serve --listen 127.0.0.1:0 --db "sqlite:$TMP/i.db" --por
   2>"$TMP/serve.log" &
 SRV=$!
 trap 'kill -TERM $SRV 2>/dev/null || true; rm -rf "$TMP"' EXIT
-for _ in $(seq 300); do [ -s "$TMP/port" ] && break; kill -0 $SRV 2>/dev/null || break; sleep 0.1; done
-[ -s "$TMP/port" ] || fail "installed xgate serve did not write its port file: $(cat "$TMP/serve.log")"
+for _ in $(seq 1200); do [ -s "$TMP/port" ] && break; kill -0 $SRV 2>/dev/null || break; sleep 0.1; done
+[ -s "$TMP/port" ] || fail "waited for the port file of the installed xgate serve (1200 tries): $(cat "$TMP/serve.log")"
 BASE="http://127.0.0.1:$(cat "$TMP/port")"
 curl -sf "$BASE/healthz" >"$TMP/out" || fail "GET /healthz failed"
 grep -q '"screen":true' "$TMP/out" || fail "healthz: $(cat "$TMP/out")"
-curl -sf "$BASE/" | grep -qi '<html' || fail "the console is not served from the installed web/"
-curl -sf "$BASE/v1/openapi.json" | grep -q '"openapi"' || fail "openapi.json is not served from share/xgate/docs"
+curl -sf -o "$TMP/index" "$BASE/" || fail "GET / failed"
+grep -qi '<html' "$TMP/index" || fail "the console is not served from the installed web/"
+curl -sf -o "$TMP/openapi" "$BASE/v1/openapi.json" || fail "GET /v1/openapi.json failed"
+grep -q '"openapi"' "$TMP/openapi" || fail "openapi.json is not served from share/xgate/docs"
 grep -q "console from $DEST$P/share/xgate/web" "$TMP/serve.log" || fail "console dir: $(cat "$TMP/serve.log")"
 kill -TERM $SRV
 wait $SRV || fail "installed xgate serve exited non-zero on SIGTERM"
+trap 'rm -rf "$TMP"' EXIT # the server is gone: never signal its (reusable) pid again
 
 # The systemd unit passes systemd-analyze verify (with ExecStart pointed at the installed binary,
 # since /usr/bin/xgate is not installed on the test machine).
@@ -118,8 +121,8 @@ complete_words() { # complete_words WORD… → COMPREPLY, one per line
     COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
     _xgate; printf "%s\n" "${COMPREPLY[@]}"' _ "$DEST$P/share/bash-completion/completions/xgate" "$@"
 }
-OUT=$(complete_words xgate se)
-grep -qx serve <<<"$OUT" && grep -qx screen <<<"$OUT" || fail "completion of 'xgate se': $OUT"
+OUT=$(complete_words xgate s)
+grep -qx serve <<<"$OUT" && grep -qx screen <<<"$OUT" || fail "completion of 'xgate s': $OUT"
 OUT=$(complete_words xgate serve --c)
 grep -qx -- --config <<<"$OUT" && grep -qx -- --check-config <<<"$OUT" || fail "completion of 'xgate serve --c': $OUT"
 OUT=$(complete_words xgate lists "")

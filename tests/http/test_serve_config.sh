@@ -5,6 +5,10 @@
 # around a SIGHUP reload, and STOPPING=1 on SIGTERM.
 set -euo pipefail
 . "$XGATE_TESTS/http/lib_http.sh"
+ADMIN=$(new_key admin cfg-admin)
+ANALYST=$(new_key analyst cfg-analyst)
+SERVICE=$(new_key service cfg-service)
+[ -n "$ADMIN" ] && [ -n "$ANALYST" ] && [ -n "$SERVICE" ] || fail "keys create: $(cat "$TMP/keyerr")"
 
 # --check-config: a good file, then one bad line at a time, each named by line and key.
 cat >"$TMP/good.conf" <<EOF
@@ -80,7 +84,7 @@ BASE="http://127.0.0.1:$(cat "$TMP/port")"
 for _ in $(seq 100); do grep -q '^READY=1' "$TMP/notify.log" 2>/dev/null && break; sleep 0.1; done
 grep -q '^READY=1 STATUS=serving' "$TMP/notify.log" || fail "no READY=1 after the port opened: $(cat "$TMP/notify.log")"
 # READY=1 came after the lists were loaded: the server answers with them at once.
-req GET /v1/lists "$(new_key admin cfg-admin)"
+req GET /v1/lists "$ADMIN"
 [ "$CODE" = 200 ] || fail "GET /v1/lists: $CODE"
 assert_out_contains "csl_sample.csv"
 assert_out_lacks "un_sc_consolidated"

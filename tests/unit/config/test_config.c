@@ -40,7 +40,7 @@ Test(config, reads_values_comments_spaces_and_crlf)
     cr_assert_str_eq(xg_config_value(c, "list", 0), "/a.csv");
     cr_assert_str_eq(xg_config_value(c, "list", 1), "/b with space.csv");
     cr_assert_null(xg_config_value(c, "list", 2));
-    cr_assert_eq(xg_config_line(c, "list", 1), 6);
+    cr_assert_eq(xg_config_line(c, "list", 1), 7);
     cr_assert_eq(xg_config_line(c, "listen", 0), 3);
     cr_assert_null(xg_config_get(c, "webhook"));
     cr_assert_eq(xg_config_size(c), 9);
@@ -49,7 +49,7 @@ Test(config, reads_values_comments_spaces_and_crlf)
     cr_assert_eq(xg_config_entry(c, 8, &k, &v, &line), XG_OK);
     cr_assert_str_eq(k, "access_log");
     cr_assert_str_eq(v, "off");
-    cr_assert_eq(line, 11);
+    cr_assert_eq(line, 12);
     cr_assert_eq(xg_config_entry(c, 9, &k, &v, &line), XG_EINVAL);
     cr_assert_str_eq(xg_config_name(c), "t.conf");
     xg_config_free(c);
