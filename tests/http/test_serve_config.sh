@@ -117,10 +117,12 @@ assert any("xgate serve: stopping" in m for m in msgs), msgs
 PY
 
 # access_log = off silences the access log; a flag --log-format text wins over the file's json.
+# Under journald (JOURNAL_STREAM names the stderr file) lines carry a priority, no timestamp.
 printf 'listen = 127.0.0.1:0\ndb = sqlite:%s\naccess_log = off\nlog_format = json\n' "$TMP/xgate.db" >"$TMP/quiet.conf"
 : >"$SRV_LOG"
 rm -f "$TMP/port"
-"$X" serve --config "$TMP/quiet.conf" --log-format text --port-file "$TMP/port" 2>>"$SRV_LOG" &
+JOURNAL_STREAM=$(stat -c '%d:%i' "$SRV_LOG") \
+  "$X" serve --config "$TMP/quiet.conf" --log-format text --port-file "$TMP/port" 2>>"$SRV_LOG" &
 SRV_PID=$!
 while [ ! -s "$TMP/port" ]; do
   kill -0 "$SRV_PID" 2>/dev/null || { SRV_PID=""; cat "$SRV_LOG" >&2; fail "xgate serve (quiet) exited"; }
@@ -133,5 +135,6 @@ stop_server
 check_server_log
 ! grep -q 'GET /healthz' "$SRV_LOG" || fail "access_log = off still logs requests"
 ! grep -q '^{' "$SRV_LOG" || fail "--log-format text did not override log_format = json"
-grep -q 'xgate serve: listening on port' "$SRV_LOG" || fail "no text notice: $(cat "$SRV_LOG")"
+grep -q '^<6>xgate serve: listening on port' "$SRV_LOG" || fail "no journald-style notice: $(cat "$SRV_LOG")"
+! grep -qE '^[0-9]{4}-' "$SRV_LOG" || fail "timestamps in lines journald reads: $(cat "$SRV_LOG")"
 echo "serve config: ok"
