@@ -166,7 +166,7 @@ $(PATH_OBJS): build/paths.stamp
 build/paths.stamp: FORCE
 	@mkdir -p build; echo '$(SHAREDIR) $(SYSCONFDIR)' | cmp -s - $@ || echo '$(SHAREDIR) $(SYSCONFDIR)' >$@
 
-build/xgate.pc: packaging/xgate.pc.in Makefile
+build/xgate.pc: packaging/xgate.pc.in FORCE # tiny: rewritten each time, so PREFIX/LIBDIR changes reach it
 	@mkdir -p build
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|' \
 	    -e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|' \

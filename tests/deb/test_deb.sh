@@ -7,7 +7,7 @@
 # from its own data and checks the shipped configuration; the unit verifies; the -dev package's
 # pkg-config file builds a program. One line per check; exit 1 on the first failed one.
 set -euo pipefail
-DIR=${1:?usage: tests/deb/test_deb.sh DIR}
+DIR=$(cd "${1:?usage: tests/deb/test_deb.sh DIR}" && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
