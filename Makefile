@@ -6,11 +6,14 @@
 #   make fuzz       build libFuzzer targets (clang) into build/fuzz/
 #   man -l build/man/xgate-screen.1   man pages, built by `make` from the --help tables
 #   make format     clang-format every C file
+#   make install    install under PREFIX (default /usr/local), honouring DESTDIR (docs/install.md)
+#   make deb        build the Debian package (dpkg-buildpackage) into build/deb/
+#   make deb-test   build the package and check it (tests/deb/test_deb.sh; slow, not in make test)
 
 SHELL   := /bin/bash
 CC      ?= cc
 PKGS    := libutf8proc icu-uc icu-i18n libhs libpcre2-8 sqlite3 libpq jansson libxml-2.0 yaml-0.1 \
-           libsodium libxxhash geoip
+           libsodium libxxhash geoip libsystemd
 BOOTSTRAP := scripts/bootstrap
 # Builds use every core: `make test`, `make run` and `make fuzz` run their builds as sub-makes with -j.
 NPROC   := $(shell nproc 2>/dev/null || echo 2)
@@ -37,11 +40,12 @@ OPT := build
 SAN := build/san
 
 .SECONDARY:
-.PHONY: layering fuzz-smoke all deps test unit cli-tests http-tests browser-tests run bench fuzz format format-check clean
+.PHONY: man layering install deb deb-test FORCE fuzz-smoke all deps test unit cli-tests http-tests browser-tests run bench fuzz format format-check clean
 
 all: deps $(OPT)/xgate $(OPT)/libxgate.a $(OPT)/libxgate-server.a build/man/xgate.1
 
 # Man pages xgate(1) and xgate-CMD(1), printed by the binary from the tables that make --help.
+man: build/man/xgate.1
 build/man/xgate.1: $(OPT)/xgate
 	@mkdir -p $(dir $@) && for c in $$($< help --commands); do \
 	  $< help --man $$c > build/man/xgate-$$c.1 || exit 1; done && $< help --man > $@
@@ -87,7 +91,7 @@ $(SAN)/libxgate-internal.a: $(LIB_SRC:%.c=$(SAN)/obj/%.o) $(SERVER_SRC:%.c=$(SAN
 	rm -f $@ && ar rcs $@ $^
 
 $(OPT)/xgate: $(CLI_SRC:%.c=$(OPT)/obj/%.o) $(OPT)/libxgate-server.a $(OPT)/libxgate.a
-	$(CC) $(OPT_CFLAGS) -o $@ $^ $(SERVER_LIBS) $(PKG_LIBS)
+	$(CC) $(OPT_CFLAGS) $(LDFLAGS) -o $@ $^ $(SERVER_LIBS) $(PKG_LIBS)
 
 $(SAN)/xgate: $(CLI_SRC:%.c=$(SAN)/obj/%.o) $(SAN)/libxgate-server.a $(SAN)/libxgate.a
 	$(CC) $(SAN_CFLAGS) -o $@ $^ $(SERVER_LIBS) $(PKG_LIBS)
@@ -185,3 +189,61 @@ format-check:
 
 clean:
 	rm -rf build
+
+# ---- install: make install [PREFIX=/usr/local] [DESTDIR=] [SYSCONFDIR=] [LIBDIR=] ----
+# The binary finds its data beside it (../share/xgate/data) and, as a fallback, in the directory
+# compiled in here; serve --check-config reads $(SYSCONFDIR)/xgate/xgate.conf by default. The
+# objects that compile the paths in are rebuilt when PREFIX or SYSCONFDIR change (build/paths.stamp).
+PREFIX     ?= /usr/local
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+SHAREDIR   ?= $(PREFIX)/share/xgate
+MANDIR     ?= $(PREFIX)/share/man
+COMPDIR    ?= $(PREFIX)/share/bash-completion/completions
+VERSION    := $(or $(shell sed -n 's/.*"xgate \([0-9][0-9.]*\)\\n".*/\1/p' src/cli/main.c | head -n 1),0.0.0)
+PATH_DEFS  = -DXG_DATADIR='"$(SHAREDIR)/data"' -DXG_SYSCONFDIR='"$(SYSCONFDIR)"'
+PATH_OBJS  = $(foreach d,$(OPT) $(SAN),$(d)/obj/src/core/util.o $(d)/obj/src/cli/serve_config.o $(d)/obj/src/cli/cmd_serve.o)
+
+$(PATH_OBJS): BASE_CFLAGS += $(PATH_DEFS)
+$(PATH_OBJS): build/paths.stamp
+build/paths.stamp: FORCE
+	@mkdir -p build; echo '$(SHAREDIR) $(SYSCONFDIR)' | cmp -s - $@ || echo '$(SHAREDIR) $(SYSCONFDIR)' >$@
+
+build/xgate.pc: packaging/xgate.pc.in FORCE # tiny: rewritten each time, so PREFIX/LIBDIR changes reach it
+	@mkdir -p build
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|' \
+	    -e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|' \
+	    -e 's|@VERSION@|$(VERSION)|; s|@REQUIRES@|$(filter-out libsystemd,$(PKGS))|' $< >$@.tmp && mv $@.tmp $@
+
+install: $(OPT)/xgate $(OPT)/libxgate.a $(OPT)/libxgate-server.a build/man/xgate.1 build/xgate.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/xgate \
+	    $(DESTDIR)$(SHAREDIR)/web $(DESTDIR)$(SHAREDIR)/docs $(DESTDIR)$(COMPDIR) $(DESTDIR)$(SYSCONFDIR)/xgate
+	install -m 0755 $(OPT)/xgate $(DESTDIR)$(BINDIR)/xgate
+	install -m 0644 $(OPT)/libxgate.a $(OPT)/libxgate-server.a $(DESTDIR)$(LIBDIR)/
+	install -m 0644 include/xgate/*.h $(DESTDIR)$(INCLUDEDIR)/xgate/
+	install -m 0644 build/xgate.pc $(DESTDIR)$(LIBDIR)/pkgconfig/xgate.pc
+	cd data && find . -type f ! -name '.*' | while read -r f; do install -D -m 0644 "$$f" "$(DESTDIR)$(SHAREDIR)/data/$$f" || exit 1; done
+	install -m 0644 web/* $(DESTDIR)$(SHAREDIR)/web/
+	install -m 0644 docs/openapi.json $(DESTDIR)$(SHAREDIR)/docs/openapi.json
+	install -m 0644 packaging/xgate.bash-completion $(DESTDIR)$(COMPDIR)/xgate
+	@# man pages: written by `make` from the --help tables (build/man)
+	if ls build/man/*.1 >/dev/null 2>&1; then install -d $(DESTDIR)$(MANDIR)/man1 && \
+	    install -m 0644 build/man/*.1 $(DESTDIR)$(MANDIR)/man1/; fi
+	@# an edited configuration is never overwritten
+	[ -e $(DESTDIR)$(SYSCONFDIR)/xgate/xgate.conf ] || \
+	    install -m 0644 packaging/xgate.conf $(DESTDIR)$(SYSCONFDIR)/xgate/xgate.conf
+
+# The Debian package (debian/), built from a copy of the tracked files so that the work tree stays
+# clean and the build cannot reach ../shared. Packages land in build/deb/.
+deb:
+	rm -rf build/deb && mkdir -p build/deb/src
+	git ls-files -z | xargs -0 cp --parents -t build/deb/src
+	cd build/deb/src && DEB_BUILD_OPTIONS="parallel=2 $${DEB_BUILD_OPTIONS:-}" nice -n 10 dpkg-buildpackage -us -uc -b >../build.log 2>&1 || { tail -n 40 ../build.log; exit 1; }
+	ls build/deb/*.deb
+
+deb-test:
+	@$(BOOTSTRAP) deb
+	$(MAKE) --no-print-directory deb
+	tests/deb/test_deb.sh build/deb

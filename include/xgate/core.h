@@ -75,7 +75,8 @@ int xg_file_read(char **out, size_t *len_out, const char *path, size_t max_bytes
 
 /* ---- bundled data ---- */
 /* The directory holding xgate's bundled data: $XGATE_DATA, else `data/` beside the running binary
- * or its parent (build/xgate → ./data), else ../share/xgate/data beside the binary, else ./data.
+ * or its parent (build/xgate → ./data), else ../share/xgate/data beside the binary, else the
+ * PREFIX/share/xgate/data compiled in by `make install` (XG_DATADIR), else ./data.
  * Returns a static string. */
 const char *xg_data_dir(void);
 /* Join the data directory and a relative path into a heap string (free() it). */

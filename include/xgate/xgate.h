@@ -19,5 +19,6 @@
 #include "xgate/decide.h"
 #include "xgate/scan.h"
 #include "xgate/server.h"
+#include "xgate/config.h"
 
 #endif

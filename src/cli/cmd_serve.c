@@ -8,6 +8,7 @@
  */
 #include "cli/cli.h"
 #include "cli/opts.h"
+#include "cli/serve_config.h"
 #include "xgate/error.h"
 #include "xgate/server.h"
 
@@ -42,6 +43,11 @@ static const cli_opt serve_opts[] = {
      "the largest request body accepted; larger ones get 413 (default 1048576)"},
     {"port-file", 'P', 0, "FILE", "write the port listened on to FILE once the server is ready"},
     {"quiet", 'q', 0, NULL, "no access log"},
+    {"config", 'c', 0, "FILE",
+     "read settings from FILE (key = value; docs/install.md); flags override it"},
+    {"check-config", 'C', 0, NULL,
+     "check the configuration (--config FILE, default " XG_SERVE_DEFAULT_CONFIG ") and exit"},
+    {"log-format", 'F', 0, "text|json", "text (default) or json: one JSON object per log line"},
     {0}};
 
 static const char *const serve_usage[] = {"[options]", NULL};
@@ -56,26 +62,12 @@ const cli_spec cli_spec_serve = {
     .opts = serve_opts,
 };
 
-static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void log_line(void *user, const char *line)
-{
-    (void)user;
-    char when[32];
-    struct timespec ts;
-    struct tm tm;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
-    pthread_mutex_lock(&log_lock);
-    fprintf(stderr, "%s.%03ldZ %s\n", when, ts.tv_nsec / 1000000, line);
-    pthread_mutex_unlock(&log_lock);
-}
-
 typedef struct serve_args {
     xg_server_opts o;
     const char *lists[MAX_LISTS];
     const char *port_file;
+    const char *config, *log_format;
+    int check_config;
 } serve_args;
 
 static int parse_number(const char *flag, const char *v, double min, double *out)
@@ -98,6 +90,15 @@ static int parse_args(serve_args *a, int argc, char **argv)
         switch (c) {
         case 'q':
             a->o.log = NULL;
+            break;
+        case 'c':
+            a->config = v;
+            break;
+        case 'C':
+            a->check_config = 1;
+            break;
+        case 'F':
+            a->log_format = v;
             break;
         case 'L':
             a->o.listen = v;
@@ -169,8 +170,10 @@ static void wait_for_signals(xg_server *srv, const sigset_t *set)
         int sig = 0;
         if (sigwait(set, &sig) != 0) continue;
         if (sig != SIGHUP) return;
+        serve_notify("RELOADING=1", "reloading lists");
         if (xg_server_reload(srv, NULL) != 0)
-            fprintf(stderr, "xgate serve: reload failed: %s\n", xg_error_message());
+            serve_notice("error", "reload failed: %s", xg_error_message());
+        serve_notify("READY=1", "serving");
     }
 }
 
@@ -178,8 +181,11 @@ int cmd_serve(int argc, char **argv)
 {
     serve_args a;
     memset(&a, 0, sizeof a);
-    a.o.log = log_line;
+    a.o.log = serve_log;
     int rc = parse_args(&a, argc, argv);
+    if (!rc)
+        rc = serve_config_apply(&a.o, a.lists, MAX_LISTS, a.config, a.check_config, &a.log_format);
+    if (!rc) rc = serve_log_format(a.log_format);
     if (rc) return rc < 0 ? XG_EXIT_OK : rc;
 
     sigset_t set;
@@ -195,11 +201,13 @@ int cmd_serve(int argc, char **argv)
         return cli_fail(XG_EXIT_ERROR, "serve", 1, "cannot start");
     int port = xg_server_port(srv);
     const char *host = a.o.listen ? a.o.listen : XG_SERVER_DEFAULT_LISTEN;
-    fprintf(stderr, "xgate serve: listening on port %d (%s); console at http://127.0.0.1:%d/\n",
-            port, host, port);
+    serve_notice("info", "listening on port %d (%s); console at http://127.0.0.1:%d/", port, host,
+                 port);
     if (a.port_file) write_port_file(a.port_file, port);
+    serve_notify("READY=1", "serving"); /* lists loaded, listener up */
     wait_for_signals(srv, &set);
-    fprintf(stderr, "xgate serve: stopping\n");
+    serve_notify("STOPPING=1", "stopping");
+    serve_notice("info", "stopping");
     xg_server_stop(srv);
     return XG_EXIT_OK;
 }

@@ -80,6 +80,12 @@ static void data_dir_resolve(void)
             }
         }
     }
+#ifdef XG_DATADIR /* the installed data directory (make install PREFIX=…) */
+    if (is_dir(XG_DATADIR)) {
+        snprintf(data_dir, sizeof data_dir, "%s", XG_DATADIR);
+        return;
+    }
+#endif
     snprintf(data_dir, sizeof data_dir, "data");
 }
 
