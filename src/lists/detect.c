@@ -99,7 +99,8 @@ int xg_lists_detect(const char **format_out, const char *path)
         bool found = sdn != NULL;
         free(sdn);
         if (!found)
-            return xg_error_set(XG_EFORMAT, "%s: a directory without an OFAC sdn.csv", path);
+            return xg_error_set(XG_EFORMAT,
+                                "%s: a directory without an OFAC sdn.csv or cons_prim.csv", path);
         *format_out = "ofac_sdn";
         return XG_OK;
     }
