@@ -116,6 +116,49 @@ void xg_listset_free(xg_listset *set);
 /* True when the record's end date is before `as_of` (YYYY-MM-DD). */
 int xg_record_is_delisted(const xg_record *r, const char *as_of);
 
+/* ---- differences between two versions of a list ---- */
+
+/* Fields of an entry that can change between versions (bits of xg_diff_entry.fields). */
+enum {
+    XG_DIFF_NAME = 1 << 0,
+    XG_DIFF_ALIASES = 1 << 1,
+    XG_DIFF_IDS = 1 << 2,
+    XG_DIFF_ADDRESSES = 1 << 3,
+    XG_DIFF_PROGRAMS = 1 << 4,
+    XG_DIFF_COUNTRIES = 1 << 5,
+    XG_DIFF_DATES = 1 << 6,
+    XG_DIFF_TYPE = 1 << 7,
+    XG_DIFF_SOURCE = 1 << 8
+};
+#define XG_DIFF_NFIELDS 9
+
+/* "names", "aliases", "identifiers", "addresses", "programs", "countries", "dates", "type",
+ * "source" for one bit; NULL for anything else. */
+const char *xg_diff_field_name(unsigned bit);
+
+typedef enum { XG_DIFF_ADDED, XG_DIFF_REMOVED, XG_DIFF_CHANGED } xg_diff_kind;
+
+typedef struct xg_diff_entry {
+    xg_diff_kind kind;
+    const char *id;              /* the entry's stable id (SDN ent_num, CSL _id, UN DATAID …) */
+    const xg_record *old_record; /* NULL when added */
+    const xg_record *new_record; /* NULL when removed */
+    unsigned fields;             /* XG_DIFF_* bits, for a changed entry */
+} xg_diff_entry;
+
+typedef struct xg_lists_diff_result {
+    xg_diff_entry *entries; /* sorted by id */
+    size_t nentries;
+    size_t added, removed, changed, unchanged;
+} xg_lists_diff_result;
+
+/* Compare two sets entry by entry, keyed by each record's id (ids are unique within a file; when
+ * the sets hold several files an id is keyed with its source code, "SDN:123"). Aliases,
+ * identifiers, addresses, programs and countries compare as sets (order does not matter). The
+ * result points into both sets: keep them until xg_lists_diff_free. */
+int xg_lists_diff(xg_lists_diff_result **out, const xg_listset *old_set, const xg_listset *new_set);
+void xg_lists_diff_free(xg_lists_diff_result *d);
+
 #ifdef __cplusplus
 }
 #endif

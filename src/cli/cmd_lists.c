@@ -18,10 +18,18 @@
 
 #define MAX_LISTS 256
 
+/* cmd_lists_feeds.c */
+int lists_update(int argc, char **argv);
+int lists_versions(int argc, char **argv);
+int lists_diff(int argc, char **argv);
+
 static int usage(FILE *f)
 {
     fprintf(f, "usage: xgate lists info [--list PATH …] [--lenient] [--as-of YYYY-MM-DD] [--json]\n"
                "       xgate lists dump [--list PATH …] [--lenient]   (every record, JSON lines)\n"
+               "       xgate lists update [--sources FILE] [--source NAME=URL[,URL…]]… [--force]\n"
+               "       xgate lists versions [--json]\n"
+               "       xgate lists diff OLD NEW [--json]   (see `xgate lists update --help`)\n"
                "\n"
                "Load list files (format detected from content: CSL CSV, OFAC SDN triple, UN XML,\n"
                "xgate CSV, plain names) and print per-file and per-source counts and the snapshot\n"
@@ -225,6 +233,9 @@ int cmd_lists(int argc, char **argv)
         return usage(stdout);
     if (!strcmp(argv[1], "info")) return info(argc - 1, argv + 1, false);
     if (!strcmp(argv[1], "dump")) return info(argc - 1, argv + 1, true);
+    if (!strcmp(argv[1], "update")) return lists_update(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "versions")) return lists_versions(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "diff")) return lists_diff(argc - 1, argv + 1);
     cli_fail(XG_EXIT_USAGE, "lists", 0, "unknown subcommand '%s'", argv[1]);
     return usage(stderr);
 }

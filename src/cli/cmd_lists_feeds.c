@@ -1,0 +1,480 @@
+/*
+ * cmd_lists_feeds.c — `xgate lists update`, `xgate lists versions` and `xgate lists diff`: fetch
+ * the official feeds into versions kept in the store, show them, and compare two versions (or two
+ * files). The work is in the library (xgate/feeds.h, xg_lists_diff); this file parses options and
+ * prints, one line per source for an update, so a cron job's mail says what happened.
+ */
+#include <jansson.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "cli/store_cli.h"
+#include "xgate/error.h"
+#include "xgate/feeds.h"
+#include "xgate/lists.h"
+
+#define MAX_SOURCES 32
+#define DEFAULT_STATE_DIR "xgate-state"
+
+int lists_update(int argc, char **argv);
+int lists_versions(int argc, char **argv);
+int lists_diff(int argc, char **argv);
+
+static int fail_lib(int rc, const char *what)
+{
+    return cli_fail(rc == XG_ENOMEM || rc == XG_EINTERNAL || rc == XG_ESTORE || rc == XG_EIO
+                        ? XG_EXIT_ERROR
+                        : XG_EXIT_INPUT,
+                    "lists", 0, "%s: %s", what, xg_error_message());
+}
+
+/* ---- update ---- */
+
+typedef struct {
+    const char *source;
+    size_t file;
+    int width;
+} bar_state;
+
+static void draw_bar(void *ud, const char *source, size_t file, size_t nfiles, long long done,
+                     long long total)
+{
+    bar_state *b = ud;
+    b->source = source;
+    b->file = file;
+    int pct = total > 0 ? (int)(100 * done / total) : -1;
+    char bar[31];
+    int fill = pct < 0 ? 0 : pct * 30 / 100;
+    for (int i = 0; i < 30; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[30] = '\0';
+    if (pct >= 0)
+        fprintf(stderr, "\r%-12s file %zu/%zu [%s] %3d%% %8.1f MB", source, file + 1, nfiles, bar,
+                pct, (double)done / 1e6);
+    else
+        fprintf(stderr, "\r%-12s file %zu/%zu %8.1f MB", source, file + 1, nfiles,
+                (double)done / 1e6);
+    b->width = 1;
+}
+
+static void print_result(const xg_feed_source *src, const xg_feed_result *r, json_t *json)
+{
+    if (json) {
+        json_t *o = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", "source", src->name,
+                              "status", r->status, "version", *r->version ? r->version : NULL,
+                              "reason", *r->reason ? r->reason : NULL, "sha256",
+                              *r->sha256 ? r->sha256 : NULL, "publish_date",
+                              *r->publish_date ? r->publish_date : NULL, "refused_id",
+                              *r->refused_id ? r->refused_id : NULL);
+        if (r->entries >= 0) json_object_set_new(o, "entries", json_integer(r->entries));
+        if (r->new_entries >= 0) json_object_set_new(o, "fetched_entries", json_integer(r->new_entries));
+        if (r->prev_entries >= 0)
+            json_object_set_new(o, "previous_entries", json_integer(r->prev_entries));
+        json_array_append_new(json, o);
+        return;
+    }
+    if (!strcmp(r->status, "new"))
+        printf("%s: new version %s, %lld entries%s%s (before: %s)\n", src->name, r->version,
+               r->entries, *r->publish_date ? ", published " : "", r->publish_date,
+               r->prev_entries >= 0 ? "another version" : "none");
+    else if (!strcmp(r->status, "unchanged"))
+        printf("%s: unchanged (%s), version %s in force\n", src->name, r->reason, r->version);
+    else
+        printf("%s: refused: %s; %s%s\n", src->name, r->reason,
+               *r->version ? "in force stays " : "no version in force",
+               *r->version ? r->version : "");
+}
+
+static int update_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: xgate lists update [--sources FILE] [--source NAME=URL[,URL…]]… [--force]\n"
+            "                          [--data-dir DIR] [--db URL] [--timeout SECONDS]\n"
+            "                          [--connect-timeout SECONDS] [--max-bytes N] [--json]\n"
+            "\n"
+            "Fetch each enabled source (default: data/lists/sources.tsv) and keep what passes the\n"
+            "checks as a new version in force; a refused download leaves the version in force.\n"
+            "  --sources FILE      sources file instead of the bundled one\n"
+            "  --source NAME=URL   fetch only this source (repeatable; format from content)\n"
+            "  --force             accept a version with more than 20 %% fewer entries\n"
+            "  --data-dir DIR      where versions are kept (default $XGATE_STATE_DIR or ./%s)\n"
+            "  --db URL            the store (default $XGATE_DB, else sqlite:./xgate.db)\n"
+            "  --timeout SECONDS   total time for one file (default 300)\n"
+            "Exit 0 when every source is new or unchanged, 1 when one was refused.\n",
+            DEFAULT_STATE_DIR);
+    return f == stdout ? XG_EXIT_OK : XG_EXIT_USAGE;
+}
+
+static bool parse_positive(const char *s, double *out)
+{
+    char *end;
+    *out = strtod(s, &end);
+    return *s && !*end && *out > 0 && *out < 1e12;
+}
+
+typedef struct {
+    const char *sources_file, *db, *state;
+    const char *specs[MAX_SOURCES];
+    size_t nspecs;
+    int json;
+    xg_feed_options opt;
+} update_args;
+
+static int parse_update(update_args *a, int argc, char **argv)
+{
+    xg_feed_options_init(&a->opt);
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        bool has = i + 1 < argc;
+        double v;
+        if (!strcmp(o, "--help") || !strcmp(o, "-h")) return update_usage(stdout) - 100;
+        if (!strcmp(o, "--force"))
+            a->opt.force = 1;
+        else if (!strcmp(o, "--json"))
+            a->json = 1;
+        else if (!strcmp(o, "--sources") && has)
+            a->sources_file = argv[++i];
+        else if (!strcmp(o, "--source") && has) {
+            if (a->nspecs == MAX_SOURCES)
+                return cli_fail(XG_EXIT_USAGE, "lists", 0, "too many --source");
+            a->specs[a->nspecs++] = argv[++i];
+        } else if (!strcmp(o, "--data-dir") && has)
+            a->state = argv[++i];
+        else if (!strcmp(o, "--db") && has)
+            a->db = argv[++i];
+        else if ((!strcmp(o, "--timeout") || !strcmp(o, "--connect-timeout")) && has) {
+            if (!parse_positive(argv[++i], &v))
+                return cli_fail(XG_EXIT_USAGE, "lists", 0, "%s '%s' is not a positive number", o,
+                                argv[i]);
+            *(!strcmp(o, "--timeout") ? &a->opt.timeout_ms : &a->opt.connect_timeout_ms) =
+                (long)(v * 1000 + 0.5);
+        } else if (!strcmp(o, "--max-bytes") && has) {
+            if (!parse_positive(argv[++i], &v))
+                return cli_fail(XG_EXIT_USAGE, "lists", 0, "--max-bytes '%s' is not a positive "
+                                "number", argv[i]);
+            a->opt.max_bytes = (long long)v;
+        } else {
+            cli_fail(XG_EXIT_USAGE, "lists", 0, "unknown or incomplete option '%s'", o);
+            return update_usage(stderr);
+        }
+    }
+    if (!a->state) a->state = getenv("XGATE_STATE_DIR");
+    if (!a->state || !*a->state) a->state = DEFAULT_STATE_DIR;
+    return 0;
+}
+
+static int load_sources(xg_feed_source **v, size_t *n, const update_args *a)
+{
+    if (!a->nspecs) {
+        int rc = xg_feed_sources_read(v, n, a->sources_file);
+        return rc ? fail_lib(rc, "sources") : 0;
+    }
+    *v = calloc(a->nspecs, sizeof **v);
+    if (!*v) return cli_fail(XG_EXIT_ERROR, "lists", 0, "out of memory");
+    for (size_t i = 0; i < a->nspecs; i++) {
+        int rc = xg_feed_source_parse(&(*v)[i], a->specs[i]);
+        if (rc) {
+            xg_feed_sources_free(*v, i);
+            return cli_fail(XG_EXIT_USAGE, "lists", 0, "%s", xg_error_message());
+        }
+        *n = i + 1;
+    }
+    return 0;
+}
+
+/* The state directory, created and made absolute (rows keep absolute paths). */
+static int state_dir(char out[PATH_MAX], const char *dir)
+{
+    mkdir(dir, 0755);
+    if (!realpath(dir, out))
+        return cli_fail(XG_EXIT_ERROR, "lists", 0, "%s: cannot create the data directory", dir);
+    return 0;
+}
+
+int lists_update(int argc, char **argv)
+{
+    update_args a;
+    memset(&a, 0, sizeof a);
+    int rc = parse_update(&a, argc, argv);
+    if (rc) return rc < 0 ? rc + 100 : rc;
+    char state[PATH_MAX];
+    if ((rc = state_dir(state, a.state))) return rc;
+    a.opt.state_dir = state;
+    xg_feed_source *sources = NULL;
+    size_t n = 0;
+    if ((rc = load_sources(&sources, &n, &a))) return rc;
+    xg_store *s = NULL;
+    if ((rc = store_cli_open(&s, "lists", a.db))) {
+        xg_feed_sources_free(sources, n);
+        return rc;
+    }
+    bar_state bar = {0};
+    if (cli_stderr_is_tty()) {
+        a.opt.progress = draw_bar;
+        a.opt.progress_ud = &bar;
+    }
+    json_t *json = a.json ? json_array() : NULL;
+    int exit_code = XG_EXIT_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (!sources[i].enabled) continue;
+        xg_feed_result r;
+        int urc = xg_feed_update(&r, s, &sources[i], &a.opt);
+        if (bar.width) fprintf(stderr, "\r%-70s\r", ""), bar.width = 0;
+        if (urc) {
+            exit_code = fail_lib(urc, sources[i].name);
+            break;
+        }
+        print_result(&sources[i], &r, json);
+        if (!strcmp(r.status, "refused")) exit_code = XG_EXIT_INPUT;
+        fflush(stdout);
+    }
+    if (json) {
+        json_t *root = json_pack("{s:o}", "results", json);
+        store_cli_print(root, 1);
+        json_decref(root);
+    }
+    xg_store_close(s);
+    xg_feed_sources_free(sources, n);
+    return exit_code;
+}
+
+/* ---- versions ---- */
+
+int lists_versions(int argc, char **argv)
+{
+    const char *db = NULL, *source = NULL;
+    int json = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--json"))
+            json = 1;
+        else if (!strcmp(argv[i], "--db") && i + 1 < argc)
+            db = argv[++i];
+        else if (!strcmp(argv[i], "--source") && i + 1 < argc)
+            source = argv[++i];
+        else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            printf("usage: xgate lists versions [--source NAME] [--db URL] [--json]\n"
+                   "Every list version fetched and every download refused, newest first;\n"
+                   "'*' marks the version in force.\n");
+            return XG_EXIT_OK;
+        } else
+            return cli_fail(XG_EXIT_USAGE, "lists", 0, "unknown or incomplete option '%s'",
+                            argv[i]);
+    }
+    xg_store *s = NULL;
+    int rc = store_cli_open(&s, "lists", db);
+    if (rc) return rc;
+    json_t *rows = NULL;
+    rc = xg_store_list_versions(&rows, s, source);
+    xg_store_close(s);
+    if (rc) return fail_lib(rc, "versions");
+    if (json) {
+        json_t *root = json_pack("{s:o}", "versions", rows);
+        store_cli_print(root, 1);
+        json_decref(root);
+        return XG_EXIT_OK;
+    }
+    if (!json_array_size(rows)) printf("no list versions yet (xgate lists update fetches them)\n");
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        const char *status = json_string_value(json_object_get(r, "status"));
+        json_t *e = json_object_get(r, "entries");
+        const char *pd = json_string_value(json_object_get(r, "publish_date"));
+        printf("%s %-10s %-32s %-24s %-8s", json_is_true(json_object_get(r, "in_force")) ? "*" : " ",
+               json_string_value(json_object_get(r, "source")),
+               json_string_value(json_object_get(r, "id")),
+               json_string_value(json_object_get(r, "fetched_at")), status);
+        if (json_is_integer(e)) printf(" %lld entries", (long long)json_integer_value(e));
+        if (pd) printf(", published %s", pd);
+        if (strcmp(status, "ok"))
+            printf(" — %s", json_string_value(json_object_get(r, "reason")));
+        printf("\n");
+    }
+    json_decref(rows);
+    return XG_EXIT_OK;
+}
+
+/* ---- diff ---- */
+
+/* The single source with versions, when --source is not given. */
+static int only_source(char *out, size_t cap, json_t *rows)
+{
+    const char *one = NULL;
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        const char *src = json_string_value(json_object_get(r, "source"));
+        if (one && strcmp(one, src))
+            return cli_fail(XG_EXIT_USAGE, "lists", 0,
+                            "versions of several sources are stored; name one with --source");
+        one = src;
+    }
+    if (!one) return cli_fail(XG_EXIT_INPUT, "lists", 0, "no list versions stored");
+    snprintf(out, cap, "%s", one);
+    return 0;
+}
+
+/* "current" or "previous" of a source: the version directory. */
+static int named_version(char **dir, xg_store *s, const char *which, const char *source_opt)
+{
+    json_t *rows = NULL;
+    int rc = xg_store_list_versions(&rows, s, NULL);
+    if (rc) return fail_lib(rc, "versions");
+    char source[64];
+    if (source_opt)
+        snprintf(source, sizeof source, "%s", source_opt);
+    else if ((rc = only_source(source, sizeof source, rows))) {
+        json_decref(rows);
+        return rc;
+    }
+    bool seen_current = false;
+    size_t i;
+    json_t *r, *hit = NULL;
+    json_array_foreach(rows, i, r) /* newest first within a source */
+    {
+        if (strcmp(json_string_value(json_object_get(r, "source")), source) ||
+            strcmp(json_string_value(json_object_get(r, "status")), "ok"))
+            continue;
+        bool in_force = json_is_true(json_object_get(r, "in_force"));
+        if (!strcmp(which, "current") && in_force) hit = r;
+        if (!strcmp(which, "previous") && seen_current && !hit) hit = r;
+        seen_current |= in_force;
+    }
+    if (hit) *dir = strdup(json_string_value(json_object_get(hit, "path")));
+    json_decref(rows);
+    if (!hit)
+        return cli_fail(XG_EXIT_INPUT, "lists", 0, "%s: no %s version", source,
+                        !strcmp(which, "current") ? "current" : "previous");
+    return 0;
+}
+
+/* OLD or NEW of `lists diff` as a loaded set: a path, a version id, current or previous. */
+static int resolve_set(xg_listset **set, xg_store **s, const char *arg, const char *db,
+                       const char *source)
+{
+    struct stat st;
+    char *dir = NULL;
+    int rc = 0;
+    if (stat(arg, &st) != 0) {
+        if (!*s && (rc = store_cli_open_existing(s, "lists", db))) return rc;
+        if (!strcmp(arg, "current") || !strcmp(arg, "previous")) {
+            if ((rc = named_version(&dir, *s, arg, source))) return rc;
+        } else {
+            json_t *row = NULL;
+            if ((rc = xg_store_list_version_get(&row, *s, arg)))
+                return cli_fail(XG_EXIT_INPUT, "lists", 0,
+                                "'%s' is neither a file nor a list version id", arg);
+            const char *p = json_string_value(json_object_get(row, "path"));
+            dir = p ? strdup(p) : NULL;
+            json_decref(row);
+            if (!dir)
+                return cli_fail(XG_EXIT_INPUT, "lists", 0,
+                                "%s is a refused download, not a version", arg);
+        }
+    }
+    char **paths = NULL;
+    size_t n = 0;
+    if (dir || S_ISDIR(st.st_mode))
+        rc = xg_feed_version_paths(&paths, &n, dir ? dir : arg);
+    else {
+        paths = calloc(2, sizeof *paths);
+        rc = paths && (paths[0] = strdup(arg)) ? XG_OK : XG_ENOMEM;
+        n = 1;
+    }
+    free(dir);
+    if (!rc) rc = xg_lists_load(set, (const char *const *)paths, n, 0);
+    xg_feed_paths_free(paths);
+    return rc ? fail_lib(rc, arg) : 0;
+}
+
+static json_t *entry_json(const xg_diff_entry *e)
+{
+    const xg_record *r = e->new_record ? e->new_record : e->old_record;
+    json_t *o = json_pack("{s:s, s:s, s:s}", "id", e->id, "name", r->name, "source",
+                          r->source_code ? r->source_code : "");
+    if (e->kind == XG_DIFF_CHANGED) {
+        json_t *f = json_array();
+        for (unsigned b = 0; b < XG_DIFF_NFIELDS; b++)
+            if (e->fields & (1u << b)) json_array_append_new(f, json_string(xg_diff_field_name(1u << b)));
+        json_object_set_new(o, "fields", f);
+        if (e->fields & XG_DIFF_NAME) json_object_set_new(o, "old_name", json_string(e->old_record->name));
+    }
+    return o;
+}
+
+static void print_diff(const xg_lists_diff_result *d, int json)
+{
+    if (json) {
+        json_t *arr[3] = {json_array(), json_array(), json_array()};
+        for (size_t i = 0; i < d->nentries; i++)
+            json_array_append_new(arr[d->entries[i].kind], entry_json(&d->entries[i]));
+        json_t *root = json_pack("{s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I}}", "added", arr[0],
+                                 "removed", arr[1], "changed", arr[2], "counts", "added",
+                                 (json_int_t)d->added, "removed", (json_int_t)d->removed,
+                                 "changed", (json_int_t)d->changed, "unchanged",
+                                 (json_int_t)d->unchanged);
+        store_cli_print(root, 1);
+        json_decref(root);
+        return;
+    }
+    static const char *const words[] = {"added  ", "removed", "changed"};
+    for (size_t i = 0; i < d->nentries; i++) {
+        const xg_diff_entry *e = &d->entries[i];
+        const xg_record *r = e->new_record ? e->new_record : e->old_record;
+        printf("%s %s %s", words[e->kind], e->id, r->name);
+        for (unsigned b = 0, first = 1; b < XG_DIFF_NFIELDS; b++)
+            if (e->fields & (1u << b)) {
+                printf("%s%s", first ? ": " : ", ", xg_diff_field_name(1u << b));
+                first = 0;
+            }
+        printf("\n");
+    }
+    printf("%zu added, %zu removed, %zu changed, %zu unchanged\n", d->added, d->removed,
+           d->changed, d->unchanged);
+}
+
+int lists_diff(int argc, char **argv)
+{
+    const char *args[2] = {NULL, NULL}, *db = NULL, *source = NULL;
+    int json = 0, nargs = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--json"))
+            json = 1;
+        else if (!strcmp(argv[i], "--db") && i + 1 < argc)
+            db = argv[++i];
+        else if (!strcmp(argv[i], "--source") && i + 1 < argc)
+            source = argv[++i];
+        else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            printf("usage: xgate lists diff OLD NEW [--source NAME] [--db URL] [--json]\n"
+                   "OLD and NEW: a list file or directory, a version id, 'current' or "
+                   "'previous'.\nEntries added, removed and changed, keyed by each list's id.\n");
+            return XG_EXIT_OK;
+        } else if (argv[i][0] != '-' && nargs < 2)
+            args[nargs++] = argv[i];
+        else
+            return cli_fail(XG_EXIT_USAGE, "lists", 0, "unknown or extra argument '%s'", argv[i]);
+    }
+    if (nargs != 2) return cli_fail(XG_EXIT_USAGE, "lists", 0, "diff needs OLD and NEW");
+    xg_store *s = NULL;
+    xg_listset *old_set = NULL, *new_set = NULL;
+    int rc = resolve_set(&old_set, &s, args[0], db, source);
+    if (!rc) rc = resolve_set(&new_set, &s, args[1], db, source);
+    xg_store_close(s);
+    xg_lists_diff_result *d = NULL;
+    if (!rc) {
+        int drc = xg_lists_diff(&d, old_set, new_set);
+        if (drc) rc = fail_lib(drc, "diff");
+    }
+    if (!rc) print_diff(d, json);
+    xg_lists_diff_free(d);
+    xg_listset_free(old_set);
+    xg_listset_free(new_set);
+    return rc;
+}
