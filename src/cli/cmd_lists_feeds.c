@@ -65,14 +65,15 @@ static void draw_bar(void *ud, const char *source, size_t file, size_t nfiles, l
 static void print_result(const xg_feed_source *src, const xg_feed_result *r, json_t *json)
 {
     if (json) {
-        json_t *o = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", "source", src->name,
-                              "status", r->status, "version", *r->version ? r->version : NULL,
-                              "reason", *r->reason ? r->reason : NULL, "sha256",
-                              *r->sha256 ? r->sha256 : NULL, "publish_date",
-                              *r->publish_date ? r->publish_date : NULL, "refused_id",
-                              *r->refused_id ? r->refused_id : NULL);
+        json_t *o =
+            json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", "source", src->name, "status",
+                      r->status, "version", *r->version ? r->version : NULL, "reason",
+                      *r->reason ? r->reason : NULL, "sha256", *r->sha256 ? r->sha256 : NULL,
+                      "publish_date", *r->publish_date ? r->publish_date : NULL, "refused_id",
+                      *r->refused_id ? r->refused_id : NULL);
         if (r->entries >= 0) json_object_set_new(o, "entries", json_integer(r->entries));
-        if (r->new_entries >= 0) json_object_set_new(o, "fetched_entries", json_integer(r->new_entries));
+        if (r->new_entries >= 0)
+            json_object_set_new(o, "fetched_entries", json_integer(r->new_entries));
         if (r->prev_entries >= 0)
             json_object_set_new(o, "previous_entries", json_integer(r->prev_entries));
         json_array_append_new(json, o);
@@ -155,8 +156,10 @@ static int parse_update(update_args *a, int argc, char **argv)
                 (long)(v * 1000 + 0.5);
         } else if (!strcmp(o, "--max-bytes") && has) {
             if (!parse_positive(argv[++i], &v))
-                return cli_fail(XG_EXIT_USAGE, "lists", 0, "--max-bytes '%s' is not a positive "
-                                "number", argv[i]);
+                return cli_fail(XG_EXIT_USAGE, "lists", 0,
+                                "--max-bytes '%s' is not a positive "
+                                "number",
+                                argv[i]);
             a->opt.max_bytes = (long long)v;
         } else {
             cli_fail(XG_EXIT_USAGE, "lists", 0, "unknown or incomplete option '%s'", o);
@@ -286,14 +289,14 @@ int lists_versions(int argc, char **argv)
         const char *status = json_string_value(json_object_get(r, "status"));
         json_t *e = json_object_get(r, "entries");
         const char *pd = json_string_value(json_object_get(r, "publish_date"));
-        printf("%s %-10s %-32s %-24s %-8s", json_is_true(json_object_get(r, "in_force")) ? "*" : " ",
+        printf("%s %-10s %-32s %-24s %-8s",
+               json_is_true(json_object_get(r, "in_force")) ? "*" : " ",
                json_string_value(json_object_get(r, "source")),
                json_string_value(json_object_get(r, "id")),
                json_string_value(json_object_get(r, "fetched_at")), status);
         if (json_is_integer(e)) printf(" %lld entries", (long long)json_integer_value(e));
         if (pd) printf(", published %s", pd);
-        if (strcmp(status, "ok"))
-            printf(" — %s", json_string_value(json_object_get(r, "reason")));
+        if (strcmp(status, "ok")) printf(" — %s", json_string_value(json_object_get(r, "reason")));
         printf("\n");
     }
     json_decref(rows);
@@ -302,7 +305,7 @@ int lists_versions(int argc, char **argv)
 
 /* ---- diff ---- */
 
-/* The single source with versions, when --source is not given. */
+/* The single source with versions (refused downloads aside), when --source is not given. */
 static int only_source(char *out, size_t cap, json_t *rows)
 {
     const char *one = NULL;
@@ -311,6 +314,7 @@ static int only_source(char *out, size_t cap, json_t *rows)
     json_array_foreach(rows, i, r)
     {
         const char *src = json_string_value(json_object_get(r, "source"));
+        if (strcmp(json_string_value(json_object_get(r, "status")), "ok")) continue;
         if (one && strcmp(one, src))
             return cli_fail(XG_EXIT_USAGE, "lists", 0,
                             "versions of several sources are stored; name one with --source");
@@ -402,9 +406,11 @@ static json_t *entry_json(const xg_diff_entry *e)
     if (e->kind == XG_DIFF_CHANGED) {
         json_t *f = json_array();
         for (unsigned b = 0; b < XG_DIFF_NFIELDS; b++)
-            if (e->fields & (1u << b)) json_array_append_new(f, json_string(xg_diff_field_name(1u << b)));
+            if (e->fields & (1u << b))
+                json_array_append_new(f, json_string(xg_diff_field_name(1u << b)));
         json_object_set_new(o, "fields", f);
-        if (e->fields & XG_DIFF_NAME) json_object_set_new(o, "old_name", json_string(e->old_record->name));
+        if (e->fields & XG_DIFF_NAME)
+            json_object_set_new(o, "old_name", json_string(e->old_record->name));
     }
     return o;
 }
@@ -417,9 +423,8 @@ static void print_diff(const xg_lists_diff_result *d, int json)
             json_array_append_new(arr[d->entries[i].kind], entry_json(&d->entries[i]));
         json_t *root = json_pack("{s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I}}", "added", arr[0],
                                  "removed", arr[1], "changed", arr[2], "counts", "added",
-                                 (json_int_t)d->added, "removed", (json_int_t)d->removed,
-                                 "changed", (json_int_t)d->changed, "unchanged",
-                                 (json_int_t)d->unchanged);
+                                 (json_int_t)d->added, "removed", (json_int_t)d->removed, "changed",
+                                 (json_int_t)d->changed, "unchanged", (json_int_t)d->unchanged);
         store_cli_print(root, 1);
         json_decref(root);
         return;
@@ -436,8 +441,8 @@ static void print_diff(const xg_lists_diff_result *d, int json)
             }
         printf("\n");
     }
-    printf("%zu added, %zu removed, %zu changed, %zu unchanged\n", d->added, d->removed,
-           d->changed, d->unchanged);
+    printf("%zu added, %zu removed, %zu changed, %zu unchanged\n", d->added, d->removed, d->changed,
+           d->unchanged);
 }
 
 int lists_diff(int argc, char **argv)

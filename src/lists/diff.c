@@ -16,9 +16,9 @@
 #include "xgate/error.h"
 #include "xgate/lists.h"
 
-static const char *const field_names[XG_DIFF_NFIELDS] = {
-    "names", "aliases", "identifiers", "addresses", "programs",
-    "countries", "dates", "type", "source"};
+static const char *const field_names[XG_DIFF_NFIELDS] = {"names",     "aliases",  "identifiers",
+                                                         "addresses", "programs", "countries",
+                                                         "dates",     "type",     "source"};
 
 const char *xg_diff_field_name(unsigned bit)
 {
@@ -53,7 +53,8 @@ static keyed *make_keys(const xg_listset *set, bool qualified)
         if (qualified) {
             size_t n = strlen(r->source_code ? r->source_code : "") + strlen(r->id) + 2;
             k[i].key = malloc(n);
-            if (k[i].key) snprintf(k[i].key, n, "%s:%s", r->source_code ? r->source_code : "", r->id);
+            if (k[i].key)
+                snprintf(k[i].key, n, "%s:%s", r->source_code ? r->source_code : "", r->id);
         } else {
             k[i].key = strdup(r->id);
         }
@@ -163,13 +164,11 @@ static int merge(xg_lists_diff_result *d, xg_vec *v, const keyed *a, size_t na, 
     return rc;
 }
 
-int xg_lists_diff(xg_lists_diff_result **out, const xg_listset *old_set,
-                  const xg_listset *new_set)
+int xg_lists_diff(xg_lists_diff_result **out, const xg_listset *old_set, const xg_listset *new_set)
 {
     if (!out || !old_set || !new_set) return xg_error_set(XG_EINVAL, "lists diff: missing set");
     keyed *a = make_keys(old_set, false), *b = make_keys(new_set, false);
-    if (a && b &&
-        (has_duplicates(a, old_set->nrecords) || has_duplicates(b, new_set->nrecords))) {
+    if (a && b && (has_duplicates(a, old_set->nrecords) || has_duplicates(b, new_set->nrecords))) {
         free_keys(a, old_set->nrecords);
         free_keys(b, new_set->nrecords);
         a = make_keys(old_set, true);

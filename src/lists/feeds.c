@@ -106,8 +106,9 @@ int xg_feed_source_parse(xg_feed_source *out, const char *spec)
     memset(out, 0, sizeof *out);
     const char *eq = spec ? strchr(spec, '=') : NULL;
     if (!eq || !valid_name(spec, (size_t)(eq - spec)))
-        return xg_error_set(XG_EINVAL, "--source '%.80s': expected NAME=URL[,URL…] with a name of "
-                                       "a-z, 0-9, _ and -",
+        return xg_error_set(XG_EINVAL,
+                            "--source '%.80s': expected NAME=URL[,URL…] with a name of "
+                            "a-z, 0-9, _ and -",
                             spec ? spec : "");
     memcpy(out->name, spec, (size_t)(eq - spec));
     snprintf(out->format, sizeof out->format, "auto");
@@ -131,8 +132,8 @@ static int parse_source_line(xg_feed_source *src, char *line, const char *path, 
         return xg_error_set(XG_EPARSE, "%s:%d: expected name, format, URLs[, enabled]", path,
                             lineno);
     if (!valid_name(col[0], strlen(col[0])))
-        return xg_error_set(XG_EPARSE, "%s:%d: source name '%.40s' is not [a-z0-9_-]", path,
-                            lineno, col[0]);
+        return xg_error_set(XG_EPARSE, "%s:%d: source name '%.40s' is not [a-z0-9_-]", path, lineno,
+                            col[0]);
     if (!valid_format(col[1]))
         return xg_error_set(XG_EPARSE, "%s:%d: unknown format '%.20s'", path, lineno, col[1]);
     memset(src, 0, sizeof *src);
@@ -666,8 +667,8 @@ static int record_refusal(xg_feed_result *out, xg_store *s, const xg_feed_source
     snprintf(out->refused_id, sizeof out->refused_id, "%s-refused-%s", src->name, hex);
     for (char *p = out->reason; *p; p++) /* one line */
         if (*p == '\n' || *p == '\r') *p = ' ';
-    json_t *row = json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", out->refused_id, "source",
-                            src->name, "status", "refused", "reason", out->reason, "in_force", 0);
+    json_t *row = json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", out->refused_id, "source", src->name,
+                            "status", "refused", "reason", out->reason, "in_force", 0);
     if (row && sha && *sha) json_object_set_new(row, "sha256", json_string(sha));
     if (row && out->new_entries >= 0)
         json_object_set_new(row, "entries", json_integer(out->new_entries));
@@ -695,7 +696,10 @@ static int download_all(download *d, xg_feed_result *out, const xg_feed_source *
         kept_name(kept, old_dir, src, i, d->names);
         path_join(old, sizeof old, old_dir, kept);
         bool have_old = *kept != '\0';
-        transfer t = {.max = opt->max_bytes, .opt = opt, .source = src->name, .file = i,
+        transfer t = {.max = opt->max_bytes,
+                      .opt = opt,
+                      .source = src->name,
+                      .file = i,
                       .nfiles = src->nurls};
         long http = 0;
         int rc = fetch_url(&t, &http, out->reason, sizeof out->reason, src->urls[i], path,
@@ -724,8 +728,8 @@ static int download_all(download *d, xg_feed_result *out, const xg_feed_source *
  * to the names the loader looks for. */
 static int name_ofac_set(download *d, const xg_feed_source *src, char *format, size_t cap)
 {
-    bool cons = strstr(src->name, "cons") || strstr(src->urls[0], "cons") ||
-                strstr(src->urls[0], "CONS");
+    bool cons =
+        strstr(src->name, "cons") || strstr(src->urls[0], "cons") || strstr(src->urls[0], "CONS");
     snprintf(format, cap, "%s", cons ? "ofac_cons" : "ofac_sdn");
     for (size_t i = 0; i < src->nurls && i < 4; i++) {
         char want[64], from[4200], to[4200];
@@ -777,8 +781,8 @@ static int install(download *d, xg_feed_result *out, xg_store *s, const xg_feed_
     snprintf(out->version, sizeof out->version, "%s-%.12s", src->name, out->sha256);
     json_t *row = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:b}", "id", out->version,
                             "source", src->name, "status", "ok", "sha256", out->sha256, "entries",
-                            (json_int_t)out->new_entries, "etag", etag, "last_modified", lm,
-                            "path", final, "in_force", 1);
+                            (json_int_t)out->new_entries, "etag", etag, "last_modified", lm, "path",
+                            final, "in_force", 1);
     if (row && *out->publish_date)
         json_object_set_new(row, "publish_date", json_string(out->publish_date));
     int rc = row ? xg_store_list_version_put(s, row) : XG_ENOMEM;
@@ -788,8 +792,8 @@ static int install(download *d, xg_feed_result *out, xg_store *s, const xg_feed_
 }
 
 /* Same content as in force: keep it, refresh its validators. */
-static int keep_unchanged(download *d, xg_feed_result *out, xg_store *s,
-                          const xg_feed_source *src, const in_force *f)
+static int keep_unchanged(download *d, xg_feed_result *out, xg_store *s, const xg_feed_source *src,
+                          const in_force *f)
 {
     snprintf(out->status, sizeof out->status, "unchanged");
     snprintf(out->version, sizeof out->version, "%s", row_str(f->row, "id"));
@@ -821,9 +825,9 @@ static int run_update(xg_feed_result *out, xg_store *s, const xg_feed_source *sr
     if (snprintf(d->dir, sizeof d->dir, "%s/.tmp-%ld-%s", source_dir, (long)getpid(), hex) >=
         (int)sizeof d->dir)
         d->dir[0] = '\0';
-    int rc = mkdir(d->dir, 0755) ? xg_error_set(XG_EIO, "%s: cannot create: %s", d->dir,
-                                                strerror(errno))
-                                 : XG_OK;
+    int rc = mkdir(d->dir, 0755)
+                 ? xg_error_set(XG_EIO, "%s: cannot create: %s", d->dir, strerror(errno))
+                 : XG_OK;
     char format[16], detected[16] = "";
     snprintf(format, sizeof format, "%s", src->format);
     if (!rc) rc = download_all(d, out, src, f, opt);
@@ -938,7 +942,8 @@ static int version_paths(xg_vec *v, const char *dir)
     struct dirent *e;
     int rc = XG_OK;
     while (!rc && (e = readdir(d)))
-        if (e->d_name[0] != '.' && !strstr(e->d_name, "comments")) rc = push_path(&names, e->d_name);
+        if (e->d_name[0] != '.' && !strstr(e->d_name, "comments"))
+            rc = push_path(&names, e->d_name);
     closedir(d);
     if (names.len) qsort(names.data, names.len, sizeof(char *), cmp_str);
     for (size_t i = 0; i < names.len; i++) {

@@ -26,9 +26,9 @@ static const char *opt_str(const json_t *o, const char *key)
 
 static json_t *row_json(sqlite3_stmt *st)
 {
-    static const char *const names[] = {"id",     "source", "sha256", "fetched_at",
-                                        "publish_date", NULL, "status", "reason",
-                                        "etag",   "last_modified", "path"};
+    static const char *const names[] = {"id",  "source", "sha256", "fetched_at", "publish_date",
+                                        NULL,  "status", "reason", "etag",       "last_modified",
+                                        "path"};
     json_t *o = json_object();
     for (int i = 0; o && i < 11; i++) {
         if (!names[i] || sqlite3_column_type(st, i) == SQLITE_NULL) continue;
