@@ -2,9 +2,11 @@
  * xgate/lists.h — restricted-party list files and the records they hold.
  *
  * Loaders detect the format from content (not the file name): the trade.gov Consolidated Screening
- * List CSV, the OFAC SDN legacy CSV triple (sdn.csv with alt.csv and add.csv beside it; a path may
- * name sdn.csv or its directory), the UN Security Council consolidated XML, xgate CSV (in-house
- * lists with parent links) and a plain name list (one name per line).
+ * List CSV and JSON (consolidated.json, {"results": […]}), OFAC's non-SDN files (cons_prim.csv with
+ * cons_alt.csv and cons_add.csv, the SDN layout), the OFAC SDN legacy CSV triple (sdn.csv with
+ * alt.csv and add.csv beside it; a path may name sdn.csv or its directory), the UN Security Council
+ * consolidated XML, xgate CSV (in-house lists with parent links) and a plain name list (one name
+ * per line).
  *
  * A loaded set is immutable: every string in it is owned by the set and lives until
  * xg_listset_free(). A malformed file is an error naming file, line and problem, unless
@@ -72,7 +74,8 @@ typedef struct xg_skipped_row {
 
 typedef struct xg_list_file {
     const char *path;
-    const char *format; /* "csl", "ofac_sdn", "un_xml", "xgate_csv", "names" */
+    const char *format; /* "csl", "csl_json", "ofac_sdn", "ofac_cons", "sdn_xml", "un_xml",
+                           "xgate_csv", "names" */
     size_t records;
     const char *note; /* remark for `lists info` (e.g. "add.csv missing"), or NULL */
     char sha256[65]; /* SHA-256 (hex) of the bytes read for this entry (an SDN triple: all three) */

@@ -2,6 +2,7 @@
  * detect.c — which list format a file holds, judged from its content and never its name: a file
  * called names.txt that holds an SDN export is an SDN export. The rules, in order:
  *   XML whose root is CONSOLIDATED_LIST                       → un_xml
+ *   a JSON object with a "results" array near its start        → csl_json
  *   a CSV header with _id, source and name                     → csl
  *   a CSV header with name and id, or only xgate columns       → xgate_csv
  *   a first row of 12 fields starting with a number (ent_num)  → ofac_sdn (sdn.csv)
@@ -79,6 +80,11 @@ const char *lst_detect_buffer(const char *data, size_t len, const char *name)
         if (memmem(p, (size_t)(end - p), "<CONSOLIDATED_LIST", 18)) return "un_xml";
         xg_error_set(XG_EFORMAT, "%s: XML, but not the UN Security Council consolidated list",
                      name);
+        return NULL;
+    }
+    if (*p == '{') {
+        if (memmem(p, (size_t)(end - p), "\"results\"", 9)) return "csl_json";
+        xg_error_set(XG_EFORMAT, "%s: JSON, but not the Consolidated Screening List", name);
         return NULL;
     }
     xg_csv c;

@@ -554,7 +554,8 @@ static int check_files(xg_feed_result *out, const char *dir, char names[][64], s
         return 1;
     }
     snprintf(detected, dcap, "%s", fmt);
-    if (strcmp(format, "auto") ? strcmp(fmt, expected_format(format)) != 0
+    bool csl_json = !strcmp(format, "csl") && !strcmp(fmt, "csl_json");
+    if (strcmp(format, "auto") ? strcmp(fmt, expected_format(format)) != 0 && !csl_json
                                : !strcmp(fmt, "names")) {
         snprintf(out->reason, sizeof out->reason, "%s: %s, not %s", names[0],
                  !strcmp(fmt, "names") ? "not a recognised list format" : fmt,

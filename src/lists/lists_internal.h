@@ -94,6 +94,7 @@ typedef int (*lst_csv_row_fn)(lst_ctx *ctx, lst_rec *b, const struct xg_csv *c, 
 int lst_load_csv_rows(lst_ctx *ctx, const char *data, size_t len, void *header,
                       lst_csv_header_fn read_header, lst_csv_row_fn load_row);
 int lst_load_csl(lst_ctx *ctx, const char *data, size_t len);
+int lst_load_csl_json(lst_ctx *ctx, const char *data, size_t len);
 int lst_load_xgate_csv(lst_ctx *ctx, const char *data, size_t len);
 int lst_load_names(lst_ctx *ctx, const char *data, size_t len);
 int lst_load_un_xml(lst_ctx *ctx, const char *data, size_t len);

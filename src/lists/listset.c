@@ -196,6 +196,7 @@ static int load_sdn_files(lst_priv *pv, lst_ctx *ctx, const char *sdn, size_t sd
 static int load_buffer_as(lst_ctx *ctx, const char *fmt, const char *data, size_t len)
 {
     if (!strcmp(fmt, "csl")) return lst_load_csl(ctx, data, len);
+    if (!strcmp(fmt, "csl_json")) return lst_load_csl_json(ctx, data, len);
     if (!strcmp(fmt, "xgate_csv")) return lst_load_xgate_csv(ctx, data, len);
     if (!strcmp(fmt, "un_xml")) return lst_load_un_xml(ctx, data, len);
     if (!strcmp(fmt, "ofac_sdn") || !strcmp(fmt, "ofac_cons"))
