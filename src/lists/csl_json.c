@@ -104,7 +104,8 @@ static int add_addresses(lst_ctx *ctx, lst_rec *b, const json_t *v)
         }
         int rc = text.len ? lst_rec_address(ctx, b, text.data, text.len) : XG_OK;
         const char *country = str_field(a, "country");
-        if (!rc && *country) rc = lst_rec_country_name(ctx, b, country, strlen(country));
+        if (!rc && *country)
+            rc = lst_rec_country_name(ctx, b, country, strlen(country));
         else if (!rc && text.len) /* no country field: the end of the address names it */
             rc = lst_rec_country(ctx, b, lst_address_country(text.data, text.len));
         xg_buf_free(&text);
@@ -134,8 +135,8 @@ static int date_field(lst_ctx *ctx, const json_t *o, const char *key, long line,
     const char *d = str_field(o, key);
     if (!*d) return 1;
     if (!xg_date_valid(d)) {
-        int rc = lst_row_problem(ctx, XG_EPARSE, line, "%s '%.40s' is not a date YYYY-MM-DD",
-                                 key, d);
+        int rc =
+            lst_row_problem(ctx, XG_EPARSE, line, "%s '%.40s' is not a date YYYY-MM-DD", key, d);
         return rc ? rc : 0;
     }
     *out = lst_str(ctx, d, (size_t)-1);
@@ -175,8 +176,7 @@ int lst_load_csl_json(lst_ctx *ctx, const char *data, size_t len)
 {
     json_error_t err;
     json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
-    if (!root)
-        return xg_error_set(XG_EPARSE, "%s:%d: JSON: %s", ctx->file, err.line, err.text);
+    if (!root) return xg_error_set(XG_EPARSE, "%s:%d: JSON: %s", ctx->file, err.line, err.text);
     const json_t *results = json_object_get(root, "results");
     if (!json_is_array(results)) {
         json_decref(root);

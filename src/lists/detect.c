@@ -2,6 +2,7 @@
  * detect.c — which list format a file holds, judged from its content and never its name: a file
  * called names.txt that holds an SDN export is an SDN export. The rules, in order:
  *   XML whose root is CONSOLIDATED_LIST                       → un_xml
+ *   XML whose root is sdnList (OFAC's SDN.XML)                 → sdn_xml
  *   a JSON object with a "results" array near its start        → csl_json
  *   a CSV header with _id, source and name                     → csl
  *   a CSV header with name and id, or only xgate columns       → xgate_csv
@@ -78,7 +79,8 @@ const char *lst_detect_buffer(const char *data, size_t len, const char *name)
     }
     if (*p == '<') {
         if (memmem(p, (size_t)(end - p), "<CONSOLIDATED_LIST", 18)) return "un_xml";
-        xg_error_set(XG_EFORMAT, "%s: XML, but not the UN Security Council consolidated list",
+        if (memmem(p, (size_t)(end - p), "<sdnList", 8)) return "sdn_xml";
+        xg_error_set(XG_EFORMAT, "%s: XML, but neither the UN consolidated list nor OFAC's SDN.XML",
                      name);
         return NULL;
     }

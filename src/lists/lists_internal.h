@@ -103,6 +103,11 @@ int lst_load_sdn(lst_ctx *ctx, const char *sdn, size_t sdn_len, const char *alt_
                  const char *alt, size_t alt_len, const char *add_name, const char *add,
                  size_t add_len);
 
+/* OFAC remarks into b: the nationalities and citizenships, the identifiers, the remark itself. */
+int lst_sdn_remarks(lst_ctx *ctx, lst_rec *b, const char *remarks);
+/* OFAC's SDN.XML (sdnList of sdnEntry). */
+int lst_load_sdn_xml(lst_ctx *ctx, const char *data, size_t len);
+
 /* The sdn.csv (or SDN.CSV), else OFAC's non-SDN cons_prim.csv (CONS_PRIM.CSV), inside a
  * directory: heap path, or NULL when there is none. */
 char *lst_dir_sdn_path(const char *dir);

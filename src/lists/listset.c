@@ -199,6 +199,7 @@ static int load_buffer_as(lst_ctx *ctx, const char *fmt, const char *data, size_
     if (!strcmp(fmt, "csl_json")) return lst_load_csl_json(ctx, data, len);
     if (!strcmp(fmt, "xgate_csv")) return lst_load_xgate_csv(ctx, data, len);
     if (!strcmp(fmt, "un_xml")) return lst_load_un_xml(ctx, data, len);
+    if (!strcmp(fmt, "sdn_xml")) return lst_load_sdn_xml(ctx, data, len);
     if (!strcmp(fmt, "ofac_sdn") || !strcmp(fmt, "ofac_cons"))
         return lst_load_sdn(ctx, data, len, NULL, NULL, 0, NULL, NULL, 0);
     return lst_load_names(ctx, data, len);

@@ -180,6 +180,14 @@ static int remark_countries(lst_ctx *ctx, lst_rec *b, const char *s, size_t n)
     return XG_OK;
 }
 
+int lst_sdn_remarks(lst_ctx *ctx, lst_rec *b, const char *remarks)
+{
+    int rc = lst_split(ctx, b, remarks, "; ", remark_countries);
+    if (!rc) rc = lst_remark_idents(ctx, b, remarks);
+    if (!rc) rc = lst_rec_remark(b, remarks, strlen(remarks));
+    return rc;
+}
+
 static int attach_side(lst_ctx *ctx, lst_rec *b, side_file *alt, side_file *add, long ent)
 {
     side_row *r;
@@ -236,9 +244,7 @@ static int load_sdn_row(lst_ctx *ctx, lst_rec *b, const xg_csv *c, side_file *al
     }
     if (!rc) rc = attach_side(ctx, b, alt, add, ent);
     if (!rc && *val(c, S_VFLAG)) rc = lst_rec_country_name(ctx, b, val(c, S_VFLAG), (size_t)-1);
-    if (!rc) rc = lst_split(ctx, b, remarks, "; ", remark_countries);
-    if (!rc) rc = lst_remark_idents(ctx, b, remarks);
-    if (!rc) rc = lst_rec_remark(b, remarks, strlen(remarks));
+    if (!rc) rc = lst_sdn_remarks(ctx, b, remarks);
     return rc ? rc : lst_rec_commit(ctx, b);
 }
 
