@@ -80,7 +80,7 @@ const char *lst_detect_buffer(const char *data, size_t len, const char *name)
     if (*p == '<') {
         if (memmem(p, (size_t)(end - p), "<CONSOLIDATED_LIST", 18)) return "un_xml";
         if (memmem(p, (size_t)(end - p), "<sdnList", 8)) return "sdn_xml";
-        xg_error_set(XG_EFORMAT, "%s: XML, but neither the UN consolidated list nor OFAC's SDN.XML",
+        xg_error_set(XG_EFORMAT, "%s: XML, but not the UN consolidated list or OFAC's SDN.XML",
                      name);
         return NULL;
     }

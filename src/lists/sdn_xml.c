@@ -65,7 +65,7 @@ static const char *full_name(lst_ctx *ctx, const xmlNode *n)
 
 static int add_address(lst_ctx *ctx, lst_rec *b, const xmlNode *a)
 {
-    static const char *const parts[] = {"address1", "address2",   "address3", "city",
+    static const char *const parts[] = {"address1",        "address2",   "address3", "city",
                                         "stateOrProvince", "postalCode", "country"};
     xg_buf text;
     xg_buf_init(&text);
@@ -94,8 +94,7 @@ static int add_list(lst_ctx *ctx, lst_rec *b, const xmlNode *list)
             rc = add_address(ctx, b, c);
         } else if (is(c, "id")) {
             const char *country = child_text(ctx, c, "idCountry");
-            rc = lst_rec_ident(ctx, b, child_text(ctx, c, "idType"),
-                               child_text(ctx, c, "idNumber"),
+            rc = lst_rec_ident(ctx, b, child_text(ctx, c, "idType"), child_text(ctx, c, "idNumber"),
                                *country ? xg_country_code(country) : NULL);
         } else if (is(c, "nationality") || is(c, "citizenship")) {
             const char *country = child_text(ctx, c, "country");
@@ -136,7 +135,8 @@ static int load_entry(lst_ctx *ctx, lst_rec *b, const xmlNode *n)
     b->r.source_code = "SDN";
     b->r.name = full_name(ctx, n);
     if (!b->r.name) return XG_ENOMEM;
-    if (!*b->r.name) return lst_row_problem(ctx, XG_EPARSE, line, "sdnEntry %s without a name", uid);
+    if (!*b->r.name)
+        return lst_row_problem(ctx, XG_EPARSE, line, "sdnEntry %s without a name", uid);
     int rc = XG_OK;
     for (const xmlNode *c = n->children; c && !rc; c = c->next)
         if (c->type == XML_ELEMENT_NODE && strstr((const char *)c->name, "List"))
