@@ -87,6 +87,18 @@ int xg_feed_version_paths(char ***out, size_t *n, const char *version_dir);
 int xg_feed_paths_in_force(char ***out, size_t *n, xg_store *s);
 void xg_feed_paths_free(char **paths);
 
+/* The directory of a stored version: `ref` is a version id, "current" (in force) or "previous"
+ * (the accepted version before the one in force) of `source`; source NULL means the only source
+ * with accepted versions (XG_EINVAL when there are several). *dir_out is a heap string;
+ * XG_ENOTFOUND when there is no such version. */
+int xg_feed_version_dir(char **dir_out, xg_store *s, const char *ref, const char *source);
+
+/* A diff as JSON: {"added": [{"id","name","source"}], "removed": [...], "changed": [{"id","name",
+ * "source","fields": ["aliases", …],"old_name"?}], "counts": {"added","removed","changed",
+ * "unchanged"}}. New reference. */
+struct xg_lists_diff_result;
+json_t *xg_feed_diff_json(const struct xg_lists_diff_result *d);
+
 #ifdef __cplusplus
 }
 #endif

@@ -305,60 +305,6 @@ int lists_versions(int argc, char **argv)
 
 /* ---- diff ---- */
 
-/* The single source with versions (refused downloads aside), when --source is not given. */
-static int only_source(char *out, size_t cap, json_t *rows)
-{
-    const char *one = NULL;
-    size_t i;
-    json_t *r;
-    json_array_foreach(rows, i, r)
-    {
-        const char *src = json_string_value(json_object_get(r, "source"));
-        if (strcmp(json_string_value(json_object_get(r, "status")), "ok")) continue;
-        if (one && strcmp(one, src))
-            return cli_fail(XG_EXIT_USAGE, "lists", 0,
-                            "versions of several sources are stored; name one with --source");
-        one = src;
-    }
-    if (!one) return cli_fail(XG_EXIT_INPUT, "lists", 0, "no list versions stored");
-    snprintf(out, cap, "%s", one);
-    return 0;
-}
-
-/* "current" or "previous" of a source: the version directory. */
-static int named_version(char **dir, xg_store *s, const char *which, const char *source_opt)
-{
-    json_t *rows = NULL;
-    int rc = xg_store_list_versions(&rows, s, NULL);
-    if (rc) return fail_lib(rc, "versions");
-    char source[64];
-    if (source_opt)
-        snprintf(source, sizeof source, "%s", source_opt);
-    else if ((rc = only_source(source, sizeof source, rows))) {
-        json_decref(rows);
-        return rc;
-    }
-    bool seen_current = false;
-    size_t i;
-    json_t *r, *hit = NULL;
-    json_array_foreach(rows, i, r) /* newest first within a source */
-    {
-        if (strcmp(json_string_value(json_object_get(r, "source")), source) ||
-            strcmp(json_string_value(json_object_get(r, "status")), "ok"))
-            continue;
-        bool in_force = json_is_true(json_object_get(r, "in_force"));
-        if (!strcmp(which, "current") && in_force) hit = r;
-        if (!strcmp(which, "previous") && seen_current && !hit) hit = r;
-        seen_current |= in_force;
-    }
-    if (hit) *dir = strdup(json_string_value(json_object_get(hit, "path")));
-    json_decref(rows);
-    if (!hit)
-        return cli_fail(XG_EXIT_INPUT, "lists", 0, "%s: no %s version", source,
-                        !strcmp(which, "current") ? "current" : "previous");
-    return 0;
-}
-
 /* OLD or NEW of `lists diff` as a loaded set: a path, a version id, current or previous. */
 static int resolve_set(xg_listset **set, xg_store **s, const char *arg, const char *db,
                        const char *source)
@@ -368,19 +314,12 @@ static int resolve_set(xg_listset **set, xg_store **s, const char *arg, const ch
     int rc = 0;
     if (stat(arg, &st) != 0) {
         if (!*s && (rc = store_cli_open_existing(s, "lists", db))) return rc;
-        if (!strcmp(arg, "current") || !strcmp(arg, "previous")) {
-            if ((rc = named_version(&dir, *s, arg, source))) return rc;
-        } else {
-            json_t *row = NULL;
-            if ((rc = xg_store_list_version_get(&row, *s, arg)))
+        if ((rc = xg_feed_version_dir(&dir, *s, arg, source))) {
+            if (rc == XG_ENOTFOUND && strcmp(arg, "current") && strcmp(arg, "previous"))
                 return cli_fail(XG_EXIT_INPUT, "lists", 0,
                                 "'%s' is neither a file nor a list version id", arg);
-            const char *p = json_string_value(json_object_get(row, "path"));
-            dir = p ? strdup(p) : NULL;
-            json_decref(row);
-            if (!dir)
-                return cli_fail(XG_EXIT_INPUT, "lists", 0,
-                                "%s is a refused download, not a version", arg);
+            return cli_fail(rc == XG_EINVAL ? XG_EXIT_USAGE : XG_EXIT_INPUT, "lists", 0, "%s%s",
+                            xg_error_message(), rc == XG_EINVAL ? " with --source" : "");
         }
     }
     char **paths = NULL;
@@ -398,33 +337,10 @@ static int resolve_set(xg_listset **set, xg_store **s, const char *arg, const ch
     return rc ? fail_lib(rc, arg) : 0;
 }
 
-static json_t *entry_json(const xg_diff_entry *e)
-{
-    const xg_record *r = e->new_record ? e->new_record : e->old_record;
-    json_t *o = json_pack("{s:s, s:s, s:s}", "id", e->id, "name", r->name, "source",
-                          r->source_code ? r->source_code : "");
-    if (e->kind == XG_DIFF_CHANGED) {
-        json_t *f = json_array();
-        for (unsigned b = 0; b < XG_DIFF_NFIELDS; b++)
-            if (e->fields & (1u << b))
-                json_array_append_new(f, json_string(xg_diff_field_name(1u << b)));
-        json_object_set_new(o, "fields", f);
-        if (e->fields & XG_DIFF_NAME)
-            json_object_set_new(o, "old_name", json_string(e->old_record->name));
-    }
-    return o;
-}
-
 static void print_diff(const xg_lists_diff_result *d, int json)
 {
     if (json) {
-        json_t *arr[3] = {json_array(), json_array(), json_array()};
-        for (size_t i = 0; i < d->nentries; i++)
-            json_array_append_new(arr[d->entries[i].kind], entry_json(&d->entries[i]));
-        json_t *root = json_pack("{s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I}}", "added", arr[0],
-                                 "removed", arr[1], "changed", arr[2], "counts", "added",
-                                 (json_int_t)d->added, "removed", (json_int_t)d->removed, "changed",
-                                 (json_int_t)d->changed, "unchanged", (json_int_t)d->unchanged);
+        json_t *root = xg_feed_diff_json(d);
         store_cli_print(root, 1);
         json_decref(root);
         return;

@@ -983,3 +983,90 @@ int xg_feed_paths_in_force(char ***out, size_t *n, xg_store *s)
     json_decref(rows);
     return finish_paths(out, n, &v, rc);
 }
+
+/* ---- naming stored versions; diffs as JSON ---- */
+
+static int single_source(char *out, size_t cap, json_t *rows)
+{
+    const char *one = NULL;
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        if (strcmp(row_str(r, "status"), "ok")) continue;
+        if (one && strcmp(one, row_str(r, "source")))
+            return xg_error_set(XG_EINVAL,
+                                "versions of several sources are stored; name the source");
+        one = row_str(r, "source");
+    }
+    if (!one) return xg_error_set(XG_ENOTFOUND, "no list versions stored");
+    snprintf(out, cap, "%s", one);
+    return XG_OK;
+}
+
+int xg_feed_version_dir(char **dir_out, xg_store *s, const char *ref, const char *source)
+{
+    if (!dir_out || !s || !ref) return xg_error_set(XG_EINVAL, "version: no reference");
+    bool current = !strcmp(ref, "current"), previous = !strcmp(ref, "previous");
+    json_t *row = NULL, *rows = NULL;
+    int rc;
+    if (!current && !previous) {
+        if ((rc = xg_store_list_version_get(&row, s, ref))) return rc;
+        if (strcmp(row_str(row, "status"), "ok") || !*row_str(row, "path")) {
+            json_decref(row);
+            return xg_error_set(XG_ENOTFOUND, "%s is a refused download, not a version", ref);
+        }
+        *dir_out = strdup(row_str(row, "path"));
+        json_decref(row);
+        return *dir_out ? XG_OK : XG_ENOMEM;
+    }
+    if ((rc = xg_store_list_versions(&rows, s, NULL))) return rc;
+    char name[64];
+    rc = source ? (snprintf(name, sizeof name, "%s", source), XG_OK)
+                : single_source(name, sizeof name, rows);
+    bool seen_current = false;
+    const json_t *hit = NULL;
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) /* newest first within a source */
+    {
+        if (rc || strcmp(row_str(r, "source"), name) || strcmp(row_str(r, "status"), "ok"))
+            continue;
+        bool in_force = json_is_true(json_object_get(r, "in_force"));
+        if ((current && in_force) || (previous && seen_current && !hit && !in_force)) hit = r;
+        if (current && hit) break;
+        seen_current |= in_force;
+    }
+    if (!rc && !hit) rc = xg_error_set(XG_ENOTFOUND, "%s: no %s version", name, ref);
+    if (!rc && !(*dir_out = strdup(row_str(hit, "path")))) rc = XG_ENOMEM;
+    json_decref(rows);
+    return rc;
+}
+
+static json_t *diff_entry_json(const xg_diff_entry *e)
+{
+    const xg_record *r = e->new_record ? e->new_record : e->old_record;
+    json_t *o = json_pack("{s:s, s:s, s:s}", "id", e->id, "name", r->name, "source",
+                          r->source_code ? r->source_code : "");
+    if (o && e->kind == XG_DIFF_CHANGED) {
+        json_t *f = json_array();
+        for (unsigned b = 0; b < XG_DIFF_NFIELDS; b++)
+            if (e->fields & (1u << b))
+                json_array_append_new(f, json_string(xg_diff_field_name(1u << b)));
+        json_object_set_new(o, "fields", f);
+        if (e->fields & XG_DIFF_NAME)
+            json_object_set_new(o, "old_name", json_string(e->old_record->name));
+    }
+    return o;
+}
+
+json_t *xg_feed_diff_json(const struct xg_lists_diff_result *d)
+{
+    json_t *arr[3] = {json_array(), json_array(), json_array()};
+    for (size_t i = 0; i < d->nentries; i++)
+        json_array_append_new(arr[d->entries[i].kind], diff_entry_json(&d->entries[i]));
+    return json_pack("{s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I}}", "added", arr[0], "removed", arr[1],
+                     "changed", arr[2], "counts", "added", (json_int_t)d->added, "removed",
+                     (json_int_t)d->removed, "changed", (json_int_t)d->changed, "unchanged",
+                     (json_int_t)d->unchanged);
+}

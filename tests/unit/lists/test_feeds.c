@@ -52,7 +52,8 @@ Test(feeds, malformed_sources_file)
     char path[] = "/tmp/xg-sources-XXXXXX";
     int fd = mkstemp(path);
     cr_assert_geq(fd, 0);
-    const char *text = "# comment\nok\tcsl\thttps://example.org/c.csv\t1\nbad\tnope\thttps://x/\t1\n";
+    const char *text =
+        "# comment\nok\tcsl\thttps://example.org/c.csv\t1\nbad\tnope\thttps://x/\t1\n";
     cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
     close(fd);
     xg_feed_source *v = NULL;
