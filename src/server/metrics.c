@@ -31,6 +31,9 @@ const char *const route_label[RT_COUNT] = {
     [RT_METRICS] = "/metrics",
     [RT_OPENAPI] = "/v1/openapi.json",
     [RT_CONSOLE] = "console",
+    [RT_LISTS_VERSIONS] = "/v1/lists/versions",
+    [RT_LISTS_DIFF] = "/v1/lists/diff",
+    [RT_LISTS_UPDATE] = "/v1/lists/update",
     [RT_UNKNOWN] = "unknown",
 };
 

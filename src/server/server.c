@@ -153,6 +153,9 @@ static xg_route_id match_route(const char *path, const char **id)
         {"/v1/customers", RT_CUSTOMERS},
         {"/v1/lists", RT_LISTS},
         {"/v1/lists/reload", RT_LISTS_RELOAD},
+        {"/v1/lists/versions", RT_LISTS_VERSIONS},
+        {"/v1/lists/diff", RT_LISTS_DIFF},
+        {"/v1/lists/update", RT_LISTS_UPDATE},
         {"/v1/audit/verify", RT_AUDIT_VERIFY},
         {"/v1/keys", RT_KEYS},
         {"/healthz", RT_HEALTHZ},
@@ -200,6 +203,9 @@ static const route_def routes[RT_COUNT] = {
     [RT_METRICS] = {RT_METRICS, "", NULL},
     [RT_OPENAPI] = {RT_OPENAPI, "", NULL},
     [RT_CONSOLE] = {RT_CONSOLE, "", NULL},
+    [RT_LISTS_VERSIONS] = {RT_LISTS_VERSIONS, "analyst", NULL},
+    [RT_LISTS_DIFF] = {RT_LISTS_DIFF, "analyst", NULL},
+    [RT_LISTS_UPDATE] = {RT_LISTS_UPDATE, NULL, "admin"},
 };
 
 static bool method_allowed(xg_req *r, const route_def *d)
@@ -290,6 +296,15 @@ static void run_route(xg_req *r, const char *id)
         break;
     case RT_LISTS_RELOAD:
         route_lists_reload(r);
+        break;
+    case RT_LISTS_VERSIONS:
+        route_lists_versions(r);
+        break;
+    case RT_LISTS_DIFF:
+        route_lists_diff(r);
+        break;
+    case RT_LISTS_UPDATE:
+        route_lists_update(r);
         break;
     case RT_AUDIT_VERIFY:
         route_audit_verify(r);

@@ -53,6 +53,9 @@ typedef enum {
     RT_METRICS,
     RT_OPENAPI,
     RT_CONSOLE,
+    RT_LISTS_VERSIONS,
+    RT_LISTS_DIFF,
+    RT_LISTS_UPDATE,
     RT_UNKNOWN,
     RT_COUNT
 } xg_route_id;
@@ -193,6 +196,9 @@ void route_healthz(xg_req *r);
 void route_metrics(xg_req *r);
 void route_openapi(xg_req *r);
 void route_console(xg_req *r);
+void route_lists_versions(xg_req *r); /* routes_lists.c */
+void route_lists_diff(xg_req *r);
+void route_lists_update(xg_req *r);
 
 /* The Prometheus text exposition (heap string, free() it). */
 char *metrics_render(xg_server *s, size_t *len);
