@@ -602,7 +602,7 @@ static int check_load(xg_feed_result *out, const char *dir, const xg_feed_option
 
 typedef struct {
     json_t *row; /* version in force, or NULL */
-    char etags[MAX_URLS][256], lms[MAX_URLS][64];
+    char etags[MAX_URLS][256], lms[MAX_URLS][256];
 } in_force;
 
 /* "a\nb\n" → parts[i] */
@@ -634,11 +634,7 @@ static int load_in_force(in_force *f, xg_store *s, const char *source)
     json_decref(rows);
     if (f->row) {
         split_lines(f->etags, 256, json_string_value(json_object_get(f->row, "etag")));
-        char tmp[MAX_URLS][256];
-        memset(tmp, 0, sizeof tmp);
-        split_lines(tmp, 256, json_string_value(json_object_get(f->row, "last_modified")));
-        for (size_t k = 0; k < MAX_URLS; k++)
-            snprintf(f->lms[k], sizeof f->lms[k], "%s", tmp[k]);
+        split_lines(f->lms, 256, json_string_value(json_object_get(f->row, "last_modified")));
     }
     return XG_OK;
 }
