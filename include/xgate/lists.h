@@ -2,9 +2,11 @@
  * xgate/lists.h — restricted-party list files and the records they hold.
  *
  * Loaders detect the format from content (not the file name): the trade.gov Consolidated Screening
- * List CSV, the OFAC SDN legacy CSV triple (sdn.csv with alt.csv and add.csv beside it; a path may
- * name sdn.csv or its directory), the UN Security Council consolidated XML, xgate CSV (in-house
- * lists with parent links) and a plain name list (one name per line).
+ * List CSV and JSON (consolidated.json, {"results": […]}), OFAC's non-SDN files (cons_prim.csv with
+ * cons_alt.csv and cons_add.csv, the SDN layout), the OFAC SDN legacy CSV triple (sdn.csv with
+ * alt.csv and add.csv beside it; a path may name sdn.csv or its directory), the UN Security Council
+ * consolidated XML, xgate CSV (in-house lists with parent links) and a plain name list (one name
+ * per line).
  *
  * A loaded set is immutable: every string in it is owned by the set and lives until
  * xg_listset_free(). A malformed file is an error naming file, line and problem, unless
@@ -75,7 +77,8 @@ typedef struct xg_skipped_row {
 
 typedef struct xg_list_file {
     const char *path;
-    const char *format; /* "csl", "ofac_sdn", "un_xml", "xgate_csv", "names" */
+    const char *format; /* "csl", "csl_json", "ofac_sdn", "ofac_cons", "sdn_xml", "un_xml",
+                           "xgate_csv", "names" */
     size_t records;
     const char *note; /* remark for `lists info` (e.g. "add.csv missing"), or NULL */
     char sha256[65]; /* SHA-256 (hex) of the bytes read for this entry (an SDN triple: all three) */
@@ -130,6 +133,48 @@ int xg_lists_id_scheme_known(const char *scheme);
 int xg_record_is_delisted(const xg_record *r, const char *as_of);
 
 #pragma GCC visibility pop
+/* ---- differences between two versions of a list ---- */
+
+/* Fields of an entry that can change between versions (bits of xg_diff_entry.fields). */
+enum {
+    XG_DIFF_NAME = 1 << 0,
+    XG_DIFF_ALIASES = 1 << 1,
+    XG_DIFF_IDS = 1 << 2,
+    XG_DIFF_ADDRESSES = 1 << 3,
+    XG_DIFF_PROGRAMS = 1 << 4,
+    XG_DIFF_COUNTRIES = 1 << 5,
+    XG_DIFF_DATES = 1 << 6,
+    XG_DIFF_TYPE = 1 << 7,
+    XG_DIFF_SOURCE = 1 << 8
+};
+#define XG_DIFF_NFIELDS 9
+
+/* "names", "aliases", "identifiers", "addresses", "programs", "countries", "dates", "type",
+ * "source" for one bit; NULL for anything else. */
+const char *xg_diff_field_name(unsigned bit);
+
+typedef enum { XG_DIFF_ADDED, XG_DIFF_REMOVED, XG_DIFF_CHANGED } xg_diff_kind;
+
+typedef struct xg_diff_entry {
+    xg_diff_kind kind;
+    const char *id;              /* the entry's stable id (SDN ent_num, CSL _id, UN DATAID …) */
+    const xg_record *old_record; /* NULL when added */
+    const xg_record *new_record; /* NULL when removed */
+    unsigned fields;             /* XG_DIFF_* bits, for a changed entry */
+} xg_diff_entry;
+
+typedef struct xg_lists_diff_result {
+    xg_diff_entry *entries; /* sorted by id */
+    size_t nentries;
+    size_t added, removed, changed, unchanged;
+} xg_lists_diff_result;
+
+/* Compare two sets entry by entry, keyed by each record's id (ids are unique within a file; when
+ * the sets hold several files an id is keyed with its source code, "SDN:123"). Aliases,
+ * identifiers, addresses, programs and countries compare as sets (order does not matter). The
+ * result points into both sets: keep them until xg_lists_diff_free. */
+int xg_lists_diff(xg_lists_diff_result **out, const xg_listset *old_set, const xg_listset *new_set);
+void xg_lists_diff_free(xg_lists_diff_result *d);
 
 #ifdef __cplusplus
 }

@@ -107,6 +107,21 @@ int xg_store_key_revoke(xg_store *s, const char *key_id);
  * {"seq", "hash"}. */
 int xg_store_audit_head(json_t **out, xg_store *s);
 
+/* ---- restricted-party list versions (`xgate lists update`) ---- */
+/* A version row: {"id","source","status" ("ok" for a version, "refused" for a refused download),
+ * "sha256"?,"fetched_at"? (default now),"publish_date"?,"entries"?,"reason"?,"etag"?,
+ * "last_modified"?,"path"? (the version's directory),"in_force"? (bool)}. With "in_force" true the
+ * source's previous version leaves force in the same transaction. A row whose id exists already
+ * only updates in_force, etag and last_modified (a version fetched again). */
+int xg_store_list_version_put(xg_store *s, const json_t *row);
+/* Rows of one source (NULL: every source, by source), newest first; *out is an array of rows as
+ * above, "in_force" always present. */
+int xg_store_list_versions(json_t **out, xg_store *s, const char *source);
+/* The rows in force, one per source that has one, by source. */
+int xg_store_list_versions_in_force(json_t **out, xg_store *s);
+/* One row by id; XG_ENOTFOUND when there is none. */
+int xg_store_list_version_get(json_t **out, xg_store *s, const char *id);
+
 /* Parse a customers CSV (columns in docs/decide.md: id, name, aliases, country,
  * headquarters, region, ultimate_parent, ultimate_parent_headquarters, ids, address,
  * payment_means, payment_source, payment_country, email, phone, verification, owners) into an

@@ -19,6 +19,9 @@
 
 #define MAX_LISTS 256
 
+/* cmd_lists_feeds.c: update, versions, diff */
+extern const cli_spec lists_spec_update, lists_spec_versions, lists_spec_diff;
+
 typedef struct {
     size_t by_type[5], aliases, delisted;
 } totals;
@@ -200,8 +203,10 @@ static const cli_spec spec_dump = {
 
 const cli_spec cli_spec_lists = {
     .name = "lists",
-    .summary = "Inspect restricted-party list files: what they hold, and every record as loaded.",
-    .subs = (const cli_spec *const[]){&spec_info, &spec_dump, NULL},
+    .summary = "Inspect restricted-party list files, fetch the official lists into versions, and compare "
+               "versions.",
+    .subs = (const cli_spec *const[]){&spec_info, &spec_dump, &lists_spec_update,
+                                      &lists_spec_versions, &lists_spec_diff, NULL},
 };
 
 static int info(int argc, char **argv, bool dump_records)

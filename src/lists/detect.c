@@ -2,6 +2,8 @@
  * detect.c — which list format a file holds, judged from its content and never its name: a file
  * called names.txt that holds an SDN export is an SDN export. The rules, in order:
  *   XML whose root is CONSOLIDATED_LIST                       → un_xml
+ *   XML whose root is sdnList (OFAC's SDN.XML)                 → sdn_xml
+ *   a JSON object with a "results" array near its start        → csl_json
  *   a CSV header with _id, source and name                     → csl
  *   a CSV header with name and id, or only xgate columns       → xgate_csv
  *   a first row of 12 fields starting with a number (ent_num)  → ofac_sdn (sdn.csv)
@@ -77,8 +79,14 @@ const char *lst_detect_buffer(const char *data, size_t len, const char *name)
     }
     if (*p == '<') {
         if (memmem(p, (size_t)(end - p), "<CONSOLIDATED_LIST", 18)) return "un_xml";
-        xg_error_set(XG_EFORMAT, "%s: XML, but not the UN Security Council consolidated list",
+        if (memmem(p, (size_t)(end - p), "<sdnList", 8)) return "sdn_xml";
+        xg_error_set(XG_EFORMAT, "%s: XML, but not the UN consolidated list or OFAC's SDN.XML",
                      name);
+        return NULL;
+    }
+    if (*p == '{') {
+        if (memmem(p, (size_t)(end - p), "\"results\"", 9)) return "csl_json";
+        xg_error_set(XG_EFORMAT, "%s: JSON, but not the Consolidated Screening List", name);
         return NULL;
     }
     xg_csv c;
@@ -99,7 +107,8 @@ int xg_lists_detect(const char **format_out, const char *path)
         bool found = sdn != NULL;
         free(sdn);
         if (!found)
-            return xg_error_set(XG_EFORMAT, "%s: a directory without an OFAC sdn.csv", path);
+            return xg_error_set(XG_EFORMAT,
+                                "%s: a directory without an OFAC sdn.csv or cons_prim.csv", path);
         *format_out = "ofac_sdn";
         return XG_OK;
     }

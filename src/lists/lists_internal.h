@@ -22,6 +22,7 @@ typedef struct lst_ctx {
     int flags;        /* XG_LOAD_* */
     size_t count;     /* records this file added */
     const char *note; /* optional remark on the file for `lists info` (arena string) */
+    bool ofac_cons;   /* the SDN-layout loader reads OFAC's non-SDN cons_prim/alt/add.csv */
 } lst_ctx;
 
 /* A problem with one row: in lenient mode it is recorded and 0 is returned (skip the row and go
@@ -70,6 +71,9 @@ const char *lst_address_country(const char *addr, size_t n);
 /* Source code for a source name: "(EL)" in the name, else data/lists/source_codes.tsv, else the
  * initials of its words. Arena string. */
 const char *lst_source_code(lst_ctx *ctx, const char *source);
+/* Source list of an OFAC non-SDN (cons_prim.csv) entry from its programs, through
+ * data/lists/ofac_cons_programs.tsv. Static string. */
+const char *lst_cons_source(const char *const *programs, size_t nprograms);
 /* Scheme for a published identifier type; NULL when the type is not an identifier ("-"). */
 const char *lst_id_scheme(lst_ctx *ctx, const char *type);
 /* True when `scheme` is one of data/lists/id_schemes.tsv's schemes (USCC, PASSPORT …). */
@@ -90,6 +94,7 @@ typedef int (*lst_csv_row_fn)(lst_ctx *ctx, lst_rec *b, const struct xg_csv *c, 
 int lst_load_csv_rows(lst_ctx *ctx, const char *data, size_t len, void *header,
                       lst_csv_header_fn read_header, lst_csv_row_fn load_row);
 int lst_load_csl(lst_ctx *ctx, const char *data, size_t len);
+int lst_load_csl_json(lst_ctx *ctx, const char *data, size_t len);
 int lst_load_xgate_csv(lst_ctx *ctx, const char *data, size_t len);
 int lst_load_names(lst_ctx *ctx, const char *data, size_t len);
 int lst_load_un_xml(lst_ctx *ctx, const char *data, size_t len);
@@ -98,7 +103,13 @@ int lst_load_sdn(lst_ctx *ctx, const char *sdn, size_t sdn_len, const char *alt_
                  const char *alt, size_t alt_len, const char *add_name, const char *add,
                  size_t add_len);
 
-/* The sdn.csv (or SDN.CSV) inside a directory, heap path, or NULL when there is none. */
+/* OFAC remarks into b: the nationalities and citizenships, the identifiers, the remark itself. */
+int lst_sdn_remarks(lst_ctx *ctx, lst_rec *b, const char *remarks);
+/* OFAC's SDN.XML (sdnList of sdnEntry). */
+int lst_load_sdn_xml(lst_ctx *ctx, const char *data, size_t len);
+
+/* The sdn.csv (or SDN.CSV), else OFAC's non-SDN cons_prim.csv (CONS_PRIM.CSV), inside a
+ * directory: heap path, or NULL when there is none. */
 char *lst_dir_sdn_path(const char *dir);
 /* Read at most `max` bytes from the start of a file (heap, NUL-terminated). */
 int lst_read_head(char **out, size_t *len, const char *path, size_t max);
@@ -108,7 +119,8 @@ const char *lst_detect_buffer(const char *data, size_t len, const char *name);
 
 /* Load one buffer into a new set, for fuzzing and tests. `format` is a format name, NULL to detect
  * it from content, or "ofac_sdn_triple" for sdn.csv, alt.csv and add.csv concatenated as published
- * (each part ends with 0x1A). */
+ * (each part ends with 0x1A), "ofac_cons_triple" for cons_prim.csv, cons_alt.csv and cons_add.csv
+ * the same way. */
 int lst_load_buffer(xg_listset **out, const char *name, const char *format, const char *data,
                     size_t len, int flags);
 

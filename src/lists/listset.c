@@ -67,8 +67,8 @@ static bool is_file(const char *p)
 
 char *lst_dir_sdn_path(const char *dir)
 {
-    static const char *const names[] = {"sdn.csv", "SDN.CSV"};
-    for (size_t i = 0; i < 2; i++) {
+    static const char *const names[] = {"sdn.csv", "SDN.CSV", "cons_prim.csv", "CONS_PRIM.CSV"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         size_t n = strlen(dir) + strlen(names[i]) + 2;
         char *p = malloc(n);
         if (!p) return NULL;
@@ -136,13 +136,26 @@ static int read_hashed(lst_priv *pv, crypto_hash_sha256_state *file_hash, const 
     return XG_OK;
 }
 
-/* alt.csv and add.csv beside an sdn.csv, in the same letter case. */
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* OFAC's non-SDN files are the SDN layout under other names: cons_prim.csv is their sdn.csv. */
+static bool is_cons_prim(const char *path)
+{
+    return lst_prefix(base_name(path), "cons_prim");
+}
+
+/* alt.csv and add.csv beside an sdn.csv (cons_alt.csv and cons_add.csv beside a cons_prim.csv),
+ * in the same letter case. */
 static char *sibling(lst_ctx *ctx, const char *sdn_path, const char *lower, const char *upper)
 {
-    const char *slash = strrchr(sdn_path, '/');
-    const char *base = slash ? slash + 1 : sdn_path;
-    bool caps = !strcmp(base, "SDN.CSV");
-    return xg_arena_printf(ctx->arena, "%.*s%s", (int)(base - sdn_path), sdn_path,
+    const char *base = base_name(sdn_path);
+    bool caps = !strcmp(base, "SDN.CSV") || !strcmp(base, "CONS_PRIM.CSV");
+    const char *cons = is_cons_prim(sdn_path) ? (caps ? "CONS_" : "cons_") : "";
+    return xg_arena_printf(ctx->arena, "%.*s%s%s", (int)(base - sdn_path), sdn_path, cons,
                            caps ? upper : lower);
 }
 
@@ -183,9 +196,12 @@ static int load_sdn_files(lst_priv *pv, lst_ctx *ctx, const char *sdn, size_t sd
 static int load_buffer_as(lst_ctx *ctx, const char *fmt, const char *data, size_t len)
 {
     if (!strcmp(fmt, "csl")) return lst_load_csl(ctx, data, len);
+    if (!strcmp(fmt, "csl_json")) return lst_load_csl_json(ctx, data, len);
     if (!strcmp(fmt, "xgate_csv")) return lst_load_xgate_csv(ctx, data, len);
     if (!strcmp(fmt, "un_xml")) return lst_load_un_xml(ctx, data, len);
-    if (!strcmp(fmt, "ofac_sdn")) return lst_load_sdn(ctx, data, len, NULL, NULL, 0, NULL, NULL, 0);
+    if (!strcmp(fmt, "sdn_xml")) return lst_load_sdn_xml(ctx, data, len);
+    if (!strcmp(fmt, "ofac_sdn") || !strcmp(fmt, "ofac_cons"))
+        return lst_load_sdn(ctx, data, len, NULL, NULL, 0, NULL, NULL, 0);
     return lst_load_names(ctx, data, len);
 }
 
@@ -262,7 +278,9 @@ static int load_path(lst_priv *pv, const char *path, int flags)
     char *file_path = NULL;
     if (is_dir(path)) {
         char *sdn = lst_dir_sdn_path(path);
-        if (!sdn) return xg_error_set(XG_EFORMAT, "%s: a directory without an OFAC sdn.csv", path);
+        if (!sdn)
+            return xg_error_set(XG_EFORMAT,
+                                "%s: a directory without an OFAC sdn.csv or cons_prim.csv", path);
         file_path = xg_arena_strdup(&pv->arena, sdn);
         free(sdn);
     } else {
@@ -280,9 +298,11 @@ static int load_path(lst_priv *pv, const char *path, int flags)
     const char *fmt = lst_detect_buffer(data, len, file_path);
     if (!fmt)
         rc = XG_EFORMAT;
-    else if (!strcmp(fmt, "ofac_sdn"))
+    else if (!strcmp(fmt, "ofac_sdn")) {
+        ctx.ofac_cons = is_cons_prim(file_path);
+        if (ctx.ofac_cons) fmt = "ofac_cons";
         rc = load_sdn_files(pv, &ctx, data, len, &fh);
-    else
+    } else
         rc = load_buffer_as(&ctx, fmt, data, len);
     free(data);
     if (!rc) rc = check_unique_ids(&ctx, pv, first_record);
@@ -412,7 +432,8 @@ int lst_load_buffer(xg_listset **out, const char *name, const char *format, cons
     crypto_hash_sha256_update(&pv->hash, (const unsigned char *)data, len);
     const char *fmt = format ? format : lst_detect_buffer(data, len, ctx.file);
     int rc = XG_EFORMAT;
-    if (fmt && !strcmp(fmt, "ofac_sdn_triple"))
+    ctx.ofac_cons = fmt && !strncmp(fmt, "ofac_cons", 9);
+    if (fmt && (!strcmp(fmt, "ofac_sdn_triple") || !strcmp(fmt, "ofac_cons_triple")))
         rc = load_sdn_concatenated(&ctx, data, len);
     else if (fmt)
         rc = load_buffer_as(&ctx, fmt, data, len);

@@ -180,6 +180,14 @@ static int remark_countries(lst_ctx *ctx, lst_rec *b, const char *s, size_t n)
     return XG_OK;
 }
 
+int lst_sdn_remarks(lst_ctx *ctx, lst_rec *b, const char *remarks)
+{
+    int rc = lst_split(ctx, b, remarks, "; ", remark_countries);
+    if (!rc) rc = lst_remark_idents(ctx, b, remarks);
+    if (!rc) rc = lst_rec_remark(b, remarks, strlen(remarks));
+    return rc;
+}
+
 static int attach_side(lst_ctx *ctx, lst_rec *b, side_file *alt, side_file *add, long ent)
 {
     side_row *r;
@@ -230,11 +238,13 @@ static int load_sdn_row(lst_ctx *ctx, lst_rec *b, const xg_csv *c, side_file *al
     if (!b->r.id || !b->r.name) return XG_ENOMEM;
     const char *remarks = val(c, S_REMARKS);
     int rc = lst_split(ctx, b, val(c, S_PROGRAM), "] [", add_program);
+    if (!rc && ctx->ofac_cons) { /* non-SDN: the list follows from the programs */
+        b->r.source = lst_cons_source(b->programs.data, b->programs.len);
+        b->r.source_code = lst_source_code(ctx, b->r.source);
+    }
     if (!rc) rc = attach_side(ctx, b, alt, add, ent);
     if (!rc && *val(c, S_VFLAG)) rc = lst_rec_country_name(ctx, b, val(c, S_VFLAG), (size_t)-1);
-    if (!rc) rc = lst_split(ctx, b, remarks, "; ", remark_countries);
-    if (!rc) rc = lst_remark_idents(ctx, b, remarks);
-    if (!rc) rc = lst_rec_remark(b, remarks, strlen(remarks));
+    if (!rc) rc = lst_sdn_remarks(ctx, b, remarks);
     return rc ? rc : lst_rec_commit(ctx, b);
 }
 
@@ -294,8 +304,10 @@ int lst_load_sdn(lst_ctx *ctx, const char *sdn, size_t sdn_len, const char *alt_
     if (!rc) rc = check_orphans(ctx, &alt);
     if (!rc) rc = check_orphans(ctx, &add);
     if (!rc) {
-        const char *a = side_note(ctx, &alt, "alt.csv", "aliases");
-        const char *d = side_note(ctx, &add, "add.csv", "addresses");
+        const char *a =
+            side_note(ctx, &alt, ctx->ofac_cons ? "cons_alt.csv" : "alt.csv", "aliases");
+        const char *d =
+            side_note(ctx, &add, ctx->ofac_cons ? "cons_add.csv" : "add.csv", "addresses");
         ctx->note = a && d ? xg_arena_printf(ctx->arena, "%s; %s", a, d) : NULL;
     }
     xg_vec_free(&alt.rows);

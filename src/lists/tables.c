@@ -27,7 +27,7 @@ typedef struct {
 } table_row;
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
-static xg_vec source_rows, id_rows;
+static xg_vec source_rows, id_rows, cons_rows;
 
 /* Fold s into lower-case words of letters and digits joined by single spaces; pos[i] (if given)
  * is the byte offset in s just after the character that produced out[i]. Returns out's length. */
@@ -91,6 +91,7 @@ static void load_tables(void)
 {
     read_table("lists/source_codes.tsv", &source_rows, false);
     read_table("lists/id_schemes.tsv", &id_rows, true);
+    read_table("lists/ofac_cons_programs.tsv", &cons_rows, false);
 }
 
 bool lst_prefix(const char *s, const char *prefix)
@@ -159,6 +160,22 @@ const char *lst_source_code(lst_ctx *ctx, const char *source)
         if (contains_ci(source, r->pattern)) return r->value;
     }
     return initials(ctx, source);
+}
+
+const char *lst_cons_source(const char *const *programs, size_t nprograms)
+{
+    pthread_once(&once, load_tables);
+    const char *fallback = "Non-SDN Consolidated Sanctions List (CONS) - Treasury Department";
+    for (size_t i = 0; i < cons_rows.len; i++) {
+        const table_row *r = &XG_VEC_AT(&cons_rows, table_row, i);
+        if (!strcmp(r->pattern, "*")) {
+            fallback = r->value;
+            continue;
+        }
+        for (size_t k = 0; k < nprograms; k++)
+            if (lst_prefix(programs[k], r->pattern)) return r->value;
+    }
+    return fallback;
 }
 
 /* Longest id-table label that begins `folded` on a word boundary; its row, or NULL. */

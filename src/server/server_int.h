@@ -226,6 +226,9 @@ void route_usage(xg_req *r);        /* routes_usage.c */
 void route_usage_report(xg_req *r); /* routes_usage.c */
 void route_usage(xg_req *r);        /* POST /v1/usage (routes_usage.c) */
 void route_usage_report(xg_req *r); /* GET /v1/usage/report (routes_usage.c) */
+void route_lists_versions(xg_req *r); /* routes_lists.c */
+void route_lists_diff(xg_req *r);
+void route_lists_update(xg_req *r);
 
 /* The Prometheus text exposition (heap string, free() it). */
 char *metrics_render(xg_server *s, size_t *len);

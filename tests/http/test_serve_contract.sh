@@ -4,6 +4,7 @@
 # per family, xgate_ prefix, cumulative buckets ending in +Inf, _sum and _count); and /v1/screen and
 # /v1/classify answer exactly what `xgate screen --json` / `xgate classify --json` print.
 . "$XGATE_TESTS/http/lib_http.sh"
+export XGATE_STATE_DIR="$TMP/state" # POST /v1/lists/update keeps versions here
 start_server --policy provider
 
 # A decision and a customer to fill {id} and {decision_id}.
@@ -39,7 +40,12 @@ bodies = {
     "/v1/lists/reload": None,
     "/v1/keys": {"role": "service", "name": "contract-test"},
     "/v1/usage": {"rows": [{"customer": "Contract Test GmbH", "item": "H100", "count": 1, "start": "2026-01-01T00:00:00Z", "hours": 1}]},
+    # a loopback port nothing listens on: the update runs and reports a refusal, no traffic leaves
+    "/v1/lists/update": {"sources": ["contract=http://127.0.0.1:9/none.csv"]},
 }
+# Query strings, and the answer expected when it is not a 2xx (no list version is stored here).
+queries = {"/v1/lists/diff": "?from=current&to=current"}
+expected = {"/v1/lists/diff": 404}
 
 def call(method, path, key, body):
     data = None if body is None else json.dumps(body).encode()
@@ -57,6 +63,7 @@ for path, ops in doc["paths"].items():
     for method in ("get", "post", "put", "patch", "delete"):
         real = path.replace("{decision_id}", ids["decision_id"])
         real = real.replace("{id}", os.environ["DEC_ID"] if path.startswith("/v1/decisions/") else os.environ["CUST_ID"])
+        real += queries.get(path, "")
         op = ops.get(method)
         if op is None:
             st, _ = call(method.upper(), real, keys["admin"], None)
@@ -68,7 +75,7 @@ for path, ops in doc["paths"].items():
             bad.append(f"{method.upper()} {path}: neither a 'Role:' nor security: []"); continue
         body = bodies.get(path) if method == "post" else None
         st, out = call(method.upper(), real, None if public else keys[role.group(1)], body)
-        if st >= 300 or str(st) not in op["responses"]:
+        if (st != expected[path] if path in expected else st >= 300) or str(st) not in op["responses"]:
             bad.append(f"{method.upper()} {path} as {'nobody' if public else role.group(1)}: {st} {out[:200]!r}")
         if public: continue
         st, _ = call(method.upper(), real, None, body)

@@ -1,0 +1,162 @@
+/*
+ * list_versions.c — the store's record of restricted-party list versions: every version
+ * `xgate lists update` accepted (content hash, entry count, publish date, where its files lie,
+ * the validators the server gave) and every download it refused (status and reason), so that
+ * `lists versions` can show both and a later run can send If-None-Match / If-Modified-Since.
+ *
+ * At most one row per source is in force. Putting a version in force and taking the previous one
+ * out happen in one transaction, so a crash leaves either the old version or the new one in force,
+ * never none and never two.
+ */
+#include "store/store_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xgate/error.h"
+
+#define VERSION_COLUMNS                                                                            \
+    "id, source, sha256, fetched_at, publish_date, entries, status, reason, etag, last_modified,"  \
+    " path, in_force"
+
+static const char *opt_str(const json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+static json_t *row_json(sqlite3_stmt *st)
+{
+    static const char *const names[] = {"id",  "source", "sha256", "fetched_at", "publish_date",
+                                        NULL,  "status", "reason", "etag",       "last_modified",
+                                        "path"};
+    json_t *o = json_object();
+    for (int i = 0; o && i < 11; i++) {
+        if (!names[i] || sqlite3_column_type(st, i) == SQLITE_NULL) continue;
+        json_object_set_new(o, names[i], json_string(store_col_text(st, i)));
+    }
+    if (o && sqlite3_column_type(st, 5) != SQLITE_NULL)
+        json_object_set_new(o, "entries", json_integer(sqlite3_column_int64(st, 5)));
+    if (o) json_object_set_new(o, "in_force", json_boolean(sqlite3_column_int(st, 11)));
+    return o;
+}
+
+static int insert_row(xg_store *s, const json_t *row, const char *now)
+{
+    sqlite3_stmt *st;
+    int rc = store_prepare(&st, s,
+                           "INSERT INTO list_versions (" VERSION_COLUMNS
+                           ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+                           " ON CONFLICT(id) DO UPDATE SET in_force = excluded.in_force,"
+                           " etag = excluded.etag, last_modified = excluded.last_modified");
+    if (rc) return rc;
+    const char *fetched = opt_str(row, "fetched_at");
+    store_bind_text(st, 1, opt_str(row, "id"));
+    store_bind_text(st, 2, opt_str(row, "source"));
+    store_bind_text(st, 3, opt_str(row, "sha256"));
+    store_bind_text(st, 4, fetched ? fetched : now);
+    store_bind_text(st, 5, opt_str(row, "publish_date"));
+    json_t *entries = json_object_get(row, "entries");
+    if (json_is_integer(entries))
+        sqlite3_bind_int64(st, 6, json_integer_value(entries));
+    else
+        sqlite3_bind_null(st, 6);
+    store_bind_text(st, 7, opt_str(row, "status"));
+    store_bind_text(st, 8, opt_str(row, "reason"));
+    store_bind_text(st, 9, opt_str(row, "etag"));
+    store_bind_text(st, 10, opt_str(row, "last_modified"));
+    store_bind_text(st, 11, opt_str(row, "path"));
+    sqlite3_bind_int(st, 12, json_is_true(json_object_get(row, "in_force")));
+    rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "list version insert");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int xg_store_list_version_put(xg_store *s, const json_t *row)
+{
+    if (!s || !json_is_object(row) || !opt_str(row, "id") || !opt_str(row, "source") ||
+        !opt_str(row, "status"))
+        return xg_error_set(XG_EINVAL, "list version: id, source and status are required");
+    char now[32];
+    store_now(now);
+    pthread_mutex_lock(&s->lock);
+    int rc = store_begin(s);
+    if (!rc && json_is_true(json_object_get(row, "in_force"))) {
+        sqlite3_stmt *st;
+        rc = store_prepare(&st, s, "UPDATE list_versions SET in_force = 0 WHERE source = ?");
+        if (!rc) {
+            store_bind_text(st, 1, opt_str(row, "source"));
+            rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "list version update");
+            sqlite3_finalize(st);
+        }
+    }
+    if (!rc) rc = insert_row(s, row, now);
+    if (!rc) rc = store_commit(s);
+    if (rc) store_rollback(s);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int query_rows(json_t **out, xg_store *s, const char *sql, const char *arg)
+{
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(&st, s, sql);
+    json_t *a = rc ? NULL : json_array();
+    if (!rc && arg) store_bind_text(st, 1, arg);
+    while (!rc) {
+        int step = sqlite3_step(st);
+        if (step == SQLITE_DONE) break;
+        if (step != SQLITE_ROW) {
+            rc = store_error(s, "list versions");
+            break;
+        }
+        json_t *o = row_json(st);
+        if (!o || json_array_append_new(a, o)) rc = XG_ENOMEM;
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&s->lock);
+    if (rc) {
+        json_decref(a);
+        return rc;
+    }
+    *out = a;
+    return XG_OK;
+}
+
+int xg_store_list_versions(json_t **out, xg_store *s, const char *source)
+{
+    if (!out || !s) return xg_error_set(XG_EINVAL, "list versions: no store");
+    if (source)
+        return query_rows(out, s,
+                          "SELECT " VERSION_COLUMNS " FROM list_versions WHERE source = ?"
+                          " ORDER BY fetched_at DESC, rowid DESC",
+                          source);
+    return query_rows(out, s,
+                      "SELECT " VERSION_COLUMNS " FROM list_versions"
+                      " ORDER BY source, fetched_at DESC, rowid DESC",
+                      NULL);
+}
+
+int xg_store_list_versions_in_force(json_t **out, xg_store *s)
+{
+    if (!out || !s) return xg_error_set(XG_EINVAL, "list versions: no store");
+    return query_rows(out, s,
+                      "SELECT " VERSION_COLUMNS " FROM list_versions WHERE in_force = 1"
+                      " ORDER BY source",
+                      NULL);
+}
+
+int xg_store_list_version_get(json_t **out, xg_store *s, const char *id)
+{
+    if (!out || !s || !id) return xg_error_set(XG_EINVAL, "list version: no id");
+    json_t *a = NULL;
+    int rc = query_rows(&a, s, "SELECT " VERSION_COLUMNS " FROM list_versions WHERE id = ?", id);
+    if (rc) return rc;
+    if (!json_array_size(a)) {
+        json_decref(a);
+        return xg_error_set(XG_ENOTFOUND, "no list version '%s'", id);
+    }
+    *out = json_incref(json_array_get(a, 0));
+    json_decref(a);
+    return XG_OK;
+}
