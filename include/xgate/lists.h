@@ -132,7 +132,6 @@ int xg_lists_id_scheme_known(const char *scheme);
 /* True when the record's end date is before `as_of` (YYYY-MM-DD). */
 int xg_record_is_delisted(const xg_record *r, const char *as_of);
 
-#pragma GCC visibility pop
 /* ---- differences between two versions of a list ---- */
 
 /* Fields of an entry that can change between versions (bits of xg_diff_entry.fields). */
@@ -175,6 +174,8 @@ typedef struct xg_lists_diff_result {
  * result points into both sets: keep them until xg_lists_diff_free. */
 int xg_lists_diff(xg_lists_diff_result **out, const xg_listset *old_set, const xg_listset *new_set);
 void xg_lists_diff_free(xg_lists_diff_result *d);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }
