@@ -96,8 +96,9 @@ try {
   await page.fill("#resolve-reason", "Reseller refused to name the end user twice (browser test).");
   await page.click("#btn-confirm");
   await page.waitForFunction(() => /Recorded: confirm → DENY/.test(document.querySelector("#flash").textContent));
-  assert.match(await page.textContent("#d-status"), /DENY/);
-  assert.match(await page.textContent("#d-reviews"), /confirm by browser-analyst/);
+  // the flash comes first; the status and reviews follow when the page has fetched the decision again
+  await page.waitForFunction(() => /DENY/.test(document.querySelector("#d-status").textContent));
+  await page.waitForFunction(() => /confirm by browser-analyst/.test(document.querySelector("#d-reviews").textContent));
 
   step("filter the queue: resolved reviews, then DENY decisions of any status");
   await page.click('nav a[data-nav="queue"]');
