@@ -9,7 +9,7 @@
 SHELL   := /bin/bash
 CC      ?= cc
 PKGS    := libutf8proc icu-uc icu-i18n libhs libpcre2-8 sqlite3 libpq jansson libxml-2.0 yaml-0.1 \
-           libsodium libxxhash geoip
+           libsodium libxxhash geoip libcurl
 BOOTSTRAP := scripts/bootstrap
 
 # pkg-config is asked lazily so that `make` can run bootstrap first on a bare machine.

@@ -17,5 +17,6 @@
 #include "xgate/decide.h"
 #include "xgate/scan.h"
 #include "xgate/server.h"
+#include "xgate/monitor.h"
 
 #endif
