@@ -315,6 +315,7 @@ static int decide_run(json_t **response, const xg_decide_ctx *ctx, const json_t 
     if (!rc) rc = collect_parties(&d);
     if (!rc && ctx->store) rc = xg_store_licenses_list(&d.licenses, ctx->store);
     if (!rc) rc = rules_apply(&d);
+    if (!rc) rc = decide_open_alerts(&d);
     json_t *resp = NULL;
     if (!rc) {
         resp = response_json(&d);
