@@ -55,8 +55,8 @@ int xg_monitor_webhooks_deliver(json_t **report, xg_store *store, const char *ur
                                 const unsigned char *secret, size_t secret_len, int max_attempts);
 
 /* HMAC-SHA256 of body under secret as 64 hex digits (out[65]). */
-void xg_monitor_sign(char out[65], const unsigned char *secret, size_t secret_len,
-                     const char *body, size_t body_len);
+void xg_monitor_sign(char out[65], const unsigned char *secret, size_t secret_len, const char *body,
+                     size_t body_len);
 
 #ifdef __cplusplus
 }

@@ -24,11 +24,13 @@
 static int usage(FILE *f)
 {
     fprintf(f, "usage: xgate monitor run [--db URL] [--list PATH]... [--full] [--threshold T]\n"
-               "                         [--json] [--webhook URL --webhook-secret-file FILE]\n\n"
+               "                         [--json] [--webhook URL --webhook-secret-file FILE]\n"
+               "                         [--chunk N]\n\n"
                "Re-screens every stored party (customers, owners, ultimate parents, resellers,\n"
                "parties of decisions in force) against the list entries added or changed since\n"
                "the last run (--full: every entry). Without --list the bundled lists are used.\n"
-               "Exits 0 whatever it finds; the alerts are in the output.\n");
+               "Exits 0 whatever it finds; the alerts are in the output. Work is committed\n"
+               "every --chunk entries (default 2000), so a killed run is finished by the next.\n");
     return f == stdout ? XG_EXIT_OK : XG_EXIT_USAGE;
 }
 
@@ -92,7 +94,7 @@ static int read_secret(char **out, size_t *len, const char *path)
 
 typedef struct mopts {
     const char *db, *lists[MAX_LISTS], *webhook, *secret_file;
-    size_t nlists;
+    size_t nlists, chunk;
     int full, json;
     double threshold;
 } mopts;
@@ -106,6 +108,7 @@ static int parse(mopts *o, int argc, char **argv)
                                        {"json", no_argument, 0, 'j'},
                                        {"webhook", required_argument, 0, 'w'},
                                        {"webhook-secret-file", required_argument, 0, 's'},
+                                       {"chunk", required_argument, 0, 'c'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
     int c;
@@ -113,24 +116,42 @@ static int parse(mopts *o, int argc, char **argv)
     while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
         char *end;
         switch (c) {
-        case 'd': o->db = optarg; break;
+        case 'd':
+            o->db = optarg;
+            break;
         case 'l':
             if (o->nlists == MAX_LISTS)
                 return cli_fail(XG_EXIT_USAGE, "monitor", 0, "too many --list");
             o->lists[o->nlists++] = optarg;
             break;
-        case 'F': o->full = 1; break;
+        case 'F':
+            o->full = 1;
+            break;
         case 't':
             o->threshold = strtod(optarg, &end);
             if (*end || end == optarg || o->threshold < 0 || o->threshold > 1)
                 return cli_fail(XG_EXIT_USAGE, "monitor", 0,
                                 "--threshold '%s': expected a number in [0, 1]", optarg);
             break;
-        case 'j': o->json = 1; break;
-        case 'w': o->webhook = optarg; break;
-        case 's': o->secret_file = optarg; break;
-        case 'h': return -usage(stdout) - 100;
-        default: return usage(stderr);
+        case 'j':
+            o->json = 1;
+            break;
+        case 'c':
+            o->chunk = (size_t)strtoul(optarg, &end, 10);
+            if (*end || end == optarg || !o->chunk || o->chunk > 1000000)
+                return cli_fail(XG_EXIT_USAGE, "monitor", 0,
+                                "--chunk '%s': expected 1 to 1000000 entries", optarg);
+            break;
+        case 'w':
+            o->webhook = optarg;
+            break;
+        case 's':
+            o->secret_file = optarg;
+            break;
+        case 'h':
+            return -usage(stdout) - 100;
+        default:
+            return usage(stderr);
         }
     }
     if (optind >= argc) return usage(stderr);
@@ -185,6 +206,7 @@ int cmd_monitor(int argc, char **argv)
     if ((rc = store_cli_open(&s, "monitor", o.db))) goto done;
     xg_monitor_opts mo = {.threshold = o.threshold,
                           .full = o.full,
+                          .chunk = o.chunk,
                           .webhook_url = o.webhook,
                           .progress = cli_stderr_is_tty() ? progress : NULL};
     json_t *report;

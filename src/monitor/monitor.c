@@ -154,8 +154,8 @@ static int on_party(const xg_stored_party *sp, void *ctx)
         list_add(&p->customers,
                  sp->customer && *sp->customer ? xg_arena_strdup(&c->arena, sp->customer) : NULL,
                  1) < 0 ||
-        list_add(&p->decisions, sp->decision_id ? xg_arena_strdup(&c->arena, sp->decision_id) : NULL,
-                 1) < 0)
+        list_add(&p->decisions,
+                 sp->decision_id ? xg_arena_strdup(&c->arena, sp->decision_id) : NULL, 1) < 0)
         return xg_error_set(XG_ENOMEM, "monitor: out of memory");
     /* a customer's role name may be a static string from the store: keep our own copy */
     if (p->roles.n && p->roles.v[p->roles.n - 1] == sp->role)
@@ -358,8 +358,7 @@ static json_t *hit_json(const mparty *p, const xg_record *r, const delta_entry *
         strlist_json(&p->customers), "decisions", strlist_json(&p->decisions), "entry_key", d->key,
         "source", r->source ? r->source : "", "source_code", r->source_code ? r->source_code : "",
         "entry_id", r->id ? r->id : "", "entry_name", r->name ? r->name : "", "entry_fp", d->fp,
-        "matched", h->matched ? h->matched : "", "score", h->score, "explanation",
-        h->explanation);
+        "matched", h->matched ? h->matched : "", "score", h->score, "explanation", h->explanation);
     json_object_set_new(json_object_get(o, "explanation"), "party_name_matched",
                         json_string(h->party_name ? h->party_name : p->name));
     return o;
@@ -451,14 +450,13 @@ static int run_chunks(run_state *S, const char *run_id, const char *started, dou
                 if (!S->seen->v[i].visited)
                     json_array_append_new(json_object_get(ch, "seen_del"),
                                           json_string(S->seen->v[i].key));
-            json_t *stats = json_pack("{s:O,s:O,s:O,s:f}", "delta",
-                                      json_object_get(S->report, "delta"), "parties",
-                                      json_object_get(S->report, "parties"), "entries_in_force",
-                                      json_object_get(S->report, "entries_in_force"), "seconds",
-                                      now_s() - t0);
-            json_object_set_new(ch, "run",
-                                json_pack("{s:s,s:s,s:o}", "id", run_id, "started", started,
-                                          "stats", stats));
+            json_t *stats =
+                json_pack("{s:O,s:O,s:O,s:f}", "delta", json_object_get(S->report, "delta"),
+                          "parties", json_object_get(S->report, "parties"), "entries_in_force",
+                          json_object_get(S->report, "entries_in_force"), "seconds", now_s() - t0);
+            json_object_set_new(
+                ch, "run",
+                json_pack("{s:s,s:s,s:o}", "id", run_id, "started", started, "stats", stats));
         }
         json_t *res = NULL;
         ts = now_s();
@@ -569,12 +567,11 @@ int xg_monitor_run(json_t **report, xg_store *store, const xg_snapshot *snap,
     }
     if (!rc) {
         S.report = json_pack("{s:s,s:s,s:I,s:{s:I,s:I,s:I},s:I,s:I,s:[],s:[],s:i,s:i}", "run_id",
-                             run_id, "list_hash", xg_snapshot_lists(snap)->hash,
-                             "entries_in_force", (json_int_t)in_force, "delta", "added",
-                             (json_int_t)added, "changed", (json_int_t)changed, "removed",
-                             (json_int_t)removed, "parties", (json_int_t)c.n, "party_names",
-                             (json_int_t)xg_party_index_names(S.pi), "opened", "closed",
-                             "suppressed", 0, "still_open", 0);
+                             run_id, "list_hash", xg_snapshot_lists(snap)->hash, "entries_in_force",
+                             (json_int_t)in_force, "delta", "added", (json_int_t)added, "changed",
+                             (json_int_t)changed, "removed", (json_int_t)removed, "parties",
+                             (json_int_t)c.n, "party_names", (json_int_t)xg_party_index_names(S.pi),
+                             "opened", "closed", "suppressed", 0, "still_open", 0);
         if (o->progress) o->progress(0, S.ndelta, o->progress_ctx);
         rc = run_chunks(&S, run_id, started, t0);
     }

@@ -24,8 +24,8 @@
 #define CONNECT_TIMEOUT_S 5L
 #define TOTAL_TIMEOUT_S 15L
 
-void xg_monitor_sign(char out[65], const unsigned char *secret, size_t secret_len,
-                     const char *body, size_t body_len)
+void xg_monitor_sign(char out[65], const unsigned char *secret, size_t secret_len, const char *body,
+                     size_t body_len)
 {
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
     crypto_auth_hmacsha256_state st;
@@ -138,7 +138,7 @@ int xg_monitor_webhooks_deliver(json_t **report, xg_store *store, const char *ur
     }
     json_decref(pending);
     if (rc) return rc;
-    *report = json_pack("{s:I,s:I}", "delivered", (json_int_t)delivered, "failed",
-                        (json_int_t)failed);
+    *report =
+        json_pack("{s:I,s:I}", "delivered", (json_int_t)delivered, "failed", (json_int_t)failed);
     return 0;
 }

@@ -60,8 +60,10 @@ static int parties_simple(xg_store *s, const char *sql, const char *role,
     if (rc) return rc;
     while (!rc && sqlite3_step(st) == SQLITE_ROW) {
         char *key = store_name_key(store_col_text(st, 0));
-        xg_stored_party p = {
-            .key = key, .name = store_col_text(st, 0), .role = role, .customer = store_col_text(st, 1)};
+        xg_stored_party p = {.key = key,
+                             .name = store_col_text(st, 0),
+                             .role = role,
+                             .customer = store_col_text(st, 1)};
         rc = cb(&p, ctx);
         free(key);
     }
@@ -233,7 +235,8 @@ static int insert_alert(xg_store *s, const char *id, const json_t *h, const char
                            " earlier_clearance, created, updated)"
                            " VALUES (?,'open',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (rc) return rc;
-    char *roles = jdump(json_object_get(h, "roles")), *expl = jdump(json_object_get(h, "explanation"));
+    char *roles = jdump(json_object_get(h, "roles")),
+         *expl = jdump(json_object_get(h, "explanation"));
     char *decs = jdump(json_object_get(h, "decisions")), *ec = jdump(earlier);
     const char *v[] = {id,
                        jstr(h, "party_key"),
@@ -302,12 +305,14 @@ static int apply_hit(xg_store *s, const json_t *h, const char *list_hash, const 
     json_t *cl = clearance_of(s, pk, ek);
     if (cl && !strcmp(jstr(cl, "entry_fp"), efp) && !strcmp(jstr(cl, "party_fp"), pfp)) {
         json_decref(cl);
-        json_object_set_new(out, "suppressed",
-                            json_integer(json_integer_value(json_object_get(out, "suppressed")) + 1));
+        json_object_set_new(
+            out, "suppressed",
+            json_integer(json_integer_value(json_object_get(out, "suppressed")) + 1));
         return 0;
     }
-    int open = exists4(s, "SELECT id FROM alerts WHERE party_key = ? AND entry_key = ?"
-                          " AND status = 'open'",
+    int open = exists4(s,
+                       "SELECT id FROM alerts WHERE party_key = ? AND entry_key = ?"
+                       " AND status = 'open'",
                        pk, ek, NULL, NULL, NULL);
     int same = open ? 0
                     : exists4(s,
@@ -320,8 +325,9 @@ static int apply_hit(xg_store *s, const json_t *h, const char *list_hash, const 
     }
     if (open || same) {
         json_decref(cl);
-        json_object_set_new(out, "still_open",
-                            json_integer(json_integer_value(json_object_get(out, "still_open")) + 1));
+        json_object_set_new(
+            out, "still_open",
+            json_integer(json_integer_value(json_object_get(out, "still_open")) + 1));
         return 0;
     }
     char now[32];
@@ -429,8 +435,7 @@ static int record_run(xg_store *s, const json_t *run, const char *list_hash)
                            " VALUES (?,?,?,?,?)");
     if (rc) return rc;
     char *stats = jdump(json_object_get(run, "stats"));
-    const char *v[] = {jstr(run, "id"), jstr(run, "started"), now, list_hash,
-                       stats ? stats : "{}"};
+    const char *v[] = {jstr(run, "id"), jstr(run, "started"), now, list_hash, stats ? stats : "{}"};
     for (int i = 0; i < 5; i++)
         store_bind_text(st, i + 1, v[i]);
     rc = step_done(s, st, "monitor run");
@@ -443,8 +448,8 @@ int xg_store_monitor_apply(json_t **out, xg_store *s, const json_t *chunk)
     if (!out || !s || !json_is_object(chunk))
         return xg_error_set(XG_EINVAL, "monitor apply: store and chunk needed");
     const char *list_hash = jstr(chunk, "list_hash"), *webhook = jstr(chunk, "webhook");
-    json_t *res = json_pack("{s:[],s:[],s:i,s:i}", "opened", "closed", "suppressed", 0,
-                            "still_open", 0);
+    json_t *res =
+        json_pack("{s:[],s:[],s:i,s:i}", "opened", "closed", "suppressed", 0, "still_open", 0);
     pthread_mutex_lock(&s->lock);
     int rc = store_begin(s);
     if (!rc) {
@@ -575,8 +580,9 @@ static int resolve_locked(xg_store *s, const json_t *a, const char *action, cons
                             reviewer, "at", now);
     char *rtext = jdump(res);
     sqlite3_stmt *st;
-    int rc = store_prepare(&st, s, "UPDATE alerts SET status = ?, resolution = ?, updated = ?"
-                                   " WHERE id = ? AND status = 'open'");
+    int rc = store_prepare(&st, s,
+                           "UPDATE alerts SET status = ?, resolution = ?, updated = ?"
+                           " WHERE id = ? AND status = 'open'");
     if (!rc) {
         store_bind_text(st, 1, !strcmp(action, "clear") ? "cleared" : "confirmed");
         store_bind_text(st, 2, rtext);
@@ -605,8 +611,8 @@ static int resolve_locked(xg_store *s, const json_t *a, const char *action, cons
         if (!rc) json_object_set_new(res, "clearance_id", json_string(cid));
         free(cid);
     }
-    if (!rc) rc = alert_event(s, id, !strcmp(action, "clear") ? "cleared" : "confirmed", res,
-                              reviewer);
+    if (!rc)
+        rc = alert_event(s, id, !strcmp(action, "clear") ? "cleared" : "confirmed", res, reviewer);
     json_decref(res);
     free(rtext);
     return rc;
@@ -706,8 +712,8 @@ int xg_store_alerts_open_for(json_t **out, xg_store *s, const char *customer_nam
             json_array_append_new(
                 arr, json_pack("{s:s,s:s,s:s,s:s,s:s,s:f}", "id", store_col_text(st, 0), "party",
                                store_col_text(st, 1), "list", store_col_text(st, 2), "entry_id",
-                               store_col_text(st, 3), "entry_name", store_col_text(st, 4),
-                               "score", sqlite3_column_double(st, 5)));
+                               store_col_text(st, 3), "entry_name", store_col_text(st, 4), "score",
+                               sqlite3_column_double(st, 5)));
         sqlite3_finalize(st);
         *out = arr;
     }
