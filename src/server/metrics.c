@@ -27,6 +27,8 @@ const char *const route_label[RT_COUNT] = {
     [RT_LISTS_RELOAD] = "/v1/lists/reload",
     [RT_AUDIT_VERIFY] = "/v1/audit/verify",
     [RT_KEYS] = "/v1/keys",
+    [RT_ALERTS] = "/v1/alerts",
+    [RT_ALERT] = "/v1/alerts/{id}",
     [RT_HEALTHZ] = "/healthz",
     [RT_METRICS] = "/metrics",
     [RT_OPENAPI] = "/v1/openapi.json",
@@ -171,6 +173,7 @@ char *metrics_render(xg_server *s, size_t *len)
     render_requests(&b, &s->metrics);
     render_domain(&b, s);
     render_lists(&b, s);
+    metrics_alerts(&b, s);
     *len = b.len;
     return xg_buf_steal(&b);
 }

@@ -155,6 +155,7 @@ static xg_route_id match_route(const char *path, const char **id)
         {"/v1/lists/reload", RT_LISTS_RELOAD},
         {"/v1/audit/verify", RT_AUDIT_VERIFY},
         {"/v1/keys", RT_KEYS},
+        {"/v1/alerts", RT_ALERTS},
         {"/healthz", RT_HEALTHZ},
         {"/metrics", RT_METRICS},
         {"/v1/openapi.json", RT_OPENAPI},
@@ -166,6 +167,7 @@ static xg_route_id match_route(const char *path, const char **id)
         {"/v1/decisions/", RT_DECISION_GET},
         {"/v1/reviews/", RT_REVIEW},
         {"/v1/customers/", RT_CUSTOMER_GET},
+        {"/v1/alerts/", RT_ALERT},
     };
     *id = NULL;
     for (size_t i = 0; i < sizeof exact / sizeof *exact; i++)
@@ -196,6 +198,8 @@ static const route_def routes[RT_COUNT] = {
     [RT_LISTS_RELOAD] = {RT_LISTS_RELOAD, NULL, "admin"},
     [RT_AUDIT_VERIFY] = {RT_AUDIT_VERIFY, "analyst", NULL},
     [RT_KEYS] = {RT_KEYS, NULL, "admin"},
+    [RT_ALERTS] = {RT_ALERTS, "analyst", NULL},
+    [RT_ALERT] = {RT_ALERT, NULL, "analyst"},
     [RT_HEALTHZ] = {RT_HEALTHZ, "", NULL},
     [RT_METRICS] = {RT_METRICS, "", NULL},
     [RT_OPENAPI] = {RT_OPENAPI, "", NULL},
@@ -296,6 +300,12 @@ static void run_route(xg_req *r, const char *id)
         break;
     case RT_KEYS:
         route_keys(r);
+        break;
+    case RT_ALERTS:
+        route_alerts(r);
+        break;
+    case RT_ALERT:
+        route_alert(r, id);
         break;
     case RT_HEALTHZ:
         route_healthz(r);

@@ -49,6 +49,8 @@ typedef enum {
     RT_LISTS_RELOAD,
     RT_AUDIT_VERIFY,
     RT_KEYS,
+    RT_ALERTS,
+    RT_ALERT,
     RT_HEALTHZ,
     RT_METRICS,
     RT_OPENAPI,
@@ -193,6 +195,10 @@ void route_healthz(xg_req *r);
 void route_metrics(xg_req *r);
 void route_openapi(xg_req *r);
 void route_console(xg_req *r);
+void route_alerts(xg_req *r); /* routes_alerts.c */
+void route_alert(xg_req *r, const char *id);
+struct xg_buf;
+void metrics_alerts(struct xg_buf *b, xg_server *s);
 
 /* The Prometheus text exposition (heap string, free() it). */
 char *metrics_render(xg_server *s, size_t *len);
