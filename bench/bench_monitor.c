@@ -52,10 +52,11 @@ static int die(const char *what)
 /* A pronounceable word from 2-3 syllables: 40^3 words, so names are varied like real ones. */
 static void word(char *out, size_t cap, unsigned *seed)
 {
-    static const char *syl[] = {"ka", "lo", "mer", "vin", "ta", "ro", "sel", "dan", "bri", "cor",
-                                "fen", "gal", "hu", "ix", "jo", "kel", "lum", "mo", "nor", "pra",
-                                "qua", "ri", "sto", "tre", "ul", "ven", "wes", "xa", "yor", "zen",
-                                "ber", "cas", "dor", "el", "fi", "gro", "han", "is", "ja", "kor"};
+    static const char *syl[] = {"ka",  "lo",  "mer", "vin", "ta",  "ro",  "sel", "dan",
+                                "bri", "cor", "fen", "gal", "hu",  "ix",  "jo",  "kel",
+                                "lum", "mo",  "nor", "pra", "qua", "ri",  "sto", "tre",
+                                "ul",  "ven", "wes", "xa",  "yor", "zen", "ber", "cas",
+                                "dor", "el",  "fi",  "gro", "han", "is",  "ja",  "kor"};
     int n = 2 + (int)(rand_r(seed) % 2);
     out[0] = '\0';
     for (int i = 0; i < n; i++)
@@ -73,8 +74,9 @@ static int gen(const char *path, long n, const char *names_file)
                                  "Textiles",  "Analytics", "Machinery",   "Optics",   "Energy",
                                  "Pharma",    "Holdings",  "Systems",     "Robotics", "Marine",
                                  "Materials", "Consulting"};
-    static const char *legal[] = {"GmbH", "Ltd", "LLC", "Inc.", "S.A.", "B.V.", "AG", "Co., Ltd.",
-                                  "Pte. Ltd.", "S.r.l.", "Oy", "AB", "SAS", "K.K."};
+    static const char *legal[] = {"GmbH", "Ltd", "LLC",       "Inc.",      "S.A.",
+                                  "B.V.", "AG",  "Co., Ltd.", "Pte. Ltd.", "S.r.l.",
+                                  "Oy",   "AB",  "SAS",       "K.K."};
     sqlite3_exec(s->db, "PRAGMA synchronous=OFF", NULL, NULL, NULL);
     sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
     sqlite3_stmt *st;
@@ -129,7 +131,8 @@ static int gen(const char *path, long n, const char *names_file)
 static int load(xg_text_ctx **text, xg_snapshot **snap, char **lists, int n)
 {
     if (xg_text_ctx_load(text, NULL)) return die("text");
-    if (xg_snapshot_load(snap, (const char *const *)lists, (size_t)n, 0, *text)) return die("lists");
+    if (xg_snapshot_load(snap, (const char *const *)lists, (size_t)n, 0, *text))
+        return die("lists");
     return 0;
 }
 

@@ -27,7 +27,7 @@
 #define REV_DF_CAP 20000
 #define REV_POSTINGS_BUDGET 200000
 /* Party names scored in full per entry name (the best ranked by shared keys). */
-#define REV_CANDIDATES 256
+#define REV_CANDIDATES 96
 
 typedef struct pname {
     uint32_t party;

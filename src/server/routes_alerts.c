@@ -82,8 +82,7 @@ void metrics_alerts(xg_buf *b, xg_server *s)
     json_object_foreach(c, k, v)
     {
         if (strspn(k, "abcdefghijklmnopqrstuvwxyz_") != strlen(k)) continue;
-        xg_buf_printf(b, "xgate_alerts{status=\"%s\"} %lld\n", k,
-                      (long long)json_integer_value(v));
+        xg_buf_printf(b, "xgate_alerts{status=\"%s\"} %lld\n", k, (long long)json_integer_value(v));
     }
     json_decref(c);
 }
