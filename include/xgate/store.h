@@ -128,7 +128,12 @@ int xg_store_parties_each(xg_store *s, int (*cb)(const xg_stored_party *p, void 
 int xg_store_monitor_seen_each(xg_store *s, int (*cb)(const char *key, const char *fp, void *ctx),
                                void *ctx);
 
-/* Apply one chunk of a monitor run in ONE transaction: {"list_hash", "webhook": URL|null,
+/* Every party the monitor has screened: cb(party_key, fingerprint, ctx). */
+int xg_store_monitor_parties_each(xg_store *s,
+                                  int (*cb)(const char *key, const char *fp, void *ctx), void *ctx);
+
+/* Apply one chunk of a monitor run in ONE transaction ("parties_put": [[party_key, fp]…] records
+ * the parties screened, as "seen_put" does the entries): {"list_hash", "webhook": URL|null,
  * "seen_put": [[entry_key, source, entry_id, fingerprint, name]…], "seen_del": [entry_key…],
  * "hits": [{party_key, party_name, party_fp, roles:[…], customers:[name…], entry_key, source,
  * source_code, entry_id, entry_name, entry_fp, matched, score, explanation, decisions:[…]}],

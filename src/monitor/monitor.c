@@ -414,6 +414,12 @@ typedef struct run_state {
     seen_set *seen;
     json_t *report;
     double t_screen, t_store;
+    /* per record of the lists: its key and fingerprint (in force only), and whether the delta
+     * holds it */
+    const char **rec_key;
+    char (*rec_fp)[33];
+    unsigned char *in_delta;
+    json_t *party_hits, *parties_put; /* for the last chunk */
 } run_state;
 
 static int run_chunks(run_state *S, const char *run_id, const char *started, double t0)
@@ -446,6 +452,8 @@ static int run_chunks(run_state *S, const char *run_id, const char *started, dou
         }
         S->t_screen += now_s() - ts;
         if (last && !rc) {
+            json_array_extend(json_object_get(ch, "hits"), S->party_hits);
+            json_object_set(ch, "parties_put", S->parties_put);
             for (size_t i = 0; i < S->seen->n; i++)
                 if (!S->seen->v[i].visited)
                     json_array_append_new(json_object_get(ch, "seen_del"),
@@ -479,7 +487,11 @@ static int find_delta(run_state *S, xg_arena *a, size_t *added, size_t *changed,
     char today[11];
     xg_date_today(today);
     S->delta = calloc(lists->nrecords + 1, sizeof *S->delta);
-    if (!S->delta) return xg_error_set(XG_ENOMEM, "monitor: out of memory");
+    S->rec_key = calloc(lists->nrecords + 1, sizeof *S->rec_key);
+    S->rec_fp = calloc(lists->nrecords + 1, sizeof *S->rec_fp);
+    S->in_delta = calloc(lists->nrecords + 1, 1);
+    if (!S->delta || !S->rec_key || !S->rec_fp || !S->in_delta)
+        return xg_error_set(XG_ENOMEM, "monitor: out of memory");
     /* keys of this run, to tell a repeated source+id apart ("#2", "#3" …) */
     seen_set mine = {.arena = a};
     int rc = 0;
@@ -506,15 +518,68 @@ static int find_delta(run_state *S, xg_arena *a, size_t *added, size_t *changed,
         d->record = i;
         d->key = key;
         xg_monitor_entry_fingerprint(d->fp, r);
+        S->rec_key[i] = key;
+        memcpy(S->rec_fp[i], d->fp, 33);
         long s = seen_find(S->seen, key);
         if (s >= 0) S->seen->v[s].visited = 1;
         if (s >= 0 && !strcmp(S->seen->v[s].fp, d->fp) && !S->o->full) continue;
         d->changed = s >= 0;
         *(s >= 0 ? changed : added) += 1;
+        S->in_delta[i] = 1;
         S->ndelta++;
     }
     free(mine.v);
     free(mine.slot);
+    return rc;
+}
+
+/* A party whose names or identifiers changed since it was last screened (or that is new) is
+ * screened forward against every entry in force that the reverse pass does not cover: a
+ * cleared pair alerts again when the party changes, and a new customer meets old entries. */
+static int screen_party_forward(run_state *S, size_t pidx, double thr)
+{
+    const mparty *p = &S->c->p[pidx];
+    const xg_listset *lists = xg_snapshot_lists(S->snap);
+    int rc = 0;
+    for (uint32_t n = 0; !rc && n <= p->aliases.n; n++) {
+        xg_screen_query q = {.name = n ? p->aliases.v[n - 1] : p->name,
+                             .threshold = thr,
+                             .limit = 50,
+                             .ids = n ? NULL : p->ids.v,
+                             .nids = n ? 0 : p->ids.n};
+        xg_screen_result *res;
+        if ((rc = xg_screen(&res, S->snap, &q))) {
+            if (rc == XG_EUTF8 || rc == XG_EINVAL) rc = 0; /* a stored name screen refuses */
+            continue;
+        }
+        for (size_t m = 0; m < res->nmatches; m++) {
+            size_t rec = (size_t)(res->matches[m].record - lists->records);
+            if (S->in_delta[rec] || !S->rec_key[rec]) continue;
+            delta_entry d = {.record = rec, .key = S->rec_key[rec]};
+            memcpy(d.fp, S->rec_fp[rec], 33);
+            xg_party_hit h = {.party = (uint32_t)pidx,
+                              .score = res->matches[m].score,
+                              .party_name = q.name,
+                              .matched = res->matches[m].matched,
+                              .explanation = res->matches[m].explanation};
+            json_array_append_new(S->party_hits, hit_json(p, res->matches[m].record, &d, &h));
+        }
+        xg_screen_result_free(res);
+    }
+    return rc;
+}
+
+static int forward_changed_parties(run_state *S, seen_set *pseen, size_t in_force)
+{
+    int rc = 0;
+    for (size_t i = 0; !rc && i < S->c->n; i++) {
+        const mparty *p = &S->c->p[i];
+        long k = seen_find(pseen, p->key);
+        if (k >= 0 && !strcmp(pseen->v[k].fp, p->fp)) continue;
+        json_array_append_new(S->parties_put, json_pack("[s,s]", p->key, p->fp));
+        /* every entry in force is in the delta: the reverse pass covers this party already */
+        if (S->ndelta < in_force) rc = screen_party_forward(S, i, S->o->threshold);
+    }
     return rc;
 }
 
@@ -553,35 +618,52 @@ int xg_monitor_run(json_t **report, xg_store *store, const xg_snapshot *snap,
     size_t removed = 0;
     for (size_t i = 0; !rc && i < seen.n; i++)
         removed += !seen.v[i].visited;
-    double t_parties = 0, t_index = 0;
-    if (!rc && S.ndelta) {
+    double t_parties = 0, t_index = 0, t_forward = 0;
+    seen_set pseen = {.arena = &c.arena};
+    S.party_hits = json_array();
+    S.parties_put = json_array();
+    if (!rc) {
         double ts = now_s();
         rc = xg_store_parties_each(store, on_party, &c);
         if (!rc) rc = close_ownership(&c);
         for (size_t i = 0; !rc && i < c.n; i++)
             party_fp(&c.p[i]);
+        if (!rc) rc = xg_store_monitor_parties_each(store, on_seen, &pseen);
+        if (!rc) rc = seen_index(&pseen);
         t_parties = now_s() - ts;
         ts = now_s();
-        if (!rc && c.n) rc = build_index(&S.pi, &c, text);
+        if (!rc && c.n && S.ndelta) rc = build_index(&S.pi, &c, text);
         t_index = now_s() - ts;
+        ts = now_s();
+        if (!rc) rc = forward_changed_parties(&S, &pseen, in_force);
+        t_forward = now_s() - ts;
     }
     if (!rc) {
-        S.report = json_pack("{s:s,s:s,s:I,s:{s:I,s:I,s:I},s:I,s:I,s:[],s:[],s:i,s:i}", "run_id",
-                             run_id, "list_hash", xg_snapshot_lists(snap)->hash, "entries_in_force",
-                             (json_int_t)in_force, "delta", "added", (json_int_t)added, "changed",
-                             (json_int_t)changed, "removed", (json_int_t)removed, "parties",
-                             (json_int_t)c.n, "party_names", (json_int_t)xg_party_index_names(S.pi),
-                             "opened", "closed", "suppressed", 0, "still_open", 0);
+        S.report = json_pack("{s:s,s:s,s:I,s:{s:I,s:I,s:I},s:I,s:I,s:I,s:[],s:[],s:i,s:i}",
+                             "run_id", run_id, "list_hash", xg_snapshot_lists(snap)->hash,
+                             "entries_in_force", (json_int_t)in_force, "delta", "added",
+                             (json_int_t)added, "changed", (json_int_t)changed, "removed",
+                             (json_int_t)removed, "parties", (json_int_t)c.n, "parties_changed",
+                             (json_int_t)json_array_size(S.parties_put), "party_names",
+                             (json_int_t)xg_party_index_names(S.pi), "opened", "closed",
+                             "suppressed", 0, "still_open", 0);
         if (o->progress) o->progress(0, S.ndelta, o->progress_ctx);
         rc = run_chunks(&S, run_id, started, t0);
     }
     if (!rc)
         json_object_set_new(S.report, "seconds",
-                            json_pack("{s:f,s:f,s:f,s:f,s:f}", "parties", t_parties, "index",
-                                      t_index, "screen", S.t_screen, "store", S.t_store, "total",
-                                      now_s() - t0));
+                            json_pack("{s:f,s:f,s:f,s:f,s:f,s:f}", "parties", t_parties, "index",
+                                      t_index, "screen", S.t_screen, "forward", t_forward, "store",
+                                      S.t_store, "total", now_s() - t0));
     xg_party_index_free(S.pi);
     free(S.delta);
+    free(S.rec_key);
+    free(S.rec_fp);
+    free(S.in_delta);
+    free(pseen.v);
+    free(pseen.slot);
+    json_decref(S.party_hits);
+    json_decref(S.parties_put);
     free(seen.v);
     free(seen.slot);
     run_ctx_free(&c);

@@ -137,6 +137,19 @@ int xg_store_monitor_seen_each(xg_store *s, int (*cb)(const char *key, const cha
     return rc;
 }
 
+int xg_store_monitor_parties_each(xg_store *s,
+                                  int (*cb)(const char *key, const char *fp, void *ctx), void *ctx)
+{
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st;
+    int rc = store_prepare(&st, s, "SELECT party_key, fingerprint FROM monitor_parties");
+    while (!rc && sqlite3_step(st) == SQLITE_ROW)
+        rc = cb(store_col_text(st, 0), store_col_text(st, 1), ctx);
+    if (st) sqlite3_finalize(st);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
 /* ---- applying a chunk ---- */
 
 static int step_done(xg_store *s, sqlite3_stmt *st, const char *what)
@@ -310,10 +323,11 @@ static int apply_hit(xg_store *s, const json_t *h, const char *list_hash, const 
             json_integer(json_integer_value(json_object_get(out, "suppressed")) + 1));
         return 0;
     }
+    char *open_id = NULL;
     int open = exists4(s,
                        "SELECT id FROM alerts WHERE party_key = ? AND entry_key = ?"
-                       " AND status = 'open'",
-                       pk, ek, NULL, NULL, NULL);
+                       " AND status IN ('open', 'confirmed') ORDER BY created DESC LIMIT 1",
+                       pk, ek, NULL, NULL, &open_id);
     int same = open ? 0
                     : exists4(s,
                               "SELECT id FROM alerts WHERE party_key = ? AND entry_key = ?"
@@ -323,6 +337,30 @@ static int apply_hit(xg_store *s, const json_t *h, const char *list_hash, const 
         json_decref(cl);
         return store_error(s, "alert lookup");
     }
+    if (open > 0) {
+        /* an open alert follows its pair: keep its fingerprints current (unless another alert
+         * of the pair holds those), so a clearance records what the analyst saw last */
+        int taken = exists4(s,
+                            "SELECT id FROM alerts WHERE party_key = ? AND entry_key = ?"
+                            " AND entry_fp = ? AND party_fp = ?",
+                            pk, ek, efp, pfp, NULL);
+        sqlite3_stmt *st;
+        if (taken == 0 && !store_prepare(&st, s,
+                                         "UPDATE alerts SET entry_fp = ?, party_fp = ?, score = ?"
+                                         " WHERE id = ? AND status = 'open'")) {
+            store_bind_text(st, 1, efp);
+            store_bind_text(st, 2, pfp);
+            sqlite3_bind_double(st, 3, json_number_value(json_object_get(h, "score")));
+            store_bind_text(st, 4, open_id);
+            int r2 = step_done(s, st, "alert update");
+            if (r2) {
+                free(open_id);
+                json_decref(cl);
+                return r2;
+            }
+        }
+    }
+    free(open_id);
     if (open || same) {
         json_decref(cl);
         json_object_set_new(
@@ -421,6 +459,22 @@ static int apply_seen(xg_store *s, const json_t *chunk, const char *list_hash)
     }
     sqlite3_finalize(put);
     sqlite3_finalize(del);
+    if (rc || !json_array_size(json_object_get(chunk, "parties_put"))) return rc;
+    if ((rc = store_prepare(&put, s,
+                            "INSERT INTO monitor_parties (party_key, fingerprint, updated)"
+                            " VALUES (?,?,?) ON CONFLICT (party_key) DO UPDATE SET"
+                            " fingerprint = excluded.fingerprint, updated = excluded.updated")))
+        return rc;
+    json_array_foreach(json_object_get(chunk, "parties_put"), i, row)
+    {
+        if (rc) break;
+        sqlite3_reset(put);
+        store_bind_text(put, 1, json_string_value(json_array_get(row, 0)));
+        store_bind_text(put, 2, json_string_value(json_array_get(row, 1)));
+        store_bind_text(put, 3, now);
+        if (sqlite3_step(put) != SQLITE_DONE) rc = store_error(s, "monitor parties");
+    }
+    sqlite3_finalize(put);
     return rc;
 }
 

@@ -109,7 +109,9 @@ static const char *const migrations[] = {
     " id TEXT PRIMARY KEY, alert_id TEXT NOT NULL, url TEXT NOT NULL, status TEXT NOT NULL,"
     " attempts INTEGER NOT NULL, http_status INTEGER, error TEXT, created TEXT NOT NULL,"
     " updated TEXT NOT NULL);"
-    "CREATE INDEX webhook_deliveries_status ON webhook_deliveries(status);",
+    "CREATE INDEX webhook_deliveries_status ON webhook_deliveries(status);"
+    "CREATE TABLE monitor_parties ("
+    " party_key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, updated TEXT NOT NULL);",
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof *migrations)

@@ -114,6 +114,29 @@ assert_rc 2
 run "$X" monitor run --db "$DB" --list "$TMP/missing.csv"
 assert_rc_nonzero
 assert_err_contains "missing.csv"
+# a party added or changed since the last run meets the entries that did not change (forward)
+printf '%s' '{"name":"Qihoo 360 Technology","country":"CN"}' >"$TMP/q.json"
+run "$X" customers add --db "$DB" "$TMP/q.json"
+assert_rc 0
+QID=$OUT
+run "$X" monitor run --db "$DB" --list "$V3" --json
+assert_rc 0
+assert_json "d['delta'] == {'added': 0, 'changed': 0, 'removed': 0} and d['parties_changed'] == 1"
+assert_json "[(a['party']['name'], a['entry']['id']) for a in d['opened']] == [('Qihoo 360 Technology', '1260H-1962f86b950a')]"
+QA=$(python3 -c "import json; print(json.load(open('$TMP/out'))['opened'][0]['id'])")
+run "$X" alerts resolve "$QA" --action clear --reason "another Qihoo" --db "$DB"
+assert_rc 0
+run "$X" monitor run --db "$DB" --list "$V3" --full --json
+assert_rc 0
+assert_json "d['opened'] == [] and d['parties_changed'] == 0"
+# the party's names change (an alias added): the cleared pair alerts again, with the clearance
+printf '{"id":"%s","name":"Qihoo 360 Technology","country":"CN","aliases":["Qihoo Tech"]}' "$QID" >"$TMP/q.json"
+run "$X" customers add --db "$DB" "$TMP/q.json"
+assert_rc 0
+run "$X" monitor run --db "$DB" --list "$V3" --json
+assert_rc 0
+assert_json "d['parties_changed'] == 1 and len(d['opened']) == 1 and d['opened'][0]['earlier_clearance']['reason'] == 'another Qihoo'"
+
 # every alert event is in the audit chain, and the chain holds
 run "$X" audit verify --db "$DB" --json
 assert_rc 0

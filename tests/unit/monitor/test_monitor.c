@@ -27,11 +27,16 @@ static xg_snapshot *load(const char *file)
     return s;
 }
 
-static const char *const parties[] = {
-    "Huawei Technologies Co Ltd", "Qihoo 360 Technology",       "China Mobile Comm",
-    "Aviation Industry Corp of China", "Nordwind Optics AG",    "Helios Quantum Analytics Ltd",
-    "Zhejiang Dahua Technology", "Hikvision Digital Technology", "Sinochem Group",
-    "Amber Birch Logistics GmbH"};
+static const char *const parties[] = {"Huawei Technologies Co Ltd",
+                                      "Qihoo 360 Technology",
+                                      "China Mobile Comm",
+                                      "Aviation Industry Corp of China",
+                                      "Nordwind Optics AG",
+                                      "Helios Quantum Analytics Ltd",
+                                      "Zhejiang Dahua Technology",
+                                      "Hikvision Digital Technology",
+                                      "Sinochem Group",
+                                      "Amber Birch Logistics GmbH"};
 #define NPARTIES (sizeof parties / sizeof *parties)
 
 Test(party_index, finds_what_forward_screening_finds_with_the_same_scores)
@@ -190,7 +195,8 @@ Test(monitor_run, opens_once_suppresses_cleared_pairs_and_verifies)
     json_t *r;
     cr_assert_eq(xg_monitor_run(&r, st, s, text, NULL), 0, "%s", xg_error_message());
     cr_assert_eq(json_array_size(json_object_get(r, "opened")), 1);
-    const char *aid = json_string_value(json_object_get(json_array_get(json_object_get(r, "opened"), 0), "id"));
+    const char *aid =
+        json_string_value(json_object_get(json_array_get(json_object_get(r, "opened"), 0), "id"));
     char alert_id[64];
     snprintf(alert_id, sizeof alert_id, "%s", aid);
     json_decref(r);
