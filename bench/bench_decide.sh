@@ -15,7 +15,7 @@ export XGATE_DATA=$ROOT/data
 [ -f build/libxgate-internal.a ] && [ -x build/xgate ] || make -s build/xgate build/libxgate-internal.a >/dev/null
 W=$(mktemp -d /var/tmp/xg-bench-decide.XXXXXX)
 trap 'rm -rf "$W"' EXIT
-PK="libutf8proc icu-uc icu-i18n libhs libpcre2-8 sqlite3 libpq jansson libxml-2.0 yaml-0.1 libsodium libxxhash geoip"
+PK="libutf8proc icu-uc icu-i18n libhs libpcre2-8 sqlite3 libpq jansson libxml-2.0 yaml-0.1 libsodium libxxhash geoip libcurl"
 cc -std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc $(pkg-config --cflags $PK) bench/bench_decide.c \
    build/libxgate-internal.a -o "$W/drv" $(pkg-config --libs $PK) -lcivetweb -lpthread -lm -ldl
 echo "bench_decide: $N decisions (durable, then dry run)" >&2

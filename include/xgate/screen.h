@@ -14,6 +14,7 @@
 #define XGATE_SCREEN_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <jansson.h>
 
 #include "xgate/lists.h"
@@ -98,6 +99,43 @@ size_t xg_snapshot_names(const xg_snapshot *s);
 /* Seconds spent in xg_snapshot_build (name analysis and indexing), for load-time reports. */
 double xg_snapshot_build_seconds(const xg_snapshot *s);
 
+/* ---- reverse screening: list entries against an index of stored parties (monitoring) ----
+ *
+ * A monitor run re-screens every stored party against the list entries that changed. Rather than
+ * screening each party (a million queries), the parties' names are analysed and indexed once and
+ * each changed entry's names query that index: the cost follows the size of the diff. Candidates
+ * are then scored exactly as xg_screen would score them — the party's name as the query, the
+ * entry's name or alias as the listed name, with the snapshot's token weights — so a monitor hit
+ * is the hit `xgate screen` would give for that party and that entry. Party identifiers
+ * ("SCHEME:VALUE") equal to an entry's identifier score 1.0.
+ */
+typedef struct xg_party_index xg_party_index;
+
+/* An empty index; parties are numbered by the caller (0 .. n-1, any order, names repeatable). */
+int xg_party_index_new(xg_party_index **out, const xg_text_ctx *text);
+/* Add one name (or alias) of party `party`; analysed now. */
+int xg_party_index_add_name(xg_party_index *pi, uint32_t party, const char *name);
+/* Add one identifier "SCHEME:VALUE" (or a bare value) of party `party`. */
+int xg_party_index_add_id(xg_party_index *pi, uint32_t party, const char *id);
+/* Pack the index; no adds afterwards. */
+int xg_party_index_finish(xg_party_index *pi);
+size_t xg_party_index_names(const xg_party_index *pi);
+void xg_party_index_free(xg_party_index *pi);
+
+typedef struct xg_party_hit {
+    uint32_t party;
+    double score;
+    const char *party_name; /* the party's name that matched (borrowed from the index) */
+    const char *matched;    /* the entry's name or alias (or "ID:SCHEME:VALUE"), borrowed */
+    json_t *explanation;    /* owned by the hit list */
+} xg_party_hit;
+
+/* Screen record `record` of the snapshot's lists against the parties: every party whose best
+ * name scores >= threshold (< 0: the default), best first, one hit per party. *hits is heap
+ * (xg_party_hits_free). Not for concurrent use of one index. */
+int xg_party_index_screen(xg_party_hit **hits, size_t *nhits, xg_party_index *pi,
+                          const xg_snapshot *snap, size_t record, double threshold);
+void xg_party_hits_free(xg_party_hit *hits, size_t n);
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

@@ -129,6 +129,65 @@ int xg_store_list_version_get(json_t **out, xg_store *s, const char *id);
  * file (`name`) and line, and nothing is returned. */
 int xg_customers_parse_csv(json_t **out, const char *data, size_t len, const char *name);
 
+/* ---- monitoring: parties, seen list entries, alerts, clearances, webhooks (monitor work) ---- */
+
+/* One stored party as the monitor sees it. Strings are borrowed for the callback only. */
+typedef struct xg_stored_party {
+    const char *key;         /* name key (lower case, single spaces) */
+    const char *name;        /* as stored */
+    const char *role;        /* "customer", "owner", "ultimate_parent", "reseller" or the role
+                                of a party of a decision in force ("intermediary", …) */
+    const char *customer;    /* the name it relates to: itself for a customer, the owned name
+                                for an owner, the served customer for a reseller */
+    const char *aliases;     /* JSON array text or NULL */
+    const char *ids;         /* JSON array text ("SCHEME:VALUE") or NULL */
+    const char *decision_id; /* for a party read from a decision in force (not DENY), else NULL */
+} xg_stored_party;
+
+/* Call cb for every stored party: customers (and their ultimate parents), ownership edges'
+ * owners, resellers, and the parties of decisions whose final outcome is not DENY. A non-zero
+ * return from cb stops the walk and is returned. */
+int xg_store_parties_each(xg_store *s, int (*cb)(const xg_stored_party *p, void *ctx), void *ctx);
+
+/* Every entry the monitor has seen: cb(entry_key, fingerprint, ctx). */
+int xg_store_monitor_seen_each(xg_store *s, int (*cb)(const char *key, const char *fp, void *ctx),
+                               void *ctx);
+
+/* Every party the monitor has screened: cb(party_key, fingerprint, ctx). */
+int xg_store_monitor_parties_each(xg_store *s,
+                                  int (*cb)(const char *key, const char *fp, void *ctx), void *ctx);
+
+/* Apply one chunk of a monitor run in ONE transaction ("parties_put": [[party_key, fp]…] records
+ * the parties screened, as "seen_put" does the entries): {"list_hash", "webhook": URL|null,
+ * "seen_put": [[entry_key, source, entry_id, fingerprint, name]…], "seen_del": [entry_key…],
+ * "hits": [{party_key, party_name, party_fp, roles:[…], customers:[name…], entry_key, source,
+ * source_code, entry_id, entry_name, entry_fp, matched, score, explanation, decisions:[…]}],
+ * "run": {"id","started","stats"} (the last chunk only)}. A hit opens an alert unless the pair
+ * is cleared with the same fingerprints, an alert for the pair is open already, or the same
+ * (party, entry, fingerprints) alerted before; alerts on entries in "seen_del" are closed
+ * (entry_removed). Every alert event is chained into the audit log. *out = {"opened":[alert…],
+ * "closed":[id…], "suppressed": N, "still_open": N}. */
+int xg_store_monitor_apply(json_t **out, xg_store *s, const json_t *chunk);
+
+/* Alerts by status: "open", "cleared", "closed" (confirmed or entry_removed), "all" (NULL). */
+int xg_store_alerts_list(json_t **out, xg_store *s, const char *status);
+int xg_store_alert_get(json_t **out, xg_store *s, const char *alert_id);
+/* Resolve an open alert: "clear" records a clearance for the (party, entry) pair with both
+ * fingerprints; "confirm" marks it confirmed and DENYs the affected customers' decisions waiting
+ * for review (through xg_store_review_resolve). *out = the alert, with "denied": [decision ids].
+ * XG_ENOTFOUND unknown id, XG_EINVAL when the alert is not open. */
+int xg_store_alert_resolve(json_t **out, xg_store *s, const char *alert_id, const char *action,
+                           const char *reason, const char *reviewer);
+/* Open alerts affecting a customer (by name key): [{"id","party","source","entry_id","score"}]. */
+int xg_store_alerts_open_for(json_t **out, xg_store *s, const char *customer_name);
+/* Alert counts by status: {"open": N, …}. */
+int xg_store_alert_counts(json_t **out, xg_store *s);
+/* Webhook deliveries not yet delivered ("pending" or "failed" with attempts left):
+ * [{"id","alert_id","url","attempts"}]. */
+int xg_store_webhook_pending(json_t **out, xg_store *s, const char *url);
+/* Record an attempt's outcome: status "delivered", "pending" (will retry) or "failed". */
+int xg_store_webhook_record(xg_store *s, const char *delivery_id, const char *status, int attempts,
+                            long http_status, const char *error);
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

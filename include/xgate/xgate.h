@@ -20,5 +20,6 @@
 #include "xgate/scan.h"
 #include "xgate/server.h"
 #include "xgate/config.h"
+#include "xgate/monitor.h"
 
 #endif

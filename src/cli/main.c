@@ -21,6 +21,8 @@
     X(customers, "manage customer identification records")                                         \
     X(licenses, "manage licenses on file")                                                         \
     X(review, "list and resolve decisions waiting for review")                                     \
+    X(monitor, "re-screen stored parties against what changed in the lists")                       \
+    X(alerts, "list and resolve monitoring alerts")                                                \
     X(audit, "verify the tamper-evident audit chain")                                              \
     X(keys, "create API keys for the HTTP service")                                                \
     X(serve, "run the HTTP API and the analyst console")                                           \

@@ -323,6 +323,7 @@ static int decide_over(json_t **response, const xg_decide_ctx *ctx, const json_t
     if (!rc) rc = collect_parties(&d);
     if (!rc) d.licenses = json_incref(json_object_get(facts, "licenses"));
     if (!rc) rc = rules_apply(&d);
+    if (!rc) rc = decide_open_alerts(&d);
     if (!rc) *response = response_json(&d);
     dctx_free(&d);
     return rc;

@@ -56,6 +56,9 @@ void usage_rule_apply(dctx *d);
 void reason_add(dctx *d, const char *rule, int outcome, const pol_rule *row, const char *detail,
                 json_t *evidence);
 
+/* Open monitoring alerts on the customer → a REVIEW reason (alerts.c; reads the store). */
+int decide_open_alerts(dctx *d);
+
 /* A share (0..1) as a percentage rounded to 1e-6, so 0.55 prints as 55.0 and
  * not 55.000000000000007. */
 double pct(double share);

@@ -30,6 +30,8 @@ const route_def route_table[] = {
     {"GET",  "/v1/lists/versions",         ROLE_ANALYST, route_lists_versions, "/v1/lists/versions"},
     {"GET",  "/v1/lists/diff",             ROLE_ANALYST, route_lists_diff,     "/v1/lists/diff"},
     {"POST", "/v1/lists/update",           ROLE_ADMIN,   route_lists_update,   "/v1/lists/update"},
+    {"GET",  "/v1/alerts",                 ROLE_ANALYST, route_alerts,         "/v1/alerts"},
+    {"POST", "/v1/alerts/{id}",            ROLE_ANALYST, route_alert,          "/v1/alerts/{id}"},
     {"GET",  "/v1/audit/verify",           ROLE_ANALYST, route_audit_verify,   "/v1/audit/verify"},
     {"POST", "/v1/keys",                   ROLE_ADMIN,   route_keys,           "/v1/keys"},
     {"GET",  "/healthz",                   ROLE_NONE,    route_healthz,        "/healthz"},

@@ -229,6 +229,10 @@ void route_usage_report(xg_req *r); /* GET /v1/usage/report (routes_usage.c) */
 void route_lists_versions(xg_req *r); /* routes_lists.c */
 void route_lists_diff(xg_req *r);
 void route_lists_update(xg_req *r);
+void route_alerts(xg_req *r); /* routes_alerts.c */
+void route_alert(xg_req *r);
+struct xg_buf;
+void metrics_alerts(struct xg_buf *b, xg_server *s);
 
 /* The Prometheus text exposition (heap string, free() it). */
 char *metrics_render(xg_server *s, size_t *len);

@@ -117,6 +117,14 @@ char *store_review_payload(const char *id, const char *decision_id, const char *
     return canon_object(keys, values, 7);
 }
 
+char *store_alert_event_payload(const char *id, const char *alert_id, const char *event,
+                                const char *detail, const char *reviewer, const char *created)
+{
+    static const char *const keys[] = {"alert_id", "created", "detail", "event", "id", "reviewer"};
+    const char *values[] = {alert_id, created, detail, event, id, reviewer};
+    return canon_object(keys, values, 6);
+}
+
 static void sha256_hex(char out[65], const void *data, size_t n)
 {
     unsigned char h[crypto_hash_sha256_BYTES];
@@ -210,7 +218,7 @@ int store_audit_append(xg_store *s, const char *kind, const char *ref, const cha
 
 typedef struct verify_state {
     xg_store *s;
-    sqlite3_stmt *dec, *rev;
+    sqlite3_stmt *dec, *rev, *alert;
     long long rows;
     json_t *first_bad;
 } verify_state;
@@ -228,7 +236,10 @@ static void bad(verify_state *v, long long seq, const char *ref, const char *pro
 static char *payload_of(verify_state *v, const char *kind, const char *ref, int *missing)
 {
     *missing = 0;
-    sqlite3_stmt *st = !strcmp(kind, "decision") ? v->dec : !strcmp(kind, "review") ? v->rev : NULL;
+    sqlite3_stmt *st = !strcmp(kind, "decision") ? v->dec
+                       : !strcmp(kind, "review") ? v->rev
+                       : !strcmp(kind, "alert")  ? v->alert
+                                                 : NULL;
     if (!st) return NULL;
     sqlite3_reset(st);
     store_bind_text(st, 1, ref);
@@ -241,6 +252,7 @@ static char *payload_of(verify_state *v, const char *kind, const char *ref, int 
         c[i] = (const char *)sqlite3_column_text(st, i);
     if (st == v->dec)
         return store_decision_payload(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9]);
+    if (st == v->alert) return store_alert_event_payload(c[0], c[1], c[2], c[3], c[4], c[5]);
     return store_review_payload(c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
 }
 
@@ -330,7 +342,9 @@ static int verify_unchained(verify_state *v)
                            "SELECT id FROM decisions WHERE id NOT IN"
                            " (SELECT ref FROM audit WHERE kind = 'decision') UNION ALL"
                            " SELECT id FROM review_actions WHERE id NOT IN"
-                           " (SELECT ref FROM audit WHERE kind = 'review') LIMIT 1");
+                           " (SELECT ref FROM audit WHERE kind = 'review') UNION ALL"
+                           " SELECT id FROM alert_events WHERE id NOT IN"
+                           " (SELECT ref FROM audit WHERE kind = 'alert') LIMIT 1");
     if (rc) return rc;
     if (sqlite3_step(st) == SQLITE_ROW)
         bad(v, 0, store_col_text(st, 0), "inserted", "row has no audit entry");
@@ -373,6 +387,10 @@ int xg_store_audit_verify(json_t **out, xg_store *s)
         rc = store_prepare(&v.rev, s,
                            "SELECT id, decision_id, action, outcome, reason, reviewer,"
                            " created FROM review_actions WHERE id = ?");
+    if (!rc)
+        rc = store_prepare(&v.alert, s,
+                           "SELECT id, alert_id, event, detail, reviewer, created"
+                           " FROM alert_events WHERE id = ?");
     /* One read transaction: a consistent view even while decisions are being written. */
     if (!rc) rc = store_exec(s, "BEGIN");
     if (!rc) {
@@ -381,6 +399,7 @@ int xg_store_audit_verify(json_t **out, xg_store *s)
     }
     sqlite3_finalize(v.dec);
     sqlite3_finalize(v.rev);
+    sqlite3_finalize(v.alert);
     pthread_mutex_unlock(&s->lock);
     if (rc) {
         json_decref(v.first_bad);

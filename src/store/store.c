@@ -93,6 +93,47 @@ static const char *const migrations[] = {
     " publish_date TEXT, entries INTEGER, status TEXT NOT NULL, reason TEXT, etag TEXT,"
     " last_modified TEXT, path TEXT, in_force INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX list_versions_source ON list_versions(source, fetched_at);",
+    /* 6: monitoring (src/store/monitor.c): the list entries the monitor has seen (fingerprints),
+     * its runs, alerts (one per party, entry and fingerprints; never deleted), the customers an
+     * alert affects, alert events (chained into the audit log), clearances and webhook
+     * deliveries. */
+    "CREATE TABLE monitor_seen ("
+    " entry_key TEXT PRIMARY KEY, source TEXT, entry_id TEXT NOT NULL,"
+    " fingerprint TEXT NOT NULL, name TEXT, list_hash TEXT, updated TEXT NOT NULL);"
+    "CREATE TABLE monitor_runs ("
+    " id TEXT PRIMARY KEY, started TEXT NOT NULL, finished TEXT NOT NULL, list_hash TEXT,"
+    " stats TEXT NOT NULL);"
+    "CREATE TABLE alerts ("
+    " id TEXT PRIMARY KEY, status TEXT NOT NULL, party_key TEXT NOT NULL,"
+    " party_name TEXT NOT NULL, party_fp TEXT NOT NULL, roles TEXT, entry_key TEXT NOT NULL,"
+    " source TEXT, source_code TEXT, entry_id TEXT NOT NULL, entry_name TEXT,"
+    " entry_fp TEXT NOT NULL, matched TEXT, score REAL NOT NULL, explanation TEXT,"
+    " list_hash TEXT, decisions TEXT, earlier_clearance TEXT, resolution TEXT,"
+    " created TEXT NOT NULL, updated TEXT NOT NULL,"
+    " UNIQUE (party_key, entry_key, entry_fp, party_fp));"
+    "CREATE INDEX alerts_status ON alerts(status);"
+    "CREATE INDEX alerts_entry ON alerts(entry_key, status);"
+    "CREATE INDEX alerts_pair ON alerts(party_key, entry_key);"
+    "CREATE TABLE alert_customers ("
+    " alert_id TEXT NOT NULL, customer_key TEXT NOT NULL, customer TEXT NOT NULL,"
+    " PRIMARY KEY (alert_id, customer_key));"
+    "CREATE INDEX alert_customers_key ON alert_customers(customer_key);"
+    "CREATE TABLE alert_events ("
+    " id TEXT PRIMARY KEY, alert_id TEXT NOT NULL, event TEXT NOT NULL, detail TEXT NOT NULL,"
+    " reviewer TEXT, created TEXT NOT NULL);"
+    "CREATE INDEX alert_events_alert ON alert_events(alert_id);"
+    "CREATE TABLE clearances ("
+    " id TEXT PRIMARY KEY, alert_id TEXT NOT NULL, party_key TEXT NOT NULL,"
+    " entry_key TEXT NOT NULL, entry_fp TEXT NOT NULL, party_fp TEXT NOT NULL,"
+    " reason TEXT NOT NULL, reviewer TEXT NOT NULL, created TEXT NOT NULL);"
+    "CREATE INDEX clearances_pair ON clearances(party_key, entry_key);"
+    "CREATE TABLE webhook_deliveries ("
+    " id TEXT PRIMARY KEY, alert_id TEXT NOT NULL, url TEXT NOT NULL, status TEXT NOT NULL,"
+    " attempts INTEGER NOT NULL, http_status INTEGER, error TEXT, created TEXT NOT NULL,"
+    " updated TEXT NOT NULL);"
+    "CREATE INDEX webhook_deliveries_status ON webhook_deliveries(status);"
+    "CREATE TABLE monitor_parties ("
+    " party_key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, updated TEXT NOT NULL);",
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof *migrations)

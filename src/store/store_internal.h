@@ -58,6 +58,9 @@ char *store_review_payload(const char *id, const char *decision_id, const char *
                            const char *outcome, const char *reason, const char *reviewer,
                            const char *created);
 
+char *store_alert_event_payload(const char *id, const char *alert_id, const char *event,
+                                const char *detail, const char *reviewer, const char *created);
+
 /* Lowercase, single-spaced copy of a name for matching names between records (heap). */
 char *store_name_key(const char *name);
 

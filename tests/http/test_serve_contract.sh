@@ -17,8 +17,13 @@ DEC_ID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["decisi
 req POST /v1/customers "$ADMIN" '{"name": "Contract Test GmbH", "country": "DE"}'
 assert_code 201
 CUST_ID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$TMP/out")
+# An open monitoring alert to fill /v1/alerts/{id}: a listed name stored, then a monitor run.
+req POST /v1/customers "$ADMIN" '{"name": "Huawei Technologies Co Ltd", "country": "CN"}'
+assert_code 201
+"$X" monitor run --db "$DB" --list "$SHARED/data/lists/dod_1260h_2026.xgate.csv" --json >"$TMP/mon.json" || fail "monitor run"
+ALERT_ID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["opened"][0]["id"])' "$TMP/mon.json")
 
-BASE="$BASE" SERVICE="$SERVICE" ANALYST="$ANALYST" ADMIN="$ADMIN" DEC_ID="$DEC_ID" CUST_ID="$CUST_ID" \
+BASE="$BASE" SERVICE="$SERVICE" ANALYST="$ANALYST" ADMIN="$ADMIN" DEC_ID="$DEC_ID" CUST_ID="$CUST_ID" ALERT_ID="$ALERT_ID" \
   python3 - "$XGATE_TESTS/../docs/openapi.json" <<'PYEOF' || fail "the server does not serve docs/openapi.json as written"
 import json, os, re, sys, urllib.request, urllib.error
 
@@ -42,6 +47,7 @@ bodies = {
     "/v1/usage": {"rows": [{"customer": "Contract Test GmbH", "item": "H100", "count": 1, "start": "2026-01-01T00:00:00Z", "hours": 1}]},
     # a loopback port nothing listens on: the update runs and reports a refusal, no traffic leaves
     "/v1/lists/update": {"sources": ["contract=http://127.0.0.1:9/none.csv"]},
+    "/v1/alerts/{id}": {"action": "clear", "reason": "contract test"},
 }
 # Query strings, and the answer expected when it is not a 2xx (no list version is stored here).
 queries = {"/v1/lists/diff": "?from=current&to=current"}
@@ -62,7 +68,8 @@ bad = []
 for path, ops in doc["paths"].items():
     for method in ("get", "post", "put", "patch", "delete"):
         real = path.replace("{decision_id}", ids["decision_id"])
-        real = real.replace("{id}", os.environ["DEC_ID"] if path.startswith("/v1/decisions/") else os.environ["CUST_ID"])
+        real = real.replace("{id}", os.environ["DEC_ID"] if path.startswith("/v1/decisions/") else
+                            os.environ["ALERT_ID"] if path.startswith("/v1/alerts/") else os.environ["CUST_ID"])
         real += queries.get(path, "")
         op = ops.get(method)
         if op is None:

@@ -19,4 +19,5 @@ Test(core_public_header, umbrella_declares_every_module)
     cr_assert_not_null((void *)xg_scanner_new);
     cr_assert_not_null((void *)xg_server_start);
     cr_assert_not_null((void *)xg_config_parse);
+    cr_assert_not_null((void *)xg_monitor_run);
 }

@@ -109,6 +109,9 @@ Test(store_open, upgrades_a_version_1_database)
     /* Roll the file back to what version 1 created, as an older xgate left it. */
     sql("DROP INDEX audit_ref; DROP INDEX review_actions_decision; DROP TABLE usage_rows; DROP TABLE list_versions;"
         "ALTER TABLE decisions DROP COLUMN facts;"
+        "DROP TABLE monitor_seen; DROP TABLE monitor_runs; DROP TABLE alerts;"
+        "DROP TABLE alert_customers; DROP TABLE alert_events; DROP TABLE clearances;"
+        "DROP TABLE webhook_deliveries; DROP TABLE monitor_parties;"
         "DELETE FROM schema_version WHERE version >= 2");
     cr_assert_eq(xg_store_open(&s, url), 0, "%s", xg_error_message());
     int v;

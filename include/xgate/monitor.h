@@ -1,0 +1,69 @@
+/*
+ * xgate/monitor.h — watching stored parties as the lists change.
+ *
+ * A monitor run compares the lists in force (a snapshot) with the entries it saw last time (kept
+ * in the store by fingerprint: a hash over names, aliases, identifiers, addresses, countries,
+ * programs, dates and type), and re-screens every stored party — customers, their owners and
+ * ultimate parents, resellers, the parties of decisions in force — against ONLY the entries
+ * added or changed since (the first run, or `full`: every entry in force). The parties are
+ * indexed once per run and each changed entry queries that index (xg_party_index_screen), so a
+ * run costs the size of the diff, not of the lists. A hit at or above the threshold opens an
+ * alert (see xg_store_monitor_apply for what is not re-alerted); an entry gone from the lists
+ * closes its open alerts. Work is committed in chunks, each one transaction with the seen-table
+ * rows of its entries, so a killed run is completed by the next one without loss or duplicates.
+ */
+#ifndef XGATE_MONITOR_H
+#define XGATE_MONITOR_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+#include "xgate/screen.h"
+#include "xgate/store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Everything declared below is exported from the library (built with -fvisibility=hidden). */
+#pragma GCC visibility push(default)
+
+typedef struct xg_monitor_opts {
+    double threshold;        /* < 0: XG_SCREEN_DEFAULT_THRESHOLD */
+    int full;                /* screen every entry in force, not only the changes */
+    size_t chunk;            /* entries per transaction; 0: 2000 */
+    const char *webhook_url; /* NULL: no webhook deliveries are queued */
+    /* called after each chunk is committed (and once at the start with done = 0) */
+    void (*progress)(size_t done, size_t total, void *ctx);
+    void *progress_ctx;
+} xg_monitor_opts;
+
+/* Run once. *report = {"run_id","list_hash","entries_in_force","delta":{"added","changed",
+ * "removed"},"parties","party_names","opened":[alert…],"closed":[id…],"suppressed",
+ * "still_open","seconds":{"parties","index","screen","store","total"}}. Returns an error only
+ * when the run could not be done (the store or the lists failed); what it found is in the report.
+ * `text` must be the context the snapshot was built with. */
+int xg_monitor_run(json_t **report, xg_store *store, const xg_snapshot *snap,
+                   const xg_text_ctx *text, const xg_monitor_opts *opts);
+
+/* The fingerprint (32 hex digits) of a list entry over the fields that matter for screening. */
+void xg_monitor_entry_fingerprint(char out[33], const xg_record *r);
+
+/* Deliver the store's pending webhook deliveries for `url` (NULL: any): each alert POSTed as
+ * JSON with "X-Xgate-Signature: sha256=<hex HMAC-SHA256 of the body under secret>", retried
+ * with doubling back-off up to `max_attempts` (<= 0: 4) per delivery; every outcome recorded.
+ * *report = {"delivered": N, "failed": N}. Only loopback or configured URLs are contacted —
+ * the caller chooses the URL. */
+int xg_monitor_webhooks_deliver(json_t **report, xg_store *store, const char *url,
+                                const unsigned char *secret, size_t secret_len, int max_attempts);
+
+/* HMAC-SHA256 of body under secret as 64 hex digits (out[65]). */
+void xg_monitor_sign(char out[65], const unsigned char *secret, size_t secret_len, const char *body,
+                     size_t body_len);
+
+#pragma GCC visibility pop
+
+#ifdef __cplusplus
+}
+#endif
+#endif

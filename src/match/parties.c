@@ -1,0 +1,396 @@
+/*
+ * parties.c — reverse screening: an index over stored parties' names, queried with list entries.
+ *
+ * Monitoring asks "which of our million stored parties does this new or changed list entry
+ * hit?". Screening every party again would cost the size of the store on every run; instead the
+ * parties' names are analysed once into the same kind of key index a snapshot holds (parties are
+ * entered under their query-side keys, entries look up with their list-side keys, so the pairs
+ * that meet are the pairs a forward screen would meet), and each changed entry ranks parties by
+ * the rarity of the keys they share. The best-ranked candidates are then scored forward — the
+ * party's name as the query, the entry's analysed name from the snapshot as the listed name, with
+ * the snapshot's token weights — so the score and explanation are what `xgate screen` would show
+ * for that party against that entry.
+ */
+#include "match/match_internal.h"
+#include "match/score.h"
+#include "xgate/error.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PARTY_ARENA_BLOCK (1 << 20)
+#define ENTRY_MAX_KEYS 2048
+/* Reverse lookups meet far more names per key than forward ones (a million parties, not 40,000
+ * listed names), so the caps are wider than screen.c's: keys held by more parties than this are
+ * skipped once a rarer key was used, and at most this many postings are read per entry name. */
+#define REV_DF_CAP 20000
+#define REV_POSTINGS_BUDGET 200000
+/* Party names scored in full per entry name (the best ranked by shared keys). */
+#define REV_CANDIDATES 96
+
+typedef struct pname {
+    uint32_t party;
+    const char *raw;
+    xg_name an;
+} pname;
+
+typedef struct pid {
+    uint32_t party;
+    const char *value; /* as given (after "SCHEME:") */
+    const char *norm;  /* normalised */
+} pid;
+
+typedef struct rcand {
+    uint32_t name;
+    float weight;
+} rcand;
+
+struct xg_party_index {
+    const xg_text_ctx *text;
+    xg_arena arena;
+    pname *names;
+    size_t nnames, cap;
+    pid *ids;
+    size_t nids, idcap;
+    xg_index_builder nb, ib;
+    xg_index names_idx, ids_idx;
+    int finished;
+    /* scratch for one query at a time */
+    uint32_t gen;
+    uint32_t *stamp, *touched;
+    float *weight;
+    xg_key *keys;
+    xg_jw_pattern *pats;
+    rcand *heap;
+};
+
+int xg_party_index_new(xg_party_index **out, const xg_text_ctx *text)
+{
+    if (!out || !text) return xg_error_set(XG_EINVAL, "party index: text context needed");
+    xg_party_index *pi = calloc(1, sizeof *pi);
+    if (!pi) return xg_error_set(XG_ENOMEM, "party index: out of memory");
+    pi->text = text;
+    xg_arena_init(&pi->arena, PARTY_ARENA_BLOCK);
+    *out = pi;
+    return 0;
+}
+
+int xg_party_index_add_name(xg_party_index *pi, uint32_t party, const char *name)
+{
+    if (!pi || pi->finished) return xg_error_set(XG_EINVAL, "party index: already finished");
+    if (!name || !*name) return 0;
+    if (pi->nnames == pi->cap) {
+        size_t cap = pi->cap ? pi->cap * 2 : 1024;
+        pname *n = realloc(pi->names, cap * sizeof *n);
+        if (!n) return xg_error_set(XG_ENOMEM, "party index: out of memory");
+        pi->names = n;
+        pi->cap = cap;
+    }
+    if (!pi->keys && !(pi->keys = malloc(ENTRY_MAX_KEYS * sizeof *pi->keys)))
+        return xg_error_set(XG_ENOMEM, "party index: out of memory");
+    pname *p = &pi->names[pi->nnames];
+    int rc = xg_name_analyse(&p->an, &pi->arena, pi->text, name, strlen(name), 0);
+    if (rc) return rc;
+    p->party = party;
+    p->raw = p->an.original;
+    size_t nk = xg_name_keys(pi->keys, ENTRY_MAX_KEYS, &p->an, 1);
+    for (size_t k = 0; k < nk; k++)
+        if ((rc = xg_index_builder_add(&pi->nb, pi->keys[k].hash, (uint32_t)pi->nnames))) return rc;
+    pi->nnames++;
+    return 0;
+}
+
+int xg_party_index_add_id(xg_party_index *pi, uint32_t party, const char *id)
+{
+    if (!pi || pi->finished) return xg_error_set(XG_EINVAL, "party index: already finished");
+    if (!id) return 0;
+    const char *colon = strchr(id, ':');
+    const char *value = colon ? colon + 1 : id;
+    char norm[256];
+    size_t n = xg_ident_normalise(norm, sizeof norm, value);
+    if (!n) return 0;
+    if (pi->nids == pi->idcap) {
+        size_t cap = pi->idcap ? pi->idcap * 2 : 256;
+        pid *v = realloc(pi->ids, cap * sizeof *v);
+        if (!v) return xg_error_set(XG_ENOMEM, "party index: out of memory");
+        pi->ids = v;
+        pi->idcap = cap;
+    }
+    pid *d = &pi->ids[pi->nids];
+    d->party = party;
+    d->value = xg_arena_strdup(&pi->arena, value);
+    d->norm = xg_arena_strndup(&pi->arena, norm, n);
+    if (!d->value || !d->norm) return xg_error_set(XG_ENOMEM, "party index: out of memory");
+    int rc = xg_index_builder_add(&pi->ib, xg_key_hash('i', norm, n), (uint32_t)pi->nids);
+    if (!rc) pi->nids++;
+    return rc;
+}
+
+int xg_party_index_finish(xg_party_index *pi)
+{
+    if (!pi || pi->finished) return xg_error_set(XG_EINVAL, "party index: already finished");
+    int rc = xg_index_builder_finish(&pi->nb, &pi->names_idx);
+    if (!rc) rc = xg_index_builder_finish(&pi->ib, &pi->ids_idx);
+    if (rc) return rc;
+    size_t n = pi->nnames + 1;
+    pi->stamp = calloc(n, sizeof *pi->stamp);
+    pi->touched = malloc(n * sizeof *pi->touched);
+    pi->weight = malloc(n * sizeof *pi->weight);
+    pi->pats = malloc(XG_SCORE_MAX_TOKENS * sizeof *pi->pats);
+    pi->heap = malloc(REV_CANDIDATES * sizeof *pi->heap);
+    if (!pi->keys) pi->keys = malloc(ENTRY_MAX_KEYS * sizeof *pi->keys);
+    if (!pi->stamp || !pi->touched || !pi->weight || !pi->pats || !pi->heap || !pi->keys)
+        return xg_error_set(XG_ENOMEM, "party index: out of memory");
+    pi->finished = 1;
+    return 0;
+}
+
+size_t xg_party_index_names(const xg_party_index *pi)
+{
+    return pi ? pi->nnames : 0;
+}
+
+void xg_party_index_free(xg_party_index *pi)
+{
+    if (!pi) return;
+    xg_index_builder_free(&pi->nb);
+    xg_index_builder_free(&pi->ib);
+    xg_index_free(&pi->names_idx);
+    xg_index_free(&pi->ids_idx);
+    free(pi->names), free(pi->ids), free(pi->stamp), free(pi->touched), free(pi->weight);
+    free(pi->keys), free(pi->pats), free(pi->heap);
+    xg_arena_free(&pi->arena);
+    free(pi);
+}
+
+/* ---- query ---- */
+
+typedef struct qk {
+    const uint32_t *ids;
+    size_t df;
+    uint64_t hash;
+    char kind;
+} qk;
+
+static int cmp_qk(const void *a, const void *b)
+{
+    const qk *x = a, *y = b;
+    if (x->df != y->df) return x->df < y->df ? -1 : 1;
+    return x->hash < y->hash ? -1 : x->hash > y->hash;
+}
+
+static float key_weight(char kind, size_t df, size_t n)
+{
+    double idf = log(1.0 + (double)n / (double)df);
+    return (float)(kind == 'w' ? 2.0 * idf : kind == 't' || kind == 'p' ? 0.5 * idf : idf);
+}
+
+/* Votes of one entry name over party names; returns the number of candidates in pi->heap. */
+static size_t candidates(xg_party_index *pi, const xg_name *entry)
+{
+    size_t nk = xg_name_keys(pi->keys, ENTRY_MAX_KEYS, entry, 0), nq = 0, used = 0, total = 0;
+    qk q[ENTRY_MAX_KEYS];
+    for (size_t i = 0; i < nk; i++) {
+        const uint32_t *ids;
+        size_t df = xg_index_get(&pi->names_idx, pi->keys[i].hash, &ids);
+        if (df) q[nq++] = (qk){ids, df, pi->keys[i].hash, pi->keys[i].kind};
+    }
+    qsort(q, nq, sizeof *q, cmp_qk);
+    if (++pi->gen == 0) {
+        memset(pi->stamp, 0, (pi->nnames + 1) * sizeof *pi->stamp);
+        pi->gen = 1;
+    }
+    size_t ntouched = 0;
+    for (size_t i = 0; i < nq; i++) {
+        if (i && q[i].hash == q[i - 1].hash) continue;
+        if (used && (q[i].df > REV_DF_CAP || total > REV_POSTINGS_BUDGET)) break;
+        used++;
+        total += q[i].df;
+        float w = key_weight(q[i].kind, q[i].df, pi->nnames);
+        for (size_t j = 0; j < q[i].df; j++) {
+            uint32_t id = q[i].ids[j];
+            if (pi->stamp[id] != pi->gen) {
+                pi->stamp[id] = pi->gen;
+                pi->weight[id] = 0;
+                pi->touched[ntouched++] = id;
+            }
+            pi->weight[id] += w;
+        }
+    }
+    /* the REV_CANDIDATES heaviest (min-heap on weight) */
+    size_t n = 0;
+    rcand *h = pi->heap;
+    for (size_t t = 0; t < ntouched; t++) {
+        rcand c = {pi->touched[t], pi->weight[pi->touched[t]]};
+        size_t i;
+        if (n < REV_CANDIDATES) {
+            i = n++;
+            h[i] = c;
+            while (i && h[(i - 1) / 2].weight > h[i].weight) {
+                rcand tmp = h[i];
+                h[i] = h[(i - 1) / 2];
+                h[(i - 1) / 2] = tmp;
+                i = (i - 1) / 2;
+            }
+            continue;
+        }
+        if (c.weight <= h[0].weight) continue;
+        h[0] = c;
+        for (i = 0;;) {
+            size_t l = 2 * i + 1, r = l + 1, m = i;
+            if (l < n && h[l].weight < h[m].weight) m = l;
+            if (r < n && h[r].weight < h[m].weight) m = r;
+            if (m == i) break;
+            rcand tmp = h[i];
+            h[i] = h[m];
+            h[m] = tmp;
+            i = m;
+        }
+    }
+    return n;
+}
+
+/* The party's name prepared as a query (weights from the snapshot), as screen.c prepares one. */
+static void prepare(xg_party_index *pi, const xg_snapshot *snap, const pname *p, xg_score_query *sq,
+                    uint32_t *big)
+{
+    size_t nbig = p->an.han ? xg_han_bigrams(big, 1024, p->an.han) : 0;
+    xg_score_prepare(sq, &p->an, big, nbig, pi->pats);
+    xg_snapshot_token_weights(snap, &p->an, sq->w, sq->ntok);
+}
+
+typedef struct hitw {
+    uint32_t party, pname, mname;
+    double score;
+} hitw;
+
+static int keep_best(hitw **v, size_t *n, size_t *cap, hitw h)
+{
+    for (size_t i = 0; i < *n; i++)
+        if ((*v)[i].party == h.party) {
+            if (h.score > (*v)[i].score) (*v)[i] = h;
+            return 0;
+        }
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 16;
+        hitw *nv = realloc(*v, c * sizeof *nv);
+        if (!nv) return xg_error_set(XG_ENOMEM, "party index: out of memory");
+        *v = nv;
+        *cap = c;
+    }
+    (*v)[(*n)++] = h;
+    return 0;
+}
+
+static int cmp_hit(const void *a, const void *b)
+{
+    const xg_party_hit *x = a, *y = b;
+    if (x->score != y->score) return x->score < y->score ? 1 : -1;
+    return x->party < y->party ? -1 : x->party > y->party;
+}
+
+#define IDENT_NAME UINT32_MAX
+
+static int ident_hits(xg_party_index *pi, const xg_record *r, hitw **v, size_t *n, size_t *cap)
+{
+    char norm[256];
+    for (size_t k = 0; k < r->nids; k++) {
+        if (!r->ids[k].value) continue;
+        size_t len = xg_ident_normalise(norm, sizeof norm, r->ids[k].value);
+        const uint32_t *ids;
+        size_t df = len ? xg_index_get(&pi->ids_idx, xg_key_hash('i', norm, len), &ids) : 0;
+        for (size_t j = 0; j < df; j++) {
+            const pid *d = &pi->ids[ids[j]];
+            if (strcmp(d->norm, norm)) continue;
+            int rc = keep_best(v, n, cap, (hitw){d->party, ids[j], IDENT_NAME, 1.0});
+            if (rc) return rc;
+        }
+    }
+    return 0;
+}
+
+static json_t *explain(xg_party_index *pi, const xg_snapshot *snap, const hitw *h,
+                       const xg_record *r, const char **matched, const char **party_name)
+{
+    if (h->mname == IDENT_NAME) {
+        const pid *d = &pi->ids[h->pname];
+        *party_name = d->value;
+        *matched = xg_arena_printf(&pi->arena, "ID:%s", d->value);
+        return json_pack("{s:s,s:s,s:[]}", "method", "identifier", "identifier", d->value,
+                         "penalties");
+    }
+    const pname *p = &pi->names[h->pname];
+    const xg_mname *m = &snap->names[h->mname];
+    xg_score_query sq;
+    xg_score_detail d;
+    uint32_t big[1024];
+    prepare(pi, snap, p, &sq, big);
+    xg_score_name(&sq, &m->sl, &d);
+    json_t *e = xg_score_explain(&sq, &m->an, &d);
+    json_object_set_new(e, "name_kind", json_string(m->raw == r->name ? "primary" : "alias"));
+    *matched = m->raw;
+    *party_name = p->raw;
+    return e;
+}
+
+int xg_party_index_screen(xg_party_hit **hits, size_t *nhits, xg_party_index *pi,
+                          const xg_snapshot *snap, size_t record, double threshold)
+{
+    if (!hits || !nhits || !pi || !snap || !pi->finished || record >= snap->lists->nrecords)
+        return xg_error_set(XG_EINVAL, "party index: bad query");
+    if (threshold < 0) threshold = XG_SCREEN_DEFAULT_THRESHOLD;
+    *hits = NULL;
+    *nhits = 0;
+    const xg_record *r = &snap->lists->records[record];
+    /* the entry's analysed names: snapshot names are stored in record order */
+    size_t lo = 0, hi = snap->nnames;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (snap->names[mid].record < record)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    hitw *v = NULL;
+    size_t n = 0, cap = 0;
+    int rc = ident_hits(pi, r, &v, &n, &cap);
+    uint32_t big[1024];
+    xg_score_detail d;
+    for (size_t mi = lo; !rc && mi < snap->nnames && snap->names[mi].record == record; mi++) {
+        const xg_mname *m = &snap->names[mi];
+        size_t nc = candidates(pi, &m->an);
+        for (size_t c = 0; c < nc && !rc; c++) {
+            const pname *p = &pi->names[pi->heap[c].name];
+            xg_score_query sq;
+            prepare(pi, snap, p, &sq, big);
+            double sc = xg_score_name(&sq, &m->sl, &d);
+            if (sc >= threshold)
+                rc = keep_best(&v, &n, &cap, (hitw){p->party, pi->heap[c].name, (uint32_t)mi, sc});
+        }
+    }
+    xg_party_hit *out = NULL;
+    if (!rc && n && !(out = calloc(n, sizeof *out)))
+        rc = xg_error_set(XG_ENOMEM, "party index: out of memory");
+    for (size_t i = 0; !rc && i < n; i++) {
+        out[i].party = v[i].party;
+        out[i].score = v[i].score;
+        out[i].explanation = explain(pi, snap, &v[i], r, &out[i].matched, &out[i].party_name);
+    }
+    free(v);
+    if (rc) {
+        free(out);
+        return rc;
+    }
+    if (n) qsort(out, n, sizeof *out, cmp_hit);
+    *hits = out;
+    *nhits = n;
+    return 0;
+}
+
+void xg_party_hits_free(xg_party_hit *hits, size_t n)
+{
+    for (size_t i = 0; hits && i < n; i++)
+        json_decref(hits[i].explanation);
+    free(hits);
+}

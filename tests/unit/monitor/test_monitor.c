@@ -1,0 +1,223 @@
+/*
+ * test_monitor.c — reverse screening and monitor runs: the party index finds exactly the hits a
+ * forward screen finds (same scores), fingerprints follow the fields that matter, webhook
+ * signatures are HMAC-SHA256, and runs over a store open, suppress and close alerts.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xgate/error.h"
+#include "xgate/monitor.h"
+
+static xg_text_ctx *text;
+
+static xg_snapshot *load(const char *file)
+{
+    const char *sh = getenv("XGATE_SHARED") ? getenv("XGATE_SHARED") : "/work/shared";
+    char path[1024];
+    snprintf(path, sizeof path, "%s/data/lists/%s", sh, file);
+    const char *p[] = {path};
+    if (!text) cr_assert_eq(xg_text_ctx_load(&text, NULL), 0, "%s", xg_error_message());
+    xg_snapshot *s;
+    cr_assert_eq(xg_snapshot_load(&s, p, 1, 0, text), 0, "%s", xg_error_message());
+    return s;
+}
+
+static const char *const parties[] = {"Huawei Technologies Co Ltd",
+                                      "Qihoo 360 Technology",
+                                      "China Mobile Comm",
+                                      "Aviation Industry Corp of China",
+                                      "Nordwind Optics AG",
+                                      "Helios Quantum Analytics Ltd",
+                                      "Zhejiang Dahua Technology",
+                                      "Hikvision Digital Technology",
+                                      "Sinochem Group",
+                                      "Amber Birch Logistics GmbH"};
+#define NPARTIES (sizeof parties / sizeof *parties)
+
+Test(party_index, finds_what_forward_screening_finds_with_the_same_scores)
+{
+    xg_snapshot *s = load("dod_1260h_2026.xgate.csv");
+    xg_party_index *pi;
+    cr_assert_eq(xg_party_index_new(&pi, text), 0);
+    for (size_t i = 0; i < NPARTIES; i++)
+        cr_assert_eq(xg_party_index_add_name(pi, (uint32_t)i, parties[i]), 0);
+    cr_assert_eq(xg_party_index_finish(pi), 0);
+    cr_assert_eq(xg_party_index_names(pi), NPARTIES);
+    const xg_listset *l = xg_snapshot_lists(s);
+    /* forward: every party screened against all lists, limit high enough to see every match */
+    size_t forward = 0, reverse = 0;
+    for (size_t p = 0; p < NPARTIES; p++) {
+        xg_screen_query q = {.name = parties[p], .threshold = -1, .limit = 1000};
+        xg_screen_result *r;
+        cr_assert_eq(xg_screen(&r, s, &q), 0);
+        for (size_t m = 0; m < r->nmatches; m++) {
+            size_t rec = (size_t)(r->matches[m].record - l->records);
+            xg_party_hit *h;
+            size_t nh;
+            cr_assert_eq(xg_party_index_screen(&h, &nh, pi, s, rec, -1), 0);
+            int found = 0;
+            for (size_t k = 0; k < nh; k++)
+                if (h[k].party == p) {
+                    found = 1;
+                    cr_expect(fabs(h[k].score - r->matches[m].score) < 1e-9,
+                              "%s vs %s: reverse %f, forward %f", parties[p], l->records[rec].name,
+                              h[k].score, r->matches[m].score);
+                    cr_expect(h[k].explanation != NULL);
+                }
+            cr_expect(found, "%s ~ %s found forward, not by the party index", parties[p],
+                      l->records[rec].name);
+            xg_party_hits_free(h, nh);
+            forward++;
+        }
+        xg_screen_result_free(r);
+    }
+    /* reverse: every hit of the index is a forward match */
+    for (size_t rec = 0; rec < l->nrecords; rec++) {
+        xg_party_hit *h;
+        size_t nh;
+        cr_assert_eq(xg_party_index_screen(&h, &nh, pi, s, rec, -1), 0);
+        for (size_t k = 0; k < nh; k++) {
+            xg_screen_query q = {.name = parties[h[k].party], .threshold = -1, .limit = 1000};
+            xg_screen_result *r;
+            cr_assert_eq(xg_screen(&r, s, &q), 0);
+            int found = 0;
+            for (size_t m = 0; m < r->nmatches; m++)
+                found |= r->matches[m].record == &l->records[rec];
+            cr_expect(found, "index hit %s ~ %s is not a forward match", parties[h[k].party],
+                      l->records[rec].name);
+            xg_screen_result_free(r);
+            reverse++;
+        }
+        xg_party_hits_free(h, nh);
+    }
+    cr_expect(forward >= 3, "only %zu forward matches: the test needs some", forward);
+    cr_expect_eq(forward, reverse);
+    xg_party_index_free(pi);
+    xg_snapshot_unref(s);
+}
+
+Test(party_index, identifiers_match_exactly)
+{
+    xg_snapshot *s = load("eu_833_annex_iv_2026.xgate.csv");
+    const xg_listset *l = xg_snapshot_lists(s);
+    size_t rec = 0;
+    while (rec < l->nrecords && !l->records[rec].nids)
+        rec++;
+    cr_assert_lt(rec, l->nrecords);
+    xg_party_index *pi;
+    cr_assert_eq(xg_party_index_new(&pi, text), 0);
+    cr_assert_eq(xg_party_index_add_name(pi, 0, "Unrelated Name GmbH"), 0);
+    char id[256];
+    snprintf(id, sizeof id, "INN:%s", l->records[rec].ids[0].value);
+    cr_assert_eq(xg_party_index_add_id(pi, 0, id), 0);
+    cr_assert_eq(xg_party_index_finish(pi), 0);
+    xg_party_hit *h;
+    size_t nh;
+    cr_assert_eq(xg_party_index_screen(&h, &nh, pi, s, rec, -1), 0);
+    cr_assert_eq(nh, 1);
+    cr_expect_eq(h[0].score, 1.0);
+    cr_expect_str_eq(json_string_value(json_object_get(h[0].explanation, "method")), "identifier");
+    xg_party_hits_free(h, nh);
+    cr_assert_eq(xg_party_index_add_name(pi, 1, "late"), XG_EINVAL); /* finished */
+    xg_party_index_free(pi);
+    xg_snapshot_unref(s);
+}
+
+Test(fingerprint, follows_the_fields_that_matter)
+{
+    const char *a1[] = {"Alpha", "Beta"}, *a2[] = {"Beta", "Alpha"}, *a3[] = {"Alpha", "Gamma"};
+    xg_record r = {.id = "1", .name = "Acme", .aliases = a1, .naliases = 2};
+    char f1[33], f2[33], f3[33], f4[33];
+    xg_monitor_entry_fingerprint(f1, &r);
+    r.aliases = a2; /* order is not a change */
+    xg_monitor_entry_fingerprint(f2, &r);
+    cr_expect_str_eq(f1, f2);
+    r.aliases = a3;
+    xg_monitor_entry_fingerprint(f3, &r);
+    cr_expect_str_neq(f1, f3);
+    r.aliases = a1;
+    r.remarks = "remarks do not matter";
+    r.line = 99;
+    xg_monitor_entry_fingerprint(f4, &r);
+    cr_expect_str_eq(f1, f4);
+    r.end_date = "2026-01-01";
+    xg_monitor_entry_fingerprint(f4, &r);
+    cr_expect_str_neq(f1, f4);
+    cr_expect_eq(strlen(f1), 32);
+}
+
+Test(webhook, signature_is_hmac_sha256)
+{
+    /* RFC 4231, test case 2 */
+    char sig[65];
+    const char *body = "what do ya want for nothing?";
+    xg_monitor_sign(sig, (const unsigned char *)"Jefe", 4, body, strlen(body));
+    cr_expect_str_eq(sig, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+static char dbpath[256];
+
+static xg_store *fresh(void)
+{
+    char url[300];
+    snprintf(dbpath, sizeof dbpath, "/tmp/xg-monitor-test-%d-%ld.db", getpid(), random());
+    snprintf(url, sizeof url, "sqlite:%s", dbpath);
+    xg_store *st;
+    cr_assert_eq(xg_store_open(&st, url), 0, "%s", xg_error_message());
+    return st;
+}
+
+static void cleanup(xg_store *st)
+{
+    xg_store_close(st);
+    char p[320];
+    unlink(dbpath);
+    snprintf(p, sizeof p, "%s-wal", dbpath);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", dbpath);
+    unlink(p);
+}
+
+Test(monitor_run, opens_once_suppresses_cleared_pairs_and_verifies)
+{
+    xg_snapshot *s = load("dod_1260h_2026.xgate.csv");
+    xg_store *st = fresh();
+    char *id;
+    json_t *c = json_pack("{s:s,s:s}", "name", "Huawei Technologies Co Ltd", "country", "CN");
+    cr_assert_eq(xg_store_customer_put(&id, st, c), 0, "%s", xg_error_message());
+    free(id);
+    json_decref(c);
+    json_t *r;
+    cr_assert_eq(xg_monitor_run(&r, st, s, text, NULL), 0, "%s", xg_error_message());
+    cr_assert_eq(json_array_size(json_object_get(r, "opened")), 1);
+    const char *aid =
+        json_string_value(json_object_get(json_array_get(json_object_get(r, "opened"), 0), "id"));
+    char alert_id[64];
+    snprintf(alert_id, sizeof alert_id, "%s", aid);
+    json_decref(r);
+    xg_monitor_opts full = {.threshold = -1, .full = 1, .chunk = 7};
+    cr_assert_eq(xg_monitor_run(&r, st, s, text, &full), 0);
+    cr_expect_eq(json_array_size(json_object_get(r, "opened")), 0);
+    cr_expect_eq(json_integer_value(json_object_get(r, "still_open")), 1);
+    json_decref(r);
+    cr_assert_eq(xg_store_alert_resolve(&r, st, alert_id, "clear", "test", "unit"), 0);
+    json_decref(r);
+    cr_assert_eq(xg_monitor_run(&r, st, s, text, &full), 0);
+    cr_expect_eq(json_array_size(json_object_get(r, "opened")), 0);
+    cr_expect_eq(json_integer_value(json_object_get(r, "suppressed")), 1);
+    json_decref(r);
+    cr_expect_eq(xg_store_alert_resolve(&r, st, alert_id, "confirm", "x", "unit"), XG_EINVAL);
+    cr_expect_eq(xg_store_alert_resolve(&r, st, "alr_none", "clear", "x", "unit"), XG_ENOTFOUND);
+    xg_monitor_opts bad = {.threshold = 1.5};
+    cr_expect_eq(xg_monitor_run(&r, st, s, text, &bad), XG_EINVAL);
+    cr_assert_eq(xg_store_audit_verify(&r, st), 0);
+    cr_expect(json_is_true(json_object_get(r, "ok")));
+    json_decref(r);
+    cleanup(st);
+    xg_snapshot_unref(s);
+}
