@@ -60,10 +60,11 @@ static const cli_spec spec_resolve = {
     .usage = (const char *const[]){"ALERT_ID --action clear|confirm --reason TEXT [--by NAME] "
                                    "[--db URL] [--json]",
                                    NULL},
-    .description = "Clearing records a clearance for the (party, entry) pair: later runs stay "
-                   "quiet about it until the entry or the party's names or identifiers change. "
-                   "Confirming DENYs the affected customers' decisions waiting for review. Both are "
-                   "chained into the audit log.",
+    .description =
+        "Clearing records a clearance for the (party, entry) pair: later runs stay "
+        "quiet about it until the entry or the party's names or identifiers change. "
+        "Confirming DENYs the affected customers' decisions waiting for review. Both are "
+        "chained into the audit log.",
     .opts = resolve_opts,
     .run = alerts_main,
 };

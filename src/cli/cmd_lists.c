@@ -203,8 +203,9 @@ static const cli_spec spec_dump = {
 
 const cli_spec cli_spec_lists = {
     .name = "lists",
-    .summary = "Inspect restricted-party list files, fetch the official lists into versions, and compare "
-               "versions.",
+    .summary =
+        "Inspect restricted-party list files, fetch the official lists into versions, and compare "
+        "versions.",
     .subs = (const cli_spec *const[]){&spec_info, &spec_dump, &lists_spec_update,
                                       &lists_spec_versions, &lists_spec_diff, NULL},
 };

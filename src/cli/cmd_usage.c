@@ -236,7 +236,10 @@ static int cmd_estimate(const char *item, const char *count, const char *hours)
     return rc;
 }
 
-#define DB_OPT {"db", 'd', 0, "URL", "the store (default $XGATE_DB, else sqlite:./xgate.db)"}
+#define DB_OPT                                                                                     \
+    {                                                                                              \
+        "db", 'd', 0, "URL", "the store (default $XGATE_DB, else sqlite:./xgate.db)"               \
+    }
 
 static const cli_opt import_opts[] = {
     DB_OPT,
@@ -257,10 +260,9 @@ static const cli_opt report_opts[] = {
     {"csv", 'c', 0, NULL, "print CSV"},
     {"html", 'H', 0, "FILE", "write an HTML report with charts to FILE"},
     {0}};
-static const cli_opt estimate_opts[] = {
-    {"count", 'n', 0, "N", "how many of the item (default 1)"},
-    {"hours", 'o', 0, "H", "for how many hours (default 1)"},
-    {0}};
+static const cli_opt estimate_opts[] = {{"count", 'n', 0, "N", "how many of the item (default 1)"},
+                                        {"hours", 'o', 0, "H", "for how many hours (default 1)"},
+                                        {0}};
 
 typedef struct usage_args {
     const char *db, *accounts, *count, *hours;
@@ -333,8 +335,8 @@ static const cli_spec spec_import = {
     .name = "usage import",
     .summary = "Import billing usage rows: xgate CSV/JSONL (customer,item,count,start,end|hours"
                "[,region,account]) or an AWS Cost and Usage Report 2.0 export with --accounts.",
-    .usage = (const char *const[]){"[--db URL] [--accounts FILE] [--keep-good] [--json] FILE...",
-                                   NULL},
+    .usage =
+        (const char *const[]){"[--db URL] [--accounts FILE] [--keep-good] [--json] FILE...", NULL},
     .description = "Each file is one transaction: a file with a bad line is rolled back whole "
                    "(every bad line is listed as file:line on stderr) unless --keep-good. Rows are "
                    "keyed by their content, so importing a file again adds nothing. A progress bar "

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/core.h"
+#include "xgate/core.h"
 
 #define MAX_REASON 2000
 

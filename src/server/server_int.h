@@ -222,10 +222,10 @@ void route_healthz(xg_req *r);
 void route_metrics(xg_req *r);
 void route_openapi(xg_req *r);
 void route_console(xg_req *r);
-void route_usage(xg_req *r);        /* routes_usage.c */
-void route_usage_report(xg_req *r); /* routes_usage.c */
-void route_usage(xg_req *r);        /* POST /v1/usage (routes_usage.c) */
-void route_usage_report(xg_req *r); /* GET /v1/usage/report (routes_usage.c) */
+void route_usage(xg_req *r);          /* routes_usage.c */
+void route_usage_report(xg_req *r);   /* routes_usage.c */
+void route_usage(xg_req *r);          /* POST /v1/usage (routes_usage.c) */
+void route_usage_report(xg_req *r);   /* GET /v1/usage/report (routes_usage.c) */
 void route_lists_versions(xg_req *r); /* routes_lists.c */
 void route_lists_diff(xg_req *r);
 void route_lists_update(xg_req *r);

@@ -144,9 +144,10 @@ int xg_store_decision_record_facts(xg_store *s, json_t *response, const json_t *
         customer = xg_json_str(json_array_get(json_object_get(response, "parties"), 0), "name");
     char now[32], hash[65];
     store_now(now);
-    char *payload = store_decision_payload(id, now, outcome, req, resp, xg_json_str(versions, "lists"),
-                                           xg_json_str(versions, "catalog"), xg_json_str(versions, "policy"),
-                                           xg_json_str(versions, "as_of"), facts);
+    char *payload =
+        store_decision_payload(id, now, outcome, req, resp, xg_json_str(versions, "lists"),
+                               xg_json_str(versions, "catalog"), xg_json_str(versions, "policy"),
+                               xg_json_str(versions, "as_of"), facts);
     long long seq = 0;
     pthread_mutex_lock(&s->lock);
     int rc = store_begin(s);

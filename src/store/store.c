@@ -86,8 +86,8 @@ static const char *const migrations[] = {
     " line INTEGER NOT NULL, created TEXT NOT NULL);"
     "CREATE INDEX usage_rows_customer ON usage_rows(customer_id, start_ts);"
     "CREATE INDEX usage_rows_start ON usage_rows(start_ts);",
-    /* 5: list versions: every fetched list version and every refused download (`xgate lists update`);
-     * at most one row per source is in force */
+    /* 5: list versions: every fetched list version and every refused download (`xgate lists
+     * update`); at most one row per source is in force */
     "CREATE TABLE list_versions ("
     " id TEXT PRIMARY KEY, source TEXT NOT NULL, sha256 TEXT, fetched_at TEXT NOT NULL,"
     " publish_date TEXT, entries INTEGER, status TEXT NOT NULL, reason TEXT, etag TEXT,"

@@ -107,7 +107,8 @@ Test(store_open, upgrades_a_version_1_database)
     xg_store *s = fresh();
     xg_store_close(s);
     /* Roll the file back to what version 1 created, as an older xgate left it. */
-    sql("DROP INDEX audit_ref; DROP INDEX review_actions_decision; DROP TABLE usage_rows; DROP TABLE list_versions;"
+    sql("DROP INDEX audit_ref; DROP INDEX review_actions_decision; DROP TABLE usage_rows; DROP "
+        "TABLE list_versions;"
         "ALTER TABLE decisions DROP COLUMN facts;"
         "DROP TABLE monitor_seen; DROP TABLE monitor_runs; DROP TABLE alerts;"
         "DROP TABLE alert_customers; DROP TABLE alert_events; DROP TABLE clearances;"
