@@ -52,7 +52,8 @@ grep -q -- "--batch FILE" "$TMP/screen.txt" || fail "xgate-screen(1) lacks --bat
 # the reference pages in docs/ name every option of the commands they cover
 DOCS="$XGATE_TESTS/../docs"
 for pair in screen:screen classify:classify catalog:classify decide:decide customers:decide \
-  licenses:decide review:decide audit:decide serve:serve keys:serve scan:scan lists:lists; do
+  licenses:decide review:decide audit:decide serve:serve keys:serve scan:scan lists:lists \
+  monitor:monitor alerts:monitor usage:usage; do
   c=${pair%%:*} page="$DOCS/${pair#*:}.md"
   [ -f "$page" ] || fail "no reference page $page for xgate $c"
   run "$X" "$c" --help
