@@ -321,7 +321,11 @@ static int decide_over(json_t **response, const xg_decide_ctx *ctx, const json_t
         rc = own_build(&d.g, &d.arena, &d.r, &src, ownership_depth(d.p));
     }
     if (!rc) rc = collect_parties(&d);
-    if (!rc) d.licenses = json_incref(json_object_get(facts, "licenses"));
+    if (!rc) {
+        d.licenses = json_incref(json_object_get(facts, "licenses"));
+        d.open_alerts = json_object_get(facts, "open_alerts"); /* absent in older facts: none */
+        d.usage = json_object_get(facts, "usage");
+    }
     if (!rc) rc = rules_apply(&d);
     if (!rc) rc = decide_open_alerts(&d);
     if (!rc) *response = response_json(&d);

@@ -9,6 +9,8 @@
 #include "policy/engine.h"
 #include "xgate/classify.h"
 #include "xgate/screen.h"
+#include "xgate/store.h"
+#include "xgate/usage.h"
 
 enum { OUT_ALLOW = 0, OUT_REVIEW, OUT_LICENSE, OUT_DENY };
 
@@ -40,7 +42,9 @@ typedef struct dctx {
     json_t *reasons;
     int outcome;
     const char *source_country, *source_country_from, *geo_info;
-    json_t *licenses; /* licenses on file (array) or NULL */
+    json_t *licenses;          /* licenses on file (array) or NULL */
+    const json_t *open_alerts; /* facts "open_alerts" (borrowed; array or NULL = none) */
+    const json_t *usage;       /* facts "usage" (borrowed; object or NULL/null = none) */
     double threshold;
     const char *cite; /* when set, the citation of the next reasons (e.g. a provider's own terms) */
 } dctx;
@@ -52,11 +56,20 @@ int rules_apply(dctx *d);
  * early-warning compute level. */
 void usage_rule_apply(dctx *d);
 
+/* The usage data the rule compares against (loaded once from the bundled data; NULL when it
+ * cannot be read). */
+const xg_usage_config *usage_rule_config(void);
+
+/* The "usage" fact of request `r` from `store`: {"customer","ops_high","window_days","to"}, the
+ * customer's high compute estimate over the window to the as-of date, or JSON null when there is
+ * no customer or no usage data. *out is a new reference. */
+int usage_rule_fact(json_t **out, xg_store *store, const dreq *r);
+
 /* Append a reason and raise the outcome; `evidence` is stolen. */
 void reason_add(dctx *d, const char *rule, int outcome, const pol_rule *row, const char *detail,
                 json_t *evidence);
 
-/* Open monitoring alerts on the customer → a REVIEW reason (alerts.c; reads the store). */
+/* Open monitoring alerts on the customer (facts "open_alerts") → a REVIEW reason (alerts.c). */
 int decide_open_alerts(dctx *d);
 
 /* A share (0..1) as a percentage rounded to 1e-6, so 0.55 prints as 55.0 and

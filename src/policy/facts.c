@@ -17,12 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy/decide_internal.h"
 #include "xgate/error.h"
 
 json_t *facts_empty(void)
 {
-    return json_pack("{s:n,s:o,s:o}", "customer", "ownership", json_object(), "licenses",
-                     json_array());
+    return json_pack("{s:n,s:o,s:o,s:o,s:n}", "customer", "ownership", json_object(), "licenses",
+                     json_array(), "open_alerts", json_array(), "usage");
 }
 
 char *facts_canonical(const json_t *facts)
@@ -134,15 +135,21 @@ int facts_gather(json_t **out, xg_store *store, const json_t *request, const xg_
         own_graph g;
         rc = own_build(&g, &arena, &r, &src, max_depth);
         own_free(&g);
-        json_t *licenses = NULL;
+        json_t *licenses = NULL, *alerts = NULL, *usage = NULL;
         if (!rc) rc = licenses_of(&licenses, store, &r);
         if (!rc)
-            facts =
-                json_pack("{s:O,s:o,s:o}", "customer", json_is_object(cust) ? cust : json_null(),
-                          "ownership", rec.ownership, "licenses", licenses);
+            rc = r.name ? xg_store_alerts_open_for(&alerts, store, r.name)
+                        : ((alerts = json_array()) ? XG_OK : XG_ENOMEM);
+        if (!rc) rc = usage_rule_fact(&usage, store, &r);
+        if (!rc)
+            facts = json_pack("{s:O,s:o,s:o,s:o,s:o}", "customer",
+                              json_is_object(cust) ? cust : json_null(), "ownership", rec.ownership,
+                              "licenses", licenses, "open_alerts", alerts, "usage", usage);
         else {
             json_decref(rec.ownership);
             json_decref(licenses);
+            json_decref(alerts);
+            json_decref(usage);
         }
         json_decref(r.json);
     }
@@ -372,6 +379,73 @@ static void diff_licenses(json_t *out, const json_t *a, const json_t *b)
     }
 }
 
+static const json_t *alert_with_id(const json_t *arr, const char *id)
+{
+    size_t i;
+    const json_t *a;
+    json_array_foreach(arr, i, a)
+    {
+        const char *n = json_string_value(json_object_get(a, "id"));
+        if (n && !strcmp(n, id)) return a;
+    }
+    return NULL;
+}
+
+static void say_alert(json_t *out, const char *verb, const json_t *a)
+{
+    char *score = show(json_object_get(a, "score"));
+    const char *party = json_string_value(json_object_get(a, "party")),
+               *list = json_string_value(json_object_get(a, "list")),
+               *entry = json_string_value(json_object_get(a, "entry_id")),
+               *ename = json_string_value(json_object_get(a, "entry_name"));
+    say(out, "alerts: %s %s on %s (%s %s %s, score %s)", verb,
+        json_string_value(json_object_get(a, "id")), party ? party : "?", list ? list : "?",
+        entry ? entry : "?", ename ? ename : "", score);
+    free(score);
+}
+
+/* Open monitoring alerts by id; a missing key (facts stored before alerts were facts) is none. */
+static void diff_alerts(json_t *out, const json_t *a, const json_t *b)
+{
+    if (json_equal(a, b)) return;
+    size_t i;
+    const json_t *x;
+    json_array_foreach(b, i, x)
+    {
+        const char *id = json_string_value(json_object_get(x, "id"));
+        if (id && !alert_with_id(a, id)) say_alert(out, "open", x);
+    }
+    json_array_foreach(a, i, x)
+    {
+        const char *id = json_string_value(json_object_get(x, "id"));
+        if (id && !alert_with_id(b, id)) say_alert(out, "no longer open", x);
+    }
+}
+
+static char *usage_text(const json_t *u)
+{
+    if (!json_is_object(u)) return strdup("(none)");
+    char *ops = show(json_object_get(u, "ops_high")),
+         *days = show(json_object_get(u, "window_days")), *to = show(json_object_get(u, "to")),
+         *s = NULL;
+    if (asprintf(&s, "%s ops (high) in the %s days to %s", ops, days, to) < 0) s = NULL;
+    free(ops);
+    free(days);
+    free(to);
+    return s;
+}
+
+/* The customer's compute usage over the rule's window; a missing key is none. */
+static void diff_usage(json_t *out, const json_t *a, const json_t *b)
+{
+    if (json_equal(a, b) || (!json_is_object(a) && !json_is_object(b))) return;
+    const char *who = json_string_value(json_object_get(json_is_object(b) ? b : a, "customer"));
+    char *x = usage_text(a), *y = usage_text(b);
+    say(out, "usage: %s %s → %s", who ? who : "", x ? x : "?", y ? y : "?");
+    free(x);
+    free(y);
+}
+
 int facts_diff(json_t **out, const json_t *before, const json_t *after)
 {
     json_t *d = json_array();
@@ -379,6 +453,8 @@ int facts_diff(json_t **out, const json_t *before, const json_t *after)
     diff_customer(d, json_object_get(before, "customer"), json_object_get(after, "customer"));
     diff_ownership(d, json_object_get(before, "ownership"), json_object_get(after, "ownership"));
     diff_licenses(d, json_object_get(before, "licenses"), json_object_get(after, "licenses"));
+    diff_alerts(d, json_object_get(before, "open_alerts"), json_object_get(after, "open_alerts"));
+    diff_usage(d, json_object_get(before, "usage"), json_object_get(after, "usage"));
     *out = d;
     return XG_OK;
 }

@@ -11,7 +11,12 @@
  *   {"customer":  the stored record of request customer.id, or null,
  *    "ownership": {"<name asked for>": [{"name","country"?,"headquarters"?,"percent"?,"source"}]}
  *                 for every name the ownership walk asked the store about ([] = none on file),
- *    "licenses":  [the licenses on file whose party is the customer (name or id)]}
+ *    "licenses":  [the licenses on file whose party is the customer (name or id)],
+ *    "open_alerts": [open monitoring alerts on the customer's parties: {"id","party","list",
+ *                   "entry_id","entry_name","score"}],
+ *    "usage":     {"customer","ops_high","window_days","to"}: the customer's compute usage over
+ *                 the usage_early_warning window, or null}
+ * A key missing from stored facts (recorded before it was gathered) means none.
  */
 #ifndef XG_POLICY_FACTS_H
 #define XG_POLICY_FACTS_H
@@ -22,7 +27,8 @@
 #include "policy/engine.h"
 #include "xgate/store.h"
 
-/* Facts of a decision taken without a store (a dry run): no record, no edges, no licenses.
+/* Facts of a decision taken without a store (a dry run): no record, no edges, no licenses, no
+ * alerts, no usage.
  * New reference. */
 json_t *facts_empty(void);
 
@@ -46,8 +52,9 @@ bool facts_license_party(const json_t *license, const char *name, const char *cu
 bool facts_same_name(const char *a, const char *b);
 
 /* What differs from `before` to `after`, one line per fact, in the order customer, ownership,
- * licenses: "customer: country DE → CN", "ownership: Owner X in Y 30% → 60%",
- * "licenses: added L-1 for Y (…)". *out is a new array (empty when nothing differs). */
+ * licenses, alerts, usage: "customer: country DE → CN", "ownership: Owner X in Y 30% → 60%",
+ * "licenses: added L-1 for Y (…)", "alerts: open alr_… on P (…)", "usage: c-1 A → B". *out is a new
+ * array (empty when nothing differs). */
 int facts_diff(json_t **out, const json_t *before, const json_t *after);
 
 #endif

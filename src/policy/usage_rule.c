@@ -3,8 +3,9 @@
  * other conditions: a foreign customer whose high compute estimate over the last window (90 days
  * before the as-of date) is at or above the early-warning level of
  * data/policy/compute_thresholds.tsv gets the profile's outcome (REVIEW) for further 3A090/4A090
- * capacity. One fact is gathered (the customer's stored usage) and one rule row applied, so the
- * function moves as a unit when decide is split into fact gathering and a pure engine.
+ * capacity. The customer's stored usage is gathered with the other facts (facts.c, "usage":
+ * usage_rule_fact); the rule reads only the facts, so a replay over stored facts does not see
+ * usage imported later.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 
 #include "policy/decide_internal.h"
 #include "policy/policy_internal.h"
+#include "xgate/error.h"
 #include "xgate/usage.h"
 
 static pthread_once_t config_once = PTHREAD_ONCE_INIT;
@@ -28,25 +30,46 @@ static bool is_foreign(const dreq *r)
            (r->headquarters && strcmp(r->headquarters, "US"));
 }
 
+const xg_usage_config *usage_rule_config(void)
+{
+    pthread_once(&config_once, config_load);
+    return config;
+}
+
+int usage_rule_fact(json_t **out, xg_store *store, const dreq *r)
+{
+    *out = json_null();
+    const xg_usage_config *cfg = usage_rule_config();
+    const char *who = r->customer_id ? r->customer_id : r->name;
+    double ops = 0;
+    /* as before the facts: usage that cannot be read is no usage (the rule stays silent) */
+    if (!cfg || !who || xg_usage_customer_ops(&ops, store, cfg, who, r->as_of)) return 0;
+    json_decref(*out);
+    *out = json_pack("{s:s,s:f,s:i,s:s}", "customer", who, "ops_high", ops, "window_days",
+                     cfg->window_days, "to", r->as_of ? r->as_of : "");
+    return *out ? 0 : xg_error_set(XG_ENOMEM, "facts: out of memory");
+}
+
 void usage_rule_apply(dctx *d)
 {
-    if (!d->compute || !d->ctx->store || !is_foreign(&d->r)) return;
+    if (!d->compute || !json_is_object(d->usage) || !is_foreign(&d->r)) return;
     const pol_rule *row = pol_rule_for(d->pr, "usage_early_warning", d->delivery, d->r.as_of);
     if (!row || !strcmp(row->outcome, "OFF")) return;
-    pthread_once(&config_once, config_load);
-    const xg_usage_threshold *ew = xg_usage_early_warning(config);
+    const xg_usage_threshold *ew = xg_usage_early_warning(usage_rule_config());
     if (!ew) return;
-    double ops = 0;
-    const char *who = d->r.customer_id ? d->r.customer_id : d->r.name;
-    if (!who || xg_usage_customer_ops(&ops, d->ctx->store, config, who, d->r.as_of) ||
-        ops < ew->ops)
-        return;
+    const char *who = json_string_value(json_object_get(d->usage, "customer"));
+    const json_t *ops_v = json_object_get(d->usage, "ops_high");
+    const json_t *win_v = json_object_get(d->usage, "window_days");
+    if (!who || !json_is_number(ops_v)) return;
+    double ops = json_number_value(ops_v);
+    int window_days = json_is_integer(win_v) ? (int)json_integer_value(win_v) : config->window_days;
+    if (ops < ew->ops) return;
     char detail[600];
     snprintf(detail, sizeof detail,
              "foreign customer %s ran an estimated %.3g operations (high estimate) in the %d days "
              "to %s, at or above the early-warning level of %.3g (%s): further 3A090/4A090 "
              "capacity needs review",
-             d->r.name ? d->r.name : who, ops, config->window_days, d->r.as_of, ew->ops, ew->key);
+             d->r.name ? d->r.name : who, ops, window_days, d->r.as_of, ew->ops, ew->key);
     int out = !strcmp(row->outcome, "DENY")               ? OUT_DENY
               : !strcmp(row->outcome, "LICENSE_REQUIRED") ? OUT_LICENSE
               : !strcmp(row->outcome, "REVIEW")           ? OUT_REVIEW
@@ -54,5 +77,5 @@ void usage_rule_apply(dctx *d)
     reason_add(d, "usage_early_warning", out, row, detail,
                json_pack("{s:s,s:f,s:f,s:s,s:s,s:i}", "customer", who, "ops_high", ops, "threshold",
                          ew->ops, "threshold_key", ew->key, "threshold_citation", ew->citation,
-                         "window_days", config->window_days));
+                         "window_days", window_days));
 }

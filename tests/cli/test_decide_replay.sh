@@ -83,6 +83,49 @@ assert_json 'd["holds"] is False and d["replayed"]["decision"] == "LICENSE_REQUI
 run "$X" decide --replay "$edit" --db "$DB"
 assert_out_contains "note: decided before facts were stored"
 
+# ---- a monitoring alert opened on the customer after the decision ----
+ADB="sqlite:$TMP/alerts.db"
+run "$X" customers add --db "$ADB" - <<<'{"id":"c-alert","name":"Nordwind Optics AG","country":"DE","verification":"verified"}'
+assert_rc 0
+run "$X" decide --db "$ADB" --json - <<<'{"customer":{"id":"c-alert"},"resource":{"item":"H100 SXM5 80GB"},"policy":"ear","as_of":"2026-11-22"}'
+assert_rc 0
+assert_json 'd["decision"] == "ALLOW" and not any(r["rule"] == "open_monitor_alert" for r in d["reasons"])'
+alert_dec=$(decision_id)
+run sqlite3 "$TMP/alerts.db" "SELECT facts FROM decisions WHERE id = '$alert_dec'"
+assert_json 'd["open_alerts"] == []'
+# a list version with an entry that matches the customer: monitoring opens an alert on it
+python3 - "$SHARED/data/lists/dod_1260h_2026.xgate.csv" "$TMP/nordwind.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+added = dict(rows[0]); added.update(id="TEST-NORDWIND-1", name="Nordwind Optics AG", aliases="",
+                                    country="DE", parent="", addresses="Hafenstrasse 1, Kiel")
+with open(sys.argv[2], "w", newline="", encoding="utf-8") as f:
+    w = csv.DictWriter(f, fieldnames=list(rows[0].keys())); w.writeheader(); w.writerows(rows + [added])
+PY
+run "$X" monitor run --db "$ADB" --list "$TMP/nordwind.csv" --json
+assert_rc 0
+assert_json "[(a['party']['name'], a['entry']['id']) for a in d['opened']] == [('Nordwind Optics AG', 'TEST-NORDWIND-1')]"
+alert_id=$(python3 -c "import json; print(json.load(open('$TMP/out'))['opened'][0]['id'])")
+# over the stored facts the decision holds: the alert opened later is not one of its facts, but
+# the replay names it as a change in the store
+run "$X" decide --replay "$alert_dec" --db "$ADB" --json
+assert_rc 0
+assert_json 'd["holds"] is True and d["facts_used"] == "stored" and d["replayed"]["decision"] == "ALLOW"'
+assert_json "len(d['facts_differ']) == 1 and d['facts_differ'][0].startswith('alerts: open $alert_id on Nordwind Optics AG')"
+# over the current store the open alert puts it in REVIEW, and the alert is the stated cause
+run "$X" decide --replay "$alert_dec" --current-store --db "$ADB" --json
+assert_rc 0
+assert_json 'd["holds"] is False and d["replayed"]["decision"] == "REVIEW" and d["versions_differ"] == []'
+assert_json "any(r['rule'] == 'open_monitor_alert' for r in d['replayed']['reasons'])"
+assert_json "len(d['facts_differ']) == 1 and d['facts_differ'][0].startswith('alerts: open $alert_id on Nordwind Optics AG')"
+# facts stored before alerts were facts (no "open_alerts" key) mean no open alerts
+sqlite3 "$TMP/alerts.db" "UPDATE decisions SET facts = replace(facts, ',\"open_alerts\":[]', '') WHERE id = '$alert_dec'"
+run sqlite3 "$TMP/alerts.db" "SELECT facts FROM decisions WHERE id = '$alert_dec'"
+assert_json '"open_alerts" not in d'
+run "$X" decide --replay "$alert_dec" --db "$ADB" --json
+assert_rc 0
+assert_json "d['holds'] is True and d['facts_differ'][0].startswith('alerts: open $alert_id')"
+
 # ---- usage ----
 run "$X" decide --current-store --db "$DB" - <<<'{}'
 assert_rc 2

@@ -200,3 +200,48 @@ Test(policy_facts, diff_names_each_fact)
     json_decref(a);
     json_decref(b);
 }
+
+Test(policy_facts, alerts_and_usage_differ_and_a_missing_key_is_none)
+{
+    /* facts stored before alerts and usage were gathered: no keys, the same as none */
+    json_t *old = J("{\"customer\":null,\"ownership\":{},\"licenses\":[]}"), *d;
+    json_t *none = facts_empty();
+    cr_assert_eq(facts_diff(&d, old, none), 0);
+    cr_assert_eq(json_array_size(d), 0, "%s", json_dumps(d, 0));
+    json_decref(d);
+
+    json_t *now = J("{\"customer\":null,\"ownership\":{},\"licenses\":[],\"open_alerts\":[{\"id\":"
+                    "\"alr_1\",\"party\":\"Nordwind Optics AG\",\"list\":\"1260H\",\"entry_id\":"
+                    "\"T-1\",\"entry_name\":\"Nordwind Optics AG\",\"score\":1.0}],\"usage\":{"
+                    "\"customer\":\"c-1\",\"ops_high\":3e24,\"window_days\":90,\"to\":"
+                    "\"2026-11-22\"}}");
+    cr_assert_eq(facts_diff(&d, old, now), 0);
+    char *text = json_dumps(d, 0);
+    cr_assert_eq(json_array_size(d), 2, "%s", text);
+    cr_assert(has_line(d, "alerts: open alr_1 on Nordwind Optics AG (1260H T-1 Nordwind Optics AG, "
+                          "score 1)"),
+              "%s", text);
+    cr_assert(has_line(d, "usage: c-1 (none) → 3e+24 ops (high) in the 90 days to 2026-11-22"),
+              "%s", text);
+    free(text);
+    json_decref(d);
+
+    /* the other way: the alert is no longer open, the usage changed */
+    json_t *later = json_deep_copy(now);
+    json_array_clear(json_object_get(later, "open_alerts"));
+    json_object_set_new(json_object_get(later, "usage"), "ops_high", json_real(0));
+    cr_assert_eq(facts_diff(&d, now, later), 0);
+    text = json_dumps(d, 0);
+    cr_assert(has_line(d, "alerts: no longer open alr_1 on Nordwind Optics AG (1260H T-1 Nordwind "
+                          "Optics AG, score 1)"),
+              "%s", text);
+    cr_assert(has_line(d, "usage: c-1 3e+24 ops (high) in the 90 days to 2026-11-22 → 0 ops (high) "
+                          "in the 90 days to 2026-11-22"),
+              "%s", text);
+    free(text);
+    json_decref(d);
+    json_decref(later);
+    json_decref(now);
+    json_decref(none);
+    json_decref(old);
+}
