@@ -280,22 +280,39 @@ const cli_spec lists_spec_versions = {
     .run = lists_versions,
 };
 
-int lists_versions(int argc, char **argv)
+/* The options `versions` and `diff` share (--source, --db, --json): -1 to go on, or an exit code.
+ */
+typedef struct store_args {
+    const char *db, *source;
+    int json;
+} store_args;
+
+static int read_store_args(store_args *a, cli_parser *p, const cli_spec *spec, int argc,
+                           char **argv)
 {
-    const char *db = NULL, *source = NULL;
-    int json = 0, c;
-    cli_parser p;
-    cli_parser_init(&p, &lists_spec_versions, argc, argv);
-    while ((c = cli_next(&p)) != CLI_END) {
+    int c;
+    cli_parser_init(p, spec, argc, argv);
+    while ((c = cli_next(p)) != CLI_END) {
         if (c == 'j')
-            json = 1;
+            a->json = 1;
         else if (c == 'd')
-            db = p.arg;
+            a->db = p->arg;
         else if (c == 'S')
-            source = p.arg;
+            a->source = p->arg;
         else
             return cli_exit_code(c);
     }
+    return -1;
+}
+
+int lists_versions(int argc, char **argv)
+{
+    store_args a = {0};
+    cli_parser p;
+    int prc = read_store_args(&a, &p, &lists_spec_versions, argc, argv);
+    if (prc >= 0) return prc;
+    const char *db = a.db, *source = a.source;
+    int json = a.json;
     if (p.noperands) return cli_fail(XG_EXIT_USAGE, "lists", 0, "versions takes no operands");
     xg_store *s = NULL;
     int rc = store_cli_open(&s, "lists", db);
@@ -409,20 +426,13 @@ const cli_spec lists_spec_diff = {
 
 int lists_diff(int argc, char **argv)
 {
-    const char *args[2] = {NULL, NULL}, *db = NULL, *source = NULL;
-    int json = 0, c;
+    const char *args[2] = {NULL, NULL};
+    store_args a = {0};
     cli_parser p;
-    cli_parser_init(&p, &lists_spec_diff, argc, argv);
-    while ((c = cli_next(&p)) != CLI_END) {
-        if (c == 'j')
-            json = 1;
-        else if (c == 'd')
-            db = p.arg;
-        else if (c == 'S')
-            source = p.arg;
-        else
-            return cli_exit_code(c);
-    }
+    int prc = read_store_args(&a, &p, &lists_spec_diff, argc, argv);
+    if (prc >= 0) return prc;
+    const char *db = a.db, *source = a.source;
+    int json = a.json;
     if (p.noperands != 2) return cli_fail(XG_EXIT_USAGE, "lists", 0, "diff needs OLD and NEW");
     args[0] = cli_operands(&p)[0];
     args[1] = cli_operands(&p)[1];
