@@ -186,6 +186,12 @@ int xg_usage_report(json_t **out, xg_store *s, const xg_usage_config *cfg,
 int xg_usage_report_csv(char **out, const json_t *report);
 int xg_usage_report_html(char **out, const json_t *report);
 
+/* The chart of one entry of a report (a customer or a parent): accelerator-hours over time stacked
+ * by class, as the HTML report draws it — an HTML fragment, <figure class="xg-chart"> holding a
+ * caption and a well-formed inline <svg> (every text escaped; see src/core/chart.h for the markup).
+ * An entry without usage gets its caption and "none". *out is a heap string. */
+int xg_usage_entry_chart(char **out, const json_t *entry);
+
 /* The high estimate over the last `window_days` before `as_of` (YYYY-MM-DD, NULL: today) of a
  * customer named by id or legal name (0 when it has no usage or is not on file). For the decide
  * rule. */

@@ -126,6 +126,22 @@ static int num(xg_buf *b, double v)
     return xg_buf_printf(b, "%.15g", v);
 }
 
+/* A drawn number: whole numbers below 10^7 as they are, others in three significant digits with
+ * a k/M/G/T suffix (the exact number is in data-value and the row's title). */
+static int num_short(xg_buf *b, double v)
+{
+    if (v == (double)(long long)v && v > -1e7 && v < 1e7) return xg_buf_printf(b, "%.0f", v);
+    static const char *const suffix[] = {"", "k", "M", "G", "T"};
+    size_t i = 0;
+    double a = v < 0 ? -v : v;
+    while (a >= 1000 && i + 1 < sizeof suffix / sizeof *suffix) {
+        a /= 1000;
+        v /= 1000;
+        i++;
+    }
+    return xg_buf_printf(b, "%.3g%s", v, suffix[i]);
+}
+
 static double clamp0(double v)
 {
     return v > 0 ? v : 0; /* also maps NaN to 0 */
@@ -178,7 +194,7 @@ static int row_tail(xg_buf *b, double value, int x, int y)
 {
     int rc = xg_buf_printf(b, "<text class=\"num\" x=\"%d\" y=\"%d\" fill=\"%s\" %s>", x, y + 14,
                            TEXT_FILL, FONT);
-    if (!rc) rc = num(b, value);
+    if (!rc) rc = num_short(b, value);
     if (!rc) rc = xg_buf_puts(b, "</text></g>");
     return rc;
 }
@@ -233,6 +249,45 @@ int xg_chart_hbar(xg_buf *b, const char *title, const xg_chart_item *items, size
     return rc ? rc : close_chart(b);
 }
 
+static const char *series_colour(const char *const *colours, size_t s)
+{
+    return colours && colours[s] ? colours[s] : xg_chart_colour(s);
+}
+
+#define LEGEND_H 22
+#define LEGEND_STEP 120
+
+/* The legend: a swatch and the name of every series, left to right (wrapping is not needed for
+ * the few series a chart stacks; names are shortened to 16 units). */
+static int legend(xg_buf *b, const char *const *series, size_t nseries, const char *const *colours)
+{
+    int rc = 0, x = 0;
+    for (size_t s = 0; s < nseries && !rc; s++) {
+        rc = xg_buf_printf(b,
+                           "<g class=\"legend\"><rect x=\"%d\" y=\"4\" width=\"12\" height=\"12\" "
+                           "fill=\"%s\"></rect><text x=\"%d\" y=\"15\" fill=\"%s\" %s>",
+                           x, series_colour(colours, s), x + 16, TEXT_FILL, FONT);
+        if (!rc) label_text(b, series[s] ? series[s] : "", 16, &rc);
+        if (!rc) rc = xg_buf_puts(b, "</text></g>");
+        x += LEGEND_STEP;
+    }
+    return rc;
+}
+
+/* One stacked segment with its series and value. */
+static int segment(xg_buf *b, const char *series, double v, int x, int y, int w, int h,
+                   const char *fill)
+{
+    int rc = xg_buf_puts(b, "<rect class=\"seg\" data-series=\"");
+    if (!rc) rc = xg_chart_escape(b, series ? series : "");
+    if (!rc) rc = xg_buf_puts(b, "\" data-value=\"");
+    if (!rc) rc = num(b, v);
+    if (!rc)
+        rc = xg_buf_printf(b, "\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"></rect>",
+                           x, y, w, h, fill);
+    return rc;
+}
+
 int xg_chart_stacked(xg_buf *b, const char *title, const char *const *rows, size_t nrows,
                      const char *const *series, size_t nseries, const double *values)
 {
@@ -244,22 +299,11 @@ int xg_chart_stacked(xg_buf *b, const char *title, const char *const *rows, size
             t += clamp0(values[r * nseries + s]);
         if (t > max) max = t;
     }
-    const int legend_h = 22;
+    const int legend_h = LEGEND_H;
     int h = legend_h + (int)nrows * ROW_H + 6;
     int rc = open_chart(b, "stacked", title, nrows, BAR_X + BAR_MAX + NUM_W, h);
     if (rc || !nrows) return rc;
-    /* legend: a swatch and the name of every series, left to right (wrapping is not needed for
-     * the few series a report stacks; names are shortened to 16 units) */
-    int x = 0;
-    for (size_t s = 0; s < nseries && !rc; s++) {
-        rc = xg_buf_printf(b,
-                           "<g class=\"legend\"><rect x=\"%d\" y=\"4\" width=\"12\" height=\"12\" "
-                           "fill=\"%s\"></rect><text x=\"%d\" y=\"15\" fill=\"%s\" %s>",
-                           x, xg_chart_colour(s), x + 16, TEXT_FILL, FONT);
-        if (!rc) label_text(b, series[s], 16, &rc);
-        if (!rc) rc = xg_buf_puts(b, "</text></g>");
-        x += 120;
-    }
+    rc = legend(b, series, nseries, NULL);
     for (size_t r = 0; r < nrows && !rc; r++) {
         int y = legend_h + (int)r * ROW_H + 3;
         double total = 0;
@@ -275,15 +319,7 @@ int xg_chart_stacked(xg_buf *b, const char *title, const char *const *rows, size
             /* segment ends are rounded from the running total, so the segments add up exactly */
             int x1 = BAR_X + (int)(BAR_MAX * acc / max + 0.5);
             if (x1 <= x0) x1 = x0 + 1;
-            rc = xg_buf_puts(b, "<rect class=\"seg\" data-series=\"");
-            if (!rc) rc = xg_chart_escape(b, series[s] ? series[s] : "");
-            if (!rc) rc = xg_buf_puts(b, "\" data-value=\"");
-            if (!rc) rc = num(b, v);
-            if (!rc)
-                rc = xg_buf_printf(b,
-                                   "\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
-                                   "fill=\"%s\"></rect>",
-                                   x0, y, x1 - x0, BAR_H, xg_chart_colour(s));
+            rc = segment(b, series[s], v, x0, y, x1 - x0, BAR_H, xg_chart_colour(s));
             x0 = x1;
         }
         if (!rc) rc = row_tail(b, total, x0 + 6, y);
@@ -328,12 +364,88 @@ int xg_chart_timeseries(xg_buf *b, const char *title, const xg_chart_item *items
                                "fill=\"%s\" %s>",
                                x, top + plot_h - bh, bar_w, bh, xg_chart_colour(0), cx,
                                top + plot_h - bh - 4, TEXT_FILL, FONT);
-        if (!rc) rc = num(b, v);
+        if (!rc) rc = num_short(b, v);
         if (!rc)
             rc = xg_buf_printf(
                 b, "</text><text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"%s\" %s>", cx,
                 top + plot_h + 15, TEXT_FILL, FONT);
         if (!rc) label_text(b, label, 9, &rc);
+        if (!rc) rc = xg_buf_puts(b, "</text></g>");
+    }
+    return rc ? rc : close_chart(b);
+}
+
+int xg_chart_stacked_timeseries(xg_buf *b, const char *title, const char *const *periods,
+                                size_t nperiods, const char *const *series, size_t nseries,
+                                const double *values, const char *const *colours)
+{
+    if (!b || (nperiods && (!periods || !series || !nseries || !values))) return XG_EINVAL;
+    const int slot = 72, bar_w = 44, top = LEGEND_H + 18, plot_h = 120, left = 8;
+    double max = 0;
+    for (size_t p = 0; p < nperiods; p++) {
+        double t = 0;
+        for (size_t s = 0; s < nseries; s++)
+            t += clamp0(values[p * nseries + s]);
+        if (t > max) max = t;
+    }
+    int w = left * 2 + (int)nperiods * slot, h = top + plot_h + 22;
+    if (w < (int)nseries * LEGEND_STEP) w = (int)nseries * LEGEND_STEP;
+    int rc = open_chart(b, "stacked-timeseries", title, nperiods, w, h);
+    if (rc || !nperiods) return rc;
+    rc = legend(b, series, nseries, colours);
+    if (!rc)
+        rc = xg_buf_printf(b,
+                           "<line x1=\"0\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999999\" "
+                           "stroke-width=\"1\"></line>",
+                           top + plot_h, w, top + plot_h);
+    for (size_t p = 0; p < nperiods && !rc; p++) {
+        const char *label = periods[p] ? periods[p] : "";
+        double total = 0;
+        for (size_t s = 0; s < nseries; s++)
+            total += clamp0(values[p * nseries + s]);
+        int x = left + (int)p * slot + (slot - bar_w) / 2, cx = x + bar_w / 2;
+        rc = xg_buf_puts(b, "<g class=\"row\" data-label=\"");
+        if (!rc) rc = xg_chart_escape(b, label);
+        if (!rc) rc = xg_buf_puts(b, "\" data-value=\"");
+        if (!rc) rc = num(b, total);
+        if (!rc) rc = xg_buf_puts(b, "\"><title>");
+        if (!rc) rc = xg_chart_escape(b, label);
+        if (!rc) rc = xg_buf_puts(b, ": ");
+        if (!rc) rc = num(b, total);
+        for (size_t s = 0; s < nseries && !rc; s++) {
+            double v = clamp0(values[p * nseries + s]);
+            if (v <= 0) continue;
+            rc = xg_buf_puts(b, "; ");
+            if (!rc) rc = xg_chart_escape(b, series[s] ? series[s] : "");
+            if (!rc) rc = xg_buf_putc(b, ' ');
+            if (!rc) rc = num(b, v);
+        }
+        if (!rc) rc = xg_buf_puts(b, "</title>");
+        /* segments from the baseline up; their tops are rounded from the running total, so the
+         * segments add up exactly and equal totals draw equal bars */
+        double acc = 0;
+        int y0 = top + plot_h, bh = 0;
+        for (size_t s = 0; s < nseries && !rc; s++) {
+            double v = clamp0(values[p * nseries + s]);
+            if (v <= 0) continue;
+            acc += v;
+            int y1 = top + plot_h - (int)(plot_h * acc / max + 0.5);
+            if (y1 >= y0) y1 = y0 - 1; /* a small non-zero value stays visible */
+            rc = segment(b, series[s], v, x, y1, bar_w, y0 - y1, series_colour(colours, s));
+            bh += y0 - y1;
+            y0 = y1;
+        }
+        if (!rc)
+            rc = xg_buf_printf(b,
+                               "<text class=\"num\" x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
+                               "fill=\"%s\" %s>",
+                               cx, top + plot_h - bh - 4, TEXT_FILL, FONT);
+        if (!rc) rc = num_short(b, total);
+        if (!rc)
+            rc = xg_buf_printf(
+                b, "</text><text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"%s\" %s>", cx,
+                top + plot_h + 15, TEXT_FILL, FONT);
+        if (!rc) label_text(b, label, 10, &rc);
         if (!rc) rc = xg_buf_puts(b, "</text></g>");
     }
     return rc ? rc : close_chart(b);

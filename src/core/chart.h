@@ -9,7 +9,9 @@
  * a CSS class alone; every row carries its label and its number in text, and its data in attributes
  * for tests and scripts: <g class="row" data-label="AWS" data-value="5"> … <rect class="bar" …
  * fill="#4a78b5"></rect> … Labels are escaped here; long labels are shortened with "…" and kept
- * whole in a <title>. A chart with no rows writes its caption and <p class="none">none</p>.
+ * whole in a <title>. Drawn numbers are whole numbers below 10⁷ as they are, others in three
+ * significant digits with k/M/G/T (data-value keeps the exact number). A chart with no rows writes
+ * its caption and <p class="none">none</p>.
  *
  * The writers append to an xg_buf and return 0, XG_EINVAL (bad arguments) or XG_ENOMEM.
  */
@@ -47,6 +49,16 @@ int xg_chart_stacked(xg_buf *b, const char *title, const char *const *rows, size
 /* A time series: one vertical bar per period, in the given order (callers pass them sorted, e.g.
  * "2025-01", "2025-02"), with the period below and the number above each bar. */
 int xg_chart_timeseries(xg_buf *b, const char *title, const xg_chart_item *items, size_t n);
+
+/* A stacked time series: one vertical bar per period, in the given order (callers pass them
+ * sorted), one segment per series[s] with value values[p * nseries + s] stacked from the baseline
+ * (zero segments are not drawn), the period's total above its bar, the period below it, and a
+ * legend naming each series with its colour. Periods are <g class="row" data-label data-value> (the
+ * total), segments <rect class="seg" data-series data-value fill>. colours[s] is the fill of
+ * series s ("#rrggbb"); NULL uses xg_chart_colour(s). */
+int xg_chart_stacked_timeseries(xg_buf *b, const char *title, const char *const *periods,
+                                size_t nperiods, const char *const *series, size_t nseries,
+                                const double *values, const char *const *colours);
 
 /* The fill colour of series i (a small palette that cycles), "#rrggbb". */
 const char *xg_chart_colour(size_t i);

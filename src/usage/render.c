@@ -1,16 +1,19 @@
 /*
  * render.c — the usage report as CSV and as a standalone HTML page. The page carries its data as
- * tables and one SVG chart per customer and parent: accelerator-hours over time stacked by class,
- * in buckets of a day, a week or a month so that a chart never has more than MAX_BARS bars.
+ * tables and one chart per customer and parent (the shared writer, core/chart.h): accelerator-hours
+ * over time stacked by class, in periods of a day, a week, 30 days … so that a chart never has more
+ * than MAX_BARS bars.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "core/chart.h"
 #include "usage/usage_internal.h"
 #include "xgate/error.h"
 
-#define MAX_BARS 60
+#define MAX_BARS 16
 #define NCLASSES 3
 static const char *const classes[NCLASSES] = {"3A090.a", "3A090.b", "none"};
 static const char *const fills[NCLASSES] = {"#c0392b", "#e67e22", "#7f8c8d"};
@@ -91,66 +94,82 @@ int xg_usage_report_csv(char **out, const json_t *report)
 
 static void html_esc(xg_buf *b, const char *s)
 {
-    for (; s && *s; s++) {
-        if (*s == '<')
-            xg_buf_puts(b, "&lt;");
-        else if (*s == '>')
-            xg_buf_puts(b, "&gt;");
-        else if (*s == '&')
-            xg_buf_puts(b, "&amp;");
-        else if (*s == '"')
-            xg_buf_puts(b, "&quot;");
-        else
-            xg_buf_putc(b, *s);
-    }
+    xg_chart_escape(b, s);
 }
 
-/* One chart of an entry's daily series, bucketed to at most MAX_BARS bars. */
-static void entry_chart(xg_buf *b, const json_t *o)
+/* One chart of an entry's daily series: accelerator-hours per period stacked by class, the periods
+ * the smallest of BUCKETS days that keeps the chart at MAX_BARS bars or fewer, each labelled by its
+ * first day (so the time axis is even: periods without usage are drawn as 0). */
+static int entry_chart(xg_buf *b, const json_t *o)
 {
+    static const int buckets[] = {1, 7, 30, 91, 365};
+    static const char *const bucket_names[] = {"day", "week", "30 days", "91 days", "365 days"};
     const json_t *series = json_object_get(o, "series");
     size_t n = json_array_size(series);
-    if (!n) return;
     int64_t first, last;
-    xg_usage_parse_time(&first, str(json_array_get(series, 0), "day"));
-    xg_usage_parse_time(&last, str(json_array_get(series, n - 1), "day"));
+    if (!n || xg_usage_parse_time(&first, str(json_array_get(series, 0), "day")) ||
+        xg_usage_parse_time(&last, str(json_array_get(series, n - 1), "day"))) {
+        char title[512];
+        snprintf(title, sizeof title, "%s: accelerator-hours, by class", str(o, "customer"));
+        return xg_chart_stacked_timeseries(b, title, NULL, 0, classes, NCLASSES, NULL, fills);
+    }
     int64_t span = (last - first) / 86400 + 1;
-    int64_t bucket = span <= MAX_BARS ? 1 : span <= 7 * MAX_BARS ? 7 : 30;
+    size_t bi = 0;
+    while (bi + 1 < sizeof buckets / sizeof *buckets &&
+           (span + buckets[bi] - 1) / buckets[bi] > MAX_BARS)
+        bi++;
+    int64_t bucket = buckets[bi];
     size_t nb = (size_t)((span + bucket - 1) / bucket);
     double *vals = calloc(nb * NCLASSES, sizeof *vals);
-    char **labels = calloc(nb, sizeof *labels);
-    if (!vals || !labels) {
+    char(*labels)[16] = calloc(nb, sizeof *labels);
+    const char **lp = calloc(nb, sizeof *lp);
+    if (!vals || !labels || !lp) {
         free(vals);
         free(labels);
-        return;
+        free(lp);
+        return XG_ENOMEM;
+    }
+    for (size_t k = 0; k < nb; k++) {
+        time_t t = (time_t)(first + (int64_t)k * bucket * 86400);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(labels[k], sizeof labels[k], "%Y-%m-%d", &tm);
+        lp[k] = labels[k];
     }
     size_t i;
     json_t *d;
     json_array_foreach(series, i, d)
     {
         int64_t t;
-        xg_usage_parse_time(&t, str(d, "day"));
+        if (xg_usage_parse_time(&t, str(d, "day"))) continue;
         size_t k = (size_t)((t - first) / 86400 / bucket);
         if (k >= nb) k = nb - 1;
-        if (!labels[k]) labels[k] = strdup(str(d, "day"));
         for (int c = 0; c < NCLASSES; c++)
-            vals[c * nb + k] += num(d, classes[c]);
+            vals[k * NCLASSES + c] += num(d, classes[c]);
     }
-    for (size_t k = 0; k < nb; k++)
-        if (!labels[k]) labels[k] = strdup("");
-    usage_series s[NCLASSES];
-    for (int c = 0; c < NCLASSES; c++)
-        s[c] = (usage_series){.name = classes[c], .fill = fills[c], .values = vals + c * nb};
     char title[512];
     snprintf(title, sizeof title, "%s: accelerator-hours per %s, by class", str(o, "customer"),
-             bucket == 1   ? "day"
-             : bucket == 7 ? "week"
-                           : "30 days");
-    usage_chart_stacked_bars(b, title, (const char *const *)labels, nb, s, NCLASSES);
-    for (size_t k = 0; k < nb; k++)
-        free(labels[k]);
+             bucket_names[bi]);
+    int rc = xg_chart_stacked_timeseries(b, title, lp, nb, classes, NCLASSES, vals, fills);
+    free(lp);
     free(labels);
     free(vals);
+    return rc;
+}
+
+int xg_usage_entry_chart(char **out, const json_t *entry)
+{
+    *out = NULL;
+    if (!json_is_object(entry)) return xg_error_set(XG_EINVAL, "usage chart: expected an entry");
+    xg_buf b;
+    xg_buf_init(&b);
+    int rc = entry_chart(&b, entry);
+    if (rc) {
+        xg_buf_free(&b);
+        return rc;
+    }
+    *out = xg_buf_steal(&b);
+    return *out ? XG_OK : XG_ENOMEM;
 }
 
 static void html_entry(xg_buf *b, const json_t *o)
@@ -199,6 +218,7 @@ int xg_usage_report_html(char **out, const json_t *report)
                 "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>"
                 "<title>xgate usage report</title><style>body{font-family:sans-serif;margin:2em}"
                 "table{border-collapse:collapse}th,td{text-align:left;padding:2px 8px}"
+                "figure.xg-chart{margin:.5em 0 1.5em}figcaption{font-weight:600;margin-bottom:4px}"
                 "</style></head><body><h1>Compute usage</h1><p>Period: ");
     html_esc(&b, *str(p, "from") ? str(p, "from") : "start");
     xg_buf_puts(&b, " – ");

@@ -1,6 +1,7 @@
 /*
  * usage_internal.h — what the compute-accounting files share: a string map with owned keys (the
- * text module's open-addressing map, keys copied into an arena) and the chart writer.
+ * text module's open-addressing map, keys copied into an arena). Charts are drawn by the shared
+ * writer, core/chart.h.
  */
 #ifndef XG_USAGE_INTERNAL_H
 #define XG_USAGE_INTERNAL_H
@@ -22,18 +23,5 @@ void *usage_map_get(const usage_map *m, const char *key);
 void *usage_map_put(usage_map *m, const char *key, void *value);
 /* A string copied into the map's arena. */
 char *usage_map_strdup(usage_map *m, const char *s);
-
-/* One series of a stacked bar chart. */
-typedef struct usage_series {
-    const char *name;
-    const char *fill; /* explicit colour, e.g. "#1f77b4" */
-    const double *values;
-} usage_series;
-
-/* Append a stacked bar chart as an SVG element (quoted attributes, explicit closing tags, an
- * explicit fill per series) to `b`: `nlabels` bars labelled `labels`, stacked from `series`.
- * Small on purpose so a shared chart writer (src/core/chart.c, issue 18) can replace it. */
-void usage_chart_stacked_bars(xg_buf *b, const char *title, const char *const *labels,
-                              size_t nlabels, const usage_series *series, size_t nseries);
 
 #endif

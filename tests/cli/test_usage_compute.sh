@@ -159,19 +159,41 @@ assert_rc 1
 run "$X" usage report --json --csv
 assert_rc 2
 
-# --- the HTML report: well-formed SVG charts with explicit fills (checked as XML here, and in
-# chromium when node, chromium and playwright-core are installed)
+# --- the HTML report: one chart per entry from the shared chart writer, well-formed (checked as
+# XML here, and drawn in chromium when node, chromium and playwright-core are installed): every
+# period a row with its label and count, every segment an explicit colour, and the periods adding
+# up to the entry's accelerator-hours of the JSON report
+run "$X" usage report --json
+assert_rc 0
+printf '%s' "$OUT" >"$TMP/report.json"
 run "$X" usage report --html "$TMP/report.html"
 assert_rc 0
-python3 - "$TMP/report.html" <<'PY' || fail "the HTML report's SVG is not well-formed"
-import re, sys, xml.etree.ElementTree as ET
+python3 - "$TMP/report.html" "$TMP/report.json" <<'PY' || fail "the HTML report's charts are not the data"
+import json, re, sys, xml.etree.ElementTree as ET
 html = open(sys.argv[1], encoding="utf-8").read()
-svgs = re.findall(r"<svg\b.*?</svg>", html, re.S)
-assert len(svgs) >= 4, len(svgs)
-for s in svgs:
-    root = ET.fromstring(s)
-    bars = [r for r in root.iter("{http://www.w3.org/2000/svg}rect") if r.get("class") == "bar"]
-    assert bars and all(re.fullmatch(r"#[0-9a-f]{6}", b.get("fill") or "") for b in bars)
+want = {o["customer"]: o["accelerator_hours"] for o in json.load(open(sys.argv[2]))}
+figs = re.findall(r'<section class="entry" data-customer="([^"]*)">.*?(<figure class="xg-chart".*?</figure>)', html, re.S)
+assert len(figs) >= 4, len(figs)
+assert {c.replace("&amp;", "&") for c, _ in figs} == set(want), (figs, want)
+for cust, f in figs:
+    root = ET.fromstring(f)
+    assert root.get("data-chart") == "stacked-timeseries"
+    rows = root.findall(".//g[@class='row']")
+    assert rows and len(rows) == int(root.get("data-rows")), cust
+    total = {"3A090.a": 0.0, "3A090.b": 0.0, "none": 0.0}
+    for g in rows:
+        texts = g.findall("text")
+        assert g.find("text[@class='num']").text, cust
+        assert any(t.text == g.get("data-label") for t in texts), cust
+        segs = g.findall("rect[@class='seg']")
+        assert (float(g.get("data-value")) > 0) == bool(segs), cust
+        for r in segs:
+            assert re.fullmatch(r"#[0-9a-f]{6}", r.get("fill") or ""), cust
+            assert int(r.get("height")) > 0, cust
+            total[r.get("data-series")] += float(r.get("data-value"))
+    w = want[cust.replace("&amp;", "&")]
+    for k, v in total.items():
+        assert abs(v - w[k]) <= 1e-9 * max(1, w[k]), (cust, k, v, w[k])
 assert 'data-customer="Omega Holdings Ltd"' in html
 PY
 run "$X" usage report --html "$TMP/no-such-dir/report.html"

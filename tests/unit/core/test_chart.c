@@ -181,3 +181,64 @@ Test(chart, empty_charts_say_none_and_bad_arguments_are_refused)
     cr_assert_str_neq(xg_chart_colour(0), xg_chart_colour(1));
     xg_buf_free(&b);
 }
+
+Test(chart, stacked_timeseries_stacks_every_period_with_its_colours)
+{
+    const char *periods[] = {"2026-01-01", "2026-01-08", "2026-01-15"};
+    const char *series[] = {"3A090.a", "3A090.b", "none"};
+    const char *colours[] = {"#c0392b", "#e67e22", "#7f8c8d"};
+    double v[] = {30, 10, 0, 0, 0, 0, 0.5, 0, 19.5};
+    xg_buf b;
+    xg_buf_init(&b);
+    cr_assert_eq(xg_chart_stacked_timeseries(&b, "cus_a <&>", periods, 3, series, 3, v, colours),
+                 0);
+    xmlDocPtr doc = parse(&b);
+    cr_assert_str_eq(str(doc, "/figure/@data-chart"), "stacked-timeseries");
+    cr_assert_str_eq(str(doc, "/figure/figcaption"), "cus_a <&>");
+    cr_assert_eq(count(doc, "//g[@class='legend']"), 3);
+    cr_assert_eq(count(doc, "//g[@class='row']"), 3);
+    cr_assert_eq(count(doc, "//rect[@class='seg']"), 4); /* zero segments are not drawn */
+    cr_assert_str_eq(str(doc, "//g[@class='row'][1]/@data-value"), "40");
+    cr_assert_str_eq(str(doc, "//g[@class='row'][1]/text[@class='num']"), "40");
+    cr_assert_str_eq(str(doc, "//g[@class='row'][2]/text[@class='num']"), "0");
+    cr_assert_str_eq(str(doc, "//g[@class='row'][3]/@data-label"), "2026-01-15");
+    cr_assert_str_eq(str(doc, "//g[@class='row'][3]/text[2]"), "2026-01-15");
+    /* the given colours, by series */
+    cr_assert_str_eq(str(doc, "//rect[@data-series='3A090.a']/@fill"), "#c0392b");
+    cr_assert_str_eq(str(doc, "//g[@class='row'][3]/rect[@data-series='none']/@fill"), "#7f8c8d");
+    cr_assert_str_eq(str(doc, "//g[@class='legend'][2]/rect/@fill"), "#e67e22");
+    /* the largest total is the full height (120), 20 of 40 is half of it, segments add up */
+    xmlXPathObjectPtr o = nodes(doc, "sum(//g[@class='row'][1]/rect/@height)");
+    xmlXPathObjectPtr p = nodes(doc, "sum(//g[@class='row'][3]/rect/@height)");
+    cr_assert_float_eq(o->floatval, 120.0, 1e-9);
+    cr_assert_float_eq(p->floatval, 60.0, 1e-9);
+    xmlXPathFreeObject(o);
+    xmlXPathFreeObject(p);
+    cr_assert_str_eq(str(doc, "//g[@class='row'][1]/rect[@data-series='3A090.a']/@height"), "90");
+    /* the default palette when no colours are given */
+    xg_buf_free(&b);
+    xmlFreeDoc(doc);
+    xg_buf_init(&b);
+    cr_assert_eq(xg_chart_stacked_timeseries(&b, "t", periods, 1, series, 3, v, NULL), 0);
+    doc = parse(&b);
+    cr_assert_str_eq(str(doc, "//rect[@data-series='3A090.b']/@fill"), xg_chart_colour(1));
+    xmlFreeDoc(doc);
+    cr_assert_eq(xg_chart_stacked_timeseries(&b, "t", periods, 1, NULL, 0, v, NULL), XG_EINVAL);
+    xg_buf_free(&b);
+}
+
+Test(chart, drawn_numbers_are_short_and_data_values_exact)
+{
+    xg_chart_item it[] = {{"a", 4000000}, {"b", 12345678}, {"c", 1.0 / 3}, {"d", 1500.5}};
+    xg_buf b;
+    xg_buf_init(&b);
+    cr_assert_eq(xg_chart_hbar(&b, "n", it, 4, 0), 0);
+    xmlDocPtr doc = parse(&b);
+    cr_assert_str_eq(str(doc, "//g[@class='row'][1]/text[@class='num']"), "4000000");
+    cr_assert_str_eq(str(doc, "//g[@class='row'][2]/text[@class='num']"), "12.3M");
+    cr_assert_str_eq(str(doc, "//g[@class='row'][3]/text[@class='num']"), "0.333");
+    cr_assert_str_eq(str(doc, "//g[@class='row'][3]/@data-value"), "0.333333333333333");
+    cr_assert_str_eq(str(doc, "//g[@class='row'][4]/text[@class='num']"), "1.5k");
+    xmlFreeDoc(doc);
+    xg_buf_free(&b);
+}
