@@ -358,15 +358,14 @@ static int header(reader *r, char **f, int nf)
 /* Read one logical record (CSV quotes may span lines) into *buf; returns its first line number
  * advance via *lines, 0 at EOF, -1 when over MAX_RECORD. */
 static int read_record(FILE *f, char **buf, size_t *cap, size_t *len, long *lines, uint64_t *bytes,
-                       int csv)
+                       int csv, char **ln_buf, size_t *ln_cap)
 {
     *len = 0;
     *lines = 0;
-    char *ln = NULL;
-    size_t lcap = 0;
     ssize_t n;
     int rc = 0;
-    while ((n = getline(&ln, &lcap, f)) > 0) {
+    while ((n = getline(ln_buf, ln_cap, f)) > 0) {
+        const char *ln = *ln_buf;
         (*lines)++;
         *bytes += (uint64_t)n;
         if (*len + (size_t)n + 1 > MAX_RECORD) {
@@ -392,7 +391,6 @@ static int read_record(FILE *f, char **buf, size_t *cap, size_t *len, long *line
             break;
         }
     }
-    free(ln);
     if (rc == 0 && *len) rc = 1; /* an unterminated quote at EOF: let the splitter say so */
     if (rc == 1)
         while (*len && ((*buf)[*len - 1] == '\n' || (*buf)[*len - 1] == '\r'))
@@ -409,7 +407,11 @@ int xg_usage_parse_stream(FILE *f, const char *name, const xg_usage_accounts *ac
     long line = 1, lines;
     uint64_t bytes = 0;
     int rc = 0, got, first = 1;
-    while (!rc && (got = read_record(f, &buf, &cap, &len, &lines, &bytes, r.fmt != FMT_JSONL))) {
+    /* the line buffer getline fills is kept from record to record (one allocation per file) */
+    char *ln_buf = NULL;
+    size_t ln_cap = 0;
+    while (!rc && (got = read_record(f, &buf, &cap, &len, &lines, &bytes, r.fmt != FMT_JSONL,
+                                     &ln_buf, &ln_cap))) {
         long at = line;
         line += lines;
         if (progress && (line / PROGRESS_EVERY) != ((line - lines) / PROGRESS_EVERY))
@@ -469,6 +471,7 @@ int xg_usage_parse_stream(FILE *f, const char *name, const xg_usage_accounts *ac
     if (!rc && first) rc = xg_error_set(XG_EFORMAT, "%s: empty file", name);
     if (progress) progress(ud, bytes);
     free(buf);
+    free(ln_buf);
     return rc;
 }
 
