@@ -2,7 +2,8 @@
  * routes_usage.c — compute accounting over HTTP (issue 14):
  *   POST /v1/usage          {"rows": [{customer, item, count, start, end|hours, region?,
  *                           account?}…], "keep_good": false} → the import counts (service role)
- *   GET  /v1/usage/report   ?from=YYYY-MM-DD&to=YYYY-MM-DD&customer=ID → the report (analyst)
+ *   GET  /v1/usage/report   ?from=YYYY-MM-DD&to=YYYY-MM-DD&customer=ID&charts=true → the report
+ *                           (analyst); with charts=true every entry carries its chart (HTML)
  * A batch is one transaction, as a file is on the command line: with a bad row nothing is stored
  * (400 invalid_rows, the counts and every problem by row number) unless keep_good is true.
  */
@@ -81,22 +82,49 @@ void route_usage(xg_req *r)
         reply_json(r, 200, body);
 }
 
+/* charts=true: every entry gets "chart", the HTML fragment the usage report draws for it (the
+ * shared chart writer), which the console shows. */
+static int add_charts(json_t *rep)
+{
+    static const char *const lists[] = {"customers", "parents"};
+    int rc = 0;
+    for (int l = 0; l < 2 && !rc; l++) {
+        size_t i;
+        json_t *o;
+        json_array_foreach(json_object_get(rep, lists[l]), i, o)
+        {
+            char *chart = NULL;
+            if ((rc = xg_usage_entry_chart(&chart, o))) break;
+            json_object_set_new(o, "chart", json_string(chart));
+            free(chart);
+        }
+    }
+    return rc;
+}
+
 void route_usage_report(xg_req *r)
 {
-    static const char *const known[] = {"from", "to", "customer", NULL};
+    static const char *const known[] = {"from", "to", "customer", "charts", NULL};
     if (!req_query_only(r, known) || !ready(r, false)) return;
-    char from[16], to[16], customer[256];
-    int hf, ht, hc;
+    char from[16], to[16], customer[256], charts[8];
+    int hf, ht, hc, hg;
     if ((hf = req_query(r, "from", from, sizeof from)) < 0 ||
         (ht = req_query(r, "to", to, sizeof to)) < 0 ||
-        (hc = req_query(r, "customer", customer, sizeof customer)) < 0)
+        (hc = req_query(r, "customer", customer, sizeof customer)) < 0 ||
+        (hg = req_query(r, "charts", charts, sizeof charts)) < 0)
         return;
+    if (hg && strcmp(charts, "true") && strcmp(charts, "false")) {
+        reply_error(r, 400, "invalid_field", "charts", "'charts' must be true or false");
+        return;
+    }
     xg_usage_report_opts o = {
         .from = hf ? from : NULL, .to = ht ? to : NULL, .customer = hc ? customer : NULL};
     json_t *rep = NULL;
     int rc = xg_usage_report(&rep, r->srv->store, config, &o);
-    if (rc)
+    if (!rc && hg && !strcmp(charts, "true")) rc = add_charts(rep);
+    if (rc) {
+        json_decref(rep);
         reply_lib_error(r, rc, "usage report");
-    else
+    } else
         reply_json(r, 200, rep);
 }

@@ -40,6 +40,29 @@ assert_json 'abs(d["customers"][0]["ops_high"] - 0.5 * 165 * 3600 * 15832 / 16 *
 req GET "/v1/usage/report?from=2026-01-02&to=2026-01-31&customer=cus_h1" "$ANALYST"
 assert_code 200
 assert_json 'd["customers"][0]["accelerator_hours"]["total"] == 5 and d["period"] == {"from": "2026-01-02", "to": "2026-01-31"}'
+# charts=true: every entry carries the chart the HTML report draws (the shared writer), for the
+# console: well-formed, one period a row, its segments adding up to the entry's accelerator-hours
+req GET "/v1/usage/report?customer=cus_h1&charts=true" "$ANALYST"
+assert_code 200
+assert_json 'all("chart" in e for e in d["customers"] + d["parents"]) and len(d["customers"]) == 1'
+python3 - "$TMP/out" <<'PY' || fail "charts=true: the chart is not the entry's data"
+import json, sys, xml.etree.ElementTree as ET
+d = json.load(open(sys.argv[1]))
+e = d["customers"][0]
+fig = ET.fromstring(e["chart"])
+assert fig.tag == "figure" and fig.get("class") == "xg-chart" and fig.get("data-chart") == "stacked-timeseries"
+assert fig.find("figcaption").text.startswith("cus_h1:")
+rows = fig.findall(".//g[@class='row']")
+assert len(rows) == int(fig.get("data-rows")) == 2, len(rows)  # 2026-01-01 and 2026-01-02, by day
+assert [r.get("data-label") for r in rows] == ["2026-01-01", "2026-01-02"]
+segs = fig.findall(".//rect[@class='seg']")
+assert all(s.get("fill", "").startswith("#") for s in segs)
+assert sum(float(s.get("data-value")) for s in segs) == e["accelerator_hours"]["total"] == 165
+PY
+req GET "/v1/usage/report?customer=cus_h1" "$ANALYST"
+assert_json '"chart" not in d["customers"][0]'
+req GET "/v1/usage/report?charts=yes" "$ANALYST"
+assert_error 400 invalid_field
 req GET "/v1/usage/report?from=yesterday" "$ANALYST"
 assert_code 400
 req GET "/v1/usage/report?frm=2026-01-01" "$ANALYST"
