@@ -1,6 +1,7 @@
 /*
- * chart.h — bar charts as inline SVG for the HTML pages xgate writes (the scan report now; usage,
- * network and console reports later). Internal to the library (not installed).
+ * chart.h — bar charts as inline SVG for every HTML page xgate writes: the scan report, the usage
+ * report, and the console's usage view (through xg_usage_entry_chart and GET /v1/usage/report
+ * ?charts=true); network charts are to use it too. Internal to the library (not installed).
  *
  * Every chart is one <figure class="xg-chart"> holding a caption and a well-formed <svg> (every
  * attribute quoted, every element closed), so it parses the same as HTML and as XML. It is meant to
