@@ -285,9 +285,8 @@ static double *memo_slot(form_memo *fm, uint32_t form, int *fresh)
     return &fm->score[h];
 }
 
-static int score_candidates(const xg_snapshot *s, const xg_screen_query *q,
-                            const xg_score_query *sq, const cand *c, size_t nc, best_table *bt,
-                            xg_arena *a)
+static int score_candidates(const xg_snapshot *s, const xg_screen_query *q, xg_score_query *sq,
+                            const cand *c, size_t nc, best_table *bt, xg_arena *a)
 {
     xg_score_detail d;
     form_memo fm = {.size = 64};
@@ -296,6 +295,17 @@ static int score_candidates(const xg_snapshot *s, const xg_screen_query *q,
     fm.keys = xg_arena_alloc(a, fm.size * sizeof *fm.keys);
     fm.score = xg_arena_alloc(a, fm.size * sizeof *fm.score);
     if (!fm.keys || !fm.score) return xg_error_set(XG_ENOMEM, "screen: out of memory");
+    /* token similarities shared by the candidates (they share words with the query) */
+    xg_sim_memo memo = {.size = 64, .arena = a};
+    size_t ntok = 0;
+    for (size_t i = 0; i < nc; i++)
+        ntok += s->names[c[i].name - 1].an.ntokens;
+    while (memo.size < 2 * ntok && memo.size < (1u << 16))
+        memo.size <<= 1;
+    memo.keys = xg_arena_alloc(a, memo.size * sizeof *memo.keys);
+    memo.rows = xg_arena_alloc(a, memo.size * sizeof *memo.rows);
+    if (!memo.keys || !memo.rows) return xg_error_set(XG_ENOMEM, "screen: out of memory");
+    sq->memo = &memo;
     for (size_t i = 0; i < nc; i++) {
         const xg_mname *m = &s->names[c[i].name - 1];
         const xg_record *r = &s->lists->records[m->record];
@@ -309,6 +319,7 @@ static int score_candidates(const xg_snapshot *s, const xg_screen_query *q,
         b->score = sc;
         b->name = c[i].name - 1;
     }
+    sq->memo = NULL; /* the memo lives in this frame */
     return 0;
 }
 

@@ -206,6 +206,63 @@ static int same_form(const xg_name *a, const xg_name *b)
     return 1;
 }
 
+static uint64_t token_hash(XXH64_state_t *st, const xg_token *k)
+{
+    XXH64_reset(st, 0x746f6b);
+    unsigned char kind[2] = {(unsigned char)k->kind, k->from_han};
+    XXH64_update(st, kind, sizeof kind);
+    hash_str(st, k->text);
+    hash_str(st, k->symbol);
+    hash_str(st, k->alt);
+    return XXH64_digest(st);
+}
+
+static int same_token(const xg_token *x, const xg_token *y)
+{
+    return x->kind == y->kind && x->from_han == y->from_han && same_str(x->text, y->text) &&
+           same_str(x->symbol, y->symbol) && same_str(x->alt, y->alt);
+}
+
+/* Ids of tokens alike (xg_score_list.tok), so that a query compares each once. */
+static int build_token_ids(xg_snapshot *s)
+{
+    size_t total = 0, size = 1024, ntok = 0;
+    for (size_t i = 0; i < s->nnames; i++)
+        total += s->names[i].an.ntokens;
+    while (size < 2 * total)
+        size <<= 1;
+    uint64_t *h = calloc(size, sizeof *h);
+    const xg_token **rep = calloc(size, sizeof *rep);
+    uint32_t *ids = calloc(size, sizeof *ids);
+    XXH64_state_t *st = XXH64_createState();
+    int rc = 0;
+    if (!h || !rep || !ids || !st) rc = xg_error_set(XG_ENOMEM, "snapshot: out of memory");
+    for (size_t i = 0; i < s->nnames && !rc; i++) {
+        xg_mname *m = &s->names[i];
+        uint32_t *tok = xg_arena_alloc(&s->arena, (m->an.ntokens + 1) * sizeof *tok);
+        if (!tok) {
+            rc = xg_error_set(XG_ENOMEM, "snapshot: out of memory");
+            break;
+        }
+        for (size_t t = 0; t < m->an.ntokens; t++) {
+            const xg_token *k = &m->an.tokens[t];
+            uint64_t th = token_hash(st, k);
+            size_t slot = (size_t)th & (size - 1);
+            while (rep[slot] && !(h[slot] == th && same_token(rep[slot], k)))
+                slot = (slot + 1) & (size - 1);
+            if (!rep[slot]) {
+                h[slot] = th;
+                rep[slot] = k;
+                ids[slot] = (uint32_t)ntok++;
+            }
+            tok[t] = ids[slot];
+        }
+        m->sl.tok = tok;
+    }
+    free(h), free(rep), free(ids), XXH64_freeState(st);
+    return rc;
+}
+
 static int build_forms(xg_snapshot *s)
 {
     size_t size = 1024;
@@ -305,6 +362,7 @@ int xg_snapshot_build(xg_snapshot **out, xg_listset *lists, const xg_text_ctx *t
     int rc = build_names(s);
     if (!rc) rc = build_weights(s);
     if (!rc) rc = build_forms(s);
+    if (!rc) rc = build_token_ids(s);
     if (!rc) rc = index_idents(s);
     if (rc) {
         s->lists = NULL; /* ownership passes only on success */
