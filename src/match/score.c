@@ -206,12 +206,23 @@ static int symbol_is_text(const char *sym, const char *text)
     return !*sym && !*text;
 }
 
+static size_t cp_count(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return k;
+}
+
 /* Similarity of two single words without a prepared pattern: equal, or close as in word_sim. */
 static double plain_word_sim(const char *a, const char *b, double edits_per_char)
 {
     if (!strcmp(a, b)) return 1.0;
     size_t la = strlen(a), lb = strlen(b), mx = la > lb ? la : lb;
     if (la <= 3 || lb <= 3) return 0.0;
+    /* the distance is at least the difference in code points: too far, no need to look */
+    size_t ca = cp_count(a, la), cb = cp_count(b, lb), dc = ca > cb ? ca - cb : cb - ca;
+    if ((double)dc > (double)mx * edits_per_char) return 0.0;
     double jw = xg_jaro_winkler(a, b);
     if (jw < XG_PAIR_FLOOR) return 0.0;
     return (double)xg_osa_distance(a, b) <= (double)mx * edits_per_char ? jw : 0.0;
