@@ -40,7 +40,7 @@ OPT := build
 SAN := build/san
 
 .SECONDARY:
-.PHONY: man layering install deb deb-test FORCE fuzz-smoke all deps test unit cli-tests http-tests browser-tests run bench fuzz format format-check clean
+.PHONY: golden man layering install deb deb-test FORCE fuzz-smoke all deps test unit cli-tests http-tests browser-tests run bench fuzz format format-check clean
 
 all: deps $(OPT)/xgate $(OPT)/libxgate.a $(OPT)/libxgate-server.a build/man/xgate.1
 
@@ -132,6 +132,11 @@ cli-tests: $(SAN)/xgate
 
 http-tests: $(SAN)/xgate
 	@if ls tests/http/test_*.sh >/dev/null 2>&1; then XGATE_BIN=$(CURDIR)/$(SAN)/xgate tests/run-shell-tests tests/http; fi
+
+# Regenerate tests/golden/screen_golden.tsv from today's screening results (the unit test
+# match_golden compares with it): only for a change meant to change results, listed in its commit.
+golden: $(SAN)/unit-tests
+	XG_GOLDEN_WRITE=1 XGATE_DATA=$(CURDIR)/data XGATE_SHARED=$(CURDIR)/../shared $(SAN)/unit-tests --filter 'match_golden/*'
 
 browser-tests: $(SAN)/xgate
 	@$(BOOTSTRAP) browser

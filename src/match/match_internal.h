@@ -22,6 +22,8 @@ typedef struct xg_mname {
     const char *raw;  /* the name or alias as published */
     xg_name an;       /* analysed once, at build */
     xg_score_list sl; /* what the scorer needs: weights, lengths, acronyms, Han bigrams */
+    uint32_t form;    /* the first name analysed exactly like this one (itself when unique): names
+                       * of one form score alike, so a query scores each form once */
 } xg_mname;
 
 typedef struct xg_symw {

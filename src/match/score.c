@@ -14,6 +14,7 @@
  * computed as well: same-script Chinese is compared in its own script, not only through pinyin.
  */
 #include "match/score.h"
+#include "xgate/core.h"
 #include "xgate/screen.h"
 
 #include <ctype.h>
@@ -134,6 +135,7 @@ void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bi
                       size_t nbigrams, xg_jw_pattern *pats)
 {
     q->name = name;
+    q->memo = NULL;
     q->pat = pats;
     q->ntok = name->ntokens < XG_SCORE_MAX_TOKENS ? name->ntokens : XG_SCORE_MAX_TOKENS;
     q->truncated = name->ntokens > XG_SCORE_MAX_TOKENS;
@@ -204,12 +206,23 @@ static int symbol_is_text(const char *sym, const char *text)
     return !*sym && !*text;
 }
 
+static size_t cp_count(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return k;
+}
+
 /* Similarity of two single words without a prepared pattern: equal, or close as in word_sim. */
 static double plain_word_sim(const char *a, const char *b, double edits_per_char)
 {
     if (!strcmp(a, b)) return 1.0;
     size_t la = strlen(a), lb = strlen(b), mx = la > lb ? la : lb;
     if (la <= 3 || lb <= 3) return 0.0;
+    /* the distance is at least the difference in code points: too far, no need to look */
+    size_t ca = cp_count(a, la), cb = cp_count(b, lb), dc = ca > cb ? ca - cb : cb - ca;
+    if ((double)dc > (double)mx * edits_per_char) return 0.0;
     double jw = xg_jaro_winkler(a, b);
     if (jw < XG_PAIR_FLOOR) return 0.0;
     return (double)xg_osa_distance(a, b) <= (double)mx * edits_per_char ? jw : 0.0;
@@ -466,16 +479,41 @@ static void reading_pairs(const xg_score_query *q, const xg_name *n, size_t nn, 
         }
 }
 
+/* The similarities of every query token with list token j, from the query's memo (computed on
+ * first meeting); NULL when the memo is full or out of memory. */
+static const double *memo_row(const xg_score_query *q, uint32_t id, const xg_token *t, size_t tlen)
+{
+    xg_sim_memo *m = q->memo;
+    size_t h = ((size_t)(id + 1) * 2654435761u) & (m->size - 1);
+    while (m->keys[h] && m->keys[h] != id + 1)
+        h = (h + 1) & (m->size - 1);
+    if (m->keys[h]) return m->rows[h];
+    if (2 * m->n >= m->size) return NULL;
+    double *row = xg_arena_alloc(m->arena, (q->ntok + 1) * sizeof *row);
+    if (!row) return NULL;
+    for (size_t i = 0; i < q->ntok; i++)
+        row[i] = token_sim(q, i, t, tlen);
+    m->keys[h] = id + 1;
+    m->rows[h] = row;
+    m->n++;
+    return row;
+}
+
 /* Greedy best-pairs alignment; fills d->pairs and the matched bit sets. */
 static void align(const xg_score_query *q, const xg_score_list *l, size_t nn, xg_score_detail *d)
 {
     xg_pair cand[512];
     pairbuf b = {cand, 0, sizeof cand / sizeof *cand};
     const xg_name *n = l->name;
+    const double *rows[64] = {0};
+    if (q->memo && l->tok)
+        for (size_t j = 0; j < nn; j++)
+            rows[j] = memo_row(q, l->tok[j], &n->tokens[j],
+                               l->len ? l->len[j] : strlen(n->tokens[j].text));
     for (size_t i = 0; i < q->ntok; i++)
         for (size_t j = 0; j < nn; j++) {
             size_t nlen = l->len ? l->len[j] : strlen(n->tokens[j].text);
-            double s = token_sim(q, i, &n->tokens[j], nlen);
+            double s = rows[j] ? rows[j][i] : token_sim(q, i, &n->tokens[j], nlen);
             if (s >= XG_PAIR_FLOOR) push_pair(&b, i, 1, j, 1, s);
         }
     split_pairs(q, n, nn, &b);
@@ -545,6 +583,7 @@ void xg_score_list_init(xg_score_list *l, const xg_name *n, const float *w, uint
                         const uint32_t *big, size_t nbig)
 {
     l->name = n;
+    l->tok = NULL;
     l->w = w;
     l->big = big;
     l->nbig = nbig;

@@ -45,8 +45,18 @@
  * 502nd and 513th institutes are different entities. */
 #define XG_NUMBER_MISMATCH_CAP 0.5
 
+/* Similarities of the query's tokens with list tokens already met in this query, by the list
+ * token's id (xg_score_list.tok): rows of ntok values in the arena. Open addressing on id + 1. */
+typedef struct xg_sim_memo {
+    uint32_t *keys;
+    double **rows;
+    size_t size, n; /* slots (a power of two); rows held (at most size / 2) */
+    struct xg_arena *arena;
+} xg_sim_memo;
+
 typedef struct xg_score_query {
     const xg_name *name;
+    xg_sim_memo *memo; /* NULL: every pair computed (xg_score_prepare sets NULL) */
     size_t ntok;        /* tokens considered (<= XG_SCORE_MAX_TOKENS) */
     xg_jw_pattern *pat; /* ntok prepared patterns (caller's storage) */
     size_t len[XG_SCORE_MAX_TOKENS];
@@ -68,6 +78,8 @@ typedef struct xg_score_list {
     uint64_t repeats;    /* tokens whose text occurs twice or more in the name */
     const uint32_t *big; /* Han bigram hashes, sorted; NULL when none */
     size_t nbig;
+    const uint32_t *tok; /* per token, an id shared by tokens alike in everything token
+                          * similarity reads (text, symbol, kind, origin, alt); NULL: none */
 } xg_score_list;
 
 #define XG_ABSORBED 255

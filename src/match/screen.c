@@ -267,22 +267,60 @@ static int ident_matches(const xg_snapshot *s, const xg_screen_query *q, best_ta
     return 0;
 }
 
-static void score_candidates(const xg_snapshot *s, const xg_screen_query *q,
-                             const xg_score_query *sq, const cand *c, size_t nc, best_table *bt)
+/* Scores of name forms already scored in this query (see xg_mname.form): open addressing on
+ * form + 1. */
+typedef struct form_memo {
+    uint32_t *keys;
+    double *score;
+    size_t size;
+} form_memo;
+
+static double *memo_slot(form_memo *fm, uint32_t form, int *fresh)
+{
+    size_t h = ((form + 1) * 2654435761u) & (fm->size - 1);
+    while (fm->keys[h] && fm->keys[h] != form + 1)
+        h = (h + 1) & (fm->size - 1);
+    *fresh = !fm->keys[h];
+    fm->keys[h] = form + 1;
+    return &fm->score[h];
+}
+
+static int score_candidates(const xg_snapshot *s, const xg_screen_query *q, xg_score_query *sq,
+                            const cand *c, size_t nc, best_table *bt, xg_arena *a)
 {
     xg_score_detail d;
+    form_memo fm = {.size = 64};
+    while (fm.size < 2 * nc)
+        fm.size <<= 1;
+    fm.keys = xg_arena_alloc(a, fm.size * sizeof *fm.keys);
+    fm.score = xg_arena_alloc(a, fm.size * sizeof *fm.score);
+    if (!fm.keys || !fm.score) return xg_error_set(XG_ENOMEM, "screen: out of memory");
+    /* token similarities shared by the candidates (they share words with the query) */
+    xg_sim_memo memo = {.size = 64, .arena = a};
+    size_t ntok = 0;
+    for (size_t i = 0; i < nc; i++)
+        ntok += s->names[c[i].name - 1].an.ntokens;
+    while (memo.size < 2 * ntok && memo.size < (1u << 16))
+        memo.size <<= 1;
+    memo.keys = xg_arena_alloc(a, memo.size * sizeof *memo.keys);
+    memo.rows = xg_arena_alloc(a, memo.size * sizeof *memo.rows);
+    if (!memo.keys || !memo.rows) return xg_error_set(XG_ENOMEM, "screen: out of memory");
+    sq->memo = &memo;
     for (size_t i = 0; i < nc; i++) {
         const xg_mname *m = &s->names[c[i].name - 1];
         const xg_record *r = &s->lists->records[m->record];
         if (!record_ok(r, q)) continue;
-        double sc = xg_score_name(sq, &m->sl, &d);
-        if (sc <= 0) continue;
         int fresh;
+        double *memo = memo_slot(&fm, m->form, &fresh);
+        double sc = fresh ? (*memo = xg_score_name(sq, &m->sl, &d)) : *memo;
+        if (sc <= 0) continue;
         rec_best *b = best_slot(bt, m->record, &fresh);
         if (!b || (!fresh && (b->by_ident || b->score >= sc))) continue;
         b->score = sc;
         b->name = c[i].name - 1;
     }
+    sq->memo = NULL; /* the memo lives in this frame */
+    return 0;
 }
 
 static int cmp_best(const void *a, const void *b)
@@ -427,7 +465,7 @@ static int run(xg_screen_result *r, const xg_snapshot *s, const xg_screen_query 
     xg_votes_give(ms, v);
     if (rc) return rc;
     ident_matches(s, q, &bt, &p->arena);
-    score_candidates(s, q, sq, heap, nc, &bt);
+    if ((rc = score_candidates(s, q, sq, heap, nc, &bt, &p->arena))) return rc;
     return assemble(r, s, q, sq, &bt, as_of, limit);
 }
 

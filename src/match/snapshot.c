@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <xxhash.h>
 
 #define SNAPSHOT_ARENA_BLOCK (1 << 20)
 #define MAX_NAME_KEYS 1024
@@ -161,6 +162,138 @@ void xg_snapshot_token_weights(const xg_snapshot *s, const xg_name *an, float *w
     }
 }
 
+/* ---- forms: names analysed alike (the same name on several lists, or spelt differently) ---- */
+
+static void hash_str(XXH64_state_t *st, const char *s)
+{
+    /* NULL and "" differ: a 0xFF byte never occurs in UTF-8 */
+    static const char null_mark[2] = {'\xff', 0};
+    if (!s) s = null_mark;
+    XXH64_update(st, s, strlen(s) + 1);
+}
+
+static uint64_t form_hash(XXH64_state_t *st, const xg_name *n)
+{
+    XXH64_reset(st, 0x666f726d);
+    for (size_t t = 0; t < n->ntokens; t++) {
+        const xg_token *k = &n->tokens[t];
+        unsigned char kind[2] = {(unsigned char)k->kind, k->from_han};
+        XXH64_update(st, kind, sizeof kind);
+        hash_str(st, k->text);
+        hash_str(st, k->symbol);
+        hash_str(st, k->alt);
+    }
+    hash_str(st, n->han);
+    return XXH64_digest(st);
+}
+
+static int same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Everything the scorer reads of a list name: tokens (text, symbol, kind, origin, alt) and the
+ * Han string (its bigrams); the weights follow from the tokens. */
+static int same_form(const xg_name *a, const xg_name *b)
+{
+    if (a->ntokens != b->ntokens || !same_str(a->han, b->han)) return 0;
+    for (size_t t = 0; t < a->ntokens; t++) {
+        const xg_token *x = &a->tokens[t], *y = &b->tokens[t];
+        if (x->kind != y->kind || x->from_han != y->from_han || !same_str(x->text, y->text) ||
+            !same_str(x->symbol, y->symbol) || !same_str(x->alt, y->alt))
+            return 0;
+    }
+    return 1;
+}
+
+static uint64_t token_hash(XXH64_state_t *st, const xg_token *k)
+{
+    XXH64_reset(st, 0x746f6b);
+    unsigned char kind[2] = {(unsigned char)k->kind, k->from_han};
+    XXH64_update(st, kind, sizeof kind);
+    hash_str(st, k->text);
+    hash_str(st, k->symbol);
+    hash_str(st, k->alt);
+    return XXH64_digest(st);
+}
+
+static int same_token(const xg_token *x, const xg_token *y)
+{
+    return x->kind == y->kind && x->from_han == y->from_han && same_str(x->text, y->text) &&
+           same_str(x->symbol, y->symbol) && same_str(x->alt, y->alt);
+}
+
+/* Ids of tokens alike (xg_score_list.tok), so that a query compares each once. */
+static int build_token_ids(xg_snapshot *s)
+{
+    size_t total = 0, size = 1024, ntok = 0;
+    for (size_t i = 0; i < s->nnames; i++)
+        total += s->names[i].an.ntokens;
+    while (size < 2 * total)
+        size <<= 1;
+    uint64_t *h = calloc(size, sizeof *h);
+    const xg_token **rep = calloc(size, sizeof *rep);
+    uint32_t *ids = calloc(size, sizeof *ids);
+    XXH64_state_t *st = XXH64_createState();
+    int rc = 0;
+    if (!h || !rep || !ids || !st) rc = xg_error_set(XG_ENOMEM, "snapshot: out of memory");
+    for (size_t i = 0; i < s->nnames && !rc; i++) {
+        xg_mname *m = &s->names[i];
+        uint32_t *tok = xg_arena_alloc(&s->arena, (m->an.ntokens + 1) * sizeof *tok);
+        if (!tok) {
+            rc = xg_error_set(XG_ENOMEM, "snapshot: out of memory");
+            break;
+        }
+        for (size_t t = 0; t < m->an.ntokens; t++) {
+            const xg_token *k = &m->an.tokens[t];
+            uint64_t th = token_hash(st, k);
+            size_t slot = (size_t)th & (size - 1);
+            while (rep[slot] && !(h[slot] == th && same_token(rep[slot], k)))
+                slot = (slot + 1) & (size - 1);
+            if (!rep[slot]) {
+                h[slot] = th;
+                rep[slot] = k;
+                ids[slot] = (uint32_t)ntok++;
+            }
+            tok[t] = ids[slot];
+        }
+        m->sl.tok = tok;
+    }
+    free(h), free(rep), free(ids), XXH64_freeState(st);
+    return rc;
+}
+
+static int build_forms(xg_snapshot *s)
+{
+    size_t size = 1024;
+    while (size < 2 * s->nnames)
+        size <<= 1;
+    uint64_t *h = calloc(size, sizeof *h);
+    uint32_t *slot = calloc(size, sizeof *slot); /* name index + 1, 0 = empty */
+    XXH64_state_t *st = XXH64_createState();
+    if (!h || !slot || !st) {
+        free(h), free(slot), XXH64_freeState(st);
+        return xg_error_set(XG_ENOMEM, "snapshot: out of memory");
+    }
+    for (size_t i = 0; i < s->nnames; i++) {
+        xg_mname *m = &s->names[i];
+        uint64_t fh = form_hash(st, &m->an);
+        size_t k = (size_t)fh & (size - 1);
+        m->form = (uint32_t)i;
+        for (; slot[k]; k = (k + 1) & (size - 1))
+            if (h[k] == fh && same_form(&s->names[slot[k] - 1].an, &m->an)) {
+                m->form = slot[k] - 1;
+                break;
+            }
+        if (!slot[k]) {
+            h[k] = fh;
+            slot[k] = (uint32_t)i + 1;
+        }
+    }
+    free(h), free(slot), XXH64_freeState(st);
+    return 0;
+}
+
 static int build_weights(xg_snapshot *s)
 {
     int rc = build_symbol_weights(s);
@@ -228,6 +361,8 @@ int xg_snapshot_build(xg_snapshot **out, xg_listset *lists, const xg_text_ctx *t
     xg_arena_init(&s->arena, SNAPSHOT_ARENA_BLOCK);
     int rc = build_names(s);
     if (!rc) rc = build_weights(s);
+    if (!rc) rc = build_forms(s);
+    if (!rc) rc = build_token_ids(s);
     if (!rc) rc = index_idents(s);
     if (rc) {
         s->lists = NULL; /* ownership passes only on success */
