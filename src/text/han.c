@@ -483,11 +483,17 @@ int xg_text_han_context(const xg_text_ctx *ctx, const char *run, size_t n)
 }
 
 /* Mark the tokens out[from..] with the current level; a level-ending word (INST, LEVEL) opens the
- * next level for whatever follows it, in this run or the next. */
+ * next level for whatever follows it, in this run or the next — but a legal form alone
+ * (集团 | 有限公司) is no level of its own: it stays with the level it closes. */
 static void mark_level(xg_vec *out, size_t from, const xg_hanword *w, xg_han_level *level)
 {
-    if (out->len > from && level->pending && level->level < 255) level->level++;
-    if (out->len > from) level->pending = false;
+    bool words = false;
+    for (size_t k = from; k < out->len; k++) {
+        xg_token_kind kind = XG_VEC_AT(out, xg_wtok, k).kind;
+        words = words || (kind != XG_TOK_LEGAL && kind != XG_TOK_STOP);
+    }
+    if (words && level->pending && level->level < 255) level->level++;
+    if (words) level->pending = false;
     for (size_t k = from; k < out->len; k++)
         XG_VEC_AT(out, xg_wtok, k).level = level->level;
     if (w && w->ends_level) level->pending = true;
