@@ -557,6 +557,60 @@ static double unmatched_share(const xg_token *t, double w)
                                                                          : 1.0;
 }
 
+/* ---- Chinese names of organisations (issue 13) ---- */
+
+/* A chained Chinese name (xg_token.level: 中国人民解放军 | 国防科技大学, 北京航空航天大学 |
+ * 杭州创新研究院) names its parent and its unit; a list name may be either. The query tokens of
+ * the levels that met nothing, when another level met something and the list name's own words
+ * were all met (stop words, legal forms and its acronym aside: the list names a whole level, not a
+ * sibling — 军事医学研究院基础医学研究所 is not "…, Institute of Bioengineering"). */
+static uint64_t skipped_levels(const xg_score_query *q, const xg_score_list *l, size_t nn,
+                               uint64_t q_matched, uint64_t n_matched, unsigned *last_met)
+{
+    const xg_token *t = q->name->tokens, *lt = l->name->tokens;
+    uint64_t met[4] = {0, 0, 0, 0}, mask = 0;
+    unsigned top = 0;
+    for (size_t i = 0; i < q->ntok && i < 64; i++) {
+        unsigned v = t[i].level;
+        if (v > top) top = v;
+        if (v && (q_matched >> i & 1)) met[v / 64] |= 1ull << (v % 64);
+        if (v && (q_matched >> i & 1) && v > *last_met) *last_met = v;
+    }
+    if (top < 2 || !(met[0] | met[1] | met[2] | met[3])) return 0;
+    for (size_t j = 0; j < nn; j++)
+        if (!(n_matched >> j & 1) && !(l->acronyms >> j & 1) &&
+            (lt[j].kind == XG_TOK_WORD || lt[j].kind == XG_TOK_NUMBER))
+            return 0;
+    for (size_t i = 0; i < q->ntok && i < 64; i++) {
+        unsigned v = t[i].level;
+        if (v && !(met[v / 64] >> (v % 64) & 1)) mask |= 1ull << i;
+    }
+    return mask;
+}
+
+/* Whether both names are universities' (a UNIVERSITY word met on both sides) and the query is a
+ * Chinese name: a university is named by its qualifiers — 天津理工大学 (Tianjin University of
+ * Technology) is not Tianjin University, 南京工业大学 not Nanjing University of Science and
+ * Technology — so their unmatched words, organisation words too, count as plain words on both
+ * sides. Only for Han queries: an official Chinese name is whole, an English query may be cut. */
+static int universities(const xg_score_query *q, const xg_score_list *l, const xg_score_detail *d)
+{
+    const xg_token *t = q->name->tokens, *lt = l->name->tokens;
+    for (size_t k = 0; k < d->npairs; k++) {
+        const xg_pair *p = &d->pairs[k];
+        if (p->qn == 1 && p->nn == 1 && t[p->qi].from_han && t[p->qi].symbol && lt[p->ni].symbol &&
+            !strcmp(t[p->qi].symbol, "UNIVERSITY") && !strcmp(lt[p->ni].symbol, "UNIVERSITY"))
+            return 1;
+    }
+    return 0;
+}
+
+static int is_qualifier(const xg_token *t)
+{
+    return t->kind == XG_TOK_WORD ||
+           (t->kind == XG_TOK_ORG && t->symbol && strcmp(t->symbol, "UNIVERSITY") != 0);
+}
+
 static int has_unmatched_number(const xg_token *t, size_t n, uint64_t matched)
 {
     for (size_t i = 0; i < n && i < 64; i++)
@@ -626,10 +680,24 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
         num += w * p->sim;
         wm += w;
     }
+    d->last_met_level = 0;
+    d->level_skipped = skipped_levels(q, l, nn, d->q_matched, d->n_matched, &d->last_met_level);
+    d->unmatched_level = d->qualifier = 0;
+    int univ = universities(q, l, d);
     for (size_t i = 0; i < q->ntok; i++)
         if (!(d->q_matched >> i & 1) && !(q->acronyms >> i & 1) &&
-            !((q->repeats >> i & 1) && repeats_matched(q->name->tokens, q->ntok, d->q_matched, i)))
-            uq += q->w[i] * unmatched_share(&q->name->tokens[i], q->w[i]);
+            !((q->repeats >> i & 1) &&
+              repeats_matched(q->name->tokens, q->ntok, d->q_matched, i))) {
+            const xg_token *t = &q->name->tokens[i];
+            if (i < 64 && (d->level_skipped >> i & 1))
+                d->unmatched_level +=
+                    q->w[i] *
+                    (t->level > d->last_met_level ? XG_UNMATCHED_UNIT_LEVEL : XG_UNMATCHED_LEVEL);
+            else if (univ && is_qualifier(t))
+                d->qualifier += XG_W_WORD;
+            else
+                uq += q->w[i] * unmatched_share(t, q->w[i]);
+        }
     /* A query naming the list's own acronym exactly ("NUDT" for "National University of Defense
      * Technology (NUDT)") names what it stands for: those words are not missing. */
     uint64_t expanded = 0;
@@ -641,9 +709,14 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
     }
     for (size_t j = 0; j < nn; j++)
         if (!(d->n_matched >> j & 1) && !(l->acronyms >> j & 1) && !(expanded >> j & 1) &&
-            !((l->repeats >> j & 1) && repeats_matched(n->tokens, nn, d->n_matched, j)))
-            ul += tw(n->tokens, nw, j);
-    double den = wm + XG_UNMATCHED_QUERY * uq + XG_UNMATCHED_LIST * ul;
+            !((l->repeats >> j & 1) && repeats_matched(n->tokens, nn, d->n_matched, j))) {
+            if (univ && is_qualifier(&n->tokens[j]))
+                d->qualifier += XG_W_WORD;
+            else
+                ul += tw(n->tokens, nw, j);
+        }
+    double den =
+        wm + XG_UNMATCHED_QUERY * (uq + d->qualifier + d->unmatched_level) + XG_UNMATCHED_LIST * ul;
     d->matched_weight = wm;
     d->unmatched_query = uq;
     d->unmatched_list = ul;
@@ -695,6 +768,33 @@ static json_t *unmatched_json(const xg_token *t, size_t n, uint64_t matched)
     return a;
 }
 
+/* "nested": which levels of a chained Chinese query met the list name and how they relate: the
+ * list names the query's parent (北京航空航天大学 of 北京航空航天大学杭州创新研究院) or the query's
+ * own unit with its parent or prefix left out (国防科技大学 of 中国人民解放军国防科技大学). */
+static void nested_explain(json_t *e, json_t *pen, const xg_score_query *q,
+                           const xg_score_detail *d)
+{
+    const xg_token *t = q->name->tokens;
+    unsigned first_met = 0, last_skipped = 0, top = 0;
+    json_t *skipped = json_array();
+    for (size_t i = 0; i < q->ntok && i < 64; i++) {
+        unsigned v = t[i].level;
+        if (v > top) top = v;
+        if (d->level_skipped >> i & 1) {
+            if (v > last_skipped) last_skipped = v;
+            json_array_append_new(skipped, json_string(t[i].text));
+        } else if (v && (!first_met || v < first_met)) {
+            first_met = v;
+        }
+    }
+    const char *rel = last_skipped > first_met ? "listed_parent" : "listed_unit";
+    json_object_set_new(e, "nested",
+                        json_pack("{s:s,s:i,s:o}", "relation", rel, "levels", (int)top,
+                                  "unmatched_levels", skipped));
+    json_array_append_new(pen, json_pack("{s:s,s:f,s:f}", "kind", "unmatched_levels", "weight",
+                                         round3(d->unmatched_level), "factor", XG_UNMATCHED_QUERY));
+}
+
 json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_score_detail *d)
 {
     static const char *methods[] = {"token_alignment", "han_bigrams", "identifier"};
@@ -727,6 +827,11 @@ json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_sco
         json_array_append_new(pen,
                               json_pack("{s:s,s:f,s:f}", "kind", "unmatched_list_tokens", "weight",
                                         round3(d->unmatched_list), "factor", XG_UNMATCHED_LIST));
+    if (d->qualifier > 0)
+        json_array_append_new(pen,
+                              json_pack("{s:s,s:f,s:f}", "kind", "university_qualifiers", "weight",
+                                        round3(d->qualifier), "factor", XG_UNMATCHED_QUERY));
+    if (d->level_skipped) nested_explain(e, pen, q, d);
     if (d->number_mismatch)
         json_array_append_new(
             pen, json_pack("{s:s,s:f}", "kind", "number_mismatch", "cap", XG_NUMBER_MISMATCH_CAP));

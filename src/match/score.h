@@ -31,6 +31,13 @@
  * name, an acronym in brackets) much weaker. */
 #define XG_UNMATCHED_QUERY 0.8
 #define XG_UNMATCHED_LIST 0.3
+/* Share of that cost for the words of a level of a chained Chinese name that met nothing while
+ * another level met the whole list name (中国人民解放军 before 国防科技大学; see score.c). */
+#define XG_UNMATCHED_LEVEL 0.1
+/* … and for levels after the last one met (the query is a unit of the listed organisation:
+ * 北京航空航天大学杭州创新研究院 of BUAA), more, so that the unit itself, when listed, ranks first.
+ */
+#define XG_UNMATCHED_UNIT_LEVEL 0.3
 /* Share of that cost for an organisation word translated from Han (see score.c). */
 #define XG_UNMATCHED_HAN_ORG 0.5
 #define XG_GENERIC_WEIGHT 0.5
@@ -106,6 +113,10 @@ typedef struct xg_score_detail {
     size_t npairs;
     uint64_t q_matched, n_matched; /* bit sets of matched tokens (first 64) */
     double matched_weight, unmatched_query, unmatched_list;
+    uint64_t level_skipped;  /* query tokens of unmatched levels of a chained Chinese name */
+    double unmatched_level;  /* their weight times their share (XG_UNMATCHED_LEVEL or _UNIT_) */
+    unsigned last_met_level; /* the last level of the query that met the list name */
+    double qualifier;        /* two universities: weight of unmatched qualifiers (see score.c) */
 } xg_score_detail;
 
 /* Han bigram hashes of a simplified Han string into out (cap entries), sorted, deduplicated. */

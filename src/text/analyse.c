@@ -243,12 +243,13 @@ static int render_han(const xg_text_ctx *ctx, xg_arena *a, xg_vec *toks, int fla
     xg_vec out;
     xg_vec_init(&out, sizeof(xg_wtok));
     int rc = 0;
+    xg_han_level level = {.level = 1};
     for (size_t i = 0; rc == 0 && i < n; i++) {
         if (!t[i].han_run) {
             if (!xg_vec_push(&out, &t[i])) rc = XG_ENOMEM;
             continue;
         }
-        rc = xg_text_han_run(ctx, a, &out, t[i].text, strlen(t[i].text), flags, context);
+        rc = xg_text_han_run(ctx, a, &out, t[i].text, strlen(t[i].text), flags, context, &level);
     }
     if (rc) return xg_vec_free(&out), rc;
     xg_vec_free(toks);
@@ -398,6 +399,7 @@ static int assemble(xg_name *out, xg_arena *a, xg_vec *toks)
         tok->kind = t[i].kind;
         tok->from_han = t[i].from_han;
         tok->alt = t[i].alt;
+        tok->level = t[i].level;
         if (w > latin) *w++ = ' ';
         size_t len = strlen(t[i].text);
         memcpy(w, t[i].text, len);

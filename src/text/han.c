@@ -141,10 +141,10 @@ typedef struct {
 
 /* The dictionary word spanning chars [i, i+c) of the run, if it may be a segment. */
 static const xg_hanword *word_at(const xg_text_ctx *ctx, const char *s, const size_t *pos, size_t i,
-                                 size_t c)
+                                 size_t c, bool abbrev)
 {
     const xg_hanword *w = xg_strmap_get(&ctx->han, s + pos[i], pos[i + c] - pos[i]);
-    if (!w || (c == 1 && !w->glossary)) return NULL;
+    if (!w || (c == 1 && !w->glossary) || (w->expands && !abbrev)) return NULL;
     if (!w->glossary && c >= 3) {
         size_t ends[16];
         for (size_t k = 0; k < c; k++)
@@ -161,7 +161,7 @@ static void relax(seg_step *steps, size_t to, unsigned cost, seg sg)
 }
 
 static void step_from(const xg_text_ctx *ctx, const char *s, size_t n, const size_t *pos, size_t m,
-                      seg_step *steps, size_t i)
+                      seg_step *steps, size_t i, bool abbrev)
 {
     unsigned base = steps[i].cost;
     const char *at = s + pos[i];
@@ -169,7 +169,7 @@ static void step_from(const xg_text_ctx *ctx, const char *s, size_t n, const siz
     if (numeral_segment(at, n - pos[i], &num) && i + num.nchars <= m)
         relax(steps, i + num.nchars, base + COST_NUMBER, num);
     for (size_t c = 1; c <= ctx->max_han && c <= 12 && i + c <= m; c++) {
-        const xg_hanword *w = word_at(ctx, s, pos, i, c);
+        const xg_hanword *w = word_at(ctx, s, pos, i, c, abbrev);
         if (!w) continue;
         seg sg = {.s = at, .n = pos[i + c] - pos[i], .nchars = c, .w = w, .kind = SEG_WORD};
         relax(steps, i + c, base + (w->glossary ? COST_GLOSSARY : COST_WORD), sg);
@@ -179,7 +179,8 @@ static void step_from(const xg_text_ctx *ctx, const char *s, size_t n, const siz
     relax(steps, i + 1, base + COST_CHAR, lone);
 }
 
-static int segment(const xg_text_ctx *ctx, const char *s, size_t n, xg_vec *segs)
+/* abbrev: whether abbreviations (北航) may be segments; not inside the name one stands for. */
+static int segment(const xg_text_ctx *ctx, const char *s, size_t n, xg_vec *segs, bool abbrev)
 {
     size_t m = 0;
     for (size_t i = 0; i < n; i += char_bytes(s + i))
@@ -192,7 +193,7 @@ static int segment(const xg_text_ctx *ctx, const char *s, size_t n, xg_vec *segs
         if (i < n) i += char_bytes(s + i);
     }
     for (size_t i = 0; i < m; i++)
-        if (steps[i].cost != ~0u) step_from(ctx, s, n, pos, m, steps, i);
+        if (steps[i].cost != ~0u) step_from(ctx, s, n, pos, m, steps, i, abbrev);
     size_t count = 0, at = m;
     for (; at > 0; at -= steps[at].last.nchars)
         count++;
@@ -476,17 +477,34 @@ int xg_text_han_context(const xg_text_ctx *ctx, const char *run, size_t n)
 {
     xg_vec segs;
     xg_vec_init(&segs, sizeof(seg));
-    int context = segment(ctx, run, n, &segs) == 0 ? run_context(segs.data, segs.len) : 0;
+    int context = segment(ctx, run, n, &segs, true) == 0 ? run_context(segs.data, segs.len) : 0;
     xg_vec_free(&segs);
     return context;
 }
 
-int xg_text_han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char *run, size_t n,
-                    int flags, int context)
+/* Mark the tokens out[from..] with the current level; a level-ending word (INST, LEVEL) opens the
+ * next level for whatever follows it, in this run or the next — but a legal form alone
+ * (集团 | 有限公司) is no level of its own: it stays with the level it closes. */
+static void mark_level(xg_vec *out, size_t from, const xg_hanword *w, xg_han_level *level)
+{
+    bool words = false;
+    for (size_t k = from; k < out->len; k++) {
+        xg_token_kind kind = XG_VEC_AT(out, xg_wtok, k).kind;
+        words = words || (kind != XG_TOK_LEGAL && kind != XG_TOK_STOP);
+    }
+    if (words && level->pending && level->level < 255) level->level++;
+    if (words) level->pending = false;
+    for (size_t k = from; k < out->len; k++)
+        XG_VEC_AT(out, xg_wtok, k).level = level->level;
+    if (w && w->ends_level) level->pending = true;
+}
+
+static int han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char *run, size_t n,
+                   int flags, int context, xg_han_level *level, bool abbrev)
 {
     xg_vec segs;
     xg_vec_init(&segs, sizeof(seg));
-    int rc = segment(ctx, run, n, &segs);
+    int rc = segment(ctx, run, n, &segs, abbrev);
     const seg *sg = segs.data;
     size_t nchars = 0;
     for (size_t i = 0; i < segs.len; i++)
@@ -495,27 +513,43 @@ int xg_text_han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char
     if (own > context) context = own;
     if (rc == 0 && ((flags & XG_NAME_PERSON) ||
                     (context == XG_HAN_PLAIN && run_is_person(sg, segs.len, nchars)))) {
+        size_t from = out->len;
         rc = emit_person(ctx, a, out, run, n);
+        mark_level(out, from, NULL, level);
         xg_vec_free(&segs);
         return rc;
     }
     for (size_t i = 0; rc == 0 && i < segs.len;) {
+        size_t from = out->len;
         if (sg[i].kind == SEG_CHAR) {
             size_t j = i;
             while (j < segs.len && sg[j].kind == SEG_CHAR)
                 j++;
             rc = emit_chars(a, out, sg, i, j);
+            mark_level(out, from, NULL, level);
             i = j;
             continue;
         }
         if (sg[i].kind == SEG_NUMBER)
             rc = emit_number(a, out, sg[i].number);
+        else if (sg[i].w->expands) /* 北航: read 北京航空航天大学 instead */
+            rc = han_run(ctx, a, out, sg[i].w->expands, strlen(sg[i].w->expands), flags, context,
+                         level, false);
         else if (sg[i].w->glossary)
             rc = emit_glossary(ctx, a, out, sg[i].w);
         else
             rc = emit_cedict(ctx, a, out, &sg[i], context);
+        if (sg[i].kind != SEG_WORD || !sg[i].w->expands)
+            mark_level(out, from, sg[i].kind == SEG_WORD ? sg[i].w : NULL, level);
         i++;
     }
     xg_vec_free(&segs);
+    return rc;
+}
+
+int xg_text_han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char *run, size_t n,
+                    int flags, int context, xg_han_level *level)
+{
+    int rc = han_run(ctx, a, out, run, n, flags, context, level, true);
     return rc ? xg_error_set(rc, "name: out of memory") : 0;
 }

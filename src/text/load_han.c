@@ -31,8 +31,9 @@ static int glossary_line(void *arg, const char *path, long lineno, char *line)
     if (!tab)
         return xg_error_set(
             XG_EPARSE,
-            "%s:%ld: expected term<TAB>english[|english][<TAB>[INST,]KIND:SYMBOL|PLACE|INST]", path,
-            lineno);
+            "%s:%ld: expected "
+            "term<TAB>english[|english][<TAB>[INST,|LEVEL,]KIND:SYMBOL|PLACE|INST|LEVEL]",
+            path, lineno);
     *tab = '\0';
     char *english = tab + 1, *spec = strchr(english, '\t');
     if (spec) *spec++ = '\0';
@@ -47,8 +48,12 @@ static int glossary_line(void *arg, const char *path, long lineno, char *line)
     w->glossary = 1;
     w->nchars = (unsigned char)count_chars(term, strlen(term));
     if (spec && strncmp(spec, "INST", 4) == 0) {
-        w->institution = 1; /* INST or INST,KIND:SYMBOL */
+        w->institution = w->ends_level = 1; /* INST or INST,KIND:SYMBOL */
         spec = spec[4] == ',' ? spec + 5 : spec + 4;
+    }
+    if (spec && strncmp(spec, "LEVEL", 5) == 0) {
+        w->ends_level = 1; /* LEVEL or LEVEL,KIND:SYMBOL */
+        spec = spec[5] == ',' ? spec + 6 : spec + 5;
     }
     if (spec && strcmp(spec, "PLACE") == 0) {
         w->place = 1;
@@ -62,6 +67,31 @@ static int glossary_line(void *arg, const char *path, long lineno, char *line)
         return xg_error_set(XG_EPARSE, "%s:%ld: term has no Han characters", path, lineno);
     if (xg_strmap_put(&ctx->han, term, strlen(term), w) != w)
         return xg_error_set(XG_EPARSE, "%s:%ld: duplicate term %s", path, lineno, term);
+    note_length(ctx, w->nchars);
+    return 0;
+}
+
+/* "北航<TAB>北京航空航天大学<TAB>source": an abbreviation, segmented like a glossary word and read
+ * as the full name it stands for. */
+static int abbrev_line(void *arg, const char *path, long lineno, char *line)
+{
+    xg_text_ctx *ctx = arg;
+    char *tab = strchr(line, '\t'), *full = tab ? tab + 1 : NULL;
+    char *end = full ? strchr(full, '\t') : NULL;
+    if (end) *end = '\0';
+    if (!tab || tab == line || !*full || !xg_text_has_han(line, (size_t)(tab - line)) ||
+        !xg_text_has_han(full, strlen(full)))
+        return xg_error_set(XG_EPARSE, "%s:%ld: expected abbreviation<TAB>full name<TAB>source",
+                            path, lineno);
+    *tab = '\0';
+    xg_hanword *w = xg_arena_alloc(&ctx->arena, sizeof *w);
+    char *term = xg_arena_strdup(&ctx->arena, line);
+    if (!w || !term) return XG_ENOMEM;
+    *w = (xg_hanword){.english = "", .glossary = 1, .expands = xg_arena_strdup(&ctx->arena, full)};
+    w->nchars = (unsigned char)count_chars(term, strlen(term));
+    if (!w->expands) return XG_ENOMEM;
+    if (xg_strmap_put(&ctx->han, term, strlen(term), w) != w)
+        return xg_error_set(XG_EPARSE, "%s:%ld: %s is already a glossary term", path, lineno, term);
     note_length(ctx, w->nchars);
     return 0;
 }
@@ -120,6 +150,9 @@ int xg_text_load_glossary(xg_text_ctx *ctx, const char *dir)
     char path[4096];
     snprintf(path, sizeof path, "%s/text/zh_org_glossary.tsv", dir);
     int rc = xg_text_each_line(path, glossary_line, ctx);
+    if (rc) return rc;
+    snprintf(path, sizeof path, "%s/text/zh_abbrev.tsv", dir);
+    rc = xg_text_each_line(path, abbrev_line, ctx);
     if (rc) return rc;
     snprintf(path, sizeof path, "%s/text/ja_shinjitai.tsv", dir);
     rc = xg_text_each_line(path, shinjitai_line, ctx);

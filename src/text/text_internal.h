@@ -61,6 +61,10 @@ typedef struct xg_hanword {
     const char *surname_pinyin; /* a polyphone's reading as a surname (曾 zeng1), else NULL */
     const char *alt_english;    /* glossary: a second English rendering ("research institute" for
                                    研究院 beside "academy"), the token's alt instead of pinyin */
+    unsigned char ends_level;   /* glossary: INST or LEVEL, a level of an organisation's chain
+                                   ends after it (中国人民解放军 | 国防科技大学) */
+    const char *expands;        /* data/text/zh_abbrev.tsv: the full name an abbreviation stands for
+                                   (北航 → 北京航空航天大学), read in its place; else NULL */
 } xg_hanword;
 
 /* A work token while a name is being analysed (analyse.c, han.c). */
@@ -70,6 +74,7 @@ typedef struct xg_wtok {
     const char *alt;
     xg_token_kind kind;
     unsigned char from_han, han_run, done, latin;
+    unsigned char level; /* see xg_token.level */
 } xg_wtok;
 
 struct xg_text_ctx {
@@ -142,8 +147,14 @@ int xg_text_arabic_names(const xg_text_ctx *ctx, xg_arena *a, xg_vec *toks);
 bool xg_text_arabic_key(xg_buf *b, const char *s, size_t n);
 /* Read Hangul names of persons as surname + syllables (korean.c); a no-op for other names. */
 int xg_text_korean_names(const xg_text_ctx *ctx, xg_arena *a, xg_vec *toks, int flags);
-/* Segment one simplified Han run and append its tokens to `out`. */
+/* The level of an organisation's chain reached while a name's Han runs are read (xg_token.level):
+ * start at {1, false}; a level-ending word sets `pending`, and the next token opens a new level. */
+typedef struct xg_han_level {
+    unsigned char level;
+    bool pending;
+} xg_han_level;
+/* Segment one simplified Han run and append its tokens to `out`, marked with their level. */
 int xg_text_han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char *run, size_t n,
-                    int flags, int context);
+                    int flags, int context, xg_han_level *level);
 
 #endif
