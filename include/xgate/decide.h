@@ -50,12 +50,23 @@ typedef struct xg_decide_ctx {
     xg_store *store;            /* NULL: decide without recording (dry run) */
     const char *default_policy; /* NULL: "provider" */
     const char *default_as_of;  /* NULL: today */
+    /* Which lists the snapshot holds, recorded with every decision in versions.list_versions /
+     * list_origin and in its facts ("list_versions"): the named versions
+     * (xg_feed_lists_named(): {"<source>": {"id","sha256","publish_date"?}}) and the origin
+     * ("store", "bundled" or "files"). NULL: {} and "unknown". */
+    const json_t *list_versions;
+    const char *list_origin;
 } xg_decide_ctx;
 
 /* Decide one request. Malformed requests, unknown items, countries or profiles are XG_EINVAL /
  * XG_ENOTFOUND with a message naming the field. *response is a new reference:
  * {"decision_id","decision","reasons":[{"rule","citation","detail","evidence"}],"parties":[…],
- *  "classification":{…},"versions":{"lists","catalog","policy","as_of"},"audit":{"seq","hash"}}. */
+ *  "classification":{…},"versions":{"lists","list_origin","list_versions","catalog","policy",
+ *  "as_of"},"audit":{"seq","hash"}}. A party's hits that an analyst cleared (a clearance of the
+ * (party, entry) pair that still holds, xg_monitor_clearance_of) are listed in its "cleared"
+ * array with the clearance (by, at, reason) and do not drive the outcome; a hit whose clearance
+ * no longer holds (the entry or the party changed since) is in "screening" with
+ * "earlier_clearance". */
 int xg_decide(json_t **response, const xg_decide_ctx *ctx, const json_t *request);
 
 /* Re-run a stored decision with the current context; *out = {"decision_id","original",

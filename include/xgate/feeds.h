@@ -102,6 +102,48 @@ int xg_feed_version_dir(char **dir_out, xg_store *s, const char *ref, const char
 struct xg_lists_diff_result;
 json_t *xg_feed_diff_json(const struct xg_lists_diff_result *d);
 
+/* ---- which lists a command loads (screen, decide, monitor run, serve) ---- */
+
+/* The list files to load and where they came from. Load them with
+ * xg_snapshot_load(&snap, l.paths, l.npaths, …): paths NULL and npaths 0 mean the bundled
+ * defaults. */
+typedef struct xg_feed_lists {
+    char **paths; /* NULL-terminated heap array (xg_feed_paths_free), or NULL: bundled */
+    size_t npaths;
+    char origin[16];  /* "files" (given by the caller), "store" (versions in force) or "bundled" */
+    json_t *versions; /* the stored versions loaded, by source: {"ofac_sdn": {"id","sha256",
+                         "fetched_at","path","publish_date"?,"entries"?}}; {} when none */
+} xg_feed_lists;
+
+/* The one rule for which lists to load: `files` when any are given (explicit files win); else
+ * the versions in force in store `s` (NULL: none), each replacing the bundled files of its feed
+ * (data/lists/bundled.tsv), with the bundled files of feeds never fetched kept beside them; else
+ * the bundled lists. Free with xg_feed_lists_free. */
+int xg_feed_lists_choose(xg_feed_lists *out, xg_store *s, const char *const *files, size_t nfiles);
+/* The lists of exactly these stored versions ({"<source>": {"id", "sha256"?}}, as a decision
+ * records them in versions.list_versions), plus the bundled files of the other feeds; an empty
+ * or non-object `versions`: the bundled lists. A version the store does not hold, or whose files
+ * are gone, is XG_ENOTFOUND naming it (a different sha256 is XG_EINVAL). */
+int xg_feed_lists_of_versions(xg_feed_lists *out, xg_store *s, const json_t *versions);
+/* The lists a stored decision used (its versions.list_versions), for a replay; a decision that
+ * names no stored versions (bundled lists or files) gets xg_feed_lists_choose(s, none). The
+ * error names the decision and the missing version. */
+int xg_feed_lists_for_decision(xg_feed_lists *out, xg_store *s, const char *decision_id);
+void xg_feed_lists_free(xg_feed_lists *l);
+/* The versions as a decision, an alert or a report names them: {"<source>": {"id", "sha256",
+ * "publish_date"?}} ({} when the lists are bundled or files). New reference. */
+json_t *xg_feed_lists_named(const xg_feed_lists *l);
+
+/* How old each list in force is, as of `today` (YYYY-MM-DD; NULL: today): one object per stored
+ * version in force and per bundled file still loaded, [{"source","origin":"store"|"bundled",
+ * "version"?,"path"?,"publish_date","fetched_at"?,"age_days" (null when unknown),"age_from":
+ * "publish_date"|"publish_month"|"fetched_at"|null,"warn_after_days","stale"}]. The age counts
+ * from the publish date when known, else from the fetch; warn_after_days comes from
+ * data/lists/freshness.tsv. `s` NULL: the bundled lists only. *out is a new array. */
+int xg_feed_ages(json_t **out, xg_store *s, const char *today);
+/* Days from date `from` to date `to` ("YYYY-MM-DD…" or "YYYY-MM"), -1 when one is not a date. */
+long xg_feed_days_between(const char *from, const char *to);
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

@@ -36,11 +36,18 @@ typedef struct xg_monitor_opts {
     /* called after each chunk is committed (and once at the start with done = 0) */
     void (*progress)(size_t done, size_t total, void *ctx);
     void *progress_ctx;
+    /* the stored list versions the snapshot was loaded from, as xg_feed_lists.versions gives
+     * them ({"<source>": {"id","sha256","path",…}}; NULL or {}: bundled or explicit files). Each
+     * alert names the version its entry came from (the one whose path holds the entry's file),
+     * and the report names them all. */
+    const json_t *list_versions;
 } xg_monitor_opts;
 
 /* Run once. *report = {"run_id","list_hash","entries_in_force","delta":{"added","changed",
  * "removed"},"parties","party_names","opened":[alert…],"closed":[id…],"suppressed",
- * "still_open","seconds":{"parties","index","screen","store","total"}}. Returns an error only
+ * "still_open","seconds":{"parties","index","screen","store","total"},"list_versions":{source:
+ * {"id","sha256","publish_date"?}}}; each opened alert has "list_version" {"source","id",
+ * "sha256"} or null. Returns an error only
  * when the run could not be done (the store or the lists failed); what it found is in the report.
  * `text` must be the context the snapshot was built with. */
 int xg_monitor_run(json_t **report, xg_store *store, const xg_snapshot *snap,
@@ -48,6 +55,12 @@ int xg_monitor_run(json_t **report, xg_store *store, const xg_snapshot *snap,
 
 /* The fingerprint (32 hex digits) of a list entry over the fields that matter for screening. */
 void xg_monitor_entry_fingerprint(char out[33], const xg_record *r);
+
+/* Of `clearances` (xg_store_clearances_for, one party's), the clearance of list entry `rec`
+ * (matched by entry key SOURCE_CODE:ID), or NULL when the pair was never cleared. *applies is 1
+ * when it still holds: the entry's fingerprint is the one cleared, and the party's fingerprint
+ * (as the last monitor run saw it) too; 0 when either changed since, and the hit counts again. */
+const json_t *xg_monitor_clearance_of(const json_t *clearances, const xg_record *rec, int *applies);
 
 /* Deliver the store's pending webhook deliveries for `url` (NULL: any): each alert POSTed as
  * JSON with "X-Xgate-Signature: sha256=<hex HMAC-SHA256 of the body under secret>", retried

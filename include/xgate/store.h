@@ -180,6 +180,11 @@ int xg_store_alert_resolve(json_t **out, xg_store *s, const char *alert_id, cons
                            const char *reason, const char *reviewer);
 /* Open alerts affecting a customer (by name key): [{"id","party","source","entry_id","score"}]. */
 int xg_store_alerts_open_for(json_t **out, xg_store *s, const char *customer_name);
+/* The clearances of a party (by name key, as the monitor keys parties), the latest one per list
+ * entry: [{"id","alert_id","party_key","entry_key","entry_fp","party_fp","party_fp_now"?,
+ * "reason","reviewer","created"}], where party_fp_now is the party's fingerprint as the last
+ * monitor run saw it (absent when no run has screened it). See xg_monitor_clearance_of. */
+int xg_store_clearances_for(json_t **out, xg_store *s, const char *party_name);
 /* Alert counts by status: {"open": N, …}. */
 int xg_store_alert_counts(json_t **out, xg_store *s);
 /* Webhook deliveries not yet delivered ("pending" or "failed" with attempts left):

@@ -21,6 +21,7 @@
 #include "xgate/core.h"
 #include "xgate/decide.h"
 #include "xgate/error.h"
+#include "xgate/feeds.h"
 
 #define MAX_LISTS 32
 
@@ -28,13 +29,14 @@ typedef struct opts {
     const char *db, *policy, *as_of, *replay, *input;
     const char *lists[MAX_LISTS];
     size_t nlists;
-    int json, jsonl, dry_run, current_store;
+    int json, jsonl, dry_run, current_store, current_lists;
 } opts;
 
 static const cli_opt decide_opts[] = {
     {"db", 'd', 0, "URL", "the store (default $XGATE_DB, else sqlite:./xgate.db)"},
     {"list", 'l', 0, "PATH",
-     "screen against these list files (repeatable; default the bundled lists)"},
+     "screen against these list files (repeatable; default: the list versions in force in the "
+     "store, else the bundled lists; a replay: the versions the decision used)"},
     {"policy", 'p', 0, "NAME",
      "the policy profile: ear, remote-access or provider (default); a request's own \"policy\" "
      "overrides it"},
@@ -50,11 +52,15 @@ static const cli_opt decide_opts[] = {
     {"current-store", 'C', 0, NULL,
      "with --replay: gather the facts from the store as it is now (default: the facts stored "
      "with the decision), naming each fact that differs"},
+    {"current-lists", 'L', 0, NULL,
+     "with --replay: screen against the lists in force now (default: the list versions the "
+     "decision used, loaded from the content-addressed store)"},
     {0}};
 
 static const char *const decide_usage[] = {
     "[options] REQUEST.json|-", "--jsonl [options] REQUESTS.jsonl|-",
-    "--replay DECISION_ID [--current-store] [--db URL] [--list PATH]... [--json]", NULL};
+    "--replay DECISION_ID [--current-store] [--current-lists] [--db URL] [--list PATH]... [--json]",
+    NULL};
 
 const cli_spec cli_spec_decide = {
     .name = "decide",
@@ -108,6 +114,9 @@ static int parse_args(opts *o, int argc, char **argv)
         case 'C':
             o->current_store = 1;
             break;
+        case 'L':
+            o->current_lists = 1;
+            break;
         default:
             return c == CLI_HELP ? -100 : XG_EXIT_USAGE;
         }
@@ -117,6 +126,8 @@ static int parse_args(opts *o, int argc, char **argv)
                         o->as_of);
     if (o->current_store && !o->replay)
         return cli_fail(XG_EXIT_USAGE, "decide", 0, "--current-store goes with --replay");
+    if (o->current_lists && !o->replay)
+        return cli_fail(XG_EXIT_USAGE, "decide", 0, "--current-lists goes with --replay");
     if (!o->replay) {
         if (p.noperands != 1) {
             cli_usage(&cli_spec_decide, stderr);
@@ -136,11 +147,17 @@ typedef struct world {
     xg_catalog *catalog;
     xg_policy_set *policies;
     xg_store *store;
+    xg_store *lists_store; /* a dry run's store, read for the lists in force only */
+    xg_feed_lists lists;
+    json_t *named; /* the list versions as decisions name them */
 } world;
 
 static void world_free(world *w)
 {
     xg_store_close(w->store);
+    xg_store_close(w->lists_store);
+    xg_feed_lists_free(&w->lists);
+    json_decref(w->named);
     xg_policy_free(w->policies);
     if (w->catalog) xg_catalog_free(w->catalog);
     if (w->snap) xg_snapshot_unref(w->snap);
@@ -156,12 +173,29 @@ static int world_load(world *w, const opts *o)
                         "--policy: unknown profile '%s' (ear, remote-access, provider)", o->policy);
     if (xg_text_ctx_load(&w->text, NULL))
         return cli_fail(XG_EXIT_ERROR, "decide", 1, "cannot load name data");
-    if (xg_snapshot_load(&w->snap, o->nlists ? o->lists : NULL, o->nlists, 0, w->text))
+    int rc = XG_EXIT_OK;
+    if (o->replay)
+        rc = store_cli_open_existing(&w->store, "decide", o->db);
+    else if (!o->dry_run)
+        rc = store_cli_open(&w->store, "decide", o->db);
+    else if (o->db || getenv("XGATE_DB")) /* a dry run reads the lists in force, records nothing */
+        rc = store_cli_open_existing(&w->lists_store, "decide", o->db);
+    if (rc) return rc;
+    xg_store *ls = w->store ? w->store : w->lists_store;
+    /* --list files win; a replay loads the versions its decision used; else the versions in
+     * force in the store, else the bundled lists */
+    if (o->replay && !o->nlists && !o->current_lists)
+        rc = xg_feed_lists_for_decision(&w->lists, ls, o->replay);
+    else
+        rc = xg_feed_lists_choose(&w->lists, ls, o->lists, o->nlists);
+    if (rc) return cli_fail(XG_EXIT_INPUT, "decide", 1, "cannot choose the lists");
+    if (!(w->named = xg_feed_lists_named(&w->lists)))
+        return cli_fail(XG_EXIT_ERROR, "decide", 0, "out of memory");
+    if (xg_snapshot_load(&w->snap, (const char *const *)w->lists.paths, w->lists.npaths, 0,
+                         w->text))
         return cli_fail(XG_EXIT_INPUT, "decide", 1, "cannot load lists");
     if (xg_catalog_load(&w->catalog, NULL))
         return cli_fail(XG_EXIT_ERROR, "decide", 1, "cannot load the catalog");
-    if (o->replay) return store_cli_open_existing(&w->store, "decide", o->db);
-    if (!o->dry_run) return store_cli_open(&w->store, "decide", o->db);
     return XG_EXIT_OK;
 }
 
@@ -174,6 +208,15 @@ static void print_human(const json_t *r)
            json_string_value(json_object_get(r, "decision")),
            json_string_value(json_object_get(v, "policy")),
            json_string_value(json_object_get(v, "as_of")));
+    const json_t *lv = json_object_get(v, "list_versions");
+    if (json_object_size(lv)) {
+        printf("  lists: versions in force");
+        const char *src;
+        json_t *x;
+        json_object_foreach((json_t *)lv, src, x)
+            printf(" %s", json_string_value(json_object_get(x, "id")));
+        printf("\n");
+    }
     const json_t *res = json_object_get(r, "resource");
     const json_t *cls = json_object_get(r, "classification");
     const char *eccn = json_string_value(json_object_get(cls, "eccn"));
@@ -204,6 +247,17 @@ static void print_human(const json_t *r)
                    json_number_value(json_object_get(m, "score")),
                    json_string_value(json_object_get(m, "name")));
         printf("\n");
+        json_array_foreach(json_object_get(x, "cleared"), k, m)
+        {
+            const json_t *c = json_object_get(m, "clearance");
+            printf("    cleared: %s %.2f %s — by %s at %s: %s\n",
+                   json_string_value(json_object_get(m, "list")),
+                   json_number_value(json_object_get(m, "score")),
+                   json_string_value(json_object_get(m, "name")),
+                   json_string_value(json_object_get(c, "by")),
+                   json_string_value(json_object_get(c, "at")),
+                   json_string_value(json_object_get(c, "reason")));
+        }
     }
     const json_t *a = json_object_get(r, "audit");
     if (a)
@@ -320,7 +374,9 @@ int cmd_decide(int argc, char **argv)
                          .policies = w.policies,
                          .store = w.store,
                          .default_policy = o.policy,
-                         .default_as_of = o.as_of};
+                         .default_as_of = o.as_of,
+                         .list_versions = w.named,
+                         .list_origin = w.lists.origin};
     if (o.replay)
         rc = replay(&ctx, &o);
     else if (o.jsonl)

@@ -16,6 +16,7 @@
 #include "cli/store_cli.h"
 #include "xgate/core.h"
 #include "xgate/error.h"
+#include "xgate/feeds.h"
 #include "xgate/monitor.h"
 
 #define MAX_LISTS 64
@@ -44,6 +45,10 @@ static void print_text(const json_t *r)
            (long long)json_integer_value(json_object_get(r, "parties")));
     size_t i;
     json_t *a;
+    const char *src;
+    json_t *v;
+    json_object_foreach(json_object_get(r, "list_versions"), src, v)
+        printf("  list %s: version %s\n", src, json_string_value(json_object_get(v, "id")));
     json_array_foreach(json_object_get(r, "opened"), i, a)
     {
         const json_t *e = json_object_get(a, "entry");
@@ -53,6 +58,9 @@ static void print_text(const json_t *r)
                json_string_value(json_object_get(a, "matched")),
                json_string_value(json_object_get(e, "source_code")),
                json_string_value(json_object_get(e, "id")));
+        const json_t *lv = json_object_get(a, "list_version");
+        if (json_is_object(lv))
+            printf("      list version %s\n", json_string_value(json_object_get(lv, "id")));
         if (!json_is_null(json_object_get(a, "earlier_clearance")))
             printf("      (earlier cleared: %s)\n",
                    json_string_value(
@@ -88,7 +96,9 @@ typedef struct mopts {
 
 static const cli_opt run_opts[] = {
     {"db", 'd', 0, "URL", "the store (default $XGATE_DB, else sqlite:./xgate.db)"},
-    {"list", 'l', 0, "PATH", "the lists in force (repeatable; default the bundled lists)"},
+    {"list", 'l', 0, "PATH",
+     "screen against these list files (repeatable; default: the list versions in force in the "
+     "store, else the bundled lists)"},
     {"full", 'F', 0, NULL, "re-screen against every entry, not only what changed"},
     {"threshold", 't', 0, "T", "alert at or above this score (0 to 1; default 0.80)"},
     {"json", 'j', 0, NULL, "print the run's report as JSON"},
@@ -206,18 +216,27 @@ static int run_run(int argc, char **argv)
     xg_text_ctx *text = NULL;
     xg_snapshot *snap = NULL;
     xg_store *s = NULL;
-    if (xg_text_ctx_load(&text, NULL))
-        return cli_fail(XG_EXIT_ERROR, "monitor", 1, "cannot load name data");
-    if (xg_snapshot_load(&snap, o.nlists ? o.lists : NULL, o.nlists, 0, text)) {
-        xg_text_ctx_free(text);
-        return cli_fail(XG_EXIT_INPUT, "monitor", 1, "cannot load lists");
+    xg_feed_lists lists = {0};
+    if ((rc = store_cli_open(&s, "monitor", o.db))) return rc;
+    if (xg_text_ctx_load(&text, NULL)) {
+        rc = cli_fail(XG_EXIT_ERROR, "monitor", 1, "cannot load name data");
+        goto done;
     }
-    if ((rc = store_cli_open(&s, "monitor", o.db))) goto done;
+    /* --list files win; else the versions in force in the store; else the bundled lists */
+    if (xg_feed_lists_choose(&lists, s, o.lists, o.nlists)) {
+        rc = cli_fail(XG_EXIT_INPUT, "monitor", 1, "cannot find the lists in force");
+        goto done;
+    }
+    if (xg_snapshot_load(&snap, (const char *const *)lists.paths, lists.npaths, 0, text)) {
+        rc = cli_fail(XG_EXIT_INPUT, "monitor", 1, "cannot load lists");
+        goto done;
+    }
     xg_monitor_opts mo = {.threshold = o.threshold,
                           .full = o.full,
                           .chunk = o.chunk,
                           .webhook_url = o.webhook,
-                          .progress = cli_stderr_is_tty() ? progress : NULL};
+                          .progress = cli_stderr_is_tty() ? progress : NULL,
+                          .list_versions = lists.versions};
     json_t *report;
     if (xg_monitor_run(&report, s, snap, text, &mo)) {
         rc = cli_fail(XG_EXIT_ERROR, "monitor", 1, "run failed");
@@ -232,7 +251,8 @@ static int run_run(int argc, char **argv)
 done:
     xg_store_close(s);
     xg_snapshot_unref(snap);
-    xg_text_ctx_free(text);
+    xg_feed_lists_free(&lists);
+    if (text) xg_text_ctx_free(text);
     return rc;
 }
 

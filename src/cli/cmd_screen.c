@@ -16,7 +16,10 @@
 #include "xgate/core.h"
 #include "xgate/csv.h"
 #include "xgate/country.h"
+#include "cli/store_cli.h"
 #include "xgate/error.h"
+#include "xgate/feeds.h"
+#include "xgate/monitor.h"
 #include "xgate/screen.h"
 
 #include <stdlib.h>
@@ -35,8 +38,11 @@ typedef struct opts {
     size_t nids;
     double threshold;
     int limit, json, person, lenient;
-    const char *country, *as_of, *batch;
+    const char *country, *as_of, *batch, *db;
     char *name; /* heap */
+    /* with a store: the list versions loaded and the clearances that apply */
+    xg_store *store;
+    const xg_feed_lists *feed;
 } opts;
 
 static const cli_opt screen_opts[] = {
@@ -60,6 +66,9 @@ static const cli_opt screen_opts[] = {
     {"lenient", 'L', 'L', NULL,
      "load what can be loaded and print every skipped list row on stderr, instead of failing"},
     {"json", 'j', 'j', NULL, "one JSON document per query (JSON lines in a batch)"},
+    {"db", 'd', 'd', "URL",
+     "the store (default $XGATE_DB; none when neither is given): screen against the list "
+     "versions in force in it (unless --list is given), and mark hits an analyst cleared"},
     {"batch", 'b', 'b', "FILE",
      "screen every name in FILE: one name per line, or a CSV whose header has a `name` column "
      "(optional `country` and `id` columns apply per row)"},
@@ -162,6 +171,9 @@ static int parse_args(opts *o, int argc, char **argv)
         case 'b':
             o->batch = p.arg;
             break;
+        case 'd':
+            o->db = p.arg;
+            break;
         case CLI_HELP:
         case CLI_ERROR:
             return cli_exit_code(c) - 100;
@@ -207,10 +219,12 @@ static void print_width(const char *s, int width)
         fputc(' ', stdout);
 }
 
-static void print_rows(const xg_screen_match *m, size_t n)
+static void print_rows(const xg_screen_match *m, size_t n, const json_t *const *clr,
+                       const int *holds, int want)
 {
     printf("  %-5s  %-6s  %-34s  %-34s  %s\n", "score", "list", "name", "matched", "id");
     for (size_t i = 0; i < n; i++) {
+        if (holds && holds[i] != want) continue;
         const xg_record *r = m[i].record;
         printf("  %.3f  ", m[i].score);
         print_width(r->source_code ? r->source_code : "?", 6);
@@ -219,17 +233,33 @@ static void print_rows(const xg_screen_match *m, size_t n)
         fputs("  ", stdout);
         print_width(m[i].matched ? m[i].matched : "", 34);
         printf("  %s\n", r->id ? r->id : "");
+        const json_t *c = clr ? clr[i] : NULL;
+        if (c)
+            printf("         %s by %s at %s: %s\n",
+                   holds[i] ? "cleared" : "cleared earlier, but the entry or party changed since;",
+                   json_string_value(json_object_get(c, "reviewer")),
+                   json_string_value(json_object_get(c, "created")),
+                   json_string_value(json_object_get(c, "reason")));
     }
 }
 
-static void print_human(const xg_screen_result *r)
+static void print_human(const xg_screen_result *r, const json_t *const *clr, const int *holds)
 {
     printf("%s\n", r->query);
-    if (r->nmatches) {
-        printf("  %zu match%s at or above %.2f:\n", r->nmatches, r->nmatches == 1 ? "" : "es",
-               r->threshold);
-        print_rows(r->matches, r->nmatches);
-    } else {
+    size_t ncleared = 0;
+    for (size_t i = 0; holds && i < r->nmatches; i++)
+        ncleared += holds[i] == 1;
+    size_t nm = r->nmatches - ncleared;
+    if (nm) {
+        printf("  %zu match%s at or above %.2f:\n", nm, nm == 1 ? "" : "es", r->threshold);
+        print_rows(r->matches, r->nmatches, clr, holds, 0);
+    }
+    if (ncleared) {
+        printf("  %zu hit%s cleared by an analyst (reported, not a match):\n", ncleared,
+               ncleared == 1 ? "" : "s");
+        print_rows(r->matches, r->nmatches, clr, holds, 1);
+    }
+    if (!r->nmatches) {
         printf("  no match at or above %.2f", r->threshold);
         if (r->near_miss)
             printf(" (closest: %.3f %s [%s])", r->best_below, r->near_miss->record->name,
@@ -238,7 +268,7 @@ static void print_human(const xg_screen_result *r)
     }
     if (r->ndelisted) {
         printf("  delisted (history, no alert):\n");
-        print_rows(r->delisted, r->ndelisted);
+        print_rows(r->delisted, r->ndelisted, NULL, NULL, 0);
         for (size_t i = 0; i < r->ndelisted; i++)
             if (r->delisted[i].record->end_date)
                 printf("    %s: removed %s\n", r->delisted[i].record->name,
@@ -260,15 +290,61 @@ static int screen_one(const xg_snapshot *s, const opts *o, const char *name, con
     xg_screen_result *r;
     int rc = xg_screen(&r, s, &q);
     if (rc) return rc;
+    /* the analysts' clearances of this party: a hit whose clearance still holds is reported
+     * apart, as cleared; one whose entry or party changed since shows the earlier clearance */
+    json_t *clearances = NULL;
+    const json_t **clr = NULL;
+    int *holds = NULL;
+    if (o->store && r->nmatches) {
+        if ((rc = xg_store_clearances_for(&clearances, o->store, name))) {
+            xg_screen_result_free(r);
+            return rc;
+        }
+        clr = calloc(r->nmatches, sizeof *clr);
+        holds = calloc(r->nmatches, sizeof *holds);
+        if (!clr || !holds) {
+            free(clr), free(holds), json_decref(clearances), xg_screen_result_free(r);
+            return XG_ENOMEM;
+        }
+        for (size_t i = 0; i < r->nmatches; i++)
+            clr[i] = xg_monitor_clearance_of(clearances, r->matches[i].record, &holds[i]);
+    }
     if (o->json) {
         json_t *j = xg_screen_result_json(r);
+        json_t *m = json_object_get(j, "matches"), *cleared = json_array();
+        for (size_t i = r->nmatches; clr && i-- > 0;) {
+            if (!clr[i]) continue;
+            json_t *x = json_array_get(m, i);
+            json_object_set_new(x, holds[i] ? "clearance" : "earlier_clearance",
+                                json_pack("{s:O,s:O,s:O,s:O,s:O}", "id",
+                                          json_object_get(clr[i], "id"), "alert_id",
+                                          json_object_get(clr[i], "alert_id"), "by",
+                                          json_object_get(clr[i], "reviewer"), "at",
+                                          json_object_get(clr[i], "created"), "reason",
+                                          json_object_get(clr[i], "reason")));
+            if (holds[i]) {
+                json_array_insert(cleared, 0, x);
+                json_array_remove(m, i);
+            }
+        }
+        if (o->store)
+            json_object_set_new(j, "cleared", cleared);
+        else
+            json_decref(cleared);
+        if (o->feed) {
+            json_object_set_new(j, "list_origin", json_string(o->feed->origin));
+            json_object_set_new(j, "list_versions", xg_feed_lists_named(o->feed));
+        }
         char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
         if (text) puts(text);
         free(text);
         json_decref(j);
     } else {
-        print_human(r);
+        print_human(r, clr, holds);
     }
+    free(clr);
+    free(holds);
+    json_decref(clearances);
     xg_screen_result_free(r);
     return 0;
 }
@@ -420,12 +496,23 @@ int cmd_screen(int argc, char **argv)
     }
     xg_text_ctx *text = NULL;
     xg_snapshot *snap = NULL;
+    xg_feed_lists lists = {0};
+    if (!o.db) o.db = getenv("XGATE_DB");
+    if (o.db && *o.db && (rc = store_cli_open_existing(&o.store, "screen", o.db))) {
+        free(o.name);
+        return rc;
+    }
     if (xg_text_ctx_load(&text, NULL)) {
         free(o.name);
+        xg_store_close(o.store);
         return cli_fail(XG_EXIT_ERROR, "screen", 1, "cannot load name data");
     }
-    if (xg_snapshot_load(&snap, o.nlists ? o.lists : NULL, o.nlists,
-                         o.lenient ? XG_LOAD_LENIENT : 0, text)) {
+    /* --list files win; else the versions in force in the store; else the bundled lists */
+    if (xg_feed_lists_choose(&lists, o.store, o.lists, o.nlists)) {
+        rc = cli_fail(XG_EXIT_INPUT, "screen", 1, "cannot find the lists in force");
+    } else if (o.feed = &lists,
+               xg_snapshot_load(&snap, (const char *const *)lists.paths, lists.npaths,
+                                o.lenient ? XG_LOAD_LENIENT : 0, text)) {
         rc = cli_fail(XG_EXIT_INPUT, "screen", 1, "cannot load lists");
     } else {
         if (o.lenient) report_skipped(snap);
@@ -437,6 +524,8 @@ int cmd_screen(int argc, char **argv)
     }
     xg_snapshot_unref(snap);
     xg_text_ctx_free(text);
+    xg_feed_lists_free(&lists);
+    xg_store_close(o.store);
     free(o.name);
     return rc;
 }

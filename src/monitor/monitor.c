@@ -349,8 +349,66 @@ static json_t *strlist_json(const strlist *l)
     return a;
 }
 
+/* The stored version whose directory holds the record's file: {"source","id","sha256"}, or
+ * JSON null (bundled or explicit files). */
+static json_t *version_of(const json_t *versions, const xg_record *r)
+{
+    const char *source;
+    json_t *v;
+    json_object_foreach((json_t *)versions, source, v)
+    {
+        const char *path = json_string_value(json_object_get(v, "path"));
+        size_t n = path ? strlen(path) : 0;
+        if (n && r->file && !strncmp(r->file, path, n) && (r->file[n] == '/' || !r->file[n]))
+            return json_pack("{s:s,s:O,s:O}", "source", source, "id", json_object_get(v, "id"),
+                             "sha256", json_object_get(v, "sha256"));
+    }
+    return json_null();
+}
+
+static json_t *named_versions(const json_t *versions)
+{
+    json_t *o = json_object();
+    const char *source;
+    json_t *v;
+    json_object_foreach((json_t *)versions, source, v)
+    {
+        json_t *c = json_pack("{s:O,s:O}", "id", json_object_get(v, "id"), "sha256",
+                              json_object_get(v, "sha256"));
+        if (c && json_object_get(v, "publish_date"))
+            json_object_set(c, "publish_date", json_object_get(v, "publish_date"));
+        json_object_set_new(o, source, c);
+    }
+    return o;
+}
+
+const json_t *xg_monitor_clearance_of(const json_t *clearances, const xg_record *rec, int *applies)
+{
+    if (applies) *applies = 0;
+    if (!rec || !json_is_array(clearances)) return NULL;
+    const char *src = rec->source_code && *rec->source_code ? rec->source_code : rec->source;
+    size_t sl = src ? strlen(src) : 0, il = rec->id ? strlen(rec->id) : 0;
+    size_t i;
+    json_t *c;
+    json_array_foreach(clearances, i, c)
+    {
+        const char *ek = json_string_value(json_object_get(c, "entry_key"));
+        if (!ek || strlen(ek) != sl + 1 + il || (sl && strncmp(ek, src, sl)) || ek[sl] != ':' ||
+            (il && strcmp(ek + sl + 1, rec->id)))
+            continue;
+        char fp[33];
+        xg_monitor_entry_fingerprint(fp, rec);
+        const char *efp = json_string_value(json_object_get(c, "entry_fp"));
+        const char *pfp = json_string_value(json_object_get(c, "party_fp"));
+        const char *now = json_string_value(json_object_get(c, "party_fp_now"));
+        if (applies) *applies = efp && !strcmp(efp, fp) && (!now || (pfp && !strcmp(now, pfp)));
+        return c;
+    }
+    return NULL;
+}
+
 static json_t *hit_json(const mparty *p, const xg_record *r, const delta_entry *d,
-                        const xg_party_hit *h)
+                        const xg_party_hit *h, const json_t *versions)
 {
     json_t *o = json_pack(
         "{s:s,s:s,s:s,s:o,s:o,s:o,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:f,s:O}", "party_key", p->key,
@@ -361,6 +419,7 @@ static json_t *hit_json(const mparty *p, const xg_record *r, const delta_entry *
         "matched", h->matched ? h->matched : "", "score", h->score, "explanation", h->explanation);
     json_object_set_new(json_object_get(o, "explanation"), "party_name_matched",
                         json_string(h->party_name ? h->party_name : p->name));
+    json_object_set_new(o, "list_version", version_of(versions, r));
     return o;
 }
 
@@ -446,8 +505,9 @@ static int run_chunks(run_state *S, const char *run_id, const char *started, dou
             size_t nh;
             rc = xg_party_index_screen(&h, &nh, S->pi, S->snap, d->record, thr);
             for (size_t k = 0; !rc && k < nh; k++)
-                json_array_append_new(json_object_get(ch, "hits"),
-                                      hit_json(&S->c->p[h[k].party], r, d, &h[k]));
+                json_array_append_new(
+                    json_object_get(ch, "hits"),
+                    hit_json(&S->c->p[h[k].party], r, d, &h[k], S->o->list_versions));
             if (!rc) xg_party_hits_free(h, nh);
         }
         S->t_screen += now_s() - ts;
@@ -562,7 +622,8 @@ static int screen_party_forward(run_state *S, size_t pidx, double thr)
                               .party_name = q.name,
                               .matched = res->matches[m].matched,
                               .explanation = res->matches[m].explanation};
-            json_array_append_new(S->party_hits, hit_json(p, res->matches[m].record, &d, &h));
+            json_array_append_new(S->party_hits,
+                                  hit_json(p, res->matches[m].record, &d, &h, S->o->list_versions));
         }
         xg_screen_result_free(res);
     }
@@ -650,6 +711,7 @@ int xg_monitor_run(json_t **report, xg_store *store, const xg_snapshot *snap,
         if (o->progress) o->progress(0, S.ndelta, o->progress_ctx);
         rc = run_chunks(&S, run_id, started, t0);
     }
+    if (!rc) json_object_set_new(S.report, "list_versions", named_versions(o->list_versions));
     if (!rc)
         json_object_set_new(S.report, "seconds",
                             json_pack("{s:f,s:f,s:f,s:f,s:f,s:f}", "parties", t_parties, "index",

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "xgate/error.h"
+#include "xgate/monitor.h"
 #include "xgate/store.h"
 
 /* A party's match as the screener reports it (countries, programs, the explanation an analyst
@@ -43,9 +44,25 @@ static int screen_party(dctx *d, dparty *pt, const char *const *ids, size_t nids
     int rc = xg_screen(&res, d->ctx->snapshot, &q);
     if (rc) return rc;
     pt->screening = json_array();
+    const json_t *cls = json_object_get(d->clearances, pt->name);
     for (size_t i = 0; i < res->nmatches; i++) {
         const char *cat;
-        json_array_append_new(pt->screening, match_json(d, &res->matches[i], &cat));
+        json_t *m = match_json(d, &res->matches[i], &cat);
+        int holds = 0;
+        const json_t *c = xg_monitor_clearance_of(cls, res->matches[i].record, &holds);
+        if (c) {
+            json_t *cj = json_pack(
+                "{s:O,s:O,s:O,s:O,s:O}", "id", json_object_get(c, "id"), "alert_id",
+                json_object_get(c, "alert_id"), "by", json_object_get(c, "reviewer"), "at",
+                json_object_get(c, "created"), "reason", json_object_get(c, "reason"));
+            json_object_set_new(m, holds ? "clearance" : "earlier_clearance", cj);
+        }
+        if (holds) { /* reported, but it does not drive the outcome */
+            if (!pt->cleared) pt->cleared = json_array();
+            json_array_append_new(pt->cleared, m);
+            continue;
+        }
+        json_array_append_new(pt->screening, m);
         pt->sdn |= !strcmp(cat, "sdn");
         pt->entity |= !strcmp(cat, "entity");
     }
@@ -224,6 +241,7 @@ static json_t *parties_json(const dctx *d)
                               pt->screening);
         if (pt->country) json_object_set_new(o, "country", json_string(pt->country));
         if (pt->headquarters) json_object_set_new(o, "headquarters", json_string(pt->headquarters));
+        if (pt->cleared) json_object_set(o, "cleared", pt->cleared);
         if (pt->node > 0) {
             const own_node *n = &d->g.nodes[pt->node];
             json_object_set_new(o, "share_percent",
@@ -277,6 +295,12 @@ static json_t *response_json(const dctx *d)
         json_pack("{s:s,s:s,s:s,s:s,s:s}", "lists", xg_snapshot_hash(d->ctx->snapshot), "catalog",
                   xg_catalog_version(d->ctx->catalog), "policy", d->r.policy, "policy_data",
                   d->p->version, "as_of", d->r.as_of);
+    json_object_set_new(versions, "list_origin",
+                        json_string(d->ctx->list_origin ? d->ctx->list_origin : "unknown"));
+    json_object_set_new(versions, "list_versions",
+                        json_is_object(d->ctx->list_versions)
+                            ? json_deep_copy(d->ctx->list_versions)
+                            : json_object());
     return json_pack("{s:n,s:s,s:O,s:o,s:o,s:O,s:o,s:o,s:o}", "decision_id", "decision",
                      xg_outcome_name(d->outcome), "reasons", d->reasons, "parties", parties_json(d),
                      "resource", resource_json(d), "classification", d->cls->json, "ownership",
@@ -285,8 +309,10 @@ static json_t *response_json(const dctx *d)
 
 static void dctx_free(dctx *d)
 {
-    for (size_t i = 0; i < d->nparties; i++)
+    for (size_t i = 0; i < d->nparties; i++) {
         json_decref(d->parties[i].screening);
+        json_decref(d->parties[i].cleared);
+    }
     own_free(&d->g);
     json_decref(d->reasons);
     json_decref(d->licenses);
@@ -320,6 +346,7 @@ static int decide_over(json_t **response, const xg_decide_ctx *ctx, const json_t
         own_source src = facts_ownership_source(facts);
         rc = own_build(&d.g, &d.arena, &d.r, &src, ownership_depth(d.p));
     }
+    d.clearances = json_object_get(facts, "clearances"); /* absent in older facts: none */
     if (!rc) rc = collect_parties(&d);
     if (!rc) {
         d.licenses = json_incref(json_object_get(facts, "licenses"));
@@ -340,10 +367,18 @@ static int check_ctx(const xg_decide_ctx *ctx)
     return XG_OK;
 }
 
+/* The facts from the store, and the list versions the context loaded (which versions were in
+ * force is read from the store too, and a replay names a change of them as a fact). */
 static int gather(json_t **facts, const xg_decide_ctx *ctx, const json_t *request)
 {
-    return facts_gather(facts, ctx->store, request, ctx->policies, ctx->default_policy,
-                        ctx->default_as_of, ownership_depth(ctx->policies));
+    int rc = facts_gather(facts, ctx->store, request, ctx->policies, ctx->default_policy,
+                          ctx->default_as_of, ownership_depth(ctx->policies));
+    if (!rc &&
+        json_object_set_new(*facts, "list_versions",
+                            json_is_object(ctx->list_versions) ? json_deep_copy(ctx->list_versions)
+                                                               : json_object()))
+        rc = xg_error_set(XG_ENOMEM, "decide: out of memory");
+    return rc;
 }
 
 /* Gather the facts, decide over them, and record the decision with its facts (canonical JSON,
@@ -384,10 +419,15 @@ static json_t *summary(const json_t *resp)
 static json_t *versions_differ(const json_t *ov, const json_t *nv)
 {
     json_t *differs = json_array();
-    const char *keys[] = {"lists", "catalog", "policy", "policy_data", "as_of"};
-    for (int i = 0; i < 5; i++)
-        if (!json_equal(json_object_get(ov, keys[i]), json_object_get(nv, keys[i])))
-            json_array_append_new(differs, json_string(keys[i]));
+    const char *keys[] = {"lists", "list_versions", "catalog", "policy", "policy_data", "as_of"};
+    json_t *none = json_object(); /* a decision recorded before list versions: none named */
+    for (int i = 0; i < 6; i++) {
+        const json_t *a = json_object_get(ov, keys[i]), *b = json_object_get(nv, keys[i]);
+        if (i == 1 && !a) a = none;
+        if (i == 1 && !b) b = none;
+        if (!json_equal(a, b)) json_array_append_new(differs, json_string(keys[i]));
+    }
+    json_decref(none);
     return differs;
 }
 

@@ -21,6 +21,7 @@ typedef struct dparty {
     bool sdn, entity;  /* hits by category */
     int node;          /* ownership node or -1 */
     json_t *screening; /* [{list, source, id, name, matched, score, category}] */
+    json_t *cleared;   /* hits an analyst cleared (still holding): [{…, "clearance": {…}}] */
     double near_miss;  /* best score under the threshold, 0 if none */
     const char *near_miss_name;
 } dparty;
@@ -45,6 +46,7 @@ typedef struct dctx {
     json_t *licenses;          /* licenses on file (array) or NULL */
     const json_t *open_alerts; /* facts "open_alerts" (borrowed; array or NULL = none) */
     const json_t *usage;       /* facts "usage" (borrowed; object or NULL/null = none) */
+    const json_t *clearances;  /* facts "clearances": {"<party name>": [clearance…]} or NULL */
     double threshold;
     const char *cite; /* when set, the citation of the next reasons (e.g. a provider's own terms) */
 } dctx;

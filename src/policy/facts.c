@@ -113,6 +113,18 @@ static int licenses_of(json_t **out, xg_store *store, const dreq *r)
     return XG_OK;
 }
 
+/* The clearances on file for party `name` into map[name] (only when there are any). */
+static int clearances_of(json_t *map, xg_store *store, const char *name)
+{
+    if (!name || !*name || json_object_get(map, name)) return XG_OK;
+    json_t *c = NULL;
+    int rc = xg_store_clearances_for(&c, store, name);
+    if (rc) return rc;
+    if (json_array_size(c)) return json_object_set_new(map, name, c) ? XG_ENOMEM : XG_OK;
+    json_decref(c);
+    return XG_OK;
+}
+
 int facts_gather(json_t **out, xg_store *store, const json_t *request, const xg_policy_set *p,
                  const char *default_policy, const char *default_as_of, int max_depth)
 {
@@ -134,6 +146,11 @@ int facts_gather(json_t **out, xg_store *store, const json_t *request, const xg_
         own_source src = {owners_from_store, &rec};
         own_graph g;
         rc = own_build(&g, &arena, &r, &src, max_depth);
+        json_t *clearances = json_object();
+        for (size_t i = 0; !rc && i < g.nnodes; i++)
+            rc = clearances_of(clearances, store, g.nodes[i].name);
+        for (size_t i = 0; !rc && i < r.nintermediaries; i++)
+            rc = clearances_of(clearances, store, r.intermediaries[i].name);
         own_free(&g);
         json_t *licenses = NULL, *alerts = NULL, *usage = NULL;
         if (!rc) rc = licenses_of(&licenses, store, &r);
@@ -142,10 +159,12 @@ int facts_gather(json_t **out, xg_store *store, const json_t *request, const xg_
                         : ((alerts = json_array()) ? XG_OK : XG_ENOMEM);
         if (!rc) rc = usage_rule_fact(&usage, store, &r);
         if (!rc)
-            facts = json_pack("{s:O,s:o,s:o,s:o,s:o}", "customer",
+            facts = json_pack("{s:O,s:o,s:o,s:o,s:o,s:o}", "customer",
                               json_is_object(cust) ? cust : json_null(), "ownership", rec.ownership,
-                              "licenses", licenses, "open_alerts", alerts, "usage", usage);
+                              "licenses", licenses, "open_alerts", alerts, "usage", usage,
+                              "clearances", clearances);
         else {
+            json_decref(clearances);
             json_decref(rec.ownership);
             json_decref(licenses);
             json_decref(alerts);
@@ -446,6 +465,57 @@ static void diff_usage(json_t *out, const json_t *a, const json_t *b)
     free(y);
 }
 
+/* "lists: ofac_sdn ofac_sdn-aaa → ofac_sdn-bbb" (absent = "bundled"). */
+static void diff_list_versions(json_t *out, const json_t *a, const json_t *b)
+{
+    if (!json_is_object(a) || !json_is_object(b)) return; /* older facts: not recorded */
+    const json_t *sides[2] = {a, b};
+    for (int s = 0; s < 2; s++) {
+        const char *src;
+        json_t *v;
+        json_object_foreach((json_t *)sides[s], src, v)
+        {
+            const json_t *x = json_object_get(a, src), *y = json_object_get(b, src);
+            if (s == 1 && x) continue; /* said already */
+            const char *xi = json_string_value(json_object_get(x, "id"));
+            const char *yi = json_string_value(json_object_get(y, "id"));
+            if (xi && yi && !strcmp(xi, yi)) continue;
+            say(out, "lists: %s %s → %s", src, xi ? xi : "bundled", yi ? yi : "bundled");
+        }
+    }
+}
+
+/* "clearances: added clr_… of P for SDN:123 (by, reason)" / "removed". */
+static void diff_clearances(json_t *out, const json_t *a, const json_t *b)
+{
+    const json_t *sides[2] = {a, b};
+    for (int s = 0; s < 2; s++) {
+        const char *party;
+        json_t *arr;
+        json_object_foreach((json_t *)sides[s], party, arr)
+        {
+            size_t i;
+            json_t *c;
+            json_array_foreach(arr, i, c)
+            {
+                const char *id = json_string_value(json_object_get(c, "id"));
+                const json_t *other = json_object_get(sides[!s], party);
+                bool found = false;
+                size_t k;
+                json_t *o;
+                json_array_foreach(other, k, o) found |=
+                    id && json_equal(json_object_get(o, "id"), json_object_get(c, "id"));
+                if (found) continue;
+                const char *ek = json_string_value(json_object_get(c, "entry_key"));
+                const char *by = json_string_value(json_object_get(c, "reviewer"));
+                const char *why = json_string_value(json_object_get(c, "reason"));
+                say(out, "clearances: %s %s of %s for %s (%s: %s)", s ? "added" : "removed",
+                    id ? id : "?", party, ek ? ek : "?", by ? by : "?", why ? why : "");
+            }
+        }
+    }
+}
+
 int facts_diff(json_t **out, const json_t *before, const json_t *after)
 {
     json_t *d = json_array();
@@ -455,6 +525,9 @@ int facts_diff(json_t **out, const json_t *before, const json_t *after)
     diff_licenses(d, json_object_get(before, "licenses"), json_object_get(after, "licenses"));
     diff_alerts(d, json_object_get(before, "open_alerts"), json_object_get(after, "open_alerts"));
     diff_usage(d, json_object_get(before, "usage"), json_object_get(after, "usage"));
+    diff_list_versions(d, json_object_get(before, "list_versions"),
+                       json_object_get(after, "list_versions"));
+    diff_clearances(d, json_object_get(before, "clearances"), json_object_get(after, "clearances"));
     *out = d;
     return XG_OK;
 }

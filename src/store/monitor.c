@@ -245,12 +245,14 @@ static int insert_alert(xg_store *s, const char *id, const json_t *h, const char
                            "INSERT INTO alerts (id, status, party_key, party_name, party_fp, roles,"
                            " entry_key, source, source_code, entry_id, entry_name, entry_fp,"
                            " matched, score, explanation, list_hash, decisions,"
-                           " earlier_clearance, created, updated)"
-                           " VALUES (?,'open',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                           " earlier_clearance, created, updated, list_version)"
+                           " VALUES (?,'open',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (rc) return rc;
     char *roles = jdump(json_object_get(h, "roles")),
          *expl = jdump(json_object_get(h, "explanation"));
     char *decs = jdump(json_object_get(h, "decisions")), *ec = jdump(earlier);
+    const json_t *lv = json_object_get(h, "list_version");
+    char *lvt = json_is_object(lv) ? jdump(lv) : NULL;
     const char *v[] = {id,
                        jstr(h, "party_key"),
                        jstr(h, "party_name"),
@@ -272,8 +274,9 @@ static int insert_alert(xg_store *s, const char *id, const json_t *h, const char
     store_bind_text(st, 17, ec);
     store_bind_text(st, 18, now);
     store_bind_text(st, 19, now);
+    store_bind_text(st, 20, lvt);
     rc = step_done(s, st, "alert insert");
-    free(roles), free(expl), free(decs), free(ec);
+    free(roles), free(expl), free(decs), free(ec), free(lvt);
     size_t i;
     json_t *c;
     json_array_foreach(json_object_get(h, "customers"), i, c)
@@ -538,7 +541,7 @@ int xg_store_monitor_apply(json_t **out, xg_store *s, const json_t *chunk)
 #define ALERT_COLS                                                                                 \
     "id, status, party_key, party_name, party_fp, roles, entry_key, source, source_code,"          \
     " entry_id, entry_name, entry_fp, matched, score, explanation, list_hash, decisions,"          \
-    " earlier_clearance, resolution, created, updated"
+    " earlier_clearance, resolution, created, updated, list_version"
 
 static json_t *json_col(sqlite3_stmt *st, int i)
 {
@@ -571,6 +574,7 @@ static json_t *alert_row(xg_store *s, sqlite3_stmt *st)
         sqlite3_finalize(c);
     }
     json_object_set_new(json_object_get(a, "party"), "customers", cust);
+    json_object_set_new(a, "list_version", json_col(st, 21));
     return a;
 }
 
@@ -841,4 +845,48 @@ int xg_store_webhook_record(xg_store *s, const char *delivery_id, const char *st
     }
     pthread_mutex_unlock(&s->lock);
     return rc;
+}
+
+int xg_store_clearances_for(json_t **out, xg_store *s, const char *party_name)
+{
+    if (!out || !s || !party_name) return xg_error_set(XG_EINVAL, "clearances: no party");
+    char *key = store_name_key(party_name);
+    if (!key) return xg_error_set(XG_ENOMEM, "clearances: out of memory");
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st;
+    int rc = store_prepare(&st, s,
+                           "SELECT c.id, c.alert_id, c.entry_key, c.entry_fp, c.party_fp, c.reason,"
+                           " c.reviewer, c.created, p.fingerprint FROM clearances c"
+                           " LEFT JOIN monitor_parties p ON p.party_key = c.party_key"
+                           " WHERE c.party_key = ? ORDER BY c.entry_key, c.created DESC");
+    json_t *arr = rc ? NULL : json_array();
+    if (!rc) {
+        store_bind_text(st, 1, key);
+        const char *last = NULL;
+        int step;
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            const char *ek = store_col_text(st, 2);
+            if (last && !strcmp(last, ek)) continue; /* the latest clearance of each entry */
+            json_t *c =
+                json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "id", store_col_text(st, 0),
+                          "alert_id", store_col_text(st, 1), "party_key", key, "entry_key", ek,
+                          "entry_fp", store_col_text(st, 3), "party_fp", store_col_text(st, 4),
+                          "reason", store_col_text(st, 5), "reviewer", store_col_text(st, 6),
+                          "created", store_col_text(st, 7));
+            if (c && sqlite3_column_type(st, 8) != SQLITE_NULL)
+                json_object_set_new(c, "party_fp_now", json_string(store_col_text(st, 8)));
+            json_array_append_new(arr, c);
+            last = json_string_value(json_object_get(c, "entry_key"));
+        }
+        if (step != SQLITE_DONE) rc = store_error(s, "clearances");
+        sqlite3_finalize(st);
+    }
+    pthread_mutex_unlock(&s->lock);
+    free(key);
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = arr;
+    return XG_OK;
 }

@@ -134,6 +134,9 @@ static const char *const migrations[] = {
     "CREATE INDEX webhook_deliveries_status ON webhook_deliveries(status);"
     "CREATE TABLE monitor_parties ("
     " party_key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, updated TEXT NOT NULL);",
+    /* 7: the list version an alert's entry came from ({"source","id","sha256"} as JSON text;
+     * NULL for alerts raised from bundled or explicit list files) */
+    "ALTER TABLE alerts ADD COLUMN list_version TEXT;",
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof *migrations)
