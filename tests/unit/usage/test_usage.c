@@ -349,3 +349,33 @@ Test(usage, window_is_the_largest_90_days)
     json_decref(r);
     cleanup(s);
 }
+
+/* The chart of one entry: days bucketed to weeks past 16 days, each period labelled by its first
+ * day, the class segments adding up to the series (the shared writer's markup, core/chart.h). */
+Test(usage, entry_chart_buckets_days_and_keeps_every_hour)
+{
+    json_t *e =
+        json_pack("{s:s,s:[{s:s,s:f,s:f,s:f},{s:s,s:f,s:f,s:f},{s:s,s:f,s:f,s:f}]}", "customer",
+                  "cus_<x>", "series", "day", "2026-01-01", "3A090.a", 10.0, "3A090.b", 0.0, "none",
+                  1.5, "day", "2026-01-09", "3A090.a", 0.0, "3A090.b", 2.0, "none", 0.0, "day",
+                  "2026-02-09", "3A090.a", 4.0, "3A090.b", 0.0, "none", 0.0);
+    char *html = NULL;
+    cr_assert_eq(xg_usage_entry_chart(&html, e), 0);
+    /* 2026-01-01 .. 2026-02-09 is 40 days: 6 weeks */
+    cr_assert(strstr(html, "data-chart=\"stacked-timeseries\" data-rows=\"6\"") != NULL, "%s",
+              html);
+    cr_assert(strstr(html, "cus_&lt;x&gt;: accelerator-hours per week, by class") != NULL);
+    cr_assert(strstr(html, "<g class=\"row\" data-label=\"2026-01-01\" data-value=\"11.5\">"));
+    cr_assert(strstr(html, "<g class=\"row\" data-label=\"2026-01-08\" data-value=\"2\">"));
+    cr_assert(strstr(html, "<g class=\"row\" data-label=\"2026-02-05\" data-value=\"4\">"));
+    cr_assert(strstr(html, "data-series=\"3A090.b\" data-value=\"2\""));
+    free(html);
+    json_decref(e);
+    /* no usage: the caption and "none" */
+    e = json_pack("{s:s,s:[]}", "customer", "cus_y", "series");
+    cr_assert_eq(xg_usage_entry_chart(&html, e), 0);
+    cr_assert(strstr(html, "<p class=\"none\">none</p>") != NULL, "%s", html);
+    free(html);
+    json_decref(e);
+    cr_assert_eq(xg_usage_entry_chart(&html, NULL), XG_EINVAL);
+}
