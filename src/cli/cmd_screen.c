@@ -22,9 +22,12 @@
 #include "xgate/monitor.h"
 #include "xgate/screen.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #define MAX_LISTS 64
 #define MAX_IDS 32
@@ -38,6 +41,7 @@ typedef struct opts {
     size_t nids;
     double threshold;
     int limit, json, person, lenient;
+    int jobs; /* batch threads; 0: one per core */
     const char *country, *as_of, *batch, *db;
     char *name; /* heap */
     /* with a store: the list versions loaded and the clearances that apply */
@@ -72,6 +76,8 @@ static const cli_opt screen_opts[] = {
     {"batch", 'b', 'b', "FILE",
      "screen every name in FILE: one name per line, or a CSV whose header has a `name` column "
      "(optional `country` and `id` columns apply per row)"},
+    {"jobs", 'J', 'J', "N",
+     "screen a batch on N threads, 1..256 (default: one per core); results stay in input order"},
     {0}};
 
 static const char *const screen_usage[] = {"[options] NAME", "--batch FILE [options]", NULL};
@@ -143,6 +149,12 @@ static int check_option(opts *o, int c, const char *arg)
             return cli_fail(XG_EXIT_USAGE, "screen", 0, "--country '%s' is not a known country",
                             arg);
         return 0;
+    case 'J':
+        if (parse_number(arg, &v) || v < 1 || v > 256 || v != (int)v)
+            return cli_fail(XG_EXIT_USAGE, "screen", 0,
+                            "--jobs '%s' is not a whole number in 1..256", arg);
+        o->jobs = (int)v;
+        return 0;
     case 'a':
         if (!xg_date_valid(arg))
             return cli_fail(XG_EXIT_USAGE, "screen", 0, "--as-of '%s' is not YYYY-MM-DD", arg);
@@ -197,87 +209,89 @@ static int parse_args(opts *o, int argc, char **argv)
 
 /* ---- output ---- */
 
-static void print_width(const char *s, int width)
+static void print_width(FILE *out, const char *s, int width)
 {
     /* pad by characters, not bytes, so that CJK and Cyrillic names keep the columns */
     int chars = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if ((*p & 0xC0) == 0x80) {
-            fputc(*p, stdout);
+            fputc(*p, out);
             continue;
         }
         if (chars == width - 1 && p[1]) {
-            fputs("…", stdout);
+            fputs("…", out);
             chars++;
             break;
         }
         if (chars >= width) break;
-        fputc(*p, stdout);
+        fputc(*p, out);
         chars++;
     }
     for (; chars < width; chars++)
-        fputc(' ', stdout);
+        fputc(' ', out);
 }
 
-static void print_rows(const xg_screen_match *m, size_t n, const json_t *const *clr,
+static void print_rows(FILE *out, const xg_screen_match *m, size_t n, const json_t *const *clr,
                        const int *holds, int want)
 {
-    printf("  %-5s  %-6s  %-34s  %-34s  %s\n", "score", "list", "name", "matched", "id");
+    fprintf(out, "  %-5s  %-6s  %-34s  %-34s  %s\n", "score", "list", "name", "matched", "id");
     for (size_t i = 0; i < n; i++) {
         if (holds && holds[i] != want) continue;
         const xg_record *r = m[i].record;
-        printf("  %.3f  ", m[i].score);
-        print_width(r->source_code ? r->source_code : "?", 6);
-        fputs("  ", stdout);
-        print_width(r->name ? r->name : "", 34);
-        fputs("  ", stdout);
-        print_width(m[i].matched ? m[i].matched : "", 34);
-        printf("  %s\n", r->id ? r->id : "");
+        fprintf(out, "  %.3f  ", m[i].score);
+        print_width(out, r->source_code ? r->source_code : "?", 6);
+        fputs("  ", out);
+        print_width(out, r->name ? r->name : "", 34);
+        fputs("  ", out);
+        print_width(out, m[i].matched ? m[i].matched : "", 34);
+        fprintf(out, "  %s\n", r->id ? r->id : "");
         const json_t *c = clr ? clr[i] : NULL;
         if (c)
-            printf("         %s by %s at %s: %s\n",
-                   holds[i] ? "cleared" : "cleared earlier, but the entry or party changed since;",
-                   json_string_value(json_object_get(c, "reviewer")),
-                   json_string_value(json_object_get(c, "created")),
-                   json_string_value(json_object_get(c, "reason")));
+            fprintf(out, "         %s by %s at %s: %s\n",
+                    holds[i] ? "cleared" : "cleared earlier, but the entry or party changed since;",
+                    json_string_value(json_object_get(c, "reviewer")),
+                    json_string_value(json_object_get(c, "created")),
+                    json_string_value(json_object_get(c, "reason")));
     }
 }
 
-static void print_human(const xg_screen_result *r, const json_t *const *clr, const int *holds)
+static void print_human(FILE *out, const xg_screen_result *r, const json_t *const *clr,
+                        const int *holds)
 {
-    printf("%s\n", r->query);
+    fprintf(out, "%s\n", r->query);
     size_t ncleared = 0;
     for (size_t i = 0; holds && i < r->nmatches; i++)
         ncleared += holds[i] == 1;
     size_t nm = r->nmatches - ncleared;
     if (nm) {
-        printf("  %zu match%s at or above %.2f:\n", nm, nm == 1 ? "" : "es", r->threshold);
-        print_rows(r->matches, r->nmatches, clr, holds, 0);
+        fprintf(out, "  %zu match%s at or above %.2f:\n", nm, nm == 1 ? "" : "es", r->threshold);
+        print_rows(out, r->matches, r->nmatches, clr, holds, 0);
     }
     if (ncleared) {
-        printf("  %zu hit%s cleared by an analyst (reported, not a match):\n", ncleared,
-               ncleared == 1 ? "" : "s");
-        print_rows(r->matches, r->nmatches, clr, holds, 1);
+        fprintf(out, "  %zu hit%s cleared by an analyst (reported, not a match):\n", ncleared,
+                ncleared == 1 ? "" : "s");
+        print_rows(out, r->matches, r->nmatches, clr, holds, 1);
     }
     if (!r->nmatches) {
-        printf("  no match at or above %.2f", r->threshold);
+        fprintf(out, "  no match at or above %.2f", r->threshold);
         if (r->near_miss)
-            printf(" (closest: %.3f %s [%s])", r->best_below, r->near_miss->record->name,
-                   r->near_miss->record->source_code ? r->near_miss->record->source_code : "?");
-        printf("\n");
+            fprintf(out, " (closest: %.3f %s [%s])", r->best_below, r->near_miss->record->name,
+                    r->near_miss->record->source_code ? r->near_miss->record->source_code : "?");
+        fprintf(out, "\n");
     }
     if (r->ndelisted) {
-        printf("  delisted (history, no alert):\n");
-        print_rows(r->delisted, r->ndelisted, NULL, NULL, 0);
+        fprintf(out, "  delisted (history, no alert):\n");
+        print_rows(out, r->delisted, r->ndelisted, NULL, NULL, 0);
         for (size_t i = 0; i < r->ndelisted; i++)
             if (r->delisted[i].record->end_date)
-                printf("    %s: removed %s\n", r->delisted[i].record->name,
-                       r->delisted[i].record->end_date);
+                fprintf(out, "    %s: removed %s\n", r->delisted[i].record->name,
+                        r->delisted[i].record->end_date);
     }
 }
 
-static int screen_one(const xg_snapshot *s, const opts *o, const char *name, const char *country,
-                      const char *const *ids, size_t nids)
+/* Screen one name and write its result to `out`. */
+static int screen_to(FILE *out, const xg_snapshot *s, const opts *o, const char *name,
+                     const char *country, const char *const *ids, size_t nids)
 {
     xg_screen_query q = {.name = name,
                          .threshold = o->threshold,
@@ -336,17 +350,23 @@ static int screen_one(const xg_snapshot *s, const opts *o, const char *name, con
             json_object_set_new(j, "list_versions", xg_feed_lists_named(o->feed));
         }
         char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
-        if (text) puts(text);
+        if (text) fprintf(out, "%s\n", text);
         free(text);
         json_decref(j);
     } else {
-        print_human(r, clr, holds);
+        print_human(out, r, clr, holds);
     }
     free(clr);
     free(holds);
     json_decref(clearances);
     xg_screen_result_free(r);
     return 0;
+}
+
+static int screen_one(const xg_snapshot *s, const opts *o, const char *name, const char *country,
+                      const char *const *ids, size_t nids)
+{
+    return screen_to(stdout, s, o, name, country, ids, nids);
 }
 
 /* ---- batch ---- */
@@ -369,11 +389,110 @@ static size_t count_lines(const char *data, size_t len)
     return n + (len && data[len - 1] != '\n');
 }
 
+/* A batch runs in chunks: the chunk's queries are screened on o->jobs threads, each result
+ * written to its own memory stream, then printed in input order — so the output is the same for
+ * any number of threads, and memory stays bounded whatever the size of the file. */
+#define CHUNK 2048
+
+typedef struct bjob {
+    const char *name, *country;
+    const char *ids[MAX_IDS + 1];
+    size_t nids;
+    long line;
+    char *own_name, *own_id; /* heap copies (CSV fields do not outlive their row) */
+    char *out;
+    size_t outlen;
+    int rc;
+    char err[512];
+} bjob;
+
+typedef struct batch {
+    const xg_snapshot *s;
+    const opts *o;
+    bjob jobs[CHUNK];
+    size_t n, done, total;
+    atomic_size_t next;
+} batch;
+
+static void *batch_worker(void *arg)
+{
+    batch *b = arg;
+    for (size_t i; (i = atomic_fetch_add(&b->next, 1)) < b->n;) {
+        bjob *j = &b->jobs[i];
+        FILE *f = open_memstream(&j->out, &j->outlen);
+        if (!f) {
+            j->rc = XG_ENOMEM;
+            snprintf(j->err, sizeof j->err, "out of memory");
+            continue;
+        }
+        j->rc = screen_to(f, b->s, b->o, j->name, j->country, j->ids, j->nids);
+        if (j->rc) snprintf(j->err, sizeof j->err, "%s", xg_error_message());
+        fclose(f);
+    }
+    return NULL;
+}
+
+static int threads_for(const opts *o)
+{
+    if (o->jobs > 0) return o->jobs;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+}
+
+/* Screen the chunk's queries and print their results in order; the first that failed stops the
+ * batch (as it would have one query at a time), naming its line. */
+static int batch_flush(batch *b)
+{
+    int nt = threads_for(b->o), ret = 0;
+    if ((size_t)nt > b->n) nt = (int)b->n;
+    atomic_store(&b->next, 0);
+    pthread_t tid[256];
+    int started = 0;
+    for (; started < nt - 1; started++)
+        if (pthread_create(&tid[started], NULL, batch_worker, b)) break;
+    batch_worker(b); /* this thread works too (and alone when threads cannot start) */
+    for (int t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+    for (size_t i = 0; i < b->n; i++) {
+        bjob *j = &b->jobs[i];
+        if (!ret && j->rc) {
+            xg_error_set(j->rc, "%s", j->err);
+            ret = cli_fail(XG_EXIT_INPUT, "screen", 1, "%s:%ld", b->o->batch, j->line);
+        } else if (!ret && j->out) {
+            fwrite(j->out, 1, j->outlen, stdout);
+            b->done++;
+            progress(b->done, b->total > b->done ? b->total : b->done);
+        }
+        free(j->out), free(j->own_name), free(j->own_id);
+    }
+    b->n = 0;
+    return ret;
+}
+
+/* Queue one query (the batch is flushed when the chunk is full). */
+static int batch_add(batch *b, const bjob *j)
+{
+    b->jobs[b->n++] = *j;
+    return b->n == CHUNK ? batch_flush(b) : 0;
+}
+
+static batch *batch_new(const xg_snapshot *s, const opts *o, size_t total)
+{
+    batch *b = calloc(1, sizeof *b);
+    if (!b) return NULL;
+    b->s = s;
+    b->o = o;
+    b->total = total;
+    return b;
+}
+
 static int batch_lines(const xg_snapshot *s, const opts *o, char *data, size_t len)
 {
-    size_t total = count_lines(data, len), done = 0;
+    batch *b = batch_new(s, o, count_lines(data, len));
+    if (!b) return cli_fail(XG_EXIT_INPUT, "screen", 0, "out of memory");
     long line = 0;
-    for (char *p = data, *nl; p && *p; p = nl ? nl + 1 : NULL) {
+    int rc = 0;
+    for (char *p = data, *nl; !rc && p && *p; p = nl ? nl + 1 : NULL) {
         nl = strchr(p, '\n');
         if (nl) *nl = 0;
         line++;
@@ -382,13 +501,15 @@ static int batch_lines(const xg_snapshot *s, const opts *o, char *data, size_t l
         const char *name = p;
         while (*name == ' ' || *name == '\t')
             name++;
-        if (*name) {
-            int rc = screen_one(s, o, name, o->country, o->ids, o->nids);
-            if (rc) return cli_fail(XG_EXIT_INPUT, "screen", 1, "%s:%ld", o->batch, line);
-        }
-        progress(++done, total);
+        if (!*name) continue;
+        bjob j = {.name = name, .country = o->country, .nids = o->nids, .line = line};
+        for (size_t i = 0; i < o->nids; i++)
+            j.ids[i] = o->ids[i];
+        rc = batch_add(b, &j);
     }
-    return 0;
+    if (!rc) rc = batch_flush(b);
+    free(b);
+    return rc;
 }
 
 /* A batch column by name, ignoring case and surrounding spaces: spreadsheets export "NAME",
@@ -415,34 +536,46 @@ static int batch_csv(const xg_snapshot *s, const opts *o, const char *data, size
     int rc = xg_csv_next(&c), ret = 0;
     int fname = rc == 1 ? find_col(&c, "name") : -1;
     int fcountry = find_col(&c, "country"), fid = find_col(&c, "id");
-    size_t total = count_lines(data, len) - 1, done = 0;
-    while ((rc = xg_csv_next(&c)) == 1) {
+    batch *b = batch_new(s, o, count_lines(data, len) - 1);
+    if (!b) {
+        xg_csv_free(&c);
+        return cli_fail(XG_EXIT_INPUT, "screen", 0, "out of memory");
+    }
+    while (!ret && (rc = xg_csv_next(&c)) == 1) {
         const char *name = (size_t)fname < c.nfields ? c.field[fname] : "";
         const char *cc = fcountry >= 0 && (size_t)fcountry < c.nfields && c.field[fcountry][0]
                              ? xg_country_code(c.field[fcountry])
                              : o->country;
         if (!cc && fcountry >= 0 && (size_t)fcountry < c.nfields && c.field[fcountry][0]) {
-            ret =
-                cli_fail(XG_EXIT_INPUT, "screen", 0, "%s:%ld: country '%s' is not a known country",
-                         o->batch, c.line, c.field[fcountry]);
+            if (!(ret = batch_flush(b)))
+                ret = cli_fail(XG_EXIT_INPUT, "screen", 0,
+                               "%s:%ld: country '%s' is not a known country", o->batch, c.line,
+                               c.field[fcountry]);
             break;
         }
-        if (!*name) /* a row is a customer: one not screened is said, not skipped in silence */
+        if (!*name) { /* a row is a customer: one not screened is said, not skipped in silence */
             fprintf(stderr, "xgate screen: %s:%ld: empty name, row not screened\n", o->batch,
                     c.line);
-        const char *ids[MAX_IDS + 1];
-        size_t nids = 0;
+            continue;
+        }
+        bjob j = {.country = cc, .line = c.line};
         for (size_t i = 0; i < o->nids; i++)
-            ids[nids++] = o->ids[i];
-        if (fid >= 0 && (size_t)fid < c.nfields && c.field[fid][0]) ids[nids++] = c.field[fid];
-        if (*name && (rc = screen_one(s, o, name, cc, ids, nids))) {
-            ret = cli_fail(XG_EXIT_INPUT, "screen", 1, "%s:%ld", o->batch, c.line);
+            j.ids[j.nids++] = o->ids[i];
+        j.name = j.own_name = strdup(name);
+        if (fid >= 0 && (size_t)fid < c.nfields && c.field[fid][0])
+            j.ids[j.nids++] = j.own_id = strdup(c.field[fid]);
+        if (!j.own_name || (j.nids > o->nids && !j.own_id)) {
+            free(j.own_name), free(j.own_id);
+            ret = cli_fail(XG_EXIT_INPUT, "screen", 0, "out of memory");
             break;
         }
-        done++;
-        progress(done, total > done ? total : done);
+        ret = batch_add(b, &j);
     }
+    if (!ret) ret = batch_flush(b);
+    for (size_t i = 0; i < b->n; i++) /* left unscreened after an error */
+        free(b->jobs[i].own_name), free(b->jobs[i].own_id);
     if (rc < 0 && !ret) ret = cli_fail(XG_EXIT_INPUT, "screen", 1, "batch file");
+    free(b);
     xg_csv_free(&c);
     return ret;
 }

@@ -122,6 +122,14 @@ static uint64_t phrase_mask(const xg_token *t, size_t n)
     return m;
 }
 
+static uint64_t reading_mask(const xg_token *t, size_t n)
+{
+    uint64_t m = 0;
+    for (size_t i = 0; i < n && i < 64; i++)
+        if (t[i].alt && strchr(t[i].alt, ' ')) m |= 1ULL << i;
+    return m;
+}
+
 static uint64_t repeat_mask(const xg_token *t, size_t n)
 {
     uint64_t m = 0;
@@ -148,6 +156,7 @@ void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bi
     q->nhan_bigrams = nbigrams;
     q->acronyms = acronym_mask(name->tokens, q->ntok);
     q->phrases = phrase_mask(name->tokens, q->ntok);
+    q->readings = reading_mask(name->tokens, q->ntok);
     q->repeats = repeat_mask(name->tokens, q->ntok);
 }
 
@@ -458,19 +467,21 @@ static size_t reading_span(const char *reading, const xg_token *o, size_t no, si
     return k - at;
 }
 
-static void reading_pairs(const xg_score_query *q, const xg_name *n, size_t nn, pairbuf *b)
+static void reading_pairs(const xg_score_query *q, const xg_score_list *l, size_t nn, pairbuf *b)
 {
     const xg_token *qt = q->name->tokens;
+    const xg_name *n = l->name;
+    if (!q->readings && !l->readings) return; /* nearly every pair of names */
     for (size_t i = 0; i < q->ntok; i++)
         for (size_t j = 0; j < nn; j++) {
             double sim;
             size_t span;
-            if (qt[i].alt && strchr(qt[i].alt, ' ') &&
+            if ((q->readings >> i & 1) &&
                 (span = reading_span(qt[i].alt, n->tokens, nn, j, &sim)) > 1 && b->n < b->cap) {
                 push_pair(b, i, 1, j, span, sim);
                 b->p[b->n - 1].reading = 1;
             }
-            if (n->tokens[j].alt && strchr(n->tokens[j].alt, ' ') &&
+            if ((l->readings >> j & 1) &&
                 (span = reading_span(n->tokens[j].alt, qt, q->ntok, i, &sim)) > 1 &&
                 b->n < b->cap) {
                 push_pair(b, i, span, j, 1, sim);
@@ -517,7 +528,7 @@ static void align(const xg_score_query *q, const xg_score_list *l, size_t nn, xg
             if (s >= XG_PAIR_FLOOR) push_pair(&b, i, 1, j, 1, s);
         }
     split_pairs(q, n, nn, &b);
-    reading_pairs(q, n, nn, &b);
+    reading_pairs(q, l, nn, &b);
     qsort(cand, b.n, sizeof *cand, cmp_pair);
     d->npairs = 0;
     d->q_matched = d->n_matched = 0;
@@ -643,6 +654,7 @@ void xg_score_list_init(xg_score_list *l, const xg_name *n, const float *w, uint
     l->nbig = nbig;
     l->acronyms = acronym_mask(n->tokens, n->ntokens < 64 ? n->ntokens : 64);
     l->phrases = phrase_mask(n->tokens, n->ntokens);
+    l->readings = reading_mask(n->tokens, n->ntokens);
     l->repeats = repeat_mask(n->tokens, n->ntokens);
     if (len)
         for (size_t i = 0; i < n->ntokens; i++) {

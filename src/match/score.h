@@ -63,13 +63,14 @@ typedef struct xg_sim_memo {
 
 typedef struct xg_score_query {
     const xg_name *name;
-    xg_sim_memo *memo; /* NULL: every pair computed (xg_score_prepare sets NULL) */
+    xg_sim_memo *memo;  /* NULL: every pair computed (xg_score_prepare sets NULL) */
     size_t ntok;        /* tokens considered (<= XG_SCORE_MAX_TOKENS) */
     xg_jw_pattern *pat; /* ntok prepared patterns (caller's storage) */
     size_t len[XG_SCORE_MAX_TOKENS];
     float w[XG_SCORE_MAX_TOKENS]; /* token weights (kind defaults unless set by caller) */
     uint64_t acronyms;            /* query tokens that are the query's own acronym */
     uint64_t phrases, repeats;    /* as in xg_score_list */
+    uint64_t readings;            /* as in xg_score_list */
     int truncated;
     const uint32_t *han_bigrams; /* hashes of the query's Han character bigrams, sorted */
     size_t nhan_bigrams;
@@ -82,6 +83,7 @@ typedef struct xg_score_list {
     const uint16_t *len; /* token byte lengths; NULL: measured when needed */
     uint64_t acronyms;   /* tokens (first 64) that are the name's own acronym */
     uint64_t phrases;    /* tokens holding several words ("joint stock company") */
+    uint64_t readings;   /* tokens with a multi-word alt (xg_token.alt holding a space) */
     uint64_t repeats;    /* tokens whose text occurs twice or more in the name */
     const uint32_t *big; /* Han bigram hashes, sorted; NULL when none */
     size_t nbig;
