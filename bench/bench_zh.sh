@@ -8,7 +8,7 @@
 #            organisations) — tuned on
 #   dev      bench/screen/zh_dev.tsv — institutes, nested names, prefixes, abbreviations; tuned on
 #   heldout  bench/screen/zh_heldout.tsv — the METI list's own original-script names, official and
-#            short Chinese names of listed companies, 103 unlisted Chinese organisations; never
+#            short Chinese names of listed companies, 99 unlisted Chinese organisations; never
 #            tuned on
 # The lists screened are all the shared lists, with the EU 833 file's Han aliases and the METI
 # list's original-script forms removed (so that each Chinese query tests translation).
@@ -65,7 +65,7 @@ cat <<MD
 - Lists: all shared lists ($(wc -l <"$OUT/dump_eval.tsv") names), without the EU 833 file's Han aliases and the METI list's original-script forms.
 - Sets: **eval** — the evaluation set's Chinese rows (EU 833 Annex IV pairs and traditional forms; 28 unlisted organisations), tuned on;
   **dev** — \`bench/screen/zh_dev.tsv\` (institutes, nested names, prefixes, abbreviations), tuned on;
-  **heldout** — \`bench/screen/zh_heldout.tsv\` (the METI list's own original-script names, official and short names of listed companies, their traditional forms; 103 unlisted organisations), never tuned on.
+  **heldout** — \`bench/screen/zh_heldout.tsv\` (the METI list's own original-script names, official and short names of listed companies, their traditional forms; 99 unlisted organisations), never tuned on.
 - A positive counts when one of its records is among the first three reported at or above the default threshold ($DEFAULT); a negative is a false alert when anything is reported.
 
 $(python3 bench/screen/judge_zh.py --misses "$OUT" "$DEFAULT" eval "$OUT/q_eval.tsv" "$OUT/r_eval.out" \

@@ -599,27 +599,31 @@ static uint64_t skipped_levels(const xg_score_query *q, const xg_score_list *l, 
     return mask;
 }
 
-/* Whether both names are universities' (a UNIVERSITY word met on both sides) and the query is a
- * Chinese name: a university is named by its qualifiers — 天津理工大学 (Tianjin University of
- * Technology) is not Tianjin University, 南京工业大学 not Nanjing University of Science and
- * Technology — so their unmatched words, organisation words too, count as plain words on both
- * sides. Only for Han queries: an official Chinese name is whole, an English query may be cut. */
-static int universities(const xg_score_query *q, const xg_score_list *l, const xg_score_detail *d)
+static int has_symbol(const xg_token *t, size_t n, const char *sym, int from_han)
 {
-    const xg_token *t = q->name->tokens, *lt = l->name->tokens;
-    for (size_t k = 0; k < d->npairs; k++) {
-        const xg_pair *p = &d->pairs[k];
-        if (p->qn == 1 && p->nn == 1 && t[p->qi].from_han && t[p->qi].symbol && lt[p->ni].symbol &&
-            !strcmp(t[p->qi].symbol, "UNIVERSITY") && !strcmp(lt[p->ni].symbol, "UNIVERSITY"))
-            return 1;
-    }
+    for (size_t i = 0; i < n; i++)
+        if (t[i].symbol && (!from_han || t[i].from_han) && !strcmp(t[i].symbol, sym)) return 1;
     return 0;
+}
+
+/* Whether the query is the Chinese name of a university and the list name a university's or an
+ * institute's: a university is named by its qualifiers — 天津理工大学 (Tianjin University of
+ * Technology) is not Tianjin University, 南京工业大学 not Nanjing University of Science and
+ * Technology, 哈尔滨理工大学 not Harbin Institute of Technology — so unmatched words, organisation
+ * words and the head noun too, count as plain words on both sides. Only for Han queries: an
+ * official Chinese name is whole, an English query may be cut. Established names that are not
+ * word-for-word (哈尔滨工业大学 = Harbin Institute of Technology) are the glossary's. */
+static int universities(const xg_score_query *q, const xg_score_list *l)
+{
+    const xg_token *lt = l->name->tokens;
+    size_t nn = l->name->ntokens;
+    return has_symbol(q->name->tokens, q->ntok, "UNIVERSITY", 1) &&
+           (has_symbol(lt, nn, "UNIVERSITY", 0) || has_symbol(lt, nn, "INSTITUTE", 0));
 }
 
 static int is_qualifier(const xg_token *t)
 {
-    return t->kind == XG_TOK_WORD ||
-           (t->kind == XG_TOK_ORG && t->symbol && strcmp(t->symbol, "UNIVERSITY") != 0);
+    return t->kind == XG_TOK_WORD || t->kind == XG_TOK_ORG;
 }
 
 static int has_unmatched_number(const xg_token *t, size_t n, uint64_t matched)
@@ -695,7 +699,7 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
     d->last_met_level = 0;
     d->level_skipped = skipped_levels(q, l, nn, d->q_matched, d->n_matched, &d->last_met_level);
     d->unmatched_level = d->qualifier = 0;
-    int univ = universities(q, l, d);
+    int univ = universities(q, l);
     for (size_t i = 0; i < q->ntok; i++)
         if (!(d->q_matched >> i & 1) && !(q->acronyms >> i & 1) &&
             !((q->repeats >> i & 1) &&

@@ -1,0 +1,127 @@
+/*
+ * test_match_chinese.c — Chinese names of organisations listed in English (issue 13) against the
+ * real Entity List entries for PRC research institutions: prefixes that used to drag a score
+ * (中国人民解放军), a listed parent named inside a longer name with the relation explained,
+ * abbreviations, traditional forms, and negatives that share words with listed names (another
+ * university of the same city, a sibling institute) staying below the threshold.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xgate/error.h"
+#include "xgate/screen.h"
+
+static xg_text_ctx *text;
+static xg_snapshot *snap;
+
+static void setup(void)
+{
+    const char *sh = getenv("XGATE_SHARED");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/data/lists/csl_entity_list_prc_research.csv",
+             sh ? sh : "/work/shared");
+    const char *p[] = {path};
+    cr_assert_eq(xg_text_ctx_load(&text, NULL), 0, "%s", xg_error_message());
+    cr_assert_eq(xg_snapshot_load(&snap, p, 1, 0, text), 0, "%s", xg_error_message());
+}
+
+static void teardown(void)
+{
+    xg_snapshot_unref(snap);
+    xg_text_ctx_free(text);
+}
+
+static xg_screen_result *screen(const char *name)
+{
+    xg_screen_query q = {.name = name, .threshold = -1};
+    xg_screen_result *r;
+    cr_assert_eq(xg_screen(&r, snap, &q), 0, "%s", xg_error_message());
+    return r;
+}
+
+/* The first match's primary name, or "" when nothing alerts. */
+static const char *first(const xg_screen_result *r)
+{
+    return r->nmatches ? r->matches[0].record->name : "";
+}
+
+static const char *relation(const xg_screen_match *m)
+{
+    json_t *n = json_object_get(m->explanation, "nested");
+    return n ? json_string_value(json_object_get(n, "relation")) : NULL;
+}
+
+TestSuite(match_zh, .init = setup, .fini = teardown);
+
+/* 中国人民解放军国防科技大学 scored 0.50 against NUDT while 国防科技大学 alone was found. */
+Test(match_zh, pla_prefix_no_longer_drags)
+{
+    const char *q[] = {"中国人民解放军国防科技大学", "中國人民解放軍國防科技大學",
+                       "中国人民解放军空军工程大学"};
+    const char *want[] = {"National University of Defense Technology (NUDT)",
+                          "National University of Defense Technology (NUDT)",
+                          "Air Force Engineering University"};
+    for (size_t i = 0; i < 3; i++) {
+        xg_screen_result *r = screen(q[i]);
+        cr_assert_str_eq(first(r), want[i], "%s", q[i]);
+        cr_assert_geq(r->matches[0].score, XG_SCREEN_DEFAULT_THRESHOLD);
+        /* AFEU's listing has the prefixed name as an alias: met whole, nothing nested */
+        if (i < 2) cr_assert_str_eq(relation(&r->matches[0]), "listed_unit", "%s", q[i]);
+        xg_screen_result_free(r);
+    }
+}
+
+/* A unit of a listed university is found as the university, and the explanation says the list
+ * names the query's parent; the academy of the AMMS example is found through two prefixes. */
+Test(match_zh, listed_parent_inside_a_longer_name)
+{
+    xg_screen_result *r = screen("北京航空航天大学杭州创新研究院");
+    cr_assert(strstr(first(r), "Beijing University of Aeronautics and Astronautics"), "%s",
+              first(r));
+    cr_assert_str_eq(relation(&r->matches[0]), "listed_parent");
+    char *e = json_dumps(r->matches[0].explanation, 0);
+    cr_assert(strstr(e, "hangzhou") && strstr(e, "unmatched_levels"), "%s", e);
+    free(e);
+    xg_screen_result_free(r);
+    r = screen("中国人民解放军军事科学院军事医学研究院");
+    cr_assert_str_eq(first(r), "Academy of Military Medical Sciences");
+    xg_screen_result_free(r);
+}
+
+Test(match_zh, abbreviations)
+{
+    const char *q[] = {"北航", "哈工大", "国防科大", "西工大", "北邮"};
+    const char *want[] = {"Beijing University of Aeronautics and Astronautics (BUAA)",
+                          "Harbin Institute of Technology",
+                          "National University of Defense Technology (NUDT)",
+                          "Northwestern Polytechnical University",
+                          "Beijing University of Posts and Telecommunications (BUPT)"};
+    for (size_t i = 0; i < 5; i++) {
+        xg_screen_result *r = screen(q[i]);
+        cr_assert_str_eq(first(r), want[i], "%s", q[i]);
+        xg_screen_result_free(r);
+    }
+}
+
+/* Negatives sharing words with listed names: another university of the same city (Tianjin
+ * University and Nanjing University of Science and Technology are listed), a sibling institute
+ * of a listed one, another CAS institute. */
+Test(match_zh, same_city_universities_and_siblings_stay_quiet)
+{
+    const char *q[] = {"天津理工大学", "天津科技大学",   "南京工业大学",          "西北大学",
+                       "南京大学",     "哈尔滨理工大学", "中国科学院半导体研究所"};
+    for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+        xg_screen_result *r = screen(q[i]);
+        cr_assert_eq(r->nmatches, 0, "%s alerts as %s (%.3f)", q[i], first(r),
+                     r->nmatches ? r->matches[0].score : 0);
+        xg_screen_result_free(r);
+    }
+    /* the sibling institute is not reported, whatever the parent does */
+    xg_screen_result *r = screen("军事医学研究院基础医学研究所");
+    for (size_t i = 0; i < r->nmatches; i++)
+        cr_assert_null(strstr(r->matches[i].record->name, "Bioengineering"), "%s",
+                       r->matches[i].record->name);
+    xg_screen_result_free(r);
+}

@@ -1,0 +1,119 @@
+/* test_text_chinese_levels.c — the chain of a Chinese organisation's name (xg_token.level) and
+ * abbreviations read as the names they stand for (data/text/zh_abbrev.tsv), issue 13. Runs
+ * against the bundled data (XGATE_DATA). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/core.h"
+#include "xgate/error.h"
+#include "xgate/text.h"
+
+static xg_text_ctx *ctx;
+static xg_arena arena;
+
+static void setup(void)
+{
+    cr_assert_eq(xg_text_ctx_load(&ctx, NULL), 0, "load: %s", xg_error_message());
+    xg_arena_init(&arena, 0);
+}
+
+static void teardown(void)
+{
+    xg_arena_free(&arena);
+    xg_text_ctx_free(ctx);
+}
+
+static xg_name an(const char *s)
+{
+    xg_name n;
+    cr_assert_eq(xg_name_analyse(&n, &arena, ctx, s, strlen(s), 0), 0, "%s: %s", s,
+                 xg_error_message());
+    return n;
+}
+
+/* "text/level" of every token, space separated. */
+static const char *levels(const xg_name *n)
+{
+    static char buf[1024];
+    buf[0] = '\0';
+    for (size_t i = 0; i < n->ntokens; i++) {
+        char one[160];
+        snprintf(one, sizeof one, "%s%s/%u", buf[0] ? " " : "", n->tokens[i].text,
+                 n->tokens[i].level);
+        strncat(buf, one, sizeof buf - strlen(buf) - 1);
+    }
+    return buf;
+}
+
+static unsigned top_level(const xg_name *n)
+{
+    unsigned top = 0;
+    for (size_t i = 0; i < n->ntokens; i++)
+        if (n->tokens[i].level > top) top = n->tokens[i].level;
+    return top;
+}
+
+TestSuite(text_zh_levels, .init = setup, .fini = teardown);
+
+/* A prefix (中国人民解放军) is a level before the unit's own name. */
+Test(text_zh_levels, prefix_is_a_level)
+{
+    xg_name n = an("中国人民解放军国防科技大学");
+    cr_assert_eq(top_level(&n), 2, "%s", levels(&n));
+    cr_assert_eq(n.tokens[0].level, 1, "%s", levels(&n));
+    cr_assert_eq(n.tokens[n.ntokens - 1].level, 2, "%s", levels(&n));
+    cr_assert_str_eq(n.tokens[n.ntokens - 1].symbol, "UNIVERSITY");
+    /* the same in traditional characters */
+    xg_name t = an("中國人民解放軍國防科技大學");
+    cr_assert_str_eq(levels(&t), levels(&n));
+}
+
+/* A parent written first, then its unit: 北京航空航天大学 | 杭州创新研究院; the academy of the
+ * AMMS example of issue 13 is three levels deep. */
+Test(text_zh_levels, parent_then_unit)
+{
+    xg_name n = an("北京航空航天大学杭州创新研究院");
+    cr_assert_eq(top_level(&n), 2, "%s", levels(&n));
+    cr_assert(strstr(levels(&n), "beijing/1"), "%s", levels(&n));
+    cr_assert(strstr(levels(&n), "hangzhou/2"), "%s", levels(&n));
+    xg_name amms = an("中国人民解放军军事科学院军事医学研究院");
+    cr_assert_eq(top_level(&amms), 3, "%s", levels(&amms));
+    /* a space between the levels (as the METI list writes it) keeps counting */
+    xg_name sp = an("軍事医学研究院 微生物流行病研究所");
+    cr_assert_eq(top_level(&sp), 2, "%s", levels(&sp));
+}
+
+/* A legal form after a group (集团 | 有限公司) is no level of its own; one-level names and Latin
+ * names are not chained. */
+Test(text_zh_levels, legal_forms_and_plain_names)
+{
+    xg_name n = an("联想集团有限公司");
+    cr_assert_eq(top_level(&n), 1, "%s", levels(&n));
+    xg_name sc = an("四川大学");
+    cr_assert_eq(top_level(&sc), 1, "%s", levels(&sc));
+    xg_name en = an("National University of Defense Technology");
+    cr_assert_eq(top_level(&en), 0, "%s", levels(&en));
+    /* a company and its branch */
+    xg_name br = an("黎巴嫩卡氏有限公司广州代表处");
+    cr_assert_eq(top_level(&br), 2, "%s", levels(&br));
+}
+
+/* An abbreviation reads as the full name (北航 = 北京航空航天大学); inside another word it is not
+ * one (湖北航天 is 湖北 + 航天: Hubei aerospace). */
+Test(text_zh_levels, abbreviations)
+{
+    xg_name ab = an("北航"), full = an("北京航空航天大学");
+    cr_assert_str_eq(ab.latin, full.latin);
+    cr_assert_str_eq(ab.han, "北航"); /* the characters as written, for same-script n-grams */
+    xg_name hit = an("哈工大"), hit_full = an("哈尔滨工业大学");
+    cr_assert_str_eq(hit.latin, hit_full.latin);
+    xg_name hubei = an("湖北航天");
+    cr_assert(strstr(hubei.latin, "hubei") && strstr(hubei.latin, "aerospace"), "%s", hubei.latin);
+    cr_assert_null(strstr(hubei.latin, "university"), "%s", hubei.latin);
+    /* inside a longer name: the unit of an abbreviated parent */
+    xg_name unit = an("北航杭州创新研究院");
+    cr_assert(strstr(unit.latin, "aeronautics") && strstr(unit.latin, "hangzhou"), "%s",
+              unit.latin);
+    cr_assert_eq(top_level(&unit), 2, "%s", levels(&unit));
+}
