@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "cli/store_cli.h"
+#include "xgate/core.h"
 #include "xgate/error.h"
 #include "xgate/feeds.h"
 #include "xgate/lists.h"
@@ -269,13 +270,20 @@ static const cli_opt versions_opts[] = {
     {"source", 'S', 0, "NAME", "only this source's versions"},
     {"db", 'd', 0, "URL", "the store (default $XGATE_DB, else sqlite:./xgate.db)"},
     {"json", 'j', 0, NULL, "print JSON"},
+    {"in-force", 'I', 0, NULL,
+     "only the lists in force (fetched versions and the bundled files still loaded) with their "
+     "age"},
+    {"as-of", 'a', 0, "YYYY-MM-DD", "count the ages as of this date (default today)"},
     {0}};
 
 const cli_spec lists_spec_versions = {
     .name = "lists versions",
     .summary = "Every list version fetched and every download refused, newest first; '*' marks "
-               "the version in force.",
-    .usage = (const char *const[]){"[--source NAME] [--db URL] [--json]", NULL},
+               "the version in force. Then how old each list in force is, with a warning for the "
+               "ones older than data/lists/freshness.tsv allows.",
+    .usage =
+        (const char *const[]){
+            "[--source NAME] [--db URL] [--json] [--in-force] [--as-of YYYY-MM-DD]", NULL},
     .opts = versions_opts,
     .run = lists_versions,
 };
@@ -283,8 +291,8 @@ const cli_spec lists_spec_versions = {
 /* The options `versions` and `diff` share (--source, --db, --json): -1 to go on, or an exit code.
  */
 typedef struct store_args {
-    const char *db, *source;
-    int json;
+    const char *db, *source, *as_of;
+    int json, in_force;
 } store_args;
 
 static int read_store_args(store_args *a, cli_parser *p, const cli_spec *spec, int argc,
@@ -299,10 +307,55 @@ static int read_store_args(store_args *a, cli_parser *p, const cli_spec *spec, i
             a->db = p->arg;
         else if (c == 'S')
             a->source = p->arg;
+        else if (c == 'I')
+            a->in_force = 1;
+        else if (c == 'a' && xg_date_valid(p->arg))
+            a->as_of = p->arg;
+        else if (c == 'a')
+            return cli_fail(XG_EXIT_USAGE, "lists", 0, "--as-of '%s' is not YYYY-MM-DD", p->arg);
         else
             return cli_exit_code(c);
     }
     return -1;
+}
+
+/* The lists in force and their age; a warning line for each one older than its threshold. */
+static void print_ages(const json_t *ages, int blank_line)
+{
+    if (blank_line) printf("\n");
+    printf("lists in force:\n");
+    size_t i, stale = 0;
+    json_t *x;
+    json_array_foreach(ages, i, x)
+    {
+        const char *origin = json_string_value(json_object_get(x, "origin"));
+        bool store = !strcmp(origin, "store");
+        const char *what = json_string_value(json_object_get(x, store ? "version" : "path"));
+        const char *pd = json_string_value(json_object_get(x, "publish_date"));
+        const char *from = json_string_value(json_object_get(x, "age_from"));
+        const json_t *age = json_object_get(x, "age_days");
+        printf("  %-10s %-8s %-40s ", json_string_value(json_object_get(x, "source")), origin,
+               what ? what : "");
+        if (pd)
+            printf("published %s", pd);
+        else if (store)
+            printf("fetched %.10s", json_string_value(json_object_get(x, "fetched_at")));
+        else
+            printf("publish date unknown");
+        if (json_is_integer(age))
+            printf(", %s%lld days old", from && !strcmp(from, "publish_month") ? "about " : "",
+                   (long long)json_integer_value(age));
+        if (json_is_true(json_object_get(x, "stale"))) {
+            printf("  STALE (older than %lld days)",
+                   (long long)json_integer_value(json_object_get(x, "warn_after_days")));
+            stale++;
+        }
+        printf("\n");
+    }
+    if (stale)
+        printf("warning: %zu list%s in force %s older than data/lists/freshness.tsv allows; "
+               "`xgate lists update` fetches the current versions\n",
+               stale, stale == 1 ? "" : "s", stale == 1 ? "is" : "are");
 }
 
 int lists_versions(int argc, char **argv)
@@ -317,17 +370,28 @@ int lists_versions(int argc, char **argv)
     xg_store *s = NULL;
     int rc = store_cli_open(&s, "lists", db);
     if (rc) return rc;
-    json_t *rows = NULL;
+    json_t *rows = NULL, *ages = NULL;
     rc = xg_store_list_versions(&rows, s, source);
+    if (!rc) rc = xg_feed_ages(&ages, s, a.as_of);
     xg_store_close(s);
-    if (rc) return fail_lib(rc, "versions");
+    if (rc) {
+        json_decref(rows);
+        return fail_lib(rc, "versions");
+    }
     if (json) {
-        json_t *root = json_pack("{s:o}", "versions", rows);
+        json_t *root = a.in_force ? json_pack("{s:o}", "in_force", ages)
+                                  : json_pack("{s:o,s:o}", "versions", rows, "in_force", ages);
+        if (a.in_force) json_decref(rows);
         store_cli_print(root, 1);
         json_decref(root);
         return XG_EXIT_OK;
     }
-    if (!json_array_size(rows)) printf("no list versions yet (xgate lists update fetches them)\n");
+    if (a.in_force) {
+        json_decref(rows);
+        rows = json_array();
+    } else if (!json_array_size(rows)) {
+        printf("no list versions yet (xgate lists update fetches them)\n");
+    }
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)
@@ -346,6 +410,8 @@ int lists_versions(int argc, char **argv)
         printf("\n");
     }
     json_decref(rows);
+    print_ages(ages, !a.in_force);
+    json_decref(ages);
     return XG_EXIT_OK;
 }
 

@@ -158,12 +158,15 @@ int facts_gather(json_t **out, xg_store *store, const json_t *request, const xg_
             rc = r.name ? xg_store_alerts_open_for(&alerts, store, r.name)
                         : ((alerts = json_array()) ? XG_OK : XG_ENOMEM);
         if (!rc) rc = usage_rule_fact(&usage, store, &r);
-        if (!rc)
-            facts = json_pack("{s:O,s:o,s:o,s:o,s:o,s:o}", "customer",
+        if (!rc) {
+            facts = json_pack("{s:O,s:o,s:o,s:o,s:o}", "customer",
                               json_is_object(cust) ? cust : json_null(), "ownership", rec.ownership,
-                              "licenses", licenses, "open_alerts", alerts, "usage", usage,
-                              "clearances", clearances);
-        else {
+                              "licenses", licenses, "open_alerts", alerts, "usage", usage);
+            /* only when there are any: a missing key means none, as in older facts */
+            if (facts && json_object_size(clearances))
+                json_object_set(facts, "clearances", clearances);
+            json_decref(clearances);
+        } else {
             json_decref(clearances);
             json_decref(rec.ownership);
             json_decref(licenses);

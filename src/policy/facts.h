@@ -15,7 +15,12 @@
  *    "open_alerts": [open monitoring alerts on the customer's parties: {"id","party","list",
  *                   "entry_id","entry_name","score"}],
  *    "usage":     {"customer","ops_high","window_days","to"}: the customer's compute usage over
- *                 the usage_early_warning window, or null}
+ *                 the usage_early_warning window, or null,
+ *    "clearances": {"<party name>": [the latest clearance per list entry of that party
+ *                 (xg_store_clearances_for)]}, only when some party met has any,
+ *    "list_versions": {"<source>": {"id","sha256","publish_date"?}}: the stored list versions
+ *                 the decision screened against ({} for bundled lists or files; set by
+ *                 xg_decide from its context, not by facts_gather)}
  * A key missing from stored facts (recorded before it was gathered) means none.
  */
 #ifndef XG_POLICY_FACTS_H

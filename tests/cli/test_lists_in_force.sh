@@ -37,6 +37,23 @@ assert_json "d['list_origin'] == 'bundled' and d['list_versions'] == {} and not 
 update
 V1=$(in_force)
 [ -n "$V1" ] || fail "no version in force after the first update"
+# how old the lists in force are: the fetched version by its fetch day, the bundled SDN by its month
+run "$X" lists versions --db "$DB" --in-force --json
+assert_rc 0
+assert_json "[(x['source'], x['version'], x['age_from'], x['age_days'] in (0, 1), x['stale']) for x in d['in_force'] if x['origin'] == 'store'] == [('dod1260h', '$V1', 'fetched_at', True, False)]"
+assert_json "[(x['path'], x['publish_date'], x['stale']) for x in d['in_force'] if x['source'] == 'ofac_sdn'] == [('lists/ofac_sdn_2021-07', '2021-07', True)]"
+run "$X" lists versions --db "$DB" --in-force --as-of 2026-12-03
+assert_rc 0
+assert_out_contains "ofac_sdn   bundled  lists/ofac_sdn_2021-07"
+assert_out_contains "about 1981 days old  STALE (older than 14 days)"
+assert_out_contains "warning: 3 lists in force are older than data/lists/freshness.tsv allows"
+run "$X" lists versions --db "$DB" --as-of 2040-01-01
+assert_out_contains "* dod1260h"
+assert_out_contains "warning: 4 lists in force"
+run "$X" lists versions --db "$DB" --as-of 2026-13-01
+assert_rc 2
+assert_err_contains "--as-of '2026-13-01' is not YYYY-MM-DD"
+
 run "$X" screen --db "$DB" --json "$HW"
 assert_rc 0
 assert_json "d['list_origin'] == 'store' and d['list_versions']['dod1260h']['id'] == '$V1'"

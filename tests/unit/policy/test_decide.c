@@ -48,7 +48,7 @@ static json_t *decide(const char *req, const char *policy, xg_store *store)
 {
     json_t *r = json_loads(req, 0, NULL), *resp = NULL;
     cr_assert_not_null(r);
-    xg_decide_ctx ctx = {S, C, P, store, policy, "2026-11-22"};
+    xg_decide_ctx ctx = {S, C, P, store, policy, "2026-11-22", NULL, NULL};
     cr_assert_eq(xg_decide(&resp, &ctx, r), 0, "%s", xg_error_message());
     json_decref(r);
     return resp;
@@ -90,7 +90,7 @@ Test(policy_decide, recorded_before_answered_and_replayed)
                  json_integer_value(json_object_get(json_object_get(r, "audit"), "seq")));
     json_decref(stored);
     json_t *rp;
-    xg_decide_ctx ctx = {S, C, P, DB, NULL, NULL};
+    xg_decide_ctx ctx = {S, C, P, DB, NULL, NULL, NULL, NULL};
     cr_assert_eq(xg_decide_replay(&rp, &ctx, id), 0, "%s", xg_error_message());
     cr_assert(json_is_true(json_object_get(rp, "holds")));
     cr_assert_eq(json_array_size(json_object_get(rp, "versions_differ")), 0);
@@ -104,7 +104,7 @@ Test(policy_decide, errors_name_the_field)
     json_t *r = json_loads("{\"customer\":{\"name\":\"X\"},\"resource\":{\"item\":\"Z80\"}}", 0,
                            NULL),
            *resp;
-    xg_decide_ctx ctx = {S, C, P, NULL, NULL, NULL};
+    xg_decide_ctx ctx = {S, C, P, NULL, NULL, NULL, NULL, NULL};
     cr_assert_neq(xg_decide(&resp, &ctx, r), 0);
     cr_assert(strstr(xg_error_message(), "resource.item"), "%s", xg_error_message());
     json_decref(r);
@@ -124,7 +124,7 @@ static void *worker(void *arg)
                  "\"resource\":{\"item\":\"g4dn.xlarge\"}}",
                  (long)(intptr_t)arg, i);
         json_t *r = json_loads(req, 0, NULL), *resp;
-        xg_decide_ctx ctx = {S, C, P, DB, NULL, "2026-11-22"};
+        xg_decide_ctx ctx = {S, C, P, DB, NULL, "2026-11-22", NULL, NULL};
         if (xg_decide(&resp, &ctx, r)) return (void *)1;
         json_decref(resp);
         json_decref(r);
@@ -180,7 +180,7 @@ Test(policy_decide, replay_over_stored_facts_or_the_current_store)
                              0, NULL);
     cr_assert_eq(xg_store_license_add(DB, lic), 0, "%s", xg_error_message());
     json_decref(lic);
-    xg_decide_ctx ctx = {S, C, P, DB, NULL, NULL};
+    xg_decide_ctx ctx = {S, C, P, DB, NULL, NULL, NULL, NULL};
     json_t *rp;
     cr_assert_eq(xg_decide_replay_with(&rp, &ctx, id, XG_REPLAY_STORED_FACTS), 0, "%s",
                  xg_error_message());
@@ -220,7 +220,7 @@ Test(policy_decide, decision_without_facts_replays_over_the_current_store)
     cr_assert_eq(xg_store_audit_verify(&v, DB), 0);
     cr_assert(json_is_true(json_object_get(v, "ok")));
     json_decref(v);
-    xg_decide_ctx ctx = {S, C, P, DB, NULL, NULL};
+    xg_decide_ctx ctx = {S, C, P, DB, NULL, NULL, NULL, NULL};
     json_t *rp;
     cr_assert_eq(xg_decide_replay(&rp, &ctx, id), 0, "%s", xg_error_message());
     cr_assert(json_is_true(json_object_get(rp, "holds")));
