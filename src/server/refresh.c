@@ -163,8 +163,8 @@ int server_list_paths(xg_server *s, char ***out, size_t *n)
         xg_feed_paths_free(paths);
     }
     json_decref(rows);
-    const char *const *base = s->nlist_paths ? (const char *const *)s->list_paths
-                                             : xg_lists_default_paths();
+    const char *const *base =
+        s->nlist_paths ? (const char *const *)s->list_paths : xg_lists_default_paths();
     size_t nbase = s->nlist_paths;
     if (!s->nlist_paths)
         while (base && base[nbase])
@@ -235,8 +235,7 @@ static int load_freshness(void)
             have_default |= !strcmp(name, "*");
         }
     }
-    if (!rc && !have_default)
-        rc = xg_error_set(XG_EPARSE, "%s: no default row ('*')", path);
+    if (!rc && !have_default) rc = xg_error_set(XG_EPARSE, "%s: no default row ('*')", path);
     pthread_mutex_unlock(&limits_lock);
     free(data);
     return rc;
@@ -366,8 +365,8 @@ static json_t *result_json(const xg_feed_source *src, const xg_feed_result *res)
     return o;
 }
 
-int server_update(xg_server *s, const xg_feed_source *src, size_t n, int force,
-                  const char *trigger, json_t **out)
+int server_update(xg_server *s, const xg_feed_source *src, size_t n, int force, const char *trigger,
+                  json_t **out)
 {
     if (!s->store) return xg_error_set(XG_EINVAL, "list updates need the store");
     if (pthread_mutex_trylock(&s->update_lock) != 0)
@@ -424,8 +423,9 @@ int server_update(xg_server *s, const xg_feed_source *src, size_t n, int force,
     json_t *o = json_pack("{s:o, s:b}", "results", results, "reloaded", reloaded);
     if (*reload_error) {
         json_object_set_new(o, "reload_error", json_string(reload_error));
-        server_log(s, "list update (%s): the new versions are in force in the store but the "
-                      "snapshot was not rebuilt: %s",
+        server_log(s,
+                   "list update (%s): the new versions are in force in the store but the "
+                   "snapshot was not rebuilt: %s",
                    trigger, reload_error);
     }
     if (out)
@@ -541,8 +541,8 @@ void server_feeds_free(xg_server *s)
 static json_t *feed_json(const feed_state *f, int64_t now, json_t *degraded)
 {
     char t[32];
-    json_t *o = json_pack("{s:s, s:I}", "source", f->source, "max_age_seconds",
-                          (json_int_t)f->max_age);
+    json_t *o =
+        json_pack("{s:s, s:I}", "source", f->source, "max_age_seconds", (json_int_t)f->max_age);
     if (*f->version) {
         json_object_set_new(o, "version", json_string(f->version));
         if (f->entries >= 0) json_object_set_new(o, "entries", json_integer(f->entries));
@@ -590,13 +590,12 @@ static json_t *feed_json(const feed_state *f, int64_t now, json_t *degraded)
     json_object_set_new(o, "failing", json_boolean(failing));
     char why[400];
     if (degraded && stale) {
-        snprintf(why, sizeof why, "%s: last fetched or checked %lld h ago (limit %ld h)",
-                 f->source, (long long)((now - checked) / 3600), f->max_age / 3600);
+        snprintf(why, sizeof why, "%s: last fetched or checked %lld h ago (limit %ld h)", f->source,
+                 (long long)((now - checked) / 3600), f->max_age / 3600);
         json_array_append_new(degraded, json_string(why));
     }
     if (degraded && failing) {
-        snprintf(why, sizeof why, "%s: the last update failed: %s", f->source,
-                 f->failure_reason);
+        snprintf(why, sizeof why, "%s: the last update failed: %s", f->source, f->failure_reason);
         json_array_append_new(degraded, json_string(why));
     }
     return o;
@@ -645,7 +644,8 @@ void metrics_feeds(xg_buf *b, xg_server *s)
          "When an update of the source was last attempted (unix time)."},
         {"xgate_list_update_last_success_timestamp_seconds",
          "When an update of the source last succeeded, new or unchanged (unix time)."},
-        {"xgate_list_stale", "1 when the source is older than its limit (data/lists/freshness.tsv)."},
+        {"xgate_list_stale",
+         "1 when the source is older than its limit (data/lists/freshness.tsv)."},
         {"xgate_list_update_failing", "1 when the last update of the source failed."},
     };
     for (size_t g = 0; g < sizeof gauges / sizeof *gauges; g++) {
