@@ -57,8 +57,9 @@ static const cli_opt serve_opts[] = {
      "the list feeds to fetch (default the bundled data/lists/sources.tsv; docs/lists.md)"},
     {"source", 's', 0, "NAME=URL[,URL...]",
      "fetch only this feed (repeatable; replaces the sources file)"},
-    {"state-dir", 'D', 0, "DIR",
-     "where list versions are kept (default $XGATE_STATE_DIR, else ./xgate-state)"},
+    {"data-dir", 'D', 0, "DIR",
+     "where list versions are kept, as for xgate lists update (default $XGATE_STATE_DIR, else "
+     "./xgate-state)"},
     {0}};
 
 static const char *const serve_usage[] = {"[options]", NULL};

@@ -122,7 +122,7 @@ int serve_config_feeds(xg_server_opts *o, const char **specs, size_t max_specs, 
         xg_config_duration(v, &o->refresh_seconds) != 0)
         return conf_fail(c, "refresh", 0, "%s: expected a duration", v);
     if (!o->sources_path) o->sources_path = xg_config_get(c, "sources");
-    if (!o->state_dir) o->state_dir = xg_config_get(c, "state_dir");
+    if (!o->state_dir) o->state_dir = xg_config_get(c, "data_dir");
     if (o->nsource_specs) return 0;
     size_t n = xg_config_count(c, "source");
     if (n > max_specs || n > sizeof spec_copies / sizeof *spec_copies)

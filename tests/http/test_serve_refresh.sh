@@ -18,7 +18,7 @@ for _ in $(seq 200); do [ -s "$TMP/feed-port" ] && break; sleep 0.1; done
 FEED_BASE=http://127.0.0.1:$(cat "$TMP/feed-port")
 files() { echo "$FEED_BASE/$1/cons_prim.csv,$FEED_BASE/$1/cons_alt.csv,$FEED_BASE/$1/cons_add.csv"; }
 printf 'ofac_cons\tofac_cons\t%s\t1\n' "$(files files)" >"$TMP/sources.tsv"
-export XGATE_STATE_DIR="$TMP/unused-state" # --state-dir wins over it
+export XGATE_STATE_DIR="$TMP/unused-state" # --data-dir wins over it
 STATE="$TMP/state"
 
 # json_get EXPR: evaluate EXPR with d = the last answer, print the result.
@@ -37,7 +37,7 @@ wait_for() {
   fail "waited 300 tries for: $what"
 }
 start_server --list "$XGATE_DATA/lists/csl_sample.csv" --sources "$TMP/sources.tsv" \
-  --state-dir "$STATE" --refresh 1s
+  --data-dir "$STATE" --refresh 1s
 
 # 1. The first refresh runs at start: version 1 is fetched and swapped in.
 has_version() { [ "$(feed_field ofac_cons version)" != None ]; }
@@ -52,8 +52,8 @@ assert_json '[f["source"] for f in d["feeds"]] == ["ofac_cons"] and d["feeds"][0
 req POST /v1/screen "$SERVICE" '{"name": "Jamileh Abdullah Al-Shanti", "limit": 3}'
 assert_code 200
 assert_json 'any("SHANTI" in m["name"].upper() for m in d["matches"])'
-[ -d "$STATE/lists/ofac_cons" ] || fail "versions are kept under --state-dir"
-[ ! -e "$TMP/unused-state" ] || fail "--state-dir should win over XGATE_STATE_DIR"
+[ -d "$STATE/lists/ofac_cons" ] || fail "versions are kept under --data-dir"
+[ ! -e "$TMP/unused-state" ] || fail "--data-dir should win over XGATE_STATE_DIR"
 req GET /healthz
 assert_json 'd["status"] == "ok" and d["degraded"] == [] and d["refresh"]["interval_seconds"] == 1'
 
@@ -139,7 +139,7 @@ grep -q 'list update (refresh): ofac_cons: refused' "$SRV_LOG" || fail "the refu
 # 5. A restart without --refresh loads the version in force from the store, in place of the
 # --list file set of the same list (version 1 holds the removed entry; version 2 does not).
 : >"$SRV_LOG"
-start_server --list "$TMP/cons_v1" --list "$XGATE_DATA/lists/csl_sample.csv" --state-dir "$STATE" \
+start_server --list "$TMP/cons_v1" --list "$XGATE_DATA/lists/csl_sample.csv" --data-dir "$STATE" \
   --source "ofac_cons=$(files slow)"
 req GET /v1/lists "$SERVICE"
 assert_json 'not any(f["path"].startswith("'"$TMP/cons_v1"'") for f in d["files"])'
