@@ -59,8 +59,9 @@ typedef struct xg_server_opts {
     /* Lists that stay current (xgate/feeds.h). The snapshot loads the list files above (or the
      * bundled ones) with each list version in force in the store in place of the file of the same
      * list; POST /v1/lists/update and the refresh fetch new versions and swap them in. */
-    const char *state_dir;    /* where versions are kept (serve --data-dir); NULL: $XGATE_STATE_DIR, else
-                                 ./xgate-state */
+    const char
+        *state_dir; /* where versions are kept (serve --data-dir); NULL: $XGATE_STATE_DIR, else
+                       ./xgate-state */
     const char *sources_path; /* the feeds to fetch; NULL: the bundled data/lists/sources.tsv */
     const char *const *source_specs; /* "NAME=URL[,URL…]": only these feeds (replace the file) */
     size_t nsource_specs;

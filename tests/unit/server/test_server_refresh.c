@@ -37,8 +37,8 @@ Test(server_refresh, refusal_reasons_become_fixed_labels)
         {"something new", "other"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
-        cr_assert_str_eq(feed_fail_name(feed_fail_classify(cases[i].reason)), cases[i].kind,
-                         "%s", cases[i].reason);
+        cr_assert_str_eq(feed_fail_name(feed_fail_classify(cases[i].reason)), cases[i].kind, "%s",
+                         cases[i].reason);
     cr_assert_str_eq(feed_fail_name(FEED_FAIL_ERROR), "error");
     cr_assert_str_eq(feed_fail_name(FEED_FAIL_KINDS), "other");
 }
@@ -101,9 +101,9 @@ Test(server_refresh, versions_in_force_replace_the_file_of_the_same_list)
         snprintf(to, sizeof to, "%s/%s", dir, names[i]);
         copy_file(from, to);
     }
-    json_t *row = json_pack("{s:s, s:s, s:s, s:I, s:s, s:b}", "id", "ofac_cons-aaa", "source",
-                            "ofac_cons", "status", "ok", "entries", (json_int_t)442, "path", dir,
-                            "in_force", 1);
+    json_t *row =
+        json_pack("{s:s, s:s, s:s, s:I, s:s, s:b}", "id", "ofac_cons-aaa", "source", "ofac_cons",
+                  "status", "ok", "entries", (json_int_t)442, "path", dir, "in_force", 1);
     cr_assert_eq(xg_store_list_version_put(s->store, row), 0);
     json_decref(row);
     cr_assert_eq(server_list_paths(s, &paths, &n), 0, "%s", xg_error_message());
