@@ -22,6 +22,7 @@
 #include "xgate/core.h"
 #include "xgate/feeds.h"
 #include "xgate/lists.h"
+#include "xgate/monitor.h"
 
 /* ---- failure kinds ---- */
 
@@ -365,6 +366,45 @@ static json_t *result_json(const xg_feed_source *src, const xg_feed_result *res)
     return o;
 }
 
+/* Re-screen the stored parties against what changed in the lists in force (xgate/monitor.h, as
+ * `xgate monitor run`): after each scheduled refresh, and after a requested update that swapped
+ * in a new version. Called with update_lock held, so that runs never overlap. */
+static void run_monitor(xg_server *s, const char *trigger)
+{
+    xg_snapshot *snap = server_snapshot_get(s);
+    if (!snap || !s->store) return;
+    xg_monitor_opts mo = {.threshold = -1};
+    json_t *report = NULL;
+    int rc = xg_monitor_run(&report, s->store, snap, s->text, &mo);
+    xg_snapshot_unref(snap);
+    json_t *summary;
+    if (rc) {
+        server_log(s, "monitor (%s): could not run: %s", trigger, xg_error_message());
+        summary =
+            json_pack("{s:I, s:s}", "at", (json_int_t)time(NULL), "error", xg_error_message());
+    } else {
+        size_t opened = json_array_size(json_object_get(report, "opened"));
+        size_t closed = json_array_size(json_object_get(report, "closed"));
+        server_log(s, "monitor (%s): %zu alert(s) opened, %zu closed", trigger, opened, closed);
+        summary = json_pack("{s:I, s:I, s:I, s:O?}", "at", (json_int_t)time(NULL), "opened",
+                            (json_int_t)opened, "closed", (json_int_t)closed, "delta",
+                            json_object_get(report, "delta"));
+    }
+    json_decref(report);
+    pthread_mutex_lock(&s->feeds_lock);
+    json_decref(s->last_monitor);
+    s->last_monitor = summary;
+    pthread_mutex_unlock(&s->feeds_lock);
+}
+
+json_t *server_monitor_json(xg_server *s)
+{
+    pthread_mutex_lock(&s->feeds_lock);
+    json_t *m = s->last_monitor ? json_deep_copy(s->last_monitor) : json_null();
+    pthread_mutex_unlock(&s->feeds_lock);
+    return m;
+}
+
 int server_update(xg_server *s, const xg_feed_source *src, size_t n, int force, const char *trigger,
                   json_t **out)
 {
@@ -414,6 +454,7 @@ int server_update(xg_server *s, const xg_feed_source *src, size_t n, int force, 
             snprintf(reload_error, sizeof reload_error, "%s", xg_error_message());
     }
     feeds_sync(s);
+    if (!rc && !s->stopping && (reloaded || !strcmp(trigger, "refresh"))) run_monitor(s, trigger);
     atomic_store(&s->last_update_run, (int64_t)time(NULL));
     pthread_mutex_unlock(&s->update_lock);
     if (rc) {
@@ -534,6 +575,7 @@ void server_feeds_free(xg_server *s)
     pthread_mutex_destroy(&s->update_lock);
     pthread_mutex_destroy(&s->refresh_mu);
     pthread_cond_destroy(&s->refresh_cv);
+    json_decref(s->last_monitor);
 }
 
 /* ---- what the server knows of each source ---- */

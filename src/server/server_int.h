@@ -174,6 +174,7 @@ struct xg_server {
     bool refresher_running;
     volatile int stopping; /* set once at stop: the refresher ends, transfers are cancelled */
     _Atomic int64_t last_update_run; /* unix time the last update (any trigger) finished */
+    json_t *last_monitor;            /* the last monitor run's summary (feeds_lock) */
 };
 
 /* ---- state.c: what requests read ---- */
@@ -210,6 +211,9 @@ int server_update(xg_server *s, const struct xg_feed_source *src, size_t n, int 
  * *degraded gets the reasons (new array) when not NULL. */
 json_t *server_feeds_json(xg_server *s, json_t **degraded);
 void metrics_feeds(struct xg_buf *b, xg_server *s);
+/* The last monitor run after an update: {"at","opened","closed","delta"} or {"at","error"}; null
+ * before the first (new reference). */
+json_t *server_monitor_json(xg_server *s);
 
 /* ---- router.c ---- */
 /* civetweb's handler for every path: hands the request to a pool thread that matches it against

@@ -36,6 +36,20 @@ wait_for() {
   for _ in $(seq 300); do "$@" && return 0; sleep 0.2; done
   fail "waited 300 tries for: $what"
 }
+# Two stored customers named like two entries of the non-SDN list (9640, and 9641, which version 2
+# removes) and one named like nothing listed: the monitor run after each refresh alerts on them.
+cat >"$TMP/customers.jsonl" <<'J'
+{"id":"cus_teir","name":"Mohammed Abu Teir","country":"PS"}
+{"id":"cus_shanti","name":"Jamileh Abdullah Al-Shanti","country":"PS"}
+{"id":"cus_clean","name":"Nordlicht Analytics GmbH","country":"DE"}
+J
+"$X" customers import --db "$DB" "$TMP/customers.jsonl" >/dev/null || fail "customers import"
+alerts_are() { # alerts_are STATUS PYTHON-EXPR over a = the alerts' customer names, sorted
+  req GET "/v1/alerts?status=$1" "$ANALYST"
+  [ "$CODE" = 200 ] || return 1
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); a=sorted(c for x in d["alerts"] for c in x["party"]["customers"]); sys.exit(0 if eval(sys.argv[2]) else 1)' "$TMP/out" "$2"
+}
+
 start_server --list "$XGATE_DATA/lists/csl_sample.csv" --sources "$TMP/sources.tsv" \
   --data-dir "$STATE" --refresh 1s
 
@@ -56,6 +70,12 @@ assert_json 'any("SHANTI" in m["name"].upper() for m in d["matches"])'
 [ ! -e "$TMP/unused-state" ] || fail "--data-dir should win over XGATE_STATE_DIR"
 req GET /healthz
 assert_json 'd["status"] == "ok" and d["degraded"] == [] and d["refresh"]["interval_seconds"] == 1'
+
+# The monitor run after the swap opens an alert for each listed customer, and none for the other.
+monitor_opened() { alerts_are open 'a == ["Jamileh Abdullah Al-Shanti", "Mohammed Abu Teir"]'; }
+wait_for "the monitor run to open the two alerts" monitor_opened
+req GET /healthz
+assert_json 'isinstance(d["refresh"]["monitor"]["opened"], int)'
 
 # 2. Version 2 (entry 9641 removed) is swapped in while four clients screen without pause.
 for f in cons_prim.csv cons_alt.csv cons_add.csv; do
@@ -90,6 +110,12 @@ V2=$(feed_field ofac_cons version)
 req POST /v1/screen "$SERVICE" '{"name": "Jamileh Abdullah Al-Shanti", "limit": 3}'
 assert_code 200
 assert_json 'not any("SHANTI" in m["name"].upper() for m in d["matches"])'
+# The entry that left the list closes the alert it raised; the other stays open; nothing else.
+shanti_closed() { alerts_are closed 'a == ["Jamileh Abdullah Al-Shanti"]'; }
+wait_for "the monitor run to close the alert on the removed entry" shanti_closed
+alerts_are open 'a == ["Mohammed Abu Teir"]' || fail "the other alert should stay open: $OUT"
+req GET "/v1/alerts?status=closed" "$ANALYST"
+assert_json 'd["alerts"][0]["status"] == "entry_removed"'
 req GET /metrics
 assert_code 200
 grep -qE '^xgate_list_fetched_age_seconds\{source="ofac_cons"\} [0-9]+$' "$TMP/out" || fail "no list age"
