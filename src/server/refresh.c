@@ -205,6 +205,50 @@ static freshness limits[XG_FEEDS_MAX];
 static size_t nlimits;
 static pthread_mutex_t limits_lock = PTHREAD_MUTEX_INITIALIZER;
 
+int freshness_parse(const char *text, size_t len, const char *name)
+{
+    char *data = malloc(len + 1);
+    if (!data) return xg_error_set(XG_ENOMEM, "out of memory");
+    memcpy(data, text, len);
+    data[len] = '\0';
+    int rc = 0, lineno = 0;
+    pthread_mutex_lock(&limits_lock);
+    nlimits = 0;
+    bool have_default = false;
+    for (char *line = data, *next; line && !rc; line = next) {
+        next = strchr(line, '\n');
+        if (next) *next++ = '\0';
+        lineno++;
+        line[strcspn(line, "\r")] = '\0';
+        if (!*line || *line == '#') continue;
+        char src[48];
+        double hours = 0;
+        char extra;
+        size_t n = strcspn(line, "\t");
+        if (n == 0 || n >= sizeof src || line[n] != '\t' ||
+            sscanf(line + n + 1, "%lf %c", &hours, &extra) != 1 || !(hours > 0) ||
+            hours > 24 * 366) {
+            rc = xg_error_set(XG_EPARSE, "%s:%d: expected source<TAB>max_age_hours (0 to 8784)",
+                              name, lineno);
+            break;
+        }
+        memcpy(src, line, n);
+        src[n] = '\0';
+        if (nlimits == XG_FEEDS_MAX) {
+            rc = xg_error_set(XG_ETOOBIG, "%s: more than %d sources", name, XG_FEEDS_MAX);
+            break;
+        }
+        snprintf(limits[nlimits].source, sizeof limits[nlimits].source, "%s", src);
+        limits[nlimits++].max_age = (long)(hours * 3600);
+        have_default |= !strcmp(src, "*");
+    }
+    if (!rc && !have_default) rc = xg_error_set(XG_EPARSE, "%s: no default row ('*')", name);
+    if (rc) nlimits = 0;
+    pthread_mutex_unlock(&limits_lock);
+    free(data);
+    return rc;
+}
+
 static int load_freshness(void)
 {
     char path[PATH_MAX], *data = NULL;
@@ -212,32 +256,7 @@ static int load_freshness(void)
     snprintf(path, sizeof path, "%s/lists/freshness.tsv", xg_data_dir());
     int rc = xg_file_read(&data, &len, path, 1 << 20);
     if (rc) return rc;
-    pthread_mutex_lock(&limits_lock);
-    nlimits = 0;
-    int lineno = 0;
-    bool have_default = false;
-    for (char *save = NULL, *line = strtok_r(data, "\n", &save); line && !rc;
-         line = strtok_r(NULL, "\n", &save)) {
-        lineno++;
-        line[strcspn(line, "\r")] = '\0';
-        if (!*line || *line == '#') continue;
-        char name[48];
-        double hours = 0;
-        char extra;
-        if (sscanf(line, "%47[^\t]\t%lf %c", name, &hours, &extra) != 2 || hours <= 0 ||
-            hours > 24 * 366)
-            rc = xg_error_set(XG_EPARSE, "%s:%d: expected source<TAB>max_age_hours (0 to 8784)",
-                              path, lineno);
-        else if (nlimits == XG_FEEDS_MAX)
-            rc = xg_error_set(XG_ETOOBIG, "%s: more than %d sources", path, XG_FEEDS_MAX);
-        else {
-            snprintf(limits[nlimits].source, sizeof limits[nlimits].source, "%s", name);
-            limits[nlimits++].max_age = (long)(hours * 3600);
-            have_default |= !strcmp(name, "*");
-        }
-    }
-    if (!rc && !have_default) rc = xg_error_set(XG_EPARSE, "%s: no default row ('*')", path);
-    pthread_mutex_unlock(&limits_lock);
+    rc = freshness_parse(data, len, path);
     free(data);
     return rc;
 }

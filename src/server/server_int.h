@@ -115,6 +115,10 @@ typedef enum {
 const char *feed_fail_name(feed_fail_kind k);
 /* The kind of a refusal from its one-line reason (xg_feed_result.reason). */
 feed_fail_kind feed_fail_classify(const char *reason);
+/* Parse the freshness limits (data/lists/freshness.tsv: source TAB max_age_hours, a "*" row
+ * required) into the table the server reads; `name` names the file in errors (XG_EPARSE with
+ * the line). On error the table is left empty. */
+int freshness_parse(const char *text, size_t len, const char *name);
 
 #define XG_FEEDS_MAX 32
 /* What the server knows of one source: its version in force (from the store) and its update

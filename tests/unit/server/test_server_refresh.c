@@ -130,3 +130,32 @@ Test(server_refresh, versions_in_force_replace_the_file_of_the_same_list)
     free(s);
     unlink(db);
 }
+
+Test(server_refresh, freshness_limits_parse)
+{
+    const char *good = "# comment\n*\t72\nun\t168\r\n\nofac_sdn\t1.5\n";
+    cr_assert_eq(freshness_parse(good, strlen(good), "f.tsv"), 0, "%s", xg_error_message());
+    static const struct {
+        const char *text, *msg;
+    } bad[] = {
+        {"*\t72\nun 168\n", "f.tsv:2: expected source<TAB>max_age_hours"},
+        {"*\t72\nun\t0\n", "f.tsv:2:"},
+        {"*\t72\nun\t-3\n", "f.tsv:2:"},
+        {"*\t72\nun\t9000\n", "f.tsv:2:"},
+        {"*\t72\nun\t12h\n", "f.tsv:2:"},
+        {"\t72\n", "f.tsv:1:"},
+        {"un\t168\n", "no default row"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        cr_assert_eq(freshness_parse(bad[i].text, strlen(bad[i].text), "f.tsv"), XG_EPARSE, "%s",
+                     bad[i].text);
+        cr_assert(strstr(xg_error_message(), bad[i].msg), "%s", xg_error_message());
+    }
+    /* the bundled file parses (the server refuses to start otherwise) */
+    char path[1024], *data = NULL;
+    size_t len = 0;
+    snprintf(path, sizeof path, "%s/lists/freshness.tsv", xg_data_dir());
+    cr_assert_eq(xg_file_read(&data, &len, path, 1 << 20), 0);
+    cr_assert_eq(freshness_parse(data, len, path), 0, "%s", xg_error_message());
+    free(data);
+}
