@@ -315,7 +315,13 @@ function renderLists(l) {
 }
 
 async function loadLists() {
-  try { renderLists(await api("GET", "/v1/lists")); flash(""); } catch (e) { fail(e); }
+  try {
+    const l = await api("GET", "/v1/lists");
+    renderLists(l);
+    renderFeeds(l.feeds || []); // alerts.js
+    showHealth($("#l-health")); // alerts.js
+    flash("");
+  } catch (e) { fail(e); }
 }
 
 $("#l-reload").addEventListener("click", async () => {
@@ -343,8 +349,10 @@ function route() {
   if (view === "queue") loadQueue(false);
   else if (view === "decision") loadDecision(decodeURIComponent(arg));
   else if (view === "lists") loadLists();
+  else if (view === "alerts") loadAlerts(); // alerts.js
 }
 
 window.addEventListener("hashchange", route);
 showKeyState();
-route();
+// after every script (alerts.js) has run
+document.addEventListener("DOMContentLoaded", route);

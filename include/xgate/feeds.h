@@ -60,6 +60,9 @@ typedef struct xg_feed_options {
     int force;               /* accept a version that shrank by more than XG_FEED_MAX_SHRINK */
     xg_feed_progress_fn progress;
     void *progress_ud;
+    /* When non-NULL and *cancel becomes non-zero, a transfer in progress stops and the update
+     * returns XG_EIO ("cancelled") without recording a refusal: a server shutting down. */
+    const volatile int *cancel;
 } xg_feed_options;
 
 void xg_feed_options_init(xg_feed_options *o);

@@ -56,6 +56,16 @@ typedef struct xg_server_opts {
     /* Access log and notices: called from worker threads with one line (no newline). */
     void (*log)(void *user, const char *line);
     void *log_user;
+    /* Lists that stay current (xgate/feeds.h). The snapshot loads the list files above (or the
+     * bundled ones) with each list version in force in the store in place of the file of the same
+     * list; POST /v1/lists/update and the refresh fetch new versions and swap them in. */
+    const char
+        *state_dir; /* where versions are kept (serve --data-dir); NULL: $XGATE_STATE_DIR, else
+                       ./xgate-state */
+    const char *sources_path; /* the feeds to fetch; NULL: the bundled data/lists/sources.tsv */
+    const char *const *source_specs; /* "NAME=URL[,URL…]": only these feeds (replace the file) */
+    size_t nsource_specs;
+    long refresh_seconds; /* > 0: fetch the feeds at start and then every this many seconds */
 } xg_server_opts;
 
 /* Load everything (lists, catalog, policies, store), then start listening. On failure nothing is
@@ -71,6 +81,12 @@ int xg_server_port(const xg_server *s);
  * reference). A failed reload leaves the current snapshot in place. XG_EEXIST when a reload is
  * already running. Thread-safe. */
 int xg_server_reload(xg_server *s, json_t **info);
+
+/* Fetch the configured feeds now (as the refresh does) and swap in the new versions that pass the
+ * checks. *out (may be NULL) gets {"results": [per source: "source", "status" (new, unchanged,
+ * refused or error), "version", "reason", "entries"], "reloaded": bool}. XG_EEXIST when an update
+ * is already running (it is not run twice). Thread-safe. */
+int xg_server_update(xg_server *s, json_t **out);
 
 /* Stop listening, wait for requests in flight, free everything. NULL is a no-op. */
 void xg_server_stop(xg_server *s);

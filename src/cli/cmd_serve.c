@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "cli/serve_config.h"
+#include "xgate/config.h"
 #include "xgate/error.h"
 #include "xgate/server.h"
 
@@ -20,6 +21,7 @@
 #include <time.h>
 
 #define MAX_LISTS 64
+#define MAX_SOURCES 32
 
 static const cli_opt serve_opts[] = {
     {"listen", 'L', 0, "ADDR:PORT",
@@ -48,6 +50,16 @@ static const cli_opt serve_opts[] = {
     {"check-config", 'C', 0, NULL,
      "check the configuration (--config FILE, default " XG_SERVE_DEFAULT_CONFIG ") and exit"},
     {"log-format", 'F', 0, "text|json", "text (default) or json: one JSON object per log line"},
+    {"refresh", 'R', 0, "DURATION",
+     "fetch the list feeds at start and then every DURATION (90s, 15m, 6h, 1d; off, the default) "
+     "and swap in each new version that passes the checks"},
+    {"sources", 'S', 0, "FILE",
+     "the list feeds to fetch (default the bundled data/lists/sources.tsv; docs/lists.md)"},
+    {"source", 's', 0, "NAME=URL[,URL...]",
+     "fetch only this feed (repeatable; replaces the sources file)"},
+    {"data-dir", 'D', 0, "DIR",
+     "where list versions are kept, as for xgate lists update (default $XGATE_STATE_DIR, else "
+     "./xgate-state)"},
     {0}};
 
 static const char *const serve_usage[] = {"[options]", NULL};
@@ -57,17 +69,22 @@ const cli_spec cli_spec_serve = {
     .summary = "Run the HTTP API and the analyst console until SIGINT or SIGTERM.",
     .usage = serve_usage,
     .description = "SIGINT and SIGTERM stop the server cleanly (requests in flight finish); "
-                   "SIGHUP reloads the lists like POST /v1/lists/reload. The access log goes to "
-                   "stderr; it names keys, never shows them.",
+                   "SIGHUP reloads the lists like POST /v1/lists/reload. The lists are the --list "
+                   "files (or the bundled ones) with each list version in force in the store "
+                   "(xgate lists update, POST /v1/lists/update, --refresh) in place of the file "
+                   "of the same list. The access log goes to stderr; it names keys, never shows "
+                   "them.",
     .opts = serve_opts,
 };
 
 typedef struct serve_args {
     xg_server_opts o;
     const char *lists[MAX_LISTS];
+    const char *specs[MAX_SOURCES];
     const char *port_file;
     const char *config, *log_format;
     int check_config;
+    int refresh_set;
 } serve_args;
 
 static int parse_number(const char *flag, const char *v, double min, double *out)
@@ -118,6 +135,24 @@ static int parse_args(serve_args *a, int argc, char **argv)
         case 'P':
             a->port_file = v;
             break;
+        case 'R':
+            if (xg_config_duration(v, &a->o.refresh_seconds) != 0)
+                return cli_fail(XG_EXIT_USAGE, "serve", 0,
+                                "--refresh %s: expected a duration like 90s, 15m, 6h, 1d, or off",
+                                v);
+            a->refresh_set = 1;
+            break;
+        case 'S':
+            a->o.sources_path = v;
+            break;
+        case 's':
+            if (a->o.nsource_specs == MAX_SOURCES)
+                return cli_fail(XG_EXIT_USAGE, "serve", 0, "at most %d --source", MAX_SOURCES);
+            a->specs[a->o.nsource_specs++] = v;
+            break;
+        case 'D':
+            a->o.state_dir = v;
+            break;
         case 'l':
             if (a->o.nlist_paths == MAX_LISTS)
                 return cli_fail(XG_EXIT_USAGE, "serve", 0, "at most %d --list", MAX_LISTS);
@@ -149,6 +184,7 @@ static int parse_args(serve_args *a, int argc, char **argv)
     if (p.noperands)
         return cli_fail(XG_EXIT_USAGE, "serve", 0, "unexpected argument '%s'", cli_operands(&p)[0]);
     a->o.list_paths = a->o.nlist_paths ? a->lists : NULL;
+    a->o.source_specs = a->o.nsource_specs ? a->specs : NULL;
     return 0;
 }
 
@@ -185,6 +221,7 @@ int cmd_serve(int argc, char **argv)
     int rc = parse_args(&a, argc, argv);
     if (!rc)
         rc = serve_config_apply(&a.o, a.lists, MAX_LISTS, a.config, a.check_config, &a.log_format);
+    if (!rc) rc = serve_config_feeds(&a.o, a.specs, MAX_SOURCES, a.refresh_set);
     if (!rc) rc = serve_log_format(a.log_format);
     if (rc) return rc < 0 ? XG_EXIT_OK : rc;
 

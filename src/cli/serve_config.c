@@ -102,6 +102,51 @@ int serve_config_apply(xg_server_opts *o, const char **lists, size_t max_lists, 
     return 0;
 }
 
+/* "NAME URL[,URL…]" (docs/install.md) becomes "NAME=URL[,URL…]"; kept until exit like the file. */
+static char *spec_copies[64];
+static size_t nspec_copies;
+
+static void free_spec_copies(void)
+{
+    for (size_t i = 0; i < nspec_copies; i++)
+        free(spec_copies[i]);
+    nspec_copies = 0;
+}
+
+int serve_config_feeds(xg_server_opts *o, const char **specs, size_t max_specs, int refresh_set)
+{
+    if (!loaded) return 0;
+    const xg_config *c = loaded;
+    const char *v;
+    if (!refresh_set && (v = xg_config_get(c, "refresh")) &&
+        xg_config_duration(v, &o->refresh_seconds) != 0)
+        return conf_fail(c, "refresh", 0, "%s: expected a duration", v);
+    if (!o->sources_path) o->sources_path = xg_config_get(c, "sources");
+    if (!o->state_dir) o->state_dir = xg_config_get(c, "data_dir");
+    if (o->nsource_specs) return 0;
+    size_t n = xg_config_count(c, "source");
+    if (n > max_specs || n > sizeof spec_copies / sizeof *spec_copies)
+        return conf_fail(c, "source", max_specs, "%s: too many sources", "source");
+    if (!nspec_copies) atexit(free_spec_copies);
+    free_spec_copies();
+    for (size_t i = 0; i < n; i++) {
+        v = xg_config_value(c, "source", i);
+        size_t name = strcspn(v, "= \t");
+        char *spec = strdup(v);
+        if (!spec) return cli_fail(XG_EXIT_ERROR, "serve", 0, "out of memory");
+        if (spec[name] == ' ' || spec[name] == '\t') {
+            size_t rest = name + strspn(v + name, " \t");
+            spec[name] = '=';
+            memmove(spec + name + 1, v + rest, strlen(v + rest) + 1);
+        }
+        spec_copies[nspec_copies++] = spec;
+        specs[i] = spec;
+    }
+    o->nsource_specs = n;
+    o->source_specs = n ? specs : NULL;
+    return 0;
+}
+
 /* ---- log lines ---- */
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;

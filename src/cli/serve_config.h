@@ -24,6 +24,12 @@
 int serve_config_apply(xg_server_opts *o, const char **lists, size_t max_lists, const char *path,
                        int check, const char **log_format);
 
+/* The list-feed settings the flags left unset, from the file applied by serve_config_apply (none
+ * when no file was read): refresh (unless refresh_set), sources, data_dir, and the repeatable
+ * source ("NAME=URL[,URL…]" or "NAME URL[,URL…]") into specs[] when no --source was given.
+ * Returns 0 or an exit code after printing the error. */
+int serve_config_feeds(xg_server_opts *o, const char **specs, size_t max_specs, int refresh_set);
+
 /* Choose the log format: "text" (the default) or "json"; 0, or an exit code for a bad name. */
 int serve_log_format(const char *name);
 

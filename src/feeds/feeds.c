@@ -402,7 +402,7 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
     if (t->opt->progress)
         t->opt->progress(t->opt->progress_ud, t->source, t->file, t->nfiles, (long long)dlnow,
                          (long long)dltotal);
-    return 0;
+    return t->opt->cancel && *t->opt->cancel; /* non-zero aborts the transfer */
 }
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -461,6 +461,8 @@ static int fetch_url(transfer *t, long *http, char *reason, size_t cap, const ch
     t->f = NULL;
     curl_slist_free_all(hdr);
     curl_easy_cleanup(c);
+    if (cc == CURLE_ABORTED_BY_CALLBACK && t->opt->cancel && *t->opt->cancel)
+        return xg_error_set(XG_EIO, "%s: update cancelled", url); /* not a refusal */
     if (t->too_big || cc == CURLE_FILESIZE_EXCEEDED)
         snprintf(reason, cap, "%s: larger than the size cap of %lld bytes", url, t->max);
     else if (cc == CURLE_PARTIAL_FILE)

@@ -161,6 +161,7 @@ char *metrics_render(xg_server *s, size_t *len)
     render_domain(&b, s);
     render_lists(&b, s);
     metrics_alerts(&b, s);
+    metrics_feeds(&b, s);
     *len = b.len;
     return xg_buf_steal(&b);
 }

@@ -3,13 +3,12 @@
  * download), GET /v1/lists/diff?from=&to=[&source=] (entries added, removed and changed between
  * two stored versions: ids, "current" or "previous" — never file paths, which a client must not
  * name on the server) and POST /v1/lists/update (admin: fetch the feeds now, as `xgate lists
- * update` does; the body may name sources "NAME=URL[,URL…]" and "force"). The work is in the
- * library (xgate/feeds.h); these functions check, call and answer.
+ * update` does, with the server's configured feeds or the body's "sources" ["NAME=URL[,URL…]"]
+ * and "force"; new versions are swapped in; a second update while one runs is a 409). The work is
+ * in the library (xgate/feeds.h) and refresh.c; these functions check, call and answer.
  */
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "server/server_int.h"
 #include "xgate/error.h"
@@ -85,25 +84,11 @@ void route_lists_diff(xg_req *r)
     xg_listset_free(b);
 }
 
-static json_t *result_json(const xg_feed_source *src, const xg_feed_result *res)
-{
-    json_t *o = json_pack("{s:s, s:s}", "source", src->name, "status", res->status);
-    if (*res->version) json_object_set_new(o, "version", json_string(res->version));
-    if (*res->reason) json_object_set_new(o, "reason", json_string(res->reason));
-    if (*res->refused_id) json_object_set_new(o, "refused_id", json_string(res->refused_id));
-    if (res->entries >= 0) json_object_set_new(o, "entries", json_integer(res->entries));
-    return o;
-}
-
-/* The body's "sources" (["NAME=URL[,URL…]", …]) or the bundled sources file. */
+/* The body's "sources" (["NAME=URL[,URL…]", …]); none: the server's configured feeds. */
 static bool update_sources(xg_req *r, xg_feed_source **v, size_t *n)
 {
     const json_t *specs = r->json ? json_object_get(r->json, "sources") : NULL;
-    if (!specs) {
-        int rc = xg_feed_sources_read(v, n, NULL);
-        if (rc) reply_lib_error(r, rc, "sources");
-        return rc == 0;
-    }
+    if (!specs) return true;
     if (!json_is_array(specs) || !json_array_size(specs) ||
         json_array_size(specs) > MAX_UPDATE_SOURCES) {
         reply_error(r, 400, "invalid_field", "sources",
@@ -133,36 +118,24 @@ void route_lists_update(xg_req *r)
         reply_error(r, 400, "invalid_field", "force", "force: true or false");
         return;
     }
-    const char *state = getenv("XGATE_STATE_DIR");
-    char dir[PATH_MAX];
-    mkdir(state && *state ? state : "xgate-state", 0755);
-    if (!realpath(state && *state ? state : "xgate-state", dir)) {
-        reply_error(r, 503, "unavailable", NULL, "the list data directory cannot be created");
-        return;
-    }
     xg_feed_source *sources = NULL;
     size_t n = 0;
     if (!update_sources(r, &sources, &n)) {
         xg_feed_sources_free(sources, n);
         return;
     }
-    xg_feed_options opt;
-    xg_feed_options_init(&opt);
-    opt.state_dir = dir;
-    opt.force = json_is_true(force);
-    json_t *results = json_array();
-    int rc = 0;
-    for (size_t i = 0; i < n && !rc; i++) {
-        if (!sources[i].enabled) continue;
-        xg_feed_result res;
-        rc = xg_feed_update(&res, r->srv->store, &sources[i], &opt);
-        if (!rc) json_array_append_new(results, result_json(&sources[i], &res));
+    if (!sources && !r->srv->nsources) {
+        reply_error(r, 503, "unavailable", NULL,
+                    "no list sources are configured (serve --sources or --source)");
+        return;
     }
-    if (rc) {
-        json_decref(results);
+    json_t *out = NULL;
+    int rc = server_update(r->srv, sources, n, json_is_true(force), "api", &out);
+    if (rc == XG_EEXIST)
+        reply_error(r, 409, "update_in_progress", NULL, "a list update is already running");
+    else if (rc)
         reply_lib_error(r, rc, "update");
-    } else {
-        reply_json(r, 200, json_pack("{s:o}", "results", results));
-    }
+    else
+        reply_json(r, 200, out);
     xg_feed_sources_free(sources, n);
 }

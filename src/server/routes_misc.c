@@ -22,6 +22,7 @@ void route_lists(xg_req *r)
     xg_snapshot *snap = server_snapshot_get(r->srv);
     json_t *j = server_lists_json(r->srv, snap);
     xg_snapshot_unref(snap);
+    json_object_set_new(j, "feeds", server_feeds_json(r->srv, NULL));
     reply_json(r, 200, j);
 }
 
@@ -41,16 +42,25 @@ void route_lists_reload(xg_req *r)
         reply_json(r, 200, info);
 }
 
+/* 200 whenever the server answers (a load balancer must not take it out for an old list);
+ * "status" is "degraded", with the reasons, when a source is older than its limit
+ * (data/lists/refresh_limits.tsv) or its last update failed. */
 void route_healthz(xg_req *r)
 {
     xg_snapshot *snap = server_snapshot_get(r->srv);
     const xg_listset *ls = xg_snapshot_lists(snap);
+    json_t *degraded = NULL, *feeds = server_feeds_json(r->srv, &degraded);
+    int64_t last_run = atomic_load(&r->srv->last_update_run);
     json_t *j = json_pack(
-        "{s:s, s:{s:s, s:I, s:I}, s:{s:b, s:b, s:b, s:b}, s:I}", "status", "ok", "lists", "hash",
-        xg_snapshot_hash(snap), "records", (json_int_t)(ls ? ls->nrecords : 0), "age_seconds",
-        (json_int_t)(time(NULL) - atomic_load(&r->srv->snap_loaded)), "components", "screen", 1,
-        "classify", r->srv->catalog != NULL, "decide", r->srv->policies != NULL, "store",
-        r->srv->store != NULL, "uptime_seconds", (json_int_t)(time(NULL) - r->srv->started));
+        "{s:s, s:o, s:{s:s, s:I, s:I, s:o}, s:{s:I, s:o, s:o}, s:{s:b, s:b, s:b, s:b}, s:I}",
+        "status", json_array_size(degraded) ? "degraded" : "ok", "degraded", degraded, "lists",
+        "hash", xg_snapshot_hash(snap), "records", (json_int_t)(ls ? ls->nrecords : 0),
+        "age_seconds", (json_int_t)(time(NULL) - atomic_load(&r->srv->snap_loaded)), "sources",
+        feeds, "refresh", "interval_seconds", (json_int_t)r->srv->opts.refresh_seconds,
+        "last_run_at", last_run ? json_integer(last_run) : json_null(), "monitor",
+        server_monitor_json(r->srv), "components", "screen", 1, "classify", r->srv->catalog != NULL,
+        "decide", r->srv->policies != NULL, "store", r->srv->store != NULL, "uptime_seconds",
+        (json_int_t)(time(NULL) - r->srv->started));
     xg_snapshot_unref(snap);
     reply_json(r, 200, j);
 }

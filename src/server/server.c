@@ -114,6 +114,14 @@ int xg_server_start(xg_server **out, const xg_server_opts *opts)
     if (!s) return xg_error_set(XG_ENOMEM, "out of memory");
     pthread_mutex_init(&s->snap_lock, NULL);
     pthread_mutex_init(&s->reload_lock, NULL);
+    pthread_mutex_init(&s->feeds_lock, NULL);
+    pthread_mutex_init(&s->update_lock, NULL);
+    pthread_mutex_init(&s->refresh_mu, NULL);
+    pthread_condattr_t ca; /* the refresher sleeps on the monotonic clock */
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->refresh_cv, &ca);
+    pthread_condattr_destroy(&ca);
     s->started = time(NULL);
     int rc = copy_opts(s, opts ? opts : &none);
     if (rc == 0) rc = auth_new(&s->auth, s->opts.rate, s->opts.burst);
@@ -145,7 +153,8 @@ int xg_server_port(const xg_server *s)
 void xg_server_stop(xg_server *s)
 {
     if (!s) return;
-    mg_stop(s->ctx); /* returns when every worker has finished its request */
+    server_feeds_stop(s); /* the refresher first: an update in progress is cancelled */
+    mg_stop(s->ctx);      /* returns when every worker has finished its request */
     mg_exit_library();
     server_state_free(s);
 }

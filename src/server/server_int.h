@@ -92,6 +92,52 @@ void auth_free(xg_auth *a);
 int auth_lookup(xg_auth *a, xg_store *store, const char *key, xg_role *role, char name_out[64],
                 bool *limited);
 
+/* ---- lists that stay current (refresh.c) ---- */
+struct xg_feed_source;
+struct xg_buf;
+/* Why an update failed, a fixed set (the metrics label): refusals by the checks of xgate/feeds.h
+ * and "error" for an update that could not run (store, state directory). */
+typedef enum {
+    FEED_FAIL_HTTP,
+    FEED_FAIL_TIMEOUT,
+    FEED_FAIL_TRUNCATED,
+    FEED_FAIL_TOO_LARGE,
+    FEED_FAIL_NETWORK,
+    FEED_FAIL_EMPTY,
+    FEED_FAIL_HTML,
+    FEED_FAIL_FORMAT,
+    FEED_FAIL_PARSE,
+    FEED_FAIL_SHRINK,
+    FEED_FAIL_OTHER,
+    FEED_FAIL_ERROR,
+    FEED_FAIL_KINDS
+} feed_fail_kind;
+const char *feed_fail_name(feed_fail_kind k);
+/* The kind of a refusal from its one-line reason (xg_feed_result.reason). */
+feed_fail_kind feed_fail_classify(const char *reason);
+/* Parse the freshness limits (data/lists/refresh_limits.tsv: source TAB max_age_hours, a "*" row
+ * required) into the table the server reads; `name` names the file in errors (XG_EPARSE with
+ * the line). On error the table is left empty. */
+int freshness_parse(const char *text, size_t len, const char *name);
+
+#define XG_FEEDS_MAX 32
+/* What the server knows of one source: its version in force (from the store) and its update
+ * attempts (since start, seeded from the store's newest refusal). Guarded by feeds_lock. */
+typedef struct feed_state {
+    char source[48];
+    char version[80]; /* in force; "" when none (the bundled or configured file is used) */
+    long long entries;
+    int64_t fetched_at;   /* of the version in force (unix time), 0 when none */
+    int64_t published_at; /* its publish date, 0 when the file carries none */
+    int64_t last_attempt, last_success, last_failure; /* unix times, 0 = never */
+    char last_result[16];                             /* new, unchanged, refused, error, "" */
+    char failure_reason[256];
+    feed_fail_kind failure_kind;
+    uint64_t failures[FEED_FAIL_KINDS];
+    uint64_t results[4]; /* new, unchanged, refused, error */
+    long max_age;        /* seconds (data/lists/refresh_limits.tsv) */
+} feed_state;
+
 /* ---- the server ---- */
 struct xg_server {
     struct mg_context *ctx;
@@ -117,6 +163,22 @@ struct xg_server {
     xg_pool *loader; /* one thread that builds every snapshot (one malloc arena) */
     xg_metrics metrics;
     time_t started;
+
+    /* lists that stay current (refresh.c) */
+    char *state_dir, *sources_path;
+    struct xg_feed_source *sources; /* the feeds an update fetches */
+    size_t nsources;
+    pthread_mutex_t feeds_lock; /* guards feeds[] */
+    feed_state feeds[XG_FEEDS_MAX];
+    size_t nfeeds;
+    pthread_mutex_t update_lock; /* one update at a time */
+    pthread_mutex_t refresh_mu;  /* with refresh_cv: the refresher's sleep, and stopping */
+    pthread_cond_t refresh_cv;
+    pthread_t refresher;
+    bool refresher_running;
+    volatile int stopping; /* set once at stop: the refresher ends, transfers are cancelled */
+    _Atomic int64_t last_update_run; /* unix time the last update (any trigger) finished */
+    json_t *last_monitor;            /* the last monitor run's summary (feeds_lock) */
 };
 
 /* ---- state.c: what requests read ---- */
@@ -130,6 +192,32 @@ xg_snapshot *server_snapshot_get(xg_server *s);
 json_t *server_lists_json(xg_server *s, xg_snapshot *snap);
 /* One line to the operator's log callback, if any. */
 void server_log(xg_server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Reload the snapshot; with `wait`, wait for a reload in progress instead of XG_EEXIST. */
+int server_reload(xg_server *s, json_t **info, bool wait);
+
+/* ---- refresh.c: lists that stay current ---- */
+/* The list files a snapshot loads, heap array of heap strings, NULL-terminated
+ * (xg_feed_paths_free): the --list files (or the bundled lists) with each version in force in
+ * the store put in place of the files of the same list. */
+int server_list_paths(xg_server *s, char ***out, size_t *n);
+/* At start: the feeds to fetch, the freshness limits, each source's state from the store, and
+ * the refresher thread when opts.refresh_seconds > 0. */
+int server_feeds_start(xg_server *s);
+/* At stop, before civetweb stops: end the refresher, cancelling a transfer in progress. */
+void server_feeds_stop(xg_server *s);
+void server_feeds_free(xg_server *s);
+/* Fetch `src` (NULL: the configured feeds) and swap in new versions; see xg_server_update.
+ * `trigger` ("api", "schedule") goes to the log. */
+int server_update(xg_server *s, const struct xg_feed_source *src, size_t n, int force,
+                  const char *trigger, json_t **out);
+/* Each source's version in force, ages and last failure (healthz, /v1/lists, the console);
+ * *degraded gets the reasons (new array) when not NULL. */
+json_t *server_feeds_json(xg_server *s, json_t **degraded);
+void metrics_feeds(struct xg_buf *b, xg_server *s);
+/* The last monitor run after an update: {"at","opened","closed","delta"} or {"at","error"}; null
+ * before the first (new reference). */
+json_t *server_monitor_json(xg_server *s);
 
 /* ---- router.c ---- */
 /* civetweb's handler for every path: hands the request to a pool thread that matches it against

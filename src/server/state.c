@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "xgate/core.h"
+#include "xgate/feeds.h"
 
 void server_log(xg_server *s, const char *fmt, ...)
 {
@@ -64,6 +65,8 @@ json_t *server_lists_json(xg_server *s, xg_snapshot *snap)
  * stranded in up to 8 × cores arenas (measured: +37 MB per reload until every arena held one). */
 typedef struct load_job {
     xg_server *srv;
+    char **paths;
+    size_t npaths;
     xg_snapshot *snap;
     char err[512];
 } load_job;
@@ -71,25 +74,31 @@ typedef struct load_job {
 static int load_on_loader(void *arg)
 {
     load_job *j = arg;
-    int rc = xg_snapshot_load(&j->snap, (const char *const *)j->srv->list_paths,
-                              j->srv->nlist_paths, 0, j->srv->text);
+    int rc = xg_snapshot_load(&j->snap, (const char *const *)j->paths, j->npaths, 0, j->srv->text);
     if (rc != 0) snprintf(j->err, sizeof j->err, "%s", xg_error_message());
     return rc;
 }
 
+/* The paths are chosen afresh for every snapshot (server_list_paths): a version put in force since
+ * the last one, by the server or by `xgate lists update`, is loaded by the next reload. */
 static int build_snapshot(xg_server *s, xg_snapshot **out)
 {
     load_job j = {.srv = s};
-    int rc = pool_run(s->loader, load_on_loader, &j);
+    int rc = server_list_paths(s, &j.paths, &j.npaths);
+    if (rc != 0) return rc;
+    rc = pool_run(s->loader, load_on_loader, &j);
+    xg_feed_paths_free(j.paths);
     if (rc != 0)
         return xg_error_set(rc, "%s", j.err); /* the message lives in the loader's thread */
     *out = j.snap;
     return 0;
 }
 
-int xg_server_reload(xg_server *s, json_t **info)
+int server_reload(xg_server *s, json_t **info, bool wait)
 {
-    if (pthread_mutex_trylock(&s->reload_lock) != 0)
+    if (wait)
+        pthread_mutex_lock(&s->reload_lock);
+    else if (pthread_mutex_trylock(&s->reload_lock) != 0)
         return xg_error_set(XG_EEXIST, "a list reload is already running");
     xg_snapshot *fresh = NULL;
     int rc = build_snapshot(s, &fresh);
@@ -109,6 +118,11 @@ int xg_server_reload(xg_server *s, json_t **info)
     server_log(s, "lists reloaded: %s", xg_snapshot_hash(fresh));
     pthread_mutex_unlock(&s->reload_lock);
     return 0;
+}
+
+int xg_server_reload(xg_server *s, json_t **info)
+{
+    return server_reload(s, info, false);
 }
 
 /* A default profile that no request can use would only surface as a 400 on every decision: refuse
@@ -137,6 +151,8 @@ int server_state_load(xg_server *s)
     if ((rc = xg_text_ctx_load(&s->text, NULL)) != 0) return rc;
     if (pool_new(&s->loader, 1) != 0)
         return xg_error_set(XG_EINTERNAL, "cannot start the list loader thread");
+    /* The store first: it says which list versions are in force. */
+    if ((rc = xg_store_open(&s->store, s->db_url)) != 0) return rc;
     if ((rc = build_snapshot(s, &s->snap)) != 0) return rc;
     atomic_store(&s->snap_loaded, (int64_t)time(NULL));
     if ((rc = xg_catalog_load(&s->catalog, NULL)) != 0) return rc;
@@ -144,13 +160,13 @@ int server_state_load(xg_server *s)
     if (s->policy && !xg_policy_has_profile(s->policies, s->policy)) return unknown_policy(s);
     if (s->as_of && !xg_date_valid(s->as_of))
         return xg_error_set(XG_EINVAL, "--as-of %s: expected a date YYYY-MM-DD", s->as_of);
-    if ((rc = xg_store_open(&s->store, s->db_url)) != 0) return rc;
-    return 0;
+    return server_feeds_start(s);
 }
 
 void server_state_free(xg_server *s)
 {
-    pool_free(s->pool); /* idle by now: civetweb has stopped, or never started */
+    server_feeds_stop(s); /* before the loader and the store go */
+    pool_free(s->pool);   /* idle by now: civetweb has stopped, or never started */
     pool_free(s->loader);
     if (s->snap) xg_snapshot_unref(s->snap);
     if (s->catalog) xg_catalog_free(s->catalog);
@@ -158,6 +174,7 @@ void server_state_free(xg_server *s)
     if (s->store) xg_store_close(s->store);
     if (s->text) xg_text_ctx_free(s->text);
     auth_free(s->auth);
+    server_feeds_free(s);
     for (size_t i = 0; i < s->nlist_paths; i++)
         free(s->list_paths[i]);
     free(s->list_paths);

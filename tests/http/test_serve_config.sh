@@ -18,7 +18,7 @@ db = sqlite:$TMP/xgate.db
 list = $XGATE_DATA/lists/csl_sample.csv
 policy = ear
 refresh = 6h
-source = sdn https://example.org/sdn.csv
+source = sdn http://127.0.0.1:9/sdn.csv
 webhook = https://example.org/hook
 log_format = json
 EOF
