@@ -13,7 +13,7 @@
 SHELL   := /bin/bash
 CC      ?= cc
 PKGS    := libutf8proc icu-uc icu-i18n libhs libpcre2-8 sqlite3 libpq jansson libxml-2.0 yaml-0.1 \
-           libsodium libxxhash geoip libsystemd libcurl
+           libsodium libxxhash geoip libsystemd libcurl libzip
 BOOTSTRAP := scripts/bootstrap
 # Builds use every core: `make test`, `make run` and `make fuzz` run their builds as sub-makes with -j.
 NPROC   := $(shell nproc 2>/dev/null || echo 2)

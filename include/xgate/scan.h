@@ -40,6 +40,23 @@ int xg_scanner_new(xg_scanner **out, const char *lexicon_path, const xg_snapshot
                    const xg_catalog *catalog);
 void xg_scanner_free(xg_scanner *s);
 
+/* A scanner for another thread: it shares `src`'s lexicon database, field patterns, tables, list
+ * snapshot and catalog (all read-only) and has its own Hyperscan scratch, match data and caches.
+ * `src` must not be freed or changed (set_as_of, set_all) while clones exist; free each clone
+ * with xg_scanner_free. */
+int xg_scanner_clone(xg_scanner **out, const xg_scanner *src);
+
+/* The full pipeline on every document (1) or only where the lexicon matched (0, the default).
+ * Every document gets its fields (linking needs them) and its buyer and supplier screened; the
+ * search for organisations and model names in the body runs only on documents where some lexicon
+ * term matched, unless `all` is set. Copied by xg_scanner_clone. */
+void xg_scanner_set_all(xg_scanner *s, int all);
+
+/* Set the list snapshot and catalog after xg_scanner_new (either may be NULL; borrowed, as in
+ * xg_scanner_new), so that a caller can load them while the lexicon compiles. Clears the caches.
+ * Not while clones exist. */
+void xg_scanner_set_refs(xg_scanner *s, const xg_snapshot *snap, const xg_catalog *catalog);
+
 /* Number of lexicon terms compiled (for reports and tests). */
 size_t xg_scanner_nterms(const xg_scanner *s);
 

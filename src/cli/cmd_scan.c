@@ -18,9 +18,11 @@
 #include "xgate/text.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define CMD "scan"
 
@@ -32,6 +34,11 @@ static const cli_opt scan_opts[] = {
     {"report", 'r', 'r', "FILE", "also write a self-contained HTML report to FILE"},
     {"as-of", 'a', 'a', "YYYY-MM-DD", "the date for classification and screening (default today)"},
     {"lexicon", 'x', 'x', "FILE", "use another lexicon (default data/scan/lexicon.tsv)"},
+    {"jobs", 'J', 0, "N",
+     "scan with N threads (default: every online core); the output does not depend on N"},
+    {"all", 'A', 0, NULL,
+     "look for organisations and model names in every document, not only where a lexicon term "
+     "matched"},
     {0}};
 
 static const char *const scan_usage[] = {"[options] PATH...", NULL};
@@ -209,6 +216,20 @@ static int load_refdata(refdata *r, const strvec *lists)
     return 0;
 }
 
+/* The reference data load in a thread of its own while the lexicon compiles. */
+typedef struct {
+    refdata *ref;
+    const strvec *lists;
+    int rc;
+} refdata_job;
+
+static void *load_refdata_run(void *arg)
+{
+    refdata_job *j = arg;
+    j->rc = load_refdata(j->ref, j->lists);
+    return NULL;
+}
+
 static void free_refdata(refdata *r)
 {
     if (r->snap) xg_snapshot_unref(r->snap);
@@ -216,37 +237,139 @@ static void free_refdata(refdata *r)
     if (r->text) xg_text_ctx_free(r->text);
 }
 
-static size_t scan_all(json_t *docs, xg_scanner *sc, const strvec *files)
+/* The files are scanned by `jobs` threads, each with its own scanner (a clone sharing the
+ * compiled lexicon and patterns); each takes the next file in name order. Results are kept per
+ * file and joined in name order, and errors and progress are printed in name order as soon as
+ * every earlier file is done, so the output is the same whatever the number of threads. */
+typedef struct {
+    const strvec *files;
+    json_t **out; /* per file: its documents, or NULL when unreadable */
+    char **err;   /* per file: the message, or NULL */
+    unsigned char *done;
+    size_t next, cursor, bad;
+    double bytes;
+    int tty;
+    pthread_mutex_t mu;
+} scan_pool;
+
+typedef struct {
+    scan_pool *pool;
+    xg_scanner *sc;
+} scan_worker;
+
+static char *error_line(const char *file)
 {
-    size_t bad = 0;
-    double bytes = 0;
-    int tty = cli_stderr_is_tty() && files->n > 1;
-    for (size_t i = 0; i < files->n; i++) {
-        json_t *out = NULL;
-        struct stat st;
-        if (stat(files->v[i], &st) == 0) bytes += (double)st.st_size;
-        if (xg_scan_file(&out, sc, files->v[i], 0)) {
-            if (tty) fputc('\n', stderr);
-            const char *why = xg_error_message();
-            size_t nl = strlen(files->v[i]); /* library messages usually name the file already */
-            if (!strncmp(why, files->v[i], nl) && (why[nl] == ':' || why[nl] == ' '))
-                fprintf(stderr, "xgate scan: %s\n", why);
-            else
-                fprintf(stderr, "xgate scan: %s: %s\n", files->v[i], why);
-            bad++;
-        } else {
-            json_array_extend(docs, out);
-            json_decref(out);
+    const char *why = xg_error_message();
+    size_t nl = strlen(file); /* library messages usually name the file already */
+    size_t n = strlen(why) + nl + 16;
+    char *m = malloc(n);
+    if (!m) return NULL;
+    if (!strncmp(why, file, nl) && (why[nl] == ':' || why[nl] == ' '))
+        snprintf(m, n, "%s", why);
+    else
+        snprintf(m, n, "%s: %s", file, why);
+    return m;
+}
+
+/* Called with the lock held: print what is finished, in order. */
+static void pool_report(scan_pool *p)
+{
+    size_t n = p->files->n;
+    while (p->cursor < n && p->done[p->cursor]) {
+        size_t i = p->cursor++;
+        if (p->err[i] || !p->out[i]) {
+            if (p->tty) fputc('\n', stderr);
+            fprintf(stderr, "xgate scan: %s\n", p->err[i] ? p->err[i] : p->files->v[i]);
+            p->bad++;
         }
-        if (tty && (i % 16 == 0 || i + 1 == files->n)) progress(i + 1, files->n, bytes);
+        if (p->tty && (i % 16 == 0 || i + 1 == n)) progress(i + 1, n, p->bytes);
     }
-    return bad;
+}
+
+static void *scan_worker_run(void *arg)
+{
+    scan_worker *w = arg;
+    scan_pool *p = w->pool;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        size_t i = p->next++;
+        pthread_mutex_unlock(&p->mu);
+        if (i >= p->files->n) break;
+        json_t *out = NULL;
+        char *err = NULL;
+        struct stat st;
+        double sz = stat(p->files->v[i], &st) == 0 ? (double)st.st_size : 0;
+        if (xg_scan_file(&out, w->sc, p->files->v[i], 0)) {
+            err = error_line(p->files->v[i]);
+            out = NULL;
+        }
+        pthread_mutex_lock(&p->mu);
+        p->out[i] = out;
+        p->err[i] = err;
+        p->bytes += sz;
+        p->done[i] = 1;
+        pool_report(p);
+        pthread_mutex_unlock(&p->mu);
+    }
+    return NULL;
+}
+
+static int default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+/* Returns the number of unreadable files, or -1 when the threads could not be set up. */
+static long scan_all(json_t *docs, xg_scanner *sc, const strvec *files, int jobs)
+{
+    size_t n = files->n;
+    scan_pool p = {.files = files, .tty = cli_stderr_is_tty() && n > 1};
+    p.out = calloc(n ? n : 1, sizeof *p.out);
+    p.err = calloc(n ? n : 1, sizeof *p.err);
+    p.done = calloc(n ? n : 1, 1);
+    if ((size_t)jobs > n) jobs = n ? (int)n : 1;
+    scan_worker *w = calloc((size_t)jobs, sizeof *w);
+    pthread_t *tid = calloc((size_t)jobs, sizeof *tid);
+    long rc = (p.out && p.err && p.done && w && tid) ? 0 : -1;
+    pthread_mutex_init(&p.mu, NULL);
+    int started = 0;
+    for (int k = 0; !rc && k < jobs; k++) {
+        w[k].pool = &p;
+        if (k == 0)
+            w[k].sc = sc; /* the main thread scans with the scanner itself */
+        else if (xg_scanner_clone(&w[k].sc, sc))
+            rc = -1;
+    }
+    for (int k = 1; !rc && k < jobs; k++) {
+        if (pthread_create(&tid[k], NULL, scan_worker_run, &w[k])) break;
+        started = k;
+    }
+    if (!rc) scan_worker_run(&w[0]);
+    for (int k = 1; k <= started; k++)
+        pthread_join(tid[k], NULL);
+    for (int k = 1; k < jobs && w; k++)
+        xg_scanner_free(w[k].sc);
+    for (size_t i = 0; !rc && i < n; i++)
+        if (p.out[i]) json_array_extend(docs, p.out[i]);
+    for (size_t i = 0; i < n && p.out && p.err; i++) {
+        json_decref(p.out[i]);
+        free(p.err[i]);
+    }
+    if (!rc) rc = (long)p.bad;
+    pthread_mutex_destroy(&p.mu);
+    free(p.out);
+    free(p.err);
+    free(p.done);
+    free(w);
+    free(tid);
+    return rc;
 }
 
 int cmd_scan(int argc, char **argv)
 {
     strvec lists = {0}, files = {0};
-    int json = 0, c, rc = XG_EXIT_OK;
+    int json = 0, c, rc = XG_EXIT_OK, jobs = default_jobs(), all = 0;
     const char *report = NULL, *as_of = NULL, *lexicon = NULL;
     cli_parser p;
     cli_parser_init(&p, &cli_spec_scan, argc, argv);
@@ -266,6 +389,20 @@ int cmd_scan(int argc, char **argv)
             break;
         case 'x':
             lexicon = p.arg;
+            break;
+        case 'J': {
+            char *end;
+            long v = strtol(p.arg, &end, 10);
+            if (end == p.arg || *end || v < 1 || v > 256) {
+                sv_free(&lists);
+                return cli_fail(XG_EXIT_USAGE, CMD, 0, "--jobs '%s' is not a number from 1 to 256",
+                                p.arg);
+            }
+            jobs = (int)v;
+            break;
+        }
+        case 'A':
+            all = 1;
             break;
         default:
             sv_free(&lists);
@@ -288,15 +425,32 @@ int cmd_scan(int argc, char **argv)
             missing++;
         }
     refdata ref;
+    memset(&ref, 0, sizeof ref);
     xg_scanner *sc = NULL;
-    if ((rc = load_refdata(&ref, &lists))) goto done;
-    if (xg_scanner_new(&sc, lexicon, ref.snap, ref.cat)) {
-        rc = cli_fail(XG_EXIT_ERROR, CMD, 1, "cannot build the scanner");
+    refdata_job job = {.ref = &ref, .lists = &lists};
+    pthread_t loader;
+    int threaded = pthread_create(&loader, NULL, load_refdata_run, &job) == 0;
+    if (!threaded) load_refdata_run(&job);
+    int sc_rc = xg_scanner_new(&sc, lexicon, NULL, NULL);
+    char sc_err[512];
+    snprintf(sc_err, sizeof sc_err, "%s", sc_rc ? xg_error_message() : "");
+    if (threaded) pthread_join(loader, NULL);
+    if ((rc = job.rc)) goto done;
+    if (sc_rc) {
+        rc = cli_fail(XG_EXIT_ERROR, CMD, 0, "cannot build the scanner: %s", sc_err);
         goto done;
     }
+    xg_scanner_set_refs(sc, ref.snap, ref.cat);
     if (as_of) xg_scanner_set_as_of(sc, as_of);
+    xg_scanner_set_all(sc, all);
     json_t *docs = json_array();
-    size_t bad = scan_all(docs, sc, &files) + missing;
+    long nbad = scan_all(docs, sc, &files, jobs);
+    if (nbad < 0) {
+        json_decref(docs);
+        rc = cli_fail(XG_EXIT_ERROR, CMD, 1, "cannot start the scanning threads");
+        goto done;
+    }
+    size_t bad = (size_t)nbad + missing;
     xg_scan_link(docs);
     if (json) {
         size_t i;

@@ -310,14 +310,95 @@ static size_t squeeze(char *s, size_t n)
     return w;
 }
 
-int scan_normalise(scan_doc *doc, const char *utf8, size_t len, const uint32_t *table)
+/* ---- NFKC fast path ----
+ * Most notices hold only ASCII, Han characters, CJK punctuation and full-width forms. Each of the
+ * characters below is its own NFKC form and a starter that nothing composes with, so NFKC of a
+ * text made of them is the text itself, except that full-width ASCII U+FF01–U+FF5E becomes
+ * U+0021–U+007E and the ideographic space U+3000 a space (both one character to one). Such text is
+ * normalised in one pass; anything else (another character, invalid UTF-8) goes through
+ * utf8proc. The table is checked against utf8proc once, character by character. */
+static const uint32_t FAST_RANGES[][2] = {
+    {0x00B7, 0x00B7}, {0x00D7, 0x00D7}, {0x2014, 0x2014}, {0x2018, 0x2019}, {0x201C, 0x201D},
+    {0x3001, 0x3003}, {0x3008, 0x3011}, {0x3014, 0x301B}, {0x3400, 0x4DBF}, {0x4E00, 0x9FFF}};
+static uint8_t fast_ok[0x10000 / 8];
+static pthread_once_t fast_once = PTHREAD_ONCE_INIT;
+
+static void fast_build(void)
 {
+    for (size_t r = 0; r < sizeof FAST_RANGES / sizeof *FAST_RANGES; r++)
+        for (uint32_t c = FAST_RANGES[r][0]; c <= FAST_RANGES[r][1]; c++) {
+            utf8proc_uint8_t in[4], *nf = NULL;
+            utf8proc_ssize_t n = utf8proc_encode_char((utf8proc_int32_t)c, in);
+            utf8proc_ssize_t m =
+                utf8proc_map(in, n, &nf, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+            if (m == n && !memcmp(nf, in, (size_t)n) &&
+                utf8proc_get_property((utf8proc_int32_t)c)->combining_class == 0)
+                fast_ok[c >> 3] |= (uint8_t)(1u << (c & 7));
+            free(nf);
+        }
+}
+
+/* NFKC of `s` into a new buffer when the fast path applies; NULL (and *out_len untouched) when
+ * utf8proc must do it. */
+static char *nfkc_fast(const char *s, size_t n, size_t *out_len)
+{
+    pthread_once(&fast_once, fast_build);
+    char *out = malloc(n + 1);
+    if (!out) return NULL;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t w = 0, i = 0;
+    while (i < n) {
+        if (p[i] < 0x80) {
+            out[w++] = (char)p[i++];
+            continue;
+        }
+        uint32_t cp;
+        size_t k = xg_utf8_next(s + i, n - i, &cp);
+        if (!k || cp >= 0x10000) break;
+        if (cp >= 0xFF01 && cp <= 0xFF5E)
+            out[w++] = (char)(cp - 0xFEE0);
+        else if (cp == 0x3000)
+            out[w++] = ' ';
+        else if (fast_ok[cp >> 3] & (1u << (cp & 7))) {
+            memcpy(out + w, s + i, k);
+            w += k;
+        } else
+            break;
+        i += k;
+    }
+    if (i < n) { /* a character the fast path does not cover */
+        free(out);
+        return NULL;
+    }
+    out[w] = 0;
+    *out_len = w;
+    return out;
+}
+
+int scan_nfkc(char **out, size_t *out_len, const char *utf8, size_t len)
+{
+    char *f = nfkc_fast(utf8, len, out_len);
+    if (f) {
+        *out = f;
+        return 0;
+    }
     utf8proc_uint8_t *nf = NULL;
     utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)utf8, (utf8proc_ssize_t)len, &nf,
                                       UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
     if (r < 0) return xg_error_set(XG_EUTF8, "text is not valid UTF-8 (%s)", utf8proc_errmsg(r));
-    size_t n = squeeze((char *)nf, (size_t)r);
-    char *text = (char *)nf;
+    *out = (char *)nf;
+    *out_len = (size_t)r;
+    return 0;
+}
+
+int scan_normalise(scan_doc *doc, const char *utf8, size_t len, const uint32_t *table)
+{
+    char *nf = NULL;
+    size_t nl = 0;
+    int rc = scan_nfkc(&nf, &nl, utf8, len);
+    if (rc) return rc;
+    size_t n = squeeze(nf, nl);
+    char *text = nf;
     char *orig = NULL;
     size_t nfolded = 0;
     for (size_t i = 0; table && i + 2 < n;) {

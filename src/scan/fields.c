@@ -121,6 +121,7 @@ static const char *const SRC[P_COUNT] = {
 struct scan_patterns {
     pcre2_code *re[P_COUNT];
     pcre2_match_data *md;
+    int borrowed; /* a clone: the compiled code belongs to the patterns it was cloned from */
 };
 
 int scan_patterns_new(scan_patterns **out)
@@ -149,10 +150,26 @@ int scan_patterns_new(scan_patterns **out)
     return 0;
 }
 
+/* Compiled PCRE2 code (JIT included) is read-only while matching and may be shared between
+ * threads; the match data may not. */
+int scan_patterns_clone(scan_patterns **out, const scan_patterns *src)
+{
+    scan_patterns *p = calloc(1, sizeof *p);
+    if (!p) return XG_ENOMEM;
+    memcpy(p->re, src->re, sizeof p->re);
+    p->borrowed = 1;
+    if (!(p->md = pcre2_match_data_create(16, NULL))) {
+        free(p);
+        return XG_ENOMEM;
+    }
+    *out = p;
+    return 0;
+}
+
 void scan_patterns_free(scan_patterns *p)
 {
     if (!p) return;
-    for (int i = 0; i < P_COUNT; i++)
+    for (int i = 0; i < P_COUNT && !p->borrowed; i++)
         pcre2_code_free(p->re[i]);
     pcre2_match_data_free(p->md);
     free(p);

@@ -207,9 +207,27 @@ int lx_load(lx_lexicon *lx, const char *path, const uint32_t *fold_table)
     return rc;
 }
 
+int lx_clone(lx_lexicon *out, const lx_lexicon *src)
+{
+    memset(out, 0, sizeof *out);
+    hs_scratch_t *scratch = NULL;
+    if (hs_clone_scratch(src->scratch, &scratch) != HS_SUCCESS)
+        return xg_error_set(XG_ENOMEM, "Hyperscan scratch allocation failed");
+    out->terms = src->terms;
+    out->nterms = src->nterms;
+    out->db = src->db;
+    out->scratch = scratch;
+    out->borrowed = 1;
+    return 0;
+}
+
 void lx_free(lx_lexicon *lx)
 {
     if (lx->scratch) hs_free_scratch(lx->scratch);
+    if (lx->borrowed) {
+        memset(lx, 0, sizeof *lx);
+        return;
+    }
     if (lx->db) hs_free_database(lx->db);
     xg_arena_free(&lx->arena);
     memset(lx, 0, sizeof *lx);

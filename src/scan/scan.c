@@ -28,6 +28,7 @@ int xg_scanner_new(xg_scanner **out, const char *lexicon_path, const xg_snapshot
     if (!s) return XG_ENOMEM;
     s->snap = snap;
     s->catalog = catalog;
+    scan_structure_init();
     char *lp = lexicon_path ? strdup(lexicon_path) : xg_data_path("scan/lexicon.tsv");
     char *kp = xg_data_path("scan/record_keys.tsv");
     int rc = (lp && kp) ? 0 : XG_ENOMEM;
@@ -48,13 +49,52 @@ int xg_scanner_new(xg_scanner **out, const char *lexicon_path, const xg_snapshot
     return 0;
 }
 
+int xg_scanner_clone(xg_scanner **out, const xg_scanner *src)
+{
+    xg_scanner *s = calloc(1, sizeof *s);
+    if (!s) return XG_ENOMEM;
+    s->parent = src;
+    s->snap = src->snap;
+    s->catalog = src->catalog;
+    s->all = src->all;
+    memcpy(s->as_of, src->as_of, sizeof s->as_of);
+    s->fold = src->fold;
+    s->keymap = src->keymap; /* read only (json_object_get), never referenced or released here */
+    int rc = lx_clone(&s->lex, &src->lex);
+    if (!rc) rc = scan_patterns_clone(&s->pat, src->pat);
+    s->item_cache = json_object();
+    s->screen_cache = json_object();
+    if (!rc && (!s->item_cache || !s->screen_cache)) rc = XG_ENOMEM;
+    if (rc) {
+        xg_scanner_free(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+void xg_scanner_set_refs(xg_scanner *s, const xg_snapshot *snap, const xg_catalog *catalog)
+{
+    s->snap = snap;
+    s->catalog = catalog;
+    json_object_clear(s->item_cache);
+    json_object_clear(s->screen_cache);
+}
+
+void xg_scanner_set_all(xg_scanner *s, int all)
+{
+    s->all = all != 0;
+}
+
 void xg_scanner_free(xg_scanner *s)
 {
     if (!s) return;
     lx_free(&s->lex);
     scan_patterns_free(s->pat);
-    free(s->fold);
-    json_decref(s->keymap);
+    if (!s->parent) {
+        free(s->fold);
+        json_decref(s->keymap);
+    }
     json_decref(s->item_cache);
     json_decref(s->screen_cache);
     free(s);
@@ -268,11 +308,12 @@ static json_t *party(xg_scanner *s, const char *role, const char *name, int *is_
 }
 
 static json_t *parties(xg_scanner *s, const scan_doc *d, const scan_fields *f, int *buyer_listed,
-                       int *supplier_listed, int *mentioned_listed)
+                       int *supplier_listed, int *mentioned_listed, int body)
 {
     json_t *arr = json_array();
     if (f->buyer) json_array_append_new(arr, party(s, "buyer", f->buyer, buyer_listed));
     if (f->supplier) json_array_append_new(arr, party(s, "supplier", f->supplier, supplier_listed));
+    if (!body) return arr;
     xg_arena a;
     xg_arena_init(&a, 4096);
     xg_vec names;
@@ -418,8 +459,11 @@ static json_t *analyse(xg_scanner *s, const scan_doc *d, evidence *e, const scan
     int compute =
         h[LX_COMPUTE] || h[LX_CHIP_HINT] || h[LX_CHIP] || h[LX_INSTANCE] || h[LX_ACCESS_RENTAL];
     v.flagged = v.model || (v.us_outside && compute) || (v.restricted && !v.china_only);
-    json_t *pt = parties(s, d, f, &v.buyer_listed, &v.supplier_listed, &v.mentioned_listed);
-    add_model_names(e->models, s, d);
+    /* the gate: organisations named in the body and model names are looked for only where the
+     * lexicon found something (or on every document with xg_scanner_set_all) */
+    int body = s->all || json_array_size(e->mentions) > 0;
+    json_t *pt = parties(s, d, f, &v.buyer_listed, &v.supplier_listed, &v.mentioned_listed, body);
+    if (body) add_model_names(e->models, s, d);
     json_t *sig = signals(e, f, &v);
     double score = score_of(sig, v.flagged);
     return json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:f, s:o, s:O, s:O, s:O, s:O, s:O, s:o, "
@@ -564,13 +608,55 @@ static int looks_html(const char *name, const char *u, size_t ul)
 static int pdf_to_text(char **out, size_t *out_len, const char *name, const char *bytes,
                        size_t len);
 
+/* A PDF whose text layer is empty or nearly so (fewer than 10 visible characters a page: scanned
+ * pages, images of text) needs OCR: reported as such, never as a clean document. */
+static int pdf_needs_ocr(const char *t, size_t n)
+{
+    size_t pages = 1, visible = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)t[i];
+        if (c == '\f' && i + 1 < n) pages++;
+        if (c > ' ' && (c & 0xC0) != 0x80) visible++;
+    }
+    return visible < 10 * pages;
+}
+
+/* DOCX, XLSX, ODT, ODS: the text of the document, scanned as one document. */
+static int scan_office(json_t **out, xg_scanner *s, const char *name, const char *bytes, size_t len)
+{
+    char *t;
+    size_t tl;
+    const char *kind = "docx";
+    int rc = scan_office_to_text(&t, &tl, &kind, bytes, len);
+    if (rc) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", xg_error_message());
+        return xg_error_set(rc, "%s: %s", name, why);
+    }
+    json_t *j = NULL;
+    rc = xg_scan_document(&j, s, name, t, tl, kind);
+    free(t);
+    if (rc) return rc;
+    *out = json_array();
+    json_array_append_new(*out, j);
+    return 0;
+}
+
 int xg_scan_bytes(json_t **out, xg_scanner *s, const char *name, const char *bytes, size_t len)
 {
+    if (scan_is_zip(bytes, len)) return scan_office(out, s, name, bytes, len);
     if (len >= 5 && !memcmp(bytes, "%PDF-", 5)) {
         char *t;
         size_t tl;
         int rc = pdf_to_text(&t, &tl, name, bytes, len);
         if (rc) return rc;
+        if (pdf_needs_ocr(t, tl)) {
+            free(t);
+            return xg_error_set(XG_EFORMAT,
+                                "%s: needs OCR: the PDF has no text layer (scanned pages?); not "
+                                "scanned",
+                                name);
+        }
         json_t *j = NULL;
         rc = (tl >= 5 && !memcmp(t, "%PDF-", 5))
                  ? xg_error_set(XG_EFORMAT, "%s: pdftotext returned a PDF", name)

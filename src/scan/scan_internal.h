@@ -60,11 +60,15 @@ typedef struct lx_lexicon {
     void *db;      /* hs_database_t */
     void *scratch; /* hs_scratch_t */
     xg_arena arena;
+    int borrowed; /* a clone: terms and db belong to the lexicon it was cloned from */
 } lx_lexicon;
 
 /* `fold` (may be NULL) folds each term as documents are folded. */
 int lx_load(lx_lexicon *lx, const char *path, const uint32_t *fold_table);
 void lx_free(lx_lexicon *lx);
+/* A lexicon sharing `src`'s terms and database with its own Hyperscan scratch (one per thread);
+ * `src` must outlive it. */
+int lx_clone(lx_lexicon *out, const lx_lexicon *src);
 /* Build the Hyperscan regex source for a literal term (exposed for the bench driver). */
 char *lx_term_regex(const char *term, int *flags_out);
 
@@ -96,6 +100,9 @@ int scan_fold_table(uint32_t **out);
 
 /* Raw bytes → UTF-8 (no normalisation). XG_EFORMAT for binary/undecodable. */
 int scan_to_utf8(char **out, size_t *out_len, const char **encoding, const char *bytes, size_t len);
+/* NFKC of valid UTF-8 into a new heap string (one pass for ASCII, Han, CJK punctuation and
+ * full-width forms; utf8proc otherwise). */
+int scan_nfkc(char **out, size_t *out_len, const char *utf8, size_t len);
 /* NFKC, CRLF → LF, stray spaces between CJK characters removed, then folding with `table`.
  * Fills doc->text, doc->orig, doc->len. */
 int scan_normalise(scan_doc *doc, const char *utf8, size_t len, const uint32_t *table);
@@ -105,6 +112,22 @@ int scan_html_to_text(char **out, size_t *out_len, const char *utf8, size_t len)
  * (`keymap`: key → heading, "=" bare, "-" skipped; from data/scan/record_keys.tsv), other string
  * and number fields as "key: value" lines, nested values recursively. */
 int scan_record_to_text(char **out, size_t *out_len, const json_t *record, const json_t *keymap);
+/* ---- office documents (office.c) ---- */
+#define SCAN_OFFICE_MAX_PART (32u << 20)   /* bytes one XML part may expand to */
+#define SCAN_OFFICE_MAX_TOTAL (128u << 20) /* bytes all parts and the text may reach */
+#define SCAN_OFFICE_MAX_RATIO 200u         /* stated size : compressed size, over 1 MiB */
+#define SCAN_OFFICE_MAX_CELLS 500000u      /* table cells (and shared strings) per document */
+#define SCAN_OFFICE_MAX_ENTRIES 20000u     /* entries in the archive */
+/* Starts like a ZIP archive (local file header). */
+int scan_is_zip(const char *bytes, size_t len);
+/* DOCX, XLSX, ODT or ODS bytes → text (paragraph lines, cells joined with " | ", rows as lines);
+ * *kind = "docx", "xlsx", "odt" or "ods". XG_EFORMAT with a one-line reason for a broken archive,
+ * a zip bomb, a table too large or another kind of ZIP. */
+int scan_office_to_text(char **out, size_t *out_len, const char **kind, const char *bytes,
+                        size_t len);
+
+/* libxml2's global state, set up once before threads parse (xg_scanner_new calls it). */
+void scan_structure_init(void);
 /* Load data/scan/record_keys.tsv into a JSON object key → heading. */
 int scan_keymap_load(json_t **out, const char *path);
 
@@ -123,6 +146,9 @@ typedef struct scan_fields {
 typedef struct scan_patterns scan_patterns;
 int scan_patterns_new(scan_patterns **out);
 void scan_patterns_free(scan_patterns *p);
+/* Patterns sharing `src`'s compiled code with their own match data (one per thread); `src` must
+ * outlive them. */
+int scan_patterns_clone(scan_patterns **out, const scan_patterns *src);
 /* Extract fields from doc (strings are arena copies taken from doc->orig where aligned). */
 int scan_fields_extract(scan_fields *f, xg_arena *a, const scan_patterns *p, const scan_doc *doc);
 /* Organisation names named in the text (English capitalised sequences ending in University,
@@ -149,9 +175,11 @@ struct xg_scanner {
     const xg_snapshot *snap;
     const xg_catalog *catalog;
     char as_of[11];
-    json_t *keymap;       /* portal record keys → headings */
-    json_t *item_cache;   /* canonical → eccn or null */
-    json_t *screen_cache; /* name → screening array */
+    json_t *keymap;           /* portal record keys → headings */
+    json_t *item_cache;       /* canonical → eccn or null */
+    json_t *screen_cache;     /* name → screening array */
+    const xg_scanner *parent; /* a clone (xg_scanner_clone): fold table and keymap are its */
+    int all;                  /* the full pipeline on every document (xg_scanner_set_all) */
 };
 
 #endif

@@ -19,6 +19,11 @@
 
 /* ---- HTML ---- */
 
+void scan_structure_init(void)
+{
+    xmlInitParser();
+}
+
 static int is_block(const char *n)
 {
     static const char *const B[] = {

@@ -1,0 +1,164 @@
+/*
+ * test_scan_speed.c — what the throughput work must not change: the one-pass NFKC equals
+ * utf8proc's on text drawn from the characters it covers and from those it does not; a clone
+ * (another thread's scanner) gives the results of the scanner it was cloned from, also when run
+ * in threads at the same time; and the lexicon gate (organisations in the body only where a term
+ * matched) is undone by xg_scanner_set_all.
+ */
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "core/core.h"
+#include "scan/scan_internal.h"
+#include "xgate/error.h"
+#include "xgate/scan.h"
+
+static xg_scanner *sc;
+
+static void bare(void)
+{
+    cr_assert_eq(xg_scanner_new(&sc, NULL, NULL, NULL), 0, "%s", xg_error_message());
+}
+
+static void done(void)
+{
+    xg_scanner_free(sc);
+    sc = NULL;
+}
+
+/* Pieces the generator strings together: covered by the fast path (ASCII, Han, CJK punctuation,
+ * full-width forms, the ideographic space) and not (a combining accent, a ligature, Hangul,
+ * circled digits, half-width katakana, "…"). */
+static const char *const PIECES[] = {
+    "a",        "Z",  "7",  " ",  ":",  "\n", "\t", "算", "力",
+    "服",       "务", "国", "亚", "马", "逊", "，", "：", "（",
+    "）",       "Ａ", "ｚ", "１", "　", "、", "。", "《", "》",
+    "【",       "】", "·",  "×",  "—",  "“",  "”",  "‘",  "’",
+    "\xcc\x81", "ﬁ",  "한", "①",  "ｶ",  "…",  "é",  "e",  "\xe3\x82\x99",
+    "か",       "㐀"};
+
+static void check_nfkc(const char *s, size_t n)
+{
+    char *fast = NULL;
+    size_t fl = 0;
+    cr_assert_eq(scan_nfkc(&fast, &fl, s, n), 0);
+    utf8proc_uint8_t *ref = NULL;
+    utf8proc_ssize_t rl = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &ref,
+                                       UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+    cr_assert_geq(rl, 0);
+    cr_assert(fl == (size_t)rl && !memcmp(fast, ref, fl), "NFKC differs on '%s': '%s' vs '%s'", s,
+              fast, (char *)ref);
+    free(fast);
+    free(ref);
+}
+
+Test(scan_speed, one_pass_nfkc_equals_utf8proc)
+{
+    check_nfkc("", 0);
+    const char *fixed = "项目名称：ＡＷＳ云服务器租赁　（第１包），GPU×8—“H100”";
+    check_nfkc(fixed, strlen(fixed));
+    unsigned seed = 12345;
+    char buf[512];
+    size_t npieces = sizeof PIECES / sizeof *PIECES;
+    for (int round = 0; round < 4000; round++) {
+        size_t n = 0;
+        int len = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 24;
+        /* half the rounds only from the covered pieces (the first 36), half from all */
+        size_t range = round % 2 ? npieces : 36;
+        for (int k = 0; k < len; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = PIECES[(seed >> 16) % range];
+            size_t pl = strlen(p);
+            if (n + pl >= sizeof buf) break;
+            memcpy(buf + n, p, pl);
+            n += pl;
+        }
+        buf[n] = 0;
+        check_nfkc(buf, n);
+    }
+}
+
+static char *dump_all(json_t *docs)
+{
+    char *s = json_dumps(docs, JSON_COMPACT | JSON_REAL_PRECISION(12));
+    json_decref(docs);
+    cr_assert(s);
+    return s;
+}
+
+static char *scan_dir(xg_scanner *s, const char *rel)
+{
+    const char *sh = getenv("XGATE_SHARED");
+    char p[512];
+    snprintf(p, sizeof p, "%s/data/tenders/%s", sh && *sh ? sh : "/work/shared", rel);
+    json_t *docs = NULL;
+    cr_assert_eq(xg_scan_file(&docs, s, p, 0), 0, "%s: %s", rel, xg_error_message());
+    return dump_all(docs);
+}
+
+static const char *const FILES[] = {"examples/ex01_szu_aws_gpu_notice.txt",
+                                    "examples/ex04_scu_azure_openai_tokens.txt",
+                                    "examples/ex07_hk_traditional_azure.txt",
+                                    "real/ccgp_result_notice_LHACG2025000057.sanitized.html",
+                                    "real/carrier_soe_notices_random_nonhits.jsonl",
+                                    "news/news_cloud_loophole_analysis.txt"};
+#define NFILES (sizeof FILES / sizeof *FILES)
+
+typedef struct {
+    xg_scanner *sc;
+    char *out[NFILES];
+} job;
+
+static void *run_job(void *arg)
+{
+    job *j = arg;
+    for (size_t i = 0; i < NFILES; i++)
+        j->out[i] = scan_dir(j->sc, FILES[i]);
+    return NULL;
+}
+
+Test(scan_speed, clones_in_threads_give_the_same_results, .init = bare, .fini = done)
+{
+    job ref = {.sc = sc};
+    run_job(&ref);
+    job j[3];
+    pthread_t t[3];
+    for (int k = 0; k < 3; k++) {
+        cr_assert_eq(xg_scanner_clone(&j[k].sc, sc), 0, "%s", xg_error_message());
+        cr_assert_eq(pthread_create(&t[k], NULL, run_job, &j[k]), 0);
+    }
+    for (int k = 0; k < 3; k++) {
+        pthread_join(t[k], NULL);
+        for (size_t i = 0; i < NFILES; i++) {
+            cr_assert_str_eq(j[k].out[i], ref.out[i], "%s differs in thread %d", FILES[i], k);
+            free(j[k].out[i]);
+        }
+        xg_scanner_free(j[k].sc);
+    }
+    for (size_t i = 0; i < NFILES; i++)
+        free(ref.out[i]);
+}
+
+/* A notice with no lexicon term: buyer and supplier are still extracted (linking needs them), but
+ * the organisations named in its body are looked for only with set_all. */
+Test(scan_speed, the_gate_skips_body_organisations_without_a_term, .init = bare, .fini = done)
+{
+    const char *t = "某市道路维修工程中标结果公告\n采购人：宜昌市城市建设投资有限公司\n"
+                    "中标供应商：湖北昊源建设工程有限公司\n第二名为宜昌大兴水利水电工程有限公司\n";
+    json_t *docs = NULL;
+    cr_assert_eq(xg_scan_bytes(&docs, sc, "n.txt", t, strlen(t)), 0, "%s", xg_error_message());
+    json_t *d = json_array_get(docs, 0);
+    cr_assert_eq(json_array_size(json_object_get(d, "mentions")), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(d, "fields"), "supplier")),
+                     "湖北昊源建设工程有限公司");
+    cr_assert_eq(json_array_size(json_object_get(d, "parties")), 2, "buyer and supplier only");
+    json_decref(docs);
+    xg_scanner_set_all(sc, 1);
+    cr_assert_eq(xg_scan_bytes(&docs, sc, "n.txt", t, strlen(t)), 0, "%s", xg_error_message());
+    d = json_array_get(docs, 0);
+    cr_assert_eq(json_array_size(json_object_get(d, "parties")), 3, "and the one in the body");
+    json_decref(docs);
+}
