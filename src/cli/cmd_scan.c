@@ -10,6 +10,7 @@
  */
 #include "cli/cli.h"
 #include "cli/opts.h"
+#include "cli/scan_net.h"
 #include "xgate/core.h"
 #include "xgate/classify.h"
 #include "xgate/error.h"
@@ -32,6 +33,10 @@ static const cli_opt scan_opts[] = {
     {"report", 'r', 'r', "FILE", "also write a self-contained HTML report to FILE"},
     {"as-of", 'a', 'a', "YYYY-MM-DD", "the date for classification and screening (default today)"},
     {"lexicon", 'x', 'x', "FILE", "use another lexicon (default data/scan/lexicon.tsv)"},
+    {"network", 'N', 0, NULL,
+     "with --json, end with one line {\"network\": …}: the intermediary network across all "
+     "documents (the summary and the report always show it)"},
+    {"graph", 'G', 0, "FILE", "also write the intermediary network as GraphML to FILE"},
     {0}};
 
 static const char *const scan_usage[] = {"[options] PATH...", NULL};
@@ -171,10 +176,10 @@ static void print_summary(const json_t *docs, size_t unreadable)
     json_decref(fin);
 }
 
-static int write_report(const char *path, const json_t *docs)
+static int write_report(const char *path, const json_t *docs, const json_t *net)
 {
     char *html = NULL;
-    if (xg_scan_report_html(&html, docs, "xgate scan report")) return -1;
+    if (xg_scan_report_html_network(&html, docs, net, "xgate scan report")) return -1;
     FILE *f = fopen(path, "w");
     int ok = f && fputs(html, f) >= 0;
     if (f && fclose(f)) ok = 0;
@@ -246,8 +251,8 @@ static size_t scan_all(json_t *docs, xg_scanner *sc, const strvec *files)
 int cmd_scan(int argc, char **argv)
 {
     strvec lists = {0}, files = {0};
-    int json = 0, c, rc = XG_EXIT_OK;
-    const char *report = NULL, *as_of = NULL, *lexicon = NULL;
+    int json = 0, network = 0, c, rc = XG_EXIT_OK;
+    const char *report = NULL, *as_of = NULL, *lexicon = NULL, *graph = NULL;
     cli_parser p;
     cli_parser_init(&p, &cli_spec_scan, argc, argv);
     while ((c = cli_next(&p)) != CLI_END)
@@ -266,6 +271,12 @@ int cmd_scan(int argc, char **argv)
             break;
         case 'x':
             lexicon = p.arg;
+            break;
+        case 'N':
+            network = 1;
+            break;
+        case 'G':
+            graph = p.arg;
             break;
         default:
             sv_free(&lists);
@@ -298,6 +309,9 @@ int cmd_scan(int argc, char **argv)
     json_t *docs = json_array();
     size_t bad = scan_all(docs, sc, &files) + missing;
     xg_scan_link(docs);
+    json_t *net = NULL;
+    if (xg_scan_network(&net, docs, ref.text))
+        fprintf(stderr, "xgate scan: warning: no network (%s)\n", xg_error_message());
     if (json) {
         size_t i;
         json_t *d;
@@ -307,10 +321,22 @@ int cmd_scan(int argc, char **argv)
             if (s) puts(s);
             free(s);
         }
-    } else
+        if (network && net) {
+            json_t *line = json_pack("{s:O}", "network", net);
+            char *s = json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(12));
+            if (s) puts(s);
+            free(s);
+            json_decref(line);
+        }
+    } else {
         print_summary(docs, bad);
-    if (report && write_report(report, docs))
+        if (net) scan_print_network(net);
+    }
+    if (report && write_report(report, docs, net))
         rc = cli_fail(XG_EXIT_ERROR, CMD, 0, "cannot write the report to %s", report);
+    if (graph && (!net || scan_write_graph(graph, net)))
+        rc = cli_fail(XG_EXIT_ERROR, CMD, 0, "cannot write the graph to %s", graph);
+    json_decref(net);
     json_decref(docs);
     if (!rc && bad) rc = XG_EXIT_INPUT;
 done:
