@@ -37,6 +37,9 @@ static const cli_opt scan_opts[] = {
      "with --json, end with one line {\"network\": …}: the intermediary network across all "
      "documents (the summary and the report always show it)"},
     {"graph", 'G', 0, "FILE", "also write the intermediary network as GraphML to FILE"},
+    {"state", 'S', 0, "DB",
+     "incremental run: keep files, findings and the graph in the store DB (sqlite:PATH or a "
+     "path), read only new or changed files and report what is new since the last run"},
     {0}};
 
 static const char *const scan_usage[] = {"[options] PATH...", NULL};
@@ -252,7 +255,9 @@ int cmd_scan(int argc, char **argv)
 {
     strvec lists = {0}, files = {0};
     int json = 0, network = 0, c, rc = XG_EXIT_OK;
-    const char *report = NULL, *as_of = NULL, *lexicon = NULL, *graph = NULL;
+    const char *report = NULL, *as_of = NULL, *lexicon = NULL, *graph = NULL, *state_url = NULL;
+    scan_state *state = NULL;
+    json_t *news = NULL;
     cli_parser p;
     cli_parser_init(&p, &cli_spec_scan, argc, argv);
     while ((c = cli_next(&p)) != CLI_END)
@@ -277,6 +282,9 @@ int cmd_scan(int argc, char **argv)
             break;
         case 'G':
             graph = p.arg;
+            break;
+        case 'S':
+            state_url = p.arg;
             break;
         default:
             sv_free(&lists);
@@ -306,12 +314,30 @@ int cmd_scan(int argc, char **argv)
         goto done;
     }
     if (as_of) xg_scanner_set_as_of(sc, as_of);
+    if (state_url && (rc = scan_state_open(&state, state_url))) goto done;
     json_t *docs = json_array();
-    size_t bad = scan_all(docs, sc, &files) + missing;
+    size_t bad = missing;
+    if (state) { /* only new or changed files are read; the others' results come from the store */
+        const char **toread = NULL;
+        size_t ntoread = 0;
+        if (scan_state_plan(state, files.v, files.n, &toread, &ntoread)) {
+            json_decref(docs);
+            rc = cli_fail(XG_EXIT_ERROR, CMD, 0, "out of memory");
+            goto done;
+        }
+        strvec sub = {(char **)toread, ntoread, ntoread};
+        bad += scan_all(docs, sc, &sub);
+        free(toread);
+        json_t *all = scan_state_merge(state, docs);
+        json_decref(docs);
+        docs = all;
+    } else
+        bad += scan_all(docs, sc, &files);
     xg_scan_link(docs);
     json_t *net = NULL;
     if (xg_scan_network(&net, docs, ref.text))
         fprintf(stderr, "xgate scan: warning: no network (%s)\n", xg_error_message());
+    if (state) rc = scan_state_commit(state, docs, net, &news);
     if (json) {
         size_t i;
         json_t *d;
@@ -328,9 +354,17 @@ int cmd_scan(int argc, char **argv)
             free(s);
             json_decref(line);
         }
+        if (news) {
+            json_t *line = json_pack("{s:O}", "state", news);
+            char *s = json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(12));
+            if (s) puts(s);
+            free(s);
+            json_decref(line);
+        }
     } else {
         print_summary(docs, bad);
         if (net) scan_print_network(net);
+        if (news) scan_state_print(news);
     }
     if (report && write_report(report, docs, net))
         rc = cli_fail(XG_EXIT_ERROR, CMD, 0, "cannot write the report to %s", report);
@@ -340,6 +374,8 @@ int cmd_scan(int argc, char **argv)
     json_decref(docs);
     if (!rc && bad) rc = XG_EXIT_INPUT;
 done:
+    json_decref(news);
+    scan_state_free(state);
     xg_scanner_free(sc);
     free_refdata(&ref);
     sv_free(&lists);
