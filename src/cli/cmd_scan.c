@@ -54,6 +54,13 @@ const cli_spec cli_spec_scan = {
         "Documents may be text, HTML, JSON or JSON-lines records, or PDF, in UTF-8, GB18030 or "
         "Big5. Notices of one project are linked, then the findings are printed: a summary, or "
         "with --json one object per document.\n\n"
+        "Across all notices, the intermediary network (buyers, intermediaries, providers, models; "
+        "names resolved across notices) ranks the intermediaries by the listed or flagged buyers "
+        "they serve and names the buyers of restricted compute that buy again or through several "
+        "intermediaries, each claim with its documents: in the summary, in the report (a network "
+        "chart and tables), with --network as the last JSON line, with --graph as GraphML. With "
+        "--state, a run reads only the files that are new or changed since the last run with the "
+        "same state and says what is new.\n\n"
         "An unreadable file is reported at once and the run goes on; the exit code is 1 at the "
         "end if any input was unreadable. A progress bar is drawn on stderr only when it is a "
         "terminal.",

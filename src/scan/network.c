@@ -123,6 +123,8 @@ static json_int_t org_node(net *n, const char *name, const char *role, const jso
     if (!key) return -1;
     json_int_t ix = ix_of(n->by_key, key);
     char lk[1024] = "";
+    if (listed && !json_is_string(json_object_get(listed, "source"))) listed = NULL;
+    if (listed && !json_is_string(json_object_get(listed, "match"))) listed = NULL;
     if (listed)
         snprintf(lk, sizeof lk, "%s\x1f%s", json_string_value(json_object_get(listed, "source")),
                  json_string_value(json_object_get(listed, "match")));
@@ -239,6 +241,7 @@ static void add_deal(net *n, const json_t *c)
         json_t *v;
         json_array_foreach(json_object_get(c, T[t][0]), i, v)
         {
+            if (!json_is_string(v)) continue;
             json_int_t p = thing_node(n, T[t][1], json_string_value(v));
             node_deal(n, p, c);
             edge(n, from, p, kind, c);
