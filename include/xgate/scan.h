@@ -106,6 +106,32 @@ int xg_scan_report_html(char **out, const json_t *docs, const char *title);
 int xg_scan_decode(char **out, size_t *out_len, const char **encoding, const xg_scanner *s,
                    const char *bytes, size_t len);
 
+/* ---- the intermediary network (docs/scan.md, "The intermediary network") ---- */
+
+/* The network across `docs` (results after xg_scan_link): every combined result that is flagged
+ * or of risk other than "none" is a deal — the buyer bought from the supplier (the intermediary),
+ * who resells the providers and models named, or the buyer uses them directly. *out = {"nodes":
+ * [{"id","key","kind" (buyer|supplier|provider|model),"roles","name","names" (every spelling),
+ * "listed" ({"match","source","score"}|null),"flagged","deals","documents"}], "edges": [{"source",
+ * "target","kind" (buys_from|resells|uses),"deals","flagged","amount_cny","dates","what",
+ * "documents"}], "intermediaries": [ranked claims: {"rank","node","name","names","listed",
+ * "buyers","listed_buyers","flagged_buyers","listed_or_flagged_buyers","deals","amount_cny",
+ * "served": [{"node","name","listed","flagged","deals","amount_cny","documents"}],"documents"}],
+ * "repeat_buyers": [{"node","name","names","listed","purchases","intermediaries","why"
+ * (repeatedly|several_intermediaries),"amount_cny","deals","documents"}]}. Organisation names are
+ * resolved with `ctx` (NULL: folded names, same script only). New reference. */
+int xg_scan_network(json_t **out, const json_t *docs, const xg_text_ctx *ctx);
+
+/* The network as GraphML (UTF-8 XML for Gephi and yEd; node and edge attributes declared as
+ * <key>s) in a heap string (*out, free()). */
+int xg_scan_network_graphml(char **out, const json_t *net);
+
+/* xg_scan_report_html with the network drawn (an SVG network chart and the tables of ranked
+ * intermediaries and repeat buyers); `net` from xg_scan_network (NULL: built without a text
+ * context). */
+int xg_scan_report_html_network(char **out, const json_t *docs, const json_t *net,
+                                const char *title);
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

@@ -193,6 +193,21 @@ int xg_store_webhook_pending(json_t **out, xg_store *s, const char *url);
 /* Record an attempt's outcome: status "delivered", "pending" (will retry) or "failed". */
 int xg_store_webhook_record(xg_store *s, const char *delivery_id, const char *status, int attempts,
                             long http_status, const char *error);
+/* ---- incremental scans (`xgate scan --state`, src/store/scan_state.c) ---- */
+
+/* The files of earlier runs: {path: {"size","mtime_ns","hash","first_run","last_run"}}. */
+int xg_store_scan_files(json_t **out, xg_store *s);
+/* The stored results of every file's documents: {path: [result, …]} in document order. */
+int xg_store_scan_documents(json_t **out, xg_store *s);
+/* The latest run: {"id","started","finished","stats","findings","graph"}; XG_ENOTFOUND when no
+ * run was recorded. */
+int xg_store_scan_last_run(json_t **out, xg_store *s);
+/* Record one run in ONE transaction: {"id","started","finished","stats":{…},"findings":[…],
+ * "graph":{…}, "files_put": [{"path","size","mtime_ns","hash","documents": [result …] | null
+ * (null: the stored documents stay; only size and mtime change)}], "files_del": [path …]}. A
+ * file put with documents replaces that file's stored documents. */
+int xg_store_scan_record(xg_store *s, const json_t *run);
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

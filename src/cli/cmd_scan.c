@@ -10,6 +10,7 @@
  */
 #include "cli/cli.h"
 #include "cli/opts.h"
+#include "cli/scan_net.h"
 #include "xgate/core.h"
 #include "xgate/classify.h"
 #include "xgate/error.h"
@@ -39,6 +40,13 @@ static const cli_opt scan_opts[] = {
     {"all", 'A', 0, NULL,
      "look for organisations and model names in every document, not only where a lexicon term "
      "matched"},
+    {"network", 'N', 0, NULL,
+     "with --json, end with one line {\"network\": …}: the intermediary network across all "
+     "documents (the summary and the report always show it)"},
+    {"graph", 'G', 0, "FILE", "also write the intermediary network as GraphML to FILE"},
+    {"state", 'S', 0, "DB",
+     "incremental run: keep files, findings and the graph in the store DB (sqlite:PATH or a "
+     "path), read only new or changed files and report what is new since the last run"},
     {0}};
 
 static const char *const scan_usage[] = {"[options] PATH...", NULL};
@@ -53,6 +61,13 @@ const cli_spec cli_spec_scan = {
         "Documents may be text, HTML, JSON or JSON-lines records, or PDF, in UTF-8, GB18030 or "
         "Big5. Notices of one project are linked, then the findings are printed: a summary, or "
         "with --json one object per document.\n\n"
+        "Across all notices, the intermediary network (buyers, intermediaries, providers, models; "
+        "names resolved across notices) ranks the intermediaries by the listed or flagged buyers "
+        "they serve and names the buyers of restricted compute that buy again or through several "
+        "intermediaries, each claim with its documents: in the summary, in the report (a network "
+        "chart and tables), with --network as the last JSON line, with --graph as GraphML. With "
+        "--state, a run reads only the files that are new or changed since the last run with the "
+        "same state and says what is new.\n\n"
         "An unreadable file is reported at once and the run goes on; the exit code is 1 at the "
         "end if any input was unreadable. A progress bar is drawn on stderr only when it is a "
         "terminal.",
@@ -178,10 +193,10 @@ static void print_summary(const json_t *docs, size_t unreadable)
     json_decref(fin);
 }
 
-static int write_report(const char *path, const json_t *docs)
+static int write_report(const char *path, const json_t *docs, const json_t *net)
 {
     char *html = NULL;
-    if (xg_scan_report_html(&html, docs, "xgate scan report")) return -1;
+    if (xg_scan_report_html_network(&html, docs, net, "xgate scan report")) return -1;
     FILE *f = fopen(path, "w");
     int ok = f && fputs(html, f) >= 0;
     if (f && fclose(f)) ok = 0;
@@ -369,8 +384,10 @@ static long scan_all(json_t *docs, xg_scanner *sc, const strvec *files, int jobs
 int cmd_scan(int argc, char **argv)
 {
     strvec lists = {0}, files = {0};
-    int json = 0, c, rc = XG_EXIT_OK, jobs = default_jobs(), all = 0;
-    const char *report = NULL, *as_of = NULL, *lexicon = NULL;
+    int json = 0, network = 0, c, rc = XG_EXIT_OK, jobs = default_jobs(), all = 0;
+    const char *report = NULL, *as_of = NULL, *lexicon = NULL, *graph = NULL, *state_url = NULL;
+    scan_state *state = NULL;
+    json_t *news = NULL;
     cli_parser p;
     cli_parser_init(&p, &cli_spec_scan, argc, argv);
     while ((c = cli_next(&p)) != CLI_END)
@@ -403,6 +420,15 @@ int cmd_scan(int argc, char **argv)
         }
         case 'A':
             all = 1;
+            break;
+        case 'N':
+            network = 1;
+            break;
+        case 'G':
+            graph = p.arg;
+            break;
+        case 'S':
+            state_url = p.arg;
             break;
         default:
             sv_free(&lists);
@@ -443,15 +469,39 @@ int cmd_scan(int argc, char **argv)
     xg_scanner_set_refs(sc, ref.snap, ref.cat);
     if (as_of) xg_scanner_set_as_of(sc, as_of);
     xg_scanner_set_all(sc, all);
+    if (state_url && (rc = scan_state_open(&state, state_url))) goto done;
     json_t *docs = json_array();
-    long nbad = scan_all(docs, sc, &files, jobs);
+    size_t bad = missing;
+    long nbad;
+    if (state) { /* only new or changed files are read; the others' results come from the store */
+        const char **toread = NULL;
+        size_t ntoread = 0;
+        if (scan_state_plan(state, files.v, files.n, &toread, &ntoread)) {
+            json_decref(docs);
+            rc = cli_fail(XG_EXIT_ERROR, CMD, 0, "out of memory");
+            goto done;
+        }
+        strvec sub = {(char **)toread, ntoread, ntoread};
+        nbad = scan_all(docs, sc, &sub, jobs);
+        free(toread);
+        if (nbad >= 0) {
+            json_t *merged = scan_state_merge(state, docs);
+            json_decref(docs);
+            docs = merged;
+        }
+    } else
+        nbad = scan_all(docs, sc, &files, jobs);
     if (nbad < 0) {
         json_decref(docs);
         rc = cli_fail(XG_EXIT_ERROR, CMD, 1, "cannot start the scanning threads");
         goto done;
     }
-    size_t bad = (size_t)nbad + missing;
+    bad += (size_t)nbad;
     xg_scan_link(docs);
+    json_t *net = NULL;
+    if (xg_scan_network(&net, docs, ref.text))
+        fprintf(stderr, "xgate scan: warning: no network (%s)\n", xg_error_message());
+    if (state) rc = scan_state_commit(state, docs, net, &news);
     if (json) {
         size_t i;
         json_t *d;
@@ -461,13 +511,35 @@ int cmd_scan(int argc, char **argv)
             if (s) puts(s);
             free(s);
         }
-    } else
+        if (network && net) {
+            json_t *line = json_pack("{s:O}", "network", net);
+            char *s = json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(12));
+            if (s) puts(s);
+            free(s);
+            json_decref(line);
+        }
+        if (news) {
+            json_t *line = json_pack("{s:O}", "state", news);
+            char *s = json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(12));
+            if (s) puts(s);
+            free(s);
+            json_decref(line);
+        }
+    } else {
         print_summary(docs, bad);
-    if (report && write_report(report, docs))
+        if (net) scan_print_network(net);
+        if (news) scan_state_print(news);
+    }
+    if (report && write_report(report, docs, net))
         rc = cli_fail(XG_EXIT_ERROR, CMD, 0, "cannot write the report to %s", report);
+    if (graph && (!net || scan_write_graph(graph, net)))
+        rc = cli_fail(XG_EXIT_ERROR, CMD, 0, "cannot write the graph to %s", graph);
+    json_decref(net);
     json_decref(docs);
     if (!rc && bad) rc = XG_EXIT_INPUT;
 done:
+    json_decref(news);
+    scan_state_free(state);
     xg_scanner_free(sc);
     free_refdata(&ref);
     sv_free(&lists);

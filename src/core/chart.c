@@ -121,6 +121,14 @@ static void label_text(xg_buf *b, const char *s, size_t units, int *rc)
     free(head);
 }
 
+int xg_chart_label(xg_buf *b, const char *s, size_t units)
+{
+    int rc = 0;
+    if (!b || units < 2) return XG_EINVAL;
+    label_text(b, s, units, &rc);
+    return rc;
+}
+
 static int num(xg_buf *b, double v)
 {
     return xg_buf_printf(b, "%.15g", v);

@@ -64,4 +64,41 @@ int xg_chart_stacked_timeseries(xg_buf *b, const char *title, const char *const 
 /* The fill colour of series i (a small palette that cycles), "#rrggbb". */
 const char *xg_chart_colour(size_t i);
 
+/* A label escaped and shortened to `units` (> 1; a wide East Asian character counts two) with
+ * "…" when longer — as the bar charts draw their labels. */
+int xg_chart_label(xg_buf *b, const char *s, size_t units);
+
+/* ---- network charts (core/netchart.c) ---- */
+
+/* A node of a network chart: drawn as a circle in its column (columns left to right), its label
+ * beside it, its whole label and `title` on hover. */
+typedef struct xg_chart_node {
+    const char *id;    /* data-id (unique) */
+    const char *label; /* UTF-8 */
+    const char *kind;  /* data-kind */
+    const char *title; /* hover text after the label, or NULL */
+    size_t column;     /* < ncolumns */
+    double value;      /* the circle's area grows with it (>= 0) */
+    int highlight;     /* ringed in red (a listed party) */
+} xg_chart_node;
+
+/* An edge between two nodes (indices), drawn as a curve whose width grows with `value`. */
+typedef struct xg_chart_edge {
+    size_t from, to;
+    double value;
+    const char *kind;  /* data-kind */
+    const char *title; /* hover text, or NULL */
+    int highlight;     /* drawn in red (a flagged deal) */
+} xg_chart_edge;
+
+/* A layered network: one column per columns[c] (its name as a heading in its colour), nodes in
+ * their column ordered to keep edges short (by value, then by the mean position of their
+ * neighbours in the columns to the left), edges as curves under the nodes. One <figure
+ * class="xg-network" data-nodes="N" data-edges="M"> with <g class="node" data-id data-kind
+ * data-label> (a <circle class="dot">, a <text>, a <title>) per node and <path class="edge"
+ * data-source data-target data-kind> per edge, every one drawn. No nodes: the caption and
+ * <p class="none">none</p>. XG_EINVAL for an edge or column out of range. */
+int xg_chart_network(xg_buf *b, const char *title, const char *const *columns, size_t ncolumns,
+                     const xg_chart_node *nodes, size_t n, const xg_chart_edge *edges, size_t m);
+
 #endif

@@ -318,6 +318,13 @@ static int worth_reporting(const json_t *x)
 
 json_t *xg_scan_findings(const json_t *docs)
 {
+    json_t *out = scan_combined(docs, 0);
+    sort_findings(out);
+    return out;
+}
+
+json_t *scan_combined(const json_t *docs, int all)
+{
     json_t *out = json_array();
     json_t *groups = groups_of(docs);
     json_t *done = json_object();
@@ -334,7 +341,7 @@ json_t *xg_scan_findings(const json_t *docs)
             json_integer((json_int_t)(json_array_size(g) - json_array_size(distinct))));
         json_decref(distinct);
         json_decref(orig);
-        if (worth_reporting(fin)) json_array_append(out, fin);
+        if (all || worth_reporting(fin)) json_array_append(out, fin);
         json_decref(fin);
         size_t i;
         json_t *ix;
@@ -352,13 +359,12 @@ json_t *xg_scan_findings(const json_t *docs)
         char key[32];
         snprintf(key, sizeof key, "%zu", i);
         if (json_object_get(done, key)) continue;
-        if (!worth_reporting(d)) continue;
+        if (!all && !worth_reporting(d)) continue;
         json_t *idx = json_pack("[I]", (json_int_t)i);
         json_array_append_new(out, combine(docs, idx));
         json_decref(idx);
     }
     json_decref(done);
     json_decref(groups);
-    sort_findings(out);
     return out;
 }

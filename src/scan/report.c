@@ -265,9 +265,17 @@ static const char CSS[] =
     "td.risk,td.num{white-space:nowrap}td.buyer,td.supplier{min-width:9em}"
     "td.listed{min-width:16em}td.listed .party+.party{margin-top:3px}"
     "td.docs{max-width:14em;overflow-wrap:anywhere}td.signals{max-width:14em}"
-    "section h3{overflow-wrap:anywhere}";
+    "section h3{overflow-wrap:anywhere}"
+    "figure.xg-network{display:block}table.network{margin-bottom:1em}"
+    "table.network td.docs{max-width:22em}";
 
 int xg_scan_report_html(char **out, const json_t *docs, const char *title)
+{
+    return xg_scan_report_html_network(out, docs, NULL, title);
+}
+
+int xg_scan_report_html_network(char **out, const json_t *docs, const json_t *net,
+                                const char *title)
 {
     xg_buf b;
     xg_buf_init(&b);
@@ -302,12 +310,16 @@ int xg_scan_report_html(char **out, const json_t *docs, const char *title)
     chart(&b, "Findings by buyer", byb);
     month_chart(&b, "Findings by month", bym);
     findings_table(&b, docs, fin);
-    xg_buf_puts(&b, "<h2>Evidence</h2>\n");
     /* the documents of the findings: every flagged or risky one except identical copies, whose
      * evidence is their original's */
     json_t *shown = json_object();
     json_array_foreach(fin, i, f) json_array_foreach(json_object_get(f, "documents"), k, v)
         json_object_set(shown, json_string_value(v), json_true());
+    json_t *own = NULL;
+    if (!net && !xg_scan_network(&own, docs, NULL)) net = own;
+    if (net) scan_report_network(&b, docs, net, shown);
+    json_decref(own);
+    xg_buf_puts(&b, "<h2>Evidence</h2>\n");
     json_array_foreach(docs, i, f)
     {
         if (json_object_get(shown, json_string_value(json_object_get(f, "document"))))

@@ -167,6 +167,17 @@ size_t scan_parse_cn_number(const char *s, size_t len, double *value);
  * match inside a snippet from its offset alone. */
 #define SCAN_SNIPPET_BYTES 90
 
+/* ---- linking and the network ---- */
+/* Combined results as xg_scan_findings builds them (one per linked group or unlinked document),
+ * in corpus order, unsorted; `all` 0 keeps only those worth reporting (flagged or medium/high
+ * risk), 1 keeps every one. New reference. */
+json_t *scan_combined(const json_t *docs, int all);
+
+/* The report's network section: the network chart (SVG) and the tables of ranked intermediaries
+ * and repeat buyers, each claim with its documents (linked to their evidence in the page when
+ * `shown` has them: document name → true). */
+int scan_report_network(xg_buf *b, const json_t *docs, const json_t *net, const json_t *shown);
+
 /* ---- scanner ---- */
 struct xg_scanner {
     lx_lexicon lex;

@@ -137,6 +137,19 @@ static const char *const migrations[] = {
     /* 7: the list version an alert's entry came from ({"source","id","sha256"} as JSON text;
      * NULL for alerts raised from bundled or explicit list files) */
     "ALTER TABLE alerts ADD COLUMN list_version TEXT;",
+    /* 8: incremental scans (`xgate scan --state`, src/store/scan_state.c): the files read (size,
+     * mtime, content hash), the results of their documents, and each run's findings and graph */
+    "CREATE TABLE scan_files ("
+    " path TEXT PRIMARY KEY, size BIGINT NOT NULL, mtime_ns BIGINT NOT NULL, hash TEXT NOT NULL,"
+    " first_run TEXT NOT NULL, last_run TEXT NOT NULL);"
+    "CREATE TABLE scan_documents ("
+    " document TEXT PRIMARY KEY, path TEXT NOT NULL, seq INTEGER NOT NULL, run_id TEXT NOT NULL,"
+    " flagged INTEGER NOT NULL, result TEXT NOT NULL);"
+    "CREATE INDEX scan_documents_path ON scan_documents(path);"
+    "CREATE TABLE scan_runs ("
+    " id TEXT PRIMARY KEY, started TEXT NOT NULL, finished TEXT NOT NULL, stats TEXT NOT NULL,"
+    " findings TEXT NOT NULL, graph TEXT NOT NULL);"
+    "CREATE INDEX scan_runs_started ON scan_runs(started);",
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof *migrations)

@@ -113,6 +113,7 @@ Test(store_open, upgrades_a_version_1_database)
         "DROP TABLE monitor_seen; DROP TABLE monitor_runs; DROP TABLE alerts;"
         "DROP TABLE alert_customers; DROP TABLE alert_events; DROP TABLE clearances;"
         "DROP TABLE webhook_deliveries; DROP TABLE monitor_parties;"
+        "DROP TABLE scan_files; DROP TABLE scan_documents; DROP TABLE scan_runs;"
         "DELETE FROM schema_version WHERE version >= 2");
     cr_assert_eq(xg_store_open(&s, url), 0, "%s", xg_error_message());
     int v;
