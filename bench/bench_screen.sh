@@ -161,6 +161,7 @@ CPU time per query is the steadier comparison.
 | p50 latency, 1 thread | $(val "$OUT/xg_t1.out" p50_us) µs | $(val "$OUT/pg_t1.out" p50_us) µs | |
 | p99 latency, 1 thread | $(val "$OUT/xg_t1.out" p99_us) µs | $(val "$OUT/pg_t1.out" p99_us) µs | |
 | CPU time per query, p50 / p99 / max (xgate, the thread's own CPU clock: no preemption in it) | $(val "$OUT/xg_t1.out" cpu_p50_us) / $(val "$OUT/xg_t1.out" cpu_p99_us) / $(val "$OUT/xg_t1.out" cpu_max_us) µs | | |
+| CPU time per query, each query's least over the $REPEAT rounds, averaged (xgate; the least disturbed by other processes) | $(val "$OUT/xg_t1.out" cpu_min_us) µs | | |
 | start-up to first answer: \`xgate screen NAME\` on the bundled lists (median of 5 processes) | $STARTUP s | | |
 | load (parse lists, analyse and index every name) | $(val "$OUT/xg_t1.out" load_seconds) s (of which analysis + index $(val "$OUT/xg_t1.out" build_seconds) s) | $PG_LOAD s (COPY + GIN index, names already extracted) | |
 | memory | $(( $(val "$OUT/xg_t1.out" rss_after_load_kb) / 1024 )) MB RSS after load, $(( $(val "$OUT/xg_t1.out" rss_peak_kb) / 1024 )) MB peak | table + index $PG_SIZE | |

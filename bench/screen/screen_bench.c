@@ -106,7 +106,7 @@ static int dump(char **paths, int n)
 typedef struct query {
     char *text;
     double cpu_min; /* the least CPU time this query took over the repeats */
-    char *out; /* "key:score,key:score" from the first round */
+    char *out;      /* "key:score,key:score" from the first round */
 } query;
 
 typedef struct job {
