@@ -325,10 +325,36 @@ static void sort_array(json_t *arr, int (*cmp)(const void *, const void *))
     free(v);
 }
 
+/* The deals of each node as buyer (`role` "b") or supplier ("s"): index → [deal …]. New. */
+static json_t *deals_by(const net *n, const char *role)
+{
+    json_t *by = json_object();
+    size_t k;
+    json_t *d;
+    json_array_foreach(n->deals, k, d)
+    {
+        json_int_t ix = json_integer_value(json_object_get(d, role));
+        if (ix < 0) continue;
+        char key[32];
+        snprintf(key, sizeof key, "%lld", (long long)ix);
+        json_t *a = json_object_get(by, key);
+        if (!a) json_object_set_new(by, key, a = json_array());
+        json_array_append(a, d);
+    }
+    return by;
+}
+
+static const json_t *deals_of(const json_t *by, size_t i)
+{
+    char key[32];
+    snprintf(key, sizeof key, "%zu", i);
+    return json_object_get(by, key);
+}
+
 /* Intermediaries: every supplier with the buyers it serves, ranked. */
 static json_t *intermediaries(const net *n)
 {
-    json_t *out = json_array();
+    json_t *out = json_array(), *by = deals_by(n, "s");
     size_t i, k;
     json_t *node, *d;
     json_array_foreach(n->nodes, i, node)
@@ -341,9 +367,8 @@ static json_t *intermediaries(const net *n)
             json_object_get(node, "names"), "listed", json_object_get(node, "listed"), "buyers", 0,
             "listed_buyers", 0, "flagged_buyers", 0, "listed_or_flagged_buyers", 0, "deals", 0,
             "amount_cny", "served", "documents");
-        json_array_foreach(n->deals, k, d)
+        json_array_foreach(deals_of(by, i), k, d)
         {
-            if (json_integer_value(json_object_get(d, "s")) != (json_int_t)i) continue;
             json_int_t b = json_integer_value(json_object_get(d, "b"));
             json_object_set_new(
                 claim, "deals",
@@ -388,6 +413,7 @@ static json_t *intermediaries(const net *n)
         json_decref(served);
         json_array_append_new(out, claim);
     }
+    json_decref(by);
     sort_array(out, by_rank);
     json_array_foreach(out, i, d) json_object_set_new(d, "rank", json_integer((json_int_t)i + 1));
     return out;
@@ -396,7 +422,7 @@ static json_t *intermediaries(const net *n)
 /* Buyers of restricted compute (flagged deals) more than once or through several intermediaries. */
 static json_t *repeat_buyers(const net *n)
 {
-    json_t *out = json_array();
+    json_t *out = json_array(), *by = deals_by(n, "b");
     size_t i, k;
     json_t *node, *d;
     json_array_foreach(n->nodes, i, node)
@@ -405,11 +431,9 @@ static json_t *repeat_buyers(const net *n)
         if (strcmp(kind, "buyer") && strcmp(kind, "supplier")) continue;
         json_t *deals = json_array(), *via = json_array(), *docs = json_array();
         json_t *amount = json_object();
-        json_array_foreach(n->deals, k, d)
+        json_array_foreach(deals_of(by, i), k, d)
         {
-            if (json_integer_value(json_object_get(d, "b")) != (json_int_t)i ||
-                !json_is_true(json_object_get(d, "flagged")))
-                continue;
+            if (!json_is_true(json_object_get(d, "flagged"))) continue;
             json_int_t s = json_integer_value(json_object_get(d, "s"));
             json_t *sup = s >= 0 ? json_string(node_name(n, s)) : json_null();
             if (s >= 0) add_unique(via, sup);
@@ -440,6 +464,7 @@ static json_t *repeat_buyers(const net *n)
         json_decref(docs);
         json_decref(amount);
     }
+    json_decref(by);
     sort_array(out, by_repeat);
     return out;
 }

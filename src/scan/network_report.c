@@ -27,13 +27,11 @@ static const char *str(const json_t *o, const char *k)
     return json_string_value(json_object_get(o, k));
 }
 
-/* Index of a node by id, or n when unknown. */
-static size_t node_ix(const json_t *nodes, const char *id)
+/* Index of a node by id (`ids`: id → index), or n when unknown. */
+static size_t node_ix(const json_t *ids, const json_t *nodes, const char *id)
 {
-    size_t i;
-    json_t *v;
-    json_array_foreach(nodes, i, v) if (id && !strcmp(str(v, "id"), id)) return i;
-    return json_array_size(nodes);
+    const json_t *v = id ? json_object_get(ids, id) : NULL;
+    return v ? (size_t)json_integer_value(v) : json_array_size(nodes);
 }
 
 static int chart(xg_buf *b, const json_t *net, xg_arena *a)
@@ -48,9 +46,10 @@ static int chart(xg_buf *b, const json_t *net, xg_arena *a)
         return XG_ENOMEM;
     }
     size_t i, k;
-    json_t *v, *s;
+    json_t *v, *s, *ids = json_object();
     json_array_foreach(nodes, i, v)
     {
+        if (str(v, "id")) json_object_set_new(ids, str(v, "id"), json_integer((json_int_t)i));
         xg_buf t;
         xg_buf_init(&t);
         xg_buf_printf(&t, "%lld deal(s)",
@@ -75,7 +74,8 @@ static int chart(xg_buf *b, const json_t *net, xg_arena *a)
     size_t ne = 0;
     json_array_foreach(edges, i, v)
     {
-        size_t from = node_ix(nodes, str(v, "source")), to = node_ix(nodes, str(v, "target"));
+        size_t from = node_ix(ids, nodes, str(v, "source"));
+        size_t to = node_ix(ids, nodes, str(v, "target"));
         if (from >= n || to >= n) continue;
         const json_t *amt = json_object_get(v, "amount_cny");
         char *title =
@@ -92,27 +92,24 @@ static int chart(xg_buf *b, const json_t *net, xg_arena *a)
                                    .title = title,
                                    .highlight = json_is_true(json_object_get(v, "flagged"))};
     }
+    json_decref(ids);
     int rc = xg_chart_network(b, "The intermediary network", COLUMNS, 4, cn, n, ce, ne);
     free(cn);
     free(ce);
     return rc;
 }
 
+/* `shown`: document name → its index in docs (those with evidence in the page). */
 static void doc_links(xg_buf *b, const json_t *docs, const json_t *names, const json_t *shown)
 {
-    size_t i, k;
-    json_t *v, *d;
+    size_t i;
+    json_t *v;
     xg_buf_puts(b, "<td class='docs'>");
     json_array_foreach(names, i, v)
     {
         const char *path = json_string_value(v), *base = path ? strrchr(path, '/') : NULL;
-        size_t ix = json_array_size(docs);
-        if (json_object_get(shown, path))
-            json_array_foreach(docs, k, d) if (!strcmp(str(d, "document"), path))
-            {
-                ix = k;
-                break;
-            }
+        const json_t *at = path ? json_object_get(shown, path) : NULL;
+        size_t ix = json_is_integer(at) ? (size_t)json_integer_value(at) : json_array_size(docs);
         if (ix < json_array_size(docs))
             xg_buf_printf(b, "<div><a href='#d%zu' title='", ix);
         else
@@ -249,7 +246,18 @@ int scan_report_network(xg_buf *b, const json_t *docs, const json_t *net, const 
     int rc = chart(b, net, &a);
     xg_arena_free(&a);
     if (rc) return rc;
-    intermediaries(b, docs, net, shown);
-    repeat_buyers(b, docs, net, shown);
+    /* the documents with evidence in the page: name → index (the first of that name) */
+    json_t *at = json_object();
+    size_t i;
+    json_t *d;
+    json_array_foreach(docs, i, d)
+    {
+        const char *nm = str(d, "document");
+        if (nm && json_object_get(shown, nm) && !json_object_get(at, nm))
+            json_object_set_new(at, nm, json_integer((json_int_t)i));
+    }
+    intermediaries(b, docs, net, at);
+    repeat_buyers(b, docs, net, at);
+    json_decref(at);
     return 0;
 }
