@@ -395,14 +395,40 @@ static int emit_number(xg_arena *a, xg_vec *out, long v)
     return push_word(a, out, num, (size_t)n, XG_TOK_NUMBER, NULL);
 }
 
-/* Consecutive lone characters become one pinyin word. */
+/* A brand written in characters is often rendered by their meanings run together (网力 →
+ * "Netpower"): the first one-word English gloss of each of 2–4 characters, joined, as the
+ * word's other reading; NULL when a character has none. */
+static char *meaning_word(xg_arena *a, const seg *segs, size_t from, size_t to)
+{
+    if (to - from < 2 || to - from > 4) return NULL;
+    xg_buf b, g;
+    xg_buf_init(&b);
+    xg_buf_init(&g);
+    bool ok = true;
+    for (size_t i = from; ok && i < to; i++) {
+        const xg_hanword *w = segs[i].w;
+        ok = w && !w->glossary && w->english &&
+             xg_text_clean_gloss(&g, w->english, w->english_len, 1);
+        for (size_t k = 0; ok && k < g.len; k++)
+            ok = isalpha((unsigned char)g.data[k]);
+        for (size_t k = 0; ok && k < g.len; k++)
+            xg_buf_putc(&b, (char)tolower((unsigned char)g.data[k]));
+    }
+    char *res = ok && b.len ? xg_arena_strndup(a, b.data, b.len) : NULL;
+    xg_buf_free(&b);
+    xg_buf_free(&g);
+    return res;
+}
+
+/* Consecutive lone characters become one pinyin word, their joined meanings its other reading. */
 static int emit_chars(xg_arena *a, xg_vec *out, const seg *segs, size_t from, size_t to)
 {
     xg_buf b;
     xg_buf_init(&b);
     for (size_t i = from; i < to; i++)
         char_pinyin(&b, &segs[i]);
-    int rc = b.len ? push_word(a, out, b.data, b.len, XG_TOK_WORD, NULL) : 0;
+    int rc =
+        b.len ? push_word(a, out, b.data, b.len, XG_TOK_WORD, meaning_word(a, segs, from, to)) : 0;
     xg_buf_free(&b);
     return rc;
 }

@@ -90,6 +90,27 @@ Test(match_zh, listed_parent_inside_a_longer_name)
     xg_screen_result_free(r);
 }
 
+/* Netpower is 网力 by meaning; the pinyin reading alone (wangli) would miss it. */
+Test(match_zh, brand_by_meaning)
+{
+    const char *sh = getenv("XGATE_SHARED");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/data/lists/csl_meti_names_2022-12.txt",
+             sh ? sh : "/work/shared");
+    const char *p[] = {path};
+    xg_snapshot *s;
+    cr_assert_eq(xg_snapshot_load(&s, p, 1, 0, text), 0, "%s", xg_error_message());
+    xg_screen_query q = {.name = "东方网力科技股份有限公司", .threshold = -1};
+    xg_screen_result *r;
+    cr_assert_eq(xg_screen(&r, s, &q), 0, "%s", xg_error_message());
+    int found = 0;
+    for (size_t i = 0; i < r->nmatches && i < 3; i++)
+        found = found || strstr(r->matches[i].record->name, "Netpower") != NULL;
+    cr_assert(found, "Dongfang Netpower not among the first three");
+    xg_screen_result_free(r);
+    xg_snapshot_unref(s);
+}
+
 Test(match_zh, abbreviations)
 {
     const char *q[] = {"北航", "哈工大", "国防科大", "西工大", "北邮"};

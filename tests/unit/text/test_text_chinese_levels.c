@@ -117,3 +117,15 @@ Test(text_zh_levels, abbreviations)
               unit.latin);
     cr_assert_eq(top_level(&unit), 2, "%s", levels(&unit));
 }
+
+/* A brand in lone characters keeps its pinyin and gets its characters' meanings run together as
+ * its other reading: 东方网力 is "Dongfang Netpower" in the lists (网 net, 力 power). */
+Test(text_zh_levels, brand_meanings_as_other_reading)
+{
+    xg_name n = an("东方网力科技股份有限公司");
+    const xg_token *brand = NULL;
+    for (size_t i = 0; i < n.ntokens; i++)
+        if (!strcmp(n.tokens[i].text, "wangli")) brand = &n.tokens[i];
+    cr_assert_not_null(brand, "%s", n.latin);
+    cr_assert_str_eq(brand->alt, "netpower");
+}
