@@ -13,6 +13,7 @@
 #include "scan/scan_internal.h"
 #include "xgate/error.h"
 
+#include <math.h>
 #include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,11 @@ enum {
     P_ORG_ZH,
     P_MODEL_NAME,
     P_ORG_HEAD,
+    P_GPU_EACH,
+    P_GPU_NCARD,
+    P_GPU_CARDN,
+    P_GPU_EACH_EN,
+    P_GPU_TIMES,
     P_COUNT
 };
 
@@ -115,6 +121,23 @@ static const char *const SRC[P_COUNT] = {
         "\\G((?:\\p{Han}|\\(\\p{Han}{1,8}\\)){1,40}"
         "(?:股份有限公司|有限责任公司|有限公司|大学|学院|研究院|研究所|实验室|研究中心|集团))",
     [P_MODEL_NAME] = "(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9.-]{3,30})\\s*(?:大模型|模型)",
+    /* GPUs as servers × cards a server: "500 台服务器,每台 8 卡", "10台8卡GPU服务器",
+     * "8卡服务器10台", "64 servers with 8 H100 GPUs each", "16 x 8 GPU" */
+    [P_GPU_EACH] =
+        "([0-9][0-9,]*)\\s*台[^\\n。;]{0,24}?每台(?:服务器)?\\s*(?:配置|配备|搭载|含|包含|配)?"
+        "\\s*([0-9][0-9,]*)\\s*(?:张|块|片)?\\s*(?:[A-Za-z0-9-]+\\s*)?"
+        "(?:GPU卡|GPU|显卡|加速卡|计算卡|卡)",
+    [P_GPU_NCARD] = "([0-9][0-9,]*)\\s*台\\s*([0-9][0-9,]*)\\s*卡\\s*(?:[A-Za-z0-9-]+\\s*)?"
+                    "(?:GPU)?\\s*(?:云)?(?:服务器|主机|节点|机器)",
+    [P_GPU_CARDN] = "(?<![0-9])([0-9][0-9,]*)\\s*卡\\s*(?:[A-Za-z0-9-]+\\s*)?(?:GPU)?\\s*(?:云)?"
+                    "(?:服务器|主机|节点|机器)\\s*([0-9][0-9,]*)\\s*台",
+    [P_GPU_EACH_EN] =
+        "(?i)\\b([0-9][0-9,]*)\\s+(?:GPU\\s+|cloud\\s+)?(?:servers|nodes|machines|instances)"
+        "\\s+(?:each\\s+)?(?:with|of|having)\\s+([0-9][0-9,]*)\\s+"
+        "(?:[A-Za-z0-9-]+\\s+){0,2}GPUs\\b",
+    [P_GPU_TIMES] =
+        "(?<![0-9.])([0-9][0-9,]*)\\s*(?:台|nodes?|servers?)?\\s*[x×*]\\s*([0-9][0-9,]*)\\s*"
+        "(?:张|块|片)?\\s*(?:[A-Za-z]*[0-9]+[A-Za-z]*\\s*)?(?:GPU|卡|显卡)",
 };
 
 /* One match-data block reused for every match: a scanner is used by one thread at a time. */
@@ -357,21 +380,144 @@ static double en_mult(const scan_doc *d, const grp *g, int i)
     return c == 'b' ? 1e9 : c == 'm' ? 1e6 : c == 't' ? 1e3 : 1;
 }
 
-/* The largest quantity any of the patterns gives (a notice repeats the total in its summary). */
-static double max_qty(const scan_patterns *p, const scan_doc *d, int id, int en)
+/* Every quantity pattern `id` gives, in text order (at most `cap`): value and span. */
+typedef struct {
+    double v;
+    size_t from, to;
+} qty;
+
+static size_t qty_values(const scan_patterns *p, const scan_doc *d, int id, int en, qty *out,
+                         size_t cap)
 {
     grp g;
-    double best = -1;
-    for (size_t st = 0; st < d->len && find(p, id, d, st, &g); st = g.e[0]) {
+    size_t n = 0;
+    for (size_t st = 0; st < d->len && n < cap && find(p, id, d, st, &g); st = g.e[0]) {
         int gi = g.s[1] != SIZE_MAX ? 1 : 2;
         if (g.s[gi] == SIZE_MAX) break;
         double v = parse_qty(d->text + g.s[gi], g.e[gi] - g.s[gi]);
         if (en) v *= en_mult(d, &g, 2);
         if (id == P_GPU_HOURS && g.s[2] != SIZE_MAX) v *= 1e4;
-        if (v > best) best = v;
+        if (v >= 0) out[n++] = (qty){v, g.s[0], g.e[0]};
         if (g.e[0] <= st) break;
     }
+    return n;
+}
+
+/* The largest quantity the pattern gives (a notice repeats the total in its summary). */
+static double max_qty(const scan_patterns *p, const scan_doc *d, int id, int en)
+{
+    qty q[64];
+    size_t n = qty_values(p, d, id, en, q, 64);
+    double best = -1;
+    for (size_t i = 0; i < n; i++)
+        if (q[i].v > best) best = q[i].v;
     return best;
+}
+
+static void num_str(char *buf, size_t n, double v)
+{
+    if (v == floor(v) && v < 9e15)
+        snprintf(buf, n, "%lld", (long long)v);
+    else
+        snprintf(buf, n, "%.6g", v);
+}
+
+/* Token counts and GPU-hours of a notice's line items, summed: the distinct values the pattern
+ * gives (a value repeated is one statement repeated), unless the largest is the sum of the
+ * others (a stated total with its items), which is then the total. The arithmetic goes to `ar`
+ * when more than one value counts. A news report describes several notices: there the largest
+ * value is kept, as for one notice's repeated total. */
+static double sum_qty(const scan_patterns *p, const scan_doc *d, int id, int en, int news,
+                      xg_arena *a, scan_arith *ar)
+{
+    qty q[64], u[64];
+    size_t n = qty_values(p, d, id, en, q, 64), nu = 0;
+    double best = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (q[i].v > best) best = q[i].v;
+        int dup = q[i].v <= 0;
+        for (size_t k = 0; k < nu && !dup; k++)
+            dup = u[k].v == q[i].v;
+        if (!dup) u[nu++] = q[i];
+    }
+    if (news || nu < 2) return best;
+    double sum = 0;
+    for (size_t i = 0; i < nu; i++)
+        sum += u[i].v;
+    int stated = fabs(2 * best - sum) <= 1e-9 * best; /* best == sum of the others */
+    xg_buf b;
+    xg_buf_init(&b);
+    char num[40];
+    for (size_t i = 0, first = 1; i < nu; i++) {
+        if (stated && u[i].v == best) continue;
+        num_str(num, sizeof num, u[i].v);
+        xg_buf_printf(&b, "%s%s", first ? "" : " + ", num);
+        first = 0;
+    }
+    num_str(num, sizeof num, stated ? best : sum);
+    xg_buf_printf(&b, " = %s%s", num, stated ? " (the total stated)" : "");
+    ar->expr = b.data ? xg_arena_strdup(a, b.data) : NULL;
+    ar->from = u[0].from;
+    ar->to = u[0].to;
+    xg_buf_free(&b);
+    return stated ? best : sum;
+}
+
+typedef struct {
+    double n, m;
+    size_t from, to;
+} gpu_stmt;
+
+/* GPUs as servers × cards a server ("500 台服务器,每台 8 卡" → 500 × 8 = 4000), summed over the
+ * distinct statements; taken when at least the largest count written out. */
+static void gpu_products(scan_fields *f, xg_arena *a, const scan_patterns *p, const scan_doc *d)
+{
+    static const int ids[] = {P_GPU_EACH, P_GPU_NCARD, P_GPU_CARDN, P_GPU_EACH_EN, P_GPU_TIMES};
+    gpu_stmt x[32];
+    size_t nx = 0;
+    grp g;
+    for (size_t k = 0; k < sizeof ids / sizeof *ids; k++)
+        for (size_t st = 0; st < d->len && nx < 32 && find(p, ids[k], d, st, &g); st = g.e[0]) {
+            double n = parse_qty(d->text + g.s[1], g.e[1] - g.s[1]);
+            double m = parse_qty(d->text + g.s[2], g.e[2] - g.s[2]);
+            if (ids[k] == P_GPU_CARDN) { /* "8卡服务器10台": cards first */
+                double t = n;
+                n = m;
+                m = t;
+            }
+            int overlap = 0;
+            for (size_t i = 0; i < nx && !overlap; i++)
+                overlap = g.s[0] < x[i].to && x[i].from < g.e[0];
+            if (n > 0 && m > 0 && m <= 1024 && n <= 1e6 && !overlap)
+                x[nx++] = (gpu_stmt){n, m, g.s[0], g.e[0]};
+            if (g.e[0] <= st) break;
+        }
+    if (!nx) return;
+    double total = 0;
+    xg_buf b;
+    xg_buf_init(&b);
+    char nn[40], mm[40];
+    size_t first = SIZE_MAX;
+    for (size_t i = 0; i < nx; i++) {
+        int dup = 0;
+        for (size_t k = 0; k < i && !dup; k++)
+            dup = x[k].n == x[i].n && x[k].m == x[i].m;
+        if (dup) continue;
+        if (first == SIZE_MAX || x[i].from < x[first].from) first = i;
+        total += x[i].n * x[i].m;
+        num_str(nn, sizeof nn, x[i].n);
+        num_str(mm, sizeof mm, x[i].m);
+        xg_buf_printf(&b, "%s%s × %s", b.len ? " + " : "", nn, mm);
+    }
+    num_str(nn, sizeof nn, total);
+    xg_buf_printf(&b, " = %s", nn);
+    if (total >= f->gpus) {
+        f->gpus = total;
+        f->gpus_arith.expr = b.data ? xg_arena_strdup(a, b.data) : NULL;
+        f->gpus_arith.from = x[first].from;
+        f->gpus_arith.to = x[first].to;
+    }
+    xg_buf_free(&b);
 }
 
 /* ---- notice type and language ---- */
@@ -498,12 +644,14 @@ int scan_fields_extract(scan_fields *f, xg_arena *a, const scan_patterns *p, con
     extract_amounts(f, p, d);
     extract_date(f, a, p, d);
     int en = !strcmp(f->language, "en");
-    f->tokens = max_qty(p, d, en ? P_TOKENS_EN : P_TOKENS, en);
-    if (f->tokens < 0 && !en) f->tokens = max_qty(p, d, P_TOKENS_EN, 1);
-    f->gpus = max_qty(p, d, en ? P_GPUS_EN : P_GPUS, 0);
-    f->servers = max_qty(p, d, P_SERVERS, 0);
-    f->gpu_hours = max_qty(p, d, P_GPU_HOURS, 0);
     f->notice_type = notice_type(d, f);
+    int news = !strcmp(f->notice_type, "news");
+    f->tokens = sum_qty(p, d, en ? P_TOKENS_EN : P_TOKENS, en, news, a, &f->tokens_arith);
+    if (f->tokens < 0 && !en) f->tokens = sum_qty(p, d, P_TOKENS_EN, 1, news, a, &f->tokens_arith);
+    f->gpus = max_qty(p, d, en ? P_GPUS_EN : P_GPUS, 0);
+    gpu_products(f, a, p, d);
+    f->servers = max_qty(p, d, P_SERVERS, 0);
+    f->gpu_hours = sum_qty(p, d, P_GPU_HOURS, 0, news, a, &f->gpu_hours_arith);
     return 0;
 }
 

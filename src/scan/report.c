@@ -230,6 +230,10 @@ static void evidence(xg_buf *b, const json_t *docs, size_t i, const json_t *d)
         if (!strcmp(cat, "buyer_type") || !strcmp(cat, "data_local")) continue;
         xg_buf_printf(b, "<li><b>%s</b> ", cat);
         esc(b, json_string_value(json_object_get(m, "term")));
+        if (!strcmp(cat, "quantity")) { /* the arithmetic */
+            xg_buf_puts(b, " → ");
+            esc(b, json_string_value(json_object_get(m, "canonical")));
+        }
         xg_buf_printf(b, " <small>@%lld</small>: <q>",
                       (long long)json_integer_value(json_object_get(m, "offset")));
         marked_snippet(b, json_string_value(json_object_get(m, "snippet")),

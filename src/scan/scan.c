@@ -461,7 +461,10 @@ static json_t *analyse(xg_scanner *s, const scan_doc *d, evidence *e, const scan
     v.flagged = v.model || (v.us_outside && compute) || (v.restricted && !v.china_only);
     /* the gate: organisations named in the body and model names are looked for only where the
      * lexicon found something (or on every document with xg_scanner_set_all) */
-    int body = s->all || json_array_size(e->mentions) > 0;
+    int terms = 0;
+    for (int c = 0; c < LX_NCATS; c++)
+        terms += e->has[c];
+    int body = s->all || terms > 0;
     json_t *pt = parties(s, d, f, &v.buyer_listed, &v.supplier_listed, &v.mentioned_listed, body);
     if (body) add_model_names(e->models, s, d);
     json_t *sig = signals(e, f, &v);
@@ -476,6 +479,24 @@ static json_t *analyse(xg_scanner *s, const scan_doc *d, evidence *e, const scan
                      "parties", pt, "items", it, "linked");
 }
 
+/* A quantity worked out (GPUs as servers × cards, token counts or GPU-hours summed) is evidence
+ * like a term: a mention of category "quantity" whose canonical form is the arithmetic
+ * ("gpus = 500 × 8 = 4000"), at the first phrase it came from. */
+static void add_arith(evidence *e, const scan_doc *d, const char *field, const scan_arith *ar)
+{
+    if (!ar->expr) return;
+    const char *src = d->orig ? d->orig : d->text;
+    char *canon = malloc(strlen(field) + strlen(ar->expr) + 4);
+    if (!canon) return;
+    sprintf(canon, "%s = %s", field, ar->expr);
+    json_t *term = json_stringn(src + ar->from, ar->to - ar->from);
+    json_array_append_new(e->mentions,
+                          json_pack("{s:s, s:o, s:s, s:I, s:o}", "category", "quantity", "term",
+                                    term ? term : json_null(), "canonical", canon, "offset",
+                                    (json_int_t)ar->from, "snippet", snippet(d, ar->from, ar->to)));
+    free(canon);
+}
+
 static int scan_doc_run(json_t **out, xg_scanner *s, const scan_doc *d)
 {
     evidence e;
@@ -488,6 +509,9 @@ static int scan_doc_run(json_t **out, xg_scanner *s, const scan_doc *d)
     xg_arena_init(&a, 8192);
     scan_fields f;
     scan_fields_extract(&f, &a, s->pat, d);
+    add_arith(&e, d, "gpus", &f.gpus_arith);
+    add_arith(&e, d, "tokens", &f.tokens_arith);
+    add_arith(&e, d, "gpu_hours", &f.gpu_hours_arith);
     json_t *j = analyse(s, d, &e, &f);
     xg_arena_free(&a);
     evidence_free(&e);

@@ -132,6 +132,11 @@ void scan_structure_init(void);
 int scan_keymap_load(json_t **out, const char *path);
 
 /* ---- fields ---- */
+typedef struct scan_arith {
+    char *expr; /* arena string, or NULL */
+    size_t from, to;
+} scan_arith;
+
 typedef struct scan_fields {
     char *project_number, *title, *buyer, *agency, *supplier, *date;
     double amount_cny;      /* < 0: none */
@@ -141,6 +146,9 @@ typedef struct scan_fields {
     const char *notice_type;
     const char *language;
     size_t buyer_off, supplier_off; /* offsets of the values in text (for evidence) */
+    /* quantities worked out rather than read: the arithmetic ("500 × 8 = 4000") and the span of
+     * the first phrase it came from, for the evidence; NULL when the value was read as written */
+    scan_arith gpus_arith, tokens_arith, gpu_hours_arith;
 } scan_fields;
 
 typedef struct scan_patterns scan_patterns;
