@@ -129,7 +129,7 @@ static bool in_families(const xg_vec *fam, const char *f)
     return false;
 }
 
-int server_list_paths(xg_server *s, char ***out, size_t *n)
+int server_list_paths(xg_server *s, char ***out, size_t *n, json_t **named)
 {
     xg_vec v, fam; /* paths (owned), families of the versions in force (static strings) */
     xg_vec_init(&v, sizeof(char *));
@@ -141,6 +141,7 @@ int server_list_paths(xg_server *s, char ***out, size_t *n)
                    xg_error_message());
         rows = NULL;
     }
+    if (named) *named = json_object();
     xg_vec versions;
     xg_vec_init(&versions, sizeof(char *));
     size_t i;
@@ -154,6 +155,13 @@ int server_list_paths(xg_server *s, char ***out, size_t *n)
             server_log(s, "lists: version %s of %s is not loadable (%s); skipped",
                        row_str(row, "id"), row_str(row, "source"), xg_error_message());
             continue;
+        }
+        if (named && *named) {
+            json_t *c = json_pack("{s:s,s:s}", "id", row_str(row, "id"), "sha256",
+                                  row_str(row, "sha256"));
+            if (c && *row_str(row, "publish_date"))
+                json_object_set_new(c, "publish_date", json_string(row_str(row, "publish_date")));
+            if (c) json_object_set_new(*named, row_str(row, "source"), c);
         }
         for (size_t k = 0; k < np && !rc; k++) {
             const char *f = path_family(paths[k]);
@@ -185,6 +193,7 @@ int server_list_paths(xg_server *s, char ***out, size_t *n)
         for (i = 0; i < v.len; i++)
             free(XG_VEC_AT(&v, char *, i));
         xg_vec_free(&v);
+        if (named) json_decref(*named), *named = NULL;
         return rc;
     }
     *n = v.len - 1;

@@ -36,8 +36,12 @@ void route_decide(xg_req *r)
         reply_error(r, 503, "unavailable", NULL, "decisions are not available");
         return;
     }
-    xg_snapshot *snap = server_snapshot_get(r->srv);
+    json_t *named = NULL;
+    char origin[16];
+    xg_snapshot *snap = server_snapshot_get_named(r->srv, &named, origin);
     xg_decide_ctx ctx = {.snapshot = snap,
+                         .list_versions = named,
+                         .list_origin = origin,
                          .catalog = r->srv->catalog,
                          .policies = r->srv->policies,
                          .store = r->srv->store,
@@ -46,6 +50,7 @@ void route_decide(xg_req *r)
     json_t *resp = NULL;
     int rc = xg_decide(&resp, &ctx, r->json);
     xg_snapshot_unref(snap);
+    json_decref(named);
     char field[96];
     if (rc == XG_EINVAL || rc == XG_EPARSE || rc == XG_EUTF8 || rc == XG_ETOOBIG) {
         reply_error(r, 400, "invalid_request", field_of(xg_error_message(), field, sizeof field),

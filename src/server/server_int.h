@@ -155,6 +155,8 @@ struct xg_server {
 
     pthread_mutex_t snap_lock; /* guards only the pointer read + ref and the swap */
     xg_snapshot *snap;
+    json_t *snap_versions; /* the stored versions snap holds (server_list_paths) */
+    char snap_origin[16];  /* "store", "files" or "bundled" */
     _Atomic int64_t snap_loaded; /* unix time of the current snapshot */
     pthread_mutex_t reload_lock; /* one reload at a time */
 
@@ -200,7 +202,11 @@ int server_reload(xg_server *s, json_t **info, bool wait);
 /* The list files a snapshot loads, heap array of heap strings, NULL-terminated
  * (xg_feed_paths_free): the --list files (or the bundled lists) with each version in force in
  * the store put in place of the files of the same list. */
-int server_list_paths(xg_server *s, char ***out, size_t *n);
+int server_list_paths(xg_server *s, char ***out, size_t *n, json_t **named);
+/* The current snapshot with the stored list versions it holds, as decisions name them
+ * ({"<source>": {"id","sha256","publish_date"?}}, a new reference) and where its lists came
+ * from ("store", "files" or "bundled"; copied into origin[16]). */
+xg_snapshot *server_snapshot_get_named(xg_server *s, json_t **versions, char origin[16]);
 /* At start: the feeds to fetch, the freshness limits, each source's state from the store, and
  * the refresher thread when opts.refresh_seconds > 0. */
 int server_feeds_start(xg_server *s);

@@ -36,6 +36,17 @@ xg_snapshot *server_snapshot_get(xg_server *s)
     return snap;
 }
 
+xg_snapshot *server_snapshot_get_named(xg_server *s, json_t **versions, char origin[16])
+{
+    pthread_mutex_lock(&s->snap_lock);
+    xg_snapshot *snap = s->snap;
+    if (snap) xg_snapshot_ref(snap);
+    *versions = s->snap_versions ? json_incref(s->snap_versions) : json_object();
+    snprintf(origin, 16, "%s", s->snap_origin[0] ? s->snap_origin : "bundled");
+    pthread_mutex_unlock(&s->snap_lock);
+    return snap;
+}
+
 json_t *server_lists_json(xg_server *s, xg_snapshot *snap)
 {
     const xg_listset *ls = xg_snapshot_lists(snap);
@@ -81,15 +92,17 @@ static int load_on_loader(void *arg)
 
 /* The paths are chosen afresh for every snapshot (server_list_paths): a version put in force since
  * the last one, by the server or by `xgate lists update`, is loaded by the next reload. */
-static int build_snapshot(xg_server *s, xg_snapshot **out)
+static int build_snapshot(xg_server *s, xg_snapshot **out, json_t **named)
 {
     load_job j = {.srv = s};
-    int rc = server_list_paths(s, &j.paths, &j.npaths);
+    int rc = server_list_paths(s, &j.paths, &j.npaths, named);
     if (rc != 0) return rc;
     rc = pool_run(s->loader, load_on_loader, &j);
     xg_feed_paths_free(j.paths);
-    if (rc != 0)
+    if (rc != 0) {
+        json_decref(*named), *named = NULL;
         return xg_error_set(rc, "%s", j.err); /* the message lives in the loader's thread */
+    }
     *out = j.snap;
     return 0;
 }
@@ -101,7 +114,8 @@ int server_reload(xg_server *s, json_t **info, bool wait)
     else if (pthread_mutex_trylock(&s->reload_lock) != 0)
         return xg_error_set(XG_EEXIST, "a list reload is already running");
     xg_snapshot *fresh = NULL;
-    int rc = build_snapshot(s, &fresh);
+    json_t *named = NULL;
+    int rc = build_snapshot(s, &fresh, &named);
     if (rc != 0) {
         atomic_fetch_add(&s->metrics.reloads_failed, 1);
         pthread_mutex_unlock(&s->reload_lock);
@@ -109,10 +123,15 @@ int server_reload(xg_server *s, json_t **info, bool wait)
     }
     pthread_mutex_lock(&s->snap_lock);
     xg_snapshot *old = s->snap;
+    json_t *old_named = s->snap_versions;
     s->snap = fresh;
+    s->snap_versions = named;
+    snprintf(s->snap_origin, sizeof s->snap_origin, "%s",
+             json_object_size(named) ? "store" : s->nlist_paths ? "files" : "bundled");
     atomic_store(&s->snap_loaded, (int64_t)time(NULL));
     pthread_mutex_unlock(&s->snap_lock);
     if (old) xg_snapshot_unref(old); /* freed when the last request using it lets go */
+    json_decref(old_named);
     atomic_fetch_add(&s->metrics.reloads_ok, 1);
     if (info) *info = server_lists_json(s, fresh);
     server_log(s, "lists reloaded: %s", xg_snapshot_hash(fresh));
@@ -153,7 +172,9 @@ int server_state_load(xg_server *s)
         return xg_error_set(XG_EINTERNAL, "cannot start the list loader thread");
     /* The store first: it says which list versions are in force. */
     if ((rc = xg_store_open(&s->store, s->db_url)) != 0) return rc;
-    if ((rc = build_snapshot(s, &s->snap)) != 0) return rc;
+    if ((rc = build_snapshot(s, &s->snap, &s->snap_versions)) != 0) return rc;
+    snprintf(s->snap_origin, sizeof s->snap_origin, "%s",
+             json_object_size(s->snap_versions) ? "store" : s->nlist_paths ? "files" : "bundled");
     atomic_store(&s->snap_loaded, (int64_t)time(NULL));
     if ((rc = xg_catalog_load(&s->catalog, NULL)) != 0) return rc;
     if ((rc = xg_policy_load(&s->policies, NULL)) != 0) return rc;
@@ -169,6 +190,7 @@ void server_state_free(xg_server *s)
     pool_free(s->pool);   /* idle by now: civetweb has stopped, or never started */
     pool_free(s->loader);
     if (s->snap) xg_snapshot_unref(s->snap);
+    json_decref(s->snap_versions);
     if (s->catalog) xg_catalog_free(s->catalog);
     if (s->policies) xg_policy_free(s->policies);
     if (s->store) xg_store_close(s->store);

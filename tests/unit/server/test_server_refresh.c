@@ -85,7 +85,7 @@ Test(server_refresh, versions_in_force_replace_the_file_of_the_same_list)
     /* no version in force: the configured files as given */
     char **paths = NULL;
     size_t n = 0;
-    cr_assert_eq(server_list_paths(s, &paths, &n), 0, "%s", xg_error_message());
+    cr_assert_eq(server_list_paths(s, &paths, &n, NULL), 0, "%s", xg_error_message());
     cr_assert_eq(n, 3);
     cr_assert_str_eq(paths[0], cons);
     cr_assert_null(paths[3]);
@@ -106,7 +106,7 @@ Test(server_refresh, versions_in_force_replace_the_file_of_the_same_list)
                   "status", "ok", "entries", (json_int_t)442, "path", dir, "in_force", 1);
     cr_assert_eq(xg_store_list_version_put(s->store, row), 0);
     json_decref(row);
-    cr_assert_eq(server_list_paths(s, &paths, &n), 0, "%s", xg_error_message());
+    cr_assert_eq(server_list_paths(s, &paths, &n, NULL), 0, "%s", xg_error_message());
     cr_assert_eq(n, 3);
     cr_assert(!has_path(paths, cons), "the configured non-SDN set is replaced");
     cr_assert(has_path(paths, dir), "by the version in force");
@@ -121,7 +121,7 @@ Test(server_refresh, versions_in_force_replace_the_file_of_the_same_list)
         unlink(p);
     }
     rmdir(dir);
-    cr_assert_eq(server_list_paths(s, &paths, &n), 0, "%s", xg_error_message());
+    cr_assert_eq(server_list_paths(s, &paths, &n, NULL), 0, "%s", xg_error_message());
     cr_assert_eq(n, 3);
     cr_assert(has_path(paths, cons));
     xg_feed_paths_free(paths);
