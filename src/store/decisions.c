@@ -8,6 +8,7 @@
 #include "store/store_internal.h"
 #include "core/core.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,6 +119,122 @@ static int insert_decision(xg_store *s, const char *id, const char *now, const c
     return rc;
 }
 
+/* ---- group commit ----
+ * Concurrent decisions share one transaction: a thread that records a decision queues it; if no
+ * other thread is committing, it becomes the leader, takes every decision queued so far (its own
+ * and those that arrived while the previous batch was committing) and writes them in one
+ * transaction, each inside its own savepoint (a decision that fails is rolled back alone), with
+ * one COMMIT — one fsync — for the batch. Every thread returns only after the COMMIT of its batch,
+ * so a reply still means durable. There is no timer: a decision waits at most for the batch in
+ * flight and its own, and one thread alone commits exactly as before (a batch of one, no
+ * savepoint). Batches are capped at GC_MAX_BATCH decisions. */
+#define GC_MAX_BATCH 256
+
+struct gc_item {
+    const char *id, *now, *outcome, *req, *resp, *customer, *facts, *payload;
+    const json_t *versions, *request, *response;
+    long long seq;
+    char hash[65];
+    int rc, done;
+    char err[512];
+    gc_item *next;
+};
+
+static int record_one(xg_store *s, gc_item *it)
+{
+    int rc = insert_decision(s, it->id, it->now, it->outcome, it->req, it->resp, it->versions,
+                             it->customer, it->facts);
+    if (!rc) rc = record_side_facts(s, it->id, it->request, it->response, it->now);
+    if (!rc) rc = store_audit_append(s, "decision", it->id, it->payload, &it->seq, it->hash);
+    return rc;
+}
+
+static void gc_fail(gc_item *it, int rc)
+{
+    it->rc = rc;
+    snprintf(it->err, sizeof it->err, "%s", xg_error_message());
+}
+
+/* Write one batch in one transaction; each item's rc and message are set. */
+static void gc_run(xg_store *s, gc_item *batch, int n)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = store_begin(s);
+    if (!rc && (rc = store_chain_lock(s))) store_rollback(s);
+    if (rc) {
+        for (gc_item *it = batch; it; it = it->next)
+            gc_fail(it, rc);
+        pthread_mutex_unlock(&s->lock);
+        return;
+    }
+    int ok = 0;
+    for (gc_item *it = batch; it; it = it->next) {
+        if (n > 1 && (rc = store_exec(s, "SAVEPOINT xg_decision"))) {
+            gc_fail(it, rc);
+            continue;
+        }
+        rc = record_one(s, it);
+        if (rc) {
+            gc_fail(it, rc);
+            if (n > 1) store_exec(s, "ROLLBACK TO SAVEPOINT xg_decision");
+        } else {
+            it->rc = 0;
+            ok++;
+        }
+        if (n > 1) store_exec(s, "RELEASE SAVEPOINT xg_decision");
+    }
+    rc = ok ? store_commit(s) : XG_OK;
+    if (!ok || rc) store_rollback(s);
+    if (rc)
+        for (gc_item *it = batch; it; it = it->next)
+            if (!it->rc) gc_fail(it, rc);
+    s->gc_batches++;
+    s->gc_decisions += (unsigned long long)n;
+    pthread_mutex_unlock(&s->lock);
+}
+
+static int gc_submit(xg_store *s, gc_item *it)
+{
+    if (s->gc_off) {
+        it->next = NULL;
+        gc_run(s, it, 1);
+        return it->rc ? xg_error_set(it->rc, "%s", it->err) : XG_OK;
+    }
+    pthread_mutex_lock(&s->gc_lock);
+    it->next = NULL;
+    if (s->gc_tail)
+        s->gc_tail->next = it;
+    else
+        s->gc_head = it;
+    s->gc_tail = it;
+    while (!it->done) {
+        if (s->gc_leader) {
+            pthread_cond_wait(&s->gc_cond, &s->gc_lock);
+            continue;
+        }
+        /* Lead: take up to GC_MAX_BATCH queued decisions (this one among them: the queue is
+         * FIFO and a follower whose item is still queued leads the next batch). */
+        s->gc_leader = 1;
+        gc_item *batch = s->gc_head, *last = batch;
+        int n = 1;
+        while (last->next && n < GC_MAX_BATCH)
+            last = last->next, n++;
+        s->gc_head = last->next;
+        if (!s->gc_head) s->gc_tail = NULL;
+        last->next = NULL;
+        pthread_mutex_unlock(&s->gc_lock);
+        gc_run(s, batch, n);
+        pthread_mutex_lock(&s->gc_lock);
+        for (gc_item *b = batch; b; b = b->next)
+            b->done = 1;
+        s->gc_leader = 0;
+        pthread_cond_broadcast(&s->gc_cond);
+    }
+    pthread_mutex_unlock(&s->gc_lock);
+    if (it->rc) return xg_error_set(it->rc, "%s", it->err);
+    return XG_OK;
+}
+
 int xg_store_decision_record(xg_store *s, json_t *response, const json_t *request)
 {
     return xg_store_decision_record_facts(s, response, request, NULL);
@@ -148,18 +265,20 @@ int xg_store_decision_record_facts(xg_store *s, json_t *response, const json_t *
         store_decision_payload(id, now, outcome, req, resp, xg_json_str(versions, "lists"),
                                xg_json_str(versions, "catalog"), xg_json_str(versions, "policy"),
                                xg_json_str(versions, "as_of"), facts);
-    long long seq = 0;
-    pthread_mutex_lock(&s->lock);
-    int rc = store_begin(s);
-    if (!rc && (rc = store_chain_lock(s))) store_rollback(s);
-    if (!rc) {
-        rc = insert_decision(s, id, now, outcome, req, resp, versions, customer, facts);
-        if (!rc) rc = record_side_facts(s, id, request, response, now);
-        if (!rc) rc = store_audit_append(s, "decision", id, payload, &seq, hash);
-        if (!rc) rc = store_commit(s);
-        if (rc) store_rollback(s);
-    }
-    pthread_mutex_unlock(&s->lock);
+    gc_item it = {.id = id,
+                  .now = now,
+                  .outcome = outcome,
+                  .req = req,
+                  .resp = resp,
+                  .versions = versions,
+                  .customer = customer,
+                  .facts = facts,
+                  .payload = payload,
+                  .request = request,
+                  .response = response};
+    int rc = gc_submit(s, &it);
+    long long seq = it.seq;
+    memcpy(hash, it.hash, sizeof hash);
     if (!rc) {
         json_object_set_new(response, "created", json_string(now));
         json_object_set_new(response, "audit",

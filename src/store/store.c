@@ -400,6 +400,8 @@ int xg_store_open(xg_store **out, const char *url)
         return xg_error_set(dbrc == DB_MISUSE ? XG_EINVAL : XG_ESTORE, "%s", err);
     }
     pthread_mutex_init(&s->lock, NULL);
+    pthread_mutex_init(&s->gc_lock, NULL);
+    pthread_cond_init(&s->gc_cond, NULL);
     s->path = strdup(db_name(s->db));
     int rc = s->path ? migrate(s) : XG_ENOMEM;
     if (rc) {
@@ -415,6 +417,8 @@ void xg_store_close(xg_store *s)
     if (!s) return;
     db_close(s->db);
     pthread_mutex_destroy(&s->lock);
+    pthread_mutex_destroy(&s->gc_lock);
+    pthread_cond_destroy(&s->gc_cond);
     free(s->path);
     free(s);
 }
@@ -432,8 +436,12 @@ int xg_store_info(json_t **out, xg_store *s)
     int v;
     int rc = xg_store_schema_version(&v, s);
     if (rc) return rc;
-    *out = json_pack("{s:s,s:s,s:i,s:i,s:i}", "backend", store_is_pg(s) ? "postgresql" : "sqlite",
-                     "store", s->path, "schema_version", v, "latest", (int)NMIGRATIONS,
-                     "applied_at_open", v - s->version_at_open);
+    pthread_mutex_lock(&s->lock);
+    json_int_t batches = (json_int_t)s->gc_batches, decisions = (json_int_t)s->gc_decisions;
+    pthread_mutex_unlock(&s->lock);
+    *out = json_pack("{s:s,s:s,s:i,s:i,s:i,s:{s:I,s:I}}", "backend",
+                     store_is_pg(s) ? "postgresql" : "sqlite", "store", s->path, "schema_version",
+                     v, "latest", (int)NMIGRATIONS, "applied_at_open", v - s->version_at_open,
+                     "group_commit", "batches", batches, "decisions", decisions);
     return *out ? XG_OK : XG_ENOMEM;
 }

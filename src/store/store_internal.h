@@ -18,9 +18,18 @@
 
 #include "xgate/store.h"
 
+typedef struct gc_item gc_item; /* a decision waiting for its group commit (decisions.c) */
+
 struct xg_store {
     db_conn *db;
     pthread_mutex_t lock;
+    /* group commit of decisions: the queue, whether a leader is committing, statistics */
+    pthread_mutex_t gc_lock;
+    pthread_cond_t gc_cond;
+    gc_item *gc_head, *gc_tail;
+    int gc_leader;
+    int gc_off; /* 1: every decision commits alone (the benchmark's baseline) */
+    unsigned long long gc_batches, gc_decisions;
     char *path;
     int version_at_open; /* the schema version found when opening (before migrating) */
 };
