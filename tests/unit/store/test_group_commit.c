@@ -108,3 +108,49 @@ Test(group_commit, concurrent_decisions_form_one_chain)
     snprintf(p, sizeof p, "%s-shm", path);
     unlink(p);
 }
+
+static void *dup_work(void *arg)
+{
+    xg_store *s = arg;
+    json_t *resp = json_pack("{s:s,s:s,s:{s:s,s:s,s:s,s:s}}", "decision", "ALLOW", "decision_id",
+                             "dec_dup", "versions", "lists", "l1", "catalog", "c1", "policy", "p1",
+                             "as_of", "2026-11-22");
+    json_t *req = json_pack("{}");
+    long ok = xg_store_decision_record(s, resp, req) == 0;
+    json_decref(resp);
+    json_decref(req);
+    return (void *)ok;
+}
+
+/* The same id from 8 threads at once: whether or not they share a batch, exactly one is recorded,
+ * the others fail, and the chain stays valid. */
+Test(group_commit, a_failing_decision_fails_alone)
+{
+    char path[256], url[300];
+    snprintf(path, sizeof path, "/tmp/xg-gc-dup-%d.db", getpid());
+    snprintf(url, sizeof url, "sqlite:%s", path);
+    xg_store *s;
+    cr_assert_eq(xg_store_open(&s, url), 0, "%s", xg_error_message());
+    pthread_t t[8];
+    for (int i = 0; i < 8; i++)
+        pthread_create(&t[i], NULL, dup_work, s);
+    long ok = 0;
+    for (int i = 0; i < 8; i++) {
+        void *r;
+        pthread_join(t[i], &r);
+        ok += (long)r;
+    }
+    cr_assert_eq(ok, 1);
+    json_t *v;
+    cr_assert_eq(xg_store_audit_verify(&v, s), 0);
+    cr_assert(json_is_true(json_object_get(v, "ok")));
+    cr_assert_eq(json_integer_value(json_object_get(v, "rows")), 1);
+    json_decref(v);
+    xg_store_close(s);
+    char p[320];
+    unlink(path);
+    snprintf(p, sizeof p, "%s-wal", path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", path);
+    unlink(p);
+}
