@@ -260,9 +260,19 @@ int db_exec(db_conn *c, const char *sql)
         c->changes = sqlite3_changes(c->lite);
         return DB_OK;
     }
-    if (!pg_in_txn(c) && pg_ensure(c)) return DB_ERROR;
+    int idle = !pg_in_txn(c);
+    if (idle && pg_ensure(c)) return DB_ERROR;
     PGresult *r = PQexec(c->pg, sql);
     ExecStatusType s = PQresultStatus(r);
+    if (idle && s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK &&
+        PQstatus(c->pg) == CONNECTION_BAD) {
+        /* The server went away since the last call (a restart): libpq notices only now. Outside a
+         * transaction nothing was done; connect again and send it once more. */
+        PQclear(r);
+        if (pg_ensure(c)) return DB_ERROR;
+        r = PQexec(c->pg, sql);
+        s = PQresultStatus(r);
+    }
     int rc = DB_OK;
     if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
         pg_err(c, r, "exec");
@@ -515,8 +525,15 @@ static int pg_step(db_stmt *st)
             st->state = 0;
             if ((rc = pg_fetch(st)) != DB_ROW) return rc;
         } else {
+            int idle = !pg_in_txn(c);
             PGresult *r = PQexecParams(c->pg, st->sql, st->nparams, st->types,
                                        (const char *const *)st->vals, NULL, NULL, 0);
+            if (idle && PQresultStatus(r) == PGRES_FATAL_ERROR &&
+                PQstatus(c->pg) == CONNECTION_BAD && !pg_ensure(c)) {
+                PQclear(r); /* as in db_exec: a restart noticed only now; send it again */
+                r = PQexecParams(c->pg, st->sql, st->nparams, st->types,
+                                 (const char *const *)st->vals, NULL, NULL, 0);
+            }
             int rc = pg_status(st, r);
             if (rc != DB_ROW) return rc;
         }
