@@ -2,10 +2,13 @@
  * xgate/store.h — durable state: customers, ownership edges, resellers, licenses, decisions,
  * review actions, access records, API keys and the tamper-evident audit chain.
  *
- * One interface, chosen by URL: "sqlite:PATH" (the embedded default, "./xgate.db") today,
- * "postgresql://…" next; SQL is kept portable. Opening runs the versioned schema migrations.
+ * One interface, chosen by URL: "sqlite:PATH" (the embedded default, "./xgate.db"), or PostgreSQL:
+ * "postgresql://…", "postgres://…" or a libpq conninfo string ("host=/run/pg dbname=xgate"; several
+ * hosts with target_session_attrs=read-write are passed to libpq as they are). SQL is kept
+ * portable. Opening runs the versioned schema migrations (the same versions on both backends).
  * A write is reported only after it is durable (WAL, synchronous commit). Every function is safe to
- * call from several threads on one xg_store (calls are serialised inside).
+ * call from several threads on one xg_store (calls are serialised inside), and several processes
+ * may share one PostgreSQL database: audit-chain appends are serialised in the database.
  * JSON in and out uses jansson; returned json_t values are new references owned by the caller.
  */
 #ifndef XGATE_STORE_H
@@ -63,6 +66,16 @@ int xg_store_audit_verify(json_t **out, xg_store *s);
 
 /* The schema version the store is at (number of migrations applied). */
 int xg_store_schema_version(int *out, xg_store *s);
+/* {"backend": "sqlite"|"postgresql", "store": URL without password, "schema_version": N,
+ * "latest": the version this build knows, "applied_at_open": migrations applied by opening}. */
+int xg_store_info(json_t **out, xg_store *s);
+/* Copy every table of the store at `from` into the (new or empty) store at `to`, in insertion
+ * order, reading one consistent snapshot of the source and writing in one transaction; then verify
+ * the destination's audit chain. *out = {"from","to","tables":{name: rows},"rows": N,
+ * "verify": {the audit verify report of the destination}}. XG_EEXIST when the destination holds
+ * data already; XG_ECORRUPT when the copied chain does not verify (nothing is left half-copied:
+ * the destination transaction is rolled back on any error before the verification). */
+int xg_store_copy(json_t **out, const char *from, const char *to);
 
 /* Record a decision durably: gives `response` a "decision_id" (when it has none), writes the
  * request, the response (as it stands, without "audit") and its versions ("versions" object) with

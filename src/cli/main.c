@@ -27,7 +27,8 @@
     X(keys, "create API keys for the HTTP service")                                                \
     X(serve, "run the HTTP API and the analyst console")                                           \
     X(scan, "scan tender and procurement documents")                                               \
-    X(usage, "compute accounting: import billing usage, report compute per customer")
+    X(usage, "compute accounting: import billing usage, report compute per customer")              \
+    X(store, "migrate the store or copy it to another (SQLite, PostgreSQL)")
 
 #define DECLARE(name, help)                                                                        \
     int cmd_##name(int argc, char **argv) __attribute__((weak));                                   \

@@ -147,18 +147,18 @@ static void chain_hash(char out[65], const char *prev, const char *payload)
 
 static int head_read(xg_store *s, long long *seq, char hash[65], int *present)
 {
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s, "SELECT seq, hash FROM audit_head WHERE id = 1");
     if (rc) return rc;
     *present = 0;
     *seq = 0;
     memcpy(hash, zero_hash, 65);
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    if (db_step(st) == DB_ROW) {
         *present = 1;
-        *seq = sqlite3_column_int64(st, 0);
+        *seq = db_column_int64(st, 0);
         snprintf(hash, 65, "%s", store_col_text(st, 1));
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     return XG_OK;
 }
 
@@ -171,10 +171,10 @@ int store_audit_append(xg_store *s, const char *kind, const char *ref, const cha
     if (rc) return rc;
     if (!present && seq == 0) {
         /* No head yet: the chain must be empty too, or someone removed the head. */
-        sqlite3_stmt *st;
+        db_stmt *st;
         if ((rc = store_prepare(&st, s, "SELECT COUNT(*) FROM audit"))) return rc;
-        long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-        sqlite3_finalize(st);
+        long long n = db_step(st) == DB_ROW ? db_column_int64(st, 0) : 0;
+        db_finalize(st);
         if (n)
             return xg_error_set(XG_ECORRUPT,
                                 "audit head record missing while the chain holds "
@@ -185,17 +185,17 @@ int store_audit_append(xg_store *s, const char *kind, const char *ref, const cha
     sha256_hex(payload_hash, payload, strlen(payload));
     chain_hash(hash, prev, payload);
     store_now(now);
-    sqlite3_stmt *st;
+    db_stmt *st;
     if ((rc = store_prepare(&st, s,
                             "INSERT INTO audit (seq, kind, ref, payload_hash, prev_hash,"
                             " hash, created) VALUES (?, ?, ?, ?, ?, ?, ?)")))
         return rc;
-    sqlite3_bind_int64(st, 1, seq);
+    db_bind_int64(st, 1, seq);
     const char *v[] = {kind, ref, payload_hash, prev, hash, now};
     for (int i = 0; i < 6; i++)
         store_bind_text(st, i + 2, v[i]);
-    rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "audit append");
-    sqlite3_finalize(st);
+    rc = db_step(st) == DB_DONE ? XG_OK : store_error(s, "audit append");
+    db_finalize(st);
     if (rc) return rc;
     if ((rc = store_prepare(&st, s,
                             "INSERT INTO audit_head (id, seq, hash, updated)"
@@ -203,11 +203,11 @@ int store_audit_append(xg_store *s, const char *kind, const char *ref, const cha
                             " seq = excluded.seq, hash = excluded.hash,"
                             " updated = excluded.updated")))
         return rc;
-    sqlite3_bind_int64(st, 1, seq);
+    db_bind_int64(st, 1, seq);
     store_bind_text(st, 2, hash);
     store_bind_text(st, 3, now);
-    rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "audit head");
-    sqlite3_finalize(st);
+    rc = db_step(st) == DB_DONE ? XG_OK : store_error(s, "audit head");
+    db_finalize(st);
     if (rc) return rc;
     *seq_out = seq;
     memcpy(hash_out, hash, 65);
@@ -218,7 +218,7 @@ int store_audit_append(xg_store *s, const char *kind, const char *ref, const cha
 
 typedef struct verify_state {
     xg_store *s;
-    sqlite3_stmt *dec, *rev, *alert;
+    db_stmt *dec, *rev, *alert;
     long long rows;
     json_t *first_bad;
 } verify_state;
@@ -236,20 +236,20 @@ static void bad(verify_state *v, long long seq, const char *ref, const char *pro
 static char *payload_of(verify_state *v, const char *kind, const char *ref, int *missing)
 {
     *missing = 0;
-    sqlite3_stmt *st = !strcmp(kind, "decision") ? v->dec
-                       : !strcmp(kind, "review") ? v->rev
-                       : !strcmp(kind, "alert")  ? v->alert
-                                                 : NULL;
+    db_stmt *st = !strcmp(kind, "decision") ? v->dec
+                  : !strcmp(kind, "review") ? v->rev
+                  : !strcmp(kind, "alert")  ? v->alert
+                                            : NULL;
     if (!st) return NULL;
-    sqlite3_reset(st);
+    db_reset(st);
     store_bind_text(st, 1, ref);
-    if (sqlite3_step(st) != SQLITE_ROW) {
+    if (db_step(st) != DB_ROW) {
         *missing = 1;
         return NULL;
     }
     const char *c[10];
     for (int i = 0; i < 10; i++)
-        c[i] = (const char *)sqlite3_column_text(st, i);
+        c[i] = db_column_text(st, i);
     if (st == v->dec)
         return store_decision_payload(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9]);
     if (st == v->alert) return store_alert_event_payload(c[0], c[1], c[2], c[3], c[4], c[5]);
@@ -260,18 +260,18 @@ static char *payload_of(verify_state *v, const char *kind, const char *ref, int 
  * its predecessor is gone (deleted). */
 static const char *link_problem(verify_state *v, const char *prev_hash, long long seq)
 {
-    sqlite3_stmt *st;
+    db_stmt *st;
     if (store_prepare(&st, v->s, "SELECT seq FROM audit WHERE hash = ?")) return "broken link";
     store_bind_text(st, 1, prev_hash);
-    long long at = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
+    long long at = db_step(st) == DB_ROW ? db_column_int64(st, 0) : -1;
+    db_finalize(st);
     if (at >= 0 && at != seq - 1) return "reordered";
     return "deleted or edited";
 }
 
-static int verify_row(verify_state *v, sqlite3_stmt *st, long long expect, char prev[65])
+static int verify_row(verify_state *v, db_stmt *st, long long expect, char prev[65])
 {
-    long long seq = sqlite3_column_int64(st, 0);
+    long long seq = db_column_int64(st, 0);
     const char *kind = store_col_text(st, 1), *ref = store_col_text(st, 2);
     const char *payload_hash = store_col_text(st, 3), *prev_hash = store_col_text(st, 4);
     const char *hash = store_col_text(st, 5);
@@ -337,7 +337,7 @@ static int verify_tail(verify_state *v, long long last, const char *last_hash)
 /* Rows recorded without an audit entry are as suspect as entries without rows. */
 static int verify_unchained(verify_state *v)
 {
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, v->s,
                            "SELECT id FROM decisions WHERE id NOT IN"
                            " (SELECT ref FROM audit WHERE kind = 'decision') UNION ALL"
@@ -346,31 +346,34 @@ static int verify_unchained(verify_state *v)
                            " SELECT id FROM alert_events WHERE id NOT IN"
                            " (SELECT ref FROM audit WHERE kind = 'alert') LIMIT 1");
     if (rc) return rc;
-    if (sqlite3_step(st) == SQLITE_ROW)
+    if (db_step(st) == DB_ROW)
         bad(v, 0, store_col_text(st, 0), "inserted", "row has no audit entry");
-    sqlite3_finalize(st);
+    db_finalize(st);
     return XG_OK;
 }
 
 static int verify_walk(verify_state *v)
 {
-    sqlite3_stmt *st;
-    int rc = store_prepare(&st, v->s,
-                           "SELECT seq, kind, ref, payload_hash, prev_hash, hash"
-                           " FROM audit ORDER BY seq");
-    if (rc) return rc;
+    db_stmt *st;
+    /* Streamed (a cursor on PostgreSQL): memory stays bounded whatever the chain's length. */
+    if (db_prepare_stream(v->s->db,
+                          "SELECT seq, kind, ref, payload_hash, prev_hash, hash"
+                          " FROM audit ORDER BY seq",
+                          &st))
+        return store_error(v->s, "prepare");
+    int rc = XG_OK;
     char prev[65];
     memcpy(prev, zero_hash, 65);
     long long expect = 1;
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = db_step(st)) == DB_ROW) {
         v->rows++;
         if (v->first_bad) continue;
         if (verify_row(v, st, expect, prev)) continue;
         expect++;
     }
-    sqlite3_finalize(st);
-    if (step != SQLITE_DONE) return store_error(v->s, "audit read");
+    db_finalize(st);
+    if (step != DB_DONE) return store_error(v->s, "audit read");
     if (!v->first_bad) rc = verify_tail(v, expect - 1, prev);
     if (!rc && !v->first_bad) rc = verify_unchained(v);
     return rc;
@@ -392,14 +395,14 @@ int xg_store_audit_verify(json_t **out, xg_store *s)
                            "SELECT id, alert_id, event, detail, reviewer, created"
                            " FROM alert_events WHERE id = ?");
     /* One read transaction: a consistent view even while decisions are being written. */
-    if (!rc) rc = store_exec(s, "BEGIN");
+    if (!rc && db_begin_read(s->db)) rc = store_error(s, "begin");
     if (!rc) {
         rc = verify_walk(&v);
-        store_exec(s, "COMMIT");
+        db_commit(s->db);
     }
-    sqlite3_finalize(v.dec);
-    sqlite3_finalize(v.rev);
-    sqlite3_finalize(v.alert);
+    db_finalize(v.dec);
+    db_finalize(v.rev);
+    db_finalize(v.alert);
     pthread_mutex_unlock(&s->lock);
     if (rc) {
         json_decref(v.first_bad);

@@ -122,7 +122,7 @@ int xg_store_customer_validate(const json_t *c)
 static int edge_insert(xg_store *s, const json_t *owner, const char *owned, const char *source,
                        const char *now)
 {
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s,
                            "INSERT INTO ownership (id, owner_name, owner_key,"
                            " owner_country, owner_headquarters, owned_name, owned_key,"
@@ -141,13 +141,13 @@ static int edge_insert(xg_store *s, const json_t *owner, const char *owned, cons
         store_bind_text(st, i + 1, v[i]);
     const json_t *p = json_object_get(owner, "percent");
     if (json_is_number(p))
-        sqlite3_bind_double(st, 8, json_number_value(p));
+        db_bind_double(st, 8, json_number_value(p));
     else
-        sqlite3_bind_null(st, 8);
+        db_bind_null(st, 8);
     store_bind_text(st, 9, source);
     store_bind_text(st, 10, now);
-    rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "ownership insert");
-    sqlite3_finalize(st);
+    rc = db_step(st) == DB_DONE ? XG_OK : store_error(s, "ownership insert");
+    db_finalize(st);
     free(id);
     free(ok);
     free(dk);
@@ -177,7 +177,7 @@ static char *dump_array(const json_t *a)
 
 static int customer_upsert(xg_store *s, const char *id, const json_t *c, const char *now)
 {
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(
         &st, s,
         "INSERT INTO customers (id, legal_name, name_key, aliases, country, headquarters,"
@@ -223,8 +223,8 @@ static int customer_upsert(xg_store *s, const char *id, const json_t *c, const c
                        now};
     for (int i = 0; i < 18; i++)
         store_bind_text(st, i + 1, v[i]);
-    rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "customer upsert");
-    sqlite3_finalize(st);
+    rc = db_step(st) == DB_DONE ? XG_OK : store_error(s, "customer upsert");
+    db_finalize(st);
     free(key);
     free(aliases);
     free(up);
@@ -280,11 +280,11 @@ int xg_store_customer_put(char **id_out, xg_store *s, const json_t *customer)
     rc = store_begin(s);
     if (!rc) {
         rc = customer_upsert(s, id, c, now);
-        sqlite3_stmt *st;
+        db_stmt *st;
         if (!rc && !(rc = store_prepare(&st, s, "DELETE FROM ownership WHERE source = ?"))) {
             store_bind_text(st, 1, source);
-            rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "ownership delete");
-            sqlite3_finalize(st);
+            rc = db_step(st) == DB_DONE ? XG_OK : store_error(s, "ownership delete");
+            db_finalize(st);
         }
         if (!rc)
             rc = edges_from_owners(s, json_object_get(c, "owners"), xg_json_str(c, "name"), source,
@@ -302,7 +302,7 @@ int xg_store_customer_put(char **id_out, xg_store *s, const json_t *customer)
     return XG_OK;
 }
 
-static json_t *customer_row(sqlite3_stmt *st)
+static json_t *customer_row(db_stmt *st)
 {
     json_t *rec = json_loads(store_col_text(st, 0), 0, NULL);
     if (!rec) rec = json_object();
@@ -318,16 +318,16 @@ static int customer_get_where(json_t **out, xg_store *s, const char *where, cons
              "SELECT record, created, updated FROM customers WHERE %s = ?"
              " ORDER BY updated DESC LIMIT 1",
              where);
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s, sql);
     if (rc) return rc;
     store_bind_text(st, 1, value);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    if (db_step(st) == DB_ROW)
         *out = customer_row(st);
     else
         rc = xg_error_set(XG_ENOTFOUND, "no customer with %s '%s'",
                           !strcmp(where, "id") ? "id" : "name", value);
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc;
 }
 
@@ -353,17 +353,17 @@ int xg_store_customers_list(json_t **out, xg_store *s, int limit, const char *cu
 {
     if (limit <= 0 || limit > 1000) limit = 100;
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s,
                            "SELECT record, created, updated, id FROM customers"
                            " WHERE id > ? ORDER BY id LIMIT ?");
     if (!rc) {
         store_bind_text(st, 1, cursor ? cursor : "");
-        sqlite3_bind_int(st, 2, limit + 1);
+        db_bind_int(st, 2, limit + 1);
         json_t *arr = json_array();
         char *last = NULL;
         int n = 0, more = 0;
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        while (db_step(st) == DB_ROW) {
             if (n == limit) {
                 more = 1;
                 break;
@@ -373,7 +373,7 @@ int xg_store_customers_list(json_t **out, xg_store *s, int limit, const char *cu
             last = store_col_dup(st, 3);
             n++;
         }
-        sqlite3_finalize(st);
+        db_finalize(st);
         *out = json_pack("{s:o,s:o}", "customers", arr, "next_cursor",
                          more && last ? json_string(last) : json_null());
         free(last);
@@ -404,25 +404,25 @@ int xg_store_ownership_of(json_t **out, xg_store *s, const char *owned_name)
 {
     char *key = store_name_key(owned_name);
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s,
                            "SELECT owner_name, owner_country, owner_headquarters, percent,"
                            " source FROM ownership WHERE owned_key = ? ORDER BY owner_key");
     if (!rc) {
         store_bind_text(st, 1, key);
         json_t *arr = json_array();
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        while (db_step(st) == DB_ROW) {
             json_t *e = json_pack("{s:s}", "name", store_col_text(st, 0));
-            if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+            if (db_column_type(st, 1) != DB_NULL)
                 json_object_set_new(e, "country", json_string(store_col_text(st, 1)));
-            if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+            if (db_column_type(st, 2) != DB_NULL)
                 json_object_set_new(e, "headquarters", json_string(store_col_text(st, 2)));
-            if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-                json_object_set_new(e, "percent", json_real(sqlite3_column_double(st, 3)));
+            if (db_column_type(st, 3) != DB_NULL)
+                json_object_set_new(e, "percent", json_real(db_column_double(st, 3)));
             json_object_set_new(e, "source", json_string(store_col_text(st, 4)));
             json_array_append_new(arr, e);
         }
-        sqlite3_finalize(st);
+        db_finalize(st);
         *out = arr;
     }
     pthread_mutex_unlock(&s->lock);
@@ -481,7 +481,7 @@ int xg_store_license_add(xg_store *s, const json_t *lic)
     char *dests = json_dumps(json_object_get(lic, "destinations"), JSON_COMPACT);
     char *pk = store_name_key(xg_json_str(lic, "party"));
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st;
+    db_stmt *st;
     rc = store_prepare(&st, s,
                        "INSERT INTO licenses (number, party, party_key, items,"
                        " destinations, valid_from, valid_to, conditions, created)"
@@ -498,13 +498,13 @@ int xg_store_license_add(xg_store *s, const json_t *lic)
                            now};
         for (int i = 0; i < 9; i++)
             store_bind_text(st, i + 1, v[i]);
-        int step = sqlite3_step(st);
-        if (step == SQLITE_CONSTRAINT)
+        int step = db_step(st);
+        if (step == DB_CONSTRAINT)
             rc = xg_error_set(XG_EEXIST, "license.number: '%s' is already on file",
                               xg_json_str(lic, "number"));
-        else if (step != SQLITE_DONE)
+        else if (step != DB_DONE)
             rc = store_error(s, "license insert");
-        sqlite3_finalize(st);
+        db_finalize(st);
     }
     pthread_mutex_unlock(&s->lock);
     free(items);
@@ -516,13 +516,13 @@ int xg_store_license_add(xg_store *s, const json_t *lic)
 int xg_store_licenses_list(json_t **out, xg_store *s)
 {
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s,
                            "SELECT number, party, items, destinations, valid_from,"
                            " valid_to, conditions, created FROM licenses ORDER BY number");
     if (!rc) {
         json_t *arr = json_array();
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        while (db_step(st) == DB_ROW) {
             json_t *l = json_pack("{s:s,s:s}", "number", store_col_text(st, 0), "party",
                                   store_col_text(st, 1));
             json_object_set_new(l, "items", json_loads(store_col_text(st, 2), 0, NULL));
@@ -531,13 +531,13 @@ int xg_store_licenses_list(json_t **out, xg_store *s)
             const char *cols[] = {"valid_to", "conditions"};
             for (int i = 0; i < 2; i++)
                 json_object_set_new(l, cols[i],
-                                    sqlite3_column_type(st, 5 + i) == SQLITE_NULL
+                                    db_column_type(st, 5 + i) == DB_NULL
                                         ? json_null()
                                         : json_string(store_col_text(st, 5 + i)));
             json_object_set_new(l, "created", json_string(store_col_text(st, 7)));
             json_array_append_new(arr, l);
         }
-        sqlite3_finalize(st);
+        db_finalize(st);
         *out = arr;
     }
     pthread_mutex_unlock(&s->lock);

@@ -8,6 +8,7 @@
 #include "store/store_internal.h"
 #include "core/core.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,10 +16,10 @@
 
 static long long next_decision_n(xg_store *s)
 {
-    sqlite3_stmt *st;
+    db_stmt *st;
     if (store_prepare(&st, s, "SELECT COALESCE(MAX(n), 0) + 1 FROM decisions")) return -1;
-    long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
+    long long n = db_step(st) == DB_ROW ? db_column_int64(st, 0) : -1;
+    db_finalize(st);
     return n;
 }
 
@@ -32,7 +33,7 @@ static int record_side_facts(xg_store *s, const char *decision_id, const json_t 
         xg_json_str(cust, "name") ? xg_json_str(cust, "name") : xg_json_str(cust, "id");
     const char *ip = xg_json_str(access, "source_ip");
     const char *country = xg_json_str(json_object_get(response, "access"), "source_country");
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc;
     if (ip || country) {
         char *id = store_random_id("acc_", 8);
@@ -45,8 +46,8 @@ static int record_side_facts(xg_store *s, const char *decision_id, const json_t 
         const char *v[] = {id, decision_id, cname, ip, country, now};
         for (int i = 0; i < 6; i++)
             store_bind_text(st, i + 1, v[i]);
-        rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "access record");
-        sqlite3_finalize(st);
+        rc = db_step(st) == DB_DONE ? XG_OK : store_error(s, "access record");
+        db_finalize(st);
         free(id);
         if (rc) return rc;
     }
@@ -70,13 +71,13 @@ static int record_side_facts(xg_store *s, const char *decision_id, const json_t 
         for (int k = 0; k < 5; k++)
             store_bind_text(st, k + 1, v[k]);
         if (json_is_boolean(neu))
-            sqlite3_bind_int(st, 6, json_is_true(neu));
+            db_bind_int(st, 6, json_is_true(neu));
         else
-            sqlite3_bind_null(st, 6);
+            db_bind_null(st, 6);
         store_bind_text(st, 7, now);
         store_bind_text(st, 8, now);
-        rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "reseller record");
-        sqlite3_finalize(st);
+        rc = db_step(st) == DB_DONE ? XG_OK : store_error(s, "reseller record");
+        db_finalize(st);
         free(nk);
         free(sk);
         if (rc) return rc;
@@ -90,14 +91,14 @@ static int insert_decision(xg_store *s, const char *id, const char *now, const c
 {
     long long n = next_decision_n(s);
     if (n < 0) return store_error(s, "decision number");
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s,
                            "INSERT INTO decisions (n, id, created, outcome, request, response,"
                            " list_hash, catalog_version, policy, as_of, customer_name,"
                            " review_status, final_outcome, facts)"
                            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (rc) return rc;
-    sqlite3_bind_int64(st, 1, n);
+    db_bind_int64(st, 1, n);
     const char *v[] = {id,
                        now,
                        outcome,
@@ -113,9 +114,130 @@ static int insert_decision(xg_store *s, const char *id, const char *now, const c
                        facts};
     for (int i = 0; i < 13; i++)
         store_bind_text(st, i + 2, v[i]);
-    rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "decision insert");
-    sqlite3_finalize(st);
+    rc = db_step(st) == DB_DONE ? XG_OK : store_error(s, "decision insert");
+    db_finalize(st);
     return rc;
+}
+
+/* ---- group commit ----
+ * Concurrent decisions share one transaction: a thread that records a decision queues it; if no
+ * other thread is committing, it becomes the leader, takes every decision queued so far (its own
+ * and those that arrived while the previous batch was committing) and writes them in one
+ * transaction (if one of them fails, the batch is rolled back and each is written alone, so only
+ * the failing one fails), with one COMMIT — one fsync — for the batch. Every thread returns only
+ * after the COMMIT of its batch, so a reply still means durable. There is no timer: a decision
+ * waits at most for the batch in flight and its own, and one thread alone commits exactly as before
+ * (a batch of one). Batches are capped at GC_MAX_BATCH decisions. */
+#define GC_MAX_BATCH 256
+
+struct gc_item {
+    const char *id, *now, *outcome, *req, *resp, *customer, *facts, *payload;
+    const json_t *versions, *request, *response;
+    long long seq;
+    char hash[65];
+    int rc, done;
+    char err[512];
+    gc_item *next;
+};
+
+static int record_one(xg_store *s, gc_item *it)
+{
+    int rc = insert_decision(s, it->id, it->now, it->outcome, it->req, it->resp, it->versions,
+                             it->customer, it->facts);
+    if (!rc) rc = record_side_facts(s, it->id, it->request, it->response, it->now);
+    if (!rc) rc = store_audit_append(s, "decision", it->id, it->payload, &it->seq, it->hash);
+    return rc;
+}
+
+static void gc_fail(gc_item *it, int rc)
+{
+    it->rc = rc;
+    snprintf(it->err, sizeof it->err, "%s", xg_error_message());
+}
+
+/* One transaction for the items of `batch`; each item's rc and message are set. Returns 1 when
+ * an item failed (the transaction is then rolled back), 0 otherwise. */
+static int gc_txn(xg_store *s, gc_item *batch)
+{
+    int rc = store_begin(s);
+    if (!rc && (rc = store_chain_lock(s))) store_rollback(s);
+    if (rc) {
+        for (gc_item *it = batch; it; it = it->next)
+            gc_fail(it, rc);
+        return 0;
+    }
+    gc_item *bad = NULL;
+    for (gc_item *it = batch; it && !rc; it = it->next)
+        if ((rc = record_one(s, it))) bad = it;
+    if (bad) gc_fail(bad, rc);
+    if (!rc) rc = store_commit(s);
+    if (rc) store_rollback(s);
+    for (gc_item *it = batch; it; it = it->next)
+        if (!rc)
+            it->rc = 0;
+        else if (it != bad)
+            gc_fail(it, rc);
+    return bad != NULL;
+}
+
+/* Write one batch: one transaction (no savepoints: one round trip fewer per decision); when a
+ * decision in it fails, the batch is rolled back and each of its decisions is written alone, so
+ * that only the failing one fails. */
+static void gc_run(xg_store *s, gc_item *batch, int n)
+{
+    pthread_mutex_lock(&s->lock);
+    if (gc_txn(s, batch) && n > 1)
+        for (gc_item *it = batch; it; it = it->next) {
+            gc_item *next = it->next;
+            it->next = NULL;
+            gc_txn(s, it);
+            it->next = next;
+        }
+    s->gc_batches++;
+    s->gc_decisions += (unsigned long long)n;
+    pthread_mutex_unlock(&s->lock);
+}
+
+static int gc_submit(xg_store *s, gc_item *it)
+{
+    if (s->gc_off) {
+        it->next = NULL;
+        gc_run(s, it, 1);
+        return it->rc ? xg_error_set(it->rc, "%s", it->err) : XG_OK;
+    }
+    pthread_mutex_lock(&s->gc_lock);
+    it->next = NULL;
+    if (s->gc_tail)
+        s->gc_tail->next = it;
+    else
+        s->gc_head = it;
+    s->gc_tail = it;
+    while (!it->done) {
+        if (s->gc_leader) {
+            pthread_cond_wait(&s->gc_cond, &s->gc_lock);
+            continue;
+        }
+        /* Lead: take up to GC_MAX_BATCH queued decisions (this one among them: the queue is
+         * FIFO and a follower whose item is still queued leads the next batch). */
+        s->gc_leader = 1;
+        gc_item *batch = s->gc_head, *last = batch;
+        int n = 1;
+        while (last->next && n < GC_MAX_BATCH)
+            last = last->next, n++;
+        s->gc_head = last->next;
+        if (!s->gc_head) s->gc_tail = NULL;
+        last->next = NULL;
+        pthread_mutex_unlock(&s->gc_lock);
+        gc_run(s, batch, n);
+        pthread_mutex_lock(&s->gc_lock);
+        for (gc_item *b = batch; b; b = b->next)
+            b->done = 1;
+        s->gc_leader = 0;
+        pthread_cond_broadcast(&s->gc_cond);
+    }
+    pthread_mutex_unlock(&s->gc_lock);
+    if (it->rc) return xg_error_set(it->rc, "%s", it->err);
+    return XG_OK;
 }
 
 int xg_store_decision_record(xg_store *s, json_t *response, const json_t *request)
@@ -148,17 +270,20 @@ int xg_store_decision_record_facts(xg_store *s, json_t *response, const json_t *
         store_decision_payload(id, now, outcome, req, resp, xg_json_str(versions, "lists"),
                                xg_json_str(versions, "catalog"), xg_json_str(versions, "policy"),
                                xg_json_str(versions, "as_of"), facts);
-    long long seq = 0;
-    pthread_mutex_lock(&s->lock);
-    int rc = store_begin(s);
-    if (!rc) {
-        rc = insert_decision(s, id, now, outcome, req, resp, versions, customer, facts);
-        if (!rc) rc = record_side_facts(s, id, request, response, now);
-        if (!rc) rc = store_audit_append(s, "decision", id, payload, &seq, hash);
-        if (!rc) rc = store_commit(s);
-        if (rc) store_rollback(s);
-    }
-    pthread_mutex_unlock(&s->lock);
+    gc_item it = {.id = id,
+                  .now = now,
+                  .outcome = outcome,
+                  .req = req,
+                  .resp = resp,
+                  .versions = versions,
+                  .customer = customer,
+                  .facts = facts,
+                  .payload = payload,
+                  .request = request,
+                  .response = response};
+    int rc = gc_submit(s, &it);
+    long long seq = it.seq;
+    memcpy(hash, it.hash, sizeof hash);
     if (!rc) {
         json_object_set_new(response, "created", json_string(now));
         json_object_set_new(response, "audit",
@@ -180,7 +305,7 @@ static json_t *parse_or_string(const char *text)
 static json_t *reviews_of(xg_store *s, const char *decision_id)
 {
     json_t *arr = json_array();
-    sqlite3_stmt *st;
+    db_stmt *st;
     if (store_prepare(&st, s,
                       "SELECT r.id, r.action, r.outcome, r.reason, r.reviewer, r.created,"
                       " a.seq, a.hash FROM review_actions r LEFT JOIN audit a"
@@ -188,23 +313,23 @@ static json_t *reviews_of(xg_store *s, const char *decision_id)
                       " WHERE r.decision_id = ? ORDER BY r.created"))
         return arr;
     store_bind_text(st, 1, decision_id);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (db_step(st) == DB_ROW) {
         json_t *r = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "id", store_col_text(st, 0), "action",
                               store_col_text(st, 1), "outcome", store_col_text(st, 2), "reason",
                               store_col_text(st, 3), "reviewer", store_col_text(st, 4), "created",
                               store_col_text(st, 5));
         json_object_set_new(r, "audit",
-                            json_pack("{s:I,s:s}", "seq", (json_int_t)sqlite3_column_int64(st, 6),
+                            json_pack("{s:I,s:s}", "seq", (json_int_t)db_column_int64(st, 6),
                                       "hash", store_col_text(st, 7)));
         json_array_append_new(arr, r);
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     return arr;
 }
 
 static int decision_get_locked(json_t **out, xg_store *s, const char *id)
 {
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s,
                            "SELECT d.id, d.created, d.outcome, d.request, d.response, d.list_hash,"
                            " d.catalog_version, d.policy, d.as_of, d.review_status,"
@@ -213,29 +338,29 @@ static int decision_get_locked(json_t **out, xg_store *s, const char *id)
                            " ON a.kind = 'decision' AND a.ref = d.id WHERE d.id = ?");
     if (rc) return rc;
     store_bind_text(st, 1, id);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_finalize(st);
+    if (db_step(st) != DB_ROW) {
+        db_finalize(st);
         return xg_error_set(XG_ENOTFOUND, "no decision with id '%s'", id);
     }
     json_t *o = json_object();
     json_object_set_new(o, "decision_id", json_string(store_col_text(st, 0)));
     json_object_set_new(o, "created", json_string(store_col_text(st, 1)));
     json_object_set_new(o, "decision", json_string(store_col_text(st, 2)));
-    json_object_set_new(o, "request", parse_or_string((const char *)sqlite3_column_text(st, 3)));
-    json_object_set_new(o, "response", parse_or_string((const char *)sqlite3_column_text(st, 4)));
+    json_object_set_new(o, "request", parse_or_string(db_column_text(st, 3)));
+    json_object_set_new(o, "response", parse_or_string(db_column_text(st, 4)));
     json_object_set_new(o, "versions",
                         json_pack("{s:s,s:s,s:s,s:s}", "lists", store_col_text(st, 5), "catalog",
                                   store_col_text(st, 6), "policy", store_col_text(st, 7), "as_of",
                                   store_col_text(st, 8)));
-    const unsigned char *rs = sqlite3_column_text(st, 9);
+    const char *rs = db_column_text(st, 9);
     json_object_set_new(o, "review_status", rs ? json_string((const char *)rs) : json_null());
     json_object_set_new(o, "final_outcome", json_string(store_col_text(st, 10)));
-    const char *facts = (const char *)sqlite3_column_text(st, 13);
+    const char *facts = db_column_text(st, 13);
     json_object_set_new(o, "facts", facts ? parse_or_string(facts) : json_null());
     json_object_set_new(o, "audit",
-                        json_pack("{s:I,s:s}", "seq", (json_int_t)sqlite3_column_int64(st, 11),
-                                  "hash", store_col_text(st, 12)));
-    sqlite3_finalize(st);
+                        json_pack("{s:I,s:s}", "seq", (json_int_t)db_column_int64(st, 11), "hash",
+                                  store_col_text(st, 12)));
+    db_finalize(st);
     json_object_set_new(o, "reviews", reviews_of(s, id));
     *out = o;
     return XG_OK;
@@ -249,13 +374,13 @@ int xg_store_decision_get(json_t **out, xg_store *s, const char *decision_id)
     return rc;
 }
 
-static json_t *summary_row(sqlite3_stmt *st)
+static json_t *summary_row(db_stmt *st)
 {
     json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "decision_id", store_col_text(st, 0),
                           "created", store_col_text(st, 1), "decision", store_col_text(st, 2),
                           "customer", store_col_text(st, 3), "policy", store_col_text(st, 4),
                           "as_of", store_col_text(st, 5));
-    const unsigned char *rs = sqlite3_column_text(st, 6);
+    const char *rs = db_column_text(st, 6);
     json_object_set_new(o, "review_status", rs ? json_string((const char *)rs) : json_null());
     json_object_set_new(o, "final_outcome", json_string(store_col_text(st, 7)));
     return o;
@@ -274,32 +399,32 @@ int xg_store_decisions_list(json_t **out, xg_store *s, const char *decision, con
     if (status && strcmp(status, "open") && strcmp(status, "resolved"))
         return xg_error_set(XG_EINVAL, "status '%s': expected open or resolved", status);
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s,
                            "SELECT id, created, outcome, COALESCE(customer_name, ''), policy,"
                            " as_of, review_status, final_outcome, n FROM decisions WHERE n > ?"
                            " AND (? IS NULL OR outcome = ?) AND (? IS NULL OR review_status = ?)"
                            " ORDER BY n LIMIT ?");
     if (!rc) {
-        sqlite3_bind_int64(st, 1, after);
+        db_bind_int64(st, 1, after);
         store_bind_text(st, 2, decision);
         store_bind_text(st, 3, decision);
         store_bind_text(st, 4, status);
         store_bind_text(st, 5, status);
-        sqlite3_bind_int(st, 6, limit + 1);
+        db_bind_int(st, 6, limit + 1);
         json_t *arr = json_array();
         long long last = 0;
         int count = 0, more = 0;
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        while (db_step(st) == DB_ROW) {
             if (count == limit) {
                 more = 1;
                 break;
             }
             json_array_append_new(arr, summary_row(st));
-            last = sqlite3_column_int64(st, 8);
+            last = db_column_int64(st, 8);
             count++;
         }
-        sqlite3_finalize(st);
+        db_finalize(st);
         char cur[32];
         snprintf(cur, sizeof cur, "%lld", last);
         *out = json_pack("{s:o,s:o}", "decisions", arr, "next_cursor",
@@ -313,7 +438,7 @@ static int insert_review(xg_store *s, const char *rid, const char *decision_id, 
                          const char *outcome, const char *reason, const char *reviewer,
                          const char *now)
 {
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s,
                            "INSERT INTO review_actions (id, decision_id, action, outcome,"
                            " reason, reviewer, created) VALUES (?,?,?,?,?,?,?)");
@@ -321,8 +446,8 @@ static int insert_review(xg_store *s, const char *rid, const char *decision_id, 
     const char *v[] = {rid, decision_id, action, outcome, reason, reviewer, now};
     for (int i = 0; i < 7; i++)
         store_bind_text(st, i + 1, v[i]);
-    rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "review insert");
-    sqlite3_finalize(st);
+    rc = db_step(st) == DB_DONE ? XG_OK : store_error(s, "review insert");
+    db_finalize(st);
     if (rc) return rc;
     if ((rc = store_prepare(&st, s,
                             "UPDATE decisions SET review_status = 'resolved',"
@@ -330,26 +455,26 @@ static int insert_review(xg_store *s, const char *rid, const char *decision_id, 
         return rc;
     store_bind_text(st, 1, outcome);
     store_bind_text(st, 2, decision_id);
-    rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "review update");
-    if (!rc && sqlite3_changes(s->db) != 1)
+    rc = db_step(st) == DB_DONE ? XG_OK : store_error(s, "review update");
+    if (!rc && db_changes(s->db) != 1)
         rc = xg_error_set(XG_EINVAL, "decision %s is not an open review", decision_id);
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc;
 }
 
 static int review_check(xg_store *s, const char *decision_id)
 {
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s, "SELECT review_status FROM decisions WHERE id = ?");
     if (rc) return rc;
     store_bind_text(st, 1, decision_id);
-    if (sqlite3_step(st) != SQLITE_ROW)
+    if (db_step(st) != DB_ROW)
         rc = xg_error_set(XG_ENOTFOUND, "no decision with id '%s'", decision_id);
     else if (strcmp(store_col_text(st, 0), "open"))
         rc = xg_error_set(XG_EINVAL, "decision %s is not an open review (status: %s)", decision_id,
-                          sqlite3_column_type(st, 0) == SQLITE_NULL ? "not a REVIEW decision"
-                                                                    : store_col_text(st, 0));
-    sqlite3_finalize(st);
+                          db_column_type(st, 0) == DB_NULL ? "not a REVIEW decision"
+                                                           : store_col_text(st, 0));
+    db_finalize(st);
     return rc;
 }
 
@@ -372,6 +497,7 @@ int xg_store_review_resolve(json_t **out, xg_store *s, const char *decision_id, 
     long long seq = 0;
     pthread_mutex_lock(&s->lock);
     int rc = store_begin(s);
+    if (!rc && (rc = store_chain_lock(s))) store_rollback(s);
     if (!rc) {
         rc = review_check(s, decision_id);
         if (!rc) rc = insert_review(s, rid, decision_id, action, outcome, reason, reviewer, now);
@@ -396,7 +522,7 @@ int xg_store_resellers_list(json_t **out, xg_store *s, const char *name)
 {
     char *key = name ? store_name_key(name) : NULL;
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s,
                            "SELECT name, country, serves, names_end_user, first_seen, last_seen"
                            " FROM resellers WHERE ?1 IS NULL OR name_key = ?1"
@@ -404,21 +530,20 @@ int xg_store_resellers_list(json_t **out, xg_store *s, const char *name)
     if (!rc) {
         store_bind_text(st, 1, key);
         json_t *arr = json_array();
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            json_t *r = json_pack("{s:s,s:o,s:s}", "name", store_col_text(st, 0), "country",
-                                  sqlite3_column_type(st, 1) == SQLITE_NULL
-                                      ? json_null()
-                                      : json_string(store_col_text(st, 1)),
-                                  "serves", store_col_text(st, 2));
+        while (db_step(st) == DB_ROW) {
+            json_t *r = json_pack(
+                "{s:s,s:o,s:s}", "name", store_col_text(st, 0), "country",
+                db_column_type(st, 1) == DB_NULL ? json_null() : json_string(store_col_text(st, 1)),
+                "serves", store_col_text(st, 2));
             json_object_set_new(r, "names_end_user",
-                                sqlite3_column_type(st, 3) == SQLITE_NULL
+                                db_column_type(st, 3) == DB_NULL
                                     ? json_null()
-                                    : json_boolean(sqlite3_column_int(st, 3)));
+                                    : json_boolean(db_column_int(st, 3)));
             json_object_set_new(r, "first_seen", json_string(store_col_text(st, 4)));
             json_object_set_new(r, "last_seen", json_string(store_col_text(st, 5)));
             json_array_append_new(arr, r);
         }
-        sqlite3_finalize(st);
+        db_finalize(st);
         *out = arr;
     }
     pthread_mutex_unlock(&s->lock);

@@ -50,15 +50,15 @@ int xg_store_key_create(char **key_out, xg_store *s, const char *role, const cha
     secret_hash(hash, secret, salt);
     store_now(now);
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st;
+    db_stmt *st;
     if (!(rc = store_prepare(&st, s,
                              "INSERT INTO api_keys (id, salt, hash, role, name, created)"
                              " VALUES (?, ?, ?, ?, ?, ?)"))) {
         const char *v[] = {id, salt_hex, hash, role, name, now};
         for (int i = 0; i < 6; i++)
             store_bind_text(st, i + 1, v[i]);
-        rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "api key insert");
-        sqlite3_finalize(st);
+        rc = db_step(st) == DB_DONE ? XG_OK : store_error(s, "api key insert");
+        db_finalize(st);
     }
     pthread_mutex_unlock(&s->lock);
     if (!rc) {
@@ -95,7 +95,7 @@ int xg_store_key_lookup(char **role_out, char **name_out, xg_store *s, const cha
     const char *secret;
     if (!key_split(id, &secret, key)) return xg_error_set(XG_ENOTFOUND, "unknown API key");
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s,
                            "SELECT salt, hash, role, name FROM api_keys"
                            " WHERE id = ? AND revoked IS NULL");
@@ -103,9 +103,8 @@ int xg_store_key_lookup(char **role_out, char **name_out, xg_store *s, const cha
         store_bind_text(st, 1, id);
         rc = xg_error_set(XG_ENOTFOUND, "unknown or revoked API key");
         unsigned char salt[KEY_SALT_BYTES];
-        if (sqlite3_step(st) == SQLITE_ROW &&
-            sodium_hex2bin(salt, sizeof salt, store_col_text(st, 0), 2 * KEY_SALT_BYTES, NULL, NULL,
-                           NULL) == 0) {
+        if (db_step(st) == DB_ROW && sodium_hex2bin(salt, sizeof salt, store_col_text(st, 0),
+                                                    2 * KEY_SALT_BYTES, NULL, NULL, NULL) == 0) {
             char hash[65];
             secret_hash(hash, secret, salt);
             if (sodium_memcmp(hash, store_col_text(st, 1), 64) == 0) {
@@ -115,7 +114,7 @@ int xg_store_key_lookup(char **role_out, char **name_out, xg_store *s, const cha
                 rc = XG_OK;
             }
         }
-        sqlite3_finalize(st);
+        db_finalize(st);
     }
     pthread_mutex_unlock(&s->lock);
     return rc;
@@ -124,22 +123,22 @@ int xg_store_key_lookup(char **role_out, char **name_out, xg_store *s, const cha
 int xg_store_keys_list(json_t **out, xg_store *s)
 {
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s,
                            "SELECT id, role, name, created, revoked FROM api_keys"
                            " ORDER BY created, id");
     if (!rc) {
         json_t *arr = json_array();
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        while (db_step(st) == DB_ROW) {
             json_t *k = json_object();
             const char *names[] = {"id", "role", "name", "created", "revoked"};
             for (int i = 0; i < 5; i++) {
-                const unsigned char *t = sqlite3_column_text(st, i);
+                const char *t = db_column_text(st, i);
                 json_object_set_new(k, names[i], t ? json_string((const char *)t) : json_null());
             }
             json_array_append_new(arr, k);
         }
-        sqlite3_finalize(st);
+        db_finalize(st);
         *out = arr;
     }
     pthread_mutex_unlock(&s->lock);
@@ -151,18 +150,18 @@ int xg_store_key_revoke(xg_store *s, const char *key_id)
     char now[32];
     store_now(now);
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s,
                            "UPDATE api_keys SET revoked = ? WHERE id = ?"
                            " AND revoked IS NULL");
     if (!rc) {
         store_bind_text(st, 1, now);
         store_bind_text(st, 2, key_id);
-        if (sqlite3_step(st) != SQLITE_DONE)
+        if (db_step(st) != DB_DONE)
             rc = store_error(s, "api key revoke");
-        else if (sqlite3_changes(s->db) == 0)
+        else if (db_changes(s->db) == 0)
             rc = xg_error_set(XG_ENOTFOUND, "no active API key with id '%s'", key_id);
-        sqlite3_finalize(st);
+        db_finalize(st);
     }
     pthread_mutex_unlock(&s->lock);
     return rc;

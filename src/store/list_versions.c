@@ -24,25 +24,25 @@ static const char *opt_str(const json_t *o, const char *key)
     return json_string_value(json_object_get(o, key));
 }
 
-static json_t *row_json(sqlite3_stmt *st)
+static json_t *row_json(db_stmt *st)
 {
     static const char *const names[] = {"id",  "source", "sha256", "fetched_at", "publish_date",
                                         NULL,  "status", "reason", "etag",       "last_modified",
                                         "path"};
     json_t *o = json_object();
     for (int i = 0; o && i < 11; i++) {
-        if (!names[i] || sqlite3_column_type(st, i) == SQLITE_NULL) continue;
+        if (!names[i] || db_column_type(st, i) == DB_NULL) continue;
         json_object_set_new(o, names[i], json_string(store_col_text(st, i)));
     }
-    if (o && sqlite3_column_type(st, 5) != SQLITE_NULL)
-        json_object_set_new(o, "entries", json_integer(sqlite3_column_int64(st, 5)));
-    if (o) json_object_set_new(o, "in_force", json_boolean(sqlite3_column_int(st, 11)));
+    if (o && db_column_type(st, 5) != DB_NULL)
+        json_object_set_new(o, "entries", json_integer(db_column_int64(st, 5)));
+    if (o) json_object_set_new(o, "in_force", json_boolean(db_column_int(st, 11)));
     return o;
 }
 
 static int insert_row(xg_store *s, const json_t *row, const char *now)
 {
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s,
                            "INSERT INTO list_versions (" VERSION_COLUMNS
                            ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
@@ -57,17 +57,17 @@ static int insert_row(xg_store *s, const json_t *row, const char *now)
     store_bind_text(st, 5, opt_str(row, "publish_date"));
     json_t *entries = json_object_get(row, "entries");
     if (json_is_integer(entries))
-        sqlite3_bind_int64(st, 6, json_integer_value(entries));
+        db_bind_int64(st, 6, json_integer_value(entries));
     else
-        sqlite3_bind_null(st, 6);
+        db_bind_null(st, 6);
     store_bind_text(st, 7, opt_str(row, "status"));
     store_bind_text(st, 8, opt_str(row, "reason"));
     store_bind_text(st, 9, opt_str(row, "etag"));
     store_bind_text(st, 10, opt_str(row, "last_modified"));
     store_bind_text(st, 11, opt_str(row, "path"));
-    sqlite3_bind_int(st, 12, json_is_true(json_object_get(row, "in_force")));
-    rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "list version insert");
-    sqlite3_finalize(st);
+    db_bind_int(st, 12, json_is_true(json_object_get(row, "in_force")));
+    rc = db_step(st) == DB_DONE ? XG_OK : store_error(s, "list version insert");
+    db_finalize(st);
     return rc;
 }
 
@@ -81,12 +81,12 @@ int xg_store_list_version_put(xg_store *s, const json_t *row)
     pthread_mutex_lock(&s->lock);
     int rc = store_begin(s);
     if (!rc && json_is_true(json_object_get(row, "in_force"))) {
-        sqlite3_stmt *st;
+        db_stmt *st;
         rc = store_prepare(&st, s, "UPDATE list_versions SET in_force = 0 WHERE source = ?");
         if (!rc) {
             store_bind_text(st, 1, opt_str(row, "source"));
-            rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, "list version update");
-            sqlite3_finalize(st);
+            rc = db_step(st) == DB_DONE ? XG_OK : store_error(s, "list version update");
+            db_finalize(st);
         }
     }
     if (!rc) rc = insert_row(s, row, now);
@@ -99,21 +99,21 @@ int xg_store_list_version_put(xg_store *s, const json_t *row)
 static int query_rows(json_t **out, xg_store *s, const char *sql, const char *arg)
 {
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     int rc = store_prepare(&st, s, sql);
     json_t *a = rc ? NULL : json_array();
     if (!rc && arg) store_bind_text(st, 1, arg);
     while (!rc) {
-        int step = sqlite3_step(st);
-        if (step == SQLITE_DONE) break;
-        if (step != SQLITE_ROW) {
+        int step = db_step(st);
+        if (step == DB_DONE) break;
+        if (step != DB_ROW) {
             rc = store_error(s, "list versions");
             break;
         }
         json_t *o = row_json(st);
         if (!o || json_array_append_new(a, o)) rc = XG_ENOMEM;
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     pthread_mutex_unlock(&s->lock);
     if (rc) {
         json_decref(a);

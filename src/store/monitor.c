@@ -21,21 +21,21 @@
 
 static int parties_customers(xg_store *s, int (*cb)(const xg_stored_party *, void *), void *ctx)
 {
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s,
                            "SELECT legal_name, name_key, aliases, identifiers, ultimate_parent"
                            " FROM customers ORDER BY rowid");
     if (rc) return rc;
-    while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+    while (!rc && db_step(st) == DB_ROW) {
         const char *name = store_col_text(st, 0);
         xg_stored_party p = {.key = store_col_text(st, 1),
                              .name = name,
                              .role = "customer",
                              .customer = name,
-                             .aliases = (const char *)sqlite3_column_text(st, 2),
-                             .ids = (const char *)sqlite3_column_text(st, 3)};
+                             .aliases = db_column_text(st, 2),
+                             .ids = db_column_text(st, 3)};
         rc = cb(&p, ctx);
-        const char *up = (const char *)sqlite3_column_text(st, 4);
+        const char *up = db_column_text(st, 4);
         if (rc || !up || !*up) continue;
         json_t *j = json_loads(up, 0, NULL);
         const char *upn = json_string_value(json_object_get(j, "name"));
@@ -48,17 +48,17 @@ static int parties_customers(xg_store *s, int (*cb)(const xg_stored_party *, voi
         }
         json_decref(j);
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc;
 }
 
 static int parties_simple(xg_store *s, const char *sql, const char *role,
                           int (*cb)(const xg_stored_party *, void *), void *ctx)
 {
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s, sql);
     if (rc) return rc;
-    while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+    while (!rc && db_step(st) == DB_ROW) {
         char *key = store_name_key(store_col_text(st, 0));
         xg_stored_party p = {.key = key,
                              .name = store_col_text(st, 0),
@@ -67,19 +67,19 @@ static int parties_simple(xg_store *s, const char *sql, const char *role,
         rc = cb(&p, ctx);
         free(key);
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc;
 }
 
 /* Parties of decisions in force: the response's "parties" (customer, owners, intermediaries). */
 static int parties_decisions(xg_store *s, int (*cb)(const xg_stored_party *, void *), void *ctx)
 {
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s,
                            "SELECT id, COALESCE(customer_name, ''), response FROM decisions"
                            " WHERE final_outcome <> 'DENY' ORDER BY n");
     if (rc) return rc;
-    while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+    while (!rc && db_step(st) == DB_ROW) {
         json_t *resp = json_loads(store_col_text(st, 2), 0, NULL);
         size_t i;
         json_t *pt;
@@ -100,7 +100,7 @@ static int parties_decisions(xg_store *s, int (*cb)(const xg_stored_party *, voi
         }
         json_decref(resp);
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc;
 }
 
@@ -128,11 +128,11 @@ int xg_store_monitor_seen_each(xg_store *s, int (*cb)(const char *key, const cha
                                void *ctx)
 {
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s, "SELECT entry_key, fingerprint FROM monitor_seen");
-    while (!rc && sqlite3_step(st) == SQLITE_ROW)
+    while (!rc && db_step(st) == DB_ROW)
         rc = cb(store_col_text(st, 0), store_col_text(st, 1), ctx);
-    if (st) sqlite3_finalize(st);
+    if (st) db_finalize(st);
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
@@ -141,22 +141,22 @@ int xg_store_monitor_parties_each(xg_store *s,
                                   int (*cb)(const char *key, const char *fp, void *ctx), void *ctx)
 {
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s, "SELECT party_key, fingerprint FROM monitor_parties");
-    while (!rc && sqlite3_step(st) == SQLITE_ROW)
+    while (!rc && db_step(st) == DB_ROW)
         rc = cb(store_col_text(st, 0), store_col_text(st, 1), ctx);
-    if (st) sqlite3_finalize(st);
+    if (st) db_finalize(st);
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
 
 /* ---- applying a chunk ---- */
 
-static int step_done(xg_store *s, sqlite3_stmt *st, const char *what)
+static int step_done(xg_store *s, db_stmt *st, const char *what)
 {
-    int r = sqlite3_step(st);
-    int rc = r == SQLITE_DONE || r == SQLITE_ROW ? XG_OK : store_error(s, what);
-    sqlite3_finalize(st);
+    int r = db_step(st);
+    int rc = r == DB_DONE || r == DB_ROW ? XG_OK : store_error(s, what);
+    db_finalize(st);
     return rc;
 }
 
@@ -168,7 +168,7 @@ static int alert_event(xg_store *s, const char *alert_id, const char *event, jso
     store_now(now);
     char *id = store_random_id("aev_", 10);
     char *text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = !id || !text ? xg_error_set(XG_ENOMEM, "alert event: out of memory")
                           : store_prepare(&st, s,
                                           "INSERT INTO alert_events (id, alert_id, event, detail,"
@@ -203,7 +203,7 @@ static char *jdump(const json_t *v)
 /* The latest clearance of a pair as JSON (NULL when none). */
 static json_t *clearance_of(xg_store *s, const char *party_key, const char *entry_key)
 {
-    sqlite3_stmt *st;
+    db_stmt *st;
     if (store_prepare(&st, s,
                       "SELECT id, alert_id, entry_fp, party_fp, reason, reviewer, created"
                       " FROM clearances WHERE party_key = ? AND entry_key = ?"
@@ -212,12 +212,12 @@ static json_t *clearance_of(xg_store *s, const char *party_key, const char *entr
     store_bind_text(st, 1, party_key);
     store_bind_text(st, 2, entry_key);
     json_t *c = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW)
+    if (db_step(st) == DB_ROW)
         c = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "id", store_col_text(st, 0), "alert_id",
                       store_col_text(st, 1), "entry_fp", store_col_text(st, 2), "party_fp",
                       store_col_text(st, 3), "reason", store_col_text(st, 4), "reviewer",
                       store_col_text(st, 5), "created", store_col_text(st, 6));
-    sqlite3_finalize(st);
+    db_finalize(st);
     return c;
 }
 
@@ -225,22 +225,22 @@ static json_t *clearance_of(xg_store *s, const char *party_key, const char *entr
 static int exists4(xg_store *s, const char *sql, const char *a, const char *b, const char *c,
                    const char *d, char **id_out)
 {
-    sqlite3_stmt *st;
+    db_stmt *st;
     if (store_prepare(&st, s, sql)) return -1;
     store_bind_text(st, 1, a);
     store_bind_text(st, 2, b);
     if (c) store_bind_text(st, 3, c);
     if (d) store_bind_text(st, 4, d);
-    int found = sqlite3_step(st) == SQLITE_ROW;
+    int found = db_step(st) == DB_ROW;
     if (found && id_out) *id_out = store_col_dup(st, 0);
-    sqlite3_finalize(st);
+    db_finalize(st);
     return found;
 }
 
 static int insert_alert(xg_store *s, const char *id, const json_t *h, const char *list_hash,
                         const json_t *earlier, const char *now)
 {
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s,
                            "INSERT INTO alerts (id, status, party_key, party_name, party_fp, roles,"
                            " entry_key, source, source_code, entry_id, entry_name, entry_fp,"
@@ -267,7 +267,7 @@ static int insert_alert(xg_store *s, const char *id, const json_t *h, const char
                        jstr(h, "matched")};
     for (int i = 0; i < 12; i++)
         store_bind_text(st, i + 1, v[i]);
-    sqlite3_bind_double(st, 13, json_number_value(json_object_get(h, "score")));
+    db_bind_double(st, 13, json_number_value(json_object_get(h, "score")));
     store_bind_text(st, 14, expl);
     store_bind_text(st, 15, list_hash);
     store_bind_text(st, 16, decs ? decs : "[]");
@@ -298,7 +298,7 @@ static int insert_alert(xg_store *s, const char *id, const json_t *h, const char
 
 static int queue_webhook(xg_store *s, const char *alert_id, const char *url, const char *now)
 {
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s,
                            "INSERT INTO webhook_deliveries (id, alert_id, url, status, attempts,"
                            " created, updated) VALUES (?,?,?,'pending',0,?,?)");
@@ -347,13 +347,13 @@ static int apply_hit(xg_store *s, const json_t *h, const char *list_hash, const 
                             "SELECT id FROM alerts WHERE party_key = ? AND entry_key = ?"
                             " AND entry_fp = ? AND party_fp = ?",
                             pk, ek, efp, pfp, NULL);
-        sqlite3_stmt *st;
+        db_stmt *st;
         if (taken == 0 && !store_prepare(&st, s,
                                          "UPDATE alerts SET entry_fp = ?, party_fp = ?, score = ?"
                                          " WHERE id = ? AND status = 'open'")) {
             store_bind_text(st, 1, efp);
             store_bind_text(st, 2, pfp);
-            sqlite3_bind_double(st, 3, json_number_value(json_object_get(h, "score")));
+            db_bind_double(st, 3, json_number_value(json_object_get(h, "score")));
             store_bind_text(st, 4, open_id);
             int r2 = step_done(s, st, "alert update");
             if (r2) {
@@ -393,14 +393,14 @@ static int apply_hit(xg_store *s, const json_t *h, const char *list_hash, const 
 /* Close the open alerts an entry raised: the entry left the lists. */
 static int close_removed(xg_store *s, const char *entry_key, json_t *out)
 {
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s, "SELECT id FROM alerts WHERE entry_key = ? AND status = 'open'");
     if (rc) return rc;
     store_bind_text(st, 1, entry_key);
     json_t *ids = json_array();
-    while (sqlite3_step(st) == SQLITE_ROW)
+    while (db_step(st) == DB_ROW)
         json_array_append_new(ids, json_string(store_col_text(st, 0)));
-    sqlite3_finalize(st);
+    db_finalize(st);
     char now[32];
     store_now(now);
     size_t i;
@@ -428,7 +428,7 @@ static int apply_seen(xg_store *s, const json_t *chunk, const char *list_hash)
 {
     char now[32];
     store_now(now);
-    sqlite3_stmt *put, *del;
+    db_stmt *put, *del;
     int rc = store_prepare(&put, s,
                            "INSERT INTO monitor_seen (entry_key, source, entry_id, fingerprint,"
                            " name, list_hash, updated) VALUES (?,?,?,?,?,?,?)"
@@ -438,7 +438,7 @@ static int apply_seen(xg_store *s, const json_t *chunk, const char *list_hash)
                            " updated = excluded.updated");
     if (rc) return rc;
     if ((rc = store_prepare(&del, s, "DELETE FROM monitor_seen WHERE entry_key = ?"))) {
-        sqlite3_finalize(put);
+        db_finalize(put);
         return rc;
     }
     size_t i;
@@ -446,22 +446,22 @@ static int apply_seen(xg_store *s, const json_t *chunk, const char *list_hash)
     json_array_foreach(json_object_get(chunk, "seen_put"), i, row)
     {
         if (rc) break;
-        sqlite3_reset(put);
+        db_reset(put);
         for (int k = 0; k < 5; k++)
             store_bind_text(put, k + 1, json_string_value(json_array_get(row, (size_t)k)));
         store_bind_text(put, 6, list_hash);
         store_bind_text(put, 7, now);
-        if (sqlite3_step(put) != SQLITE_DONE) rc = store_error(s, "monitor seen");
+        if (db_step(put) != DB_DONE) rc = store_error(s, "monitor seen");
     }
     json_array_foreach(json_object_get(chunk, "seen_del"), i, row)
     {
         if (rc) break;
-        sqlite3_reset(del);
+        db_reset(del);
         store_bind_text(del, 1, json_string_value(row));
-        if (sqlite3_step(del) != SQLITE_DONE) rc = store_error(s, "monitor seen delete");
+        if (db_step(del) != DB_DONE) rc = store_error(s, "monitor seen delete");
     }
-    sqlite3_finalize(put);
-    sqlite3_finalize(del);
+    db_finalize(put);
+    db_finalize(del);
     if (rc || !json_array_size(json_object_get(chunk, "parties_put"))) return rc;
     if ((rc = store_prepare(&put, s,
                             "INSERT INTO monitor_parties (party_key, fingerprint, updated)"
@@ -471,13 +471,13 @@ static int apply_seen(xg_store *s, const json_t *chunk, const char *list_hash)
     json_array_foreach(json_object_get(chunk, "parties_put"), i, row)
     {
         if (rc) break;
-        sqlite3_reset(put);
+        db_reset(put);
         store_bind_text(put, 1, json_string_value(json_array_get(row, 0)));
         store_bind_text(put, 2, json_string_value(json_array_get(row, 1)));
         store_bind_text(put, 3, now);
-        if (sqlite3_step(put) != SQLITE_DONE) rc = store_error(s, "monitor parties");
+        if (db_step(put) != DB_DONE) rc = store_error(s, "monitor parties");
     }
-    sqlite3_finalize(put);
+    db_finalize(put);
     return rc;
 }
 
@@ -486,7 +486,7 @@ static int record_run(xg_store *s, const json_t *run, const char *list_hash)
     if (!json_is_object(run)) return 0;
     char now[32];
     store_now(now);
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s,
                            "INSERT INTO monitor_runs (id, started, finished, list_hash, stats)"
                            " VALUES (?,?,?,?,?)");
@@ -509,6 +509,7 @@ int xg_store_monitor_apply(json_t **out, xg_store *s, const json_t *chunk)
         json_pack("{s:[],s:[],s:i,s:i}", "opened", "closed", "suppressed", 0, "still_open", 0);
     pthread_mutex_lock(&s->lock);
     int rc = store_begin(s);
+    if (!rc && (rc = store_chain_lock(s))) store_rollback(s);
     if (!rc) {
         size_t i;
         json_t *v;
@@ -543,14 +544,14 @@ int xg_store_monitor_apply(json_t **out, xg_store *s, const json_t *chunk)
     " entry_id, entry_name, entry_fp, matched, score, explanation, list_hash, decisions,"          \
     " earlier_clearance, resolution, created, updated, list_version"
 
-static json_t *json_col(sqlite3_stmt *st, int i)
+static json_t *json_col(db_stmt *st, int i)
 {
-    const char *t = (const char *)sqlite3_column_text(st, i);
+    const char *t = db_column_text(st, i);
     json_t *v = t ? json_loads(t, JSON_DECODE_ANY, NULL) : NULL;
     return v ? v : json_null();
 }
 
-static json_t *alert_row(xg_store *s, sqlite3_stmt *st)
+static json_t *alert_row(xg_store *s, db_stmt *st)
 {
     const char *id = store_col_text(st, 0);
     json_t *a = json_pack(
@@ -561,17 +562,17 @@ static json_t *alert_row(xg_store *s, sqlite3_stmt *st)
         "entry", "key", store_col_text(st, 6), "source", store_col_text(st, 7), "source_code",
         store_col_text(st, 8), "id", store_col_text(st, 9), "name", store_col_text(st, 10),
         "fingerprint", store_col_text(st, 11), "matched", store_col_text(st, 12), "score",
-        sqlite3_column_double(st, 13), "explanation", json_col(st, 14), "list_hash",
+        db_column_double(st, 13), "explanation", json_col(st, 14), "list_hash",
         store_col_text(st, 15), "decisions", json_col(st, 16), "earlier_clearance",
         json_col(st, 17), "resolution", json_col(st, 18), "created", store_col_text(st, 19),
         "updated", store_col_text(st, 20));
-    sqlite3_stmt *c;
+    db_stmt *c;
     json_t *cust = json_array();
     if (!store_prepare(&c, s, "SELECT customer FROM alert_customers WHERE alert_id = ?")) {
         store_bind_text(c, 1, id);
-        while (sqlite3_step(c) == SQLITE_ROW)
+        while (db_step(c) == DB_ROW)
             json_array_append_new(cust, json_string(store_col_text(c, 0)));
-        sqlite3_finalize(c);
+        db_finalize(c);
     }
     json_object_set_new(json_object_get(a, "party"), "customers", cust);
     json_object_set_new(a, "list_version", json_col(st, 21));
@@ -594,13 +595,13 @@ int xg_store_alerts_list(json_t **out, xg_store *s, const char *status)
     snprintf(sql, sizeof sql, "SELECT " ALERT_COLS " FROM alerts WHERE %s ORDER BY created, id",
              where);
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s, sql);
     if (!rc) {
         json_t *arr = json_array();
-        while (sqlite3_step(st) == SQLITE_ROW)
+        while (db_step(st) == DB_ROW)
             json_array_append_new(arr, alert_row(s, st));
-        sqlite3_finalize(st);
+        db_finalize(st);
         *out = arr;
     }
     pthread_mutex_unlock(&s->lock);
@@ -609,15 +610,15 @@ int xg_store_alerts_list(json_t **out, xg_store *s, const char *status)
 
 static int alert_get_locked(json_t **out, xg_store *s, const char *alert_id)
 {
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s, "SELECT " ALERT_COLS " FROM alerts WHERE id = ?");
     if (rc) return rc;
     store_bind_text(st, 1, alert_id);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    if (db_step(st) == DB_ROW)
         *out = alert_row(s, st);
     else
         rc = xg_error_set(XG_ENOTFOUND, "alert '%s' not found", alert_id ? alert_id : "");
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc;
 }
 
@@ -637,7 +638,7 @@ static int resolve_locked(xg_store *s, const json_t *a, const char *action, cons
     json_t *res = json_pack("{s:s,s:s,s:s,s:s}", "action", action, "reason", reason, "reviewer",
                             reviewer, "at", now);
     char *rtext = jdump(res);
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s,
                            "UPDATE alerts SET status = ?, resolution = ?, updated = ?"
                            " WHERE id = ? AND status = 'open'");
@@ -680,28 +681,27 @@ static int resolve_locked(xg_store *s, const json_t *a, const char *action, cons
 static json_t *pending_decisions(xg_store *s, const char *alert_id)
 {
     json_t *ids = json_array();
-    sqlite3_stmt *st;
+    db_stmt *st;
     if (store_prepare(&st, s,
                       "SELECT id, COALESCE(customer_name, '') FROM decisions"
                       " WHERE review_status = 'open' ORDER BY n"))
         return ids;
-    sqlite3_stmt *q = NULL;
+    db_stmt *q = NULL;
     if (store_prepare(&q, s,
                       "SELECT 1 FROM alert_customers WHERE alert_id = ? AND customer_key = ?")) {
-        sqlite3_finalize(st);
+        db_finalize(st);
         return ids;
     }
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (db_step(st) == DB_ROW) {
         char *key = store_name_key(store_col_text(st, 1));
-        sqlite3_reset(q);
+        db_reset(q);
         store_bind_text(q, 1, alert_id);
         store_bind_text(q, 2, key);
-        if (sqlite3_step(q) == SQLITE_ROW)
-            json_array_append_new(ids, json_string(store_col_text(st, 0)));
+        if (db_step(q) == DB_ROW) json_array_append_new(ids, json_string(store_col_text(st, 0)));
         free(key);
     }
-    sqlite3_finalize(q);
-    sqlite3_finalize(st);
+    db_finalize(q);
+    db_finalize(st);
     return ids;
 }
 
@@ -720,7 +720,8 @@ int xg_store_alert_resolve(json_t **out, xg_store *s, const char *alert_id, cons
     int rc = alert_get_locked(&a, s, alert_id);
     if (!rc && strcmp(jstr(a, "status"), "open"))
         rc = xg_error_set(XG_EINVAL, "alert %s is %s, not open", alert_id, jstr(a, "status"));
-    if (!rc && (rc = store_begin(s)) == 0) {
+    if (!rc && (rc = store_begin(s)) == 0 && (rc = store_chain_lock(s))) store_rollback(s);
+    if (!rc) {
         rc = resolve_locked(s, a, action, reason, reviewer, now);
         if (!rc) rc = store_commit(s);
         if (rc) store_rollback(s);
@@ -758,7 +759,7 @@ int xg_store_alerts_open_for(json_t **out, xg_store *s, const char *customer_nam
 {
     char *key = store_name_key(customer_name);
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s,
                            "SELECT a.id, a.party_name, a.source_code, a.entry_id, a.entry_name,"
                            " a.score FROM alerts a JOIN alert_customers c ON c.alert_id = a.id"
@@ -766,13 +767,13 @@ int xg_store_alerts_open_for(json_t **out, xg_store *s, const char *customer_nam
     if (!rc) {
         store_bind_text(st, 1, key);
         json_t *arr = json_array();
-        while (sqlite3_step(st) == SQLITE_ROW)
+        while (db_step(st) == DB_ROW)
             json_array_append_new(
                 arr, json_pack("{s:s,s:s,s:s,s:s,s:s,s:f}", "id", store_col_text(st, 0), "party",
                                store_col_text(st, 1), "list", store_col_text(st, 2), "entry_id",
                                store_col_text(st, 3), "entry_name", store_col_text(st, 4), "score",
-                               sqlite3_column_double(st, 5)));
-        sqlite3_finalize(st);
+                               db_column_double(st, 5)));
+        db_finalize(st);
         *out = arr;
     }
     pthread_mutex_unlock(&s->lock);
@@ -783,15 +784,14 @@ int xg_store_alerts_open_for(json_t **out, xg_store *s, const char *customer_nam
 int xg_store_alert_counts(json_t **out, xg_store *s)
 {
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s, "SELECT status, COUNT(*) FROM alerts GROUP BY status");
     if (!rc) {
         json_t *o = json_pack("{s:i,s:i,s:i,s:i}", "open", 0, "cleared", 0, "confirmed", 0,
                               "entry_removed", 0);
-        while (sqlite3_step(st) == SQLITE_ROW)
-            json_object_set_new(o, store_col_text(st, 0),
-                                json_integer(sqlite3_column_int64(st, 1)));
-        sqlite3_finalize(st);
+        while (db_step(st) == DB_ROW)
+            json_object_set_new(o, store_col_text(st, 0), json_integer(db_column_int64(st, 1)));
+        db_finalize(st);
         *out = o;
     }
     pthread_mutex_unlock(&s->lock);
@@ -801,7 +801,7 @@ int xg_store_alert_counts(json_t **out, xg_store *s)
 int xg_store_webhook_pending(json_t **out, xg_store *s, const char *url)
 {
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s,
                            "SELECT id, alert_id, url, attempts FROM webhook_deliveries"
                            " WHERE status = 'pending' AND (?1 IS NULL OR url = ?1)"
@@ -809,12 +809,12 @@ int xg_store_webhook_pending(json_t **out, xg_store *s, const char *url)
     if (!rc) {
         store_bind_text(st, 1, url);
         json_t *arr = json_array();
-        while (sqlite3_step(st) == SQLITE_ROW)
+        while (db_step(st) == DB_ROW)
             json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:i}", "id", store_col_text(st, 0),
                                                  "alert_id", store_col_text(st, 1), "url",
                                                  store_col_text(st, 2), "attempts",
-                                                 sqlite3_column_int(st, 3)));
-        sqlite3_finalize(st);
+                                                 db_column_int(st, 3)));
+        db_finalize(st);
         *out = arr;
     }
     pthread_mutex_unlock(&s->lock);
@@ -827,17 +827,17 @@ int xg_store_webhook_record(xg_store *s, const char *delivery_id, const char *st
     char now[32];
     store_now(now);
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s,
                            "UPDATE webhook_deliveries SET status = ?, attempts = ?,"
                            " http_status = ?, error = ?, updated = ? WHERE id = ?");
     if (!rc) {
         store_bind_text(st, 1, status);
-        sqlite3_bind_int(st, 2, attempts);
+        db_bind_int(st, 2, attempts);
         if (http_status)
-            sqlite3_bind_int64(st, 3, http_status);
+            db_bind_int64(st, 3, http_status);
         else
-            sqlite3_bind_null(st, 3);
+            db_bind_null(st, 3);
         store_bind_text(st, 4, error);
         store_bind_text(st, 5, now);
         store_bind_text(st, 6, delivery_id);

@@ -5,13 +5,15 @@
  * Migrations are an ordered list of SQL scripts; schema_version records each one applied, and
  * opening applies the missing ones inside one transaction each, so a crash mid-migration leaves
  * the previous version intact. The SQL sticks to what SQLite and PostgreSQL both accept (TEXT,
- * INTEGER, REAL, application-assigned keys, ON CONFLICT upserts) so a PostgreSQL backend can run
- * the same scripts. Durability: WAL journal, synchronous=FULL, so a COMMIT that returned survives
- * kill -9 and power loss of the process.
+ * INTEGER, REAL, application-assigned keys, ON CONFLICT upserts); PostgreSQL runs a mechanical
+ * translation of each script (store_pg_translate, below). Durability: SQLite runs a WAL journal
+ * with synchronous=FULL (src/store/db.c), PostgreSQL synchronous commit, so a COMMIT that returned
+ * survives kill -9 and power loss of the process.
  */
 #include "store/store_internal.h"
 
 #include <ctype.h>
+#include <strings.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,59 +170,73 @@ void store_now(char out[32])
 
 int store_error(xg_store *s, const char *what)
 {
-    return xg_error_set(XG_ESTORE, "store %s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+    return xg_error_set(XG_ESTORE, "store %s: %s: %s", s->path, what, db_errmsg(s->db));
 }
 
 int store_exec(xg_store *s, const char *sql)
 {
-    char *msg = NULL;
-    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        int rc = xg_error_set(XG_ESTORE, "store %s: %s", s->path, msg ? msg : "error");
-        sqlite3_free(msg);
-        return rc;
-    }
+    if (db_exec(s->db, sql))
+        return xg_error_set(XG_ESTORE, "store %s: %s", s->path, db_errmsg(s->db));
     return XG_OK;
 }
 
-int store_prepare(sqlite3_stmt **st, xg_store *s, const char *sql)
+int store_prepare(db_stmt **st, xg_store *s, const char *sql)
 {
-    if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) return store_error(s, "prepare");
+    if (db_prepare(s->db, sql, st)) return store_error(s, "prepare");
     return XG_OK;
 }
 
-void store_bind_text(sqlite3_stmt *st, int i, const char *v)
+void store_bind_text(db_stmt *st, int i, const char *v)
 {
-    if (v)
-        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, i);
+    db_bind_text(st, i, v);
 }
 
-char *store_col_dup(sqlite3_stmt *st, int i)
+char *store_col_dup(db_stmt *st, int i)
 {
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? strdup((const char *)t) : NULL;
+    const char *t = db_column_text(st, i);
+    return t ? strdup(t) : NULL;
 }
 
-const char *store_col_text(sqlite3_stmt *st, int i)
+const char *store_col_text(db_stmt *st, int i)
 {
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? (const char *)t : "";
+    const char *t = db_column_text(st, i);
+    return t ? t : "";
+}
+
+int store_is_pg(const xg_store *s)
+{
+    return db_backend(s->db) == DB_POSTGRES;
 }
 
 int store_begin(xg_store *s)
 {
-    return store_exec(s, "BEGIN IMMEDIATE");
+    if (db_begin(s->db)) return store_error(s, "begin");
+    return XG_OK;
 }
 
 int store_commit(xg_store *s)
 {
-    return store_exec(s, "COMMIT");
+    if (db_commit(s->db)) return store_error(s, "commit");
+    return XG_OK;
 }
 
 void store_rollback(xg_store *s)
 {
-    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    db_rollback(s->db);
+}
+
+int store_chain_lock(xg_store *s)
+{
+    if (!store_is_pg(s)) return XG_OK; /* BEGIN IMMEDIATE holds SQLite's write lock already */
+    db_stmt *st;
+    int rc = store_prepare(&st, s, "SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE");
+    if (rc) return rc;
+    int step = db_step(st);
+    db_finalize(st);
+    if (step == DB_ROW) return XG_OK;
+    if (step != DB_DONE) return store_error(s, "audit chain lock");
+    /* No head yet (an empty chain): the first appenders serialise on the table instead. */
+    return store_exec(s, "LOCK TABLE audit_head IN EXCLUSIVE MODE");
 }
 
 char *store_name_key(const char *name)
@@ -254,31 +270,129 @@ char *store_random_id(const char *prefix, size_t nbytes)
     return out;
 }
 
+/* ---- migrations on PostgreSQL ----
+ * The migrations above are SQLite text. PostgreSQL runs a translation of each: INTEGER becomes
+ * BIGINT (SQLite integers are 64-bit), REAL becomes DOUBLE PRECISION, TEXT compares bytewise
+ * (COLLATE "C", as SQLite does, so ordering and cursors agree whatever the database's locale) and
+ * every table gets a `rowid` identity column, so that ORDER BY rowid (insertion order) means the
+ * same on both. A migration whose text cannot be translated so gets its own PostgreSQL text in
+ * pg_migration_text(); none needs one today. */
+
+static void put_word(xg_buf *b, const char *w, size_t n)
+{
+    if (n == 7 && !strncmp(w, "INTEGER", 7))
+        xg_buf_puts(b, "BIGINT");
+    else if (n == 4 && !strncmp(w, "REAL", 4))
+        xg_buf_puts(b, "DOUBLE PRECISION");
+    else if (n == 4 && !strncmp(w, "TEXT", 4))
+        xg_buf_puts(b, "TEXT COLLATE \"C\"");
+    else
+        xg_buf_append(b, w, n);
+}
+
+static const char *pg_migration_text(int version)
+{
+    (void)version;
+    return NULL;
+}
+
+char *store_pg_translate(const char *sql)
+{
+    xg_buf b;
+    xg_buf_init(&b);
+    int depth = 0, table_depth = -1; /* the paren depth of a CREATE TABLE column list */
+    int saw_create = 0, saw_table = 0;
+    const char *p = sql;
+    while (*p) {
+        if (*p == '\'' || *p == '"') {
+            const char *q = strchr(p + 1, *p);
+            size_t n = q ? (size_t)(q - p + 1) : strlen(p);
+            xg_buf_append(&b, p, n);
+            p += n;
+            continue;
+        }
+        if (isalpha((unsigned char)*p) || *p == '_') {
+            const char *w = p;
+            while (isalnum((unsigned char)*p) || *p == '_')
+                p++;
+            size_t n = (size_t)(p - w);
+            if (n == 6 && !strncasecmp(w, "CREATE", 6))
+                saw_create = 1, saw_table = 0;
+            else if (saw_create && n == 5 && !strncasecmp(w, "TABLE", 5))
+                saw_table = 1;
+            else if (saw_create && !saw_table)
+                saw_create = 0;
+            put_word(&b, w, n);
+            continue;
+        }
+        if (*p == '(') {
+            if (saw_table && table_depth < 0) table_depth = depth;
+            saw_create = saw_table = 0;
+            depth++;
+        } else if (*p == ')') {
+            depth--;
+            if (depth == table_depth) {
+                xg_buf_puts(&b, ", rowid BIGINT GENERATED BY DEFAULT AS IDENTITY");
+                table_depth = -1;
+            }
+        } else if (*p == ';') {
+            saw_create = saw_table = 0;
+        }
+        xg_buf_putc(&b, *p++);
+    }
+    if (!b.data) xg_buf_puts(&b, "");
+    return xg_buf_steal(&b);
+}
+
+static int run_migration(xg_store *s, int v)
+{
+    if (!store_is_pg(s)) return store_exec(s, migrations[v - 1]);
+    const char *own = pg_migration_text(v);
+    if (own) return store_exec(s, own);
+    char *sql = store_pg_translate(migrations[v - 1]);
+    if (!sql) return XG_ENOMEM;
+    int rc = store_exec(s, sql);
+    free(sql);
+    return rc;
+}
+
+int store_migrations_latest(void)
+{
+    return (int)NMIGRATIONS;
+}
+
 static int schema_version(xg_store *s, int *version)
 {
     int rc = store_exec(s, "CREATE TABLE IF NOT EXISTS schema_version ("
                            " version INTEGER PRIMARY KEY, applied TEXT NOT NULL)");
     if (rc) return rc;
-    sqlite3_stmt *st;
+    db_stmt *st;
     if ((rc = store_prepare(&st, s, "SELECT COALESCE(MAX(version), 0) FROM schema_version")))
         return rc;
-    *version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-    sqlite3_finalize(st);
-    return XG_OK;
+    int step = db_step(st);
+    *version = step == DB_ROW ? db_column_int(st, 0) : 0;
+    if (step != DB_ROW) rc = store_error(s, "schema version");
+    db_finalize(st);
+    return rc;
 }
 
 static int migrate(xg_store *s)
 {
     int version, rc;
     if ((rc = store_begin(s))) return rc;
+    /* Several processes opening one PostgreSQL database at once migrate one after another. */
+    if (store_is_pg(s) && (rc = store_exec(s, "SELECT pg_advisory_xact_lock(7147106)"))) goto fail;
     if ((rc = schema_version(s, &version))) goto fail;
+    s->version_at_open = version;
     if (version > (int)NMIGRATIONS) {
-        rc = xg_error_set(XG_ESTORE, "store %s: schema version %d is newer than this xgate (%d)",
+        rc = xg_error_set(XG_ESTORE,
+                          "store %s: schema version %d is newer than this xgate (%d); use a newer "
+                          "xgate",
                           s->path, version, (int)NMIGRATIONS);
         goto fail;
     }
     for (int v = version + 1; v <= (int)NMIGRATIONS; v++) {
-        if ((rc = store_exec(s, migrations[v - 1]))) goto fail;
+        if ((rc = run_migration(s, v))) goto fail;
         char now[32], sql[128];
         store_now(now);
         snprintf(sql, sizeof sql, "INSERT INTO schema_version VALUES (%d, '%s')", v, now);
@@ -290,45 +404,23 @@ fail:
     return rc;
 }
 
-static int parse_url(char **path_out, const char *url)
-{
-    if (!url || !*url) url = "sqlite:./xgate.db";
-    if (!strncmp(url, "sqlite:", 7)) {
-        const char *p = url + 7;
-        if (!strncmp(p, "//", 2)) p += 2;
-        if (!*p) return xg_error_set(XG_EINVAL, "--db %s: empty SQLite path", url);
-        *path_out = strdup(p);
-        return *path_out ? XG_OK : XG_ENOMEM;
-    }
-    if (!strncmp(url, "postgres", 8))
-        return xg_error_set(XG_EFORMAT,
-                            "--db %s: the PostgreSQL backend is not built yet; use "
-                            "sqlite:PATH",
-                            url);
-    return xg_error_set(XG_EINVAL, "--db %s: unknown store URL (expected sqlite:PATH)", url);
-}
-
 int xg_store_open(xg_store **out, const char *url)
 {
     if (sodium_init() < 0) return xg_error_set(XG_EINTERNAL, "libsodium failed to initialise");
     xg_store *s = calloc(1, sizeof *s);
     if (!s) return XG_ENOMEM;
-    int rc = parse_url(&s->path, url);
-    if (rc) {
+    char err[600];
+    int dbrc = db_open(&s->db, url, err, sizeof err);
+    if (dbrc) {
         free(s);
-        return rc;
+        return xg_error_set(dbrc == DB_MISUSE ? XG_EINVAL : XG_ESTORE, "%s", err);
     }
     pthread_mutex_init(&s->lock, NULL);
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
-    if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK) {
-        rc = store_error(s, "open");
-        xg_store_close(s);
-        return rc;
-    }
-    sqlite3_busy_timeout(s->db, 10000);
-    if ((rc = store_exec(s, "PRAGMA journal_mode=WAL")) ||
-        (rc = store_exec(s, "PRAGMA synchronous=FULL")) ||
-        (rc = store_exec(s, "PRAGMA foreign_keys=ON")) || (rc = migrate(s))) {
+    pthread_mutex_init(&s->gc_lock, NULL);
+    pthread_cond_init(&s->gc_cond, NULL);
+    s->path = strdup(db_name(s->db));
+    int rc = s->path ? migrate(s) : XG_ENOMEM;
+    if (rc) {
         xg_store_close(s);
         return rc;
     }
@@ -339,8 +431,10 @@ int xg_store_open(xg_store **out, const char *url)
 void xg_store_close(xg_store *s)
 {
     if (!s) return;
-    if (s->db) sqlite3_close_v2(s->db);
+    db_close(s->db);
     pthread_mutex_destroy(&s->lock);
+    pthread_mutex_destroy(&s->gc_lock);
+    pthread_cond_destroy(&s->gc_cond);
     free(s->path);
     free(s);
 }
@@ -351,4 +445,19 @@ int xg_store_schema_version(int *out, xg_store *s)
     int rc = schema_version(s, out);
     pthread_mutex_unlock(&s->lock);
     return rc;
+}
+
+int xg_store_info(json_t **out, xg_store *s)
+{
+    int v;
+    int rc = xg_store_schema_version(&v, s);
+    if (rc) return rc;
+    pthread_mutex_lock(&s->lock);
+    json_int_t batches = (json_int_t)s->gc_batches, decisions = (json_int_t)s->gc_decisions;
+    pthread_mutex_unlock(&s->lock);
+    *out = json_pack("{s:s,s:s,s:i,s:i,s:i,s:{s:I,s:I}}", "backend",
+                     store_is_pg(s) ? "postgresql" : "sqlite", "store", s->path, "schema_version",
+                     v, "latest", (int)NMIGRATIONS, "applied_at_open", v - s->version_at_open,
+                     "group_commit", "batches", batches, "decisions", decisions);
+    return *out ? XG_OK : XG_ENOMEM;
 }

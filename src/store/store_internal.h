@@ -2,45 +2,65 @@
  * store_internal.h — what the store's files share: the handle, the connection, statement helpers
  * and the audit-chain append used inside write transactions.
  *
- * The store keeps one SQLite connection behind a mutex: every public call takes the lock, so a
- * handle can be shared by server threads, and every write runs in BEGIN IMMEDIATE … COMMIT so the
- * row it records and its audit entry land together or not at all.
+ * The store keeps one database connection (src/store/db.h: SQLite or PostgreSQL) behind a mutex:
+ * every public call takes the lock, so a handle can be shared by server threads, and every write
+ * runs in one transaction so the row it records and its audit entry land together or not at all.
+ * Transactions that append to the audit chain take the chain lock first (store_chain_lock), so
+ * several processes on one PostgreSQL database append one chain.
  */
 #ifndef XG_STORE_INTERNAL_H
 #define XG_STORE_INTERNAL_H
 
 #include <pthread.h>
-#include <sqlite3.h>
 #include <jansson.h>
+
+#include "store/db.h"
 
 #include "xgate/store.h"
 
+typedef struct gc_item gc_item; /* a decision waiting for its group commit (decisions.c) */
+
 struct xg_store {
-    sqlite3 *db;
+    db_conn *db;
     pthread_mutex_t lock;
+    /* group commit of decisions: the queue, whether a leader is committing, statistics */
+    pthread_mutex_t gc_lock;
+    pthread_cond_t gc_cond;
+    gc_item *gc_head, *gc_tail;
+    int gc_leader;
+    int gc_off; /* 1: every decision commits alone (the benchmark's baseline) */
+    unsigned long long gc_batches, gc_decisions;
     char *path;
+    int version_at_open; /* the schema version found when opening (before migrating) */
 };
 
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ" in out[32]. */
 void store_now(char out[32]);
 
-/* Execute SQL without results; XG_ESTORE with SQLite's message on failure. */
+/* Execute SQL without results; XG_ESTORE with the database's message on failure. */
 int store_exec(xg_store *s, const char *sql);
-/* Prepare; XG_ESTORE with SQLite's message on failure. */
-int store_prepare(sqlite3_stmt **st, xg_store *s, const char *sql);
+/* Prepare; XG_ESTORE with the database's message on failure. */
+int store_prepare(db_stmt **st, xg_store *s, const char *sql);
 /* Bind a text value or NULL. */
-void store_bind_text(sqlite3_stmt *st, int i, const char *v);
+void store_bind_text(db_stmt *st, int i, const char *v);
 /* A column as a heap string (NULL for SQL NULL). */
-char *store_col_dup(sqlite3_stmt *st, int i);
+char *store_col_dup(db_stmt *st, int i);
 /* A column's text or "" for NULL (borrowed until the next step). */
-const char *store_col_text(sqlite3_stmt *st, int i);
+const char *store_col_text(db_stmt *st, int i);
+/* Which backend the store runs on. */
+int store_is_pg(const xg_store *s);
 /* Set XG_ESTORE from the connection's last error with a context word. */
 int store_error(xg_store *s, const char *what);
 
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
+/* A write transaction (SQLite: BEGIN IMMEDIATE) / COMMIT / ROLLBACK. */
 int store_begin(xg_store *s);
 int store_commit(xg_store *s);
 void store_rollback(xg_store *s);
+/* Inside a write transaction that will append to the audit chain: lock the chain head so that
+ * appends from several processes are serialised (PostgreSQL: SELECT … FOR UPDATE on the head row;
+ * SQLite: BEGIN IMMEDIATE holds the write lock already). Call it before reading anything the
+ * append depends on (the next decision number, the head). */
+int store_chain_lock(xg_store *s);
 
 /* Append an audit entry (inside a transaction the caller holds) for the row `ref` of `kind`
  * whose canonical payload is `payload` (the exact bytes verify will rebuild from that row).
@@ -60,6 +80,11 @@ char *store_review_payload(const char *id, const char *decision_id, const char *
 
 char *store_alert_event_payload(const char *id, const char *alert_id, const char *event,
                                 const char *detail, const char *reviewer, const char *created);
+
+/* The PostgreSQL text of a (SQLite) migration script (heap): see store.c. */
+char *store_pg_translate(const char *sql);
+/* The number of migrations this build knows. */
+int store_migrations_latest(void);
 
 /* Lowercase, single-spaced copy of a name for matching names between records (heap). */
 char *store_name_key(const char *name);

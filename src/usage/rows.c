@@ -23,15 +23,15 @@
 
 struct xg_usage_txn {
     xg_store *s;
-    sqlite3_stmt *ins, *by_id, *by_name;
+    db_stmt *ins, *by_id, *by_name;
     char now[32];
 };
 
 static void txn_end(xg_usage_txn *t)
 {
-    sqlite3_finalize(t->ins);
-    sqlite3_finalize(t->by_id);
-    sqlite3_finalize(t->by_name);
+    db_finalize(t->ins);
+    db_finalize(t->by_id);
+    db_finalize(t->by_name);
     pthread_mutex_unlock(&t->s->lock);
     free(t);
 }
@@ -45,7 +45,7 @@ int xg_store_usage_begin(xg_usage_txn **out, xg_store *s)
     pthread_mutex_lock(&s->lock);
     /* A file of millions of rows touches the content-key index at random: a page cache of
      * IMPORT_CACHE_KIB keeps that index in memory instead of re-reading it from the OS. */
-    int rc = store_exec(s, "PRAGMA cache_size = -" IMPORT_CACHE_KIB);
+    int rc = store_is_pg(s) ? XG_OK : store_exec(s, "PRAGMA cache_size = -" IMPORT_CACHE_KIB);
     if (!rc) rc = store_begin(s);
     if (rc) {
         txn_end(t);
@@ -72,57 +72,57 @@ int xg_store_usage_begin(xg_usage_txn **out, xg_store *s)
 int xg_store_usage_customer(char **id_out, xg_usage_txn *t, const char *id_or_name)
 {
     *id_out = NULL;
-    sqlite3_stmt *st = t->by_id;
-    sqlite3_reset(st);
+    db_stmt *st = t->by_id;
+    db_reset(st);
     store_bind_text(st, 1, id_or_name);
-    int r = sqlite3_step(st);
-    if (r != SQLITE_ROW) {
+    int r = db_step(st);
+    if (r != DB_ROW) {
         st = t->by_name;
-        sqlite3_reset(st);
+        db_reset(st);
         char *key = store_name_key(id_or_name);
         store_bind_text(st, 1, key);
         free(key);
-        r = sqlite3_step(st);
+        r = db_step(st);
     }
-    if (r == SQLITE_ROW) {
+    if (r == DB_ROW) {
         *id_out = store_col_dup(st, 0);
-        sqlite3_reset(st);
+        db_reset(st);
         return *id_out ? XG_OK : XG_ENOMEM;
     }
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE) return store_error(t->s, "usage customer lookup");
+    db_reset(st);
+    if (r != DB_DONE) return store_error(t->s, "usage customer lookup");
     return xg_error_set(XG_ENOTFOUND, "customer '%s' is not on file", id_or_name);
 }
 
 int xg_store_usage_add(xg_usage_txn *t, const xg_usage_record *r, int *added)
 {
-    sqlite3_stmt *st = t->ins;
-    sqlite3_reset(st);
+    db_stmt *st = t->ins;
+    db_reset(st);
     store_bind_text(st, 1, r->hash);
     store_bind_text(st, 2, r->customer_id);
     store_bind_text(st, 3, r->item);
     store_bind_text(st, 4, r->eccn_class);
-    sqlite3_bind_double(st, 5, r->accelerators);
-    sqlite3_bind_int64(st, 6, r->start);
-    sqlite3_bind_int64(st, 7, r->end);
-    sqlite3_bind_double(st, 8, r->hours);
-    sqlite3_bind_double(st, 9, r->accel_hours);
-    sqlite3_bind_double(st, 10, r->peak_ops);
+    db_bind_double(st, 5, r->accelerators);
+    db_bind_int64(st, 6, r->start);
+    db_bind_int64(st, 7, r->end);
+    db_bind_double(st, 8, r->hours);
+    db_bind_double(st, 9, r->accel_hours);
+    db_bind_double(st, 10, r->peak_ops);
     store_bind_text(st, 11, r->region);
     store_bind_text(st, 12, r->account);
     store_bind_text(st, 13, r->file);
-    sqlite3_bind_int64(st, 14, r->line);
+    db_bind_int64(st, 14, r->line);
     store_bind_text(st, 15, t->now);
-    if (sqlite3_step(st) != SQLITE_DONE) return store_error(t->s, "usage insert");
-    *added = sqlite3_changes(t->s->db) > 0;
+    if (db_step(st) != DB_DONE) return store_error(t->s, "usage insert");
+    *added = db_changes(t->s->db) > 0;
     return XG_OK;
 }
 
 int xg_store_usage_commit(xg_usage_txn *t)
 {
-    sqlite3_finalize(t->ins);
-    sqlite3_finalize(t->by_id);
-    sqlite3_finalize(t->by_name);
+    db_finalize(t->ins);
+    db_finalize(t->by_id);
+    db_finalize(t->by_name);
     t->ins = t->by_id = t->by_name = NULL;
     int rc = store_commit(t->s);
     if (rc) store_rollback(t->s);
@@ -132,9 +132,9 @@ int xg_store_usage_commit(xg_usage_txn *t)
 
 void xg_store_usage_rollback(xg_usage_txn *t)
 {
-    sqlite3_finalize(t->ins);
-    sqlite3_finalize(t->by_id);
-    sqlite3_finalize(t->by_name);
+    db_finalize(t->ins);
+    db_finalize(t->by_id);
+    db_finalize(t->by_name);
     t->ins = t->by_id = t->by_name = NULL;
     store_rollback(t->s);
     txn_end(t);
@@ -144,7 +144,7 @@ int xg_store_usage_daily(xg_store *s, int64_t from, int64_t to, const char *cust
                          int (*cb)(void *, const char *, int64_t, const char *, double, double),
                          void *ud)
 {
-    sqlite3_stmt *st;
+    db_stmt *st;
     pthread_mutex_lock(&s->lock);
     int rc = store_prepare(&st, s,
                            "SELECT customer_id, start_ts / 86400, eccn_class, SUM(accel_hours),"
@@ -153,15 +153,15 @@ int xg_store_usage_daily(xg_store *s, int64_t from, int64_t to, const char *cust
                            " GROUP BY customer_id, start_ts / 86400, eccn_class"
                            " ORDER BY customer_id, 2");
     if (!rc) {
-        sqlite3_bind_int64(st, 1, from);
-        sqlite3_bind_int64(st, 2, to);
+        db_bind_int64(st, 1, from);
+        db_bind_int64(st, 2, to);
         store_bind_text(st, 3, customer_id);
-        int r = SQLITE_DONE;
-        while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW)
-            rc = cb(ud, store_col_text(st, 0), sqlite3_column_int64(st, 1), store_col_text(st, 2),
-                    sqlite3_column_double(st, 3), sqlite3_column_double(st, 4));
-        if (!rc && r != SQLITE_DONE) rc = store_error(s, "usage daily");
-        sqlite3_finalize(st);
+        int r = DB_DONE;
+        while (!rc && (r = db_step(st)) == DB_ROW)
+            rc = cb(ud, store_col_text(st, 0), db_column_int64(st, 1), store_col_text(st, 2),
+                    db_column_double(st, 3), db_column_double(st, 4));
+        if (!rc && r != DB_DONE) rc = store_error(s, "usage daily");
+        db_finalize(st);
     }
     pthread_mutex_unlock(&s->lock);
     return rc;
@@ -172,33 +172,40 @@ int xg_store_usage_rows(json_t **out, long *total, xg_store *s, const json_t *id
 {
     char *idj = json_dumps(ids, JSON_COMPACT);
     if (!idj) return XG_ENOMEM;
-    sqlite3_stmt *st;
+    db_stmt *st;
     json_t *arr = json_array();
     *total = 0;
     pthread_mutex_lock(&s->lock);
+    /* The customer ids come as one JSON array parameter: json_each (SQLite) and
+     * json_array_elements_text (PostgreSQL) unpack it. */
     int rc = store_prepare(&st, s,
-                           "SELECT file, line, item, customer_id, accel_hours, peak_ops,"
-                           " COUNT(*) OVER () FROM usage_rows"
-                           " WHERE customer_id IN (SELECT value FROM json_each(?1))"
-                           " AND start_ts >= ?2 AND start_ts < ?3"
-                           " ORDER BY peak_ops DESC, file, line LIMIT ?4");
+                           store_is_pg(s)
+                               ? "SELECT file, line, item, customer_id, accel_hours, peak_ops,"
+                                 " COUNT(*) OVER () FROM usage_rows WHERE customer_id IN"
+                                 " (SELECT json_array_elements_text(CAST(?1 AS json)))"
+                                 " AND start_ts >= ?2 AND start_ts < ?3"
+                                 " ORDER BY peak_ops DESC, file, line LIMIT ?4"
+                               : "SELECT file, line, item, customer_id, accel_hours, peak_ops,"
+                                 " COUNT(*) OVER () FROM usage_rows"
+                                 " WHERE customer_id IN (SELECT value FROM json_each(?1))"
+                                 " AND start_ts >= ?2 AND start_ts < ?3"
+                                 " ORDER BY peak_ops DESC, file, line LIMIT ?4");
     if (!rc) {
-        sqlite3_bind_text(st, 1, idj, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(st, 2, from);
-        sqlite3_bind_int64(st, 3, to);
-        sqlite3_bind_int64(st, 4, (sqlite3_int64)max);
+        db_bind_text(st, 1, idj);
+        db_bind_int64(st, 2, from);
+        db_bind_int64(st, 3, to);
+        db_bind_int64(st, 4, (long long)max);
         int r;
-        while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-            *total = (long)sqlite3_column_int64(st, 6);
+        while ((r = db_step(st)) == DB_ROW) {
+            *total = (long)db_column_int64(st, 6);
             json_array_append_new(
-                arr,
-                json_pack("{s:s,s:I,s:s,s:s,s:f,s:f}", "file", store_col_text(st, 0), "line",
-                          (json_int_t)sqlite3_column_int64(st, 1), "item", store_col_text(st, 2),
-                          "customer", store_col_text(st, 3), "accelerator_hours",
-                          sqlite3_column_double(st, 4), "peak_ops", sqlite3_column_double(st, 5)));
+                arr, json_pack("{s:s,s:I,s:s,s:s,s:f,s:f}", "file", store_col_text(st, 0), "line",
+                               (json_int_t)db_column_int64(st, 1), "item", store_col_text(st, 2),
+                               "customer", store_col_text(st, 3), "accelerator_hours",
+                               db_column_double(st, 4), "peak_ops", db_column_double(st, 5)));
         }
-        if (r != SQLITE_DONE) rc = store_error(s, "usage rows");
-        sqlite3_finalize(st);
+        if (r != DB_DONE) rc = store_error(s, "usage rows");
+        db_finalize(st);
     }
     pthread_mutex_unlock(&s->lock);
     free(idj);
@@ -216,18 +223,18 @@ static void set_str(json_t *o, const char *key, const char *v)
 }
 
 /* The majority-ownership chain above `name`; the top owner found, or NULL. */
-static json_t *majority_top(xg_store *s, sqlite3_stmt *st, const char *name)
+static json_t *majority_top(xg_store *s, db_stmt *st, const char *name)
 {
     json_t *top = NULL, *seen = json_object();
     char *key = store_name_key(name);
     for (int depth = 0; depth < MAX_PARENT_DEPTH && key && !json_object_get(seen, key); depth++) {
         json_object_set_new(seen, key, json_true());
-        sqlite3_reset(st);
+        db_reset(st);
         store_bind_text(st, 1, key);
-        sqlite3_bind_double(st, 2, CONTROL_PERCENT);
+        db_bind_double(st, 2, CONTROL_PERCENT);
         free(key);
         key = NULL;
-        if (sqlite3_step(st) != SQLITE_ROW) break;
+        if (db_step(st) != DB_ROW) break;
         json_decref(top);
         top = json_object();
         set_str(top, "name", store_col_text(st, 0));
@@ -237,14 +244,14 @@ static json_t *majority_top(xg_store *s, sqlite3_stmt *st, const char *name)
         key = store_name_key(store_col_text(st, 0));
     }
     free(key);
-    sqlite3_reset(st);
+    db_reset(st);
     json_decref(seen);
     return top;
 }
 
 int xg_store_usage_customers(json_t **out, xg_store *s, const json_t *ids)
 {
-    sqlite3_stmt *cst = NULL, *ost = NULL;
+    db_stmt *cst = NULL, *ost = NULL;
     json_t *res = json_object();
     pthread_mutex_lock(&s->lock);
     int rc =
@@ -263,10 +270,10 @@ int xg_store_usage_customers(json_t **out, xg_store *s, const json_t *ids)
         if (rc) break;
         const char *id = json_string_value(idv);
         if (!id) continue;
-        sqlite3_reset(cst);
+        db_reset(cst);
         store_bind_text(cst, 1, id);
         json_t *c = json_object();
-        if (sqlite3_step(cst) == SQLITE_ROW) {
+        if (db_step(cst) == DB_ROW) {
             set_str(c, "name", store_col_text(cst, 0));
             set_str(c, "country", store_col_text(cst, 1));
             set_str(c, "headquarters", store_col_text(cst, 2));
@@ -295,8 +302,8 @@ int xg_store_usage_customers(json_t **out, xg_store *s, const json_t *ids)
         }
         json_object_set_new(res, id, c);
     }
-    sqlite3_finalize(cst);
-    sqlite3_finalize(ost);
+    db_finalize(cst);
+    db_finalize(ost);
     pthread_mutex_unlock(&s->lock);
     if (rc) {
         json_decref(res);
@@ -328,7 +335,7 @@ static json_t *jcopy(const json_t *o, const char *key)
 
 int xg_usage_cip_records(json_t **out, xg_store *s)
 {
-    sqlite3_stmt *st = NULL, *ast = NULL;
+    db_stmt *st = NULL, *ast = NULL;
     json_t *arr = json_array();
     pthread_mutex_lock(&s->lock);
     int rc =
@@ -341,8 +348,8 @@ int xg_usage_cip_records(json_t **out, xg_store *s)
             store_prepare(&ast, s,
                           "SELECT ip, created, country FROM access_records WHERE customer IN (?, ?)"
                           " AND ip IS NOT NULL ORDER BY created LIMIT 1000");
-    int r = SQLITE_DONE;
-    while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW) {
+    int r = DB_DONE;
+    while (!rc && (r = db_step(st)) == DB_ROW) {
         json_t *c = json_loads(store_col_text(st, 4), 0, NULL);
         json_t *rec = json_object(), *missing = json_array();
         json_object_set_new(rec, "customer", json_string(store_col_text(st, 0)));
@@ -356,10 +363,10 @@ int xg_usage_cip_records(json_t **out, xg_store *s)
         cip_field(rec, missing, "email", jcopy(c, "email"));
         cip_field(rec, missing, "phone", jcopy(c, "phone"));
         json_t *ips = json_array();
-        sqlite3_reset(ast);
+        db_reset(ast);
         store_bind_text(ast, 1, store_col_text(st, 0));
         store_bind_text(ast, 2, store_col_text(st, 1));
-        while (sqlite3_step(ast) == SQLITE_ROW)
+        while (db_step(ast) == DB_ROW)
             json_array_append_new(ips, json_pack("{s:s,s:s}", "ip", store_col_text(ast, 0), "time",
                                                  store_col_text(ast, 1)));
         cip_field(rec, missing, "ip_addresses", ips);
@@ -370,9 +377,9 @@ int xg_usage_cip_records(json_t **out, xg_store *s)
         json_decref(c);
         json_array_append_new(arr, rec);
     }
-    if (!rc && r != SQLITE_DONE) rc = store_error(s, "cip");
-    sqlite3_finalize(st);
-    sqlite3_finalize(ast);
+    if (!rc && r != DB_DONE) rc = store_error(s, "cip");
+    db_finalize(st);
+    db_finalize(ast);
     pthread_mutex_unlock(&s->lock);
     if (rc) {
         json_decref(arr);

@@ -1,0 +1,671 @@
+/*
+ * db.c — the driver layer of db.h: SQLite through sqlite3, PostgreSQL through libpq.
+ *
+ * PostgreSQL statements are sent with PQexecParams when first stepped (parse, bind and execute in
+ * one round trip; the SQL carries explicit parameter types, see db.h) and the whole result is
+ * kept until reset, except for statements prepared with db_prepare_stream, which read through a
+ * cursor FETCH_BATCH rows at a time so that walking a table of millions of rows stays in bounded
+ * memory. A connection found broken is re-established before the next transaction or statement
+ * outside a transaction: a server restart fails the work in flight (the caller sees the error and
+ * nothing half-written, the transaction rolled back by the server) and the work after it resumes.
+ */
+#include "store/db.h"
+
+#include <ctype.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FETCH_BATCH 2000
+#define PG_TEXT 25
+#define PG_INT8 20
+#define PG_FLOAT8 701
+
+struct db_conn {
+    db_backend_t backend;
+    sqlite3 *lite;
+    PGconn *pg;
+    char *name;
+    char err[512];
+    long long changes;
+    int lost;
+    unsigned cursors;
+};
+
+struct db_stmt {
+    db_conn *c;
+    sqlite3_stmt *lite;
+    /* PostgreSQL */
+    char *sql;
+    int nparams;
+    char **vals;
+    unsigned int *types;
+    PGresult *res;
+    int row, nrows, state; /* state: 0 not run, 1 rows, 2 done */
+    int stream, cursor_open, cursor_eof;
+    char cursor[32];
+};
+
+/* ---- messages ---- */
+
+/* One line: newlines and tabs become single spaces, "ERROR:  " style prefixes are kept. */
+static void set_err(db_conn *c, const char *fmt, ...)
+{
+    char tmp[sizeof c->err];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    size_t o = 0;
+    int space = 0;
+    for (const char *p = tmp; *p && o + 1 < sizeof c->err; p++) {
+        if (isspace((unsigned char)*p)) {
+            space = o > 0;
+            continue;
+        }
+        if (space && o + 2 < sizeof c->err) c->err[o++] = ' ';
+        space = 0;
+        c->err[o++] = *p;
+    }
+    c->err[o] = '\0';
+}
+
+static void pg_err(db_conn *c, const PGresult *res, const char *what)
+{
+    const char *m = res ? PQresultErrorMessage(res) : NULL;
+    if (!m || !*m) m = PQerrorMessage(c->pg);
+    c->lost = PQstatus(c->pg) == CONNECTION_BAD;
+    if (c->lost)
+        set_err(c, "%s: connection to PostgreSQL lost: %s", what, m);
+    else
+        set_err(c, "%s", m);
+}
+
+const char *db_errmsg(const db_conn *c)
+{
+    if (c->backend == DB_SQLITE && !c->err[0] && c->lite) return sqlite3_errmsg(c->lite);
+    return c->err;
+}
+
+int db_conn_lost(const db_conn *c)
+{
+    return c->lost;
+}
+
+db_backend_t db_backend(const db_conn *c)
+{
+    return c->backend;
+}
+
+const char *db_name(const db_conn *c)
+{
+    return c->name;
+}
+
+/* The URL with its password replaced by "***". */
+static char *mask_password(const char *url)
+{
+    char *out = strdup(url);
+    if (!out) return NULL;
+    char *scheme = strstr(out, "://");
+    if (scheme) {
+        char *at = strchr(scheme + 3, '@');
+        char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+        if (colon) memmove(colon + 1, "***", 3), memmove(colon + 4, at, strlen(at) + 1);
+    }
+    char *pw = strstr(out, "password=");
+    if (pw) {
+        char *end = pw + 9;
+        while (*end && !isspace((unsigned char)*end) && *end != '&')
+            end++;
+        memcpy(pw + 9, "***", 3);
+        memmove(pw + 12, end, strlen(end) + 1);
+    }
+    return out;
+}
+
+/* ---- opening ---- */
+
+static void quiet_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+static int is_pg_url(const char *url)
+{
+    return !strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11) ||
+           (strchr(url, '=') && strncmp(url, "sqlite:", 7));
+}
+
+static int open_sqlite(db_conn *c, const char *url, char *err, size_t errlen)
+{
+    const char *p = url + 7;
+    if (!strncmp(p, "//", 2)) p += 2;
+    if (!*p) {
+        snprintf(err, errlen, "--db %s: empty SQLite path", url);
+        return DB_MISUSE;
+    }
+    c->name = strdup(p);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+    if (sqlite3_open_v2(p, &c->lite, flags, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "store %s: open: %s", p,
+                 c->lite ? sqlite3_errmsg(c->lite) : "out of memory");
+        return DB_ERROR;
+    }
+    sqlite3_busy_timeout(c->lite, 10000);
+    /* Durability: WAL journal, synchronous=FULL, so a COMMIT that returned survives kill -9 and
+     * power loss of the process. */
+    const char *pragmas[] = {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+                             "PRAGMA foreign_keys=ON"};
+    for (size_t i = 0; i < 3; i++)
+        if (sqlite3_exec(c->lite, pragmas[i], NULL, NULL, NULL) != SQLITE_OK) {
+            snprintf(err, errlen, "store %s: %s", p, sqlite3_errmsg(c->lite));
+            return DB_ERROR;
+        }
+    return DB_OK;
+}
+
+static int open_pg(db_conn *c, const char *url, char *err, size_t errlen)
+{
+    c->name = mask_password(url);
+    c->pg = PQconnectdb(url);
+    if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
+        set_err(c, "%s", c->pg ? PQerrorMessage(c->pg) : "out of memory");
+        snprintf(err, errlen, "store %s: cannot connect: %s", c->name ? c->name : "?", c->err);
+        return DB_ERROR;
+    }
+    PQsetNoticeProcessor(c->pg, quiet_notice, NULL);
+    PGresult *r = PQexec(c->pg, "SET client_min_messages = warning");
+    PQclear(r);
+    return DB_OK;
+}
+
+int db_open(db_conn **out, const char *url, char *err, size_t errlen)
+{
+    *out = NULL;
+    if (!url || !*url) url = "sqlite:./xgate.db";
+    db_conn *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(err, errlen, "out of memory");
+        return DB_ERROR;
+    }
+    int rc;
+    if (!strncmp(url, "sqlite:", 7)) {
+        c->backend = DB_SQLITE;
+        rc = open_sqlite(c, url, err, errlen);
+    } else if (is_pg_url(url)) {
+        c->backend = DB_POSTGRES;
+        rc = open_pg(c, url, err, errlen);
+    } else {
+        snprintf(err, errlen,
+                 "--db %s: unknown store URL (expected sqlite:PATH, postgresql://… or a libpq "
+                 "conninfo)",
+                 url);
+        rc = DB_MISUSE;
+    }
+    if (rc) {
+        db_close(c);
+        return rc;
+    }
+    *out = c;
+    return DB_OK;
+}
+
+void db_close(db_conn *c)
+{
+    if (!c) return;
+    if (c->lite) sqlite3_close_v2(c->lite);
+    if (c->pg) PQfinish(c->pg);
+    free(c->name);
+    free(c);
+}
+
+/* Re-establish a broken PostgreSQL connection (outside a transaction only). */
+static int pg_ensure(db_conn *c)
+{
+    if (PQstatus(c->pg) == CONNECTION_OK) return DB_OK;
+    PQreset(c->pg);
+    if (PQstatus(c->pg) != CONNECTION_OK) {
+        c->lost = 1;
+        set_err(c, "PostgreSQL unavailable: %s", PQerrorMessage(c->pg));
+        return DB_ERROR;
+    }
+    c->lost = 0;
+    PQsetNoticeProcessor(c->pg, quiet_notice, NULL);
+    PQclear(PQexec(c->pg, "SET client_min_messages = warning"));
+    return DB_OK;
+}
+
+static int pg_in_txn(const db_conn *c)
+{
+    return PQtransactionStatus(c->pg) != PQTRANS_IDLE;
+}
+
+/* ---- plain execution ---- */
+
+int db_exec(db_conn *c, const char *sql)
+{
+    c->err[0] = '\0';
+    if (c->backend == DB_SQLITE) {
+        char *msg = NULL;
+        if (sqlite3_exec(c->lite, sql, NULL, NULL, &msg) != SQLITE_OK) {
+            set_err(c, "%s", msg ? msg : sqlite3_errmsg(c->lite));
+            sqlite3_free(msg);
+            return DB_ERROR;
+        }
+        c->changes = sqlite3_changes(c->lite);
+        return DB_OK;
+    }
+    int idle = !pg_in_txn(c);
+    if (idle && pg_ensure(c)) return DB_ERROR;
+    PGresult *r = PQexec(c->pg, sql);
+    ExecStatusType s = PQresultStatus(r);
+    if (idle && s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK &&
+        PQstatus(c->pg) == CONNECTION_BAD) {
+        /* The server went away since the last call (a restart): libpq notices only now. Outside a
+         * transaction nothing was done; connect again and send it once more. */
+        PQclear(r);
+        if (pg_ensure(c)) return DB_ERROR;
+        r = PQexec(c->pg, sql);
+        s = PQresultStatus(r);
+    }
+    int rc = DB_OK;
+    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+        pg_err(c, r, "exec");
+        rc = DB_ERROR;
+    } else {
+        c->changes = atoll(PQcmdTuples(r));
+    }
+    PQclear(r);
+    return rc;
+}
+
+int db_begin(db_conn *c)
+{
+    return db_exec(c, c->backend == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+int db_begin_read(db_conn *c)
+{
+    return db_exec(c, c->backend == DB_SQLITE ? "BEGIN"
+                                              : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+}
+
+int db_commit(db_conn *c)
+{
+    return db_exec(c, "COMMIT");
+}
+
+int db_rollback(db_conn *c)
+{
+    if (c->backend == DB_SQLITE) {
+        sqlite3_exec(c->lite, "ROLLBACK", NULL, NULL, NULL);
+        return DB_OK;
+    }
+    if (PQstatus(c->pg) != CONNECTION_OK) return DB_OK; /* the server rolled it back */
+    PQclear(PQexec(c->pg, "ROLLBACK"));
+    return DB_OK;
+}
+
+long long db_changes(const db_conn *c)
+{
+    return c->changes;
+}
+
+/* ---- statements ---- */
+
+char *db_pg_placeholders(const char *sql, int *nparams)
+{
+    size_t n = strlen(sql);
+    char *out = malloc(n * 4 + 1); /* "?" → "$NNN" at most quadruples */
+    if (!out) return NULL;
+    size_t o = 0;
+    int max = 0;
+    char quote = 0;
+    for (const char *p = sql; *p; p++) {
+        if (quote) {
+            out[o++] = *p;
+            if (*p == quote) quote = 0; /* a doubled quote reopens on the next character */
+            continue;
+        }
+        if (*p == '\'' || *p == '"') {
+            quote = *p;
+            out[o++] = *p;
+            continue;
+        }
+        if (p[0] == '-' && p[1] == '-') {
+            while (*p && *p != '\n')
+                out[o++] = *p++;
+            if (!*p) break;
+            out[o++] = *p;
+            continue;
+        }
+        if (*p != '?') {
+            out[o++] = *p;
+            continue;
+        }
+        int k;
+        if (isdigit((unsigned char)p[1])) {
+            k = (int)strtol(p + 1, NULL, 10);
+            while (isdigit((unsigned char)p[1]))
+                p++;
+        } else {
+            k = max + 1;
+        }
+        if (k > max) max = k;
+        o += (size_t)sprintf(out + o, "$%d", k);
+    }
+    out[o] = '\0';
+    *nparams = max;
+    return out;
+}
+
+static int prepare(db_conn *c, const char *sql, db_stmt **out, int stream)
+{
+    *out = NULL;
+    c->err[0] = '\0';
+    db_stmt *st = calloc(1, sizeof *st);
+    if (!st) {
+        set_err(c, "out of memory");
+        return DB_ERROR;
+    }
+    st->c = c;
+    if (c->backend == DB_SQLITE) {
+        if (sqlite3_prepare_v2(c->lite, sql, -1, &st->lite, NULL) != SQLITE_OK) {
+            free(st);
+            return DB_ERROR;
+        }
+        *out = st;
+        return DB_OK;
+    }
+    if (!pg_in_txn(c) && pg_ensure(c)) {
+        free(st);
+        return DB_ERROR;
+    }
+    st->stream = stream;
+    st->sql = db_pg_placeholders(sql, &st->nparams);
+    if (st->nparams) {
+        st->vals = calloc((size_t)st->nparams, sizeof *st->vals);
+        st->types = calloc((size_t)st->nparams, sizeof *st->types);
+    }
+    if (!st->sql || (st->nparams && (!st->vals || !st->types))) {
+        db_finalize(st);
+        set_err(c, "out of memory");
+        return DB_ERROR;
+    }
+    *out = st;
+    return DB_OK;
+}
+
+int db_prepare(db_conn *c, const char *sql, db_stmt **out)
+{
+    return prepare(c, sql, out, 0);
+}
+
+int db_prepare_stream(db_conn *c, const char *sql, db_stmt **out)
+{
+    return prepare(c, sql, out, 1);
+}
+
+static int pg_param(db_stmt *st, int i, char *v, unsigned int type)
+{
+    if (i < 1 || i > st->nparams) {
+        free(v);
+        return DB_ERROR;
+    }
+    free(st->vals[i - 1]);
+    st->vals[i - 1] = v;
+    st->types[i - 1] = type;
+    return DB_OK;
+}
+
+static char *fmt(const char *f, ...)
+{
+    char buf[64];
+    va_list ap;
+    va_start(ap, f);
+    vsnprintf(buf, sizeof buf, f, ap);
+    va_end(ap);
+    return strdup(buf);
+}
+
+int db_bind_text(db_stmt *st, int i, const char *v)
+{
+    if (st->lite)
+        return (v ? sqlite3_bind_text(st->lite, i, v, -1, SQLITE_TRANSIENT)
+                  : sqlite3_bind_null(st->lite, i)) == SQLITE_OK
+                   ? DB_OK
+                   : DB_ERROR;
+    return pg_param(st, i, v ? strdup(v) : NULL, PG_TEXT);
+}
+
+int db_bind_int64(db_stmt *st, int i, long long v)
+{
+    if (st->lite) return sqlite3_bind_int64(st->lite, i, v) == SQLITE_OK ? DB_OK : DB_ERROR;
+    return pg_param(st, i, fmt("%lld", v), PG_INT8);
+}
+
+int db_bind_int(db_stmt *st, int i, int v)
+{
+    return db_bind_int64(st, i, v);
+}
+
+int db_bind_double(db_stmt *st, int i, double v)
+{
+    if (st->lite) return sqlite3_bind_double(st->lite, i, v) == SQLITE_OK ? DB_OK : DB_ERROR;
+    return pg_param(st, i, fmt("%.17g", v), PG_FLOAT8);
+}
+
+int db_bind_null(db_stmt *st, int i)
+{
+    if (st->lite) return sqlite3_bind_null(st->lite, i) == SQLITE_OK ? DB_OK : DB_ERROR;
+    return pg_param(st, i, NULL, 0);
+}
+
+static int pg_status(db_stmt *st, PGresult *r)
+{
+    db_conn *c = st->c;
+    ExecStatusType s = PQresultStatus(r);
+    if (s == PGRES_COMMAND_OK) {
+        c->changes = atoll(PQcmdTuples(r));
+        PQclear(r);
+        st->state = 2;
+        return DB_DONE;
+    }
+    if (s == PGRES_TUPLES_OK) {
+        PQclear(st->res);
+        st->res = r;
+        st->nrows = PQntuples(r);
+        st->row = -1;
+        st->state = 1;
+        return DB_ROW;
+    }
+    const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    int rc = code && !strcmp(code, "23505") ? DB_CONSTRAINT : DB_ERROR;
+    pg_err(c, r, "statement");
+    PQclear(r);
+    st->state = 2;
+    return rc;
+}
+
+static int pg_fetch(db_stmt *st)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "FETCH FORWARD %d FROM %s", FETCH_BATCH, st->cursor);
+    int rc = pg_status(st, PQexec(st->c->pg, sql));
+    if (rc == DB_ROW && st->nrows == 0) st->cursor_eof = 1;
+    return rc;
+}
+
+static int pg_step(db_stmt *st)
+{
+    db_conn *c = st->c;
+    if (st->state == 0) {
+        if (!pg_in_txn(c) && pg_ensure(c)) return DB_ERROR;
+        if (st->stream) {
+            if (!pg_in_txn(c)) {
+                set_err(c, "a streamed query needs a transaction");
+                return DB_ERROR;
+            }
+            snprintf(st->cursor, sizeof st->cursor, "xg_cursor_%u", ++c->cursors);
+            size_t n = strlen(st->sql) + 64;
+            char *decl = malloc(n);
+            if (!decl) return DB_ERROR;
+            snprintf(decl, n, "DECLARE %s NO SCROLL CURSOR FOR %s", st->cursor, st->sql);
+            PGresult *r = PQexecParams(c->pg, decl, st->nparams, st->types,
+                                       (const char *const *)st->vals, NULL, NULL, 0);
+            free(decl);
+            int rc = pg_status(st, r);
+            if (rc != DB_DONE) return rc == DB_ROW ? DB_ERROR : rc;
+            st->cursor_open = 1;
+            st->state = 0;
+            if ((rc = pg_fetch(st)) != DB_ROW) return rc;
+        } else {
+            int idle = !pg_in_txn(c);
+            PGresult *r = PQexecParams(c->pg, st->sql, st->nparams, st->types,
+                                       (const char *const *)st->vals, NULL, NULL, 0);
+            if (idle && PQresultStatus(r) == PGRES_FATAL_ERROR &&
+                PQstatus(c->pg) == CONNECTION_BAD && !pg_ensure(c)) {
+                PQclear(r); /* as in db_exec: a restart noticed only now; send it again */
+                r = PQexecParams(c->pg, st->sql, st->nparams, st->types,
+                                 (const char *const *)st->vals, NULL, NULL, 0);
+            }
+            int rc = pg_status(st, r);
+            if (rc != DB_ROW) return rc;
+        }
+    }
+    if (st->state != 1) return DB_DONE;
+    if (++st->row < st->nrows) return DB_ROW;
+    if (st->stream && !st->cursor_eof) {
+        int rc = pg_fetch(st);
+        if (rc != DB_ROW) return rc;
+        if (++st->row < st->nrows) return DB_ROW;
+    }
+    st->state = 2;
+    return DB_DONE;
+}
+
+int db_step(db_stmt *st)
+{
+    if (!st->lite) return pg_step(st);
+    st->c->err[0] = '\0';
+    int rc = sqlite3_step(st->lite);
+    if (rc == SQLITE_ROW) return DB_ROW;
+    if (rc == SQLITE_DONE) {
+        st->c->changes = sqlite3_changes(st->c->lite);
+        return DB_DONE;
+    }
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) return DB_CONSTRAINT;
+    return DB_ERROR;
+}
+
+static int pg_has(db_stmt *st, int i)
+{
+    return st->state == 1 && st->res && st->row >= 0 && st->row < st->nrows && i >= 0 &&
+           i < PQnfields(st->res);
+}
+
+int db_column_count(db_stmt *st)
+{
+    if (st->lite) return sqlite3_column_count(st->lite);
+    return st->res ? PQnfields(st->res) : 0;
+}
+
+const char *db_column_name(db_stmt *st, int i)
+{
+    if (st->lite) return sqlite3_column_name(st->lite, i);
+    return st->res && i >= 0 && i < PQnfields(st->res) ? PQfname(st->res, i) : NULL;
+}
+
+int db_column_type(db_stmt *st, int i)
+{
+    if (st->lite) {
+        int t = sqlite3_column_type(st->lite, i);
+        return t == SQLITE_NULL      ? DB_NULL
+               : t == SQLITE_INTEGER ? DB_INTEGER
+               : t == SQLITE_FLOAT   ? DB_FLOAT
+                                     : DB_TEXT;
+    }
+    if (!pg_has(st, i) || PQgetisnull(st->res, st->row, i)) return DB_NULL;
+    unsigned int t = PQftype(st->res, i);
+    return t == PG_INT8 || t == 23 || t == 21 ? DB_INTEGER : t == PG_FLOAT8 ? DB_FLOAT : DB_TEXT;
+}
+
+const char *db_column_text(db_stmt *st, int i)
+{
+    if (st->lite) return (const char *)sqlite3_column_text(st->lite, i);
+    if (!pg_has(st, i) || PQgetisnull(st->res, st->row, i)) return NULL;
+    return PQgetvalue(st->res, st->row, i);
+}
+
+long long db_column_int64(db_stmt *st, int i)
+{
+    if (st->lite) return sqlite3_column_int64(st->lite, i);
+    const char *t = db_column_text(st, i);
+    return t ? strtoll(t, NULL, 10) : 0;
+}
+
+int db_column_int(db_stmt *st, int i)
+{
+    return (int)db_column_int64(st, i);
+}
+
+double db_column_double(db_stmt *st, int i)
+{
+    if (st->lite) return sqlite3_column_double(st->lite, i);
+    const char *t = db_column_text(st, i);
+    return t ? strtod(t, NULL) : 0.0;
+}
+
+int db_reset(db_stmt *st)
+{
+    if (!st) return DB_OK;
+    if (st->lite) {
+        sqlite3_reset(st->lite);
+        return DB_OK;
+    }
+    PQclear(st->res);
+    st->res = NULL;
+    if (st->cursor_open && PQstatus(st->c->pg) == CONNECTION_OK &&
+        PQtransactionStatus(st->c->pg) == PQTRANS_INTRANS) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "CLOSE %s", st->cursor);
+        PQclear(PQexec(st->c->pg, sql));
+    }
+    st->cursor_open = st->cursor_eof = 0;
+    st->state = 0;
+    st->row = st->nrows = 0;
+    return DB_OK;
+}
+
+int db_clear_bindings(db_stmt *st)
+{
+    if (st->lite) return sqlite3_clear_bindings(st->lite) == SQLITE_OK ? DB_OK : DB_ERROR;
+    for (int i = 0; i < st->nparams; i++) {
+        free(st->vals[i]);
+        st->vals[i] = NULL;
+        st->types[i] = 0;
+    }
+    return DB_OK;
+}
+
+void db_finalize(db_stmt *st)
+{
+    if (!st) return;
+    if (st->lite) {
+        sqlite3_finalize(st->lite);
+        free(st);
+        return;
+    }
+    db_reset(st);
+    for (int i = 0; i < st->nparams && st->vals; i++)
+        free(st->vals[i]);
+    free(st->vals);
+    free(st->types);
+    free(st->sql);
+    free(st);
+}

@@ -1,0 +1,114 @@
+/*
+ * db.h — the store's small database driver: one API over two backends, SQLite (sqlite3) and
+ * PostgreSQL (libpq), chosen by URL. Only src/store/ (and the usage rows, through
+ * store_internal.h) use it; nothing else in xgate talks to a database.
+ *
+ * URLs: "sqlite:PATH" (also "sqlite://PATH"; the default), "postgresql://…", "postgres://…", or a
+ * libpq conninfo string ("host=… dbname=…"; anything containing '='). Several hosts with
+ * target_session_attrs=read-write are libpq's own business.
+ *
+ * SQL is written once with `?` (or `?N`) placeholders; for PostgreSQL they are rewritten to $1…
+ * ($N). Text parameters are sent as TEXT, integers as BIGINT, reals as DOUBLE PRECISION and
+ * db_bind_null as an untyped NULL (the server infers the column's type). Results are read as
+ * text and converted by the getters, so both backends return the same values.
+ *
+ * The API mirrors sqlite3's names one to one, so store code written against sqlite3 converts
+ * mechanically (the lead converts the other branches' store code with this table):
+ *
+ *   sqlite3 *                                db_conn *           (xg_store.db)
+ *   sqlite3_stmt *                           db_stmt *
+ *   sqlite3_prepare_v2(db, sql, -1, &st, 0)  db_prepare(db, sql, &st)   (or store_prepare)
+ *   sqlite3_bind_text(st,i,v,-1,TRANSIENT)   db_bind_text(st, i, v)     (v NULL binds NULL)
+ *   sqlite3_bind_int / _int64 / _double      db_bind_int / db_bind_int64 / db_bind_double
+ *   sqlite3_bind_null                        db_bind_null
+ *   sqlite3_step → SQLITE_ROW / SQLITE_DONE  db_step → DB_ROW / DB_DONE (DB_CONSTRAINT on a
+ *                                            unique/primary-key violation, DB_ERROR otherwise)
+ *   sqlite3_column_text / _int / _int64 /    db_column_text (const char *, NULL for SQL NULL) /
+ *     _double / _type (SQLITE_NULL)            db_column_int / _int64 / _double / _type (DB_NULL)
+ *   sqlite3_column_count / _name             db_column_count / db_column_name
+ *   sqlite3_reset / sqlite3_clear_bindings   db_reset / db_clear_bindings
+ *   sqlite3_finalize                         db_finalize
+ *   sqlite3_changes(db)                      db_changes(db)
+ *   sqlite3_errmsg(db)                       db_errmsg(db)
+ *   sqlite3_exec(db, sql, 0, 0, 0)           db_exec(db, sql)  (no parameters; several statements)
+ *   "BEGIN IMMEDIATE" / "COMMIT" / "ROLLBACK" db_begin / db_commit / db_rollback
+ *   "BEGIN" (a read snapshot)                db_begin_read
+ *
+ * SQL must be portable: standard types as the migrations use them, `INSERT … ON CONFLICT … DO
+ * NOTHING/UPDATE`, no `INSERT OR …`, no SQLite functions. `rowid` may be used to order by
+ * insertion (the PostgreSQL migrations give every table a rowid identity column). Where the
+ * dialects must differ, branch on db_backend(db).
+ *
+ * A db_conn is not thread-safe; the store serialises calls with its mutex. A PostgreSQL statement
+ * runs when it is first stepped; a statement prepared with db_prepare_stream reads its rows in
+ * batches through a cursor (bounded memory; only inside a transaction), any other statement's
+ * result is held in memory until reset or finalised.
+ */
+#ifndef XG_STORE_DB_H
+#define XG_STORE_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct db_conn db_conn;
+typedef struct db_stmt db_stmt;
+
+typedef enum { DB_SQLITE = 1, DB_POSTGRES = 2 } db_backend_t;
+
+enum {
+    DB_OK = 0,
+    DB_ERROR = 1,
+    DB_CONSTRAINT = 19, /* a unique or primary-key violation (SQLITE_CONSTRAINT) */
+    DB_MISUSE = 21,     /* db_open: a URL of no known form (SQLITE_MISUSE) */
+    DB_ROW = 100,
+    DB_DONE = 101,
+};
+
+/* Column types (db_column_type): only DB_NULL is distinguished reliably on both backends. */
+enum { DB_INTEGER = 1, DB_FLOAT = 2, DB_TEXT = 3, DB_NULL = 5 };
+
+/* Open a connection by URL (see above; NULL or "" = "sqlite:./xgate.db"). On failure returns
+ * DB_ERROR (cannot open or connect) or DB_MISUSE
+ * (a malformed URL) with a one-line reason in err (never NULL *out on DB_OK). */
+int db_open(db_conn **out, const char *url, char *err, size_t errlen);
+void db_close(db_conn *c);
+db_backend_t db_backend(const db_conn *c);
+/* The URL without any password, for messages. */
+const char *db_name(const db_conn *c);
+/* The last error's message (one line). */
+const char *db_errmsg(const db_conn *c);
+/* True when the last error was the connection failing (server down or restarted). */
+int db_conn_lost(const db_conn *c);
+
+int db_exec(db_conn *c, const char *sql);
+int db_begin(db_conn *c);      /* a write transaction (SQLite: BEGIN IMMEDIATE) */
+int db_begin_read(db_conn *c); /* a consistent read snapshot */
+int db_commit(db_conn *c);
+int db_rollback(db_conn *c);
+/* Rows changed by the last INSERT/UPDATE/DELETE. */
+long long db_changes(const db_conn *c);
+
+int db_prepare(db_conn *c, const char *sql, db_stmt **out);
+int db_prepare_stream(db_conn *c, const char *sql, db_stmt **out);
+int db_bind_text(db_stmt *st, int i, const char *v);
+int db_bind_int(db_stmt *st, int i, int v);
+int db_bind_int64(db_stmt *st, int i, long long v);
+int db_bind_double(db_stmt *st, int i, double v);
+int db_bind_null(db_stmt *st, int i);
+int db_step(db_stmt *st);
+int db_column_count(db_stmt *st);
+/* A result column's name (PostgreSQL: once the statement has been stepped). */
+const char *db_column_name(db_stmt *st, int i);
+int db_column_type(db_stmt *st, int i);
+const char *db_column_text(db_stmt *st, int i);
+int db_column_int(db_stmt *st, int i);
+long long db_column_int64(db_stmt *st, int i);
+double db_column_double(db_stmt *st, int i);
+int db_reset(db_stmt *st);
+int db_clear_bindings(db_stmt *st);
+void db_finalize(db_stmt *st);
+
+/* For PostgreSQL: rewrite `?`/`?N` placeholders to `$n` (heap; outside quotes and comments). */
+char *db_pg_placeholders(const char *sql, int *nparams);
+
+#endif
