@@ -853,7 +853,7 @@ int xg_store_clearances_for(json_t **out, xg_store *s, const char *party_name)
     char *key = store_name_key(party_name);
     if (!key) return xg_error_set(XG_ENOMEM, "clearances: out of memory");
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc = store_prepare(&st, s,
                            "SELECT c.id, c.alert_id, c.entry_key, c.entry_fp, c.party_fp, c.reason,"
                            " c.reviewer, c.created, p.fingerprint FROM clearances c"
@@ -864,7 +864,7 @@ int xg_store_clearances_for(json_t **out, xg_store *s, const char *party_name)
         store_bind_text(st, 1, key);
         const char *last = NULL;
         int step;
-        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        while ((step = db_step(st)) == DB_ROW) {
             const char *ek = store_col_text(st, 2);
             if (last && !strcmp(last, ek)) continue; /* the latest clearance of each entry */
             json_t *c =
@@ -873,13 +873,13 @@ int xg_store_clearances_for(json_t **out, xg_store *s, const char *party_name)
                           "entry_fp", store_col_text(st, 3), "party_fp", store_col_text(st, 4),
                           "reason", store_col_text(st, 5), "reviewer", store_col_text(st, 6),
                           "created", store_col_text(st, 7));
-            if (c && sqlite3_column_type(st, 8) != SQLITE_NULL)
+            if (c && db_column_type(st, 8) != DB_NULL)
                 json_object_set_new(c, "party_fp_now", json_string(store_col_text(st, 8)));
             json_array_append_new(arr, c);
             last = json_string_value(json_object_get(c, "entry_key"));
         }
-        if (step != SQLITE_DONE) rc = store_error(s, "clearances");
-        sqlite3_finalize(st);
+        if (step != DB_DONE) rc = store_error(s, "clearances");
+        db_finalize(st);
     }
     pthread_mutex_unlock(&s->lock);
     free(key);

@@ -13,10 +13,10 @@
 
 #include "xgate/error.h"
 
-static int step_done(xg_store *s, sqlite3_stmt *st, const char *what)
+static int step_done(xg_store *s, db_stmt *st, const char *what)
 {
-    int rc = sqlite3_step(st) == SQLITE_DONE ? XG_OK : store_error(s, what);
-    sqlite3_finalize(st);
+    int rc = db_step(st) == DB_DONE ? XG_OK : store_error(s, what);
+    db_finalize(st);
     return rc;
 }
 
@@ -24,24 +24,24 @@ int xg_store_scan_files(json_t **out, xg_store *s)
 {
     if (!out || !s) return xg_error_set(XG_EINVAL, "scan files: no store");
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     int rc = store_prepare(
         &st, s, "SELECT path, size, mtime_ns, hash, first_run, last_run FROM scan_files");
     json_t *o = rc ? NULL : json_object();
     while (!rc) {
-        int step = sqlite3_step(st);
-        if (step == SQLITE_DONE) break;
-        if (step != SQLITE_ROW) {
+        int step = db_step(st);
+        if (step == DB_DONE) break;
+        if (step != DB_ROW) {
             rc = store_error(s, "scan files");
             break;
         }
         json_t *f = json_pack(
-            "{s:I, s:I, s:s, s:s, s:s}", "size", (json_int_t)sqlite3_column_int64(st, 1),
-            "mtime_ns", (json_int_t)sqlite3_column_int64(st, 2), "hash", store_col_text(st, 3),
+            "{s:I, s:I, s:s, s:s, s:s}", "size", (json_int_t)db_column_int64(st, 1),
+            "mtime_ns", (json_int_t)db_column_int64(st, 2), "hash", store_col_text(st, 3),
             "first_run", store_col_text(st, 4), "last_run", store_col_text(st, 5));
         if (!f || json_object_set_new(o, store_col_text(st, 0), f)) rc = XG_ENOMEM;
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     pthread_mutex_unlock(&s->lock);
     if (rc) {
         json_decref(o);
@@ -55,13 +55,13 @@ int xg_store_scan_documents(json_t **out, xg_store *s)
 {
     if (!out || !s) return xg_error_set(XG_EINVAL, "scan documents: no store");
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     int rc = store_prepare(&st, s, "SELECT path, result FROM scan_documents ORDER BY path, seq");
     json_t *o = rc ? NULL : json_object();
     while (!rc) {
-        int step = sqlite3_step(st);
-        if (step == SQLITE_DONE) break;
-        if (step != SQLITE_ROW) {
+        int step = db_step(st);
+        if (step == DB_DONE) break;
+        if (step != DB_ROW) {
             rc = store_error(s, "scan documents");
             break;
         }
@@ -77,7 +77,7 @@ int xg_store_scan_documents(json_t **out, xg_store *s)
         if (!arr) json_object_set_new(o, path, arr = json_array());
         json_array_append_new(arr, doc);
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     pthread_mutex_unlock(&s->lock);
     if (rc) {
         json_decref(o);
@@ -91,14 +91,14 @@ int xg_store_scan_last_run(json_t **out, xg_store *s)
 {
     if (!out || !s) return xg_error_set(XG_EINVAL, "scan run: no store");
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     int rc = store_prepare(&st, s,
                            "SELECT id, started, finished, stats, findings, graph FROM scan_runs"
                            " ORDER BY started DESC, id DESC LIMIT 1");
     json_t *o = NULL;
     if (!rc) {
-        int step = sqlite3_step(st);
-        if (step == SQLITE_ROW) {
+        int step = db_step(st);
+        if (step == DB_ROW) {
             json_t *stats = json_loads(store_col_text(st, 3), 0, NULL);
             json_t *fin = json_loads(store_col_text(st, 4), 0, NULL);
             json_t *graph = json_loads(store_col_text(st, 5), 0, NULL);
@@ -112,12 +112,12 @@ int xg_store_scan_last_run(json_t **out, xg_store *s)
                 o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "id", store_col_text(st, 0),
                               "started", store_col_text(st, 1), "finished", store_col_text(st, 2),
                               "stats", stats, "findings", fin, "graph", graph);
-        } else if (step == SQLITE_DONE)
+        } else if (step == DB_DONE)
             rc = xg_error_set(XG_ENOTFOUND, "no scan run recorded");
         else
             rc = store_error(s, "scan run");
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     pthread_mutex_unlock(&s->lock);
     if (rc) return rc;
     if (!o) return xg_error_set(XG_ENOMEM, "scan run: out of memory");
@@ -135,7 +135,7 @@ static int put_file(xg_store *s, const json_t *f, const char *run_id, const char
     const char *path = json_string_value(json_object_get(f, "path"));
     const char *hash = json_string_value(json_object_get(f, "hash"));
     if (!path || !hash) return xg_error_set(XG_EINVAL, "scan record: a file without path or hash");
-    sqlite3_stmt *st;
+    db_stmt *st;
     int rc =
         store_prepare(&st, s,
                       "INSERT INTO scan_files (path, size, mtime_ns, hash, first_run, last_run)"
@@ -144,8 +144,8 @@ static int put_file(xg_store *s, const json_t *f, const char *run_id, const char
                       " hash = excluded.hash, last_run = excluded.last_run");
     if (rc) return rc;
     store_bind_text(st, 1, path);
-    sqlite3_bind_int64(st, 2, json_integer_value(json_object_get(f, "size")));
-    sqlite3_bind_int64(st, 3, json_integer_value(json_object_get(f, "mtime_ns")));
+    db_bind_int64(st, 2, json_integer_value(json_object_get(f, "size")));
+    db_bind_int64(st, 3, json_integer_value(json_object_get(f, "mtime_ns")));
     store_bind_text(st, 4, hash);
     store_bind_text(st, 5, run_id);
     store_bind_text(st, 6, run_id);
@@ -171,9 +171,9 @@ static int put_file(xg_store *s, const json_t *f, const char *run_id, const char
         if (!rc) {
             store_bind_text(st, 1, name);
             store_bind_text(st, 2, path);
-            sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
+            db_bind_int64(st, 3, (int64_t)i);
             store_bind_text(st, 4, run_id);
-            sqlite3_bind_int(st, 5, json_is_true(json_object_get(d, "flagged")));
+            db_bind_int(st, 5, json_is_true(json_object_get(d, "flagged")));
             store_bind_text(st, 6, text);
             rc = step_done(s, st, "scan document");
         }
@@ -189,7 +189,7 @@ static int del_file(xg_store *s, const char *path)
     static const char *const SQL[] = {"DELETE FROM scan_documents WHERE path = ?",
                                       "DELETE FROM scan_files WHERE path = ?"};
     for (size_t i = 0; i < 2; i++) {
-        sqlite3_stmt *st;
+        db_stmt *st;
         int rc = store_prepare(&st, s, SQL[i]);
         if (rc) return rc;
         store_bind_text(st, 1, path);
@@ -226,7 +226,7 @@ int xg_store_scan_record(xg_store *s, const json_t *run)
         {
             if (!rc) rc = put_file(s, v, id, now);
         }
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     if (!rc)
         rc = store_prepare(&st, s,
                            "INSERT INTO scan_runs (id, started, finished, stats, findings, graph)"
