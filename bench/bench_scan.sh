@@ -38,13 +38,16 @@ TERMS=$(wc -l < "$WORK/terms.txt")
 # each command under /usr/bin/time: wall seconds and CPU (user+sys) seconds; the machine is shared,
 # so CPU time is the steadier figure and both are printed
 timed() { /usr/bin/time -f '%e %U %S' -o "$WORK/time" "$@"; read -r W U S < "$WORK/time"; CPU=$(awk -v u="$U" -v s="$S" 'BEGIN {printf "%.2f", u + s}'); }
-timed "$BIN" scan --json "$CORPUS" > "$WORK/scan.jsonl" 2> "$WORK/scan.err" || true
+timed "$BIN" scan --json --jobs 1 "$CORPUS" > "$WORK/scan.jsonl" 2> "$WORK/scan.err" || true
 W1=$W; C1=$CPU
 DOCS=$(wc -l < "$WORK/scan.jsonl")
 FLAGGED=$(grep -c '"flagged":true' "$WORK/scan.jsonl" || true)
 LINKED=$(python3 -c 'import json,sys; print(sum(len(json.loads(l)["linked"]) for l in open(sys.argv[1])))' "$WORK/scan.jsonl")
 JSONL_MB=$(awk -v b="$(stat -c %s "$WORK/scan.jsonl")" 'BEGIN {printf "%.0f", b / 1e6}')
-timed "$BIN" scan --json --list "$ROOT/data/lists/csl_sample.csv" "$CORPUS" > /dev/null 2>&1 || true
+timed "$BIN" scan --json --jobs 2 "$CORPUS" > "$WORK/scan2.jsonl" 2>&1 || true
+W7=$W; C7=$CPU
+SAME=$(cmp -s "$WORK/scan.jsonl" "$WORK/scan2.jsonl" && echo identical || echo DIFFERENT)
+timed "$BIN" scan --json --all --jobs 1 "$CORPUS" > /dev/null 2>&1 || true
 W2=$W; C2=$CPU
 timed "$BIN" scan "$CORPUS" > "$WORK/summary.txt" 2>&1 || true
 W6=$W; C6=$CPU
@@ -57,6 +60,24 @@ timed sh -c "grep -r -F -o -f '$WORK/terms.txt' '$CORPUS' | wc -l > '$WORK/grep_
 W5=$W; C5=$CPU
 GM=$(cat "$WORK/grep_o.out")
 rate() { awk -v b="$BYTES" -v s="$1" 'BEGIN {printf "%.1f", (s > 0 ? b / 1e6 / s : 0)}'; }
+pct() { awk -v a="$1" -v c="$2" 'BEGIN {printf "%.0f %%", (a > 0 ? 100 * c / a : 0)}'; }  # ceiling time / scan time
+# DOCX: the seven labelled examples (about one page each) written as DOCX by the test generator,
+# copied until there are 700 documents; pages/s = documents/s
+DOCX=$WORK/docx
+if [ ! -f "$DOCX/.done" ]; then
+  rm -rf "$DOCX"; mkdir -p "$DOCX"
+  for f in "$SHARED"/data/tenders/examples/*.txt; do
+    python3 tests/cli/office/mkoffice.py docx "$f" "$DOCX/$(basename "$f" .txt).docx"
+  done
+  for i in $(seq -w 1 99); do mkdir -p "$DOCX/c$i"; cp "$DOCX"/*.docx "$DOCX/c$i/"; done
+  touch "$DOCX/.done"
+fi
+NDOCX=$(find "$DOCX" -name '*.docx' | wc -l)
+timed "$BIN" scan --json --jobs 1 "$DOCX" > /dev/null 2>&1 || true
+WD1=$W; CD1=$CPU
+timed "$BIN" scan --json --jobs 2 "$DOCX" > /dev/null 2>&1 || true
+WD2=$W; CD2=$CPU
+pages() { awk -v n="$NDOCX" -v s="$1" 'BEGIN {printf "%.0f", (s > 0 ? n / s : 0)}'; }
 CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 cat <<MD
 ## scan — tender scanning throughput
@@ -68,13 +89,21 @@ Lexicon: $TERMS distinct terms, one Hyperscan database.
 
 | what | command | wall s | CPU s | MB/s (CPU) | MB/s (wall) |
 |---|---|---:|---:|---:|---:|
-| xgate scan: bundled lists screened, catalog, JSONL | \`xgate scan --json CORPUS\` | $W1 | $C1 | $(rate "$C1") | $(rate "$W1") |
-| xgate scan: human summary (no JSONL) | \`xgate scan CORPUS\` | $W6 | $C6 | $(rate "$C6") | $(rate "$W6") |
-| xgate scan: one small list (csl_sample) | \`xgate scan --json --list csl_sample.csv CORPUS\` | $W2 | $C2 | $(rate "$C2") | $(rate "$W2") |
+| xgate scan, 1 job: bundled lists screened, catalog, JSONL | \`xgate scan --json --jobs 1 CORPUS\` | $W1 | $C1 | $(rate "$C1") | $(rate "$W1") |
+| xgate scan, 2 jobs: the same ($SAME output) | \`xgate scan --json --jobs 2 CORPUS\` | $W7 | $C7 | $(rate "$C7") | $(rate "$W7") |
+| xgate scan, 1 job, full pipeline on every document | \`xgate scan --json --all --jobs 1 CORPUS\` | $W2 | $C2 | $(rate "$C2") | $(rate "$W2") |
+| xgate scan: human summary (no JSONL), every core | \`xgate scan CORPUS\` | $W6 | $C6 | $(rate "$C6") | $(rate "$W6") |
 | raw Hyperscan, same database, raw bytes (ceiling; process incl. compile and reads) | \`hs_ceiling lexicon.tsv FILES\` | $W3 | $C3 | $(rate "$C3") | $(rate "$W3") |
 | raw Hyperscan, hs_scan calls alone ($HM matches) | (inside hs_ceiling) | | $HS | $(awk -v b="$HB" -v s="$HS" 'BEGIN {printf "%.1f", b / 1e6 / s}') | |
 | grep -F -f, same terms: lines with a term per file | \`grep -r -F -c -f terms.txt CORPUS\` | $W4 | $C4 | $(rate "$C4") | $(rate "$W4") |
 | grep -F -o -f, same terms: every occurrence ($GM) | \`grep -r -F -o -f terms.txt CORPUS \| wc -l\` | $W5 | $C5 | $(rate "$C5") | $(rate "$W5") |
+
+Share of the raw-Hyperscan ceiling (process, same run): 1 job $(pct "$C1" "$C3") of its CPU rate,
+$(pct "$W1" "$W3") of its wall rate; 2 jobs $(pct "$W7" "$W3") of its wall rate (the target is 50 %).
+
+DOCX: $NDOCX documents (the seven labelled examples, about a page each, written as DOCX by
+\`tests/cli/office/mkoffice.py\`): 1 job $WD1 s wall, $CD1 s CPU = $(pages "$WD1") pages/s (wall),
+$(pages "$CD1") pages/s (CPU); 2 jobs $WD2 s wall, $CD2 s CPU = $(pages "$WD2") pages/s (wall).
 
 The corpus repeats identical notices. Copies (results identical apart from the file name) link
 to their original and the project's other notices only, and findings count them as duplicates,

@@ -58,9 +58,10 @@ const cli_spec cli_spec_scan = {
     .usage = scan_usage,
     .description =
         "PATH is a file or a folder (read recursively, in name order, hidden entries skipped). "
-        "Documents may be text, HTML, JSON or JSON-lines records, or PDF, in UTF-8, GB18030 or "
-        "Big5. Notices of one project are linked, then the findings are printed: a summary, or "
-        "with --json one object per document.\n\n"
+        "Documents may be text, HTML, JSON or JSON-lines records, PDF, or DOCX, XLSX, ODT and ODS "
+        "files, in UTF-8, GB18030 or Big5. Notices of one project are linked, then the findings "
+        "are printed: a summary, or with --json one object per document. Files are scanned by "
+        "--jobs threads; the output is the same whatever their number.\n\n"
         "Across all notices, the intermediary network (buyers, intermediaries, providers, models; "
         "names resolved across notices) ranks the intermediaries by the listed or flagged buyers "
         "they serve and names the buyers of restricted compute that buy again or through several "
