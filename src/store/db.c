@@ -33,6 +33,8 @@ struct db_conn {
     long long changes;
     int lost;
     unsigned cursors;
+    int in_txn; /* between db_begin*() and db_commit/db_rollback (libpq reports UNKNOWN once lost)
+                 */
 };
 
 struct db_stmt {
@@ -242,7 +244,8 @@ static int pg_ensure(db_conn *c)
 
 static int pg_in_txn(const db_conn *c)
 {
-    return PQtransactionStatus(c->pg) != PQTRANS_IDLE;
+    return c->in_txn || PQtransactionStatus(c->pg) == PQTRANS_INTRANS ||
+           PQtransactionStatus(c->pg) == PQTRANS_INERROR;
 }
 
 /* ---- plain execution ---- */
@@ -286,22 +289,29 @@ int db_exec(db_conn *c, const char *sql)
 
 int db_begin(db_conn *c)
 {
-    return db_exec(c, c->backend == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
+    int rc = db_exec(c, c->backend == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
+    c->in_txn = rc == DB_OK;
+    return rc;
 }
 
 int db_begin_read(db_conn *c)
 {
-    return db_exec(c, c->backend == DB_SQLITE ? "BEGIN"
-                                              : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    int rc = db_exec(
+        c, c->backend == DB_SQLITE ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    c->in_txn = rc == DB_OK;
+    return rc;
 }
 
 int db_commit(db_conn *c)
 {
-    return db_exec(c, "COMMIT");
+    int rc = db_exec(c, "COMMIT");
+    c->in_txn = 0;
+    return rc;
 }
 
 int db_rollback(db_conn *c)
 {
+    c->in_txn = 0;
     if (c->backend == DB_SQLITE) {
         sqlite3_exec(c->lite, "ROLLBACK", NULL, NULL, NULL);
         return DB_OK;
