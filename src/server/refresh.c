@@ -157,8 +157,8 @@ int server_list_paths(xg_server *s, char ***out, size_t *n, json_t **named)
             continue;
         }
         if (named && *named) {
-            json_t *c = json_pack("{s:s,s:s}", "id", row_str(row, "id"), "sha256",
-                                  row_str(row, "sha256"));
+            json_t *c =
+                json_pack("{s:s,s:s}", "id", row_str(row, "id"), "sha256", row_str(row, "sha256"));
             if (c && *row_str(row, "publish_date"))
                 json_object_set_new(c, "publish_date", json_string(row_str(row, "publish_date")));
             if (c) json_object_set_new(*named, row_str(row, "source"), c);

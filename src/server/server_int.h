@@ -155,8 +155,8 @@ struct xg_server {
 
     pthread_mutex_t snap_lock; /* guards only the pointer read + ref and the swap */
     xg_snapshot *snap;
-    json_t *snap_versions; /* the stored versions snap holds (server_list_paths) */
-    char snap_origin[16];  /* "store", "files" or "bundled" */
+    json_t *snap_versions;       /* the stored versions snap holds (server_list_paths) */
+    char snap_origin[16];        /* "store", "files" or "bundled" */
     _Atomic int64_t snap_loaded; /* unix time of the current snapshot */
     pthread_mutex_t reload_lock; /* one reload at a time */
 

@@ -127,7 +127,9 @@ int server_reload(xg_server *s, json_t **info, bool wait)
     s->snap = fresh;
     s->snap_versions = named;
     snprintf(s->snap_origin, sizeof s->snap_origin, "%s",
-             json_object_size(named) ? "store" : s->nlist_paths ? "files" : "bundled");
+             json_object_size(named) ? "store"
+             : s->nlist_paths        ? "files"
+                                     : "bundled");
     atomic_store(&s->snap_loaded, (int64_t)time(NULL));
     pthread_mutex_unlock(&s->snap_lock);
     if (old) xg_snapshot_unref(old); /* freed when the last request using it lets go */
@@ -174,7 +176,9 @@ int server_state_load(xg_server *s)
     if ((rc = xg_store_open(&s->store, s->db_url)) != 0) return rc;
     if ((rc = build_snapshot(s, &s->snap, &s->snap_versions)) != 0) return rc;
     snprintf(s->snap_origin, sizeof s->snap_origin, "%s",
-             json_object_size(s->snap_versions) ? "store" : s->nlist_paths ? "files" : "bundled");
+             json_object_size(s->snap_versions) ? "store"
+             : s->nlist_paths                   ? "files"
+                                                : "bundled");
     atomic_store(&s->snap_loaded, (int64_t)time(NULL));
     if ((rc = xg_catalog_load(&s->catalog, NULL)) != 0) return rc;
     if ((rc = xg_policy_load(&s->policies, NULL)) != 0) return rc;

@@ -35,10 +35,10 @@ int xg_store_scan_files(json_t **out, xg_store *s)
             rc = store_error(s, "scan files");
             break;
         }
-        json_t *f = json_pack(
-            "{s:I, s:I, s:s, s:s, s:s}", "size", (json_int_t)db_column_int64(st, 1),
-            "mtime_ns", (json_int_t)db_column_int64(st, 2), "hash", store_col_text(st, 3),
-            "first_run", store_col_text(st, 4), "last_run", store_col_text(st, 5));
+        json_t *f =
+            json_pack("{s:I, s:I, s:s, s:s, s:s}", "size", (json_int_t)db_column_int64(st, 1),
+                      "mtime_ns", (json_int_t)db_column_int64(st, 2), "hash", store_col_text(st, 3),
+                      "first_run", store_col_text(st, 4), "last_run", store_col_text(st, 5));
         if (!f || json_object_set_new(o, store_col_text(st, 0), f)) rc = XG_ENOMEM;
     }
     db_finalize(st);
