@@ -88,8 +88,10 @@ static bool parse_screen(xg_req *r, const json_t *o, screen_args *a)
     return true;
 }
 
-/* Screen one parsed query; a JSON result or NULL with an answer sent. */
-static json_t *screen_one(xg_req *r, const xg_snapshot *snap, const screen_args *a)
+/* Screen one parsed query; a JSON result or NULL with an answer sent. Like `xgate screen --json`,
+ * the result says which lists it was screened against (list_origin, list_versions). */
+static json_t *screen_one(xg_req *r, const xg_snapshot *snap, const screen_args *a,
+                          const char *origin, json_t *named)
 {
     xg_screen_result *res = NULL;
     int rc = xg_screen(&res, snap, &a->q);
@@ -99,7 +101,12 @@ static json_t *screen_one(xg_req *r, const xg_snapshot *snap, const screen_args 
     }
     json_t *j = xg_screen_result_json(res);
     xg_screen_result_free(res);
-    if (!j) reply_error(r, 500, "internal", NULL, "could not encode the result");
+    if (!j) {
+        reply_error(r, 500, "internal", NULL, "could not encode the result");
+        return NULL;
+    }
+    json_object_set_new(j, "list_origin", json_string(origin));
+    json_object_set_new(j, "list_versions", json_deep_copy(named));
     return j;
 }
 
@@ -107,9 +114,12 @@ void route_screen(xg_req *r)
 {
     screen_args a;
     if (!req_read_json(r, false) || !parse_screen(r, r->json, &a)) return;
-    xg_snapshot *snap = server_snapshot_get(r->srv);
-    json_t *j = screen_one(r, snap, &a);
+    json_t *named = NULL;
+    char origin[16];
+    xg_snapshot *snap = server_snapshot_get_named(r->srv, &named, origin);
+    json_t *j = screen_one(r, snap, &a, origin, named);
     xg_snapshot_unref(snap);
+    json_decref(named);
     if (j) reply_json(r, 200, j);
 }
 
@@ -148,11 +158,13 @@ void route_screen_batch(xg_req *r)
     }
     r->field_prefix[0] = '\0';
     double t0 = xg_clock_seconds(), budget = r->srv->opts.request_timeout_ms / 1e3;
-    xg_snapshot *snap = server_snapshot_get(r->srv);
+    json_t *named = NULL;
+    char origin[16];
+    xg_snapshot *snap = server_snapshot_get_named(r->srv, &named, origin);
     json_t *results = json_array();
     json_array_foreach(qs, i, q)
     {
-        json_t *j = screen_one(r, snap, &args[i]);
+        json_t *j = screen_one(r, snap, &args[i], origin, named);
         if (!j) break;
         json_array_append_new(results, j);
         if (xg_clock_seconds() - t0 > budget) {
@@ -164,6 +176,7 @@ void route_screen_batch(xg_req *r)
         }
     }
     xg_snapshot_unref(snap);
+    json_decref(named);
     if (!r->status)
         reply_json(r, 200, json_pack("{s:o}", "results", results));
     else
