@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../store_temp.h"
 #include "xgate/error.h"
 #include "xgate/monitor.h"
 
@@ -160,27 +161,17 @@ Test(webhook, signature_is_hmac_sha256)
     cr_expect_str_eq(sig, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
-static char dbpath[256];
+static temp_store tmp;
 
 static xg_store *fresh(void)
 {
-    char url[300];
-    snprintf(dbpath, sizeof dbpath, "/tmp/xg-monitor-test-%d-%ld.db", getpid(), random());
-    snprintf(url, sizeof url, "sqlite:%s", dbpath);
-    xg_store *st;
-    cr_assert_eq(xg_store_open(&st, url), 0, "%s", xg_error_message());
+    xg_store *st = temp_store_open(&tmp, "monitor");
     return st;
 }
 
 static void cleanup(xg_store *st)
 {
-    xg_store_close(st);
-    char p[320];
-    unlink(dbpath);
-    snprintf(p, sizeof p, "%s-wal", dbpath);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", dbpath);
-    unlink(p);
+    temp_store_remove(&tmp, st);
 }
 
 Test(monitor_run, opens_once_suppresses_cleared_pairs_and_verifies)

@@ -8,30 +8,21 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../store_temp.h"
 #include "xgate/error.h"
 #include "xgate/store.h"
 
-static char dbpath[256];
+static temp_store tmp;
 
 static xg_store *fresh(void)
 {
-    char url[300];
-    snprintf(dbpath, sizeof dbpath, "/tmp/xg-scan-state-test-%d-%ld.db", getpid(), random());
-    snprintf(url, sizeof url, "sqlite:%s", dbpath);
-    xg_store *s;
-    cr_assert_eq(xg_store_open(&s, url), 0, "%s", xg_error_message());
+    xg_store *s = temp_store_open(&tmp, "scan-state");
     return s;
 }
 
 static void cleanup(xg_store *s)
 {
-    xg_store_close(s);
-    char p[320];
-    unlink(dbpath);
-    snprintf(p, sizeof p, "%s-wal", dbpath);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", dbpath);
-    unlink(p);
+    temp_store_remove(&tmp, s);
 }
 
 Test(store_scan_state, record_read_replace_delete)

@@ -7,35 +7,26 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../store_temp.h"
 #include "xgate/error.h"
 #include "xgate/store.h"
 
-static char dbpath[256], url[300];
+static temp_store tmp;
 
 static xg_store *fresh(void)
 {
-    snprintf(dbpath, sizeof dbpath, "/tmp/xg-store-test-%d-%ld.db", getpid(), random());
-    snprintf(url, sizeof url, "sqlite:%s", dbpath);
-    xg_store *s;
-    cr_assert_eq(xg_store_open(&s, url), 0, "%s", xg_error_message());
-    return s;
+    return temp_store_open(&tmp, "store");
 }
 
 static void cleanup(xg_store *s)
 {
-    xg_store_close(s);
-    char p[320];
-    unlink(dbpath);
-    snprintf(p, sizeof p, "%s-wal", dbpath);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", dbpath);
-    unlink(p);
+    temp_store_remove(&tmp, s);
 }
 
 static void sql(const char *stmt)
 {
     sqlite3 *db;
-    cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_open(tmp.path, &db), SQLITE_OK);
     char *err = NULL;
     cr_assert_eq(sqlite3_exec(db, stmt, NULL, NULL, &err), SQLITE_OK, "%s: %s", stmt, err);
     sqlite3_close(db);
@@ -93,7 +84,7 @@ Test(store_open, migrates_once_and_rejects_bad_urls)
     cr_assert_geq(v, 3); /* migrations are appended: 3 and more */
     int first = v;
     xg_store_close(s);
-    cr_assert_eq(xg_store_open(&s, url), 0); /* reopening applies nothing twice */
+    cr_assert_eq(xg_store_open(&s, tmp.url), 0); /* reopening applies nothing twice */
     cr_assert_eq(xg_store_schema_version(&v, s), 0);
     cr_assert_eq(v, first);
     xg_store *t;
@@ -115,14 +106,14 @@ Test(store_open, upgrades_a_version_1_database)
         "DROP TABLE webhook_deliveries; DROP TABLE monitor_parties;"
         "DROP TABLE scan_files; DROP TABLE scan_documents; DROP TABLE scan_runs;"
         "DELETE FROM schema_version WHERE version >= 2");
-    cr_assert_eq(xg_store_open(&s, url), 0, "%s", xg_error_message());
+    cr_assert_eq(xg_store_open(&s, tmp.url), 0, "%s", xg_error_message());
     int v;
     cr_assert_eq(xg_store_schema_version(&v, s), 0);
     cr_assert_geq(v, 3);
     xg_store_close(s);
     sqlite3 *db;
     sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_open(tmp.path, &db), SQLITE_OK);
     cr_assert_eq(sqlite3_prepare_v2(db,
                                     "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND"
                                     " name IN ('audit_ref', 'review_actions_decision')",
@@ -132,7 +123,7 @@ Test(store_open, upgrades_a_version_1_database)
     cr_assert_eq(sqlite3_column_int(st, 0), 2);
     sqlite3_finalize(st);
     sqlite3_close(db);
-    cr_assert_eq(xg_store_open(&s, url), 0);
+    cr_assert_eq(xg_store_open(&s, tmp.url), 0);
     cleanup(s);
 }
 

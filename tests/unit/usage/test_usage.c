@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../store_temp.h"
 #include "xgate/error.h"
 #include "xgate/usage.h"
 
@@ -186,15 +187,11 @@ Test(usage, read_jsonl_and_unknown_format)
 
 /* ---- import and report against a store ---- */
 
-static char dbpath[256];
+static temp_store tmp;
 
 static xg_store *fresh(void)
 {
-    char url[300];
-    snprintf(dbpath, sizeof dbpath, "/tmp/xg-usage-test-%d-%ld.db", getpid(), random());
-    snprintf(url, sizeof url, "sqlite:%s", dbpath);
-    xg_store *s;
-    cr_assert_eq(xg_store_open(&s, url), 0, "%s", xg_error_message());
+    xg_store *s = temp_store_open(&tmp, "usage");
     const char *cust[] = {
         "{\"id\":\"cus_a\",\"name\":\"Alpha GmbH\",\"country\":\"DE\",\"owners\":[{\"name\":"
         "\"Omega Ltd\",\"country\":\"CN\",\"percent\":51}]}",
@@ -215,13 +212,7 @@ static xg_store *fresh(void)
 
 static void cleanup(xg_store *s)
 {
-    xg_store_close(s);
-    char p[320];
-    unlink(dbpath);
-    snprintf(p, sizeof p, "%s-wal", dbpath);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", dbpath);
-    unlink(p);
+    temp_store_remove(&tmp, s);
 }
 
 static int import_text(xg_usage_import_stats *st, xg_store *s, const char *text, bool keep_good)
