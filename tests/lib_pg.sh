@@ -8,7 +8,8 @@
 # pg_db NAME creates another database and prints its URL. pg_stop / pg_restart stop and start the
 # server mid-test (data kept). A role "locked" with password "right" is the only one that needs a
 # password (for the wrong-credentials tests).
-# Tests that need it skip cleanly (exit 0 with a note) when PostgreSQL is not installed.
+# PostgreSQL is part of the test set (scripts/bootstrap test): a missing installation fails the test
+# with the command that installs it, never a silent skip.
 PG_BIN=${XGATE_PG_BIN:-/usr/lib/postgresql/15/bin}
 PGDIR=""
 
@@ -27,7 +28,7 @@ pg_cleanup() {
 }
 
 pg_start() {
-  pg_available || { echo "SKIP: PostgreSQL binaries not found under $PG_BIN"; exit 0; }
+  pg_available || fail "PostgreSQL binaries not found under $PG_BIN (scripts/bootstrap test installs them)"
   PGDIR=$(mktemp -d /tmp/xgpg.XXXXXX)
   trap pg_cleanup EXIT
   chmod 755 "$PGDIR"
