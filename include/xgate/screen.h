@@ -99,6 +99,31 @@ size_t xg_snapshot_names(const xg_snapshot *s);
 /* Seconds spent in xg_snapshot_build (name analysis and indexing), for load-time reports. */
 double xg_snapshot_build_seconds(const xg_snapshot *s);
 
+/* ---- the compiled snapshot file (xg_snapshot_load) ----
+ *
+ * xg_snapshot_load keeps a compiled snapshot — analysed names, token data and both indexes in
+ * flat arrays — in a cache directory, one file per list version, keyed by an XXH3-128 hash of the
+ * lists' content, the load flags, the data files that shape name analysis (data/text, data/names,
+ * data/cedict) and the file format version, and stamped with the binary that wrote it. A later
+ * load with the same key maps the file (mmap) instead of analysing and indexing again; results
+ * are identical. The file is checked completely before use (magic, format version, layout,
+ * checksum over the body, every reference in bounds, key, build): any mismatch — truncated, from
+ * another version, from other lists, a flipped byte — means it is rebuilt and rewritten (temp
+ * file, fsync, rename), with a note saying why. The directory is $XGATE_SNAPSHOT_DIR ("off"
+ * disables the cache), else $XDG_CACHE_HOME/xgate, else ~/.cache/xgate; one that cannot be
+ * written just means no cache, never an error. xg_snapshot_build never uses the cache. */
+
+/* "mapped" (from the file), "built" (analysed; the file was missing or refused, and written),
+ * "built-uncached" (no cache directory, or xg_snapshot_build). */
+const char *xg_snapshot_origin(const xg_snapshot *s);
+/* The snapshot file read or written, or NULL without a cache. */
+const char *xg_snapshot_file_path(const xg_snapshot *s);
+/* Why a file was refused ("snapshot file PATH: checksum mismatch; rebuilt") or not written, or
+ * NULL when nothing went wrong. */
+const char *xg_snapshot_file_note(const xg_snapshot *s);
+/* Seconds spent in xg_snapshot_load (lists, key, and the build or the mapping). */
+double xg_snapshot_load_seconds(const xg_snapshot *s);
+
 /* ---- reverse screening: list entries against an index of stored parties (monitoring) ----
  *
  * A monitor run re-screens every stored party against the list entries that changed. Rather than

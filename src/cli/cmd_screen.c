@@ -2,7 +2,8 @@
  * cmd_screen.c — `xgate screen`: screen one name, or a batch file, against restricted-party lists.
  *
  *   xgate screen [--list PATH]… [--threshold T] [--limit N] [--country CC] [--id SCHEME:VALUE]…
- *                [--as-of DATE] [--person] [--lenient] [--json] NAME
+ *                [--as-of DATE] [--person] [--lenient] [--json] [--timings]
+ *                [--snapshot-dir DIR] NAME
  *   xgate screen [--list PATH]… --batch FILE [--json] …
  *
  * Lists load once into a snapshot; every query then runs against it. A batch file is either one
@@ -40,7 +41,7 @@ typedef struct opts {
     const char *ids[MAX_IDS];
     size_t nids;
     double threshold;
-    int limit, json, person, lenient;
+    int limit, json, person, lenient, timings;
     int jobs; /* batch threads; 0: one per core */
     const char *country, *as_of, *batch, *db;
     char *name; /* heap */
@@ -78,6 +79,12 @@ static const cli_opt screen_opts[] = {
      "(optional `country` and `id` columns apply per row)"},
     {"jobs", 'J', 'J', "N",
      "screen a batch on N threads, 1..256 (default: one per core); results stay in input order"},
+    {"snapshot-dir", 'S', 'S', "DIR",
+     "keep the compiled snapshot of the lists in DIR (default $XGATE_SNAPSHOT_DIR, else "
+     "$XDG_CACHE_HOME/xgate, else ~/.cache/xgate; `off`: none)"},
+    {"timings", 'T', 'T', NULL,
+     "print on stderr where the snapshot came from (mapped, built) and the load and "
+     "first-answer times"},
     {0}};
 
 static const char *const screen_usage[] = {"[options] NAME", "--batch FILE [options]", NULL};
@@ -185,6 +192,13 @@ static int parse_args(opts *o, int argc, char **argv)
             break;
         case 'd':
             o->db = p.arg;
+            break;
+        case 'T':
+            o->timings = 1;
+            break;
+        case 'S': /* the library reads the cache directory from the environment */
+            if (setenv("XGATE_SNAPSHOT_DIR", p.arg, 1))
+                return cli_fail(XG_EXIT_USAGE, "screen", 0, "--snapshot-dir: cannot set");
             break;
         case CLI_HELP:
         case CLI_ERROR:
@@ -619,8 +633,22 @@ static void report_skipped(const xg_snapshot *s)
                     l->skipped[i].problem);
 }
 
+static void report_timings(const xg_snapshot *s, double t0, double t_text, double t_loaded)
+{
+    const char *path = xg_snapshot_file_path(s);
+    fprintf(stderr,
+            "xgate screen: snapshot %s%s%s; name data %.1f ms, lists and snapshot %.1f ms "
+            "(analysis and index %.1f ms), first answer %.1f ms after the command started\n",
+            xg_snapshot_origin(s), path ? " " : "", path ? path : "", (t_text - t0) * 1e3,
+            xg_snapshot_load_seconds(s) * 1e3,
+            strcmp(xg_snapshot_origin(s), "mapped") ? xg_snapshot_build_seconds(s) * 1e3 : 0.0,
+            (xg_clock_seconds() - t0) * 1e3);
+    (void)t_loaded;
+}
+
 int cmd_screen(int argc, char **argv)
 {
+    double t0 = xg_clock_seconds(), t_text = t0, t_loaded = t0;
     opts o = {.threshold = -1.0};
     int rc = parse_args(&o, argc, argv);
     if (rc) {
@@ -640,6 +668,7 @@ int cmd_screen(int argc, char **argv)
         xg_store_close(o.store);
         return cli_fail(XG_EXIT_ERROR, "screen", 1, "cannot load name data");
     }
+    t_text = xg_clock_seconds();
     /* --list files win; else the versions in force in the store; else the bundled lists */
     if (xg_feed_lists_choose(&lists, o.store, o.lists, o.nlists)) {
         rc = cli_fail(XG_EXIT_INPUT, "screen", 1, "cannot find the lists in force");
@@ -648,11 +677,18 @@ int cmd_screen(int argc, char **argv)
                                 o.lenient ? XG_LOAD_LENIENT : 0, text)) {
         rc = cli_fail(XG_EXIT_INPUT, "screen", 1, "cannot load lists");
     } else {
+        t_loaded = xg_clock_seconds();
+        if (xg_snapshot_file_note(snap))
+            fprintf(stderr, "xgate screen: note: %s\n", xg_snapshot_file_note(snap));
         if (o.lenient) report_skipped(snap);
         if (o.batch) {
             rc = run_batch(snap, &o);
         } else if (screen_one(snap, &o, o.name, o.country, o.ids, o.nids)) {
             rc = cli_fail(XG_EXIT_INPUT, "screen", 1, "cannot screen the name");
+        }
+        if (o.timings) {
+            fflush(stdout);
+            report_timings(snap, t0, t_text, t_loaded);
         }
     }
     xg_snapshot_unref(snap);

@@ -54,6 +54,12 @@ struct xg_snapshot {
     xg_symw *symw;      /* organisation-symbol weights, sorted by hash */
     size_t nsymw;
     double build_seconds;
+    double load_seconds; /* xg_snapshot_load: lists, key, and the build or the mapping */
+    void *map;           /* the mapped snapshot file the names and indexes point into, or NULL */
+    size_t map_len;
+    const char *origin; /* "mapped", "built", "built-uncached" */
+    char *file_path;    /* the snapshot file read or written (heap), or NULL */
+    char *file_note;    /* why a file was not used or not written (heap), or NULL */
     /* The one mutable part: a pool of vote buffers, taken and given back under the lock. */
     pthread_mutex_t votes_lock;
     xg_votes *votes_pool;

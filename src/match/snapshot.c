@@ -8,11 +8,19 @@
  */
 #include "match/match_internal.h"
 #include "match/score.h"
+#include "match/snapfile.h"
 #include "xgate/error.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 #define SNAPSHOT_ARENA_BLOCK (1 << 20)
@@ -342,23 +350,37 @@ static void snapshot_free(xg_snapshot *s)
         free(v->stamp), free(v->weight), free(v->touched), free(v);
     }
     pthread_mutex_destroy(&s->votes_lock);
-    xg_index_free(&s->names_idx);
-    xg_index_free(&s->ids_idx);
+    if (s->map) {
+        munmap(s->map, s->map_len); /* the indexes point into it */
+    } else {
+        xg_index_free(&s->names_idx);
+        xg_index_free(&s->ids_idx);
+    }
     xg_arena_free(&s->arena);
+    free(s->file_path);
+    free(s->file_note);
     free(s);
+}
+
+static xg_snapshot *snapshot_new(xg_listset *lists, const xg_text_ctx *text)
+{
+    xg_snapshot *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    atomic_init(&s->refs, 1);
+    pthread_mutex_init(&s->votes_lock, NULL);
+    s->lists = lists;
+    s->text = text;
+    s->origin = "built-uncached";
+    xg_arena_init(&s->arena, SNAPSHOT_ARENA_BLOCK);
+    return s;
 }
 
 int xg_snapshot_build(xg_snapshot **out, xg_listset *lists, const xg_text_ctx *text)
 {
     if (!out || !lists || !text) return xg_error_set(XG_EINVAL, "snapshot: lists and text needed");
     double t0 = xg_clock_seconds();
-    xg_snapshot *s = calloc(1, sizeof *s);
+    xg_snapshot *s = snapshot_new(lists, text);
     if (!s) return xg_error_set(XG_ENOMEM, "snapshot: out of memory");
-    atomic_init(&s->refs, 1);
-    pthread_mutex_init(&s->votes_lock, NULL);
-    s->lists = lists;
-    s->text = text;
-    xg_arena_init(&s->arena, SNAPSHOT_ARENA_BLOCK);
     int rc = build_names(s);
     if (!rc) rc = build_weights(s);
     if (!rc) rc = build_forms(s);
@@ -374,9 +396,256 @@ int xg_snapshot_build(xg_snapshot **out, xg_listset *lists, const xg_text_ctx *t
     return 0;
 }
 
+/* ---- the snapshot file: written once per list version, mapped at start ---- */
+
+/* The cache directory into out[cap]: $XGATE_SNAPSHOT_DIR ("off": none), else
+ * $XDG_CACHE_HOME/xgate, else ~/.cache/xgate; created when missing. 0, or -1 for no cache. */
+static int cache_dir(char *out, size_t cap)
+{
+    const char *env = getenv("XGATE_SNAPSHOT_DIR");
+    int n;
+    if (env && *env) {
+        if (!strcmp(env, "off")) return -1;
+        n = snprintf(out, cap, "%s", env);
+    } else if ((env = getenv("XDG_CACHE_HOME")) && *env) {
+        n = snprintf(out, cap, "%s/xgate", env);
+    } else if ((env = getenv("HOME")) && *env) {
+        char parent[4096];
+        snprintf(parent, sizeof parent, "%s/.cache", env);
+        mkdir(parent, 0700);
+        n = snprintf(out, cap, "%s/.cache/xgate", env);
+    } else {
+        return -1;
+    }
+    if (n <= 0 || (size_t)n >= cap) return -1;
+    if (mkdir(out, 0700) && errno != EEXIST) return -1;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Names and contents of the regular files directly in dir, in name order. */
+static void hash_dir(XXH3_state_t *st, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        XXH3_128bits_update(st, "-", 1);
+        return;
+    }
+    char *names[256];
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d)) && n < 256;)
+        if (e->d_name[0] != '.' && (names[n] = strdup(e->d_name))) n++;
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        char path[4096];
+        if (snprintf(path, sizeof path, "%s/%s", dir, names[i]) >= (int)sizeof path) {
+            free(names[i]);
+            continue;
+        }
+        XXH3_128bits_update(st, names[i], strlen(names[i]) + 1);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        struct stat sb;
+        if (fd >= 0 && !fstat(fd, &sb) && S_ISREG(sb.st_mode) && sb.st_size > 0) {
+            void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+            if (m != MAP_FAILED) {
+                XXH3_128bits_update(st, m, (size_t)sb.st_size);
+                munmap(m, (size_t)sb.st_size);
+            }
+        }
+        if (fd >= 0) close(fd);
+        free(names[i]);
+    }
+}
+
+/* The key of a snapshot file: the lists' content (SHA-256 of every file read, and each file's),
+ * the load flags, the data files that shape name analysis, and the format version. */
+static void snapshot_key(uint8_t key[16], const xg_listset *l, int load_flags)
+{
+    XXH3_state_t *st = XXH3_createState();
+    XXH128_canonical_t c;
+    if (!st) {
+        memset(key, 0, 16);
+        return;
+    }
+    XXH3_128bits_reset(st);
+    uint32_t head[2] = {XG_SNAPFILE_VERSION, (uint32_t)load_flags};
+    XXH3_128bits_update(st, head, sizeof head);
+    XXH3_128bits_update(st, l->hash, sizeof l->hash);
+    for (size_t i = 0; i < l->nfiles; i++)
+        XXH3_128bits_update(st, l->files[i].sha256, sizeof l->files[i].sha256);
+    uint64_t nrec = l->nrecords;
+    XXH3_128bits_update(st, &nrec, sizeof nrec);
+    static const char *const dirs[] = {"text", "names", "cedict"};
+    for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", xg_data_dir(), dirs[i]);
+        hash_dir(st, path);
+    }
+    XXH128_canonicalFromHash(&c, XXH3_128bits_digest(st));
+    memcpy(key, c.digest, 16);
+    XXH3_freeState(st);
+}
+
+/* The binary that analyses names: its size, modification time and inode. */
+static void build_id(uint8_t id[16])
+{
+    struct stat sb;
+    uint64_t v[4] = {0x78676174650a, 0, 0, 0};
+    if (!stat("/proc/self/exe", &sb))
+        v[1] = (uint64_t)sb.st_size,
+        v[2] = (uint64_t)sb.st_mtim.tv_sec * 1000000000u + (uint64_t)sb.st_mtim.tv_nsec,
+        v[3] = (uint64_t)sb.st_ino;
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits(v, sizeof v));
+    memcpy(id, c.digest, 16);
+}
+
+static void set_note(xg_snapshot *s, const char *path, const char *problem)
+{
+    free(s->file_note);
+    size_t n = strlen(path) + strlen(problem) + 64;
+    s->file_note = malloc(n);
+    if (s->file_note) snprintf(s->file_note, n, "snapshot file %s: %s", path, problem);
+}
+
+/* Point the snapshot at a checked file: names and tokens are rebuilt in the arena with their
+ * strings, weights, lengths, ids and bigrams in the mapping; the indexes are the mapping's. */
+static const char *attach(xg_snapshot *s, const xg_snapfile *f)
+{
+    const xg_listset *l = s->lists;
+    if (f->hdr->nrecords != l->nrecords) return "other lists (record count differs)";
+    s->names = xg_arena_alloc(&s->arena, (f->nnames + 1) * sizeof *s->names);
+    xg_token *toks = xg_arena_alloc(&s->arena, (f->ntoks + 1) * sizeof *toks);
+    s->symw = xg_arena_alloc(&s->arena, (f->nsymw + 1) * sizeof *s->symw);
+    if (!s->names || !toks || !s->symw) return "out of memory";
+    for (size_t i = 0; i < f->ntoks; i++) {
+        const xg_snapfile_tok *t = &f->toks[i];
+        toks[i] = (xg_token){.text = xg_snapfile_str(f, t->text),
+                             .symbol = xg_snapfile_str(f, t->symbol),
+                             .kind = (xg_token_kind)t->kind,
+                             .from_han = t->from_han,
+                             .alt = xg_snapfile_str(f, t->alt),
+                             .level = t->level};
+    }
+    for (size_t i = 0; i < f->nnames; i++) {
+        const xg_snapfile_name *fn = &f->names[i];
+        const xg_record *r = &l->records[fn->record];
+        xg_mname *m = &s->names[i];
+        if (fn->alias > r->naliases) return "other lists (alias out of range)";
+        m->record = fn->record;
+        m->raw = fn->alias ? r->aliases[fn->alias - 1] : r->name;
+        if (!m->raw) return "other lists (name missing)";
+        m->an = (xg_name){.original = xg_snapfile_str(f, fn->original),
+                          .folded = xg_snapfile_str(f, fn->folded),
+                          .latin = xg_snapfile_str(f, fn->latin),
+                          .tokens = toks + fn->tok,
+                          .ntokens = fn->ntok,
+                          .han = xg_snapfile_str(f, fn->han),
+                          .is_person = fn->is_person != 0};
+        m->sl = (xg_score_list){.name = &m->an,
+                                .w = f->tokw + fn->tok,
+                                .len = f->toklen + fn->tok,
+                                .acronyms = fn->acronyms,
+                                .phrases = fn->phrases,
+                                .readings = fn->readings,
+                                .repeats = fn->repeats,
+                                .big = fn->nbig ? f->big + fn->big : NULL,
+                                .nbig = fn->nbig,
+                                .tok = f->tokid + fn->tok};
+        m->form = fn->form;
+    }
+    s->nnames = f->nnames;
+    for (size_t i = 0; i < f->nsymw; i++)
+        s->symw[i] = (xg_symw){f->symw[i].hash, f->symw[i].weight};
+    s->nsymw = f->nsymw;
+    s->names_idx = f->names_idx;
+    s->ids_idx = f->ids_idx;
+    return NULL;
+}
+
+/* Map path and attach it when it is this key's and this build's; else a note says why not. */
+static int try_map(xg_snapshot *s, const char *path, const uint8_t key[16], const uint8_t build[16])
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1; /* no file yet: a plain cold start */
+    struct stat sb;
+    const char *problem = NULL;
+    void *m = MAP_FAILED;
+    if (fstat(fd, &sb) || !S_ISREG(sb.st_mode))
+        problem = "not a regular file";
+    else if (sb.st_size == 0)
+        problem = "truncated";
+    else if ((m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED)
+        problem = "cannot map";
+    close(fd);
+    xg_snapfile f;
+    if (!problem && !xg_snapfile_parse(&f, m, (size_t)sb.st_size, &problem)) {
+        if (memcmp(f.hdr->key, key, 16))
+            problem = "other lists or name data (key differs)";
+        else if (memcmp(f.hdr->build, build, 16))
+            problem = "written by another build";
+        else
+            problem = attach(s, &f);
+    }
+    if (!problem) {
+        s->map = m;
+        s->map_len = (size_t)sb.st_size;
+        return 0;
+    }
+    if (m != MAP_FAILED) munmap(m, (size_t)sb.st_size);
+    char why[256];
+    snprintf(why, sizeof why, "%s; rebuilt", problem);
+    set_note(s, path, why);
+    return -1;
+}
+
+/* Write the snapshot file atomically (temp file, fsync, rename); failure only leaves a note. */
+static void write_file(xg_snapshot *s, const char *path, const uint8_t key[16],
+                       const uint8_t build[16])
+{
+    void *buf = NULL;
+    size_t len = 0;
+    if (xg_snapfile_serialise(&buf, &len, s, key, build)) {
+        set_note(s, path, "not written: out of memory");
+        return;
+    }
+    char tmp[4300];
+    if (snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid()) >= (int)sizeof tmp) {
+        free(buf);
+        return;
+    }
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int ok = fd >= 0;
+    for (size_t done = 0; ok && done < len;) {
+        ssize_t w = write(fd, (char *)buf + done, len - done);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0)
+            ok = 0;
+        else
+            done += (size_t)w;
+    }
+    if (ok && fsync(fd)) ok = 0;
+    if (fd >= 0 && close(fd)) ok = 0;
+    if (ok && rename(tmp, path)) ok = 0;
+    if (!ok) {
+        if (fd >= 0) unlink(tmp);
+        char why[256];
+        snprintf(why, sizeof why, "not written: %s", strerror(errno));
+        if (!s->file_note) set_note(s, path, why); /* a rebuild note says more */
+    }
+    free(buf);
+}
+
 int xg_snapshot_load(xg_snapshot **out, const char *const *paths, size_t npaths, int load_flags,
                      const xg_text_ctx *text)
 {
+    double t0 = xg_clock_seconds();
+    if (!out || !text) return xg_error_set(XG_EINVAL, "snapshot: text needed");
     if (!paths || !npaths) {
         paths = xg_lists_default_paths();
         for (npaths = 0; paths && paths[npaths]; npaths++) {
@@ -385,9 +654,52 @@ int xg_snapshot_load(xg_snapshot **out, const char *const *paths, size_t npaths,
     xg_listset *lists;
     int rc = xg_lists_load(&lists, paths, npaths, load_flags);
     if (rc) return rc;
-    rc = xg_snapshot_build(out, lists, text);
-    if (rc) xg_listset_free(lists);
-    return rc;
+    char dir[4096], path[4200];
+    if (cache_dir(dir, sizeof dir)) {
+        rc = xg_snapshot_build(out, lists, text);
+        if (rc)
+            xg_listset_free(lists);
+        else
+            (*out)->load_seconds = xg_clock_seconds() - t0;
+        return rc;
+    }
+    uint8_t key[16], build[16];
+    snapshot_key(key, lists, load_flags);
+    build_id(build);
+    char hex[33];
+    for (int i = 0; i < 16; i++)
+        snprintf(hex + 2 * i, 3, "%02x", key[i]);
+    snprintf(path, sizeof path, "%s/lists-%s.xgsnap", dir, hex);
+    xg_snapshot *s = snapshot_new(lists, text);
+    if (!s) {
+        xg_listset_free(lists);
+        return xg_error_set(XG_ENOMEM, "snapshot: out of memory");
+    }
+    s->file_path = strdup(path);
+    if (!try_map(s, path, key, build)) {
+        s->origin = "mapped";
+        s->load_seconds = xg_clock_seconds() - t0;
+        *out = s;
+        return 0;
+    }
+    /* rebuild from scratch (a failed attach may have filled the arena half-way) */
+    char *note = s->file_note;
+    s->file_note = NULL;
+    s->lists = NULL;
+    snapshot_free(s);
+    rc = xg_snapshot_build(&s, lists, text);
+    if (rc) {
+        free(note);
+        xg_listset_free(lists);
+        return rc;
+    }
+    s->file_note = note;
+    s->file_path = strdup(path);
+    s->origin = "built";
+    write_file(s, path, key, build);
+    s->load_seconds = xg_clock_seconds() - t0;
+    *out = s;
+    return 0;
 }
 
 void xg_snapshot_ref(xg_snapshot *s)
@@ -420,4 +732,24 @@ size_t xg_snapshot_names(const xg_snapshot *s)
 double xg_snapshot_build_seconds(const xg_snapshot *s)
 {
     return s ? s->build_seconds : 0.0;
+}
+
+double xg_snapshot_load_seconds(const xg_snapshot *s)
+{
+    return s ? s->load_seconds : 0.0;
+}
+
+const char *xg_snapshot_origin(const xg_snapshot *s)
+{
+    return s ? s->origin : "";
+}
+
+const char *xg_snapshot_file_path(const xg_snapshot *s)
+{
+    return s ? s->file_path : NULL;
+}
+
+const char *xg_snapshot_file_note(const xg_snapshot *s)
+{
+    return s ? s->file_note : NULL;
 }

@@ -1,0 +1,297 @@
+/*
+ * snapfile.c — the compiled snapshot file: serialising a built snapshot into flat sections, and
+ * checking a file's bytes before anything in them is used.
+ *
+ * A snapshot file is a cache, never a source of truth: any defect (short file, other format or
+ * layout, checksum mismatch, a reference out of bounds) makes the parser refuse it, and the
+ * caller rebuilds from the lists. The parser works on a buffer so that the fuzz target can drive
+ * it with arbitrary bytes.
+ */
+#include "match/snapfile.h"
+#include "match/match_internal.h"
+#include "xgate/error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+static const char MAGIC[8] = {'X', 'G', 'S', 'N', 'A', 'P', 'F', '\n'};
+
+/* Structure sizes and a byte-order mark: a file from another ABI is refused, not misread. */
+#define LAYOUT                                                                                     \
+    ((uint32_t)(sizeof(xg_snapfile_name) << 16 | sizeof(xg_snapfile_tok) << 8 |                   \
+                sizeof(xg_snapfile_hdr) / 8) ^                                                     \
+     0x5A000000u)
+
+static const size_t ELEM[XG_SF_NSECTIONS] = {
+    [XG_SF_STR] = 1,
+    [XG_SF_NAME] = sizeof(xg_snapfile_name),
+    [XG_SF_TOK] = sizeof(xg_snapfile_tok),
+    [XG_SF_TOKW] = sizeof(float),
+    [XG_SF_TOKLEN] = sizeof(uint16_t),
+    [XG_SF_TOKID] = sizeof(uint32_t),
+    [XG_SF_BIG] = sizeof(uint32_t),
+    [XG_SF_SYMW] = sizeof(xg_snapfile_symw),
+    [XG_SF_NKEYS] = sizeof(uint64_t),
+    [XG_SF_NOFF] = sizeof(uint32_t),
+    [XG_SF_NPOST] = sizeof(uint32_t),
+    [XG_SF_IKEYS] = sizeof(uint64_t),
+    [XG_SF_IOFF] = sizeof(uint32_t),
+    [XG_SF_IPOST] = sizeof(uint32_t),
+};
+
+const char *xg_snapfile_str(const xg_snapfile *f, uint32_t ref)
+{
+    return ref ? f->str + (ref - 1) : NULL;
+}
+
+static int bad(const char **problem, const char *what)
+{
+    *problem = what;
+    return XG_EFORMAT;
+}
+
+static int str_ok(const xg_snapfile *f, uint32_t ref)
+{
+    return ref <= f->nstr;
+}
+
+static int index_ok(const xg_index *x, size_t noff, size_t nids)
+{
+    if (noff != x->nkeys + 1 || x->off[0] != 0 || x->off[x->nkeys] != x->npost) return 0;
+    for (size_t i = 0; i < x->nkeys; i++)
+        if (x->off[i] > x->off[i + 1] || (i && x->keys[i - 1] >= x->keys[i])) return 0;
+    for (size_t i = 0; i < x->npost; i++)
+        if (x->post[i] >= nids) return 0;
+    return 1;
+}
+
+int xg_snapfile_parse(xg_snapfile *out, const void *buf, size_t len, const char **problem)
+{
+    static char version_problem[64];
+    const unsigned char *b = buf;
+    memset(out, 0, sizeof *out);
+    if (len < sizeof MAGIC || memcmp(b, MAGIC, sizeof MAGIC))
+        return bad(problem, len < sizeof MAGIC ? "truncated" : "not a snapshot file");
+    if (len < sizeof(xg_snapfile_hdr)) return bad(problem, "truncated");
+    if ((uintptr_t)buf % 8) return bad(problem, "malformed: buffer not aligned");
+    const xg_snapfile_hdr *h = buf;
+    if (h->version != XG_SNAPFILE_VERSION) {
+        /* static: the problem outlives the call; the numbers are the same for every thread */
+        snprintf(version_problem, sizeof version_problem, "format version %u, not %u",
+                 (unsigned)h->version, XG_SNAPFILE_VERSION);
+        return bad(problem, version_problem);
+    }
+    if (h->layout != LAYOUT) return bad(problem, "other structure layout");
+    size_t body = sizeof *h;
+    if (h->body_len > len || len - h->body_len < body + 16) return bad(problem, "truncated");
+    if (len != body + h->body_len + 16) return bad(problem, "malformed: trailing bytes");
+    XXH128_hash_t sum = XXH3_128bits(b + body, h->body_len);
+    XXH128_canonical_t want;
+    XXH128_canonicalFromHash(&want, sum);
+    if (memcmp(want.digest, b + body + h->body_len, 16)) return bad(problem, "checksum mismatch");
+    const void *sec[XG_SF_NSECTIONS];
+    size_t n[XG_SF_NSECTIONS];
+    for (int i = 0; i < XG_SF_NSECTIONS; i++) {
+        uint64_t off = h->sec[i][0], cnt = h->sec[i][1];
+        if (off % 8 || off < body || off > body + h->body_len)
+            return bad(problem, "malformed: section offset");
+        if (cnt > (body + h->body_len - off) / ELEM[i])
+            return bad(problem, "malformed: section size");
+        sec[i] = b + off;
+        n[i] = (size_t)cnt;
+    }
+    xg_snapfile f = {.hdr = h};
+    f.str = sec[XG_SF_STR];
+    f.nstr = n[XG_SF_STR];
+    if (!f.nstr || f.str[f.nstr - 1]) return bad(problem, "malformed: strings");
+    f.names = sec[XG_SF_NAME];
+    f.nnames = n[XG_SF_NAME];
+    f.toks = sec[XG_SF_TOK];
+    f.ntoks = n[XG_SF_TOK];
+    if (n[XG_SF_TOKW] != f.ntoks || n[XG_SF_TOKLEN] != f.ntoks || n[XG_SF_TOKID] != f.ntoks)
+        return bad(problem, "malformed: token arrays");
+    f.tokw = sec[XG_SF_TOKW];
+    f.toklen = sec[XG_SF_TOKLEN];
+    f.tokid = sec[XG_SF_TOKID];
+    f.big = sec[XG_SF_BIG];
+    f.nbig = n[XG_SF_BIG];
+    f.symw = sec[XG_SF_SYMW];
+    f.nsymw = n[XG_SF_SYMW];
+    if (f.nnames >= UINT32_MAX || f.ntoks >= UINT32_MAX || h->nrecords >= UINT32_MAX)
+        return bad(problem, "malformed: counts");
+    for (size_t i = 0; i < f.ntoks; i++) {
+        const xg_snapfile_tok *t = &f.toks[i];
+        if (!t->text || !str_ok(&f, t->text) || !str_ok(&f, t->symbol) || !str_ok(&f, t->alt) ||
+            t->kind > XG_TOK_STOP || f.tokid[i] >= f.ntoks)
+            return bad(problem, "malformed: token");
+    }
+    for (size_t i = 0; i < f.nnames; i++) {
+        const xg_snapfile_name *m = &f.names[i];
+        if (m->record >= h->nrecords || m->form > i || m->tok > f.ntoks ||
+            m->ntok > f.ntoks - m->tok || m->big > f.nbig || m->nbig > f.nbig - m->big ||
+            !str_ok(&f, m->original) || !str_ok(&f, m->folded) || !str_ok(&f, m->latin) ||
+            !str_ok(&f, m->han) || m->is_person > 1)
+            return bad(problem, "malformed: name");
+    }
+    for (size_t i = 1; i < f.nsymw; i++)
+        if (f.symw[i - 1].hash >= f.symw[i].hash) return bad(problem, "malformed: symbol weights");
+    f.names_idx = (xg_index){(uint64_t *)sec[XG_SF_NKEYS], (uint32_t *)sec[XG_SF_NOFF],
+                             (uint32_t *)sec[XG_SF_NPOST], n[XG_SF_NKEYS], n[XG_SF_NPOST]};
+    f.ids_idx = (xg_index){(uint64_t *)sec[XG_SF_IKEYS], (uint32_t *)sec[XG_SF_IOFF],
+                           (uint32_t *)sec[XG_SF_IPOST], n[XG_SF_IKEYS], n[XG_SF_IPOST]};
+    if (!index_ok(&f.names_idx, n[XG_SF_NOFF], f.nnames) ||
+        !index_ok(&f.ids_idx, n[XG_SF_IOFF], (size_t)h->nrecords))
+        return bad(problem, "malformed: index");
+    *out = f;
+    return 0;
+}
+
+/* ---- writing ---- */
+
+typedef struct strtab {
+    char *data;
+    size_t len, cap;
+} strtab;
+
+static uint32_t str_add(strtab *t, const char *s, int *oom)
+{
+    if (!s) return 0;
+    size_t n = strlen(s) + 1;
+    if (t->len + n > t->cap) {
+        size_t cap = t->cap ? t->cap : 1 << 16;
+        while (cap < t->len + n)
+            cap *= 2;
+        char *d = realloc(t->data, cap);
+        if (!d) {
+            *oom = 1;
+            return 0;
+        }
+        t->data = d, t->cap = cap;
+    }
+    memcpy(t->data + t->len, s, n);
+    t->len += n;
+    if (t->len - n >= UINT32_MAX - 1) *oom = 1;
+    return (uint32_t)(t->len - n + 1);
+}
+
+static uint32_t alias_of(const xg_snapshot *s, const xg_mname *m)
+{
+    const xg_record *r = &s->lists->records[m->record];
+    if (m->raw == r->name) return 0;
+    for (size_t a = 0; a < r->naliases; a++)
+        if (m->raw == r->aliases[a]) return (uint32_t)a + 1;
+    return UINT32_MAX; /* not reached: every name is a record's name or alias */
+}
+
+int xg_snapfile_serialise(void **out, size_t *len, const xg_snapshot *s, const uint8_t key[16],
+                          const uint8_t build[16])
+{
+    size_t ntoks = 0, nbig = 0;
+    for (size_t i = 0; i < s->nnames; i++)
+        ntoks += s->names[i].an.ntokens, nbig += s->names[i].sl.nbig;
+    strtab st = {0};
+    int oom = 0;
+    str_add(&st, "", &oom); /* the section is never empty */
+    xg_snapfile_name *names = calloc(s->nnames + 1, sizeof *names);
+    xg_snapfile_tok *toks = calloc(ntoks + 1, sizeof *toks);
+    float *tokw = calloc(ntoks + 1, sizeof *tokw);
+    uint16_t *toklen = calloc(ntoks + 1, sizeof *toklen);
+    uint32_t *tokid = calloc(ntoks + 1, sizeof *tokid);
+    uint32_t *big = calloc(nbig + 1, sizeof *big);
+    xg_snapfile_symw *symw = calloc(s->nsymw + 1, sizeof *symw);
+    void *file = NULL;
+    int rc = 0;
+    if (!names || !toks || !tokw || !toklen || !tokid || !big || !symw) oom = 1;
+    size_t kt = 0, kb = 0;
+    for (size_t i = 0; i < s->nnames && !oom; i++) {
+        const xg_mname *m = &s->names[i];
+        xg_snapfile_name *f = &names[i];
+        f->record = m->record;
+        f->alias = alias_of(s, m);
+        f->original = str_add(&st, m->an.original, &oom);
+        f->folded = str_add(&st, m->an.folded, &oom);
+        f->latin = str_add(&st, m->an.latin, &oom);
+        f->han = str_add(&st, m->an.han, &oom);
+        f->tok = (uint32_t)kt;
+        f->ntok = (uint32_t)m->an.ntokens;
+        f->big = (uint32_t)kb;
+        f->nbig = (uint32_t)m->sl.nbig;
+        f->form = m->form;
+        f->is_person = m->an.is_person ? 1 : 0;
+        f->acronyms = m->sl.acronyms;
+        f->phrases = m->sl.phrases;
+        f->readings = m->sl.readings;
+        f->repeats = m->sl.repeats;
+        for (size_t t = 0; t < m->an.ntokens; t++, kt++) {
+            const xg_token *k = &m->an.tokens[t];
+            toks[kt] = (xg_snapfile_tok){str_add(&st, k->text, &oom), str_add(&st, k->symbol, &oom),
+                                         str_add(&st, k->alt, &oom), (uint8_t)k->kind,
+                                         k->from_han, k->level, 0};
+            tokw[kt] = m->sl.w ? m->sl.w[t] : (float)xg_token_weight(k);
+            toklen[kt] = m->sl.len[t];
+            tokid[kt] = m->sl.tok[t];
+        }
+        if (m->sl.nbig) memcpy(big + kb, m->sl.big, m->sl.nbig * sizeof *big);
+        kb += m->sl.nbig;
+    }
+    for (size_t i = 0; i < s->nsymw; i++)
+        symw[i] = (xg_snapfile_symw){s->symw[i].hash, s->symw[i].weight, 0};
+    if (oom) {
+        rc = xg_error_set(XG_ENOMEM, "snapshot file: out of memory");
+        goto done;
+    }
+    const void *data[XG_SF_NSECTIONS] = {
+        st.data,           names,           toks,         tokw,           toklen,
+        tokid,             big,             symw,         s->names_idx.keys, s->names_idx.off,
+        s->names_idx.post, s->ids_idx.keys, s->ids_idx.off, s->ids_idx.post};
+    size_t count[XG_SF_NSECTIONS] = {st.len,
+                                     s->nnames,
+                                     ntoks,
+                                     ntoks,
+                                     ntoks,
+                                     ntoks,
+                                     nbig,
+                                     s->nsymw,
+                                     s->names_idx.nkeys,
+                                     s->names_idx.nkeys + 1,
+                                     s->names_idx.npost,
+                                     s->ids_idx.nkeys,
+                                     s->ids_idx.nkeys + 1,
+                                     s->ids_idx.npost};
+    xg_snapfile_hdr h;
+    memset(&h, 0, sizeof h);
+    memcpy(h.magic, MAGIC, sizeof MAGIC);
+    h.version = XG_SNAPFILE_VERSION;
+    h.layout = LAYOUT;
+    memcpy(h.key, key, 16);
+    memcpy(h.build, build, 16);
+    h.nrecords = s->lists->nrecords;
+    size_t pos = sizeof h;
+    for (int i = 0; i < XG_SF_NSECTIONS; i++) {
+        h.sec[i][0] = pos;
+        h.sec[i][1] = count[i];
+        pos += (count[i] * ELEM[i] + 7) & ~(size_t)7;
+    }
+    h.body_len = pos - sizeof h;
+    file = calloc(1, pos + 16);
+    if (!file) {
+        rc = xg_error_set(XG_ENOMEM, "snapshot file: out of memory");
+        goto done;
+    }
+    memcpy(file, &h, sizeof h);
+    for (int i = 0; i < XG_SF_NSECTIONS; i++)
+        if (count[i] && data[i])
+            memcpy((char *)file + h.sec[i][0], data[i], count[i] * ELEM[i]);
+    XXH128_canonical_t sum;
+    XXH128_canonicalFromHash(&sum, XXH3_128bits((char *)file + sizeof h, h.body_len));
+    memcpy((char *)file + pos, sum.digest, 16);
+    *out = file;
+    *len = pos + 16;
+    file = NULL;
+done:
+    free(file), free(st.data), free(names), free(toks), free(tokw), free(toklen), free(tokid),
+        free(big), free(symw);
+    return rc;
+}
