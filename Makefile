@@ -124,23 +124,31 @@ layering: $(OPT)/xgate $(OPT)/libxgate.a $(OPT)/libxgate-server.a
 	@XGATE_BIN=$(CURDIR)/$(OPT)/xgate XGATE_BUILD=$(CURDIR)/$(OPT) XGATE_PKG_CFLAGS="$(PKG_CFLAGS)" \
 	  XGATE_PKG_LIBS="$(PKG_LIBS)" tests/run-shell-tests tests/layers
 
+# Tests never write to ~/.cache: compiled snapshot files go to build/snapshots (shell tests: a
+# temporary directory per script, see tests/lib.sh).
+TEST_SNAPSHOTS := XGATE_SNAPSHOT_DIR=$(CURDIR)/build/snapshots
+
 unit: $(SAN)/unit-tests
-	XGATE_DATA=$(CURDIR)/data XGATE_SHARED=$(CURDIR)/../shared $(SAN)/unit-tests --jobs $(NPROC)
+	@mkdir -p build/snapshots
+	$(TEST_SNAPSHOTS) XGATE_DATA=$(CURDIR)/data XGATE_SHARED=$(CURDIR)/../shared $(SAN)/unit-tests --jobs $(NPROC)
 
 cli-tests: $(SAN)/xgate
-	XGATE_BIN=$(CURDIR)/$(SAN)/xgate tests/run-shell-tests tests/cli
+	@mkdir -p build/snapshots
+	$(TEST_SNAPSHOTS) XGATE_BIN=$(CURDIR)/$(SAN)/xgate tests/run-shell-tests tests/cli
 
 http-tests: $(SAN)/xgate
-	@if ls tests/http/test_*.sh >/dev/null 2>&1; then XGATE_BIN=$(CURDIR)/$(SAN)/xgate tests/run-shell-tests tests/http; fi
+	@if ls tests/http/test_*.sh >/dev/null 2>&1; then mkdir -p build/snapshots; $(TEST_SNAPSHOTS) XGATE_BIN=$(CURDIR)/$(SAN)/xgate tests/run-shell-tests tests/http; fi
 
 # Regenerate tests/golden/screen_golden.tsv from today's screening results (the unit test
 # match_golden compares with it): only for a change meant to change results, listed in its commit.
 golden: $(SAN)/unit-tests
-	XG_GOLDEN_WRITE=1 XGATE_DATA=$(CURDIR)/data XGATE_SHARED=$(CURDIR)/../shared $(SAN)/unit-tests --filter 'match_golden/*'
+	@mkdir -p build/snapshots
+	$(TEST_SNAPSHOTS) XG_GOLDEN_WRITE=1 XGATE_DATA=$(CURDIR)/data XGATE_SHARED=$(CURDIR)/../shared $(SAN)/unit-tests --filter 'match_golden/*'
 
 browser-tests: $(SAN)/xgate
 	@$(BOOTSTRAP) browser
-	XGATE_BIN=$(CURDIR)/$(SAN)/xgate tests/browser/run
+	@mkdir -p build/snapshots
+	$(TEST_SNAPSHOTS) XGATE_BIN=$(CURDIR)/$(SAN)/xgate tests/browser/run
 
 run:
 	@$(BOOTSTRAP) build
@@ -178,7 +186,7 @@ build/fuzz/fuzz_%: fuzz/fuzz_%.c build/fuzz/libxgate-internal.a
 fuzz-smoke: fuzz
 	@pass=0; fail=0; for f in $(FUZZ_SRC:fuzz/%.c=%); do c=fuzz/corpus/$${f#fuzz_}; [ -d $$c ] || c=; \
 	  rm -rf build/fuzz/new-$$f; mkdir -p build/fuzz/new-$$f; \
-	  if build/fuzz/$$f -runs=$${FUZZ_RUNS:-5000} -seed=1 -artifact_prefix=build/fuzz/$$f- build/fuzz/new-$$f $$c >build/fuzz/$$f.log 2>&1; \
+	  if XGATE_SNAPSHOT_DIR=off build/fuzz/$$f -runs=$${FUZZ_RUNS:-5000} -seed=1 -artifact_prefix=build/fuzz/$$f- build/fuzz/new-$$f $$c >build/fuzz/$$f.log 2>&1; \
 	  then pass=$$((pass+1)); echo "ok   $$f"; \
 	  else fail=$$((fail+1)); echo "FAIL $$f"; tail -n 30 build/fuzz/$$f.log; fi; done; \
 	echo "fuzz: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]

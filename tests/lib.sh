@@ -5,6 +5,9 @@ X=${XGATE_BIN:?XGATE_BIN must name the xgate binary}
 SHARED=${XGATE_SHARED:?}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+# Compiled snapshot files go to a directory of this script's (never ~/.cache) unless the caller
+# chose one (make sets build/snapshots); a test that needs a cold start names its own.
+export XGATE_SNAPSHOT_DIR=${XGATE_SNAPSHOT_DIR:-$TMP/snapshots}
 
 fail() { echo "ASSERTION FAILED: $*" >&2; exit 1; }
 

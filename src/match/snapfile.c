@@ -20,7 +20,7 @@ static const char MAGIC[8] = {'X', 'G', 'S', 'N', 'A', 'P', 'F', '\n'};
 
 /* Structure sizes and a byte-order mark: a file from another ABI is refused, not misread. */
 #define LAYOUT                                                                                     \
-    ((uint32_t)(sizeof(xg_snapfile_name) << 16 | sizeof(xg_snapfile_tok) << 8 |                   \
+    ((uint32_t)(sizeof(xg_snapfile_name) << 16 | sizeof(xg_snapfile_tok) << 8 |                    \
                 sizeof(xg_snapfile_hdr) / 8) ^                                                     \
      0x5A000000u)
 
@@ -226,9 +226,13 @@ int xg_snapfile_serialise(void **out, size_t *len, const xg_snapshot *s, const u
         f->repeats = m->sl.repeats;
         for (size_t t = 0; t < m->an.ntokens; t++, kt++) {
             const xg_token *k = &m->an.tokens[t];
-            toks[kt] = (xg_snapfile_tok){str_add(&st, k->text, &oom), str_add(&st, k->symbol, &oom),
-                                         str_add(&st, k->alt, &oom), (uint8_t)k->kind,
-                                         k->from_han, k->level, 0};
+            toks[kt] = (xg_snapfile_tok){str_add(&st, k->text, &oom),
+                                         str_add(&st, k->symbol, &oom),
+                                         str_add(&st, k->alt, &oom),
+                                         (uint8_t)k->kind,
+                                         k->from_han,
+                                         k->level,
+                                         0};
             tokw[kt] = m->sl.w ? m->sl.w[t] : (float)xg_token_weight(k);
             toklen[kt] = m->sl.len[t];
             tokid[kt] = m->sl.tok[t];
@@ -242,10 +246,20 @@ int xg_snapfile_serialise(void **out, size_t *len, const xg_snapshot *s, const u
         rc = xg_error_set(XG_ENOMEM, "snapshot file: out of memory");
         goto done;
     }
-    const void *data[XG_SF_NSECTIONS] = {
-        st.data,           names,           toks,         tokw,           toklen,
-        tokid,             big,             symw,         s->names_idx.keys, s->names_idx.off,
-        s->names_idx.post, s->ids_idx.keys, s->ids_idx.off, s->ids_idx.post};
+    const void *data[XG_SF_NSECTIONS] = {st.data,
+                                         names,
+                                         toks,
+                                         tokw,
+                                         toklen,
+                                         tokid,
+                                         big,
+                                         symw,
+                                         s->names_idx.keys,
+                                         s->names_idx.off,
+                                         s->names_idx.post,
+                                         s->ids_idx.keys,
+                                         s->ids_idx.off,
+                                         s->ids_idx.post};
     size_t count[XG_SF_NSECTIONS] = {st.len,
                                      s->nnames,
                                      ntoks,
@@ -282,8 +296,7 @@ int xg_snapfile_serialise(void **out, size_t *len, const xg_snapshot *s, const u
     }
     memcpy(file, &h, sizeof h);
     for (int i = 0; i < XG_SF_NSECTIONS; i++)
-        if (count[i] && data[i])
-            memcpy((char *)file + h.sec[i][0], data[i], count[i] * ELEM[i]);
+        if (count[i] && data[i]) memcpy((char *)file + h.sec[i][0], data[i], count[i] * ELEM[i]);
     XXH128_canonical_t sum;
     XXH128_canonicalFromHash(&sum, XXH3_128bits((char *)file + sizeof h, h.body_len));
     memcpy((char *)file + pos, sum.digest, 16);

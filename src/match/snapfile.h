@@ -39,18 +39,18 @@ enum {
 };
 
 typedef struct xg_snapfile_hdr {
-    char magic[8];       /* "XGSNAPF\n" */
-    uint32_t version;    /* XG_SNAPFILE_VERSION */
-    uint32_t layout;     /* sizes of the structures below and a byte-order mark, see .c */
-    uint8_t key[16];     /* which lists, flags and analysis data */
-    uint8_t build[16];   /* which binary */
-    uint64_t nrecords;   /* records of the list set */
-    uint64_t body_len;   /* bytes between header and trailer */
+    char magic[8];     /* "XGSNAPF\n" */
+    uint32_t version;  /* XG_SNAPFILE_VERSION */
+    uint32_t layout;   /* sizes of the structures below and a byte-order mark, see .c */
+    uint8_t key[16];   /* which lists, flags and analysis data */
+    uint8_t build[16]; /* which binary */
+    uint64_t nrecords; /* records of the list set */
+    uint64_t body_len; /* bytes between header and trailer */
     uint64_t sec[XG_SF_NSECTIONS][2]; /* offset from file start, element count */
 } xg_snapfile_hdr;
 
 typedef struct xg_snapfile_name {
-    uint32_t record, alias; /* alias 0: the record's name; k: aliases[k - 1] */
+    uint32_t record, alias;                /* alias 0: the record's name; k: aliases[k - 1] */
     uint32_t original, folded, latin, han; /* strings */
     uint32_t tok, ntok;                    /* tokens tok .. tok + ntok - 1 */
     uint32_t big, nbig;                    /* Han bigrams */

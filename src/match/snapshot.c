@@ -615,7 +615,9 @@ static void write_file(xg_snapshot *s, const char *path, const uint8_t key[16],
         return;
     }
     char tmp[4300];
-    if (snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid()) >= (int)sizeof tmp) {
+    static atomic_uint serial; /* two loads in one process write apart */
+    if (snprintf(tmp, sizeof tmp, "%s.%ld.%u.tmp", path, (long)getpid(),
+                 atomic_fetch_add(&serial, 1)) >= (int)sizeof tmp) {
         free(buf);
         return;
     }
