@@ -1,0 +1,66 @@
+# The compiled snapshot file of `xgate screen`: a cold start writes it, a warm start maps it and
+# answers exactly alike (the golden queries over every shared list, Chinese and mistyped names
+# among them); a truncated, bit-flipped or foreign file is refused, rebuilt and noted on stderr,
+# never trusted; no cache directory (off, or one that cannot be made) is no error.
+. "$XGATE_TESTS/lib.sh"
+L=$SHARED/data/lists
+S=$TMP/snap
+LISTS=()
+for f in csl_entity_list_prc_research.csv csl_meti_names_2022-12.txt csl_sample.csv \
+  dod_1260h_2026.xgate.csv eu_833_annex_iv_2026.xgate.csv ofac_sdn_2021-07 \
+  un_sc_consolidated_2026-02.xml; do LISTS+=(--list "$L/$f"); done
+# the names of the golden queries (options dropped), the first 150
+grep -v "^#" "$XGATE_ROOT/tests/golden/screen_queries.tsv" | cut -s -f2 | grep -v "^$" | head -n 150 >"$TMP/q.txt"
+[ "$(wc -l <"$TMP/q.txt")" -ge 100 ] || fail "too few golden queries"
+
+screen() { run "$X" screen "${LISTS[@]}" --snapshot-dir "$S" --json --threshold 0.5 \
+  --as-of 2026-06-01 --timings --batch "$TMP/q.txt"; assert_rc 0; }
+
+screen
+assert_err_contains "snapshot built $S/lists-"
+cold=$OUT
+file=$(ls "$S"/lists-*.xgsnap)
+[ -f "$file" ] || fail "no snapshot file in $S"
+[ "$(ls "$S" | wc -l)" -eq 1 ] || fail "stray files in $S: $(ls "$S")"
+screen
+assert_err_contains "snapshot mapped $file"
+[ "$OUT" = "$cold" ] || fail "warm answers differ from cold ones"
+grep -q '"matches": \[{' <<<"$cold" || grep -q '"matches":\[{' <<<"$cold" || fail "no match at all"
+
+# truncated
+truncate -s 1000 "$file"
+screen
+assert_err_contains "note: snapshot file $file: truncated; rebuilt"
+assert_err_contains "snapshot built"
+[ "$OUT" = "$cold" ] || fail "answers after a rebuild differ"
+screen
+assert_err_contains "snapshot mapped"
+[ "$OUT" = "$cold" ] || fail "answers differ"
+
+# a flipped bit in the middle
+python3 - "$file" <<'PY'
+import os, sys
+p = sys.argv[1]; n = os.path.getsize(p)
+with open(p, 'r+b') as f:
+    f.seek(n // 2); b = f.read(1); f.seek(n // 2); f.write(bytes([b[0] ^ 4]))
+PY
+screen
+assert_err_contains "checksum mismatch; rebuilt"
+[ "$OUT" = "$cold" ] || fail "answers after a rebuild differ"
+
+# another list set's file under this key's name
+run "$X" screen --list "$L/csl_sample.csv" --snapshot-dir "$TMP/other" --json x
+assert_rc 0
+cp "$TMP"/other/lists-*.xgsnap "$file"
+screen
+assert_err_contains "key differs); rebuilt"
+[ "$OUT" = "$cold" ] || fail "answers after a rebuild differ"
+
+# no cache: off, or a directory that cannot be made
+XGATE_SNAPSHOT_DIR=off run "$X" screen --list "$L/csl_sample.csv" --timings --json x
+assert_rc 0
+assert_err_contains "snapshot built-uncached"
+run "$X" screen --list "$L/csl_sample.csv" --snapshot-dir /proc/xgate-none/x --timings --json x
+assert_rc 0
+assert_err_contains "snapshot built-uncached"
+echo "ok"
