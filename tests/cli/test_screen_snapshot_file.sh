@@ -27,6 +27,14 @@ assert_err_contains "snapshot mapped $file"
 [ "$OUT" = "$cold" ] || fail "warm answers differ from cold ones"
 grep -q '"matches": \[{' <<<"$cold" || grep -q '"matches":\[{' <<<"$cold" || fail "no match at all"
 
+# the damage cases on two small lists (quicker)
+LISTS=(--list "$L/csl_entity_list_prc_research.csv" --list "$L/csl_sample.csv")
+rm -rf "$S"
+screen
+assert_err_contains "snapshot built"
+cold=$OUT
+file=$(ls "$S"/lists-*.xgsnap)
+
 # truncated
 truncate -s 1000 "$file"
 screen
