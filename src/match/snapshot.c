@@ -668,10 +668,14 @@ int xg_snapshot_load(xg_snapshot **out, const char *const *paths, size_t npaths,
     uint8_t key[16], build[16];
     snapshot_key(key, lists, load_flags);
     build_id(build);
-    char hex[33];
+    /* the build in the name too: two binaries (a test build and a release one) keep a file each
+     * instead of replacing each other's at every start */
+    char hex[33], bhex[9];
     for (int i = 0; i < 16; i++)
         snprintf(hex + 2 * i, 3, "%02x", key[i]);
-    snprintf(path, sizeof path, "%s/lists-%s.xgsnap", dir, hex);
+    for (int i = 0; i < 4; i++)
+        snprintf(bhex + 2 * i, 3, "%02x", build[i]);
+    snprintf(path, sizeof path, "%s/lists-%s-%s.xgsnap", dir, hex, bhex);
     xg_snapshot *s = snapshot_new(lists, text);
     if (!s) {
         xg_listset_free(lists);
