@@ -61,8 +61,9 @@ static xg_snapshot *load(void)
 /* The JSON of a few queries (Latin, Chinese, a typo, an identifier-free miss), as one string. */
 static char *answers(const xg_snapshot *s)
 {
-    static const char *const names[] = {"Sichuan University", "国防科技大学", "Harbin Instiute of Technology",
-                                        "Beihang", "Nobody In Particular Ltd"};
+    static const char *const names[] = {"Sichuan University", "国防科技大学",
+                                        "Harbin Instiute of Technology", "Beihang",
+                                        "Nobody In Particular Ltd"};
     json_t *all = json_array();
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         xg_screen_query q = {.name = names[i], .threshold = 0.5, .as_of = "2026-01-01"};
@@ -129,7 +130,8 @@ Test(match_snapfile, cold_then_warm_identical)
     cr_assert_str_eq(xg_snapshot_hash(warm), xg_snapshot_hash(cold));
     char *a = answers(cold), *b = answers(warm);
     cr_assert_str_eq(a, b);
-    cr_assert(strstr(a, "\"matches\": [{") || strstr(a, "\"matches\":[{"), "no match at all: %.300s", a);
+    cr_assert(strstr(a, "\"matches\": [{") || strstr(a, "\"matches\":[{"),
+              "no match at all: %.300s", a);
     free(a), free(b), free(path);
     xg_snapshot_unref(cold);
     xg_snapshot_unref(warm);
