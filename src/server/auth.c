@@ -6,7 +6,9 @@
  * the key (the key itself is never kept or logged). Unknown keys are cached briefly too, so that a
  * flood of bad keys cannot hammer the database. The cache entry also holds the key's token bucket
  * (refilled at opts.rate per second up to opts.burst); a bucket forgotten with its entry starts
- * full again, which errs on the side of serving. A revoked key stops working within AUTH_TTL_S.
+ * full again, which errs on the side of serving. A revoked key stops working within AUTH_TTL_S;
+ * on a PostgreSQL store every node forgets its cache when any node creates or revokes a key
+ * (notify.c), so there it stops working at once (docs/nodes.md).
  */
 #include "server/server_int.h"
 
@@ -156,4 +158,11 @@ int auth_lookup(xg_auth *a, xg_store *store, const char *key, xg_role *role, cha
     }
     pthread_mutex_unlock(&a->lock);
     return resolve(a, store, h, key, now, role, name_out, limited);
+}
+
+void auth_forget_all(xg_auth *a)
+{
+    pthread_mutex_lock(&a->lock);
+    sodium_memzero(a->slots, AUTH_SLOTS * sizeof *a->slots);
+    pthread_mutex_unlock(&a->lock);
 }
