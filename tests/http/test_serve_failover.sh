@@ -3,7 +3,7 @@
 # made by pg_basebackup (tests/lib_pg.sh). Under mixed load the primary is stopped (immediate: a
 # crash) and the replica promoted; the nodes carry on against it without a restart, every
 # decision and review acknowledged before, during and after is in the promoted store, and its
-# audit chain verifies.
+# audit chain verifies; their notification listeners reconnect too.
 . "$XGATE_TESTS/http/lib_http.sh"
 . "$XGATE_TESTS/lib_pg.sh"
 . "$XGATE_TESTS/http/lib_nodes.sh"
@@ -58,6 +58,15 @@ for i in 1 2; do
   req POST /v1/decide "$SERVICE" '{"customer": {"name": "Nordlicht Analytics GmbH", "country": "DE", "headquarters": "DE"}, "resource": {"kind": "instance", "provider": "aws", "item": "g4dn.xlarge", "count": 1}, "access": {"source_country": "DE", "payment_country": "DE", "end_use": "inference"}}'
   assert_code 200
 done
+# each node's listener lost its connection with the primary and listens on the promoted replica
+# again, having reloaded its lists and forgotten its key cache (a notification may have been
+# missed meanwhile)
+relistened() {
+  grep -q 'notify: listening again' "$TMP/node$1.log" && BASE=$(node_url "$1") && req GET /metrics &&
+    grep -qE '^xgate_node_events_total\{action="reload"\} [1-9]' "$TMP/out" &&
+    grep -qE '^xgate_node_events_total\{action="key_flush"\} [1-9]' "$TMP/out"
+}
+for i in 1 2; do wait_for "node $i to listen again after the failover" relistened "$i"; done
 nodes_cleanup
 nodes_check_logs
 echo "failover: ok"
