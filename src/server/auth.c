@@ -38,6 +38,9 @@ struct xg_auth {
     pthread_mutex_t lock;
     double rate, burst;
     auth_entry *slots;
+    /* bumped by auth_forget_all: an answer the store gave before a flush is not cached after it
+     * (a key revoked while its lookup ran would otherwise be served for AUTH_TTL_S) */
+    unsigned long generation;
 };
 
 xg_role role_parse(const char *s)
@@ -119,6 +122,9 @@ static int resolve(xg_auth *a, xg_store *store, const unsigned char h[32], const
 {
     char *role = NULL, *name = NULL;
     if (!store) return xg_error_set(XG_EINTERNAL, "the key store is not available");
+    pthread_mutex_lock(&a->lock);
+    unsigned long generation = a->generation;
+    pthread_mutex_unlock(&a->lock);
     int rc = xg_store_key_lookup(&role, &name, store, key);
     if (rc != 0 && rc != XG_ENOTFOUND) return rc;
     pthread_mutex_lock(&a->lock);
@@ -129,6 +135,7 @@ static int resolve(xg_auth *a, xg_store *store, const unsigned char h[32], const
     e->role = rc == 0 ? role_parse(role) : ROLE_NONE;
     snprintf(e->name, sizeof e->name, "%s", name ? name : "");
     e->expires = now + (e->role != ROLE_NONE ? AUTH_TTL_S : AUTH_NEG_TTL_S);
+    if (generation != a->generation) e->expires = now; /* flushed meanwhile: this request only */
     e->tokens = a->burst;
     e->refilled = now;
     *role_out = e->role;
@@ -164,5 +171,6 @@ void auth_forget_all(xg_auth *a)
 {
     pthread_mutex_lock(&a->lock);
     sodium_memzero(a->slots, AUTH_SLOTS * sizeof *a->slots);
+    a->generation++;
     pthread_mutex_unlock(&a->lock);
 }

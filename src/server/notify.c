@@ -21,9 +21,9 @@
 
 #include "xgate/error.h"
 
-#define NOTIFY_WAIT_MS 250      /* how often the thread looks at `stopping` */
-#define NOTIFY_RETRY_MS 1000    /* between reconnection attempts while the store is down */
-#define NOTIFY_COALESCE_MS 20   /* gather a burst of events before acting */
+#define NOTIFY_WAIT_MS 250    /* how often the thread looks at `stopping` */
+#define NOTIFY_RETRY_MS 1000  /* between reconnection attempts while the store is down */
+#define NOTIFY_COALESCE_MS 20 /* gather a burst of events before acting */
 
 enum { ACT_LISTS = 1, ACT_KEYS = 2 };
 
