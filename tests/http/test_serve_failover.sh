@@ -69,4 +69,4 @@ relistened() {
 for i in 1 2; do wait_for "node $i to listen again after the failover" relistened "$i"; done
 nodes_cleanup
 nodes_check_logs
-echo "failover: ok"
+echo "failover: ok (load: $(cat "$TMP/load.json"))"

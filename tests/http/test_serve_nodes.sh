@@ -118,4 +118,4 @@ assert_json "d['list_versions']['ofac_cons']['id'] == '$V1'"
 
 nodes_cleanup
 nodes_check_logs
-echo "three nodes: ok"
+echo "three nodes: ok (load: $(cat "$TMP/load.json"))"
