@@ -67,3 +67,57 @@ pg_db() {
 psql_q() {
   pg_as "$PG_BIN/psql" -h "$PGSOCK" -U xgate -d "$1" -qAt -v ON_ERROR_STOP=1 -c "$2"
 }
+
+# ---- a streaming replica for failover tests (tests/http/test_serve_failover.sh) ----
+# pg_replica_start: a replica of pg_start's cluster made with pg_basebackup -R, streaming over the
+# primary's unix socket, with its own socket directory (RSOCK) and synchronous replication (the
+# primary's commits wait until the replica has flushed them: nothing acknowledged is lost when the
+# primary goes). Sets RSOCK and PGURL2 (both hosts, target_session_attrs=read-write: libpq uses
+# whichever host accepts writes). pg_promote promotes the replica (waits until it accepts writes);
+# pg_replica_cleanup stops and removes it (call it from the EXIT trap before pg_cleanup).
+PGREPL=""
+RSOCK=""
+
+pg_replica_start() {
+  PGREPL=$PGDIR/replica
+  RSOCK=$PGDIR/rsock
+  mkdir -p "$RSOCK"
+  [ "$(id -u)" = 0 ] && chown postgres "$RSOCK"
+  { echo "local replication all trust"; cat "$PGDIR/data/pg_hba.conf"; } >"$PGDIR/hba.new"
+  mv "$PGDIR/hba.new" "$PGDIR/data/pg_hba.conf"
+  [ "$(id -u)" = 0 ] && chown postgres "$PGDIR/data/pg_hba.conf"
+  pg_as "$PG_BIN/pg_ctl" -D "$PGDIR/data" reload >/dev/null || fail "cannot reload the primary"
+  pg_as "$PG_BIN/pg_basebackup" -h "$PGSOCK" -U xgate -D "$PGREPL" -R -X stream -c fast \
+    >"$PGDIR/basebackup.log" 2>&1 || { cat "$PGDIR/basebackup.log" >&2; fail "pg_basebackup failed"; }
+  echo "primary_conninfo = 'host=$PGSOCK user=xgate application_name=replica1'" \
+    >>"$PGREPL/postgresql.auto.conf"
+  pg_as "$PG_BIN/pg_ctl" -D "$PGREPL" -l "$PGDIR/replica.log" -w -t 60 \
+    -o "-k $RSOCK -c listen_addresses='' -c max_connections=200" start >/dev/null ||
+    { cat "$PGDIR/replica.log" >&2; fail "the replica did not start"; }
+  # Synchronous only now: the replica's copy of the configuration must not wait for a standby
+  # of its own once promoted.
+  psql_q postgres "ALTER SYSTEM SET synchronous_standby_names = 'replica1'" >/dev/null
+  pg_as "$PG_BIN/pg_ctl" -D "$PGDIR/data" reload >/dev/null || fail "cannot reload the primary"
+  local n=0
+  until [ "$(psql_q postgres "SELECT sync_state FROM pg_stat_replication")" = sync ]; do
+    n=$((n + 1))
+    [ "$n" -lt 600 ] || fail "the replica did not become a synchronous standby"
+    sleep 0.1
+  done
+  PGURL2="postgresql:///xgate?host=$PGSOCK,$RSOCK&user=xgate&target_session_attrs=read-write"
+}
+
+pg_promote() {
+  pg_as "$PG_BIN/pg_ctl" -D "$PGREPL" -w -t 60 promote >/dev/null || fail "the replica did not promote"
+}
+
+# psql_r DB SQL: one query on the replica (or the promoted replica).
+psql_r() {
+  pg_as "$PG_BIN/psql" -h "$RSOCK" -U xgate -d "$1" -qAt -v ON_ERROR_STOP=1 -c "$2"
+}
+
+pg_replica_cleanup() {
+  if [ -n "$PGREPL" ] && [ -d "$PGREPL" ]; then
+    pg_as "$PG_BIN/pg_ctl" -D "$PGREPL" -m immediate stop >/dev/null 2>&1 || true
+  fi
+}

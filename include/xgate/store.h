@@ -221,6 +221,25 @@ int xg_store_scan_last_run(json_t **out, xg_store *s);
  * file put with documents replaces that file's stored documents. */
 int xg_store_scan_record(xg_store *s, const json_t *run);
 
+/* ---- events between nodes (PostgreSQL LISTEN/NOTIFY, docs/nodes.md) ----
+ * Several `xgate serve` nodes share one PostgreSQL store. A write that changes what a node caches
+ * announces itself on the channel "xgate_events" inside its transaction, so the others hear it
+ * when (and only if) it commits: "key" (an API key created or revoked; detail: the key id),
+ * "list_version" (a new list version in force; detail: the version id) and "alerts" (alerts
+ * opened, closed or resolved; detail: an alert id or a count). A listener has a connection of its
+ * own. Notifications sent while it was disconnected are lost, so after reconnecting the next wait
+ * reports the kind "reconnected": the caller must then refresh everything it caches. */
+typedef struct xg_store_events xg_store_events;
+/* Open a listener on the store at `url` (its own connection) and LISTEN. A SQLite URL is
+ * XG_EFORMAT ("not supported": one SQLite store serves one node); a failed connection XG_ESTORE. */
+int xg_store_events_open(xg_store_events **out, const char *url);
+/* Wait up to timeout_ms for the next event. Returns 0 with *kind and *detail (heap strings,
+ * free() both) for an event, 0 with *kind NULL when none came in time, XG_ESTORE when the
+ * connection is lost and could not be made again (call again later: each call tries once). The
+ * first event after a reconnection is "reconnected" (detail ""). */
+int xg_store_events_wait(xg_store_events *ev, int timeout_ms, char **kind, char **detail);
+void xg_store_events_close(xg_store_events *ev);
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

@@ -6,7 +6,9 @@
  * the key (the key itself is never kept or logged). Unknown keys are cached briefly too, so that a
  * flood of bad keys cannot hammer the database. The cache entry also holds the key's token bucket
  * (refilled at opts.rate per second up to opts.burst); a bucket forgotten with its entry starts
- * full again, which errs on the side of serving. A revoked key stops working within AUTH_TTL_S.
+ * full again, which errs on the side of serving. A revoked key stops working within AUTH_TTL_S;
+ * on a PostgreSQL store every node forgets its cache when any node creates or revokes a key
+ * (notify.c), so there it stops working at once (docs/nodes.md).
  */
 #include "server/server_int.h"
 
@@ -36,6 +38,9 @@ struct xg_auth {
     pthread_mutex_t lock;
     double rate, burst;
     auth_entry *slots;
+    /* bumped by auth_forget_all: an answer the store gave before a flush is not cached after it
+     * (a key revoked while its lookup ran would otherwise be served for AUTH_TTL_S) */
+    unsigned long generation;
 };
 
 xg_role role_parse(const char *s)
@@ -117,6 +122,9 @@ static int resolve(xg_auth *a, xg_store *store, const unsigned char h[32], const
 {
     char *role = NULL, *name = NULL;
     if (!store) return xg_error_set(XG_EINTERNAL, "the key store is not available");
+    pthread_mutex_lock(&a->lock);
+    unsigned long generation = a->generation;
+    pthread_mutex_unlock(&a->lock);
     int rc = xg_store_key_lookup(&role, &name, store, key);
     if (rc != 0 && rc != XG_ENOTFOUND) return rc;
     pthread_mutex_lock(&a->lock);
@@ -127,6 +135,7 @@ static int resolve(xg_auth *a, xg_store *store, const unsigned char h[32], const
     e->role = rc == 0 ? role_parse(role) : ROLE_NONE;
     snprintf(e->name, sizeof e->name, "%s", name ? name : "");
     e->expires = now + (e->role != ROLE_NONE ? AUTH_TTL_S : AUTH_NEG_TTL_S);
+    if (generation != a->generation) e->expires = now; /* flushed meanwhile: this request only */
     e->tokens = a->burst;
     e->refilled = now;
     *role_out = e->role;
@@ -156,4 +165,12 @@ int auth_lookup(xg_auth *a, xg_store *store, const char *key, xg_role *role, cha
     }
     pthread_mutex_unlock(&a->lock);
     return resolve(a, store, h, key, now, role, name_out, limited);
+}
+
+void auth_forget_all(xg_auth *a)
+{
+    pthread_mutex_lock(&a->lock);
+    sodium_memzero(a->slots, AUTH_SLOTS * sizeof *a->slots);
+    a->generation++;
+    pthread_mutex_unlock(&a->lock);
 }

@@ -127,6 +127,14 @@ static void render_domain(xg_buf *b, xg_server *s)
                   (unsigned long long)ld(&m->reloads_ok),
                   (unsigned long long)ld(&m->reloads_failed));
     xg_buf_printf(b,
+                  "# HELP xgate_node_events_total Other nodes' changes acted on (PostgreSQL "
+                  "LISTEN/NOTIFY): list reloads and key-cache flushes.\n"
+                  "# TYPE xgate_node_events_total counter\n"
+                  "xgate_node_events_total{action=\"reload\"} %llu\n"
+                  "xgate_node_events_total{action=\"key_flush\"} %llu\n",
+                  (unsigned long long)ld(&m->notify_reloads),
+                  (unsigned long long)ld(&m->notify_key_flushes));
+    xg_buf_printf(b,
                   "# HELP xgate_uptime_seconds Seconds since the server started.\n"
                   "# TYPE xgate_uptime_seconds gauge\nxgate_uptime_seconds %lld\n",
                   (long long)(now - s->started));

@@ -504,6 +504,13 @@ int server_update(xg_server *s, const xg_feed_source *src, size_t n, int force, 
     return 0;
 }
 
+int server_reload_notified(xg_server *s)
+{
+    int rc = server_reload(s, NULL, true);
+    feeds_sync(s);
+    return rc;
+}
+
 int xg_server_update(xg_server *s, json_t **out)
 {
     return server_update(s, NULL, 0, 0, "api", out);

@@ -75,6 +75,7 @@ typedef struct xg_metrics {
     _Atomic uint64_t reviews[2];                  /* clear, confirm */
     _Atomic uint64_t rate_limited;
     _Atomic uint64_t reloads_ok, reloads_failed;
+    _Atomic uint64_t notify_reloads, notify_key_flushes; /* acted on other nodes' events */
     _Atomic uint64_t in_flight;
 } xg_metrics;
 
@@ -91,6 +92,9 @@ void auth_free(xg_auth *a);
  * fails. */
 int auth_lookup(xg_auth *a, xg_store *store, const char *key, xg_role *role, char name_out[64],
                 bool *limited);
+/* Forget every cached key (another node created or revoked one: notify.c); the next request of
+ * each key asks the store again. Rate buckets are forgotten with their entries. */
+void auth_forget_all(xg_auth *a);
 
 /* ---- lists that stay current (refresh.c) ---- */
 struct xg_feed_source;
@@ -181,6 +185,11 @@ struct xg_server {
     volatile int stopping; /* set once at stop: the refresher ends, transfers are cancelled */
     _Atomic int64_t last_update_run; /* unix time the last update (any trigger) finished */
     json_t *last_monitor;            /* the last monitor run's summary (feeds_lock) */
+    /* other nodes' changes (notify.c; PostgreSQL only) */
+    xg_store_events *events;
+    pthread_t notifier;
+    bool notifier_running;
+    _Atomic int notify_stopping;
 };
 
 /* ---- state.c: what requests read ---- */
@@ -225,6 +234,14 @@ void metrics_feeds(struct xg_buf *b, xg_server *s);
  * before the first (new reference). */
 json_t *server_monitor_json(xg_server *s);
 
+/* A new list version was put in force by another node (notify.c): swap the snapshot and the
+ * sources' states as the refresh path does after an update. */
+int server_reload_notified(xg_server *s);
+/* ---- notify.c: several nodes on one PostgreSQL store ---- */
+/* Start the listener thread (PostgreSQL stores; nothing on SQLite); stop it (before the loader
+ * and the store go). */
+int server_notify_start(xg_server *s);
+void server_notify_stop(xg_server *s);
 /* ---- router.c ---- */
 /* civetweb's handler for every path: hands the request to a pool thread that matches it against
  * the route table, checks method, key, role and rate, runs the handler, counts and logs it. */

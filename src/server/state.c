@@ -185,13 +185,15 @@ int server_state_load(xg_server *s)
     if (s->policy && !xg_policy_has_profile(s->policies, s->policy)) return unknown_policy(s);
     if (s->as_of && !xg_date_valid(s->as_of))
         return xg_error_set(XG_EINVAL, "--as-of %s: expected a date YYYY-MM-DD", s->as_of);
-    return server_feeds_start(s);
+    if ((rc = server_feeds_start(s)) != 0) return rc;
+    return server_notify_start(s);
 }
 
 void server_state_free(xg_server *s)
 {
-    server_feeds_stop(s); /* before the loader and the store go */
-    pool_free(s->pool);   /* idle by now: civetweb has stopped, or never started */
+    server_feeds_stop(s);  /* before the loader and the store go */
+    server_notify_stop(s); /* likewise */
+    pool_free(s->pool);    /* idle by now: civetweb has stopped, or never started */
     pool_free(s->loader);
     if (s->snap) xg_snapshot_unref(s->snap);
     json_decref(s->snap_versions);

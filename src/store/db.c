@@ -12,6 +12,8 @@
 #include "store/db.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <poll.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -678,4 +680,69 @@ void db_finalize(db_stmt *st)
     free(st->types);
     free(st->sql);
     free(st);
+}
+
+/* ---- notifications (LISTEN/NOTIFY) ----
+ * The listener has a connection of its own that does nothing else, so waiting is a poll() on its
+ * socket: nothing runs on it between notifications, and libpq queues those that arrive with a
+ * query's result (PQnotifies) until asked. */
+
+int db_listen(db_conn *c, const char *channel)
+{
+    if (c->backend != DB_POSTGRES) {
+        set_err(c, "LISTEN/NOTIFY: not supported on SQLite (one node per SQLite store)");
+        return DB_MISUSE;
+    }
+    for (const char *p = channel; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '_') {
+            set_err(c, "LISTEN %s: a channel is a plain identifier", channel);
+            return DB_MISUSE;
+        }
+    char sql[128];
+    snprintf(sql, sizeof sql, "LISTEN %s", channel);
+    return db_exec(c, sql);
+}
+
+static int take_notify(db_conn *c, char **payload)
+{
+    PGnotify *n = PQnotifies(c->pg);
+    if (!n) return DB_DONE;
+    *payload = strdup(n->extra ? n->extra : "");
+    PQfreemem(n);
+    if (!*payload) {
+        set_err(c, "out of memory");
+        return DB_ERROR;
+    }
+    return DB_ROW;
+}
+
+static int notify_lost(db_conn *c)
+{
+    c->lost = 1;
+    set_err(c, "connection to PostgreSQL lost: %s", PQerrorMessage(c->pg));
+    return DB_ERROR;
+}
+
+int db_wait_notify(db_conn *c, int timeout_ms, char **payload)
+{
+    *payload = NULL;
+    if (c->backend != DB_POSTGRES) {
+        set_err(c, "LISTEN/NOTIFY: not supported on SQLite");
+        return DB_MISUSE;
+    }
+    if (PQstatus(c->pg) != CONNECTION_OK) return notify_lost(c);
+    int rc = take_notify(c, payload);
+    if (rc != DB_DONE) return rc;
+    struct pollfd p = {.fd = PQsocket(c->pg), .events = POLLIN};
+    if (p.fd < 0) return notify_lost(c);
+    int n = poll(&p, 1, timeout_ms);
+    if (n < 0) {
+        if (errno == EINTR) return DB_DONE;
+        set_err(c, "poll: %s", strerror(errno));
+        return DB_ERROR;
+    }
+    if (n == 0) return DB_DONE;
+    /* Readable: a notification, or the server closing (shut down, killed, failed over). */
+    if (!PQconsumeInput(c->pg) || PQstatus(c->pg) != CONNECTION_OK) return notify_lost(c);
+    return take_notify(c, payload);
 }

@@ -108,6 +108,15 @@ int db_reset(db_stmt *st);
 int db_clear_bindings(db_stmt *st);
 void db_finalize(db_stmt *st);
 
+/* Notifications (PostgreSQL LISTEN/NOTIFY; on SQLite both return DB_MISUSE, "not supported").
+ * db_listen subscribes this connection to `channel` (a plain identifier); run it again after a
+ * lost connection, since a new session listens to nothing (it reconnects, as db_exec does).
+ * db_wait_notify waits up to timeout_ms for one notification on a listening connection: DB_ROW
+ * with its payload in *payload (heap, free()), DB_DONE when none came in time, DB_ERROR when the
+ * connection was lost (db_conn_lost) or the wait failed. */
+int db_listen(db_conn *c, const char *channel);
+int db_wait_notify(db_conn *c, int timeout_ms, char **payload);
+
 /* For PostgreSQL: rewrite `?`/`?N` placeholders to `$n` (heap; outside quotes and comments). */
 char *db_pg_placeholders(const char *sql, int *nparams);
 

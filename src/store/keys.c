@@ -51,7 +51,8 @@ int xg_store_key_create(char **key_out, xg_store *s, const char *role, const cha
     store_now(now);
     pthread_mutex_lock(&s->lock);
     db_stmt *st;
-    if (!(rc = store_prepare(&st, s,
+    if (!(rc = store_begin(s)) &&
+        !(rc = store_prepare(&st, s,
                              "INSERT INTO api_keys (id, salt, hash, role, name, created)"
                              " VALUES (?, ?, ?, ?, ?, ?)"))) {
         const char *v[] = {id, salt_hex, hash, role, name, now};
@@ -59,6 +60,10 @@ int xg_store_key_create(char **key_out, xg_store *s, const char *role, const cha
             store_bind_text(st, i + 1, v[i]);
         rc = db_step(st) == DB_DONE ? XG_OK : store_error(s, "api key insert");
         db_finalize(st);
+        /* other nodes forget a cached "unknown key" for it */
+        if (!rc) rc = store_notify(s, "key", id);
+        if (!rc) rc = store_commit(s);
+        if (rc) store_rollback(s);
     }
     pthread_mutex_unlock(&s->lock);
     if (!rc) {
@@ -151,10 +156,10 @@ int xg_store_key_revoke(xg_store *s, const char *key_id)
     store_now(now);
     pthread_mutex_lock(&s->lock);
     db_stmt *st;
-    int rc = store_prepare(&st, s,
-                           "UPDATE api_keys SET revoked = ? WHERE id = ?"
-                           " AND revoked IS NULL");
-    if (!rc) {
+    int rc = store_begin(s);
+    if (!rc && !(rc = store_prepare(&st, s,
+                                    "UPDATE api_keys SET revoked = ? WHERE id = ?"
+                                    " AND revoked IS NULL"))) {
         store_bind_text(st, 1, now);
         store_bind_text(st, 2, key_id);
         if (db_step(st) != DB_DONE)
@@ -162,6 +167,10 @@ int xg_store_key_revoke(xg_store *s, const char *key_id)
         else if (db_changes(s->db) == 0)
             rc = xg_error_set(XG_ENOTFOUND, "no active API key with id '%s'", key_id);
         db_finalize(st);
+        /* every node drops its cached keys: the revoked key is refused at once */
+        if (!rc) rc = store_notify(s, "key", key_id);
+        if (!rc) rc = store_commit(s);
+        if (rc) store_rollback(s);
     }
     pthread_mutex_unlock(&s->lock);
     return rc;

@@ -10,6 +10,7 @@
  */
 #include "store/store_internal.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +72,20 @@ static int insert_row(xg_store *s, const json_t *row, const char *now)
     return rc;
 }
 
+/* *newly gets whether version `id` is not yet the one in force (inside the put's transaction). */
+static int in_force_already(xg_store *s, const char *id, bool *newly)
+{
+    db_stmt *st;
+    int rc = store_prepare(&st, s, "SELECT 1 FROM list_versions WHERE id = ? AND in_force = 1");
+    if (rc) return rc;
+    store_bind_text(st, 1, id);
+    int step = db_step(st);
+    db_finalize(st);
+    if (step != DB_ROW && step != DB_DONE) return store_error(s, "list version lookup");
+    *newly = step == DB_DONE;
+    return XG_OK;
+}
+
 int xg_store_list_version_put(xg_store *s, const json_t *row)
 {
     if (!s || !json_is_object(row) || !opt_str(row, "id") || !opt_str(row, "source") ||
@@ -80,6 +95,9 @@ int xg_store_list_version_put(xg_store *s, const json_t *row)
     store_now(now);
     pthread_mutex_lock(&s->lock);
     int rc = store_begin(s);
+    bool newly_in_force = false;
+    if (!rc && json_is_true(json_object_get(row, "in_force")))
+        rc = in_force_already(s, opt_str(row, "id"), &newly_in_force);
     if (!rc && json_is_true(json_object_get(row, "in_force"))) {
         db_stmt *st;
         rc = store_prepare(&st, s, "UPDATE list_versions SET in_force = 0 WHERE source = ?");
@@ -90,6 +108,8 @@ int xg_store_list_version_put(xg_store *s, const json_t *row)
         }
     }
     if (!rc) rc = insert_row(s, row, now);
+    /* the other nodes swap their snapshots (a version fetched again changes nothing) */
+    if (!rc && newly_in_force) rc = store_notify(s, "list_version", opt_str(row, "id"));
     if (!rc) rc = store_commit(s);
     if (rc) store_rollback(s);
     pthread_mutex_unlock(&s->lock);

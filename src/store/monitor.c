@@ -525,6 +525,9 @@ int xg_store_monitor_apply(json_t **out, xg_store *s, const json_t *chunk)
         }
         if (!rc) rc = apply_seen(s, chunk, list_hash);
         if (!rc) rc = record_run(s, json_object_get(chunk, "run"), list_hash);
+        if (!rc && (json_array_size(json_object_get(res, "opened")) ||
+                    json_array_size(json_object_get(res, "closed"))))
+            rc = store_notify(s, "alerts", "monitor");
         if (!rc) rc = store_commit(s);
         if (rc) store_rollback(s);
     }
@@ -723,6 +726,7 @@ int xg_store_alert_resolve(json_t **out, xg_store *s, const char *alert_id, cons
     if (!rc && (rc = store_begin(s)) == 0 && (rc = store_chain_lock(s))) store_rollback(s);
     if (!rc) {
         rc = resolve_locked(s, a, action, reason, reviewer, now);
+        if (!rc) rc = store_notify(s, "alerts", alert_id);
         if (!rc) rc = store_commit(s);
         if (rc) store_rollback(s);
     }

@@ -81,6 +81,11 @@ char *store_review_payload(const char *id, const char *decision_id, const char *
 char *store_alert_event_payload(const char *id, const char *alert_id, const char *event,
                                 const char *detail, const char *reviewer, const char *created);
 
+/* Announce a change to the other nodes (events.c): on PostgreSQL, pg_notify on "xgate_events"
+ * with "<kind>:<detail>" inside the caller's transaction (delivered on commit); nothing on
+ * SQLite. Caller holds s->lock. Kinds: "key", "list_version", "alerts". */
+int store_notify(xg_store *s, const char *kind, const char *detail);
+
 /* The PostgreSQL text of a (SQLite) migration script (heap): see store.c. */
 char *store_pg_translate(const char *sql);
 /* The number of migrations this build knows. */

@@ -7,6 +7,7 @@
 
 #include "store/db.h"
 #include "store/store_internal.h"
+#include "xgate/error.h"
 
 static int count(const char *hay, const char *needle)
 {
@@ -106,4 +107,24 @@ Test(db, sqlite_api)
     cr_assert_eq(db_prepare(c, "SELECT nope FROM t", &st), DB_ERROR);
     cr_assert(strstr(db_errmsg(c), "nope"), "%s", db_errmsg(c));
     db_close(c);
+}
+
+/* LISTEN/NOTIFY is PostgreSQL's (tests/http/test_serve_nodes.sh runs it against a real server): on
+ * SQLite both calls and the public listener say "not supported", and a store write still works
+ * (store_notify does nothing there). */
+Test(db, notify_not_supported_on_sqlite)
+{
+    db_conn *c;
+    char err[256];
+    cr_assert_eq(db_open(&c, "sqlite::memory:", err, sizeof err), DB_OK, "%s", err);
+    cr_assert_eq(db_listen(c, "xgate_events"), DB_MISUSE);
+    cr_assert(strstr(db_errmsg(c), "not supported"), "%s", db_errmsg(c));
+    char *payload = (char *)"untouched";
+    cr_assert_eq(db_wait_notify(c, 10, &payload), DB_MISUSE);
+    cr_assert_null(payload);
+    db_close(c);
+    xg_store_events *ev = (xg_store_events *)1;
+    cr_assert_eq(xg_store_events_open(&ev, "sqlite::memory:"), XG_EFORMAT);
+    cr_assert_null(ev);
+    cr_assert(strstr(xg_error_message(), "not supported"), "%s", xg_error_message());
 }
