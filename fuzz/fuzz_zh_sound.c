@@ -35,10 +35,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     for (size_t i = 0; i < map.cap; i++) {
         if (!map.slots[i].key) continue;
-        char *pattern = xg_arena_printf(&arena, "%.*s|%s %.*s|%s", (int)map.slots[i].keylen,
-                                        map.slots[i].key, (const char *)map.slots[i].value,
-                                        (int)map.slots[i].keylen, map.slots[i].key,
-                                        (const char *)map.slots[i].value);
+        char *pattern =
+            xg_arena_printf(&arena, "%.*s|%s %.*s|%s", (int)map.slots[i].keylen, map.slots[i].key,
+                            (const char *)map.slots[i].value, (int)map.slots[i].keylen,
+                            map.slots[i].key, (const char *)map.slots[i].value);
         double s = pattern && first ? xg_sound_sim(pattern, first) : 0.0;
         if (s != 0.0 && s != XG_SOUND_SIM) abort();
     }

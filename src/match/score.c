@@ -842,6 +842,15 @@ static void nested_explain(json_t *e, json_t *pen, const xg_score_query *q,
                                          round3(d->unmatched_level), "factor", XG_UNMATCHED_QUERY));
 }
 
+/* True when a pair met a Latin list word that the query word's sound pattern spells otherwise
+ * than its pinyin (莫斯特 mosite ~ most). */
+static int learned_spelling(const xg_token *qt, const xg_name *n, const xg_pair *p)
+{
+    const xg_token *nt = &n->tokens[p->ni];
+    return !nt->from_han && strcmp(qt->text, nt->text) != 0 &&
+           xg_sound_sim(qt->sound, nt->text) > 0;
+}
+
 json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_score_detail *d)
 {
     static const char *methods[] = {"token_alignment", "han_bigrams", "identifier"};
@@ -857,8 +866,7 @@ json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_sco
         const xg_token *qt = &q->name->tokens[p->qi];
         if (p->reading)
             json_object_set_new(o, "reading", json_true());
-        else if (p->qn == 1 && p->nn == 1 && qt->sound && p->sim == (float)XG_SOUND_SIM &&
-                 xg_sound_sim(qt->sound, n->tokens[p->ni].text) > 0)
+        else if (p->qn == 1 && p->nn == 1 && qt->sound && !p->cover && learned_spelling(qt, n, p))
             json_object_set_new(o, "via", json_string("learned spelling"));
         else if (p->qn + p->nn > 2)
             json_object_set_new(o, "joined", json_true());

@@ -46,7 +46,7 @@ Test(text_zh_sound, parser_joins_and_refuses)
     cr_assert_eq(parse(&m, "ou\to\t3"), 0);
     cr_assert_str_eq(xg_strmap_get(&m, "si", 2), "s|se");
     cr_assert_str_eq(xg_strmap_get(&m, "ou", 2), "o");
-    const char *bad[] = {"si\ts",  "si\t\t3",        "\ts\t3",     "si\ts\tx3",
+    const char *bad[] = {"si\ts",    "si\t\t3",    "\ts\t3",           "si\ts\tx3",
                          "Si\ts\t3", "si\ts e\t3", "sisisisisi\ts\t3", "si\ts\t"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         cr_assert_eq(parse(&m, bad[i]), XG_EPARSE, "%s", bad[i]);
