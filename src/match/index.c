@@ -98,6 +98,46 @@ static size_t han_keys(xg_key *out, size_t k, size_t cap, const char *han)
     return k;
 }
 
+/* The spellings of a sound pattern (xg_token.sound, "ou|o sai|say"): every choice of one
+ * spelling per syllable but the all-pinyin one (already the token's own key), each as a
+ * whole-word key, at most SOUND_MAX_KEYS of them, so that a query read by sound meets the list
+ * names spelled so without a trigram search. */
+enum { SOUND_MAX_KEYS = 16, SOUND_MAX_SYLLABLES = 8 };
+
+static size_t sound_keys(xg_key *out, size_t k, size_t cap, const char *pattern, size_t tok)
+{
+    const char *group[SOUND_MAX_SYLLABLES];
+    size_t ng = 0, nalt[SOUND_MAX_SYLLABLES], choice[SOUND_MAX_SYLLABLES] = {0};
+    for (const char *p = pattern; *p && ng < SOUND_MAX_SYLLABLES; ng++) {
+        group[ng] = p;
+        nalt[ng] = 1;
+        for (; *p && *p != ' '; p++)
+            nalt[ng] += *p == '|';
+        while (*p == ' ')
+            p++;
+    }
+    for (size_t made = 0; made < SOUND_MAX_KEYS && k < cap;) {
+        size_t g = 0; /* the next choice, as an odometer turns; all zeros is the pinyin */
+        while (g < ng && ++choice[g] == nalt[g])
+            choice[g++] = 0;
+        if (g == ng) break;
+        char word[72];
+        size_t len = 0;
+        for (size_t i = 0; i < ng; i++) {
+            const char *p = group[i];
+            for (size_t c = 0; c < choice[i]; c++)
+                p = strchr(p, '|') + 1;
+            size_t n = strcspn(p, "| ");
+            if (len + n >= sizeof word) return k;
+            memcpy(word + len, p, n);
+            len += n;
+        }
+        k = emit_tok(out, k, cap, 'w', word, len, tok);
+        made++;
+    }
+    return k;
+}
+
 size_t xg_name_keys(xg_key *out, size_t cap, const xg_name *n, int for_query)
 {
     size_t k = 0, words = 0;
@@ -110,6 +150,7 @@ size_t xg_name_keys(xg_key *out, size_t cap, const xg_name *n, int for_query)
         if (!indexable(t)) continue;
         words++;
         k = word_keys(out, k, cap, t->text, 1, i);
+        if (for_query && t->sound) k = sound_keys(out, k, cap, t->sound, i);
         if (i + 1 < n->ntokens && indexable(&n->tokens[i + 1])) {
             char joined[160];
             size_t a = strlen(t->text), b = strlen(n->tokens[i + 1].text);

@@ -267,6 +267,33 @@ static double alt_sim(const xg_token *t, const xg_token *n, double edits)
     return s;
 }
 
+/* The positions of `text` reachable after each syllable group of the pattern ("ou|o sai"), as a
+ * bit set: a group moves every reached position on by each of its spellings found there. */
+double xg_sound_sim(const char *pattern, const char *text)
+{
+    size_t len = strlen(text);
+    if (!pattern || len < XG_SOUND_MIN_LEN || len > 63) return 0.0;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] < 'a' || text[i] > 'z') return 0.0;
+    uint64_t reached = 1;
+    for (const char *p = pattern; *p && reached;) {
+        uint64_t next = 0;
+        while (*p && *p != ' ') {
+            const char *alt = p;
+            while (*p && *p != ' ' && *p != '|')
+                p++;
+            size_t n = (size_t)(p - alt);
+            for (size_t at = 0; n && at + n <= len; at++)
+                if ((reached >> at & 1) && !memcmp(text + at, alt, n)) next |= 1ULL << (at + n);
+            if (*p == '|') p++;
+        }
+        while (*p == ' ')
+            p++;
+        reached = next;
+    }
+    return reached >> len & 1 ? XG_SOUND_SIM : 0.0;
+}
+
 static double token_sim(const xg_score_query *q, size_t qi, const xg_token *n, size_t nlen)
 {
     const xg_token *t = &q->name->tokens[qi];
@@ -286,6 +313,10 @@ static double token_sim(const xg_score_query *q, size_t qi, const xg_token *n, s
     double s = word_sim(&q->pat[qi], q->len[qi], n->text, nlen, edits);
     if (s < 1.0 && (t->alt || n->alt)) {
         double a = alt_sim(t, n, edits);
+        if (a > s) s = a;
+    }
+    if (s < XG_SOUND_SIM && t->sound && !n->from_han) { /* the query's side only */
+        double a = xg_sound_sim(t->sound, n->text);
         if (a > s) s = a;
     }
     return s;
@@ -811,6 +842,15 @@ static void nested_explain(json_t *e, json_t *pen, const xg_score_query *q,
                                          round3(d->unmatched_level), "factor", XG_UNMATCHED_QUERY));
 }
 
+/* True when a pair met a Latin list word that the query word's sound pattern spells otherwise
+ * than its pinyin (莫斯特 mosite ~ most). */
+static int learned_spelling(const xg_token *qt, const xg_name *n, const xg_pair *p)
+{
+    const xg_token *nt = &n->tokens[p->ni];
+    return !nt->from_han && strcmp(qt->text, nt->text) != 0 &&
+           xg_sound_sim(qt->sound, nt->text) > 0;
+}
+
 json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_score_detail *d)
 {
     static const char *methods[] = {"token_alignment", "han_bigrams", "identifier"};
@@ -823,8 +863,11 @@ json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_sco
         json_object_set_new(o, "list", span_text(n->tokens, p->ni, p->nn));
         json_object_set_new(o, "score", json_real(round3(p->sim)));
         json_object_set_new(o, "kind", json_string(kind_name(q->name->tokens[p->qi].kind)));
+        const xg_token *qt = &q->name->tokens[p->qi];
         if (p->reading)
             json_object_set_new(o, "reading", json_true());
+        else if (p->qn == 1 && p->nn == 1 && qt->sound && !p->cover && learned_spelling(qt, n, p))
+            json_object_set_new(o, "via", json_string("learned spelling"));
         else if (p->qn + p->nn > 2)
             json_object_set_new(o, "joined", json_true());
         if (p->cover) json_object_set_new(o, "phrase", json_true());

@@ -47,6 +47,12 @@
 #define XG_EDITS_HAN (1.0 / 3.0)
 /* Two tokens pair only when this similar; split/merged tokens only when this similar. */
 #define XG_PAIR_FLOOR 0.80
+/* A Latin word spelled syllable by syllable with learned spellings of a Chinese word's pinyin
+ * (xg_token.sound, data/text/zh_sound.tsv): as close as a one-typo match of a long word, not
+ * as an equal one, since the spellings are learned habits rather than rules. */
+#define XG_SOUND_SIM 0.92
+/* Words shorter than this are not matched by sound: "a", "ra" spell too many syllables. */
+#define XG_SOUND_MIN_LEN 4
 #define XG_SPLIT_FLOOR 0.92
 /* A number in both names that does not agree caps the score here (below any sensible threshold):
  * 502nd and 513th institutes are different entities. */
@@ -139,6 +145,9 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *n, xg_score_d
 
 /* The explanation object for a detail: method, token pairs with scores, unmatched tokens,
  * penalties. New reference. */
+/* XG_SOUND_SIM when the Latin word `text` is spelled by the sound pattern `pattern`
+ * (xg_token.sound) and differs from plain pinyin, else 0. */
+double xg_sound_sim(const char *pattern, const char *text);
 json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_score_detail *d);
 
 /* Default weight of a token by kind. */

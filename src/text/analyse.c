@@ -400,6 +400,7 @@ static int assemble(xg_name *out, xg_arena *a, xg_vec *toks)
         tok->from_han = t[i].from_han;
         tok->alt = t[i].alt;
         tok->level = t[i].level;
+        tok->sound = t[i].sound;
         if (w > latin) *w++ = ' ';
         size_t len = strlen(t[i].text);
         memcpy(w, t[i].text, len);

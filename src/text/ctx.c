@@ -102,12 +102,14 @@ int xg_text_ctx_load(xg_text_ctx **out, const char *data_dir)
     xg_strmap_init(&ctx->person_prefix);
     xg_strmap_init(&ctx->surnames2);
     xg_strmap_init(&ctx->shinjitai);
+    xg_strmap_init(&ctx->sound);
     xg_strmap_init(&ctx->symbol_kind);
     xg_strmap_init(&ctx->ko_surnames);
     xg_strmap_init(&ctx->ar_names);
     int rc = xg_text_load_names(ctx, dir);
     if (rc == 0) rc = xg_text_load_glossary(ctx, dir);
     if (rc == 0) rc = xg_text_load_cedict(ctx, dir);
+    if (rc == 0) rc = xg_text_load_sound(ctx, dir);
     if (rc) {
         xg_text_ctx_free(ctx);
         return rc;
@@ -125,6 +127,7 @@ void xg_text_ctx_free(xg_text_ctx *ctx)
     xg_strmap_free(&ctx->person_prefix);
     xg_strmap_free(&ctx->surnames2);
     xg_strmap_free(&ctx->shinjitai);
+    xg_strmap_free(&ctx->sound);
     xg_strmap_free(&ctx->symbol_kind);
     xg_strmap_free(&ctx->ko_surnames);
     xg_strmap_free(&ctx->ar_names);

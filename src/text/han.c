@@ -317,6 +317,53 @@ static char *gloss_word(xg_arena *a, const xg_hanword *w)
     return res;
 }
 
+/* ---- learned spellings ---- */
+char *xg_text_sound_pattern(const xg_text_ctx *ctx, xg_arena *a, const char *syllables, size_t n)
+{
+    if (!ctx->sound.len) return NULL;
+    xg_buf b;
+    xg_buf_init(&b);
+    size_t count = 0, learned = 0;
+    for (size_t i = 0; i < n;) {
+        while (i < n && syllables[i] == ' ')
+            i++;
+        size_t start = i;
+        while (i < n && syllables[i] != ' ')
+            i++;
+        if (i == start) continue;
+        const char *alts = xg_strmap_get(&ctx->sound, syllables + start, i - start);
+        if (count++) xg_buf_putc(&b, ' ');
+        xg_buf_append(&b, syllables + start, i - start);
+        if (alts) xg_buf_putc(&b, '|'), xg_buf_append(&b, alts, strlen(alts)), learned++;
+    }
+    char *res = count >= 2 && learned ? xg_arena_strndup(a, b.data, b.len) : NULL;
+    xg_buf_free(&b);
+    return res;
+}
+
+/* The toneless syllables of a CEDICT reading, space-separated ("Hua2 wei2" → "hua wei"). */
+static void pinyin_syllables(xg_buf *b, const char *py, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        while (i < n && py[i] == ' ')
+            i++;
+        size_t start = i;
+        while (i < n && py[i] != ' ')
+            i++;
+        if (i == start || !isalpha((unsigned char)py[start])) continue;
+        if (b->len) xg_buf_putc(b, ' ');
+        pinyin_words(b, py + start, i - start, false);
+    }
+}
+
+/* Give the last token pushed a sound pattern of `syllables` (words without an English gloss). */
+static void set_sound(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const xg_buf *syllables)
+{
+    if (!out->len || !syllables->len) return;
+    XG_VEC_AT(out, xg_wtok, out->len - 1).sound =
+        xg_text_sound_pattern(ctx, a, syllables->data, syllables->len);
+}
+
 /* ---- emission ---- */
 static int push_word(xg_arena *a, xg_vec *out, const char *text, size_t n, xg_token_kind kind,
                      const char *alt)
@@ -382,7 +429,13 @@ static int emit_cedict(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const s
         pinyin_words(&b, w->pinyin, w->pinyin_len, w->proper);
         char *alt = gloss_word(a, w);
         if (alt && strcmp(alt, b.data ? b.data : "") == 0) alt = NULL;
+        size_t before = out->len;
         rc = push_words(a, out, &b, alt);
+        if (rc == 0 && out->len == before + 1) { /* one word read by sound */
+            xg_buf_reset(&b);
+            pinyin_syllables(&b, w->pinyin, w->pinyin_len);
+            set_sound(ctx, a, out, &b);
+        }
     }
     xg_buf_free(&b);
     return rc;
@@ -420,16 +473,27 @@ static char *meaning_word(xg_arena *a, const seg *segs, size_t from, size_t to)
     return res;
 }
 
-/* Consecutive lone characters become one pinyin word, their joined meanings its other reading. */
-static int emit_chars(xg_arena *a, xg_vec *out, const seg *segs, size_t from, size_t to)
+/* Consecutive lone characters (no dictionary word) become one pinyin word, their joined meanings
+ * its other reading, and the learned spellings of its syllables its sound pattern. */
+static int emit_chars(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const seg *segs,
+                      size_t from, size_t to)
 {
-    xg_buf b;
+    xg_buf b, syl;
     xg_buf_init(&b);
-    for (size_t i = from; i < to; i++)
+    xg_buf_init(&syl);
+    for (size_t i = from; i < to; i++) {
+        size_t at = b.len;
         char_pinyin(&b, &segs[i]);
-    int rc =
-        b.len ? push_word(a, out, b.data, b.len, XG_TOK_WORD, meaning_word(a, segs, from, to)) : 0;
+        if (b.len > at) {
+            if (syl.len) xg_buf_putc(&syl, ' ');
+            xg_buf_append(&syl, b.data + at, b.len - at);
+        }
+    }
+    char *meaning = meaning_word(a, segs, from, to);
+    int rc = b.len ? push_word(a, out, b.data, b.len, XG_TOK_WORD, meaning) : 0;
+    if (rc == 0 && b.len) set_sound(ctx, a, out, &syl);
     xg_buf_free(&b);
+    xg_buf_free(&syl);
     return rc;
 }
 
@@ -551,7 +615,7 @@ static int han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char 
             size_t j = i;
             while (j < segs.len && sg[j].kind == SEG_CHAR)
                 j++;
-            rc = emit_chars(a, out, sg, i, j);
+            rc = emit_chars(ctx, a, out, sg, i, j);
             mark_level(out, from, NULL, level);
             i = j;
             continue;

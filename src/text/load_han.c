@@ -244,3 +244,45 @@ int xg_text_load_cedict(xg_text_ctx *ctx, const char *dir)
     if (ctx->max_han > 12) ctx->max_han = 12; /* idioms and phrases longer than this never help */
     return 0;
 }
+
+/* ---- learned spellings (data/text/zh_sound.tsv, scripts/learn_zh_sound) ---- */
+
+int xg_text_sound_line(xg_strmap *map, xg_arena *a, const char *path, long lineno, char *line)
+{
+    char *t1 = strchr(line, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+    bool ok = t1 && t1 > line && t2 && t2 > t1 + 1 && t2[1];
+    for (const char *p = line; ok && p < t2; p++) /* plain lower-case letters only */
+        ok = p == t1 || (*p >= 'a' && *p <= 'z');
+    for (const char *p = t2 ? t2 + 1 : ""; ok && *p; p++)
+        ok = *p >= '0' && *p <= '9';
+    if (!ok || t1 - line > 8 || t2 - t1 - 1 > 8)
+        return xg_error_set(XG_EPARSE,
+                            "%s:%ld: expected syllable<TAB>spelling<TAB>count (a-z, at most 8 "
+                            "letters each)",
+                            path, lineno);
+    size_t slen = (size_t)(t1 - line);
+    const char *old = xg_strmap_get(map, line, slen);
+    char *alts = old ? xg_arena_printf(a, "%s|%.*s", old, (int)(t2 - t1 - 1), t1 + 1)
+                     : xg_arena_strndup(a, t1 + 1, (size_t)(t2 - t1 - 1));
+    char *key = old ? NULL : xg_arena_strndup(a, line, slen);
+    if (!alts || (!old && !key)) return XG_ENOMEM;
+    if (old) { /* replace the value in place: the map keeps the first key */
+        for (size_t i = 0; i < map->cap; i++)
+            if (map->slots[i].value == old) map->slots[i].value = alts;
+        return 0;
+    }
+    return xg_strmap_put(map, key, slen, alts) ? 0 : XG_ENOMEM;
+}
+
+static int sound_line(void *arg, const char *path, long lineno, char *line)
+{
+    xg_text_ctx *ctx = arg;
+    return xg_text_sound_line(&ctx->sound, &ctx->arena, path, lineno, line);
+}
+
+int xg_text_load_sound(xg_text_ctx *ctx, const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/text/zh_sound.tsv", dir);
+    return xg_text_each_line(path, sound_line, ctx);
+}

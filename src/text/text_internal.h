@@ -72,6 +72,7 @@ typedef struct xg_wtok {
     char *text;
     const char *symbol;
     const char *alt;
+    const char *sound; /* see xg_token.sound */
     xg_token_kind kind;
     unsigned char from_han, han_run, done, latin;
     unsigned char level; /* see xg_token.level */
@@ -89,7 +90,8 @@ struct xg_text_ctx {
     xg_strmap ko_surnames; /* Korean surname in Hangul -> romanisation in lists (김 -> kim) */
     xg_strmap symbol_kind; /* symbol -> its kind, as data/names/xg_terms.tsv defines it */
     xg_strmap shinjitai;   /* Japanese kanji form -> simplified character (総 -> 总) */
-    char *cedict_text;     /* the dictionary file; CEDICT entries point into it */
+    xg_strmap sound;   /* pinyin syllable -> its learned Latin spellings, "au|o" (zh_sound.tsv) */
+    char *cedict_text; /* the dictionary file; CEDICT entries point into it */
     size_t cedict_entries;
     double load_ms;
 };
@@ -106,6 +108,15 @@ bool xg_text_has_han(const char *s, size_t n);
 int xg_text_each_line(const char *path, int (*fn)(void *, const char *, long, char *), void *arg);
 int xg_text_load_glossary(xg_text_ctx *ctx, const char *dir);
 int xg_text_load_cedict(xg_text_ctx *ctx, const char *dir);
+/* data/text/zh_sound.tsv: learned spellings of pinyin syllables (scripts/learn_zh_sound). */
+int xg_text_load_sound(xg_text_ctx *ctx, const char *dir);
+/* One line of zh_sound.tsv, "syllable<TAB>spelling<TAB>count", added to `map` (values in `a`):
+ * the syllable's spellings are kept as one "|"-joined string in file order (most frequent
+ * first). XG_EPARSE (with a message naming path:lineno) on a malformed line. */
+int xg_text_sound_line(xg_strmap *map, xg_arena *a, const char *path, long lineno, char *line);
+/* The sound pattern of pinyin syllables (space-separated, "ou sai"): each syllable with its
+ * learned spellings, "ou|o sai", or NULL when no syllable has one or there is only one. */
+char *xg_text_sound_pattern(const xg_text_ctx *ctx, xg_arena *a, const char *syllables, size_t n);
 
 /* ---- Unicode helpers (fold.c) ---- */
 /* NFKC + case fold + accent fold into a heap string (free()). XG_ENOMEM/XG_EUTF8. */
