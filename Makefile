@@ -127,7 +127,7 @@ layering: $(OPT)/xgate $(OPT)/libxgate.a $(OPT)/libxgate-server.a
 unit: $(SAN)/unit-tests
 	XGATE_DATA=$(CURDIR)/data XGATE_SHARED=$(CURDIR)/../shared $(SAN)/unit-tests --jobs $(NPROC)
 
-cli-tests: $(SAN)/xgate
+cli-tests: $(SAN)/xgate $(SAN)/unit-tests
 	XGATE_BIN=$(CURDIR)/$(SAN)/xgate tests/run-shell-tests tests/cli
 
 http-tests: $(SAN)/xgate
