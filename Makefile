@@ -132,7 +132,7 @@ unit: $(SAN)/unit-tests
 	@mkdir -p build/snapshots
 	$(TEST_SNAPSHOTS) XGATE_DATA=$(CURDIR)/data XGATE_SHARED=$(CURDIR)/../shared $(SAN)/unit-tests --jobs $(NPROC)
 
-cli-tests: $(SAN)/xgate
+cli-tests: $(SAN)/xgate $(SAN)/unit-tests
 	@mkdir -p build/snapshots
 	$(TEST_SNAPSHOTS) XGATE_BIN=$(CURDIR)/$(SAN)/xgate tests/run-shell-tests tests/cli
 

@@ -7,7 +7,8 @@
 # and arranges for the cluster to be stopped and removed when the script exits, even on failure.
 # pg_db NAME creates another database and prints its URL. pg_stop / pg_restart stop and start the
 # server mid-test (data kept). A role "locked" with password "right" is the only one that needs a
-# password (for the wrong-credentials tests).
+# password (for the wrong-credentials tests). XGATE_PG_OPTS adds server options (e.g. "-c fsync=off"
+# for the suites that only need a store on PostgreSQL, not one that survives a machine crash).
 # PostgreSQL is part of the test set (scripts/bootstrap test): a missing installation fails the test
 # with the command that installs it, never a silent skip.
 PG_BIN=${XGATE_PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -48,7 +49,7 @@ pg_start() {
 # Start (again) the server of the cluster pg_start made; waits until it accepts connections.
 pg_restart() {
   pg_as "$PG_BIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 \
-    -o "-k $PGDIR -c listen_addresses='' -c max_connections=200" start >/dev/null ||
+    -o "-k $PGDIR -c listen_addresses='' -c max_connections=200 ${XGATE_PG_OPTS:-}" start >/dev/null ||
     { cat "$PGDIR/server.log" >&2; fail "PostgreSQL did not start (waited for pg_ctl -w)"; }
 }
 

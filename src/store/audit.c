@@ -256,6 +256,20 @@ static char *payload_of(verify_state *v, const char *kind, const char *ref, int 
     return store_review_payload(c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
 }
 
+/* The payload a decision row was chained with before absent policy / as_of were hashed as ""
+ * (they were hashed as null, while the NOT NULL columns stored ""): rebuilt from the row payload_of
+ * just read, with null for an empty policy or as_of. NULL when neither is empty (no other form). */
+static char *legacy_decision_payload(verify_state *v)
+{
+    const char *c[10];
+    for (int i = 0; i < 10; i++)
+        c[i] = db_column_text(v->dec, i);
+    int policy_empty = c[7] && !*c[7], as_of_empty = c[8] && !*c[8];
+    if (!policy_empty && !as_of_empty) return NULL;
+    return store_decision_payload(c[0], c[1], c[2], c[3], c[4], c[5], c[6],
+                                  policy_empty ? NULL : c[7], as_of_empty ? NULL : c[8], c[9]);
+}
+
 /* When a link breaks, say whether the row sits somewhere else in the chain (reordered) or
  * its predecessor is gone (deleted). */
 static const char *link_problem(verify_state *v, const char *prev_hash, long long seq)
@@ -298,6 +312,20 @@ static int verify_row(verify_state *v, db_stmt *st, long long expect, char prev[
     }
     char ph[65], h[65];
     sha256_hex(ph, payload, strlen(payload));
+    if (strcmp(ph, payload_hash) && !strcmp(kind, "decision")) {
+        char *old = legacy_decision_payload(v);
+        if (old) {
+            char oph[65];
+            sha256_hex(oph, old, strlen(old));
+            if (!strcmp(oph, payload_hash)) {
+                free(payload);
+                payload = old;
+                memcpy(ph, oph, 65);
+            } else {
+                free(old);
+            }
+        }
+    }
     chain_hash(h, prev, payload);
     free(payload);
     if (strcmp(ph, payload_hash)) {

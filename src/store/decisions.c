@@ -85,6 +85,15 @@ static int record_side_facts(xg_store *s, const char *decision_id, const json_t 
     return XG_OK;
 }
 
+/* A decision without a policy or an as_of date stores "" in the NOT NULL column, and its audit
+ * payload carries the same "" (not null), so the hash is rebuilt from the row byte for byte on
+ * either backend. Rows chained before this hashed null there; verify accepts that form too. */
+static const char *store_or_empty(const json_t *versions, const char *key)
+{
+    const char *v = xg_json_str(versions, key);
+    return v ? v : "";
+}
+
 static int insert_decision(xg_store *s, const char *id, const char *now, const char *outcome,
                            const char *req, const char *resp, const json_t *versions,
                            const char *customer, const char *facts)
@@ -106,8 +115,8 @@ static int insert_decision(xg_store *s, const char *id, const char *now, const c
                        resp,
                        xg_json_str(versions, "lists"),
                        xg_json_str(versions, "catalog"),
-                       xg_json_str(versions, "policy") ? xg_json_str(versions, "policy") : "",
-                       xg_json_str(versions, "as_of") ? xg_json_str(versions, "as_of") : "",
+                       store_or_empty(versions, "policy"),
+                       store_or_empty(versions, "as_of"),
                        customer,
                        !strcmp(outcome, "REVIEW") ? "open" : NULL,
                        outcome,
@@ -268,8 +277,8 @@ int xg_store_decision_record_facts(xg_store *s, json_t *response, const json_t *
     store_now(now);
     char *payload =
         store_decision_payload(id, now, outcome, req, resp, xg_json_str(versions, "lists"),
-                               xg_json_str(versions, "catalog"), xg_json_str(versions, "policy"),
-                               xg_json_str(versions, "as_of"), facts);
+                               xg_json_str(versions, "catalog"), store_or_empty(versions, "policy"),
+                               store_or_empty(versions, "as_of"), facts);
     gc_item it = {.id = id,
                   .now = now,
                   .outcome = outcome,

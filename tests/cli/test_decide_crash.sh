@@ -2,7 +2,7 @@
 # COMMIT) must be in the store, and the chain must verify.
 . "$XGATE_TESTS/lib.sh"
 F=$XGATE_ROOT/tests/decide
-DB="sqlite:$TMP/c.db"
+DB=$(xg_db c)
 python3 - "$F" >"$TMP/burst.jsonl" <<'PY'
 import json, os, sys
 d = sys.argv[1]
@@ -36,7 +36,7 @@ PY
 run "$X" audit verify --db "$DB" --json
 assert_rc 0
 assert_json "d['ok'] is True and d['rows'] >= $(wc -l <"$TMP/ids")"
-missing=$(sqlite3 "$TMP/c.db" "SELECT id FROM decisions" | sort | comm -23 <(sort "$TMP/ids") -)
+missing=$(db_query c "SELECT id FROM decisions" | sort | comm -23 <(sort "$TMP/ids") -)
 [ -z "$missing" ] || fail "reported decisions missing after kill -9: $missing"
 # the store keeps working after the crash
 run "$X" decide --db "$DB" --json "$F/s05_cset_bytedance_uk_rtx4090.json"

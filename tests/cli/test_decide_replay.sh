@@ -2,8 +2,7 @@
 # ownership share changed and a customer record edited each change the outcome only over the
 # current store, and each is named as the differing fact. The facts are covered by the audit chain.
 . "$XGATE_TESTS/lib.sh"
-DB="sqlite:$TMP/r.db"
-dbfile="$TMP/r.db"
+DB=$(xg_db r)
 
 decision_id() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["decision_id"])' "$TMP/out"; }
 
@@ -66,16 +65,16 @@ assert_json 'd["holds"] is False and d["replayed"]["decision"] == "LICENSE_REQUI
 # ---- the facts are stored with the decision and chained ----
 run "$X" audit verify --db "$DB"
 assert_rc 0
-run sqlite3 "$dbfile" "SELECT facts FROM decisions WHERE id = '$lic'"
+run db_query r "SELECT facts FROM decisions WHERE id = '$lic'"
 assert_json 'd["customer"]["id"] == "c-lic" and d["licenses"] == [] and d["ownership"] == {"Lotus Compute Ltd": []}'
 # editing the stored facts (here: inventing the license) is caught by the chain
-sqlite3 "$dbfile" "UPDATE decisions SET facts = replace(facts, '\"licenses\":[]', '\"licenses\":[{\"number\":\"L-FAKE\"}]') WHERE id = '$lic'"
+db_query r "UPDATE decisions SET facts = replace(facts, '\"licenses\":[]', '\"licenses\":[{\"number\":\"L-FAKE\"}]') WHERE id = '$lic'"
 run "$X" audit verify --db "$DB"
 assert_rc_nonzero
 assert_out_contains "$lic"
 
 # ---- a decision stored without facts (before they were recorded) replays over the current store
-sqlite3 "$dbfile" "UPDATE decisions SET facts = NULL WHERE id = '$edit'"
+db_query r "UPDATE decisions SET facts = NULL WHERE id = '$edit'"
 run "$X" decide --replay "$edit" --db "$DB" --json
 assert_rc 0
 assert_json 'd["facts_used"] == "current store" and d["facts_differ"] is None and "before facts were stored" in d["note"]'
@@ -84,14 +83,14 @@ run "$X" decide --replay "$edit" --db "$DB"
 assert_out_contains "note: decided before facts were stored"
 
 # ---- a monitoring alert opened on the customer after the decision ----
-ADB="sqlite:$TMP/alerts.db"
+ADB=$(xg_db alerts)
 run "$X" customers add --db "$ADB" - <<<'{"id":"c-alert","name":"Nordwind Optics AG","country":"DE","verification":"verified"}'
 assert_rc 0
 run "$X" decide --db "$ADB" --json - <<<'{"customer":{"id":"c-alert"},"resource":{"item":"H100 SXM5 80GB"},"policy":"ear","as_of":"2026-11-22"}'
 assert_rc 0
 assert_json 'd["decision"] == "ALLOW" and not any(r["rule"] == "open_monitor_alert" for r in d["reasons"])'
 alert_dec=$(decision_id)
-run sqlite3 "$TMP/alerts.db" "SELECT facts FROM decisions WHERE id = '$alert_dec'"
+run db_query alerts "SELECT facts FROM decisions WHERE id = '$alert_dec'"
 assert_json 'd["open_alerts"] == []'
 # a list version with an entry that matches the customer: monitoring opens an alert on it
 python3 - "$SHARED/data/lists/dod_1260h_2026.xgate.csv" "$TMP/nordwind.csv" <<'PY'
@@ -119,8 +118,8 @@ assert_json 'd["holds"] is False and d["replayed"]["decision"] == "REVIEW" and d
 assert_json "any(r['rule'] == 'open_monitor_alert' for r in d['replayed']['reasons'])"
 assert_json "len(d['facts_differ']) == 1 and d['facts_differ'][0].startswith('alerts: open $alert_id on Nordwind Optics AG')"
 # facts stored before alerts were facts (no "open_alerts" key) mean no open alerts
-sqlite3 "$TMP/alerts.db" "UPDATE decisions SET facts = replace(facts, ',\"open_alerts\":[]', '') WHERE id = '$alert_dec'"
-run sqlite3 "$TMP/alerts.db" "SELECT facts FROM decisions WHERE id = '$alert_dec'"
+db_query alerts "UPDATE decisions SET facts = replace(facts, ',\"open_alerts\":[]', '') WHERE id = '$alert_dec'"
+run db_query alerts "SELECT facts FROM decisions WHERE id = '$alert_dec'"
 assert_json '"open_alerts" not in d'
 run "$X" decide --replay "$alert_dec" --db "$ADB" --json
 assert_rc 0

@@ -1,7 +1,7 @@
 # Customers, the review queue, replay and request errors.
 . "$XGATE_TESTS/lib.sh"
 F=$XGATE_ROOT/tests/decide
-DB="sqlite:$TMP/r.db"
+DB=$(xg_db r)
 
 # customers: CSV import (all or nothing), show, an unverified record raises REVIEW
 cat >"$TMP/c.csv" <<'CSV'
@@ -109,7 +109,7 @@ run "$X" licenses add --db "$DB" --number "$(head -c 5000 /dev/zero | tr '\0' N)
 assert_rc 1
 assert_err_contains "license.number: longer than 4096 bytes"
 # resellers seen in recorded decisions, and whom each serves
-R="sqlite:$TMP/resellers.db"
+R=$(xg_db resellers)
 run "$X" decide --db "$R" "$F/s01_sichuan_azure_openai_reseller.json"
 assert_rc 0
 run "$X" decide --db "$R" "$F/s16_reseller_hides_end_user.json"

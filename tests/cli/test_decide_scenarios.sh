@@ -3,7 +3,7 @@
 # One `decide --jsonl` run decides them all (loading lists once keeps the sanitised run short).
 . "$XGATE_TESTS/lib.sh"
 F=$XGATE_ROOT/tests/decide
-DB="sqlite:$TMP/decide.db"
+DB=$(xg_db decide)
 
 python3 - "$F" >"$TMP/batch.jsonl" <<'PY'
 import json, os, sys
@@ -144,7 +144,7 @@ run "$X" decide --db "$DB" --json --policy ear - <<<"$(python3 -c "import json;r
 assert_json 'd["decision"] == "LICENSE_REQUIRED"'  # expired
 # A license names items as the catalog does or by ECCN (a parent ECCN covers its paragraphs);
 # an item or destination it could never match, or a validity that ends before it starts, is refused.
-L="sqlite:$TMP/lic.db"
+L=$(xg_db lic)
 run "$X" licenses add --db "$L" --number D7654321 --party "Alibaba Cloud Arabia Company" --item h100-sxm --destination SA --from 2026-01-01
 assert_rc 0
 run "$X" licenses list --db "$L"

@@ -5,7 +5,7 @@
 # reruns, re-alert when the entry changes, showing the earlier clearance) and confirm → DENY.
 . "$XGATE_TESTS/lib.sh"
 export XGATE_DATA=${XGATE_DATA:-$XGATE_ROOT/data}
-DB="sqlite:$TMP/m.db"
+DB=$(xg_db m)
 V1=$TMP/v1.csv V2=$TMP/v2.csv V3=$TMP/v3.csv
 cp "$SHARED/data/lists/dod_1260h_2026.xgate.csv" "$V1"
 python3 - "$V1" "$V2" "$V3" <<'PY'
@@ -141,5 +141,5 @@ assert_json "d['parties_changed'] == 1 and len(d['opened']) == 1 and d['opened']
 run "$X" audit verify --db "$DB" --json
 assert_rc 0
 assert_json "d['ok'] is True"
-[ "$(sqlite3 "$TMP/m.db" "SELECT COUNT(*) FROM audit WHERE kind = 'alert'")" -eq \
-  "$(sqlite3 "$TMP/m.db" "SELECT COUNT(*) FROM alert_events")" ] || fail "alert events not all chained"
+[ "$(db_query m "SELECT COUNT(*) FROM audit WHERE kind = 'alert'")" -eq \
+  "$(db_query m "SELECT COUNT(*) FROM alert_events")" ] || fail "alert events not all chained"

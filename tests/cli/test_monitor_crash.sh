@@ -18,41 +18,41 @@ for i in range(600):
 for n in listed:
     print(json.dumps({"name": n}))
 PY
-run "$X" customers import --db "sqlite:$TMP/a.db" "$TMP/customers.jsonl"
+run "$X" customers import --db "$(xg_db a)" "$TMP/customers.jsonl"
 assert_rc 0
-cp "$TMP/a.db" "$TMP/b.db"
+db_copy a b
 total=$(python3 -c "import csv; print(sum(1 for r in csv.DictReader(open('$L', newline='', encoding='utf-8'))))")
-"$X" monitor run --db "sqlite:$TMP/a.db" --list "$L" --chunk 40 --json >"$TMP/killed.json" 2>"$TMP/killed.err" &
+"$X" monitor run --db "$(xg_db a)" --list "$L" --chunk 40 --json >"$TMP/killed.json" 2>"$TMP/killed.err" &
 pid=$!
 # wait until some chunks are committed, then kill without warning (bounded tries)
 tries=0
 while kill -0 "$pid" 2>/dev/null; do
-  n=$(sqlite3 "$TMP/a.db" "SELECT COUNT(*) FROM monitor_seen" 2>/dev/null || echo 0)
+  n=$(db_query a "SELECT COUNT(*) FROM monitor_seen" 2>/dev/null || echo 0)
   [ "${n:-0}" -ge 200 ] && break
   tries=$((tries + 1)); [ $tries -le 3000 ] || fail "no chunk committed after 3000 polls"
   sleep 0.05
 done
 kill -9 "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
-seen=$(sqlite3 "$TMP/a.db" "SELECT COUNT(*) FROM monitor_seen")
+seen=$(db_query a "SELECT COUNT(*) FROM monitor_seen")
 [ "$seen" -ge 200 ] || fail "only $seen entries committed before the kill: $(head -c 300 "$TMP/killed.err")"
-runs=$(sqlite3 "$TMP/a.db" "SELECT COUNT(*) FROM monitor_runs")
+runs=$(db_query a "SELECT COUNT(*) FROM monitor_runs")
 [ "$runs" -eq 0 ] || fail "the run finished before the kill; nothing was interrupted"
 # the rerun completes the work
-run "$X" monitor run --db "sqlite:$TMP/a.db" --list "$L" --json
+run "$X" monitor run --db "$(xg_db a)" --list "$L" --json
 assert_rc 0
 assert_json "d['delta']['added'] > 0 and d['delta']['removed'] == 0"
-run "$X" monitor run --db "sqlite:$TMP/b.db" --list "$L" --json
+run "$X" monitor run --db "$(xg_db b)" --list "$L" --json
 assert_rc 0
 assert_json "len(d['opened']) >= 40"
 q="SELECT party_key || ' | ' || entry_key FROM alerts ORDER BY 1"
-sqlite3 "$TMP/a.db" "$q" >"$TMP/a.alerts"
-sqlite3 "$TMP/b.db" "$q" >"$TMP/b.alerts"
+db_query a "$q" >"$TMP/a.alerts"
+db_query b "$q" >"$TMP/b.alerts"
 diff "$TMP/a.alerts" "$TMP/b.alerts" >"$TMP/diff" || fail "alerts after kill+rerun differ from a clean run: $(head -20 "$TMP/diff")"
 dups=$(sort "$TMP/a.alerts" | uniq -d | wc -l)
 [ "$dups" -eq 0 ] || fail "$dups duplicated alerts after kill+rerun"
-[ "$(sqlite3 "$TMP/a.db" "SELECT COUNT(*) FROM monitor_seen")" -eq "$(sqlite3 "$TMP/b.db" "SELECT COUNT(*) FROM monitor_seen")" ] \
+[ "$(db_query a "SELECT COUNT(*) FROM monitor_seen")" -eq "$(db_query b "SELECT COUNT(*) FROM monitor_seen")" ] \
   || fail "seen entries differ after the rerun"
-run "$X" audit verify --db "sqlite:$TMP/a.db" --json
+run "$X" audit verify --db "$(xg_db a)" --json
 assert_rc 0
 assert_json "d['ok'] is True"

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../store_temp.h"
 #include "store/store_internal.h"
 #include "xgate/error.h"
 #include "xgate/store.h"
@@ -43,11 +44,8 @@ static void *work(void *arg)
 
 Test(group_commit, concurrent_decisions_form_one_chain)
 {
-    char path[256], url[300];
-    snprintf(path, sizeof path, "/tmp/xg-gc-test-%d.db", getpid());
-    snprintf(url, sizeof url, "sqlite:%s", path);
-    xg_store *s;
-    cr_assert_eq(xg_store_open(&s, url), 0, "%s", xg_error_message());
+    temp_store tmp;
+    xg_store *s = temp_store_open(&tmp, "gc");
     pthread_t t[THREADS];
     worker w[THREADS];
     for (int i = 0; i < THREADS; i++) {
@@ -100,13 +98,7 @@ Test(group_commit, concurrent_decisions_form_one_chain)
     cr_assert_eq(xg_store_audit_verify(&v, s), 0);
     cr_assert(json_is_true(json_object_get(v, "ok")));
     json_decref(v);
-    xg_store_close(s);
-    char p[320];
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    unlink(p);
+    temp_store_remove(&tmp, s);
 }
 
 static void *dup_work(void *arg)
@@ -126,11 +118,8 @@ static void *dup_work(void *arg)
  * the others fail, and the chain stays valid. */
 Test(group_commit, a_failing_decision_fails_alone)
 {
-    char path[256], url[300];
-    snprintf(path, sizeof path, "/tmp/xg-gc-dup-%d.db", getpid());
-    snprintf(url, sizeof url, "sqlite:%s", path);
-    xg_store *s;
-    cr_assert_eq(xg_store_open(&s, url), 0, "%s", xg_error_message());
+    temp_store tmp;
+    xg_store *s = temp_store_open(&tmp, "gc-dup");
     pthread_t t[8];
     for (int i = 0; i < 8; i++)
         pthread_create(&t[i], NULL, dup_work, s);
@@ -146,11 +135,5 @@ Test(group_commit, a_failing_decision_fails_alone)
     cr_assert(json_is_true(json_object_get(v, "ok")));
     cr_assert_eq(json_integer_value(json_object_get(v, "rows")), 1);
     json_decref(v);
-    xg_store_close(s);
-    char p[320];
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    unlink(p);
+    temp_store_remove(&tmp, s);
 }

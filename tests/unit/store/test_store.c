@@ -1,6 +1,7 @@
 /* Store tests: migrations, keys, customers, decisions, review and the audit chain under tampering
  * (edit, delete, reorder, truncate) done with the SQLite API, as an attacker with file access. */
 #include <criterion/criterion.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "../store_temp.h"
+#include "store/store_internal.h"
 #include "xgate/error.h"
 #include "xgate/store.h"
 
@@ -23,13 +25,10 @@ static void cleanup(xg_store *s)
     temp_store_remove(&tmp, s);
 }
 
+/* Tampering behind xgate's back, with the backend's own client (sqlite3 or libpq). */
 static void sql(const char *stmt)
 {
-    sqlite3 *db;
-    cr_assert_eq(sqlite3_open(tmp.path, &db), SQLITE_OK);
-    char *err = NULL;
-    cr_assert_eq(sqlite3_exec(db, stmt, NULL, NULL, &err), SQLITE_OK, "%s: %s", stmt, err);
-    sqlite3_close(db);
+    temp_store_exec(&tmp, stmt);
 }
 
 static json_t *decision(xg_store *s, const char *outcome, int i)
@@ -95,6 +94,8 @@ Test(store_open, migrates_once_and_rejects_bad_urls)
 
 Test(store_open, upgrades_a_version_1_database)
 {
+    /* the version-1 file layout is SQLite's; PostgreSQL's migrations started later */
+    if (temp_store_is_pg()) cr_skip_test("SQLite file layout");
     xg_store *s = fresh();
     xg_store_close(s);
     /* Roll the file back to what version 1 created, as an older xgate left it. */
@@ -317,7 +318,9 @@ Test(store_audit, truncated_tail_is_named)
 Test(store_audit, unchained_row_is_named)
 {
     xg_store *s = chain_of(2);
-    sql("INSERT INTO decisions SELECT n + 100, id || 'x', created, outcome, request, response,"
+    sql("INSERT INTO decisions (n, id, created, outcome, request, response, list_hash,"
+        " catalog_version, policy, as_of, customer_name, review_status, final_outcome, facts)"
+        " SELECT n + 100, id || 'x', created, outcome, request, response,"
         " list_hash, catalog_version, policy, as_of, customer_name, review_status, final_outcome,"
         " facts FROM decisions WHERE n = 1");
     json_t *v = verify(s);
@@ -354,4 +357,106 @@ Test(store_import, customers_csv_columns_lists_and_owners)
     cr_assert_eq(xg_customers_parse_csv(&all, nohdr, 0, "e.csv"), XG_EPARSE);
     const char *short_row = "name,country\nX\n";
     cr_assert_eq(xg_customers_parse_csv(&all, short_row, strlen(short_row), "s.csv"), XG_EPARSE);
+}
+
+/* A decision whose versions name no policy and no as_of date: both are stored as "" and hashed as
+ * "" (the columns are NOT NULL), so the chain is the same on either backend. */
+static json_t *decision_without_policy(xg_store *s)
+{
+    json_t *req = json_pack("{s:{s:s}}", "customer", "name", "Acme Ltd");
+    json_t *resp = json_pack("{s:s,s:[],s:{s:s,s:s}}", "decision", "ALLOW", "reasons", "versions",
+                             "lists", "abc", "catalog", "cat1");
+    cr_assert_eq(xg_store_decision_record(s, resp, req), 0, "%s", xg_error_message());
+    json_decref(req);
+    return resp;
+}
+
+static void hex_sha256(char out[65], const char *a, const char *b)
+{
+    crypto_hash_sha256_state st;
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, (const unsigned char *)a, strlen(a));
+    crypto_hash_sha256_update(&st, (const unsigned char *)b, strlen(b));
+    crypto_hash_sha256_final(&st, h);
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+Test(store_audit, absent_policy_and_as_of_are_stored_and_hashed_as_empty)
+{
+    xg_store *s = fresh();
+    json_decref(decision_without_policy(s));
+    json_decref(decision(s, "ALLOW", 1));
+    db_stmt *st;
+    cr_assert_eq(store_prepare(&st, s, "SELECT policy, as_of FROM decisions ORDER BY n"), 0);
+    cr_assert_eq(db_step(st), DB_ROW);
+    cr_assert_str_eq(store_col_text(st, 0), "");
+    cr_assert_str_eq(store_col_text(st, 1), "");
+    cr_assert_not_null(db_column_text(st, 0), "policy stored as NULL");
+    db_finalize(st);
+    json_t *v = verify(s);
+    cr_assert(json_is_true(json_object_get(v, "ok")), "%s",
+              json_string_value(json_object_get(json_object_get(v, "first_bad"), "detail")));
+    cr_assert_eq(json_integer_value(json_object_get(v, "rows")), 2);
+    json_decref(v);
+    /* the "" is part of what is hashed: a policy written in afterwards is an edit */
+    sql("UPDATE decisions SET policy = 'provider' WHERE n = 1");
+    expect_bad(s, 1, "edited");
+    cleanup(s);
+}
+
+/* Rows chained before the fix hashed an absent policy / as_of as null: they still verify. The
+ * test rewrites the first entry (and the links after it) as the old code wrote them. */
+Test(store_audit, rows_hashed_with_null_policy_before_the_fix_still_verify)
+{
+    xg_store *s = fresh();
+    json_decref(decision_without_policy(s));
+    json_decref(decision(s, "ALLOW", 1));
+    db_stmt *st;
+    cr_assert_eq(store_prepare(&st, s,
+                               "SELECT id, created, outcome, request, response, list_hash,"
+                               " catalog_version FROM decisions WHERE n = 1"),
+                 0);
+    cr_assert_eq(db_step(st), DB_ROW);
+    char *old = store_decision_payload(
+        store_col_text(st, 0), store_col_text(st, 1), store_col_text(st, 2), store_col_text(st, 3),
+        store_col_text(st, 4), store_col_text(st, 5), store_col_text(st, 6), NULL, NULL, NULL);
+    db_finalize(st);
+    cr_assert_not_null(strstr(old, "\"policy\":null"));
+    char ph[65], h1[65], h2[65], payload2_hash[65];
+    hex_sha256(ph, "", old);
+    hex_sha256(h1, "0000000000000000000000000000000000000000000000000000000000000000", old);
+    free(old);
+    /* entry 2's hash covers entry 1's: recompute it from its recorded payload */
+    cr_assert_eq(store_prepare(&st, s, "SELECT payload_hash FROM audit WHERE seq = 2"), 0);
+    cr_assert_eq(db_step(st), DB_ROW);
+    snprintf(payload2_hash, sizeof payload2_hash, "%s", store_col_text(st, 0));
+    db_finalize(st);
+    cr_assert_eq(store_prepare(&st, s,
+                               "SELECT id, created, outcome, request, response, list_hash,"
+                               " catalog_version, policy, as_of, facts FROM decisions WHERE n = 2"),
+                 0);
+    cr_assert_eq(db_step(st), DB_ROW);
+    char *p2 = store_decision_payload(
+        store_col_text(st, 0), store_col_text(st, 1), store_col_text(st, 2), store_col_text(st, 3),
+        store_col_text(st, 4), store_col_text(st, 5), store_col_text(st, 6), store_col_text(st, 7),
+        store_col_text(st, 8), db_column_text(st, 9));
+    db_finalize(st);
+    hex_sha256(h2, h1, p2);
+    free(p2);
+    char q[512];
+    snprintf(q, sizeof q,
+             "UPDATE audit SET payload_hash = '%s', hash = '%s' WHERE seq = 1;"
+             " UPDATE audit SET prev_hash = '%s', hash = '%s' WHERE seq = 2;"
+             " UPDATE audit_head SET hash = '%s'",
+             ph, h1, h1, h2, h2);
+    sql(q);
+    json_t *v = verify(s);
+    cr_assert(json_is_true(json_object_get(v, "ok")), "%s",
+              json_string_value(json_object_get(json_object_get(v, "first_bad"), "detail")));
+    json_decref(v);
+    /* the old form is accepted only for an empty column: a changed policy is still an edit */
+    sql("UPDATE decisions SET as_of = '2026-01-01' WHERE n = 1");
+    expect_bad(s, 1, "edited");
+    cleanup(s);
 }
