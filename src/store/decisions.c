@@ -72,7 +72,11 @@ static int record_resellers(xg_store *s, const json_t *request, const char *now)
  * multi-row INSERT each for the decisions, their access records and their audit entries (the
  * chain hashes computed here), the head's update and the COMMIT; only reseller relations are one
  * upsert each. Each waiting thread sleeps on its own condition variable: the leader wakes exactly
- * the threads of its batch, and the thread at the head of the queue to lead the next one. */
+ * the threads of its batch, and the thread at the head of the queue to lead the next one.
+ *
+ * The queue holds units: a decision alone, or a batch (xg_store_decisions_record_batch) that must
+ * commit as a whole. A leader takes whole units (at least one, so a group may exceed
+ * GC_MAX_BATCH by one batch) and a failing group is retried unit by unit. */
 #define GC_MAX_BATCH 256
 
 struct gc_item {
@@ -84,6 +88,7 @@ struct gc_item {
     long long seq;
     char hash[65];
     int rc, done;
+    int unit_n; /* the first item of a unit: its items (1, or a batch's n); 0 for the others */
     char err[512];
     pthread_cond_t cond;
     gc_item *next;
@@ -202,64 +207,80 @@ static int gc_txn(xg_store *s, gc_item *batch, int n)
     return bad;
 }
 
-/* Write one batch: one transaction (no savepoints: one round trip fewer per decision); when a
- * decision in it fails, the batch is rolled back and each of its decisions is written alone, so
- * that only the failing one fails. */
-static void gc_run(xg_store *s, gc_item *batch, int n)
+/* The last item of the unit that starts at `u` (a decision alone, or a whole batch). */
+static gc_item *unit_last(gc_item *u)
+{
+    gc_item *last = u;
+    for (int k = 1; k < u->unit_n; k++)
+        last = last->next;
+    return last;
+}
+
+/* Write one group: one transaction (no savepoints: one round trip fewer per decision); when a
+ * decision in it fails, the group is rolled back and each of its units (a decision, or a batch
+ * that must be all or nothing) is written alone, so that only the failing one fails. */
+static void gc_run(xg_store *s, gc_item *group, int n)
 {
     pthread_mutex_lock(&s->lock);
-    if (gc_txn(s, batch, n) && n > 1)
-        for (gc_item *it = batch; it; it = it->next) {
-            gc_item *next = it->next;
-            it->next = NULL;
-            gc_txn(s, it, 1);
-            it->next = next;
+    if (gc_txn(s, group, n) && group->unit_n < n)
+        for (gc_item *u = group; u;) {
+            gc_item *last = unit_last(u), *next = last->next;
+            last->next = NULL;
+            gc_txn(s, u, u->unit_n);
+            last->next = next;
+            u = next;
         }
     s->gc_batches++;
     s->gc_decisions += (unsigned long long)n;
     pthread_mutex_unlock(&s->lock);
 }
 
+/* Queue the unit that starts at `it` (it->unit_n items linked by next) and return once it is
+ * committed (or failed). */
 static int gc_submit(xg_store *s, gc_item *it)
 {
+    gc_item *tail = unit_last(it);
+    tail->next = NULL;
     if (s->gc_off) {
-        it->next = NULL;
-        gc_run(s, it, 1);
+        gc_run(s, it, it->unit_n);
         return it->rc ? xg_error_set(it->rc, "%s", it->err) : XG_OK;
     }
     pthread_cond_init(&it->cond, NULL);
     pthread_mutex_lock(&s->gc_lock);
-    it->next = NULL;
     if (s->gc_tail)
         s->gc_tail->next = it;
     else
         s->gc_head = it;
-    s->gc_tail = it;
+    s->gc_tail = tail;
     while (!it->done) {
         if (s->gc_leader) {
             pthread_cond_wait(&it->cond, &s->gc_lock);
             continue;
         }
-        /* Lead: take up to GC_MAX_BATCH queued decisions (this one among them: the queue is
-         * FIFO and a follower whose item is still queued leads the next batch). */
+        /* Lead: take whole units up to GC_MAX_BATCH queued decisions (at least one unit; this
+         * one among them: the queue is FIFO and a follower whose unit is still queued leads the
+         * next group). */
         s->gc_leader = 1;
-        gc_item *batch = s->gc_head, *last = batch;
-        int n = 1;
-        while (last->next && n < GC_MAX_BATCH)
-            last = last->next, n++;
-        s->gc_head = last->next;
+        gc_item *group = s->gc_head, *last = NULL, *u = group;
+        int n = 0;
+        while (u && (n == 0 || n + u->unit_n <= GC_MAX_BATCH)) {
+            last = unit_last(u);
+            n += u->unit_n;
+            u = last->next;
+        }
+        s->gc_head = u;
         if (!s->gc_head) s->gc_tail = NULL;
         last->next = NULL;
         pthread_mutex_unlock(&s->gc_lock);
-        gc_run(s, batch, n);
+        gc_run(s, group, n);
         pthread_mutex_lock(&s->gc_lock);
-        for (gc_item *b = batch, *next; b; b = next) {
-            next = b->next; /* b belongs to its thread once done is set */
-            b->done = 1;
-            if (b != it) pthread_cond_signal(&b->cond);
+        for (gc_item *u = group, *next; u; u = next) {
+            next = unit_last(u)->next; /* a unit belongs to its thread once done is set */
+            u->done = 1;
+            if (u != it) pthread_cond_signal(&u->cond);
         }
         s->gc_leader = 0;
-        /* The first queued decision's thread leads the next batch. */
+        /* The first queued unit's thread leads the next group. */
         if (s->gc_head) pthread_cond_signal(&s->gc_head->cond);
     }
     pthread_mutex_unlock(&s->gc_lock);
@@ -334,6 +355,7 @@ int xg_store_decision_record_facts(xg_store *s, json_t *response, const json_t *
 {
     gc_item it;
     int rc = gc_prepare(&it, response, request, facts);
+    it.unit_n = 1;
     if (!rc) rc = gc_submit(s, &it);
     gc_finish(&it, rc);
     return rc;
@@ -357,12 +379,10 @@ int xg_store_decisions_record_batch(xg_store *s, json_t *const *responses,
         if (prepared) items[prepared - 1].next = &items[prepared];
     }
     if (!rc) {
-        pthread_mutex_lock(&s->lock);
-        gc_txn(s, items, (int)n); /* all or nothing: no per-item retry */
-        s->gc_batches++;
-        s->gc_decisions += (unsigned long long)n;
-        pthread_mutex_unlock(&s->lock);
-        if (items[0].rc) rc = xg_error_set(items[0].rc, "%s", items[0].err);
+        /* one unit of the group commit: it may share a transaction with other decisions and
+         * batches, but is never split (a failing group retries it alone, all or nothing) */
+        items[0].unit_n = (int)n;
+        rc = gc_submit(s, &items[0]);
     }
     for (size_t i = 0; i < prepared; i++)
         gc_finish(&items[i], rc);
