@@ -69,6 +69,14 @@ typedef struct xg_decide_ctx {
  * "earlier_clearance". */
 int xg_decide(json_t **response, const xg_decide_ctx *ctx, const json_t *request);
 
+/* Decide every request of the array `requests` (at most XG_STORE_BATCH_MAX) as xg_decide does
+ * and record them all in one transaction: all of them or none. *responses = an array of the
+ * responses in order (a new reference). When a request is invalid nothing is recorded, *bad is its
+ * index and the message names it and its field ("requests[3].customer.country: …"); otherwise
+ * *bad is (size_t)-1. */
+int xg_decide_batch(json_t **responses, size_t *bad, const xg_decide_ctx *ctx,
+                    const json_t *requests);
+
 /* Re-run a stored decision with the current context; *out = {"decision_id","original",
  * "replayed","holds": bool, …}. Same as xg_decide_replay_with(…, XG_REPLAY_STORED_FACTS). */
 int xg_decide_replay(json_t **out, const xg_decide_ctx *ctx, const char *decision_id);

@@ -89,6 +89,16 @@ int xg_store_decision_record(xg_store *s, json_t *response, const json_t *reques
 int xg_store_decision_record_facts(xg_store *s, json_t *response, const json_t *request,
                                    const char *facts);
 
+/* The most decisions xg_store_decisions_record_batch takes at once. */
+#define XG_STORE_BATCH_MAX 1000
+/* Record n decisions (as xg_store_decision_record_facts does each: responses[i] for requests[i],
+ * facts[i] or facts NULL for none) in one transaction: all of them or none (on an error no
+ * response is changed but for a "decision_id" given to those without one). XG_ETOOBIG over
+ * XG_STORE_BATCH_MAX. */
+int xg_store_decisions_record_batch(xg_store *s, json_t *const *responses,
+                                    const json_t *const *requests, const char *const *facts,
+                                    size_t n);
+
 /* Validate a request-style customer object (fields named in the message); 0 when valid. */
 int xg_store_customer_validate(const json_t *customer);
 /* The most recently updated customer whose legal name equals `name` (case and spacing folded);

@@ -404,6 +404,55 @@ int xg_decide(json_t **response, const xg_decide_ctx *ctx, const json_t *request
     return XG_OK;
 }
 
+int xg_decide_batch(json_t **responses, size_t *bad, const xg_decide_ctx *ctx,
+                    const json_t *requests)
+{
+    *bad = (size_t)-1;
+    int rc = check_ctx(ctx);
+    if (rc) return rc;
+    if (!json_is_array(requests))
+        return xg_error_set(XG_EINVAL, "requests: expected an array of decide requests");
+    size_t n = json_array_size(requests);
+    if (n > XG_STORE_BATCH_MAX)
+        return xg_error_set(XG_ETOOBIG, "requests: %zu requests; the limit is %d", n,
+                            XG_STORE_BATCH_MAX);
+    json_t **resp = calloc(n + 1, sizeof *resp);
+    char **canon = calloc(n + 1, sizeof *canon);
+    const json_t **reqs = calloc(n + 1, sizeof *reqs);
+    if (!resp || !canon || !reqs) rc = xg_error_set(XG_ENOMEM, "decide: out of memory");
+    for (size_t i = 0; i < n && !rc; i++) {
+        json_t *facts = NULL;
+        reqs[i] = json_array_get(requests, i);
+        rc = gather(&facts, ctx, reqs[i]);
+        if (!rc) rc = decide_over(&resp[i], ctx, reqs[i], facts);
+        if (!rc && ctx->store && !(canon[i] = facts_canonical(facts)))
+            rc = xg_error_set(XG_ENOMEM, "decide: out of memory");
+        json_decref(facts);
+        if (rc) {
+            /* name the item: "requests[3].customer.country: …" */
+            char msg[1024];
+            snprintf(msg, sizeof msg, "%s", xg_error_message());
+            xg_error_set(rc, "requests[%zu].%s", i, msg);
+            *bad = i;
+        }
+    }
+    if (!rc && ctx->store && n)
+        rc = xg_store_decisions_record_batch(ctx->store, resp, reqs, (const char *const *)canon, n);
+    json_t *out = rc ? NULL : json_array();
+    for (size_t i = 0; i < n && resp; i++) {
+        if (out && resp[i])
+            json_array_append_new(out, resp[i]);
+        else
+            json_decref(resp[i]);
+        if (canon) free(canon[i]);
+    }
+    free(resp);
+    free(canon);
+    free(reqs);
+    if (!rc) *responses = out;
+    return rc;
+}
+
 static json_t *summary(const json_t *resp)
 {
     json_t *rules = json_array();

@@ -19,6 +19,7 @@ const route_def route_table[] = {
     {"POST", "/v1/screen/batch",           ROLE_SERVICE, route_screen_batch,   "/v1/screen/batch"},
     {"POST", "/v1/classify",               ROLE_SERVICE, route_classify,       "/v1/classify"},
     {"POST", "/v1/decide",                 ROLE_SERVICE, route_decide,         "/v1/decide"},
+    {"POST", "/v1/decide/batch",           ROLE_SERVICE, route_decide_batch,   "/v1/decide/batch"},
     {"GET",  "/v1/decisions/{id}",         ROLE_ANALYST, route_decision_get,   "/v1/decisions/{id}"},
     {"GET",  "/v1/decisions",              ROLE_ANALYST, route_decisions_list, "/v1/decisions"},
     {"POST", "/v1/reviews/{decision_id}",  ROLE_ANALYST, route_review,         "/v1/reviews/{decision_id}"},

@@ -70,6 +70,70 @@ void route_decide(xg_req *r)
     reply_json(r, 200, resp);
 }
 
+/* POST /v1/decide/batch {"requests": [decide request, …]}: every request decided over one
+ * snapshot and all recorded in one transaction, so the batch is durable as a whole or not at all;
+ * a bad request fails the batch with a 400 naming its index and field ("requests[3].customer"). */
+void route_decide_batch(xg_req *r)
+{
+    if (!req_read_json(r, false)) return;
+    json_t *reqs = json_object_get(r->json, "requests");
+    if (!json_is_array(reqs)) {
+        reply_error(r, 400, reqs ? "invalid_field" : "missing_field", "requests",
+                    "'requests' must be an array of decide requests");
+        return;
+    }
+    size_t limit = (size_t)r->srv->opts.max_batch < XG_STORE_BATCH_MAX
+                       ? (size_t)r->srv->opts.max_batch
+                       : XG_STORE_BATCH_MAX;
+    if (json_array_size(reqs) > limit) {
+        reply_error(r, 413, "batch_too_large", "requests", "%zu requests; the limit is %zu",
+                    json_array_size(reqs), limit);
+        return;
+    }
+    if (!req_need_store(r)) return;
+    if (!r->srv->policies || !r->srv->catalog) {
+        reply_error(r, 503, "unavailable", NULL, "decisions are not available");
+        return;
+    }
+    json_t *named = NULL;
+    char origin[16];
+    xg_snapshot *snap = server_snapshot_get_named(r->srv, &named, origin);
+    xg_decide_ctx ctx = {.snapshot = snap,
+                         .list_versions = named,
+                         .list_origin = origin,
+                         .catalog = r->srv->catalog,
+                         .policies = r->srv->policies,
+                         .store = r->srv->store,
+                         .default_policy = r->srv->policy,
+                         .default_as_of = r->srv->as_of};
+    json_t *out = NULL;
+    size_t bad;
+    int rc = xg_decide_batch(&out, &bad, &ctx, reqs);
+    xg_snapshot_unref(snap);
+    json_decref(named);
+    char field[96];
+    if (bad != (size_t)-1 &&
+        (rc == XG_EINVAL || rc == XG_EPARSE || rc == XG_EUTF8 || rc == XG_ETOOBIG)) {
+        reply_error(r, 400, "invalid_request", field_of(xg_error_message(), field, sizeof field),
+                    "%s", xg_error_message());
+        return;
+    }
+    if (bad != (size_t)-1 && rc == XG_ENOTFOUND) {
+        reply_error(r, 400, "unknown_value", field_of(xg_error_message(), field, sizeof field),
+                    "%s", xg_error_message());
+        return;
+    }
+    if (rc != 0) {
+        reply_lib_error(r, rc, "decide batch");
+        return;
+    }
+    size_t i;
+    json_t *d;
+    json_array_foreach(out, i, d)
+        metrics_decision(&r->srv->metrics, json_string_value(json_object_get(d, "decision")));
+    reply_json(r, 200, json_pack("{s:o}", "decisions", out));
+}
+
 void route_decision_get(xg_req *r)
 {
     const char *id = r->param;

@@ -319,6 +319,7 @@ void route_screen(xg_req *r);
 void route_screen_batch(xg_req *r);
 void route_classify(xg_req *r);
 void route_decide(xg_req *r);
+void route_decide_batch(xg_req *r);
 void route_decision_get(xg_req *r);
 void route_decisions_list(xg_req *r);
 void route_review(xg_req *r);

@@ -214,6 +214,104 @@ int store_audit_append(xg_store *s, const char *kind, const char *ref, const cha
     return XG_OK;
 }
 
+/* ---- appending many entries in one transaction (group commit, batches) ---- */
+
+static int head_read_lock(xg_store *s, long long *seq, char hash[65], int *present)
+{
+    db_stmt *st;
+    int rc =
+        store_prepare(&st, s,
+                      store_is_pg(s) ? "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
+                                     : "SELECT seq, hash FROM audit_head WHERE id = 1");
+    if (rc) return rc;
+    *present = 0;
+    *seq = 0;
+    memcpy(hash, zero_hash, 65);
+    int step = db_step(st);
+    if (step == DB_ROW) {
+        *present = 1;
+        *seq = db_column_int64(st, 0);
+        snprintf(hash, 65, "%s", store_col_text(st, 1));
+    }
+    db_finalize(st);
+    return step == DB_ROW || step == DB_DONE ? XG_OK : store_error(s, "audit chain lock");
+}
+
+int store_chain_head_lock(xg_store *s, long long *seq, char hash[65])
+{
+    int present, rc = head_read_lock(s, seq, hash, &present);
+    if (rc || present) return rc;
+    /* No head yet (an empty chain): the first appenders serialise on the table instead (and read
+     * again: another process may have appended while this one waited for the lock). */
+    if (store_is_pg(s)) {
+        if ((rc = store_exec(s, "LOCK TABLE audit_head IN EXCLUSIVE MODE"))) return rc;
+        if ((rc = head_read_lock(s, seq, hash, &present)) || present) return rc;
+    }
+    /* Still none: the chain must be empty too, or someone removed the head. */
+    db_stmt *st;
+    if ((rc = store_prepare(&st, s, "SELECT COUNT(*) FROM audit"))) return rc;
+    long long n = db_step(st) == DB_ROW ? db_column_int64(st, 0) : 0;
+    db_finalize(st);
+    if (n)
+        return xg_error_set(XG_ECORRUPT,
+                            "audit head record missing while the chain holds "
+                            "%lld rows; run `xgate audit verify`",
+                            n);
+    return XG_OK;
+}
+
+int store_audit_append_many(xg_store *s, int n, const char *kind, const char *const *refs,
+                            const char *const *payloads, long long *seq, char hash[65],
+                            long long *seqs_out, char (*hashes_out)[65])
+{
+    if (n <= 0) return XG_OK;
+    char now[32];
+    store_now(now);
+    char(*ph)[65] = malloc((size_t)n * 2 * 65);
+    store_val *v = calloc((size_t)n * 7, sizeof *v);
+    if (!ph || !v) {
+        free(ph);
+        free(v);
+        return xg_error_set(XG_ENOMEM, "audit append: out of memory");
+    }
+    char(*prev)[65] = ph + n;
+    for (int i = 0; i < n; i++) {
+        memcpy(prev[i], hash, 65);
+        sha256_hex(ph[i], payloads[i], strlen(payloads[i]));
+        chain_hash(hashes_out[i], hash, payloads[i]);
+        memcpy(hash, hashes_out[i], 65);
+        seqs_out[i] = ++*seq;
+        store_val *r = v + (size_t)i * 7;
+        r[0] = (store_val){.i = seqs_out[i], .is_int = 1};
+        r[1].s = kind;
+        r[2].s = refs[i];
+        r[3].s = ph[i];
+        r[4].s = prev[i];
+        r[5].s = hashes_out[i];
+        r[6].s = now;
+    }
+    int rc = store_insert_rows(s,
+                               "INSERT INTO audit (seq, kind, ref, payload_hash, prev_hash,"
+                               " hash, created)",
+                               7, n, v, "audit append");
+    free(v);
+    free(ph);
+    if (rc) return rc;
+    db_stmt *st;
+    if ((rc = store_prepare(&st, s,
+                            "INSERT INTO audit_head (id, seq, hash, updated)"
+                            " VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+                            " seq = excluded.seq, hash = excluded.hash,"
+                            " updated = excluded.updated")))
+        return rc;
+    db_bind_int64(st, 1, *seq);
+    store_bind_text(st, 2, hash);
+    store_bind_text(st, 3, now);
+    rc = db_step(st) == DB_DONE ? XG_OK : store_error(s, "audit head");
+    db_finalize(st);
+    return rc;
+}
+
 /* ---- verification ---- */
 
 typedef struct verify_state {

@@ -328,6 +328,12 @@ long long db_changes(const db_conn *c)
     return c->changes;
 }
 
+int db_max_params(db_conn *c)
+{
+    if (c->backend == DB_POSTGRES) return 65535; /* the protocol's 16-bit parameter count */
+    return sqlite3_limit(c->lite, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
+}
+
 /* ---- statements ---- */
 
 char *db_pg_placeholders(const char *sql, int *nparams)

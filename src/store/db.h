@@ -87,6 +87,8 @@ int db_commit(db_conn *c);
 int db_rollback(db_conn *c);
 /* Rows changed by the last INSERT/UPDATE/DELETE. */
 long long db_changes(const db_conn *c);
+/* The most parameters one statement may have (a multi-row INSERT is split to fit). */
+int db_max_params(db_conn *c);
 
 int db_prepare(db_conn *c, const char *sql, db_stmt **out);
 int db_prepare_stream(db_conn *c, const char *sql, db_stmt **out);

@@ -14,43 +14,15 @@
 
 #include "xgate/error.h"
 
-static long long next_decision_n(xg_store *s)
-{
-    db_stmt *st;
-    if (store_prepare(&st, s, "SELECT COALESCE(MAX(n), 0) + 1 FROM decisions")) return -1;
-    long long n = db_step(st) == DB_ROW ? db_column_int64(st, 0) : -1;
-    db_finalize(st);
-    return n;
-}
-
-/* Remember the source IP of the access and whom each reseller serves (CIP and reseller facts). */
-static int record_side_facts(xg_store *s, const char *decision_id, const json_t *request,
-                             const json_t *response, const char *now)
+/* Remember whom each reseller serves (CIP and reseller facts). One upsert per intermediary: a
+ * multi-row upsert may not touch one row twice, and decisions rarely name intermediaries. */
+static int record_resellers(xg_store *s, const json_t *request, const char *now)
 {
     const json_t *cust = json_object_get(request, "customer");
-    const json_t *access = json_object_get(request, "access");
     const char *cname =
         xg_json_str(cust, "name") ? xg_json_str(cust, "name") : xg_json_str(cust, "id");
-    const char *ip = xg_json_str(access, "source_ip");
-    const char *country = xg_json_str(json_object_get(response, "access"), "source_country");
     db_stmt *st;
     int rc;
-    if (ip || country) {
-        char *id = store_random_id("acc_", 8);
-        if ((rc = store_prepare(&st, s,
-                                "INSERT INTO access_records (id, decision_id, customer,"
-                                " ip, country, created) VALUES (?, ?, ?, ?, ?, ?)"))) {
-            free(id);
-            return rc;
-        }
-        const char *v[] = {id, decision_id, cname, ip, country, now};
-        for (int i = 0; i < 6; i++)
-            store_bind_text(st, i + 1, v[i]);
-        rc = db_step(st) == DB_DONE ? XG_OK : store_error(s, "access record");
-        db_finalize(st);
-        free(id);
-        if (rc) return rc;
-    }
     size_t i;
     const json_t *im;
     json_array_foreach(json_object_get(request, "intermediaries"), i, im)
@@ -94,40 +66,6 @@ static const char *store_or_empty(const json_t *versions, const char *key)
     return v ? v : "";
 }
 
-static int insert_decision(xg_store *s, const char *id, const char *now, const char *outcome,
-                           const char *req, const char *resp, const json_t *versions,
-                           const char *customer, const char *facts)
-{
-    long long n = next_decision_n(s);
-    if (n < 0) return store_error(s, "decision number");
-    db_stmt *st;
-    int rc = store_prepare(&st, s,
-                           "INSERT INTO decisions (n, id, created, outcome, request, response,"
-                           " list_hash, catalog_version, policy, as_of, customer_name,"
-                           " review_status, final_outcome, facts)"
-                           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    if (rc) return rc;
-    db_bind_int64(st, 1, n);
-    const char *v[] = {id,
-                       now,
-                       outcome,
-                       req,
-                       resp,
-                       xg_json_str(versions, "lists"),
-                       xg_json_str(versions, "catalog"),
-                       store_or_empty(versions, "policy"),
-                       store_or_empty(versions, "as_of"),
-                       customer,
-                       !strcmp(outcome, "REVIEW") ? "open" : NULL,
-                       outcome,
-                       facts};
-    for (int i = 0; i < 13; i++)
-        store_bind_text(st, i + 2, v[i]);
-    rc = db_step(st) == DB_DONE ? XG_OK : store_error(s, "decision insert");
-    db_finalize(st);
-    return rc;
-}
-
 /* ---- group commit ----
  * Concurrent decisions share one transaction: a thread that records a decision queues it; if no
  * other thread is committing, it becomes the leader, takes every decision queued so far (its own
@@ -136,27 +74,34 @@ static int insert_decision(xg_store *s, const char *id, const char *now, const c
  * the failing one fails), with one COMMIT — one fsync — for the batch. Every thread returns only
  * after the COMMIT of its batch, so a reply still means durable. There is no timer: a decision
  * waits at most for the batch in flight and its own, and one thread alone commits exactly as before
- * (a batch of one). Batches are capped at GC_MAX_BATCH decisions. */
+ * (a batch of one). Batches are capped at GC_MAX_BATCH decisions.
+ *
+ * A batch costs a fixed number of statements whatever its size (round trips matter on
+ * PostgreSQL): the chain head locked and read in one statement, the next decision number, one
+ * multi-row INSERT each for the decisions, their access records and their audit entries (the
+ * chain hashes computed here), the head's update and the COMMIT; only reseller relations are one
+ * upsert each. Each waiting thread sleeps on its own condition variable: the leader wakes exactly
+ * the threads of its batch, and the thread at the head of the queue to lead the next one.
+ *
+ * The queue holds units: a decision alone, or a batch (xg_store_decisions_record_batch) that must
+ * commit as a whole. A leader takes whole units (at least one, so a group may exceed
+ * GC_MAX_BATCH by one batch) and a failing group is retried unit by unit. */
 #define GC_MAX_BATCH 256
 
 struct gc_item {
-    const char *id, *now, *outcome, *req, *resp, *customer, *facts, *payload;
-    const json_t *versions, *request, *response;
+    char *id, *req, *resp, *payload, *acc_id;
+    char now[32];
+    const char *outcome, *customer, *facts, *cname, *ip, *country;
+    const json_t *versions, *request;
+    json_t *response;
     long long seq;
     char hash[65];
     int rc, done;
+    int unit_n; /* the first item of a unit: its items (1, or a batch's n); 0 for the others */
     char err[512];
+    pthread_cond_t cond;
     gc_item *next;
 };
-
-static int record_one(xg_store *s, gc_item *it)
-{
-    int rc = insert_decision(s, it->id, it->now, it->outcome, it->req, it->resp, it->versions,
-                             it->customer, it->facts);
-    if (!rc) rc = record_side_facts(s, it->id, it->request, it->response, it->now);
-    if (!rc) rc = store_audit_append(s, "decision", it->id, it->payload, &it->seq, it->hash);
-    return rc;
-}
 
 static void gc_fail(gc_item *it, int rc)
 {
@@ -164,89 +109,249 @@ static void gc_fail(gc_item *it, int rc)
     snprintf(it->err, sizeof it->err, "%s", xg_error_message());
 }
 
-/* One transaction for the items of `batch`; each item's rc and message are set. Returns 1 when
- * an item failed (the transaction is then rolled back), 0 otherwise. */
-static int gc_txn(xg_store *s, gc_item *batch)
+static long long next_decision_n(xg_store *s)
+{
+    db_stmt *st;
+    if (store_prepare(&st, s, "SELECT COALESCE(MAX(n), 0) + 1 FROM decisions")) return -1;
+    long long n = db_step(st) == DB_ROW ? db_column_int64(st, 0) : -1;
+    db_finalize(st);
+    return n;
+}
+
+#define DEC_COLS 14
+#define ACC_COLS 6
+
+/* The rows of a batch (inside the transaction, after the chain lock that read the head). */
+static int write_batch(xg_store *s, gc_item *batch, int n, long long seq, char head[65])
+{
+    long long n0 = next_decision_n(s);
+    if (n0 < 0) return store_error(s, "decision number");
+    store_val *dv = calloc((size_t)n * DEC_COLS, sizeof *dv);
+    store_val *av = calloc((size_t)n * ACC_COLS, sizeof *av);
+    const char **refs = calloc((size_t)n, sizeof *refs), **pl = calloc((size_t)n, sizeof *pl);
+    long long *seqs = calloc((size_t)n, sizeof *seqs);
+    char(*hashes)[65] = calloc((size_t)n, 65);
+    int rc = XG_OK, k = 0, na = 0;
+    if (!dv || !av || !refs || !pl || !seqs || !hashes)
+        rc = xg_error_set(XG_ENOMEM, "decision record: out of memory");
+    for (gc_item *it = batch; it && !rc; it = it->next, k++) {
+        store_val *d = dv + (size_t)k * DEC_COLS;
+        const char *policy = xg_json_str(it->versions, "policy");
+        const char *as_of = xg_json_str(it->versions, "as_of");
+        d[0] = (store_val){.i = n0 + k, .is_int = 1};
+        const char *v[] = {it->id,
+                           it->now,
+                           it->outcome,
+                           it->req,
+                           it->resp,
+                           xg_json_str(it->versions, "lists"),
+                           xg_json_str(it->versions, "catalog"),
+                           policy ? policy : "",
+                           as_of ? as_of : "",
+                           it->customer,
+                           !strcmp(it->outcome, "REVIEW") ? "open" : NULL,
+                           it->outcome,
+                           it->facts};
+        for (int c = 0; c < DEC_COLS - 1; c++)
+            d[c + 1].s = v[c];
+        if (it->ip || it->country) {
+            store_val *a = av + (size_t)na++ * ACC_COLS;
+            const char *w[] = {it->acc_id, it->id, it->cname, it->ip, it->country, it->now};
+            for (int c = 0; c < ACC_COLS; c++)
+                a[c].s = w[c];
+        }
+        refs[k] = it->id;
+        pl[k] = it->payload;
+    }
+    if (!rc)
+        rc = store_insert_rows(s,
+                               "INSERT INTO decisions (n, id, created, outcome, request, response,"
+                               " list_hash, catalog_version, policy, as_of, customer_name,"
+                               " review_status, final_outcome, facts)",
+                               DEC_COLS, n, dv, "decision insert");
+    if (!rc && na)
+        rc = store_insert_rows(s,
+                               "INSERT INTO access_records (id, decision_id, customer, ip, country,"
+                               " created)",
+                               ACC_COLS, na, av, "access record");
+    for (gc_item *it = batch; it && !rc; it = it->next)
+        rc = record_resellers(s, it->request, it->now);
+    if (!rc) rc = store_audit_append_many(s, n, "decision", refs, pl, &seq, head, seqs, hashes);
+    k = 0;
+    for (gc_item *it = batch; it && !rc; it = it->next, k++) {
+        it->seq = seqs[k];
+        memcpy(it->hash, hashes[k], 65);
+    }
+    free(dv);
+    free(av);
+    free(refs);
+    free(pl);
+    free(seqs);
+    free(hashes);
+    return rc;
+}
+
+/* One transaction for the items of `batch` (n of them); each item's rc and message are set.
+ * Returns 1 when writing the rows failed (the transaction is then rolled back), 0 otherwise. */
+static int gc_txn(xg_store *s, gc_item *batch, int n)
 {
     int rc = store_begin(s);
-    if (!rc && (rc = store_chain_lock(s))) store_rollback(s);
+    /* The chain lock comes first: the next decision number and the head depend on it. */
+    long long seq;
+    char head[65];
+    if (!rc && (rc = store_chain_head_lock(s, &seq, head))) store_rollback(s);
     if (rc) {
         for (gc_item *it = batch; it; it = it->next)
             gc_fail(it, rc);
         return 0;
     }
-    gc_item *bad = NULL;
-    for (gc_item *it = batch; it && !rc; it = it->next)
-        if ((rc = record_one(s, it))) bad = it;
-    if (bad) gc_fail(bad, rc);
+    int bad = (rc = write_batch(s, batch, n, seq, head)) != 0;
     if (!rc) rc = store_commit(s);
     if (rc) store_rollback(s);
     for (gc_item *it = batch; it; it = it->next)
         if (!rc)
             it->rc = 0;
-        else if (it != bad)
+        else
             gc_fail(it, rc);
-    return bad != NULL;
+    return bad;
 }
 
-/* Write one batch: one transaction (no savepoints: one round trip fewer per decision); when a
- * decision in it fails, the batch is rolled back and each of its decisions is written alone, so
- * that only the failing one fails. */
-static void gc_run(xg_store *s, gc_item *batch, int n)
+/* The last item of the unit that starts at `u` (a decision alone, or a whole batch). */
+static gc_item *unit_last(gc_item *u)
+{
+    gc_item *last = u;
+    for (int k = 1; k < u->unit_n; k++)
+        last = last->next;
+    return last;
+}
+
+/* Write one group: one transaction (no savepoints: one round trip fewer per decision); when a
+ * decision in it fails, the group is rolled back and each of its units (a decision, or a batch
+ * that must be all or nothing) is written alone, so that only the failing one fails. */
+static void gc_run(xg_store *s, gc_item *group, int n)
 {
     pthread_mutex_lock(&s->lock);
-    if (gc_txn(s, batch) && n > 1)
-        for (gc_item *it = batch; it; it = it->next) {
-            gc_item *next = it->next;
-            it->next = NULL;
-            gc_txn(s, it);
-            it->next = next;
+    if (gc_txn(s, group, n) && group->unit_n < n)
+        for (gc_item *u = group; u;) {
+            gc_item *last = unit_last(u), *next = last->next;
+            last->next = NULL;
+            gc_txn(s, u, u->unit_n);
+            last->next = next;
+            u = next;
         }
     s->gc_batches++;
     s->gc_decisions += (unsigned long long)n;
     pthread_mutex_unlock(&s->lock);
 }
 
+/* Queue the unit that starts at `it` (it->unit_n items linked by next) and return once it is
+ * committed (or failed). */
 static int gc_submit(xg_store *s, gc_item *it)
 {
+    gc_item *tail = unit_last(it);
+    tail->next = NULL;
     if (s->gc_off) {
-        it->next = NULL;
-        gc_run(s, it, 1);
+        gc_run(s, it, it->unit_n);
         return it->rc ? xg_error_set(it->rc, "%s", it->err) : XG_OK;
     }
+    pthread_cond_init(&it->cond, NULL);
     pthread_mutex_lock(&s->gc_lock);
-    it->next = NULL;
     if (s->gc_tail)
         s->gc_tail->next = it;
     else
         s->gc_head = it;
-    s->gc_tail = it;
+    s->gc_tail = tail;
     while (!it->done) {
         if (s->gc_leader) {
-            pthread_cond_wait(&s->gc_cond, &s->gc_lock);
+            pthread_cond_wait(&it->cond, &s->gc_lock);
             continue;
         }
-        /* Lead: take up to GC_MAX_BATCH queued decisions (this one among them: the queue is
-         * FIFO and a follower whose item is still queued leads the next batch). */
+        /* Lead: take whole units up to GC_MAX_BATCH queued decisions (at least one unit; this
+         * one among them: the queue is FIFO and a follower whose unit is still queued leads the
+         * next group). */
         s->gc_leader = 1;
-        gc_item *batch = s->gc_head, *last = batch;
-        int n = 1;
-        while (last->next && n < GC_MAX_BATCH)
-            last = last->next, n++;
-        s->gc_head = last->next;
+        gc_item *group = s->gc_head, *last = NULL, *u = group;
+        int n = 0;
+        while (u && (n == 0 || n + u->unit_n <= GC_MAX_BATCH)) {
+            last = unit_last(u);
+            n += u->unit_n;
+            u = last->next;
+        }
+        s->gc_head = u;
         if (!s->gc_head) s->gc_tail = NULL;
         last->next = NULL;
         pthread_mutex_unlock(&s->gc_lock);
-        gc_run(s, batch, n);
+        gc_run(s, group, n);
         pthread_mutex_lock(&s->gc_lock);
-        for (gc_item *b = batch; b; b = b->next)
-            b->done = 1;
+        for (gc_item *u = group, *next; u; u = next) {
+            next = unit_last(u)->next; /* a unit belongs to its thread once done is set */
+            u->done = 1;
+            if (u != it) pthread_cond_signal(&u->cond);
+        }
         s->gc_leader = 0;
-        pthread_cond_broadcast(&s->gc_cond);
+        /* The first queued unit's thread leads the next group. */
+        if (s->gc_head) pthread_cond_signal(&s->gc_head->cond);
     }
     pthread_mutex_unlock(&s->gc_lock);
+    pthread_cond_destroy(&it->cond);
     if (it->rc) return xg_error_set(it->rc, "%s", it->err);
     return XG_OK;
+}
+
+/* Everything a decision's rows need, computed before any lock is taken. */
+static int gc_prepare(gc_item *it, json_t *response, const json_t *request, const char *facts)
+{
+    memset(it, 0, sizeof *it);
+    const char *outcome = xg_json_str(response, "decision");
+    if (!outcome) return xg_error_set(XG_EINVAL, "decision record: response has no 'decision'");
+    if (xg_json_str(response, "decision_id"))
+        it->id = strdup(xg_json_str(response, "decision_id"));
+    else {
+        it->id = store_random_id("dec_", 10);
+        json_object_set_new(response, "decision_id", json_string(it->id));
+    }
+    json_object_del(response, "audit");
+    it->req = json_dumps(request, JSON_COMPACT | JSON_SORT_KEYS);
+    it->resp = json_dumps(response, JSON_COMPACT | JSON_SORT_KEYS);
+    it->outcome = xg_json_str(response, "decision");
+    const json_t *versions = json_object_get(response, "versions");
+    const char *customer = xg_json_str(json_object_get(request, "customer"), "name");
+    if (!customer) /* a registered customer named by id: the engine's customer party */
+        customer = xg_json_str(json_array_get(json_object_get(response, "parties"), 0), "name");
+    const json_t *cust = json_object_get(request, "customer");
+    it->cname = xg_json_str(cust, "name") ? xg_json_str(cust, "name") : xg_json_str(cust, "id");
+    it->ip = xg_json_str(json_object_get(request, "access"), "source_ip");
+    it->country = xg_json_str(json_object_get(response, "access"), "source_country");
+    if (it->ip || it->country) it->acc_id = store_random_id("acc_", 8);
+    store_now(it->now);
+    it->payload = store_decision_payload(
+        it->id, it->now, it->outcome, it->req, it->resp, xg_json_str(versions, "lists"),
+        xg_json_str(versions, "catalog"), store_or_empty(versions, "policy"),
+        store_or_empty(versions, "as_of"), facts);
+    it->versions = versions;
+    it->customer = customer;
+    it->facts = facts;
+    it->request = request;
+    it->response = response;
+    if (!it->id || !it->req || !it->resp || !it->payload ||
+        ((it->ip || it->country) && !it->acc_id))
+        return xg_error_set(XG_ENOMEM, "decision record: out of memory");
+    return XG_OK;
+}
+
+/* After the commit: "created" and "audit" on the response (when rc is 0); frees the item. */
+static void gc_finish(gc_item *it, int rc)
+{
+    if (!rc) {
+        json_object_set_new(it->response, "created", json_string(it->now));
+        json_object_set_new(it->response, "audit",
+                            json_pack("{s:I,s:s}", "seq", (json_int_t)it->seq, "hash", it->hash));
+    }
+    free(it->payload);
+    free(it->req);
+    free(it->resp);
+    free(it->id);
+    free(it->acc_id);
 }
 
 int xg_store_decision_record(xg_store *s, json_t *response, const json_t *request)
@@ -257,51 +362,40 @@ int xg_store_decision_record(xg_store *s, json_t *response, const json_t *reques
 int xg_store_decision_record_facts(xg_store *s, json_t *response, const json_t *request,
                                    const char *facts)
 {
-    const char *outcome = xg_json_str(response, "decision");
-    if (!outcome) return xg_error_set(XG_EINVAL, "decision record: response has no 'decision'");
-    char *id = NULL;
-    if (xg_json_str(response, "decision_id"))
-        id = strdup(xg_json_str(response, "decision_id"));
-    else {
-        id = store_random_id("dec_", 10);
-        json_object_set_new(response, "decision_id", json_string(id));
+    gc_item it;
+    int rc = gc_prepare(&it, response, request, facts);
+    it.unit_n = 1;
+    if (!rc) rc = gc_submit(s, &it);
+    gc_finish(&it, rc);
+    return rc;
+}
+
+int xg_store_decisions_record_batch(xg_store *s, json_t *const *responses,
+                                    const json_t *const *requests, const char *const *facts,
+                                    size_t n)
+{
+    if (n == 0) return XG_OK;
+    if (n > XG_STORE_BATCH_MAX)
+        return xg_error_set(XG_ETOOBIG, "decision batch: %zu decisions, at most %d", n,
+                            XG_STORE_BATCH_MAX);
+    gc_item *items = calloc(n, sizeof *items);
+    if (!items) return xg_error_set(XG_ENOMEM, "decision batch: out of memory");
+    int rc = XG_OK;
+    size_t prepared = 0;
+    for (; prepared < n && !rc; prepared++) {
+        rc = gc_prepare(&items[prepared], responses[prepared], requests[prepared],
+                        facts ? facts[prepared] : NULL);
+        if (prepared) items[prepared - 1].next = &items[prepared];
     }
-    json_object_del(response, "audit");
-    char *req = json_dumps(request, JSON_COMPACT | JSON_SORT_KEYS);
-    char *resp = json_dumps(response, JSON_COMPACT | JSON_SORT_KEYS);
-    const json_t *versions = json_object_get(response, "versions");
-    const char *customer = xg_json_str(json_object_get(request, "customer"), "name");
-    if (!customer) /* a registered customer named by id: the engine's customer party */
-        customer = xg_json_str(json_array_get(json_object_get(response, "parties"), 0), "name");
-    char now[32], hash[65];
-    store_now(now);
-    char *payload =
-        store_decision_payload(id, now, outcome, req, resp, xg_json_str(versions, "lists"),
-                               xg_json_str(versions, "catalog"), store_or_empty(versions, "policy"),
-                               store_or_empty(versions, "as_of"), facts);
-    gc_item it = {.id = id,
-                  .now = now,
-                  .outcome = outcome,
-                  .req = req,
-                  .resp = resp,
-                  .versions = versions,
-                  .customer = customer,
-                  .facts = facts,
-                  .payload = payload,
-                  .request = request,
-                  .response = response};
-    int rc = gc_submit(s, &it);
-    long long seq = it.seq;
-    memcpy(hash, it.hash, sizeof hash);
     if (!rc) {
-        json_object_set_new(response, "created", json_string(now));
-        json_object_set_new(response, "audit",
-                            json_pack("{s:I,s:s}", "seq", (json_int_t)seq, "hash", hash));
+        /* one unit of the group commit: it may share a transaction with other decisions and
+         * batches, but is never split (a failing group retries it alone, all or nothing) */
+        items[0].unit_n = (int)n;
+        rc = gc_submit(s, &items[0]);
     }
-    free(payload);
-    free(req);
-    free(resp);
-    free(id);
+    for (size_t i = 0; i < prepared; i++)
+        gc_finish(&items[i], rc);
+    free(items);
     return rc;
 }
 

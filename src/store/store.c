@@ -191,6 +191,41 @@ void store_bind_text(db_stmt *st, int i, const char *v)
     db_bind_text(st, i, v);
 }
 
+int store_insert_rows(xg_store *s, const char *into, int ncols, int nrows, const store_val *v,
+                      const char *what)
+{
+    int per = db_max_params(s->db) / ncols;
+    if (per < 1) per = 1;
+    if (per > 1000) per = 1000; /* keep one statement's text and result bounded */
+    for (int r0 = 0; r0 < nrows; r0 += per) {
+        int n = nrows - r0 < per ? nrows - r0 : per;
+        xg_buf sql;
+        xg_buf_init(&sql);
+        xg_buf_puts(&sql, into);
+        xg_buf_puts(&sql, " VALUES ");
+        for (int r = 0; r < n; r++) {
+            xg_buf_puts(&sql, r ? ",(" : "(");
+            for (int c = 0; c < ncols; c++)
+                xg_buf_puts(&sql, c ? ",?" : "?");
+            xg_buf_putc(&sql, ')');
+        }
+        db_stmt *st;
+        int rc = store_prepare(&st, s, sql.data);
+        xg_buf_free(&sql);
+        if (rc) return rc;
+        const store_val *row = v + (size_t)r0 * ncols;
+        for (int i = 0; i < n * ncols; i++)
+            if (row[i].is_int)
+                db_bind_int64(st, i + 1, row[i].i);
+            else
+                db_bind_text(st, i + 1, row[i].s);
+        rc = db_step(st) == DB_DONE ? XG_OK : store_error(s, what);
+        db_finalize(st);
+        if (rc) return rc;
+    }
+    return XG_OK;
+}
+
 char *store_col_dup(db_stmt *st, int i)
 {
     const char *t = db_column_text(st, i);

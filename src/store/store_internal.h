@@ -43,6 +43,17 @@ int store_exec(xg_store *s, const char *sql);
 int store_prepare(db_stmt **st, xg_store *s, const char *sql);
 /* Bind a text value or NULL. */
 void store_bind_text(db_stmt *st, int i, const char *v);
+/* One value of a row for store_insert_rows: text (s, NULL for SQL NULL) or, when is_int, i. */
+typedef struct store_val {
+    const char *s;
+    long long i;
+    int is_int;
+} store_val;
+/* `into` ("INSERT INTO t (a, b)") for nrows rows of ncols values each (v: row after row), as
+ * multi-row INSERTs: one statement when the backend's parameter limit allows, else as few as it
+ * does. XG_ESTORE naming `what` on failure. */
+int store_insert_rows(xg_store *s, const char *into, int ncols, int nrows, const store_val *v,
+                      const char *what);
 /* A column as a heap string (NULL for SQL NULL). */
 char *store_col_dup(db_stmt *st, int i);
 /* A column's text or "" for NULL (borrowed until the next step). */
@@ -67,6 +78,18 @@ int store_chain_lock(xg_store *s);
  * *seq_out / hash_out[65] get the new entry's position and hash. */
 int store_audit_append(xg_store *s, const char *kind, const char *ref, const char *payload,
                        long long *seq_out, char hash_out[65]);
+
+/* Inside a write transaction: lock the chain head (PostgreSQL: one SELECT … FOR UPDATE, or a
+ * table lock while the chain is empty) and read it: *seq / hash[65] = the last entry (0 and 64
+ * zeros for an empty chain). XG_ECORRUPT when the head is missing but the chain is not empty. */
+int store_chain_head_lock(xg_store *s, long long *seq, char hash[65]);
+/* Append n entries of `kind` (refs[i], canonical payloads[i]) after the head *seq / hash (as
+ * store_chain_head_lock read it): the chain hashes are computed here, the rows written with one
+ * multi-row INSERT and the head updated once. *seq / hash end as the new head; seqs_out[i] /
+ * hashes_out[i] get each entry's position and hash. */
+int store_audit_append_many(xg_store *s, int n, const char *kind, const char *const *refs,
+                            const char *const *payloads, long long *seq, char hash[65],
+                            long long *seqs_out, char (*hashes_out)[65]);
 
 /* The canonical payloads hashed into the chain; verify rebuilds them from the stored rows. A
  * decision's facts (NULL for a row recorded before facts were stored) are part of its payload. */
