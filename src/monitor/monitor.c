@@ -423,10 +423,18 @@ static json_t *hit_json(const mparty *p, const xg_record *r, const delta_entry *
     return o;
 }
 
-static int build_index(xg_party_index **out, run_ctx *c, const xg_text_ctx *text)
+static int build_index(xg_party_index **out, run_ctx *c, const xg_text_ctx *text,
+                       const xg_snapshot *snap, const delta_entry *delta, size_t ndelta)
 {
     xg_party_index *pi;
     int rc = xg_party_index_new(&pi, text);
+    /* only the keys the delta's entries look up are indexed */
+    size_t *recs = rc ? NULL : malloc((ndelta + 1) * sizeof *recs);
+    if (!rc && !recs) rc = xg_error_set(XG_ENOMEM, "monitor: out of memory");
+    for (size_t i = 0; !rc && i < ndelta; i++)
+        recs[i] = delta[i].record;
+    if (!rc) rc = xg_party_index_restrict(pi, snap, recs, ndelta);
+    free(recs);
     for (size_t i = 0; !rc && i < c->n; i++) {
         const mparty *p = &c->p[i];
         rc = xg_party_index_add_name(pi, (uint32_t)i, p->name);
@@ -693,7 +701,7 @@ int xg_monitor_run(json_t **report, xg_store *store, const xg_snapshot *snap,
         if (!rc) rc = seen_index(&pseen);
         t_parties = now_s() - ts;
         ts = now_s();
-        if (!rc && c.n && S.ndelta) rc = build_index(&S.pi, &c, text);
+        if (!rc && c.n && S.ndelta) rc = build_index(&S.pi, &c, text, snap, S.delta, S.ndelta);
         t_index = now_s() - ts;
         ts = now_s();
         if (!rc) rc = forward_changed_parties(&S, &pseen, in_force);
