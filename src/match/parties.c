@@ -62,6 +62,11 @@ struct xg_party_index {
     size_t *recs, nrecs;
     xg_arena scratch;
     size_t scratch_names;
+    /* the allowed keys sorted (akeys), each slot's rank in it (arank), and the kept (rank, name)
+     * pairs, packed by a counting sort instead of the builder's radix sort */
+    uint64_t *akeys;
+    uint32_t *arank, zero_rank, *prank, *pname_id;
+    size_t nakeys, npairs, paircap;
     pid *ids;
     size_t nids, idcap;
     xg_index_builder nb, ib;
@@ -93,13 +98,81 @@ static size_t allow_slot(const xg_party_index *pi, uint64_t key)
     return (size_t)(key ^ (key >> 29)) * 0x9E3779B97F4A7C15ull >> 7 & (pi->allow_size - 1);
 }
 
-static int allowed(const xg_party_index *pi, uint64_t key)
+/* The key's rank + 1 among the allowed keys, 0 when not allowed. */
+static uint32_t allowed(const xg_party_index *pi, uint64_t key)
 {
-    if (!key) return pi->allow_zero;
+    if (!key) return pi->allow_zero ? pi->zero_rank + 1 : 0;
     for (size_t h = allow_slot(pi, key);; h = (h + 1) & (pi->allow_size - 1)) {
-        if (pi->allow[h] == key) return 1;
+        if (pi->allow[h] == key) return pi->arank[h] + 1;
         if (!pi->allow[h]) return 0;
     }
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int rank_keys(xg_party_index *pi)
+{
+    pi->akeys = malloc((pi->allow_size + 1) * sizeof *pi->akeys);
+    pi->arank = calloc(pi->allow_size, sizeof *pi->arank);
+    if (!pi->akeys || !pi->arank) return xg_error_set(XG_ENOMEM, "party index: out of memory");
+    size_t n = 0;
+    if (pi->allow_zero) pi->akeys[n++] = 0;
+    for (size_t h = 0; h < pi->allow_size; h++)
+        if (pi->allow[h]) pi->akeys[n++] = pi->allow[h];
+    qsort(pi->akeys, n, sizeof *pi->akeys, cmp_u64);
+    pi->nakeys = n;
+    pi->zero_rank = 0; /* 0 sorts first */
+    for (size_t h = 0; h < pi->allow_size; h++) {
+        if (!pi->allow[h]) continue;
+        const uint64_t *f = bsearch(&pi->allow[h], pi->akeys, n, sizeof *f, cmp_u64);
+        pi->arank[h] = (uint32_t)(f - pi->akeys);
+    }
+    return 0;
+}
+
+/* The kept pairs packed into names_idx: postings by key rank, names ascending within a key (the
+ * order they were added), the same name under the same key once — as xg_index_builder_finish. */
+static int pack_restricted(xg_party_index *pi)
+{
+    xg_index *idx = &pi->names_idx;
+    memset(idx, 0, sizeof *idx);
+    uint32_t *count = calloc(pi->nakeys + 1, sizeof *count);
+    uint32_t *sorted = malloc((pi->npairs + 1) * sizeof *sorted);
+    idx->keys = malloc((pi->nakeys + 1) * sizeof *idx->keys);
+    idx->off = malloc((pi->nakeys + 2) * sizeof *idx->off);
+    idx->post = malloc((pi->npairs + 1) * sizeof *idx->post);
+    if (!count || !sorted || !idx->keys || !idx->off || !idx->post) {
+        free(count), free(sorted);
+        return xg_error_set(XG_ENOMEM, "party index: out of memory");
+    }
+    for (size_t i = 0; i < pi->npairs; i++)
+        count[pi->prank[i] + 1]++;
+    for (size_t r = 0; r < pi->nakeys; r++)
+        count[r + 1] += count[r];
+    for (size_t i = 0; i < pi->npairs; i++)
+        sorted[count[pi->prank[i]]++] = pi->pname_id[i];
+    /* count[r] is now the end of rank r's run */
+    size_t nk = 0, np = 0, start = 0;
+    for (size_t r = 0; r < pi->nakeys; r++) {
+        size_t end = count[r];
+        if (end == start) continue;
+        idx->keys[nk] = pi->akeys[r];
+        idx->off[nk++] = (uint32_t)np;
+        for (size_t i = start; i < end; i++)
+            if (i == start || sorted[i] != sorted[i - 1]) idx->post[np++] = sorted[i];
+        start = end;
+    }
+    idx->off[nk] = (uint32_t)np;
+    idx->nkeys = nk;
+    idx->npost = np;
+    free(count), free(sorted);
+    free(pi->prank), free(pi->pname_id);
+    pi->prank = pi->pname_id = NULL;
+    return 0;
 }
 
 static int allow_add(xg_party_index *pi, uint64_t key)
@@ -167,6 +240,8 @@ int xg_party_index_restrict(xg_party_index *pi, const xg_snapshot *snap, const s
             for (size_t k = 0; k < nk; k++)
                 allow_add(pi, pi->keys[k].hash);
         }
+    int rc = rank_keys(pi);
+    if (rc) return rc;
     pi->restricted = 1;
     return 0;
 }
@@ -198,9 +273,19 @@ int xg_party_index_add_name(xg_party_index *pi, uint32_t party, const char *name
         pi->ntotal++;
         size_t nk = xg_name_keys(pi->keys, ENTRY_MAX_KEYS, &an, 1), kept = 0;
         for (size_t k = 0; k < nk; k++) {
-            if (!allowed(pi, pi->keys[k].hash)) continue;
-            if ((rc = xg_index_builder_add(&pi->nb, pi->keys[k].hash, (uint32_t)pi->nnames)))
-                return rc;
+            uint32_t rank = allowed(pi, pi->keys[k].hash);
+            if (!rank) continue;
+            if (pi->npairs == pi->paircap) {
+                size_t cap = pi->paircap ? pi->paircap * 2 : 1 << 16;
+                uint32_t *a = realloc(pi->prank, cap * sizeof *a);
+                if (a) pi->prank = a;
+                uint32_t *b = a ? realloc(pi->pname_id, cap * sizeof *b) : NULL;
+                if (!b) return xg_error_set(XG_ENOMEM, "party index: out of memory");
+                pi->pname_id = b;
+                pi->paircap = cap;
+            }
+            pi->prank[pi->npairs] = rank - 1;
+            pi->pname_id[pi->npairs++] = (uint32_t)pi->nnames;
             kept++;
         }
         if (!kept) return 0;
@@ -253,7 +338,8 @@ int xg_party_index_add_id(xg_party_index *pi, uint32_t party, const char *id)
 int xg_party_index_finish(xg_party_index *pi)
 {
     if (!pi || pi->finished) return xg_error_set(XG_EINVAL, "party index: already finished");
-    int rc = xg_index_builder_finish(&pi->nb, &pi->names_idx);
+    int rc =
+        pi->restricted ? pack_restricted(pi) : xg_index_builder_finish(&pi->nb, &pi->names_idx);
     if (!rc) rc = xg_index_builder_finish(&pi->ib, &pi->ids_idx);
     if (rc) return rc;
     size_t n = pi->nnames + 1;
@@ -283,6 +369,7 @@ void xg_party_index_free(xg_party_index *pi)
     xg_index_free(&pi->ids_idx);
     free(pi->names), free(pi->ids), free(pi->stamp), free(pi->touched), free(pi->weight);
     free(pi->keys), free(pi->pats), free(pi->heap), free(pi->allow), free(pi->recs);
+    free(pi->akeys), free(pi->arank), free(pi->prank), free(pi->pname_id);
     xg_arena_free(&pi->arena);
     xg_arena_free(&pi->scratch);
     free(pi);
