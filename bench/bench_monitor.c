@@ -1,6 +1,6 @@
 /*
  * bench_monitor.c — the monitoring benchmark driver (compiled by bench/bench_monitor.sh against
- * build/libxgate.a).
+ * build/libxgate-internal.a: it bulk-inserts through the store's db layer).
  *
  *   bench_monitor gen DBPATH N NAMES_FILE      a store holding N synthetic customers (names from
  *                                              generated words, legal forms, numbers) plus one
@@ -77,14 +77,14 @@ static int gen(const char *path, long n, const char *names_file)
     static const char *legal[] = {"GmbH", "Ltd", "LLC",       "Inc.",      "S.A.",
                                   "B.V.", "AG",  "Co., Ltd.", "Pte. Ltd.", "S.r.l.",
                                   "Oy",   "AB",  "SAS",       "K.K."};
-    sqlite3_exec(s->db, "PRAGMA synchronous=OFF", NULL, NULL, NULL);
-    sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "INSERT INTO customers (id, legal_name, name_key, country,"
-                           " verification, record, created, updated)"
-                           " VALUES (?, ?, ?, ?, 'none', '{}', '2026-12-01', '2026-12-01')",
-                           -1, &st, NULL) != SQLITE_OK)
+    db_exec(s->db, "PRAGMA synchronous=OFF");
+    db_exec(s->db, "BEGIN");
+    db_stmt *st;
+    if (db_prepare(s->db,
+                   "INSERT INTO customers (id, legal_name, name_key, country,"
+                   " verification, record, created, updated)"
+                   " VALUES (?, ?, ?, ?, 'none', '{}', '2026-12-01', '2026-12-01')",
+                   &st) != DB_OK)
         return die("prepare");
     unsigned seed = 12345;
     char name[256], w1[64], w2[64], id[32];
@@ -112,17 +112,17 @@ static int gen(const char *path, long n, const char *names_file)
         }
         snprintf(id, sizeof id, "cus_b%010ld", i);
         char *key = store_name_key(name);
-        sqlite3_reset(st);
-        sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 3, key, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 4, "DE", -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE) return die("insert");
+        db_reset(st);
+        db_bind_text(st, 1, id);
+        db_bind_text(st, 2, name);
+        db_bind_text(st, 3, key);
+        db_bind_text(st, 4, "DE");
+        if (db_step(st) != DB_DONE) return die("insert");
         free(key);
     }
     if (f) fclose(f);
-    sqlite3_finalize(st);
-    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    db_finalize(st);
+    db_exec(s->db, "COMMIT");
     xg_store_close(s);
     printf("customers=%ld\nlisted_names_planted=%ld\n", n, added);
     return 0;
@@ -183,18 +183,18 @@ static int screen_all(const char *path, char **lists, int n)
     xg_store *s;
     if (xg_store_open(&s, url)) return die("open");
     double t0 = now(), c0 = cpu_seconds();
-    sqlite3_stmt *st;
-    sqlite3_prepare_v2(s->db, "SELECT legal_name FROM customers", -1, &st, NULL);
+    db_stmt *st;
+    db_prepare(s->db, "SELECT legal_name FROM customers", &st);
     long parties = 0, hits = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        xg_screen_query q = {.name = (const char *)sqlite3_column_text(st, 0), .threshold = -1};
+    while (db_step(st) == DB_ROW) {
+        xg_screen_query q = {.name = db_column_text(st, 0), .threshold = -1};
         xg_screen_result *res;
         if (xg_screen(&res, snap, &q)) return die("screen");
         hits += res->nmatches > 0;
         parties++;
         xg_screen_result_free(res);
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     double wall = now() - t0, cpu = cpu_seconds() - c0;
     printf("wall=%.3f\ncpu=%.3f\nparties=%ld\nparties_per_s=%.0f\nparties_hit=%ld\npeak_mb=%.0f\n",
            wall, cpu, parties, parties / wall, hits, peak_mb());

@@ -9,12 +9,13 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 SIZES=${SIZES:-"100000 1000000"}
 export XGATE_DATA=$ROOT/data
-[ -f build/libxgate.a ] && [ -x build/xgate ] || make -s build/xgate build/libxgate.a >/dev/null
+# the driver uses the store's internal db layer (bulk insert), so it links the internal archive
+make -s build/libxgate-internal.a >/dev/null
 W=$(mktemp -d /var/tmp/xg-bench-monitor.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 PK="libutf8proc icu-uc icu-i18n libhs libpcre2-8 sqlite3 libpq jansson libxml-2.0 yaml-0.1 libsodium libxxhash geoip libcurl"
 cc -std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc $(pkg-config --cflags $PK) bench/bench_monitor.c \
-   build/libxgate.a -o "$W/drv" $(pkg-config --libs $PK) -lcivetweb -lpthread -lm -ldl
+   build/libxgate-internal.a -o "$W/drv" $(pkg-config --libs $PK) -lcivetweb -lzip -lsystemd -lpthread -lm -ldl
 S=/work/shared/data/lists
 [ -d "$S" ] || S=$ROOT/../shared/data/lists
 # version 1: the CSL extract and the 1260H list; version 2: 250 CSL entries with an alias added,

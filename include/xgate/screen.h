@@ -138,12 +138,20 @@ typedef struct xg_party_index xg_party_index;
 
 /* An empty index; parties are numbered by the caller (0 .. n-1, any order, names repeatable). */
 int xg_party_index_new(xg_party_index **out, const xg_text_ctx *text);
+/* Index only for these records of the snapshot (a monitor run's delta): before any name is added,
+ * once. A name is then kept only when it shares a key with one of the records' names, so the index
+ * holds a few postings instead of every name's keys; names are still analysed when added (their
+ * count weighs the keys as before) and kept ones again when scored. Screening the records gives
+ * exactly the hits of an unrestricted index; screening any other record is XG_EINVAL. */
+int xg_party_index_restrict(xg_party_index *pi, const xg_snapshot *snap, const size_t *records,
+                            size_t n);
 /* Add one name (or alias) of party `party`; analysed now. */
 int xg_party_index_add_name(xg_party_index *pi, uint32_t party, const char *name);
 /* Add one identifier "SCHEME:VALUE" (or a bare value) of party `party`. */
 int xg_party_index_add_id(xg_party_index *pi, uint32_t party, const char *id);
 /* Pack the index; no adds afterwards. */
 int xg_party_index_finish(xg_party_index *pi);
+/* Names added (kept or not). */
 size_t xg_party_index_names(const xg_party_index *pi);
 void xg_party_index_free(xg_party_index *pi);
 

@@ -31,6 +31,7 @@
 
 typedef struct pname {
     uint32_t party;
+    int analysed; /* an is valid (restricted indexes analyse kept names again when scored) */
     const char *raw;
     xg_name an;
 } pname;
@@ -51,6 +52,21 @@ struct xg_party_index {
     xg_arena arena;
     pname *names;
     size_t nnames, cap;
+    size_t ntotal; /* names added, kept or not (the N of the key weights) */
+    /* xg_party_index_restrict: the keys the given records look up (open addressing, 0 empty;
+     * allow_zero for the key hash 0), the records (sorted), and a scratch arena for analysing
+     * names that are not kept */
+    uint64_t *allow;
+    size_t allow_size;
+    int allow_zero, restricted;
+    size_t *recs, nrecs;
+    xg_arena scratch;
+    size_t scratch_names;
+    /* the allowed keys sorted (akeys), each slot's rank in it (arank), and the kept (rank, name)
+     * pairs, packed by a counting sort instead of the builder's radix sort */
+    uint64_t *akeys;
+    uint32_t *arank, zero_rank, *prank, *pname_id;
+    size_t nakeys, npairs, paircap;
     pid *ids;
     size_t nids, idcap;
     xg_index_builder nb, ib;
@@ -72,7 +88,161 @@ int xg_party_index_new(xg_party_index **out, const xg_text_ctx *text)
     if (!pi) return xg_error_set(XG_ENOMEM, "party index: out of memory");
     pi->text = text;
     xg_arena_init(&pi->arena, PARTY_ARENA_BLOCK);
+    xg_arena_init(&pi->scratch, PARTY_ARENA_BLOCK);
     *out = pi;
+    return 0;
+}
+
+static size_t allow_slot(const xg_party_index *pi, uint64_t key)
+{
+    return (size_t)(key ^ (key >> 29)) * 0x9E3779B97F4A7C15ull >> 7 & (pi->allow_size - 1);
+}
+
+/* The key's rank + 1 among the allowed keys, 0 when not allowed. */
+static uint32_t allowed(const xg_party_index *pi, uint64_t key)
+{
+    if (!key) return pi->allow_zero ? pi->zero_rank + 1 : 0;
+    for (size_t h = allow_slot(pi, key);; h = (h + 1) & (pi->allow_size - 1)) {
+        if (pi->allow[h] == key) return pi->arank[h] + 1;
+        if (!pi->allow[h]) return 0;
+    }
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int rank_keys(xg_party_index *pi)
+{
+    pi->akeys = malloc((pi->allow_size + 1) * sizeof *pi->akeys);
+    pi->arank = calloc(pi->allow_size, sizeof *pi->arank);
+    if (!pi->akeys || !pi->arank) return xg_error_set(XG_ENOMEM, "party index: out of memory");
+    size_t n = 0;
+    if (pi->allow_zero) pi->akeys[n++] = 0;
+    for (size_t h = 0; h < pi->allow_size; h++)
+        if (pi->allow[h]) pi->akeys[n++] = pi->allow[h];
+    qsort(pi->akeys, n, sizeof *pi->akeys, cmp_u64);
+    pi->nakeys = n;
+    pi->zero_rank = 0; /* 0 sorts first */
+    for (size_t h = 0; h < pi->allow_size; h++) {
+        if (!pi->allow[h]) continue;
+        const uint64_t *f = bsearch(&pi->allow[h], pi->akeys, n, sizeof *f, cmp_u64);
+        pi->arank[h] = (uint32_t)(f - pi->akeys);
+    }
+    return 0;
+}
+
+/* The kept pairs packed into names_idx: postings by key rank, names ascending within a key (the
+ * order they were added), the same name under the same key once — as xg_index_builder_finish. */
+static int pack_restricted(xg_party_index *pi)
+{
+    xg_index *idx = &pi->names_idx;
+    memset(idx, 0, sizeof *idx);
+    uint32_t *count = calloc(pi->nakeys + 1, sizeof *count);
+    uint32_t *sorted = malloc((pi->npairs + 1) * sizeof *sorted);
+    idx->keys = malloc((pi->nakeys + 1) * sizeof *idx->keys);
+    idx->off = malloc((pi->nakeys + 2) * sizeof *idx->off);
+    idx->post = malloc((pi->npairs + 1) * sizeof *idx->post);
+    if (!count || !sorted || !idx->keys || !idx->off || !idx->post) {
+        free(count), free(sorted);
+        return xg_error_set(XG_ENOMEM, "party index: out of memory");
+    }
+    for (size_t i = 0; i < pi->npairs; i++)
+        count[pi->prank[i] + 1]++;
+    for (size_t r = 0; r < pi->nakeys; r++)
+        count[r + 1] += count[r];
+    for (size_t i = 0; i < pi->npairs; i++)
+        sorted[count[pi->prank[i]]++] = pi->pname_id[i];
+    /* count[r] is now the end of rank r's run */
+    size_t nk = 0, np = 0, start = 0;
+    for (size_t r = 0; r < pi->nakeys; r++) {
+        size_t end = count[r];
+        if (end == start) continue;
+        idx->keys[nk] = pi->akeys[r];
+        idx->off[nk++] = (uint32_t)np;
+        for (size_t i = start; i < end; i++)
+            if (i == start || sorted[i] != sorted[i - 1]) idx->post[np++] = sorted[i];
+        start = end;
+    }
+    idx->off[nk] = (uint32_t)np;
+    idx->nkeys = nk;
+    idx->npost = np;
+    free(count), free(sorted);
+    free(pi->prank), free(pi->pname_id);
+    pi->prank = pi->pname_id = NULL;
+    return 0;
+}
+
+static int allow_add(xg_party_index *pi, uint64_t key)
+{
+    if (!key) {
+        pi->allow_zero = 1;
+        return 0;
+    }
+    size_t h = allow_slot(pi, key);
+    while (pi->allow[h] && pi->allow[h] != key)
+        h = (h + 1) & (pi->allow_size - 1);
+    pi->allow[h] = key;
+    return 0;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static size_t first_name_of(const xg_snapshot *snap, size_t record)
+{
+    size_t lo = 0, hi = snap->nnames;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (snap->names[mid].record < record)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+int xg_party_index_restrict(xg_party_index *pi, const xg_snapshot *snap, const size_t *records,
+                            size_t n)
+{
+    if (!pi || !snap || (n && !records) || pi->ntotal || pi->restricted)
+        return xg_error_set(XG_EINVAL, "party index: restrict before adding names, once");
+    if (!pi->keys && !(pi->keys = malloc(ENTRY_MAX_KEYS * sizeof *pi->keys)))
+        return xg_error_set(XG_ENOMEM, "party index: out of memory");
+    pi->recs = malloc((n + 1) * sizeof *pi->recs);
+    if (!pi->recs) return xg_error_set(XG_ENOMEM, "party index: out of memory");
+    memcpy(pi->recs, records, n * sizeof *records);
+    qsort(pi->recs, n, sizeof *pi->recs, cmp_size);
+    pi->nrecs = n;
+    /* count the records' keys to size the set */
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (records[i] >= snap->lists->nrecords)
+            return xg_error_set(XG_EINVAL, "party index: no record %zu", records[i]);
+        for (size_t mi = first_name_of(snap, records[i]);
+             mi < snap->nnames && snap->names[mi].record == records[i]; mi++)
+            total += xg_name_keys(pi->keys, ENTRY_MAX_KEYS, &snap->names[mi].an, 0);
+    }
+    pi->allow_size = 1024;
+    while (pi->allow_size < total * 2)
+        pi->allow_size <<= 1;
+    pi->allow = calloc(pi->allow_size, sizeof *pi->allow);
+    if (!pi->allow) return xg_error_set(XG_ENOMEM, "party index: out of memory");
+    for (size_t i = 0; i < n; i++)
+        for (size_t mi = first_name_of(snap, records[i]);
+             mi < snap->nnames && snap->names[mi].record == records[i]; mi++) {
+            size_t nk = xg_name_keys(pi->keys, ENTRY_MAX_KEYS, &snap->names[mi].an, 0);
+            for (size_t k = 0; k < nk; k++)
+                allow_add(pi, pi->keys[k].hash);
+        }
+    int rc = rank_keys(pi);
+    if (rc) return rc;
+    pi->restricted = 1;
     return 0;
 }
 
@@ -90,14 +260,52 @@ int xg_party_index_add_name(xg_party_index *pi, uint32_t party, const char *name
     if (!pi->keys && !(pi->keys = malloc(ENTRY_MAX_KEYS * sizeof *pi->keys)))
         return xg_error_set(XG_ENOMEM, "party index: out of memory");
     pname *p = &pi->names[pi->nnames];
+    if (pi->restricted) {
+        /* analysed in scratch memory; kept (its text only) when it holds a key the records look
+         * up, analysed again if it becomes a candidate */
+        if (++pi->scratch_names % 4096 == 0) {
+            xg_arena_free(&pi->scratch);
+            xg_arena_init(&pi->scratch, PARTY_ARENA_BLOCK);
+        }
+        xg_name an;
+        int rc = xg_name_analyse(&an, &pi->scratch, pi->text, name, strlen(name), 0);
+        if (rc) return rc;
+        pi->ntotal++;
+        size_t nk = xg_name_keys(pi->keys, ENTRY_MAX_KEYS, &an, 1), kept = 0;
+        for (size_t k = 0; k < nk; k++) {
+            uint32_t rank = allowed(pi, pi->keys[k].hash);
+            if (!rank) continue;
+            if (pi->npairs == pi->paircap) {
+                size_t cap = pi->paircap ? pi->paircap * 2 : 1 << 16;
+                uint32_t *a = realloc(pi->prank, cap * sizeof *a);
+                if (a) pi->prank = a;
+                uint32_t *b = a ? realloc(pi->pname_id, cap * sizeof *b) : NULL;
+                if (!b) return xg_error_set(XG_ENOMEM, "party index: out of memory");
+                pi->pname_id = b;
+                pi->paircap = cap;
+            }
+            pi->prank[pi->npairs] = rank - 1;
+            pi->pname_id[pi->npairs++] = (uint32_t)pi->nnames;
+            kept++;
+        }
+        if (!kept) return 0;
+        memset(p, 0, sizeof *p);
+        p->party = party;
+        p->raw = xg_arena_strdup(&pi->arena, name);
+        if (!p->raw) return xg_error_set(XG_ENOMEM, "party index: out of memory");
+        pi->nnames++;
+        return 0;
+    }
     int rc = xg_name_analyse(&p->an, &pi->arena, pi->text, name, strlen(name), 0);
     if (rc) return rc;
     p->party = party;
+    p->analysed = 1;
     p->raw = p->an.original;
     size_t nk = xg_name_keys(pi->keys, ENTRY_MAX_KEYS, &p->an, 1);
     for (size_t k = 0; k < nk; k++)
         if ((rc = xg_index_builder_add(&pi->nb, pi->keys[k].hash, (uint32_t)pi->nnames))) return rc;
     pi->nnames++;
+    pi->ntotal++;
     return 0;
 }
 
@@ -130,7 +338,8 @@ int xg_party_index_add_id(xg_party_index *pi, uint32_t party, const char *id)
 int xg_party_index_finish(xg_party_index *pi)
 {
     if (!pi || pi->finished) return xg_error_set(XG_EINVAL, "party index: already finished");
-    int rc = xg_index_builder_finish(&pi->nb, &pi->names_idx);
+    int rc =
+        pi->restricted ? pack_restricted(pi) : xg_index_builder_finish(&pi->nb, &pi->names_idx);
     if (!rc) rc = xg_index_builder_finish(&pi->ib, &pi->ids_idx);
     if (rc) return rc;
     size_t n = pi->nnames + 1;
@@ -148,7 +357,7 @@ int xg_party_index_finish(xg_party_index *pi)
 
 size_t xg_party_index_names(const xg_party_index *pi)
 {
-    return pi ? pi->nnames : 0;
+    return pi ? pi->ntotal : 0;
 }
 
 void xg_party_index_free(xg_party_index *pi)
@@ -159,8 +368,10 @@ void xg_party_index_free(xg_party_index *pi)
     xg_index_free(&pi->names_idx);
     xg_index_free(&pi->ids_idx);
     free(pi->names), free(pi->ids), free(pi->stamp), free(pi->touched), free(pi->weight);
-    free(pi->keys), free(pi->pats), free(pi->heap);
+    free(pi->keys), free(pi->pats), free(pi->heap), free(pi->allow), free(pi->recs);
+    free(pi->akeys), free(pi->arank), free(pi->prank), free(pi->pname_id);
     xg_arena_free(&pi->arena);
+    xg_arena_free(&pi->scratch);
     free(pi);
 }
 
@@ -207,7 +418,7 @@ static size_t candidates(xg_party_index *pi, const xg_name *entry)
         if (used && (q[i].df > REV_DF_CAP || total > REV_POSTINGS_BUDGET)) break;
         used++;
         total += q[i].df;
-        float w = key_weight(q[i].kind, q[i].df, pi->nnames);
+        float w = key_weight(q[i].kind, q[i].df, pi->ntotal);
         for (size_t j = 0; j < q[i].df; j++) {
             uint32_t id = q[i].ids[j];
             if (pi->stamp[id] != pi->gen) {
@@ -252,9 +463,17 @@ static size_t candidates(xg_party_index *pi, const xg_name *entry)
 }
 
 /* The party's name prepared as a query (weights from the snapshot), as screen.c prepares one. */
-static void prepare(xg_party_index *pi, const xg_snapshot *snap, const pname *p, xg_score_query *sq,
+static void prepare(xg_party_index *pi, const xg_snapshot *snap, pname *p, xg_score_query *sq,
                     uint32_t *big)
 {
+    if (!p->analysed) {
+        /* it analysed once when added, so it analyses again */
+        if (xg_name_analyse(&p->an, &pi->arena, pi->text, p->raw, strlen(p->raw), 0))
+            memset(&p->an, 0, sizeof p->an);
+        else
+            p->raw = p->an.original;
+        p->analysed = 1;
+    }
     size_t nbig = p->an.han ? xg_han_bigrams(big, 1024, p->an.han) : 0;
     xg_score_prepare(sq, &p->an, big, nbig, pi->pats);
     xg_snapshot_token_weights(snap, &p->an, sq->w, sq->ntok);
@@ -320,7 +539,7 @@ static json_t *explain(xg_party_index *pi, const xg_snapshot *snap, const hitw *
         return json_pack("{s:s,s:s,s:[]}", "method", "identifier", "identifier", d->value,
                          "penalties");
     }
-    const pname *p = &pi->names[h->pname];
+    pname *p = &pi->names[h->pname];
     const xg_mname *m = &snap->names[h->mname];
     xg_score_query sq;
     xg_score_detail d;
@@ -342,16 +561,12 @@ int xg_party_index_screen(xg_party_hit **hits, size_t *nhits, xg_party_index *pi
     if (threshold < 0) threshold = XG_SCREEN_DEFAULT_THRESHOLD;
     *hits = NULL;
     *nhits = 0;
+    if (pi->restricted && !bsearch(&record, pi->recs, pi->nrecs, sizeof *pi->recs, cmp_size))
+        return xg_error_set(XG_EINVAL, "party index: record %zu is not one it was restricted to",
+                            record);
     const xg_record *r = &snap->lists->records[record];
     /* the entry's analysed names: snapshot names are stored in record order */
-    size_t lo = 0, hi = snap->nnames;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (snap->names[mid].record < record)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = first_name_of(snap, record);
     hitw *v = NULL;
     size_t n = 0, cap = 0;
     int rc = ident_hits(pi, r, &v, &n, &cap);
@@ -361,7 +576,7 @@ int xg_party_index_screen(xg_party_hit **hits, size_t *nhits, xg_party_index *pi
         const xg_mname *m = &snap->names[mi];
         size_t nc = candidates(pi, &m->an);
         for (size_t c = 0; c < nc && !rc; c++) {
-            const pname *p = &pi->names[pi->heap[c].name];
+            pname *p = &pi->names[pi->heap[c].name];
             xg_score_query sq;
             prepare(pi, snap, p, &sq, big);
             double sc = xg_score_name(&sq, &m->sl, &d);

@@ -37,7 +37,7 @@ typedef struct mparty {
 } mparty;
 
 typedef struct strmap {
-    uint32_t *slot; /* index + 1, 0 empty */
+    uint64_t *slot; /* hash tag | index + 1 (map_find), 0 empty */
     size_t size;
 } strmap;
 
@@ -78,32 +78,45 @@ static uint64_t key_hash(const char *k)
     return XXH3_64bits(k, strlen(k));
 }
 
-/* Find (or with `add`, insert as index `add_index`) a party by key; returns index or -1. */
+/* Slots hold (upper 32 bits of the key's hash) << 32 | (index + 1); 0 is empty. Comparing the
+ * stored hash bits first spares most key comparisons (and their cache misses). */
+#define SLOT_TAG(h) ((h)&0xFFFFFFFF00000000ull)
+#define SLOT_INDEX(v) ((uint32_t)(v)-1)
+
+static int map_grow(run_ctx *c)
+{
+    size_t size = c->map.size ? c->map.size * 2 : 1024;
+    uint64_t *slot = calloc(size, sizeof *slot);
+    if (!slot) return -2;
+    for (size_t i = 0; i < c->map.size; i++) {
+        if (!c->map.slot[i]) continue;
+        size_t h = key_hash(c->p[SLOT_INDEX(c->map.slot[i])].key) & (size - 1);
+        while (slot[h])
+            h = (h + 1) & (size - 1);
+        slot[h] = c->map.slot[i];
+    }
+    free(c->map.slot);
+    c->map.slot = slot;
+    c->map.size = size;
+    return 0;
+}
+
+/* Find (or with `add`, insert as index `add_index`) a party by key; returns index, -1 when absent
+ * (not added), -2 out of memory. */
 static long map_find(run_ctx *c, const char *key, int add, size_t add_index)
 {
-    if (add && (c->n + 1) * 2 > c->map.size) {
-        size_t size = c->map.size ? c->map.size * 2 : 1024;
-        uint32_t *slot = calloc(size, sizeof *slot);
-        if (!slot) return -2;
-        for (size_t i = 0; i < c->map.size; i++) {
-            if (!c->map.slot[i]) continue;
-            size_t h = key_hash(c->p[c->map.slot[i] - 1].key) & (size - 1);
-            while (slot[h])
-                h = (h + 1) & (size - 1);
-            slot[h] = c->map.slot[i];
-        }
-        free(c->map.slot);
-        c->map.slot = slot;
-        c->map.size = size;
-    }
+    if (add && (c->n + 1) * 2 > c->map.size && map_grow(c)) return -2;
     if (!c->map.size) return -1;
-    size_t h = key_hash(key) & (c->map.size - 1);
+    uint64_t hv = key_hash(key);
+    size_t h = hv & (c->map.size - 1);
     while (c->map.slot[h]) {
-        if (!strcmp(c->p[c->map.slot[h] - 1].key, key)) return c->map.slot[h] - 1;
+        uint64_t v = c->map.slot[h];
+        if (SLOT_TAG(v) == SLOT_TAG(hv) && !strcmp(c->p[SLOT_INDEX(v)].key, key))
+            return SLOT_INDEX(v);
         h = (h + 1) & (c->map.size - 1);
     }
     if (!add) return -1;
-    c->map.slot[h] = (uint32_t)add_index + 1;
+    c->map.slot[h] = SLOT_TAG(hv) | ((uint64_t)add_index + 1);
     return (long)add_index;
 }
 
@@ -130,8 +143,10 @@ static int on_party(const xg_stored_party *sp, void *ctx)
 {
     run_ctx *c = ctx;
     if (!sp->key || !*sp->key) return 0;
-    long i = map_find(c, sp->key, 0, 0);
-    if (i < 0) {
+    /* find, or insert as the next index (filled in below) */
+    long i = map_find(c, sp->key, 1, c->n);
+    if (i == -2) return xg_error_set(XG_ENOMEM, "monitor: out of memory");
+    if ((size_t)i == c->n) {
         if (c->n == c->cap) {
             size_t cap = c->cap ? c->cap * 2 : 1024;
             mparty *p = realloc(c->p, cap * sizeof *p);
@@ -144,8 +159,6 @@ static int on_party(const xg_stored_party *sp, void *ctx)
         p->key = xg_arena_strdup(&c->arena, sp->key);
         p->name = xg_arena_strdup(&c->arena, sp->name);
         if (!p->key || !p->name) return xg_error_set(XG_ENOMEM, "monitor: out of memory");
-        i = map_find(c, p->key, 1, c->n);
-        if (i == -2) return xg_error_set(XG_ENOMEM, "monitor: out of memory");
         c->n++;
     }
     mparty *p = &c->p[i];
@@ -423,10 +436,18 @@ static json_t *hit_json(const mparty *p, const xg_record *r, const delta_entry *
     return o;
 }
 
-static int build_index(xg_party_index **out, run_ctx *c, const xg_text_ctx *text)
+static int build_index(xg_party_index **out, run_ctx *c, const xg_text_ctx *text,
+                       const xg_snapshot *snap, const delta_entry *delta, size_t ndelta)
 {
     xg_party_index *pi;
     int rc = xg_party_index_new(&pi, text);
+    /* only the keys the delta's entries look up are indexed */
+    size_t *recs = rc ? NULL : malloc((ndelta + 1) * sizeof *recs);
+    if (!rc && !recs) rc = xg_error_set(XG_ENOMEM, "monitor: out of memory");
+    for (size_t i = 0; !rc && i < ndelta; i++)
+        recs[i] = delta[i].record;
+    if (!rc) rc = xg_party_index_restrict(pi, snap, recs, ndelta);
+    free(recs);
     for (size_t i = 0; !rc && i < c->n; i++) {
         const mparty *p = &c->p[i];
         rc = xg_party_index_add_name(pi, (uint32_t)i, p->name);
@@ -693,7 +714,7 @@ int xg_monitor_run(json_t **report, xg_store *store, const xg_snapshot *snap,
         if (!rc) rc = seen_index(&pseen);
         t_parties = now_s() - ts;
         ts = now_s();
-        if (!rc && c.n && S.ndelta) rc = build_index(&S.pi, &c, text);
+        if (!rc && c.n && S.ndelta) rc = build_index(&S.pi, &c, text, snap, S.delta, S.ndelta);
         t_index = now_s() - ts;
         ts = now_s();
         if (!rc) rc = forward_changed_parties(&S, &pseen, in_force);

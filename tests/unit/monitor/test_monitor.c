@@ -102,6 +102,72 @@ Test(party_index, finds_what_forward_screening_finds_with_the_same_scores)
     xg_snapshot_unref(s);
 }
 
+/* An index restricted to some records (a monitor run's delta) keeps only the names sharing a key
+ * with them, yet screening those records gives exactly the hits, scores and explanations of the
+ * full index; other records are refused. */
+Test(party_index, restricted_to_the_delta_gives_the_same_hits)
+{
+    xg_snapshot *s = load("dod_1260h_2026.xgate.csv");
+    const xg_listset *l = xg_snapshot_lists(s);
+    /* the delta: every third record */
+    size_t recs[512], nrecs = 0;
+    for (size_t r = 0; r < l->nrecords && nrecs < 512; r += 3)
+        recs[nrecs++] = r;
+    cr_assert_gt(nrecs, 10);
+    xg_party_index *full, *part;
+    cr_assert_eq(xg_party_index_new(&full, text), 0);
+    cr_assert_eq(xg_party_index_new(&part, text), 0);
+    cr_assert_eq(xg_party_index_restrict(part, s, recs, nrecs), 0);
+    cr_assert_neq(xg_party_index_restrict(part, s, recs, nrecs), 0, "restricted twice");
+    /* parties: the fixed ones, the listed names themselves and variants of them, and filler */
+    char name[512];
+    uint32_t n = 0;
+    for (size_t i = 0; i < NPARTIES; i++, n++) {
+        cr_assert_eq(xg_party_index_add_name(full, n, parties[i]), 0);
+        cr_assert_eq(xg_party_index_add_name(part, n, parties[i]), 0);
+    }
+    for (size_t r = 0; r < l->nrecords; r += 2, n++) {
+        snprintf(name, sizeof name, r % 4 ? "%s" : "%s Holding Ltd", l->records[r].name);
+        cr_assert_eq(xg_party_index_add_name(full, n, name), 0);
+        cr_assert_eq(xg_party_index_add_name(part, n, name), 0);
+    }
+    for (int i = 0; i < 300; i++, n++) {
+        snprintf(name, sizeof name, "Zorblat %d Quixom Fabrik", i);
+        cr_assert_eq(xg_party_index_add_name(full, n, name), 0);
+        cr_assert_eq(xg_party_index_add_name(part, n, name), 0);
+    }
+    cr_assert_eq(xg_party_index_finish(full), 0);
+    cr_assert_eq(xg_party_index_finish(part), 0);
+    cr_assert_eq(xg_party_index_names(full), xg_party_index_names(part));
+    size_t hits = 0;
+    for (size_t i = 0; i < nrecs; i++) {
+        xg_party_hit *a, *b;
+        size_t na, nb;
+        cr_assert_eq(xg_party_index_screen(&a, &na, full, s, recs[i], -1), 0);
+        cr_assert_eq(xg_party_index_screen(&b, &nb, part, s, recs[i], -1), 0);
+        cr_assert_eq(na, nb, "%s: %zu hits in full, %zu restricted", l->records[recs[i]].name, na,
+                     nb);
+        for (size_t k = 0; k < na; k++) {
+            cr_expect_eq(a[k].party, b[k].party);
+            cr_expect_eq(a[k].score, b[k].score);
+            cr_expect_str_eq(a[k].party_name, b[k].party_name);
+            cr_expect_str_eq(a[k].matched, b[k].matched);
+            cr_expect(json_equal(a[k].explanation, b[k].explanation));
+        }
+        hits += na;
+        xg_party_hits_free(a, na);
+        xg_party_hits_free(b, nb);
+    }
+    cr_expect_gt(hits, nrecs / 2, "only %zu hits: the test needs many", hits);
+    xg_party_hit *h;
+    size_t nh;
+    cr_expect_neq(xg_party_index_screen(&h, &nh, part, s, 1, -1), 0,
+                  "record 1 is not in the delta");
+    xg_party_index_free(full);
+    xg_party_index_free(part);
+    xg_snapshot_unref(s);
+}
+
 Test(party_index, identifiers_match_exactly)
 {
     xg_snapshot *s = load("eu_833_annex_iv_2026.xgate.csv");
