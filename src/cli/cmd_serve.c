@@ -68,12 +68,14 @@ const cli_spec cli_spec_serve = {
     .name = "serve",
     .summary = "Run the HTTP API and the analyst console until SIGINT or SIGTERM.",
     .usage = serve_usage,
-    .description = "SIGINT and SIGTERM stop the server cleanly (requests in flight finish); "
-                   "SIGHUP reloads the lists like POST /v1/lists/reload. The lists are the --list "
-                   "files (or the bundled ones) with each list version in force in the store "
-                   "(xgate lists update, POST /v1/lists/update, --refresh) in place of the file "
-                   "of the same list. The access log goes to stderr; it names keys, never shows "
-                   "them.",
+    .description =
+        "SIGINT and SIGTERM stop the server cleanly (requests in flight finish); "
+        "SIGHUP reloads the lists like POST /v1/lists/reload. The lists are chosen as for "
+        "screen: the --list files when given; else the list versions in force in the "
+        "store (xgate lists update, POST /v1/lists/update, --refresh) in place of the "
+        "bundled files of the same list; else the bundled lists. The access log goes to stderr; it "
+        "names keys, never shows "
+        "them.",
     .opts = serve_opts,
 };
 

@@ -1,10 +1,10 @@
 /*
- * refresh.c — lists that stay current, the server's half: which list files a snapshot loads (the
- * versions in force in the store in place of the bundled or --list file of the same list), the
- * feed update behind POST /v1/lists/update and `serve --refresh` (one at a time; a new version
- * that passes the checks of xgate/feeds.h is swapped in like a reload, a refusal keeps the
- * version in force), and what the server knows of each source for /metrics, /healthz, /v1/lists
- * and the console: the version in force, its ages, the last attempt, success and failure.
+ * refresh.c — lists that stay current, the server's half (which list files a snapshot loads is
+ * the rule the CLI uses, xg_feed_lists_choose, called by state.c): the feed update behind POST
+ * /v1/lists/update and `serve --refresh` (one at a time; a new version that passes the checks of
+ * xgate/feeds.h is swapped in like a reload, a refusal keeps the version in force), and what the
+ * server knows of each source for /metrics, /healthz, /v1/lists and the console: the version in
+ * force, its ages, the last attempt, success and failure.
  *
  * The fetching, checks and versions are the library's (xgate/feeds.h); this file schedules them
  * and keeps the per-source record. The freshness limit of each source (how old a list may get
@@ -89,116 +89,6 @@ static const char *row_str(const json_t *row, const char *key)
 {
     const char *v = json_string_value(json_object_get(row, key));
     return v ? v : "";
-}
-
-/* ---- which list files a snapshot loads ---- */
-
-/* The list a file or version holds, as a family: an SDN file set and SDN.XML are one list, the
- * CSL in CSV and in JSON are one list. "" when unknown. */
-static const char *path_family(const char *path)
-{
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        char p[PATH_MAX];
-        snprintf(p, sizeof p, "%s/sdn.csv", path);
-        if (stat(p, &st) == 0) return "ofac_sdn";
-        snprintf(p, sizeof p, "%s/cons_prim.csv", path);
-        return stat(p, &st) == 0 ? "ofac_cons" : "";
-    }
-    const char *fmt = NULL;
-    if (xg_lists_detect(&fmt, path) != 0 || !fmt) return "";
-    if (!strcmp(fmt, "sdn_xml")) return "ofac_sdn";
-    if (!strcmp(fmt, "csl_json")) return "csl";
-    return fmt;
-}
-
-static int push_dup(xg_vec *v, const char *p)
-{
-    char *d = strdup(p);
-    if (!d || !xg_vec_push(v, &d)) {
-        free(d);
-        return xg_error_set(XG_ENOMEM, "out of memory");
-    }
-    return 0;
-}
-
-static bool in_families(const xg_vec *fam, const char *f)
-{
-    for (size_t i = 0; *f && i < fam->len; i++)
-        if (!strcmp(XG_VEC_AT(fam, const char *, i), f)) return true;
-    return false;
-}
-
-int server_list_paths(xg_server *s, char ***out, size_t *n, json_t **named)
-{
-    xg_vec v, fam; /* paths (owned), families of the versions in force (static strings) */
-    xg_vec_init(&v, sizeof(char *));
-    xg_vec_init(&fam, sizeof(const char *));
-    json_t *rows = NULL;
-    int rc = 0;
-    if (s->store && xg_store_list_versions_in_force(&rows, s->store) != 0) {
-        server_log(s, "lists: cannot read the versions in force (%s); loading the list files",
-                   xg_error_message());
-        rows = NULL;
-    }
-    if (named) *named = json_object();
-    xg_vec versions;
-    xg_vec_init(&versions, sizeof(char *));
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row)
-    {
-        char **paths = NULL;
-        size_t np = 0;
-        if (xg_feed_version_paths(&paths, &np, row_str(row, "path")) != 0) {
-            /* a version directory removed by hand: the file it replaced stays in use */
-            server_log(s, "lists: version %s of %s is not loadable (%s); skipped",
-                       row_str(row, "id"), row_str(row, "source"), xg_error_message());
-            continue;
-        }
-        if (named && *named) {
-            json_t *c =
-                json_pack("{s:s,s:s}", "id", row_str(row, "id"), "sha256", row_str(row, "sha256"));
-            if (c && *row_str(row, "publish_date"))
-                json_object_set_new(c, "publish_date", json_string(row_str(row, "publish_date")));
-            if (c) json_object_set_new(*named, row_str(row, "source"), c);
-        }
-        for (size_t k = 0; k < np && !rc; k++) {
-            const char *f = path_family(paths[k]);
-            if (*f && !in_families(&fam, f) && !xg_vec_push(&fam, &f))
-                rc = xg_error_set(XG_ENOMEM, "out of memory");
-            if (!rc) rc = push_dup(&versions, paths[k]);
-        }
-        xg_feed_paths_free(paths);
-    }
-    json_decref(rows);
-    const char *const *base =
-        s->nlist_paths ? (const char *const *)s->list_paths : xg_lists_default_paths();
-    size_t nbase = s->nlist_paths;
-    if (!s->nlist_paths)
-        while (base && base[nbase])
-            nbase++;
-    for (i = 0; i < nbase && !rc; i++)
-        if (!fam.len || !in_families(&fam, path_family(base[i]))) rc = push_dup(&v, base[i]);
-    for (i = 0; i < versions.len; i++) {
-        char *p = XG_VEC_AT(&versions, char *, i);
-        if (!rc && !xg_vec_push(&v, &p)) rc = xg_error_set(XG_ENOMEM, "out of memory");
-        if (rc) free(p);
-    }
-    xg_vec_free(&versions);
-    xg_vec_free(&fam);
-    char *nul = NULL;
-    if (!rc && !xg_vec_push(&v, &nul)) rc = xg_error_set(XG_ENOMEM, "out of memory");
-    if (rc) {
-        for (i = 0; i < v.len; i++)
-            free(XG_VEC_AT(&v, char *, i));
-        xg_vec_free(&v);
-        if (named) json_decref(*named), *named = NULL;
-        return rc;
-    }
-    *n = v.len - 1;
-    *out = v.data;
-    return 0;
 }
 
 /* ---- per-source state ---- */
@@ -399,12 +289,19 @@ static json_t *result_json(const xg_feed_source *src, const xg_feed_result *res)
  * in a new version. Called with update_lock held, so that runs never overlap. */
 static void run_monitor(xg_server *s, const char *trigger)
 {
-    xg_snapshot *snap = server_snapshot_get(s);
-    if (!snap || !s->store) return;
-    xg_monitor_opts mo = {.threshold = -1};
+    json_t *versions = NULL;
+    /* the versions the snapshot holds, so that each alert names the version of its entry */
+    xg_snapshot *snap = server_snapshot_get_versions(s, &versions, NULL);
+    if (!snap || !s->store) {
+        if (snap) xg_snapshot_unref(snap);
+        json_decref(versions);
+        return;
+    }
+    xg_monitor_opts mo = {.threshold = -1, .list_versions = versions};
     json_t *report = NULL;
     int rc = xg_monitor_run(&report, s->store, snap, s->text, &mo);
     xg_snapshot_unref(snap);
+    json_decref(versions);
     json_t *summary;
     if (rc) {
         server_log(s, "monitor (%s): could not run: %s", trigger, xg_error_message());
