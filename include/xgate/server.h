@@ -67,6 +67,13 @@ typedef struct xg_server_opts {
     const char *const *source_specs; /* "NAME=URL[,URL…]": only these feeds (replace the file) */
     size_t nsource_specs;
     long refresh_seconds; /* > 0: fetch the feeds at start and then every this many seconds */
+    /* After each in-server monitor run, POST each new alert to webhook_url (http or https) as
+     * `monitor run --webhook` does (xg_monitor_webhooks_deliver: signed with HMAC-SHA256 under
+     * the secret read from webhook_secret_file at start, retried with back-off, every delivery
+     * recorded in the store). Both or neither; an unreadable or empty secret file stops the
+     * start. */
+    const char *webhook_url;
+    const char *webhook_secret_file;
 } xg_server_opts;
 
 /* Load everything (lists, catalog, policies, store), then start listening. On failure nothing is

@@ -297,7 +297,8 @@ static void run_monitor(xg_server *s, const char *trigger)
         json_decref(versions);
         return;
     }
-    xg_monitor_opts mo = {.threshold = -1, .list_versions = versions};
+    xg_monitor_opts mo = {
+        .threshold = -1, .list_versions = versions, .webhook_url = s->webhook_url};
     json_t *report = NULL;
     int rc = xg_monitor_run(&report, s->store, snap, s->text, &mo);
     xg_snapshot_unref(snap);
@@ -316,7 +317,33 @@ static void run_monitor(xg_server *s, const char *trigger)
                             json_object_get(report, "delta"));
     }
     json_decref(report);
+    /* the deliveries this run queued, and any an earlier run left pending (a failed one is
+     * retried by the next run: at least once) */
+    json_t *w = NULL;
+    size_t delivered = 0, failed = 0;
+    if (s->webhook_url && !s->stopping) {
+        if (xg_monitor_webhooks_deliver(&w, s->store, s->webhook_url, s->webhook_secret,
+                                        s->webhook_secret_len, 0) != 0) {
+            server_log(s, "monitor (%s): webhook deliveries: %s", trigger, xg_error_message());
+        } else {
+            delivered = (size_t)json_integer_value(json_object_get(w, "delivered"));
+            failed = (size_t)json_integer_value(json_object_get(w, "failed"));
+            if (delivered || failed)
+                server_log(s, "monitor (%s): webhooks: %zu delivered, %zu failed", trigger,
+                           delivered, failed);
+        }
+        json_decref(w);
+    }
     pthread_mutex_lock(&s->feeds_lock);
+    if (s->webhook_url) {
+        s->webhooks_delivered += delivered;
+        s->webhooks_failed += failed;
+        json_object_set_new(summary, "webhooks",
+                            json_pack("{s:I, s:I, s:I, s:I}", "delivered", (json_int_t)delivered,
+                                      "failed", (json_int_t)failed, "delivered_total",
+                                      (json_int_t)s->webhooks_delivered, "failed_total",
+                                      (json_int_t)s->webhooks_failed));
+    }
     json_decref(s->last_monitor);
     s->last_monitor = summary;
     pthread_mutex_unlock(&s->feeds_lock);
@@ -442,6 +469,37 @@ static int load_sources(xg_server *s)
     return 0;
 }
 
+/* serve --webhook URL --webhook-secret-file FILE: the URL and the secret (trailing newlines
+ * dropped, as `monitor run` reads it). */
+static int load_webhook(xg_server *s)
+{
+    const xg_server_opts *o = &s->opts;
+    if (!o->webhook_url != !o->webhook_secret_file)
+        return xg_error_set(XG_EINVAL, "--webhook and --webhook-secret-file go together");
+    if (!o->webhook_url) return 0;
+    if (strncmp(o->webhook_url, "http://", 7) && strncmp(o->webhook_url, "https://", 8))
+        return xg_error_set(XG_EINVAL, "--webhook '%s': expected an http(s) URL", o->webhook_url);
+    char *secret = NULL;
+    size_t len = 0;
+    int rc = xg_file_read(&secret, &len, o->webhook_secret_file, 64 * 1024);
+    if (rc) return rc;
+    while (len && (secret[len - 1] == '\n' || secret[len - 1] == '\r'))
+        secret[--len] = '\0';
+    if (!len) {
+        free(secret);
+        return xg_error_set(XG_EINVAL, "--webhook-secret-file %s is empty", o->webhook_secret_file);
+    }
+    if (!(s->webhook_url = strdup(o->webhook_url))) {
+        free(secret);
+        return xg_error_set(XG_ENOMEM, "out of memory");
+    }
+    s->webhook_secret = (unsigned char *)secret;
+    s->webhook_secret_len = len;
+    s->opts.webhook_url = s->webhook_url; /* the caller's strings are not kept */
+    s->opts.webhook_secret_file = NULL;
+    return 0;
+}
+
 int server_feeds_start(xg_server *s)
 {
     xg_server_opts *o = &s->opts;
@@ -454,6 +512,7 @@ int server_feeds_start(xg_server *s)
     o->sources_path = s->sources_path;
     int rc = load_freshness();
     if (rc) return rc;
+    if ((rc = load_webhook(s))) return rc;
     rc = load_sources(s);
     o->source_specs = NULL; /* the caller's; parsed into s->sources */
     o->nsource_specs = 0;
@@ -501,6 +560,9 @@ void server_feeds_free(xg_server *s)
     pthread_mutex_destroy(&s->refresh_mu);
     pthread_cond_destroy(&s->refresh_cv);
     json_decref(s->last_monitor);
+    free(s->webhook_url);
+    if (s->webhook_secret) memset(s->webhook_secret, 0, s->webhook_secret_len);
+    free(s->webhook_secret);
 }
 
 /* ---- what the server knows of each source ---- */

@@ -183,6 +183,10 @@ struct xg_server {
     volatile int stopping; /* set once at stop: the refresher ends, transfers are cancelled */
     _Atomic int64_t last_update_run; /* unix time the last update (any trigger) finished */
     json_t *last_monitor;            /* the last monitor run's summary (feeds_lock) */
+    char *webhook_url;               /* serve --webhook; NULL: no deliveries */
+    unsigned char *webhook_secret;   /* read from --webhook-secret-file at start */
+    size_t webhook_secret_len;
+    uint64_t webhooks_delivered, webhooks_failed; /* since start (feeds_lock) */
 };
 
 /* ---- state.c: what requests read ---- */
