@@ -414,6 +414,12 @@ int lists_versions(int argc, char **argv)
                json_string_value(json_object_get(r, "fetched_at")), status);
         if (json_is_integer(e)) printf(" %lld entries", (long long)json_integer_value(e));
         if (pd) printf(", published %s", pd);
+        const char *ck = json_string_value(json_object_get(r, "checked_at"));
+        if (ck)
+            printf(", checked %s (%s)", ck,
+                   json_string_value(json_object_get(r, "check_result"))
+                       ? json_string_value(json_object_get(r, "check_result"))
+                       : "unchanged");
         if (strcmp(status, "ok")) printf(" — %s", json_string_value(json_object_get(r, "reason")));
         printf("\n");
     }

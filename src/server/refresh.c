@@ -193,8 +193,9 @@ static void note_failure(feed_state *f, int64_t at, const char *reason, feed_fai
 }
 
 /* Bring each source's version in force, and the store's record of attempts made by other
- * processes (`xgate lists update`), into feeds[]: the newest row of a source is its last attempt
- * that changed something (a new version or a refusal). */
+ * processes (`xgate lists update`) or before a restart, into feeds[]: the newest row of a source
+ * is its last attempt that changed something (a new version or a refusal), and the row in force
+ * says when the source was last found unchanged (checked_at). */
 static void feeds_sync(xg_server *s)
 {
     json_t *rows = NULL;
@@ -220,6 +221,14 @@ static void feeds_sync(xg_server *s)
             f->entries = json_is_integer(e) ? (long long)json_integer_value(e) : -1;
             f->fetched_at = at;
             f->published_at = parse_time(row_str(row, "publish_date"));
+            /* the last check that found it unchanged, recorded by whichever process made it
+             * (this server before a restart, `xgate lists update`) */
+            int64_t checked = parse_time(row_str(row, "checked_at"));
+            if (checked > f->last_success) f->last_success = checked;
+            if (checked > f->last_attempt) {
+                f->last_attempt = checked;
+                snprintf(f->last_result, sizeof f->last_result, "unchanged");
+            }
         }
         if (!newest) continue;
         if (at > f->last_attempt) {

@@ -187,6 +187,10 @@ assert_json 'd["list_origin"] == "store" and "ofac_cons" in d["list_versions"]'
 req GET /healthz
 assert_json 'd["refresh"]["interval_seconds"] == 0 and d["lists"]["sources"][0]["version"] == "'"$V2"'"'
 assert_json 'd["lists"]["skipped"] == []'
+# the refreshes before the restart found version 2 unchanged: the store kept when, so the
+# restarted server says it was checked after it was fetched, and that it was unchanged
+assert_json 'd["lists"]["sources"][0]["checked_at"] > d["lists"]["sources"][0]["fetched_at"]'
+assert_json 'd["lists"]["sources"][0]["last_result"] == "unchanged"'
 
 # 6. POST /v1/lists/update: admin only; one at a time (the feed answers slowly, a second request
 # meanwhile is a 409); the first then answers with its results.
