@@ -116,12 +116,16 @@ typedef struct xg_feed_lists {
     char origin[16];  /* "files" (given by the caller), "store" (versions in force) or "bundled" */
     json_t *versions; /* the stored versions loaded, by source: {"ofac_sdn": {"id","sha256",
                          "fetched_at","path","publish_date"?,"entries"?}}; {} when none */
+    json_t *skipped;  /* versions in force left out because their files are not loadable:
+                         [{"source","id","path","reason"}]; [] when none */
 } xg_feed_lists;
 
-/* The one rule for which lists to load: `files` when any are given (explicit files win); else
- * the versions in force in store `s` (NULL: none), each replacing the bundled files of its feed
- * (data/lists/bundled.tsv), with the bundled files of feeds never fetched kept beside them; else
- * the bundled lists. Free with xg_feed_lists_free. */
+/* The one rule for which lists to load (the CLI and the server): `files` when any are given
+ * (explicit files win outright); else the versions in force in store `s` (NULL: none), each
+ * replacing the bundled files of its feed (data/lists/bundled.tsv), with the bundled files of
+ * feeds never fetched kept beside them; else the bundled lists. A version in force whose files
+ * are gone is not an error: it is left out, named in l->skipped, and the bundled files of its
+ * feed stand in (origin "bundled" when no version is left). Free with xg_feed_lists_free. */
 int xg_feed_lists_choose(xg_feed_lists *out, xg_store *s, const char *const *files, size_t nfiles);
 /* The lists of exactly these stored versions ({"<source>": {"id", "sha256"?}}, as a decision
  * records them in versions.list_versions), plus the bundled files of the other feeds; an empty

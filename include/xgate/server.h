@@ -56,9 +56,10 @@ typedef struct xg_server_opts {
     /* Access log and notices: called from worker threads with one line (no newline). */
     void (*log)(void *user, const char *line);
     void *log_user;
-    /* Lists that stay current (xgate/feeds.h). The snapshot loads the list files above (or the
-     * bundled ones) with each list version in force in the store in place of the file of the same
-     * list; POST /v1/lists/update and the refresh fetch new versions and swap them in. */
+    /* Lists that stay current (xgate/feeds.h). The snapshot loads what xg_feed_lists_choose
+     * chooses, as the CLI does: the list files above when given (they win outright), else the
+     * versions in force in the store in place of the bundled files of their lists, else the
+     * bundled lists; POST /v1/lists/update and the refresh fetch new versions and swap them in. */
     const char
         *state_dir; /* where versions are kept (serve --data-dir); NULL: $XGATE_STATE_DIR, else
                        ./xgate-state */
@@ -66,6 +67,13 @@ typedef struct xg_server_opts {
     const char *const *source_specs; /* "NAME=URL[,URL…]": only these feeds (replace the file) */
     size_t nsource_specs;
     long refresh_seconds; /* > 0: fetch the feeds at start and then every this many seconds */
+    /* After each in-server monitor run, POST each new alert to webhook_url (http or https) as
+     * `monitor run --webhook` does (xg_monitor_webhooks_deliver: signed with HMAC-SHA256 under
+     * the secret read from webhook_secret_file at start, retried with back-off, every delivery
+     * recorded in the store). Both or neither; an unreadable or empty secret file stops the
+     * start. */
+    const char *webhook_url;
+    const char *webhook_secret_file;
 } xg_server_opts;
 
 /* Load everything (lists, catalog, policies, store), then start listening. On failure nothing is

@@ -133,9 +133,12 @@ int xg_store_audit_head(json_t **out, xg_store *s);
 /* ---- restricted-party list versions (`xgate lists update`) ---- */
 /* A version row: {"id","source","status" ("ok" for a version, "refused" for a refused download),
  * "sha256"?,"fetched_at"? (default now),"publish_date"?,"entries"?,"reason"?,"etag"?,
- * "last_modified"?,"path"? (the version's directory),"in_force"? (bool)}. With "in_force" true the
- * source's previous version leaves force in the same transaction. A row whose id exists already
- * only updates in_force, etag and last_modified (a version fetched again). */
+ * "last_modified"?,"path"? (the version's directory),"in_force"? (bool),"check_result"? (why an
+ * update found the source unchanged, e.g. "304 Not Modified"),"checked_at"? (default now when
+ * check_result is given)}. With "in_force" true the source's previous version leaves force in the
+ * same transaction. A row whose id exists already only updates in_force, etag, last_modified and
+ * (when given) checked_at and check_result: a version fetched or checked again. Rows read back
+ * carry checked_at and check_result when a check was recorded. */
 int xg_store_list_version_put(xg_store *s, const json_t *row);
 /* Rows of one source (NULL: every source, by source), newest first; *out is an array of rows as
  * above, "in_force" always present. */

@@ -370,17 +370,25 @@ int lists_versions(int argc, char **argv)
     xg_store *s = NULL;
     int rc = store_cli_open(&s, "lists", db);
     if (rc) return rc;
-    json_t *rows = NULL, *ages = NULL;
+    json_t *rows = NULL, *ages = NULL, *skipped = NULL;
+    xg_feed_lists chosen;
     rc = xg_store_list_versions(&rows, s, source);
     if (!rc) rc = xg_feed_ages(&ages, s, a.as_of);
+    /* the versions in force that a command would skip because their files are gone */
+    if (!rc && !(rc = xg_feed_lists_choose(&chosen, s, NULL, 0))) {
+        skipped = json_incref(chosen.skipped);
+        xg_feed_lists_free(&chosen);
+    }
     xg_store_close(s);
     if (rc) {
         json_decref(rows);
+        json_decref(ages);
         return fail_lib(rc, "versions");
     }
     if (json) {
-        json_t *root = a.in_force ? json_pack("{s:o}", "in_force", ages)
-                                  : json_pack("{s:o,s:o}", "versions", rows, "in_force", ages);
+        json_t *root = a.in_force ? json_pack("{s:o,s:o}", "in_force", ages, "skipped", skipped)
+                                  : json_pack("{s:o,s:o,s:o}", "versions", rows, "in_force", ages,
+                                              "skipped", skipped);
         if (a.in_force) json_decref(rows);
         store_cli_print(root, 1);
         json_decref(root);
@@ -406,12 +414,25 @@ int lists_versions(int argc, char **argv)
                json_string_value(json_object_get(r, "fetched_at")), status);
         if (json_is_integer(e)) printf(" %lld entries", (long long)json_integer_value(e));
         if (pd) printf(", published %s", pd);
+        const char *ck = json_string_value(json_object_get(r, "checked_at"));
+        if (ck)
+            printf(", checked %s (%s)", ck,
+                   json_string_value(json_object_get(r, "check_result"))
+                       ? json_string_value(json_object_get(r, "check_result"))
+                       : "unchanged");
         if (strcmp(status, "ok")) printf(" — %s", json_string_value(json_object_get(r, "reason")));
         printf("\n");
     }
     json_decref(rows);
     print_ages(ages, !a.in_force);
     json_decref(ages);
+    json_array_foreach(skipped, i, r)
+        printf("warning: version %s of %s is in force but its files are gone (%s); the bundled "
+               "files of that list stand in\n",
+               json_string_value(json_object_get(r, "id")),
+               json_string_value(json_object_get(r, "source")),
+               json_string_value(json_object_get(r, "reason")));
+    json_decref(skipped);
     return XG_EXIT_OK;
 }
 

@@ -57,6 +57,10 @@ static const cli_opt serve_opts[] = {
      "the list feeds to fetch (default the bundled data/lists/sources.tsv; docs/lists.md)"},
     {"source", 's', 0, "NAME=URL[,URL...]",
      "fetch only this feed (repeatable; replaces the sources file)"},
+    {"webhook", 'W', 0, "URL",
+     "after each monitor run of --refresh or POST /v1/lists/update, POST each new alert to URL, "
+     "signed (X-Xgate-Signature; docs/monitor.md)"},
+    {"webhook-secret-file", 'K', 0, "FILE", "the HMAC-SHA256 secret for --webhook"},
     {"data-dir", 'D', 0, "DIR",
      "where list versions are kept, as for xgate lists update (default $XGATE_STATE_DIR, else "
      "./xgate-state)"},
@@ -68,12 +72,14 @@ const cli_spec cli_spec_serve = {
     .name = "serve",
     .summary = "Run the HTTP API and the analyst console until SIGINT or SIGTERM.",
     .usage = serve_usage,
-    .description = "SIGINT and SIGTERM stop the server cleanly (requests in flight finish); "
-                   "SIGHUP reloads the lists like POST /v1/lists/reload. The lists are the --list "
-                   "files (or the bundled ones) with each list version in force in the store "
-                   "(xgate lists update, POST /v1/lists/update, --refresh) in place of the file "
-                   "of the same list. The access log goes to stderr; it names keys, never shows "
-                   "them.",
+    .description =
+        "SIGINT and SIGTERM stop the server cleanly (requests in flight finish); "
+        "SIGHUP reloads the lists like POST /v1/lists/reload. The lists are chosen as for "
+        "screen: the --list files when given; else the list versions in force in the "
+        "store (xgate lists update, POST /v1/lists/update, --refresh) in place of the "
+        "bundled files of the same list; else the bundled lists. The access log goes to stderr; it "
+        "names keys, never shows "
+        "them.",
     .opts = serve_opts,
 };
 
@@ -153,6 +159,12 @@ static int parse_args(serve_args *a, int argc, char **argv)
         case 'D':
             a->o.state_dir = v;
             break;
+        case 'W':
+            a->o.webhook_url = v;
+            break;
+        case 'K':
+            a->o.webhook_secret_file = v;
+            break;
         case 'l':
             if (a->o.nlist_paths == MAX_LISTS)
                 return cli_fail(XG_EXIT_USAGE, "serve", 0, "at most %d --list", MAX_LISTS);
@@ -183,6 +195,9 @@ static int parse_args(serve_args *a, int argc, char **argv)
     }
     if (p.noperands)
         return cli_fail(XG_EXIT_USAGE, "serve", 0, "unexpected argument '%s'", cli_operands(&p)[0]);
+    if (!a->o.webhook_url != !a->o.webhook_secret_file)
+        return cli_fail(XG_EXIT_USAGE, "serve", 0,
+                        "--webhook and --webhook-secret-file go together");
     a->o.list_paths = a->o.nlist_paths ? a->lists : NULL;
     a->o.source_specs = a->o.nsource_specs ? a->specs : NULL;
     return 0;

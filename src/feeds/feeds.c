@@ -807,6 +807,9 @@ static int keep_unchanged(download *d, xg_feed_result *out, xg_store *s, const x
     if (!row) return XG_ENOMEM;
     json_object_set_new(row, "etag", json_string(etag));
     json_object_set_new(row, "last_modified", json_string(lm));
+    /* the check itself is recorded (the store stamps it now) */
+    json_object_del(row, "checked_at");
+    json_object_set_new(row, "check_result", json_string(out->reason));
     int rc = xg_store_list_version_put(s, row);
     json_decref(row);
     return rc;

@@ -4,9 +4,10 @@
  * One rule for `screen`, `decide`, `monitor run` and the server: list files named on the command
  * line win; else the versions in force in the store (`lists update`), each standing in for the
  * bundled file(s) of its feed (data/lists/bundled.tsv), the bundled files of feeds never fetched
- * kept beside them; else the bundled lists alone. What was chosen is said (origin, and the
- * versions by source), so a decision or an alert can name the versions it used and a replay can
- * load exactly those again from the content-addressed store.
+ * kept beside them; else the bundled lists alone. A version in force whose files are gone is
+ * skipped (its feed's bundled files stand in) and named in `skipped`. What was chosen is said
+ * (origin, and the versions by source), so a decision or an alert can name the versions it used and
+ * a replay can load exactly those again from the content-addressed store.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -74,6 +75,7 @@ void xg_feed_lists_free(xg_feed_lists *l)
     if (!l) return;
     xg_feed_paths_free(l->paths);
     json_decref(l->versions);
+    json_decref(l->skipped);
     memset(l, 0, sizeof *l);
 }
 
@@ -107,8 +109,10 @@ static json_t *version_json(const json_t *row)
 }
 
 /* Append every path of `rows` (version rows) to v and name them in l->versions; then the bundled
- * files of the feeds none of them replaces. */
-static int paths_of_rows(xg_feed_lists *l, xg_vec *v, const json_t *rows)
+ * files of the feeds none of them replaces. With `skip_gone`, a version whose files are not
+ * loadable is left out and named in l->skipped (its feed's bundled files stand in); else it is
+ * the error. */
+static int paths_of_rows(xg_feed_lists *l, xg_vec *v, const json_t *rows, bool skip_gone)
 {
     size_t i;
     json_t *r;
@@ -117,7 +121,17 @@ static int paths_of_rows(xg_feed_lists *l, xg_vec *v, const json_t *rows)
     {
         char **p = NULL;
         size_t n = 0;
-        if ((rc = xg_feed_version_paths(&p, &n, str(r, "path")))) return rc;
+        if ((rc = xg_feed_version_paths(&p, &n, str(r, "path")))) {
+            if (!skip_gone) return rc;
+            json_t *sk =
+                json_pack("{s:s,s:s,s:s,s:s}", "source", str(r, "source"), "id", str(r, "id"),
+                          "path", str(r, "path"), "reason", xg_error_message());
+            xg_error_clear();
+            if (!sk || json_array_append_new(l->skipped, sk))
+                return xg_error_set(XG_ENOMEM, "lists: out of memory");
+            rc = XG_OK;
+            continue;
+        }
         for (size_t k = 0; !rc && k < n; k++)
             rc = push(v, p[k]);
         xg_feed_paths_free(p);
@@ -156,7 +170,10 @@ int xg_feed_lists_choose(xg_feed_lists *out, xg_store *s, const char *const *fil
 {
     if (!out) return xg_error_set(XG_EINVAL, "lists: no output");
     memset(out, 0, sizeof *out);
-    if (!(out->versions = json_object())) return xg_error_set(XG_ENOMEM, "lists: out of memory");
+    if (!(out->versions = json_object()) || !(out->skipped = json_array())) {
+        xg_feed_lists_free(out);
+        return xg_error_set(XG_ENOMEM, "lists: out of memory");
+    }
     xg_vec v;
     xg_vec_init(&v, sizeof(char *));
     int rc = XG_OK;
@@ -176,9 +193,11 @@ int xg_feed_lists_choose(xg_feed_lists *out, xg_store *s, const char *const *fil
         snprintf(out->origin, sizeof out->origin, "bundled");
         return XG_OK;
     }
-    snprintf(out->origin, sizeof out->origin, "store");
-    rc = paths_of_rows(out, &v, rows);
+    rc = paths_of_rows(out, &v, rows, true);
     json_decref(rows);
+    /* every version in force skipped: the bundled lists, said so */
+    snprintf(out->origin, sizeof out->origin, "%s",
+             json_object_size(out->versions) ? "store" : "bundled");
     return finish(out, &v, rc);
 }
 
@@ -188,7 +207,10 @@ int xg_feed_lists_of_versions(xg_feed_lists *out, xg_store *s, const json_t *ver
     if (!json_is_object(versions) || !json_object_size(versions))
         return xg_feed_lists_choose(out, NULL, NULL, 0);
     memset(out, 0, sizeof *out);
-    if (!(out->versions = json_object())) return xg_error_set(XG_ENOMEM, "lists: out of memory");
+    if (!(out->versions = json_object()) || !(out->skipped = json_array())) {
+        xg_feed_lists_free(out);
+        return xg_error_set(XG_ENOMEM, "lists: out of memory");
+    }
     snprintf(out->origin, sizeof out->origin, "store");
     json_t *rows = json_array();
     const char *source;
@@ -221,7 +243,7 @@ int xg_feed_lists_of_versions(xg_feed_lists *out, xg_store *s, const json_t *ver
     }
     xg_vec v;
     xg_vec_init(&v, sizeof(char *));
-    if (!rc) rc = paths_of_rows(out, &v, rows);
+    if (!rc) rc = paths_of_rows(out, &v, rows, false);
     json_decref(rows);
     return finish(out, &v, rc);
 }

@@ -1,10 +1,10 @@
 /*
- * refresh.c — lists that stay current, the server's half: which list files a snapshot loads (the
- * versions in force in the store in place of the bundled or --list file of the same list), the
- * feed update behind POST /v1/lists/update and `serve --refresh` (one at a time; a new version
- * that passes the checks of xgate/feeds.h is swapped in like a reload, a refusal keeps the
- * version in force), and what the server knows of each source for /metrics, /healthz, /v1/lists
- * and the console: the version in force, its ages, the last attempt, success and failure.
+ * refresh.c — lists that stay current, the server's half (which list files a snapshot loads is
+ * the rule the CLI uses, xg_feed_lists_choose, called by state.c): the feed update behind POST
+ * /v1/lists/update and `serve --refresh` (one at a time; a new version that passes the checks of
+ * xgate/feeds.h is swapped in like a reload, a refusal keeps the version in force), and what the
+ * server knows of each source for /metrics, /healthz, /v1/lists and the console: the version in
+ * force, its ages, the last attempt, success and failure.
  *
  * The fetching, checks and versions are the library's (xgate/feeds.h); this file schedules them
  * and keeps the per-source record. The freshness limit of each source (how old a list may get
@@ -89,116 +89,6 @@ static const char *row_str(const json_t *row, const char *key)
 {
     const char *v = json_string_value(json_object_get(row, key));
     return v ? v : "";
-}
-
-/* ---- which list files a snapshot loads ---- */
-
-/* The list a file or version holds, as a family: an SDN file set and SDN.XML are one list, the
- * CSL in CSV and in JSON are one list. "" when unknown. */
-static const char *path_family(const char *path)
-{
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        char p[PATH_MAX];
-        snprintf(p, sizeof p, "%s/sdn.csv", path);
-        if (stat(p, &st) == 0) return "ofac_sdn";
-        snprintf(p, sizeof p, "%s/cons_prim.csv", path);
-        return stat(p, &st) == 0 ? "ofac_cons" : "";
-    }
-    const char *fmt = NULL;
-    if (xg_lists_detect(&fmt, path) != 0 || !fmt) return "";
-    if (!strcmp(fmt, "sdn_xml")) return "ofac_sdn";
-    if (!strcmp(fmt, "csl_json")) return "csl";
-    return fmt;
-}
-
-static int push_dup(xg_vec *v, const char *p)
-{
-    char *d = strdup(p);
-    if (!d || !xg_vec_push(v, &d)) {
-        free(d);
-        return xg_error_set(XG_ENOMEM, "out of memory");
-    }
-    return 0;
-}
-
-static bool in_families(const xg_vec *fam, const char *f)
-{
-    for (size_t i = 0; *f && i < fam->len; i++)
-        if (!strcmp(XG_VEC_AT(fam, const char *, i), f)) return true;
-    return false;
-}
-
-int server_list_paths(xg_server *s, char ***out, size_t *n, json_t **named)
-{
-    xg_vec v, fam; /* paths (owned), families of the versions in force (static strings) */
-    xg_vec_init(&v, sizeof(char *));
-    xg_vec_init(&fam, sizeof(const char *));
-    json_t *rows = NULL;
-    int rc = 0;
-    if (s->store && xg_store_list_versions_in_force(&rows, s->store) != 0) {
-        server_log(s, "lists: cannot read the versions in force (%s); loading the list files",
-                   xg_error_message());
-        rows = NULL;
-    }
-    if (named) *named = json_object();
-    xg_vec versions;
-    xg_vec_init(&versions, sizeof(char *));
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row)
-    {
-        char **paths = NULL;
-        size_t np = 0;
-        if (xg_feed_version_paths(&paths, &np, row_str(row, "path")) != 0) {
-            /* a version directory removed by hand: the file it replaced stays in use */
-            server_log(s, "lists: version %s of %s is not loadable (%s); skipped",
-                       row_str(row, "id"), row_str(row, "source"), xg_error_message());
-            continue;
-        }
-        if (named && *named) {
-            json_t *c =
-                json_pack("{s:s,s:s}", "id", row_str(row, "id"), "sha256", row_str(row, "sha256"));
-            if (c && *row_str(row, "publish_date"))
-                json_object_set_new(c, "publish_date", json_string(row_str(row, "publish_date")));
-            if (c) json_object_set_new(*named, row_str(row, "source"), c);
-        }
-        for (size_t k = 0; k < np && !rc; k++) {
-            const char *f = path_family(paths[k]);
-            if (*f && !in_families(&fam, f) && !xg_vec_push(&fam, &f))
-                rc = xg_error_set(XG_ENOMEM, "out of memory");
-            if (!rc) rc = push_dup(&versions, paths[k]);
-        }
-        xg_feed_paths_free(paths);
-    }
-    json_decref(rows);
-    const char *const *base =
-        s->nlist_paths ? (const char *const *)s->list_paths : xg_lists_default_paths();
-    size_t nbase = s->nlist_paths;
-    if (!s->nlist_paths)
-        while (base && base[nbase])
-            nbase++;
-    for (i = 0; i < nbase && !rc; i++)
-        if (!fam.len || !in_families(&fam, path_family(base[i]))) rc = push_dup(&v, base[i]);
-    for (i = 0; i < versions.len; i++) {
-        char *p = XG_VEC_AT(&versions, char *, i);
-        if (!rc && !xg_vec_push(&v, &p)) rc = xg_error_set(XG_ENOMEM, "out of memory");
-        if (rc) free(p);
-    }
-    xg_vec_free(&versions);
-    xg_vec_free(&fam);
-    char *nul = NULL;
-    if (!rc && !xg_vec_push(&v, &nul)) rc = xg_error_set(XG_ENOMEM, "out of memory");
-    if (rc) {
-        for (i = 0; i < v.len; i++)
-            free(XG_VEC_AT(&v, char *, i));
-        xg_vec_free(&v);
-        if (named) json_decref(*named), *named = NULL;
-        return rc;
-    }
-    *n = v.len - 1;
-    *out = v.data;
-    return 0;
 }
 
 /* ---- per-source state ---- */
@@ -303,8 +193,9 @@ static void note_failure(feed_state *f, int64_t at, const char *reason, feed_fai
 }
 
 /* Bring each source's version in force, and the store's record of attempts made by other
- * processes (`xgate lists update`), into feeds[]: the newest row of a source is its last attempt
- * that changed something (a new version or a refusal). */
+ * processes (`xgate lists update`) or before a restart, into feeds[]: the newest row of a source
+ * is its last attempt that changed something (a new version or a refusal), and the row in force
+ * says when the source was last found unchanged (checked_at). */
 static void feeds_sync(xg_server *s)
 {
     json_t *rows = NULL;
@@ -330,6 +221,14 @@ static void feeds_sync(xg_server *s)
             f->entries = json_is_integer(e) ? (long long)json_integer_value(e) : -1;
             f->fetched_at = at;
             f->published_at = parse_time(row_str(row, "publish_date"));
+            /* the last check that found it unchanged, recorded by whichever process made it
+             * (this server before a restart, `xgate lists update`) */
+            int64_t checked = parse_time(row_str(row, "checked_at"));
+            if (checked > f->last_success) f->last_success = checked;
+            if (checked > f->last_attempt) {
+                f->last_attempt = checked;
+                snprintf(f->last_result, sizeof f->last_result, "unchanged");
+            }
         }
         if (!newest) continue;
         if (at > f->last_attempt) {
@@ -399,12 +298,20 @@ static json_t *result_json(const xg_feed_source *src, const xg_feed_result *res)
  * in a new version. Called with update_lock held, so that runs never overlap. */
 static void run_monitor(xg_server *s, const char *trigger)
 {
-    xg_snapshot *snap = server_snapshot_get(s);
-    if (!snap || !s->store) return;
-    xg_monitor_opts mo = {.threshold = -1};
+    json_t *versions = NULL;
+    /* the versions the snapshot holds, so that each alert names the version of its entry */
+    xg_snapshot *snap = server_snapshot_get_versions(s, &versions, NULL);
+    if (!snap || !s->store) {
+        if (snap) xg_snapshot_unref(snap);
+        json_decref(versions);
+        return;
+    }
+    xg_monitor_opts mo = {
+        .threshold = -1, .list_versions = versions, .webhook_url = s->webhook_url};
     json_t *report = NULL;
     int rc = xg_monitor_run(&report, s->store, snap, s->text, &mo);
     xg_snapshot_unref(snap);
+    json_decref(versions);
     json_t *summary;
     if (rc) {
         server_log(s, "monitor (%s): could not run: %s", trigger, xg_error_message());
@@ -419,7 +326,33 @@ static void run_monitor(xg_server *s, const char *trigger)
                             json_object_get(report, "delta"));
     }
     json_decref(report);
+    /* the deliveries this run queued, and any an earlier run left pending (a failed one is
+     * retried by the next run: at least once) */
+    json_t *w = NULL;
+    size_t delivered = 0, failed = 0;
+    if (s->webhook_url && !s->stopping) {
+        if (xg_monitor_webhooks_deliver(&w, s->store, s->webhook_url, s->webhook_secret,
+                                        s->webhook_secret_len, 0) != 0) {
+            server_log(s, "monitor (%s): webhook deliveries: %s", trigger, xg_error_message());
+        } else {
+            delivered = (size_t)json_integer_value(json_object_get(w, "delivered"));
+            failed = (size_t)json_integer_value(json_object_get(w, "failed"));
+            if (delivered || failed)
+                server_log(s, "monitor (%s): webhooks: %zu delivered, %zu failed", trigger,
+                           delivered, failed);
+        }
+        json_decref(w);
+    }
     pthread_mutex_lock(&s->feeds_lock);
+    if (s->webhook_url) {
+        s->webhooks_delivered += delivered;
+        s->webhooks_failed += failed;
+        json_object_set_new(summary, "webhooks",
+                            json_pack("{s:I, s:I, s:I, s:I}", "delivered", (json_int_t)delivered,
+                                      "failed", (json_int_t)failed, "delivered_total",
+                                      (json_int_t)s->webhooks_delivered, "failed_total",
+                                      (json_int_t)s->webhooks_failed));
+    }
     json_decref(s->last_monitor);
     s->last_monitor = summary;
     pthread_mutex_unlock(&s->feeds_lock);
@@ -552,6 +485,37 @@ static int load_sources(xg_server *s)
     return 0;
 }
 
+/* serve --webhook URL --webhook-secret-file FILE: the URL and the secret (trailing newlines
+ * dropped, as `monitor run` reads it). */
+static int load_webhook(xg_server *s)
+{
+    const xg_server_opts *o = &s->opts;
+    if (!o->webhook_url != !o->webhook_secret_file)
+        return xg_error_set(XG_EINVAL, "--webhook and --webhook-secret-file go together");
+    if (!o->webhook_url) return 0;
+    if (strncmp(o->webhook_url, "http://", 7) && strncmp(o->webhook_url, "https://", 8))
+        return xg_error_set(XG_EINVAL, "--webhook '%s': expected an http(s) URL", o->webhook_url);
+    char *secret = NULL;
+    size_t len = 0;
+    int rc = xg_file_read(&secret, &len, o->webhook_secret_file, 64 * 1024);
+    if (rc) return rc;
+    while (len && (secret[len - 1] == '\n' || secret[len - 1] == '\r'))
+        secret[--len] = '\0';
+    if (!len) {
+        free(secret);
+        return xg_error_set(XG_EINVAL, "--webhook-secret-file %s is empty", o->webhook_secret_file);
+    }
+    if (!(s->webhook_url = strdup(o->webhook_url))) {
+        free(secret);
+        return xg_error_set(XG_ENOMEM, "out of memory");
+    }
+    s->webhook_secret = (unsigned char *)secret;
+    s->webhook_secret_len = len;
+    s->opts.webhook_url = s->webhook_url; /* the caller's strings are not kept */
+    s->opts.webhook_secret_file = NULL;
+    return 0;
+}
+
 int server_feeds_start(xg_server *s)
 {
     xg_server_opts *o = &s->opts;
@@ -564,6 +528,7 @@ int server_feeds_start(xg_server *s)
     o->sources_path = s->sources_path;
     int rc = load_freshness();
     if (rc) return rc;
+    if ((rc = load_webhook(s))) return rc;
     rc = load_sources(s);
     o->source_specs = NULL; /* the caller's; parsed into s->sources */
     o->nsource_specs = 0;
@@ -611,6 +576,9 @@ void server_feeds_free(xg_server *s)
     pthread_mutex_destroy(&s->refresh_mu);
     pthread_cond_destroy(&s->refresh_cv);
     json_decref(s->last_monitor);
+    free(s->webhook_url);
+    if (s->webhook_secret) memset(s->webhook_secret, 0, s->webhook_secret_len);
+    free(s->webhook_secret);
 }
 
 /* ---- what the server knows of each source ---- */

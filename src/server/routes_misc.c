@@ -47,19 +47,33 @@ void route_lists_reload(xg_req *r)
  * (data/lists/refresh_limits.tsv) or its last update failed. */
 void route_healthz(xg_req *r)
 {
-    xg_snapshot *snap = server_snapshot_get(r->srv);
+    json_t *skipped = NULL;
+    xg_snapshot *snap = server_snapshot_get_versions(r->srv, NULL, &skipped);
     const xg_listset *ls = xg_snapshot_lists(snap);
     json_t *degraded = NULL, *feeds = server_feeds_json(r->srv, &degraded);
+    size_t i;
+    json_t *sk;
+    json_array_foreach(skipped, i, sk)
+    {
+        /* a version in force whose files are gone: the bundled files of its list stand in */
+        char why[600];
+        snprintf(why, sizeof why, "%s: version %s is in force but its files are not loadable (%s)",
+                 json_string_value(json_object_get(sk, "source")),
+                 json_string_value(json_object_get(sk, "id")),
+                 json_string_value(json_object_get(sk, "reason")));
+        json_array_append_new(degraded, json_string(why));
+    }
     int64_t last_run = atomic_load(&r->srv->last_update_run);
     json_t *j = json_pack(
-        "{s:s, s:o, s:{s:s, s:I, s:I, s:o}, s:{s:I, s:o, s:o}, s:{s:b, s:b, s:b, s:b}, s:I}",
+        "{s:s, s:o, s:{s:s, s:I, s:I, s:o, s:o}, s:{s:I, s:o, s:o}, s:{s:b, s:b, s:b, s:b}, s:I}",
         "status", json_array_size(degraded) ? "degraded" : "ok", "degraded", degraded, "lists",
         "hash", xg_snapshot_hash(snap), "records", (json_int_t)(ls ? ls->nrecords : 0),
         "age_seconds", (json_int_t)(time(NULL) - atomic_load(&r->srv->snap_loaded)), "sources",
-        feeds, "refresh", "interval_seconds", (json_int_t)r->srv->opts.refresh_seconds,
-        "last_run_at", last_run ? json_integer(last_run) : json_null(), "monitor",
-        server_monitor_json(r->srv), "components", "screen", 1, "classify", r->srv->catalog != NULL,
-        "decide", r->srv->policies != NULL, "store", r->srv->store != NULL, "uptime_seconds",
+        feeds, "skipped", skipped, "refresh", "interval_seconds",
+        (json_int_t)r->srv->opts.refresh_seconds, "last_run_at",
+        last_run ? json_integer(last_run) : json_null(), "monitor", server_monitor_json(r->srv),
+        "components", "screen", 1, "classify", r->srv->catalog != NULL, "decide",
+        r->srv->policies != NULL, "store", r->srv->store != NULL, "uptime_seconds",
         (json_int_t)(time(NULL) - r->srv->started));
     xg_snapshot_unref(snap);
     reply_json(r, 200, j);

@@ -159,7 +159,9 @@ struct xg_server {
 
     pthread_mutex_t snap_lock; /* guards only the pointer read + ref and the swap */
     xg_snapshot *snap;
-    json_t *snap_versions;       /* the stored versions snap holds (server_list_paths) */
+    json_t *snap_versions;       /* the stored versions snap holds, as decisions name them */
+    json_t *snap_lists_versions; /* the same with their paths (xg_feed_lists.versions) */
+    json_t *snap_skipped;        /* versions in force not loadable (xg_feed_lists.skipped) */
     char snap_origin[16];        /* "store", "files" or "bundled" */
     _Atomic int64_t snap_loaded; /* unix time of the current snapshot */
     pthread_mutex_t reload_lock; /* one reload at a time */
@@ -190,6 +192,10 @@ struct xg_server {
     pthread_t notifier;
     bool notifier_running;
     _Atomic int notify_stopping;
+    char *webhook_url;               /* serve --webhook; NULL: no deliveries */
+    unsigned char *webhook_secret;   /* read from --webhook-secret-file at start */
+    size_t webhook_secret_len;
+    uint64_t webhooks_delivered, webhooks_failed; /* since start (feeds_lock) */
 };
 
 /* ---- state.c: what requests read ---- */
@@ -208,10 +214,10 @@ void server_log(xg_server *s, const char *fmt, ...) __attribute__((format(printf
 int server_reload(xg_server *s, json_t **info, bool wait);
 
 /* ---- refresh.c: lists that stay current ---- */
-/* The list files a snapshot loads, heap array of heap strings, NULL-terminated
- * (xg_feed_paths_free): the --list files (or the bundled lists) with each version in force in
- * the store put in place of the files of the same list. */
-int server_list_paths(xg_server *s, char ***out, size_t *n, json_t **named);
+/* The current snapshot with the stored versions it was loaded from, with their paths
+ * (xg_feed_lists.versions, for the monitor), and the versions in force it skipped because their
+ * files are gone (xg_feed_lists.skipped); new references, either pointer may be NULL. */
+xg_snapshot *server_snapshot_get_versions(xg_server *s, json_t **versions, json_t **skipped);
 /* The current snapshot with the stored list versions it holds, as decisions name them
  * ({"<source>": {"id","sha256","publish_date"?}}, a new reference) and where its lists came
  * from ("store", "files" or "bundled"; copied into origin[16]). */

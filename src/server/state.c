@@ -90,19 +90,57 @@ static int load_on_loader(void *arg)
     return rc;
 }
 
-/* The paths are chosen afresh for every snapshot (server_list_paths): a version put in force since
- * the last one, by the server or by `xgate lists update`, is loaded by the next reload. */
-static int build_snapshot(xg_server *s, xg_snapshot **out, json_t **named)
+/* What a snapshot was built from: the stored versions as decisions name them, the same versions
+ * with their paths (for the monitor), the versions in force skipped because their files are gone,
+ * and the origin ("store", "files" or "bundled"). */
+typedef struct snap_from {
+    json_t *named, *versions, *skipped;
+    char origin[16];
+} snap_from;
+
+/* Swap f into the server's record of the current snapshot; s->snap_lock held. */
+static void snap_from_install(xg_server *s, snap_from *f)
+{
+    json_t *old[3] = {s->snap_versions, s->snap_lists_versions, s->snap_skipped};
+    s->snap_versions = f->named;
+    s->snap_lists_versions = f->versions;
+    s->snap_skipped = f->skipped;
+    snprintf(s->snap_origin, sizeof s->snap_origin, "%s", f->origin);
+    for (int i = 0; i < 3; i++)
+        json_decref(old[i]);
+    memset(f, 0, sizeof *f);
+}
+
+/* The lists are chosen afresh for every snapshot by the rule the CLI uses (xg_feed_lists_choose:
+ * --list files win outright; else the versions in force in the store, a version put in force
+ * since the last snapshot, by the server or by `xgate lists update`, included; else the bundled
+ * lists). */
+static int build_snapshot(xg_server *s, xg_snapshot **out, snap_from *from)
 {
     load_job j = {.srv = s};
-    int rc = server_list_paths(s, &j.paths, &j.npaths, named);
+    xg_feed_lists l;
+    memset(from, 0, sizeof *from);
+    int rc = xg_feed_lists_choose(&l, s->store, (const char *const *)s->list_paths, s->nlist_paths);
     if (rc != 0) return rc;
+    size_t i;
+    json_t *sk;
+    json_array_foreach(l.skipped, i, sk)
+        server_log(s, "lists: version %s of %s is in force but not loadable (%s); skipped",
+                   json_string_value(json_object_get(sk, "id")),
+                   json_string_value(json_object_get(sk, "source")),
+                   json_string_value(json_object_get(sk, "reason")));
+    j.paths = l.paths;
+    j.npaths = l.npaths;
     rc = pool_run(s->loader, load_on_loader, &j);
-    xg_feed_paths_free(j.paths);
     if (rc != 0) {
-        json_decref(*named), *named = NULL;
+        xg_feed_lists_free(&l);
         return xg_error_set(rc, "%s", j.err); /* the message lives in the loader's thread */
     }
+    from->named = xg_feed_lists_named(&l);
+    from->versions = json_incref(l.versions);
+    from->skipped = json_incref(l.skipped);
+    snprintf(from->origin, sizeof from->origin, "%s", l.origin);
+    xg_feed_lists_free(&l);
     *out = j.snap;
     return 0;
 }
@@ -114,8 +152,8 @@ int server_reload(xg_server *s, json_t **info, bool wait)
     else if (pthread_mutex_trylock(&s->reload_lock) != 0)
         return xg_error_set(XG_EEXIST, "a list reload is already running");
     xg_snapshot *fresh = NULL;
-    json_t *named = NULL;
-    int rc = build_snapshot(s, &fresh, &named);
+    snap_from from;
+    int rc = build_snapshot(s, &fresh, &from);
     if (rc != 0) {
         atomic_fetch_add(&s->metrics.reloads_failed, 1);
         pthread_mutex_unlock(&s->reload_lock);
@@ -123,22 +161,28 @@ int server_reload(xg_server *s, json_t **info, bool wait)
     }
     pthread_mutex_lock(&s->snap_lock);
     xg_snapshot *old = s->snap;
-    json_t *old_named = s->snap_versions;
     s->snap = fresh;
-    s->snap_versions = named;
-    snprintf(s->snap_origin, sizeof s->snap_origin, "%s",
-             json_object_size(named) ? "store"
-             : s->nlist_paths        ? "files"
-                                     : "bundled");
+    snap_from_install(s, &from);
     atomic_store(&s->snap_loaded, (int64_t)time(NULL));
     pthread_mutex_unlock(&s->snap_lock);
     if (old) xg_snapshot_unref(old); /* freed when the last request using it lets go */
-    json_decref(old_named);
     atomic_fetch_add(&s->metrics.reloads_ok, 1);
     if (info) *info = server_lists_json(s, fresh);
     server_log(s, "lists reloaded: %s", xg_snapshot_hash(fresh));
     pthread_mutex_unlock(&s->reload_lock);
     return 0;
+}
+
+xg_snapshot *server_snapshot_get_versions(xg_server *s, json_t **versions, json_t **skipped)
+{
+    pthread_mutex_lock(&s->snap_lock);
+    xg_snapshot *snap = s->snap;
+    if (snap) xg_snapshot_ref(snap);
+    if (versions)
+        *versions = s->snap_lists_versions ? json_incref(s->snap_lists_versions) : json_object();
+    if (skipped) *skipped = s->snap_skipped ? json_incref(s->snap_skipped) : json_array();
+    pthread_mutex_unlock(&s->snap_lock);
+    return snap;
 }
 
 int xg_server_reload(xg_server *s, json_t **info)
@@ -174,11 +218,9 @@ int server_state_load(xg_server *s)
         return xg_error_set(XG_EINTERNAL, "cannot start the list loader thread");
     /* The store first: it says which list versions are in force. */
     if ((rc = xg_store_open(&s->store, s->db_url)) != 0) return rc;
-    if ((rc = build_snapshot(s, &s->snap, &s->snap_versions)) != 0) return rc;
-    snprintf(s->snap_origin, sizeof s->snap_origin, "%s",
-             json_object_size(s->snap_versions) ? "store"
-             : s->nlist_paths                   ? "files"
-                                                : "bundled");
+    snap_from from;
+    if ((rc = build_snapshot(s, &s->snap, &from)) != 0) return rc;
+    snap_from_install(s, &from); /* no request yet: no lock needed */
     atomic_store(&s->snap_loaded, (int64_t)time(NULL));
     if ((rc = xg_catalog_load(&s->catalog, NULL)) != 0) return rc;
     if ((rc = xg_policy_load(&s->policies, NULL)) != 0) return rc;
@@ -197,6 +239,8 @@ void server_state_free(xg_server *s)
     pool_free(s->loader);
     if (s->snap) xg_snapshot_unref(s->snap);
     json_decref(s->snap_versions);
+    json_decref(s->snap_lists_versions);
+    json_decref(s->snap_skipped);
     if (s->catalog) xg_catalog_free(s->catalog);
     if (s->policies) xg_policy_free(s->policies);
     if (s->store) xg_store_close(s->store);

@@ -2,7 +2,9 @@
  * list_versions.c — the store's record of restricted-party list versions: every version
  * `xgate lists update` accepted (content hash, entry count, publish date, where its files lie,
  * the validators the server gave) and every download it refused (status and reason), so that
- * `lists versions` can show both and a later run can send If-None-Match / If-Modified-Since.
+ * `lists versions` can show both and a later run can send If-None-Match / If-Modified-Since. An
+ * update that found the source unchanged records when and why on the row in force (checked_at,
+ * check_result), so the "checked at" survives a restart.
  *
  * At most one row per source is in force. Putting a version in force and taking the previous one
  * out happen in one transaction, so a crash leaves either the old version or the new one in force,
@@ -18,7 +20,7 @@
 
 #define VERSION_COLUMNS                                                                            \
     "id, source, sha256, fetched_at, publish_date, entries, status, reason, etag, last_modified,"  \
-    " path, in_force"
+    " path, in_force, checked_at, check_result"
 
 static const char *opt_str(const json_t *o, const char *key)
 {
@@ -38,6 +40,10 @@ static json_t *row_json(db_stmt *st)
     if (o && db_column_type(st, 5) != DB_NULL)
         json_object_set_new(o, "entries", json_integer(db_column_int64(st, 5)));
     if (o) json_object_set_new(o, "in_force", json_boolean(db_column_int(st, 11)));
+    if (o && db_column_type(st, 12) != DB_NULL)
+        json_object_set_new(o, "checked_at", json_string(store_col_text(st, 12)));
+    if (o && db_column_type(st, 13) != DB_NULL)
+        json_object_set_new(o, "check_result", json_string(store_col_text(st, 13)));
     return o;
 }
 
@@ -46,9 +52,12 @@ static int insert_row(xg_store *s, const json_t *row, const char *now)
     db_stmt *st;
     int rc = store_prepare(&st, s,
                            "INSERT INTO list_versions (" VERSION_COLUMNS
-                           ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+                           ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
                            " ON CONFLICT(id) DO UPDATE SET in_force = excluded.in_force,"
-                           " etag = excluded.etag, last_modified = excluded.last_modified");
+                           " etag = excluded.etag, last_modified = excluded.last_modified,"
+                           " checked_at = COALESCE(excluded.checked_at, list_versions.checked_at),"
+                           " check_result = COALESCE(excluded.check_result,"
+                           " list_versions.check_result)");
     if (rc) return rc;
     const char *fetched = opt_str(row, "fetched_at");
     store_bind_text(st, 1, opt_str(row, "id"));
@@ -67,6 +76,10 @@ static int insert_row(xg_store *s, const json_t *row, const char *now)
     store_bind_text(st, 10, opt_str(row, "last_modified"));
     store_bind_text(st, 11, opt_str(row, "path"));
     db_bind_int(st, 12, json_is_true(json_object_get(row, "in_force")));
+    /* a check that found the source unchanged: when (now unless given) and what it found */
+    const char *checked = opt_str(row, "checked_at"), *result = opt_str(row, "check_result");
+    store_bind_text(st, 13, checked ? checked : result ? now : NULL);
+    store_bind_text(st, 14, result);
     rc = db_step(st) == DB_DONE ? XG_OK : store_error(s, "list version insert");
     db_finalize(st);
     return rc;

@@ -152,6 +152,11 @@ static const char *const migrations[] = {
     " id TEXT PRIMARY KEY, started TEXT NOT NULL, finished TEXT NOT NULL, stats TEXT NOT NULL,"
     " findings TEXT NOT NULL, graph TEXT NOT NULL);"
     "CREATE INDEX scan_runs_started ON scan_runs(started);",
+    /* 9: when a source was last checked and found unchanged (a 304, or the same content), kept
+     * on the row in force so that the "checked at" of `lists versions`, /healthz and /metrics
+     * survives a restart */
+    "ALTER TABLE list_versions ADD COLUMN checked_at TEXT;"
+    "ALTER TABLE list_versions ADD COLUMN check_result TEXT;",
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof *migrations)

@@ -187,3 +187,16 @@ assert_err_contains "files are gone"
 # …and with the lists in force now it still replays
 run "$X" decide --replay "$DEC1" --current-lists --db "$DB" --json
 assert_rc 0
+
+# --- the version in force loses its files: commands skip it (the bundled lists stand in) and
+# `lists versions` names it instead of failing
+rm -rf "$TMP/state/lists/dod1260h/$(sqlite3 "$TMP/x.db" "SELECT sha256 FROM list_versions WHERE id = '$V3'")"
+run "$X" lists versions --db "$DB" --json
+assert_rc 0
+assert_json "[s['id'] for s in d['skipped']] == ['$V3'] and d['skipped'][0]['source'] == 'dod1260h'"
+run "$X" lists versions --db "$DB"
+assert_rc 0
+assert_out_contains "version $V3 of dod1260h is in force but its files are gone"
+run "$X" screen --db "$DB" --json "Nordwind Optics AG"
+assert_rc 0
+assert_json "d['list_origin'] == 'bundled' and d['list_versions'] == {}"

@@ -35,6 +35,14 @@ assert_rc 0
 assert_out_contains "unchanged (304 Not Modified)"
 grep -q 'GET /files/cons_prim.csv if-none-match="' "$TMP/requests.log" || fail "no If-None-Match sent"
 [ "$(in_force)" = "$V1" ] || fail "a 304 changed the version in force"
+# …and the check is kept in the store: a later process (here `lists versions`; a restarted
+# server's /healthz and /metrics read the same row) knows when the source was last checked
+run "$X" lists versions --db "sqlite:$TMP/xgate.db" --json
+assert_rc 0
+assert_json "[(r['check_result'], r['checked_at'] >= r['fetched_at']) for r in d['versions'] if r['in_force']] == [('304 Not Modified', True)]"
+run "$X" lists versions --db "sqlite:$TMP/xgate.db"
+assert_out_contains "(304 Not Modified)"
+assert_out_contains ", checked 20"
 
 # --- version 2: drop entry 9639, add 99000001 and 99000002, give 9640 a new alias
 python3 - "$TMP/root" <<'PY'

@@ -2,8 +2,8 @@
 # loopback feed server, tests/lists_feed_server.py) at start and on its interval and swaps each new
 # version in while clients keep screening (none of their requests fails); a refused download (an
 # HTML page) keeps the version in force, is counted in /metrics by source and reason and makes
-# /healthz "degraded" with the reason, still 200; a restart without --refresh loads the versions in
-# force from the store, in place of the --list file of the same list; POST /v1/lists/update runs
+# /healthz "degraded" with the reason, still 200; --list files win outright (as in the CLI); a
+# restart without --refresh or --list loads the versions in force from the store; POST /v1/lists/update runs
 # once at a time (a second request while one runs is a 409) and swaps in what it fetched.
 . "$XGATE_TESTS/http/lib_http.sh"
 
@@ -50,7 +50,7 @@ alerts_are() { # alerts_are STATUS PYTHON-EXPR over a = the alerts' customer nam
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); a=sorted(c for x in d["alerts"] for c in x["party"]["customers"]); sys.exit(0 if eval(sys.argv[2]) else 1)' "$TMP/out" "$2"
 }
 
-start_server --list "$XGATE_DATA/lists/csl_sample.csv" --sources "$TMP/sources.tsv" \
+start_server --sources "$TMP/sources.tsv" \
   --data-dir "$STATE" --refresh 1s
 
 # 1. The first refresh runs at start: version 1 is fetched and swapped in.
@@ -58,6 +58,9 @@ has_version() { [ "$(feed_field ofac_cons version)" != None ]; }
 wait_for "the first refresh to put a version of ofac_cons in force" has_version
 V1=$(feed_field ofac_cons version)
 [ "$(feed_field ofac_cons entries)" = 442 ] || fail "version 1 should hold 442 entries"
+# the version is in force in the store a moment before the snapshot holding it is swapped in
+swapped_in() { req GET /v1/lists "$SERVICE" && grep -q "$STATE/lists/ofac_cons" "$TMP/out"; }
+wait_for "the snapshot to hold version 1" swapped_in
 req GET /v1/lists "$SERVICE"
 assert_code 200
 assert_json 'any("ofac_cons" in f["path"] and "'"$STATE"'" in f["path"] for f in d["files"])'
@@ -162,19 +165,32 @@ stop_server
 check_server_log
 grep -q 'list update (refresh): ofac_cons: refused' "$SRV_LOG" || fail "the refusal is not logged"
 
-# 5. A restart without --refresh loads the version in force from the store, in place of the
-# --list file set of the same list (version 1 holds the removed entry; version 2 does not).
+# 5. --list files win outright, as in the CLI: the version in force is not loaded beside them
+# (version 1, as a --list file set, holds the removed entry; version 2 does not).
 : >"$SRV_LOG"
-start_server --list "$TMP/cons_v1" --list "$XGATE_DATA/lists/csl_sample.csv" --data-dir "$STATE" \
-  --source "ofac_cons=$(files slow)"
+start_server --list "$TMP/cons_v1" --list "$XGATE_DATA/lists/csl_sample.csv" --data-dir "$STATE"
+req GET /v1/lists "$SERVICE"
+assert_json 'not any("'"$STATE"'" in f["path"] for f in d["files"]) and len(d["files"]) == 2'
+req POST /v1/screen "$SERVICE" '{"name": "Jamileh Abdullah Al-Shanti", "limit": 3}'
+assert_code 200
+assert_json 'any("SHANTI" in m["name"].upper() for m in d["matches"]) and d["list_origin"] == "files"'
+stop_server
+# A restart without --refresh and without --list loads the version in force from the store, in
+# place of nothing bundled (the bundled lists have no non-SDN file set).
+start_server --data-dir "$STATE" --source "ofac_cons=$(files slow)"
 req GET /v1/lists "$SERVICE"
 assert_json 'not any(f["path"].startswith("'"$TMP/cons_v1"'") for f in d["files"])'
 assert_json 'any("'"$STATE"'" in f["path"] for f in d["files"]) and d["records"] > 441'
 req POST /v1/screen "$SERVICE" '{"name": "Jamileh Abdullah Al-Shanti", "limit": 3}'
 assert_code 200
-assert_json 'not any("SHANTI" in m["name"].upper() for m in d["matches"])'
+assert_json 'd["list_origin"] == "store" and "ofac_cons" in d["list_versions"]'
 req GET /healthz
 assert_json 'd["refresh"]["interval_seconds"] == 0 and d["lists"]["sources"][0]["version"] == "'"$V2"'"'
+assert_json 'd["lists"]["skipped"] == []'
+# the refreshes before the restart found version 2 unchanged: the store kept when, so the
+# restarted server says it was checked after it was fetched, and that it was unchanged
+assert_json 'd["lists"]["sources"][0]["checked_at"] > d["lists"]["sources"][0]["fetched_at"]'
+assert_json 'd["lists"]["sources"][0]["last_result"] == "unchanged"'
 
 # 6. POST /v1/lists/update: admin only; one at a time (the feed answers slowly, a second request
 # meanwhile is a 409); the first then answers with its results.

@@ -119,6 +119,36 @@ Test(inforce, a_fetched_version_replaces_the_bundled_files_of_its_feed_only)
     teardown(&f);
 }
 
+Test(inforce, a_version_whose_files_are_gone_is_skipped_and_named)
+{
+    fixture f;
+    setup(&f, "un", NULL);
+    unlink(f.file);
+    rmdir(f.dir);
+    xg_feed_lists l;
+    cr_assert_eq(xg_feed_lists_choose(&l, f.s, NULL, 0), 0, "%s", xg_error_message());
+    cr_assert_str_eq(l.origin, "bundled", "no version left: the bundled lists");
+    cr_assert_eq(json_object_size(l.versions), 0);
+    cr_assert_eq(json_array_size(l.skipped), 1);
+    const json_t *sk = json_array_get(l.skipped, 0);
+    cr_assert_str_eq(json_string_value(json_object_get(sk, "id")), "un-abc");
+    cr_assert_str_eq(json_string_value(json_object_get(sk, "source")), "un");
+    cr_assert_str_eq(json_string_value(json_object_get(sk, "path")), f.dir);
+    cr_assert(*json_string_value(json_object_get(sk, "reason")));
+    cr_assert(has_path(&l, "un_sc_consolidated_2026-02.xml"), "the bundled UN list stands in");
+    cr_assert(has_path(&l, "ofac_sdn_2021-07"));
+    xg_feed_lists_free(&l);
+
+    /* explicit files win outright: nothing from the store, nothing skipped */
+    const char *files[] = {"/some/list.csv"};
+    cr_assert_eq(xg_feed_lists_choose(&l, f.s, files, 1), 0);
+    cr_assert_str_eq(l.origin, "files");
+    cr_assert_eq(l.npaths, 1);
+    cr_assert_eq(json_array_size(l.skipped), 0);
+    xg_feed_lists_free(&l);
+    teardown(&f);
+}
+
 Test(inforce, the_versions_a_decision_named_or_a_clear_error)
 {
     fixture f;
