@@ -192,8 +192,8 @@ struct xg_server {
     pthread_t notifier;
     bool notifier_running;
     _Atomic int notify_stopping;
-    char *webhook_url;               /* serve --webhook; NULL: no deliveries */
-    unsigned char *webhook_secret;   /* read from --webhook-secret-file at start */
+    char *webhook_url;             /* serve --webhook; NULL: no deliveries */
+    unsigned char *webhook_secret; /* read from --webhook-secret-file at start */
     size_t webhook_secret_len;
     uint64_t webhooks_delivered, webhooks_failed; /* since start (feeds_lock) */
 };
