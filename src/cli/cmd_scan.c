@@ -19,6 +19,7 @@
 #include "xgate/text.h"
 
 #include <dirent.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -382,6 +383,95 @@ static long scan_all(json_t *docs, xg_scanner *sc, const strvec *files, int jobs
     return rc;
 }
 
+/* JSONL output: the documents are serialised by `jobs` threads (each a stride of them) into
+ * strings, printed in order as soon as each is ready; one thread writes straight to stdout. */
+typedef struct {
+    const json_t *docs;
+    char **out;
+    unsigned char *ready;
+    size_t from, step;
+    pthread_mutex_t *mu;
+    pthread_cond_t *cv;
+} dump_job;
+
+#define JSONL_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(12))
+
+static void *dump_run(void *arg)
+{
+    dump_job *j = arg;
+    size_t n = json_array_size(j->docs);
+    for (size_t i = j->from; i < n; i += j->step) {
+        char *s = json_dumps(json_array_get(j->docs, i), JSONL_FLAGS);
+        pthread_mutex_lock(j->mu);
+        j->out[i] = s;
+        j->ready[i] = 1;
+        pthread_cond_broadcast(j->cv);
+        pthread_mutex_unlock(j->mu);
+    }
+    return NULL;
+}
+
+static void print_jsonl(const json_t *docs, int jobs)
+{
+    size_t n = json_array_size(docs);
+    if (jobs > 8) jobs = 8;
+    char **out = jobs > 1 && n > 64 ? calloc(n, sizeof *out) : NULL;
+    unsigned char *ready = out ? calloc(n, 1) : NULL;
+    dump_job *dj = ready ? calloc((size_t)jobs, sizeof *dj) : NULL;
+    pthread_t *tid = dj ? calloc((size_t)jobs, sizeof *tid) : NULL;
+    if (!tid) {
+        free(out);
+        free(ready);
+        free(dj);
+        for (size_t i = 0; i < n; i++)
+            if (!json_dumpf(json_array_get(docs, i), stdout, JSONL_FLAGS)) putchar('\n');
+        return;
+    }
+    pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+    int started = 0;
+    for (int k = 0; k < jobs; k++) {
+        dj[k] = (dump_job){docs, out, ready, (size_t)k, (size_t)jobs, &mu, &cv};
+        if (pthread_create(&tid[k], NULL, dump_run, &dj[k])) break;
+        started = k + 1;
+    }
+    if (started < jobs) { /* the rest of the documents are serialised here, in order below */
+        for (size_t i = 0; i < n; i++)
+            if (i % (size_t)jobs >= (size_t)started) {
+                out[i] = json_dumps(json_array_get(docs, i), JSONL_FLAGS);
+                pthread_mutex_lock(&mu);
+                ready[i] = 1;
+                pthread_mutex_unlock(&mu);
+            }
+    }
+    for (size_t i = 0; i < n; i++) {
+        pthread_mutex_lock(&mu);
+        while (!ready[i])
+            pthread_cond_wait(&cv, &mu);
+        pthread_mutex_unlock(&mu);
+        if (out[i]) puts(out[i]);
+        free(out[i]);
+    }
+    for (int k = 0; k < started; k++)
+        pthread_join(tid[k], NULL);
+    pthread_cond_destroy(&cv);
+    pthread_mutex_destroy(&mu);
+    free(out);
+    free(ready);
+    free(dj);
+    free(tid);
+}
+
+/* glibc malloc: the documents' results are held until the end and a document's buffers are
+ * freed and taken again for the next, so returning memory to the system (trimming the heap,
+ * mmap for large buffers) only costs page faults; measured in BENCHMARKS.md "scan". */
+static void tune_malloc(void)
+{
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    mallopt(M_TOP_PAD, 16 << 20);
+}
+
 int cmd_scan(int argc, char **argv)
 {
     strvec lists = {0}, files = {0};
@@ -451,6 +541,7 @@ int cmd_scan(int argc, char **argv)
                     cli_operands(&p)[i]);
             missing++;
         }
+    tune_malloc();
     refdata ref;
     memset(&ref, 0, sizeof ref);
     xg_scanner *sc = NULL;
@@ -504,14 +595,7 @@ int cmd_scan(int argc, char **argv)
         fprintf(stderr, "xgate scan: warning: no network (%s)\n", xg_error_message());
     if (state) rc = scan_state_commit(state, docs, net, &news);
     if (json) {
-        size_t i;
-        json_t *d;
-        json_array_foreach(docs, i, d)
-        {
-            char *s = json_dumps(d, JSON_COMPACT | JSON_REAL_PRECISION(12));
-            if (s) puts(s);
-            free(s);
-        }
+        print_jsonl(docs, jobs);
         if (network && net) {
             json_t *line = json_pack("{s:O}", "network", net);
             char *s = json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(12));

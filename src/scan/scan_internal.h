@@ -60,10 +60,13 @@ typedef struct lx_lexicon {
     void *db;      /* hs_database_t */
     void *scratch; /* hs_scratch_t */
     xg_arena arena;
-    int borrowed; /* a clone: terms and db belong to the lexicon it was cloned from */
+    int borrowed;   /* a clone: terms and db belong to the lexicon it was cloned from */
+    int from_cache; /* the database was read from the cache file, not compiled */
 } lx_lexicon;
 
-/* `fold` (may be NULL) folds each term as documents are folded. */
+/* `fold` (may be NULL) folds each term as documents are folded. The compiled database is kept
+ * in the snapshot cache directory and read back by the next load of the same terms
+ * (lexicon.c). */
 int lx_load(lx_lexicon *lx, const char *path, const uint32_t *fold_table);
 void lx_free(lx_lexicon *lx);
 /* A lexicon sharing `src`'s terms and database with its own Hyperscan scratch (one per thread);
