@@ -9,6 +9,9 @@ ROOT=$PWD
 SHARED=${XGATE_SHARED:-$ROOT/../shared}
 export XGATE_DATA=${XGATE_DATA:-$ROOT/data}
 BIN=$ROOT/build/xgate
+# XGATE_BENCH_BEFORE=PATH: an xgate built from an earlier commit, measured in the same run (rows
+# "before"), and its JSONL compared with this build's
+BEFORE=${XGATE_BENCH_BEFORE:-}
 make -s build/xgate >&2 || true  # a tree mid-edit elsewhere: measure the last good build
 make -s build/libxgate-internal.a >&2 || true
 [ -x "$BIN" ] && [ -f build/libxgate-internal.a ] || { echo "bench_scan: build/xgate or build/libxgate-internal.a missing" >&2; exit 1; }
@@ -38,6 +41,17 @@ TERMS=$(wc -l < "$WORK/terms.txt")
 # each command under /usr/bin/time: wall seconds and CPU (user+sys) seconds; the machine is shared,
 # so CPU time is the steadier figure and both are printed
 timed() { /usr/bin/time -f '%e %U %S' -o "$WORK/time" "$@"; read -r W U S < "$WORK/time"; CPU=$(awk -v u="$U" -v s="$S" 'BEGIN {printf "%.2f", u + s}'); }
+# the lists snapshot and the compiled lexicon are cached between runs (XGATE_SNAPSHOT_DIR): a
+# warm-up run on one file writes them, so every measured run starts as a daily run would
+mkdir -p "$WORK/one"; cp "$SHARED"/data/tenders/real/*.txt "$WORK/one/"
+"$BIN" scan --json --jobs 1 "$WORK/one" > /dev/null 2>&1 || true
+BROWS=""
+if [ -n "$BEFORE" ]; then
+  timed "$BEFORE" scan --json --jobs 1 "$CORPUS" > "$WORK/before.jsonl" 2> /dev/null || true
+  BW1=$W; BC1=$CPU
+  timed "$BEFORE" scan --json --jobs 2 "$CORPUS" > /dev/null 2>&1 || true
+  BW2=$W; BC2=$CPU
+fi
 timed "$BIN" scan --json --jobs 1 "$CORPUS" > "$WORK/scan.jsonl" 2> "$WORK/scan.err" || true
 W1=$W; C1=$CPU
 DOCS=$(wc -l < "$WORK/scan.jsonl")
@@ -59,6 +73,13 @@ W4=$W; C4=$CPU
 timed sh -c "grep -r -F -o -f '$WORK/terms.txt' '$CORPUS' | wc -l > '$WORK/grep_o.out'"
 W5=$W; C5=$CPU
 GM=$(cat "$WORK/grep_o.out")
+if [ -n "$BEFORE" ]; then
+  BSAME=$(cmp -s "$WORK/before.jsonl" "$WORK/scan.jsonl" && echo "byte-identical to this build's" || echo "DIFFERENT from this build's")
+  BROWS="| before: \`$(basename "$BEFORE")\`, 1 job (JSONL $BSAME) | \`xgate scan --json --jobs 1 CORPUS\` | $BW1 | $BC1 | $(awk -v b="$BYTES" -v s="$BC1" 'BEGIN {printf "%.1f", b / 1e6 / s}') | $(awk -v b="$BYTES" -v s="$BW1" 'BEGIN {printf "%.1f", b / 1e6 / s}') |
+| before: \`$(basename "$BEFORE")\`, 2 jobs | \`xgate scan --json --jobs 2 CORPUS\` | $BW2 | $BC2 | $(awk -v b="$BYTES" -v s="$BC2" 'BEGIN {printf "%.1f", b / 1e6 / s}') | $(awk -v b="$BYTES" -v s="$BW2" 'BEGIN {printf "%.1f", b / 1e6 / s}') |
+"
+fi
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 rate() { awk -v b="$BYTES" -v s="$1" 'BEGIN {printf "%.1f", (s > 0 ? b / 1e6 / s : 0)}'; }
 pct() { awk -v a="$1" -v c="$2" 'BEGIN {printf "%.0f %%", (a > 0 ? 100 * c / a : 0)}'; }  # ceiling time / scan time
 # DOCX: the seven labelled examples (about one page each) written as DOCX by the test generator,
@@ -85,11 +106,11 @@ cat <<MD
 \`bench/bench_scan.sh\` on $(date -u +%Y-%m-%d) · $CPU · $(nproc) cores (shared) · corpus: the
 shared \`data/tenders/real/\` notices replicated $((FILES / 7)) times into \`$CORPUS\`:
 $FILES files, $MB MB, $DOCS documents (JSONL records count one each), $FLAGGED flagged.
-Lexicon: $TERMS distinct terms, one Hyperscan database.
+Lexicon: $TERMS distinct terms, one Hyperscan database. Load average at the end: $LOAD.
 
 | what | command | wall s | CPU s | MB/s (CPU) | MB/s (wall) |
 |---|---|---:|---:|---:|---:|
-| xgate scan, 1 job: bundled lists screened, catalog, JSONL | \`xgate scan --json --jobs 1 CORPUS\` | $W1 | $C1 | $(rate "$C1") | $(rate "$W1") |
+$BROWS| xgate scan, 1 job: bundled lists screened, catalog, JSONL | \`xgate scan --json --jobs 1 CORPUS\` | $W1 | $C1 | $(rate "$C1") | $(rate "$W1") |
 | xgate scan, 2 jobs: the same ($SAME output) | \`xgate scan --json --jobs 2 CORPUS\` | $W7 | $C7 | $(rate "$C7") | $(rate "$W7") |
 | xgate scan, 1 job, full pipeline on every document | \`xgate scan --json --all --jobs 1 CORPUS\` | $W2 | $C2 | $(rate "$C2") | $(rate "$W2") |
 | xgate scan: human summary (no JSONL), every core | \`xgate scan CORPUS\` | $W6 | $C6 | $(rate "$C6") | $(rate "$W6") |

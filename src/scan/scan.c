@@ -522,11 +522,11 @@ static int scan_doc_run(json_t **out, xg_scanner *s, const scan_doc *d)
 
 /* ---- entry points ---- */
 
-int xg_scan_document(json_t **out, xg_scanner *s, const char *name, const char *utf8, size_t len,
-                     const char *encoding)
+/* xg_scan_document on text known to be valid UTF-8 (decoded by scan_to_utf8, or written from
+ * a JSON record, whose strings jansson has checked): not checked again. */
+static int scan_valid_document(json_t **out, xg_scanner *s, const char *name, const char *utf8,
+                               size_t len, const char *encoding)
 {
-    if (!xg_utf8_valid(utf8, len))
-        return xg_error_set(XG_EUTF8, "%s: text is not valid UTF-8", name);
     scan_doc d = {.name = (char *)name, .encoding = encoding ? encoding : "utf-8"};
     int rc = scan_normalise(&d, utf8, len, s->fold);
     if (rc) return rc;
@@ -534,6 +534,14 @@ int xg_scan_document(json_t **out, xg_scanner *s, const char *name, const char *
     free(d.text);
     free(d.orig);
     return rc;
+}
+
+int xg_scan_document(json_t **out, xg_scanner *s, const char *name, const char *utf8, size_t len,
+                     const char *encoding)
+{
+    if (!xg_utf8_valid(utf8, len))
+        return xg_error_set(XG_EUTF8, "%s: text is not valid UTF-8", name);
+    return scan_valid_document(out, s, name, utf8, len, encoding);
 }
 
 int xg_scan_decode(char **out, size_t *out_len, const char **encoding, const xg_scanner *s,
@@ -567,7 +575,7 @@ static int append_record(json_t *docs, xg_scanner *s, const char *name, size_t n
     }
     sprintf(nm, "%s#%zu", name, n);
     json_t *j = NULL;
-    rc = xg_scan_document(&j, s, nm, t, tl, enc);
+    rc = scan_valid_document(&j, s, nm, t, tl, enc);
     free(t);
     free(nm);
     if (!rc) json_array_append_new(docs, j);
@@ -720,7 +728,7 @@ int xg_scan_bytes(json_t **out, xg_scanner *s, const char *name, const char *byt
         if (!rc) json_array_append_new(docs, j);
     } else {
         json_t *j = NULL;
-        rc = xg_scan_document(&j, s, name, u, ul, enc);
+        rc = scan_valid_document(&j, s, name, u, ul, enc);
         if (!rc) json_array_append_new(docs, j);
     }
     free(u);
