@@ -165,10 +165,18 @@ typedef struct xg_text_info {
     size_t phrases;        /* legal-form, organisation and stop-word phrases */
     size_t han_words;      /* glossary terms + CC-CEDICT headwords */
     size_t cedict_entries; /* CC-CEDICT headwords kept (simplified, one reading each) */
-    double load_ms;        /* wall time of xg_text_ctx_load */
+    double load_ms;        /* wall time of xg_text_ctx_load and of the deferred CC-CEDICT read */
 } xg_text_info;
 
-/* Fill *out with the context's sizes and load time. Never fails. */
+/* CC-CEDICT is read on the first name with Han characters, not by xg_text_ctx_load (a process
+ * that screens against a mapped snapshot may never need it; the read takes about 0.1–0.2 s).
+ * A long-lived process that would rather pay it at start calls this; so does the environment
+ * variable XGATE_TEXT_EAGER=1 for every context. Returns 0 or the load's error (e.g. invalid
+ * UTF-8 in the dictionary file); thread-safe, loads once. */
+int xg_text_ctx_load_all(const xg_text_ctx *ctx);
+
+/* Fill *out with the context's sizes and load time (loading CC-CEDICT first if it was not yet:
+ * the sizes include it). Never fails. */
 void xg_text_ctx_info(const xg_text_ctx *ctx, xg_text_info *out);
 
 #pragma GCC visibility pop

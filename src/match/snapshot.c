@@ -12,6 +12,7 @@
 #include "xgate/error.h"
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -604,6 +605,81 @@ static int try_map(xg_snapshot *s, const char *path, const uint8_t key[16], cons
     return -1;
 }
 
+/* How many snapshot files a cache directory keeps: $XGATE_SNAPSHOT_KEEP (1..1000), else 4 — the
+ * current lists' file of this binary, and a few for other binaries (a test build beside a release
+ * one) or list versions a process may still be asked for. */
+static size_t snapshot_keep(void)
+{
+    const char *env = getenv("XGATE_SNAPSHOT_KEEP");
+    char *end;
+    long n = env && *env ? strtol(env, &end, 10) : 0;
+    return env && *env && !*end && n >= 1 && n <= 1000 ? (size_t)n : 4;
+}
+
+typedef struct snap_entry {
+    char *name;
+    struct timespec mtime;
+} snap_entry;
+
+static int cmp_newest(const void *a, const void *b)
+{
+    const snap_entry *x = a, *y = b;
+    if (x->mtime.tv_sec != y->mtime.tv_sec) return x->mtime.tv_sec < y->mtime.tv_sec ? 1 : -1;
+    if (x->mtime.tv_nsec != y->mtime.tv_nsec) return x->mtime.tv_nsec < y->mtime.tv_nsec ? 1 : -1;
+    return strcmp(x->name, y->name);
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && !strcmp(s + n - k, suffix);
+}
+
+/* Prune the cache directory after a file was written: keep the newest snapshot_keep() files named
+ * lists-*.xgsnap (always `keep`, the one just written), and remove temporary files a crashed
+ * writer left more than an hour ago. Other files are never touched; a process that has an old
+ * file mapped keeps its mapping (the unlinked inode lives on until it is unmapped). */
+static void prune_dir(const char *dir, const char *keep)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    snap_entry *v = NULL;
+    size_t n = 0, cap = 0;
+    time_t now = time(NULL);
+    for (struct dirent *e; (e = readdir(d));) {
+        const char *name = e->d_name;
+        if (strncmp(name, "lists-", 6)) continue;
+        bool snap = has_suffix(name, ".xgsnap"), tmp = has_suffix(name, ".tmp");
+        struct stat sb;
+        if ((!snap && !tmp) || fstatat(dirfd(d), name, &sb, AT_SYMLINK_NOFOLLOW) ||
+            !S_ISREG(sb.st_mode))
+            continue;
+        if (tmp) {
+            if (sb.st_mtime < now - 3600) unlinkat(dirfd(d), name, 0);
+            continue;
+        }
+        if (!strcmp(name, keep)) continue;
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            snap_entry *nv = realloc(v, ncap * sizeof *nv);
+            if (!nv) break;
+            v = nv, cap = ncap;
+        }
+        if (!(v[n].name = strdup(name))) break;
+        v[n++].mtime = sb.st_mtim;
+    }
+    size_t keep_others = snapshot_keep() - 1;
+    if (n > keep_others) {
+        qsort(v, n, sizeof *v, cmp_newest);
+        for (size_t i = keep_others; i < n; i++)
+            unlinkat(dirfd(d), v[i].name, 0);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(v[i].name);
+    free(v);
+    closedir(d);
+}
+
 /* Write the snapshot file atomically (temp file, fsync, rename); failure only leaves a note. */
 static void write_file(xg_snapshot *s, const char *path, const uint8_t key[16],
                        const uint8_t build[16])
@@ -634,6 +710,15 @@ static void write_file(xg_snapshot *s, const char *path, const uint8_t key[16],
     if (ok && fsync(fd)) ok = 0;
     if (fd >= 0 && close(fd)) ok = 0;
     if (ok && rename(tmp, path)) ok = 0;
+    if (ok) {
+        const char *slash = strrchr(path, '/');
+        char dir[4300];
+        if (slash && (size_t)(slash - path) < sizeof dir) {
+            memcpy(dir, path, (size_t)(slash - path));
+            dir[slash - path] = '\0';
+            prune_dir(dir, slash + 1);
+        }
+    }
     if (!ok) {
         if (fd >= 0) unlink(tmp);
         char why[256];

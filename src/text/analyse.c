@@ -232,6 +232,8 @@ static int render_han(const xg_text_ctx *ctx, xg_arena *a, xg_vec *toks, int fla
     for (size_t k = 0; k < n; k++)
         any = any || t[k].han_run;
     if (!any) return 0;
+    int rc = xg_text_need_cedict(ctx); /* the first Han run of the process reads CC-CEDICT */
+    if (rc) return rc;
     int context = XG_HAN_PLAIN;
     if (!(flags & XG_NAME_PERSON)) {
         if (has_org_tokens(t, n)) context = XG_HAN_ORGANISATION;
@@ -242,7 +244,6 @@ static int render_han(const xg_text_ctx *ctx, xg_arena *a, xg_vec *toks, int fla
     }
     xg_vec out;
     xg_vec_init(&out, sizeof(xg_wtok));
-    int rc = 0;
     xg_han_level level = {.level = 1};
     for (size_t i = 0; rc == 0 && i < n; i++) {
         if (!t[i].han_run) {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "xgate/error.h"
 
@@ -106,10 +107,17 @@ int xg_text_ctx_load(xg_text_ctx **out, const char *data_dir)
     xg_strmap_init(&ctx->symbol_kind);
     xg_strmap_init(&ctx->ko_surnames);
     xg_strmap_init(&ctx->ar_names);
-    int rc = xg_text_load_names(ctx, dir);
+    pthread_mutex_init(&ctx->cedict_lock, NULL);
+    atomic_init(&ctx->cedict_state, CEDICT_PENDING);
+    ctx->data_dir = strdup(dir);
+    int rc = ctx->data_dir ? 0 : xg_error_set(XG_ENOMEM, "text: out of memory");
+    if (rc == 0) rc = xg_text_load_names(ctx, dir);
     if (rc == 0) rc = xg_text_load_glossary(ctx, dir);
-    if (rc == 0) rc = xg_text_load_cedict(ctx, dir);
+    if (rc == 0) rc = xg_text_check_cedict(dir); /* a missing file fails here, not mid-query */
     if (rc == 0) rc = xg_text_load_sound(ctx, dir);
+    if (rc == 0 && getenv("XGATE_TEXT_EAGER") && *getenv("XGATE_TEXT_EAGER") &&
+        strcmp(getenv("XGATE_TEXT_EAGER"), "0") != 0)
+        rc = xg_text_need_cedict(ctx);
     if (rc) {
         xg_text_ctx_free(ctx);
         return rc;
@@ -132,14 +140,49 @@ void xg_text_ctx_free(xg_text_ctx *ctx)
     xg_strmap_free(&ctx->ko_surnames);
     xg_strmap_free(&ctx->ar_names);
     free(ctx->cedict_text);
+    free(ctx->data_dir);
+    free(ctx->cedict_error);
+    pthread_mutex_destroy(&ctx->cedict_lock);
     xg_arena_free(&ctx->arena);
     free(ctx);
 }
 
+int xg_text_need_cedict(const xg_text_ctx *cctx)
+{
+    /* the context is allocated writable by xg_text_ctx_load; callers hold it as const because
+     * everything but this deferred load is read-only */
+    xg_text_ctx *ctx = (xg_text_ctx *)cctx;
+    if (atomic_load_explicit(&ctx->cedict_state, memory_order_acquire) == CEDICT_READY) return 0;
+    pthread_mutex_lock(&ctx->cedict_lock);
+    if (atomic_load_explicit(&ctx->cedict_state, memory_order_relaxed) == CEDICT_PENDING) {
+        double t0 = xg_clock_seconds();
+        int rc = xg_text_load_cedict(ctx, ctx->data_dir);
+        ctx->cedict_ms = (xg_clock_seconds() - t0) * 1e3;
+        if (rc) {
+            ctx->cedict_rc = rc;
+            ctx->cedict_error = strdup(xg_error_message());
+        }
+        atomic_store_explicit(&ctx->cedict_state, rc ? CEDICT_FAILED : CEDICT_READY,
+                              memory_order_release);
+    }
+    int state = atomic_load_explicit(&ctx->cedict_state, memory_order_relaxed);
+    int rc = state == CEDICT_READY ? 0 : ctx->cedict_rc;
+    const char *msg = ctx->cedict_error;
+    pthread_mutex_unlock(&ctx->cedict_lock);
+    if (rc) return xg_error_set(rc, "%s", msg ? msg : "CC-CEDICT: cannot load");
+    return 0;
+}
+
+int xg_text_ctx_load_all(const xg_text_ctx *ctx)
+{
+    return ctx ? xg_text_need_cedict(ctx) : xg_error_set(XG_EINVAL, "text: no context");
+}
+
 void xg_text_ctx_info(const xg_text_ctx *ctx, xg_text_info *out)
 {
+    (void)xg_text_need_cedict(ctx); /* the sizes include CC-CEDICT; a failed load counts none */
     out->phrases = ctx->phrases.len;
     out->han_words = ctx->han.len;
     out->cedict_entries = ctx->cedict_entries;
-    out->load_ms = ctx->load_ms;
+    out->load_ms = ctx->load_ms + ctx->cedict_ms;
 }

@@ -565,6 +565,7 @@ static bool run_is_person(const seg *segs, size_t n, size_t nchars)
 
 int xg_text_han_context(const xg_text_ctx *ctx, const char *run, size_t n)
 {
+    if (xg_text_need_cedict(ctx)) return XG_HAN_PLAIN; /* xg_text_han_run reports it */
     xg_vec segs;
     xg_vec_init(&segs, sizeof(seg));
     int context = segment(ctx, run, n, &segs, true) == 0 ? run_context(segs.data, segs.len) : 0;
@@ -640,6 +641,8 @@ static int han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char 
 int xg_text_han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char *run, size_t n,
                     int flags, int context, xg_han_level *level)
 {
-    int rc = han_run(ctx, a, out, run, n, flags, context, level, true);
+    int rc = xg_text_need_cedict(ctx);
+    if (rc) return rc;
+    rc = han_run(ctx, a, out, run, n, flags, context, level, true);
     return rc ? xg_error_set(rc, "name: out of memory") : 0;
 }

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <unistd.h>
 
 #include "xgate/error.h"
 
@@ -217,6 +219,15 @@ static int reading_line(void *arg, const char *path, long lineno, char *line)
     w->pinyin = usual;
     w->pinyin_len = (uint32_t)strlen(usual);
     w->surname_pinyin = surname;
+    return 0;
+}
+
+int xg_text_check_cedict(const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/cedict/cedict_ts.u8", dir);
+    if (access(path, R_OK))
+        return xg_error_set(XG_EIO, "%s: cannot read: %s", path, strerror(errno));
     return 0;
 }
 

@@ -6,6 +6,8 @@
 #ifndef XG_TEXT_INTERNAL_H
 #define XG_TEXT_INTERNAL_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -94,7 +96,23 @@ struct xg_text_ctx {
     char *cedict_text; /* the dictionary file; CEDICT entries point into it */
     size_t cedict_entries;
     double load_ms;
+    /* CC-CEDICT (and zh_char_readings.tsv, which amends it) is read on the first Han run, not at
+     * load: most processes never analyse a Han name (a mapped snapshot holds the lists' names
+     * analysed already). `han` and max_han are read only after xg_text_need_cedict returned 0. */
+    char *data_dir; /* heap: where CC-CEDICT is read from */
+    pthread_mutex_t cedict_lock;
+    atomic_int cedict_state; /* CEDICT_* below; CEDICT_READY is stored with release order */
+    int cedict_rc;           /* the failure, when the state is CEDICT_FAILED */
+    char *cedict_error;      /* its message (heap) */
+    double cedict_ms;        /* wall time of the deferred load */
 };
+
+enum { CEDICT_PENDING = 0, CEDICT_READY, CEDICT_FAILED };
+
+/* Make sure CC-CEDICT is in `han` (loading it once, whichever thread comes first). Returns 0, or
+ * the load's error code with its message set again for this thread. The context stays shared and
+ * read-only for callers: only this function writes it, under cedict_lock. */
+int xg_text_need_cedict(const xg_text_ctx *ctx);
 
 /* Tokenise a phrase exactly as names are tokenised and join the tokens with single spaces
  * (the phrase-map key). Returns the number of tokens; *key is heap (free()). */
@@ -108,6 +126,8 @@ bool xg_text_has_han(const char *s, size_t n);
 int xg_text_each_line(const char *path, int (*fn)(void *, const char *, long, char *), void *arg);
 int xg_text_load_glossary(xg_text_ctx *ctx, const char *dir);
 int xg_text_load_cedict(xg_text_ctx *ctx, const char *dir);
+/* XG_EIO unless dir's CC-CEDICT file exists and is readable (the cheap check at context load). */
+int xg_text_check_cedict(const char *dir);
 /* data/text/zh_sound.tsv: learned spellings of pinyin syllables (scripts/learn_zh_sound). */
 int xg_text_load_sound(xg_text_ctx *ctx, const char *dir);
 /* One line of zh_sound.tsv, "syllable<TAB>spelling<TAB>count", added to `map` (values in `a`):

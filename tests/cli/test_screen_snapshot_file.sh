@@ -64,6 +64,26 @@ screen
 assert_err_contains "key differs); rebuilt"
 [ "$OUT" = "$cold" ] || fail "answers after a rebuild differ"
 
+# pruning: writing a file keeps it and the newest others up to XGATE_SNAPSHOT_KEEP (default 4),
+# removes temporary files left by a crashed writer an hour ago, and touches nothing else
+rm -rf "$S"
+mkdir -p "$S"
+for i in 1 2 3 4 5 6; do touch -d "2026-01-0$i" "$S/lists-old$i-00000000.xgsnap"; done
+touch -d "2026-01-01" "$S/lists-dead.xgsnap.1.0.tmp"
+touch "$S/lists-live.xgsnap.2.0.tmp" "$S/notes.txt"
+screen
+assert_err_contains "snapshot built"
+[ "$OUT" = "$cold" ] || fail "answers differ"
+got=$(cd "$S" && ls | grep -v '^lists-[0-9a-f]*-[0-9a-f]*\.xgsnap$' | tr '\n' ' ')
+[ "$got" = "lists-live.xgsnap.2.0.tmp lists-old4-00000000.xgsnap lists-old5-00000000.xgsnap lists-old6-00000000.xgsnap notes.txt " ] ||
+  fail "after pruning: $got"
+[ "$(ls "$S"/lists-*.xgsnap | wc -l)" -eq 4 ] || fail "not 4 snapshot files: $(ls "$S")"
+screen
+assert_err_contains "snapshot mapped"
+XGATE_SNAPSHOT_KEEP=1 run "$X" screen --list "$L/csl_sample.csv" --snapshot-dir "$S" --json x
+assert_rc 0
+[ "$(ls "$S"/lists-*.xgsnap | wc -l)" -eq 1 ] || fail "XGATE_SNAPSHOT_KEEP=1 kept: $(ls "$S")"
+
 # no cache: off, or a directory that cannot be made
 XGATE_SNAPSHOT_DIR=off run "$X" screen --list "$L/csl_sample.csv" --timings --json x
 assert_rc 0
