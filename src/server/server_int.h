@@ -167,7 +167,6 @@ struct xg_server {
     pthread_mutex_t reload_lock; /* one reload at a time */
 
     xg_auth *auth;
-    xg_pool *pool;   /* handlers run here, on full-size stacks */
     xg_pool *loader; /* one thread that builds every snapshot (one malloc arena) */
     xg_metrics metrics;
     time_t started;
@@ -249,7 +248,7 @@ int server_reload_notified(xg_server *s);
 int server_notify_start(xg_server *s);
 void server_notify_stop(xg_server *s);
 /* ---- router.c ---- */
-/* civetweb's handler for every path: hands the request to a pool thread that matches it against
+/* civetweb's handler for every path: on the worker's own fiber stack (fiber.c), matches it against
  * the route table, checks method, key, role and rate, runs the handler, counts and logs it. */
 int router_on_request(struct mg_connection *conn, void *server);
 
