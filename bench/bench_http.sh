@@ -106,6 +106,9 @@ ROWS=$(
   wrk_run decide "xgate POST /v1/decide (durable SQLite write)" "$B/v1/decide" "$OUT/decide.lua"
 )
 kill -TERM $CEIL_PID; wait $CEIL_PID 2>/dev/null || true
+RATIO=$(awk '/^Requests\/sec:/ {print $2}' "$OUT/wrk-screen.txt" "$OUT/wrk-ceiling.txt" |
+  awk 'NR == 1 {s = $1} NR == 2 {c = $1} END {if (c > 0) printf "%.0f %%", 100 * s / c; else print "n/a"}')
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- soak: mixed load, reload every RELOAD_EVERY s, RSS sampled every 10 s ----
 log "soak: $SOAK_SECONDS s of mixed load, reload every $RELOAD_EVERY s"
@@ -206,7 +209,9 @@ Date: $(date -u +%Y-%m-%dT%H:%MZ). wrk and the server share the same cores.
 $ROWS
 
 The first row is the ceiling: a civetweb handler answering a fixed 16-byte body with the same
-server options. \`/v1/decide\` commits every decision to SQLite (WAL, synchronous) before answering.
+server options. \`POST /v1/screen\` answered $RATIO of the ceiling's requests/s in this run (load
+average after the throughput runs: $LOAD; the machine may be shared, so the ratio is the fair figure).
+\`/v1/decide\` commits every decision to SQLite (WAL, synchronous) before answering.
 
 **Soak** ($SOAK_SECONDS s of mixed load — screen, decide, classify, batch screen — with a list reload
 every $RELOAD_EVERY s): $SOAK_REQ requests, $SOAK_RPS requests/s, p99 $SOAK_P99; non-2xx answers:

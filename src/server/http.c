@@ -124,9 +124,135 @@ void reply_raw(xg_req *r, int status, const char *ctype, const char *data, size_
     send_answer(r, status, ctype, data, len, 0, extra_headers);
 }
 
-static int dump_to_buf(const char *buffer, size_t size, void *data)
+/* ---- JSON encoding ---- */
+
+static inline int put(xg_buf *b, const char *s, size_t n)
 {
-    return xg_buf_append(data, buffer, size) == 0 ? 0 : -1;
+    if (b->len + n + 1 > b->cap && xg_buf_reserve(b, n) != 0) return -1;
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    return 0;
+}
+
+/* jansson's dump_string without JSON_ENSURE_ASCII / JSON_ESCAPE_SLASH. */
+static int put_string(xg_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    bool high = false;
+    if (put(b, "\"", 1) != 0) return -1;
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            high |= c >= 0x80;
+            continue;
+        }
+        char esc[6] = {'\\', 0};
+        size_t k = 2;
+        switch (c) {
+        case '"':
+            esc[1] = '"';
+            break;
+        case '\\':
+            esc[1] = '\\';
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        default:
+            memcpy(esc + 1, "u00", 3);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            k = 6;
+        }
+        if (put(b, s + run, i - run) != 0 || put(b, esc, k) != 0) return -1;
+        run = i + 1;
+    }
+    /* jansson refuses to encode a string that is not UTF-8 (only a _nocheck one can be) */
+    if (high && !xg_utf8_valid(s, n)) return -1;
+    return put(b, s + run, n - run) != 0 || put(b, "\"", 1) != 0 ? -1 : 0;
+}
+
+/* jansson's jsonp_dtostr with precision 12. */
+static int put_real(xg_buf *b, double v)
+{
+    char num[48];
+    int n = snprintf(num, sizeof num, "%.12g", v);
+    if (n < 0 || (size_t)n >= sizeof num - 3) return -1;
+    for (int i = 0; i < n; i++)
+        if (num[i] == ',') num[i] = '.'; /* a locale's decimal comma */
+    if (!strchr(num, '.') && !strchr(num, 'e')) {
+        memcpy(num + n, ".0", 3);
+        n += 2;
+    }
+    char *e = strchr(num, 'e');
+    if (e) { /* 1e+20 -> 1e20, 1e-05 -> 1e-5 */
+        char *start = e + 1, *end = start + 1;
+        if (*start == '-') start++;
+        while (*end == '0')
+            end++;
+        if (end != start) {
+            memmove(start, end, (size_t)(num + n - end) + 1);
+            n -= (int)(end - start);
+        }
+    }
+    return put(b, num, (size_t)n);
+}
+
+int json_encode(xg_buf *b, const json_t *j, int depth)
+{
+    if (depth > 2048) return -1; /* a cycle (jansson refuses those too) */
+    char num[32];
+    int n;
+    switch (json_typeof(j)) {
+    case JSON_NULL:
+        return put(b, "null", 4);
+    case JSON_TRUE:
+        return put(b, "true", 4);
+    case JSON_FALSE:
+        return put(b, "false", 5);
+    case JSON_INTEGER:
+        n = snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+        return put(b, num, (size_t)n);
+    case JSON_REAL:
+        return put_real(b, json_real_value(j));
+    case JSON_STRING:
+        return put_string(b, json_string_value(j), json_string_length(j));
+    case JSON_ARRAY: {
+        size_t size = json_array_size(j);
+        if (put(b, "[", 1) != 0) return -1;
+        for (size_t i = 0; i < size; i++)
+            if ((i && put(b, ",", 1) != 0) || json_encode(b, json_array_get(j, i), depth + 1) != 0)
+                return -1;
+        return put(b, "]", 1);
+    }
+    case JSON_OBJECT: {
+        if (put(b, "{", 1) != 0) return -1;
+        bool first = true;
+        for (void *it = json_object_iter((json_t *)j); it;
+             it = json_object_iter_next((json_t *)j, it)) {
+            if ((!first && put(b, ",", 1) != 0) ||
+                put_string(b, json_object_iter_key(it), json_object_iter_key_len(it)) != 0 ||
+                put(b, ":", 1) != 0 || json_encode(b, json_object_iter_value(it), depth + 1) != 0)
+                return -1;
+            first = false;
+        }
+        return put(b, "}", 1);
+    }
+    }
+    return -1;
 }
 
 /* Encode body behind HEADROOM free bytes of one buffer and send it in one write, with a trailing
@@ -138,9 +264,7 @@ static void send_json(xg_req *r, int status, json_t *body, const char *extra)
     bool ok = body && xg_buf_reserve(&b, HEADROOM + 4096) == 0;
     if (ok) {
         b.len = HEADROOM;
-        ok = json_dump_callback(body, dump_to_buf, &b, JSON_COMPACT | JSON_REAL_PRECISION(12)) ==
-                 0 &&
-             xg_buf_putc(&b, '\n') == 0;
+        ok = json_encode(&b, body, 0) == 0 && xg_buf_putc(&b, '\n') == 0;
     }
     json_decref(body);
     if (!ok) {
