@@ -5,7 +5,9 @@
 # mixed load with a list reload every minute (errors, memory), and kill -9 under load followed by
 # a restart (audit verify, every reported decision present).
 # Env: DURATION (s per throughput run, default 15), CONNS (default 16), THREADS (wrk, default 2),
-#      SOAK_SECONDS (default 600), RELOAD_EVERY (default 60), CRASH_SECONDS (default 10).
+#      SOAK_SECONDS (default 600), RELOAD_EVERY (default 60), CRASH_SECONDS (default 10),
+#      BEFORE (optional: another xgate binary, e.g. one built from main, whose /healthz and
+#      /v1/screen rows are measured in the same run for a before/after comparison).
 # Prints a Markdown section on stdout; progress on stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,8 +35,8 @@ SERVICE=$("$X" keys create --role service --name bench-service --db "$DB" | tail
 ADMIN=$("$X" keys create --role admin --name bench-admin --db "$DB" | tail -n 1)
 ANALYST=$("$X" keys create --role analyst --name bench-analyst --db "$DB" | tail -n 1)
 
-start_xgate() { # start_xgate PORT → sets XPID
-  "$X" serve --listen "127.0.0.1:$1" --db "$DB" --threads $SRV_THREADS --rate -1 --quiet \
+start_xgate() { # start_xgate PORT [BINARY] → sets XPID
+  "${2:-$X}" serve --listen "127.0.0.1:$1" --db "$DB" --threads $SRV_THREADS --rate -1 --quiet \
     2>>"$OUT/server.log" &
   XPID=$!
   PIDS+=($XPID)
@@ -105,7 +107,25 @@ ROWS=$(
   wrk_run screen "xgate POST /v1/screen" "$B/v1/screen" "$OUT/screen.lua"
   wrk_run decide "xgate POST /v1/decide (durable SQLite write)" "$B/v1/decide" "$OUT/decide.lua"
 )
+if [ -n "${BEFORE:-}" ]; then # the same rows from the other binary, on the same store
+  MAIN_PID=$XPID
+  BPORT=$(free_port)
+  start_xgate "$BPORT" "$BEFORE"
+  ROWS="$ROWS
+$(wrk_run before-healthz "before ($(basename "$BEFORE")): GET /healthz" "http://127.0.0.1:$BPORT/healthz"
+    wrk_run before-screen "before ($(basename "$BEFORE")): POST /v1/screen" \
+      "http://127.0.0.1:$BPORT/v1/screen" "$OUT/screen.lua")"
+  kill -TERM $XPID; wait $XPID 2>/dev/null || true
+  XPID=$MAIN_PID
+fi
 kill -TERM $CEIL_PID; wait $CEIL_PID 2>/dev/null || true
+RATIO=$(awk '/^Requests\/sec:/ {print $2}' "$OUT/wrk-screen.txt" "$OUT/wrk-ceiling.txt" |
+  awk 'NR == 1 {s = $1} NR == 2 {c = $1} END {if (c > 0) printf "%.0f %%", 100 * s / c; else print "n/a"}')
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+if [ -n "${BEFORE:-}" ]; then
+  RATIO="$RATIO ($(basename "$BEFORE"): $(awk '/^Requests\/sec:/ {print $2}' "$OUT/wrk-before-screen.txt" "$OUT/wrk-ceiling.txt" |
+    awk 'NR == 1 {s = $1} NR == 2 {c = $1} END {if (c > 0) printf "%.0f %%", 100 * s / c; else print "n/a"}'))"
+fi
 
 # ---- soak: mixed load, reload every RELOAD_EVERY s, RSS sampled every 10 s ----
 log "soak: $SOAK_SECONDS s of mixed load, reload every $RELOAD_EVERY s"
@@ -206,7 +226,9 @@ Date: $(date -u +%Y-%m-%dT%H:%MZ). wrk and the server share the same cores.
 $ROWS
 
 The first row is the ceiling: a civetweb handler answering a fixed 16-byte body with the same
-server options. \`/v1/decide\` commits every decision to SQLite (WAL, synchronous) before answering.
+server options. \`POST /v1/screen\` answered $RATIO of the ceiling's requests/s in this run (load
+average after the throughput runs: $LOAD; the machine may be shared, so the ratio is the fair figure).
+\`/v1/decide\` commits every decision to SQLite (WAL, synchronous) before answering.
 
 **Soak** ($SOAK_SECONDS s of mixed load — screen, decide, classify, batch screen — with a list reload
 every $RELOAD_EVERY s): $SOAK_REQ requests, $SOAK_RPS requests/s, p99 $SOAK_P99; non-2xx answers:

@@ -14,52 +14,274 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "xgate/core.h"
 
-static void send_headers(xg_req *r, int status, const char *ctype, size_t len, const char *extra)
+/* Room kept in front of a JSON body for its headers, so that head and body leave in one write. */
+#define HEADROOM 1024
+/* A body up to this size is copied behind its headers for one write; a larger one goes apart. */
+#define ONE_WRITE_MAX 65536
+
+/* The Date header's value, formatted at most once a second per thread, in English whatever the
+ * locale (RFC 9110 IMF-fixdate). */
+static const char *http_date(void)
 {
-    char num[32];
-    mg_response_header_start(r->conn, status);
-    mg_response_header_add(r->conn, "Content-Type", ctype, -1);
-    snprintf(num, sizeof num, "%zu", len);
-    mg_response_header_add(r->conn, "Content-Length", num, -1);
-    mg_response_header_add(r->conn, "Cache-Control", "no-store", -1);
-    mg_response_header_add(r->conn, "X-Content-Type-Options", "nosniff", -1);
-    if (!r->body_drained) mg_response_header_add(r->conn, "Connection", "close", -1);
-    if (extra) mg_response_header_add_lines(r->conn, extra);
-    mg_response_header_send(r->conn);
+    static _Thread_local time_t last = -1;
+    static _Thread_local char text[40];
+    time_t now = time(NULL);
+    if (now != last) {
+        static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+        static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        snprintf(text, sizeof text, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday % 7],
+                 tm.tm_mday, months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                 tm.tm_sec);
+        last = now;
+    }
+    return text;
+}
+
+/* Will civetweb keep the connection after this request? Its own rule (should_keep_alive): the
+ * client's Connection header if any, else HTTP/1.1 keeps alive. keep-alive is always enabled. */
+static bool keeps_alive(const xg_req *r)
+{
+    const char *c = mg_get_header(r->conn, "Connection");
+    if (c) {
+        for (const char *p = c; (p = strcasestr(p, "keep-alive")); p += 10)
+            if ((p == c || p[-1] == ' ' || p[-1] == ',') &&
+                (p[10] == '\0' || p[10] == ',' || p[10] == ' '))
+                return true;
+        return false;
+    }
+    return r->ri->http_version && !strcmp(r->ri->http_version, "1.1");
+}
+
+/* The status line and headers of an answer, blank line included, into out; its length, or 0
+ * when it does not fit. Written by hand rather than with mg_response_header_*: civetweb sends
+ * every header line of those with a send() of its own, and on loopback those system calls were
+ * most of the cost of an answer (BENCHMARKS.md, HTTP section). Same headers, same order. */
+static size_t format_headers(xg_req *r, int status, const char *ctype, size_t len,
+                             const char *extra, char *out, size_t outlen)
+{
+    const char *version = r->ri->http_version ? r->ri->http_version : "1.0";
+    int code = status < 100 || status > 999 ? 500 : status;
+    bool alive = r->body_drained && keeps_alive(r);
+    int n = snprintf(out, outlen,
+                     "HTTP/%s %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+                     "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n"
+                     "%s%sDate: %s\r\nConnection: %s\r\n\r\n",
+                     version, code, mg_get_response_code_text(r->conn, code), ctype, len,
+                     extra ? extra : "", extra ? "\r\n" : "", http_date(),
+                     alive ? "keep-alive" : "close");
+    return n > 0 && (size_t)n < outlen ? (size_t)n : 0;
+}
+
+/* Send head and body; the body may sit in a buffer with `room` free bytes right before it, where
+ * the head goes so that one write carries both. */
+static void send_answer(xg_req *r, int status, const char *ctype, const char *data, size_t len,
+                        size_t room, const char *extra)
+{
+    r->status = status;
+    bool head_only = strcmp(r->method, "HEAD") == 0;
+    char head[HEADROOM];
+    size_t hl = format_headers(r, status, ctype, len, extra, head, sizeof head);
+    if (!hl) { /* headers too long to format: should not happen (ours are short) */
+        static const char fail[] = "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n"
+                                   "Connection: close\r\n\r\n";
+        r->status = 500;
+        mg_write(r->conn, fail, sizeof fail - 1);
+        return;
+    }
+    if (head_only || !len) {
+        mg_write(r->conn, head, hl);
+    } else if (hl <= room) {
+        char *start = (char *)data - hl;
+        memcpy(start, head, hl);
+        mg_write(r->conn, start, hl + len);
+    } else if (len <= ONE_WRITE_MAX) {
+        char *both = malloc(hl + len);
+        if (both) {
+            memcpy(both, head, hl);
+            memcpy(both + hl, data, len);
+            mg_write(r->conn, both, hl + len);
+            free(both);
+        } else {
+            mg_write(r->conn, head, hl);
+            mg_write(r->conn, data, len);
+        }
+    } else {
+        mg_write(r->conn, head, hl);
+        mg_write(r->conn, data, len);
+    }
 }
 
 void reply_raw(xg_req *r, int status, const char *ctype, const char *data, size_t len,
                const char *extra_headers)
 {
-    r->status = status;
-    send_headers(r, status, ctype, len, extra_headers);
-    if (len && strcmp(r->method, "HEAD") != 0) mg_write(r->conn, data, len);
+    send_answer(r, status, ctype, data, len, 0, extra_headers);
 }
 
-void reply_json(xg_req *r, int status, json_t *body)
+/* ---- JSON encoding ---- */
+
+static inline int put(xg_buf *b, const char *s, size_t n)
 {
-    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
+    if (b->len + n + 1 > b->cap && xg_buf_reserve(b, n) != 0) return -1;
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    return 0;
+}
+
+/* jansson's dump_string without JSON_ENSURE_ASCII / JSON_ESCAPE_SLASH. */
+static int put_string(xg_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    bool high = false;
+    if (put(b, "\"", 1) != 0) return -1;
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            high |= c >= 0x80;
+            continue;
+        }
+        char esc[6] = {'\\', 0};
+        size_t k = 2;
+        switch (c) {
+        case '"':
+            esc[1] = '"';
+            break;
+        case '\\':
+            esc[1] = '\\';
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        default:
+            memcpy(esc + 1, "u00", 3);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            k = 6;
+        }
+        if (put(b, s + run, i - run) != 0 || put(b, esc, k) != 0) return -1;
+        run = i + 1;
+    }
+    /* jansson refuses to encode a string that is not UTF-8 (only a _nocheck one can be) */
+    if (high && !xg_utf8_valid(s, n)) return -1;
+    return put(b, s + run, n - run) != 0 || put(b, "\"", 1) != 0 ? -1 : 0;
+}
+
+/* jansson's jsonp_dtostr with precision 12. */
+static int put_real(xg_buf *b, double v)
+{
+    char num[48];
+    int n = snprintf(num, sizeof num, "%.12g", v);
+    if (n < 0 || (size_t)n >= sizeof num - 3) return -1;
+    for (int i = 0; i < n; i++)
+        if (num[i] == ',') num[i] = '.'; /* a locale's decimal comma */
+    if (!strchr(num, '.') && !strchr(num, 'e')) {
+        memcpy(num + n, ".0", 3);
+        n += 2;
+    }
+    char *e = strchr(num, 'e');
+    if (e) { /* 1e+20 -> 1e20, 1e-05 -> 1e-5 */
+        char *start = e + 1, *end = start + 1;
+        if (*start == '-') start++;
+        while (*end == '0')
+            end++;
+        if (end != start) {
+            memmove(start, end, (size_t)(num + n - end) + 1);
+            n -= (int)(end - start);
+        }
+    }
+    return put(b, num, (size_t)n);
+}
+
+int json_encode(xg_buf *b, const json_t *j, int depth)
+{
+    if (depth > 2048) return -1; /* a cycle (jansson refuses those too) */
+    char num[32];
+    int n;
+    switch (json_typeof(j)) {
+    case JSON_NULL:
+        return put(b, "null", 4);
+    case JSON_TRUE:
+        return put(b, "true", 4);
+    case JSON_FALSE:
+        return put(b, "false", 5);
+    case JSON_INTEGER:
+        n = snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+        return put(b, num, (size_t)n);
+    case JSON_REAL:
+        return put_real(b, json_real_value(j));
+    case JSON_STRING:
+        return put_string(b, json_string_value(j), json_string_length(j));
+    case JSON_ARRAY: {
+        size_t size = json_array_size(j);
+        if (put(b, "[", 1) != 0) return -1;
+        for (size_t i = 0; i < size; i++)
+            if ((i && put(b, ",", 1) != 0) || json_encode(b, json_array_get(j, i), depth + 1) != 0)
+                return -1;
+        return put(b, "]", 1);
+    }
+    case JSON_OBJECT: {
+        if (put(b, "{", 1) != 0) return -1;
+        bool first = true;
+        for (void *it = json_object_iter((json_t *)j); it;
+             it = json_object_iter_next((json_t *)j, it)) {
+            if ((!first && put(b, ",", 1) != 0) ||
+                put_string(b, json_object_iter_key(it), json_object_iter_key_len(it)) != 0 ||
+                put(b, ":", 1) != 0 || json_encode(b, json_object_iter_value(it), depth + 1) != 0)
+                return -1;
+            first = false;
+        }
+        return put(b, "}", 1);
+    }
+    }
+    return -1;
+}
+
+/* Encode body behind HEADROOM free bytes of one buffer and send it in one write, with a trailing
+ * newline (it makes curl output and logs readable; it costs one byte). Takes body. */
+static void send_json(xg_req *r, int status, json_t *body, const char *extra)
+{
+    xg_buf b;
+    xg_buf_init(&b);
+    bool ok = body && xg_buf_reserve(&b, HEADROOM + 4096) == 0;
+    if (ok) {
+        b.len = HEADROOM;
+        ok = json_encode(&b, body, 0) == 0 && xg_buf_putc(&b, '\n') == 0;
+    }
     json_decref(body);
-    if (!text) {
+    if (!ok) {
         static const char oom[] =
             "{\"error\":{\"code\":\"internal\",\"message\":\"could not encode the answer\","
             "\"field\":null}}";
         reply_raw(r, 500, "application/json", oom, sizeof oom - 1, NULL);
-        return;
+    } else {
+        send_answer(r, status, "application/json", b.data + HEADROOM, b.len - HEADROOM, HEADROOM,
+                    extra);
     }
-    size_t n = strlen(text);
-    /* A trailing newline makes curl output and logs readable; it costs one byte. */
-    char *withnl = realloc(text, n + 2);
-    if (withnl) {
-        text = withnl;
-        text[n++] = '\n';
-        text[n] = '\0';
-    }
-    reply_raw(r, status, "application/json", text, n, NULL);
-    free(text);
+    xg_buf_free(&b);
+}
+
+void reply_json(xg_req *r, int status, json_t *body)
+{
+    send_json(r, status, body, NULL);
 }
 
 void reply_error(xg_req *r, int status, const char *code, const char *field, const char *fmt, ...)
@@ -82,24 +304,7 @@ void reply_error(xg_req *r, int status, const char *code, const char *field, con
         reply_json(r, status, NULL);
         return;
     }
-    json_t *body = json_pack("{s:o}", "error", err);
-    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
-    json_decref(body);
-    if (!text) {
-        reply_json(r, 500, NULL);
-        return;
-    }
-    size_t n = strlen(text);
-    char *out = malloc(n + 2);
-    if (out) {
-        memcpy(out, text, n);
-        out[n] = '\n';
-        reply_raw(r, status, "application/json", out, n + 1, extra);
-        free(out);
-    } else {
-        reply_raw(r, status, "application/json", text, n, extra);
-    }
-    free(text);
+    send_json(r, status, json_pack("{s:o}", "error", err), extra);
 }
 
 void reply_lib_error(xg_req *r, int code, const char *what)

@@ -1,14 +1,10 @@
 /*
- * pool.c — run request handlers on threads with full-size stacks.
+ * pool.c — run functions on threads of our own, with full-size stacks, for a caller who waits.
  *
- * Debian's civetweb creates its workers with 100 KiB stacks (a compile-time constant, no runtime
- * option), too small for the library: ICU, the scorer, file reading with 64 KiB buffers, and
- * everything under AddressSanitizer, whose frames are larger still. So a civetweb worker hands
- * its connection to one of our own threads (XG_POOL_STACK bytes of stack, as many as there are
- * civetweb workers, so nothing queues here that civetweb would not queue anyway) and sleeps until
- * the handler is done. civetweb's connection functions are not tied to the accepting thread; the
- * worker is blocked for the whole time, so the connection is never used by two threads at once.
- * The price is two thread switches per request (a few microseconds; see BENCHMARKS.md).
+ * Used for the list loader (state.c: one thread builds every snapshot, so that its memory comes
+ * from one malloc arena). Request handlers used to run here too, one pool thread per civetweb
+ * worker; they now run on the worker's own thread on a big stack (fiber.c), which saves two
+ * thread switches and a shared lock per request.
  */
 #include "server/pool.h"
 

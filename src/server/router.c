@@ -7,6 +7,7 @@
  * place that times it, counts it and logs it (without its key).
  */
 #include "server/server_int.h"
+#include "server/fiber.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,5 +164,18 @@ static int handle_request(void *arg)
 int router_on_request(struct mg_connection *conn, void *server)
 {
     request_job job = {.conn = conn, .srv = server};
-    return pool_run(job.srv->pool, handle_request, &job);
+    int status;
+    if (fiber_run(handle_request, &job, &status) == 0) return status;
+    /* No stack for the handler (out of memory): answer on the worker's small stack, plainly. */
+    static const char busy[] = "{\"error\":{\"code\":\"unavailable\",\"message\":\"out of "
+                               "memory for a request\",\"field\":null}}\n";
+    char len[16];
+    snprintf(len, sizeof len, "%zu", sizeof busy - 1);
+    mg_response_header_start(conn, 503);
+    mg_response_header_add(conn, "Content-Type", "application/json", -1);
+    mg_response_header_add(conn, "Content-Length", len, -1);
+    mg_response_header_add(conn, "Connection", "close", -1);
+    mg_response_header_send(conn);
+    mg_write(conn, busy, sizeof busy - 1);
+    return 503;
 }

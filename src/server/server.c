@@ -126,8 +126,6 @@ int xg_server_start(xg_server **out, const xg_server_opts *opts)
     int rc = copy_opts(s, opts ? opts : &none);
     if (rc == 0) rc = auth_new(&s->auth, s->opts.rate, s->opts.burst);
     if (rc == 0) rc = server_state_load(s);
-    if (rc == 0 && pool_new(&s->pool, s->opts.threads) != 0)
-        rc = xg_error_set(XG_EINTERNAL, "cannot start %d handler threads", s->opts.threads);
     if (rc == 0) {
         mg_init_library(0);
         rc = start_civetweb(s);

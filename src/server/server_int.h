@@ -24,6 +24,7 @@
 #include <jansson.h>
 
 #include "xgate/classify.h"
+#include "xgate/core.h"
 #include "xgate/decide.h"
 #include "xgate/error.h"
 #include "xgate/screen.h"
@@ -167,7 +168,6 @@ struct xg_server {
     pthread_mutex_t reload_lock; /* one reload at a time */
 
     xg_auth *auth;
-    xg_pool *pool;   /* handlers run here, on full-size stacks */
     xg_pool *loader; /* one thread that builds every snapshot (one malloc arena) */
     xg_metrics metrics;
     time_t started;
@@ -249,7 +249,7 @@ int server_reload_notified(xg_server *s);
 int server_notify_start(xg_server *s);
 void server_notify_stop(xg_server *s);
 /* ---- router.c ---- */
-/* civetweb's handler for every path: hands the request to a pool thread that matches it against
+/* civetweb's handler for every path: on the worker's own fiber stack (fiber.c), matches it against
  * the route table, checks method, key, role and rate, runs the handler, counts and logs it. */
 int router_on_request(struct mg_connection *conn, void *server);
 
@@ -276,6 +276,10 @@ struct xg_req {
 
 /* Answer with a JSON value (reference stolen) and a status; also records the status. */
 void reply_json(xg_req *r, int status, json_t *body);
+/* Append j to b exactly as json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(12)) writes it (the
+ * server's one encoding; faster: no callback per token, no allocation per object). depth: 0.
+ * 0, or -1 (out of memory, a string that is not UTF-8, nesting over 2048: a cycle). */
+int json_encode(xg_buf *b, const json_t *j, int depth);
 /* {"error": {"code", "message", "field"}} — field may be NULL. */
 void reply_error(xg_req *r, int status, const char *code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));

@@ -235,7 +235,6 @@ void server_state_free(xg_server *s)
 {
     server_feeds_stop(s);  /* before the loader and the store go */
     server_notify_stop(s); /* likewise */
-    pool_free(s->pool);    /* idle by now: civetweb has stopped, or never started */
     pool_free(s->loader);
     if (s->snap) xg_snapshot_unref(s->snap);
     json_decref(s->snap_versions);
