@@ -214,6 +214,9 @@ int server_state_load(xg_server *s)
 {
     int rc;
     if ((rc = xg_text_ctx_load(&s->text, NULL)) != 0) return rc;
+    /* CC-CEDICT too (the library reads it on the first Han name): a server pays it at start, so
+     * the first Chinese query is not slower than the others and a damaged file stops the start. */
+    if ((rc = xg_text_ctx_load_all(s->text)) != 0) return rc;
     if (pool_new(&s->loader, 1) != 0)
         return xg_error_set(XG_EINTERNAL, "cannot start the list loader thread");
     /* The store first: it says which list versions are in force. */
