@@ -151,6 +151,11 @@ size_t xg_name_keys(xg_key *out, size_t cap, const xg_name *n, int for_query)
         words++;
         k = word_keys(out, k, cap, t->text, 1, i);
         if (for_query && t->sound) k = sound_keys(out, k, cap, t->sound, i);
+        for (const char *p = for_query ? t->senses : NULL; p && *p && k < cap;) {
+            size_t len = strcspn(p, "|"); /* each other English sense, as a whole word */
+            k = emit_tok(out, k, cap, 'w', p, len, i);
+            p += len + (p[len] == '|');
+        }
         if (i + 1 < n->ntokens && indexable(&n->tokens[i + 1])) {
             char joined[160];
             size_t a = strlen(t->text), b = strlen(n->tokens[i + 1].text);

@@ -267,6 +267,26 @@ static double alt_sim(const xg_token *t, const xg_token *n, double edits)
     return s;
 }
 
+/* The best of a Chinese word's other English senses (xg_token.senses, "hygiene|sanitation")
+ * against a Latin list word, as English words are compared. */
+static double senses_sim(const char *senses, const xg_token *n)
+{
+    if (!senses || n->from_han) return 0.0;
+    double best = 0.0;
+    char word[64];
+    for (const char *p = senses; *p && best < 1.0;) {
+        size_t len = strcspn(p, "|");
+        if (len < sizeof word) {
+            memcpy(word, p, len);
+            word[len] = '\0';
+            double s = reading_sim(word, n, XG_EDITS);
+            if (s > best) best = s;
+        }
+        p += len + (p[len] == '|');
+    }
+    return best;
+}
+
 /* The positions of `text` reachable after each syllable group of the pattern ("ou|o sai"), as a
  * bit set: a group moves every reached position on by each of its spellings found there. */
 double xg_sound_sim(const char *pattern, const char *text)
@@ -313,6 +333,10 @@ static double token_sim(const xg_score_query *q, size_t qi, const xg_token *n, s
     double s = word_sim(&q->pat[qi], q->len[qi], n->text, nlen, edits);
     if (s < 1.0 && (t->alt || n->alt)) {
         double a = alt_sim(t, n, edits);
+        if (a > s) s = a;
+    }
+    if (s < 1.0 && t->senses) { /* the query's side only */
+        double a = senses_sim(t->senses, n);
         if (a > s) s = a;
     }
     if (s < XG_SOUND_SIM && t->sound && !n->from_han) { /* the query's side only */
@@ -851,6 +875,19 @@ static int learned_spelling(const xg_token *qt, const xg_name *n, const xg_pair 
            xg_sound_sim(qt->sound, nt->text) > 0;
 }
 
+/* True when a pair met a Latin list word through another English sense of the query word
+ * (卫生 health ~ hygiene), not through its own text or alt. */
+static int other_sense(const xg_token *qt, const xg_name *n, const xg_pair *p)
+{
+    const xg_token *nt = &n->tokens[p->ni];
+    double own = reading_sim(qt->text, nt, XG_EDITS);
+    if (qt->alt && !strchr(qt->alt, ' ')) {
+        double a = reading_sim(qt->alt, nt, XG_EDITS);
+        if (a > own) own = a;
+    }
+    return senses_sim(qt->senses, nt) > own;
+}
+
 json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_score_detail *d)
 {
     static const char *methods[] = {"token_alignment", "han_bigrams", "identifier"};
@@ -868,6 +905,8 @@ json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_sco
             json_object_set_new(o, "reading", json_true());
         else if (p->qn == 1 && p->nn == 1 && qt->sound && !p->cover && learned_spelling(qt, n, p))
             json_object_set_new(o, "via", json_string("learned spelling"));
+        else if (p->qn == 1 && p->nn == 1 && qt->senses && !p->cover && other_sense(qt, n, p))
+            json_object_set_new(o, "via", json_string("gloss"));
         else if (p->qn + p->nn > 2)
             json_object_set_new(o, "joined", json_true());
         if (p->cover) json_object_set_new(o, "phrase", json_true());

@@ -402,6 +402,7 @@ static int assemble(xg_name *out, xg_arena *a, xg_vec *toks)
         tok->alt = t[i].alt;
         tok->level = t[i].level;
         tok->sound = t[i].sound;
+        tok->senses = t[i].senses;
         if (w > latin) *w++ = ' ';
         size_t len = strlen(t[i].text);
         memcpy(w, t[i].text, len);

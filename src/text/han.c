@@ -317,6 +317,60 @@ static char *gloss_word(xg_arena *a, const xg_hanword *w)
     return res;
 }
 
+/* The other one-word English senses of a CEDICT word ("health/hygiene/sanitation" →
+ * "hygiene|sanitation" when "health" is the token's text), lower case, letters only, at least
+ * SENSE_MIN_LEN letters and at most SENSE_MAX of them, for xg_token.senses; NULL when none. */
+enum { SENSE_MIN_LEN = 4, SENSE_MAX = 6 };
+
+static char *gloss_senses(xg_arena *a, const xg_hanword *w, const char *used)
+{
+    if (!w || w->glossary || w->proper || !w->english) return NULL;
+    xg_buf b, g;
+    xg_buf_init(&b);
+    xg_buf_init(&g);
+    int count = 0;
+    for (size_t i = 0; i < w->english_len && count < SENSE_MAX;) {
+        size_t start = i;
+        while (i < w->english_len && w->english[i] != '/')
+            i++;
+        size_t len = i - start;
+        i++;
+        if (!len || !xg_text_clean_gloss(&g, w->english + start, len, 1)) continue;
+        bool ok = g.len >= SENSE_MIN_LEN;
+        for (size_t k = 0; ok && k < g.len; k++) {
+            ok = isalpha((unsigned char)g.data[k]) != 0;
+            g.data[k] = (char)tolower((unsigned char)g.data[k]);
+        }
+        if (!ok || (used && strcmp(g.data, used) == 0)) continue;
+        bool seen = false; /* "|" + sense + "|" inside "|" + the senses so far + "|" */
+        for (const char *p = b.data; p && !seen && (p = strstr(p, g.data)); p++)
+            seen = (p == b.data || p[-1] == '|') && (p[g.len] == '|' || p[g.len] == '\0');
+        if (seen) continue;
+        if (b.len) xg_buf_putc(&b, '|');
+        xg_buf_append(&b, g.data, g.len);
+        count++;
+    }
+    char *res = b.len ? xg_arena_strndup(a, b.data, b.len) : NULL;
+    xg_buf_free(&b);
+    xg_buf_free(&g);
+    return res;
+}
+
+/* Give the last token pushed, when it is the only one pushed since `before`, the other senses
+ * of its dictionary word. */
+static void set_senses(xg_arena *a, xg_vec *out, size_t before, const xg_hanword *w)
+{
+    if (out->len != before + 1) return;
+    xg_wtok *t = &XG_VEC_AT(out, xg_wtok, out->len - 1);
+    if (t->kind != XG_TOK_WORD && t->kind != XG_TOK_ORG) return; /* not legal forms, stop words */
+    t->senses = gloss_senses(a, w, t->text);
+    if (t->senses && t->alt) { /* the alt reading is compared already */
+        size_t n = strlen(t->alt);
+        if (!strncmp(t->senses, t->alt, n) && (t->senses[n] == '|' || !t->senses[n]))
+            t->senses = t->senses[n] ? t->senses + n + 1 : NULL;
+    }
+}
+
 /* ---- learned spellings ---- */
 char *xg_text_sound_pattern(const xg_text_ctx *ctx, xg_arena *a, const char *syllables, size_t n)
 {
@@ -422,14 +476,15 @@ static int emit_cedict(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const s
     xg_buf b;
     xg_buf_init(&b);
     int rc;
+    size_t before = out->len;
     if (!w->proper && context == XG_HAN_INSTITUTION &&
         xg_text_clean_gloss(&b, w->english, w->english_len, 3)) {
         rc = xg_text_emit_words(ctx, a, out, b.data, b.len, joined_pinyin(a, w));
+        if (rc == 0) set_senses(a, out, before, w);
     } else {
         pinyin_words(&b, w->pinyin, w->pinyin_len, w->proper);
         char *alt = gloss_word(a, w);
         if (alt && strcmp(alt, b.data ? b.data : "") == 0) alt = NULL;
-        size_t before = out->len;
         rc = push_words(a, out, &b, alt);
         if (rc == 0 && out->len == before + 1) { /* one word read by sound */
             xg_buf_reset(&b);

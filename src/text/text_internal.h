@@ -74,7 +74,8 @@ typedef struct xg_wtok {
     char *text;
     const char *symbol;
     const char *alt;
-    const char *sound; /* see xg_token.sound */
+    const char *sound;  /* see xg_token.sound */
+    const char *senses; /* see xg_token.senses */
     xg_token_kind kind;
     unsigned char from_han, han_run, done, latin;
     unsigned char level; /* see xg_token.level */

@@ -3,7 +3,8 @@
  * real Entity List entries for PRC research institutions: prefixes that used to drag a score
  * (中国人民解放军), a listed parent named inside a longer name with the relation explained,
  * abbreviations, traditional forms, and negatives that share words with listed names (another
- * university of the same city, a sibling institute) staying below the threshold.
+ * university of the same city, a sibling institute) staying below the threshold; a word's other
+ * English senses (卫生 health, also hygiene) meeting the listed translation.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -145,4 +146,50 @@ Test(match_zh, same_city_universities_and_siblings_stay_quiet)
         cr_assert_null(strstr(r->matches[i].record->name, "Bioengineering"), "%s",
                        r->matches[i].record->name);
     xg_screen_result_free(r);
+}
+
+/* The listed institutes of the AMMS translate a word by another of its senses than the first
+ * CC-CEDICT gives (卫生 "health" → Hygiene, 基础 "base" → Basic): the unit itself is found first,
+ * above its listed parent, and the explanation says the pair met through a gloss. */
+Test(match_zh, other_senses_of_a_word)
+{
+    const char *q[] = {"军事医学研究院卫生学环境医学研究所", "軍事醫學研究院衛生學環境醫學研究所",
+                       "军事医学研究院基础医学研究所"};
+    const char *want[] = {
+        "Academy of Military Medical Sciences, Institute of Hygiene and Environmental Medicine",
+        "Academy of Military Medical Sciences, Institute of Hygiene and Environmental Medicine",
+        "Academy of Military Medical Sciences, Institute of Basic Medicine"};
+    const char *pair[] = {"hygiene", "hygiene", "basic"};
+    for (size_t i = 0; i < 3; i++) {
+        xg_screen_result *r = screen(q[i]);
+        cr_assert_str_eq(first(r), want[i], "%s", q[i]);
+        cr_assert_geq(r->matches[0].score, XG_SCREEN_DEFAULT_THRESHOLD, "%s", q[i]);
+        json_t *pairs = json_object_get(r->matches[0].explanation, "pairs");
+        int via = 0;
+        for (size_t k = 0; k < json_array_size(pairs); k++) {
+            json_t *p = json_array_get(pairs, k);
+            const char *v = json_string_value(json_object_get(p, "via"));
+            const char *l = json_string_value(json_object_get(p, "list"));
+            via = via || (v && l && !strcmp(v, "gloss") && !strcmp(l, pair[i]));
+        }
+        char *e = json_dumps(r->matches[0].explanation, 0);
+        cr_assert(via, "%s: no pair via gloss with %s in %s", q[i], pair[i], e);
+        free(e);
+        xg_screen_result_free(r);
+    }
+}
+
+/* Negatives sharing those words: the unlisted Institute of Basic Medical Sciences of the Chinese
+ * Academy of Medical Sciences (医学科学院, not the AMMS) and the China CDC's institute of
+ * environmental health stay below the threshold. */
+Test(match_zh, other_senses_do_not_make_other_institutes_alert)
+{
+    const char *q[] = {"中国医学科学院基础医学研究所",
+                       "中国疾病预防控制中心环境与健康相关产品安全所", "北京大学基础医学院"};
+    for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+        xg_screen_result *r = screen(q[i]);
+        cr_assert_eq(r->nmatches, 0, "%s alerts as %s (%.3f)", q[i], first(r),
+                     r->nmatches ? r->matches[0].score : 0);
+        xg_screen_result_free(r);
+    }
 }

@@ -129,3 +129,44 @@ Test(text_zh_levels, brand_meanings_as_other_reading)
     cr_assert_not_null(brand, "%s", n.latin);
     cr_assert_str_eq(brand->alt, "netpower");
 }
+
+static const xg_token *find_token(const xg_name *n, const char *text)
+{
+    for (size_t i = 0; i < n->ntokens; i++)
+        if (!strcmp(n->tokens[i].text, text)) return &n->tokens[i];
+    return NULL;
+}
+
+/* A dictionary word of an institution's name keeps its other English senses from CC-CEDICT
+ * (xg_token.senses): 卫生 reads "health" and also "hygiene", 基础 "base" and also "basis", in
+ * simplified and traditional forms; the sense chosen as text or alt is not repeated. */
+Test(text_zh_levels, institution_words_keep_their_other_senses)
+{
+    const char *q[] = {"军事医学研究院卫生学环境医学研究所", "軍事醫學研究院衛生學環境醫學研究所"};
+    for (size_t i = 0; i < 2; i++) {
+        xg_name n = an(q[i]);
+        const xg_token *t = find_token(&n, "health");
+        cr_assert_not_null(t, "%s", levels(&n));
+        cr_assert_str_eq(t->senses ? t->senses : "", "hygiene|sanitation", "%s", q[i]);
+    }
+    xg_name n = an("军事医学研究院基础医学研究所");
+    const xg_token *t = find_token(&n, "base");
+    cr_assert_not_null(t, "%s", levels(&n));
+    cr_assert_str_eq(t->senses ? t->senses : "", "foundation|basis|underlying");
+    /* glossary words and legal forms carry none */
+    for (size_t i = 0; i < n.ntokens; i++)
+        if (strcmp(n.tokens[i].text, "base"))
+            cr_assert_null(n.tokens[i].senses, "%s", n.tokens[i].text);
+}
+
+/* A company's name reads its dictionary words in pinyin, brands first: no other senses there
+ * (they raised false alerts on unlisted companies), nor on Latin names. */
+Test(text_zh_levels, no_senses_outside_institutions)
+{
+    const char *q[] = {"北京卫生用品有限公司", "Institute of Hygiene"};
+    for (size_t i = 0; i < 2; i++) {
+        xg_name n = an(q[i]);
+        for (size_t k = 0; k < n.ntokens; k++)
+            cr_assert_null(n.tokens[k].senses, "%s: %s", q[i], n.tokens[k].text);
+    }
+}
