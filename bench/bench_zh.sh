@@ -13,6 +13,10 @@
 # The lists screened are all the shared lists, with the EU 833 file's Han aliases and the METI
 # list's original-script forms removed (so that each Chinese query tests translation).
 # Needs python3 and uconv (icu-devtools), as bench_screen.sh does.
+# XGATE_BENCH_BEFORE=DIR: the source tree of an earlier commit with its build/libxgate-internal.a
+# built (e.g. `git archive COMMIT | tar -x -C DIR && make -C DIR build/libxgate-internal.a`),
+# screened in the same run on the same queries with its own data/ (column "before", label
+# XGATE_BENCH_BEFORE_LABEL or the directory's name).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -28,6 +32,13 @@ PKGS="libutf8proc icu-uc icu-i18n libhs libpcre2-8 sqlite3 libpq jansson libxml-
 CFLAGS="-std=c11 -D_GNU_SOURCE -O2 -g -Iinclude -Isrc $(pkg-config --cflags $PKGS)"
 LIBS="$(pkg-config --libs $PKGS) -lcivetweb -lpthread -lm -ldl"
 cc $CFLAGS -o "$OUT/screen_bench" bench/screen/screen_bench.c build/libxgate-internal.a $LIBS
+BEFORE=${XGATE_BENCH_BEFORE:-}
+if [ -n "$BEFORE" ]; then
+  BLABEL=${XGATE_BENCH_BEFORE_LABEL:-$(basename "$BEFORE")}
+  mkdir -p "$OUT/before"
+  cc -std=c11 -D_GNU_SOURCE -O2 -g -I"$BEFORE/include" -I"$BEFORE/src" $(pkg-config --cflags $PKGS) \
+    -o "$OUT/before/screen_bench" "$BEFORE/bench/screen/screen_bench.c" "$BEFORE/build/libxgate-internal.a" $LIBS
+fi
 
 LISTS=("$L/csl_entity_list_prc_research.csv" "$L/csl_meti_names_2022-12.txt" "$L/csl_sample.csv"
   "$L/dod_1260h_2026.xgate.csv" "$L/eu_833_annex_iv_2026.xgate.csv" "$L/ofac_sdn_2021-07"
@@ -50,26 +61,34 @@ awk -F'\t' '$1 ~ /^(upper|typo|legal|abbrev|order)$/' "$OUT/eval.tsv" >"$OUT/q_l
 log "screening"
 for s in eval dev heldout; do
   "$OUT/screen_bench" run 1 1 "$OUT/q_$s.tsv" "${EVAL_LISTS[@]}" >"$OUT/r_$s.out"
+  [ -z "$BEFORE" ] || XGATE_DATA=$BEFORE/data "$OUT/before/screen_bench" run 1 1 "$OUT/q_$s.tsv" \
+    "${EVAL_LISTS[@]}" >"$OUT/before/r_$s.out"
 done
 # CPU per query: Chinese (all three sets) and Latin (the evaluation set's Latin variants), 3 rounds
 cat "$OUT"/q_eval.tsv "$OUT"/q_dev.tsv "$OUT"/q_heldout.tsv >"$OUT/q_zh_all.tsv"
 "$OUT/screen_bench" run 1 3 "$OUT/q_zh_all.tsv" "${EVAL_LISTS[@]}" >"$OUT/cpu_zh.out"
 "$OUT/screen_bench" run 1 3 "$OUT/q_latin.tsv" "${EVAL_LISTS[@]}" >"$OUT/cpu_latin.out"
+if [ -n "$BEFORE" ]; then
+  for q in zh_all latin; do
+    XGATE_DATA=$BEFORE/data "$OUT/before/screen_bench" run 1 3 "$OUT/q_$q.tsv" "${EVAL_LISTS[@]}" \
+      >"$OUT/before/cpu_$q.out"
+  done
+fi
 val() { awk -v k="$2" '$1 == "#" && $2 == k { print $3 }' "$1"; }
 DEFAULT=$(grep -o 'XG_SCREEN_DEFAULT_THRESHOLD = [0-9.]*' src/match/screen.c | awk '{print $3}')
 
 cat <<MD
 ## Chinese names of organisations listed in English (\`bench/bench_zh.sh\`)
 
-- Command: \`bench/run zh\` (\`bench/bench_zh.sh\`); date $(date -u '+%Y-%m-%d %H:%M UTC'); xgate $(git rev-parse --short HEAD 2>/dev/null || echo "?")
+- Command: \`${BEFORE:+XGATE_BENCH_BEFORE=<tree of $BLABEL> }bench/run zh\` (\`bench/bench_zh.sh\`); date $(date -u '+%Y-%m-%d %H:%M UTC'); xgate $(git rev-parse --short HEAD 2>/dev/null || echo "?")
 - Lists: all shared lists ($(wc -l <"$OUT/dump_eval.tsv") names), without the EU 833 file's Han aliases and the METI list's original-script forms.
 - Sets: **eval** — the evaluation set's Chinese rows (EU 833 Annex IV pairs and traditional forms; 28 unlisted organisations), tuned on;
   **dev** — \`bench/screen/zh_dev.tsv\` (institutes, nested names, prefixes, abbreviations), tuned on;
   **heldout** — \`bench/screen/zh_heldout.tsv\` (the METI list's own original-script names, official and short names of listed companies, their traditional forms; 99 unlisted organisations), never tuned on.
 - A positive counts when one of its records is among the first three reported at or above the default threshold ($DEFAULT); a negative is a false alert when anything is reported.
 
-$(python3 bench/screen/judge_zh.py --misses "$OUT" "$DEFAULT" eval "$OUT/q_eval.tsv" "$OUT/r_eval.out" \
+$(python3 bench/screen/judge_zh.py --misses "$OUT" ${BEFORE:+--before "$OUT/before" "$BLABEL"} "$DEFAULT" eval "$OUT/q_eval.tsv" "$OUT/r_eval.out" \
   dev "$OUT/q_dev.tsv" "$OUT/r_dev.out" heldout "$OUT/q_heldout.tsv" "$OUT/r_heldout.out")
 
-CPU per query (one thread, three rounds, over the same lists): Chinese queries $(val "$OUT/cpu_zh.out" cpu_us) µs ($(wc -l <"$OUT/q_zh_all.tsv") queries), Latin queries of the evaluation set $(val "$OUT/cpu_latin.out" cpu_us) µs ($(wc -l <"$OUT/q_latin.tsv") queries).
+CPU per query (one thread, three rounds, over the same lists): Chinese queries $(val "$OUT/cpu_zh.out" cpu_us) µs ($(wc -l <"$OUT/q_zh_all.tsv") queries), Latin queries of the evaluation set $(val "$OUT/cpu_latin.out" cpu_us) µs ($(wc -l <"$OUT/q_latin.tsv") queries)$([ -z "$BEFORE" ] || echo "; before ($BLABEL): Chinese $(val "$OUT/before/cpu_zh_all.out" cpu_us) µs, Latin $(val "$OUT/before/cpu_latin.out" cpu_us) µs"). Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores shared with other jobs).
 MD

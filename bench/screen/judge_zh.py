@@ -47,14 +47,30 @@ def judge(rows, res, t, misses=None):
 
 def main():
     args = sys.argv[1:]
-    mdir = None
-    if args[:1] == ["--misses"]:
-        mdir, args = args[1], args[2:]
+    mdir = before = None
+    while args[:1] in (["--misses"], ["--before"]):
+        if args[0] == "--misses":
+            mdir = args[1]
+        else:  # DIR LABEL: DIR/r_<set>.out screened by an earlier build, same queries
+            before = (args[1], args[2])
+            args = args[1:]
+        args = args[2:]
     t = float(args[0])
     args = args[1:]
-    print(f"| set | category | queries | recall@3 / false alerts at {t:.2f} |")
-    print("|---|---|---|---|")
+    if before:
+        print(f"| set | category | queries | before ({before[1]}) | after |")
+        print("|---|---|---|---|---|")
+    else:
+        print(f"| set | category | queries | recall@3 / false alerts at {t:.2f} |")
+        print("|---|---|---|---|")
     summary = []
+
+    def totals(per):
+        pos = [per[c] for c in per if not c.startswith("negative")]
+        neg = [per[c] for c in per if c.startswith("negative")]
+        return (sum(n for n, _ in pos), sum(k for _, k in pos), sum(n for n, _ in neg),
+                sum(k for _, k in neg))
+
     for j in range(0, len(args), 3):
         name, queries, results = args[j:j + 3]
         rows, res = load(queries, results)
@@ -62,16 +78,25 @@ def main():
         per = judge(rows, res, t, misses)
         if misses:
             misses.close()
+        pb = judge(rows, load(queries, f"{before[0]}/r_{name}.out")[1], t) if before else None
+
+        def cell(p, cat):
+            n, k = p.get(cat, (0, 0))
+            return f"{100 * k / max(n, 1):.1f} %"
+
         for cat in sorted(per, key=lambda c: (c.startswith("negative"), c)):
             n, k = per[cat]
             what = "false alerts" if cat.startswith("negative") else "recall"
-            print(f"| {name} | {cat} ({what}) | {n} | {100 * k / n:.1f} % |")
-        pos = [per[c] for c in per if not c.startswith("negative")]
-        neg = [per[c] for c in per if c.startswith("negative")]
-        pn, pk = sum(n for n, _ in pos), sum(k for _, k in pos)
-        nn, nk = sum(n for n, _ in neg), sum(k for _, k in neg)
-        print(f"| {name} | **all positives (recall@3)** | {pn} | **{100 * pk / max(pn, 1):.1f} %** |")
-        print(f"| {name} | **all negatives (false alerts)** | {nn} | **{100 * nk / max(nn, 1):.1f} %** |")
+            b = f" {cell(pb, cat)} |" if pb else ""
+            print(f"| {name} | {cat} ({what}) | {n} |{b} {cell(per, cat)} |")
+        pn, pk, nn, nk = totals(per)
+        if pb:
+            _, bk, _, bnk = totals(pb)
+            bp, bn = f" **{100 * bk / max(pn, 1):.1f} %** |", f" **{100 * bnk / max(nn, 1):.1f} %** |"
+        else:
+            bp = bn = ""
+        print(f"| {name} | **all positives (recall@3)** | {pn} |{bp} **{100 * pk / max(pn, 1):.1f} %** |")
+        print(f"| {name} | **all negatives (false alerts)** | {nn} |{bn} **{100 * nk / max(nn, 1):.1f} %** |")
         summary.append(f"# {name} recall {pk / max(pn, 1):.4f} fa {nk / max(nn, 1):.4f}")
     print()
     print("\n".join(summary))
