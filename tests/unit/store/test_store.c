@@ -331,6 +331,30 @@ Test(store_audit, unchained_row_is_named)
     cleanup(s);
 }
 
+/* The same check for the other two chained tables (review actions, alert events): a row
+ * inserted behind the chain's back is named, whichever table it is in. */
+Test(store_audit, unchained_review_and_alert_rows_are_named)
+{
+    const char *rows[] = {
+        "INSERT INTO review_actions (id, decision_id, action, outcome, reason, reviewer, created)"
+        " VALUES ('rev_forged', 'dec_x', 'clear', 'ALLOW', 'r', 'eve', '2026-01-01T00:00:00Z')",
+        "INSERT INTO alert_events (id, alert_id, event, detail, reviewer, created)"
+        " VALUES ('aev_forged', 'alr_x', 'cleared', '{}', 'eve', '2026-01-01T00:00:00Z')",
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        xg_store *s = chain_of(3);
+        sql(rows[i]);
+        json_t *v = verify(s);
+        cr_assert(json_is_false(json_object_get(v, "ok")));
+        json_t *bad = json_object_get(v, "first_bad");
+        cr_assert_str_eq(json_string_value(json_object_get(bad, "problem")), "inserted");
+        cr_assert_str_eq(json_string_value(json_object_get(bad, "ref")),
+                         i ? "aev_forged" : "rev_forged");
+        json_decref(v);
+        cleanup(s);
+    }
+}
+
 Test(store_import, customers_csv_columns_lists_and_owners)
 {
     const char *csv = "name,aliases,country,owners,payment_country,ultimate_parent,"
