@@ -355,6 +355,48 @@ Test(store_audit, unchained_review_and_alert_rows_are_named)
     }
 }
 
+/* PostgreSQL runs statements as prepared statements kept per connection (src/store/db.c, at most
+ * PG_CACHE): batches of 1 to 70 decisions make more distinct multi-row INSERT texts than that, so
+ * the least recently used are deallocated and prepared again; then the store's session is killed
+ * under it (its prepared statements die with it) and the next decisions, whose texts were cached,
+ * are recorded on a new session with every statement prepared anew. SQLite runs the same calls. */
+Test(store_db, statement_cache_evicts_and_survives_a_new_session)
+{
+    xg_store *s = fresh();
+    json_t *req = json_pack("{s:{s:s,s:s}}", "customer", "name", "Acme Ltd", "country", "DE");
+    json_t *resp[70];
+    const json_t *reqs[70];
+    int total = 0;
+    for (int round = 0; round < 2; round++) {
+        for (int n = 1; n <= 70; n++) {
+            for (int i = 0; i < n; i++) {
+                resp[i] = json_pack("{s:s,s:[],s:{s:s},s:i}", "decision", "ALLOW", "reasons",
+                                    "versions", "lists", "abc", "n", total + i);
+                reqs[i] = req;
+            }
+            cr_assert_eq(xg_store_decisions_record_batch(s, resp, reqs, NULL, (size_t)n), 0,
+                         "batch of %d: %s", n, xg_error_message());
+            for (int i = 0; i < n; i++)
+                json_decref(resp[i]);
+            total += n;
+            if (round == 0 && n == 70) {
+                if (temp_store_is_pg())
+                    sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND pid <> pg_backend_pid()");
+                json_decref(decision(s, "REVIEW", -1));
+                total++;
+            }
+            if (n % 35) continue;
+            json_t *v = verify(s);
+            cr_assert(json_is_true(json_object_get(v, "ok")), "round %d n %d", round, n);
+            cr_assert_eq(json_integer_value(json_object_get(v, "rows")), total);
+            json_decref(v);
+        }
+    }
+    json_decref(req);
+    cleanup(s);
+}
+
 Test(store_import, customers_csv_columns_lists_and_owners)
 {
     const char *csv = "name,aliases,country,owners,payment_country,ultimate_parent,"
