@@ -8,12 +8,6 @@
  * memory. A connection found broken is re-established before the next transaction or statement
  * outside a transaction: a server restart fails the work in flight (the caller sees the error and
  * nothing half-written, the transaction rolled back by the server) and the work after it resumes.
- *
- * PostgreSQL statements run as named prepared statements, prepared once per connection for each
- * distinct SQL text and parameter types (a small LRU cache, PG_CACHE of them; the least recently
- * used is DEALLOCATEd when a new one needs its place): the server parses and plans each text once
- * instead of on every call. The server forgets them when the session ends, so reconnecting empties
- * the cache and every statement is prepared again on the new session.
  */
 #include "store/db.h"
 
@@ -28,20 +22,9 @@
 #include <string.h>
 
 #define FETCH_BATCH 2000
-#define PG_CACHE 128           /* prepared statements kept per PostgreSQL connection */
-#define PG_CACHE_MAX_SQL 16384 /* longer texts are not kept */
 #define PG_TEXT 25
 #define PG_INT8 20
 #define PG_FLOAT8 701
-
-/* One prepared statement of a PostgreSQL session: its SQL text and parameter types are the key. */
-typedef struct {
-    char *sql;
-    unsigned int *types;
-    int nparams;
-    unsigned long long hash, used;
-    char name[24];
-} pg_cached;
 
 struct db_conn {
     db_backend_t backend;
@@ -54,9 +37,6 @@ struct db_conn {
     unsigned cursors;
     int in_txn; /* between db_begin*() and db_commit/db_rollback (libpq reports UNKNOWN once lost)
                  */
-    pg_cached pcache[PG_CACHE]; /* prepared statements of the current session */
-    int npcache;
-    unsigned long long pclock, pnames;
 };
 
 struct db_stmt {
@@ -239,20 +219,9 @@ int db_open(db_conn **out, const char *url, char *err, size_t errlen)
     return DB_OK;
 }
 
-/* Forget the prepared statements: the session that held them is gone (or about to be). */
-static void pg_cache_clear(db_conn *c)
-{
-    for (int i = 0; i < c->npcache; i++) {
-        free(c->pcache[i].sql);
-        free(c->pcache[i].types);
-    }
-    c->npcache = 0;
-}
-
 void db_close(db_conn *c)
 {
     if (!c) return;
-    pg_cache_clear(c);
     if (c->lite) sqlite3_close_v2(c->lite);
     if (c->pg) PQfinish(c->pg);
     free(c->name);
@@ -263,7 +232,6 @@ void db_close(db_conn *c)
 static int pg_ensure(db_conn *c)
 {
     if (PQstatus(c->pg) == CONNECTION_OK) return DB_OK;
-    pg_cache_clear(c); /* a new session knows none of them */
     PQreset(c->pg);
     if (PQstatus(c->pg) != CONNECTION_OK) {
         c->lost = 1;
@@ -551,84 +519,6 @@ static int pg_fetch(db_stmt *st)
     return rc;
 }
 
-static unsigned long long pg_hash(const db_stmt *st)
-{
-    unsigned long long h = 1469598103934665603ULL;
-    for (const unsigned char *p = (const unsigned char *)st->sql; *p; p++)
-        h = (h ^ *p) * 1099511628211ULL;
-    for (int i = 0; i < st->nparams; i++)
-        h = (h ^ st->types[i]) * 1099511628211ULL;
-    return h;
-}
-
-/* The cached statement for st's text and parameter types, prepared now when missing. NULL with
- * *failed set to PQprepare's result when preparing failed (reported as the statement's error);
- * NULL with *failed NULL when it is not cached: the caller runs the statement unnamed. */
-static pg_cached *pg_cache_get(db_conn *c, db_stmt *st, PGresult **failed)
-{
-    *failed = NULL;
-    unsigned long long h = pg_hash(st);
-    for (int i = 0; i < c->npcache; i++) {
-        pg_cached *e = &c->pcache[i];
-        if (e->hash == h && e->nparams == st->nparams && !strcmp(e->sql, st->sql) &&
-            (!st->nparams || !memcmp(e->types, st->types, st->nparams * sizeof *st->types))) {
-            e->used = ++c->pclock;
-            return e;
-        }
-    }
-    /* A failed transaction refuses DEALLOCATE too; a very long text (a large multi-row INSERT)
-     * is rarely run twice and would hold a large plan on the server. */
-    if (PQtransactionStatus(c->pg) == PQTRANS_INERROR || strlen(st->sql) > PG_CACHE_MAX_SQL)
-        return NULL;
-    if (c->npcache == PG_CACHE) {
-        int lru = 0;
-        for (int i = 1; i < c->npcache; i++)
-            if (c->pcache[i].used < c->pcache[lru].used) lru = i;
-        char sql[48];
-        snprintf(sql, sizeof sql, "DEALLOCATE %s", c->pcache[lru].name);
-        PGresult *r = PQexec(c->pg, sql);
-        int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-        PQclear(r);
-        if (!ok) return NULL;
-        free(c->pcache[lru].sql);
-        free(c->pcache[lru].types);
-        c->pcache[lru] = c->pcache[--c->npcache]; /* the used entries stay contiguous */
-    }
-    pg_cached n = {.nparams = st->nparams, .hash = h, .used = ++c->pclock};
-    snprintf(n.name, sizeof n.name, "xg_s%llu", ++c->pnames);
-    n.sql = strdup(st->sql);
-    n.types = st->nparams ? malloc(st->nparams * sizeof *n.types) : NULL;
-    if (!n.sql || (st->nparams && !n.types)) {
-        free(n.sql);
-        free(n.types);
-        return NULL;
-    }
-    if (st->nparams) memcpy(n.types, st->types, st->nparams * sizeof *n.types);
-    PGresult *r = PQprepare(c->pg, n.name, n.sql, n.nparams, n.types);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        free(n.sql);
-        free(n.types);
-        *failed = r;
-        return NULL;
-    }
-    PQclear(r);
-    c->pcache[c->npcache] = n;
-    return &c->pcache[c->npcache++];
-}
-
-/* Run a non-streamed statement: as the cached prepared statement of its text when possible. */
-static PGresult *pg_run(db_conn *c, db_stmt *st)
-{
-    PGresult *failed;
-    pg_cached *e = pg_cache_get(c, st, &failed);
-    if (failed) return failed;
-    if (e)
-        return PQexecPrepared(c->pg, e->name, st->nparams, (const char *const *)st->vals, NULL,
-                              NULL, 0);
-    return PQexecParams(c->pg, st->sql, st->nparams, st->types, (const char *const *)st->vals, NULL,
-                        NULL, 0);
-}
-
 static int pg_step(db_stmt *st)
 {
     db_conn *c = st->c;
@@ -654,12 +544,13 @@ static int pg_step(db_stmt *st)
             if ((rc = pg_fetch(st)) != DB_ROW) return rc;
         } else {
             int idle = !pg_in_txn(c);
-            PGresult *r = pg_run(c, st);
+            PGresult *r = PQexecParams(c->pg, st->sql, st->nparams, st->types,
+                                       (const char *const *)st->vals, NULL, NULL, 0);
             if (idle && PQresultStatus(r) == PGRES_FATAL_ERROR &&
                 PQstatus(c->pg) == CONNECTION_BAD && !pg_ensure(c)) {
-                PQclear(r); /* as in db_exec: a restart noticed only now; send it again (and
-                             * prepare it again: pg_ensure emptied the cache) */
-                r = pg_run(c, st);
+                PQclear(r); /* as in db_exec: a restart noticed only now; send it again */
+                r = PQexecParams(c->pg, st->sql, st->nparams, st->types,
+                                 (const char *const *)st->vals, NULL, NULL, 0);
             }
             int rc = pg_status(st, r);
             if (rc != DB_ROW) return rc;
