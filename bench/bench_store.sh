@@ -4,12 +4,14 @@
 # does), each without group commit (every decision its own COMMIT, as before) and with it.
 # Env: TOTAL (decisions per cell, default 2000); BASELINE=REV (a git revision) adds rows "with
 # group commit" for the store of REV, built from `git archive REV` in a temporary directory and run
-# in the same session, interleaved with this tree's rows. Prints Markdown.
+# in the same session, interleaved with this tree's rows. BACKENDS (default "sqlite postgresql")
+# limits the run to some backends. Prints Markdown.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 TOTAL=${TOTAL:-2000}
 BASELINE=${BASELINE:-}
+BACKENDS=${BACKENDS:-sqlite postgresql}
 [ -f build/libxgate-internal.a ] || make -s build/libxgate-internal.a >/dev/null
 TMP=$(mktemp -d /var/tmp/xg-bench-store.XXXXXX)
 fail() { echo "bench_store: $*" >&2; exit 1; }
@@ -35,7 +37,7 @@ fi
 pg_start
 v() { grep "^$1=" "$2" | cut -d= -f2; }
 rows=""
-for backend in sqlite postgresql; do
+for backend in $BACKENDS; do
   for t in 1 8 64; do
     for cell in without $variants; do
       gc=1; bin="$W/drv"; label="with"
@@ -53,7 +55,7 @@ done
 cat <<MD
 ## Durable decisions through the store (group commit, SQLite and PostgreSQL)
 
-Command: \`${BASELINE:+BASELINE=$BASELINE }TOTAL=$TOTAL bench/run store\` — driver \`bench/bench_store.c\`: THREADS
+Command: \`${BASELINE:+BASELINE=$BASELINE }TOTAL=$TOTAL BACKENDS="$BACKENDS" bench/run store\` — driver \`bench/bench_store.c\`: THREADS
 threads call \`xg_store_decision_record\` (decision row, access record, audit-chain entry, one durable
 COMMIT per transaction) on one store handle, as the HTTP server's worker threads do. SQLite: WAL,
 synchronous=FULL. PostgreSQL 15 (Debian), a private server on a unix socket, default
