@@ -111,6 +111,8 @@ static inline void temp_store_remove(temp_store *t, xg_store *s)
     unlink(p);
     snprintf(p, sizeof p, "%s-shm", t->path);
     unlink(p);
+    snprintf(p, sizeof p, "%s.parties", t->path); /* a monitor run's party file */
+    unlink(p);
 }
 
 #endif
