@@ -52,8 +52,9 @@ typedef struct pf_file {
     const char *str;
 } pf_file;
 
-/* The key of the text analysis data (the files under the data directory's text/, names/ and
- * cedict/ and the format version): a file built with other data would index other keys. */
+/* The key of the text analysis: the files under the data directory's text/, names/ and cedict/,
+ * the binary (size, modification time, inode) and the format version — a file built with other
+ * data or another build may index other keys. */
 void pf_analysis_key(uint8_t key[16]);
 
 /* Check a payload in memory (buf, len) against the expected generation and analysis key; on
