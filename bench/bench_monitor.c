@@ -6,7 +6,9 @@
  *                                              generated words, legal forms, numbers) plus one
  *                                              customer per line of NAMES_FILE (names that must
  *                                              alert), bulk-inserted in one transaction
- *   bench_monitor monitor DBPATH LIST…         one xg_monitor_run against the lists
+ *   bench_monitor monitor DBPATH LIST…         one xg_monitor_run against the lists (with the
+ *                                              store's party file when there is a valid one;
+ *                                              XGATE_SNAPSHOT_DIR=off: none read or written)
  *   bench_monitor screen DBPATH LIST…          the peer: every stored customer screened forward
  *                                              (xg_screen) against the whole lists
  * Prints key=value lines (wall and CPU seconds, parties, peak RSS in MB).
@@ -154,7 +156,7 @@ static int monitor(const char *path, char **lists, int n)
     long parties = (long)json_integer_value(json_object_get(r, "parties"));
     printf("wall=%.3f\ncpu=%.3f\nparties=%ld\nparties_per_s=%.0f\nentries=%lld\nadded=%lld\n"
            "changed=%lld\nremoved=%lld\nopened=%zu\nstill_open=%lld\nread_s=%.3f\nindex_s=%.3f\n"
-           "screen_s=%.3f\nstore_s=%.3f\npeak_mb=%.0f\n",
+           "screen_s=%.3f\nstore_s=%.3f\nfile_s=%.3f\npeak_mb=%.0f\nparty_file=%s\n",
            wall, cpu, parties, parties / wall,
            (long long)json_integer_value(json_object_get(r, "entries_in_force")),
            (long long)json_integer_value(json_object_get(d, "added")),
@@ -165,7 +167,9 @@ static int monitor(const char *path, char **lists, int n)
            json_number_value(json_object_get(sec, "parties")),
            json_number_value(json_object_get(sec, "index")),
            json_number_value(json_object_get(sec, "screen")),
-           json_number_value(json_object_get(sec, "store")), peak_mb());
+           json_number_value(json_object_get(sec, "store")),
+           json_number_value(json_object_get(sec, "party_file")), peak_mb(),
+           json_string_value(json_object_get(json_object_get(r, "party_file"), "status")));
     json_decref(r);
     xg_store_close(s);
     xg_snapshot_unref(snap);

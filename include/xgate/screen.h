@@ -149,6 +149,26 @@ int xg_party_index_restrict(xg_party_index *pi, const xg_snapshot *snap, const s
 int xg_party_index_add_name(xg_party_index *pi, uint32_t party, const char *name);
 /* Add one identifier "SCHEME:VALUE" (or a bare value) of party `party`. */
 int xg_party_index_add_id(xg_party_index *pi, uint32_t party, const char *id);
+/* The query-side keys of every name added, as an inverted index: name ordinals (0 .. nnames-1, in
+ * the order of the add calls, kept or not) under each key. Saved by a monitor run (its party
+ * file) so that the next run indexes the same names without analysing them again. */
+typedef struct xg_party_keys {
+    size_t nnames, nkeys, npost;
+    const uint64_t *keys; /* sorted, unique */
+    const uint32_t *off;  /* nkeys + 1 offsets into post */
+    const uint32_t *post; /* name ordinals, ascending within a key */
+} xg_party_keys;
+/* Record the keys of the names added from now on (before any name is added). */
+int xg_party_index_record_keys(xg_party_index *pi);
+/* The recorded keys (after xg_party_index_finish; borrowed from the index). */
+int xg_party_index_recorded_keys(xg_party_index *pi, xg_party_keys *out);
+/* Add the names of recorded keys at once, to a restricted index to which no name was added:
+ * name ordinal i is the string at base + raw[i], of party party[i]. The index is then the one
+ * adding each name with xg_party_index_add_name would have built, without analysing any name that
+ * is not kept. The keys must be well formed (sorted unique keys, offsets ascending within npost,
+ * ordinals < nnames); the strings are borrowed until the index is freed. */
+int xg_party_index_add_keyed(xg_party_index *pi, const xg_party_keys *k, const uint32_t *party,
+                             const char *base, const uint32_t *raw);
 /* Pack the index; no adds afterwards. */
 int xg_party_index_finish(xg_party_index *pi);
 /* Names added (kept or not). */

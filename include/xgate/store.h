@@ -175,6 +175,15 @@ typedef struct xg_stored_party {
  * return from cb stops the walk and is returned. */
 int xg_store_parties_each(xg_store *s, int (*cb)(const xg_stored_party *p, void *ctx), void *ctx);
 
+/* The party generation: the store's random token (hex, token[33]) and a counter bumped by every
+ * write to the tables xg_store_parties_each reads (customers, ownership, resellers, decisions).
+ * The same (token, counter) means the same parties. */
+int xg_store_party_generation(xg_store *s, char token[33], int64_t *counter);
+
+/* Where a compiled file belonging to this store may live: "<path>.parties"-style names are built
+ * from it. The SQLite database file's path, or NULL for PostgreSQL. */
+const char *xg_store_sqlite_path(const xg_store *s);
+
 /* Every entry the monitor has seen: cb(entry_key, fingerprint, ctx). */
 int xg_store_monitor_seen_each(xg_store *s, int (*cb)(const char *key, const char *fp, void *ctx),
                                void *ctx);

@@ -72,6 +72,10 @@ struct xg_party_index {
     xg_index_builder nb, ib;
     xg_index names_idx, ids_idx;
     int finished;
+    /* xg_party_index_record_keys: (key, name ordinal) of every name added, packed at finish */
+    int record;
+    xg_index_builder rb;
+    xg_index rec_idx;
     /* scratch for one query at a time */
     uint32_t gen;
     uint32_t *stamp, *touched;
@@ -272,6 +276,9 @@ int xg_party_index_add_name(xg_party_index *pi, uint32_t party, const char *name
         if (rc) return rc;
         pi->ntotal++;
         size_t nk = xg_name_keys(pi->keys, ENTRY_MAX_KEYS, &an, 1), kept = 0;
+        for (size_t k = 0; pi->record && k < nk; k++)
+            if ((rc = xg_index_builder_add(&pi->rb, pi->keys[k].hash, (uint32_t)(pi->ntotal - 1))))
+                return rc;
         for (size_t k = 0; k < nk; k++) {
             uint32_t rank = allowed(pi, pi->keys[k].hash);
             if (!rank) continue;
@@ -304,8 +311,97 @@ int xg_party_index_add_name(xg_party_index *pi, uint32_t party, const char *name
     size_t nk = xg_name_keys(pi->keys, ENTRY_MAX_KEYS, &p->an, 1);
     for (size_t k = 0; k < nk; k++)
         if ((rc = xg_index_builder_add(&pi->nb, pi->keys[k].hash, (uint32_t)pi->nnames))) return rc;
+    for (size_t k = 0; pi->record && k < nk; k++)
+        if ((rc = xg_index_builder_add(&pi->rb, pi->keys[k].hash, (uint32_t)pi->ntotal))) return rc;
     pi->nnames++;
     pi->ntotal++;
+    return 0;
+}
+
+int xg_party_index_record_keys(xg_party_index *pi)
+{
+    if (!pi || pi->ntotal || pi->finished)
+        return xg_error_set(XG_EINVAL, "party index: record keys before adding names");
+    pi->record = 1;
+    return 0;
+}
+
+int xg_party_index_recorded_keys(xg_party_index *pi, xg_party_keys *out)
+{
+    if (!pi || !out || !pi->record || !pi->finished)
+        return xg_error_set(XG_EINVAL, "party index: no recorded keys");
+    *out = (xg_party_keys){.nnames = pi->ntotal,
+                           .nkeys = pi->rec_idx.nkeys,
+                           .npost = pi->rec_idx.npost,
+                           .keys = pi->rec_idx.keys,
+                           .off = pi->rec_idx.off,
+                           .post = pi->rec_idx.post};
+    return 0;
+}
+
+static long find_key(const xg_party_keys *k, uint64_t key)
+{
+    size_t lo = 0, hi = k->nkeys;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (k->keys[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < k->nkeys && k->keys[lo] == key ? (long)lo : -1;
+}
+
+int xg_party_index_add_keyed(xg_party_index *pi, const xg_party_keys *k, const uint32_t *party,
+                             const char *base, const uint32_t *raw)
+{
+    if (!pi || !k || !pi->restricted || pi->ntotal || pi->nnames || pi->finished ||
+        (k->nnames && (!party || !raw || !base)))
+        return xg_error_set(XG_EINVAL, "party index: keyed names go to an empty restricted index");
+    if (k->nnames >= UINT32_MAX) return xg_error_set(XG_ETOOBIG, "party index: too many names");
+    /* the names holding an allowed key are kept, numbered in ordinal order */
+    uint32_t *kept = calloc(k->nnames + 1, sizeof *kept); /* kept index + 1, 0 not kept */
+    if (!kept) return xg_error_set(XG_ENOMEM, "party index: out of memory");
+    size_t npairs = 0;
+    for (size_t r = 0; r < pi->nakeys; r++) {
+        long f = find_key(k, pi->akeys[r]);
+        if (f < 0) continue;
+        for (uint32_t j = k->off[f]; j < k->off[f + 1]; j++)
+            kept[k->post[j]] = 1;
+        npairs += k->off[f + 1] - k->off[f];
+    }
+    size_t nkept = 0;
+    for (size_t i = 0; i < k->nnames; i++)
+        if (kept[i]) kept[i] = (uint32_t)++nkept;
+    pi->names = malloc((nkept + 1) * sizeof *pi->names);
+    pi->prank = malloc((npairs + 1) * sizeof *pi->prank);
+    pi->pname_id = malloc((npairs + 1) * sizeof *pi->pname_id);
+    if (!pi->names || !pi->prank || !pi->pname_id) {
+        free(kept);
+        return xg_error_set(XG_ENOMEM, "party index: out of memory");
+    }
+    pi->cap = nkept + 1;
+    pi->paircap = npairs + 1;
+    for (size_t i = 0; i < k->nnames; i++) {
+        if (!kept[i]) continue;
+        pname *p = &pi->names[kept[i] - 1];
+        memset(p, 0, sizeof *p);
+        p->party = party[i];
+        p->raw = base + raw[i];
+    }
+    /* pairs in ordinal order, as the adds would have made them (pack_restricted sorts by rank,
+     * stably) */
+    for (size_t r = 0; r < pi->nakeys; r++) {
+        long f = find_key(k, pi->akeys[r]);
+        if (f < 0) continue;
+        for (uint32_t j = k->off[f]; j < k->off[f + 1]; j++) {
+            pi->prank[pi->npairs] = (uint32_t)r;
+            pi->pname_id[pi->npairs++] = kept[k->post[j]] - 1;
+        }
+    }
+    free(kept);
+    pi->nnames = nkept;
+    pi->ntotal = k->nnames;
     return 0;
 }
 
@@ -341,6 +437,7 @@ int xg_party_index_finish(xg_party_index *pi)
     int rc =
         pi->restricted ? pack_restricted(pi) : xg_index_builder_finish(&pi->nb, &pi->names_idx);
     if (!rc) rc = xg_index_builder_finish(&pi->ib, &pi->ids_idx);
+    if (!rc && pi->record) rc = xg_index_builder_finish(&pi->rb, &pi->rec_idx);
     if (rc) return rc;
     size_t n = pi->nnames + 1;
     pi->stamp = calloc(n, sizeof *pi->stamp);
@@ -367,6 +464,8 @@ void xg_party_index_free(xg_party_index *pi)
     xg_index_builder_free(&pi->ib);
     xg_index_free(&pi->names_idx);
     xg_index_free(&pi->ids_idx);
+    xg_index_builder_free(&pi->rb);
+    xg_index_free(&pi->rec_idx);
     free(pi->names), free(pi->ids), free(pi->stamp), free(pi->touched), free(pi->weight);
     free(pi->keys), free(pi->pats), free(pi->heap), free(pi->allow), free(pi->recs);
     free(pi->akeys), free(pi->arank), free(pi->prank), free(pi->pname_id);

@@ -7,18 +7,28 @@
  * changed entries query that index. Everything a hit needs (roles, the customers it affects, the
  * decisions in force that named it) is gathered while reading, so the store is written only
  * with finished alerts, one chunk of entries per transaction.
+ *
+ * Reading and analysing a million parties is most of a run, and between two runs the parties
+ * rarely change: a run that read them writes a compiled party file (partyfile.h) named by the
+ * store's party generation, and the next run maps it instead while the generation (and the text
+ * analysis data) are the same. The file is written only after the run's last chunk committed,
+ * so a file in force means "these parties were screened and recorded by a completed run": their
+ * fingerprints are the store's, and no party needs a forward screen.
  */
 #include "xgate/monitor.h"
 
+#include <errno.h>
 #include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <xxhash.h>
 
 #include "core/core.h"
+#include "monitor/partyfile.h"
 #include "xgate/error.h"
 
 #define DEFAULT_CHUNK 2000
@@ -436,34 +446,8 @@ static json_t *hit_json(const mparty *p, const xg_record *r, const delta_entry *
     return o;
 }
 
-static int build_index(xg_party_index **out, run_ctx *c, const xg_text_ctx *text,
-                       const xg_snapshot *snap, const delta_entry *delta, size_t ndelta)
-{
-    xg_party_index *pi;
-    int rc = xg_party_index_new(&pi, text);
-    /* only the keys the delta's entries look up are indexed */
-    size_t *recs = rc ? NULL : malloc((ndelta + 1) * sizeof *recs);
-    if (!rc && !recs) rc = xg_error_set(XG_ENOMEM, "monitor: out of memory");
-    for (size_t i = 0; !rc && i < ndelta; i++)
-        recs[i] = delta[i].record;
-    if (!rc) rc = xg_party_index_restrict(pi, snap, recs, ndelta);
-    free(recs);
-    for (size_t i = 0; !rc && i < c->n; i++) {
-        const mparty *p = &c->p[i];
-        rc = xg_party_index_add_name(pi, (uint32_t)i, p->name);
-        for (uint32_t k = 0; !rc && k < p->aliases.n; k++)
-            rc = xg_party_index_add_name(pi, (uint32_t)i, p->aliases.v[k]);
-        for (uint32_t k = 0; !rc && k < p->ids.n; k++)
-            rc = xg_party_index_add_id(pi, (uint32_t)i, p->ids.v[k]);
-    }
-    if (!rc) rc = xg_party_index_finish(pi);
-    if (rc) {
-        xg_party_index_free(pi);
-        return rc;
-    }
-    *out = pi;
-    return 0;
-}
+typedef struct run_state run_state;
+static int build_index(run_state *S, const xg_text_ctx *text);
 
 static void merge_result(json_t *report, json_t *res, xg_store *store)
 {
@@ -483,7 +467,7 @@ static void merge_result(json_t *report, json_t *res, xg_store *store)
                                          json_integer_value(json_object_get(res, k[j]))));
 }
 
-typedef struct run_state {
+struct run_state {
     xg_store *store;
     const xg_snapshot *snap;
     const xg_monitor_opts *o;
@@ -500,7 +484,173 @@ typedef struct run_state {
     char (*rec_fp)[33];
     unsigned char *in_delta;
     json_t *party_hits, *parties_put; /* for the last chunk */
-} run_state;
+    /* the party file in use (parties are read from it, not from c), or NULL */
+    pf_file *pf;
+    size_t nparties;
+    xg_arena tmp; /* parties of the file materialised for their hits */
+    /* a run without a file: the names indexed, in order (for the file it writes) */
+    uint32_t *name_party;
+    const char **name_raw;
+    size_t nnames, namecap;
+    int record; /* a party file will be written: record the names' keys */
+};
+
+/* Party i: the merged one, or one materialised from the party file. */
+static const mparty *party_get(run_state *S, uint32_t i, mparty *tmp)
+{
+    if (!S->pf) return &S->c->p[i];
+    const pf_file *f = S->pf;
+    const pf_party *q = &f->parties[i];
+    memset(tmp, 0, sizeof *tmp);
+    tmp->key = f->str + q->key;
+    tmp->name = f->str + q->name;
+    memcpy(tmp->fp, f->str + q->fp, 32);
+    tmp->fp[32] = '\0';
+    strlist *l[PF_LISTS] = {&tmp->aliases, &tmp->ids, &tmp->roles, &tmp->customers,
+                            &tmp->decisions};
+    uint32_t r = q->refs_at;
+    for (int k = 0; k < PF_LISTS; k++) {
+        const char **v = xg_arena_alloc(&S->tmp, (q->n[k] + 1) * sizeof *v);
+        if (!v) continue; /* out of memory: an empty list */
+        for (uint32_t m = 0; m < q->n[k]; m++)
+            v[m] = f->str + f->refs[r + m];
+        l[k]->v = v;
+        l[k]->n = l[k]->cap = q->n[k];
+        r += q->n[k];
+    }
+    return tmp;
+}
+
+static int note_name(run_state *S, uint32_t party, const char *name)
+{
+    if (!name || !*name) return 0; /* xg_party_index_add_name skips it too */
+    if (S->nnames == S->namecap) {
+        size_t cap = S->namecap ? S->namecap * 2 : 1024;
+        uint32_t *a = realloc(S->name_party, cap * sizeof *a);
+        if (a) S->name_party = a;
+        const char **b = a ? realloc(S->name_raw, cap * sizeof *b) : NULL;
+        if (!b) return xg_error_set(XG_ENOMEM, "monitor: out of memory");
+        S->name_raw = b;
+        S->namecap = cap;
+    }
+    S->name_party[S->nnames] = party;
+    S->name_raw[S->nnames++] = name;
+    return 0;
+}
+
+/* The index of the parties' names, restricted to the keys the delta's entries look up. From the
+ * party file: its recorded keys, without analysing a name; else every name analysed, and the
+ * keys recorded for the file this run writes. */
+static int build_index(run_state *S, const xg_text_ctx *text)
+{
+    xg_party_index *pi;
+    int rc = xg_party_index_new(&pi, text);
+    size_t *recs = rc ? NULL : malloc((S->ndelta + 1) * sizeof *recs);
+    if (!rc && !recs) rc = xg_error_set(XG_ENOMEM, "monitor: out of memory");
+    for (size_t i = 0; !rc && i < S->ndelta; i++)
+        recs[i] = S->delta[i].record;
+    if (!rc) rc = xg_party_index_restrict(pi, S->snap, recs, S->ndelta);
+    free(recs);
+    if (!rc && S->pf) {
+        const pf_file *f = S->pf;
+        xg_party_keys k = {.nnames = f->h.nnames,
+                           .nkeys = f->h.nkeys,
+                           .npost = f->h.npost,
+                           .keys = f->keys,
+                           .off = f->off,
+                           .post = f->post};
+        rc = xg_party_index_add_keyed(pi, &k, f->name_party, f->str, f->name_raw);
+        for (size_t i = 0; !rc && i < f->h.nparties; i++) {
+            const pf_party *q = &f->parties[i];
+            for (uint32_t m = 0; !rc && m < q->n[1]; m++)
+                rc = xg_party_index_add_id(pi, (uint32_t)i,
+                                           f->str + f->refs[q->refs_at + q->n[0] + m]);
+        }
+    } else if (!rc) {
+        if (S->record) rc = xg_party_index_record_keys(pi);
+        run_ctx *c = S->c;
+        for (size_t i = 0; !rc && i < c->n; i++) {
+            const mparty *p = &c->p[i];
+            if (S->record) rc = note_name(S, (uint32_t)i, p->name);
+            if (!rc) rc = xg_party_index_add_name(pi, (uint32_t)i, p->name);
+            for (uint32_t k = 0; !rc && k < p->aliases.n; k++) {
+                if (S->record) rc = note_name(S, (uint32_t)i, p->aliases.v[k]);
+                if (!rc) rc = xg_party_index_add_name(pi, (uint32_t)i, p->aliases.v[k]);
+            }
+            for (uint32_t k = 0; !rc && k < p->ids.n; k++)
+                rc = xg_party_index_add_id(pi, (uint32_t)i, p->ids.v[k]);
+        }
+    }
+    if (!rc) rc = xg_party_index_finish(pi);
+    if (rc) {
+        xg_party_index_free(pi);
+        return rc;
+    }
+    S->pi = pi;
+    return 0;
+}
+
+/* Where this store's party file lives: beside a SQLite store ("<path>.parties"), in the snapshot
+ * directory for PostgreSQL (named by the store's generation token); NULL when
+ * XGATE_SNAPSHOT_DIR is "off" (no compiled files) or there is no place. Heap. */
+static char *party_file_path(xg_store *store, const char *token)
+{
+    const char *env = getenv("XGATE_SNAPSHOT_DIR");
+    if (env && !strcmp(env, "off")) return NULL;
+    const char *db = xg_store_sqlite_path(store);
+    char buf[4200];
+    if (db) {
+        if (!*db || !strcmp(db, ":memory:") || !strncmp(db, "file:", 5)) return NULL;
+        if (snprintf(buf, sizeof buf, "%s.parties", db) >= (int)sizeof buf) return NULL;
+        return strdup(buf);
+    }
+    int n;
+    if (env && *env) {
+        n = snprintf(buf, sizeof buf, "%s", env);
+    } else if ((env = getenv("XDG_CACHE_HOME")) && *env) {
+        n = snprintf(buf, sizeof buf, "%s/xgate", env);
+    } else if ((env = getenv("HOME")) && *env) {
+        snprintf(buf, sizeof buf, "%s/.cache", env);
+        mkdir(buf, 0700);
+        n = snprintf(buf, sizeof buf, "%s/.cache/xgate", env);
+    } else {
+        return NULL;
+    }
+    if (n <= 0 || (size_t)n >= sizeof buf - 64) return NULL;
+    if (mkdir(buf, 0700) && errno != EEXIST) return NULL;
+    snprintf(buf + n, sizeof buf - (size_t)n, "/store-%.32s.parties", token);
+    return strdup(buf);
+}
+
+/* Write the party file of a run that read the parties itself. */
+static int write_party_file(run_state *S, const char *path, const char *token, int64_t counter,
+                            const uint8_t key[16])
+{
+    xg_party_keys k;
+    int rc = xg_party_index_recorded_keys(S->pi, &k);
+    if (rc) return rc;
+    if (k.nnames != S->nnames)
+        return xg_error_set(XG_EINTERNAL, "party file: %zu names indexed, %zu noted", k.nnames,
+                            S->nnames);
+    run_ctx *c = S->c;
+    pf_in_party *in = malloc((c->n + 1) * sizeof *in);
+    if (!in) return xg_error_set(XG_ENOMEM, "monitor: out of memory");
+    for (size_t i = 0; i < c->n; i++) {
+        const mparty *p = &c->p[i];
+        const strlist *l[PF_LISTS] = {&p->aliases, &p->ids, &p->roles, &p->customers,
+                                      &p->decisions};
+        in[i].key = p->key;
+        in[i].name = p->name;
+        in[i].fp = p->fp;
+        for (int m = 0; m < PF_LISTS; m++) {
+            in[i].lists[m] = l[m]->v;
+            in[i].n[m] = l[m]->n;
+        }
+    }
+    rc = pf_write(path, token, counter, key, in, c->n, S->name_party, S->name_raw, &k);
+    free(in);
+    return rc;
+}
 
 static int run_chunks(run_state *S, const char *run_id, const char *started, double t0)
 {
@@ -525,10 +675,12 @@ static int run_chunks(run_state *S, const char *run_id, const char *started, dou
             xg_party_hit *h;
             size_t nh;
             rc = xg_party_index_screen(&h, &nh, S->pi, S->snap, d->record, thr);
-            for (size_t k = 0; !rc && k < nh; k++)
+            for (size_t k = 0; !rc && k < nh; k++) {
+                mparty tmp;
                 json_array_append_new(
                     json_object_get(ch, "hits"),
-                    hit_json(&S->c->p[h[k].party], r, d, &h[k], S->o->list_versions));
+                    hit_json(party_get(S, h[k].party, &tmp), r, d, &h[k], S->o->list_versions));
+            }
             if (!rc) xg_party_hits_free(h, nh);
         }
         S->t_screen += now_s() - ts;
@@ -700,11 +852,47 @@ int xg_monitor_run(json_t **report, xg_store *store, const xg_snapshot *snap,
     size_t removed = 0;
     for (size_t i = 0; !rc && i < seen.n; i++)
         removed += !seen.v[i].visited;
-    double t_parties = 0, t_index = 0, t_forward = 0;
+    double t_parties = 0, t_index = 0, t_forward = 0, t_file = 0;
     seen_set pseen = {.arena = &c.arena};
     S.party_hits = json_array();
     S.parties_put = json_array();
+    xg_arena_init(&S.tmp, 1 << 16);
+    /* the party file: read before the parties, so that a party written meanwhile makes the file
+     * written below stale rather than wrong */
+    char token[33] = "";
+    int64_t counter = 0;
+    uint8_t akey[16];
+    char *pf_path = NULL;
+    const char *pf_why = NULL;
+    pf_file pf;
+    memset(&pf, 0, sizeof pf);
+    json_t *pf_report = json_object();
     if (!rc) {
+        double ts = now_s();
+        if (!xg_store_party_generation(store, token, &counter) &&
+            (pf_path = party_file_path(store, token))) {
+            pf_analysis_key(akey);
+            if (!pf_open(&pf, pf_path, token, counter, akey, &pf_why)) S.pf = &pf;
+        }
+        xg_error_clear();
+        t_file = now_s() - ts;
+        if (S.pf) {
+            json_object_set_new(pf_report, "status", json_string("used"));
+        } else if (pf_why && strcmp(pf_why, "absent")) {
+            json_object_set_new(pf_report, "status", json_string("refused"));
+            json_object_set_new(pf_report, "reason", json_string(pf_why));
+        } else {
+            json_object_set_new(pf_report, "status", json_string(pf_path ? "absent" : "off"));
+        }
+        if (pf_path) json_object_set_new(pf_report, "path", json_string(pf_path));
+        S.record = pf_path && !S.pf;
+    }
+    if (!rc && S.pf) {
+        S.nparties = pf.h.nparties;
+        double ts = now_s();
+        if (S.nparties && S.ndelta) rc = build_index(&S, text);
+        t_index = now_s() - ts;
+    } else if (!rc) {
         double ts = now_s();
         rc = xg_store_parties_each(store, on_party, &c);
         if (!rc) rc = close_ownership(&c);
@@ -712,9 +900,10 @@ int xg_monitor_run(json_t **report, xg_store *store, const xg_snapshot *snap,
             party_fp(&c.p[i]);
         if (!rc) rc = xg_store_monitor_parties_each(store, on_seen, &pseen);
         if (!rc) rc = seen_index(&pseen);
+        S.nparties = c.n;
         t_parties = now_s() - ts;
         ts = now_s();
-        if (!rc && c.n && S.ndelta) rc = build_index(&S.pi, &c, text, snap, S.delta, S.ndelta);
+        if (!rc && c.n && S.ndelta) rc = build_index(&S, text);
         t_index = now_s() - ts;
         ts = now_s();
         if (!rc) rc = forward_changed_parties(&S, &pseen, in_force);
@@ -725,20 +914,41 @@ int xg_monitor_run(json_t **report, xg_store *store, const xg_snapshot *snap,
                              "run_id", run_id, "list_hash", xg_snapshot_lists(snap)->hash,
                              "entries_in_force", (json_int_t)in_force, "delta", "added",
                              (json_int_t)added, "changed", (json_int_t)changed, "removed",
-                             (json_int_t)removed, "parties", (json_int_t)c.n, "parties_changed",
-                             (json_int_t)json_array_size(S.parties_put), "party_names",
-                             (json_int_t)xg_party_index_names(S.pi), "opened", "closed",
-                             "suppressed", 0, "still_open", 0);
+                             (json_int_t)removed, "parties", (json_int_t)S.nparties,
+                             "parties_changed", (json_int_t)json_array_size(S.parties_put),
+                             "party_names", (json_int_t)xg_party_index_names(S.pi), "opened",
+                             "closed", "suppressed", 0, "still_open", 0);
         if (o->progress) o->progress(0, S.ndelta, o->progress_ctx);
         rc = run_chunks(&S, run_id, started, t0);
     }
     if (!rc) json_object_set_new(S.report, "list_versions", named_versions(o->list_versions));
+    /* the run committed: the parties it read are the file of the next run */
+    if (!rc && !S.pf && pf_path) {
+        double ts = now_s();
+        int w = S.pi ? write_party_file(&S, pf_path, token, counter, akey) : 1;
+        json_object_set_new(pf_report, "written", json_boolean(!w));
+        if (w)
+            json_object_set_new(pf_report, "not_written",
+                                json_string(S.pi ? xg_error_message() : "no names were indexed"));
+        else if (!pf_why || !strcmp(pf_why, "absent"))
+            json_object_set_new(pf_report, "status", json_string("written"));
+        xg_error_clear();
+        t_file += now_s() - ts;
+    }
+    if (!rc) json_object_set(S.report, "party_file", pf_report);
     if (!rc)
         json_object_set_new(S.report, "seconds",
-                            json_pack("{s:f,s:f,s:f,s:f,s:f,s:f}", "parties", t_parties, "index",
-                                      t_index, "screen", S.t_screen, "forward", t_forward, "store",
-                                      S.t_store, "total", now_s() - t0));
-    xg_party_index_free(S.pi);
+                            json_pack("{s:f,s:f,s:f,s:f,s:f,s:f,s:f}", "parties", t_parties,
+                                      "party_file", t_file, "index", t_index, "screen", S.t_screen,
+                                      "forward", t_forward, "store", S.t_store, "total",
+                                      now_s() - t0));
+    json_decref(pf_report);
+    free(pf_path);
+    free(S.name_party);
+    free(S.name_raw);
+    xg_arena_free(&S.tmp);
+    xg_party_index_free(S.pi); /* before the file it borrows names from */
+    pf_close(&pf);
     free(S.delta);
     free(S.rec_key);
     free(S.rec_fp);

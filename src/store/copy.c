@@ -25,9 +25,9 @@ static int list_tables(json_t **out, xg_store *s)
         store_is_pg(s)
             ? "SELECT table_name FROM information_schema.tables WHERE table_schema ="
               " current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'schema_version'"
-              " ORDER BY table_name"
+              " AND table_name <> 'party_generation' ORDER BY table_name"
             : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
-              " AND name <> 'schema_version' ORDER BY name";
+              " AND name NOT IN ('schema_version', 'party_generation') ORDER BY name";
     db_stmt *st;
     int rc = store_prepare(&st, s, sql);
     if (rc) return rc;

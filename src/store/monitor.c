@@ -124,6 +124,30 @@ int xg_store_parties_each(xg_store *s, int (*cb)(const xg_stored_party *p, void 
     return rc;
 }
 
+int xg_store_party_generation(xg_store *s, char token[33], int64_t *counter)
+{
+    if (!s || !token || !counter) return xg_error_set(XG_EINVAL, "party generation: bad call");
+    pthread_mutex_lock(&s->lock);
+    db_stmt *st;
+    int rc = store_prepare(&st, s, "SELECT token, counter FROM party_generation WHERE id = 1");
+    if (!rc) {
+        if (db_step(st) == DB_ROW) {
+            snprintf(token, 33, "%s", store_col_text(st, 0));
+            *counter = db_column_int64(st, 1);
+        } else {
+            rc = store_error(s, "party generation");
+        }
+        db_finalize(st);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+const char *xg_store_sqlite_path(const xg_store *s)
+{
+    return s && !store_is_pg(s) ? s->path : NULL;
+}
+
 int xg_store_monitor_seen_each(xg_store *s, int (*cb)(const char *key, const char *fp, void *ctx),
                                void *ctx)
 {

@@ -38,6 +38,8 @@ add '{"name":"Helios Quantum Analytics Ltd","country":"GB"}'
 run "$X" monitor run --db "$DB" --list "$V1" --json
 assert_rc 0
 assert_json "d['delta']['added'] == d['entries_in_force'] > 200 and d['parties'] == 5"
+# the run compiled the stored parties into a party file beside the store
+assert_json "d['party_file']['status'] == 'written' and d['party_file']['path'].endswith('.parties')"
 assert_json "sorted((a['party']['name'], a['entry']['id']) for a in d['opened']) == [('China Mobile Communications Group', '1260H-0f7507145569'), ('Huawei Technologies Co Ltd', '1260H-745cb4e6009e')]"
 assert_json "[a for a in d['opened'] if a['party']['name'].startswith('China')][0]['party']['roles'] == ['ultimate_parent'] and [a for a in d['opened'] if a['party']['name'].startswith('China')][0]['party']['customers'] == ['Totally Clean Widgets GmbH']"
 assert_json "all(a['score'] >= 0.8 and a['explanation'] and a['list_hash'] and a['status'] == 'open' for a in d['opened'])"
@@ -58,6 +60,7 @@ assert_json "len(d) == 2"
 run "$X" monitor run --db "$DB" --list "$V2" --json
 assert_rc 0
 assert_json "d['delta'] == {'added': 1, 'changed': 2, 'removed': 1}"
+assert_json "d['party_file']['status'] == 'used'"
 assert_json "[(a['party']['name'], a['entry']['id']) for a in d['opened']] == [('Nordwind Optics AG', 'TEST-NORDWIND-1')]"
 assert_json "d['closed'] == ['$CM'] and d['still_open'] == 1"
 NW=$(python3 -c "import json; print(json.load(open('$TMP/out'))['opened'][0]['id'])")

@@ -98,6 +98,16 @@ static inline xg_store *temp_store_open(temp_store *t, const char *tag)
 /* Close `s` (NULL: already closed) and remove the store (files, or the database). */
 static inline void temp_store_remove(temp_store *t, xg_store *s)
 {
+    char token[33];
+    int64_t counter;
+    const char *dir = getenv("XGATE_SNAPSHOT_DIR");
+    if (t->pg && s && dir && *dir && strcmp(dir, "off") &&
+        !xg_store_party_generation(s, token, &counter)) {
+        /* a monitor run's party file of a PostgreSQL store, in the snapshot directory */
+        char p[1200];
+        snprintf(p, sizeof p, "%s/store-%s.parties", dir, token);
+        unlink(p);
+    }
     if (s) xg_store_close(s);
     if (t->pg) {
         char sql[400];
@@ -110,6 +120,8 @@ static inline void temp_store_remove(temp_store *t, xg_store *s)
     snprintf(p, sizeof p, "%s-wal", t->path);
     unlink(p);
     snprintf(p, sizeof p, "%s-shm", t->path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s.parties", t->path); /* a monitor run's party file */
     unlink(p);
 }
 

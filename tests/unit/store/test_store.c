@@ -99,7 +99,14 @@ Test(store_open, upgrades_a_version_1_database)
     xg_store *s = fresh();
     xg_store_close(s);
     /* Roll the file back to what version 1 created, as an older xgate left it. */
-    sql("DROP INDEX audit_ref; DROP INDEX review_actions_decision; DROP TABLE usage_rows; DROP "
+    sql("DROP TRIGGER customers_party_gen_i; DROP TRIGGER customers_party_gen_u;"
+        "DROP TRIGGER customers_party_gen_d; DROP TRIGGER ownership_party_gen_i;"
+        "DROP TRIGGER ownership_party_gen_u; DROP TRIGGER ownership_party_gen_d;"
+        "DROP TRIGGER resellers_party_gen_i; DROP TRIGGER resellers_party_gen_u;"
+        "DROP TRIGGER resellers_party_gen_d; DROP TRIGGER decisions_party_gen_i;"
+        "DROP TRIGGER decisions_party_gen_u; DROP TRIGGER decisions_party_gen_d;"
+        "DROP TABLE party_generation;"
+        "DROP INDEX audit_ref; DROP INDEX review_actions_decision; DROP TABLE usage_rows; DROP "
         "TABLE list_versions;"
         "ALTER TABLE decisions DROP COLUMN facts;"
         "DROP TABLE monitor_seen; DROP TABLE monitor_runs; DROP TABLE alerts;"
