@@ -49,6 +49,15 @@ static void print_text(const json_t *r)
     json_t *v;
     json_object_foreach(json_object_get(r, "list_versions"), src, v)
         printf("  list %s: version %s\n", src, json_string_value(json_object_get(v, "id")));
+    const json_t *pf = json_object_get(r, "party_file");
+    const char *pfs = json_string_value(json_object_get(pf, "status"));
+    if (pfs && strcmp(pfs, "off")) {
+        const char *why = json_string_value(json_object_get(pf, "reason"));
+        printf("  party file: %s%s%s%s%s\n", pfs, why ? " (" : "", why ? why : "", why ? ")" : "",
+               json_is_true(json_object_get(pf, "written")) && strcmp(pfs, "written")
+                   ? ", rewritten"
+                   : "");
+    }
     json_array_foreach(json_object_get(r, "opened"), i, a)
     {
         const json_t *e = json_object_get(a, "entry");
