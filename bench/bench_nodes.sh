@@ -16,7 +16,10 @@
 # Env: DURATION (s per cell, default 10), CLIENTS (default "1 8 64"), SRV_THREADS (serve --threads,
 #      default 96: above the largest client count, civetweb holds a worker per keep-alive connection),
 #      NOGC_BIN (optional: an xgate binary without group commit, e.g. one built from a revision
-#      before it; adds SQLite rows for it in the same run).
+#      before it; adds SQLite rows for it in the same run), NOGC_DATA (its data/ directory, which
+#      must match that binary: default the data/ beside its build/ directory), NOGC_LABEL (its name in the table).
+#      E.g. the store before group commit: git archive 538cbd6^ | tar -x -C DIR; make -C DIR build/xgate;
+#      NOGC_BIN=DIR/build/xgate NOGC_LABEL="80accb7, before group commit" bench/run nodes
 # Uses build/xgate (make), wrk and HAProxy (scripts/bootstrap bench). Prints Markdown on stdout,
 # progress on stderr. Every node, HAProxy and PostgreSQL started here is stopped on every exit path.
 set -euo pipefail
@@ -34,6 +37,11 @@ command -v haproxy >/dev/null || fail "haproxy is missing (scripts/bootstrap tes
 command -v sqlite3 >/dev/null || fail "sqlite3 is missing (scripts/bootstrap test)"
 [ -x "$X" ] || fail "build/xgate is missing (make)"
 [ -z "$NOGC_BIN" ] || [ -x "$NOGC_BIN" ] || fail "NOGC_BIN=$NOGC_BIN is not an executable"
+NOGC_DATA=${NOGC_DATA:-$(dirname "${NOGC_BIN:-.}")/../data}
+[ -z "$NOGC_BIN" ] || [ -d "$NOGC_DATA" ] || fail "NOGC_DATA=$NOGC_DATA is not a directory"
+# xg BIN ARGS…: run this tree's binary, or NOGC_BIN with its own data/ directory.
+# (env, not a shell function, so that a backgrounded node's $! is the xgate process itself.)
+xg() { if [ "$1" = "$X" ]; then "$@"; else env XGATE_DATA="$NOGC_DATA" "$@"; fi; }
 
 OUT=$ROOT/bench/out/nodes
 rm -rf "$OUT"
@@ -59,7 +67,9 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 node_start() { # node_start BIN DB I → prints the node's port
   local bin=$1 db=$2 i=$3 pid
   rm -f "$TMP/port$i"
-  "$bin" serve --listen 127.0.0.1:0 --db "$db" --port-file "$TMP/port$i" --threads "$SRV_THREADS" \
+  local pre=()
+  [ "$bin" = "$X" ] || pre=(env XGATE_DATA="$NOGC_DATA")
+  "${pre[@]}" "$bin" serve --listen 127.0.0.1:0 --db "$db" --port-file "$TMP/port$i" --threads "$SRV_THREADS" \
     --rate -1 --quiet 2>>"$OUT/node$i.log" &
   pid=$!
   PIDS+=("$pid")
@@ -142,7 +152,7 @@ cell() { # cell LABEL BIN BACKEND NODES CLIENTS
   else
     db=$(pg_db "b_${slug//-/_}")
   fi
-  key=$("$bin" keys create --role service --name bench --db "$db" 2>>"$OUT/keys.log" | tail -n 1)
+  key=$(xg "$bin" keys create --role service --name bench --db "$db" 2>>"$OUT/keys.log" | tail -n 1)
   [ -n "$key" ] || fail "keys create failed: $(cat "$OUT/keys.log")"
   for ((i = 1; i <= nodes; i++)); do
     node_start "$bin" "$db" "$i"
@@ -177,7 +187,7 @@ cell() { # cell LABEL BIN BACKEND NODES CLIENTS
   dup=$( (uniq -d "$OUT/acked-$slug.txt"; uniq -d "$OUT/stored-$slug.txt") | wc -l)
   missing=$(grep -v '^?$' "$OUT/acked-$slug.txt" | comm -23 - "$OUT/stored-$slug.txt" | wc -l)
   extra=$((stored - acked))
-  if "$bin" audit verify --db "$db" --json >"$OUT/verify-$slug.json" 2>&1 &&
+  if xg "$bin" audit verify --db "$db" --json >"$OUT/verify-$slug.json" 2>&1 &&
     python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["ok"] is True else 1)' "$OUT/verify-$slug.json"; then
     verify=pass
   else
@@ -196,18 +206,21 @@ cell() { # cell LABEL BIN BACKEND NODES CLIENTS
 }
 
 for c in $CLIENTS; do
-  [ -z "$NOGC_BIN" ] || cell "SQLite, 1 node, without group commit ($(basename "$NOGC_BIN"))" "$NOGC_BIN" sqlite 1 "$c"
+  [ -z "$NOGC_BIN" ] || cell "SQLite, 1 node, without group commit (${NOGC_LABEL:-$NOGC_BIN})" "$NOGC_BIN" sqlite 1 "$c"
   cell "SQLite, 1 node" "$X" sqlite 1 "$c"
   cell "PostgreSQL, 1 node" "$X" postgresql 1 "$c"
   cell "PostgreSQL, 3 nodes + HAProxy" "$X" postgresql 3 "$c"
 done
 
 CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
+CMD_ENV=""
+[ -z "$NOGC_BIN" ] || CMD_ENV="NOGC_BIN=$NOGC_BIN "
+[ -z "${NOGC_LABEL:-}" ] || CMD_ENV="${CMD_ENV}NOGC_LABEL=\"$NOGC_LABEL\" "
 {
   cat <<EOF
 ## Durable decisions over HTTP: one node and three nodes (SQLite, PostgreSQL, HAProxy)
 
-Command: \`${NOGC_BIN:+NOGC_BIN=$NOGC_BIN }DURATION=$DURATION CLIENTS="$CLIENTS" bench/run nodes\` (bench/bench_nodes.sh) —
+Command: \`${CMD_ENV}DURATION=$DURATION CLIENTS="$CLIENTS" bench/run nodes\` (bench/bench_nodes.sh) —
 \`wrk -t min(2,N) -cN -d${DURATION}s --timeout 30s\` POSTs \`/v1/decide\` (one decision, durable before the
 answer) with N concurrent clients (keep-alive connections) to build/xgate \`serve\` (\`--threads $SRV_THREADS --rate -1\`,
 bundled lists, group commit always on). SQLite: one node on a fresh file (WAL, synchronous=FULL).
