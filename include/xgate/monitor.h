@@ -70,6 +70,15 @@ const json_t *xg_monitor_clearance_of(const json_t *clearances, const xg_record 
 int xg_monitor_webhooks_deliver(json_t **report, xg_store *store, const char *url,
                                 const unsigned char *secret, size_t secret_len, int max_attempts);
 
+/* As xg_monitor_webhooks_deliver, and stops early once *cancel (when not NULL) becomes non-zero:
+ * a POST in progress is aborted within about a second, no back-off is waited out, and the
+ * delivery being tried and the ones after it stay "pending" (attempts so far recorded) for the
+ * next call to send. *report also has "pending" (deliveries left so) and "cancelled" (bool).
+ * For a server shutting down. */
+int xg_monitor_webhooks_deliver_until(json_t **report, xg_store *store, const char *url,
+                                      const unsigned char *secret, size_t secret_len,
+                                      int max_attempts, const volatile int *cancel);
+
 /* HMAC-SHA256 of body under secret as 64 hex digits (out[65]). */
 void xg_monitor_sign(char out[65], const unsigned char *secret, size_t secret_len, const char *body,
                      size_t body_len);

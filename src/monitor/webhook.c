@@ -23,6 +23,7 @@
 #define FIRST_BACKOFF_MS 250
 #define CONNECT_TIMEOUT_S 5L
 #define TOTAL_TIMEOUT_S 15L
+#define CANCEL_POLL_MS 50 /* how often a back-off sleep looks at the cancel flag */
 
 void xg_monitor_sign(char out[65], const unsigned char *secret, size_t secret_len, const char *body,
                      size_t body_len)
@@ -41,8 +42,24 @@ static size_t discard(char *p, size_t size, size_t n, void *ctx)
     return size * n;
 }
 
+/* libcurl calls this at least once a second while a transfer runs (also while it waits for an
+ * answer): a non-zero return aborts the transfer. */
+static int on_xfer(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                   curl_off_t ulnow)
+{
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    const volatile int *cancel = ud;
+    return *cancel != 0;
+}
+
+static int cancelled(const volatile int *cancel)
+{
+    return cancel && *cancel;
+}
+
 /* One POST; returns the HTTP status (0 when none) and fills err on a transport failure. */
-static long post_once(const char *url, const char *body, const char *sig, char *err, size_t errlen)
+static long post_once(const char *url, const char *body, const char *sig, char *err, size_t errlen,
+                      const volatile int *cancel)
 {
     CURL *h = curl_easy_init();
     if (!h) {
@@ -64,6 +81,11 @@ static long post_once(const char *url, const char *body, const char *sig, char *
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    if (cancel) {
+        curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_xfer);
+        curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)cancel);
+        curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    }
     long status = 0;
     CURLcode cc = curl_easy_perform(h);
     if (cc == CURLE_OK)
@@ -75,16 +97,24 @@ static long post_once(const char *url, const char *body, const char *sig, char *
     return status;
 }
 
-static void sleep_ms(long ms)
+/* Sleep ms milliseconds, in short slices so that a cancel is seen within CANCEL_POLL_MS. */
+static void sleep_ms(long ms, const volatile int *cancel)
 {
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
+    while (ms > 0 && !cancelled(cancel)) {
+        long slice = ms < CANCEL_POLL_MS ? ms : CANCEL_POLL_MS;
+        struct timespec ts = {slice / 1000, (slice % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+        ms -= slice;
+    }
 }
 
+/* One delivery with its retries. *outcome: 1 delivered, 0 failed, -1 cancelled (left "pending"
+ * with the attempts made so far, for the next call to send). */
 static int deliver_one(xg_store *store, const json_t *d, const unsigned char *secret,
-                       size_t secret_len, int max_attempts, int *ok_out)
+                       size_t secret_len, int max_attempts, const volatile int *cancel,
+                       int *outcome)
 {
-    *ok_out = 0;
+    *outcome = 0;
     const char *id = json_string_value(json_object_get(d, "id"));
     const char *url = json_string_value(json_object_get(d, "url"));
     int attempts = (int)json_integer_value(json_object_get(d, "attempts"));
@@ -99,22 +129,36 @@ static int deliver_one(xg_store *store, const json_t *d, const unsigned char *se
     xg_monitor_sign(sig, secret, secret_len, body, strlen(body));
     long status = 0, backoff = FIRST_BACKOFF_MS;
     int ok = 0;
-    while (attempts < max_attempts && !ok) {
-        if (attempts) sleep_ms(backoff), backoff *= 2;
+    while (attempts < max_attempts && !ok && !cancelled(cancel)) {
+        if (attempts) sleep_ms(backoff, cancel), backoff *= 2;
+        if (cancelled(cancel)) break;
         attempts++;
         err[0] = '\0';
-        status = post_once(url, body, sig, err, sizeof err);
+        status = post_once(url, body, sig, err, sizeof err, cancel);
         ok = status >= 200 && status < 300;
         if (!ok && !err[0]) snprintf(err, sizeof err, "HTTP %ld", status);
     }
     free(body);
-    *ok_out = ok;
+    if (!ok && cancelled(cancel)) {
+        *outcome = -1;
+        return xg_store_webhook_record(store, id, "pending", attempts, status,
+                                       "cancelled: the sender stopped; sent again by the next run");
+    }
+    *outcome = ok;
     return xg_store_webhook_record(store, id, ok ? "delivered" : "failed", attempts, status,
                                    ok ? NULL : err);
 }
 
 int xg_monitor_webhooks_deliver(json_t **report, xg_store *store, const char *url,
                                 const unsigned char *secret, size_t secret_len, int max_attempts)
+{
+    return xg_monitor_webhooks_deliver_until(report, store, url, secret, secret_len, max_attempts,
+                                             NULL);
+}
+
+int xg_monitor_webhooks_deliver_until(json_t **report, xg_store *store, const char *url,
+                                      const unsigned char *secret, size_t secret_len,
+                                      int max_attempts, const volatile int *cancel)
 {
     if (!report || !store || !secret || !secret_len)
         return xg_error_set(XG_EINVAL, "webhook: store and secret needed");
@@ -128,17 +172,21 @@ int xg_monitor_webhooks_deliver(json_t **report, xg_store *store, const char *ur
     json_t *pending;
     int rc = xg_store_webhook_pending(&pending, store, url);
     if (rc) return rc;
-    size_t i, delivered = 0, failed = 0;
+    size_t i, delivered = 0, failed = 0, left = 0;
     json_t *d;
     json_array_foreach(pending, i, d)
     {
-        int ok;
-        if ((rc = deliver_one(store, d, secret, secret_len, max_attempts, &ok))) break;
-        ok ? delivered++ : failed++;
+        int outcome = -1;
+        /* once cancelled, the rest stay pending untouched */
+        if (!cancelled(cancel) &&
+            (rc = deliver_one(store, d, secret, secret_len, max_attempts, cancel, &outcome)))
+            break;
+        outcome > 0 ? delivered++ : outcome == 0 ? failed++ : left++;
     }
     json_decref(pending);
     if (rc) return rc;
     *report =
-        json_pack("{s:I,s:I}", "delivered", (json_int_t)delivered, "failed", (json_int_t)failed);
+        json_pack("{s:I,s:I,s:I,s:b}", "delivered", (json_int_t)delivered, "failed",
+                  (json_int_t)failed, "pending", (json_int_t)left, "cancelled", cancelled(cancel));
     return 0;
 }

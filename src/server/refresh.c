@@ -331,8 +331,10 @@ static void run_monitor(xg_server *s, const char *trigger)
     json_t *w = NULL;
     size_t delivered = 0, failed = 0;
     if (s->webhook_url && !s->stopping) {
-        if (xg_monitor_webhooks_deliver(&w, s->store, s->webhook_url, s->webhook_secret,
-                                        s->webhook_secret_len, 0) != 0) {
+        /* a stop cancels the deliveries (a POST in progress, a back-off): what is left stays
+         * pending in the store for the next start's first run */
+        if (xg_monitor_webhooks_deliver_until(&w, s->store, s->webhook_url, s->webhook_secret,
+                                              s->webhook_secret_len, 0, &s->stopping) != 0) {
             server_log(s, "monitor (%s): webhook deliveries: %s", trigger, xg_error_message());
         } else {
             delivered = (size_t)json_integer_value(json_object_get(w, "delivered"));
@@ -340,6 +342,9 @@ static void run_monitor(xg_server *s, const char *trigger)
             if (delivered || failed)
                 server_log(s, "monitor (%s): webhooks: %zu delivered, %zu failed", trigger,
                            delivered, failed);
+            if (json_is_true(json_object_get(w, "cancelled")))
+                server_log(s, "monitor (%s): webhooks cancelled (stopping): %lld left pending",
+                           trigger, (long long)json_integer_value(json_object_get(w, "pending")));
         }
         json_decref(w);
     }

@@ -123,4 +123,47 @@ wait_for "a later monitor run" runs_after
 stop_server
 check_server_log
 grep -q 'webhooks: 2 delivered, 0 failed' "$SRV_LOG" || fail "the deliveries are not logged"
+
+# 4. A stop cancels the deliveries: a receiver that takes each POST and never answers holds the
+# first attempt; SIGTERM then aborts it, no retry is made, and both deliveries stay "pending" in
+# the store (the first with its one attempt) for the next start. Without the cancel the server
+# would wait out 4 attempts of 15 s and record "failed".
+cat >"$TMP/hang.py" <<'PY'
+import http.server, os, sys, time
+log, portfile = sys.argv[1], sys.argv[2]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        with open(log, "a") as f:
+            f.write("POST\n")
+        time.sleep(3600)
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(portfile + ".tmp", "w").write(str(s.server_address[1]))
+os.rename(portfile + ".tmp", portfile)
+s.serve_forever()
+PY
+python3 "$TMP/hang.py" "$TMP/hang.log" "$TMP/hang-port" &
+HANG=$!
+trap 'kill $FEED $RECV $HANG 2>/dev/null; stop_server; rm -rf "$TMP"' EXIT
+for _ in $(seq 200); do [ -s "$TMP/hang-port" ] && break; sleep 0.1; done
+[ -s "$TMP/hang-port" ] || fail "the hanging receiver did not write its port file"
+DB="sqlite:$TMP/cancel.db"
+ADMIN="" ANALYST="" SERVICE=""
+"$X" customers import --db "$DB" "$TMP/customers.jsonl" >/dev/null || fail "customers import"
+start_server --source "$SPEC" --data-dir "$TMP/state2" --refresh 1h \
+  --webhook "http://127.0.0.1:$(cat "$TMP/hang-port")/hook" --webhook-secret-file "$TMP/secret"
+posted() { [ -s "$TMP/hang.log" ]; }
+wait_for "the first POST to reach the hanging receiver" posted
+t0=$(date +%s.%N)
+stop_server
+t1=$(date +%s.%N)
+[ "$SRV_RC" = 0 ] || fail "serve exited $SRV_RC after SIGTERM"
+check_server_log
+echo "  serve stopped $(python3 -c "print(round($t1 - $t0, 2))") s after SIGTERM with a POST in flight"
+[ "$(wc -l <"$TMP/hang.log")" -eq 1 ] || fail "retried after the stop: $(wc -l <"$TMP/hang.log") POSTs"
+st=$(sqlite3 "$TMP/cancel.db" "SELECT status || ':' || attempts FROM webhook_deliveries ORDER BY attempts DESC, id")
+[ "$(echo "$st" | tr '\n' ' ')" = "pending:1 pending:0 " ] || fail "deliveries after a stop: $st"
+grep -q 'webhooks cancelled (stopping): 2 left pending' "$SRV_LOG" || fail "the cancel is not logged"
 echo "ok serve webhook"
