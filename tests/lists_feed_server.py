@@ -10,10 +10,11 @@ first path segment, the faults a feed can show:
   /status500/NAME  500
   /slow/NAME       sleeps SLOW seconds before answering (for a client time-out)
   /redirect/NAME   302 to /files/NAME
+  /lastmod/NAME    the file with Last-Modified only (no ETag); If-Modified-Since → 304
 
 Usage: lists_feed_server.py ROOT PORT_FILE LOG_FILE [SLOW]. Binds 127.0.0.1 only, on a port the
 kernel picks, written to PORT_FILE once listening. Each request is logged to LOG_FILE as
-"METHOD PATH if-none-match=…".
+"METHOD PATH if-none-match=… if-modified-since=…".
 """
 import hashlib
 import http.server
@@ -43,7 +44,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         with open(LOG_FILE, "a") as log:
-            log.write("GET %s if-none-match=%s\n" % (self.path, self.headers.get("If-None-Match", "")))
+            log.write("GET %s if-none-match=%s if-modified-since=%s\n" % (
+                self.path, self.headers.get("If-None-Match", ""), self.headers.get("If-Modified-Since", "")))
         parts = self.path.split("/", 2)
         if len(parts) < 3:
             return self.send_body(404, b"not found\n")
@@ -68,6 +70,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.end_headers()
                 return
             return self.send_body(200, data, extra=(("ETag", etag), ("Last-Modified", lm)))
+        if mode == "lastmod":
+            if self.headers.get("If-Modified-Since") == lm:
+                self.send_response(304)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            return self.send_body(200, data, extra=(("Last-Modified", lm),))
         if mode == "truncated":
             self.send_response(200)
             self.send_header("Content-Length", str(len(data)))

@@ -153,4 +153,36 @@ ls -a "$TMP/state/lists/ofac_cons" | grep -q '^\.tmp-' && fail "the rerun left t
 run "$X" lists diff "$V1" current --db "sqlite:$TMP/xgate.db"
 assert_rc 0
 assert_out_contains "0 added, 0 removed, 0 changed, 442 unchanged"
+
+# --- a fresh store: redirects are followed, a server without ETags gets If-Modified-Since (its
+# 304 is "unchanged"), the size cap refuses a file over it in one line
+O2=(--db "sqlite:$TMP/two.db" --data-dir "$TMP/state2")
+all() { echo "ofac_cons=$BASE/$1/cons_prim.csv,$BASE/$1/cons_alt.csv,$BASE/$1/cons_add.csv"; }
+run "$X" lists update --source "$(all redirect)" "${O2[@]}"
+assert_rc 0
+assert_out_contains "ofac_cons: new version ofac_cons-"
+assert_out_contains "442 entries"
+grep -q '^GET /files/cons_add.csv ' "$TMP/requests.log" || fail "the redirect was not followed"
+O3=(--db "sqlite:$TMP/three.db" --data-dir "$TMP/state3")
+run "$X" lists update --source "$(all lastmod)" "${O3[@]}"
+assert_rc 0
+assert_out_contains "ofac_cons: new version"
+: >"$TMP/requests.log"
+run "$X" lists update --source "$(all lastmod)" "${O3[@]}"
+assert_rc 0
+assert_out_contains "ofac_cons: unchanged (304 Not Modified)"
+grep -q '^GET /lastmod/cons_prim.csv if-none-match= if-modified-since=[A-Z][a-z][a-z], ' "$TMP/requests.log" ||
+  fail "no If-Modified-Since sent without an ETag: $(cat "$TMP/requests.log")"
+run "$X" lists update --source "$(all files)" --db "sqlite:$TMP/four.db" --data-dir "$TMP/state4" --max-bytes 50000
+assert_rc 1
+assert_out_contains "cons_prim.csv: larger than the size cap of 50000 bytes; no version in force"
+[ "$(wc -l <<<"$OUT")" -eq 1 ] || fail "the size refusal is more than one line: $OUT"
+
+# --- a progress bar on stderr on a terminal only (lists update; monitor run: test_monitor_alerts)
+run "$X" lists update --source "$(all files)" "${O2[@]}" --force
+! grep -q "file 1/3" <<<"$ERR" || fail "a progress bar on a non-terminal: $ERR"
+if command -v script >/dev/null; then
+  script -qec "$X lists update --source '$(all files)' ${O2[*]} >/dev/null" /dev/null >"$TMP/tty.txt" 2>&1 || true
+  grep -q "ofac_cons    file 3/3" "$TMP/tty.txt" || fail "no progress bar on a terminal: $(head -c 400 "$TMP/tty.txt")"
+fi
 echo "ok lists update"
