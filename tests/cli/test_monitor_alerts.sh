@@ -140,9 +140,41 @@ run "$X" monitor run --db "$DB" --list "$V3" --json
 assert_rc 0
 assert_json "d['parties_changed'] == 1 and len(d['opened']) == 1 and d['opened'][0]['earlier_clearance']['reason'] == 'another Qihoo'"
 
+# the other stored parties: a customer's owner, and a decision's reseller (stored both as a
+# reseller of the customer and as a party of a decision in force) alert with their role, the
+# customer they stand behind and the decision they touch
+printf '%s' '{"name":"Lakeside Holdings BV","country":"NL","owners":[{"name":"Inspur Group Co Ltd","country":"CN","percent":30}]}' >"$TMP/o.json"
+run "$X" customers add --db "$DB" "$TMP/o.json"
+assert_rc 0
+cat >"$TMP/req2.json" <<'JSON'
+{"customer": {"name": "Harbour Bridge Trading Ltd", "country": "HK", "headquarters": "HK"},
+ "intermediaries": [{"name": "Zhejiang Dahua Technology Co Ltd", "country": "CN", "role": "reseller", "names_end_user": true}],
+ "resource": {"kind": "instance", "provider": "aws", "item": "g4dn.xlarge", "count": 1},
+ "access": {"source_country": "HK", "payment_country": "HK", "end_use": "inference"},
+ "as_of": "2026-11-22"}
+JSON
+run "$X" decide --db "$DB" --list "$SHARED/data/lists/csl_sample.csv" --json "$TMP/req2.json"
+assert_rc 0
+assert_json "d['decision'] != 'DENY'"
+DEC2=$(python3 -c "import json; print(json.load(open('$TMP/out'))['decision_id'])")
+run "$X" monitor run --db "$DB" --list "$V3" --json
+assert_rc 0
+assert_json "sorted((a['party']['name'], a['entry']['id']) for a in d['opened']) == [('Inspur Group Co Ltd', '1260H-3ff9342306b7'), ('Zhejiang Dahua Technology Co Ltd', '1260H-df0d81dea354')]"
+assert_json "[(a['party']['roles'], a['party']['customers']) for a in d['opened'] if a['party']['name'].startswith('Inspur')] == [(['owner'], ['Lakeside Holdings BV'])]"
+assert_json "[('reseller' in a['party']['roles'], a['party']['customers'], a['decisions']) for a in d['opened'] if a['party']['name'].startswith('Zhejiang')] == [(True, ['Harbour Bridge Trading Ltd'], ['$DEC2'])]"
+
 # every alert event is in the audit chain, and the chain holds
 run "$X" audit verify --db "$DB" --json
 assert_rc 0
 assert_json "d['ok'] is True"
 [ "$(db_query m "SELECT COUNT(*) FROM audit WHERE kind = 'alert'")" -eq \
   "$(db_query m "SELECT COUNT(*) FROM alert_events")" ] || fail "alert events not all chained"
+
+# a progress bar on stderr on a terminal only
+run "$X" monitor run --db "$DB" --list "$V3" --full
+! grep -q "entries" <<<"$ERR" || fail "a progress bar on a non-terminal: $ERR"
+if command -v script >/dev/null; then
+  script -qec "$X monitor run --db $DB --list $V3 --full >/dev/null" /dev/null >"$TMP/tty.txt" 2>&1 || true
+  grep -qE "monitor \[#+\] [0-9]+/[0-9]+ entries" "$TMP/tty.txt" ||
+    fail "no progress bar on a terminal: $(head -c 400 "$TMP/tty.txt")"
+fi
