@@ -64,6 +64,23 @@ run "$X" lists diff "$TMP/csv" "$TMP/SDN.XML"
 assert_rc 0
 assert_out_contains "0 added, 0 removed, 0 changed, 600 unchanged"
 
+# fetched by `lists update` (loopback feed server), the file set becomes a version that carries
+# the file's Publish_Date (07/15/2021) as its publish date
+mkdir -p "$TMP/root"
+cp "$TMP/SDN.XML" "$TMP/root/"
+python3 "$XGATE_TESTS/lists_feed_server.py" "$TMP/root" "$TMP/port" "$TMP/requests.log" &
+FEED=$!
+trap 'kill $FEED 2>/dev/null; db_cleanup; rm -rf "$TMP"' EXIT
+for _ in $(seq 200); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+[ -s "$TMP/port" ] || fail "the feed server did not write its port file"
+run "$X" lists update --source "ofac_sdn=http://127.0.0.1:$(cat "$TMP/port")/files/SDN.XML" \
+  --db "sqlite:$TMP/x.db" --data-dir "$TMP/state" --json
+assert_rc 0
+assert_json 'd["results"][0]["status"] == "new" and d["results"][0]["entries"] == 600 and d["results"][0]["publish_date"] == "2021-07-15"'
+run "$X" lists versions --db "sqlite:$TMP/x.db"
+assert_rc 0
+assert_out_contains ", published 2021-07-15"
+
 head -c 20000 "$TMP/SDN.XML" >"$TMP/cut.xml"
 run "$X" lists info --list "$TMP/cut.xml"
 assert_rc 1

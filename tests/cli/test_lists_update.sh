@@ -178,6 +178,14 @@ assert_rc 1
 assert_out_contains "cons_prim.csv: larger than the size cap of 50000 bytes; no version in force"
 [ "$(wc -l <<<"$OUT")" -eq 1 ] || fail "the size refusal is more than one line: $OUT"
 
+# --- a file that carries its date: the UN XML's dateGenerated is the version's publish date
+cp "$XGATE_DATA/lists/un_sc_consolidated_2026-02.xml" "$TMP/root/consolidated.xml"
+run "$X" lists update --source "un=$BASE/files/consolidated.xml" --db "sqlite:$TMP/un.db" --data-dir "$TMP/state-un" --json
+assert_rc 0
+assert_json 'd["results"][0]["status"] == "new" and d["results"][0]["entries"] == 1003 and d["results"][0]["publish_date"] == "2026-02-27"'
+run "$X" lists versions --db "sqlite:$TMP/un.db" --json
+assert_json '[(r["source"], r["publish_date"]) for r in d["versions"] if r["in_force"]] == [("un", "2026-02-27")]'
+
 # --- a progress bar on stderr on a terminal only (lists update; monitor run: test_monitor_alerts)
 run "$X" lists update --source "$(all files)" "${O2[@]}" --force
 ! grep -q "file 1/3" <<<"$ERR" || fail "a progress bar on a non-terminal: $ERR"
