@@ -73,7 +73,8 @@ int xg_monitor_webhooks_deliver(json_t **report, xg_store *store, const char *ur
 /* As xg_monitor_webhooks_deliver, and stops early once *cancel (when not NULL) becomes non-zero:
  * a POST in progress is aborted within about a second, no back-off is waited out, and the
  * delivery being tried and the ones after it stay "pending" (attempts so far recorded) for the
- * next call to send. *report also has "pending" (deliveries left so) and "cancelled" (bool).
+ * next call to send. When cancelled, *report also has "cancelled": true and "pending" (the
+ * deliveries left so).
  * For a server shutting down. */
 int xg_monitor_webhooks_deliver_until(json_t **report, xg_store *store, const char *url,
                                       const unsigned char *secret, size_t secret_len,

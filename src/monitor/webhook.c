@@ -186,7 +186,10 @@ int xg_monitor_webhooks_deliver_until(json_t **report, xg_store *store, const ch
     json_decref(pending);
     if (rc) return rc;
     *report =
-        json_pack("{s:I,s:I,s:I,s:b}", "delivered", (json_int_t)delivered, "failed",
-                  (json_int_t)failed, "pending", (json_int_t)left, "cancelled", cancelled(cancel));
+        json_pack("{s:I,s:I}", "delivered", (json_int_t)delivered, "failed", (json_int_t)failed);
+    if (*report && cancelled(cancel)) { /* only then: a caller without a cancel sees no change */
+        json_object_set_new(*report, "pending", json_integer((json_int_t)left));
+        json_object_set_new(*report, "cancelled", json_true());
+    }
     return 0;
 }
