@@ -333,18 +333,18 @@ static int customer_get_where(json_t **out, xg_store *s, const char *where, cons
 
 int xg_store_customer_get(json_t **out, xg_store *s, const char *id)
 {
-    pthread_mutex_lock(&s->lock);
-    int rc = customer_get_where(out, s, "id", id ? id : "");
-    pthread_mutex_unlock(&s->lock);
+    xg_store *rd = store_read_begin(s);
+    int rc = customer_get_where(out, rd, "id", id ? id : "");
+    store_read_end(s, rd);
     return rc;
 }
 
 int xg_store_customer_find(json_t **out, xg_store *s, const char *name)
 {
     char *key = store_name_key(name);
-    pthread_mutex_lock(&s->lock);
-    int rc = customer_get_where(out, s, "name_key", key);
-    pthread_mutex_unlock(&s->lock);
+    xg_store *rd = store_read_begin(s);
+    int rc = customer_get_where(out, rd, "name_key", key);
+    store_read_end(s, rd);
     free(key);
     return rc;
 }
@@ -403,16 +403,16 @@ int xg_store_ownership_add(xg_store *s, const json_t *owner, const char *owned_n
 int xg_store_ownership_of(json_t **out, xg_store *s, const char *owned_name)
 {
     char *key = store_name_key(owned_name);
-    pthread_mutex_lock(&s->lock);
+    xg_store *rd = store_read_begin(s);
     db_stmt *st;
-    int rc = store_prepare(&st, s,
+    int rc = store_prepare(&st, rd,
                            "SELECT owner_name, owner_country, owner_headquarters, percent,"
                            " source FROM ownership WHERE owned_key = ? ORDER BY owner_key");
     if (!rc) {
         store_bind_text(st, 1, key);
         json_t *arr = json_array();
         while (db_step(st) == DB_ROW) {
-            json_t *e = json_pack("{s:s}", "name", store_col_text(st, 0));
+            json_t *e = json_pack("{rd:rd}", "name", store_col_text(st, 0));
             if (db_column_type(st, 1) != DB_NULL)
                 json_object_set_new(e, "country", json_string(store_col_text(st, 1)));
             if (db_column_type(st, 2) != DB_NULL)
@@ -425,7 +425,7 @@ int xg_store_ownership_of(json_t **out, xg_store *s, const char *owned_name)
         db_finalize(st);
         *out = arr;
     }
-    pthread_mutex_unlock(&s->lock);
+    store_read_end(s, rd);
     free(key);
     return rc;
 }
@@ -515,15 +515,15 @@ int xg_store_license_add(xg_store *s, const json_t *lic)
 
 int xg_store_licenses_list(json_t **out, xg_store *s)
 {
-    pthread_mutex_lock(&s->lock);
+    xg_store *rd = store_read_begin(s);
     db_stmt *st;
-    int rc = store_prepare(&st, s,
+    int rc = store_prepare(&st, rd,
                            "SELECT number, party, items, destinations, valid_from,"
                            " valid_to, conditions, created FROM licenses ORDER BY number");
     if (!rc) {
         json_t *arr = json_array();
         while (db_step(st) == DB_ROW) {
-            json_t *l = json_pack("{s:s,s:s}", "number", store_col_text(st, 0), "party",
+            json_t *l = json_pack("{rd:rd,rd:rd}", "number", store_col_text(st, 0), "party",
                                   store_col_text(st, 1));
             json_object_set_new(l, "items", json_loads(store_col_text(st, 2), 0, NULL));
             json_object_set_new(l, "destinations", json_loads(store_col_text(st, 3), 0, NULL));
@@ -540,6 +540,6 @@ int xg_store_licenses_list(json_t **out, xg_store *s)
         db_finalize(st);
         *out = arr;
     }
-    pthread_mutex_unlock(&s->lock);
+    store_read_end(s, rd);
     return rc;
 }

@@ -31,8 +31,25 @@ struct xg_store {
     int gc_off; /* 1: every decision commits alone (the benchmark's baseline) */
     unsigned long long gc_batches, gc_decisions;
     char *path;
+    char *url; /* the URL opened (read connections open it again) */
+    /* read connections (store_read_begin): idle handles, how many are open, the most allowed;
+     * rd_off: read connections cannot serve this database (in memory, no WAL journal) */
+    pthread_mutex_t rd_lock;
+    pthread_cond_t rd_cond;
+    xg_store *rd_idle, *rd_next;
+    int rd_open, rd_max, rd_off;
+    unsigned long long rd_reads, rd_fallbacks;
     int version_at_open; /* the schema version found when opening (before migrating) */
 };
+
+/* A handle to read with, for one read (a few statements, no transaction of its own): an idle read
+ * connection of the store, or a new one when fewer than the limit are open, or else the next one
+ * released. With read connections off, or when a new one cannot be opened (PostgreSQL down: the
+ * read then fails on the writer connection with its usual error, or succeeds there once the
+ * server is back), the store itself with s->lock held. Give it back with store_read_end. The
+ * handle is an xg_store whose db is the read connection: the statement helpers below take it. */
+xg_store *store_read_begin(xg_store *s);
+void store_read_end(xg_store *s, xg_store *r);
 
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ" in out[32]. */
 void store_now(char out[32]);
