@@ -36,8 +36,8 @@ struct db_conn {
     int lost;
     unsigned cursors;
     int readonly; /* a read connection (db_open_reader): PostgreSQL sessions made read-only */
-    int in_txn; /* between db_begin*() and db_commit/db_rollback (libpq reports UNKNOWN once lost)
-                 */
+    int in_txn;   /* between db_begin*() and db_commit/db_rollback (libpq reports UNKNOWN once lost)
+                   */
 };
 
 struct db_stmt {

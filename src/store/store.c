@@ -671,7 +671,7 @@ int xg_store_info(json_t **out, xg_store *s)
     *out = json_pack("{s:s,s:s,s:i,s:i,s:i,s:{s:I,s:I},s:o}", "backend",
                      store_is_pg(s) ? "postgresql" : "sqlite", "store", s->path, "schema_version",
                      v, "latest", (int)NMIGRATIONS, "applied_at_open", v - s->version_at_open,
-                     "group_commit", "batches", batches, "decisions", decisions,
-                     "read_connections", readers);
+                     "group_commit", "batches", batches, "decisions", decisions, "read_connections",
+                     readers);
     return *out ? XG_OK : XG_ENOMEM;
 }
