@@ -412,7 +412,7 @@ int xg_store_ownership_of(json_t **out, xg_store *s, const char *owned_name)
         store_bind_text(st, 1, key);
         json_t *arr = json_array();
         while (db_step(st) == DB_ROW) {
-            json_t *e = json_pack("{rd:rd}", "name", store_col_text(st, 0));
+            json_t *e = json_pack("{s:s}", "name", store_col_text(st, 0));
             if (db_column_type(st, 1) != DB_NULL)
                 json_object_set_new(e, "country", json_string(store_col_text(st, 1)));
             if (db_column_type(st, 2) != DB_NULL)
@@ -523,7 +523,7 @@ int xg_store_licenses_list(json_t **out, xg_store *s)
     if (!rc) {
         json_t *arr = json_array();
         while (db_step(st) == DB_ROW) {
-            json_t *l = json_pack("{rd:rd,rd:rd}", "number", store_col_text(st, 0), "party",
+            json_t *l = json_pack("{s:s,s:s}", "number", store_col_text(st, 0), "party",
                                   store_col_text(st, 1));
             json_object_set_new(l, "items", json_loads(store_col_text(st, 2), 0, NULL));
             json_object_set_new(l, "destinations", json_loads(store_col_text(st, 3), 0, NULL));

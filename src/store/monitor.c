@@ -797,10 +797,10 @@ int xg_store_alerts_open_for(json_t **out, xg_store *s, const char *customer_nam
         json_t *arr = json_array();
         while (db_step(st) == DB_ROW)
             json_array_append_new(
-                arr, json_pack("{rd:rd,rd:rd,rd:rd,rd:rd,rd:rd,rd:f}", "id", store_col_text(st, 0),
-                               "party", store_col_text(st, 1), "list", store_col_text(st, 2),
-                               "entry_id", store_col_text(st, 3), "entry_name",
-                               store_col_text(st, 4), "score", db_column_double(st, 5)));
+                arr, json_pack("{s:s,s:s,s:s,s:s,s:s,s:f}", "id", store_col_text(st, 0), "party",
+                               store_col_text(st, 1), "list", store_col_text(st, 2), "entry_id",
+                               store_col_text(st, 3), "entry_name", store_col_text(st, 4), "score",
+                               db_column_double(st, 5)));
         db_finalize(st);
         *out = arr;
     }
@@ -896,11 +896,11 @@ int xg_store_clearances_for(json_t **out, xg_store *s, const char *party_name)
             const char *ek = store_col_text(st, 2);
             if (last && !strcmp(last, ek)) continue; /* the latest clearance of each entry */
             json_t *c =
-                json_pack("{rd:rd,rd:rd,rd:rd,rd:rd,rd:rd,rd:rd,rd:rd,rd:rd,rd:rd}", "id",
-                          store_col_text(st, 0), "alert_id", store_col_text(st, 1), "party_key",
-                          key, "entry_key", ek, "entry_fp", store_col_text(st, 3), "party_fp",
-                          store_col_text(st, 4), "reason", store_col_text(st, 5), "reviewer",
-                          store_col_text(st, 6), "created", store_col_text(st, 7));
+                json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "id", store_col_text(st, 0),
+                          "alert_id", store_col_text(st, 1), "party_key", key, "entry_key", ek,
+                          "entry_fp", store_col_text(st, 3), "party_fp", store_col_text(st, 4),
+                          "reason", store_col_text(st, 5), "reviewer", store_col_text(st, 6),
+                          "created", store_col_text(st, 7));
             if (c && db_column_type(st, 8) != DB_NULL)
                 json_object_set_new(c, "party_fp_now", json_string(store_col_text(st, 8)));
             json_array_append_new(arr, c);
