@@ -2,9 +2,12 @@
  * store_internal.h — what the store's files share: the handle, the connection, statement helpers
  * and the audit-chain append used inside write transactions.
  *
- * The store keeps one database connection (src/store/db.h: SQLite or PostgreSQL) behind a mutex:
+ * The store keeps one writer connection (src/store/db.h: SQLite or PostgreSQL) behind a mutex:
  * every public call takes the lock, so a handle can be shared by server threads, and every write
  * runs in one transaction so the row it records and its audit entry land together or not at all.
+ * The reads a decision makes run instead on a small pool of read connections (store_read_begin),
+ * so that they wait neither for each other nor for the writer's group commit (measured in
+ * bench/results/nodes.md: with one connection the mutex was busy 92% of a 64-client run).
  * Transactions that append to the audit chain take the chain lock first (store_chain_lock), so
  * several processes on one PostgreSQL database append one chain.
  */
