@@ -41,9 +41,9 @@ static void *write_then_read(void *arg)
 {
     worker *w = arg;
     for (int i = 0; i < EACH && !w->fails; i++) {
-        json_t *resp = json_pack("{s:s,s:{s:s,s:s,s:s,s:s}}", "decision", "ALLOW", "versions",
-                                 "lists", "l1", "catalog", "c1", "policy", "p1", "as_of",
-                                 "2026-12-05");
+        json_t *resp =
+            json_pack("{s:s,s:{s:s,s:s,s:s,s:s}}", "decision", "ALLOW", "versions", "lists", "l1",
+                      "catalog", "c1", "policy", "p1", "as_of", "2026-12-05");
         json_t *req = json_pack("{s:{s:s}}", "customer", "name", "Reader Test Ltd");
         json_t *d = NULL;
         if (xg_store_decision_record(w->s, resp, req)) {
@@ -64,11 +64,10 @@ static void *write_then_read(void *arg)
         if (!w->fails && xg_store_ownership_add(w->s, o, owned, "test")) {
             w->fails++;
             snprintf(w->why, sizeof w->why, "ownership add: %s", xg_error_message());
-        } else if (!w->fails && (xg_store_ownership_of(&edges, w->s, owned) ||
-                                 json_array_size(edges) != 1 ||
-                                 strcmp(json_string_value(json_object_get(
-                                            json_array_get(edges, 0), "name")),
-                                        owner))) {
+        } else if (!w->fails &&
+                   (xg_store_ownership_of(&edges, w->s, owned) || json_array_size(edges) != 1 ||
+                    strcmp(json_string_value(json_object_get(json_array_get(edges, 0), "name")),
+                           owner))) {
             w->fails++;
             snprintf(w->why, sizeof w->why, "ownership of %s: not seen after its commit", owned);
         }
