@@ -18,6 +18,9 @@
 #      NOGC_BIN (optional: an xgate binary without group commit, e.g. one built from a revision
 #      before it; adds SQLite rows for it in the same run), NOGC_DATA (its data/ directory, which
 #      must match that binary: default the data/ beside its build/ directory), NOGC_LABEL (its name in the table).
+#      BEFORE_BIN (optional: another xgate binary, e.g. one built from main before a change; adds
+#      rows for it in every setup, SQLite, PostgreSQL one node and three nodes, in the same run),
+#      BEFORE_DATA (its data/ directory, default the data/ beside its build/ directory), BEFORE_LABEL.
 #      E.g. the store before group commit: git archive 538cbd6^ | tar -x -C DIR; make -C DIR build/xgate;
 #      NOGC_BIN=DIR/build/xgate NOGC_LABEL="80accb7, before group commit" bench/run nodes
 # Uses build/xgate (make), wrk and HAProxy (scripts/bootstrap bench). Prints Markdown on stdout,
@@ -39,9 +42,15 @@ command -v sqlite3 >/dev/null || fail "sqlite3 is missing (scripts/bootstrap tes
 [ -z "$NOGC_BIN" ] || [ -x "$NOGC_BIN" ] || fail "NOGC_BIN=$NOGC_BIN is not an executable"
 NOGC_DATA=${NOGC_DATA:-$(dirname "${NOGC_BIN:-.}")/../data}
 [ -z "$NOGC_BIN" ] || [ -d "$NOGC_DATA" ] || fail "NOGC_DATA=$NOGC_DATA is not a directory"
+BEFORE_BIN=${BEFORE_BIN:-}
+[ -z "$BEFORE_BIN" ] || [ -x "$BEFORE_BIN" ] || fail "BEFORE_BIN=$BEFORE_BIN is not an executable"
+BEFORE_DATA=${BEFORE_DATA:-$(dirname "${BEFORE_BIN:-.}")/../data}
+[ -z "$BEFORE_BIN" ] || [ -d "$BEFORE_DATA" ] || fail "BEFORE_DATA=$BEFORE_DATA is not a directory"
+# data_of BIN: the data/ directory that goes with a binary other than this tree's
+data_of() { if [ "$1" = "$BEFORE_BIN" ]; then echo "$BEFORE_DATA"; else echo "$NOGC_DATA"; fi; }
 # xg BIN ARGS…: run this tree's binary, or NOGC_BIN with its own data/ directory.
 # (env, not a shell function, so that a backgrounded node's $! is the xgate process itself.)
-xg() { if [ "$1" = "$X" ]; then "$@"; else env XGATE_DATA="$NOGC_DATA" "$@"; fi; }
+xg() { if [ "$1" = "$X" ]; then "$@"; else env XGATE_DATA="$(data_of "$1")" "$@"; fi; }
 
 OUT=$ROOT/bench/out/nodes
 rm -rf "$OUT"
@@ -62,17 +71,22 @@ pg_start
 trap 'stop_all; pg_cleanup' EXIT
 export XGATE_STATE_DIR="$TMP/state"
 
+NODE_PIDS=()
+# node_cpu: CPU time (user + system, clock ticks) of the running nodes so far
+node_cpu() { local p t=0; for p in "${NODE_PIDS[@]}"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+TICK=$(getconf CLK_TCK)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 node_start() { # node_start BIN DB I → prints the node's port
   local bin=$1 db=$2 i=$3 pid
   rm -f "$TMP/port$i"
   local pre=()
-  [ "$bin" = "$X" ] || pre=(env XGATE_DATA="$NOGC_DATA")
+  [ "$bin" = "$X" ] || pre=(env XGATE_DATA="$(data_of "$bin")")
   "${pre[@]}" "$bin" serve --listen 127.0.0.1:0 --db "$db" --port-file "$TMP/port$i" --threads "$SRV_THREADS" \
     --rate -1 --quiet 2>>"$OUT/node$i.log" &
   pid=$!
   PIDS+=("$pid")
+  NODE_PIDS+=("$pid")
   scripts/wait-ready "$pid" "$OUT/node$i.log" "file:$TMP/port$i" >&2 || fail "node $i did not start (log: $OUT/node$i.log)"
   scripts/wait-ready "$pid" "$OUT/node$i.log" "url:http://127.0.0.1:$(cat "$TMP/port$i")/healthz" >&2 ||
     fail "node $i did not answer /healthz"
@@ -146,7 +160,7 @@ FAILED=0
 cell() { # cell LABEL BIN BACKEND NODES CLIENTS
   local label=$1 bin=$2 backend=$3 nodes=$4 c=$5 slug db ids url i ports=() t key
   slug="${backend}-n${nodes}-c${c}"
-  [ "$bin" = "$X" ] || slug="$slug-nogc"
+  [ "$bin" = "$X" ] || slug="$slug-$([ "$bin" = "$BEFORE_BIN" ] && echo before || echo nogc)"
   if [ "$backend" = sqlite ]; then
     db="sqlite:$TMP/$slug.db"
   else
@@ -165,6 +179,8 @@ cell() { # cell LABEL BIN BACKEND NODES CLIENTS
     url="http://127.0.0.1:${ports[0]}"
   fi
   rm -f "$OUT/ids-$slug-"*.txt
+  local cpu0 cpu1
+  cpu0=$(node_cpu)
   write_lua "$OUT/$slug.lua" "$key" "$OUT/ids-$slug-"
   t=$((c < 2 ? c : 2))
   log "$label, $c clients, $DURATION s"
@@ -172,6 +188,8 @@ cell() { # cell LABEL BIN BACKEND NODES CLIENTS
     fail "wrk failed: $(cat "$OUT/wrk-$slug.txt")"
   local load
   load=$(cut -d' ' -f1 /proc/loadavg)
+  cpu1=$(node_cpu)
+  NODE_PIDS=()
   stop_all # requests in flight finish before the nodes exit
   # ---- checks ----
   cat "$OUT/ids-$slug-"*.txt 2>/dev/null | sort >"$OUT/acked-$slug.txt"
@@ -201,12 +219,19 @@ cell() { # cell LABEL BIN BACKEND NODES CLIENTS
     $(wstat write "$OUT/wrk-$slug.txt") + $(wstat timeout "$OUT/wrk-$slug.txt")))
   non2xx=$((req - acked - noid))
   dps=$(awk -v n="$acked" -v d="$dur" 'BEGIN {printf "%.0f", n / (d / 1e6)}')
-  log "  $dps decisions/s, acked $acked, stored $stored, missing $missing, verify $verify, load $load"
-  ROWS+="| $label | $c | $dps | $(ms "$(wstat p50_us "$OUT/wrk-$slug.txt")") | $(ms "$(wstat p99_us "$OUT/wrk-$slug.txt")") | $non2xx | $sockerr | $acked | $stored | $missing | $verify | $check | $load |"$'\n'
+  local cpu_us
+  cpu_us=$(awk -v t=$((cpu1 - cpu0)) -v hz="$TICK" -v n="$stored" 'BEGIN {printf "%.0f", n ? t / hz * 1e6 / n : 0}')
+  log "  $dps decisions/s, node CPU $cpu_us µs/decision, acked $acked, stored $stored, missing $missing, verify $verify, load $load"
+  ROWS+="| $label | $c | $dps | $(ms "$(wstat p50_us "$OUT/wrk-$slug.txt")") | $(ms "$(wstat p99_us "$OUT/wrk-$slug.txt")") | $non2xx | $sockerr | $acked | $stored | $missing | $verify | $check | $cpu_us | $load |"$'\n'
 }
 
 for c in $CLIENTS; do
   [ -z "$NOGC_BIN" ] || cell "SQLite, 1 node, without group commit (${NOGC_LABEL:-$NOGC_BIN})" "$NOGC_BIN" sqlite 1 "$c"
+  if [ -n "$BEFORE_BIN" ]; then
+    cell "SQLite, 1 node (${BEFORE_LABEL:-$BEFORE_BIN})" "$BEFORE_BIN" sqlite 1 "$c"
+    cell "PostgreSQL, 1 node (${BEFORE_LABEL:-$BEFORE_BIN})" "$BEFORE_BIN" postgresql 1 "$c"
+    cell "PostgreSQL, 3 nodes + HAProxy (${BEFORE_LABEL:-$BEFORE_BIN})" "$BEFORE_BIN" postgresql 3 "$c"
+  fi
   cell "SQLite, 1 node" "$X" sqlite 1 "$c"
   cell "PostgreSQL, 1 node" "$X" postgresql 1 "$c"
   cell "PostgreSQL, 3 nodes + HAProxy" "$X" postgresql 3 "$c"
@@ -216,6 +241,8 @@ CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
 CMD_ENV=""
 [ -z "$NOGC_BIN" ] || CMD_ENV="NOGC_BIN=$NOGC_BIN "
 [ -z "${NOGC_LABEL:-}" ] || CMD_ENV="${CMD_ENV}NOGC_LABEL=\"$NOGC_LABEL\" "
+[ -z "$BEFORE_BIN" ] || CMD_ENV="${CMD_ENV}BEFORE_BIN=$BEFORE_BIN "
+[ -z "${BEFORE_LABEL:-}" ] || CMD_ENV="${CMD_ENV}BEFORE_LABEL=\"$BEFORE_LABEL\" "
 {
   cat <<EOF
 ## Durable decisions over HTTP: one node and three nodes (SQLite, PostgreSQL, HAProxy)
@@ -235,10 +262,11 @@ $(cut -d' ' -f1-3 /proc/loadavg) (the machine was shared with other jobs; the la
 Checks after each row, nodes stopped: every decision id received in a 2xx answer ("acked") is
 in the store ("missing" = acked but not stored: must be 0), no id twice, the store holds at most N
 decisions more than were acked (requests in flight when wrk stopped: committed, never answered),
-and \`xgate audit verify\` passes. decisions/s = acked / wrk's run time; p50/p99 over every answer.
+and \`xgate audit verify\` passes. decisions/s = acked / wrk's run time; p50/p99 over every answer;
+node CPU = user + system CPU time of the xgate node(s) during the wrk run / decisions stored.
 
-| setup | clients | decisions/s | p50 ms | p99 ms | non-2xx | socket errors | acked | stored | missing | audit verify | check | load 1 min |
-|---|---|---|---|---|---|---|---|---|---|---|---|---|
+| setup | clients | decisions/s | p50 ms | p99 ms | non-2xx | socket errors | acked | stored | missing | audit verify | check | node CPU µs/decision | load 1 min |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 EOF
   printf '%s' "$ROWS"
 } | tee "$OUT/nodes.md"

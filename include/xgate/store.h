@@ -31,6 +31,18 @@ typedef struct xg_store xg_store;
 int xg_store_open(xg_store **out, const char *url);
 void xg_store_close(xg_store *s);
 
+/* Read connections. Reads on the decision path (customers, ownership, licenses, clearances, open
+ * alerts, usage, API keys, a decision by id) run on a small pool of read connections of their
+ * own, opened when first needed, so they neither wait for each other nor for the writer's group
+ * commit (SQLite: WAL readers; PostgreSQL: sessions on the same conninfo). A read sees every
+ * transaction committed before it began. Every write, and every other read, uses the store's one
+ * writer connection as before. At most n read connections are open at once (default
+ * XG_STORE_READERS_DEFAULT); 0 runs every read on the writer connection. An in-memory SQLite
+ * database or one without a WAL journal reads on the writer connection whatever n is.
+ * Returns XG_OK, or XG_EINVAL for n < 0. */
+#define XG_STORE_READERS_DEFAULT 8
+int xg_store_readers_set(xg_store *s, int n);
+
 /* ---- API keys (for the HTTP service) ---- */
 /* Create a key with role "service", "analyst" or "admin"; *key_out gets the secret (heap; shown
  * once, stored only hashed). */

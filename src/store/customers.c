@@ -333,18 +333,18 @@ static int customer_get_where(json_t **out, xg_store *s, const char *where, cons
 
 int xg_store_customer_get(json_t **out, xg_store *s, const char *id)
 {
-    pthread_mutex_lock(&s->lock);
-    int rc = customer_get_where(out, s, "id", id ? id : "");
-    pthread_mutex_unlock(&s->lock);
+    xg_store *rd = store_read_begin(s);
+    int rc = customer_get_where(out, rd, "id", id ? id : "");
+    store_read_end(s, rd);
     return rc;
 }
 
 int xg_store_customer_find(json_t **out, xg_store *s, const char *name)
 {
     char *key = store_name_key(name);
-    pthread_mutex_lock(&s->lock);
-    int rc = customer_get_where(out, s, "name_key", key);
-    pthread_mutex_unlock(&s->lock);
+    xg_store *rd = store_read_begin(s);
+    int rc = customer_get_where(out, rd, "name_key", key);
+    store_read_end(s, rd);
     free(key);
     return rc;
 }
@@ -403,9 +403,9 @@ int xg_store_ownership_add(xg_store *s, const json_t *owner, const char *owned_n
 int xg_store_ownership_of(json_t **out, xg_store *s, const char *owned_name)
 {
     char *key = store_name_key(owned_name);
-    pthread_mutex_lock(&s->lock);
+    xg_store *rd = store_read_begin(s);
     db_stmt *st;
-    int rc = store_prepare(&st, s,
+    int rc = store_prepare(&st, rd,
                            "SELECT owner_name, owner_country, owner_headquarters, percent,"
                            " source FROM ownership WHERE owned_key = ? ORDER BY owner_key");
     if (!rc) {
@@ -425,7 +425,7 @@ int xg_store_ownership_of(json_t **out, xg_store *s, const char *owned_name)
         db_finalize(st);
         *out = arr;
     }
-    pthread_mutex_unlock(&s->lock);
+    store_read_end(s, rd);
     free(key);
     return rc;
 }
@@ -515,9 +515,9 @@ int xg_store_license_add(xg_store *s, const json_t *lic)
 
 int xg_store_licenses_list(json_t **out, xg_store *s)
 {
-    pthread_mutex_lock(&s->lock);
+    xg_store *rd = store_read_begin(s);
     db_stmt *st;
-    int rc = store_prepare(&st, s,
+    int rc = store_prepare(&st, rd,
                            "SELECT number, party, items, destinations, valid_from,"
                            " valid_to, conditions, created FROM licenses ORDER BY number");
     if (!rc) {
@@ -540,6 +540,6 @@ int xg_store_licenses_list(json_t **out, xg_store *s)
         db_finalize(st);
         *out = arr;
     }
-    pthread_mutex_unlock(&s->lock);
+    store_read_end(s, rd);
     return rc;
 }

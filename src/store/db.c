@@ -35,8 +35,9 @@ struct db_conn {
     long long changes;
     int lost;
     unsigned cursors;
-    int in_txn; /* between db_begin*() and db_commit/db_rollback (libpq reports UNKNOWN once lost)
-                 */
+    int readonly; /* a read connection (db_open_reader): PostgreSQL sessions made read-only */
+    int in_txn;   /* between db_begin*() and db_commit/db_rollback (libpq reports UNKNOWN once lost)
+                   */
 };
 
 struct db_stmt {
@@ -219,6 +220,68 @@ int db_open(db_conn **out, const char *url, char *err, size_t errlen)
     return DB_OK;
 }
 
+static int open_sqlite_reader(db_conn *c, const char *url, char *err, size_t errlen)
+{
+    const char *p = url + 7;
+    if (!strncmp(p, "//", 2)) p += 2;
+    if (!*p || !strcmp(p, ":memory:") || !strncmp(p, "file:", 5)) {
+        snprintf(err, errlen, "store %s: no read connections on this database", p);
+        return DB_MISUSE;
+    }
+    c->name = strdup(p);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(p, &c->lite, flags, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "store %s: open: %s", p,
+                 c->lite ? sqlite3_errmsg(c->lite) : "out of memory");
+        return DB_ERROR;
+    }
+    sqlite3_busy_timeout(c->lite, 10000);
+    sqlite3_stmt *st = NULL;
+    int wal = sqlite3_prepare_v2(c->lite, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK &&
+              sqlite3_step(st) == SQLITE_ROW &&
+              !strcmp((const char *)sqlite3_column_text(st, 0), "wal");
+    sqlite3_finalize(st);
+    if (!wal) {
+        snprintf(err, errlen, "store %s: not in WAL mode: no read connections", p);
+        return DB_MISUSE;
+    }
+    if (sqlite3_exec(c->lite, "PRAGMA query_only=1", NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "store %s: %s", p, sqlite3_errmsg(c->lite));
+        return DB_ERROR;
+    }
+    return DB_OK;
+}
+
+int db_open_reader(db_conn **out, const char *url, char *err, size_t errlen)
+{
+    *out = NULL;
+    if (!url || !*url) url = "sqlite:./xgate.db";
+    db_conn *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(err, errlen, "out of memory");
+        return DB_ERROR;
+    }
+    int rc;
+    if (!strncmp(url, "sqlite:", 7)) {
+        c->backend = DB_SQLITE;
+        rc = open_sqlite_reader(c, url, err, errlen);
+    } else if (is_pg_url(url)) {
+        c->backend = DB_POSTGRES;
+        rc = open_pg(c, url, err, errlen);
+        c->readonly = 1;
+        if (!rc) PQclear(PQexec(c->pg, "SET default_transaction_read_only = on"));
+    } else {
+        snprintf(err, errlen, "--db %s: unknown store URL", url);
+        rc = DB_MISUSE;
+    }
+    if (rc) {
+        db_close(c);
+        return rc;
+    }
+    *out = c;
+    return DB_OK;
+}
+
 void db_close(db_conn *c)
 {
     if (!c) return;
@@ -241,6 +304,7 @@ static int pg_ensure(db_conn *c)
     c->lost = 0;
     PQsetNoticeProcessor(c->pg, quiet_notice, NULL);
     PQclear(PQexec(c->pg, "SET client_min_messages = warning"));
+    if (c->readonly) PQclear(PQexec(c->pg, "SET default_transaction_read_only = on"));
     return DB_OK;
 }
 

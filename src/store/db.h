@@ -71,6 +71,15 @@ enum { DB_INTEGER = 1, DB_FLOAT = 2, DB_TEXT = 3, DB_NULL = 5 };
  * DB_ERROR (cannot open or connect) or DB_MISUSE
  * (a malformed URL) with a one-line reason in err (never NULL *out on DB_OK). */
 int db_open(db_conn **out, const char *url, char *err, size_t errlen);
+/* Open a second connection to the database `url` (as db_open took it) for reads only, to be used
+ * by one thread at a time: SQLite opens the existing file without creating it, read-only
+ * (query_only) and without SQLite's own mutex, and only when the database runs a WAL journal (a
+ * reader then sees every transaction committed before its statement began and never waits for
+ * the writer); PostgreSQL connects with the same conninfo (so target_session_attrs and several
+ * hosts behave as for the writer) and makes its transactions read-only. DB_MISUSE when such a
+ * connection cannot serve at all (an in-memory SQLite database, no WAL journal), DB_ERROR when it
+ * could not be opened now (PostgreSQL unreachable), each with a reason in err. */
+int db_open_reader(db_conn **out, const char *url, char *err, size_t errlen);
 void db_close(db_conn *c);
 db_backend_t db_backend(const db_conn *c);
 /* The URL without any password, for messages. */

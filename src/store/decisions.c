@@ -471,9 +471,9 @@ static int decision_get_locked(json_t **out, xg_store *s, const char *id)
 
 int xg_store_decision_get(json_t **out, xg_store *s, const char *decision_id)
 {
-    pthread_mutex_lock(&s->lock);
-    int rc = decision_get_locked(out, s, decision_id ? decision_id : "");
-    pthread_mutex_unlock(&s->lock);
+    xg_store *rd = store_read_begin(s);
+    int rc = decision_get_locked(out, rd, decision_id ? decision_id : "");
+    store_read_end(s, rd);
     return rc;
 }
 

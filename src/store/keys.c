@@ -99,9 +99,9 @@ int xg_store_key_lookup(char **role_out, char **name_out, xg_store *s, const cha
     char id[2 * KEY_ID_BYTES + 1];
     const char *secret;
     if (!key_split(id, &secret, key)) return xg_error_set(XG_ENOTFOUND, "unknown API key");
-    pthread_mutex_lock(&s->lock);
+    xg_store *rd = store_read_begin(s);
     db_stmt *st;
-    int rc = store_prepare(&st, s,
+    int rc = store_prepare(&st, rd,
                            "SELECT salt, hash, role, name FROM api_keys"
                            " WHERE id = ? AND revoked IS NULL");
     if (!rc) {
@@ -121,7 +121,7 @@ int xg_store_key_lookup(char **role_out, char **name_out, xg_store *s, const cha
         }
         db_finalize(st);
     }
-    pthread_mutex_unlock(&s->lock);
+    store_read_end(s, rd);
     return rc;
 }
 

@@ -786,9 +786,9 @@ int xg_store_alert_resolve(json_t **out, xg_store *s, const char *alert_id, cons
 int xg_store_alerts_open_for(json_t **out, xg_store *s, const char *customer_name)
 {
     char *key = store_name_key(customer_name);
-    pthread_mutex_lock(&s->lock);
+    xg_store *rd = store_read_begin(s);
     db_stmt *st;
-    int rc = store_prepare(&st, s,
+    int rc = store_prepare(&st, rd,
                            "SELECT a.id, a.party_name, a.source_code, a.entry_id, a.entry_name,"
                            " a.score FROM alerts a JOIN alert_customers c ON c.alert_id = a.id"
                            " WHERE c.customer_key = ? AND a.status = 'open' ORDER BY a.created");
@@ -804,7 +804,7 @@ int xg_store_alerts_open_for(json_t **out, xg_store *s, const char *customer_nam
         db_finalize(st);
         *out = arr;
     }
-    pthread_mutex_unlock(&s->lock);
+    store_read_end(s, rd);
     free(key);
     return rc;
 }
@@ -880,9 +880,9 @@ int xg_store_clearances_for(json_t **out, xg_store *s, const char *party_name)
     if (!out || !s || !party_name) return xg_error_set(XG_EINVAL, "clearances: no party");
     char *key = store_name_key(party_name);
     if (!key) return xg_error_set(XG_ENOMEM, "clearances: out of memory");
-    pthread_mutex_lock(&s->lock);
+    xg_store *rd = store_read_begin(s);
     db_stmt *st;
-    int rc = store_prepare(&st, s,
+    int rc = store_prepare(&st, rd,
                            "SELECT c.id, c.alert_id, c.entry_key, c.entry_fp, c.party_fp, c.reason,"
                            " c.reviewer, c.created, p.fingerprint FROM clearances c"
                            " LEFT JOIN monitor_parties p ON p.party_key = c.party_key"
@@ -906,10 +906,10 @@ int xg_store_clearances_for(json_t **out, xg_store *s, const char *party_name)
             json_array_append_new(arr, c);
             last = json_string_value(json_object_get(c, "entry_key"));
         }
-        if (step != DB_DONE) rc = store_error(s, "clearances");
+        if (step != DB_DONE) rc = store_error(rd, "clearances");
         db_finalize(st);
     }
-    pthread_mutex_unlock(&s->lock);
+    store_read_end(s, rd);
     free(key);
     if (rc) {
         json_decref(arr);

@@ -511,8 +511,12 @@ int xg_store_open(xg_store **out, const char *url)
     pthread_mutex_init(&s->lock, NULL);
     pthread_mutex_init(&s->gc_lock, NULL);
     pthread_cond_init(&s->gc_cond, NULL);
+    pthread_mutex_init(&s->rd_lock, NULL);
+    pthread_cond_init(&s->rd_cond, NULL);
+    s->rd_max = XG_STORE_READERS_DEFAULT;
     s->path = strdup(db_name(s->db));
-    int rc = s->path ? migrate(s) : XG_ENOMEM;
+    s->url = strdup(url && *url ? url : "sqlite:./xgate.db");
+    int rc = s->path && s->url ? migrate(s) : XG_ENOMEM;
     if (rc) {
         xg_store_close(s);
         return rc;
@@ -521,9 +525,120 @@ int xg_store_open(xg_store **out, const char *url)
     return XG_OK;
 }
 
+/* ---- read connections ---- */
+
+static void reader_close(xg_store *r)
+{
+    db_close(r->db);
+    pthread_mutex_destroy(&r->lock);
+    free(r->path);
+    free(r);
+}
+
+/* A new read handle on s's database; NULL when it cannot be opened (*permanent: never will). */
+static xg_store *reader_open(xg_store *s, int *permanent)
+{
+    *permanent = 0;
+    xg_store *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    char err[600];
+    int rc = db_open_reader(&r->db, s->url, err, sizeof err);
+    if (rc) {
+        *permanent = rc == DB_MISUSE;
+        free(r);
+        return NULL;
+    }
+    pthread_mutex_init(&r->lock, NULL);
+    r->path = strdup(s->path);
+    if (!r->path) {
+        reader_close(r);
+        return NULL;
+    }
+    return r;
+}
+
+xg_store *store_read_begin(xg_store *s)
+{
+    pthread_mutex_lock(&s->rd_lock);
+    for (;;) {
+        if (s->rd_off || s->rd_max == 0) break;
+        xg_store *r = s->rd_idle;
+        if (r) {
+            s->rd_idle = r->rd_next;
+            s->rd_reads++;
+            pthread_mutex_unlock(&s->rd_lock);
+            return r;
+        }
+        if (s->rd_open < s->rd_max) {
+            s->rd_open++;
+            pthread_mutex_unlock(&s->rd_lock);
+            int permanent;
+            r = reader_open(s, &permanent);
+            pthread_mutex_lock(&s->rd_lock);
+            if (r) {
+                s->rd_reads++;
+                pthread_mutex_unlock(&s->rd_lock);
+                return r;
+            }
+            s->rd_open--;
+            if (permanent) s->rd_off = 1;
+            pthread_cond_broadcast(&s->rd_cond); /* a waiter may open one itself */
+            break;
+        }
+        pthread_cond_wait(&s->rd_cond, &s->rd_lock);
+    }
+    s->rd_fallbacks++;
+    pthread_mutex_unlock(&s->rd_lock);
+    pthread_mutex_lock(&s->lock);
+    return s;
+}
+
+void store_read_end(xg_store *s, xg_store *r)
+{
+    if (r == s) {
+        pthread_mutex_unlock(&s->lock);
+        return;
+    }
+    pthread_mutex_lock(&s->rd_lock);
+    if (s->rd_open > s->rd_max) { /* the limit was lowered meanwhile */
+        s->rd_open--;
+        pthread_mutex_unlock(&s->rd_lock);
+        reader_close(r);
+        return;
+    }
+    r->rd_next = s->rd_idle;
+    s->rd_idle = r;
+    pthread_cond_signal(&s->rd_cond);
+    pthread_mutex_unlock(&s->rd_lock);
+}
+
+int xg_store_readers_set(xg_store *s, int n)
+{
+    if (n < 0) return xg_error_set(XG_EINVAL, "read connections: %d is negative", n);
+    pthread_mutex_lock(&s->rd_lock);
+    s->rd_max = n;
+    while (s->rd_idle && s->rd_open > n) {
+        xg_store *r = s->rd_idle;
+        s->rd_idle = r->rd_next;
+        s->rd_open--;
+        reader_close(r);
+    }
+    pthread_cond_broadcast(&s->rd_cond);
+    pthread_mutex_unlock(&s->rd_lock);
+    return XG_OK;
+}
+
 void xg_store_close(xg_store *s)
 {
     if (!s) return;
+    while (s->rd_idle) {
+        xg_store *r = s->rd_idle;
+        s->rd_idle = r->rd_next;
+        reader_close(r);
+    }
+    pthread_mutex_destroy(&s->rd_lock);
+    pthread_cond_destroy(&s->rd_cond);
+    free(s->url);
     db_close(s->db);
     pthread_mutex_destroy(&s->lock);
     pthread_mutex_destroy(&s->gc_lock);
@@ -548,9 +663,15 @@ int xg_store_info(json_t **out, xg_store *s)
     pthread_mutex_lock(&s->lock);
     json_int_t batches = (json_int_t)s->gc_batches, decisions = (json_int_t)s->gc_decisions;
     pthread_mutex_unlock(&s->lock);
-    *out = json_pack("{s:s,s:s,s:i,s:i,s:i,s:{s:I,s:I}}", "backend",
+    pthread_mutex_lock(&s->rd_lock);
+    json_t *readers = json_pack("{s:i,s:i,s:b,s:I,s:I}", "max", s->rd_max, "open", s->rd_open,
+                                "available", !s->rd_off, "reads", (json_int_t)s->rd_reads,
+                                "on_writer", (json_int_t)s->rd_fallbacks);
+    pthread_mutex_unlock(&s->rd_lock);
+    *out = json_pack("{s:s,s:s,s:i,s:i,s:i,s:{s:I,s:I},s:o}", "backend",
                      store_is_pg(s) ? "postgresql" : "sqlite", "store", s->path, "schema_version",
                      v, "latest", (int)NMIGRATIONS, "applied_at_open", v - s->version_at_open,
-                     "group_commit", "batches", batches, "decisions", decisions);
+                     "group_commit", "batches", batches, "decisions", decisions, "read_connections",
+                     readers);
     return *out ? XG_OK : XG_ENOMEM;
 }

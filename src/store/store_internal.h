@@ -2,9 +2,12 @@
  * store_internal.h — what the store's files share: the handle, the connection, statement helpers
  * and the audit-chain append used inside write transactions.
  *
- * The store keeps one database connection (src/store/db.h: SQLite or PostgreSQL) behind a mutex:
+ * The store keeps one writer connection (src/store/db.h: SQLite or PostgreSQL) behind a mutex:
  * every public call takes the lock, so a handle can be shared by server threads, and every write
  * runs in one transaction so the row it records and its audit entry land together or not at all.
+ * The reads a decision makes run instead on a small pool of read connections (store_read_begin),
+ * so that they wait neither for each other nor for the writer's group commit (measured in
+ * bench/results/nodes.md: with one connection the mutex was busy 92% of a 64-client run).
  * Transactions that append to the audit chain take the chain lock first (store_chain_lock), so
  * several processes on one PostgreSQL database append one chain.
  */
@@ -31,8 +34,25 @@ struct xg_store {
     int gc_off; /* 1: every decision commits alone (the benchmark's baseline) */
     unsigned long long gc_batches, gc_decisions;
     char *path;
+    char *url; /* the URL opened (read connections open it again) */
+    /* read connections (store_read_begin): idle handles, how many are open, the most allowed;
+     * rd_off: read connections cannot serve this database (in memory, no WAL journal) */
+    pthread_mutex_t rd_lock;
+    pthread_cond_t rd_cond;
+    xg_store *rd_idle, *rd_next;
+    int rd_open, rd_max, rd_off;
+    unsigned long long rd_reads, rd_fallbacks;
     int version_at_open; /* the schema version found when opening (before migrating) */
 };
+
+/* A handle to read with, for one read (a few statements, no transaction of its own): an idle read
+ * connection of the store, or a new one when fewer than the limit are open, or else the next one
+ * released. With read connections off, or when a new one cannot be opened (PostgreSQL down: the
+ * read then fails on the writer connection with its usual error, or succeeds there once the
+ * server is back), the store itself with s->lock held. Give it back with store_read_end. The
+ * handle is an xg_store whose db is the read connection: the statement helpers below take it. */
+xg_store *store_read_begin(xg_store *s);
+void store_read_end(xg_store *s, xg_store *r);
 
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ" in out[32]. */
 void store_now(char out[32]);

@@ -145,8 +145,8 @@ int xg_store_usage_daily(xg_store *s, int64_t from, int64_t to, const char *cust
                          void *ud)
 {
     db_stmt *st;
-    pthread_mutex_lock(&s->lock);
-    int rc = store_prepare(&st, s,
+    xg_store *rd = store_read_begin(s);
+    int rc = store_prepare(&st, rd,
                            "SELECT customer_id, start_ts / 86400, eccn_class, SUM(accel_hours),"
                            " SUM(peak_ops) FROM usage_rows WHERE start_ts >= ? AND start_ts < ?"
                            " AND (?3 IS NULL OR customer_id = ?3)"
@@ -160,10 +160,10 @@ int xg_store_usage_daily(xg_store *s, int64_t from, int64_t to, const char *cust
         while (!rc && (r = db_step(st)) == DB_ROW)
             rc = cb(ud, store_col_text(st, 0), db_column_int64(st, 1), store_col_text(st, 2),
                     db_column_double(st, 3), db_column_double(st, 4));
-        if (!rc && r != DB_DONE) rc = store_error(s, "usage daily");
+        if (!rc && r != DB_DONE) rc = store_error(rd, "usage daily");
         db_finalize(st);
     }
-    pthread_mutex_unlock(&s->lock);
+    store_read_end(s, rd);
     return rc;
 }
 
