@@ -207,7 +207,10 @@ static const rf_field *find(const rf_field *f, size_t n, const xg_buf *b, const 
 static void put_line(xg_buf *out, const char *label, const char *s)
 {
     if (!*s) return;
-    if (label && *label) xg_buf_printf(out, "%s: ", label);
+    if (label && *label) {
+        xg_buf_puts(out, label);
+        xg_buf_append(out, ": ", 2);
+    }
     xg_buf_puts(out, s);
     xg_buf_putc(out, '\n');
 }
@@ -222,8 +225,9 @@ int scan_record_line_text(char **out, size_t *out_len, const char *line, size_t 
     p++;
     rf_field f[RF_MAX_FIELDS];
     size_t n = 0;
-    xg_buf b;
+    xg_buf b; /* keys and values unescaped (never longer than written), numbers formatted */
     xg_buf_init(&b);
+    if (xg_buf_reserve(&b, len + 512)) return 1;
     int ok = 0;
     for (int first = 1;; first = 0) {
         while (p < end && is_ws(*p))
@@ -288,6 +292,7 @@ int scan_record_line_text(char **out, size_t *out_len, const char *line, size_t 
             }
     xg_buf t;
     xg_buf_init(&t);
+    xg_buf_reserve(&t, b.len + 1024);
     /* bare lines first, in the key map's order (strings only) */
     const char *k;
     json_t *h;
