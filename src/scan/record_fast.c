@@ -83,8 +83,7 @@ static void put_utf8(xg_buf *b, unsigned cp)
 
 /* A string starting after its opening quote, unescaped into b (NUL-terminated there). Returns
  * the position after the closing quote, or NULL to decline. */
-static const char *read_string(const char *p, const char *end, xg_buf *b, size_t *off,
-                               size_t *len)
+static const char *read_string(const char *p, const char *end, xg_buf *b, size_t *off, size_t *len)
 {
     *off = b->len;
     while (p < end) {
@@ -147,8 +146,7 @@ static const char *read_string(const char *p, const char *end, xg_buf *b, size_t
 }
 
 /* A number as jansson lexes it, formatted as put_scalar formats it into b. NULL to decline. */
-static const char *read_number(const char *p, const char *end, xg_buf *b, size_t *off,
-                               size_t *len)
+static const char *read_number(const char *p, const char *end, xg_buf *b, size_t *off, size_t *len)
 {
     const char *s = p;
     int real = 0;

@@ -235,8 +235,7 @@ static void expect_same_text(const char *line, size_t len)
     free(slow);
 }
 
-Test(scan_input, jsonl_records_read_without_trees_as_jansson_reads_them, .init = bare,
-     .fini = done)
+Test(scan_input, jsonl_records_read_without_trees_as_jansson_reads_them, .init = bare, .fini = done)
 {
     const char *files[] = {"data/tenders/real/carrier_soe_notices_compute_keyword_hits.jsonl",
                            "data/tenders/real/carrier_soe_notices_random_nonhits.jsonl"};
