@@ -118,7 +118,7 @@ cat <<MD
 ## scan — tender scanning throughput
 
 \`bench/bench_scan.sh\` on $(date -u +%Y-%m-%d) · $CPU · $(nproc) cores (shared) · corpus: the
-shared \`data/tenders/real/\` notices replicated $((FILES / 7)) times into \`$CORPUS\`:
+shared \`data/tenders/real/\` notices replicated $(find "$CORPUS" -mindepth 1 -maxdepth 1 -type d | wc -l) times into \`$CORPUS\`:
 $FILES files, $MB MB, $DOCS documents (JSONL records count one each), $FLAGGED flagged, $TOUCHED with a
 lexicon term.
 Lexicon: $TERMS distinct terms, one Hyperscan database. Load average at the end: $LOAD.
