@@ -9,8 +9,9 @@ ROOT=$PWD
 SHARED=${XGATE_SHARED:-$ROOT/../shared}
 export XGATE_DATA=${XGATE_DATA:-$ROOT/data}
 BIN=$ROOT/build/xgate
-# XGATE_BENCH_BEFORE=PATH: an xgate built from an earlier commit, measured in the same run (rows
-# "before"), and its JSONL compared with this build's
+# XGATE_BENCH_BEFORE=PATH or REV: an xgate built from an earlier commit (a binary, or a git
+# revision, which is exported with git archive and built under $WORK/before-<commit>), measured in
+# the same run (rows "before"), and its JSONL compared byte for byte with this build's
 BEFORE=${XGATE_BENCH_BEFORE:-}
 make -s build/xgate >&2 || true  # a tree mid-edit elsewhere: measure the last good build
 make -s build/libxgate-internal.a >&2 || true
@@ -18,6 +19,17 @@ make -s build/libxgate-internal.a >&2 || true
 WORK=${TMPDIR:-/tmp}/xgate-bench-scan
 CORPUS=$WORK/corpus
 mkdir -p "$WORK"
+if [ -n "$BEFORE" ] && [ ! -x "$BEFORE" ]; then
+  REV=$(git rev-parse --verify -q "$BEFORE^{commit}") || { echo "bench_scan: XGATE_BENCH_BEFORE=$BEFORE is neither a binary nor a revision" >&2; exit 1; }
+  BDIR=$WORK/before-$(git rev-parse --short "$REV")
+  if [ ! -x "$BDIR/build/xgate" ]; then
+    rm -rf "$BDIR"; mkdir -p "$BDIR"
+    git archive "$REV" | tar -x -C "$BDIR"
+    make -s -C "$BDIR" -j"$(nproc)" build/xgate >&2
+  fi
+  cp "$BDIR/build/xgate" "$WORK/xgate-$(git rev-parse --short "$REV")"
+  BEFORE=$WORK/xgate-$(git rev-parse --short "$REV")
+fi
 # the corpus: copies of the real notices (JSONL records, HTML, text, JSON) until >= 100 MB
 if [ ! -f "$WORK/.done" ]; then
   rm -rf "$CORPUS"; mkdir -p "$CORPUS"
@@ -56,6 +68,8 @@ timed "$BIN" scan --json --jobs 1 "$CORPUS" > "$WORK/scan.jsonl" 2> "$WORK/scan.
 W1=$W; C1=$CPU
 DOCS=$(wc -l < "$WORK/scan.jsonl")
 FLAGGED=$(grep -c '"flagged":true' "$WORK/scan.jsonl" || true)
+# documents in which the lexicon found a term (mentions other than worked-out quantities)
+TOUCHED=$(python3 -c 'import json,sys; print(sum(any(m["category"] != "quantity" for m in json.loads(l)["mentions"]) for l in open(sys.argv[1])))' "$WORK/scan.jsonl")
 LINKED=$(python3 -c 'import json,sys; print(sum(len(json.loads(l)["linked"]) for l in open(sys.argv[1])))' "$WORK/scan.jsonl")
 JSONL_MB=$(awk -v b="$(stat -c %s "$WORK/scan.jsonl")" 'BEGIN {printf "%.0f", b / 1e6}')
 timed "$BIN" scan --json --jobs 2 "$CORPUS" > "$WORK/scan2.jsonl" 2>&1 || true
@@ -104,8 +118,9 @@ cat <<MD
 ## scan — tender scanning throughput
 
 \`bench/bench_scan.sh\` on $(date -u +%Y-%m-%d) · $CPU · $(nproc) cores (shared) · corpus: the
-shared \`data/tenders/real/\` notices replicated $((FILES / 7)) times into \`$CORPUS\`:
-$FILES files, $MB MB, $DOCS documents (JSONL records count one each), $FLAGGED flagged.
+shared \`data/tenders/real/\` notices replicated $(find "$CORPUS" -mindepth 1 -maxdepth 1 -type d | wc -l) times into \`$CORPUS\`:
+$FILES files, $MB MB, $DOCS documents (JSONL records count one each), $FLAGGED flagged, $TOUCHED with a
+lexicon term.
 Lexicon: $TERMS distinct terms, one Hyperscan database. Load average at the end: $LOAD.
 
 | what | command | wall s | CPU s | MB/s (CPU) | MB/s (wall) |

@@ -396,12 +396,134 @@ typedef struct {
 
 #define JSONL_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(12))
 
+/* A document's JSONL line, the bytes json_dumps(JSONL_FLAGS) gives (jansson 2.14 dump.c: keys in
+ * insertion order, "," and ":" without spaces, '"', '\\' and control characters escaped,
+ * "\\u%04X" for those without a short form, UTF-8 as is, integers "%lld"; reals are formatted
+ * by jansson itself), without jansson's per-container cycle check (results are trees) or its
+ * callback per token. jansson checked every string's UTF-8 when it was made. -1: not written
+ * (a type it does not know), the caller uses json_dumps. */
+static int jsonl_string(xg_buf *b, const char *s, size_t n)
+{
+    static const char HEX[] = "0123456789ABCDEF";
+    xg_buf_putc(b, '"');
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        xg_buf_append(b, s + run, i - run);
+        run = i + 1;
+        char e[6] = {'\\', 0};
+        size_t el = 2;
+        switch (c) {
+        case '"':
+        case '\\':
+            e[1] = (char)c;
+            break;
+        case '\b':
+            e[1] = 'b';
+            break;
+        case '\f':
+            e[1] = 'f';
+            break;
+        case '\n':
+            e[1] = 'n';
+            break;
+        case '\r':
+            e[1] = 'r';
+            break;
+        case '\t':
+            e[1] = 't';
+            break;
+        default:
+            e[1] = 'u';
+            e[2] = '0';
+            e[3] = '0';
+            e[4] = HEX[c >> 4];
+            e[5] = HEX[c & 15];
+            el = 6;
+        }
+        xg_buf_append(b, e, el);
+    }
+    xg_buf_append(b, s + run, n - run);
+    return xg_buf_putc(b, '"');
+}
+
+static int jsonl_value(xg_buf *b, const json_t *v, int depth)
+{
+    if (depth > 64) return -1;
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        xg_buf_putc(b, '{');
+        int first = 1;
+        const char *k;
+        json_t *x;
+        json_object_foreach((json_t *)v, k, x)
+        {
+            if (!first) xg_buf_putc(b, ',');
+            first = 0;
+            jsonl_string(b, k, strlen(k));
+            xg_buf_putc(b, ':');
+            if (jsonl_value(b, x, depth + 1)) return -1;
+        }
+        return xg_buf_putc(b, '}');
+    }
+    case JSON_ARRAY: {
+        xg_buf_putc(b, '[');
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x)
+        {
+            if (i) xg_buf_putc(b, ',');
+            if (jsonl_value(b, x, depth + 1)) return -1;
+        }
+        return xg_buf_putc(b, ']');
+    }
+    case JSON_STRING:
+        return jsonl_string(b, json_string_value(v), json_string_length(v));
+    case JSON_INTEGER:
+        return xg_buf_printf(b, "%lld", (long long)json_integer_value(v));
+    case JSON_REAL: {
+        char num[64];
+        size_t n = json_dumpb(v, num, sizeof num, JSONL_FLAGS | JSON_ENCODE_ANY);
+        if (!n || n >= sizeof num) return -1;
+        return xg_buf_append(b, num, n);
+    }
+    case JSON_TRUE:
+        return xg_buf_append(b, "true", 4);
+    case JSON_FALSE:
+        return xg_buf_append(b, "false", 5);
+    case JSON_NULL:
+        return xg_buf_append(b, "null", 4);
+    }
+    return -1;
+}
+
+/* Into b (emptied first): the line with its newline; 0, or -1 when nothing could be written. */
+static int jsonl_line(xg_buf *b, const json_t *doc)
+{
+    xg_buf_reset(b);
+    if (json_is_object(doc) && jsonl_value(b, doc, 0) == 0) return xg_buf_putc(b, '\n');
+    xg_buf_reset(b);
+    char *s = json_dumps(doc, JSONL_FLAGS);
+    if (!s) return -1;
+    xg_buf_puts(b, s);
+    free(s);
+    return xg_buf_putc(b, '\n');
+}
+
 static void *dump_run(void *arg)
 {
     dump_job *j = arg;
     size_t n = json_array_size(j->docs);
     for (size_t i = j->from; i < n; i += j->step) {
-        char *s = json_dumps(json_array_get(j->docs, i), JSONL_FLAGS);
+        xg_buf b;
+        xg_buf_init(&b);
+        char *s = NULL;
+        if (jsonl_line(&b, json_array_get(j->docs, i)) == 0) {
+            b.data[--b.len] = 0; /* printed with puts */
+            s = xg_buf_steal(&b);
+        }
+        xg_buf_free(&b);
         pthread_mutex_lock(j->mu);
         j->out[i] = s;
         j->ready[i] = 1;
@@ -409,6 +531,17 @@ static void *dump_run(void *arg)
         pthread_mutex_unlock(j->mu);
     }
     return NULL;
+}
+
+/* One growing buffer for every line (json_dumpf writes each token through stdio). */
+static void dump_one_thread(const json_t *docs)
+{
+    xg_buf b;
+    xg_buf_init(&b);
+    size_t n = json_array_size(docs);
+    for (size_t i = 0; i < n; i++)
+        if (jsonl_line(&b, json_array_get(docs, i)) == 0) fwrite(b.data, 1, b.len, stdout);
+    xg_buf_free(&b);
 }
 
 static void print_jsonl(const json_t *docs, int jobs)
@@ -423,8 +556,7 @@ static void print_jsonl(const json_t *docs, int jobs)
         free(out);
         free(ready);
         free(dj);
-        for (size_t i = 0; i < n; i++)
-            if (!json_dumpf(json_array_get(docs, i), stdout, JSONL_FLAGS)) putchar('\n');
+        dump_one_thread(docs);
         return;
     }
     pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -438,7 +570,14 @@ static void print_jsonl(const json_t *docs, int jobs)
     if (started < jobs) { /* the rest of the documents are serialised here, in order below */
         for (size_t i = 0; i < n; i++)
             if (i % (size_t)jobs >= (size_t)started) {
-                out[i] = json_dumps(json_array_get(docs, i), JSONL_FLAGS);
+                xg_buf b;
+                xg_buf_init(&b);
+                out[i] = NULL;
+                if (jsonl_line(&b, json_array_get(docs, i)) == 0) {
+                    b.data[--b.len] = 0; /* printed with puts */
+                    out[i] = xg_buf_steal(&b);
+                }
+                xg_buf_free(&b);
                 pthread_mutex_lock(&mu);
                 ready[i] = 1;
                 pthread_mutex_unlock(&mu);
@@ -470,6 +609,27 @@ static void tune_malloc(void)
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
     mallopt(M_TOP_PAD, 16 << 20);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SCAN_FREE_AT_EXIT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SCAN_FREE_AT_EXIT 1
+#endif
+#endif
+
+/* The results of every document (one JSON tree each, tens of MB for a large corpus) are freed
+ * just before the process exits, which returns them all to the system anyway: taking the trees
+ * apart node by node cost a tenth of a run (BENCHMARKS.md "scan"). Sanitised builds free them,
+ * so that the leak checker still sees every other allocation. */
+static void release_docs(json_t *docs)
+{
+#ifdef SCAN_FREE_AT_EXIT
+    json_decref(docs);
+#else
+    (void)docs;
+#endif
 }
 
 int cmd_scan(int argc, char **argv)
@@ -591,7 +751,10 @@ int cmd_scan(int argc, char **argv)
     bad += (size_t)nbad;
     xg_scan_link(docs);
     json_t *net = NULL;
-    if (xg_scan_network(&net, docs, ref.text))
+    /* the network is built only where it is printed, written or stored: JSONL alone (without
+     * --network) never shows it */
+    int want_net = !json || network || report || graph || state;
+    if (want_net && xg_scan_network(&net, docs, ref.text))
         fprintf(stderr, "xgate scan: warning: no network (%s)\n", xg_error_message());
     if (state) rc = scan_state_commit(state, docs, net, &news);
     if (json) {
@@ -620,7 +783,7 @@ int cmd_scan(int argc, char **argv)
     if (graph && (!net || scan_write_graph(graph, net)))
         rc = cli_fail(XG_EXIT_ERROR, CMD, 0, "cannot write the graph to %s", graph);
     json_decref(net);
-    json_decref(docs);
+    release_docs(docs);
     if (!rc && bad) rc = XG_EXIT_INPUT;
 done:
     json_decref(news);

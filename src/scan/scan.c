@@ -561,13 +561,11 @@ int xg_scan_decode(char **out, size_t *out_len, const char **encoding, const xg_
     return 0;
 }
 
-static int append_record(json_t *docs, xg_scanner *s, const char *name, size_t n, const json_t *rec,
-                         const char *enc)
+/* Record `n` of file `name`, written as text `t` (freed here), scanned as document NAME#n. */
+static int append_text(json_t *docs, xg_scanner *s, const char *name, size_t n, char *t, size_t tl,
+                       const char *enc)
 {
-    char *t;
-    size_t tl;
-    int rc = scan_record_to_text(&t, &tl, rec, s->keymap);
-    if (rc) return rc;
+    int rc;
     char *nm = malloc(strlen(name) + 24);
     if (!nm) {
         free(t);
@@ -582,12 +580,41 @@ static int append_record(json_t *docs, xg_scanner *s, const char *name, size_t n
     return rc;
 }
 
+static int append_record(json_t *docs, xg_scanner *s, const char *name, size_t n, const json_t *rec,
+                         const char *enc)
+{
+    char *t;
+    size_t tl;
+    int rc = scan_record_to_text(&t, &tl, rec, s->keymap);
+    if (rc) return rc;
+    return append_text(docs, s, name, n, t, tl, enc);
+}
+
+static int is_json_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 /* JSON: one value (an array of records or one record) or JSON Lines. */
 static int scan_json(json_t *docs, xg_scanner *s, const char *name, const char *u, size_t ul,
                      const char *enc)
 {
     json_error_t err;
-    json_t *all = json_loadb(u, ul, JSON_DECODE_ANY, &err);
+    /* JSON Lines of flat records, the usual portal export, are read without JSON trees
+     * (scan_record_line_text) where that gives the same text; any other line goes to jansson
+     * as before. When the first line is one complete record and more follows, the file cannot
+     * be one JSON value, so it is not parsed whole first. */
+    const char *nl1 = memchr(u, '\n', ul);
+    size_t l1 = nl1 ? (size_t)(nl1 - u) : ul;
+    char *t1 = NULL;
+    size_t t1l = 0;
+    int lines = 0;
+    if (nl1 && scan_record_line_text(&t1, &t1l, u, l1, s->keymap) == 0) {
+        for (const char *q = nl1; q < u + ul && !lines; q++)
+            lines = !is_json_ws(*q);
+        if (!lines) free(t1);
+    }
+    json_t *all = lines ? NULL : json_loadb(u, ul, JSON_DECODE_ANY, &err);
     if (all) {
         int rc = 0;
         if (json_is_array(all)) {
@@ -599,17 +626,29 @@ static int scan_json(json_t *docs, xg_scanner *s, const char *name, const char *
         json_decref(all);
         return rc;
     }
-    int first_error_line = err.line;
+    int first_error_line = lines ? 0 : err.line;
     size_t n = 0;
     long lineno = 0;
-    for (const char *p = u, *end = u + ul; p < end;) {
+    const char *p = u;
+    if (lines) {
+        int rc = append_text(docs, s, name, ++n, t1, t1l, enc);
+        if (rc) return rc;
+        lineno = 1;
+        p = nl1 + 1;
+    }
+    for (const char *end = u + ul; p < end;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
         lineno++;
         size_t k = 0;
         while (k < ll && (p[k] == ' ' || p[k] == '\t' || p[k] == '\r'))
             k++;
-        if (k < ll) {
+        char *t;
+        size_t tl;
+        if (k < ll && scan_record_line_text(&t, &tl, p, ll, s->keymap) == 0) {
+            int rc = append_text(docs, s, name, ++n, t, tl, enc);
+            if (rc) return rc;
+        } else if (k < ll) {
             json_t *r = json_loadb(p, ll, 0, &err);
             if (!r)
                 return xg_error_set(XG_EPARSE, "%s:%ld: malformed JSON (%s)", name,

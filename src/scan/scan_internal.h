@@ -115,6 +115,12 @@ int scan_html_to_text(char **out, size_t *out_len, const char *utf8, size_t len)
  * (`keymap`: key → heading, "=" bare, "-" skipped; from data/scan/record_keys.tsv), other string
  * and number fields as "key: value" lines, nested values recursively. */
 int scan_record_to_text(char **out, size_t *out_len, const json_t *record, const json_t *keymap);
+/* One JSON Lines record (a flat object: string, number, boolean and null values) → the text
+ * scan_record_to_text writes for it, without building a JSON tree (record_fast.c). 1 when the
+ * line is anything else (nested values, repeated keys, malformed …): the caller parses it with
+ * jansson. `line` must be valid UTF-8. */
+int scan_record_line_text(char **out, size_t *out_len, const char *line, size_t len,
+                          const json_t *keymap);
 /* ---- office documents (office.c) ---- */
 #define SCAN_OFFICE_MAX_PART (32u << 20)   /* bytes one XML part may expand to */
 #define SCAN_OFFICE_MAX_TOTAL (128u << 20) /* bytes all parts and the text may reach */

@@ -212,6 +212,83 @@ Test(scan_input, carrier_records_are_domestic_buys, .init = bare, .fini = done)
     cr_expect_eq(total, 175);
 }
 
+/* The tree-free JSON Lines reader (record_fast.c) writes exactly the text the jansson path
+ * writes, and declines what it is not sure of (then jansson reads the line as before). */
+static int fast_text(const char *line, size_t len, char **text, size_t *tl)
+{
+    return scan_record_line_text(text, tl, line, len, sc->keymap);
+}
+
+static void expect_same_text(const char *line, size_t len)
+{
+    char *fast = NULL, *slow = NULL;
+    size_t fl = 0, sl = 0;
+    cr_assert_eq(fast_text(line, len, &fast, &fl), 0, "declined: %.*s", (int)len, line);
+    json_error_t err;
+    json_t *r = json_loadb(line, len, 0, &err);
+    cr_assert(r, "jansson refuses: %.*s", (int)len, line);
+    cr_assert_eq(scan_record_to_text(&slow, &sl, r, sc->keymap), 0);
+    cr_expect(fl == sl && !memcmp(fast, slow, fl), "%.*s\nfast:\n%s\njansson:\n%s", (int)len, line,
+              fast, slow);
+    json_decref(r);
+    free(fast);
+    free(slow);
+}
+
+Test(scan_input, jsonl_records_read_without_trees_as_jansson_reads_them, .init = bare, .fini = done)
+{
+    const char *files[] = {"data/tenders/real/carrier_soe_notices_compute_keyword_hits.jsonl",
+                           "data/tenders/real/carrier_soe_notices_random_nonhits.jsonl"};
+    size_t lines = 0;
+    for (int k = 0; k < 2; k++) {
+        size_t len;
+        char *b = read_shared(files[k], &len);
+        for (char *p = b, *end = b + len; p < end;) {
+            char *nl = memchr(p, '\n', (size_t)(end - p));
+            size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+            if (ll > 1) {
+                expect_same_text(p, ll);
+                lines++;
+            }
+            p = nl ? nl + 1 : end;
+        }
+        free(b);
+    }
+    cr_expect_eq(lines, 175);
+    const char *same[] = {
+        "{}",
+        " {\"title\" : \"A\\u00e9\\ud83d\\ude00\" , \"n\":-0,\"x\":1.5e3,\"y\":0.1,\"b\":true} \r",
+        "{\"budget\":\"\\\"q\\\"\\/\\t\\\\\",\"\":\"empty key\",\"z\":null,\"f\":false,\"e\":\"\"}",
+        "{\"projectNo\":\"ZB-1\",\"title\":\"某大学采购公告\",\"content_text\":\"采购人:某大学\"}",
+        "{\"big\":9223372036854775807,\"neg\":-9223372036854775808,\"r\":1E-5,\"s\":2e+2}"};
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++)
+        expect_same_text(same[i], strlen(same[i]));
+    const char *declined[] = {"{\"a\":1,\"a\":2}",
+                              "{\"a\":{\"b\":\"c\"}}",
+                              "{\"a\":[1]}",
+                              "{\"a\":\"\\u0000\"}",
+                              "{\"a\":\"\\ud83d\"}",
+                              "{\"a\":\"\\ude00\"}",
+                              "{\"a\":01}",
+                              "{\"a\":1.}",
+                              "{\"a\":99999999999999999999}",
+                              "{\"a\":1e999}",
+                              "{\"a\":\"x\"} x",
+                              "{\"a\":\"x\",}",
+                              "{\"a\":tru}",
+                              "{\"a\":\"tab\there\"}",
+                              "{\"a\":\"\\x\"}",
+                              "[{\"a\":1}]",
+                              "{\"a\":\"x\"",
+                              ""};
+    for (size_t i = 0; i < sizeof declined / sizeof *declined; i++) {
+        char *t = NULL;
+        size_t tl = 0;
+        cr_expect_eq(fast_text(declined[i], strlen(declined[i]), &t, &tl), 1, "accepted: %s",
+                     declined[i]);
+    }
+}
+
 Test(scan_input, news_reports_entities_and_the_entity_list, .init = with_lists, .fini = done)
 {
     size_t len;

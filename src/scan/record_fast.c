@@ -1,0 +1,315 @@
+/*
+ * record_fast.c — one JSON Lines record straight to text, without a JSON tree.
+ *
+ * Portal exports are JSON Lines of flat records (string, number and boolean values). Building a
+ * jansson tree for each and taking it apart again was a fifth of a scan of such files, so a flat
+ * record is read here in one pass and written exactly as scan_record_to_text writes the tree
+ * (structure.c): first the bare keys ("=" in the key map) in the key map's order, then every key
+ * in the record's order under its heading ("-" skipped), strings as they are, integers with
+ * "%lld", reals with "%.15g", booleans, null and empty strings not at all.
+ *
+ * Exact by construction: whatever this reader is not sure to read as jansson does (a nested
+ * value, a repeated key, \u0000, an unpaired surrogate, a number jansson would refuse or that
+ * overflows, anything malformed) makes it decline (1), and the caller parses the line with
+ * jansson as before, errors and messages included. The input must be valid UTF-8 (the scanner
+ * decodes every file to UTF-8 first); fuzz/fuzz_scan_record.c compares both on every input.
+ */
+#include "scan/scan_internal.h"
+#include "xgate/error.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    size_t k, kl; /* key: offset and length in the scratch buffer */
+    size_t v, vl; /* string value: offset and length; numbers formatted there too */
+    char type;    /* 's' string or number (text in v), 'o' other (true, false, null) */
+} rf_field;
+
+#define RF_MAX_FIELDS 256
+
+static int is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int hex4(const char *p, const char *end, unsigned *out)
+{
+    if (end - p < 4) return -1;
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9')
+            v |= (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            v |= (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            v |= (unsigned)(c - 'A' + 10);
+        else
+            return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static void put_utf8(xg_buf *b, unsigned cp)
+{
+    char u[4];
+    size_t n;
+    if (cp < 0x80) {
+        u[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        u[0] = (char)(0xC0 | (cp >> 6));
+        u[1] = (char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        u[0] = (char)(0xE0 | (cp >> 12));
+        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[2] = (char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        u[0] = (char)(0xF0 | (cp >> 18));
+        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[3] = (char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    xg_buf_append(b, u, n);
+}
+
+/* A string starting after its opening quote, unescaped into b (NUL-terminated there). Returns
+ * the position after the closing quote, or NULL to decline. */
+static const char *read_string(const char *p, const char *end, xg_buf *b, size_t *off, size_t *len)
+{
+    *off = b->len;
+    while (p < end) {
+        const char *q = p;
+        while (q < end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
+            q++;
+        if (q > p) xg_buf_append(b, p, (size_t)(q - p));
+        p = q;
+        if (p >= end || (unsigned char)*p < 0x20) return NULL;
+        if (*p == '"') {
+            *len = b->len - *off;
+            xg_buf_putc(b, 0);
+            return p + 1;
+        }
+        /* an escape */
+        if (++p >= end) return NULL;
+        char c = *p++;
+        switch (c) {
+        case '"':
+        case '\\':
+        case '/':
+            xg_buf_putc(b, c);
+            break;
+        case 'b':
+            xg_buf_putc(b, '\b');
+            break;
+        case 'f':
+            xg_buf_putc(b, '\f');
+            break;
+        case 'n':
+            xg_buf_putc(b, '\n');
+            break;
+        case 'r':
+            xg_buf_putc(b, '\r');
+            break;
+        case 't':
+            xg_buf_putc(b, '\t');
+            break;
+        case 'u': {
+            unsigned cp;
+            if (hex4(p, end, &cp)) return NULL;
+            p += 4;
+            if (cp == 0 || (cp >= 0xDC00 && cp <= 0xDFFF)) return NULL;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                unsigned lo;
+                if (end - p < 6 || p[0] != '\\' || p[1] != 'u' || hex4(p + 2, end, &lo) ||
+                    lo < 0xDC00 || lo > 0xDFFF)
+                    return NULL;
+                p += 6;
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            }
+            put_utf8(b, cp);
+            break;
+        }
+        default:
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
+/* A number as jansson lexes it, formatted as put_scalar formats it into b. NULL to decline. */
+static const char *read_number(const char *p, const char *end, xg_buf *b, size_t *off, size_t *len)
+{
+    const char *s = p;
+    int real = 0;
+    if (p < end && *p == '-') p++;
+    if (p >= end || *p < '0' || *p > '9') return NULL;
+    if (*p == '0') {
+        p++;
+        if (p < end && *p >= '0' && *p <= '9') return NULL;
+    } else
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    if (p < end && *p == '.') {
+        real = 1;
+        p++;
+        if (p >= end || *p < '0' || *p > '9') return NULL;
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        real = 1;
+        p++;
+        if (p < end && (*p == '+' || *p == '-')) p++;
+        if (p >= end || *p < '0' || *p > '9') return NULL;
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    }
+    char tok[64];
+    if ((size_t)(p - s) >= sizeof tok) return NULL; /* long numbers: jansson decides */
+    memcpy(tok, s, (size_t)(p - s));
+    tok[p - s] = 0;
+    char num[64];
+    errno = 0;
+    if (real) {
+        double v = strtod(tok, NULL);
+        if (errno) return NULL;
+        snprintf(num, sizeof num, "%.15g", v);
+    } else {
+        long long v = strtoll(tok, NULL, 10);
+        if (errno) return NULL;
+        snprintf(num, sizeof num, "%lld", v);
+    }
+    *off = b->len;
+    *len = strlen(num);
+    xg_buf_append(b, num, *len + 1);
+    return p;
+}
+
+static const rf_field *find(const rf_field *f, size_t n, const xg_buf *b, const char *key)
+{
+    size_t kl = strlen(key);
+    for (size_t i = 0; i < n; i++)
+        if (f[i].kl == kl && !memcmp(b->data + f[i].k, key, kl)) return &f[i];
+    return NULL;
+}
+
+static void put_line(xg_buf *out, const char *label, const char *s)
+{
+    if (!*s) return;
+    if (label && *label) {
+        xg_buf_puts(out, label);
+        xg_buf_append(out, ": ", 2);
+    }
+    xg_buf_puts(out, s);
+    xg_buf_putc(out, '\n');
+}
+
+int scan_record_line_text(char **out, size_t *out_len, const char *line, size_t len,
+                          const json_t *keymap)
+{
+    const char *p = line, *end = line + len;
+    while (p < end && is_ws(*p))
+        p++;
+    if (p >= end || *p != '{') return 1;
+    p++;
+    rf_field f[RF_MAX_FIELDS];
+    size_t n = 0;
+    xg_buf b; /* keys and values unescaped (never longer than written), numbers formatted */
+    xg_buf_init(&b);
+    if (xg_buf_reserve(&b, len + 512)) return 1;
+    int ok = 0;
+    for (int first = 1;; first = 0) {
+        while (p < end && is_ws(*p))
+            p++;
+        if (p < end && *p == '}' && first) {
+            p++;
+            ok = 1;
+            break;
+        }
+        if (p >= end || *p != '"' || n == RF_MAX_FIELDS) break;
+        rf_field *x = &f[n];
+        if (!(p = read_string(p + 1, end, &b, &x->k, &x->kl))) break;
+        if (memchr(b.data + x->k, 0, x->kl)) break;
+        while (p < end && is_ws(*p))
+            p++;
+        if (p >= end || *p != ':') break;
+        p++;
+        while (p < end && is_ws(*p))
+            p++;
+        if (p >= end) break;
+        if (*p == '"') {
+            x->type = 's';
+            p = read_string(p + 1, end, &b, &x->v, &x->vl);
+        } else if (*p == '-' || (*p >= '0' && *p <= '9')) {
+            x->type = 'n';
+            p = read_number(p, end, &b, &x->v, &x->vl);
+        } else {
+            x->type = 'o';
+            if (end - p >= 4 && (!memcmp(p, "true", 4) || !memcmp(p, "null", 4)))
+                p += 4;
+            else if (end - p >= 5 && !memcmp(p, "false", 5))
+                p += 5;
+            else
+                p = NULL;
+        }
+        if (!p) break;
+        n++;
+        while (p < end && is_ws(*p))
+            p++;
+        if (p < end && *p == ',') {
+            p++;
+            continue;
+        }
+        if (p < end && *p == '}') {
+            p++;
+            ok = 1;
+        }
+        break;
+    }
+    while (ok && p < end && is_ws(*p))
+        p++;
+    if (!ok || p != end || !b.data) {
+        xg_buf_free(&b);
+        return 1;
+    }
+    /* a key given twice: jansson keeps the last value at the first key's place; decline */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (f[i].kl == f[j].kl && !memcmp(b.data + f[i].k, b.data + f[j].k, f[i].kl)) {
+                xg_buf_free(&b);
+                return 1;
+            }
+    xg_buf t;
+    xg_buf_init(&t);
+    xg_buf_reserve(&t, b.len + 1024);
+    /* bare lines first, in the key map's order (strings only) */
+    const char *k;
+    json_t *h;
+    json_object_foreach((json_t *)keymap, k, h)
+    {
+        if (strcmp(json_string_value(h), "=")) continue;
+        const rf_field *x = find(f, n, &b, k);
+        if (x && x->type == 's') put_line(&t, NULL, b.data + x->v);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *key = b.data + f[i].k;
+        const char *head = json_string_value(json_object_get(keymap, key));
+        if (head && (!strcmp(head, "-") || !strcmp(head, "="))) continue;
+        if (f[i].type == 'o') continue;
+        put_line(&t, head ? head : key, b.data + f[i].v);
+    }
+    xg_buf_free(&b);
+    if (!t.data && xg_buf_reserve(&t, 1)) return XG_ENOMEM;
+    *out_len = t.len;
+    *out = xg_buf_steal(&t);
+    return 0;
+}
