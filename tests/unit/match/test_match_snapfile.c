@@ -332,9 +332,8 @@ static void sh(const char *fmt, const char *a, const char *b)
  * programs, a file note and skipped rows must all come back from the file as parsed. */
 Test(match_snapfile, list_set_from_file_identical)
 {
-    char sdn[256], sdn_dir[256], src[1024], listed[1024];
+    char sdn_dir[256], src[1024], listed[1024];
     snprintf(sdn_dir, sizeof sdn_dir, "%s/sdn", dir);
-    snprintf(sdn, sizeof sdn, "%s/sdn.csv", sdn_dir);
     snprintf(src, sizeof src, "%s/lists/ofac_sdn_2021-07", data_dir());
     cr_assert_eq(mkdir(sdn_dir, 0700), 0);
     sh("head -n 300 '%s/sdn.csv' >'%s/sdn.csv'", src, sdn_dir);
