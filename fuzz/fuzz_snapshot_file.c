@@ -2,9 +2,10 @@
  * parser must never read outside the buffer, and when it accepts a file every reference in it must
  * resolve inside: strings end within the string section, tokens, bigrams and index postings are
  * in range, and the indexes can be queried; the list set's sections (format 2: records, their
- * string lists and identifiers, files, sources, skipped rows) are walked the same way. When the low bit of the header's build id
- * (which the parser does not read) is set, the checksum trailer is fixed up before parsing, so
- * that mutations reach the checks behind it; otherwise the checksum itself is tested. */
+ * string lists and identifiers, files, sources, skipped rows) are walked the same way. When the low
+ * bit of the header's build id (which the parser does not read) is set, the checksum trailer is
+ * fixed up before parsing, so that mutations reach the checks behind it; otherwise the checksum
+ * itself is tested. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

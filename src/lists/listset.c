@@ -190,8 +190,7 @@ static char *sibling_path(const char *sdn_path, const char *lower, const char *u
     const char *cons = is_cons_prim(sdn_path) ? (caps ? "CONS_" : "cons_") : "";
     size_t n = (size_t)(base - sdn_path) + strlen(cons) + strlen(caps ? upper : lower) + 1;
     char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%.*s%s%s", (int)(base - sdn_path), sdn_path, cons, caps ? upper : lower);
+    if (p) snprintf(p, n, "%.*s%s%s", (int)(base - sdn_path), sdn_path, cons, caps ? upper : lower);
     return p;
 }
 

@@ -84,8 +84,8 @@ static int refs_ok(const xg_snapfile *f, uint32_t off, uint32_t count)
 
 static int rec_ok(const xg_snapfile *f, const xg_snapfile_rec *r)
 {
-    const uint32_t s[] = {r->id,       r->source,  r->source_code, r->name,   r->start_date,
-                          r->end_date, r->parent,  r->remarks,     r->file};
+    const uint32_t s[] = {r->id,       r->source, r->source_code, r->name, r->start_date,
+                          r->end_date, r->parent, r->remarks,     r->file};
     for (size_t i = 0; i < sizeof s / sizeof *s; i++)
         if (!str_ok(f, s[i])) return 0;
     return r->id && r->name && r->type <= XG_PARTY_AIRCRAFT &&
@@ -520,7 +520,7 @@ int xg_snapfile_serialise(void **out, size_t *len, const xg_snapshot *s, const u
 done:
     for (int i = 0; i < 6; i++)
         free(g[i].data);
-    free(file), free(st.data), free(st.slot), free(names), free(toks), free(tokw), free(toklen), free(tokid),
-        free(big), free(symw);
+    free(file), free(st.data), free(st.slot), free(names), free(toks), free(tokw), free(toklen),
+        free(tokid), free(big), free(symw);
     return rc;
 }

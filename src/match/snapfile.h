@@ -143,9 +143,9 @@ typedef struct xg_snapfile {
 
 /* Check buf[len] (8-byte aligned) completely — magic, format version, layout, section bounds,
  * checksum, every string, token, bigram, index, record, list and identifier reference (a record
- * has an id, a name, a known party type; its list entries are strings) — and fill *out. On failure returns
- * XG_EFORMAT and *problem names the defect ("truncated", "format version 7, not 1", "checksum
- * mismatch", "malformed: …"); the error message is not set. Never reads outside buf. */
+ * has an id, a name, a known party type; its list entries are strings) — and fill *out. On failure
+ * returns XG_EFORMAT and *problem names the defect ("truncated", "format version 7, not 1",
+ * "checksum mismatch", "malformed: …"); the error message is not set. Never reads outside buf. */
 int xg_snapfile_parse(xg_snapfile *out, const void *buf, size_t len, const char **problem);
 
 /* String reference → pointer (NULL for 0); only for a parsed file. */

@@ -558,9 +558,9 @@ static void *bump_take(bump *b, size_t n)
 
 static size_t attach_bytes(const xg_snapfile *f)
 {
-    return ROUND16((f->nnames + 1) * sizeof(xg_mname)) + ROUND16((f->ntoks + 1) * sizeof(xg_token)) +
-           ROUND16((f->nsymw + 1) * sizeof(xg_symw)) + ROUND16((f->nrefs + 1) * sizeof(char *)) +
-           ROUND16((f->nidents + 1) * sizeof(xg_ident)) +
+    return ROUND16((f->nnames + 1) * sizeof(xg_mname)) +
+           ROUND16((f->ntoks + 1) * sizeof(xg_token)) + ROUND16((f->nsymw + 1) * sizeof(xg_symw)) +
+           ROUND16((f->nrefs + 1) * sizeof(char *)) + ROUND16((f->nidents + 1) * sizeof(xg_ident)) +
            ROUND16((f->nrecs + 1) * sizeof(xg_record)) +
            ROUND16((f->nfiles + 1) * sizeof(xg_list_file)) +
            ROUND16((f->nsources + 1) * sizeof(xg_source_count)) +
@@ -570,8 +570,8 @@ static size_t attach_bytes(const xg_snapfile *f)
 static int attach_alloc(xg_snapshot *s, const xg_snapfile *f, bump *b)
 {
     size_t n = attach_bytes(f);
-    void *m = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
-                   -1, 0);
+    void *m =
+        mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
     if (m == MAP_FAILED) return -1;
     s->attach_mem = m, s->attach_len = n;
     *b = (bump){m, n};
@@ -587,8 +587,8 @@ static void copy_hex(char *out, size_t cap, const char *in)
 }
 
 /* The list set of a checked file: records, files, sources and skipped rows in the snapshot's
- * attach mapping, their strings in the file. The set's priv is NULL: xg_listset_free frees only the set
- * itself, and its memory lives as long as the snapshot. */
+ * attach mapping, their strings in the file. The set's priv is NULL: xg_listset_free frees only the
+ * set itself, and its memory lives as long as the snapshot. */
 static const char *attach_lists(xg_snapshot *s, const xg_snapfile *f, bump *a)
 {
     xg_listset *l = calloc(1, sizeof *l);
@@ -611,29 +611,28 @@ static const char *attach_lists(xg_snapshot *s, const xg_snapfile *f, bump *a)
                             xg_snapfile_str(f, f->idents[i].country)};
     for (size_t i = 0; i < f->nrecs; i++) {
         const xg_snapfile_rec *fr = &f->recs[i];
-        l->records[i] = (xg_record){
-            .id = xg_snapfile_str(f, fr->id),
-            .source = xg_snapfile_str(f, fr->source),
-            .source_code = xg_snapfile_str(f, fr->source_code),
-            .type = (xg_party_type)fr->type,
-            .name = xg_snapfile_str(f, fr->name),
-            .aliases = fr->naliases ? ptr + fr->aliases : NULL,
-            .naliases = fr->naliases,
-            .countries = fr->ncountries ? ptr + fr->countries : NULL,
-            .ncountries = fr->ncountries,
-            .ids = fr->nids ? ids + fr->ids : NULL,
-            .nids = fr->nids,
-            .addresses = fr->naddresses ? ptr + fr->addresses : NULL,
-            .naddresses = fr->naddresses,
-            .programs = fr->nprograms ? ptr + fr->programs : NULL,
-            .nprograms = fr->nprograms,
-            .start_date = xg_snapfile_str(f, fr->start_date),
-            .end_date = xg_snapfile_str(f, fr->end_date),
-            .parent = xg_snapfile_str(f, fr->parent),
-            .parent_percent = fr->parent_percent,
-            .remarks = xg_snapfile_str(f, fr->remarks),
-            .file = xg_snapfile_str(f, fr->file),
-            .line = (long)fr->line};
+        l->records[i] = (xg_record){.id = xg_snapfile_str(f, fr->id),
+                                    .source = xg_snapfile_str(f, fr->source),
+                                    .source_code = xg_snapfile_str(f, fr->source_code),
+                                    .type = (xg_party_type)fr->type,
+                                    .name = xg_snapfile_str(f, fr->name),
+                                    .aliases = fr->naliases ? ptr + fr->aliases : NULL,
+                                    .naliases = fr->naliases,
+                                    .countries = fr->ncountries ? ptr + fr->countries : NULL,
+                                    .ncountries = fr->ncountries,
+                                    .ids = fr->nids ? ids + fr->ids : NULL,
+                                    .nids = fr->nids,
+                                    .addresses = fr->naddresses ? ptr + fr->addresses : NULL,
+                                    .naddresses = fr->naddresses,
+                                    .programs = fr->nprograms ? ptr + fr->programs : NULL,
+                                    .nprograms = fr->nprograms,
+                                    .start_date = xg_snapfile_str(f, fr->start_date),
+                                    .end_date = xg_snapfile_str(f, fr->end_date),
+                                    .parent = xg_snapfile_str(f, fr->parent),
+                                    .parent_percent = fr->parent_percent,
+                                    .remarks = xg_snapfile_str(f, fr->remarks),
+                                    .file = xg_snapfile_str(f, fr->file),
+                                    .line = (long)fr->line};
     }
     l->nrecords = f->nrecs;
     for (size_t i = 0; i < f->nfiles; i++) {
@@ -652,9 +651,9 @@ static const char *attach_lists(xg_snapshot *s, const xg_snapfile *f, bump *a)
                                           (size_t)f->sources[i].records};
     l->nsources = f->nsources;
     for (size_t i = 0; i < f->nskipped; i++)
-        l->skipped[i] = (xg_skipped_row){xg_snapfile_str(f, f->skipped[i].file),
-                                         (long)f->skipped[i].line,
-                                         xg_snapfile_str(f, f->skipped[i].problem)};
+        l->skipped[i] =
+            (xg_skipped_row){xg_snapfile_str(f, f->skipped[i].file), (long)f->skipped[i].line,
+                             xg_snapfile_str(f, f->skipped[i].problem)};
     l->nskipped = f->nskipped;
     copy_hex(l->hash, sizeof l->hash, f->hdr->hash);
     return NULL;
@@ -894,8 +893,8 @@ static void file_path(char *path, size_t cap, const char *dir, const uint8_t key
 }
 
 /* Parse the lists and build the snapshot without a file. */
-static int load_uncached(xg_snapshot **out, const char *const *paths, size_t npaths,
-                         int load_flags, const xg_text_ctx *text, double t0)
+static int load_uncached(xg_snapshot **out, const char *const *paths, size_t npaths, int load_flags,
+                         const xg_text_ctx *text, double t0)
 {
     xg_listset *lists;
     int rc = xg_lists_load(&lists, paths, npaths, load_flags);

@@ -67,7 +67,8 @@ static int latin_ascii_line(void *arg, const char *path, long lineno, char *line
     xg_text_ctx *ctx = arg;
     char *tab = strchr(line, '\t');
     int32_t cp;
-    utf8proc_ssize_t n = tab ? utf8proc_iterate((const utf8proc_uint8_t *)line, tab - line, &cp) : -1;
+    utf8proc_ssize_t n =
+        tab ? utf8proc_iterate((const utf8proc_uint8_t *)line, tab - line, &cp) : -1;
     if (!tab || n <= 1 || n != tab - line || !tab[1] || strchr(tab + 1, '\t'))
         return xg_error_set(XG_EPARSE, "%s:%ld: not LETTER<TAB>ASCII", path, lineno);
     for (const char *a = tab + 1; *a; a++)

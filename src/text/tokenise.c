@@ -133,8 +133,7 @@ int xg_text_tokenise(xg_vec *toks, xg_arena *a, const char *s, size_t n)
     return rc ? xg_error_set(XG_ENOMEM, "name: out of memory") : 0;
 }
 
-int xg_text_phrase_key(const xg_text_ctx *ctx, char **key, size_t *keylen, const char *s,
-                       size_t n)
+int xg_text_phrase_key(const xg_text_ctx *ctx, char **key, size_t *keylen, const char *s, size_t n)
 {
     char *folded;
     size_t flen;

@@ -341,11 +341,9 @@ Test(match_snapfile, list_set_from_file_identical)
     snprintf(listed, sizeof listed, "%s/lists/csl_sample.csv", data_dir());
     const char *p[] = {sdn_dir, listed};
     xg_snapshot *cold, *warm;
-    cr_assert_eq(xg_snapshot_load(&cold, p, 2, XG_LOAD_LENIENT, text), 0, "%s",
-                 xg_error_message());
+    cr_assert_eq(xg_snapshot_load(&cold, p, 2, XG_LOAD_LENIENT, text), 0, "%s", xg_error_message());
     cr_assert_str_eq(xg_snapshot_origin(cold), "built");
-    cr_assert_eq(xg_snapshot_load(&warm, p, 2, XG_LOAD_LENIENT, text), 0, "%s",
-                 xg_error_message());
+    cr_assert_eq(xg_snapshot_load(&warm, p, 2, XG_LOAD_LENIENT, text), 0, "%s", xg_error_message());
     cr_assert_str_eq(xg_snapshot_origin(warm), "mapped");
     const xg_listset *a = xg_snapshot_lists(cold), *b = xg_snapshot_lists(warm);
     cr_assert_gt(a->nskipped, 0, "no skipped row to compare");
