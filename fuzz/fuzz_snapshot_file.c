@@ -1,9 +1,11 @@
 /* Fuzz target: the compiled snapshot file parser (xg_snapfile_parse). Whatever the bytes, the
  * parser must never read outside the buffer, and when it accepts a file every reference in it must
  * resolve inside: strings end within the string section, tokens, bigrams and index postings are
- * in range, and the indexes can be queried. When the low bit of the header's build id
- * (which the parser does not read) is set, the checksum trailer is fixed up before parsing, so
- * that mutations reach the checks behind it; otherwise the checksum itself is tested. */
+ * in range, and the indexes can be queried; the list set's sections (format 2: records, their
+ * string lists and identifiers, files, sources, skipped rows) are walked the same way. When the low
+ * bit of the header's build id (which the parser does not read) is set, the checksum trailer is
+ * fixed up before parsing, so that mutations reach the checks behind it; otherwise the checksum
+ * itself is tested. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +58,39 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             for (size_t j = 0; j < n; j++)
                 sum += ids[j];
         }
+    for (size_t i = 0; i < f.nrecs; i++) {
+        const xg_snapfile_rec *r = &f.recs[i];
+        const uint32_t s1[] = {r->id,       r->source, r->source_code, r->name, r->start_date,
+                               r->end_date, r->parent, r->remarks,     r->file};
+        for (size_t k = 0; k < sizeof s1 / sizeof *s1; k++)
+            if (s1[k]) sum += strlen(xg_snapfile_str(&f, s1[k]));
+        if (!r->id || !r->name || r->type > 4) abort();
+        const uint32_t lists[][2] = {{r->aliases, r->naliases},
+                                     {r->countries, r->ncountries},
+                                     {r->addresses, r->naddresses},
+                                     {r->programs, r->nprograms}};
+        for (size_t k = 0; k < 4; k++)
+            for (uint32_t j = 0; j < lists[k][1]; j++) {
+                uint32_t ref = f.refs[lists[k][0] + j];
+                if (!ref) abort();
+                sum += strlen(xg_snapfile_str(&f, ref));
+            }
+        for (uint32_t j = r->ids; j < r->ids + r->nids; j++) {
+            const xg_snapfile_ident *d = &f.idents[j];
+            if (d->scheme) sum += strlen(xg_snapfile_str(&f, d->scheme));
+            if (d->value) sum += strlen(xg_snapfile_str(&f, d->value));
+            if (d->country) sum += strlen(xg_snapfile_str(&f, d->country));
+        }
+    }
+    for (size_t i = 0; i < f.nfiles; i++)
+        sum += strlen(xg_snapfile_str(&f, f.files[i].path)) +
+               strlen(xg_snapfile_str(&f, f.files[i].format)) + strlen(f.files[i].sha256) +
+               (f.files[i].note ? strlen(xg_snapfile_str(&f, f.files[i].note)) : 0);
+    for (size_t i = 0; i < f.nsources; i++)
+        sum += strlen(xg_snapfile_str(&f, f.sources[i].source));
+    for (size_t i = 0; i < f.nskipped; i++)
+        if (f.skipped[i].problem) sum += strlen(xg_snapfile_str(&f, f.skipped[i].problem));
+    sum += strlen(f.hdr->hash);
     volatile size_t sink = sum;
     (void)sink;
     free(buf);

@@ -13,8 +13,13 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
 
+#include "lists/fingerprint.h"
 #include "lists/lists_internal.h"
 #include "xgate/error.h"
 
@@ -24,6 +29,7 @@ typedef struct {
     xg_arena arena;
     xg_vec records, files, sources, skipped;
     crypto_hash_sha256_state hash;
+    XXH3_state_t *fp; /* the fingerprint of the bytes read (lst_load_fingerprinted), or NULL */
 } lst_priv;
 
 const char *xg_party_type_name(xg_party_type t)
@@ -96,6 +102,32 @@ int lst_read_head(char **out, size_t *len, const char *path, size_t max)
     return XG_OK;
 }
 
+/* ---- the fingerprint: one update per file a load reads, in the order read ---- */
+
+/* The resolved path, then a mark and the bytes, or a mark that the file is missing (data NULL). */
+static void fp_file(XXH3_state_t *st, const char *path, const char *data, size_t len)
+{
+    XXH3_128bits_update(st, path, strlen(path) + 1);
+    uint64_t head[2] = {data ? 1u : 0u, data ? (uint64_t)len : 0u};
+    XXH3_128bits_update(st, head, sizeof head);
+    if (data && len) XXH3_128bits_update(st, data, len);
+}
+
+static void fp_start(XXH3_state_t *st, size_t npaths)
+{
+    XXH3_128bits_reset(st);
+    uint64_t n = npaths;
+    XXH3_128bits_update(st, "xgate-lists-fp-1", 16);
+    XXH3_128bits_update(st, &n, sizeof n);
+}
+
+static void fp_final(XXH3_state_t *st, uint8_t key[16])
+{
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits_digest(st));
+    memcpy(key, c.digest, 16);
+}
+
 /* ---- one file ---- */
 
 static int add_file_entry(lst_priv *pv, lst_ctx *ctx, const char *format,
@@ -133,6 +165,7 @@ static int read_hashed(lst_priv *pv, crypto_hash_sha256_state *file_hash, const 
     if (rc) return rc;
     crypto_hash_sha256_update(&pv->hash, (const unsigned char *)*data, *len);
     crypto_hash_sha256_update(file_hash, (const unsigned char *)*data, *len);
+    if (pv->fp) fp_file(pv->fp, path, *data, *len);
     return XG_OK;
 }
 
@@ -150,13 +183,23 @@ static bool is_cons_prim(const char *path)
 
 /* alt.csv and add.csv beside an sdn.csv (cons_alt.csv and cons_add.csv beside a cons_prim.csv),
  * in the same letter case. */
-static char *sibling(lst_ctx *ctx, const char *sdn_path, const char *lower, const char *upper)
+static char *sibling_path(const char *sdn_path, const char *lower, const char *upper)
 {
     const char *base = base_name(sdn_path);
     bool caps = !strcmp(base, "SDN.CSV") || !strcmp(base, "CONS_PRIM.CSV");
     const char *cons = is_cons_prim(sdn_path) ? (caps ? "CONS_" : "cons_") : "";
-    return xg_arena_printf(ctx->arena, "%.*s%s%s", (int)(base - sdn_path), sdn_path, cons,
-                           caps ? upper : lower);
+    size_t n = (size_t)(base - sdn_path) + strlen(cons) + strlen(caps ? upper : lower) + 1;
+    char *p = malloc(n);
+    if (p) snprintf(p, n, "%.*s%s%s", (int)(base - sdn_path), sdn_path, cons, caps ? upper : lower);
+    return p;
+}
+
+static char *sibling(lst_ctx *ctx, const char *sdn_path, const char *lower, const char *upper)
+{
+    char *p = sibling_path(sdn_path, lower, upper);
+    char *a = p ? xg_arena_strdup(ctx->arena, p) : NULL;
+    free(p);
+    return a;
 }
 
 static int load_sdn_files(lst_priv *pv, lst_ctx *ctx, const char *sdn, size_t sdn_len,
@@ -184,7 +227,9 @@ static int load_sdn_files(lst_priv *pv, lst_ctx *ctx, const char *sdn, size_t sd
                               ctx->file, side, what);
     }
     if (!rc && is_file(alt_path)) rc = read_hashed(pv, fh, alt_path, &alt, &alt_len);
+    if (!rc && !alt && pv->fp) fp_file(pv->fp, alt_path, NULL, 0);
     if (!rc && is_file(add_path)) rc = read_hashed(pv, fh, add_path, &add, &add_len);
+    if (!rc && !add && pv->fp) fp_file(pv->fp, add_path, NULL, 0);
     if (!rc)
         rc = lst_load_sdn(ctx, sdn, sdn_len, alt ? alt_path : NULL, alt, alt_len,
                           add ? add_path : NULL, add, add_len);
@@ -341,6 +386,7 @@ static int count_sources(lst_priv *pv)
 static void free_priv(lst_priv *pv)
 {
     if (!pv) return;
+    XXH3_freeState(pv->fp);
     xg_arena_free(&pv->arena);
     xg_vec_free(&pv->records);
     xg_vec_free(&pv->files);
@@ -387,12 +433,20 @@ static int finish_set(xg_listset **out, lst_priv *pv)
     return XG_OK;
 }
 
-int xg_lists_load(xg_listset **out, const char *const *paths, size_t npaths, int flags)
+static int load_all(xg_listset **out, const char *const *paths, size_t npaths, int flags,
+                    uint8_t key[16])
 {
     if (!out || (!paths && npaths)) return xg_error_set(XG_EINVAL, "xg_lists_load: no output");
     if (!npaths) return xg_error_set(XG_EINVAL, "no list files given");
     lst_priv *pv = new_priv();
     if (!pv) return xg_error_set(XG_ENOMEM, "out of memory while loading lists");
+    if (key) {
+        if (!(pv->fp = XXH3_createState())) {
+            free_priv(pv);
+            return xg_error_set(XG_ENOMEM, "out of memory while loading lists");
+        }
+        fp_start(pv->fp, npaths);
+    }
     for (size_t i = 0; i < npaths; i++) {
         int rc = paths[i] ? load_path(pv, paths[i], flags)
                           : xg_error_set(XG_EINVAL, "list path %zu is NULL", i + 1);
@@ -402,7 +456,80 @@ int xg_lists_load(xg_listset **out, const char *const *paths, size_t npaths, int
             return rc;
         }
     }
+    if (key) fp_final(pv->fp, key);
     return finish_set(out, pv);
+}
+
+int xg_lists_load(xg_listset **out, const char *const *paths, size_t npaths, int flags)
+{
+    return load_all(out, paths, npaths, flags, NULL);
+}
+
+int lst_load_fingerprinted(xg_listset **out, const char *const *paths, size_t npaths, int flags,
+                           uint8_t key[16])
+{
+    if (!key) return xg_error_set(XG_EINVAL, "lst_load_fingerprinted: no key");
+    return load_all(out, paths, npaths, flags, key);
+}
+
+/* One file into the fingerprint, mapped (a list file is read once, not copied); a missing file
+ * is marked when `optional`, else an error. Sets *fmt (when not NULL) to the detected format. */
+static int fp_map_file(XXH3_state_t *st, const char *path, bool optional, const char **fmt)
+{
+    int fd = is_file(path) ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb)) {
+        if (fd >= 0) close(fd);
+        if (!optional) return xg_error_set(XG_EIO, "%s: cannot open", path);
+        fp_file(st, path, NULL, 0);
+        return XG_OK;
+    }
+    size_t len = (size_t)sb.st_size;
+    if (len > MAX_LIST_FILE_BYTES) {
+        close(fd);
+        return xg_error_set(XG_ETOOBIG, "%s: too big", path);
+    }
+    void *m = len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
+    close(fd);
+    if (m == MAP_FAILED) return xg_error_set(XG_EIO, "%s: cannot map", path);
+    fp_file(st, path, m ? m : "", len);
+    int rc = XG_OK;
+    if (fmt && !(*fmt = lst_detect_buffer(m ? m : "", len, path))) rc = XG_EFORMAT;
+    if (m) munmap(m, len);
+    return rc;
+}
+
+int lst_fingerprint(uint8_t key[16], const char *const *paths, size_t npaths)
+{
+    if (!key || !npaths || !paths) return xg_error_set(XG_EINVAL, "lst_fingerprint: no paths");
+    XXH3_state_t *st = XXH3_createState();
+    if (!st) return XG_ENOMEM;
+    fp_start(st, npaths);
+    int rc = XG_OK;
+    for (size_t i = 0; i < npaths && !rc; i++) {
+        if (!paths[i]) {
+            rc = xg_error_set(XG_EINVAL, "list path %zu is NULL", i + 1);
+            break;
+        }
+        char *file = is_dir(paths[i]) ? lst_dir_sdn_path(paths[i]) : strdup(paths[i]);
+        const char *fmt = NULL;
+        if (!file) {
+            rc = xg_error_set(XG_EFORMAT, "%s: no list file", paths[i]);
+            break;
+        }
+        rc = fp_map_file(st, file, false, &fmt);
+        if (!rc && !strcmp(fmt, "ofac_sdn")) {
+            char *alt = sibling_path(file, "alt.csv", "ALT.CSV");
+            char *add = sibling_path(file, "add.csv", "ADD.CSV");
+            rc = alt && add ? fp_map_file(st, alt, true, NULL) : XG_ENOMEM;
+            if (!rc) rc = fp_map_file(st, add, true, NULL);
+            free(alt), free(add);
+        }
+        free(file);
+    }
+    if (!rc) fp_final(st, key);
+    XXH3_freeState(st);
+    return rc;
 }
 
 /* The SDN triple in one buffer, as its files are published one after another: each ends with

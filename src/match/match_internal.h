@@ -57,6 +57,8 @@ struct xg_snapshot {
     double load_seconds; /* xg_snapshot_load: lists, key, and the build or the mapping */
     void *map;           /* the mapped snapshot file the names and indexes point into, or NULL */
     size_t map_len;
+    void *attach_mem; /* one populated anonymous mapping: what attaching a mapped file builds */
+    size_t attach_len;
     const char *origin; /* "mapped", "built", "built-uncached" */
     char *file_path;    /* the snapshot file read or written (heap), or NULL */
     char *file_note;    /* why a file was not used or not written (heap), or NULL */

@@ -22,7 +22,7 @@ static const char MAGIC[8] = {'X', 'G', 'S', 'N', 'A', 'P', 'F', '\n'};
 #define LAYOUT                                                                                     \
     ((uint32_t)(sizeof(xg_snapfile_name) << 16 | sizeof(xg_snapfile_tok) << 8 |                    \
                 sizeof(xg_snapfile_hdr) / 8) ^                                                     \
-     0x5A000000u)
+     (uint32_t)(sizeof(xg_snapfile_rec) << 20 ^ sizeof(xg_snapfile_lfile) << 10) ^ 0x5A000000u)
 
 static const size_t ELEM[XG_SF_NSECTIONS] = {
     [XG_SF_STR] = 1,
@@ -39,6 +39,12 @@ static const size_t ELEM[XG_SF_NSECTIONS] = {
     [XG_SF_IKEYS] = sizeof(uint64_t),
     [XG_SF_IOFF] = sizeof(uint32_t),
     [XG_SF_IPOST] = sizeof(uint32_t),
+    [XG_SF_REC] = sizeof(xg_snapfile_rec),
+    [XG_SF_REF] = sizeof(uint32_t),
+    [XG_SF_IDENT] = sizeof(xg_snapfile_ident),
+    [XG_SF_LFILE] = sizeof(xg_snapfile_lfile),
+    [XG_SF_SOURCE] = sizeof(xg_snapfile_source),
+    [XG_SF_SKIP] = sizeof(xg_snapfile_skip),
 };
 
 const char *xg_snapfile_str(const xg_snapfile *f, uint32_t ref)
@@ -65,6 +71,54 @@ static int index_ok(const xg_index *x, size_t noff, size_t nids)
     for (size_t i = 0; i < x->npost; i++)
         if (x->post[i] >= nids) return 0;
     return 1;
+}
+
+/* A list of count string references from off in XG_SF_REF: in bounds, none NULL. */
+static int refs_ok(const xg_snapfile *f, uint32_t off, uint32_t count)
+{
+    if (off > f->nrefs || count > f->nrefs - off) return 0;
+    for (uint32_t i = 0; i < count; i++)
+        if (!f->refs[off + i] || !str_ok(f, f->refs[off + i])) return 0;
+    return 1;
+}
+
+static int rec_ok(const xg_snapfile *f, const xg_snapfile_rec *r)
+{
+    const uint32_t s[] = {r->id,       r->source, r->source_code, r->name, r->start_date,
+                          r->end_date, r->parent, r->remarks,     r->file};
+    for (size_t i = 0; i < sizeof s / sizeof *s; i++)
+        if (!str_ok(f, s[i])) return 0;
+    return r->id && r->name && r->type <= XG_PARTY_AIRCRAFT &&
+           refs_ok(f, r->aliases, r->naliases) && refs_ok(f, r->countries, r->ncountries) &&
+           refs_ok(f, r->addresses, r->naddresses) && refs_ok(f, r->programs, r->nprograms) &&
+           r->ids <= f->nidents && r->nids <= f->nidents - r->ids;
+}
+
+/* The list set's sections (format 2). */
+static const char *lists_ok(const xg_snapfile *f)
+{
+    if (!memchr(f->hdr->hash, 0, sizeof f->hdr->hash)) return "malformed: list hash";
+    for (size_t i = 0; i < f->nidents; i++) {
+        const xg_snapfile_ident *d = &f->idents[i];
+        if (!str_ok(f, d->scheme) || !str_ok(f, d->value) || !str_ok(f, d->country))
+            return "malformed: identifier";
+    }
+    for (size_t i = 0; i < f->nrecs; i++)
+        if (!rec_ok(f, &f->recs[i])) return "malformed: record";
+    for (size_t i = 0; i < f->nfiles; i++) {
+        const xg_snapfile_lfile *l = &f->files[i];
+        if (!l->path || !str_ok(f, l->path) || !l->format || !str_ok(f, l->format) ||
+            !str_ok(f, l->note) || !memchr(l->sha256, 0, sizeof l->sha256))
+            return "malformed: list file";
+    }
+    for (size_t i = 0; i < f->nsources; i++)
+        if (!f->sources[i].source || !str_ok(f, f->sources[i].source) ||
+            !str_ok(f, f->sources[i].source_code))
+            return "malformed: source";
+    for (size_t i = 0; i < f->nskipped; i++)
+        if (!str_ok(f, f->skipped[i].file) || !str_ok(f, f->skipped[i].problem))
+            return "malformed: skipped row";
+    return NULL;
 }
 
 int xg_snapfile_parse(xg_snapfile *out, const void *buf, size_t len, const char **problem)
@@ -119,8 +173,23 @@ int xg_snapfile_parse(xg_snapfile *out, const void *buf, size_t len, const char 
     f.nbig = n[XG_SF_BIG];
     f.symw = sec[XG_SF_SYMW];
     f.nsymw = n[XG_SF_SYMW];
-    if (f.nnames >= UINT32_MAX || f.ntoks >= UINT32_MAX || h->nrecords >= UINT32_MAX)
+    f.recs = sec[XG_SF_REC];
+    f.nrecs = n[XG_SF_REC];
+    f.refs = sec[XG_SF_REF];
+    f.nrefs = n[XG_SF_REF];
+    f.idents = sec[XG_SF_IDENT];
+    f.nidents = n[XG_SF_IDENT];
+    f.files = sec[XG_SF_LFILE];
+    f.nfiles = n[XG_SF_LFILE];
+    f.sources = sec[XG_SF_SOURCE];
+    f.nsources = n[XG_SF_SOURCE];
+    f.skipped = sec[XG_SF_SKIP];
+    f.nskipped = n[XG_SF_SKIP];
+    if (f.nnames >= UINT32_MAX || f.ntoks >= UINT32_MAX || h->nrecords >= UINT32_MAX ||
+        f.nrecs != h->nrecords || f.nrefs >= UINT32_MAX || f.nidents >= UINT32_MAX)
         return bad(problem, "malformed: counts");
+    const char *lp = lists_ok(&f);
+    if (lp) return bad(problem, lp);
     for (size_t i = 0; i < f.ntoks; i++) {
         const xg_snapfile_tok *t = &f.toks[i];
         if (!t->text || !str_ok(&f, t->text) || !str_ok(&f, t->symbol) || !str_ok(&f, t->alt) ||
@@ -153,12 +222,41 @@ int xg_snapfile_parse(xg_snapfile *out, const void *buf, size_t len, const char 
 typedef struct strtab {
     char *data;
     size_t len, cap;
+    uint32_t *slot; /* open addressing: reference of a stored string, 0 = empty */
+    size_t nslot, used;
 } strtab;
 
+static int strtab_grow(strtab *t)
+{
+    size_t n = t->nslot ? t->nslot * 2 : 1 << 16;
+    uint32_t *slot = calloc(n, sizeof *slot);
+    if (!slot) return -1;
+    for (size_t i = 0; i < t->nslot; i++) {
+        uint32_t ref = t->slot[i];
+        if (!ref) continue;
+        const char *s = t->data + ref - 1;
+        size_t k = (size_t)XXH3_64bits(s, strlen(s)) & (n - 1);
+        while (slot[k])
+            k = (k + 1) & (n - 1);
+        slot[k] = ref;
+    }
+    free(t->slot);
+    t->slot = slot, t->nslot = n;
+    return 0;
+}
+
+/* Store s once: an equal string stored before gives its reference. */
 static uint32_t str_add(strtab *t, const char *s, int *oom)
 {
     if (!s) return 0;
+    if (*oom || ((t->used + 1) * 2 > t->nslot && strtab_grow(t))) {
+        *oom = 1;
+        return 0;
+    }
     size_t n = strlen(s) + 1;
+    size_t k = (size_t)XXH3_64bits(s, n - 1) & (t->nslot - 1);
+    for (; t->slot[k]; k = (k + 1) & (t->nslot - 1))
+        if (!memcmp(t->data + t->slot[k] - 1, s, n)) return t->slot[k];
     if (t->len + n > t->cap) {
         size_t cap = t->cap ? t->cap : 1 << 16;
         while (cap < t->len + n)
@@ -173,7 +271,106 @@ static uint32_t str_add(strtab *t, const char *s, int *oom)
     memcpy(t->data + t->len, s, n);
     t->len += n;
     if (t->len - n >= UINT32_MAX - 1) *oom = 1;
-    return (uint32_t)(t->len - n + 1);
+    uint32_t ref = (uint32_t)(t->len - n + 1);
+    t->slot[k] = ref;
+    t->used++;
+    return ref;
+}
+
+/* A growing array of fixed-size elements. */
+typedef struct grow {
+    void *data;
+    size_t n, cap, elem;
+} grow;
+
+static void *grow_push(grow *g, int *oom)
+{
+    if (*oom) return NULL;
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 1024;
+        void *d = realloc(g->data, cap * g->elem);
+        if (!d) {
+            *oom = 1;
+            return NULL;
+        }
+        g->data = d, g->cap = cap;
+    }
+    return memset((char *)g->data + g->n++ * g->elem, 0, g->elem);
+}
+
+/* Strings of a record's list into XG_SF_REF; the offset of the first. */
+static uint32_t refs_add(grow *refs, strtab *st, const char *const *v, size_t n, int *oom)
+{
+    uint32_t off = (uint32_t)refs->n;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t *r = grow_push(refs, oom);
+        if (r) *r = str_add(st, v[i], oom);
+    }
+    return off;
+}
+
+/* The list set into its sections (records, refs, idents, files, sources, skipped). */
+static void lists_add(const xg_listset *l, strtab *st, grow g[6], int *oom)
+{
+    grow *recs = &g[0], *refs = &g[1], *idents = &g[2], *files = &g[3], *sources = &g[4],
+         *skipped = &g[5];
+    for (size_t i = 0; i < l->nrecords && !*oom; i++) {
+        const xg_record *r = &l->records[i];
+        xg_snapfile_rec *f = grow_push(recs, oom);
+        if (!f) break;
+        f->id = str_add(st, r->id, oom);
+        f->source = str_add(st, r->source, oom);
+        f->source_code = str_add(st, r->source_code, oom);
+        f->name = str_add(st, r->name, oom);
+        f->start_date = str_add(st, r->start_date, oom);
+        f->end_date = str_add(st, r->end_date, oom);
+        f->parent = str_add(st, r->parent, oom);
+        f->remarks = str_add(st, r->remarks, oom);
+        f->file = str_add(st, r->file, oom);
+        f->type = (uint32_t)r->type;
+        f->aliases = refs_add(refs, st, r->aliases, r->naliases, oom);
+        f->naliases = (uint32_t)r->naliases;
+        f->countries = refs_add(refs, st, r->countries, r->ncountries, oom);
+        f->ncountries = (uint32_t)r->ncountries;
+        f->addresses = refs_add(refs, st, r->addresses, r->naddresses, oom);
+        f->naddresses = (uint32_t)r->naddresses;
+        f->programs = refs_add(refs, st, r->programs, r->nprograms, oom);
+        f->nprograms = (uint32_t)r->nprograms;
+        f->ids = (uint32_t)idents->n;
+        f->nids = (uint32_t)r->nids;
+        for (size_t k = 0; k < r->nids; k++) {
+            xg_snapfile_ident *d = grow_push(idents, oom);
+            if (!d) break;
+            d->scheme = str_add(st, r->ids[k].scheme, oom);
+            d->value = str_add(st, r->ids[k].value, oom);
+            d->country = str_add(st, r->ids[k].country, oom);
+        }
+        f->parent_percent = r->parent_percent;
+        f->line = r->line;
+    }
+    for (size_t i = 0; i < l->nfiles; i++) {
+        xg_snapfile_lfile *f = grow_push(files, oom);
+        if (!f) break;
+        f->path = str_add(st, l->files[i].path, oom);
+        f->format = str_add(st, l->files[i].format, oom);
+        f->note = str_add(st, l->files[i].note, oom);
+        f->records = l->files[i].records;
+        memcpy(f->sha256, l->files[i].sha256, sizeof l->files[i].sha256);
+    }
+    for (size_t i = 0; i < l->nsources; i++) {
+        xg_snapfile_source *f = grow_push(sources, oom);
+        if (!f) break;
+        f->source_code = str_add(st, l->sources[i].source_code, oom);
+        f->source = str_add(st, l->sources[i].source, oom);
+        f->records = l->sources[i].records;
+    }
+    for (size_t i = 0; i < l->nskipped; i++) {
+        xg_snapfile_skip *f = grow_push(skipped, oom);
+        if (!f) break;
+        f->file = str_add(st, l->skipped[i].file, oom);
+        f->problem = str_add(st, l->skipped[i].problem, oom);
+        f->line = l->skipped[i].line;
+    }
 }
 
 static uint32_t alias_of(const xg_snapshot *s, const xg_mname *m)
@@ -201,6 +398,9 @@ int xg_snapfile_serialise(void **out, size_t *len, const xg_snapshot *s, const u
     uint32_t *tokid = calloc(ntoks + 1, sizeof *tokid);
     uint32_t *big = calloc(nbig + 1, sizeof *big);
     xg_snapfile_symw *symw = calloc(s->nsymw + 1, sizeof *symw);
+    grow g[6] = {{.elem = sizeof(xg_snapfile_rec)},    {.elem = sizeof(uint32_t)},
+                 {.elem = sizeof(xg_snapfile_ident)},  {.elem = sizeof(xg_snapfile_lfile)},
+                 {.elem = sizeof(xg_snapfile_source)}, {.elem = sizeof(xg_snapfile_skip)}};
     void *file = NULL;
     int rc = 0;
     if (!names || !toks || !tokw || !toklen || !tokid || !big || !symw) oom = 1;
@@ -242,6 +442,7 @@ int xg_snapfile_serialise(void **out, size_t *len, const xg_snapshot *s, const u
     }
     for (size_t i = 0; i < s->nsymw; i++)
         symw[i] = (xg_snapfile_symw){s->symw[i].hash, s->symw[i].weight, 0};
+    lists_add(s->lists, &st, g, &oom);
     if (oom) {
         rc = xg_error_set(XG_ENOMEM, "snapshot file: out of memory");
         goto done;
@@ -259,7 +460,13 @@ int xg_snapfile_serialise(void **out, size_t *len, const xg_snapshot *s, const u
                                          s->names_idx.post,
                                          s->ids_idx.keys,
                                          s->ids_idx.off,
-                                         s->ids_idx.post};
+                                         s->ids_idx.post,
+                                         g[0].data,
+                                         g[1].data,
+                                         g[2].data,
+                                         g[3].data,
+                                         g[4].data,
+                                         g[5].data};
     size_t count[XG_SF_NSECTIONS] = {st.len,
                                      s->nnames,
                                      ntoks,
@@ -273,7 +480,13 @@ int xg_snapfile_serialise(void **out, size_t *len, const xg_snapshot *s, const u
                                      s->names_idx.npost,
                                      s->ids_idx.nkeys,
                                      s->ids_idx.nkeys + 1,
-                                     s->ids_idx.npost};
+                                     s->ids_idx.npost,
+                                     g[0].n,
+                                     g[1].n,
+                                     g[2].n,
+                                     g[3].n,
+                                     g[4].n,
+                                     g[5].n};
     xg_snapfile_hdr h;
     memset(&h, 0, sizeof h);
     memcpy(h.magic, MAGIC, sizeof MAGIC);
@@ -282,6 +495,7 @@ int xg_snapfile_serialise(void **out, size_t *len, const xg_snapshot *s, const u
     memcpy(h.key, key, 16);
     memcpy(h.build, build, 16);
     h.nrecords = s->lists->nrecords;
+    memcpy(h.hash, s->lists->hash, sizeof s->lists->hash);
     size_t pos = sizeof h;
     for (int i = 0; i < XG_SF_NSECTIONS; i++) {
         h.sec[i][0] = pos;
@@ -304,7 +518,9 @@ int xg_snapfile_serialise(void **out, size_t *len, const xg_snapshot *s, const u
     *len = pos + 16;
     file = NULL;
 done:
-    free(file), free(st.data), free(names), free(toks), free(tokw), free(toklen), free(tokid),
-        free(big), free(symw);
+    for (int i = 0; i < 6; i++)
+        free(g[i].data);
+    free(file), free(st.data), free(st.slot), free(names), free(toks), free(tokw), free(toklen),
+        free(tokid), free(big), free(symw);
     return rc;
 }

@@ -3,6 +3,10 @@
  * and both indexes in flat arrays (offsets, not pointers), written once per list version and
  * mapped at start so that a process skips name analysis and index building.
  *
+ * Since format 2 the file holds the list set too (records with every field, the files with their
+ * SHA-256, the per-source counts, rows skipped in lenient mode), so that a warm start parses no
+ * list file: the key is then the XXH3-128 of the list files' bytes (lists/fingerprint.h).
+ *
  * Layout (native byte order; the header records the sizes it was written with):
  *   header (xg_snapfile_hdr) | body: sections, each 8-byte aligned | trailer: XXH3-128 of the body
  * A string is a uint32 offset + 1 into the string section (0 = NULL); the section ends with NUL.
@@ -18,7 +22,7 @@
 
 #include "match/index.h"
 
-#define XG_SNAPFILE_VERSION 1u
+#define XG_SNAPFILE_VERSION 2u
 
 enum {
     XG_SF_STR,    /* char: NUL-terminated strings */
@@ -35,6 +39,12 @@ enum {
     XG_SF_IKEYS,  /* identifier index: keys, offsets, record ids */
     XG_SF_IOFF,
     XG_SF_IPOST,
+    XG_SF_REC,    /* xg_snapfile_rec: the list set's records */
+    XG_SF_REF,    /* uint32_t string references: records' aliases, countries, addresses, programs */
+    XG_SF_IDENT,  /* xg_snapfile_ident */
+    XG_SF_LFILE,  /* xg_snapfile_lfile: the files read */
+    XG_SF_SOURCE, /* xg_snapfile_source */
+    XG_SF_SKIP,   /* xg_snapfile_skip: rows skipped (lenient loads) */
     XG_SF_NSECTIONS
 };
 
@@ -45,6 +55,7 @@ typedef struct xg_snapfile_hdr {
     uint8_t key[16];   /* which lists, flags and analysis data */
     uint8_t build[16]; /* which binary */
     uint64_t nrecords; /* records of the list set */
+    char hash[72];     /* the set's SHA-256 (hex, NUL-terminated): xg_listset.hash */
     uint64_t body_len; /* bytes between header and trailer */
     uint64_t sec[XG_SF_NSECTIONS][2]; /* offset from file start, element count */
 } xg_snapfile_hdr;
@@ -69,6 +80,36 @@ typedef struct xg_snapfile_symw {
     uint32_t pad;
 } xg_snapfile_symw;
 
+/* A record: strings as above; list fields index XG_SF_REF (ids: XG_SF_IDENT) */
+typedef struct xg_snapfile_rec {
+    uint32_t id, source, source_code, name, start_date, end_date, parent, remarks, file;
+    uint32_t type;
+    uint32_t aliases, naliases, countries, ncountries, addresses, naddresses, programs, nprograms;
+    uint32_t ids, nids;
+    double parent_percent;
+    int64_t line;
+} xg_snapfile_rec;
+
+typedef struct xg_snapfile_ident {
+    uint32_t scheme, value, country, pad;
+} xg_snapfile_ident;
+
+typedef struct xg_snapfile_lfile {
+    uint32_t path, format, note, pad;
+    uint64_t records;
+    char sha256[72]; /* hex, NUL-terminated */
+} xg_snapfile_lfile;
+
+typedef struct xg_snapfile_source {
+    uint32_t source_code, source;
+    uint64_t records;
+} xg_snapfile_source;
+
+typedef struct xg_snapfile_skip {
+    uint32_t file, problem;
+    int64_t line;
+} xg_snapfile_skip;
+
 /* A checked view into a buffer holding a snapshot file (pointers into the buffer). */
 typedef struct xg_snapfile {
     const xg_snapfile_hdr *hdr;
@@ -86,19 +127,33 @@ typedef struct xg_snapfile {
     const xg_snapfile_symw *symw;
     size_t nsymw;
     xg_index names_idx, ids_idx; /* point into the buffer: never xg_index_free them */
+    const xg_snapfile_rec *recs;
+    size_t nrecs;
+    const uint32_t *refs;
+    size_t nrefs;
+    const xg_snapfile_ident *idents;
+    size_t nidents;
+    const xg_snapfile_lfile *files;
+    size_t nfiles;
+    const xg_snapfile_source *sources;
+    size_t nsources;
+    const xg_snapfile_skip *skipped;
+    size_t nskipped;
 } xg_snapfile;
 
 /* Check buf[len] (8-byte aligned) completely — magic, format version, layout, section bounds,
- * checksum, every string, token, bigram and index reference — and fill *out. On failure returns
- * XG_EFORMAT and *problem names the defect ("truncated", "format version 7, not 1", "checksum
- * mismatch", "malformed: …"); the error message is not set. Never reads outside buf. */
+ * checksum, every string, token, bigram, index, record, list and identifier reference (a record
+ * has an id, a name, a known party type; its list entries are strings) — and fill *out. On failure
+ * returns XG_EFORMAT and *problem names the defect ("truncated", "format version 7, not 1",
+ * "checksum mismatch", "malformed: …"); the error message is not set. Never reads outside buf. */
 int xg_snapfile_parse(xg_snapfile *out, const void *buf, size_t len, const char **problem);
 
 /* String reference → pointer (NULL for 0); only for a parsed file. */
 const char *xg_snapfile_str(const xg_snapfile *f, uint32_t ref);
 
 struct xg_snapshot;
-/* Serialise a built snapshot into a heap buffer (*out, *len; free()). */
+/* Serialise a built snapshot and its list set into a heap buffer (*out, *len; free()). Equal
+ * strings are stored once. */
 int xg_snapfile_serialise(void **out, size_t *len, const struct xg_snapshot *s,
                           const uint8_t key[16], const uint8_t build[16]);
 

@@ -9,6 +9,7 @@
 #include "match/match_internal.h"
 #include "match/score.h"
 #include "match/snapfile.h"
+#include "lists/fingerprint.h"
 #include "xgate/error.h"
 
 #include <dirent.h>
@@ -351,6 +352,7 @@ static void snapshot_free(xg_snapshot *s)
         free(v->stamp), free(v->weight), free(v->touched), free(v);
     }
     pthread_mutex_destroy(&s->votes_lock);
+    if (s->attach_mem) munmap(s->attach_mem, s->attach_len);
     if (s->map) {
         munmap(s->map, s->map_len); /* the indexes point into it */
     } else {
@@ -463,9 +465,30 @@ static void hash_dir(XXH3_state_t *st, const char *dir)
     }
 }
 
-/* The key of a snapshot file: the lists' content (SHA-256 of every file read, and each file's),
- * the load flags, the data files that shape name analysis, and the format version. */
-static void snapshot_key(uint8_t key[16], const xg_listset *l, int load_flags)
+/* One data file's name and content into the key ("-" when it is missing). */
+static void hash_file(XXH3_state_t *st, const char *rel)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", xg_data_dir(), rel);
+    XXH3_128bits_update(st, rel, strlen(rel) + 1);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    void *m = MAP_FAILED;
+    if (fd >= 0 && !fstat(fd, &sb) && S_ISREG(sb.st_mode) && sb.st_size > 0)
+        m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (m != MAP_FAILED) {
+        XXH3_128bits_update(st, m, (size_t)sb.st_size);
+        munmap(m, (size_t)sb.st_size);
+    } else {
+        XXH3_128bits_update(st, "-", 1);
+    }
+    if (fd >= 0) close(fd);
+}
+
+/* The key of a snapshot file: the list files' content (lists/fingerprint.h: XXH3-128 of the bytes
+ * a load reads, before any parsing), the load flags, the data files that shape list loading and
+ * name analysis, and the format version. The binary (the parsers) is the build id's. */
+static void snapshot_key(uint8_t key[16], const uint8_t lists_fp[16], int load_flags)
 {
     XXH3_state_t *st = XXH3_createState();
     XXH128_canonical_t c;
@@ -476,17 +499,17 @@ static void snapshot_key(uint8_t key[16], const xg_listset *l, int load_flags)
     XXH3_128bits_reset(st);
     uint32_t head[2] = {XG_SNAPFILE_VERSION, (uint32_t)load_flags};
     XXH3_128bits_update(st, head, sizeof head);
-    XXH3_128bits_update(st, l->hash, sizeof l->hash);
-    for (size_t i = 0; i < l->nfiles; i++)
-        XXH3_128bits_update(st, l->files[i].sha256, sizeof l->files[i].sha256);
-    uint64_t nrec = l->nrecords;
-    XXH3_128bits_update(st, &nrec, sizeof nrec);
-    static const char *const dirs[] = {"text", "names", "cedict"};
+    XXH3_128bits_update(st, lists_fp, 16);
+    static const char *const dirs[] = {"text", "names", "cedict", "countries"};
     for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", xg_data_dir(), dirs[i]);
         hash_dir(st, path);
     }
+    static const char *const files[] = {"lists/source_codes.tsv", "lists/id_schemes.tsv",
+                                        "lists/ofac_cons_programs.tsv"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        hash_file(st, files[i]);
     XXH128_canonicalFromHash(&c, XXH3_128bits_digest(st));
     memcpy(key, c.digest, 16);
     XXH3_freeState(st);
@@ -514,15 +537,159 @@ static void set_note(xg_snapshot *s, const char *path, const char *problem)
     if (s->file_note) snprintf(s->file_note, n, "snapshot file %s: %s", path, problem);
 }
 
+/* What attaching a file builds goes into one anonymous mapping, populated at once: fresh pages
+ * are zero, and one mmap with MAP_POPULATE costs far less than a page fault per page (and the
+ * arena's memset) for the 10+ MB of names, tokens and records of the bundled lists. */
+typedef struct bump {
+    char *p;
+    size_t left;
+} bump;
+
+static void *bump_take(bump *b, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    if (!b->p || n > b->left) return NULL;
+    void *r = b->p;
+    b->p += n, b->left -= n;
+    return r;
+}
+
+#define ROUND16(n) (((n) + 15) & ~(size_t)15)
+
+static size_t attach_bytes(const xg_snapfile *f)
+{
+    return ROUND16((f->nnames + 1) * sizeof(xg_mname)) +
+           ROUND16((f->ntoks + 1) * sizeof(xg_token)) + ROUND16((f->nsymw + 1) * sizeof(xg_symw)) +
+           ROUND16((f->nrefs + 1) * sizeof(char *)) + ROUND16((f->nidents + 1) * sizeof(xg_ident)) +
+           ROUND16((f->nrecs + 1) * sizeof(xg_record)) +
+           ROUND16((f->nfiles + 1) * sizeof(xg_list_file)) +
+           ROUND16((f->nsources + 1) * sizeof(xg_source_count)) +
+           ROUND16((f->nskipped + 1) * sizeof(xg_skipped_row));
+}
+
+static int attach_alloc(xg_snapshot *s, const xg_snapfile *f, bump *b)
+{
+    size_t n = attach_bytes(f);
+#ifdef MADV_HUGEPAGE
+    /* transparent huge pages where the system allows them on request (madvise mode): one fault
+     * per 2 MB instead of per 4 kB; the region is 2 MB-aligned inside a larger mapping */
+    const size_t huge = (size_t)2 << 20;
+    if (n >= 2 * huge) {
+        size_t len = (n + huge - 1) / huge * huge + huge;
+        char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED) return -1;
+        char *a = (char *)(((uintptr_t)m + huge - 1) & ~(uintptr_t)(huge - 1));
+        size_t alen = (len - (size_t)(a - m)) / huge * huge;
+        madvise(a, alen, MADV_HUGEPAGE);
+#ifdef MADV_POPULATE_WRITE
+        madvise(a, alen, MADV_POPULATE_WRITE); /* one call, as MAP_POPULATE; may be refused */
+#endif
+        s->attach_mem = m, s->attach_len = len;
+        *b = (bump){a, n};
+        return 0;
+    }
+#endif
+    void *m =
+        mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    if (m == MAP_FAILED) return -1;
+    s->attach_mem = m, s->attach_len = n;
+    *b = (bump){m, n};
+    return 0;
+}
+
+/* A NUL-terminated hash from the file into out[cap] (cut to fit). */
+static void copy_hex(char *out, size_t cap, const char *in)
+{
+    size_t n = strnlen(in, cap - 1);
+    memcpy(out, in, n);
+    out[n] = '\0';
+}
+
+/* The list set of a checked file: records, files, sources and skipped rows in the snapshot's
+ * attach mapping, their strings in the file. The set's priv is NULL: xg_listset_free frees only the
+ * set itself, and its memory lives as long as the snapshot. */
+static const char *attach_lists(xg_snapshot *s, const xg_snapfile *f, bump *a)
+{
+    xg_listset *l = calloc(1, sizeof *l);
+    if (!l) return "out of memory";
+    s->lists = l;
+    const char **ptr = bump_take(a, (f->nrefs + 1) * sizeof *ptr);
+    xg_ident *ids = bump_take(a, (f->nidents + 1) * sizeof *ids);
+    l->records = bump_take(a, (f->nrecs + 1) * sizeof *l->records);
+    l->files = bump_take(a, (f->nfiles + 1) * sizeof *l->files);
+    l->sources = bump_take(a, (f->nsources + 1) * sizeof *l->sources);
+    l->skipped = bump_take(a, (f->nskipped + 1) * sizeof *l->skipped);
+    if (!f->nskipped) l->skipped = NULL;
+    if (!ptr || !ids || !l->records || !l->files || !l->sources || (f->nskipped && !l->skipped))
+        return "out of memory";
+    for (size_t i = 0; i < f->nrefs; i++)
+        ptr[i] = xg_snapfile_str(f, f->refs[i]);
+    for (size_t i = 0; i < f->nidents; i++)
+        ids[i] = (xg_ident){xg_snapfile_str(f, f->idents[i].scheme),
+                            xg_snapfile_str(f, f->idents[i].value),
+                            xg_snapfile_str(f, f->idents[i].country)};
+    for (size_t i = 0; i < f->nrecs; i++) {
+        const xg_snapfile_rec *fr = &f->recs[i];
+        l->records[i] = (xg_record){.id = xg_snapfile_str(f, fr->id),
+                                    .source = xg_snapfile_str(f, fr->source),
+                                    .source_code = xg_snapfile_str(f, fr->source_code),
+                                    .type = (xg_party_type)fr->type,
+                                    .name = xg_snapfile_str(f, fr->name),
+                                    .aliases = fr->naliases ? ptr + fr->aliases : NULL,
+                                    .naliases = fr->naliases,
+                                    .countries = fr->ncountries ? ptr + fr->countries : NULL,
+                                    .ncountries = fr->ncountries,
+                                    .ids = fr->nids ? ids + fr->ids : NULL,
+                                    .nids = fr->nids,
+                                    .addresses = fr->naddresses ? ptr + fr->addresses : NULL,
+                                    .naddresses = fr->naddresses,
+                                    .programs = fr->nprograms ? ptr + fr->programs : NULL,
+                                    .nprograms = fr->nprograms,
+                                    .start_date = xg_snapfile_str(f, fr->start_date),
+                                    .end_date = xg_snapfile_str(f, fr->end_date),
+                                    .parent = xg_snapfile_str(f, fr->parent),
+                                    .parent_percent = fr->parent_percent,
+                                    .remarks = xg_snapfile_str(f, fr->remarks),
+                                    .file = xg_snapfile_str(f, fr->file),
+                                    .line = (long)fr->line};
+    }
+    l->nrecords = f->nrecs;
+    for (size_t i = 0; i < f->nfiles; i++) {
+        xg_list_file *lf = &l->files[i];
+        memset(lf, 0, sizeof *lf);
+        lf->path = xg_snapfile_str(f, f->files[i].path);
+        lf->format = xg_snapfile_str(f, f->files[i].format);
+        lf->records = (size_t)f->files[i].records;
+        lf->note = xg_snapfile_str(f, f->files[i].note);
+        copy_hex(lf->sha256, sizeof lf->sha256, f->files[i].sha256);
+    }
+    l->nfiles = f->nfiles;
+    for (size_t i = 0; i < f->nsources; i++)
+        l->sources[i] = (xg_source_count){xg_snapfile_str(f, f->sources[i].source_code),
+                                          xg_snapfile_str(f, f->sources[i].source),
+                                          (size_t)f->sources[i].records};
+    l->nsources = f->nsources;
+    for (size_t i = 0; i < f->nskipped; i++)
+        l->skipped[i] =
+            (xg_skipped_row){xg_snapfile_str(f, f->skipped[i].file), (long)f->skipped[i].line,
+                             xg_snapfile_str(f, f->skipped[i].problem)};
+    l->nskipped = f->nskipped;
+    copy_hex(l->hash, sizeof l->hash, f->hdr->hash);
+    return NULL;
+}
+
 /* Point the snapshot at a checked file: names and tokens are rebuilt in the arena with their
  * strings, weights, lengths, ids and bigrams in the mapping; the indexes are the mapping's. */
 static const char *attach(xg_snapshot *s, const xg_snapfile *f)
 {
+    bump a;
+    if (attach_alloc(s, f, &a)) return "out of memory";
+    const char *problem = attach_lists(s, f, &a);
+    if (problem) return problem;
     const xg_listset *l = s->lists;
-    if (f->hdr->nrecords != l->nrecords) return "other lists (record count differs)";
-    s->names = xg_arena_alloc(&s->arena, (f->nnames + 1) * sizeof *s->names);
-    xg_token *toks = xg_arena_alloc(&s->arena, (f->ntoks + 1) * sizeof *toks);
-    s->symw = xg_arena_alloc(&s->arena, (f->nsymw + 1) * sizeof *s->symw);
+    s->names = bump_take(&a, (f->nnames + 1) * sizeof *s->names);
+    xg_token *toks = bump_take(&a, (f->ntoks + 1) * sizeof *toks);
+    s->symw = bump_take(&a, (f->nsymw + 1) * sizeof *s->symw);
     if (!s->names || !toks || !s->symw) return "out of memory";
     for (size_t i = 0; i < f->ntoks; i++) {
         const xg_snapfile_tok *t = &f->toks[i];
@@ -581,7 +748,8 @@ static int try_map(xg_snapshot *s, const char *path, const uint8_t key[16], cons
         problem = "not a regular file";
     else if (sb.st_size == 0)
         problem = "truncated";
-    else if ((m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED)
+    else if ((m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)) ==
+             MAP_FAILED)
         problem = "cannot map";
     close(fd);
     xg_snapfile f;
@@ -599,6 +767,8 @@ static int try_map(xg_snapshot *s, const char *path, const uint8_t key[16], cons
         return 0;
     }
     if (m != MAP_FAILED) munmap(m, (size_t)sb.st_size);
+    xg_listset_free(s->lists); /* a set half attached: its memory is the snapshot's */
+    s->lists = NULL;
     char why[256];
     snprintf(why, sizeof why, "%s; rebuilt", problem);
     set_note(s, path, why);
@@ -728,6 +898,34 @@ static void write_file(xg_snapshot *s, const char *path, const uint8_t key[16],
     free(buf);
 }
 
+/* The file name of a key: the build in it too, so that two binaries (a test build and a release
+ * one) keep a file each instead of replacing each other's at every start. */
+static void file_path(char *path, size_t cap, const char *dir, const uint8_t key[16],
+                      const uint8_t build[16])
+{
+    char hex[33], bhex[9];
+    for (int i = 0; i < 16; i++)
+        snprintf(hex + 2 * i, 3, "%02x", key[i]);
+    for (int i = 0; i < 4; i++)
+        snprintf(bhex + 2 * i, 3, "%02x", build[i]);
+    snprintf(path, cap, "%s/lists-%s-%s.xgsnap", dir, hex, bhex);
+}
+
+/* Parse the lists and build the snapshot without a file. */
+static int load_uncached(xg_snapshot **out, const char *const *paths, size_t npaths, int load_flags,
+                         const xg_text_ctx *text, double t0)
+{
+    xg_listset *lists;
+    int rc = xg_lists_load(&lists, paths, npaths, load_flags);
+    if (rc) return rc;
+    if ((rc = xg_snapshot_build(out, lists, text))) {
+        xg_listset_free(lists);
+        return rc;
+    }
+    (*out)->load_seconds = xg_clock_seconds() - t0;
+    return 0;
+}
+
 int xg_snapshot_load(xg_snapshot **out, const char *const *paths, size_t npaths, int load_flags,
                      const xg_text_ctx *text)
 {
@@ -738,34 +936,17 @@ int xg_snapshot_load(xg_snapshot **out, const char *const *paths, size_t npaths,
         for (npaths = 0; paths && paths[npaths]; npaths++) {
         }
     }
-    xg_listset *lists;
-    int rc = xg_lists_load(&lists, paths, npaths, load_flags);
-    if (rc) return rc;
+    *out = NULL;
     char dir[4096], path[4200];
-    if (cache_dir(dir, sizeof dir)) {
-        rc = xg_snapshot_build(out, lists, text);
-        if (rc)
-            xg_listset_free(lists);
-        else
-            (*out)->load_seconds = xg_clock_seconds() - t0;
-        return rc;
-    }
-    uint8_t key[16], build[16];
-    snapshot_key(key, lists, load_flags);
+    uint8_t fp[16], key[16], build[16];
+    /* no cache, or a list file that cannot be read (the load says why) */
+    if (cache_dir(dir, sizeof dir) || lst_fingerprint(fp, paths, npaths))
+        return load_uncached(out, paths, npaths, load_flags, text, t0);
+    snapshot_key(key, fp, load_flags);
     build_id(build);
-    /* the build in the name too: two binaries (a test build and a release one) keep a file each
-     * instead of replacing each other's at every start */
-    char hex[33], bhex[9];
-    for (int i = 0; i < 16; i++)
-        snprintf(hex + 2 * i, 3, "%02x", key[i]);
-    for (int i = 0; i < 4; i++)
-        snprintf(bhex + 2 * i, 3, "%02x", build[i]);
-    snprintf(path, sizeof path, "%s/lists-%s-%s.xgsnap", dir, hex, bhex);
-    xg_snapshot *s = snapshot_new(lists, text);
-    if (!s) {
-        xg_listset_free(lists);
-        return xg_error_set(XG_ENOMEM, "snapshot: out of memory");
-    }
+    file_path(path, sizeof path, dir, key, build);
+    xg_snapshot *s = snapshot_new(NULL, text);
+    if (!s) return xg_error_set(XG_ENOMEM, "snapshot: out of memory");
     s->file_path = strdup(path);
     if (!try_map(s, path, key, build)) {
         s->origin = "mapped";
@@ -776,14 +957,17 @@ int xg_snapshot_load(xg_snapshot **out, const char *const *paths, size_t npaths,
     /* rebuild from scratch (a failed attach may have filled the arena half-way) */
     char *note = s->file_note;
     s->file_note = NULL;
-    s->lists = NULL;
     snapshot_free(s);
-    rc = xg_snapshot_build(&s, lists, text);
+    xg_listset *lists;
+    int rc = lst_load_fingerprinted(&lists, paths, npaths, load_flags, fp);
+    if (!rc && (rc = xg_snapshot_build(&s, lists, text))) xg_listset_free(lists);
     if (rc) {
         free(note);
-        xg_listset_free(lists);
         return rc;
     }
+    /* the key of the bytes parsed: a file changed since it was fingerprinted gets its own */
+    snapshot_key(key, fp, load_flags);
+    file_path(path, sizeof path, dir, key, build);
     s->file_note = note;
     s->file_path = strdup(path);
     s->origin = "built";

@@ -52,7 +52,7 @@ int xg_text_add_phrase(xg_text_ctx *ctx, const char *text, size_t n, xg_token_ki
 {
     char *heap;
     size_t keylen;
-    int count = xg_text_phrase_key(&heap, &keylen, text, n);
+    int count = xg_text_phrase_key(ctx, &heap, &keylen, text, n);
     if (count < 0) return count;
     int rc = 0;
     if (count == 0 || xg_text_has_han(heap, keylen) || keylen > 200) goto done; /* Han: glossary */
@@ -107,10 +107,12 @@ int xg_text_ctx_load(xg_text_ctx **out, const char *data_dir)
     xg_strmap_init(&ctx->symbol_kind);
     xg_strmap_init(&ctx->ko_surnames);
     xg_strmap_init(&ctx->ar_names);
+    xg_strmap_init(&ctx->latin_ascii);
     pthread_mutex_init(&ctx->cedict_lock, NULL);
     atomic_init(&ctx->cedict_state, CEDICT_PENDING);
     ctx->data_dir = strdup(dir);
     int rc = ctx->data_dir ? 0 : xg_error_set(XG_ENOMEM, "text: out of memory");
+    if (rc == 0) rc = xg_text_load_latin_ascii(ctx, dir);
     if (rc == 0) rc = xg_text_load_names(ctx, dir);
     if (rc == 0) rc = xg_text_load_glossary(ctx, dir);
     if (rc == 0) rc = xg_text_check_cedict(dir); /* a missing file fails here, not mid-query */
@@ -139,6 +141,7 @@ void xg_text_ctx_free(xg_text_ctx *ctx)
     xg_strmap_free(&ctx->symbol_kind);
     xg_strmap_free(&ctx->ko_surnames);
     xg_strmap_free(&ctx->ar_names);
+    xg_strmap_free(&ctx->latin_ascii);
     free(ctx->cedict_text);
     free(ctx->data_dir);
     free(ctx->cedict_error);

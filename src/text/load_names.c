@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 #include <yaml.h>
 
 #include "xgate/error.h"
@@ -58,6 +59,59 @@ int xg_text_each_line(const char *path, int (*fn)(void *, const char *, long, ch
     }
     free(text);
     return rc;
+}
+
+/* ---- Latin letters → ASCII without ICU (phrase keys) ---- */
+static int latin_ascii_line(void *arg, const char *path, long lineno, char *line)
+{
+    xg_text_ctx *ctx = arg;
+    char *tab = strchr(line, '\t');
+    int32_t cp;
+    utf8proc_ssize_t n =
+        tab ? utf8proc_iterate((const utf8proc_uint8_t *)line, tab - line, &cp) : -1;
+    if (!tab || n <= 1 || n != tab - line || !tab[1] || strchr(tab + 1, '\t'))
+        return xg_error_set(XG_EPARSE, "%s:%ld: not LETTER<TAB>ASCII", path, lineno);
+    for (const char *a = tab + 1; *a; a++)
+        if ((unsigned char)*a >= 0x80)
+            return xg_error_set(XG_EPARSE, "%s:%ld: not ASCII after the tab", path, lineno);
+    char *key = xg_arena_strndup(&ctx->arena, line, (size_t)n);
+    char *val = xg_arena_strdup(&ctx->arena, tab + 1);
+    if (!key || !val || !xg_strmap_put(&ctx->latin_ascii, key, (size_t)n, val))
+        return xg_error_set(XG_ENOMEM, "text: out of memory");
+    return 0;
+}
+
+int xg_text_load_latin_ascii(xg_text_ctx *ctx, const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/text/latin_ascii.tsv", dir);
+    return xg_text_each_line(path, latin_ascii_line, ctx);
+}
+
+char *xg_text_latin_ascii_table(const xg_text_ctx *ctx, const char *w)
+{
+    xg_buf b;
+    xg_buf_init(&b);
+    size_t len = strlen(w);
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)w[i];
+        if (c < 0x80) {
+            xg_buf_putc(&b, (char)c);
+            i++;
+            continue;
+        }
+        int32_t cp;
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)w + i, (utf8proc_ssize_t)(len - i), &cp);
+        const char *a = n > 0 ? xg_strmap_get(&ctx->latin_ascii, w + i, (size_t)n) : NULL;
+        if (!a) {
+            xg_buf_free(&b);
+            return NULL;
+        }
+        xg_buf_puts(&b, a);
+        i += (size_t)n;
+    }
+    return b.data ? xg_buf_steal(&b) : strdup("");
 }
 
 static int terms_cb(void *ctx, const char *path, long lineno, char *line)
@@ -212,7 +266,7 @@ static int load_person_prefixes(xg_text_ctx *ctx, const char *dir)
         const char *s = scalar(yaml_document_get_node(&doc, *it));
         char *key;
         size_t keylen;
-        if (!s || xg_text_phrase_key(&key, &keylen, s, strlen(s)) <= 0) continue;
+        if (!s || xg_text_phrase_key(ctx, &key, &keylen, s, strlen(s)) <= 0) continue;
         char *k = xg_arena_strndup(&ctx->arena, key, keylen);
         free(key);
         if (!k || !xg_strmap_put(&ctx->person_prefix, k, keylen, k)) rc = XG_ENOMEM;

@@ -93,6 +93,7 @@ struct xg_text_ctx {
     xg_strmap ko_surnames; /* Korean surname in Hangul -> romanisation in lists (김 -> kim) */
     xg_strmap symbol_kind; /* symbol -> its kind, as data/names/xg_terms.tsv defines it */
     xg_strmap shinjitai;   /* Japanese kanji form -> simplified character (総 -> 总) */
+    xg_strmap latin_ascii; /* folded Latin letter -> its ICU Latin-ASCII (ł -> l) */
     xg_strmap sound;   /* pinyin syllable -> its learned Latin spellings, "au|o" (zh_sound.tsv) */
     char *cedict_text; /* the dictionary file; CEDICT entries point into it */
     size_t cedict_entries;
@@ -117,8 +118,13 @@ int xg_text_need_cedict(const xg_text_ctx *ctx);
 
 /* Tokenise a phrase exactly as names are tokenised and join the tokens with single spaces
  * (the phrase-map key). Returns the number of tokens; *key is heap (free()). */
-int xg_text_phrase_key(char **key, size_t *keylen, const char *s, size_t n);
+int xg_text_phrase_key(const xg_text_ctx *ctx, char **key, size_t *keylen, const char *s, size_t n);
 int xg_text_load_names(xg_text_ctx *ctx, const char *dir);
+/* text/latin_ascii.tsv into ctx->latin_ascii (a missing file is an error: the data is bundled). */
+int xg_text_load_latin_ascii(xg_text_ctx *ctx, const char *dir);
+/* ICU Latin-ASCII of a folded Latin word by ctx->latin_ascii, letter by letter: heap string, or
+ * NULL when a letter is not in the table (the caller then asks ICU) or out of memory. */
+char *xg_text_latin_ascii_table(const xg_text_ctx *ctx, const char *w);
 int xg_text_add_phrase(xg_text_ctx *ctx, const char *text, size_t n, xg_token_kind kind,
                        const char *symbol, bool ours);
 int xg_text_kind_parse(const char *s, size_t n, xg_token_kind *kind);

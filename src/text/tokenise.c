@@ -133,7 +133,7 @@ int xg_text_tokenise(xg_vec *toks, xg_arena *a, const char *s, size_t n)
     return rc ? xg_error_set(XG_ENOMEM, "name: out of memory") : 0;
 }
 
-int xg_text_phrase_key(char **key, size_t *keylen, const char *s, size_t n)
+int xg_text_phrase_key(const xg_text_ctx *ctx, char **key, size_t *keylen, const char *s, size_t n)
 {
     char *folded;
     size_t flen;
@@ -151,9 +151,12 @@ int xg_text_phrase_key(char **key, size_t *keylen, const char *s, size_t n)
         xg_wtok *t = &XG_VEC_AT(&toks, xg_wtok, i);
         char *ascii = NULL;
         const char *w = t->text;
-        /* Latin letters beyond ASCII (ø, ł, æ) fold through ICU Latin-ASCII, as in names */
+        /* Latin letters beyond ASCII (ø, ł, æ) fold through ICU Latin-ASCII, as in names: by
+         * the table of ICU's own answers when it holds every letter (loading the name tables
+         * then opens no ICU transliterator, a costly first call), else by ICU */
         if (t->latin && strspn(w, "abcdefghijklmnopqrstuvwxyz0123456789&") != strlen(w) &&
-            xg_translit(&ascii, XG_TR_LATIN_ASCII, w, strlen(w)) == 0)
+            ((ctx && (ascii = xg_text_latin_ascii_table(ctx, w))) ||
+             xg_translit(&ascii, XG_TR_LATIN_ASCII, w, strlen(w)) == 0))
             w = ascii;
         if (count++) xg_buf_putc(&b, ' ');
         xg_buf_puts(&b, w);

@@ -27,6 +27,55 @@ assert_err_contains "snapshot mapped $file"
 [ "$OUT" = "$cold" ] || fail "warm answers differ from cold ones"
 grep -q '"matches": \[{' <<<"$cold" || grep -q '"matches":\[{' <<<"$cold" || fail "no match at all"
 
+# the bundled lists (no --list): the answers with the file mapped are the answers with no snapshot
+# file at all (issue 12: records, files and hashes come from the file, no list file is parsed)
+B=$TMP/bundled-snap
+bundled() { run "$X" screen --json --threshold 0.5 --as-of 2026-06-01 --timings --batch "$TMP/q.txt"; assert_rc 0; }
+XGATE_SNAPSHOT_DIR=off bundled
+assert_err_contains "snapshot built-uncached"
+nocache=$OUT
+XGATE_SNAPSHOT_DIR=$B bundled
+assert_err_contains "snapshot built $B/lists-"
+[ "$OUT" = "$nocache" ] || fail "bundled lists: answers with a cold snapshot file differ from no file"
+XGATE_SNAPSHOT_DIR=$B bundled
+assert_err_contains "snapshot mapped $B/lists-"
+[ "$OUT" = "$nocache" ] || fail "bundled lists: answers from the mapped file differ from no file"
+# one name with the store-free decision fields a screen prints: list versions and hash
+XGATE_SNAPSHOT_DIR=off run "$X" screen --json "Huawei Technologies"
+assert_rc 0
+one=$OUT
+XGATE_SNAPSHOT_DIR=$B run "$X" screen --json "Huawei Technologies"
+assert_rc 0
+[ "$OUT" = "$one" ] || fail "bundled lists: one name answered differently from the mapped file"
+
+# a list file changed in place (one byte, same size) is another key: built, never the old file
+cp "$L/csl_sample.csv" "$TMP/changed.csv"
+C=$TMP/changed-snap
+run "$X" screen --list "$TMP/changed.csv" --snapshot-dir "$C" --json --timings x
+assert_err_contains "snapshot built"
+run "$X" screen --list "$TMP/changed.csv" --snapshot-dir "$C" --json --timings x
+assert_err_contains "snapshot mapped"
+sed -i '2s/a/e/' "$TMP/changed.csv"
+run "$X" screen --list "$TMP/changed.csv" --snapshot-dir "$C" --json --timings x
+assert_rc 0
+assert_err_contains "snapshot built"
+[ "$(ls "$C"/lists-*.xgsnap | wc -l)" -eq 2 ] || fail "a changed list did not get its own file: $(ls "$C")"
+
+# lenient loads: the skipped rows come back from the file as parsed (an SDN triple without add.csv)
+mkdir -p "$TMP/sdn"
+head -n 200 "$L/ofac_sdn_2021-07/sdn.csv" >"$TMP/sdn/sdn.csv"
+head -n 300 "$L/ofac_sdn_2021-07/alt.csv" >"$TMP/sdn/alt.csv"
+run "$X" screen --list "$TMP/sdn" --lenient --snapshot-dir "$TMP/sdn-snap" --json "BANCO NACIONAL DE CUBA"
+assert_rc 0
+assert_err_contains "skipped"
+cold_err=$(grep -v "snapshot\|note:" <<<"$ERR")
+cold=$OUT
+run "$X" screen --list "$TMP/sdn" --lenient --snapshot-dir "$TMP/sdn-snap" --json --timings "BANCO NACIONAL DE CUBA"
+assert_rc 0
+assert_err_contains "snapshot mapped"
+[ "$(grep -v "snapshot\|note:" <<<"$ERR")" = "$cold_err" ] || fail "skipped rows differ when mapped"
+[ "$OUT" = "$cold" ] || fail "lenient answers differ when mapped"
+
 # the damage cases on two small lists (quicker)
 LISTS=(--list "$L/csl_entity_list_prc_research.csv" --list "$L/csl_sample.csv")
 rm -rf "$S"
