@@ -197,7 +197,7 @@ static double word_sim(const xg_jw_pattern *p, size_t qlen, const char *b, size_
     if (qlen == blen && !memcmp(p->s, b, qlen)) return 1.0;
     if (qlen <= 3 || blen <= 3) return 0.0; /* short words and acronyms must be equal */
     size_t mx = qlen > blen ? qlen : blen, diff = qlen > blen ? qlen - blen : blen - qlen;
-    if ((double)diff > (double)mx * edits_per_char) return 0.0; /* edits >= diff */
+    if ((double)diff > (double)mx * edits_per_char) return 0.0;      /* edits >= diff */
     if (xg_jw_below(p->s, qlen, b, blen, XG_PAIR_FLOOR)) return 0.0; /* too few common letters */
     double jw = xg_jw_cached(p, b, blen);
     if (jw < XG_PAIR_FLOOR) return 0.0;
