@@ -32,6 +32,10 @@ typedef struct xg_arena {
 
 void xg_arena_init(xg_arena *a, size_t block_size);
 void xg_arena_free(xg_arena *a);
+/* Forget every allocation but keep the memory for the next ones (one block as large as all the
+ * blocks together, up to 4 MB), so that a scratch arena reused per request mallocs nothing once
+ * warm. */
+void xg_arena_reset(xg_arena *a);
 /* 16-byte aligned, zeroed memory; NULL only when the system is out of memory. */
 void *xg_arena_alloc(xg_arena *a, size_t n);
 char *xg_arena_strdup(xg_arena *a, const char *s);

@@ -32,6 +32,25 @@ void xg_arena_free(xg_arena *a)
     a->used_total = 0;
 }
 
+#define ARENA_RESET_MAX (4u << 20)
+
+void xg_arena_reset(xg_arena *a)
+{
+    xg_arena_block *b = a->head;
+    a->used_total = 0;
+    if (!b) return;
+    if (!b->next) {
+        b->used = 0;
+        return;
+    }
+    size_t total = 0;
+    for (; b; b = b->next)
+        total += b->size;
+    xg_arena_free(a);
+    /* the next round fits in one block (a huge one-off request is not kept) */
+    if (total > a->block_size) a->block_size = total < ARENA_RESET_MAX ? total : ARENA_RESET_MAX;
+}
+
 void *xg_arena_alloc(xg_arena *a, size_t n)
 {
     size_t need = (n + 15) & ~(size_t)15;

@@ -284,6 +284,30 @@ double xg_jaro_winkler(const char *a, const char *b)
     return jaro_generic(a, na, b, nb, 1);
 }
 
+int xg_jw_below(const char *a, size_t na, const char *b, size_t nb, double floor)
+{
+    const unsigned char *ua = (const unsigned char *)a, *ub = (const unsigned char *)b;
+    uint64_t ma = 0, mb = 0;
+    unsigned acc = 0;
+    if (!na || !nb) return 0;
+    /* one bit per byte value modulo 64: bytes sharing a bit look present (a looser bound) */
+    for (size_t i = 0; i < na; i++)
+        acc |= ua[i], ma |= 1ULL << (ua[i] & 63);
+    for (size_t j = 0; j < nb; j++)
+        acc |= ub[j], mb |= 1ULL << (ub[j] & 63);
+    if (acc & 0x80) return 0;
+    size_t ka = 0, kb = 0; /* characters with a possible partner on the other side */
+    for (size_t i = 0; i < na; i++)
+        ka += mb >> (ua[i] & 63) & 1;
+    for (size_t j = 0; j < nb; j++)
+        kb += ma >> (ub[j] & 63) & 1;
+    size_t m = ka < kb ? ka : kb;
+    if (!m) return 0.0 < floor;
+    double j = ((double)m / (double)na + (double)m / (double)nb + 1.0) / 3.0;
+    double jw = j > JW_BOOST_THRESHOLD ? j + JW_PREFIX_MAX * JW_PREFIX_SCALE * (1.0 - j) : j;
+    return jw + 1e-9 < floor; /* the margin: the kernel rounds differently */
+}
+
 void xg_jw_prepare(xg_jw_pattern *p, const char *s)
 {
     p->s = s;

@@ -31,6 +31,14 @@ size_t xg_levenshtein_cp(const uint32_t *a, size_t na, const uint32_t *b, size_t
  * code points fall back to Levenshtein. */
 size_t xg_osa_distance(const char *a, const char *b);
 
+/* 1 when the Jaro-Winkler similarity of a and b (na, nb bytes) is surely below `floor`, from
+ * their letters alone: a character of one string that occurs nowhere in the other cannot be a
+ * Jaro match, so matches <= min(na - missing_a, nb - missing_b), and Jaro-Winkler is at most
+ * what that many matches, no transposition and a full prefix would give. A true upper bound
+ * (checked in tests/unit/match/test_match_kernels.c): callers skip the kernel when it says 1 and
+ * the kernel's value would have been thrown away. 0 (no claim) for non-ASCII strings. */
+int xg_jw_below(const char *a, size_t na, const char *b, size_t nb, double floor);
+
 /* ASCII strings up to 64 * XG_JW_WORDS bytes run bit-parallel. */
 #define XG_JW_WORDS 4
 

@@ -31,15 +31,25 @@ typedef struct xg_symw {
     float weight;
 } xg_symw;
 
-/* Scratch for one query's candidate votes, reused across queries: a weight per name, valid
- * only where stamp == gen (so nothing is cleared between queries), and the names touched. */
+/* A name's vote: its weight, valid only where stamp == gen (so nothing is cleared between
+ * queries). Stamp and weight side by side: one cache line per posting, not two. */
+typedef struct xg_vote {
+    uint32_t stamp;
+    float weight;
+} xg_vote;
+
+/* Scratch for one query, reused across queries: the candidate votes and the names touched, an
+ * arena for the query's temporaries (reset, not freed, after each query) and room for the query
+ * tokens' Jaro-Winkler patterns (XG_VOTES_PATTERNS of them). */
+#define XG_VOTES_PATTERNS XG_SCORE_MAX_TOKENS
 typedef struct xg_votes {
     struct xg_votes *next;
     uint32_t gen;
-    uint32_t *stamp;
-    float *weight;
+    xg_vote *vote;
     uint32_t *touched;
     size_t ntouched;
+    xg_arena scratch;
+    struct xg_jw_pattern *pats;
 } xg_votes;
 
 struct xg_snapshot {

@@ -197,7 +197,8 @@ static double word_sim(const xg_jw_pattern *p, size_t qlen, const char *b, size_
     if (qlen == blen && !memcmp(p->s, b, qlen)) return 1.0;
     if (qlen <= 3 || blen <= 3) return 0.0; /* short words and acronyms must be equal */
     size_t mx = qlen > blen ? qlen : blen, diff = qlen > blen ? qlen - blen : blen - qlen;
-    if ((double)diff > (double)mx * edits_per_char) return 0.0; /* edits >= diff */
+    if ((double)diff > (double)mx * edits_per_char) return 0.0;      /* edits >= diff */
+    if (xg_jw_below(p->s, qlen, b, blen, XG_PAIR_FLOOR)) return 0.0; /* too few common letters */
     double jw = xg_jw_cached(p, b, blen);
     if (jw < XG_PAIR_FLOOR) return 0.0;
     if ((double)xg_osa_distance(p->s, b) <= (double)mx * edits_per_char) return jw;
@@ -232,6 +233,7 @@ static double plain_word_sim(const char *a, const char *b, double edits_per_char
     /* the distance is at least the difference in code points: too far, no need to look */
     size_t ca = cp_count(a, la), cb = cp_count(b, lb), dc = ca > cb ? ca - cb : cb - ca;
     if ((double)dc > (double)mx * edits_per_char) return 0.0;
+    if (xg_jw_below(a, la, b, lb, XG_PAIR_FLOOR)) return 0.0; /* too few common letters */
     double jw = xg_jaro_winkler(a, b);
     if (jw < XG_PAIR_FLOOR) return 0.0;
     return (double)xg_osa_distance(a, b) <= (double)mx * edits_per_char ? jw : 0.0;
@@ -379,6 +381,7 @@ static double joined_sim(const char *single, const char *a, const char *b)
     if (ls + 2 < la + lb || la + lb + 2 < ls) return 0.0;
     memcpy(joined, a, la);
     memcpy(joined + la, b, lb + 1);
+    if (xg_jw_below(flat, ls, joined, la + lb, XG_SPLIT_FLOOR)) return 0.0;
     double jw = xg_jaro_winkler(flat, joined);
     return jw >= XG_SPLIT_FLOOR ? jw : 0.0;
 }

@@ -48,9 +48,8 @@ typedef struct rec_best {
 } rec_best;
 
 typedef struct screen_priv {
-    xg_arena arena;
+    xg_arena arena; /* what the result holds; the query's temporaries are in xg_votes.scratch */
     xg_screen_match near;
-    xg_jw_pattern *pats; /* heap: large, and never needs zeroing */
 } screen_priv;
 
 static double key_weight(char kind, size_t df, size_t n)
@@ -117,20 +116,22 @@ static int accumulate(const xg_snapshot *s, const xg_name *qn, xg_arena *a, xg_v
         total += qk[i].df;
     }
     if (++v->gen == 0) { /* after 2^32 queries: forget every stamp once */
-        memset(v->stamp, 0, (s->nnames + 1) * sizeof *v->stamp);
+        memset(v->vote, 0, (s->nnames + 1) * sizeof *v->vote);
         v->gen = 1;
     }
     v->ntouched = 0;
+    xg_vote *vote = v->vote;
+    const uint32_t gen = v->gen;
     for (size_t i = 0; i < used; i++) {
         float w = (float)key_weight(qk[i].kind, qk[i].df, s->nnames);
         for (size_t j = 0; j < qk[i].df; j++) {
             uint32_t id = qk[i].ids[j];
-            if (v->stamp[id] != v->gen) {
-                v->stamp[id] = v->gen;
-                v->weight[id] = 0;
+            if (vote[id].stamp != gen) {
+                vote[id].stamp = gen;
+                vote[id].weight = 0;
                 v->touched[v->ntouched++] = id;
             }
-            v->weight[id] += w;
+            vote[id].weight += w;
         }
     }
     return 0;
@@ -143,7 +144,7 @@ static size_t top_k(cand *heap, size_t k, const xg_votes *v)
     size_t n = 0;
     for (size_t t = 0; t < v->ntouched; t++) {
         uint32_t id = v->touched[t];
-        cand c = {id + 1, v->weight[id]};
+        cand c = {id + 1, v->vote[id].weight};
         if (n < k) {
             size_t i = n++;
             heap[i] = c;
@@ -295,31 +296,33 @@ static int score_candidates(const xg_snapshot *s, const xg_screen_query *q, xg_s
     fm.keys = xg_arena_alloc(a, fm.size * sizeof *fm.keys);
     fm.score = xg_arena_alloc(a, fm.size * sizeof *fm.score);
     if (!fm.keys || !fm.score) return xg_error_set(XG_ENOMEM, "screen: out of memory");
-    /* token similarities shared by the candidates (they share words with the query) */
-    xg_sim_memo memo = {.size = 64, .arena = a};
+    /* token similarities shared by the candidates (they share words with the query), kept in the
+     * scratch arena for the matches scored again when the result is assembled */
+    xg_sim_memo *memo = xg_arena_alloc(a, sizeof *memo);
+    if (!memo) return xg_error_set(XG_ENOMEM, "screen: out of memory");
+    *memo = (xg_sim_memo){.size = 64, .arena = a};
     size_t ntok = 0;
     for (size_t i = 0; i < nc; i++)
         ntok += s->names[c[i].name - 1].an.ntokens;
-    while (memo.size < 2 * ntok && memo.size < (1u << 16))
-        memo.size <<= 1;
-    memo.keys = xg_arena_alloc(a, memo.size * sizeof *memo.keys);
-    memo.rows = xg_arena_alloc(a, memo.size * sizeof *memo.rows);
-    if (!memo.keys || !memo.rows) return xg_error_set(XG_ENOMEM, "screen: out of memory");
-    sq->memo = &memo;
+    while (memo->size < 2 * ntok && memo->size < (1u << 16))
+        memo->size <<= 1;
+    memo->keys = xg_arena_alloc(a, memo->size * sizeof *memo->keys);
+    memo->rows = xg_arena_alloc(a, memo->size * sizeof *memo->rows);
+    if (!memo->keys || !memo->rows) return xg_error_set(XG_ENOMEM, "screen: out of memory");
+    sq->memo = memo;
     for (size_t i = 0; i < nc; i++) {
         const xg_mname *m = &s->names[c[i].name - 1];
         const xg_record *r = &s->lists->records[m->record];
         if (!record_ok(r, q)) continue;
         int fresh;
-        double *memo = memo_slot(&fm, m->form, &fresh);
-        double sc = fresh ? (*memo = xg_score_name(sq, &m->sl, &d)) : *memo;
+        double *known = memo_slot(&fm, m->form, &fresh);
+        double sc = fresh ? (*known = xg_score_name(sq, &m->sl, &d)) : *known;
         if (sc <= 0) continue;
         rec_best *b = best_slot(bt, m->record, &fresh);
         if (!b || (!fresh && (b->by_ident || b->score >= sc))) continue;
         b->score = sc;
         b->name = c[i].name - 1;
     }
-    sq->memo = NULL; /* the memo lives in this frame */
     return 0;
 }
 
@@ -414,59 +417,67 @@ static int validate(const xg_screen_query *q)
 
 /* Analyse the query and prepare its scorer (patterns per token, Han bigrams, weights). */
 static int prepare_query(xg_score_query *sq, xg_name *qn, const xg_snapshot *s,
-                         const xg_screen_query *q, screen_priv *p)
+                         const xg_screen_query *q, xg_votes *v)
 {
-    int rc = xg_name_analyse(qn, &p->arena, s->text, q->name, strlen(q->name),
+    int rc = xg_name_analyse(qn, &v->scratch, s->text, q->name, strlen(q->name),
                              q->is_person ? XG_NAME_PERSON : 0);
     if (rc) return rc;
-    uint32_t *big = xg_arena_alloc(&p->arena, 1024 * sizeof *big);
-    size_t npat = qn->ntokens < XG_SCORE_MAX_TOKENS ? qn->ntokens : XG_SCORE_MAX_TOKENS;
-    p->pats = malloc((npat + 1) * sizeof *p->pats); /* not zeroed: prepare sets what it uses */
-    if (!big || !p->pats) return xg_error_set(XG_ENOMEM, "screen: out of memory");
-    size_t nbig = qn->han ? xg_han_bigrams(big, 1024, qn->han) : 0;
-    xg_score_prepare(sq, qn, big, nbig, p->pats);
+    /* a string of n bytes has fewer than n character bigrams */
+    size_t bigcap = qn->han ? strlen(qn->han) : 0;
+    bigcap = bigcap > 1024 ? 1024 : bigcap;
+    uint32_t *big = bigcap ? xg_arena_alloc(&v->scratch, bigcap * sizeof *big) : NULL;
+    if (bigcap && !big) return xg_error_set(XG_ENOMEM, "screen: out of memory");
+    size_t nbig = bigcap ? xg_han_bigrams(big, bigcap, qn->han) : 0;
+    /* v->pats holds XG_SCORE_MAX_TOKENS patterns, as many as the scorer prepares */
+    xg_score_prepare(sq, qn, big, nbig, v->pats);
     xg_snapshot_token_weights(s, qn, sq->w, sq->ntok);
     return 0;
 }
 
+static int run_with(xg_screen_result *r, const xg_snapshot *s, const xg_screen_query *q,
+                    xg_votes *v, const char *as_of)
+{
+    xg_arena *a = &v->scratch;
+    int limit = q->limit > 0 ? q->limit : 10;
+    if (limit > LIMIT_MAX) limit = LIMIT_MAX;
+    xg_name *qn = xg_arena_alloc(a, sizeof *qn);
+    xg_score_query *sq = xg_arena_alloc(a, sizeof *sq);
+    if (!qn || !sq) return xg_error_set(XG_ENOMEM, "screen: out of memory");
+    int rc = prepare_query(sq, qn, s, q, v);
+    if (rc) return rc;
+    size_t k = (size_t)limit * 6;
+    k = k < CANDIDATES_MIN ? CANDIDATES_MIN : k > CANDIDATES_MAX ? CANDIDATES_MAX : k;
+    cand *heap = xg_arena_alloc(a, k * sizeof *heap);
+    best_table bt = {.size = 64, .cap = k + q->nids * 4 + 16};
+    while (bt.size < 2 * bt.cap)
+        bt.size <<= 1;
+    bt.keys = xg_arena_alloc(a, bt.size * sizeof *bt.keys);
+    bt.vals = xg_arena_alloc(a, bt.size * sizeof *bt.vals);
+    bt.items = xg_arena_alloc(a, bt.cap * sizeof *bt.items);
+    if (!heap || !bt.keys || !bt.vals || !bt.items)
+        return xg_error_set(XG_ENOMEM, "screen: out of memory");
+    if ((rc = accumulate(s, qn, a, v))) return rc;
+    size_t nc = top_k(heap, k, v);
+    ident_matches(s, q, &bt, a);
+    if ((rc = score_candidates(s, q, sq, heap, nc, &bt, a))) return rc;
+    return assemble(r, s, q, sq, &bt, as_of, limit);
+}
+
 static int run(xg_screen_result *r, const xg_snapshot *s, const xg_screen_query *q)
 {
-    screen_priv *p = r->priv;
     char today[11];
     const char *as_of = q->as_of;
     if (!as_of) {
         xg_date_today(today);
         as_of = today;
     }
-    int limit = q->limit > 0 ? q->limit : 10;
-    if (limit > LIMIT_MAX) limit = LIMIT_MAX;
-    xg_name *qn = xg_arena_alloc(&p->arena, sizeof *qn);
-    xg_score_query *sq = xg_arena_alloc(&p->arena, sizeof *sq);
-    if (!qn || !sq) return xg_error_set(XG_ENOMEM, "screen: out of memory");
-    int rc = prepare_query(sq, qn, s, q, p);
-    if (rc) return rc;
-    size_t k = (size_t)limit * 6;
-    k = k < CANDIDATES_MIN ? CANDIDATES_MIN : k > CANDIDATES_MAX ? CANDIDATES_MAX : k;
-    cand *heap = xg_arena_alloc(&p->arena, k * sizeof *heap);
-    best_table bt = {.size = 64, .cap = k + q->nids * 4 + 16};
-    while (bt.size < 2 * bt.cap)
-        bt.size <<= 1;
-    bt.keys = xg_arena_alloc(&p->arena, bt.size * sizeof *bt.keys);
-    bt.vals = xg_arena_alloc(&p->arena, bt.size * sizeof *bt.vals);
-    bt.items = xg_arena_alloc(&p->arena, bt.cap * sizeof *bt.items);
-    if (!heap || !bt.keys || !bt.vals || !bt.items)
-        return xg_error_set(XG_ENOMEM, "screen: out of memory");
-    /* the snapshot is shared read-only; only its pool of vote buffers is locked, briefly */
+    /* the snapshot is shared read-only; only its pool of per-query scratch is locked, briefly */
     xg_snapshot *ms = (xg_snapshot *)s;
     xg_votes *v = xg_votes_take(ms);
     if (!v) return xg_error_set(XG_ENOMEM, "screen: out of memory");
-    rc = accumulate(s, qn, &p->arena, v);
-    size_t nc = rc ? 0 : top_k(heap, k, v);
-    xg_votes_give(ms, v);
-    if (rc) return rc;
-    ident_matches(s, q, &bt, &p->arena);
-    if ((rc = score_candidates(s, q, sq, heap, nc, &bt, &p->arena))) return rc;
-    return assemble(r, s, q, sq, &bt, as_of, limit);
+    int rc = run_with(r, s, q, v, as_of);
+    xg_votes_give(ms, v); /* resets the scratch arena: nothing in the result points into it */
+    return rc;
 }
 
 int xg_screen(xg_screen_result **out, const xg_snapshot *snap, const xg_screen_query *q)
@@ -481,7 +492,7 @@ int xg_screen(xg_screen_result **out, const xg_snapshot *snap, const xg_screen_q
         return xg_error_set(XG_ENOMEM, "screen: out of memory");
     }
     r->priv = p;
-    xg_arena_init(&p->arena, 1 << 16);
+    xg_arena_init(&p->arena, 4096);
     r->query = xg_arena_strdup(&p->arena, q->name);
     r->threshold = q->threshold < 0 ? XG_SCREEN_DEFAULT_THRESHOLD : q->threshold;
     rc = r->query ? run(r, snap, q) : xg_error_set(XG_ENOMEM, "screen: out of memory");
@@ -507,7 +518,6 @@ void xg_screen_result_free(xg_screen_result *r)
     free_matches(r->delisted, r->ndelisted);
     if (p) {
         json_decref(p->near.explanation);
-        free(p->pats);
         xg_arena_free(&p->arena);
         free(p);
     }

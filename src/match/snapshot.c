@@ -317,6 +317,15 @@ static int build_weights(xg_snapshot *s)
     return rc;
 }
 
+/* First size of a query's scratch arena; it grows to what the largest query needed. */
+#define VOTES_SCRATCH_BLOCK (128 * 1024)
+
+static void votes_free(xg_votes *v)
+{
+    xg_arena_free(&v->scratch);
+    free(v->vote), free(v->touched), free(v->pats), free(v);
+}
+
 xg_votes *xg_votes_take(xg_snapshot *s)
 {
     pthread_mutex_lock(&s->votes_lock);
@@ -326,19 +335,21 @@ xg_votes *xg_votes_take(xg_snapshot *s)
     if (v) return v;
     v = calloc(1, sizeof *v);
     if (!v) return NULL;
-    v->stamp = calloc(s->nnames + 1, sizeof *v->stamp);
-    v->weight = malloc((s->nnames + 1) * sizeof *v->weight);
+    v->vote = calloc(s->nnames + 1, sizeof *v->vote);
     v->touched = malloc((s->nnames + 1) * sizeof *v->touched);
-    if (!v->stamp || !v->weight || !v->touched) {
-        free(v->stamp), free(v->weight), free(v->touched), free(v);
+    v->pats = malloc(XG_VOTES_PATTERNS * sizeof *v->pats); /* not zeroed: prepare sets them */
+    if (!v->vote || !v->touched || !v->pats) {
+        votes_free(v);
         return NULL;
     }
+    xg_arena_init(&v->scratch, VOTES_SCRATCH_BLOCK);
     return v;
 }
 
 void xg_votes_give(xg_snapshot *s, xg_votes *v)
 {
     if (!v) return;
+    xg_arena_reset(&v->scratch);
     pthread_mutex_lock(&s->votes_lock);
     v->next = s->votes_pool;
     s->votes_pool = v;
@@ -349,7 +360,7 @@ static void snapshot_free(xg_snapshot *s)
 {
     for (xg_votes *v = s->votes_pool, *next; v; v = next) {
         next = v->next;
-        free(v->stamp), free(v->weight), free(v->touched), free(v);
+        votes_free(v);
     }
     pthread_mutex_destroy(&s->votes_lock);
     if (s->attach_mem) munmap(s->attach_mem, s->attach_len);

@@ -143,3 +143,52 @@ Test(match_kernels, fast_paths_equal_textbook_on_random_strings)
         cr_assert_eq(xg_levenshtein(a, b), xg_levenshtein_cp(ca, na, cb, nb));
     }
 }
+
+/* xg_jw_below is a true bound: whenever it says "below", the kernel agrees, on random words of
+ * mixed alphabets and lengths (including the cut-offs the scorer uses), on the golden pairs, and
+ * it never claims anything for non-ASCII strings. It also rejects something: it is useful. */
+Test(match_kernels, jw_below_is_a_true_bound)
+{
+    static const double floors[] = {0.5, 0.7, 0.8, 0.85, 0.92, 0.95, 1.0};
+    unsigned seed = 777;
+    char a[80], b[80];
+    size_t rejected = 0, total = 0;
+    for (int iter = 0; iter < 200000; iter++) {
+        size_t na = 1 + ((seed = seed * 1103515245u + 12345u) >> 16) % 24;
+        size_t nb = 1 + ((seed = seed * 1103515245u + 12345u) >> 16) % 24;
+        unsigned alpha = 2 + (unsigned)(iter % 30); /* small alphabets: many common letters */
+        for (size_t i = 0; i < na; i++) {
+            seed = seed * 1103515245u + 12345u;
+            a[i] = (char)((iter % 7 == 0 ? '0' : 'a') + (seed >> 16) % alpha);
+        }
+        for (size_t i = 0; i < nb; i++) {
+            seed = seed * 1103515245u + 12345u;
+            b[i] = (char)('a' + (seed >> 16) % alpha);
+        }
+        if (iter % 3 == 0) { /* a near copy: one letter changed, so the values reach the floors */
+            nb = na;
+            memcpy(b, a, na);
+            b[(seed >> 8) % nb] = 'q';
+        }
+        a[na] = b[nb] = 0;
+        double jw = xg_jaro_winkler(a, b);
+        for (size_t f = 0; f < sizeof floors / sizeof *floors; f++) {
+            total++;
+            if (!xg_jw_below(a, na, b, nb, floors[f])) continue;
+            rejected++;
+            cr_assert(jw < floors[f], "jw(%s,%s) = %.12f, bound said below %g", a, b, jw,
+                      floors[f]);
+        }
+    }
+    cr_assert(rejected > total / 10, "the bound rejected only %zu of %zu", rejected, total);
+    size_t n;
+    char *buf;
+    golden *g = load_golden(&n, &buf);
+    for (size_t i = 0; i < n; i++)
+        for (size_t f = 0; f < sizeof floors / sizeof *floors; f++)
+            if (xg_jw_below(g[i].a, strlen(g[i].a), g[i].b, strlen(g[i].b), floors[f]))
+                cr_assert(g[i].jw < floors[f], "golden %s/%s", g[i].a, g[i].b);
+    free(g);
+    free(buf);
+    cr_assert_not(xg_jw_below("m\xc3\xbcller", 7, "zzzzzz", 6, 0.8), "non-ASCII: no claim");
+}
