@@ -189,37 +189,6 @@ static int open_pg(db_conn *c, const char *url, char *err, size_t errlen)
     return DB_OK;
 }
 
-int db_open(db_conn **out, const char *url, char *err, size_t errlen)
-{
-    *out = NULL;
-    if (!url || !*url) url = "sqlite:./xgate.db";
-    db_conn *c = calloc(1, sizeof *c);
-    if (!c) {
-        snprintf(err, errlen, "out of memory");
-        return DB_ERROR;
-    }
-    int rc;
-    if (!strncmp(url, "sqlite:", 7)) {
-        c->backend = DB_SQLITE;
-        rc = open_sqlite(c, url, err, errlen);
-    } else if (is_pg_url(url)) {
-        c->backend = DB_POSTGRES;
-        rc = open_pg(c, url, err, errlen);
-    } else {
-        snprintf(err, errlen,
-                 "--db %s: unknown store URL (expected sqlite:PATH, postgresql://… or a libpq "
-                 "conninfo)",
-                 url);
-        rc = DB_MISUSE;
-    }
-    if (rc) {
-        db_close(c);
-        return rc;
-    }
-    *out = c;
-    return DB_OK;
-}
-
 static int open_sqlite_reader(db_conn *c, const char *url, char *err, size_t errlen)
 {
     const char *p = url + 7;
@@ -252,7 +221,8 @@ static int open_sqlite_reader(db_conn *c, const char *url, char *err, size_t err
     return DB_OK;
 }
 
-int db_open_reader(db_conn **out, const char *url, char *err, size_t errlen)
+/* The writer connection (reader = 0) or a read connection (reader = 1) on the store at url. */
+static int open_conn(db_conn **out, const char *url, int reader, char *err, size_t errlen)
 {
     *out = NULL;
     if (!url || !*url) url = "sqlite:./xgate.db";
@@ -264,14 +234,19 @@ int db_open_reader(db_conn **out, const char *url, char *err, size_t errlen)
     int rc;
     if (!strncmp(url, "sqlite:", 7)) {
         c->backend = DB_SQLITE;
-        rc = open_sqlite_reader(c, url, err, errlen);
+        rc = reader ? open_sqlite_reader(c, url, err, errlen) : open_sqlite(c, url, err, errlen);
     } else if (is_pg_url(url)) {
         c->backend = DB_POSTGRES;
         rc = open_pg(c, url, err, errlen);
-        c->readonly = 1;
-        if (!rc) PQclear(PQexec(c->pg, "SET default_transaction_read_only = on"));
+        if (reader) {
+            c->readonly = 1;
+            if (!rc) PQclear(PQexec(c->pg, "SET default_transaction_read_only = on"));
+        }
     } else {
-        snprintf(err, errlen, "--db %s: unknown store URL", url);
+        snprintf(err, errlen,
+                 "--db %s: unknown store URL (expected sqlite:PATH, postgresql://… or a libpq "
+                 "conninfo)",
+                 url);
         rc = DB_MISUSE;
     }
     if (rc) {
@@ -280,6 +255,16 @@ int db_open_reader(db_conn **out, const char *url, char *err, size_t errlen)
     }
     *out = c;
     return DB_OK;
+}
+
+int db_open(db_conn **out, const char *url, char *err, size_t errlen)
+{
+    return open_conn(out, url, 0, err, errlen);
+}
+
+int db_open_reader(db_conn **out, const char *url, char *err, size_t errlen)
+{
+    return open_conn(out, url, 1, err, errlen);
 }
 
 void db_close(db_conn *c)
