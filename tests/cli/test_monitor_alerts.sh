@@ -174,7 +174,10 @@ assert_json "d['ok'] is True"
 run "$X" monitor run --db "$DB" --list "$V3" --full
 ! grep -q "entries" <<<"$ERR" || fail "a progress bar on a non-terminal: $ERR"
 if command -v script >/dev/null; then
-  script -qec "$X monitor run --db $DB --list $V3 --full >/dev/null" /dev/null >"$TMP/tty.txt" 2>&1 || true
+  # the values go through the environment: on PostgreSQL $DB is a conninfo with spaces
+  XG_TTY_X=$X XG_TTY_DB=$DB XG_TTY_LIST=$V3 \
+    script -qec '"$XG_TTY_X" monitor run --db "$XG_TTY_DB" --list "$XG_TTY_LIST" --full >/dev/null' \
+    /dev/null >"$TMP/tty.txt" 2>&1 || true
   grep -qE "monitor \[#+\] [0-9]+/[0-9]+ entries" "$TMP/tty.txt" ||
     fail "no progress bar on a terminal: $(head -c 400 "$TMP/tty.txt")"
 fi
