@@ -586,7 +586,7 @@ void xg_listset_free(xg_listset *set)
 /* ---- bundled defaults ---- */
 
 static const char *const default_relative[] = {
-    "lists/ofac_sdn_2021-07", "lists/un_sc_consolidated_2026-02.xml",
+    "lists/ofac_sdn_2021-07", "lists/ofac_cons_2025-12", "lists/un_sc_consolidated_2026-02.xml",
     "lists/csl_entity_list_prc_research.csv", "lists/csl_sample.csv"};
 #define NDEFAULT (sizeof default_relative / sizeof *default_relative)
 static const char *default_paths[NDEFAULT + 1];

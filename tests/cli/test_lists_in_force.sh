@@ -32,6 +32,17 @@ HW='Huawei Technologies Co Ltd'
 run "$X" screen --db "$DB" --json "$HW"
 assert_rc 0
 assert_json "d['list_origin'] == 'bundled' and d['list_versions'] == {} and not any(m['source_code'] == '1260H' for m in d['matches'])"
+# … but the bundled OFAC non-SDN files list it as a Chinese Military-Industrial Complex company
+assert_json "[(m['id'], m['source_code']) for m in d['matches']] == [('30947', 'CMIC')]"
+cat >"$TMP/hw0.json" <<JSON
+{"customer": {"name": "$HW", "country": "DE", "headquarters": "DE"},
+ "resource": {"kind": "model", "provider": "azure", "item": "Azure OpenAI", "tokens": 4000},
+ "access": {"source_country": "DE", "payment_country": "DE", "end_use": "inference"},
+ "as_of": "2026-11-22"}
+JSON
+run "$X" decide --db "$DB" --dry-run --json "$TMP/hw0.json"
+assert_rc 0
+assert_json "d['decision'] == 'REVIEW' and [(r['rule'], r['citation']) for r in d['reasons']] == [('other_listed', 'EO 13959 as amended by EO 14032')]"
 
 # --- version 1 in force: screen, decide and monitor use it, and name it
 update
@@ -42,14 +53,17 @@ run "$X" lists versions --db "$DB" --in-force --json
 assert_rc 0
 assert_json "[(x['source'], x['version'], x['age_from'], x['age_days'] in (0, 1), x['stale']) for x in d['in_force'] if x['origin'] == 'store'] == [('dod1260h', '$V1', 'fetched_at', True, False)]"
 assert_json "[(x['path'], x['publish_date'], x['stale']) for x in d['in_force'] if x['source'] == 'ofac_sdn'] == [('lists/ofac_sdn_2021-07', '2021-07', True)]"
+assert_json "[(x['path'], x['publish_date'], x['stale']) for x in d['in_force'] if x['source'] == 'ofac_cons'] == [('lists/ofac_cons_2025-12', '2025-12', True)]"
 run "$X" lists versions --db "$DB" --in-force --as-of 2026-12-03
 assert_rc 0
 assert_out_contains "ofac_sdn   bundled  lists/ofac_sdn_2021-07"
 assert_out_contains "about 1981 days old  STALE (older than 14 days)"
-assert_out_contains "warning: 3 lists in force are older than data/lists/freshness.tsv allows"
+assert_out_contains "ofac_cons  bundled  lists/ofac_cons_2025-12                  published 2025-12, about 367 days old  STALE (older than 14 days)"
+# stale: the bundled SDN, non-SDN, UN and PRC Entity List files
+assert_out_contains "warning: 4 lists in force are older than data/lists/freshness.tsv allows"
 run "$X" lists versions --db "$DB" --as-of 2040-01-01
 assert_out_contains "* dod1260h"
-assert_out_contains "warning: 4 lists in force"
+assert_out_contains "warning: 5 lists in force"
 run "$X" lists versions --db "$DB" --as-of 2026-13-01
 assert_rc 2
 assert_err_contains "--as-of '2026-13-01' is not YYYY-MM-DD"
@@ -95,7 +109,9 @@ assert_json "d['decision_id'] is None and d['versions']['list_versions']['dod126
 run "$X" monitor run --db "$DB" --json
 assert_rc 0
 assert_json "d['list_versions']['dod1260h']['id'] == '$V1'"
-assert_json "[(a['party']['name'], a['entry']['id'], a['list_version']['id']) for a in d['opened']] == [('$HW', '1260H-745cb4e6009e', '$V1')]"
+# the first run screens every party against everything loaded: the fetched 1260H version and the
+# bundled lists beside it, where Huawei is on OFAC's non-SDN CMIC list (no stored version: null)
+assert_json "sorted((a['party']['name'], a['entry']['id'], (a['list_version'] or {}).get('id')) for a in d['opened']) == [('$HW', '1260H-745cb4e6009e', '$V1'), ('$HW', '30947', None)]"
 run "$X" monitor run --db "$DB"
 assert_rc 0
 assert_out_contains "list dod1260h: version $V1"
@@ -120,7 +136,7 @@ assert_rc 0
 assert_json "[(a['party']['name'], a['entry']['id'], a['list_version']['id']) for a in d['opened']] == [('Nordwind Optics AG', 'TEST-NORDWIND-1', '$V2')]"
 NW=$(python3 -c "import json; print(json.load(open('$TMP/out'))['opened'][0]['id'])")
 run "$X" alerts list --db "$DB" --json
-assert_json "sorted(a['list_version']['id'] for a in d) == sorted(['$V1', '$V2'])"
+assert_json "sorted((a['list_version'] or {}).get('id', 'bundled') for a in d) == sorted(['$V1', '$V2', 'bundled'])"
 
 # --- replay loads the versions the decision used; --current-lists the ones in force now
 run "$X" decide --replay "$DEC1" --db "$DB" --json

@@ -6,15 +6,20 @@ run "$X" lists info
 assert_rc 0
 assert_out_contains "format ofac_sdn, 8976 records"
 assert_out_contains "alt.csv: 11910 aliases; add.csv: 13837 addresses"
+assert_out_contains "format ofac_cons, 442 records"
+assert_out_contains "cons_alt.csv: 1073 aliases; cons_add.csv: 574 addresses"
 assert_out_contains "format un_xml, 1003 records"
-assert_out_contains "total: 10052 records"
+assert_out_contains "total: 10494 records"
 assert_out_contains "snapshot sha256 "
 
 run "$X" lists info --json
 assert_rc 0
-assert_json 'd["total"] == 10052 and len(d["files"]) == 4 and len(d["hash"]) == 64'
+assert_json 'd["total"] == 10494 and len(d["files"]) == 5 and len(d["hash"]) == 64'
+assert_json '[f["format"] for f in d["files"]] == ["ofac_sdn", "ofac_cons", "un_xml", "csl", "csl"]'
 assert_json '{s["code"]: s["records"] for s in d["sources"]}["UN"] == 1003'
-assert_json 'd["types"]["individual"] == 4620 + 730 + 4 and d["skipped"] == []'
+# the non-SDN entries by list (the CSL sample adds 3 SSI and 2 PLC rows)
+assert_json '[{s["code"]: s["records"] for s in d["sources"]}[c] for c in ("SSI", "PLC", "CMIC", "NS-MBS", "CONS")] == [286 + 3, 78 + 2, 68, 6, 4]'
+assert_json 'd["types"]["individual"] == 4620 + 79 + 730 + 4 and d["skipped"] == []'
 
 run "$X" lists info --json --list "$L/ofac_sdn_2021-07" --list "$L/un_sc_consolidated_2026-02.xml" \
   --list "$L/csl_entity_list_prc_research.csv" --list "$L/csl_sample.csv" \

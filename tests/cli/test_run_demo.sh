@@ -1,7 +1,8 @@
 # What `make run` runs (scripts/run-demo) on a fresh database: the service starts on the bundled
 # lists, and before it hands over it says how old each list in force is (the bundled OFAC SDN
-# snapshot of July 2021 flagged STALE) and how to update them (`xgate lists update`). Then SIGTERM
-# (what Ctrl-C does) stops the script and its server. Runs on a free loopback port of its own.
+# snapshot of July 2021 and non-SDN one of December 2025 flagged STALE) and how to update them
+# (`xgate lists update`). Then SIGTERM (what Ctrl-C does) stops the script and its server. Runs on
+# a free loopback port of its own.
 . "$XGATE_TESTS/lib.sh"
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -22,6 +23,8 @@ OUT=$(cat "$TMP/demo.out")
 assert_out_contains "lists in force:"
 grep -qE '^  +ofac_sdn +bundled +lists/ofac_sdn_2021-07 +published 2021-07, about [0-9]+ days old +STALE' <<<"$OUT" ||
   fail "no age line for the bundled SDN list: $OUT"
+grep -qE '^  +ofac_cons +bundled +lists/ofac_cons_2025-12 +published 2025-12, about [0-9]+ days old +STALE' <<<"$OUT" ||
+  fail "no age line for the bundled OFAC non-SDN list: $OUT"
 grep -qE '^  +un +bundled .*published 2026-02-27, [0-9]+ days old' <<<"$OUT" ||
   fail "no age line for the bundled UN list: $OUT"
 assert_out_contains "older than data/lists/freshness.tsv allows; \`xgate lists update\` fetches the current versions"

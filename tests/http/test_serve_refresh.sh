@@ -70,6 +70,10 @@ req GET /v1/lists "$SERVICE"
 assert_code 200
 assert_json 'any("ofac_cons" in f["path"] and "'"$STATE"'" in f["path"] for f in d["files"])'
 assert_json 'any(f["path"].endswith("csl_sample.csv") for f in d["files"])'
+# the fetched version replaces the bundled non-SDN files of its feed (bundled.tsv); the bundled
+# files of the feeds never fetched stay
+assert_json 'not any("lists/ofac_cons_2025-12" in f["path"] for f in d["files"])'
+assert_json 'any(f["path"].endswith("ofac_sdn_2021-07/sdn.csv") for f in d["files"])'
 assert_json '[f["source"] for f in d["feeds"]] == ["ofac_cons"] and d["feeds"][0]["version"] == "'"$V1"'"'
 req POST /v1/screen "$SERVICE" '{"name": "Jamileh Abdullah Al-Shanti", "limit": 3}'
 assert_code 200

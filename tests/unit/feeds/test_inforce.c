@@ -100,6 +100,7 @@ Test(inforce, a_fetched_version_replaces_the_bundled_files_of_its_feed_only)
     cr_assert(has_path(&l, "/list.csv"));
     cr_assert(!has_path(&l, "un_sc_consolidated_2026-02.xml"), "the fetched UN list replaces it");
     cr_assert(has_path(&l, "ofac_sdn_2021-07"), "the SDN list was never fetched: bundled");
+    cr_assert(has_path(&l, "ofac_cons_2025-12"), "nor the non-SDN list: bundled");
     cr_assert(has_path(&l, "csl_sample.csv"));
     cr_assert_str_eq(json_string_value(json_object_get(json_object_get(l.versions, "un"), "id")),
                      "un-abc");

@@ -284,15 +284,30 @@ Test(lists_shared, bundled_defaults)
     size_t n = 0;
     while (paths[n])
         n++;
-    cr_assert_eq(n, 4);
+    cr_assert_eq(n, 5);
     xg_listset *set = NULL;
     cr_assert_eq(xg_lists_load(&set, paths, n, 0), 0, "%s", xg_error_message());
-    cr_assert_eq(set->nrecords, 8976 + 1003 + 60 + 13);
+    cr_assert_eq(set->nrecords, 8976 + 442 + 1003 + 60 + 13);
     /* bundled copies are byte-identical to the shared files */
     const char *one = shared_list("un_sc_consolidated_2026-02.xml");
     xg_listset *un = NULL;
     cr_assert_eq(xg_lists_load(&un, &one, 1, 0), 0);
-    cr_assert_str_eq(un->files[0].sha256, set->files[1].sha256);
+    cr_assert_str_eq(un->files[0].sha256, set->files[2].sha256);
     xg_listset_free(un);
+    /* the non-SDN consolidated files: every entry's list follows from its programs */
+    const char *cons = shared_list("ofac_cons_2025-12");
+    xg_listset *c = NULL;
+    cr_assert_eq(xg_lists_load(&c, &cons, 1, 0), 0, "%s", xg_error_message());
+    cr_assert_str_eq(c->files[0].sha256, set->files[1].sha256);
+    cr_assert_eq(c->nrecords, 442);
+    static const char *const codes[] = {"SSI", "PLC", "CMIC", "NS-MBS", "CONS"};
+    static const size_t want[] = {286, 78, 68, 6, 4};
+    for (size_t k = 0; k < 5; k++) {
+        size_t got = 0;
+        for (size_t i = 0; i < c->nrecords; i++)
+            if (c->records[i].source_code && !strcmp(c->records[i].source_code, codes[k])) got++;
+        cr_assert_eq(got, want[k], "%s: %zu entries, want %zu", codes[k], got, want[k]);
+    }
+    xg_listset_free(c);
     xg_listset_free(set);
 }
