@@ -41,6 +41,12 @@ typedef struct xg_monitor_opts {
      * alert names the version its entry came from (the one whose path holds the entry's file),
      * and the report names them all. */
     const json_t *list_versions;
+    /* when not NULL, checked between chunks: once non-zero, the run stops after the chunk it is
+     * in (committed), records itself in monitor_runs as cancelled (stats "cancelled": true,
+     * "entries_left") and returns 0 with "cancelled": true and "entries_left" in the report. The
+     * entries left, the parties' fingerprints and the removals stay for the next run, which
+     * completes the work (an alert already opened is not opened again). For a server stopping. */
+    const volatile int *cancel;
 } xg_monitor_opts;
 
 /* Run once. *report = {"run_id","list_hash","entries_in_force","delta":{"added","changed",

@@ -652,6 +652,32 @@ static int write_party_file(run_state *S, const char *path, const char *token, i
     return rc;
 }
 
+/* Cancelled between chunks: what was committed stays; the run is recorded as cancelled with the
+ * entries left. Nothing of the last chunk's work is done (the parties' fingerprints, the party
+ * hits, the removals): the next run finds the entries left unseen and the parties unchanged-not-
+ * recorded, and does it all. */
+static int cancel_run(run_state *S, const char *run_id, const char *started, double t0, size_t done)
+{
+    json_int_t left = (json_int_t)(S->ndelta - done);
+    json_t *stats =
+        json_pack("{s:O,s:O,s:O,s:f,s:b,s:I}", "delta", json_object_get(S->report, "delta"),
+                  "parties", json_object_get(S->report, "parties"), "entries_in_force",
+                  json_object_get(S->report, "entries_in_force"), "seconds", now_s() - t0,
+                  "cancelled", 1, "entries_left", left);
+    json_t *ch = json_pack("{s:s,s:[],s:[],s:[],s:{s:s,s:s,s:o}}", "list_hash",
+                           xg_snapshot_lists(S->snap)->hash, "seen_put", "seen_del", "hits", "run",
+                           "id", run_id, "started", started, "stats", stats);
+    json_t *res = NULL;
+    int rc = ch ? xg_store_monitor_apply(&res, S->store, ch)
+                : xg_error_set(XG_ENOMEM, "monitor: out of memory");
+    json_decref(ch);
+    json_decref(res);
+    if (rc) return rc;
+    json_object_set_new(S->report, "cancelled", json_true());
+    json_object_set_new(S->report, "entries_left", json_integer(left));
+    return 0;
+}
+
 static int run_chunks(run_state *S, const char *run_id, const char *started, double t0)
 {
     const xg_listset *lists = xg_snapshot_lists(S->snap);
@@ -709,6 +735,8 @@ static int run_chunks(run_state *S, const char *run_id, const char *started, dou
         json_decref(res);
         done = end;
         if (S->o->progress) S->o->progress(done, S->ndelta, S->o->progress_ctx);
+        if (done < S->ndelta && S->o->cancel && *S->o->cancel)
+            return cancel_run(S, run_id, started, t0, done);
     } while (done < S->ndelta);
     return rc;
 }
@@ -923,7 +951,7 @@ int xg_monitor_run(json_t **report, xg_store *store, const xg_snapshot *snap,
     }
     if (!rc) json_object_set_new(S.report, "list_versions", named_versions(o->list_versions));
     /* the run committed: the parties it read are the file of the next run */
-    if (!rc && !S.pf && pf_path) {
+    if (!rc && !S.pf && pf_path && !json_is_true(json_object_get(S.report, "cancelled"))) {
         double ts = now_s();
         int w = S.pi ? write_party_file(&S, pf_path, token, counter, akey) : 1;
         json_object_set_new(pf_report, "written", json_boolean(!w));

@@ -306,8 +306,11 @@ static void run_monitor(xg_server *s, const char *trigger)
         json_decref(versions);
         return;
     }
-    xg_monitor_opts mo = {
-        .threshold = -1, .list_versions = versions, .webhook_url = s->webhook_url};
+    /* a stop cancels the run between chunks (recorded as cancelled; the next run completes it) */
+    xg_monitor_opts mo = {.threshold = -1,
+                          .list_versions = versions,
+                          .webhook_url = s->webhook_url,
+                          .cancel = &s->stopping};
     json_t *report = NULL;
     int rc = xg_monitor_run(&report, s->store, snap, s->text, &mo);
     xg_snapshot_unref(snap);
@@ -321,6 +324,10 @@ static void run_monitor(xg_server *s, const char *trigger)
         size_t opened = json_array_size(json_object_get(report, "opened"));
         size_t closed = json_array_size(json_object_get(report, "closed"));
         server_log(s, "monitor (%s): %zu alert(s) opened, %zu closed", trigger, opened, closed);
+        if (json_is_true(json_object_get(report, "cancelled")))
+            server_log(
+                s, "monitor (%s): run cancelled (stopping): %lld entries left for the next run",
+                trigger, (long long)json_integer_value(json_object_get(report, "entries_left")));
         summary = json_pack("{s:I, s:I, s:I, s:O?}", "at", (json_int_t)time(NULL), "opened",
                             (json_int_t)opened, "closed", (json_int_t)closed, "delta",
                             json_object_get(report, "delta"));

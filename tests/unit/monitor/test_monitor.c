@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include "../store_temp.h"
@@ -275,6 +276,133 @@ Test(monitor_run, opens_once_suppresses_cleared_pairs_and_verifies)
     cr_assert_eq(xg_store_audit_verify(&r, st), 0);
     cr_expect(json_is_true(json_object_get(r, "ok")));
     json_decref(r);
+    cleanup(st);
+    xg_snapshot_unref(s);
+}
+
+static int strcmp_p(const char *const *a, const char *const *b)
+{
+    return strcmp(*a, *b);
+}
+
+/* The pairs (party key, entry key) of an alert list, sorted, one string. */
+static char *alert_pairs(const json_t *alerts)
+{
+    size_t n = json_array_size(alerts), len = 1;
+    char **v = calloc(n + 1, sizeof *v);
+    for (size_t i = 0; i < n; i++) {
+        const json_t *a = json_array_get(alerts, i);
+        const char *p = json_string_value(json_object_get(json_object_get(a, "party"), "key"));
+        const char *e = json_string_value(json_object_get(json_object_get(a, "entry"), "key"));
+        cr_assert(p && e);
+        cr_assert(asprintf(&v[i], "%s|%s;", p, e) > 0);
+        len += strlen(v[i]);
+    }
+    qsort(v, n, sizeof *v, (int (*)(const void *, const void *))strcmp_p);
+    char *out = calloc(1, len);
+    for (size_t i = 0; i < n; i++) {
+        strcat(out, v[i]);
+        free(v[i]);
+    }
+    free(v);
+    return out;
+}
+
+static volatile int cancel_flag;
+static void cancel_after_first_chunk(size_t done, size_t total, void *ctx)
+{
+    (void)total;
+    (void)ctx;
+    if (done > 0) cancel_flag = 1;
+}
+
+static int count_row(void *ctx, int n, char **v, char **names)
+{
+    (void)names;
+    if (n == 2 && v[0] && v[1]) {
+        ((int *)ctx)[0]++;
+        if (strstr(v[1], "\"cancelled\": true") || strstr(v[1], "\"cancelled\":true"))
+            ((int *)ctx)[1]++;
+    }
+    return 0;
+}
+
+Test(monitor_run, a_cancelled_run_is_completed_by_the_next)
+{
+    xg_snapshot *s = load("dod_1260h_2026.xgate.csv");
+    /* the reference: one run to the end on a store of its own */
+    xg_store *ref = fresh();
+    temp_store ref_tmp = tmp;
+    for (size_t i = 0; i < NPARTIES; i++) {
+        char *id;
+        json_t *c = json_pack("{s:s}", "name", parties[i]);
+        cr_assert_eq(xg_store_customer_put(&id, ref, c), 0, "%s", xg_error_message());
+        free(id);
+        json_decref(c);
+    }
+    json_t *r;
+    xg_monitor_opts o = {.threshold = -1, .chunk = 20};
+    cr_assert_eq(xg_monitor_run(&r, ref, s, text, &o), 0, "%s", xg_error_message());
+    cr_assert_null(json_object_get(r, "cancelled"));
+    char *want = alert_pairs(json_object_get(r, "opened"));
+    cr_assert(json_array_size(json_object_get(r, "opened")) >= 3, "%s", want);
+    json_decref(r);
+    temp_store_remove(&ref_tmp, ref);
+
+    /* the same, cancelled after its first chunk, then run again */
+    xg_store *st = fresh();
+    for (size_t i = 0; i < NPARTIES; i++) {
+        char *id;
+        json_t *c = json_pack("{s:s}", "name", parties[i]);
+        cr_assert_eq(xg_store_customer_put(&id, st, c), 0, "%s", xg_error_message());
+        free(id);
+        json_decref(c);
+    }
+    cancel_flag = 0;
+    xg_monitor_opts oc = {
+        .threshold = -1, .chunk = 20, .progress = cancel_after_first_chunk, .cancel = &cancel_flag};
+    cr_assert_eq(xg_monitor_run(&r, st, s, text, &oc), 0, "%s", xg_error_message());
+    cr_assert(json_is_true(json_object_get(r, "cancelled")));
+    /* the delta: every entry in force (the delisted ones are not) */
+    json_int_t entries = json_integer_value(json_object_get(json_object_get(r, "delta"), "added"));
+    cr_assert(entries > 40);
+    cr_assert_eq(json_integer_value(json_object_get(r, "entries_left")), entries - 20);
+    json_t *first = json_deep_copy(json_object_get(r, "opened"));
+    json_decref(r);
+    if (!tmp.pg) {
+        sqlite3 *db;
+        cr_assert_eq(sqlite3_open(tmp.path, &db), SQLITE_OK);
+        int counts[2] = {0, 0};
+        cr_assert_eq(
+            sqlite3_exec(db, "SELECT id, stats FROM monitor_runs", count_row, counts, NULL),
+            SQLITE_OK);
+        sqlite3_close(db);
+        cr_expect_eq(counts[0], 1, "the cancelled run is recorded");
+        cr_expect_eq(counts[1], 1, "as cancelled");
+    }
+    /* the next run completes the work: together the two opened exactly the reference's alerts */
+    cr_assert_eq(xg_monitor_run(&r, st, s, text, &o), 0, "%s", xg_error_message());
+    cr_assert_null(json_object_get(r, "cancelled"));
+    cr_expect_eq(json_integer_value(json_object_get(json_object_get(r, "delta"), "added")),
+                 entries - 20, "the entries left, and only those");
+    json_array_extend(first, json_object_get(r, "opened"));
+    json_decref(r);
+    char *got = alert_pairs(first);
+    cr_expect_str_eq(got, want);
+    json_decref(first);
+    /* and the alerts in the store are those, each once */
+    cr_assert_eq(xg_store_alerts_list(&r, st, NULL), 0);
+    char *stored = alert_pairs(r);
+    cr_expect_str_eq(stored, want);
+    json_decref(r);
+    /* nothing left to do */
+    cr_assert_eq(xg_monitor_run(&r, st, s, text, &o), 0);
+    cr_expect_eq(json_array_size(json_object_get(r, "opened")), 0);
+    cr_expect_eq(json_integer_value(json_object_get(json_object_get(r, "delta"), "added")), 0);
+    json_decref(r);
+    free(want);
+    free(got);
+    free(stored);
     cleanup(st);
     xg_snapshot_unref(s);
 }
