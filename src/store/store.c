@@ -220,7 +220,7 @@ int store_exec(xg_store *s, const char *sql)
 
 int store_prepare(db_stmt **st, xg_store *s, const char *sql)
 {
-    if (db_prepare(s->db, sql, st)) return store_error(s, "prepare");
+    if (db_prepare_cached(s->db, sql, st)) return store_error(s, "prepare");
     return XG_OK;
 }
 
@@ -248,7 +248,8 @@ int store_insert_rows(xg_store *s, const char *into, int ncols, int nrows, const
             xg_buf_putc(&sql, ')');
         }
         db_stmt *st;
-        int rc = store_prepare(&st, s, sql.data);
+        /* built for this call: not worth a slot of the statement cache */
+        int rc = db_prepare(s->db, sql.data, &st) ? store_error(s, "prepare") : XG_OK;
         xg_buf_free(&sql);
         if (rc) return rc;
         const store_val *row = v + (size_t)r0 * ncols;

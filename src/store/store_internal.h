@@ -59,7 +59,8 @@ void store_now(char out[32]);
 
 /* Execute SQL without results; XG_ESTORE with the database's message on failure. */
 int store_exec(xg_store *s, const char *sql);
-/* Prepare; XG_ESTORE with the database's message on failure. */
+/* Prepare, from the connection's statement cache (db_prepare_cached: give the statement back with
+ * db_finalize as usual); XG_ESTORE with the database's message on failure. */
 int store_prepare(db_stmt **st, xg_store *s, const char *sql);
 /* Bind a text value or NULL. */
 void store_bind_text(db_stmt *st, int i, const char *v);
