@@ -514,6 +514,7 @@ int xg_store_open(xg_store **out, const char *url)
     pthread_cond_init(&s->gc_cond, NULL);
     pthread_mutex_init(&s->rd_lock, NULL);
     pthread_cond_init(&s->rd_cond, NULL);
+    pthread_mutex_init(&s->lic_lock, NULL);
     s->rd_max = XG_STORE_READERS_DEFAULT;
     s->path = strdup(db_name(s->db));
     s->url = strdup(url && *url ? url : "sqlite:./xgate.db");
@@ -639,6 +640,8 @@ void xg_store_close(xg_store *s)
     }
     pthread_mutex_destroy(&s->rd_lock);
     pthread_cond_destroy(&s->rd_cond);
+    json_decref(s->lic_cache);
+    pthread_mutex_destroy(&s->lic_lock);
     free(s->url);
     db_close(s->db);
     pthread_mutex_destroy(&s->lock);
