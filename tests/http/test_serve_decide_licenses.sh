@@ -7,6 +7,7 @@
 # and, with XGATE_TEST_DB=pg (a reduced tests/cli/test_on_pg.sh), on PostgreSQL.
 . "$XGATE_TESTS/http/lib_http.sh"
 DB=$(xg_db licenses)
+trap 'stop_server; db_cleanup; rm -rf "$TMP"' EXIT # lib_http's trap, and drop the PostgreSQL store
 
 REQ='{"customer": {"name": "Lotus Compute Ltd", "country": "CN"}, "resource": {"item": "H100 SXM5 80GB"},
   "policy": "ear", "as_of": "2026-11-22"}'
