@@ -124,11 +124,11 @@ static int grow(const char *db, long rows)
     snprintf(url, sizeof url, "sqlite:%s", db);
     xg_store *s;
     if (xg_store_open(&s, url)) return fprintf(stderr, "%s\n", xg_error_message()), 1;
-    sqlite3_stmt *src, *ins, *cnt;
+    db_stmt *src, *ins, *cnt;
     store_prepare(&cnt, s, "SELECT COUNT(*), COALESCE(MAX(n), 0) FROM decisions");
-    sqlite3_step(cnt);
-    long have = sqlite3_column_int64(cnt, 0), n = sqlite3_column_int64(cnt, 1);
-    sqlite3_finalize(cnt);
+    db_step(cnt);
+    long have = db_column_int64(cnt, 0), n = db_column_int64(cnt, 1);
+    db_finalize(cnt);
     store_prepare(&src, s,
                   "SELECT created, outcome, request, response, list_hash, catalog_version,"
                   " policy, as_of, customer_name FROM decisions WHERE n = ?");
@@ -141,21 +141,21 @@ static int grow(const char *db, long rows)
     while (have + made < rows) {
         store_begin(s);
         for (int k = 0; k < 10000 && have + made < rows; k++, made++) {
-            sqlite3_reset(src);
-            sqlite3_bind_int64(src, 1, 1 + made % have);
-            if (sqlite3_step(src) != SQLITE_ROW) return fprintf(stderr, "source row\n"), 1;
+            db_reset(src);
+            db_bind_int64(src, 1, 1 + made % have);
+            if (db_step(src) != DB_ROW) return fprintf(stderr, "source row\n"), 1;
             const char *c[9];
             for (int i = 0; i < 9; i++)
-                c[i] = (const char *)sqlite3_column_text(src, i);
+                c[i] = db_column_text(src, i);
             char id[40];
             snprintf(id, sizeof id, "dec_bench%012ld", n + 1);
-            sqlite3_reset(ins);
-            sqlite3_bind_int64(ins, 1, ++n);
+            db_reset(ins);
+            db_bind_int64(ins, 1, ++n);
             store_bind_text(ins, 2, id);
             for (int i = 0; i < 9; i++)
                 store_bind_text(ins, 3 + i, c[i]);
             store_bind_text(ins, 12, c[1]);
-            if (sqlite3_step(ins) != SQLITE_DONE)
+            if (db_step(ins) != DB_DONE)
                 return store_error(s, "grow"), fprintf(stderr, "%s\n", xg_error_message()), 1;
             char *payload =
                 store_decision_payload(id, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], NULL);
@@ -165,13 +165,13 @@ static int grow(const char *db, long rows)
                 return fprintf(stderr, "%s\n", xg_error_message()), 1;
             free(payload);
         }
-        sqlite3_reset(src); /* no open read across the commit, so checkpoints can reset the WAL */
+        db_reset(src); /* no open read across the commit, so checkpoints can reset the WAL */
         if (store_commit(s)) return fprintf(stderr, "%s\n", xg_error_message()), 1;
     }
     store_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)");
     printf("grow_rows=%ld\ngrow_s=%.1f\n", have + made, now() - t0);
-    sqlite3_finalize(src);
-    sqlite3_finalize(ins);
+    db_finalize(src);
+    db_finalize(ins);
     xg_store_close(s);
     return 0;
 }

@@ -23,6 +23,9 @@ extern "C" {
 /* Everything declared below is exported from the library (built with -fvisibility=hidden). */
 #pragma GCC visibility push(default)
 
+#define XG_SERVER_NO_READERS (-1)
+#define XG_SERVER_MAX_READERS 256
+
 typedef struct xg_server xg_server;
 
 /* Limits and defaults; every one can be set in xg_server_opts (0 = the default below). */
@@ -48,6 +51,10 @@ typedef struct xg_server_opts {
     int threads; /* civetweb num_threads, and as many handler threads. civetweb holds a worker per
                     open keep-alive connection, so this bounds concurrent connections: keep it
                     above the number of connections clients hold open */
+    /* the store's read connections for the decision path (xg_store_readers_set): 0 =
+     * XG_STORE_READERS_DEFAULT, > 0 that many, XG_SERVER_NO_READERS every read on the writer
+     * connection */
+    int read_connections;
     int request_timeout_ms;
     size_t max_body;
     int max_batch;

@@ -127,6 +127,21 @@ int xg_store_ownership_of(json_t **out, xg_store *s, const char *owned_name);
  * "valid_to"?,"conditions"?}; XG_EEXIST for a number already on file. */
 int xg_store_license_add(xg_store *s, const json_t *license);
 int xg_store_licenses_list(json_t **out, xg_store *s);
+/* The licenses on file as xg_store_licenses_list gives them, from a copy this handle keeps in
+ * memory (a decision reads them all; reading the table per decision cost a query and a JSON parse
+ * per license). *out is shared with other threads: read it, copy what you keep (json_deep_copy),
+ * never change it, and json_decref it when done. The copy is dropped when this handle adds a
+ * license, when xg_store_licenses_forget is called (the server does on a PostgreSQL "license"
+ * notification from another node), and is read again when older than
+ * XG_STORE_LICENSE_CACHE_MS: a license another process adds is seen within that bound. */
+#define XG_STORE_LICENSE_CACHE_MS 1000
+int xg_store_licenses_cached(json_t **out, xg_store *s);
+/* Drop the in-memory licenses (the next xg_store_licenses_cached reads the table). */
+void xg_store_licenses_forget(xg_store *s);
+/* How often the cache was read from the table (loads) and dropped before its time (flushes: a
+ * license added through this handle, or xg_store_licenses_forget). */
+void xg_store_license_cache_stats(xg_store *s, unsigned long long *loads,
+                                  unsigned long long *flushes);
 
 /* Resellers (intermediaries) seen in recorded decisions and whom each serves, by reseller then
  * customer: [{"name","country"?,"serves","names_end_user" (true/false/null),"first_seen",

@@ -38,6 +38,9 @@ static const cli_opt serve_opts[] = {
      "./web)"},
     {"threads", 't', 0, "N",
      "worker threads (default 64); each open keep-alive connection holds one"},
+    {"read-connections", 'n', 0, "N",
+     "the store's read connections for decisions, 0-256 (default 8; 0: every read on the writer "
+     "connection)"},
     {"rate", 'r', 0, "N",
      "per-key token bucket: requests per second (default 200; -1 disables the limit)"},
     {"burst", 'b', 0, "N", "per-key token bucket size (default 400)"},
@@ -169,6 +172,14 @@ static int parse_args(serve_args *a, int argc, char **argv)
             if (a->o.nlist_paths == MAX_LISTS)
                 return cli_fail(XG_EXIT_USAGE, "serve", 0, "at most %d --list", MAX_LISTS);
             a->lists[a->o.nlist_paths++] = v;
+            break;
+        case 'n':
+            if (parse_number("--read-connections", v, 0, &d)) return XG_EXIT_USAGE;
+            if (d != (int)d || d > XG_SERVER_MAX_READERS)
+                return cli_fail(XG_EXIT_USAGE, "serve", 0,
+                                "--read-connections needs a whole number from 0 to %d",
+                                XG_SERVER_MAX_READERS);
+            a->o.read_connections = d ? (int)d : XG_SERVER_NO_READERS;
             break;
         case 't':
         case 'r':

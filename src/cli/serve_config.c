@@ -85,6 +85,8 @@ int serve_config_apply(xg_server_opts *o, const char **lists, size_t max_lists, 
     if (!o->web_dir) o->web_dir = xg_config_get(c, "web");
     const char *v;
     if (!o->threads && (v = xg_config_get(c, "threads"))) o->threads = atoi(v);
+    if (!o->read_connections && (v = xg_config_get(c, "read_connections")))
+        o->read_connections = atoi(v) ? atoi(v) : XG_SERVER_NO_READERS;
     if (!o->rate && (v = xg_config_get(c, "rate"))) o->rate = strtod(v, NULL);
     if (!o->burst && (v = xg_config_get(c, "burst"))) o->burst = strtod(v, NULL);
     if (!o->max_body && (v = xg_config_get(c, "max_body"))) o->max_body = strtoul(v, NULL, 10);

@@ -50,7 +50,7 @@ static const struct key_spec keys[] = {
     {"burst", T_NUMBER, false, 1, 1e9},   {"max_body", T_INT, false, 1, 1 << 30},
     {"webhook", T_URL, false, 0, 0},      {"log_format", T_FORMAT, false, 0, 0},
     {"access_log", T_BOOL, false, 0, 0},  {"sources", T_PATH, false, 0, 0},
-    {"data_dir", T_PATH, false, 0, 0},
+    {"data_dir", T_PATH, false, 0, 0},    {"read_connections", T_INT, false, 0, 256},
 };
 
 struct entry {

@@ -99,15 +99,16 @@ static int customer_record(json_t **out, xg_store *store, const json_t *request)
 
 static int licenses_of(json_t **out, xg_store *store, const dreq *r)
 {
-    json_t *all;
-    int rc = xg_store_licenses_list(&all, store);
+    json_t *all; /* shared with other threads (xg_store_licenses_cached): copy what we keep */
+    int rc = xg_store_licenses_cached(&all, store);
     if (rc) return rc;
     *out = json_array();
     size_t i;
     json_t *l;
     json_array_foreach(all, i, l)
     {
-        if (facts_license_party(l, r->name, r->customer_id)) json_array_append(*out, l);
+        if (facts_license_party(l, r->name, r->customer_id))
+            json_array_append_new(*out, json_deep_copy(l));
     }
     json_decref(all);
     return XG_OK;

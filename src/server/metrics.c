@@ -128,12 +128,26 @@ static void render_domain(xg_buf *b, xg_server *s)
                   (unsigned long long)ld(&m->reloads_failed));
     xg_buf_printf(b,
                   "# HELP xgate_node_events_total Other nodes' changes acted on (PostgreSQL "
-                  "LISTEN/NOTIFY): list reloads and key-cache flushes.\n"
+                  "LISTEN/NOTIFY): list reloads, key-cache and license-cache flushes.\n"
                   "# TYPE xgate_node_events_total counter\n"
                   "xgate_node_events_total{action=\"reload\"} %llu\n"
-                  "xgate_node_events_total{action=\"key_flush\"} %llu\n",
+                  "xgate_node_events_total{action=\"key_flush\"} %llu\n"
+                  "xgate_node_events_total{action=\"license_flush\"} %llu\n",
                   (unsigned long long)ld(&m->notify_reloads),
-                  (unsigned long long)ld(&m->notify_key_flushes));
+                  (unsigned long long)ld(&m->notify_key_flushes),
+                  (unsigned long long)ld(&m->notify_license_flushes));
+    if (s->store) {
+        unsigned long long loads = 0, flushes = 0;
+        xg_store_license_cache_stats(s->store, &loads, &flushes);
+        xg_buf_printf(b,
+                      "# HELP xgate_license_cache_total The licenses kept in memory for decisions:"
+                      " reads of the table (load) and copies dropped before their %d ms were up"
+                      " (flush: a license added here or on another node).\n"
+                      "# TYPE xgate_license_cache_total counter\n"
+                      "xgate_license_cache_total{event=\"load\"} %llu\n"
+                      "xgate_license_cache_total{event=\"flush\"} %llu\n",
+                      XG_STORE_LICENSE_CACHE_MS, loads, flushes);
+    }
     xg_buf_printf(b,
                   "# HELP xgate_uptime_seconds Seconds since the server started.\n"
                   "# TYPE xgate_uptime_seconds gauge\nxgate_uptime_seconds %lld\n",

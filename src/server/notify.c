@@ -7,7 +7,10 @@
  *                 path does after an update (server_reload_notified)
  *   key           a key was created or revoked: forget the key cache (auth_forget_all), so a
  *                 revoked key is refused at once instead of after AUTH_TTL_S
- *   reconnected   notifications may have been missed while the connection was down: do both
+ *   license       a license was added: drop the store's in-memory licenses
+ *                 (xg_store_licenses_forget), so the next decision reads them at once instead of
+ *                 after XG_STORE_LICENSE_CACHE_MS
+ *   reconnected   notifications may have been missed while the connection was down: do all three
  *
  * Notifications that arrive together are handled once (a burst of key events is one flush). The
  * node hears its own changes too; a second reload of the same versions is cheap next to the
@@ -25,13 +28,14 @@
 #define NOTIFY_RETRY_MS 1000  /* between reconnection attempts while the store is down */
 #define NOTIFY_COALESCE_MS 20 /* gather a burst of events before acting */
 
-enum { ACT_LISTS = 1, ACT_KEYS = 2 };
+enum { ACT_LISTS = 1, ACT_KEYS = 2, ACT_LICENSES = 4 };
 
 static int action_of(const char *kind)
 {
     if (!strcmp(kind, "list_version")) return ACT_LISTS;
     if (!strcmp(kind, "key")) return ACT_KEYS;
-    if (!strcmp(kind, "reconnected")) return ACT_LISTS | ACT_KEYS;
+    if (!strcmp(kind, "license")) return ACT_LICENSES;
+    if (!strcmp(kind, "reconnected")) return ACT_LISTS | ACT_KEYS | ACT_LICENSES;
     return 0; /* "alerts": read from the store on every request, nothing cached */
 }
 
@@ -40,6 +44,10 @@ static void act(xg_server *s, int what)
     if (what & ACT_KEYS) {
         auth_forget_all(s->auth);
         atomic_fetch_add(&s->metrics.notify_key_flushes, 1);
+    }
+    if (what & ACT_LICENSES) {
+        xg_store_licenses_forget(s->store);
+        atomic_fetch_add(&s->metrics.notify_license_flushes, 1);
     }
     if (what & ACT_LISTS) {
         if (server_reload_notified(s) != 0)

@@ -77,6 +77,7 @@ typedef struct xg_metrics {
     _Atomic uint64_t rate_limited;
     _Atomic uint64_t reloads_ok, reloads_failed;
     _Atomic uint64_t notify_reloads, notify_key_flushes; /* acted on other nodes' events */
+    _Atomic uint64_t notify_license_flushes;
     _Atomic uint64_t in_flight;
 } xg_metrics;
 

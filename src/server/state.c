@@ -221,6 +221,11 @@ int server_state_load(xg_server *s)
         return xg_error_set(XG_EINTERNAL, "cannot start the list loader thread");
     /* The store first: it says which list versions are in force. */
     if ((rc = xg_store_open(&s->store, s->db_url)) != 0) return rc;
+    if (s->opts.read_connections &&
+        (rc = xg_store_readers_set(s->store, s->opts.read_connections == XG_SERVER_NO_READERS
+                                                 ? 0
+                                                 : s->opts.read_connections)) != 0)
+        return rc;
     snap_from from;
     if ((rc = build_snapshot(s, &s->snap, &from)) != 0) return rc;
     snap_from_install(s, &from); /* no request yet: no lock needed */

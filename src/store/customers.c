@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/core.h"
 #include "xgate/country.h"
@@ -505,8 +506,11 @@ int xg_store_license_add(xg_store *s, const json_t *lic)
         else if (step != DB_DONE)
             rc = store_error(s, "license insert");
         db_finalize(st);
+        /* the other nodes drop their copies (the insert committed: autocommit) */
+        if (!rc) rc = store_notify(s, "license", xg_json_str(lic, "number"));
     }
     pthread_mutex_unlock(&s->lock);
+    if (!rc) xg_store_licenses_forget(s);
     free(items);
     free(dests);
     free(pk);
@@ -542,4 +546,55 @@ int xg_store_licenses_list(json_t **out, xg_store *s)
     }
     store_read_end(s, rd);
     return rc;
+}
+
+/* ---- licenses in memory ---- */
+
+static long long mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int xg_store_licenses_cached(json_t **out, xg_store *s)
+{
+    *out = NULL;
+    pthread_mutex_lock(&s->lic_lock);
+    long long now = mono_ms();
+    if (!s->lic_cache || now - s->lic_loaded_ms >= XG_STORE_LICENSE_CACHE_MS) {
+        json_t *fresh = NULL;
+        int rc = xg_store_licenses_list(&fresh, s);
+        if (rc) {
+            pthread_mutex_unlock(&s->lic_lock);
+            return rc; /* the old copy stays until a read succeeds, but is not served */
+        }
+        json_decref(s->lic_cache);
+        s->lic_cache = fresh;
+        s->lic_loaded_ms = now;
+        s->lic_loads++;
+    }
+    *out = json_incref(s->lic_cache);
+    pthread_mutex_unlock(&s->lic_lock);
+    return XG_OK;
+}
+
+void xg_store_licenses_forget(xg_store *s)
+{
+    pthread_mutex_lock(&s->lic_lock);
+    if (s->lic_cache) {
+        json_decref(s->lic_cache);
+        s->lic_cache = NULL;
+        s->lic_flushes++;
+    }
+    pthread_mutex_unlock(&s->lic_lock);
+}
+
+void xg_store_license_cache_stats(xg_store *s, unsigned long long *loads,
+                                  unsigned long long *flushes)
+{
+    pthread_mutex_lock(&s->lic_lock);
+    if (loads) *loads = s->lic_loads;
+    if (flushes) *flushes = s->lic_flushes;
+    pthread_mutex_unlock(&s->lic_lock);
 }

@@ -26,6 +26,18 @@
 #define PG_INT8 20
 #define PG_FLOAT8 701
 
+/* A slot of a connection's statement cache (db_prepare_cached): the SQL text (a copy, compared in
+ * full; its hash and the caller's pointer make the common hit cheap), the statement, whether a
+ * caller holds it and when it was last handed out (the least recently used idle slot is reused). */
+typedef struct stmt_slot {
+    char *sql;
+    const char *ptr;
+    unsigned long hash;
+    db_stmt *st;
+    int busy;
+    unsigned long long used;
+} stmt_slot;
+
 struct db_conn {
     db_backend_t backend;
     sqlite3 *lite;
@@ -38,6 +50,8 @@ struct db_conn {
     int readonly; /* a read connection (db_open_reader): PostgreSQL sessions made read-only */
     int in_txn;   /* between db_begin*() and db_commit/db_rollback (libpq reports UNKNOWN once lost)
                    */
+    stmt_slot cache[DB_STMT_CACHE_SLOTS];
+    unsigned long long cache_clock, cache_hits, cache_misses;
 };
 
 struct db_stmt {
@@ -52,6 +66,7 @@ struct db_stmt {
     int row, nrows, state; /* state: 0 not run, 1 rows, 2 done */
     int stream, cursor_open, cursor_eof;
     char cursor[32];
+    stmt_slot *slot; /* the cache slot holding it (db_prepare_cached), else NULL */
 };
 
 /* ---- messages ---- */
@@ -270,6 +285,14 @@ int db_open_reader(db_conn **out, const char *url, char *err, size_t errlen)
 void db_close(db_conn *c)
 {
     if (!c) return;
+    for (int i = 0; i < DB_STMT_CACHE_SLOTS; i++) {
+        stmt_slot *sl = &c->cache[i];
+        if (!sl->st) continue;
+        sl->st->slot = NULL; /* finalised for good, even if a caller still holds it */
+        db_finalize(sl->st);
+        free(sl->sql);
+        memset(sl, 0, sizeof *sl);
+    }
     if (c->lite) sqlite3_close_v2(c->lite);
     if (c->pg) PQfinish(c->pg);
     free(c->name);
@@ -476,6 +499,78 @@ int db_prepare(db_conn *c, const char *sql, db_stmt **out)
 int db_prepare_stream(db_conn *c, const char *sql, db_stmt **out)
 {
     return prepare(c, sql, out, 1);
+}
+
+static unsigned long sql_hash(const char *s)
+{
+    unsigned long h = 5381;
+    for (; *s; s++)
+        h = h * 33 + (unsigned char)*s;
+    return h;
+}
+
+int db_prepare_cached(db_conn *c, const char *sql, db_stmt **out)
+{
+    *out = NULL;
+    unsigned long h = 0;
+    int hashed = 0;
+    stmt_slot *victim = NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        /* pass 0: the same pointer (a string literal, the usual caller); pass 1: the same text */
+        for (int i = 0; i < DB_STMT_CACHE_SLOTS; i++) {
+            stmt_slot *sl = &c->cache[i];
+            if (!sl->st) {
+                if (!victim || victim->st) victim = sl;
+                continue;
+            }
+            if (pass == 0 && !sl->busy && (!victim || (victim->st && sl->used < victim->used)))
+                victim = sl;
+            if (sl->busy) continue;
+            if (pass == 0 ? sl->ptr != sql : sl->hash != h) continue;
+            if (strcmp(sl->sql, sql)) continue;
+            if (c->backend == DB_POSTGRES && !pg_in_txn(c) && pg_ensure(c)) return DB_ERROR;
+            c->err[0] = '\0';
+            sl->busy = 1;
+            sl->ptr = sql;
+            sl->used = ++c->cache_clock;
+            c->cache_hits++;
+            *out = sl->st;
+            return DB_OK;
+        }
+        if (!hashed) {
+            h = sql_hash(sql);
+            hashed = 1;
+        }
+    }
+    c->cache_misses++;
+    int rc = prepare(c, sql, out, 0);
+    if (rc || !victim) return rc; /* every slot held by a caller: an uncached statement */
+    char *copy = strdup(sql);
+    if (!copy) return DB_OK; /* uncached */
+    if (victim->st) {
+        victim->st->slot = NULL;
+        db_finalize(victim->st);
+        free(victim->sql);
+    }
+    victim->sql = copy;
+    victim->ptr = sql;
+    victim->hash = h;
+    victim->st = *out;
+    victim->busy = 1;
+    victim->used = ++c->cache_clock;
+    (*out)->slot = victim;
+    return DB_OK;
+}
+
+void db_stmt_cache_stats(const db_conn *c, unsigned long long *hits, unsigned long long *misses,
+                         int *cached)
+{
+    int n = 0;
+    for (int i = 0; i < DB_STMT_CACHE_SLOTS; i++)
+        n += c->cache[i].st != NULL;
+    if (hits) *hits = c->cache_hits;
+    if (misses) *misses = c->cache_misses;
+    if (cached) *cached = n;
 }
 
 static int pg_param(db_stmt *st, int i, char *v, unsigned int type)
@@ -723,6 +818,12 @@ int db_clear_bindings(db_stmt *st)
 void db_finalize(db_stmt *st)
 {
     if (!st) return;
+    if (st->slot) { /* back to its connection's cache, ready for the next caller */
+        db_reset(st);
+        db_clear_bindings(st);
+        st->slot->busy = 0;
+        return;
+    }
     if (st->lite) {
         sqlite3_finalize(st->lite);
         free(st);

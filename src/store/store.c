@@ -220,7 +220,7 @@ int store_exec(xg_store *s, const char *sql)
 
 int store_prepare(db_stmt **st, xg_store *s, const char *sql)
 {
-    if (db_prepare(s->db, sql, st)) return store_error(s, "prepare");
+    if (db_prepare_cached(s->db, sql, st)) return store_error(s, "prepare");
     return XG_OK;
 }
 
@@ -248,7 +248,8 @@ int store_insert_rows(xg_store *s, const char *into, int ncols, int nrows, const
             xg_buf_putc(&sql, ')');
         }
         db_stmt *st;
-        int rc = store_prepare(&st, s, sql.data);
+        /* built for this call: not worth a slot of the statement cache */
+        int rc = db_prepare(s->db, sql.data, &st) ? store_error(s, "prepare") : XG_OK;
         xg_buf_free(&sql);
         if (rc) return rc;
         const store_val *row = v + (size_t)r0 * ncols;
@@ -513,6 +514,7 @@ int xg_store_open(xg_store **out, const char *url)
     pthread_cond_init(&s->gc_cond, NULL);
     pthread_mutex_init(&s->rd_lock, NULL);
     pthread_cond_init(&s->rd_cond, NULL);
+    pthread_mutex_init(&s->lic_lock, NULL);
     s->rd_max = XG_STORE_READERS_DEFAULT;
     s->path = strdup(db_name(s->db));
     s->url = strdup(url && *url ? url : "sqlite:./xgate.db");
@@ -638,6 +640,8 @@ void xg_store_close(xg_store *s)
     }
     pthread_mutex_destroy(&s->rd_lock);
     pthread_cond_destroy(&s->rd_cond);
+    json_decref(s->lic_cache);
+    pthread_mutex_destroy(&s->lic_lock);
     free(s->url);
     db_close(s->db);
     pthread_mutex_destroy(&s->lock);

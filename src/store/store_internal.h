@@ -43,6 +43,12 @@ struct xg_store {
     int rd_open, rd_max, rd_off;
     unsigned long long rd_reads, rd_fallbacks;
     int version_at_open; /* the schema version found when opening (before migrating) */
+    /* the licenses in memory (xg_store_licenses_cached): the array, when it was read (monotonic
+     * ms), counters; lic_lock is held while the table is read, so a flush never races a load */
+    pthread_mutex_t lic_lock;
+    json_t *lic_cache;
+    long long lic_loaded_ms;
+    unsigned long long lic_loads, lic_flushes;
 };
 
 /* A handle to read with, for one read (a few statements, no transaction of its own): an idle read
@@ -59,7 +65,8 @@ void store_now(char out[32]);
 
 /* Execute SQL without results; XG_ESTORE with the database's message on failure. */
 int store_exec(xg_store *s, const char *sql);
-/* Prepare; XG_ESTORE with the database's message on failure. */
+/* Prepare, from the connection's statement cache (db_prepare_cached: give the statement back with
+ * db_finalize as usual); XG_ESTORE with the database's message on failure. */
 int store_prepare(db_stmt **st, xg_store *s, const char *sql);
 /* Bind a text value or NULL. */
 void store_bind_text(db_stmt *st, int i, const char *v);
@@ -126,7 +133,7 @@ char *store_alert_event_payload(const char *id, const char *alert_id, const char
 
 /* Announce a change to the other nodes (events.c): on PostgreSQL, pg_notify on "xgate_events"
  * with "<kind>:<detail>" inside the caller's transaction (delivered on commit); nothing on
- * SQLite. Caller holds s->lock. Kinds: "key", "list_version", "alerts". */
+ * SQLite. Caller holds s->lock. Kinds: "key", "list_version", "alerts", "license". */
 int store_notify(xg_store *s, const char *kind, const char *detail);
 
 /* The PostgreSQL text of a (SQLite) migration script (heap): see store.c. */

@@ -3,8 +3,10 @@
 # review) through HAProxy with one node killed by SIGKILL mid-load loses nothing acknowledged
 # (every acknowledged decision stored exactly once, every acknowledged review resolved) and
 # `audit verify` passes; a key revoked through the store is refused by the nodes that had it
-# cached (LISTEN/NOTIFY, long before the 30 s cache time); a list version put in force on one node
-# is served by the others without a reload request or a refresh of their own.
+# cached (LISTEN/NOTIFY, long before the 30 s cache time); a license added through the store
+# changes the decisions of every node (their in-memory licenses dropped on the notification); a
+# list version put in force on one node is served by the others without a reload request or a
+# refresh of their own.
 . "$XGATE_TESTS/http/lib_http.sh"
 . "$XGATE_TESTS/lib_pg.sh"
 . "$XGATE_TESTS/http/lib_nodes.sh"
@@ -96,6 +98,30 @@ BASE=$(node_url 3)
 req GET /metrics
 grep -qE '^xgate_node_events_total\{action="key_flush"\} [1-9]' "$TMP/out" ||
   fail "node 3 did not act on the key notification: $(grep node_events "$TMP/out")"
+
+# 3b. A license added through the store: every node drops its licenses in memory (NOTIFY) and
+# decides with it.
+LIC_REQ='{"customer": {"name": "Lotus Compute Ltd", "country": "CN"}, "resource": {"item": "H100 SXM5 80GB"}, "policy": "ear", "as_of": "2026-11-22"}'
+for i in 1 3; do
+  BASE=$(node_url "$i")
+  req POST /v1/decide "$SERVICE" "$LIC_REQ"
+  assert_code 200
+  assert_json 'd["decision"] == "LICENSE_REQUIRED"' # the licenses are now in memory on nodes 1 and 3
+done
+run "$X" licenses add --db "$DB" --number L-2026-001 --party "Lotus Compute Ltd" \
+  --item "H100 SXM5 80GB" --destination CN --from 2026-01-01
+assert_rc 0
+license_flushed() {
+  BASE=$(node_url "$1")
+  req GET /metrics
+  grep -qE '^xgate_node_events_total\{action="license_flush"\} [1-9]' "$TMP/out"
+}
+for i in 1 3; do
+  wait_for "node $i to act on the license notification" license_flushed "$i"
+  req POST /v1/decide "$SERVICE" "$LIC_REQ"
+  assert_code 200
+  assert_json 'd["decision"] == "ALLOW" and any(r["rule"] == "license_on_file" for r in d["reasons"])'
+done
 
 # 4. A list version put in force on node 1 is served by nodes 2 (restarted) and 3 through NOTIFY.
 node_start 2 "${OPTS[@]}"
