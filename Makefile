@@ -12,15 +12,20 @@
 
 SHELL   := /bin/bash
 CC      ?= cc
-PKGS    := libutf8proc icu-uc icu-i18n libhs libpcre2-8 sqlite3 libpq jansson libxml-2.0 yaml-0.1 \
-           libsodium libxxhash geoip libsystemd libcurl libzip
+PKGS    := libutf8proc icu-uc icu-i18n libpcre2-8 sqlite3 jansson libxml-2.0 yaml-0.1 \
+           libsodium libxxhash geoip
+# Opened with dlopen on first use (src/core/dl.h), not linked: their headers are compiled against
+# (cflags) but their libraries stay out of the binary's NEEDED list, so that `xgate screen` does
+# not pay for loading them (issue 12). DL_LIBS is for programs that call them directly.
+DL_PKGS := libhs libpq libsystemd libcurl libzip
 BOOTSTRAP := scripts/bootstrap
 # Builds use every core: `make test`, `make run` and `make fuzz` run their builds as sub-makes with -j.
 NPROC   := $(shell nproc 2>/dev/null || echo 2)
 
 # pkg-config is asked lazily so that `make` can run bootstrap first on a bare machine.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(DL_PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm -ldl
+DL_LIBS    = $(shell pkg-config --libs $(DL_PKGS) 2>/dev/null)
 SERVER_LIBS := -lcivetweb
 
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter

@@ -116,6 +116,10 @@ double xg_snapshot_build_seconds(const xg_snapshot *s);
 /* "mapped" (from the file), "built" (analysed; the file was missing or refused, and written),
  * "built-uncached" (no cache directory, or xg_snapshot_build). */
 const char *xg_snapshot_origin(const xg_snapshot *s);
+/* How the file's key was found: "stat" (remembered beside the snapshot files for the list and
+ * data files' unchanged path, inode, size and times: nothing hashed), "hashed" (their bytes
+ * hashed), or "" without a cache. */
+const char *xg_snapshot_key_source(const xg_snapshot *s);
 /* The snapshot file read or written, or NULL without a cache. */
 const char *xg_snapshot_file_path(const xg_snapshot *s);
 /* Why a file was refused ("snapshot file PATH: checksum mismatch; rebuilt") or not written, or

@@ -8,6 +8,7 @@
 #include "xgate/decide.h"
 #include "xgate/error.h"
 
+#include <dlfcn.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -225,10 +226,39 @@ void serve_notice(const char *level, const char *fmt, ...)
     emit(level, msg);
 }
 
+/* libsystemd is not linked: it is opened here, once, the first time there is something to tell
+ * systemd (NOTIFY_SOCKET set), so that no other command pays for loading it. Without it the
+ * notices are skipped with one warning. */
+static __typeof__(&sd_notify) sym_sd_notify;
+static char sd_error[400];
+
+static void sd_load_once(void)
+{
+    const char *so = "libsystemd.so.0";
+    void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+    void *f = h ? dlsym(h, "sd_notify") : NULL;
+    if (!f) {
+        const char *why = dlerror();
+        snprintf(sd_error, sizeof sd_error,
+                 "%s cannot be loaded (install the Debian package libsystemd0): %s", so,
+                 why ? why : "no sd_notify");
+        if (h) dlclose(h);
+        return;
+    }
+    sym_sd_notify = (__typeof__(&sd_notify))f;
+}
+
 void serve_notify(const char *state, const char *status)
 {
     if (!getenv("NOTIFY_SOCKET")) return;
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sd_load_once);
+    if (!sym_sd_notify) {
+        static int warned;
+        if (!warned++) serve_notice("warning", "no readiness notices to systemd: %s", sd_error);
+        return;
+    }
     char msg[512];
     snprintf(msg, sizeof msg, "%s\nSTATUS=%s", state, status ? status : "");
-    sd_notify(0, msg);
+    sym_sd_notify(0, msg);
 }

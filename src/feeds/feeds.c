@@ -14,7 +14,6 @@
  * force changes only in step 5.
  */
 #include <ctype.h>
-#include <curl/curl.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +27,7 @@
 #include <unistd.h>
 
 #include "core/core.h"
+#include "core/curl_dl.h"
 #include "xgate/error.h"
 #include "xgate/feeds.h"
 #include "xgate/lists.h"
@@ -408,7 +408,7 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static void curl_init_once(void)
 {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    sym_curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
 /* One GET into `path`. *http gets the status (304 = not modified); a failure to get a complete
@@ -418,59 +418,59 @@ static int fetch_url(transfer *t, long *http, char *reason, size_t cap, const ch
 {
     t->f = fopen(path, "wb");
     if (!t->f) return xg_error_set(XG_EIO, "%s: cannot write: %s", path, strerror(errno));
-    CURL *c = curl_easy_init();
+    CURL *c = sym_curl_easy_init();
     struct curl_slist *hdr = NULL;
     char line[400], err[CURL_ERROR_SIZE] = "";
     if (etag && *etag) {
         snprintf(line, sizeof line, "If-None-Match: %s", etag);
-        hdr = curl_slist_append(hdr, line);
+        hdr = sym_curl_slist_append(hdr, line);
     }
     if (last_modified && *last_modified) {
         snprintf(line, sizeof line, "If-Modified-Since: %s", last_modified);
-        hdr = curl_slist_append(hdr, line);
+        hdr = sym_curl_slist_append(hdr, line);
     }
     CURLcode cc = CURLE_OUT_OF_MEMORY;
     if (c) {
-        curl_easy_setopt(c, CURLOPT_URL, url);
-        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-        curl_easy_setopt(c, CURLOPT_MAXREDIRS, MAX_REDIRECTS);
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, t->opt->connect_timeout_ms);
-        curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, t->opt->timeout_ms);
-        curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t->max);
-        curl_easy_setopt(c, CURLOPT_USERAGENT, USER_AGENT);
-        curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-        curl_easy_setopt(c, CURLOPT_WRITEDATA, t);
-        curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-        curl_easy_setopt(c, CURLOPT_HEADERDATA, t);
-        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-        curl_easy_setopt(c, CURLOPT_XFERINFODATA, t);
-        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-        curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
-        cc = curl_easy_perform(c);
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, http);
+        sym_curl_easy_setopt(c, CURLOPT_URL, url);
+        sym_curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+        sym_curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+        sym_curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+        sym_curl_easy_setopt(c, CURLOPT_MAXREDIRS, MAX_REDIRECTS);
+        sym_curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+        sym_curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+        sym_curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+        sym_curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, t->opt->connect_timeout_ms);
+        sym_curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, t->opt->timeout_ms);
+        sym_curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t->max);
+        sym_curl_easy_setopt(c, CURLOPT_USERAGENT, USER_AGENT);
+        sym_curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+        sym_curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+        sym_curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+        sym_curl_easy_setopt(c, CURLOPT_WRITEDATA, t);
+        sym_curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+        sym_curl_easy_setopt(c, CURLOPT_HEADERDATA, t);
+        sym_curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+        sym_curl_easy_setopt(c, CURLOPT_XFERINFODATA, t);
+        sym_curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+        sym_curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
+        cc = sym_curl_easy_perform(c);
+        sym_curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, http);
     }
     bool write_ok = fflush(t->f) == 0 && fsync(fileno(t->f)) == 0;
     fclose(t->f);
     t->f = NULL;
-    curl_slist_free_all(hdr);
-    curl_easy_cleanup(c);
+    sym_curl_slist_free_all(hdr);
+    sym_curl_easy_cleanup(c);
     if (cc == CURLE_ABORTED_BY_CALLBACK && t->opt->cancel && *t->opt->cancel)
         return xg_error_set(XG_EIO, "%s: update cancelled", url); /* not a refusal */
     if (t->too_big || cc == CURLE_FILESIZE_EXCEEDED)
         snprintf(reason, cap, "%s: larger than the size cap of %lld bytes", url, t->max);
     else if (cc == CURLE_PARTIAL_FILE)
-        snprintf(reason, cap, "%s: truncated (%s)", url, *err ? err : curl_easy_strerror(cc));
+        snprintf(reason, cap, "%s: truncated (%s)", url, *err ? err : sym_curl_easy_strerror(cc));
     else if (cc == CURLE_OPERATION_TIMEDOUT)
-        snprintf(reason, cap, "%s: timed out (%s)", url, *err ? err : curl_easy_strerror(cc));
+        snprintf(reason, cap, "%s: timed out (%s)", url, *err ? err : sym_curl_easy_strerror(cc));
     else if (cc != CURLE_OK)
-        snprintf(reason, cap, "%s: %s", url, *err ? err : curl_easy_strerror(cc));
+        snprintf(reason, cap, "%s: %s", url, *err ? err : sym_curl_easy_strerror(cc));
     else if (*http != 304 && (*http < 200 || *http > 299))
         snprintf(reason, cap, "%s: HTTP %ld", url, *http);
     else if (!write_ok)
@@ -866,6 +866,8 @@ int xg_feed_update(xg_feed_result *out, xg_store *s, const xg_feed_source *src,
         return xg_error_set(XG_EINVAL, "feed update: missing source, store or state directory");
     memset(out, 0, sizeof *out);
     out->entries = out->new_entries = out->prev_entries = -1;
+    int lrc = xg_curl_load(); /* libcurl is opened on first use */
+    if (lrc) return lrc;
     pthread_once(&curl_once, curl_init_once);
     if (sodium_init() < 0) return xg_error_set(XG_EINTERNAL, "libsodium failed to initialise");
     char source_dir[4096];

@@ -69,9 +69,10 @@ struct xg_snapshot {
     size_t map_len;
     void *attach_mem; /* one populated anonymous mapping: what attaching a mapped file builds */
     size_t attach_len;
-    const char *origin; /* "mapped", "built", "built-uncached" */
-    char *file_path;    /* the snapshot file read or written (heap), or NULL */
-    char *file_note;    /* why a file was not used or not written (heap), or NULL */
+    const char *origin;     /* "mapped", "built", "built-uncached" */
+    const char *key_source; /* "stat", "hashed", or NULL without a cache */
+    char *file_path;        /* the snapshot file read or written (heap), or NULL */
+    char *file_note;        /* why a file was not used or not written (heap), or NULL */
     /* The one mutable part: a pool of vote buffers, taken and given back under the lock. */
     pthread_mutex_t votes_lock;
     xg_votes *votes_pool;

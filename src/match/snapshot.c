@@ -526,6 +526,201 @@ static void snapshot_key(uint8_t key[16], const uint8_t lists_fp[16], int load_f
     XXH3_freeState(st);
 }
 
+/* ---- the stat fast path: the key without hashing the files (issue 12) ----
+ *
+ * Hashing ~14 MB of list and name-data files costs a sixth of a warm start. So the key computed
+ * from the files' bytes is remembered in a small side file beside the snapshot files
+ * (lists-<name>-<build>.xgstat), together with a signature of those files' identity: path,
+ * device, inode, size, type, modification and status-change times of every file the key hashes
+ * (and of the directories holding them, which change when an entry is added, removed or renamed).
+ * A start whose signature equals the remembered one uses the remembered key; any difference —
+ * a file rewritten in place with the same size still gets a new mtime and ctime — hashes as
+ * before. A file changed within STAT_RACY_NS of the signature being taken could share its
+ * timestamps with its previous state, so no side file is written then (git's "racily clean"). */
+#define STAT_MAGIC "xgstat1"
+#define STAT_RACY_NS 2000000000LL
+
+typedef struct stat_sig {
+    XXH3_state_t *st;
+    long long newest; /* latest mtime or ctime seen, ns */
+} stat_sig;
+
+static long long ts_ns(struct timespec t)
+{
+    return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* One path's identity into the signature ("missing" when it cannot be stat'ed). */
+static void sig_path(stat_sig *g, const char *path)
+{
+    struct stat sb;
+    uint64_t v[7] = {0};
+    XXH3_128bits_update(g->st, path, strlen(path) + 1);
+    if (!stat(path, &sb)) {
+        long long m = ts_ns(sb.st_mtim), c = ts_ns(sb.st_ctim);
+        v[0] = 1, v[1] = (uint64_t)sb.st_dev, v[2] = (uint64_t)sb.st_ino;
+        v[3] = (uint64_t)sb.st_size, v[4] = (uint64_t)sb.st_mode;
+        v[5] = (uint64_t)m, v[6] = (uint64_t)c;
+        if (m > g->newest) g->newest = m;
+        if (c > g->newest) g->newest = c;
+    }
+    XXH3_128bits_update(g->st, v, sizeof v);
+}
+
+/* A directory and every entry hash_dir would read, in name order. */
+static void sig_dir(stat_sig *g, const char *dir)
+{
+    sig_path(g, dir);
+    DIR *d = opendir(dir);
+    if (!d) return;
+    char *names[256];
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d)) && n < 256;)
+        if (e->d_name[0] != '.' && (names[n] = strdup(e->d_name))) n++;
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        char path[4096];
+        if (snprintf(path, sizeof path, "%s/%s", dir, names[i]) < (int)sizeof path)
+            sig_path(g, path);
+        free(names[i]);
+    }
+}
+
+/* The signature of everything snapshot_key and lst_fingerprint read: each list path (a directory
+ * with all its entries; a file with its directory and the SDN sibling names beside it), the data
+ * directories and files of snapshot_key. 0, or -1 without memory. */
+static int stat_signature(uint8_t sig[16], long long *newest, const char *const *paths,
+                          size_t npaths, int load_flags)
+{
+    stat_sig g = {XXH3_createState(), 0};
+    if (!g.st) return -1;
+    XXH3_128bits_reset(g.st);
+    uint32_t head[3] = {XG_SNAPFILE_VERSION, (uint32_t)load_flags, (uint32_t)npaths};
+    XXH3_128bits_update(g.st, head, sizeof head);
+    static const char *const sib[] = {"alt.csv",      "ALT.CSV",      "add.csv",
+                                      "ADD.CSV",      "cons_alt.csv", "CONS_ALT.CSV",
+                                      "cons_add.csv", "CONS_ADD.CSV"};
+    for (size_t i = 0; i < npaths; i++) {
+        struct stat sb;
+        if (!stat(paths[i], &sb) && S_ISDIR(sb.st_mode)) {
+            sig_dir(&g, paths[i]);
+            continue;
+        }
+        sig_path(&g, paths[i]);
+        const char *slash = strrchr(paths[i], '/');
+        char dir[4096], path[4200];
+        int dn = slash ? snprintf(dir, sizeof dir, "%.*s", (int)(slash - paths[i]), paths[i])
+                       : snprintf(dir, sizeof dir, ".");
+        if (dn <= 0 || dn >= (int)sizeof dir) continue;
+        if (!*dir) snprintf(dir, sizeof dir, "/");
+        sig_path(&g, dir);
+        for (size_t k = 0; k < sizeof sib / sizeof *sib; k++) {
+            snprintf(path, sizeof path, "%s/%s", dir, sib[k]);
+            sig_path(&g, path);
+        }
+    }
+    static const char *const dirs[] = {"text", "names", "cedict", "countries"};
+    for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", xg_data_dir(), dirs[i]);
+        sig_dir(&g, path);
+    }
+    static const char *const files[] = {"lists/source_codes.tsv", "lists/id_schemes.tsv",
+                                        "lists/ofac_cons_programs.tsv"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", xg_data_dir(), files[i]);
+        sig_path(&g, path);
+    }
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits_digest(g.st));
+    memcpy(sig, c.digest, 16);
+    XXH3_freeState(g.st);
+    *newest = g.newest;
+    return 0;
+}
+
+/* The side file of a list set: named by what was asked for (the list paths, the load flags and
+ * the data directory) and the build, so that each set asked for has one, rewritten in place. */
+static void stat_path(char *path, size_t cap, const char *dir, const char *const *paths,
+                      size_t npaths, int load_flags, const uint8_t build[16])
+{
+    XXH3_state_t *st = XXH3_createState();
+    uint8_t name[16] = {0};
+    if (st) {
+        XXH3_128bits_reset(st);
+        XXH3_128bits_update(st, &load_flags, sizeof load_flags);
+        for (size_t i = 0; i < npaths; i++)
+            XXH3_128bits_update(st, paths[i], strlen(paths[i]) + 1);
+        XXH3_128bits_update(st, xg_data_dir(), strlen(xg_data_dir()) + 1);
+        XXH128_canonical_t c;
+        XXH128_canonicalFromHash(&c, XXH3_128bits_digest(st));
+        memcpy(name, c.digest, 16);
+        XXH3_freeState(st);
+    }
+    char hex[33], bhex[9];
+    for (int i = 0; i < 16; i++)
+        snprintf(hex + 2 * i, 3, "%02x", name[i]);
+    for (int i = 0; i < 4; i++)
+        snprintf(bhex + 2 * i, 3, "%02x", build[i]);
+    snprintf(path, cap, "%s/lists-%s-%s.xgstat", dir, hex, bhex);
+}
+
+/* The side file's layout: magic, signature, key, and an XXH3-64 of the three. */
+typedef struct stat_rec {
+    char magic[8];
+    uint8_t sig[16];
+    uint8_t key[16];
+    uint64_t check;
+} stat_rec;
+
+static uint64_t stat_check(const stat_rec *r)
+{
+    return XXH3_64bits(r, offsetof(stat_rec, check));
+}
+
+/* The remembered key when the side file is intact and its signature is sig: 0, else -1. */
+static int stat_read(const char *path, const uint8_t sig[16], uint8_t key[16])
+{
+    stat_rec r;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, &r, sizeof r);
+    close(fd);
+    if (n != (ssize_t)sizeof r || memcmp(r.magic, STAT_MAGIC, 8) || stat_check(&r) != r.check ||
+        memcmp(r.sig, sig, 16))
+        return -1;
+    memcpy(key, r.key, 16);
+    return 0;
+}
+
+/* Remember key for sig, unless a file was changed too recently to trust its timestamps. Written
+ * to a temporary file and renamed; a failure only means the next start hashes. */
+static void stat_write(const char *path, const uint8_t sig[16], const uint8_t key[16],
+                       long long newest)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    if (newest > ts_ns(now) - STAT_RACY_NS) return;
+    stat_rec r;
+    memset(&r, 0, sizeof r);
+    memcpy(r.magic, STAT_MAGIC, 8);
+    memcpy(r.sig, sig, 16);
+    memcpy(r.key, key, 16);
+    r.check = stat_check(&r);
+    char tmp[4300];
+    static atomic_uint serial;
+    if (snprintf(tmp, sizeof tmp, "%s.%ld.%u.tmp", path, (long)getpid(),
+                 atomic_fetch_add(&serial, 1)) >= (int)sizeof tmp)
+        return;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return;
+    int ok = write(fd, &r, sizeof r) == (ssize_t)sizeof r;
+    if (close(fd)) ok = 0;
+    if (!ok || rename(tmp, path)) unlink(tmp);
+}
+
 /* The binary that analyses names: its size, modification time and inode. */
 static void build_id(uint8_t id[16])
 {
@@ -816,48 +1011,67 @@ static bool has_suffix(const char *s, const char *suffix)
     return n >= k && !strcmp(s + n - k, suffix);
 }
 
+/* Remove all but the newest `keep` of v[0..n) (and free the names). */
+static void prune_oldest(int dfd, snap_entry *v, size_t n, size_t keep)
+{
+    if (n > keep) {
+        qsort(v, n, sizeof *v, cmp_newest);
+        for (size_t i = keep; i < n; i++)
+            unlinkat(dfd, v[i].name, 0);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(v[i].name);
+    free(v);
+}
+
+static bool push_entry(snap_entry **v, size_t *n, size_t *cap, const char *name,
+                       struct timespec mtime)
+{
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 16;
+        snap_entry *nv = realloc(*v, ncap * sizeof *nv);
+        if (!nv) return false;
+        *v = nv, *cap = ncap;
+    }
+    if (!((*v)[*n].name = strdup(name))) return false;
+    (*v)[(*n)++].mtime = mtime;
+    return true;
+}
+
 /* Prune the cache directory after a file was written: keep the newest snapshot_keep() files named
- * lists-*.xgsnap (always `keep`, the one just written), and remove temporary files a crashed
- * writer left more than an hour ago. Other files are never touched; a process that has an old
- * file mapped keeps its mapping (the unlinked inode lives on until it is unmapped). */
+ * lists-*.xgsnap (always `keep`, the one just written) and as many stat side files
+ * (lists-*.xgstat), and remove temporary files a crashed writer left more than an hour ago. Other
+ * files are never touched; a process that has an old file mapped keeps its mapping (the unlinked
+ * inode lives on until it is unmapped). */
 static void prune_dir(const char *dir, const char *keep)
 {
     DIR *d = opendir(dir);
     if (!d) return;
-    snap_entry *v = NULL;
-    size_t n = 0, cap = 0;
+    snap_entry *v = NULL, *sv = NULL;
+    size_t n = 0, cap = 0, sn = 0, scap = 0;
     time_t now = time(NULL);
     for (struct dirent *e; (e = readdir(d));) {
         const char *name = e->d_name;
         if (strncmp(name, "lists-", 6)) continue;
         bool snap = has_suffix(name, ".xgsnap"), tmp = has_suffix(name, ".tmp");
+        bool side = has_suffix(name, ".xgstat");
         struct stat sb;
-        if ((!snap && !tmp) || fstatat(dirfd(d), name, &sb, AT_SYMLINK_NOFOLLOW) ||
+        if ((!snap && !tmp && !side) || fstatat(dirfd(d), name, &sb, AT_SYMLINK_NOFOLLOW) ||
             !S_ISREG(sb.st_mode))
             continue;
         if (tmp) {
             if (sb.st_mtime < now - 3600) unlinkat(dirfd(d), name, 0);
             continue;
         }
-        if (!strcmp(name, keep)) continue;
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            snap_entry *nv = realloc(v, ncap * sizeof *nv);
-            if (!nv) break;
-            v = nv, cap = ncap;
+        if (side) {
+            if (!push_entry(&sv, &sn, &scap, name, sb.st_mtim)) break;
+            continue;
         }
-        if (!(v[n].name = strdup(name))) break;
-        v[n++].mtime = sb.st_mtim;
+        if (!strcmp(name, keep)) continue;
+        if (!push_entry(&v, &n, &cap, name, sb.st_mtim)) break;
     }
-    size_t keep_others = snapshot_keep() - 1;
-    if (n > keep_others) {
-        qsort(v, n, sizeof *v, cmp_newest);
-        for (size_t i = keep_others; i < n; i++)
-            unlinkat(dirfd(d), v[i].name, 0);
-    }
-    for (size_t i = 0; i < n; i++)
-        free(v[i].name);
-    free(v);
+    prune_oldest(dirfd(d), v, n, snapshot_keep() - 1);
+    prune_oldest(dirfd(d), sv, sn, snapshot_keep());
     closedir(d);
 }
 
@@ -948,19 +1162,35 @@ int xg_snapshot_load(xg_snapshot **out, const char *const *paths, size_t npaths,
         }
     }
     *out = NULL;
-    char dir[4096], path[4200];
-    uint8_t fp[16], key[16], build[16];
-    /* no cache, or a list file that cannot be read (the load says why) */
-    if (cache_dir(dir, sizeof dir) || lst_fingerprint(fp, paths, npaths))
-        return load_uncached(out, paths, npaths, load_flags, text, t0);
-    snapshot_key(key, fp, load_flags);
+    char dir[4096], path[4200], spath[4200];
+    uint8_t fp[16], key[16], build[16], sig[16], sig2[16];
+    long long newest = 0, newest2 = 0;
+    for (size_t i = 0; i < npaths; i++)
+        if (!paths[i]) return load_uncached(out, paths, npaths, load_flags, text, t0);
+    /* no cache */
+    if (cache_dir(dir, sizeof dir)) return load_uncached(out, paths, npaths, load_flags, text, t0);
     build_id(build);
+    /* the key: remembered for these files' stat signature, else hashed from their bytes */
+    stat_path(spath, sizeof spath, dir, paths, npaths, load_flags, build);
+    bool have_sig = !stat_signature(sig, &newest, paths, npaths, load_flags);
+    bool hashed = !have_sig || stat_read(spath, sig, key);
+    if (hashed) {
+        /* a list file that cannot be read: the load says why */
+        if (lst_fingerprint(fp, paths, npaths))
+            return load_uncached(out, paths, npaths, load_flags, text, t0);
+        snapshot_key(key, fp, load_flags);
+    }
     file_path(path, sizeof path, dir, key, build);
     xg_snapshot *s = snapshot_new(NULL, text);
     if (!s) return xg_error_set(XG_ENOMEM, "snapshot: out of memory");
     s->file_path = strdup(path);
     if (!try_map(s, path, key, build)) {
+        /* remember the hashed key when no file changed while it was hashed */
+        if (hashed && have_sig && !stat_signature(sig2, &newest2, paths, npaths, load_flags) &&
+            !memcmp(sig, sig2, 16))
+            stat_write(spath, sig, key, newest2);
         s->origin = "mapped";
+        s->key_source = hashed ? "hashed" : "stat";
         s->load_seconds = xg_clock_seconds() - t0;
         *out = s;
         return 0;
@@ -982,7 +1212,12 @@ int xg_snapshot_load(xg_snapshot **out, const char *const *paths, size_t npaths,
     s->file_note = note;
     s->file_path = strdup(path);
     s->origin = "built";
+    s->key_source = "hashed";
     write_file(s, path, key, build);
+    /* the key of the bytes parsed, remembered when no file changed since the signature */
+    if (have_sig && !stat_signature(sig2, &newest2, paths, npaths, load_flags) &&
+        !memcmp(sig, sig2, 16))
+        stat_write(spath, sig, key, newest2);
     s->load_seconds = xg_clock_seconds() - t0;
     *out = s;
     return 0;
@@ -1028,6 +1263,11 @@ double xg_snapshot_load_seconds(const xg_snapshot *s)
 const char *xg_snapshot_origin(const xg_snapshot *s)
 {
     return s ? s->origin : "";
+}
+
+const char *xg_snapshot_key_source(const xg_snapshot *s)
+{
+    return s && s->key_source ? s->key_source : "";
 }
 
 const char *xg_snapshot_file_path(const xg_snapshot *s)

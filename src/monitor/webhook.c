@@ -9,13 +9,13 @@
  */
 #include "xgate/monitor.h"
 
-#include <curl/curl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "core/curl_dl.h"
 #include "xgate/error.h"
 
 #define DEFAULT_ATTEMPTS 4
@@ -61,39 +61,39 @@ static int cancelled(const volatile int *cancel)
 static long post_once(const char *url, const char *body, const char *sig, char *err, size_t errlen,
                       const volatile int *cancel)
 {
-    CURL *h = curl_easy_init();
+    CURL *h = sym_curl_easy_init();
     if (!h) {
         snprintf(err, errlen, "curl init failed");
         return 0;
     }
     char header[128];
     snprintf(header, sizeof header, "X-Xgate-Signature: sha256=%s", sig);
-    struct curl_slist *hl = curl_slist_append(NULL, "Content-Type: application/json");
-    hl = curl_slist_append(hl, header);
+    struct curl_slist *hl = sym_curl_slist_append(NULL, "Content-Type: application/json");
+    hl = sym_curl_slist_append(hl, header);
     char ebuf[CURL_ERROR_SIZE] = "";
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_S);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, TOTAL_TIMEOUT_S);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    sym_curl_easy_setopt(h, CURLOPT_URL, url);
+    sym_curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+    sym_curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    sym_curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
+    sym_curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_S);
+    sym_curl_easy_setopt(h, CURLOPT_TIMEOUT, TOTAL_TIMEOUT_S);
+    sym_curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    sym_curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+    sym_curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
+    sym_curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     if (cancel) {
-        curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_xfer);
-        curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)cancel);
-        curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+        sym_curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_xfer);
+        sym_curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)cancel);
+        sym_curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
     }
     long status = 0;
-    CURLcode cc = curl_easy_perform(h);
+    CURLcode cc = sym_curl_easy_perform(h);
     if (cc == CURLE_OK)
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+        sym_curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     else
-        snprintf(err, errlen, "%s", ebuf[0] ? ebuf : curl_easy_strerror(cc));
-    curl_slist_free_all(hl);
-    curl_easy_cleanup(h);
+        snprintf(err, errlen, "%s", ebuf[0] ? ebuf : sym_curl_easy_strerror(cc));
+    sym_curl_slist_free_all(hl);
+    sym_curl_easy_cleanup(h);
     return status;
 }
 
@@ -163,9 +163,11 @@ int xg_monitor_webhooks_deliver_until(json_t **report, xg_store *store, const ch
     if (!report || !store || !secret || !secret_len)
         return xg_error_set(XG_EINVAL, "webhook: store and secret needed");
     if (max_attempts <= 0) max_attempts = DEFAULT_ATTEMPTS;
+    int lrc = xg_curl_load(); /* libcurl is opened on first use */
+    if (lrc) return lrc;
     static int curl_ready;
     if (!curl_ready) {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT))
+        if (sym_curl_global_init(CURL_GLOBAL_DEFAULT))
             return xg_error_set(XG_EINTERNAL, "webhook: libcurl failed to initialise");
         curl_ready = 1;
     }

@@ -11,12 +11,12 @@
  * that evidence names the longest term while "Azure" (provider) inside "Azure OpenAI" (model)
  * stays.
  */
+#include "scan/hs_dl.h"
 #include "scan/scan_internal.h"
 #include "xgate/error.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <hs.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,11 +203,11 @@ static XXH128_hash_t lx_key(char **exprs, const unsigned *flags, const unsigned 
     XXH128_hash_t h = {0, 0};
     if (!st) return h;
     XXH3_128bits_reset(st);
-    const char *v = hs_version();
+    const char *v = sym_hs_version();
     XXH3_128bits_update(st, v, strlen(v) + 1);
     hs_platform_info_t plat;
     memset(&plat, 0, sizeof plat);
-    if (hs_populate_platform(&plat) == HS_SUCCESS) XXH3_128bits_update(st, &plat, sizeof plat);
+    if (sym_hs_populate_platform(&plat) == HS_SUCCESS) XXH3_128bits_update(st, &plat, sizeof plat);
     XXH3_128bits_update(st, &n, sizeof n);
     for (size_t i = 0; i < n; i++) {
         XXH3_128bits_update(st, exprs[i], strlen(exprs[i]) + 1);
@@ -237,7 +237,7 @@ static hs_database_t *lx_cache_read(const char *file, XXH128_hash_t key)
         memcpy(&k.high64, data + 16, 8);
         memcpy(&sum, data + 24, 8);
         if (XXH128_isEqual(k, key) && XXH3_64bits(data + head, len - head) == sum &&
-            hs_deserialize_database(data + head, len - head, &db) != HS_SUCCESS)
+            sym_hs_deserialize_database(data + head, len - head, &db) != HS_SUCCESS)
             db = NULL;
     }
     free(data);
@@ -248,7 +248,7 @@ static void lx_cache_write(const char *file, XXH128_hash_t key, const hs_databas
 {
     char *body = NULL;
     size_t blen = 0;
-    if (hs_serialize_database(db, &body, &blen) != HS_SUCCESS) return;
+    if (sym_hs_serialize_database(db, &body, &blen) != HS_SUCCESS) return;
     char head[32];
     uint64_t sum = XXH3_64bits(body, blen);
     memcpy(head, LX_MAGIC, 8);
@@ -305,12 +305,12 @@ static int compile_db(lx_lexicon *lx, const char *path)
     if (cached) db = lx_cache_read(file, key);
     lx->from_cache = db != NULL;
     if (!rc && !db &&
-        hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL,
-                         &db, &err) != HS_SUCCESS) {
+        sym_hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK,
+                             NULL, &db, &err) != HS_SUCCESS) {
         rc =
             xg_error_set(XG_EINTERNAL, "%s: term %d ('%s'): Hyperscan: %s", path, err->expression,
                          err->expression >= 0 ? lx->terms[err->expression].term : "", err->message);
-        hs_free_compile_error(err);
+        sym_hs_free_compile_error(err);
     } else if (!rc && cached && !lx->from_cache)
         lx_cache_write(file, key, db);
     for (size_t i = 0; exprs && i < n; i++)
@@ -320,8 +320,8 @@ static int compile_db(lx_lexicon *lx, const char *path)
     free(ids);
     if (rc) return rc;
     hs_scratch_t *scratch = NULL;
-    if (hs_alloc_scratch(db, &scratch) != HS_SUCCESS) {
-        hs_free_database(db);
+    if (sym_hs_alloc_scratch(db, &scratch) != HS_SUCCESS) {
+        sym_hs_free_database(db);
         return xg_error_set(XG_ENOMEM, "Hyperscan scratch allocation failed");
     }
     lx->db = db;
@@ -333,7 +333,8 @@ int lx_load(lx_lexicon *lx, const char *path, const uint32_t *fold_table)
 {
     memset(lx, 0, sizeof *lx);
     xg_arena_init(&lx->arena, 64 * 1024);
-    int rc = read_terms(lx, path, fold_table);
+    int rc = xg_hs_load(); /* Hyperscan is opened on first use */
+    if (!rc) rc = read_terms(lx, path, fold_table);
     if (!rc) rc = compile_db(lx, path);
     if (rc) lx_free(lx);
     return rc;
@@ -343,7 +344,7 @@ int lx_clone(lx_lexicon *out, const lx_lexicon *src)
 {
     memset(out, 0, sizeof *out);
     hs_scratch_t *scratch = NULL;
-    if (hs_clone_scratch(src->scratch, &scratch) != HS_SUCCESS)
+    if (sym_hs_clone_scratch(src->scratch, &scratch) != HS_SUCCESS)
         return xg_error_set(XG_ENOMEM, "Hyperscan scratch allocation failed");
     out->terms = src->terms;
     out->nterms = src->nterms;
@@ -355,12 +356,12 @@ int lx_clone(lx_lexicon *out, const lx_lexicon *src)
 
 void lx_free(lx_lexicon *lx)
 {
-    if (lx->scratch) hs_free_scratch(lx->scratch);
+    if (lx->scratch) sym_hs_free_scratch(lx->scratch);
     if (lx->borrowed) {
         memset(lx, 0, sizeof *lx);
         return;
     }
-    if (lx->db) hs_free_database(lx->db);
+    if (lx->db) sym_hs_free_database(lx->db);
     xg_arena_free(&lx->arena);
     memset(lx, 0, sizeof *lx);
 }
@@ -405,7 +406,7 @@ static void prune(const lx_lexicon *lx, xg_vec *v)
 int lx_scan(const lx_lexicon *lx, const char *text, size_t len, xg_vec *matches)
 {
     if (len > 0xFFFFFFFFu) return xg_error_set(XG_ETOOBIG, "document over 4 GiB");
-    hs_error_t e = hs_scan(lx->db, text, (unsigned)len, 0, lx->scratch, on_match, matches);
+    hs_error_t e = sym_hs_scan(lx->db, text, (unsigned)len, 0, lx->scratch, on_match, matches);
     if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)
         return xg_error_set(XG_EINTERNAL, "Hyperscan scan failed (%d)", e);
     if (e == HS_SCAN_TERMINATED) return XG_ENOMEM;

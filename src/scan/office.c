@@ -21,13 +21,13 @@
  *         cells and rows as above (repeated cells written once); annotations dropped.
  */
 #include "scan/scan_internal.h"
+#include "scan/zip_dl.h"
 #include "xgate/error.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zip.h>
 
 typedef struct {
     zip_t *z;
@@ -39,9 +39,9 @@ typedef struct {
 static int read_part(char **out, size_t *out_len, archive *a, zip_int64_t idx, const char *name)
 {
     zip_stat_t st;
-    zip_stat_init(&st);
-    if (zip_stat_index(a->z, (zip_uint64_t)idx, 0, &st) != 0)
-        return xg_error_set(XG_EFORMAT, "broken archive: %s: %s", name, zip_strerror(a->z));
+    sym_zip_stat_init(&st);
+    if (sym_zip_stat_index(a->z, (zip_uint64_t)idx, 0, &st) != 0)
+        return xg_error_set(XG_EFORMAT, "broken archive: %s: %s", name, sym_zip_strerror(a->z));
     if ((st.valid & ZIP_STAT_SIZE) && st.size > SCAN_OFFICE_MAX_PART)
         return xg_error_set(XG_EFORMAT, "zip bomb refused: %s expands to %llu bytes (limit %u MiB)",
                             name, (unsigned long long)st.size, SCAN_OFFICE_MAX_PART >> 20);
@@ -50,8 +50,8 @@ static int read_part(char **out, size_t *out_len, archive *a, zip_int64_t idx, c
         return xg_error_set(XG_EFORMAT, "zip bomb refused: %s is compressed %llu:1 (limit %u:1)",
                             name, (unsigned long long)(st.size / (st.comp_size ? st.comp_size : 1)),
                             SCAN_OFFICE_MAX_RATIO);
-    zip_file_t *f = zip_fopen_index(a->z, (zip_uint64_t)idx, 0);
-    if (!f) return xg_error_set(XG_EFORMAT, "broken archive: %s: %s", name, zip_strerror(a->z));
+    zip_file_t *f = sym_zip_fopen_index(a->z, (zip_uint64_t)idx, 0);
+    if (!f) return xg_error_set(XG_EFORMAT, "broken archive: %s: %s", name, sym_zip_strerror(a->z));
     size_t cap = (st.valid & ZIP_STAT_SIZE) && st.size < SCAN_OFFICE_MAX_PART ? st.size + 1 : 65536;
     size_t n = 0;
     char *buf = malloc(cap + 1);
@@ -67,9 +67,9 @@ static int read_part(char **out, size_t *out_len, archive *a, zip_int64_t idx, c
             buf = nb;
             cap = nc;
         }
-        zip_int64_t k = zip_fread(f, buf + n, cap - n);
+        zip_int64_t k = sym_zip_fread(f, buf + n, cap - n);
         if (k < 0) {
-            rc = xg_error_set(XG_EFORMAT, "broken archive: %s: %s", name, zip_file_strerror(f));
+            rc = xg_error_set(XG_EFORMAT, "broken archive: %s: %s", name, sym_zip_file_strerror(f));
             break;
         }
         if (k == 0) break;
@@ -80,7 +80,7 @@ static int read_part(char **out, size_t *out_len, archive *a, zip_int64_t idx, c
                               "%u MiB)",
                               name, SCAN_OFFICE_MAX_PART >> 20, SCAN_OFFICE_MAX_TOTAL >> 20);
     }
-    zip_fclose(f);
+    sym_zip_fclose(f);
     if (rc) {
         free(buf);
         return rc;
@@ -94,7 +94,7 @@ static int read_part(char **out, size_t *out_len, archive *a, zip_int64_t idx, c
 
 static int read_named(char **out, size_t *out_len, archive *a, const char *name)
 {
-    zip_int64_t idx = zip_name_locate(a->z, name, 0);
+    zip_int64_t idx = sym_zip_name_locate(a->z, name, 0);
     if (idx < 0) return XG_ENOTFOUND;
     return read_part(out, out_len, a, idx, name);
 }
@@ -348,13 +348,13 @@ static int xlsx_text(writer *w, archive *a)
 {
     strtab ss = {0};
     int rc = shared_strings(&ss, a);
-    zip_int64_t ne = zip_get_num_entries(a->z, 0);
+    zip_int64_t ne = sym_zip_get_num_entries(a->z, 0);
     sheet_ref *sh = rc ? NULL : calloc((size_t)(ne > 0 ? ne : 1), sizeof *sh);
     size_t nsh = 0;
     if (!rc && !sh) rc = XG_ENOMEM;
     static const char PFX[] = "xl/worksheets/sheet";
     for (zip_int64_t i = 0; !rc && i < ne; i++) {
-        const char *nm = zip_get_name(a->z, (zip_uint64_t)i, 0);
+        const char *nm = sym_zip_get_name(a->z, (zip_uint64_t)i, 0);
         if (!nm || strncmp(nm, PFX, sizeof PFX - 1)) continue;
         char *end;
         unsigned long num = strtoul(nm + sizeof PFX - 1, &end, 10);
@@ -366,7 +366,7 @@ static int xlsx_text(writer *w, archive *a)
     for (size_t k = 0; !rc && k < nsh; k++) {
         char *x;
         size_t n;
-        const char *nm = zip_get_name(a->z, (zip_uint64_t)sh[k].idx, 0);
+        const char *nm = sym_zip_get_name(a->z, (zip_uint64_t)sh[k].idx, 0);
         rc = read_part(&x, &n, a, sh[k].idx, nm);
         if (rc) break;
         xmlDocPtr d;
@@ -459,36 +459,38 @@ int scan_is_zip(const char *bytes, size_t len)
 int scan_office_to_text(char **out, size_t *out_len, const char **kind, const char *bytes,
                         size_t len)
 {
+    int lrc = xg_zip_load(); /* libzip is opened on first use */
+    if (lrc) return lrc;
     zip_error_t ze;
-    zip_error_init(&ze);
-    zip_source_t *src = zip_source_buffer_create(bytes, len, 0, &ze);
+    sym_zip_error_init(&ze);
+    zip_source_t *src = sym_zip_source_buffer_create(bytes, len, 0, &ze);
     if (!src) {
-        zip_error_fini(&ze);
+        sym_zip_error_fini(&ze);
         return XG_ENOMEM;
     }
-    zip_t *z = zip_open_from_source(src, ZIP_RDONLY, &ze);
+    zip_t *z = sym_zip_open_from_source(src, ZIP_RDONLY, &ze);
     if (!z) {
-        int rc = xg_error_set(XG_EFORMAT, "broken archive: %s", zip_error_strerror(&ze));
-        zip_source_free(src);
-        zip_error_fini(&ze);
+        int rc = xg_error_set(XG_EFORMAT, "broken archive: %s", sym_zip_error_strerror(&ze));
+        sym_zip_source_free(src);
+        sym_zip_error_fini(&ze);
         return rc;
     }
-    zip_error_fini(&ze);
+    sym_zip_error_fini(&ze);
     archive a = {.z = z};
     writer w = {0};
     xg_buf_init(&w.b);
     int rc;
-    zip_int64_t ne = zip_get_num_entries(z, 0);
+    zip_int64_t ne = sym_zip_get_num_entries(z, 0);
     if (ne > SCAN_OFFICE_MAX_ENTRIES) {
         rc = xg_error_set(XG_EFORMAT, "archive refused: %lld entries (limit %u)", (long long)ne,
                           SCAN_OFFICE_MAX_ENTRIES);
-    } else if (zip_name_locate(z, "word/document.xml", 0) >= 0) {
+    } else if (sym_zip_name_locate(z, "word/document.xml", 0) >= 0) {
         *kind = "docx";
         rc = docx_text(&w, &a);
-    } else if (zip_name_locate(z, "xl/workbook.xml", 0) >= 0) {
+    } else if (sym_zip_name_locate(z, "xl/workbook.xml", 0) >= 0) {
         *kind = "xlsx";
         rc = xlsx_text(&w, &a);
-    } else if (zip_name_locate(z, "content.xml", 0) >= 0) {
+    } else if (sym_zip_name_locate(z, "content.xml", 0) >= 0) {
         char *mt = NULL;
         size_t ml = 0;
         *kind = "odt";
@@ -498,7 +500,7 @@ int scan_office_to_text(char **out, size_t *out_len, const char **kind, const ch
     } else
         rc =
             xg_error_set(XG_EFORMAT, "a ZIP archive that is not a DOCX, XLSX, ODT or ODS document");
-    zip_discard(z);
+    sym_zip_discard(z);
     if (!rc && !xg_utf8_valid(w.b.data ? w.b.data : "", w.b.len))
         rc = xg_error_set(XG_EUTF8, "document text is not valid UTF-8");
     if (rc) {

@@ -10,11 +10,12 @@
  * nothing half-written, the transaction rolled back by the server) and the work after it resumes.
  */
 #include "store/db.h"
+#include "store/pq_dl.h"
+#include "xgate/error.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <poll.h>
-#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -95,9 +96,9 @@ static void set_err(db_conn *c, const char *fmt, ...)
 
 static void pg_err(db_conn *c, const PGresult *res, const char *what)
 {
-    const char *m = res ? PQresultErrorMessage(res) : NULL;
-    if (!m || !*m) m = PQerrorMessage(c->pg);
-    c->lost = PQstatus(c->pg) == CONNECTION_BAD;
+    const char *m = res ? sym_PQresultErrorMessage(res) : NULL;
+    if (!m || !*m) m = sym_PQerrorMessage(c->pg);
+    c->lost = sym_PQstatus(c->pg) == CONNECTION_BAD;
     if (c->lost)
         set_err(c, "%s: connection to PostgreSQL lost: %s", what, m);
     else
@@ -192,15 +193,19 @@ static int open_sqlite(db_conn *c, const char *url, char *err, size_t errlen)
 static int open_pg(db_conn *c, const char *url, char *err, size_t errlen)
 {
     c->name = mask_password(url);
-    c->pg = PQconnectdb(url);
-    if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
-        set_err(c, "%s", c->pg ? PQerrorMessage(c->pg) : "out of memory");
+    if (xg_pq_load()) { /* libpq is opened on first use */
+        snprintf(err, errlen, "store %s: %s", c->name ? c->name : "?", xg_error_message());
+        return DB_ERROR;
+    }
+    c->pg = sym_PQconnectdb(url);
+    if (!c->pg || sym_PQstatus(c->pg) != CONNECTION_OK) {
+        set_err(c, "%s", c->pg ? sym_PQerrorMessage(c->pg) : "out of memory");
         snprintf(err, errlen, "store %s: cannot connect: %s", c->name ? c->name : "?", c->err);
         return DB_ERROR;
     }
-    PQsetNoticeProcessor(c->pg, quiet_notice, NULL);
-    PGresult *r = PQexec(c->pg, "SET client_min_messages = warning");
-    PQclear(r);
+    sym_PQsetNoticeProcessor(c->pg, quiet_notice, NULL);
+    PGresult *r = sym_PQexec(c->pg, "SET client_min_messages = warning");
+    sym_PQclear(r);
     return DB_OK;
 }
 
@@ -255,7 +260,7 @@ static int open_conn(db_conn **out, const char *url, int reader, char *err, size
         rc = open_pg(c, url, err, errlen);
         if (reader) {
             c->readonly = 1;
-            if (!rc) PQclear(PQexec(c->pg, "SET default_transaction_read_only = on"));
+            if (!rc) sym_PQclear(sym_PQexec(c->pg, "SET default_transaction_read_only = on"));
         }
     } else {
         snprintf(err, errlen,
@@ -294,7 +299,7 @@ void db_close(db_conn *c)
         memset(sl, 0, sizeof *sl);
     }
     if (c->lite) sqlite3_close_v2(c->lite);
-    if (c->pg) PQfinish(c->pg);
+    if (c->pg) sym_PQfinish(c->pg);
     free(c->name);
     free(c);
 }
@@ -302,24 +307,24 @@ void db_close(db_conn *c)
 /* Re-establish a broken PostgreSQL connection (outside a transaction only). */
 static int pg_ensure(db_conn *c)
 {
-    if (PQstatus(c->pg) == CONNECTION_OK) return DB_OK;
-    PQreset(c->pg);
-    if (PQstatus(c->pg) != CONNECTION_OK) {
+    if (sym_PQstatus(c->pg) == CONNECTION_OK) return DB_OK;
+    sym_PQreset(c->pg);
+    if (sym_PQstatus(c->pg) != CONNECTION_OK) {
         c->lost = 1;
-        set_err(c, "PostgreSQL unavailable: %s", PQerrorMessage(c->pg));
+        set_err(c, "PostgreSQL unavailable: %s", sym_PQerrorMessage(c->pg));
         return DB_ERROR;
     }
     c->lost = 0;
-    PQsetNoticeProcessor(c->pg, quiet_notice, NULL);
-    PQclear(PQexec(c->pg, "SET client_min_messages = warning"));
-    if (c->readonly) PQclear(PQexec(c->pg, "SET default_transaction_read_only = on"));
+    sym_PQsetNoticeProcessor(c->pg, quiet_notice, NULL);
+    sym_PQclear(sym_PQexec(c->pg, "SET client_min_messages = warning"));
+    if (c->readonly) sym_PQclear(sym_PQexec(c->pg, "SET default_transaction_read_only = on"));
     return DB_OK;
 }
 
 static int pg_in_txn(const db_conn *c)
 {
-    return c->in_txn || PQtransactionStatus(c->pg) == PQTRANS_INTRANS ||
-           PQtransactionStatus(c->pg) == PQTRANS_INERROR;
+    return c->in_txn || sym_PQtransactionStatus(c->pg) == PQTRANS_INTRANS ||
+           sym_PQtransactionStatus(c->pg) == PQTRANS_INERROR;
 }
 
 /* ---- plain execution ---- */
@@ -339,25 +344,25 @@ int db_exec(db_conn *c, const char *sql)
     }
     int idle = !pg_in_txn(c);
     if (idle && pg_ensure(c)) return DB_ERROR;
-    PGresult *r = PQexec(c->pg, sql);
-    ExecStatusType s = PQresultStatus(r);
+    PGresult *r = sym_PQexec(c->pg, sql);
+    ExecStatusType s = sym_PQresultStatus(r);
     if (idle && s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK &&
-        PQstatus(c->pg) == CONNECTION_BAD) {
+        sym_PQstatus(c->pg) == CONNECTION_BAD) {
         /* The server went away since the last call (a restart): libpq notices only now. Outside a
          * transaction nothing was done; connect again and send it once more. */
-        PQclear(r);
+        sym_PQclear(r);
         if (pg_ensure(c)) return DB_ERROR;
-        r = PQexec(c->pg, sql);
-        s = PQresultStatus(r);
+        r = sym_PQexec(c->pg, sql);
+        s = sym_PQresultStatus(r);
     }
     int rc = DB_OK;
     if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
         pg_err(c, r, "exec");
         rc = DB_ERROR;
     } else {
-        c->changes = atoll(PQcmdTuples(r));
+        c->changes = atoll(sym_PQcmdTuples(r));
     }
-    PQclear(r);
+    sym_PQclear(r);
     return rc;
 }
 
@@ -390,8 +395,8 @@ int db_rollback(db_conn *c)
         sqlite3_exec(c->lite, "ROLLBACK", NULL, NULL, NULL);
         return DB_OK;
     }
-    if (PQstatus(c->pg) != CONNECTION_OK) return DB_OK; /* the server rolled it back */
-    PQclear(PQexec(c->pg, "ROLLBACK"));
+    if (sym_PQstatus(c->pg) != CONNECTION_OK) return DB_OK; /* the server rolled it back */
+    sym_PQclear(sym_PQexec(c->pg, "ROLLBACK"));
     return DB_OK;
 }
 
@@ -631,25 +636,25 @@ int db_bind_null(db_stmt *st, int i)
 static int pg_status(db_stmt *st, PGresult *r)
 {
     db_conn *c = st->c;
-    ExecStatusType s = PQresultStatus(r);
+    ExecStatusType s = sym_PQresultStatus(r);
     if (s == PGRES_COMMAND_OK) {
-        c->changes = atoll(PQcmdTuples(r));
-        PQclear(r);
+        c->changes = atoll(sym_PQcmdTuples(r));
+        sym_PQclear(r);
         st->state = 2;
         return DB_DONE;
     }
     if (s == PGRES_TUPLES_OK) {
-        PQclear(st->res);
+        sym_PQclear(st->res);
         st->res = r;
-        st->nrows = PQntuples(r);
+        st->nrows = sym_PQntuples(r);
         st->row = -1;
         st->state = 1;
         return DB_ROW;
     }
-    const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    const char *code = sym_PQresultErrorField(r, PG_DIAG_SQLSTATE);
     int rc = code && !strcmp(code, "23505") ? DB_CONSTRAINT : DB_ERROR;
     pg_err(c, r, "statement");
-    PQclear(r);
+    sym_PQclear(r);
     st->state = 2;
     return rc;
 }
@@ -658,7 +663,7 @@ static int pg_fetch(db_stmt *st)
 {
     char sql[64];
     snprintf(sql, sizeof sql, "FETCH FORWARD %d FROM %s", FETCH_BATCH, st->cursor);
-    int rc = pg_status(st, PQexec(st->c->pg, sql));
+    int rc = pg_status(st, sym_PQexec(st->c->pg, sql));
     if (rc == DB_ROW && st->nrows == 0) st->cursor_eof = 1;
     return rc;
 }
@@ -678,8 +683,8 @@ static int pg_step(db_stmt *st)
             char *decl = malloc(n);
             if (!decl) return DB_ERROR;
             snprintf(decl, n, "DECLARE %s NO SCROLL CURSOR FOR %s", st->cursor, st->sql);
-            PGresult *r = PQexecParams(c->pg, decl, st->nparams, st->types,
-                                       (const char *const *)st->vals, NULL, NULL, 0);
+            PGresult *r = sym_PQexecParams(c->pg, decl, st->nparams, st->types,
+                                           (const char *const *)st->vals, NULL, NULL, 0);
             free(decl);
             int rc = pg_status(st, r);
             if (rc != DB_DONE) return rc == DB_ROW ? DB_ERROR : rc;
@@ -688,13 +693,13 @@ static int pg_step(db_stmt *st)
             if ((rc = pg_fetch(st)) != DB_ROW) return rc;
         } else {
             int idle = !pg_in_txn(c);
-            PGresult *r = PQexecParams(c->pg, st->sql, st->nparams, st->types,
-                                       (const char *const *)st->vals, NULL, NULL, 0);
-            if (idle && PQresultStatus(r) == PGRES_FATAL_ERROR &&
-                PQstatus(c->pg) == CONNECTION_BAD && !pg_ensure(c)) {
-                PQclear(r); /* as in db_exec: a restart noticed only now; send it again */
-                r = PQexecParams(c->pg, st->sql, st->nparams, st->types,
-                                 (const char *const *)st->vals, NULL, NULL, 0);
+            PGresult *r = sym_PQexecParams(c->pg, st->sql, st->nparams, st->types,
+                                           (const char *const *)st->vals, NULL, NULL, 0);
+            if (idle && sym_PQresultStatus(r) == PGRES_FATAL_ERROR &&
+                sym_PQstatus(c->pg) == CONNECTION_BAD && !pg_ensure(c)) {
+                sym_PQclear(r); /* as in db_exec: a restart noticed only now; send it again */
+                r = sym_PQexecParams(c->pg, st->sql, st->nparams, st->types,
+                                     (const char *const *)st->vals, NULL, NULL, 0);
             }
             int rc = pg_status(st, r);
             if (rc != DB_ROW) return rc;
@@ -728,19 +733,19 @@ int db_step(db_stmt *st)
 static int pg_has(db_stmt *st, int i)
 {
     return st->state == 1 && st->res && st->row >= 0 && st->row < st->nrows && i >= 0 &&
-           i < PQnfields(st->res);
+           i < sym_PQnfields(st->res);
 }
 
 int db_column_count(db_stmt *st)
 {
     if (st->lite) return sqlite3_column_count(st->lite);
-    return st->res ? PQnfields(st->res) : 0;
+    return st->res ? sym_PQnfields(st->res) : 0;
 }
 
 const char *db_column_name(db_stmt *st, int i)
 {
     if (st->lite) return sqlite3_column_name(st->lite, i);
-    return st->res && i >= 0 && i < PQnfields(st->res) ? PQfname(st->res, i) : NULL;
+    return st->res && i >= 0 && i < sym_PQnfields(st->res) ? sym_PQfname(st->res, i) : NULL;
 }
 
 int db_column_type(db_stmt *st, int i)
@@ -752,16 +757,16 @@ int db_column_type(db_stmt *st, int i)
                : t == SQLITE_FLOAT   ? DB_FLOAT
                                      : DB_TEXT;
     }
-    if (!pg_has(st, i) || PQgetisnull(st->res, st->row, i)) return DB_NULL;
-    unsigned int t = PQftype(st->res, i);
+    if (!pg_has(st, i) || sym_PQgetisnull(st->res, st->row, i)) return DB_NULL;
+    unsigned int t = sym_PQftype(st->res, i);
     return t == PG_INT8 || t == 23 || t == 21 ? DB_INTEGER : t == PG_FLOAT8 ? DB_FLOAT : DB_TEXT;
 }
 
 const char *db_column_text(db_stmt *st, int i)
 {
     if (st->lite) return (const char *)sqlite3_column_text(st->lite, i);
-    if (!pg_has(st, i) || PQgetisnull(st->res, st->row, i)) return NULL;
-    return PQgetvalue(st->res, st->row, i);
+    if (!pg_has(st, i) || sym_PQgetisnull(st->res, st->row, i)) return NULL;
+    return sym_PQgetvalue(st->res, st->row, i);
 }
 
 long long db_column_int64(db_stmt *st, int i)
@@ -790,13 +795,13 @@ int db_reset(db_stmt *st)
         sqlite3_reset(st->lite);
         return DB_OK;
     }
-    PQclear(st->res);
+    sym_PQclear(st->res);
     st->res = NULL;
-    if (st->cursor_open && PQstatus(st->c->pg) == CONNECTION_OK &&
-        PQtransactionStatus(st->c->pg) == PQTRANS_INTRANS) {
+    if (st->cursor_open && sym_PQstatus(st->c->pg) == CONNECTION_OK &&
+        sym_PQtransactionStatus(st->c->pg) == PQTRANS_INTRANS) {
         char sql[64];
         snprintf(sql, sizeof sql, "CLOSE %s", st->cursor);
-        PQclear(PQexec(st->c->pg, sql));
+        sym_PQclear(sym_PQexec(st->c->pg, sql));
     }
     st->cursor_open = st->cursor_eof = 0;
     st->state = 0;
@@ -861,10 +866,10 @@ int db_listen(db_conn *c, const char *channel)
 
 static int take_notify(db_conn *c, char **payload)
 {
-    PGnotify *n = PQnotifies(c->pg);
+    PGnotify *n = sym_PQnotifies(c->pg);
     if (!n) return DB_DONE;
     *payload = strdup(n->extra ? n->extra : "");
-    PQfreemem(n);
+    sym_PQfreemem(n);
     if (!*payload) {
         set_err(c, "out of memory");
         return DB_ERROR;
@@ -875,7 +880,7 @@ static int take_notify(db_conn *c, char **payload)
 static int notify_lost(db_conn *c)
 {
     c->lost = 1;
-    set_err(c, "connection to PostgreSQL lost: %s", PQerrorMessage(c->pg));
+    set_err(c, "connection to PostgreSQL lost: %s", sym_PQerrorMessage(c->pg));
     return DB_ERROR;
 }
 
@@ -886,10 +891,10 @@ int db_wait_notify(db_conn *c, int timeout_ms, char **payload)
         set_err(c, "LISTEN/NOTIFY: not supported on SQLite");
         return DB_MISUSE;
     }
-    if (PQstatus(c->pg) != CONNECTION_OK) return notify_lost(c);
+    if (sym_PQstatus(c->pg) != CONNECTION_OK) return notify_lost(c);
     int rc = take_notify(c, payload);
     if (rc != DB_DONE) return rc;
-    struct pollfd p = {.fd = PQsocket(c->pg), .events = POLLIN};
+    struct pollfd p = {.fd = sym_PQsocket(c->pg), .events = POLLIN};
     if (p.fd < 0) return notify_lost(c);
     int n = poll(&p, 1, timeout_ms);
     if (n < 0) {
@@ -899,6 +904,6 @@ int db_wait_notify(db_conn *c, int timeout_ms, char **payload)
     }
     if (n == 0) return DB_DONE;
     /* Readable: a notification, or the server closing (shut down, killed, failed over). */
-    if (!PQconsumeInput(c->pg) || PQstatus(c->pg) != CONNECTION_OK) return notify_lost(c);
+    if (!sym_PQconsumeInput(c->pg) || sym_PQstatus(c->pg) != CONNECTION_OK) return notify_lost(c);
     return take_notify(c, payload);
 }

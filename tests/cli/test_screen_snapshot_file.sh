@@ -1,7 +1,9 @@
 # The compiled snapshot file of `xgate screen`: a cold start writes it, a warm start maps it and
 # answers exactly alike (the golden queries over every shared list, Chinese and mistyped names
 # among them); a truncated, bit-flipped or foreign file is refused, rebuilt and noted on stderr,
-# never trusted; no cache directory (off, or one that cannot be made) is no error.
+# never trusted; no cache directory (off, or one that cannot be made) is no error. The key is
+# remembered beside the files for the list files' stat (path, inode, size, times) and used without
+# hashing while they are unchanged; a file rewritten in place, same size and mtime, is still seen.
 . "$XGATE_TESTS/lib.sh"
 L=$SHARED/data/lists
 S=$TMP/snap
@@ -21,9 +23,10 @@ assert_err_contains "snapshot built $S/lists-"
 cold=$OUT
 file=$(ls "$S"/lists-*.xgsnap)
 [ -f "$file" ] || fail "no snapshot file in $S"
-[ "$(ls "$S" | wc -l)" -eq 1 ] || fail "stray files in $S: $(ls "$S")"
+[ "$(ls "$S" | grep -vc '\.xgstat$')" -eq 1 ] || fail "stray files in $S: $(ls "$S")"
+[ "$(ls "$S" | grep -c '^lists-[0-9a-f]*-[0-9a-f]*\.xgstat$')" -eq 1 ] || fail "no stat side file in $S: $(ls "$S")"
 screen
-assert_err_contains "snapshot mapped $file"
+assert_err_contains "snapshot mapped $file (key stat)"
 [ "$OUT" = "$cold" ] || fail "warm answers differ from cold ones"
 grep -q '"matches": \[{' <<<"$cold" || grep -q '"matches":\[{' <<<"$cold" || fail "no match at all"
 
@@ -60,6 +63,44 @@ run "$X" screen --list "$TMP/changed.csv" --snapshot-dir "$C" --json --timings x
 assert_rc 0
 assert_err_contains "snapshot built"
 [ "$(ls "$C"/lists-*.xgsnap | wc -l)" -eq 2 ] || fail "a changed list did not get its own file: $(ls "$C")"
+
+# the stat fast path: a file rewritten in place with the same size, its mtime put back (only the
+# ctime tells), is hashed again and gets its own snapshot; a touch alone hashes and maps the same
+# file. The side file is only written for files unchanged for 2 s (timestamps of a file changed
+# just before could match its next change), hence the sleep.
+# (a directory of its own: the side file also keys on the list's directory, which changes when
+# any entry is added, as $TMP does under the test)
+mkdir "$TMP/inplace"
+cp "$L/csl_sample.csv" "$TMP/inplace/csl.csv"
+touch -d "2026-01-01 00:00:00" "$TMP/inplace/csl.csv"
+I=$TMP/inplace-snap
+sleep 2.2
+run "$X" screen --list "$TMP/inplace/csl.csv" --snapshot-dir "$I" --json --timings x
+assert_err_contains "snapshot built"
+assert_err_contains "(key hashed)"
+[ -f "$(ls "$I"/lists-*.xgstat)" ] || fail "no stat side file written: $(ls "$I")"
+run "$X" screen --list "$TMP/inplace/csl.csv" --snapshot-dir "$I" --json --timings x
+assert_err_contains "snapshot mapped"
+assert_err_contains "(key stat)"
+ino=$(stat -c %i "$TMP/inplace/csl.csv") size=$(stat -c %s "$TMP/inplace/csl.csv")
+python3 - "$TMP/inplace/csl.csv" <<'PY'
+import sys
+with open(sys.argv[1], "r+b") as f:
+    data = f.read(); i = data.index(b"a", data.index(b"\n") + 1); f.seek(i); f.write(b"e")
+PY
+touch -d "2026-01-01 00:00:00" "$TMP/inplace/csl.csv"
+[ "$(stat -c %i:%s:%Y "$TMP/inplace/csl.csv")" = "$ino:$size:$(date -d '2026-01-01 00:00:00' +%s)" ] ||
+  fail "the in-place rewrite changed inode, size or mtime"
+run "$X" screen --list "$TMP/inplace/csl.csv" --snapshot-dir "$I" --json --timings x
+assert_rc 0
+assert_err_contains "snapshot built"
+assert_err_contains "(key hashed)"
+[ "$(ls "$I"/lists-*.xgsnap | wc -l)" -eq 2 ] || fail "the rewritten list did not get its own file: $(ls "$I")"
+touch "$TMP/inplace/csl.csv"
+run "$X" screen --list "$TMP/inplace/csl.csv" --snapshot-dir "$I" --json --timings x
+assert_err_contains "snapshot mapped"
+assert_err_contains "(key hashed)"
+[ "$(ls "$I"/lists-*.xgsnap | wc -l)" -eq 2 ] || fail "a touch alone made a new snapshot: $(ls "$I")"
 
 # lenient loads: the skipped rows come back from the file as parsed (an SDN triple without add.csv)
 mkdir -p "$TMP/sdn"
@@ -123,7 +164,7 @@ touch "$S/lists-live.xgsnap.2.0.tmp" "$S/notes.txt"
 screen
 assert_err_contains "snapshot built"
 [ "$OUT" = "$cold" ] || fail "answers differ"
-got=$(cd "$S" && ls | grep -v '^lists-[0-9a-f]*-[0-9a-f]*\.xgsnap$' | tr '\n' ' ')
+got=$(cd "$S" && ls | grep -v '^lists-[0-9a-f]*-[0-9a-f]*\.xg\(snap\|stat\)$' | tr '\n' ' ')
 [ "$got" = "lists-live.xgsnap.2.0.tmp lists-old4-00000000.xgsnap lists-old5-00000000.xgsnap lists-old6-00000000.xgsnap notes.txt " ] ||
   fail "after pruning: $got"
 [ "$(ls "$S"/lists-*.xgsnap | wc -l)" -eq 4 ] || fail "not 4 snapshot files: $(ls "$S")"

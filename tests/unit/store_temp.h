@@ -7,14 +7,13 @@
  * tests/cli/test_store_unit_pg.sh runs the store-using suites so), each store is a fresh database
  * on that server instead, created through DB and dropped at the end: the same suites then check
  * the PostgreSQL backend. temp_store_exec runs raw SQL on the store behind xgate's back (the
- * tampering tests), with the backend's own client library.
+ * tampering tests), with the backend's own client library (libpq through store/pq_dl.h).
  */
 #ifndef XG_TEST_STORE_TEMP_H
 #define XG_TEST_STORE_TEMP_H
 
 #include <criterion/criterion.h>
 #include <ctype.h>
-#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include <unistd.h>
 
 #include "xgate/error.h"
+#include "store/pq_dl.h"
 #include "xgate/store.h"
 
 typedef struct temp_store {
@@ -40,13 +40,15 @@ static inline int temp_store_is_pg(void)
 
 static inline void temp_store_pg_exec(const char *conninfo, const char *sql)
 {
-    PGconn *c = PQconnectdb(conninfo);
-    cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s: %s", conninfo, PQerrorMessage(c));
-    PGresult *r = PQexec(c, sql);
-    ExecStatusType st = PQresultStatus(r);
-    cr_assert(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK, "%s: %s", sql, PQerrorMessage(c));
-    PQclear(r);
-    PQfinish(c);
+    cr_assert_eq(xg_pq_load(), 0, "%s", xg_error_message()); /* libpq is opened on first use */
+    PGconn *c = sym_PQconnectdb(conninfo);
+    cr_assert_eq(sym_PQstatus(c), CONNECTION_OK, "%s: %s", conninfo, sym_PQerrorMessage(c));
+    PGresult *r = sym_PQexec(c, sql);
+    ExecStatusType st = sym_PQresultStatus(r);
+    cr_assert(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK, "%s: %s", sql,
+              sym_PQerrorMessage(c));
+    sym_PQclear(r);
+    sym_PQfinish(c);
 }
 
 /* Run `sql` (several statements allowed) on the store `t` names, outside xgate. */
