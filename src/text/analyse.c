@@ -401,6 +401,7 @@ static int assemble(xg_name *out, xg_arena *a, xg_vec *toks)
         tok->from_han = t[i].from_han;
         tok->alt = t[i].alt;
         tok->level = t[i].level;
+        tok->place = t[i].place;
         tok->sound = t[i].sound;
         tok->senses = t[i].senses;
         if (w > latin) *w++ = ' ';

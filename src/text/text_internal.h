@@ -79,6 +79,7 @@ typedef struct xg_wtok {
     xg_token_kind kind;
     unsigned char from_han, han_run, done, latin;
     unsigned char level; /* see xg_token.level */
+    unsigned char place; /* see xg_token.place */
 } xg_wtok;
 
 struct xg_text_ctx {
