@@ -220,3 +220,15 @@ Test(match_zh, another_institution_head_stays_quiet)
     cr_assert_str_eq(first(r), "Beijing University of Aeronautics and Astronautics (BUAA)");
     xg_screen_result_free(r);
 }
+
+/* Traditional characters in their Hong Kong / Taiwan variant forms (衞 for 衛, ICU leaves it) find
+ * the listed institute as the standard forms do. */
+Test(match_zh, hong_kong_taiwan_variant_forms)
+{
+    xg_screen_result *r = screen("軍事醫學研究院衞生學環境醫學研究所");
+    cr_assert_str_eq(
+        first(r),
+        "Academy of Military Medical Sciences, Institute of Hygiene and Environmental Medicine");
+    cr_assert_geq(r->matches[0].score, XG_SCREEN_DEFAULT_THRESHOLD);
+    xg_screen_result_free(r);
+}

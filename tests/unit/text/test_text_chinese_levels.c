@@ -217,3 +217,18 @@ Test(text_zh_levels, brands_read_by_their_english_name)
     n = an("海尔集团");
     cr_assert_str_eq(n.tokens[0].text, "haier");
 }
+
+/* Hong Kong / Taiwan variant characters ICU Hant-Hans leaves alone (data/text/zh_variants.tsv)
+ * read like the standard forms: 滙 as 匯 (汇), 衞 as 衛 (卫), 峯 as 峰. */
+Test(text_zh_levels, hong_kong_taiwan_variants)
+{
+    const char *pairs[][2] = {
+        {"滙高國際實業有限公司", "匯高國際實業有限公司"},
+        {"軍事醫學研究院衞生學環境醫學研究所", "軍事醫學研究院衛生學環境醫學研究所"},
+        {"峯會科技有限公司", "峰会科技有限公司"}};
+    for (size_t i = 0; i < 3; i++) {
+        xg_name a = an(pairs[i][0]), b = an(pairs[i][1]);
+        cr_assert_str_eq(a.han, b.han, "%s", pairs[i][0]);
+        cr_assert_str_eq(a.latin, b.latin, "%s", pairs[i][0]);
+    }
+}
