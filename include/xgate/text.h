@@ -52,20 +52,23 @@ typedef struct xg_token {
                         alt "research institute"; 科学技术 → "technology", alt "science
                         technology"); compare with either, a multi-word alt against a span */
     unsigned char
-        level;          /* Chinese names: the level of the organisation's chain the token belongs
-                           to, 1 = outermost (中国人民解放军 | 国防科技大学: 1, 2; 北京航空航天大学 |
-                           杭州创新研究院: 1, 2); 0 = not from a chained Han name. A level ends
-                           after an institution word (大学, 研究院, 研究所 …) or a glossary word
-                           marked LEVEL (中国人民解放军, 集团, 公司) when more of the name follows */
-    const char *sound;  /* Chinese words read by sound (no English gloss), query side: the
-                           pinyin syllables each with the Latin spellings learned for it
-                           (data/text/zh_sound.tsv), "ou|o sai" — a Latin word spelled as one
-                           choice per syllable, in order, matches it; NULL otherwise */
-    const char *senses; /* Chinese dictionary words, query side: the word's other one-word
-                           English senses in CC-CEDICT, "|"-separated (卫生 → text "health",
-                           senses "hygiene|sanitation"); a Latin list word close to one of them
-                           matches the token (`"via": "gloss"` in the explanation); NULL when it
-                           has no other sense. Not kept in the snapshot file (list side unused) */
+        level;           /* Chinese names: the level of the organisation's chain the token belongs
+                            to, 1 = outermost (中国人民解放军 | 国防科技大学: 1, 2; 北京航空航天大学 |
+                            杭州创新研究院: 1, 2); 0 = not from a chained Han name. A level ends
+                            after an institution word (大学, 研究院, 研究所 …) or a glossary word
+                            marked LEVEL (中国人民解放军, 集团, 公司) when more of the name follows */
+    const char *sound;   /* Chinese words read by sound (no English gloss), query side: the
+                            pinyin syllables each with the Latin spellings learned for it
+                            (data/text/zh_sound.tsv), "ou|o sai" — a Latin word spelled as one
+                            choice per syllable, in order, matches it; NULL otherwise */
+    const char *senses;  /* Chinese dictionary words, query side: the word's other one-word
+                            English senses in CC-CEDICT, "|"-separated (卫生 → text "health",
+                            senses "hygiene|sanitation"); a Latin list word close to one of them
+                            matches the token (`"via": "gloss"` in the explanation); NULL when it
+                            has no other sense. Not kept in the snapshot file (list side unused) */
+    unsigned char place; /* Chinese names, query side: 1 when the token renders a place name (北京,
+                            四川省: a glossary PLACE word or a CC-CEDICT city, province, county …);
+                            it counts less in the score. Not kept in the snapshot file */
 } xg_token;
 
 typedef struct xg_name {

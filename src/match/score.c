@@ -158,6 +158,9 @@ void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bi
     q->phrases = phrase_mask(name->tokens, q->ntok);
     q->readings = reading_mask(name->tokens, q->ntok);
     q->repeats = repeat_mask(name->tokens, q->ntok);
+    q->places = 0;
+    for (size_t i = 0; i < q->ntok && i < 64; i++)
+        if (name->tokens[i].place && name->tokens[i].from_han) q->places |= 1ULL << i;
 }
 
 /* Spelling variants of transliteration folded to one form, so that the edit-distance check
@@ -679,6 +682,30 @@ static int universities(const xg_score_query *q, const xg_score_list *l)
            (has_symbol(lt, nn, "UNIVERSITY", 0) || has_symbol(lt, nn, "INSTITUTE", 0));
 }
 
+/* The head of an institution's name read from Han (大学, 研究所, 研究院: UNIVERSITY, INSTITUTE,
+ * ACADEMY). Left unmatched, the query names another kind of body than the list name — 中国建筑科学
+ * 研究院 (an academy) is not "China Construction Technology Co., Ltd." — so it counts as a plain
+ * word, not as a generic organisation word. */
+static int is_head(const xg_token *t)
+{
+    return t->from_han && t->kind == XG_TOK_ORG && t->symbol &&
+           (!strcmp(t->symbol, "UNIVERSITY") || !strcmp(t->symbol, "INSTITUTE") ||
+            !strcmp(t->symbol, "ACADEMY"));
+}
+
+/* True when a list token of head `t`'s symbol was met by another query word's multi-word reading
+ * (研究院 "research institute" took "…, Military Veterinary Research Institute", so 研究所 found
+ * its institute taken): the head is in the list name, not another one. */
+static int head_taken(const xg_token *t, const xg_name *n, const xg_score_detail *d)
+{
+    for (size_t k = 0; k < d->npairs; k++) {
+        const xg_pair *p = &d->pairs[k];
+        for (size_t j = p->ni; p->reading && j < (size_t)p->ni + p->nn && j < n->ntokens; j++)
+            if (n->tokens[j].symbol && !strcmp(n->tokens[j].symbol, t->symbol)) return 1;
+    }
+    return 0;
+}
+
 static int is_qualifier(const xg_token *t)
 {
     return t->kind == XG_TOK_WORD || t->kind == XG_TOK_ORG;
@@ -747,6 +774,7 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
         double w = (span_weight(q->name->tokens, q->w, p->qi, p->qn) +
                     span_weight(n->tokens, nw, p->ni, p->nn)) /
                    2.0;
+        if (p->qn == 1 && p->qi < 64 && (q->places >> p->qi & 1)) w *= XG_PLACE_WEIGHT;
         if (p->cover == XG_ABSORBED)
             w = 0;
         else if (p->cover) /* the phrase's weight, shared by the words that cover it */
@@ -756,7 +784,7 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
     }
     d->last_met_level = 0;
     d->level_skipped = skipped_levels(q, l, nn, d->q_matched, d->n_matched, &d->last_met_level);
-    d->unmatched_level = d->qualifier = 0;
+    d->unmatched_level = d->qualifier = d->head = 0;
     int univ = universities(q, l);
     for (size_t i = 0; i < q->ntok; i++)
         if (!(d->q_matched >> i & 1) && !(q->acronyms >> i & 1) &&
@@ -769,6 +797,8 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
                     (t->level > d->last_met_level ? XG_UNMATCHED_UNIT_LEVEL : XG_UNMATCHED_LEVEL);
             else if (univ && is_qualifier(t))
                 d->qualifier += XG_W_WORD;
+            else if (is_head(t) && !head_taken(t, n, d))
+                d->head += XG_W_WORD;
             else
                 uq += q->w[i] * unmatched_share(t, q->w[i]);
         }
@@ -789,8 +819,8 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
             else
                 ul += tw(n->tokens, nw, j);
         }
-    double den =
-        wm + XG_UNMATCHED_QUERY * (uq + d->qualifier + d->unmatched_level) + XG_UNMATCHED_LIST * ul;
+    double den = wm + XG_UNMATCHED_QUERY * (uq + d->qualifier + d->head + d->unmatched_level) +
+                 XG_UNMATCHED_LIST * ul;
     d->matched_weight = wm;
     d->unmatched_query = uq;
     d->unmatched_list = ul;
@@ -932,6 +962,9 @@ json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_sco
         json_array_append_new(pen,
                               json_pack("{s:s,s:f,s:f}", "kind", "university_qualifiers", "weight",
                                         round3(d->qualifier), "factor", XG_UNMATCHED_QUERY));
+    if (d->head > 0)
+        json_array_append_new(pen, json_pack("{s:s,s:f,s:f}", "kind", "institution_head", "weight",
+                                             round3(d->head), "factor", XG_UNMATCHED_QUERY));
     if (d->level_skipped) nested_explain(e, pen, q, d);
     if (d->number_mismatch)
         json_array_append_new(

@@ -41,6 +41,10 @@
 /* Share of that cost for an organisation word translated from Han (see score.c). */
 #define XG_UNMATCHED_HAN_ORG 0.5
 #define XG_GENERIC_WEIGHT 0.5
+/* Share of its weight a place word of a Chinese query keeps when it is met (xg_token.place): 北京
+ * in 北京X大学 says where, not which, so "Beijing Y University" does not reach the threshold
+ * through it. Unmatched, it costs its full weight (another city is evidence against). */
+#define XG_PLACE_WEIGHT 0.75
 /* Edits allowed per character of the longer word (a quarter: one typo from four letters, two
  * from eight), and for words romanised from Han (a third: xinta ~ xintuo). */
 #define XG_EDITS 0.25
@@ -77,6 +81,7 @@ typedef struct xg_score_query {
     uint64_t acronyms;            /* query tokens that are the query's own acronym */
     uint64_t phrases, repeats;    /* as in xg_score_list */
     uint64_t readings;            /* as in xg_score_list */
+    uint64_t places;              /* tokens (first 64) naming a place (xg_token.place) */
     int truncated;
     const uint32_t *han_bigrams; /* hashes of the query's Han character bigrams, sorted */
     size_t nhan_bigrams;
@@ -125,6 +130,7 @@ typedef struct xg_score_detail {
     double unmatched_level;  /* their weight times their share (XG_UNMATCHED_LEVEL or _UNIT_) */
     unsigned last_met_level; /* the last level of the query that met the list name */
     double qualifier;        /* two universities: weight of unmatched qualifiers (see score.c) */
+    double head; /* a Chinese query's unmatched institution head (研究院 …), as a plain word */
 } xg_score_detail;
 
 /* Han bigram hashes of a simplified Han string into out (cap entries), sorted, deduplicated. */

@@ -401,6 +401,7 @@ static int assemble(xg_name *out, xg_arena *a, xg_vec *toks)
         tok->from_han = t[i].from_han;
         tok->alt = t[i].alt;
         tok->level = t[i].level;
+        tok->place = t[i].place;
         tok->sound = t[i].sound;
         tok->senses = t[i].senses;
         if (w > latin) *w++ = ' ';
@@ -424,7 +425,8 @@ static bool is_numeral_before(const char *s, size_t i)
     return false;
 }
 
-/* In place, every replacement 3 bytes for 3 bytes: Japanese kanji forms to simplified (総 → 总),
+/* In place, every replacement 3 bytes for 3 bytes: Japanese kanji forms and Hong Kong / Taiwan
+ * variants (data/text/zh_variants.tsv: 滙 → 汇) to simplified (総 → 总),
  * and the stand-ins lists use for Chinese numerals — ○/◯ for 〇, katakana ニ for 二 after a
  * numeral — so that 第七○ニ研究所 reads 702 like 第七〇二研究所. */
 static void fold_han_variants(const xg_text_ctx *ctx, char *s)

@@ -470,9 +470,42 @@ static int emit_glossary(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const
     return xg_text_emit_words(ctx, a, out, w->english, w->english_len, alt);
 }
 
+/* A brand CC-CEDICT names in English (美的 "Midea (brand)", 海尔 "Haier (PRC household appliance
+ * brand)", 海康 "… /Haikang (company name)/"): that one-word name, lower case, else NULL. */
+static char *brand_word(xg_arena *a, const xg_hanword *w)
+{
+    if (!w->proper || !w->english) return NULL;
+    const char *p = w->english, *end = p + w->english_len;
+    while (p < end) {
+        const char *e = memchr(p, '/', (size_t)(end - p));
+        if (!e) e = end;
+        const char *paren = memchr(p, '(', (size_t)(e - p));
+        if (paren && (memmem(paren, (size_t)(e - paren), "brand)", 6) ||
+                      memmem(paren, (size_t)(e - paren), "company name)", 13))) {
+            size_t n = (size_t)(paren - p);
+            while (n && p[n - 1] == ' ')
+                n--;
+            bool ok = n >= 2 && n < 32;
+            for (size_t i = 0; ok && i < n; i++)
+                ok = isalpha((unsigned char)p[i]);
+            if (!ok) return NULL;
+            char *s = xg_arena_strndup(a, p, n);
+            for (size_t i = 0; s && i < n; i++)
+                s[i] = (char)tolower((unsigned char)s[i]);
+            return s;
+        }
+        p = e + 1;
+    }
+    return NULL;
+}
+
 static int emit_cedict(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const seg *sg, int context)
 {
     const xg_hanword *w = sg->w;
+    /* a brand with its own English name is read by it, not by its pinyin and sound: 美的 is
+     * Midea, and "meidi" would meet "Mehdi" */
+    char *brand = brand_word(a, w);
+    if (brand) return push_word(a, out, brand, strlen(brand), XG_TOK_WORD, NULL);
     xg_buf b;
     xg_buf_init(&b);
     int rc;
@@ -645,6 +678,36 @@ static void mark_level(xg_vec *out, size_t from, const xg_hanword *w, xg_han_lev
     if (w && w->ends_level) level->pending = true;
 }
 
+/* Whether a dictionary word names a place: a glossary PLACE word other than the country, or a
+ * CC-CEDICT proper noun whose first sense is a city, province, county … (北京 "Beijing, capital of
+ * …", 四川 "Sichuan province …", 深圳 "Shenzhen subprovincial city …"). */
+static bool is_place(const xg_hanword *w)
+{
+    static const char *marks[] = {"municipality", " city",      "province",          "capital of",
+                                  " county",      "prefecture", "autonomous region", " district"};
+    /* the country (中国 China, 中华人民共和国) is part of a name in English too ("University of
+     * Science and Technology of China"), not where a branch sits */
+    if (w->glossary) return w->place && !memmem(w->english, w->english_len, "china", 5);
+    if (!w->proper || !w->english) return false;
+    const char *end = memchr(w->english, '/', w->english_len);
+    size_t n = end ? (size_t)(end - w->english) : w->english_len;
+    for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
+        if (memmem(w->english, n, marks[i], strlen(marks[i]))) return true;
+    return false;
+}
+
+/* Mark the tokens out[from..] as a place's (xg_token.place) — unless one is an organisation
+ * word or legal form: 北京理工大学 is a glossary PLACE word but names a university. */
+static void mark_place(xg_vec *out, size_t from)
+{
+    for (size_t k = from; k < out->len; k++) {
+        xg_token_kind kind = XG_VEC_AT(out, xg_wtok, k).kind;
+        if (kind == XG_TOK_ORG || kind == XG_TOK_LEGAL) return;
+    }
+    for (size_t k = from; k < out->len; k++)
+        XG_VEC_AT(out, xg_wtok, k).place = 1;
+}
+
 static int han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char *run, size_t n,
                    int flags, int context, xg_han_level *level, bool abbrev)
 {
@@ -685,6 +748,8 @@ static int han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char 
             rc = emit_glossary(ctx, a, out, sg[i].w);
         else
             rc = emit_cedict(ctx, a, out, &sg[i], context);
+        if (rc == 0 && sg[i].kind == SEG_WORD && !sg[i].w->expands && is_place(sg[i].w))
+            mark_place(out, from);
         if (sg[i].kind != SEG_WORD || !sg[i].w->expands)
             mark_level(out, from, sg[i].kind == SEG_WORD ? sg[i].w : NULL, level);
         i++;

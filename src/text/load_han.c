@@ -118,6 +118,23 @@ static int shinjitai_line(void *arg, const char *path, long lineno, char *line)
     return 0;
 }
 
+/* data/text/zh_variants.tsv: a Hong Kong or Taiwan variant character → its simplified form, one
+ * 3-byte character each side (the fold replaces in place); kept with the shinjitai forms. */
+static int zh_variant_line(void *arg, const char *path, long lineno, char *line)
+{
+    xg_text_ctx *ctx = arg;
+    char *tab = strchr(line, '\t');
+    int32_t cp;
+    if (!tab || tab - line != 3 || strlen(tab + 1) != 3 || xg_utf8_decode(line, &cp) != 3 ||
+        !xg_cp_is_han(cp) || xg_utf8_decode(tab + 1, &cp) != 3 || !xg_cp_is_han(cp))
+        return xg_error_set(XG_EPARSE, "%s:%ld: expected one Han character <TAB> one Han character",
+                            path, lineno);
+    *tab = '\0';
+    char *from = xg_arena_strdup(&ctx->arena, line), *to = xg_arena_strdup(&ctx->arena, tab + 1);
+    if (!from || !to || !xg_strmap_put(&ctx->shinjitai, from, 3, to)) return XG_ENOMEM;
+    return 0;
+}
+
 static int ko_surname_line(void *arg, const char *path, long lineno, char *line)
 {
     xg_text_ctx *ctx = arg;
@@ -158,6 +175,9 @@ int xg_text_load_glossary(xg_text_ctx *ctx, const char *dir)
     if (rc) return rc;
     snprintf(path, sizeof path, "%s/text/ja_shinjitai.tsv", dir);
     rc = xg_text_each_line(path, shinjitai_line, ctx);
+    if (rc) return rc;
+    snprintf(path, sizeof path, "%s/text/zh_variants.tsv", dir);
+    rc = xg_text_each_line(path, zh_variant_line, ctx);
     if (rc) return rc;
     snprintf(path, sizeof path, "%s/text/ar_names.tsv", dir);
     rc = xg_text_each_line(path, ar_name_line, ctx);

@@ -79,6 +79,7 @@ typedef struct xg_wtok {
     xg_token_kind kind;
     unsigned char from_han, han_run, done, latin;
     unsigned char level; /* see xg_token.level */
+    unsigned char place; /* see xg_token.place */
 } xg_wtok;
 
 struct xg_text_ctx {
@@ -92,7 +93,8 @@ struct xg_text_ctx {
     xg_strmap ar_names; /* normalised Arabic name word -> listed Latin form (محمد -> muhammad) */
     xg_strmap ko_surnames; /* Korean surname in Hangul -> romanisation in lists (김 -> kim) */
     xg_strmap symbol_kind; /* symbol -> its kind, as data/names/xg_terms.tsv defines it */
-    xg_strmap shinjitai;   /* Japanese kanji form -> simplified character (総 -> 总) */
+    xg_strmap shinjitai;   /* Japanese kanji form -> simplified character (総 -> 总), and Hong
+                              Kong / Taiwan variants ICU leaves alone (滙 -> 汇, zh_variants.tsv) */
     xg_strmap latin_ascii; /* folded Latin letter -> its ICU Latin-ASCII (ł -> l) */
     xg_strmap sound;   /* pinyin syllable -> its learned Latin spellings, "au|o" (zh_sound.tsv) */
     char *cedict_text; /* the dictionary file; CEDICT entries point into it */

@@ -193,3 +193,42 @@ Test(match_zh, other_senses_do_not_make_other_institutes_alert)
         xg_screen_result_free(r);
     }
 }
+
+/* A query naming another kind of institution than the listed one (an academy, not the listed
+ * university) stays below the threshold, and the explanation names the unmatched head. */
+Test(match_zh, another_institution_head_stays_quiet)
+{
+    xg_screen_result *r = screen("北京航空航天研究院");
+    cr_assert_eq(r->nmatches, 0, "alerts as %s (%.3f)", first(r),
+                 r->nmatches ? r->matches[0].score : 0);
+    xg_screen_result_free(r);
+    xg_screen_query q = {.name = "北京航空航天研究院", .threshold = 0.3};
+    cr_assert_eq(xg_screen(&r, snap, &q), 0, "%s", xg_error_message());
+    int head = 0;
+    for (size_t i = 0; i < r->nmatches && !head; i++) {
+        if (!strstr(r->matches[i].record->name, "Beijing University of Aeronautics")) continue;
+        json_t *pen = json_object_get(r->matches[i].explanation, "penalties");
+        for (size_t k = 0; k < json_array_size(pen); k++)
+            head =
+                head || !strcmp(json_string_value(json_object_get(json_array_get(pen, k), "kind")),
+                                "institution_head");
+    }
+    cr_assert(head, "no institution_head penalty against BUAA");
+    xg_screen_result_free(r);
+    /* the listed university itself still alerts */
+    r = screen("北京航空航天大学");
+    cr_assert_str_eq(first(r), "Beijing University of Aeronautics and Astronautics (BUAA)");
+    xg_screen_result_free(r);
+}
+
+/* Traditional characters in their Hong Kong / Taiwan variant forms (衞 for 衛, ICU leaves it) find
+ * the listed institute as the standard forms do. */
+Test(match_zh, hong_kong_taiwan_variant_forms)
+{
+    xg_screen_result *r = screen("軍事醫學研究院衞生學環境醫學研究所");
+    cr_assert_str_eq(
+        first(r),
+        "Academy of Military Medical Sciences, Institute of Hygiene and Environmental Medicine");
+    cr_assert_geq(r->matches[0].score, XG_SCREEN_DEFAULT_THRESHOLD);
+    xg_screen_result_free(r);
+}

@@ -170,3 +170,65 @@ Test(text_zh_levels, no_senses_outside_institutions)
             cr_assert_null(n.tokens[k].senses, "%s: %s", q[i], n.tokens[k].text);
     }
 }
+
+/* "text/place" of every token, space separated. */
+static const char *places(const xg_name *n)
+{
+    static char buf[1024];
+    buf[0] = '\0';
+    for (size_t i = 0; i < n->ntokens; i++) {
+        char one[160];
+        snprintf(one, sizeof one, "%s%s/%u", buf[0] ? " " : "", n->tokens[i].text,
+                 n->tokens[i].place);
+        strncat(buf, one, sizeof buf - strlen(buf) - 1);
+    }
+    return buf;
+}
+
+/* Place words (xg_token.place): CC-CEDICT cities and provinces and glossary places, not the
+ * country (part of names in English too), not a glossary PLACE word that names an institution. */
+Test(text_zh_levels, place_words_are_marked)
+{
+    xg_name n = an("北京航空航天大学");
+    cr_assert_str_eq(places(&n), "beijing/1 aeronautics/0 astronautics/0 university/0");
+    n = an("深圳市亿路发科技有限公司");
+    cr_assert_eq(n.tokens[0].place, 1, "%s", places(&n));
+    cr_assert_str_eq(n.tokens[0].text, "shenzhen");
+    n = an("四川大学");
+    cr_assert_eq(n.tokens[0].place, 1, "%s", places(&n));
+    n = an("香港通亞電子有限公司");
+    cr_assert_eq(n.tokens[0].place, 1, "%s", places(&n));
+    n = an("中国科学技术大学");
+    for (size_t i = 0; i < n.ntokens; i++)
+        cr_assert_eq(n.tokens[i].place, 0, "%s", places(&n));
+    n = an("北京理工大学");
+    for (size_t i = 0; i < n.ntokens; i++)
+        cr_assert_eq(n.tokens[i].place, 0, "%s", places(&n));
+}
+
+/* A brand CC-CEDICT names in English is read by that name, without pinyin or sound pattern:
+ * 美的 is Midea (not "meidi", which met "Mehdi"), 海尔 Haier. */
+Test(text_zh_levels, brands_read_by_their_english_name)
+{
+    xg_name n = an("美的集团股份有限公司");
+    cr_assert_str_eq(n.tokens[0].text, "midea");
+    cr_assert_null(n.tokens[0].alt);
+    cr_assert_null(n.tokens[0].sound);
+    n = an("海尔集团");
+    cr_assert_str_eq(n.tokens[0].text, "haier");
+}
+
+/* Hong Kong / Taiwan variant characters ICU Hant-Hans leaves alone (data/text/zh_variants.tsv)
+ * read like the standard forms: 滙 as 匯 (汇), 衞 as 衛 (卫), 峯 as 峰. */
+Test(text_zh_levels, hong_kong_taiwan_variants)
+{
+    const char *pairs[][2] = {
+        {"滙高國際實業有限公司", "匯高國際實業有限公司"},
+        {"軍事醫學研究院衞生學環境醫學研究所", "軍事醫學研究院衛生學環境醫學研究所"},
+        {"峯會科技有限公司", "峰会科技有限公司"}};
+    for (size_t i = 0; i < 3; i++) {
+        xg_name a = an(pairs[i][0]), b = an(pairs[i][1]);
+        cr_assert_str_eq(a.han, b.han, "%s", pairs[i][0]);
+        cr_assert_str_eq(a.latin, b.latin, "%s", pairs[i][0]);
+    }
+}
