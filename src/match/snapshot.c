@@ -14,6 +14,7 @@
 
 #include <dirent.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -441,20 +442,30 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Names and contents of the regular files directly in dir, in name order. */
-static void hash_dir(XXH3_state_t *st, const char *dir)
+/* The names directly in dir (no dot files, at most 256), sorted, each malloc'd; -1 when dir cannot
+ * be opened. */
+static ptrdiff_t dir_names(const char *dir, char *names[256])
 {
     DIR *d = opendir(dir);
-    if (!d) {
-        XXH3_128bits_update(st, "-", 1);
-        return;
-    }
-    char *names[256];
+    if (!d) return -1;
     size_t n = 0;
     for (struct dirent *e; (e = readdir(d)) && n < 256;)
         if (e->d_name[0] != '.' && (names[n] = strdup(e->d_name))) n++;
     closedir(d);
     qsort(names, n, sizeof *names, cmp_str);
+    return (ptrdiff_t)n;
+}
+
+/* Names and contents of the regular files directly in dir, in name order. */
+static void hash_dir(XXH3_state_t *st, const char *dir)
+{
+    char *names[256];
+    ptrdiff_t got = dir_names(dir, names);
+    if (got < 0) {
+        XXH3_128bits_update(st, "-", 1);
+        return;
+    }
+    size_t n = (size_t)got;
     for (size_t i = 0; i < n; i++) {
         char path[4096];
         if (snprintf(path, sizeof path, "%s/%s", dir, names[i]) >= (int)sizeof path) {
@@ -571,15 +582,9 @@ static void sig_path(stat_sig *g, const char *path)
 static void sig_dir(stat_sig *g, const char *dir)
 {
     sig_path(g, dir);
-    DIR *d = opendir(dir);
-    if (!d) return;
     char *names[256];
-    size_t n = 0;
-    for (struct dirent *e; (e = readdir(d)) && n < 256;)
-        if (e->d_name[0] != '.' && (names[n] = strdup(e->d_name))) n++;
-    closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
-    for (size_t i = 0; i < n; i++) {
+    ptrdiff_t got = dir_names(dir, names);
+    for (ptrdiff_t i = 0; i < got; i++) {
         char path[4096];
         if (snprintf(path, sizeof path, "%s/%s", dir, names[i]) < (int)sizeof path)
             sig_path(g, path);
