@@ -646,6 +646,18 @@ static int stat_signature(uint8_t sig[16], long long *newest, const char *const 
     return 0;
 }
 
+/* dir/lists-<name as hex>-<build's first 4 bytes as hex>.<ext>: the names of the cache files. */
+static void cache_path(char *path, size_t cap, const char *dir, const uint8_t name[16],
+                       const uint8_t build[16], const char *ext)
+{
+    char hex[33], bhex[9];
+    for (int i = 0; i < 16; i++)
+        snprintf(hex + 2 * i, 3, "%02x", name[i]);
+    for (int i = 0; i < 4; i++)
+        snprintf(bhex + 2 * i, 3, "%02x", build[i]);
+    snprintf(path, cap, "%s/lists-%s-%s.%s", dir, hex, bhex, ext);
+}
+
 /* The side file of a list set: named by what was asked for (the list paths, the load flags and
  * the data directory) and the build, so that each set asked for has one, rewritten in place. */
 static void stat_path(char *path, size_t cap, const char *dir, const char *const *paths,
@@ -664,12 +676,7 @@ static void stat_path(char *path, size_t cap, const char *dir, const char *const
         memcpy(name, c.digest, 16);
         XXH3_freeState(st);
     }
-    char hex[33], bhex[9];
-    for (int i = 0; i < 16; i++)
-        snprintf(hex + 2 * i, 3, "%02x", name[i]);
-    for (int i = 0; i < 4; i++)
-        snprintf(bhex + 2 * i, 3, "%02x", build[i]);
-    snprintf(path, cap, "%s/lists-%s-%s.xgstat", dir, hex, bhex);
+    cache_path(path, cap, dir, name, build, "xgstat");
 }
 
 /* The side file's layout: magic, signature, key, and an XXH3-64 of the three. */
@@ -1133,12 +1140,7 @@ static void write_file(xg_snapshot *s, const char *path, const uint8_t key[16],
 static void file_path(char *path, size_t cap, const char *dir, const uint8_t key[16],
                       const uint8_t build[16])
 {
-    char hex[33], bhex[9];
-    for (int i = 0; i < 16; i++)
-        snprintf(hex + 2 * i, 3, "%02x", key[i]);
-    for (int i = 0; i < 4; i++)
-        snprintf(bhex + 2 * i, 3, "%02x", build[i]);
-    snprintf(path, cap, "%s/lists-%s-%s.xgsnap", dir, hex, bhex);
+    cache_path(path, cap, dir, key, build, "xgsnap");
 }
 
 /* Parse the lists and build the snapshot without a file. */
