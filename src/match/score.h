@@ -90,6 +90,8 @@ typedef struct xg_score_query {
     int truncated;
     const uint32_t *han_bigrams; /* hashes of the query's Han character bigrams, sorted */
     size_t nhan_bigrams;
+    const xg_text_ctx *text; /* the list names' text context (xg_text_latin_place); NULL: none
+                                (xg_score_prepare sets NULL) */
 } xg_score_query;
 
 /* A list name as the scorer sees it: the analysed name plus what the snapshot derives once. */
