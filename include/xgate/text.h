@@ -183,6 +183,12 @@ typedef struct xg_text_info {
  * UTF-8 in the dictionary file); thread-safe, loads once. */
 int xg_text_ctx_load_all(const xg_text_ctx *ctx);
 
+/* Whether `word` (lower case, one word) is the Hanyu Pinyin of a Chinese place CC-CEDICT knows
+ * as a city, province, county … (shenzhen, guangzhou, sichuan): how English names of Chinese
+ * companies write their city ("Shanghai Haisi Technology Co., Ltd."). Loads CC-CEDICT when it was
+ * not yet; false when it cannot be loaded. Thread-safe. */
+bool xg_text_latin_place(const xg_text_ctx *ctx, const char *word);
+
 /* Fill *out with the context's sizes and load time (loading CC-CEDICT first if it was not yet:
  * the sizes include it). Never fails. */
 void xg_text_ctx_info(const xg_text_ctx *ctx, xg_text_info *out);

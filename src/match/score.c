@@ -154,6 +154,7 @@ void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bi
     }
     q->han_bigrams = bigrams;
     q->nhan_bigrams = nbigrams;
+    q->text = NULL;
     q->acronyms = acronym_mask(name->tokens, q->ntok);
     q->phrases = phrase_mask(name->tokens, q->ntok);
     q->readings = reading_mask(name->tokens, q->ntok);
@@ -753,6 +754,59 @@ void xg_score_list_init(xg_score_list *l, const xg_name *n, const float *w, uint
     l->len = len;
 }
 
+/* The official Chinese name of a company is place + trade name + sector + legal form (深圳市亿路发
+ * 科技有限公司), its English name often the trade name with another sector word or none ("Yilufa
+ * Electronics Ltd."), and its short name the trade name alone (海思 for "Shanghai Haisi Technology
+ * Co., Ltd."). When the query is such a name (a legal form read from Han, or Han words only, none
+ * of them a dictionary word with an English sense) and every plain word of both names was met —
+ * the trade name, nothing else distinctive left on either side but a place — the place, sector and
+ * stop words left unmatched are weak evidence: they cost XG_GENERIC_SHARE of their weight (a place
+ * XG_PLACE_UNMET), not all of it. Only when the list name is a company's too (a legal form or an
+ * organisation word: 联想集团有限公司 is not the person "Lian Yang"), the trade name met it closely
+ * (XG_TRADE_NAME_SIM, or by a learned spelling: 美的 Midea is not the vessel MIDSEA), and the two
+ * names do not each name a place of their own (another city is evidence against). A list name's
+ * place is a word CC-CEDICT spells as a Chinese place (xg_text_latin_place). */
+static int latin_place(const xg_score_query *q, const xg_token *t)
+{
+    return q->text && t->kind == XG_TOK_WORD && !t->from_han &&
+           xg_text_latin_place(q->text, t->text);
+}
+
+static int trade_name_met(const xg_score_query *q, const xg_score_list *l, size_t nn,
+                          const xg_score_detail *d)
+{
+    const xg_token *t = q->name->tokens, *lt = l->name->tokens;
+    int legal = 0, met = 0, words_only = 1, own_place = 0;
+    for (size_t i = 0; i < q->ntok && i < 64; i++) {
+        int m = d->q_matched >> i & 1;
+        if (t[i].kind == XG_TOK_LEGAL && t[i].from_han) legal = 1;
+        if (t[i].kind != XG_TOK_WORD || !t[i].from_han) words_only = 0;
+        if (t[i].kind != XG_TOK_WORD && t[i].kind != XG_TOK_NUMBER) continue;
+        if (!m && !t[i].place && !(q->acronyms >> i & 1)) return 0;
+        if (!m && t[i].place) own_place = 1;
+        if (m && !t[i].place) met = 1;
+        /* a short name that is a common word (光明 "bright") is no distinctive trade name */
+        if (m && (t[i].alt || t[i].senses)) words_only = 0;
+    }
+    if (!(legal || words_only) || !met) return 0;
+    int company = 0; /* the list name is a company's or an organisation's too, not a person's */
+    for (size_t j = 0; j < nn; j++) {
+        if (lt[j].kind == XG_TOK_LEGAL || lt[j].kind == XG_TOK_ORG) company = 1;
+        if (!(d->n_matched >> j & 1) && !(l->acronyms >> j & 1) &&
+            (lt[j].kind == XG_TOK_WORD || lt[j].kind == XG_TOK_NUMBER) &&
+            (own_place || !latin_place(q, &lt[j])))
+            return 0;
+    }
+    for (size_t k = 0; company && k < d->npairs; k++) { /* the trade name met closely */
+        const xg_pair *p = &d->pairs[k];
+        const xg_token *qt = &t[p->qi];
+        if (qt->kind != XG_TOK_WORD || qt->place || p->sim >= XG_TRADE_NAME_SIM) continue;
+        if (!(p->qn == 1 && p->nn == 1 && qt->sound && xg_sound_sim(qt->sound, lt[p->ni].text) > 0))
+            return 0;
+    }
+    return company;
+}
+
 /* True when token i repeats the text of a matched token of the same name: "长光卫星技术股份有限公司
  * (长光卫星)" names its brand twice, and the second time adds nothing to miss. */
 static int repeats_matched(const xg_token *t, size_t n, uint64_t matched, size_t i)
@@ -786,6 +840,7 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
     d->level_skipped = skipped_levels(q, l, nn, d->q_matched, d->n_matched, &d->last_met_level);
     d->unmatched_level = d->qualifier = d->head = 0;
     int univ = universities(q, l);
+    int trade = !univ && q->name->han && trade_name_met(q, l, nn, d); /* Han queries only */
     for (size_t i = 0; i < q->ntok; i++)
         if (!(d->q_matched >> i & 1) && !(q->acronyms >> i & 1) &&
             !((q->repeats >> i & 1) &&
@@ -799,6 +854,8 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
                 d->qualifier += XG_W_WORD;
             else if (is_head(t) && !head_taken(t, n, d))
                 d->head += XG_W_WORD;
+            else if (trade)
+                uq += q->w[i] * (t->place ? XG_PLACE_UNMET : XG_GENERIC_SHARE);
             else
                 uq += q->w[i] * unmatched_share(t, q->w[i]);
         }
@@ -816,6 +873,9 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
             !((l->repeats >> j & 1) && repeats_matched(n->tokens, nn, d->n_matched, j))) {
             if (univ && is_qualifier(&n->tokens[j]))
                 d->qualifier += XG_W_WORD;
+            else if (trade)
+                ul += tw(n->tokens, nw, j) *
+                      (latin_place(q, &n->tokens[j]) ? XG_PLACE_UNMET : XG_GENERIC_SHARE);
             else
                 ul += tw(n->tokens, nw, j);
         }

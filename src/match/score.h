@@ -45,6 +45,11 @@
  * in 北京X大学 says where, not which, so "Beijing Y University" does not reach the threshold
  * through it. Unmatched, it costs its full weight (another city is evidence against). */
 #define XG_PLACE_WEIGHT 0.75
+/* Share of their weight the unmatched sector, stop and place words keep when a Chinese company's
+ * trade name met a list name whose plain words were all met (see trade_name_met in score.c). */
+#define XG_GENERIC_SHARE 0.3
+#define XG_PLACE_UNMET 0.1
+#define XG_TRADE_NAME_SIM 0.97
 /* Edits allowed per character of the longer word (a quarter: one typo from four letters, two
  * from eight), and for words romanised from Han (a third: xinta ~ xintuo). */
 #define XG_EDITS 0.25
@@ -85,6 +90,8 @@ typedef struct xg_score_query {
     int truncated;
     const uint32_t *han_bigrams; /* hashes of the query's Han character bigrams, sorted */
     size_t nhan_bigrams;
+    const xg_text_ctx *text; /* the list names' text context (xg_text_latin_place); NULL: none
+                                (xg_score_prepare sets NULL) */
 } xg_score_query;
 
 /* A list name as the scorer sees it: the analysed name plus what the snapshot derives once. */

@@ -430,6 +430,7 @@ static int prepare_query(xg_score_query *sq, xg_name *qn, const xg_snapshot *s,
     size_t nbig = bigcap ? xg_han_bigrams(big, bigcap, qn->han) : 0;
     /* v->pats holds XG_SCORE_MAX_TOKENS patterns, as many as the scorer prepares */
     xg_score_prepare(sq, qn, big, nbig, v->pats);
+    sq->text = s->text;
     xg_snapshot_token_weights(s, qn, sq->w, sq->ntok);
     return 0;
 }

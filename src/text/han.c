@@ -681,7 +681,7 @@ static void mark_level(xg_vec *out, size_t from, const xg_hanword *w, xg_han_lev
 /* Whether a dictionary word names a place: a glossary PLACE word other than the country, or a
  * CC-CEDICT proper noun whose first sense is a city, province, county … (北京 "Beijing, capital of
  * …", 四川 "Sichuan province …", 深圳 "Shenzhen subprovincial city …"). */
-static bool is_place(const xg_hanword *w)
+bool xg_text_hanword_place(const xg_hanword *w)
 {
     static const char *marks[] = {"municipality", " city",      "province",          "capital of",
                                   " county",      "prefecture", "autonomous region", " district"};
@@ -748,7 +748,8 @@ static int han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char 
             rc = emit_glossary(ctx, a, out, sg[i].w);
         else
             rc = emit_cedict(ctx, a, out, &sg[i], context);
-        if (rc == 0 && sg[i].kind == SEG_WORD && !sg[i].w->expands && is_place(sg[i].w))
+        if (rc == 0 && sg[i].kind == SEG_WORD && !sg[i].w->expands &&
+            xg_text_hanword_place(sg[i].w))
             mark_place(out, from);
         if (sg[i].kind != SEG_WORD || !sg[i].w->expands)
             mark_level(out, from, sg[i].kind == SEG_WORD ? sg[i].w : NULL, level);

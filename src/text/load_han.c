@@ -189,6 +189,28 @@ int xg_text_load_glossary(xg_text_ctx *ctx, const char *dir)
     return xg_text_each_line(path, surname_line, ctx);
 }
 
+/* A CC-CEDICT place's pinyin as one lower-case word (深圳 Shen1 zhen4 → shenzhen), into
+ * ctx->latin_places: English names write Chinese places so, and a list name's place word is then
+ * known for one (xg_text_latin_place). Places of several words (Hong Kong) are left out. */
+static int latin_place(xg_text_ctx *ctx, const xg_hanword *w)
+{
+    char word[64];
+    size_t n = 0;
+    for (uint32_t i = 0; i < w->pinyin_len; i++) {
+        char c = w->pinyin[i];
+        if (c >= 'A' && c <= 'Z') {
+            if (n) return 0; /* a second capital: several words */
+            c = (char)(c - 'A' + 'a');
+        }
+        if (c < 'a' || c > 'z') continue;
+        if (n + 1 >= sizeof word) return 0;
+        word[n++] = c;
+    }
+    if (n < 3 || xg_strmap_get(&ctx->latin_places, word, n)) return 0;
+    char *key = xg_arena_strndup(&ctx->arena, word, n);
+    return key && xg_strmap_put(&ctx->latin_places, key, n, key) ? 0 : XG_ENOMEM;
+}
+
 /* One CC-CEDICT line: "Trad Simp [pin1 yin1] /gloss/gloss/". Returns 0 when it is not one. */
 static int cedict_entry(xg_text_ctx *ctx, char *line, char *end)
 {
@@ -219,7 +241,7 @@ static int cedict_entry(xg_text_ctx *ctx, char *line, char *end)
     w->proper = proper;
     w->nchars = (unsigned char)count_chars(simp, simplen);
     note_length(ctx, w->nchars);
-    return 0;
+    return proper && xg_text_hanword_place(w) ? latin_place(ctx, w) : 0;
 }
 
 /* "拓<TAB>tuo4<TAB>tuo4": a polyphone's usual reading replaces whichever CEDICT line came first
@@ -240,6 +262,12 @@ static int reading_line(void *arg, const char *path, long lineno, char *line)
     w->pinyin_len = (uint32_t)strlen(usual);
     w->surname_pinyin = surname;
     return 0;
+}
+
+bool xg_text_latin_place(const xg_text_ctx *ctx, const char *word)
+{
+    if (!ctx || !word || xg_text_need_cedict(ctx)) return false;
+    return xg_strmap_get(&ctx->latin_places, word, strlen(word)) != NULL;
 }
 
 int xg_text_check_cedict(const char *dir)

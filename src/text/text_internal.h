@@ -96,8 +96,10 @@ struct xg_text_ctx {
     xg_strmap shinjitai;   /* Japanese kanji form -> simplified character (総 -> 总), and Hong
                               Kong / Taiwan variants ICU leaves alone (滙 -> 汇, zh_variants.tsv) */
     xg_strmap latin_ascii; /* folded Latin letter -> its ICU Latin-ASCII (ł -> l) */
-    xg_strmap sound;   /* pinyin syllable -> its learned Latin spellings, "au|o" (zh_sound.tsv) */
-    char *cedict_text; /* the dictionary file; CEDICT entries point into it */
+    xg_strmap sound; /* pinyin syllable -> its learned Latin spellings, "au|o" (zh_sound.tsv) */
+    xg_strmap latin_places; /* pinyin of a CC-CEDICT place, one word ("shenzhen") -> non-NULL;
+                               filled with CC-CEDICT (see xg_text_latin_place) */
+    char *cedict_text;      /* the dictionary file; CEDICT entries point into it */
     size_t cedict_entries;
     double load_ms;
     /* CC-CEDICT (and zh_char_readings.tsv, which amends it) is read on the first Han run, not at
@@ -131,6 +133,9 @@ int xg_text_add_phrase(xg_text_ctx *ctx, const char *text, size_t n, xg_token_ki
                        const char *symbol, bool ours);
 int xg_text_kind_parse(const char *s, size_t n, xg_token_kind *kind);
 bool xg_text_has_han(const char *s, size_t n);
+/* Whether a dictionary word names a place (han.c): a glossary PLACE word other than the country,
+ * or a CC-CEDICT proper noun whose first sense is a city, province, county … */
+bool xg_text_hanword_place(const xg_hanword *w);
 /* Call fn(arg, path, lineno, line) for each non-empty line not starting with '#'. */
 int xg_text_each_line(const char *path, int (*fn)(void *, const char *, long, char *), void *arg);
 int xg_text_load_glossary(xg_text_ctx *ctx, const char *dir);
