@@ -7,7 +7,9 @@
 # Env: DURATION (s per throughput run, default 15), CONNS (default 16), THREADS (wrk, default 2),
 #      SOAK_SECONDS (default 600), RELOAD_EVERY (default 60), CRASH_SECONDS (default 10),
 #      BEFORE (optional: another xgate binary, e.g. one built from main, whose /healthz and
-#      /v1/screen rows are measured in the same run for a before/after comparison).
+#      /v1/screen rows are measured in the same run for a before/after comparison),
+#      PORT_BASE (optional: listen on PORT_BASE, +1, +2 instead of free ports picked at random,
+#      for a machine where each user keeps to a port range).
 # Prints a Markdown section on stdout; progress on stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +31,12 @@ cleanup() { for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done;
 trap cleanup EXIT
 log() { echo "bench_http: $*" >&2; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+NEXT_PORT=${PORT_BASE:-}
+free_port() {
+  if [ -n "$NEXT_PORT" ]; then echo "$NEXT_PORT"; return; fi
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+take_port() { [ -z "$NEXT_PORT" ] || NEXT_PORT=$((NEXT_PORT + 1)); }
 DB="sqlite:$OUT/xgate.db"
 SERVICE=$("$X" keys create --role service --name bench-service --db "$DB" | tail -n 1)
 ADMIN=$("$X" keys create --role admin --name bench-admin --db "$DB" | tail -n 1)
@@ -74,47 +81,55 @@ lines.append('done = function(summary, latency, requests) io.stderr:write(string
 open(path, "w").write("\n".join(lines) + "\n")
 PY
 
-wrk_run() { # wrk_run SLUG LABEL URL [SCRIPT] → a table row
-  local slug=$1 name=$2 url=$3 script=${4:-}
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system, all threads
+
+wrk_run() { # wrk_run SLUG LABEL URL SERVER_PID [SCRIPT] → a table row
+  local slug=$1 name=$2 url=$3 pid=$4 script=${5:-}
   local args=(-t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" --latency)
   [ -n "$script" ] && args+=(-s "$script")
   log "wrk $slug ($DURATION s)"
+  local t0 t1 hz
+  t0=$(cpu_ticks "$pid")
   wrk "${args[@]}" "$url" >"$OUT/wrk-$slug.txt" 2>&1
-  local rps p50 p99 non2xx
+  t1=$(cpu_ticks "$pid")
+  hz=$(getconf CLK_TCK)
+  local rps p50 p99 non2xx reqs
+  reqs=$(awk '/requests in/ {print $1}' "$OUT/wrk-$slug.txt")
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$OUT/wrk-$slug.txt")
   p50=$(awk '$1 == "50%" {print $2}' "$OUT/wrk-$slug.txt")
   p99=$(awk '$1 == "99%" {print $2}' "$OUT/wrk-$slug.txt")
   non2xx=$(awk '/Non-2xx/ {print $NF}' "$OUT/wrk-$slug.txt")
-  printf '| %s | %s | %s | %s | %s |\n' "$name" "$rps" "$p50" "$p99" "${non2xx:-0}"
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$name" "$rps" "$p50" "$p99" "${non2xx:-0}" \
+    "$(awk -v d=$((t1 - t0)) -v hz="$hz" -v n="${reqs:-0}" 'BEGIN {if (n > 0) printf "%.1f", d * 1e6 / hz / n; else print "n/a"}')"
 }
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
 # ---- throughput: ceiling vs xgate ----
 cc -O2 -o "$OUT/http_ceiling" bench/http_ceiling.c -lcivetweb -lpthread
-CPORT=$(free_port)
+CPORT=$(free_port); take_port
 "$OUT/http_ceiling" "$CPORT" $SRV_THREADS & PIDS+=($!)
 CEIL_PID=$!
 scripts/wait-ready $CEIL_PID - "url:http://127.0.0.1:$CPORT/" || exit 1
-XPORT=$(free_port)
+XPORT=$(free_port); take_port
 start_xgate "$XPORT"
 B="http://127.0.0.1:$XPORT"
 curl -sf -H "Authorization: Bearer $SERVICE" -H 'Content-Type: application/json' -d "$DECIDE_BODY" "$B/v1/decide" >"$OUT/decide-sample.json" \
   || { log "decide sample failed: $(cat "$OUT/decide-sample.json")"; }
 ROWS=$(
-  wrk_run ceiling "trivial civetweb handler (ceiling)" "http://127.0.0.1:$CPORT/"
-  wrk_run healthz "xgate GET /healthz" "$B/healthz"
-  wrk_run screen "xgate POST /v1/screen" "$B/v1/screen" "$OUT/screen.lua"
-  wrk_run decide "xgate POST /v1/decide (durable SQLite write)" "$B/v1/decide" "$OUT/decide.lua"
+  wrk_run ceiling "trivial civetweb handler (ceiling)" "http://127.0.0.1:$CPORT/" $CEIL_PID
+  wrk_run healthz "xgate GET /healthz" "$B/healthz" $XPID
+  wrk_run screen "xgate POST /v1/screen" "$B/v1/screen" $XPID "$OUT/screen.lua"
+  wrk_run decide "xgate POST /v1/decide (durable SQLite write)" "$B/v1/decide" $XPID "$OUT/decide.lua"
 )
 if [ -n "${BEFORE:-}" ]; then # the same rows from the other binary, on the same store
   MAIN_PID=$XPID
-  BPORT=$(free_port)
+  BPORT=$(free_port); take_port
   start_xgate "$BPORT" "$BEFORE"
   ROWS="$ROWS
-$(wrk_run before-healthz "before ($(basename "$BEFORE")): GET /healthz" "http://127.0.0.1:$BPORT/healthz"
+$(wrk_run before-healthz "before ($(basename "$BEFORE")): GET /healthz" "http://127.0.0.1:$BPORT/healthz" $XPID
     wrk_run before-screen "before ($(basename "$BEFORE")): POST /v1/screen" \
-      "http://127.0.0.1:$BPORT/v1/screen" "$OUT/screen.lua")"
+      "http://127.0.0.1:$BPORT/v1/screen" $XPID "$OUT/screen.lua")"
   kill -TERM $XPID; wait $XPID 2>/dev/null || true
   XPID=$MAIN_PID
 fi
@@ -217,16 +232,19 @@ CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
 cat <<EOF
 ## HTTP service (\`xgate serve\`)
 
-Command: \`bench/run http\` (DURATION=$DURATION s, wrk -t$WRK_THREADS -c$CONNS, server $SRV_THREADS threads,
+Command: \`bench/run http\` or \`bench/bench_http.sh\` (DURATION=$DURATION s, wrk -t$WRK_THREADS -c$CONNS, server $SRV_THREADS threads,
 rate limit off, bundled lists, fresh SQLite store). Machine: $(nproc) cores, $CPU, $(uname -sr).
 Date: $(date -u +%Y-%m-%dT%H:%MZ). wrk and the server share the same cores.
 
-| endpoint | requests/s | p50 | p99 | non-2xx |
-|---|---|---|---|---|
+| endpoint | requests/s | p50 | p99 | non-2xx | server CPU µs/request |
+|---|---|---|---|---|---|
 $ROWS
 
 The first row is the ceiling: a civetweb handler answering a fixed 16-byte body with the same
-server options. \`POST /v1/screen\` answered $RATIO of the ceiling's requests/s in this run (load
+server options. The last column is the server process's CPU time (user + system, all threads,
+from /proc) over the run divided by the requests answered. It depends less than requests/s on how
+much of the cores wrk and other processes took, but on a crowded machine it grows too (cache and
+scheduler costs, steal): compare rows of one run only. \`POST /v1/screen\` answered $RATIO of the ceiling's requests/s in this run (load
 average after the throughput runs: $LOAD; the machine may be shared, so the ratio is the fair figure).
 \`/v1/decide\` commits every decision to SQLite (WAL, synchronous) before answering.
 

@@ -9,6 +9,7 @@
  */
 #include "server/server_int.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,7 +136,7 @@ static inline int put(xg_buf *b, const char *s, size_t n)
 }
 
 /* jansson's dump_string without JSON_ENSURE_ASCII / JSON_ESCAPE_SLASH. */
-static int put_string(xg_buf *b, const char *s, size_t n)
+int json_put_string(xg_buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
     bool high = false;
@@ -185,9 +186,47 @@ static int put_string(xg_buf *b, const char *s, size_t n)
     return put(b, s + run, n - run) != 0 || put(b, "\"", 1) != 0 ? -1 : 0;
 }
 
-/* jansson's jsonp_dtostr with precision 12. */
-static int put_real(xg_buf *b, double v)
+/* A real that is a whole number of thousandths below 1e9 (every score and weight of a screening
+ * answer is rounded so): its %.12g form is its decimal digits, because the double nearest to a
+ * decimal of at most 12 significant digits prints back as that decimal at precision 12 (< 15,
+ * DBL_DIG). Written by hand, exactly as put_real below would write it, for snprintf was the most
+ * expensive part of encoding a screening answer (BENCHMARKS.md, HTTP section). 1 when written,
+ * 0 when v is not such a number, -1 out of memory. */
+static int put_thousandths(xg_buf *b, double v)
 {
+    if (!(v > -1e9 && v < 1e9) || v == 0) return 0; /* zero: leave -0.0 and 0.0 to snprintf */
+    double scaled = v * 1000.0;
+    long long k = (long long)(scaled < 0 ? scaled - 0.5 : scaled + 0.5);
+    if ((double)k / 1000.0 != v) return 0;
+    char num[32], *end = num + sizeof num, *p = end;
+    unsigned long long u = k < 0 ? (unsigned long long)-k : (unsigned long long)k;
+    unsigned frac = (unsigned)(u % 1000);
+    u /= 1000;
+    if (frac == 0) {
+        *--p = '0';
+    } else {
+        int digits = 3;
+        while (frac % 10 == 0) {
+            frac /= 10;
+            digits--;
+        }
+        for (int i = 0; i < digits; i++, frac /= 10)
+            *--p = (char)('0' + frac % 10);
+    }
+    *--p = '.';
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (k < 0) *--p = '-';
+    return put(b, p, (size_t)(end - p)) == 0 ? 1 : -1;
+}
+
+/* jansson's jsonp_dtostr with precision 12. */
+int json_put_real(xg_buf *b, double v)
+{
+    int fast = put_thousandths(b, v);
+    if (fast) return fast < 0 ? -1 : 0;
     char num[48];
     int n = snprintf(num, sizeof num, "%.12g", v);
     if (n < 0 || (size_t)n >= sizeof num - 3) return -1;
@@ -227,9 +266,9 @@ int json_encode(xg_buf *b, const json_t *j, int depth)
         n = snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
         return put(b, num, (size_t)n);
     case JSON_REAL:
-        return put_real(b, json_real_value(j));
+        return json_put_real(b, json_real_value(j));
     case JSON_STRING:
-        return put_string(b, json_string_value(j), json_string_length(j));
+        return json_put_string(b, json_string_value(j), json_string_length(j));
     case JSON_ARRAY: {
         size_t size = json_array_size(j);
         if (put(b, "[", 1) != 0) return -1;
@@ -244,7 +283,7 @@ int json_encode(xg_buf *b, const json_t *j, int depth)
         for (void *it = json_object_iter((json_t *)j); it;
              it = json_object_iter_next((json_t *)j, it)) {
             if ((!first && put(b, ",", 1) != 0) ||
-                put_string(b, json_object_iter_key(it), json_object_iter_key_len(it)) != 0 ||
+                json_put_string(b, json_object_iter_key(it), json_object_iter_key_len(it)) != 0 ||
                 put(b, ":", 1) != 0 || json_encode(b, json_object_iter_value(it), depth + 1) != 0)
                 return -1;
             first = false;
@@ -255,28 +294,90 @@ int json_encode(xg_buf *b, const json_t *j, int depth)
     return -1;
 }
 
-/* Encode body behind HEADROOM free bytes of one buffer and send it in one write, with a trailing
- * newline (it makes curl output and logs readable; it costs one byte). Takes body. */
+/* ---- the answer buffer ---- */
+
+/* Each worker thread keeps one buffer for its answers, so that an answer is written without a
+ * malloc and a free of its own; one grown past ANSWER_KEEP_MAX by a large answer is given back. */
+#define ANSWER_KEEP_MAX (256u << 10)
+
+static pthread_key_t answer_key;
+static pthread_once_t answer_once = PTHREAD_ONCE_INIT;
+static bool answer_key_ok;
+
+static void answer_buf_destroy(void *p)
+{
+    xg_buf_free(p);
+    free(p);
+}
+
+static void answer_key_make(void)
+{
+    answer_key_ok = pthread_key_create(&answer_key, answer_buf_destroy) == 0;
+}
+
+xg_buf *answer_buf(void)
+{
+    pthread_once(&answer_once, answer_key_make);
+    xg_buf *b = answer_key_ok ? pthread_getspecific(answer_key) : NULL;
+    if (!b) {
+        if (!(b = calloc(1, sizeof *b))) return NULL;
+        xg_buf_init(b);
+        if (!answer_key_ok || pthread_setspecific(answer_key, b) != 0) {
+            free(b);
+            return NULL;
+        }
+    }
+    b->len = 0;
+    if (xg_buf_reserve(b, HEADROOM + 4096) != 0) return NULL;
+    b->len = HEADROOM;
+    return b;
+}
+
+static void answer_buf_done(xg_buf *b)
+{
+    if (b->cap > ANSWER_KEEP_MAX)
+        xg_buf_free(b);
+    else
+        b->len = 0;
+}
+
+static void send_encode_failed(xg_req *r)
+{
+    static const char oom[] =
+        "{\"error\":{\"code\":\"internal\",\"message\":\"could not encode the answer\","
+        "\"field\":null}}";
+    reply_raw(r, 500, "application/json", oom, sizeof oom - 1, NULL);
+}
+
+/* Send what b holds behind its HEADROOM, with a trailing newline (it makes curl output and logs
+ * readable; it costs one byte), in one write. */
+static void send_written(xg_req *r, int status, xg_buf *b, const char *extra)
+{
+    if (xg_buf_putc(b, '\n') != 0)
+        send_encode_failed(r);
+    else
+        send_answer(r, status, "application/json", b->data + HEADROOM, b->len - HEADROOM, HEADROOM,
+                    extra);
+    answer_buf_done(b);
+}
+
+void reply_json_written(xg_req *r, int status, xg_buf *b)
+{
+    send_written(r, status, b, NULL);
+}
+
+/* Encode body into this thread's answer buffer and send it. Takes body. */
 static void send_json(xg_req *r, int status, json_t *body, const char *extra)
 {
-    xg_buf b;
-    xg_buf_init(&b);
-    bool ok = body && xg_buf_reserve(&b, HEADROOM + 4096) == 0;
-    if (ok) {
-        b.len = HEADROOM;
-        ok = json_encode(&b, body, 0) == 0 && xg_buf_putc(&b, '\n') == 0;
-    }
+    xg_buf *b = body ? answer_buf() : NULL;
+    bool ok = b && json_encode(b, body, 0) == 0;
     json_decref(body);
-    if (!ok) {
-        static const char oom[] =
-            "{\"error\":{\"code\":\"internal\",\"message\":\"could not encode the answer\","
-            "\"field\":null}}";
-        reply_raw(r, 500, "application/json", oom, sizeof oom - 1, NULL);
-    } else {
-        send_answer(r, status, "application/json", b.data + HEADROOM, b.len - HEADROOM, HEADROOM,
-                    extra);
+    if (ok) {
+        send_written(r, status, b, extra);
+        return;
     }
-    xg_buf_free(&b);
+    if (b) answer_buf_done(b);
+    send_encode_failed(r);
 }
 
 void reply_json(xg_req *r, int status, json_t *body)

@@ -2,9 +2,10 @@
  * pool.c — run functions on threads of our own, with full-size stacks, for a caller who waits.
  *
  * Used for the list loader (state.c: one thread builds every snapshot, so that its memory comes
- * from one malloc arena). Request handlers used to run here too, one pool thread per civetweb
- * worker; they now run on the worker's own thread on a big stack (fiber.c), which saves two
- * thread switches and a shared lock per request.
+ * from one malloc arena) and for batch screening (routes_screen.c: the queries of one
+ * /v1/screen/batch request shared out over every core, pool_run_shared). Request handlers used to
+ * run here too, one pool thread per civetweb worker; they now run on the worker's own thread on a
+ * big stack (fiber.c), which saves two thread switches and a shared lock per request.
  */
 #include "server/pool.h"
 
@@ -16,7 +17,7 @@ typedef struct pool_job {
     pool_fn fn;
     void *arg;
     int result;
-    bool done;
+    bool started, done;
     pthread_cond_t done_cv;
     struct pool_job *next;
 } pool_job;
@@ -41,6 +42,7 @@ static void *pool_main(void *p)
         pool_job *j = pool->head;
         pool->head = j->next;
         if (!pool->head) pool->tail = NULL;
+        j->started = true;
         pthread_mutex_unlock(&pool->lock);
         int result = j->fn(j->arg);
         pthread_mutex_lock(&pool->lock);
@@ -79,22 +81,73 @@ int pool_new(xg_pool **out, int nthreads)
     return 0;
 }
 
+/* Queue j; caller holds the lock. */
+static void enqueue(xg_pool *pool, pool_job *j)
+{
+    if (pool->tail)
+        pool->tail->next = j;
+    else
+        pool->head = j;
+    pool->tail = j;
+}
+
 int pool_run(xg_pool *pool, pool_fn fn, void *arg)
 {
     pool_job j = {.fn = fn, .arg = arg};
     pthread_cond_init(&j.done_cv, NULL);
     pthread_mutex_lock(&pool->lock);
-    if (pool->tail)
-        pool->tail->next = &j;
-    else
-        pool->head = &j;
-    pool->tail = &j;
+    enqueue(pool, &j);
     pthread_cond_signal(&pool->work_cv);
     while (!j.done)
         pthread_cond_wait(&j.done_cv, &pool->lock);
     pthread_mutex_unlock(&pool->lock);
     pthread_cond_destroy(&j.done_cv);
     return j.result;
+}
+
+/* Take j off the queue if no thread has started it; caller holds the lock. */
+static void dequeue_unstarted(xg_pool *pool, pool_job *j)
+{
+    pool_job *prev = NULL;
+    for (pool_job *q = pool->head; q; prev = q, q = q->next) {
+        if (q != j) continue;
+        if (prev)
+            prev->next = q->next;
+        else
+            pool->head = q->next;
+        if (pool->tail == q) pool->tail = prev;
+        j->done = true;
+        return;
+    }
+}
+
+void pool_run_shared(xg_pool *pool, pool_fn fn, void *arg, int helpers)
+{
+    pool_job jobs[POOL_SHARED_MAX];
+    if (!pool || helpers < 0) helpers = 0;
+    if (pool && helpers > pool->nthreads) helpers = pool->nthreads;
+    if (helpers > POOL_SHARED_MAX) helpers = POOL_SHARED_MAX;
+    if (helpers) {
+        pthread_mutex_lock(&pool->lock);
+        for (int i = 0; i < helpers; i++) {
+            jobs[i] = (pool_job){.fn = fn, .arg = arg};
+            pthread_cond_init(&jobs[i].done_cv, NULL);
+            enqueue(pool, &jobs[i]);
+        }
+        pthread_cond_broadcast(&pool->work_cv);
+        pthread_mutex_unlock(&pool->lock);
+    }
+    fn(arg); /* the caller works too: the share never waits for a free pool thread */
+    if (!helpers) return;
+    pthread_mutex_lock(&pool->lock);
+    for (int i = 0; i < helpers; i++) {
+        if (!jobs[i].started) dequeue_unstarted(pool, &jobs[i]);
+        while (!jobs[i].done)
+            pthread_cond_wait(&jobs[i].done_cv, &pool->lock);
+    }
+    pthread_mutex_unlock(&pool->lock);
+    for (int i = 0; i < helpers; i++)
+        pthread_cond_destroy(&jobs[i].done_cv);
 }
 
 void pool_free(xg_pool *pool)

@@ -169,7 +169,8 @@ struct xg_server {
     pthread_mutex_t reload_lock; /* one reload at a time */
 
     xg_auth *auth;
-    xg_pool *loader; /* one thread that builds every snapshot (one malloc arena) */
+    xg_pool *loader;     /* one thread that builds every snapshot (one malloc arena) */
+    xg_pool *batch_pool; /* cores - 1 threads that help screen a batch; NULL on one core */
     xg_metrics metrics;
     time_t started;
 
@@ -281,6 +282,20 @@ void reply_json(xg_req *r, int status, json_t *body);
  * server's one encoding; faster: no callback per token, no allocation per object). depth: 0.
  * 0, or -1 (out of memory, a string that is not UTF-8, nesting over 2048: a cycle). */
 int json_encode(xg_buf *b, const json_t *j, int depth);
+/* The pieces of json_encode, for answers written straight into a buffer: a string (-1 when it is
+ * not UTF-8, as jansson refuses those) and a real, each exactly as json_encode writes them. */
+int json_put_string(xg_buf *b, const char *s, size_t n);
+int json_put_real(xg_buf *b, double v);
+/* This worker thread's answer buffer, emptied, with room reserved in front for the headers; NULL
+ * when out of memory. Write a JSON body into it and send it with reply_json_written, or abandon it
+ * (the next answer_buf or reply empties it again). */
+xg_buf *answer_buf(void);
+/* Answer with the JSON body written into b (from answer_buf) and a status. */
+void reply_json_written(xg_req *r, int status, xg_buf *b);
+/* Append the answer of /v1/screen to b: xg_screen_result_json(res) with "list_origin" and
+ * "list_versions" (named) added, byte for byte as json_encode writes that tree, but written
+ * straight from res (routes_screen.c). 0, or -1 (out of memory). */
+int screen_answer_write(xg_buf *b, const xg_screen_result *res, const char *origin, json_t *named);
 /* {"error": {"code", "message", "field"}} — field may be NULL. */
 void reply_error(xg_req *r, int status, const char *code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "xgate/core.h"
 #include "xgate/feeds.h"
@@ -219,6 +220,11 @@ int server_state_load(xg_server *s)
     if ((rc = xg_text_ctx_load_all(s->text)) != 0) return rc;
     if (pool_new(&s->loader, 1) != 0)
         return xg_error_set(XG_EINTERNAL, "cannot start the list loader thread");
+    /* The batch helpers: with the request's own worker, one thread per core screens a batch. */
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cores > 1 && pool_new(&s->batch_pool,
+                              cores - 1 < POOL_SHARED_MAX ? (int)cores - 1 : POOL_SHARED_MAX) != 0)
+        return xg_error_set(XG_EINTERNAL, "cannot start the batch screening threads");
     /* The store first: it says which list versions are in force. */
     if ((rc = xg_store_open(&s->store, s->db_url)) != 0) return rc;
     if (s->opts.read_connections &&
@@ -244,6 +250,7 @@ void server_state_free(xg_server *s)
     server_feeds_stop(s);  /* before the loader and the store go */
     server_notify_stop(s); /* likewise */
     pool_free(s->loader);
+    pool_free(s->batch_pool);
     if (s->snap) xg_snapshot_unref(s->snap);
     json_decref(s->snap_versions);
     json_decref(s->snap_lists_versions);

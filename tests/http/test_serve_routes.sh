@@ -80,6 +80,37 @@ assert_json "len(d['matches']) <= 3 and all(m['score'] >= 0.7 for m in d['matche
 req POST /v1/screen/batch "$SERVICE" '{"queries": [{"name": "Beijing University of Aeronautics and Astronautics"}, {"name": "Nobody In Particular Bakery"}, {"name": "四川大学"}]}'
 assert_code 200
 assert_json "len(d['results']) == 3 and d['results'][1]['matches'] == [] and d['results'][0]['query'] == 'Beijing University of Aeronautics and Astronautics'"
+# A batch is screened on several threads at once: its results stay in input order, each the
+# same bytes as the query's own /v1/screen answer (a second batch checks the first failing query
+# in order is the one reported).
+python3 - "$BASE" "$SERVICE" "$XGATE_ROOT/tests/golden/screen_queries.tsv" <<'PY' || fail "batch results differ from single answers"
+import http.client, json, sys, urllib.parse
+base, key, golden = sys.argv[1:4]
+names = [l.rstrip("\n").split("\t", 1)[1] for l in open(golden, encoding="utf-8")
+         if not l.startswith("#") and "\t" in l][:80]
+queries = [{"name": n, "threshold": 0.6, "limit": 7} for n in names]
+u = urllib.parse.urlparse(base)
+c = http.client.HTTPConnection(u.hostname, u.port, timeout=120)
+def post(path, body):
+    c.request("POST", path, body=json.dumps(body, ensure_ascii=False).encode(),
+              headers={"Authorization": "Bearer " + key, "Content-Type": "application/json"})
+    r = c.getresponse()
+    return r.status, r.read()
+status, data = post("/v1/screen/batch", {"queries": queries})
+assert status == 200, (status, data[:300])
+results = json.loads(data)["results"]
+assert len(results) == len(queries), len(results)
+for q, res in zip(queries, results):
+    status, one = post("/v1/screen", q)
+    assert status == 200, (status, one[:300])
+    mine = json.dumps(res, ensure_ascii=False, separators=(",", ":")).encode()
+    theirs = json.dumps(json.loads(one), ensure_ascii=False, separators=(",", ":")).encode()
+    assert mine == theirs, (q, mine[:300], theirs[:300])
+bad = queries[:30] + [{"name": "x", "country": "QQ"}] + queries[30:50] + [{"name": "y", "country": "QZ"}]
+status, data = post("/v1/screen/batch", {"queries": bad + queries[50:]})
+err = json.loads(data)["error"]
+assert status == 400 and err["code"] == "invalid_field" and "'QQ'" in err["message"], (status, data[:300])
+PY
 
 # Classification (items and spec).
 req POST /v1/classify "$SERVICE" '{"items": ["H100 SXM5 80GB", "RTX 4090"]}'
