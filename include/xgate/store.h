@@ -43,6 +43,17 @@ void xg_store_close(xg_store *s);
 #define XG_STORE_READERS_DEFAULT 8
 int xg_store_readers_set(xg_store *s, int n);
 
+/* Keep one read connection for the calling thread's reads of s until xg_store_reads_end: reads
+ * made one after another by one thread (the facts of a decision: ownership, clearances, licenses,
+ * open alerts, usage) then take a read connection from the pool once, not once each, and do not
+ * queue behind other threads between them. Each read is still its own statement (no transaction
+ * spans them). Pairs nest (counted); a thread holds a read connection of one store at a time (a
+ * begin for a second store holds nothing). When no read connection can be had (read connections
+ * off, an in-memory SQLite database, PostgreSQL unreachable) nothing is held and reads go their
+ * usual way. Call xg_store_reads_end on the same thread, before closing s. */
+void xg_store_reads_begin(xg_store *s);
+void xg_store_reads_end(xg_store *s);
+
 /* ---- API keys (for the HTTP service) ---- */
 /* Create a key with role "service", "analyst" or "admin"; *key_out gets the secret (heap; shown
  * once, stored only hashed). */

@@ -517,9 +517,9 @@ int xg_store_license_add(xg_store *s, const json_t *lic)
     return rc;
 }
 
-int xg_store_licenses_list(json_t **out, xg_store *s)
+/* The licenses, read on rd (a read handle of store_read_begin). */
+static int licenses_read(json_t **out, xg_store *rd)
 {
-    xg_store *rd = store_read_begin(s);
     db_stmt *st;
     int rc = store_prepare(&st, rd,
                            "SELECT number, party, items, destinations, valid_from,"
@@ -544,6 +544,13 @@ int xg_store_licenses_list(json_t **out, xg_store *s)
         db_finalize(st);
         *out = arr;
     }
+    return rc;
+}
+
+int xg_store_licenses_list(json_t **out, xg_store *s)
+{
+    xg_store *rd = store_read_begin(s);
+    int rc = licenses_read(out, rd);
     store_read_end(s, rd);
     return rc;
 }
@@ -557,26 +564,41 @@ static long long mono_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static int license_cache_fresh(const xg_store *s, long long now)
+{
+    return s->lic_cache && now - s->lic_loaded_ms < XG_STORE_LICENSE_CACHE_MS;
+}
+
 int xg_store_licenses_cached(json_t **out, xg_store *s)
 {
     *out = NULL;
     pthread_mutex_lock(&s->lic_lock);
-    long long now = mono_ms();
-    if (!s->lic_cache || now - s->lic_loaded_ms >= XG_STORE_LICENSE_CACHE_MS) {
-        json_t *fresh = NULL;
-        int rc = xg_store_licenses_list(&fresh, s);
-        if (rc) {
-            pthread_mutex_unlock(&s->lic_lock);
-            return rc; /* the old copy stays until a read succeeds, but is not served */
-        }
-        json_decref(s->lic_cache);
-        s->lic_cache = fresh;
-        s->lic_loaded_ms = now;
-        s->lic_loads++;
+    if (license_cache_fresh(s, mono_ms())) {
+        *out = json_incref(s->lic_cache);
+        pthread_mutex_unlock(&s->lic_lock);
+        return XG_OK;
     }
-    *out = json_incref(s->lic_cache);
     pthread_mutex_unlock(&s->lic_lock);
-    return XG_OK;
+    /* The read handle before lic_lock, never after: a thread that holds a read connection
+     * (xg_store_reads_begin) may wait here for lic_lock, so its holder must not wait for one. */
+    xg_store *rd = store_read_begin(s);
+    pthread_mutex_lock(&s->lic_lock);
+    long long now = mono_ms();
+    int rc = XG_OK;
+    if (!license_cache_fresh(s, now)) { /* else another thread loaded it meanwhile */
+        json_t *fresh = NULL;
+        rc = licenses_read(&fresh, rd);
+        if (!rc) { /* on failure the old copy stays until a read succeeds, but is not served */
+            json_decref(s->lic_cache);
+            s->lic_cache = fresh;
+            s->lic_loaded_ms = now;
+            s->lic_loads++;
+        }
+    }
+    if (!rc) *out = json_incref(s->lic_cache);
+    pthread_mutex_unlock(&s->lic_lock);
+    store_read_end(s, rd);
+    return rc;
 }
 
 void xg_store_licenses_forget(xg_store *s)

@@ -229,9 +229,44 @@ void store_bind_text(db_stmt *st, int i, const char *v)
     db_bind_text(st, i, v);
 }
 
+static void bind_row(db_stmt *st, const store_val *row, int nvals)
+{
+    for (int i = 0; i < nvals; i++)
+        if (row[i].is_int)
+            db_bind_int64(st, i + 1, row[i].i);
+        else
+            db_bind_text(st, i + 1, row[i].s);
+}
+
+/* SQLite: one row's INSERT, compiled once per connection (the statement cache) and run for each
+ * row. A statement of many rows saves round trips on PostgreSQL; SQLite has none to save, and
+ * compiling a new text of n rows for every group commit cost more than running the rows. */
+static int insert_rows_each(xg_store *s, const char *into, int ncols, int nrows, const store_val *v,
+                            const char *what)
+{
+    xg_buf sql;
+    xg_buf_init(&sql);
+    xg_buf_puts(&sql, into);
+    xg_buf_puts(&sql, " VALUES (");
+    for (int c = 0; c < ncols; c++)
+        xg_buf_puts(&sql, c ? ",?" : "?");
+    xg_buf_putc(&sql, ')');
+    db_stmt *st = NULL;
+    int rc = store_prepare(&st, s, sql.data);
+    xg_buf_free(&sql);
+    for (int r = 0; !rc && r < nrows; r++) {
+        if (r) db_reset(st);
+        bind_row(st, v + (size_t)r * ncols, ncols);
+        rc = db_step(st) == DB_DONE ? XG_OK : store_error(s, what);
+    }
+    if (st) db_finalize(st);
+    return rc;
+}
+
 int store_insert_rows(xg_store *s, const char *into, int ncols, int nrows, const store_val *v,
                       const char *what)
 {
+    if (!store_is_pg(s)) return insert_rows_each(s, into, ncols, nrows, v, what);
     int per = db_max_params(s->db) / ncols;
     if (per < 1) per = 1;
     if (per > 1000) per = 1000; /* keep one statement's text and result bounded */
@@ -252,12 +287,7 @@ int store_insert_rows(xg_store *s, const char *into, int ncols, int nrows, const
         int rc = db_prepare(s->db, sql.data, &st) ? store_error(s, "prepare") : XG_OK;
         xg_buf_free(&sql);
         if (rc) return rc;
-        const store_val *row = v + (size_t)r0 * ncols;
-        for (int i = 0; i < n * ncols; i++)
-            if (row[i].is_int)
-                db_bind_int64(st, i + 1, row[i].i);
-            else
-                db_bind_text(st, i + 1, row[i].s);
+        bind_row(st, v + (size_t)r0 * ncols, n * ncols);
         rc = db_step(st) == DB_DONE ? XG_OK : store_error(s, what);
         db_finalize(st);
         if (rc) return rc;
@@ -559,7 +589,18 @@ static xg_store *reader_open(xg_store *s, int *permanent)
     return r;
 }
 
-xg_store *store_read_begin(xg_store *s)
+/* The read connection this thread holds (xg_store_reads_begin): its store, the connection, the
+ * nesting depth and the reads made on it (added to the store's count when it is given back). A
+ * request runs on one thread from start to end (the server's fibers never leave their worker). */
+static _Thread_local struct {
+    xg_store *s, *r;
+    int depth;
+    unsigned long long reads;
+} held;
+
+/* An idle read connection, a new one, or the next one released; NULL when reads must go to the
+ * writer connection (the caller then takes s->lock). Counts a read when `count`. */
+static xg_store *reader_take(xg_store *s, int count)
 {
     pthread_mutex_lock(&s->rd_lock);
     for (;;) {
@@ -567,7 +608,7 @@ xg_store *store_read_begin(xg_store *s)
         xg_store *r = s->rd_idle;
         if (r) {
             s->rd_idle = r->rd_next;
-            s->rd_reads++;
+            s->rd_reads += (unsigned long long)count;
             pthread_mutex_unlock(&s->rd_lock);
             return r;
         }
@@ -578,7 +619,7 @@ xg_store *store_read_begin(xg_store *s)
             r = reader_open(s, &permanent);
             pthread_mutex_lock(&s->rd_lock);
             if (r) {
-                s->rd_reads++;
+                s->rd_reads += (unsigned long long)count;
                 pthread_mutex_unlock(&s->rd_lock);
                 return r;
             }
@@ -589,6 +630,36 @@ xg_store *store_read_begin(xg_store *s)
         }
         pthread_cond_wait(&s->rd_cond, &s->rd_lock);
     }
+    pthread_mutex_unlock(&s->rd_lock);
+    return NULL;
+}
+
+/* Give a read connection back to the pool (closed when the limit was lowered meanwhile). */
+static void reader_give(xg_store *s, xg_store *r, unsigned long long reads)
+{
+    pthread_mutex_lock(&s->rd_lock);
+    s->rd_reads += reads;
+    if (s->rd_open > s->rd_max) {
+        s->rd_open--;
+        pthread_mutex_unlock(&s->rd_lock);
+        reader_close(r);
+        return;
+    }
+    r->rd_next = s->rd_idle;
+    s->rd_idle = r;
+    pthread_cond_signal(&s->rd_cond);
+    pthread_mutex_unlock(&s->rd_lock);
+}
+
+xg_store *store_read_begin(xg_store *s)
+{
+    if (held.s == s && held.r) {
+        held.reads++;
+        return held.r;
+    }
+    xg_store *r = reader_take(s, 1);
+    if (r) return r;
+    pthread_mutex_lock(&s->rd_lock);
     s->rd_fallbacks++;
     pthread_mutex_unlock(&s->rd_lock);
     pthread_mutex_lock(&s->lock);
@@ -601,17 +672,30 @@ void store_read_end(xg_store *s, xg_store *r)
         pthread_mutex_unlock(&s->lock);
         return;
     }
-    pthread_mutex_lock(&s->rd_lock);
-    if (s->rd_open > s->rd_max) { /* the limit was lowered meanwhile */
-        s->rd_open--;
-        pthread_mutex_unlock(&s->rd_lock);
-        reader_close(r);
-        return;
+    if (held.s == s && held.r == r) return; /* kept until xg_store_reads_end */
+    reader_give(s, r, 0);
+}
+
+void xg_store_reads_begin(xg_store *s)
+{
+    if (held.s) {
+        if (held.s == s) held.depth++;
+        return; /* another store's connection is held: this one's reads go their usual way */
     }
-    r->rd_next = s->rd_idle;
-    s->rd_idle = r;
-    pthread_cond_signal(&s->rd_cond);
-    pthread_mutex_unlock(&s->rd_lock);
+    held.s = s;
+    held.depth = 1;
+    held.reads = 0;
+    held.r = reader_take(s, 0); /* NULL: nothing held, reads fall back as usual */
+}
+
+void xg_store_reads_end(xg_store *s)
+{
+    if (held.s != s || --held.depth > 0) return;
+    xg_store *r = held.r;
+    unsigned long long reads = held.reads;
+    held.s = held.r = NULL;
+    held.reads = 0;
+    if (r) reader_give(s, r, reads);
 }
 
 int xg_store_readers_set(xg_store *s, int n)

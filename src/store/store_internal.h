@@ -44,7 +44,8 @@ struct xg_store {
     unsigned long long rd_reads, rd_fallbacks;
     int version_at_open; /* the schema version found when opening (before migrating) */
     /* the licenses in memory (xg_store_licenses_cached): the array, when it was read (monotonic
-     * ms), counters; lic_lock is held while the table is read, so a flush never races a load */
+     * ms), counters; lic_lock is held while the table is read, so a flush never races a load (the
+     * read handle is taken before lic_lock: see xg_store_licenses_cached) */
     pthread_mutex_t lic_lock;
     json_t *lic_cache;
     long long lic_loaded_ms;

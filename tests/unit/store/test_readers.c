@@ -197,3 +197,98 @@ Test(store_readers, a_read_connection_killed_by_the_server_is_replaced)
     json_decref(o2);
     temp_store_remove(&tmp, s);
 }
+
+/* xg_store_reads_begin: one read connection for a thread's reads until xg_store_reads_end; each
+ * read is counted; pairs nest; a second store's begin holds nothing; the connection goes back to
+ * the pool at the end. */
+Test(store_readers, a_held_read_connection_serves_every_read_of_the_thread)
+{
+    temp_store tmp, tmp2;
+    xg_store *s = temp_store_open(&tmp, "readers_hold");
+    xg_store *s2 = temp_store_open(&tmp2, "readers_hold2");
+    json_t *o = json_pack("{s:s}", "name", "Parent AG"), *e = NULL;
+    cr_assert_eq(xg_store_ownership_add(s, o, "Child GmbH", "test"), 0, "%s", xg_error_message());
+    json_decref(o);
+    json_int_t reads0 = readers_stat(s, "reads");
+    xg_store_reads_begin(s);
+    xg_store_reads_begin(s);  /* nested: counted */
+    xg_store_reads_begin(s2); /* another store: nothing held for it */
+    for (int i = 0; i < 5; i++) {
+        cr_assert_eq(xg_store_ownership_of(&e, s, "Child GmbH"), 0, "%s", xg_error_message());
+        cr_assert_eq(json_array_size(e), 1);
+        json_decref(e);
+    }
+    cr_assert_eq(xg_store_ownership_of(&e, s2, "Child GmbH"), 0, "%s", xg_error_message());
+    cr_assert_eq(json_array_size(e), 0);
+    json_decref(e);
+    cr_assert_eq(readers_stat(s2, "reads"), 1, "the second store's read took its own connection");
+    xg_store_reads_end(s2);
+    xg_store_reads_end(s);
+    /* still held (the outer pair): a write and a read after it see each other */
+    o = json_pack("{s:s}", "name", "Other Parent AG");
+    cr_assert_eq(xg_store_ownership_add(s, o, "Child GmbH", "test"), 0, "%s", xg_error_message());
+    json_decref(o);
+    cr_assert_eq(xg_store_ownership_of(&e, s, "Child GmbH"), 0, "%s", xg_error_message());
+    cr_assert_eq(json_array_size(e), 2, "a read on the held connection sees the commit before it");
+    json_decref(e);
+    cr_assert_eq(readers_stat(s, "open"), 1, "every read ran on the one held connection");
+    xg_store_reads_end(s);
+    cr_assert_eq(readers_stat(s, "reads"), reads0 + 6, "each read counted once");
+    cr_assert_eq(readers_stat(s, "on_writer"), 0);
+    /* given back: the next read takes it from the pool */
+    cr_assert_eq(xg_store_ownership_of(&e, s, "Child GmbH"), 0, "%s", xg_error_message());
+    json_decref(e);
+    cr_assert_eq(readers_stat(s, "open"), 1);
+    cr_assert_eq(readers_stat(s, "reads"), reads0 + 7);
+    temp_store_remove(&tmp2, s2);
+    temp_store_remove(&tmp, s);
+}
+
+#define HOLDERS 6
+#define HOLDS 40
+
+/* Threads that hold the only read connection in turn and read the in-memory licenses, which are
+ * dropped again and again (so they are read again): the loader takes its read handle before the
+ * licenses' lock, so a holder waiting for that lock never blocks the loader. */
+static void *hold_and_read_licenses(void *arg)
+{
+    worker *w = arg;
+    for (int i = 0; i < HOLDS && !w->fails; i++) {
+        xg_store_reads_begin(w->s);
+        json_t *all = NULL, *e = NULL;
+        if (xg_store_licenses_cached(&all, w->s) || json_array_size(all) != 1 ||
+            xg_store_ownership_of(&e, w->s, "Nobody Ltd")) {
+            w->fails++;
+            snprintf(w->why, sizeof w->why, "read %d: %s", i, xg_error_message());
+        }
+        json_decref(all);
+        json_decref(e);
+        xg_store_reads_end(w->s);
+        if (i % 3 == w->id % 3) xg_store_licenses_forget(w->s);
+    }
+    return NULL;
+}
+
+Test(store_readers, holders_and_the_license_loader_share_one_connection)
+{
+    temp_store tmp;
+    xg_store *s = temp_store_open(&tmp, "readers_hold_lic");
+    cr_assert_eq(xg_store_readers_set(s, 1), 0);
+    json_t *l = json_pack("{s:s,s:s,s:[s],s:[s],s:s}", "number", "L-1", "party", "Hold Ltd",
+                          "items", "p5.48xlarge", "destinations", "AE", "valid_from", "2026-01-01");
+    cr_assert_eq(xg_store_license_add(s, l), 0, "%s", xg_error_message());
+    json_decref(l);
+    pthread_t t[HOLDERS];
+    worker w[HOLDERS];
+    for (int i = 0; i < HOLDERS; i++) {
+        w[i] = (worker){.s = s, .id = i};
+        pthread_create(&t[i], NULL, hold_and_read_licenses, &w[i]);
+    }
+    for (int i = 0; i < HOLDERS; i++) {
+        pthread_join(t[i], NULL);
+        cr_assert_eq(w[i].fails, 0, "thread %d: %s", i, w[i].why);
+    }
+    cr_assert_eq(readers_stat(s, "open"), 1);
+    cr_assert_eq(readers_stat(s, "on_writer"), 0);
+    temp_store_remove(&tmp, s);
+}
