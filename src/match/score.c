@@ -230,8 +230,8 @@ static size_t cp_count(const char *s, size_t n)
 /* Similarity of two single words without a prepared pattern: equal, or close as in word_sim. */
 static double plain_word_sim(const char *a, const char *b, double edits_per_char)
 {
-    if (!strcmp(a, b)) return 1.0;
     size_t la = strlen(a), lb = strlen(b), mx = la > lb ? la : lb;
+    if (la == lb && !memcmp(a, b, la)) return 1.0;
     if (la <= 3 || lb <= 3) return 0.0;
     /* the distance is at least the difference in code points: too far, no need to look */
     size_t ca = cp_count(a, la), cb = cp_count(b, lb), dc = ca > cb ? ca - cb : cb - ca;
@@ -371,12 +371,16 @@ static int is_word(const xg_token *t)
 }
 
 /* Pairs of one token with two adjacent tokens joined ("huawei" ~ "hua" + "wei"); spaces inside
- * the single token (a multi-word legal form) are ignored. */
-static double joined_sim(const char *single, const char *a, const char *b)
+ * the single token (a multi-word legal form) are ignored. `nsingle`, `la` and `lb` are the byte
+ * lengths of the three. */
+static double joined_sim(const char *single, size_t nsingle, const char *a, size_t la,
+                         const char *b, size_t lb)
 {
     char flat[128], joined[128];
     if (single[0] != a[0]) return 0.0; /* first letters agree in nearly every split word */
-    size_t ls = 0, la = strlen(a), lb = strlen(b);
+    /* the flattened single is no longer than the single: too short for the pair, no need to look */
+    if (nsingle + 2 < la + lb || la + lb > 120) return 0.0;
+    size_t ls = 0;
     for (const char *p = single; *p && ls < sizeof flat - 1; p++)
         if (*p != ' ') flat[ls++] = *p;
     flat[ls] = 0;
@@ -389,25 +393,33 @@ static double joined_sim(const char *single, const char *a, const char *b)
     return jw >= XG_SPLIT_FLOOR ? jw : 0.0;
 }
 
-static void split_pairs(const xg_score_query *q, const xg_name *n, size_t nn, pairbuf *b)
+/* A joined pair needs its first letters equal (joined_sim's first check): tested here before the
+ * call, on every (query token, list token) pair of every candidate, it is most of the cost. */
+static void split_pairs(const xg_score_query *q, const xg_score_list *l, size_t nn, pairbuf *b)
 {
-    const xg_token *qt = q->name->tokens;
+    const xg_token *qt = q->name->tokens, *nt = l->name->tokens;
+    size_t nlen[64];
+    uint64_t nword = 0;
+    for (size_t j = 0; j < nn; j++) {
+        nlen[j] = l->len ? l->len[j] : strlen(nt[j].text);
+        if (is_word(&nt[j])) nword |= 1ULL << j;
+    }
     for (size_t i = 0; i < q->ntok; i++) {
-        for (size_t j = 0; j + 1 < nn; j++) {
-            if (is_word(&qt[i]) && is_word(&n->tokens[j]) && is_word(&n->tokens[j + 1])) {
-                double s = joined_sim(qt[i].text, n->tokens[j].text, n->tokens[j + 1].text);
+        if (!is_word(&qt[i])) continue;
+        int pair_q = i + 1 < q->ntok && is_word(&qt[i + 1]);
+        char c = qt[i].text[0];
+        for (size_t j = 0; j < nn; j++) {
+            if (!(nword >> j & 1) || nt[j].text[0] != c) continue;
+            if (j + 1 < nn && (nword >> (j + 1) & 1)) {
+                double s = joined_sim(qt[i].text, q->len[i], nt[j].text, nlen[j], nt[j + 1].text,
+                                      nlen[j + 1]);
                 if (s > 0) push_pair(b, i, 1, j, 2, s);
             }
-            if (i + 1 < q->ntok && j < nn && is_word(&n->tokens[j]) && is_word(&qt[i]) &&
-                is_word(&qt[i + 1])) {
-                double s = joined_sim(n->tokens[j].text, qt[i].text, qt[i + 1].text);
+            if (pair_q) {
+                double s = joined_sim(nt[j].text, nlen[j], qt[i].text, q->len[i], qt[i + 1].text,
+                                      q->len[i + 1]);
                 if (s > 0) push_pair(b, i, 2, j, 1, s);
             }
-        }
-        if (i + 1 < q->ntok && nn && is_word(&n->tokens[nn - 1]) && is_word(&qt[i]) &&
-            is_word(&qt[i + 1])) {
-            double s = joined_sim(n->tokens[nn - 1].text, qt[i].text, qt[i + 1].text);
-            if (s > 0) push_pair(b, i, 2, nn - 1, 1, s);
         }
     }
 }
@@ -439,8 +451,10 @@ static void cover_phrases(const xg_score_query *q, const xg_score_list *l, size_
     size_t np = query_phrase ? q->ntok : nn, no = query_phrase ? nn : q->ntok;
     uint64_t *pm = query_phrase ? &d->q_matched : &d->n_matched;
     uint64_t *om = query_phrase ? &d->n_matched : &d->q_matched;
+    /* the phrase masks say which tokens hold a space, as strchr(text, ' ') would */
+    uint64_t pph = query_phrase ? q->phrases : l->phrases, oph = query_phrase ? l->phrases : q->phrases;
     for (size_t j = 0; j < np && j < 64; j++) {
-        if ((*pm >> j & 1) || !strchr(pt[j].text, ' ') || pt[j].kind == XG_TOK_NUMBER) continue;
+        if ((*pm >> j & 1) || !(pph >> j & 1) || pt[j].kind == XG_TOK_NUMBER) continue;
         char buf[256], *save = NULL;
         snprintf(buf, sizeof buf, "%s", pt[j].text);
         size_t nw = 0, found = 0, at[16];
@@ -449,7 +463,7 @@ static void cover_phrases(const xg_score_query *q, const xg_score_list *l, size_
         for (char *w = strtok_r(buf, " ", &save); w && nw < 16; w = strtok_r(NULL, " ", &save)) {
             nw++;
             for (size_t i = 0; i < no && i < 64 && found < 16; i++) {
-                if ((*om >> i & 1) || (got >> i & 1) || strchr(ot[i].text, ' ') ||
+                if ((*om >> i & 1) || (got >> i & 1) || (oph >> i & 1) ||
                     ot[i].kind == XG_TOK_NUMBER)
                     continue;
                 double sim = phrase_word_sim(ot[i].text, w);
@@ -491,10 +505,11 @@ static void absorb_phrase_words(const xg_score_query *q, const xg_score_list *l,
     size_t np = query_phrase ? q->ntok : nn, no = query_phrase ? nn : q->ntok;
     uint64_t pm = query_phrase ? d->q_matched : d->n_matched;
     uint64_t *om = query_phrase ? &d->n_matched : &d->q_matched;
+    uint64_t pph = query_phrase ? q->phrases : l->phrases, oph = query_phrase ? l->phrases : q->phrases;
     for (size_t i = 0; i < no && i < 64 && d->npairs < XG_SCORE_MAX_TOKENS; i++) {
-        if ((*om >> i & 1) || strchr(ot[i].text, ' ') || ot[i].kind == XG_TOK_NUMBER) continue;
+        if ((*om >> i & 1) || (oph >> i & 1) || ot[i].kind == XG_TOK_NUMBER) continue;
         for (size_t j = 0; j < np && j < 64; j++) {
-            if (!(pm >> j & 1) || !strchr(pt[j].text, ' ') ||
+            if (!(pm >> j & 1) || !(pph >> j & 1) ||
                 !phrase_has_word(pt[j].text, ot[i].text))
                 continue;
             *om |= 1ULL << i;
@@ -588,7 +603,7 @@ static void align(const xg_score_query *q, const xg_score_list *l, size_t nn, xg
             double s = rows[j] ? rows[j][i] : token_sim(q, i, &n->tokens[j], nlen);
             if (s >= XG_PAIR_FLOOR) push_pair(&b, i, 1, j, 1, s);
         }
-    split_pairs(q, n, nn, &b);
+    split_pairs(q, l, nn, &b);
     reading_pairs(q, l, nn, &b);
     qsort(cand, b.n, sizeof *cand, cmp_pair);
     d->npairs = 0;
