@@ -219,11 +219,20 @@ static int symbol_is_text(const char *sym, const char *text)
     return !*sym && !*text;
 }
 
+/* Code points in s (n bytes): the bytes that are not UTF-8 continuation bytes (10xxxxxx), eight
+ * at a time — a byte's top bit set and the next one clear marks a continuation; the marks, one
+ * per byte, are summed by a multiplication (no POPCNT on baseline x86-64). */
 static size_t cp_count(const char *s, size_t n)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    size_t k = n, i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        uint64_t cont = (x & ~(x << 1) & 0x8080808080808080ULL) >> 7;
+        k -= (size_t)((cont * 0x0101010101010101ULL) >> 56);
+    }
+    for (; i < n; i++)
+        k -= ((unsigned char)s[i] & 0xC0) == 0x80;
     return k;
 }
 
@@ -431,6 +440,14 @@ static int cmp_pair(const void *a, const void *b)
     return (int)(y->qn + y->nn) - (int)(x->qn + x->nn); /* prefer spans on ties */
 }
 
+/* snprintf(buf, cap, "%s", s) without the format machinery: s, cut to cap - 1 bytes. */
+static void copy_text(char *buf, size_t cap, const char *s)
+{
+    size_t n = strnlen(s, cap - 1);
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+}
+
 static uint64_t span_mask(size_t i, size_t n)
 {
     if (i >= 64) return 0;
@@ -452,11 +469,12 @@ static void cover_phrases(const xg_score_query *q, const xg_score_list *l, size_
     uint64_t *pm = query_phrase ? &d->q_matched : &d->n_matched;
     uint64_t *om = query_phrase ? &d->n_matched : &d->q_matched;
     /* the phrase masks say which tokens hold a space, as strchr(text, ' ') would */
-    uint64_t pph = query_phrase ? q->phrases : l->phrases, oph = query_phrase ? l->phrases : q->phrases;
+    uint64_t pph = query_phrase ? q->phrases : l->phrases,
+             oph = query_phrase ? l->phrases : q->phrases;
     for (size_t j = 0; j < np && j < 64; j++) {
         if ((*pm >> j & 1) || !(pph >> j & 1) || pt[j].kind == XG_TOK_NUMBER) continue;
         char buf[256], *save = NULL;
-        snprintf(buf, sizeof buf, "%s", pt[j].text);
+        copy_text(buf, sizeof buf, pt[j].text);
         size_t nw = 0, found = 0, at[16];
         float sims[16];
         uint64_t got = 0;
@@ -505,12 +523,12 @@ static void absorb_phrase_words(const xg_score_query *q, const xg_score_list *l,
     size_t np = query_phrase ? q->ntok : nn, no = query_phrase ? nn : q->ntok;
     uint64_t pm = query_phrase ? d->q_matched : d->n_matched;
     uint64_t *om = query_phrase ? &d->n_matched : &d->q_matched;
-    uint64_t pph = query_phrase ? q->phrases : l->phrases, oph = query_phrase ? l->phrases : q->phrases;
+    uint64_t pph = query_phrase ? q->phrases : l->phrases,
+             oph = query_phrase ? l->phrases : q->phrases;
     for (size_t i = 0; i < no && i < 64 && d->npairs < XG_SCORE_MAX_TOKENS; i++) {
         if ((*om >> i & 1) || (oph >> i & 1) || ot[i].kind == XG_TOK_NUMBER) continue;
         for (size_t j = 0; j < np && j < 64; j++) {
-            if (!(pm >> j & 1) || !(pph >> j & 1) ||
-                !phrase_has_word(pt[j].text, ot[i].text))
+            if (!(pm >> j & 1) || !(pph >> j & 1) || !phrase_has_word(pt[j].text, ot[i].text))
                 continue;
             *om |= 1ULL << i;
             size_t qi = query_phrase ? j : i, ni = query_phrase ? i : j;
@@ -528,7 +546,7 @@ static size_t reading_span(const char *reading, const xg_token *o, size_t no, si
                            double *sim)
 {
     char buf[128], *save = NULL;
-    snprintf(buf, sizeof buf, "%s", reading);
+    copy_text(buf, sizeof buf, reading);
     size_t k = at;
     *sim = 1.0;
     for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
@@ -879,6 +897,17 @@ static double round3(double x)
     return (double)(long)(x * 1000.0 + 0.5) / 1000.0;
 }
 
+/* {"kind": kind, "weight": weight, "factor": factor}, as json_pack("{s:s,s:f,s:f}") builds it,
+ * without parsing a format for every penalty of every explanation. */
+static json_t *penalty_json(const char *kind, double weight, double factor)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "kind", json_string(kind));
+    json_object_set_new(o, "weight", json_real(weight));
+    json_object_set_new(o, "factor", json_real(factor));
+    return o;
+}
+
 static json_t *unmatched_json(const xg_token *t, size_t n, uint64_t matched)
 {
     json_t *a = json_array();
@@ -910,8 +939,8 @@ static void nested_explain(json_t *e, json_t *pen, const xg_score_query *q,
     json_object_set_new(e, "nested",
                         json_pack("{s:s,s:i,s:o}", "relation", rel, "levels", (int)top,
                                   "unmatched_levels", skipped));
-    json_array_append_new(pen, json_pack("{s:s,s:f,s:f}", "kind", "unmatched_levels", "weight",
-                                         round3(d->unmatched_level), "factor", XG_UNMATCHED_QUERY));
+    json_array_append_new(
+        pen, penalty_json("unmatched_levels", round3(d->unmatched_level), XG_UNMATCHED_QUERY));
 }
 
 /* True when a pair met a Latin list word that the query word's sound pattern spells otherwise
@@ -966,20 +995,17 @@ json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_sco
     size_t nn = n->ntokens < 64 ? n->ntokens : 64;
     json_object_set_new(e, "unmatched_list", unmatched_json(n->tokens, nn, d->n_matched));
     if (d->unmatched_query > 0)
-        json_array_append_new(pen,
-                              json_pack("{s:s,s:f,s:f}", "kind", "unmatched_query_tokens", "weight",
-                                        round3(d->unmatched_query), "factor", XG_UNMATCHED_QUERY));
+        json_array_append_new(pen, penalty_json("unmatched_query_tokens",
+                                                round3(d->unmatched_query), XG_UNMATCHED_QUERY));
     if (d->unmatched_list > 0)
-        json_array_append_new(pen,
-                              json_pack("{s:s,s:f,s:f}", "kind", "unmatched_list_tokens", "weight",
-                                        round3(d->unmatched_list), "factor", XG_UNMATCHED_LIST));
+        json_array_append_new(pen, penalty_json("unmatched_list_tokens", round3(d->unmatched_list),
+                                                XG_UNMATCHED_LIST));
     if (d->qualifier > 0)
-        json_array_append_new(pen,
-                              json_pack("{s:s,s:f,s:f}", "kind", "university_qualifiers", "weight",
-                                        round3(d->qualifier), "factor", XG_UNMATCHED_QUERY));
+        json_array_append_new(
+            pen, penalty_json("university_qualifiers", round3(d->qualifier), XG_UNMATCHED_QUERY));
     if (d->head > 0)
-        json_array_append_new(pen, json_pack("{s:s,s:f,s:f}", "kind", "institution_head", "weight",
-                                             round3(d->head), "factor", XG_UNMATCHED_QUERY));
+        json_array_append_new(
+            pen, penalty_json("institution_head", round3(d->head), XG_UNMATCHED_QUERY));
     if (d->level_skipped) nested_explain(e, pen, q, d);
     if (d->number_mismatch)
         json_array_append_new(
