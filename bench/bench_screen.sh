@@ -216,6 +216,7 @@ The before build ran between two runs of this one (after 1, after 2), each $REPE
 
 EOB
 fi)
+
 ### Jaro-Winkler kernel (ns per pair, best of five rounds; $(val "$OUT/k_xg.out" pairs) pairs of lower-cased ASCII list names, each of 200 against each of 2,000)
 
 | xgate \`xg_jaro_winkler\` | xgate cached pattern | rapidfuzz-cpp \`CachedJaroWinkler\` | jellyfish \`jaro_winkler_similarity\` (Python, C extension, one round) |
