@@ -9,6 +9,9 @@
 #            load time, memory; pg_trgm (GIN index, `%`, top 10) on the same names.
 #   kernel:  Jaro-Winkler ns per pair: xgate, jellyfish (Debian python3-jellyfish) and
 #            rapidfuzz-cpp's cached scorer when RAPIDFUZZ_DIR names a checkout (else "skipped").
+#   before:  XGATE_BENCH_BEFORE=DIR (an unpacked `git archive` of an earlier commit, with its
+#            build/libxgate-internal.a built) adds that xgate's 1-thread speed and kernel figures
+#            in the same run, beside this one's, on the same queries.
 #
 # Needs `scripts/bootstrap bench` (postgresql, postgresql-contrib, python3-jellyfish). The
 # PostgreSQL cluster is a throwaway one under /tmp, run as the postgres user when started as root.
@@ -37,6 +40,13 @@ CFLAGS="-std=c11 -D_GNU_SOURCE -O2 -g -Iinclude -Isrc $(pkg-config --cflags $PKG
 LIBS="$(pkg-config --libs $PKGS) -lcivetweb -lpthread -lm -ldl"
 cc $CFLAGS -o "$OUT/screen_bench" bench/screen/screen_bench.c build/libxgate-internal.a $LIBS
 cc $CFLAGS -o "$OUT/pg_bench" bench/screen/pg_bench.c $(pkg-config --libs libpq) -lpthread
+BEFORE=${XGATE_BENCH_BEFORE:-}
+if [ -n "$BEFORE" ]; then
+  (cd "$BEFORE" && make -s build/libxgate-internal.a >&2 &&
+    cc -std=c11 -D_GNU_SOURCE -O2 -g -Iinclude -Isrc $(pkg-config --cflags $PKGS) \
+      -o "$OUT/screen_bench_before" bench/screen/screen_bench.c build/libxgate-internal.a $LIBS)
+  BEFORE_REV=$(cat "$BEFORE/.git-commit" 2>/dev/null || basename "$BEFORE")
+fi
 
 LISTS=("$L/csl_entity_list_prc_research.csv" "$L/csl_meti_names_2022-12.txt" "$L/csl_sample.csv"
   "$L/dod_1260h_2026.xgate.csv" "$L/eu_833_annex_iv_2026.xgate.csv" "$L/ofac_sdn_2021-07"
@@ -57,6 +67,15 @@ NNAMES=$(wc -l <"$OUT/dump_all.tsv")
 log "xgate: quality run, then speed with 1 and 2 threads (x$REPEAT)"
 "$OUT/screen_bench" run 1 1 "$OUT/eval.tsv" "${EVAL_LISTS[@]}" >"$OUT/xg_eval.out"
 "$OUT/screen_bench" run 1 "$REPEAT" "$OUT/eval.tsv" "${LISTS[@]}" >"$OUT/xg_t1.out"
+if [ -n "$BEFORE" ]; then
+  log "xgate before ($BEFORE_REV): speed with 1 thread (x$REPEAT), then this build again"
+  "$OUT/screen_bench_before" run 1 "$REPEAT" "$OUT/eval.tsv" "${LISTS[@]}" >"$OUT/xb_t1.out"
+  # the same answers, or the comparison means nothing
+  cmp -s <(grep -v '^#' "$OUT/xg_t1.out") <(grep -v '^#' "$OUT/xb_t1.out") &&
+    BEFORE_SAME="identical answers" || BEFORE_SAME="answers DIFFER"
+  # a second round of this build after the before one, so that neither is favoured by when it ran
+  "$OUT/screen_bench" run 1 "$REPEAT" "$OUT/eval.tsv" "${LISTS[@]}" >"$OUT/xg_t1b.out"
+fi
 "$OUT/screen_bench" run 2 "$REPEAT" "$OUT/eval.tsv" "${LISTS[@]}" >"$OUT/xg_t2.out"
 val() { awk -v k="$2" '$1 == "#" && $2 == k { print $3 }' "$1"; }
 DEFAULT=$(grep -o 'XG_SCREEN_DEFAULT_THRESHOLD = [0-9.]*' src/match/screen.c | awk '{print $3}')
@@ -122,6 +141,7 @@ awk -F'\t' '$5 ~ /^[ -~]+$/ { print tolower($5) }' "$OUT/dump_all.tsv" | awk 'NR
 head -200 "$OUT/kernel_all.txt" >"$OUT/kernel_a.txt"
 tail -n +201 "$OUT/kernel_all.txt" >"$OUT/kernel_b.txt"
 "$OUT/screen_bench" kernel "$OUT/kernel_a.txt" "$OUT/kernel_b.txt" >"$OUT/k_xg.out"
+[ -n "$BEFORE" ] && "$OUT/screen_bench_before" kernel "$OUT/kernel_a.txt" "$OUT/kernel_b.txt" >"$OUT/k_xb.out"
 $PY bench/screen/jf_kernel.py "$OUT/kernel_a.txt" "$OUT/kernel_b.txt" >"$OUT/k_jf.out" 2>/dev/null
 RF="skipped (set RAPIDFUZZ_DIR to a rapidfuzz-cpp checkout)"
 if [ -n "${RAPIDFUZZ_DIR:-}" ] && [ -f "$RAPIDFUZZ_DIR/rapidfuzz/distance/JaroWinkler.hpp" ]; then
@@ -140,7 +160,7 @@ ratio() { echo "scale=1; $1 / $2" | bc; }
 cat <<EOF
 ## Screening (\`bench/bench_screen.sh\`)
 
-- Command: \`bench/run screen\` (\`bench/bench_screen.sh\`${RAPIDFUZZ_DIR:+, RAPIDFUZZ_DIR=$RAPIDFUZZ_DIR})
+- Command: \`bench/run screen\` (\`bench/bench_screen.sh\`${RAPIDFUZZ_DIR:+, RAPIDFUZZ_DIR=$RAPIDFUZZ_DIR}${BEFORE:+, XGATE_BENCH_BEFORE=$BEFORE})
 - Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs, $(free -g | awk '/Mem:/ {print $2}') GB RAM; load average $LOADAVG when the run began (the machine is shared: wall-clock figures move with it, CPU time per query much less)
 - Date: $(date -u '+%Y-%m-%d %H:%M UTC'); xgate $(git rev-parse --short HEAD 2>/dev/null || echo "?"); PostgreSQL $PG_VERSION
 - Names: all shared lists together — $NNAMES names and aliases of $(val "$OUT/xg_t1.out" records) records
@@ -179,6 +199,23 @@ CPU time per query is the steadier comparison.
 | the same with the compiled snapshot file mapped (warm start) | $STARTUP_WARM s | | |
 | load (parse lists, analyse and index every name) | $(val "$OUT/xg_t1.out" load_seconds) s (of which analysis + index $(val "$OUT/xg_t1.out" build_seconds) s) | $PG_LOAD s (COPY + GIN index, names already extracted) | |
 | memory | $(( $(val "$OUT/xg_t1.out" rss_after_load_kb) / 1024 )) MB RSS after load, $(( $(val "$OUT/xg_t1.out" rss_peak_kb) / 1024 )) MB peak | table + index $PG_SIZE | |
+
+$(if [ -n "$BEFORE" ]; then cat <<EOB
+#### This build beside the one before ($BEFORE_REV), same run, same queries, 1 thread ($BEFORE_SAME)
+
+The before build ran between two runs of this one (after 1, after 2), each $REPEAT rounds.
+
+| | before ($BEFORE_REV) | after, run 1 | after, run 2 |
+|---|---|---|---|
+| queries/s | $(val "$OUT/xb_t1.out" qps) | $(val "$OUT/xg_t1.out" qps) | $(val "$OUT/xg_t1b.out" qps) |
+| CPU time per query (process) | $(val "$OUT/xb_t1.out" cpu_us) µs | $(val "$OUT/xg_t1.out" cpu_us) µs | $(val "$OUT/xg_t1b.out" cpu_us) µs |
+| CPU time per query, least of $REPEAT rounds, averaged | $(val "$OUT/xb_t1.out" cpu_min_us) µs | $(val "$OUT/xg_t1.out" cpu_min_us) µs | $(val "$OUT/xg_t1b.out" cpu_min_us) µs |
+| thread CPU p50 / p99 / max | $(val "$OUT/xb_t1.out" cpu_p50_us) / $(val "$OUT/xb_t1.out" cpu_p99_us) / $(val "$OUT/xb_t1.out" cpu_max_us) µs | $(val "$OUT/xg_t1.out" cpu_p50_us) / $(val "$OUT/xg_t1.out" cpu_p99_us) / $(val "$OUT/xg_t1.out" cpu_max_us) µs | $(val "$OUT/xg_t1b.out" cpu_p50_us) / $(val "$OUT/xg_t1b.out" cpu_p99_us) / $(val "$OUT/xg_t1b.out" cpu_max_us) µs |
+| wall p50 / p99 | $(val "$OUT/xb_t1.out" p50_us) / $(val "$OUT/xb_t1.out" p99_us) µs | $(val "$OUT/xg_t1.out" p50_us) / $(val "$OUT/xg_t1.out" p99_us) µs | $(val "$OUT/xg_t1b.out" p50_us) / $(val "$OUT/xg_t1b.out" p99_us) µs |
+| Jaro-Winkler kernel, plain / cached pattern | $(val "$OUT/k_xb.out" plain_ns) / $(val "$OUT/k_xb.out" cached_ns) ns | $(val "$OUT/k_xg.out" plain_ns) / $(val "$OUT/k_xg.out" cached_ns) ns | |
+
+EOB
+fi)
 
 ### Jaro-Winkler kernel (ns per pair, best of five rounds; $(val "$OUT/k_xg.out" pairs) pairs of lower-cased ASCII list names, each of 200 against each of 2,000)
 

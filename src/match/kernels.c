@@ -284,18 +284,32 @@ double xg_jaro_winkler(const char *a, const char *b)
     return jaro_generic(a, na, b, nb, 1);
 }
 
+uint64_t xg_jw_letters(const char *s, size_t n, int *ascii)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    uint64_t m = 0;
+    unsigned acc = 0;
+    /* one bit per byte value modulo 64: bytes sharing a bit look present (a looser bound) */
+    for (size_t i = 0; i < n; i++)
+        acc |= u[i], m |= 1ULL << (u[i] & 63);
+    *ascii = !(acc & 0x80);
+    return m;
+}
+
 int xg_jw_below(const char *a, size_t na, const char *b, size_t nb, double floor)
 {
-    const unsigned char *ua = (const unsigned char *)a, *ub = (const unsigned char *)b;
-    uint64_t ma = 0, mb = 0;
-    unsigned acc = 0;
     if (!na || !nb) return 0;
-    /* one bit per byte value modulo 64: bytes sharing a bit look present (a looser bound) */
-    for (size_t i = 0; i < na; i++)
-        acc |= ua[i], ma |= 1ULL << (ua[i] & 63);
-    for (size_t j = 0; j < nb; j++)
-        acc |= ub[j], mb |= 1ULL << (ub[j] & 63);
-    if (acc & 0x80) return 0;
+    int asa, asb;
+    uint64_t ma = xg_jw_letters(a, na, &asa), mb = xg_jw_letters(b, nb, &asb);
+    if (!asa || !asb) return 0;
+    return xg_jw_below_letters(a, na, ma, b, nb, mb, floor);
+}
+
+int xg_jw_below_letters(const char *a, size_t na, uint64_t ma, const char *b, size_t nb,
+                        uint64_t mb, double floor)
+{
+    const unsigned char *ua = (const unsigned char *)a, *ub = (const unsigned char *)b;
+    if (!na || !nb) return 0;
     size_t ka = 0, kb = 0; /* characters with a possible partner on the other side */
     for (size_t i = 0; i < na; i++)
         ka += mb >> (ua[i] & 63) & 1;

@@ -38,6 +38,13 @@ size_t xg_osa_distance(const char *a, const char *b);
  * (checked in tests/unit/match/test_match_kernels.c): callers skip the kernel when it says 1 and
  * the kernel's value would have been thrown away. 0 (no claim) for non-ASCII strings. */
 int xg_jw_below(const char *a, size_t na, const char *b, size_t nb, double floor);
+/* The letters of s (n bytes) as xg_jw_below sees them: bit (byte & 63) per byte; *ascii set to 1
+ * when every byte is below 0x80. */
+uint64_t xg_jw_letters(const char *s, size_t n, int *ascii);
+/* xg_jw_below for two ASCII strings whose xg_jw_letters are known (ma, mb): the same answer,
+ * without measuring the letters again for every pair. */
+int xg_jw_below_letters(const char *a, size_t na, uint64_t ma, const char *b, size_t nb,
+                        uint64_t mb, double floor);
 
 /* ASCII strings up to 64 * XG_JW_WORDS bytes run bit-parallel. */
 #define XG_JW_WORDS 4

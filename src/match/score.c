@@ -139,6 +139,34 @@ static uint64_t repeat_mask(const xg_token *t, size_t n)
     return m;
 }
 
+static void word_sig_of(xg_word_sig *g, const char *s);
+
+/* The words of a senses string ("hygiene|sanitation") measured into q->sense_sig from *nsense on,
+ * their text copied into q->sense_text from *used on, as senses_text_sim reads them (words of 64
+ * bytes or more are never compared). Returns how many, or XG_SENSES_UNPREPARED when they do not
+ * fit (nothing kept). */
+static uint16_t prepare_senses(xg_score_query *q, const char *senses, size_t *nsense, size_t *used)
+{
+    size_t at = *nsense, u = *used;
+    if (!senses) return 0;
+    for (const char *p = senses; *p;) {
+        size_t len = strcspn(p, "|");
+        if (len < 64) {
+            if (at == XG_SCORE_MAX_SENSES || u + len + 1 > XG_SCORE_SENSE_TEXT)
+                return XG_SENSES_UNPREPARED;
+            memcpy(q->sense_text + u, p, len);
+            q->sense_text[u + len] = '\0';
+            word_sig_of(&q->sense_sig[at++], q->sense_text + u);
+            u += len + 1;
+        }
+        p += len + (p[len] == '|');
+    }
+    uint16_t n = (uint16_t)(at - *nsense);
+    *nsense = at;
+    *used = u;
+    return n;
+}
+
 void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bigrams,
                       size_t nbigrams, xg_jw_pattern *pats)
 {
@@ -147,10 +175,15 @@ void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bi
     q->pat = pats;
     q->ntok = name->ntokens < XG_SCORE_MAX_TOKENS ? name->ntokens : XG_SCORE_MAX_TOKENS;
     q->truncated = name->ntokens > XG_SCORE_MAX_TOKENS;
+    size_t nsense = 0, used = 0;
     for (size_t i = 0; i < q->ntok; i++) {
         xg_jw_prepare(&q->pat[i], name->tokens[i].text);
         q->len[i] = q->pat[i].len;
         q->w[i] = (float)xg_token_weight(&name->tokens[i]);
+        word_sig_of(&q->text_sig[i], name->tokens[i].text);
+        if (name->tokens[i].alt) word_sig_of(&q->alt_sig[i], name->tokens[i].alt);
+        q->sense_at[i] = (uint16_t)nsense;
+        q->sense_n[i] = prepare_senses(q, name->tokens[i].senses, &nsense, &used);
     }
     q->han_bigrams = bigrams;
     q->nhan_bigrams = nbigrams;
@@ -195,14 +228,21 @@ static int fold_romanisation(char *out, size_t cap, const char *w)
  * as one edit) is over a quarter of the longer word — Jaro-Winkler alone is generous to words
  * sharing letters (belletech ~ baltech 0.86). One typo is allowed from four letters on, two from
  * eight. */
-static double word_sim(const xg_jw_pattern *p, size_t qlen, const char *b, size_t blen,
-                       double edits_per_char)
+static double word_sim(const xg_jw_pattern *p, const xg_word_sig *qs, const char *b, size_t blen,
+                       const xg_word_sig *bs, double edits_per_char)
 {
+    size_t qlen = qs->len;
     if (qlen == blen && !memcmp(p->s, b, qlen)) return 1.0;
     if (qlen <= 3 || blen <= 3) return 0.0; /* short words and acronyms must be equal */
     size_t mx = qlen > blen ? qlen : blen, diff = qlen > blen ? qlen - blen : blen - qlen;
-    if ((double)diff > (double)mx * edits_per_char) return 0.0;      /* edits >= diff */
-    if (xg_jw_below(p->s, qlen, b, blen, XG_PAIR_FLOOR)) return 0.0; /* too few common letters */
+    if ((double)diff > (double)mx * edits_per_char) return 0.0; /* edits >= diff */
+    /* too few common letters (the letters measured once per token; blen is bs->len unless
+     * capped at 0xFFFF by xg_score_list_init) */
+    if (bs->len == blen
+            ? qs->ascii && bs->ascii &&
+                  xg_jw_below_letters(p->s, qlen, qs->letters, b, blen, bs->letters, XG_PAIR_FLOOR)
+            : xg_jw_below(p->s, qlen, b, blen, XG_PAIR_FLOOR))
+        return 0.0;
     double jw = xg_jw_cached(p, b, blen);
     if (jw < XG_PAIR_FLOOR) return 0.0;
     if ((double)xg_osa_distance(p->s, b) <= (double)mx * edits_per_char) return jw;
@@ -220,27 +260,65 @@ static int symbol_is_text(const char *sym, const char *text)
     return !*sym && !*text;
 }
 
+/* Code points in s (n bytes): the bytes that are not UTF-8 continuation bytes (10xxxxxx), eight
+ * at a time — a byte's top bit set and the next one clear marks a continuation; the marks, one
+ * per byte, are summed by a multiplication (no POPCNT on baseline x86-64). */
 static size_t cp_count(const char *s, size_t n)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    size_t k = n, i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        uint64_t cont = (x & ~(x << 1) & 0x8080808080808080ULL) >> 7;
+        k -= (size_t)((cont * 0x0101010101010101ULL) >> 56);
+    }
+    for (; i < n; i++)
+        k -= ((unsigned char)s[i] & 0xC0) == 0x80;
     return k;
 }
 
-/* Similarity of two single words without a prepared pattern: equal, or close as in word_sim. */
-static double plain_word_sim(const char *a, const char *b, double edits_per_char)
+static void word_sig_of(xg_word_sig *g, const char *s)
 {
-    if (!strcmp(a, b)) return 1.0;
-    size_t la = strlen(a), lb = strlen(b), mx = la > lb ? la : lb;
+    g->s = s;
+    g->len = strlen(s);
+    g->letters = xg_jw_letters(s, g->len, &g->ascii);
+    g->cps = g->ascii ? g->len : cp_count(s, g->len);
+}
+
+/* A token's text and alt measured (alt only when it has one). */
+typedef struct tok_sig {
+    xg_word_sig text, alt;
+} tok_sig;
+
+static void tok_sig_of(tok_sig *g, const xg_token *t)
+{
+    word_sig_of(&g->text, t->text);
+    if (t->alt) word_sig_of(&g->alt, t->alt);
+}
+
+/* Similarity of two single words without a prepared pattern: equal, or close as in word_sim. */
+static double sig_word_sim(const xg_word_sig *a, const xg_word_sig *b, double edits_per_char)
+{
+    size_t la = a->len, lb = b->len, mx = la > lb ? la : lb;
+    if (la == lb && !memcmp(a->s, b->s, la)) return 1.0;
     if (la <= 3 || lb <= 3) return 0.0;
     /* the distance is at least the difference in code points: too far, no need to look */
-    size_t ca = cp_count(a, la), cb = cp_count(b, lb), dc = ca > cb ? ca - cb : cb - ca;
+    size_t dc = a->cps > b->cps ? a->cps - b->cps : b->cps - a->cps;
     if ((double)dc > (double)mx * edits_per_char) return 0.0;
-    if (xg_jw_below(a, la, b, lb, XG_PAIR_FLOOR)) return 0.0; /* too few common letters */
-    double jw = xg_jaro_winkler(a, b);
+    if (a->ascii && b->ascii &&
+        xg_jw_below_letters(a->s, la, a->letters, b->s, lb, b->letters, XG_PAIR_FLOOR))
+        return 0.0; /* too few common letters */
+    double jw = xg_jaro_winkler(a->s, b->s);
     if (jw < XG_PAIR_FLOOR) return 0.0;
-    return (double)xg_osa_distance(a, b) <= (double)mx * edits_per_char ? jw : 0.0;
+    return (double)xg_osa_distance(a->s, b->s) <= (double)mx * edits_per_char ? jw : 0.0;
+}
+
+static double plain_word_sim(const char *a, const char *b, double edits_per_char)
+{
+    xg_word_sig sa, sb;
+    word_sig_of(&sa, a);
+    word_sig_of(&sb, b);
+    return sig_word_sim(&sa, &sb, edits_per_char);
 }
 
 static double phrase_word_sim(const char *a, const char *b)
@@ -248,34 +326,51 @@ static double phrase_word_sim(const char *a, const char *b)
     return plain_word_sim(a, b, XG_EDITS);
 }
 
-/* A one-word reading (a token's alt) against a token: its text, its symbol or its own alt. */
-static double reading_sim(const char *r, const xg_token *n, double edits)
+/* A one-word reading (a token's alt) against a token: its text, its symbol or its own alt
+ * (ntext, nalt: the token's text and alt measured; nalt read only when it has one). */
+static double reading_sig_sim(const xg_word_sig *r, const xg_token *n, const xg_word_sig *ntext,
+                              const xg_word_sig *nalt, double edits)
 {
-    if (n->symbol && symbol_is_text(n->symbol, r)) return 1.0;
-    double s = plain_word_sim(r, n->text, edits);
+    if (n->symbol && symbol_is_text(n->symbol, r->s)) return 1.0;
+    double s = sig_word_sim(r, ntext, edits);
     if (s < 1.0 && n->alt && !strchr(n->alt, ' ')) {
-        double a = plain_word_sim(r, n->alt, edits);
+        double a = sig_word_sim(r, nalt, edits);
         if (a > s) s = a;
     }
     return s;
 }
 
+static double reading_sim(const char *r, const xg_token *n, double edits)
+{
+    xg_word_sig rs;
+    tok_sig ns;
+    word_sig_of(&rs, r);
+    tok_sig_of(&ns, n);
+    return reading_sig_sim(&rs, n, &ns.text, &ns.alt, edits);
+}
+
 /* The other readings of a Han word (xg_token.alt: pinyin beside a translation, a gloss beside
  * pinyin): the best of text/alt against text/alt. Multi-word readings are aligned as spans. */
-static double alt_sim(const xg_token *t, const xg_token *n, double edits)
+static double alt_sim(const xg_score_query *q, size_t qi, const xg_token *n, const tok_sig *ns,
+                      double edits)
 {
+    const xg_token *t = &q->name->tokens[qi];
     double s = 0.0;
-    if (t->alt && !strchr(t->alt, ' ')) s = reading_sim(t->alt, n, edits);
+    if (t->alt && !strchr(t->alt, ' '))
+        s = reading_sig_sim(&q->alt_sig[qi], n, &ns->text, &ns->alt, edits);
     if (s < 1.0 && n->alt && !strchr(n->alt, ' ')) {
-        double b = reading_sim(n->alt, t, edits);
+        double b = reading_sig_sim(&ns->alt, t, &q->text_sig[qi], &q->alt_sig[qi], edits);
         if (b > s) s = b;
     }
     return s;
 }
 
+/* senses_text for query token qi, from its senses' words measured in xg_score_prepare. */
+static double senses_sim(const xg_score_query *q, size_t qi, const xg_token *n, const tok_sig *ns);
+
 /* The best of a Chinese word's other English senses (xg_token.senses, "hygiene|sanitation")
  * against a Latin list word, as English words are compared. */
-static double senses_sim(const char *senses, const xg_token *n)
+static double senses_text_sim(const char *senses, const xg_token *n)
 {
     if (!senses || n->from_han) return 0.0;
     double best = 0.0;
@@ -320,7 +415,23 @@ double xg_sound_sim(const char *pattern, const char *text)
     return reached >> len & 1 ? XG_SOUND_SIM : 0.0;
 }
 
-static double token_sim(const xg_score_query *q, size_t qi, const xg_token *n, size_t nlen)
+static double senses_sim(const xg_score_query *q, size_t qi, const xg_token *n, const tok_sig *ns)
+{
+    const char *senses = q->name->tokens[qi].senses;
+    if (!senses || n->from_han) return 0.0;
+    if (q->sense_n[qi] == XG_SENSES_UNPREPARED) return senses_text_sim(senses, n);
+    double best = 0.0;
+    const xg_word_sig *w = &q->sense_sig[q->sense_at[qi]];
+    for (size_t k = 0; k < q->sense_n[qi] && best < 1.0; k++) {
+        double s = reading_sig_sim(&w[k], n, &ns->text, &ns->alt, XG_EDITS);
+        if (s > best) best = s;
+    }
+    return best;
+}
+
+/* ns: the list token measured (tok_sig_of). */
+static double token_sim(const xg_score_query *q, size_t qi, const xg_token *n, size_t nlen,
+                        const tok_sig *ns)
 {
     const xg_token *t = &q->name->tokens[qi];
     if (t->kind == XG_TOK_NUMBER || n->kind == XG_TOK_NUMBER)
@@ -336,13 +447,13 @@ static double token_sim(const xg_score_query *q, size_t qi, const xg_token *n, s
     }
     /* pinyin from Han is a lossy rendering (polyphonic characters, brand spellings): a third */
     double edits = t->from_han || n->from_han ? XG_EDITS_HAN : XG_EDITS;
-    double s = word_sim(&q->pat[qi], q->len[qi], n->text, nlen, edits);
+    double s = word_sim(&q->pat[qi], &q->text_sig[qi], n->text, nlen, &ns->text, edits);
     if (s < 1.0 && (t->alt || n->alt)) {
-        double a = alt_sim(t, n, edits);
+        double a = alt_sim(q, qi, n, ns, edits);
         if (a > s) s = a;
     }
     if (s < 1.0 && t->senses) { /* the query's side only */
-        double a = senses_sim(t->senses, n);
+        double a = senses_sim(q, qi, n, ns);
         if (a > s) s = a;
     }
     if (s < XG_SOUND_SIM && t->sound && !n->from_han) { /* the query's side only */
@@ -372,12 +483,16 @@ static int is_word(const xg_token *t)
 }
 
 /* Pairs of one token with two adjacent tokens joined ("huawei" ~ "hua" + "wei"); spaces inside
- * the single token (a multi-word legal form) are ignored. */
-static double joined_sim(const char *single, const char *a, const char *b)
+ * the single token (a multi-word legal form) are ignored. `nsingle`, `la` and `lb` are the byte
+ * lengths of the three. */
+static double joined_sim(const char *single, size_t nsingle, const char *a, size_t la,
+                         const char *b, size_t lb)
 {
     char flat[128], joined[128];
     if (single[0] != a[0]) return 0.0; /* first letters agree in nearly every split word */
-    size_t ls = 0, la = strlen(a), lb = strlen(b);
+    /* the flattened single is no longer than the single: too short for the pair, no need to look */
+    if (nsingle + 2 < la + lb || la + lb > 120) return 0.0;
+    size_t ls = 0;
     for (const char *p = single; *p && ls < sizeof flat - 1; p++)
         if (*p != ' ') flat[ls++] = *p;
     flat[ls] = 0;
@@ -390,25 +505,33 @@ static double joined_sim(const char *single, const char *a, const char *b)
     return jw >= XG_SPLIT_FLOOR ? jw : 0.0;
 }
 
-static void split_pairs(const xg_score_query *q, const xg_name *n, size_t nn, pairbuf *b)
+/* A joined pair needs its first letters equal (joined_sim's first check): tested here before the
+ * call, on every (query token, list token) pair of every candidate, it is most of the cost. */
+static void split_pairs(const xg_score_query *q, const xg_score_list *l, size_t nn, pairbuf *b)
 {
-    const xg_token *qt = q->name->tokens;
+    const xg_token *qt = q->name->tokens, *nt = l->name->tokens;
+    size_t nlen[64];
+    uint64_t nword = 0;
+    for (size_t j = 0; j < nn; j++) {
+        nlen[j] = l->len ? l->len[j] : strlen(nt[j].text);
+        if (is_word(&nt[j])) nword |= 1ULL << j;
+    }
     for (size_t i = 0; i < q->ntok; i++) {
-        for (size_t j = 0; j + 1 < nn; j++) {
-            if (is_word(&qt[i]) && is_word(&n->tokens[j]) && is_word(&n->tokens[j + 1])) {
-                double s = joined_sim(qt[i].text, n->tokens[j].text, n->tokens[j + 1].text);
+        if (!is_word(&qt[i])) continue;
+        int pair_q = i + 1 < q->ntok && is_word(&qt[i + 1]);
+        char c = qt[i].text[0];
+        for (size_t j = 0; j < nn; j++) {
+            if (!(nword >> j & 1) || nt[j].text[0] != c) continue;
+            if (j + 1 < nn && (nword >> (j + 1) & 1)) {
+                double s = joined_sim(qt[i].text, q->len[i], nt[j].text, nlen[j], nt[j + 1].text,
+                                      nlen[j + 1]);
                 if (s > 0) push_pair(b, i, 1, j, 2, s);
             }
-            if (i + 1 < q->ntok && j < nn && is_word(&n->tokens[j]) && is_word(&qt[i]) &&
-                is_word(&qt[i + 1])) {
-                double s = joined_sim(n->tokens[j].text, qt[i].text, qt[i + 1].text);
+            if (pair_q) {
+                double s = joined_sim(nt[j].text, nlen[j], qt[i].text, q->len[i], qt[i + 1].text,
+                                      q->len[i + 1]);
                 if (s > 0) push_pair(b, i, 2, j, 1, s);
             }
-        }
-        if (i + 1 < q->ntok && nn && is_word(&n->tokens[nn - 1]) && is_word(&qt[i]) &&
-            is_word(&qt[i + 1])) {
-            double s = joined_sim(n->tokens[nn - 1].text, qt[i].text, qt[i + 1].text);
-            if (s > 0) push_pair(b, i, 2, nn - 1, 1, s);
         }
     }
 }
@@ -418,6 +541,14 @@ static int cmp_pair(const void *a, const void *b)
     const xg_pair *x = a, *y = b;
     if (x->sim != y->sim) return x->sim < y->sim ? 1 : -1;
     return (int)(y->qn + y->nn) - (int)(x->qn + x->nn); /* prefer spans on ties */
+}
+
+/* snprintf(buf, cap, "%s", s) without the format machinery: s, cut to cap - 1 bytes. */
+static void copy_text(char *buf, size_t cap, const char *s)
+{
+    size_t n = strnlen(s, cap - 1);
+    memcpy(buf, s, n);
+    buf[n] = '\0';
 }
 
 static uint64_t span_mask(size_t i, size_t n)
@@ -440,17 +571,20 @@ static void cover_phrases(const xg_score_query *q, const xg_score_list *l, size_
     size_t np = query_phrase ? q->ntok : nn, no = query_phrase ? nn : q->ntok;
     uint64_t *pm = query_phrase ? &d->q_matched : &d->n_matched;
     uint64_t *om = query_phrase ? &d->n_matched : &d->q_matched;
+    /* the phrase masks say which tokens hold a space, as strchr(text, ' ') would */
+    uint64_t pph = query_phrase ? q->phrases : l->phrases,
+             oph = query_phrase ? l->phrases : q->phrases;
     for (size_t j = 0; j < np && j < 64; j++) {
-        if ((*pm >> j & 1) || !strchr(pt[j].text, ' ') || pt[j].kind == XG_TOK_NUMBER) continue;
+        if ((*pm >> j & 1) || !(pph >> j & 1) || pt[j].kind == XG_TOK_NUMBER) continue;
         char buf[256], *save = NULL;
-        snprintf(buf, sizeof buf, "%s", pt[j].text);
+        copy_text(buf, sizeof buf, pt[j].text);
         size_t nw = 0, found = 0, at[16];
         float sims[16];
         uint64_t got = 0;
         for (char *w = strtok_r(buf, " ", &save); w && nw < 16; w = strtok_r(NULL, " ", &save)) {
             nw++;
             for (size_t i = 0; i < no && i < 64 && found < 16; i++) {
-                if ((*om >> i & 1) || (got >> i & 1) || strchr(ot[i].text, ' ') ||
+                if ((*om >> i & 1) || (got >> i & 1) || (oph >> i & 1) ||
                     ot[i].kind == XG_TOK_NUMBER)
                     continue;
                 double sim = phrase_word_sim(ot[i].text, w);
@@ -492,11 +626,12 @@ static void absorb_phrase_words(const xg_score_query *q, const xg_score_list *l,
     size_t np = query_phrase ? q->ntok : nn, no = query_phrase ? nn : q->ntok;
     uint64_t pm = query_phrase ? d->q_matched : d->n_matched;
     uint64_t *om = query_phrase ? &d->n_matched : &d->q_matched;
+    uint64_t pph = query_phrase ? q->phrases : l->phrases,
+             oph = query_phrase ? l->phrases : q->phrases;
     for (size_t i = 0; i < no && i < 64 && d->npairs < XG_SCORE_MAX_TOKENS; i++) {
-        if ((*om >> i & 1) || strchr(ot[i].text, ' ') || ot[i].kind == XG_TOK_NUMBER) continue;
+        if ((*om >> i & 1) || (oph >> i & 1) || ot[i].kind == XG_TOK_NUMBER) continue;
         for (size_t j = 0; j < np && j < 64; j++) {
-            if (!(pm >> j & 1) || !strchr(pt[j].text, ' ') ||
-                !phrase_has_word(pt[j].text, ot[i].text))
+            if (!(pm >> j & 1) || !(pph >> j & 1) || !phrase_has_word(pt[j].text, ot[i].text))
                 continue;
             *om |= 1ULL << i;
             size_t qi = query_phrase ? j : i, ni = query_phrase ? i : j;
@@ -514,7 +649,7 @@ static size_t reading_span(const char *reading, const xg_token *o, size_t no, si
                            double *sim)
 {
     char buf[128], *save = NULL;
-    snprintf(buf, sizeof buf, "%s", reading);
+    copy_text(buf, sizeof buf, reading);
     size_t k = at;
     *sim = 1.0;
     for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
@@ -564,8 +699,10 @@ static const double *memo_row(const xg_score_query *q, uint32_t id, const xg_tok
     if (2 * m->n >= m->size) return NULL;
     double *row = xg_arena_alloc(m->arena, (q->ntok + 1) * sizeof *row);
     if (!row) return NULL;
+    tok_sig ns;
+    tok_sig_of(&ns, t);
     for (size_t i = 0; i < q->ntok; i++)
-        row[i] = token_sim(q, i, t, tlen);
+        row[i] = token_sim(q, i, t, tlen, &ns);
     m->keys[h] = id + 1;
     m->rows[h] = row;
     m->n++;
@@ -586,10 +723,12 @@ static void align(const xg_score_query *q, const xg_score_list *l, size_t nn, xg
     for (size_t i = 0; i < q->ntok; i++)
         for (size_t j = 0; j < nn; j++) {
             size_t nlen = l->len ? l->len[j] : strlen(n->tokens[j].text);
-            double s = rows[j] ? rows[j][i] : token_sim(q, i, &n->tokens[j], nlen);
+            tok_sig ns;
+            if (!rows[j]) tok_sig_of(&ns, &n->tokens[j]);
+            double s = rows[j] ? rows[j][i] : token_sim(q, i, &n->tokens[j], nlen, &ns);
             if (s >= XG_PAIR_FLOOR) push_pair(&b, i, 1, j, 1, s);
         }
-    split_pairs(q, n, nn, &b);
+    split_pairs(q, l, nn, &b);
     reading_pairs(q, l, nn, &b);
     qsort(cand, b.n, sizeof *cand, cmp_pair);
     d->npairs = 0;
@@ -924,6 +1063,17 @@ static double round3(double x)
     return (double)(long)(x * 1000.0 + 0.5) / 1000.0;
 }
 
+/* {"kind": kind, "weight": weight, "factor": factor}, as json_pack("{s:s,s:f,s:f}") builds it,
+ * without parsing a format for every penalty of every explanation. */
+static json_t *penalty_json(const char *kind, double weight, double factor)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "kind", json_string(kind));
+    json_object_set_new(o, "weight", json_real(weight));
+    json_object_set_new(o, "factor", json_real(factor));
+    return o;
+}
+
 static json_t *unmatched_json(const xg_token *t, size_t n, uint64_t matched)
 {
     json_t *a = json_array();
@@ -955,8 +1105,8 @@ static void nested_explain(json_t *e, json_t *pen, const xg_score_query *q,
     json_object_set_new(e, "nested",
                         json_pack("{s:s,s:i,s:o}", "relation", rel, "levels", (int)top,
                                   "unmatched_levels", skipped));
-    json_array_append_new(pen, json_pack("{s:s,s:f,s:f}", "kind", "unmatched_levels", "weight",
-                                         round3(d->unmatched_level), "factor", XG_UNMATCHED_QUERY));
+    json_array_append_new(
+        pen, penalty_json("unmatched_levels", round3(d->unmatched_level), XG_UNMATCHED_QUERY));
 }
 
 /* True when a pair met a Latin list word that the query word's sound pattern spells otherwise
@@ -978,7 +1128,7 @@ static int other_sense(const xg_token *qt, const xg_name *n, const xg_pair *p)
         double a = reading_sim(qt->alt, nt, XG_EDITS);
         if (a > own) own = a;
     }
-    return senses_sim(qt->senses, nt) > own;
+    return senses_text_sim(qt->senses, nt) > own;
 }
 
 json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_score_detail *d)
@@ -1011,20 +1161,17 @@ json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_sco
     size_t nn = n->ntokens < 64 ? n->ntokens : 64;
     json_object_set_new(e, "unmatched_list", unmatched_json(n->tokens, nn, d->n_matched));
     if (d->unmatched_query > 0)
-        json_array_append_new(pen,
-                              json_pack("{s:s,s:f,s:f}", "kind", "unmatched_query_tokens", "weight",
-                                        round3(d->unmatched_query), "factor", XG_UNMATCHED_QUERY));
+        json_array_append_new(pen, penalty_json("unmatched_query_tokens",
+                                                round3(d->unmatched_query), XG_UNMATCHED_QUERY));
     if (d->unmatched_list > 0)
-        json_array_append_new(pen,
-                              json_pack("{s:s,s:f,s:f}", "kind", "unmatched_list_tokens", "weight",
-                                        round3(d->unmatched_list), "factor", XG_UNMATCHED_LIST));
+        json_array_append_new(pen, penalty_json("unmatched_list_tokens", round3(d->unmatched_list),
+                                                XG_UNMATCHED_LIST));
     if (d->qualifier > 0)
-        json_array_append_new(pen,
-                              json_pack("{s:s,s:f,s:f}", "kind", "university_qualifiers", "weight",
-                                        round3(d->qualifier), "factor", XG_UNMATCHED_QUERY));
+        json_array_append_new(
+            pen, penalty_json("university_qualifiers", round3(d->qualifier), XG_UNMATCHED_QUERY));
     if (d->head > 0)
-        json_array_append_new(pen, json_pack("{s:s,s:f,s:f}", "kind", "institution_head", "weight",
-                                             round3(d->head), "factor", XG_UNMATCHED_QUERY));
+        json_array_append_new(
+            pen, penalty_json("institution_head", round3(d->head), XG_UNMATCHED_QUERY));
     if (d->level_skipped) nested_explain(e, pen, q, d);
     if (d->number_mismatch)
         json_array_append_new(

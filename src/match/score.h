@@ -76,6 +76,20 @@ typedef struct xg_sim_memo {
     struct xg_arena *arena;
 } xg_sim_memo;
 
+/* What the word comparisons measure of a string, measured once: a query token's text and alt and
+ * its senses' words (xg_score_prepare), a list token's text and alt (once per query and token). */
+typedef struct xg_word_sig {
+    const char *s;    /* NUL-terminated, borrowed */
+    size_t len, cps;  /* bytes, code points */
+    uint64_t letters; /* xg_jw_letters */
+    int ascii;
+} xg_word_sig;
+
+/* Senses' words (xg_token.senses) prepared per query, all tokens together; a token whose senses
+ * do not fit is compared from its senses string, as before. */
+#define XG_SCORE_MAX_SENSES 96
+#define XG_SCORE_SENSE_TEXT 1536
+
 typedef struct xg_score_query {
     const xg_name *name;
     xg_sim_memo *memo;  /* NULL: every pair computed (xg_score_prepare sets NULL) */
@@ -92,7 +106,14 @@ typedef struct xg_score_query {
     size_t nhan_bigrams;
     const xg_text_ctx *text; /* the list names' text context (xg_text_latin_place); NULL: none
                                 (xg_score_prepare sets NULL) */
+    xg_word_sig text_sig[XG_SCORE_MAX_TOKENS], alt_sig[XG_SCORE_MAX_TOKENS]; /* alt: when set */
+    /* token i's senses' words: sense_sig[sense_at[i] .. + sense_n[i]]; sense_n[i] ==
+     * XG_SENSES_UNPREPARED: they did not fit, compare from the string */
+    uint16_t sense_at[XG_SCORE_MAX_TOKENS], sense_n[XG_SCORE_MAX_TOKENS];
+    xg_word_sig sense_sig[XG_SCORE_MAX_SENSES];
+    char sense_text[XG_SCORE_SENSE_TEXT];
 } xg_score_query;
+#define XG_SENSES_UNPREPARED 0xFFFF
 
 /* A list name as the scorer sees it: the analysed name plus what the snapshot derives once. */
 typedef struct xg_score_list {
