@@ -71,7 +71,8 @@ Test(scan_speed, one_pass_nfkc_equals_utf8proc)
     check_nfkc("", 0);
     const char *fixed = "项目名称：ＡＷＳ云服务器租赁　（第１包），GPU×8—“H100”";
     check_nfkc(fixed, strlen(fixed));
-    const char *lines = "算力\xc2\xa0服务\n\xcc\x81e\xcc\x81ﬁ\n①\n\nＡ\xc2\xa0\xcc\x81\n…";
+    const char *lines = "算力\xc2\xa0服务\n\xcc\x81"
+                        "e\xcc\x81ﬁ\n①\n\nＡ\xc2\xa0\xcc\x81\n…";
     check_nfkc(lines, strlen(lines));
     unsigned seed = 12345;
     char buf[512];
