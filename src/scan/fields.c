@@ -280,18 +280,6 @@ struct scan_patterns {
     uint64_t *may; /* this document: bit i set when pattern i may match (all set when ungated) */
 };
 
-/* Every byte as \xHH, so that no literal is read as regular-expression syntax. */
-static char *gate_expr(const char *lit)
-{
-    size_t n = strlen(lit);
-    char *e = malloc(4 * n + 1);
-    if (!e) return NULL;
-    for (size_t i = 0; i < n; i++)
-        sprintf(e + 4 * i, "\\x%02X", (unsigned char)lit[i]);
-    e[4 * n] = 0;
-    return e;
-}
-
 /* The gate's database; on any failure there is none and every pattern runs. */
 static void gate_compile(scan_patterns *p)
 {
@@ -300,24 +288,20 @@ static void gate_compile(scan_patterns *p)
         return;
     }
     const char *exprs[NGATE];
-    char *owned[NGATE];
+    size_t lens[NGATE];
     unsigned flags[NGATE], ids[NGATE];
-    int ok = 1;
     for (size_t i = 0; i < NGATE; i++) {
-        owned[i] = gate_expr(GATE[i].lit);
-        exprs[i] = owned[i];
-        ok &= owned[i] != NULL;
+        exprs[i] = GATE[i].lit;
+        lens[i] = strlen(GATE[i].lit);
         flags[i] = HS_FLAG_SINGLEMATCH | (GATE[i].caseless ? HS_FLAG_CASELESS : 0);
         ids[i] = (unsigned)i;
     }
     hs_compile_error_t *err = NULL;
-    if (ok && sym_hs_compile_multi(exprs, flags, ids, (unsigned)NGATE, HS_MODE_BLOCK, NULL,
-                                   &p->gate_db, &err) != HS_SUCCESS) {
+    if (sym_hs_compile_lit_multi(exprs, flags, ids, lens, (unsigned)NGATE, HS_MODE_BLOCK, NULL,
+                                 &p->gate_db, &err) != HS_SUCCESS) {
         sym_hs_free_compile_error(err);
         p->gate_db = NULL;
     }
-    for (size_t i = 0; i < NGATE; i++)
-        free(owned[i]);
     if (p->gate_db && sym_hs_alloc_scratch(p->gate_db, &p->gate_scratch) != HS_SUCCESS) {
         sym_hs_free_database(p->gate_db);
         p->gate_db = NULL;
