@@ -19,6 +19,7 @@
 #define XGATE_SCAN_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <jansson.h>
 
 #include "xgate/classify.h"
@@ -87,6 +88,23 @@ int xg_scan_file(json_t **out, xg_scanner *s, const char *path, size_t max_bytes
  * first of each content is linked to, so a copy links to its original and the other notices, and
  * N copies give N links, not N². Returns the number of groups in which something was linked. */
 size_t xg_scan_link(json_t *docs);
+
+/* Linking without the documents' trees, for a caller that keeps each result only as the text it
+ * prints (the JSONL of `xgate scan --json`). xg_scan_link_key: the key by which xg_scan_link
+ * groups `doc` (its project number, or else its buyer and title), a heap string (free()), or NULL
+ * when it has neither. xg_scan_fingerprint: its content fingerprint (every key but "document",
+ * "linked" and the items; equal for copies); both depend only on the result, so they may be taken
+ * as soon as a document is scanned. */
+char *xg_scan_link_key(const json_t *doc);
+uint64_t xg_scan_fingerprint(const json_t *doc);
+
+/* The links xg_scan_link would set, for `n` documents given by their keys (NULL: none) and
+ * fingerprints, in document order: the documents linked to document i are
+ * (*targets)[(*offsets)[i]] up to (*targets)[(*offsets)[i + 1]] (indices into the n, in the
+ * order of the "linked" array; *offsets has n + 1 entries). Both arrays are heap (free()).
+ * *groups (may be NULL) receives what xg_scan_link returns. 0 or XG_ENOMEM. */
+int xg_scan_link_indices(size_t **offsets, size_t **targets, size_t *groups,
+                         const char *const *keys, const uint64_t *fingerprints, size_t n);
 
 /* Combined findings: one object per linked group or unlinked document that is flagged or of
  * medium/high risk, highest risk and score first: {"documents", "flagged", "risk", "score",

@@ -258,11 +258,114 @@ static void free_refdata(refdata *r)
  * compiled lexicon and patterns); each takes the next file in name order. Results are kept per
  * file and joined in name order, and errors and progress are printed in name order as soon as
  * every earlier file is done, so the output is the same whatever the number of threads. */
+/* With --json alone, a document's result is kept only as its JSONL line up to its last key
+ * ("linked":, always last) with what linking needs (xg_scan_link_key, xg_scan_fingerprint): the
+ * trees of a large corpus took hundreds of MB, every page of them a page fault, and their
+ * serialisation waited for the end. The line is cut only where it ends with "linked":[]}; any
+ * other document keeps its tree (not expected: the key order is fixed). */
+typedef struct {
+    char *line; /* up to and including "linked": */
+    size_t len;
+    char *name; /* "document" */
+    size_t name_len;
+    char *key; /* the link key, or NULL */
+    uint64_t fp;
+    json_t *tree; /* only when the line could not be cut */
+} doc_text;
+
+typedef struct {
+    doc_text *v;
+    size_t n, cap;
+} doc_texts;
+
+static void doc_texts_free(doc_texts *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->v[i].line);
+        free(t->v[i].name);
+        free(t->v[i].key);
+        json_decref(t->v[i].tree);
+    }
+    free(t->v);
+    memset(t, 0, sizeof *t);
+}
+
+static int jsonl_string(xg_buf *b, const char *s, size_t n);
+static int jsonl_line(xg_buf *b, const json_t *doc);
+
+static const char LINKED_LAST[] = ",\"linked\":[]}\n";
+
+/* One document into a doc_text (b is the worker's scratch line). 0, or -1 out of memory. */
+static int doc_text_of(doc_text *t, xg_buf *b, json_t *doc)
+{
+    memset(t, 0, sizeof *t);
+    const json_t *nm = json_object_get(doc, "document");
+    size_t tail = sizeof LINKED_LAST - 1, cut = tail - 4; /* keep ,"linked": */
+    if (json_is_string(nm) && jsonl_line(b, doc) == 0 && b->len >= tail &&
+        !memcmp(b->data + b->len - tail, LINKED_LAST, tail)) {
+        t->len = b->len - tail + cut;
+        t->line = malloc(t->len ? t->len : 1);
+        t->name_len = json_string_length(nm);
+        t->name = malloc(t->name_len + 1);
+        if (!t->line || !t->name) return -1;
+        memcpy(t->line, b->data, t->len);
+        memcpy(t->name, json_string_value(nm), t->name_len + 1);
+    } else {
+        t->tree = json_incref(doc);
+        if (json_is_string(nm)) {
+            t->name_len = json_string_length(nm);
+            t->name = malloc(t->name_len + 1);
+            if (!t->name) return -1;
+            memcpy(t->name, json_string_value(nm), t->name_len + 1);
+        }
+    }
+    t->key = xg_scan_link_key(doc);
+    if (t->key) t->fp = xg_scan_fingerprint(doc);
+    return 0;
+}
+
+/* A file's documents as doc_texts (the tree is released by the caller). */
+static int doc_texts_add(doc_texts *t, xg_buf *b, const json_t *docs)
+{
+    size_t n = json_array_size(docs);
+    if (t->n + n > t->cap) {
+        size_t nc = t->cap ? t->cap : 16;
+        while (nc < t->n + n)
+            nc *= 2;
+        doc_text *nv = realloc(t->v, nc * sizeof *nv);
+        if (!nv) return -1;
+        t->v = nv;
+        t->cap = nc;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (doc_text_of(&t->v[t->n++], b, json_array_get(docs, i))) return -1;
+    return 0;
+}
+
+/* Moves every entry of `from` to the end of `to`. */
+static int doc_texts_add_all(doc_texts *to, doc_texts *from)
+{
+    if (to->n + from->n > to->cap) {
+        size_t nc = to->cap ? to->cap : 1024;
+        while (nc < to->n + from->n)
+            nc *= 2;
+        doc_text *nv = realloc(to->v, nc * sizeof *nv);
+        if (!nv) return -1;
+        to->v = nv;
+        to->cap = nc;
+    }
+    memcpy(to->v + to->n, from->v, from->n * sizeof *from->v);
+    to->n += from->n;
+    from->n = 0;
+    return 0;
+}
+
 typedef struct {
     const strvec *files;
-    json_t **out; /* per file: its documents, or NULL when unreadable */
-    char **err;   /* per file: the message, or NULL */
-    unsigned char *done;
+    json_t **out;        /* per file: its documents, or NULL when unreadable */
+    doc_texts *texts;    /* per file, with --json alone: its documents as text (out stays NULL) */
+    char **err;          /* per file: the message, or NULL */
+    unsigned char *done; /* 1 read, 2 unreadable */
     size_t next, cursor, bad;
     double bytes;
     int tty;
@@ -294,7 +397,7 @@ static void pool_report(scan_pool *p)
     size_t n = p->files->n;
     while (p->cursor < n && p->done[p->cursor]) {
         size_t i = p->cursor++;
-        if (p->err[i] || !p->out[i]) {
+        if (p->err[i] || p->done[i] == 2) {
             if (p->tty) fputc('\n', stderr);
             fprintf(stderr, "xgate scan: %s\n", p->err[i] ? p->err[i] : p->files->v[i]);
             p->bad++;
@@ -307,6 +410,8 @@ static void *scan_worker_run(void *arg)
 {
     scan_worker *w = arg;
     scan_pool *p = w->pool;
+    xg_buf line;
+    xg_buf_init(&line);
     for (;;) {
         pthread_mutex_lock(&p->mu);
         size_t i = p->next++;
@@ -320,14 +425,26 @@ static void *scan_worker_run(void *arg)
             err = error_line(p->files->v[i]);
             out = NULL;
         }
+        unsigned char state = out ? 1 : 2;
+        if (out && p->texts) {
+            if (doc_texts_add(&p->texts[i], &line, out)) {
+                doc_texts_free(&p->texts[i]);
+                xg_error_set(XG_ENOMEM, "out of memory");
+                err = error_line(p->files->v[i]);
+                state = 2;
+            }
+            json_decref(out);
+            out = NULL;
+        }
         pthread_mutex_lock(&p->mu);
         p->out[i] = out;
         p->err[i] = err;
         p->bytes += sz;
-        p->done[i] = 1;
+        p->done[i] = state;
         pool_report(p);
         pthread_mutex_unlock(&p->mu);
     }
+    xg_buf_free(&line);
     return NULL;
 }
 
@@ -337,18 +454,20 @@ static int default_jobs(void)
     return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
 
-/* Returns the number of unreadable files, or -1 when the threads could not be set up. */
-static long scan_all(json_t *docs, xg_scanner *sc, const strvec *files, int jobs)
+/* Returns the number of unreadable files, or -1 when the threads could not be set up. The
+ * documents go to `docs`, or with `texts` (--json alone) to it as doc_texts, in file order. */
+static long scan_all(json_t *docs, doc_texts *texts, xg_scanner *sc, const strvec *files, int jobs)
 {
     size_t n = files->n;
     scan_pool p = {.files = files, .tty = cli_stderr_is_tty() && n > 1};
     p.out = calloc(n ? n : 1, sizeof *p.out);
     p.err = calloc(n ? n : 1, sizeof *p.err);
     p.done = calloc(n ? n : 1, 1);
+    if (texts) p.texts = calloc(n ? n : 1, sizeof *p.texts);
     if ((size_t)jobs > n) jobs = n ? (int)n : 1;
     scan_worker *w = calloc((size_t)jobs, sizeof *w);
     pthread_t *tid = calloc((size_t)jobs, sizeof *tid);
-    long rc = (p.out && p.err && p.done && w && tid) ? 0 : -1;
+    long rc = (p.out && p.err && p.done && w && tid && (!texts || p.texts)) ? 0 : -1;
     pthread_mutex_init(&p.mu, NULL);
     int started = 0;
     for (int k = 0; !rc && k < jobs; k++) {
@@ -369,6 +488,13 @@ static long scan_all(json_t *docs, xg_scanner *sc, const strvec *files, int jobs
         xg_scanner_free(w[k].sc);
     for (size_t i = 0; !rc && i < n; i++)
         if (p.out[i]) json_array_extend(docs, p.out[i]);
+    for (size_t i = 0; !rc && texts && i < n; i++) { /* joined in file order */
+        doc_texts *f = &p.texts[i];
+        if (f->n && doc_texts_add_all(texts, f)) rc = -1;
+    }
+    for (size_t i = 0; texts && p.texts && i < n; i++)
+        doc_texts_free(&p.texts[i]);
+    free(p.texts);
     for (size_t i = 0; i < n && p.out && p.err; i++) {
         json_decref(p.out[i]);
         free(p.err[i]);
@@ -601,6 +727,49 @@ static void print_jsonl(const json_t *docs, int jobs)
     free(tid);
 }
 
+/* --json alone: the documents kept as text are linked (xg_scan_link_indices, the links
+ * xg_scan_link would set) and printed, each line its text and its "linked" array. */
+static int print_texts(const doc_texts *t)
+{
+    size_t n = t->n, *off = NULL, *to = NULL;
+    const char **keys = malloc((n ? n : 1) * sizeof *keys);
+    uint64_t *fps = malloc((n ? n : 1) * sizeof *fps);
+    int rc = keys && fps ? 0 : -1;
+    for (size_t i = 0; !rc && i < n; i++) {
+        keys[i] = t->v[i].key;
+        fps[i] = t->v[i].fp;
+    }
+    if (!rc) rc = xg_scan_link_indices(&off, &to, NULL, keys, fps, n) ? -1 : 0;
+    free(keys);
+    free(fps);
+    xg_buf b;
+    xg_buf_init(&b);
+    for (size_t i = 0; !rc && i < n; i++) {
+        const doc_text *d = &t->v[i];
+        if (d->tree) { /* kept whole: its links set as xg_scan_link sets them */
+            json_t *linked = json_array();
+            for (size_t j = off[i]; j < off[i + 1]; j++)
+                json_array_append_new(linked, json_stringn(t->v[to[j]].name, t->v[to[j]].name_len));
+            json_object_set_new(d->tree, "linked", linked);
+            if (jsonl_line(&b, d->tree) == 0) fwrite(b.data, 1, b.len, stdout);
+            continue;
+        }
+        xg_buf_reset(&b);
+        xg_buf_append(&b, d->line, d->len);
+        xg_buf_putc(&b, '[');
+        for (size_t j = off[i]; j < off[i + 1]; j++) {
+            if (j > off[i]) xg_buf_putc(&b, ',');
+            jsonl_string(&b, t->v[to[j]].name, t->v[to[j]].name_len);
+        }
+        xg_buf_append(&b, "]}\n", 3);
+        fwrite(b.data, 1, b.len, stdout);
+    }
+    xg_buf_free(&b);
+    free(off);
+    free(to);
+    return rc;
+}
+
 /* glibc malloc: the documents' results are held until the end and a document's buffers are
  * freed and taken again for the next, so returning memory to the system (trimming the heap,
  * mmap for large buffers) only costs page faults; measured in BENCHMARKS.md "scan". */
@@ -723,6 +892,10 @@ int cmd_scan(int argc, char **argv)
     xg_scanner_set_all(sc, all);
     if (state_url && (rc = scan_state_open(&state, state_url))) goto done;
     json_t *docs = json_array();
+    /* --json alone prints each document and its links, nothing across documents: results are
+     * kept as text (doc_text) */
+    int text_only = json && !network && !report && !graph && !state;
+    doc_texts texts = {0};
     size_t bad = missing;
     long nbad;
     if (state) { /* only new or changed files are read; the others' results come from the store */
@@ -734,7 +907,7 @@ int cmd_scan(int argc, char **argv)
             goto done;
         }
         strvec sub = {(char **)toread, ntoread, ntoread};
-        nbad = scan_all(docs, sc, &sub, jobs);
+        nbad = scan_all(docs, NULL, sc, &sub, jobs);
         free(toread);
         if (nbad >= 0) {
             json_t *merged = scan_state_merge(state, docs);
@@ -742,13 +915,21 @@ int cmd_scan(int argc, char **argv)
             docs = merged;
         }
     } else
-        nbad = scan_all(docs, sc, &files, jobs);
+        nbad = scan_all(docs, text_only ? &texts : NULL, sc, &files, jobs);
     if (nbad < 0) {
         json_decref(docs);
+        doc_texts_free(&texts);
         rc = cli_fail(XG_EXIT_ERROR, CMD, 1, "cannot start the scanning threads");
         goto done;
     }
     bad += (size_t)nbad;
+    if (text_only) {
+        if (print_texts(&texts)) rc = cli_fail(XG_EXIT_ERROR, CMD, 0, "out of memory");
+        doc_texts_free(&texts);
+        json_decref(docs);
+        if (!rc && bad) rc = XG_EXIT_INPUT;
+        goto done;
+    }
     xg_scan_link(docs);
     json_t *net = NULL;
     /* the network is built only where it is printed, written or stored: JSONL alone (without

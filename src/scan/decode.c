@@ -314,9 +314,11 @@ static size_t squeeze(char *s, size_t n)
  * Most notices hold only ASCII, Han characters, CJK punctuation and full-width forms. Each of the
  * characters below is its own NFKC form and a starter that nothing composes with, so NFKC of a
  * text made of them is the text itself, except that full-width ASCII U+FF01–U+FF5E becomes
- * U+0021–U+007E and the ideographic space U+3000 a space (both one character to one). Such text is
+ * U+0021–U+007E and the ideographic space U+3000 and the no-break space U+00A0 (HTML's &nbsp;) a
+ * space (one character to one). Such text is
  * normalised in one pass; anything else (another character, invalid UTF-8) goes through
- * utf8proc. The table is checked against utf8proc once, character by character. */
+ * utf8proc (the line that holds it: nfkc_lines). The table is checked against utf8proc once,
+ * character by character. */
 static const uint32_t FAST_RANGES[][2] = {
     {0x00B7, 0x00B7}, {0x00D7, 0x00D7}, {0x2014, 0x2014}, {0x2018, 0x2019}, {0x201C, 0x201D},
     {0x3001, 0x3003}, {0x3008, 0x3011}, {0x3014, 0x301B}, {0x3400, 0x4DBF}, {0x4E00, 0x9FFF}};
@@ -338,57 +340,80 @@ static void fast_build(void)
         }
 }
 
-/* NFKC of `s` into a new buffer when the fast path applies; NULL (and *out_len untouched) when
- * utf8proc must do it. */
-static char *nfkc_fast(const char *s, size_t n, size_t *out_len)
+/* NFKC of `s`, line by line: the characters the fast path covers are written in one pass, and a
+ * line that holds any other character (or invalid UTF-8) goes through utf8proc alone. Splitting
+ * at line feeds is exact: U+000A is a starter that nothing composes with on either side, so NFKC
+ * of the text is NFKC of its lines joined by line feeds. */
+static int nfkc_lines(char **out, size_t *out_len, const char *s, size_t n)
 {
     pthread_once(&fast_once, fast_build);
-    char *out = malloc(n + 1);
-    if (!out) return NULL;
+    xg_buf b;
+    xg_buf_init(&b);
+    if (xg_buf_reserve(&b, n + 1)) return XG_ENOMEM;
     const unsigned char *p = (const unsigned char *)s;
-    size_t w = 0, i = 0;
+    size_t i = 0, line_i = 0, line_w = 0;
     while (i < n) {
         if (p[i] < 0x80) {
-            out[w++] = (char)p[i++];
+            b.data[b.len++] = (char)p[i];
+            if (p[i++] == '\n') {
+                line_i = i;
+                line_w = b.len;
+            }
             continue;
         }
         uint32_t cp;
         size_t k = xg_utf8_next(s + i, n - i, &cp);
-        if (!k || cp >= 0x10000) break;
-        if (cp >= 0xFF01 && cp <= 0xFF5E)
-            out[w++] = (char)(cp - 0xFEE0);
-        else if (cp == 0x3000)
-            out[w++] = ' ';
-        else if (fast_ok[cp >> 3] & (1u << (cp & 7))) {
-            memcpy(out + w, s + i, k);
-            w += k;
-        } else
-            break;
-        i += k;
+        if (k && cp < 0x10000) {
+            if (cp >= 0xFF01 && cp <= 0xFF5E) {
+                b.data[b.len++] = (char)(cp - 0xFEE0);
+                i += k;
+                continue;
+            }
+            if (cp == 0x3000 || cp == 0x00A0) { /* ideographic and no-break space */
+                b.data[b.len++] = ' ';
+                i += k;
+                continue;
+            }
+            if (fast_ok[cp >> 3] & (1u << (cp & 7))) {
+                memcpy(b.data + b.len, s + i, k);
+                b.len += k;
+                i += k;
+                continue;
+            }
+        }
+        /* a character the fast path does not cover: this line through utf8proc */
+        const char *nl = memchr(s + i, '\n', n - i);
+        size_t end = nl ? (size_t)(nl - s) : n;
+        utf8proc_uint8_t *nf = NULL;
+        utf8proc_ssize_t r =
+            utf8proc_map((const utf8proc_uint8_t *)s + line_i, (utf8proc_ssize_t)(end - line_i),
+                         &nf, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+        if (r < 0) {
+            xg_buf_free(&b);
+            return xg_error_set(XG_EUTF8, "text is not valid UTF-8 (%s)", utf8proc_errmsg(r));
+        }
+        b.len = line_w;
+        int rc = xg_buf_reserve(&b, (size_t)r + (n - end) + 1);
+        if (!rc) {
+            memcpy(b.data + b.len, nf, (size_t)r);
+            b.len += (size_t)r;
+        }
+        free(nf);
+        if (rc) {
+            xg_buf_free(&b);
+            return XG_ENOMEM;
+        }
+        i = end; /* the line feed, if any, is copied next */
     }
-    if (i < n) { /* a character the fast path does not cover */
-        free(out);
-        return NULL;
-    }
-    out[w] = 0;
-    *out_len = w;
-    return out;
+    b.data[b.len] = 0;
+    *out_len = b.len;
+    *out = xg_buf_steal(&b);
+    return *out ? 0 : XG_ENOMEM;
 }
 
 int scan_nfkc(char **out, size_t *out_len, const char *utf8, size_t len)
 {
-    char *f = nfkc_fast(utf8, len, out_len);
-    if (f) {
-        *out = f;
-        return 0;
-    }
-    utf8proc_uint8_t *nf = NULL;
-    utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)utf8, (utf8proc_ssize_t)len, &nf,
-                                      UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
-    if (r < 0) return xg_error_set(XG_EUTF8, "text is not valid UTF-8 (%s)", utf8proc_errmsg(r));
-    *out = (char *)nf;
-    *out_len = (size_t)r;
-    return 0;
+    return nfkc_lines(out, out_len, utf8, len);
 }
 
 int scan_normalise(scan_doc *doc, const char *utf8, size_t len, const uint32_t *table)

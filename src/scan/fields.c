@@ -10,6 +10,7 @@
  * Values are copied from the text as printed (before traditional folding) through aligned offsets.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include "scan/hs_dl.h"
 #include "scan/scan_internal.h"
 #include "xgate/error.h"
 
@@ -140,17 +141,205 @@ static const char *const SRC[P_COUNT] = {
         "(?:张|块|片)?\\s*(?:[A-Za-z]*[0-9]+[A-Za-z]*\\s*)?(?:GPU|卡|显卡)",
 };
 
+/* The gate: literals of which every match of a pattern contains at least one (read off the
+ * pattern above; caseless where the pattern is), found in one Hyperscan pass over a document, so
+ * that a pattern none of whose literals occurs is not run at all: most notices name no tokens,
+ * GPUs or servers, and a pattern that opens with digits or a common first byte is otherwise tried
+ * at every position. It only skips matches that cannot exist, so the fields are the same. Caseless
+ * PCRE2 also folds U+212A (K) and U+017F (s) to ASCII; NFKC has removed them from the text, and a
+ * document that holds either anyway is not gated (GATE_OFF). P_DATE is never gated. */
+#define GATE_OFF 63
+#define CI 1
+typedef struct {
+    int id; /* a pattern, or GATE_OFF */
+    const char *lit;
+    int caseless;
+} gate_literal;
+
+static const gate_literal GATE[] = {
+    {P_PROJNO, "编号", 0},
+    {P_PROJNO, "项目代码", 0},
+    {P_PROJNO, "tender", CI},
+    {P_PROJNO, "project", CI},
+    {P_PROJNO, "contract", CI},
+    {P_TITLE, "项目名称", 0},
+    {P_TITLE, "标段(包)名称", 0},
+    {P_TITLE, "project", CI},
+    {P_BUYER_BLOCK, "采购人信息", 0},
+    {P_BUYER, "采购人", 0},
+    {P_BUYER, "采购单位", 0},
+    {P_BUYER, "招标人", 0},
+    {P_BUYER, "采购方", 0},
+    {P_BUYER, "采购主体", 0},
+    {P_BUYER, "procuring", CI},
+    {P_BUYER, "purchaser", CI},
+    {P_BUYER, "buyer", CI},
+    {P_AGENCY_BLOCK, "代理机构信息", 0},
+    {P_AGENCY, "机构", 0},
+    {P_SUPPLIER, "供应商", 0},
+    {P_SUPPLIER, "中标人", 0},
+    {P_SUPPLIER, "成交人", 0},
+    {P_SUPPLIER, "中标单位", 0},
+    {P_SUPPLIER, "成交单位", 0},
+    {P_SUPPLIER, "successful", CI},
+    {P_SUPPLIER, "awarded", CI},
+    {P_SUPPLIER, "contractor", CI},
+    {P_AMOUNT_AWARD, "中标", 0},
+    {P_AMOUNT_AWARD, "成交", 0},
+    {P_AMOUNT_AWARD, "合同金额", 0},
+    {P_AMOUNT_AWARD, "总价", 0},
+    {P_AMOUNT_AWARD, "contract", CI},
+    {P_AMOUNT_AWARD, "award", CI},
+    {P_AMOUNT_BUDGET, "预算", 0},
+    {P_AMOUNT_BUDGET, "最高限价", 0},
+    {P_AMOUNT_BUDGET, "控制价", 0},
+    {P_AMOUNT_BUDGET, "budget", CI},
+    {P_AMOUNT_BUDGET, "estimated", CI},
+    {P_AMOUNT_SUMMARY, "总中标金额", 0},
+    {P_AMOUNT_SUMMARY, "总成交金额", 0},
+    {P_AMOUNT_LOOSE, "人民币", 0},
+    {P_AMOUNT_LOOSE, "港币", 0},
+    {P_AMOUNT_LOOSE, "港元", 0},
+    {P_AMOUNT_LOOSE, "美元", 0},
+    {P_AMOUNT_LOOSE, "$", 0},
+    {P_AMOUNT_LOOSE, "USD", 0},
+    {P_AMOUNT_LOOSE, "HKD", 0},
+    {P_AMOUNT_LOOSE, "RMB", 0},
+    {P_AMOUNT_LOOSE, "CNY", 0},
+    {P_AMOUNT_LOOSE, "¥", 0},
+    {P_AMOUNT_LOOSE, "万元", 0},
+    {P_AMOUNT_LOOSE, "亿元", 0},
+    {P_AMOUNT_EN, "$", 0},
+    {P_AMOUNT_EN, "rmb", CI},
+    {P_AMOUNT_EN, "usd", CI},
+    {P_AMOUNT_EN, "hkd", CI},
+    {P_AMOUNT_EN, "cny", CI},
+    {P_AMOUNT_EN, "yuan", CI},
+    {P_AMOUNT_EN, "renminbi", CI},
+    {P_AMOUNT_EN, "dollars", CI},
+    {P_DATE_LABEL, "发布", 0},
+    {P_DATE_LABEL, "公告时间", 0},
+    {P_DATE_LABEL, "公示时间", 0},
+    {P_DATE_LABEL, "日期", 0},
+    {P_DATE_LABEL, "date", CI},
+    {P_TOKENS, "token", CI},
+    {P_TOKENS, "令牌", 0},
+    {P_TOKENS_EN, "tokens", CI},
+    {P_GPUS, "GPU", 0},
+    {P_GPUS, "卡", 0},
+    {P_GPUS_EN, "gpus", CI},
+    {P_SERVERS, "服务器", 0},
+    {P_SERVERS, "servers", CI},
+    {P_GPU_HOURS, "卡时", 0},
+    {P_GPU_HOURS, "gpu", CI},
+    {P_ORG_EN, "University", 0},
+    {P_ORG_EN, "Institute", 0},
+    {P_ORG_EN, "Lab", 0},
+    {P_ORG_EN, "Academy", 0},
+    {P_ORG_EN, "College", 0},
+    {P_ORG_EN, "Technolog", 0},
+    {P_ORG_EN, "Group", 0},
+    {P_ORG_EN, "Corporation", 0},
+    {P_ORG_EN, "Company", 0},
+    {P_ORG_EN, "Centre", 0},
+    {P_ORG_EN, "Center", 0},
+    {P_ORG_EN, "Ltd", 0},
+    {P_ORG_EN, "Limited", 0},
+    {P_ORG_EN, "Inc", 0},
+    {P_ORG_ZH, "公司", 0},
+    {P_ORG_ZH, "大学", 0},
+    {P_ORG_ZH, "学院", 0},
+    {P_ORG_ZH, "研究", 0},
+    {P_ORG_ZH, "实验室", 0},
+    {P_ORG_ZH, "集团", 0},
+    {P_ORG_HEAD, "公司", 0},
+    {P_ORG_HEAD, "大学", 0},
+    {P_ORG_HEAD, "学院", 0},
+    {P_ORG_HEAD, "研究", 0},
+    {P_ORG_HEAD, "实验室", 0},
+    {P_ORG_HEAD, "集团", 0},
+    {P_MODEL_NAME, "模型", 0},
+    {P_GPU_EACH, "每台", 0},
+    {P_GPU_NCARD, "卡", 0},
+    {P_GPU_CARDN, "卡", 0},
+    {P_GPU_EACH_EN, "gpus", CI},
+    {P_GPU_TIMES, "GPU", 0},
+    {P_GPU_TIMES, "卡", 0},
+    {GATE_OFF, "\xE2\x84\xAA", 0},
+    {GATE_OFF, "\xC5\xBF", 0},
+};
+#define NGATE (sizeof GATE / sizeof *GATE)
+
 /* One match-data block reused for every match: a scanner is used by one thread at a time. */
 struct scan_patterns {
     pcre2_code *re[P_COUNT];
     pcre2_match_data *md;
     int borrowed; /* a clone: the compiled code belongs to the patterns it was cloned from */
+    hs_database_t *gate_db; /* NULL: nothing is gated */
+    hs_scratch_t *gate_scratch;
+    uint64_t *may; /* this document: bit i set when pattern i may match (all set when ungated) */
 };
+
+/* The gate's database; on any failure there is none and every pattern runs. */
+static void gate_compile(scan_patterns *p)
+{
+    if (xg_hs_load()) {
+        xg_error_clear();
+        return;
+    }
+    const char *exprs[NGATE];
+    size_t lens[NGATE];
+    unsigned flags[NGATE], ids[NGATE];
+    for (size_t i = 0; i < NGATE; i++) {
+        exprs[i] = GATE[i].lit;
+        lens[i] = strlen(GATE[i].lit);
+        flags[i] = HS_FLAG_SINGLEMATCH | (GATE[i].caseless ? HS_FLAG_CASELESS : 0);
+        ids[i] = (unsigned)i;
+    }
+    hs_compile_error_t *err = NULL;
+    if (sym_hs_compile_lit_multi(exprs, flags, ids, lens, (unsigned)NGATE, HS_MODE_BLOCK, NULL,
+                                 &p->gate_db, &err) != HS_SUCCESS) {
+        sym_hs_free_compile_error(err);
+        p->gate_db = NULL;
+    }
+    if (p->gate_db && sym_hs_alloc_scratch(p->gate_db, &p->gate_scratch) != HS_SUCCESS) {
+        sym_hs_free_database(p->gate_db);
+        p->gate_db = NULL;
+    }
+}
+
+static int on_gate(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
+                   void *ctx)
+{
+    (void)from;
+    (void)to;
+    (void)flags;
+    *(uint64_t *)ctx |= (uint64_t)1 << GATE[id].id;
+    return 0;
+}
+
+/* Which patterns may match in `d` (into *p->may); called before the patterns run on it. */
+static void gate_document(const scan_patterns *p, const scan_doc *d)
+{
+    uint64_t m = 0;
+    if (!p->gate_db || d->len > 0xFFFFFFFFu ||
+        sym_hs_scan(p->gate_db, d->text, (unsigned)d->len, 0, p->gate_scratch, on_gate, &m) !=
+            HS_SUCCESS ||
+        (m & ((uint64_t)1 << GATE_OFF)))
+        m = ~(uint64_t)0;
+    m |= (uint64_t)1 << P_DATE;
+    *p->may = m;
+}
 
 int scan_patterns_new(scan_patterns **out)
 {
     scan_patterns *p = calloc(1, sizeof *p);
     if (!p) return XG_ENOMEM;
+    if (!(p->may = malloc(sizeof *p->may))) {
+        free(p);
+        return XG_ENOMEM;
+    }
+    *p->may = ~(uint64_t)0;
     for (int i = 0; i < P_COUNT; i++) {
         int err;
         PCRE2_SIZE off;
@@ -169,6 +358,7 @@ int scan_patterns_new(scan_patterns **out)
         scan_patterns_free(p);
         return XG_ENOMEM;
     }
+    gate_compile(p);
     *out = p;
     return 0;
 }
@@ -181,10 +371,16 @@ int scan_patterns_clone(scan_patterns **out, const scan_patterns *src)
     if (!p) return XG_ENOMEM;
     memcpy(p->re, src->re, sizeof p->re);
     p->borrowed = 1;
-    if (!(p->md = pcre2_match_data_create(16, NULL))) {
+    p->may = malloc(sizeof *p->may);
+    if (!p->may || !(p->md = pcre2_match_data_create(16, NULL))) {
+        free(p->may);
         free(p);
         return XG_ENOMEM;
     }
+    *p->may = ~(uint64_t)0;
+    p->gate_db = src->gate_db;
+    if (p->gate_db && sym_hs_clone_scratch(src->gate_scratch, &p->gate_scratch) != HS_SUCCESS)
+        p->gate_db = NULL; /* this clone runs every pattern */
     *out = p;
     return 0;
 }
@@ -195,6 +391,9 @@ void scan_patterns_free(scan_patterns *p)
     for (int i = 0; i < P_COUNT && !p->borrowed; i++)
         pcre2_code_free(p->re[i]);
     pcre2_match_data_free(p->md);
+    if (p->gate_scratch) sym_hs_free_scratch(p->gate_scratch);
+    if (p->gate_db && !p->borrowed) sym_hs_free_database(p->gate_db);
+    free(p->may);
     free(p);
 }
 
@@ -205,6 +404,7 @@ typedef struct {
 
 static int find(const scan_patterns *p, int id, const scan_doc *d, size_t start, grp *g)
 {
+    if (!(*p->may & ((uint64_t)1 << id))) return 0; /* the gate: it cannot match here */
     pcre2_match_data *md = p->md;
     int rc =
         pcre2_match(p->re[id], (PCRE2_SPTR)d->text, d->len, start, PCRE2_NO_UTF_CHECK, md, NULL);
@@ -627,6 +827,7 @@ static void from_heading(scan_fields *f, xg_arena *a, const scan_patterns *p, co
 
 int scan_fields_extract(scan_fields *f, xg_arena *a, const scan_patterns *p, const scan_doc *d)
 {
+    gate_document(p, d);
     memset(f, 0, sizeof *f);
     f->amount_cny = f->currency_amount = f->tokens = f->gpus = f->servers = f->gpu_hours = -1;
     f->buyer_off = f->supplier_off = SIZE_MAX;
@@ -681,6 +882,7 @@ static const char *strip_lead(const char *s)
 
 int scan_orgs_extract(xg_vec *names, xg_arena *a, const scan_patterns *p, const scan_doc *d)
 {
+    gate_document(p, d);
     static const int ids[] = {P_ORG_EN, P_ORG_ZH};
     grp g;
     for (int k = 0; k < 2; k++)
@@ -697,6 +899,7 @@ int scan_orgs_extract(xg_vec *names, xg_arena *a, const scan_patterns *p, const 
 
 int scan_model_names(xg_vec *names, xg_arena *a, const scan_patterns *p, const scan_doc *d)
 {
+    gate_document(p, d);
     grp g;
     for (size_t st = 0; st < d->len && names->len < 16 && find(p, P_MODEL_NAME, d, st, &g);
          st = g.e[0]) {

@@ -14,6 +14,7 @@
     X(hs_alloc_scratch)                                                                            \
     X(hs_clone_scratch)                                                                            \
     X(hs_compile_multi)                                                                            \
+    X(hs_compile_lit_multi)                                                                        \
     X(hs_deserialize_database)                                                                     \
     X(hs_free_compile_error)                                                                       \
     X(hs_free_database)                                                                            \

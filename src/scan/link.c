@@ -12,6 +12,7 @@
  * counted, so that a corpus of N copies of a notice produces N links, not N².
  */
 #include "scan/scan_internal.h"
+#include "xgate/error.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -151,37 +152,151 @@ static json_t *distinct_of(const json_t *g, const json_t *orig)
     return out;
 }
 
+char *xg_scan_link_key(const json_t *doc)
+{
+    return link_key(doc);
+}
+
+uint64_t xg_scan_fingerprint(const json_t *doc)
+{
+    return fingerprint(doc);
+}
+
+/* Documents sorted by key, then by index: each run of one key is a group, its members in
+ * document order (as groups_of gives them). */
+typedef struct {
+    const char *key;
+    size_t i;
+} keyed;
+
+static int by_key(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+typedef struct {
+    uint64_t fp;
+    size_t i;
+} printed;
+
+static int by_print(const void *a, const void *b)
+{
+    const printed *x = a, *y = b;
+    if (x->fp != y->fp) return x->fp < y->fp ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
+/* Marks in `distinct` the first member of each content in group g[0..ng) (as originals_of and
+ * distinct_of do); returns how many there are. */
+static size_t mark_distinct(unsigned char *distinct, const keyed *g, size_t ng, const uint64_t *fps,
+                            printed *tmp)
+{
+    for (size_t j = 0; j < ng; j++)
+        tmp[j] = (printed){fps[g[j].i], g[j].i};
+    qsort(tmp, ng, sizeof *tmp, by_print);
+    size_t d = 0;
+    for (size_t j = 0; j < ng; j++)
+        if (j == 0 || tmp[j].fp != tmp[j - 1].fp) {
+            distinct[tmp[j].i] = 1;
+            d++;
+        }
+    return d;
+}
+
+int scan_link_indices(size_t **offsets, size_t **targets, size_t *groups, unsigned char *grouped,
+                      const char *const *keys, const uint64_t *fps, size_t n)
+{
+    *offsets = NULL;
+    *targets = NULL;
+    if (groups) *groups = 0;
+    size_t nk = 0, ngroups = 0, total = 0;
+    size_t *off = calloc(n + 1, sizeof *off);
+    keyed *k = malloc((n ? n : 1) * sizeof *k);
+    printed *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    unsigned char *distinct = calloc(n ? n : 1, 1);
+    if (!off || !k || !tmp || !distinct) goto oom;
+    for (size_t i = 0; i < n; i++)
+        if (keys[i]) k[nk++] = (keyed){keys[i], i};
+    qsort(k, nk, sizeof *k, by_key);
+    for (size_t s = 0, e; s < nk; s = e) {
+        for (e = s + 1; e < nk && !strcmp(k[e].key, k[s].key); e++)
+            ;
+        if (e - s < 2) continue;
+        size_t d = mark_distinct(distinct, k + s, e - s, fps, tmp);
+        ngroups++;
+        for (size_t j = s; j < e; j++) {
+            off[k[j].i + 1] = d - distinct[k[j].i]; /* a copy links to every distinct member */
+            if (grouped) grouped[k[j].i] = 1;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        off[i + 1] += off[i];
+    total = off[n];
+    size_t *t = malloc((total ? total : 1) * sizeof *t);
+    if (!t) goto oom;
+    for (size_t s = 0, e; s < nk; s = e) {
+        for (e = s + 1; e < nk && !strcmp(k[e].key, k[s].key); e++)
+            ;
+        if (e - s < 2) continue;
+        for (size_t a = s; a < e; a++) {
+            size_t w = off[k[a].i];
+            for (size_t b = s; b < e; b++)
+                if (b != a && distinct[k[b].i]) t[w++] = k[b].i;
+        }
+    }
+    free(k);
+    free(tmp);
+    free(distinct);
+    *offsets = off;
+    *targets = t;
+    if (groups) *groups = ngroups;
+    return 0;
+oom:
+    free(off);
+    free(k);
+    free(tmp);
+    free(distinct);
+    return XG_ENOMEM;
+}
+
+int xg_scan_link_indices(size_t **offsets, size_t **targets, size_t *groups,
+                         const char *const *keys, const uint64_t *fingerprints, size_t n)
+{
+    return scan_link_indices(offsets, targets, groups, NULL, keys, fingerprints, n);
+}
+
+/* Every member of a group of two or more gets a new "linked" (empty for the one distinct member of
+ * a group of copies); other documents keep theirs. */
 size_t xg_scan_link(json_t *docs)
 {
-    json_t *groups = groups_of(docs);
-    const char *k;
-    json_t *g;
-    size_t n = 0;
-    json_object_foreach(groups, k, g)
-    {
-        if (json_array_size(g) < 2) continue;
-        json_t *orig = originals_of(docs, g);
-        json_t *distinct = distinct_of(g, orig);
-        int any = 0;
-        for (size_t a = 0; a < json_array_size(g); a++) {
-            json_int_t ia = json_integer_value(json_array_get(g, a));
-            json_t *linked = json_array();
-            /* a copy links to its original and the project's other notices, never to copies */
-            for (size_t b = 0; b < json_array_size(distinct); b++) {
-                json_int_t ib = json_integer_value(json_array_get(distinct, b));
-                if (ib == ia) continue;
-                json_array_append(linked,
-                                  json_object_get(json_array_get(docs, (size_t)ib), "document"));
-            }
-            any |= json_array_size(linked) > 0;
-            json_object_set_new(json_array_get(docs, (size_t)ia), "linked", linked);
-        }
-        n += any;
-        json_decref(distinct);
-        json_decref(orig);
+    size_t n = json_array_size(docs), ngroups = 0, *off = NULL, *t = NULL;
+    char **keys = calloc(n ? n : 1, sizeof *keys);
+    uint64_t *fps = calloc(n ? n : 1, sizeof *fps);
+    unsigned char *grouped = calloc(n ? n : 1, 1);
+    if (keys && fps && grouped) {
+        for (size_t i = 0; i < n; i++)
+            if ((keys[i] = link_key(json_array_get(docs, i))))
+                fps[i] = fingerprint(json_array_get(docs, i));
+        if (scan_link_indices(&off, &t, &ngroups, grouped, (const char *const *)keys, fps, n))
+            ngroups = 0;
     }
-    json_decref(groups);
-    return n;
+    for (size_t i = 0; off && i < n; i++) {
+        if (!grouped[i]) continue;
+        json_t *linked = json_array();
+        for (size_t j = off[i]; j < off[i + 1]; j++)
+            json_array_append(linked, json_object_get(json_array_get(docs, t[j]), "document"));
+        json_object_set_new(json_array_get(docs, i), "linked", linked);
+    }
+    for (size_t i = 0; keys && i < n; i++)
+        free(keys[i]);
+    free(keys);
+    free(fps);
+    free(grouped);
+    free(off);
+    free(t);
+    return ngroups;
 }
 
 static void union_into(json_t *dst, const json_t *src)

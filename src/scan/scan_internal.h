@@ -189,6 +189,10 @@ size_t scan_parse_cn_number(const char *s, size_t len, double *value);
  * in corpus order, unsorted; `all` 0 keeps only those worth reporting (flagged or medium/high
  * risk), 1 keeps every one. New reference. */
 json_t *scan_combined(const json_t *docs, int all);
+/* xg_scan_link_indices, also marking in grouped[i] (n bytes, zeroed by the caller; may be NULL)
+ * the documents that belong to a group of two or more (xg_scan_link sets "linked" on those). */
+int scan_link_indices(size_t **offsets, size_t **targets, size_t *groups, unsigned char *grouped,
+                      const char *const *keys, const uint64_t *fps, size_t n);
 
 /* The report's network section: the network chart (SVG) and the tables of ranked intermediaries
  * and repeat buyers, each claim with its documents (linked to their evidence in the page when

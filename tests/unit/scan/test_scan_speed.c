@@ -31,14 +31,25 @@ static void done(void)
 
 /* Pieces the generator strings together: covered by the fast path (ASCII, Han, CJK punctuation,
  * full-width forms, the ideographic space) and not (a combining accent, a ligature, Hangul,
- * circled digits, half-width katakana, "…"). */
-static const char *const PIECES[] = {
-    "a",        "Z",  "7",  " ",  ":",  "\n", "\t", "算", "力",
-    "服",       "务", "国", "亚", "马", "逊", "，", "：", "（",
-    "）",       "Ａ", "ｚ", "１", "　", "、", "。", "《", "》",
-    "【",       "】", "·",  "×",  "—",  "“",  "”",  "‘",  "’",
-    "\xcc\x81", "ﬁ",  "한", "①",  "ｶ",  "…",  "é",  "e",  "\xe3\x82\x99",
-    "か",       "㐀"};
+ * circled digits, half-width katakana, "…"), and the no-break space (covered) and line feeds next
+ * to uncovered characters (the fast path hands utf8proc a line at a time). */
+static const char *const PIECES[] = {"a",          "Z",   "7",
+                                     " ",          ":",   "\n",
+                                     "\t",         "算",  "力",
+                                     "服",         "务",  "国",
+                                     "亚",         "马",  "逊",
+                                     "，",         "：",  "（",
+                                     "）",         "Ａ",  "ｚ",
+                                     "１",         "　",  "、",
+                                     "。",         "《",  "》",
+                                     "【",         "】",  "·",
+                                     "×",          "—",   "“",
+                                     "”",          "‘",   "’",
+                                     "\xcc\x81",   "ﬁ",   "한",
+                                     "①",          "ｶ",   "…",
+                                     "é",          "e",   "\xe3\x82\x99",
+                                     "か",         "㐀",  "\xc2\xa0",
+                                     "\n\xcc\x81", "ｶ\n", "\xc2\xa0\xcc\x81"};
 
 static void check_nfkc(const char *s, size_t n)
 {
@@ -60,6 +71,9 @@ Test(scan_speed, one_pass_nfkc_equals_utf8proc)
     check_nfkc("", 0);
     const char *fixed = "项目名称：ＡＷＳ云服务器租赁　（第１包），GPU×8—“H100”";
     check_nfkc(fixed, strlen(fixed));
+    const char *lines = "算力\xc2\xa0服务\n\xcc\x81"
+                        "e\xcc\x81ﬁ\n①\n\nＡ\xc2\xa0\xcc\x81\n…";
+    check_nfkc(lines, strlen(lines));
     unsigned seed = 12345;
     char buf[512];
     size_t npieces = sizeof PIECES / sizeof *PIECES;
