@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../list_temp.h"
 #include "xgate/error.h"
 #include "xgate/screen.h"
 
@@ -21,21 +22,14 @@ static char path[] = "/tmp/xg-zh-sound-XXXXXX.xgate.csv";
 
 static void setup(void)
 {
-    int fd = mkstemps(path, 10);
-    cr_assert_geq(fd, 0);
-    FILE *f = fdopen(fd, "w");
-    cr_assert_not_null(f);
-    fputs("id,source,type,name,aliases,country,parent,parent_percent,ids,addresses,programs,"
-          "start_date,end_date,remarks\n"
-          "EU833-IV-641,EU Regulation 833/2014 Annex IV,Entity,Most Development Limited,"
-          "Most Development; Most Development Ltd,HK,,,,,EU-RUS,2024-02-23,,\n"
-          "METI-4300,METI End User List,Entity,Hollin Hair Accessories,,CN,,,,,METI,,,\n"
-          "METI-0001,METI End User List,Entity,Mosaic Development Limited,,HK,,,,,METI,,,\n",
-          f);
-    cr_assert_eq(fclose(f), 0);
-    const char *p[] = {path};
-    cr_assert_eq(xg_text_ctx_load(&text, NULL), 0, "%s", xg_error_message());
-    cr_assert_eq(xg_snapshot_load(&snap, p, 1, 0, text), 0, "%s", xg_error_message());
+    list_temp_load(
+        path,
+        LIST_TEMP_HEADER
+        "EU833-IV-641,EU Regulation 833/2014 Annex IV,Entity,Most Development Limited,"
+        "Most Development; Most Development Ltd,HK,,,,,EU-RUS,2024-02-23,,\n"
+        "METI-4300,METI End User List,Entity,Hollin Hair Accessories,,CN,,,,,METI,,,\n"
+        "METI-0001,METI End User List,Entity,Mosaic Development Limited,,HK,,,,,METI,,,\n",
+        &text, &snap);
 }
 
 static void teardown(void)

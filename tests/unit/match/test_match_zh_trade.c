@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../list_temp.h"
 #include "xgate/error.h"
 #include "xgate/screen.h"
 
@@ -23,13 +24,9 @@ static char path[] = "/tmp/xg-zh-trade-XXXXXX.xgate.csv";
 
 static void setup(void)
 {
-    int fd = mkstemps(path, 10);
-    cr_assert_geq(fd, 0);
-    FILE *f = fdopen(fd, "w");
-    cr_assert_not_null(f);
-    fputs(
-        "id,source,type,name,aliases,country,parent,parent_percent,ids,addresses,programs,"
-        "start_date,end_date,remarks\n"
+    list_temp_load(
+        path,
+        LIST_TEMP_HEADER
         "EU833-IV-605,EU Regulation 833/2014 Annex IV,Entity,Yilufa Electronics Ltd.,"
         "Yilufa Electronics Limited,HK,,,,,EU-RUS,2023-06-23,,\n"
         "SDN-1,OFAC SDN,Vessel,MIDSEA,,,,,,,SDGT,,,\n"
@@ -38,11 +35,7 @@ static void setup(void)
         "METI-2,METI End User List,Entity,\"Shanghai Haisi Technology Co., Ltd.\",,CN,,,,,METI,,,\n"
         "METI-3,METI End User List,Entity,\"Beijing Guang Ming Electronics Co., Ltd.\",,CN,,,,,"
         "METI,,,\n",
-        f);
-    cr_assert_eq(fclose(f), 0);
-    const char *p[] = {path};
-    cr_assert_eq(xg_text_ctx_load(&text, NULL), 0, "%s", xg_error_message());
-    cr_assert_eq(xg_snapshot_load(&snap, p, 1, 0, text), 0, "%s", xg_error_message());
+        &text, &snap);
 }
 
 static void teardown(void)
