@@ -60,6 +60,11 @@ static json_t *groups_of(const json_t *docs)
  * document's keys are always added in the same order), each value tagged by its type. */
 static void hash_value(XXH3_state_t *st, const json_t *v, int depth)
 {
+    if (!v) { /* a key the document lacks (a party without a role or a name): its own tag */
+        char none = (char)0x7f;
+        XXH3_64bits_update(st, &none, 1);
+        return;
+    }
     char tag = (char)json_typeof(v);
     XXH3_64bits_update(st, &tag, 1);
     if (depth > 64) return;
