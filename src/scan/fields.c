@@ -147,7 +147,9 @@ static const char *const SRC[P_COUNT] = {
  * GPUs or servers, and a pattern that opens with digits or a common first byte is otherwise tried
  * at every position. It only skips matches that cannot exist, so the fields are the same. Caseless
  * PCRE2 also folds U+212A (K) and U+017F (s) to ASCII; NFKC has removed them from the text, and a
- * document that holds either anyway is not gated (GATE_OFF). P_DATE is never gated. */
+ * document that holds either anyway is not gated (GATE_OFF). A pattern with no literal here
+ * (P_DATE) always runs: ungated() works that out from the table, so a pattern added without
+ * literals is never skipped. */
 #define GATE_OFF 63
 #define CI 1
 typedef struct {
@@ -269,6 +271,16 @@ static const gate_literal GATE[] = {
     {GATE_OFF, "\xC5\xBF", 0},
 };
 #define NGATE (sizeof GATE / sizeof *GATE)
+_Static_assert(P_COUNT < GATE_OFF, "the gate's bits: one per pattern, then GATE_OFF");
+
+/* The patterns no literal of GATE stands for: they run on every document. */
+static uint64_t ungated(void)
+{
+    uint64_t m = ((uint64_t)1 << P_COUNT) - 1;
+    for (size_t i = 0; i < NGATE; i++)
+        if (GATE[i].id != GATE_OFF) m &= ~((uint64_t)1 << GATE[i].id);
+    return m;
+}
 
 /* One match-data block reused for every match: a scanner is used by one thread at a time. */
 struct scan_patterns {
@@ -277,7 +289,8 @@ struct scan_patterns {
     int borrowed; /* a clone: the compiled code belongs to the patterns it was cloned from */
     hs_database_t *gate_db; /* NULL: nothing is gated */
     hs_scratch_t *gate_scratch;
-    uint64_t *may; /* this document: bit i set when pattern i may match (all set when ungated) */
+    uint64_t *may;   /* this document: bit i set when pattern i may match (all set when ungated) */
+    uint64_t always; /* patterns no gate literal stands for (ungated()): they always run */
 };
 
 /* The gate's database; on any failure there is none and every pattern runs. */
@@ -327,7 +340,7 @@ static void gate_document(const scan_patterns *p, const scan_doc *d)
             HS_SUCCESS ||
         (m & ((uint64_t)1 << GATE_OFF)))
         m = ~(uint64_t)0;
-    m |= (uint64_t)1 << P_DATE;
+    m |= p->always;
     *p->may = m;
 }
 
@@ -358,6 +371,7 @@ int scan_patterns_new(scan_patterns **out)
         scan_patterns_free(p);
         return XG_ENOMEM;
     }
+    p->always = ungated();
     gate_compile(p);
     *out = p;
     return 0;
@@ -378,6 +392,7 @@ int scan_patterns_clone(scan_patterns **out, const scan_patterns *src)
         return XG_ENOMEM;
     }
     *p->may = ~(uint64_t)0;
+    p->always = src->always;
     p->gate_db = src->gate_db;
     if (p->gate_db && sym_hs_clone_scratch(src->gate_scratch, &p->gate_scratch) != HS_SUCCESS)
         p->gate_db = NULL; /* this clone runs every pattern */
