@@ -305,21 +305,34 @@ int xg_jw_below(const char *a, size_t na, const char *b, size_t nb, double floor
     return xg_jw_below_letters(a, na, ma, b, nb, mb, floor);
 }
 
+/* Whether at most m Jaro matches of strings of na and nb characters keep Jaro-Winkler under
+ * floor (no transposition, a full prefix): the fewer the matches, the surer. */
+static int below_with_matches(size_t m, size_t na, size_t nb, double floor)
+{
+    if (!m) return 0.0 < floor;
+    double j = ((double)m / (double)na + (double)m / (double)nb + 1.0) / 3.0;
+    double jw = j > JW_BOOST_THRESHOLD ? j + JW_PREFIX_MAX * JW_PREFIX_SCALE * (1.0 - j) : j;
+    return jw + 1e-9 < floor; /* the margin: the kernel rounds differently */
+}
+
 int xg_jw_below_letters(const char *a, size_t na, uint64_t ma, const char *b, size_t nb,
                         uint64_t mb, double floor)
 {
     const unsigned char *ua = (const unsigned char *)a, *ub = (const unsigned char *)b;
     if (!na || !nb) return 0;
+    /* First from the masks alone: a letter of one string missing from the other is at least one
+     * character without a partner, so the matches are at most the length less those letters. A
+     * count over that bound that is already under the floor answers as the exact count would
+     * (the answer only grows surer as the count falls); most dissimilar words stop here. */
+    size_t qa = popcount64(ma & ~mb), qb = popcount64(mb & ~ma);
+    size_t ua_max = na > qa ? na - qa : 0, ub_max = nb > qb ? nb - qb : 0;
+    if (below_with_matches(ua_max < ub_max ? ua_max : ub_max, na, nb, floor)) return 1;
     size_t ka = 0, kb = 0; /* characters with a possible partner on the other side */
     for (size_t i = 0; i < na; i++)
         ka += mb >> (ua[i] & 63) & 1;
     for (size_t j = 0; j < nb; j++)
         kb += ma >> (ub[j] & 63) & 1;
-    size_t m = ka < kb ? ka : kb;
-    if (!m) return 0.0 < floor;
-    double j = ((double)m / (double)na + (double)m / (double)nb + 1.0) / 3.0;
-    double jw = j > JW_BOOST_THRESHOLD ? j + JW_PREFIX_MAX * JW_PREFIX_SCALE * (1.0 - j) : j;
-    return jw + 1e-9 < floor; /* the margin: the kernel rounds differently */
+    return below_with_matches(ka < kb ? ka : kb, na, nb, floor);
 }
 
 void xg_jw_prepare(xg_jw_pattern *p, const char *s)

@@ -313,19 +313,6 @@ static double sig_word_sim(const xg_word_sig *a, const xg_word_sig *b, double ed
     return (double)xg_osa_distance(a->s, b->s) <= (double)mx * edits_per_char ? jw : 0.0;
 }
 
-static double plain_word_sim(const char *a, const char *b, double edits_per_char)
-{
-    xg_word_sig sa, sb;
-    word_sig_of(&sa, a);
-    word_sig_of(&sb, b);
-    return sig_word_sim(&sa, &sb, edits_per_char);
-}
-
-static double phrase_word_sim(const char *a, const char *b)
-{
-    return plain_word_sim(a, b, XG_EDITS);
-}
-
 /* A one-word reading (a token's alt) against a token: its text, its symbol or its own alt
  * (ntext, nalt: the token's text and alt measured; nalt read only when it has one). */
 static double reading_sig_sim(const xg_word_sig *r, const xg_token *n, const xg_word_sig *ntext,
@@ -536,11 +523,46 @@ static void split_pairs(const xg_score_query *q, const xg_score_list *l, size_t 
     }
 }
 
-static int cmp_pair(const void *a, const void *b)
+/* Pair x goes before pair y: the more similar first, spans first on ties. */
+static int pair_before(const xg_pair *x, const xg_pair *y)
 {
-    const xg_pair *x = a, *y = b;
-    if (x->sim != y->sim) return x->sim < y->sim ? 1 : -1;
-    return (int)(y->qn + y->nn) - (int)(x->qn + x->nn); /* prefer spans on ties */
+    if (x->sim != y->sim) return x->sim > y->sim;
+    return x->qn + x->nn > y->qn + y->nn; /* prefer spans on ties */
+}
+
+/* Stable sort of the candidate pairs (as glibc's qsort, a merge sort, ordered them): insertion
+ * for short runs, then merges through tmp (room for n pairs). No comparator calls, no copies
+ * beyond the merges. */
+static void sort_pairs(xg_pair *p, size_t n, xg_pair *tmp)
+{
+    enum { RUN = 12 };
+    for (size_t lo = 0; lo < n; lo += RUN) {
+        size_t hi = lo + RUN < n ? lo + RUN : n;
+        for (size_t i = lo + 1; i < hi; i++) {
+            xg_pair x = p[i];
+            size_t j = i;
+            for (; j > lo && pair_before(&x, &p[j - 1]); j--)
+                p[j] = p[j - 1];
+            p[j] = x;
+        }
+    }
+    xg_pair *src = p, *dst = tmp;
+    for (size_t w = RUN; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                dst[k++] = pair_before(&src[j], &src[i]) ? src[j++] : src[i++];
+            while (i < mid)
+                dst[k++] = src[i++];
+            while (j < hi)
+                dst[k++] = src[j++];
+        }
+        xg_pair *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != p) memcpy(p, src, n * sizeof *p);
 }
 
 /* snprintf(buf, cap, "%s", s) without the format machinery: s, cut to cap - 1 bytes. */
@@ -574,6 +596,8 @@ static void cover_phrases(const xg_score_query *q, const xg_score_list *l, size_
     /* the phrase masks say which tokens hold a space, as strchr(text, ' ') would */
     uint64_t pph = query_phrase ? q->phrases : l->phrases,
              oph = query_phrase ? l->phrases : q->phrases;
+    xg_word_sig osig[64]; /* the other side's words, each measured once, when first compared */
+    uint64_t measured = 0;
     for (size_t j = 0; j < np && j < 64; j++) {
         if ((*pm >> j & 1) || !(pph >> j & 1) || pt[j].kind == XG_TOK_NUMBER) continue;
         char buf[256], *save = NULL;
@@ -583,11 +607,20 @@ static void cover_phrases(const xg_score_query *q, const xg_score_list *l, size_
         uint64_t got = 0;
         for (char *w = strtok_r(buf, " ", &save); w && nw < 16; w = strtok_r(NULL, " ", &save)) {
             nw++;
+            xg_word_sig ws;
+            word_sig_of(&ws, w);
             for (size_t i = 0; i < no && i < 64 && found < 16; i++) {
                 if ((*om >> i & 1) || (got >> i & 1) || (oph >> i & 1) ||
                     ot[i].kind == XG_TOK_NUMBER)
                     continue;
-                double sim = phrase_word_sim(ot[i].text, w);
+                if (!(measured >> i & 1)) {
+                    if (query_phrase)
+                        word_sig_of(&osig[i], ot[i].text);
+                    else
+                        osig[i] = q->text_sig[i]; /* the query's words, measured at prepare */
+                    measured |= 1ULL << i;
+                }
+                double sim = sig_word_sim(&osig[i], &ws, XG_EDITS); /* phrase_word_sim */
                 if (sim < XG_PAIR_FLOOR) continue;
                 got |= 1ULL << i;
                 at[found] = i;
@@ -730,7 +763,8 @@ static void align(const xg_score_query *q, const xg_score_list *l, size_t nn, xg
         }
     split_pairs(q, l, nn, &b);
     reading_pairs(q, l, nn, &b);
-    qsort(cand, b.n, sizeof *cand, cmp_pair);
+    xg_pair tmp[sizeof cand / sizeof *cand];
+    sort_pairs(cand, b.n, tmp);
     d->npairs = 0;
     d->q_matched = d->n_matched = 0;
     for (size_t k = 0; k < b.n && d->npairs < XG_SCORE_MAX_TOKENS; k++) {
@@ -1044,12 +1078,13 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
 
 static json_t *span_text(const xg_token *t, size_t i, size_t n)
 {
-    if (n == 1) return json_string(t[i].text);
+    if (n == 1) return json_string_nocheck(t[i].text);
     char buf[512];
     size_t len = 0;
     for (size_t k = 0; k < n && len < sizeof buf; k++)
         len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", k ? " " : "", t[i + k].text);
-    return json_string(buf);
+    /* cut at the buffer's end, a character may be split: only then is the text checked */
+    return len < sizeof buf - 1 ? json_string_nocheck(buf) : json_string(buf);
 }
 
 static const char *kind_name(xg_token_kind k)
@@ -1068,9 +1103,9 @@ static double round3(double x)
 static json_t *penalty_json(const char *kind, double weight, double factor)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "kind", json_string(kind));
-    json_object_set_new(o, "weight", json_real(weight));
-    json_object_set_new(o, "factor", json_real(factor));
+    json_object_set_new_nocheck(o, "kind", json_string_nocheck(kind));
+    json_object_set_new_nocheck(o, "weight", json_real(weight));
+    json_object_set_new_nocheck(o, "factor", json_real(factor));
     return o;
 }
 
@@ -1078,7 +1113,7 @@ static json_t *unmatched_json(const xg_token *t, size_t n, uint64_t matched)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < n && i < 64; i++)
-        if (!(matched >> i & 1)) json_array_append_new(a, json_string(t[i].text));
+        if (!(matched >> i & 1)) json_array_append_new(a, json_string_nocheck(t[i].text));
     return a;
 }
 
@@ -1096,15 +1131,15 @@ static void nested_explain(json_t *e, json_t *pen, const xg_score_query *q,
         if (v > top) top = v;
         if (d->level_skipped >> i & 1) {
             if (v > last_skipped) last_skipped = v;
-            json_array_append_new(skipped, json_string(t[i].text));
+            json_array_append_new(skipped, json_string_nocheck(t[i].text));
         } else if (v && (!first_met || v < first_met)) {
             first_met = v;
         }
     }
     const char *rel = last_skipped > first_met ? "listed_parent" : "listed_unit";
-    json_object_set_new(e, "nested",
-                        json_pack("{s:s,s:i,s:o}", "relation", rel, "levels", (int)top,
-                                  "unmatched_levels", skipped));
+    json_object_set_new_nocheck(e, "nested",
+                                json_pack("{s:s,s:i,s:o}", "relation", rel, "levels", (int)top,
+                                          "unmatched_levels", skipped));
     json_array_append_new(
         pen, penalty_json("unmatched_levels", round3(d->unmatched_level), XG_UNMATCHED_QUERY));
 }
@@ -1135,31 +1170,32 @@ json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_sco
 {
     static const char *methods[] = {"token_alignment", "han_bigrams", "identifier"};
     json_t *e = json_object(), *pairs = json_array(), *pen = json_array();
-    json_object_set_new(e, "method", json_string(methods[d->method]));
+    json_object_set_new_nocheck(e, "method", json_string_nocheck(methods[d->method]));
     for (size_t k = 0; k < d->npairs; k++) {
         const xg_pair *p = &d->pairs[k];
         json_t *o = json_object();
-        json_object_set_new(o, "query", span_text(q->name->tokens, p->qi, p->qn));
-        json_object_set_new(o, "list", span_text(n->tokens, p->ni, p->nn));
-        json_object_set_new(o, "score", json_real(round3(p->sim)));
-        json_object_set_new(o, "kind", json_string(kind_name(q->name->tokens[p->qi].kind)));
+        json_object_set_new_nocheck(o, "query", span_text(q->name->tokens, p->qi, p->qn));
+        json_object_set_new_nocheck(o, "list", span_text(n->tokens, p->ni, p->nn));
+        json_object_set_new_nocheck(o, "score", json_real(round3(p->sim)));
+        json_object_set_new_nocheck(o, "kind",
+                                    json_string_nocheck(kind_name(q->name->tokens[p->qi].kind)));
         const xg_token *qt = &q->name->tokens[p->qi];
         if (p->reading)
-            json_object_set_new(o, "reading", json_true());
+            json_object_set_new_nocheck(o, "reading", json_true());
         else if (p->qn == 1 && p->nn == 1 && qt->sound && !p->cover && learned_spelling(qt, n, p))
-            json_object_set_new(o, "via", json_string("learned spelling"));
+            json_object_set_new_nocheck(o, "via", json_string_nocheck("learned spelling"));
         else if (p->qn == 1 && p->nn == 1 && qt->senses && !p->cover && other_sense(qt, n, p))
-            json_object_set_new(o, "via", json_string("gloss"));
+            json_object_set_new_nocheck(o, "via", json_string_nocheck("gloss"));
         else if (p->qn + p->nn > 2)
-            json_object_set_new(o, "joined", json_true());
-        if (p->cover) json_object_set_new(o, "phrase", json_true());
+            json_object_set_new_nocheck(o, "joined", json_true());
+        if (p->cover) json_object_set_new_nocheck(o, "phrase", json_true());
         json_array_append_new(pairs, o);
     }
-    json_object_set_new(e, "pairs", pairs);
-    json_object_set_new(e, "unmatched_query",
-                        unmatched_json(q->name->tokens, q->ntok, d->q_matched));
+    json_object_set_new_nocheck(e, "pairs", pairs);
+    json_object_set_new_nocheck(e, "unmatched_query",
+                                unmatched_json(q->name->tokens, q->ntok, d->q_matched));
     size_t nn = n->ntokens < 64 ? n->ntokens : 64;
-    json_object_set_new(e, "unmatched_list", unmatched_json(n->tokens, nn, d->n_matched));
+    json_object_set_new_nocheck(e, "unmatched_list", unmatched_json(n->tokens, nn, d->n_matched));
     if (d->unmatched_query > 0)
         json_array_append_new(pen, penalty_json("unmatched_query_tokens",
                                                 round3(d->unmatched_query), XG_UNMATCHED_QUERY));
@@ -1179,8 +1215,9 @@ json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_sco
     if (q->truncated)
         json_array_append_new(
             pen, json_pack("{s:s,s:i}", "kind", "query_truncated", "tokens", XG_SCORE_MAX_TOKENS));
-    json_object_set_new(e, "penalties", pen);
-    json_object_set_new(e, "token_score", json_real(round3(d->token_score)));
-    if (d->han_score >= 0) json_object_set_new(e, "han_score", json_real(round3(d->han_score)));
+    json_object_set_new_nocheck(e, "penalties", pen);
+    json_object_set_new_nocheck(e, "token_score", json_real(round3(d->token_score)));
+    if (d->han_score >= 0)
+        json_object_set_new_nocheck(e, "han_score", json_real(round3(d->han_score)));
     return e;
 }

@@ -32,6 +32,10 @@
 /* Matches reported per query at most, whatever the caller asks. */
 #define LIMIT_MAX 10000
 
+/* First block of a result's arena (the query text, the match arrays, identifier strings): under
+ * 1 kB with its header, malloc serves it from its thread cache without consolidating. */
+#define RESULT_ARENA_BLOCK 960
+
 const double XG_SCREEN_DEFAULT_THRESHOLD = 0.80;
 
 typedef struct cand {
@@ -45,6 +49,7 @@ typedef struct rec_best {
     int by_ident;
     const char *ident_scheme, *ident_value, *list_scheme;
     const char *query_scheme; /* the query's scheme when it differs from the list's, else NULL */
+    const xg_score_detail *detail; /* the best name's, kept from scoring; NULL: score it again */
 } rec_best;
 
 typedef struct screen_priv {
@@ -273,29 +278,33 @@ static int ident_matches(const xg_snapshot *s, const xg_screen_query *q, best_ta
 typedef struct form_memo {
     uint32_t *keys;
     double *score;
+    const xg_score_detail **detail; /* the form's detail when a record kept it, else NULL */
     size_t size;
 } form_memo;
 
-static double *memo_slot(form_memo *fm, uint32_t form, int *fresh)
+static size_t memo_slot(form_memo *fm, uint32_t form, int *fresh)
 {
     size_t h = ((form + 1) * 2654435761u) & (fm->size - 1);
     while (fm->keys[h] && fm->keys[h] != form + 1)
         h = (h + 1) & (fm->size - 1);
     *fresh = !fm->keys[h];
     fm->keys[h] = form + 1;
-    return &fm->score[h];
+    return h;
 }
 
 static int score_candidates(const xg_snapshot *s, const xg_screen_query *q, xg_score_query *sq,
                             const cand *c, size_t nc, best_table *bt, xg_arena *a)
 {
-    xg_score_detail d;
     form_memo fm = {.size = 64};
     while (fm.size < 2 * nc)
         fm.size <<= 1;
     fm.keys = xg_arena_alloc(a, fm.size * sizeof *fm.keys);
     fm.score = xg_arena_alloc(a, fm.size * sizeof *fm.score);
-    if (!fm.keys || !fm.score) return xg_error_set(XG_ENOMEM, "screen: out of memory");
+    fm.detail = xg_arena_alloc(a, fm.size * sizeof *fm.detail);
+    /* the detail being scored into; a record that keeps it takes it, and a new one is made */
+    xg_score_detail *d = xg_arena_alloc(a, sizeof *d);
+    if (!fm.keys || !fm.score || !fm.detail || !d)
+        return xg_error_set(XG_ENOMEM, "screen: out of memory");
     /* token similarities shared by the candidates (they share words with the query), kept in the
      * scratch arena for the matches scored again when the result is assembled */
     xg_sim_memo *memo = xg_arena_alloc(a, sizeof *memo);
@@ -314,14 +323,20 @@ static int score_candidates(const xg_snapshot *s, const xg_screen_query *q, xg_s
         const xg_mname *m = &s->names[c[i].name - 1];
         const xg_record *r = &s->lists->records[m->record];
         if (!record_ok(r, q)) continue;
-        int fresh;
-        double *known = memo_slot(&fm, m->form, &fresh);
-        double sc = fresh ? (*known = xg_score_name(sq, &m->sl, &d)) : *known;
+        int fresh, fresh_rec;
+        size_t h = memo_slot(&fm, m->form, &fresh);
+        double sc = fresh ? (fm.score[h] = xg_score_name(sq, &m->sl, d)) : fm.score[h];
         if (sc <= 0) continue;
-        rec_best *b = best_slot(bt, m->record, &fresh);
-        if (!b || (!fresh && (b->by_ident || b->score >= sc))) continue;
+        rec_best *b = best_slot(bt, m->record, &fresh_rec);
+        if (!b || (!fresh_rec && (b->by_ident || b->score >= sc))) continue;
         b->score = sc;
         b->name = c[i].name - 1;
+        if (fresh) { /* the record keeps this detail: score the next form into a new one */
+            fm.detail[h] = d;
+            d = xg_arena_alloc(a, sizeof *d);
+            if (!d) return xg_error_set(XG_ENOMEM, "screen: out of memory");
+        }
+        b->detail = fm.detail[h];
     }
     return 0;
 }
@@ -336,16 +351,16 @@ static int cmp_best(const void *a, const void *b)
 static json_t *ident_explain(const rec_best *b)
 {
     json_t *e = json_object();
-    json_object_set_new(e, "method", json_string("identifier"));
-    json_object_set_new(e, "identifier", json_string(b->ident_value));
-    if (b->list_scheme) json_object_set_new(e, "list_scheme", json_string(b->list_scheme));
+    json_object_set_new_nocheck(e, "method", json_string_nocheck("identifier"));
+    json_object_set_new_nocheck(e, "identifier", json_string(b->ident_value));
+    if (b->list_scheme) json_object_set_new_nocheck(e, "list_scheme", json_string(b->list_scheme));
     json_t *pen = json_array();
     if (b->query_scheme)
         json_array_append_new(pen,
                               json_pack("{s:s,s:s,s:s,s:f}", "kind", "identifier_scheme_differs",
                                         "query_scheme", b->query_scheme, "list_scheme",
                                         b->list_scheme, "score", XG_IDENT_OTHER_SCHEME));
-    json_object_set_new(e, "penalties", pen);
+    json_object_set_new_nocheck(e, "penalties", pen);
     return e;
 }
 
@@ -362,11 +377,16 @@ static void fill_match(xg_screen_match *m, const xg_snapshot *s, const xg_score_
     }
     const xg_mname *nm = &s->names[b->name];
     m->matched = nm->raw;
-    xg_score_detail d; /* scored again: cheaper than keeping a detail for every candidate */
-    xg_score_name(sq, &nm->sl, &d);
-    m->explanation = xg_score_explain(sq, &nm->an, &d);
-    json_object_set_new(m->explanation, "name_kind",
-                        json_string(nm->raw == m->record->name ? "primary" : "alias"));
+    xg_score_detail d; /* scored again only when the detail was not kept */
+    const xg_score_detail *kept = b->detail;
+    if (!kept) {
+        xg_score_name(sq, &nm->sl, &d);
+        kept = &d;
+    }
+    m->explanation = xg_score_explain(sq, &nm->an, kept);
+    json_object_set_new_nocheck(
+        m->explanation, "name_kind",
+        json_string_nocheck(nm->raw == m->record->name ? "primary" : "alias"));
 }
 
 static int assemble(xg_screen_result *r, const xg_snapshot *s, const xg_screen_query *q,
@@ -374,8 +394,17 @@ static int assemble(xg_screen_result *r, const xg_snapshot *s, const xg_screen_q
 {
     screen_priv *p = r->priv;
     qsort(bt->items, bt->n, sizeof *bt->items, cmp_best);
-    r->matches = xg_arena_alloc(&p->arena, ((size_t)limit + 1) * sizeof *r->matches);
-    r->delisted = xg_arena_alloc(&p->arena, ((size_t)limit + 1) * sizeof *r->delisted);
+    /* room for what will be reported, not for `limit`: the result's arena stays one small block */
+    size_t nm = 0, nd = 0;
+    for (size_t i = 0; i < bt->n; i++)
+        if (bt->items[i].score >= r->threshold) {
+            if (xg_record_is_delisted(&s->lists->records[bt->items[i].record], as_of))
+                nd += nd < (size_t)limit;
+            else
+                nm += nm < (size_t)limit;
+        }
+    r->matches = xg_arena_alloc(&p->arena, (nm + 1) * sizeof *r->matches);
+    r->delisted = xg_arena_alloc(&p->arena, (nd + 1) * sizeof *r->delisted);
     if (!r->matches || !r->delisted) return xg_error_set(XG_ENOMEM, "screen: out of memory");
     for (size_t i = 0; i < bt->n; i++) {
         const rec_best *b = &bt->items[i];
@@ -493,7 +522,8 @@ int xg_screen(xg_screen_result **out, const xg_snapshot *snap, const xg_screen_q
         return xg_error_set(XG_ENOMEM, "screen: out of memory");
     }
     r->priv = p;
-    xg_arena_init(&p->arena, 4096);
+    /* the query and a few matches: one block small enough for malloc's per-thread cache */
+    xg_arena_init(&p->arena, RESULT_ARENA_BLOCK);
     r->query = xg_arena_strdup(&p->arena, q->name);
     r->threshold = q->threshold < 0 ? XG_SCREEN_DEFAULT_THRESHOLD : q->threshold;
     rc = r->query ? run(r, snap, q) : xg_error_set(XG_ENOMEM, "screen: out of memory");
@@ -542,33 +572,35 @@ json_t *xg_screen_match_json(const xg_screen_match *m)
 {
     const xg_record *r = m->record;
     json_t *o = json_object();
-    json_object_set_new(o, "id", json_string(r->id ? r->id : ""));
-    json_object_set_new(o, "source", json_string(r->source ? r->source : ""));
-    if (r->source_code) json_object_set_new(o, "source_code", json_string(r->source_code));
-    json_object_set_new(o, "type", json_string(xg_party_type_name(r->type)));
-    json_object_set_new(o, "name", json_string(r->name ? r->name : ""));
-    json_object_set_new(o, "matched", json_string(m->matched ? m->matched : ""));
-    json_object_set_new(o, "score", json_real(round3(m->score)));
-    json_object_set_new(o, "countries", strings_json(r->countries, r->ncountries));
-    if (r->nprograms) json_object_set_new(o, "programs", strings_json(r->programs, r->nprograms));
-    if (r->end_date) json_object_set_new(o, "end_date", json_string(r->end_date));
-    if (r->parent) json_object_set_new(o, "parent", json_string(r->parent));
-    json_object_set_new(o, "explanation", json_incref(m->explanation));
+    json_object_set_new_nocheck(o, "id", json_string(r->id ? r->id : ""));
+    json_object_set_new_nocheck(o, "source", json_string(r->source ? r->source : ""));
+    if (r->source_code) json_object_set_new_nocheck(o, "source_code", json_string(r->source_code));
+    json_object_set_new_nocheck(o, "type", json_string_nocheck(xg_party_type_name(r->type)));
+    json_object_set_new_nocheck(o, "name", json_string(r->name ? r->name : ""));
+    json_object_set_new_nocheck(o, "matched", json_string(m->matched ? m->matched : ""));
+    json_object_set_new_nocheck(o, "score", json_real(round3(m->score)));
+    json_object_set_new_nocheck(o, "countries", strings_json(r->countries, r->ncountries));
+    if (r->nprograms)
+        json_object_set_new_nocheck(o, "programs", strings_json(r->programs, r->nprograms));
+    if (r->end_date) json_object_set_new_nocheck(o, "end_date", json_string(r->end_date));
+    if (r->parent) json_object_set_new_nocheck(o, "parent", json_string(r->parent));
+    json_object_set_new_nocheck(o, "explanation", json_incref(m->explanation));
     return o;
 }
 
 json_t *xg_screen_result_json(const xg_screen_result *r)
 {
     json_t *o = json_object(), *m = json_array(), *d = json_array();
-    json_object_set_new(o, "query", json_string(r->query));
-    json_object_set_new(o, "threshold", json_real(r->threshold));
+    json_object_set_new_nocheck(o, "query", json_string(r->query));
+    json_object_set_new_nocheck(o, "threshold", json_real(r->threshold));
     for (size_t i = 0; i < r->nmatches; i++)
         json_array_append_new(m, xg_screen_match_json(&r->matches[i]));
     for (size_t i = 0; i < r->ndelisted; i++)
         json_array_append_new(d, xg_screen_match_json(&r->delisted[i]));
-    json_object_set_new(o, "matches", m);
-    json_object_set_new(o, "delisted", d);
-    json_object_set_new(o, "best_below", json_real(round3(r->best_below)));
-    if (r->near_miss) json_object_set_new(o, "near_miss", xg_screen_match_json(r->near_miss));
+    json_object_set_new_nocheck(o, "matches", m);
+    json_object_set_new_nocheck(o, "delisted", d);
+    json_object_set_new_nocheck(o, "best_below", json_real(round3(r->best_below)));
+    if (r->near_miss)
+        json_object_set_new_nocheck(o, "near_miss", xg_screen_match_json(r->near_miss));
     return o;
 }
