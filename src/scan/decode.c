@@ -248,7 +248,13 @@ int scan_fold_table(uint32_t **out)
     XXH128_hash_t key = fold_key();
     int cached = !scan_cache_path(file, sizeof file, "fold", "tab", key);
     char *body = cached ? scan_cache_get(file, FOLD_MAGIC, key, &len) : NULL;
-    if (body && len == n * sizeof(uint32_t)) {
+    int ok = body && len == n * sizeof(uint32_t);
+    for (size_t i = 0; ok && i < n; i++) { /* what fold_build can write: a 3-byte character */
+        uint32_t t;
+        memcpy(&t, body + i * sizeof t, sizeof t);
+        ok = !t || (t >= 0x800 && t <= 0xFFFF && (t < 0xD800 || t > 0xDFFF));
+    }
+    if (ok) {
         *out = (uint32_t *)(void *)body; /* malloc'd: aligned for any type */
         return 0;
     }

@@ -236,6 +236,38 @@ Test(scan_gate, damaged_cache_files_are_rebuilt, .init = setup, .fini = teardown
     free(ref);
 }
 
+/* A fold file that checks out (magic, key, checksum) but maps a character to something a 3-byte
+ * UTF-8 sequence cannot hold is not trusted either: the text must stay valid UTF-8. */
+Test(scan_gate, fold_table_out_of_range_is_rebuilt, .init = setup, .fini = teardown, .timeout = 600)
+{
+    char *ref = scan_text();
+    char fold[512];
+    cr_assert_eq(cache_file("fold", ".tab", fold, sizeof fold), 1);
+    char *good;
+    size_t len;
+    cr_assert_eq(xg_file_read(&good, &len, fold, 0), 0);
+    static const uint32_t bad[] = {0x110000, 0xD800, 0x41, 0x10000};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        char *d = malloc(len);
+        memcpy(d, good, len);
+        memcpy(d + 32 + 4 * 100, &bad[k], 4);
+        uint64_t sum = XXH3_64bits(d + 32, len - 32);
+        memcpy(d + 24, &sum, 8);
+        write_file(fold, d, len);
+        free(d);
+        char *s = scan_text();
+        cr_assert_str_eq(s, ref);
+        free(s);
+        char *now;
+        size_t nlen;
+        cr_assert_eq(xg_file_read(&now, &nlen, fold, 0), 0);
+        cr_assert(nlen == len && !memcmp(now, good, len), "entry %#x was trusted", bad[k]);
+        free(now);
+    }
+    free(good);
+    free(ref);
+}
+
 Test(scan_gate, cache_off_writes_nothing, .init = setup, .fini = teardown, .timeout = 600)
 {
     char *ref = scan_text();
