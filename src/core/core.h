@@ -60,6 +60,14 @@ enum { XG_EDIT_MAX = 4096 }; /* units of b counted; the rest is cut */
  * insertions, deletions and substitutions. No allocation. */
 size_t xg_edit_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
 
+/* ---- files kept between runs (cachedir.c) ---- */
+/* The cache directory into out[cap]: $XGATE_SNAPSHOT_DIR ("off": none), else
+ * $XDG_CACHE_HOME/xgate, else ~/.cache/xgate; created when missing. 0, or -1 for no cache. */
+int xg_cache_dir(char *out, size_t cap);
+/* The running binary's identity (size, modification time and inode of /proc/self/exe, hashed):
+ * part of the key of every file the binary compiled, so that another build compiles again. */
+void xg_build_id(uint8_t id[16]);
+
 /* ---- JSON ---- */
 /* The string value of o[key], or NULL when it is absent or not a string. */
 const char *xg_json_str(const json_t *o, const char *key);

@@ -413,30 +413,6 @@ int xg_snapshot_build(xg_snapshot **out, xg_listset *lists, const xg_text_ctx *t
 
 /* ---- the snapshot file: written once per list version, mapped at start ---- */
 
-/* The cache directory into out[cap]: $XGATE_SNAPSHOT_DIR ("off": none), else
- * $XDG_CACHE_HOME/xgate, else ~/.cache/xgate; created when missing. 0, or -1 for no cache. */
-static int cache_dir(char *out, size_t cap)
-{
-    const char *env = getenv("XGATE_SNAPSHOT_DIR");
-    int n;
-    if (env && *env) {
-        if (!strcmp(env, "off")) return -1;
-        n = snprintf(out, cap, "%s", env);
-    } else if ((env = getenv("XDG_CACHE_HOME")) && *env) {
-        n = snprintf(out, cap, "%s/xgate", env);
-    } else if ((env = getenv("HOME")) && *env) {
-        char parent[4096];
-        snprintf(parent, sizeof parent, "%s/.cache", env);
-        mkdir(parent, 0700);
-        n = snprintf(out, cap, "%s/.cache/xgate", env);
-    } else {
-        return -1;
-    }
-    if (n <= 0 || (size_t)n >= cap) return -1;
-    if (mkdir(out, 0700) && errno != EEXIST) return -1;
-    return 0;
-}
-
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -731,20 +707,6 @@ static void stat_write(const char *path, const uint8_t sig[16], const uint8_t ke
     int ok = write(fd, &r, sizeof r) == (ssize_t)sizeof r;
     if (close(fd)) ok = 0;
     if (!ok || rename(tmp, path)) unlink(tmp);
-}
-
-/* The binary that analyses names: its size, modification time and inode. */
-static void build_id(uint8_t id[16])
-{
-    struct stat sb;
-    uint64_t v[4] = {0x78676174650a, 0, 0, 0};
-    if (!stat("/proc/self/exe", &sb))
-        v[1] = (uint64_t)sb.st_size,
-        v[2] = (uint64_t)sb.st_mtim.tv_sec * 1000000000u + (uint64_t)sb.st_mtim.tv_nsec,
-        v[3] = (uint64_t)sb.st_ino;
-    XXH128_canonical_t c;
-    XXH128_canonicalFromHash(&c, XXH3_128bits(v, sizeof v));
-    memcpy(id, c.digest, 16);
 }
 
 static void set_note(xg_snapshot *s, const char *path, const char *problem)
@@ -1175,8 +1137,9 @@ int xg_snapshot_load(xg_snapshot **out, const char *const *paths, size_t npaths,
     for (size_t i = 0; i < npaths; i++)
         if (!paths[i]) return load_uncached(out, paths, npaths, load_flags, text, t0);
     /* no cache */
-    if (cache_dir(dir, sizeof dir)) return load_uncached(out, paths, npaths, load_flags, text, t0);
-    build_id(build);
+    if (xg_cache_dir(dir, sizeof dir))
+        return load_uncached(out, paths, npaths, load_flags, text, t0);
+    xg_build_id(build);
     /* the key: remembered for these files' stat signature, else hashed from their bytes */
     stat_path(spath, sizeof spath, dir, paths, npaths, load_flags, build);
     bool have_sig = !stat_signature(sig, &newest, paths, npaths, load_flags);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/ucnv.h>
+#include <unicode/uversion.h>
 #include <unicode/utrans.h>
 #include <unicode/ustring.h>
 #include <utf8proc.h>
@@ -218,7 +219,53 @@ static char *icu_hant_hans(const char *s, size_t n)
     return out;
 }
 
+/* The table is kept between runs (cache.c) as fold-<key>.tab, keyed by ICU's version and the
+ * binary (the conversion it is read from): building it runs ICU's Hant-Hans over every character
+ * of the range, most of the scanner's start. */
+#define FOLD_MAGIC "XGFOLD01"
+
+static XXH128_hash_t fold_key(void)
+{
+    struct {
+        UVersionInfo icu;
+        uint8_t build[16];
+        uint32_t base, end;
+    } k;
+    memset(&k, 0, sizeof k);
+    u_getVersion(k.icu);
+    xg_build_id(k.build);
+    k.base = XG_FOLD_BASE;
+    k.end = XG_FOLD_END;
+    return XXH3_128bits(&k, sizeof k);
+}
+
+static int fold_build(uint32_t **out);
+
 int scan_fold_table(uint32_t **out)
+{
+    size_t n = XG_FOLD_END - XG_FOLD_BASE, len = 0;
+    char file[4200];
+    XXH128_hash_t key = fold_key();
+    int cached = !scan_cache_path(file, sizeof file, "fold", "tab", key);
+    char *body = cached ? scan_cache_get(file, FOLD_MAGIC, key, &len) : NULL;
+    int ok = body && len == n * sizeof(uint32_t);
+    for (size_t i = 0; ok && i < n; i++) { /* what fold_build can write: a 3-byte character */
+        uint32_t t;
+        memcpy(&t, body + i * sizeof t, sizeof t);
+        ok = !t || (t >= 0x800 && t <= 0xFFFF && (t < 0xD800 || t > 0xDFFF));
+    }
+    if (ok) {
+        *out = (uint32_t *)(void *)body; /* malloc'd: aligned for any type */
+        return 0;
+    }
+    free(body);
+    int rc = fold_build(out);
+    if (!rc && cached) scan_cache_put(file, FOLD_MAGIC, key, *out, n * sizeof(uint32_t));
+    return rc;
+}
+
+/* The table built through xg_text_to_simplified (or ICU's Hant-Hans). */
+static int fold_build(uint32_t **out)
 {
     size_t n = XG_FOLD_END - XG_FOLD_BASE;
     uint32_t *tab = calloc(n, sizeof *tab);

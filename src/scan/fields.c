@@ -293,9 +293,45 @@ struct scan_patterns {
     uint64_t always; /* patterns no gate literal stands for (ungated()): they always run */
 };
 
+/* The gate's database is kept between runs (cache.c) as fieldgate-<key>.hsdb, keyed by the
+ * table (each literal, its flags and id), Hyperscan's version and platform and the binary: its
+ * compile costs more than the rest of the scanner's start. */
+#define GATE_MAGIC "XGFGHS01"
+
+/* Off (scan_patterns_set_gate): patterns compiled after this run on every document (tests). */
+static _Atomic int gate_disabled;
+
+void scan_patterns_set_gate(int on)
+{
+    gate_disabled = !on;
+}
+
+static XXH128_hash_t gate_key(const char *const *exprs, const size_t *lens, const unsigned *flags)
+{
+    XXH3_state_t *st = XXH3_createState();
+    XXH128_hash_t h = {0, 0};
+    if (!st) return h;
+    XXH3_128bits_reset(st);
+    scan_cache_hs_key(st);
+    uint8_t id[16];
+    xg_build_id(id);
+    XXH3_128bits_update(st, id, sizeof id);
+    size_t n = NGATE;
+    XXH3_128bits_update(st, &n, sizeof n);
+    for (size_t i = 0; i < NGATE; i++) {
+        XXH3_128bits_update(st, exprs[i], lens[i] + 1);
+        XXH3_128bits_update(st, &flags[i], sizeof flags[i]);
+        XXH3_128bits_update(st, &GATE[i].id, sizeof GATE[i].id);
+    }
+    h = XXH3_128bits_digest(st);
+    XXH3_freeState(st);
+    return h;
+}
+
 /* The gate's database; on any failure there is none and every pattern runs. */
 static void gate_compile(scan_patterns *p)
 {
+    if (gate_disabled) return;
     if (xg_hs_load()) {
         xg_error_clear();
         return;
@@ -309,11 +345,18 @@ static void gate_compile(scan_patterns *p)
         flags[i] = HS_FLAG_SINGLEMATCH | (GATE[i].caseless ? HS_FLAG_CASELESS : 0);
         ids[i] = (unsigned)i;
     }
+    char file[4200];
+    XXH128_hash_t key = gate_key(exprs, lens, flags);
+    int cached = !scan_cache_path(file, sizeof file, "fieldgate", "hsdb", key);
+    p->gate_db = cached ? scan_cache_hs_get(file, GATE_MAGIC, key) : NULL;
     hs_compile_error_t *err = NULL;
-    if (sym_hs_compile_lit_multi(exprs, flags, ids, lens, (unsigned)NGATE, HS_MODE_BLOCK, NULL,
-                                 &p->gate_db, &err) != HS_SUCCESS) {
-        sym_hs_free_compile_error(err);
-        p->gate_db = NULL;
+    if (!p->gate_db) {
+        if (sym_hs_compile_lit_multi(exprs, flags, ids, lens, (unsigned)NGATE, HS_MODE_BLOCK, NULL,
+                                     &p->gate_db, &err) != HS_SUCCESS) {
+            sym_hs_free_compile_error(err);
+            p->gate_db = NULL;
+        } else if (cached)
+            scan_cache_hs_put(file, GATE_MAGIC, key, p->gate_db);
     }
     if (p->gate_db && sym_hs_alloc_scratch(p->gate_db, &p->gate_scratch) != HS_SUCCESS) {
         sym_hs_free_database(p->gate_db);

@@ -15,14 +15,9 @@
 #include "scan/scan_internal.h"
 #include "xgate/error.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <xxhash.h>
 
 static const char *const CATS[LX_NCATS] = {"provider",      "provider_china_region",
@@ -168,34 +163,13 @@ static int read_terms(lx_lexicon *lx, const char *path, const uint32_t *fold)
 
 /* ---- the compiled database, kept between runs ----
  *
- * Compiling the lexicon takes Hyperscan about a third of a second; the compiled database is
- * serialised into the snapshot cache directory ($XGATE_SNAPSHOT_DIR, "off": none, else
- * $XDG_CACHE_HOME/xgate, else ~/.cache/xgate) as lexicon-<key>.hsdb, keyed by an XXH3-128 hash of
- * the Hyperscan version, the host platform and every expression with its flags and id (so another
- * lexicon, folding table or Hyperscan gets another file). The file is magic, key, XXH3-64 of the
- * body, body; anything that does not check out, or that Hyperscan refuses to deserialise, is
- * ignored and the database compiled and written again (temp file, rename). A cache directory that
- * cannot be written just means no cache. */
+ * Compiling the lexicon takes Hyperscan about a third of a second; the compiled database is kept
+ * in the cache directory (cache.c) as lexicon-<key>.hsdb, keyed by an XXH3-128 hash of the
+ * Hyperscan version, the host platform and every expression with its flags and id (so another
+ * lexicon, folding table or Hyperscan gets another file). Anything that does not check out, or
+ * that Hyperscan refuses to deserialise, is ignored and the database compiled and written again. */
 
 #define LX_MAGIC "XGLXHS01"
-
-static int lx_cache_dir(char *out, size_t cap)
-{
-    const char *env = getenv("XGATE_SNAPSHOT_DIR");
-    int n;
-    if (env && *env) {
-        if (!strcmp(env, "off")) return -1;
-        n = snprintf(out, cap, "%s", env);
-    } else if ((env = getenv("XDG_CACHE_HOME")) && *env)
-        n = snprintf(out, cap, "%s/xgate", env);
-    else if ((env = getenv("HOME")) && *env)
-        n = snprintf(out, cap, "%s/.cache/xgate", env);
-    else
-        return -1;
-    if (n <= 0 || (size_t)n >= cap) return -1;
-    if (mkdir(out, 0700) && errno != EEXIST) return -1;
-    return 0;
-}
 
 static XXH128_hash_t lx_key(char **exprs, const unsigned *flags, const unsigned *ids, size_t n)
 {
@@ -203,11 +177,7 @@ static XXH128_hash_t lx_key(char **exprs, const unsigned *flags, const unsigned 
     XXH128_hash_t h = {0, 0};
     if (!st) return h;
     XXH3_128bits_reset(st);
-    const char *v = sym_hs_version();
-    XXH3_128bits_update(st, v, strlen(v) + 1);
-    hs_platform_info_t plat;
-    memset(&plat, 0, sizeof plat);
-    if (sym_hs_populate_platform(&plat) == HS_SUCCESS) XXH3_128bits_update(st, &plat, sizeof plat);
+    scan_cache_hs_key(st);
     XXH3_128bits_update(st, &n, sizeof n);
     for (size_t i = 0; i < n; i++) {
         XXH3_128bits_update(st, exprs[i], strlen(exprs[i]) + 1);
@@ -217,65 +187,6 @@ static XXH128_hash_t lx_key(char **exprs, const unsigned *flags, const unsigned 
     h = XXH3_128bits_digest(st);
     XXH3_freeState(st);
     return h;
-}
-
-/* The cached database for `key`, or NULL (missing, damaged, another version: compile). */
-static hs_database_t *lx_cache_read(const char *file, XXH128_hash_t key)
-{
-    char *data;
-    size_t len;
-    if (xg_file_read(&data, &len, file, 256u << 20)) {
-        xg_error_clear();
-        return NULL;
-    }
-    hs_database_t *db = NULL;
-    size_t head = 8 + 16 + 8;
-    if (len > head && !memcmp(data, LX_MAGIC, 8)) {
-        XXH128_hash_t k;
-        uint64_t sum;
-        memcpy(&k.low64, data + 8, 8);
-        memcpy(&k.high64, data + 16, 8);
-        memcpy(&sum, data + 24, 8);
-        if (XXH128_isEqual(k, key) && XXH3_64bits(data + head, len - head) == sum &&
-            sym_hs_deserialize_database(data + head, len - head, &db) != HS_SUCCESS)
-            db = NULL;
-    }
-    free(data);
-    return db;
-}
-
-static void lx_cache_write(const char *file, XXH128_hash_t key, const hs_database_t *db)
-{
-    char *body = NULL;
-    size_t blen = 0;
-    if (sym_hs_serialize_database(db, &body, &blen) != HS_SUCCESS) return;
-    char head[32];
-    uint64_t sum = XXH3_64bits(body, blen);
-    memcpy(head, LX_MAGIC, 8);
-    memcpy(head + 8, &key.low64, 8);
-    memcpy(head + 16, &key.high64, 8);
-    memcpy(head + 24, &sum, 8);
-    static atomic_uint serial;
-    char tmp[4200];
-    int ok = snprintf(tmp, sizeof tmp, "%s.%ld.%u.tmp", file, (long)getpid(),
-                      atomic_fetch_add(&serial, 1)) < (int)sizeof tmp;
-    int fd = ok ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) : -1;
-    ok = fd >= 0;
-    const char *parts[2] = {head, body};
-    size_t lens[2] = {sizeof head, blen};
-    for (int k = 0; ok && k < 2; k++)
-        for (size_t done = 0; ok && done < lens[k];) {
-            ssize_t w = write(fd, parts[k] + done, lens[k] - done);
-            if (w < 0 && errno == EINTR) continue;
-            if (w <= 0)
-                ok = 0;
-            else
-                done += (size_t)w;
-        }
-    if (fd >= 0 && close(fd)) ok = 0;
-    if (ok && rename(tmp, file)) ok = 0;
-    if (!ok && fd >= 0) unlink(tmp);
-    free(body);
 }
 
 static int compile_db(lx_lexicon *lx, const char *path)
@@ -293,16 +204,10 @@ static int compile_db(lx_lexicon *lx, const char *path)
     }
     hs_compile_error_t *err = NULL;
     hs_database_t *db = NULL;
-    char dir[4096], file[4200];
-    int cached = !rc && !lx_cache_dir(dir, sizeof dir);
-    XXH128_hash_t key = {0, 0};
-    if (cached) {
-        key = lx_key(exprs, flags, ids, n);
-        cached = snprintf(file, sizeof file, "%s/lexicon-%016llx%016llx.hsdb", dir,
-                          (unsigned long long)key.high64,
-                          (unsigned long long)key.low64) < (int)sizeof file;
-    }
-    if (cached) db = lx_cache_read(file, key);
+    char file[4200];
+    XXH128_hash_t key = rc ? (XXH128_hash_t){0, 0} : lx_key(exprs, flags, ids, n);
+    int cached = !rc && !scan_cache_path(file, sizeof file, "lexicon", "hsdb", key);
+    if (cached) db = scan_cache_hs_get(file, LX_MAGIC, key);
     lx->from_cache = db != NULL;
     if (!rc && !db &&
         sym_hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK,
@@ -312,7 +217,7 @@ static int compile_db(lx_lexicon *lx, const char *path)
                          err->expression >= 0 ? lx->terms[err->expression].term : "", err->message);
         sym_hs_free_compile_error(err);
     } else if (!rc && cached && !lx->from_cache)
-        lx_cache_write(file, key, db);
+        scan_cache_hs_put(file, LX_MAGIC, key, db);
     for (size_t i = 0; exprs && i < n; i++)
         free(exprs[i]);
     free(exprs);

@@ -13,9 +13,26 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
+#include <xxhash.h>
 
 #include "core/core.h"
 #include "xgate/scan.h"
+
+/* ---- compiled tables kept between runs (cache.c) ---- */
+/* <cache dir>/<stem>-<key in hex>.<ext> into out[cap]; -1 when there is no cache directory. */
+int scan_cache_path(char *out, size_t cap, const char *stem, const char *ext, XXH128_hash_t key);
+/* The payload of `file` (heap, NUL-terminated after *len bytes) when the file holds `magic`
+ * (8 bytes), `key` and a payload with its checksum; NULL when missing, truncated, damaged or of
+ * another key: the caller builds the table and writes it again. */
+char *scan_cache_get(const char *file, const char magic[8], XXH128_hash_t key, size_t *len);
+/* Write `file` (temporary file, rename); failure only means no cache. */
+void scan_cache_put(const char *file, const char magic[8], XXH128_hash_t key, const void *body,
+                    size_t len);
+/* Hyperscan's version and the host platform into a key being hashed (Hyperscan loaded). */
+void scan_cache_hs_key(XXH3_state_t *st);
+/* A serialised Hyperscan database (hs_database_t *) through scan_cache_get, or NULL. */
+void *scan_cache_hs_get(const char *file, const char magic[8], XXH128_hash_t key);
+void scan_cache_hs_put(const char *file, const char magic[8], XXH128_hash_t key, const void *db);
 
 /* ---- lexicon ---- */
 typedef enum {
@@ -163,6 +180,9 @@ typedef struct scan_fields {
 typedef struct scan_patterns scan_patterns;
 int scan_patterns_new(scan_patterns **out);
 void scan_patterns_free(scan_patterns *p);
+/* The field gate (fields.c) on (the default) or off for patterns compiled from now on: off, every
+ * pattern runs on every document (tests compare the two). */
+void scan_patterns_set_gate(int on);
 /* Patterns sharing `src`'s compiled code with their own match data (one per thread); `src` must
  * outlive them. */
 int scan_patterns_clone(scan_patterns **out, const scan_patterns *src);

@@ -678,23 +678,45 @@ static void mark_level(xg_vec *out, size_t from, const xg_hanword *w, xg_han_lev
     if (w && w->ends_level) level->pending = true;
 }
 
+/* Whether s[i..n) starts with the literal `lit`. */
+#define AT(s, i, n, lit) (sizeof lit - 1 <= (n) - (i) && !memcmp((s) + (i), lit, sizeof lit - 1))
+
 /* Whether a dictionary word names a place: a glossary PLACE word other than the country, or a
  * CC-CEDICT proper noun whose first sense is a city, province, county … (北京 "Beijing, capital of
  * …", 四川 "Sichuan province …", 深圳 "Shenzhen subprovincial city …"). */
 bool xg_text_hanword_place(const xg_hanword *w)
 {
-    static const char *marks[] = {"municipality", " city",      "province",          "capital of",
-                                  " county",      "prefecture", "autonomous region", " district"};
     /* the country (中国 China, 中华人民共和国) is part of a name in English too ("University of
      * Science and Technology of China"), not where a branch sits */
     if (w->glossary) return w->place && !memmem(w->english, w->english_len, "china", 5);
     if (!w->proper || !w->english) return false;
-    const char *end = memchr(w->english, '/', w->english_len);
-    size_t n = end ? (size_t)(end - w->english) : w->english_len;
-    for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
-        if (memmem(w->english, n, marks[i], strlen(marks[i]))) return true;
+    const char *e = w->english, *end = memchr(e, '/', w->english_len);
+    size_t n = end ? (size_t)(end - e) : w->english_len;
+    /* "municipality", " city", "province", "capital of", " county", "prefecture", "autonomous
+     * region" or " district" in the first sense, in one pass (every CC-CEDICT proper noun comes
+     * here when the dictionary loads: eight memmem calls each cost more) */
+    for (size_t i = 0; i < n; i++)
+        switch (e[i]) {
+        case 'm':
+            if (AT(e, i, n, "municipality")) return true;
+            break;
+        case 'p':
+            if (AT(e, i, n, "province") || AT(e, i, n, "prefecture")) return true;
+            break;
+        case 'c':
+            if (AT(e, i, n, "capital of")) return true;
+            break;
+        case 'a':
+            if (AT(e, i, n, "autonomous region")) return true;
+            break;
+        case ' ':
+            if (AT(e, i, n, " city") || AT(e, i, n, " county") || AT(e, i, n, " district"))
+                return true;
+            break;
+        }
     return false;
 }
+#undef AT
 
 /* Mark the tokens out[from..] as a place's (xg_token.place) — unless one is an organisation
  * word or legal form: 北京理工大学 is a glossary PLACE word but names a university. */

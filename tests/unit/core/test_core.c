@@ -69,6 +69,45 @@ Test(util, utf8_validation)
     cr_assert_not(xg_utf8_valid("\xff", 1));
 }
 
+/* The reference: one code point at a time through xg_utf8_next. */
+static bool utf8_valid_slow(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = xg_utf8_next(s + i, n - i, &cp);
+        if (!k) return false;
+        i += k;
+    }
+    return true;
+}
+
+/* xg_utf8_valid's fast paths (eight ASCII bytes at a time, three-byte characters inline) give
+ * the decoder's answer: valid text and text with one byte changed, at every offset of runs of
+ * ASCII, Han, surrogates, overlongs and four-byte characters. */
+Test(util, utf8_valid_fast_paths_agree_with_the_decoder)
+{
+    static const char *const pieces[] = {
+        "abcdefgh", "四川", "\xed\xa0\x80", "\xe0\x80\xaf", "\xf0\x9f\x98\x80",
+        "\xc3\xa9", "x",    "\xef\xbf\xbd", "\xe5\x9b",     "\x80"};
+    unsigned seed = 12345;
+    char buf[96];
+    for (int round = 0; round < 20000; round++) {
+        size_t n = 0;
+        while (n < 64) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = pieces[(seed >> 16) % (sizeof pieces / sizeof *pieces)];
+            size_t k = strlen(p);
+            memcpy(buf + n, p, k);
+            n += k;
+        }
+        seed = seed * 1103515245u + 12345u;
+        if (round % 2) buf[(seed >> 16) % n] = (char)(seed >> 8);
+        for (size_t off = 0; off < 9 && off < n; off++)
+            cr_assert_eq(xg_utf8_valid(buf + off, n - off), utf8_valid_slow(buf + off, n - off),
+                         "round %d offset %zu", round, off);
+    }
+}
+
 Test(util, utf8_next_decodes_one_code_point_or_says_it_cannot)
 {
     uint32_t cp;

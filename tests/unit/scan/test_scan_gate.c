@@ -1,0 +1,290 @@
+/*
+ * test_scan_gate.c — the field gate (fields.c) only skips patterns that cannot match: with the gate
+ * on and off, every test document (tests/scan, the shared examples, news and real notices) gives
+ * the same JSON. And the scanner's compiled tables kept between runs (cache.c: the gate's
+ * Hyperscan database fieldgate-<key>.hsdb, the folding table fold-<key>.tab) are never trusted
+ * when damaged: a truncated, bit-flipped, garbage or wrong-key file is built and written again,
+ * with the same results.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/core.h"
+#include "scan/scan_internal.h"
+#include "xgate/error.h"
+#include "xgate/scan.h"
+
+static char dir[64];
+
+static void setup(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/xg-scangate-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    cr_assert_eq(setenv("XGATE_SNAPSHOT_DIR", dir, 1), 0);
+}
+
+static void teardown(void)
+{
+    scan_patterns_set_gate(1);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+/* The folders of test documents: tests/scan (beside $XGATE_DATA) and the shared tenders. */
+static void folders(char out[][1024], size_t *n)
+{
+    const char *data = getenv("XGATE_DATA");
+    const char *shared = getenv("XGATE_SHARED");
+    if (!shared || !*shared) shared = "/work/shared";
+    *n = 0;
+    if (data && *data) {
+        snprintf(out[(*n)++], 1024, "%s/../tests/scan/jsonl/in", data);
+        snprintf(out[(*n)++], 1024, "%s/../tests/scan/network", data);
+    }
+    static const char *const sub[] = {"examples", "news", "real"};
+    for (size_t i = 0; i < 3; i++)
+        snprintf(out[(*n)++], 1024, "%s/data/tenders/%s", shared, sub[i]);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every document of every folder scanned by `sc`, as one string (file name, then its JSON). */
+static char *scan_all(xg_scanner *sc, size_t *nfiles)
+{
+    char dirs[8][1024];
+    size_t nd;
+    folders(dirs, &nd);
+    xg_buf b;
+    xg_buf_init(&b);
+    *nfiles = 0;
+    for (size_t i = 0; i < nd; i++) {
+        DIR *d = opendir(dirs[i]);
+        if (!d) continue;
+        char *names[256];
+        size_t n = 0;
+        for (struct dirent *e; (e = readdir(d)) && n < 256;)
+            if (e->d_name[0] != '.' && strcmp(e->d_name, "labels.json"))
+                names[n++] = strdup(e->d_name);
+        closedir(d);
+        qsort(names, n, sizeof *names, cmp_str);
+        for (size_t k = 0; k < n; k++) {
+            char path[2048];
+            snprintf(path, sizeof path, "%s/%s", dirs[i], names[k]);
+            json_t *docs = NULL;
+            cr_assert_eq(xg_scan_file(&docs, sc, path, 0), 0, "%s: %s", path, xg_error_message());
+            char *s = json_dumps(docs, JSON_SORT_KEYS | JSON_COMPACT);
+            cr_assert_not_null(s);
+            xg_buf_printf(&b, "%s\n%s\n", path, s);
+            free(s);
+            json_decref(docs);
+            free(names[k]);
+            (*nfiles)++;
+        }
+    }
+    return xg_buf_steal(&b);
+}
+
+Test(scan_gate, on_and_off_give_the_same_json, .init = setup, .fini = teardown, .timeout = 600)
+{
+    xg_scanner *sc;
+    cr_assert_eq(xg_scanner_new(&sc, NULL, NULL, NULL), 0, "%s", xg_error_message());
+    size_t n_on, n_off;
+    char *on = scan_all(sc, &n_on);
+    xg_scanner_free(sc);
+    cr_assert_gt(n_on, 20, "the test documents were not found (%zu files)", n_on);
+    scan_patterns_set_gate(0);
+    cr_assert_eq(xg_scanner_new(&sc, NULL, NULL, NULL), 0, "%s", xg_error_message());
+    char *off = scan_all(sc, &n_off);
+    xg_scanner_free(sc);
+    cr_assert_eq(n_on, n_off);
+    cr_assert(!strcmp(on, off), "the gate changed a result");
+    free(on);
+    free(off);
+}
+
+static const char TEXT[] =
+    "採購人：香港數智科研有限公司 項目名稱：算力租賃 采购人：某大学 通过亚马逊云科技 AWS "
+    "海外账号租用 "
+    "H100 GPU 服务器 500 台服务器，每台 8 卡，中标金额：人民币 120 万元，调用 GPT-4 API 与 Azure "
+    "OpenAI。发布日期：2025-03-01";
+
+static char *scan_text(void)
+{
+    xg_scanner *sc;
+    cr_assert_eq(xg_scanner_new(&sc, NULL, NULL, NULL), 0, "%s", xg_error_message());
+    json_t *docs = NULL;
+    cr_assert_eq(xg_scan_bytes(&docs, sc, "t.txt", TEXT, strlen(TEXT)), 0, "%s",
+                 xg_error_message());
+    char *s = json_dumps(docs, JSON_SORT_KEYS | JSON_COMPACT);
+    json_decref(docs);
+    xg_scanner_free(sc);
+    return s;
+}
+
+/* The path of the one cache file named <stem>-*.<ext> (into out), or 0 files. */
+static int cache_file(const char *stem, const char *ext, char *out, size_t cap)
+{
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d);
+    int n = 0;
+    size_t sl = strlen(stem), el = strlen(ext);
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t l = strlen(e->d_name);
+        if (!strncmp(e->d_name, stem, sl) && e->d_name[sl] == '-' && l > el &&
+            !strcmp(e->d_name + l - el, ext)) {
+            snprintf(out, cap, "%s/%s", dir, e->d_name);
+            n++;
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+static void write_file(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fwrite(data, 1, len, f), len);
+    cr_assert_eq(fclose(f), 0);
+}
+
+enum { FLIP_BODY, FLIP_KEY, FLIP_SUM, TRUNCATE, HEADER_ONLY, EMPTY, GARBAGE, OTHER_KIND };
+
+/* Damage `path` (whose good bytes are good[len]) the `how` way; `other` is another cache file. */
+static void damage(const char *path, const char *good, size_t len, int how, const char *other)
+{
+    char *d = malloc(len + 64);
+    memcpy(d, good, len);
+    size_t n = len;
+    switch (how) {
+    case FLIP_BODY:
+        d[len - len / 3] ^= 0x01;
+        break;
+    case FLIP_KEY:
+        d[12] ^= 0x80;
+        break; /* a file written for another key */
+    case FLIP_SUM:
+        d[27] ^= 0x04;
+        break;
+    case TRUNCATE:
+        n = len - 5;
+        break;
+    case HEADER_ONLY:
+        n = 32;
+        break;
+    case EMPTY:
+        n = 0;
+        break;
+    case GARBAGE:
+        n = (size_t)snprintf(d, len, "XGFGHS01XGFOLD01 not a table");
+        break;
+    case OTHER_KIND: {
+        char *o;
+        cr_assert_eq(xg_file_read(&o, &n, other, 0), 0);
+        free(d);
+        d = o;
+        break;
+    }
+    }
+    write_file(path, d, n);
+    free(d);
+}
+
+Test(scan_gate, damaged_cache_files_are_rebuilt, .init = setup, .fini = teardown, .timeout = 600)
+{
+    char *ref = scan_text(); /* cold: builds and writes */
+    char gate[512], fold[512];
+    cr_assert_eq(cache_file("fieldgate", ".hsdb", gate, sizeof gate), 1, "no fieldgate file");
+    cr_assert_eq(cache_file("fold", ".tab", fold, sizeof fold), 1, "no fold file");
+    char *s = scan_text(); /* warm: read back */
+    cr_assert_str_eq(s, ref);
+    free(s);
+    const char *files[2] = {gate, fold};
+    for (int f = 0; f < 2; f++) {
+        char *good;
+        size_t len;
+        cr_assert_eq(xg_file_read(&good, &len, files[f], 0), 0);
+        cr_assert_gt(len, 64);
+        for (int how = FLIP_BODY; how <= OTHER_KIND; how++) {
+            damage(files[f], good, len, how, files[1 - f]);
+            s = scan_text();
+            cr_assert_str_eq(s, ref, "file %s damaged (%d): another result", files[f], how);
+            free(s);
+            char *now;
+            size_t nlen;
+            cr_assert_eq(xg_file_read(&now, &nlen, files[f], 0), 0);
+            cr_assert(nlen == len && !memcmp(now, good, len),
+                      "file %s damaged (%d) was not written again", files[f], how);
+            free(now);
+        }
+        /* a missing file is written again too */
+        cr_assert_eq(unlink(files[f]), 0);
+        s = scan_text();
+        cr_assert_str_eq(s, ref);
+        free(s);
+        cr_assert_eq(access(files[f], R_OK), 0);
+        free(good);
+    }
+    free(ref);
+}
+
+/* A fold file that checks out (magic, key, checksum) but maps a character to something a 3-byte
+ * UTF-8 sequence cannot hold is not trusted either: the text must stay valid UTF-8. */
+Test(scan_gate, fold_table_out_of_range_is_rebuilt, .init = setup, .fini = teardown, .timeout = 600)
+{
+    char *ref = scan_text();
+    char fold[512];
+    cr_assert_eq(cache_file("fold", ".tab", fold, sizeof fold), 1);
+    char *good;
+    size_t len;
+    cr_assert_eq(xg_file_read(&good, &len, fold, 0), 0);
+    static const uint32_t bad[] = {0x110000, 0xD800, 0x41, 0x10000};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        char *d = malloc(len);
+        memcpy(d, good, len);
+        memcpy(d + 32 + 4 * 100, &bad[k], 4);
+        uint64_t sum = XXH3_64bits(d + 32, len - 32);
+        memcpy(d + 24, &sum, 8);
+        write_file(fold, d, len);
+        free(d);
+        char *s = scan_text();
+        cr_assert_str_eq(s, ref);
+        free(s);
+        char *now;
+        size_t nlen;
+        cr_assert_eq(xg_file_read(&now, &nlen, fold, 0), 0);
+        cr_assert(nlen == len && !memcmp(now, good, len), "entry %#x was trusted", bad[k]);
+        free(now);
+    }
+    free(good);
+    free(ref);
+}
+
+Test(scan_gate, cache_off_writes_nothing, .init = setup, .fini = teardown, .timeout = 600)
+{
+    char *ref = scan_text();
+    cr_assert_eq(setenv("XGATE_SNAPSHOT_DIR", "off", 1), 0);
+    char *s = scan_text();
+    cr_assert_str_eq(s, ref);
+    free(s);
+    free(ref);
+    cr_assert_eq(setenv("XGATE_SNAPSHOT_DIR", dir, 1), 0);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -f '%s'/*", dir);
+    cr_assert_eq(system(cmd), 0);
+    cr_assert_eq(setenv("XGATE_SNAPSHOT_DIR", "off", 1), 0);
+    s = scan_text();
+    free(s);
+    cr_assert_eq(setenv("XGATE_SNAPSHOT_DIR", dir, 1), 0);
+    char path[512];
+    cr_assert_eq(cache_file("fieldgate", ".hsdb", path, sizeof path), 0);
+    cr_assert_eq(cache_file("fold", ".tab", path, sizeof path), 0);
+}
