@@ -980,6 +980,15 @@ static int trade_name_met(const xg_score_query *q, const xg_score_list *l, size_
     return company;
 }
 
+/* Whether list token t, left unmet, is a place word that costs a Chinese query as a place unit
+ * (XG_HAN_PLACE_UNMET): the query (not a company's trade name, see trade_name_met) does not name
+ * the list name's city ("Beijing" in its English). Only Latin place words: a list token's own
+ * place flag (北京 in a Chinese form) is not kept in a mapped snapshot. */
+static int han_unit_place_unmet(const xg_score_query *q, const xg_token *t)
+{
+    return q->name->han && latin_place(q, t);
+}
+
 /* True when token i repeats the text of a matched token of the same name: "长光卫星技术股份有限公司
  * (长光卫星)" names its brand twice, and the second time adds nothing to miss. */
 static int repeats_matched(const xg_token *t, size_t n, uint64_t matched, size_t i)
@@ -995,7 +1004,7 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
     const float *nw = l->w;
     size_t nn = n->ntokens < 64 ? n->ntokens : 64;
     align(q, l, nn, d);
-    double num = 0, wm = 0, uq = 0, ul = 0;
+    double num = 0, wm = 0, uq = 0, ul = 0, up = 0;
     for (size_t k = 0; k < d->npairs; k++) {
         const xg_pair *p = &d->pairs[k];
         double w = (span_weight(q->name->tokens, q->w, p->qi, p->qn) +
@@ -1049,10 +1058,12 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
             else if (trade)
                 ul += tw(n->tokens, nw, j) *
                       (latin_place(q, &n->tokens[j]) ? XG_PLACE_UNMET : XG_GENERIC_SHARE);
+            else if (han_unit_place_unmet(q, &n->tokens[j]))
+                up += XG_HAN_PLACE_UNMET;
             else
                 ul += tw(n->tokens, nw, j);
         }
-    double den = wm + XG_UNMATCHED_QUERY * (uq + d->qualifier + d->head + d->unmatched_level) +
+    double den = wm + XG_UNMATCHED_QUERY * (uq + up + d->qualifier + d->head + d->unmatched_level) +
                  XG_UNMATCHED_LIST * ul;
     d->matched_weight = wm;
     d->unmatched_query = uq;

@@ -49,6 +49,10 @@
  * trade name met a list name whose plain words were all met (see trade_name_met in score.c). */
 #define XG_GENERIC_SHARE 0.3
 #define XG_PLACE_UNMET 0.1
+/* What a list name's place word left unmet by a Chinese query costs, as an unmatched query word of
+ * this weight (XG_UNMATCHED_QUERY × it): "Beijing X University" names its city, and a 北京-less or
+ * another city's X大学 is more likely another university (see han_unit_place_unmet in score.c). */
+#define XG_HAN_PLACE_UNMET 1.0
 #define XG_TRADE_NAME_SIM 0.97
 /* Edits allowed per character of the longer word (a quarter: one typo from four letters, two
  * from eight), and for words romanised from Han (a third: xinta ~ xintuo). */

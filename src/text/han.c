@@ -467,7 +467,16 @@ static int emit_glossary(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const
         t.alt = alt;
         return xg_vec_push(out, &t) ? 0 : XG_ENOMEM;
     }
-    return xg_text_emit_words(ctx, a, out, w->english, w->english_len, alt);
+    size_t before = out->len;
+    int rc = xg_text_emit_words(ctx, a, out, w->english, w->english_len, alt);
+    /* 中国, 中华 are "China" in some English names and "Chinese" in others (中国科学院 "Chinese
+     * Academy of Sciences", 中华书局 "Chinese Book Company"): the adjective is the word's other
+     * sense, so that 中国X meets "China X" and "Chinese X" alike */
+    if (rc == 0 && out->len == before + 1) {
+        xg_wtok *t = &XG_VEC_AT(out, xg_wtok, before);
+        if (t->text && !strcmp(t->text, "china") && !t->senses) t->senses = "chinese";
+    }
+    return rc;
 }
 
 /* A brand CC-CEDICT names in English (美的 "Midea (brand)", 海尔 "Haier (PRC household appliance

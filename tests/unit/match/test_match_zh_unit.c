@@ -1,0 +1,126 @@
+/*
+ * test_match_zh_unit.c — two readings of Chinese names of organisations listed in English (issue
+ * 13): 中国/中華/中华 read as "China" and as "Chinese" (han.c), and a list name's city left unmet
+ * by a Chinese query costing as an unmatched word (han_unit_place_unmet in score.c). The records
+ * are real: the DoD 1260H list's Chinese Academy of Ordnance Science and CASIC, the METI list's
+ * Jiangsu Institute of Automation.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../list_temp.h"
+#include "xgate/error.h"
+#include "xgate/screen.h"
+
+static xg_text_ctx *text;
+static xg_snapshot *snap;
+static char path[] = "/tmp/xg-zh-unit-XXXXXX.xgate.csv";
+
+static void setup(void)
+{
+    list_temp_load(path,
+                   LIST_TEMP_HEADER
+                   "1260H-33053b224e0b,DoD Section 1260H Chinese Military Companies,Entity,"
+                   "Chinese Academy of Ordnance Science,,CN,China North Industries Group "
+                   "Corporation Limited,,,,1260H,2026-06-08,,\n"
+                   "1260H-bdf852c86aa6,DoD Section 1260H Chinese Military Companies,Entity,"
+                   "China Aerospace Science and Industry Corporation Limited,CASIC,CN,,,,,1260H,"
+                   "2021-06-03,,\n"
+                   "METI-0001,METI End User List,Entity,Jiangsu Institute of Automation,,CN,,,,,"
+                   "METI,,,\n"
+                   "METI-0002,METI End User List,Entity,Harbin Engineering University,,CN,,,,,"
+                   "METI,,,\n",
+                   &text, &snap);
+}
+
+static void teardown(void)
+{
+    xg_snapshot_unref(snap);
+    xg_text_ctx_free(text);
+    unlink(path);
+}
+
+static xg_screen_result *screen_at(const char *name, double threshold)
+{
+    xg_screen_query q = {.name = name, .threshold = threshold};
+    xg_screen_result *r;
+    cr_assert_eq(xg_screen(&r, snap, &q), 0, "%s", xg_error_message());
+    return r;
+}
+
+static xg_screen_result *screen(const char *name) { return screen_at(name, -1); }
+
+/* The list word the query word met in the first match, or NULL. */
+static const char *met(const xg_screen_match *m, const char *query)
+{
+    json_t *pairs = json_object_get(m->explanation, "pairs");
+    for (size_t i = 0; i < json_array_size(pairs); i++) {
+        json_t *p = json_array_get(pairs, i);
+        if (!strcmp(json_string_value(json_object_get(p, "query")), query))
+            return json_string_value(json_object_get(p, "list"));
+    }
+    return NULL;
+}
+
+static void expect_found(const char *query, const char *name)
+{
+    xg_screen_result *r = screen(query);
+    cr_assert_geq(r->nmatches, 1, "%s", query);
+    cr_assert_str_eq(r->matches[0].record->name, name, "%s", query);
+    cr_assert_geq(r->matches[0].score, XG_SCREEN_DEFAULT_THRESHOLD, "%s", query);
+    xg_screen_result_free(r);
+}
+
+static void expect_nothing(const char *query)
+{
+    xg_screen_result *r = screen(query);
+    cr_assert_eq(r->nmatches, 0, "%s: %s %.3f", query, r->nmatches ? r->matches[0].record->name : "",
+                 r->nmatches ? r->matches[0].score : 0.0);
+    xg_screen_result_free(r);
+}
+
+TestSuite(match_zh_unit, .init = setup, .fini = teardown);
+
+/* 中国兵器科学研究院 is the "Chinese Academy of Ordnance Science", in simplified and traditional
+ * characters: 中国 meets "chinese" as its other sense; 中国航天科工集团 (CASIC) still meets
+ * "China Aerospace Science and Industry Corporation Limited" by "china" first. */
+Test(match_zh_unit, china_read_as_chinese)
+{
+    const char *q[] = {"中国兵器科学研究院", "中國兵器科學研究院"};
+    for (size_t i = 0; i < 2; i++) {
+        expect_found(q[i], "Chinese Academy of Ordnance Science");
+        xg_screen_result *r = screen(q[i]);
+        cr_assert_str_eq(met(&r->matches[0], "china"), "chinese", "%s", q[i]);
+        xg_screen_result_free(r);
+    }
+    xg_screen_result *r = screen_at("中国航天科工集团", 0.5);
+    cr_assert_geq(r->nmatches, 1);
+    cr_assert_str_eq(r->matches[0].record->name,
+                     "China Aerospace Science and Industry Corporation Limited");
+    cr_assert_str_eq(met(&r->matches[0], "china"), "china");
+    xg_screen_result_free(r);
+}
+
+/* Negatives sharing words with the listed academy: 中国中医科学院 (China Academy of Chinese
+ * Medical Sciences) and 中国农业科学院 (Chinese Academy of Agricultural Sciences) are other
+ * academies, unlisted. */
+Test(match_zh_unit, other_chinese_academies_stay_below)
+{
+    expect_nothing("中国中医科学院");
+    expect_nothing("中国农业科学院");
+}
+
+/* 江苏自动化研究所 is the listed Jiangsu Institute of Automation; 自动化研究所 without the
+ * province (any institute of automation: 中国科学院自动化研究所 in Beijing, 沈阳自动化研究所)
+ * leaves "Jiangsu" unmet, which costs as an unmatched word: no alert. 哈尔滨工程大学 is the
+ * listed Harbin Engineering University; 工程大学 alone is not. */
+Test(match_zh_unit, list_place_unmet_by_query)
+{
+    expect_found("江苏自动化研究所", "Jiangsu Institute of Automation");
+    expect_nothing("自动化研究所");
+    expect_found("哈尔滨工程大学", "Harbin Engineering University");
+    expect_nothing("工程大学");
+}
