@@ -7,6 +7,7 @@
  */
 #include "store/store_internal.h"
 #include "core/core.h"
+#include "store/json_sorted.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -311,8 +312,9 @@ static int gc_prepare(gc_item *it, json_t *response, const json_t *request, cons
         json_object_set_new(response, "decision_id", json_string(it->id));
     }
     json_object_del(response, "audit");
-    it->req = json_dumps(request, JSON_COMPACT | JSON_SORT_KEYS);
-    it->resp = json_dumps(response, JSON_COMPACT | JSON_SORT_KEYS);
+    /* json_dumps(JSON_COMPACT | JSON_SORT_KEYS) byte for byte, by hand (json_sorted.h) */
+    it->req = store_json_sorted(request);
+    it->resp = store_json_sorted(response);
     it->outcome = xg_json_str(response, "decision");
     const json_t *versions = json_object_get(response, "versions");
     const char *customer = xg_json_str(json_object_get(request, "customer"), "name");
