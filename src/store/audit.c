@@ -260,24 +260,28 @@ int store_chain_head_lock(xg_store *s, long long *seq, char hash[65])
     return XG_OK;
 }
 
+void store_payload_hash(char out[65], const char *payload)
+{
+    sha256_hex(out, payload, strlen(payload));
+}
+
 int store_audit_append_many(xg_store *s, int n, const char *kind, const char *const *refs,
-                            const char *const *payloads, long long *seq, char hash[65],
-                            long long *seqs_out, char (*hashes_out)[65])
+                            const char *const *payloads, const char *const *payload_hashes,
+                            long long *seq, char hash[65], long long *seqs_out,
+                            char (*hashes_out)[65])
 {
     if (n <= 0) return XG_OK;
     char now[32];
     store_now(now);
-    char(*ph)[65] = malloc((size_t)n * 2 * 65);
+    char(*prev)[65] = malloc((size_t)n * 65);
     store_val *v = calloc((size_t)n * 7, sizeof *v);
-    if (!ph || !v) {
-        free(ph);
+    if (!prev || !v) {
+        free(prev);
         free(v);
         return xg_error_set(XG_ENOMEM, "audit append: out of memory");
     }
-    char(*prev)[65] = ph + n;
     for (int i = 0; i < n; i++) {
         memcpy(prev[i], hash, 65);
-        sha256_hex(ph[i], payloads[i], strlen(payloads[i]));
         chain_hash(hashes_out[i], hash, payloads[i]);
         memcpy(hash, hashes_out[i], 65);
         seqs_out[i] = ++*seq;
@@ -285,7 +289,7 @@ int store_audit_append_many(xg_store *s, int n, const char *kind, const char *co
         r[0] = (store_val){.i = seqs_out[i], .is_int = 1};
         r[1].s = kind;
         r[2].s = refs[i];
-        r[3].s = ph[i];
+        r[3].s = payload_hashes[i];
         r[4].s = prev[i];
         r[5].s = hashes_out[i];
         r[6].s = now;
@@ -295,7 +299,7 @@ int store_audit_append_many(xg_store *s, int n, const char *kind, const char *co
                                " hash, created)",
                                7, n, v, "audit append");
     free(v);
-    free(ph);
+    free(prev);
     if (rc) return rc;
     db_stmt *st;
     if ((rc = store_prepare(&st, s,

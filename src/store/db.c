@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -39,6 +40,17 @@ typedef struct stmt_slot {
     unsigned long long used;
 } stmt_slot;
 
+/* The SQLite writer's checkpointer (see wal_hook below). */
+typedef struct wal_ckpt {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    pthread_t thread;
+    int started, failed; /* failed: no thread, the hook checkpoints inline as SQLite would */
+    int pending, stop;
+    char *path;
+    unsigned long long runs;
+} wal_ckpt;
+
 struct db_conn {
     db_backend_t backend;
     sqlite3 *lite;
@@ -53,6 +65,8 @@ struct db_conn {
                    */
     stmt_slot cache[DB_STMT_CACHE_SLOTS];
     unsigned long long cache_clock, cache_hits, cache_misses;
+    wal_ckpt *ckpt; /* the SQLite writer's checkpointer, NULL until its WAL first grows past
+                       DB_WAL_CHECKPOINT_PAGES */
 };
 
 struct db_stmt {
@@ -162,6 +176,95 @@ static int is_pg_url(const char *url)
            (strchr(url, '=') && strncmp(url, "sqlite:", 7));
 }
 
+/* ---- SQLite WAL checkpoints off the commit path ----
+ * SQLite's automatic checkpoint runs inside the COMMIT that takes the WAL past 1,000 pages: that
+ * commit (a whole group of decisions, all waiting for their replies) then also copies the WAL
+ * into the database file and syncs it. Instead, the writer's WAL hook (called after each commit,
+ * the write lock released) only notes the WAL's size; past DB_WAL_CHECKPOINT_PAGES it wakes a
+ * checkpointer thread that runs a PASSIVE checkpoint on a connection of its own (it copies what
+ * no reader still needs and never blocks the writer or the readers; the writer starts the WAL
+ * over once a checkpoint has copied it all). The thread is started the first time the WAL grows
+ * that far (a short command never starts it) and joined by db_close; if it cannot be started the
+ * hook checkpoints inline, as SQLite would have. Durability is unchanged: a COMMIT is durable in
+ * the WAL (synchronous=FULL) before it returns, whoever checkpoints it later. */
+
+static void *ckpt_main(void *arg)
+{
+    wal_ckpt *k = arg;
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(k->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        sqlite3_close_v2(db);
+        db = NULL;
+    }
+    pthread_mutex_lock(&k->lock);
+    for (;;) {
+        while (!k->pending && !k->stop)
+            pthread_cond_wait(&k->cond, &k->lock);
+        if (k->stop) break;
+        k->pending = 0;
+        pthread_mutex_unlock(&k->lock);
+        if (db) sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        pthread_mutex_lock(&k->lock);
+        k->runs++;
+    }
+    pthread_mutex_unlock(&k->lock);
+    sqlite3_close_v2(db);
+    return NULL;
+}
+
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+    db_conn *c = arg;
+    if (pages < DB_WAL_CHECKPOINT_PAGES) return SQLITE_OK;
+    wal_ckpt *k = c->ckpt;
+    if (!k && (k = calloc(1, sizeof *k))) {
+        pthread_mutex_init(&k->lock, NULL);
+        pthread_cond_init(&k->cond, NULL);
+        k->path = c->name ? strdup(c->name) : NULL;
+        k->started = k->path && pthread_create(&k->thread, NULL, ckpt_main, k) == 0;
+        k->failed = !k->started;
+        c->ckpt = k;
+    }
+    if (!k || k->failed) { /* no thread: checkpoint here, as SQLite's own hook does */
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        return SQLITE_OK;
+    }
+    pthread_mutex_lock(&k->lock);
+    k->pending = 1;
+    pthread_cond_signal(&k->cond);
+    pthread_mutex_unlock(&k->lock);
+    return SQLITE_OK;
+}
+
+static void ckpt_stop(db_conn *c)
+{
+    wal_ckpt *k = c->ckpt;
+    if (!k) return;
+    if (k->started) {
+        pthread_mutex_lock(&k->lock);
+        k->stop = 1;
+        pthread_cond_signal(&k->cond);
+        pthread_mutex_unlock(&k->lock);
+        pthread_join(k->thread, NULL);
+    }
+    pthread_mutex_destroy(&k->lock);
+    pthread_cond_destroy(&k->cond);
+    free(k->path);
+    free(k);
+    c->ckpt = NULL;
+}
+
+unsigned long long db_wal_checkpoints(db_conn *c)
+{
+    wal_ckpt *k = c->ckpt;
+    if (!k || !k->started) return 0;
+    pthread_mutex_lock(&k->lock);
+    unsigned long long n = k->runs;
+    pthread_mutex_unlock(&k->lock);
+    return n;
+}
+
 static int open_sqlite(db_conn *c, const char *url, char *err, size_t errlen)
 {
     const char *p = url + 7;
@@ -187,6 +290,8 @@ static int open_sqlite(db_conn *c, const char *url, char *err, size_t errlen)
             snprintf(err, errlen, "store %s: %s", p, sqlite3_errmsg(c->lite));
             return DB_ERROR;
         }
+    /* replaces SQLite's automatic checkpoint (which is itself a WAL hook) */
+    sqlite3_wal_hook(c->lite, wal_hook, c);
     return DB_OK;
 }
 
@@ -298,6 +403,7 @@ void db_close(db_conn *c)
         free(sl->sql);
         memset(sl, 0, sizeof *sl);
     }
+    ckpt_stop(c); /* before the writer closes: its last close checkpoints and removes the WAL */
     if (c->lite) sqlite3_close_v2(c->lite);
     if (c->pg) sym_PQfinish(c->pg);
     free(c->name);

@@ -116,6 +116,12 @@ int db_prepare_cached(db_conn *c, const char *sql, db_stmt **out);
 /* The cache's counters (for tests and diagnostics): hits, misses, statements cached now. */
 void db_stmt_cache_stats(const db_conn *c, unsigned long long *hits, unsigned long long *misses,
                          int *cached);
+/* SQLite: the writer connection checkpoints its WAL on a thread of its own once the WAL holds
+ * DB_WAL_CHECKPOINT_PAGES pages (a PASSIVE checkpoint, off the commit path; SQLite's automatic
+ * checkpoint is off); db_close joins that thread. The checkpoints it ran so far (for tests; 0 on
+ * PostgreSQL and before the first). */
+#define DB_WAL_CHECKPOINT_PAGES 1000
+unsigned long long db_wal_checkpoints(db_conn *c);
 int db_bind_text(db_stmt *st, int i, const char *v);
 int db_bind_int(db_stmt *st, int i, int v);
 int db_bind_int64(db_stmt *st, int i, long long v);

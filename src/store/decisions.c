@@ -7,6 +7,7 @@
  */
 #include "store/store_internal.h"
 #include "core/core.h"
+#include "store/json_sorted.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +97,7 @@ struct gc_item {
     json_t *response;
     long long seq;
     char hash[65];
+    char payload_hash[65]; /* SHA-256 of payload, computed before the lock */
     int rc, done;
     int unit_n; /* the first item of a unit: its items (1, or a batch's n); 0 for the others */
     char err[512];
@@ -131,8 +133,9 @@ static int write_batch(xg_store *s, gc_item *batch, int n, long long seq, char h
     const char **refs = calloc((size_t)n, sizeof *refs), **pl = calloc((size_t)n, sizeof *pl);
     long long *seqs = calloc((size_t)n, sizeof *seqs);
     char(*hashes)[65] = calloc((size_t)n, 65);
+    const char **phs = calloc((size_t)n, sizeof *phs);
     int rc = XG_OK, k = 0, na = 0;
-    if (!dv || !av || !refs || !pl || !seqs || !hashes)
+    if (!dv || !av || !refs || !pl || !seqs || !hashes || !phs)
         rc = xg_error_set(XG_ENOMEM, "decision record: out of memory");
     for (gc_item *it = batch; it && !rc; it = it->next, k++) {
         store_val *d = dv + (size_t)k * DEC_COLS;
@@ -162,6 +165,7 @@ static int write_batch(xg_store *s, gc_item *batch, int n, long long seq, char h
         }
         refs[k] = it->id;
         pl[k] = it->payload;
+        phs[k] = it->payload_hash;
     }
     if (!rc)
         rc = store_insert_rows(s,
@@ -176,7 +180,8 @@ static int write_batch(xg_store *s, gc_item *batch, int n, long long seq, char h
                                ACC_COLS, na, av, "access record");
     for (gc_item *it = batch; it && !rc; it = it->next)
         rc = record_resellers(s, it->request, it->now);
-    if (!rc) rc = store_audit_append_many(s, n, "decision", refs, pl, &seq, head, seqs, hashes);
+    if (!rc)
+        rc = store_audit_append_many(s, n, "decision", refs, pl, phs, &seq, head, seqs, hashes);
     k = 0;
     for (gc_item *it = batch; it && !rc; it = it->next, k++) {
         it->seq = seqs[k];
@@ -188,6 +193,7 @@ static int write_batch(xg_store *s, gc_item *batch, int n, long long seq, char h
     free(pl);
     free(seqs);
     free(hashes);
+    free(phs);
     return rc;
 }
 
@@ -311,8 +317,9 @@ static int gc_prepare(gc_item *it, json_t *response, const json_t *request, cons
         json_object_set_new(response, "decision_id", json_string(it->id));
     }
     json_object_del(response, "audit");
-    it->req = json_dumps(request, JSON_COMPACT | JSON_SORT_KEYS);
-    it->resp = json_dumps(response, JSON_COMPACT | JSON_SORT_KEYS);
+    /* json_dumps(JSON_COMPACT | JSON_SORT_KEYS) byte for byte, by hand (json_sorted.h) */
+    it->req = store_json_sorted(request);
+    it->resp = store_json_sorted(response);
     it->outcome = xg_json_str(response, "decision");
     const json_t *versions = json_object_get(response, "versions");
     const char *customer = xg_json_str(json_object_get(request, "customer"), "name");
@@ -336,6 +343,7 @@ static int gc_prepare(gc_item *it, json_t *response, const json_t *request, cons
     if (!it->id || !it->req || !it->resp || !it->payload ||
         ((it->ip || it->country) && !it->acc_id))
         return xg_error_set(XG_ENOMEM, "decision record: out of memory");
+    store_payload_hash(it->payload_hash, it->payload); /* outside every lock */
     return XG_OK;
 }
 

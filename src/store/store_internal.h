@@ -111,13 +111,18 @@ int store_audit_append(xg_store *s, const char *kind, const char *ref, const cha
  * table lock while the chain is empty) and read it: *seq / hash[65] = the last entry (0 and 64
  * zeros for an empty chain). XG_ECORRUPT when the head is missing but the chain is not empty. */
 int store_chain_head_lock(xg_store *s, long long *seq, char hash[65]);
-/* Append n entries of `kind` (refs[i], canonical payloads[i]) after the head *seq / hash (as
- * store_chain_head_lock read it): the chain hashes are computed here, the rows written with one
- * multi-row INSERT and the head updated once. *seq / hash end as the new head; seqs_out[i] /
+/* Append n entries of `kind` (refs[i], canonical payloads[i] whose SHA-256 in hex is
+ * payload_hashes[i], from store_payload_hash before any lock was taken) after the head *seq / hash
+ * (as store_chain_head_lock read it): the chain hashes are computed here, the rows written with
+ * one multi-row INSERT and the head updated once. *seq / hash end as the new head; seqs_out[i] /
  * hashes_out[i] get each entry's position and hash. */
 int store_audit_append_many(xg_store *s, int n, const char *kind, const char *const *refs,
-                            const char *const *payloads, long long *seq, char hash[65],
-                            long long *seqs_out, char (*hashes_out)[65]);
+                            const char *const *payloads, const char *const *payload_hashes,
+                            long long *seq, char hash[65], long long *seqs_out,
+                            char (*hashes_out)[65]);
+/* The SHA-256 of a canonical payload in hex (the audit row's payload_hash): computed by each
+ * writer before it takes the store's lock, so the lock is held only for the chain hash. */
+void store_payload_hash(char out[65], const char *payload);
 
 /* The canonical payloads hashed into the chain; verify rebuilds them from the stored rows. A
  * decision's facts (NULL for a row recorded before facts were stored) are part of its payload. */

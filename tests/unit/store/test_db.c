@@ -213,3 +213,52 @@ Test(db, statement_cache)
     snprintf(side, sizeof side, "%s-shm", path);
     unlink(side);
 }
+
+/* The WAL is checkpointed by the writer's checkpointer thread once it holds
+ * DB_WAL_CHECKPOINT_PAGES pages, not inside a COMMIT; every committed row is in the database,
+ * the WAL starts over, and closing joins the thread (removing the WAL). */
+Test(db, wal_checkpoint_thread)
+{
+    char path[128], wal[160], url[160], err[256];
+    snprintf(path, sizeof path, "/tmp/xg-wal-ckpt-%d.db", (int)getpid());
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    snprintf(url, sizeof url, "sqlite:%s", path);
+    unlink(path);
+    db_conn *c;
+    cr_assert_eq(db_open(&c, url, err, sizeof err), DB_OK, "%s", err);
+    cr_assert_eq(db_exec(c, "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)"), DB_OK);
+    cr_assert_eq(db_wal_checkpoints(c), 0);
+    char big[3000];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    int rows = 0;
+    /* each transaction writes at least one page; well past the threshold, several times */
+    for (int round = 0; round < 40 && db_wal_checkpoints(c) < 2; round++) {
+        for (int i = 0; i < 100; i++, rows++) {
+            db_stmt *st;
+            cr_assert_eq(db_begin(c), DB_OK);
+            cr_assert_eq(db_prepare_cached(c, "INSERT INTO t VALUES (?, ?)", &st), DB_OK);
+            db_bind_int(st, 1, rows);
+            db_bind_text(st, 2, big);
+            cr_assert_eq(db_step(st), DB_DONE, "%s", db_errmsg(c));
+            db_finalize(st);
+            cr_assert_eq(db_commit(c), DB_OK);
+        }
+        usleep(20000);
+    }
+    cr_assert_geq(db_wal_checkpoints(c), 1, "no checkpoint after %d rows", rows);
+    db_stmt *st;
+    cr_assert_eq(db_prepare(c, "SELECT COUNT(*) FROM t", &st), DB_OK);
+    cr_assert_eq(db_step(st), DB_ROW);
+    cr_assert_eq(db_column_int(st, 0), rows);
+    db_finalize(st);
+    db_close(c);
+    cr_assert_neq(access(wal, F_OK), 0, "the WAL is left after the last close");
+    cr_assert_eq(db_open(&c, url, err, sizeof err), DB_OK, "%s", err);
+    cr_assert_eq(db_prepare(c, "SELECT COUNT(*) FROM t", &st), DB_OK);
+    cr_assert_eq(db_step(st), DB_ROW);
+    cr_assert_eq(db_column_int(st, 0), rows);
+    db_finalize(st);
+    db_close(c);
+    unlink(path);
+}
