@@ -58,6 +58,11 @@ int xg_buf_putc(xg_buf *b, char c);
 int xg_buf_printf(xg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Hand the string over to the caller (free() it); the buffer is left empty. */
 char *xg_buf_steal(xg_buf *b);
+/* s[0..n) appended as a JSON string, byte for byte as jansson's json_dumps writes it without
+ * JSON_ENSURE_ASCII or JSON_ESCAPE_SLASH ('"', '\\' and control characters escaped, uppercase
+ * \u00XX). 0; -1 out of memory; -2 when s is not UTF-8 (jansson refuses to encode it), b then
+ * holding a partial string for the caller to discard. */
+int xg_buf_json_string(xg_buf *b, const char *s, size_t n);
 
 /* ---- growable array of fixed-size elements (heap) ---- */
 typedef struct xg_vec {

@@ -4,6 +4,7 @@
 #include "xgate/error.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,4 +116,62 @@ void *xg_vec_push(xg_vec *v, const void *elem)
         memset(slot, 0, v->elem);
     v->len++;
     return slot;
+}
+
+static inline int json_put(xg_buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap && xg_buf_reserve(b, n) != 0) return -1;
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    return 0;
+}
+
+int xg_buf_json_string(xg_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    bool high = false;
+    if (json_put(b, "\"", 1) != 0) return -1;
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            high |= c >= 0x80;
+            continue;
+        }
+        char esc[6] = {'\\', 0};
+        size_t k = 2;
+        switch (c) {
+        case '"':
+            esc[1] = '"';
+            break;
+        case '\\':
+            esc[1] = '\\';
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        default:
+            memcpy(esc + 1, "u00", 3);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            k = 6;
+        }
+        if (json_put(b, s + run, i - run) != 0 || json_put(b, esc, k) != 0) return -1;
+        run = i + 1;
+    }
+    /* jansson refuses to encode a string that is not UTF-8 (only a _nocheck one can be) */
+    if (high && !xg_utf8_valid(s, n)) return -2;
+    return json_put(b, s + run, n - run) != 0 || json_put(b, "\"", 1) != 0 ? -1 : 0;
 }

@@ -135,57 +135,6 @@ static inline int put(xg_buf *b, const char *s, size_t n)
     return 0;
 }
 
-/* jansson's dump_string without JSON_ENSURE_ASCII / JSON_ESCAPE_SLASH. */
-int json_put_string(xg_buf *b, const char *s, size_t n)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    bool high = false;
-    if (put(b, "\"", 1) != 0) return -1;
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            high |= c >= 0x80;
-            continue;
-        }
-        char esc[6] = {'\\', 0};
-        size_t k = 2;
-        switch (c) {
-        case '"':
-            esc[1] = '"';
-            break;
-        case '\\':
-            esc[1] = '\\';
-            break;
-        case '\b':
-            esc[1] = 'b';
-            break;
-        case '\f':
-            esc[1] = 'f';
-            break;
-        case '\n':
-            esc[1] = 'n';
-            break;
-        case '\r':
-            esc[1] = 'r';
-            break;
-        case '\t':
-            esc[1] = 't';
-            break;
-        default:
-            memcpy(esc + 1, "u00", 3);
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 15];
-            k = 6;
-        }
-        if (put(b, s + run, i - run) != 0 || put(b, esc, k) != 0) return -1;
-        run = i + 1;
-    }
-    /* jansson refuses to encode a string that is not UTF-8 (only a _nocheck one can be) */
-    if (high && !xg_utf8_valid(s, n)) return -1;
-    return put(b, s + run, n - run) != 0 || put(b, "\"", 1) != 0 ? -1 : 0;
-}
-
 /* A real that is a whole number of thousandths below 1e9 (every score and weight of a screening
  * answer is rounded so): its %.12g form is its decimal digits, because the double nearest to a
  * decimal of at most 12 significant digits prints back as that decimal at precision 12 (< 15,
@@ -268,7 +217,7 @@ int json_encode(xg_buf *b, const json_t *j, int depth)
     case JSON_REAL:
         return json_put_real(b, json_real_value(j));
     case JSON_STRING:
-        return json_put_string(b, json_string_value(j), json_string_length(j));
+        return xg_buf_json_string(b, json_string_value(j), json_string_length(j)) ? -1 : 0;
     case JSON_ARRAY: {
         size_t size = json_array_size(j);
         if (put(b, "[", 1) != 0) return -1;
@@ -283,7 +232,8 @@ int json_encode(xg_buf *b, const json_t *j, int depth)
         for (void *it = json_object_iter((json_t *)j); it;
              it = json_object_iter_next((json_t *)j, it)) {
             if ((!first && put(b, ",", 1) != 0) ||
-                json_put_string(b, json_object_iter_key(it), json_object_iter_key_len(it)) != 0 ||
+                xg_buf_json_string(b, json_object_iter_key(it), json_object_iter_key_len(it)) !=
+                    0 ||
                 put(b, ":", 1) != 0 || json_encode(b, json_object_iter_value(it), depth + 1) != 0)
                 return -1;
             first = false;

@@ -115,7 +115,7 @@ static int put_lit(xg_buf *b, const char *s)
 
 static int put_str(xg_buf *b, const char *s)
 {
-    return s ? json_put_string(b, s, strlen(s)) : -1;
+    return s && xg_buf_json_string(b, s, strlen(s)) == 0 ? 0 : -1;
 }
 
 static int put_num(xg_buf *b, double v)

@@ -282,9 +282,8 @@ void reply_json(xg_req *r, int status, json_t *body);
  * server's one encoding; faster: no callback per token, no allocation per object). depth: 0.
  * 0, or -1 (out of memory, a string that is not UTF-8, nesting over 2048: a cycle). */
 int json_encode(xg_buf *b, const json_t *j, int depth);
-/* The pieces of json_encode, for answers written straight into a buffer: a string (-1 when it is
- * not UTF-8, as jansson refuses those) and a real, each exactly as json_encode writes them. */
-int json_put_string(xg_buf *b, const char *s, size_t n);
+/* A piece of json_encode, for answers written straight into a buffer: a real, exactly as
+ * json_encode writes it (strings: xg_buf_json_string). */
 int json_put_real(xg_buf *b, double v);
 /* This worker thread's answer buffer, emptied, with room reserved in front for the headers; NULL
  * when out of memory. Write a JSON body into it and send it with reply_json_written, or abandon it

@@ -40,56 +40,11 @@ static inline int put_c(xg_buf *b, char c)
     return ENC_OK;
 }
 
-/* dump_string: '"', '\\' and control characters escaped, uppercase \u00XX; not UTF-8: fall back. */
+/* dump_string (xg_buf_json_string); a string that is not UTF-8 goes to jansson. */
 static int put_string(xg_buf *b, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    bool high = false;
-    int rc;
-    if ((rc = put_c(b, '"'))) return rc;
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            high |= c >= 0x80;
-            continue;
-        }
-        char esc[6] = {'\\', 0};
-        size_t k = 2;
-        switch (c) {
-        case '"':
-            esc[1] = '"';
-            break;
-        case '\\':
-            esc[1] = '\\';
-            break;
-        case '\b':
-            esc[1] = 'b';
-            break;
-        case '\f':
-            esc[1] = 'f';
-            break;
-        case '\n':
-            esc[1] = 'n';
-            break;
-        case '\r':
-            esc[1] = 'r';
-            break;
-        case '\t':
-            esc[1] = 't';
-            break;
-        default:
-            memcpy(esc + 1, "u00", 3);
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 15];
-            k = 6;
-        }
-        if ((rc = put(b, s + run, i - run)) || (rc = put(b, esc, k))) return rc;
-        run = i + 1;
-    }
-    if (high && !xg_utf8_valid(s, n)) return ENC_FALLBACK;
-    if ((rc = put(b, s + run, n - run))) return rc;
-    return put_c(b, '"');
+    int rc = xg_buf_json_string(b, s, n);
+    return rc == -2 ? ENC_FALLBACK : rc ? ENC_NOMEM : ENC_OK;
 }
 
 static int put_integer(xg_buf *b, json_int_t v)
