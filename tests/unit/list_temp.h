@@ -3,7 +3,7 @@
  *
  * list_temp_load writes CSV (xgate's own list format, header included) to a new file made from
  * the template PATH (mkstemps: it must end in "XXXXXX.xgate.csv"), then loads the name data and a
- * snapshot of that one list; the caller frees both and unlinks PATH in its teardown.
+ * snapshot of that one list; list_temp_free, in the caller's teardown, frees both and unlinks PATH.
  */
 #ifndef XG_TEST_LIST_TEMP_H
 #define XG_TEST_LIST_TEMP_H
@@ -11,6 +11,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "xgate/error.h"
 #include "xgate/screen.h"
@@ -32,6 +33,13 @@ static inline void list_temp_load(char *path, const char *csv, xg_text_ctx **tex
     const char *p[] = {path};
     cr_assert_eq(xg_text_ctx_load(text, NULL), 0, "%s", xg_error_message());
     cr_assert_eq(xg_snapshot_load(snap, p, 1, 0, *text), 0, "%s", xg_error_message());
+}
+
+static inline void list_temp_free(const char *path, xg_text_ctx *text, xg_snapshot *snap)
+{
+    xg_snapshot_unref(snap);
+    xg_text_ctx_free(text);
+    unlink(path);
 }
 
 #endif

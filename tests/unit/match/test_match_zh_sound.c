@@ -34,9 +34,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    xg_snapshot_unref(snap);
-    xg_text_ctx_free(text);
-    unlink(path);
+    list_temp_free(path, text, snap);
 }
 
 static xg_screen_result *screen(const char *name)

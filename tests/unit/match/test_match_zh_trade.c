@@ -40,9 +40,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    xg_snapshot_unref(snap);
-    xg_text_ctx_free(text);
-    unlink(path);
+    list_temp_free(path, text, snap);
 }
 
 /* The score of the record `id` at threshold 0 (-1 when not reported). */

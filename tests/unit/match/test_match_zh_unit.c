@@ -38,9 +38,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    xg_snapshot_unref(snap);
-    xg_text_ctx_free(text);
-    unlink(path);
+    list_temp_free(path, text, snap);
 }
 
 static xg_screen_result *screen_at(const char *name, double threshold)
@@ -51,7 +49,10 @@ static xg_screen_result *screen_at(const char *name, double threshold)
     return r;
 }
 
-static xg_screen_result *screen(const char *name) { return screen_at(name, -1); }
+static xg_screen_result *screen(const char *name)
+{
+    return screen_at(name, -1);
+}
 
 /* The list word the query word met in the first match, or NULL. */
 static const char *met(const xg_screen_match *m, const char *query)
@@ -77,7 +78,8 @@ static void expect_found(const char *query, const char *name)
 static void expect_nothing(const char *query)
 {
     xg_screen_result *r = screen(query);
-    cr_assert_eq(r->nmatches, 0, "%s: %s %.3f", query, r->nmatches ? r->matches[0].record->name : "",
+    cr_assert_eq(r->nmatches, 0, "%s: %s %.3f", query,
+                 r->nmatches ? r->matches[0].record->name : "",
                  r->nmatches ? r->matches[0].score : 0.0);
     xg_screen_result_free(r);
 }
