@@ -739,6 +739,35 @@ static void mark_place(xg_vec *out, size_t from)
         XG_VEC_AT(out, xg_wtok, k).place = 1;
 }
 
+/* Whether segment s is a place word, or the administrative word after one (黑龙江 | 省); not an
+ * established name that the glossary reads whole as a place's (哈尔滨工业大学, 4 characters or
+ * more). */
+static bool seg_place(const seg *s, bool after_place)
+{
+    if (s->kind != SEG_WORD || s->w->expands) return false;
+    if (s->w->glossary && s->w->place) return s->w->nchars < 4; /* the country too (中国) */
+    if (after_place && s->w->glossary && s->w->kind == XG_TOK_STOP) return true; /* 省 市 区 县 */
+    return xg_text_hanword_place(s->w);
+}
+
+/* The number of leading segments that name where an organisation sits before its own name begins
+ * with a place again (中国 | 哈尔滨工业大学, 黑龙江省 | 哈尔滨工业大学, 北京市 |
+ * 北京微电子技术研究所): an owner level of the name's chain, as 中国人民解放军 is, which a list
+ * name need not carry (issue 13). 0 when the name does not start so. */
+static size_t leading_places(const seg *sg, size_t n)
+{
+    size_t p = 0;
+    while (p < n && seg_place(&sg[p], p > 0))
+        p++;
+    if (p == 0) return 0;
+    /* the unit is an established name read whole, or starts with the chain's last place word
+     * and has more words */
+    if (p < n && sg[p].kind == SEG_WORD && sg[p].w->glossary && sg[p].w->place) return p;
+    for (size_t k = p - 1; k > 0; k--)
+        if (seg_place(&sg[k], false) && k + 1 < n) return k;
+    return 0;
+}
+
 static int han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char *run, size_t n,
                    int flags, int context, xg_han_level *level, bool abbrev)
 {
@@ -759,6 +788,7 @@ static int han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char 
         xg_vec_free(&segs);
         return rc;
     }
+    size_t owner = out->len == 0 && level->level <= 1 ? leading_places(sg, segs.len) : 0;
     for (size_t i = 0; rc == 0 && i < segs.len;) {
         size_t from = out->len;
         if (sg[i].kind == SEG_CHAR) {
@@ -784,6 +814,7 @@ static int han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char 
             mark_place(out, from);
         if (sg[i].kind != SEG_WORD || !sg[i].w->expands)
             mark_level(out, from, sg[i].kind == SEG_WORD ? sg[i].w : NULL, level);
+        if (i + 1 == owner) level->pending = true;
         i++;
     }
     xg_vec_free(&segs);

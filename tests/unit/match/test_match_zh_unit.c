@@ -126,3 +126,35 @@ Test(match_zh_unit, list_place_unmet_by_query)
     expect_found("哈尔滨工程大学", "Harbin Engineering University");
     expect_nothing("工程大学");
 }
+
+/* The first level of a nested explanation: its relation and the query words it left unmet. */
+static void expect_owner_level(const char *query, const char *unmet)
+{
+    xg_screen_result *r = screen(query);
+    cr_assert_geq(r->nmatches, 1, "%s", query);
+    json_t *nested = json_object_get(r->matches[0].explanation, "nested");
+    cr_assert_not_null(nested, "%s", query);
+    cr_assert_str_eq(json_string_value(json_object_get(nested, "relation")), "listed_unit");
+    json_t *skipped = json_object_get(nested, "unmatched_levels");
+    cr_assert_str_eq(json_string_value(json_array_get(skipped, 0)), unmet, "%s", query);
+    xg_screen_result_free(r);
+}
+
+/* A place prefix before a unit whose own name starts with a place (中国 | 哈尔滨工程大学, 黑龙江省
+ * | 哈尔滨工程大学) is an owner level the list name does not carry: found, the prefix stated as an
+ * unmet level. A prefix before a unit without a place of its own is not (四川省 | 农业大学 stays
+ * unlisted), nor is another university of the same city with the prefix (哈尔滨理工大学, Harbin
+ * University of Science and Technology). A province named with its word 省 is still the list's own
+ * place when the unit has no other (江苏省 | 自动化研究所 is the Jiangsu Institute of Automation).
+ */
+Test(match_zh_unit, leading_place_prefix)
+{
+    expect_found("中国哈尔滨工程大学", "Harbin Engineering University");
+    expect_found("黑龙江省哈尔滨工程大学", "Harbin Engineering University");
+    expect_found("黑龍江省哈爾濱工程大學", "Harbin Engineering University");
+    expect_owner_level("中国哈尔滨工程大学", "china");
+    expect_owner_level("黑龙江省哈尔滨工程大学", "heilongjiang");
+    expect_nothing("黑龙江省哈尔滨理工大学");
+    expect_nothing("四川省农业大学");
+    expect_found("江苏省自动化研究所", "Jiangsu Institute of Automation");
+}
