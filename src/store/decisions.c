@@ -9,6 +9,7 @@
 #include "core/core.h"
 #include "store/json_sorted.h"
 
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,8 +82,8 @@ static const char *store_or_empty(const json_t *versions, const char *key)
  * PostgreSQL): the chain head locked and read in one statement, the next decision number, one
  * multi-row INSERT each for the decisions, their access records and their audit entries (the
  * chain hashes computed here), the head's update and the COMMIT; only reseller relations are one
- * upsert each. Each waiting thread sleeps on its own condition variable: the leader wakes exactly
- * the threads of its batch, and the thread at the head of the queue to lead the next one.
+ * upsert each. Each waiting thread sleeps on its own semaphore: the leader wakes exactly the
+ * threads of its batch, and the thread at the head of the queue to lead the next one.
  *
  * The queue holds units: a decision alone, or a batch (xg_store_decisions_record_batch) that must
  * commit as a whole. A leader takes whole units (at least one, so a group may exceed
@@ -98,10 +99,11 @@ struct gc_item {
     long long seq;
     char hash[65];
     char payload_hash[65]; /* SHA-256 of payload, computed before the lock */
-    int rc, done;
+    int rc;
+    int lead;   /* set under gc_lock before the post: this unit's thread leads the next group */
     int unit_n; /* the first item of a unit: its items (1, or a batch's n); 0 for the others */
     char err[512];
-    pthread_cond_t cond;
+    sem_t sem; /* posted once: the unit is done, or its thread leads */
     gc_item *next;
 };
 
@@ -251,7 +253,13 @@ static void gc_run(xg_store *s, gc_item *group, int n)
 }
 
 /* Queue the unit that starts at `it` (it->unit_n items linked by next) and return once it is
- * committed (or failed). */
+ * committed (or failed).
+ *
+ * A waiting thread sleeps on its unit's semaphore, posted exactly once: when its unit is done, or
+ * when it is handed the lead (its unit then heads the queue). The leader hands the lead on under
+ * gc_lock, drops it and only then posts, so a woken thread returns without touching gc_lock (no
+ * mutex hand-off per follower); sem_post/sem_wait order the leader's writes (rc, seq, hash) before
+ * the follower's reads. */
 static int gc_submit(xg_store *s, gc_item *it)
 {
     gc_item *tail = unit_last(it);
@@ -260,46 +268,50 @@ static int gc_submit(xg_store *s, gc_item *it)
         gc_run(s, it, it->unit_n);
         return it->rc ? xg_error_set(it->rc, "%s", it->err) : XG_OK;
     }
-    pthread_cond_init(&it->cond, NULL);
+    sem_init(&it->sem, 0, 0);
     pthread_mutex_lock(&s->gc_lock);
     if (s->gc_tail)
         s->gc_tail->next = it;
     else
         s->gc_head = it;
     s->gc_tail = tail;
-    while (!it->done) {
-        if (s->gc_leader) {
-            pthread_cond_wait(&it->cond, &s->gc_lock);
-            continue;
-        }
-        /* Lead: take whole units up to GC_MAX_BATCH queued decisions (at least one unit; this
-         * one among them: the queue is FIFO and a follower whose unit is still queued leads the
-         * next group). */
-        s->gc_leader = 1;
-        gc_item *group = s->gc_head, *last = NULL, *u = group;
-        int n = 0;
-        while (u && (n == 0 || n + u->unit_n <= GC_MAX_BATCH)) {
-            last = unit_last(u);
-            n += u->unit_n;
-            u = last->next;
-        }
-        s->gc_head = u;
-        if (!s->gc_head) s->gc_tail = NULL;
-        last->next = NULL;
+    if (s->gc_leader) {
         pthread_mutex_unlock(&s->gc_lock);
-        gc_run(s, group, n);
-        pthread_mutex_lock(&s->gc_lock);
-        for (gc_item *u = group, *next; u; u = next) {
-            next = unit_last(u)->next; /* a unit belongs to its thread once done is set */
-            u->done = 1;
-            if (u != it) pthread_cond_signal(&u->cond);
-        }
-        s->gc_leader = 0;
-        /* The first queued unit's thread leads the next group. */
-        if (s->gc_head) pthread_cond_signal(&s->gc_head->cond);
+        while (sem_wait(&it->sem))
+            ; /* EINTR */
+        if (!it->lead) goto done;
+        pthread_mutex_lock(&s->gc_lock); /* the lead, handed over with gc_leader kept at 1 */
     }
+    s->gc_leader = 1;
+    /* Lead: take whole units up to GC_MAX_BATCH queued decisions (at least one unit; this one
+     * among them: it heads the queue, which is FIFO). */
+    gc_item *group = s->gc_head, *last = NULL, *u = group;
+    int n = 0;
+    while (u && (n == 0 || n + u->unit_n <= GC_MAX_BATCH)) {
+        last = unit_last(u);
+        n += u->unit_n;
+        u = last->next;
+    }
+    s->gc_head = u;
+    if (!s->gc_head) s->gc_tail = NULL;
+    last->next = NULL;
     pthread_mutex_unlock(&s->gc_lock);
-    pthread_cond_destroy(&it->cond);
+    gc_run(s, group, n);
+    /* The first queued unit's thread leads the next group; with none, the next arrival leads. */
+    pthread_mutex_lock(&s->gc_lock);
+    gc_item *next_lead = s->gc_head;
+    if (next_lead)
+        next_lead->lead = 1;
+    else
+        s->gc_leader = 0;
+    pthread_mutex_unlock(&s->gc_lock);
+    if (next_lead) sem_post(&next_lead->sem);
+    for (gc_item *v = group, *next; v; v = next) {
+        next = unit_last(v)->next; /* a unit belongs to its thread once posted */
+        if (v != it) sem_post(&v->sem);
+    }
+done:
+    sem_destroy(&it->sem);
     if (it->rc) return xg_error_set(it->rc, "%s", it->err);
     return XG_OK;
 }
