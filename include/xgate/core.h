@@ -63,6 +63,11 @@ char *xg_buf_steal(xg_buf *b);
  * \u00XX). 0; -1 out of memory; -2 when s is not UTF-8 (jansson refuses to encode it), b then
  * holding a partial string for the caller to discard. */
 int xg_buf_json_string(xg_buf *b, const char *s, size_t n);
+/* v appended as a JSON real, as jansson's jsonp_dtostr writes it: "%.<precision>g" with a '.'
+ * whatever the locale, ".0" after a whole number, the exponent without '+' or leading zeros.
+ * width: the text buffer's size (jansson's is 25), NUL included. 0; -1 out of memory; -2 when the
+ * text does not fit in width (jansson fails then). */
+int xg_buf_json_real(xg_buf *b, double v, int precision, size_t width);
 
 /* ---- growable array of fixed-size elements (heap) ---- */
 typedef struct xg_vec {

@@ -138,31 +138,14 @@ int xg_buf_json_string(xg_buf *b, const char *s, size_t n)
             high |= c >= 0x80;
             continue;
         }
-        char esc[6] = {'\\', 0};
+        /* \b \t \n \f \r by their letter; every other control character as \u00XX */
+        static const char short_esc[32] = {
+            ['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r'};
+        char esc[6] = {'\\', (char)c};
         size_t k = 2;
-        switch (c) {
-        case '"':
-            esc[1] = '"';
-            break;
-        case '\\':
-            esc[1] = '\\';
-            break;
-        case '\b':
-            esc[1] = 'b';
-            break;
-        case '\f':
-            esc[1] = 'f';
-            break;
-        case '\n':
-            esc[1] = 'n';
-            break;
-        case '\r':
-            esc[1] = 'r';
-            break;
-        case '\t':
-            esc[1] = 't';
-            break;
-        default:
+        if (c < 0x20 && short_esc[c]) {
+            esc[1] = short_esc[c];
+        } else if (c < 0x20) {
             memcpy(esc + 1, "u00", 3);
             esc[4] = hex[c >> 4];
             esc[5] = hex[c & 15];
@@ -174,4 +157,31 @@ int xg_buf_json_string(xg_buf *b, const char *s, size_t n)
     /* jansson refuses to encode a string that is not UTF-8 (only a _nocheck one can be) */
     if (high && !xg_utf8_valid(s, n)) return -2;
     return json_put(b, s + run, n - run) != 0 || json_put(b, "\"", 1) != 0 ? -1 : 0;
+}
+
+int xg_buf_json_real(xg_buf *b, double v, int precision, size_t width)
+{
+    char num[64];
+    if (width > sizeof num) width = sizeof num;
+    int n = snprintf(num, width, "%.*g", precision, v);
+    if (n < 0 || (size_t)n >= width) return -2;
+    for (int i = 0; i < n; i++)
+        if (num[i] == ',') num[i] = '.'; /* a locale's decimal comma, as jansson's from_locale */
+    if (!strchr(num, '.') && !strchr(num, 'e')) {
+        if ((size_t)n + 3 >= width) return -2;
+        memcpy(num + n, ".0", 3);
+        n += 2;
+    }
+    char *e = strchr(num, 'e');
+    if (e) { /* 1e+20 -> 1e20, 1e-05 -> 1e-5 */
+        char *start = e + 1, *end = start + 1;
+        if (*start == '-') start++;
+        while (*end == '0')
+            end++;
+        if (end != start) {
+            memmove(start, end, (size_t)(num + n - end) + 1);
+            n -= (int)(end - start);
+        }
+    }
+    return json_put(b, num, (size_t)n);
 }

@@ -176,27 +176,7 @@ int json_put_real(xg_buf *b, double v)
 {
     int fast = put_thousandths(b, v);
     if (fast) return fast < 0 ? -1 : 0;
-    char num[48];
-    int n = snprintf(num, sizeof num, "%.12g", v);
-    if (n < 0 || (size_t)n >= sizeof num - 3) return -1;
-    for (int i = 0; i < n; i++)
-        if (num[i] == ',') num[i] = '.'; /* a locale's decimal comma */
-    if (!strchr(num, '.') && !strchr(num, 'e')) {
-        memcpy(num + n, ".0", 3);
-        n += 2;
-    }
-    char *e = strchr(num, 'e');
-    if (e) { /* 1e+20 -> 1e20, 1e-05 -> 1e-5 */
-        char *start = e + 1, *end = start + 1;
-        if (*start == '-') start++;
-        while (*end == '0')
-            end++;
-        if (end != start) {
-            memmove(start, end, (size_t)(num + n - end) + 1);
-            n -= (int)(end - start);
-        }
-    }
-    return put(b, num, (size_t)n);
+    return xg_buf_json_real(b, v, 12, 48) ? -1 : 0;
 }
 
 int json_encode(xg_buf *b, const json_t *j, int depth)

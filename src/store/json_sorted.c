@@ -62,28 +62,8 @@ static int put_integer(xg_buf *b, json_int_t v)
 /* jsonp_dtostr(buffer, 25, v, 17) */
 static int put_real(xg_buf *b, double v)
 {
-    char num[REAL_BUF];
-    int n = snprintf(num, sizeof num, "%.17g", v);
-    if (n < 0 || (size_t)n >= sizeof num) return ENC_FALLBACK;
-    for (int i = 0; i < n; i++)
-        if (num[i] == ',') num[i] = '.'; /* a locale's decimal comma, as from_locale does */
-    if (!strchr(num, '.') && !strchr(num, 'e')) {
-        if ((size_t)n + 3 >= sizeof num) return ENC_FALLBACK;
-        memcpy(num + n, ".0", 3);
-        n += 2;
-    }
-    char *e = strchr(num, 'e');
-    if (e) { /* 1e+20 -> 1e20, 1e-05 -> 1e-5 */
-        char *start = e + 1, *end = start + 1;
-        if (*start == '-') start++;
-        while (*end == '0')
-            end++;
-        if (end != start) {
-            memmove(start, end, (size_t)(num + n - end) + 1);
-            n -= (int)(end - start);
-        }
-    }
-    return put(b, num, (size_t)n);
+    int rc = xg_buf_json_real(b, v, 17, REAL_BUF);
+    return rc == -2 ? ENC_FALLBACK : rc ? ENC_NOMEM : ENC_OK;
 }
 
 typedef struct sorted_key {
