@@ -375,6 +375,23 @@ static double senses_text_sim(const char *senses, const xg_token *n)
     return best;
 }
 
+/* Whether a spelling's letter `p` is heard in the list word's letter at text[k]: the same
+ * letter, or a vowel for a vowel (brands keep a syllable's consonants and spell its vowels as
+ * English does: 欧赛 ou sai is "Ausay", 恩 en is "on" in "Dason"; y after the first letter is a
+ * vowel), or c for k (科斯 ke si is "cos" in "Arcos": c before a, o, u is k in English). */
+static int sound_vowel(char c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+static int sound_letter(const char *text, size_t k, char p)
+{
+    char t = text[k];
+    if (t == p) return 1;
+    if (sound_vowel(p) && (sound_vowel(t) || (t == 'y' && k > 0))) return 1;
+    return p == 'k' && t == 'c';
+}
+
 /* The positions of `text` reachable after each syllable group of the pattern ("ou|o sai"), as a
  * bit set: a group moves every reached position on by each of its spellings found there. */
 double xg_sound_sim(const char *pattern, const char *text)
@@ -391,8 +408,13 @@ double xg_sound_sim(const char *pattern, const char *text)
             while (*p && *p != ' ' && *p != '|')
                 p++;
             size_t n = (size_t)(p - alt);
-            for (size_t at = 0; n && at + n <= len; at++)
-                if ((reached >> at & 1) && !memcmp(text + at, alt, n)) next |= 1ULL << (at + n);
+            for (size_t at = 0; n && at + n <= len; at++) {
+                if (!(reached >> at & 1)) continue;
+                size_t k = 0;
+                while (k < n && sound_letter(text, at + k, alt[k]))
+                    k++;
+                if (k == n) next |= 1ULL << (at + n);
+            }
             if (*p == '|') p++;
         }
         while (*p == ' ')

@@ -389,6 +389,20 @@ char *xg_text_sound_pattern(const xg_text_ctx *ctx, xg_arena *a, const char *syl
         if (count++) xg_buf_putc(&b, ' ');
         xg_buf_append(&b, syllables + start, i - start);
         if (alts) xg_buf_putc(&b, '|'), xg_buf_append(&b, alts, strlen(alts)), learned++;
+        /* zh, ch, sh are spoken and spelled z, c, s in the south, Hong Kong and Taiwan (仕 shi
+         * is "s" in "Dason"): a retroflex syllable takes its flat one's spellings as well */
+        if (i - start > 2 && syllables[start + 1] == 'h' &&
+            (syllables[start] == 'z' || syllables[start] == 'c' || syllables[start] == 's')) {
+            char flat[16];
+            size_t fn = i - start - 1;
+            if (fn < sizeof flat) {
+                flat[0] = syllables[start];
+                memcpy(flat + 1, syllables + start + 2, fn - 1);
+                const char *falts = xg_strmap_get(&ctx->sound, flat, fn);
+                xg_buf_putc(&b, '|'), xg_buf_append(&b, flat, fn);
+                if (falts) xg_buf_putc(&b, '|'), xg_buf_append(&b, falts, strlen(falts)), learned++;
+            }
+        }
     }
     char *res = count >= 2 && learned ? xg_arena_strndup(a, b.data, b.len) : NULL;
     xg_buf_free(&b);
