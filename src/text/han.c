@@ -490,6 +490,13 @@ static int emit_glossary(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const
         xg_wtok *t = &XG_VEC_AT(out, xg_wtok, before);
         if (t->text && !strcmp(t->text, "china") && !t->senses) t->senses = "chinese";
     }
+    /* and the other way round inside a longer rendering: 中国科学院 is "Chinese Academy of
+     * Sciences" by its own English name, "China Academy of Science" in some lists' (the
+     * Shenyang Institute of Automation's entry) */
+    for (size_t i = before; rc == 0 && out->len > before + 1 && i < out->len; i++) {
+        xg_wtok *t = &XG_VEC_AT(out, xg_wtok, i);
+        if (t->text && !strcmp(t->text, "chinese") && !t->senses) t->senses = "china";
+    }
     return rc;
 }
 
