@@ -902,6 +902,31 @@ static int head_taken(const xg_token *t, const xg_name *n, const xg_score_detail
     return 0;
 }
 
+/* Whether the query is the Chinese name of a company (a legal form read from Han: 有限公司) that
+ * names no institution of its own (no 大学, 研究所, 研究院). Such a query is not an institution
+ * of the list: 中国国际航空股份有限公司 (Air China) is not the "Aerospace Information Research
+ * Institute, Chinese Academy of Sciences", though both say "China" and "aerospace". */
+static int company_query(const xg_score_query *q)
+{
+    const xg_token *t = q->name->tokens;
+    int legal = 0;
+    for (size_t i = 0; i < q->ntok; i++) {
+        if (is_head(&t[i])) return 0;
+        if (t[i].kind == XG_TOK_LEGAL && t[i].from_han) legal = 1;
+    }
+    return legal;
+}
+
+/* A list name's head word (university, institute, academy), which a company's name lacks: left
+ * unmatched by a company query, it counts as a plain word (XG_W_WORD), as is_head does for the
+ * query's side. */
+static int is_list_head(const xg_token *t)
+{
+    return !t->from_han && t->kind == XG_TOK_ORG && t->symbol &&
+           (!strcmp(t->symbol, "UNIVERSITY") || !strcmp(t->symbol, "INSTITUTE") ||
+            !strcmp(t->symbol, "ACADEMY"));
+}
+
 static int is_qualifier(const xg_token *t)
 {
     return t->kind == XG_TOK_WORD || t->kind == XG_TOK_ORG;
@@ -1045,6 +1070,7 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
     d->unmatched_level = d->qualifier = d->head = 0;
     int univ = universities(q, l);
     int trade = !univ && q->name->han && trade_name_met(q, l, nn, d); /* Han queries only */
+    int company = q->name->han && company_query(q);
     for (size_t i = 0; i < q->ntok; i++)
         if (!(d->q_matched >> i & 1) && !(q->acronyms >> i & 1) &&
             !((q->repeats >> i & 1) &&
@@ -1077,6 +1103,8 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
             !((l->repeats >> j & 1) && repeats_matched(n->tokens, nn, d->n_matched, j))) {
             if (univ && is_qualifier(&n->tokens[j]))
                 d->qualifier += XG_W_WORD;
+            else if (company && is_list_head(&n->tokens[j]))
+                d->head += XG_W_WORD;
             else if (trade)
                 ul += tw(n->tokens, nw, j) *
                       (latin_place(q, &n->tokens[j]) ? XG_PLACE_UNMET : XG_GENERIC_SHARE);
