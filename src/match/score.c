@@ -424,6 +424,36 @@ double xg_sound_sim(const char *pattern, const char *text)
     return reached >> len & 1 ? XG_SOUND_SIM : 0.0;
 }
 
+/* The consonants of a word as a Chinese syllable sequence sounds them: vowels (and y, w) out,
+ * zh/ch/sh as z/c/s and ng as n, which southern speakers and their spellings merge. */
+static size_t sound_skeleton(char *out, size_t cap, const char *w)
+{
+    size_t k = 0;
+    for (size_t i = 0; w[i] && k + 1 < cap; i++) {
+        char c = w[i];
+        if (sound_vowel(c) || c == 'y' || c == 'w') continue;
+        if (c == 'h' && i && (w[i - 1] == 'z' || w[i - 1] == 'c' || w[i - 1] == 's')) continue;
+        if (c == 'g' && i && w[i - 1] == 'n') continue;
+        out[k++] = c;
+    }
+    out[k] = '\0';
+    return k;
+}
+
+/* True when a Chinese brand read by sound (a token with a sound pattern) is only a near spelling
+ * of a Latin word that sounds other consonants: 长荣 changrong is not "Chongbong", 联发 lianfa
+ * not "Liang" — a brand's spellings change its vowels (xintuo ~ xinta), not its consonants, and
+ * the sound pattern (xg_sound_sim) has had its say on the learned ones. */
+static int han_other_consonants(const xg_token *t, const xg_token *n)
+{
+    if (!t->from_han || !t->sound || n->from_han || t->kind != XG_TOK_WORD) return 0;
+    char a[64], b[64];
+    if (strlen(t->text) >= sizeof a || strlen(n->text) >= sizeof b) return 0;
+    sound_skeleton(a, sizeof a, t->text);
+    sound_skeleton(b, sizeof b, n->text);
+    return strcmp(a, b) != 0;
+}
+
 static double senses_sim(const xg_score_query *q, size_t qi, const xg_token *n, const tok_sig *ns)
 {
     const char *senses = q->name->tokens[qi].senses;
@@ -457,6 +487,7 @@ static double token_sim(const xg_score_query *q, size_t qi, const xg_token *n, s
     /* pinyin from Han is a lossy rendering (polyphonic characters, brand spellings): a third */
     double edits = t->from_han || n->from_han ? XG_EDITS_HAN : XG_EDITS;
     double s = word_sim(&q->pat[qi], &q->text_sig[qi], n->text, nlen, &ns->text, edits);
+    if (s < 1.0 && t->sound && han_other_consonants(t, n)) s = 0.0; /* Han brands only */
     if (s < 1.0 && (t->alt || n->alt)) {
         double a = alt_sim(q, qi, n, ns, edits);
         if (a > s) s = a;

@@ -501,7 +501,8 @@ static int emit_glossary(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const
 }
 
 /* A brand CC-CEDICT names in English (美的 "Midea (brand)", 海尔 "Haier (PRC household appliance
- * brand)", 海康 "… /Haikang (company name)/"): that one-word name, lower case, else NULL. */
+ * brand)", 海康 "… /Haikang (company name)/", 长荣 "Evergreen (Group), Taiwan-based shipping …"):
+ * that one-word name, lower case, else NULL. */
 static char *brand_word(xg_arena *a, const xg_hanword *w)
 {
     if (!w->proper || !w->english) return NULL;
@@ -511,7 +512,8 @@ static char *brand_word(xg_arena *a, const xg_hanword *w)
         if (!e) e = end;
         const char *paren = memchr(p, '(', (size_t)(e - p));
         if (paren && (memmem(paren, (size_t)(e - paren), "brand)", 6) ||
-                      memmem(paren, (size_t)(e - paren), "company name)", 13))) {
+                      memmem(paren, (size_t)(e - paren), "company name)", 13) ||
+                      memmem(paren, (size_t)(e - paren), "(Group)", 7))) {
             size_t n = (size_t)(paren - p);
             while (n && p[n - 1] == ' ')
                 n--;

@@ -37,7 +37,9 @@ static void setup(void)
         "EU833-IV-719,EU Regulation 833/2014 Annex IV,Entity,Endezo Technology (Hong Kong) "
         "Limited,,HK,,,,,EU-RUS,2024-06-25,,\n"
         "METI-5774,METI End User List,Entity,\"Jinpai Technology (Hong Kong) Co., Ltd.\",,HK,,,,,"
-        "METI,,,\n",
+        "METI,,,\n"
+        "METI-4859,METI End User List,Entity,Liang Technology,,CN,,,,,METI,,,\n"
+        "SDN-19569,OFAC SDN,Entity,CHONGBONG SHIPPING CO LTD,,KP,,,,,DPRK,,,\n",
         &text, &snap);
 }
 
@@ -121,4 +123,20 @@ Test(match_zh_brand, vowels_free_consonants_kept)
     cr_assert_eq(xg_sound_sim("ou|o sai", "oubsai"), 0.0);
     cr_assert_eq(xg_sound_sim("ou|o sai", "yusai"), 0.0); /* y first is a consonant */
     cr_assert_eq(xg_sound_sim("a er|r ke|ko si|s", "argos"), 0.0);
+}
+
+/* A brand read by sound is not a near spelling with other consonants: 聯發科技 (MediaTek,
+ * lianfa) is not "Liang Technology", and 長榮海運 (Evergreen Marine, which CC-CEDICT names
+ * "Evergreen (Group)") is not "CHONGBONG SHIPPING CO LTD" — neither is on a list. */
+Test(match_zh_brand, other_consonants_stay_below)
+{
+    const char *q[] = {"聯發科技股份有限公司", "联发科技股份有限公司", "長榮海運股份有限公司",
+                       "长荣海运股份有限公司"};
+    for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+        xg_screen_result *r = screen(q[i]);
+        for (size_t k = 0; k < r->nmatches; k++)
+            cr_assert_lt(r->matches[k].score, XG_SCREEN_DEFAULT_THRESHOLD, "%s ~ %s (%.3f)", q[i],
+                         r->matches[k].record->name, r->matches[k].score);
+        xg_screen_result_free(r);
+    }
 }
