@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <jansson.h>
+#include <xxhash.h>
 
 #include "xgate/core.h"
 #include "xgate/csv.h"
@@ -67,6 +68,15 @@ int xg_cache_dir(char *out, size_t cap);
 /* The running binary's identity (size, modification time and inode of /proc/self/exe, hashed):
  * part of the key of every file the binary compiled, so that another build compiles again. */
 void xg_build_id(uint8_t id[16]);
+/* <cache dir>/<stem>-<key in hex>.<ext> into out[cap]; -1 when there is no cache directory. */
+int xg_cache_path(char *out, size_t cap, const char *stem, const char *ext, XXH128_hash_t key);
+/* The payload of `file` (heap, NUL-terminated after *len bytes) when the file holds `magic`
+ * (8 bytes), `key` and a payload with its checksum; NULL when missing, truncated, damaged or of
+ * another key: the caller builds the table and writes it again. */
+char *xg_cache_get(const char *file, const char magic[8], XXH128_hash_t key, size_t *len);
+/* Write `file` (temporary file, rename); failure only means no cache. */
+void xg_cache_put(const char *file, const char magic[8], XXH128_hash_t key, const void *body,
+                  size_t len);
 
 /* ---- JSON ---- */
 /* The string value of o[key], or NULL when it is absent or not a string. */
