@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <unistd.h>
 
+#include <xxhash.h>
+
 #include "xgate/error.h"
 
 static size_t count_chars(const char *s, size_t n)
@@ -211,9 +213,12 @@ static int latin_place(xg_text_ctx *ctx, const xg_hanword *w)
     return key && xg_strmap_put(&ctx->latin_places, key, n, key) ? 0 : XG_ENOMEM;
 }
 
-/* One CC-CEDICT line: "Trad Simp [pin1 yin1] /gloss/gloss/". Returns 0 when it is not one. */
-static int cedict_entry(xg_text_ctx *ctx, char *line, char *end)
+/* One CC-CEDICT line: "Trad Simp [pin1 yin1] /gloss/gloss/". Returns 0 when it is not one.
+ * *keep says whether the line can matter to a later load (see load_cedict_cached): it made or
+ * changed a CEDICT word, or its word is a glossary word (the glossary is not in the cache key). */
+static int cedict_entry(xg_text_ctx *ctx, char *line, char *end, bool *keep)
 {
+    *keep = false;
     char *sp1 = memchr(line, ' ', (size_t)(end - line));
     if (!sp1) return 0;
     char *simp = sp1 + 1, *sp2 = memchr(simp, ' ', (size_t)(end - simp));
@@ -224,6 +229,7 @@ static int cedict_entry(xg_text_ctx *ctx, char *line, char *end)
     if (!xg_text_has_han(simp, simplen)) return 0;
     bool proper = py[0] >= 'A' && py[0] <= 'Z';
     xg_hanword *w = xg_strmap_get(&ctx->han, simp, simplen);
+    *keep = !w || w->glossary || (w->proper && !proper);
     if (w && (w->glossary || !w->proper || proper)) {
         if (w->glossary && !w->pinyin) w->pinyin = py, w->pinyin_len = (uint32_t)(close - py);
         return 0;
@@ -279,24 +285,82 @@ int xg_text_check_cedict(const char *dir)
     return 0;
 }
 
-int xg_text_load_cedict(xg_text_ctx *ctx, const char *dir)
+/* Every line of text[0..len) through cedict_entry (comments skipped); with `kept`, the lines that
+ * can matter are appended to it, each ending in '\n'. */
+static int cedict_lines(xg_text_ctx *ctx, char *text, size_t len, xg_buf *kept)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/cedict/cedict_ts.u8", dir);
-    size_t len;
-    int rc = xg_file_read(&ctx->cedict_text, &len, path, 64u << 20);
-    if (rc) return rc;
-    if (!xg_utf8_valid(ctx->cedict_text, len))
-        return xg_error_set(XG_EUTF8, "%s: invalid UTF-8", path);
-    char *text = ctx->cedict_text;
+    int rc = 0;
     for (char *p = text; rc == 0 && p < text + len;) {
         char *nl = memchr(p, '\n', (size_t)(text + len - p));
         char *end = nl ? nl : text + len;
         char *stop = end > p && end[-1] == '\r' ? end - 1 : end;
-        if (*p != '#') rc = cedict_entry(ctx, p, stop);
+        bool keep = false;
+        if (*p != '#') rc = cedict_entry(ctx, p, stop, &keep);
+        if (rc == 0 && keep && kept &&
+            (xg_buf_append(kept, p, (size_t)(stop - p)) || xg_buf_append(kept, "\n", 1)))
+            rc = XG_ENOMEM;
         p = end + 1;
     }
-    if (rc) return xg_error_set(rc, "%s: out of memory", path);
+    return rc;
+}
+
+#define CEDICT_MAGIC "XGCEDT01"
+
+/* The compiled CC-CEDICT kept between runs (core's cache files, xg_cache_get): the lines that
+ * can matter, in their order, already checked for UTF-8: the first line of each simplified word,
+ * a common reading after proper-noun ones (what cedict_entry replaces), and every line of a
+ * glossary word. Going through them makes the same words, map and places as the whole file
+ * whatever the glossary holds, since cedict_entry ignores every other line. The key is the
+ * source's content and the binary (xg_build_id); a missing, damaged or stale file is rebuilt.
+ * Returns 0 with ctx->cedict_text set, or an error for the source file. */
+static int load_cedict_cached(xg_text_ctx *ctx, const char *path)
+{
+    char *src;
+    size_t len;
+    int rc = xg_file_read(&src, &len, path, 64u << 20);
+    if (rc) return rc;
+    uint8_t id[16];
+    xg_build_id(id);
+    XXH3_state_t *st = XXH3_createState();
+    if (!st) {
+        free(src);
+        return xg_error_set(XG_ENOMEM, "%s: out of memory", path);
+    }
+    XXH3_128bits_reset(st);
+    XXH3_128bits_update(st, CEDICT_MAGIC, 8);
+    XXH3_128bits_update(st, id, sizeof id);
+    XXH3_128bits_update(st, src, len);
+    XXH128_hash_t key = XXH3_128bits_digest(st);
+    XXH3_freeState(st);
+    char file[4200];
+    int cached = !xg_cache_path(file, sizeof file, "cedict", "tab", key);
+    size_t n;
+    char *body = cached ? xg_cache_get(file, CEDICT_MAGIC, key, &n) : NULL;
+    if (body) { /* checked when it was written */
+        free(src);
+        ctx->cedict_text = body;
+        return cedict_lines(ctx, body, n, NULL);
+    }
+    if (!xg_utf8_valid(src, len)) {
+        free(src);
+        return xg_error_set(XG_EUTF8, "%s: invalid UTF-8", path);
+    }
+    ctx->cedict_text = src;
+    xg_buf kept;
+    xg_buf_init(&kept);
+    rc = cedict_lines(ctx, src, len, cached ? &kept : NULL);
+    if (rc == 0 && cached) xg_cache_put(file, CEDICT_MAGIC, key, kept.data, kept.len);
+    xg_buf_free(&kept);
+    return rc;
+}
+
+int xg_text_load_cedict(xg_text_ctx *ctx, const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/cedict/cedict_ts.u8", dir);
+    int rc = load_cedict_cached(ctx, path);
+    if (rc == XG_ENOMEM) return xg_error_set(rc, "%s: out of memory", path);
+    if (rc) return rc;
     snprintf(path, sizeof path, "%s/text/zh_char_readings.tsv", dir);
     rc = xg_text_each_line(path, reading_line, ctx);
     if (rc) return rc;
