@@ -6,10 +6,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -38,17 +40,49 @@ int xg_cache_dir(char *out, size_t cap)
     return 0;
 }
 
-void xg_build_id(uint8_t id[16])
+/* The file that holds this function's code: the xgate binary, or the shared library xgate is
+ * linked into, as /proc/self/maps names the mapping around its address. /proc/self/exe would
+ * name valgrind's tool when run under valgrind (the same file for every build tested under it);
+ * it is the fallback when the maps cannot be read. */
+static int build_file_stat(struct stat *sb)
+{
+    uintptr_t self = (uintptr_t)build_file_stat;
+    FILE *f = fopen("/proc/self/maps", "re");
+    char line[4600];
+    int ok = 0;
+    while (f && !ok && fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        int at = 0;
+        if (sscanf(line, "%lx-%lx %*s %*s %*s %*s %n", &lo, &hi, &at) < 2 || !at) continue;
+        if (self < lo || self >= hi || line[at] != '/') continue;
+        line[strcspn(line, "\n")] = '\0';
+        ok = !stat(line + at, sb);
+        break;
+    }
+    if (f) fclose(f);
+    return ok || !stat("/proc/self/exe", sb);
+}
+
+static uint8_t build_id[16];
+static pthread_once_t build_id_once = PTHREAD_ONCE_INIT;
+
+static void compute_build_id(void)
 {
     struct stat sb;
     uint64_t v[4] = {0x78676174650a, 0, 0, 0};
-    if (!stat("/proc/self/exe", &sb))
+    if (build_file_stat(&sb))
         v[1] = (uint64_t)sb.st_size,
         v[2] = (uint64_t)sb.st_mtim.tv_sec * 1000000000u + (uint64_t)sb.st_mtim.tv_nsec,
         v[3] = (uint64_t)sb.st_ino;
     XXH128_canonical_t c;
     XXH128_canonicalFromHash(&c, XXH3_128bits(v, sizeof v));
-    memcpy(id, c.digest, 16);
+    memcpy(build_id, c.digest, 16);
+}
+
+void xg_build_id(uint8_t id[16])
+{
+    pthread_once(&build_id_once, compute_build_id);
+    memcpy(id, build_id, 16);
 }
 
 /* ---- cache files: magic, key, XXH3-64 of the payload, payload ---- */
@@ -89,6 +123,49 @@ char *xg_cache_get(const char *file, const char magic[8], XXH128_hash_t key, siz
     data[n - HEAD] = 0;
     *len = n - HEAD;
     return data;
+}
+
+const void *xg_cache_map(const char *file, const char magic[8], XXH128_hash_t key, size_t *len,
+                         xg_cache_mapping *m)
+{
+    m->base = NULL;
+    m->size = 0;
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    struct stat sb;
+    if (fstat(fd, &sb) || sb.st_size < HEAD || (uint64_t)sb.st_size > (1ull << 30)) {
+        close(fd);
+        return NULL;
+    }
+    size_t n = (size_t)sb.st_size;
+    void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    close(fd);
+    if (p == MAP_FAILED) return NULL;
+    const char *data = p;
+    XXH128_hash_t k;
+    uint64_t sum;
+    int ok = !memcmp(data, magic, 8);
+    if (ok) {
+        memcpy(&k.low64, data + 8, 8);
+        memcpy(&k.high64, data + 16, 8);
+        memcpy(&sum, data + 24, 8);
+        ok = XXH128_isEqual(k, key) && XXH3_64bits(data + HEAD, n - HEAD) == sum;
+    }
+    if (!ok) {
+        munmap(p, n);
+        return NULL;
+    }
+    m->base = p;
+    m->size = n;
+    *len = n - HEAD;
+    return data + HEAD;
+}
+
+void xg_cache_unmap(xg_cache_mapping *m)
+{
+    if (m->base) munmap(m->base, m->size);
+    m->base = NULL;
+    m->size = 0;
 }
 
 void xg_cache_put(const char *file, const char magic[8], XXH128_hash_t key, const void *body,
