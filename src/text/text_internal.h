@@ -195,6 +195,11 @@ enum {
 int xg_translit(char **out, int which, const char *s, size_t n);
 /* true: Hant-Hans always through ICU, not the cached table (tests compare the two). */
 extern bool xg_translit_hans_off;
+/* Tests: forget the Hant-Hans table, so that the next Hant-Hans loads (or builds) it again; not
+ * while other threads transliterate. */
+void xg_translit_hans_reset(void);
+/* Whether Hant-Hans went through the table (after a first Hant-Hans). */
+bool xg_translit_hans_table(void);
 
 /* ---- analysis steps ---- */
 /* Split folded text into raw tokens (Han runs kept whole) appended to `toks` (xg_wtok). */

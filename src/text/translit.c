@@ -6,6 +6,7 @@
 #include "text/text_internal.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/ustring.h>
@@ -109,7 +110,8 @@ static struct {
     const UChar *pool;
     uint32_t pool_len;
 } hans;
-static pthread_once_t hans_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t hans_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int hans_loaded;
 
 /* "\uXXXX" at s: the unit, or -1. */
 static int32_t escaped_unit(const UChar *s, const UChar *end)
@@ -332,10 +334,29 @@ static void hans_load(void)
     utrans_close(t);
 }
 
+void xg_translit_hans_reset(void)
+{
+    pthread_mutex_lock(&hans_lock);
+    free(hans.data);
+    memset(&hans, 0, sizeof hans);
+    atomic_store_explicit(&hans_loaded, 0, memory_order_release);
+    pthread_mutex_unlock(&hans_lock);
+}
+
+bool xg_translit_hans_table(void)
+{
+    return atomic_load_explicit(&hans_loaded, memory_order_acquire) && hans.rules;
+}
+
 /* Hant-Hans by the table into *out (heap UTF-8); 1 when there is no table (ask ICU). */
 static int hans_translit(char **out, const char *s, size_t n)
 {
-    pthread_once(&hans_once, hans_load);
+    if (!atomic_load_explicit(&hans_loaded, memory_order_acquire)) {
+        pthread_mutex_lock(&hans_lock);
+        if (!atomic_load_explicit(&hans_loaded, memory_order_relaxed)) hans_load();
+        atomic_store_explicit(&hans_loaded, 1, memory_order_release);
+        pthread_mutex_unlock(&hans_lock);
+    }
     if (!hans.rules) return 1;
     UErrorCode st = U_ZERO_ERROR;
     int32_t ulen = 0;

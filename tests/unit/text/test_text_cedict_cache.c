@@ -2,8 +2,9 @@
  * test_text_cedict_cache.c — the compiled CC-CEDICT kept between runs (load_han.c, issue 15): a
  * cold load writes cedict-<key>.tab, a warm load reads it and analyses names exactly as the cold
  * load and a load without cache, and a damaged file (a flipped payload byte, a flipped key byte,
- * a truncated file, garbage) is never trusted: it is built again and rewritten whole. Runs
- * against the bundled data (XGATE_DATA).
+ * a truncated file, garbage) is never trusted: it is built again and rewritten whole, and so is
+ * a sound table of another key (another copy of the dictionary). Runs against the bundled data
+ * (XGATE_DATA).
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -48,11 +49,12 @@ static const char *const names[] = {
 };
 #define NNAMES (sizeof names / sizeof *names)
 
-/* Every name analysed, and the context's sizes, as one string (heap), loading a new context. */
-static char *render_all(void)
+/* Every name analysed, and the context's sizes, as one string (heap), loading a new context
+ * from `data` (NULL: the bundled data). */
+static char *render_data(const char *data)
 {
     xg_text_ctx *ctx;
-    cr_assert_eq(xg_text_ctx_load(&ctx, NULL), 0, "%s", xg_error_message());
+    cr_assert_eq(xg_text_ctx_load(&ctx, data), 0, "%s", xg_error_message());
     char *out = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&out, &len);
@@ -81,7 +83,13 @@ static char *render_all(void)
     return out;
 }
 
-/* The path of the one cache file in dir (into out); returns how many there are. */
+static char *render_all(void)
+{
+    return render_data(NULL);
+}
+
+/* The path of the cache file in dir (into out; the last one read when there are several);
+ * returns how many there are. */
 static int cache_file(char *out, size_t cap)
 {
     DIR *d = opendir(dir);
@@ -166,4 +174,54 @@ Test(text_cedict_cache, cold_warm_uncached_damaged_alike, .init = setup, .fini =
     free(cold);
     free(warm);
     free(off);
+}
+
+/* A data directory of links to the bundled data but for a copy of the dictionary (another file:
+ * another key), into data[cap]. */
+static void data_copy(char *data, size_t cap)
+{
+    snprintf(data, cap, "%s/data", dir);
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd,
+             "mkdir '%s' && for d in '%s'/*; do ln -s \"$d\" '%s'/; done && rm '%s/cedict' && "
+             "mkdir '%s/cedict' && cp '%s/cedict/cedict_ts.u8' '%s/cedict/'",
+             data, xg_data_dir(), data, data, data, xg_data_dir(), data);
+    cr_assert_eq(system(cmd), 0);
+}
+
+Test(text_cedict_cache, table_of_another_key_rebuilt, .init = setup, .fini = teardown)
+{
+    char first[512], path[512], data[256];
+    char *ref = render_all();
+    cr_assert_eq(cache_file(first, sizeof first), 1);
+    size_t len_a;
+    char *table_a = read_cache(&len_a);
+    data_copy(data, sizeof data);
+    char *copy = render_data(data);
+    cr_assert_str_eq(copy, ref, "another copy of the dictionary reads alike");
+    cr_assert_eq(cache_file(path, sizeof path), 2, "another dictionary file: another table");
+    if (!strcmp(path, first)) { /* the other one */
+        DIR *d = opendir(dir);
+        struct dirent *e;
+        while ((e = readdir(d)))
+            if (!strncmp(e->d_name, "cedict-", 7) && strcmp(strrchr(first, '/') + 1, e->d_name))
+                snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        closedir(d);
+    }
+    char *table_b;
+    size_t len_b;
+    cr_assert_eq(xg_file_read(&table_b, &len_b, path, 0), 0);
+    write_file(path, table_a, len_a); /* a sound table, but of the other key */
+    char *got = render_data(data);
+    cr_assert_str_eq(got, ref);
+    char *again;
+    size_t len2;
+    cr_assert_eq(xg_file_read(&again, &len2, path, 0), 0);
+    cr_assert(len2 == len_b && !memcmp(again, table_b, len_b), "stale table not rewritten");
+    free(again);
+    free(got);
+    free(table_b);
+    free(copy);
+    free(table_a);
+    free(ref);
 }
