@@ -5,6 +5,7 @@
 #include "core/core.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -197,4 +199,67 @@ void xg_cache_put(const char *file, const char magic[8], XXH128_hash_t key, cons
     if (fd >= 0 && close(fd)) ok = 0;
     if (ok && rename(tmp, file)) ok = 0;
     if (!ok && fd >= 0) unlink(tmp);
+}
+
+/* ---- pruning ---- */
+
+typedef struct prune_entry {
+    char *name;
+    struct timespec mtime;
+} prune_entry;
+
+static int cmp_newest(const void *a, const void *b)
+{
+    const prune_entry *x = a, *y = b;
+    if (x->mtime.tv_sec != y->mtime.tv_sec) return x->mtime.tv_sec < y->mtime.tv_sec ? 1 : -1;
+    if (x->mtime.tv_nsec != y->mtime.tv_nsec) return x->mtime.tv_nsec < y->mtime.tv_nsec ? 1 : -1;
+    return strcmp(x->name, y->name);
+}
+
+void xg_cache_prune(const char *written, const char *stem, const char *ext)
+{
+    const char *slash = strrchr(written, '/'), *env = getenv("XGATE_SNAPSHOT_KEEP");
+    if (!slash || slash == written) return;
+    char dir[4096], pre[128], suf[32];
+    snprintf(dir, sizeof dir, "%.*s", (int)(slash - written), written);
+    snprintf(pre, sizeof pre, "%s-", stem);
+    snprintf(suf, sizeof suf, ".%s", ext);
+    char *end;
+    long keep = env && *env ? strtol(env, &end, 10) : 0;
+    if (!env || !*env || *end || keep < 1 || keep > 1000) keep = 4;
+    DIR *d = opendir(dir);
+    if (!d) return;
+    prune_entry *v = NULL;
+    size_t n = 0, cap = 0, pl = strlen(pre), sl = strlen(suf);
+    time_t now = time(NULL);
+    for (struct dirent *e; (e = readdir(d));) {
+        const char *name = e->d_name;
+        size_t len = strlen(name);
+        struct stat sb;
+        if (strncmp(name, pre, pl) || !strcmp(name, slash + 1) ||
+            fstatat(dirfd(d), name, &sb, AT_SYMLINK_NOFOLLOW) || !S_ISREG(sb.st_mode))
+            continue;
+        if (len > 4 && !strcmp(name + len - 4, ".tmp")) {
+            if (sb.st_mtime < now - 3600) unlinkat(dirfd(d), name, 0);
+            continue;
+        }
+        if (len < sl || strcmp(name + len - sl, suf)) continue;
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            prune_entry *nv = realloc(v, ncap * sizeof *nv);
+            if (!nv) break;
+            v = nv, cap = ncap;
+        }
+        if (!(v[n].name = strdup(name))) break;
+        v[n++].mtime = sb.st_mtim;
+    }
+    if (n > (size_t)keep - 1) {
+        qsort(v, n, sizeof *v, cmp_newest);
+        for (size_t i = (size_t)keep - 1; i < n; i++)
+            unlinkat(dirfd(d), v[i].name, 0);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(v[i].name);
+    free(v);
+    closedir(d);
 }

@@ -87,6 +87,11 @@ typedef struct xg_cache_mapping {
 const void *xg_cache_map(const char *file, const char magic[8], XXH128_hash_t key, size_t *len,
                          xg_cache_mapping *m);
 void xg_cache_unmap(xg_cache_mapping *m);
+/* After `written` (a path in the cache directory) was written: keep it and the newest
+ * $XGATE_SNAPSHOT_KEEP - 1 (default 3) other files named <stem>-*.<ext> beside it (tables of
+ * other builds or sources), remove the rest and <stem>-*.tmp files a crashed writer left more than
+ * an hour ago. A process that has a removed file mapped keeps its mapping. */
+void xg_cache_prune(const char *written, const char *stem, const char *ext);
 /* Write `file` (temporary file, rename); failure only means no cache. */
 void xg_cache_put(const char *file, const char magic[8], XXH128_hash_t key, const void *body,
                   size_t len);

@@ -160,6 +160,7 @@ void xg_cedict_tab_write(const xg_text_ctx *ctx, const char *file, const char ma
     if (!bad) {
         memcpy(out.data, &h, sizeof h);
         xg_cache_put(file, magic, key, out.data, out.len);
+        xg_cache_prune(file, "cedict", "tab");
     }
     free(slots);
     free(pslots);

@@ -323,9 +323,10 @@ static void hans_load(void)
         char *copy = malloc(n ? n : 1);
         if (copy) memcpy(copy, out.data, n);
         if (copy && hans_use(copy, n) == 0) {
-            if (hans_verify(t))
+            if (hans_verify(t)) {
                 xg_cache_put(file, HANS_MAGIC, key, out.data, out.len);
-            else
+                xg_cache_prune(file, "hanthans", "tab");
+            } else
                 free(hans.data), memset(&hans, 0, sizeof hans);
         }
     }
