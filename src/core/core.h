@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <jansson.h>
+#include <xxhash.h>
 
 #include "xgate/core.h"
 #include "xgate/csv.h"
@@ -64,9 +65,36 @@ size_t xg_edit_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t 
 /* The cache directory into out[cap]: $XGATE_SNAPSHOT_DIR ("off": none), else
  * $XDG_CACHE_HOME/xgate, else ~/.cache/xgate; created when missing. 0, or -1 for no cache. */
 int xg_cache_dir(char *out, size_t cap);
-/* The running binary's identity (size, modification time and inode of /proc/self/exe, hashed):
- * part of the key of every file the binary compiled, so that another build compiles again. */
+/* The running binary's identity (size, modification time and inode of the file holding xgate's
+ * code, found by dladdr so that it is xgate's under valgrind too; /proc/self/exe as a fallback),
+ * hashed: part of the key of every file the binary compiled, so that another build compiles
+ * again. Computed once per process. */
 void xg_build_id(uint8_t id[16]);
+/* <cache dir>/<stem>-<key in hex>.<ext> into out[cap]; -1 when there is no cache directory. */
+int xg_cache_path(char *out, size_t cap, const char *stem, const char *ext, XXH128_hash_t key);
+/* The payload of `file` (heap, NUL-terminated after *len bytes) when the file holds `magic`
+ * (8 bytes), `key` and a payload with its checksum; NULL when missing, truncated, damaged or of
+ * another key: the caller builds the table and writes it again. */
+char *xg_cache_get(const char *file, const char magic[8], XXH128_hash_t key, size_t *len);
+/* A read-only mapping of a cache file (xg_cache_map). */
+typedef struct xg_cache_mapping {
+    void *base;
+    size_t size;
+} xg_cache_mapping;
+/* As xg_cache_get, but the file is mapped read-only and the payload used in place: a pointer
+ * to its *len bytes (aligned to 32 bytes within the page-aligned mapping), valid until
+ * xg_cache_unmap(m); NULL (and nothing mapped) when missing, damaged or of another key. */
+const void *xg_cache_map(const char *file, const char magic[8], XXH128_hash_t key, size_t *len,
+                         xg_cache_mapping *m);
+void xg_cache_unmap(xg_cache_mapping *m);
+/* After `written` (a path in the cache directory) was written: keep it and the newest
+ * $XGATE_SNAPSHOT_KEEP - 1 (default 3) other files named <stem>-*.<ext> beside it (tables of
+ * other builds or sources), remove the rest and <stem>-*.tmp files a crashed writer left more than
+ * an hour ago. A process that has a removed file mapped keeps its mapping. */
+void xg_cache_prune(const char *written, const char *stem, const char *ext);
+/* Write `file` (temporary file, rename); failure only means no cache. */
+void xg_cache_put(const char *file, const char magic[8], XXH128_hash_t key, const void *body,
+                  size_t len);
 
 /* ---- JSON ---- */
 /* The string value of o[key], or NULL when it is absent or not a string. */

@@ -246,8 +246,8 @@ int scan_fold_table(uint32_t **out)
     size_t n = XG_FOLD_END - XG_FOLD_BASE, len = 0;
     char file[4200];
     XXH128_hash_t key = fold_key();
-    int cached = !scan_cache_path(file, sizeof file, "fold", "tab", key);
-    char *body = cached ? scan_cache_get(file, FOLD_MAGIC, key, &len) : NULL;
+    int cached = !xg_cache_path(file, sizeof file, "fold", "tab", key);
+    char *body = cached ? xg_cache_get(file, FOLD_MAGIC, key, &len) : NULL;
     int ok = body && len == n * sizeof(uint32_t);
     for (size_t i = 0; ok && i < n; i++) { /* what fold_build can write: a 3-byte character */
         uint32_t t;
@@ -260,7 +260,7 @@ int scan_fold_table(uint32_t **out)
     }
     free(body);
     int rc = fold_build(out);
-    if (!rc && cached) scan_cache_put(file, FOLD_MAGIC, key, *out, n * sizeof(uint32_t));
+    if (!rc && cached) xg_cache_put(file, FOLD_MAGIC, key, *out, n * sizeof(uint32_t));
     return rc;
 }
 

@@ -347,7 +347,7 @@ static void gate_compile(scan_patterns *p)
     }
     char file[4200];
     XXH128_hash_t key = gate_key(exprs, lens, flags);
-    int cached = !scan_cache_path(file, sizeof file, "fieldgate", "hsdb", key);
+    int cached = !xg_cache_path(file, sizeof file, "fieldgate", "hsdb", key);
     p->gate_db = cached ? scan_cache_hs_get(file, GATE_MAGIC, key) : NULL;
     hs_compile_error_t *err = NULL;
     if (!p->gate_db) {

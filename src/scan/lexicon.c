@@ -206,7 +206,7 @@ static int compile_db(lx_lexicon *lx, const char *path)
     hs_database_t *db = NULL;
     char file[4200];
     XXH128_hash_t key = rc ? (XXH128_hash_t){0, 0} : lx_key(exprs, flags, ids, n);
-    int cached = !rc && !scan_cache_path(file, sizeof file, "lexicon", "hsdb", key);
+    int cached = !rc && !xg_cache_path(file, sizeof file, "lexicon", "hsdb", key);
     if (cached) db = scan_cache_hs_get(file, LX_MAGIC, key);
     lx->from_cache = db != NULL;
     if (!rc && !db &&

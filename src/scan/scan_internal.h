@@ -19,18 +19,9 @@
 #include "xgate/scan.h"
 
 /* ---- compiled tables kept between runs (cache.c) ---- */
-/* <cache dir>/<stem>-<key in hex>.<ext> into out[cap]; -1 when there is no cache directory. */
-int scan_cache_path(char *out, size_t cap, const char *stem, const char *ext, XXH128_hash_t key);
-/* The payload of `file` (heap, NUL-terminated after *len bytes) when the file holds `magic`
- * (8 bytes), `key` and a payload with its checksum; NULL when missing, truncated, damaged or of
- * another key: the caller builds the table and writes it again. */
-char *scan_cache_get(const char *file, const char magic[8], XXH128_hash_t key, size_t *len);
-/* Write `file` (temporary file, rename); failure only means no cache. */
-void scan_cache_put(const char *file, const char magic[8], XXH128_hash_t key, const void *body,
-                    size_t len);
 /* Hyperscan's version and the host platform into a key being hashed (Hyperscan loaded). */
 void scan_cache_hs_key(XXH3_state_t *st);
-/* A serialised Hyperscan database (hs_database_t *) through scan_cache_get, or NULL. */
+/* A serialised Hyperscan database (hs_database_t *) through xg_cache_get, or NULL. */
 void *scan_cache_hs_get(const char *file, const char magic[8], XXH128_hash_t key);
 void scan_cache_hs_put(const char *file, const char magic[8], XXH128_hash_t key, const void *db);
 

@@ -145,6 +145,7 @@ void xg_text_ctx_free(xg_text_ctx *ctx)
     xg_strmap_free(&ctx->ar_names);
     xg_strmap_free(&ctx->latin_ascii);
     free(ctx->cedict_text);
+    xg_cedict_tab_free(ctx->cedict_tab);
     free(ctx->data_dir);
     free(ctx->cedict_error);
     pthread_mutex_destroy(&ctx->cedict_lock);
@@ -187,7 +188,7 @@ void xg_text_ctx_info(const xg_text_ctx *ctx, xg_text_info *out)
 {
     (void)xg_text_need_cedict(ctx); /* the sizes include CC-CEDICT; a failed load counts none */
     out->phrases = ctx->phrases.len;
-    out->han_words = ctx->han.len;
+    out->han_words = ctx->han.len + xg_cedict_tab_words(ctx->cedict_tab);
     out->cedict_entries = ctx->cedict_entries;
     out->load_ms = ctx->load_ms + ctx->cedict_ms;
 }

@@ -99,7 +99,7 @@ static bool hides_glossary(const xg_text_ctx *ctx, const char *s, const size_t *
     for (size_t from = 1; from < c; from++)
         for (size_t to = from + 2; to <= c; to++) {
             const xg_hanword *g =
-                xg_strmap_get(&ctx->han, s + ends[from - 1], ends[to - 1] - ends[from - 1]);
+                xg_text_han_get(ctx, s + ends[from - 1], ends[to - 1] - ends[from - 1]);
             if (g && g->glossary && !g->place) return true;
         }
     return false;
@@ -113,7 +113,7 @@ static bool admin_suffix(const xg_text_ctx *ctx, const char *s, const size_t *en
     const char *last = s + ends[c - 2];
     for (size_t i = 0; i < 4; i++)
         if (ends[c - 1] - ends[c - 2] == 3 && memcmp(last, suffixes[i], 3) == 0)
-            return xg_strmap_get(&ctx->han, s, ends[c - 2]) != NULL;
+            return xg_text_han_get(ctx, s, ends[c - 2]) != NULL;
     return false;
 }
 
@@ -143,7 +143,7 @@ typedef struct {
 static const xg_hanword *word_at(const xg_text_ctx *ctx, const char *s, const size_t *pos, size_t i,
                                  size_t c, bool abbrev)
 {
-    const xg_hanword *w = xg_strmap_get(&ctx->han, s + pos[i], pos[i + c] - pos[i]);
+    const xg_hanword *w = xg_text_han_get(ctx, s + pos[i], pos[i + c] - pos[i]);
     if (!w || (c == 1 && !w->glossary) || (w->expands && !abbrev)) return NULL;
     if (!w->glossary && c >= 3) {
         size_t ends[16];
@@ -175,7 +175,7 @@ static void step_from(const xg_text_ctx *ctx, const char *s, size_t n, const siz
         relax(steps, i + c, base + (w->glossary ? COST_GLOSSARY : COST_WORD), sg);
     }
     seg lone = {.s = at, .n = pos[i + 1] - pos[i], .nchars = 1, .kind = SEG_CHAR};
-    lone.w = xg_strmap_get(&ctx->han, at, lone.n);
+    lone.w = xg_text_han_get(ctx, at, lone.n);
     relax(steps, i + 1, base + COST_CHAR, lone);
 }
 
@@ -640,13 +640,13 @@ static int emit_person(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const c
 {
     size_t c1 = char_bytes(s), c2 = c1 < n ? c1 + char_bytes(s + c1) : c1;
     size_t surname = c2 < n && xg_strmap_get(&ctx->surnames2, s, c2) ? c2 : c1;
-    const xg_hanword *whole = xg_strmap_get(&ctx->han, s, n);
+    const xg_hanword *whole = xg_text_han_get(ctx, s, n);
     bool known = whole && whole->proper && whole->pinyin;
     xg_buf b;
     xg_buf_init(&b);
     for (size_t i = 0, index = 0; i < n; index++) {
         size_t len = char_bytes(s + i);
-        seg sg = {.s = s + i, .n = len, .nchars = 1, .w = xg_strmap_get(&ctx->han, s + i, len)};
+        seg sg = {.s = s + i, .n = len, .nchars = 1, .w = xg_text_han_get(ctx, s + i, len)};
         if (i == surname) xg_buf_putc(&b, ' ');
         if (known)
             nth_syllable(&b, whole, index);

@@ -1,15 +1,19 @@
 /* Reading the Chinese dictionaries: our organisation glossary (data/text/zh_org_glossary.tsv,
  * simplified term → English words, optionally one token of a given kind and symbol), the list of
- * two-character surnames, and CC-CEDICT (data/cedict/cedict_ts.u8). CC-CEDICT is 117k lines; it is
- * read into one buffer and its entries point into it, so loading is one pass and a hash insert
- * per line (about 50 ms) rather than copying or cleaning 117k glosses nobody may ask for. */
+ * two-character surnames, and CC-CEDICT (data/cedict/cedict_ts.u8). CC-CEDICT is 117k lines; a
+ * cold load reads it into one buffer and its entries point into it (one pass and a hash insert
+ * per line), then keeps the result as a compiled table in the cache directory, which later
+ * processes map and use in place (cedict_tab.c). */
 #include "text/text_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <xxhash.h>
 
 #include "xgate/error.h"
 
@@ -267,6 +271,7 @@ static int reading_line(void *arg, const char *path, long lineno, char *line)
 bool xg_text_latin_place(const xg_text_ctx *ctx, const char *word)
 {
     if (!ctx || !word || xg_text_need_cedict(ctx)) return false;
+    if (ctx->cedict_tab) return xg_cedict_tab_place(ctx->cedict_tab, word, strlen(word));
     return xg_strmap_get(&ctx->latin_places, word, strlen(word)) != NULL;
 }
 
@@ -279,16 +284,10 @@ int xg_text_check_cedict(const char *dir)
     return 0;
 }
 
-int xg_text_load_cedict(xg_text_ctx *ctx, const char *dir)
+/* Every line of text[0..len) through cedict_entry (comments skipped). */
+static int cedict_lines(xg_text_ctx *ctx, char *text, size_t len)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/cedict/cedict_ts.u8", dir);
-    size_t len;
-    int rc = xg_file_read(&ctx->cedict_text, &len, path, 64u << 20);
-    if (rc) return rc;
-    if (!xg_utf8_valid(ctx->cedict_text, len))
-        return xg_error_set(XG_EUTF8, "%s: invalid UTF-8", path);
-    char *text = ctx->cedict_text;
+    int rc = 0;
     for (char *p = text; rc == 0 && p < text + len;) {
         char *nl = memchr(p, '\n', (size_t)(text + len - p));
         char *end = nl ? nl : text + len;
@@ -296,11 +295,86 @@ int xg_text_load_cedict(xg_text_ctx *ctx, const char *dir)
         if (*p != '#') rc = cedict_entry(ctx, p, stop);
         p = end + 1;
     }
-    if (rc) return xg_error_set(rc, "%s: out of memory", path);
-    snprintf(path, sizeof path, "%s/text/zh_char_readings.tsv", dir);
-    rc = xg_text_each_line(path, reading_line, ctx);
+    return rc;
+}
+
+#define CEDICT_MAGIC "XGCEDT02"
+
+/* What the compiled table depends on, hashed: the binary (xg_build_id), the dictionary and
+ * zh_char_readings.tsv by identity (device, inode, size, modification and change times: the
+ * 9 MB dictionary is not read to tell that it did not change), and the glossary's words, which
+ * cedict_entry treats apart (they are the only words in `han` before CC-CEDICT is read). */
+static int cedict_key(const xg_text_ctx *ctx, const char *path, const char *readings,
+                      XXH128_hash_t *key)
+{
+    struct stat sb;
+    if (stat(path, &sb)) return xg_error_set(XG_EIO, "%s: %s", path, strerror(errno));
+    XXH3_state_t *st = XXH3_createState();
+    if (!st) return xg_error_set(XG_ENOMEM, "%s: out of memory", path);
+    uint8_t id[16];
+    xg_build_id(id);
+    XXH3_128bits_reset(st);
+    XXH3_128bits_update(st, CEDICT_MAGIC, 8);
+    XXH3_128bits_update(st, id, sizeof id);
+    for (int f = 0; f < 2; f++) {
+        if (f == 1 && stat(readings, &sb)) memset(&sb, 0, sizeof sb);
+        uint64_t v[7] = {(uint64_t)sb.st_dev,          (uint64_t)sb.st_ino,
+                         (uint64_t)sb.st_size,         (uint64_t)sb.st_mtim.tv_sec,
+                         (uint64_t)sb.st_mtim.tv_nsec, (uint64_t)sb.st_ctim.tv_sec,
+                         (uint64_t)sb.st_ctim.tv_nsec};
+        XXH3_128bits_update(st, v, sizeof v);
+    }
+    for (size_t i = 0; i < ctx->han.cap; i++)
+        if (ctx->han.slots[i].key) {
+            uint32_t n = ctx->han.slots[i].keylen;
+            XXH3_128bits_update(st, &n, sizeof n);
+            XXH3_128bits_update(st, ctx->han.slots[i].key, n);
+        }
+    *key = XXH3_128bits_digest(st);
+    XXH3_freeState(st);
+    return 0;
+}
+
+/* The whole dictionary through cedict_entry. Returns 0 with ctx->cedict_text set, or an error for
+ * the source file. */
+static int load_cedict_source(xg_text_ctx *ctx, const char *path)
+{
+    char *src;
+    size_t len;
+    int rc = xg_file_read(&src, &len, path, 64u << 20);
+    if (rc) return rc;
+    if (!xg_utf8_valid(src, len)) {
+        free(src);
+        return xg_error_set(XG_EUTF8, "%s: invalid UTF-8", path);
+    }
+    ctx->cedict_text = src;
+    return cedict_lines(ctx, src, len);
+}
+
+/* CC-CEDICT and zh_char_readings.tsv into ctx. With a cache directory, a compiled table of the
+ * result is kept between runs (cedict_tab.c, keyed by cedict_key): a warm load maps it and
+ * reads neither file; a missing, damaged or stale table is built again from the sources. */
+int xg_text_load_cedict(xg_text_ctx *ctx, const char *dir)
+{
+    char path[4096], readings[4096];
+    snprintf(path, sizeof path, "%s/cedict/cedict_ts.u8", dir);
+    snprintf(readings, sizeof readings, "%s/text/zh_char_readings.tsv", dir);
+    XXH128_hash_t key;
+    int rc = cedict_key(ctx, path, readings, &key);
+    if (rc) return rc;
+    char file[4200];
+    int cached = !xg_cache_path(file, sizeof file, "cedict", "tab", key);
+    if (cached && xg_cedict_tab_open(ctx, file, CEDICT_MAGIC, key) == 0) {
+        if (ctx->max_han > 12) ctx->max_han = 12;
+        return 0;
+    }
+    rc = load_cedict_source(ctx, path);
+    if (rc == XG_ENOMEM) return xg_error_set(rc, "%s: out of memory", path);
+    if (rc) return rc;
+    rc = xg_text_each_line(readings, reading_line, ctx);
     if (rc) return rc;
     if (ctx->max_han > 12) ctx->max_han = 12; /* idioms and phrases longer than this never help */
+    if (cached) xg_cedict_tab_write(ctx, file, CEDICT_MAGIC, key);
     return 0;
 }
 

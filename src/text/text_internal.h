@@ -100,6 +100,9 @@ struct xg_text_ctx {
     xg_strmap latin_places; /* pinyin of a CC-CEDICT place, one word ("shenzhen") -> non-NULL;
                                filled with CC-CEDICT (see xg_text_latin_place) */
     char *cedict_text;      /* the dictionary file; CEDICT entries point into it */
+    /* the compiled CC-CEDICT mapped from the cache (cedict_tab.c), or NULL; when set, `han` holds
+     * only the glossary words and the CC-CEDICT words are looked up in it (xg_text_han_get) */
+    struct xg_cedict_tab *cedict_tab;
     size_t cedict_entries;
     double load_ms;
     /* CC-CEDICT (and zh_char_readings.tsv, which amends it) is read on the first Han run, not at
@@ -114,6 +117,25 @@ struct xg_text_ctx {
 };
 
 enum { CEDICT_PENDING = 0, CEDICT_READY, CEDICT_FAILED };
+
+/* A Han word by its simplified form: the glossary's or CC-CEDICT's (`han`, then the mapped
+ * table), or NULL. Only after xg_text_need_cedict returned 0 for CC-CEDICT words. */
+const xg_hanword *xg_text_han_get(const xg_text_ctx *ctx, const char *s, size_t n);
+
+/* The compiled CC-CEDICT table kept in the cache directory (cedict_tab.c). */
+typedef struct xg_cedict_tab xg_cedict_tab;
+/* Write the table of a context whose CC-CEDICT was just read (every word in `han`) to `file`. */
+void xg_cedict_tab_write(const xg_text_ctx *ctx, const char *file, const char magic[8],
+                         XXH128_hash_t key);
+/* Map `file` and use it for ctx's CC-CEDICT words (sets the glossary words' pinyin,
+ * max_han, cedict_entries, cedict_tab). 0, or -1 when it is missing, damaged or stale (nothing
+ * changed). */
+int xg_cedict_tab_open(xg_text_ctx *ctx, const char *file, const char magic[8], XXH128_hash_t key);
+void xg_cedict_tab_free(xg_cedict_tab *t);
+/* How many CC-CEDICT words the table holds (0 for NULL). */
+size_t xg_cedict_tab_words(const xg_cedict_tab *t);
+/* Whether `word` is a Latin place word of the table (xg_text_latin_place). */
+bool xg_cedict_tab_place(const xg_cedict_tab *t, const char *word, size_t n);
 
 /* Make sure CC-CEDICT is in `han` (loading it once, whichever thread comes first). Returns 0, or
  * the load's error code with its message set again for this thread. The context stays shared and
@@ -171,6 +193,13 @@ enum {
 };
 /* Run transform `which` over UTF-8 s[0..n) into a heap string (free()). */
 int xg_translit(char **out, int which, const char *s, size_t n);
+/* true: Hant-Hans always through ICU, not the cached table (tests compare the two). */
+extern bool xg_translit_hans_off;
+/* Tests: forget the Hant-Hans table, so that the next Hant-Hans loads (or builds) it again; not
+ * while other threads transliterate. */
+void xg_translit_hans_reset(void);
+/* Whether Hant-Hans went through the table (after a first Hant-Hans). */
+bool xg_translit_hans_table(void);
 
 /* ---- analysis steps ---- */
 /* Split folded text into raw tokens (Han runs kept whole) appended to `toks` (xg_wtok). */
