@@ -235,6 +235,52 @@ static int fast_start_closes(int old, int nw)
     return r;
 }
 
+static unsigned char fast_ends[FAST_NTAGS][FAST_NTAGS]; /* as fast_closes */
+
+/* Does an end tag </end> end an open `inner` inside its element, or is it ignored? Asked of
+ * libxml2 on <html><body><end><inner></end>x (for </body>: <html><body><inner></body>x): x lands
+ * inside `inner` or not. -1: the probe page does not nest `inner` in `end` (the fast path then
+ * declines). */
+static int fast_end_closes(int inner, int end)
+{
+    unsigned char k = __atomic_load_n(&fast_ends[inner][end], __ATOMIC_RELAXED);
+    if (k) return k == 2 ? 1 : k == 1 ? 0 : -1;
+    char page[96];
+    int is_body = end == fast_tag_body;
+    if (is_body)
+        snprintf(page, sizeof page, "<html><body><%s></body>x", FAST_TAGS[inner]);
+    else
+        snprintf(page, sizeof page, "<html><body><%s><%s></%s>x", FAST_TAGS[end], FAST_TAGS[inner],
+                 FAST_TAGS[end]);
+    htmlDocPtr d = htmlReadMemory(page, (int)strlen(page), NULL, "UTF-8",
+                                  HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                      HTML_PARSE_NONET | HTML_PARSE_COMPACT);
+    if (!d) return -1;
+    int r = -1;
+    xmlNode *root = xmlDocGetRootElement(d), *body = NULL, *e = NULL, *in = NULL;
+    for (xmlNode *c = root ? root->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, "body")) body = c;
+    if (is_body)
+        e = body;
+    else
+        for (xmlNode *c = body ? body->children : NULL; c && !e; c = c->next)
+            if (c->type == XML_ELEMENT_NODE) e = c;
+    if (e && !strcmp((const char *)e->name, FAST_TAGS[end]))
+        for (xmlNode *c = e->children; c && !in; c = c->next)
+            if (c->type == XML_ELEMENT_NODE) in = c;
+    /* ignored: x is the last child of `inner`; ended: x is elsewhere */
+    if (in && !strcmp((const char *)in->name, FAST_TAGS[inner]) && !in->next)
+        r = !(in->last && in->last->type == XML_TEXT_NODE && in->last->content &&
+              !strcmp((const char *)in->last->content, "x"));
+    xmlFreeDoc(d);
+    __atomic_store_n(&fast_ends[inner][end],
+                     (unsigned char)(r == 1   ? 2
+                                     : r == 0 ? 1
+                                              : 3),
+                     __ATOMIC_RELAXED);
+    return r;
+}
+
 #define FAST_DEPTH 200
 
 typedef struct {
@@ -486,6 +532,7 @@ static int fast_comment(const char *s, size_t n, size_t *i)
 static int fast_end_tag(const char *s, size_t n, size_t *i)
 {
     size_t p = *i + 2, q = p;
+    if (p >= n || !fast_alpha(s[p])) return -2; /* libxml2: "</" then text */
     char name[16];
     while (q < n && fast_alnum(s[q]) && q - p < sizeof name - 1)
         q++;
@@ -561,23 +608,31 @@ static int fast_run(fast_state *st, const char *s, size_t n)
             if (t == -2 || (raw_end && (t < 0 || !st->depth || st->tag[st->depth - 1] != t)))
                 return 1;
             raw_end = 0;
-            int open = 0;
-            for (int k = 0; k < st->depth && !open; k++)
-                open = st->tag[k] == t;
-            if (!open) continue; /* libxml2 ignores an end tag of no open element */
-            if (st->tag[st->depth - 1] != t) return 1;
+            int at = st->depth - 1;
+            while (at >= 0 && st->tag[at] != t)
+                at--;
+            if (at < 0) continue; /* libxml2 ignores an end tag of no open element */
             if (t == fast_tag_head) {
-                if (state != FS_HEAD || st->depth != 2) return 1;
+                if (state != FS_HEAD || at != st->depth - 1) return 1;
                 state = FS_AFTER_HEAD;
-            } else if (t == fast_tag_body) {
-                if (state != FS_BODY || st->depth != 2) return 1;
-                state = FS_AFTER_BODY;
             } else if (t == fast_tag_html) {
-                if (state != FS_AFTER_BODY) return 1;
+                if (state != FS_AFTER_BODY || at != st->depth - 1) return 1;
                 state = FS_AFTER_HTML;
+            } else if (state != FS_BODY && (state != FS_HEAD || at != st->depth - 1))
+                return 1;
+            /* an end tag ends the elements open inside its element, unless one of them is one
+             * it may not end (libxml2's priorities: </div> does not end a <td>); then it is
+             * ignored. Asked of libxml2 per pair, as for start tags. */
+            int ignored = 0;
+            for (int k = st->depth - 1; k > at && !ignored; k--) {
+                int r = fast_end_closes(st->tag[k], t);
+                if (r < 0) return 1;
+                ignored = !r;
             }
-            fast_close(st);
-            /* script and style: raw text to their end tag */
+            if (ignored) continue;
+            if (t == fast_tag_body) state = FS_AFTER_BODY;
+            while (st->depth > at)
+                fast_close(st);
             continue;
         }
         if (!fast_alpha(d)) return 1;
@@ -624,7 +679,12 @@ static int fast_run(fast_state *st, const char *s, size_t n)
         }
         if (f & TF_RAW) {
             /* raw text to the first "</" and a letter (libxml2 2.9 without recovery in
-             * scripts); that must be this element's own end tag */
+             * scripts); that must be this element's own end tag. A start tag right at the
+             * start is first checked against the script or style (<noscript> ends a script):
+             * declined. */
+            if (i + 1 < n && s[i] == '<' &&
+                (fast_alpha(s[i + 1]) || s[i + 1] == '_' || s[i + 1] == ':'))
+                return 1;
             size_t p = i;
             for (;;) {
                 const char *e = memmem(s + p, n - p, "</", 2);
