@@ -125,19 +125,26 @@ static void walk(xg_buf *b, xmlNode *n, int depth)
  * building a tree that walk() only reads once. html_fast() writes the same text in one pass over
  * the bytes for the pages whose tree it can be sure of, and declines (returns 1) on everything
  * else, which then goes through libxml2 as before:
- *   - the page is <html>, <head> (title, meta, link, base, script, style, white space,
- *     comments), </head>, <body>, then any markup, optionally </body> and </html>; a doctype must
- *     be <!DOCTYPE html>; no byte order mark, no NUL or other control character but tab, LF, CR;
+ *   - the page is <html>, optionally <head> (title, meta, link, base, script, style, white
+ *     space, comments) and </head>, <body>, then any markup, optionally </body> and </html>; a
+ *     doctype must be <!DOCTYPE html>; valid UTF-8, no byte order mark, no NUL or other control
+ *     character but tab, LF, CR, no U+FFFE or U+FFFF;
  *   - tags from a fixed list, names of letters and digits, attributes as libxml2 reads them; a
  *     style attribute (display:block makes a row) without entities or line breaks, at most once;
- *   - every end tag closes the innermost open element; script and style end at their own end tag;
+ *   - an end tag of no open element is ignored (as libxml2 does); any other closes its element
+ *     and those open inside it, or is ignored, as libxml2 decides (below);
+ *   - script and style hold raw text to the first "</" and a letter, which must be their own end
+ *     tag, and must not start with a tag;
  *   - entities: numeric references to characters libxml2 accepts and the named ones below, each
  *     with its semicolon; a bare & only before ASCII that cannot start a name.
- * Where a start tag ends open elements implicitly (<p> in <p>, <td> after <td>, <table> in <p>),
- * libxml2 decides, on a two-tag probe page, parsed once per pair of tag names and process. Checked
- * against libxml2 on every test page and by the fuzz target fuzz_scan_html_fast, which compares
- * the two on every page the fast path accepts. Used only with the libxml2 it was checked against
- * (2.9); another version gets libxml2 for every page. */
+ * Where a start tag ends open elements implicitly (<p> in <p>, <td> after <td>, <table> in <p>)
+ * and whether an end tag ends the elements inside its own (</table> over an open <tbody>) or is
+ * ignored (</div> inside a <td>), libxml2 decides, on a probe page parsed once per pair of tag
+ * names and process. Checked against libxml2 by tests/unit/scan/test_scan_html_fast.c (the real
+ * page, hand-written pages, generated tag soup) and by the fuzz target fuzz_scan_html_fast, which
+ * compares the two on every page the fast path accepts. Used only with the libxml2 it was checked
+ * against (2.9); another version gets libxml2 for every page. XGATE_SCAN_HTML_LIBXML=1 turns the
+ * fast path off. */
 
 static const char *const FAST_TAGS[] = {
     "a",      "abbr",   "acronym",  "address",    "area",     "article",  "aside",      "b",
