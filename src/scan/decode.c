@@ -367,10 +367,33 @@ static size_t squeeze(char *s, size_t n)
  * utf8proc (the line that holds it: nfkc_lines). The table is checked against utf8proc once,
  * character by character. */
 static const uint32_t FAST_RANGES[][2] = {
-    {0x00B7, 0x00B7}, {0x00D7, 0x00D7}, {0x2014, 0x2014}, {0x2018, 0x2019}, {0x201C, 0x201D},
-    {0x3001, 0x3003}, {0x3008, 0x3011}, {0x3014, 0x301B}, {0x3400, 0x4DBF}, {0x4E00, 0x9FFF}};
-static uint8_t fast_ok[0x10000 / 8];
+    {0x00A9, 0x00A9}, {0x00AB, 0x00AB}, {0x00AE, 0x00AE}, {0x00B0, 0x00B1}, {0x00B7, 0x00B7},
+    {0x00BB, 0x00BB}, {0x00D7, 0x00D7}, {0x00F7, 0x00F7}, {0x0391, 0x03A9}, {0x03B1, 0x03C9},
+    {0x2013, 0x2014}, {0x2018, 0x2019}, {0x201C, 0x201D}, {0x2022, 0x2022}, {0x2030, 0x2030},
+    {0x2190, 0x2193}, {0x25A0, 0x25CF}, {0x3001, 0x3003}, {0x3008, 0x3011}, {0x3014, 0x301B},
+    {0x3400, 0x4DBF}, {0x4E00, 0x9FFF}};
+/* Characters whose NFKC is a short string of ASCII and characters above (￥ → ¥, ㎡ → m2,
+ * ① → 1, … → ..., ℃ → °C): written from a table built from utf8proc, a character taken only
+ * when it is a starter and its NFKC holds nothing but ASCII and covered characters, so nothing
+ * around it can compose with what it becomes. */
+static const uint32_t MAP_RANGES[][2] = {
+    {0x00B2, 0x00B3}, {0x00B9, 0x00B9}, {0x2026, 0x2026}, {0x2103, 0x2103}, {0x2116, 0x2116},
+    {0x2160, 0x216B}, {0x2170, 0x217B}, {0x2460, 0x249B}, {0x3220, 0x3229}, {0x338F, 0x338F},
+    {0x33A1, 0x33A1}, {0x33A5, 0x33A5}, {0xFFE0, 0xFFE1}, {0xFFE5, 0xFFE5}};
+#define MAP_MAX 128
+static struct {
+    uint32_t cp;
+    uint8_t len;
+    char to[11];
+} fast_map[MAP_MAX];
+static size_t fast_nmap;
+static uint8_t fast_ok[0x10000 / 8], fast_mapped[0x10000 / 8];
 static pthread_once_t fast_once = PTHREAD_ONCE_INIT;
+
+static int fast_covered(uint32_t c)
+{
+    return c < 0x80 || (c < 0x10000 && (fast_ok[c >> 3] & (1u << (c & 7))));
+}
 
 static void fast_build(void)
 {
@@ -383,6 +406,29 @@ static void fast_build(void)
             if (m == n && !memcmp(nf, in, (size_t)n) &&
                 utf8proc_get_property((utf8proc_int32_t)c)->combining_class == 0)
                 fast_ok[c >> 3] |= (uint8_t)(1u << (c & 7));
+            free(nf);
+        }
+    for (size_t r = 0; r < sizeof MAP_RANGES / sizeof *MAP_RANGES; r++)
+        for (uint32_t c = MAP_RANGES[r][0]; c <= MAP_RANGES[r][1] && fast_nmap < MAP_MAX; c++) {
+            utf8proc_uint8_t in[4], *nf = NULL;
+            utf8proc_ssize_t n = utf8proc_encode_char((utf8proc_int32_t)c, in);
+            utf8proc_ssize_t m =
+                utf8proc_map(in, n, &nf, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+            int ok = m > 0 && (size_t)m < sizeof fast_map[0].to &&
+                     utf8proc_get_property((utf8proc_int32_t)c)->combining_class == 0;
+            for (utf8proc_ssize_t k = 0; ok && k < m;) {
+                uint32_t cp;
+                size_t l = xg_utf8_next((const char *)nf + k, (size_t)(m - k), &cp);
+                ok = l && fast_covered(cp);
+                k += l ? (utf8proc_ssize_t)l : 1;
+            }
+            if (ok) {
+                fast_map[fast_nmap].cp = c;
+                fast_map[fast_nmap].len = (uint8_t)m;
+                memcpy(fast_map[fast_nmap].to, nf, (size_t)m);
+                fast_nmap++;
+                fast_mapped[c >> 3] |= (uint8_t)(1u << (c & 7));
+            }
             free(nf);
         }
 }
@@ -424,6 +470,26 @@ static int nfkc_lines(char **out, size_t *out_len, const char *s, size_t n)
             if (fast_ok[cp >> 3] & (1u << (cp & 7))) {
                 memcpy(b.data + b.len, s + i, k);
                 b.len += k;
+                i += k;
+                continue;
+            }
+            if (fast_mapped[cp >> 3] & (1u << (cp & 7))) {
+                size_t lo = 0, hi = fast_nmap;
+                while (lo + 1 < hi) {
+                    size_t mid = (lo + hi) / 2;
+                    if (fast_map[mid].cp <= cp)
+                        lo = mid;
+                    else
+                        hi = mid;
+                }
+                size_t ml = fast_map[lo].len;
+                /* the output may grow: a 3-byte character can become up to 10 bytes */
+                if (xg_buf_reserve(&b, ml + (n - i) + 1)) {
+                    xg_buf_free(&b);
+                    return XG_ENOMEM;
+                }
+                memcpy(b.data + b.len, fast_map[lo].to, ml);
+                b.len += ml;
                 i += k;
                 continue;
             }

@@ -119,6 +119,11 @@ int scan_nfkc(char **out, size_t *out_len, const char *utf8, size_t len);
 int scan_normalise(scan_doc *doc, const char *utf8, size_t len, const uint32_t *table);
 /* HTML → text with table cells separated by " | " and rows/blocks by newlines. */
 int scan_html_to_text(char **out, size_t *out_len, const char *utf8, size_t len);
+/* The same text in one pass without libxml2's tree, for the pages whose tree it is sure of:
+ * 0 (text in *out), 1 (declined: use scan_html_tree_text) or an error code. */
+int scan_html_fast_text(char **out, size_t *out_len, const char *utf8, size_t len);
+/* The same through libxml2's HTML parser and its tree, for every page. */
+int scan_html_tree_text(char **out, size_t *out_len, const char *utf8, size_t len);
 /* JSON record → text: titles first as bare lines, known portal keys under standard headings
  * (`keymap`: key → heading, "=" bare, "-" skipped; from data/scan/record_keys.tsv), other string
  * and number fields as "key: value" lines, nested values recursively. */
