@@ -91,6 +91,18 @@ void xg_build_id(uint8_t id[16])
 
 #define HEAD (8 + 16 + 8)
 
+/* 1 when data[n] starts with magic and key and its payload hashes to the stored XXH3-64. */
+static int cache_head_ok(const char *data, size_t n, const char magic[8], XXH128_hash_t key)
+{
+    if (n < HEAD || memcmp(data, magic, 8)) return 0;
+    XXH128_hash_t k;
+    uint64_t sum;
+    memcpy(&k.low64, data + 8, 8);
+    memcpy(&k.high64, data + 16, 8);
+    memcpy(&sum, data + 24, 8);
+    return XXH128_isEqual(k, key) && XXH3_64bits(data + HEAD, n - HEAD) == sum;
+}
+
 int xg_cache_path(char *out, size_t cap, const char *stem, const char *ext, XXH128_hash_t key)
 {
     char dir[4096];
@@ -108,16 +120,7 @@ char *xg_cache_get(const char *file, const char magic[8], XXH128_hash_t key, siz
         xg_error_clear();
         return NULL;
     }
-    XXH128_hash_t k;
-    uint64_t sum;
-    int ok = n >= HEAD && !memcmp(data, magic, 8);
-    if (ok) {
-        memcpy(&k.low64, data + 8, 8);
-        memcpy(&k.high64, data + 16, 8);
-        memcpy(&sum, data + 24, 8);
-        ok = XXH128_isEqual(k, key) && XXH3_64bits(data + HEAD, n - HEAD) == sum;
-    }
-    if (!ok) {
+    if (!cache_head_ok(data, n, magic, key)) {
         free(data);
         return NULL;
     }
@@ -144,16 +147,7 @@ const void *xg_cache_map(const char *file, const char magic[8], XXH128_hash_t ke
     close(fd);
     if (p == MAP_FAILED) return NULL;
     const char *data = p;
-    XXH128_hash_t k;
-    uint64_t sum;
-    int ok = !memcmp(data, magic, 8);
-    if (ok) {
-        memcpy(&k.low64, data + 8, 8);
-        memcpy(&k.high64, data + 16, 8);
-        memcpy(&sum, data + 24, 8);
-        ok = XXH128_isEqual(k, key) && XXH3_64bits(data + HEAD, n - HEAD) == sum;
-    }
-    if (!ok) {
+    if (!cache_head_ok(data, n, magic, key)) {
         munmap(p, n);
         return NULL;
     }

@@ -54,6 +54,32 @@ bad:
     return 0;
 }
 
+/* Encode cp (at most U+10FFFF, not a surrogate: the caller's to check) as UTF-8 into out.
+ * Returns its length, 1 to 4. The library's one encoder, beside its one decoder. */
+static inline size_t xg_utf8_put(char out[4], uint32_t cp)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
 /* ---- edit distance ---- */
 enum { XG_EDIT_MAX = 4096 }; /* units of b counted; the rest is cut */
 
