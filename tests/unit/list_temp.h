@@ -4,6 +4,7 @@
  * list_temp_load writes CSV (xgate's own list format, header included) to a new file made from
  * the template PATH (mkstemps: it must end in "XXXXXX.xgate.csv"), then loads the name data and a
  * snapshot of that one list; list_temp_free, in the caller's teardown, frees both and unlinks PATH.
+ * list_temp_screen, list_temp_score and list_temp_pair ask that snapshot and read its answers.
  */
 #ifndef XG_TEST_LIST_TEMP_H
 #define XG_TEST_LIST_TEMP_H
@@ -11,6 +12,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "xgate/error.h"
@@ -40,6 +42,41 @@ static inline void list_temp_free(const char *path, xg_text_ctx *text, xg_snapsh
     xg_snapshot_unref(snap);
     xg_text_ctx_free(text);
     unlink(path);
+}
+
+/* The result of screening name at threshold (the caller frees it). */
+static inline xg_screen_result *list_temp_screen(xg_snapshot *snap, const char *name,
+                                                 double threshold)
+{
+    xg_screen_query q = {.name = name, .threshold = threshold};
+    xg_screen_result *r;
+    cr_assert_eq(xg_screen(&r, snap, &q), 0, "%s", xg_error_message());
+    return r;
+}
+
+/* The best score of record `id` for name at threshold 0 (-1 when not reported). */
+static inline double list_temp_score(xg_snapshot *snap, const char *name, const char *id)
+{
+    xg_screen_result *r = list_temp_screen(snap, name, 0.0);
+    double s = -1;
+    for (size_t i = 0; i < r->nmatches; i++)
+        if (!strcmp(r->matches[i].record->id, id) && r->matches[i].score > s)
+            s = r->matches[i].score;
+    xg_screen_result_free(r);
+    return s;
+}
+
+/* The value of `key` ("list", "via" …) in the explanation's pair for the query word, or NULL. */
+static inline const char *list_temp_pair(const xg_screen_match *m, const char *query,
+                                         const char *key)
+{
+    json_t *pairs = json_object_get(m->explanation, "pairs");
+    for (size_t i = 0; i < json_array_size(pairs); i++) {
+        json_t *p = json_array_get(pairs, i);
+        if (!strcmp(json_string_value(json_object_get(p, "query")), query))
+            return json_string_value(json_object_get(p, key));
+    }
+    return NULL;
 }
 
 #endif

@@ -48,26 +48,6 @@ static void teardown(void)
     list_temp_free(path, text, snap);
 }
 
-static xg_screen_result *screen(const char *name)
-{
-    xg_screen_query q = {.name = name, .threshold = -1};
-    xg_screen_result *r;
-    cr_assert_eq(xg_screen(&r, snap, &q), 0, "%s", xg_error_message());
-    return r;
-}
-
-/* The pair's "via", or NULL. */
-static const char *via(const xg_screen_match *m, const char *query)
-{
-    json_t *pairs = json_object_get(m->explanation, "pairs");
-    for (size_t i = 0; i < json_array_size(pairs); i++) {
-        json_t *p = json_array_get(pairs, i);
-        if (!strcmp(json_string_value(json_object_get(p, "query")), query))
-            return json_string_value(json_object_get(p, "via"));
-    }
-    return NULL;
-}
-
 TestSuite(match_zh_brand, .init = setup, .fini = teardown);
 
 /* Simplified and traditional forms of three official names find their English entries, and
@@ -87,11 +67,12 @@ Test(match_zh_brand, trade_name_spelled_freely)
          "Arcos Harbin Supply Chain Management Co. Ltd."},
     };
     for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
-        xg_screen_result *r = screen(c[i].query);
+        xg_screen_result *r = list_temp_screen(snap, c[i].query, -1);
         cr_assert_geq(r->nmatches, 1, "%s", c[i].query);
         cr_assert_str_eq(r->matches[0].record->name, c[i].name, "%s", c[i].query);
         cr_assert_geq(r->matches[0].score, XG_SCREEN_DEFAULT_THRESHOLD, "%s", c[i].query);
-        cr_assert_str_eq(via(&r->matches[0], c[i].brand), "learned spelling", "%s", c[i].query);
+        cr_assert_str_eq(list_temp_pair(&r->matches[0], c[i].brand, "via"), "learned spelling",
+                         "%s", c[i].query);
         xg_screen_result_free(r);
     }
 }
@@ -104,7 +85,7 @@ Test(match_zh_brand, other_trade_names_stay_below)
     const char *q[] = {"香港德容电子科技有限公司", "易准科技（香港）有限公司",
                        "达仕恩(香港)科技有限公司"};
     for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
-        xg_screen_result *r = screen(q[i]);
+        xg_screen_result *r = list_temp_screen(snap, q[i], -1);
         for (size_t k = 0; k < r->nmatches; k++)
             if (strncmp(r->matches[k].record->name, "Dason", 5) || i < 2)
                 cr_assert_lt(r->matches[k].score, XG_SCREEN_DEFAULT_THRESHOLD, "%s ~ %s (%.3f)",
@@ -133,7 +114,7 @@ Test(match_zh_brand, other_consonants_stay_below)
     const char *q[] = {"聯發科技股份有限公司", "联发科技股份有限公司", "長榮海運股份有限公司",
                        "长荣海运股份有限公司"};
     for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
-        xg_screen_result *r = screen(q[i]);
+        xg_screen_result *r = list_temp_screen(snap, q[i], -1);
         for (size_t k = 0; k < r->nmatches; k++)
             cr_assert_lt(r->matches[k].score, XG_SCREEN_DEFAULT_THRESHOLD, "%s ~ %s (%.3f)", q[i],
                          r->matches[k].record->name, r->matches[k].score);

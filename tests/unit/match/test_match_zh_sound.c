@@ -37,26 +37,6 @@ static void teardown(void)
     list_temp_free(path, text, snap);
 }
 
-static xg_screen_result *screen(const char *name)
-{
-    xg_screen_query q = {.name = name, .threshold = -1};
-    xg_screen_result *r;
-    cr_assert_eq(xg_screen(&r, snap, &q), 0, "%s", xg_error_message());
-    return r;
-}
-
-/* The pair's "via", or NULL. */
-static const char *via(const xg_screen_match *m, const char *query)
-{
-    json_t *pairs = json_object_get(m->explanation, "pairs");
-    for (size_t i = 0; i < json_array_size(pairs); i++) {
-        json_t *p = json_array_get(pairs, i);
-        if (!strcmp(json_string_value(json_object_get(p, "query")), query))
-            return json_string_value(json_object_get(p, "via"));
-    }
-    return NULL;
-}
-
 TestSuite(match_zh_sound, .init = setup, .fini = teardown);
 
 /* 莫斯特發展有限公司 (traditional, as the list prints it) and its simplified form find Most
@@ -66,11 +46,12 @@ Test(match_zh_sound, brand_found_by_learned_spelling)
 {
     const char *q[] = {"莫斯特發展有限公司", "莫斯特发展有限公司"};
     for (size_t i = 0; i < 2; i++) {
-        xg_screen_result *r = screen(q[i]);
+        xg_screen_result *r = list_temp_screen(snap, q[i], -1);
         cr_assert_geq(r->nmatches, 1, "%s", q[i]);
         cr_assert_str_eq(r->matches[0].record->name, "Most Development Limited", "%s", q[i]);
         cr_assert_geq(r->matches[0].score, XG_SCREEN_DEFAULT_THRESHOLD, "%s", q[i]);
-        cr_assert_str_eq(via(&r->matches[0], "mosite"), "learned spelling", "%s", q[i]);
+        cr_assert_str_eq(list_temp_pair(&r->matches[0], "mosite", "via"), "learned spelling", "%s",
+                         q[i]);
         for (size_t k = 1; k < r->nmatches; k++) /* Mosaic is no spelling of 莫斯特 */
             cr_assert_str_neq(r->matches[k].record->name, "Mosaic Development Limited");
         xg_screen_result_free(r);
@@ -81,11 +62,11 @@ Test(match_zh_sound, brand_found_by_learned_spelling)
  * word of a longer name is no match; a Latin query never reads by sound. */
 Test(match_zh_sound, shared_spelled_word_stays_below)
 {
-    xg_screen_result *r = screen("海尔集团公司");
+    xg_screen_result *r = list_temp_screen(snap, "海尔集团公司", -1);
     cr_assert_eq(r->nmatches, 0, "%s", r->nmatches ? r->matches[0].record->name : "");
     xg_screen_result_free(r);
-    r = screen("Mosite Development Limited");
+    r = list_temp_screen(snap, "Mosite Development Limited", -1);
     for (size_t k = 0; k < r->nmatches; k++)
-        cr_assert_null(via(&r->matches[k], "mosite"));
+        cr_assert_null(list_temp_pair(&r->matches[k], "mosite", "via"));
     xg_screen_result_free(r);
 }

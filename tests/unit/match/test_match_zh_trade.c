@@ -43,20 +43,6 @@ static void teardown(void)
     list_temp_free(path, text, snap);
 }
 
-/* The score of the record `id` at threshold 0 (-1 when not reported). */
-static double score_of(const char *name, const char *id)
-{
-    xg_screen_query q = {.name = name, .threshold = 0.0};
-    xg_screen_result *r;
-    cr_assert_eq(xg_screen(&r, snap, &q), 0, "%s", xg_error_message());
-    double s = -1;
-    for (size_t i = 0; i < r->nmatches; i++)
-        if (!strcmp(r->matches[i].record->id, id) && r->matches[i].score > s)
-            s = r->matches[i].score;
-    xg_screen_result_free(r);
-    return s;
-}
-
 TestSuite(match_zh_trade, .init = setup, .fini = teardown);
 
 /* City, sector and legal form around the trade name: found, in simplified and traditional
@@ -65,9 +51,9 @@ Test(match_zh_trade, official_name_meets_trade_name)
 {
     const char *names[] = {"深圳市亿路发科技有限公司", "深圳市億路發科技有限公司"};
     for (size_t i = 0; i < 2; i++) {
-        double s = score_of(names[i], "EU833-IV-605");
+        double s = list_temp_score(snap, names[i], "EU833-IV-605");
         cr_assert_geq(s, XG_SCREEN_DEFAULT_THRESHOLD, "%s: %.3f", names[i], s);
-        double other = score_of(names[i], "METI-1");
+        double other = list_temp_score(snap, names[i], "METI-1");
         cr_assert_lt(other, XG_SCREEN_DEFAULT_THRESHOLD, "%s vs Baiwang: %.3f", names[i], other);
     }
 }
@@ -77,26 +63,26 @@ Test(match_zh_trade, official_name_meets_trade_name)
  * (Midea) not the vessel MIDSEA. */
 Test(match_zh_trade, not_a_company_stays_below)
 {
-    double s = score_of("联想集团有限公司", "SDN-2");
+    double s = list_temp_score(snap, "联想集团有限公司", "SDN-2");
     cr_assert_lt(s, XG_SCREEN_DEFAULT_THRESHOLD, "Lian Yang: %.3f", s);
-    s = score_of("美的集团股份有限公司", "SDN-1");
+    s = list_temp_score(snap, "美的集团股份有限公司", "SDN-1");
     cr_assert_lt(s, XG_SCREEN_DEFAULT_THRESHOLD, "MIDSEA: %.3f", s);
 }
 
 /* Another trade name in the same city and sector stays below the threshold. */
 Test(match_zh_trade, another_trade_name_stays_below)
 {
-    double s = score_of("深圳市亿达科技有限公司", "EU833-IV-605");
+    double s = list_temp_score(snap, "深圳市亿达科技有限公司", "EU833-IV-605");
     cr_assert_lt(s, XG_SCREEN_DEFAULT_THRESHOLD, "%.3f", s);
 }
 
 /* 海思 alone finds "Shanghai Haisi Technology Co., Ltd.": the list name's city is a place. */
 Test(match_zh_trade, short_name_meets_company_with_its_city)
 {
-    double s = score_of("海思", "METI-2");
+    double s = list_temp_score(snap, "海思", "METI-2");
     cr_assert_geq(s, XG_SCREEN_DEFAULT_THRESHOLD, "%.3f", s);
     /* … but a common word (光明 "bright") is no distinctive trade name */
-    s = score_of("光明", "METI-3");
+    s = list_temp_score(snap, "光明", "METI-3");
     cr_assert_lt(s, XG_SCREEN_DEFAULT_THRESHOLD, "光明: %.3f", s);
 }
 

@@ -41,34 +41,9 @@ static void teardown(void)
     list_temp_free(path, text, snap);
 }
 
-static xg_screen_result *screen_at(const char *name, double threshold)
-{
-    xg_screen_query q = {.name = name, .threshold = threshold};
-    xg_screen_result *r;
-    cr_assert_eq(xg_screen(&r, snap, &q), 0, "%s", xg_error_message());
-    return r;
-}
-
-static xg_screen_result *screen(const char *name)
-{
-    return screen_at(name, -1);
-}
-
-/* The list word the query word met in the first match, or NULL. */
-static const char *met(const xg_screen_match *m, const char *query)
-{
-    json_t *pairs = json_object_get(m->explanation, "pairs");
-    for (size_t i = 0; i < json_array_size(pairs); i++) {
-        json_t *p = json_array_get(pairs, i);
-        if (!strcmp(json_string_value(json_object_get(p, "query")), query))
-            return json_string_value(json_object_get(p, "list"));
-    }
-    return NULL;
-}
-
 static void expect_found(const char *query, const char *name)
 {
-    xg_screen_result *r = screen(query);
+    xg_screen_result *r = list_temp_screen(snap, query, -1);
     cr_assert_geq(r->nmatches, 1, "%s", query);
     cr_assert_str_eq(r->matches[0].record->name, name, "%s", query);
     cr_assert_geq(r->matches[0].score, XG_SCREEN_DEFAULT_THRESHOLD, "%s", query);
@@ -77,7 +52,7 @@ static void expect_found(const char *query, const char *name)
 
 static void expect_nothing(const char *query)
 {
-    xg_screen_result *r = screen(query);
+    xg_screen_result *r = list_temp_screen(snap, query, -1);
     cr_assert_eq(r->nmatches, 0, "%s: %s %.3f", query,
                  r->nmatches ? r->matches[0].record->name : "",
                  r->nmatches ? r->matches[0].score : 0.0);
@@ -94,15 +69,15 @@ Test(match_zh_unit, china_read_as_chinese)
     const char *q[] = {"中国兵器科学研究院", "中國兵器科學研究院"};
     for (size_t i = 0; i < 2; i++) {
         expect_found(q[i], "Chinese Academy of Ordnance Science");
-        xg_screen_result *r = screen(q[i]);
-        cr_assert_str_eq(met(&r->matches[0], "china"), "chinese", "%s", q[i]);
+        xg_screen_result *r = list_temp_screen(snap, q[i], -1);
+        cr_assert_str_eq(list_temp_pair(&r->matches[0], "china", "list"), "chinese", "%s", q[i]);
         xg_screen_result_free(r);
     }
-    xg_screen_result *r = screen_at("中国航天科工集团", 0.5);
+    xg_screen_result *r = list_temp_screen(snap, "中国航天科工集团", 0.5);
     cr_assert_geq(r->nmatches, 1);
     cr_assert_str_eq(r->matches[0].record->name,
                      "China Aerospace Science and Industry Corporation Limited");
-    cr_assert_str_eq(met(&r->matches[0], "china"), "china");
+    cr_assert_str_eq(list_temp_pair(&r->matches[0], "china", "list"), "china");
     xg_screen_result_free(r);
 }
 
@@ -130,7 +105,7 @@ Test(match_zh_unit, list_place_unmet_by_query)
 /* The first level of a nested explanation: its relation and the query words it left unmet. */
 static void expect_owner_level(const char *query, const char *unmet)
 {
-    xg_screen_result *r = screen(query);
+    xg_screen_result *r = list_temp_screen(snap, query, -1);
     cr_assert_geq(r->nmatches, 1, "%s", query);
     json_t *nested = json_object_get(r->matches[0].explanation, "nested");
     cr_assert_not_null(nested, "%s", query);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../cache_temp.h"
 #include "core/core.h"
 #include "scan/scan_internal.h"
 #include "xgate/error.h"
@@ -22,17 +23,13 @@ static char dir[64];
 
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/xg-scangate-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    cr_assert_eq(setenv("XGATE_SNAPSHOT_DIR", dir, 1), 0);
+    cache_temp_open(dir, "scangate");
 }
 
 static void teardown(void)
 {
     scan_patterns_set_gate(1);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
+    cache_temp_remove(dir);
 }
 
 /* The folders of test documents: tests/scan (beside $XGATE_DATA) and the shared tenders. */

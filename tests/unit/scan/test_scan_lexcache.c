@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../cache_temp.h"
 #include "core/core.h"
 #include "scan/scan_internal.h"
 #include "xgate/error.h"
@@ -19,16 +20,12 @@ static char dir[64];
 
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/xg-lexcache-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    cr_assert_eq(setenv("XGATE_SNAPSHOT_DIR", dir, 1), 0);
+    cache_temp_open(dir, "lexcache");
 }
 
 static void teardown(void)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
+    cache_temp_remove(dir);
 }
 
 static const char TEXT[] =

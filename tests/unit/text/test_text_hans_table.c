@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cache_temp.h"
 #include "text/text_internal.h"
 #include "xgate/error.h"
 
@@ -18,18 +19,14 @@ static char dir[64];
 
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/xg-hanstab-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    cr_assert_eq(setenv("XGATE_SNAPSHOT_DIR", dir, 1), 0);
+    cache_temp_open(dir, "hanstab");
     xg_translit_hans_reset();
     xg_translit_hans_off = false;
 }
 
 static void teardown(void)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
+    cache_temp_remove(dir);
     xg_translit_hans_reset();
     xg_translit_hans_off = false;
 }
