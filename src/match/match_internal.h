@@ -50,6 +50,8 @@ typedef struct xg_votes {
     size_t ntouched;
     xg_arena scratch;
     struct xg_jw_pattern *pats;
+    void *raw; /* per-query room that is not zeroed (xg_votes_raw), raw_cap bytes */
+    size_t raw_cap;
 } xg_votes;
 
 struct xg_snapshot {
@@ -81,6 +83,10 @@ struct xg_snapshot {
 /* Take a vote buffer sized for the snapshot (NULL on ENOMEM) and give it back. */
 xg_votes *xg_votes_take(xg_snapshot *s);
 void xg_votes_give(xg_snapshot *s, xg_votes *v);
+/* At least n bytes of the vote buffer's room for one query, not zeroed (arena allocations are,
+ * which costs more than the work for the largest arrays); NULL on ENOMEM. Valid until the next
+ * call or until the buffer is given back. */
+void *xg_votes_raw(xg_votes *v, size_t n);
 
 /* Token weights of an analysed name into w[n] (symbol weights from the snapshot). */
 void xg_snapshot_token_weights(const xg_snapshot *s, const xg_name *an, float *w, size_t n);

@@ -498,18 +498,19 @@ static void split_pairs(const xg_score_query *q, const xg_score_list *l, size_t 
 {
     const xg_token *qt = q->name->tokens, *nt = l->name->tokens;
     size_t nlen[64];
-    uint64_t nword = 0;
+    char first[64]; /* the list words' first letters, read once (0: not a word) */
     for (size_t j = 0; j < nn; j++) {
         nlen[j] = l->len ? l->len[j] : strlen(nt[j].text);
-        if (is_word(&nt[j])) nword |= 1ULL << j;
+        first[j] = is_word(&nt[j]) ? nt[j].text[0] : 0;
     }
     for (size_t i = 0; i < q->ntok; i++) {
         if (!is_word(&qt[i])) continue;
         int pair_q = i + 1 < q->ntok && is_word(&qt[i + 1]);
         char c = qt[i].text[0];
+        if (!c) continue; /* an empty word meets no first letter (joined_sim needs four) */
         for (size_t j = 0; j < nn; j++) {
-            if (!(nword >> j & 1) || nt[j].text[0] != c) continue;
-            if (j + 1 < nn && (nword >> (j + 1) & 1)) {
+            if (first[j] != c) continue;
+            if (j + 1 < nn && is_word(&nt[j + 1])) {
                 double s = joined_sim(qt[i].text, q->len[i], nt[j].text, nlen[j], nt[j + 1].text,
                                       nlen[j + 1]);
                 if (s > 0) push_pair(b, i, 1, j, 2, s);
@@ -643,9 +644,14 @@ static void cover_phrases(const xg_score_query *q, const xg_score_list *l, size_
 static int phrase_has_word(const char *phrase, const char *word)
 {
     size_t n = strlen(word);
-    for (const char *p = phrase; (p = strstr(p, word)); p++)
-        if ((p == phrase || p[-1] == ' ') && (p[n] == ' ' || !p[n])) return 1;
-    return 0;
+    for (const char *p = phrase;; p++) { /* each word of the phrase, compared whole */
+        const char *e = p;
+        while (*e && *e != ' ')
+            e++;
+        if ((size_t)(e - p) == n && !memcmp(p, word, n)) return 1;
+        if (!*e) return 0;
+        p = e;
+    }
 }
 
 /* An unmatched word that repeats a word of an already matched phrase on the other side ("joint"
@@ -722,14 +728,44 @@ static void reading_pairs(const xg_score_query *q, const xg_score_list *l, size_
 
 /* The similarities of every query token with list token j, from the query's memo (computed on
  * first meeting); NULL when the memo is full or out of memory. */
-static const double *memo_row(const xg_score_query *q, uint32_t id, const xg_token *t, size_t tlen)
+static size_t memo_slot(const xg_sim_memo *m, uint32_t id)
 {
-    xg_sim_memo *m = q->memo;
     size_t h = ((size_t)(id + 1) * 2654435761u) & (m->size - 1);
     while (m->keys[h] && m->keys[h] != id + 1)
         h = (h + 1) & (m->size - 1);
+    return h;
+}
+
+/* Twice the slots, the rows kept (they stay where they are in the arena); 0 when out of memory
+ * or at the cap, and the memo stays as it was. */
+static int memo_grow(xg_sim_memo *m)
+{
+    size_t size = m->size * 2;
+    if (size > XG_SIM_MEMO_MAX) return 0;
+    uint32_t *keys = xg_arena_alloc(m->arena, size * sizeof *keys);
+    double **rows = xg_arena_alloc(m->arena, size * sizeof *rows);
+    if (!keys || !rows) return 0;
+    xg_sim_memo g = *m;
+    g.keys = keys, g.rows = rows, g.size = size;
+    for (size_t h = 0; h < m->size; h++)
+        if (m->keys[h]) {
+            size_t k = memo_slot(&g, m->keys[h] - 1);
+            keys[k] = m->keys[h];
+            rows[k] = m->rows[h];
+        }
+    *m = g;
+    return 1;
+}
+
+static const double *memo_row(const xg_score_query *q, uint32_t id, const xg_token *t, size_t tlen)
+{
+    xg_sim_memo *m = q->memo;
+    size_t h = memo_slot(m, id);
     if (m->keys[h]) return m->rows[h];
-    if (2 * m->n >= m->size) return NULL;
+    if (2 * m->n >= m->size) {
+        if (!memo_grow(m)) return NULL;
+        h = memo_slot(m, id);
+    }
     double *row = xg_arena_alloc(m->arena, (q->ntok + 1) * sizeof *row);
     if (!row) return NULL;
     tok_sig ns;

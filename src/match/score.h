@@ -76,9 +76,11 @@
 typedef struct xg_sim_memo {
     uint32_t *keys;
     double **rows;
-    size_t size, n; /* slots (a power of two); rows held (at most size / 2) */
+    size_t size, n; /* slots (a power of two); rows held (at most size / 2: then it doubles) */
     struct xg_arena *arena;
 } xg_sim_memo;
+/* Slots of a memo at most: past half of them, pairs are computed without it. */
+#define XG_SIM_MEMO_MAX (1u << 16)
 
 /* What the word comparisons measure of a string, measured once: a query token's text and alt and
  * its senses' words (xg_score_prepare), a list token's text and alt (once per query and token). */

@@ -36,6 +36,8 @@
  * 1 kB with its header, malloc serves it from its thread cache without consolidating. */
 #define RESULT_ARENA_BLOCK 960
 
+#define ROUND_UP16(n) (((n) + 15) & ~(size_t)15)
+
 const double XG_SCREEN_DEFAULT_THRESHOLD = 0.80;
 
 typedef struct cand {
@@ -118,14 +120,19 @@ static void sort_qkeys(qkey *p, size_t n, qkey *tmp)
     if (src != p) memcpy(p, src, n * sizeof *p);
 }
 
-/* Rarity-weighted votes per name, into the vote buffer v (touched names listed). */
-static int accumulate(const xg_snapshot *s, const xg_name *qn, xg_arena *a, xg_votes *v)
+/* Room for every key of a name this long: words give ~20 keys, Han characters one each. */
+static size_t keys_cap(const xg_name *qn)
 {
-    /* room for every key of a name this long: words give ~20 keys, Han characters one each */
     size_t cap = 64 + 48 * qn->ntokens + (qn->han ? strlen(qn->han) : 0);
-    cap = cap > QUERY_MAX_KEYS ? QUERY_MAX_KEYS : cap;
-    xg_key *keys = xg_arena_alloc(a, cap * sizeof *keys);
-    if (!keys) return xg_error_set(XG_ENOMEM, "screen: out of memory");
+    return cap > QUERY_MAX_KEYS ? QUERY_MAX_KEYS : cap;
+}
+
+/* Rarity-weighted votes per name, into the vote buffer v (touched names listed); keys: room for
+ * keys_cap(qn) keys. */
+static int accumulate(const xg_snapshot *s, const xg_name *qn, xg_arena *a, xg_votes *v,
+                      xg_key *keys)
+{
+    size_t cap = keys_cap(qn);
     size_t nk = xg_name_keys(keys, cap, qn, 1), nq = 0, total = 0;
     /* the looked-up keys and the sort's room: as many as the name gave, not `cap` */
     qkey *qk = xg_arena_alloc(a, 2 * (nk + 1) * sizeof *qk);
@@ -250,7 +257,7 @@ static rec_best *best_slot(best_table *b, uint32_t record, int *fresh)
         if (b->n == b->cap) return NULL;
         b->keys[h] = record + 1;
         b->vals[h] = &b->items[b->n++];
-        b->vals[h]->record = record;
+        *b->vals[h] = (rec_best){.record = record}; /* the items are not zeroed */
     }
     return b->vals[h];
 }
@@ -330,8 +337,10 @@ static size_t memo_slot(form_memo *fm, uint32_t form, int *fresh)
     return h;
 }
 
+/* details: room for nc + 1 details, not zeroed (xg_score_name sets all it reads). */
 static int score_candidates(const xg_snapshot *s, const xg_screen_query *q, xg_score_query *sq,
-                            const cand *c, size_t nc, best_table *bt, xg_arena *a)
+                            const cand *c, size_t nc, best_table *bt, xg_arena *a,
+                            xg_score_detail *details)
 {
     form_memo fm = {.size = 64};
     while (fm.size < 2 * nc)
@@ -339,9 +348,9 @@ static int score_candidates(const xg_snapshot *s, const xg_screen_query *q, xg_s
     fm.keys = xg_arena_alloc(a, fm.size * sizeof *fm.keys);
     fm.score = xg_arena_alloc(a, fm.size * sizeof *fm.score);
     fm.detail = xg_arena_alloc(a, fm.size * sizeof *fm.detail);
-    /* the detail being scored into; a record that keeps it takes it, and a new one is made */
-    xg_score_detail *d = xg_arena_alloc(a, sizeof *d);
-    if (!fm.keys || !fm.score || !fm.detail || !d)
+    /* the detail being scored into; a record that keeps it takes it, and the next is used */
+    xg_score_detail *d = details++;
+    if (!fm.keys || !fm.score || !fm.detail)
         return xg_error_set(XG_ENOMEM, "screen: out of memory");
     /* token similarities shared by the candidates (they share words with the query), kept in the
      * scratch arena for the matches scored again when the result is assembled */
@@ -351,7 +360,9 @@ static int score_candidates(const xg_snapshot *s, const xg_screen_query *q, xg_s
     size_t ntok = 0;
     for (size_t i = 0; i < nc; i++)
         ntok += s->names[c[i].name - 1].an.ntokens;
-    while (memo->size < 2 * ntok && memo->size < (1u << 16))
+    /* a quarter of the candidates' tokens: they share most (a query meets about a hundred
+     * distinct list tokens in a thousand); the memo doubles when half full */
+    while (memo->size < ntok / 2 && memo->size < XG_SIM_MEMO_MAX)
         memo->size <<= 1;
     memo->keys = xg_arena_alloc(a, memo->size * sizeof *memo->keys);
     memo->rows = xg_arena_alloc(a, memo->size * sizeof *memo->rows);
@@ -371,8 +382,7 @@ static int score_candidates(const xg_snapshot *s, const xg_screen_query *q, xg_s
         b->name = c[i].name - 1;
         if (fresh) { /* the record keeps this detail: score the next form into a new one */
             fm.detail[h] = d;
-            d = xg_arena_alloc(a, sizeof *d);
-            if (!d) return xg_error_set(XG_ENOMEM, "screen: out of memory");
+            d = details++; /* at most one per candidate is kept */
         }
         b->detail = fm.detail[h];
     }
@@ -561,13 +571,20 @@ static int run_with(xg_screen_result *r, const xg_snapshot *s, const xg_screen_q
         bt.size <<= 1;
     bt.keys = xg_arena_alloc(a, bt.size * sizeof *bt.keys);
     bt.vals = xg_arena_alloc(a, bt.size * sizeof *bt.vals);
-    bt.items = xg_arena_alloc(a, bt.cap * sizeof *bt.items);
-    if (!heap || !bt.keys || !bt.vals || !bt.items)
+    /* the largest arrays, written before they are read, in room that is not zeroed */
+    size_t kcap = keys_cap(qn);
+    size_t kbytes = ROUND_UP16(kcap * sizeof(xg_key)),
+           ibytes = ROUND_UP16(bt.cap * sizeof *bt.items);
+    unsigned char *raw = xg_votes_raw(v, kbytes + ibytes + (k + 1) * sizeof(xg_score_detail));
+    if (!heap || !bt.keys || !bt.vals || !raw)
         return xg_error_set(XG_ENOMEM, "screen: out of memory");
-    if ((rc = accumulate(s, qn, a, v))) return rc;
+    bt.items = (rec_best *)(raw + kbytes);
+    if ((rc = accumulate(s, qn, a, v, (xg_key *)raw))) return rc;
     size_t nc = top_k(heap, k, v);
     ident_matches(s, q, &bt, a);
-    if ((rc = score_candidates(s, q, sq, heap, nc, &bt, a))) return rc;
+    if ((rc = score_candidates(s, q, sq, heap, nc, &bt, a,
+                               (xg_score_detail *)(raw + kbytes + ibytes))))
+        return rc;
     return assemble(r, s, q, sq, &bt, as_of, limit, a);
 }
 

@@ -324,7 +324,17 @@ static int build_weights(xg_snapshot *s)
 static void votes_free(xg_votes *v)
 {
     xg_arena_free(&v->scratch);
-    free(v->vote), free(v->touched), free(v->pats), free(v);
+    free(v->vote), free(v->touched), free(v->pats), free(v->raw), free(v);
+}
+
+void *xg_votes_raw(xg_votes *v, size_t n)
+{
+    if (n > v->raw_cap) {
+        free(v->raw);
+        v->raw = malloc(n);
+        v->raw_cap = v->raw ? n : 0;
+    }
+    return v->raw;
 }
 
 xg_votes *xg_votes_take(xg_snapshot *s)
