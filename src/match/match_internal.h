@@ -65,6 +65,7 @@ struct xg_snapshot {
     xg_index ids_idx;   /* normalised identifier values → records */
     xg_symw *symw;      /* organisation-symbol weights, sorted by hash */
     size_t nsymw;
+    xg_tok_meas *tok_meas; /* by token id (xg_score_list.tok), heap; NULL: measured per query */
     double build_seconds;
     double load_seconds; /* xg_snapshot_load: lists, key, and the build or the mapping */
     void *map;           /* the mapped snapshot file the names and indexes point into, or NULL */

@@ -296,6 +296,29 @@ static void tok_sig_of(tok_sig *g, const xg_token *t)
     if (t->alt) word_sig_of(&g->alt, t->alt);
 }
 
+void xg_tok_meas_of(xg_tok_meas *m, const xg_token *t)
+{
+    tok_sig g;
+    tok_sig_of(&g, t);
+    *m = (xg_tok_meas){.letters = {g.text.letters},
+                       .len = {(uint32_t)g.text.len},
+                       .cps = {(uint32_t)g.text.cps},
+                       .ascii = {(uint8_t)g.text.ascii}};
+    if (t->alt) {
+        m->letters[1] = g.alt.letters;
+        m->len[1] = (uint32_t)g.alt.len;
+        m->cps[1] = (uint32_t)g.alt.cps;
+        m->ascii[1] = (uint8_t)g.alt.ascii;
+    }
+}
+
+/* A token's signature from its measurements (tok_sig_of without measuring). */
+static void tok_sig_from(tok_sig *g, const xg_token *t, const xg_tok_meas *m)
+{
+    g->text = (xg_word_sig){t->text, m->len[0], m->cps[0], m->letters[0], m->ascii[0]};
+    if (t->alt) g->alt = (xg_word_sig){t->alt, m->len[1], m->cps[1], m->letters[1], m->ascii[1]};
+}
+
 /* Similarity of two single words without a prepared pattern: equal, or close as in word_sim. */
 static double sig_word_sim(const xg_word_sig *a, const xg_word_sig *b, double edits_per_char)
 {
@@ -644,14 +667,9 @@ static void cover_phrases(const xg_score_query *q, const xg_score_list *l, size_
 static int phrase_has_word(const char *phrase, const char *word)
 {
     size_t n = strlen(word);
-    for (const char *p = phrase;; p++) { /* each word of the phrase, compared whole */
-        const char *e = p;
-        while (*e && *e != ' ')
-            e++;
-        if ((size_t)(e - p) == n && !memcmp(p, word, n)) return 1;
-        if (!*e) return 0;
-        p = e;
-    }
+    for (const char *p = phrase; (p = strstr(p, word)); p++)
+        if ((p == phrase || p[-1] == ' ') && (p[n] == ' ' || !p[n])) return 1;
+    return 0;
 }
 
 /* An unmatched word that repeats a word of an already matched phrase on the other side ("joint"
@@ -769,7 +787,10 @@ static const double *memo_row(const xg_score_query *q, uint32_t id, const xg_tok
     double *row = xg_arena_alloc(m->arena, (q->ntok + 1) * sizeof *row);
     if (!row) return NULL;
     tok_sig ns;
-    tok_sig_of(&ns, t);
+    if (m->meas)
+        tok_sig_from(&ns, t, &m->meas[id]);
+    else
+        tok_sig_of(&ns, t);
     for (size_t i = 0; i < q->ntok; i++)
         row[i] = token_sim(q, i, t, tlen, &ns);
     m->keys[h] = id + 1;
@@ -784,19 +805,30 @@ static void align(const xg_score_query *q, const xg_score_list *l, size_t nn, xg
     xg_pair cand[512];
     pairbuf b = {cand, 0, sizeof cand / sizeof *cand};
     const xg_name *n = l->name;
-    const double *rows[64] = {0};
+    const double *rows[64];
+    size_t nrows = 0; /* rows found for list tokens 0 .. nrows-1 */
     if (q->memo && l->tok)
-        for (size_t j = 0; j < nn; j++)
-            rows[j] = memo_row(q, l->tok[j], &n->tokens[j],
-                               l->len ? l->len[j] : strlen(n->tokens[j].text));
-    for (size_t i = 0; i < q->ntok; i++)
-        for (size_t j = 0; j < nn; j++) {
-            size_t nlen = l->len ? l->len[j] : strlen(n->tokens[j].text);
-            tok_sig ns;
-            if (!rows[j]) tok_sig_of(&ns, &n->tokens[j]);
-            double s = rows[j] ? rows[j][i] : token_sim(q, i, &n->tokens[j], nlen, &ns);
-            if (s >= XG_PAIR_FLOOR) push_pair(&b, i, 1, j, 1, s);
+        for (; nrows < nn; nrows++) {
+            rows[nrows] = memo_row(q, l->tok[nrows], &n->tokens[nrows],
+                                   l->len ? l->len[nrows] : strlen(n->tokens[nrows].text));
+            if (!rows[nrows]) break;
         }
+    if (nrows == nn) { /* every row from the memo (the usual case) */
+        for (size_t i = 0; i < q->ntok; i++)
+            for (size_t j = 0; j < nn; j++)
+                if (rows[j][i] >= XG_PAIR_FLOOR) push_pair(&b, i, 1, j, 1, rows[j][i]);
+    } else {
+        for (size_t j = nrows; j < nn; j++) /* the memo is full: computed here */
+            rows[j] = NULL;
+        for (size_t i = 0; i < q->ntok; i++)
+            for (size_t j = 0; j < nn; j++) {
+                size_t nlen = l->len ? l->len[j] : strlen(n->tokens[j].text);
+                tok_sig ns;
+                if (!rows[j]) tok_sig_of(&ns, &n->tokens[j]);
+                double s = rows[j] ? rows[j][i] : token_sim(q, i, &n->tokens[j], nlen, &ns);
+                if (s >= XG_PAIR_FLOOR) push_pair(&b, i, 1, j, 1, s);
+            }
+    }
     split_pairs(q, l, nn, &b);
     reading_pairs(q, l, nn, &b);
     xg_pair tmp[sizeof cand / sizeof *cand];

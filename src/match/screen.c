@@ -356,7 +356,7 @@ static int score_candidates(const xg_snapshot *s, const xg_screen_query *q, xg_s
      * scratch arena for the matches scored again when the result is assembled */
     xg_sim_memo *memo = xg_arena_alloc(a, sizeof *memo);
     if (!memo) return xg_error_set(XG_ENOMEM, "screen: out of memory");
-    *memo = (xg_sim_memo){.size = 64, .arena = a};
+    *memo = (xg_sim_memo){.meas = s->tok_meas, .size = 64, .arena = a};
     size_t ntok = 0;
     for (size_t i = 0; i < nc; i++)
         ntok += s->names[c[i].name - 1].an.ntokens;
