@@ -50,6 +50,8 @@ typedef struct xg_votes {
     size_t ntouched;
     xg_arena scratch;
     struct xg_jw_pattern *pats;
+    void *raw; /* per-query room that is not zeroed (xg_votes_raw), raw_cap bytes */
+    size_t raw_cap;
 } xg_votes;
 
 struct xg_snapshot {
@@ -63,6 +65,7 @@ struct xg_snapshot {
     xg_index ids_idx;   /* normalised identifier values → records */
     xg_symw *symw;      /* organisation-symbol weights, sorted by hash */
     size_t nsymw;
+    xg_tok_meas *tok_meas; /* by token id (xg_score_list.tok), heap; NULL: measured per query */
     double build_seconds;
     double load_seconds; /* xg_snapshot_load: lists, key, and the build or the mapping */
     void *map;           /* the mapped snapshot file the names and indexes point into, or NULL */
@@ -81,6 +84,10 @@ struct xg_snapshot {
 /* Take a vote buffer sized for the snapshot (NULL on ENOMEM) and give it back. */
 xg_votes *xg_votes_take(xg_snapshot *s);
 void xg_votes_give(xg_snapshot *s, xg_votes *v);
+/* At least n bytes of the vote buffer's room for one query, not zeroed (arena allocations are,
+ * which costs more than the work for the largest arrays); NULL on ENOMEM. Valid until the next
+ * call or until the buffer is given back. */
+void *xg_votes_raw(xg_votes *v, size_t n);
 
 /* Token weights of an analysed name into w[n] (symbol weights from the snapshot). */
 void xg_snapshot_token_weights(const xg_snapshot *s, const xg_name *an, float *w, size_t n);

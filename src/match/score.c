@@ -296,6 +296,29 @@ static void tok_sig_of(tok_sig *g, const xg_token *t)
     if (t->alt) word_sig_of(&g->alt, t->alt);
 }
 
+void xg_tok_meas_of(xg_tok_meas *m, const xg_token *t)
+{
+    tok_sig g;
+    tok_sig_of(&g, t);
+    *m = (xg_tok_meas){.letters = {g.text.letters},
+                       .len = {(uint32_t)g.text.len},
+                       .cps = {(uint32_t)g.text.cps},
+                       .ascii = {(uint8_t)g.text.ascii}};
+    if (t->alt) {
+        m->letters[1] = g.alt.letters;
+        m->len[1] = (uint32_t)g.alt.len;
+        m->cps[1] = (uint32_t)g.alt.cps;
+        m->ascii[1] = (uint8_t)g.alt.ascii;
+    }
+}
+
+/* A token's signature from its measurements (tok_sig_of without measuring). */
+static void tok_sig_from(tok_sig *g, const xg_token *t, const xg_tok_meas *m)
+{
+    g->text = (xg_word_sig){t->text, m->len[0], m->cps[0], m->letters[0], m->ascii[0]};
+    if (t->alt) g->alt = (xg_word_sig){t->alt, m->len[1], m->cps[1], m->letters[1], m->ascii[1]};
+}
+
 /* Similarity of two single words without a prepared pattern: equal, or close as in word_sim. */
 static double sig_word_sim(const xg_word_sig *a, const xg_word_sig *b, double edits_per_char)
 {
@@ -551,18 +574,19 @@ static void split_pairs(const xg_score_query *q, const xg_score_list *l, size_t 
 {
     const xg_token *qt = q->name->tokens, *nt = l->name->tokens;
     size_t nlen[64];
-    uint64_t nword = 0;
+    char first[64]; /* the list words' first letters, read once (0: not a word) */
     for (size_t j = 0; j < nn; j++) {
         nlen[j] = l->len ? l->len[j] : strlen(nt[j].text);
-        if (is_word(&nt[j])) nword |= 1ULL << j;
+        first[j] = is_word(&nt[j]) ? nt[j].text[0] : 0;
     }
     for (size_t i = 0; i < q->ntok; i++) {
         if (!is_word(&qt[i])) continue;
         int pair_q = i + 1 < q->ntok && is_word(&qt[i + 1]);
         char c = qt[i].text[0];
+        if (!c) continue; /* an empty word meets no first letter (joined_sim needs four) */
         for (size_t j = 0; j < nn; j++) {
-            if (!(nword >> j & 1) || nt[j].text[0] != c) continue;
-            if (j + 1 < nn && (nword >> (j + 1) & 1)) {
+            if (first[j] != c) continue;
+            if (j + 1 < nn && is_word(&nt[j + 1])) {
                 double s = joined_sim(qt[i].text, q->len[i], nt[j].text, nlen[j], nt[j + 1].text,
                                       nlen[j + 1]);
                 if (s > 0) push_pair(b, i, 1, j, 2, s);
@@ -775,18 +799,51 @@ static void reading_pairs(const xg_score_query *q, const xg_score_list *l, size_
 
 /* The similarities of every query token with list token j, from the query's memo (computed on
  * first meeting); NULL when the memo is full or out of memory. */
-static const double *memo_row(const xg_score_query *q, uint32_t id, const xg_token *t, size_t tlen)
+static size_t memo_slot(const xg_sim_memo *m, uint32_t id)
 {
-    xg_sim_memo *m = q->memo;
     size_t h = ((size_t)(id + 1) * 2654435761u) & (m->size - 1);
     while (m->keys[h] && m->keys[h] != id + 1)
         h = (h + 1) & (m->size - 1);
+    return h;
+}
+
+/* Twice the slots, the rows kept (they stay where they are in the arena); 0 when out of memory
+ * or at the cap, and the memo stays as it was. */
+static int memo_grow(xg_sim_memo *m)
+{
+    size_t size = m->size * 2;
+    if (size > XG_SIM_MEMO_MAX) return 0;
+    uint32_t *keys = xg_arena_alloc(m->arena, size * sizeof *keys);
+    double **rows = xg_arena_alloc(m->arena, size * sizeof *rows);
+    if (!keys || !rows) return 0;
+    xg_sim_memo g = *m;
+    g.keys = keys, g.rows = rows, g.size = size;
+    for (size_t h = 0; h < m->size; h++)
+        if (m->keys[h]) {
+            size_t k = memo_slot(&g, m->keys[h] - 1);
+            keys[k] = m->keys[h];
+            rows[k] = m->rows[h];
+        }
+    *m = g;
+    return 1;
+}
+
+static const double *memo_row(const xg_score_query *q, uint32_t id, const xg_token *t, size_t tlen)
+{
+    xg_sim_memo *m = q->memo;
+    size_t h = memo_slot(m, id);
     if (m->keys[h]) return m->rows[h];
-    if (2 * m->n >= m->size) return NULL;
+    if (2 * m->n >= m->size) {
+        if (!memo_grow(m)) return NULL;
+        h = memo_slot(m, id);
+    }
     double *row = xg_arena_alloc(m->arena, (q->ntok + 1) * sizeof *row);
     if (!row) return NULL;
     tok_sig ns;
-    tok_sig_of(&ns, t);
+    if (m->meas)
+        tok_sig_from(&ns, t, &m->meas[id]);
+    else
+        tok_sig_of(&ns, t);
     for (size_t i = 0; i < q->ntok; i++)
         row[i] = token_sim(q, i, t, tlen, &ns);
     m->keys[h] = id + 1;
@@ -801,19 +858,30 @@ static void align(const xg_score_query *q, const xg_score_list *l, size_t nn, xg
     xg_pair cand[512];
     pairbuf b = {cand, 0, sizeof cand / sizeof *cand};
     const xg_name *n = l->name;
-    const double *rows[64] = {0};
+    const double *rows[64];
+    size_t nrows = 0; /* rows found for list tokens 0 .. nrows-1 */
     if (q->memo && l->tok)
-        for (size_t j = 0; j < nn; j++)
-            rows[j] = memo_row(q, l->tok[j], &n->tokens[j],
-                               l->len ? l->len[j] : strlen(n->tokens[j].text));
-    for (size_t i = 0; i < q->ntok; i++)
-        for (size_t j = 0; j < nn; j++) {
-            size_t nlen = l->len ? l->len[j] : strlen(n->tokens[j].text);
-            tok_sig ns;
-            if (!rows[j]) tok_sig_of(&ns, &n->tokens[j]);
-            double s = rows[j] ? rows[j][i] : token_sim(q, i, &n->tokens[j], nlen, &ns);
-            if (s >= XG_PAIR_FLOOR) push_pair(&b, i, 1, j, 1, s);
+        for (; nrows < nn; nrows++) {
+            rows[nrows] = memo_row(q, l->tok[nrows], &n->tokens[nrows],
+                                   l->len ? l->len[nrows] : strlen(n->tokens[nrows].text));
+            if (!rows[nrows]) break;
         }
+    if (nrows == nn) { /* every row from the memo (the usual case) */
+        for (size_t i = 0; i < q->ntok; i++)
+            for (size_t j = 0; j < nn; j++)
+                if (rows[j][i] >= XG_PAIR_FLOOR) push_pair(&b, i, 1, j, 1, rows[j][i]);
+    } else {
+        for (size_t j = nrows; j < nn; j++) /* the memo is full: computed here */
+            rows[j] = NULL;
+        for (size_t i = 0; i < q->ntok; i++)
+            for (size_t j = 0; j < nn; j++) {
+                size_t nlen = l->len ? l->len[j] : strlen(n->tokens[j].text);
+                tok_sig ns;
+                if (!rows[j]) tok_sig_of(&ns, &n->tokens[j]);
+                double s = rows[j] ? rows[j][i] : token_sim(q, i, &n->tokens[j], nlen, &ns);
+                if (s >= XG_PAIR_FLOOR) push_pair(&b, i, 1, j, 1, s);
+            }
+    }
     split_pairs(q, l, nn, &b);
     reading_pairs(q, l, nn, &b);
     xg_pair tmp[sizeof cand / sizeof *cand];

@@ -71,14 +71,29 @@
  * 502nd and 513th institutes are different entities. */
 #define XG_NUMBER_MISMATCH_CAP 0.5
 
+/* What the word comparisons measure of a list token's text and alt (see xg_word_sig), measured
+ * once per snapshot by token id (xg_score_list.tok): [0] the text, [1] the alt (when it has one).
+ */
+typedef struct xg_tok_meas {
+    uint64_t letters[2];
+    uint32_t len[2], cps[2];
+    uint8_t ascii[2];
+} xg_tok_meas;
+
+/* Measure a token into m. */
+void xg_tok_meas_of(xg_tok_meas *m, const xg_token *t);
+
 /* Similarities of the query's tokens with list tokens already met in this query, by the list
  * token's id (xg_score_list.tok): rows of ntok values in the arena. Open addressing on id + 1. */
 typedef struct xg_sim_memo {
+    const xg_tok_meas *meas; /* by token id, or NULL: measured when a row is made */
     uint32_t *keys;
     double **rows;
-    size_t size, n; /* slots (a power of two); rows held (at most size / 2) */
+    size_t size, n; /* slots (a power of two); rows held (at most size / 2: then it doubles) */
     struct xg_arena *arena;
 } xg_sim_memo;
+/* Slots of a memo at most: past half of them, pairs are computed without it. */
+#define XG_SIM_MEMO_MAX (1u << 16)
 
 /* What the word comparisons measure of a string, measured once: a query token's text and alt and
  * its senses' words (xg_score_prepare), a list token's text and alt (once per query and token). */

@@ -36,6 +36,8 @@
  * 1 kB with its header, malloc serves it from its thread cache without consolidating. */
 #define RESULT_ARENA_BLOCK 960
 
+#define ROUND_UP16(n) (((n) + 15) & ~(size_t)15)
+
 const double XG_SCREEN_DEFAULT_THRESHOLD = 0.80;
 
 typedef struct cand {
@@ -78,23 +80,63 @@ typedef struct qkey {
     size_t df;
 } qkey;
 
-static int cmp_qkey(const void *a, const void *b)
+static int qkey_before(const qkey *x, const qkey *y)
 {
-    const qkey *x = a, *y = b;
-    if (x->df != y->df) return x->df < y->df ? -1 : 1;
-    return x->hash < y->hash ? -1 : x->hash > y->hash;
+    if (x->df != y->df) return x->df < y->df;
+    return x->hash < y->hash;
 }
 
-/* Rarity-weighted votes per name, into the vote buffer v (touched names listed). */
-static int accumulate(const xg_snapshot *s, const xg_name *qn, xg_arena *a, xg_votes *v)
+/* Stable sort of the query's keys, rarest first (the order glibc's merge-sort qsort gave):
+ * insertion for short runs, then merges through tmp (room for n keys). */
+static void sort_qkeys(qkey *p, size_t n, qkey *tmp)
 {
-    /* room for every key of a name this long: words give ~20 keys, Han characters one each */
+    enum { RUN = 12 };
+    for (size_t lo = 0; lo < n; lo += RUN) {
+        size_t hi = lo + RUN < n ? lo + RUN : n;
+        for (size_t i = lo + 1; i < hi; i++) {
+            qkey x = p[i];
+            size_t j = i;
+            for (; j > lo && qkey_before(&x, &p[j - 1]); j--)
+                p[j] = p[j - 1];
+            p[j] = x;
+        }
+    }
+    qkey *src = p, *dst = tmp;
+    for (size_t w = RUN; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                dst[k++] = qkey_before(&src[j], &src[i]) ? src[j++] : src[i++];
+            while (i < mid)
+                dst[k++] = src[i++];
+            while (j < hi)
+                dst[k++] = src[j++];
+        }
+        qkey *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != p) memcpy(p, src, n * sizeof *p);
+}
+
+/* Room for every key of a name this long: words give ~20 keys, Han characters one each. */
+static size_t keys_cap(const xg_name *qn)
+{
     size_t cap = 64 + 48 * qn->ntokens + (qn->han ? strlen(qn->han) : 0);
-    cap = cap > QUERY_MAX_KEYS ? QUERY_MAX_KEYS : cap;
-    xg_key *keys = xg_arena_alloc(a, cap * sizeof *keys);
-    qkey *qk = xg_arena_alloc(a, cap * sizeof *qk);
-    if (!keys || !qk) return xg_error_set(XG_ENOMEM, "screen: out of memory");
+    return cap > QUERY_MAX_KEYS ? QUERY_MAX_KEYS : cap;
+}
+
+/* Rarity-weighted votes per name, into the vote buffer v (touched names listed); keys: room for
+ * keys_cap(qn) keys. */
+static int accumulate(const xg_snapshot *s, const xg_name *qn, xg_arena *a, xg_votes *v,
+                      xg_key *keys)
+{
+    size_t cap = keys_cap(qn);
     size_t nk = xg_name_keys(keys, cap, qn, 1), nq = 0, total = 0;
+    /* the looked-up keys and the sort's room: as many as the name gave, not `cap` */
+    qkey *qk = xg_arena_alloc(a, 2 * (nk + 1) * sizeof *qk);
+    if (!qk) return xg_error_set(XG_ENOMEM, "screen: out of memory");
     /* A query word found whole needs no fuzzy keys: its trigrams and phonetic key would only
      * add thousands of postings for names that share letters with it. */
     uint64_t found[4] = {0};
@@ -112,7 +154,7 @@ static int accumulate(const xg_snapshot *s, const xg_name *qn, xg_arena *a, xg_v
         size_t df = xg_index_get(&s->names_idx, keys[i].hash, &ids);
         if (df) qk[nq++] = (qkey){keys[i].hash, keys[i].kind, ids, df};
     }
-    qsort(qk, nq, sizeof *qk, cmp_qkey);
+    sort_qkeys(qk, nq, qk + nk + 1);
     size_t used = 0;
     for (size_t i = 0; i < nq; i++) {
         if (i && qk[i].hash == qk[i - 1].hash) continue;
@@ -124,21 +166,24 @@ static int accumulate(const xg_snapshot *s, const xg_name *qn, xg_arena *a, xg_v
         memset(v->vote, 0, (s->nnames + 1) * sizeof *v->vote);
         v->gen = 1;
     }
-    v->ntouched = 0;
     xg_vote *vote = v->vote;
+    uint32_t *touched = v->touched;
+    size_t ntouched = 0; /* a local: the stores below cannot alias it */
     const uint32_t gen = v->gen;
     for (size_t i = 0; i < used; i++) {
         float w = (float)key_weight(qk[i].kind, qk[i].df, s->nnames);
-        for (size_t j = 0; j < qk[i].df; j++) {
-            uint32_t id = qk[i].ids[j];
+        const uint32_t *ids = qk[i].ids;
+        for (size_t j = 0, df = qk[i].df; j < df; j++) {
+            uint32_t id = ids[j];
             if (vote[id].stamp != gen) {
                 vote[id].stamp = gen;
                 vote[id].weight = 0;
-                v->touched[v->ntouched++] = id;
+                touched[ntouched++] = id;
             }
             vote[id].weight += w;
         }
     }
+    v->ntouched = ntouched;
     return 0;
 }
 
@@ -212,7 +257,7 @@ static rec_best *best_slot(best_table *b, uint32_t record, int *fresh)
         if (b->n == b->cap) return NULL;
         b->keys[h] = record + 1;
         b->vals[h] = &b->items[b->n++];
-        b->vals[h]->record = record;
+        *b->vals[h] = (rec_best){.record = record}; /* the items are not zeroed */
     }
     return b->vals[h];
 }
@@ -292,8 +337,10 @@ static size_t memo_slot(form_memo *fm, uint32_t form, int *fresh)
     return h;
 }
 
+/* details: room for nc + 1 details, not zeroed (xg_score_name sets all it reads). */
 static int score_candidates(const xg_snapshot *s, const xg_screen_query *q, xg_score_query *sq,
-                            const cand *c, size_t nc, best_table *bt, xg_arena *a)
+                            const cand *c, size_t nc, best_table *bt, xg_arena *a,
+                            xg_score_detail *details)
 {
     form_memo fm = {.size = 64};
     while (fm.size < 2 * nc)
@@ -301,19 +348,21 @@ static int score_candidates(const xg_snapshot *s, const xg_screen_query *q, xg_s
     fm.keys = xg_arena_alloc(a, fm.size * sizeof *fm.keys);
     fm.score = xg_arena_alloc(a, fm.size * sizeof *fm.score);
     fm.detail = xg_arena_alloc(a, fm.size * sizeof *fm.detail);
-    /* the detail being scored into; a record that keeps it takes it, and a new one is made */
-    xg_score_detail *d = xg_arena_alloc(a, sizeof *d);
-    if (!fm.keys || !fm.score || !fm.detail || !d)
+    /* the detail being scored into; a record that keeps it takes it, and the next is used */
+    xg_score_detail *d = details++;
+    if (!fm.keys || !fm.score || !fm.detail)
         return xg_error_set(XG_ENOMEM, "screen: out of memory");
     /* token similarities shared by the candidates (they share words with the query), kept in the
      * scratch arena for the matches scored again when the result is assembled */
     xg_sim_memo *memo = xg_arena_alloc(a, sizeof *memo);
     if (!memo) return xg_error_set(XG_ENOMEM, "screen: out of memory");
-    *memo = (xg_sim_memo){.size = 64, .arena = a};
+    *memo = (xg_sim_memo){.meas = s->tok_meas, .size = 64, .arena = a};
     size_t ntok = 0;
     for (size_t i = 0; i < nc; i++)
         ntok += s->names[c[i].name - 1].an.ntokens;
-    while (memo->size < 2 * ntok && memo->size < (1u << 16))
+    /* a quarter of the candidates' tokens: they share most (a query meets about a hundred
+     * distinct list tokens in a thousand); the memo doubles when half full */
+    while (memo->size < ntok / 2 && memo->size < XG_SIM_MEMO_MAX)
         memo->size <<= 1;
     memo->keys = xg_arena_alloc(a, memo->size * sizeof *memo->keys);
     memo->rows = xg_arena_alloc(a, memo->size * sizeof *memo->rows);
@@ -333,19 +382,52 @@ static int score_candidates(const xg_snapshot *s, const xg_screen_query *q, xg_s
         b->name = c[i].name - 1;
         if (fresh) { /* the record keeps this detail: score the next form into a new one */
             fm.detail[h] = d;
-            d = xg_arena_alloc(a, sizeof *d);
-            if (!d) return xg_error_set(XG_ENOMEM, "screen: out of memory");
+            d = details++; /* at most one per candidate is kept */
         }
         b->detail = fm.detail[h];
     }
     return 0;
 }
 
-static int cmp_best(const void *a, const void *b)
+/* Best first: higher score, then lower record index (records are unique: a total order). */
+static int best_before(const rec_best *x, const rec_best *y)
 {
-    const rec_best *x = a, *y = b;
-    if (x->score != y->score) return x->score < y->score ? 1 : -1;
-    return x->record < y->record ? -1 : x->record > y->record;
+    if (x->score != y->score) return x->score > y->score;
+    return x->record < y->record;
+}
+
+/* Sort pointers to the per-record bests (tmp: room for n): insertion for short runs, then
+ * merges. The order is total, so it is the one qsort gave, without moving the records. */
+static void sort_best(const rec_best **p, size_t n, const rec_best **tmp)
+{
+    enum { RUN = 12 };
+    for (size_t lo = 0; lo < n; lo += RUN) {
+        size_t hi = lo + RUN < n ? lo + RUN : n;
+        for (size_t i = lo + 1; i < hi; i++) {
+            const rec_best *x = p[i];
+            size_t j = i;
+            for (; j > lo && best_before(x, p[j - 1]); j--)
+                p[j] = p[j - 1];
+            p[j] = x;
+        }
+    }
+    const rec_best **src = p, **dst = tmp;
+    for (size_t w = RUN; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                dst[k++] = best_before(src[j], src[i]) ? src[j++] : src[i++];
+            while (i < mid)
+                dst[k++] = src[i++];
+            while (j < hi)
+                dst[k++] = src[j++];
+        }
+        const rec_best **t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != p) memcpy(p, src, n * sizeof *p);
 }
 
 static json_t *ident_explain(const rec_best *b)
@@ -390,15 +472,20 @@ static void fill_match(xg_screen_match *m, const xg_snapshot *s, const xg_score_
 }
 
 static int assemble(xg_screen_result *r, const xg_snapshot *s, const xg_screen_query *q,
-                    const xg_score_query *sq, best_table *bt, const char *as_of, int limit)
+                    const xg_score_query *sq, best_table *bt, const char *as_of, int limit,
+                    xg_arena *scratch)
 {
     screen_priv *p = r->priv;
-    qsort(bt->items, bt->n, sizeof *bt->items, cmp_best);
+    const rec_best **order = xg_arena_alloc(scratch, 2 * (bt->n + 1) * sizeof *order);
+    if (!order) return xg_error_set(XG_ENOMEM, "screen: out of memory");
+    for (size_t i = 0; i < bt->n; i++)
+        order[i] = &bt->items[i];
+    sort_best(order, bt->n, order + bt->n + 1);
     /* room for what will be reported, not for `limit`: the result's arena stays one small block */
     size_t nm = 0, nd = 0;
     for (size_t i = 0; i < bt->n; i++)
-        if (bt->items[i].score >= r->threshold) {
-            if (xg_record_is_delisted(&s->lists->records[bt->items[i].record], as_of))
+        if (order[i]->score >= r->threshold) {
+            if (xg_record_is_delisted(&s->lists->records[order[i]->record], as_of))
                 nd += nd < (size_t)limit;
             else
                 nm += nm < (size_t)limit;
@@ -407,7 +494,7 @@ static int assemble(xg_screen_result *r, const xg_snapshot *s, const xg_screen_q
     r->delisted = xg_arena_alloc(&p->arena, (nd + 1) * sizeof *r->delisted);
     if (!r->matches || !r->delisted) return xg_error_set(XG_ENOMEM, "screen: out of memory");
     for (size_t i = 0; i < bt->n; i++) {
-        const rec_best *b = &bt->items[i];
+        const rec_best *b = order[i];
         const xg_record *rec = &s->lists->records[b->record];
         int gone = xg_record_is_delisted(rec, as_of);
         if (b->score >= r->threshold) {
@@ -471,8 +558,9 @@ static int run_with(xg_screen_result *r, const xg_snapshot *s, const xg_screen_q
     int limit = q->limit > 0 ? q->limit : 10;
     if (limit > LIMIT_MAX) limit = LIMIT_MAX;
     xg_name *qn = xg_arena_alloc(a, sizeof *qn);
-    xg_score_query *sq = xg_arena_alloc(a, sizeof *sq);
-    if (!qn || !sq) return xg_error_set(XG_ENOMEM, "screen: out of memory");
+    if (!qn) return xg_error_set(XG_ENOMEM, "screen: out of memory");
+    /* about 10 kB, not zeroed (as parties.c): xg_score_prepare sets all the scorer reads */
+    xg_score_query sqs, *sq = &sqs;
     int rc = prepare_query(sq, qn, s, q, v);
     if (rc) return rc;
     size_t k = (size_t)limit * 6;
@@ -483,14 +571,21 @@ static int run_with(xg_screen_result *r, const xg_snapshot *s, const xg_screen_q
         bt.size <<= 1;
     bt.keys = xg_arena_alloc(a, bt.size * sizeof *bt.keys);
     bt.vals = xg_arena_alloc(a, bt.size * sizeof *bt.vals);
-    bt.items = xg_arena_alloc(a, bt.cap * sizeof *bt.items);
-    if (!heap || !bt.keys || !bt.vals || !bt.items)
+    /* the largest arrays, written before they are read, in room that is not zeroed */
+    size_t kcap = keys_cap(qn);
+    size_t kbytes = ROUND_UP16(kcap * sizeof(xg_key)),
+           ibytes = ROUND_UP16(bt.cap * sizeof *bt.items);
+    unsigned char *raw = xg_votes_raw(v, kbytes + ibytes + (k + 1) * sizeof(xg_score_detail));
+    if (!heap || !bt.keys || !bt.vals || !raw)
         return xg_error_set(XG_ENOMEM, "screen: out of memory");
-    if ((rc = accumulate(s, qn, a, v))) return rc;
+    bt.items = (rec_best *)(raw + kbytes);
+    if ((rc = accumulate(s, qn, a, v, (xg_key *)raw))) return rc;
     size_t nc = top_k(heap, k, v);
     ident_matches(s, q, &bt, a);
-    if ((rc = score_candidates(s, q, sq, heap, nc, &bt, a))) return rc;
-    return assemble(r, s, q, sq, &bt, as_of, limit);
+    if ((rc = score_candidates(s, q, sq, heap, nc, &bt, a,
+                               (xg_score_detail *)(raw + kbytes + ibytes))))
+        return rc;
+    return assemble(r, s, q, sq, &bt, as_of, limit, a);
 }
 
 static int run(xg_screen_result *r, const xg_snapshot *s, const xg_screen_query *q)

@@ -274,6 +274,31 @@ static int build_token_ids(xg_snapshot *s)
     return rc;
 }
 
+/* The list tokens measured once by id (xg_tok_meas), so that a query's first meeting with a
+ * token does not measure it again. Best effort: without memory, queries measure them. */
+static void build_token_meas(xg_snapshot *s)
+{
+    size_t nid = 0;
+    for (size_t i = 0; i < s->nnames; i++)
+        for (size_t t = 0; s->names[i].sl.tok && t < s->names[i].an.ntokens; t++)
+            if (s->names[i].sl.tok[t] >= nid) nid = (size_t)s->names[i].sl.tok[t] + 1;
+    xg_tok_meas *m = malloc((nid + 1) * sizeof *m);
+    uint8_t *done = calloc(nid + 1, 1);
+    if (!m || !done) {
+        free(m), free(done);
+        return;
+    }
+    for (size_t i = 0; i < s->nnames; i++)
+        for (size_t t = 0; s->names[i].sl.tok && t < s->names[i].an.ntokens; t++) {
+            uint32_t id = s->names[i].sl.tok[t];
+            if (done[id]) continue;
+            done[id] = 1;
+            xg_tok_meas_of(&m[id], &s->names[i].an.tokens[t]);
+        }
+    free(done);
+    s->tok_meas = m;
+}
+
 static int build_forms(xg_snapshot *s)
 {
     size_t size = 1024;
@@ -324,7 +349,17 @@ static int build_weights(xg_snapshot *s)
 static void votes_free(xg_votes *v)
 {
     xg_arena_free(&v->scratch);
-    free(v->vote), free(v->touched), free(v->pats), free(v);
+    free(v->vote), free(v->touched), free(v->pats), free(v->raw), free(v);
+}
+
+void *xg_votes_raw(xg_votes *v, size_t n)
+{
+    if (n > v->raw_cap) {
+        free(v->raw);
+        v->raw = malloc(n);
+        v->raw_cap = v->raw ? n : 0;
+    }
+    return v->raw;
 }
 
 xg_votes *xg_votes_take(xg_snapshot *s)
@@ -372,6 +407,7 @@ static void snapshot_free(xg_snapshot *s)
         xg_index_free(&s->ids_idx);
     }
     xg_arena_free(&s->arena);
+    free(s->tok_meas);
     free(s->file_path);
     free(s->file_note);
     free(s);
@@ -401,6 +437,7 @@ int xg_snapshot_build(xg_snapshot **out, xg_listset *lists, const xg_text_ctx *t
     if (!rc) rc = build_forms(s);
     if (!rc) rc = build_token_ids(s);
     if (!rc) rc = index_idents(s);
+    if (!rc) build_token_meas(s);
     if (rc) {
         s->lists = NULL; /* ownership passes only on success */
         snapshot_free(s);
@@ -944,6 +981,7 @@ static int try_map(xg_snapshot *s, const char *path, const uint8_t key[16], cons
     if (!problem) {
         s->map = m;
         s->map_len = (size_t)sb.st_size;
+        build_token_meas(s);
         return 0;
     }
     if (m != MAP_FAILED) munmap(m, (size_t)sb.st_size);
