@@ -10,6 +10,7 @@
 #include "policy/decide_internal.h"
 #include "policy/facts.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +33,134 @@ static json_t *match_json(const dctx *d, const xg_screen_match *m, const char **
     return o;
 }
 
+/* ---- the screening cache ----
+ * Screening a party's name is a pure function of the list snapshot, the name, the as-of date and
+ * the query's fixed options (threshold -1, limit 5, no identifiers); what a decision takes from it
+ * (the match objects with their list code, score and category, the threshold, the near miss)
+ * depends besides only on the policy set (categories). Real traffic repeats its customers' names,
+ * so the answers are kept in a small table (SCREEN_CACHE_SLOTS entries, direct-mapped by a hash
+ * of the key: a new name replaces the one in its slot), shared by every thread under one mutex.
+ * The key holds the snapshot (its address and its list content hash) and the policy set (address
+ * and version): a list update swaps the snapshot, after which no old entry can match again, and
+ * the first lookup under a new snapshot empties the table. Not cached: a party screened with
+ * identifiers (customer.ids), and a party with clearances on file (they annotate the matches).
+ * XG_DECIDE_SCREEN_CACHE=0 in the environment turns the cache off (for measurements). */
+#define SCREEN_CACHE_SLOTS 1024
+
+typedef struct scache_entry {
+    const void *snap, *policy;
+    char *snap_hash, *policy_version, *as_of, *name;
+    double threshold, near_miss;
+    char *near_miss_name;
+    json_t *matches; /* the party's screening array, never modified once stored */
+    bool sdn, entity;
+} scache_entry;
+
+static pthread_mutex_t scache_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t scache_once = PTHREAD_ONCE_INIT;
+static bool scache_on;
+static scache_entry *scache;
+static const void *scache_snap; /* the snapshot the entries are of */
+
+static void scache_init(void)
+{
+    const char *e = getenv("XG_DECIDE_SCREEN_CACHE");
+    scache_on = !(e && !strcmp(e, "0"));
+    if (scache_on) scache = calloc(SCREEN_CACHE_SLOTS, sizeof *scache);
+    scache_on = scache != NULL;
+}
+
+static void scache_clear(scache_entry *e)
+{
+    free(e->snap_hash);
+    free(e->policy_version);
+    free(e->as_of);
+    free(e->name);
+    free(e->near_miss_name);
+    json_decref(e->matches);
+    memset(e, 0, sizeof *e);
+}
+
+static size_t scache_slot(const char *name, const char *as_of)
+{
+    unsigned long long h = 1469598103934665603ULL; /* FNV-1a */
+    for (const char *c = name; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+    for (const char *c = as_of ? as_of : ""; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+    return (size_t)(h % SCREEN_CACHE_SLOTS);
+}
+
+static bool scache_same(const scache_entry *e, const dctx *d, const char *name)
+{
+    const char *as_of = d->r.as_of ? d->r.as_of : "";
+    return e->name && e->snap == d->ctx->snapshot && e->policy == d->p && !strcmp(e->name, name) &&
+           !strcmp(e->as_of, as_of) && !strcmp(e->snap_hash, xg_snapshot_hash(d->ctx->snapshot)) &&
+           !strcmp(e->policy_version, d->p->version);
+}
+
+/* A hit fills the party from the entry (a copy of the matches: each response owns its tree). */
+static bool scache_get(dctx *d, dparty *pt)
+{
+    pthread_once(&scache_once, scache_init);
+    if (!scache_on) return false;
+    bool hit = false;
+    pthread_mutex_lock(&scache_lock);
+    if (scache_snap != d->ctx->snapshot) { /* a list swap: every entry is of the old lists */
+        for (size_t i = 0; i < SCREEN_CACHE_SLOTS; i++)
+            if (scache[i].name) scache_clear(&scache[i]);
+        scache_snap = d->ctx->snapshot;
+    }
+    scache_entry *e = &scache[scache_slot(pt->name, d->r.as_of)];
+    if (scache_same(e, d, pt->name) && (pt->screening = json_deep_copy(e->matches))) {
+        hit = true;
+        pt->sdn = e->sdn;
+        pt->entity = e->entity;
+        pt->near_miss = e->near_miss;
+        pt->near_miss_name =
+            e->near_miss_name ? xg_arena_strdup(&d->arena, e->near_miss_name) : NULL;
+        d->threshold = e->threshold;
+    }
+    pthread_mutex_unlock(&scache_lock);
+    return hit;
+}
+
+static void scache_put(const dctx *d, const dparty *pt)
+{
+    if (!scache_on) return;
+    scache_entry n = {.snap = d->ctx->snapshot,
+                      .policy = d->p,
+                      .snap_hash = strdup(xg_snapshot_hash(d->ctx->snapshot)),
+                      .policy_version = strdup(d->p->version),
+                      .as_of = strdup(d->r.as_of ? d->r.as_of : ""),
+                      .name = strdup(pt->name),
+                      .threshold = d->threshold,
+                      .near_miss = pt->near_miss,
+                      .near_miss_name = pt->near_miss_name ? strdup(pt->near_miss_name) : NULL,
+                      .matches = json_deep_copy(pt->screening),
+                      .sdn = pt->sdn,
+                      .entity = pt->entity};
+    if (!n.snap_hash || !n.policy_version || !n.as_of || !n.name || !n.matches ||
+        (pt->near_miss_name && !n.near_miss_name)) {
+        scache_clear(&n);
+        return;
+    }
+    pthread_mutex_lock(&scache_lock);
+    if (scache_snap == d->ctx->snapshot) {
+        scache_entry *e = &scache[scache_slot(pt->name, d->r.as_of)];
+        scache_clear(e);
+        *e = n;
+        n.name = NULL;
+    }
+    pthread_mutex_unlock(&scache_lock);
+    if (n.name) scache_clear(&n);
+}
+
 static int screen_party(dctx *d, dparty *pt, const char *const *ids, size_t nids)
 {
+    const json_t *cls = json_object_get(d->clearances, pt->name);
+    bool cacheable = nids == 0 && !cls && strlen(pt->name) <= DREQ_MAX_NAME;
+    if (cacheable && scache_get(d, pt)) return XG_OK;
     xg_screen_query q = {.name = pt->name,
                          .threshold = -1,
                          .limit = 5,
@@ -44,7 +171,6 @@ static int screen_party(dctx *d, dparty *pt, const char *const *ids, size_t nids
     int rc = xg_screen(&res, d->ctx->snapshot, &q);
     if (rc) return rc;
     pt->screening = json_array();
-    const json_t *cls = json_object_get(d->clearances, pt->name);
     for (size_t i = 0; i < res->nmatches; i++) {
         const char *cat;
         json_t *m = match_json(d, &res->matches[i], &cat);
@@ -73,6 +199,7 @@ static int screen_party(dctx *d, dparty *pt, const char *const *ids, size_t nids
             xg_arena_strdup(&d->arena, res->near_miss->matched ? res->near_miss->matched
                                                                : res->near_miss->record->name);
     xg_screen_result_free(res);
+    if (cacheable) scache_put(d, pt);
     return XG_OK;
 }
 
