@@ -453,38 +453,52 @@ static int ownership_depth(const xg_policy_set *p)
     return (int)pol_setting_num(p, "max_ownership_depth", 12);
 }
 
+static dctx dctx_new(const xg_decide_ctx *ctx)
+{
+    dctx d = {.ctx = ctx, .p = ctx->policies, .reasons = json_array()};
+    xg_arena_init(&d.arena, 16 * 1024);
+    return d;
+}
+
+/* The engine after the request is parsed into d->r and its ownership graph built into d->g
+ * (rc: how that went); frees d. */
+static int decide_rest(json_t **response, dctx *d, const json_t *facts, int rc)
+{
+    if (!rc) {
+        d->pr = pol_profile_find(d->p, d->r.policy);
+        d->profile_index = pol_profile_index(d->r.policy);
+        rc = classify(d);
+    }
+    if (!rc) source_country(d);
+    d->clearances = json_object_get(facts, "clearances"); /* absent in older facts: none */
+    if (!rc) rc = collect_parties(d);
+    if (!rc) {
+        d->licenses = json_incref(json_object_get(facts, "licenses"));
+        d->open_alerts = json_object_get(facts, "open_alerts"); /* absent in older facts: none */
+        d->usage = json_object_get(facts, "usage");
+    }
+    if (!rc) rc = rules_apply(d);
+    if (!rc) rc = decide_open_alerts(d);
+    if (!rc) *response = response_json(d);
+    dctx_free(d);
+    return rc;
+}
+
 /* The engine proper: pure over (request, facts, lists, catalog, policy, as-of). Nothing from here
  * on reads the store; what it would have read is in `facts` (facts.h). */
 static int decide_over(json_t **response, const xg_decide_ctx *ctx, const json_t *request,
                        const json_t *facts)
 {
-    dctx d = {.ctx = ctx, .p = ctx->policies, .reasons = json_array()};
-    xg_arena_init(&d.arena, 16 * 1024);
+    dctx d = dctx_new(ctx);
     const json_t *record = json_object_get(facts, "customer");
     int rc = dreq_parse(&d.r, &d.arena, request, d.p, json_is_object(record) ? record : NULL,
                         ctx->default_policy, ctx->default_as_of);
+    /* the walk over recorded facts fails only for memory, so it may precede classification */
     if (!rc) {
-        d.pr = pol_profile_find(d.p, d.r.policy);
-        d.profile_index = pol_profile_index(d.r.policy);
-        rc = classify(&d);
-    }
-    if (!rc) {
-        source_country(&d);
         own_source src = facts_ownership_source(facts);
         rc = own_build(&d.g, &d.arena, &d.r, &src, ownership_depth(d.p));
     }
-    d.clearances = json_object_get(facts, "clearances"); /* absent in older facts: none */
-    if (!rc) rc = collect_parties(&d);
-    if (!rc) {
-        d.licenses = json_incref(json_object_get(facts, "licenses"));
-        d.open_alerts = json_object_get(facts, "open_alerts"); /* absent in older facts: none */
-        d.usage = json_object_get(facts, "usage");
-    }
-    if (!rc) rc = rules_apply(&d);
-    if (!rc) rc = decide_open_alerts(&d);
-    if (!rc) *response = response_json(&d);
-    dctx_free(&d);
-    return rc;
+    return decide_rest(response, &d, facts, rc);
 }
 
 static int check_ctx(const xg_decide_ctx *ctx)
@@ -495,11 +509,14 @@ static int check_ctx(const xg_decide_ctx *ctx)
 }
 
 /* The facts from the store, and the list versions the context loaded (which versions were in
- * force is read from the store too, and a replay names a change of them as a fact). */
-static int gather(json_t **facts, const xg_decide_ctx *ctx, const json_t *request)
+ * force is read from the store too, and a replay names a change of them as a fact). With `keep`,
+ * the request parsed and the graph walked while gathering are kept for the engine
+ * (facts_gather_parsed). */
+static int gather_keep(json_t **facts, const xg_decide_ctx *ctx, const json_t *request,
+                       facts_parsed *keep)
 {
-    int rc = facts_gather(facts, ctx->store, request, ctx->policies, ctx->default_policy,
-                          ctx->default_as_of, ownership_depth(ctx->policies));
+    int rc = facts_gather_parsed(facts, ctx->store, request, ctx->policies, ctx->default_policy,
+                                 ctx->default_as_of, ownership_depth(ctx->policies), keep);
     if (!rc &&
         json_object_set_new(*facts, "list_versions",
                             json_is_object(ctx->list_versions) ? json_deep_copy(ctx->list_versions)
@@ -508,14 +525,40 @@ static int gather(json_t **facts, const xg_decide_ctx *ctx, const json_t *reques
     return rc;
 }
 
+static int gather(json_t **facts, const xg_decide_ctx *ctx, const json_t *request)
+{
+    return gather_keep(facts, ctx, request, NULL);
+}
+
+/* Gather the facts and decide over them, parsing the request and walking its owners once: the
+ * graph walked over the store's answers is the one the engine would build from the facts
+ * recorded (the same request asks the same questions), so with a store the engine takes both
+ * over; without one it parses and walks the empty facts itself, as a replay does. */
+static int gather_and_decide(json_t **response, json_t **facts, const xg_decide_ctx *ctx,
+                             const json_t *request)
+{
+    *facts = NULL;
+    if (!ctx->store) {
+        int rc = gather(facts, ctx, request);
+        return rc ? rc : decide_over(response, ctx, request, *facts);
+    }
+    dctx d = dctx_new(ctx);
+    facts_parsed keep = {&d.arena, &d.r, &d.g};
+    int rc = gather_keep(facts, ctx, request, &keep);
+    if (rc) {
+        dctx_free(&d);
+        return rc;
+    }
+    return decide_rest(response, &d, *facts, XG_OK);
+}
+
 /* Gather the facts, decide over them, and record the decision with its facts (canonical JSON,
  * hashed into the audit chain with the rest of the row). */
 int xg_decide(json_t **response, const xg_decide_ctx *ctx, const json_t *request)
 {
     int rc = check_ctx(ctx);
     json_t *facts = NULL, *resp = NULL;
-    if (!rc) rc = gather(&facts, ctx, request);
-    if (!rc) rc = decide_over(&resp, ctx, request, facts);
+    if (!rc) rc = gather_and_decide(&resp, &facts, ctx, request);
     if (!rc && ctx->store) {
         char *canon = facts_canonical(facts);
         rc = canon ? xg_store_decision_record_facts(ctx->store, resp, request, canon)
@@ -550,8 +593,7 @@ int xg_decide_batch(json_t **responses, size_t *bad, const xg_decide_ctx *ctx,
     for (size_t i = 0; i < n && !rc; i++) {
         json_t *facts = NULL;
         reqs[i] = json_array_get(requests, i);
-        rc = gather(&facts, ctx, reqs[i]);
-        if (!rc) rc = decide_over(&resp[i], ctx, reqs[i], facts);
+        rc = gather_and_decide(&resp[i], &facts, ctx, reqs[i]);
         if (!rc && ctx->store && !(canon[i] = facts_canonical(facts)))
             rc = xg_error_set(XG_ENOMEM, "decide: out of memory");
         json_decref(facts);
