@@ -10,6 +10,7 @@
 #include "policy/decide_internal.h"
 #include "policy/facts.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +33,134 @@ static json_t *match_json(const dctx *d, const xg_screen_match *m, const char **
     return o;
 }
 
+/* ---- the screening cache ----
+ * Screening a party's name is a pure function of the list snapshot, the name, the as-of date and
+ * the query's fixed options (threshold -1, limit 5, no identifiers); what a decision takes from it
+ * (the match objects with their list code, score and category, the threshold, the near miss)
+ * depends besides only on the policy set (categories). Real traffic repeats its customers' names,
+ * so the answers are kept in a small table (SCREEN_CACHE_SLOTS entries, direct-mapped by a hash
+ * of the key: a new name replaces the one in its slot), shared by every thread under one mutex.
+ * The key holds the snapshot (its address and its list content hash) and the policy set (address
+ * and version): a list update swaps the snapshot, after which no old entry can match again, and
+ * the first lookup under a new snapshot empties the table. Not cached: a party screened with
+ * identifiers (customer.ids), and a party with clearances on file (they annotate the matches).
+ * XG_DECIDE_SCREEN_CACHE=0 in the environment turns the cache off (for measurements). */
+#define SCREEN_CACHE_SLOTS 1024
+
+typedef struct scache_entry {
+    const void *snap, *policy;
+    char *snap_hash, *policy_version, *as_of, *name;
+    double threshold, near_miss;
+    char *near_miss_name;
+    json_t *matches; /* the party's screening array, never modified once stored */
+    bool sdn, entity;
+} scache_entry;
+
+static pthread_mutex_t scache_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t scache_once = PTHREAD_ONCE_INIT;
+static bool scache_on;
+static scache_entry *scache;
+static const void *scache_snap; /* the snapshot the entries are of */
+
+static void scache_init(void)
+{
+    const char *e = getenv("XG_DECIDE_SCREEN_CACHE");
+    scache_on = !(e && !strcmp(e, "0"));
+    if (scache_on) scache = calloc(SCREEN_CACHE_SLOTS, sizeof *scache);
+    scache_on = scache != NULL;
+}
+
+static void scache_clear(scache_entry *e)
+{
+    free(e->snap_hash);
+    free(e->policy_version);
+    free(e->as_of);
+    free(e->name);
+    free(e->near_miss_name);
+    json_decref(e->matches);
+    memset(e, 0, sizeof *e);
+}
+
+static size_t scache_slot(const char *name, const char *as_of)
+{
+    unsigned long long h = 1469598103934665603ULL; /* FNV-1a */
+    for (const char *c = name; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+    for (const char *c = as_of ? as_of : ""; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+    return (size_t)(h % SCREEN_CACHE_SLOTS);
+}
+
+static bool scache_same(const scache_entry *e, const dctx *d, const char *name)
+{
+    const char *as_of = d->r.as_of ? d->r.as_of : "";
+    return e->name && e->snap == d->ctx->snapshot && e->policy == d->p && !strcmp(e->name, name) &&
+           !strcmp(e->as_of, as_of) && !strcmp(e->snap_hash, xg_snapshot_hash(d->ctx->snapshot)) &&
+           !strcmp(e->policy_version, d->p->version);
+}
+
+/* A hit fills the party from the entry (a copy of the matches: each response owns its tree). */
+static bool scache_get(dctx *d, dparty *pt)
+{
+    pthread_once(&scache_once, scache_init);
+    if (!scache_on) return false;
+    bool hit = false;
+    pthread_mutex_lock(&scache_lock);
+    if (scache_snap != d->ctx->snapshot) { /* a list swap: every entry is of the old lists */
+        for (size_t i = 0; i < SCREEN_CACHE_SLOTS; i++)
+            if (scache[i].name) scache_clear(&scache[i]);
+        scache_snap = d->ctx->snapshot;
+    }
+    scache_entry *e = &scache[scache_slot(pt->name, d->r.as_of)];
+    if (scache_same(e, d, pt->name) && (pt->screening = json_deep_copy(e->matches))) {
+        hit = true;
+        pt->sdn = e->sdn;
+        pt->entity = e->entity;
+        pt->near_miss = e->near_miss;
+        pt->near_miss_name =
+            e->near_miss_name ? xg_arena_strdup(&d->arena, e->near_miss_name) : NULL;
+        d->threshold = e->threshold;
+    }
+    pthread_mutex_unlock(&scache_lock);
+    return hit;
+}
+
+static void scache_put(const dctx *d, const dparty *pt)
+{
+    if (!scache_on) return;
+    scache_entry n = {.snap = d->ctx->snapshot,
+                      .policy = d->p,
+                      .snap_hash = strdup(xg_snapshot_hash(d->ctx->snapshot)),
+                      .policy_version = strdup(d->p->version),
+                      .as_of = strdup(d->r.as_of ? d->r.as_of : ""),
+                      .name = strdup(pt->name),
+                      .threshold = d->threshold,
+                      .near_miss = pt->near_miss,
+                      .near_miss_name = pt->near_miss_name ? strdup(pt->near_miss_name) : NULL,
+                      .matches = json_deep_copy(pt->screening),
+                      .sdn = pt->sdn,
+                      .entity = pt->entity};
+    if (!n.snap_hash || !n.policy_version || !n.as_of || !n.name || !n.matches ||
+        (pt->near_miss_name && !n.near_miss_name)) {
+        scache_clear(&n);
+        return;
+    }
+    pthread_mutex_lock(&scache_lock);
+    if (scache_snap == d->ctx->snapshot) {
+        scache_entry *e = &scache[scache_slot(pt->name, d->r.as_of)];
+        scache_clear(e);
+        *e = n;
+        n.name = NULL;
+    }
+    pthread_mutex_unlock(&scache_lock);
+    if (n.name) scache_clear(&n);
+}
+
 static int screen_party(dctx *d, dparty *pt, const char *const *ids, size_t nids)
 {
+    const json_t *cls = json_object_get(d->clearances, pt->name);
+    bool cacheable = nids == 0 && !cls && strlen(pt->name) <= DREQ_MAX_NAME;
+    if (cacheable && scache_get(d, pt)) return XG_OK;
     xg_screen_query q = {.name = pt->name,
                          .threshold = -1,
                          .limit = 5,
@@ -44,7 +171,6 @@ static int screen_party(dctx *d, dparty *pt, const char *const *ids, size_t nids
     int rc = xg_screen(&res, d->ctx->snapshot, &q);
     if (rc) return rc;
     pt->screening = json_array();
-    const json_t *cls = json_object_get(d->clearances, pt->name);
     for (size_t i = 0; i < res->nmatches; i++) {
         const char *cat;
         json_t *m = match_json(d, &res->matches[i], &cat);
@@ -73,6 +199,7 @@ static int screen_party(dctx *d, dparty *pt, const char *const *ids, size_t nids
             xg_arena_strdup(&d->arena, res->near_miss->matched ? res->near_miss->matched
                                                                : res->near_miss->record->name);
     xg_screen_result_free(res);
+    if (cacheable) scache_put(d, pt);
     return XG_OK;
 }
 
@@ -326,38 +453,52 @@ static int ownership_depth(const xg_policy_set *p)
     return (int)pol_setting_num(p, "max_ownership_depth", 12);
 }
 
+static dctx dctx_new(const xg_decide_ctx *ctx)
+{
+    dctx d = {.ctx = ctx, .p = ctx->policies, .reasons = json_array()};
+    xg_arena_init(&d.arena, 16 * 1024);
+    return d;
+}
+
+/* The engine after the request is parsed into d->r and its ownership graph built into d->g
+ * (rc: how that went); frees d. */
+static int decide_rest(json_t **response, dctx *d, const json_t *facts, int rc)
+{
+    if (!rc) {
+        d->pr = pol_profile_find(d->p, d->r.policy);
+        d->profile_index = pol_profile_index(d->r.policy);
+        rc = classify(d);
+    }
+    if (!rc) source_country(d);
+    d->clearances = json_object_get(facts, "clearances"); /* absent in older facts: none */
+    if (!rc) rc = collect_parties(d);
+    if (!rc) {
+        d->licenses = json_incref(json_object_get(facts, "licenses"));
+        d->open_alerts = json_object_get(facts, "open_alerts"); /* absent in older facts: none */
+        d->usage = json_object_get(facts, "usage");
+    }
+    if (!rc) rc = rules_apply(d);
+    if (!rc) rc = decide_open_alerts(d);
+    if (!rc) *response = response_json(d);
+    dctx_free(d);
+    return rc;
+}
+
 /* The engine proper: pure over (request, facts, lists, catalog, policy, as-of). Nothing from here
  * on reads the store; what it would have read is in `facts` (facts.h). */
 static int decide_over(json_t **response, const xg_decide_ctx *ctx, const json_t *request,
                        const json_t *facts)
 {
-    dctx d = {.ctx = ctx, .p = ctx->policies, .reasons = json_array()};
-    xg_arena_init(&d.arena, 16 * 1024);
+    dctx d = dctx_new(ctx);
     const json_t *record = json_object_get(facts, "customer");
     int rc = dreq_parse(&d.r, &d.arena, request, d.p, json_is_object(record) ? record : NULL,
                         ctx->default_policy, ctx->default_as_of);
+    /* the walk over recorded facts fails only for memory, so it may precede classification */
     if (!rc) {
-        d.pr = pol_profile_find(d.p, d.r.policy);
-        d.profile_index = pol_profile_index(d.r.policy);
-        rc = classify(&d);
-    }
-    if (!rc) {
-        source_country(&d);
         own_source src = facts_ownership_source(facts);
         rc = own_build(&d.g, &d.arena, &d.r, &src, ownership_depth(d.p));
     }
-    d.clearances = json_object_get(facts, "clearances"); /* absent in older facts: none */
-    if (!rc) rc = collect_parties(&d);
-    if (!rc) {
-        d.licenses = json_incref(json_object_get(facts, "licenses"));
-        d.open_alerts = json_object_get(facts, "open_alerts"); /* absent in older facts: none */
-        d.usage = json_object_get(facts, "usage");
-    }
-    if (!rc) rc = rules_apply(&d);
-    if (!rc) rc = decide_open_alerts(&d);
-    if (!rc) *response = response_json(&d);
-    dctx_free(&d);
-    return rc;
+    return decide_rest(response, &d, facts, rc);
 }
 
 static int check_ctx(const xg_decide_ctx *ctx)
@@ -368,11 +509,14 @@ static int check_ctx(const xg_decide_ctx *ctx)
 }
 
 /* The facts from the store, and the list versions the context loaded (which versions were in
- * force is read from the store too, and a replay names a change of them as a fact). */
-static int gather(json_t **facts, const xg_decide_ctx *ctx, const json_t *request)
+ * force is read from the store too, and a replay names a change of them as a fact). With `keep`,
+ * the request parsed and the graph walked while gathering are kept for the engine
+ * (facts_gather_parsed). */
+static int gather_keep(json_t **facts, const xg_decide_ctx *ctx, const json_t *request,
+                       facts_parsed *keep)
 {
-    int rc = facts_gather(facts, ctx->store, request, ctx->policies, ctx->default_policy,
-                          ctx->default_as_of, ownership_depth(ctx->policies));
+    int rc = facts_gather_parsed(facts, ctx->store, request, ctx->policies, ctx->default_policy,
+                                 ctx->default_as_of, ownership_depth(ctx->policies), keep);
     if (!rc &&
         json_object_set_new(*facts, "list_versions",
                             json_is_object(ctx->list_versions) ? json_deep_copy(ctx->list_versions)
@@ -381,14 +525,40 @@ static int gather(json_t **facts, const xg_decide_ctx *ctx, const json_t *reques
     return rc;
 }
 
+static int gather(json_t **facts, const xg_decide_ctx *ctx, const json_t *request)
+{
+    return gather_keep(facts, ctx, request, NULL);
+}
+
+/* Gather the facts and decide over them, parsing the request and walking its owners once: the
+ * graph walked over the store's answers is the one the engine would build from the facts
+ * recorded (the same request asks the same questions), so with a store the engine takes both
+ * over; without one it parses and walks the empty facts itself, as a replay does. */
+static int gather_and_decide(json_t **response, json_t **facts, const xg_decide_ctx *ctx,
+                             const json_t *request)
+{
+    *facts = NULL;
+    if (!ctx->store) {
+        int rc = gather(facts, ctx, request);
+        return rc ? rc : decide_over(response, ctx, request, *facts);
+    }
+    dctx d = dctx_new(ctx);
+    facts_parsed keep = {&d.arena, &d.r, &d.g};
+    int rc = gather_keep(facts, ctx, request, &keep);
+    if (rc) {
+        dctx_free(&d);
+        return rc;
+    }
+    return decide_rest(response, &d, *facts, XG_OK);
+}
+
 /* Gather the facts, decide over them, and record the decision with its facts (canonical JSON,
  * hashed into the audit chain with the rest of the row). */
 int xg_decide(json_t **response, const xg_decide_ctx *ctx, const json_t *request)
 {
     int rc = check_ctx(ctx);
     json_t *facts = NULL, *resp = NULL;
-    if (!rc) rc = gather(&facts, ctx, request);
-    if (!rc) rc = decide_over(&resp, ctx, request, facts);
+    if (!rc) rc = gather_and_decide(&resp, &facts, ctx, request);
     if (!rc && ctx->store) {
         char *canon = facts_canonical(facts);
         rc = canon ? xg_store_decision_record_facts(ctx->store, resp, request, canon)
@@ -423,8 +593,7 @@ int xg_decide_batch(json_t **responses, size_t *bad, const xg_decide_ctx *ctx,
     for (size_t i = 0; i < n && !rc; i++) {
         json_t *facts = NULL;
         reqs[i] = json_array_get(requests, i);
-        rc = gather(&facts, ctx, reqs[i]);
-        if (!rc) rc = decide_over(&resp[i], ctx, reqs[i], facts);
+        rc = gather_and_decide(&resp[i], &facts, ctx, reqs[i]);
         if (!rc && ctx->store && !(canon[i] = facts_canonical(facts)))
             rc = xg_error_set(XG_ENOMEM, "decide: out of memory");
         json_decref(facts);

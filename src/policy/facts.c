@@ -127,9 +127,11 @@ static int clearances_of(json_t *map, xg_store *store, const char *name)
     return XG_OK;
 }
 
+/* With `keep` (a parsed request, its graph and the arena they live in), the parse and the
+ * walk are the caller's: it decides over them and frees them, whatever the outcome. */
 static int gather_facts(json_t **out, xg_store *store, const json_t *request,
                         const xg_policy_set *p, const char *default_policy,
-                        const char *default_as_of, int max_depth)
+                        const char *default_as_of, int max_depth, facts_parsed *keep)
 {
     *out = NULL;
     if (!store) {
@@ -139,22 +141,23 @@ static int gather_facts(json_t **out, xg_store *store, const json_t *request,
     json_t *cust;
     int rc = customer_record(&cust, store, request);
     if (rc) return rc;
-    xg_arena arena;
-    xg_arena_init(&arena, 8 * 1024);
-    dreq r;
-    rc = dreq_parse(&r, &arena, request, p, cust, default_policy, default_as_of);
+    xg_arena own_arena, *arena = keep ? keep->arena : &own_arena;
+    if (!keep) xg_arena_init(&own_arena, 8 * 1024);
+    dreq own_r, *rp = keep ? keep->r : &own_r;
+    own_graph own_g, *g = keep ? keep->g : &own_g;
+    rc = dreq_parse(rp, arena, request, p, cust, default_policy, default_as_of);
+    dreq r = *rp;
     json_t *facts = NULL;
     if (!rc) {
         recorder rec = {store, json_object()};
         own_source src = {owners_from_store, &rec};
-        own_graph g;
-        rc = own_build(&g, &arena, &r, &src, max_depth);
+        rc = own_build(g, arena, &r, &src, max_depth);
         json_t *clearances = json_object();
-        for (size_t i = 0; !rc && i < g.nnodes; i++)
-            rc = clearances_of(clearances, store, g.nodes[i].name);
+        for (size_t i = 0; !rc && i < g->nnodes; i++)
+            rc = clearances_of(clearances, store, g->nodes[i].name);
         for (size_t i = 0; !rc && i < r.nintermediaries; i++)
             rc = clearances_of(clearances, store, r.intermediaries[i].name);
-        own_free(&g);
+        if (!keep) own_free(g);
         json_t *licenses = NULL, *alerts = NULL, *usage = NULL;
         if (!rc) rc = licenses_of(&licenses, store, &r);
         if (!rc)
@@ -176,9 +179,11 @@ static int gather_facts(json_t **out, xg_store *store, const json_t *request,
             json_decref(alerts);
             json_decref(usage);
         }
-        json_decref(r.json);
     }
-    xg_arena_free(&arena);
+    if (!keep) {
+        json_decref(r.json);
+        xg_arena_free(&own_arena);
+    }
     json_decref(cust);
     if (!rc && !facts) rc = xg_error_set(XG_ENOMEM, "facts: out of memory");
     *out = facts;
@@ -191,8 +196,17 @@ static int gather_facts(json_t **out, xg_store *store, const json_t *request,
 int facts_gather(json_t **out, xg_store *store, const json_t *request, const xg_policy_set *p,
                  const char *default_policy, const char *default_as_of, int max_depth)
 {
+    return facts_gather_parsed(out, store, request, p, default_policy, default_as_of, max_depth,
+                               NULL);
+}
+
+int facts_gather_parsed(json_t **out, xg_store *store, const json_t *request,
+                        const xg_policy_set *p, const char *default_policy,
+                        const char *default_as_of, int max_depth, facts_parsed *keep)
+{
+    if (!store) keep = NULL; /* nothing walked: the caller parses and walks the empty facts */
     if (store) xg_store_reads_begin(store);
-    int rc = gather_facts(out, store, request, p, default_policy, default_as_of, max_depth);
+    int rc = gather_facts(out, store, request, p, default_policy, default_as_of, max_depth, keep);
     if (store) xg_store_reads_end(store);
     return rc;
 }

@@ -43,6 +43,21 @@ json_t *facts_empty(void);
 int facts_gather(json_t **out, xg_store *store, const json_t *request, const xg_policy_set *p,
                  const char *default_policy, const char *default_as_of, int max_depth);
 
+/* facts_gather that also hands the caller the request it parsed and the ownership graph it
+ * walked (in keep->arena), so that the engine does not parse and walk a second time: the graph
+ * over the store's answers is the one a walk over the recorded facts builds. Only with a store
+ * (without one, nothing is kept and the caller parses and walks itself). Whatever the result,
+ * *keep->r and *keep->g are the caller's to free (json_decref(r->json), own_free(g)); both must
+ * start zeroed. */
+typedef struct facts_parsed {
+    xg_arena *arena;
+    dreq *r;
+    own_graph *g;
+} facts_parsed;
+int facts_gather_parsed(json_t **out, xg_store *store, const json_t *request,
+                        const xg_policy_set *p, const char *default_policy,
+                        const char *default_as_of, int max_depth, facts_parsed *keep);
+
 /* The facts' canonical JSON (compact, sorted keys; heap, free()), or NULL on allocation failure. */
 char *facts_canonical(const json_t *facts);
 

@@ -1,7 +1,7 @@
 /*
  * audit.c — the tamper-evident audit chain.
  *
- * Each entry hashes (SHA-256, libsodium) the previous entry's hash followed by a canonical payload
+ * Each entry hashes (SHA-256: sha256.h) the previous entry's hash followed by a canonical payload
  * rebuilt from the row it records (a decision or a review action): a compact JSON object with
  * sorted keys whose values are the stored column texts, so verification needs no other state than
  * the rows themselves. Entries are appended in the transaction that writes the row, together with
@@ -10,8 +10,8 @@
  * out of order, edited (the audit row or the row it records), or cut off.
  */
 #include "store/store_internal.h"
+#include "store/sha256.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,44 +31,66 @@ typedef struct canon {
     size_t len, cap;
 } canon;
 
+/* Room for n more bytes and the NUL. */
+static void canon_reserve(canon *c, size_t n)
+{
+    if (c->len + n + 1 <= c->cap) return;
+    size_t cap = c->cap ? c->cap : 1024;
+    while (cap < c->len + n + 1)
+        cap *= 2;
+    char *b = realloc(c->buf, cap);
+    if (!b) abort(); /* an allocation failure here cannot be reported more usefully */
+    c->buf = b;
+    c->cap = cap;
+}
+
 static void canon_put(canon *c, const char *s, size_t n)
 {
-    if (c->len + n + 1 > c->cap) {
-        size_t cap = c->cap ? c->cap : 1024;
-        while (cap < c->len + n + 1)
-            cap *= 2;
-        char *b = realloc(c->buf, cap);
-        if (!b) abort(); /* an allocation failure here cannot be reported more usefully */
-        c->buf = b;
-        c->cap = cap;
-    }
+    canon_reserve(c, n);
     memcpy(c->buf + c->len, s, n);
     c->len += n;
     c->buf[c->len] = '\0';
 }
 
+/* Two passes: the escaped length first (the stored texts are JSON, so a quote every few bytes),
+ * then the bytes written in place. */
 static void canon_string(canon *c, const char *s)
 {
     if (!s) {
         canon_put(c, "null", 4);
         return;
     }
-    canon_put(c, "\"", 1);
-    const char *run = s;
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch >= 0x20 && ch != '"' && ch != '\\') continue;
-        canon_put(c, run, (size_t)(s - run));
-        char esc[8];
-        if (ch == '"' || ch == '\\')
-            esc[0] = '\\', esc[1] = (char)ch, esc[2] = '\0';
-        else
-            snprintf(esc, sizeof esc, "\\u%04x", ch);
-        canon_put(c, esc, strlen(esc));
-        run = s + 1;
+    size_t n = 0, extra = 0;
+    for (; s[n]; n++) {
+        unsigned char ch = (unsigned char)s[n];
+        extra += ch == '"' || ch == '\\' ? 1 : ch < 0x20 ? 5 : 0;
     }
-    canon_put(c, run, (size_t)(s - run));
-    canon_put(c, "\"", 1);
+    canon_reserve(c, n + extra + 2);
+    char *w = c->buf + c->len;
+    *w++ = '"';
+    if (!extra) {
+        memcpy(w, s, n);
+        w += n;
+    } else {
+        static const char hex[] = "0123456789abcdef";
+        for (size_t i = 0; i < n; i++) {
+            unsigned char ch = (unsigned char)s[i];
+            if (ch == '"' || ch == '\\') {
+                *w++ = '\\';
+                *w++ = (char)ch;
+            } else if (ch < 0x20) { /* \u00XX, lower-case hex */
+                memcpy(w, "\\u00", 4);
+                w[4] = hex[ch >> 4];
+                w[5] = hex[ch & 15];
+                w += 6;
+            } else {
+                *w++ = (char)ch;
+            }
+        }
+    }
+    *w++ = '"';
+    *w = '\0';
+    c->len = (size_t)(w - c->buf);
 }
 
 /* keys[] must be in sorted order. */
@@ -127,22 +149,14 @@ char *store_alert_event_payload(const char *id, const char *alert_id, const char
 
 static void sha256_hex(char out[65], const void *data, size_t n)
 {
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, data, n);
-    sodium_bin2hex(out, 65, h, sizeof h);
+    store_sha256_hex(out, data, n, NULL, 0); /* SHA extensions when present (sha256.h) */
 }
 
 /* hash = SHA-256(prev_hash_hex || payload): the hex form keeps the input printable for anyone
  * re-checking the chain with other tools (sha256sum over the two strings concatenated). */
 static void chain_hash(char out[65], const char *prev, const char *payload)
 {
-    crypto_hash_sha256_state st;
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, (const unsigned char *)prev, 64);
-    crypto_hash_sha256_update(&st, (const unsigned char *)payload, strlen(payload));
-    crypto_hash_sha256_final(&st, h);
-    sodium_bin2hex(out, 65, h, sizeof h);
+    store_sha256_hex(out, prev, 64, payload, strlen(payload));
 }
 
 static int head_read(xg_store *s, long long *seq, char hash[65], int *present)

@@ -541,7 +541,6 @@ int xg_store_open(xg_store **out, const char *url)
     }
     pthread_mutex_init(&s->lock, NULL);
     pthread_mutex_init(&s->gc_lock, NULL);
-    pthread_cond_init(&s->gc_cond, NULL);
     pthread_mutex_init(&s->rd_lock, NULL);
     pthread_cond_init(&s->rd_cond, NULL);
     pthread_mutex_init(&s->lic_lock, NULL);
@@ -730,7 +729,6 @@ void xg_store_close(xg_store *s)
     db_close(s->db);
     pthread_mutex_destroy(&s->lock);
     pthread_mutex_destroy(&s->gc_lock);
-    pthread_cond_destroy(&s->gc_cond);
     free(s->path);
     free(s);
 }

@@ -28,7 +28,6 @@ struct xg_store {
     pthread_mutex_t lock;
     /* group commit of decisions: the queue, whether a leader is committing, statistics */
     pthread_mutex_t gc_lock;
-    pthread_cond_t gc_cond;
     gc_item *gc_head, *gc_tail;
     int gc_leader;
     int gc_off; /* 1: every decision commits alone (the benchmark's baseline) */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "xgate/decide.h"
@@ -230,4 +231,42 @@ Test(policy_decide, decision_without_facts_replays_over_the_current_store)
     json_decref(rp);
     json_decref(resp);
     json_decref(req);
+}
+
+/* The screening cache (decide.c) answers for one snapshot only: a name listed in one snapshot and
+ * not in another is a hit under the first and clean under the second, in any order, however often
+ * the same name comes back. */
+Test(policy_decide, screening_cache_follows_the_snapshot)
+{
+    char dir[64], path[96];
+    snprintf(dir, sizeof dir, "/tmp/xg-scache-%d", getpid());
+    cr_assert_eq(mkdir(dir, 0700), 0);
+    snprintf(path, sizeof path, "%s/inhouse.csv", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("id,source,name,country\nX1,In-house test list,Nordlicht Zeta Compute GmbH,DE\n", f);
+    fclose(f);
+    const char *paths[] = {path};
+    xg_snapshot *listed;
+    cr_assert_eq(xg_snapshot_load(&listed, paths, 1, 0, T), 0, "%s", xg_error_message());
+    json_t *r = json_loads("{\"customer\":{\"name\":\"Nordlicht Zeta Compute GmbH\",\"country\":"
+                           "\"DE\"},\"resource\":{\"item\":\"p5.48xlarge\"},\"access\":{"
+                           "\"source_country\":\"DE\"}}",
+                           0, NULL);
+    cr_assert_not_null(r);
+    for (int round = 0; round < 3; round++)
+        for (int k = 0; k < 2; k++) {
+            xg_decide_ctx ctx = {k ? listed : S, C, P, NULL, NULL, "2026-11-22", NULL, NULL};
+            json_t *resp = NULL;
+            cr_assert_eq(xg_decide(&resp, &ctx, r), 0, "%s", xg_error_message());
+            const json_t *hits =
+                json_object_get(json_array_get(json_object_get(resp, "parties"), 0), "screening");
+            cr_assert_eq(json_array_size(hits), k ? 1u : 0u, "round %d, %s lists", round,
+                         k ? "the in-house" : "the bundled");
+            json_decref(resp);
+        }
+    json_decref(r);
+    xg_snapshot_unref(listed);
+    unlink(path);
+    rmdir(dir);
 }
