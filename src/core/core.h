@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <jansson.h>
 #include <xxhash.h>
@@ -79,6 +80,47 @@ static inline size_t xg_utf8_put(char out[4], uint32_t cp)
     out[3] = (char)(0x80 | (cp & 0x3F));
     return 4;
 }
+
+/* ---- stable sort ---- */
+/* XG_DEFINE_STABLE_SORT(name, type, before) defines
+ *     static void name(type *p, size_t n, type *tmp)
+ * which sorts p[0..n) stably by before(const type *a, const type *b) (1 when a goes first), with
+ * tmp room for n elements: insertion over runs of 12, then merges between p and tmp. The order is
+ * the one glibc's merge-sort qsort gives, without its comparator calls through a pointer or its
+ * byte-wise copies; the scorer sorts its candidate pairs, query keys and results with it. */
+#define XG_DEFINE_STABLE_SORT(name, type, before)                                                  \
+    static void name(type *p, size_t n, type *tmp)                                                 \
+    {                                                                                              \
+        enum { RUN = 12 };                                                                         \
+        for (size_t lo = 0; lo < n; lo += RUN) {                                                   \
+            size_t hi = lo + RUN < n ? lo + RUN : n;                                               \
+            for (size_t i = lo + 1; i < hi; i++) {                                                 \
+                type x = p[i];                                                                     \
+                size_t j = i;                                                                      \
+                for (; j > lo && before(&x, &p[j - 1]); j--)                                       \
+                    p[j] = p[j - 1];                                                               \
+                p[j] = x;                                                                          \
+            }                                                                                      \
+        }                                                                                          \
+        type *src = p;                                                                             \
+        type *dst = tmp;                                                                           \
+        for (size_t w = RUN; w < n; w *= 2) {                                                      \
+            for (size_t lo = 0; lo < n; lo += 2 * w) {                                             \
+                size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;        \
+                size_t i = lo, j = mid, k = lo;                                                    \
+                while (i < mid && j < hi)                                                          \
+                    dst[k++] = before(&src[j], &src[i]) ? src[j++] : src[i++];                     \
+                while (i < mid)                                                                    \
+                    dst[k++] = src[i++];                                                           \
+                while (j < hi)                                                                     \
+                    dst[k++] = src[j++];                                                           \
+            }                                                                                      \
+            type *t = src;                                                                         \
+            src = dst;                                                                             \
+            dst = t;                                                                               \
+        }                                                                                          \
+        if (src != p) memcpy(p, src, n * sizeof *p);                                               \
+    }
 
 /* ---- edit distance ---- */
 enum { XG_EDIT_MAX = 4096 }; /* units of b counted; the rest is cut */

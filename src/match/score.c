@@ -13,6 +13,7 @@
  * When both names carry Han characters, the Dice coefficient of their character bigrams is
  * computed as well: same-script Chinese is compared in its own script, not only through pinyin.
  */
+#include "core/core.h"
 #include "match/score.h"
 #include "xgate/core.h"
 #include "xgate/screen.h"
@@ -607,40 +608,8 @@ static int pair_before(const xg_pair *x, const xg_pair *y)
     return x->qn + x->nn > y->qn + y->nn; /* prefer spans on ties */
 }
 
-/* Stable sort of the candidate pairs (as glibc's qsort, a merge sort, ordered them): insertion
- * for short runs, then merges through tmp (room for n pairs). No comparator calls, no copies
- * beyond the merges. */
-static void sort_pairs(xg_pair *p, size_t n, xg_pair *tmp)
-{
-    enum { RUN = 12 };
-    for (size_t lo = 0; lo < n; lo += RUN) {
-        size_t hi = lo + RUN < n ? lo + RUN : n;
-        for (size_t i = lo + 1; i < hi; i++) {
-            xg_pair x = p[i];
-            size_t j = i;
-            for (; j > lo && pair_before(&x, &p[j - 1]); j--)
-                p[j] = p[j - 1];
-            p[j] = x;
-        }
-    }
-    xg_pair *src = p, *dst = tmp;
-    for (size_t w = RUN; w < n; w *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * w) {
-            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-            size_t i = lo, j = mid, k = lo;
-            while (i < mid && j < hi)
-                dst[k++] = pair_before(&src[j], &src[i]) ? src[j++] : src[i++];
-            while (i < mid)
-                dst[k++] = src[i++];
-            while (j < hi)
-                dst[k++] = src[j++];
-        }
-        xg_pair *t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != p) memcpy(p, src, n * sizeof *p);
-}
+/* The candidate pairs, stably (the order glibc's qsort gave them). */
+XG_DEFINE_STABLE_SORT(sort_pairs, xg_pair, pair_before)
 
 /* snprintf(buf, cap, "%s", s) without the format machinery: s, cut to cap - 1 bytes. */
 static void copy_text(char *buf, size_t cap, const char *s)

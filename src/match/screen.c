@@ -86,39 +86,8 @@ static int qkey_before(const qkey *x, const qkey *y)
     return x->hash < y->hash;
 }
 
-/* Stable sort of the query's keys, rarest first (the order glibc's merge-sort qsort gave):
- * insertion for short runs, then merges through tmp (room for n keys). */
-static void sort_qkeys(qkey *p, size_t n, qkey *tmp)
-{
-    enum { RUN = 12 };
-    for (size_t lo = 0; lo < n; lo += RUN) {
-        size_t hi = lo + RUN < n ? lo + RUN : n;
-        for (size_t i = lo + 1; i < hi; i++) {
-            qkey x = p[i];
-            size_t j = i;
-            for (; j > lo && qkey_before(&x, &p[j - 1]); j--)
-                p[j] = p[j - 1];
-            p[j] = x;
-        }
-    }
-    qkey *src = p, *dst = tmp;
-    for (size_t w = RUN; w < n; w *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * w) {
-            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-            size_t i = lo, j = mid, k = lo;
-            while (i < mid && j < hi)
-                dst[k++] = qkey_before(&src[j], &src[i]) ? src[j++] : src[i++];
-            while (i < mid)
-                dst[k++] = src[i++];
-            while (j < hi)
-                dst[k++] = src[j++];
-        }
-        qkey *t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != p) memcpy(p, src, n * sizeof *p);
-}
+/* The query's keys, rarest first, stably (the order glibc's qsort gave them). */
+XG_DEFINE_STABLE_SORT(sort_qkeys, qkey, qkey_before)
 
 /* Room for every key of a name this long: words give ~20 keys, Han characters one each. */
 static size_t keys_cap(const xg_name *qn)
@@ -396,39 +365,14 @@ static int best_before(const rec_best *x, const rec_best *y)
     return x->record < y->record;
 }
 
-/* Sort pointers to the per-record bests (tmp: room for n): insertion for short runs, then
- * merges. The order is total, so it is the one qsort gave, without moving the records. */
-static void sort_best(const rec_best **p, size_t n, const rec_best **tmp)
+static int best_ptr_before(const rec_best *const *x, const rec_best *const *y)
 {
-    enum { RUN = 12 };
-    for (size_t lo = 0; lo < n; lo += RUN) {
-        size_t hi = lo + RUN < n ? lo + RUN : n;
-        for (size_t i = lo + 1; i < hi; i++) {
-            const rec_best *x = p[i];
-            size_t j = i;
-            for (; j > lo && best_before(x, p[j - 1]); j--)
-                p[j] = p[j - 1];
-            p[j] = x;
-        }
-    }
-    const rec_best **src = p, **dst = tmp;
-    for (size_t w = RUN; w < n; w *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * w) {
-            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-            size_t i = lo, j = mid, k = lo;
-            while (i < mid && j < hi)
-                dst[k++] = best_before(src[j], src[i]) ? src[j++] : src[i++];
-            while (i < mid)
-                dst[k++] = src[i++];
-            while (j < hi)
-                dst[k++] = src[j++];
-        }
-        const rec_best **t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != p) memcpy(p, src, n * sizeof *p);
+    return best_before(*x, *y);
 }
+
+/* Pointers to the per-record bests; the order is total, so it is the one qsort gave, without
+ * moving the records. */
+XG_DEFINE_STABLE_SORT(sort_best, const rec_best *, best_ptr_before)
 
 static json_t *ident_explain(const rec_best *b)
 {
