@@ -126,25 +126,6 @@ static char *scan_text(void)
     return s;
 }
 
-/* The path of the one cache file named <stem>-*.<ext> (into out), or 0 files. */
-static int cache_file(const char *stem, const char *ext, char *out, size_t cap)
-{
-    DIR *d = opendir(dir);
-    cr_assert_not_null(d);
-    int n = 0;
-    size_t sl = strlen(stem), el = strlen(ext);
-    for (struct dirent *e; (e = readdir(d));) {
-        size_t l = strlen(e->d_name);
-        if (!strncmp(e->d_name, stem, sl) && e->d_name[sl] == '-' && l > el &&
-            !strcmp(e->d_name + l - el, ext)) {
-            snprintf(out, cap, "%s/%s", dir, e->d_name);
-            n++;
-        }
-    }
-    closedir(d);
-    return n;
-}
-
 static void write_file(const char *path, const char *data, size_t len)
 {
     FILE *f = fopen(path, "wb");
@@ -199,8 +180,9 @@ Test(scan_gate, damaged_cache_files_are_rebuilt, .init = setup, .fini = teardown
 {
     char *ref = scan_text(); /* cold: builds and writes */
     char gate[512], fold[512];
-    cr_assert_eq(cache_file("fieldgate", ".hsdb", gate, sizeof gate), 1, "no fieldgate file");
-    cr_assert_eq(cache_file("fold", ".tab", fold, sizeof fold), 1, "no fold file");
+    cr_assert_eq(cache_temp_count(dir, "fieldgate", ".hsdb", gate, sizeof gate), 1,
+                 "no fieldgate file");
+    cr_assert_eq(cache_temp_count(dir, "fold", ".tab", fold, sizeof fold), 1, "no fold file");
     char *s = scan_text(); /* warm: read back */
     cr_assert_str_eq(s, ref);
     free(s);
@@ -239,7 +221,7 @@ Test(scan_gate, fold_table_out_of_range_is_rebuilt, .init = setup, .fini = teard
 {
     char *ref = scan_text();
     char fold[512];
-    cr_assert_eq(cache_file("fold", ".tab", fold, sizeof fold), 1);
+    cr_assert_eq(cache_temp_count(dir, "fold", ".tab", fold, sizeof fold), 1);
     char *good;
     size_t len;
     cr_assert_eq(xg_file_read(&good, &len, fold, 0), 0);
@@ -282,6 +264,6 @@ Test(scan_gate, cache_off_writes_nothing, .init = setup, .fini = teardown, .time
     free(s);
     cr_assert_eq(setenv("XGATE_SNAPSHOT_DIR", dir, 1), 0);
     char path[512];
-    cr_assert_eq(cache_file("fieldgate", ".hsdb", path, sizeof path), 0);
-    cr_assert_eq(cache_file("fold", ".tab", path, sizeof path), 0);
+    cr_assert_eq(cache_temp_count(dir, "fieldgate", ".hsdb", path, sizeof path), 0);
+    cr_assert_eq(cache_temp_count(dir, "fold", ".tab", path, sizeof path), 0);
 }

@@ -56,27 +56,10 @@ static void matches(const lx_lexicon *lx, char *out, size_t cap)
     xg_vec_free(&m);
 }
 
-/* The path of the one cache file in dir (into out), or 0 files. */
-static int cache_file(char *out, size_t cap)
-{
-    DIR *d = opendir(dir);
-    cr_assert_not_null(d);
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (!strncmp(e->d_name, "lexicon-", 8) && strstr(e->d_name, ".hsdb") &&
-            !strstr(e->d_name, ".tmp")) {
-            snprintf(out, cap, "%s/%s", dir, e->d_name);
-            n++;
-        }
-    closedir(d);
-    return n;
-}
-
 static void damage_and_check(const char *ref, void (*damage)(const char *path))
 {
     char path[512];
-    cr_assert_eq(cache_file(path, sizeof path), 1);
+    cr_assert_eq(cache_temp_count(dir, "lexicon", ".hsdb", path, sizeof path), 1);
     damage(path);
     lx_lexicon lx;
     load(&lx);
@@ -131,7 +114,8 @@ Test(scan_lexcache, cold_then_warm_then_damaged, .init = setup, .fini = teardown
     char ref[4096], got[4096], path[512];
     matches(&lx, ref, sizeof ref);
     lx_free(&lx);
-    cr_assert_eq(cache_file(path, sizeof path), 1, "no cache file written");
+    cr_assert_eq(cache_temp_count(dir, "lexicon", ".hsdb", path, sizeof path), 1,
+                 "no cache file written");
     load(&lx);
     cr_assert_eq(lx.from_cache, 1, "the cache file was not read");
     matches(&lx, got, sizeof got);
@@ -158,5 +142,5 @@ Test(scan_lexcache, off_writes_nothing, .init = setup, .fini = teardown)
     cr_assert_eq(lx.from_cache, 0);
     lx_free(&lx);
     char path[512];
-    cr_assert_eq(cache_file(path, sizeof path), 0);
+    cr_assert_eq(cache_temp_count(dir, "lexicon", ".hsdb", path, sizeof path), 0);
 }

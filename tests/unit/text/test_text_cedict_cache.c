@@ -85,28 +85,10 @@ static char *render_all(void)
     return render_data(NULL);
 }
 
-/* The path of the cache file in dir (into out; the last one read when there are several);
- * returns how many there are. */
-static int cache_file(char *out, size_t cap)
-{
-    DIR *d = opendir(dir);
-    cr_assert_not_null(d);
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (!strncmp(e->d_name, "cedict-", 7) && strstr(e->d_name, ".tab") &&
-            !strstr(e->d_name, ".tmp")) {
-            snprintf(out, cap, "%s/%s", dir, e->d_name);
-            n++;
-        }
-    closedir(d);
-    return n;
-}
-
 static char *read_cache(size_t *len)
 {
     char path[512], *data;
-    cr_assert_eq(cache_file(path, sizeof path), 1);
+    cr_assert_eq(cache_temp_count(dir, "cedict", ".tab", path, sizeof path), 1);
     cr_assert_eq(xg_file_read(&data, len, path, 0), 0, "%s", xg_error_message());
     return data;
 }
@@ -126,7 +108,7 @@ static void damage_and_check(const char *ref, size_t at)
     char path[512];
     size_t len;
     char *good = read_cache(&len);
-    cr_assert_eq(cache_file(path, sizeof path), 1);
+    cr_assert_eq(cache_temp_count(dir, "cedict", ".tab", path, sizeof path), 1);
     char *bad = malloc(len);
     cr_assert_not_null(bad);
     memcpy(bad, good, len);
@@ -150,9 +132,10 @@ static void damage_and_check(const char *ref, size_t at)
 Test(text_cedict_cache, cold_warm_uncached_damaged_alike, .init = setup, .fini = teardown)
 {
     char path[512];
-    cr_assert_eq(cache_file(path, sizeof path), 0);
+    cr_assert_eq(cache_temp_count(dir, "cedict", ".tab", path, sizeof path), 0);
     char *cold = render_all();
-    cr_assert_eq(cache_file(path, sizeof path), 1, "the cold load writes the table");
+    cr_assert_eq(cache_temp_count(dir, "cedict", ".tab", path, sizeof path), 1,
+                 "the cold load writes the table");
     char *warm = render_all();
     cr_assert_str_eq(warm, cold);
     cr_assert_eq(setenv("XGATE_SNAPSHOT_DIR", "off", 1), 0);
@@ -190,13 +173,14 @@ Test(text_cedict_cache, table_of_another_key_rebuilt, .init = setup, .fini = tea
 {
     char first[512], path[512], data[256];
     char *ref = render_all();
-    cr_assert_eq(cache_file(first, sizeof first), 1);
+    cr_assert_eq(cache_temp_count(dir, "cedict", ".tab", first, sizeof first), 1);
     size_t len_a;
     char *table_a = read_cache(&len_a);
     data_copy(data, sizeof data);
     char *copy = render_data(data);
     cr_assert_str_eq(copy, ref, "another copy of the dictionary reads alike");
-    cr_assert_eq(cache_file(path, sizeof path), 2, "another dictionary file: another table");
+    cr_assert_eq(cache_temp_count(dir, "cedict", ".tab", path, sizeof path), 2,
+                 "another dictionary file: another table");
     if (!strcmp(path, first)) { /* the other one */
         DIR *d = opendir(dir);
         struct dirent *e;

@@ -100,22 +100,6 @@ Test(text_hans_table, every_cedict_headword_as_icu, .init = setup, .fini = teard
     free(text);
 }
 
-/* The path of the one table file in dir; returns how many there are. */
-static int table_file(char *out, size_t cap)
-{
-    DIR *d = opendir(dir);
-    cr_assert_not_null(d);
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (!strncmp(e->d_name, "hanthans-", 9) && !strstr(e->d_name, ".tmp")) {
-            snprintf(out, cap, "%s/%s", dir, e->d_name);
-            n++;
-        }
-    closedir(d);
-    return n;
-}
-
 static const char sample[] = "華為技術有限公司 中國航天科技集團 臺灣積體電路製造 崑崙 乾隆";
 
 static char *convert_fresh(void)
@@ -129,9 +113,10 @@ static char *convert_fresh(void)
 Test(text_hans_table, damaged_file_rebuilt, .init = setup, .fini = teardown)
 {
     char path[512];
-    cr_assert_eq(table_file(path, sizeof path), 0);
+    cr_assert_eq(cache_temp_count(dir, "hanthans", ".tab", path, sizeof path), 0);
     char *ref = convert_fresh();
-    cr_assert_eq(table_file(path, sizeof path), 1, "the first Hant-Hans writes the table");
+    cr_assert_eq(cache_temp_count(dir, "hanthans", ".tab", path, sizeof path), 1,
+                 "the first Hant-Hans writes the table");
     char *warm = convert_fresh();
     cr_assert_str_eq(warm, ref);
     cr_assert(xg_translit_hans_table());
