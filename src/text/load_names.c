@@ -275,7 +275,7 @@ static int load_person_prefixes(xg_text_ctx *ctx, const char *dir)
     return rc;
 }
 
-int xg_text_load_names(xg_text_ctx *ctx, const char *dir)
+static int build_names(xg_text_ctx *ctx, const char *dir)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/names/xg_terms.tsv", dir);
@@ -283,5 +283,20 @@ int xg_text_load_names(xg_text_ctx *ctx, const char *dir)
     if (rc == 0) rc = load_org_types(ctx, dir);
     if (rc == 0) rc = load_symbols(ctx, dir);
     if (rc == 0) rc = load_person_prefixes(ctx, dir);
+    return rc;
+}
+
+/* With a cache directory, what build_names made is kept between runs (names_tab.c): a warm
+ * load reads the compiled table; a missing, damaged or stale one is built again and rewritten.
+ * An unreadable source is left to build_names, which reports it as before. */
+int xg_text_load_names(xg_text_ctx *ctx, const char *dir)
+{
+    char cdir[4096], file[4200];
+    XXH128_hash_t key;
+    int cached = xg_cache_dir(cdir, sizeof cdir) == 0 && xg_names_tab_key(dir, &key) == 0 &&
+                 xg_cache_path(file, sizeof file, "names", "tab", key) == 0;
+    if (cached && xg_names_tab_open(ctx, file, key) == 0) return 0;
+    int rc = build_names(ctx, dir);
+    if (rc == 0 && cached) xg_names_tab_write(ctx, file, key);
     return rc;
 }

@@ -137,6 +137,14 @@ size_t xg_cedict_tab_words(const xg_cedict_tab *t);
 /* Whether `word` is a Latin place word of the table (xg_text_latin_place). */
 bool xg_cedict_tab_place(const xg_cedict_tab *t, const char *word, size_t n);
 
+/* The name tables compiled and kept in the cache directory (names_tab.c, load_names.c). The key
+ * hashes the binary and the source files' content (-1 when one cannot be read); open fills the
+ * phrase, symbol-kind and person-prefix maps (empty before) and max_phrase from `file`: 0, or -1
+ * when it is missing, damaged or stale (the maps left empty). */
+int xg_names_tab_key(const char *dir, XXH128_hash_t *key);
+void xg_names_tab_write(const xg_text_ctx *ctx, const char *file, XXH128_hash_t key);
+int xg_names_tab_open(xg_text_ctx *ctx, const char *file, XXH128_hash_t key);
+
 /* Make sure CC-CEDICT is in `han` (loading it once, whichever thread comes first). Returns 0, or
  * the load's error code with its message set again for this thread. The context stays shared and
  * read-only for callers: only this function writes it, under cedict_lock. */
