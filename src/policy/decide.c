@@ -42,7 +42,8 @@ static json_t *match_json(const dctx *d, const xg_screen_match *m, const char **
  * of the key: a new name replaces the one in its slot), shared by every thread under one mutex.
  * The key holds the snapshot (its address and its list content hash) and the policy set (address
  * and version): a list update swaps the snapshot, after which no old entry can match again, and
- * the first lookup under a new snapshot empties the table. Not cached: a party screened with
+ * the first lookup under a new snapshot empties the table; the key's date is today's when the
+ * request gives none. Not cached: a party screened with
  * identifiers (customer.ids), and a party with clearances on file (they annotate the matches).
  * XG_DECIDE_SCREEN_CACHE=0 in the environment turns the cache off (for measurements). */
 #define SCREEN_CACHE_SLOTS 1024
@@ -86,14 +87,23 @@ static size_t scache_slot(const char *name, const char *as_of)
     unsigned long long h = 1469598103934665603ULL; /* FNV-1a */
     for (const char *c = name; *c; c++)
         h = (h ^ (unsigned char)*c) * 1099511628211ULL;
-    for (const char *c = as_of ? as_of : ""; *c; c++)
+    for (const char *c = as_of; *c; c++)
         h = (h ^ (unsigned char)*c) * 1099511628211ULL;
     return (size_t)(h % SCREEN_CACHE_SLOTS);
 }
 
-static bool scache_same(const scache_entry *e, const dctx *d, const char *name)
+/* The date a party is screened as of: the request's, else today's (into buf), as xg_screen
+ * takes it, so that an entry made yesterday is not an answer for today (a record whose end date
+ * has passed, or whose start date has come). */
+static const char *scache_as_of(const dctx *d, char buf[11])
 {
-    const char *as_of = d->r.as_of ? d->r.as_of : "";
+    if (d->r.as_of) return d->r.as_of;
+    xg_date_today(buf);
+    return buf;
+}
+
+static bool scache_same(const scache_entry *e, const dctx *d, const char *name, const char *as_of)
+{
     return e->name && e->snap == d->ctx->snapshot && e->policy == d->p && !strcmp(e->name, name) &&
            !strcmp(e->as_of, as_of) && !strcmp(e->snap_hash, xg_snapshot_hash(d->ctx->snapshot)) &&
            !strcmp(e->policy_version, d->p->version);
@@ -111,8 +121,10 @@ static bool scache_get(dctx *d, dparty *pt)
             if (scache[i].name) scache_clear(&scache[i]);
         scache_snap = d->ctx->snapshot;
     }
-    scache_entry *e = &scache[scache_slot(pt->name, d->r.as_of)];
-    if (scache_same(e, d, pt->name) && (pt->screening = json_deep_copy(e->matches))) {
+    char today[11];
+    const char *as_of = scache_as_of(d, today);
+    scache_entry *e = &scache[scache_slot(pt->name, as_of)];
+    if (scache_same(e, d, pt->name, as_of) && (pt->screening = json_deep_copy(e->matches))) {
         hit = true;
         pt->sdn = e->sdn;
         pt->entity = e->entity;
@@ -128,11 +140,13 @@ static bool scache_get(dctx *d, dparty *pt)
 static void scache_put(const dctx *d, const dparty *pt)
 {
     if (!scache_on) return;
+    char today[11];
+    const char *as_of = scache_as_of(d, today);
     scache_entry n = {.snap = d->ctx->snapshot,
                       .policy = d->p,
                       .snap_hash = strdup(xg_snapshot_hash(d->ctx->snapshot)),
                       .policy_version = strdup(d->p->version),
-                      .as_of = strdup(d->r.as_of ? d->r.as_of : ""),
+                      .as_of = strdup(as_of),
                       .name = strdup(pt->name),
                       .threshold = d->threshold,
                       .near_miss = pt->near_miss,
@@ -147,7 +161,7 @@ static void scache_put(const dctx *d, const dparty *pt)
     }
     pthread_mutex_lock(&scache_lock);
     if (scache_snap == d->ctx->snapshot) {
-        scache_entry *e = &scache[scache_slot(pt->name, d->r.as_of)];
+        scache_entry *e = &scache[scache_slot(pt->name, as_of)];
         scache_clear(e);
         *e = n;
         n.name = NULL;
