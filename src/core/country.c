@@ -10,6 +10,7 @@
 #include "xgate/country.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -69,24 +70,39 @@ static void fold_codepoint(xg_buf *out, utf8proc_int32_t cp)
     }
 }
 
-/* The comparison key of a name, heap-allocated; NULL for invalid UTF-8 or an empty key. */
+static bool is_ascii(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x80) return false;
+    return true;
+}
+
+/* The comparison key of a name, heap-allocated; NULL for invalid UTF-8 or an empty key. On ASCII,
+ * NFKC with case folding and marks stripped is plain lowercasing, so a code or an English name
+ * (what a decision request carries) skips utf8proc_map, which costs most of a lookup. */
 static char *fold_key(const char *s)
 {
-    utf8proc_uint8_t *mapped = NULL;
-    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &mapped,
-                                      UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
-                                          UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
-    if (n < 0) return NULL;
     xg_buf raw;
     xg_buf_init(&raw);
-    for (utf8proc_ssize_t i = 0; i < n;) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate(mapped + i, n - i, &cp);
-        if (k <= 0) break;
-        fold_codepoint(&raw, cp);
-        i += k;
+    if (is_ascii(s)) {
+        for (; *s; s++)
+            fold_codepoint(&raw, *s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s);
+    } else {
+        utf8proc_uint8_t *mapped = NULL;
+        utf8proc_ssize_t n =
+            utf8proc_map((const utf8proc_uint8_t *)s, 0, &mapped,
+                         UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+                             UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
+        if (n < 0) return NULL;
+        for (utf8proc_ssize_t i = 0; i < n;) {
+            utf8proc_int32_t cp;
+            utf8proc_ssize_t k = utf8proc_iterate(mapped + i, n - i, &cp);
+            if (k <= 0) break;
+            fold_codepoint(&raw, cp);
+            i += k;
+        }
+        free(mapped);
     }
-    free(mapped);
     /* collapse spaces, trim, drop a leading "the" */
     xg_buf key;
     xg_buf_init(&key);

@@ -68,33 +68,6 @@ static int get_str(const char **out, const json_t *o, const char *key, const cha
     return XG_OK;
 }
 
-/* xg_country_code folds its argument through utf8proc before the table's search (~13,000
- * instructions a call), and a decision asks four or more times, mostly for the same few codes
- * ("DE", "US"). The table is built once and never changes, so each thread remembers its last few
- * short answers (the code it returns points into that table); an unknown country is not kept. */
-#define COUNTRY_MEMO 8
-#define COUNTRY_MEMO_KEY 16
-static _Thread_local struct {
-    char key[COUNTRY_MEMO_KEY];
-    const char *code;
-} country_memo[COUNTRY_MEMO];
-static _Thread_local unsigned country_memo_next;
-
-static const char *country_code(const char *s)
-{
-    size_t n = strlen(s);
-    if (n >= COUNTRY_MEMO_KEY) return xg_country_code(s);
-    for (int i = 0; i < COUNTRY_MEMO; i++)
-        if (country_memo[i].code && !strcmp(country_memo[i].key, s)) return country_memo[i].code;
-    const char *code = xg_country_code(s);
-    if (code) {
-        unsigned i = country_memo_next++ % COUNTRY_MEMO;
-        memcpy(country_memo[i].key, s, n + 1);
-        country_memo[i].code = code;
-    }
-    return code;
-}
-
 static int get_country(const char **out, const json_t *o, const char *key, const char *where)
 {
     const char *s;
@@ -103,7 +76,7 @@ static int get_country(const char **out, const json_t *o, const char *key, const
         *out = NULL;
         return rc;
     }
-    *out = country_code(s);
+    *out = xg_country_code(s);
     if (!*out) return xg_error_set(XG_EINVAL, "%s.%s: unknown country '%s'", where, key, s);
     return XG_OK;
 }
