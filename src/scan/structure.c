@@ -143,8 +143,8 @@ static void walk(xg_buf *b, xmlNode *n, int depth)
  * names and process. Checked against libxml2 by tests/unit/scan/test_scan_html_fast.c (the real
  * page, hand-written pages, generated tag soup) and by the fuzz target fuzz_scan_html_fast, which
  * compares the two on every page the fast path accepts. Used only with the libxml2 it was checked
- * against (2.9); another version gets libxml2 for every page. XGATE_SCAN_HTML_LIBXML=1 turns the
- * fast path off. */
+ * against (2.9); another version gets libxml2 for every page. XGATE_SCAN_HTML_LIBXML=1 in the
+ * environment at the first page turns the fast path off for the process. */
 
 static const char *const FAST_TAGS[] = {
     "a",      "abbr",   "acronym",  "address",    "area",     "article",  "aside",      "b",
@@ -159,7 +159,7 @@ static const char *const FAST_TAGS[] = {
     "small",  "span",   "strike",   "strong",     "style",    "sub",      "sup",        "table",
     "tbody",  "td",     "textarea", "tfoot",      "th",       "thead",    "time",       "title",
     "tr",     "tt",     "u",        "ul",         "var",      NULL};
-#define FAST_NTAGS 93
+#define FAST_NTAGS ((int)(sizeof FAST_TAGS / sizeof *FAST_TAGS) - 1)
 
 enum { TF_VOID = 1, TF_BLOCK = 2, TF_CELL = 4, TF_ROW = 8, TF_DROP = 16, TF_RAW = 32 };
 
@@ -186,7 +186,7 @@ static int fast_lookup(const char *name)
 static void fast_init(void)
 {
     int v = atoi(xmlParserVersion);
-    if (v < 20900 || v >= 21000) return;
+    if (v < 20900 || v >= 21000 || getenv("XGATE_SCAN_HTML_LIBXML")) return;
     for (int i = 0; i < FAST_NTAGS; i++) {
         if (i && strcmp(FAST_TAGS[i - 1], FAST_TAGS[i]) >= 0) return; /* must stay sorted */
         const char *n = FAST_TAGS[i];
@@ -200,7 +200,6 @@ static void fast_init(void)
         if (!strcmp(n, "script") || !strcmp(n, "style")) f |= TF_RAW;
         fast_flags[i] = f;
     }
-    if (FAST_TAGS[FAST_NTAGS] != NULL) return;
     fast_tag_body = fast_lookup("body");
     fast_tag_head = fast_lookup("head");
     fast_tag_html = fast_lookup("html");
@@ -701,7 +700,7 @@ static pthread_once_t fast_once = PTHREAD_ONCE_INIT;
 static int html_fast(xg_buf *b, const char *s, size_t n)
 {
     pthread_once(&fast_once, fast_init);
-    if (!fast_ok || getenv("XGATE_SCAN_HTML_LIBXML")) return 1;
+    if (!fast_ok) return 1;
     fast_state *st = malloc(sizeof *st);
     if (!st) return 1;
     st->b = b;
