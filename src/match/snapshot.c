@@ -10,6 +10,7 @@
 #include "match/score.h"
 #include "match/snapfile.h"
 #include "lists/fingerprint.h"
+#include "text/text_internal.h"
 #include "xgate/error.h"
 
 #include <dirent.h>
@@ -974,7 +975,7 @@ static int try_map(xg_snapshot *s, const char *path, const uint8_t key[16], cons
         if (memcmp(f.hdr->key, key, 16))
             problem = "other lists or name data (key differs)";
         else if (memcmp(f.hdr->build, build, 16))
-            problem = "written by another build";
+            problem = "written by another build or ICU version";
         else
             problem = attach(s, &f);
     }
@@ -1177,7 +1178,7 @@ int xg_snapshot_load(xg_snapshot **out, const char *const *paths, size_t npaths,
     /* no cache */
     if (xg_cache_dir(dir, sizeof dir))
         return load_uncached(out, paths, npaths, load_flags, text, t0);
-    xg_build_id(build);
+    xg_text_analyser_id(build); /* the binary and the ICU it runs with */
     /* the key: remembered for these files' stat signature, else hashed from their bytes */
     stat_path(spath, sizeof spath, dir, paths, npaths, load_flags, build);
     bool have_sig = !stat_signature(sig, &newest, paths, npaths, load_flags);

@@ -20,6 +20,7 @@
 #include <xxhash.h>
 
 #include "core/core.h"
+#include "text/text_internal.h"
 #include "xgate/error.h"
 
 _Static_assert(sizeof(pf_header) == 136, "party file header is 136 bytes");
@@ -75,15 +76,11 @@ void pf_analysis_key(uint8_t key[16])
     XXH3_128bits_reset(st);
     uint32_t v = PF_VERSION;
     XXH3_128bits_update(st, &v, sizeof v);
-    /* the binary that analyses names (as the lists snapshot file checks it): another build may
-     * analyse, and so key, names otherwise */
-    struct stat sb;
-    uint64_t b[3] = {0, 0, 0};
-    if (!stat("/proc/self/exe", &sb))
-        b[0] = (uint64_t)sb.st_size,
-        b[1] = (uint64_t)sb.st_mtim.tv_sec * 1000000000u + (uint64_t)sb.st_mtim.tv_nsec,
-        b[2] = (uint64_t)sb.st_ino;
-    XXH3_128bits_update(st, b, sizeof b);
+    /* what analyses names (as the lists snapshot file checks it): another build or another ICU
+     * may analyse, and so key, names otherwise */
+    uint8_t id[16];
+    xg_text_analyser_id(id);
+    XXH3_128bits_update(st, id, sizeof id);
     static const char *const dirs[] = {"text", "names", "cedict"};
     for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
         char path[4096];

@@ -5,16 +5,15 @@
  * of the phrase map (its folded key and either the prefix marker or the phrase's kind, symbol and
  * short_edge), the symbol kinds, the person prefixes and max_phrase. A warm load (xg_cache_get
  * checks magic, key and checksum) checks every record's bounds first and only then inserts the
- * entries, copied once into the context arena: no YAML, no folding. The key hashes the binary
- * (xg_build_id), the running ICU's version (phrases with letters latin_ascii.tsv lacks go through
- * ICU's transliterators) and the content of the four files and of latin_ascii.tsv (phrase keys
- * fold through it), so any change to them builds again. */
+ * entries, copied once into the context arena: no YAML, no folding. The key hashes the binary and
+ * the running ICU's version (xg_text_analyser_id: phrases with letters latin_ascii.tsv lacks go
+ * through ICU's transliterators) and the content of the four files and of latin_ascii.tsv (phrase
+ * keys fold through it), so any change to them builds again. */
 #include "text/text_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include <unicode/uversion.h>
 #include <xxhash.h>
 
 #include "xgate/error.h"
@@ -32,13 +31,10 @@ int xg_names_tab_key(const char *dir, XXH128_hash_t *key)
     XXH3_state_t *st = XXH3_createState();
     if (!st) return -1;
     uint8_t id[16];
-    xg_build_id(id);
+    xg_text_analyser_id(id);
     XXH3_128bits_reset(st);
     XXH3_128bits_update(st, NAMES_MAGIC, 8);
     XXH3_128bits_update(st, id, sizeof id);
-    UVersionInfo icu;
-    u_getVersion(icu);
-    XXH3_128bits_update(st, icu, sizeof icu);
     int rc = 0;
     for (size_t f = 0; f < sizeof sources / sizeof *sources && rc == 0; f++) {
         char path[4096], *text;

@@ -208,6 +208,12 @@ extern bool xg_translit_hans_off;
 void xg_translit_hans_reset(void);
 /* Whether Hant-Hans went through the table (after a first Hant-Hans). */
 bool xg_translit_hans_table(void);
+/* The identity of what analyses names: xgate's build (xg_build_id) and the running ICU's version,
+ * hashed, once per process. The key of every file that keeps analysed names, their index keys or
+ * tables built through ICU (the lists snapshot file, the monitor's party file, the compiled name
+ * and Hant-Hans tables): ICU upgraded without a rebuild of xgate (a distribution update) may read
+ * a name otherwise, so those files are built again rather than trusted. */
+void xg_text_analyser_id(uint8_t id[16]);
 
 /* ---- analysis steps ---- */
 /* Split folded text into raw tokens (Han runs kept whole) appended to `toks` (xg_wtok). */

@@ -287,18 +287,38 @@ static int hans_verify(UTransliterator *t)
     return ok;
 }
 
+static uint8_t analyser_id[16];
+static pthread_once_t analyser_once = PTHREAD_ONCE_INIT;
+
+static void analyser_compute(void)
+{
+    struct {
+        uint8_t build[16];
+        UVersionInfo icu;
+    } in;
+    memset(&in, 0, sizeof in);
+    xg_build_id(in.build);
+    u_getVersion(in.icu);
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits(&in, sizeof in));
+    memcpy(analyser_id, c.digest, 16);
+}
+
+void xg_text_analyser_id(uint8_t id[16])
+{
+    pthread_once(&analyser_once, analyser_compute);
+    memcpy(id, analyser_id, 16);
+}
+
 static void hans_load(void)
 {
-    UVersionInfo v;
-    u_getVersion(v);
     uint8_t id[16];
-    xg_build_id(id);
+    xg_text_analyser_id(id);
     XXH3_state_t *st = XXH3_createState();
     if (!st) return;
     XXH3_128bits_reset(st);
     XXH3_128bits_update(st, HANS_MAGIC, 8);
     XXH3_128bits_update(st, id, sizeof id);
-    XXH3_128bits_update(st, v, sizeof v);
     XXH128_hash_t key = XXH3_128bits_digest(st);
     XXH3_freeState(st);
     char file[4200];
