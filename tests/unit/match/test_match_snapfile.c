@@ -16,6 +16,7 @@
 #include <xxhash.h>
 
 #include "match/snapfile.h"
+#include "text/text_internal.h"
 #include "xgate/error.h"
 #include "xgate/screen.h"
 
@@ -206,6 +207,28 @@ Test(match_snapfile, other_format_version)
     expect_rebuilt("format version", want);
     patch(path, 0, "XGSNAPX\n", 8);
     expect_rebuilt("not a snapshot file", want);
+    free(want), free(path);
+}
+
+/* The header and the file name carry what analysed the names (the build and the running ICU's
+ * version): a file written by another binary, or under another ICU, is rebuilt. */
+Test(match_snapfile, other_analyser)
+{
+    char *want = prepare(), *path = path_now();
+    uint8_t id[16];
+    xg_text_analyser_id(id);
+    xg_snapfile_hdr h;
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fread(&h, sizeof h, 1, f), 1);
+    fclose(f);
+    cr_assert_eq(memcmp(h.build, id, 16), 0, "the header holds the analyser's identity");
+    char hex[16];
+    snprintf(hex, sizeof hex, "-%02x%02x%02x%02x.", id[0], id[1], id[2], id[3]);
+    cr_assert(strstr(path, hex), "%s lacks %s", path, hex);
+    h.build[5] ^= 1;
+    patch(path, offsetof(xg_snapfile_hdr, build), h.build, 16);
+    expect_rebuilt("another build or ICU version", want);
     free(want), free(path);
 }
 
