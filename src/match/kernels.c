@@ -13,6 +13,8 @@
 #include "match/kernels.h"
 #include "xgate/screen.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 /* Jellyfish's Winkler parameters: prefix scale, longest prefix counted, Jaro needed for a bonus. */
@@ -307,12 +309,51 @@ int xg_jw_below(const char *a, size_t na, const char *b, size_t nb, double floor
 
 /* Whether at most m Jaro matches of strings of na and nb characters keep Jaro-Winkler under
  * floor (no transposition, a full prefix): the fewer the matches, the surer. */
-static int below_with_matches(size_t m, size_t na, size_t nb, double floor)
+static int below_with_matches_calc(size_t m, size_t na, size_t nb, double floor)
 {
     if (!m) return 0.0 < floor;
     double j = ((double)m / (double)na + (double)m / (double)nb + 1.0) / 3.0;
     double jw = j > JW_BOOST_THRESHOLD ? j + JW_PREFIX_MAX * JW_PREFIX_SCALE * (1.0 - j) : j;
     return jw + 1e-9 < floor; /* the margin: the kernel rounds differently */
+}
+
+/* The scorer's pair floor (XG_PAIR_FLOOR), for which the answer is read from a table: the
+ * fewest matches that are not under the floor, per pair of lengths up to 64, each found by
+ * below_with_matches_calc itself (its answer only changes once as m grows: j grows with m, and
+ * Jaro-Winkler with j), so the table answers exactly as the calculation would, without its two
+ * divisions. Another floor is calculated. */
+#define BELOW_TABLE_FLOOR 0.80
+#define BELOW_TABLE_MAX 64
+static unsigned char below_min[BELOW_TABLE_MAX + 1][BELOW_TABLE_MAX + 1];
+static atomic_int below_ready;
+static pthread_once_t below_once = PTHREAD_ONCE_INIT;
+
+static void below_table_make(void)
+{
+    for (size_t na = 1; na <= BELOW_TABLE_MAX; na++)
+        for (size_t nb = 1; nb <= BELOW_TABLE_MAX; nb++) {
+            size_t m = 0;
+            while (m <= BELOW_TABLE_MAX && below_with_matches_calc(m, na, nb, BELOW_TABLE_FLOOR))
+                m++;
+            below_min[na][nb] = (unsigned char)m; /* BELOW_TABLE_MAX + 1: always under */
+        }
+    atomic_store_explicit(&below_ready, 1, memory_order_release);
+}
+
+/* The table, made once, before the first query's patterns (xg_jw_prepare); until then (or for
+ * another floor, or longer strings) the answer is calculated. */
+static void below_table_ready(void)
+{
+    if (!atomic_load_explicit(&below_ready, memory_order_acquire))
+        pthread_once(&below_once, below_table_make);
+}
+
+static inline int below_with_matches(size_t m, size_t na, size_t nb, double floor)
+{
+    if (floor == BELOW_TABLE_FLOOR && (na | nb) <= BELOW_TABLE_MAX &&
+        atomic_load_explicit(&below_ready, memory_order_acquire))
+        return m < below_min[na][nb];
+    return below_with_matches_calc(m, na, nb, floor);
 }
 
 int xg_jw_below_letters(const char *a, size_t na, uint64_t ma, const char *b, size_t nb,
@@ -337,6 +378,7 @@ int xg_jw_below_letters(const char *a, size_t na, uint64_t ma, const char *b, si
 
 void xg_jw_prepare(xg_jw_pattern *p, const char *s)
 {
+    below_table_ready();
     p->s = s;
     p->len = strlen(s);
     p->ascii = p->len <= BLOCK_MAX && is_ascii(s, p->len);
