@@ -286,6 +286,15 @@ static int sig_one_word(const xg_word_sig *g)
     return !(g->letters >> (' ' & 63) & 1) || !strchr(g->s, ' ');
 }
 
+/* word_sig_of for a word of n bytes (its length known). */
+static void word_sig_of_n(xg_word_sig *g, const char *s, size_t n)
+{
+    g->s = s;
+    g->len = n;
+    g->letters = xg_jw_letters(s, g->len, &g->ascii);
+    g->cps = g->ascii ? g->len : cp_count(s, g->len);
+}
+
 static void word_sig_of(xg_word_sig *g, const char *s)
 {
     g->s = s;
@@ -652,23 +661,36 @@ static void cover_phrases(const xg_score_query *q, const xg_score_list *l, size_
              oph = query_phrase ? l->phrases : q->phrases;
     xg_word_sig osig[64]; /* the other side's words, each measured once, when first compared */
     uint64_t measured = 0;
+    const xg_tok_meas *meas = q->memo && l->tok ? q->memo->meas : NULL;
     for (size_t j = 0; j < np && j < 64; j++) {
         if ((*pm >> j & 1) || !(pph >> j & 1) || pt[j].kind == XG_TOK_NUMBER) continue;
-        char buf[256], *save = NULL;
+        char buf[256], *p = buf;
         copy_text(buf, sizeof buf, pt[j].text);
         size_t nw = 0, found = 0, at[16];
         float sims[16];
         uint64_t got = 0;
-        for (char *w = strtok_r(buf, " ", &save); w && nw < 16; w = strtok_r(NULL, " ", &save)) {
+        for (;;) { /* the words, as strtok_r(buf, " ") gives them, at most 16 */
+            while (*p == ' ')
+                p++;
+            if (!*p || nw >= 16) break;
+            char *w = p;
+            while (*p && *p != ' ')
+                p++;
+            size_t wlen = (size_t)(p - w);
+            if (*p) *p++ = '\0';
             nw++;
             xg_word_sig ws;
-            word_sig_of(&ws, w);
+            word_sig_of_n(&ws, w, wlen);
             for (size_t i = 0; i < no && i < 64 && found < 16; i++) {
                 if ((*om >> i & 1) || (got >> i & 1) || (oph >> i & 1) ||
                     ot[i].kind == XG_TOK_NUMBER)
                     continue;
                 if (!(measured >> i & 1)) {
-                    if (query_phrase)
+                    if (query_phrase && meas) /* the list word, measured once per snapshot */
+                        osig[i] = (xg_word_sig){ot[i].text, meas[l->tok[i]].len[0],
+                                                meas[l->tok[i]].cps[0], meas[l->tok[i]].letters[0],
+                                                meas[l->tok[i]].ascii[0]};
+                    else if (query_phrase)
                         word_sig_of(&osig[i], ot[i].text);
                     else
                         osig[i] = q->text_sig[i]; /* the query's words, measured at prepare */
