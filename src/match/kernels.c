@@ -13,6 +13,8 @@
 #include "match/kernels.h"
 #include "xgate/screen.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 /* Jellyfish's Winkler parameters: prefix scale, longest prefix counted, Jaro needed for a bonus. */
@@ -307,12 +309,51 @@ int xg_jw_below(const char *a, size_t na, const char *b, size_t nb, double floor
 
 /* Whether at most m Jaro matches of strings of na and nb characters keep Jaro-Winkler under
  * floor (no transposition, a full prefix): the fewer the matches, the surer. */
-static int below_with_matches(size_t m, size_t na, size_t nb, double floor)
+static int below_with_matches_calc(size_t m, size_t na, size_t nb, double floor)
 {
     if (!m) return 0.0 < floor;
     double j = ((double)m / (double)na + (double)m / (double)nb + 1.0) / 3.0;
     double jw = j > JW_BOOST_THRESHOLD ? j + JW_PREFIX_MAX * JW_PREFIX_SCALE * (1.0 - j) : j;
     return jw + 1e-9 < floor; /* the margin: the kernel rounds differently */
+}
+
+/* The scorer's pair floor (XG_PAIR_FLOOR), for which the answer is read from a table: the
+ * fewest matches that are not under the floor, per pair of lengths up to 64, each found by
+ * below_with_matches_calc itself (its answer only changes once as m grows: j grows with m, and
+ * Jaro-Winkler with j), so the table answers exactly as the calculation would, without its two
+ * divisions. Another floor is calculated. */
+#define BELOW_TABLE_FLOOR 0.80
+#define BELOW_TABLE_MAX 64
+static unsigned char below_min[BELOW_TABLE_MAX + 1][BELOW_TABLE_MAX + 1];
+static atomic_int below_ready;
+static pthread_once_t below_once = PTHREAD_ONCE_INIT;
+
+static void below_table_make(void)
+{
+    for (size_t na = 1; na <= BELOW_TABLE_MAX; na++)
+        for (size_t nb = 1; nb <= BELOW_TABLE_MAX; nb++) {
+            size_t m = 0;
+            while (m <= BELOW_TABLE_MAX && below_with_matches_calc(m, na, nb, BELOW_TABLE_FLOOR))
+                m++;
+            below_min[na][nb] = (unsigned char)m; /* BELOW_TABLE_MAX + 1: always under */
+        }
+    atomic_store_explicit(&below_ready, 1, memory_order_release);
+}
+
+/* The table, made once, before the first query's patterns (xg_jw_prepare); until then (or for
+ * another floor, or longer strings) the answer is calculated. */
+static void below_table_ready(void)
+{
+    if (!atomic_load_explicit(&below_ready, memory_order_acquire))
+        pthread_once(&below_once, below_table_make);
+}
+
+static inline int below_with_matches(size_t m, size_t na, size_t nb, double floor)
+{
+    if (floor == BELOW_TABLE_FLOOR && (na | nb) <= BELOW_TABLE_MAX &&
+        atomic_load_explicit(&below_ready, memory_order_acquire))
+        return m < below_min[na][nb];
+    return below_with_matches_calc(m, na, nb, floor);
 }
 
 int xg_jw_below_letters(const char *a, size_t na, uint64_t ma, const char *b, size_t nb,
@@ -337,6 +378,7 @@ int xg_jw_below_letters(const char *a, size_t na, uint64_t ma, const char *b, si
 
 void xg_jw_prepare(xg_jw_pattern *p, const char *s)
 {
+    below_table_ready();
     p->s = s;
     p->len = strlen(s);
     p->ascii = p->len <= BLOCK_MAX && is_ascii(s, p->len);
@@ -409,10 +451,42 @@ size_t xg_levenshtein(const char *a, const char *b)
 
 #define OSA_MAX 64
 
+/* Hyyrö's bit-parallel optimal string alignment distance (Levenshtein's bit vectors with a
+ * transposition mask: a pair swapped back where both its characters match, diagonally, what the
+ * previous column had unmatched); a at most 64 bytes, both ASCII. Equal to the table below (the
+ * unit tests compare them). */
+static size_t osa_bits(const unsigned char *a, size_t na, const unsigned char *b, size_t nb)
+{
+    if (!na) return nb;
+    uint64_t pm[128] = {0};
+    for (size_t i = 0; i < na; i++)
+        pm[a[i]] |= 1ULL << i;
+    uint64_t vp = na == 64 ? ~0ULL : (1ULL << na) - 1, vn = 0, d0 = 0, pm_old = 0;
+    uint64_t last = 1ULL << (na - 1);
+    size_t d = na;
+    for (size_t j = 0; j < nb; j++) {
+        uint64_t pmj = pm[b[j]];
+        uint64_t tr = ((~d0 & pmj) << 1) & pm_old;
+        d0 = ((((pmj & vp) + vp) ^ vp) | pmj | vn) | tr;
+        uint64_t hp = vn | ~(d0 | vp), hn = d0 & vp;
+        if (hp & last) d++;
+        if (hn & last) d--;
+        hp = (hp << 1) | 1;
+        hn <<= 1;
+        vp = hn | ~(d0 | hp);
+        vn = hp & d0;
+        pm_old = pmj;
+    }
+    return d;
+}
+
 size_t xg_osa_distance(const char *a, const char *b)
 {
     uint32_t ca[OSA_MAX + 1], cb[OSA_MAX + 1];
     size_t la = strlen(a), lb = strlen(b);
+    /* two ASCII words of at most 64 bytes (code points are bytes): one word of bit vectors */
+    if (la <= OSA_MAX && lb <= OSA_MAX && is_ascii(a, la) && is_ascii(b, lb))
+        return osa_bits((const unsigned char *)a, la, (const unsigned char *)b, lb);
     if (la > 4 * OSA_MAX || lb > 4 * OSA_MAX) return xg_levenshtein(a, b);
     size_t na = xg_match_utf8_decode(ca, OSA_MAX + 1, a, la);
     size_t nb = xg_match_utf8_decode(cb, OSA_MAX + 1, b, lb);

@@ -278,6 +278,23 @@ static size_t cp_count(const char *s, size_t n)
     return k;
 }
 
+/* Whether the measured word holds no space: its letter set (one bit per byte value modulo 64)
+ * lacks the space's bit, or strchr finds none — what !strchr(g->s, ' ') says, mostly without
+ * reading the text. */
+static int sig_one_word(const xg_word_sig *g)
+{
+    return !(g->letters >> (' ' & 63) & 1) || !strchr(g->s, ' ');
+}
+
+/* word_sig_of for a word of n bytes (its length known). */
+static void word_sig_of_n(xg_word_sig *g, const char *s, size_t n)
+{
+    g->s = s;
+    g->len = n;
+    g->letters = xg_jw_letters(s, g->len, &g->ascii);
+    g->cps = g->ascii ? g->len : cp_count(s, g->len);
+}
+
 static void word_sig_of(xg_word_sig *g, const char *s)
 {
     g->s = s;
@@ -344,7 +361,7 @@ static double reading_sig_sim(const xg_word_sig *r, const xg_token *n, const xg_
 {
     if (n->symbol && symbol_is_text(n->symbol, r->s)) return 1.0;
     double s = sig_word_sim(r, ntext, edits);
-    if (s < 1.0 && n->alt && !strchr(n->alt, ' ')) {
+    if (s < 1.0 && n->alt && sig_one_word(nalt)) {
         double a = sig_word_sim(r, nalt, edits);
         if (a > s) s = a;
     }
@@ -367,9 +384,9 @@ static double alt_sim(const xg_score_query *q, size_t qi, const xg_token *n, con
 {
     const xg_token *t = &q->name->tokens[qi];
     double s = 0.0;
-    if (t->alt && !strchr(t->alt, ' '))
+    if (t->alt && sig_one_word(&q->alt_sig[qi]))
         s = reading_sig_sim(&q->alt_sig[qi], n, &ns->text, &ns->alt, edits);
-    if (s < 1.0 && n->alt && !strchr(n->alt, ' ')) {
+    if (s < 1.0 && n->alt && sig_one_word(&ns->alt)) {
         double b = reading_sig_sim(&ns->alt, t, &q->text_sig[qi], &q->alt_sig[qi], edits);
         if (b > s) s = b;
     }
@@ -644,23 +661,36 @@ static void cover_phrases(const xg_score_query *q, const xg_score_list *l, size_
              oph = query_phrase ? l->phrases : q->phrases;
     xg_word_sig osig[64]; /* the other side's words, each measured once, when first compared */
     uint64_t measured = 0;
+    const xg_tok_meas *meas = q->memo && l->tok ? q->memo->meas : NULL;
     for (size_t j = 0; j < np && j < 64; j++) {
         if ((*pm >> j & 1) || !(pph >> j & 1) || pt[j].kind == XG_TOK_NUMBER) continue;
-        char buf[256], *save = NULL;
+        char buf[256], *p = buf;
         copy_text(buf, sizeof buf, pt[j].text);
         size_t nw = 0, found = 0, at[16];
         float sims[16];
         uint64_t got = 0;
-        for (char *w = strtok_r(buf, " ", &save); w && nw < 16; w = strtok_r(NULL, " ", &save)) {
+        for (;;) { /* the words, as strtok_r(buf, " ") gives them, at most 16 */
+            while (*p == ' ')
+                p++;
+            if (!*p || nw >= 16) break;
+            char *w = p;
+            while (*p && *p != ' ')
+                p++;
+            size_t wlen = (size_t)(p - w);
+            if (*p) *p++ = '\0';
             nw++;
             xg_word_sig ws;
-            word_sig_of(&ws, w);
+            word_sig_of_n(&ws, w, wlen);
             for (size_t i = 0; i < no && i < 64 && found < 16; i++) {
                 if ((*om >> i & 1) || (got >> i & 1) || (oph >> i & 1) ||
                     ot[i].kind == XG_TOK_NUMBER)
                     continue;
                 if (!(measured >> i & 1)) {
-                    if (query_phrase)
+                    if (query_phrase && meas) /* the list word, measured once per snapshot */
+                        osig[i] = (xg_word_sig){ot[i].text, meas[l->tok[i]].len[0],
+                                                meas[l->tok[i]].cps[0], meas[l->tok[i]].letters[0],
+                                                meas[l->tok[i]].ascii[0]};
+                    else if (query_phrase)
                         word_sig_of(&osig[i], ot[i].text);
                     else
                         osig[i] = q->text_sig[i]; /* the query's words, measured at prepare */
@@ -707,11 +737,14 @@ static void absorb_phrase_words(const xg_score_query *q, const xg_score_list *l,
     uint64_t *om = query_phrase ? &d->n_matched : &d->q_matched;
     uint64_t pph = query_phrase ? q->phrases : l->phrases,
              oph = query_phrase ? l->phrases : q->phrases;
+    /* the matched phrases: none (the usual case), and no word is absorbed */
+    uint64_t phr = pm & pph & (np >= 64 ? ~0ULL : (1ULL << np) - 1);
+    if (!phr) return;
     for (size_t i = 0; i < no && i < 64 && d->npairs < XG_SCORE_MAX_TOKENS; i++) {
         if ((*om >> i & 1) || (oph >> i & 1) || ot[i].kind == XG_TOK_NUMBER) continue;
-        for (size_t j = 0; j < np && j < 64; j++) {
-            if (!(pm >> j & 1) || !(pph >> j & 1) || !phrase_has_word(pt[j].text, ot[i].text))
-                continue;
+        for (uint64_t left = phr; left; left &= left - 1) {
+            size_t j = (size_t)__builtin_ctzll(left);
+            if (!phrase_has_word(pt[j].text, ot[i].text)) continue;
             *om |= 1ULL << i;
             size_t qi = query_phrase ? j : i, ni = query_phrase ? i : j;
             d->pairs[d->npairs++] = (xg_pair){

@@ -192,3 +192,73 @@ Test(match_kernels, jw_below_is_a_true_bound)
     free(buf);
     cr_assert_not(xg_jw_below("m\xc3\xbcller", 7, "zzzzzz", 6, 0.8), "non-ASCII: no claim");
 }
+
+/* The textbook optimal string alignment distance (adjacent transpositions count one edit). */
+static size_t osa_textbook(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b), d[80][80];
+    for (size_t i = 0; i <= na; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= nb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= na; i++)
+        for (size_t j = 1; j <= nb; j++) {
+            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < best) best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best) best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[na][nb];
+}
+
+/* xg_osa_distance's bit-parallel path (ASCII, at most 64 bytes) equals the textbook table on
+ * random words with swapped and changed letters, lengths 0 to 64 (the word boundary included). */
+Test(match_kernels, osa_bits_equal_textbook)
+{
+    unsigned seed = 4242;
+    char a[80], b[80];
+    static const char *fixed[][3] = {{"ca", "abc", "3"},
+                                     {"abcd", "acbd", "1"},
+                                     {"", "abc", "3"},
+                                     {"abc", "", "3"},
+                                     {"aleksandr", "alexander", "3"}};
+    for (size_t k = 0; k < sizeof fixed / sizeof *fixed; k++)
+        cr_assert_eq(xg_osa_distance(fixed[k][0], fixed[k][1]), (size_t)atoi(fixed[k][2]),
+                     "osa(%s,%s)", fixed[k][0], fixed[k][1]);
+    for (int iter = 0; iter < 100000; iter++) {
+        size_t na = ((seed = seed * 1103515245u + 12345u) >> 16) % 65;
+        if (iter % 2) na %= 12;
+        unsigned alpha = 2 + (unsigned)(iter % 5);
+        for (size_t i = 0; i < na; i++) {
+            seed = seed * 1103515245u + 12345u;
+            a[i] = (char)('a' + (seed >> 16) % alpha);
+        }
+        a[na] = 0;
+        size_t nb = na;
+        memcpy(b, a, na + 1);
+        for (int e = (int)(((seed = seed * 1103515245u + 12345u) >> 16) % 5); e > 0; e--) {
+            seed = seed * 1103515245u + 12345u;
+            size_t at = nb ? (seed >> 16) % nb : 0;
+            if (e % 2 && nb >= 2 && at + 1 < nb) { /* swap two neighbours */
+                char t = b[at];
+                b[at] = b[at + 1];
+                b[at + 1] = t;
+            } else if (nb) {
+                b[at] = (char)('a' + (seed >> 8) % alpha);
+            }
+        }
+        if (iter % 7 == 0) { /* another length */
+            nb = ((seed = seed * 1103515245u + 12345u) >> 16) % 65;
+            for (size_t i = 0; i < nb; i++) {
+                seed = seed * 1103515245u + 12345u;
+                b[i] = (char)('a' + (seed >> 16) % alpha);
+            }
+            b[nb] = 0;
+        }
+        cr_assert_eq(xg_osa_distance(a, b), osa_textbook(a, b), "osa(%s,%s)", a, b);
+        cr_assert_eq(xg_osa_distance(b, a), osa_textbook(b, a), "osa(%s,%s)", b, a);
+    }
+}
