@@ -270,3 +270,58 @@ Test(policy_decide, screening_cache_follows_the_snapshot)
     unlink(path);
     rmdir(dir);
 }
+
+/* The classification cache (decide.c) answers for one catalog and one as-of date only: the same
+ * item decided as of dates under different regimes, in turn and again, gets each date's own
+ * classification, the one xg_classify_item gives; and a catalog freed and loaded again (possibly
+ * at the same address, same version) never leaves the cache pointing into freed memory (the
+ * sanitised build checks). */
+Test(policy_decide, classification_cache_follows_the_date_and_the_catalog)
+{
+    const char *dates[] = {"2023-06-01", "2026-11-22", "2025-05-20"};
+    const char *items[] = {"H100", "H20", "p5.48xlarge"};
+    json_t *want[3][3];
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k < 3; k++) {
+            xg_classification *cl;
+            cr_assert_eq(xg_classify_item(&cl, C, items[i], dates[k]), 0, "%s", xg_error_message());
+            want[i][k] = json_incref(cl->json);
+            xg_classification_free(cl);
+        }
+    /* the dates give different classifications, or the test would prove nothing */
+    cr_assert(!json_equal(want[0][0], want[0][1]), "H100: 2023-06-01 and 2026-11-22 differ");
+    cr_assert(!json_equal(want[1][1], want[1][2]), "H20: 2026-11-22 and 2025-05-20 differ");
+    xg_catalog *cat = C;
+    for (int round = 0; round < 4; round++) {
+        if (round == 2) { /* a new catalog, as a reload would give */
+            xg_catalog *c2;
+            cr_assert_eq(xg_catalog_load(&c2, NULL), 0, "%s", xg_error_message());
+            cat = c2;
+        }
+        if (round == 3) { /* and that one freed, another loaded: its address may be the same */
+            xg_catalog_free(cat);
+            cr_assert_eq(xg_catalog_load(&cat, NULL), 0, "%s", xg_error_message());
+        }
+        for (int i = 0; i < 3; i++)
+            for (int k = 0; k < 3; k++) {
+                char req[256];
+                snprintf(req, sizeof req,
+                         "{\"customer\":{\"name\":\"Nordlicht Rechenzentrum GmbH\",\"country\":"
+                         "\"DE\"},\"resource\":{\"item\":\"%s\"},\"access\":{\"source_country\":"
+                         "\"DE\"},\"as_of\":\"%s\"}",
+                         items[i], dates[k]);
+                json_t *r = json_loads(req, 0, NULL), *resp = NULL;
+                cr_assert_not_null(r);
+                xg_decide_ctx ctx = {S, cat, P, NULL, NULL, NULL, NULL, NULL};
+                cr_assert_eq(xg_decide(&resp, &ctx, r), 0, "%s", xg_error_message());
+                cr_assert(json_equal(json_object_get(resp, "classification"), want[i][k]),
+                          "round %d: %s as of %s", round, items[i], dates[k]);
+                json_decref(resp);
+                json_decref(r);
+            }
+    }
+    if (cat != C) xg_catalog_free(cat);
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k < 3; k++)
+            json_decref(want[i][k]);
+}
