@@ -159,7 +159,8 @@ write_bodies "$BODIES"
 
 # write_lua FILE KEY IDS_PREFIX: POST the decisions (the bodies of bodies.txt in turn, each thread
 # from its own offset); every 2xx answer's decision_id goes to IDS_PREFIX<thread>.txt ("?" when a
-# 2xx answer has none); done() prints the summary in µs.
+# 2xx answer has none), every other answer's status and the start of its body to
+# IDS_PREFIX<thread>.non2xx (named on stderr after the row); done() prints the summary in µs.
 write_lua() {
   python3 - "$1" "$2" "$3" "$BODIES" <<'PY'
 import json, sys
@@ -186,9 +187,14 @@ function request()
   next_req = next_req % #reqs + 1
   return r
 end
+local bad
 function response(status, headers, body)
   if status >= 200 and status < 300 then
     f:write((body:match('"decision_id"%s*:%s*"([^"]+)"') or "?"), "\\n")
+  else
+    bad = bad or assert(io.open({json.dumps(prefix)} .. tid .. ".non2xx", "w"))
+    bad:write(status, " ", (body or ""):sub(1, 300):gsub("\\n", " "), "\\n")
+    bad:flush()
   end
 end
 function done(s, latency, requests)
@@ -226,7 +232,7 @@ cell() { # cell LABEL BIN BACKEND NODES CLIENTS
   else
     url="http://127.0.0.1:${ports[0]}"
   fi
-  rm -f "$OUT/ids-$slug-"*.txt
+  rm -f "$OUT/ids-$slug-"*.txt "$OUT/ids-$slug-"*.non2xx
   local cpu0 cpu1
   cpu0=$(node_cpu)
   write_lua "$OUT/$slug.lua" "$key" "$OUT/ids-$slug-"
@@ -270,6 +276,9 @@ cell() { # cell LABEL BIN BACKEND NODES CLIENTS
   local cpu_us
   cpu_us=$(awk -v t=$((cpu1 - cpu0)) -v hz="$TICK" -v n="$stored" 'BEGIN {printf "%.0f", n ? t / hz * 1e6 / n : 0}')
   log "  $dps decisions/s, node CPU $cpu_us µs/decision, acked $acked, stored $stored, missing $missing, verify $verify, load $load"
+  if [ "$non2xx" != 0 ]; then # what they were: status and the start of the body, by count
+    log "  non-2xx answers: $(cat "$OUT/ids-$slug-"*.non2xx 2>/dev/null | sort | uniq -c | sort -rn | head -5 | tr '\n' ';')"
+  fi
   ROWS+="| $label | $c | $dps | $(ms "$(wstat p50_us "$OUT/wrk-$slug.txt")") | $(ms "$(wstat p99_us "$OUT/wrk-$slug.txt")") | $non2xx | $sockerr | $acked | $stored | $missing | $verify | $check | $cpu_us | $load |"$'\n'
 }
 
