@@ -325,3 +325,56 @@ Test(policy_decide, classification_cache_follows_the_date_and_the_catalog)
         for (int k = 0; k < 3; k++)
             json_decref(want[i][k]);
 }
+
+/* Several threads deciding over every catalog item as of three dates, each in its own order: more
+ * keys than the classification cache has slots, so entries are replaced while other decisions
+ * hold them; every answer's classification is still the one xg_classify_item gives (and the
+ * sanitised build sees no use after free). */
+typedef struct {
+    int seed, done, wrong;
+} cls_thread_arg;
+
+static const char *const cls_dates[] = {"2023-06-01", "2025-05-20", "2026-11-22"};
+
+static void *cls_thread(void *p)
+{
+    cls_thread_arg *a = p;
+    size_t n = xg_catalog_size(C);
+    for (size_t k = 0; k < 3 * n; k++) {
+        size_t j = (k * 7919 + (size_t)a->seed * 104729) % (3 * n);
+        const xg_catalog_entry *e = xg_catalog_entry_at(C, j / 3);
+        const char *date = cls_dates[j % 3];
+        json_t *r = json_pack("{s:{s:s,s:s},s:{s:s},s:{s:s},s:s}", "customer", "name",
+                              "Nordlicht Rechenzentrum GmbH", "country", "DE", "resource", "item",
+                              e->name, "access", "source_country", "DE", "as_of", date);
+        xg_decide_ctx ctx = {S, C, P, NULL, NULL, NULL, NULL, NULL};
+        json_t *resp = NULL;
+        xg_classification *cl = NULL;
+        if (r && xg_decide(&resp, &ctx, r) == 0 && xg_classify_item(&cl, C, e->name, date) == 0) {
+            a->done++;
+            if (!json_equal(json_object_get(resp, "classification"), cl->json)) a->wrong++;
+        }
+        if (cl) xg_classification_free(cl);
+        json_decref(resp);
+        json_decref(r);
+    }
+    return NULL;
+}
+
+Test(policy_decide, classification_cache_under_threads)
+{
+    size_t n = xg_catalog_size(C);
+    cr_assert_gt(3 * n, 256u, "more keys than cache slots");
+    pthread_t t[4];
+    cls_thread_arg a[4] = {{1, 0, 0}, {2, 0, 0}, {3, 0, 0}, {4, 0, 0}};
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(pthread_create(&t[i], NULL, cls_thread, &a[i]), 0);
+    for (int i = 0; i < 4; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < 4; i++) {
+        cr_assert_eq(a[i].wrong, 0, "thread %d: %d of %d classifications differ", i, a[i].wrong,
+                     a[i].done);
+        cr_assert_gt((size_t)a[i].done, 3 * n / 2, "thread %d decided %d of %zu", i, a[i].done,
+                     3 * n);
+    }
+}
