@@ -21,6 +21,13 @@
 #      BEFORE_BIN (optional: another xgate binary, e.g. one built from main before a change; adds
 #      rows for it in every setup, SQLite, PostgreSQL one node and three nodes, in the same run),
 #      BEFORE_DATA (its data/ directory, default the data/ beside its build/ directory), BEFORE_LABEL.
+#      NAMES (default 1): how many customer names the requests rotate over. 1 sends the one name
+#      below every time (after the first request every screening is a cache hit: the cache's best
+#      case). N > 1 builds N request bodies differing only in customer.name — the 81 real
+#      organisations on none of the lists (data/oracles/non_listed_orgs.txt under XGATE_SHARED,
+#      default /work/shared), at most half of N, then entity names of the bundled OFAC SDN list
+#      (data/lists/ofac_sdn_2021-07/sdn.csv, evenly spaced) — and each wrk thread walks them in turn
+#      from its own offset, so a name comes back only after N requests.
 #      E.g. the store before group commit: git archive 538cbd6^ | tar -x -C DIR; make -C DIR build/xgate;
 #      NOGC_BIN=DIR/build/xgate NOGC_LABEL="80accb7, before group commit" bench/run nodes
 # Uses build/xgate (make), wrk and HAProxy (scripts/bootstrap bench). Prints Markdown on stdout,
@@ -33,8 +40,11 @@ DURATION=${DURATION:-10}
 CLIENTS=${CLIENTS:-1 8 64}
 SRV_THREADS=${SRV_THREADS:-96}
 NOGC_BIN=${NOGC_BIN:-}
+NAMES=${NAMES:-1}
+XGATE_SHARED=${XGATE_SHARED:-/work/shared}
 fail() { echo "bench_nodes: $*" >&2; exit 1; }
 log() { echo "bench_nodes: $*" >&2; }
+[[ "$NAMES" =~ ^[1-9][0-9]*$ ]] || fail "NAMES=$NAMES is not a positive count"
 command -v wrk >/dev/null || fail "wrk is missing (scripts/bootstrap bench)"
 command -v haproxy >/dev/null || fail "haproxy is missing (scripts/bootstrap test)"
 command -v sqlite3 >/dev/null || fail "sqlite3 is missing (scripts/bootstrap test)"
@@ -120,27 +130,71 @@ PY
 
 DECIDE_BODY='{"customer": {"name": "Nordlicht Analytics GmbH", "country": "DE", "headquarters": "DE"}, "resource": {"kind": "instance", "provider": "aws", "item": "p5.48xlarge", "count": 2}, "access": {"source_country": "DE", "payment_country": "DE", "end_use": "inference"}}'
 
-# write_lua FILE KEY IDS_PREFIX: POST the decision; every 2xx answer's decision_id goes to
-# IDS_PREFIX<thread>.txt ("?" when a 2xx answer has none); done() prints the summary in µs.
+# The request bodies, one a line (bodies.txt): the one above, or NAMES of them rotating customer.name.
+write_bodies() {
+  python3 - "$1" "$DECIDE_BODY" "$NAMES" "$XGATE_SHARED/data/oracles/non_listed_orgs.txt" \
+    data/lists/ofac_sdn_2021-07/sdn.csv <<'PY' || fail "could not build $NAMES request bodies"
+import csv, json, sys
+path, body, n, unlisted_path, sdn_path = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
+names = [body["customer"]["name"]]
+if n > 1:
+    unlisted = [l.strip() for l in open(unlisted_path, encoding="utf-8") if l.strip() and not l.startswith("#")]
+    names = unlisted[: n // 2]
+    # the SDN file's entities (column 3 "-0-": not an individual, vessel or aircraft)
+    with open(sdn_path, encoding="utf-8", errors="replace", newline="") as f:
+        ents = sorted({r[1].strip() for r in csv.reader(f) if len(r) > 3 and r[2].strip() == "-0-" and r[1].strip()})
+    k = n - len(names)
+    if k > len(ents):
+        sys.exit(f"NAMES={n}: only {len(names) + len(ents)} names available")
+    names += [ents[i * len(ents) // k] for i in range(k)]
+    assert len(set(names)) == n
+with open(path, "w", encoding="utf-8") as out:
+    for name in names:
+        body["customer"]["name"] = name
+        out.write(json.dumps(body, ensure_ascii=False) + "\n")
+PY
+}
+BODIES=$OUT/bodies.txt
+write_bodies "$BODIES"
+
+# write_lua FILE KEY IDS_PREFIX: POST the decisions (the bodies of bodies.txt in turn, each thread
+# from its own offset); every 2xx answer's decision_id goes to IDS_PREFIX<thread>.txt ("?" when a
+# 2xx answer has none), every other answer's status and the start of its body to
+# IDS_PREFIX<thread>.non2xx (named on stderr after the row); done() prints the summary in µs.
 write_lua() {
-  python3 - "$1" "$2" "$3" "$DECIDE_BODY" <<'PY'
+  python3 - "$1" "$2" "$3" "$BODIES" <<'PY'
 import json, sys
-path, key, prefix, body = sys.argv[1:5]
+path, key, prefix, bodies = sys.argv[1:5]
 open(path, "w").write(f'''wrk.method = "POST"
 wrk.path = "/v1/decide"
-wrk.body = {json.dumps(body)}
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer {key}"
 local n = 0
 function setup(thread) thread:set("tid", n); n = n + 1 end
 local f
+local reqs = {{}}
+local next_req = 1
 function init(args)
   f = assert(io.open({json.dumps(prefix)} .. tid .. ".txt", "w"))
   f:setvbuf("line")
+  for line in io.lines({json.dumps(bodies)}) do
+    reqs[#reqs + 1] = wrk.format(nil, nil, nil, line)
+  end
+  next_req = (tid * 7919) % #reqs + 1
 end
+function request()
+  local r = reqs[next_req]
+  next_req = next_req % #reqs + 1
+  return r
+end
+local bad
 function response(status, headers, body)
   if status >= 200 and status < 300 then
     f:write((body:match('"decision_id"%s*:%s*"([^"]+)"') or "?"), "\\n")
+  else
+    bad = bad or assert(io.open({json.dumps(prefix)} .. tid .. ".non2xx", "w"))
+    bad:write(status, " ", (body or ""):sub(1, 300):gsub("\\n", " "), "\\n")
+    bad:flush()
   end
 end
 function done(s, latency, requests)
@@ -178,7 +232,7 @@ cell() { # cell LABEL BIN BACKEND NODES CLIENTS
   else
     url="http://127.0.0.1:${ports[0]}"
   fi
-  rm -f "$OUT/ids-$slug-"*.txt
+  rm -f "$OUT/ids-$slug-"*.txt "$OUT/ids-$slug-"*.non2xx
   local cpu0 cpu1
   cpu0=$(node_cpu)
   write_lua "$OUT/$slug.lua" "$key" "$OUT/ids-$slug-"
@@ -222,6 +276,9 @@ cell() { # cell LABEL BIN BACKEND NODES CLIENTS
   local cpu_us
   cpu_us=$(awk -v t=$((cpu1 - cpu0)) -v hz="$TICK" -v n="$stored" 'BEGIN {printf "%.0f", n ? t / hz * 1e6 / n : 0}')
   log "  $dps decisions/s, node CPU $cpu_us µs/decision, acked $acked, stored $stored, missing $missing, verify $verify, load $load"
+  if [ "$non2xx" != 0 ]; then # what they were: status and the start of the body, by count
+    log "  non-2xx answers: $(cat "$OUT/ids-$slug-"*.non2xx 2>/dev/null | sort | uniq -c | sort -rn | head -5 | tr '\n' ';')"
+  fi
   ROWS+="| $label | $c | $dps | $(ms "$(wstat p50_us "$OUT/wrk-$slug.txt")") | $(ms "$(wstat p99_us "$OUT/wrk-$slug.txt")") | $non2xx | $sockerr | $acked | $stored | $missing | $verify | $check | $cpu_us | $load |"$'\n'
 }
 
@@ -243,6 +300,12 @@ CMD_ENV=""
 [ -z "${NOGC_LABEL:-}" ] || CMD_ENV="${CMD_ENV}NOGC_LABEL=\"$NOGC_LABEL\" "
 [ -z "$BEFORE_BIN" ] || CMD_ENV="${CMD_ENV}BEFORE_BIN=$BEFORE_BIN "
 [ -z "${BEFORE_LABEL:-}" ] || CMD_ENV="${CMD_ENV}BEFORE_LABEL=\"$BEFORE_LABEL\" "
+[ "$NAMES" = 1 ] || CMD_ENV="${CMD_ENV}NAMES=$NAMES "
+if [ "$NAMES" = 1 ]; then
+  NAMES_NOTE="Every request names the same customer, so after the first one every screening is a cache hit."
+else
+  NAMES_NOTE="The requests rotate over $NAMES customer names ($(python3 -c 'import sys; print(min(int(sys.argv[1]) // 2, 81))' "$NAMES") real organisations on none of the lists, the rest entity names of the bundled OFAC SDN list), so a name comes back only after $NAMES requests."
+fi
 {
   cat <<EOF
 ## Durable decisions over HTTP: one node and three nodes (SQLite, PostgreSQL, HAProxy)
@@ -264,6 +327,7 @@ in the store ("missing" = acked but not stored: must be 0), no id twice, the sto
 decisions more than were acked (requests in flight when wrk stopped: committed, never answered),
 and \`xgate audit verify\` passes. decisions/s = acked / wrk's run time; p50/p99 over every answer;
 node CPU = user + system CPU time of the xgate node(s) during the wrk run / decisions stored.
+$NAMES_NOTE
 
 | setup | clients | decisions/s | p50 ms | p99 ms | non-2xx | socket errors | acked | stored | missing | audit verify | check | node CPU µs/decision | load 1 min |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|

@@ -11,6 +11,8 @@
 #include "policy/facts.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,7 +111,10 @@ static bool scache_same(const scache_entry *e, const dctx *d, const char *name, 
            !strcmp(e->policy_version, d->p->version);
 }
 
-/* A hit fills the party from the entry (a copy of the matches: each response owns its tree). */
+/* A hit fills the party from the entry. The matches are shared, not copied: the entry's array
+ * goes into every answer that uses it by reference (jansson's reference counts are atomic), and
+ * nothing writes to a party's screening once it is built (the rules read it, the encoders read
+ * it; the store adds its fields to the top of the answer only). */
 static bool scache_get(dctx *d, dparty *pt)
 {
     pthread_once(&scache_once, scache_init);
@@ -124,8 +129,9 @@ static bool scache_get(dctx *d, dparty *pt)
     char today[11];
     const char *as_of = scache_as_of(d, today);
     scache_entry *e = &scache[scache_slot(pt->name, as_of)];
-    if (scache_same(e, d, pt->name, as_of) && (pt->screening = json_deep_copy(e->matches))) {
+    if (scache_same(e, d, pt->name, as_of)) {
         hit = true;
+        pt->screening = json_incref(e->matches);
         pt->sdn = e->sdn;
         pt->entity = e->entity;
         pt->near_miss = e->near_miss;
@@ -151,7 +157,7 @@ static void scache_put(const dctx *d, const dparty *pt)
                       .threshold = d->threshold,
                       .near_miss = pt->near_miss,
                       .near_miss_name = pt->near_miss_name ? strdup(pt->near_miss_name) : NULL,
-                      .matches = json_deep_copy(pt->screening),
+                      .matches = json_incref(pt->screening),
                       .sdn = pt->sdn,
                       .entity = pt->entity};
     if (!n.snap_hash || !n.policy_version || !n.as_of || !n.name || !n.matches ||
@@ -253,6 +259,187 @@ static int collect_parties(dctx *d)
     return XG_OK;
 }
 
+/* ---- the classification cache ----
+ * Classifying resource.item is a pure function of the catalog (immutable once loaded), the item
+ * as given and the as-of date (the request's, or today's, resolved by the request parser), and a
+ * deployment asks for a few items over and over; it costs ~0.12 M instructions a decision. So the
+ * classifications are kept in a small table (CLS_CACHE_SLOTS entries, direct-mapped by a hash of
+ * item and date, a new item replacing the one in its slot) shared by every thread under one mutex.
+ * An entry is used only for the same catalog (its address and its version, the content hash), the
+ * same item byte for byte and the same date. What the table holds is a copy of the classification
+ * that owns every string it points to (cls_clone: an xg_classification points into its catalog,
+ * which may be freed while the entry lives); a decision holds a reference on the copy it uses (an
+ * entry replaced meanwhile is freed by the last decision holding it) and only reads it; its JSON
+ * goes into the answer by reference, as the decision's own did (jansson's reference counts are
+ * atomic and nothing writes to an answer's classification). An item that does not classify is not
+ * cached. XG_DECIDE_CLASSIFY_CACHE=0 in the environment turns the cache off (for measurements). */
+#define CLS_CACHE_SLOTS 256
+
+typedef struct ccache_ref {
+    xg_classification cl; /* the copy: its strings in `arena`, its JSON held */
+    xg_arena arena;
+    atomic_int refs;
+} ccache_ref;
+
+/* cls_clone copies every pointer member of xg_classification, which ends with nexceptions; a
+ * member added after it must be copied there too. */
+_Static_assert(offsetof(xg_classification, nexceptions) + sizeof(size_t) ==
+                   sizeof(xg_classification),
+               "xg_classification gained a member: copy it in cls_clone");
+
+static bool cls_str(xg_arena *a, const char **dst, const char *src)
+{
+    *dst = src ? xg_arena_strdup(a, src) : NULL;
+    return !src || *dst;
+}
+
+static bool cls_strs(xg_arena *a, const char ***dst, const char *const *src, size_t n)
+{
+    *dst = NULL;
+    if (!src) return true;
+    const char **v = xg_arena_alloc(a, (n + 1) * sizeof *v);
+    if (!v) return false;
+    for (size_t i = 0; i < n; i++)
+        if (!cls_str(a, &v[i], src[i])) return false;
+    v[n] = NULL;
+    *dst = v;
+    return true;
+}
+
+static void ccache_unref(ccache_ref *r)
+{
+    if (r && atomic_fetch_sub(&r->refs, 1) == 1) {
+        json_decref(r->cl.json);
+        xg_arena_free(&r->arena);
+        free(r);
+    }
+}
+
+/* A copy of `cl` that owns all it points to, with one reference (the caller's); NULL for memory. */
+static ccache_ref *cls_clone(const xg_classification *cl)
+{
+    ccache_ref *r = malloc(sizeof *r);
+    if (!r) return NULL;
+    r->cl = *cl;
+    r->cl.json = NULL;
+    r->cl.priv = NULL;
+    xg_arena_init(&r->arena, 1024);
+    atomic_init(&r->refs, 1);
+    xg_arena *a = &r->arena;
+    xg_classification *c = &r->cl;
+    bool ok =
+        cls_str(a, &c->item, cl->item) && cls_str(a, &c->canonical, cl->canonical) &&
+        cls_str(a, &c->eccn, cl->eccn) && cls_str(a, &c->paragraph, cl->paragraph) &&
+        cls_strs(a, &c->overlays, cl->overlays, cl->noverlays) &&
+        cls_str(a, &c->regime, cl->regime) && cls_str(a, &c->provider, cl->provider) &&
+        cls_strs(a, &c->unsupported_regions, cl->unsupported_regions, cl->nunsupported_regions) &&
+        cls_str(a, &c->component, cl->component) &&
+        cls_strs(a, &c->exceptions, cl->exceptions, cl->nexceptions);
+    c->license = NULL;
+    if (ok && cl->license) {
+        xg_license_req *l = xg_arena_alloc(a, (cl->nlicense + 1) * sizeof *l);
+        ok = l != NULL;
+        for (size_t i = 0; ok && i < cl->nlicense; i++)
+            ok = cls_str(a, &l[i].scope, cl->license[i].scope) &&
+                 cls_str(a, &l[i].policy, cl->license[i].policy) &&
+                 cls_str(a, &l[i].citation, cl->license[i].citation);
+        c->license = l;
+    }
+    c->json = json_incref(cl->json);
+    if (!ok) {
+        ccache_unref(r);
+        return NULL;
+    }
+    return r;
+}
+
+typedef struct ccache_entry {
+    const void *catalog;
+    char *catalog_version, *item, *as_of;
+    ccache_ref *ref;
+} ccache_entry;
+
+static pthread_mutex_t ccache_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t ccache_once = PTHREAD_ONCE_INIT;
+static bool ccache_on;
+static ccache_entry *ccache;
+
+static void ccache_init(void)
+{
+    const char *e = getenv("XG_DECIDE_CLASSIFY_CACHE");
+    ccache_on = !(e && !strcmp(e, "0"));
+    if (ccache_on) ccache = calloc(CLS_CACHE_SLOTS, sizeof *ccache);
+    ccache_on = ccache != NULL;
+}
+
+static void ccache_clear(ccache_entry *e)
+{
+    free(e->catalog_version);
+    free(e->item);
+    free(e->as_of);
+    ccache_unref(e->ref);
+    memset(e, 0, sizeof *e);
+}
+
+static size_t ccache_slot(const char *item, const char *as_of)
+{
+    unsigned long long h = 1469598103934665603ULL; /* FNV-1a */
+    for (const char *c = item; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+    for (const char *c = as_of; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+    return (size_t)(h % CLS_CACHE_SLOTS);
+}
+
+/* The decision lets go of its classification: the cache's copy is released, its own freed. */
+static void cls_release(dctx *d)
+{
+    if (d->cls_ref)
+        ccache_unref(d->cls_ref);
+    else if (d->cls)
+        xg_classification_free(d->cls);
+    d->cls = NULL;
+    d->cls_ref = NULL;
+}
+
+/* A hit sets d->cls to the cached copy, held by the decision (d->cls_ref). */
+static bool ccache_get(dctx *d)
+{
+    pthread_once(&ccache_once, ccache_init);
+    if (!ccache_on || !d->r.item || !d->r.as_of) return false;
+    pthread_mutex_lock(&ccache_lock);
+    ccache_entry *e = &ccache[ccache_slot(d->r.item, d->r.as_of)];
+    if (e->ref && e->catalog == d->ctx->catalog && !strcmp(e->item, d->r.item) &&
+        !strcmp(e->as_of, d->r.as_of) &&
+        !strcmp(e->catalog_version, xg_catalog_version(d->ctx->catalog))) {
+        atomic_fetch_add(&e->ref->refs, 1);
+        d->cls_ref = e->ref;
+        d->cls = &e->ref->cl;
+    }
+    pthread_mutex_unlock(&ccache_lock);
+    return d->cls_ref != NULL;
+}
+
+/* Keep a copy of the decision's fresh classification (the decision keeps its own). */
+static void ccache_put(const dctx *d)
+{
+    if (!ccache_on || !d->r.item || !d->r.as_of || !d->cls) return;
+    ccache_entry n = {.catalog = d->ctx->catalog,
+                      .catalog_version = strdup(xg_catalog_version(d->ctx->catalog)),
+                      .item = strdup(d->r.item),
+                      .as_of = strdup(d->r.as_of),
+                      .ref = cls_clone(d->cls)};
+    if (!n.catalog_version || !n.item || !n.as_of || !n.ref) {
+        ccache_clear(&n);
+        return;
+    }
+    pthread_mutex_lock(&ccache_lock);
+    ccache_entry *e = &ccache[ccache_slot(n.item, n.as_of)];
+    ccache_clear(e);
+    *e = n;
+    pthread_mutex_unlock(&ccache_lock);
+}
+
 /* A provider name folded to its family: lower case, spaces and underscores as '-', then the
  * settings' alias table (`provider_aliases`: gcp=google …), else the part before the first '-'
  * ("aws-bedrock" → "aws", "azure-openai" → "azure"). */
@@ -312,7 +499,7 @@ static int check_provider(dctx *d)
                             d->r.provider, d->cls->canonical, have);
     d->resolved_note = xg_arena_printf(&d->arena, "'%s' through provider '%s' is %s", d->r.item,
                                        d->r.provider, alt->canonical);
-    xg_classification_free(d->cls);
+    cls_release(d);
     d->cls = alt;
     return XG_OK;
 }
@@ -321,7 +508,9 @@ static int check_provider(dctx *d)
  * (remote access), not shipped; "system" with an instance named is accepted as the instance. */
 static int classify(dctx *d)
 {
-    int rc = xg_classify_item(&d->cls, d->ctx->catalog, d->r.item, d->r.as_of);
+    int rc =
+        ccache_get(d) ? XG_OK : xg_classify_item(&d->cls, d->ctx->catalog, d->r.item, d->r.as_of);
+    if (!rc && !d->cls_ref) ccache_put(d);
     if (rc) {
         char msg[768];
         snprintf(msg, sizeof msg, "%s", xg_error_message());
@@ -458,7 +647,7 @@ static void dctx_free(dctx *d)
     json_decref(d->reasons);
     json_decref(d->licenses);
     json_decref(d->r.json);
-    if (d->cls) xg_classification_free(d->cls);
+    cls_release(d);
     xg_arena_free(&d->arena);
 }
 

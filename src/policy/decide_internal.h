@@ -33,10 +33,11 @@ typedef struct dctx {
     int profile_index;
     dreq r;
     xg_arena arena;
-    xg_classification *cls;
-    const char *delivery;      /* export, remote, model */
-    const char *resolved_note; /* how resource.provider chose the model service, or NULL */
-    bool compute;              /* 3A090/4A090 item */
+    xg_classification *cls;     /* read only: may be shared with the classification cache */
+    struct ccache_ref *cls_ref; /* the cache's hold on cls, or NULL when the decision owns it */
+    const char *delivery;       /* export, remote, model */
+    const char *resolved_note;  /* how resource.provider chose the model service, or NULL */
+    bool compute;               /* 3A090/4A090 item */
     own_graph g;
     dparty *parties;
     size_t nparties;

@@ -29,10 +29,12 @@ const char *pol_treated_as(const xg_policy_set *p, const char *country, const ch
 static bool in_group_exact(const xg_policy_set *p, const char *group, const char *country,
                            const char *as_of, const pol_group_row **row_out)
 {
+    /* the country first, by its first byte: most rows differ there, while most share the group
+     * name's first bytes ("D:1", "D:4", "D:5"); this scan is most of rules_apply's time */
     for (size_t i = 0; i < p->ngroups; i++) {
         const pol_group_row *g = &p->groups[i];
-        if (!strcmp(g->group, group) && !strcmp(g->country, country) &&
-            pol_in_force(&g->when, as_of)) {
+        if (g->country[0] == country[0] && !strcmp(g->country, country) &&
+            !strcmp(g->group, group) && pol_in_force(&g->when, as_of)) {
             if (row_out) *row_out = g;
             return true;
         }

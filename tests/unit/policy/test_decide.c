@@ -270,3 +270,111 @@ Test(policy_decide, screening_cache_follows_the_snapshot)
     unlink(path);
     rmdir(dir);
 }
+
+/* The classification cache (decide.c) answers for one catalog and one as-of date only: the same
+ * item decided as of dates under different regimes, in turn and again, gets each date's own
+ * classification, the one xg_classify_item gives; and a catalog freed and loaded again (possibly
+ * at the same address, same version) never leaves the cache pointing into freed memory (the
+ * sanitised build checks). */
+Test(policy_decide, classification_cache_follows_the_date_and_the_catalog)
+{
+    const char *dates[] = {"2023-06-01", "2026-11-22", "2025-05-20"};
+    const char *items[] = {"H100", "H20", "p5.48xlarge"};
+    json_t *want[3][3];
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k < 3; k++) {
+            xg_classification *cl;
+            cr_assert_eq(xg_classify_item(&cl, C, items[i], dates[k]), 0, "%s", xg_error_message());
+            want[i][k] = json_incref(cl->json);
+            xg_classification_free(cl);
+        }
+    /* the dates give different classifications, or the test would prove nothing */
+    cr_assert(!json_equal(want[0][0], want[0][1]), "H100: 2023-06-01 and 2026-11-22 differ");
+    cr_assert(!json_equal(want[1][1], want[1][2]), "H20: 2026-11-22 and 2025-05-20 differ");
+    xg_catalog *cat = C;
+    for (int round = 0; round < 4; round++) {
+        if (round == 2) { /* a new catalog, as a reload would give */
+            xg_catalog *c2;
+            cr_assert_eq(xg_catalog_load(&c2, NULL), 0, "%s", xg_error_message());
+            cat = c2;
+        }
+        if (round == 3) { /* and that one freed, another loaded: its address may be the same */
+            xg_catalog_free(cat);
+            cr_assert_eq(xg_catalog_load(&cat, NULL), 0, "%s", xg_error_message());
+        }
+        for (int i = 0; i < 3; i++)
+            for (int k = 0; k < 3; k++) {
+                char req[256];
+                snprintf(req, sizeof req,
+                         "{\"customer\":{\"name\":\"Nordlicht Rechenzentrum GmbH\",\"country\":"
+                         "\"DE\"},\"resource\":{\"item\":\"%s\"},\"access\":{\"source_country\":"
+                         "\"DE\"},\"as_of\":\"%s\"}",
+                         items[i], dates[k]);
+                json_t *r = json_loads(req, 0, NULL), *resp = NULL;
+                cr_assert_not_null(r);
+                xg_decide_ctx ctx = {S, cat, P, NULL, NULL, NULL, NULL, NULL};
+                cr_assert_eq(xg_decide(&resp, &ctx, r), 0, "%s", xg_error_message());
+                cr_assert(json_equal(json_object_get(resp, "classification"), want[i][k]),
+                          "round %d: %s as of %s", round, items[i], dates[k]);
+                json_decref(resp);
+                json_decref(r);
+            }
+    }
+    if (cat != C) xg_catalog_free(cat);
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k < 3; k++)
+            json_decref(want[i][k]);
+}
+
+/* Several threads deciding over every catalog item as of three dates, each in its own order: more
+ * keys than the classification cache has slots, so entries are replaced while other decisions
+ * hold them; every answer's classification is still the one xg_classify_item gives (and the
+ * sanitised build sees no use after free). */
+typedef struct {
+    int seed, done, wrong;
+} cls_thread_arg;
+
+static const char *const cls_dates[] = {"2023-06-01", "2025-05-20", "2026-11-22"};
+
+static void *cls_thread(void *p)
+{
+    cls_thread_arg *a = p;
+    size_t n = xg_catalog_size(C);
+    for (size_t k = 0; k < 3 * n; k++) {
+        size_t j = (k * 7919 + (size_t)a->seed * 104729) % (3 * n);
+        const xg_catalog_entry *e = xg_catalog_entry_at(C, j / 3);
+        const char *date = cls_dates[j % 3];
+        json_t *r = json_pack("{s:{s:s,s:s},s:{s:s},s:{s:s},s:s}", "customer", "name",
+                              "Nordlicht Rechenzentrum GmbH", "country", "DE", "resource", "item",
+                              e->name, "access", "source_country", "DE", "as_of", date);
+        xg_decide_ctx ctx = {S, C, P, NULL, NULL, NULL, NULL, NULL};
+        json_t *resp = NULL;
+        xg_classification *cl = NULL;
+        if (r && xg_decide(&resp, &ctx, r) == 0 && xg_classify_item(&cl, C, e->name, date) == 0) {
+            a->done++;
+            if (!json_equal(json_object_get(resp, "classification"), cl->json)) a->wrong++;
+        }
+        if (cl) xg_classification_free(cl);
+        json_decref(resp);
+        json_decref(r);
+    }
+    return NULL;
+}
+
+Test(policy_decide, classification_cache_under_threads)
+{
+    size_t n = xg_catalog_size(C);
+    cr_assert_gt(3 * n, 256u, "more keys than cache slots");
+    pthread_t t[4];
+    cls_thread_arg a[4] = {{1, 0, 0}, {2, 0, 0}, {3, 0, 0}, {4, 0, 0}};
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(pthread_create(&t[i], NULL, cls_thread, &a[i]), 0);
+    for (int i = 0; i < 4; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < 4; i++) {
+        cr_assert_eq(a[i].wrong, 0, "thread %d: %d of %d classifications differ", i, a[i].wrong,
+                     a[i].done);
+        cr_assert_gt((size_t)a[i].done, 3 * n / 2, "thread %d decided %d of %zu", i, a[i].done,
+                     3 * n);
+    }
+}
