@@ -1067,6 +1067,18 @@ static uint64_t listed_parent_unmet(const xg_score_query *q, const xg_score_list
     return mask;
 }
 
+/* The cost of unmatched list word j of a "unit, parent" name (listed_parent_unmet's mask
+ * `parent`), added to *level: a parent word a tenth of its weight, the unit's abbreviation in
+ * parentheses nothing; 0 when j is neither (a plain unmatched word). */
+static int parent_word(const xg_name *n, const float *nw, size_t j, uint64_t parent, double *level)
+{
+    if (parent >> j & 1) {
+        *level += tw(n->tokens, nw, j) * XG_UNMATCHED_LEVEL;
+        return 1;
+    }
+    return in_parentheses(n->folded, strrchr(n->folded, ','), n->tokens[j].text);
+}
+
 static int is_qualifier(const xg_token *t)
 {
     return t->kind == XG_TOK_WORD || t->kind == XG_TOK_ORG;
@@ -1208,8 +1220,10 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
     d->last_met_level = 0;
     d->level_skipped = skipped_levels(q, l, nn, d->q_matched, d->n_matched, &d->last_met_level);
     d->unmatched_level = d->qualifier = d->head = 0;
-    d->list_parent =
-        d->level_skipped ? 0 : listed_parent_unmet(q, l, nn, d->q_matched, d->n_matched);
+    const uint64_t parent = q->name->han && !d->level_skipped
+                                ? listed_parent_unmet(q, l, nn, d->q_matched, d->n_matched)
+                                : 0; /* Han queries only */
+    d->list_parent = parent;
     int univ = universities(q, l);
     int trade = !univ && q->name->han && trade_name_met(q, l, nn, d); /* Han queries only */
     int company = q->name->han && company_query(q);
@@ -1252,12 +1266,7 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
                       (latin_place(q, &n->tokens[j]) ? XG_PLACE_UNMET : XG_GENERIC_SHARE);
             else if (han_unit_place_unmet(q, &n->tokens[j]))
                 up += XG_HAN_PLACE_UNMET;
-            else if (d->list_parent >> j & 1)
-                d->unmatched_level += tw(n->tokens, nw, j) * XG_UNMATCHED_LEVEL;
-            else if (d->list_parent && /* the unit's abbreviation in parentheses */
-                     in_parentheses(n->folded, strrchr(n->folded, ','), n->tokens[j].text))
-                continue;
-            else
+            else if (!parent || !parent_word(n, nw, j, parent, &d->unmatched_level))
                 ul += tw(n->tokens, nw, j);
         }
     double den = wm + XG_UNMATCHED_QUERY * (uq + up + d->qualifier + d->head + d->unmatched_level) +
