@@ -138,6 +138,84 @@ static size_t sound_keys(xg_key *out, size_t k, size_t cap, const char *pattern,
     return k;
 }
 
+/* The sound skeleton of a spelling ('k' key): its consonants in order, as score.c's
+ * xg_sound_sim hears a Chinese brand in a Latin word — vowels are spelled freely (and y, w with
+ * them), k may be written c, zh/ch/sh are said z/c/s and ng n — so a list word spelled by a query
+ * word's sound pattern has the skeleton of one of the pattern's spellings ("dason" and 达仕恩
+ * da|… s|shi|… en|… are both "dsn"). 0 when w is no plain lowercase word of
+ * SOUND_KEY_MIN_LEN..63 letters, as xg_sound_sim takes, or has no consonant. */
+enum { SOUND_KEY_MIN_LEN = 4, SOUND_KEY_MIN_CONSONANTS = 3 };
+
+static size_t skeleton(char *out, const char *w, size_t n)
+{
+    if (n < SOUND_KEY_MIN_LEN || n > 63) return 0;
+    size_t k = 0;
+    char prev = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = w[i];
+        if (c < 'a' || c > 'z') return 0;
+        if (c == 'k') c = 'c';
+        char p = prev;
+        prev = c;
+        if (c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y' || c == 'w')
+            continue;
+        if (c == 'h' && (p == 'z' || p == 'c' || p == 's')) continue;
+        if (c == 'g' && p == 'n') continue;
+        out[k++] = c;
+    }
+    return k >= SOUND_KEY_MIN_CONSONANTS ? k : 0;
+}
+
+/* The sound skeletons of a query word's sound pattern: of every choice of one spelling per
+ * syllable (at most SKELETON_MAX_SPELLINGS of them tried), each distinct one as a 'k' key. */
+enum { SKELETON_MAX_SPELLINGS = 256, SKELETON_MAX_KEYS = 8 };
+
+static size_t skeleton_keys(xg_key *out, size_t k, size_t cap, const char *pattern, size_t tok)
+{
+    const char *group[SOUND_MAX_SYLLABLES];
+    size_t ng = 0, nalt[SOUND_MAX_SYLLABLES], choice[SOUND_MAX_SYLLABLES] = {0};
+    for (const char *p = pattern; *p && ng < SOUND_MAX_SYLLABLES; ng++) {
+        group[ng] = p;
+        nalt[ng] = 1;
+        for (; *p && *p != ' '; p++)
+            nalt[ng] += *p == '|';
+        while (*p == ' ')
+            p++;
+    }
+    uint64_t seen[SKELETON_MAX_KEYS];
+    size_t nseen = 0;
+    for (size_t tried = 0; tried < SKELETON_MAX_SPELLINGS && k < cap; tried++) {
+        char word[72], sk[72];
+        size_t len = 0;
+        for (size_t i = 0; i < ng; i++) {
+            const char *p = group[i];
+            for (size_t c = 0; c < choice[i]; c++)
+                p = strchr(p, '|') + 1;
+            size_t n = strcspn(p, "| ");
+            if (len + n >= sizeof word) return k;
+            memcpy(word + len, p, n);
+            len += n;
+        }
+        size_t sl = skeleton(sk, word, len);
+        if (sl) {
+            uint64_t h = xg_key_hash('k', sk, sl);
+            size_t j = 0;
+            while (j < nseen && seen[j] != h)
+                j++;
+            if (j == nseen) {
+                if (nseen == SKELETON_MAX_KEYS) break;
+                seen[nseen++] = h;
+                out[k++] = (xg_key){h, 'k', tok < XG_KEY_NOTOK ? (uint16_t)tok : XG_KEY_NOTOK};
+            }
+        }
+        size_t g = 0; /* the next choice, as an odometer turns */
+        while (g < ng && ++choice[g] == nalt[g])
+            choice[g++] = 0;
+        if (g == ng) break;
+    }
+    return k;
+}
+
 size_t xg_name_keys(xg_key *out, size_t cap, const xg_name *n, int for_query)
 {
     size_t k = 0, words = 0;
@@ -150,7 +228,14 @@ size_t xg_name_keys(xg_key *out, size_t cap, const xg_name *n, int for_query)
         if (!indexable(t)) continue;
         words++;
         k = word_keys(out, k, cap, t->text, 1, i);
-        if (for_query && t->sound) k = sound_keys(out, k, cap, t->sound, i);
+        if (for_query && t->sound) {
+            k = sound_keys(out, k, cap, t->sound, i);
+            k = skeleton_keys(out, k, cap, t->sound, i);
+        } else if (!for_query && !t->from_han && t->kind == XG_TOK_WORD && k < cap) {
+            char sk[72];
+            size_t sl = skeleton(sk, t->text, strlen(t->text));
+            if (sl) k = emit_tok(out, k, cap, 'k', sk, sl, i);
+        }
         for (const char *p = for_query ? t->senses : NULL; p && *p && k < cap;) {
             size_t len = strcspn(p, "|"); /* each other English sense, as a whole word */
             k = emit_tok(out, k, cap, 'w', p, len, i);

@@ -3,7 +3,8 @@
  *
  * Keys are 64-bit hashes of a kind letter plus text: whole tokens ('w'), adjacent tokens joined
  * ('w', so "huawei" meets "hua wei"), character trigrams of words ('t'), Han character bigrams
- * ('h'), phonetic keys ('p'), organisation symbols when a name has no plain word ('s'), and
+ * ('h'), phonetic keys ('p'), sound skeletons of Latin words and of Chinese query words read by
+ * sound ('k'), organisation symbols when a name has no plain word ('s'), and
  * identifier values ('i', in a separate index over records). Built once per snapshot: keys are
  * collected as (hash, id) pairs, sorted and packed into one postings array (CSR form).
  */
@@ -24,7 +25,7 @@ typedef struct xg_index {
 
 typedef struct xg_key {
     uint64_t hash;
-    char kind;    /* 'w', 't', 'h', 'p', 's', 'i' */
+    char kind;    /* 'w', 't', 'h', 'p', 'k', 's', 'i' */
     uint16_t tok; /* the token a 'w' (whole word), 't' or 'p' key came from; XG_KEY_NOTOK else */
 } xg_key;
 

@@ -1028,6 +1028,90 @@ static int is_list_head(const xg_token *t)
             !strcmp(t->symbol, "ACADEMY"));
 }
 
+/* Whether `word` is written inside parentheses of `folded` before `end` (the unit's own
+ * abbreviation: "(NSCC-GZ)"). */
+static int in_parentheses(const char *folded, const char *end, const char *word)
+{
+    size_t len = strlen(word);
+    for (const char *o = strchr(folded, '('); o && o < end; o = strchr(o + 1, '(')) {
+        const char *c = strchr(o, ')');
+        if (!c || c > end) return 0;
+        for (const char *w = o + 1; w + len <= c; w++)
+            if (!strncmp(w, word, len) && !isalnum((unsigned char)w[-1]) &&
+                !isalnum((unsigned char)w[len]))
+                return 1;
+    }
+    return 0;
+}
+
+/* A list name written "unit, parent" ("National Supercomputing Center Guangzhou (NSCC-GZ), Sun
+ * Yat-Sen University"; "Institute of X, Chinese Academy of Sciences") against a Chinese query
+ * that names the unit whole and leaves its parent out (国家超级计算广州中心): the parent's words —
+ * the list name's unmatched tail after its last comma, naming a university or an academy (not an
+ * institute), every word before it met but the unit's abbreviation in
+ * parentheses — cost as an unmet level of a chained name (XG_UNMATCHED_LEVEL), as the query's own
+ * parent left out does against a listed unit; the abbreviation costs nothing, as an acronym.
+ * Returns the mask of those list tokens (first 64); 0 unless the query is Han with every word
+ * met and the name so. */
+static uint64_t listed_parent_unmet(const xg_score_query *q, const xg_score_list *l, size_t nn,
+                                    uint64_t q_matched, uint64_t n_matched)
+{
+    const xg_name *n = l->name;
+    if (!q->name->han || nn < 2 || !n->folded || (n_matched >> (nn - 1) & 1)) return 0;
+    const xg_token *t = q->name->tokens, *lt = n->tokens;
+    for (size_t i = 0; i < q->ntok && i < 64; i++)
+        if (!(q_matched >> i & 1) && !(q->acronyms >> i & 1) && t[i].kind != XG_TOK_STOP &&
+            t[i].kind != XG_TOK_LEGAL)
+            return 0;
+    /* the tail: the unmatched words from the one that opens the part after the last comma */
+    const char *comma = strrchr(n->folded, ',');
+    if (!comma) return 0;
+    const char *w = comma + 1;
+    while (*w == ' ')
+        w++;
+    size_t first = nn;
+    while (first > 0 && !(n_matched >> (first - 1) & 1))
+        first--;
+    for (; first < nn; first++) {
+        size_t len = strlen(lt[first].text);
+        if (!strncmp(w, lt[first].text, len) && !isalnum((unsigned char)w[len])) break;
+    }
+    if (first == 0 || first == nn) return 0;
+    /* a parent ranks above its units: a university or an academy, not an institute
+     * ("Academy of Military Medical Sciences, Institute of Medical Equipment" names the unit
+     * last) */
+    int head = 0, met = 0;
+    for (size_t j = first; j < nn; j++)
+        if (is_list_head(&lt[j])) {
+            if (!strcmp(lt[j].symbol, "INSTITUTE")) return 0;
+            head = 1;
+        }
+    for (size_t j = 0; j < first; j++) {
+        if (!(n_matched >> j & 1) && !(l->acronyms >> j & 1) &&
+            (lt[j].kind == XG_TOK_WORD || lt[j].kind == XG_TOK_NUMBER) &&
+            !in_parentheses(n->folded, comma, lt[j].text))
+            return 0;
+        met |= (n_matched >> j & 1) && lt[j].kind == XG_TOK_WORD;
+    }
+    if (!head || !met) return 0;
+    uint64_t mask = 0;
+    for (size_t j = first; j < nn; j++)
+        mask |= 1ull << j;
+    return mask;
+}
+
+/* The cost of unmatched list word j of a "unit, parent" name (listed_parent_unmet's mask
+ * `parent`), added to *level: a parent word a tenth of its weight, the unit's abbreviation in
+ * parentheses nothing; 0 when j is neither (a plain unmatched word). */
+static int parent_word(const xg_name *n, const float *nw, size_t j, uint64_t parent, double *level)
+{
+    if (parent >> j & 1) {
+        *level += tw(n->tokens, nw, j) * XG_UNMATCHED_LEVEL;
+        return 1;
+    }
+    return in_parentheses(n->folded, strrchr(n->folded, ','), n->tokens[j].text);
+}
+
 static int is_qualifier(const xg_token *t)
 {
     return t->kind == XG_TOK_WORD || t->kind == XG_TOK_ORG;
@@ -1169,6 +1253,10 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
     d->last_met_level = 0;
     d->level_skipped = skipped_levels(q, l, nn, d->q_matched, d->n_matched, &d->last_met_level);
     d->unmatched_level = d->qualifier = d->head = 0;
+    const uint64_t parent = q->name->han && !d->level_skipped
+                                ? listed_parent_unmet(q, l, nn, d->q_matched, d->n_matched)
+                                : 0; /* Han queries only */
+    d->list_parent = parent;
     int univ = universities(q, l);
     int trade = !univ && q->name->han && trade_name_met(q, l, nn, d); /* Han queries only */
     int company = q->name->han && company_query(q);
@@ -1211,7 +1299,7 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
                       (latin_place(q, &n->tokens[j]) ? XG_PLACE_UNMET : XG_GENERIC_SHARE);
             else if (han_unit_place_unmet(q, &n->tokens[j]))
                 up += XG_HAN_PLACE_UNMET;
-            else
+            else if (!parent || !parent_word(n, nw, j, parent, &d->unmatched_level))
                 ul += tw(n->tokens, nw, j);
         }
     double den = wm + XG_UNMATCHED_QUERY * (uq + up + d->qualifier + d->head + d->unmatched_level) +
@@ -1371,6 +1459,17 @@ json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_sco
         json_array_append_new(
             pen, penalty_json("institution_head", round3(d->head), XG_UNMATCHED_QUERY));
     if (d->level_skipped) nested_explain(e, pen, q, d);
+    if (d->list_parent) {
+        json_t *parent = json_array();
+        for (size_t j = 0; j < nn; j++)
+            if (d->list_parent >> j & 1)
+                json_array_append_new(parent, json_string_nocheck(n->tokens[j].text));
+        json_object_set_new_nocheck(
+            e, "nested",
+            json_pack("{s:s,s:o}", "relation", "listed_with_parent", "unmatched_parent", parent));
+        json_array_append_new(pen, penalty_json("unmatched_list_parent", round3(d->unmatched_level),
+                                                XG_UNMATCHED_QUERY));
+    }
     if (d->number_mismatch)
         json_array_append_new(
             pen, json_pack("{s:s,s:f}", "kind", "number_mismatch", "cap", XG_NUMBER_MISMATCH_CAP));

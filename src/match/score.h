@@ -176,6 +176,8 @@ typedef struct xg_score_detail {
     uint64_t level_skipped;  /* query tokens of unmatched levels of a chained Chinese name */
     double unmatched_level;  /* their weight times their share (XG_UNMATCHED_LEVEL or _UNIT_) */
     unsigned last_met_level; /* the last level of the query that met the list name */
+    uint64_t list_parent;    /* list tokens of a "unit, parent" name's parent left out by a
+                                Chinese query naming the unit (cost in unmatched_level) */
     double qualifier;        /* two universities: weight of unmatched qualifiers (see score.c) */
     double head; /* a Chinese query's unmatched institution head (研究院 …), as a plain word */
 } xg_score_detail;
