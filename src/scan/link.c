@@ -34,7 +34,10 @@ static char *link_key(const json_t *doc)
     const char *buyer = json_string_value(json_object_get(f, "buyer"));
     const char *title = json_string_value(json_object_get(f, "title"));
     if (!buyer || !title) return NULL;
-    xg_buf_printf(&b, "T:%s\x1f%s", buyer, title);
+    xg_buf_puts(&b, "T:"); /* "T:%s\x1f%s" */
+    xg_buf_puts(&b, buyer);
+    xg_buf_putc(&b, '\x1f');
+    xg_buf_puts(&b, title);
     return xg_buf_steal(&b);
 }
 
