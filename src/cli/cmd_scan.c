@@ -528,15 +528,48 @@ typedef struct {
  * by jansson itself), without jansson's per-container cycle check (results are trees) or its
  * callback per token. jansson checked every string's UTF-8 when it was made. -1: not written
  * (a type it does not know), the caller uses json_dumps. */
+/* xg_buf_append and xg_buf_putc without a call while the buffer has room (a line is mostly
+ * single bytes and short runs). */
+static inline int jput(xg_buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) return xg_buf_append(b, s, n);
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+static inline int jputc(xg_buf *b, char c)
+{
+    if (b->len + 2 > b->cap) return xg_buf_putc(b, c);
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+/* "%lld" of v */
+static int jput_int(xg_buf *b, long long v)
+{
+    char d[24];
+    size_t i = sizeof d;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        d[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) d[--i] = '-';
+    return jput(b, d + i, sizeof d - i);
+}
+
 static int jsonl_string(xg_buf *b, const char *s, size_t n)
 {
     static const char HEX[] = "0123456789ABCDEF";
-    xg_buf_putc(b, '"');
+    jputc(b, '"');
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\') continue;
-        xg_buf_append(b, s + run, i - run);
+        jput(b, s + run, i - run);
         run = i + 1;
         char e[6] = {'\\', 0};
         size_t el = 2;
@@ -568,10 +601,10 @@ static int jsonl_string(xg_buf *b, const char *s, size_t n)
             e[5] = HEX[c & 15];
             el = 6;
         }
-        xg_buf_append(b, e, el);
+        jput(b, e, el);
     }
-    xg_buf_append(b, s + run, n - run);
-    return xg_buf_putc(b, '"');
+    jput(b, s + run, n - run);
+    return jputc(b, '"');
 }
 
 static int jsonl_value(xg_buf *b, const json_t *v, int depth)
@@ -579,47 +612,47 @@ static int jsonl_value(xg_buf *b, const json_t *v, int depth)
     if (depth > 64) return -1;
     switch (json_typeof(v)) {
     case JSON_OBJECT: {
-        xg_buf_putc(b, '{');
+        jputc(b, '{');
         int first = 1;
         const char *k;
         json_t *x;
         json_object_foreach((json_t *)v, k, x)
         {
-            if (!first) xg_buf_putc(b, ',');
+            if (!first) jputc(b, ',');
             first = 0;
             jsonl_string(b, k, strlen(k));
-            xg_buf_putc(b, ':');
+            jputc(b, ':');
             if (jsonl_value(b, x, depth + 1)) return -1;
         }
-        return xg_buf_putc(b, '}');
+        return jputc(b, '}');
     }
     case JSON_ARRAY: {
-        xg_buf_putc(b, '[');
+        jputc(b, '[');
         size_t i;
         json_t *x;
         json_array_foreach(v, i, x)
         {
-            if (i) xg_buf_putc(b, ',');
+            if (i) jputc(b, ',');
             if (jsonl_value(b, x, depth + 1)) return -1;
         }
-        return xg_buf_putc(b, ']');
+        return jputc(b, ']');
     }
     case JSON_STRING:
         return jsonl_string(b, json_string_value(v), json_string_length(v));
     case JSON_INTEGER:
-        return xg_buf_printf(b, "%lld", (long long)json_integer_value(v));
+        return jput_int(b, (long long)json_integer_value(v));
     case JSON_REAL: {
         char num[64];
         size_t n = json_dumpb(v, num, sizeof num, JSONL_FLAGS | JSON_ENCODE_ANY);
         if (!n || n >= sizeof num) return -1;
-        return xg_buf_append(b, num, n);
+        return jput(b, num, n);
     }
     case JSON_TRUE:
-        return xg_buf_append(b, "true", 4);
+        return jput(b, "true", 4);
     case JSON_FALSE:
-        return xg_buf_append(b, "false", 5);
+        return jput(b, "false", 5);
     case JSON_NULL:
-        return xg_buf_append(b, "null", 4);
+        return jput(b, "null", 4);
     }
     return -1;
 }

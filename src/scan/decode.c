@@ -454,6 +454,18 @@ static int nfkc_lines(char **out, size_t *out_len, const char *s, size_t n)
             }
             continue;
         }
+        if ((p[i] & 0xF0) == 0xE0 && i + 2 < n && (p[i + 1] & 0xC0) == 0x80 &&
+            (p[i + 2] & 0xC0) == 0x80) { /* a Han character: decoded here, copied if covered */
+            uint32_t c3 = ((p[i] & 0x0Fu) << 12) | ((p[i + 1] & 0x3Fu) << 6) | (p[i + 2] & 0x3Fu);
+            if (c3 >= 0x800 && (fast_ok[c3 >> 3] & (1u << (c3 & 7)))) { /* not overlong */
+                b.data[b.len] = (char)p[i];
+                b.data[b.len + 1] = (char)p[i + 1];
+                b.data[b.len + 2] = (char)p[i + 2];
+                b.len += 3;
+                i += 3;
+                continue;
+            }
+        }
         uint32_t cp;
         size_t k = xg_utf8_next(s + i, n - i, &cp);
         if (k && cp < 0x10000) {
@@ -541,6 +553,11 @@ int scan_normalise(scan_doc *doc, const char *utf8, size_t len, const uint32_t *
     size_t nfolded = 0;
     for (size_t i = 0; table && i + 2 < n;) {
         unsigned char *p = (unsigned char *)text + i;
+        uint64_t w8;
+        if (i + 8 <= n && (memcpy(&w8, p, 8), !(w8 & 0x8080808080808080u))) {
+            i += 8; /* eight ASCII bytes */
+            continue;
+        }
         if ((p[0] & 0xF0) != 0xE0) {
             i++;
             continue;

@@ -141,6 +141,32 @@ static const char *const SRC[P_COUNT] = {
         "(?:张|块|片)?\\s*(?:[A-Za-z]*[0-9]+[A-Za-z]*\\s*)?(?:GPU|卡|显卡)",
 };
 
+/* ---- notice type words (notice_type below; the gate looks for them too) ---- */
+
+typedef struct {
+    const char *type;
+    const char *words[16];
+} type_rule;
+
+static const type_rule TYPES[] = {
+    {"correction", {"更正", "澄清", "变更", "补遗", "Corrigendum", "Addendum", NULL}},
+    {"termination", {"终止", "废标", "流标", "取消公告", NULL}},
+    {"contract", {"合同公告", "合同公示", "Contract Award Notice", NULL}},
+    {"single_source", {"单一来源", "直接采购", "Single Source", NULL}},
+    {"intention", {"采购意向", "意见征求", "征求意见", "征集", "预公告", "预公示", NULL}},
+    {"result",
+     {"结果公告", "中标公告", "成交公告", "中标(成交)", "成交结果", "中标结果", "候选人公示",
+      "结果公示", "中标候选人", "Award Notice", NULL}},
+    {"procurement",
+     {"招标公告", "磋商公告", "谈判公告", "询价公告", "询比", "比选", "采购公告", "公开招标",
+      "邀请招标", "竞争性", "招标", "采购项目", "Tender", "Invitation", NULL}},
+};
+
+/* Words the notice type is read from in the whole text (notice_type). */
+static const char *const BODY_WORDS[] = {"拟定供应商", "中标(成交)信息", "中标人", "预算金额",
+                                         "采购需求"};
+#define NTYPES (sizeof TYPES / sizeof *TYPES)
+#define NBODY (sizeof BODY_WORDS / sizeof *BODY_WORDS)
 /* The gate: literals of which every match of a pattern contains at least one (read off the
  * pattern above; caseless where the pattern is), found in one Hyperscan pass over a document, so
  * that a pattern none of whose literals occurs is not run at all: most notices name no tokens,
@@ -150,6 +176,10 @@ static const char *const SRC[P_COUNT] = {
  * document that holds either anyway is not gated (GATE_OFF). A pattern with no literal here
  * (P_DATE) always runs: ungated() works that out from the table, so a pattern added without
  * literals is never skipped. */
+/* The gate's bits past the patterns': one of TYPES[t]'s words occurs (T_TYPE0 + t), or
+ * BODY_WORDS[w] does (T_BODY0 + w), so notice_type looks for a word only where it occurs. */
+#define T_TYPE0 40
+#define T_BODY0 (T_TYPE0 + (int)NTYPES)
 #define GATE_OFF 63
 #define CI 1
 typedef struct {
@@ -271,7 +301,51 @@ static const gate_literal GATE[] = {
     {GATE_OFF, "\xC5\xBF", 0},
 };
 #define NGATE (sizeof GATE / sizeof *GATE)
-_Static_assert(P_COUNT < GATE_OFF, "the gate's bits: one per pattern, then GATE_OFF");
+_Static_assert(P_COUNT <= T_TYPE0 && T_BODY0 + NBODY <= GATE_OFF,
+               "the gate's bits: one per pattern, the notice type's, then GATE_OFF");
+#define NLITS (NGATE + NTYPES * 16 + NBODY)
+
+/* Every literal of the gate: GATE's, then the notice type's words (as memmem finds them: case
+ * kept). Returns how many. */
+static size_t gate_literals(gate_literal *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < NGATE; i++)
+        out[n++] = GATE[i];
+    for (size_t t = 0; t < NTYPES; t++)
+        for (int w = 0; TYPES[t].words[w]; w++)
+            out[n++] = (gate_literal){T_TYPE0 + (int)t, TYPES[t].words[w], 0};
+    for (size_t w = 0; w < NBODY; w++)
+        out[n++] = (gate_literal){T_BODY0 + (int)w, BODY_WORDS[w], 0};
+    return n;
+}
+
+/* Windows: for the patterns below, every match starts at most `span` bytes before the start of an
+ * occurrence of one of its GATE literals that it contains (read off the pattern: the literal's
+ * furthest offset from the start of any alternative, e.g. 供应商 in 中标(成交)供应商 at 14). So
+ * a pattern needs to be tried only at the start positions from span bytes before each occurrence
+ * up to the occurrence itself (PCRE2's offset limit), not at every position of a document: these
+ * patterns open with a Han character or a class, and PCRE2 stops at every Han character of a
+ * notice. A match is the leftmost as before: every start position from which a match can begin is
+ * inside some occurrence's window, and the windows are tried in order. For an organisation
+ * (P_ORG_ZH) everything between a match's start and its suffix literal is Han or parentheses, so
+ * its window also stops at the first other ASCII byte before the occurrence. The gate's Hyperscan
+ * pass reports every occurrence of these literals (the others once). */
+static const struct {
+    int id, span;
+} WINDOWED[] = {
+    {P_PROJNO, 12},      /* 编号 in 招标项目编号, 采购项目编号 */
+    {P_TITLE, 6},        /* 项目名称 in 采购项目名称 */
+    {P_BUYER, 0},        /* every label opens with its literal */
+    {P_AGENCY, 12},      /* 机构 in 采购代理机构名称 */
+    {P_SUPPLIER, 14},    /* 供应商 in 中标(成交)供应商 */
+    {P_AMOUNT_AWARD, 0}, /* 中标, 成交, 合同金额, 总价, contract, award open every label */
+    {P_AMOUNT_BUDGET, 6},     /* 预算 in 采购预算, 项目预算 */
+    {P_DATE_LABEL, 6},        /* 发布 in 公告发布日期, 日期 in 成交日期 */
+    {P_ORG_ZH, 30 * 34 + 12}, /* 30 × (a Han character, 4 bytes at most, or "(" 8 of them ")"),
+                                 then 股份有限 before 公司 */
+};
+#define NWINDOWED (sizeof WINDOWED / sizeof *WINDOWED)
 
 /* The patterns no literal of GATE stands for: they run on every document. */
 static uint64_t ungated(void)
@@ -282,15 +356,32 @@ static uint64_t ungated(void)
     return m;
 }
 
+/* What the gate found in the current document. */
+typedef struct {
+    uint64_t may; /* bit i set when pattern i may match (all set when ungated) */
+    uint64_t win; /* bit i set when pattern i is searched in windows (its occurrences below) */
+    const scan_doc *doc; /* the document gated, with its text and length */
+    const char *text;
+    size_t len;
+    size_t *pos[P_COUNT]; /* a windowed pattern: where its literals start, sorted, no repeats */
+    size_t npos[P_COUNT], cap[P_COUNT];
+} gate_hits;
+
 /* One match-data block reused for every match: a scanner is used by one thread at a time. */
 struct scan_patterns {
     pcre2_code *re[P_COUNT];
     pcre2_match_data *md;
+    pcre2_match_context *mc; /* the offset limit of a window */
     int borrowed; /* a clone: the compiled code belongs to the patterns it was cloned from */
     hs_database_t *gate_db; /* NULL: nothing is gated */
     hs_scratch_t *gate_scratch;
-    uint64_t *may;   /* this document: bit i set when pattern i may match (all set when ungated) */
-    uint64_t always; /* patterns no gate literal stands for (ungated()): they always run */
+    gate_hits *hits;   /* this document (a pointer: the patterns are const while matching) */
+    uint64_t always;   /* patterns no gate literal stands for (ungated()): they always run */
+    uint64_t windowed; /* patterns of WINDOWED */
+    int span[P_COUNT];
+    gate_literal lits[NLITS]; /* gate_literals(): the gate's ids index it */
+    unsigned char lit_len[NLITS];
+    size_t nlits;
 };
 
 /* The gate's database is kept between runs (cache.c) as fieldgate-<key>.hsdb, keyed by the
@@ -306,7 +397,8 @@ void scan_patterns_set_gate(int on)
     gate_disabled = !on;
 }
 
-static XXH128_hash_t gate_key(const char *const *exprs, const size_t *lens, const unsigned *flags)
+static XXH128_hash_t gate_key(const scan_patterns *p, const char *const *exprs, const size_t *lens,
+                              const unsigned *flags)
 {
     XXH3_state_t *st = XXH3_createState();
     XXH128_hash_t h = {0, 0};
@@ -316,12 +408,12 @@ static XXH128_hash_t gate_key(const char *const *exprs, const size_t *lens, cons
     uint8_t id[16];
     xg_build_id(id);
     XXH3_128bits_update(st, id, sizeof id);
-    size_t n = NGATE;
+    size_t n = p->nlits;
     XXH3_128bits_update(st, &n, sizeof n);
-    for (size_t i = 0; i < NGATE; i++) {
+    for (size_t i = 0; i < n; i++) {
         XXH3_128bits_update(st, exprs[i], lens[i] + 1);
         XXH3_128bits_update(st, &flags[i], sizeof flags[i]);
-        XXH3_128bits_update(st, &GATE[i].id, sizeof GATE[i].id);
+        XXH3_128bits_update(st, &p->lits[i].id, sizeof p->lits[i].id);
     }
     h = XXH3_128bits_digest(st);
     XXH3_freeState(st);
@@ -336,23 +428,25 @@ static void gate_compile(scan_patterns *p)
         xg_error_clear();
         return;
     }
-    const char *exprs[NGATE];
-    size_t lens[NGATE];
-    unsigned flags[NGATE], ids[NGATE];
-    for (size_t i = 0; i < NGATE; i++) {
-        exprs[i] = GATE[i].lit;
-        lens[i] = strlen(GATE[i].lit);
-        flags[i] = HS_FLAG_SINGLEMATCH | (GATE[i].caseless ? HS_FLAG_CASELESS : 0);
+    const char *exprs[NLITS];
+    size_t lens[NLITS];
+    unsigned flags[NLITS], ids[NLITS];
+    const gate_literal *L = p->lits;
+    for (size_t i = 0; i < p->nlits; i++) {
+        exprs[i] = L[i].lit;
+        lens[i] = strlen(L[i].lit);
+        flags[i] = ((p->windowed >> L[i].id) & 1 ? 0 : HS_FLAG_SINGLEMATCH) |
+                   (L[i].caseless ? HS_FLAG_CASELESS : 0);
         ids[i] = (unsigned)i;
     }
     char file[4200];
-    XXH128_hash_t key = gate_key(exprs, lens, flags);
+    XXH128_hash_t key = gate_key(p, exprs, lens, flags);
     int cached = !xg_cache_path(file, sizeof file, "fieldgate", "hsdb", key);
     p->gate_db = cached ? scan_cache_hs_get(file, GATE_MAGIC, key) : NULL;
     hs_compile_error_t *err = NULL;
     if (!p->gate_db) {
-        if (sym_hs_compile_lit_multi(exprs, flags, ids, lens, (unsigned)NGATE, HS_MODE_BLOCK, NULL,
-                                     &p->gate_db, &err) != HS_SUCCESS) {
+        if (sym_hs_compile_lit_multi(exprs, flags, ids, lens, (unsigned)p->nlits, HS_MODE_BLOCK,
+                                     NULL, &p->gate_db, &err) != HS_SUCCESS) {
             sym_hs_free_compile_error(err);
             p->gate_db = NULL;
         } else if (cached)
@@ -368,39 +462,117 @@ static int on_gate(unsigned id, unsigned long long from, unsigned long long to, 
                    void *ctx)
 {
     (void)from;
-    (void)to;
     (void)flags;
-    *(uint64_t *)ctx |= (uint64_t)1 << GATE[id].id;
+    const scan_patterns *p = ctx;
+    gate_hits *h = p->hits;
+    int pat = p->lits[id].id;
+    h->may |= (uint64_t)1 << pat;
+    if (!((h->win >> pat) & 1)) return 0;
+    size_t at = (size_t)to - p->lit_len[id];
+    if (h->npos[pat] == h->cap[pat]) {
+        size_t nc = h->cap[pat] ? 2 * h->cap[pat] : 64;
+        size_t *nv = realloc(h->pos[pat], nc * sizeof *nv);
+        if (!nv) { /* this pattern is searched everywhere in this document */
+            h->win &= ~((uint64_t)1 << pat);
+            return 0;
+        }
+        h->pos[pat] = nv;
+        h->cap[pat] = nc;
+    }
+    h->pos[pat][h->npos[pat]++] = at;
     return 0;
 }
 
-/* Which patterns may match in `d` (into *p->may); called before the patterns run on it. */
+/* Occurrences come in order of their ends: sorted by start (insertion: nearly in order already),
+ * repeats dropped. */
+static void sort_positions(size_t *v, size_t *n)
+{
+    for (size_t i = 1; i < *n; i++) {
+        size_t x = v[i], j = i;
+        for (; j > 0 && v[j - 1] > x; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < *n; i++)
+        if (!w || v[w - 1] != v[i]) v[w++] = v[i];
+    *n = w;
+}
+
+/* Which patterns may match in `d` and where the windowed ones' literals are (into *p->hits);
+ * called before the patterns run on it. */
 static void gate_document(const scan_patterns *p, const scan_doc *d)
 {
-    uint64_t m = 0;
+    gate_hits *h = p->hits;
+    h->may = 0;
+    h->win = p->windowed;
+    h->doc = d;
+    h->text = d->text;
+    h->len = d->len;
+    memset(h->npos, 0, sizeof h->npos);
     if (!p->gate_db || d->len > 0xFFFFFFFFu ||
-        sym_hs_scan(p->gate_db, d->text, (unsigned)d->len, 0, p->gate_scratch, on_gate, &m) !=
-            HS_SUCCESS ||
-        (m & ((uint64_t)1 << GATE_OFF)))
-        m = ~(uint64_t)0;
-    m |= p->always;
-    *p->may = m;
+        sym_hs_scan(p->gate_db, d->text, (unsigned)d->len, 0, p->gate_scratch, on_gate,
+                    (void *)p) != HS_SUCCESS ||
+        (h->may & ((uint64_t)1 << GATE_OFF))) {
+        h->may = ~(uint64_t)0;
+        h->win = 0;
+    }
+    h->may |= p->always;
+    h->win &= ~p->always;
+    for (int i = 0; i < P_COUNT; i++)
+        if ((h->win >> i) & 1) sort_positions(h->pos[i], &h->npos[i]);
+}
+
+/* The gate of `d`: scan_fields_extract gates each document; the organisations and model names
+ * that scan.c asks for next reuse it. */
+static void gate_again(const scan_patterns *p, const scan_doc *d)
+{
+    const gate_hits *h = p->hits;
+    if (h->doc != d || h->text != d->text || h->len != d->len) gate_document(p, d);
+}
+
+static gate_hits *hits_new(void)
+{
+    gate_hits *h = calloc(1, sizeof *h);
+    if (h) h->may = ~(uint64_t)0;
+    return h;
+}
+
+static void hits_free(gate_hits *h)
+{
+    if (!h) return;
+    for (int i = 0; i < P_COUNT; i++)
+        free(h->pos[i]);
+    free(h);
+}
+
+static void windows_init(scan_patterns *p)
+{
+    p->nlits = gate_literals(p->lits);
+    for (size_t i = 0; i < p->nlits; i++)
+        p->lit_len[i] = (unsigned char)strlen(p->lits[i].lit);
+    for (size_t i = 0; i < NWINDOWED; i++) {
+        p->windowed |= (uint64_t)1 << WINDOWED[i].id;
+        p->span[WINDOWED[i].id] = WINDOWED[i].span;
+    }
 }
 
 int scan_patterns_new(scan_patterns **out)
 {
     scan_patterns *p = calloc(1, sizeof *p);
     if (!p) return XG_ENOMEM;
-    if (!(p->may = malloc(sizeof *p->may))) {
+    if (!(p->hits = hits_new())) {
         free(p);
         return XG_ENOMEM;
     }
-    *p->may = ~(uint64_t)0;
+    windows_init(p);
     for (int i = 0; i < P_COUNT; i++) {
         int err;
         PCRE2_SIZE off;
         p->re[i] = pcre2_compile((PCRE2_SPTR)SRC[i], PCRE2_ZERO_TERMINATED,
-                                 PCRE2_UTF | PCRE2_NO_UTF_CHECK, &err, &off, NULL);
+                                 PCRE2_UTF | PCRE2_NO_UTF_CHECK |
+                                     ((p->windowed >> i) & 1 ? PCRE2_USE_OFFSET_LIMIT : 0),
+                                 &err, &off, NULL);
         if (!p->re[i]) {
             PCRE2_UCHAR msg[256];
             pcre2_get_error_message(err, msg, sizeof msg);
@@ -410,7 +582,8 @@ int scan_patterns_new(scan_patterns **out)
         }
         pcre2_jit_compile(p->re[i], PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
     }
-    if (!(p->md = pcre2_match_data_create(16, NULL))) {
+    if (!(p->md = pcre2_match_data_create(16, NULL)) ||
+        !(p->mc = pcre2_match_context_create(NULL))) {
         scan_patterns_free(p);
         return XG_ENOMEM;
     }
@@ -428,14 +601,22 @@ int scan_patterns_clone(scan_patterns **out, const scan_patterns *src)
     if (!p) return XG_ENOMEM;
     memcpy(p->re, src->re, sizeof p->re);
     p->borrowed = 1;
-    p->may = malloc(sizeof *p->may);
-    if (!p->may || !(p->md = pcre2_match_data_create(16, NULL))) {
-        free(p->may);
+    p->hits = hits_new();
+    p->md = pcre2_match_data_create(16, NULL);
+    p->mc = pcre2_match_context_create(NULL);
+    if (!p->hits || !p->md || !p->mc) {
+        hits_free(p->hits);
+        pcre2_match_data_free(p->md);
+        pcre2_match_context_free(p->mc);
         free(p);
         return XG_ENOMEM;
     }
-    *p->may = ~(uint64_t)0;
     p->always = src->always;
+    p->windowed = src->windowed;
+    memcpy(p->span, src->span, sizeof p->span);
+    memcpy(p->lits, src->lits, sizeof p->lits);
+    memcpy(p->lit_len, src->lit_len, sizeof p->lit_len);
+    p->nlits = src->nlits;
     p->gate_db = src->gate_db;
     if (p->gate_db && sym_hs_clone_scratch(src->gate_scratch, &p->gate_scratch) != HS_SUCCESS)
         p->gate_db = NULL; /* this clone runs every pattern */
@@ -449,9 +630,10 @@ void scan_patterns_free(scan_patterns *p)
     for (int i = 0; i < P_COUNT && !p->borrowed; i++)
         pcre2_code_free(p->re[i]);
     pcre2_match_data_free(p->md);
+    pcre2_match_context_free(p->mc);
     if (p->gate_scratch) sym_hs_free_scratch(p->gate_scratch);
     if (p->gate_db && !p->borrowed) sym_hs_free_database(p->gate_db);
-    free(p->may);
+    hits_free(p->hits);
     free(p);
 }
 
@@ -460,12 +642,49 @@ typedef struct {
     size_t s[8], e[8]; /* group 0..7, SIZE_MAX when unset */
 } grp;
 
+/* The first match of windowed pattern `id` at or after `start`, tried only in the windows before
+ * the occurrences of its literals (WINDOWED). PCRE2's result code, as pcre2_match's. */
+static int find_windowed(const scan_patterns *p, int id, const scan_doc *d, size_t start)
+{
+    const gate_hits *h = p->hits;
+    const size_t *pos = h->pos[id], n = h->npos[id], span = (size_t)p->span[id];
+    const unsigned char *t = (const unsigned char *)d->text;
+    size_t lo = 0, hi = n; /* the first occurrence at or after start: a match holds its literal */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (pos[mid] < start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t from = start; /* the start positions before it have been tried */
+    for (size_t i = lo; i < n; i++) {
+        size_t q = pos[i], w = q > span ? q - span : 0;
+        if (w < from) w = from;
+        if (id == P_ORG_ZH) { /* only Han and parentheses between the start and the suffix */
+            size_t k = q;
+            while (k > w && (t[k - 1] >= 0x80 || t[k - 1] == '(' || t[k - 1] == ')'))
+                k--;
+            w = k;
+        }
+        while (w > start && (t[w] & 0xC0) == 0x80) /* a character's first byte */
+            w--;
+        pcre2_set_offset_limit(p->mc, q);
+        int rc = pcre2_match(p->re[id], (PCRE2_SPTR)d->text, d->len, w, PCRE2_NO_UTF_CHECK, p->md,
+                             p->mc);
+        if (rc != PCRE2_ERROR_NOMATCH) return rc;
+        from = q + 1;
+    }
+    return PCRE2_ERROR_NOMATCH;
+}
+
 static int find(const scan_patterns *p, int id, const scan_doc *d, size_t start, grp *g)
 {
-    if (!(*p->may & ((uint64_t)1 << id))) return 0; /* the gate: it cannot match here */
+    if (!(p->hits->may & ((uint64_t)1 << id))) return 0; /* the gate: it cannot match here */
     pcre2_match_data *md = p->md;
-    int rc =
-        pcre2_match(p->re[id], (PCRE2_SPTR)d->text, d->len, start, PCRE2_NO_UTF_CHECK, md, NULL);
+    int rc = (p->hits->win >> id) & 1 ? find_windowed(p, id, d, start)
+                                      : pcre2_match(p->re[id], (PCRE2_SPTR)d->text, d->len, start,
+                                                    PCRE2_NO_UTF_CHECK, md, NULL);
     if (rc > 0) {
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
         for (int i = 0; i < 8; i++) {
@@ -593,7 +812,19 @@ static void set_date(scan_fields *f, xg_arena *a, const scan_doc *d, const grp *
 {
     int y = atoi(d->text + g->s[1]), m = atoi(d->text + g->s[2]), dd = atoi(d->text + g->s[3]);
     if (y < 1990 || y > 2100 || m < 1 || m > 12 || dd < 1 || dd > 31) return;
-    f->date = xg_arena_printf(a, "%04d-%02d-%02d", y, m, dd);
+    char *t = xg_arena_alloc(a, 11); /* "%04d-%02d-%02d" without printf: 1990 ≤ y ≤ 2100 */
+    if (!t) return;
+    t[0] = (char)('0' + y / 1000);
+    t[1] = (char)('0' + y / 100 % 10);
+    t[2] = (char)('0' + y / 10 % 10);
+    t[3] = (char)('0' + y % 10);
+    t[4] = t[7] = '-';
+    t[5] = (char)('0' + m / 10);
+    t[6] = (char)('0' + m % 10);
+    t[8] = (char)('0' + dd / 10);
+    t[9] = (char)('0' + dd % 10);
+    t[10] = '\0';
+    f->date = t;
 }
 
 static void extract_date(scan_fields *f, xg_arena *a, const scan_patterns *p, const scan_doc *d)
@@ -780,34 +1011,20 @@ static void gpu_products(scan_fields *f, xg_arena *a, const scan_patterns *p, co
 
 /* ---- notice type and language ---- */
 
-typedef struct {
-    const char *type;
-    const char *words[16];
-} type_rule;
-
-static const type_rule TYPES[] = {
-    {"correction", {"更正", "澄清", "变更", "补遗", "Corrigendum", "Addendum", NULL}},
-    {"termination", {"终止", "废标", "流标", "取消公告", NULL}},
-    {"contract", {"合同公告", "合同公示", "Contract Award Notice", NULL}},
-    {"single_source", {"单一来源", "直接采购", "Single Source", NULL}},
-    {"intention", {"采购意向", "意见征求", "征求意见", "征集", "预公告", "预公示", NULL}},
-    {"result",
-     {"结果公告", "中标公告", "成交公告", "中标(成交)", "成交结果", "中标结果", "候选人公示",
-      "结果公示", "中标候选人", "Award Notice", NULL}},
-    {"procurement",
-     {"招标公告", "磋商公告", "谈判公告", "询价公告", "询比", "比选", "采购公告", "公开招标",
-      "邀请招标", "竞争性", "招标", "采购项目", "Tender", "Invitation", NULL}},
-};
-
-static const char *type_in(const char *s, size_t n)
+static int may(const scan_patterns *p, int bit)
 {
-    for (size_t t = 0; t < sizeof TYPES / sizeof *TYPES; t++)
-        for (int w = 0; TYPES[t].words[w]; w++)
+    return (int)((p->hits->may >> bit) & 1);
+}
+
+static const char *type_in(const scan_patterns *p, const char *s, size_t n)
+{
+    for (size_t t = 0; t < NTYPES; t++)
+        for (int w = 0; may(p, T_TYPE0 + (int)t) && TYPES[t].words[w]; w++)
             if (memmem(s, n, TYPES[t].words[w], strlen(TYPES[t].words[w]))) return TYPES[t].type;
     return NULL;
 }
 
-static const char *notice_type(const scan_doc *d, const scan_fields *f)
+static const char *notice_type(const scan_patterns *p, const scan_doc *d, const scan_fields *f)
 {
     /* the title lines decide: the first two non-empty lines */
     size_t s = 0, e = 0;
@@ -817,14 +1034,17 @@ static const char *notice_type(const scan_doc *d, const scan_fields *f)
         while (e < d->len && d->text[e] == '\n')
             e++;
     }
-    const char *t = type_in(d->text + s, e - s);
+    const char *t = type_in(p, d->text + s, e - s);
     if (t) return t;
-    if (memmem(d->text, d->len, "拟定供应商", 15)) return "single_source";
-    if (memmem(d->text, d->len, "中标(成交)信息", 20) || memmem(d->text, d->len, "中标人", 9))
-        return "result";
+    /* BODY_WORDS, each looked for only when the gate saw it */
+    int body[NBODY];
+    for (size_t w = 0; w < NBODY; w++)
+        body[w] = may(p, T_BODY0 + (int)w) &&
+                  memmem(d->text, d->len, BODY_WORDS[w], strlen(BODY_WORDS[w])) != NULL;
+    if (body[0]) return "single_source";
+    if (body[1] || body[2]) return "result";
     if (!strcmp(f->language, "en")) return "news";
-    if (memmem(d->text, d->len, "预算金额", 12) || memmem(d->text, d->len, "采购需求", 12))
-        return "procurement";
+    if (body[3] || body[4]) return "procurement";
     return "other";
 }
 
@@ -903,7 +1123,7 @@ int scan_fields_extract(scan_fields *f, xg_arena *a, const scan_patterns *p, con
     extract_amounts(f, p, d);
     extract_date(f, a, p, d);
     int en = !strcmp(f->language, "en");
-    f->notice_type = notice_type(d, f);
+    f->notice_type = notice_type(p, d, f);
     int news = !strcmp(f->notice_type, "news");
     f->tokens = sum_qty(p, d, en ? P_TOKENS_EN : P_TOKENS, en, news, a, &f->tokens_arith);
     if (f->tokens < 0 && !en) f->tokens = sum_qty(p, d, P_TOKENS_EN, 1, news, a, &f->tokens_arith);
@@ -940,7 +1160,7 @@ static const char *strip_lead(const char *s)
 
 int scan_orgs_extract(xg_vec *names, xg_arena *a, const scan_patterns *p, const scan_doc *d)
 {
-    gate_document(p, d);
+    gate_again(p, d);
     static const int ids[] = {P_ORG_EN, P_ORG_ZH};
     grp g;
     for (int k = 0; k < 2; k++)
@@ -957,7 +1177,7 @@ int scan_orgs_extract(xg_vec *names, xg_arena *a, const scan_patterns *p, const 
 
 int scan_model_names(xg_vec *names, xg_arena *a, const scan_patterns *p, const scan_doc *d)
 {
-    gate_document(p, d);
+    gate_again(p, d);
     grp g;
     for (size_t st = 0; st < d->len && names->len < 16 && find(p, P_MODEL_NAME, d, st, &g);
          st = g.e[0]) {

@@ -34,7 +34,10 @@ static char *link_key(const json_t *doc)
     const char *buyer = json_string_value(json_object_get(f, "buyer"));
     const char *title = json_string_value(json_object_get(f, "title"));
     if (!buyer || !title) return NULL;
-    xg_buf_printf(&b, "T:%s\x1f%s", buyer, title);
+    xg_buf_puts(&b, "T:"); /* "T:%s\x1f%s" */
+    xg_buf_puts(&b, buyer);
+    xg_buf_putc(&b, '\x1f');
+    xg_buf_puts(&b, title);
     return xg_buf_steal(&b);
 }
 
@@ -56,41 +59,64 @@ static json_t *groups_of(const json_t *docs)
     return groups;
 }
 
+/* The bytes hashed, gathered in a block and given to XXH3 a block at a time: the hash of a
+ * stream does not depend on how it was cut, and one update per block costs far less than one per
+ * tag, key and length. */
+typedef struct {
+    XXH3_state_t *st;
+    size_t n;
+    unsigned char b[4096];
+} hasher;
+
+static void hput(hasher *h, const void *p, size_t n)
+{
+    if (n > sizeof h->b - h->n) {
+        XXH3_64bits_update(h->st, h->b, h->n);
+        h->n = 0;
+        if (n > sizeof h->b) {
+            XXH3_64bits_update(h->st, p, n);
+            return;
+        }
+    }
+    memcpy(h->b + h->n, p, n);
+    h->n += n;
+}
+
 /* Feed a JSON value to the hash without serialising it: objects in key order as built (a
  * document's keys are always added in the same order), each value tagged by its type. */
-static void hash_value(XXH3_state_t *st, const json_t *v, int depth)
+static void hash_value(hasher *st, const json_t *v, int depth)
 {
     if (!v) { /* a key the document lacks (a party without a role or a name): its own tag */
         char none = (char)0x7f;
-        XXH3_64bits_update(st, &none, 1);
+        hput(st, &none, 1);
         return;
     }
     char tag = (char)json_typeof(v);
-    XXH3_64bits_update(st, &tag, 1);
+    hput(st, &tag, 1);
     if (depth > 64) return;
     if (json_is_object(v)) {
         const char *k;
         json_t *x;
         json_object_foreach((json_t *)v, k, x)
         {
-            XXH3_64bits_update(st, k, strlen(k) + 1);
+            hput(st, k, strlen(k) + 1);
             hash_value(st, x, depth + 1);
         }
     } else if (json_is_array(v)) {
         size_t i, n = json_array_size(v);
-        XXH3_64bits_update(st, &n, sizeof n);
+        hput(st, &n, sizeof n);
         json_t *x;
         json_array_foreach(v, i, x) hash_value(st, x, depth + 1);
     } else if (json_is_string(v)) {
         size_t n = json_string_length(v);
-        XXH3_64bits_update(st, &n, sizeof n);
-        XXH3_64bits_update(st, json_string_value(v), n);
+        hput(st, &n, sizeof n);
+        hput(st, json_string_value(v), n);
     } else if (json_is_integer(v)) {
         json_int_t i = json_integer_value(v);
-        XXH3_64bits_update(st, &i, sizeof i);
+        hput(st, &i, sizeof i);
     } else if (json_is_real(v)) {
         double r = json_real_value(v);
-        XXH3_64bits_update(st, &r, sizeof r);
+        hput(st, &r, sizeof r);
     }
 }
 
@@ -100,15 +126,18 @@ static void hash_value(XXH3_state_t *st, const json_t *v, int depth)
  * halves the work without weakening the comparison. */
 static uint64_t fingerprint(const json_t *doc)
 {
-    XXH3_state_t *st = XXH3_createState();
-    if (!st) return 0;
-    XXH3_64bits_reset(st);
+    hasher h;
+    h.n = 0;
+    h.st = XXH3_createState();
+    if (!h.st) return 0;
+    XXH3_64bits_reset(h.st);
+    hasher *st = &h;
     const char *k;
     json_t *v;
     json_object_foreach((json_t *)doc, k, v)
     {
         if (!strcmp(k, "document") || !strcmp(k, "linked") || !strcmp(k, "items")) continue;
-        XXH3_64bits_update(st, k, strlen(k) + 1);
+        hput(st, k, strlen(k) + 1);
         if (strcmp(k, "parties")) {
             hash_value(st, v, 0);
             continue;
@@ -121,9 +150,10 @@ static uint64_t fingerprint(const json_t *doc)
             hash_value(st, json_object_get(p, "name"), 0);
         }
     }
-    uint64_t h = XXH3_64bits_digest(st);
-    XXH3_freeState(st);
-    return h;
+    XXH3_64bits_update(h.st, h.b, h.n);
+    uint64_t r = XXH3_64bits_digest(h.st);
+    XXH3_freeState(h.st);
+    return r;
 }
 
 /* For each member of group `g` (document indices), the index of the first member with the same

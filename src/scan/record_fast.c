@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,6 +69,16 @@ static const char *read_string(const char *p, const char *end, xg_buf *b, size_t
     *off = b->len;
     while (p < end) {
         const char *q = p;
+        /* eight bytes at a time while none is '"', '\\' or below 0x20 */
+        for (uint64_t w; end - q >= 8; q += 8) {
+            memcpy(&w, q, 8);
+            const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+            uint64_t quote = w ^ (ones * '"'), bslash = w ^ (ones * '\\');
+            /* a zero byte of quote or bslash, or a byte below 0x20 (bytes >= 0x80 are not) */
+            uint64_t stop =
+                ((quote - ones) & ~quote) | ((bslash - ones) & ~bslash) | ((w - ones * 0x20) & ~w);
+            if (stop & high) break;
+        }
         while (q < end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
             q++;
         if (q > p) xg_buf_append(b, p, (size_t)(q - p));

@@ -671,6 +671,81 @@ static int is_json_ws(char c)
 }
 
 /* JSON: one value (an array of records or one record) or JSON Lines. */
+/* A file that is one flat record or an array of them, pretty-printed or not (the portals' .json
+ * exports), read without JSON trees when scan_record_line_text reads every record: the documents
+ * jansson's whole parse gives (NAME#1 …). Returns 1, having appended nothing, for anything else
+ * (an empty array, another kind of element, a nested value, something after the value, a
+ * record the reader declines …): the caller parses the file with jansson as before. Otherwise 0,
+ * with what appending the documents returned in *rc. */
+static int json_records_fast(json_t *docs, xg_scanner *s, const char *name, const char *u,
+                             size_t ul, const char *enc, int *rc)
+{
+    typedef struct {
+        char *t;
+        size_t tl;
+    } rec_text;
+    xg_vec recs;
+    xg_vec_init(&recs, sizeof(rec_text));
+    const char *p = u, *end = u + ul;
+    while (p < end && is_json_ws(*p))
+        p++;
+    int array = p < end && *p == '[', ok = 0;
+    if (array) p++;
+    for (;;) {
+        while (p < end && is_json_ws(*p))
+            p++;
+        if (p >= end || *p != '{') break;
+        const char *q = p + 1; /* the closing brace: a flat record holds no '{' or '[' */
+        for (int in_str = 0; q < end; q++) {
+            if (in_str) {
+                if (*q == '\\')
+                    q++;
+                else if (*q == '"')
+                    in_str = 0;
+            } else if (*q == '"')
+                in_str = 1;
+            else if (*q == '{' || *q == '[' || *q == '}')
+                break;
+        }
+        if (q >= end || *q != '}') break;
+        rec_text r;
+        if (scan_record_line_text(&r.t, &r.tl, p, (size_t)(q + 1 - p), s->keymap)) break;
+        if (!xg_vec_push(&recs, &r)) {
+            free(r.t);
+            break;
+        }
+        p = q + 1;
+        while (p < end && is_json_ws(*p))
+            p++;
+        if (!array) {
+            ok = 1;
+            break;
+        }
+        if (p < end && *p == ',') {
+            p++;
+            continue;
+        }
+        if (p < end && *p == ']') {
+            p++;
+            ok = 1;
+        }
+        break;
+    }
+    while (ok && p < end && is_json_ws(*p))
+        p++;
+    ok = ok && p == end;
+    *rc = 0;
+    for (size_t i = 0; i < recs.len; i++) {
+        rec_text *r = &XG_VEC_AT(&recs, rec_text, i);
+        if (ok && !*rc)
+            *rc = append_text(docs, s, name, i + 1, r->t, r->tl, enc); /* frees r->t */
+        else
+            free(r->t);
+    }
+    xg_vec_free(&recs);
+    return ok ? 0 : 1;
+}
+
 static int scan_json(json_t *docs, xg_scanner *s, const char *name, const char *u, size_t ul,
                      const char *enc)
 {
@@ -688,6 +763,10 @@ static int scan_json(json_t *docs, xg_scanner *s, const char *name, const char *
         for (const char *q = nl1; q < u + ul && !lines; q++)
             lines = !is_json_ws(*q);
         if (!lines) free(t1);
+    }
+    if (!lines) {
+        int rc;
+        if (json_records_fast(docs, s, name, u, ul, enc, &rc) == 0) return rc;
     }
     json_t *all = lines ? NULL : json_loadb(u, ul, JSON_DECODE_ANY, &err);
     if (all) {

@@ -107,6 +107,89 @@ Test(scan_gate, on_and_off_give_the_same_json, .init = setup, .fini = teardown, 
     free(off);
 }
 
+/* The windows (fields.c, WINDOWED): a windowed pattern is tried only from a few bytes before each
+ * occurrence of its literals, so a label whose literal sits late in it (中标(成交)供应商,
+ * 采购项目编号, 公告发布日期), an organisation whose name runs far before its suffix (a long Han
+ * run, parentheses, four-byte Han), neighbouring and repeated labels must all give what the
+ * unwindowed search gives. Thousands of generated notices, gate on and off, the same JSON. */
+static const char *const PIECES[] = {
+    "采购人", "采购", "名称", "单位", "信息", "供应商", "拟定", "中标", "(成交)", "成交", "投标",
+    "总", "价", "为", "金额", "价格", "预算", "最高限价", "控制价", "项目", "编号", "招标",
+    "标段(包)", "代理", "机构", "发布", "日期", "公告", "公示", "时间", "有限公司", "股份", "有限",
+    "责任", "大学", "学院", "研究院", "研究", "所", "中心", "实验室", "集团", "(", ")", ":", "|",
+    " ", "\n", "\n", "2025年3月1日", "2024-12-05", "120", "8", "万元", "元", "人民币", "北京",
+    "科技", "数智", "云", "\xF0\xA0\x80\x80", "。", ",", ";", "Project No.", "tender number",
+    "Buyer", "Purchaser:", "Successful tenderer", "awarded to", "Contract value", "Budget",
+    "Date of award", "Technology Co., Ltd.", "University", "abc", "x", "(盖章)", "服务器", "卡",
+    /* whole labels, so that every field is found often */
+    "采购代理机构:", "代理机构名称|", "招标机构 : ", "中标(成交)供应商:", "采购项目编号:",
+    "公告发布日期:", "拟定供应商名称:", "采购人信息\n名称:", "总中标金额:", "预算金额(万元):",
+    "项目名称:", "采购人:", "中标金额:", "成交日期:", "项目代码|", "(投标)供应商名称:"};
+
+Test(scan_gate, windows_find_what_the_whole_search_finds, .init = setup, .fini = teardown,
+     .timeout = 900)
+{
+    xg_scanner *on, *off;
+    cr_assert_eq(xg_scanner_new(&on, NULL, NULL, NULL), 0, "%s", xg_error_message());
+    scan_patterns_set_gate(0);
+    cr_assert_eq(xg_scanner_new(&off, NULL, NULL, NULL), 0, "%s", xg_error_message());
+    scan_patterns_set_gate(1);
+    const size_t np = sizeof PIECES / sizeof *PIECES;
+    unsigned long long r = 0x9E3779B97F4A7C15ull;
+    /* each field of a windowed pattern, and organisations in the body, found often enough */
+    static const char *const KEYS[] = {"project_number", "title",      "buyer", "agency",
+                                       "supplier",       "amount_cny", "date"};
+    enum { NKEYS = sizeof KEYS / sizeof *KEYS };
+    size_t differ = 0, found[NKEYS + 1] = {0};
+    for (int n = 0; n < 3000; n++) {
+        xg_buf b;
+        xg_buf_init(&b);
+        r = r * 6364136223846793005ull + 1442695040888963407ull;
+        size_t k = 4 + (size_t)(r >> 33) % 120;
+        for (size_t i = 0; i < k; i++) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            size_t w = (size_t)(r >> 33) % (np + 8);
+            if (w < np)
+                xg_buf_puts(&b, PIECES[w]);
+            else /* a run of Han characters (a name) */
+                for (size_t j = 0; j < 1 + (r >> 50) % 40; j++)
+                    xg_buf_puts(&b, "智算");
+        }
+        json_t *a = NULL, *c = NULL;
+        cr_assert_eq(xg_scan_document(&a, on, "g.txt", b.data, b.len, NULL), 0, "%s",
+                     xg_error_message());
+        cr_assert_eq(xg_scan_document(&c, off, "g.txt", b.data, b.len, NULL), 0, "%s",
+                     xg_error_message());
+        char *sa = json_dumps(a, JSON_SORT_KEYS | JSON_COMPACT);
+        char *sc = json_dumps(c, JSON_SORT_KEYS | JSON_COMPACT);
+        if (strcmp(sa, sc)) {
+            differ++;
+            cr_log_error("windowed: %s\nwhole:    %s\ntext: %s", sa, sc, b.data);
+        }
+        const json_t *f = json_object_get(a, "fields");
+        for (size_t i = 0; i < NKEYS; i++)
+            if (!json_is_null(json_object_get(f, KEYS[i]))) found[i]++;
+        size_t i;
+        json_t *pt;
+        json_array_foreach(json_object_get(a, "parties"), i,
+                           pt) if (!strcmp(json_string_value(json_object_get(pt, "role")),
+                                           "mentioned")) found[NKEYS]++;
+        free(sa);
+        free(sc);
+        json_decref(a);
+        json_decref(c);
+        xg_buf_free(&b);
+    }
+    xg_scanner_free(on);
+    xg_scanner_free(off);
+    cr_assert_eq(differ, 0, "%zu generated notices differ", differ);
+    for (size_t i = 0; i <= NKEYS; i++) {
+        cr_log_info("%s: %zu", i < NKEYS ? KEYS[i] : "organisations", found[i]);
+        cr_expect_gt(found[i], 50, "the generator hardly made %s (%zu)",
+                     i < NKEYS ? KEYS[i] : "organisations", found[i]);
+    }
+}
+
 static const char TEXT[] =
     "採購人：香港數智科研有限公司 項目名稱：算力租賃 采购人：某大学 通过亚马逊云科技 AWS "
     "海外账号租用 "

@@ -402,6 +402,68 @@ Test(scan_input, binary_undecodable_and_malformed_json, .init = bare, .fini = do
     json_decref(docs);
 }
 
+/* A .json file that is an array of flat records (or one record), pretty-printed as the portals
+ * export it, is read without JSON trees (json_records_fast in scan.c); what it gives must be what
+ * the same records give one per line (each read as jansson reads it), and a file with a nested
+ * value or another element, read by jansson whole, must give that too. */
+static char *dump_docs(const char *name, const char *bytes)
+{
+    json_t *docs = NULL;
+    cr_assert_eq(xg_scan_bytes(&docs, sc, name, bytes, strlen(bytes)), 0, "%s: %s", name,
+                 xg_error_message());
+    char *s = json_dumps(docs, JSON_SORT_KEYS | JSON_COMPACT);
+    json_decref(docs);
+    return s;
+}
+
+Test(scan_input, json_arrays_of_records_read_as_their_lines, .init = bare, .fini = done)
+{
+    static const char *const R[] = {
+        "{\"title\": \"某大学GPU云服务器租赁项目中标结果公告\",\n  \"infodate\": \"2025-03-24\",\n"
+        "  \"content_text\": \"| 招标人:\\r\\n | 北京大学\\r\\n | 中标金额:120万元 "
+        "\\u4e2d\\\"\\\\\",\n"
+        "  \"budget\": 18.5, \"ok\": true, \"none\": null}",
+        "{\"projectNo\":\"LHACG2025000057\",\"buyer\":\"香港數智科研有限公司\",\"x\":-3e2}",
+        "{ \"title\" : \"AWS H100 \\ud83d\\ude00\" }",
+        "{\"title\": \"nested\", \"extra\": {\"a\": [1, 2]}}",
+    };
+    /* which records each case holds, and how the array is written */
+    static const struct {
+        int recs[4], n;
+        const char *open, *sep, *close;
+    } C[] = {
+        {{0, 1, 2}, 3, "[\n ", ",\n ", "\n]\n"},
+        {{2, 0}, 2, "[", ",", "]"},
+        {{1, 3, 0}, 3, "[\n", " ,\n", "]"}, /* a nested value: jansson reads the file */
+        {{0}, 1, "", "", "\n"},             /* one record, not in an array */
+        {{1}, 1, " [ ", "", " ] "},
+    };
+    for (size_t c = 0; c < sizeof C / sizeof *C; c++) {
+        xg_buf arr, lines;
+        xg_buf_init(&arr);
+        xg_buf_init(&lines);
+        xg_buf_puts(&arr, C[c].open);
+        for (int i = 0; i < C[c].n; i++) {
+            if (i) xg_buf_puts(&arr, C[c].sep);
+            xg_buf_puts(&arr, R[C[c].recs[i]]);
+            for (const char *q = R[C[c].recs[i]]; *q; q++) /* the record on one line */
+                if (*q != '\n') xg_buf_putc(&lines, *q);
+            xg_buf_putc(&lines, '\n');
+        }
+        xg_buf_puts(&arr, C[c].close);
+        if (C[c].n == 1) xg_buf_puts(&lines, "\n"); /* one record: a file of one line */
+        char *a = dump_docs("r.json", arr.data), *l = dump_docs("r.json", lines.data);
+        cr_expect_str_eq(a, l, "case %zu:\n%s", c, arr.data);
+        json_t *docs = json_loads(a, 0, NULL);
+        cr_expect_eq(json_array_size(docs), (size_t)C[c].n, "case %zu", c);
+        json_decref(docs);
+        free(a);
+        free(l);
+        xg_buf_free(&arr);
+        xg_buf_free(&lines);
+    }
+}
+
 /* Every mention's byte offset points at its term in the decoded, normalised UTF-8 text: the text
  * before traditional folding holds the term as printed, and the folded text (what the lexicon
  * saw) has a character boundary at both ends. */
