@@ -51,6 +51,16 @@ typedef struct wal_ckpt {
     unsigned long long runs;
 } wal_ckpt;
 
+/* A result fetched ahead (db_prefetch): the statement's SQL and parameters, copied, and its
+ * result, taken by the first statement stepped with the same SQL and parameters. */
+typedef struct prefetched {
+    char *sql;
+    int nparams;
+    char **vals;
+    unsigned int *types;
+    PGresult *res;
+} prefetched;
+
 struct db_conn {
     db_backend_t backend;
     sqlite3 *lite;
@@ -67,6 +77,9 @@ struct db_conn {
     unsigned long long cache_clock, cache_hits, cache_misses;
     wal_ckpt *ckpt; /* the SQLite writer's checkpointer, NULL until its WAL first grows past
                        DB_WAL_CHECKPOINT_PAGES */
+    prefetched pre[DB_PREFETCH_MAX];
+    int npre;
+    unsigned long long pre_sent, pre_taken;
 };
 
 struct db_stmt {
@@ -403,6 +416,7 @@ void db_close(db_conn *c)
         free(sl->sql);
         memset(sl, 0, sizeof *sl);
     }
+    db_prefetch_clear(c);
     ckpt_stop(c); /* before the writer closes: its last close checkpoints and removes the WAL */
     if (c->lite) sqlite3_close_v2(c->lite);
     if (c->pg) sym_PQfinish(c->pg);
@@ -474,6 +488,7 @@ int db_exec(db_conn *c, const char *sql)
 
 int db_begin(db_conn *c)
 {
+    db_prefetch_clear(c);
     int rc = db_exec(c, c->backend == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
     c->in_txn = rc == DB_OK;
     return rc;
@@ -481,6 +496,7 @@ int db_begin(db_conn *c)
 
 int db_begin_read(db_conn *c)
 {
+    db_prefetch_clear(c);
     int rc = db_exec(
         c, c->backend == DB_SQLITE ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     c->in_txn = rc == DB_OK;
@@ -774,9 +790,158 @@ static int pg_fetch(db_stmt *st)
     return rc;
 }
 
+/* ---- results fetched ahead (db_prefetch) ---- */
+
+static void prefetched_free(prefetched *p)
+{
+    for (int i = 0; i < p->nparams && p->vals; i++)
+        free(p->vals[i]);
+    free(p->vals);
+    free(p->types);
+    free(p->sql);
+    if (p->res) sym_PQclear(p->res);
+    memset(p, 0, sizeof *p);
+}
+
+void db_prefetch_clear(db_conn *c)
+{
+    for (int i = 0; i < c->npre; i++)
+        prefetched_free(&c->pre[i]);
+    c->npre = 0;
+}
+
+void db_prefetch_stats(const db_conn *c, unsigned long long *sent, unsigned long long *taken)
+{
+    if (sent) *sent = c->pre_sent;
+    if (taken) *taken = c->pre_taken;
+}
+
+static int same_params(const prefetched *p, const db_stmt *st)
+{
+    if (p->nparams != st->nparams || strcmp(p->sql, st->sql)) return 0;
+    for (int i = 0; i < st->nparams; i++) {
+        if (p->types[i] != st->types[i]) return 0;
+        if (!p->vals[i] != !st->vals[i]) return 0;
+        if (p->vals[i] && strcmp(p->vals[i], st->vals[i])) return 0;
+    }
+    return 1;
+}
+
+/* The result fetched ahead for a statement with st's SQL and parameters (removed from the
+ * connection: the caller owns it), or NULL. */
+static PGresult *prefetched_take(db_conn *c, db_stmt *st)
+{
+    for (int i = 0; i < c->npre; i++) {
+        prefetched *p = &c->pre[i];
+        if (!same_params(p, st)) continue;
+        PGresult *r = p->res;
+        p->res = NULL;
+        prefetched_free(p);
+        c->pre[i] = c->pre[--c->npre];
+        memset(&c->pre[c->npre], 0, sizeof c->pre[c->npre]);
+        c->pre_taken++;
+        return r;
+    }
+    return NULL;
+}
+
+static int prefetched_keep(db_conn *c, const db_stmt *st, PGresult *r)
+{
+    if (c->npre == DB_PREFETCH_MAX) return 0;
+    prefetched *p = &c->pre[c->npre];
+    p->sql = strdup(st->sql);
+    p->nparams = st->nparams;
+    if (st->nparams) {
+        p->vals = calloc((size_t)st->nparams, sizeof *p->vals);
+        p->types = calloc((size_t)st->nparams, sizeof *p->types);
+    }
+    int ok = p->sql && (!st->nparams || (p->vals && p->types));
+    for (int i = 0; ok && i < st->nparams; i++) {
+        p->types[i] = st->types[i];
+        if (st->vals[i] && !(p->vals[i] = strdup(st->vals[i]))) ok = 0;
+    }
+    if (!ok) {
+        prefetched_free(p);
+        return 0;
+    }
+    p->res = r;
+    c->npre++;
+    return 1;
+}
+
+/* Leave pipeline mode whatever state the pipeline is in: read what is left, and when libpq still
+ * will not leave it (a broken connection), reset the connection (outside a transaction only:
+ * db_prefetch runs only there). */
+static void pipeline_leave(db_conn *c)
+{
+    for (int guard = 0; guard < 64 && sym_PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF; guard++) {
+        if (sym_PQexitPipelineMode(c->pg)) return;
+        if (sym_PQstatus(c->pg) != CONNECTION_OK) break;
+        PGresult *r = sym_PQgetResult(c->pg);
+        if (r) sym_PQclear(r);
+    }
+    if (sym_PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF) {
+        sym_PQreset(c->pg);
+        if (sym_PQstatus(c->pg) == CONNECTION_OK) {
+            sym_PQsetNoticeProcessor(c->pg, quiet_notice, NULL);
+            sym_PQclear(sym_PQexec(c->pg, "SET client_min_messages = warning"));
+            if (c->readonly)
+                sym_PQclear(sym_PQexec(c->pg, "SET default_transaction_read_only = on"));
+        }
+    }
+}
+
+int db_prefetch(db_conn *c, db_stmt *const *sts, int n)
+{
+    if (c->backend != DB_POSTGRES || n <= 0) return DB_OK;
+    db_prefetch_clear(c);
+    if (n > DB_PREFETCH_MAX || pg_in_txn(c)) return DB_ERROR;
+    for (int i = 0; i < n; i++)
+        if (!sts[i] || sts[i]->c != c || sts[i]->lite || sts[i]->stream || sts[i]->state != 0)
+            return DB_ERROR;
+    if (pg_ensure(c)) return DB_ERROR;
+    if (!sym_PQenterPipelineMode(c->pg)) return DB_ERROR;
+    int ok = 1;
+    for (int i = 0; ok && i < n; i++)
+        ok = sym_PQsendQueryParams(c->pg, sts[i]->sql, sts[i]->nparams, sts[i]->types,
+                                   (const char *const *)sts[i]->vals, NULL, NULL, 0);
+    if (ok) ok = sym_PQpipelineSync(c->pg);
+    /* Each query's result, then NULL; then the sync point. A query that failed leaves nothing
+     * behind (its statement runs again when stepped and reports its error as usual); the
+     * statements after it in the pipeline were not run. */
+    for (int i = 0; ok && i < n; i++) {
+        PGresult *r = sym_PQgetResult(c->pg);
+        if (!r) {
+            ok = 0;
+            break;
+        }
+        ExecStatusType s = sym_PQresultStatus(r);
+        if ((s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) || !prefetched_keep(c, sts[i], r))
+            sym_PQclear(r);
+        PGresult *end = sym_PQgetResult(c->pg); /* NULL: the end of this query's results */
+        if (end) {
+            sym_PQclear(end);
+            ok = 0;
+        }
+    }
+    if (ok) {
+        PGresult *r = sym_PQgetResult(c->pg);
+        ok = r && sym_PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+        if (r) sym_PQclear(r);
+    }
+    pipeline_leave(c);
+    if (!ok || sym_PQstatus(c->pg) != CONNECTION_OK) {
+        db_prefetch_clear(c);
+        return DB_ERROR;
+    }
+    c->pre_sent += (unsigned long long)n;
+    return DB_OK;
+}
+
 static int pg_step(db_stmt *st)
 {
     db_conn *c = st->c;
+    PGresult *r0;
     if (st->state == 0) {
         if (!pg_in_txn(c) && pg_ensure(c)) return DB_ERROR;
         if (st->stream) {
@@ -797,6 +962,9 @@ static int pg_step(db_stmt *st)
             st->cursor_open = 1;
             st->state = 0;
             if ((rc = pg_fetch(st)) != DB_ROW) return rc;
+        } else if (c->npre && (r0 = prefetched_take(c, st))) {
+            int rc = pg_status(st, r0);
+            if (rc != DB_ROW) return rc;
         } else {
             int idle = !pg_in_txn(c);
             PGresult *r = sym_PQexecParams(c->pg, st->sql, st->nparams, st->types,

@@ -140,6 +140,22 @@ int db_reset(db_stmt *st);
 int db_clear_bindings(db_stmt *st);
 void db_finalize(db_stmt *st);
 
+/* Reads fetched ahead (PostgreSQL; nothing on SQLite, whose statements run in-process): run the
+ * statements sts[0..n-1] (prepared and bound, not yet stepped; at most DB_PREFETCH_MAX, outside a
+ * transaction) in one round trip (libpq's pipeline mode) and keep their results on the
+ * connection. A statement later stepped on it with the same SQL and the same parameters takes its
+ * result from there instead of running (each result once); the statements passed are left
+ * unstepped (finalise them as usual). db_prefetch_clear drops what no statement took (so does
+ * db_begin*, and db_prefetch itself first): call it when the reads that asked for them are done,
+ * since a result kept longer would be older than the caller expects. A query that failed keeps
+ * nothing (its statement runs when stepped and reports its error as usual); DB_ERROR when the
+ * pipeline could not be run at all (nothing kept: the statements then run one by one). Counters:
+ * results sent for and results taken. */
+#define DB_PREFETCH_MAX 16
+int db_prefetch(db_conn *c, db_stmt *const *sts, int n);
+void db_prefetch_clear(db_conn *c);
+void db_prefetch_stats(const db_conn *c, unsigned long long *sent, unsigned long long *taken);
+
 /* Notifications (PostgreSQL LISTEN/NOTIFY; on SQLite both return DB_MISUSE, "not supported").
  * db_listen subscribes this connection to `channel` (a plain identifier); run it again after a
  * lost connection, since a new session listens to nothing (it reconnects, as db_exec does).

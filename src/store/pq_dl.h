@@ -21,16 +21,22 @@
     X(PQfinish)                                                                                    \
     X(PQfname)                                                                                     \
     X(PQfreemem)                                                                                   \
+    X(PQgetResult)                                                                                 \
+    X(PQenterPipelineMode)                                                                         \
+    X(PQexitPipelineMode)                                                                          \
     X(PQftype)                                                                                     \
     X(PQgetisnull)                                                                                 \
     X(PQgetvalue)                                                                                  \
     X(PQnfields)                                                                                   \
     X(PQnotifies)                                                                                  \
+    X(PQpipelineStatus)                                                                            \
+    X(PQpipelineSync)                                                                              \
     X(PQntuples)                                                                                   \
     X(PQreset)                                                                                     \
     X(PQresultErrorField)                                                                          \
     X(PQresultErrorMessage)                                                                        \
     X(PQresultStatus)                                                                              \
+    X(PQsendQueryParams)                                                                           \
     X(PQsetNoticeProcessor)                                                                        \
     X(PQsocket)                                                                                    \
     X(PQstatus)                                                                                    \
