@@ -80,6 +80,10 @@ struct db_conn {
     prefetched pre[DB_PREFETCH_MAX];
     int npre;
     unsigned long long pre_sent, pre_taken;
+    /* db_defer: statements that return no rows are queued in libpq's pipeline (npending of them,
+     * results unread) until the COMMIT that ends the transaction; deferred_failed: the last
+     * COMMIT failed because a queued statement did */
+    int defer, npending, deferred_failed;
 };
 
 struct db_stmt {
@@ -96,6 +100,8 @@ struct db_stmt {
     char cursor[32];
     stmt_slot *slot; /* the cache slot holding it (db_prepare_cached), else NULL */
 };
+
+static int pipeline_finish(db_conn *c, const char *last);
 
 /* ---- messages ---- */
 
@@ -462,6 +468,7 @@ int db_exec(db_conn *c, const char *sql)
         c->changes = sqlite3_changes(c->lite);
         return DB_OK;
     }
+    if (c->npending && pipeline_finish(c, NULL)) return DB_ERROR;
     int idle = !pg_in_txn(c);
     if (idle && pg_ensure(c)) return DB_ERROR;
     PGresult *r = sym_PQexec(c->pg, sql);
@@ -505,13 +512,32 @@ int db_begin_read(db_conn *c)
 
 int db_commit(db_conn *c)
 {
-    int rc = db_exec(c, "COMMIT");
+    c->deferred_failed = 0;
+    int rc = c->npending ? pipeline_finish(c, "COMMIT") : db_exec(c, "COMMIT");
     c->in_txn = 0;
+    c->defer = 0;
     return rc;
+}
+
+void db_defer(db_conn *c, int on)
+{
+    if (c->backend == DB_POSTGRES) c->defer = on && pg_in_txn(c);
+}
+
+int db_deferred_failed(const db_conn *c)
+{
+    return c->deferred_failed;
 }
 
 int db_rollback(db_conn *c)
 {
+    c->defer = 0;
+    if (c->npending) {
+        char keep[sizeof c->err]; /* the error that led here stays the connection's message */
+        memcpy(keep, c->err, sizeof keep);
+        pipeline_finish(c, NULL);
+        memcpy(c->err, keep, sizeof keep);
+    }
     c->in_txn = 0;
     if (c->backend == DB_SQLITE) {
         sqlite3_exec(c->lite, "ROLLBACK", NULL, NULL, NULL);
@@ -938,12 +964,131 @@ int db_prefetch(db_conn *c, db_stmt *const *sts, int n)
     return DB_OK;
 }
 
+/* Send `last` (when not NULL) after the statements queued by db_defer, then a sync point, and read
+ * every result: DB_OK when all succeeded, else DB_ERROR with the first failure's message
+ * (deferred_failed when that was a queued statement, not `last`). Leaves pipeline mode. */
+static int pipeline_finish(db_conn *c, const char *last)
+{
+    int rc = DB_OK, queued = c->npending, seen = 0, nulls = 0;
+    c->npending = 0;
+    if (last && !sym_PQsendQueryParams(c->pg, last, 0, NULL, NULL, NULL, NULL, 0)) {
+        set_err(c, "pipeline: %s", sym_PQerrorMessage(c->pg));
+        rc = DB_ERROR;
+    } else if (!sym_PQpipelineSync(c->pg)) {
+        set_err(c, "pipeline: %s", sym_PQerrorMessage(c->pg));
+        rc = DB_ERROR;
+    } else {
+        for (;;) {
+            PGresult *r = sym_PQgetResult(c->pg);
+            if (!r) { /* the end of one query's results; twice in a row: nothing more will come */
+                if (++nulls >= 2 || sym_PQstatus(c->pg) != CONNECTION_OK) {
+                    if (rc == DB_OK) {
+                        set_err(c, "pipeline: %s", sym_PQerrorMessage(c->pg));
+                        rc = DB_ERROR;
+                    }
+                    break;
+                }
+                continue;
+            }
+            nulls = 0;
+            ExecStatusType s = sym_PQresultStatus(r);
+            if (s == PGRES_PIPELINE_SYNC) {
+                sym_PQclear(r);
+                break;
+            }
+            if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && rc == DB_OK) {
+                if (s == PGRES_PIPELINE_ABORTED)
+                    set_err(c, "pipeline aborted");
+                else
+                    pg_err(c, r, "statement");
+                rc = DB_ERROR;
+                c->deferred_failed = seen < queued;
+            } else if (s == PGRES_COMMAND_OK && seen < queued) {
+                c->changes = atoll(sym_PQcmdTuples(r));
+            }
+            seen++;
+            sym_PQclear(r);
+        }
+    }
+    if (rc && sym_PQstatus(c->pg) != CONNECTION_OK) c->lost = 1;
+    pipeline_leave(c);
+    return rc;
+}
+
+int db_begin_prefetch(db_conn *c, db_stmt *const *sts, int n)
+{
+    if (c->backend != DB_POSTGRES || n <= 0) return db_begin(c);
+    db_prefetch_clear(c);
+    if (n > DB_PREFETCH_MAX || pg_in_txn(c)) return db_begin(c);
+    for (int i = 0; i < n; i++)
+        if (!sts[i] || sts[i]->c != c || sts[i]->stream || sts[i]->state != 0) return db_begin(c);
+    c->err[0] = '\0';
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (pg_ensure(c)) return DB_ERROR;
+        if (!sym_PQenterPipelineMode(c->pg)) return db_begin(c);
+        int ok = sym_PQsendQueryParams(c->pg, "BEGIN", 0, NULL, NULL, NULL, NULL, 0);
+        for (int i = 0; ok && i < n; i++)
+            ok = sym_PQsendQueryParams(c->pg, sts[i]->sql, sts[i]->nparams, sts[i]->types,
+                                       (const char *const *)sts[i]->vals, NULL, NULL, 0);
+        if (ok) ok = sym_PQpipelineSync(c->pg);
+        /* BEGIN's result, then each statement's (each followed by NULL), then the sync point.
+         * A statement's result is kept even when it failed (its caller reports that error);
+         * those after a failure were not run (PIPELINE_ABORTED) and keep nothing. */
+        int begun = 0;
+        for (int i = -1; ok && i < n; i++) {
+            PGresult *r = sym_PQgetResult(c->pg);
+            if (!r) {
+                ok = 0;
+                break;
+            }
+            ExecStatusType s = sym_PQresultStatus(r);
+            if (i < 0) {
+                begun = s == PGRES_COMMAND_OK;
+                if (!begun) pg_err(c, r, "begin");
+                sym_PQclear(r);
+            } else if (s == PGRES_PIPELINE_ABORTED || !prefetched_keep(c, sts[i], r)) {
+                sym_PQclear(r);
+            }
+            PGresult *end = sym_PQgetResult(c->pg);
+            if (end) {
+                sym_PQclear(end);
+                ok = 0;
+            }
+        }
+        if (ok) {
+            PGresult *r = sym_PQgetResult(c->pg);
+            ok = r && sym_PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+            if (r) sym_PQclear(r);
+        }
+        int broken = sym_PQstatus(c->pg) != CONNECTION_OK;
+        pipeline_leave(c);
+        if (ok && begun && !broken && sym_PQstatus(c->pg) == CONNECTION_OK) {
+            c->in_txn = 1;
+            return DB_OK;
+        }
+        db_prefetch_clear(c);
+        if (!broken && sym_PQstatus(c->pg) == CONNECTION_OK) {
+            /* BEGIN failed with the server up, or the pipeline broke: no transaction is left
+             * open (a BEGIN that succeeded is rolled back) */
+            if (sym_PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+                sym_PQclear(sym_PQexec(c->pg, "ROLLBACK"));
+            if (!c->err[0]) set_err(c, "begin: %s", sym_PQerrorMessage(c->pg));
+            return DB_ERROR;
+        }
+        /* The server went away since the last call (a restart): connect again, once. */
+    }
+    c->lost = 1;
+    set_err(c, "PostgreSQL unavailable: %s", sym_PQerrorMessage(c->pg));
+    return DB_ERROR;
+}
+
 static int pg_step(db_stmt *st)
 {
     db_conn *c = st->c;
     PGresult *r0;
     if (st->state == 0) {
         if (!pg_in_txn(c) && pg_ensure(c)) return DB_ERROR;
+        if (c->npending && !(c->defer && !st->stream) && pipeline_finish(c, NULL)) return DB_ERROR;
         if (st->stream) {
             if (!pg_in_txn(c)) {
                 set_err(c, "a streamed query needs a transaction");
@@ -962,6 +1107,21 @@ static int pg_step(db_stmt *st)
             st->cursor_open = 1;
             st->state = 0;
             if ((rc = pg_fetch(st)) != DB_ROW) return rc;
+        } else if (c->defer && pg_in_txn(c)) {
+            /* queued: its result is read with the COMMIT's (db_defer) */
+            if (sym_PQpipelineStatus(c->pg) == PQ_PIPELINE_OFF && !sym_PQenterPipelineMode(c->pg)) {
+                set_err(c, "pipeline: %s", sym_PQerrorMessage(c->pg));
+                return DB_ERROR;
+            }
+            if (!sym_PQsendQueryParams(c->pg, st->sql, st->nparams, st->types,
+                                       (const char *const *)st->vals, NULL, NULL, 0)) {
+                set_err(c, "pipeline: %s", sym_PQerrorMessage(c->pg));
+                return DB_ERROR;
+            }
+            c->npending++;
+            c->changes = 0;
+            st->state = 2;
+            return DB_DONE;
         } else if (c->npre && (r0 = prefetched_take(c, st))) {
             int rc = pg_status(st, r0);
             if (rc != DB_ROW) return rc;

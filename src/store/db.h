@@ -156,6 +156,23 @@ int db_prefetch(db_conn *c, db_stmt *const *sts, int n);
 void db_prefetch_clear(db_conn *c);
 void db_prefetch_stats(const db_conn *c, unsigned long long *sent, unsigned long long *taken);
 
+/* db_begin, and on PostgreSQL the statements sts[0..n-1] (prepared and bound, not stepped) sent
+ * in the same round trip right after the BEGIN, their results kept as db_prefetch keeps them
+ * (taken by the same statements stepped next in the transaction; each runs after the one before
+ * it, so a SELECT … FOR UPDATE first and a read after it see what they would have seen one by
+ * one). SQLite: db_begin. */
+int db_begin_prefetch(db_conn *c, db_stmt *const *sts, int n);
+/* PostgreSQL, inside a transaction: with `on`, every statement stepped next (not streamed) is
+ * only queued (libpq's pipeline mode): db_step returns DB_DONE at once and db_changes reads 0, so
+ * only statements that return no rows and whose count is not needed (INSERT, UPDATE) may be
+ * stepped then; their results are read with the COMMIT's, sent after them in the same round trip
+ * by db_commit, which fails with the first failure's message. db_exec, a streamed statement or
+ * db_defer(c, 0) then a statement sends the queue first. Off again after db_commit/db_rollback.
+ * db_deferred_failed: the last db_commit failed because a queued statement did (not the COMMIT
+ * itself). SQLite: nothing (statements run at once). */
+void db_defer(db_conn *c, int on);
+int db_deferred_failed(const db_conn *c);
+
 /* Notifications (PostgreSQL LISTEN/NOTIFY; on SQLite both return DB_MISUSE, "not supported").
  * db_listen subscribes this connection to `channel` (a plain identifier); run it again after a
  * lost connection, since a new session listens to nothing (it reconnects, as db_exec does).

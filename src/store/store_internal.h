@@ -77,6 +77,10 @@ xg_store *store_reads_held(xg_store *s);
     "SELECT a.id, a.party_name, a.source_code, a.entry_id, a.entry_name,"                          \
     " a.score FROM alerts a JOIN alert_customers c ON c.alert_id = a.id"                           \
     " WHERE c.customer_key = ? AND a.status = 'open' ORDER BY a.created"
+/* The chain head locked and read (store_chain_head_lock), and the next decision number. */
+#define SQL_CHAIN_HEAD_LOCK_PG "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
+#define SQL_CHAIN_HEAD_SQLITE "SELECT seq, hash FROM audit_head WHERE id = 1"
+#define SQL_NEXT_DECISION_N "SELECT COALESCE(MAX(n), 0) + 1 FROM decisions"
 #define SQL_CUSTOMER_BY(col)                                                                       \
     "SELECT record, created, updated FROM customers WHERE " col " = ?"                             \
     " ORDER BY updated DESC LIMIT 1"
