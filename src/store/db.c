@@ -38,6 +38,13 @@ typedef struct stmt_slot {
     db_stmt *st;
     int busy;
     unsigned long long used;
+    /* PostgreSQL: the statement prepared on the server under pname (for the session pepoch of
+     * the connection, with the parameter types ptypes[pn]): run by name, parsed and planned once
+     * (generic plans) instead of at every run */
+    char pname[24];
+    unsigned long long pepoch;
+    unsigned int *ptypes;
+    int pn;
 } stmt_slot;
 
 /* The SQLite writer's checkpointer (see wal_hook below). */
@@ -84,6 +91,9 @@ struct db_conn {
      * results unread) until the COMMIT that ends the transaction; deferred_failed: the last
      * COMMIT failed because a queued statement did */
     int defer, npending, deferred_failed;
+    /* the server session (bumped at every connect: named statements live as long as it) and the
+     * names given to prepared statements so far */
+    unsigned long long epoch, pnames;
 };
 
 struct db_stmt {
@@ -322,6 +332,7 @@ static int open_pg(db_conn *c, const char *url, char *err, size_t errlen)
         return DB_ERROR;
     }
     c->pg = sym_PQconnectdb(url);
+    c->epoch++;
     if (!c->pg || sym_PQstatus(c->pg) != CONNECTION_OK) {
         set_err(c, "%s", c->pg ? sym_PQerrorMessage(c->pg) : "out of memory");
         snprintf(err, errlen, "store %s: cannot connect: %s", c->name ? c->name : "?", c->err);
@@ -420,6 +431,7 @@ void db_close(db_conn *c)
         sl->st->slot = NULL; /* finalised for good, even if a caller still holds it */
         db_finalize(sl->st);
         free(sl->sql);
+        free(sl->ptypes);
         memset(sl, 0, sizeof *sl);
     }
     db_prefetch_clear(c);
@@ -435,6 +447,7 @@ static int pg_ensure(db_conn *c)
 {
     if (sym_PQstatus(c->pg) == CONNECTION_OK) return DB_OK;
     sym_PQreset(c->pg);
+    c->epoch++;
     if (sym_PQstatus(c->pg) != CONNECTION_OK) {
         c->lost = 1;
         set_err(c, "PostgreSQL unavailable: %s", sym_PQerrorMessage(c->pg));
@@ -704,6 +717,17 @@ int db_prepare_cached(db_conn *c, const char *sql, db_stmt **out)
         victim->st->slot = NULL;
         db_finalize(victim->st);
         free(victim->sql);
+        if (c->backend == DB_POSTGRES && victim->pname[0] && victim->pepoch == c->epoch &&
+            !c->npending && sym_PQpipelineStatus(c->pg) == PQ_PIPELINE_OFF &&
+            sym_PQtransactionStatus(c->pg) == PQTRANS_IDLE) {
+            char sql[64]; /* otherwise left to the session's end: names are never reused */
+            snprintf(sql, sizeof sql, "DEALLOCATE %s", victim->pname);
+            sym_PQclear(sym_PQexec(c->pg, sql));
+        }
+        free(victim->ptypes);
+        victim->ptypes = NULL;
+        victim->pname[0] = '\0';
+        victim->pepoch = 0;
     }
     victim->sql = copy;
     victim->ptr = sql;
@@ -816,6 +840,79 @@ static int pg_fetch(db_stmt *st)
     return rc;
 }
 
+/* ---- named (server-side prepared) statements ----
+ * A statement of the statement cache is prepared on the server the first time it runs on a
+ * session (PQprepare, with the parameter types of that run) and run by name afterwards: the
+ * server parses and plans it once instead of at every run (planning the facts' reads cost the
+ * server more than running them). A run whose parameter types differ from the prepared ones (a
+ * NULL where a value was) runs unnamed, as every statement did before; so does one first met
+ * inside a pipeline. */
+
+static int named_usable(const db_conn *c, const db_stmt *st)
+{
+    const stmt_slot *sl = st->slot;
+    if (!sl || st->stream || !sl->pname[0] || sl->pepoch != c->epoch || sl->pn != st->nparams)
+        return 0;
+    for (int i = 0; i < st->nparams; i++)
+        if (sl->ptypes[i] != st->types[i]) return 0;
+    return 1;
+}
+
+/* Prepare st on the server when it can be (a cached statement not yet prepared on this session,
+ * outside a pipeline): 1 when it can now run by name, 0 when it runs unnamed, -1 when the
+ * server refused it (*err: that result, the error the statement itself would have got). */
+static int named_prepare(db_conn *c, db_stmt *st, PGresult **err)
+{
+    *err = NULL;
+    if (named_usable(c, st)) return 1;
+    stmt_slot *sl = st->slot;
+    if (!sl || st->stream || (sl->pname[0] && sl->pepoch == c->epoch) ||
+        sym_PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF ||
+        sym_PQtransactionStatus(c->pg) == PQTRANS_INERROR)
+        return 0;
+    unsigned int *types = NULL;
+    if (st->nparams && !(types = malloc((size_t)st->nparams * sizeof *types))) return 0;
+    if (st->nparams) memcpy(types, st->types, (size_t)st->nparams * sizeof *types);
+    char name[24];
+    snprintf(name, sizeof name, "xg_%llu", ++c->pnames);
+    PGresult *r = sym_PQprepare(c->pg, name, st->sql, st->nparams, types);
+    if (sym_PQresultStatus(r) != PGRES_COMMAND_OK) {
+        free(types);
+        *err = r;
+        return -1;
+    }
+    sym_PQclear(r);
+    free(sl->ptypes);
+    sl->ptypes = types;
+    sl->pn = st->nparams;
+    sl->pepoch = c->epoch;
+    memcpy(sl->pname, name, sizeof name);
+    return 1;
+}
+
+/* Run st now (not in a pipeline): by name when it can be, else unnamed. */
+static PGresult *pg_run(db_conn *c, db_stmt *st)
+{
+    PGresult *err;
+    int named = named_prepare(c, st, &err);
+    if (named < 0) return err;
+    if (named)
+        return sym_PQexecPrepared(c->pg, st->slot->pname, st->nparams,
+                                  (const char *const *)st->vals, NULL, NULL, 0);
+    return sym_PQexecParams(c->pg, st->sql, st->nparams, st->types, (const char *const *)st->vals,
+                            NULL, NULL, 0);
+}
+
+/* Queue st in the pipeline: by name when it was prepared on this session already. */
+static int pg_send(db_conn *c, const db_stmt *st)
+{
+    if (named_usable(c, st))
+        return sym_PQsendQueryPrepared(c->pg, st->slot->pname, st->nparams,
+                                       (const char *const *)st->vals, NULL, NULL, 0);
+    return sym_PQsendQueryParams(c->pg, st->sql, st->nparams, st->types,
+                                 (const char *const *)st->vals, NULL, NULL, 0);
+}
+
 /* ---- results fetched ahead (db_prefetch) ---- */
 
 static void prefetched_free(prefetched *p)
@@ -908,6 +1005,7 @@ static void pipeline_leave(db_conn *c)
     }
     if (sym_PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF) {
         sym_PQreset(c->pg);
+        c->epoch++;
         if (sym_PQstatus(c->pg) == CONNECTION_OK) {
             sym_PQsetNoticeProcessor(c->pg, quiet_notice, NULL);
             sym_PQclear(sym_PQexec(c->pg, "SET client_min_messages = warning"));
@@ -926,11 +1024,14 @@ int db_prefetch(db_conn *c, db_stmt *const *sts, int n)
         if (!sts[i] || sts[i]->c != c || sts[i]->lite || sts[i]->stream || sts[i]->state != 0)
             return DB_ERROR;
     if (pg_ensure(c)) return DB_ERROR;
+    for (int i = 0; i < n; i++) { /* named from the second decision on this session */
+        PGresult *err;
+        if (named_prepare(c, sts[i], &err) < 0) sym_PQclear(err);
+    }
     if (!sym_PQenterPipelineMode(c->pg)) return DB_ERROR;
     int ok = 1;
     for (int i = 0; ok && i < n; i++)
-        ok = sym_PQsendQueryParams(c->pg, sts[i]->sql, sts[i]->nparams, sts[i]->types,
-                                   (const char *const *)sts[i]->vals, NULL, NULL, 0);
+        ok = pg_send(c, sts[i]);
     if (ok) ok = sym_PQpipelineSync(c->pg);
     /* Each query's result, then NULL; then the sync point. A query that failed leaves nothing
      * behind (its statement runs again when stepped and reports its error as usual); the
@@ -1025,11 +1126,14 @@ int db_begin_prefetch(db_conn *c, db_stmt *const *sts, int n)
     c->err[0] = '\0';
     for (int attempt = 0; attempt < 2; attempt++) {
         if (pg_ensure(c)) return DB_ERROR;
+        for (int i = 0; i < n; i++) {
+            PGresult *err;
+            if (named_prepare(c, sts[i], &err) < 0) sym_PQclear(err);
+        }
         if (!sym_PQenterPipelineMode(c->pg)) return db_begin(c);
         int ok = sym_PQsendQueryParams(c->pg, "BEGIN", 0, NULL, NULL, NULL, NULL, 0);
         for (int i = 0; ok && i < n; i++)
-            ok = sym_PQsendQueryParams(c->pg, sts[i]->sql, sts[i]->nparams, sts[i]->types,
-                                       (const char *const *)sts[i]->vals, NULL, NULL, 0);
+            ok = pg_send(c, sts[i]);
         if (ok) ok = sym_PQpipelineSync(c->pg);
         /* BEGIN's result, then each statement's (each followed by NULL), then the sync point.
          * A statement's result is kept even when it failed (its caller reports that error);
@@ -1113,8 +1217,7 @@ static int pg_step(db_stmt *st)
                 set_err(c, "pipeline: %s", sym_PQerrorMessage(c->pg));
                 return DB_ERROR;
             }
-            if (!sym_PQsendQueryParams(c->pg, st->sql, st->nparams, st->types,
-                                       (const char *const *)st->vals, NULL, NULL, 0)) {
+            if (!pg_send(c, st)) {
                 set_err(c, "pipeline: %s", sym_PQerrorMessage(c->pg));
                 return DB_ERROR;
             }
@@ -1127,13 +1230,11 @@ static int pg_step(db_stmt *st)
             if (rc != DB_ROW) return rc;
         } else {
             int idle = !pg_in_txn(c);
-            PGresult *r = sym_PQexecParams(c->pg, st->sql, st->nparams, st->types,
-                                           (const char *const *)st->vals, NULL, NULL, 0);
+            PGresult *r = pg_run(c, st);
             if (idle && sym_PQresultStatus(r) == PGRES_FATAL_ERROR &&
                 sym_PQstatus(c->pg) == CONNECTION_BAD && !pg_ensure(c)) {
                 sym_PQclear(r); /* as in db_exec: a restart noticed only now; send it again */
-                r = sym_PQexecParams(c->pg, st->sql, st->nparams, st->types,
-                                     (const char *const *)st->vals, NULL, NULL, 0);
+                r = pg_run(c, st);
             }
             int rc = pg_status(st, r);
             if (rc != DB_ROW) return rc;

@@ -18,6 +18,7 @@
     X(PQerrorMessage)                                                                              \
     X(PQexec)                                                                                      \
     X(PQexecParams)                                                                                \
+    X(PQexecPrepared)                                                                              \
     X(PQfinish)                                                                                    \
     X(PQfname)                                                                                     \
     X(PQfreemem)                                                                                   \
@@ -31,12 +32,14 @@
     X(PQnotifies)                                                                                  \
     X(PQpipelineStatus)                                                                            \
     X(PQpipelineSync)                                                                              \
+    X(PQprepare)                                                                                   \
     X(PQntuples)                                                                                   \
     X(PQreset)                                                                                     \
     X(PQresultErrorField)                                                                          \
     X(PQresultErrorMessage)                                                                        \
     X(PQresultStatus)                                                                              \
     X(PQsendQueryParams)                                                                           \
+    X(PQsendQueryPrepared)                                                                         \
     X(PQsetNoticeProcessor)                                                                        \
     X(PQsocket)                                                                                    \
     X(PQstatus)                                                                                    \
