@@ -1,8 +1,9 @@
 /*
  * db.c — the driver layer of db.h: SQLite through sqlite3, PostgreSQL through libpq.
  *
- * PostgreSQL statements are sent with PQexecParams when first stepped (parse, bind and execute in
- * one round trip; the SQL carries explicit parameter types, see db.h) and the whole result is
+ * PostgreSQL statements are sent when first stepped (PQexecParams: parse, bind and execute in one
+ * round trip; PQexecPrepared for a statement of the statement cache prepared on the session; see
+ * db.h) and the whole result is
  * kept until reset, except for statements prepared with db_prepare_stream, which read through a
  * cursor FETCH_BATCH rows at a time so that walking a table of millions of rows stays in bounded
  * memory. A connection found broken is re-established before the next transaction or statement

@@ -109,8 +109,10 @@ int db_prepare_stream(db_conn *c, const char *sql, db_stmt **out);
  * a caller holds it gives another statement (cached too while an idle slot is left, else
  * uncached: db_finalize then frees it). SQLite re-prepares a cached statement by itself after a
  * schema change (SQLITE_SCHEMA is handled inside sqlite3_step for prepare_v2 statements);
- * PostgreSQL statements are unnamed (PQexecParams), so there the cache saves the placeholder
- * rewriting and allocations only. Not for db_prepare_stream. */
+ * on PostgreSQL a cached statement is prepared on the server the first time it runs on a session
+ * (PQprepare, with that run's parameter types) and run by name after that, so the server parses
+ * and plans it once per session (a run with other parameter types runs unnamed). Not for
+ * db_prepare_stream. */
 #define DB_STMT_CACHE_SLOTS 64
 int db_prepare_cached(db_conn *c, const char *sql, db_stmt **out);
 /* The cache's counters (for tests and diagnostics): hits, misses, statements cached now. */
