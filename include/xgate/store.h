@@ -53,6 +53,17 @@ int xg_store_readers_set(xg_store *s, int n);
  * usual way. Call xg_store_reads_end on the same thread, before closing s. */
 void xg_store_reads_begin(xg_store *s);
 void xg_store_reads_end(xg_store *s);
+/* On PostgreSQL, with a read connection held (xg_store_reads_begin): send ahead, in one round
+ * trip, the reads a decision's facts make about its customer party `name` (xg_store_ownership_of,
+ * xg_store_clearances_for, xg_store_alerts_open_for) and about the customer `customer` that the
+ * usage rule looks up (xg_store_customer_get, and xg_store_customer_find unless by_id): those
+ * calls, made next on this thread with the same arguments, take the results sent ahead instead
+ * of a round trip each (each result once; what no call took is dropped at xg_store_reads_end).
+ * Their answers are the same either way. Nothing on SQLite or without a held read connection; a
+ * failure only means the reads run one by one. NULL arguments are skipped. */
+void xg_store_facts_prefetch(xg_store *s, const char *name, const char *customer, int by_id);
+/* The same for xg_store_clearances_for of n parties (at most 16 at a time are sent ahead). */
+void xg_store_clearances_prefetch(xg_store *s, const char *const *names, size_t n);
 
 /* ---- API keys (for the HTTP service) ---- */
 /* Create a key with role "service", "analyst" or "admin"; *key_out gets the secret (heap; shown

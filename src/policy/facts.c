@@ -127,6 +127,19 @@ static int clearances_of(json_t *map, xg_store *store, const char *name)
     return XG_OK;
 }
 
+/* The clearances of the parties after the first (the walk's owners, the intermediaries), sent
+ * ahead in one round trip (the first party's went with xg_store_facts_prefetch). */
+static void prefetch_clearances(xg_store *store, const own_graph *g, const dreq *r)
+{
+    const char *names[16];
+    size_t n = 0;
+    for (size_t i = 1; i < g->nnodes && n < 16; i++)
+        names[n++] = g->nodes[i].name;
+    for (size_t i = 0; i < r->nintermediaries && n < 16; i++)
+        names[n++] = r->intermediaries[i].name;
+    if (n) xg_store_clearances_prefetch(store, names, n);
+}
+
 /* With `keep` (a parsed request, its graph and the arena they live in), the parse and the
  * walk are the caller's: it decides over them and frees them, whatever the outcome. */
 static int gather_facts(json_t **out, xg_store *store, const json_t *request,
@@ -149,9 +162,15 @@ static int gather_facts(json_t **out, xg_store *store, const json_t *request,
     dreq r = *rp;
     json_t *facts = NULL;
     if (!rc) {
+        /* The reads below, sent ahead in one round trip on PostgreSQL (the walk's first question,
+         * the customer party's clearances and open alerts, the usage rule's customer lookup). */
+        const char *who = r.customer_id ? r.customer_id : r.name;
+        xg_store_facts_prefetch(store, r.name, usage_rule_config() ? who : NULL,
+                                r.customer_id != NULL);
         recorder rec = {store, json_object()};
         own_source src = {owners_from_store, &rec};
         rc = own_build(g, arena, &r, &src, max_depth);
+        if (!rc) prefetch_clearances(store, g, &r);
         json_t *clearances = json_object();
         for (size_t i = 0; !rc && i < g->nnodes; i++)
             rc = clearances_of(clearances, store, g->nodes[i].name);

@@ -233,10 +233,7 @@ int store_audit_append(xg_store *s, const char *kind, const char *ref, const cha
 static int head_read_lock(xg_store *s, long long *seq, char hash[65], int *present)
 {
     db_stmt *st;
-    int rc =
-        store_prepare(&st, s,
-                      store_is_pg(s) ? "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
-                                     : "SELECT seq, hash FROM audit_head WHERE id = 1");
+    int rc = store_prepare(&st, s, store_is_pg(s) ? SQL_CHAIN_HEAD_LOCK_PG : SQL_CHAIN_HEAD_SQLITE);
     if (rc) return rc;
     *present = 0;
     *seq = 0;
@@ -255,6 +252,9 @@ int store_chain_head_lock(xg_store *s, long long *seq, char hash[65])
 {
     int present, rc = head_read_lock(s, seq, hash, &present);
     if (rc || present) return rc;
+    /* Reads sent ahead with the BEGIN (gc_txn: the next decision number) ran before the table
+     * lock below: run them again after it. */
+    db_prefetch_clear(s->db);
     /* No head yet (an empty chain): the first appenders serialise on the table instead (and read
      * again: another process may have appended while this one waited for the lock). */
     if (store_is_pg(s)) {

@@ -314,13 +314,9 @@ static json_t *customer_row(db_stmt *st)
 
 static int customer_get_where(json_t **out, xg_store *s, const char *where, const char *value)
 {
-    char sql[256];
-    snprintf(sql, sizeof sql,
-             "SELECT record, created, updated FROM customers WHERE %s = ?"
-             " ORDER BY updated DESC LIMIT 1",
-             where);
     db_stmt *st;
-    int rc = store_prepare(&st, s, sql);
+    int rc = store_prepare(
+        &st, s, !strcmp(where, "id") ? SQL_CUSTOMER_BY("id") : SQL_CUSTOMER_BY("name_key"));
     if (rc) return rc;
     store_bind_text(st, 1, value);
     if (db_step(st) == DB_ROW)
@@ -406,9 +402,7 @@ int xg_store_ownership_of(json_t **out, xg_store *s, const char *owned_name)
     char *key = store_name_key(owned_name);
     xg_store *rd = store_read_begin(s);
     db_stmt *st;
-    int rc = store_prepare(&st, rd,
-                           "SELECT owner_name, owner_country, owner_headquarters, percent,"
-                           " source FROM ownership WHERE owned_key = ? ORDER BY owner_key");
+    int rc = store_prepare(&st, rd, SQL_OWNERS_OF);
     if (!rc) {
         store_bind_text(st, 1, key);
         json_t *arr = json_array();

@@ -1,8 +1,9 @@
 /*
  * db.c — the driver layer of db.h: SQLite through sqlite3, PostgreSQL through libpq.
  *
- * PostgreSQL statements are sent with PQexecParams when first stepped (parse, bind and execute in
- * one round trip; the SQL carries explicit parameter types, see db.h) and the whole result is
+ * PostgreSQL statements are sent when first stepped (PQexecParams: parse, bind and execute in one
+ * round trip; PQexecPrepared for a statement of the statement cache prepared on the session; see
+ * db.h) and the whole result is
  * kept until reset, except for statements prepared with db_prepare_stream, which read through a
  * cursor FETCH_BATCH rows at a time so that walking a table of millions of rows stays in bounded
  * memory. A connection found broken is re-established before the next transaction or statement
@@ -38,6 +39,13 @@ typedef struct stmt_slot {
     db_stmt *st;
     int busy;
     unsigned long long used;
+    /* PostgreSQL: the statement prepared on the server under pname (for the session pepoch of
+     * the connection, with the parameter types ptypes[pn]): run by name, parsed and planned once
+     * (generic plans) instead of at every run */
+    char pname[24];
+    unsigned long long pepoch;
+    unsigned int *ptypes;
+    int pn;
 } stmt_slot;
 
 /* The SQLite writer's checkpointer (see wal_hook below). */
@@ -50,6 +58,16 @@ typedef struct wal_ckpt {
     char *path;
     unsigned long long runs;
 } wal_ckpt;
+
+/* A result fetched ahead (db_prefetch): the statement's SQL and parameters, copied, and its
+ * result, taken by the first statement stepped with the same SQL and parameters. */
+typedef struct prefetched {
+    char *sql;
+    int nparams;
+    char **vals;
+    unsigned int *types;
+    PGresult *res;
+} prefetched;
 
 struct db_conn {
     db_backend_t backend;
@@ -67,6 +85,16 @@ struct db_conn {
     unsigned long long cache_clock, cache_hits, cache_misses;
     wal_ckpt *ckpt; /* the SQLite writer's checkpointer, NULL until its WAL first grows past
                        DB_WAL_CHECKPOINT_PAGES */
+    prefetched pre[DB_PREFETCH_MAX];
+    int npre;
+    unsigned long long pre_sent, pre_taken;
+    /* db_defer: statements that return no rows are queued in libpq's pipeline (npending of them,
+     * results unread) until the COMMIT that ends the transaction; deferred_failed: the last
+     * COMMIT failed because a queued statement did */
+    int defer, npending, deferred_failed;
+    /* the server session (bumped at every connect: named statements live as long as it) and the
+     * names given to prepared statements so far */
+    unsigned long long epoch, pnames;
 };
 
 struct db_stmt {
@@ -83,6 +111,8 @@ struct db_stmt {
     char cursor[32];
     stmt_slot *slot; /* the cache slot holding it (db_prepare_cached), else NULL */
 };
+
+static int pipeline_finish(db_conn *c, const char *last);
 
 /* ---- messages ---- */
 
@@ -303,6 +333,7 @@ static int open_pg(db_conn *c, const char *url, char *err, size_t errlen)
         return DB_ERROR;
     }
     c->pg = sym_PQconnectdb(url);
+    c->epoch++;
     if (!c->pg || sym_PQstatus(c->pg) != CONNECTION_OK) {
         set_err(c, "%s", c->pg ? sym_PQerrorMessage(c->pg) : "out of memory");
         snprintf(err, errlen, "store %s: cannot connect: %s", c->name ? c->name : "?", c->err);
@@ -401,8 +432,10 @@ void db_close(db_conn *c)
         sl->st->slot = NULL; /* finalised for good, even if a caller still holds it */
         db_finalize(sl->st);
         free(sl->sql);
+        free(sl->ptypes);
         memset(sl, 0, sizeof *sl);
     }
+    db_prefetch_clear(c);
     ckpt_stop(c); /* before the writer closes: its last close checkpoints and removes the WAL */
     if (c->lite) sqlite3_close_v2(c->lite);
     if (c->pg) sym_PQfinish(c->pg);
@@ -415,6 +448,7 @@ static int pg_ensure(db_conn *c)
 {
     if (sym_PQstatus(c->pg) == CONNECTION_OK) return DB_OK;
     sym_PQreset(c->pg);
+    c->epoch++;
     if (sym_PQstatus(c->pg) != CONNECTION_OK) {
         c->lost = 1;
         set_err(c, "PostgreSQL unavailable: %s", sym_PQerrorMessage(c->pg));
@@ -448,6 +482,7 @@ int db_exec(db_conn *c, const char *sql)
         c->changes = sqlite3_changes(c->lite);
         return DB_OK;
     }
+    if (c->npending && pipeline_finish(c, NULL)) return DB_ERROR;
     int idle = !pg_in_txn(c);
     if (idle && pg_ensure(c)) return DB_ERROR;
     PGresult *r = sym_PQexec(c->pg, sql);
@@ -474,6 +509,7 @@ int db_exec(db_conn *c, const char *sql)
 
 int db_begin(db_conn *c)
 {
+    db_prefetch_clear(c);
     int rc = db_exec(c, c->backend == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
     c->in_txn = rc == DB_OK;
     return rc;
@@ -481,6 +517,7 @@ int db_begin(db_conn *c)
 
 int db_begin_read(db_conn *c)
 {
+    db_prefetch_clear(c);
     int rc = db_exec(
         c, c->backend == DB_SQLITE ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     c->in_txn = rc == DB_OK;
@@ -489,13 +526,32 @@ int db_begin_read(db_conn *c)
 
 int db_commit(db_conn *c)
 {
-    int rc = db_exec(c, "COMMIT");
+    c->deferred_failed = 0;
+    int rc = c->npending ? pipeline_finish(c, "COMMIT") : db_exec(c, "COMMIT");
     c->in_txn = 0;
+    c->defer = 0;
     return rc;
+}
+
+void db_defer(db_conn *c, int on)
+{
+    if (c->backend == DB_POSTGRES) c->defer = on && pg_in_txn(c);
+}
+
+int db_deferred_failed(const db_conn *c)
+{
+    return c->deferred_failed;
 }
 
 int db_rollback(db_conn *c)
 {
+    c->defer = 0;
+    if (c->npending) {
+        char keep[sizeof c->err]; /* the error that led here stays the connection's message */
+        memcpy(keep, c->err, sizeof keep);
+        pipeline_finish(c, NULL);
+        memcpy(c->err, keep, sizeof keep);
+    }
     c->in_txn = 0;
     if (c->backend == DB_SQLITE) {
         sqlite3_exec(c->lite, "ROLLBACK", NULL, NULL, NULL);
@@ -662,6 +718,17 @@ int db_prepare_cached(db_conn *c, const char *sql, db_stmt **out)
         victim->st->slot = NULL;
         db_finalize(victim->st);
         free(victim->sql);
+        if (c->backend == DB_POSTGRES && victim->pname[0] && victim->pepoch == c->epoch &&
+            !c->npending && sym_PQpipelineStatus(c->pg) == PQ_PIPELINE_OFF &&
+            sym_PQtransactionStatus(c->pg) == PQTRANS_IDLE) {
+            char sql[64]; /* otherwise left to the session's end: names are never reused */
+            snprintf(sql, sizeof sql, "DEALLOCATE %s", victim->pname);
+            sym_PQclear(sym_PQexec(c->pg, sql));
+        }
+        free(victim->ptypes);
+        victim->ptypes = NULL;
+        victim->pname[0] = '\0';
+        victim->pepoch = 0;
     }
     victim->sql = copy;
     victim->ptr = sql;
@@ -774,11 +841,359 @@ static int pg_fetch(db_stmt *st)
     return rc;
 }
 
+/* ---- named (server-side prepared) statements ----
+ * A statement of the statement cache is prepared on the server the first time it runs on a
+ * session (PQprepare, with the parameter types of that run) and run by name afterwards: the
+ * server parses and plans it once instead of at every run (planning the facts' reads cost the
+ * server more than running them). A run whose parameter types differ from the prepared ones (a
+ * NULL where a value was) runs unnamed, as every statement did before; so does one first met
+ * inside a pipeline. */
+
+static int named_usable(const db_conn *c, const db_stmt *st)
+{
+    const stmt_slot *sl = st->slot;
+    if (!sl || st->stream || !sl->pname[0] || sl->pepoch != c->epoch || sl->pn != st->nparams)
+        return 0;
+    for (int i = 0; i < st->nparams; i++)
+        if (sl->ptypes[i] != st->types[i]) return 0;
+    return 1;
+}
+
+/* Prepare st on the server when it can be (a cached statement not yet prepared on this session,
+ * outside a pipeline): 1 when it can now run by name, 0 when it runs unnamed, -1 when the
+ * server refused it (*err: that result, the error the statement itself would have got). */
+static int named_prepare(db_conn *c, db_stmt *st, PGresult **err)
+{
+    *err = NULL;
+    if (named_usable(c, st)) return 1;
+    stmt_slot *sl = st->slot;
+    if (!sl || st->stream || (sl->pname[0] && sl->pepoch == c->epoch) ||
+        sym_PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF ||
+        sym_PQtransactionStatus(c->pg) == PQTRANS_INERROR)
+        return 0;
+    unsigned int *types = NULL;
+    if (st->nparams && !(types = malloc((size_t)st->nparams * sizeof *types))) return 0;
+    if (st->nparams) memcpy(types, st->types, (size_t)st->nparams * sizeof *types);
+    char name[24];
+    snprintf(name, sizeof name, "xg_%llu", ++c->pnames);
+    PGresult *r = sym_PQprepare(c->pg, name, st->sql, st->nparams, types);
+    if (sym_PQresultStatus(r) != PGRES_COMMAND_OK) {
+        free(types);
+        *err = r;
+        return -1;
+    }
+    sym_PQclear(r);
+    free(sl->ptypes);
+    sl->ptypes = types;
+    sl->pn = st->nparams;
+    sl->pepoch = c->epoch;
+    memcpy(sl->pname, name, sizeof name);
+    return 1;
+}
+
+/* Run st now (not in a pipeline): by name when it can be, else unnamed. */
+static PGresult *pg_run(db_conn *c, db_stmt *st)
+{
+    PGresult *err;
+    int named = named_prepare(c, st, &err);
+    if (named < 0) return err;
+    if (named)
+        return sym_PQexecPrepared(c->pg, st->slot->pname, st->nparams,
+                                  (const char *const *)st->vals, NULL, NULL, 0);
+    return sym_PQexecParams(c->pg, st->sql, st->nparams, st->types, (const char *const *)st->vals,
+                            NULL, NULL, 0);
+}
+
+/* Queue st in the pipeline: by name when it was prepared on this session already. */
+static int pg_send(db_conn *c, const db_stmt *st)
+{
+    if (named_usable(c, st))
+        return sym_PQsendQueryPrepared(c->pg, st->slot->pname, st->nparams,
+                                       (const char *const *)st->vals, NULL, NULL, 0);
+    return sym_PQsendQueryParams(c->pg, st->sql, st->nparams, st->types,
+                                 (const char *const *)st->vals, NULL, NULL, 0);
+}
+
+/* ---- results fetched ahead (db_prefetch) ---- */
+
+static void prefetched_free(prefetched *p)
+{
+    for (int i = 0; i < p->nparams && p->vals; i++)
+        free(p->vals[i]);
+    free(p->vals);
+    free(p->types);
+    free(p->sql);
+    if (p->res) sym_PQclear(p->res);
+    memset(p, 0, sizeof *p);
+}
+
+void db_prefetch_clear(db_conn *c)
+{
+    for (int i = 0; i < c->npre; i++)
+        prefetched_free(&c->pre[i]);
+    c->npre = 0;
+}
+
+void db_prefetch_stats(const db_conn *c, unsigned long long *sent, unsigned long long *taken)
+{
+    if (sent) *sent = c->pre_sent;
+    if (taken) *taken = c->pre_taken;
+}
+
+static int same_params(const prefetched *p, const db_stmt *st)
+{
+    if (p->nparams != st->nparams || strcmp(p->sql, st->sql)) return 0;
+    for (int i = 0; i < st->nparams; i++) {
+        if (p->types[i] != st->types[i]) return 0;
+        if (!p->vals[i] != !st->vals[i]) return 0;
+        if (p->vals[i] && strcmp(p->vals[i], st->vals[i])) return 0;
+    }
+    return 1;
+}
+
+/* The result fetched ahead for a statement with st's SQL and parameters (removed from the
+ * connection: the caller owns it), or NULL. */
+static PGresult *prefetched_take(db_conn *c, db_stmt *st)
+{
+    for (int i = 0; i < c->npre; i++) {
+        prefetched *p = &c->pre[i];
+        if (!same_params(p, st)) continue;
+        PGresult *r = p->res;
+        p->res = NULL;
+        prefetched_free(p);
+        c->pre[i] = c->pre[--c->npre];
+        memset(&c->pre[c->npre], 0, sizeof c->pre[c->npre]);
+        c->pre_taken++;
+        return r;
+    }
+    return NULL;
+}
+
+static int prefetched_keep(db_conn *c, const db_stmt *st, PGresult *r)
+{
+    if (c->npre == DB_PREFETCH_MAX) return 0;
+    prefetched *p = &c->pre[c->npre];
+    p->sql = strdup(st->sql);
+    p->nparams = st->nparams;
+    if (st->nparams) {
+        p->vals = calloc((size_t)st->nparams, sizeof *p->vals);
+        p->types = calloc((size_t)st->nparams, sizeof *p->types);
+    }
+    int ok = p->sql && (!st->nparams || (p->vals && p->types));
+    for (int i = 0; ok && i < st->nparams; i++) {
+        p->types[i] = st->types[i];
+        if (st->vals[i] && !(p->vals[i] = strdup(st->vals[i]))) ok = 0;
+    }
+    if (!ok) {
+        prefetched_free(p);
+        return 0;
+    }
+    p->res = r;
+    c->npre++;
+    return 1;
+}
+
+/* Leave pipeline mode whatever state the pipeline is in: read what is left, and when libpq still
+ * will not leave it (a broken connection), reset the connection (outside a transaction only:
+ * db_prefetch runs only there). */
+static void pipeline_leave(db_conn *c)
+{
+    for (int guard = 0; guard < 64 && sym_PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF; guard++) {
+        if (sym_PQexitPipelineMode(c->pg)) return;
+        if (sym_PQstatus(c->pg) != CONNECTION_OK) break;
+        PGresult *r = sym_PQgetResult(c->pg);
+        if (r) sym_PQclear(r);
+    }
+    if (sym_PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF) {
+        sym_PQreset(c->pg);
+        c->epoch++;
+        if (sym_PQstatus(c->pg) == CONNECTION_OK) {
+            sym_PQsetNoticeProcessor(c->pg, quiet_notice, NULL);
+            sym_PQclear(sym_PQexec(c->pg, "SET client_min_messages = warning"));
+            if (c->readonly)
+                sym_PQclear(sym_PQexec(c->pg, "SET default_transaction_read_only = on"));
+        }
+    }
+}
+
+int db_prefetch(db_conn *c, db_stmt *const *sts, int n)
+{
+    if (c->backend != DB_POSTGRES || n <= 0) return DB_OK;
+    db_prefetch_clear(c);
+    if (n > DB_PREFETCH_MAX || pg_in_txn(c)) return DB_ERROR;
+    for (int i = 0; i < n; i++)
+        if (!sts[i] || sts[i]->c != c || sts[i]->lite || sts[i]->stream || sts[i]->state != 0)
+            return DB_ERROR;
+    if (pg_ensure(c)) return DB_ERROR;
+    for (int i = 0; i < n; i++) { /* named from the second decision on this session */
+        PGresult *err;
+        if (named_prepare(c, sts[i], &err) < 0) sym_PQclear(err);
+    }
+    if (!sym_PQenterPipelineMode(c->pg)) return DB_ERROR;
+    int ok = 1;
+    for (int i = 0; ok && i < n; i++)
+        ok = pg_send(c, sts[i]);
+    if (ok) ok = sym_PQpipelineSync(c->pg);
+    /* Each query's result, then NULL; then the sync point. A query that failed leaves nothing
+     * behind (its statement runs again when stepped and reports its error as usual); the
+     * statements after it in the pipeline were not run. */
+    for (int i = 0; ok && i < n; i++) {
+        PGresult *r = sym_PQgetResult(c->pg);
+        if (!r) {
+            ok = 0;
+            break;
+        }
+        ExecStatusType s = sym_PQresultStatus(r);
+        if ((s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) || !prefetched_keep(c, sts[i], r))
+            sym_PQclear(r);
+        PGresult *end = sym_PQgetResult(c->pg); /* NULL: the end of this query's results */
+        if (end) {
+            sym_PQclear(end);
+            ok = 0;
+        }
+    }
+    if (ok) {
+        PGresult *r = sym_PQgetResult(c->pg);
+        ok = r && sym_PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+        if (r) sym_PQclear(r);
+    }
+    pipeline_leave(c);
+    if (!ok || sym_PQstatus(c->pg) != CONNECTION_OK) {
+        db_prefetch_clear(c);
+        return DB_ERROR;
+    }
+    c->pre_sent += (unsigned long long)n;
+    return DB_OK;
+}
+
+/* Send `last` (when not NULL) after the statements queued by db_defer, then a sync point, and read
+ * every result: DB_OK when all succeeded, else DB_ERROR with the first failure's message
+ * (deferred_failed when that was a queued statement, not `last`). Leaves pipeline mode. */
+static int pipeline_finish(db_conn *c, const char *last)
+{
+    int rc = DB_OK, queued = c->npending, seen = 0, nulls = 0;
+    c->npending = 0;
+    if (last && !sym_PQsendQueryParams(c->pg, last, 0, NULL, NULL, NULL, NULL, 0)) {
+        set_err(c, "pipeline: %s", sym_PQerrorMessage(c->pg));
+        rc = DB_ERROR;
+    } else if (!sym_PQpipelineSync(c->pg)) {
+        set_err(c, "pipeline: %s", sym_PQerrorMessage(c->pg));
+        rc = DB_ERROR;
+    } else {
+        for (;;) {
+            PGresult *r = sym_PQgetResult(c->pg);
+            if (!r) { /* the end of one query's results; twice in a row: nothing more will come */
+                if (++nulls >= 2 || sym_PQstatus(c->pg) != CONNECTION_OK) {
+                    if (rc == DB_OK) {
+                        set_err(c, "pipeline: %s", sym_PQerrorMessage(c->pg));
+                        rc = DB_ERROR;
+                    }
+                    break;
+                }
+                continue;
+            }
+            nulls = 0;
+            ExecStatusType s = sym_PQresultStatus(r);
+            if (s == PGRES_PIPELINE_SYNC) {
+                sym_PQclear(r);
+                break;
+            }
+            if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && rc == DB_OK) {
+                if (s == PGRES_PIPELINE_ABORTED)
+                    set_err(c, "pipeline aborted");
+                else
+                    pg_err(c, r, "statement");
+                rc = DB_ERROR;
+                c->deferred_failed = seen < queued;
+            } else if (s == PGRES_COMMAND_OK && seen < queued) {
+                c->changes = atoll(sym_PQcmdTuples(r));
+            }
+            seen++;
+            sym_PQclear(r);
+        }
+    }
+    if (rc && sym_PQstatus(c->pg) != CONNECTION_OK) c->lost = 1;
+    pipeline_leave(c);
+    return rc;
+}
+
+int db_begin_prefetch(db_conn *c, db_stmt *const *sts, int n)
+{
+    if (c->backend != DB_POSTGRES || n <= 0) return db_begin(c);
+    db_prefetch_clear(c);
+    if (n > DB_PREFETCH_MAX || pg_in_txn(c)) return db_begin(c);
+    for (int i = 0; i < n; i++)
+        if (!sts[i] || sts[i]->c != c || sts[i]->stream || sts[i]->state != 0) return db_begin(c);
+    c->err[0] = '\0';
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (pg_ensure(c)) return DB_ERROR;
+        for (int i = 0; i < n; i++) {
+            PGresult *err;
+            if (named_prepare(c, sts[i], &err) < 0) sym_PQclear(err);
+        }
+        if (!sym_PQenterPipelineMode(c->pg)) return db_begin(c);
+        int ok = sym_PQsendQueryParams(c->pg, "BEGIN", 0, NULL, NULL, NULL, NULL, 0);
+        for (int i = 0; ok && i < n; i++)
+            ok = pg_send(c, sts[i]);
+        if (ok) ok = sym_PQpipelineSync(c->pg);
+        /* BEGIN's result, then each statement's (each followed by NULL), then the sync point.
+         * A statement's result is kept even when it failed (its caller reports that error);
+         * those after a failure were not run (PIPELINE_ABORTED) and keep nothing. */
+        int begun = 0;
+        for (int i = -1; ok && i < n; i++) {
+            PGresult *r = sym_PQgetResult(c->pg);
+            if (!r) {
+                ok = 0;
+                break;
+            }
+            ExecStatusType s = sym_PQresultStatus(r);
+            if (i < 0) {
+                begun = s == PGRES_COMMAND_OK;
+                if (!begun) pg_err(c, r, "begin");
+                sym_PQclear(r);
+            } else if (s == PGRES_PIPELINE_ABORTED || !prefetched_keep(c, sts[i], r)) {
+                sym_PQclear(r);
+            }
+            PGresult *end = sym_PQgetResult(c->pg);
+            if (end) {
+                sym_PQclear(end);
+                ok = 0;
+            }
+        }
+        if (ok) {
+            PGresult *r = sym_PQgetResult(c->pg);
+            ok = r && sym_PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+            if (r) sym_PQclear(r);
+        }
+        int broken = sym_PQstatus(c->pg) != CONNECTION_OK;
+        pipeline_leave(c);
+        if (ok && begun && !broken && sym_PQstatus(c->pg) == CONNECTION_OK) {
+            c->in_txn = 1;
+            return DB_OK;
+        }
+        db_prefetch_clear(c);
+        if (!broken && sym_PQstatus(c->pg) == CONNECTION_OK) {
+            /* BEGIN failed with the server up, or the pipeline broke: no transaction is left
+             * open (a BEGIN that succeeded is rolled back) */
+            if (sym_PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+                sym_PQclear(sym_PQexec(c->pg, "ROLLBACK"));
+            if (!c->err[0]) set_err(c, "begin: %s", sym_PQerrorMessage(c->pg));
+            return DB_ERROR;
+        }
+        /* The server went away since the last call (a restart): connect again, once. */
+    }
+    c->lost = 1;
+    set_err(c, "PostgreSQL unavailable: %s", sym_PQerrorMessage(c->pg));
+    return DB_ERROR;
+}
+
 static int pg_step(db_stmt *st)
 {
     db_conn *c = st->c;
+    PGresult *r0;
     if (st->state == 0) {
         if (!pg_in_txn(c) && pg_ensure(c)) return DB_ERROR;
+        if (c->npending && !(c->defer && !st->stream) && pipeline_finish(c, NULL)) return DB_ERROR;
         if (st->stream) {
             if (!pg_in_txn(c)) {
                 set_err(c, "a streamed query needs a transaction");
@@ -797,15 +1212,30 @@ static int pg_step(db_stmt *st)
             st->cursor_open = 1;
             st->state = 0;
             if ((rc = pg_fetch(st)) != DB_ROW) return rc;
+        } else if (c->defer && pg_in_txn(c)) {
+            /* queued: its result is read with the COMMIT's (db_defer) */
+            if (sym_PQpipelineStatus(c->pg) == PQ_PIPELINE_OFF && !sym_PQenterPipelineMode(c->pg)) {
+                set_err(c, "pipeline: %s", sym_PQerrorMessage(c->pg));
+                return DB_ERROR;
+            }
+            if (!pg_send(c, st)) {
+                set_err(c, "pipeline: %s", sym_PQerrorMessage(c->pg));
+                return DB_ERROR;
+            }
+            c->npending++;
+            c->changes = 0;
+            st->state = 2;
+            return DB_DONE;
+        } else if (c->npre && (r0 = prefetched_take(c, st))) {
+            int rc = pg_status(st, r0);
+            if (rc != DB_ROW) return rc;
         } else {
             int idle = !pg_in_txn(c);
-            PGresult *r = sym_PQexecParams(c->pg, st->sql, st->nparams, st->types,
-                                           (const char *const *)st->vals, NULL, NULL, 0);
+            PGresult *r = pg_run(c, st);
             if (idle && sym_PQresultStatus(r) == PGRES_FATAL_ERROR &&
                 sym_PQstatus(c->pg) == CONNECTION_BAD && !pg_ensure(c)) {
                 sym_PQclear(r); /* as in db_exec: a restart noticed only now; send it again */
-                r = sym_PQexecParams(c->pg, st->sql, st->nparams, st->types,
-                                     (const char *const *)st->vals, NULL, NULL, 0);
+                r = pg_run(c, st);
             }
             int rc = pg_status(st, r);
             if (rc != DB_ROW) return rc;

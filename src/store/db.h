@@ -109,8 +109,10 @@ int db_prepare_stream(db_conn *c, const char *sql, db_stmt **out);
  * a caller holds it gives another statement (cached too while an idle slot is left, else
  * uncached: db_finalize then frees it). SQLite re-prepares a cached statement by itself after a
  * schema change (SQLITE_SCHEMA is handled inside sqlite3_step for prepare_v2 statements);
- * PostgreSQL statements are unnamed (PQexecParams), so there the cache saves the placeholder
- * rewriting and allocations only. Not for db_prepare_stream. */
+ * on PostgreSQL a cached statement is prepared on the server the first time it runs on a session
+ * (PQprepare, with that run's parameter types) and run by name after that, so the server parses
+ * and plans it once per session (a run with other parameter types runs unnamed). Not for
+ * db_prepare_stream. */
 #define DB_STMT_CACHE_SLOTS 64
 int db_prepare_cached(db_conn *c, const char *sql, db_stmt **out);
 /* The cache's counters (for tests and diagnostics): hits, misses, statements cached now. */
@@ -139,6 +141,39 @@ double db_column_double(db_stmt *st, int i);
 int db_reset(db_stmt *st);
 int db_clear_bindings(db_stmt *st);
 void db_finalize(db_stmt *st);
+
+/* Reads fetched ahead (PostgreSQL; nothing on SQLite, whose statements run in-process): run the
+ * statements sts[0..n-1] (prepared and bound, not yet stepped; at most DB_PREFETCH_MAX, outside a
+ * transaction) in one round trip (libpq's pipeline mode) and keep their results on the
+ * connection. A statement later stepped on it with the same SQL and the same parameters takes its
+ * result from there instead of running (each result once); the statements passed are left
+ * unstepped (finalise them as usual). db_prefetch_clear drops what no statement took (so does
+ * db_begin*, and db_prefetch itself first): call it when the reads that asked for them are done,
+ * since a result kept longer would be older than the caller expects. A query that failed keeps
+ * nothing (its statement runs when stepped and reports its error as usual); DB_ERROR when the
+ * pipeline could not be run at all (nothing kept: the statements then run one by one). Counters:
+ * results sent for and results taken. */
+#define DB_PREFETCH_MAX 16
+int db_prefetch(db_conn *c, db_stmt *const *sts, int n);
+void db_prefetch_clear(db_conn *c);
+void db_prefetch_stats(const db_conn *c, unsigned long long *sent, unsigned long long *taken);
+
+/* db_begin, and on PostgreSQL the statements sts[0..n-1] (prepared and bound, not stepped) sent
+ * in the same round trip right after the BEGIN, their results kept as db_prefetch keeps them
+ * (taken by the same statements stepped next in the transaction; each runs after the one before
+ * it, so a SELECT … FOR UPDATE first and a read after it see what they would have seen one by
+ * one). SQLite: db_begin. */
+int db_begin_prefetch(db_conn *c, db_stmt *const *sts, int n);
+/* PostgreSQL, inside a transaction: with `on`, every statement stepped next (not streamed) is
+ * only queued (libpq's pipeline mode): db_step returns DB_DONE at once and db_changes reads 0, so
+ * only statements that return no rows and whose count is not needed (INSERT, UPDATE) may be
+ * stepped then; their results are read with the COMMIT's, sent after them in the same round trip
+ * by db_commit, which fails with the first failure's message. db_exec, a streamed statement or
+ * db_defer(c, 0) then a statement sends the queue first. Off again after db_commit/db_rollback.
+ * db_deferred_failed: the last db_commit failed because a queued statement did (not the COMMIT
+ * itself). SQLite: nothing (statements run at once). */
+void db_defer(db_conn *c, int on);
+int db_deferred_failed(const db_conn *c);
 
 /* Notifications (PostgreSQL LISTEN/NOTIFY; on SQLite both return DB_MISUSE, "not supported").
  * db_listen subscribes this connection to `channel` (a plain identifier); run it again after a

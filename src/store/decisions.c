@@ -116,7 +116,7 @@ static void gc_fail(gc_item *it, int rc)
 static long long next_decision_n(xg_store *s)
 {
     db_stmt *st;
-    if (store_prepare(&st, s, "SELECT COALESCE(MAX(n), 0) + 1 FROM decisions")) return -1;
+    if (store_prepare(&st, s, SQL_NEXT_DECISION_N)) return -1;
     long long n = db_step(st) == DB_ROW ? db_column_int64(st, 0) : -1;
     db_finalize(st);
     return n;
@@ -130,6 +130,10 @@ static int write_batch(xg_store *s, gc_item *batch, int n, long long seq, char h
 {
     long long n0 = next_decision_n(s);
     if (n0 < 0) return store_error(s, "decision number");
+    /* PostgreSQL: the rows' INSERTs and the head's update are queued and sent with the COMMIT, in
+     * one round trip (db_defer); a failing one fails the COMMIT (gc_txn then retries unit by unit,
+     * as when it fails here). */
+    db_defer(s->db, 1);
     store_val *dv = calloc((size_t)n * DEC_COLS, sizeof *dv);
     store_val *av = calloc((size_t)n * ACC_COLS, sizeof *av);
     const char **refs = calloc((size_t)n, sizeof *refs), **pl = calloc((size_t)n, sizeof *pl);
@@ -201,9 +205,25 @@ static int write_batch(xg_store *s, gc_item *batch, int n, long long seq, char h
 
 /* One transaction for the items of `batch` (n of them); each item's rc and message are set.
  * Returns 1 when writing the rows failed (the transaction is then rolled back), 0 otherwise. */
+/* BEGIN, with the chain head's lock and the next decision number sent in the same round trip on
+ * PostgreSQL (db_begin_prefetch: store_chain_head_lock and next_decision_n take their results). */
+static int gc_begin(xg_store *s)
+{
+    db_stmt *pre[2] = {NULL, NULL};
+    int n = 0;
+    if (store_is_pg(s) && !store_prepare(&pre[0], s, SQL_CHAIN_HEAD_LOCK_PG)) {
+        n = 1;
+        if (!store_prepare(&pre[1], s, SQL_NEXT_DECISION_N)) n = 2;
+    }
+    int rc = db_begin_prefetch(s->db, pre, n) ? store_error(s, "begin") : XG_OK;
+    for (int i = 0; i < n; i++)
+        db_finalize(pre[i]);
+    return rc;
+}
+
 static int gc_txn(xg_store *s, gc_item *batch, int n)
 {
-    int rc = store_begin(s);
+    int rc = gc_begin(s);
     /* The chain lock comes first: the next decision number and the head depend on it. */
     long long seq;
     char head[65];
@@ -214,7 +234,7 @@ static int gc_txn(xg_store *s, gc_item *batch, int n)
         return 0;
     }
     int bad = (rc = write_batch(s, batch, n, seq, head)) != 0;
-    if (!rc) rc = store_commit(s);
+    if (!rc && (rc = store_commit(s)) && db_deferred_failed(s->db)) bad = 1; /* a queued row */
     if (rc) store_rollback(s);
     for (gc_item *it = batch; it; it = it->next)
         if (!rc)

@@ -788,10 +788,7 @@ int xg_store_alerts_open_for(json_t **out, xg_store *s, const char *customer_nam
     char *key = store_name_key(customer_name);
     xg_store *rd = store_read_begin(s);
     db_stmt *st;
-    int rc = store_prepare(&st, rd,
-                           "SELECT a.id, a.party_name, a.source_code, a.entry_id, a.entry_name,"
-                           " a.score FROM alerts a JOIN alert_customers c ON c.alert_id = a.id"
-                           " WHERE c.customer_key = ? AND a.status = 'open' ORDER BY a.created");
+    int rc = store_prepare(&st, rd, SQL_ALERTS_OPEN_FOR);
     if (!rc) {
         store_bind_text(st, 1, key);
         json_t *arr = json_array();
@@ -882,11 +879,7 @@ int xg_store_clearances_for(json_t **out, xg_store *s, const char *party_name)
     if (!key) return xg_error_set(XG_ENOMEM, "clearances: out of memory");
     xg_store *rd = store_read_begin(s);
     db_stmt *st;
-    int rc = store_prepare(&st, rd,
-                           "SELECT c.id, c.alert_id, c.entry_key, c.entry_fp, c.party_fp, c.reason,"
-                           " c.reviewer, c.created, p.fingerprint FROM clearances c"
-                           " LEFT JOIN monitor_parties p ON p.party_key = c.party_key"
-                           " WHERE c.party_key = ? ORDER BY c.entry_key, c.created DESC");
+    int rc = store_prepare(&st, rd, SQL_CLEARANCES_FOR);
     json_t *arr = rc ? NULL : json_array();
     if (!rc) {
         store_bind_text(st, 1, key);

@@ -18,19 +18,28 @@
     X(PQerrorMessage)                                                                              \
     X(PQexec)                                                                                      \
     X(PQexecParams)                                                                                \
+    X(PQexecPrepared)                                                                              \
     X(PQfinish)                                                                                    \
     X(PQfname)                                                                                     \
     X(PQfreemem)                                                                                   \
+    X(PQgetResult)                                                                                 \
+    X(PQenterPipelineMode)                                                                         \
+    X(PQexitPipelineMode)                                                                          \
     X(PQftype)                                                                                     \
     X(PQgetisnull)                                                                                 \
     X(PQgetvalue)                                                                                  \
     X(PQnfields)                                                                                   \
     X(PQnotifies)                                                                                  \
+    X(PQpipelineStatus)                                                                            \
+    X(PQpipelineSync)                                                                              \
+    X(PQprepare)                                                                                   \
     X(PQntuples)                                                                                   \
     X(PQreset)                                                                                     \
     X(PQresultErrorField)                                                                          \
     X(PQresultErrorMessage)                                                                        \
     X(PQresultStatus)                                                                              \
+    X(PQsendQueryParams)                                                                           \
+    X(PQsendQueryPrepared)                                                                         \
     X(PQsetNoticeProcessor)                                                                        \
     X(PQsocket)                                                                                    \
     X(PQstatus)                                                                                    \

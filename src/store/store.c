@@ -636,6 +636,7 @@ static xg_store *reader_take(xg_store *s, int count)
 /* Give a read connection back to the pool (closed when the limit was lowered meanwhile). */
 static void reader_give(xg_store *s, xg_store *r, unsigned long long reads)
 {
+    db_prefetch_clear(r->db); /* results fetched ahead for this thread's reads are not the next's */
     pthread_mutex_lock(&s->rd_lock);
     s->rd_reads += reads;
     if (s->rd_open > s->rd_max) {
@@ -673,6 +674,11 @@ void store_read_end(xg_store *s, xg_store *r)
     }
     if (held.s == s && held.r == r) return; /* kept until xg_store_reads_end */
     reader_give(s, r, 0);
+}
+
+xg_store *store_reads_held(xg_store *s)
+{
+    return held.s == s ? held.r : NULL;
 }
 
 void xg_store_reads_begin(xg_store *s)

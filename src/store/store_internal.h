@@ -59,6 +59,31 @@ struct xg_store {
  * handle is an xg_store whose db is the read connection: the statement helpers below take it. */
 xg_store *store_read_begin(xg_store *s);
 void store_read_end(xg_store *s, xg_store *r);
+/* The read connection the calling thread holds for s (xg_store_reads_begin), or NULL. */
+xg_store *store_reads_held(xg_store *s);
+
+/* The reads a decision's facts make, shared by the functions that run them and by
+ * xg_store_facts_prefetch (which sends them ahead in one round trip: the text must be the same,
+ * byte for byte, for a prefetched result to be taken). */
+#define SQL_OWNERS_OF                                                                              \
+    "SELECT owner_name, owner_country, owner_headquarters, percent,"                               \
+    " source FROM ownership WHERE owned_key = ? ORDER BY owner_key"
+#define SQL_CLEARANCES_FOR                                                                         \
+    "SELECT c.id, c.alert_id, c.entry_key, c.entry_fp, c.party_fp, c.reason,"                      \
+    " c.reviewer, c.created, p.fingerprint FROM clearances c"                                      \
+    " LEFT JOIN monitor_parties p ON p.party_key = c.party_key"                                    \
+    " WHERE c.party_key = ? ORDER BY c.entry_key, c.created DESC"
+#define SQL_ALERTS_OPEN_FOR                                                                        \
+    "SELECT a.id, a.party_name, a.source_code, a.entry_id, a.entry_name,"                          \
+    " a.score FROM alerts a JOIN alert_customers c ON c.alert_id = a.id"                           \
+    " WHERE c.customer_key = ? AND a.status = 'open' ORDER BY a.created"
+/* The chain head locked and read (store_chain_head_lock), and the next decision number. */
+#define SQL_CHAIN_HEAD_LOCK_PG "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
+#define SQL_CHAIN_HEAD_SQLITE "SELECT seq, hash FROM audit_head WHERE id = 1"
+#define SQL_NEXT_DECISION_N "SELECT COALESCE(MAX(n), 0) + 1 FROM decisions"
+#define SQL_CUSTOMER_BY(col)                                                                       \
+    "SELECT record, created, updated FROM customers WHERE " col " = ?"                             \
+    " ORDER BY updated DESC LIMIT 1"
 
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ" in out[32]. */
 void store_now(char out[32]);
