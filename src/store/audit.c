@@ -258,7 +258,7 @@ int store_chain_head_lock(xg_store *s, long long *seq, char hash[65])
     /* No head yet (an empty chain): the first appenders serialise on the table instead (and read
      * again: another process may have appended while this one waited for the lock). */
     if (store_is_pg(s)) {
-        if ((rc = store_exec(s, "LOCK TABLE audit_head IN EXCLUSIVE MODE"))) return rc;
+        if ((rc = store_exec(s, SQL_CHAIN_EMPTY_LOCK_PG))) return rc;
         if ((rc = head_read_lock(s, seq, hash, &present)) || present) return rc;
     }
     /* Still none: the chain must be empty too, or someone removed the head. */

@@ -339,8 +339,14 @@ int store_chain_lock(xg_store *s)
     db_finalize(st);
     if (step == DB_ROW) return XG_OK;
     if (step != DB_DONE) return store_error(s, "audit chain lock");
-    /* No head yet (an empty chain): the first appenders serialise on the table instead. */
-    return store_exec(s, "LOCK TABLE audit_head IN EXCLUSIVE MODE");
+    /* No head yet (an empty chain): the first appenders serialise on the table instead, then lock
+     * the head another appender may have written meanwhile. */
+    if ((rc = store_exec(s, SQL_CHAIN_EMPTY_LOCK_PG))) return rc;
+    if ((rc = store_prepare(&st, s, "SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE")))
+        return rc;
+    step = db_step(st);
+    db_finalize(st);
+    return step == DB_ROW || step == DB_DONE ? XG_OK : store_error(s, "audit chain lock");
 }
 
 char *store_name_key(const char *name)

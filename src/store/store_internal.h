@@ -78,6 +78,15 @@ xg_store *store_reads_held(xg_store *s);
     " a.score FROM alerts a JOIN alert_customers c ON c.alert_id = a.id"                           \
     " WHERE c.customer_key = ? AND a.status = 'open' ORDER BY a.created"
 /* The chain head locked and read (store_chain_head_lock), and the next decision number. */
+/* The lock the first appenders to an empty chain (no audit_head row to lock) serialise on. Not
+ * EXCLUSIVE: each of them already holds ROW SHARE on the table from its SELECT … FOR UPDATE of the
+ * missing row, which EXCLUSIVE conflicts with, so two of them upgrading at once deadlocked (one
+ * got 40P01 and a 503). SHARE UPDATE EXCLUSIVE conflicts with itself but not with ROW SHARE or
+ * ROW EXCLUSIVE (PostgreSQL's table-level lock modes): one appender goes on, the others wait, then
+ * read the head again with FOR UPDATE — a head inserted meanwhile is locked and taken. Only an
+ * appender that holds this lock and still finds no head inserts one, so heads are never inserted
+ * twice. */
+#define SQL_CHAIN_EMPTY_LOCK_PG "LOCK TABLE audit_head IN SHARE UPDATE EXCLUSIVE MODE"
 #define SQL_CHAIN_HEAD_LOCK_PG "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
 #define SQL_CHAIN_HEAD_SQLITE "SELECT seq, hash FROM audit_head WHERE id = 1"
 #define SQL_NEXT_DECISION_N "SELECT COALESCE(MAX(n), 0) + 1 FROM decisions"
