@@ -65,11 +65,27 @@ static bool scache_on;
 static scache_entry *scache;
 static const void *scache_snap; /* the snapshot the entries are of */
 
+/* Whether a cache is on: unless its environment variable is "0". */
+static bool cache_wanted(const char *var)
+{
+    const char *e = getenv(var);
+    return !(e && !strcmp(e, "0"));
+}
+
+/* The slot of (key, as_of) in a table of n slots (FNV-1a over both). */
+static size_t cache_slot(const char *key, const char *as_of, size_t n)
+{
+    unsigned long long h = 1469598103934665603ULL;
+    for (const char *c = key; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+    for (const char *c = as_of; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+    return (size_t)(h % n);
+}
+
 static void scache_init(void)
 {
-    const char *e = getenv("XG_DECIDE_SCREEN_CACHE");
-    scache_on = !(e && !strcmp(e, "0"));
-    if (scache_on) scache = calloc(SCREEN_CACHE_SLOTS, sizeof *scache);
+    if (cache_wanted("XG_DECIDE_SCREEN_CACHE")) scache = calloc(SCREEN_CACHE_SLOTS, sizeof *scache);
     scache_on = scache != NULL;
 }
 
@@ -86,12 +102,7 @@ static void scache_clear(scache_entry *e)
 
 static size_t scache_slot(const char *name, const char *as_of)
 {
-    unsigned long long h = 1469598103934665603ULL; /* FNV-1a */
-    for (const char *c = name; *c; c++)
-        h = (h ^ (unsigned char)*c) * 1099511628211ULL;
-    for (const char *c = as_of; *c; c++)
-        h = (h ^ (unsigned char)*c) * 1099511628211ULL;
-    return (size_t)(h % SCREEN_CACHE_SLOTS);
+    return cache_slot(name, as_of, SCREEN_CACHE_SLOTS);
 }
 
 /* The date a party is screened as of: the request's, else today's (into buf), as xg_screen
@@ -366,9 +377,7 @@ static ccache_entry *ccache;
 
 static void ccache_init(void)
 {
-    const char *e = getenv("XG_DECIDE_CLASSIFY_CACHE");
-    ccache_on = !(e && !strcmp(e, "0"));
-    if (ccache_on) ccache = calloc(CLS_CACHE_SLOTS, sizeof *ccache);
+    if (cache_wanted("XG_DECIDE_CLASSIFY_CACHE")) ccache = calloc(CLS_CACHE_SLOTS, sizeof *ccache);
     ccache_on = ccache != NULL;
 }
 
@@ -383,12 +392,7 @@ static void ccache_clear(ccache_entry *e)
 
 static size_t ccache_slot(const char *item, const char *as_of)
 {
-    unsigned long long h = 1469598103934665603ULL; /* FNV-1a */
-    for (const char *c = item; *c; c++)
-        h = (h ^ (unsigned char)*c) * 1099511628211ULL;
-    for (const char *c = as_of; *c; c++)
-        h = (h ^ (unsigned char)*c) * 1099511628211ULL;
-    return (size_t)(h % CLS_CACHE_SLOTS);
+    return cache_slot(item, as_of, CLS_CACHE_SLOTS);
 }
 
 /* The decision lets go of its classification: the cache's copy is released, its own freed. */
