@@ -13,6 +13,7 @@
 #include "xgate/error.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -104,34 +105,60 @@ static size_t han_keys(xg_key *out, size_t k, size_t cap, const char *han)
  * names spelled so without a trigram search. */
 enum { SOUND_MAX_KEYS = 16, SOUND_MAX_SYLLABLES = 8 };
 
-static size_t sound_keys(xg_key *out, size_t k, size_t cap, const char *pattern, size_t tok)
-{
+/* The spellings of a sound pattern, one choice per syllable, turned through as an odometer
+ * turns; all zeros is the pinyin. */
+typedef struct spellings {
     const char *group[SOUND_MAX_SYLLABLES];
-    size_t ng = 0, nalt[SOUND_MAX_SYLLABLES], choice[SOUND_MAX_SYLLABLES] = {0};
-    for (const char *p = pattern; *p && ng < SOUND_MAX_SYLLABLES; ng++) {
-        group[ng] = p;
-        nalt[ng] = 1;
+    size_t ng, nalt[SOUND_MAX_SYLLABLES], choice[SOUND_MAX_SYLLABLES];
+} spellings;
+
+static void spellings_start(spellings *sp, const char *pattern)
+{
+    memset(sp, 0, sizeof *sp);
+    for (const char *p = pattern; *p && sp->ng < SOUND_MAX_SYLLABLES; sp->ng++) {
+        sp->group[sp->ng] = p;
+        sp->nalt[sp->ng] = 1;
         for (; *p && *p != ' '; p++)
-            nalt[ng] += *p == '|';
+            sp->nalt[sp->ng] += *p == '|';
         while (*p == ' ')
             p++;
     }
+}
+
+/* The next choice; false after the last (back at all zeros). */
+static bool spellings_next(spellings *sp)
+{
+    size_t g = 0;
+    while (g < sp->ng && ++sp->choice[g] == sp->nalt[g])
+        sp->choice[g++] = 0;
+    return g < sp->ng;
+}
+
+/* The current choice's spelling into word[cap]: its length, or SIZE_MAX when it does not fit. */
+static size_t spellings_word(const spellings *sp, char *word, size_t cap)
+{
+    size_t len = 0;
+    for (size_t i = 0; i < sp->ng; i++) {
+        const char *p = sp->group[i];
+        for (size_t c = 0; c < sp->choice[i]; c++)
+            p = strchr(p, '|') + 1;
+        size_t n = strcspn(p, "| ");
+        if (len + n >= cap) return SIZE_MAX;
+        memcpy(word + len, p, n);
+        len += n;
+    }
+    return len;
+}
+
+static size_t sound_keys(xg_key *out, size_t k, size_t cap, const char *pattern, size_t tok)
+{
+    spellings sp;
+    spellings_start(&sp, pattern);
     for (size_t made = 0; made < SOUND_MAX_KEYS && k < cap;) {
-        size_t g = 0; /* the next choice, as an odometer turns; all zeros is the pinyin */
-        while (g < ng && ++choice[g] == nalt[g])
-            choice[g++] = 0;
-        if (g == ng) break;
+        if (!spellings_next(&sp)) break; /* all zeros, the pinyin, is the token's own key */
         char word[72];
-        size_t len = 0;
-        for (size_t i = 0; i < ng; i++) {
-            const char *p = group[i];
-            for (size_t c = 0; c < choice[i]; c++)
-                p = strchr(p, '|') + 1;
-            size_t n = strcspn(p, "| ");
-            if (len + n >= sizeof word) return k;
-            memcpy(word + len, p, n);
-            len += n;
-        }
+        size_t len = spellings_word(&sp, word, sizeof word);
+        if (len == SIZE_MAX) return k;
         k = emit_tok(out, k, cap, 'w', word, len, tok);
         made++;
     }
@@ -172,30 +199,14 @@ enum { SKELETON_MAX_SPELLINGS = 256, SKELETON_MAX_KEYS = 8 };
 
 static size_t skeleton_keys(xg_key *out, size_t k, size_t cap, const char *pattern, size_t tok)
 {
-    const char *group[SOUND_MAX_SYLLABLES];
-    size_t ng = 0, nalt[SOUND_MAX_SYLLABLES], choice[SOUND_MAX_SYLLABLES] = {0};
-    for (const char *p = pattern; *p && ng < SOUND_MAX_SYLLABLES; ng++) {
-        group[ng] = p;
-        nalt[ng] = 1;
-        for (; *p && *p != ' '; p++)
-            nalt[ng] += *p == '|';
-        while (*p == ' ')
-            p++;
-    }
+    spellings sp;
+    spellings_start(&sp, pattern);
     uint64_t seen[SKELETON_MAX_KEYS];
     size_t nseen = 0;
     for (size_t tried = 0; tried < SKELETON_MAX_SPELLINGS && k < cap; tried++) {
         char word[72], sk[72];
-        size_t len = 0;
-        for (size_t i = 0; i < ng; i++) {
-            const char *p = group[i];
-            for (size_t c = 0; c < choice[i]; c++)
-                p = strchr(p, '|') + 1;
-            size_t n = strcspn(p, "| ");
-            if (len + n >= sizeof word) return k;
-            memcpy(word + len, p, n);
-            len += n;
-        }
+        size_t len = spellings_word(&sp, word, sizeof word);
+        if (len == SIZE_MAX) return k;
         size_t sl = skeleton(sk, word, len);
         if (sl) {
             uint64_t h = xg_key_hash('k', sk, sl);
@@ -208,10 +219,7 @@ static size_t skeleton_keys(xg_key *out, size_t k, size_t cap, const char *patte
                 out[k++] = (xg_key){h, 'k', tok < XG_KEY_NOTOK ? (uint16_t)tok : XG_KEY_NOTOK};
             }
         }
-        size_t g = 0; /* the next choice, as an odometer turns */
-        while (g < ng && ++choice[g] == nalt[g])
-            choice[g++] = 0;
-        if (g == ng) break;
+        if (!spellings_next(&sp)) break;
     }
     return k;
 }
