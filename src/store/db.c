@@ -1016,6 +1016,24 @@ static void pipeline_leave(db_conn *c)
     }
 }
 
+/* In a pipeline, after a query's result: 1 when the NULL that ends its results follows. */
+static int pipeline_query_end(db_conn *c)
+{
+    PGresult *end = sym_PQgetResult(c->pg);
+    if (!end) return 1;
+    sym_PQclear(end);
+    return 0;
+}
+
+/* In a pipeline, after the last query: 1 when the sync point is next, as it must be. */
+static int pipeline_synced(db_conn *c)
+{
+    PGresult *r = sym_PQgetResult(c->pg);
+    int ok = r && sym_PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+    if (r) sym_PQclear(r);
+    return ok;
+}
+
 int db_prefetch(db_conn *c, db_stmt *const *sts, int n)
 {
     if (c->backend != DB_POSTGRES || n <= 0) return DB_OK;
@@ -1046,17 +1064,9 @@ int db_prefetch(db_conn *c, db_stmt *const *sts, int n)
         ExecStatusType s = sym_PQresultStatus(r);
         if ((s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) || !prefetched_keep(c, sts[i], r))
             sym_PQclear(r);
-        PGresult *end = sym_PQgetResult(c->pg); /* NULL: the end of this query's results */
-        if (end) {
-            sym_PQclear(end);
-            ok = 0;
-        }
+        if (!pipeline_query_end(c)) ok = 0;
     }
-    if (ok) {
-        PGresult *r = sym_PQgetResult(c->pg);
-        ok = r && sym_PQresultStatus(r) == PGRES_PIPELINE_SYNC;
-        if (r) sym_PQclear(r);
-    }
+    if (ok) ok = pipeline_synced(c);
     pipeline_leave(c);
     if (!ok || sym_PQstatus(c->pg) != CONNECTION_OK) {
         db_prefetch_clear(c);
@@ -1154,17 +1164,9 @@ int db_begin_prefetch(db_conn *c, db_stmt *const *sts, int n)
             } else if (s == PGRES_PIPELINE_ABORTED || !prefetched_keep(c, sts[i], r)) {
                 sym_PQclear(r);
             }
-            PGresult *end = sym_PQgetResult(c->pg);
-            if (end) {
-                sym_PQclear(end);
-                ok = 0;
-            }
+            if (!pipeline_query_end(c)) ok = 0;
         }
-        if (ok) {
-            PGresult *r = sym_PQgetResult(c->pg);
-            ok = r && sym_PQresultStatus(r) == PGRES_PIPELINE_SYNC;
-            if (r) sym_PQclear(r);
-        }
+        if (ok) ok = pipeline_synced(c);
         int broken = sym_PQstatus(c->pg) != CONNECTION_OK;
         pipeline_leave(c);
         if (ok && begun && !broken && sym_PQstatus(c->pg) == CONNECTION_OK) {
