@@ -77,7 +77,6 @@ xg_store *store_reads_held(xg_store *s);
     "SELECT a.id, a.party_name, a.source_code, a.entry_id, a.entry_name,"                          \
     " a.score FROM alerts a JOIN alert_customers c ON c.alert_id = a.id"                           \
     " WHERE c.customer_key = ? AND a.status = 'open' ORDER BY a.created"
-/* The chain head locked and read (store_chain_head_lock), and the next decision number. */
 /* The lock the first appenders to an empty chain (no audit_head row to lock) serialise on. Not
  * EXCLUSIVE: each of them already holds ROW SHARE on the table from its SELECT … FOR UPDATE of the
  * missing row, which EXCLUSIVE conflicts with, so two of them upgrading at once deadlocked (one
@@ -87,9 +86,11 @@ xg_store *store_reads_held(xg_store *s);
  * appender that holds this lock and still finds no head inserts one, so heads are never inserted
  * twice. */
 #define SQL_CHAIN_EMPTY_LOCK_PG "LOCK TABLE audit_head IN SHARE UPDATE EXCLUSIVE MODE"
+/* The chain head locked and read (store_chain_head_lock), and the next decision number. */
 #define SQL_CHAIN_HEAD_LOCK_PG "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
 #define SQL_CHAIN_HEAD_SQLITE "SELECT seq, hash FROM audit_head WHERE id = 1"
 #define SQL_NEXT_DECISION_N "SELECT COALESCE(MAX(n), 0) + 1 FROM decisions"
+/* A customer's newest record by one key column (the facts reads and their prefetch). */
 #define SQL_CUSTOMER_BY(col)                                                                       \
     "SELECT record, created, updated FROM customers WHERE " col " = ?"                             \
     " ORDER BY updated DESC LIMIT 1"
