@@ -168,6 +168,9 @@ static uint16_t prepare_senses(xg_score_query *q, const char *senses, size_t *ns
     return n;
 }
 
+static int has_symbol(const xg_token *t, size_t n, const char *sym, int from_han);
+static int company_query(const xg_score_query *q);
+
 void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bigrams,
                       size_t nbigrams, xg_jw_pattern *pats)
 {
@@ -194,8 +197,15 @@ void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bi
     q->readings = reading_mask(name->tokens, q->ntok);
     q->repeats = repeat_mask(name->tokens, q->ntok);
     q->places = 0;
-    for (size_t i = 0; i < q->ntok && i < 64; i++)
+    q->levels = 0;
+    for (size_t i = 0; i < q->ntok && i < 64; i++) {
         if (name->tokens[i].place && name->tokens[i].from_han) q->places |= 1ULL << i;
+        if (name->tokens[i].level) q->levels = 1;
+    }
+    /* the Chinese-name rules' query side, once here rather than per candidate */
+    q->han = name->han != NULL;
+    q->university = (unsigned char)has_symbol(name->tokens, q->ntok, "UNIVERSITY", 1);
+    q->company = (unsigned char)(q->han && company_query(q));
 }
 
 /* Spelling variants of transliteration folded to one form, so that the edit-distance check
@@ -975,7 +985,7 @@ static int universities(const xg_score_query *q, const xg_score_list *l)
 {
     const xg_token *lt = l->name->tokens;
     size_t nn = l->name->ntokens;
-    return has_symbol(q->name->tokens, q->ntok, "UNIVERSITY", 1) &&
+    return q->university && /* has_symbol(query tokens, "UNIVERSITY", 1), xg_score_prepare */
            (has_symbol(lt, nn, "UNIVERSITY", 0) || has_symbol(lt, nn, "INSTITUTE", 0));
 }
 
@@ -1057,7 +1067,7 @@ static uint64_t listed_parent_unmet(const xg_score_query *q, const xg_score_list
                                     uint64_t q_matched, uint64_t n_matched)
 {
     const xg_name *n = l->name;
-    if (!q->name->han || nn < 2 || !n->folded || (n_matched >> (nn - 1) & 1)) return 0;
+    if (!q->han || nn < 2 || !n->folded || (n_matched >> (nn - 1) & 1)) return 0;
     const xg_token *t = q->name->tokens, *lt = n->tokens;
     for (size_t i = 0; i < q->ntok && i < 64; i++)
         if (!(q_matched >> i & 1) && !(q->acronyms >> i & 1) && t[i].kind != XG_TOK_STOP &&
@@ -1218,7 +1228,7 @@ static int trade_name_met(const xg_score_query *q, const xg_score_list *l, size_
  * place flag (北京 in a Chinese form) is not kept in a mapped snapshot. */
 static int han_unit_place_unmet(const xg_score_query *q, const xg_token *t)
 {
-    return q->name->han && latin_place(q, t);
+    return q->han && latin_place(q, t);
 }
 
 /* True when token i repeats the text of a matched token of the same name: "长光卫星技术股份有限公司
@@ -1228,6 +1238,15 @@ static int repeats_matched(const xg_token *t, size_t n, uint64_t matched, size_t
     for (size_t k = 0; k < n && k < 64; k++)
         if (k != i && (matched >> k & 1) && !strcmp(t[k].text, t[i].text)) return 1;
     return 0;
+}
+
+/* Whether list word j is left unmet: not matched, not the name's acronym nor a word the query's
+ * acronym expanded to, not a repeat of a matched word. */
+static inline int list_word_unmet(const xg_score_list *l, size_t nn, uint64_t matched,
+                                  uint64_t expanded, size_t j)
+{
+    return !(matched >> j & 1) && !(l->acronyms >> j & 1) && !(expanded >> j & 1) &&
+           !((l->repeats >> j & 1) && repeats_matched(l->name->tokens, nn, matched, j));
 }
 
 double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_detail *d)
@@ -1250,16 +1269,24 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
         num += w * p->sim;
         wm += w;
     }
-    d->last_met_level = 0;
-    d->level_skipped = skipped_levels(q, l, nn, d->q_matched, d->n_matched, &d->last_met_level);
+    d->last_met_level = 0; /* a query with no chain levels skips none (and meets level 0) */
+    d->level_skipped =
+        q->levels ? skipped_levels(q, l, nn, d->q_matched, d->n_matched, &d->last_met_level) : 0;
     d->unmatched_level = d->qualifier = d->head = 0;
-    const uint64_t parent = q->name->han && !d->level_skipped
-                                ? listed_parent_unmet(q, l, nn, d->q_matched, d->n_matched)
-                                : 0; /* Han queries only */
-    d->list_parent = parent;
+    /* The Chinese-name rules (issue 13): decided per query (xg_score_prepare), so that a Latin
+     * query only reads q->han and q->university here. */
+    const int han = q->han;
+    uint64_t parent = 0;
+    int trade = 0;
     int univ = universities(q, l);
-    int trade = !univ && q->name->han && trade_name_met(q, l, nn, d); /* Han queries only */
-    int company = q->name->han && company_query(q);
+    if (han) {
+        if (!d->level_skipped) parent = listed_parent_unmet(q, l, nn, d->q_matched, d->n_matched);
+        trade = !univ && trade_name_met(q, l, nn, d);
+    }
+    d->list_parent = parent;
+    const int company = q->company; /* Han queries only */
+    /* no rule of the list-word loop applies: company and trade imply han */
+    const int plain = !han && !univ;
     for (size_t i = 0; i < q->ntok; i++)
         if (!(d->q_matched >> i & 1) && !(q->acronyms >> i & 1) &&
             !((q->repeats >> i & 1) &&
@@ -1287,21 +1314,27 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
             (l->acronyms >> p->ni & 1))
             expanded |= acronym_expansion(n->tokens, nn, p->ni);
     }
-    for (size_t j = 0; j < nn; j++)
-        if (!(d->n_matched >> j & 1) && !(l->acronyms >> j & 1) && !(expanded >> j & 1) &&
-            !((l->repeats >> j & 1) && repeats_matched(n->tokens, nn, d->n_matched, j))) {
-            if (univ && is_qualifier(&n->tokens[j]))
-                d->qualifier += XG_W_WORD;
-            else if (company && is_list_head(&n->tokens[j]))
-                d->head += XG_W_WORD;
-            else if (trade)
-                ul += tw(n->tokens, nw, j) *
-                      (latin_place(q, &n->tokens[j]) ? XG_PLACE_UNMET : XG_GENERIC_SHARE);
-            else if (han_unit_place_unmet(q, &n->tokens[j]))
-                up += XG_HAN_PLACE_UNMET;
-            else if (!parent || !parent_word(n, nw, j, parent, &d->unmatched_level))
-                ul += tw(n->tokens, nw, j);
-        }
+    if (plain) { /* a Latin query: every unmatched list word is a plain one */
+        for (size_t j = 0; j < nn; j++)
+            if (list_word_unmet(l, nn, d->n_matched, expanded, j)) ul += tw(n->tokens, nw, j);
+    } else {
+        for (size_t j = 0; j < nn; j++)
+            if (list_word_unmet(l, nn, d->n_matched, expanded, j)) {
+                if (univ && is_qualifier(&n->tokens[j]))
+                    d->qualifier += XG_W_WORD;
+                else if (company && is_list_head(&n->tokens[j]))
+                    d->head += XG_W_WORD;
+                else if (trade)
+                    ul += tw(n->tokens, nw, j) *
+                          (latin_place(q, &n->tokens[j]) ? XG_PLACE_UNMET : XG_GENERIC_SHARE);
+                else if (!han)
+                    ul += tw(n->tokens, nw, j);
+                else if (han_unit_place_unmet(q, &n->tokens[j]))
+                    up += XG_HAN_PLACE_UNMET;
+                else if (!parent || !parent_word(n, nw, j, parent, &d->unmatched_level))
+                    ul += tw(n->tokens, nw, j);
+            }
+    }
     double den = wm + XG_UNMATCHED_QUERY * (uq + up + d->qualifier + d->head + d->unmatched_level) +
                  XG_UNMATCHED_LIST * ul;
     d->matched_weight = wm;

@@ -125,6 +125,12 @@ typedef struct xg_score_query {
     size_t nhan_bigrams;
     const xg_text_ctx *text; /* the list names' text context (xg_text_latin_place); NULL: none
                                 (xg_score_prepare sets NULL) */
+    /* The Chinese-name rules' query-side facts (issue 13), decided once per query by
+     * xg_score_prepare so that a Latin query pays nothing per candidate for them: */
+    unsigned char han;        /* the query has Han text (name->han) */
+    unsigned char levels;     /* a token (first 64) belongs to a chain level (xg_token.level) */
+    unsigned char university; /* a UNIVERSITY token read from Han */
+    unsigned char company;    /* a Han query naming a company, no institution (company_query) */
     xg_word_sig text_sig[XG_SCORE_MAX_TOKENS], alt_sig[XG_SCORE_MAX_TOKENS]; /* alt: when set */
     /* token i's senses' words: sense_sig[sense_at[i] .. + sense_n[i]]; sense_n[i] ==
      * XG_SENSES_UNPREPARED: they did not fit, compare from the string */
