@@ -5,6 +5,7 @@
  * the template PATH (mkstemps: it must end in "XXXXXX.xgate.csv"), then loads the name data and a
  * snapshot of that one list; list_temp_free, in the caller's teardown, frees both and unlinks PATH.
  * list_temp_screen, list_temp_score and list_temp_pair ask that snapshot and read its answers.
+ * list_shared_load loads one of the shared real lists instead.
  */
 #ifndef XG_TEST_LIST_TEMP_H
 #define XG_TEST_LIST_TEMP_H
@@ -32,6 +33,17 @@ static inline void list_temp_load(char *path, const char *csv, xg_text_ctx **tex
     cr_assert_not_null(f);
     fputs(csv, f);
     cr_assert_eq(fclose(f), 0);
+    const char *p[] = {path};
+    cr_assert_eq(xg_text_ctx_load(text, NULL), 0, "%s", xg_error_message());
+    cr_assert_eq(xg_snapshot_load(snap, p, 1, 0, *text), 0, "%s", xg_error_message());
+}
+
+/* The name data and a snapshot of one of the shared real lists ($XGATE_SHARED/data/lists/FILE). */
+static inline void list_shared_load(const char *file, xg_text_ctx **text, xg_snapshot **snap)
+{
+    const char *sh = getenv("XGATE_SHARED");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/data/lists/%s", sh ? sh : "/work/shared", file);
     const char *p[] = {path};
     cr_assert_eq(xg_text_ctx_load(text, NULL), 0, "%s", xg_error_message());
     cr_assert_eq(xg_snapshot_load(snap, p, 1, 0, *text), 0, "%s", xg_error_message());

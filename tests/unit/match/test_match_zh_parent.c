@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../list_temp.h"
 #include "xgate/error.h"
 #include "xgate/screen.h"
 
@@ -18,13 +19,7 @@ static xg_snapshot *snap;
 
 static void setup(void)
 {
-    const char *sh = getenv("XGATE_SHARED");
-    char path[1024];
-    snprintf(path, sizeof path, "%s/data/lists/csl_entity_list_prc_research.csv",
-             sh ? sh : "/work/shared");
-    const char *p[] = {path};
-    cr_assert_eq(xg_text_ctx_load(&text, NULL), 0, "%s", xg_error_message());
-    cr_assert_eq(xg_snapshot_load(&snap, p, 1, 0, text), 0, "%s", xg_error_message());
+    list_shared_load("csl_entity_list_prc_research.csv", &text, &snap);
 }
 
 static void teardown(void)
