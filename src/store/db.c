@@ -110,6 +110,13 @@ struct db_stmt {
     int stream, cursor_open, cursor_eof;
     char cursor[32];
     stmt_slot *slot; /* the cache slot holding it (db_prepare_cached), else NULL */
+    /* what goes on the wire (pg_wire): sql and types, or, when a parameter is an untyped NULL
+     * (db_bind_null, or never bound), lsql with NULL written in its place and ltypes with TEXT
+     * declared for it (the parameter, still sent, is then referenced nowhere) */
+    const char *wsql;
+    const unsigned int *wtypes;
+    char *lsql;
+    unsigned int *ltypes;
 };
 
 static int pipeline_finish(db_conn *c, const char *last);
@@ -841,6 +848,83 @@ static int pg_fetch(db_stmt *st)
     return rc;
 }
 
+/* ---- untyped NULLs ----
+ * A parameter bound by db_bind_null (or never bound) is an untyped NULL, as in SQLite. Sent as a
+ * parameter of unspecified type, PostgreSQL must infer its type from the statement and cannot
+ * where nothing fixes it: `?1 IS NULL OR url = ?1`, `? IS NULL` fail with "could not determine
+ * data type of parameter $1". Declared TEXT instead, it could not be written into a BIGINT column.
+ * So such a parameter is written into the statement as the literal NULL, which fits everywhere an
+ * untyped NULL does; the parameter itself is still sent (the numbering of the others stays), with
+ * TEXT declared and referenced nowhere. A text NULL (db_bind_text(st, i, NULL)) stays a TEXT
+ * parameter: its statement text is the same whether the value is NULL or not. */
+
+/* st->sql with every $N whose parameter is untyped written as NULL (outside quotes and comments,
+ * as db_pg_placeholders wrote them); NULL when out of memory. */
+static char *null_literals(const db_stmt *st)
+{
+    const char *sql = st->sql;
+    char *out = malloc(strlen(sql) * 2 + 1); /* "$N" (2 characters at least) → "NULL" */
+    if (!out) return NULL;
+    size_t o = 0;
+    char quote = 0;
+    for (const char *p = sql; *p; p++) {
+        if (quote) {
+            out[o++] = *p;
+            if (*p == quote) quote = 0;
+            continue;
+        }
+        if (*p == '\'' || *p == '"') {
+            quote = *p;
+            out[o++] = *p;
+            continue;
+        }
+        if (p[0] == '-' && p[1] == '-') {
+            while (*p && *p != '\n')
+                out[o++] = *p++;
+            if (!*p) break;
+            out[o++] = *p;
+            continue;
+        }
+        if (*p != '$' || !isdigit((unsigned char)p[1])) {
+            out[o++] = *p;
+            continue;
+        }
+        const char *q = p + 1;
+        long k = strtol(q, NULL, 10);
+        while (isdigit((unsigned char)*q))
+            q++;
+        if (k >= 1 && k <= st->nparams && st->types[k - 1] == 0) {
+            memcpy(out + o, "NULL", 4);
+            o += 4;
+        } else {
+            memcpy(out + o, p, (size_t)(q - p));
+            o += (size_t)(q - p);
+        }
+        p = q - 1;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* Set st->wsql and st->wtypes: what is sent for st's bindings (see above). */
+static void pg_wire(db_stmt *st)
+{
+    st->wsql = st->sql;
+    st->wtypes = st->types;
+    int untyped = 0;
+    for (int i = 0; i < st->nparams; i++)
+        untyped += st->types[i] == 0;
+    if (!untyped) return;
+    free(st->lsql);
+    st->lsql = null_literals(st);
+    if (!st->ltypes) st->ltypes = malloc((size_t)st->nparams * sizeof *st->ltypes);
+    if (!st->lsql || !st->ltypes) return; /* out of memory: sent as it is; the server says why */
+    for (int i = 0; i < st->nparams; i++)
+        st->ltypes[i] = st->types[i] ? st->types[i] : PG_TEXT;
+    st->wsql = st->lsql;
+    st->wtypes = st->ltypes;
+}
+
 /* ---- named (server-side prepared) statements ----
  * A statement of the statement cache is prepared on the server the first time it runs on a
  * session (PQprepare, with the parameter types of that run) and run by name afterwards: the
@@ -876,7 +960,8 @@ static int named_prepare(db_conn *c, db_stmt *st, PGresult **err)
     if (st->nparams) memcpy(types, st->types, (size_t)st->nparams * sizeof *types);
     char name[24];
     snprintf(name, sizeof name, "xg_%llu", ++c->pnames);
-    PGresult *r = sym_PQprepare(c->pg, name, st->sql, st->nparams, types);
+    pg_wire(st); /* prepared for this pattern of untyped NULLs: named_usable compares types */
+    PGresult *r = sym_PQprepare(c->pg, name, st->wsql, st->nparams, st->wtypes);
     if (sym_PQresultStatus(r) != PGRES_COMMAND_OK) {
         free(types);
         *err = r;
@@ -900,17 +985,19 @@ static PGresult *pg_run(db_conn *c, db_stmt *st)
     if (named)
         return sym_PQexecPrepared(c->pg, st->slot->pname, st->nparams,
                                   (const char *const *)st->vals, NULL, NULL, 0);
-    return sym_PQexecParams(c->pg, st->sql, st->nparams, st->types, (const char *const *)st->vals,
+    pg_wire(st);
+    return sym_PQexecParams(c->pg, st->wsql, st->nparams, st->wtypes, (const char *const *)st->vals,
                             NULL, NULL, 0);
 }
 
 /* Queue st in the pipeline: by name when it was prepared on this session already. */
-static int pg_send(db_conn *c, const db_stmt *st)
+static int pg_send(db_conn *c, db_stmt *st)
 {
     if (named_usable(c, st))
         return sym_PQsendQueryPrepared(c->pg, st->slot->pname, st->nparams,
                                        (const char *const *)st->vals, NULL, NULL, 0);
-    return sym_PQsendQueryParams(c->pg, st->sql, st->nparams, st->types,
+    pg_wire(st);
+    return sym_PQsendQueryParams(c->pg, st->wsql, st->nparams, st->wtypes,
                                  (const char *const *)st->vals, NULL, NULL, 0);
 }
 
@@ -1202,11 +1289,12 @@ static int pg_step(db_stmt *st)
                 return DB_ERROR;
             }
             snprintf(st->cursor, sizeof st->cursor, "xg_cursor_%u", ++c->cursors);
-            size_t n = strlen(st->sql) + 64;
+            pg_wire(st);
+            size_t n = strlen(st->wsql) + 64;
             char *decl = malloc(n);
             if (!decl) return DB_ERROR;
-            snprintf(decl, n, "DECLARE %s NO SCROLL CURSOR FOR %s", st->cursor, st->sql);
-            PGresult *r = sym_PQexecParams(c->pg, decl, st->nparams, st->types,
+            snprintf(decl, n, "DECLARE %s NO SCROLL CURSOR FOR %s", st->cursor, st->wsql);
+            PGresult *r = sym_PQexecParams(c->pg, decl, st->nparams, st->wtypes,
                                            (const char *const *)st->vals, NULL, NULL, 0);
             free(decl);
             int rc = pg_status(st, r);
@@ -1377,6 +1465,8 @@ void db_finalize(db_stmt *st)
         free(st->vals[i]);
     free(st->vals);
     free(st->types);
+    free(st->lsql);
+    free(st->ltypes);
     free(st->sql);
     free(st);
 }

@@ -8,8 +8,10 @@
  * target_session_attrs=read-write are libpq's own business.
  *
  * SQL is written once with `?` (or `?N`) placeholders; for PostgreSQL they are rewritten to $1…
- * ($N). Text parameters are sent as TEXT, integers as BIGINT, reals as DOUBLE PRECISION and
- * db_bind_null as an untyped NULL (the server infers the column's type). Results are read as
+ * ($N). Text parameters are sent as TEXT (db_bind_text(st, i, NULL): a TEXT NULL, for text
+ * columns and text filters), integers as BIGINT, reals as DOUBLE PRECISION; db_bind_null (and a
+ * parameter never bound) is an untyped NULL that fits anywhere, as in SQLite (`? IS NULL`, a
+ * BIGINT column): on PostgreSQL it is written into the statement as NULL. Results are read as
  * text and converted by the getters, so both backends return the same values.
  *
  * The API mirrors sqlite3's names one to one, so store code written against sqlite3 converts

@@ -190,6 +190,9 @@ static const char *const migrations[] = {
     " BEGIN UPDATE party_generation SET counter = counter + 1; END;"
     "CREATE TRIGGER decisions_party_gen_d AFTER DELETE ON decisions"
     " BEGIN UPDATE party_generation SET counter = counter + 1; END;",
+    /* 11: PostgreSQL only (pg_migration_text): a decision's request and response are compressed
+     * with lz4 instead of pglz when TOAST compresses them. Nothing to do on SQLite. */
+    "SELECT 1;",
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof *migrations)
@@ -386,7 +389,7 @@ char *store_random_id(const char *prefix, size_t nbytes)
  * (COLLATE "C", as SQLite does, so ordering and cursors agree whatever the database's locale) and
  * every table gets a `rowid` identity column, so that ORDER BY rowid (insertion order) means the
  * same on both. A migration whose text cannot be translated so gets its own PostgreSQL text in
- * pg_migration_text(): migration 10 (its trigger function). */
+ * pg_migration_text(): migration 10 (its trigger function) and 11 (PostgreSQL only). */
 
 static void put_word(xg_buf *b, const char *w, size_t n)
 {
@@ -423,6 +426,18 @@ static const char *pg_migration_text(int version)
                "CREATE TRIGGER decisions_party_gen AFTER INSERT OR DELETE OR TRUNCATE"
                " OR UPDATE OF id, customer_name, response, final_outcome ON decisions"
                " FOR EACH STATEMENT EXECUTE FUNCTION xg_party_gen_bump();";
+    /* 11: the decisions' JSON (a response is ~3 KB: TOAST compresses it) with lz4, which costs the
+     * server less CPU per INSERT than pglz (BENCHMARKS.md, "lz4"). Only the column's setting
+     * changes (no rewrite: values written before stay pglz, both are read alike), and only on a
+     * server built with lz4 (default_toast_compression offers it; Debian's does): elsewhere the
+     * migration does nothing. */
+    if (version == 11)
+        return "DO $$ BEGIN"
+               " IF EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression'"
+               " AND 'lz4' = ANY (enumvals)) THEN"
+               " ALTER TABLE decisions ALTER COLUMN request SET COMPRESSION lz4,"
+               " ALTER COLUMN response SET COMPRESSION lz4;"
+               " END IF; END $$;";
     return NULL;
 }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../store_temp.h"
+#include "store/db.h"
 #include "store/store_internal.h"
 #include "xgate/error.h"
 #include "xgate/store.h"
@@ -89,6 +90,44 @@ Test(store_open, migrates_once_and_rejects_bad_urls)
     xg_store *t;
     cr_assert_eq(xg_store_open(&t, "mysql://x"), XG_EINVAL);
     cr_assert_eq(xg_store_open(&t, "sqlite:"), XG_EINVAL);
+    cleanup(s);
+}
+
+/* Migration 11: on PostgreSQL (built with lz4, as Debian's is) the decisions' JSON columns are
+ * compressed with lz4; a long response written after it is, and reads back whole. */
+Test(store_open, decisions_json_compressed_with_lz4_on_postgresql)
+{
+    xg_store *s = fresh();
+    char pad[6000];
+    memset(pad, 'x', sizeof pad - 1);
+    pad[sizeof pad - 1] = '\0';
+    json_t *req = json_pack("{s:{s:s,s:s}}", "customer", "name", "Acme Ltd", "country", "DE");
+    json_t *resp = json_pack("{s:s,s:[s],s:{s:s},s:i}", "decision", "ALLOW", "reasons", pad,
+                             "versions", "lists", "abc", "n", 1);
+    cr_assert_eq(xg_store_decision_record(s, resp, req), 0, "%s", xg_error_message());
+    const char *id = json_string_value(json_object_get(resp, "decision_id"));
+    cr_assert(id);
+    json_t *got = NULL;
+    cr_assert_eq(xg_store_decision_get(&got, s, id), 0, "%s", xg_error_message());
+    cr_assert_str_eq(json_string_value(json_array_get(
+                         json_object_get(json_object_get(got, "response"), "reasons"), 0)),
+                     pad);
+    json_decref(got);
+    if (temp_store_is_pg()) {
+        static const char *const q[] = {
+            "SELECT count(*) FROM pg_attribute WHERE attrelid = 'decisions'::regclass"
+            " AND attname IN ('request', 'response') AND attcompression = 'l'",
+            "SELECT count(*) FROM decisions WHERE pg_column_compression(response) = 'lz4'"};
+        for (int i = 0; i < 2; i++) {
+            db_stmt *st;
+            cr_assert_eq(db_prepare(s->db, q[i], &st), DB_OK, "%s", db_errmsg(s->db));
+            cr_assert_eq(db_step(st), DB_ROW, "%s", db_errmsg(s->db));
+            cr_assert_eq(db_column_int(st, 0), i ? 1 : 2, "%s", q[i]);
+            db_finalize(st);
+        }
+    }
+    json_decref(req);
+    json_decref(resp);
     cleanup(s);
 }
 
