@@ -582,6 +582,34 @@ int db_max_params(db_conn *c)
 
 /* ---- statements ---- */
 
+/* Copy what a statement's rewriting leaves alone — a quoted string or identifier, a "--" comment —
+ * from *pp to out[*o]: 1 when *pp was such a character (*pp then at the last one copied), 0 when
+ * it is for the caller. *quote is the open quote character, 0 outside quotes (a doubled quote
+ * reopens on the next character). */
+static int sql_copy_inert(const char **pp, char *out, size_t *o, char *quote)
+{
+    const char *p = *pp;
+    if (*quote) {
+        out[(*o)++] = *p;
+        if (*p == *quote) *quote = 0;
+        return 1;
+    }
+    if (*p == '\'' || *p == '"') {
+        *quote = *p;
+        out[(*o)++] = *p;
+        return 1;
+    }
+    if (p[0] != '-' || p[1] != '-') return 0;
+    while (*p && *p != '\n')
+        out[(*o)++] = *p++;
+    if (*p)
+        out[(*o)++] = *p;
+    else
+        p--; /* the comment ends the statement: the caller's p++ reaches its end */
+    *pp = p;
+    return 1;
+}
+
 char *db_pg_placeholders(const char *sql, int *nparams)
 {
     size_t n = strlen(sql);
@@ -591,23 +619,7 @@ char *db_pg_placeholders(const char *sql, int *nparams)
     int max = 0;
     char quote = 0;
     for (const char *p = sql; *p; p++) {
-        if (quote) {
-            out[o++] = *p;
-            if (*p == quote) quote = 0; /* a doubled quote reopens on the next character */
-            continue;
-        }
-        if (*p == '\'' || *p == '"') {
-            quote = *p;
-            out[o++] = *p;
-            continue;
-        }
-        if (p[0] == '-' && p[1] == '-') {
-            while (*p && *p != '\n')
-                out[o++] = *p++;
-            if (!*p) break;
-            out[o++] = *p;
-            continue;
-        }
+        if (sql_copy_inert(&p, out, &o, &quote)) continue;
         if (*p != '?') {
             out[o++] = *p;
             continue;
@@ -868,23 +880,7 @@ static char *null_literals(const db_stmt *st)
     size_t o = 0;
     char quote = 0;
     for (const char *p = sql; *p; p++) {
-        if (quote) {
-            out[o++] = *p;
-            if (*p == quote) quote = 0;
-            continue;
-        }
-        if (*p == '\'' || *p == '"') {
-            quote = *p;
-            out[o++] = *p;
-            continue;
-        }
-        if (p[0] == '-' && p[1] == '-') {
-            while (*p && *p != '\n')
-                out[o++] = *p++;
-            if (!*p) break;
-            out[o++] = *p;
-            continue;
-        }
+        if (sql_copy_inert(&p, out, &o, &quote)) continue;
         if (*p != '$' || !isdigit((unsigned char)p[1])) {
             out[o++] = *p;
             continue;

@@ -32,6 +32,10 @@ Test(db, placeholders_outside_quotes_and_comments)
     cr_assert_str_eq(s, "SELECT 1");
     cr_assert_eq(n, 0);
     free(s);
+    s = db_pg_placeholders("SELECT ? -- a comment to the end, ?", &n); /* no newline after it */
+    cr_assert_str_eq(s, "SELECT $1 -- a comment to the end, ?");
+    cr_assert_eq(n, 1);
+    free(s);
 }
 
 Test(db, migration_translation)
