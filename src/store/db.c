@@ -302,8 +302,21 @@ unsigned long long db_wal_checkpoints(db_conn *c)
     return n;
 }
 
+/* SQLite keeps memory statistics by default, under one process-wide mutex taken by every
+ * sqlite3_malloc and sqlite3_free of every connection; nothing here reads them, and with a
+ * thread per request that mutex was a point of contention (BENCHMARKS.md, decide11e). Turned off
+ * before SQLite's first use (sqlite3_config refuses once the library is initialised: then the
+ * statistics stay on, which changes nothing else). */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+static void sqlite_config(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int open_sqlite(db_conn *c, const char *url, char *err, size_t errlen)
 {
+    pthread_once(&sqlite_once, sqlite_config);
     const char *p = url + 7;
     if (!strncmp(p, "//", 2)) p += 2;
     if (!*p) {
@@ -354,6 +367,7 @@ static int open_pg(db_conn *c, const char *url, char *err, size_t errlen)
 
 static int open_sqlite_reader(db_conn *c, const char *url, char *err, size_t errlen)
 {
+    pthread_once(&sqlite_once, sqlite_config);
     const char *p = url + 7;
     if (!strncmp(p, "//", 2)) p += 2;
     if (!*p || !strcmp(p, ":memory:") || !strncmp(p, "file:", 5)) {
