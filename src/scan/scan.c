@@ -21,6 +21,19 @@
 
 #define MAX_MENTIONS 200
 
+/* What each scanner (and each clone) has of its own: caches, arena, buffers. */
+static int scanner_own_init(xg_scanner *s)
+{
+    s->item_cache = json_object();
+    s->screen_cache = json_object();
+    s->screen_text = json_object();
+    xg_arena_init(&s->arena, 16384);
+    xg_buf_init(&s->line);
+    xg_buf_init(&s->mentions);
+    xg_buf_init(&s->parties);
+    return s->item_cache && s->screen_cache && s->screen_text ? 0 : XG_ENOMEM;
+}
+
 int xg_scanner_new(xg_scanner **out, const char *lexicon_path, const xg_snapshot *snap,
                    const xg_catalog *catalog)
 {
@@ -38,14 +51,7 @@ int xg_scanner_new(xg_scanner **out, const char *lexicon_path, const xg_snapshot
     if (!rc) rc = scan_keymap_load(&s->keymap, kp);
     free(lp);
     free(kp);
-    s->item_cache = json_object();
-    s->screen_cache = json_object();
-    s->screen_text = json_object();
-    xg_arena_init(&s->arena, 16384);
-    xg_buf_init(&s->line);
-    xg_buf_init(&s->mentions);
-    xg_buf_init(&s->parties);
-    if (!rc && (!s->item_cache || !s->screen_cache || !s->screen_text)) rc = XG_ENOMEM;
+    if (!rc) rc = scanner_own_init(s);
     if (rc) {
         xg_scanner_free(s);
         return rc;
@@ -67,14 +73,7 @@ int xg_scanner_clone(xg_scanner **out, const xg_scanner *src)
     s->keymap = src->keymap; /* read only (json_object_get), never referenced or released here */
     int rc = lx_clone(&s->lex, &src->lex);
     if (!rc) rc = scan_patterns_clone(&s->pat, src->pat);
-    s->item_cache = json_object();
-    s->screen_cache = json_object();
-    s->screen_text = json_object();
-    xg_arena_init(&s->arena, 16384);
-    xg_buf_init(&s->line);
-    xg_buf_init(&s->mentions);
-    xg_buf_init(&s->parties);
-    if (!rc && (!s->item_cache || !s->screen_cache || !s->screen_text)) rc = XG_ENOMEM;
+    if (!rc) rc = scanner_own_init(s);
     if (rc) {
         xg_scanner_free(s);
         return rc;
@@ -225,8 +224,8 @@ static json_t *ob_end(obj_b *b)
 }
 
 /* Snippet: up to SCAN_SNIPPET_BYTES either side of [from, to), cut at character boundaries, line
- * breaks shown as spaces. */
-static json_t *snippet(const scan_doc *d, size_t from, size_t to)
+ * breaks shown as spaces, up to a NUL: an arena string, its length in *n; NULL out of memory. */
+static char *snippet_bytes(xg_arena *a, const scan_doc *d, size_t from, size_t to, size_t *n)
 {
     const char *t = d->orig ? d->orig : d->text;
     size_t s = from > SCAN_SNIPPET_BYTES ? from - SCAN_SNIPPET_BYTES : 0;
@@ -235,13 +234,21 @@ static json_t *snippet(const scan_doc *d, size_t from, size_t to)
         s++;
     while (e > to && e < d->len && ((unsigned char)t[e] & 0xC0) == 0x80)
         e--;
-    char *buf = malloc(e - s + 1);
-    if (!buf) return json_null();
-    for (size_t i = s; i < e; i++)
-        buf[i - s] = (t[i] == '\n' || t[i] == '\t') ? ' ' : t[i];
-    buf[e - s] = 0;
-    json_t *j = json_string(buf);
-    free(buf);
+    char *buf = xg_arena_alloc(a, e - s + 1);
+    if (!buf) return NULL;
+    size_t k = 0;
+    for (size_t i = s; i < e && t[i]; i++)
+        buf[k++] = (t[i] == '\n' || t[i] == '\t') ? ' ' : t[i];
+    buf[k] = 0;
+    *n = k;
+    return buf;
+}
+
+static json_t *snippet(xg_arena *a, const scan_doc *d, size_t from, size_t to)
+{
+    size_t n;
+    char *buf = snippet_bytes(a, d, from, to, &n);
+    json_t *j = buf ? json_stringn(buf, n) : NULL;
     return j ? j : json_null();
 }
 
@@ -347,19 +354,9 @@ static int text_str_or_null(xg_buf *b, const char *s, size_t n)
 /* The snippet as snippet() makes it, as text (null where it gives null). */
 static int snippet_text(xg_buf *b, xg_arena *a, const scan_doc *d, size_t from, size_t to)
 {
-    const char *t = d->orig ? d->orig : d->text;
-    size_t s = from > SCAN_SNIPPET_BYTES ? from - SCAN_SNIPPET_BYTES : 0;
-    size_t e = to + SCAN_SNIPPET_BYTES < d->len ? to + SCAN_SNIPPET_BYTES : d->len;
-    while (s < from && ((unsigned char)t[s] & 0xC0) == 0x80)
-        s++;
-    while (e > to && e < d->len && ((unsigned char)t[e] & 0xC0) == 0x80)
-        e--;
-    char *buf = xg_arena_alloc(a, e - s + 1);
-    if (!buf) return xg_buf_append(b, "null", 4);
-    size_t n = 0; /* json_string reads up to a NUL */
-    for (size_t i = s; i < e && t[i]; i++)
-        buf[n++] = (t[i] == '\n' || t[i] == '\t') ? ' ' : t[i];
-    return text_str_or_null(b, buf, n);
+    size_t n;
+    char *buf = snippet_bytes(a, d, from, to, &n);
+    return buf ? text_str_or_null(b, buf, n) : xg_buf_append(b, "null", 4);
 }
 
 /* One mention as the object record_match and add_arith build, appended to the mentions' text;
@@ -417,7 +414,7 @@ static void record_match(evidence *e, const lx_term *t, const scan_doc *d, const
     ob_o(&b, "term", term ? term : json_null());
     ob_s(&b, "canonical", t->canonical);
     ob_o(&b, "offset", json_integer((json_int_t)m->from));
-    ob_o(&b, "snippet", snippet(d, m->from, m->to));
+    ob_o(&b, "snippet", snippet(e->a, d, m->from, m->to));
     json_array_append_new(e->mentions, ob_end(&b));
 }
 
@@ -881,10 +878,10 @@ static void add_arith(evidence *e, const scan_doc *d, const char *field, const s
         return;
     }
     json_t *term = json_stringn(src + ar->from, ar->to - ar->from);
-    json_array_append_new(e->mentions,
-                          json_pack("{s:s, s:o, s:s, s:I, s:o}", "category", "quantity", "term",
-                                    term ? term : json_null(), "canonical", canon, "offset",
-                                    (json_int_t)ar->from, "snippet", snippet(d, ar->from, ar->to)));
+    json_array_append_new(e->mentions, json_pack("{s:s, s:o, s:s, s:I, s:o}", "category",
+                                                 "quantity", "term", term ? term : json_null(),
+                                                 "canonical", canon, "offset", (json_int_t)ar->from,
+                                                 "snippet", snippet(e->a, d, ar->from, ar->to)));
     free(canon);
 }
 
