@@ -68,6 +68,8 @@ int xg_buf_json_string(xg_buf *b, const char *s, size_t n);
  * width: the text buffer's size (jansson's is 25), NUL included. 0; -1 out of memory; -2 when the
  * text does not fit in width (jansson fails then). */
 int xg_buf_json_real(xg_buf *b, double v, int precision, size_t width);
+/* v appended as a JSON integer ("%lld", as jansson writes one). 0, or -1 out of memory. */
+int xg_buf_json_int(xg_buf *b, long long v);
 
 /* ---- growable array of fixed-size elements (heap) ---- */
 typedef struct xg_vec {

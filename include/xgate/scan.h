@@ -98,6 +98,31 @@ size_t xg_scan_link(json_t *docs);
 char *xg_scan_link_key(const json_t *doc);
 uint64_t xg_scan_fingerprint(const json_t *doc);
 
+/* One document's result as the text `xgate scan --json` prints, written by the scanner straight
+ * from what it found, without a JSON tree (xg_scan_file_text). `line` holds the bytes jansson's
+ * json_dumps(JSON_COMPACT | JSON_REAL_PRECISION(12)) gives for the document xg_scan_file would
+ * return, cut after the key of its last member: it ends with `"linked":`, the caller writing the
+ * links and `}`. `name` is the document's name (its "document"), `key` what xg_scan_link_key gives
+ * for it (NULL: none) and `fingerprint` a content fingerprint equal for documents whose results
+ * are identical apart from their name, comparable only with other fingerprints of this function
+ * (for xg_scan_link_indices). Everything is borrowed for the duration of the call. */
+typedef struct xg_scan_text {
+    const char *line;
+    size_t len;
+    const char *name;
+    size_t name_len;
+    const char *key;
+    uint64_t fingerprint;
+} xg_scan_text;
+/* Called once per document, in document order; nonzero stops the scan with that error code. */
+typedef int (*xg_scan_text_fn)(void *ctx, const xg_scan_text *doc);
+
+/* xg_scan_file with each document given to `fn` as text instead of a tree (the same documents,
+ * formats, messages and errors). A file that fails part-way may have given some documents to
+ * `fn` already: the caller discards them, as xg_scan_file discards the file's results. */
+int xg_scan_file_text(xg_scanner *s, const char *path, size_t max_bytes, xg_scan_text_fn fn,
+                      void *ctx);
+
 /* The links xg_scan_link would set, for `n` documents given by their keys (NULL: none) and
  * fingerprints, in document order: the documents linked to document i are
  * (*targets)[(*offsets)[i]] up to (*targets)[(*offsets)[i + 1]] (indices into the n, in the

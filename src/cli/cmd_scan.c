@@ -259,10 +259,9 @@ static void free_refdata(refdata *r)
  * file and joined in name order, and errors and progress are printed in name order as soon as
  * every earlier file is done, so the output is the same whatever the number of threads. */
 /* With --json alone, a document's result is kept only as its JSONL line up to its last key
- * ("linked":, always last) with what linking needs (xg_scan_link_key, xg_scan_fingerprint): the
- * trees of a large corpus took hundreds of MB, every page of them a page fault, and their
- * serialisation waited for the end. The line is cut only where it ends with "linked":[]}; any
- * other document keeps its tree (not expected: the key order is fixed). */
+ * ("linked":, always last) with what linking needs, as the scanner writes them without a JSON
+ * tree (xg_scan_file_text): the trees of a large corpus took hundreds of MB, every page of them a
+ * page fault, and building, serialising and freeing them was a third of a document's cost. */
 typedef struct {
     char *line; /* up to and including "linked": */
     size_t len;
@@ -270,7 +269,6 @@ typedef struct {
     size_t name_len;
     char *key; /* the link key, or NULL */
     uint64_t fp;
-    json_t *tree; /* only when the line could not be cut */
 } doc_text;
 
 typedef struct {
@@ -284,7 +282,6 @@ static void doc_texts_free(doc_texts *t)
         free(t->v[i].line);
         free(t->v[i].name);
         free(t->v[i].key);
-        json_decref(t->v[i].tree);
     }
     free(t->v);
     memset(t, 0, sizeof *t);
@@ -293,52 +290,31 @@ static void doc_texts_free(doc_texts *t)
 static int jsonl_string(xg_buf *b, const char *s, size_t n);
 static int jsonl_line(xg_buf *b, const json_t *doc);
 
-static const char LINKED_LAST[] = ",\"linked\":[]}\n";
-
-/* One document into a doc_text (b is the worker's scratch line). 0, or -1 out of memory. */
-static int doc_text_of(doc_text *t, xg_buf *b, json_t *doc)
+/* xg_scan_file_text's callback: the document appended to a file's doc_texts. */
+static int doc_text_add(void *ctx, const xg_scan_text *d)
 {
-    memset(t, 0, sizeof *t);
-    const json_t *nm = json_object_get(doc, "document");
-    size_t tail = sizeof LINKED_LAST - 1, cut = tail - 4; /* keep ,"linked": */
-    if (json_is_string(nm) && jsonl_line(b, doc) == 0 && b->len >= tail &&
-        !memcmp(b->data + b->len - tail, LINKED_LAST, tail)) {
-        t->len = b->len - tail + cut;
-        t->line = malloc(t->len ? t->len : 1);
-        t->name_len = json_string_length(nm);
-        t->name = malloc(t->name_len + 1);
-        if (!t->line || !t->name) return -1;
-        memcpy(t->line, b->data, t->len);
-        memcpy(t->name, json_string_value(nm), t->name_len + 1);
-    } else {
-        t->tree = json_incref(doc);
-        if (json_is_string(nm)) {
-            t->name_len = json_string_length(nm);
-            t->name = malloc(t->name_len + 1);
-            if (!t->name) return -1;
-            memcpy(t->name, json_string_value(nm), t->name_len + 1);
-        }
-    }
-    t->key = xg_scan_link_key(doc);
-    if (t->key) t->fp = xg_scan_fingerprint(doc);
-    return 0;
-}
-
-/* A file's documents as doc_texts (the tree is released by the caller). */
-static int doc_texts_add(doc_texts *t, xg_buf *b, const json_t *docs)
-{
-    size_t n = json_array_size(docs);
-    if (t->n + n > t->cap) {
-        size_t nc = t->cap ? t->cap : 16;
-        while (nc < t->n + n)
-            nc *= 2;
+    doc_texts *t = ctx;
+    if (t->n == t->cap) {
+        size_t nc = t->cap ? 2 * t->cap : 16;
         doc_text *nv = realloc(t->v, nc * sizeof *nv);
-        if (!nv) return -1;
+        if (!nv) return xg_error_set(XG_ENOMEM, "out of memory");
         t->v = nv;
         t->cap = nc;
     }
-    for (size_t i = 0; i < n; i++)
-        if (doc_text_of(&t->v[t->n++], b, json_array_get(docs, i))) return -1;
+    doc_text *x = &t->v[t->n];
+    memset(x, 0, sizeof *x);
+    x->line = malloc(d->len ? d->len : 1);
+    x->name = malloc(d->name_len + 1);
+    x->key = d->key ? strdup(d->key) : NULL;
+    t->n++; /* freed by doc_texts_free whatever happens next */
+    if (!x->line || !x->name || (d->key && !x->key))
+        return xg_error_set(XG_ENOMEM, "out of memory");
+    memcpy(x->line, d->line, d->len);
+    x->len = d->len;
+    memcpy(x->name, d->name, d->name_len);
+    x->name[d->name_len] = '\0';
+    x->name_len = d->name_len;
+    x->fp = d->fingerprint;
     return 0;
 }
 
@@ -410,8 +386,6 @@ static void *scan_worker_run(void *arg)
 {
     scan_worker *w = arg;
     scan_pool *p = w->pool;
-    xg_buf line;
-    xg_buf_init(&line);
     for (;;) {
         pthread_mutex_lock(&p->mu);
         size_t i = p->next++;
@@ -421,20 +395,17 @@ static void *scan_worker_run(void *arg)
         char *err = NULL;
         struct stat st;
         double sz = stat(p->files->v[i], &st) == 0 ? (double)st.st_size : 0;
-        if (xg_scan_file(&out, w->sc, p->files->v[i], 0)) {
-            err = error_line(p->files->v[i]);
-            out = NULL;
-        }
-        unsigned char state = out ? 1 : 2;
-        if (out && p->texts) {
-            if (doc_texts_add(&p->texts[i], &line, out)) {
-                doc_texts_free(&p->texts[i]);
-                xg_error_set(XG_ENOMEM, "out of memory");
+        unsigned char state = 1;
+        if (p->texts) {
+            if (xg_scan_file_text(w->sc, p->files->v[i], 0, doc_text_add, &p->texts[i])) {
+                doc_texts_free(&p->texts[i]); /* what a failing file gave before it failed */
                 err = error_line(p->files->v[i]);
                 state = 2;
             }
-            json_decref(out);
+        } else if (xg_scan_file(&out, w->sc, p->files->v[i], 0)) {
+            err = error_line(p->files->v[i]);
             out = NULL;
+            state = 2;
         }
         pthread_mutex_lock(&p->mu);
         p->out[i] = out;
@@ -444,7 +415,6 @@ static void *scan_worker_run(void *arg)
         pool_report(p);
         pthread_mutex_unlock(&p->mu);
     }
-    xg_buf_free(&line);
     return NULL;
 }
 
@@ -547,20 +517,6 @@ static inline int jputc(xg_buf *b, char c)
     return 0;
 }
 
-/* "%lld" of v */
-static int jput_int(xg_buf *b, long long v)
-{
-    char d[24];
-    size_t i = sizeof d;
-    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-    do {
-        d[--i] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0) d[--i] = '-';
-    return jput(b, d + i, sizeof d - i);
-}
-
 static int jsonl_string(xg_buf *b, const char *s, size_t n)
 {
     static const char HEX[] = "0123456789ABCDEF";
@@ -640,7 +596,7 @@ static int jsonl_value(xg_buf *b, const json_t *v, int depth)
     case JSON_STRING:
         return jsonl_string(b, json_string_value(v), json_string_length(v));
     case JSON_INTEGER:
-        return jput_int(b, (long long)json_integer_value(v));
+        return xg_buf_json_int(b, (long long)json_integer_value(v));
     case JSON_REAL: {
         char num[64];
         size_t n = json_dumpb(v, num, sizeof num, JSONL_FLAGS | JSON_ENCODE_ANY);
@@ -779,14 +735,6 @@ static int print_texts(const doc_texts *t)
     xg_buf_init(&b);
     for (size_t i = 0; !rc && i < n; i++) {
         const doc_text *d = &t->v[i];
-        if (d->tree) { /* kept whole: its links set as xg_scan_link sets them */
-            json_t *linked = json_array();
-            for (size_t j = off[i]; j < off[i + 1]; j++)
-                json_array_append_new(linked, json_stringn(t->v[to[j]].name, t->v[to[j]].name_len));
-            json_object_set_new(d->tree, "linked", linked);
-            if (jsonl_line(&b, d->tree) == 0) fwrite(b.data, 1, b.len, stdout);
-            continue;
-        }
         xg_buf_reset(&b);
         xg_buf_append(&b, d->line, d->len);
         xg_buf_putc(&b, '[');

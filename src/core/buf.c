@@ -44,7 +44,7 @@ int xg_buf_reserve(xg_buf *b, size_t extra)
 
 int xg_buf_append(xg_buf *b, const char *s, size_t n)
 {
-    if (xg_buf_reserve(b, n)) return XG_ENOMEM;
+    if (b->len + n + 1 > b->cap && xg_buf_reserve(b, n)) return XG_ENOMEM;
     if (n) memcpy(b->data + b->len, s, n);
     b->len += n;
     b->data[b->len] = '\0';
@@ -58,7 +58,10 @@ int xg_buf_puts(xg_buf *b, const char *s)
 
 int xg_buf_putc(xg_buf *b, char c)
 {
-    return xg_buf_append(b, &c, 1);
+    if (b->len + 2 > b->cap && xg_buf_reserve(b, 1)) return XG_ENOMEM;
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+    return XG_OK;
 }
 
 int xg_buf_printf(xg_buf *b, const char *fmt, ...)
@@ -184,4 +187,17 @@ int xg_buf_json_real(xg_buf *b, double v, int precision, size_t width)
         }
     }
     return json_put(b, num, (size_t)n);
+}
+
+int xg_buf_json_int(xg_buf *b, long long v)
+{
+    char d[24];
+    size_t i = sizeof d;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        d[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) d[--i] = '-';
+    return json_put(b, d + i, sizeof d - i);
 }

@@ -19,10 +19,8 @@
 #include <string.h>
 #include <xxhash.h>
 
-static char *link_key(const json_t *doc)
+char *scan_link_key_of(const char *pn, const char *buyer, const char *title)
 {
-    const json_t *f = json_object_get(doc, "fields");
-    const char *pn = json_string_value(json_object_get(f, "project_number"));
     xg_buf b;
     xg_buf_init(&b);
     if (pn && strlen(pn) >= 4) {
@@ -31,14 +29,20 @@ static char *link_key(const json_t *doc)
             if (!isspace((unsigned char)*p)) xg_buf_putc(&b, (char)toupper((unsigned char)*p));
         return xg_buf_steal(&b);
     }
-    const char *buyer = json_string_value(json_object_get(f, "buyer"));
-    const char *title = json_string_value(json_object_get(f, "title"));
     if (!buyer || !title) return NULL;
     xg_buf_puts(&b, "T:"); /* "T:%s\x1f%s" */
     xg_buf_puts(&b, buyer);
     xg_buf_putc(&b, '\x1f');
     xg_buf_puts(&b, title);
     return xg_buf_steal(&b);
+}
+
+static char *link_key(const json_t *doc)
+{
+    const json_t *f = json_object_get(doc, "fields");
+    return scan_link_key_of(json_string_value(json_object_get(f, "project_number")),
+                            json_string_value(json_object_get(f, "buyer")),
+                            json_string_value(json_object_get(f, "title")));
 }
 
 /* Groups: key → array of document indices (only keys of two or more documents matter). */

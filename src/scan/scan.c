@@ -21,6 +21,19 @@
 
 #define MAX_MENTIONS 200
 
+/* What each scanner (and each clone) has of its own: caches, arena, buffers. */
+static int scanner_own_init(xg_scanner *s)
+{
+    s->item_cache = json_object();
+    s->screen_cache = json_object();
+    s->screen_text = json_object();
+    xg_arena_init(&s->arena, 16384);
+    xg_buf_init(&s->line);
+    xg_buf_init(&s->mentions);
+    xg_buf_init(&s->parties);
+    return s->item_cache && s->screen_cache && s->screen_text ? 0 : XG_ENOMEM;
+}
+
 int xg_scanner_new(xg_scanner **out, const char *lexicon_path, const xg_snapshot *snap,
                    const xg_catalog *catalog)
 {
@@ -38,9 +51,7 @@ int xg_scanner_new(xg_scanner **out, const char *lexicon_path, const xg_snapshot
     if (!rc) rc = scan_keymap_load(&s->keymap, kp);
     free(lp);
     free(kp);
-    s->item_cache = json_object();
-    s->screen_cache = json_object();
-    if (!rc && (!s->item_cache || !s->screen_cache)) rc = XG_ENOMEM;
+    if (!rc) rc = scanner_own_init(s);
     if (rc) {
         xg_scanner_free(s);
         return rc;
@@ -62,9 +73,7 @@ int xg_scanner_clone(xg_scanner **out, const xg_scanner *src)
     s->keymap = src->keymap; /* read only (json_object_get), never referenced or released here */
     int rc = lx_clone(&s->lex, &src->lex);
     if (!rc) rc = scan_patterns_clone(&s->pat, src->pat);
-    s->item_cache = json_object();
-    s->screen_cache = json_object();
-    if (!rc && (!s->item_cache || !s->screen_cache)) rc = XG_ENOMEM;
+    if (!rc) rc = scanner_own_init(s);
     if (rc) {
         xg_scanner_free(s);
         return rc;
@@ -79,6 +88,7 @@ void xg_scanner_set_refs(xg_scanner *s, const xg_snapshot *snap, const xg_catalo
     s->catalog = catalog;
     json_object_clear(s->item_cache);
     json_object_clear(s->screen_cache);
+    json_object_clear(s->screen_text);
 }
 
 void xg_scanner_set_all(xg_scanner *s, int all)
@@ -97,6 +107,11 @@ void xg_scanner_free(xg_scanner *s)
     }
     json_decref(s->item_cache);
     json_decref(s->screen_cache);
+    json_decref(s->screen_text);
+    xg_arena_free(&s->arena);
+    xg_buf_free(&s->line);
+    xg_buf_free(&s->mentions);
+    xg_buf_free(&s->parties);
     free(s);
 }
 
@@ -112,6 +127,7 @@ int xg_scanner_set_as_of(xg_scanner *s, const char *as_of)
     snprintf(s->as_of, sizeof s->as_of, "%s", as_of ? as_of : "");
     json_object_clear(s->item_cache);
     json_object_clear(s->screen_cache);
+    json_object_clear(s->screen_text);
     return 0;
 }
 
@@ -208,8 +224,8 @@ static json_t *ob_end(obj_b *b)
 }
 
 /* Snippet: up to SCAN_SNIPPET_BYTES either side of [from, to), cut at character boundaries, line
- * breaks shown as spaces. */
-static json_t *snippet(const scan_doc *d, size_t from, size_t to)
+ * breaks shown as spaces, up to a NUL: an arena string, its length in *n; NULL out of memory. */
+static char *snippet_bytes(xg_arena *a, const scan_doc *d, size_t from, size_t to, size_t *n)
 {
     const char *t = d->orig ? d->orig : d->text;
     size_t s = from > SCAN_SNIPPET_BYTES ? from - SCAN_SNIPPET_BYTES : 0;
@@ -218,13 +234,21 @@ static json_t *snippet(const scan_doc *d, size_t from, size_t to)
         s++;
     while (e > to && e < d->len && ((unsigned char)t[e] & 0xC0) == 0x80)
         e--;
-    char *buf = malloc(e - s + 1);
-    if (!buf) return json_null();
-    for (size_t i = s; i < e; i++)
-        buf[i - s] = (t[i] == '\n' || t[i] == '\t') ? ' ' : t[i];
-    buf[e - s] = 0;
-    json_t *j = json_string(buf);
-    free(buf);
+    char *buf = xg_arena_alloc(a, e - s + 1);
+    if (!buf) return NULL;
+    size_t k = 0;
+    for (size_t i = s; i < e && t[i]; i++)
+        buf[k++] = (t[i] == '\n' || t[i] == '\t') ? ' ' : t[i];
+    buf[k] = 0;
+    *n = k;
+    return buf;
+}
+
+static json_t *snippet(xg_arena *a, const scan_doc *d, size_t from, size_t to)
+{
+    size_t n;
+    char *buf = snippet_bytes(a, d, from, to, &n);
+    json_t *j = buf ? json_stringn(buf, n) : NULL;
     return j ? j : json_null();
 }
 
@@ -250,11 +274,9 @@ static json_t *classify(xg_scanner *s, const char *item)
     return v;
 }
 
-/* Screening matches for a name (a new JSON array, empty without a snapshot). */
-static json_t *screen(xg_scanner *s, const char *name)
+/* Screening matches for a name (a new JSON array, empty without a snapshot), not cached. */
+static json_t *screen_uncached(xg_scanner *s, const char *name)
 {
-    json_t *c = json_object_get(s->screen_cache, name);
-    if (c) return json_incref(c);
     json_t *arr = json_array();
     xg_screen_result *r = NULL;
     xg_screen_query q = {
@@ -267,8 +289,33 @@ static json_t *screen(xg_scanner *s, const char *name)
         xg_screen_result_free(r);
     }
     xg_error_clear();
-    if (json_object_size(s->screen_cache) < 100000) json_object_set(s->screen_cache, name, arr);
     return arr;
+}
+
+/* The same, cached per name. */
+static json_t *screen(xg_scanner *s, const char *name)
+{
+    json_t *c = json_object_get(s->screen_cache, name);
+    if (c) return json_incref(c);
+    json_t *arr = screen_uncached(s, name);
+    if (arr && json_object_size(s->screen_cache) < 100000)
+        json_object_set(s->screen_cache, name, arr);
+    return arr;
+}
+
+/* The same as the text the JSONL line holds (json_dumps of the array), cached per name: a new
+ * JSON string, or NULL out of memory. */
+static json_t *screen_as_text(xg_scanner *s, const char *name)
+{
+    json_t *c = json_object_get(s->screen_text, name);
+    if (c) return json_incref(c);
+    json_t *arr = screen_uncached(s, name);
+    char *t = arr ? json_dumps(arr, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
+    json_decref(arr);
+    json_t *v = t ? json_string_nocheck(t) : NULL;
+    free(t);
+    if (v && json_object_size(s->screen_text) < 100000) json_object_set(s->screen_text, name, v);
+    return v;
 }
 
 /* ---- evidence from lexicon matches ---- */
@@ -277,6 +324,10 @@ typedef struct {
     int has[LX_NCATS];
     json_t *providers, *chips, *instances, *models, *mentions;
     json_t *us_chips; /* US accelerators and instances, to be classified */
+    /* results as text (xg_scan_file_text): the mentions written into `mt` (mentions NULL) */
+    xg_buf *mt;
+    size_t nment;
+    xg_arena *a;
 } evidence;
 
 static void evidence_free(evidence *e)
@@ -287,6 +338,48 @@ static void evidence_free(evidence *e)
     json_decref(e->models);
     json_decref(e->mentions);
     json_decref(e->us_chips);
+}
+
+/* s[0..n) as a JSON string, or null when it is not UTF-8 (json_stringn gives NULL then, and
+ * the tree holds json_null()). 0, or -1 out of memory. */
+static int text_str_or_null(xg_buf *b, const char *s, size_t n)
+{
+    size_t mark = b->len;
+    int r = xg_buf_json_string(b, s, n);
+    if (r != -2) return r;
+    b->len = mark;
+    return xg_buf_append(b, "null", 4);
+}
+
+/* The snippet as snippet() makes it, as text (null where it gives null). */
+static int snippet_text(xg_buf *b, xg_arena *a, const scan_doc *d, size_t from, size_t to)
+{
+    size_t n;
+    char *buf = snippet_bytes(a, d, from, to, &n);
+    return buf ? text_str_or_null(b, buf, n) : xg_buf_append(b, "null", 4);
+}
+
+/* One mention as the object record_match and add_arith build, appended to the mentions' text;
+ * one that cannot be built is left out, as json_array_append_new leaves out a NULL object. */
+static void mention_text(evidence *e, const scan_doc *d, const char *category, size_t from,
+                         size_t to, const char *canonical)
+{
+    const char *src = d->orig ? d->orig : d->text;
+    xg_buf *b = e->mt;
+    size_t mark = b->len;
+    int bad = xg_buf_puts(b, e->nment ? ",{\"category\":" : "{\"category\":") ||
+              xg_buf_json_string(b, category, strlen(category)) ||
+              xg_buf_append(b, ",\"term\":", 8) || text_str_or_null(b, src + from, to - from) ||
+              xg_buf_append(b, ",\"canonical\":", 13) ||
+              xg_buf_json_string(b, canonical, strlen(canonical)) ||
+              xg_buf_append(b, ",\"offset\":", 10) || xg_buf_json_int(b, (long long)from) ||
+              xg_buf_append(b, ",\"snippet\":", 11) || snippet_text(b, e->a, d, from, to) ||
+              xg_buf_putc(b, '}');
+    if (bad) {
+        b->len = mark;
+        return;
+    }
+    e->nment++;
 }
 
 static void record_match(evidence *e, const lx_term *t, const scan_doc *d, const lx_match *m)
@@ -308,6 +401,11 @@ static void record_match(evidence *e, const lx_term *t, const scan_doc *d, const
     if (t->cat == LX_CHIP || t->cat == LX_INSTANCE) add_unique(e->us_chips, t->canonical);
     if (t->cat == LX_INSTANCE) add_unique(e->instances, t->canonical);
     if (t->cat == LX_MODEL || t->cat == LX_MODEL_OTHER) add_unique(e->models, t->canonical);
+    if (e->mt) {
+        if (e->nment < MAX_MENTIONS)
+            mention_text(e, d, lx_category_name(t->cat), m->from, m->to, t->canonical);
+        return;
+    }
     if (json_array_size(e->mentions) >= MAX_MENTIONS) return;
     const char *src = d->orig ? d->orig : d->text;
     json_t *term = json_stringn(src + m->from, m->to - m->from);
@@ -316,18 +414,20 @@ static void record_match(evidence *e, const lx_term *t, const scan_doc *d, const
     ob_o(&b, "term", term ? term : json_null());
     ob_s(&b, "canonical", t->canonical);
     ob_o(&b, "offset", json_integer((json_int_t)m->from));
-    ob_o(&b, "snippet", snippet(d, m->from, m->to));
+    ob_o(&b, "snippet", snippet(e->a, d, m->from, m->to));
     json_array_append_new(e->mentions, ob_end(&b));
 }
 
-static int gather(evidence *e, xg_scanner *s, const scan_doc *d)
+static int gather(evidence *e, xg_scanner *s, const scan_doc *d, xg_buf *mt)
 {
     memset(e, 0, sizeof *e);
     e->providers = json_array();
     e->chips = json_array();
     e->instances = json_array();
     e->models = json_array();
-    e->mentions = json_array();
+    e->mt = mt;
+    e->a = &s->arena;
+    if (!mt) e->mentions = json_array();
     e->us_chips = json_array();
     xg_vec m;
     xg_vec_init(&m, sizeof(lx_match));
@@ -369,11 +469,9 @@ static json_t *parties(xg_scanner *s, const scan_doc *d, const scan_fields *f, i
     if (f->buyer) json_array_append_new(arr, party(s, "buyer", f->buyer, buyer_listed));
     if (f->supplier) json_array_append_new(arr, party(s, "supplier", f->supplier, supplier_listed));
     if (!body) return arr;
-    xg_arena a;
-    xg_arena_init(&a, 4096);
     xg_vec names;
     xg_vec_init(&names, sizeof(char *));
-    scan_orgs_extract(&names, &a, s->pat, d);
+    scan_orgs_extract(&names, &s->arena, s->pat, d);
     for (size_t i = 0; i < names.len; i++) {
         const char *n = XG_VEC_AT(&names, char *, i);
         if ((f->buyer && !strcmp(n, f->buyer)) || (f->supplier && !strcmp(n, f->supplier)) ||
@@ -382,8 +480,60 @@ static json_t *parties(xg_scanner *s, const scan_doc *d, const scan_fields *f, i
         json_array_append_new(arr, party(s, "mentioned", n, mentioned_listed));
     }
     xg_vec_free(&names);
-    xg_arena_free(&a);
     return arr;
+}
+
+/* A party as party() builds it, appended to the parties' text (`first`: no comma before it);
+ * one that cannot be built (a name that is not UTF-8) is left out, as parties() leaves it out.
+ * 1 written, 0 left out, -1 out of memory. */
+static int party_text(xg_buf *b, xg_scanner *s, const char *role, const char *name, int *is_listed,
+                      int first)
+{
+    json_t *sc = screen_as_text(s, name);
+    if (!sc) return -1;
+    const char *st = json_string_value(sc);
+    size_t sl = json_string_length(sc);
+    if (is_listed && sl > 2) *is_listed = 1; /* not "[]" */
+    size_t mark = b->len;
+    int r = xg_buf_append(b, first ? "{\"role\":" : ",{\"role\":", first ? 8 : 9);
+    if (!r) r = xg_buf_json_string(b, role, strlen(role));
+    if (!r) r = xg_buf_append(b, ",\"name\":", 8);
+    if (!r) r = xg_buf_json_string(b, name, strlen(name));
+    if (!r) r = xg_buf_append(b, ",\"screening\":", 13);
+    if (!r) r = xg_buf_append(b, st, sl);
+    if (!r) r = xg_buf_putc(b, '}');
+    json_decref(sc);
+    if (r == -2) {
+        b->len = mark;
+        return 0;
+    }
+    return r ? -1 : 1;
+}
+
+/* The parties' array as parties() builds it, appended as text. 0, or -1 out of memory. */
+static int parties_text(xg_buf *b, xg_scanner *s, const scan_doc *d, const scan_fields *f,
+                        int *buyer_listed, int *supplier_listed, int *mentioned_listed, int body)
+{
+    int n = 0, r = 0;
+    if (xg_buf_putc(b, '[')) return -1;
+    if (f->buyer && (r = party_text(b, s, "buyer", f->buyer, buyer_listed, !n)) > 0) n++;
+    if (r >= 0 && f->supplier &&
+        (r = party_text(b, s, "supplier", f->supplier, supplier_listed, !n)) > 0)
+        n++;
+    if (r >= 0 && body) {
+        xg_vec names;
+        xg_vec_init(&names, sizeof(char *));
+        scan_orgs_extract(&names, &s->arena, s->pat, d);
+        for (size_t i = 0; r >= 0 && i < names.len; i++) {
+            const char *nm = XG_VEC_AT(&names, char *, i);
+            if ((f->buyer && !strcmp(nm, f->buyer)) || (f->supplier && !strcmp(nm, f->supplier)) ||
+                (f->agency && !strcmp(nm, f->agency)))
+                continue;
+            if ((r = party_text(b, s, "mentioned", nm, mentioned_listed, !n)) > 0) n++;
+        }
+        xg_vec_free(&names);
+    }
+    return r < 0 || xg_buf_putc(b, ']') ? -1 : 0;
 }
 
 /* ---- the decision ---- */
@@ -499,36 +649,44 @@ static json_t *fields_json(const scan_fields *f)
 
 static void add_model_names(json_t *models, xg_scanner *s, const scan_doc *d)
 {
-    xg_arena a;
-    xg_arena_init(&a, 1024);
     xg_vec names;
     xg_vec_init(&names, sizeof(char *));
-    scan_model_names(&names, &a, s->pat, d);
+    scan_model_names(&names, &s->arena, s->pat, d);
     for (size_t i = 0; i < names.len; i++)
         add_unique(models, XG_VEC_AT(&names, char *, i));
     drop_prefixes(models);
     xg_vec_free(&names);
-    xg_arena_free(&a);
+}
+
+/* The verdict from the evidence, once v->restricted is known (the parties' flags come later). */
+static void verdict_of(verdict *v, const evidence *e)
+{
+    const int *h = e->has;
+    int overseas = h[LX_ACCESS_OVERSEAS] > 0;
+    v->china_only = h[LX_PROVIDER_CHINA_REGION] && !overseas;
+    v->us_outside = json_array_size(e->providers) > 0 && !v->china_only;
+    v->model = h[LX_MODEL] > 0;
+    int compute =
+        h[LX_COMPUTE] || h[LX_CHIP_HINT] || h[LX_CHIP] || h[LX_INSTANCE] || h[LX_ACCESS_RENTAL];
+    v->flagged = v->model || (v->us_outside && compute) || (v->restricted && !v->china_only);
+}
+
+/* The gate: organisations named in the body and model names are looked for only where the
+ * lexicon found something (or on every document with xg_scanner_set_all). */
+static int body_of(const xg_scanner *s, const evidence *e)
+{
+    int terms = 0;
+    for (int c = 0; c < LX_NCATS; c++)
+        terms += e->has[c];
+    return s->all || terms > 0;
 }
 
 static json_t *analyse(xg_scanner *s, const scan_doc *d, evidence *e, const scan_fields *f)
 {
     verdict v = {0};
     json_t *it = items(s, e, &v.restricted);
-    const int *h = e->has;
-    int overseas = h[LX_ACCESS_OVERSEAS] > 0;
-    v.china_only = h[LX_PROVIDER_CHINA_REGION] && !overseas;
-    v.us_outside = json_array_size(e->providers) > 0 && !v.china_only;
-    v.model = h[LX_MODEL] > 0;
-    int compute =
-        h[LX_COMPUTE] || h[LX_CHIP_HINT] || h[LX_CHIP] || h[LX_INSTANCE] || h[LX_ACCESS_RENTAL];
-    v.flagged = v.model || (v.us_outside && compute) || (v.restricted && !v.china_only);
-    /* the gate: organisations named in the body and model names are looked for only where the
-     * lexicon found something (or on every document with xg_scanner_set_all) */
-    int terms = 0;
-    for (int c = 0; c < LX_NCATS; c++)
-        terms += e->has[c];
-    int body = s->all || terms > 0;
+    verdict_of(&v, e);
+    int body = body_of(s, e);
     json_t *pt = parties(s, d, f, &v.buyer_listed, &v.supplier_listed, &v.mentioned_listed, body);
     if (body) add_model_names(e->models, s, d);
     json_t *sig = signals(e, f, &v);
@@ -554,6 +712,156 @@ static json_t *analyse(xg_scanner *s, const scan_doc *d, evidence *e, const scan
     return ob_end(&b);
 }
 
+/* ---- results as text (xg_scan_file_text): the bytes the JSONL writer gives for analyse()'s
+ * tree, written from the evidence and fields without building it ---- */
+
+/* A literal appended. */
+#define TPUT(b, lit) xg_buf_append((b), (lit), sizeof(lit) - 1)
+
+/* The score (a multiple of 0.001 in [0, 1], as score_of rounds it) as jansson writes the real:
+ * "%.12g" of k / 1000 is its short decimal form, ".0" added to a whole number; anything else
+ * through xg_buf_json_real. */
+static int text_score(xg_buf *b, double v)
+{
+    long k = lround(v * 1000);
+    if (k < 0 || k > 1000 || (double)k / 1000 != v) return xg_buf_json_real(b, v, 12, 25);
+    if (k == 1000) return TPUT(b, "1.0");
+    char t[8] = {'0', '.'};
+    size_t n = 2;
+    int d[3] = {(int)(k / 100), (int)(k / 10 % 10), (int)(k % 10)};
+    int last = d[2] ? 3 : d[1] ? 2 : 1;
+    for (int i = 0; i < last; i++)
+        t[n++] = (char)('0' + d[i]);
+    return xg_buf_append(b, t, n);
+}
+
+/* s as a JSON string; NULL or not UTF-8: -2 (the tree could not be built). */
+static int text_str(xg_buf *b, const char *s)
+{
+    return s ? xg_buf_json_string(b, s, strlen(s)) : -2;
+}
+
+static int text_str_or_null_z(xg_buf *b, const char *s)
+{
+    return s ? xg_buf_json_string(b, s, strlen(s)) : xg_buf_append(b, "null", 4);
+}
+
+/* num_or_null(v) as text; a real that is not finite: -2 (json_real gives NULL). */
+static int text_num(xg_buf *b, double v)
+{
+    if (v < 0) return xg_buf_append(b, "null", 4);
+    if (v == floor(v) && v < 9e15) return xg_buf_json_int(b, (long long)v);
+    return isfinite(v) ? xg_buf_json_real(b, v, 12, 25) : -2;
+}
+
+/* An array of JSON strings. */
+static int text_strings(xg_buf *b, const json_t *arr)
+{
+    int r = xg_buf_putc(b, '[');
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v)
+    {
+        if (!r && i) r = xg_buf_putc(b, ',');
+        if (!r) r = xg_buf_json_string(b, json_string_value(v), json_string_length(v));
+    }
+    return r ? r : xg_buf_putc(b, ']');
+}
+
+static int fields_text(xg_buf *b, const scan_fields *f)
+{
+    int r = TPUT(b, "{\"project_number\":") || text_str_or_null_z(b, f->project_number) ||
+            TPUT(b, ",\"title\":") || text_str_or_null_z(b, f->title) || TPUT(b, ",\"buyer\":") ||
+            text_str_or_null_z(b, f->buyer) || TPUT(b, ",\"agency\":") ||
+            text_str_or_null_z(b, f->agency) || TPUT(b, ",\"supplier\":") ||
+            text_str_or_null_z(b, f->supplier) || TPUT(b, ",\"amount_cny\":") ||
+            text_num(b, f->amount_cny) || TPUT(b, ",\"currency_amount\":");
+    if (!r && f->currency_amount >= 0)
+        r = xg_buf_putc(b, '[') || text_num(b, f->currency_amount) || xg_buf_putc(b, ',') ||
+            text_str(b, f->currency) || xg_buf_putc(b, ']');
+    else if (!r)
+        r = xg_buf_append(b, "null", 4);
+    return r || TPUT(b, ",\"date\":") || text_str_or_null_z(b, f->date) ||
+           TPUT(b, ",\"tokens\":") || text_num(b, f->tokens) || TPUT(b, ",\"gpus\":") ||
+           text_num(b, f->gpus) || TPUT(b, ",\"servers\":") || text_num(b, f->servers) ||
+           TPUT(b, ",\"gpu_hours\":") || text_num(b, f->gpu_hours) || xg_buf_putc(b, '}');
+}
+
+/* items() as text. */
+static int items_text(xg_buf *b, xg_scanner *s, const evidence *e)
+{
+    int r = xg_buf_putc(b, '[');
+    size_t i;
+    json_t *v;
+    json_array_foreach(e->us_chips, i, v)
+    {
+        json_t *eccn = classify(s, json_string_value(v));
+        if (!r) r = xg_buf_puts(b, i ? ",{\"item\":" : "{\"item\":");
+        if (!r) r = xg_buf_json_string(b, json_string_value(v), json_string_length(v));
+        if (!r) r = TPUT(b, ",\"eccn\":");
+        if (!r)
+            r = json_is_string(eccn)
+                    ? xg_buf_json_string(b, json_string_value(eccn), json_string_length(eccn))
+                    : xg_buf_append(b, "null", 4);
+        if (!r) r = xg_buf_putc(b, '}');
+        json_decref(eccn);
+    }
+    return r ? r : xg_buf_putc(b, ']');
+}
+
+/* analyse() as text into s->line, given to the sink with the document's link key and content
+ * fingerprint (a hash of the line after the document's name: what differs between copies is only
+ * the name and the links). */
+static int analyse_text(xg_scanner *s, const scan_doc *d, evidence *e, const scan_fields *f)
+{
+    verdict v = {0};
+    size_t i;
+    json_t *x;
+    json_array_foreach(e->us_chips, i, x)
+    {
+        json_t *eccn = classify(s, json_string_value(x));
+        if (json_is_string(eccn)) v.restricted = 1;
+        json_decref(eccn);
+    }
+    verdict_of(&v, e);
+    int body = body_of(s, e);
+    xg_buf *pt = &s->parties;
+    xg_buf_reset(pt);
+    if (parties_text(pt, s, d, f, &v.buyer_listed, &v.supplier_listed, &v.mentioned_listed, body))
+        return xg_error_set(XG_ENOMEM, "%s: result could not be built", d->name);
+    if (body) add_model_names(e->models, s, d);
+    json_t *sig = signals(e, f, &v);
+    double score = score_of(sig, v.flagged);
+    const char *enc = s->sink_encoding ? s->sink_encoding : d->encoding ? d->encoding : "utf-8";
+    xg_buf *b = &s->line;
+    xg_buf_reset(b);
+    int r = TPUT(b, "{\"document\":") || text_str(b, d->name);
+    size_t named = b->len;
+    r = r || TPUT(b, ",\"language\":") || text_str(b, f->language) || TPUT(b, ",\"encoding\":") ||
+        text_str(b, enc) || TPUT(b, ",\"notice_type\":") || text_str(b, f->notice_type) ||
+        xg_buf_puts(b, v.flagged ? ",\"flagged\":true" : ",\"flagged\":false") ||
+        TPUT(b, ",\"risk\":") || text_str(b, risk_of(&v, e, score)) || TPUT(b, ",\"score\":") ||
+        text_score(b, score) || TPUT(b, ",\"signals\":") || text_strings(b, sig) ||
+        TPUT(b, ",\"providers\":") || text_strings(b, e->providers) || TPUT(b, ",\"chips\":") ||
+        text_strings(b, e->chips) || TPUT(b, ",\"instances\":") || text_strings(b, e->instances) ||
+        TPUT(b, ",\"models\":") || text_strings(b, e->models) || TPUT(b, ",\"mentions\":[") ||
+        xg_buf_append(b, e->mt->data, e->mt->len) || TPUT(b, "],\"fields\":") ||
+        fields_text(b, f) || TPUT(b, ",\"parties\":") || xg_buf_append(b, pt->data, pt->len) ||
+        TPUT(b, ",\"items\":") || items_text(b, s, e) || TPUT(b, ",\"linked\":");
+    json_decref(sig);
+    if (r) return xg_error_set(XG_ENOMEM, "%s: result could not be built", d->name);
+    char *key = scan_link_key_of(f->project_number, f->buyer, f->title);
+    xg_scan_text t = {.line = b->data,
+                      .len = b->len,
+                      .name = d->name,
+                      .name_len = strlen(d->name),
+                      .key = key,
+                      .fingerprint = XXH3_64bits(b->data + named, b->len - named)};
+    int rc = s->sink(s->sink_ctx, &t);
+    free(key);
+    return rc;
+}
+
 /* A quantity worked out (GPUs as servers × cards, token counts or GPU-hours summed) is evidence
  * like a term: a mention of category "quantity" whose canonical form is the arithmetic
  * ("gpus = 500 × 8 = 4000"), at the first phrase it came from. */
@@ -564,35 +872,48 @@ static void add_arith(evidence *e, const scan_doc *d, const char *field, const s
     char *canon = malloc(strlen(field) + strlen(ar->expr) + 4);
     if (!canon) return;
     sprintf(canon, "%s = %s", field, ar->expr);
+    if (e->mt) {
+        mention_text(e, d, "quantity", ar->from, ar->to, canon);
+        free(canon);
+        return;
+    }
     json_t *term = json_stringn(src + ar->from, ar->to - ar->from);
-    json_array_append_new(e->mentions,
-                          json_pack("{s:s, s:o, s:s, s:I, s:o}", "category", "quantity", "term",
-                                    term ? term : json_null(), "canonical", canon, "offset",
-                                    (json_int_t)ar->from, "snippet", snippet(d, ar->from, ar->to)));
+    json_array_append_new(e->mentions, json_pack("{s:s, s:o, s:s, s:I, s:o}", "category",
+                                                 "quantity", "term", term ? term : json_null(),
+                                                 "canonical", canon, "offset", (json_int_t)ar->from,
+                                                 "snippet", snippet(e->a, d, ar->from, ar->to)));
     free(canon);
 }
 
+/* One document's result: a tree into *out, or with a sink (xg_scan_file_text) its text given to
+ * the sink and *out NULL. Everything the document allocates on the side (fields, names found in
+ * the body, snippets written as text) comes from the scanner's arena, reset at the end. */
 static int scan_doc_run(json_t **out, xg_scanner *s, const scan_doc *d)
 {
     evidence e;
-    int rc = gather(&e, s, d);
-    if (rc) {
-        evidence_free(&e);
-        return rc;
+    xg_buf *mt = s->sink ? &s->mentions : NULL;
+    if (mt) xg_buf_reset(mt);
+    int rc = gather(&e, s, d, mt);
+    if (!rc) {
+        scan_fields f;
+        scan_fields_extract(&f, &s->arena, s->pat, d);
+        add_arith(&e, d, "gpus", &f.gpus_arith);
+        add_arith(&e, d, "tokens", &f.tokens_arith);
+        add_arith(&e, d, "gpu_hours", &f.gpu_hours_arith);
+        if (mt) {
+            *out = NULL;
+            rc = analyse_text(s, d, &e, &f);
+        } else {
+            json_t *j = analyse(s, d, &e, &f);
+            if (j)
+                *out = j;
+            else
+                rc = xg_error_set(XG_ENOMEM, "%s: result could not be built", d->name);
+        }
     }
-    xg_arena a;
-    xg_arena_init(&a, 8192);
-    scan_fields f;
-    scan_fields_extract(&f, &a, s->pat, d);
-    add_arith(&e, d, "gpus", &f.gpus_arith);
-    add_arith(&e, d, "tokens", &f.tokens_arith);
-    add_arith(&e, d, "gpu_hours", &f.gpu_hours_arith);
-    json_t *j = analyse(s, d, &e, &f);
-    xg_arena_free(&a);
     evidence_free(&e);
-    if (!j) return xg_error_set(XG_ENOMEM, "%s: result could not be built", d->name);
-    *out = j;
-    return 0;
+    xg_arena_reset(&s->arena);
+    return rc;
 }
 
 /* ---- entry points ---- */
@@ -883,9 +1204,12 @@ int xg_scan_bytes(json_t **out, xg_scanner *s, const char *name, const char *byt
                                 name);
         }
         json_t *j = NULL;
+        const char *enc = s->sink_encoding;
+        s->sink_encoding = "pdf"; /* as the trees' "encoding" is set below */
         rc = (tl >= 5 && !memcmp(t, "%PDF-", 5))
                  ? xg_error_set(XG_EFORMAT, "%s: pdftotext returned a PDF", name)
                  : xg_scan_bytes(&j, s, name, t, tl);
+        s->sink_encoding = enc;
         free(t);
         if (rc) return rc;
         size_t i;
@@ -979,5 +1303,20 @@ int xg_scan_file(json_t **out, xg_scanner *s, const char *path, size_t max_bytes
     if (rc) return rc;
     rc = xg_scan_bytes(out, s, path, data, len);
     free(data);
+    return rc;
+}
+
+int xg_scan_file_text(xg_scanner *s, const char *path, size_t max_bytes, xg_scan_text_fn fn,
+                      void *ctx)
+{
+    if (!s || !fn) return xg_error_set(XG_EINVAL, "xg_scan_file_text: no scanner or callback");
+    json_t *out = NULL;
+    s->sink = fn;
+    s->sink_ctx = ctx;
+    s->sink_encoding = NULL;
+    int rc = xg_scan_file(&out, s, path, max_bytes);
+    s->sink = NULL;
+    s->sink_ctx = NULL;
+    json_decref(out); /* empty: every document went to fn */
     return rc;
 }

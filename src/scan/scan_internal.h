@@ -205,6 +205,8 @@ size_t scan_parse_cn_number(const char *s, size_t len, double *value);
  * in corpus order, unsorted; `all` 0 keeps only those worth reporting (flagged or medium/high
  * risk), 1 keeps every one. New reference. */
 json_t *scan_combined(const json_t *docs, int all);
+/* The link key of a document from its fields (xg_scan_link_key), a heap string or NULL. */
+char *scan_link_key_of(const char *project_number, const char *buyer, const char *title);
 /* xg_scan_link_indices, also marking in grouped[i] (n bytes, zeroed by the caller; may be NULL)
  * the documents that belong to a group of two or more (xg_scan_link sets "linked" on those). */
 int scan_link_indices(size_t **offsets, size_t **targets, size_t *groups, unsigned char *grouped,
@@ -228,6 +230,13 @@ struct xg_scanner {
     json_t *screen_cache;     /* name → screening array */
     const xg_scanner *parent; /* a clone (xg_scanner_clone): fold table and keymap are its */
     int all;                  /* the full pipeline on every document (xg_scanner_set_all) */
+    xg_arena arena;           /* a document's allocations, reset after each document */
+    /* xg_scan_file_text: results written as text into `line`, given to `sink` */
+    xg_scan_text_fn sink;
+    void *sink_ctx;
+    const char *sink_encoding;      /* the "encoding" written instead of the decoder's ("pdf") */
+    xg_buf line, mentions, parties; /* reused for every document */
+    json_t *screen_text;            /* name → its screening array as JSONL text (a JSON string) */
 };
 
 #endif
