@@ -1403,13 +1403,12 @@ static json_t *unmatched_json(const xg_token *t, size_t n, uint64_t matched)
 /* "nested": which levels of a chained Chinese query met the list name and how they relate: the
  * list names the query's parent (北京航空航天大学 of 北京航空航天大学杭州创新研究院) or the query's
  * own unit with its parent or prefix left out (国防科技大学 of 中国人民解放军国防科技大学). */
-static void nested_explain(json_t *e, json_t *pen, const xg_score_query *q,
+static void nested_explain(json_t *e, json_t *pen, const xg_token *t, size_t ntok,
                            const xg_score_detail *d)
 {
-    const xg_token *t = q->name->tokens;
     unsigned first_met = 0, last_skipped = 0, top = 0;
     json_t *skipped = json_array();
-    for (size_t i = 0; i < q->ntok && i < 64; i++) {
+    for (size_t i = 0; i < ntok && i < 64; i++) {
         unsigned v = t[i].level;
         if (v > top) top = v;
         if (d->level_skipped >> i & 1) {
@@ -1451,23 +1450,28 @@ static int other_sense(const xg_token *qt, const xg_name *n, const xg_pair *p)
 
 json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_score_detail *d)
 {
+    return xg_score_explain_tokens(q->name->tokens, q->ntok, q->truncated, n, d);
+}
+
+json_t *xg_score_explain_tokens(const xg_token *qt, size_t ntok, int truncated, const xg_name *n,
+                                const xg_score_detail *d)
+{
     static const char *methods[] = {"token_alignment", "han_bigrams", "identifier"};
     json_t *e = json_object(), *pairs = json_array(), *pen = json_array();
     json_object_set_new_nocheck(e, "method", json_string_nocheck(methods[d->method]));
     for (size_t k = 0; k < d->npairs; k++) {
         const xg_pair *p = &d->pairs[k];
         json_t *o = json_object();
-        json_object_set_new_nocheck(o, "query", span_text(q->name->tokens, p->qi, p->qn));
+        json_object_set_new_nocheck(o, "query", span_text(qt, p->qi, p->qn));
         json_object_set_new_nocheck(o, "list", span_text(n->tokens, p->ni, p->nn));
         json_object_set_new_nocheck(o, "score", json_real(round3(p->sim)));
-        json_object_set_new_nocheck(o, "kind",
-                                    json_string_nocheck(kind_name(q->name->tokens[p->qi].kind)));
-        const xg_token *qt = &q->name->tokens[p->qi];
+        const xg_token *t = &qt[p->qi];
+        json_object_set_new_nocheck(o, "kind", json_string_nocheck(kind_name(t->kind)));
         if (p->reading)
             json_object_set_new_nocheck(o, "reading", json_true());
-        else if (p->qn == 1 && p->nn == 1 && qt->sound && !p->cover && learned_spelling(qt, n, p))
+        else if (p->qn == 1 && p->nn == 1 && t->sound && !p->cover && learned_spelling(t, n, p))
             json_object_set_new_nocheck(o, "via", json_string_nocheck("learned spelling"));
-        else if (p->qn == 1 && p->nn == 1 && qt->senses && !p->cover && other_sense(qt, n, p))
+        else if (p->qn == 1 && p->nn == 1 && t->senses && !p->cover && other_sense(t, n, p))
             json_object_set_new_nocheck(o, "via", json_string_nocheck("gloss"));
         else if (p->qn + p->nn > 2)
             json_object_set_new_nocheck(o, "joined", json_true());
@@ -1475,8 +1479,7 @@ json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_sco
         json_array_append_new(pairs, o);
     }
     json_object_set_new_nocheck(e, "pairs", pairs);
-    json_object_set_new_nocheck(e, "unmatched_query",
-                                unmatched_json(q->name->tokens, q->ntok, d->q_matched));
+    json_object_set_new_nocheck(e, "unmatched_query", unmatched_json(qt, ntok, d->q_matched));
     size_t nn = n->ntokens < 64 ? n->ntokens : 64;
     json_object_set_new_nocheck(e, "unmatched_list", unmatched_json(n->tokens, nn, d->n_matched));
     if (d->unmatched_query > 0)
@@ -1491,7 +1494,7 @@ json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_sco
     if (d->head > 0)
         json_array_append_new(
             pen, penalty_json("institution_head", round3(d->head), XG_UNMATCHED_QUERY));
-    if (d->level_skipped) nested_explain(e, pen, q, d);
+    if (d->level_skipped) nested_explain(e, pen, qt, ntok, d);
     if (d->list_parent) {
         json_t *parent = json_array();
         for (size_t j = 0; j < nn; j++)
@@ -1506,7 +1509,7 @@ json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_sco
     if (d->number_mismatch)
         json_array_append_new(
             pen, json_pack("{s:s,s:f}", "kind", "number_mismatch", "cap", XG_NUMBER_MISMATCH_CAP));
-    if (q->truncated)
+    if (truncated)
         json_array_append_new(
             pen, json_pack("{s:s,s:i}", "kind", "query_truncated", "tokens", XG_SCORE_MAX_TOKENS));
     json_object_set_new_nocheck(e, "penalties", pen);

@@ -78,17 +78,24 @@ static inline double list_temp_score(xg_snapshot *snap, const char *name, const 
     return s;
 }
 
-/* The value of `key` ("list", "via" …) in the explanation's pair for the query word, or NULL. */
+/* The value of `key` ("list", "via" …) in the explanation's pair for the query word, or NULL; in
+ * a buffer the next call overwrites (the explanation is built for the call and freed). */
 static inline const char *list_temp_pair(const xg_screen_match *m, const char *query,
                                          const char *key)
 {
-    json_t *pairs = json_object_get(m->explanation, "pairs");
-    for (size_t i = 0; i < json_array_size(pairs); i++) {
+    static char buf[256];
+    const char *v = NULL;
+    json_t *e = xg_screen_match_explanation(m);
+    cr_assert_not_null(e);
+    json_t *pairs = json_object_get(e, "pairs");
+    for (size_t i = 0; i < json_array_size(pairs) && !v; i++) {
         json_t *p = json_array_get(pairs, i);
         if (!strcmp(json_string_value(json_object_get(p, "query")), query))
-            return json_string_value(json_object_get(p, key));
+            v = json_string_value(json_object_get(p, key));
     }
-    return NULL;
+    if (v) snprintf(buf, sizeof buf, "%s", v);
+    json_decref(e);
+    return v ? buf : NULL;
 }
 
 #endif

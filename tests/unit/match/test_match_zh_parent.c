@@ -38,10 +38,16 @@ static xg_screen_result *screen(const char *name)
     return r;
 }
 
+/* The explanation's "nested" relation, or NULL; in a buffer the next call overwrites. */
 static const char *relation(const xg_screen_match *m)
 {
-    json_t *n = json_object_get(m->explanation, "nested");
-    return n ? json_string_value(json_object_get(n, "relation")) : NULL;
+    static char buf[64];
+    json_t *e = xg_screen_match_explanation(m);
+    cr_assert_not_null(e);
+    const char *v = json_string_value(json_object_get(json_object_get(e, "nested"), "relation"));
+    if (v) snprintf(buf, sizeof buf, "%s", v);
+    json_decref(e);
+    return v ? buf : NULL;
 }
 
 /* 国家超级计算广州中心 (simplified and traditional) is the listed "National Supercomputing Center
