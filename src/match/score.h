@@ -108,6 +108,9 @@ typedef struct xg_word_sig {
  * do not fit is compared from its senses string, as before. */
 #define XG_SCORE_MAX_SENSES 96
 #define XG_SCORE_SENSE_TEXT 1536
+/* Words of the query's multi-word readings prepared per query, all tokens together. */
+#define XG_SCORE_MAX_READ_WORDS 48
+#define XG_SCORE_READ_TEXT 1024
 
 typedef struct xg_score_query {
     const xg_name *name;
@@ -137,6 +140,14 @@ typedef struct xg_score_query {
     uint16_t sense_at[XG_SCORE_MAX_TOKENS], sense_n[XG_SCORE_MAX_TOKENS];
     xg_word_sig sense_sig[XG_SCORE_MAX_SENSES];
     char sense_text[XG_SCORE_SENSE_TEXT];
+    /* token i's multi-word reading (a bit of `readings`) split into words as the span matching
+     * splits it: read_sig[read_at[i] .. + read_n[i]]; read_n[i] == XG_SENSES_UNPREPARED: they did
+     * not fit. The memo's rows hold their similarities with each list token after the ntok
+     * tokens' (nread columns). */
+    uint16_t read_at[XG_SCORE_MAX_TOKENS], read_n[XG_SCORE_MAX_TOKENS];
+    size_t nread;
+    xg_word_sig read_sig[XG_SCORE_MAX_READ_WORDS];
+    char read_text[XG_SCORE_READ_TEXT];
 } xg_score_query;
 #define XG_SENSES_UNPREPARED 0xFFFF
 
