@@ -4,7 +4,8 @@
  * list_temp_load writes CSV (xgate's own list format, header included) to a new file made from
  * the template PATH (mkstemps: it must end in "XXXXXX.xgate.csv"), then loads the name data and a
  * snapshot of that one list; list_temp_free, in the caller's teardown, frees both and unlinks PATH.
- * list_temp_screen, list_temp_score and list_temp_pair ask that snapshot and read its answers.
+ * list_temp_screen, list_temp_score, list_temp_pair and list_temp_relation ask that snapshot and
+ * read its answers.
  * list_shared_load loads one of the shared real lists instead.
  */
 #ifndef XG_TEST_LIST_TEMP_H
@@ -93,6 +94,19 @@ static inline const char *list_temp_pair(const xg_screen_match *m, const char *q
         if (!strcmp(json_string_value(json_object_get(p, "query")), query))
             v = json_string_value(json_object_get(p, key));
     }
+    if (v) snprintf(buf, sizeof buf, "%s", v);
+    json_decref(e);
+    return v ? buf : NULL;
+}
+
+/* The explanation's "nested" relation ("listed_unit" …), or NULL; in a buffer the next call
+ * overwrites. */
+static inline const char *list_temp_relation(const xg_screen_match *m)
+{
+    static char buf[64];
+    json_t *e = xg_screen_match_explanation(m);
+    cr_assert_not_null(e);
+    const char *v = json_string_value(json_object_get(json_object_get(e, "nested"), "relation"));
     if (v) snprintf(buf, sizeof buf, "%s", v);
     json_decref(e);
     return v ? buf : NULL;
