@@ -20,7 +20,10 @@ static void check(const xg_screen_result *r)
     for (size_t i = 0; i < r->nmatches; i++) {
         if (!(r->matches[i].score >= r->threshold && r->matches[i].score <= 1.0)) abort();
         if (i && r->matches[i].score > r->matches[i - 1].score) abort();
-        if (!r->matches[i].explanation || !r->matches[i].record) abort();
+        if (!r->matches[i].why || !r->matches[i].record) abort();
+        json_t *e = xg_screen_match_explanation(&r->matches[i]);
+        if (!e) abort();
+        json_decref(e);
     }
     if (r->best_below < 0 || r->best_below >= r->threshold + 1e-12) abort();
     json_t *j = xg_screen_result_json(r);

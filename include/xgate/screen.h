@@ -8,7 +8,9 @@
  *
  * xg_screen runs one query: candidates from the index (never a scan of every name), each scored
  * in [0, 1] with an explanation; matches at or above the threshold, best first; records delisted as
- * of the query date go to `delisted`, never to `matches`.
+ * of the query date go to `delisted`, never to `matches`. The explanations are built when asked
+ * (xg_screen_match_explanation, xg_screen_match_json, xg_screen_result_json), from facts the
+ * result keeps: a caller that reads only the scores builds no JSON.
  */
 #ifndef XGATE_SCREEN_H
 #define XGATE_SCREEN_H
@@ -61,7 +63,7 @@ typedef struct xg_screen_match {
     const xg_record *record; /* borrowed from the snapshot */
     const char *matched;     /* the name or alias that matched (or "ID:SCHEME:VALUE") */
     double score;            /* [0, 1] */
-    json_t *explanation;     /* owned by the result: token pairs, scores, penalties */
+    const void *why; /* private: what xg_screen_match_explanation builds the explanation from */
 } xg_screen_match;
 
 typedef struct xg_screen_result {
@@ -92,6 +94,15 @@ size_t xg_levenshtein(const char *a, const char *b);
 
 /* The JSON form of one match, as inside xg_screen_result_json's arrays. New reference. */
 json_t *xg_screen_match_json(const xg_screen_match *m);
+
+/* A match's explanation (a match of a result's matches, delisted or near_miss): the method, token
+ * pairs with their scores, unmatched tokens, penalties, "name_kind" (or, for an identifier, the
+ * identifier and schemes) — the "explanation" of xg_screen_match_json. Built at each call from
+ * what the result keeps, and reading the snapshot's names: call it while the result and the
+ * snapshot it was screened against are alive. New reference (the caller owns it); NULL on ENOMEM.
+ * (Before, the match held the tree as `json_t *explanation`, built for every reported match
+ * during xg_screen.) */
+json_t *xg_screen_match_explanation(const xg_screen_match *m);
 
 /* Number of names and aliases indexed in the snapshot. */
 size_t xg_snapshot_names(const xg_snapshot *s);

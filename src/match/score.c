@@ -170,6 +170,33 @@ static uint16_t prepare_senses(xg_score_query *q, const char *senses, size_t *ns
 
 static int has_symbol(const xg_token *t, size_t n, const char *sym, int from_han);
 static int company_query(const xg_score_query *q);
+static size_t reading_words(char *buf, size_t cap, const char *reading, const char **w,
+                            size_t wcap);
+
+/* The words of the query's multi-word readings (q->readings) into q->read_sig, as reading_span
+ * splits them; a token whose words do not fit keeps XG_SENSES_UNPREPARED. */
+static void prepare_readings(xg_score_query *q)
+{
+    size_t at = 0, used = 0;
+    for (size_t i = 0; i < q->ntok; i++) {
+        q->read_at[i] = (uint16_t)at;
+        q->read_n[i] = 0;
+        if (i >= 64 || !(q->readings >> i & 1)) continue;
+        const char *w[XG_SCORE_MAX_READ_WORDS];
+        size_t n = reading_words(q->read_text + used, sizeof q->read_text - used,
+                                 q->name->tokens[i].alt, w, XG_SCORE_MAX_READ_WORDS - at);
+        if (n == (size_t)-1) {
+            q->read_n[i] = XG_SENSES_UNPREPARED;
+            continue;
+        }
+        for (size_t k = 0; k < n; k++)
+            word_sig_of(&q->read_sig[at + k], w[k]);
+        q->read_n[i] = (uint16_t)n;
+        at += n;
+        used += strnlen(q->name->tokens[i].alt, 127) + 1;
+    }
+    q->nread = at;
+}
 
 void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bigrams,
                       size_t nbigrams, xg_jw_pattern *pats)
@@ -195,6 +222,7 @@ void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bi
     q->acronyms = acronym_mask(name->tokens, q->ntok);
     q->phrases = phrase_mask(name->tokens, q->ntok);
     q->readings = reading_mask(name->tokens, q->ntok);
+    prepare_readings(q);
     q->repeats = repeat_mask(name->tokens, q->ntok);
     q->places = 0;
     q->levels = 0;
@@ -764,21 +792,38 @@ static void absorb_phrase_words(const xg_score_query *q, const xg_score_list *l,
     }
 }
 
-/* A multi-word reading ("research institute", the other rendering of 研究院 "academy") against
- * the tokens of the other side from `at` on, stop words between skipped: the span covered, its
- * similarity the weakest word's; 0 when a word is missing. */
-static size_t reading_span(const char *reading, const xg_token *o, size_t no, size_t at,
-                           double *sim)
+/* A multi-word reading ("research institute", the other rendering of 研究院 "academy") split into
+ * words as reading_span reads it: copied (cut to 127 bytes) into buf (cap bytes, at least the
+ * reading's length + 1, or 128) and cut at spaces; the words' starts into w. (size_t)-1 when they
+ * do not fit (more than wcap words, or buf too small). */
+static size_t reading_words(char *buf, size_t cap, const char *reading, const char **w, size_t wcap)
 {
-    char buf[128], *save = NULL;
-    copy_text(buf, sizeof buf, reading);
+    if (cap < 128 && strlen(reading) + 1 > cap) return (size_t)-1;
+    copy_text(buf, 128, reading);
+    size_t n = 0;
+    char *save = NULL;
+    for (char *x = strtok_r(buf, " ", &save); x; x = strtok_r(NULL, " ", &save)) {
+        if (n == wcap) return (size_t)-1;
+        w[n++] = x;
+    }
+    return n;
+}
+
+/* A multi-word reading against the tokens of the other side from `at` on, stop words between
+ * skipped: the span covered, its similarity the weakest word's; 0 when a word is missing. The
+ * similarity of word k with token o[j] is sim_of(ctx, k, j). */
+typedef double (*reading_sim_fn)(const void *ctx, size_t word, size_t tok);
+
+static size_t reading_span_of(size_t nw, const xg_token *o, size_t no, size_t at, double *sim,
+                              reading_sim_fn sim_of, const void *ctx)
+{
     size_t k = at;
     *sim = 1.0;
-    for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+    for (size_t w = 0; w < nw; w++) {
         while (k > at && k < no && o[k].kind == XG_TOK_STOP)
             k++;
         if (k >= no || o[k].kind == XG_TOK_NUMBER || o[k].kind == XG_TOK_STOP) return 0;
-        double s = reading_sim(w, &o[k], XG_EDITS);
+        double s = sim_of(ctx, w, k);
         if (s < XG_PAIR_FLOOR) return 0;
         if (s < *sim) *sim = s;
         k++;
@@ -786,27 +831,105 @@ static size_t reading_span(const char *reading, const xg_token *o, size_t no, si
     return k - at;
 }
 
-static void reading_pairs(const xg_score_query *q, const xg_score_list *l, size_t nn, pairbuf *b)
+typedef struct words_ctx {
+    const char *const *w;
+    const xg_token *o;
+} words_ctx;
+
+static double words_sim(const void *ctx, size_t word, size_t tok)
+{
+    const words_ctx *c = ctx;
+    return reading_sim(c->w[word], &c->o[tok], XG_EDITS);
+}
+
+/* The span matching from the reading's text, every similarity computed. */
+static size_t reading_span(const char *reading, const xg_token *o, size_t no, size_t at,
+                           double *sim)
+{
+    char buf[128];
+    const char *w[64];
+    size_t nw = reading_words(buf, sizeof buf, reading, w, 64);
+    if (nw == (size_t)-1) { /* more than 64 words in 127 bytes cannot be: every word is a byte */
+        *sim = 1.0;
+        return 0;
+    }
+    words_ctx c = {w, o};
+    return reading_span_of(nw, o, no, at, sim, words_sim, &c);
+}
+
+/* The query's reading words against list tokens, from the memo's rows (computed on first need,
+ * -1 until then). */
+typedef struct qread_ctx {
+    const xg_score_query *q;
+    double *const *rows;
+    const xg_token *o;
+    size_t col; /* the first word's column */
+    const tok_sig *sig;
+} qread_ctx;
+
+static double qread_sim(const void *ctx, size_t word, size_t tok)
+{
+    const qread_ctx *c = ctx;
+    double *cell = &c->rows[tok][c->col + word];
+    if (*cell < 0) {
+        const xg_token *t = &c->o[tok];
+        tok_sig ns;
+        tok_sig_of(&ns, t);
+        *cell = reading_sig_sim(&c->q->read_sig[c->col - c->q->ntok + word], t, &ns.text, &ns.alt,
+                                XG_EDITS);
+    }
+    return *cell;
+}
+
+/* A list token's reading words against the query's tokens: its row's block after the query's
+ * reading columns, word-major (computed with the row, see memo_row). */
+typedef struct lread_ctx {
+    const double *block; /* nw × ntok */
+    size_t ntok;
+} lread_ctx;
+
+static double lread_sim(const void *ctx, size_t word, size_t tok)
+{
+    const lread_ctx *c = ctx;
+    return c->block[word * c->ntok + tok];
+}
+
+static const double *list_reading_block(const xg_score_query *q, const double *row, size_t *nw);
+
+static void reading_pairs(const xg_score_query *q, const xg_score_list *l, size_t nn, pairbuf *b,
+                          double *const *rows)
 {
     const xg_token *qt = q->name->tokens;
     const xg_name *n = l->name;
     if (!q->readings && !l->readings) return; /* nearly every pair of names */
-    for (size_t i = 0; i < q->ntok; i++)
+    for (size_t i = 0; i < q->ntok; i++) {
+        int qr = i < 64 && (q->readings >> i & 1);
+        qread_ctx qc = {q, rows, n->tokens, q->ntok + q->read_at[i], NULL};
+        int qmemo = qr && rows && q->read_n[i] != XG_SENSES_UNPREPARED;
         for (size_t j = 0; j < nn; j++) {
             double sim;
             size_t span;
-            if ((q->readings >> i & 1) &&
-                (span = reading_span(qt[i].alt, n->tokens, nn, j, &sim)) > 1 && b->n < b->cap) {
+            if (qr &&
+                (span = qmemo
+                            ? reading_span_of(q->read_n[i], n->tokens, nn, j, &sim, qread_sim, &qc)
+                            : reading_span(qt[i].alt, n->tokens, nn, j, &sim)) > 1 &&
+                b->n < b->cap) {
                 push_pair(b, i, 1, j, span, sim);
                 b->p[b->n - 1].reading = 1;
             }
-            if ((l->readings >> j & 1) &&
-                (span = reading_span(n->tokens[j].alt, qt, q->ntok, i, &sim)) > 1 &&
-                b->n < b->cap) {
-                push_pair(b, i, span, j, 1, sim);
-                b->p[b->n - 1].reading = 1;
+            if (j < 64 && (l->readings >> j & 1)) {
+                size_t nw = 0;
+                const double *block = rows ? list_reading_block(q, rows[j], &nw) : NULL;
+                lread_ctx lc = {block, q->ntok};
+                span = block ? reading_span_of(nw, qt, q->ntok, i, &sim, lread_sim, &lc)
+                             : reading_span(n->tokens[j].alt, qt, q->ntok, i, &sim);
+                if (span > 1 && b->n < b->cap) {
+                    push_pair(b, i, span, j, 1, sim);
+                    b->p[b->n - 1].reading = 1;
+                }
             }
         }
+    }
 }
 
 /* The similarities of every query token with list token j, from the query's memo (computed on
@@ -840,7 +963,19 @@ static int memo_grow(xg_sim_memo *m)
     return 1;
 }
 
-static const double *memo_row(const xg_score_query *q, uint32_t id, const xg_token *t, size_t tlen)
+/* A row: the ntok query tokens' similarities with the list token; then the query's nread
+ * reading words' (-1 until reading_pairs needs one); then, at ntok + nread, how many words the
+ * token's own multi-word reading has (-1: none, or they did not fit) and their similarities with
+ * the query's tokens, word-major. */
+static const double *list_reading_block(const xg_score_query *q, const double *row, size_t *nw)
+{
+    double c = row[q->ntok + q->nread];
+    if (c < 0) return NULL;
+    *nw = (size_t)c;
+    return row + q->ntok + q->nread + 1;
+}
+
+static double *memo_row(const xg_score_query *q, uint32_t id, const xg_token *t, size_t tlen)
 {
     xg_sim_memo *m = q->memo;
     size_t h = memo_slot(m, id);
@@ -849,7 +984,12 @@ static const double *memo_row(const xg_score_query *q, uint32_t id, const xg_tok
         if (!memo_grow(m)) return NULL;
         h = memo_slot(m, id);
     }
-    double *row = xg_arena_alloc(m->arena, (q->ntok + 1) * sizeof *row);
+    char buf[128];
+    const char *w[64];
+    size_t nw =
+        t->alt && strchr(t->alt, ' ') ? reading_words(buf, sizeof buf, t->alt, w, 64) : (size_t)-1;
+    size_t base = q->ntok + q->nread, cells = base + 1 + (nw == (size_t)-1 ? 0 : nw * q->ntok);
+    double *row = xg_arena_alloc(m->arena, cells * sizeof *row);
     if (!row) return NULL;
     tok_sig ns;
     if (m->meas)
@@ -858,6 +998,16 @@ static const double *memo_row(const xg_score_query *q, uint32_t id, const xg_tok
         tok_sig_of(&ns, t);
     for (size_t i = 0; i < q->ntok; i++)
         row[i] = token_sim(q, i, t, tlen, &ns);
+    for (size_t k = q->ntok; k < base; k++)
+        row[k] = -1;
+    row[base] = nw == (size_t)-1 ? -1 : (double)nw;
+    for (size_t k = 0; nw != (size_t)-1 && k < nw; k++) {
+        xg_word_sig ws;
+        word_sig_of(&ws, w[k]);
+        for (size_t i = 0; i < q->ntok; i++)
+            row[base + 1 + k * q->ntok + i] = reading_sig_sim(
+                &ws, &q->name->tokens[i], &q->text_sig[i], &q->alt_sig[i], XG_EDITS);
+    }
     m->keys[h] = id + 1;
     m->rows[h] = row;
     m->n++;
@@ -870,7 +1020,7 @@ static void align(const xg_score_query *q, const xg_score_list *l, size_t nn, xg
     xg_pair cand[512];
     pairbuf b = {cand, 0, sizeof cand / sizeof *cand};
     const xg_name *n = l->name;
-    const double *rows[64];
+    double *rows[64];
     size_t nrows = 0; /* rows found for list tokens 0 .. nrows-1 */
     if (q->memo && l->tok)
         for (; nrows < nn; nrows++) {
@@ -895,7 +1045,7 @@ static void align(const xg_score_query *q, const xg_score_list *l, size_t nn, xg
             }
     }
     split_pairs(q, l, nn, &b);
-    reading_pairs(q, l, nn, &b);
+    reading_pairs(q, l, nn, &b, nrows == nn ? rows : NULL);
     xg_pair tmp[sizeof cand / sizeof *cand];
     sort_pairs(cand, b.n, tmp);
     d->npairs = 0;
@@ -1403,13 +1553,12 @@ static json_t *unmatched_json(const xg_token *t, size_t n, uint64_t matched)
 /* "nested": which levels of a chained Chinese query met the list name and how they relate: the
  * list names the query's parent (北京航空航天大学 of 北京航空航天大学杭州创新研究院) or the query's
  * own unit with its parent or prefix left out (国防科技大学 of 中国人民解放军国防科技大学). */
-static void nested_explain(json_t *e, json_t *pen, const xg_score_query *q,
+static void nested_explain(json_t *e, json_t *pen, const xg_token *t, size_t ntok,
                            const xg_score_detail *d)
 {
-    const xg_token *t = q->name->tokens;
     unsigned first_met = 0, last_skipped = 0, top = 0;
     json_t *skipped = json_array();
-    for (size_t i = 0; i < q->ntok && i < 64; i++) {
+    for (size_t i = 0; i < ntok && i < 64; i++) {
         unsigned v = t[i].level;
         if (v > top) top = v;
         if (d->level_skipped >> i & 1) {
@@ -1451,23 +1600,28 @@ static int other_sense(const xg_token *qt, const xg_name *n, const xg_pair *p)
 
 json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_score_detail *d)
 {
+    return xg_score_explain_tokens(q->name->tokens, q->ntok, q->truncated, n, d);
+}
+
+json_t *xg_score_explain_tokens(const xg_token *qt, size_t ntok, int truncated, const xg_name *n,
+                                const xg_score_detail *d)
+{
     static const char *methods[] = {"token_alignment", "han_bigrams", "identifier"};
     json_t *e = json_object(), *pairs = json_array(), *pen = json_array();
     json_object_set_new_nocheck(e, "method", json_string_nocheck(methods[d->method]));
     for (size_t k = 0; k < d->npairs; k++) {
         const xg_pair *p = &d->pairs[k];
         json_t *o = json_object();
-        json_object_set_new_nocheck(o, "query", span_text(q->name->tokens, p->qi, p->qn));
+        json_object_set_new_nocheck(o, "query", span_text(qt, p->qi, p->qn));
         json_object_set_new_nocheck(o, "list", span_text(n->tokens, p->ni, p->nn));
         json_object_set_new_nocheck(o, "score", json_real(round3(p->sim)));
-        json_object_set_new_nocheck(o, "kind",
-                                    json_string_nocheck(kind_name(q->name->tokens[p->qi].kind)));
-        const xg_token *qt = &q->name->tokens[p->qi];
+        const xg_token *t = &qt[p->qi];
+        json_object_set_new_nocheck(o, "kind", json_string_nocheck(kind_name(t->kind)));
         if (p->reading)
             json_object_set_new_nocheck(o, "reading", json_true());
-        else if (p->qn == 1 && p->nn == 1 && qt->sound && !p->cover && learned_spelling(qt, n, p))
+        else if (p->qn == 1 && p->nn == 1 && t->sound && !p->cover && learned_spelling(t, n, p))
             json_object_set_new_nocheck(o, "via", json_string_nocheck("learned spelling"));
-        else if (p->qn == 1 && p->nn == 1 && qt->senses && !p->cover && other_sense(qt, n, p))
+        else if (p->qn == 1 && p->nn == 1 && t->senses && !p->cover && other_sense(t, n, p))
             json_object_set_new_nocheck(o, "via", json_string_nocheck("gloss"));
         else if (p->qn + p->nn > 2)
             json_object_set_new_nocheck(o, "joined", json_true());
@@ -1475,8 +1629,7 @@ json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_sco
         json_array_append_new(pairs, o);
     }
     json_object_set_new_nocheck(e, "pairs", pairs);
-    json_object_set_new_nocheck(e, "unmatched_query",
-                                unmatched_json(q->name->tokens, q->ntok, d->q_matched));
+    json_object_set_new_nocheck(e, "unmatched_query", unmatched_json(qt, ntok, d->q_matched));
     size_t nn = n->ntokens < 64 ? n->ntokens : 64;
     json_object_set_new_nocheck(e, "unmatched_list", unmatched_json(n->tokens, nn, d->n_matched));
     if (d->unmatched_query > 0)
@@ -1491,7 +1644,7 @@ json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_sco
     if (d->head > 0)
         json_array_append_new(
             pen, penalty_json("institution_head", round3(d->head), XG_UNMATCHED_QUERY));
-    if (d->level_skipped) nested_explain(e, pen, q, d);
+    if (d->level_skipped) nested_explain(e, pen, qt, ntok, d);
     if (d->list_parent) {
         json_t *parent = json_array();
         for (size_t j = 0; j < nn; j++)
@@ -1506,7 +1659,7 @@ json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_sco
     if (d->number_mismatch)
         json_array_append_new(
             pen, json_pack("{s:s,s:f}", "kind", "number_mismatch", "cap", XG_NUMBER_MISMATCH_CAP));
-    if (q->truncated)
+    if (truncated)
         json_array_append_new(
             pen, json_pack("{s:s,s:i}", "kind", "query_truncated", "tokens", XG_SCORE_MAX_TOKENS));
     json_object_set_new_nocheck(e, "penalties", pen);

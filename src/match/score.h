@@ -108,6 +108,9 @@ typedef struct xg_word_sig {
  * do not fit is compared from its senses string, as before. */
 #define XG_SCORE_MAX_SENSES 96
 #define XG_SCORE_SENSE_TEXT 1536
+/* Words of the query's multi-word readings prepared per query, all tokens together. */
+#define XG_SCORE_MAX_READ_WORDS 48
+#define XG_SCORE_READ_TEXT 1024
 
 typedef struct xg_score_query {
     const xg_name *name;
@@ -137,6 +140,14 @@ typedef struct xg_score_query {
     uint16_t sense_at[XG_SCORE_MAX_TOKENS], sense_n[XG_SCORE_MAX_TOKENS];
     xg_word_sig sense_sig[XG_SCORE_MAX_SENSES];
     char sense_text[XG_SCORE_SENSE_TEXT];
+    /* token i's multi-word reading (a bit of `readings`) split into words as the span matching
+     * splits it: read_sig[read_at[i] .. + read_n[i]]; read_n[i] == XG_SENSES_UNPREPARED: they did
+     * not fit. The memo's rows hold their similarities with each list token after the ntok
+     * tokens' (nread columns). */
+    uint16_t read_at[XG_SCORE_MAX_TOKENS], read_n[XG_SCORE_MAX_TOKENS];
+    size_t nread;
+    xg_word_sig read_sig[XG_SCORE_MAX_READ_WORDS];
+    char read_text[XG_SCORE_READ_TEXT];
 } xg_score_query;
 #define XG_SENSES_UNPREPARED 0xFFFF
 
@@ -175,7 +186,6 @@ typedef struct xg_score_detail {
     double han_score; /* < 0 when not both names have Han */
     int method;
     int number_mismatch;
-    xg_pair pairs[XG_SCORE_MAX_TOKENS];
     size_t npairs;
     uint64_t q_matched, n_matched; /* bit sets of matched tokens (first 64) */
     double matched_weight, unmatched_query, unmatched_list;
@@ -186,7 +196,12 @@ typedef struct xg_score_detail {
                                 Chinese query naming the unit (cost in unmatched_level) */
     double qualifier;        /* two universities: weight of unmatched qualifiers (see score.c) */
     double head; /* a Chinese query's unmatched institution head (研究院 …), as a plain word */
+    /* Last, so that a copy of the first npairs (XG_SCORE_DETAIL_SIZE) is a complete detail: a
+     * screening result keeps its matches' details so, to explain them when asked. */
+    xg_pair pairs[XG_SCORE_MAX_TOKENS];
 } xg_score_detail;
+/* Bytes of a detail holding npairs pairs (its pairs are last). */
+#define XG_SCORE_DETAIL_SIZE(npairs) (offsetof(xg_score_detail, pairs) + (npairs) * sizeof(xg_pair))
 
 /* Han bigram hashes of a simplified Han string into out (cap entries), sorted, deduplicated. */
 size_t xg_han_bigrams(uint32_t *out, size_t cap, const char *han);
@@ -204,12 +219,18 @@ void xg_score_list_init(xg_score_list *l, const xg_name *n, const float *w, uint
 /* Score one list name in [0, 1], filling the detail the explanation is made of. */
 double xg_score_name(const xg_score_query *q, const xg_score_list *n, xg_score_detail *d);
 
-/* The explanation object for a detail: method, token pairs with scores, unmatched tokens,
- * penalties. New reference. */
 /* XG_SOUND_SIM when the Latin word `text` is spelled by the sound pattern `pattern`
  * (xg_token.sound) and differs from plain pinyin, else 0. */
 double xg_sound_sim(const char *pattern, const char *text);
+
+/* The explanation object for a detail: method, token pairs with scores, unmatched tokens,
+ * penalties. New reference. */
 json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_score_detail *d);
+/* The same from what it reads of the query: its first `ntok` tokens (each token's text, kind,
+ * alt, sound, senses and level) and whether it was cut (xg_score_query.truncated). The detail
+ * need hold only its npairs pairs (XG_SCORE_DETAIL_SIZE). */
+json_t *xg_score_explain_tokens(const xg_token *qt, size_t ntok, int truncated, const xg_name *n,
+                                const xg_score_detail *d);
 
 /* Default weight of a token by kind. */
 double xg_token_weight(const xg_token *t);

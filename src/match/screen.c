@@ -15,6 +15,7 @@
 #include "xgate/error.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -57,7 +58,23 @@ typedef struct rec_best {
 typedef struct screen_priv {
     xg_arena arena; /* what the result holds; the query's temporaries are in xg_votes.scratch */
     xg_screen_match near;
+    const xg_token *qtok; /* the query's tokens as the explanations read them, in the arena once
+                           * a name match is reported; NULL before */
 } screen_priv;
+
+/* What a match's explanation is made of (xg_screen_match.why), in the result's arena: the JSON
+ * is built only when asked (xg_screen_match_explanation), so a caller that reads scores pays for
+ * none. For a name: the query's tokens (shared by the result's matches), the listed name (the
+ * snapshot's) and the scorer's detail, cut after its pairs; for an identifier: the strings. */
+typedef struct match_why {
+    int by_ident;
+    const char *ident_value, *list_scheme, *query_scheme;
+    const xg_token *qtok;
+    size_t ntok;
+    int truncated, alias;
+    const xg_name *list;
+    xg_score_detail d; /* last: only XG_SCORE_DETAIL_SIZE(d.npairs) bytes of it are allocated */
+} match_why;
 
 static double key_weight(char kind, size_t df, size_t n)
 {
@@ -374,7 +391,7 @@ static int best_ptr_before(const rec_best *const *x, const rec_best *const *y)
  * moving the records. */
 XG_DEFINE_STABLE_SORT(sort_best, const rec_best *, best_ptr_before)
 
-static json_t *ident_explain(const rec_best *b)
+static json_t *ident_explain(const match_why *b)
 {
     json_t *e = json_object();
     json_object_set_new_nocheck(e, "method", json_string_nocheck("identifier"));
@@ -390,16 +407,56 @@ static json_t *ident_explain(const rec_best *b)
     return e;
 }
 
-static void fill_match(xg_screen_match *m, const xg_snapshot *s, const xg_score_query *sq,
-                       const rec_best *b, xg_arena *a)
+json_t *xg_screen_match_explanation(const xg_screen_match *m)
 {
+    const match_why *w = m ? m->why : NULL;
+    if (!w) return NULL;
+    if (w->by_ident) return ident_explain(w);
+    json_t *e = xg_score_explain_tokens(w->qtok, w->ntok, w->truncated, w->list, &w->d);
+    json_object_set_new_nocheck(e, "name_kind",
+                                json_string_nocheck(w->alias ? "alias" : "primary"));
+    return e;
+}
+
+/* The query's tokens the explanations read (xg_score_explain_tokens), copied once per result
+ * from the scratch arena, which is reset after the query. NULL on ENOMEM. */
+static const xg_token *query_tokens(screen_priv *p, const xg_score_query *sq)
+{
+    if (p->qtok || !sq->ntok) return p->qtok;
+    xg_arena *a = &p->arena;
+    xg_token *t = xg_arena_alloc(a, sq->ntok * sizeof *t);
+    if (!t) return NULL;
+    for (size_t i = 0; i < sq->ntok; i++) {
+        const xg_token *q = &sq->name->tokens[i];
+        /* the symbol is not read (and would point into the scratch arena) */
+        t[i] = (xg_token){
+            .kind = q->kind, .from_han = q->from_han, .level = q->level, .place = q->place};
+        if (!(t[i].text = xg_arena_strdup(a, q->text ? q->text : "")) ||
+            (q->alt && !(t[i].alt = xg_arena_strdup(a, q->alt))) ||
+            (q->sound && !(t[i].sound = xg_arena_strdup(a, q->sound))) ||
+            (q->senses && !(t[i].senses = xg_arena_strdup(a, q->senses))))
+            return NULL;
+    }
+    return p->qtok = t;
+}
+
+static int fill_match(xg_screen_match *m, const xg_snapshot *s, const xg_score_query *sq,
+                      const rec_best *b, screen_priv *p)
+{
+    xg_arena *a = &p->arena;
     m->record = &s->lists->records[b->record];
     m->score = b->score;
     if (b->by_ident) {
         const char *scheme = b->list_scheme ? b->list_scheme : "ID";
         m->matched = xg_arena_printf(a, "ID:%s:%s", scheme, b->ident_value);
-        m->explanation = ident_explain(b);
-        return;
+        match_why *w = xg_arena_alloc(a, offsetof(match_why, d));
+        if (!m->matched || !w || !(w->ident_value = xg_arena_strdup(a, b->ident_value)) ||
+            (b->query_scheme && !(w->query_scheme = xg_arena_strdup(a, b->query_scheme))))
+            return xg_error_set(XG_ENOMEM, "screen: out of memory");
+        w->by_ident = 1;
+        w->list_scheme = b->list_scheme; /* the record's: the snapshot's */
+        m->why = w;
+        return 0;
     }
     const xg_mname *nm = &s->names[b->name];
     m->matched = nm->raw;
@@ -409,10 +466,17 @@ static void fill_match(xg_screen_match *m, const xg_snapshot *s, const xg_score_
         xg_score_name(sq, &nm->sl, &d);
         kept = &d;
     }
-    m->explanation = xg_score_explain(sq, &nm->an, kept);
-    json_object_set_new_nocheck(
-        m->explanation, "name_kind",
-        json_string_nocheck(nm->raw == m->record->name ? "primary" : "alias"));
+    match_why *w = xg_arena_alloc(a, offsetof(match_why, d) + XG_SCORE_DETAIL_SIZE(kept->npairs));
+    const xg_token *qt = query_tokens(p, sq);
+    if (!w || (sq->ntok && !qt)) return xg_error_set(XG_ENOMEM, "screen: out of memory");
+    memcpy(&w->d, kept, XG_SCORE_DETAIL_SIZE(kept->npairs));
+    w->qtok = qt;
+    w->ntok = sq->ntok;
+    w->truncated = sq->truncated;
+    w->list = &nm->an;
+    w->alias = nm->raw != m->record->name;
+    m->why = w;
+    return 0;
 }
 
 static int assemble(xg_screen_result *r, const xg_snapshot *s, const xg_screen_query *q,
@@ -441,16 +505,18 @@ static int assemble(xg_screen_result *r, const xg_snapshot *s, const xg_screen_q
         const rec_best *b = order[i];
         const xg_record *rec = &s->lists->records[b->record];
         int gone = xg_record_is_delisted(rec, as_of);
+        int rc = 0;
         if (b->score >= r->threshold) {
             if (gone && r->ndelisted < (size_t)limit)
-                fill_match(&r->delisted[r->ndelisted++], s, sq, b, &p->arena);
+                rc = fill_match(&r->delisted[r->ndelisted++], s, sq, b, p);
             else if (!gone && r->nmatches < (size_t)limit)
-                fill_match(&r->matches[r->nmatches++], s, sq, b, &p->arena);
+                rc = fill_match(&r->matches[r->nmatches++], s, sq, b, p);
         } else if (!gone && !r->near_miss) {
-            fill_match(&p->near, s, sq, b, &p->arena);
+            rc = fill_match(&p->near, s, sq, b, p);
             r->best_below = b->score;
             r->near_miss = &p->near;
         }
+        if (rc) return rc;
     }
     return 0;
 }
@@ -574,20 +640,11 @@ int xg_screen(xg_screen_result **out, const xg_snapshot *snap, const xg_screen_q
     return 0;
 }
 
-static void free_matches(xg_screen_match *m, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        json_decref(m[i].explanation);
-}
-
 void xg_screen_result_free(xg_screen_result *r)
 {
     if (!r) return;
     screen_priv *p = r->priv;
-    free_matches(r->matches, r->nmatches);
-    free_matches(r->delisted, r->ndelisted);
     if (p) {
-        json_decref(p->near.explanation);
         xg_arena_free(&p->arena);
         free(p);
     }
@@ -623,7 +680,8 @@ json_t *xg_screen_match_json(const xg_screen_match *m)
         json_object_set_new_nocheck(o, "programs", strings_json(r->programs, r->nprograms));
     if (r->end_date) json_object_set_new_nocheck(o, "end_date", json_string(r->end_date));
     if (r->parent) json_object_set_new_nocheck(o, "parent", json_string(r->parent));
-    json_object_set_new_nocheck(o, "explanation", json_incref(m->explanation));
+    /* (NULL on ENOMEM: the key is left out, as jansson leaves out a missing value) */
+    json_object_set_new_nocheck(o, "explanation", xg_screen_match_explanation(m));
     return o;
 }
 

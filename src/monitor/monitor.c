@@ -822,9 +822,10 @@ static int screen_party_forward(run_state *S, size_t pidx, double thr)
                               .score = res->matches[m].score,
                               .party_name = q.name,
                               .matched = res->matches[m].matched,
-                              .explanation = res->matches[m].explanation};
+                              .explanation = xg_screen_match_explanation(&res->matches[m])};
             json_array_append_new(S->party_hits,
                                   hit_json(p, res->matches[m].record, &d, &h, S->o->list_versions));
+            json_decref(h.explanation);
         }
         xg_screen_result_free(res);
     }

@@ -96,10 +96,11 @@ static bool parse_screen(xg_req *r, const json_t *o, screen_args *a)
  * The same bytes as json_encode(xg_screen_result_json(res) + list_origin + list_versions), without
  * building that tree and freeing it again: on a screening answer the tree's mallocs and frees, its
  * copy of the list versions and its walk were a tenth of the server's time (BENCHMARKS.md, HTTP
- * section). Only the explanations, which the library hands over as JSON, are encoded from their
- * trees. Whatever the tree would have done differently (a string that is not UTF-8, a real that is
- * not finite, a missing explanation: jansson leaves those keys out) makes the writer give up, and
- * the tree is used; tests/unit/server/test_server_screen.c compares the two on the golden queries.
+ * section). Only the explanations, which the library builds as JSON when asked, are encoded from
+ * their trees. Whatever the tree would have done differently (a string that is not UTF-8, a real
+ * that is not finite, a missing explanation: jansson leaves those keys out) makes the writer give
+ * up, and the tree is used; tests/unit/server/test_server_screen.c compares the two on the golden
+ * queries.
  */
 
 /* xg_screen_result_json rounds scores to thousandths so (src/match/screen.c). */
@@ -135,7 +136,7 @@ static int put_strings(xg_buf *b, const char *const *v, size_t n)
 static int put_match(xg_buf *b, const xg_screen_match *m)
 {
     const xg_record *r = m->record;
-    if (!m->explanation) return -1;
+    if (!m->why) return -1;
     if (put_lit(b, "{\"id\":") || put_str(b, r->id ? r->id : "") || put_lit(b, ",\"source\":") ||
         put_str(b, r->source ? r->source : ""))
         return -1;
@@ -153,10 +154,12 @@ static int put_match(xg_buf *b, const xg_screen_match *m)
         return -1;
     if (r->end_date && (put_lit(b, ",\"end_date\":") || put_str(b, r->end_date))) return -1;
     if (r->parent && (put_lit(b, ",\"parent\":") || put_str(b, r->parent))) return -1;
-    return put_lit(b, ",\"explanation\":") || json_encode(b, m->explanation, 1) ||
-                   xg_buf_putc(b, '}')
-               ? -1
-               : 0;
+    json_t *e = xg_screen_match_explanation(m);
+    int rc = !e || put_lit(b, ",\"explanation\":") || json_encode(b, e, 1) || xg_buf_putc(b, '}')
+                 ? -1
+                 : 0;
+    json_decref(e);
+    return rc;
 }
 
 static int put_matches(xg_buf *b, const xg_screen_match *m, size_t n)

@@ -4,7 +4,8 @@
  * list_temp_load writes CSV (xgate's own list format, header included) to a new file made from
  * the template PATH (mkstemps: it must end in "XXXXXX.xgate.csv"), then loads the name data and a
  * snapshot of that one list; list_temp_free, in the caller's teardown, frees both and unlinks PATH.
- * list_temp_screen, list_temp_score and list_temp_pair ask that snapshot and read its answers.
+ * list_temp_screen, list_temp_score, list_temp_pair and list_temp_relation ask that snapshot and
+ * read its answers.
  * list_shared_load loads one of the shared real lists instead.
  */
 #ifndef XG_TEST_LIST_TEMP_H
@@ -78,17 +79,37 @@ static inline double list_temp_score(xg_snapshot *snap, const char *name, const 
     return s;
 }
 
-/* The value of `key` ("list", "via" …) in the explanation's pair for the query word, or NULL. */
+/* The value of `key` ("list", "via" …) in the explanation's pair for the query word, or NULL; in
+ * a buffer the next call overwrites (the explanation is built for the call and freed). */
 static inline const char *list_temp_pair(const xg_screen_match *m, const char *query,
                                          const char *key)
 {
-    json_t *pairs = json_object_get(m->explanation, "pairs");
-    for (size_t i = 0; i < json_array_size(pairs); i++) {
+    static char buf[256];
+    const char *v = NULL;
+    json_t *e = xg_screen_match_explanation(m);
+    cr_assert_not_null(e);
+    json_t *pairs = json_object_get(e, "pairs");
+    for (size_t i = 0; i < json_array_size(pairs) && !v; i++) {
         json_t *p = json_array_get(pairs, i);
         if (!strcmp(json_string_value(json_object_get(p, "query")), query))
-            return json_string_value(json_object_get(p, key));
+            v = json_string_value(json_object_get(p, key));
     }
-    return NULL;
+    if (v) snprintf(buf, sizeof buf, "%s", v);
+    json_decref(e);
+    return v ? buf : NULL;
+}
+
+/* The explanation's "nested" relation ("listed_unit" …), or NULL; in a buffer the next call
+ * overwrites. */
+static inline const char *list_temp_relation(const xg_screen_match *m)
+{
+    static char buf[64];
+    json_t *e = xg_screen_match_explanation(m);
+    cr_assert_not_null(e);
+    const char *v = json_string_value(json_object_get(json_object_get(e, "nested"), "relation"));
+    if (v) snprintf(buf, sizeof buf, "%s", v);
+    json_decref(e);
+    return v ? buf : NULL;
 }
 
 #endif

@@ -43,12 +43,6 @@ static const char *first(const xg_screen_result *r)
     return r->nmatches ? r->matches[0].record->name : "";
 }
 
-static const char *relation(const xg_screen_match *m)
-{
-    json_t *n = json_object_get(m->explanation, "nested");
-    return n ? json_string_value(json_object_get(n, "relation")) : NULL;
-}
-
 TestSuite(match_zh, .init = setup, .fini = teardown);
 
 /* 中国人民解放军国防科技大学 scored 0.50 against NUDT while 国防科技大学 alone was found. */
@@ -64,7 +58,7 @@ Test(match_zh, pla_prefix_no_longer_drags)
         cr_assert_str_eq(first(r), want[i], "%s", q[i]);
         cr_assert_geq(r->matches[0].score, XG_SCREEN_DEFAULT_THRESHOLD);
         /* AFEU's listing has the prefixed name as an alias: met whole, nothing nested */
-        if (i < 2) cr_assert_str_eq(relation(&r->matches[0]), "listed_unit", "%s", q[i]);
+        if (i < 2) cr_assert_str_eq(list_temp_relation(&r->matches[0]), "listed_unit", "%s", q[i]);
         xg_screen_result_free(r);
     }
 }
@@ -76,8 +70,10 @@ Test(match_zh, listed_parent_inside_a_longer_name)
     xg_screen_result *r = screen("北京航空航天大学杭州创新研究院");
     cr_assert(strstr(first(r), "Beijing University of Aeronautics and Astronautics"), "%s",
               first(r));
-    cr_assert_str_eq(relation(&r->matches[0]), "listed_parent");
-    char *e = json_dumps(r->matches[0].explanation, 0);
+    cr_assert_str_eq(list_temp_relation(&r->matches[0]), "listed_parent");
+    json_t *x = xg_screen_match_explanation(&r->matches[0]);
+    char *e = json_dumps(x, 0);
+    json_decref(x);
     cr_assert(strstr(e, "hangzhou") && strstr(e, "unmatched_levels"), "%s", e);
     free(e);
     xg_screen_result_free(r);
@@ -159,7 +155,8 @@ Test(match_zh, other_senses_of_a_word)
         xg_screen_result *r = screen(q[i]);
         cr_assert_str_eq(first(r), want[i], "%s", q[i]);
         cr_assert_geq(r->matches[0].score, XG_SCREEN_DEFAULT_THRESHOLD, "%s", q[i]);
-        json_t *pairs = json_object_get(r->matches[0].explanation, "pairs");
+        json_t *x = xg_screen_match_explanation(&r->matches[0]);
+        json_t *pairs = json_object_get(x, "pairs");
         int via = 0;
         for (size_t k = 0; k < json_array_size(pairs); k++) {
             json_t *p = json_array_get(pairs, k);
@@ -167,9 +164,10 @@ Test(match_zh, other_senses_of_a_word)
             const char *l = json_string_value(json_object_get(p, "list"));
             via = via || (v && l && !strcmp(v, "gloss") && !strcmp(l, pair[i]));
         }
-        char *e = json_dumps(r->matches[0].explanation, 0);
+        char *e = json_dumps(x, 0);
         cr_assert(via, "%s: no pair via gloss with %s in %s", q[i], pair[i], e);
         free(e);
+        json_decref(x);
         xg_screen_result_free(r);
     }
 }
@@ -202,11 +200,13 @@ Test(match_zh, another_institution_head_stays_quiet)
     int head = 0;
     for (size_t i = 0; i < r->nmatches && !head; i++) {
         if (!strstr(r->matches[i].record->name, "Beijing University of Aeronautics")) continue;
-        json_t *pen = json_object_get(r->matches[i].explanation, "penalties");
+        json_t *x = xg_screen_match_explanation(&r->matches[i]);
+        json_t *pen = json_object_get(x, "penalties");
         for (size_t k = 0; k < json_array_size(pen); k++)
             head =
                 head || !strcmp(json_string_value(json_object_get(json_array_get(pen, k), "kind")),
                                 "institution_head");
+        json_decref(x);
     }
     cr_assert(head, "no institution_head penalty against BUAA");
     xg_screen_result_free(r);

@@ -61,9 +61,11 @@ static void put_match(xg_buf *b, char kind, const xg_screen_match *m)
     snprintf(file, sizeof file, "%s", r->file ? r->file : "?");
     xg_buf_printf(b, "%c\t%s#%s\t%.12f\t", kind, basename(file), r->id ? r->id : "?", m->score);
     line_text(b, m->matched);
-    char *e = json_dumps(m->explanation, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+    json_t *x = xg_screen_match_explanation(m);
+    char *e = json_dumps(x, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
     xg_buf_printf(b, "\t%s\n", e ? e : "null");
     free(e);
+    json_decref(x);
 }
 
 typedef struct gquery {

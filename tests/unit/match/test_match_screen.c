@@ -56,9 +56,10 @@ Test(match_screen, nudt_four_ways_with_explanations)
         cr_assert_geq(r->nmatches, 1, "%s: no match", q[i]);
         cr_assert_str_eq(r->matches[0].record->id, "c99570ec5878f7fe08538d189905a59c", "%s", q[i]);
         cr_assert_geq(r->matches[0].score, XG_SCREEN_DEFAULT_THRESHOLD);
-        json_t *e = r->matches[0].explanation;
+        json_t *e = xg_screen_match_explanation(&r->matches[0]);
         cr_assert(json_is_string(json_object_get(e, "method")));
         cr_assert(json_array_size(json_object_get(e, "pairs")) > 0);
+        json_decref(e);
         xg_screen_result_free(r);
     }
     xg_snapshot_unref(s);
@@ -217,7 +218,9 @@ Test(match_screen, han_words_match_by_either_reading)
     cr_assert_str_eq(r->matches[0].matched,
                      "Beijing Institute of Technology, Shenzhen Research Institute");
     cr_assert_geq(r->matches[0].score, 0.95);
-    char *e = json_dumps(r->matches[0].explanation, 0);
+    json_t *x = xg_screen_match_explanation(&r->matches[0]);
+    char *e = json_dumps(x, 0);
+    json_decref(x);
     cr_assert(strstr(e, "\"reading\": true"), "%s", e);
     free(e);
     xg_screen_result_free(r);
@@ -263,7 +266,9 @@ Test(match_screen, identifier_schemes)
     cr_assert_eq(xg_screen(&r, s, &q), 0);
     cr_assert_eq(r->nmatches, 1);
     cr_assert_float_eq(r->matches[0].score, 0.9, 1e-12);
-    char *e = json_dumps(r->matches[0].explanation, 0);
+    json_t *x = xg_screen_match_explanation(&r->matches[0]);
+    char *e = json_dumps(x, 0);
+    json_decref(x);
     cr_assert(strstr(e, "identifier_scheme_differs"), "%s", e);
     free(e);
     xg_screen_result_free(r);

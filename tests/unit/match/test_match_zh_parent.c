@@ -38,12 +38,6 @@ static xg_screen_result *screen(const char *name)
     return r;
 }
 
-static const char *relation(const xg_screen_match *m)
-{
-    json_t *n = json_object_get(m->explanation, "nested");
-    return n ? json_string_value(json_object_get(n, "relation")) : NULL;
-}
-
 /* 国家超级计算广州中心 (simplified and traditional) is the listed "National Supercomputing Center
  * Guangzhou (NSCC-GZ), Sun Yat-Sen University": it scored 0.70 on this list (0.60 on all
  * lists), the university and the unit's abbreviation counting as missing words. */
@@ -58,7 +52,7 @@ Test(match_zh_parent, unit_named_without_its_listed_parent)
                          "University",
                          "%s", q[i]);
         cr_assert_geq(r->matches[0].score, XG_SCREEN_DEFAULT_THRESHOLD, "%s", q[i]);
-        cr_assert_str_eq(relation(&r->matches[0]), "listed_with_parent", "%s", q[i]);
+        cr_assert_str_eq(list_temp_relation(&r->matches[0]), "listed_with_parent", "%s", q[i]);
         xg_screen_result_free(r);
     }
 }
@@ -86,13 +80,13 @@ Test(match_zh_parent, parent_first_names_and_latin_queries_unchanged)
 {
     xg_screen_result *r = screen("军事医学研究院");
     for (size_t k = 0; k < r->nmatches; k++) {
-        const char *rel = relation(&r->matches[k]);
+        const char *rel = list_temp_relation(&r->matches[k]);
         cr_assert(!rel || strcmp(rel, "listed_with_parent"), "%s", r->matches[k].record->name);
     }
     xg_screen_result_free(r);
     r = screen("National Supercomputing Center Guangzhou");
     for (size_t k = 0; k < r->nmatches; k++) {
-        const char *rel = relation(&r->matches[k]);
+        const char *rel = list_temp_relation(&r->matches[k]);
         cr_assert(!rel || strcmp(rel, "listed_with_parent"), "%s", r->matches[k].record->name);
     }
     xg_screen_result_free(r);

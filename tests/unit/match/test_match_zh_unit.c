@@ -107,11 +107,13 @@ static void expect_owner_level(const char *query, const char *unmet)
 {
     xg_screen_result *r = list_temp_screen(snap, query, -1);
     cr_assert_geq(r->nmatches, 1, "%s", query);
-    json_t *nested = json_object_get(r->matches[0].explanation, "nested");
+    json_t *x = xg_screen_match_explanation(&r->matches[0]);
+    json_t *nested = json_object_get(x, "nested");
     cr_assert_not_null(nested, "%s", query);
     cr_assert_str_eq(json_string_value(json_object_get(nested, "relation")), "listed_unit");
     json_t *skipped = json_object_get(nested, "unmatched_levels");
     cr_assert_str_eq(json_string_value(json_array_get(skipped, 0)), unmet, "%s", query);
+    json_decref(x);
     xg_screen_result_free(r);
 }
 
