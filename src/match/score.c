@@ -1251,13 +1251,14 @@ static size_t pinyin_syllables(const char *w)
     return n;
 }
 
-/* True when a Chinese query's match rests on a guessed spelling alone: a word read from Han met a
- * list word inexactly, one for one — a near pinyin (华润 huarun ~ "Harun") or a learned spelling
- * (暨南 jinan ~ "Hunan" by ji → hi, 七喜 qixi ~ "Qisu") — where the word is short (two
- * syllables: a letter changes another name) or the list word a Chinese place (Hunan), and no
- * other distinctive word (a word or number, not an organisation, legal or stop word) met closely
- * (XG_TRADE_NAME_SIM) beside it: a learned spelling carries a brand next to its city (广州欧赛 →
- * "Guangzhou Ausay") or a name of three syllables (莫斯特 mosite ~ "Most"), not two on its own. */
+/* True when a Chinese query's match rests on a guessed spelling alone: a word read from Han met
+ * one list word or two joined inexactly — a near pinyin (华润 huarun ~ "Harun", 清华 qinghua ~
+ * "Qiang Hu") or a learned spelling (暨南 jinan ~ "Hunan" by ji → hi, 七喜 qixi ~ "Qisu") — where
+ * the word is short (two syllables: a letter changes another name) or the list word a Chinese place
+ * (Hunan), and no other distinctive word (a word or number, not an organisation, legal or stop
+ * word) met closely (XG_TRADE_NAME_SIM) beside it: a learned spelling carries a brand next to its
+ * city (广州欧赛 → "Guangzhou Ausay") or a name of three syllables (莫斯特 mosite ~ "Most"), not
+ * two on its own. */
 static int unsupported_guess(const xg_score_query *q, const xg_score_list *l,
                              const xg_score_detail *d)
 {
@@ -1268,7 +1269,7 @@ static int unsupported_guess(const xg_score_query *q, const xg_score_list *l,
         if (p->cover == XG_ABSORBED || (t->kind != XG_TOK_WORD && t->kind != XG_TOK_NUMBER))
             continue;
         if (p->sim >= XG_TRADE_NAME_SIM) return 0;
-        if (t->from_han && p->qn == 1 && p->nn == 1 &&
+        if (t->from_han && p->qn == 1 &&
             (pinyin_syllables(t->text) <= 2 || latin_place(q, &l->name->tokens[p->ni])))
             guess = 1;
     }

@@ -70,10 +70,11 @@
 /* A number in both names that does not agree caps the score here (below any sensible threshold):
  * 502nd and 513th institutes are different entities. */
 #define XG_NUMBER_MISMATCH_CAP 0.5
-/* A Chinese query whose every distinctive word met a list name only inexactly (a near pinyin, a
- * learned spelling) with no word met exactly beside it caps the score here, under the default
- * threshold: 暨南大学 jinan is not "Hunan University" by the learned spelling ji → hi, 七喜 qixi
- * not "Qisu", 华润 huarun not "Harun" (see unsupported_guess in score.c). */
+/* A Chinese query whose short word (two syllables) or place word met a list name only inexactly
+ * (a near pinyin, a learned spelling), with no distinctive word met closely beside it, caps the
+ * score here, under the default threshold: 暨南大学 jinan is not "Hunan University" by the
+ * learned spelling ji → hi, 七喜 qixi not "Qisu", 华润 huarun not "Harun" (unsupported_guess in
+ * score.c). */
 #define XG_UNSUPPORTED_CAP 0.75
 
 /* What the word comparisons measure of a list token's text and alt (see xg_word_sig), measured

@@ -4,9 +4,9 @@
  * no word met exactly beside it stays under the default threshold (XG_UNSUPPORTED_CAP, issue 13,
  * zh13f), and says so; the same spellings still carry a name when another word supports them or
  * when the word is longer. The list rows are real: Hunan University (METI End User List),
- * HARUN (METI), Hong Kong Qisu Electronic Technology (EU 833 Annex IV, its Chinese aliases
- * stripped as the benchmark strips them), Guangzhou Ausay Technology (EU 833 Annex IV, likewise)
- * and Most Development Limited (EU 833 Annex IV).
+ * HARUN, QIANG HU and Lian Yang (METI names of unknown type), Hong Kong Qisu Electronic Technology
+ * (EU 833 Annex IV, its Chinese aliases stripped as the benchmark strips them), Guangzhou Ausay
+ * Technology (EU 833 Annex IV, likewise) and Most Development Limited (EU 833 Annex IV).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -30,6 +30,8 @@ static void setup(void)
         LIST_TEMP_HEADER
         "METI-HNU,METI End User List,Entity,Hunan University,,CN,,,,,METI,,,\n"
         "METI-HARUN,METI End User List,Entity,HARUN,,,,,,,METI,,,\n"
+        "METI-0668,METI End User List,Entity,QIANG HU,,,,,,,METI,,,\n"
+        "METI-1631,METI End User List,Entity,Lian Yang,,,,,,,METI,,,\n"
         "EU833-IV-714,EU Regulation 833/2014 Annex IV,Entity,"
         "Hong Kong Qisu Electronic Technology Co. Ltd.,"
         "\"Shenzhen Qisu Electronic Technology Co., Ltd\",HK,,,,,EU-RUS,2024-02-23,,\n"
@@ -59,11 +61,12 @@ static int has_penalty(const xg_screen_match *m, const char *kind)
 
 /* Real organisations on no list (CC-CEDICT headwords; bench/screen/zh_negatives_dev.tsv holds 七喜
  * and 华润): 暨南大学 Jinan University (jinan ~ "Hunan" by the learned ji → hi, a place), 济南大学
- * University of Jinan (the same), 七喜 Hedy (qixi ~ "Qisu" by xi → su) and 华润 China Resources
- * (huarun ~ "Harun", one letter) — each shares only a guessed word with a list name. */
+ * University of Jinan (the same), 七喜 Hedy (qixi ~ "Qisu" by xi → su), 华润 China Resources
+ * (huarun ~ "Harun", one letter), and the short names 清华 (Tsinghua; qinghua ~ "Qiang Hu", two
+ * words joined) and 联想 (Lenovo; lianxiang ~ "Lian Yang") — each shares only a guessed word. */
 Test(match_zh_guess, guessed_short_word_alone_stays_below)
 {
-    const char *q[] = {"暨南大学", "暨南大學", "济南大学", "七喜", "华润", "華潤"};
+    const char *q[] = {"暨南大学", "暨南大學", "济南大学", "七喜", "华润", "華潤", "清华", "联想"};
     for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
         xg_screen_result *r = list_temp_screen(snap, q[i], -1);
         cr_assert_eq(r->nmatches, 0, "%s: %s", q[i], r->nmatches ? r->matches[0].record->name : "");
