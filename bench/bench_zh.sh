@@ -7,6 +7,8 @@
 #            Han aliases, held out of the list, their traditional forms, and 28 unlisted Chinese
 #            organisations) — tuned on
 #   dev      bench/screen/zh_dev.tsv — institutes, nested names, prefixes, abbreviations; tuned on
+#   negdev   bench/screen/zh_negatives_dev.tsv — 208 real Chinese organisations on no list
+#            (CC-CEDICT headwords), false alerts only; tuned on
 #   heldout  bench/screen/zh_heldout.tsv — the METI list's own original-script names, official and
 #            short Chinese names of listed companies, 99 unlisted Chinese organisations; never
 #            tuned on
@@ -55,17 +57,17 @@ EVAL_LISTS=("$L/csl_entity_list_prc_research.csv" "$OUT/lists/csl_meti_names_202
   "$L/ofac_sdn_2021-07" "$L/un_sc_consolidated_2026-02.xml")
 "$OUT/screen_bench" dump "${EVAL_LISTS[@]}" >"$OUT/dump_eval.tsv"
 python3 bench/screen/build_zh_sets.py queries "$OUT/dump_eval.tsv" "$OUT/eval.tsv" \
-  bench/screen/zh_dev.tsv bench/screen/zh_heldout.tsv "$OUT"
+  bench/screen/zh_dev.tsv bench/screen/zh_heldout.tsv "$OUT" bench/screen/zh_negatives_dev.tsv
 awk -F'\t' '$1 ~ /^(upper|typo|legal|abbrev|order)$/' "$OUT/eval.tsv" >"$OUT/q_latin.tsv"
 
 log "screening"
-for s in eval dev heldout; do
+for s in eval dev negdev heldout; do
   "$OUT/screen_bench" run 1 1 "$OUT/q_$s.tsv" "${EVAL_LISTS[@]}" >"$OUT/r_$s.out"
   [ -z "$BEFORE" ] || XGATE_DATA=$BEFORE/data "$OUT/before/screen_bench" run 1 1 "$OUT/q_$s.tsv" \
     "${EVAL_LISTS[@]}" >"$OUT/before/r_$s.out"
 done
 # CPU per query: Chinese (all three sets) and Latin (the evaluation set's Latin variants), 3 rounds
-cat "$OUT"/q_eval.tsv "$OUT"/q_dev.tsv "$OUT"/q_heldout.tsv >"$OUT/q_zh_all.tsv"
+cat "$OUT"/q_eval.tsv "$OUT"/q_dev.tsv "$OUT"/q_negdev.tsv "$OUT"/q_heldout.tsv >"$OUT/q_zh_all.tsv"
 "$OUT/screen_bench" run 1 3 "$OUT/q_zh_all.tsv" "${EVAL_LISTS[@]}" >"$OUT/cpu_zh.out"
 "$OUT/screen_bench" run 1 3 "$OUT/q_latin.tsv" "${EVAL_LISTS[@]}" >"$OUT/cpu_latin.out"
 if [ -n "$BEFORE" ]; then
@@ -84,11 +86,12 @@ cat <<MD
 - Lists: all shared lists ($(wc -l <"$OUT/dump_eval.tsv") names), without the EU 833 file's Han aliases and the METI list's original-script forms.
 - Sets: **eval** — the evaluation set's Chinese rows (EU 833 Annex IV pairs and traditional forms; 28 unlisted organisations), tuned on;
   **dev** — \`bench/screen/zh_dev.tsv\` (institutes, nested names, prefixes, abbreviations), tuned on;
+  **negdev** — \`bench/screen/zh_negatives_dev.tsv\` (208 Chinese organisations on no list, from CC-CEDICT: universities, institutes, companies, banks, short names), tuned on;
   **heldout** — \`bench/screen/zh_heldout.tsv\` (the METI list's own original-script names, official and short names of listed companies, their traditional forms; 99 unlisted organisations), never tuned on.
 - A positive counts when one of its records is among the first three reported at or above the default threshold ($DEFAULT); a negative is a false alert when anything is reported.
 
 $(python3 bench/screen/judge_zh.py --misses "$OUT" ${BEFORE:+--before "$OUT/before" "$BLABEL"} "$DEFAULT" eval "$OUT/q_eval.tsv" "$OUT/r_eval.out" \
-  dev "$OUT/q_dev.tsv" "$OUT/r_dev.out" heldout "$OUT/q_heldout.tsv" "$OUT/r_heldout.out")
+  dev "$OUT/q_dev.tsv" "$OUT/r_dev.out" negdev "$OUT/q_negdev.tsv" "$OUT/r_negdev.out" heldout "$OUT/q_heldout.tsv" "$OUT/r_heldout.out")
 
 CPU per query (one thread, three rounds, over the same lists): Chinese queries $(val "$OUT/cpu_zh.out" cpu_us) µs ($(wc -l <"$OUT/q_zh_all.tsv") queries), Latin queries of the evaluation set $(val "$OUT/cpu_latin.out" cpu_us) µs ($(wc -l <"$OUT/q_latin.tsv") queries)$([ -z "$BEFORE" ] || echo "; before ($BLABEL): Chinese $(val "$OUT/before/cpu_zh_all.out" cpu_us) µs, Latin $(val "$OUT/before/cpu_latin.out" cpu_us) µs"). Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores shared with other jobs).
 MD

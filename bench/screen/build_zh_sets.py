@@ -6,9 +6,10 @@ in English, issue 13).
       copy the METI/CSL name list without its original-script forms: "English (原文)" keeps
       "English", a line of Han alone is dropped. The held-out set's list_alias rows are those forms,
       so the list screened must not hold them.
-  build_zh_sets.py queries DUMP EVAL_TSV DEV_TSV HELDOUT_TSV OUTDIR
+  build_zh_sets.py queries DUMP EVAL_TSV DEV_TSV HELDOUT_TSV OUTDIR [NEGDEV_TSV]
       write OUTDIR/q_eval.tsv (the evaluation set's Chinese rows: cjk, traditional, negative_org_zh),
-      OUTDIR/q_dev.tsv and OUTDIR/q_heldout.tsv, each line "category, expected keys, query" as
+      OUTDIR/q_dev.tsv and OUTDIR/q_heldout.tsv (and OUTDIR/q_negdev.tsv, the tuning negatives of
+      NEGDEV_TSV), each line "category, expected keys, query" as
       judge.py reads them. A row's expected keys are every record holding its listed name in DUMP
       (`screen_bench dump` of the lists screened); a listed name no record holds stops the build.
       Official rows get a traditional-character twin (ICU Hans-Hant) in category "traditional".
@@ -84,7 +85,7 @@ def main():
     if len(sys.argv) == 4 and sys.argv[1] == "strip":
         strip(sys.argv[2], sys.argv[3])
         return
-    if len(sys.argv) != 7 or sys.argv[1] != "queries":
+    if len(sys.argv) not in (7, 8) or sys.argv[1] != "queries":
         sys.exit(__doc__)
     dump, eval_tsv, dev, heldout, outdir = sys.argv[2:7]
     by_name = load_keys(dump)
@@ -96,6 +97,8 @@ def main():
     write(f"{outdir}/q_eval.tsv", ev)
     write(f"{outdir}/q_dev.tsv", read_set(dev, by_name))
     write(f"{outdir}/q_heldout.tsv", read_set(heldout, by_name))
+    if len(sys.argv) == 8:
+        write(f"{outdir}/q_negdev.tsv", read_set(sys.argv[7], by_name))
 
 
 if __name__ == "__main__":

@@ -1390,6 +1390,40 @@ static int repeats_matched(const xg_token *t, size_t n, uint64_t matched, size_t
     return 0;
 }
 
+/* The syllables of a pinyin word, counted as its groups of vowels (jinan 2, mosite 3). */
+static size_t pinyin_syllables(const char *w)
+{
+    size_t n = 0;
+    for (size_t i = 0; w[i]; i++)
+        if (sound_vowel(w[i]) && (i == 0 || !sound_vowel(w[i - 1]))) n++;
+    return n;
+}
+
+/* True when a Chinese query's match rests on a guessed spelling alone: a word read from Han met
+ * one list word or two joined inexactly — a near pinyin (华润 huarun ~ "Harun", 清华 qinghua ~
+ * "Qiang Hu") or a learned spelling (暨南 jinan ~ "Hunan" by ji → hi, 七喜 qixi ~ "Qisu") — where
+ * the word is short (two syllables: a letter changes another name) or the list word a Chinese place
+ * (Hunan), and no other distinctive word (a word or number, not an organisation, legal or stop
+ * word) met closely (XG_TRADE_NAME_SIM) beside it: a learned spelling carries a brand next to its
+ * city (广州欧赛 → "Guangzhou Ausay") or a name of three syllables (莫斯特 mosite ~ "Most"), not
+ * two on its own. */
+static int unsupported_guess(const xg_score_query *q, const xg_score_list *l,
+                             const xg_score_detail *d)
+{
+    int guess = 0;
+    for (size_t k = 0; k < d->npairs; k++) {
+        const xg_pair *p = &d->pairs[k];
+        const xg_token *t = &q->name->tokens[p->qi];
+        if (p->cover == XG_ABSORBED || (t->kind != XG_TOK_WORD && t->kind != XG_TOK_NUMBER))
+            continue;
+        if (p->sim >= XG_TRADE_NAME_SIM) return 0;
+        if (t->from_han && p->qn == 1 &&
+            (pinyin_syllables(t->text) <= 2 || latin_place(q, &l->name->tokens[p->ni])))
+            guess = 1;
+    }
+    return guess;
+}
+
 /* Whether list word j is left unmet: not matched, not the name's acronym nor a word the query's
  * acronym expanded to, not a repeat of a matched word. */
 static inline int list_word_unmet(const xg_score_list *l, size_t nn, uint64_t matched,
@@ -1505,6 +1539,9 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
         }
     }
     if (d->number_mismatch && d->score > XG_NUMBER_MISMATCH_CAP) d->score = XG_NUMBER_MISMATCH_CAP;
+    d->unsupported = han && d->method == XG_METHOD_TOKENS && d->score > XG_UNSUPPORTED_CAP &&
+                     unsupported_guess(q, l, d);
+    if (d->unsupported) d->score = XG_UNSUPPORTED_CAP;
     if (d->score > 1.0) d->score = 1.0;
     return d->score;
 }
@@ -1659,6 +1696,9 @@ json_t *xg_score_explain_tokens(const xg_token *qt, size_t ntok, int truncated, 
     if (d->number_mismatch)
         json_array_append_new(
             pen, json_pack("{s:s,s:f}", "kind", "number_mismatch", "cap", XG_NUMBER_MISMATCH_CAP));
+    if (d->unsupported)
+        json_array_append_new(
+            pen, json_pack("{s:s,s:f}", "kind", "unsupported_spelling", "cap", XG_UNSUPPORTED_CAP));
     if (truncated)
         json_array_append_new(
             pen, json_pack("{s:s,s:i}", "kind", "query_truncated", "tokens", XG_SCORE_MAX_TOKENS));

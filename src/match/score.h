@@ -70,6 +70,12 @@
 /* A number in both names that does not agree caps the score here (below any sensible threshold):
  * 502nd and 513th institutes are different entities. */
 #define XG_NUMBER_MISMATCH_CAP 0.5
+/* A Chinese query whose short word (two syllables) or place word met a list name only inexactly
+ * (a near pinyin, a learned spelling), with no distinctive word met closely beside it, caps the
+ * score here, under the default threshold: 暨南大学 jinan is not "Hunan University" by the
+ * learned spelling ji → hi, 七喜 qixi not "Qisu", 华润 huarun not "Harun" (unsupported_guess in
+ * score.c). */
+#define XG_UNSUPPORTED_CAP 0.75
 
 /* What the word comparisons measure of a list token's text and alt (see xg_word_sig), measured
  * once per snapshot by token id (xg_score_list.tok): [0] the text, [1] the alt (when it has one).
@@ -186,6 +192,8 @@ typedef struct xg_score_detail {
     double han_score; /* < 0 when not both names have Han */
     int method;
     int number_mismatch;
+    int unsupported; /* a Chinese query's distinctive words all met inexactly (XG_UNSUPPORTED_CAP)
+                      */
     size_t npairs;
     uint64_t q_matched, n_matched; /* bit sets of matched tokens (first 64) */
     double matched_weight, unmatched_query, unmatched_list;
