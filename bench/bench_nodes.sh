@@ -21,6 +21,9 @@
 #      BEFORE_BIN (optional: another xgate binary, e.g. one built from main before a change; adds
 #      rows for it in every setup, SQLite, PostgreSQL one node and three nodes, in the same run),
 #      BEFORE_DATA (its data/ directory, default the data/ beside its build/ directory), BEFORE_LABEL.
+#      PG_STATS=1: load pg_stat_statements (track_planning on) in the private server and write each
+#      PostgreSQL row's statements (calls, total plan and execution time, WAL bytes) to
+#      bench/out/nodes/pgss-<row>.txt.
 #      NAMES (default 1): how many customer names the requests rotate over. 1 sends the one name
 #      below every time (after the first request every screening is a cache hit: the cache's best
 #      case). N > 1 builds N request bodies differing only in customer.name — the 81 real
@@ -67,6 +70,8 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 TMP=$(mktemp -d /var/tmp/xg-bench-nodes.XXXXXX)
 . tests/lib_pg.sh
+PG_STATS=${PG_STATS:-}
+[ -z "$PG_STATS" ] || export XGATE_PG_OPTS="${XGATE_PG_OPTS:-} -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on"
 
 PIDS=()
 stop_all() { # SIGTERM every node and HAProxy started here, then wait for each
@@ -84,6 +89,17 @@ export XGATE_STATE_DIR="$TMP/state"
 NODE_PIDS=()
 # node_cpu: CPU time (user + system, clock ticks) of the running nodes so far
 node_cpu() { local p t=0; for p in "${NODE_PIDS[@]}"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+# pg_cpu: CPU time (clock ticks) of the private PostgreSQL so far: the postmaster's own and that of
+# its exited children (utime + stime + cutime + cstime), plus every live child's (backends,
+# walwriter, checkpointer…): a backend that exits between two readings moves into cutime/cstime.
+pg_cpu() {
+  local pm
+  pm=$(head -n 1 "$PGDIR/data/postmaster.pid")
+  for f in /proc/[0-9]*/stat; do cat "$f" 2>/dev/null || true; done |
+    awk -v pm="$pm" '{ sub(/^.*\) /, ""); # after "pid (comm) ": $1 state, $2 ppid, $12 utime …
+      if ($2 == pm) t += $12 + $13 } END { printf "%d\n", t }' >"$TMP/pgcpu.children"
+  echo $(($(cat "$TMP/pgcpu.children") + $(awk '{sub(/^.*\) /, ""); print $12 + $13 + $14 + $15}' "/proc/$pm/stat")))
+}
 TICK=$(getconf CLK_TCK)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
@@ -233,7 +249,15 @@ cell() { # cell LABEL BIN BACKEND NODES CLIENTS
     url="http://127.0.0.1:${ports[0]}"
   fi
   rm -f "$OUT/ids-$slug-"*.txt "$OUT/ids-$slug-"*.non2xx
-  local cpu0 cpu1
+  local cpu0 cpu1 pg0=0 pg1=0 lsn0="" walb=""
+  if [ "$backend" = postgresql ]; then
+    if [ -n "$PG_STATS" ]; then
+      psql_q "b_${slug//-/_}" "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+      psql_q "b_${slug//-/_}" "SELECT pg_stat_statements_reset()" >/dev/null
+    fi
+    lsn0=$(psql_q postgres "SELECT pg_current_wal_lsn()")
+    pg0=$(pg_cpu)
+  fi
   cpu0=$(node_cpu)
   write_lua "$OUT/$slug.lua" "$key" "$OUT/ids-$slug-"
   t=$((c < 2 ? c : 2))
@@ -243,6 +267,14 @@ cell() { # cell LABEL BIN BACKEND NODES CLIENTS
   local load
   load=$(cut -d' ' -f1 /proc/loadavg)
   cpu1=$(node_cpu)
+  if [ "$backend" = postgresql ]; then
+    pg1=$(pg_cpu)
+    walb=$(psql_q postgres "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '$lsn0')")
+    [ -z "$PG_STATS" ] || psql_q "b_${slug//-/_}" "SELECT sum(calls) AS calls, sum(rows) AS rows,
+      round(sum(total_plan_time)) AS plan_ms, round(sum(total_exec_time)) AS exec_ms, sum(wal_bytes) AS wal,
+      left(regexp_replace(query, '\s+', ' ', 'g'), 70) AS q FROM pg_stat_statements GROUP BY q
+      ORDER BY sum(total_plan_time + total_exec_time) DESC LIMIT 30" >"$OUT/pgss-$slug.txt"
+  fi
   NODE_PIDS=()
   stop_all # requests in flight finish before the nodes exit
   # ---- checks ----
@@ -275,11 +307,16 @@ cell() { # cell LABEL BIN BACKEND NODES CLIENTS
   dps=$(awk -v n="$acked" -v d="$dur" 'BEGIN {printf "%.0f", n / (d / 1e6)}')
   local cpu_us
   cpu_us=$(awk -v t=$((cpu1 - cpu0)) -v hz="$TICK" -v n="$stored" 'BEGIN {printf "%.0f", n ? t / hz * 1e6 / n : 0}')
-  log "  $dps decisions/s, node CPU $cpu_us µs/decision, acked $acked, stored $stored, missing $missing, verify $verify, load $load"
+  local pg_us="–" wal_b="–"
+  if [ "$backend" = postgresql ]; then
+    pg_us=$(awk -v t=$((pg1 - pg0)) -v hz="$TICK" -v n="$stored" 'BEGIN {printf "%.0f", n ? t / hz * 1e6 / n : 0}')
+    wal_b=$(awk -v b="$walb" -v n="$stored" 'BEGIN {printf "%.0f", n ? b / n : 0}')
+  fi
+  log "  $dps decisions/s, node CPU $cpu_us µs/decision, PG CPU $pg_us µs/decision, WAL $wal_b B/decision, acked $acked, stored $stored, missing $missing, verify $verify, load $load"
   if [ "$non2xx" != 0 ]; then # what they were: status and the start of the body, by count
     log "  non-2xx answers: $(cat "$OUT/ids-$slug-"*.non2xx 2>/dev/null | sort | uniq -c | sort -rn | head -5 | tr '\n' ';')"
   fi
-  ROWS+="| $label | $c | $dps | $(ms "$(wstat p50_us "$OUT/wrk-$slug.txt")") | $(ms "$(wstat p99_us "$OUT/wrk-$slug.txt")") | $non2xx | $sockerr | $acked | $stored | $missing | $verify | $check | $cpu_us | $load |"$'\n'
+  ROWS+="| $label | $c | $dps | $(ms "$(wstat p50_us "$OUT/wrk-$slug.txt")") | $(ms "$(wstat p99_us "$OUT/wrk-$slug.txt")") | $non2xx | $sockerr | $acked | $stored | $missing | $verify | $check | $cpu_us | $pg_us | $wal_b | $load |"$'\n'
 }
 
 for c in $CLIENTS; do
@@ -326,11 +363,14 @@ Checks after each row, nodes stopped: every decision id received in a 2xx answer
 in the store ("missing" = acked but not stored: must be 0), no id twice, the store holds at most N
 decisions more than were acked (requests in flight when wrk stopped: committed, never answered),
 and \`xgate audit verify\` passes. decisions/s = acked / wrk's run time; p50/p99 over every answer;
-node CPU = user + system CPU time of the xgate node(s) during the wrk run / decisions stored.
+node CPU = user + system CPU time of the xgate node(s) during the wrk run / decisions stored;
+PG CPU = the same for the private PostgreSQL (every process of it: backends, WAL writer,
+checkpointer; backends that exit meanwhile through the postmaster's children's time), and PG WAL
+bytes = \`pg_wal_lsn_diff\` of \`pg_current_wal_lsn()\` around the run, both / decisions stored.
 $NAMES_NOTE
 
-| setup | clients | decisions/s | p50 ms | p99 ms | non-2xx | socket errors | acked | stored | missing | audit verify | check | node CPU µs/decision | load 1 min |
-|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+| setup | clients | decisions/s | p50 ms | p99 ms | non-2xx | socket errors | acked | stored | missing | audit verify | check | node CPU µs/decision | PG CPU µs/decision | PG WAL bytes/decision | load 1 min |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 EOF
   printf '%s' "$ROWS"
 } | tee "$OUT/nodes.md"

@@ -29,6 +29,16 @@
 #define PG_INT8 20
 #define PG_FLOAT8 701
 
+/* A read connection's session (db_open_reader): read-only, and the statements it prepares on the
+ * server (its key lookups, each run thousands of times a session) planned once, generically:
+ * with custom plans the server planned the open-alerts join again at every run (~10–40 µs of its
+ * planning a decision, pg_stat_statements; BENCHMARKS.md, pg11c). */
+#define PG_READER_SETTINGS                                                                         \
+    "SET default_transaction_read_only = on; SET plan_cache_mode = force_generic_plan"
+
+/* statements a pipeline may prepare on the server (pipeline_prepare) */
+#define DB_PIPELINE_PREPARES 32
+
 /* A slot of a connection's statement cache (db_prepare_cached): the SQL text (a copy, compared in
  * full; its hash and the caller's pointer make the common hit cheap), the statement, whether a
  * caller holds it and when it was last handed out (the least recently used idle slot is reused). */
@@ -92,6 +102,14 @@ struct db_conn {
      * results unread) until the COMMIT that ends the transaction; deferred_failed: the last
      * COMMIT failed because a queued statement did */
     int defer, npending, deferred_failed;
+    /* db_defer_rows: queued statements whose rows pipeline_finish keeps (their place in the queue)
+     */
+    db_stmt *keep[DB_DEFER_ROWS_MAX];
+    int keep_at[DB_DEFER_ROWS_MAX], nkeep;
+    /* the cache slots whose statements were prepared inside the pending pipeline (named before
+     * the server has answered: forgotten again when the pipeline fails) */
+    stmt_slot *pslots[DB_PIPELINE_PREPARES];
+    int npslots;
     /* the server session (bumped at every connect: named statements live as long as it) and the
      * names given to prepared statements so far */
     unsigned long long epoch, pnames;
@@ -108,6 +126,7 @@ struct db_stmt {
     PGresult *res;
     int row, nrows, state; /* state: 0 not run, 1 rows, 2 done */
     int stream, cursor_open, cursor_eof;
+    int keep_rows; /* db_defer_rows: its rows are kept when it is queued */
     char cursor[32];
     stmt_slot *slot; /* the cache slot holding it (db_prepare_cached), else NULL */
     /* what goes on the wire (pg_wire): sql and types, or, when a parameter is an untyped NULL
@@ -417,7 +436,7 @@ static int open_conn(db_conn **out, const char *url, int reader, char *err, size
         rc = open_pg(c, url, err, errlen);
         if (reader) {
             c->readonly = 1;
-            if (!rc) sym_PQclear(sym_PQexec(c->pg, "SET default_transaction_read_only = on"));
+            if (!rc) sym_PQclear(sym_PQexec(c->pg, PG_READER_SETTINGS));
         }
     } else {
         snprintf(err, errlen,
@@ -478,7 +497,7 @@ static int pg_ensure(db_conn *c)
     c->lost = 0;
     sym_PQsetNoticeProcessor(c->pg, quiet_notice, NULL);
     sym_PQclear(sym_PQexec(c->pg, "SET client_min_messages = warning"));
-    if (c->readonly) sym_PQclear(sym_PQexec(c->pg, "SET default_transaction_read_only = on"));
+    if (c->readonly) sym_PQclear(sym_PQexec(c->pg, PG_READER_SETTINGS));
     return DB_OK;
 }
 
@@ -1011,6 +1030,34 @@ static int pg_send(db_conn *c, db_stmt *st)
                                  (const char *const *)st->vals, NULL, NULL, 0);
 }
 
+/* Inside a pipeline (db_defer): queue the preparation of st (a cached statement not yet prepared
+ * on this session) before st itself, so that it runs by name from now on. Its result, read with
+ * the COMMIT's, counts as a queued statement's. Nothing when st cannot be named. */
+static void pipeline_prepare(db_conn *c, db_stmt *st)
+{
+    stmt_slot *sl = st->slot;
+    if (!sl || st->stream || (sl->pname[0] && sl->pepoch == c->epoch) ||
+        c->npslots == DB_PIPELINE_PREPARES)
+        return;
+    unsigned int *types = NULL;
+    if (st->nparams && !(types = malloc((size_t)st->nparams * sizeof *types))) return;
+    if (st->nparams) memcpy(types, st->types, (size_t)st->nparams * sizeof *types);
+    char name[24];
+    snprintf(name, sizeof name, "xg_%llu", ++c->pnames);
+    pg_wire(st);
+    if (!sym_PQsendPrepare(c->pg, name, st->wsql, st->nparams, st->wtypes)) {
+        free(types);
+        return;
+    }
+    c->npending++;
+    free(sl->ptypes);
+    sl->ptypes = types;
+    sl->pn = st->nparams;
+    sl->pepoch = c->epoch;
+    memcpy(sl->pname, name, sizeof name);
+    c->pslots[c->npslots++] = sl;
+}
+
 /* ---- results fetched ahead (db_prefetch) ---- */
 
 static void prefetched_free(prefetched *p)
@@ -1107,8 +1154,7 @@ static void pipeline_leave(db_conn *c)
         if (sym_PQstatus(c->pg) == CONNECTION_OK) {
             sym_PQsetNoticeProcessor(c->pg, quiet_notice, NULL);
             sym_PQclear(sym_PQexec(c->pg, "SET client_min_messages = warning"));
-            if (c->readonly)
-                sym_PQclear(sym_PQexec(c->pg, "SET default_transaction_read_only = on"));
+            if (c->readonly) sym_PQclear(sym_PQexec(c->pg, PG_READER_SETTINGS));
         }
     }
 }
@@ -1205,6 +1251,18 @@ static int pipeline_finish(db_conn *c, const char *last)
                 sym_PQclear(r);
                 break;
             }
+            db_stmt *kept = NULL;
+            for (int k = 0; k < c->nkeep && seen < queued; k++)
+                if (c->keep_at[k] == seen) kept = c->keep[k];
+            if (kept && s == PGRES_TUPLES_OK) { /* its rows, read by stepping it again */
+                sym_PQclear(kept->res);
+                kept->res = r;
+                kept->nrows = sym_PQntuples(r);
+                kept->row = -1;
+                kept->state = 1;
+                seen++;
+                continue;
+            }
             if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && rc == DB_OK) {
                 if (s == PGRES_PIPELINE_ABORTED)
                     set_err(c, "pipeline aborted");
@@ -1220,6 +1278,12 @@ static int pipeline_finish(db_conn *c, const char *last)
         }
     }
     if (rc && sym_PQstatus(c->pg) != CONNECTION_OK) c->lost = 1;
+    for (int k = 0; rc && k < c->npslots; k++)
+        c->pslots[k]->pname[0] = '\0'; /* perhaps never prepared: prepared again when next run */
+    c->npslots = 0;
+    for (int k = 0; k < c->nkeep; k++)
+        c->keep[k]->keep_rows = 0;
+    c->nkeep = 0;
     pipeline_leave(c);
     return rc;
 }
@@ -1314,13 +1378,33 @@ static int pg_step(db_stmt *st)
             if ((rc = pg_fetch(st)) != DB_ROW) return rc;
         } else if (c->defer && pg_in_txn(c)) {
             /* queued: its result is read with the COMMIT's (db_defer) */
-            if (sym_PQpipelineStatus(c->pg) == PQ_PIPELINE_OFF && !sym_PQenterPipelineMode(c->pg)) {
-                set_err(c, "pipeline: %s", sym_PQerrorMessage(c->pg));
+            if (st->keep_rows && c->nkeep == DB_DEFER_ROWS_MAX) {
+                set_err(c, "pipeline: more than %d queued statements keep their rows",
+                        DB_DEFER_ROWS_MAX);
                 return DB_ERROR;
+            }
+            if (sym_PQpipelineStatus(c->pg) == PQ_PIPELINE_OFF) {
+                /* the first of the queue: a cached statement is prepared on the server now (once a
+                 * session) so that it runs by name, as it could not from inside the pipeline */
+                PGresult *err;
+                if (named_prepare(c, st, &err) < 0) {
+                    int rc = pg_status(st, err);
+                    return rc == DB_ROW ? DB_ERROR : rc;
+                }
+                if (!sym_PQenterPipelineMode(c->pg)) {
+                    set_err(c, "pipeline: %s", sym_PQerrorMessage(c->pg));
+                    return DB_ERROR;
+                }
+            } else {
+                pipeline_prepare(c, st);
             }
             if (!pg_send(c, st)) {
                 set_err(c, "pipeline: %s", sym_PQerrorMessage(c->pg));
                 return DB_ERROR;
+            }
+            if (st->keep_rows) {
+                c->keep[c->nkeep] = st;
+                c->keep_at[c->nkeep++] = c->npending;
             }
             c->npending++;
             c->changes = 0;
@@ -1424,6 +1508,24 @@ double db_column_double(db_stmt *st, int i)
     return t ? strtod(t, NULL) : 0.0;
 }
 
+/* st no longer waits for its queued rows (reset or finalised before the COMMIT's round trip). */
+static void keep_drop(db_stmt *st)
+{
+    db_conn *c = st->c;
+    for (int k = 0; k < c->nkeep; k++)
+        if (c->keep[k] == st) {
+            c->keep[k] = c->keep[--c->nkeep];
+            c->keep_at[k] = c->keep_at[c->nkeep];
+            break;
+        }
+    st->keep_rows = 0;
+}
+
+void db_defer_rows(db_stmt *st)
+{
+    if (st && !st->lite) st->keep_rows = 1;
+}
+
 int db_reset(db_stmt *st)
 {
     if (!st) return DB_OK;
@@ -1431,6 +1533,7 @@ int db_reset(db_stmt *st)
         sqlite3_reset(st->lite);
         return DB_OK;
     }
+    if (st->keep_rows) keep_drop(st);
     sym_PQclear(st->res);
     st->res = NULL;
     if (st->cursor_open && sym_PQstatus(st->c->pg) == CONNECTION_OK &&

@@ -175,6 +175,13 @@ int db_begin_prefetch(db_conn *c, db_stmt *const *sts, int n);
  * db_deferred_failed: the last db_commit failed because a queued statement did (not the COMMIT
  * itself). SQLite: nothing (statements run at once). */
 void db_defer(db_conn *c, int on);
+/* PostgreSQL: st, queued by db_defer, returns rows that its caller needs: its result is kept when
+ * the COMMIT's round trip reads it, and st is stepped again after db_commit for its rows (none
+ * when the transaction failed). Call before stepping st; finalise st only after db_commit or
+ * db_rollback (finalising it earlier drops its rows). At most DB_DEFER_ROWS_MAX such statements a
+ * transaction. Nothing on SQLite (its statements run when stepped). */
+#define DB_DEFER_ROWS_MAX 4
+void db_defer_rows(db_stmt *st);
 int db_deferred_failed(const db_conn *c);
 
 /* Notifications (PostgreSQL LISTEN/NOTIFY; on SQLite both return DB_MISUSE, "not supported").

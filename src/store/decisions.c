@@ -79,11 +79,11 @@ static const char *store_or_empty(const json_t *versions, const char *key)
  * (a batch of one). Batches are capped at GC_MAX_BATCH decisions.
  *
  * A batch costs a fixed number of statements whatever its size (round trips matter on
- * PostgreSQL): the chain head locked and read in one statement, the next decision number, one
- * multi-row INSERT each for the decisions, their access records and their audit entries (the
- * chain hashes computed here), the head's update and the COMMIT; only reseller relations are one
- * upsert each. Each waiting thread sleeps on its own semaphore: the leader wakes exactly the
- * threads of its batch, and the thread at the head of the queue to lead the next one.
+ * PostgreSQL). SQLite: the chain head read, the next decision number, the decisions, their access
+ * records and their audit entries (the chain hashes computed here), the head's update and the
+ * COMMIT. PostgreSQL: the BEGIN, then one round trip (gc_txn_pg, below); reseller relations are
+ * one upsert each on both. Each waiting thread sleeps on its own semaphore: the leader wakes
+ * exactly the threads of its batch, and the thread at the head of the queue to lead the next one.
  *
  * The queue holds units: a decision alone, or a batch (xg_store_decisions_record_batch) that must
  * commit as a whole. A leader takes whole units (at least one, so a group may exceed
@@ -113,6 +113,16 @@ static void gc_fail(gc_item *it, int rc)
     snprintf(it->err, sizeof it->err, "%s", xg_error_message());
 }
 
+/* Every item of `batch` done: committed (rc 0) or failed with rc and the current message. */
+static void gc_settle(gc_item *batch, int rc)
+{
+    for (gc_item *it = batch; it; it = it->next)
+        if (!rc)
+            it->rc = 0;
+        else
+            gc_fail(it, rc);
+}
+
 static long long next_decision_n(xg_store *s)
 {
     db_stmt *st;
@@ -124,6 +134,35 @@ static long long next_decision_n(xg_store *s)
 
 #define DEC_COLS 14
 #define ACC_COLS 6
+
+/* A decision row's values after n (id … facts), as both backends write them. */
+static void decision_values(const gc_item *it, const char *v[DEC_COLS - 1])
+{
+    const char *policy = xg_json_str(it->versions, "policy");
+    const char *as_of = xg_json_str(it->versions, "as_of");
+    const char *row[] = {it->id,
+                         it->now,
+                         it->outcome,
+                         it->req,
+                         it->resp,
+                         xg_json_str(it->versions, "lists"),
+                         xg_json_str(it->versions, "catalog"),
+                         policy ? policy : "",
+                         as_of ? as_of : "",
+                         it->customer,
+                         !strcmp(it->outcome, "REVIEW") ? "open" : NULL,
+                         it->outcome,
+                         it->facts};
+    memcpy(v, row, sizeof row);
+}
+
+/* An access record's values (id, decision_id, customer, ip, country, created). */
+static void access_values(const gc_item *it, store_val *a)
+{
+    const char *w[] = {it->acc_id, it->id, it->cname, it->ip, it->country, it->now};
+    for (int c = 0; c < ACC_COLS; c++)
+        a[c].s = w[c];
+}
 
 /* The rows of a batch (inside the transaction, after the chain lock that read the head). */
 static int write_batch(xg_store *s, gc_item *batch, int n, long long seq, char head[65])
@@ -145,30 +184,12 @@ static int write_batch(xg_store *s, gc_item *batch, int n, long long seq, char h
         rc = xg_error_set(XG_ENOMEM, "decision record: out of memory");
     for (gc_item *it = batch; it && !rc; it = it->next, k++) {
         store_val *d = dv + (size_t)k * DEC_COLS;
-        const char *policy = xg_json_str(it->versions, "policy");
-        const char *as_of = xg_json_str(it->versions, "as_of");
         d[0] = (store_val){.i = n0 + k, .is_int = 1};
-        const char *v[] = {it->id,
-                           it->now,
-                           it->outcome,
-                           it->req,
-                           it->resp,
-                           xg_json_str(it->versions, "lists"),
-                           xg_json_str(it->versions, "catalog"),
-                           policy ? policy : "",
-                           as_of ? as_of : "",
-                           it->customer,
-                           !strcmp(it->outcome, "REVIEW") ? "open" : NULL,
-                           it->outcome,
-                           it->facts};
+        const char *v[DEC_COLS - 1];
+        decision_values(it, v);
         for (int c = 0; c < DEC_COLS - 1; c++)
             d[c + 1].s = v[c];
-        if (it->ip || it->country) {
-            store_val *a = av + (size_t)na++ * ACC_COLS;
-            const char *w[] = {it->acc_id, it->id, it->cname, it->ip, it->country, it->now};
-            for (int c = 0; c < ACC_COLS; c++)
-                a[c].s = w[c];
-        }
+        if (it->ip || it->country) access_values(it, av + (size_t)na++ * ACC_COLS);
         refs[k] = it->id;
         pl[k] = it->payload;
         phs[k] = it->payload_hash;
@@ -203,44 +224,198 @@ static int write_batch(xg_store *s, gc_item *batch, int n, long long seq, char h
     return rc;
 }
 
-/* One transaction for the items of `batch` (n of them); each item's rc and message are set.
- * Returns 1 when writing the rows failed (the transaction is then rolled back), 0 otherwise. */
-/* BEGIN, with the chain head's lock and the next decision number sent in the same round trip on
- * PostgreSQL (db_begin_prefetch: store_chain_head_lock and next_decision_n take their results). */
-static int gc_begin(xg_store *s)
+/* ---- PostgreSQL: the group in one round trip after the BEGIN ----
+ * The statements are queued (db_defer) and sent with the COMMIT: the audit chain's append
+ * (xg_chain_append, migration 12: the head locked, the entries' hashes computed and written by
+ * the server), then the decisions (numbered after the largest n, read after that lock), their
+ * access records and reseller relations. The chain head is thus held only while the server runs
+ * the statements of that one round trip and the COMMIT, never across a round trip to this
+ * process, so the groups of several nodes follow one another closely. */
+
+/* a PostgreSQL array literal of texts: {"a","b"} (quotes and backslashes escaped) */
+static void pg_text_array(xg_buf *b, const char *const *v, int n)
 {
-    db_stmt *pre[2] = {NULL, NULL};
-    int n = 0;
-    if (store_is_pg(s) && !store_prepare(&pre[0], s, SQL_CHAIN_HEAD_LOCK_PG)) {
-        n = 1;
-        if (!store_prepare(&pre[1], s, SQL_NEXT_DECISION_N)) n = 2;
+    xg_buf_putc(b, '{');
+    for (int i = 0; i < n; i++) {
+        xg_buf_puts(b, i ? ",\"" : "\"");
+        for (const char *p = v[i]; *p; p++) {
+            if (*p == '"' || *p == '\\') xg_buf_putc(b, '\\');
+            xg_buf_putc(b, *p);
+        }
+        xg_buf_putc(b, '"');
     }
-    int rc = db_begin_prefetch(s->db, pre, n) ? store_error(s, "begin") : XG_OK;
-    for (int i = 0; i < n; i++)
-        db_finalize(pre[i]);
+    xg_buf_putc(b, '}');
+}
+
+/* Queue the chain's append of the decisions of `batch` (kept: its rows are read after COMMIT). */
+static int chain_append_pg(xg_store *s, gc_item *batch, int n, db_stmt **out)
+{
+    xg_buf refs, payloads, lens, phs;
+    xg_buf_init(&refs);
+    xg_buf_init(&payloads);
+    xg_buf_init(&lens);
+    xg_buf_init(&phs);
+    const char **rv = calloc((size_t)n, sizeof *rv), **hv = calloc((size_t)n, sizeof *hv);
+    int rc = rv && hv ? XG_OK : xg_error_set(XG_ENOMEM, "decision record: out of memory");
+    int k = 0;
+    xg_buf_putc(&lens, '{');
+    for (gc_item *it = batch; it && !rc; it = it->next, k++) {
+        size_t len = strlen(it->payload);
+        rv[k] = it->id;
+        hv[k] = it->payload_hash;
+        xg_buf_append(&payloads, it->payload, len);
+        xg_buf_printf(&lens, k ? ",%zu" : "%zu", len);
+    }
+    xg_buf_putc(&lens, '}');
+    char now[32];
+    store_now(now);
+    db_stmt *st = NULL;
+    if (!rc) {
+        pg_text_array(&refs, rv, n);
+        pg_text_array(&phs, hv, n);
+        if (!refs.data || !payloads.data || !lens.data || !phs.data)
+            rc = xg_error_set(XG_ENOMEM, "decision record: out of memory");
+    }
+    if (!rc)
+        rc = store_prepare(&st, s,
+                           "SELECT o_seq, o_hash FROM xg_chain_append(?, ?::TEXT[], ?, ?::INT[],"
+                           " ?::TEXT[], ?)");
+    if (!rc) {
+        const char *v[] = {"decision", refs.data, payloads.data, lens.data, phs.data, now};
+        for (int i = 0; i < 6; i++)
+            store_bind_text(st, i + 1, v[i]);
+        db_defer_rows(st);
+        if (db_step(st) != DB_DONE) rc = store_error(s, "audit append");
+    }
+    if (rc && st) {
+        db_finalize(st);
+        st = NULL;
+    }
+    *out = st;
+    free(rv);
+    free(hv);
+    xg_buf_free(&refs);
+    xg_buf_free(&payloads);
+    xg_buf_free(&lens);
+    xg_buf_free(&phs);
     return rc;
 }
 
+/* Queue the n decision rows of `batch`, numbered after the largest n each statement reads (after
+ * the chain's lock, queued before them; a statement sees the rows of the one before it). */
+static int decisions_insert_pg(xg_store *s, gc_item *batch, int n)
+{
+    int per = store_rows_per_statement(s, DEC_COLS - 1), rc = XG_OK, left = n;
+    for (gc_item *it = batch; it && !rc;) {
+        int m = 0, size = per;
+        while (size > left)
+            size /= 2;
+        left -= size;
+        xg_buf sql;
+        xg_buf_init(&sql);
+        xg_buf_puts(&sql, "INSERT INTO decisions (n, id, created, outcome, request, response,"
+                          " list_hash, catalog_version, policy, as_of, customer_name,"
+                          " review_status, final_outcome, facts)"
+                          " SELECT m.n0 + v.k, v.id, v.created, v.outcome, v.request, v.response,"
+                          " v.list_hash, v.catalog_version, v.policy, v.as_of, v.customer_name,"
+                          " v.review_status, v.final_outcome, v.facts"
+                          " FROM (SELECT COALESCE(MAX(n), 0) AS n0 FROM decisions) m, (VALUES ");
+        for (; m < size; m++) {
+            xg_buf_printf(&sql, m ? ",(%d" : "(%d", m + 1);
+            for (int c = 0; c < DEC_COLS - 1; c++)
+                xg_buf_puts(&sql, ",?");
+            xg_buf_putc(&sql, ')');
+        }
+        xg_buf_puts(&sql, ") AS v(k, id, created, outcome, request, response, list_hash,"
+                          " catalog_version, policy, as_of, customer_name, review_status,"
+                          " final_outcome, facts)");
+        db_stmt *st;
+        /* a power of two rows (store_insert_rows): prepared on the server once a session */
+        rc = !sql.data ? xg_error_set(XG_ENOMEM, "decision record: out of memory")
+                       : store_prepare(&st, s, sql.data);
+        xg_buf_free(&sql);
+        if (rc) break;
+        int i = 1;
+        for (int r = 0; r < m; r++, it = it->next) {
+            const char *v[DEC_COLS - 1];
+            decision_values(it, v);
+            for (int c = 0; c < DEC_COLS - 1; c++)
+                store_bind_text(st, i++, v[c]);
+        }
+        rc = db_step(st) == DB_DONE ? XG_OK : store_error(s, "decision insert");
+        db_finalize(st);
+    }
+    return rc;
+}
+
+/* The rows of a batch on PostgreSQL, queued (db_defer) for the COMMIT's round trip; *chain: the
+ * append whose rows (seq, hash of each entry) are read after the COMMIT. */
+static int write_batch_pg(xg_store *s, gc_item *batch, int n, db_stmt **chain)
+{
+    db_defer(s->db, 1);
+    int rc = chain_append_pg(s, batch, n, chain);
+    if (!rc) rc = decisions_insert_pg(s, batch, n);
+    int na = 0;
+    for (gc_item *it = batch; it; it = it->next)
+        na += it->ip || it->country;
+    store_val *av = na ? calloc((size_t)na * ACC_COLS, sizeof *av) : NULL;
+    if (!rc && na && !av) rc = xg_error_set(XG_ENOMEM, "decision record: out of memory");
+    int k = 0;
+    for (gc_item *it = batch; it && !rc && na; it = it->next)
+        if (it->ip || it->country) access_values(it, av + (size_t)k++ * ACC_COLS);
+    if (!rc && na)
+        rc = store_insert_rows(s,
+                               "INSERT INTO access_records (id, decision_id, customer, ip, country,"
+                               " created)",
+                               ACC_COLS, na, av, "access record");
+    free(av);
+    for (gc_item *it = batch; it && !rc; it = it->next)
+        rc = record_resellers(s, it->request, it->now);
+    return rc;
+}
+
+static int gc_txn_pg(xg_store *s, gc_item *batch, int n)
+{
+    int rc = store_begin(s);
+    if (rc) {
+        gc_settle(batch, rc);
+        return 0;
+    }
+    db_stmt *chain = NULL;
+    int bad = (rc = write_batch_pg(s, batch, n, &chain)) != 0;
+    if (!rc && (rc = store_commit(s)) && db_deferred_failed(s->db)) bad = 1; /* a queued row */
+    if (rc) store_rollback(s);
+    /* the chain's rows: each entry's seq and hash, in the order of the batch */
+    for (gc_item *it = batch; it && !rc; it = it->next)
+        if (db_step(chain) == DB_ROW) {
+            it->seq = db_column_int64(chain, 0);
+            snprintf(it->hash, sizeof it->hash, "%s", store_col_text(chain, 1));
+        } else {
+            rc = xg_error_set(XG_ESTORE, "audit append: the server returned fewer entries");
+        }
+    if (chain) db_finalize(chain);
+    gc_settle(batch, rc);
+    return bad;
+}
+
+/* One transaction for the items of `batch` (n of them); each item's rc and message are set.
+ * Returns 1 when writing the rows failed (the transaction is then rolled back), 0 otherwise. */
 static int gc_txn(xg_store *s, gc_item *batch, int n)
 {
-    int rc = gc_begin(s);
+    if (store_is_pg(s)) return gc_txn_pg(s, batch, n);
+    int rc = store_begin(s);
     /* The chain lock comes first: the next decision number and the head depend on it. */
     long long seq;
     char head[65];
     if (!rc && (rc = store_chain_head_lock(s, &seq, head))) store_rollback(s);
     if (rc) {
-        for (gc_item *it = batch; it; it = it->next)
-            gc_fail(it, rc);
+        gc_settle(batch, rc);
         return 0;
     }
     int bad = (rc = write_batch(s, batch, n, seq, head)) != 0;
     if (!rc && (rc = store_commit(s)) && db_deferred_failed(s->db)) bad = 1; /* a queued row */
     if (rc) store_rollback(s);
-    for (gc_item *it = batch; it; it = it->next)
-        if (!rc)
-            it->rc = 0;
-        else
-            gc_fail(it, rc);
+    gc_settle(batch, rc);
     return bad;
 }
 

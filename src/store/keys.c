@@ -108,8 +108,11 @@ int xg_store_key_lookup(char **role_out, char **name_out, xg_store *s, const cha
         store_bind_text(st, 1, id);
         rc = xg_error_set(XG_ENOTFOUND, "unknown or revoked API key");
         unsigned char salt[KEY_SALT_BYTES];
-        if (db_step(st) == DB_ROW && sodium_hex2bin(salt, sizeof salt, store_col_text(st, 0),
-                                                    2 * KEY_SALT_BYTES, NULL, NULL, NULL) == 0) {
+        int step = db_step(st);
+        /* the store failing (PostgreSQL gone) is not an unknown key: 503, not 401 */
+        if (step != DB_ROW && step != DB_DONE) rc = store_error(rd, "key lookup");
+        if (step == DB_ROW && sodium_hex2bin(salt, sizeof salt, store_col_text(st, 0),
+                                             2 * KEY_SALT_BYTES, NULL, NULL, NULL) == 0) {
             char hash[65];
             secret_hash(hash, secret, salt);
             if (sodium_memcmp(hash, store_col_text(st, 1), 64) == 0) {

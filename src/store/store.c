@@ -193,6 +193,10 @@ static const char *const migrations[] = {
     /* 11: PostgreSQL only (pg_migration_text): a decision's request and response are compressed
      * with lz4 instead of pglz when TOAST compresses them. Nothing to do on SQLite. */
     "SELECT 1;",
+    /* 12: PostgreSQL only (pg_migration_text): xg_chain_append, the audit chain's append of a group
+     * commit run by the server, so that the chain head is locked only for the statements of one
+     * round trip. Nothing to do on SQLite. */
+    "SELECT 1;",
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof *migrations)
@@ -270,11 +274,10 @@ int store_insert_rows(xg_store *s, const char *into, int ncols, int nrows, const
                       const char *what)
 {
     if (!store_is_pg(s)) return insert_rows_each(s, into, ncols, nrows, v, what);
-    int per = db_max_params(s->db) / ncols;
-    if (per < 1) per = 1;
-    if (per > 1000) per = 1000; /* keep one statement's text and result bounded */
-    for (int r0 = 0; r0 < nrows; r0 += per) {
-        int n = nrows - r0 < per ? nrows - r0 : per;
+    int per = store_rows_per_statement(s, ncols);
+    for (int r0 = 0, n; r0 < nrows; r0 += n) {
+        for (n = per; n > nrows - r0; n /= 2)
+            ;
         xg_buf sql;
         xg_buf_init(&sql);
         xg_buf_puts(&sql, into);
@@ -286,8 +289,9 @@ int store_insert_rows(xg_store *s, const char *into, int ncols, int nrows, const
             xg_buf_putc(&sql, ')');
         }
         db_stmt *st;
-        /* built for this call: not worth a slot of the statement cache */
-        int rc = db_prepare(s->db, sql.data, &st) ? store_error(s, "prepare") : XG_OK;
+        /* a power of two rows: few texts, each kept in the statement cache and prepared on the
+         * server once (the server parses and plans it once a session, not at every group) */
+        int rc = store_prepare(&st, s, sql.data);
         xg_buf_free(&sql);
         if (rc) return rc;
         bind_row(st, v + (size_t)r0 * ncols, n * ncols);
@@ -296,6 +300,14 @@ int store_insert_rows(xg_store *s, const char *into, int ncols, int nrows, const
         if (rc) return rc;
     }
     return XG_OK;
+}
+
+int store_rows_per_statement(xg_store *s, int ncols)
+{
+    int per = 1, most = db_max_params(s->db) / ncols;
+    while (per * 2 <= most && per * 2 <= STORE_ROWS_MAX)
+        per *= 2;
+    return per;
 }
 
 char *store_col_dup(db_stmt *st, int i)
@@ -438,6 +450,50 @@ static const char *pg_migration_text(int version)
                " ALTER TABLE decisions ALTER COLUMN request SET COMPRESSION lz4,"
                " ALTER COLUMN response SET COMPRESSION lz4;"
                " END IF; END $$;";
+    /* 12: a group commit's audit entries appended by the server (decisions.c, "group commit"):
+     * the head locked (FOR UPDATE; on an empty chain the table first, as store_chain_head_lock
+     * does), each entry's hash = SHA-256(previous hash in hex || payload) in hex as audit.c's
+     * chain_hash computes it, the entries and the new head written; returns each entry's seq and
+     * hash. The payloads come concatenated in one text with their lengths in bytes (UTF-8). */
+    if (version == 12)
+        return "CREATE FUNCTION xg_chain_append(p_kind TEXT, p_refs TEXT[], p_payloads TEXT,"
+               " p_lens INT[], p_payload_hashes TEXT[], p_created TEXT)"
+               " RETURNS TABLE (o_seq BIGINT, o_hash TEXT) LANGUAGE plpgsql AS $$"
+               " DECLARE v_seq BIGINT; v_hash TEXT; v_rows BIGINT; v_buf BYTEA;"
+               " v_pos INT := 1; v_n INT := cardinality(p_refs);"
+               " v_prevs TEXT[] := '{}'; v_hashes TEXT[] := '{}';"
+               " BEGIN"
+               " SELECT h.seq, h.hash INTO v_seq, v_hash FROM audit_head h WHERE h.id = 1"
+               " FOR UPDATE;"
+               " IF NOT FOUND THEN"
+               " LOCK TABLE audit_head IN SHARE UPDATE EXCLUSIVE MODE;"
+               " SELECT h.seq, h.hash INTO v_seq, v_hash FROM audit_head h WHERE h.id = 1"
+               " FOR UPDATE;"
+               " IF NOT FOUND THEN"
+               " SELECT count(*) INTO v_rows FROM audit;"
+               " IF v_rows > 0 THEN RAISE EXCEPTION"
+               " 'audit head record missing while the chain holds % rows; run `xgate audit"
+               " verify`', v_rows; END IF;"
+               " v_seq := 0; v_hash := repeat('0', 64);"
+               " END IF; END IF;"
+               " v_buf := convert_to(p_payloads, 'UTF8');"
+               " FOR i IN 1 .. v_n LOOP"
+               " v_prevs[i] := v_hash;"
+               " v_hash := encode(sha256(convert_to(v_hash, 'UTF8')"
+               " || substring(v_buf FROM v_pos FOR p_lens[i])), 'hex');"
+               " v_pos := v_pos + p_lens[i];"
+               " v_hashes[i] := v_hash;"
+               " END LOOP;"
+               " INSERT INTO audit (seq, kind, ref, payload_hash, prev_hash, hash, created)"
+               " SELECT v_seq + u.k, p_kind, u.r, u.ph, u.pv, u.hh, p_created"
+               " FROM unnest(p_refs, p_payload_hashes, v_prevs, v_hashes) WITH ORDINALITY"
+               " AS u(r, ph, pv, hh, k);"
+               " INSERT INTO audit_head (id, seq, hash, updated) VALUES (1, v_seq + v_n, v_hash,"
+               " p_created) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq,"
+               " hash = excluded.hash, updated = excluded.updated;"
+               " RETURN QUERY SELECT v_seq + u.k, u.hh FROM unnest(v_hashes) WITH ORDINALITY"
+               " AS u(hh, k);"
+               " END $$;";
     return NULL;
 }
 

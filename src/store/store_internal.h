@@ -111,11 +111,16 @@ typedef struct store_val {
     long long i;
     int is_int;
 } store_val;
-/* `into` ("INSERT INTO t (a, b)") for nrows rows of ncols values each (v: row after row), as
- * multi-row INSERTs: one statement when the backend's parameter limit allows, else as few as it
- * does. XG_ESTORE naming `what` on failure. */
+/* `into` ("INSERT INTO t (a, b)") for nrows rows of ncols values each (v: row after row): on
+ * PostgreSQL as multi-row INSERTs of powers of two rows (store_rows_per_statement), on SQLite one
+ * row's INSERT run for each row. XG_ESTORE naming `what` on failure. */
 int store_insert_rows(xg_store *s, const char *into, int ncols, int nrows, const store_val *v,
                       const char *what);
+/* PostgreSQL: rows of ncols parameters one multi-row statement takes (a power of two, at most
+ * STORE_ROWS_MAX and within the server's parameter limit); a group of n rows is written as
+ * statements of powers of two rows, so that a few statement texts serve every size. */
+#define STORE_ROWS_MAX 256
+int store_rows_per_statement(xg_store *s, int ncols);
 /* A column as a heap string (NULL for SQL NULL). */
 char *store_col_dup(db_stmt *st, int i);
 /* A column's text or "" for NULL (borrowed until the next step). */

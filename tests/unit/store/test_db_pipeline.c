@@ -3,7 +3,8 @@
  * (db_prefetch, db_begin_prefetch) are taken only by the same SQL with the same parameters and
  * give the same rows as running it; queued writes (db_defer) commit with the COMMIT or, when one
  * fails, fail it and leave nothing behind; cached statements (run by name on PostgreSQL) answer
- * alike whatever their parameters' types. On SQLite each call is the plain one. */
+ * alike whatever their parameters' types; a queued statement's rows (db_defer_rows) are read after
+ * the COMMIT. On SQLite each call is the plain one. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,6 +101,66 @@ Test(store_pipeline, begin_prefetch_reads_inside_the_transaction)
     exec_ok(c, "UPDATE pf SET v = 6 WHERE k = 'a'");
     cr_assert_eq(db_commit(c), DB_OK, "%s", db_errmsg(c));
     cr_assert_eq(scalar(c, SEL, "a"), 6);
+    temp_store_remove(&tmp, s);
+}
+
+/* db_defer_rows: a queued statement's rows are read after the COMMIT (none when it failed); a
+ * cached statement queued after the first of a pipeline is prepared inside it and runs by name
+ * afterwards, and one prepared in a pipeline that failed is prepared again. PostgreSQL only (on
+ * SQLite nothing is queued). */
+Test(store_pipeline, deferred_rows_read_after_commit)
+{
+    temp_store tmp;
+    xg_store *s = temp_store_open(&tmp, "pipe_rows");
+    db_conn *c = s->db;
+    exec_ok(c, "CREATE TABLE pf (k TEXT PRIMARY KEY, v INTEGER)");
+    if (store_is_pg(s)) {
+        const char *ins = "INSERT INTO pf (k, v) VALUES (?, ?) RETURNING v + 100";
+        const char *upd = "UPDATE pf SET v = v + 1 WHERE k = ?";
+        for (int round = 0; round < 2; round++) {
+            cr_assert_eq(db_begin(c), DB_OK);
+            db_defer(c, 1);
+            db_stmt *st, *up;
+            cr_assert_eq(db_prepare_cached(c, ins, &st), DB_OK);
+            db_bind_text(st, 1, round ? "b" : "a");
+            db_bind_int64(st, 2, 7);
+            db_defer_rows(st);
+            cr_assert_eq(db_step(st), DB_DONE, "queued: %s", db_errmsg(c));
+            up = bound(c, upd, round ? "b" : "a"); /* the second of the pipeline */
+            cr_assert_eq(db_step(up), DB_DONE, "%s", db_errmsg(c));
+            db_finalize(up);
+            cr_assert_eq(db_commit(c), DB_OK, "%s", db_errmsg(c));
+            cr_assert_eq(db_step(st), DB_ROW, "the kept rows: %s", db_errmsg(c));
+            cr_assert_eq(db_column_int64(st, 0), 107);
+            cr_assert_eq(db_step(st), DB_DONE);
+            db_finalize(st);
+            cr_assert_eq(scalar(c, "SELECT v FROM pf WHERE k = ?", round ? "b" : "a"), 8);
+        }
+        /* a failing pipeline: the kept statement has no rows, nothing stays, and the statement
+         * prepared inside it (a new text) runs when next used */
+        const char *upd2 = "UPDATE pf SET v = v + 2 WHERE k = ?";
+        cr_assert_eq(db_begin(c), DB_OK);
+        db_defer(c, 1);
+        db_stmt *st, *up;
+        cr_assert_eq(db_prepare_cached(c, ins, &st), DB_OK);
+        db_bind_text(st, 1, "a"); /* a duplicate key */
+        db_bind_int64(st, 2, 1);
+        db_defer_rows(st);
+        cr_assert_eq(db_step(st), DB_DONE);
+        up = bound(c, upd2, "b");
+        cr_assert_eq(db_step(up), DB_DONE);
+        db_finalize(up);
+        cr_assert_neq(db_commit(c), DB_OK);
+        cr_assert(db_deferred_failed(c));
+        db_rollback(c);
+        cr_assert_eq(db_step(st), DB_DONE);
+        db_finalize(st);
+        cr_assert_eq(scalar(c, "SELECT v FROM pf WHERE k = ?", "b"), 8);
+        up = bound(c, upd2, "b");
+        cr_assert_eq(db_step(up), DB_DONE, "prepared again: %s", db_errmsg(c));
+        db_finalize(up);
+        cr_assert_eq(scalar(c, "SELECT v FROM pf WHERE k = ?", "b"), 10);
+    }
     temp_store_remove(&tmp, s);
 }
 
