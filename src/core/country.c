@@ -274,6 +274,20 @@ const char *xg_country_code(const char *name_or_code)
 {
     if (!name_or_code || !*name_or_code) return NULL;
     pthread_once(&once, build);
+    /* A short run of ASCII letters and digits (a code, what a request carries) folds to itself
+     * lowercased: fold_key's answer without its two buffers ("the" alone folds to nothing). */
+    char small[16];
+    size_t n = 0;
+    while (n < sizeof small - 1 && isalnum((unsigned char)name_or_code[n])) {
+        small[n] = (char)tolower((unsigned char)name_or_code[n]);
+        n++;
+    }
+    small[n] = '\0';
+    if (!name_or_code[n] && strcmp(small, "the")) {
+        const key_entry *e =
+            keys.len ? bsearch(small, keys.data, keys.len, sizeof(key_entry), cmp_search) : NULL;
+        return e ? XG_VEC_AT(&countries, country, e->country).code : NULL;
+    }
     char *k = fold_key(name_or_code);
     if (!k) return NULL;
     const key_entry *e =
