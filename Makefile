@@ -203,7 +203,9 @@ format-check:
 	@files=$$(git ls-files '*.c' '*.h'); bad=0; for f in $$files; do \
 	  clang-format --dry-run --Werror "$$f" >/dev/null 2>&1 || { echo "not clang-formatted: $$f"; bad=$$((bad+1)); }; done; \
 	echo "clang-format over $$(echo $$files | wc -w) files: $$bad not formatted"; \
-	if [ $$bad -eq 0 ]; then echo "format: 1 passed, 0 failed"; else echo "format: 0 passed, 1 failed"; exit 1; fi
+	pass=0; fail=0; if [ $$bad -eq 0 ]; then pass=1; else fail=1; fi; \
+	if bench/run --check; then pass=$$((pass+1)); else fail=$$((fail+1)); fi; \
+	echo "format: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
 clean:
 	rm -rf build
