@@ -331,8 +331,8 @@ static int below_with_matches_calc(size_t m, size_t na, size_t nb, double floor)
  * divisions. Another floor is calculated. */
 #define BELOW_TABLE_FLOOR 0.80
 #define BELOW_TABLE_MAX 64
+/* exported (kernels.h): score.c makes the first test of xg_jw_below_letters inline */
 unsigned char xg_jw_below_min[BELOW_TABLE_MAX + 1][BELOW_TABLE_MAX + 1];
-#define below_min xg_jw_below_min
 static atomic_int below_ready;
 static pthread_once_t below_once = PTHREAD_ONCE_INIT;
 
@@ -343,7 +343,7 @@ static void below_table_make(void)
             size_t m = 0;
             while (m <= BELOW_TABLE_MAX && below_with_matches_calc(m, na, nb, BELOW_TABLE_FLOOR))
                 m++;
-            below_min[na][nb] = (unsigned char)m; /* BELOW_TABLE_MAX + 1: always under */
+            xg_jw_below_min[na][nb] = (unsigned char)m; /* BELOW_TABLE_MAX + 1: always under */
         }
     atomic_store_explicit(&below_ready, 1, memory_order_release);
 }
@@ -360,7 +360,7 @@ static inline int below_with_matches(size_t m, size_t na, size_t nb, double floo
 {
     if (floor == BELOW_TABLE_FLOOR && (na | nb) <= BELOW_TABLE_MAX &&
         atomic_load_explicit(&below_ready, memory_order_acquire))
-        return m < below_min[na][nb];
+        return m < xg_jw_below_min[na][nb];
     return below_with_matches_calc(m, na, nb, floor);
 }
 
