@@ -286,6 +286,13 @@ double xg_jaro_winkler(const char *a, const char *b)
     return jaro_generic(a, na, b, nb, 1);
 }
 
+double xg_jaro_winkler_ascii(const char *a, size_t na, const char *b, size_t nb)
+{
+    if (na <= BLOCK_MAX && nb <= BLOCK_MAX)
+        return winkler_bytes(jaro_ascii(a, na, b, nb), a, na, b, nb);
+    return jaro_generic(a, na, b, nb, 1);
+}
+
 uint64_t xg_jw_letters(const char *s, size_t n, int *ascii)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -324,7 +331,8 @@ static int below_with_matches_calc(size_t m, size_t na, size_t nb, double floor)
  * divisions. Another floor is calculated. */
 #define BELOW_TABLE_FLOOR 0.80
 #define BELOW_TABLE_MAX 64
-static unsigned char below_min[BELOW_TABLE_MAX + 1][BELOW_TABLE_MAX + 1];
+/* exported (kernels.h): score.c makes the first test of xg_jw_below_letters inline */
+unsigned char xg_jw_below_min[BELOW_TABLE_MAX + 1][BELOW_TABLE_MAX + 1];
 static atomic_int below_ready;
 static pthread_once_t below_once = PTHREAD_ONCE_INIT;
 
@@ -335,7 +343,7 @@ static void below_table_make(void)
             size_t m = 0;
             while (m <= BELOW_TABLE_MAX && below_with_matches_calc(m, na, nb, BELOW_TABLE_FLOOR))
                 m++;
-            below_min[na][nb] = (unsigned char)m; /* BELOW_TABLE_MAX + 1: always under */
+            xg_jw_below_min[na][nb] = (unsigned char)m; /* BELOW_TABLE_MAX + 1: always under */
         }
     atomic_store_explicit(&below_ready, 1, memory_order_release);
 }
@@ -352,14 +360,13 @@ static inline int below_with_matches(size_t m, size_t na, size_t nb, double floo
 {
     if (floor == BELOW_TABLE_FLOOR && (na | nb) <= BELOW_TABLE_MAX &&
         atomic_load_explicit(&below_ready, memory_order_acquire))
-        return m < below_min[na][nb];
+        return m < xg_jw_below_min[na][nb];
     return below_with_matches_calc(m, na, nb, floor);
 }
 
 int xg_jw_below_letters(const char *a, size_t na, uint64_t ma, const char *b, size_t nb,
                         uint64_t mb, double floor)
 {
-    const unsigned char *ua = (const unsigned char *)a, *ub = (const unsigned char *)b;
     if (!na || !nb) return 0;
     /* First from the masks alone: a letter of one string missing from the other is at least one
      * character without a partner, so the matches are at most the length less those letters. A
@@ -368,6 +375,13 @@ int xg_jw_below_letters(const char *a, size_t na, uint64_t ma, const char *b, si
     size_t qa = popcount64(ma & ~mb), qb = popcount64(mb & ~ma);
     size_t ua_max = na > qa ? na - qa : 0, ub_max = nb > qb ? nb - qb : 0;
     if (below_with_matches(ua_max < ub_max ? ua_max : ub_max, na, nb, floor)) return 1;
+    return xg_jw_below_positions(a, na, ma, b, nb, mb, floor);
+}
+
+int xg_jw_below_positions(const char *a, size_t na, uint64_t ma, const char *b, size_t nb,
+                          uint64_t mb, double floor)
+{
+    const unsigned char *ua = (const unsigned char *)a, *ub = (const unsigned char *)b;
     size_t ka = 0, kb = 0; /* characters with a possible partner on the other side */
     for (size_t i = 0; i < na; i++)
         ka += mb >> (ua[i] & 63) & 1;

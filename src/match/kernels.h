@@ -45,6 +45,18 @@ uint64_t xg_jw_letters(const char *s, size_t n, int *ascii);
  * without measuring the letters again for every pair. */
 int xg_jw_below_letters(const char *a, size_t na, uint64_t ma, const char *b, size_t nb,
                         uint64_t mb, double floor);
+/* xg_jw_below_letters' second test alone, by the characters' positions (na, nb >= 1): for a
+ * caller that made the first, from the letter sets, itself (xg_jw_below_min). */
+int xg_jw_below_positions(const char *a, size_t na, uint64_t ma, const char *b, size_t nb,
+                          uint64_t mb, double floor);
+/* That first test's table for the floor 0.80 (XG_PAIR_FLOOR): the fewest Jaro matches of
+ * strings of na and nb bytes (1 .. 64) that do not keep Jaro-Winkler under it (65: none).
+ * Filled once, by the first xg_jw_prepare; all zero (no claim) until then. */
+extern unsigned char xg_jw_below_min[65][65];
+
+/* xg_jaro_winkler(a, b) for two ASCII strings of known lengths (na, nb bytes): the same value,
+ * without measuring them again. */
+double xg_jaro_winkler_ascii(const char *a, size_t na, const char *b, size_t nb);
 
 /* ASCII strings up to 64 * XG_JW_WORDS bytes run bit-parallel. */
 #define XG_JW_WORDS 4

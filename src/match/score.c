@@ -263,6 +263,30 @@ static int fold_romanisation(char *out, size_t cap, const char *w)
     return 1;
 }
 
+static size_t bits64(uint64_t x)
+{
+    x -= (x >> 1) & 0x5555555555555555ULL;
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return (size_t)((x * 0x0101010101010101ULL) >> 56);
+}
+
+/* xg_jw_below_letters(a, na, ma, b, nb, mb, XG_PAIR_FLOOR) for two ASCII words: its first test,
+ * from the letter sets, made here (most pairs stop at it, without a call), its second in the
+ * kernel. */
+static inline int pair_below(const char *a, size_t na, uint64_t ma, const char *b, size_t nb,
+                             uint64_t mb)
+{
+    if (!na || !nb) return 0;
+    if (na <= 64 && nb <= 64) {
+        size_t qa = bits64(ma & ~mb), qb = bits64(mb & ~ma);
+        size_t ua = na > qa ? na - qa : 0, ub = nb > qb ? nb - qb : 0;
+        if ((ua < ub ? ua : ub) < xg_jw_below_min[na][nb]) return 1;
+        return xg_jw_below_positions(a, na, ma, b, nb, mb, XG_PAIR_FLOOR);
+    }
+    return xg_jw_below_letters(a, na, ma, b, nb, mb, XG_PAIR_FLOOR);
+}
+
 /* Word similarity: Jaro-Winkler, refused when the edit distance (a swap of two letters counting
  * as one edit) is over a quarter of the longer word — Jaro-Winkler alone is generous to words
  * sharing letters (belletech ~ baltech 0.86). One typo is allowed from four letters on, two from
@@ -278,8 +302,7 @@ static double word_sim(const xg_jw_pattern *p, const xg_word_sig *qs, const char
     /* too few common letters (the letters measured once per token; blen is bs->len unless
      * capped at 0xFFFF by xg_score_list_init) */
     if (bs->len == blen
-            ? qs->ascii && bs->ascii &&
-                  xg_jw_below_letters(p->s, qlen, qs->letters, b, blen, bs->letters, XG_PAIR_FLOOR)
+            ? qs->ascii && bs->ascii && pair_below(p->s, qlen, qs->letters, b, blen, bs->letters)
             : xg_jw_below(p->s, qlen, b, blen, XG_PAIR_FLOOR))
         return 0.0;
     double jw = xg_jw_cached(p, b, blen);
@@ -292,10 +315,15 @@ static double word_sim(const xg_jw_pattern *p, const xg_word_sig *qs, const char
     return (double)xg_osa_distance(fa, fb) <= (double)fm * edits_per_char ? jw : 0.0;
 }
 
-static int symbol_is_text(const char *sym, const char *text)
+/* Whether the text is the symbol lower-cased: ASCII letters only, as tolower does in the C
+ * locale (xgate never calls setlocale) and in UTF-8 ones (bytes over 0x7F unchanged), inline
+ * rather than a call per letter. */
+static inline int symbol_is_text(const char *sym, const char *text)
 {
-    for (; *sym && *text; sym++, text++)
-        if (tolower((unsigned char)*sym) != (unsigned char)*text) return 0;
+    for (; *sym && *text; sym++, text++) {
+        unsigned char c = (unsigned char)*sym;
+        if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)*text) return 0;
+    }
     return !*sym && !*text;
 }
 
@@ -384,10 +412,10 @@ static double sig_word_sim(const xg_word_sig *a, const xg_word_sig *b, double ed
     /* the distance is at least the difference in code points: too far, no need to look */
     size_t dc = a->cps > b->cps ? a->cps - b->cps : b->cps - a->cps;
     if ((double)dc > (double)mx * edits_per_char) return 0.0;
-    if (a->ascii && b->ascii &&
-        xg_jw_below_letters(a->s, la, a->letters, b->s, lb, b->letters, XG_PAIR_FLOOR))
+    if (a->ascii && b->ascii && pair_below(a->s, la, a->letters, b->s, lb, b->letters))
         return 0.0; /* too few common letters */
-    double jw = xg_jaro_winkler(a->s, b->s);
+    double jw = a->ascii && b->ascii ? xg_jaro_winkler_ascii(a->s, la, b->s, lb)
+                                     : xg_jaro_winkler(a->s, b->s);
     if (jw < XG_PAIR_FLOOR) return 0.0;
     return (double)xg_osa_distance(a->s, b->s) <= (double)mx * edits_per_char ? jw : 0.0;
 }
@@ -566,7 +594,7 @@ static double token_sim(const xg_score_query *q, size_t qi, const xg_token *n, s
     /* pinyin from Han is a lossy rendering (polyphonic characters, brand spellings): a third */
     double edits = t->from_han || n->from_han ? XG_EDITS_HAN : XG_EDITS;
     double s = word_sim(&q->pat[qi], &q->text_sig[qi], n->text, nlen, &ns->text, edits);
-    if (s < 1.0 && t->sound && han_other_consonants(t, n)) s = 0.0; /* Han brands only */
+    if (s > 0.0 && s < 1.0 && t->sound && han_other_consonants(t, n)) s = 0.0; /* Han brands */
     if (s < 1.0 && (t->alt || n->alt)) {
         double a = alt_sim(q, qi, n, ns, edits);
         if (a > s) s = a;
@@ -863,8 +891,9 @@ typedef struct qread_ctx {
     const xg_score_query *q;
     double *const *rows;
     const xg_token *o;
-    size_t col; /* the first word's column */
-    const tok_sig *sig;
+    size_t col;              /* the first word's column */
+    const uint32_t *id;      /* the list tokens' ids (xg_score_list.tok) */
+    const xg_tok_meas *meas; /* measured by id (xg_sim_memo.meas), or NULL */
 } qread_ctx;
 
 static double qread_sim(const void *ctx, size_t word, size_t tok)
@@ -874,7 +903,10 @@ static double qread_sim(const void *ctx, size_t word, size_t tok)
     if (*cell < 0) {
         const xg_token *t = &c->o[tok];
         tok_sig ns;
-        tok_sig_of(&ns, t);
+        if (c->meas)
+            tok_sig_from(&ns, t, &c->meas[c->id[tok]]);
+        else
+            tok_sig_of(&ns, t);
         *cell = reading_sig_sim(&c->q->read_sig[c->col - c->q->ntok + word], t, &ns.text, &ns.alt,
                                 XG_EDITS);
     }
@@ -904,7 +936,8 @@ static void reading_pairs(const xg_score_query *q, const xg_score_list *l, size_
     if (!q->readings && !l->readings) return; /* nearly every pair of names */
     for (size_t i = 0; i < q->ntok; i++) {
         int qr = i < 64 && (q->readings >> i & 1);
-        qread_ctx qc = {q, rows, n->tokens, q->ntok + q->read_at[i], NULL};
+        qread_ctx qc = {
+            q, rows, n->tokens, q->ntok + q->read_at[i], l->tok, q->memo ? q->memo->meas : NULL};
         int qmemo = qr && rows && q->read_n[i] != XG_SENSES_UNPREPARED;
         for (size_t j = 0; j < nn; j++) {
             double sim;
