@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "xgate/core.h"
 #include "xgate/lists.h"
 #include "xgate/text.h"
 
@@ -103,6 +104,13 @@ json_t *xg_screen_match_json(const xg_screen_match *m);
  * (Before, the match held the tree as `json_t *explanation`, built for every reported match
  * during xg_screen.) */
 json_t *xg_screen_match_explanation(const xg_screen_match *m);
+
+/* The same explanation written as JSON text at the end of b, without building the tree: the
+ * bytes the tree encodes to (keys in their order, no spaces, reals as jansson writes them at
+ * precision 12). 0 when written; 1 when this match's explanation is left to the tree (an
+ * identifier match, a joined span the tree cuts, or two "nested" relations; b unchanged); -1 out
+ * of memory or a text that is not UTF-8 (b unchanged). Same lifetime rule as above. */
+int xg_screen_match_explanation_write(const xg_screen_match *m, xg_buf *b);
 
 /* Number of names and aliases indexed in the snapshot. */
 size_t xg_snapshot_names(const xg_snapshot *s);

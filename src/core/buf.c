@@ -162,8 +162,48 @@ int xg_buf_json_string(xg_buf *b, const char *s, size_t n)
     return json_put(b, s + run, n - run) != 0 || json_put(b, "\"", 1) != 0 ? -1 : 0;
 }
 
+/* A real that is a whole number of thousandths below 1e9 in magnitude (every score and weight of a
+ * screening answer is rounded so): its %.12g form is its decimal digits, because the double
+ * nearest to a decimal of at most 12 significant digits prints back as that decimal at precision
+ * 12 (< 15, DBL_DIG). Written by hand, exactly as the snprintf path below writes it, for snprintf
+ * was the most expensive part of encoding a screening answer (BENCHMARKS.md, HTTP section).
+ * 1 when written, 0 when v is not such a number, -1 out of memory. */
+static int json_thousandths(xg_buf *b, double v)
+{
+    if (!(v > -1e9 && v < 1e9) || v == 0) return 0; /* zero: leave -0.0 and 0.0 to snprintf */
+    double scaled = v * 1000.0;
+    long long k = (long long)(scaled < 0 ? scaled - 0.5 : scaled + 0.5);
+    if ((double)k / 1000.0 != v) return 0;
+    char num[32], *end = num + sizeof num, *p = end;
+    unsigned long long u = k < 0 ? 0ull - (unsigned long long)k : (unsigned long long)k;
+    unsigned frac = (unsigned)(u % 1000);
+    u /= 1000;
+    if (frac == 0) {
+        *--p = '0';
+    } else {
+        int digits = 3;
+        while (frac % 10 == 0) {
+            frac /= 10;
+            digits--;
+        }
+        for (int i = 0; i < digits; i++, frac /= 10)
+            *--p = (char)('0' + frac % 10);
+    }
+    *--p = '.';
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (k < 0) *--p = '-';
+    return json_put(b, p, (size_t)(end - p)) == 0 ? 1 : -1;
+}
+
 int xg_buf_json_real(xg_buf *b, double v, int precision, size_t width)
 {
+    if (precision == 12 && width >= 25) { /* the thousandths' form is at most 14 bytes */
+        int fast = json_thousandths(b, v);
+        if (fast) return fast < 0 ? -1 : 0;
+    }
     char num[64];
     if (width > sizeof num) width = sizeof num;
     int n = snprintf(num, width, "%.*g", precision, v);

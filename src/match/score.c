@@ -1741,3 +1741,150 @@ json_t *xg_score_explain_tokens(const xg_token *qt, size_t ntok, int truncated, 
         json_object_set_new_nocheck(e, "han_score", json_real(round3(d->han_score)));
     return e;
 }
+
+/* ---- the explanation as text (xg_score_explain_write): the tree above, key for key ---- */
+
+static int w_lit(xg_buf *b, const char *s)
+{
+    return xg_buf_append(b, s, strlen(s));
+}
+
+static int w_str(xg_buf *b, const char *s)
+{
+    return xg_buf_json_string(b, s, strlen(s)) ? -1 : 0;
+}
+
+static int w_real(xg_buf *b, double v)
+{
+    return isfinite(v) && xg_buf_json_real(b, v, 12, 48) == 0 ? 0 : -1;
+}
+
+/* span_text's string: 1 when it would cut the text (joined length of 511 bytes or more). */
+static int w_span(xg_buf *b, const xg_token *t, size_t i, size_t n)
+{
+    if (n == 1) return w_str(b, t[i].text);
+    size_t len = n - 1;
+    for (size_t k = 0; k < n; k++)
+        len += strlen(t[i + k].text);
+    if (len >= 511) return 1;
+    char buf[512], *p = buf;
+    for (size_t k = 0; k < n; k++) {
+        if (k) *p++ = ' ';
+        size_t l = strlen(t[i + k].text);
+        memcpy(p, t[i + k].text, l);
+        p += l;
+    }
+    return xg_buf_json_string(b, buf, (size_t)(p - buf)) ? -1 : 0;
+}
+
+static int w_penalty(xg_buf *b, int *first, const char *kind, double weight, double factor)
+{
+    if ((*first ? 0 : xg_buf_putc(b, ',')) || w_lit(b, "{\"kind\":") || w_str(b, kind) ||
+        w_lit(b, ",\"weight\":") || w_real(b, weight) || w_lit(b, ",\"factor\":") ||
+        w_real(b, factor) || xg_buf_putc(b, '}'))
+        return -1;
+    *first = 0;
+    return 0;
+}
+
+static int w_cap(xg_buf *b, int *first, const char *kind, double cap)
+{
+    if ((*first ? 0 : xg_buf_putc(b, ',')) || w_lit(b, "{\"kind\":") || w_str(b, kind) ||
+        w_lit(b, ",\"cap\":") || w_real(b, cap) || xg_buf_putc(b, '}'))
+        return -1;
+    *first = 0;
+    return 0;
+}
+
+static int w_unmatched(xg_buf *b, const xg_token *t, size_t n, uint64_t matched)
+{
+    if (xg_buf_putc(b, '[')) return -1;
+    int first = 1;
+    for (size_t i = 0; i < n && i < 64; i++)
+        if (!(matched >> i & 1)) {
+            if ((!first && xg_buf_putc(b, ',')) || w_str(b, t[i].text)) return -1;
+            first = 0;
+        }
+    return xg_buf_putc(b, ']');
+}
+
+int xg_score_explain_write(xg_buf *b, const xg_token *qt, size_t ntok, int truncated,
+                           const xg_name *n, const xg_score_detail *d)
+{
+    static const char *methods[] = {"token_alignment", "han_bigrams", "identifier"};
+    if (d->level_skipped && d->list_parent) return 1; /* the tree keeps the first key's place */
+    if (w_lit(b, "{\"method\":") || w_str(b, methods[d->method]) || w_lit(b, ",\"pairs\":["))
+        return -1;
+    for (size_t k = 0; k < d->npairs; k++) {
+        const xg_pair *p = &d->pairs[k];
+        const xg_token *t = &qt[p->qi];
+        int rc;
+        if ((k && xg_buf_putc(b, ',')) || w_lit(b, "{\"query\":")) return -1;
+        if ((rc = w_span(b, qt, p->qi, p->qn)) != 0 || w_lit(b, ",\"list\":") < 0 ||
+            (rc = w_span(b, n->tokens, p->ni, p->nn)) != 0)
+            return rc ? rc : -1;
+        if (w_lit(b, ",\"score\":") || w_real(b, round3(p->sim)) || w_lit(b, ",\"kind\":") ||
+            w_str(b, kind_name(t->kind)))
+            return -1;
+        rc = 0;
+        if (p->reading)
+            rc = w_lit(b, ",\"reading\":true");
+        else if (p->qn == 1 && p->nn == 1 && t->sound && !p->cover && learned_spelling(t, n, p))
+            rc = w_lit(b, ",\"via\":\"learned spelling\"");
+        else if (p->qn == 1 && p->nn == 1 && t->senses && !p->cover && other_sense(t, n, p))
+            rc = w_lit(b, ",\"via\":\"gloss\"");
+        else if (p->qn + p->nn > 2)
+            rc = w_lit(b, ",\"joined\":true");
+        if (rc || (p->cover && w_lit(b, ",\"phrase\":true")) || xg_buf_putc(b, '}')) return -1;
+    }
+    size_t nn = n->ntokens < 64 ? n->ntokens : 64;
+    if (w_lit(b, "],\"unmatched_query\":") || w_unmatched(b, qt, ntok, d->q_matched) ||
+        w_lit(b, ",\"unmatched_list\":") || w_unmatched(b, n->tokens, nn, d->n_matched))
+        return -1;
+    if (d->level_skipped) { /* nested_explain's object */
+        unsigned first_met = 0, last_skipped = 0, top = 0;
+        for (size_t i = 0; i < ntok && i < 64; i++) {
+            unsigned v = qt[i].level;
+            if (v > top) top = v;
+            if (d->level_skipped >> i & 1) {
+                if (v > last_skipped) last_skipped = v;
+            } else if (v && (!first_met || v < first_met)) {
+                first_met = v;
+            }
+        }
+        const char *rel = last_skipped > first_met ? "listed_parent" : "listed_unit";
+        if (w_lit(b, ",\"nested\":{\"relation\":") || w_str(b, rel) || w_lit(b, ",\"levels\":") ||
+            xg_buf_json_int(b, (int)top) || w_lit(b, ",\"unmatched_levels\":") ||
+            w_unmatched(b, qt, ntok, ~d->level_skipped) || xg_buf_putc(b, '}'))
+            return -1;
+    }
+    if (d->list_parent &&
+        (w_lit(b, ",\"nested\":{\"relation\":\"listed_with_parent\",\"unmatched_parent\":") ||
+         w_unmatched(b, n->tokens, nn, ~d->list_parent) || xg_buf_putc(b, '}')))
+        return -1;
+    int first = 1;
+    if (w_lit(b, ",\"penalties\":[") ||
+        (d->unmatched_query > 0 && w_penalty(b, &first, "unmatched_query_tokens",
+                                             round3(d->unmatched_query), XG_UNMATCHED_QUERY)) ||
+        (d->unmatched_list > 0 && w_penalty(b, &first, "unmatched_list_tokens",
+                                            round3(d->unmatched_list), XG_UNMATCHED_LIST)) ||
+        (d->qualifier > 0 &&
+         w_penalty(b, &first, "university_qualifiers", round3(d->qualifier), XG_UNMATCHED_QUERY)) ||
+        (d->head > 0 &&
+         w_penalty(b, &first, "institution_head", round3(d->head), XG_UNMATCHED_QUERY)) ||
+        (d->level_skipped && w_penalty(b, &first, "unmatched_levels", round3(d->unmatched_level),
+                                       XG_UNMATCHED_QUERY)) ||
+        (d->list_parent && w_penalty(b, &first, "unmatched_list_parent", round3(d->unmatched_level),
+                                     XG_UNMATCHED_QUERY)) ||
+        (d->number_mismatch && w_cap(b, &first, "number_mismatch", XG_NUMBER_MISMATCH_CAP)) ||
+        (d->unsupported && w_cap(b, &first, "unsupported_spelling", XG_UNSUPPORTED_CAP)))
+        return -1;
+    if (truncated && ((first ? 0 : xg_buf_putc(b, ',')) ||
+                      w_lit(b, "{\"kind\":\"query_truncated\",\"tokens\":") ||
+                      xg_buf_json_int(b, XG_SCORE_MAX_TOKENS) || xg_buf_putc(b, '}')))
+        return -1;
+    if (w_lit(b, "],\"token_score\":") || w_real(b, round3(d->token_score))) return -1;
+    if (d->han_score >= 0 && (w_lit(b, ",\"han_score\":") || w_real(b, round3(d->han_score))))
+        return -1;
+    return 0;
+}

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "match/kernels.h"
+#include "xgate/core.h"
 #include "xgate/text.h"
 
 /* Tokens of a query beyond this are not aligned (a 100 kB query is cut, and says so). */
@@ -239,6 +240,16 @@ json_t *xg_score_explain(const xg_score_query *q, const xg_name *n, const xg_sco
  * need hold only its npairs pairs (XG_SCORE_DETAIL_SIZE). */
 json_t *xg_score_explain_tokens(const xg_token *qt, size_t ntok, int truncated, const xg_name *n,
                                 const xg_score_detail *d);
+
+/* The same explanation written as JSON text into b, byte for byte as the tree's keys, in their
+ * order, and values encode (reals as jansson writes them at precision 12), without building the
+ * tree — but without the closing '}', so that the caller can add keys. 0 when written; 1 when not
+ * (b is then to be cut back to its length before the call): a case left to the tree — a joined
+ * span of 511 bytes or more (the tree cuts it and checks the cut) or a detail with both kinds of
+ * "nested"; -1 out of memory or a text that is not UTF-8 (which the tree could not encode either).
+ */
+int xg_score_explain_write(xg_buf *b, const xg_token *qt, size_t ntok, int truncated,
+                           const xg_name *n, const xg_score_detail *d);
 
 /* Default weight of a token by kind. */
 double xg_token_weight(const xg_token *t);

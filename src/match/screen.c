@@ -418,6 +418,20 @@ json_t *xg_screen_match_explanation(const xg_screen_match *m)
     return e;
 }
 
+int xg_screen_match_explanation_write(const xg_screen_match *m, xg_buf *b)
+{
+    const match_why *w = m ? m->why : NULL;
+    if (!w || !b) return -1;
+    if (w->by_ident) return 1;
+    size_t start = b->len;
+    int rc = xg_score_explain_write(b, w->qtok, w->ntok, w->truncated, w->list, &w->d);
+    if (rc == 0 &&
+        xg_buf_puts(b, w->alias ? ",\"name_kind\":\"alias\"}" : ",\"name_kind\":\"primary\"}"))
+        rc = -1;
+    if (rc) b->len = start;
+    return rc;
+}
+
 /* The query's tokens the explanations read (xg_score_explain_tokens), copied once per result
  * from the scratch arena, which is reset after the query. NULL on ENOMEM. */
 static const xg_token *query_tokens(screen_priv *p, const xg_score_query *sq)

@@ -135,48 +135,10 @@ static inline int put(xg_buf *b, const char *s, size_t n)
     return 0;
 }
 
-/* A real that is a whole number of thousandths below 1e9 (every score and weight of a screening
- * answer is rounded so): its %.12g form is its decimal digits, because the double nearest to a
- * decimal of at most 12 significant digits prints back as that decimal at precision 12 (< 15,
- * DBL_DIG). Written by hand, exactly as put_real below would write it, for snprintf was the most
- * expensive part of encoding a screening answer (BENCHMARKS.md, HTTP section). 1 when written,
- * 0 when v is not such a number, -1 out of memory. */
-static int put_thousandths(xg_buf *b, double v)
-{
-    if (!(v > -1e9 && v < 1e9) || v == 0) return 0; /* zero: leave -0.0 and 0.0 to snprintf */
-    double scaled = v * 1000.0;
-    long long k = (long long)(scaled < 0 ? scaled - 0.5 : scaled + 0.5);
-    if ((double)k / 1000.0 != v) return 0;
-    char num[32], *end = num + sizeof num, *p = end;
-    unsigned long long u = k < 0 ? (unsigned long long)-k : (unsigned long long)k;
-    unsigned frac = (unsigned)(u % 1000);
-    u /= 1000;
-    if (frac == 0) {
-        *--p = '0';
-    } else {
-        int digits = 3;
-        while (frac % 10 == 0) {
-            frac /= 10;
-            digits--;
-        }
-        for (int i = 0; i < digits; i++, frac /= 10)
-            *--p = (char)('0' + frac % 10);
-    }
-    *--p = '.';
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (k < 0) *--p = '-';
-    return put(b, p, (size_t)(end - p)) == 0 ? 1 : -1;
-}
-
 /* jansson's jsonp_dtostr with precision 12. */
 int json_put_real(xg_buf *b, double v)
 {
-    int fast = put_thousandths(b, v);
-    if (fast) return fast < 0 ? -1 : 0;
-    return xg_buf_json_real(b, v, 12, 48) ? -1 : 0;
+    return xg_buf_json_real(b, v, 12, 48) ? -1 : 0; /* whole thousandths without snprintf */
 }
 
 int json_encode(xg_buf *b, const json_t *j, int depth)

@@ -154,10 +154,12 @@ static int put_match(xg_buf *b, const xg_screen_match *m)
         return -1;
     if (r->end_date && (put_lit(b, ",\"end_date\":") || put_str(b, r->end_date))) return -1;
     if (r->parent && (put_lit(b, ",\"parent\":") || put_str(b, r->parent))) return -1;
+    if (put_lit(b, ",\"explanation\":")) return -1;
+    int w = xg_screen_match_explanation_write(m, b); /* no tree: 1 leaves it to the tree */
+    if (w < 0) return -1;
+    if (w == 0) return xg_buf_putc(b, '}');
     json_t *e = xg_screen_match_explanation(m);
-    int rc = !e || put_lit(b, ",\"explanation\":") || json_encode(b, e, 1) || xg_buf_putc(b, '}')
-                 ? -1
-                 : 0;
+    int rc = !e || json_encode(b, e, 1) || xg_buf_putc(b, '}') ? -1 : 0;
     json_decref(e);
     return rc;
 }

@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "core/core.h"
 #include "xgate/error.h"
 
@@ -180,4 +182,40 @@ Test(error, names_and_messages)
     cr_assert_eq(xg_error_set(XG_EPARSE, "f.csv:%d: bad", 3), XG_EPARSE);
     cr_assert_str_eq(xg_error_message(), "f.csv:3: bad");
     cr_assert_str_eq(xg_error_name(XG_EPARSE), "XG_EPARSE");
+}
+
+/* xg_buf_json_real writes what jansson writes (json_dumps, JSON_REAL_PRECISION): at precision 12
+ * a whole number of thousandths takes a path without snprintf, which must not change a byte. */
+static void real_as_jansson(xg_buf *b, double v, int precision)
+{
+    json_t *j = json_real(v);
+    char *want = json_dumps(j, JSON_ENCODE_ANY | JSON_REAL_PRECISION(precision));
+    json_decref(j);
+    cr_assert_not_null(want);
+    xg_buf_reset(b);
+    cr_assert_eq(xg_buf_json_real(b, v, precision, 25), 0, "%.17g", v);
+    cr_assert(b->len == strlen(want) && !memcmp(b->data, want, b->len), "%.17g: %.*s, jansson %s",
+              v, (int)b->len, b->data, want);
+    free(want);
+}
+
+Test(buf, json_real_is_what_jansson_writes)
+{
+    xg_buf b;
+    xg_buf_init(&b);
+    for (long k = -5000; k <= 5000; k++) {
+        real_as_jansson(&b, (double)k / 1000.0, 12);
+        real_as_jansson(&b, (double)k / 1000.0, 17);
+    }
+    unsigned long long x = 88172645463325252ull; /* xorshift: thousandths up to 1e9 */
+    for (int i = 0; i < 20000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        long long k = (long long)(x % 2000000000000ull) - 1000000000000ll;
+        real_as_jansson(&b, (double)k / 1000.0, 12);
+    }
+    const double more[] = {999999999.999, 999999999.9995, 1e9,       -1e9, 123456.5, 0.0005, -0.0,
+                           0.0,           1.0 / 3,        0.1 + 0.2, 1e-7, 6.02e23};
+    for (size_t i = 0; i < sizeof more / sizeof *more; i++)
+        real_as_jansson(&b, more[i], 12);
+    xg_buf_free(&b);
 }

@@ -54,6 +54,8 @@ static void line_text(xg_buf *b, const char *s)
         xg_buf_putc(b, *s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
 }
 
+static size_t explanations_written, explanations_left;
+
 static void put_match(xg_buf *b, char kind, const xg_screen_match *m)
 {
     char file[1024];
@@ -65,6 +67,24 @@ static void put_match(xg_buf *b, char kind, const xg_screen_match *m)
     char *e = json_dumps(x, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
     xg_buf_printf(b, "\t%s\n", e ? e : "null");
     free(e);
+    /* The explanation written without a tree is the text jansson itself writes for the tree
+     * (keys in their order, compact, reals at precision 12), or left to the tree. */
+    xg_buf w;
+    xg_buf_init(&w);
+    xg_buf_puts(&w, "<");
+    int rc = xg_screen_match_explanation_write(m, &w);
+    cr_assert(rc == 0 || rc == 1, "%s: explanation_write %d", m->matched, rc);
+    if (rc == 0) {
+        char *t = json_dumps(x, JSON_COMPACT | JSON_REAL_PRECISION(12));
+        cr_assert(t && w.len - 1 == strlen(t) && !memcmp(w.data + 1, t, w.len - 1),
+                  "%s: written\n%s\ntree\n%s", m->matched, w.data + 1, t ? t : "(null)");
+        free(t);
+        explanations_written++;
+    } else {
+        cr_assert_eq(w.len, 1, "%s: left to the tree, but the buffer changed", m->matched);
+        explanations_left++;
+    }
+    xg_buf_free(&w);
     json_decref(x);
 }
 
@@ -145,6 +165,9 @@ static void run_all(xg_buf *b)
         xg_screen_result_free(r);
     }
     cr_assert_gt(n, 100, "golden: only %zu queries in %s", n, path);
+    /* identifier matches and the rare cases left to the tree are few */
+    cr_assert_gt(explanations_written, 20 * explanations_left, "%zu written, %zu left to the tree",
+                 explanations_written, explanations_left);
     free(data);
     xg_snapshot_unref(s);
     xg_text_ctx_free(text);
