@@ -398,14 +398,18 @@ static int nfkc_lines(char **out, size_t *out_len, const char *s, size_t n)
     xg_buf b;
     xg_buf_init(&b);
     if (xg_buf_reserve(&b, n + 1)) return XG_ENOMEM;
+    /* the output through locals (o, w), not b: a store through char * may alias b's fields, which
+     * the compiler would reload after every byte; b is brought up to date around each reserve */
+    char *o = b.data;
+    size_t w = 0;
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0, line_i = 0, line_w = 0;
     while (i < n) {
         if (p[i] < 0x80) {
-            b.data[b.len++] = (char)p[i];
+            o[w++] = (char)p[i];
             if (p[i++] == '\n') {
                 line_i = i;
-                line_w = b.len;
+                line_w = w;
             }
             continue;
         }
@@ -413,10 +417,10 @@ static int nfkc_lines(char **out, size_t *out_len, const char *s, size_t n)
             (p[i + 2] & 0xC0) == 0x80) { /* a Han character: decoded here, copied if covered */
             uint32_t c3 = ((p[i] & 0x0Fu) << 12) | ((p[i + 1] & 0x3Fu) << 6) | (p[i + 2] & 0x3Fu);
             if (c3 >= 0x800 && (fast_ok[c3 >> 3] & (1u << (c3 & 7)))) { /* not overlong */
-                b.data[b.len] = (char)p[i];
-                b.data[b.len + 1] = (char)p[i + 1];
-                b.data[b.len + 2] = (char)p[i + 2];
-                b.len += 3;
+                o[w] = (char)p[i];
+                o[w + 1] = (char)p[i + 1];
+                o[w + 2] = (char)p[i + 2];
+                w += 3;
                 i += 3;
                 continue;
             }
@@ -425,18 +429,18 @@ static int nfkc_lines(char **out, size_t *out_len, const char *s, size_t n)
         size_t k = xg_utf8_next(s + i, n - i, &cp);
         if (k && cp < 0x10000) {
             if (cp >= 0xFF01 && cp <= 0xFF5E) {
-                b.data[b.len++] = (char)(cp - 0xFEE0);
+                o[w++] = (char)(cp - 0xFEE0);
                 i += k;
                 continue;
             }
             if (cp == 0x3000 || cp == 0x00A0) { /* ideographic and no-break space */
-                b.data[b.len++] = ' ';
+                o[w++] = ' ';
                 i += k;
                 continue;
             }
             if (fast_ok[cp >> 3] & (1u << (cp & 7))) {
-                memcpy(b.data + b.len, s + i, k);
-                b.len += k;
+                memcpy(o + w, s + i, k);
+                w += k;
                 i += k;
                 continue;
             }
@@ -451,12 +455,14 @@ static int nfkc_lines(char **out, size_t *out_len, const char *s, size_t n)
                 }
                 size_t ml = fast_map[lo].len;
                 /* the output may grow: a 3-byte character can become up to 10 bytes */
+                b.len = w;
                 if (xg_buf_reserve(&b, ml + (n - i) + 1)) {
                     xg_buf_free(&b);
                     return XG_ENOMEM;
                 }
-                memcpy(b.data + b.len, fast_map[lo].to, ml);
-                b.len += ml;
+                o = b.data;
+                memcpy(o + w, fast_map[lo].to, ml);
+                w += ml;
                 i += k;
                 continue;
             }
@@ -483,10 +489,13 @@ static int nfkc_lines(char **out, size_t *out_len, const char *s, size_t n)
             xg_buf_free(&b);
             return XG_ENOMEM;
         }
+        o = b.data;
+        w = b.len;
         i = end; /* the line feed, if any, is copied next */
     }
-    b.data[b.len] = 0;
-    *out_len = b.len;
+    b.len = w;
+    o[w] = 0;
+    *out_len = w;
     *out = xg_buf_steal(&b);
     return *out ? 0 : XG_ENOMEM;
 }
