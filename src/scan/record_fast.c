@@ -31,6 +31,7 @@ typedef struct {
 } rf_field;
 
 #define RF_MAX_FIELDS 256
+#define RF_SEEN_WORDS 4 /* key map entries told apart by a bit: 256 */
 
 /* The key map compiled: its entries in the map's order (json_object_foreach's, which
  * scan_record_to_text follows), found by an open-addressed hash of the key. */
@@ -352,16 +353,28 @@ int scan_record_keys_text(char **out, size_t *out_len, const char *line, size_t 
     /* a key given twice: jansson keeps the last value at the first key's place; decline. Keys
      * of the map are told apart by their entry, the others compared */
     int nbare = 0;
+    uint64_t seen[RF_SEEN_WORDS] = {0};      /* the map's entries met (a bit each) */
+    size_t other[RF_MAX_FIELDS], nother = 0; /* the fields whose key is not in the map */
     for (size_t i = 0; i < n; i++) {
-        f[i].km = key_find(keys, b.data + f[i].k, f[i].kl);
-        if (f[i].km >= 0 && keys->e[f[i].km].kind == '=') nbare++;
-        for (size_t j = 0; j < i; j++)
-            if (f[i].km >= 0 ? f[j].km == f[i].km
-                             : f[j].km < 0 && f[i].kl == f[j].kl &&
-                                   !memcmp(b.data + f[i].k, b.data + f[j].k, f[i].kl)) {
-                xg_buf_free(&b);
-                return 1;
-            }
+        int e = f[i].km = key_find(keys, b.data + f[i].k, f[i].kl);
+        int dup = 0;
+        if (e >= 0 && (size_t)e < 64 * RF_SEEN_WORDS) {
+            dup = (seen[e / 64] >> (e % 64)) & 1;
+            seen[e / 64] |= (uint64_t)1 << (e % 64);
+        } else if (e >= 0)
+            for (size_t j = 0; j < i && !dup; j++) /* a map too large for the bits */
+                dup = f[j].km == e;
+        else {
+            for (size_t j = 0; j < nother && !dup; j++)
+                dup = f[other[j]].kl == f[i].kl &&
+                      !memcmp(b.data + f[i].k, b.data + f[other[j]].k, f[i].kl);
+            other[nother++] = i;
+        }
+        if (dup) {
+            xg_buf_free(&b);
+            return 1;
+        }
+        if (e >= 0 && keys->e[e].kind == '=') nbare++;
     }
     xg_buf t;
     xg_buf_init(&t);
