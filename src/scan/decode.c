@@ -350,10 +350,28 @@ static int fast_covered(uint32_t c)
     return c < 0x80 || (c < 0x10000 && (fast_ok[c >> 3] & (1u << (c & 7))));
 }
 
+/* A starter whose decomposition (compatibility included) is itself: its NFKC is itself too, so
+ * fast_build takes it without utf8proc_map (a string built and freed for each of the tens of
+ * thousands of Han characters, most of a scan's start). */
+static int decomposes_to_itself(uint32_t c)
+{
+    utf8proc_int32_t d[4];
+    int boundclass = 0;
+    utf8proc_ssize_t k =
+        utf8proc_decompose_char((utf8proc_int32_t)c, d, 4,
+                                UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT, &boundclass);
+    return k == 1 && d[0] == (utf8proc_int32_t)c &&
+           utf8proc_get_property((utf8proc_int32_t)c)->combining_class == 0;
+}
+
 static void fast_build(void)
 {
     for (size_t r = 0; r < sizeof FAST_RANGES / sizeof *FAST_RANGES; r++)
         for (uint32_t c = FAST_RANGES[r][0]; c <= FAST_RANGES[r][1]; c++) {
+            if (decomposes_to_itself(c)) {
+                fast_ok[c >> 3] |= (uint8_t)(1u << (c & 7));
+                continue;
+            }
             utf8proc_uint8_t in[4], *nf = NULL;
             utf8proc_ssize_t n = utf8proc_encode_char((utf8proc_int32_t)c, in);
             utf8proc_ssize_t m =
