@@ -146,6 +146,13 @@ bool xg_utf8_valid(const char *s, size_t n)
             p++;
             continue;
         }
+        /* a run of three-byte characters (Han text), each read in one load of four bytes */
+        for (uint32_t v; end - p >= 4 && (memcpy(&v, p, 4), (v & 0xC0C0F0u) == 0x8080E0u); p += 3) {
+            uint32_t c = ((v & 0x0Fu) << 12) | ((v >> 2) & 0xFC0u) | ((v >> 16) & 0x3Fu);
+            if (c < 0x800 || c - 0xD800u < 0x800u) return false;
+        }
+        if (end - p >= 8 && !(p[0] & 0x80)) continue; /* ASCII again */
+        if (p >= end) break;
         if ((*p & 0xF0) == 0xE0 && end - p >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
             uint32_t c = ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
             if (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF)) return false;

@@ -312,51 +312,6 @@ static int fold_build(uint32_t **out)
 
 /* ---- normalisation ---- */
 
-static int is_space_byte(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-/* Previous code point before byte position `i` in s (0 at start). */
-static uint32_t prev_cp(const char *s, size_t i)
-{
-    if (!i) return 0;
-    size_t j = i - 1;
-    while (j > 0 && ((unsigned char)s[j] & 0xC0) == 0x80)
-        j--;
-    uint32_t c;
-    u8_decode((const unsigned char *)s + j, i - j, &c);
-    return c;
-}
-
-/* CRLF → LF and white space between CJK characters dropped, in place; returns the new length. */
-static size_t squeeze(char *s, size_t n)
-{
-    size_t w = 0;
-    for (size_t i = 0; i < n;) {
-        char c = s[i];
-        if (c == '\r') {
-            s[w++] = '\n';
-            i += (i + 1 < n && s[i + 1] == '\n') ? 2 : 1;
-            continue;
-        }
-        if (is_space_byte(c) && w > 0) {
-            size_t j = i;
-            while (j < n && is_space_byte(s[j]))
-                j++;
-            uint32_t next = 0;
-            if (j < n) u8_decode((const unsigned char *)s + j, n - j, &next);
-            if (is_cjk(prev_cp(s, w)) && is_cjk(next)) {
-                i = j;
-                continue;
-            }
-        }
-        s[w++] = s[i++];
-    }
-    s[w] = 0;
-    return w;
-}
-
 /* ---- NFKC fast path ----
  * Most notices hold only ASCII, Han characters, CJK punctuation and full-width forms. Each of the
  * characters below is its own NFKC form and a starter that nothing composes with, so NFKC of a
@@ -395,10 +350,28 @@ static int fast_covered(uint32_t c)
     return c < 0x80 || (c < 0x10000 && (fast_ok[c >> 3] & (1u << (c & 7))));
 }
 
+/* A starter whose decomposition (compatibility included) is itself: its NFKC is itself too, so
+ * fast_build takes it without utf8proc_map (a string built and freed for each of the tens of
+ * thousands of Han characters, most of a scan's start). */
+static int decomposes_to_itself(uint32_t c)
+{
+    utf8proc_int32_t d[4];
+    int boundclass = 0;
+    utf8proc_ssize_t k =
+        utf8proc_decompose_char((utf8proc_int32_t)c, d, 4,
+                                UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT, &boundclass);
+    return k == 1 && d[0] == (utf8proc_int32_t)c &&
+           utf8proc_get_property((utf8proc_int32_t)c)->combining_class == 0;
+}
+
 static void fast_build(void)
 {
     for (size_t r = 0; r < sizeof FAST_RANGES / sizeof *FAST_RANGES; r++)
         for (uint32_t c = FAST_RANGES[r][0]; c <= FAST_RANGES[r][1]; c++) {
+            if (decomposes_to_itself(c)) {
+                fast_ok[c >> 3] |= (uint8_t)(1u << (c & 7));
+                continue;
+            }
             utf8proc_uint8_t in[4], *nf = NULL;
             utf8proc_ssize_t n = utf8proc_encode_char((utf8proc_int32_t)c, in);
             utf8proc_ssize_t m =
@@ -443,14 +416,18 @@ static int nfkc_lines(char **out, size_t *out_len, const char *s, size_t n)
     xg_buf b;
     xg_buf_init(&b);
     if (xg_buf_reserve(&b, n + 1)) return XG_ENOMEM;
+    /* the output through locals (o, w), not b: a store through char * may alias b's fields, which
+     * the compiler would reload after every byte; b is brought up to date around each reserve */
+    char *o = b.data;
+    size_t w = 0;
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0, line_i = 0, line_w = 0;
     while (i < n) {
         if (p[i] < 0x80) {
-            b.data[b.len++] = (char)p[i];
+            o[w++] = (char)p[i];
             if (p[i++] == '\n') {
                 line_i = i;
-                line_w = b.len;
+                line_w = w;
             }
             continue;
         }
@@ -458,10 +435,10 @@ static int nfkc_lines(char **out, size_t *out_len, const char *s, size_t n)
             (p[i + 2] & 0xC0) == 0x80) { /* a Han character: decoded here, copied if covered */
             uint32_t c3 = ((p[i] & 0x0Fu) << 12) | ((p[i + 1] & 0x3Fu) << 6) | (p[i + 2] & 0x3Fu);
             if (c3 >= 0x800 && (fast_ok[c3 >> 3] & (1u << (c3 & 7)))) { /* not overlong */
-                b.data[b.len] = (char)p[i];
-                b.data[b.len + 1] = (char)p[i + 1];
-                b.data[b.len + 2] = (char)p[i + 2];
-                b.len += 3;
+                o[w] = (char)p[i];
+                o[w + 1] = (char)p[i + 1];
+                o[w + 2] = (char)p[i + 2];
+                w += 3;
                 i += 3;
                 continue;
             }
@@ -470,18 +447,18 @@ static int nfkc_lines(char **out, size_t *out_len, const char *s, size_t n)
         size_t k = xg_utf8_next(s + i, n - i, &cp);
         if (k && cp < 0x10000) {
             if (cp >= 0xFF01 && cp <= 0xFF5E) {
-                b.data[b.len++] = (char)(cp - 0xFEE0);
+                o[w++] = (char)(cp - 0xFEE0);
                 i += k;
                 continue;
             }
             if (cp == 0x3000 || cp == 0x00A0) { /* ideographic and no-break space */
-                b.data[b.len++] = ' ';
+                o[w++] = ' ';
                 i += k;
                 continue;
             }
             if (fast_ok[cp >> 3] & (1u << (cp & 7))) {
-                memcpy(b.data + b.len, s + i, k);
-                b.len += k;
+                memcpy(o + w, s + i, k);
+                w += k;
                 i += k;
                 continue;
             }
@@ -496,12 +473,14 @@ static int nfkc_lines(char **out, size_t *out_len, const char *s, size_t n)
                 }
                 size_t ml = fast_map[lo].len;
                 /* the output may grow: a 3-byte character can become up to 10 bytes */
+                b.len = w;
                 if (xg_buf_reserve(&b, ml + (n - i) + 1)) {
                     xg_buf_free(&b);
                     return XG_ENOMEM;
                 }
-                memcpy(b.data + b.len, fast_map[lo].to, ml);
-                b.len += ml;
+                o = b.data;
+                memcpy(o + w, fast_map[lo].to, ml);
+                w += ml;
                 i += k;
                 continue;
             }
@@ -528,10 +507,13 @@ static int nfkc_lines(char **out, size_t *out_len, const char *s, size_t n)
             xg_buf_free(&b);
             return XG_ENOMEM;
         }
+        o = b.data;
+        w = b.len;
         i = end; /* the line feed, if any, is copied next */
     }
-    b.data[b.len] = 0;
-    *out_len = b.len;
+    b.len = w;
+    o[w] = 0;
+    *out_len = w;
     *out = xg_buf_steal(&b);
     return *out ? 0 : XG_ENOMEM;
 }
@@ -541,45 +523,128 @@ int scan_nfkc(char **out, size_t *out_len, const char *utf8, size_t len)
     return nfkc_lines(out, out_len, utf8, len);
 }
 
+/* Squeeze (CRLF and CR to LF, a run of spaces or tabs between two CJK
+ * characters dropped) and fold traditional characters through `table` (when given), in one pass
+ * over the NFKC text, in place. The fold keeps every character's length, so the text before
+ * folding (*orig, made at the first character folded; NULL when none is) has the same offsets.
+ * The squeeze looks at the characters before folding, as when it ran first. Returns the length. */
+static size_t squeeze_fold(char *s, size_t n, const uint32_t *table, char **orig, size_t *nfolded,
+                           int *oom)
+{
+    unsigned char *t = (unsigned char *)s;
+    unsigned char *o = NULL; /* the text before folding, once anything is folded */
+    size_t w = 0, folded = 0;
+    int prev_cjk = 0; /* the character last written is CJK */
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    for (size_t i = 0; i < n;) {
+        uint64_t w8;
+        if (i + 8 <= n && (memcpy(&w8, t + i, 8), !(w8 & high))) {
+            /* eight ASCII bytes: copied unless one is "\r" or a space may follow a CJK
+             * character (the first byte only: after it the last character is ASCII) */
+            uint64_t cr = w8 ^ (ones * '\r');
+            if (!(((cr - ones) & ~cr) & high) && !(prev_cjk && (t[i] == ' ' || t[i] == '\t'))) {
+                if (w != i) {
+                    memmove(t + w, t + i, 8);
+                    if (o) memcpy(o + w, t + w, 8);
+                } else if (o)
+                    memcpy(o + w, t + i, 8);
+                w += 8;
+                i += 8;
+                prev_cjk = 0;
+                continue;
+            }
+        }
+        unsigned char c = t[i];
+        if (c < 0x80) {
+            if (c == '\r') {
+                t[w] = '\n';
+                if (o) o[w] = '\n';
+                w++;
+                i += (i + 1 < n && t[i + 1] == '\n') ? 2 : 1;
+                prev_cjk = 0;
+                continue;
+            }
+            if ((c == ' ' || c == '\t') && prev_cjk) {
+                size_t j = i;
+                while (j < n && (t[j] == ' ' || t[j] == '\t'))
+                    j++;
+                uint32_t next = 0;
+                if (j < n) u8_decode(t + j, n - j, &next);
+                if (is_cjk(next)) {
+                    i = j; /* dropped; the last character written is still CJK */
+                    continue;
+                }
+                for (; i < j; i++, w++) { /* kept: copied */
+                    t[w] = t[i];
+                    if (o) o[w] = t[i];
+                }
+                prev_cjk = 0;
+                continue;
+            }
+            t[w] = c;
+            if (o) o[w] = c;
+            w++;
+            i++;
+            prev_cjk = 0;
+            continue;
+        }
+        uint32_t cp = 0;
+        size_t k;
+        if ((c & 0xF0) == 0xE0 && i + 2 < n) { /* three bytes (the text is valid UTF-8) */
+            cp = ((c & 0x0Fu) << 12) | ((t[i + 1] & 0x3Fu) << 6) | (t[i + 2] & 0x3Fu);
+            k = 3;
+        } else
+            k = u8_decode(t + i, n - i, &cp);
+        prev_cjk = is_cjk(cp);
+        if (k == 3 && table && cp >= XG_FOLD_BASE && cp < XG_FOLD_END && table[cp - XG_FOLD_BASE]) {
+            if (!o) {
+                if (!(o = malloc(n + 1))) {
+                    *oom = 1;
+                    return 0;
+                }
+                memcpy(o, t, w);
+            }
+            memcpy(o + w, t + i, 3);
+            uint32_t f = table[cp - XG_FOLD_BASE];
+            t[w] = (unsigned char)(0xE0 | (f >> 12));
+            t[w + 1] = (unsigned char)(0x80 | ((f >> 6) & 0x3F));
+            t[w + 2] = (unsigned char)(0x80 | (f & 0x3F));
+            folded++;
+            w += 3;
+            i += 3;
+            continue;
+        }
+        if (w != i)
+            for (size_t x = 0; x < k; x++)
+                t[w + x] = t[i + x];
+        if (o)
+            for (size_t x = 0; x < k; x++)
+                o[w + x] = t[w + x];
+        w += k;
+        i += k;
+    }
+    t[w] = 0;
+    if (o) o[w] = 0;
+    *orig = (char *)o;
+    *nfolded = folded;
+    return w;
+}
+
 int scan_normalise(scan_doc *doc, const char *utf8, size_t len, const uint32_t *table)
 {
     char *nf = NULL;
     size_t nl = 0;
     int rc = scan_nfkc(&nf, &nl, utf8, len);
     if (rc) return rc;
-    size_t n = squeeze(nf, nl);
-    char *text = nf;
     char *orig = NULL;
     size_t nfolded = 0;
-    for (size_t i = 0; table && i + 2 < n;) {
-        unsigned char *p = (unsigned char *)text + i;
-        uint64_t w8;
-        if (i + 8 <= n && (memcpy(&w8, p, 8), !(w8 & 0x8080808080808080u))) {
-            i += 8; /* eight ASCII bytes */
-            continue;
-        }
-        if ((p[0] & 0xF0) != 0xE0) {
-            i++;
-            continue;
-        }
-        uint32_t cp = ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
-        if (cp >= XG_FOLD_BASE && cp < XG_FOLD_END && table[cp - XG_FOLD_BASE]) {
-            if (!orig) {
-                if (!(orig = malloc(n + 1))) {
-                    free(text);
-                    return XG_ENOMEM;
-                }
-                memcpy(orig, text, n + 1);
-            }
-            uint32_t t = table[cp - XG_FOLD_BASE];
-            nfolded++;
-            p[0] = (unsigned char)(0xE0 | (t >> 12));
-            p[1] = (unsigned char)(0x80 | ((t >> 6) & 0x3F));
-            p[2] = (unsigned char)(0x80 | (t & 0x3F));
-        }
-        i += 3;
+    int oom = 0;
+    size_t n = squeeze_fold(nf, nl, table, &orig, &nfolded, &oom);
+    if (oom) {
+        free(nf);
+        return XG_ENOMEM;
     }
-    doc->text = text;
+    doc->text = nf;
     doc->orig = orig;
     doc->len = n;
     doc->nfolded = nfolded;

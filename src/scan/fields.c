@@ -1051,12 +1051,21 @@ static const char *notice_type(const scan_patterns *p, const scan_doc *d, const 
 static const char *language(const scan_doc *d)
 {
     size_t han = 0, latin = 0;
-    for (size_t i = 0; i < d->len; i++) {
-        unsigned char c = (unsigned char)d->text[i];
-        if (((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
-            latin++;
-        else if (c >= 0xE3 && c <= 0xE9)
-            han++; /* lead bytes of U+3000–U+9FFF */
+    const unsigned char *t = (const unsigned char *)d->text;
+    for (size_t i = 0, n = d->len; i < n;) {
+        unsigned c = t[i];
+        if (c < 0x80) {
+            latin += (unsigned)((c | 0x20) - 'a') < 26u;
+            i++;
+            continue;
+        }
+        han += c >= 0xE3 && c <= 0xE9; /* lead bytes of U+3000–U+9FFF */
+        /* a three-byte character at once: its continuation bytes count as neither */
+        if (c >= 0xE0 && c < 0xF0 && i + 2 < n && (t[i + 1] & 0xC0) == 0x80 &&
+            (t[i + 2] & 0xC0) == 0x80)
+            i += 3;
+        else
+            i++;
     }
     /* a few folded characters (昇, 乾) occur in simplified text too: traditional means many */
     size_t hanchars = han ? han : 1;

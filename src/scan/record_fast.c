@@ -27,9 +27,85 @@ typedef struct {
     size_t k, kl; /* key: offset and length in the scratch buffer */
     size_t v, vl; /* string value: offset and length; numbers formatted there too */
     char type;    /* 's' string or number (text in v), 'o' other (true, false, null) */
+    int km;       /* its entry in the key map, or -1 */
 } rf_field;
 
 #define RF_MAX_FIELDS 256
+#define RF_SEEN_WORDS 4 /* key map entries told apart by a bit: 256 */
+
+/* The key map compiled: its entries in the map's order (json_object_foreach's, which
+ * scan_record_to_text follows), found by an open-addressed hash of the key. */
+typedef struct {
+    const char *key, *head; /* the map's strings (it outlives the table) */
+    size_t kl;
+    char kind; /* 'h' a heading, '=' bare, '-' skipped */
+} rk_entry;
+
+struct scan_keys {
+    rk_entry *e;
+    size_t n;
+    uint32_t *slot; /* entry index + 1, 0 empty */
+    size_t mask;
+};
+
+static uint32_t key_hash(const char *k, size_t n)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)k[i]) * 16777619u;
+    return h;
+}
+
+int scan_keys_new(scan_keys **out, const json_t *keymap)
+{
+    scan_keys *t = calloc(1, sizeof *t);
+    size_t n = json_object_size(keymap), cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    if (t) {
+        t->e = calloc(n ? n : 1, sizeof *t->e);
+        t->slot = calloc(cap, sizeof *t->slot);
+    }
+    if (!t || !t->e || !t->slot) {
+        scan_keys_free(t);
+        return XG_ENOMEM;
+    }
+    t->mask = cap - 1;
+    const char *k;
+    json_t *h;
+    json_object_foreach((json_t *)keymap, k, h)
+    {
+        rk_entry *x = &t->e[t->n];
+        x->key = k;
+        x->kl = strlen(k);
+        x->head = json_string_value(h);
+        x->kind = !x->head ? 'n' : !strcmp(x->head, "=") ? '=' : !strcmp(x->head, "-") ? '-' : 'h';
+        size_t i = key_hash(k, x->kl) & t->mask;
+        while (t->slot[i])
+            i = (i + 1) & t->mask;
+        t->slot[i] = (uint32_t)++t->n;
+    }
+    *out = t;
+    return 0;
+}
+
+void scan_keys_free(scan_keys *t)
+{
+    if (!t) return;
+    free(t->e);
+    free(t->slot);
+    free(t);
+}
+
+/* The entry of key k (n bytes, no NUL among them), or -1. */
+static int key_find(const scan_keys *t, const char *k, size_t n)
+{
+    for (size_t i = key_hash(k, n) & t->mask; t->slot[i]; i = (i + 1) & t->mask) {
+        const rk_entry *x = &t->e[t->slot[i] - 1];
+        if (x->kl == n && !memcmp(x->key, k, n)) return (int)(t->slot[i] - 1);
+    }
+    return -1;
+}
 
 static int is_ws(char c)
 {
@@ -185,14 +261,6 @@ static const char *read_number(const char *p, const char *end, xg_buf *b, size_t
     return p;
 }
 
-static const rf_field *find(const rf_field *f, size_t n, const xg_buf *b, const char *key)
-{
-    size_t kl = strlen(key);
-    for (size_t i = 0; i < n; i++)
-        if (f[i].kl == kl && !memcmp(b->data + f[i].k, key, kl)) return &f[i];
-    return NULL;
-}
-
 static void put_line(xg_buf *out, const char *label, const char *s)
 {
     if (!*s) return;
@@ -206,6 +274,16 @@ static void put_line(xg_buf *out, const char *label, const char *s)
 
 int scan_record_line_text(char **out, size_t *out_len, const char *line, size_t len,
                           const json_t *keymap)
+{
+    scan_keys *t;
+    if (scan_keys_new(&t, keymap)) return 1;
+    int rc = scan_record_keys_text(out, out_len, line, len, t);
+    scan_keys_free(t);
+    return rc;
+}
+
+int scan_record_keys_text(char **out, size_t *out_len, const char *line, size_t len,
+                          const scan_keys *keys)
 {
     const char *p = line, *end = line + len;
     while (p < end && is_ws(*p))
@@ -272,31 +350,49 @@ int scan_record_line_text(char **out, size_t *out_len, const char *line, size_t 
         xg_buf_free(&b);
         return 1;
     }
-    /* a key given twice: jansson keeps the last value at the first key's place; decline */
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = 0; j < i; j++)
-            if (f[i].kl == f[j].kl && !memcmp(b.data + f[i].k, b.data + f[j].k, f[i].kl)) {
-                xg_buf_free(&b);
-                return 1;
-            }
+    /* a key given twice: jansson keeps the last value at the first key's place; decline. Keys
+     * of the map are told apart by their entry, the others compared */
+    int nbare = 0;
+    uint64_t seen[RF_SEEN_WORDS] = {0};      /* the map's entries met (a bit each) */
+    size_t other[RF_MAX_FIELDS], nother = 0; /* the fields whose key is not in the map */
+    for (size_t i = 0; i < n; i++) {
+        int e = f[i].km = key_find(keys, b.data + f[i].k, f[i].kl);
+        int dup = 0;
+        if (e >= 0 && (size_t)e < 64 * RF_SEEN_WORDS) {
+            dup = (seen[e / 64] >> (e % 64)) & 1;
+            seen[e / 64] |= (uint64_t)1 << (e % 64);
+        } else if (e >= 0)
+            for (size_t j = 0; j < i && !dup; j++) /* a map too large for the bits */
+                dup = f[j].km == e;
+        else {
+            for (size_t j = 0; j < nother && !dup; j++)
+                dup = f[other[j]].kl == f[i].kl &&
+                      !memcmp(b.data + f[i].k, b.data + f[other[j]].k, f[i].kl);
+            other[nother++] = i;
+        }
+        if (dup) {
+            xg_buf_free(&b);
+            return 1;
+        }
+        if (e >= 0 && keys->e[e].kind == '=') nbare++;
+    }
     xg_buf t;
     xg_buf_init(&t);
     xg_buf_reserve(&t, b.len + 1024);
     /* bare lines first, in the key map's order (strings only) */
-    const char *k;
-    json_t *h;
-    json_object_foreach((json_t *)keymap, k, h)
-    {
-        if (strcmp(json_string_value(h), "=")) continue;
-        const rf_field *x = find(f, n, &b, k);
-        if (x && x->type == 's') put_line(&t, NULL, b.data + x->v);
+    for (size_t e = 0; nbare && e < keys->n; e++) {
+        if (keys->e[e].kind != '=') continue;
+        for (size_t i = 0; i < n; i++)
+            if (f[i].km == (int)e) {
+                if (f[i].type == 's') put_line(&t, NULL, b.data + f[i].v);
+                break;
+            }
     }
     for (size_t i = 0; i < n; i++) {
-        const char *key = b.data + f[i].k;
-        const char *head = json_string_value(json_object_get(keymap, key));
-        if (head && (!strcmp(head, "-") || !strcmp(head, "="))) continue;
+        const rk_entry *x = f[i].km >= 0 ? &keys->e[f[i].km] : NULL;
+        if (x && (x->kind == '-' || x->kind == '=')) continue;
         if (f[i].type == 'o') continue;
-        put_line(&t, head ? head : key, b.data + f[i].v);
+        put_line(&t, x && x->head ? x->head : b.data + f[i].k, b.data + f[i].v);
     }
     xg_buf_free(&b);
     if (!t.data && xg_buf_reserve(&t, 1)) return XG_ENOMEM;

@@ -49,6 +49,7 @@ int xg_scanner_new(xg_scanner **out, const char *lexicon_path, const xg_snapshot
     if (!rc) rc = lx_load(&s->lex, lp, s->fold);
     if (!rc) rc = scan_patterns_new(&s->pat);
     if (!rc) rc = scan_keymap_load(&s->keymap, kp);
+    if (!rc) rc = scan_keys_new(&s->keys, s->keymap);
     free(lp);
     free(kp);
     if (!rc) rc = scanner_own_init(s);
@@ -71,6 +72,7 @@ int xg_scanner_clone(xg_scanner **out, const xg_scanner *src)
     memcpy(s->as_of, src->as_of, sizeof s->as_of);
     s->fold = src->fold;
     s->keymap = src->keymap; /* read only (json_object_get), never referenced or released here */
+    s->keys = src->keys;     /* read only too */
     int rc = lx_clone(&s->lex, &src->lex);
     if (!rc) rc = scan_patterns_clone(&s->pat, src->pat);
     if (!rc) rc = scanner_own_init(s);
@@ -104,6 +106,7 @@ void xg_scanner_free(xg_scanner *s)
     if (!s->parent) {
         free(s->fold);
         json_decref(s->keymap);
+        scan_keys_free(s->keys);
     }
     json_decref(s->item_cache);
     json_decref(s->screen_cache);
@@ -1030,7 +1033,7 @@ static int json_records_fast(json_t *docs, xg_scanner *s, const char *name, cons
         }
         if (q >= end || *q != '}') break;
         rec_text r;
-        if (scan_record_line_text(&r.t, &r.tl, p, (size_t)(q + 1 - p), s->keymap)) break;
+        if (scan_record_keys_text(&r.t, &r.tl, p, (size_t)(q + 1 - p), s->keys)) break;
         if (!xg_vec_push(&recs, &r)) {
             free(r.t);
             break;
@@ -1080,7 +1083,7 @@ static int scan_json(json_t *docs, xg_scanner *s, const char *name, const char *
     char *t1 = NULL;
     size_t t1l = 0;
     int lines = 0;
-    if (nl1 && scan_record_line_text(&t1, &t1l, u, l1, s->keymap) == 0) {
+    if (nl1 && scan_record_keys_text(&t1, &t1l, u, l1, s->keys) == 0) {
         for (const char *q = nl1; q < u + ul && !lines; q++)
             lines = !is_json_ws(*q);
         if (!lines) free(t1);
@@ -1120,7 +1123,7 @@ static int scan_json(json_t *docs, xg_scanner *s, const char *name, const char *
             k++;
         char *t;
         size_t tl;
-        if (k < ll && scan_record_line_text(&t, &tl, p, ll, s->keymap) == 0) {
+        if (k < ll && scan_record_keys_text(&t, &tl, p, ll, s->keys) == 0) {
             int rc = append_text(docs, s, name, ++n, t, tl, enc);
             if (rc) return rc;
         } else if (k < ll) {

@@ -134,6 +134,14 @@ int scan_record_to_text(char **out, size_t *out_len, const json_t *record, const
  * jansson. `line` must be valid UTF-8. */
 int scan_record_line_text(char **out, size_t *out_len, const char *line, size_t len,
                           const json_t *keymap);
+/* The key map compiled for scan_record_keys_text: its entries in the map's order and a hash
+ * table of them, so a record's keys are looked up without jansson (xg_scanner_new builds it). */
+typedef struct scan_keys scan_keys;
+int scan_keys_new(scan_keys **out, const json_t *keymap);
+void scan_keys_free(scan_keys *k);
+/* scan_record_line_text with the key map compiled: the same text, the same declines. */
+int scan_record_keys_text(char **out, size_t *out_len, const char *line, size_t len,
+                          const scan_keys *keys);
 /* ---- office documents (office.c) ---- */
 #define SCAN_OFFICE_MAX_PART (32u << 20)   /* bytes one XML part may expand to */
 #define SCAN_OFFICE_MAX_TOTAL (128u << 20) /* bytes all parts and the text may reach */
@@ -226,6 +234,7 @@ struct xg_scanner {
     const xg_catalog *catalog;
     char as_of[11];
     json_t *keymap;           /* portal record keys → headings */
+    scan_keys *keys;          /* keymap compiled (scan_keys_new) */
     json_t *item_cache;       /* canonical → eccn or null */
     json_t *screen_cache;     /* name → screening array */
     const xg_scanner *parent; /* a clone (xg_scanner_clone): fold table and keymap are its */

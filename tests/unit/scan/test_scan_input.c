@@ -263,10 +263,15 @@ Test(scan_input, jsonl_records_read_without_trees_as_jansson_reads_them, .init =
         " {\"title\" : \"A\\u00e9\\ud83d\\ude00\" , \"n\":-0,\"x\":1.5e3,\"y\":0.1,\"b\":true} \r",
         "{\"budget\":\"\\\"q\\\"\\/\\t\\\\\",\"\":\"empty key\",\"z\":null,\"f\":false,\"e\":\"\"}",
         "{\"projectNo\":\"ZB-1\",\"title\":\"某大学采购公告\",\"content_text\":\"采购人:某大学\"}",
-        "{\"big\":9223372036854775807,\"neg\":-9223372036854775808,\"r\":1E-5,\"s\":2e+2}"};
+        "{\"big\":9223372036854775807,\"neg\":-9223372036854775808,\"r\":1E-5,\"s\":2e+2}",
+        /* keys of the map (told apart by their entry) and others (compared) side by side */
+        "{\"a\":\"1\",\"b\":\"2\",\"title\":\"T\",\"buyer\":\"B\",\"ab\":3,\"url\":\"u\",\"c\":"
+        "\"\"}"};
     for (size_t i = 0; i < sizeof same / sizeof *same; i++)
         expect_same_text(same[i], strlen(same[i]));
     const char *declined[] = {"{\"a\":1,\"a\":2}",
+                              "{\"title\":\"a\",\"b\":1,\"title\":\"c\"}",
+                              "{\"x\":1,\"title\":\"a\",\"y\":2,\"x\":3}",
                               "{\"a\":{\"b\":\"c\"}}",
                               "{\"a\":[1]}",
                               "{\"a\":\"\\u0000\"}",
