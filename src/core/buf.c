@@ -134,13 +134,12 @@ int xg_buf_json_string(xg_buf *b, const char *s, size_t n)
     static const char hex[] = "0123456789ABCDEF";
     bool high = false;
     if (json_put(b, "\"", 1) != 0) return -1;
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            high |= c >= 0x80;
-            continue;
-        }
+    for (size_t i = 0;;) {
+        size_t run = xg_json_plain_run(s + i, n - i, &high);
+        if (json_put(b, s + i, run) != 0) return -1;
+        i += run;
+        if (i >= n) break;
+        unsigned char c = (unsigned char)s[i++];
         /* \b \t \n \f \r by their letter; every other control character as \u00XX */
         static const char short_esc[32] = {
             ['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r'};
@@ -154,12 +153,11 @@ int xg_buf_json_string(xg_buf *b, const char *s, size_t n)
             esc[5] = hex[c & 15];
             k = 6;
         }
-        if (json_put(b, s + run, i - run) != 0 || json_put(b, esc, k) != 0) return -1;
-        run = i + 1;
+        if (json_put(b, esc, k) != 0) return -1;
     }
     /* jansson refuses to encode a string that is not UTF-8 (only a _nocheck one can be) */
     if (high && !xg_utf8_valid(s, n)) return -2;
-    return json_put(b, s + run, n - run) != 0 || json_put(b, "\"", 1) != 0 ? -1 : 0;
+    return json_put(b, "\"", 1) != 0 ? -1 : 0;
 }
 
 /* A real that is a whole number of thousandths below 1e9 in magnitude (every score and weight of a

@@ -7,6 +7,7 @@
 #ifndef XG_CORE_CORE_H
 #define XG_CORE_CORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -16,6 +17,48 @@
 
 #include "xgate/core.h"
 #include "xgate/csv.h"
+
+/* ---- JSON strings ---- */
+
+/* The length of the longest prefix of s[0..n) that a JSON string holds as it is: no control
+ * character (< 0x20), '"' or '\\'. When high is not NULL, *high is set to true if that prefix
+ * holds a byte >= 0x80 (and left as it was otherwise). Inline: the JSON writers
+ * (xg_buf_json_string, the audit payload) call it once a run, and a stored JSON text has a quote
+ * every few bytes.
+ *
+ * Eight bytes at a time: in a word x, (x - 0x20..20) & ~x & 0x80..80 has the high bit of every
+ * byte below 0x20 set, and of none before the first such byte (a borrow only runs upwards);
+ * likewise (y - 0x01..01) & ~y for y = x ^ c..c and the bytes equal to c. So the lowest bit of
+ * the three ORed names the first byte to escape (little-endian; elsewhere byte by byte). */
+static inline size_t xg_json_plain_run(const char *s, size_t n, bool *high)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    uint64_t seen = 0;
+    size_t i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, q, bs;
+        memcpy(&x, s + i, 8);
+        q = x ^ (ones * '"');
+        bs = x ^ (ones * '\\');
+        uint64_t m = (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & highs;
+        if (m) {
+            unsigned k = (unsigned)__builtin_ctzll(m) >> 3; /* the first byte to escape */
+            if (high && k && (x & ((1ULL << (8 * k)) - 1) & highs)) *high = true;
+            if (high && (seen & highs)) *high = true;
+            return i + k;
+        }
+        seen |= x;
+    }
+#endif
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == '"' || c == '\\') break;
+        seen |= c;
+    }
+    if (high && (seen & highs)) *high = true;
+    return i;
+}
 
 /* ---- UTF-8 ---- */
 enum { XG_UTF8_REPLACEMENT = 0xFFFD };

@@ -322,12 +322,22 @@ static int parse_top(dreq *r, const json_t *req, const xg_policy_set *p, const c
     return XG_OK;
 }
 
+/* Whether parsing writes into the request's customer: a registered customer's record laid under
+ * it (customer.id), owners' countries normalised in place (customer.owners). Only then does the
+ * parse take a copy of the request; otherwise it holds the caller's (read, never written), which
+ * saves a decision ~45 allocations. */
+static bool writes_customer(const json_t *request)
+{
+    const json_t *cust = json_object_get(request, "customer");
+    return json_is_object(cust) && (json_object_get(cust, "id") || json_object_get(cust, "owners"));
+}
+
 int dreq_parse(dreq *r, xg_arena *arena, const json_t *request, const xg_policy_set *p,
                const json_t *customer_record, const char *default_policy, const char *default_as_of)
 {
     memset(r, 0, sizeof *r);
     if (!json_is_object(request)) return xg_error_set(XG_EINVAL, "request: expected a JSON object");
-    r->json = json_deep_copy(request);
+    r->json = writes_customer(request) ? json_deep_copy(request) : json_incref((json_t *)request);
     if (!r->json) return XG_ENOMEM;
     int rc = parse_top(r, r->json, p, default_policy, default_as_of);
     if (!rc && !r->as_of) {

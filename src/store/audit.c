@@ -10,6 +10,7 @@
  * out of order, edited (the audit row or the row it records), or cut off.
  */
 #include "store/store_internal.h"
+#include "core/core.h"
 #include "store/sha256.h"
 
 #include <stdio.h>
@@ -52,41 +53,38 @@ static void canon_put(canon *c, const char *s, size_t n)
     c->buf[c->len] = '\0';
 }
 
-/* Two passes: the escaped length first (the stored texts are JSON, so a quote every few bytes),
- * then the bytes written in place. */
+/* One pass, the runs that need no escape found eight bytes at a time (xg_json_plain_run): room
+ * for every byte doubled ('"' and '\\' take two), more taken at a control character (six). */
 static void canon_string(canon *c, const char *s)
 {
     if (!s) {
         canon_put(c, "null", 4);
         return;
     }
-    size_t n = 0, extra = 0;
-    for (; s[n]; n++) {
-        unsigned char ch = (unsigned char)s[n];
-        extra += ch == '"' || ch == '\\' ? 1 : ch < 0x20 ? 5 : 0;
-    }
-    canon_reserve(c, n + extra + 2);
+    static const char hex[] = "0123456789abcdef";
+    size_t n = strlen(s);
+    canon_reserve(c, 2 * n + 2);
     char *w = c->buf + c->len;
     *w++ = '"';
-    if (!extra) {
-        memcpy(w, s, n);
-        w += n;
-    } else {
-        static const char hex[] = "0123456789abcdef";
-        for (size_t i = 0; i < n; i++) {
-            unsigned char ch = (unsigned char)s[i];
-            if (ch == '"' || ch == '\\') {
-                *w++ = '\\';
-                *w++ = (char)ch;
-            } else if (ch < 0x20) { /* \u00XX, lower-case hex */
-                memcpy(w, "\\u00", 4);
-                w[4] = hex[ch >> 4];
-                w[5] = hex[ch & 15];
-                w += 6;
-            } else {
-                *w++ = (char)ch;
-            }
+    for (size_t i = 0;;) {
+        size_t run = xg_json_plain_run(s + i, n - i, NULL);
+        memcpy(w, s + i, run);
+        w += run;
+        i += run;
+        if (i >= n) break;
+        unsigned char ch = (unsigned char)s[i++];
+        if (ch == '"' || ch == '\\') {
+            *w++ = '\\';
+            *w++ = (char)ch;
+            continue;
         }
+        c->len = (size_t)(w - c->buf); /* a control character: \u00XX, lower-case hex */
+        canon_reserve(c, 6 + 2 * (n - i) + 1);
+        w = c->buf + c->len;
+        memcpy(w, "\\u00", 4);
+        w[4] = hex[ch >> 4];
+        w[5] = hex[ch & 15];
+        w += 6;
     }
     *w++ = '"';
     *w = '\0';

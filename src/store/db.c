@@ -852,6 +852,16 @@ int db_bind_text(db_stmt *st, int i, const char *v)
     return pg_param(st, i, v ? strdup(v) : NULL, PG_TEXT);
 }
 
+int db_bind_text_static(db_stmt *st, int i, const char *v)
+{
+    if (st->lite)
+        return (v ? sqlite3_bind_text(st->lite, i, v, -1, SQLITE_STATIC)
+                  : sqlite3_bind_null(st->lite, i)) == SQLITE_OK
+                   ? DB_OK
+                   : DB_ERROR;
+    return db_bind_text(st, i, v);
+}
+
 int db_bind_int64(db_stmt *st, int i, long long v)
 {
     if (st->lite) return sqlite3_bind_int64(st->lite, i, v) == SQLITE_OK ? DB_OK : DB_ERROR;

@@ -127,6 +127,9 @@ void db_stmt_cache_stats(const db_conn *c, unsigned long long *hits, unsigned lo
 #define DB_WAL_CHECKPOINT_PAGES 1000
 unsigned long long db_wal_checkpoints(db_conn *c);
 int db_bind_text(db_stmt *st, int i, const char *v);
+/* db_bind_text without SQLite's copy (SQLITE_STATIC): v must stay unchanged until the statement is
+ * reset or finalized (db_finalize clears a cached statement's bindings). PostgreSQL copies. */
+int db_bind_text_static(db_stmt *st, int i, const char *v);
 int db_bind_int(db_stmt *st, int i, int v);
 int db_bind_int64(db_stmt *st, int i, long long v);
 int db_bind_double(db_stmt *st, int i, double v);

@@ -219,3 +219,67 @@ Test(buf, json_real_is_what_jansson_writes)
         real_as_jansson(&b, more[i], 12);
     xg_buf_free(&b);
 }
+
+/* A string of n pieces drawn from plain bytes, bytes JSON escapes and UTF-8 sequences, so that
+ * escapes fall at every offset of the eight-byte words xg_json_plain_run reads. */
+static size_t mixed_string(char *out, size_t n, unsigned *seed)
+{
+    static const char *const pieces[] = {
+        "a",  "Z",    " ",    "~",  "\x7f",     "\"",           "\\", "\n",
+        "\t", "\x01", "\x1f", "\b", "\xc3\xa9", "\xe4\xb8\xad", "/"};
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++) {
+        *seed = *seed * 1103515245u + 12345u;
+        const char *p = pieces[(*seed >> 16) % (sizeof pieces / sizeof *pieces)];
+        size_t pl = strlen(p);
+        memcpy(out + len, p, pl);
+        len += pl;
+    }
+    return len;
+}
+
+Test(buf, json_string_writes_what_jansson_writes_at_every_offset)
+{
+    unsigned seed = 7;
+    char s[4 * 80];
+    for (int round = 0; round < 3000; round++) {
+        size_t n = mixed_string(s, (size_t)(round % 80), &seed);
+        if (round % 3 == 0) /* long plain stretches too */
+            for (size_t i = 0; i < n; i++)
+                if ((unsigned char)s[i] < 0x80 && (i * 7 + (size_t)round) % 5) s[i] = 'x';
+        json_t *j = json_stringn(s, n);
+        cr_assert_not_null(j);
+        char *want = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
+        json_decref(j);
+        xg_buf b;
+        xg_buf_init(&b);
+        cr_assert_eq(xg_buf_json_string(&b, s, n), 0);
+        cr_assert_eq(b.len, strlen(want));
+        cr_assert(memcmp(b.data, want, b.len) == 0, "%.*s != %s", (int)b.len, b.data, want);
+        free(want);
+        xg_buf_free(&b);
+        /* the plain run stops at the first byte JSON escapes; high says whether it holds UTF-8 */
+        for (size_t at = 0; at <= n; at++) {
+            size_t want_run = 0;
+            bool want_high = false;
+            while (at + want_run < n) {
+                unsigned char c = (unsigned char)s[at + want_run];
+                if (c < 0x20 || c == '"' || c == '\\') break;
+                want_high |= c >= 0x80;
+                want_run++;
+            }
+            bool high = false;
+            cr_assert_eq(xg_json_plain_run(s + at, n - at, &high), want_run);
+            cr_assert_eq(high, want_high);
+            cr_assert_eq(xg_json_plain_run(s + at, n - at, NULL), want_run);
+        }
+    }
+    xg_buf b;
+    xg_buf_init(&b);
+    cr_assert_eq(xg_buf_json_string(&b,
+                                    "abcdefgh\xff"
+                                    "ijklmnop",
+                                    17),
+                 -2); /* not UTF-8 */
+    xg_buf_free(&b);
+}

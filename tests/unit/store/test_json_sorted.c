@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "store/json_sorted.h"
+#include "store/store_internal.h"
 
 static void same(const json_t *j)
 {
@@ -260,5 +261,59 @@ Test(json_sorted, random_trees)
         }
         same(o);
         json_decref(o);
+    }
+}
+
+/* ---- the audit payload's strings ---- */
+
+/* The audit payload's string as it was first written, byte by byte: '"' and '\\' escaped, every
+ * control character as \u00xx (lower-case hex), the rest as it is. */
+static void payload_string_ref(char *out, const char *s)
+{
+    *out++ = '"';
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\') {
+            *out++ = '\\';
+            *out++ = (char)ch;
+        } else if (ch < 0x20) {
+            out += sprintf(out, "\\u00%02x", ch);
+        } else {
+            *out++ = (char)ch;
+        }
+    }
+    *out++ = '"';
+    *out = '\0';
+}
+
+Test(json_sorted, payload_strings_escaped_byte_for_byte_at_every_offset)
+{
+    static const char *const pieces[] = {"a",  "Z",  " ",    "~",    "\x7f",     "\"",
+                                         "\\", "\n", "\x01", "\x1f", "\xc3\xa9", "\xe4\xb8\xad",
+                                         "/"};
+    unsigned seed = 11;
+    for (int round = 0; round < 2000; round++) {
+        char s[4 * 70 + 1];
+        size_t len = 0;
+        for (int i = 0; i < round % 70; i++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = pieces[(seed >> 16) % (sizeof pieces / sizeof *pieces)];
+            if (round % 2 && (seed >> 8) % 4) p = "x"; /* long plain stretches too */
+            if (round % 7 == 6) p = "\x01";            /* control characters only: six bytes each */
+            memcpy(s + len, p, strlen(p));
+            len += strlen(p);
+        }
+        s[len] = '\0';
+        char ref[6 * sizeof s + 3], want[sizeof ref + 200];
+        payload_string_ref(ref, s);
+        snprintf(want, sizeof want,
+                 "{\"as_of\":\"A\",\"catalog_version\":\"C\",\"created\":\"T\",\"id\":\"I\","
+                 "\"list_hash\":\"L\",\"outcome\":\"O\",\"policy\":\"P\",\"request\":%s,"
+                 "\"response\":\"R\"}",
+                 ref);
+        char *got = store_decision_payload("I", "T", "O", s, "R", "L", "C", "P", "A", NULL);
+        cr_assert_not_null(got);
+        cr_assert_str_eq(got, want);
+        free(got);
     }
 }
