@@ -72,7 +72,8 @@ Test(match_zh_abbrev, short_names_read_as_full_names)
     }
 }
 
-/* 中电科技 is no abbreviation (中电科 is deliberately not one: it would split 中电科|技), and the
+/* 中电科技 is no abbreviation (中电科 is not one; the glossary reads 中电科技 whole, so that its
+ * CETC reading does not split 中电科|技: test_match_zh_official.c), and the
  * Zhengzhou centre is not the Wuxi or Jinan one: its city differs. */
 Test(match_zh_abbrev, other_names_not_expanded)
 {
