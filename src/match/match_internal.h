@@ -31,12 +31,10 @@ typedef struct xg_symw {
     float weight;
 } xg_symw;
 
-/* A name's vote: its weight, valid only where stamp == gen (so nothing is cleared between
- * queries). Stamp and weight side by side: one cache line per posting, not two. */
-typedef struct xg_vote {
-    uint32_t stamp;
-    float weight;
-} xg_vote;
+/* A name's vote: its weight, 0 for a name no key of the query touched (every key weighs more
+ * than 0). The names a query touched are listed (xg_votes.touched) and set back to 0 when their
+ * votes are read (top_k in screen.c), so nothing else is cleared between queries. */
+typedef float xg_vote;
 
 /* Scratch for one query, reused across queries: the candidate votes and the names touched, an
  * arena for the query's temporaries (reset, not freed, after each query) and room for the query
@@ -44,8 +42,7 @@ typedef struct xg_vote {
 #define XG_VOTES_PATTERNS XG_SCORE_MAX_TOKENS
 typedef struct xg_votes {
     struct xg_votes *next;
-    uint32_t gen;
-    xg_vote *vote;
+    xg_vote *vote; /* all 0 between queries */
     uint32_t *touched;
     size_t ntouched;
     xg_arena scratch;

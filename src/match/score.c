@@ -658,16 +658,21 @@ static void split_pairs(const xg_score_query *q, const xg_score_list *l, size_t 
 {
     const xg_token *qt = q->name->tokens, *nt = l->name->tokens;
     size_t nlen[64];
-    char first[64]; /* the list words' first letters, read once (0: not a word) */
+    char first[64];           /* the list words' first letters, read once (0: not a word) */
+    uint64_t firsts[4] = {0}; /* the set of them: a query word with none of them meets no word */
     for (size_t j = 0; j < nn; j++) {
         nlen[j] = l->len ? l->len[j] : strlen(nt[j].text);
         first[j] = is_word(&nt[j]) ? nt[j].text[0] : 0;
+        unsigned char f = (unsigned char)first[j];
+        firsts[f >> 6] |= 1ULL << (f & 63);
     }
     for (size_t i = 0; i < q->ntok; i++) {
         if (!is_word(&qt[i])) continue;
-        int pair_q = i + 1 < q->ntok && is_word(&qt[i + 1]);
         char c = qt[i].text[0];
         if (!c) continue; /* an empty word meets no first letter (joined_sim needs four) */
+        unsigned char uc = (unsigned char)c;
+        if (!(firsts[uc >> 6] >> (uc & 63) & 1)) continue;
+        int pair_q = i + 1 < q->ntok && is_word(&qt[i + 1]);
         for (size_t j = 0; j < nn; j++) {
             if (first[j] != c) continue;
             if (j + 1 < nn && is_word(&nt[j + 1])) {

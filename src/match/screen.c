@@ -124,15 +124,21 @@ static int accumulate(const xg_snapshot *s, const xg_name *qn, xg_arena *a, xg_v
     qkey *qk = xg_arena_alloc(a, 2 * (nk + 1) * sizeof *qk);
     if (!qk) return xg_error_set(XG_ENOMEM, "screen: out of memory");
     /* A query word found whole needs no fuzzy keys: its trigrams and phonetic key would only
-     * add thousands of postings for names that share letters with it. */
+     * add thousands of postings for names that share letters with it. The words' postings are
+     * kept from this first look (each key is looked up once). */
     uint64_t found[4] = {0};
     for (size_t i = 0; i < nk; i++) {
+        if (keys[i].kind != 'w') continue;
         const uint32_t *ids;
-        if (keys[i].kind == 'w' && keys[i].tok < 256 &&
-            xg_index_get(&s->names_idx, keys[i].hash, &ids))
-            found[keys[i].tok / 64] |= 1ULL << (keys[i].tok % 64);
+        size_t df = xg_index_get(&s->names_idx, keys[i].hash, &ids);
+        qk[i] = (qkey){keys[i].hash, 'w', ids, df};
+        if (df && keys[i].tok < 256) found[keys[i].tok / 64] |= 1ULL << (keys[i].tok % 64);
     }
     for (size_t i = 0; i < nk; i++) {
+        if (keys[i].kind == 'w') { /* looked up above; nq <= i, so qk[i] is still there */
+            if (qk[i].df) qk[nq++] = qk[i];
+            continue;
+        }
         const uint32_t *ids;
         int fuzzy = keys[i].kind == 't' || keys[i].kind == 'p';
         if (fuzzy && keys[i].tok < 256 && (found[keys[i].tok / 64] >> (keys[i].tok % 64) & 1))
@@ -148,25 +154,19 @@ static int accumulate(const xg_snapshot *s, const xg_name *qn, xg_arena *a, xg_v
         qk[used++] = qk[i];
         total += qk[i].df;
     }
-    if (++v->gen == 0) { /* after 2^32 queries: forget every stamp once */
-        memset(v->vote, 0, (s->nnames + 1) * sizeof *v->vote);
-        v->gen = 1;
-    }
-    xg_vote *vote = v->vote;
+    xg_vote *vote = v->vote; /* all 0: top_k set back the last query's */
     uint32_t *touched = v->touched;
     size_t ntouched = 0; /* a local: the stores below cannot alias it */
-    const uint32_t gen = v->gen;
     for (size_t i = 0; i < used; i++) {
         float w = (float)key_weight(qk[i].kind, qk[i].df, s->nnames);
         const uint32_t *ids = qk[i].ids;
         for (size_t j = 0, df = qk[i].df; j < df; j++) {
             uint32_t id = ids[j];
-            if (vote[id].stamp != gen) {
-                vote[id].stamp = gen;
-                vote[id].weight = 0;
-                touched[ntouched++] = id;
-            }
-            vote[id].weight += w;
+            float x = vote[id];
+            uint32_t bits; /* a positive weight's bits are not 0: an integer test, cheaper */
+            memcpy(&bits, &x, sizeof bits);
+            if (!bits) touched[ntouched++] = id;
+            vote[id] = x + w;
         }
     }
     v->ntouched = ntouched;
@@ -174,36 +174,46 @@ static int accumulate(const xg_snapshot *s, const xg_name *qn, xg_arena *a, xg_v
 }
 
 /* Keep the k heaviest voted names (min-heap on weight); returns how many were kept. Names are
- * stored +1 in cand.name. */
-static size_t top_k(cand *heap, size_t k, const xg_votes *v)
+ * stored +1 in cand.name. Every touched name's vote is set back to 0 here, for the next query. */
+static size_t top_k(cand *heap, size_t k, xg_votes *v)
 {
-    size_t n = 0;
-    for (size_t t = 0; t < v->ntouched; t++) {
-        uint32_t id = v->touched[t];
-        cand c = {id + 1, v->vote[id].weight};
-        if (n < k) {
-            size_t i = n++;
-            heap[i] = c;
-            while (i && heap[(i - 1) / 2].weight > heap[i].weight) {
-                cand tmp = heap[i];
-                heap[i] = heap[(i - 1) / 2];
-                heap[(i - 1) / 2] = tmp;
-                i = (i - 1) / 2;
-            }
-        } else if (c.weight > heap[0].weight) {
-            heap[0] = c;
-            for (size_t i = 0;;) {
-                size_t l = 2 * i + 1, r = l + 1, m = i;
-                if (l < n && heap[l].weight < heap[m].weight) m = l;
-                if (r < n && heap[r].weight < heap[m].weight) m = r;
-                if (m == i) break;
-                cand tmp = heap[i];
-                heap[i] = heap[m];
-                heap[m] = tmp;
-                i = m;
-            }
+    size_t n = 0, t = 0;
+    xg_vote *vote = v->vote;
+    const uint32_t *touched = v->touched;
+    const size_t ntouched = v->ntouched;
+    for (; t < ntouched && n < k; t++) { /* the heap fills */
+        uint32_t id = touched[t];
+        cand c = {id + 1, vote[id]};
+        vote[id] = 0;
+        size_t i = n++;
+        heap[i] = c;
+        while (i && heap[(i - 1) / 2].weight > heap[i].weight) {
+            cand tmp = heap[i];
+            heap[i] = heap[(i - 1) / 2];
+            heap[(i - 1) / 2] = tmp;
+            i = (i - 1) / 2;
         }
     }
+    float least = n ? heap[0].weight : 0; /* the heap's lightest, kept in a register */
+    for (; t < ntouched; t++) { /* the heap is full: a name enters only heavier than its least */
+        uint32_t id = touched[t];
+        float w = vote[id];
+        vote[id] = 0;
+        if (!(w > least)) continue;
+        heap[0] = (cand){id + 1, w};
+        for (size_t i = 0;;) {
+            size_t l = 2 * i + 1, r = l + 1, m = i;
+            if (l < n && heap[l].weight < heap[m].weight) m = l;
+            if (r < n && heap[r].weight < heap[m].weight) m = r;
+            if (m == i) break;
+            cand tmp = heap[i];
+            heap[i] = heap[m];
+            heap[m] = tmp;
+            i = m;
+        }
+        least = heap[0].weight;
+    }
+    v->ntouched = 0;
     return n;
 }
 
