@@ -730,11 +730,20 @@ static void cover_phrases(const xg_score_query *q, const xg_score_list *l, size_
     /* the phrase masks say which tokens hold a space, as strchr(text, ' ') would */
     uint64_t pph = query_phrase ? q->phrases : l->phrases,
              oph = query_phrase ? l->phrases : q->phrases;
+    /* A phrase is covered by two or more of the other side's unmatched single-word tokens (not
+     * numbers): with fewer than two of them left, no phrase can be (the usual case once the
+     * alignment met nearly everything). */
+    uint64_t open = ~*om & ~oph & (no >= 64 ? ~0ULL : (1ULL << no) - 1);
+    for (uint64_t left = open; left; left &= left - 1)
+        if (ot[__builtin_ctzll(left)].kind == XG_TOK_NUMBER) open &= ~(left & -left);
+    if (!(open & (open - 1))) return; /* fewer than two bits */
     xg_word_sig osig[64]; /* the other side's words, each measured once, when first compared */
     uint64_t measured = 0;
     const xg_tok_meas *meas = q->memo && l->tok ? q->memo->meas : NULL;
     for (size_t j = 0; j < np && j < 64; j++) {
         if ((*pm >> j & 1) || !(pph >> j & 1) || pt[j].kind == XG_TOK_NUMBER) continue;
+        uint64_t still = open & ~*om; /* *om grows as phrases are covered */
+        if (!(still & (still - 1))) return;
         char buf[256], *p = buf;
         copy_text(buf, sizeof buf, pt[j].text);
         size_t nw = 0, found = 0, at[16];
