@@ -652,6 +652,16 @@ static double joined_sim(const char *single, size_t nsingle, const char *a, size
     return jw >= XG_SPLIT_FLOOR ? jw : 0.0;
 }
 
+/* Whether joined_sim can find a pair: its length tests, made before the call. A single token with
+ * no space (`spaced` 0: its bit of the phrase mask) is its own flattened form when shorter than
+ * joined_sim's buffer, so the tests on the flattened length are made on its length. */
+static inline int joined_may(size_t nsingle, int spaced, size_t la, size_t lb)
+{
+    if (nsingle + 2 < la + lb || la + lb > 120) return 0;
+    if (!spaced && nsingle < 127 && (nsingle < 4 || la + lb + 2 < nsingle)) return 0;
+    return 1;
+}
+
 /* A joined pair needs its first letters equal (joined_sim's first check): tested here before the
  * call, on every (query token, list token) pair of every candidate, it is most of the cost. */
 static void split_pairs(const xg_score_query *q, const xg_score_list *l, size_t nn, pairbuf *b)
@@ -675,12 +685,14 @@ static void split_pairs(const xg_score_query *q, const xg_score_list *l, size_t 
         int pair_q = i + 1 < q->ntok && is_word(&qt[i + 1]);
         for (size_t j = 0; j < nn; j++) {
             if (first[j] != c) continue;
-            if (j + 1 < nn && is_word(&nt[j + 1])) {
+            if (j + 1 < nn && is_word(&nt[j + 1]) &&
+                joined_may(q->len[i], i >= 64 || (q->phrases >> i & 1), nlen[j], nlen[j + 1])) {
                 double s = joined_sim(qt[i].text, q->len[i], nt[j].text, nlen[j], nt[j + 1].text,
                                       nlen[j + 1]);
                 if (s > 0) push_pair(b, i, 1, j, 2, s);
             }
-            if (pair_q) {
+            if (pair_q &&
+                joined_may(nlen[j], j >= 64 || (l->phrases >> j & 1), q->len[i], q->len[i + 1])) {
                 double s = joined_sim(nt[j].text, nlen[j], qt[i].text, q->len[i], qt[i + 1].text,
                                       q->len[i + 1]);
                 if (s > 0) push_pair(b, i, 2, j, 1, s);
