@@ -630,7 +630,7 @@ static size_t squeeze_fold(char *s, size_t n, const uint32_t *table, char **orig
     return w;
 }
 
-int scan_normalise(scan_doc *doc, const char *utf8, size_t len, const uint32_t *table)
+int scan_normalise_two_pass(scan_doc *doc, const char *utf8, size_t len, const uint32_t *table)
 {
     char *nf = NULL;
     size_t nl = 0;
@@ -649,4 +649,288 @@ int scan_normalise(scan_doc *doc, const char *utf8, size_t len, const uint32_t *
     doc->len = n;
     doc->nfolded = nfolded;
     return 0;
+}
+
+/* ---- NFKC, squeeze and fold in one pass ----
+ * The same text as scan_normalise_two_pass (NFKC by nfkc_lines, then squeeze_fold over it), made
+ * while the NFKC text is written: each character the NFKC gives is squeezed and folded as it is
+ * written. A run of spaces or tabs after a CJK character is written, then taken back (the output
+ * offset set back to `gap`) when the next character is CJK too. Folding keeps every
+ * character's length; the characters folded are listed (offset, code point before folding) and
+ * the text before folding is the folded text with them put back, made at the end. */
+#define NO_GAP ((size_t)-1)
+typedef struct {
+    size_t off;
+    uint32_t cp;
+} fold_at;
+
+typedef struct {
+    char *o;    /* output (capacity ensured by the caller) */
+    size_t w;   /* bytes written */
+    size_t gap; /* just after the last CJK character written, when only spaces and tabs follow
+                 * it; NO_GAP otherwise */
+    const uint32_t *table;
+    fold_at *f; /* characters folded */
+    size_t nf, capf;
+} nsf_state;
+
+static int nsf_fold_note(nsf_state *st, size_t off, uint32_t cp)
+{
+    if (st->nf == st->capf) {
+        size_t cap = st->capf ? 2 * st->capf : 64;
+        fold_at *f = realloc(st->f, cap * sizeof *f);
+        if (!f) return XG_ENOMEM;
+        st->f = f;
+        st->capf = cap;
+    }
+    st->f[st->nf].off = off;
+    st->f[st->nf].cp = cp;
+    st->nf++;
+    return 0;
+}
+
+/* One character of the NFKC text, not ASCII: `k` bytes at `src`, code point `cp`. */
+static inline int nsf_put(nsf_state *st, const unsigned char *src, size_t k, uint32_t cp)
+{
+    int cjk = is_cjk(cp);
+    if (cjk && st->gap != NO_GAP) st->w = st->gap; /* the spaces since the last CJK dropped */
+    unsigned char *t = (unsigned char *)st->o + st->w;
+    uint32_t f;
+    if (k == 3 && st->table && cp >= XG_FOLD_BASE && cp < XG_FOLD_END &&
+        (f = st->table[cp - XG_FOLD_BASE])) {
+        if (nsf_fold_note(st, st->w, cp)) return XG_ENOMEM;
+        t[0] = (unsigned char)(0xE0 | (f >> 12));
+        t[1] = (unsigned char)(0x80 | ((f >> 6) & 0x3F));
+        t[2] = (unsigned char)(0x80 | (f & 0x3F));
+    } else
+        memcpy(t, src, k);
+    st->w += k;
+    st->gap = cjk ? st->w : NO_GAP;
+    return 0;
+}
+
+/* A piece of NFKC text (a line from utf8proc, a mapped character's string), squeezed and folded
+ * into the output. */
+static int nsf_chunk(nsf_state *st, const unsigned char *t, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned char c = t[i];
+        if (c < 0x80) {
+            if (c == '\r') {
+                st->o[st->w++] = '\n';
+                i += (i + 1 < n && t[i + 1] == '\n') ? 2 : 1;
+                st->gap = NO_GAP;
+                continue;
+            }
+            if (c != ' ' && c != '\t') st->gap = NO_GAP;
+            st->o[st->w++] = (char)c;
+            i++;
+            continue;
+        }
+        uint32_t cp = 0;
+        size_t k = u8_decode(t + i, n - i, &cp);
+        if (nsf_put(st, t + i, k, cp)) return XG_ENOMEM;
+        i += k;
+    }
+    return 0;
+}
+
+static int nfkc_squeeze_fold(scan_doc *doc, const char *s, size_t n, const uint32_t *table)
+{
+    pthread_once(&fast_once, fast_build);
+    xg_buf b;
+    xg_buf_init(&b);
+    if (xg_buf_reserve(&b, n + 1)) return XG_ENOMEM;
+    nsf_state st = {.o = b.data, .gap = NO_GAP, .table = table};
+    /* the hot loop keeps the output offset and the gap in locals, st brought up to date around
+     * the calls that use it */
+    char *o = b.data;
+    size_t w = 0, gap = NO_GAP;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, line_i = 0, line_w = 0, line_nf = 0;
+    int rc = 0;
+    while (i < n) {
+        unsigned char c = p[i];
+        if (c < 0x80) {
+            if (c > ' ') {
+                o[w++] = (char)c;
+                gap = NO_GAP;
+                i++;
+                continue;
+            }
+            if (c == ' ' || c == '\t') { /* the gap, if any, goes on */
+                o[w++] = (char)c;
+                i++;
+                continue;
+            }
+            gap = NO_GAP;
+            if (c == '\r') {
+                o[w++] = '\n';
+                if (i + 1 < n && p[i + 1] == '\n') {
+                    i += 2;
+                    line_i = i;
+                    line_w = w;
+                    line_nf = st.nf;
+                } else
+                    i++;
+                continue;
+            }
+            o[w++] = (char)c;
+            if (p[i++] == '\n') {
+                line_i = i;
+                line_w = w;
+                line_nf = st.nf;
+            }
+            continue;
+        }
+        if ((c & 0xF0) == 0xE0 && i + 2 < n && (p[i + 1] & 0xC0) == 0x80 &&
+            (p[i + 2] & 0xC0) == 0x80) { /* a Han character: decoded here, copied if covered */
+            uint32_t c3 = ((c & 0x0Fu) << 12) | ((p[i + 1] & 0x3Fu) << 6) | (p[i + 2] & 0x3Fu);
+            if (c3 >= 0x800 && (fast_ok[c3 >> 3] & (1u << (c3 & 7)))) { /* not overlong */
+                int cjk = is_cjk(c3);
+                if (cjk && gap != NO_GAP) w = gap;
+                uint32_t f;
+                if (table && c3 >= XG_FOLD_BASE && c3 < XG_FOLD_END &&
+                    (f = table[c3 - XG_FOLD_BASE])) {
+                    if (nsf_fold_note(&st, w, c3)) {
+                        rc = XG_ENOMEM;
+                        break;
+                    }
+                    o[w] = (char)(0xE0 | (f >> 12));
+                    o[w + 1] = (char)(0x80 | ((f >> 6) & 0x3F));
+                    o[w + 2] = (char)(0x80 | (f & 0x3F));
+                } else {
+                    o[w] = (char)c;
+                    o[w + 1] = (char)p[i + 1];
+                    o[w + 2] = (char)p[i + 2];
+                }
+                w += 3;
+                i += 3;
+                gap = cjk ? w : NO_GAP;
+                continue;
+            }
+        }
+        uint32_t cp;
+        size_t k = xg_utf8_next(s + i, n - i, &cp);
+        if (k && cp < 0x10000) {
+            if (cp >= 0xFF01 && cp <= 0xFF5E) { /* full-width ASCII: never a space */
+                o[w++] = (char)(cp - 0xFEE0);
+                gap = NO_GAP;
+                i += k;
+                continue;
+            }
+            if (cp == 0x3000 || cp == 0x00A0) { /* ideographic and no-break space: a space */
+                o[w++] = ' ';
+                i += k;
+                continue;
+            }
+            if (fast_ok[cp >> 3] & (1u << (cp & 7))) {
+                st.w = w;
+                st.gap = gap;
+                if (nsf_put(&st, p + i, k, cp)) {
+                    rc = XG_ENOMEM;
+                    break;
+                }
+                w = st.w;
+                gap = st.gap;
+                i += k;
+                continue;
+            }
+            if (fast_mapped[cp >> 3] & (1u << (cp & 7))) {
+                size_t lo = 0, hi = fast_nmap;
+                while (lo + 1 < hi) {
+                    size_t mid = (lo + hi) / 2;
+                    if (fast_map[mid].cp <= cp)
+                        lo = mid;
+                    else
+                        hi = mid;
+                }
+                size_t ml = fast_map[lo].len;
+                /* the output may grow: a 3-byte character can become up to 10 bytes */
+                b.len = w;
+                if (xg_buf_reserve(&b, ml + (n - i) + 1)) {
+                    rc = XG_ENOMEM;
+                    break;
+                }
+                o = st.o = b.data;
+                st.w = w;
+                st.gap = gap;
+                if (nsf_chunk(&st, (const unsigned char *)fast_map[lo].to, ml)) {
+                    rc = XG_ENOMEM;
+                    break;
+                }
+                w = st.w;
+                gap = st.gap;
+                i += k;
+                continue;
+            }
+        }
+        /* a character the fast path does not cover: this line through utf8proc */
+        const char *nl = memchr(s + i, '\n', n - i);
+        size_t end = nl ? (size_t)(nl - s) : n;
+        utf8proc_uint8_t *nf = NULL;
+        utf8proc_ssize_t r =
+            utf8proc_map((const utf8proc_uint8_t *)s + line_i, (utf8proc_ssize_t)(end - line_i),
+                         &nf, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+        if (r < 0) {
+            rc = xg_error_set(XG_EUTF8, "text is not valid UTF-8 (%s)", utf8proc_errmsg(r));
+            break;
+        }
+        b.len = line_w;
+        if (xg_buf_reserve(&b, (size_t)r + (n - end) + 1)) {
+            free(nf);
+            rc = XG_ENOMEM;
+            break;
+        }
+        o = st.o = b.data;
+        st.w = line_w;
+        st.gap = NO_GAP; /* a line starts after a line feed or at the start */
+        st.nf = line_nf;
+        rc = nsf_chunk(&st, nf, (size_t)r);
+        w = st.w;
+        gap = st.gap;
+        i = end; /* the line feed, if any, is copied next */
+        if (!rc && r > 0 && nf[r - 1] == '\r' && end < n) {
+            i = end + 1; /* "\r" written as a line feed: the "\n" after it goes with it */
+            gap = NO_GAP;
+            line_i = i;
+            line_w = w;
+            line_nf = st.nf;
+        }
+        free(nf);
+        if (rc) break;
+    }
+    char *orig = NULL;
+    if (!rc && st.nf) { /* the text before folding: the folded characters put back */
+        if (!(orig = malloc(w + 1)))
+            rc = XG_ENOMEM;
+        else {
+            memcpy(orig, o, w);
+            orig[w] = 0;
+            for (size_t x = 0; x < st.nf; x++) {
+                uint32_t cp = st.f[x].cp;
+                char *t = orig + st.f[x].off;
+                t[0] = (char)(0xE0 | (cp >> 12));
+                t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                t[2] = (char)(0x80 | (cp & 0x3F));
+            }
+        }
+    }
+    free(st.f);
+    if (rc) {
+        xg_buf_free(&b);
+        return rc;
+    }
+    b.len = w;
+    o[w] = 0;
+    doc->text = xg_buf_steal(&b);
+    doc->orig = orig;
+    doc->len = w;
+    doc->nfolded = st.nf;
+    return 0;
+}
+
+int scan_normalise(scan_doc *doc, const char *utf8, size_t len, const uint32_t *table)
+{
+    return nfkc_squeeze_fold(doc, utf8, len, table);
 }

@@ -24,10 +24,11 @@
 #include <string.h>
 
 typedef struct {
-    size_t k, kl; /* key: offset and length in the scratch buffer */
-    size_t v, vl; /* string value: offset and length; numbers formatted there too */
-    char type;    /* 's' string or number (text in v), 'o' other (true, false, null) */
-    int km;       /* its entry in the key map, or -1 */
+    size_t k, kl;  /* key: offset and length in the line or the scratch buffer */
+    size_t v, vl;  /* string value: the same; numbers formatted in the scratch buffer */
+    char kin, vin; /* key, value: in the line as written (no escape), not unescaped */
+    char type;     /* 's' string or number (text in v), 'o' other (true, false, null) */
+    int km;        /* its entry in the key map, or -1 */
 } rf_field;
 
 #define RF_MAX_FIELDS 256
@@ -37,7 +38,7 @@ typedef struct {
  * scan_record_to_text follows), found by an open-addressed hash of the key. */
 typedef struct {
     const char *key, *head; /* the map's strings (it outlives the table) */
-    size_t kl;
+    size_t kl, hl;
     char kind; /* 'h' a heading, '=' bare, '-' skipped */
 } rk_entry;
 
@@ -79,6 +80,7 @@ int scan_keys_new(scan_keys **out, const json_t *keymap)
         x->key = k;
         x->kl = strlen(k);
         x->head = json_string_value(h);
+        x->hl = x->head ? strlen(x->head) : 0;
         x->kind = !x->head ? 'n' : !strcmp(x->head, "=") ? '=' : !strcmp(x->head, "-") ? '-' : 'h';
         size_t i = key_hash(k, x->kl) & t->mask;
         while (t->slot[i])
@@ -138,11 +140,15 @@ static void put_utf8(xg_buf *b, unsigned cp)
     xg_buf_append(b, u, xg_utf8_put(u, cp));
 }
 
-/* A string starting after its opening quote, unescaped into b (NUL-terminated there). Returns
- * the position after the closing quote, or NULL to decline. */
-static const char *read_string(const char *p, const char *end, xg_buf *b, size_t *off, size_t *len)
+/* A string starting after its opening quote: one without an escape is left where it is (*in set,
+ * *off from `base`), any other unescaped into b (NUL-terminated there). Returns the position
+ * after the closing quote, or NULL to decline. */
+static const char *read_string(const char *p, const char *end, const char *base, xg_buf *b,
+                               size_t *off, size_t *len, char *in)
 {
+    const char *start = p;
     *off = b->len;
+    *in = 0;
     while (p < end) {
         const char *q = p;
         /* eight bytes at a time while none is '"', '\\' or below 0x20 */
@@ -157,6 +163,12 @@ static const char *read_string(const char *p, const char *end, xg_buf *b, size_t
         }
         while (q < end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
             q++;
+        if (p == start && q < end && *q == '"') { /* no escape: not copied */
+            *in = 1;
+            *off = (size_t)(start - base);
+            *len = (size_t)(q - start);
+            return q + 1;
+        }
         if (q > p) xg_buf_append(b, p, (size_t)(q - p));
         p = q;
         if (p >= end || (unsigned char)*p < 0x20) return NULL;
@@ -261,14 +273,16 @@ static const char *read_number(const char *p, const char *end, xg_buf *b, size_t
     return p;
 }
 
-static void put_line(xg_buf *out, const char *label, const char *s)
+/* "label: s" (or s alone when the label is empty), a line; nothing for an empty s (the lengths
+ * are the strings': none holds a NUL) */
+static void put_line(xg_buf *out, const char *label, size_t ll, const char *s, size_t sl)
 {
-    if (!*s) return;
-    if (label && *label) {
-        xg_buf_puts(out, label);
+    if (!sl) return;
+    if (ll) {
+        xg_buf_append(out, label, ll);
         xg_buf_append(out, ": ", 2);
     }
-    xg_buf_puts(out, s);
+    xg_buf_append(out, s, sl);
     xg_buf_putc(out, '\n');
 }
 
@@ -306,8 +320,8 @@ int scan_record_keys_text(char **out, size_t *out_len, const char *line, size_t 
         }
         if (p >= end || *p != '"' || n == RF_MAX_FIELDS) break;
         rf_field *x = &f[n];
-        if (!(p = read_string(p + 1, end, &b, &x->k, &x->kl))) break;
-        if (memchr(b.data + x->k, 0, x->kl)) break;
+        if (!(p = read_string(p + 1, end, line, &b, &x->k, &x->kl, &x->kin))) break;
+        if (!x->kin && memchr(b.data + x->k, 0, x->kl)) break;
         while (p < end && is_ws(*p))
             p++;
         if (p >= end || *p != ':') break;
@@ -317,12 +331,14 @@ int scan_record_keys_text(char **out, size_t *out_len, const char *line, size_t 
         if (p >= end) break;
         if (*p == '"') {
             x->type = 's';
-            p = read_string(p + 1, end, &b, &x->v, &x->vl);
+            p = read_string(p + 1, end, line, &b, &x->v, &x->vl, &x->vin);
         } else if (*p == '-' || (*p >= '0' && *p <= '9')) {
             x->type = 'n';
+            x->vin = 0;
             p = read_number(p, end, &b, &x->v, &x->vl);
         } else {
             x->type = 'o';
+            x->vin = 0;
             if (end - p >= 4 && (!memcmp(p, "true", 4) || !memcmp(p, "null", 4)))
                 p += 4;
             else if (end - p >= 5 && !memcmp(p, "false", 5))
@@ -350,13 +366,15 @@ int scan_record_keys_text(char **out, size_t *out_len, const char *line, size_t 
         xg_buf_free(&b);
         return 1;
     }
+#define KEY(x) ((x).kin ? line + (x).k : b.data + (x).k)
+#define VAL(x) ((x).vin ? line + (x).v : b.data + (x).v)
     /* a key given twice: jansson keeps the last value at the first key's place; decline. Keys
      * of the map are told apart by their entry, the others compared */
     int nbare = 0;
     uint64_t seen[RF_SEEN_WORDS] = {0};      /* the map's entries met (a bit each) */
     size_t other[RF_MAX_FIELDS], nother = 0; /* the fields whose key is not in the map */
     for (size_t i = 0; i < n; i++) {
-        int e = f[i].km = key_find(keys, b.data + f[i].k, f[i].kl);
+        int e = f[i].km = key_find(keys, KEY(f[i]), f[i].kl);
         int dup = 0;
         if (e >= 0 && (size_t)e < 64 * RF_SEEN_WORDS) {
             dup = (seen[e / 64] >> (e % 64)) & 1;
@@ -366,8 +384,7 @@ int scan_record_keys_text(char **out, size_t *out_len, const char *line, size_t 
                 dup = f[j].km == e;
         else {
             for (size_t j = 0; j < nother && !dup; j++)
-                dup = f[other[j]].kl == f[i].kl &&
-                      !memcmp(b.data + f[i].k, b.data + f[other[j]].k, f[i].kl);
+                dup = f[other[j]].kl == f[i].kl && !memcmp(KEY(f[i]), KEY(f[other[j]]), f[i].kl);
             other[nother++] = i;
         }
         if (dup) {
@@ -378,13 +395,13 @@ int scan_record_keys_text(char **out, size_t *out_len, const char *line, size_t 
     }
     xg_buf t;
     xg_buf_init(&t);
-    xg_buf_reserve(&t, b.len + 1024);
+    xg_buf_reserve(&t, len + 1024);
     /* bare lines first, in the key map's order (strings only) */
     for (size_t e = 0; nbare && e < keys->n; e++) {
         if (keys->e[e].kind != '=') continue;
         for (size_t i = 0; i < n; i++)
             if (f[i].km == (int)e) {
-                if (f[i].type == 's') put_line(&t, NULL, b.data + f[i].v);
+                if (f[i].type == 's') put_line(&t, NULL, 0, VAL(f[i]), f[i].vl);
                 break;
             }
     }
@@ -392,8 +409,13 @@ int scan_record_keys_text(char **out, size_t *out_len, const char *line, size_t 
         const rk_entry *x = f[i].km >= 0 ? &keys->e[f[i].km] : NULL;
         if (x && (x->kind == '-' || x->kind == '=')) continue;
         if (f[i].type == 'o') continue;
-        put_line(&t, x && x->head ? x->head : b.data + f[i].k, b.data + f[i].v);
+        if (x && x->head)
+            put_line(&t, x->head, x->hl, VAL(f[i]), f[i].vl);
+        else
+            put_line(&t, KEY(f[i]), f[i].kl, VAL(f[i]), f[i].vl);
     }
+#undef KEY
+#undef VAL
     xg_buf_free(&b);
     if (!t.data && xg_buf_reserve(&t, 1)) return XG_ENOMEM;
     *out_len = t.len;

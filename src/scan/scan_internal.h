@@ -117,6 +117,9 @@ int scan_nfkc(char **out, size_t *out_len, const char *utf8, size_t len);
 /* NFKC, CRLF → LF, stray spaces between CJK characters removed, then folding with `table`.
  * Fills doc->text, doc->orig, doc->len. */
 int scan_normalise(scan_doc *doc, const char *utf8, size_t len, const uint32_t *table);
+/* The same in two passes (scan_nfkc, then squeeze and fold over its text): the reference the one
+ * pass is tested against (unit tests, fuzz_scan_encoding). */
+int scan_normalise_two_pass(scan_doc *doc, const char *utf8, size_t len, const uint32_t *table);
 /* HTML → text with table cells separated by " | " and rows/blocks by newlines. */
 int scan_html_to_text(char **out, size_t *out_len, const char *utf8, size_t len);
 /* The same text in one pass without libxml2's tree, for the pages whose tree it is sure of:

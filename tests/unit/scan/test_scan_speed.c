@@ -144,6 +144,96 @@ Test(scan_speed, one_pass_nfkc_equals_utf8proc)
     }
 }
 
+/* Pieces for the one-pass normalisation: spaces, tabs, CR and CRLF between CJK and other
+ * characters, traditional characters (folded), the ideographic space, and characters that send a
+ * line to utf8proc. */
+static const char *const SQ_PIECES[] = {"算",
+                                        "力",
+                                        "數",
+                                        "據",
+                                        "號",
+                                        "國",
+                                        " ",
+                                        "  ",
+                                        "\t",
+                                        "\r",
+                                        "\r\n",
+                                        "\n",
+                                        "a",
+                                        "7",
+                                        "：",
+                                        "，",
+                                        "　",
+                                        "\xc2\xa0",
+                                        "Ａ",
+                                        "、",
+                                        "《",
+                                        "—",
+                                        "é",
+                                        "\xcc\x81",
+                                        "ﬁ",
+                                        "①",
+                                        "㈠",
+                                        "…",
+                                        "℃",
+                                        "한",
+                                        "ｶ",
+                                        "α",
+                                        "©",
+                                        "\xf0\xa0\x80\x80",
+                                        "\xe9\xbe\x9c",
+                                        "\xe8\xaa\xaa"};
+
+static void check_normalise(const uint32_t *fold, const char *s, size_t n)
+{
+    scan_doc a = {0}, b = {0};
+    cr_assert_eq(scan_normalise(&a, s, n, fold), 0);
+    cr_assert_eq(scan_normalise_two_pass(&b, s, n, fold), 0);
+    cr_assert(a.len == b.len && !memcmp(a.text, b.text, a.len + 1), "text differs on '%s'", s);
+    cr_assert_eq(a.nfolded, b.nfolded, "fold count differs on '%s'", s);
+    cr_assert_eq(!a.orig, !b.orig, "orig differs on '%s'", s);
+    if (a.orig) cr_assert(!memcmp(a.orig, b.orig, a.len + 1), "orig differs on '%s'", s);
+    free(a.text);
+    free(a.orig);
+    free(b.text);
+    free(b.orig);
+}
+
+Test(scan_speed, one_pass_normalise_equals_two_passes)
+{
+    uint32_t *fold = NULL;
+    cr_assert_eq(scan_fold_table(&fold), 0);
+    const char *fixed[] = {"",
+                           "算 力　服務\t 數據 a 號",
+                           "算 \r\n力\r算\r\n\r\n 力 ",
+                           "國 é 國\n國 \xcc\x81國 \r\n數 ①數\r\n",
+                           "é\r\n數 數",
+                           "é\r"};
+    for (size_t k = 0; k < sizeof fixed / sizeof *fixed; k++)
+        for (int t = 0; t < 2; t++)
+            check_normalise(t ? fold : NULL, fixed[k], strlen(fixed[k]));
+    unsigned seed = 4242;
+    char buf[512];
+    size_t npieces = sizeof SQ_PIECES / sizeof *SQ_PIECES;
+    for (int round = 0; round < 8000; round++) {
+        size_t n = 0;
+        int len = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 32;
+        /* a quarter of the rounds without the pieces utf8proc takes (from "é" on) */
+        size_t range = round % 4 ? npieces : 22;
+        for (int k = 0; k < len; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = SQ_PIECES[(seed >> 16) % range];
+            size_t pl = strlen(p);
+            if (n + pl >= sizeof buf) break;
+            memcpy(buf + n, p, pl);
+            n += pl;
+        }
+        buf[n] = 0;
+        check_normalise(round % 3 ? fold : NULL, buf, n);
+    }
+    free(fold);
+}
+
 static char *dump_all(json_t *docs)
 {
     char *s = json_dumps(docs, JSON_COMPACT | JSON_REAL_PRECISION(12));
