@@ -318,7 +318,7 @@ static int customer_get_where(json_t **out, xg_store *s, const char *where, cons
     int rc = store_prepare(
         &st, s, !strcmp(where, "id") ? SQL_CUSTOMER_BY("id") : SQL_CUSTOMER_BY("name_key"));
     if (rc) return rc;
-    store_bind_text(st, 1, value);
+    db_bind_text_static(st, 1, value); /* lives past db_finalize (which clears it) */
     if (db_step(st) == DB_ROW)
         *out = customer_row(st);
     else
@@ -404,7 +404,7 @@ int xg_store_ownership_of(json_t **out, xg_store *s, const char *owned_name)
     db_stmt *st;
     int rc = store_prepare(&st, rd, SQL_OWNERS_OF);
     if (!rc) {
-        store_bind_text(st, 1, key);
+        db_bind_text_static(st, 1, key); /* freed after db_finalize, which clears it */
         json_t *arr = json_array();
         while (db_step(st) == DB_ROW) {
             json_t *e = json_pack("{s:s}", "name", store_col_text(st, 0));

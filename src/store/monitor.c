@@ -790,7 +790,7 @@ int xg_store_alerts_open_for(json_t **out, xg_store *s, const char *customer_nam
     db_stmt *st;
     int rc = store_prepare(&st, rd, SQL_ALERTS_OPEN_FOR);
     if (!rc) {
-        store_bind_text(st, 1, key);
+        db_bind_text_static(st, 1, key); /* freed after db_finalize, which clears it */
         json_t *arr = json_array();
         while (db_step(st) == DB_ROW)
             json_array_append_new(
@@ -882,7 +882,7 @@ int xg_store_clearances_for(json_t **out, xg_store *s, const char *party_name)
     int rc = store_prepare(&st, rd, SQL_CLEARANCES_FOR);
     json_t *arr = rc ? NULL : json_array();
     if (!rc) {
-        store_bind_text(st, 1, key);
+        db_bind_text_static(st, 1, key); /* freed after db_finalize, which clears it */
         const char *last = NULL;
         int step;
         while ((step = db_step(st)) == DB_ROW) {
