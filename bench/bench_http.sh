@@ -42,8 +42,8 @@ SERVICE=$("$X" keys create --role service --name bench-service --db "$DB" | tail
 ADMIN=$("$X" keys create --role admin --name bench-admin --db "$DB" | tail -n 1)
 ANALYST=$("$X" keys create --role analyst --name bench-analyst --db "$DB" | tail -n 1)
 
-start_xgate() { # start_xgate PORT [BINARY] → sets XPID
-  "${2:-$X}" serve --listen "127.0.0.1:$1" --db "$DB" --threads $SRV_THREADS --rate -1 --quiet \
+start_xgate() { # start_xgate PORT [BINARY [DB]] → sets XPID
+  "${2:-$X}" serve --listen "127.0.0.1:$1" --db "${3:-$DB}" --threads $SRV_THREADS --rate -1 --quiet \
     2>>"$OUT/server.log" &
   XPID=$!
   PIDS+=($XPID)
@@ -55,8 +55,8 @@ SCREEN_BODY='{"name": "Beijing University of Aeronautics and Astronautics", "lim
 DECIDE_BODY='{"customer": {"name": "Nordlicht Analytics GmbH", "country": "DE", "headquarters": "DE"}, "resource": {"kind": "instance", "provider": "aws", "item": "p5.48xlarge", "count": 2}, "access": {"source_country": "DE", "payment_country": "DE", "end_use": "inference"}}'
 CLASSIFY_BODY='{"items": ["H100 SXM5 80GB", "p5.48xlarge", "RTX 4090"]}'
 BATCH_BODY='{"queries": [{"name": "Sichuan University"}, {"name": "四川大学"}, {"name": "Beihang University"}, {"name": "Acme Widgets Ltd"}]}'
-lua_post() { # lua_post FILE BODY
-  python3 - "$1" "$2" "$SERVICE" <<'PY'
+lua_post() { # lua_post FILE BODY [KEY]
+  python3 - "$1" "$2" "${3:-$SERVICE}" <<'PY'
 import json, sys
 path, body, key = sys.argv[1:4]
 open(path, "w").write(f'''wrk.method = "POST"
@@ -122,14 +122,19 @@ ROWS=$(
   wrk_run screen "xgate POST /v1/screen" "$B/v1/screen" $XPID "$OUT/screen.lua"
   wrk_run decide "xgate POST /v1/decide (durable SQLite write)" "$B/v1/decide" $XPID "$OUT/decide.lua"
 )
-if [ -n "${BEFORE:-}" ]; then # the same rows from the other binary, on the same store
+if [ -n "${BEFORE:-}" ]; then # the same rows from the other binary, on a store of its own
+  # (its own schema version: an older binary refuses a store migrated by this one)
   MAIN_PID=$XPID
+  BDB="sqlite:$OUT/xgate-before.db"
+  rm -f "$OUT"/xgate-before.db*
+  BSERVICE=$("$BEFORE" keys create --role service --name bench-service --db "$BDB" | tail -n 1)
+  lua_post "$OUT/screen-before.lua" "$SCREEN_BODY" "$BSERVICE"
   BPORT=$(free_port); take_port
-  start_xgate "$BPORT" "$BEFORE"
+  start_xgate "$BPORT" "$BEFORE" "$BDB"
   ROWS="$ROWS
 $(wrk_run before-healthz "before ($(basename "$BEFORE")): GET /healthz" "http://127.0.0.1:$BPORT/healthz" $XPID
     wrk_run before-screen "before ($(basename "$BEFORE")): POST /v1/screen" \
-      "http://127.0.0.1:$BPORT/v1/screen" $XPID "$OUT/screen.lua")"
+      "http://127.0.0.1:$BPORT/v1/screen" $XPID "$OUT/screen-before.lua")"
   kill -TERM $XPID; wait $XPID 2>/dev/null || true
   XPID=$MAIN_PID
 fi
