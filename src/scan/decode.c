@@ -343,6 +343,21 @@ static struct {
 } fast_map[MAP_MAX];
 static size_t fast_nmap;
 static uint8_t fast_ok[0x10000 / 8], fast_mapped[0x10000 / 8];
+
+/* The entry of a mapped code point (fast_mapped says it has one): binary search of fast_map,
+ * which is sorted by code point. */
+static size_t fast_map_find(uint32_t cp)
+{
+    size_t lo = 0, hi = fast_nmap;
+    while (lo + 1 < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (fast_map[mid].cp <= cp)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
 static pthread_once_t fast_once = PTHREAD_ONCE_INIT;
 
 static int fast_covered(uint32_t c)
@@ -463,14 +478,7 @@ static int nfkc_lines(char **out, size_t *out_len, const char *s, size_t n)
                 continue;
             }
             if (fast_mapped[cp >> 3] & (1u << (cp & 7))) {
-                size_t lo = 0, hi = fast_nmap;
-                while (lo + 1 < hi) {
-                    size_t mid = (lo + hi) / 2;
-                    if (fast_map[mid].cp <= cp)
-                        lo = mid;
-                    else
-                        hi = mid;
-                }
+                size_t lo = fast_map_find(cp);
                 size_t ml = fast_map[lo].len;
                 /* the output may grow: a 3-byte character can become up to 10 bytes */
                 b.len = w;
@@ -837,14 +845,7 @@ static int nfkc_squeeze_fold(scan_doc *doc, const char *s, size_t n, const uint3
                 continue;
             }
             if (fast_mapped[cp >> 3] & (1u << (cp & 7))) {
-                size_t lo = 0, hi = fast_nmap;
-                while (lo + 1 < hi) {
-                    size_t mid = (lo + hi) / 2;
-                    if (fast_map[mid].cp <= cp)
-                        lo = mid;
-                    else
-                        hi = mid;
-                }
+                size_t lo = fast_map_find(cp);
                 size_t ml = fast_map[lo].len;
                 /* the output may grow: a 3-byte character can become up to 10 bytes */
                 b.len = w;
