@@ -1048,7 +1048,7 @@ static double *memo_row(const xg_score_query *q, uint32_t id, const xg_token *t,
     size_t nw =
         t->alt && strchr(t->alt, ' ') ? reading_words(buf, sizeof buf, t->alt, w, 64) : (size_t)-1;
     size_t base = q->ntok + q->nread, cells = base + 1 + (nw == (size_t)-1 ? 0 : nw * q->ntok);
-    double *row = xg_arena_alloc(m->arena, cells * sizeof *row);
+    double *row = xg_arena_alloc_uninit(m->arena, cells * sizeof *row);
     if (!row) return NULL;
     tok_sig ns;
     if (m->meas)
