@@ -527,8 +527,10 @@ double xg_sound_sim(const char *pattern, const char *text)
             while (*p && *p != ' ' && *p != '|')
                 p++;
             size_t n = (size_t)(p - alt);
-            for (size_t at = 0; n && at + n <= len; at++) {
-                if (!(reached >> at & 1)) continue;
+            /* the reached positions only, in order (no bit past len is ever set) */
+            for (uint64_t r = n ? reached : 0; r; r &= r - 1) {
+                size_t at = (size_t)__builtin_ctzll(r);
+                if (at + n > len) break;
                 size_t k = 0;
                 while (k < n && sound_letter(text, at + k, alt[k]))
                     k++;
