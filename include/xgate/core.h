@@ -38,6 +38,9 @@ void xg_arena_free(xg_arena *a);
 void xg_arena_reset(xg_arena *a);
 /* 16-byte aligned, zeroed memory; NULL only when the system is out of memory. */
 void *xg_arena_alloc(xg_arena *a, size_t n);
+/* As xg_arena_alloc, but the contents are undefined (not zeroed): for memory the caller writes in
+ * full before reading any of it, where zeroing would be wasted work. */
+void *xg_arena_alloc_uninit(xg_arena *a, size_t n);
 char *xg_arena_strdup(xg_arena *a, const char *s);
 char *xg_arena_strndup(xg_arena *a, const char *s, size_t n);
 char *xg_arena_printf(xg_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -51,7 +51,8 @@ void xg_arena_reset(xg_arena *a)
     if (total > a->block_size) a->block_size = total < ARENA_RESET_MAX ? total : ARENA_RESET_MAX;
 }
 
-void *xg_arena_alloc(xg_arena *a, size_t n)
+/* n bytes (rounded up to 16) from the head block or a new one, not zeroed. */
+static inline void *arena_take(xg_arena *a, size_t n)
 {
     size_t need = (n + 15) & ~(size_t)15;
     if (need < n) return NULL;
@@ -74,7 +75,18 @@ void *xg_arena_alloc(xg_arena *a, size_t n)
     void *p = b->data + b->used;
     b->used += need;
     a->used_total += need;
-    memset(p, 0, n);
+    return p;
+}
+
+void *xg_arena_alloc_uninit(xg_arena *a, size_t n)
+{
+    return arena_take(a, n);
+}
+
+void *xg_arena_alloc(xg_arena *a, size_t n)
+{
+    void *p = arena_take(a, n);
+    if (p) memset(p, 0, n);
     return p;
 }
 

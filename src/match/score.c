@@ -403,8 +403,12 @@ static void tok_sig_from(tok_sig *g, const xg_token *t, const xg_tok_meas *m)
     if (t->alt) g->alt = (xg_word_sig){t->alt, m->len[1], m->cps[1], m->letters[1], m->ascii[1]};
 }
 
-/* Similarity of two single words without a prepared pattern: equal, or close as in word_sim. */
-static double sig_word_sim(const xg_word_sig *a, const xg_word_sig *b, double edits_per_char)
+static double sig_word_close(const xg_word_sig *a, const xg_word_sig *b, double edits_per_char);
+
+/* Similarity of two single words without a prepared pattern: equal, or close as in word_sim.
+ * The tests that settle most pairs are made inline, where it is called; sig_word_close makes
+ * the others. */
+static inline double sig_word_sim(const xg_word_sig *a, const xg_word_sig *b, double edits_per_char)
 {
     size_t la = a->len, lb = b->len, mx = la > lb ? la : lb;
     if (la == lb && !memcmp(a->s, b->s, la)) return 1.0;
@@ -412,6 +416,14 @@ static double sig_word_sim(const xg_word_sig *a, const xg_word_sig *b, double ed
     /* the distance is at least the difference in code points: too far, no need to look */
     size_t dc = a->cps > b->cps ? a->cps - b->cps : b->cps - a->cps;
     if ((double)dc > (double)mx * edits_per_char) return 0.0;
+    return sig_word_close(a, b, edits_per_char);
+}
+
+/* sig_word_sim past its first tests: two words longer than 3 bytes, not equal, their lengths in
+ * code points close enough. */
+static double sig_word_close(const xg_word_sig *a, const xg_word_sig *b, double edits_per_char)
+{
+    size_t la = a->len, lb = b->len, mx = la > lb ? la : lb;
     if (a->ascii && b->ascii && pair_below(a->s, la, a->letters, b->s, lb, b->letters))
         return 0.0; /* too few common letters */
     double jw = a->ascii && b->ascii ? xg_jaro_winkler_ascii(a->s, la, b->s, lb)
@@ -515,8 +527,10 @@ double xg_sound_sim(const char *pattern, const char *text)
             while (*p && *p != ' ' && *p != '|')
                 p++;
             size_t n = (size_t)(p - alt);
-            for (size_t at = 0; n && at + n <= len; at++) {
-                if (!(reached >> at & 1)) continue;
+            /* the reached positions only, in order (no bit past len is ever set) */
+            for (uint64_t r = n ? reached : 0; r; r &= r - 1) {
+                size_t at = (size_t)__builtin_ctzll(r);
+                if (at + n > len) break;
                 size_t k = 0;
                 while (k < n && sound_letter(text, at + k, alt[k]))
                     k++;
@@ -1048,7 +1062,7 @@ static double *memo_row(const xg_score_query *q, uint32_t id, const xg_token *t,
     size_t nw =
         t->alt && strchr(t->alt, ' ') ? reading_words(buf, sizeof buf, t->alt, w, 64) : (size_t)-1;
     size_t base = q->ntok + q->nread, cells = base + 1 + (nw == (size_t)-1 ? 0 : nw * q->ntok);
-    double *row = xg_arena_alloc(m->arena, cells * sizeof *row);
+    double *row = xg_arena_alloc_uninit(m->arena, cells * sizeof *row);
     if (!row) return NULL;
     tok_sig ns;
     if (m->meas)

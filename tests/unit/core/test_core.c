@@ -26,6 +26,41 @@ Test(arena, allocations_are_aligned_zeroed_and_survive_large_blocks)
     xg_arena_free(&a);
 }
 
+Test(arena, uninit_allocations_are_aligned_apart_and_leave_zeroing_to_alloc)
+{
+    xg_arena a;
+    xg_arena_init(&a, 64);
+    char *x = xg_arena_alloc_uninit(&a, 24);
+    char *big = xg_arena_alloc_uninit(&a, 1000); /* a block of its own */
+    char *y = xg_arena_alloc_uninit(&a, 8);
+    cr_assert(x && big && y);
+    cr_assert_eq((uintptr_t)x % 16, 0);
+    cr_assert_eq((uintptr_t)big % 16, 0);
+    cr_assert_eq((uintptr_t)y % 16, 0);
+    /* every byte is the caller's, and no two allocations overlap */
+    memset(x, 'x', 24);
+    memset(big, 'b', 1000);
+    memset(y, 'y', 8);
+    for (int i = 0; i < 24; i++)
+        cr_assert_eq(x[i], 'x');
+    for (int i = 0; i < 1000; i++)
+        cr_assert_eq(big[i], 'b');
+    for (int i = 0; i < 8; i++)
+        cr_assert_eq(y[i], 'y');
+    /* reused memory written through an unzeroed allocation is still zeroed by xg_arena_alloc */
+    xg_arena_reset(&a);
+    char *dirty = xg_arena_alloc_uninit(&a, 48);
+    cr_assert_not_null(dirty);
+    memset(dirty, 0x5a, 48);
+    xg_arena_reset(&a);
+    char *clean = xg_arena_alloc(&a, 48);
+    cr_assert_eq(clean, dirty); /* the same bytes, handed out again */
+    for (int i = 0; i < 48; i++)
+        cr_assert_eq(clean[i], 0);
+    cr_assert_null(xg_arena_alloc_uninit(&a, (size_t)-1)); /* rounding up would wrap */
+    xg_arena_free(&a);
+}
+
 Test(buf, grows_and_steals)
 {
     xg_buf b;
