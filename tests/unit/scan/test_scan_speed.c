@@ -234,6 +234,40 @@ Test(scan_speed, one_pass_normalise_equals_two_passes)
     free(fold);
 }
 
+/* The language's counts, eight or sixteen bytes at a time, equal a byte-by-byte count: random
+ * bytes drawn mostly from the bounds (0xE2–0xEA, '@' 'A' 'Z' '[' '`' 'a' 'z' '{', their high-bit
+ * twins) and from every byte value, at every alignment and length (a long run crosses the
+ * counters' flush points). */
+Test(scan_speed, letter_counts_equal_byte_by_byte)
+{
+    static const unsigned char edge[] = {0xE2, 0xE3, 0xE6, 0xE9, 0xEA, 0x40, 0x41, 0x5A,
+                                         0x5B, 0x60, 0x61, 0x7A, 0x7B, 0xC1, 0xDA, 0xE1,
+                                         0xFA, 0x80, 0xBF, 0x00, 0x20, 0x7F, 0xFF, 0x9F};
+    static unsigned char buf[70000];
+    unsigned seed = 99;
+    for (int round = 0; round < 3000; round++) {
+        size_t n = round < 2990 ? (size_t)(round % 700) : sizeof buf - 7;
+        for (size_t i = 0; i < n + 7; i++) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned r = seed >> 16;
+            buf[i] = r % 3 ? edge[(r >> 2) % sizeof edge] : (unsigned char)(r >> 4);
+        }
+        size_t off = (size_t)round % 7, h0 = 0, l0 = 0;
+        const unsigned char *t = buf + off;
+        for (size_t i = 0; i < n; i++) {
+            h0 += t[i] >= 0xE3 && t[i] <= 0xE9;
+            l0 += (t[i] >= 'A' && t[i] <= 'Z') || (t[i] >= 'a' && t[i] <= 'z');
+        }
+        size_t h, l;
+        scan_count_letters((const char *)t, n, &h, &l);
+        cr_assert_eq(h, h0, "round %d: Han %zu, byte by byte %zu", round, h, h0);
+        cr_assert_eq(l, l0, "round %d: Latin %zu, byte by byte %zu", round, l, l0);
+        scan_count_letters_portable((const char *)t, n, &h, &l);
+        cr_assert_eq(h, h0, "round %d (portable): Han %zu, byte by byte %zu", round, h, h0);
+        cr_assert_eq(l, l0, "round %d (portable): Latin %zu, byte by byte %zu", round, l, l0);
+    }
+}
+
 static char *dump_all(json_t *docs)
 {
     char *s = json_dumps(docs, JSON_COMPACT | JSON_REAL_PRECISION(12));
