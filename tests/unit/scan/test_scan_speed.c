@@ -268,6 +268,45 @@ Test(scan_speed, letter_counts_equal_byte_by_byte)
     }
 }
 
+/* UTF-8 is not copied (the view points past the BOM); a conversion is owned. Binary data is
+ * still told from text with control bytes skipped eight at a time: a NUL anywhere in the first
+ * 8192 bytes, or more than 5 % control bytes there. */
+Test(scan_speed, utf8_view_and_binary_check)
+{
+    const char *u, *enc;
+    char *owned;
+    size_t ul;
+    const char bom[] = "\xEF\xBB\xBF算力 GPU";
+    cr_assert_eq(scan_to_utf8_view(&u, &ul, &owned, &enc, bom, strlen(bom)), 0);
+    cr_assert(owned == NULL && u == bom + 3 && ul == strlen(bom) - 3);
+    cr_assert_str_eq(enc, "utf-8");
+    const char gb[] = "\xCB\xE3\xC1\xA6"; /* 算力 in GB18030 */
+    cr_assert_eq(scan_to_utf8_view(&u, &ul, &owned, &enc, gb, 4), 0);
+    cr_assert(owned != NULL && u == owned);
+    cr_assert_str_eq(enc, "gb18030");
+    cr_assert(ul == 6 && !memcmp(u, "算力", 6));
+    free(owned);
+    char buf[200];
+    for (size_t n = 1; n <= 40; n++)
+        for (size_t at = 0; at < n; at++) {
+            memset(buf, 'a', n);
+            buf[at] = 0;
+            cr_assert_eq(scan_to_utf8_view(&u, &ul, &owned, &enc, buf, n), XG_EFORMAT,
+                         "a NUL at %zu of %zu", at, n);
+        }
+    for (size_t ctl = 0; ctl <= 12; ctl++) { /* 200 bytes: binary from 11 control bytes on */
+        memset(buf, 'a', sizeof buf);
+        for (size_t k = 0; k < ctl; k++)
+            buf[k * 17 % sizeof buf] = (char)(k % 2 ? 0x01 : 0x1F);
+        buf[190] = '\n';
+        buf[191] = '\t';
+        buf[192] = '\r';
+        buf[193] = '\f';
+        int rc = scan_to_utf8_view(&u, &ul, &owned, &enc, buf, sizeof buf);
+        cr_assert_eq(rc, ctl > 10 ? XG_EFORMAT : 0, "%zu control bytes", ctl);
+    }
+}
+
 static char *dump_all(json_t *docs)
 {
     char *s = json_dumps(docs, JSON_COMPACT | JSON_REAL_PRECISION(12));
