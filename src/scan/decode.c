@@ -43,8 +43,15 @@ static int is_cjk(uint32_t c)
 
 static int looks_binary(const unsigned char *b, size_t n)
 {
-    size_t lim = n < 8192 ? n : 8192, ctl = 0;
-    for (size_t i = 0; i < lim; i++) {
+    size_t lim = n < 8192 ? n : 8192, ctl = 0, i = 0;
+    const uint64_t ones = 0x0101010101010101u;
+    for (; i < lim; i++) {
+        /* eight bytes none of which is below 0x20 (the test is exact for "any"): passed over */
+        for (uint64_t x; lim - i >= 8; i += 8) {
+            memcpy(&x, b + i, 8);
+            if ((x - ones * 0x20) & ~x & ones * 0x80) break;
+        }
+        if (i >= lim) break;
         if (b[i] == 0) return 1;
         if (b[i] < 0x20 && b[i] != '\n' && b[i] != '\r' && b[i] != '\t' && b[i] != '\f') ctl++;
     }
@@ -148,14 +155,16 @@ static long score_chinese(const char *s, size_t n)
     return score;
 }
 
-int scan_to_utf8(char **out, size_t *out_len, const char **encoding, const char *bytes, size_t len)
+int scan_to_utf8_view(const char **out, size_t *out_len, char **owned, const char **encoding,
+                      const char *bytes, size_t len)
 {
     const unsigned char *b = (const unsigned char *)bytes;
+    *owned = NULL;
     if (len >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))) {
         int le = b[0] == 0xFF;
         char *u = icu_convert(le ? "UTF-16LE" : "UTF-16BE", bytes + 2, len - 2, out_len);
         if (!u) return xg_error_set(XG_EFORMAT, "invalid UTF-16 text");
-        *out = u;
+        *out = *owned = u;
         *encoding = le ? "utf-16le" : "utf-16be";
         return 0;
     }
@@ -166,10 +175,7 @@ int scan_to_utf8(char **out, size_t *out_len, const char **encoding, const char 
     if (looks_binary((const unsigned char *)bytes, len))
         return xg_error_set(XG_EFORMAT, "binary data (NUL or control bytes), not a text document");
     if (xg_utf8_valid(bytes, len)) {
-        *out = malloc(len + 1);
-        if (!*out) return XG_ENOMEM;
-        memcpy(*out, bytes, len);
-        (*out)[len] = 0;
+        *out = bytes;
         *out_len = len;
         *encoding = "utf-8";
         return 0;
@@ -181,10 +187,25 @@ int scan_to_utf8(char **out, size_t *out_len, const char **encoding, const char 
         return xg_error_set(XG_EFORMAT,
                             "undecodable text (not UTF-8, GB18030 or Big5; binary data?)");
     int use_g = g && (!big || score_chinese(g, gl) >= score_chinese(big, bl));
-    *out = use_g ? g : big;
+    *out = *owned = use_g ? g : big;
     *out_len = use_g ? gl : bl;
     *encoding = use_g ? "gb18030" : "big5";
     free(use_g ? big : g);
+    return 0;
+}
+
+int scan_to_utf8(char **out, size_t *out_len, const char **encoding, const char *bytes, size_t len)
+{
+    const char *u;
+    char *owned;
+    int rc = scan_to_utf8_view(&u, out_len, &owned, encoding, bytes, len);
+    if (rc || owned) {
+        *out = owned;
+        return rc;
+    }
+    if (!(*out = malloc(*out_len + 1))) return XG_ENOMEM;
+    memcpy(*out, u, *out_len);
+    (*out)[*out_len] = 0;
     return 0;
 }
 

@@ -1048,25 +1048,87 @@ static const char *notice_type(const scan_patterns *p, const scan_doc *d, const 
     return "other";
 }
 
+/* One byte's counts: a lead byte of U+3000–U+9FFF (0xE3–0xE9), an ASCII letter. Continuation
+ * bytes (0x80–0xBF) are neither, so counting byte by byte is counting character by character. */
+static void count_byte(unsigned c, size_t *han, size_t *latin)
+{
+    *han += c >= 0xE3 && c <= 0xE9;
+    *latin += c < 0x80 && (unsigned)((c | 0x20) - 'a') < 26u;
+}
+
+/* Eight bytes at a time in a 64-bit word: a byte's low seven bits plus a constant set its top bit
+ * exactly when they are at least a bound (no carry leaves the byte), so [lo, hi] is "≥ lo and not
+ * ≥ hi + 1"; the top bit of the byte itself tells ASCII from a lead byte. Per-byte counters
+ * (31 words at most, so their sum fits a byte) are summed by one multiplication. */
+void scan_count_letters_portable(const char *text, size_t n, size_t *han, size_t *latin)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    const uint64_t ones = 0x0101010101010101u, top = ones * 0x80, low7 = ones * 0x7F;
+    size_t h = 0, l = 0, i = 0;
+    while (n - i >= 8) {
+        size_t words = (n - i) / 8;
+        if (words > 31) words = 31;
+        uint64_t ch = 0, cl = 0;
+        for (size_t k = 0; k < words; k++, i += 8) {
+            uint64_t x;
+            memcpy(&x, t + i, 8);
+            uint64_t u = (x | ones * 0x20) & low7; /* letters: 0x61–0x7A */
+            cl += ((u + ones * (0x80 - 0x61)) & ~(u + ones * (0x80 - 0x7B)) & ~x & top) >> 7;
+            uint64_t v = x & low7; /* lead bytes: 0xE3–0xE9, low bits 0x63–0x69 */
+            ch += ((v + ones * (0x80 - 0x63)) & ~(v + ones * (0x80 - 0x6A)) & x & top) >> 7;
+        }
+        h += (size_t)((ch * ones) >> 56);
+        l += (size_t)((cl * ones) >> 56);
+    }
+    for (; i < n; i++)
+        count_byte(t[i], &h, &l);
+    *han = h;
+    *latin = l;
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+/* Sixteen bytes at a time: a byte in [lo, hi] is, shifted by 0x80 − lo, a signed byte below
+ * −128 + (hi − lo + 1); each lane counts its matches (−1 each) for 255 blocks at most, summed
+ * by _mm_sad_epu8. */
+void scan_count_letters(const char *text, size_t n, size_t *han, size_t *latin)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    const __m128i case_bit = _mm_set1_epi8(0x20), to_a = _mm_set1_epi8((char)(0x80 - 0x61)),
+                  lim_a = _mm_set1_epi8((char)(-128 + 26)),
+                  to_h = _mm_set1_epi8((char)(0x80 - 0xE3)),
+                  lim_h = _mm_set1_epi8((char)(-128 + 7)), zero = _mm_setzero_si128();
+    size_t h = 0, l = 0, i = 0;
+    while (n - i >= 16) {
+        size_t blocks = (n - i) / 16;
+        if (blocks > 255) blocks = 255;
+        __m128i ch = zero, cl = zero;
+        for (size_t k = 0; k < blocks; k++, i += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(t + i));
+            __m128i a = _mm_add_epi8(_mm_or_si128(x, case_bit), to_a);
+            cl = _mm_sub_epi8(cl, _mm_cmplt_epi8(a, lim_a));
+            ch = _mm_sub_epi8(ch, _mm_cmplt_epi8(_mm_add_epi8(x, to_h), lim_h));
+        }
+        __m128i sh = _mm_sad_epu8(ch, zero), sl = _mm_sad_epu8(cl, zero);
+        h += (size_t)_mm_cvtsi128_si32(sh) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sh, 8));
+        l += (size_t)_mm_cvtsi128_si32(sl) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sl, 8));
+    }
+    size_t th, tl;
+    scan_count_letters_portable(text + i, n - i, &th, &tl);
+    *han = h + th;
+    *latin = l + tl;
+}
+#else
+void scan_count_letters(const char *text, size_t n, size_t *han, size_t *latin)
+{
+    scan_count_letters_portable(text, n, han, latin);
+}
+#endif
+
 static const char *language(const scan_doc *d)
 {
-    size_t han = 0, latin = 0;
-    const unsigned char *t = (const unsigned char *)d->text;
-    for (size_t i = 0, n = d->len; i < n;) {
-        unsigned c = t[i];
-        if (c < 0x80) {
-            latin += (unsigned)((c | 0x20) - 'a') < 26u;
-            i++;
-            continue;
-        }
-        han += c >= 0xE3 && c <= 0xE9; /* lead bytes of U+3000–U+9FFF */
-        /* a three-byte character at once: its continuation bytes count as neither */
-        if (c >= 0xE0 && c < 0xF0 && i + 2 < n && (t[i + 1] & 0xC0) == 0x80 &&
-            (t[i + 2] & 0xC0) == 0x80)
-            i += 3;
-        else
-            i++;
-    }
+    size_t han, latin;
+    scan_count_letters(d->text, d->len, &han, &latin);
     /* a few folded characters (昇, 乾) occur in simplified text too: traditional means many */
     size_t hanchars = han ? han : 1;
     if (han * 4 >= latin || han >= 200)

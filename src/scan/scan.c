@@ -1221,10 +1221,11 @@ int xg_scan_bytes(json_t **out, xg_scanner *s, const char *name, const char *byt
         *out = j;
         return 0;
     }
-    char *u;
+    const char *u;
+    char *owned;
     size_t ul;
     const char *enc;
-    int rc = scan_to_utf8(&u, &ul, &enc, bytes, len);
+    int rc = scan_to_utf8_view(&u, &ul, &owned, &enc, bytes, len);
     if (rc) { /* the message is formatted from a copy: xg_error_set writes the buffer it reads */
         char why[256];
         snprintf(why, sizeof why, "%s", xg_error_message());
@@ -1251,7 +1252,7 @@ int xg_scan_bytes(json_t **out, xg_scanner *s, const char *name, const char *byt
         rc = scan_valid_document(&j, s, name, u, ul, enc);
         if (!rc) json_array_append_new(docs, j);
     }
-    free(u);
+    free(owned);
     if (rc) {
         json_decref(docs);
         return rc;

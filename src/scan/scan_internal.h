@@ -111,6 +111,10 @@ int scan_fold_table(uint32_t **out);
 
 /* Raw bytes → UTF-8 (no normalisation). XG_EFORMAT for binary/undecodable. */
 int scan_to_utf8(char **out, size_t *out_len, const char **encoding, const char *bytes, size_t len);
+/* scan_to_utf8 without the copy when the bytes are UTF-8 already: *out points into `bytes`
+ * (past a BOM) and *owned is NULL; a conversion is returned in *out and *owned (to free). */
+int scan_to_utf8_view(const char **out, size_t *out_len, char **owned, const char **encoding,
+                      const char *bytes, size_t len);
 /* NFKC of valid UTF-8 into a new heap string (one pass for ASCII, Han, CJK punctuation and
  * full-width forms; utf8proc otherwise). */
 int scan_nfkc(char **out, size_t *out_len, const char *utf8, size_t len);
@@ -193,6 +197,11 @@ void scan_patterns_set_gate(int on);
 /* Patterns sharing `src`'s compiled code with their own match data (one per thread); `src` must
  * outlive them. */
 int scan_patterns_clone(scan_patterns **out, const scan_patterns *src);
+/* How many bytes of t[0..n) are lead bytes of U+3000–U+9FFF (0xE3–0xE9, Han and CJK
+ * punctuation) and how many are ASCII letters: what the document's language is read from.
+ * scan_count_letters uses SSE2 where the compiler has it; the portable one is the same counts. */
+void scan_count_letters(const char *t, size_t n, size_t *han, size_t *latin);
+void scan_count_letters_portable(const char *t, size_t n, size_t *han, size_t *latin);
 /* Extract fields from doc (strings are arena copies taken from doc->orig where aligned). */
 int scan_fields_extract(scan_fields *f, xg_arena *a, const scan_patterns *p, const scan_doc *doc);
 /* Organisation names named in the text (English capitalised sequences ending in University,

@@ -711,7 +711,15 @@ static int html_fast(xg_buf *b, const char *s, size_t n)
         /* no NUL or other control character but tab, LF, CR; no U+FFFE or U+FFFF (libxml2
          * drops or stops at them) */
         r = 0;
+        const uint64_t ones = 0x0101010101010101u, top = ones * 0x80;
         for (size_t k = 0; k < n && !r; k++) {
+            /* eight bytes with none below 0x20 and no 0xEF (exact tests for "any"): passed */
+            for (uint64_t x, e; n - k >= 8; k += 8) {
+                memcpy(&x, s + k, 8);
+                e = x ^ (ones * 0xEF);
+                if (((x - ones * 0x20) & ~x & top) | ((e - ones) & ~e & top)) break;
+            }
+            if (k >= n) break;
             unsigned char u = (unsigned char)s[k];
             if (u < 0x20 && u != '\t' && u != '\n' && u != '\r') r = 1;
             if (u == 0xEF && k + 2 < n && (unsigned char)s[k + 1] == 0xBF &&

@@ -6,6 +6,7 @@
  * not sure of, which scan_html_to_text then reads through libxml2.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -222,4 +223,26 @@ Test(scan_html_fast, generated_tag_soup_as_libxml2_reads_it, .init = init)
         xg_buf_free(&b);
     }
     cr_expect_gt(accepted, 3000, "the fast path takes a good share (%d)", accepted);
+}
+
+/* The checks before the reader, eight bytes at a time where none is below 0x20 or 0xEF: a control
+ * character, U+FFFE or U+FFFF at any offset of the page is still declined; tab, LF, CR and other
+ * characters of lead byte 0xEF (full-width forms, U+FFFD) are not a reason to decline. */
+Test(scan_html_fast, checks_before_reading_at_every_offset, .init = init)
+{
+    static const char *const bad[] = {"\x01", "\x1F", "\xEF\xBF\xBE", "\xEF\xBF\xBF"};
+    static const char *const fine[] = {"\t", "\n", "\r", "\xEF\xBC\x9A", "\xEF\xBF\xBD", "a"};
+    const char *pre = "<html><body><p>", *post = "</p></body></html>";
+    char page[256];
+    for (size_t at = 0; at < 40; at++)
+        for (size_t k = 0; k < 4 + 6; k++) {
+            const char *c = k < 4 ? bad[k] : fine[k - 4];
+            int n = snprintf(page, sizeof page, "%s%.*s%s%.*s%s", pre, (int)at,
+                             "0123456789012345678901234567890123456789", c, (int)(39 - at),
+                             "0123456789012345678901234567890123456789", post);
+            cr_assert(n > 0 && (size_t)n < sizeof page);
+            int r = compare(page, (size_t)n);
+            if (k < 4) cr_assert_eq(r, 1, "%zu: declined at offset %zu", k, at);
+            if (k >= 4) cr_assert_eq(r, 0, "%zu: accepted at offset %zu", k, at);
+        }
 }

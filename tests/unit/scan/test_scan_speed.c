@@ -234,6 +234,79 @@ Test(scan_speed, one_pass_normalise_equals_two_passes)
     free(fold);
 }
 
+/* The language's counts, eight or sixteen bytes at a time, equal a byte-by-byte count: random
+ * bytes drawn mostly from the bounds (0xE2–0xEA, '@' 'A' 'Z' '[' '`' 'a' 'z' '{', their high-bit
+ * twins) and from every byte value, at every alignment and length (a long run crosses the
+ * counters' flush points). */
+Test(scan_speed, letter_counts_equal_byte_by_byte)
+{
+    static const unsigned char edge[] = {0xE2, 0xE3, 0xE6, 0xE9, 0xEA, 0x40, 0x41, 0x5A,
+                                         0x5B, 0x60, 0x61, 0x7A, 0x7B, 0xC1, 0xDA, 0xE1,
+                                         0xFA, 0x80, 0xBF, 0x00, 0x20, 0x7F, 0xFF, 0x9F};
+    static unsigned char buf[70000];
+    unsigned seed = 99;
+    for (int round = 0; round < 3000; round++) {
+        size_t n = round < 2990 ? (size_t)(round % 700) : sizeof buf - 7;
+        for (size_t i = 0; i < n + 7; i++) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned r = seed >> 16;
+            buf[i] = r % 3 ? edge[(r >> 2) % sizeof edge] : (unsigned char)(r >> 4);
+        }
+        size_t off = (size_t)round % 7, h0 = 0, l0 = 0;
+        const unsigned char *t = buf + off;
+        for (size_t i = 0; i < n; i++) {
+            h0 += t[i] >= 0xE3 && t[i] <= 0xE9;
+            l0 += (t[i] >= 'A' && t[i] <= 'Z') || (t[i] >= 'a' && t[i] <= 'z');
+        }
+        size_t h, l;
+        scan_count_letters((const char *)t, n, &h, &l);
+        cr_assert_eq(h, h0, "round %d: Han %zu, byte by byte %zu", round, h, h0);
+        cr_assert_eq(l, l0, "round %d: Latin %zu, byte by byte %zu", round, l, l0);
+        scan_count_letters_portable((const char *)t, n, &h, &l);
+        cr_assert_eq(h, h0, "round %d (portable): Han %zu, byte by byte %zu", round, h, h0);
+        cr_assert_eq(l, l0, "round %d (portable): Latin %zu, byte by byte %zu", round, l, l0);
+    }
+}
+
+/* UTF-8 is not copied (the view points past the BOM); a conversion is owned. Binary data is
+ * still told from text with control bytes skipped eight at a time: a NUL anywhere in the first
+ * 8192 bytes, or more than 5 % control bytes there. */
+Test(scan_speed, utf8_view_and_binary_check)
+{
+    const char *u, *enc;
+    char *owned;
+    size_t ul;
+    const char bom[] = "\xEF\xBB\xBF算力 GPU";
+    cr_assert_eq(scan_to_utf8_view(&u, &ul, &owned, &enc, bom, strlen(bom)), 0);
+    cr_assert(owned == NULL && u == bom + 3 && ul == strlen(bom) - 3);
+    cr_assert_str_eq(enc, "utf-8");
+    const char gb[] = "\xCB\xE3\xC1\xA6"; /* 算力 in GB18030 */
+    cr_assert_eq(scan_to_utf8_view(&u, &ul, &owned, &enc, gb, 4), 0);
+    cr_assert(owned != NULL && u == owned);
+    cr_assert_str_eq(enc, "gb18030");
+    cr_assert(ul == 6 && !memcmp(u, "算力", 6));
+    free(owned);
+    char buf[200];
+    for (size_t n = 1; n <= 40; n++)
+        for (size_t at = 0; at < n; at++) {
+            memset(buf, 'a', n);
+            buf[at] = 0;
+            cr_assert_eq(scan_to_utf8_view(&u, &ul, &owned, &enc, buf, n), XG_EFORMAT,
+                         "a NUL at %zu of %zu", at, n);
+        }
+    for (size_t ctl = 0; ctl <= 12; ctl++) { /* 200 bytes: binary from 11 control bytes on */
+        memset(buf, 'a', sizeof buf);
+        for (size_t k = 0; k < ctl; k++)
+            buf[k * 17 % sizeof buf] = (char)(k % 2 ? 0x01 : 0x1F);
+        buf[190] = '\n';
+        buf[191] = '\t';
+        buf[192] = '\r';
+        buf[193] = '\f';
+        int rc = scan_to_utf8_view(&u, &ul, &owned, &enc, buf, sizeof buf);
+        cr_assert_eq(rc, ctl > 10 ? XG_EFORMAT : 0, "%zu control bytes", ctl);
+    }
+}
+
 static char *dump_all(json_t *docs)
 {
     char *s = json_dumps(docs, JSON_COMPACT | JSON_REAL_PRECISION(12));
