@@ -157,18 +157,29 @@ static int accumulate(const xg_snapshot *s, const xg_name *qn, xg_arena *a, xg_v
     xg_vote *vote = v->vote; /* all 0: top_k set back the last query's */
     uint32_t *touched = v->touched;
     size_t ntouched = 0; /* a local: the stores below cannot alias it */
+    /* one posting: a positive weight's bits are not 0, so "untouched" is an integer test */
+#define VOTE(id_)                                                                                  \
+    do {                                                                                           \
+        uint32_t id = (id_), bits;                                                                 \
+        float x = vote[id];                                                                        \
+        memcpy(&bits, &x, sizeof bits);                                                            \
+        if (!bits) touched[ntouched++] = id;                                                       \
+        vote[id] = x + w;                                                                          \
+    } while (0)
     for (size_t i = 0; i < used; i++) {
         float w = (float)key_weight(qk[i].kind, qk[i].df, s->nnames);
-        const uint32_t *ids = qk[i].ids;
-        for (size_t j = 0, df = qk[i].df; j < df; j++) {
-            uint32_t id = ids[j];
-            float x = vote[id];
-            uint32_t bits; /* a positive weight's bits are not 0: an integer test, cheaper */
-            memcpy(&bits, &x, sizeof bits);
-            if (!bits) touched[ntouched++] = id;
-            vote[id] = x + w;
+        const uint32_t *ids = qk[i].ids, *end = ids + qk[i].df;
+        /* four postings a turn, in order (one loop test for four) */
+        for (; end - ids >= 4; ids += 4) {
+            VOTE(ids[0]);
+            VOTE(ids[1]);
+            VOTE(ids[2]);
+            VOTE(ids[3]);
         }
+        for (; ids < end; ids++)
+            VOTE(*ids);
     }
+#undef VOTE
     v->ntouched = ntouched;
     return 0;
 }
@@ -195,8 +206,15 @@ static size_t top_k(cand *heap, size_t k, xg_votes *v)
         }
     }
     float least = n ? heap[0].weight : 0; /* the heap's lightest, kept in a register */
-    for (; t < ntouched; t++) { /* the heap is full: a name enters only heavier than its least */
-        uint32_t id = touched[t];
+    while (t < ntouched) { /* the heap is full: a name enters only heavier than its least */
+        /* four names a turn while none of them enters (the touched names are distinct) */
+        for (; ntouched - t >= 4; t += 4) {
+            uint32_t a = touched[t], b = touched[t + 1], c = touched[t + 2], d = touched[t + 3];
+            if (vote[a] > least || vote[b] > least || vote[c] > least || vote[d] > least) break;
+            vote[a] = vote[b] = vote[c] = vote[d] = 0;
+        }
+        if (t == ntouched) break;
+        uint32_t id = touched[t++];
         float w = vote[id];
         vote[id] = 0;
         if (!(w > least)) continue;

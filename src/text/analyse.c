@@ -235,10 +235,16 @@ static int render_han(const xg_text_ctx *ctx, xg_arena *a, xg_vec *toks, int fla
     int rc = xg_text_need_cedict(ctx); /* the first Han run of the process reads CC-CEDICT */
     if (rc) return rc;
     int context = XG_HAN_PLAIN;
+    /* each run's segmentation, made for its context and read again for its tokens (none for a
+     * person: the context is not asked) */
+    xg_vec *segs = NULL;
     if (!(flags & XG_NAME_PERSON)) {
+        segs = calloc(n, sizeof *segs);
+        if (!segs) return XG_ENOMEM;
         if (has_org_tokens(t, n)) context = XG_HAN_ORGANISATION;
         for (size_t k = 0; k < n; k++) {
-            int c = t[k].han_run ? xg_text_han_context(ctx, t[k].text, strlen(t[k].text)) : 0;
+            int c =
+                t[k].han_run ? xg_text_han_context(ctx, t[k].text, strlen(t[k].text), &segs[k]) : 0;
             if (c > context) context = c;
         }
     }
@@ -250,8 +256,13 @@ static int render_han(const xg_text_ctx *ctx, xg_arena *a, xg_vec *toks, int fla
             if (!xg_vec_push(&out, &t[i])) rc = XG_ENOMEM;
             continue;
         }
-        rc = xg_text_han_run(ctx, a, &out, t[i].text, strlen(t[i].text), flags, context, &level);
+        rc = xg_text_han_run(ctx, a, &out, t[i].text, strlen(t[i].text), flags, context, &level,
+                             segs ? &segs[i] : NULL);
     }
+    if (segs)
+        for (size_t k = 0; k < n; k++)
+            xg_vec_free(&segs[k]);
+    free(segs);
     if (rc) return xg_vec_free(&out), rc;
     xg_vec_free(toks);
     *toks = out;

@@ -52,8 +52,27 @@ static utf8proc_ssize_t strip_latin_marks(utf8proc_int32_t *cps, utf8proc_ssize_
     return w;
 }
 
+/* Printable ASCII (0x20-0x7E) only: folding lower-cases it and nothing else (no compatibility
+ * form, no control character, no mark, nothing to lump or ignore), so it needs no utf8proc pass.
+ * Returns 1 when it folded s, 0 when s holds anything else, an error when out of memory. */
+static int fold_printable_ascii(char **out, size_t *outlen, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7E) return 0;
+    char *r = malloc(n + 1);
+    if (!r) return xg_error_set(XG_ENOMEM, "name: out of memory");
+    for (size_t i = 0; i < n; i++)
+        r[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + ('a' - 'A')) : s[i];
+    r[n] = '\0';
+    *out = r;
+    *outlen = n;
+    return 1;
+}
+
 int xg_text_fold_heap(char **out, size_t *outlen, const char *s, size_t n)
 {
+    int fast = fold_printable_ascii(out, outlen, s, n);
+    if (fast) return fast < 0 ? fast : 0;
     if (!xg_utf8_valid(s, n)) return xg_error_set(XG_EUTF8, "name: invalid UTF-8");
     const utf8proc_option_t opt = UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_DECOMPOSE |
                                   UTF8PROC_IGNORE | UTF8PROC_STRIPCC | UTF8PROC_LUMP |

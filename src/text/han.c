@@ -139,11 +139,12 @@ typedef struct {
     seg last; /* the segment ending here on the best path */
 } seg_step;
 
-/* The dictionary word spanning chars [i, i+c) of the run, if it may be a segment. */
+/* The dictionary word spanning chars [i, i+c) of the run, if it may be a segment; one: the entry
+ * of char i alone (looked up once, for c == 1 and for the lone character). */
 static const xg_hanword *word_at(const xg_text_ctx *ctx, const char *s, const size_t *pos, size_t i,
-                                 size_t c, bool abbrev)
+                                 size_t c, bool abbrev, const xg_hanword *one)
 {
-    const xg_hanword *w = xg_text_han_get(ctx, s + pos[i], pos[i + c] - pos[i]);
+    const xg_hanword *w = c == 1 ? one : xg_text_han_get(ctx, s + pos[i], pos[i + c] - pos[i]);
     if (!w || (c == 1 && !w->glossary) || (w->expands && !abbrev)) return NULL;
     if (!w->glossary && c >= 3) {
         size_t ends[16];
@@ -168,14 +169,14 @@ static void step_from(const xg_text_ctx *ctx, const char *s, size_t n, const siz
     seg num;
     if (numeral_segment(at, n - pos[i], &num) && i + num.nchars <= m)
         relax(steps, i + num.nchars, base + COST_NUMBER, num);
+    seg lone = {.s = at, .n = pos[i + 1] - pos[i], .nchars = 1, .kind = SEG_CHAR};
+    lone.w = xg_text_han_get(ctx, at, lone.n);
     for (size_t c = 1; c <= ctx->max_han && c <= 12 && i + c <= m; c++) {
-        const xg_hanword *w = word_at(ctx, s, pos, i, c, abbrev);
+        const xg_hanword *w = word_at(ctx, s, pos, i, c, abbrev, lone.w);
         if (!w) continue;
         seg sg = {.s = at, .n = pos[i + c] - pos[i], .nchars = c, .w = w, .kind = SEG_WORD};
         relax(steps, i + c, base + (w->glossary ? COST_GLOSSARY : COST_WORD), sg);
     }
-    seg lone = {.s = at, .n = pos[i + 1] - pos[i], .nchars = 1, .kind = SEG_CHAR};
-    lone.w = xg_text_han_get(ctx, at, lone.n);
     relax(steps, i + 1, base + COST_CHAR, lone);
 }
 
@@ -683,14 +684,13 @@ static bool run_is_person(const seg *segs, size_t n, size_t nchars)
     return true;
 }
 
-int xg_text_han_context(const xg_text_ctx *ctx, const char *run, size_t n)
+int xg_text_han_context(const xg_text_ctx *ctx, const char *run, size_t n, xg_vec *segs)
 {
+    xg_vec_init(segs, sizeof(seg));
     if (xg_text_need_cedict(ctx)) return XG_HAN_PLAIN; /* xg_text_han_run reports it */
-    xg_vec segs;
-    xg_vec_init(&segs, sizeof(seg));
-    int context = segment(ctx, run, n, &segs, true) == 0 ? run_context(segs.data, segs.len) : 0;
-    xg_vec_free(&segs);
-    return context;
+    if (segment(ctx, run, n, segs, true) == 0) return run_context(segs->data, segs->len);
+    xg_vec_free(segs); /* out of memory: xg_text_han_run segments again, and reports it */
+    return XG_HAN_PLAIN;
 }
 
 /* Mark the tokens out[from..] with the current level; a level-ending word (INST, LEVEL) opens the
@@ -792,11 +792,16 @@ static size_t leading_places(const seg *sg, size_t n)
 }
 
 static int han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char *run, size_t n,
-                   int flags, int context, xg_han_level *level, bool abbrev)
+                   int flags, int context, xg_han_level *level, bool abbrev, const xg_vec *made)
 {
     xg_vec segs;
-    xg_vec_init(&segs, sizeof(seg));
-    int rc = segment(ctx, run, n, &segs, abbrev);
+    int rc = 0;
+    if (made) { /* segmented with abbrev by xg_text_han_context: a view, the caller frees it */
+        segs = *made;
+    } else {
+        xg_vec_init(&segs, sizeof(seg));
+        rc = segment(ctx, run, n, &segs, abbrev);
+    }
     const seg *sg = segs.data;
     size_t nchars = 0;
     for (size_t i = 0; i < segs.len; i++)
@@ -808,7 +813,7 @@ static int han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char 
         size_t from = out->len;
         rc = emit_person(ctx, a, out, run, n);
         mark_level(out, from, NULL, level);
-        xg_vec_free(&segs);
+        if (!made) xg_vec_free(&segs);
         return rc;
     }
     size_t owner = out->len == 0 && level->level <= 1 ? leading_places(sg, segs.len) : 0;
@@ -827,7 +832,7 @@ static int han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char 
             rc = emit_number(a, out, sg[i].number);
         else if (sg[i].w->expands) /* 北航: read 北京航空航天大学 instead */
             rc = han_run(ctx, a, out, sg[i].w->expands, strlen(sg[i].w->expands), flags, context,
-                         level, false);
+                         level, false, NULL);
         else if (sg[i].w->glossary)
             rc = emit_glossary(ctx, a, out, sg[i].w);
         else
@@ -840,15 +845,15 @@ static int han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char 
         if (i + 1 == owner) level->pending = true;
         i++;
     }
-    xg_vec_free(&segs);
+    if (!made) xg_vec_free(&segs);
     return rc;
 }
 
 int xg_text_han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char *run, size_t n,
-                    int flags, int context, xg_han_level *level)
+                    int flags, int context, xg_han_level *level, const xg_vec *segs)
 {
     int rc = xg_text_need_cedict(ctx);
     if (rc) return rc;
-    rc = han_run(ctx, a, out, run, n, flags, context, level, true);
+    rc = han_run(ctx, a, out, run, n, flags, context, level, true, segs && segs->len ? segs : NULL);
     return rc ? xg_error_set(rc, "name: out of memory") : 0;
 }

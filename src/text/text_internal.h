@@ -229,7 +229,9 @@ bool xg_text_clean_gloss(xg_buf *out, const char *field, size_t n, int max_words
 /* What a Han run says about the name: plain (a person, a place), an organisation (a glossary
  * word such as 有限公司, 科技) or an institution (研究所, 大学: glossary words marked INST). */
 enum { XG_HAN_PLAIN = 0, XG_HAN_ORGANISATION, XG_HAN_INSTITUTION };
-int xg_text_han_context(const xg_text_ctx *ctx, const char *run, size_t n);
+/* It segments the run into `segs` (initialised here; the caller frees it with xg_vec_free), the
+ * segmentation xg_text_han_run would make, so that the run is segmented once. */
+int xg_text_han_context(const xg_text_ctx *ctx, const char *run, size_t n, xg_vec *segs);
 /* Arabic name words from data/text/ar_names.tsv, the article split off (arabic.c). */
 int xg_text_arabic_names(const xg_text_ctx *ctx, xg_arena *a, xg_vec *toks);
 bool xg_text_arabic_key(xg_buf *b, const char *s, size_t n);
@@ -241,8 +243,9 @@ typedef struct xg_han_level {
     unsigned char level;
     bool pending;
 } xg_han_level;
-/* Segment one simplified Han run and append its tokens to `out`, marked with their level. */
+/* Segment one simplified Han run and append its tokens to `out`, marked with their level; segs:
+ * the run's segmentation from xg_text_han_context, or NULL (or empty) to segment it here. */
 int xg_text_han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char *run, size_t n,
-                    int flags, int context, xg_han_level *level);
+                    int flags, int context, xg_han_level *level, const xg_vec *segs);
 
 #endif

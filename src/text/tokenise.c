@@ -81,6 +81,23 @@ static int add_cp(tokeniser *tk, const char *s, size_t len, int32_t cp, bool han
     return xg_buf_append(&tk->word, s, len) ? XG_ENOMEM : 0;
 }
 
+static bool ascii_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+}
+
+/* add_cp for each byte of a run of ASCII letters and digits (Latin, not Han), in one append. */
+static int add_ascii_run(tokeniser *tk, const char *s, size_t len)
+{
+    if (tk->word.len && tk->han) {
+        int rc = flush(tk);
+        if (rc) return rc;
+    }
+    tk->han = false;
+    tk->seg += len;
+    return xg_buf_append(&tk->word, s, len) ? XG_ENOMEM : 0;
+}
+
 static bool next_is_letter(const char *p, const char *end)
 {
     if (p >= end) return false;
@@ -97,6 +114,14 @@ int xg_text_tokenise(xg_vec *toks, xg_arena *a, const char *s, size_t n)
     const char *p = s, *end = s + n;
     int rc = 0;
     while (p < end && rc == 0) {
+        if (ascii_alnum(*p)) { /* a run of ASCII letters and digits: C_WORD each, one append */
+            const char *q = p + 1;
+            while (q < end && ascii_alnum(*q))
+                q++;
+            rc = add_ascii_run(&tk, p, (size_t)(q - p));
+            p = q;
+            continue;
+        }
         int32_t cp;
         size_t len = xg_utf8_decode(p, &cp);
         switch (classify(cp)) {

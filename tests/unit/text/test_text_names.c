@@ -233,6 +233,22 @@ Test(text_fold, fold_and_simplify, .init = setup, .fini = teardown)
     cr_assert_eq(xg_text_fold(&out, &arena, "\xc3", 1), XG_EUTF8);
 }
 
+Test(text_fold, printable_ascii_folds_as_unicode_does, .init = setup, .fini = teardown)
+{
+    /* printable ASCII takes a path of its own (lower-casing only); the same character after an
+     * accented letter goes through utf8proc, and must fold the same */
+    for (int c = 0x20; c <= 0x7E; c++) {
+        char in[8] = {'A', (char)c, 'z', 0}, slow[8] = {(char)0xC3, (char)0x89, (char)c, 'z', 0};
+        char *fast, *other;
+        cr_assert_eq(xg_text_fold(&fast, &arena, in, 3), 0);
+        cr_assert_eq(strlen(fast), 3);
+        cr_assert_eq(fast[0], 'a');
+        cr_assert_eq(fast[1], c >= 'A' && c <= 'Z' ? c + 32 : c, "0x%02x", c);
+        cr_assert_eq(xg_text_fold(&other, &arena, slow, 4), 0);
+        cr_assert_str_eq(other + 1, fast + 1, "0x%02x", c);
+    }
+}
+
 Test(text_names, sector_words_are_words_with_symbols)
 {
     /* a sector word tells organisations apart: it is a WORD, with a symbol shared by languages */
