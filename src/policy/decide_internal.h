@@ -8,6 +8,7 @@
 
 #include "policy/engine.h"
 #include "xgate/classify.h"
+#include "xgate/decide.h"
 #include "xgate/screen.h"
 #include "xgate/store.h"
 #include "xgate/usage.h"
@@ -78,5 +79,18 @@ int decide_open_alerts(dctx *d);
 /* A share (0..1) as a percentage rounded to 1e-6, so 0.55 prints as 55.0 and
  * not 55.000000000000007. */
 double pct(double share);
+
+/* The response of response_json as the store writes it (json_dumps with JSON_COMPACT |
+ * JSON_SORT_KEYS) cut at the decision id's value, appended to the empty b: the head (ending with
+ * "decision_id":) and a NUL, then from b->data + *tail_at the tail (what follows the value) and a
+ * NUL. 0; 1 when the text would not be the tree's (the tree must be built: a NULL or non-UTF-8
+ * string, a real jansson refuses); -1 out of memory (decide_write.c). */
+int decide_write_sorted(const dctx *d, xg_buf *b, size_t *tail_at);
+
+/* The answer after the commit (xg_decide_write): the response in insertion order with the
+ * decision id (NULL: null), then "created" and "audit" when created is not NULL. Only after
+ * decide_write_sorted returned 0 for d. 0, or -1 out of memory / enc failed. */
+int decide_write_answer(const dctx *d, xg_buf *b, xg_decide_encoder enc, const char *id,
+                        const char *created, long long seq, const char *hash);
 
 #endif
