@@ -9,6 +9,7 @@
  */
 #include "policy/decide_internal.h"
 #include "policy/facts.h"
+#include "store/json_sorted.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -290,6 +291,8 @@ typedef struct ccache_ref {
     xg_classification cl; /* the copy: its strings in `arena`, its JSON held */
     xg_arena arena;
     atomic_int refs;
+    /* cl.json's texts, made by the first decision that writes them (decide_cls_text) */
+    _Atomic(decide_text *) sorted, answer;
 } ccache_ref;
 
 /* cls_clone copies every pointer member of xg_classification, which ends with nexceptions; a
@@ -320,6 +323,8 @@ static bool cls_strs(xg_arena *a, const char ***dst, const char *const *src, siz
 static void ccache_unref(ccache_ref *r)
 {
     if (r && atomic_fetch_sub(&r->refs, 1) == 1) {
+        free(atomic_load(&r->sorted));
+        free(atomic_load(&r->answer));
         json_decref(r->cl.json);
         xg_arena_free(&r->arena);
         free(r);
@@ -336,6 +341,8 @@ static ccache_ref *cls_clone(const xg_classification *cl)
     r->cl.priv = NULL;
     xg_arena_init(&r->arena, 1024);
     atomic_init(&r->refs, 1);
+    atomic_init(&r->sorted, NULL);
+    atomic_init(&r->answer, NULL);
     xg_arena *a = &r->arena;
     xg_classification *c = &r->cl;
     bool ok =
@@ -442,6 +449,37 @@ static void ccache_put(const dctx *d)
     ccache_clear(e);
     *e = n;
     pthread_mutex_unlock(&ccache_lock);
+}
+
+/* The cached classification's text, kept with it: every decision on a cached item writes the
+ * same classification twice (sorted for the store, in order for the answer). Made once, by the
+ * first decision that needs it, and published with a compare-and-swap (a decision that loses the
+ * race frees its own and takes the winner's). */
+const decide_text *decide_cls_text(const dctx *d, xg_decide_encoder enc)
+{
+    ccache_ref *r = d->cls_ref;
+    if (!r || d->cls != &r->cl) return NULL;
+    _Atomic(decide_text *) *slot = enc ? &r->answer : &r->sorted;
+    decide_text *t = atomic_load(slot);
+    if (t) return t->enc == enc ? t : NULL;
+    xg_buf b;
+    xg_buf_init(&b);
+    int rc = xg_buf_reserve(&b, 4095);
+    if (!rc) rc = enc ? enc(&b, r->cl.json) : store_json_sorted_append(&b, r->cl.json, 1);
+    t = rc ? NULL : malloc(sizeof *t + b.len + 1);
+    if (t) {
+        t->enc = enc;
+        t->len = b.len;
+        memcpy(t->text, b.data, b.len);
+        t->text[b.len] = '\0';
+    }
+    xg_buf_free(&b);
+    decide_text *none = NULL;
+    if (t && !atomic_compare_exchange_strong(slot, &none, t)) {
+        free(t);
+        t = none;
+    }
+    return t && t->enc == enc ? t : NULL;
 }
 
 /* A provider name folded to its family: lower case, spaces and underscores as '-', then the

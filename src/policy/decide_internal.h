@@ -80,6 +80,18 @@ int decide_open_alerts(dctx *d);
  * not 55.000000000000007. */
 double pct(double share);
 
+/* A tree's text, and the encoder that wrote it (NULL: the store's sorted form). */
+typedef struct decide_text {
+    xg_decide_encoder enc;
+    size_t len;
+    char text[];
+} decide_text;
+
+/* The classification's text (sorted when enc is NULL, else as enc writes it) when the decision's
+ * classification is the cache's: made once and kept with the cached copy (decide.c). NULL when
+ * not cached, out of memory, or not writable so (encode the tree then). */
+const decide_text *decide_cls_text(const dctx *d, xg_decide_encoder enc);
+
 /* The response of response_json as the store writes it (json_dumps with JSON_COMPACT |
  * JSON_SORT_KEYS) cut at the decision id's value, appended to the empty b: the head (ending with
  * "decision_id":) and a NUL, then from b->data + *tail_at the tail (what follows the value) and a

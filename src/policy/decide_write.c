@@ -27,8 +27,8 @@ enum { F_STR, F_NULL, F_REAL, F_TREE, F_EMPTY_OBJ, F_FN };
 
 typedef struct wctx {
     xg_buf *b;
-    bool sorted;               /* the store's form; else the answer's (insertion order) */
-    xg_decide_encoder enc;     /* the answer's encoder of trees */
+    bool sorted;           /* the store's form; else the answer's (insertion order) */
+    xg_decide_encoder enc; /* the answer's encoder of trees */
     const dctx *d;
 } wctx;
 
@@ -220,10 +220,9 @@ static int w_ownership(wctx *w, const void *arg)
 {
     (void)arg;
     const own_graph *g = &w->d->g;
-    wfield f[] = {g->ultimate_parent >= 0 ? FN("ultimate_parent", w_parent, NULL)
-                                          : NUL("ultimate_parent"),
-                  FN("edges", w_edges, NULL), TREE("cycles", g->cycles),
-                  TREE("missing", g->missing)};
+    wfield f[] = {
+        g->ultimate_parent >= 0 ? FN("ultimate_parent", w_parent, NULL) : NUL("ultimate_parent"),
+        FN("edges", w_edges, NULL), TREE("cycles", g->cycles), TREE("missing", g->missing)};
     return w_object(w, f, 4, 1);
 }
 
@@ -271,7 +270,8 @@ int decide_write_sorted(const dctx *d, xg_buf *b, size_t *tail_at)
     int rc = w_lit(&w, "{\"access\":", 10);
     if (!rc) rc = w_access(&w, NULL);
     if (!rc) rc = w_lit(&w, ",\"classification\":", 18);
-    if (!rc) rc = w_tree(&w, d->cls ? d->cls->json : NULL, 1);
+    const decide_text *ct = d->cls ? decide_cls_text(d, NULL) : NULL;
+    if (!rc) rc = ct ? w_lit(&w, ct->text, ct->len) : w_tree(&w, d->cls ? d->cls->json : NULL, 1);
     if (!rc) rc = w_lit(&w, ",\"decision\":", 12);
     if (!rc) rc = w_str(&w, xg_outcome_name(d->outcome));
     if (!rc) rc = w_lit(&w, ",\"decision_id\":", 15);
@@ -306,7 +306,8 @@ int decide_write_answer(const dctx *d, xg_buf *b, xg_decide_encoder enc, const c
     if (!rc) rc = w_lit(&w, ",\"resource\":", 12);
     if (!rc) rc = w_resource(&w, NULL);
     if (!rc) rc = w_lit(&w, ",\"classification\":", 18);
-    if (!rc) rc = w_tree(&w, d->cls->json, 1);
+    const decide_text *ct = decide_cls_text(d, enc);
+    if (!rc) rc = ct ? w_lit(&w, ct->text, ct->len) : w_tree(&w, d->cls->json, 1);
     if (!rc) rc = w_lit(&w, ",\"ownership\":", 13);
     if (!rc) rc = w_ownership(&w, NULL);
     if (!rc) rc = w_lit(&w, ",\"access\":", 10);
