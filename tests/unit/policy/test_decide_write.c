@@ -97,11 +97,20 @@ static int ndecided, outcomes[4];
 
 /* what the answers compared held: each must have come up */
 static const char *const seen_keys[] = {
-    "\"cleared\":[{",       "\"earlier_clearance\":", "\"geoip_database\":",
-    "\"ultimate_parent\":{", "\"share_percent\":",     "\"near_miss\":{",
-    "\"tpp_total\":",        "\\u0001",                "\"edges\":[{",
-    "\"list_origin\":\"store\"", "\"role\":\"intermediary\"", "\"resolved\":",
-"\"share_percent\":null", "\u2603",
+    "\"cleared\":[{",
+    "\"earlier_clearance\":",
+    "\"geoip_database\":",
+    "\"ultimate_parent\":{",
+    "\"share_percent\":",
+    "\"near_miss\":{",
+    "\"tpp_total\":",
+    "\\u0001",
+    "\"edges\":[{",
+    "\"list_origin\":\"store\"",
+    "\"role\":\"intermediary\"",
+    "\"resolved\":",
+    "\"share_percent\":null",
+    "\u2603",
 };
 static int seen[sizeof seen_keys / sizeof *seen_keys];
 
@@ -125,8 +134,7 @@ static void both(const char *req_text, xg_store *store)
     xg_buf_init(&b);
     const char *outc = NULL;
     int rc2 = xg_decide_write(&b, &outc, &ctx, req, enc_dump);
-    cr_assert_eq(rc1, rc2, "%s: %d (%s) vs %d (%s)", req_text, rc1, msg1, rc2,
-                 xg_error_message());
+    cr_assert_eq(rc1, rc2, "%s: %d (%s) vs %d (%s)", req_text, rc1, msg1, rc2, xg_error_message());
     if (rc1) {
         cr_assert_str_eq(msg1, xg_error_message());
         json_decref(tree);
@@ -245,7 +253,9 @@ static void product(xg_store *store)
                      "{\"customer\":{\"name\":\"%s\",\"country\":\"%s\"%s%s},\"resource\":%s,"
                      "\"access\":%s%s,\"policy\":\"%s\"}",
                      names[n], c, k % 3 ? ",\"headquarters\":\"CN\"" : "", o, resources[r], a, im,
-                     k % 3 == 0 ? "ear" : k % 3 == 1 ? "remote-access" : "provider");
+                     k % 3 == 0   ? "ear"
+                     : k % 3 == 1 ? "remote-access"
+                                  : "provider");
             both(req, store);
             k++;
         }
@@ -268,8 +278,7 @@ Test(policy_decide_write, text_is_the_tree_on_many_decisions)
     cr_assert_eq(xg_store_license_add(DB, lic), 0, "%s", xg_error_message());
     json_decref(lic);
     both("{\"customer\":{\"id\":\"c-w\"},\"resource\":{\"item\":\"H100\"}}", DB);
-    both("{\"customer\":{\"id\":\"c-w\"},\"resource\":{\"item\":\"H100\"},\"policy\":\"ear\"}",
-         DB);
+    both("{\"customer\":{\"id\":\"c-w\"},\"resource\":{\"item\":\"H100\"},\"policy\":\"ear\"}", DB);
 
     /* clearances: one that holds (the hit is reported in "cleared") and one whose entry changed
      * since (the hit stays, with "earlier_clearance") */
