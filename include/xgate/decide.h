@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "xgate/classify.h"
+#include "xgate/core.h"
 #include "xgate/screen.h"
 #include "xgate/store.h"
 
@@ -99,6 +100,21 @@ int xg_decide_replay_with(json_t **out, const xg_decide_ctx *ctx, const char *de
                           xg_replay_facts mode);
 
 /* ---- additions (decide work) ---- */
+
+/* Appends the JSON text of a tree at the end of b: 0, or nonzero when it could not. */
+typedef int (*xg_decide_encoder)(xg_buf *b, const json_t *j);
+
+/* xg_decide with the answer written as text at the end of b instead of returned as a tree: the
+ * bytes `enc` writes for the response xg_decide returns (keys in their order, reals as "%.12g"
+ * the way jansson writes them, as xg_buf_json_real(b, v, 12, 48) does), with no tree built for
+ * it; the parts that are trees in the decision (screening hits, reasons, the classification, list
+ * versions) go through `enc`. The rows stored and the audit entry are the ones xg_decide writes,
+ * byte for byte. *outcome: the decision ("ALLOW" … static). A decision the text writers leave to
+ * the tree (a string that is not UTF-8, a value jansson would not hold) is answered through the
+ * tree and `enc`, as is every decision without a store. Errors as xg_decide's; b then holds part
+ * of an answer (discard what was appended). */
+int xg_decide_write(xg_buf *b, const char **outcome, const xg_decide_ctx *ctx,
+                    const json_t *request, xg_decide_encoder enc);
 
 /* Content hash (16 hex digits) of the policy data files loaded; written with every decision as
  * versions.policy_data. Owned by the set. */

@@ -123,6 +123,26 @@ int xg_store_decision_record(xg_store *s, json_t *response, const json_t *reques
 int xg_store_decision_record_facts(xg_store *s, json_t *response, const json_t *request,
                                    const char *facts);
 
+/* A decision's response already written as text (xg_decide_write): the sorted compact JSON
+ * (json_dumps with JSON_COMPACT | JSON_SORT_KEYS) of the response that
+ * xg_store_decision_record_facts would store, cut where the decision id's value goes. */
+typedef struct xg_store_decision_text {
+    const char *outcome;                          /* "decision" */
+    const char *resp_head;                        /* the text up to "decision_id": (included) */
+    const char *resp_tail;                        /* the text after the id's value */
+    const char *lists, *catalog, *policy, *as_of; /* "versions" (NULL: absent) */
+    const char *customer;       /* the customer party's name (the request may name none) */
+    const char *source_country; /* "access.source_country", or NULL */
+    /* set when recorded: the id given, "created", "audit" {"seq","hash"} */
+    char id[32], created[32], hash[65];
+    long long seq;
+} xg_store_decision_text;
+/* xg_store_decision_record_facts for a response written as text: the same rows and audit entry,
+ * byte for byte, as for the tree those texts are of; the id, the time and the chain entry are
+ * returned in t. */
+int xg_store_decision_record_text(xg_store *s, xg_store_decision_text *t, const json_t *request,
+                                  const char *facts);
+
 /* The most decisions xg_store_decisions_record_batch takes at once. */
 #define XG_STORE_BATCH_MAX 1000
 /* Record n decisions (as xg_store_decision_record_facts does each: responses[i] for requests[i],

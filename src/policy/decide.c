@@ -9,6 +9,7 @@
  */
 #include "policy/decide_internal.h"
 #include "policy/facts.h"
+#include "store/json_sorted.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -290,6 +291,8 @@ typedef struct ccache_ref {
     xg_classification cl; /* the copy: its strings in `arena`, its JSON held */
     xg_arena arena;
     atomic_int refs;
+    /* cl.json's texts, made by the first decision that writes them (decide_cls_text) */
+    _Atomic(decide_text *) sorted, answer;
 } ccache_ref;
 
 /* cls_clone copies every pointer member of xg_classification, which ends with nexceptions; a
@@ -320,6 +323,8 @@ static bool cls_strs(xg_arena *a, const char ***dst, const char *const *src, siz
 static void ccache_unref(ccache_ref *r)
 {
     if (r && atomic_fetch_sub(&r->refs, 1) == 1) {
+        free(atomic_load(&r->sorted));
+        free(atomic_load(&r->answer));
         json_decref(r->cl.json);
         xg_arena_free(&r->arena);
         free(r);
@@ -336,6 +341,8 @@ static ccache_ref *cls_clone(const xg_classification *cl)
     r->cl.priv = NULL;
     xg_arena_init(&r->arena, 1024);
     atomic_init(&r->refs, 1);
+    atomic_init(&r->sorted, NULL);
+    atomic_init(&r->answer, NULL);
     xg_arena *a = &r->arena;
     xg_classification *c = &r->cl;
     bool ok =
@@ -442,6 +449,37 @@ static void ccache_put(const dctx *d)
     ccache_clear(e);
     *e = n;
     pthread_mutex_unlock(&ccache_lock);
+}
+
+/* The cached classification's text, kept with it: every decision on a cached item writes the
+ * same classification twice (sorted for the store, in order for the answer). Made once, by the
+ * first decision that needs it, and published with a compare-and-swap (a decision that loses the
+ * race frees its own and takes the winner's). */
+const decide_text *decide_cls_text(const dctx *d, xg_decide_encoder enc)
+{
+    ccache_ref *r = d->cls_ref;
+    if (!r || d->cls != &r->cl) return NULL;
+    _Atomic(decide_text *) *slot = enc ? &r->answer : &r->sorted;
+    decide_text *t = atomic_load(slot);
+    if (t) return t->enc == enc ? t : NULL;
+    xg_buf b;
+    xg_buf_init(&b);
+    int rc = xg_buf_reserve(&b, 4095);
+    if (!rc) rc = enc ? enc(&b, r->cl.json) : store_json_sorted_append(&b, r->cl.json, 1);
+    t = rc ? NULL : malloc(sizeof *t + b.len + 1);
+    if (t) {
+        t->enc = enc;
+        t->len = b.len;
+        memcpy(t->text, b.data, b.len);
+        t->text[b.len] = '\0';
+    }
+    xg_buf_free(&b);
+    decide_text *none = NULL;
+    if (t && !atomic_compare_exchange_strong(slot, &none, t)) {
+        free(t);
+        t = none;
+    }
+    return t && t->enc == enc ? t : NULL;
 }
 
 /* A provider name folded to its family: lower case, spaces and underscores as '-', then the
@@ -668,8 +706,8 @@ static dctx dctx_new(const xg_decide_ctx *ctx)
 }
 
 /* The engine after the request is parsed into d->r and its ownership graph built into d->g
- * (rc: how that went); frees d. */
-static int decide_rest(json_t **response, dctx *d, const json_t *facts, int rc)
+ * (rc: how that went); d is left for the answer. */
+static int decide_engine(dctx *d, const json_t *facts, int rc)
 {
     if (!rc) {
         d->pr = pol_profile_find(d->p, d->r.policy);
@@ -686,6 +724,13 @@ static int decide_rest(json_t **response, dctx *d, const json_t *facts, int rc)
     }
     if (!rc) rc = rules_apply(d);
     if (!rc) rc = decide_open_alerts(d);
+    return rc;
+}
+
+/* decide_engine, then the response tree; frees d. */
+static int decide_rest(json_t **response, dctx *d, const json_t *facts, int rc)
+{
+    rc = decide_engine(d, facts, rc);
     if (!rc) *response = response_json(d);
     dctx_free(d);
     return rc;
@@ -779,6 +824,72 @@ int xg_decide(json_t **response, const xg_decide_ctx *ctx, const json_t *request
     }
     *response = resp;
     return XG_OK;
+}
+
+/* The answer through the tree (xg_decide's way), written by enc. */
+static int write_tree(xg_buf *b, const char **outcome, json_t *resp, xg_decide_encoder enc)
+{
+    *outcome =
+        xg_outcome_name(xg_outcome_parse(json_string_value(json_object_get(resp, "decision"))));
+    int rc =
+        enc(b, resp) ? xg_error_set(XG_ENOMEM, "decide: the answer could not be written") : XG_OK;
+    json_decref(resp);
+    return rc;
+}
+
+int xg_decide_write(xg_buf *b, const char **outcome, const xg_decide_ctx *ctx,
+                    const json_t *request, xg_decide_encoder enc)
+{
+    int rc = check_ctx(ctx);
+    if (rc) return rc;
+    if (!ctx->store) { /* a dry run: rare, the tree */
+        json_t *resp = NULL;
+        rc = xg_decide(&resp, ctx, request);
+        return rc ? rc : write_tree(b, outcome, resp, enc);
+    }
+    dctx d = dctx_new(ctx);
+    facts_parsed keep = {&d.arena, &d.r, &d.g};
+    json_t *facts = NULL;
+    rc = gather_keep(&facts, ctx, request, &keep);
+    if (!rc) rc = decide_engine(&d, facts, XG_OK);
+    char *canon = rc ? NULL : facts_canonical(facts);
+    if (!rc && !canon) rc = xg_error_set(XG_ENOMEM, "decide: out of memory");
+    xg_buf text;
+    xg_buf_init(&text);
+    size_t tail_at = 0;
+    int w = rc ? 0 : decide_write_sorted(&d, &text, &tail_at);
+    if (w < 0) rc = xg_error_set(XG_ENOMEM, "decide: out of memory");
+    if (!rc && w == 0) {
+        xg_store_decision_text t = {.outcome = xg_outcome_name(d.outcome),
+                                    .resp_head = text.data,
+                                    .resp_tail = text.data + tail_at,
+                                    .lists = xg_snapshot_hash(ctx->snapshot),
+                                    .catalog = xg_catalog_version(ctx->catalog),
+                                    .policy = d.r.policy,
+                                    .as_of = d.r.as_of,
+                                    .customer = d.nparties ? d.parties[0].name : NULL,
+                                    .source_country = d.source_country};
+        rc = xg_store_decision_record_text(ctx->store, &t, request, canon);
+        if (!rc && decide_write_answer(&d, b, enc, t.id, t.created, t.seq, t.hash))
+            rc = xg_error_set(XG_ENOMEM, "decide: the answer could not be written");
+        *outcome = t.outcome;
+        dctx_free(&d);
+    } else if (!rc) { /* left to the tree: recorded and answered as xg_decide does */
+        json_t *resp = response_json(&d);
+        dctx_free(&d);
+        rc = resp ? xg_store_decision_record_facts(ctx->store, resp, request, canon)
+                  : xg_error_set(XG_ENOMEM, "decide: out of memory");
+        if (!rc)
+            rc = write_tree(b, outcome, resp, enc);
+        else
+            json_decref(resp);
+    } else {
+        dctx_free(&d);
+    }
+    xg_buf_free(&text);
+    free(canon);
+    json_decref(facts); /* after d: its clearances, alerts and usage are borrowed from the facts */
+    return rc;
 }
 
 int xg_decide_batch(json_t **responses, size_t *bad, const xg_decide_ctx *ctx,

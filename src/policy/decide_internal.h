@@ -8,6 +8,7 @@
 
 #include "policy/engine.h"
 #include "xgate/classify.h"
+#include "xgate/decide.h"
 #include "xgate/screen.h"
 #include "xgate/store.h"
 #include "xgate/usage.h"
@@ -78,5 +79,30 @@ int decide_open_alerts(dctx *d);
 /* A share (0..1) as a percentage rounded to 1e-6, so 0.55 prints as 55.0 and
  * not 55.000000000000007. */
 double pct(double share);
+
+/* A tree's text, and the encoder that wrote it (NULL: the store's sorted form). */
+typedef struct decide_text {
+    xg_decide_encoder enc;
+    size_t len;
+    char text[];
+} decide_text;
+
+/* The classification's text (sorted when enc is NULL, else as enc writes it) when the decision's
+ * classification is the cache's: made once and kept with the cached copy (decide.c). NULL when
+ * not cached, out of memory, or not writable so (encode the tree then). */
+const decide_text *decide_cls_text(const dctx *d, xg_decide_encoder enc);
+
+/* The response of response_json as the store writes it (json_dumps with JSON_COMPACT |
+ * JSON_SORT_KEYS) cut at the decision id's value, appended to the empty b: the head (ending with
+ * "decision_id":) and a NUL, then from b->data + *tail_at the tail (what follows the value) and a
+ * NUL. 0; 1 when the text would not be the tree's (the tree must be built: a NULL or non-UTF-8
+ * string, a real jansson refuses); -1 out of memory (decide_write.c). */
+int decide_write_sorted(const dctx *d, xg_buf *b, size_t *tail_at);
+
+/* The answer after the commit (xg_decide_write): the response in insertion order with the
+ * decision id (NULL: null), then "created" and "audit" when created is not NULL. Only after
+ * decide_write_sorted returned 0 for d. 0, or -1 out of memory / enc failed. */
+int decide_write_answer(const dctx *d, xg_buf *b, xg_decide_encoder enc, const char *id,
+                        const char *created, long long seq, const char *hash);
 
 #endif

@@ -62,9 +62,8 @@ static int record_resellers(xg_store *s, const json_t *request, const char *now)
 /* A decision without a policy or an as_of date stores "" in the NOT NULL column, and its audit
  * payload carries the same "" (not null), so the hash is rebuilt from the row byte for byte on
  * either backend. Rows chained before this hashed null there; verify accepts that form too. */
-static const char *store_or_empty(const json_t *versions, const char *key)
+static const char *store_or_empty(const char *v)
 {
-    const char *v = xg_json_str(versions, key);
     return v ? v : "";
 }
 
@@ -94,7 +93,8 @@ struct gc_item {
     char *id, *req, *resp, *payload, *acc_id;
     char now[32];
     const char *outcome, *customer, *facts, *cname, *ip, *country;
-    const json_t *versions, *request;
+    const char *lists, *catalog, *policy, *as_of; /* the response's versions (NULL: absent) */
+    const json_t *request;
     json_t *response;
     long long seq;
     char hash[65];
@@ -138,17 +138,15 @@ static long long next_decision_n(xg_store *s)
 /* A decision row's values after n (id … facts), as both backends write them. */
 static void decision_values(const gc_item *it, const char *v[DEC_COLS - 1])
 {
-    const char *policy = xg_json_str(it->versions, "policy");
-    const char *as_of = xg_json_str(it->versions, "as_of");
     const char *row[] = {it->id,
                          it->now,
                          it->outcome,
                          it->req,
                          it->resp,
-                         xg_json_str(it->versions, "lists"),
-                         xg_json_str(it->versions, "catalog"),
-                         policy ? policy : "",
-                         as_of ? as_of : "",
+                         it->lists,
+                         it->catalog,
+                         it->policy ? it->policy : "",
+                         it->as_of ? it->as_of : "",
                          it->customer,
                          !strcmp(it->outcome, "REVIEW") ? "open" : NULL,
                          it->outcome,
@@ -511,6 +509,36 @@ done:
     return XG_OK;
 }
 
+/* The rest of gc_prepare, after the id, the texts, the outcome and the versions: what the
+ * request and `customer` / `country` (the customer party's name, the answer's source country)
+ * give, and the audit payload with its hash. */
+static int gc_prepare_rest(gc_item *it, const json_t *request, const char *facts,
+                           const char *customer, const char *country)
+{
+    if (xg_json_str(json_object_get(request, "customer"), "name"))
+        customer = xg_json_str(json_object_get(request, "customer"), "name");
+    /* else a registered customer named by id: the engine's customer party */
+    const json_t *cust = json_object_get(request, "customer");
+    it->cname = xg_json_str(cust, "name") ? xg_json_str(cust, "name") : xg_json_str(cust, "id");
+    it->ip = xg_json_str(json_object_get(request, "access"), "source_ip");
+    it->country = country;
+    if (it->ip || it->country) it->acc_id = store_random_id("acc_", 8);
+    store_now(it->now);
+    it->payload = it->id && it->req && it->resp
+                      ? store_decision_payload(it->id, it->now, it->outcome, it->req, it->resp,
+                                               it->lists, it->catalog, store_or_empty(it->policy),
+                                               store_or_empty(it->as_of), facts)
+                      : NULL;
+    it->customer = customer;
+    it->facts = facts;
+    it->request = request;
+    if (!it->id || !it->req || !it->resp || !it->payload ||
+        ((it->ip || it->country) && !it->acc_id))
+        return xg_error_set(XG_ENOMEM, "decision record: out of memory");
+    store_payload_hash(it->payload_hash, it->payload); /* outside every lock */
+    return XG_OK;
+}
+
 /* Everything a decision's rows need, computed before any lock is taken. */
 static int gc_prepare(gc_item *it, json_t *response, const json_t *request, const char *facts)
 {
@@ -529,35 +557,21 @@ static int gc_prepare(gc_item *it, json_t *response, const json_t *request, cons
     it->resp = store_json_sorted(response);
     it->outcome = xg_json_str(response, "decision");
     const json_t *versions = json_object_get(response, "versions");
-    const char *customer = xg_json_str(json_object_get(request, "customer"), "name");
-    if (!customer) /* a registered customer named by id: the engine's customer party */
-        customer = xg_json_str(json_array_get(json_object_get(response, "parties"), 0), "name");
-    const json_t *cust = json_object_get(request, "customer");
-    it->cname = xg_json_str(cust, "name") ? xg_json_str(cust, "name") : xg_json_str(cust, "id");
-    it->ip = xg_json_str(json_object_get(request, "access"), "source_ip");
-    it->country = xg_json_str(json_object_get(response, "access"), "source_country");
-    if (it->ip || it->country) it->acc_id = store_random_id("acc_", 8);
-    store_now(it->now);
-    it->payload = store_decision_payload(
-        it->id, it->now, it->outcome, it->req, it->resp, xg_json_str(versions, "lists"),
-        xg_json_str(versions, "catalog"), store_or_empty(versions, "policy"),
-        store_or_empty(versions, "as_of"), facts);
-    it->versions = versions;
-    it->customer = customer;
-    it->facts = facts;
-    it->request = request;
+    it->lists = xg_json_str(versions, "lists");
+    it->catalog = xg_json_str(versions, "catalog");
+    it->policy = xg_json_str(versions, "policy");
+    it->as_of = xg_json_str(versions, "as_of");
     it->response = response;
-    if (!it->id || !it->req || !it->resp || !it->payload ||
-        ((it->ip || it->country) && !it->acc_id))
-        return xg_error_set(XG_ENOMEM, "decision record: out of memory");
-    store_payload_hash(it->payload_hash, it->payload); /* outside every lock */
-    return XG_OK;
+    return gc_prepare_rest(
+        it, request, facts,
+        xg_json_str(json_array_get(json_object_get(response, "parties"), 0), "name"),
+        xg_json_str(json_object_get(response, "access"), "source_country"));
 }
 
 /* After the commit: "created" and "audit" on the response (when rc is 0); frees the item. */
 static void gc_finish(gc_item *it, int rc)
 {
-    if (!rc) {
+    if (!rc && it->response) {
         json_object_set_new(it->response, "created", json_string(it->now));
         json_object_set_new(it->response, "audit",
                             json_pack("{s:I,s:s}", "seq", (json_int_t)it->seq, "hash", it->hash));
@@ -581,6 +595,41 @@ int xg_store_decision_record_facts(xg_store *s, json_t *response, const json_t *
     int rc = gc_prepare(&it, response, request, facts);
     it.unit_n = 1;
     if (!rc) rc = gc_submit(s, &it);
+    gc_finish(&it, rc);
+    return rc;
+}
+
+int xg_store_decision_record_text(xg_store *s, xg_store_decision_text *t, const json_t *request,
+                                  const char *facts)
+{
+    gc_item it;
+    memset(&it, 0, sizeof it);
+    if (!t->outcome || !t->resp_head || !t->resp_tail)
+        return xg_error_set(XG_EINVAL, "decision record: no outcome or response text");
+    it.id = store_random_id("dec_", 10);
+    it.req = store_json_sorted(request);
+    xg_buf resp;
+    xg_buf_init(&resp);
+    if (it.id && xg_buf_reserve(&resp, strlen(t->resp_head) + strlen(t->resp_tail) + 40) == 0 &&
+        xg_buf_puts(&resp, t->resp_head) == 0 &&
+        xg_buf_json_string(&resp, it.id, strlen(it.id)) == 0 &&
+        xg_buf_puts(&resp, t->resp_tail) == 0)
+        it.resp = xg_buf_steal(&resp);
+    xg_buf_free(&resp);
+    it.outcome = t->outcome;
+    it.lists = t->lists;
+    it.catalog = t->catalog;
+    it.policy = t->policy;
+    it.as_of = t->as_of;
+    int rc = gc_prepare_rest(&it, request, facts, t->customer, t->source_country);
+    it.unit_n = 1;
+    if (!rc) rc = gc_submit(s, &it);
+    if (!rc) {
+        snprintf(t->id, sizeof t->id, "%s", it.id);
+        memcpy(t->created, it.now, sizeof t->created);
+        t->seq = it.seq;
+        memcpy(t->hash, it.hash, sizeof t->hash);
+    }
     gc_finish(&it, rc);
     return rc;
 }

@@ -163,6 +163,12 @@ static int encode(xg_buf *b, const json_t *j, int depth)
     return ENC_FALLBACK;
 }
 
+int store_json_sorted_append(xg_buf *b, const json_t *j, int depth)
+{
+    int rc = encode(b, j, depth);
+    return rc == ENC_OK ? 0 : rc == ENC_FALLBACK ? 1 : -1;
+}
+
 char *store_json_sorted(const json_t *j)
 {
     if (!json_is_object(j) && !json_is_array(j))

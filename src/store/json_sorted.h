@@ -16,8 +16,16 @@
 
 #include <jansson.h>
 
+#include "xgate/core.h"
+
 /* The text json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) returns (free() it), or NULL exactly when
  * json_dumps returns NULL (not an object or array, not encodable, out of memory). */
 char *store_json_sorted(const json_t *j);
+
+/* The same text of j appended to b, j being at `depth` in the value being written (json_dumps
+ * fails deeper than 2048; this hands anything deeper than 512 to the caller). 0 when written; 1
+ * when j is left to json_dumps (a string that is not UTF-8, a real jansson cannot write, nesting
+ * too deep: b then holds part of it, for the caller to discard); -1 out of memory. */
+int store_json_sorted_append(xg_buf *b, const json_t *j, int depth);
 
 #endif
