@@ -6,7 +6,8 @@
 #   eval     the evaluation set's Chinese rows (bench/screen/build_evalset.py: the EU 833 Annex IV
 #            Han aliases, held out of the list, their traditional forms, and 28 unlisted Chinese
 #            organisations) — tuned on
-#   dev      bench/screen/zh_dev.tsv — institutes, nested names, prefixes, abbreviations; tuned on
+#   dev      bench/screen/zh_dev.tsv — institutes, nested names, prefixes, abbreviations, official,
+#            short and brand names of listed organisations; tuned on
 #   negdev   bench/screen/zh_negatives_dev.tsv — 208 real Chinese organisations on no list
 #            (CC-CEDICT headwords), false alerts only; tuned on
 #   heldout  bench/screen/zh_heldout.tsv — the METI list's own original-script names, official and
@@ -85,7 +86,7 @@ cat <<MD
 - Command: \`${BEFORE:+XGATE_BENCH_BEFORE=<tree of $BLABEL> }bench/run zh\` (\`bench/bench_zh.sh\`); date $(date -u '+%Y-%m-%d %H:%M UTC'); xgate $(git rev-parse --short HEAD 2>/dev/null || echo "?")
 - Lists: all shared lists ($(wc -l <"$OUT/dump_eval.tsv") names), without the EU 833 file's Han aliases and the METI list's original-script forms.
 - Sets: **eval** — the evaluation set's Chinese rows (EU 833 Annex IV pairs and traditional forms; 28 unlisted organisations), tuned on;
-  **dev** — \`bench/screen/zh_dev.tsv\` (institutes, nested names, prefixes, abbreviations), tuned on;
+  **dev** — \`bench/screen/zh_dev.tsv\` (institutes, nested names, prefixes, abbreviations, official, short and brand names), tuned on;
   **negdev** — \`bench/screen/zh_negatives_dev.tsv\` (208 Chinese organisations on no list, from CC-CEDICT: universities, institutes, companies, banks, short names), tuned on;
   **heldout** — \`bench/screen/zh_heldout.tsv\` (the METI list's own original-script names, official and short names of listed companies, their traditional forms; 99 unlisted organisations), never tuned on.
 - A positive counts when one of its records is among the first three reported at or above the default threshold ($DEFAULT); a negative is a false alert when anything is reported.

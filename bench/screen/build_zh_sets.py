@@ -12,7 +12,9 @@ in English, issue 13).
       NEGDEV_TSV), each line "category, expected keys, query" as
       judge.py reads them. A row's expected keys are every record holding its listed name in DUMP
       (`screen_bench dump` of the lists screened); a listed name no record holds stops the build.
-      Official rows get a traditional-character twin (ICU Hans-Hant) in category "traditional".
+      Official rows get a traditional-character twin (ICU Hans-Hant) in category "traditional", and
+      so do the dev set's short and brand rows (the held-out set's short rows do not: it is kept as
+      it was when first screened).
 """
 import re
 import subprocess
@@ -48,7 +50,7 @@ def hant(texts):
     return out.split("\n")[: len(texts)]
 
 
-def read_set(path, by_name):
+def read_set(path, by_name, twins=("official",)):
     rows, bad = [], []
     for n, line in enumerate(open(path, encoding="utf-8"), 1):
         if line.startswith("#") or not line.strip():
@@ -68,7 +70,7 @@ def read_set(path, by_name):
         rows.append((cat, "|".join(sorted(keys)), query))
     if bad:
         sys.exit("build_zh_sets: " + "\n".join(bad))
-    official = [r for r in rows if r[0] == "official"]
+    official = [r for r in rows if r[0] in twins]
     for (cat, exp, q), t in zip(official, hant([r[2] for r in official])):
         if t and t != q:
             rows.append(("traditional", exp, t))
@@ -95,7 +97,7 @@ def main():
         if cat in ("cjk", "traditional", "negative_org_zh"):
             ev.append((cat, exp, q))
     write(f"{outdir}/q_eval.tsv", ev)
-    write(f"{outdir}/q_dev.tsv", read_set(dev, by_name))
+    write(f"{outdir}/q_dev.tsv", read_set(dev, by_name, ("official", "short", "brand")))
     write(f"{outdir}/q_heldout.tsv", read_set(heldout, by_name))
     if len(sys.argv) == 8:
         write(f"{outdir}/q_negdev.tsv", read_set(sys.argv[7], by_name))

@@ -189,6 +189,12 @@ int xg_text_ctx_load_all(const xg_text_ctx *ctx);
  * not yet; false when it cannot be loaded. Thread-safe. */
 bool xg_text_latin_place(const xg_text_ctx *ctx, const char *word);
 
+/* Whether `word` (lower case, one word) is the English brand of a listed company that
+ * data/text/zh_brands.tsv reads a Chinese brand word as (旷视 megvii, 杰赛 gci): a query token of
+ * that text names the company's trade name. Multi-word brands ("sun create") are not one word and
+ * never match. Thread-safe. */
+bool xg_text_brand(const xg_text_ctx *ctx, const char *word);
+
 /* Fill *out with the context's sizes and load time (loading CC-CEDICT first if it was not yet:
  * the sizes include it). Never fails. */
 void xg_text_ctx_info(const xg_text_ctx *ctx, xg_text_info *out);

@@ -1410,6 +1410,20 @@ static int latin_place(const xg_score_query *q, const xg_token *t)
            xg_text_latin_place(q->text, t->text);
 }
 
+/* Whether a query word that met the list name is a listed company's brand, as data/text/
+ * zh_brands.tsv reads a Chinese brand word (杰赛 gci, 卓望 aspire; xg_text_brand): the query then
+ * names that company's trade name whatever sector word follows it (杰赛科技, 卓望科技), as a legal
+ * form read from Han says that it names a company. Asked only when neither did. */
+static int brand_met(const xg_score_query *q, const xg_score_detail *d)
+{
+    for (size_t i = 0; q->text && i < q->ntok && i < 64; i++)
+        if ((d->q_matched >> i & 1) && q->name->tokens[i].from_han &&
+            q->name->tokens[i].kind == XG_TOK_WORD &&
+            xg_text_brand(q->text, q->name->tokens[i].text))
+            return 1;
+    return 0;
+}
+
 static int trade_name_met(const xg_score_query *q, const xg_score_list *l, size_t nn,
                           const xg_score_detail *d)
 {
@@ -1426,7 +1440,7 @@ static int trade_name_met(const xg_score_query *q, const xg_score_list *l, size_
         /* a short name that is a common word (光明 "bright") is no distinctive trade name */
         if (m && (t[i].alt || t[i].senses)) words_only = 0;
     }
-    if (!(legal || words_only) || !met) return 0;
+    if (!met || !(legal || words_only || brand_met(q, d))) return 0;
     int company = 0; /* the list name is a company's or an organisation's too, not a person's */
     for (size_t j = 0; j < nn; j++) {
         if (lt[j].kind == XG_TOK_LEGAL || lt[j].kind == XG_TOK_ORG) company = 1;

@@ -105,6 +105,7 @@ int xg_text_ctx_load(xg_text_ctx **out, const char *data_dir)
     xg_strmap_init(&ctx->shinjitai);
     xg_strmap_init(&ctx->sound);
     xg_strmap_init(&ctx->latin_places);
+    xg_strmap_init(&ctx->brands);
     xg_strmap_init(&ctx->symbol_kind);
     xg_strmap_init(&ctx->ko_surnames);
     xg_strmap_init(&ctx->ar_names);
@@ -140,6 +141,7 @@ void xg_text_ctx_free(xg_text_ctx *ctx)
     xg_strmap_free(&ctx->shinjitai);
     xg_strmap_free(&ctx->sound);
     xg_strmap_free(&ctx->latin_places);
+    xg_strmap_free(&ctx->brands);
     xg_strmap_free(&ctx->symbol_kind);
     xg_strmap_free(&ctx->ko_surnames);
     xg_strmap_free(&ctx->ar_names);

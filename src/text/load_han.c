@@ -102,6 +102,26 @@ static int abbrev_line(void *arg, const char *path, long lineno, char *line)
     return 0;
 }
 
+/* "旷视<TAB>megvii<TAB>source" (data/text/zh_brands.tsv): a listed company's brand or group word,
+ * read as the English brand it writes for it; a glossary word in all else (glossary_line), the
+ * source column required and not kept. A one-word English brand is kept in ctx->brands too
+ * (xg_text_brand). */
+static int brand_line(void *arg, const char *path, long lineno, char *line)
+{
+    xg_text_ctx *ctx = arg;
+    char *tab = strchr(line, '\t'), *src = tab ? strchr(tab + 1, '\t') : NULL;
+    if (!tab || tab == line || !src || src == tab + 1 || !src[1])
+        return xg_error_set(XG_EPARSE, "%s:%ld: expected brand<TAB>english[|english]<TAB>source",
+                            path, lineno);
+    *src = '\0';
+    size_t n = strcspn(tab + 1, "|");
+    char *brand = xg_arena_strndup(&ctx->arena, tab + 1, n);
+    if (!brand) return XG_ENOMEM;
+    int rc = glossary_line(arg, path, lineno, line);
+    if (rc || !n || strchr(brand, ' ')) return rc;
+    return xg_strmap_put(&ctx->brands, brand, n, brand) ? 0 : XG_ENOMEM;
+}
+
 static int surname_line(void *arg, const char *path, long lineno, char *line)
 {
     xg_text_ctx *ctx = arg;
@@ -176,6 +196,9 @@ int xg_text_load_glossary(xg_text_ctx *ctx, const char *dir)
     if (rc) return rc;
     snprintf(path, sizeof path, "%s/text/zh_abbrev.tsv", dir);
     rc = xg_text_each_line(path, abbrev_line, ctx);
+    if (rc) return rc;
+    snprintf(path, sizeof path, "%s/text/zh_brands.tsv", dir);
+    rc = xg_text_each_line(path, brand_line, ctx);
     if (rc) return rc;
     snprintf(path, sizeof path, "%s/text/ja_shinjitai.tsv", dir);
     rc = xg_text_each_line(path, shinjitai_line, ctx);
@@ -273,6 +296,11 @@ bool xg_text_latin_place(const xg_text_ctx *ctx, const char *word)
     if (!ctx || !word || xg_text_need_cedict(ctx)) return false;
     if (ctx->cedict_tab) return xg_cedict_tab_place(ctx->cedict_tab, word, strlen(word));
     return xg_strmap_get(&ctx->latin_places, word, strlen(word)) != NULL;
+}
+
+bool xg_text_brand(const xg_text_ctx *ctx, const char *word)
+{
+    return ctx && word && xg_strmap_get(&ctx->brands, word, strlen(word)) != NULL;
 }
 
 int xg_text_check_cedict(const char *dir)

@@ -96,7 +96,8 @@ struct xg_text_ctx {
     xg_strmap shinjitai;   /* Japanese kanji form -> simplified character (総 -> 总), and Hong
                               Kong / Taiwan variants ICU leaves alone (滙 -> 汇, zh_variants.tsv) */
     xg_strmap latin_ascii; /* folded Latin letter -> its ICU Latin-ASCII (ł -> l) */
-    xg_strmap sound; /* pinyin syllable -> its learned Latin spellings, "au|o" (zh_sound.tsv) */
+    xg_strmap sound;  /* pinyin syllable -> its learned Latin spellings, "au|o" (zh_sound.tsv) */
+    xg_strmap brands; /* English brand of zh_brands.tsv, one word ("megvii") -> non-NULL */
     xg_strmap latin_places; /* pinyin of a CC-CEDICT place, one word ("shenzhen") -> non-NULL;
                                filled with CC-CEDICT (see xg_text_latin_place) */
     char *cedict_text;      /* the dictionary file; CEDICT entries point into it */
