@@ -846,10 +846,27 @@ static void absorb_phrase_words(const xg_score_query *q, const xg_score_list *l,
     /* the matched phrases: none (the usual case), and no word is absorbed */
     uint64_t phr = pm & pph & (np >= 64 ? ~0ULL : (1ULL << np) - 1);
     if (!phr) return;
-    for (size_t i = 0; i < no && i < 64 && d->npairs < XG_SCORE_MAX_TOKENS; i++) {
-        if ((*om >> i & 1) || (oph >> i & 1) || ot[i].kind == XG_TOK_NUMBER) continue;
+    /* The letter sets (xg_jw_letters) of the phrases and words, when measured: a word with a byte
+     * its phrase lacks is not in it, and the search is not made. */
+    const xg_tok_meas *meas = q->memo && l->tok ? q->memo->meas : NULL;
+    int sets = meas != NULL; /* the query's tokens measured at prepare, the list's by id */
+    uint64_t plet[64], all = 0;
+    if (sets)
         for (uint64_t left = phr; left; left &= left - 1) {
             size_t j = (size_t)__builtin_ctzll(left);
+            plet[j] = query_phrase ? q->text_sig[j].letters : meas[l->tok[j]].letters[0];
+            all |= plet[j];
+        }
+    for (size_t i = 0; i < no && i < 64 && d->npairs < XG_SCORE_MAX_TOKENS; i++) {
+        if ((*om >> i & 1) || (oph >> i & 1) || ot[i].kind == XG_TOK_NUMBER) continue;
+        uint64_t wlet = 0;
+        if (sets) {
+            wlet = query_phrase ? meas[l->tok[i]].letters[0] : q->text_sig[i].letters;
+            if (wlet & ~all) continue; /* in none of the phrases */
+        }
+        for (uint64_t left = phr; left; left &= left - 1) {
+            size_t j = (size_t)__builtin_ctzll(left);
+            if (sets && (wlet & ~plet[j])) continue;
             if (!phrase_has_word(pt[j].text, ot[i].text)) continue;
             *om |= 1ULL << i;
             size_t qi = query_phrase ? j : i, ni = query_phrase ? i : j;
