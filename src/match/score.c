@@ -644,25 +644,39 @@ static int is_word(const xg_token *t)
 }
 
 /* Pairs of one token with two adjacent tokens joined ("huawei" ~ "hua" + "wei"); spaces inside
- * the single token (a multi-word legal form) are ignored. `nsingle`, `la` and `lb` are the byte
- * lengths of the three. */
-static double joined_sim(const char *single, size_t nsingle, const char *a, size_t la,
-                         const char *b, size_t lb)
+ * the single token (a multi-word legal form) are ignored. `ss`, `sa` and `sb` are the three
+ * measured (their byte lengths, letter sets); `spaced`: the single may hold a space. */
+static double joined_sim(const xg_word_sig *ss, int spaced, const xg_word_sig *sa,
+                         const xg_word_sig *sb)
 {
+    const char *single = ss->s, *a = sa->s, *b = sb->s;
+    size_t nsingle = ss->len, la = sa->len, lb = sb->len;
     char flat[128], joined[128];
     if (single[0] != a[0]) return 0.0; /* first letters agree in nearly every split word */
     /* the flattened single is no longer than the single: too short for the pair, no need to look */
     if (nsingle + 2 < la + lb || la + lb > 120) return 0.0;
-    size_t ls = 0;
-    for (const char *p = single; *p && ls < sizeof flat - 1; p++)
-        if (*p != ' ') flat[ls++] = *p;
-    flat[ls] = 0;
+    const char *f = single; /* the single flattened: itself when it holds no space and fits */
+    size_t ls = nsingle;
+    int whole = !spaced && nsingle < sizeof flat - 1;
+    if (!whole) {
+        ls = 0;
+        for (const char *p = single; *p && ls < sizeof flat - 1; p++)
+            if (*p != ' ') flat[ls++] = *p;
+        flat[ls] = 0;
+        f = flat;
+    }
     if (ls < 4 || la + lb > 120) return 0.0;
     if (ls + 2 < la + lb || la + lb + 2 < ls) return 0.0;
     memcpy(joined, a, la);
     memcpy(joined + la, b, lb + 1);
-    if (xg_jw_below(flat, ls, joined, la + lb, XG_SPLIT_FLOOR)) return 0.0;
-    double jw = xg_jaro_winkler(flat, joined);
+    /* xg_jw_below(f, ls, joined, la + lb, ...), the letter sets known when f is the single (the
+     * pair's: the union of its two words'); it says "not below" unless both are ASCII */
+    if (whole ? ss->ascii && sa->ascii && sb->ascii &&
+                    xg_jw_below_letters(f, ls, ss->letters, joined, la + lb,
+                                        sa->letters | sb->letters, XG_SPLIT_FLOOR)
+              : xg_jw_below(f, ls, joined, la + lb, XG_SPLIT_FLOOR))
+        return 0.0;
+    double jw = xg_jaro_winkler(f, joined);
     return jw >= XG_SPLIT_FLOOR ? jw : 0.0;
 }
 
@@ -676,11 +690,25 @@ static inline int joined_may(size_t nsingle, int spaced, size_t la, size_t lb)
     return 1;
 }
 
+/* List token j measured for joined_sim: from the snapshot's measurements when there are, with
+ * its length as split_pairs reads it. */
+static inline void list_word_sig(xg_word_sig *g, const xg_score_list *l, const xg_tok_meas *meas,
+                                 size_t j, size_t len)
+{
+    const char *s = l->name->tokens[j].text;
+    if (meas)
+        *g = (xg_word_sig){s, len, meas[l->tok[j]].cps[0], meas[l->tok[j]].letters[0],
+                           meas[l->tok[j]].ascii[0]};
+    else
+        word_sig_of_n(g, s, len);
+}
+
 /* A joined pair needs its first letters equal (joined_sim's first check): tested here before the
  * call, on every (query token, list token) pair of every candidate, it is most of the cost. */
 static void split_pairs(const xg_score_query *q, const xg_score_list *l, size_t nn, pairbuf *b)
 {
     const xg_token *qt = q->name->tokens, *nt = l->name->tokens;
+    const xg_tok_meas *meas = q->memo && l->tok ? q->memo->meas : NULL;
     size_t nlen[64];
     char first[64];           /* the list words' first letters, read once (0: not a word) */
     uint64_t firsts[4] = {0}; /* the set of them: a query word with none of them meets no word */
@@ -701,14 +729,19 @@ static void split_pairs(const xg_score_query *q, const xg_score_list *l, size_t 
             if (first[j] != c) continue;
             if (j + 1 < nn && is_word(&nt[j + 1]) &&
                 joined_may(q->len[i], i >= 64 || (q->phrases >> i & 1), nlen[j], nlen[j + 1])) {
-                double s = joined_sim(qt[i].text, q->len[i], nt[j].text, nlen[j], nt[j + 1].text,
-                                      nlen[j + 1]);
+                int qsp = i >= 64 || (q->phrases >> i & 1);
+                xg_word_sig sa, sb;
+                list_word_sig(&sa, l, meas, j, nlen[j]);
+                list_word_sig(&sb, l, meas, j + 1, nlen[j + 1]);
+                double s = joined_sim(&q->text_sig[i], qsp, &sa, &sb);
                 if (s > 0) push_pair(b, i, 1, j, 2, s);
             }
             if (pair_q &&
                 joined_may(nlen[j], j >= 64 || (l->phrases >> j & 1), q->len[i], q->len[i + 1])) {
-                double s = joined_sim(nt[j].text, nlen[j], qt[i].text, q->len[i], qt[i + 1].text,
-                                      q->len[i + 1]);
+                int nsp = j >= 64 || (l->phrases >> j & 1);
+                xg_word_sig ss;
+                list_word_sig(&ss, l, meas, j, nlen[j]);
+                double s = joined_sim(&ss, nsp, &q->text_sig[i], &q->text_sig[i + 1]);
                 if (s > 0) push_pair(b, i, 2, j, 1, s);
             }
         }
