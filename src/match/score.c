@@ -805,13 +805,26 @@ static void cover_phrases(const xg_score_query *q, const xg_score_list *l, size_
         if (!(still & (still - 1))) return;
         char buf[256], *p = buf;
         copy_text(buf, sizeof buf, pt[j].text);
+        /* its words as the loop below counts them (at most 16), and how many must be found: when
+         * the words left cannot reach it, the phrase is given up (nothing it found is kept) */
+        size_t all = 0;
+        for (const char *x = buf; *x && all < 16;) {
+            while (*x == ' ')
+                x++;
+            if (!*x) break;
+            all++;
+            while (*x && *x != ' ')
+                x++;
+        }
+        size_t need = all < 4 ? 2 : (all + 1) / 2;
+        if (bits64(still) < need) continue; /* each word found takes one of them */
         size_t nw = 0, found = 0, at[16];
         float sims[16];
         uint64_t got = 0;
         for (;;) { /* the words, as strtok_r(buf, " ") gives them, at most 16 */
             while (*p == ' ')
                 p++;
-            if (!*p || nw >= 16) break;
+            if (!*p || nw >= 16 || found + (all - nw) < need) break;
             char *w = p;
             while (*p && *p != ' ')
                 p++;
@@ -820,10 +833,9 @@ static void cover_phrases(const xg_score_query *q, const xg_score_list *l, size_
             nw++;
             xg_word_sig ws;
             word_sig_of_n(&ws, w, wlen);
-            for (size_t i = 0; i < no && i < 64 && found < 16; i++) {
-                if ((*om >> i & 1) || (got >> i & 1) || (oph >> i & 1) ||
-                    ot[i].kind == XG_TOK_NUMBER)
-                    continue;
+            /* the open words not yet met (open: below no and 64, no phrase, no number) */
+            for (uint64_t c = open & ~*om & ~got; c && found < 16; c &= c - 1) {
+                size_t i = (size_t)__builtin_ctzll(c);
                 if (!(measured >> i & 1)) {
                     if (query_phrase && meas) /* the list word, measured once per snapshot */
                         osig[i] = (xg_word_sig){ot[i].text, meas[l->tok[i]].len[0],
@@ -843,7 +855,8 @@ static void cover_phrases(const xg_score_query *q, const xg_score_list *l, size_
                 break;
             }
         }
-        if (found < 2 || found * 2 < nw || d->npairs + found > XG_SCORE_MAX_TOKENS) continue;
+        /* found < 2 || found * 2 < nw, nw being all when every word was read */
+        if (found < need || d->npairs + found > XG_SCORE_MAX_TOKENS) continue;
         *pm |= 1ULL << j;
         *om |= got;
         for (size_t k = 0; k < found; k++) {
