@@ -644,25 +644,39 @@ static int is_word(const xg_token *t)
 }
 
 /* Pairs of one token with two adjacent tokens joined ("huawei" ~ "hua" + "wei"); spaces inside
- * the single token (a multi-word legal form) are ignored. `nsingle`, `la` and `lb` are the byte
- * lengths of the three. */
-static double joined_sim(const char *single, size_t nsingle, const char *a, size_t la,
-                         const char *b, size_t lb)
+ * the single token (a multi-word legal form) are ignored. `ss`, `sa` and `sb` are the three
+ * measured (their byte lengths, letter sets); `spaced`: the single may hold a space. */
+static double joined_sim(const xg_word_sig *ss, int spaced, const xg_word_sig *sa,
+                         const xg_word_sig *sb)
 {
+    const char *single = ss->s, *a = sa->s, *b = sb->s;
+    size_t nsingle = ss->len, la = sa->len, lb = sb->len;
     char flat[128], joined[128];
     if (single[0] != a[0]) return 0.0; /* first letters agree in nearly every split word */
     /* the flattened single is no longer than the single: too short for the pair, no need to look */
     if (nsingle + 2 < la + lb || la + lb > 120) return 0.0;
-    size_t ls = 0;
-    for (const char *p = single; *p && ls < sizeof flat - 1; p++)
-        if (*p != ' ') flat[ls++] = *p;
-    flat[ls] = 0;
+    const char *f = single; /* the single flattened: itself when it holds no space and fits */
+    size_t ls = nsingle;
+    int whole = !spaced && nsingle < sizeof flat - 1;
+    if (!whole) {
+        ls = 0;
+        for (const char *p = single; *p && ls < sizeof flat - 1; p++)
+            if (*p != ' ') flat[ls++] = *p;
+        flat[ls] = 0;
+        f = flat;
+    }
     if (ls < 4 || la + lb > 120) return 0.0;
     if (ls + 2 < la + lb || la + lb + 2 < ls) return 0.0;
     memcpy(joined, a, la);
     memcpy(joined + la, b, lb + 1);
-    if (xg_jw_below(flat, ls, joined, la + lb, XG_SPLIT_FLOOR)) return 0.0;
-    double jw = xg_jaro_winkler(flat, joined);
+    /* xg_jw_below(f, ls, joined, la + lb, ...), the letter sets known when f is the single (the
+     * pair's: the union of its two words'); it says "not below" unless both are ASCII */
+    if (whole ? ss->ascii && sa->ascii && sb->ascii &&
+                    xg_jw_below_letters(f, ls, ss->letters, joined, la + lb,
+                                        sa->letters | sb->letters, XG_SPLIT_FLOOR)
+              : xg_jw_below(f, ls, joined, la + lb, XG_SPLIT_FLOOR))
+        return 0.0;
+    double jw = xg_jaro_winkler(f, joined);
     return jw >= XG_SPLIT_FLOOR ? jw : 0.0;
 }
 
@@ -676,11 +690,25 @@ static inline int joined_may(size_t nsingle, int spaced, size_t la, size_t lb)
     return 1;
 }
 
+/* List token j measured for joined_sim: from the snapshot's measurements when there are, with
+ * its length as split_pairs reads it. */
+static inline void list_word_sig(xg_word_sig *g, const xg_score_list *l, const xg_tok_meas *meas,
+                                 size_t j, size_t len)
+{
+    const char *s = l->name->tokens[j].text;
+    if (meas)
+        *g = (xg_word_sig){s, len, meas[l->tok[j]].cps[0], meas[l->tok[j]].letters[0],
+                           meas[l->tok[j]].ascii[0]};
+    else
+        word_sig_of_n(g, s, len);
+}
+
 /* A joined pair needs its first letters equal (joined_sim's first check): tested here before the
  * call, on every (query token, list token) pair of every candidate, it is most of the cost. */
 static void split_pairs(const xg_score_query *q, const xg_score_list *l, size_t nn, pairbuf *b)
 {
     const xg_token *qt = q->name->tokens, *nt = l->name->tokens;
+    const xg_tok_meas *meas = q->memo && l->tok ? q->memo->meas : NULL;
     size_t nlen[64];
     char first[64];           /* the list words' first letters, read once (0: not a word) */
     uint64_t firsts[4] = {0}; /* the set of them: a query word with none of them meets no word */
@@ -701,14 +729,19 @@ static void split_pairs(const xg_score_query *q, const xg_score_list *l, size_t 
             if (first[j] != c) continue;
             if (j + 1 < nn && is_word(&nt[j + 1]) &&
                 joined_may(q->len[i], i >= 64 || (q->phrases >> i & 1), nlen[j], nlen[j + 1])) {
-                double s = joined_sim(qt[i].text, q->len[i], nt[j].text, nlen[j], nt[j + 1].text,
-                                      nlen[j + 1]);
+                int qsp = i >= 64 || (q->phrases >> i & 1);
+                xg_word_sig sa, sb;
+                list_word_sig(&sa, l, meas, j, nlen[j]);
+                list_word_sig(&sb, l, meas, j + 1, nlen[j + 1]);
+                double s = joined_sim(&q->text_sig[i], qsp, &sa, &sb);
                 if (s > 0) push_pair(b, i, 1, j, 2, s);
             }
             if (pair_q &&
                 joined_may(nlen[j], j >= 64 || (l->phrases >> j & 1), q->len[i], q->len[i + 1])) {
-                double s = joined_sim(nt[j].text, nlen[j], qt[i].text, q->len[i], qt[i + 1].text,
-                                      q->len[i + 1]);
+                int nsp = j >= 64 || (l->phrases >> j & 1);
+                xg_word_sig ss;
+                list_word_sig(&ss, l, meas, j, nlen[j]);
+                double s = joined_sim(&ss, nsp, &q->text_sig[i], &q->text_sig[i + 1]);
                 if (s > 0) push_pair(b, i, 2, j, 1, s);
             }
         }
@@ -772,13 +805,26 @@ static void cover_phrases(const xg_score_query *q, const xg_score_list *l, size_
         if (!(still & (still - 1))) return;
         char buf[256], *p = buf;
         copy_text(buf, sizeof buf, pt[j].text);
+        /* its words as the loop below counts them (at most 16), and how many must be found: when
+         * the words left cannot reach it, the phrase is given up (nothing it found is kept) */
+        size_t all = 0;
+        for (const char *x = buf; *x && all < 16;) {
+            while (*x == ' ')
+                x++;
+            if (!*x) break;
+            all++;
+            while (*x && *x != ' ')
+                x++;
+        }
+        size_t need = all < 4 ? 2 : (all + 1) / 2;
+        if (bits64(still) < need) continue; /* each word found takes one of them */
         size_t nw = 0, found = 0, at[16];
         float sims[16];
         uint64_t got = 0;
         for (;;) { /* the words, as strtok_r(buf, " ") gives them, at most 16 */
             while (*p == ' ')
                 p++;
-            if (!*p || nw >= 16) break;
+            if (!*p || nw >= 16 || found + (all - nw) < need) break;
             char *w = p;
             while (*p && *p != ' ')
                 p++;
@@ -787,10 +833,9 @@ static void cover_phrases(const xg_score_query *q, const xg_score_list *l, size_
             nw++;
             xg_word_sig ws;
             word_sig_of_n(&ws, w, wlen);
-            for (size_t i = 0; i < no && i < 64 && found < 16; i++) {
-                if ((*om >> i & 1) || (got >> i & 1) || (oph >> i & 1) ||
-                    ot[i].kind == XG_TOK_NUMBER)
-                    continue;
+            /* the open words not yet met (open: below no and 64, no phrase, no number) */
+            for (uint64_t c = open & ~*om & ~got; c && found < 16; c &= c - 1) {
+                size_t i = (size_t)__builtin_ctzll(c);
                 if (!(measured >> i & 1)) {
                     if (query_phrase && meas) /* the list word, measured once per snapshot */
                         osig[i] = (xg_word_sig){ot[i].text, meas[l->tok[i]].len[0],
@@ -810,7 +855,8 @@ static void cover_phrases(const xg_score_query *q, const xg_score_list *l, size_
                 break;
             }
         }
-        if (found < 2 || found * 2 < nw || d->npairs + found > XG_SCORE_MAX_TOKENS) continue;
+        /* found < 2 || found * 2 < nw, nw being all when every word was read */
+        if (found < need || d->npairs + found > XG_SCORE_MAX_TOKENS) continue;
         *pm |= 1ULL << j;
         *om |= got;
         for (size_t k = 0; k < found; k++) {
@@ -846,10 +892,27 @@ static void absorb_phrase_words(const xg_score_query *q, const xg_score_list *l,
     /* the matched phrases: none (the usual case), and no word is absorbed */
     uint64_t phr = pm & pph & (np >= 64 ? ~0ULL : (1ULL << np) - 1);
     if (!phr) return;
-    for (size_t i = 0; i < no && i < 64 && d->npairs < XG_SCORE_MAX_TOKENS; i++) {
-        if ((*om >> i & 1) || (oph >> i & 1) || ot[i].kind == XG_TOK_NUMBER) continue;
+    /* The letter sets (xg_jw_letters) of the phrases and words, when measured: a word with a byte
+     * its phrase lacks is not in it, and the search is not made. */
+    const xg_tok_meas *meas = q->memo && l->tok ? q->memo->meas : NULL;
+    int sets = meas != NULL; /* the query's tokens measured at prepare, the list's by id */
+    uint64_t plet[64], all = 0;
+    if (sets)
         for (uint64_t left = phr; left; left &= left - 1) {
             size_t j = (size_t)__builtin_ctzll(left);
+            plet[j] = query_phrase ? q->text_sig[j].letters : meas[l->tok[j]].letters[0];
+            all |= plet[j];
+        }
+    for (size_t i = 0; i < no && i < 64 && d->npairs < XG_SCORE_MAX_TOKENS; i++) {
+        if ((*om >> i & 1) || (oph >> i & 1) || ot[i].kind == XG_TOK_NUMBER) continue;
+        uint64_t wlet = 0;
+        if (sets) {
+            wlet = query_phrase ? meas[l->tok[i]].letters[0] : q->text_sig[i].letters;
+            if (wlet & ~all) continue; /* in none of the phrases */
+        }
+        for (uint64_t left = phr; left; left &= left - 1) {
+            size_t j = (size_t)__builtin_ctzll(left);
+            if (sets && (wlet & ~plet[j])) continue;
             if (!phrase_has_word(pt[j].text, ot[i].text)) continue;
             *om |= 1ULL << i;
             size_t qi = query_phrase ? j : i, ni = query_phrase ? i : j;
