@@ -360,7 +360,8 @@ static uint64_t ungated(void)
 typedef struct {
     uint64_t may; /* bit i set when pattern i may match (all set when ungated) */
     uint64_t win; /* bit i set when pattern i is searched in windows (its occurrences below) */
-    const scan_doc *doc; /* the document gated, with its text and length */
+    const scan_doc *doc;    /* the document gated, with its text and length */
+    const scan_doc *primed; /* gated by the lexicon's pass (scan_gate_end), not yet extracted */
     const char *text;
     size_t len;
     size_t *pos[P_COUNT]; /* a windowed pattern: where its literals start, sorted, no repeats */
@@ -420,6 +421,15 @@ static XXH128_hash_t gate_key(const scan_patterns *p, const char *const *exprs, 
     return h;
 }
 
+/* Literal i's Hyperscan flags: every occurrence of a windowed pattern's literals, one of the
+ * others'. */
+static unsigned lit_flags(const scan_patterns *p, size_t i)
+{
+    const gate_literal *L = p->lits;
+    return ((p->windowed >> L[i].id) & 1 ? 0 : HS_FLAG_SINGLEMATCH) |
+           (L[i].caseless ? HS_FLAG_CASELESS : 0);
+}
+
 /* The gate's database; on any failure there is none and every pattern runs. */
 static void gate_compile(scan_patterns *p)
 {
@@ -435,8 +445,7 @@ static void gate_compile(scan_patterns *p)
     for (size_t i = 0; i < p->nlits; i++) {
         exprs[i] = L[i].lit;
         lens[i] = strlen(L[i].lit);
-        flags[i] = ((p->windowed >> L[i].id) & 1 ? 0 : HS_FLAG_SINGLEMATCH) |
-                   (L[i].caseless ? HS_FLAG_CASELESS : 0);
+        flags[i] = lit_flags(p, i);
         ids[i] = (unsigned)i;
     }
     char file[4200];
@@ -499,21 +508,27 @@ static void sort_positions(size_t *v, size_t *n)
     *n = w;
 }
 
-/* Which patterns may match in `d` and where the windowed ones' literals are (into *p->hits);
- * called before the patterns run on it. */
-static void gate_document(const scan_patterns *p, const scan_doc *d)
+void scan_gate_begin(const scan_patterns *p, const scan_doc *d)
 {
     gate_hits *h = p->hits;
     h->may = 0;
     h->win = p->windowed;
     h->doc = d;
+    h->primed = NULL;
     h->text = d->text;
     h->len = d->len;
     memset(h->npos, 0, sizeof h->npos);
-    if (!p->gate_db || d->len > 0xFFFFFFFFu ||
-        sym_hs_scan(p->gate_db, d->text, (unsigned)d->len, 0, p->gate_scratch, on_gate,
-                    (void *)p) != HS_SUCCESS ||
-        (h->may & ((uint64_t)1 << GATE_OFF))) {
+}
+
+void scan_gate_hit(void *p, unsigned lit, unsigned long long to)
+{
+    on_gate(lit, 0, to, 0, p);
+}
+
+void scan_gate_end(const scan_patterns *p, const scan_doc *d, int ok)
+{
+    gate_hits *h = p->hits;
+    if (!ok || (h->may & ((uint64_t)1 << GATE_OFF))) {
         h->may = ~(uint64_t)0;
         h->win = 0;
     }
@@ -521,6 +536,43 @@ static void gate_document(const scan_patterns *p, const scan_doc *d)
     h->win &= ~p->always;
     for (int i = 0; i < P_COUNT; i++)
         if ((h->win >> i) & 1) sort_positions(h->pos[i], &h->npos[i]);
+    h->primed = d;
+}
+
+int scan_patterns_gate_literals(const scan_patterns *p, const char ***lits, unsigned **flags,
+                                size_t *n)
+{
+    *lits = NULL;
+    *flags = NULL;
+    *n = 0;
+    if (!p->gate_db) return 0;
+    *lits = malloc(p->nlits * sizeof **lits);
+    *flags = malloc(p->nlits * sizeof **flags);
+    if (!*lits || !*flags) {
+        free(*lits);
+        free(*flags);
+        *lits = NULL;
+        *flags = NULL;
+        return XG_ENOMEM;
+    }
+    for (size_t i = 0; i < p->nlits; i++) {
+        (*lits)[i] = p->lits[i].lit;
+        (*flags)[i] = lit_flags(p, i);
+    }
+    *n = p->nlits;
+    return 0;
+}
+
+/* Which patterns may match in `d` and where the windowed ones' literals are (into *p->hits);
+ * called before the patterns run on it. */
+static void gate_document(const scan_patterns *p, const scan_doc *d)
+{
+    scan_gate_begin(p, d);
+    int ok = p->gate_db && d->len <= 0xFFFFFFFFu &&
+             sym_hs_scan(p->gate_db, d->text, (unsigned)d->len, 0, p->gate_scratch, on_gate,
+                         (void *)p) == HS_SUCCESS;
+    scan_gate_end(p, d, ok);
+    p->hits->primed = NULL;
 }
 
 /* The gate of `d`: scan_fields_extract gates each document; the organisations and model names
@@ -1176,7 +1228,8 @@ static void from_heading(scan_fields *f, xg_arena *a, const scan_patterns *p, co
 
 int scan_fields_extract(scan_fields *f, xg_arena *a, const scan_patterns *p, const scan_doc *d)
 {
-    gate_document(p, d);
+    if (p->hits->primed != d) gate_document(p, d);
+    p->hits->primed = NULL;
     memset(f, 0, sizeof *f);
     f->amount_cny = f->currency_amount = f->tokens = f->gpus = f->servers = f->gpu_hours = -1;
     f->buyer_off = f->supplier_off = SIZE_MAX;

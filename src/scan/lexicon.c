@@ -189,15 +189,35 @@ static XXH128_hash_t lx_key(char **exprs, const unsigned *flags, const unsigned 
     return h;
 }
 
-static int compile_db(lx_lexicon *lx, const char *path)
+/* A byte literal as a regex: letters, digits and bytes from 0x80 as they are, the rest escaped
+ * (no HS_FLAG_UTF8, so caseless folds ASCII letters only, as hs_compile_lit does). */
+static char *lit_regex(const char *lit)
 {
-    size_t n = lx->nterms;
+    xg_buf b;
+    xg_buf_init(&b);
+    for (const unsigned char *c = (const unsigned char *)lit; *c; c++)
+        if (*c >= 0x80 || (is_latin_word(*c) && *c != '_'))
+            xg_buf_putc(&b, (char)*c);
+        else
+            xg_buf_printf(&b, "\\x%02x", *c);
+    return xg_buf_steal(&b);
+}
+
+static int compile_db(lx_lexicon *lx, const char *path, const char *const *lits,
+                      const unsigned *lit_flags)
+{
+    size_t n = lx->nterms + lx->ngate;
     char **exprs = calloc(n, sizeof *exprs);
     unsigned *flags = calloc(n, sizeof *flags), *ids = calloc(n, sizeof *ids);
     int rc = (exprs && flags && ids) ? 0 : XG_ENOMEM;
     for (size_t i = 0; i < n && !rc; i++) {
-        int fl;
-        exprs[i] = lx_term_regex(lx->terms[i].term, &fl);
+        int fl = 0;
+        if (i < lx->nterms)
+            exprs[i] = lx_term_regex(lx->terms[i].term, &fl);
+        else {
+            exprs[i] = lit_regex(lits[i - lx->nterms]);
+            fl = (int)lit_flags[i - lx->nterms];
+        }
         flags[i] = (unsigned)fl;
         ids[i] = (unsigned)i;
         if (!exprs[i]) rc = XG_ENOMEM;
@@ -212,9 +232,11 @@ static int compile_db(lx_lexicon *lx, const char *path)
     if (!rc && !db &&
         sym_hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK,
                              NULL, &db, &err) != HS_SUCCESS) {
-        rc =
-            xg_error_set(XG_EINTERNAL, "%s: term %d ('%s'): Hyperscan: %s", path, err->expression,
-                         err->expression >= 0 ? lx->terms[err->expression].term : "", err->message);
+        rc = xg_error_set(XG_EINTERNAL, "%s: term %d ('%s'): Hyperscan: %s", path, err->expression,
+                          err->expression >= 0 && (size_t)err->expression < lx->nterms
+                              ? lx->terms[err->expression].term
+                              : "",
+                          err->message);
         sym_hs_free_compile_error(err);
     } else if (!rc && cached && !lx->from_cache)
         scan_cache_hs_put(file, LX_MAGIC, key, db);
@@ -234,15 +256,22 @@ static int compile_db(lx_lexicon *lx, const char *path)
     return 0;
 }
 
-int lx_load(lx_lexicon *lx, const char *path, const uint32_t *fold_table)
+int lx_load_gated(lx_lexicon *lx, const char *path, const uint32_t *fold_table,
+                  const char *const *lits, const unsigned *lit_flags, size_t n)
 {
     memset(lx, 0, sizeof *lx);
     xg_arena_init(&lx->arena, 64 * 1024);
     int rc = xg_hs_load(); /* Hyperscan is opened on first use */
     if (!rc) rc = read_terms(lx, path, fold_table);
-    if (!rc) rc = compile_db(lx, path);
+    lx->ngate = n;
+    if (!rc) rc = compile_db(lx, path, lits, lit_flags);
     if (rc) lx_free(lx);
     return rc;
+}
+
+int lx_load(lx_lexicon *lx, const char *path, const uint32_t *fold_table)
+{
+    return lx_load_gated(lx, path, fold_table, NULL, NULL, 0);
 }
 
 int lx_clone(lx_lexicon *out, const lx_lexicon *src)
@@ -253,6 +282,7 @@ int lx_clone(lx_lexicon *out, const lx_lexicon *src)
         return xg_error_set(XG_ENOMEM, "Hyperscan scratch allocation failed");
     out->terms = src->terms;
     out->nterms = src->nterms;
+    out->ngate = src->ngate;
     out->db = src->db;
     out->scratch = scratch;
     out->borrowed = 1;
@@ -271,11 +301,23 @@ void lx_free(lx_lexicon *lx)
     memset(lx, 0, sizeof *lx);
 }
 
+typedef struct {
+    xg_vec *matches;
+    unsigned nterms;
+    lx_gate_fn *gate;
+    void *ctx;
+} scan_ctx;
+
 static int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
                     void *ctx)
 {
+    const scan_ctx *c = ctx;
+    if (id >= c->nterms) {
+        if (c->gate) c->gate(c->ctx, id - c->nterms, to);
+        return 0;
+    }
     lx_match m = {(size_t)from, (size_t)to, id};
-    return xg_vec_push(ctx, &m) ? 0 : 1;
+    return xg_vec_push(c->matches, &m) ? 0 : 1;
 }
 
 static int by_start(const void *a, const void *b)
@@ -310,8 +352,15 @@ static void prune(const lx_lexicon *lx, xg_vec *v)
 
 int lx_scan(const lx_lexicon *lx, const char *text, size_t len, xg_vec *matches)
 {
+    return lx_scan_gated(lx, text, len, matches, NULL, NULL);
+}
+
+int lx_scan_gated(const lx_lexicon *lx, const char *text, size_t len, xg_vec *matches,
+                  lx_gate_fn *gate, void *ctx)
+{
     if (len > 0xFFFFFFFFu) return xg_error_set(XG_ETOOBIG, "document over 4 GiB");
-    hs_error_t e = sym_hs_scan(lx->db, text, (unsigned)len, 0, lx->scratch, on_match, matches);
+    scan_ctx c = {matches, (unsigned)lx->nterms, gate, ctx};
+    hs_error_t e = sym_hs_scan(lx->db, text, (unsigned)len, 0, lx->scratch, on_match, &c);
     if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)
         return xg_error_set(XG_EINTERNAL, "Hyperscan scan failed (%d)", e);
     if (e == HS_SCAN_TERMINATED) return XG_ENOMEM;

@@ -46,8 +46,16 @@ int xg_scanner_new(xg_scanner **out, const char *lexicon_path, const xg_snapshot
     char *kp = xg_data_path("scan/record_keys.tsv");
     int rc = (lp && kp) ? 0 : XG_ENOMEM;
     if (!rc) rc = scan_fold_table(&s->fold);
-    if (!rc) rc = lx_load(&s->lex, lp, s->fold);
     if (!rc) rc = scan_patterns_new(&s->pat);
+    if (!rc) { /* the field gate's literals share the lexicon's Hyperscan pass */
+        const char **lits;
+        unsigned *lflags;
+        size_t nlits;
+        rc = scan_patterns_gate_literals(s->pat, &lits, &lflags, &nlits);
+        if (!rc) rc = lx_load_gated(&s->lex, lp, s->fold, lits, lflags, nlits);
+        free(lits);
+        free(lflags);
+    }
     if (!rc) rc = scan_keymap_load(&s->keymap, kp);
     if (!rc) rc = scan_keys_new(&s->keys, s->keymap);
     free(lp);
@@ -434,7 +442,13 @@ static int gather(evidence *e, xg_scanner *s, const scan_doc *d, xg_buf *mt)
     e->us_chips = json_array();
     xg_vec m;
     xg_vec_init(&m, sizeof(lx_match));
-    int rc = lx_scan(&s->lex, d->text, d->len, &m);
+    int rc;
+    if (s->lex.ngate) { /* one pass: the lexicon's terms and the field gate's literals */
+        scan_gate_begin(s->pat, d);
+        rc = lx_scan_gated(&s->lex, d->text, d->len, &m, scan_gate_hit, s->pat);
+        scan_gate_end(s->pat, d, !rc);
+    } else
+        rc = lx_scan(&s->lex, d->text, d->len, &m);
     for (size_t i = 0; !rc && i < m.len; i++) {
         const lx_match *x = &XG_VEC_AT(&m, lx_match, i);
         record_match(e, &s->lex.terms[x->id], d, x);

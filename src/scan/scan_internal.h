@@ -70,12 +70,18 @@ typedef struct lx_lexicon {
     xg_arena arena;
     int borrowed;   /* a clone: terms and db belong to the lexicon it was cloned from */
     int from_cache; /* the database was read from the cache file, not compiled */
+    size_t ngate;   /* extra literals after the terms (lx_load_gated): ids nterms.. */
 } lx_lexicon;
 
 /* `fold` (may be NULL) folds each term as documents are folded. The compiled database is kept
  * in the snapshot cache directory and read back by the next load of the same terms
  * (lexicon.c). */
 int lx_load(lx_lexicon *lx, const char *path, const uint32_t *fold_table);
+/* lx_load with `n` byte literals (the field gate's, scan_patterns_gate_literals) compiled into
+ * the same database after the terms, each with its Hyperscan flags (no SOM): one pass of the
+ * text finds both (lx_scan_gated). */
+int lx_load_gated(lx_lexicon *lx, const char *path, const uint32_t *fold_table,
+                  const char *const *lits, const unsigned *lit_flags, size_t n);
 void lx_free(lx_lexicon *lx);
 /* A lexicon sharing `src`'s terms and database with its own Hyperscan scratch (one per thread);
  * `src` must outlive it. */
@@ -90,6 +96,11 @@ typedef struct lx_match {
 
 /* All matches, sorted by start, with same-category matches contained in longer ones removed. */
 int lx_scan(const lx_lexicon *lx, const char *text, size_t len, xg_vec *matches);
+/* lx_scan that also hands each match of extra literal i (lx_load_gated), with its end, to
+ * gate(ctx, i, to); `gate` may be NULL. */
+typedef void lx_gate_fn(void *ctx, unsigned lit, unsigned long long to);
+int lx_scan_gated(const lx_lexicon *lx, const char *text, size_t len, xg_vec *matches,
+                  lx_gate_fn *gate, void *ctx);
 
 /* ---- decoding ---- */
 #define XG_FOLD_BASE 0x3400u
@@ -204,6 +215,15 @@ void scan_count_letters(const char *t, size_t n, size_t *han, size_t *latin);
 void scan_count_letters_portable(const char *t, size_t n, size_t *han, size_t *latin);
 /* Extract fields from doc (strings are arena copies taken from doc->orig where aligned). */
 int scan_fields_extract(scan_fields *f, xg_arena *a, const scan_patterns *p, const scan_doc *doc);
+/* The gate's literals and flags (malloc'd arrays, *n 0 when there is no gate), for the lexicon
+ * to compile into its database (lx_load_gated). Its pass then gates a document: scan_gate_begin,
+ * scan_gate_hit for each literal found (an lx_gate_fn, ctx the patterns), scan_gate_end (ok 0:
+ * the pass failed, every pattern runs); the next scan_fields_extract of that document uses it. */
+int scan_patterns_gate_literals(const scan_patterns *p, const char ***lits, unsigned **flags,
+                                size_t *n);
+void scan_gate_begin(const scan_patterns *p, const scan_doc *d);
+void scan_gate_hit(void *p, unsigned lit, unsigned long long to);
+void scan_gate_end(const scan_patterns *p, const scan_doc *d, int ok);
 /* Organisation names named in the text (English capitalised sequences ending in University,
  * Institute …; Han names ending in 大学, 研究院 … standing alone). Arena strings. */
 int scan_orgs_extract(xg_vec *names, xg_arena *a, const scan_patterns *p, const scan_doc *doc);

@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "../cache_temp.h"
 #include "core/core.h"
+#include "scan/hs_dl.h"
 #include "scan/scan_internal.h"
 #include "xgate/error.h"
 
@@ -143,4 +145,72 @@ Test(scan_lexcache, off_writes_nothing, .init = setup, .fini = teardown)
     lx_free(&lx);
     char path[512];
     cr_assert_eq(cache_temp_count(dir, "lexicon", ".hsdb", path, sizeof path), 0);
+}
+
+/* lx_load_gated: extra byte literals in the lexicon's database leave the terms' matches as
+ * lx_load's and come to the gate callback, every occurrence with its end, caseless (ASCII) where
+ * asked, punctuation and non-ASCII bytes matched as they are. */
+typedef struct {
+    char got[2048];
+    size_t k;
+} gate_log;
+
+static void on_lit(void *ctx, unsigned lit, unsigned long long to)
+{
+    gate_log *g = ctx;
+    g->k += (size_t)snprintf(g->got + g->k, sizeof g->got - g->k, "%u@%llu,", lit, to);
+}
+
+static int cmp_hit(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+Test(scan_lexcache, gate_literals_share_the_pass, .init = setup, .fini = teardown)
+{
+    lx_lexicon plain, gated;
+    load(&plain);
+    char ref[4096], got[4096];
+    matches(&plain, ref, sizeof ref);
+    char *p = xg_data_path("scan/lexicon.tsv");
+    cr_assert_not_null(p);
+    /* 0: caseless ASCII; 1: exact, with a dot; 2: Han bytes; 3: regex characters, absent */
+    const char *const lits[] = {"gpu", "p5.48", "项目名称", "(x)"};
+    const unsigned fl[] = {HS_FLAG_CASELESS, 0, 0, 0};
+    cr_assert_eq(lx_load_gated(&gated, p, NULL, lits, fl, 4), 0, "%s", xg_error_message());
+    free(p);
+    cr_assert_eq(gated.ngate, 4);
+    matches(&gated, got, sizeof got);
+    cr_assert_str_eq(got, ref, "the terms' matches changed");
+    xg_vec m;
+    xg_vec_init(&m, sizeof(lx_match));
+    gate_log g = {{0}, 0};
+    cr_assert_eq(lx_scan_gated(&gated, TEXT, strlen(TEXT), &m, on_lit, &g), 0);
+    for (size_t i = 0; i < m.len; i++)
+        cr_assert_lt(XG_VEC_AT(&m, lx_match, i).id, gated.nterms);
+    xg_vec_free(&m);
+    /* the expected occurrences, byte by byte */
+    char want[2048];
+    size_t k = 0, n = strlen(TEXT);
+    for (unsigned l = 0; l < 4; l++) {
+        size_t ll = strlen(lits[l]);
+        for (size_t at = 0; at + ll <= n; at++)
+            if (fl[l] ? !strncasecmp(TEXT + at, lits[l], ll) : !memcmp(TEXT + at, lits[l], ll))
+                k += (size_t)snprintf(want + k, sizeof want - k, "%u@%zu,", l, at + ll);
+    }
+    /* compare as sorted sets (the pass reports in order of ends, not of literals) */
+    char *a[64], *b[64];
+    size_t na = 0, nb = 0;
+    for (char *t = strtok(want, ","); t && na < 64; t = strtok(NULL, ","))
+        a[na++] = t;
+    for (char *t = strtok(g.got, ","); t && nb < 64; t = strtok(NULL, ","))
+        b[nb++] = t;
+    cr_assert_eq(na, 3, "GPU, p5.48 and 项目名称 once each, (x) never: %zu", na);
+    cr_assert_eq(nb, na);
+    qsort(a, na, sizeof *a, cmp_hit);
+    qsort(b, nb, sizeof *b, cmp_hit);
+    for (size_t i = 0; i < na; i++)
+        cr_assert_str_eq(a[i], b[i]);
+    lx_free(&gated);
+    lx_free(&plain);
 }
