@@ -36,9 +36,10 @@ static bool phrase_fits(const xg_phrase *ph, size_t i, size_t j, size_t from, si
     return true;
 }
 
-void xg_text_match_phrases(const xg_text_ctx *ctx, xg_arena *a, xg_wtok *t, size_t from, size_t to,
+bool xg_text_match_phrases(const xg_text_ctx *ctx, xg_arena *a, xg_wtok *t, size_t from, size_t to,
                            int flags)
 {
+    bool whole = true;
     xg_buf key;
     xg_buf_init(&key);
     for (size_t i = from; i < to; i++) {
@@ -62,7 +63,10 @@ void xg_text_match_phrases(const xg_text_ctx *ctx, xg_arena *a, xg_wtok *t, size
         for (size_t k = 0; k < best; k++)
             keylen += strlen(t[i + k].text) + (k > 0);
         char *merged = best == 1 ? t[i].text : xg_arena_alloc(a, keylen + 1);
-        if (!merged) continue;
+        if (!merged) {
+            whole = false;
+            continue;
+        }
         for (size_t k = 1; k < best; k++) {
             if (k == 1) strcpy(merged, t[i].text);
             strcat(merged, " ");
@@ -77,6 +81,7 @@ void xg_text_match_phrases(const xg_text_ctx *ctx, xg_arena *a, xg_wtok *t, size
         i += best - 1;
     }
     xg_buf_free(&key);
+    return whole;
 }
 
 /* ---- transliteration of the non-Latin, non-Han words ---- */
@@ -92,6 +97,15 @@ static int latin_ascii_tokens(xg_arena *a, xg_wtok *t, size_t n)
         if (!t[i].text) return XG_ENOMEM;
     }
     return 0;
+}
+
+/* True when every token is Latin: then Korean names, Arabic names and ICU leave the tokens as
+ * they are (they take only tokens not Latin), so phrases matched again would find nothing new. */
+static bool all_latin(const xg_wtok *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (t[i].text && !t[i].latin) return false;
+    return true;
 }
 
 static bool needs_any_latin(const xg_wtok *t)
@@ -476,12 +490,14 @@ static int analyse_text(xg_name *out, xg_arena *a, const xg_text_ctx *ctx, char 
     int rc = xg_text_tokenise(toks, a, out->folded, strlen(out->folded));
     if (rc == 0) rc = latin_ascii_tokens(a, toks->data, toks->len);
     if (rc) return rc;
-    xg_text_match_phrases(ctx, a, toks->data, 0, toks->len, flags);
+    /* a Latin name's phrases are all found by the first pass (unless one could not be merged) */
+    bool again = !xg_text_match_phrases(ctx, a, toks->data, 0, toks->len, flags) ||
+                 !all_latin(toks->data, toks->len);
     rc = xg_text_korean_names(ctx, a, toks, flags);
     if (rc == 0) rc = xg_text_arabic_names(ctx, a, toks);
     if (rc == 0) rc = transliterate_rest(a, toks);
     if (rc) return rc;
-    xg_text_match_phrases(ctx, a, toks->data, 0, toks->len, flags);
+    if (again) xg_text_match_phrases(ctx, a, toks->data, 0, toks->len, flags);
     if ((flags & XG_NAME_PERSON)) mark_person_prefixes(ctx, toks->data, toks->len);
     rc = render_han(ctx, a, toks, flags);
     if (rc) return rc;

@@ -219,8 +219,9 @@ void xg_text_analyser_id(uint8_t id[16]);
 /* ---- analysis steps ---- */
 /* Split folded text into raw tokens (Han runs kept whole) appended to `toks` (xg_wtok). */
 int xg_text_tokenise(xg_vec *toks, xg_arena *a, const char *folded, size_t n);
-/* Mark phrases (legal forms, organisation words, stop words) in toks[from..to). */
-void xg_text_match_phrases(const xg_text_ctx *ctx, xg_arena *a, xg_wtok *t, size_t from, size_t to,
+/* Mark phrases (legal forms, organisation words, stop words) in toks[from..to). False when a
+ * phrase found could not be merged (out of memory) and was left unmarked. */
+bool xg_text_match_phrases(const xg_text_ctx *ctx, xg_arena *a, xg_wtok *t, size_t from, size_t to,
                            int flags);
 /* Fold, tokenise and phrase-match Latin words (a glossary translation or a CEDICT gloss) and
  * append them as from_han tokens; `alt` goes on the first. */
