@@ -107,5 +107,6 @@ Test(match_zh_numbered, numbered_academy)
     double s = best("航天科工二院", &name);
     cr_assert_geq(s, XG_SCREEN_DEFAULT_THRESHOLD, "%.3f", s);
     cr_assert_str_eq(name, "China Aerospace Science and Industry Corporation Second Academy");
-    cr_assert(!reports("航天科工三院", "China Aerospace Science and Industry Corporation Second Academy"));
+    cr_assert(!reports("航天科工三院",
+                       "China Aerospace Science and Industry Corporation Second Academy"));
 }
