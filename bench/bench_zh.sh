@@ -13,6 +13,10 @@
 #   heldout  bench/screen/zh_heldout.tsv — the METI list's own original-script names, official and
 #            short Chinese names of listed companies, 99 unlisted Chinese organisations; never
 #            tuned on
+# Every set's positives are also split by glossary coverage (build_zh_sets.py covered,
+# judge_zh.py --covered): a query holding a word that zh_brands.tsv, zh_abbrev.tsv or
+# zh_org_glossary.tsv reads as one organisation's own name is "covered"; "not covered" is the
+# recall to expect for organisations no glossary row names.
 # The lists screened are all the shared lists, with the EU 833 file's Han aliases and the METI
 # list's original-script forms removed (so that each Chinese query tests translation).
 # Needs python3 and uconv (icu-devtools), as bench_screen.sh does.
@@ -60,6 +64,7 @@ EVAL_LISTS=("$L/csl_entity_list_prc_research.csv" "$OUT/lists/csl_meti_names_202
 python3 bench/screen/build_zh_sets.py queries "$OUT/dump_eval.tsv" "$OUT/eval.tsv" \
   bench/screen/zh_dev.tsv bench/screen/zh_heldout.tsv "$OUT" bench/screen/zh_negatives_dev.tsv
 awk -F'\t' '$1 ~ /^(upper|typo|legal|abbrev|order)$/' "$OUT/eval.tsv" >"$OUT/q_latin.tsv"
+python3 bench/screen/build_zh_sets.py covered "$XGATE_DATA/text" "$OUT/covered.txt"
 
 log "screening"
 for s in eval dev negdev heldout; do
@@ -91,7 +96,7 @@ cat <<MD
   **heldout** — \`bench/screen/zh_heldout.tsv\` (the METI list's own original-script names, official and short names of listed companies, their traditional forms; 99 unlisted organisations), never tuned on.
 - A positive counts when one of its records is among the first three reported at or above the default threshold ($DEFAULT); a negative is a false alert when anything is reported.
 
-$(python3 bench/screen/judge_zh.py --misses "$OUT" ${BEFORE:+--before "$OUT/before" "$BLABEL"} "$DEFAULT" eval "$OUT/q_eval.tsv" "$OUT/r_eval.out" \
+$(python3 bench/screen/judge_zh.py --misses "$OUT" --covered "$OUT/covered.txt" ${BEFORE:+--before "$OUT/before" "$BLABEL"} "$DEFAULT" eval "$OUT/q_eval.tsv" "$OUT/r_eval.out" \
   dev "$OUT/q_dev.tsv" "$OUT/r_dev.out" negdev "$OUT/q_negdev.tsv" "$OUT/r_negdev.out" heldout "$OUT/q_heldout.tsv" "$OUT/r_heldout.out")
 
 CPU per query (one thread, three rounds, over the same lists): Chinese queries $(val "$OUT/cpu_zh.out" cpu_us) µs ($(wc -l <"$OUT/q_zh_all.tsv") queries), Latin queries of the evaluation set $(val "$OUT/cpu_latin.out" cpu_us) µs ($(wc -l <"$OUT/q_latin.tsv") queries)$([ -z "$BEFORE" ] || echo "; before ($BLABEL): Chinese $(val "$OUT/before/cpu_zh_all.out" cpu_us) µs, Latin $(val "$OUT/before/cpu_latin.out" cpu_us) µs"). Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores shared with other jobs).

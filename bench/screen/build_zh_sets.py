@@ -15,6 +15,12 @@ in English, issue 13).
       Official rows get a traditional-character twin (ICU Hans-Hant) in category "traditional", and
       so do the dev set's short and brand rows (the held-out set's short rows do not: it is kept as
       it was when first screened).
+  build_zh_sets.py covered DATA_TEXT_DIR OUT
+      write OUT: the Chinese words, simplified and traditional (ICU Hans-Hant), whose reading is one
+      organisation's own — every row of zh_brands.tsv and zh_abbrev.tsv, and the rows of
+      zh_org_glossary.tsv that name one institution or group (ORG_SPECIFIC) — for judge_zh.py
+      --covered: a positive whose query holds one is "glossary-covered", its recall a measure of
+      the glossaries' coverage rather than of rules that generalise to unseen organisations.
 """
 import re
 import subprocess
@@ -31,6 +37,27 @@ def strip(src, dst):
             kept = HAN_PAREN.sub("", line).rstrip()
             if kept and not (HAN.search(kept) and not re.search(r"[A-Za-z]", kept)):
                 out.write(kept + "\n")
+
+
+# zh_org_glossary.tsv rows whose English is one institution's or group's own name rather than a
+# translation of words: the "established English names" (listed universities), the Academy of
+# Military Sciences, and the state groups' initials (zh13g)
+ORG_SPECIFIC = {"北京理工大学", "哈尔滨工业大学", "哈尔滨工程大学", "西北工业大学", "南京理工大学",
+                "军事科学院", "中电科", "中航", "中船", "国投"}
+
+
+def covered(textdir, out):
+    words = []
+    for name in ("zh_brands.tsv", "zh_abbrev.tsv", "zh_org_glossary.tsv"):
+        for line in open(f"{textdir}/{name}", encoding="utf-8"):
+            if line.startswith("#") or not line.strip():
+                continue
+            w = line.split("\t", 1)[0]
+            if name != "zh_org_glossary.tsv" or w in ORG_SPECIFIC:
+                words.append(w)
+    words += [t for t in hant(words) if t]
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("\n".join(sorted(set(words))) + "\n")
 
 
 def load_keys(dump):
@@ -86,6 +113,9 @@ def write(path, rows):
 def main():
     if len(sys.argv) == 4 and sys.argv[1] == "strip":
         strip(sys.argv[2], sys.argv[3])
+        return
+    if len(sys.argv) == 4 and sys.argv[1] == "covered":
+        covered(sys.argv[2], sys.argv[3])
         return
     if len(sys.argv) not in (7, 8) or sys.argv[1] != "queries":
         sys.exit(__doc__)

@@ -1473,6 +1473,48 @@ static int latin_place(const xg_score_query *q, const xg_token *t)
            xg_text_latin_place(q->text, t->text);
 }
 
+/* A numbered unit named by its number (航天771所, 中国电科13所: a group's word, the unit's number,
+ * 所 or 院) against a list name that spells the unit's parent in full before the number ("China
+ * Aerospace Science and Technology Corporation (CASC) 9th Academy 771 Research Institute"): when
+ * the query is Han with every word met, its number met the list name's number, a head word
+ * (institute, academy) follows that number within three tokens on both sides, and a word of the
+ * parent before the number was met (航天 "aerospace"; another group's unit of the same number
+ * meets none), the parent's other words cost as an unmet level of a chained name, as
+ * listed_parent_unmet's do. Returns the mask of those list tokens (first 64), 0 when the names
+ * are not so; every unmatched word after the number must be an organisation word ("research"). */
+static uint64_t numbered_unit_parent(const xg_score_query *q, const xg_score_list *l, size_t nn,
+                                     uint64_t q_matched, uint64_t n_matched)
+{
+    const xg_token *t = q->name->tokens, *lt = l->name->tokens;
+    size_t qnum = q->ntok;
+    for (size_t i = 0; i < q->ntok && i < 64; i++) {
+        if (!(q_matched >> i & 1) && !(q->acronyms >> i & 1) && t[i].kind != XG_TOK_STOP &&
+            t[i].kind != XG_TOK_LEGAL)
+            return 0;
+        if (t[i].kind == XG_TOK_NUMBER && i + 1 < q->ntok && is_head(&t[i + 1])) qnum = i;
+    }
+    if (qnum == q->ntok || nn > 64) return 0;
+    size_t num = nn;
+    for (size_t j = 0; j < nn && num == nn; j++)
+        if (lt[j].kind == XG_TOK_NUMBER && (n_matched >> j & 1) &&
+            !strcmp(lt[j].text, t[qnum].text))
+            for (size_t k = j + 1; k < nn && k <= j + 3; k++)
+                if (is_list_head(&lt[k]) && (n_matched >> k & 1)) num = j;
+    if (num == nn || num == 0) return 0;
+    for (size_t j = num + 1; j < nn; j++)
+        if (!(n_matched >> j & 1) && lt[j].kind != XG_TOK_ORG && lt[j].kind != XG_TOK_STOP)
+            return 0;
+    int met = 0;
+    uint64_t mask = 0;
+    for (size_t j = 0; j < num; j++) {
+        if (n_matched >> j & 1)
+            met |= lt[j].kind == XG_TOK_WORD && !latin_place(q, &lt[j]);
+        else
+            mask |= 1ull << j;
+    }
+    return met ? mask : 0;
+}
+
 /* Whether a query word that met the list name is a listed company's brand, as data/text/
  * zh_brands.tsv reads a Chinese brand word (杰赛 gci, 卓望 aspire; xg_text_brand): the query then
  * names that company's trade name whatever sector word follows it (杰赛科技, 卓望科技), as a legal
@@ -1615,6 +1657,8 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
     int univ = universities(q, l);
     if (han) {
         if (!d->level_skipped) parent = listed_parent_unmet(q, l, nn, d->q_matched, d->n_matched);
+        if (!d->level_skipped && !parent)
+            parent = numbered_unit_parent(q, l, nn, d->q_matched, d->n_matched);
         trade = !univ && trade_name_met(q, l, nn, d);
     }
     d->list_parent = parent;
