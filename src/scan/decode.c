@@ -836,6 +836,36 @@ static int nfkc_squeeze_fold(scan_doc *doc, const char *s, size_t n, const uint3
                 w += 3;
                 i += 3;
                 gap = cjk ? w : NO_GAP;
+                if (cjk) {
+                    /* a run of Han characters (U+3400–U+9FFF, the fold table's range): each
+                     * read in one load of four bytes, CJK (nothing to squeeze, the gap just
+                     * after it) and covered; the output has room for four bytes (its capacity
+                     * is at least w + n - i + 1) */
+                    for (uint32_t v; n - i >= 4;) {
+                        memcpy(&v, p + i, 4);
+                        if ((v & 0xC0C0F0u) != 0x8080E0u) break;
+                        uint32_t h =
+                            ((v & 0x0Fu) << 12) | ((v >> 2) & 0xFC0u) | ((v >> 16) & 0x3Fu);
+                        if (h - XG_FOLD_BASE >= XG_FOLD_END - XG_FOLD_BASE ||
+                            !(fast_ok[h >> 3] & (1u << (h & 7))))
+                            break;
+                        uint32_t f = table ? table[h - XG_FOLD_BASE] : 0;
+                        if (f) {
+                            if (nsf_fold_note(&st, w, h)) {
+                                rc = XG_ENOMEM;
+                                break;
+                            }
+                            o[w] = (char)(0xE0 | (f >> 12));
+                            o[w + 1] = (char)(0x80 | ((f >> 6) & 0x3F));
+                            o[w + 2] = (char)(0x80 | (f & 0x3F));
+                        } else
+                            memcpy(o + w, &v, 4);
+                        w += 3;
+                        i += 3;
+                    }
+                    if (rc) break;
+                    gap = w;
+                }
                 continue;
             }
         }
