@@ -442,6 +442,24 @@ static void fast_build(void)
         }
 }
 
+/* The line of `s` (n bytes) that starts at `from` and holds byte `at`, through utf8proc: its NFKC
+ * text into *nf (malloc'd, freed by the caller; *nf_len bytes), the line's end (its line feed,
+ * or n) into *end. Returns 0, or XG_EUTF8 with the error set (invalid UTF-8). Both NFKC passes
+ * (nfkc_lines, the reference, and nfkc_squeeze_fold) send the lines they do not cover here. */
+static int nfkc_line(utf8proc_uint8_t **nf, size_t *nf_len, size_t *end, const char *s, size_t n,
+                     size_t from, size_t at)
+{
+    const char *nl = memchr(s + at, '\n', n - at);
+    *end = nl ? (size_t)(nl - s) : n;
+    *nf = NULL;
+    utf8proc_ssize_t r =
+        utf8proc_map((const utf8proc_uint8_t *)s + from, (utf8proc_ssize_t)(*end - from), nf,
+                     UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+    if (r < 0) return xg_error_set(XG_EUTF8, "text is not valid UTF-8 (%s)", utf8proc_errmsg(r));
+    *nf_len = (size_t)r;
+    return 0;
+}
+
 /* NFKC of `s`, line by line: the characters the fast path covers are written in one pass, and a
  * line that holds any other character (or invalid UTF-8) goes through utf8proc alone. Splitting
  * at line feeds is exact: U+000A is a starter that nothing composes with on either side, so NFKC
@@ -515,21 +533,18 @@ static int nfkc_lines(char **out, size_t *out_len, const char *s, size_t n)
             }
         }
         /* a character the fast path does not cover: this line through utf8proc */
-        const char *nl = memchr(s + i, '\n', n - i);
-        size_t end = nl ? (size_t)(nl - s) : n;
-        utf8proc_uint8_t *nf = NULL;
-        utf8proc_ssize_t r =
-            utf8proc_map((const utf8proc_uint8_t *)s + line_i, (utf8proc_ssize_t)(end - line_i),
-                         &nf, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
-        if (r < 0) {
+        utf8proc_uint8_t *nf;
+        size_t r, end;
+        int rc = nfkc_line(&nf, &r, &end, s, n, line_i, i);
+        if (rc) {
             xg_buf_free(&b);
-            return xg_error_set(XG_EUTF8, "text is not valid UTF-8 (%s)", utf8proc_errmsg(r));
+            return rc;
         }
         b.len = line_w;
-        int rc = xg_buf_reserve(&b, (size_t)r + (n - end) + 1);
+        rc = xg_buf_reserve(&b, r + (n - end) + 1);
         if (!rc) {
-            memcpy(b.data + b.len, nf, (size_t)r);
-            b.len += (size_t)r;
+            memcpy(b.data + b.len, nf, r);
+            b.len += r;
         }
         free(nf);
         if (rc) {
@@ -918,18 +933,11 @@ static int nfkc_squeeze_fold(scan_doc *doc, const char *s, size_t n, const uint3
             }
         }
         /* a character the fast path does not cover: this line through utf8proc */
-        const char *nl = memchr(s + i, '\n', n - i);
-        size_t end = nl ? (size_t)(nl - s) : n;
-        utf8proc_uint8_t *nf = NULL;
-        utf8proc_ssize_t r =
-            utf8proc_map((const utf8proc_uint8_t *)s + line_i, (utf8proc_ssize_t)(end - line_i),
-                         &nf, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
-        if (r < 0) {
-            rc = xg_error_set(XG_EUTF8, "text is not valid UTF-8 (%s)", utf8proc_errmsg(r));
-            break;
-        }
+        utf8proc_uint8_t *nf;
+        size_t r, end;
+        if ((rc = nfkc_line(&nf, &r, &end, s, n, line_i, i))) break;
         b.len = line_w;
-        if (xg_buf_reserve(&b, (size_t)r + (n - end) + 1)) {
+        if (xg_buf_reserve(&b, r + (n - end) + 1)) {
             free(nf);
             rc = XG_ENOMEM;
             break;
@@ -938,7 +946,7 @@ static int nfkc_squeeze_fold(scan_doc *doc, const char *s, size_t n, const uint3
         st.w = line_w;
         st.gap = NO_GAP; /* a line starts after a line feed or at the start */
         st.nf = line_nf;
-        rc = nsf_chunk(&st, nf, (size_t)r);
+        rc = nsf_chunk(&st, nf, r);
         w = st.w;
         gap = st.gap;
         i = end; /* the line feed, if any, is copied next */
