@@ -1,7 +1,7 @@
 /* Fuzz target: encoding detection (UTF-8, UTF-16, GB18030, Big5) and normalisation (NFKC, CJK
  * space removal, traditional folding). Decoded text is valid UTF-8, the folded copy keeps the
  * length of the text as printed, and the one-pass normalisation equals the two-pass reference. Also
- * amounts and Chinese numerals on the same bytes. */
+ * amounts and Chinese numerals on the same bytes, and scan_utf8_valid against xg_utf8_valid. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,6 +15,8 @@ static uint32_t *fold;
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!fold && scan_fold_table(&fold)) abort();
+    if (scan_utf8_valid((const char *)data, size) != xg_utf8_valid((const char *)data, size))
+        abort(); /* the scanner's UTF-8 check gives the library's answer */
     char *u = NULL;
     size_t ul = 0;
     const char *enc = NULL;

@@ -27,15 +27,16 @@ static const cn_char CN[] = {
     {"仟", -1, 1000}, {"万", -1, 1e4}, {"萬", -1, 1e4}, {"亿", -1, 1e8}, {"億", -1, 1e8},
 };
 
+/* Every entry of CN is one character of U+3007 or U+4E00-U+9FFF: three bytes, the first
+ * 0xE3-0xE9. */
 static const cn_char *cn_at(const char *s, size_t len, size_t *clen)
 {
-    for (size_t i = 0; i < sizeof CN / sizeof *CN; i++) {
-        size_t l = strlen(CN[i].s);
-        if (l <= len && !memcmp(s, CN[i].s, l)) {
-            *clen = l;
+    if (len < 3 || (unsigned char)s[0] < 0xE3 || (unsigned char)s[0] > 0xE9) return NULL;
+    for (size_t i = 0; i < sizeof CN / sizeof *CN; i++)
+        if (!memcmp(s, CN[i].s, 3)) {
+            *clen = 3;
             return &CN[i];
         }
-    }
     return NULL;
 }
 
@@ -101,6 +102,8 @@ size_t scan_parse_cn_number(const char *s, size_t len, double *value)
 
 static int starts(const char *s, size_t len, const char *p)
 {
+    /* strncasecmp can only match first bytes that are equal up to bit 0x20 */
+    if (!len || ((unsigned char)s[0] | 0x20) != ((unsigned char)p[0] | 0x20)) return 0;
     size_t n = strlen(p);
     return n <= len && !strncasecmp(s, p, n);
 }

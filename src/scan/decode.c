@@ -22,6 +22,9 @@
 #include <unicode/utrans.h>
 #include <unicode/ustring.h>
 #include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* ---- UTF-8 helpers ---- */
 
@@ -37,6 +40,61 @@ static int is_cjk(uint32_t c)
     return (c >= 0x3400 && c < 0xA000) || (c >= 0x3000 && c < 0x3040) ||
            (c >= 0xF900 && c < 0xFB00) || (c >= 0x20000 && c < 0x31350) ||
            (c >= 0xFF00 && c < 0xFF10);
+}
+
+/* ---- UTF-8 check ---- */
+
+/* xg_utf8_valid's answer, sixteen bytes at a time: a block of ASCII is passed over, the ASCII
+ * bytes before the first other byte are, and a run of three-byte characters (Han text) is checked
+ * five at a time (their lead bytes 0xE1-0xEC or 0xEE-0xEF, two continuation bytes each: nothing
+ * else to check; a lead 0xE0 or 0xED, which needs its second byte checked, goes one character at
+ * a time). Any other character is read by xg_utf8_next, and the last bytes by xg_utf8_valid:
+ * the check only ever stops between two characters. */
+int scan_utf8_valid(const char *s, size_t n)
+{
+#ifdef __SSE2__
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    const __m128i mask =
+        _mm_setr_epi8((char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0,
+                      (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0,
+                      (char)0xF0, (char)0xC0, (char)0xC0, 0);
+    const __m128i want =
+        _mm_setr_epi8((char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80,
+                      (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80,
+                      (char)0xE0, (char)0x80, (char)0x80, 0);
+    const __m128i e0 = _mm_set1_epi8((char)0xE0), ed = _mm_set1_epi8((char)0xED);
+    while (end - p >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)p);
+        unsigned high = (unsigned)_mm_movemask_epi8(x);
+        if (!high) { /* sixteen ASCII bytes */
+            p += 16;
+            continue;
+        }
+        if (high & 1) {
+            /* the bytes matching three-byte characters from p: 3 * k bits from bit 0 for k whole
+             * characters */
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, mask), want));
+            unsigned run = (unsigned)__builtin_ctz(~m); /* m < 0x8000: ~m has a zero bit */
+            unsigned k = run / 3;
+            unsigned leads = 0x1249u & ((1u << (3 * k)) - 1);
+            unsigned bad = (unsigned)_mm_movemask_epi8(
+                _mm_or_si128(_mm_cmpeq_epi8(x, e0), _mm_cmpeq_epi8(x, ed)));
+            if (k && !(bad & leads)) {
+                p += 3 * k;
+                continue;
+            }
+            uint32_t cp;
+            size_t len = xg_utf8_next((const char *)p, (size_t)(end - p), &cp);
+            if (!len) return 0;
+            p += len;
+            continue;
+        }
+        p += __builtin_ctz(high); /* the ASCII bytes before the first other */
+    }
+    return xg_utf8_valid((const char *)p, (size_t)(end - p));
+#else
+    return xg_utf8_valid(s, n);
+#endif
 }
 
 /* ---- encoding detection ---- */
@@ -174,7 +232,7 @@ int scan_to_utf8_view(const char **out, size_t *out_len, char **owned, const cha
     }
     if (looks_binary((const unsigned char *)bytes, len))
         return xg_error_set(XG_EFORMAT, "binary data (NUL or control bytes), not a text document");
-    if (xg_utf8_valid(bytes, len)) {
+    if (scan_utf8_valid(bytes, len)) {
         *out = bytes;
         *out_len = len;
         *encoding = "utf-8";
@@ -442,6 +500,24 @@ static void fast_build(void)
         }
 }
 
+/* The line of `s` (n bytes) that starts at `from` and holds byte `at`, through utf8proc: its NFKC
+ * text into *nf (malloc'd, freed by the caller; *nf_len bytes), the line's end (its line feed,
+ * or n) into *end. Returns 0, or XG_EUTF8 with the error set (invalid UTF-8). Both NFKC passes
+ * (nfkc_lines, the reference, and nfkc_squeeze_fold) send the lines they do not cover here. */
+static int nfkc_line(utf8proc_uint8_t **nf, size_t *nf_len, size_t *end, const char *s, size_t n,
+                     size_t from, size_t at)
+{
+    const char *nl = memchr(s + at, '\n', n - at);
+    *end = nl ? (size_t)(nl - s) : n;
+    *nf = NULL;
+    utf8proc_ssize_t r =
+        utf8proc_map((const utf8proc_uint8_t *)s + from, (utf8proc_ssize_t)(*end - from), nf,
+                     UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+    if (r < 0) return xg_error_set(XG_EUTF8, "text is not valid UTF-8 (%s)", utf8proc_errmsg(r));
+    *nf_len = (size_t)r;
+    return 0;
+}
+
 /* NFKC of `s`, line by line: the characters the fast path covers are written in one pass, and a
  * line that holds any other character (or invalid UTF-8) goes through utf8proc alone. Splitting
  * at line feeds is exact: U+000A is a starter that nothing composes with on either side, so NFKC
@@ -515,21 +591,18 @@ static int nfkc_lines(char **out, size_t *out_len, const char *s, size_t n)
             }
         }
         /* a character the fast path does not cover: this line through utf8proc */
-        const char *nl = memchr(s + i, '\n', n - i);
-        size_t end = nl ? (size_t)(nl - s) : n;
-        utf8proc_uint8_t *nf = NULL;
-        utf8proc_ssize_t r =
-            utf8proc_map((const utf8proc_uint8_t *)s + line_i, (utf8proc_ssize_t)(end - line_i),
-                         &nf, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
-        if (r < 0) {
+        utf8proc_uint8_t *nf;
+        size_t r, end;
+        int rc = nfkc_line(&nf, &r, &end, s, n, line_i, i);
+        if (rc) {
             xg_buf_free(&b);
-            return xg_error_set(XG_EUTF8, "text is not valid UTF-8 (%s)", utf8proc_errmsg(r));
+            return rc;
         }
         b.len = line_w;
-        int rc = xg_buf_reserve(&b, (size_t)r + (n - end) + 1);
+        rc = xg_buf_reserve(&b, r + (n - end) + 1);
         if (!rc) {
-            memcpy(b.data + b.len, nf, (size_t)r);
-            b.len += (size_t)r;
+            memcpy(b.data + b.len, nf, r);
+            b.len += r;
         }
         free(nf);
         if (rc) {
@@ -836,6 +909,36 @@ static int nfkc_squeeze_fold(scan_doc *doc, const char *s, size_t n, const uint3
                 w += 3;
                 i += 3;
                 gap = cjk ? w : NO_GAP;
+                if (cjk) {
+                    /* a run of Han characters (U+3400–U+9FFF, the fold table's range): each
+                     * read in one load of four bytes, CJK (nothing to squeeze, the gap just
+                     * after it) and covered; the output has room for four bytes (its capacity
+                     * is at least w + n - i + 1) */
+                    for (uint32_t v; n - i >= 4;) {
+                        memcpy(&v, p + i, 4);
+                        if ((v & 0xC0C0F0u) != 0x8080E0u) break;
+                        uint32_t h =
+                            ((v & 0x0Fu) << 12) | ((v >> 2) & 0xFC0u) | ((v >> 16) & 0x3Fu);
+                        if (h - XG_FOLD_BASE >= XG_FOLD_END - XG_FOLD_BASE ||
+                            !(fast_ok[h >> 3] & (1u << (h & 7))))
+                            break;
+                        uint32_t f = table ? table[h - XG_FOLD_BASE] : 0;
+                        if (f) {
+                            if (nsf_fold_note(&st, w, h)) {
+                                rc = XG_ENOMEM;
+                                break;
+                            }
+                            o[w] = (char)(0xE0 | (f >> 12));
+                            o[w + 1] = (char)(0x80 | ((f >> 6) & 0x3F));
+                            o[w + 2] = (char)(0x80 | (f & 0x3F));
+                        } else
+                            memcpy(o + w, &v, 4);
+                        w += 3;
+                        i += 3;
+                    }
+                    if (rc) break;
+                    gap = w;
+                }
                 continue;
             }
         }
@@ -888,18 +991,11 @@ static int nfkc_squeeze_fold(scan_doc *doc, const char *s, size_t n, const uint3
             }
         }
         /* a character the fast path does not cover: this line through utf8proc */
-        const char *nl = memchr(s + i, '\n', n - i);
-        size_t end = nl ? (size_t)(nl - s) : n;
-        utf8proc_uint8_t *nf = NULL;
-        utf8proc_ssize_t r =
-            utf8proc_map((const utf8proc_uint8_t *)s + line_i, (utf8proc_ssize_t)(end - line_i),
-                         &nf, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
-        if (r < 0) {
-            rc = xg_error_set(XG_EUTF8, "text is not valid UTF-8 (%s)", utf8proc_errmsg(r));
-            break;
-        }
+        utf8proc_uint8_t *nf;
+        size_t r, end;
+        if ((rc = nfkc_line(&nf, &r, &end, s, n, line_i, i))) break;
         b.len = line_w;
-        if (xg_buf_reserve(&b, (size_t)r + (n - end) + 1)) {
+        if (xg_buf_reserve(&b, r + (n - end) + 1)) {
             free(nf);
             rc = XG_ENOMEM;
             break;
@@ -908,7 +1004,7 @@ static int nfkc_squeeze_fold(scan_doc *doc, const char *s, size_t n, const uint3
         st.w = line_w;
         st.gap = NO_GAP; /* a line starts after a line feed or at the start */
         st.nf = line_nf;
-        rc = nsf_chunk(&st, nf, (size_t)r);
+        rc = nsf_chunk(&st, nf, r);
         w = st.w;
         gap = st.gap;
         i = end; /* the line feed, if any, is copied next */

@@ -1254,7 +1254,7 @@ int xg_scan_bytes(json_t **out, xg_scanner *s, const char *name, const char *byt
     else if (looks_html(name, u, ul)) {
         char *t;
         size_t tl;
-        rc = scan_html_to_text(&t, &tl, u, ul);
+        rc = scan_html_valid_to_text(&t, &tl, u, ul); /* u: checked by scan_to_utf8_view */
         json_t *j = NULL;
         if (!rc) {
             rc = xg_scan_document(&j, s, name, t, tl, enc);

@@ -696,8 +696,8 @@ static int fast_run(fast_state *st, const char *s, size_t n)
 
 static pthread_once_t fast_once = PTHREAD_ONCE_INIT;
 
-/* 0: the text is in *b; 1: declined (b is left empty). */
-static int html_fast(xg_buf *b, const char *s, size_t n)
+/* 0: the text is in *b; 1: declined (b is left empty). `valid`: s is known to be valid UTF-8. */
+static int html_fast(xg_buf *b, const char *s, size_t n, int valid)
 {
     pthread_once(&fast_once, fast_init);
     if (!fast_ok) return 1;
@@ -707,7 +707,7 @@ static int html_fast(xg_buf *b, const char *s, size_t n)
     st->depth = 0;
     st->dropped = 0;
     int r = 1;
-    if (xg_utf8_valid(s, n)) {
+    if (valid || xg_utf8_valid(s, n)) {
         /* no NUL or other control character but tab, LF, CR; no U+FFFE or U+FFFF (libxml2
          * drops or stops at them) */
         r = 0;
@@ -733,11 +733,11 @@ static int html_fast(xg_buf *b, const char *s, size_t n)
     return r;
 }
 
-int scan_html_fast_text(char **out, size_t *out_len, const char *utf8, size_t len)
+static int html_fast_text(char **out, size_t *out_len, const char *utf8, size_t len, int valid)
 {
     xg_buf b;
     xg_buf_init(&b);
-    if (html_fast(&b, utf8, len)) {
+    if (html_fast(&b, utf8, len, valid)) {
         xg_buf_free(&b);
         return 1;
     }
@@ -747,9 +747,20 @@ int scan_html_fast_text(char **out, size_t *out_len, const char *utf8, size_t le
     return 0;
 }
 
+int scan_html_fast_text(char **out, size_t *out_len, const char *utf8, size_t len)
+{
+    return html_fast_text(out, out_len, utf8, len, 0);
+}
+
 int scan_html_to_text(char **out, size_t *out_len, const char *utf8, size_t len)
 {
-    int rc = scan_html_fast_text(out, out_len, utf8, len);
+    int rc = html_fast_text(out, out_len, utf8, len, 0);
+    return rc == 1 ? scan_html_tree_text(out, out_len, utf8, len) : rc;
+}
+
+int scan_html_valid_to_text(char **out, size_t *out_len, const char *utf8, size_t len)
+{
+    int rc = html_fast_text(out, out_len, utf8, len, 1);
     return rc == 1 ? scan_html_tree_text(out, out_len, utf8, len) : rc;
 }
 

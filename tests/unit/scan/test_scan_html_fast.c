@@ -35,6 +35,13 @@ static int compare(const char *s, size_t n)
     size_t cl = 0;
     cr_assert_eq(scan_html_to_text(&c, &cl, s, n), 0);
     cr_assert(cl == bl && !memcmp(c, b, cl), "scan_html_to_text is the tree's text");
+    if (xg_utf8_valid(s, n)) { /* the entry for text checked before: the same text */
+        char *v = NULL;
+        size_t vl = 0;
+        cr_assert_eq(scan_html_valid_to_text(&v, &vl, s, n), 0);
+        cr_assert(vl == bl && !memcmp(v, b, vl), "scan_html_valid_to_text is the tree's text");
+        free(v);
+    }
     free(a);
     free(b);
     free(c);

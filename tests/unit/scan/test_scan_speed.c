@@ -126,7 +126,7 @@ Test(scan_speed, one_pass_nfkc_equals_utf8proc)
     unsigned seed = 12345;
     char buf[512];
     size_t npieces = sizeof PIECES / sizeof *PIECES;
-    for (int round = 0; round < 4000; round++) {
+    for (int round = 0; round < 1500; round++) {
         size_t n = 0;
         int len = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 24;
         /* half the rounds only from the covered pieces (the first 36), half from all */
@@ -305,6 +305,61 @@ Test(scan_speed, utf8_view_and_binary_check)
         int rc = scan_to_utf8_view(&u, &ul, &owned, &enc, buf, sizeof buf);
         cr_assert_eq(rc, ctl > 10 ? XG_EFORMAT : 0, "%zu control bytes", ctl);
     }
+}
+
+/* Pieces of text for the UTF-8 check: ASCII, Han, the three-byte characters whose second byte
+ * decides (leads 0xE0 and 0xED: the smallest and largest valid, an overlong, a surrogate), two-
+ * and four-byte characters, and bytes that are no character (a stray continuation, a lead cut
+ * short, 0xF5 and up, 0xC0). */
+static const char *const U8_PIECES[] = {"a",
+                                        "GPU ",
+                                        "0123456789abcdef",
+                                        "算",
+                                        "力服务",
+                                        "，",
+                                        "\xE0\xA0\x80",
+                                        "\xED\x9F\xBF",
+                                        "\xE0\x9F\xBF",
+                                        "\xED\xA0\x80",
+                                        "\xEF\xBF\xBF",
+                                        "é",
+                                        "\xF0\x9F\x98\x80",
+                                        "\xF4\x90\x80\x80",
+                                        "\x80",
+                                        "\xE7\xAE",
+                                        "\xF5",
+                                        "\xC0\xAF",
+                                        "\xE7\xAE\x97\xE5"};
+
+Test(scan_speed, utf8_check_equals_xg_utf8_valid)
+{
+    char buf[256];
+    uint64_t r = 88172645463325252u;
+    size_t nvalid = 0, ntried = 0;
+    for (int round = 0; round < 1500; round++) {
+        size_t n = 0;
+        /* mostly Han and ASCII; a piece that may be invalid one time in eight */
+        while (n < sizeof buf - 8) {
+            r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+            size_t k = r % 64 < 56 ? r % 6 : 6 + (r >> 8) % 13;
+            const char *pc = U8_PIECES[k];
+            size_t l = strlen(pc);
+            if (n + l > sizeof buf) break;
+            memcpy(buf + n, pc, l);
+            n += l;
+            if ((r >> 20) % 16 == 0) break;
+        }
+        for (size_t at = 0; at < 20 && at < n; at++)
+            for (size_t len = n - at; len + 20 >= n - at && len > 0; len--) {
+                int want = xg_utf8_valid(buf + at, len);
+                cr_assert_eq(scan_utf8_valid(buf + at, len), want, "round %d at %zu len %zu", round,
+                             at, len);
+                nvalid += want;
+                ntried++;
+            }
+    }
+    cr_assert(nvalid > ntried / 10 && nvalid < ntried, "%zu of %zu valid", nvalid, ntried);
+    cr_assert(scan_utf8_valid("", 0));
 }
 
 static char *dump_all(json_t *docs)
