@@ -287,6 +287,16 @@ static inline int pair_below(const char *a, size_t na, uint64_t ma, const char *
     return xg_jw_below_letters(a, na, ma, b, nb, mb, XG_PAIR_FLOOR);
 }
 
+/* pair_below for two ASCII words of 1 to 64 bytes whose letter-set differences are counted
+ * (qa: bits of ma not in mb, qb: of mb not in ma). */
+static inline int pair_below_counted(const char *a, size_t na, uint64_t ma, const char *b,
+                                     size_t nb, uint64_t mb, size_t qa, size_t qb)
+{
+    size_t ua = na > qa ? na - qa : 0, ub = nb > qb ? nb - qb : 0;
+    if ((ua < ub ? ua : ub) < xg_jw_below_min[na][nb]) return 1;
+    return xg_jw_below_positions(a, na, ma, b, nb, mb, XG_PAIR_FLOOR);
+}
+
 /* Word similarity: Jaro-Winkler, refused when the edit distance (a swap of two letters counting
  * as one edit) is over a quarter of the longer word — Jaro-Winkler alone is generous to words
  * sharing letters (belletech ~ baltech 0.86). One typo is allowed from four letters on, two from
@@ -424,7 +434,16 @@ static inline double sig_word_sim(const xg_word_sig *a, const xg_word_sig *b, do
 static double sig_word_close(const xg_word_sig *a, const xg_word_sig *b, double edits_per_char)
 {
     size_t la = a->len, lb = b->len, mx = la > lb ? la : lb;
-    if (a->ascii && b->ascii && pair_below(a->s, la, a->letters, b->s, lb, b->letters))
+    if (a->ascii && b->ascii && la <= 64 && lb <= 64) {
+        /* Each byte of one word whose letter-set bit the other word lacks is in none of the
+         * other's bytes: an edit (substitution or deletion; a swap keeps the letters) must take
+         * it. So the edit distance is at least the larger count of such bits, and when that is
+         * already too far the pair fails the test below whatever its Jaro-Winkler. */
+        size_t qa = bits64(a->letters & ~b->letters), qb = bits64(b->letters & ~a->letters);
+        if ((double)(qa > qb ? qa : qb) > (double)mx * edits_per_char) return 0.0;
+        if (pair_below_counted(a->s, la, a->letters, b->s, lb, b->letters, qa, qb))
+            return 0.0; /* too few common letters */
+    } else if (a->ascii && b->ascii && pair_below(a->s, la, a->letters, b->s, lb, b->letters))
         return 0.0; /* too few common letters */
     double jw = a->ascii && b->ascii ? xg_jaro_winkler_ascii(a->s, la, b->s, lb)
                                      : xg_jaro_winkler(a->s, b->s);
