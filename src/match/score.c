@@ -287,14 +287,26 @@ static inline int pair_below(const char *a, size_t na, uint64_t ma, const char *
     return xg_jw_below_letters(a, na, ma, b, nb, mb, XG_PAIR_FLOOR);
 }
 
-/* pair_below for two ASCII words of 1 to 64 bytes whose letter-set differences are counted
- * (qa: bits of ma not in mb, qb: of mb not in ma). */
-static inline int pair_below_counted(const char *a, size_t na, uint64_t ma, const char *b,
-                                     size_t nb, uint64_t mb, size_t qa, size_t qb)
+/* The bag distance of two ASCII words: the larger of the two counts of bytes one word has beyond
+ * the other's (as multisets). An edit changes each count by at most one and a swap by none, so
+ * it is a lower bound of the edit distance (xg_osa_distance). */
+static size_t bag_distance(const char *a, size_t na, const char *b, size_t nb)
 {
-    size_t ua = na > qa ? na - qa : 0, ub = nb > qb ? nb - qb : 0;
-    if ((ua < ub ? ua : ub) < xg_jw_below_min[na][nb]) return 1;
-    return xg_jw_below_positions(a, na, ma, b, nb, mb, XG_PAIR_FLOOR);
+    int8_t c[128] = {0};
+    for (size_t i = 0; i < na; i++)
+        c[(unsigned char)a[i] & 127]++;
+    for (size_t i = 0; i < nb; i++)
+        c[(unsigned char)b[i] & 127]--;
+    size_t more = 0, less = 0; /* the bytes of a not in b; of b not in a */
+    for (size_t i = 0; i < na; i++) {
+        unsigned char x = (unsigned char)a[i] & 127;
+        if (c[x] > 0) more += (size_t)c[x], c[x] = 0;
+    }
+    for (size_t i = 0; i < nb; i++) {
+        unsigned char x = (unsigned char)b[i] & 127;
+        if (c[x] < 0) less += (size_t)-c[x], c[x] = 0;
+    }
+    return more > less ? more : less;
 }
 
 /* Word similarity: Jaro-Winkler, refused when the edit distance (a swap of two letters counting
@@ -426,6 +438,15 @@ static inline double sig_word_sim(const xg_word_sig *a, const xg_word_sig *b, do
     /* the distance is at least the difference in code points: too far, no need to look */
     size_t dc = a->cps > b->cps ? a->cps - b->cps : b->cps - a->cps;
     if ((double)dc > (double)mx * edits_per_char) return 0.0;
+    if (a->ascii && b->ascii && la <= 64 && lb <= 64) {
+        /* Each byte of one word whose letter-set bit (xg_jw_letters) the other word lacks is in
+         * none of the other's bytes: an edit (a substitution or deletion; a swap keeps the
+         * letters) must take it. So the edit distance is at least the larger count of such bits,
+         * and when that is already too far the pair fails sig_word_close's edit test whatever
+         * its Jaro-Winkler. */
+        size_t qa = bits64(a->letters & ~b->letters), qb = bits64(b->letters & ~a->letters);
+        if ((double)(qa > qb ? qa : qb) > (double)mx * edits_per_char) return 0.0;
+    }
     return sig_word_close(a, b, edits_per_char);
 }
 
@@ -434,17 +455,14 @@ static inline double sig_word_sim(const xg_word_sig *a, const xg_word_sig *b, do
 static double sig_word_close(const xg_word_sig *a, const xg_word_sig *b, double edits_per_char)
 {
     size_t la = a->len, lb = b->len, mx = la > lb ? la : lb;
-    if (a->ascii && b->ascii && la <= 64 && lb <= 64) {
-        /* Each byte of one word whose letter-set bit the other word lacks is in none of the
-         * other's bytes: an edit (substitution or deletion; a swap keeps the letters) must take
-         * it. So the edit distance is at least the larger count of such bits, and when that is
-         * already too far the pair fails the test below whatever its Jaro-Winkler. */
-        size_t qa = bits64(a->letters & ~b->letters), qb = bits64(b->letters & ~a->letters);
-        if ((double)(qa > qb ? qa : qb) > (double)mx * edits_per_char) return 0.0;
-        if (pair_below_counted(a->s, la, a->letters, b->s, lb, b->letters, qa, qb))
+    if (a->ascii && b->ascii) {
+        /* the bag distance is a lower bound of the edit distance: too far, no need to look */
+        if (la <= 64 && lb <= 64 &&
+            (double)bag_distance(a->s, la, b->s, lb) > (double)mx * edits_per_char)
+            return 0.0;
+        if (pair_below(a->s, la, a->letters, b->s, lb, b->letters))
             return 0.0; /* too few common letters */
-    } else if (a->ascii && b->ascii && pair_below(a->s, la, a->letters, b->s, lb, b->letters))
-        return 0.0; /* too few common letters */
+    }
     double jw = a->ascii && b->ascii ? xg_jaro_winkler_ascii(a->s, la, b->s, lb)
                                      : xg_jaro_winkler(a->s, b->s);
     if (jw < XG_PAIR_FLOOR) return 0.0;
