@@ -289,7 +289,7 @@ static inline int pair_below(const char *a, size_t na, uint64_t ma, const char *
 
 /* The bag distance of two ASCII words: the larger of the two counts of bytes one word has beyond
  * the other's (as multisets). An edit changes each count by at most one and a swap by none, so
- * it is a lower bound of the edit distance (xg_osa_distance). */
+ * it is a lower bound of the edit distance (xg_osa_distance). The counts differ by na - nb. */
 static size_t bag_distance(const char *a, size_t na, const char *b, size_t nb)
 {
     int8_t c[128] = {0};
@@ -297,17 +297,20 @@ static size_t bag_distance(const char *a, size_t na, const char *b, size_t nb)
         c[(unsigned char)a[i] & 127]++;
     for (size_t i = 0; i < nb; i++)
         c[(unsigned char)b[i] & 127]--;
-    size_t more = 0, less = 0; /* the bytes of a not in b; of b not in a */
+    size_t more = 0; /* the bytes of a beyond b's, each value counted once */
     for (size_t i = 0; i < na; i++) {
         unsigned char x = (unsigned char)a[i] & 127;
         if (c[x] > 0) more += (size_t)c[x], c[x] = 0;
     }
-    for (size_t i = 0; i < nb; i++) {
-        unsigned char x = (unsigned char)b[i] & 127;
-        if (c[x] < 0) less += (size_t)-c[x], c[x] = 0;
-    }
+    size_t less = more + nb - na; /* the bytes of b beyond a's */
     return more > less ? more : less;
 }
+
+/* The letter-set bits (xg_jw_letters: byte value modulo 64) of the letters fold_romanisation
+ * may rewrite: x, w, h (ph, kh), k (ck), j and y (a final -ij, -iy, -yj, -yy). */
+#define FOLD_BITS                                                                                  \
+    (1ULL << ('x' & 63) | 1ULL << ('w' & 63) | 1ULL << ('h' & 63) | 1ULL << ('k' & 63) |           \
+     1ULL << ('j' & 63) | 1ULL << ('y' & 63))
 
 /* Word similarity: Jaro-Winkler, refused when the edit distance (a swap of two letters counting
  * as one edit) is over a quarter of the longer word — Jaro-Winkler alone is generous to words
@@ -323,9 +326,24 @@ static double word_sim(const xg_jw_pattern *p, const xg_word_sig *qs, const char
     if ((double)diff > (double)mx * edits_per_char) return 0.0; /* edits >= diff */
     /* too few common letters (the letters measured once per token; blen is bs->len unless
      * capped at 0xFFFF by xg_score_list_init) */
-    if (bs->len == blen
-            ? qs->ascii && bs->ascii && pair_below(p->s, qlen, qs->letters, b, blen, bs->letters)
-            : xg_jw_below(p->s, qlen, b, blen, XG_PAIR_FLOOR))
+    if (bs->len == blen && qs->ascii && bs->ascii && qlen <= 64 && blen <= 64) {
+        uint64_t ma = qs->letters, mb = bs->letters;
+        size_t qa = bits64(ma & ~mb), qb = bits64(mb & ~ma);
+        /* Neither word has a letter fold_romanisation rewrites (x, w, h of ph/kh, k of ck, j or
+         * y of a final -ij/-iy/-yj/-yy; their bits, modulo 64 as xg_jw_letters sets them): both
+         * fold to themselves, so the edit test below is the only one, and the edit distance is
+         * at least the larger count of letter-set bits the other word lacks (each such byte
+         * must be substituted or deleted) and at least the bag distance. */
+        int plain = !((ma | mb) & FOLD_BITS);
+        double most = (double)mx * edits_per_char;
+        if (plain && (double)(qa > qb ? qa : qb) > most) return 0.0;
+        size_t ua = qlen > qa ? qlen - qa : 0, ub = blen > qb ? blen - qb : 0;
+        if ((ua < ub ? ua : ub) < xg_jw_below_min[qlen][blen]) return 0.0;
+        if (plain && (double)bag_distance(p->s, qlen, b, blen) > most) return 0.0;
+        if (xg_jw_below_positions(p->s, qlen, ma, b, blen, mb, XG_PAIR_FLOOR)) return 0.0;
+    } else if (bs->len == blen ? qs->ascii && bs->ascii &&
+                                     pair_below(p->s, qlen, qs->letters, b, blen, bs->letters)
+                               : xg_jw_below(p->s, qlen, b, blen, XG_PAIR_FLOOR))
         return 0.0;
     double jw = xg_jw_cached(p, b, blen);
     if (jw < XG_PAIR_FLOOR) return 0.0;
