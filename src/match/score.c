@@ -854,8 +854,11 @@ static void cover_phrases(const xg_score_query *q, const xg_score_list *l, size_
     xg_word_sig osig[64]; /* the other side's words, each measured once, when first compared */
     uint64_t measured = 0;
     const xg_tok_meas *meas = q->memo && l->tok ? q->memo->meas : NULL;
-    for (size_t j = 0; j < np && j < 64; j++) {
-        if ((*pm >> j & 1) || !(pph >> j & 1) || pt[j].kind == XG_TOK_NUMBER) continue;
+    /* the phrases not met, in order (*pm gains only the bit of the phrase being read) */
+    uint64_t phr = pph & ~*pm & (np >= 64 ? ~0ULL : (1ULL << np) - 1);
+    for (; phr; phr &= phr - 1) {
+        size_t j = (size_t)__builtin_ctzll(phr);
+        if (pt[j].kind == XG_TOK_NUMBER) continue;
         uint64_t still = open & ~*om; /* *om grows as phrases are covered */
         if (!(still & (still - 1))) return;
         char buf[256], *p = buf;
