@@ -198,6 +198,34 @@ static void prepare_readings(xg_score_query *q)
     q->nread = at;
 }
 
+/* The lengths of the words xg_sound_sim can accept for `pattern`, read as it reads it: each
+ * group (up to a space) moves a reached position on by one of its non-empty spellings, so the
+ * word's length is the sum of one such spelling's length per group. *lo > *hi: none. */
+static void sound_span(const char *pattern, uint16_t *lo, uint16_t *hi)
+{
+    size_t mn = 0, mx = 0;
+    *lo = 1, *hi = 0;
+    if (!pattern) return;
+    for (const char *p = pattern; *p;) {
+        size_t gmin = SIZE_MAX, gmax = 0;
+        while (*p && *p != ' ') {
+            const char *alt = p;
+            while (*p && *p != ' ' && *p != '|')
+                p++;
+            size_t n = (size_t)(p - alt);
+            if (n && n < gmin) gmin = n;
+            if (n > gmax) gmax = n;
+            if (*p == '|') p++;
+        }
+        while (*p == ' ')
+            p++;
+        if (gmin == SIZE_MAX) return; /* a group with no spelling: nothing is reached */
+        mn += gmin, mx += gmax;
+        if (mn > 63) return; /* xg_sound_sim takes no word over 63 bytes */
+    }
+    *lo = (uint16_t)mn, *hi = (uint16_t)(mx > 63 ? 63 : mx);
+}
+
 void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bigrams,
                       size_t nbigrams, xg_jw_pattern *pats)
 {
@@ -211,6 +239,7 @@ void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bi
         xg_jw_prepare(&q->pat[i], name->tokens[i].text);
         q->len[i] = q->pat[i].len;
         q->w[i] = (float)xg_token_weight(&name->tokens[i]);
+        sound_span(name->tokens[i].sound, &q->sound_min[i], &q->sound_max[i]);
         word_sig_of(&q->text_sig[i], name->tokens[i].text);
         if (name->tokens[i].alt) word_sig_of(&q->alt_sig[i], name->tokens[i].alt);
         q->sense_at[i] = (uint16_t)nsense;
@@ -672,7 +701,9 @@ static double token_sim(const xg_score_query *q, size_t qi, const xg_token *n, s
         double a = senses_sim(q, qi, n, ns);
         if (a > s) s = a;
     }
-    if (s < XG_SOUND_SIM && t->sound && !n->from_han) { /* the query's side only */
+    /* (a word whose length no spelling of the pattern has is not spelled by it) */
+    if (s < XG_SOUND_SIM && t->sound && !n->from_han && nlen >= q->sound_min[qi] &&
+        nlen <= q->sound_max[qi]) { /* the query's side only */
         double a = xg_sound_sim(t->sound, n->text);
         if (a > s) s = a;
     }
