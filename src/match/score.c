@@ -198,6 +198,34 @@ static void prepare_readings(xg_score_query *q)
     q->nread = at;
 }
 
+/* The lengths of the words xg_sound_sim can accept for `pattern`, read as it reads it: each
+ * group (up to a space) moves a reached position on by one of its non-empty spellings, so the
+ * word's length is the sum of one such spelling's length per group. *lo > *hi: none. */
+static void sound_span(const char *pattern, uint16_t *lo, uint16_t *hi)
+{
+    size_t mn = 0, mx = 0;
+    *lo = 1, *hi = 0;
+    if (!pattern) return;
+    for (const char *p = pattern; *p;) {
+        size_t gmin = SIZE_MAX, gmax = 0;
+        while (*p && *p != ' ') {
+            const char *alt = p;
+            while (*p && *p != ' ' && *p != '|')
+                p++;
+            size_t n = (size_t)(p - alt);
+            if (n && n < gmin) gmin = n;
+            if (n > gmax) gmax = n;
+            if (*p == '|') p++;
+        }
+        while (*p == ' ')
+            p++;
+        if (gmin == SIZE_MAX) return; /* a group with no spelling: nothing is reached */
+        mn += gmin, mx += gmax;
+        if (mn > 63) return; /* xg_sound_sim takes no word over 63 bytes */
+    }
+    *lo = (uint16_t)mn, *hi = (uint16_t)(mx > 63 ? 63 : mx);
+}
+
 void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bigrams,
                       size_t nbigrams, xg_jw_pattern *pats)
 {
@@ -211,6 +239,7 @@ void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bi
         xg_jw_prepare(&q->pat[i], name->tokens[i].text);
         q->len[i] = q->pat[i].len;
         q->w[i] = (float)xg_token_weight(&name->tokens[i]);
+        sound_span(name->tokens[i].sound, &q->sound_min[i], &q->sound_max[i]);
         word_sig_of(&q->text_sig[i], name->tokens[i].text);
         if (name->tokens[i].alt) word_sig_of(&q->alt_sig[i], name->tokens[i].alt);
         q->sense_at[i] = (uint16_t)nsense;
@@ -287,6 +316,31 @@ static inline int pair_below(const char *a, size_t na, uint64_t ma, const char *
     return xg_jw_below_letters(a, na, ma, b, nb, mb, XG_PAIR_FLOOR);
 }
 
+/* The bag distance of two ASCII words: the larger of the two counts of bytes one word has beyond
+ * the other's (as multisets). An edit changes each count by at most one and a swap by none, so
+ * it is a lower bound of the edit distance (xg_osa_distance). The counts differ by na - nb. */
+static size_t bag_distance(const char *a, size_t na, const char *b, size_t nb)
+{
+    int8_t c[128] = {0};
+    for (size_t i = 0; i < na; i++)
+        c[(unsigned char)a[i] & 127]++;
+    for (size_t i = 0; i < nb; i++)
+        c[(unsigned char)b[i] & 127]--;
+    size_t more = 0; /* the bytes of a beyond b's, each value counted once */
+    for (size_t i = 0; i < na; i++) {
+        unsigned char x = (unsigned char)a[i] & 127;
+        if (c[x] > 0) more += (size_t)c[x], c[x] = 0;
+    }
+    size_t less = more + nb - na; /* the bytes of b beyond a's */
+    return more > less ? more : less;
+}
+
+/* The letter-set bits (xg_jw_letters: byte value modulo 64) of the letters fold_romanisation
+ * may rewrite: x, w, h (ph, kh), k (ck), j and y (a final -ij, -iy, -yj, -yy). */
+#define FOLD_BITS                                                                                  \
+    (1ULL << ('x' & 63) | 1ULL << ('w' & 63) | 1ULL << ('h' & 63) | 1ULL << ('k' & 63) |           \
+     1ULL << ('j' & 63) | 1ULL << ('y' & 63))
+
 /* Word similarity: Jaro-Winkler, refused when the edit distance (a swap of two letters counting
  * as one edit) is over a quarter of the longer word — Jaro-Winkler alone is generous to words
  * sharing letters (belletech ~ baltech 0.86). One typo is allowed from four letters on, two from
@@ -301,9 +355,24 @@ static double word_sim(const xg_jw_pattern *p, const xg_word_sig *qs, const char
     if ((double)diff > (double)mx * edits_per_char) return 0.0; /* edits >= diff */
     /* too few common letters (the letters measured once per token; blen is bs->len unless
      * capped at 0xFFFF by xg_score_list_init) */
-    if (bs->len == blen
-            ? qs->ascii && bs->ascii && pair_below(p->s, qlen, qs->letters, b, blen, bs->letters)
-            : xg_jw_below(p->s, qlen, b, blen, XG_PAIR_FLOOR))
+    if (bs->len == blen && qs->ascii && bs->ascii && qlen <= 64 && blen <= 64) {
+        uint64_t ma = qs->letters, mb = bs->letters;
+        size_t qa = bits64(ma & ~mb), qb = bits64(mb & ~ma);
+        /* Neither word has a letter fold_romanisation rewrites (x, w, h of ph/kh, k of ck, j or
+         * y of a final -ij/-iy/-yj/-yy; their bits, modulo 64 as xg_jw_letters sets them): both
+         * fold to themselves, so the edit test below is the only one, and the edit distance is
+         * at least the larger count of letter-set bits the other word lacks (each such byte
+         * must be substituted or deleted) and at least the bag distance. */
+        int plain = !((ma | mb) & FOLD_BITS);
+        double most = (double)mx * edits_per_char;
+        if (plain && (double)(qa > qb ? qa : qb) > most) return 0.0;
+        size_t ua = qlen > qa ? qlen - qa : 0, ub = blen > qb ? blen - qb : 0;
+        if ((ua < ub ? ua : ub) < xg_jw_below_min[qlen][blen]) return 0.0;
+        if (plain && (double)bag_distance(p->s, qlen, b, blen) > most) return 0.0;
+        if (xg_jw_below_positions(p->s, qlen, ma, b, blen, mb, XG_PAIR_FLOOR)) return 0.0;
+    } else if (bs->len == blen ? qs->ascii && bs->ascii &&
+                                     pair_below(p->s, qlen, qs->letters, b, blen, bs->letters)
+                               : xg_jw_below(p->s, qlen, b, blen, XG_PAIR_FLOOR))
         return 0.0;
     double jw = xg_jw_cached(p, b, blen);
     if (jw < XG_PAIR_FLOOR) return 0.0;
@@ -416,6 +485,15 @@ static inline double sig_word_sim(const xg_word_sig *a, const xg_word_sig *b, do
     /* the distance is at least the difference in code points: too far, no need to look */
     size_t dc = a->cps > b->cps ? a->cps - b->cps : b->cps - a->cps;
     if ((double)dc > (double)mx * edits_per_char) return 0.0;
+    if (a->ascii && b->ascii && la <= 64 && lb <= 64) {
+        /* Each byte of one word whose letter-set bit (xg_jw_letters) the other word lacks is in
+         * none of the other's bytes: an edit (a substitution or deletion; a swap keeps the
+         * letters) must take it. So the edit distance is at least the larger count of such bits,
+         * and when that is already too far the pair fails sig_word_close's edit test whatever
+         * its Jaro-Winkler. */
+        size_t qa = bits64(a->letters & ~b->letters), qb = bits64(b->letters & ~a->letters);
+        if ((double)(qa > qb ? qa : qb) > (double)mx * edits_per_char) return 0.0;
+    }
     return sig_word_close(a, b, edits_per_char);
 }
 
@@ -424,8 +502,14 @@ static inline double sig_word_sim(const xg_word_sig *a, const xg_word_sig *b, do
 static double sig_word_close(const xg_word_sig *a, const xg_word_sig *b, double edits_per_char)
 {
     size_t la = a->len, lb = b->len, mx = la > lb ? la : lb;
-    if (a->ascii && b->ascii && pair_below(a->s, la, a->letters, b->s, lb, b->letters))
-        return 0.0; /* too few common letters */
+    if (a->ascii && b->ascii) {
+        /* the bag distance is a lower bound of the edit distance: too far, no need to look */
+        if (la <= 64 && lb <= 64 &&
+            (double)bag_distance(a->s, la, b->s, lb) > (double)mx * edits_per_char)
+            return 0.0;
+        if (pair_below(a->s, la, a->letters, b->s, lb, b->letters))
+            return 0.0; /* too few common letters */
+    }
     double jw = a->ascii && b->ascii ? xg_jaro_winkler_ascii(a->s, la, b->s, lb)
                                      : xg_jaro_winkler(a->s, b->s);
     if (jw < XG_PAIR_FLOOR) return 0.0;
@@ -617,7 +701,9 @@ static double token_sim(const xg_score_query *q, size_t qi, const xg_token *n, s
         double a = senses_sim(q, qi, n, ns);
         if (a > s) s = a;
     }
-    if (s < XG_SOUND_SIM && t->sound && !n->from_han) { /* the query's side only */
+    /* (a word whose length no spelling of the pattern has is not spelled by it) */
+    if (s < XG_SOUND_SIM && t->sound && !n->from_han && nlen >= q->sound_min[qi] &&
+        nlen <= q->sound_max[qi]) { /* the query's side only */
         double a = xg_sound_sim(t->sound, n->text);
         if (a > s) s = a;
     }
@@ -799,8 +885,11 @@ static void cover_phrases(const xg_score_query *q, const xg_score_list *l, size_
     xg_word_sig osig[64]; /* the other side's words, each measured once, when first compared */
     uint64_t measured = 0;
     const xg_tok_meas *meas = q->memo && l->tok ? q->memo->meas : NULL;
-    for (size_t j = 0; j < np && j < 64; j++) {
-        if ((*pm >> j & 1) || !(pph >> j & 1) || pt[j].kind == XG_TOK_NUMBER) continue;
+    /* the phrases not met, in order (*pm gains only the bit of the phrase being read) */
+    uint64_t phr = pph & ~*pm & (np >= 64 ? ~0ULL : (1ULL << np) - 1);
+    for (; phr; phr &= phr - 1) {
+        size_t j = (size_t)__builtin_ctzll(phr);
+        if (pt[j].kind == XG_TOK_NUMBER) continue;
         uint64_t still = open & ~*om; /* *om grows as phrases are covered */
         if (!(still & (still - 1))) return;
         char buf[256], *p = buf;

@@ -125,6 +125,10 @@ typedef struct xg_score_query {
     size_t ntok;        /* tokens considered (<= XG_SCORE_MAX_TOKENS) */
     xg_jw_pattern *pat; /* ntok prepared patterns (caller's storage) */
     size_t len[XG_SCORE_MAX_TOKENS];
+    /* the fewest and most bytes a word spelled by token i's sound pattern can have (the sums of
+     * each syllable group's shortest and longest non-empty spelling; 1 and 0 when the pattern
+     * spells nothing, or there is none) */
+    uint16_t sound_min[XG_SCORE_MAX_TOKENS], sound_max[XG_SCORE_MAX_TOKENS];
     float w[XG_SCORE_MAX_TOKENS]; /* token weights (kind defaults unless set by caller) */
     uint64_t acronyms;            /* query tokens that are the query's own acronym */
     uint64_t phrases, repeats;    /* as in xg_score_list */
