@@ -72,6 +72,7 @@ typedef struct wal_ckpt {
     unsigned long long runs, restarts;
     int restart_pages;        /* DB_WAL_RESTART_PAGES, or db_set_wal_restart_pages's */
     _Atomic int want_restart; /* set by the thread, taken by the writer's next db_begin */
+    int woke_at;              /* the WAL's pages when the hook last woke the thread (the hook's) */
 } wal_ckpt;
 
 /* A result fetched ahead (db_prefetch): the statement's SQL and parameters, copied, and its
@@ -330,6 +331,10 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
         sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
         return SQLITE_OK;
     }
+    /* once per DB_WAL_CHECKPOINT_PAGES pages more (or when the WAL started over), not at every
+     * commit: each checkpoint that copies syncs the WAL and the database file */
+    if (pages >= k->woke_at && pages - k->woke_at < DB_WAL_CHECKPOINT_PAGES) return SQLITE_OK;
+    k->woke_at = pages;
     pthread_mutex_lock(&k->lock);
     k->pending = 1;
     pthread_cond_signal(&k->cond);
