@@ -184,6 +184,13 @@ void xg_store_licenses_forget(xg_store *s);
  * license added through this handle, or xg_store_licenses_forget). */
 void xg_store_license_cache_stats(xg_store *s, unsigned long long *loads,
                                   unsigned long long *flushes);
+/* The SQLite writer's write-ahead log (WAL): checkpoints run by its checkpointer thread, RESTART
+ * checkpoints that brought the WAL back to its start (one whenever a checkpoint leaves 4,096
+ * pages or more in it: the WAL stays near 16 MB under a steady load instead of growing without
+ * bound), and its pages after the last commit. All 0 on PostgreSQL and before the first
+ * checkpoint; any pointer may be NULL. */
+void xg_store_wal_stats(xg_store *s, unsigned long long *checkpoints, unsigned long long *restarts,
+                        long long *pages);
 
 /* Resellers (intermediaries) seen in recorded decisions and whom each serves, by reseller then
  * customer: [{"name","country"?,"serves","names_end_user" (true/false/null),"first_seen",

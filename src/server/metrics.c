@@ -8,6 +8,7 @@
  */
 #include "server/server_int.h"
 
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,7 +148,28 @@ static void render_domain(xg_buf *b, xg_server *s)
                       "xgate_license_cache_total{event=\"load\"} %llu\n"
                       "xgate_license_cache_total{event=\"flush\"} %llu\n",
                       XG_STORE_LICENSE_CACHE_MS, loads, flushes);
+        unsigned long long ckpts = 0, restarts = 0;
+        long long wal_pages = 0;
+        xg_store_wal_stats(s->store, &ckpts, &restarts, &wal_pages);
+        xg_buf_printf(b,
+                      "# HELP xgate_store_wal_pages Pages in the SQLite store's write-ahead log "
+                      "after the last commit (0 on PostgreSQL).\n"
+                      "# TYPE xgate_store_wal_pages gauge\nxgate_store_wal_pages %lld\n"
+                      "# HELP xgate_store_wal_checkpoints_total Checkpoints of the SQLite WAL: "
+                      "all (passive) and those that started the WAL over (restart).\n"
+                      "# TYPE xgate_store_wal_checkpoints_total counter\n"
+                      "xgate_store_wal_checkpoints_total{mode=\"passive\"} %llu\n"
+                      "xgate_store_wal_checkpoints_total{mode=\"restart\"} %llu\n",
+                      wal_pages, ckpts, restarts);
     }
+    struct mallinfo2 mi = mallinfo2();
+    xg_buf_printf(b,
+                  "# HELP xgate_heap_bytes The process's malloc heap (glibc mallinfo2): bytes in "
+                  "use and bytes free but kept.\n"
+                  "# TYPE xgate_heap_bytes gauge\n"
+                  "xgate_heap_bytes{state=\"in_use\"} %zu\n"
+                  "xgate_heap_bytes{state=\"free\"} %zu\n",
+                  mi.uordblks + mi.hblkhd, mi.fordblks);
     xg_buf_printf(b,
                   "# HELP xgate_uptime_seconds Seconds since the server started.\n"
                   "# TYPE xgate_uptime_seconds gauge\nxgate_uptime_seconds %lld\n",

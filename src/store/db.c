@@ -20,11 +20,14 @@
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define FETCH_BATCH 2000
+/* SQLite connections wait this long for a lock before SQLITE_BUSY */
+#define DB_BUSY_TIMEOUT_MS 10000
 #define PG_TEXT 25
 #define PG_INT8 20
 #define PG_FLOAT8 701
@@ -66,7 +69,10 @@ typedef struct wal_ckpt {
     int started, failed; /* failed: no thread, the hook checkpoints inline as SQLite would */
     int pending, stop;
     char *path;
-    unsigned long long runs;
+    unsigned long long runs, restarts;
+    int restart_pages;        /* DB_WAL_RESTART_PAGES, or db_set_wal_restart_pages's */
+    _Atomic int want_restart; /* set by the thread, taken by the writer's next db_begin */
+    int woke_at;              /* the WAL's pages when the hook last woke the thread (the hook's) */
 } wal_ckpt;
 
 /* A result fetched ahead (db_prefetch): the statement's SQL and parameters, copied, and its
@@ -93,8 +99,10 @@ struct db_conn {
                    */
     stmt_slot cache[DB_STMT_CACHE_SLOTS];
     unsigned long long cache_clock, cache_hits, cache_misses;
-    wal_ckpt *ckpt; /* the SQLite writer's checkpointer, NULL until its WAL first grows past
-                       DB_WAL_CHECKPOINT_PAGES */
+    wal_ckpt *ckpt;        /* the SQLite writer's checkpointer, NULL until its WAL first grows past
+                              DB_WAL_CHECKPOINT_PAGES */
+    int wal_restart_pages; /* passed to the checkpointer (db_set_wal_restart_pages) */
+    _Atomic int wal_pages; /* the WAL's pages after the writer's last commit (its WAL hook) */
     prefetched pre[DB_PREFETCH_MAX];
     int npre;
     unsigned long long pre_sent, pre_taken;
@@ -242,7 +250,23 @@ static int is_pg_url(const char *url)
  * over once a checkpoint has copied it all). The thread is started the first time the WAL grows
  * that far (a short command never starts it) and joined by db_close; if it cannot be started the
  * hook checkpoints inline, as SQLite would have. Durability is unchanged: a COMMIT is durable in
- * the WAL (synchronous=FULL) before it returns, whoever checkpoints it later. */
+ * the WAL (synchronous=FULL) before it returns, whoever checkpoints it later.
+ *
+ * Under a steady load PASSIVE checkpoints alone let the WAL grow without end: the writer starts
+ * the WAL over only when a checkpoint has copied every frame and no reader still reads from the
+ * WAL, and with commits arriving while each checkpoint runs and the read connections always busy
+ * that moment never comes (the WAL grew ~24 KB a decision, without bound, and its index, mapped
+ * in the process, ~44 bytes a decision of RSS: BENCHMARKS.md, decide11j). So once a PASSIVE
+ * checkpoint leaves the WAL at restart_pages pages or more, the thread asks the writer for a
+ * RESTART checkpoint, which the writer runs at its next db_begin, before BEGIN IMMEDIATE (no
+ * transaction of its own open, and no other write can start: the caller serialises the writer):
+ * it copies the frames the PASSIVE checkpoints left, waits for the readers still reading from the
+ * WAL (new ones read the database file) and the commit that follows writes the WAL from its
+ * start, so the WAL file stays near restart_pages pages. The wait is bounded
+ * (DB_WAL_RESTART_WAIT_MS: a long reader, such as an export in another process, only postpones
+ * the restart to a later checkpoint). A RESTART checkpoint on the thread's own connection was
+ * tried first: it waits for the write lock, which the group commit's writer takes back as soon as
+ * it is released, and gave up every time. */
 
 static void *ckpt_main(void *arg)
 {
@@ -253,14 +277,33 @@ static void *ckpt_main(void *arg)
         sqlite3_close_v2(db);
         db = NULL;
     }
+    /* A connection opens the WAL at its first read of the database: until then its pager is not
+     * in WAL mode, and sqlite3_wal_checkpoint_v2 returns SQLITE_OK having copied nothing (the
+     * WAL's size as -1). This read was missing: every checkpoint of this thread did nothing and
+     * the WAL grew until the writer's close (decide11j). */
+    if (db && sqlite3_exec(db, "PRAGMA schema_version", NULL, NULL, NULL) != SQLITE_OK) {
+        sqlite3_close_v2(db);
+        db = NULL;
+    }
     pthread_mutex_lock(&k->lock);
     for (;;) {
         while (!k->pending && !k->stop)
             pthread_cond_wait(&k->cond, &k->lock);
         if (k->stop) break;
         k->pending = 0;
+        int limit = k->restart_pages, log = 0, done = 0;
         pthread_mutex_unlock(&k->lock);
-        if (db) sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        /* the writer's RESTART checkpoint, asked for, checkpoints all: none here meanwhile (two
+         * checkpoints at once, the second fails at once: SQLite's checkpoint lock has no wait) */
+        if (atomic_load(&k->want_restart)) {
+            pthread_mutex_lock(&k->lock);
+            continue;
+        }
+        if (db &&
+            sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done) ==
+                SQLITE_OK &&
+            limit > 0 && log >= limit)
+            atomic_store(&k->want_restart, 1);
         pthread_mutex_lock(&k->lock);
         k->runs++;
     }
@@ -272,11 +315,13 @@ static void *ckpt_main(void *arg)
 static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
     db_conn *c = arg;
+    atomic_store_explicit(&c->wal_pages, pages, memory_order_relaxed);
     if (pages < DB_WAL_CHECKPOINT_PAGES) return SQLITE_OK;
     wal_ckpt *k = c->ckpt;
     if (!k && (k = calloc(1, sizeof *k))) {
         pthread_mutex_init(&k->lock, NULL);
         pthread_cond_init(&k->cond, NULL);
+        k->restart_pages = c->wal_restart_pages;
         k->path = c->name ? strdup(c->name) : NULL;
         k->started = k->path && pthread_create(&k->thread, NULL, ckpt_main, k) == 0;
         k->failed = !k->started;
@@ -286,6 +331,10 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
         sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
         return SQLITE_OK;
     }
+    /* once per DB_WAL_CHECKPOINT_PAGES pages more (or when the WAL started over), not at every
+     * commit: each checkpoint that copies syncs the WAL and the database file */
+    if (pages >= k->woke_at && pages - k->woke_at < DB_WAL_CHECKPOINT_PAGES) return SQLITE_OK;
+    k->woke_at = pages;
     pthread_mutex_lock(&k->lock);
     k->pending = 1;
     pthread_cond_signal(&k->cond);
@@ -309,6 +358,32 @@ static void ckpt_stop(db_conn *c)
     free(k->path);
     free(k);
     c->ckpt = NULL;
+}
+
+void db_set_wal_restart_pages(db_conn *c, int pages)
+{
+    c->wal_restart_pages = pages;
+    wal_ckpt *k = c->ckpt;
+    if (!k) return;
+    pthread_mutex_lock(&k->lock);
+    k->restart_pages = pages;
+    pthread_mutex_unlock(&k->lock);
+}
+
+void db_wal_stats(db_conn *c, unsigned long long *checkpoints, unsigned long long *restarts,
+                  int *pages)
+{
+    wal_ckpt *k = c->ckpt;
+    unsigned long long n = 0, r = 0;
+    if (k && k->started) {
+        pthread_mutex_lock(&k->lock);
+        n = k->runs;
+        r = k->restarts;
+        pthread_mutex_unlock(&k->lock);
+    }
+    if (checkpoints) *checkpoints = n;
+    if (restarts) *restarts = r;
+    if (pages) *pages = atomic_load_explicit(&c->wal_pages, memory_order_relaxed);
 }
 
 unsigned long long db_wal_checkpoints(db_conn *c)
@@ -349,7 +424,7 @@ static int open_sqlite(db_conn *c, const char *url, char *err, size_t errlen)
                  c->lite ? sqlite3_errmsg(c->lite) : "out of memory");
         return DB_ERROR;
     }
-    sqlite3_busy_timeout(c->lite, 10000);
+    sqlite3_busy_timeout(c->lite, DB_BUSY_TIMEOUT_MS);
     /* Durability: WAL journal, synchronous=FULL, so a COMMIT that returned survives kill -9 and
      * power loss of the process. */
     const char *pragmas[] = {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
@@ -400,7 +475,7 @@ static int open_sqlite_reader(db_conn *c, const char *url, char *err, size_t err
                  c->lite ? sqlite3_errmsg(c->lite) : "out of memory");
         return DB_ERROR;
     }
-    sqlite3_busy_timeout(c->lite, 10000);
+    sqlite3_busy_timeout(c->lite, DB_BUSY_TIMEOUT_MS);
     sqlite3_stmt *st = NULL;
     int wal = sqlite3_prepare_v2(c->lite, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK &&
               sqlite3_step(st) == SQLITE_ROW &&
@@ -427,6 +502,7 @@ static int open_conn(db_conn **out, const char *url, int reader, char *err, size
         snprintf(err, errlen, "out of memory");
         return DB_ERROR;
     }
+    c->wal_restart_pages = DB_WAL_RESTART_PAGES;
     int rc;
     if (!strncmp(url, "sqlite:", 7)) {
         c->backend = DB_SQLITE;
@@ -561,9 +637,27 @@ static int lite_txn(db_conn *c, const char *sql)
     return rc == SQLITE_DONE ? DB_OK : DB_ERROR;
 }
 
+/* The RESTART checkpoint the checkpointer asked for (see ckpt_main), run by the writer c before
+ * its BEGIN IMMEDIATE; a failure (a reader still on the WAL after the wait) leaves the WAL as it
+ * was, and a later checkpoint asks again. */
+static void lite_wal_restart(db_conn *c)
+{
+    wal_ckpt *k = c->ckpt;
+    if (!k || !atomic_load(&k->want_restart)) return;
+    sqlite3_busy_timeout(c->lite, DB_WAL_RESTART_WAIT_MS);
+    int ok = sqlite3_wal_checkpoint_v2(c->lite, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL) ==
+             SQLITE_OK;
+    sqlite3_busy_timeout(c->lite, DB_BUSY_TIMEOUT_MS);
+    atomic_store(&k->want_restart, 0); /* the thread's PASSIVE checkpoints resume */
+    pthread_mutex_lock(&k->lock);
+    k->restarts += ok;
+    pthread_mutex_unlock(&k->lock);
+}
+
 int db_begin(db_conn *c)
 {
     db_prefetch_clear(c);
+    if (c->backend == DB_SQLITE) lite_wal_restart(c);
     int rc = c->backend == DB_SQLITE ? lite_txn(c, "BEGIN IMMEDIATE") : db_exec(c, "BEGIN");
     c->in_txn = rc == DB_OK;
     return rc;

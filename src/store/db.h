@@ -126,6 +126,19 @@ void db_stmt_cache_stats(const db_conn *c, unsigned long long *hits, unsigned lo
  * PostgreSQL and before the first). */
 #define DB_WAL_CHECKPOINT_PAGES 1000
 unsigned long long db_wal_checkpoints(db_conn *c);
+/* A PASSIVE checkpoint that leaves the WAL at DB_WAL_RESTART_PAGES pages or more (16 MB at
+ * SQLite's 4 KB pages) makes the writer run a RESTART checkpoint at its next db_begin (waiting at
+ * most DB_WAL_RESTART_WAIT_MS for readers), so that its next commit writes the WAL from its
+ * start: without it a steady load starves the WAL's restart and the WAL file (and its index,
+ * mapped in memory) grows without bound (see db.c). db_set_wal_restart_pages changes the
+ * threshold of the writer connection c (0: PASSIVE checkpoints only, the WAL unbounded). */
+#define DB_WAL_RESTART_PAGES 4096
+#define DB_WAL_RESTART_WAIT_MS 100
+void db_set_wal_restart_pages(db_conn *c, int pages);
+/* The writer's WAL: checkpoints run, how many of them were RESTART checkpoints that succeeded,
+ * and the pages in the WAL after the last commit (all 0 on PostgreSQL). Any may be NULL. */
+void db_wal_stats(db_conn *c, unsigned long long *checkpoints, unsigned long long *restarts,
+                  int *pages);
 int db_bind_text(db_stmt *st, int i, const char *v);
 /* db_bind_text without SQLite's copy (SQLITE_STATIC): v must stay unchanged until the statement is
  * reset or finalized (db_finalize clears a cached statement's bindings). PostgreSQL copies. */

@@ -847,6 +847,19 @@ int xg_store_schema_version(int *out, xg_store *s)
     return rc;
 }
 
+void xg_store_wal_stats(xg_store *s, unsigned long long *checkpoints, unsigned long long *restarts,
+                        long long *pages)
+{
+    unsigned long long n = 0, r = 0;
+    int p = 0;
+    pthread_mutex_lock(&s->lock); /* the writer's checkpointer is made and freed under it */
+    if (!store_is_pg(s)) db_wal_stats(s->db, &n, &r, &p);
+    pthread_mutex_unlock(&s->lock);
+    if (checkpoints) *checkpoints = n;
+    if (restarts) *restarts = r;
+    if (pages) *pages = p;
+}
+
 int xg_store_info(json_t **out, xg_store *s)
 {
     int v;

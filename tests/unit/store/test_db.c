@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "store/db.h"
@@ -216,6 +217,62 @@ Test(db, statement_cache)
     unlink(side);
     snprintf(side, sizeof side, "%s-shm", path);
     unlink(side);
+}
+
+/* The checkpointer's checkpoints copy the WAL into the database file (its connection reads the
+ * database first: without that SQLite's checkpoint did nothing and the WAL grew until the close),
+ * and one that leaves restart_pages pages or more makes the writer's next db_begin run a RESTART
+ * checkpoint: the WAL is written from its start again and its file stays bounded. */
+Test(db, wal_restart_bounds_the_wal)
+{
+    char path[128], wal[160], url[160], err[256];
+    snprintf(path, sizeof path, "/tmp/xg-wal-restart-%d.db", (int)getpid());
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    snprintf(url, sizeof url, "sqlite:%s", path);
+    unlink(path);
+    db_conn *c;
+    cr_assert_eq(db_open(&c, url, err, sizeof err), DB_OK, "%s", err);
+    db_set_wal_restart_pages(c, 1500);
+    cr_assert_eq(db_exec(c, "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)"), DB_OK);
+    char big[3000];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    unsigned long long ckpts = 0, restarts = 0;
+    int rows = 0, pages = 0;
+    for (int round = 0; round < 400 && restarts < 3; round++) {
+        for (int i = 0; i < 100; i++, rows++) {
+            db_stmt *st;
+            cr_assert_eq(db_begin(c), DB_OK);
+            cr_assert_eq(db_prepare_cached(c, "INSERT INTO t VALUES (?, ?)", &st), DB_OK);
+            db_bind_int(st, 1, rows);
+            db_bind_text(st, 2, big);
+            cr_assert_eq(db_step(st), DB_DONE, "%s", db_errmsg(c));
+            db_finalize(st);
+            cr_assert_eq(db_commit(c), DB_OK);
+        }
+        usleep(20000);
+        db_wal_stats(c, &ckpts, &restarts, &pages);
+    }
+    cr_assert_geq(restarts, 3, "%llu restarts, %llu checkpoints after %d rows", restarts, ckpts,
+                  rows);
+    struct stat dbst, walst;
+    cr_assert_eq(stat(path, &dbst), 0);
+    cr_assert_eq(stat(wal, &walst), 0);
+    /* ~1 page a row: most rows are in the database file, and the WAL holds far fewer pages than
+     * were written (each restart starts it over) */
+    cr_assert_gt(dbst.st_size, (off_t)rows * 2048, "database file %lld bytes after %d rows",
+                 (long long)dbst.st_size, rows);
+    cr_assert_lt(walst.st_size, (off_t)rows * 4096, "WAL %lld bytes after %d rows",
+                 (long long)walst.st_size, rows);
+    cr_assert_lt(pages, rows);
+    db_stmt *st;
+    cr_assert_eq(db_prepare(c, "SELECT COUNT(*) FROM t", &st), DB_OK);
+    cr_assert_eq(db_step(st), DB_ROW);
+    cr_assert_eq(db_column_int(st, 0), rows);
+    db_finalize(st);
+    db_close(c);
+    unlink(path);
+    unlink(wal);
 }
 
 /* The WAL is checkpointed by the writer's checkpointer thread once it holds
