@@ -139,11 +139,6 @@ const char *xg_snapshot_origin(const xg_snapshot *s);
  * data files' unchanged path, inode, size and times: nothing hashed), "hashed" (their bytes
  * hashed), or "" without a cache. */
 const char *xg_snapshot_key_source(const xg_snapshot *s);
-/* How a mapped snapshot file was checked: "checksum" (the whole file hashed against its
- * checksum, with every structural check), "unchanged" (the same checks but the checksum: the file
- * has the device, inode, size and times it had when a whole check last passed, remembered beside
- * it; any write to it changes them), or "" when no file was mapped. */
-const char *xg_snapshot_file_check(const xg_snapshot *s);
 /* The snapshot file read or written, or NULL without a cache. */
 const char *xg_snapshot_file_path(const xg_snapshot *s);
 /* Why a file was refused ("snapshot file PATH: checksum mismatch; rebuilt") or not written, or

@@ -636,16 +636,15 @@ static void report_skipped(const xg_snapshot *s)
 static void report_timings(const xg_snapshot *s, double t0, double t_text, double t_loaded)
 {
     const char *path = xg_snapshot_file_path(s);
-    fprintf(
-        stderr,
-        "xgate screen: snapshot %s%s%s%s%s%s%s%s; name data %.1f ms, lists and snapshot %.1f ms "
-        "(analysis and index %.1f ms), first answer %.1f ms after the command started\n",
-        xg_snapshot_origin(s), path ? " " : "", path ? path : "",
-        *xg_snapshot_key_source(s) ? " (key " : "", xg_snapshot_key_source(s),
-        *xg_snapshot_key_source(s) ? ")" : "", *xg_snapshot_file_check(s) ? ", file check " : "",
-        xg_snapshot_file_check(s), (t_text - t0) * 1e3, xg_snapshot_load_seconds(s) * 1e3,
-        strcmp(xg_snapshot_origin(s), "mapped") ? xg_snapshot_build_seconds(s) * 1e3 : 0.0,
-        (xg_clock_seconds() - t0) * 1e3);
+    fprintf(stderr,
+            "xgate screen: snapshot %s%s%s%s%s%s; name data %.1f ms, lists and snapshot %.1f ms "
+            "(analysis and index %.1f ms), first answer %.1f ms after the command started\n",
+            xg_snapshot_origin(s), path ? " " : "", path ? path : "",
+            *xg_snapshot_key_source(s) ? " (key " : "", xg_snapshot_key_source(s),
+            *xg_snapshot_key_source(s) ? ")" : "", (t_text - t0) * 1e3,
+            xg_snapshot_load_seconds(s) * 1e3,
+            strcmp(xg_snapshot_origin(s), "mapped") ? xg_snapshot_build_seconds(s) * 1e3 : 0.0,
+            (xg_clock_seconds() - t0) * 1e3);
     (void)t_loaded;
 }
 

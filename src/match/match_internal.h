@@ -75,7 +75,6 @@ struct xg_snapshot {
     size_t attach_len;
     const char *origin;     /* "mapped", "built", "built-uncached" */
     const char *key_source; /* "stat", "hashed", or NULL without a cache */
-    const char *file_check; /* a mapped file: "checksum" or "unchanged"; else NULL */
     char *file_path;        /* the snapshot file read or written (heap), or NULL */
     char *file_note;        /* why a file was not used or not written (heap), or NULL */
     /* The one mutable part: a pool of vote buffers, taken and given back under the lock. */

@@ -12,7 +12,6 @@
 #include "match/score.h"
 #include "xgate/error.h"
 
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,7 +137,7 @@ static const char *lists_ok(const xg_snapfile *f)
     return NULL;
 }
 
-static int parse(xg_snapfile *out, const void *buf, size_t len, bool checksum, const char **problem)
+int xg_snapfile_parse(xg_snapfile *out, const void *buf, size_t len, const char **problem)
 {
     static char version_problem[64];
     const unsigned char *b = buf;
@@ -158,13 +157,10 @@ static int parse(xg_snapfile *out, const void *buf, size_t len, bool checksum, c
     size_t body = sizeof *h;
     if (h->body_len > len || len - h->body_len < body + 16) return bad(problem, "truncated");
     if (len != body + h->body_len + 16) return bad(problem, "malformed: trailing bytes");
-    if (checksum) {
-        XXH128_hash_t sum = XXH3_128bits(b + body, h->body_len);
-        XXH128_canonical_t want;
-        XXH128_canonicalFromHash(&want, sum);
-        if (memcmp(want.digest, b + body + h->body_len, 16))
-            return bad(problem, "checksum mismatch");
-    }
+    XXH128_hash_t sum = XXH3_128bits(b + body, h->body_len);
+    XXH128_canonical_t want;
+    XXH128_canonicalFromHash(&want, sum);
+    if (memcmp(want.digest, b + body + h->body_len, 16)) return bad(problem, "checksum mismatch");
     const void *sec[XG_SF_NSECTIONS];
     size_t n[XG_SF_NSECTIONS];
     for (int i = 0; i < XG_SF_NSECTIONS; i++) {
@@ -258,16 +254,6 @@ static int parse(xg_snapfile *out, const void *buf, size_t len, bool checksum, c
         return bad(problem, "malformed: index");
     *out = f;
     return 0;
-}
-
-int xg_snapfile_parse(xg_snapfile *out, const void *buf, size_t len, const char **problem)
-{
-    return parse(out, buf, len, true, problem);
-}
-
-int xg_snapfile_parse_unchanged(xg_snapfile *out, const void *buf, size_t len, const char **problem)
-{
-    return parse(out, buf, len, false, problem);
 }
 
 /* ---- writing ---- */

@@ -151,13 +151,6 @@ typedef struct xg_snapfile {
  * "checksum mismatch", "malformed: …"); the error message is not set. Never reads outside buf. */
 int xg_snapfile_parse(xg_snapfile *out, const void *buf, size_t len, const char **problem);
 
-/* xg_snapfile_parse without the checksum over the body: every other check, all the bounds and
- * references, stays, so that nothing is read outside buf. Only for a file whose bytes were checked
- * whole before and are known unchanged since (snapshot.c: the file's inode, size and times as they
- * were when a whole check passed). */
-int xg_snapfile_parse_unchanged(xg_snapfile *out, const void *buf, size_t len,
-                                const char **problem);
-
 /* String reference → pointer (NULL for 0); only for a parsed file. */
 const char *xg_snapfile_str(const xg_snapfile *f, uint32_t ref);
 

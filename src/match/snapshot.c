@@ -563,7 +563,7 @@ static void snapshot_key(uint8_t key[16], const uint8_t lists_fp[16], int load_f
  * a file rewritten in place with the same size still gets a new mtime and ctime — hashes as
  * before. A file changed within STAT_RACY_NS of the signature being taken could share its
  * timestamps with its previous state, so no side file is written then (git's "racily clean"). */
-#define STAT_MAGIC "xgstat2"
+#define STAT_MAGIC "xgstat1"
 #define STAT_RACY_NS 2000000000LL
 
 typedef struct stat_sig {
@@ -694,40 +694,21 @@ static void stat_path(char *path, size_t cap, const char *dir, const char *const
     cache_path(path, cap, dir, name, build, "xgstat");
 }
 
-/* The side file's layout: magic, signature, key, the snapshot file's identity when it was last
- * checked whole (file_id; zeros: not yet), and an XXH3-64 of the four. */
+/* The side file's layout: magic, signature, key, and an XXH3-64 of the three. */
 typedef struct stat_rec {
     char magic[8];
     uint8_t sig[16];
     uint8_t key[16];
-    uint64_t snap[5];
     uint64_t check;
 } stat_rec;
-
-/* ---- the snapshot file checked whole once, not at every start (issue 12) ----
- *
- * The checksum over the whole snapshot file (13 MB for the bundled lists) was a quarter of a warm
- * start's instructions. A file that passed it keeps its device, inode, size, modification and
- * status-change times until something writes to it (or replaces it: a new inode), so its identity
- * after a whole check is remembered in the side file, and a start that maps a file of that very
- * identity parses it with every structural check but the checksum. Any write through the file
- * system — a truncation, a flipped byte, a copy over it — changes the times and brings the whole
- * check back. A file changed within STAT_RACY_NS of being checked could keep its timestamps, so no
- * identity is remembered then (a freshly written file is checked whole until it is that old). */
-static void file_id(const struct stat *sb, uint64_t id[5])
-{
-    id[0] = (uint64_t)sb->st_dev, id[1] = (uint64_t)sb->st_ino, id[2] = (uint64_t)sb->st_size;
-    id[3] = (uint64_t)ts_ns(sb->st_mtim), id[4] = (uint64_t)ts_ns(sb->st_ctim);
-}
 
 static uint64_t stat_check(const stat_rec *r)
 {
     return XXH3_64bits(r, offsetof(stat_rec, check));
 }
 
-/* The remembered key (and the snapshot file's identity when last checked whole, or zeros) when the
- * side file is intact and its signature is sig: 0, else -1. */
-static int stat_read(const char *path, const uint8_t sig[16], uint8_t key[16], uint64_t snap[5])
+/* The remembered key when the side file is intact and its signature is sig: 0, else -1. */
+static int stat_read(const char *path, const uint8_t sig[16], uint8_t key[16])
 {
     stat_rec r;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -738,15 +719,13 @@ static int stat_read(const char *path, const uint8_t sig[16], uint8_t key[16], u
         memcmp(r.sig, sig, 16))
         return -1;
     memcpy(key, r.key, 16);
-    memcpy(snap, r.snap, sizeof r.snap);
     return 0;
 }
 
-/* Remember key for sig, unless a file was changed too recently to trust its timestamps, with the
- * identity of the snapshot file checked whole (snap, or NULL), unless it too was changed too
- * recently. Written to a temporary file and renamed; a failure only means the next start hashes. */
+/* Remember key for sig, unless a file was changed too recently to trust its timestamps. Written
+ * to a temporary file and renamed; a failure only means the next start hashes. */
 static void stat_write(const char *path, const uint8_t sig[16], const uint8_t key[16],
-                       long long newest, const uint64_t snap[5])
+                       long long newest)
 {
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
@@ -756,9 +735,6 @@ static void stat_write(const char *path, const uint8_t sig[16], const uint8_t ke
     memcpy(r.magic, STAT_MAGIC, 8);
     memcpy(r.sig, sig, 16);
     memcpy(r.key, key, 16);
-    if (snap && (long long)snap[3] <= ts_ns(now) - STAT_RACY_NS &&
-        (long long)snap[4] <= ts_ns(now) - STAT_RACY_NS)
-        memcpy(r.snap, snap, sizeof r.snap);
     r.check = stat_check(&r);
     char tmp[4300];
     static atomic_uint serial;
@@ -979,11 +955,8 @@ static const char *attach(xg_snapshot *s, const xg_snapfile *f)
     return NULL;
 }
 
-/* Map path and attach it when it is this key's and this build's; else a note says why not. A file
- * whose identity is `unchanged` (file_id, or NULL) skips the checksum; id gets the file's
- * identity, and *whole says whether the checksum was checked. */
-static int try_map(xg_snapshot *s, const char *path, const uint8_t key[16], const uint8_t build[16],
-                   const uint64_t unchanged[5], uint64_t id[5], bool *whole)
+/* Map path and attach it when it is this key's and this build's; else a note says why not. */
+static int try_map(xg_snapshot *s, const char *path, const uint8_t key[16], const uint8_t build[16])
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return -1; /* no file yet: a plain cold start */
@@ -999,13 +972,7 @@ static int try_map(xg_snapshot *s, const char *path, const uint8_t key[16], cons
         problem = "cannot map";
     close(fd);
     xg_snapfile f;
-    memset(id, 0, 5 * sizeof *id);
-    if (!problem) file_id(&sb, id);
-    static const uint64_t none[5];
-    *whole = !unchanged || !memcmp(unchanged, none, sizeof none) ||
-             memcmp(unchanged, id, 5 * sizeof *id);
-    if (!problem && !(*whole ? xg_snapfile_parse
-                             : xg_snapfile_parse_unchanged)(&f, m, (size_t)sb.st_size, &problem)) {
+    if (!problem && !xg_snapfile_parse(&f, m, (size_t)sb.st_size, &problem)) {
         if (memcmp(f.hdr->key, key, 16))
             problem = "other lists or name data (key differs)";
         else if (memcmp(f.hdr->build, build, 16))
@@ -1016,7 +983,6 @@ static int try_map(xg_snapshot *s, const char *path, const uint8_t key[16], cons
     if (!problem) {
         s->map = m;
         s->map_len = (size_t)sb.st_size;
-        s->file_check = *whole ? "checksum" : "unchanged";
         /* measured when the file was written, checked against the tokens by the parser */
         s->tok_meas = (xg_tok_meas *)f.meas;
         s->ntok_meas = f.nmeas;
@@ -1210,8 +1176,6 @@ int xg_snapshot_load(xg_snapshot **out, const char *const *paths, size_t npaths,
     *out = NULL;
     char dir[4096], path[4200], spath[4200];
     uint8_t fp[16], key[16], build[16], sig[16], sig2[16];
-    uint64_t checked[5] = {0}, id[5];
-    bool whole;
     long long newest = 0, newest2 = 0;
     for (size_t i = 0; i < npaths; i++)
         if (!paths[i]) return load_uncached(out, paths, npaths, load_flags, text, t0);
@@ -1222,7 +1186,7 @@ int xg_snapshot_load(xg_snapshot **out, const char *const *paths, size_t npaths,
     /* the key: remembered for these files' stat signature, else hashed from their bytes */
     stat_path(spath, sizeof spath, dir, paths, npaths, load_flags, build);
     bool have_sig = !stat_signature(sig, &newest, paths, npaths, load_flags);
-    bool hashed = !have_sig || stat_read(spath, sig, key, checked);
+    bool hashed = !have_sig || stat_read(spath, sig, key);
     if (hashed) {
         /* a list file that cannot be read: the load says why */
         if (lst_fingerprint(fp, paths, npaths))
@@ -1233,14 +1197,11 @@ int xg_snapshot_load(xg_snapshot **out, const char *const *paths, size_t npaths,
     xg_snapshot *s = snapshot_new(NULL, text);
     if (!s) return xg_error_set(XG_ENOMEM, "snapshot: out of memory");
     s->file_path = strdup(path);
-    if (!try_map(s, path, key, build, hashed ? NULL : checked, id, &whole)) {
-        /* remember the hashed key when no file changed while it was hashed, and the identity of
-         * a snapshot file just checked whole */
+    if (!try_map(s, path, key, build)) {
+        /* remember the hashed key when no file changed while it was hashed */
         if (hashed && have_sig && !stat_signature(sig2, &newest2, paths, npaths, load_flags) &&
             !memcmp(sig, sig2, 16))
-            stat_write(spath, sig, key, newest2, id);
-        else if (!hashed && whole)
-            stat_write(spath, sig, key, newest, id);
+            stat_write(spath, sig, key, newest2);
         s->origin = "mapped";
         s->key_source = hashed ? "hashed" : "stat";
         s->load_seconds = xg_clock_seconds() - t0;
@@ -1269,7 +1230,7 @@ int xg_snapshot_load(xg_snapshot **out, const char *const *paths, size_t npaths,
     /* the key of the bytes parsed, remembered when no file changed since the signature */
     if (have_sig && !stat_signature(sig2, &newest2, paths, npaths, load_flags) &&
         !memcmp(sig, sig2, 16))
-        stat_write(spath, sig, key, newest2, NULL);
+        stat_write(spath, sig, key, newest2);
     s->load_seconds = xg_clock_seconds() - t0;
     *out = s;
     return 0;
@@ -1320,11 +1281,6 @@ const char *xg_snapshot_origin(const xg_snapshot *s)
 const char *xg_snapshot_key_source(const xg_snapshot *s)
 {
     return s && s->key_source ? s->key_source : "";
-}
-
-const char *xg_snapshot_file_check(const xg_snapshot *s)
-{
-    return s && s->file_check ? s->file_check : "";
 }
 
 const char *xg_snapshot_file_path(const xg_snapshot *s)
