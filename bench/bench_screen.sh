@@ -64,10 +64,10 @@ NQ=$(wc -l <"$OUT/eval.tsv")
 NNAMES=$(wc -l <"$OUT/dump_all.tsv")
 
 # ---- xgate ----
-log "xgate: quality run, then speed with 1 and 2 threads (x$REPEAT)"
+log "xgate: quality run, then speed with 2 threads (x$REPEAT); 1 thread comes with pg_trgm below"
 "$OUT/screen_bench" run 1 1 "$OUT/eval.tsv" "${EVAL_LISTS[@]}" >"$OUT/xg_eval.out"
-"$OUT/screen_bench" run 1 "$REPEAT" "$OUT/eval.tsv" "${LISTS[@]}" >"$OUT/xg_t1.out"
 if [ -n "$BEFORE" ]; then
+  "$OUT/screen_bench" run 1 "$REPEAT" "$OUT/eval.tsv" "${LISTS[@]}" >"$OUT/xg_t1.out"
   log "xgate before ($BEFORE_REV): speed with 1 thread (x$REPEAT), then this build again"
   "$OUT/screen_bench_before" run 1 "$REPEAT" "$OUT/eval.tsv" "${LISTS[@]}" >"$OUT/xb_t1.out"
   # the same answers, or the comparison means nothing
@@ -83,11 +83,15 @@ DEFAULT=$(grep -o 'XG_SCREEN_DEFAULT_THRESHOLD = [0-9.]*' src/match/screen.c | a
 # ---- start-up: a whole process, bundled lists, one answer ----
 # cold: no snapshot file (XGATE_SNAPSHOT_DIR=off); warm: the compiled snapshot file mapped (one
 # untimed process writes it first)
-log "xgate: start-up to first answer (5 processes cold, 5 warm)"
+# STARTUP_RUNS processes each (20 unless set); the median and the least
+STARTUP_RUNS=${SCREEN_BENCH_STARTUP_RUNS:-20}
+log "xgate: start-up to first answer ($STARTUP_RUNS processes cold, $STARTUP_RUNS warm)"
 startup() {
-  for i in 1 2 3 4 5; do
+  for i in $(seq "$STARTUP_RUNS"); do
     t0=$(date +%s.%N); build/xgate screen "Huawei Technologies" >/dev/null; t1=$(date +%s.%N)
-    echo "$t1 - $t0" | bc; done | sort -n | sed -n 3p | xargs printf "%.3f"
+    echo "$t1 - $t0" | bc; done | sort -g |
+    awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+      printf "%.3f s (least %.3f s)", m, v[1] }'
 }
 STARTUP=$(startup)
 export XGATE_SNAPSHOT_DIR=$OUT/snapshots
@@ -130,8 +134,28 @@ PG_SIZE=$($PSQL -t -A -c "SELECT pg_size_pretty(pg_total_relation_size('names_al
 CONN="host=$PGDIR port=$PGPORT user=postgres dbname=postgres"
 log "pg_trgm: quality and speed runs"
 "$OUT/pg_bench" "$CONN" names_eval 1 1 "$OUT/eval.tsv" >"$OUT/pg_eval.out"
-"$OUT/pg_bench" "$CONN" names_all 1 1 "$OUT/eval.tsv" >"$OUT/pg_t1.out"
 "$OUT/pg_bench" "$CONN" names_all 2 1 "$OUT/eval.tsv" >"$OUT/pg_t2.out"
+# One thread, xgate and pg_trgm interleaved: REPEAT rounds each, one pass over the queries per
+# round and per process (xgate round 1, pg round 1, xgate round 2 ...), so that both see the same
+# machine. Each process writes its per-query CPU (xgate: the thread's CPU clock; pg_trgm: the
+# backend's run time from /proc/PID/schedstat) to a .qcpu file; the least per query over the
+# rounds, averaged, is the figure the machine's load moves least.
+log "xgate and pg_trgm, 1 thread: $REPEAT interleaved rounds"
+rm -f "$OUT"/xg_r*.out "$OUT"/pg_r*.out "$OUT"/*.qcpu
+for r in $(seq "$REPEAT"); do
+  SCREEN_BENCH_QCPU=$OUT/xg_r$r.qcpu "$OUT/screen_bench" run 1 1 "$OUT/eval.tsv" "${LISTS[@]}" \
+    >"$OUT/xg_r$r.out"
+  SCREEN_BENCH_QCPU=$OUT/pg_r$r.qcpu "$OUT/pg_bench" "$CONN" names_all 1 1 "$OUT/eval.tsv" \
+    >"$OUT/pg_r$r.out"
+done
+# the same answers in every round, or the rounds are not the same work
+for r in $(seq 2 "$REPEAT"); do
+  for t in xg pg; do
+    cmp -s <(grep -v '^#' "$OUT/${t}_r1.out") <(grep -v '^#' "$OUT/${t}_r$r.out") ||
+      log "WARNING: $t round $r answered differently from round 1"
+  done
+done
+cp "$OUT/pg_r1.out" "$OUT/pg_t1.out"
 PG_VERSION=$($PSQL -t -A -c "SHOW server_version")
 
 # ---- Jaro-Winkler kernels ----
@@ -154,8 +178,19 @@ if [ -n "${RAPIDFUZZ_DIR:-}" ] && [ -f "$RAPIDFUZZ_DIR/rapidfuzz/distance/JaroWi
 fi
 
 # ---- report ----
-XQ1=$(val "$OUT/xg_t1.out" qps); XQ2=$(val "$OUT/xg_t2.out" qps)
-PQ1=$(val "$OUT/pg_t1.out" qps); PQ2=$(val "$OUT/pg_t2.out" qps)
+# over the interleaved rounds: median and best (largest queries/s, least CPU) of a key
+rounds() { for f in "$OUT/$1"_r*.out; do val "$f" "$2"; done | sort -g; }
+median() { rounds "$1" "$2" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+best() { if [ "$3" = max ]; then rounds "$1" "$2" | tail -1; else rounds "$1" "$2" | head -1; fi; }
+# each query's least CPU over all rounds (all processes), averaged over the queries, in µs
+leastcpu() { cat "$OUT/$1"_r*.qcpu | awk -F'\t' '!($1 in m) || $2 < m[$1] { m[$1] = $2 } END { for (k in m) { s += m[k]; n++ } printf "%.1f", s / n }'; }
+spread() { rounds "$1" "$2" | awk '{ v[NR] = $1 } END { printf "%s–%s", v[1], v[NR] }'; }
+XR1=$OUT/xg_r1.out # load time, memory and CPU percentiles: the first round's process
+XQ1=$(median xg qps); XQ2=$(val "$OUT/xg_t2.out" qps)
+PQ1=$(median pg qps); PQ2=$(val "$OUT/pg_t2.out" qps)
+XB1=$(best xg qps max); PB1=$(best pg qps max)
+XC1=$(median xg cpu_us); PC1=$(median pg cpu_us)
+XL1=$(leastcpu xg); PL1=$(leastcpu pg)
 ratio() { echo "scale=1; $1 / $2" | bc; }
 cat <<EOF
 ## Screening (\`bench/bench_screen.sh\`)
@@ -163,7 +198,7 @@ cat <<EOF
 - Command: \`bench/run screen\` (\`bench/bench_screen.sh\`${RAPIDFUZZ_DIR:+, RAPIDFUZZ_DIR=$RAPIDFUZZ_DIR}${BEFORE:+, XGATE_BENCH_BEFORE=$BEFORE})
 - Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs, $(free -g | awk '/Mem:/ {print $2}') GB RAM; load average $LOADAVG when the run began (the machine is shared: wall-clock figures move with it, CPU time per query much less)
 - Date: $(date -u '+%Y-%m-%d %H:%M UTC'); xgate $(git rev-parse --short HEAD 2>/dev/null || echo "?"); PostgreSQL $PG_VERSION
-- Names: all shared lists together — $NNAMES names and aliases of $(val "$OUT/xg_t1.out" records) records
+- Names: all shared lists together — $NNAMES names and aliases of $(val "$OUT/xg_r1.out" records) records
   (CSL PRC research, METI names, CSL sample, DoD 1260H, EU 833 Annex IV, OFAC SDN 2021-07, UN SC).
 - Queries: the evaluation set, $NQ queries (built by \`bench/screen/build_evalset.py\` from the lists).
 
@@ -180,25 +215,30 @@ alert when anything is reported.
 
 $($PY bench/screen/judge.py "$OUT/eval.tsv" "$OUT/xg_eval.out" "$OUT/pg_eval.out" "$DEFAULT" | grep -v '^# ')
 
-### Speed (same names, same $NQ queries, each run $REPEAT times for xgate, once for pg_trgm)
+### Speed (same names, same $NQ queries; 1 thread: $REPEAT rounds each, xgate and pg_trgm interleaved)
 
 xgate runs in-process over its snapshot; pg_trgm is queried over a Unix socket with a prepared
-statement, one connection per thread. Wall-clock queries/s depend on what else the machine runs;
-CPU time per query is the steadier comparison.
+statement, one connection per thread. On one thread each side runs $REPEAT rounds of all queries,
+one process a round, alternating (xgate, pg_trgm, xgate, ...), so both see the same machine.
+Wall-clock queries/s depend on what else the machine runs; **the steadiest figure is the CPU
+time per query, each query's least over the rounds** (the least disturbed by other processes;
+xgate: its thread's CPU clock, pg_trgm: its backend's run time from /proc/PID/schedstat).
 
 | | xgate | PostgreSQL pg_trgm (GIN, \`%\`, top 10) | xgate / pg_trgm |
 |---|---|---|---|
-| queries/s, 1 thread | $XQ1 | $PQ1 | $(ratio "$XQ1" "$PQ1")× |
-| queries/s, 2 threads | $XQ2 | $PQ2 | $(ratio "$XQ2" "$PQ2")× |
-| CPU time per query (xgate: the process; pg_trgm: its server backend) | $(val "$OUT/xg_t1.out" cpu_us) µs | $(val "$OUT/pg_t1.out" cpu_us) µs | $(ratio "$(val "$OUT/pg_t1.out" cpu_us)" "$(val "$OUT/xg_t1.out" cpu_us)")× less CPU |
-| p50 latency, 1 thread | $(val "$OUT/xg_t1.out" p50_us) µs | $(val "$OUT/pg_t1.out" p50_us) µs | |
-| p99 latency, 1 thread | $(val "$OUT/xg_t1.out" p99_us) µs | $(val "$OUT/pg_t1.out" p99_us) µs | |
-| CPU time per query, p50 / p99 / max (xgate, the thread's own CPU clock: no preemption in it) | $(val "$OUT/xg_t1.out" cpu_p50_us) / $(val "$OUT/xg_t1.out" cpu_p99_us) / $(val "$OUT/xg_t1.out" cpu_max_us) µs | | |
-| CPU time per query, each query's least over the $REPEAT rounds, averaged (xgate; the least disturbed by other processes) | $(val "$OUT/xg_t1.out" cpu_min_us) µs | | |
-| start-up to first answer: \`xgate screen NAME\` on the bundled lists (median of 5 processes), no snapshot file | $STARTUP s | | |
-| the same with the compiled snapshot file mapped (warm start) | $STARTUP_WARM s | | |
-| load (parse lists, analyse and index every name) | $(val "$OUT/xg_t1.out" load_seconds) s (of which analysis + index $(val "$OUT/xg_t1.out" build_seconds) s) | $PG_LOAD s (COPY + GIN index, names already extracted) | |
-| memory | $(( $(val "$OUT/xg_t1.out" rss_after_load_kb) / 1024 )) MB RSS after load, $(( $(val "$OUT/xg_t1.out" rss_peak_kb) / 1024 )) MB peak | table + index $PG_SIZE | |
+| queries/s, 1 thread (median round of $REPEAT) | $XQ1 | $PQ1 | $(ratio "$XQ1" "$PQ1")× |
+| queries/s, 1 thread, best round of $REPEAT | $XB1 | $PB1 | $(ratio "$XB1" "$PB1")× |
+| queries/s, 1 thread, each round (least–most) | $(spread xg qps) | $(spread pg qps) | |
+| CPU time per query, each query's least over the $REPEAT rounds, averaged (**the steadiest**) | $XL1 µs | $PL1 µs | $(ratio "$PL1" "$XL1")× less CPU |
+| queries/s, 2 threads (one run) | $XQ2 | $PQ2 | $(ratio "$XQ2" "$PQ2")× |
+| CPU time per query (xgate: the process; pg_trgm: its server backend; median round) | $XC1 µs | $PC1 µs | $(ratio "$PC1" "$XC1")× less CPU |
+| p50 latency, 1 thread (median round) | $(median xg p50_us) µs | $(median pg p50_us) µs | |
+| p99 latency, 1 thread (median round) | $(median xg p99_us) µs | $(median pg p99_us) µs | |
+| CPU time per query, p50 / p99 / max (xgate, the thread's own CPU clock: no preemption in it; first round) | $(val "$XR1" cpu_p50_us) / $(val "$XR1" cpu_p99_us) / $(val "$XR1" cpu_max_us) µs | | |
+| start-up to first answer: \`xgate screen NAME\` on the bundled lists (median of $STARTUP_RUNS processes), no snapshot file | $STARTUP | | |
+| the same with the compiled snapshot file mapped (warm start) | $STARTUP_WARM | | |
+| load (parse lists, analyse and index every name; median of the $REPEAT round processes) | $(median xg load_seconds) s (of which analysis + index $(median xg build_seconds) s) | $PG_LOAD s (COPY + GIN index, names already extracted) | |
+| memory | $(( $(val "$XR1" rss_after_load_kb) / 1024 )) MB RSS after load, $(( $(val "$XR1" rss_peak_kb) / 1024 )) MB peak | table + index $PG_SIZE | |
 
 $(if [ -n "$BEFORE" ]; then cat <<EOB
 #### This build beside the one before ($BEFORE_REV), same run, same queries, 1 thread ($BEFORE_SAME)

@@ -9,6 +9,13 @@
  * Output mirrors screen_bench run: per query "idx<TAB>key:sim,…", then "# key value" lines.
  *
  *   pg_bench CONNINFO TABLE THREADS REPEAT QUERIES
+ *
+ * CPU is the server backend's, read from /proc/PID/schedstat (nanoseconds of run time, not the
+ * 10 ms ticks of /proc/PID/stat) before and after each query, so that every query has its own CPU
+ * time: cpu_us (all CPU / queries), cpu_min_us (each query's least over the REPEAT rounds,
+ * averaged) as screen_bench prints them. SCREEN_BENCH_QCPU=FILE writes "idx<TAB>µs" per query,
+ * the least over this process's rounds, so that bench_screen.sh can take the least over rounds run
+ * in separate processes (interleaved with xgate's).
  */
 #include <libpq-fe.h>
 #include <pthread.h>
@@ -27,24 +34,26 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* CPU seconds (user + system) the backend process has used so far, from /proc. */
+/* CPU seconds the backend process has run so far: the first field of /proc/PID/schedstat, in
+ * nanoseconds (the scheduler's own account, user + system). */
 static double backend_cpu(int pid)
 {
-    char path[64], buf[1024];
-    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/schedstat", pid);
     FILE *f = fopen(path, "r");
-    if (!f) return 0;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    if (!f) {
+        fprintf(stderr, "pg_bench: cannot read %s\n", path);
+        exit(1);
+    }
+    unsigned long long ns = 0;
+    if (fscanf(f, "%llu", &ns) != 1) ns = 0;
     fclose(f);
-    buf[n] = 0;
-    char *p = strrchr(buf, ')');
-    unsigned long ut = 0, st = 0;
-    if (p) sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st);
-    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+    return (double)ns / 1e9;
 }
 
 typedef struct job {
-    double cpu; /* backend CPU seconds used by this job's queries */
+    double cpu;      /* backend CPU seconds used by this job's queries */
+    double *cpu_min; /* per query, the least backend CPU seconds over the rounds (or NULL) */
     const char *conninfo;
     char **q;
     char **out;
@@ -76,13 +85,16 @@ static void *worker(void *arg)
         exit(1);
     }
     PQclear(PQprepare(c, "q", SQL, 1, NULL));
-    double cpu0 = backend_cpu(PQbackendPID(c));
+    int pid = PQbackendPID(c);
     for (size_t rep = 0; rep < j->repeat; rep++)
         for (size_t i = j->from; i < j->nq; i += j->step) {
             const char *params[1] = {j->q[i]};
-            double t0 = now();
+            double c0 = backend_cpu(pid), t0 = now();
             PGresult *res = PQexecPrepared(c, "q", 1, params, NULL, NULL, 0);
             j->lat[j->nlat++] = now() - t0;
+            double used = backend_cpu(pid) - c0;
+            j->cpu += used;
+            if (j->cpu_min && (rep == 0 || used < j->cpu_min[i])) j->cpu_min[i] = used;
             if (PQresultStatus(res) != PGRES_TUPLES_OK) {
                 fprintf(stderr, "pg_bench: %s", PQerrorMessage(c));
                 exit(1);
@@ -90,7 +102,6 @@ static void *worker(void *arg)
             if (rep == 0 && j->out && !j->out[i]) j->out[i] = format_rows(res);
             PQclear(res);
         }
-    j->cpu = backend_cpu(PQbackendPID(c)) - cpu0;
     PQfinish(c);
     return NULL;
 }
@@ -124,7 +135,8 @@ int main(int argc, char **argv)
     }
     fclose(f);
     char **out = calloc(nq, sizeof *out);
-    job warm = {0, argv[1], q, out, nq, 0, 1, 1, malloc(nq * sizeof(double)), 0};
+    double *cpu_min = calloc(nq, sizeof *cpu_min);
+    job warm = {0, NULL, argv[1], q, out, nq, 0, 1, 1, malloc(nq * sizeof(double)), 0};
     worker(&warm);
     free(warm.lat);
     job *jobs = calloc((size_t)threads, sizeof *jobs);
@@ -132,6 +144,7 @@ int main(int argc, char **argv)
     double t0 = now();
     for (int t = 0; t < threads; t++) {
         jobs[t] = (job){0,
+                        cpu_min,
                         argv[1],
                         q,
                         NULL,
@@ -163,5 +176,17 @@ int main(int argc, char **argv)
     printf("# threads %d\n# queries %zu\n# qps %.1f\n# p50_us %.1f\n# p99_us %.1f\n", threads,
            total, (double)total / wall, all[total / 2] * 1e6, all[total * 99 / 100] * 1e6);
     printf("# cpu_us %.1f\n", cpu / (double)total * 1e6); /* server side, from /proc */
+    double min_sum = 0;
+    for (size_t i = 0; i < nq; i++)
+        min_sum += cpu_min[i];
+    printf("# cpu_min_us %.1f\n", min_sum / (double)nq * 1e6);
+    const char *qcpu = getenv("SCREEN_BENCH_QCPU");
+    if (qcpu) {
+        FILE *o = fopen(qcpu, "w");
+        if (!o) return 1;
+        for (size_t i = 0; i < nq; i++)
+            fprintf(o, "%zu\t%.3f\n", i, cpu_min[i] * 1e6);
+        fclose(o);
+    }
     return 0;
 }

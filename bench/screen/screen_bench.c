@@ -8,7 +8,10 @@
  *                                             REPEAT times over THREADS threads; per query the
  *                                             records scored >= 0.5 (for the quality judge),
  *                                             then "# key value" lines: load time, names, RSS,
- *                                             queries/s, p50/p99 latency
+ *                                             queries/s, p50/p99 latency; with
+ *                                             SCREEN_BENCH_QCPU=FILE, "idx<TAB>µs" per query
+ *                                             (its least CPU over the rounds) in FILE, for the
+ *                                             least over rounds run in separate processes
  *   screen_bench kernel A B [cached]          Jaro-Winkler ns per pair, every line of A against
  *                                             every line of B, plain and with a cached pattern
  *                                             (best of five rounds)
@@ -237,6 +240,11 @@ static int run(int threads, int repeat, const char *qpath, char **paths, int n)
     for (size_t i = 0; i < nq; i++)
         min_sum += q[i].cpu_min;
     printf("# cpu_min_us %.1f\n", min_sum / (double)nq * 1e6);
+    const char *qcpu = getenv("SCREEN_BENCH_QCPU");
+    FILE *o = qcpu ? fopen(qcpu, "w") : NULL;
+    for (size_t i = 0; o && i < nq; i++)
+        fprintf(o, "%zu\t%.3f\n", i, q[i].cpu_min * 1e6);
+    if (o) fclose(o);
     printf("# cpu_us %.1f\n# cpu_p50_us %.1f\n# cpu_p99_us %.1f\n# cpu_max_us %.1f\n",
            cpu / (double)total * 1e6, cpus[total / 2] * 1e6, cpus[total * 99 / 100] * 1e6,
            cpus[total - 1] * 1e6);

@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/core.h"
@@ -62,7 +63,10 @@ struct xg_snapshot {
     xg_index ids_idx;   /* normalised identifier values → records */
     xg_symw *symw;      /* organisation-symbol weights, sorted by hash */
     size_t nsymw;
-    xg_tok_meas *tok_meas; /* by token id (xg_score_list.tok), heap; NULL: measured per query */
+    xg_tok_meas *tok_meas; /* by token id (xg_score_list.tok), heap or in the mapped file (then
+                              tok_meas_mapped); NULL: measured per query */
+    size_t ntok_meas;
+    bool tok_meas_mapped;
     double build_seconds;
     double load_seconds; /* xg_snapshot_load: lists, key, and the build or the mapping */
     void *map;           /* the mapped snapshot file the names and indexes point into, or NULL */

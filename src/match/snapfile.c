@@ -9,6 +9,7 @@
  */
 #include "match/snapfile.h"
 #include "match/match_internal.h"
+#include "match/score.h"
 #include "xgate/error.h"
 
 #include <stdio.h>
@@ -45,6 +46,7 @@ static const size_t ELEM[XG_SF_NSECTIONS] = {
     [XG_SF_LFILE] = sizeof(xg_snapfile_lfile),
     [XG_SF_SOURCE] = sizeof(xg_snapfile_source),
     [XG_SF_SKIP] = sizeof(xg_snapfile_skip),
+    [XG_SF_TOKMEAS] = sizeof(xg_tok_meas),
 };
 
 const char *xg_snapfile_str(const xg_snapfile *f, uint32_t ref)
@@ -70,6 +72,20 @@ static int index_ok(const xg_index *x, size_t noff, size_t nids)
         if (x->off[i] > x->off[i + 1] || (i && x->keys[i - 1] >= x->keys[i])) return 0;
     for (size_t i = 0; i < x->npost; i++)
         if (x->post[i] >= nids) return 0;
+    return 1;
+}
+
+/* A word's stored measures (xg_tok_meas_of) fit its string: len bytes up to the string's NUL, no
+ * more code points than bytes, and "ASCII" only of ASCII bytes — so that nothing measured reads
+ * past the string or takes a byte for ASCII that is not. */
+static int word_meas_ok(const xg_snapfile *f, uint32_t ref, uint32_t len, uint32_t cps,
+                        uint8_t ascii)
+{
+    if (!ref) return 0;
+    size_t off = ref - 1;
+    if (len >= f->nstr - off || f->str[off + len] || cps > len || ascii > 1) return 0;
+    for (size_t k = 0; ascii && k < len; k++)
+        if ((unsigned char)f->str[off + k] >= 0x80 || !f->str[off + k]) return 0;
     return 1;
 }
 
@@ -185,17 +201,40 @@ int xg_snapfile_parse(xg_snapfile *out, const void *buf, size_t len, const char 
     f.nsources = n[XG_SF_SOURCE];
     f.skipped = sec[XG_SF_SKIP];
     f.nskipped = n[XG_SF_SKIP];
+    f.meas = sec[XG_SF_TOKMEAS];
+    f.nmeas = n[XG_SF_TOKMEAS];
     if (f.nnames >= UINT32_MAX || f.ntoks >= UINT32_MAX || h->nrecords >= UINT32_MAX ||
         f.nrecs != h->nrecords || f.nrefs >= UINT32_MAX || f.nidents >= UINT32_MAX)
         return bad(problem, "malformed: counts");
     const char *lp = lists_ok(&f);
     if (lp) return bad(problem, lp);
-    for (size_t i = 0; i < f.ntoks; i++) {
+    /* a token id's measures are checked against its first token; a later token of that id must
+     * have the very same text and alt (equal strings are stored once) */
+    uint32_t *first = calloc(f.nmeas + 1, sizeof *first); /* token index + 1, by id */
+    if (!first) return bad(problem, "out of memory");
+    const char *tp = NULL;
+    for (size_t i = 0; i < f.ntoks && !tp; i++) {
         const xg_snapfile_tok *t = &f.toks[i];
+        uint32_t id = f.tokid[i];
         if (!t->text || !str_ok(&f, t->text) || !str_ok(&f, t->symbol) || !str_ok(&f, t->alt) ||
-            t->kind > XG_TOK_STOP || f.tokid[i] >= f.ntoks)
-            return bad(problem, "malformed: token");
+            t->kind > XG_TOK_STOP || id >= f.ntoks)
+            tp = "malformed: token";
+        else if (id >= f.nmeas)
+            tp = "malformed: token measures";
+        else if (first[id])
+            tp = f.toks[first[id] - 1].text != t->text || f.toks[first[id] - 1].alt != t->alt
+                     ? "malformed: token measures"
+                     : NULL;
+        else if (!word_meas_ok(&f, t->text, f.meas[id].len[0], f.meas[id].cps[0],
+                               f.meas[id].ascii[0]) ||
+                 (t->alt && !word_meas_ok(&f, t->alt, f.meas[id].len[1], f.meas[id].cps[1],
+                                          f.meas[id].ascii[1])))
+            tp = "malformed: token measures";
+        else
+            first[id] = (uint32_t)i + 1;
     }
+    free(first);
+    if (tp) return bad(problem, tp);
     for (size_t i = 0; i < f.nnames; i++) {
         const xg_snapfile_name *m = &f.names[i];
         if (m->record >= h->nrecords || m->form > i || m->tok > f.ntoks ||
@@ -398,12 +437,20 @@ int xg_snapfile_serialise(void **out, size_t *len, const xg_snapshot *s, const u
     uint32_t *tokid = calloc(ntoks + 1, sizeof *tokid);
     uint32_t *big = calloc(nbig + 1, sizeof *big);
     xg_snapfile_symw *symw = calloc(s->nsymw + 1, sizeof *symw);
+    /* the token measures, copied field by field so that padding is zero */
+    xg_tok_meas *meas = calloc(s->ntok_meas + 1, sizeof *meas);
+    for (size_t i = 0; meas && s->tok_meas && i < s->ntok_meas; i++)
+        meas[i] = (xg_tok_meas){{s->tok_meas[i].letters[0], s->tok_meas[i].letters[1]},
+                                {s->tok_meas[i].len[0], s->tok_meas[i].len[1]},
+                                {s->tok_meas[i].cps[0], s->tok_meas[i].cps[1]},
+                                {s->tok_meas[i].ascii[0], s->tok_meas[i].ascii[1]}};
     grow g[6] = {{.elem = sizeof(xg_snapfile_rec)},    {.elem = sizeof(uint32_t)},
                  {.elem = sizeof(xg_snapfile_ident)},  {.elem = sizeof(xg_snapfile_lfile)},
                  {.elem = sizeof(xg_snapfile_source)}, {.elem = sizeof(xg_snapfile_skip)}};
     void *file = NULL;
     int rc = 0;
-    if (!names || !toks || !tokw || !toklen || !tokid || !big || !symw) oom = 1;
+    if (!names || !toks || !tokw || !toklen || !tokid || !big || !symw || !meas || !s->tok_meas)
+        oom = 1;
     size_t kt = 0, kb = 0;
     for (size_t i = 0; i < s->nnames && !oom; i++) {
         const xg_mname *m = &s->names[i];
@@ -466,7 +513,8 @@ int xg_snapfile_serialise(void **out, size_t *len, const xg_snapshot *s, const u
                                          g[2].data,
                                          g[3].data,
                                          g[4].data,
-                                         g[5].data};
+                                         g[5].data,
+                                         meas};
     size_t count[XG_SF_NSECTIONS] = {st.len,
                                      s->nnames,
                                      ntoks,
@@ -486,7 +534,8 @@ int xg_snapfile_serialise(void **out, size_t *len, const xg_snapshot *s, const u
                                      g[2].n,
                                      g[3].n,
                                      g[4].n,
-                                     g[5].n};
+                                     g[5].n,
+                                     s->ntok_meas};
     xg_snapfile_hdr h;
     memset(&h, 0, sizeof h);
     memcpy(h.magic, MAGIC, sizeof MAGIC);
@@ -521,6 +570,6 @@ done:
     for (int i = 0; i < 6; i++)
         free(g[i].data);
     free(file), free(st.data), free(st.slot), free(names), free(toks), free(tokw), free(toklen),
-        free(tokid), free(big), free(symw);
+        free(tokid), free(big), free(symw), free(meas);
     return rc;
 }

@@ -22,7 +22,7 @@
 
 #include "match/index.h"
 
-#define XG_SNAPFILE_VERSION 2u
+#define XG_SNAPFILE_VERSION 3u
 
 enum {
     XG_SF_STR,    /* char: NUL-terminated strings */
@@ -45,6 +45,7 @@ enum {
     XG_SF_LFILE,  /* xg_snapfile_lfile: the files read */
     XG_SF_SOURCE, /* xg_snapfile_source */
     XG_SF_SKIP,   /* xg_snapfile_skip: rows skipped (lenient loads) */
+    XG_SF_TOKMEAS, /* xg_tok_meas (score.h) by token id: measured when written (format 3) */
     XG_SF_NSECTIONS
 };
 
@@ -139,6 +140,8 @@ typedef struct xg_snapfile {
     size_t nsources;
     const xg_snapfile_skip *skipped;
     size_t nskipped;
+    const struct xg_tok_meas *meas; /* by token id; each checked against a token of that id */
+    size_t nmeas;
 } xg_snapfile;
 
 /* Check buf[len] (8-byte aligned) completely — magic, format version, layout, section bounds,

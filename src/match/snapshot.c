@@ -298,6 +298,7 @@ static void build_token_meas(xg_snapshot *s)
         }
     free(done);
     s->tok_meas = m;
+    s->ntok_meas = nid + 1;
 }
 
 static int build_forms(xg_snapshot *s)
@@ -408,7 +409,7 @@ static void snapshot_free(xg_snapshot *s)
         xg_index_free(&s->ids_idx);
     }
     xg_arena_free(&s->arena);
-    free(s->tok_meas);
+    if (!s->tok_meas_mapped) free(s->tok_meas);
     free(s->file_path);
     free(s->file_note);
     free(s);
@@ -982,7 +983,10 @@ static int try_map(xg_snapshot *s, const char *path, const uint8_t key[16], cons
     if (!problem) {
         s->map = m;
         s->map_len = (size_t)sb.st_size;
-        build_token_meas(s);
+        /* measured when the file was written, checked against the tokens by the parser */
+        s->tok_meas = (xg_tok_meas *)f.meas;
+        s->ntok_meas = f.nmeas;
+        s->tok_meas_mapped = true;
         return 0;
     }
     if (m != MAP_FAILED) munmap(m, (size_t)sb.st_size);

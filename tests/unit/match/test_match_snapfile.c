@@ -1,7 +1,8 @@
 /*
  * test_match_snapfile.c — the compiled snapshot file: a cold load writes it, a warm load maps it
  * and screens exactly alike, and every kind of damage (truncated, a flipped byte, another format
- * version, a file of other lists, garbage) is refused and rebuilt with a note, never trusted.
+ * version, a file of other lists, garbage, token measures that do not fit their tokens) is refused
+ * and rebuilt with a note, never trusted.
  * Since format 2 the file holds the list set too: a warm load gives the same records, files,
  * hashes, sources and skipped rows as parsing, and a changed list file is a new key.
  */
@@ -15,6 +16,7 @@
 
 #include <xxhash.h>
 
+#include "match/score.h"
 #include "match/snapfile.h"
 #include "text/text_internal.h"
 #include "xgate/error.h"
@@ -494,5 +496,46 @@ Test(match_snapfile, malformed_list_sections)
     expect_rebuilt("malformed: list file", want);
     damage(path, bad_count);
     expect_rebuilt("malformed: counts", want);
+    free(want), free(path);
+}
+
+/* Token measures (format 3) behind a valid checksum: each is checked against its token's string,
+ * so none can make a comparison read past a string or take a byte for ASCII that is not. */
+static void bad_meas_len(xg_snapfile_hdr *h, char *file)
+{
+    uint32_t id = ((uint32_t *)(file + h->sec[XG_SF_TOKID][0]))[0];
+    ((xg_tok_meas *)(file + h->sec[XG_SF_TOKMEAS][0]))[id].len[0] = 0xFFFFFF00u;
+}
+
+static void bad_meas_cps(xg_snapfile_hdr *h, char *file)
+{
+    uint32_t id = ((uint32_t *)(file + h->sec[XG_SF_TOKID][0]))[0];
+    xg_tok_meas *m = &((xg_tok_meas *)(file + h->sec[XG_SF_TOKMEAS][0]))[id];
+    m->cps[0] = m->len[0] + 1;
+}
+
+static void bad_meas_ascii(xg_snapfile_hdr *h, char *file)
+{
+    uint32_t id = ((uint32_t *)(file + h->sec[XG_SF_TOKID][0]))[0];
+    ((xg_tok_meas *)(file + h->sec[XG_SF_TOKMEAS][0]))[id].ascii[0] = 2;
+}
+
+static void bad_meas_count(xg_snapfile_hdr *h, char *file)
+{
+    (void)file;
+    h->sec[XG_SF_TOKMEAS][1] = 0;
+}
+
+Test(match_snapfile, malformed_token_measures)
+{
+    char *want = prepare(), *path = path_now();
+    damage(path, bad_meas_len);
+    expect_rebuilt("malformed: token measures", want);
+    damage(path, bad_meas_cps);
+    expect_rebuilt("malformed: token measures", want);
+    damage(path, bad_meas_ascii);
+    expect_rebuilt("malformed: token measures", want);
+    damage(path, bad_meas_count);
+    expect_rebuilt("malformed: token measures", want);
     free(want), free(path);
 }
