@@ -791,6 +791,18 @@ static size_t leading_places(const seg *sg, size_t n)
     return 0;
 }
 
+/* 1 when the name starts with a group's word (zh_groups.tsv) and a listed company's brand word of
+ * two characters or more follows it (航天 | 晨光, 中国 | 外运长航): the group word is then an owner
+ * level of the name's chain, as a leading place is, which a list name need not carry (Aerosun
+ * Corporation, Sinotrans & CSC); 0 otherwise. */
+static size_t leading_group(const seg *sg, size_t n)
+{
+    return n >= 2 && sg[0].kind == SEG_WORD && sg[0].w->group && sg[1].kind == SEG_WORD &&
+                   sg[1].w->brand && sg[1].w->nchars >= 2
+               ? 1
+               : 0;
+}
+
 static int han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char *run, size_t n,
                    int flags, int context, xg_han_level *level, bool abbrev, const xg_vec *made)
 {
@@ -816,7 +828,11 @@ static int han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char 
         if (!made) xg_vec_free(&segs);
         return rc;
     }
-    size_t owner = out->len == 0 && level->level <= 1 ? leading_places(sg, segs.len) : 0;
+    size_t owner = 0;
+    if (out->len == 0 && level->level <= 1) {
+        owner = leading_places(sg, segs.len);
+        if (!owner) owner = leading_group(sg, segs.len);
+    }
     for (size_t i = 0; rc == 0 && i < segs.len;) {
         size_t from = out->len;
         if (sg[i].kind == SEG_CHAR) {

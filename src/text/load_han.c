@@ -118,8 +118,27 @@ static int brand_line(void *arg, const char *path, long lineno, char *line)
     char *brand = xg_arena_strndup(&ctx->arena, tab + 1, n);
     if (!brand) return XG_ENOMEM;
     int rc = glossary_line(arg, path, lineno, line);
-    if (rc || !n || strchr(brand, ' ')) return rc;
+    if (rc) return rc;
+    xg_hanword *w = xg_strmap_get(&ctx->han, line, strlen(line));
+    if (w) w->brand = 1;
+    if (!n || strchr(brand, ' ')) return 0;
     return xg_strmap_put(&ctx->brands, brand, n, brand) ? 0 : XG_ENOMEM;
+}
+
+/* "航天<TAB>CASC, CASIC<TAB>source" (data/text/zh_groups.tsv): a glossary word that names a group
+ * and that its companies put before their brand (航天晨光 = Aerosun); marks the word (group). */
+static int group_line(void *arg, const char *path, long lineno, char *line)
+{
+    xg_text_ctx *ctx = arg;
+    char *tab = strchr(line, '\t'), *src = tab ? strchr(tab + 1, '\t') : NULL;
+    if (!tab || tab == line || !src || src == tab + 1 || !src[1])
+        return xg_error_set(XG_EPARSE, "%s:%ld: expected word<TAB>group<TAB>source", path, lineno);
+    *tab = '\0';
+    xg_hanword *w = xg_strmap_get(&ctx->han, line, strlen(line));
+    if (!w || !w->glossary || w->expands)
+        return xg_error_set(XG_EPARSE, "%s:%ld: %s is not a glossary word", path, lineno, line);
+    w->group = 1;
+    return 0;
 }
 
 static int surname_line(void *arg, const char *path, long lineno, char *line)
@@ -199,6 +218,9 @@ int xg_text_load_glossary(xg_text_ctx *ctx, const char *dir)
     if (rc) return rc;
     snprintf(path, sizeof path, "%s/text/zh_brands.tsv", dir);
     rc = xg_text_each_line(path, brand_line, ctx);
+    if (rc) return rc;
+    snprintf(path, sizeof path, "%s/text/zh_groups.tsv", dir);
+    rc = xg_text_each_line(path, group_line, ctx);
     if (rc) return rc;
     snprintf(path, sizeof path, "%s/text/ja_shinjitai.tsv", dir);
     rc = xg_text_each_line(path, shinjitai_line, ctx);

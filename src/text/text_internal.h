@@ -67,6 +67,10 @@ typedef struct xg_hanword {
                                    ends after it (中国人民解放军 | 国防科技大学) */
     const char *expands;        /* data/text/zh_abbrev.tsv: the full name an abbreviation stands for
                                    (北航 → 北京航空航天大学), read in its place; else NULL */
+    unsigned char brand; /* data/text/zh_brands.tsv: a listed company's brand word (晨光) */
+    unsigned char group; /* data/text/zh_groups.tsv: a group's word that company names put
+                            before their brand and their English names drop (航天 | 晨光
+                            Aerosun); see han.c, leading_group */
 } xg_hanword;
 
 /* A work token while a name is being analysed (analyse.c, han.c). */
