@@ -22,9 +22,6 @@
 #include <unicode/utrans.h>
 #include <unicode/ustring.h>
 #include <utf8proc.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 /* ---- UTF-8 helpers ---- */
 
@@ -40,61 +37,6 @@ static int is_cjk(uint32_t c)
     return (c >= 0x3400 && c < 0xA000) || (c >= 0x3000 && c < 0x3040) ||
            (c >= 0xF900 && c < 0xFB00) || (c >= 0x20000 && c < 0x31350) ||
            (c >= 0xFF00 && c < 0xFF10);
-}
-
-/* ---- UTF-8 check ---- */
-
-/* xg_utf8_valid's answer, sixteen bytes at a time: a block of ASCII is passed over, the ASCII
- * bytes before the first other byte are, and a run of three-byte characters (Han text) is checked
- * five at a time (their lead bytes 0xE1-0xEC or 0xEE-0xEF, two continuation bytes each: nothing
- * else to check; a lead 0xE0 or 0xED, which needs its second byte checked, goes one character at
- * a time). Any other character is read by xg_utf8_next, and the last bytes by xg_utf8_valid:
- * the check only ever stops between two characters. */
-int scan_utf8_valid(const char *s, size_t n)
-{
-#ifdef __SSE2__
-    const unsigned char *p = (const unsigned char *)s, *end = p + n;
-    const __m128i mask =
-        _mm_setr_epi8((char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0,
-                      (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0,
-                      (char)0xF0, (char)0xC0, (char)0xC0, 0);
-    const __m128i want =
-        _mm_setr_epi8((char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80,
-                      (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80,
-                      (char)0xE0, (char)0x80, (char)0x80, 0);
-    const __m128i e0 = _mm_set1_epi8((char)0xE0), ed = _mm_set1_epi8((char)0xED);
-    while (end - p >= 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)p);
-        unsigned high = (unsigned)_mm_movemask_epi8(x);
-        if (!high) { /* sixteen ASCII bytes */
-            p += 16;
-            continue;
-        }
-        if (high & 1) {
-            /* the bytes matching three-byte characters from p: 3 * k bits from bit 0 for k whole
-             * characters */
-            unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, mask), want));
-            unsigned run = (unsigned)__builtin_ctz(~m); /* m < 0x8000: ~m has a zero bit */
-            unsigned k = run / 3;
-            unsigned leads = 0x1249u & ((1u << (3 * k)) - 1);
-            unsigned bad = (unsigned)_mm_movemask_epi8(
-                _mm_or_si128(_mm_cmpeq_epi8(x, e0), _mm_cmpeq_epi8(x, ed)));
-            if (k && !(bad & leads)) {
-                p += 3 * k;
-                continue;
-            }
-            uint32_t cp;
-            size_t len = xg_utf8_next((const char *)p, (size_t)(end - p), &cp);
-            if (!len) return 0;
-            p += len;
-            continue;
-        }
-        p += __builtin_ctz(high); /* the ASCII bytes before the first other */
-    }
-    return xg_utf8_valid((const char *)p, (size_t)(end - p));
-#else
-    return xg_utf8_valid(s, n);
-#endif
 }
 
 /* ---- encoding detection ---- */
@@ -232,7 +174,7 @@ int scan_to_utf8_view(const char **out, size_t *out_len, char **owned, const cha
     }
     if (looks_binary((const unsigned char *)bytes, len))
         return xg_error_set(XG_EFORMAT, "binary data (NUL or control bytes), not a text document");
-    if (scan_utf8_valid(bytes, len)) {
+    if (xg_utf8_valid(bytes, len)) {
         *out = bytes;
         *out_len = len;
         *encoding = "utf-8";

@@ -122,8 +122,6 @@ int scan_fold_table(uint32_t **out);
 
 /* Raw bytes → UTF-8 (no normalisation). XG_EFORMAT for binary/undecodable. */
 int scan_to_utf8(char **out, size_t *out_len, const char **encoding, const char *bytes, size_t len);
-/* xg_utf8_valid(s, n): the same answer, faster on Han text (SSE2). */
-int scan_utf8_valid(const char *s, size_t n);
 /* scan_to_utf8 without the copy when the bytes are UTF-8 already: *out points into `bytes`
  * (past a BOM) and *owned is NULL; a conversion is returned in *out and *owned (to free). */
 int scan_to_utf8_view(const char **out, size_t *out_len, char **owned, const char **encoding,
