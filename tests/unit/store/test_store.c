@@ -611,6 +611,94 @@ Test(store_audit, absent_policy_and_as_of_are_stored_and_hashed_as_empty)
     cleanup(s);
 }
 
+/* The canonical payload's escaping, the reference written out byte by byte: '"' and '\\' take a
+ * backslash, a control character is \u00XX in lower-case hex, every other byte (0x7f and bytes
+ * above 0x7f included) is kept. The strings put an escape at every offset of lengths around the
+ * sixteen-byte steps of canon_string, the quotes of a JSON text every few bytes, and runs longer
+ * than 16 with none. */
+static void ref_string(char **w, const char *s)
+{
+    if (!s) {
+        *w += sprintf(*w, "null");
+        return;
+    }
+    *(*w)++ = '"';
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            *w += sprintf(*w, "\\%c", c);
+        else if (c < 0x20)
+            *w += sprintf(*w, "\\u%04x", c);
+        else
+            *(*w)++ = (char)c;
+    }
+    *(*w)++ = '"';
+    **w = '\0';
+}
+
+Test(store_audit, payload_escaping_matches_the_reference_at_every_offset)
+{
+    static const char specials[] = {'"',  '\\', 0x01,       0x1f,      0x0a,
+                                    0x20, 0x7f, (char)0x80, (char)0xff};
+    char str[80], want[80 * 6 + 256];
+    int checked = 0;
+    for (int len = 1; len <= 70; len++)
+        for (int at = 0; at < len; at++)
+            for (size_t k = 0; k < sizeof specials; k++) {
+                for (int i = 0; i < len; i++)
+                    str[i] = (char)('a' + i % 26);
+                str[at] = specials[k];
+                if (len > 40) str[len - 3] = '"'; /* a second escape in the same stretch */
+                str[len] = '\0';
+                char *p = store_review_payload("rev_1", str, "approve", NULL, str, "r\"x", "t");
+                char *w = want;
+                const char *keys[] = {"action",  "created", "decision_id", "id",
+                                      "outcome", "reason",  "reviewer"};
+                const char *vals[] = {"approve", "t", str, "rev_1", NULL, str, "r\"x"};
+                *w++ = '{';
+                for (int i = 0; i < 7; i++) {
+                    if (i) *w++ = ',';
+                    ref_string(&w, keys[i]);
+                    *w++ = ':';
+                    ref_string(&w, vals[i]);
+                }
+                *w++ = '}';
+                *w = '\0';
+                cr_assert_str_eq(p, want, "len %d, byte 0x%02x at %d", len,
+                                 (unsigned char)specials[k], at);
+                free(p);
+                checked++;
+            }
+    /* a JSON text with many escapes and control characters in a row, longer than any buffer step */
+    char big[3000];
+    size_t n = 0;
+    while (n + 12 < sizeof big) {
+        memcpy(big + n, "{\"k\":\"v\\\\\"}", 11);
+        n += 11;
+        big[n] = (char)(n % 32 ? n % 32 : 0x1e);
+        n++;
+    }
+    big[n] = '\0';
+    char *p = store_review_payload("a", "b", "c", "d", big, "e", "f");
+    char *ref = malloc(6 * n + 256), *w = ref;
+    const char *keys[] = {"action",  "created", "decision_id", "id",
+                          "outcome", "reason",  "reviewer"};
+    const char *vals[] = {"c", "f", "b", "a", "d", big, "e"};
+    *w++ = '{';
+    for (int i = 0; i < 7; i++) {
+        if (i) *w++ = ',';
+        ref_string(&w, keys[i]);
+        *w++ = ':';
+        ref_string(&w, vals[i]);
+    }
+    *w++ = '}';
+    *w = '\0';
+    cr_assert_str_eq(p, ref);
+    free(p);
+    free(ref);
+    cr_assert_eq(checked, 70 * 71 / 2 * 9);
+}
+
 /* Rows chained before the fix hashed an absent policy / as_of as null: they still verify. The
  * test rewrites the first entry (and the links after it) as the old code wrote them. */
 Test(store_audit, rows_hashed_with_null_policy_before_the_fix_still_verify)
