@@ -92,9 +92,15 @@ static void drop(xg_index *idx)
     free(idx->post);
 }
 
-static uint64_t even(size_t i) { return (void)i, next(); }
+static uint64_t even(size_t i)
+{
+    return (void)i, next();
+}
 /* all in a narrow band: the guess lands far from the answer */
-static uint64_t band(size_t i) { return (void)i, 0x7000000000000000ULL + (next() >> 40); }
+static uint64_t band(size_t i)
+{
+    return (void)i, 0x7000000000000000ULL + (next() >> 40);
+}
 /* two clumps at the ends, and the extremes themselves */
 static uint64_t ends(size_t i)
 {
@@ -103,7 +109,10 @@ static uint64_t ends(size_t i)
     return i % 2 ? next() >> 50 : UINT64_MAX - (next() >> 50);
 }
 /* small consecutive values: every guess is index 0 */
-static uint64_t small(size_t i) { return (uint64_t)i * 3; }
+static uint64_t small(size_t i)
+{
+    return (uint64_t)i * 3;
+}
 
 Test(index, get_equals_bisection_whatever_the_spread)
 {

@@ -255,16 +255,17 @@ Test(db, wal_restart_bounds_the_wal)
     }
     cr_assert_geq(restarts, 3, "%llu restarts, %llu checkpoints after %d rows", restarts, ckpts,
                   rows);
-    struct stat dbst, walst;
+    struct stat dbst;
     cr_assert_eq(stat(path, &dbst), 0);
-    cr_assert_eq(stat(wal, &walst), 0);
-    /* ~1 page a row: most rows are in the database file, and the WAL holds far fewer pages than
-     * were written (each restart starts it over) */
+    /* ~1 page a row: most rows are in the database file, and the WAL in use holds fewer pages
+     * than were written (each restart starts it over). The WAL file's size is not asserted: it
+     * is the high-water mark, i.e. how far the writer ran ahead of the checkpointer thread before
+     * the first restart, which depends on the machine's load (a CI run under ASan saw ~2,000
+     * pages), not on the code. */
     cr_assert_gt(dbst.st_size, (off_t)rows * 2048, "database file %lld bytes after %d rows",
                  (long long)dbst.st_size, rows);
-    cr_assert_lt(walst.st_size, (off_t)rows * 4096, "WAL %lld bytes after %d rows",
-                 (long long)walst.st_size, rows);
-    cr_assert_lt(pages, rows);
+    cr_assert_lt(pages, rows, "%d WAL pages in use after %d rows and %llu restarts", pages, rows,
+                 restarts);
     db_stmt *st;
     cr_assert_eq(db_prepare(c, "SELECT COUNT(*) FROM t", &st), DB_OK);
     cr_assert_eq(db_step(st), DB_ROW);
