@@ -157,13 +157,17 @@ static int accumulate(const xg_snapshot *s, const xg_name *qn, xg_arena *a, xg_v
     xg_vote *vote = v->vote; /* all 0: top_k set back the last query's */
     uint32_t *touched = v->touched;
     size_t ntouched = 0; /* a local: the stores below cannot alias it */
-    /* one posting: a positive weight's bits are not 0, so "untouched" is an integer test */
+    /* one posting: a positive weight's bits are not 0, so "untouched" is an integer test. The
+     * name is written to the touched list whatever its vote and kept only when new: no branch on
+     * a vote that is a cache miss (new or not is a coin toss the CPU would mispredict, and each
+     * miss would wait on the vote's load) */
 #define VOTE(id_)                                                                                  \
     do {                                                                                           \
         uint32_t id = (id_), bits;                                                                 \
         float x = vote[id];                                                                        \
         memcpy(&bits, &x, sizeof bits);                                                            \
-        if (!bits) touched[ntouched++] = id;                                                       \
+        touched[ntouched] = id;                                                                    \
+        ntouched += !bits;                                                                         \
         vote[id] = x + w;                                                                          \
     } while (0)
     for (size_t i = 0; i < used; i++) {
