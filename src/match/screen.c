@@ -395,19 +395,25 @@ static int score_candidates(const xg_snapshot *s, const xg_screen_query *q, xg_s
          * candidates on, then what that name points at once it is in cache. No effect on
          * results. */
         if (i + 2 * XG_PREFETCH_AHEAD < nc) {
-            const xg_mname *f = &s->names[c[i + 2 * XG_PREFETCH_AHEAD].name - 1];
-            __builtin_prefetch(f);
-            __builtin_prefetch(&f->sl);
+            /* all of it: a name is 160 bytes, three cache lines whatever its alignment (the
+             * third holds the token ids and the form, read first) */
+            const char *f = (const char *)&s->names[c[i + 2 * XG_PREFETCH_AHEAD].name - 1];
+            for (size_t o = 0; o < sizeof(xg_mname); o += 64)
+                __builtin_prefetch(f + o);
         }
         if (i + XG_PREFETCH_AHEAD < nc) {
             const xg_mname *f = &s->names[c[i + XG_PREFETCH_AHEAD].name - 1];
             __builtin_prefetch(&s->lists->records[f->record]);
-            const char *t = (const char *)f->an.tokens; /* its first three cache lines */
-            for (size_t o = 0; o < f->an.ntokens * sizeof *f->an.tokens && o < 192; o += 64)
-                __builtin_prefetch(t + o);
-            if (f->sl.tok) __builtin_prefetch(f->sl.tok);
-            if (f->sl.w) __builtin_prefetch(f->sl.w);
-            if (f->sl.len) __builtin_prefetch(f->sl.len);
+            /* its tokens' first three cache lines, its token ids, weights and lengths: with no
+             * test on the name's fields (a prefetch never faults, past an array's end or at NULL),
+             * so no branch waits on a name that is still on its way */
+            const char *t = (const char *)f->an.tokens;
+            __builtin_prefetch(t);
+            __builtin_prefetch(t + 64);
+            __builtin_prefetch(t + 128);
+            __builtin_prefetch(f->sl.tok);
+            __builtin_prefetch(f->sl.w);
+            __builtin_prefetch(f->sl.len);
         }
         const xg_mname *m = &s->names[c[i].name - 1];
         const xg_record *r = &s->lists->records[m->record];
