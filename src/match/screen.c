@@ -560,37 +560,45 @@ static int assemble(xg_screen_result *r, const xg_snapshot *s, const xg_screen_q
     screen_priv *p = r->priv;
     const rec_best **order = xg_arena_alloc(scratch, 2 * (bt->n + 1) * sizeof *order);
     if (!order) return xg_error_set(XG_ENOMEM, "screen: out of memory");
-    for (size_t i = 0; i < bt->n; i++)
-        order[i] = &bt->items[i];
-    sort_best(order, bt->n, order + bt->n + 1);
+    /* Only the records at or above the threshold are reported in order; under it, only the best
+     * that is not delisted is (the near miss). So only the first are sorted, and the near miss is
+     * the best of the others by the same total order — what sorting all of them gave. */
+    size_t nabove = 0;
+    const rec_best *near = NULL;
+    for (size_t i = 0; i < bt->n; i++) {
+        const rec_best *b = &bt->items[i];
+        if (b->score >= r->threshold)
+            order[nabove++] = b;
+        else if ((!near || best_before(b, near)) &&
+                 !xg_record_is_delisted(&s->lists->records[b->record], as_of))
+            near = b;
+    }
+    sort_best(order, nabove, order + bt->n + 1);
     /* room for what will be reported, not for `limit`: the result's arena stays one small block */
     size_t nm = 0, nd = 0;
-    for (size_t i = 0; i < bt->n; i++)
-        if (order[i]->score >= r->threshold) {
-            if (xg_record_is_delisted(&s->lists->records[order[i]->record], as_of))
-                nd += nd < (size_t)limit;
-            else
-                nm += nm < (size_t)limit;
-        }
+    for (size_t i = 0; i < nabove; i++)
+        if (xg_record_is_delisted(&s->lists->records[order[i]->record], as_of))
+            nd += nd < (size_t)limit;
+        else
+            nm += nm < (size_t)limit;
     r->matches = xg_arena_alloc(&p->arena, (nm + 1) * sizeof *r->matches);
     r->delisted = xg_arena_alloc(&p->arena, (nd + 1) * sizeof *r->delisted);
     if (!r->matches || !r->delisted) return xg_error_set(XG_ENOMEM, "screen: out of memory");
-    for (size_t i = 0; i < bt->n; i++) {
+    for (size_t i = 0; i < nabove; i++) {
         const rec_best *b = order[i];
-        const xg_record *rec = &s->lists->records[b->record];
-        int gone = xg_record_is_delisted(rec, as_of);
+        int gone = xg_record_is_delisted(&s->lists->records[b->record], as_of);
         int rc = 0;
-        if (b->score >= r->threshold) {
-            if (gone && r->ndelisted < (size_t)limit)
-                rc = fill_match(&r->delisted[r->ndelisted++], s, sq, b, p);
-            else if (!gone && r->nmatches < (size_t)limit)
-                rc = fill_match(&r->matches[r->nmatches++], s, sq, b, p);
-        } else if (!gone && !r->near_miss) {
-            rc = fill_match(&p->near, s, sq, b, p);
-            r->best_below = b->score;
-            r->near_miss = &p->near;
-        }
+        if (gone && r->ndelisted < (size_t)limit)
+            rc = fill_match(&r->delisted[r->ndelisted++], s, sq, b, p);
+        else if (!gone && r->nmatches < (size_t)limit)
+            rc = fill_match(&r->matches[r->nmatches++], s, sq, b, p);
         if (rc) return rc;
+    }
+    if (near) {
+        int rc = fill_match(&p->near, s, sq, near, p);
+        if (rc) return rc;
+        r->best_below = near->score;
+        r->near_miss = &p->near;
     }
     return 0;
 }
