@@ -364,12 +364,12 @@ int xg_index_builder_finish(xg_index_builder *b, xg_index *idx)
     return 0;
 }
 
-/* The first index whose key is >= key (nkeys when none). Keys are 64-bit hashes, spread evenly:
+/* The first index whose key is >= key (n when none). Keys are 64-bit hashes, spread evenly:
  * the key's place is guessed from its value, then the answer is bracketed by doubling steps from
  * the guess and found by bisection inside the bracket — a few probes near one another instead of
  * a bisection's twenty over the whole array, most of them cache misses. Any key order gives the
  * same answer as a plain bisection; only the number of probes depends on the spread. */
-static size_t lower_bound(const uint64_t *keys, size_t n, uint64_t key)
+size_t xg_index_lower_bound(const uint64_t *keys, size_t n, uint64_t key)
 {
     if (!n) return 0;
     /* key / 2^64 * n, from the key's top half (n < 2^32: offsets are 32-bit), so g < n */
@@ -412,7 +412,7 @@ static size_t lower_bound(const uint64_t *keys, size_t n, uint64_t key)
 
 size_t xg_index_get(const xg_index *idx, uint64_t key, const uint32_t **ids)
 {
-    size_t lo = lower_bound(idx->keys, idx->nkeys, key);
+    size_t lo = xg_index_lower_bound(idx->keys, idx->nkeys, key);
     if (lo == idx->nkeys || idx->keys[lo] != key) return 0;
     *ids = idx->post + idx->off[lo];
     return idx->off[lo + 1] - idx->off[lo];

@@ -52,6 +52,11 @@ int xg_index_builder_add(xg_index_builder *b, uint64_t key, uint32_t id);
 int xg_index_builder_finish(xg_index_builder *b, xg_index *idx);
 void xg_index_builder_free(xg_index_builder *b);
 
+/* The first position in keys[0..n) (sorted ascending) whose key is >= key; n when none. Fastest
+ * on evenly spread 64-bit hashes (the position is guessed from the key's value), correct for any
+ * sorted keys. The one search of sorted key arrays: the index's, a party index's. */
+size_t xg_index_lower_bound(const uint64_t *keys, size_t n, uint64_t key);
+
 /* Postings of a key: *ids and the count (0 when absent). */
 size_t xg_index_get(const xg_index *idx, uint64_t key, const uint32_t **ids);
 void xg_index_free(xg_index *idx);

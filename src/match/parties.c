@@ -341,14 +341,7 @@ int xg_party_index_recorded_keys(xg_party_index *pi, xg_party_keys *out)
 
 static long find_key(const xg_party_keys *k, uint64_t key)
 {
-    size_t lo = 0, hi = k->nkeys;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (k->keys[mid] < key)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = xg_index_lower_bound(k->keys, k->nkeys, key);
     return lo < k->nkeys && k->keys[lo] == key ? (long)lo : -1;
 }
 

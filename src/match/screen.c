@@ -157,13 +157,17 @@ static int accumulate(const xg_snapshot *s, const xg_name *qn, xg_arena *a, xg_v
     xg_vote *vote = v->vote; /* all 0: top_k set back the last query's */
     uint32_t *touched = v->touched;
     size_t ntouched = 0; /* a local: the stores below cannot alias it */
-    /* one posting: a positive weight's bits are not 0, so "untouched" is an integer test */
+    /* one posting: a positive weight's bits are not 0, so "untouched" is an integer test. The
+     * name is written to the touched list whatever its vote and kept only when new: no branch on
+     * a vote that is a cache miss (new or not is a coin toss the CPU would mispredict, and each
+     * miss would wait on the vote's load) */
 #define VOTE(id_)                                                                                  \
     do {                                                                                           \
         uint32_t id = (id_), bits;                                                                 \
         float x = vote[id];                                                                        \
         memcpy(&bits, &x, sizeof bits);                                                            \
-        if (!bits) touched[ntouched++] = id;                                                       \
+        touched[ntouched] = id;                                                                    \
+        ntouched += !bits;                                                                         \
         vote[id] = x + w;                                                                          \
     } while (0)
     for (size_t i = 0; i < used; i++) {
@@ -391,19 +395,25 @@ static int score_candidates(const xg_snapshot *s, const xg_screen_query *q, xg_s
          * candidates on, then what that name points at once it is in cache. No effect on
          * results. */
         if (i + 2 * XG_PREFETCH_AHEAD < nc) {
-            const xg_mname *f = &s->names[c[i + 2 * XG_PREFETCH_AHEAD].name - 1];
-            __builtin_prefetch(f);
-            __builtin_prefetch(&f->sl);
+            /* all of it: a name is 160 bytes, three cache lines whatever its alignment (the
+             * third holds the token ids and the form, read first) */
+            const char *f = (const char *)&s->names[c[i + 2 * XG_PREFETCH_AHEAD].name - 1];
+            for (size_t o = 0; o < sizeof(xg_mname); o += 64)
+                __builtin_prefetch(f + o);
         }
         if (i + XG_PREFETCH_AHEAD < nc) {
             const xg_mname *f = &s->names[c[i + XG_PREFETCH_AHEAD].name - 1];
             __builtin_prefetch(&s->lists->records[f->record]);
-            const char *t = (const char *)f->an.tokens; /* its first three cache lines */
-            for (size_t o = 0; o < f->an.ntokens * sizeof *f->an.tokens && o < 192; o += 64)
-                __builtin_prefetch(t + o);
-            if (f->sl.tok) __builtin_prefetch(f->sl.tok);
-            if (f->sl.w) __builtin_prefetch(f->sl.w);
-            if (f->sl.len) __builtin_prefetch(f->sl.len);
+            /* its tokens' first three cache lines, its token ids, weights and lengths: with no
+             * test on the name's fields (a prefetch never faults, past an array's end or at NULL),
+             * so no branch waits on a name that is still on its way */
+            const char *t = (const char *)f->an.tokens;
+            __builtin_prefetch(t);
+            __builtin_prefetch(t + 64);
+            __builtin_prefetch(t + 128);
+            __builtin_prefetch(f->sl.tok);
+            __builtin_prefetch(f->sl.w);
+            __builtin_prefetch(f->sl.len);
         }
         const xg_mname *m = &s->names[c[i].name - 1];
         const xg_record *r = &s->lists->records[m->record];
@@ -550,37 +560,45 @@ static int assemble(xg_screen_result *r, const xg_snapshot *s, const xg_screen_q
     screen_priv *p = r->priv;
     const rec_best **order = xg_arena_alloc(scratch, 2 * (bt->n + 1) * sizeof *order);
     if (!order) return xg_error_set(XG_ENOMEM, "screen: out of memory");
-    for (size_t i = 0; i < bt->n; i++)
-        order[i] = &bt->items[i];
-    sort_best(order, bt->n, order + bt->n + 1);
+    /* Only the records at or above the threshold are reported in order; under it, only the best
+     * that is not delisted is (the near miss). So only the first are sorted, and the near miss is
+     * the best of the others by the same total order — what sorting all of them gave. */
+    size_t nabove = 0;
+    const rec_best *near = NULL;
+    for (size_t i = 0; i < bt->n; i++) {
+        const rec_best *b = &bt->items[i];
+        if (b->score >= r->threshold)
+            order[nabove++] = b;
+        else if ((!near || best_before(b, near)) &&
+                 !xg_record_is_delisted(&s->lists->records[b->record], as_of))
+            near = b;
+    }
+    sort_best(order, nabove, order + bt->n + 1);
     /* room for what will be reported, not for `limit`: the result's arena stays one small block */
     size_t nm = 0, nd = 0;
-    for (size_t i = 0; i < bt->n; i++)
-        if (order[i]->score >= r->threshold) {
-            if (xg_record_is_delisted(&s->lists->records[order[i]->record], as_of))
-                nd += nd < (size_t)limit;
-            else
-                nm += nm < (size_t)limit;
-        }
+    for (size_t i = 0; i < nabove; i++)
+        if (xg_record_is_delisted(&s->lists->records[order[i]->record], as_of))
+            nd += nd < (size_t)limit;
+        else
+            nm += nm < (size_t)limit;
     r->matches = xg_arena_alloc(&p->arena, (nm + 1) * sizeof *r->matches);
     r->delisted = xg_arena_alloc(&p->arena, (nd + 1) * sizeof *r->delisted);
     if (!r->matches || !r->delisted) return xg_error_set(XG_ENOMEM, "screen: out of memory");
-    for (size_t i = 0; i < bt->n; i++) {
+    for (size_t i = 0; i < nabove; i++) {
         const rec_best *b = order[i];
-        const xg_record *rec = &s->lists->records[b->record];
-        int gone = xg_record_is_delisted(rec, as_of);
+        int gone = xg_record_is_delisted(&s->lists->records[b->record], as_of);
         int rc = 0;
-        if (b->score >= r->threshold) {
-            if (gone && r->ndelisted < (size_t)limit)
-                rc = fill_match(&r->delisted[r->ndelisted++], s, sq, b, p);
-            else if (!gone && r->nmatches < (size_t)limit)
-                rc = fill_match(&r->matches[r->nmatches++], s, sq, b, p);
-        } else if (!gone && !r->near_miss) {
-            rc = fill_match(&p->near, s, sq, b, p);
-            r->best_below = b->score;
-            r->near_miss = &p->near;
-        }
+        if (gone && r->ndelisted < (size_t)limit)
+            rc = fill_match(&r->delisted[r->ndelisted++], s, sq, b, p);
+        else if (!gone && r->nmatches < (size_t)limit)
+            rc = fill_match(&r->matches[r->nmatches++], s, sq, b, p);
         if (rc) return rc;
+    }
+    if (near) {
+        int rc = fill_match(&p->near, s, sq, near, p);
+        if (rc) return rc;
+        r->best_below = near->score;
+        r->near_miss = &p->near;
     }
     return 0;
 }
