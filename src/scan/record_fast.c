@@ -22,6 +22,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 typedef struct {
     size_t k, kl;  /* key: offset and length in the line or the scratch buffer */
@@ -49,12 +52,23 @@ struct scan_keys {
     size_t mask;
 };
 
+/* Eight bytes at a time (the last ones zero-padded), each word mixed in by a multiply; the high
+ * half of the result taken (portal keys are short: one or two words). */
 static uint32_t key_hash(const char *k, size_t n)
 {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)k[i]) * 16777619u;
-    return h;
+    const uint64_t m = 0x9E3779B97F4A7C15u;
+    uint64_t h = (uint64_t)n * m, w;
+    for (; n >= 8; k += 8, n -= 8) {
+        memcpy(&w, k, 8);
+        h = (h ^ w) * m;
+        h ^= h >> 29;
+    }
+    if (n) {
+        w = 0;
+        memcpy(&w, k, n);
+        h = (h ^ w) * m;
+    }
+    return (uint32_t)(h >> 32);
 }
 
 int scan_keys_new(scan_keys **out, const json_t *keymap)
@@ -151,6 +165,23 @@ static const char *read_string(const char *p, const char *end, const char *base,
     *in = 0;
     while (p < end) {
         const char *q = p;
+#ifdef __SSE2__
+        /* sixteen bytes at a time: the first '"', '\\' or byte below 0x20 found by a mask of
+         * the block (a byte v is below 0x20 when min(v, 0x1F) == v, unsigned) */
+        const __m128i quote16 = _mm_set1_epi8('"'), bslash16 = _mm_set1_epi8('\\'),
+                      ctl16 = _mm_set1_epi8(0x1F);
+        for (; end - q >= 16; q += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+            __m128i stop =
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote16), _mm_cmpeq_epi8(v, bslash16)),
+                             _mm_cmpeq_epi8(_mm_min_epu8(v, ctl16), v));
+            unsigned m = (unsigned)_mm_movemask_epi8(stop);
+            if (m) {
+                q += __builtin_ctz(m);
+                goto stopped;
+            }
+        }
+#endif
         /* eight bytes at a time while none is '"', '\\' or below 0x20 */
         for (uint64_t w; end - q >= 8; q += 8) {
             memcpy(&w, q, 8);
@@ -163,6 +194,9 @@ static const char *read_string(const char *p, const char *end, const char *base,
         }
         while (q < end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
             q++;
+#ifdef __SSE2__
+    stopped:
+#endif
         if (p == start && q < end && *q == '"') { /* no escape: not copied */
             *in = 1;
             *off = (size_t)(start - base);
