@@ -52,22 +52,35 @@ struct scan_keys {
     size_t mask;
 };
 
-/* Eight bytes at a time (the last ones zero-padded), each word mixed in by a multiply; the high
- * half of the result taken (portal keys are short: one or two words). */
+/* Eight bytes at a time, each word mixed in by a multiply; the last (partial) word read by
+ * loads that stay inside the key (the last eight bytes, overlapping; two overlapping four-byte
+ * loads; the first, middle and last byte), so no call to memcpy. The high half of the result
+ * taken. */
 static uint32_t key_hash(const char *k, size_t n)
 {
     const uint64_t m = 0x9E3779B97F4A7C15u;
     uint64_t h = (uint64_t)n * m, w;
-    for (; n >= 8; k += 8, n -= 8) {
+    uint32_t a, z;
+    if (n > 8) {
+        size_t i = 0;
+        for (; n - i > 8; i += 8) {
+            memcpy(&w, k + i, 8);
+            h = (h ^ w) * m;
+            h ^= h >> 29;
+        }
+        memcpy(&w, k + n - 8, 8);
+    } else if (n == 8)
         memcpy(&w, k, 8);
-        h = (h ^ w) * m;
-        h ^= h >> 29;
-    }
-    if (n) {
+    else if (n >= 4) {
+        memcpy(&a, k, 4);
+        memcpy(&z, k + n - 4, 4);
+        w = ((uint64_t)z << 32) | a;
+    } else if (n)
+        w = ((uint64_t)(unsigned char)k[0] << 16) | ((uint64_t)(unsigned char)k[n / 2] << 8) |
+            (unsigned char)k[n - 1];
+    else
         w = 0;
-        memcpy(&w, k, n);
-        h = (h ^ w) * m;
-    }
+    h = (h ^ w) * m;
     return (uint32_t)(h >> 32);
 }
 
@@ -404,7 +417,7 @@ int scan_record_keys_text(char **out, size_t *out_len, const char *line, size_t 
 #define VAL(x) ((x).vin ? line + (x).v : b.data + (x).v)
     /* a key given twice: jansson keeps the last value at the first key's place; decline. Keys
      * of the map are told apart by their entry, the others compared */
-    int nbare = 0;
+    size_t bare[RF_MAX_FIELDS], nbare = 0;   /* the fields whose key the map writes bare */
     uint64_t seen[RF_SEEN_WORDS] = {0};      /* the map's entries met (a bit each) */
     size_t other[RF_MAX_FIELDS], nother = 0; /* the fields whose key is not in the map */
     for (size_t i = 0; i < n; i++) {
@@ -425,20 +438,19 @@ int scan_record_keys_text(char **out, size_t *out_len, const char *line, size_t 
             xg_buf_free(&b);
             return 1;
         }
-        if (e >= 0 && keys->e[e].kind == '=') nbare++;
+        if (e >= 0 && keys->e[e].kind == '=') { /* kept in the map's order (insertion) */
+            size_t j = nbare++;
+            for (; j > 0 && f[bare[j - 1]].km > e; j--)
+                bare[j] = bare[j - 1];
+            bare[j] = i;
+        }
     }
     xg_buf t;
     xg_buf_init(&t);
     xg_buf_reserve(&t, len + 1024);
-    /* bare lines first, in the key map's order (strings only) */
-    for (size_t e = 0; nbare && e < keys->n; e++) {
-        if (keys->e[e].kind != '=') continue;
-        for (size_t i = 0; i < n; i++)
-            if (f[i].km == (int)e) {
-                if (f[i].type == 's') put_line(&t, NULL, 0, VAL(f[i]), f[i].vl);
-                break;
-            }
-    }
+    /* bare lines first, in the key map's order (strings only; a key is in a record once) */
+    for (size_t j = 0; j < nbare; j++)
+        if (f[bare[j]].type == 's') put_line(&t, NULL, 0, VAL(f[bare[j]]), f[bare[j]].vl);
     for (size_t i = 0; i < n; i++) {
         const rk_entry *x = f[i].km >= 0 ? &keys->e[f[i].km] : NULL;
         if (x && (x->kind == '-' || x->kind == '=')) continue;
