@@ -271,8 +271,10 @@ static const char *read_string(const char *p, const char *end, const char *base,
     return NULL;
 }
 
-/* A number as jansson lexes it, formatted as put_scalar formats it into b. NULL to decline. */
-static const char *read_number(const char *p, const char *end, xg_buf *b, size_t *off, size_t *len)
+/* A number as jansson lexes it, formatted as put_scalar formats it into b, or left in the line
+ * (*in set, *off from `base`) when that is the text as written. NULL to decline. */
+static const char *read_number(const char *p, const char *end, const char *base, xg_buf *b,
+                               size_t *off, size_t *len, char *in)
 {
     const char *s = p;
     int real = 0;
@@ -298,6 +300,16 @@ static const char *read_number(const char *p, const char *end, xg_buf *b, size_t
         if (p >= end || *p < '0' || *p > '9') return NULL;
         while (p < end && *p >= '0' && *p <= '9')
             p++;
+    }
+    *in = 0;
+    size_t digits = (size_t)(p - s) - (*s == '-');
+    if (!real && digits <= 18 && !(digits == 1 && *s == '-' && s[1] == '0')) {
+        /* an integer of at most 18 digits (no overflow), not "-0": "%lld" of its value is the
+         * text as written (no leading zero, no '+', a '-' only when negative) */
+        *in = 1;
+        *off = (size_t)(s - base);
+        *len = (size_t)(p - s);
+        return p;
     }
     char tok[64];
     if ((size_t)(p - s) >= sizeof tok) return NULL; /* long numbers: jansson decides */
@@ -325,7 +337,23 @@ static const char *read_number(const char *p, const char *end, xg_buf *b, size_t
 static void put_line(xg_buf *out, const char *label, size_t ll, const char *s, size_t sl)
 {
     if (!sl) return;
-    if (ll) {
+    size_t need = (ll ? ll + 2 : 0) + sl + 1;
+    if (out->len + need + 1 <= out->cap || !xg_buf_reserve(out, need)) {
+        /* room for the line: written at once (a line, a NUL after it, as the appends leave) */
+        char *o = out->data + out->len;
+        if (ll) {
+            memcpy(o, label, ll);
+            o[ll] = ':';
+            o[ll + 1] = ' ';
+            o += ll + 2;
+        }
+        memcpy(o, s, sl);
+        o[sl] = '\n';
+        o[sl + 1] = 0;
+        out->len += need;
+        return;
+    }
+    if (ll) { /* no memory for it: as much of it as the appends can write */
         xg_buf_append(out, label, ll);
         xg_buf_append(out, ": ", 2);
     }
@@ -381,8 +409,7 @@ int scan_record_keys_text(char **out, size_t *out_len, const char *line, size_t 
             p = read_string(p + 1, end, line, &b, &x->v, &x->vl, &x->vin);
         } else if (*p == '-' || (*p >= '0' && *p <= '9')) {
             x->type = 'n';
-            x->vin = 0;
-            p = read_number(p, end, &b, &x->v, &x->vl);
+            p = read_number(p, end, line, &b, &x->v, &x->vl, &x->vin);
         } else {
             x->type = 'o';
             x->vin = 0;

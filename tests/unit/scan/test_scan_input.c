@@ -267,6 +267,9 @@ Test(scan_input, jsonl_records_read_without_trees_as_jansson_reads_them, .init =
         /* keys of the map (told apart by their entry) and others (compared) side by side */
         "{\"a\":\"1\",\"b\":\"2\",\"title\":\"T\",\"buyer\":\"B\",\"ab\":3,\"url\":\"u\",\"c\":"
         "\"\"}",
+        /* integers written as they are (up to eighteen digits) and formatted (more, "-0") */
+        "{\"i\":0,\"j\":-12,\"k\":123456789012345678,\"l\":-123456789012345678,\"m\":"
+        "1234567890123456789,\"n\":-0,\"o\":7}",
         /* the bare keys in the reverse of the map's order, one of them not a string */
         "{\"noticeType\":\"N\",\"categoryname\":\"C2\",\"x\":\"1\",\"category\":7,\"title\":\"T\"}",
         /* strings of sixteen bytes and more, with the escape or the end in and after a block;
