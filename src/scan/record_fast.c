@@ -161,10 +161,10 @@ static int hex4(const char *p, const char *end, unsigned *out)
     return 0;
 }
 
-static void put_utf8(xg_buf *b, unsigned cp)
+static int put_utf8(xg_buf *b, unsigned cp)
 {
     char u[4];
-    xg_buf_append(b, u, xg_utf8_put(u, cp));
+    return xg_buf_append(b, u, xg_utf8_put(u, cp));
 }
 
 /* A string starting after its opening quote: one without an escape is left where it is (*in set,
@@ -216,13 +216,12 @@ static const char *read_string(const char *p, const char *end, const char *base,
             *len = (size_t)(q - start);
             return q + 1;
         }
-        if (q > p) xg_buf_append(b, p, (size_t)(q - p));
+        if (q > p && xg_buf_append(b, p, (size_t)(q - p))) return NULL;
         p = q;
         if (p >= end || (unsigned char)*p < 0x20) return NULL;
         if (*p == '"') {
             *len = b->len - *off;
-            xg_buf_putc(b, 0);
-            return p + 1;
+            return xg_buf_putc(b, 0) ? NULL : p + 1;
         }
         /* an escape */
         if (++p >= end) return NULL;
@@ -231,22 +230,22 @@ static const char *read_string(const char *p, const char *end, const char *base,
         case '"':
         case '\\':
         case '/':
-            xg_buf_putc(b, c);
+            if (xg_buf_putc(b, c)) return NULL;
             break;
         case 'b':
-            xg_buf_putc(b, '\b');
+            if (xg_buf_putc(b, '\b')) return NULL;
             break;
         case 'f':
-            xg_buf_putc(b, '\f');
+            if (xg_buf_putc(b, '\f')) return NULL;
             break;
         case 'n':
-            xg_buf_putc(b, '\n');
+            if (xg_buf_putc(b, '\n')) return NULL;
             break;
         case 'r':
-            xg_buf_putc(b, '\r');
+            if (xg_buf_putc(b, '\r')) return NULL;
             break;
         case 't':
-            xg_buf_putc(b, '\t');
+            if (xg_buf_putc(b, '\t')) return NULL;
             break;
         case 'u': {
             unsigned cp;
@@ -261,7 +260,7 @@ static const char *read_string(const char *p, const char *end, const char *base,
                 p += 6;
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
             }
-            put_utf8(b, cp);
+            if (put_utf8(b, cp)) return NULL;
             break;
         }
         default:
@@ -328,8 +327,7 @@ static const char *read_number(const char *p, const char *end, const char *base,
     }
     *off = b->len;
     *len = strlen(num);
-    xg_buf_append(b, num, *len + 1);
-    return p;
+    return xg_buf_append(b, num, *len + 1) ? NULL : p;
 }
 
 /* "label: s" (or s alone when the label is empty), a line; nothing for an empty s (the lengths
@@ -381,9 +379,10 @@ int scan_record_keys_text(char **out, size_t *out_len, const char *line, size_t 
     p++;
     rf_field f[RF_MAX_FIELDS];
     size_t n = 0;
-    xg_buf b; /* keys and values unescaped (never longer than written), numbers formatted */
+    /* keys and values unescaped, numbers formatted: allocated when one is (most records' strings
+     * hold no escape and their integers are left in the line); a failed append declines */
+    xg_buf b;
     xg_buf_init(&b);
-    if (xg_buf_reserve(&b, len + 512)) return 1;
     int ok = 0;
     for (int first = 1;; first = 0) {
         while (p < end && is_ws(*p))
@@ -436,7 +435,7 @@ int scan_record_keys_text(char **out, size_t *out_len, const char *line, size_t 
     }
     while (ok && p < end && is_ws(*p))
         p++;
-    if (!ok || p != end || !b.data) {
+    if (!ok || p != end) {
         xg_buf_free(&b);
         return 1;
     }
