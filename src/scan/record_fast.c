@@ -22,6 +22,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 typedef struct {
     size_t k, kl;  /* key: offset and length in the line or the scratch buffer */
@@ -49,12 +52,36 @@ struct scan_keys {
     size_t mask;
 };
 
+/* Eight bytes at a time, each word mixed in by a multiply; the last (partial) word read by
+ * loads that stay inside the key (the last eight bytes, overlapping; two overlapping four-byte
+ * loads; the first, middle and last byte), so no call to memcpy. The high half of the result
+ * taken. */
 static uint32_t key_hash(const char *k, size_t n)
 {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)k[i]) * 16777619u;
-    return h;
+    const uint64_t m = 0x9E3779B97F4A7C15u;
+    uint64_t h = (uint64_t)n * m, w;
+    uint32_t a, z;
+    if (n > 8) {
+        size_t i = 0;
+        for (; n - i > 8; i += 8) {
+            memcpy(&w, k + i, 8);
+            h = (h ^ w) * m;
+            h ^= h >> 29;
+        }
+        memcpy(&w, k + n - 8, 8);
+    } else if (n == 8)
+        memcpy(&w, k, 8);
+    else if (n >= 4) {
+        memcpy(&a, k, 4);
+        memcpy(&z, k + n - 4, 4);
+        w = ((uint64_t)z << 32) | a;
+    } else if (n)
+        w = ((uint64_t)(unsigned char)k[0] << 16) | ((uint64_t)(unsigned char)k[n / 2] << 8) |
+            (unsigned char)k[n - 1];
+    else
+        w = 0;
+    h = (h ^ w) * m;
+    return (uint32_t)(h >> 32);
 }
 
 int scan_keys_new(scan_keys **out, const json_t *keymap)
@@ -134,10 +161,10 @@ static int hex4(const char *p, const char *end, unsigned *out)
     return 0;
 }
 
-static void put_utf8(xg_buf *b, unsigned cp)
+static int put_utf8(xg_buf *b, unsigned cp)
 {
     char u[4];
-    xg_buf_append(b, u, xg_utf8_put(u, cp));
+    return xg_buf_append(b, u, xg_utf8_put(u, cp));
 }
 
 /* A string starting after its opening quote: one without an escape is left where it is (*in set,
@@ -151,6 +178,23 @@ static const char *read_string(const char *p, const char *end, const char *base,
     *in = 0;
     while (p < end) {
         const char *q = p;
+#ifdef __SSE2__
+        /* sixteen bytes at a time: the first '"', '\\' or byte below 0x20 found by a mask of
+         * the block (a byte v is below 0x20 when min(v, 0x1F) == v, unsigned) */
+        const __m128i quote16 = _mm_set1_epi8('"'), bslash16 = _mm_set1_epi8('\\'),
+                      ctl16 = _mm_set1_epi8(0x1F);
+        for (; end - q >= 16; q += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+            __m128i stop =
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote16), _mm_cmpeq_epi8(v, bslash16)),
+                             _mm_cmpeq_epi8(_mm_min_epu8(v, ctl16), v));
+            unsigned m = (unsigned)_mm_movemask_epi8(stop);
+            if (m) {
+                q += __builtin_ctz(m);
+                goto stopped;
+            }
+        }
+#endif
         /* eight bytes at a time while none is '"', '\\' or below 0x20 */
         for (uint64_t w; end - q >= 8; q += 8) {
             memcpy(&w, q, 8);
@@ -163,19 +207,21 @@ static const char *read_string(const char *p, const char *end, const char *base,
         }
         while (q < end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
             q++;
+#ifdef __SSE2__
+    stopped:
+#endif
         if (p == start && q < end && *q == '"') { /* no escape: not copied */
             *in = 1;
             *off = (size_t)(start - base);
             *len = (size_t)(q - start);
             return q + 1;
         }
-        if (q > p) xg_buf_append(b, p, (size_t)(q - p));
+        if (q > p && xg_buf_append(b, p, (size_t)(q - p))) return NULL;
         p = q;
         if (p >= end || (unsigned char)*p < 0x20) return NULL;
         if (*p == '"') {
             *len = b->len - *off;
-            xg_buf_putc(b, 0);
-            return p + 1;
+            return xg_buf_putc(b, 0) ? NULL : p + 1;
         }
         /* an escape */
         if (++p >= end) return NULL;
@@ -184,22 +230,22 @@ static const char *read_string(const char *p, const char *end, const char *base,
         case '"':
         case '\\':
         case '/':
-            xg_buf_putc(b, c);
+            if (xg_buf_putc(b, c)) return NULL;
             break;
         case 'b':
-            xg_buf_putc(b, '\b');
+            if (xg_buf_putc(b, '\b')) return NULL;
             break;
         case 'f':
-            xg_buf_putc(b, '\f');
+            if (xg_buf_putc(b, '\f')) return NULL;
             break;
         case 'n':
-            xg_buf_putc(b, '\n');
+            if (xg_buf_putc(b, '\n')) return NULL;
             break;
         case 'r':
-            xg_buf_putc(b, '\r');
+            if (xg_buf_putc(b, '\r')) return NULL;
             break;
         case 't':
-            xg_buf_putc(b, '\t');
+            if (xg_buf_putc(b, '\t')) return NULL;
             break;
         case 'u': {
             unsigned cp;
@@ -214,7 +260,7 @@ static const char *read_string(const char *p, const char *end, const char *base,
                 p += 6;
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
             }
-            put_utf8(b, cp);
+            if (put_utf8(b, cp)) return NULL;
             break;
         }
         default:
@@ -224,8 +270,10 @@ static const char *read_string(const char *p, const char *end, const char *base,
     return NULL;
 }
 
-/* A number as jansson lexes it, formatted as put_scalar formats it into b. NULL to decline. */
-static const char *read_number(const char *p, const char *end, xg_buf *b, size_t *off, size_t *len)
+/* A number as jansson lexes it, formatted as put_scalar formats it into b, or left in the line
+ * (*in set, *off from `base`) when that is the text as written. NULL to decline. */
+static const char *read_number(const char *p, const char *end, const char *base, xg_buf *b,
+                               size_t *off, size_t *len, char *in)
 {
     const char *s = p;
     int real = 0;
@@ -252,6 +300,16 @@ static const char *read_number(const char *p, const char *end, xg_buf *b, size_t
         while (p < end && *p >= '0' && *p <= '9')
             p++;
     }
+    *in = 0;
+    size_t digits = (size_t)(p - s) - (*s == '-');
+    if (!real && digits <= 18 && !(digits == 1 && *s == '-' && s[1] == '0')) {
+        /* an integer of at most 18 digits (no overflow), not "-0": "%lld" of its value is the
+         * text as written (no leading zero, no '+', a '-' only when negative) */
+        *in = 1;
+        *off = (size_t)(s - base);
+        *len = (size_t)(p - s);
+        return p;
+    }
     char tok[64];
     if ((size_t)(p - s) >= sizeof tok) return NULL; /* long numbers: jansson decides */
     memcpy(tok, s, (size_t)(p - s));
@@ -269,8 +327,7 @@ static const char *read_number(const char *p, const char *end, xg_buf *b, size_t
     }
     *off = b->len;
     *len = strlen(num);
-    xg_buf_append(b, num, *len + 1);
-    return p;
+    return xg_buf_append(b, num, *len + 1) ? NULL : p;
 }
 
 /* "label: s" (or s alone when the label is empty), a line; nothing for an empty s (the lengths
@@ -278,7 +335,23 @@ static const char *read_number(const char *p, const char *end, xg_buf *b, size_t
 static void put_line(xg_buf *out, const char *label, size_t ll, const char *s, size_t sl)
 {
     if (!sl) return;
-    if (ll) {
+    size_t need = (ll ? ll + 2 : 0) + sl + 1;
+    if (out->len + need + 1 <= out->cap || !xg_buf_reserve(out, need)) {
+        /* room for the line: written at once (a line, a NUL after it, as the appends leave) */
+        char *o = out->data + out->len;
+        if (ll) {
+            memcpy(o, label, ll);
+            o[ll] = ':';
+            o[ll + 1] = ' ';
+            o += ll + 2;
+        }
+        memcpy(o, s, sl);
+        o[sl] = '\n';
+        o[sl + 1] = 0;
+        out->len += need;
+        return;
+    }
+    if (ll) { /* no memory for it: as much of it as the appends can write */
         xg_buf_append(out, label, ll);
         xg_buf_append(out, ": ", 2);
     }
@@ -306,9 +379,10 @@ int scan_record_keys_text(char **out, size_t *out_len, const char *line, size_t 
     p++;
     rf_field f[RF_MAX_FIELDS];
     size_t n = 0;
-    xg_buf b; /* keys and values unescaped (never longer than written), numbers formatted */
+    /* keys and values unescaped, numbers formatted: allocated when one is (most records' strings
+     * hold no escape and their integers are left in the line); a failed append declines */
+    xg_buf b;
     xg_buf_init(&b);
-    if (xg_buf_reserve(&b, len + 512)) return 1;
     int ok = 0;
     for (int first = 1;; first = 0) {
         while (p < end && is_ws(*p))
@@ -334,8 +408,7 @@ int scan_record_keys_text(char **out, size_t *out_len, const char *line, size_t 
             p = read_string(p + 1, end, line, &b, &x->v, &x->vl, &x->vin);
         } else if (*p == '-' || (*p >= '0' && *p <= '9')) {
             x->type = 'n';
-            x->vin = 0;
-            p = read_number(p, end, &b, &x->v, &x->vl);
+            p = read_number(p, end, line, &b, &x->v, &x->vl, &x->vin);
         } else {
             x->type = 'o';
             x->vin = 0;
@@ -362,7 +435,7 @@ int scan_record_keys_text(char **out, size_t *out_len, const char *line, size_t 
     }
     while (ok && p < end && is_ws(*p))
         p++;
-    if (!ok || p != end || !b.data) {
+    if (!ok || p != end) {
         xg_buf_free(&b);
         return 1;
     }
@@ -370,7 +443,7 @@ int scan_record_keys_text(char **out, size_t *out_len, const char *line, size_t 
 #define VAL(x) ((x).vin ? line + (x).v : b.data + (x).v)
     /* a key given twice: jansson keeps the last value at the first key's place; decline. Keys
      * of the map are told apart by their entry, the others compared */
-    int nbare = 0;
+    size_t bare[RF_MAX_FIELDS], nbare = 0;   /* the fields whose key the map writes bare */
     uint64_t seen[RF_SEEN_WORDS] = {0};      /* the map's entries met (a bit each) */
     size_t other[RF_MAX_FIELDS], nother = 0; /* the fields whose key is not in the map */
     for (size_t i = 0; i < n; i++) {
@@ -391,20 +464,19 @@ int scan_record_keys_text(char **out, size_t *out_len, const char *line, size_t 
             xg_buf_free(&b);
             return 1;
         }
-        if (e >= 0 && keys->e[e].kind == '=') nbare++;
+        if (e >= 0 && keys->e[e].kind == '=') { /* kept in the map's order (insertion) */
+            size_t j = nbare++;
+            for (; j > 0 && f[bare[j - 1]].km > e; j--)
+                bare[j] = bare[j - 1];
+            bare[j] = i;
+        }
     }
     xg_buf t;
     xg_buf_init(&t);
     xg_buf_reserve(&t, len + 1024);
-    /* bare lines first, in the key map's order (strings only) */
-    for (size_t e = 0; nbare && e < keys->n; e++) {
-        if (keys->e[e].kind != '=') continue;
-        for (size_t i = 0; i < n; i++)
-            if (f[i].km == (int)e) {
-                if (f[i].type == 's') put_line(&t, NULL, 0, VAL(f[i]), f[i].vl);
-                break;
-            }
-    }
+    /* bare lines first, in the key map's order (strings only; a key is in a record once) */
+    for (size_t j = 0; j < nbare; j++)
+        if (f[bare[j]].type == 's') put_line(&t, NULL, 0, VAL(f[bare[j]]), f[bare[j]].vl);
     for (size_t i = 0; i < n; i++) {
         const rk_entry *x = f[i].km >= 0 ? &keys->e[f[i].km] : NULL;
         if (x && (x->kind == '-' || x->kind == '=')) continue;

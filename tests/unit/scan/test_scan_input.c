@@ -266,7 +266,21 @@ Test(scan_input, jsonl_records_read_without_trees_as_jansson_reads_them, .init =
         "{\"big\":9223372036854775807,\"neg\":-9223372036854775808,\"r\":1E-5,\"s\":2e+2}",
         /* keys of the map (told apart by their entry) and others (compared) side by side */
         "{\"a\":\"1\",\"b\":\"2\",\"title\":\"T\",\"buyer\":\"B\",\"ab\":3,\"url\":\"u\",\"c\":"
-        "\"\"}"};
+        "\"\"}",
+        /* integers written as they are (up to eighteen digits) and formatted (more, "-0") */
+        "{\"i\":0,\"j\":-12,\"k\":123456789012345678,\"l\":-123456789012345678,\"m\":"
+        "1234567890123456789,\"n\":-0,\"o\":7}",
+        /* the bare keys in the reverse of the map's order, one of them not a string */
+        "{\"noticeType\":\"N\",\"categoryname\":\"C2\",\"x\":\"1\",\"category\":7,\"title\":\"T\"}",
+        /* strings of sixteen bytes and more, with the escape or the end in and after a block;
+         * keys of 1-11, 16 and 17 bytes (each case of the hash's last, partial word) */
+        "{\"k\":\"0123456789abcdef\",\"ke\":\"0123456789abcde\\\"f\",\"key\":"
+        "\"0123456789abcdef0\\n\","
+        "\"key4\":\"采购人采购人采购人采购人\",\"key_5\":\"0123456789abcdef0123456789abcdef\","
+        "\"key_6x\":\"\\t0123456789abcdef\",\"key_7xy\":\"ab\",\"key_8xyz\":\"x\",\"key_9xyzw\":"
+        "\"y\","
+        "\"key_10xyzw\":\"z\",\"key_11xyzwv\":\"w\",\"key_16xyzwvutsrq\":\"v\","
+        "\"key_17xyzwvutsrqp\":\"0123456789abcdef0123456789abcde\\u00e9\"}"};
     for (size_t i = 0; i < sizeof same / sizeof *same; i++)
         expect_same_text(same[i], strlen(same[i]));
     const char *declined[] = {"{\"a\":1,\"a\":2}",
@@ -285,6 +299,9 @@ Test(scan_input, jsonl_records_read_without_trees_as_jansson_reads_them, .init =
                               "{\"a\":\"x\",}",
                               "{\"a\":tru}",
                               "{\"a\":\"tab\there\"}",
+                              "{\"a\":\"0123456789abcdef0123\there\"}",
+                              "{\"a\":\"0123456789abcdef0123456789abcdef\x01\"}",
+                              "{\"key_17xyzwvutsrqp\":1,\"key_17xyzwvutsrqp\":2}",
                               "{\"a\":\"\\x\"}",
                               "[{\"a\":1}]",
                               "{\"a\":\"x\"",
