@@ -1623,7 +1623,8 @@ static int acronym_silent(const xg_token *t)
  * query leaves out: 中国电子 China Electronics = CEC). Another group's unit of the same number
  * spells other initials (航天科工 a s i …); a unit of another number meets no number. Returns the
  * list mask of the acronym (it names the query's parent) and sets *qcover to the query words it
- * spells; 0 when the names are not so. */
+ * spells (xg_score_name counts both as met: the words are not missing, the acronym is no other
+ * word); 0 when the names are not so. */
 static uint64_t numbered_unit_parent_after(const xg_score_query *q, const xg_score_list *l,
                                            size_t nn, uint64_t q_matched, uint64_t n_matched,
                                            uint64_t *qcover)
@@ -1809,24 +1810,27 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
     /* The Chinese-name rules (issue 13): decided per query (xg_score_prepare), so that a Latin
      * query only reads q->han and q->university here. */
     const int han = q->han;
-    uint64_t parent = 0, qcover = 0, lcover = 0;
+    uint64_t parent = 0;
     int trade = 0;
     int univ = universities(q, l);
     if (han) {
         if (!d->level_skipped) parent = listed_parent_unmet(q, l, nn, d->q_matched, d->n_matched);
         if (!d->level_skipped && !parent)
             parent = numbered_unit_parent(q, l, nn, d->q_matched, d->n_matched);
-        if (!d->level_skipped && !parent)
-            lcover = numbered_unit_parent_after(q, l, nn, d->q_matched, d->n_matched, &qcover);
+        if (!d->level_skipped && !parent) { /* the parent's acronym meets the words it spells */
+            uint64_t qcover = 0;
+            d->n_matched |=
+                numbered_unit_parent_after(q, l, nn, d->q_matched, d->n_matched, &qcover);
+            d->q_matched |= qcover;
+        }
         trade = !univ && trade_name_met(q, l, nn, d);
     }
     d->list_parent = parent;
     const int company = q->company; /* Han queries only */
     /* no rule of the list-word loop applies: company and trade imply han */
     const int plain = !han && !univ;
-    const uint64_t qskip = q->acronyms | qcover; /* qcover: Han queries only */
     for (size_t i = 0; i < q->ntok; i++)
-        if (!(d->q_matched >> i & 1) && !(qskip >> i & 1) &&
+        if (!(d->q_matched >> i & 1) && !(q->acronyms >> i & 1) &&
             !((q->repeats >> i & 1) &&
               repeats_matched(q->name->tokens, q->ntok, d->q_matched, i))) {
             const xg_token *t = &q->name->tokens[i];
@@ -1845,7 +1849,7 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
         }
     /* A query naming the list's own acronym exactly ("NUDT" for "National University of Defense
      * Technology (NUDT)") names what it stands for: those words are not missing. */
-    uint64_t expanded = lcover; /* the parent's acronym a numbered unit's query spelled */
+    uint64_t expanded = 0;
     for (size_t k = 0; l->acronyms && k < d->npairs; k++) {
         const xg_pair *p = &d->pairs[k];
         if (p->qn == 1 && p->nn == 1 && !p->cover && p->sim >= 1.0f && p->ni < 64 &&
