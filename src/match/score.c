@@ -1604,6 +1604,75 @@ static uint64_t numbered_unit_parent(const xg_score_query *q, const xg_score_lis
     return met ? mask : 0;
 }
 
+/* Whether query word t may stand under no letter of a parent's acronym: a legal form or stop word
+ * ("company limited", 的) or the word group (CETC is China Electronics Technology [Group]
+ * Corporation). */
+static int acronym_silent(const xg_token *t)
+{
+    return t->kind == XG_TOK_LEGAL || t->kind == XG_TOK_STOP ||
+           (t->kind == XG_TOK_ORG && !strcmp(t->text, "group"));
+}
+
+/* The same numbered unit against a list name that writes its parent after the unit, as an
+ * acronym ("15th Research Institute of CETC", "The 6th Research Institute of CEC"): the query's
+ * number and head met the list name's number and the head within three tokens after it, nothing
+ * unmet in the list name but organisation and stop words and one parent word after the head, and
+ * that word is an acronym (three to six letters) whose letters are the initials of the query's
+ * unmet words before the number, in order, from the first (中国电科 read as China Electronics
+ * Technology Group Company Limited: c e t [group] c; a final C may stand for a Corporation the
+ * query leaves out: 中国电子 China Electronics = CEC). Another group's unit of the same number
+ * spells other initials (航天科工 a s i …); a unit of another number meets no number. Returns the
+ * list mask of the acronym (it names the query's parent) and sets *qcover to the query words it
+ * spells (xg_score_name counts both as met: the words are not missing, the acronym is no other
+ * word); 0 when the names are not so. */
+static uint64_t numbered_unit_parent_after(const xg_score_query *q, const xg_score_list *l,
+                                           size_t nn, uint64_t q_matched, uint64_t n_matched,
+                                           uint64_t *qcover)
+{
+    const xg_token *t = q->name->tokens, *lt = l->name->tokens;
+    size_t qnum = q->ntok;
+    if (nn > 64 || q->ntok > 64) return 0;
+    for (size_t i = 0; i < q->ntok && qnum == q->ntok; i++)
+        if (t[i].kind == XG_TOK_NUMBER && i + 1 < q->ntok && is_head(&t[i + 1]) &&
+            (q_matched >> i & 1) && (q_matched >> (i + 1) & 1))
+            qnum = i;
+    if (qnum == q->ntok) return 0;
+    for (size_t i = qnum; i < q->ntok; i++) /* after the number, every word met */
+        if (!(q_matched >> i & 1) && t[i].kind != XG_TOK_STOP && t[i].kind != XG_TOK_LEGAL)
+            return 0;
+    size_t num = nn, head = nn;
+    for (size_t j = 0; j < nn && num == nn; j++)
+        if (lt[j].kind == XG_TOK_NUMBER && (n_matched >> j & 1) &&
+            !strcmp(lt[j].text, t[qnum].text))
+            for (size_t k = j + 1; k < nn && k <= j + 3 && head == nn; k++)
+                if (is_list_head(&lt[k]) && (n_matched >> k & 1)) num = j, head = k;
+    if (num == nn) return 0;
+    size_t acr = nn;
+    for (size_t j = 0; j < nn; j++) {
+        if ((n_matched >> j & 1) || lt[j].kind == XG_TOK_STOP ||
+            (lt[j].kind == XG_TOK_ORG && j < head))
+            continue;
+        if (j < head || acr != nn || lt[j].kind != XG_TOK_WORD) return 0;
+        acr = j;
+    }
+    if (acr == nn) return 0;
+    const char *a = lt[acr].text;
+    size_t len = strlen(a), k = 0;
+    if (len < 3 || len > 6) return 0;
+    uint64_t cover = 0;
+    for (size_t i = 0; i < qnum; i++) {
+        if (q_matched >> i & 1) continue;
+        cover |= 1ull << i;
+        if (k < len && t[i].text[0] == a[k])
+            k++;
+        else if (!acronym_silent(&t[i]) || k == 0)
+            return 0;
+    }
+    if (k < 2 || (k < len && !(k == len - 1 && a[k] == 'c'))) return 0;
+    *qcover = cover;
+    return 1ull << acr;
+}
+
 /* Whether a query word that met the list name is a listed company's brand, as data/text/
  * zh_brands.tsv reads a Chinese brand word (杰赛 gci, 卓望 aspire; xg_text_brand): the query then
  * names that company's trade name whatever sector word follows it (杰赛科技, 卓望科技), as a legal
@@ -1748,6 +1817,12 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
         if (!d->level_skipped) parent = listed_parent_unmet(q, l, nn, d->q_matched, d->n_matched);
         if (!d->level_skipped && !parent)
             parent = numbered_unit_parent(q, l, nn, d->q_matched, d->n_matched);
+        if (!d->level_skipped && !parent) { /* the parent's acronym meets the words it spells */
+            uint64_t qcover = 0;
+            d->n_matched |=
+                numbered_unit_parent_after(q, l, nn, d->q_matched, d->n_matched, &qcover);
+            d->q_matched |= qcover;
+        }
         trade = !univ && trade_name_met(q, l, nn, d);
     }
     d->list_parent = parent;
