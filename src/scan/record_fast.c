@@ -494,3 +494,244 @@ int scan_record_keys_text(char **out, size_t *out_len, const char *line, size_t 
     *out = xg_buf_steal(&t);
     return 0;
 }
+
+/* ---- records with nested values ---- */
+
+/* A value of a nested record, in document order: a container's members follow it, `next` is
+ * the node after them all. Keys and string or number values as in rf_field. */
+typedef struct {
+    size_t k, kl, v, vl;
+    uint32_t next; /* the node after this one and its members */
+    int km;        /* the key's entry in the key map, or -1 (or no key: an array's element) */
+    char kin, vin;
+    char type; /* 's' string, 'n' number, 'o' true, false or null, '{' object, '[' array */
+    char haskey;
+} rn_node;
+
+#define RN_MAX_DEPTH 16      /* deeper nesting declines (scan_record_to_text stops at 32) */
+#define RN_MAX_MEMBERS 256   /* an object with more members declines (repeated keys: n²) */
+#define RN_STACK_NODES 128   /* nodes kept on the stack before the heap */
+#define RN_MAX_NODES 1000000 /* more declines */
+
+typedef struct {
+    const char *line; /* the text, the base of in-line offsets */
+    const char *end;
+    xg_buf b; /* unescaped strings, formatted numbers */
+    rn_node *n;
+    size_t len, cap;
+    rn_node stk[RN_STACK_NODES];
+    const scan_keys *keys;
+} rn_reader;
+
+static rn_node *rn_push(rn_reader *r)
+{
+    if (r->len == r->cap) {
+        if (r->cap >= RN_MAX_NODES) return NULL;
+        size_t cap = r->cap * 2;
+        rn_node *a = malloc(cap * sizeof *a);
+        if (!a) return NULL;
+        memcpy(a, r->n, r->len * sizeof *a);
+        if (r->n != r->stk) free(r->n);
+        r->n = a;
+        r->cap = cap;
+    }
+    rn_node *x = &r->n[r->len++];
+    x->haskey = 0;
+    x->km = -1;
+    x->kin = x->vin = 0;
+    x->k = x->kl = x->v = x->vl = 0;
+    return x;
+}
+
+#define RN_KEY(r, x) ((x)->kin ? (r)->line + (x)->k : (r)->b.data + (x)->k)
+#define RN_VAL(r, x) ((x)->vin ? (r)->line + (x)->v : (r)->b.data + (x)->v)
+
+static const char *rn_value(rn_reader *r, const char *p, size_t at, int depth);
+
+static const char *rn_ws(const char *p, const char *end)
+{
+    while (p < end && is_ws(*p))
+        p++;
+    return p;
+}
+
+/* An object's or array's members after its opening bracket (node `at`); the position after its
+ * closing bracket, or NULL to decline. */
+static const char *rn_container(rn_reader *r, const char *p, size_t at, int depth)
+{
+    const char *end = r->end;
+    int obj = r->n[at].type == '{';
+    size_t members[RN_MAX_MEMBERS], nm = 0;
+    p = rn_ws(p, end);
+    if (p < end && *p == (obj ? '}' : ']')) return p + 1;
+    for (;;) {
+        size_t i = r->len;
+        rn_node *x = rn_push(r);
+        if (!x) return NULL;
+        if (obj) {
+            if (p >= end || *p != '"' || nm == RN_MAX_MEMBERS) return NULL;
+            size_t k, kl;
+            char kin;
+            if (!(p = read_string(p + 1, end, r->line, &r->b, &k, &kl, &kin))) return NULL;
+            x->k = k;
+            x->kl = kl;
+            x->kin = kin;
+            x->haskey = 1;
+            if (!kin && memchr(r->b.data + k, 0, kl)) return NULL;
+            x->km = key_find(r->keys, RN_KEY(r, x), kl);
+            /* a key given twice: jansson keeps the last value at the first key's place */
+            for (size_t j = 0; j < nm; j++) {
+                const rn_node *y = &r->n[members[j]];
+                if (y->km != x->km) continue;
+                if (x->km >= 0 || (y->kl == kl && !memcmp(RN_KEY(r, y), RN_KEY(r, x), kl)))
+                    return NULL;
+            }
+            members[nm++] = i;
+            p = rn_ws(p, end);
+            if (p >= end || *p != ':') return NULL;
+            p = rn_ws(p + 1, end);
+        }
+        if (!(p = rn_value(r, p, i, depth))) return NULL;
+        p = rn_ws(p, end);
+        if (p < end && *p == ',') {
+            p = rn_ws(p + 1, end);
+            continue;
+        }
+        if (p < end && *p == (obj ? '}' : ']')) return p + 1;
+        return NULL;
+    }
+}
+
+/* A value at p into node `at` (pushed, its key set); the position after it, or NULL. */
+static const char *rn_value(rn_reader *r, const char *p, size_t at, int depth)
+{
+    const char *end = r->end;
+    size_t v = 0, vl = 0;
+    char vin = 0, type;
+    if (p >= end) return NULL;
+    if (*p == '"') {
+        type = 's';
+        p = read_string(p + 1, end, r->line, &r->b, &v, &vl, &vin);
+    } else if (*p == '-' || (*p >= '0' && *p <= '9')) {
+        type = 'n';
+        p = read_number(p, end, r->line, &r->b, &v, &vl, &vin);
+    } else if (*p == '{' || *p == '[') {
+        if (depth >= RN_MAX_DEPTH) return NULL;
+        r->n[at].type = *p;
+        p = rn_container(r, p + 1, at, depth + 1);
+        if (p) r->n[at].next = (uint32_t)r->len;
+        return p;
+    } else {
+        type = 'o';
+        if (end - p >= 4 && (!memcmp(p, "true", 4) || !memcmp(p, "null", 4)))
+            p += 4;
+        else if (end - p >= 5 && !memcmp(p, "false", 5))
+            p += 5;
+        else
+            p = NULL;
+    }
+    rn_node *x = &r->n[at];
+    x->type = type;
+    x->v = v;
+    x->vl = vl;
+    x->vin = vin;
+    x->next = (uint32_t)(at + 1);
+    return p;
+}
+
+/* put_bare of structure.c: the bare ("=") string members of an object in the key map's order,
+ * then those of its objects and arrays, depth first; an array's elements in turn. */
+static void rn_bare(rn_reader *r, xg_buf *t, size_t at)
+{
+    const rn_node *c = &r->n[at];
+    if (c->type != '{' && c->type != '[') return;
+    if (c->type == '{') {
+        size_t bare[RN_MAX_MEMBERS], nb = 0;
+        for (size_t i = at + 1; i < c->next; i = r->n[i].next) {
+            const rn_node *x = &r->n[i];
+            if (x->km < 0 || r->keys->e[x->km].kind != '=' || x->type != 's') continue;
+            size_t j = nb++;
+            for (; j > 0 && r->n[bare[j - 1]].km > x->km; j--)
+                bare[j] = bare[j - 1];
+            bare[j] = i;
+        }
+        for (size_t j = 0; j < nb; j++)
+            put_line(t, NULL, 0, RN_VAL(r, &r->n[bare[j]]), r->n[bare[j]].vl);
+    }
+    for (size_t i = at + 1; i < c->next; i = r->n[i].next)
+        rn_bare(r, t, i);
+}
+
+/* put_value of structure.c: node `at` under the key of node `kn` (an array's elements under
+ * the array's key), or of none (kn == SIZE_MAX). */
+static void rn_put(rn_reader *r, xg_buf *t, size_t at, size_t kn)
+{
+    const rn_node *x = &r->n[at], *k = kn == SIZE_MAX ? NULL : &r->n[kn];
+    const rk_entry *e = k && k->km >= 0 ? &r->keys->e[k->km] : NULL;
+    if (e && (e->kind == '-' || e->kind == '=')) return;
+    if (e && !e->head) e = NULL;
+    if (x->type == '{') {
+        for (size_t i = at + 1; i < x->next; i = r->n[i].next)
+            rn_put(r, t, i, i);
+    } else if (x->type == '[') {
+        for (size_t i = at + 1; i < x->next; i = r->n[i].next)
+            rn_put(r, t, i, kn);
+    } else if (x->type != 'o') {
+        if (e)
+            put_line(t, e->head, e->hl, RN_VAL(r, x), x->vl);
+        else if (k)
+            put_line(t, RN_KEY(r, k), k->kl, RN_VAL(r, x), x->vl);
+        else
+            put_line(t, NULL, 0, RN_VAL(r, x), x->vl);
+    }
+}
+
+int scan_record_nested_keys_text(char **out, size_t *out_len, const char *text, size_t len,
+                                 const scan_keys *keys, size_t *used)
+{
+    rn_reader *r = malloc(sizeof *r);
+    if (!r) return 1;
+    r->line = text;
+    r->end = text + len;
+    xg_buf_init(&r->b);
+    r->n = r->stk;
+    r->len = 0;
+    r->cap = RN_STACK_NODES;
+    r->keys = keys;
+    const char *p = rn_ws(text, r->end);
+    int rc = 1;
+    if (p < r->end && *p == '{') {
+        rn_push(r);
+        p = rn_value(r, p, 0, 0);
+        if (p && !used) p = rn_ws(p, r->end);
+        if (p && (used || p == r->end)) {
+            xg_buf t;
+            xg_buf_init(&t);
+            xg_buf_reserve(&t, (size_t)(p - text) + 1024);
+            rn_bare(r, &t, 0);
+            rn_put(r, &t, 0, SIZE_MAX);
+            if (!t.data && xg_buf_reserve(&t, 1)) {
+                rc = XG_ENOMEM;
+            } else {
+                *out_len = t.len;
+                *out = xg_buf_steal(&t);
+                if (used) *used = (size_t)(p - text);
+                rc = 0;
+            }
+        }
+    }
+    xg_buf_free(&r->b);
+    if (r->n != r->stk) free(r->n);
+    free(r);
+    return rc;
+}
+
+int scan_record_nested_text(char **out, size_t *out_len, const char *line, size_t len,
+                            const json_t *keymap)
+{
+    scan_keys *t;
+    if (scan_keys_new(&t, keymap)) return 1;
+    int rc = scan_record_nested_keys_text(out, out_len, line, len, t, NULL);
+    scan_keys_free(t);
+    return rc;
+}

@@ -1009,11 +1009,12 @@ static int is_json_ws(char c)
 }
 
 /* JSON: one value (an array of records or one record) or JSON Lines. */
-/* A file that is one flat record or an array of them, pretty-printed or not (the portals' .json
- * exports), read without JSON trees when scan_record_line_text reads every record: the documents
+/* A file that is one record or an array of them, pretty-printed or not (the portals' .json
+ * exports), read without JSON trees when scan_record_keys_text (flat records) or
+ * scan_record_nested_keys_text (records with objects or arrays) reads every record: the documents
  * jansson's whole parse gives (NAME#1 …). Returns 1, having appended nothing, for anything else
- * (an empty array, another kind of element, a nested value, something after the value, a
- * record the reader declines …): the caller parses the file with jansson as before. Otherwise 0,
+ * (an empty array, another kind of element, something after the value, a record the readers
+ * decline …): the caller parses the file with jansson as before. Otherwise 0,
  * with what appending the documents returned in *rc. */
 static int json_records_fast(json_t *docs, xg_scanner *s, const char *name, const char *u,
                              size_t ul, const char *enc, int *rc)
@@ -1045,9 +1046,15 @@ static int json_records_fast(json_t *docs, xg_scanner *s, const char *name, cons
             else if (*q == '{' || *q == '[' || *q == '}')
                 break;
         }
-        if (q >= end || *q != '}') break;
+        if (q >= end) break;
         rec_text r;
-        if (scan_record_keys_text(&r.t, &r.tl, p, (size_t)(q + 1 - p), s->keys)) break;
+        if (*q != '}') { /* a nested value: the record read to its end by the nested reader */
+            size_t used;
+            if (scan_record_nested_keys_text(&r.t, &r.tl, p, (size_t)(end - p), s->keys, &used))
+                break;
+            q = p + used - 1;
+        } else if (scan_record_keys_text(&r.t, &r.tl, p, (size_t)(q + 1 - p), s->keys))
+            break;
         if (!xg_vec_push(&recs, &r)) {
             free(r.t);
             break;
@@ -1088,8 +1095,9 @@ static int scan_json(json_t *docs, xg_scanner *s, const char *name, const char *
                      const char *enc)
 {
     json_error_t err;
-    /* JSON Lines of flat records, the usual portal export, are read without JSON trees
-     * (scan_record_line_text) where that gives the same text; any other line goes to jansson
+    /* JSON Lines of records, the usual portal export, are read without JSON trees
+     * (scan_record_keys_text for flat records, else scan_record_nested_keys_text) where that
+     * gives the same text; any other line goes to jansson
      * as before. When the first line is one complete record and more follows, the file cannot
      * be one JSON value, so it is not parsed whole first. */
     const char *nl1 = memchr(u, '\n', ul);
@@ -1137,7 +1145,8 @@ static int scan_json(json_t *docs, xg_scanner *s, const char *name, const char *
             k++;
         char *t;
         size_t tl;
-        if (k < ll && scan_record_keys_text(&t, &tl, p, ll, s->keys) == 0) {
+        if (k < ll && (scan_record_keys_text(&t, &tl, p, ll, s->keys) == 0 ||
+                       scan_record_nested_keys_text(&t, &tl, p, ll, s->keys, NULL) == 0)) {
             int rc = append_text(docs, s, name, ++n, t, tl, enc);
             if (rc) return rc;
         } else if (k < ll) {

@@ -163,6 +163,16 @@ void scan_keys_free(scan_keys *k);
 /* scan_record_line_text with the key map compiled: the same text, the same declines. */
 int scan_record_keys_text(char **out, size_t *out_len, const char *line, size_t len,
                           const scan_keys *keys);
+/* One JSON object of any nesting (objects, arrays, strings, numbers, booleans, null) → the text
+ * scan_record_to_text writes for it, without a JSON tree (record_fast.c); the same declines as
+ * scan_record_keys_text otherwise, and nesting deeper than 16 or an object of more than 256
+ * members declines too. With `used` NULL the text must be the object alone (white space around
+ * it); otherwise what follows the object is left, and *used is where it ends. */
+int scan_record_nested_keys_text(char **out, size_t *out_len, const char *text, size_t len,
+                                 const scan_keys *keys, size_t *used);
+/* The same with the key map as a JSON object (tests, fuzzing). */
+int scan_record_nested_text(char **out, size_t *out_len, const char *line, size_t len,
+                            const json_t *keymap);
 /* ---- office documents (office.c) ---- */
 #define SCAN_OFFICE_MAX_PART (32u << 20)   /* bytes one XML part may expand to */
 #define SCAN_OFFICE_MAX_TOTAL (128u << 20) /* bytes all parts and the text may reach */

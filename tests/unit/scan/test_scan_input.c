@@ -314,6 +314,110 @@ Test(scan_input, jsonl_records_read_without_trees_as_jansson_reads_them, .init =
     }
 }
 
+/* The nested reader (scan_record_nested_text) against jansson + scan_record_to_text: the same
+ * text for every record it reads, flat or nested. */
+static void expect_same_nested(const char *line, size_t len)
+{
+    char *fast = NULL, *slow = NULL;
+    size_t fl = 0, sl = 0;
+    cr_assert_eq(scan_record_nested_text(&fast, &fl, line, len, sc->keymap), 0, "declined: %.*s",
+                 (int)len, line);
+    json_error_t err;
+    json_t *r = json_loadb(line, len, 0, &err);
+    cr_assert(r, "jansson refuses: %.*s", (int)len, line);
+    cr_assert_eq(scan_record_to_text(&slow, &sl, r, sc->keymap), 0);
+    cr_expect(fl == sl && !memcmp(fast, slow, fl), "%.*s\nfast:\n%s\njansson:\n%s", (int)len, line,
+              fast, slow);
+    json_decref(r);
+    free(fast);
+    free(slow);
+}
+
+Test(scan_input, nested_records_read_without_trees_as_jansson_reads_them, .init = bare,
+     .fini = done)
+{
+    /* the real nested and flat .json records, each written compact and indented */
+    const char *files[] = {"data/tenders/real/yichang_ggzy_candidate_publicity_parsed_5.json",
+                           "data/tenders/real/yichang_ggzy_zhongbiao_result_5.json"};
+    size_t recs = 0;
+    for (int k = 0; k < 2; k++) {
+        size_t len;
+        char *b = read_shared(files[k], &len);
+        json_t *all = json_loadb(b, len, 0, NULL);
+        cr_assert(json_is_array(all));
+        size_t i;
+        json_t *r;
+        json_array_foreach(all, i, r)
+        {
+            for (int f = 0; f < 2; f++) {
+                char *d = json_dumps(r, f ? JSON_INDENT(2) : JSON_COMPACT);
+                expect_same_nested(d, strlen(d));
+                free(d);
+            }
+            recs++;
+        }
+        json_decref(all);
+        free(b);
+    }
+    cr_expect_eq(recs, 10);
+    /* the flat JSON Lines records too */
+    size_t len, lines = 0;
+    char *b = read_shared("data/tenders/real/carrier_soe_notices_random_nonhits.jsonl", &len);
+    for (char *p = b, *end = b + len; p < end;) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (ll > 1) {
+            expect_same_nested(p, ll);
+            lines++;
+        }
+        p = nl ? nl + 1 : end;
+    }
+    free(b);
+    cr_expect_gt(lines, 0);
+    const char *same[] = {
+        "{}",
+        "{\"a\":{},\"b\":[],\"c\":[[]],\"d\":{\"e\":{}}}",
+        /* bare keys in nested objects, in the reverse of the map's order, after the record's */
+        "{\"x\":{\"noticeType\":\"N\",\"y\":\"1\",\"title\":\"T2\"},\"categoryname\":\"C\","
+        "\"z\":[{\"title\":\"T3\"},{\"category\":\"K\",\"title\":7}],\"title\":\"T1\"}",
+        /* arrays under a key: each element under it, arrays of arrays, objects in arrays */
+        "{\"budget\":[1,\"2\",[3.5,[\"x\",true,null]],{\"buyer\":\"B\",\"q\":-0}],\"k\":[\"\"]}",
+        /* skipped ("-") and bare ("=") keys holding objects and arrays: their bare members are
+         * still written first, nothing else of them */
+        "{\"url\":{\"title\":\"U\",\"v\":\"w\"},\"title\":[\"A\",{\"title\":\"B\",\"c\":\"d\"}],"
+        "\"id\":[{\"category\":\"C\"}]}",
+        /* the same key in different objects; the empty key; escapes and numbers */
+        "{\"a\":{\"a\":{\"a\":\"1\"}},\"\":{\"\":\"e\\u00e9\\n\"},\"n\":1e2,\"m\":"
+        "1234567890123456789}"
+        "",
+        " { \"p\" : [ { \"title\" : \"\\ud83d\\ude00\" } , 2 ] } \r\n",
+        /* nesting to the reader's limit of sixteen */
+        "{\"a\":[[[[[[[[[[[[[[[\"deep\"]]]]]]]]]]]]]]]}",
+    };
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++)
+        expect_same_nested(same[i], strlen(same[i]));
+    const char *declined[] = {"{\"a\":{\"b\":1,\"b\":2}}",
+                              "{\"a\":[{\"title\":\"x\",\"title\":\"y\"}]}",
+                              "{\"a\":{},\"a\":[]}",
+                              "{\"a\":[[[[[[[[[[[[[[[[\"deep\"]]]]]]]]]]]]]]]]}",
+                              "{\"a\":[1,]}",
+                              "{\"a\":{\"b\":1,}}",
+                              "{\"a\":[1 2]}",
+                              "{\"a\":{\"b\"}}",
+                              "{\"a\":[\"\\u0000\"]}",
+                              "{\"a\":[1]",
+                              "{\"a\":[1]}}",
+                              "[{\"a\":1}]",
+                              "\"a\"",
+                              ""};
+    for (size_t i = 0; i < sizeof declined / sizeof *declined; i++) {
+        char *t = NULL;
+        size_t tl = 0;
+        cr_expect_eq(scan_record_nested_text(&t, &tl, declined[i], strlen(declined[i]), sc->keymap),
+                     1, "accepted: %s", declined[i]);
+    }
+}
+
 Test(scan_input, news_reports_entities_and_the_entity_list, .init = with_lists, .fini = done)
 {
     size_t len;
