@@ -134,7 +134,7 @@ typedef struct xg_store_decision_text {
     const char *customer;       /* the customer party's name (the request may name none) */
     const char *source_country; /* "access.source_country", or NULL */
     /* set when recorded: the id given, "created", "audit" {"seq","hash"} */
-    char id[32], created[32], hash[65];
+    char id[64], created[32], hash[65]; /* id: "dec_" + 32 hex today; ids are opaque */
     long long seq;
 } xg_store_decision_text;
 /* xg_store_decision_record_facts for a response written as text: the same rows and audit entry,

@@ -522,7 +522,7 @@ static int gc_prepare_rest(gc_item *it, const json_t *request, const char *facts
     it->cname = xg_json_str(cust, "name") ? xg_json_str(cust, "name") : xg_json_str(cust, "id");
     it->ip = xg_json_str(json_object_get(request, "access"), "source_ip");
     it->country = country;
-    if (it->ip || it->country) it->acc_id = store_random_id("acc_", 8);
+    if (it->ip || it->country) it->acc_id = store_time_id("acc_", 8);
     store_now(it->now);
     it->payload = it->id && it->req && it->resp
                       ? store_decision_payload(it->id, it->now, it->outcome, it->req, it->resp,
@@ -548,7 +548,7 @@ static int gc_prepare(gc_item *it, json_t *response, const json_t *request, cons
     if (xg_json_str(response, "decision_id"))
         it->id = strdup(xg_json_str(response, "decision_id"));
     else {
-        it->id = store_random_id("dec_", 10);
+        it->id = store_time_id("dec_", 10);
         json_object_set_new(response, "decision_id", json_string(it->id));
     }
     json_object_del(response, "audit");
@@ -606,7 +606,7 @@ int xg_store_decision_record_text(xg_store *s, xg_store_decision_text *t, const 
     memset(&it, 0, sizeof it);
     if (!t->outcome || !t->resp_head || !t->resp_tail)
         return xg_error_set(XG_EINVAL, "decision record: no outcome or response text");
-    it.id = store_random_id("dec_", 10);
+    it.id = store_time_id("dec_", 10);
     it.req = store_json_sorted(request);
     xg_buf resp;
     xg_buf_init(&resp);

@@ -418,6 +418,24 @@ char *store_random_id(const char *prefix, size_t nbytes)
     return out;
 }
 
+char *store_time_id(const char *prefix, size_t nbytes)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    unsigned long long ms = (unsigned long long)tv.tv_sec * 1000u + (unsigned)(tv.tv_usec / 1000);
+    unsigned char raw[6 + 32];
+    if (nbytes > 32) nbytes = 32;
+    for (int i = 5; i >= 0; i--, ms >>= 8)
+        raw[i] = (unsigned char)(ms & 0xff); /* big-endian */
+    randombytes_buf(raw + 6, nbytes);
+    size_t plen = strlen(prefix);
+    char *out = malloc(plen + 2 * (6 + nbytes) + 1);
+    if (!out) return NULL;
+    memcpy(out, prefix, plen);
+    sodium_bin2hex(out + plen, 2 * (6 + nbytes) + 1, raw, 6 + nbytes);
+    return out;
+}
+
 /* ---- migrations on PostgreSQL ----
  * The migrations above are SQLite text. PostgreSQL runs a translation of each: INTEGER becomes
  * BIGINT (SQLite integers are 64-bit), REAL becomes DOUBLE PRECISION, TEXT compares bytewise

@@ -192,4 +192,9 @@ char *store_name_key(const char *name);
 /* A random identifier "<prefix><hex of nbytes random bytes>" (heap). */
 char *store_random_id(const char *prefix, size_t nbytes);
 
+/* A time-ordered identifier "<prefix><12 hex: milliseconds since the epoch, big-endian><hex of
+ * nbytes random bytes>" (heap), like UUIDv7/ULID: ids made later sort after (to the millisecond),
+ * so the ids a commit inserts land together on the last leaf page of an index on them. */
+char *store_time_id(const char *prefix, size_t nbytes);
+
 #endif

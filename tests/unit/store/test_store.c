@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../store_temp.h"
@@ -386,6 +387,85 @@ Test(store_review, resolve_once_and_keep_the_original)
     json_decref(v);
     json_decref(d);
     json_decref(a);
+    cleanup(s);
+}
+
+static int is_hex(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!p[i] || !strchr("0123456789abcdef", p[i])) return 0;
+    return 1;
+}
+
+/* Decision ids lead with the milliseconds since the epoch (12 hex, big-endian), then 80 random
+ * bits: later ids sort after, and ids made before this format (20 random hex) keep working. */
+Test(store_ids, time_ordered_ids_and_old_ids_still_found)
+{
+    char *a = store_time_id("dec_", 10);
+    struct timespec ms = {0, 2000000};
+    nanosleep(&ms, NULL);
+    char *b = store_time_id("dec_", 10), *c = store_time_id("acc_", 8);
+    cr_assert_eq(strlen(a), 4 + 12 + 20);
+    cr_assert_eq(strlen(c), 4 + 12 + 16);
+    cr_assert(!strncmp(a, "dec_", 4) && is_hex(a + 4, 32), "%s", a);
+    cr_assert(!strncmp(c, "acc_", 4) && is_hex(c + 4, 28), "%s", c);
+    cr_assert_lt(strcmp(a, b), 0, "%s !< %s", a, b);
+    cr_assert_neq(strcmp(a + 16, b + 16), 0);
+    long long now = (long long)time(NULL) * 1000;
+    char head[13] = {0};
+    memcpy(head, b + 4, 12);
+    long long lead = strtoll(head, NULL, 16);
+    cr_assert(lead > now - 60000 && lead < now + 60000, "%lld vs %lld", lead, now);
+    free(a);
+    free(b);
+    free(c);
+
+    xg_store *s = fresh();
+    /* a decision recorded under an id of the old format (dec_ + 20 random hex) */
+    const char *old = "dec_3f9a0c1b2d4e5f607182";
+    json_t *req = json_pack("{s:{s:s}}", "customer", "name", "Acme Ltd");
+    json_t *resp = json_pack("{s:s,s:s,s:[],s:{s:s,s:s}}", "decision_id", old, "decision", "REVIEW",
+                             "reasons", "versions", "lists", "abc", "catalog", "cat1");
+    cr_assert_eq(xg_store_decision_record(s, resp, req), 0, "%s", xg_error_message());
+    json_decref(req);
+    json_decref(resp);
+    json_t *n1 = decision(s, "REVIEW", 1), *n2 = decision(s, "ALLOW", 2);
+    const char *i1 = json_string_value(json_object_get(n1, "decision_id")),
+               *i2 = json_string_value(json_object_get(n2, "decision_id"));
+    cr_assert_eq(strlen(i1), 36, "%s", i1);
+    cr_assert_leq(strncmp(i1, i2, 16), 0, "%s then %s", i1, i2); /* same ms: either order */
+    /* the HTTP path: the id comes back whole in t.id and in the stored response */
+    xg_store_decision_text t = {.outcome = "ALLOW",
+                                .resp_head = "{\"decision\":\"ALLOW\",\"decision_id\":",
+                                .resp_tail = ",\"reasons\":[]}"};
+    json_t *treq = json_pack("{s:{s:s}}", "customer", "name", "Acme Ltd");
+    cr_assert_eq(xg_store_decision_record_text(s, &t, treq, NULL), 0, "%s", xg_error_message());
+    json_decref(treq);
+    cr_assert_eq(strlen(t.id), 36, "%s", t.id);
+    const char *ids[] = {old, i1, i2, t.id};
+    for (int i = 0; i < 4; i++) {
+        json_t *g;
+        cr_assert_eq(xg_store_decision_get(&g, s, ids[i]), 0, "%s: %s", ids[i], xg_error_message());
+        cr_assert_str_eq(json_string_value(json_object_get(g, "decision_id")), ids[i]);
+        json_decref(g);
+    }
+    json_t *r;
+    cr_assert_eq(xg_store_review_resolve(&r, s, old, "clear", "not them", "bob"), 0, "%s",
+                 xg_error_message());
+    json_decref(r);
+    cr_assert_eq(xg_store_review_resolve(&r, s, i1, "confirm", "listed", "bob"), 0, "%s",
+                 xg_error_message());
+    json_decref(r);
+    json_t *g;
+    cr_assert_eq(xg_store_decision_get(&g, s, old), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(g, "final_outcome")), "ALLOW");
+    json_decref(g);
+    json_t *v = verify(s);
+    cr_assert(json_is_true(json_object_get(v, "ok")));
+    cr_assert_eq(json_integer_value(json_object_get(v, "rows")), 6);
+    json_decref(v);
+    json_decref(n1);
+    json_decref(n2);
     cleanup(s);
 }
 
