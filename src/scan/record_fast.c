@@ -270,6 +270,14 @@ static const char *read_string(const char *p, const char *end, const char *base,
     return NULL;
 }
 
+/* Past true, false or null at p; NULL when p holds none of them. */
+static const char *skip_literal(const char *p, const char *end)
+{
+    if (end - p >= 4 && (!memcmp(p, "true", 4) || !memcmp(p, "null", 4))) return p + 4;
+    if (end - p >= 5 && !memcmp(p, "false", 5)) return p + 5;
+    return NULL;
+}
+
 /* A number as jansson lexes it, formatted as put_scalar formats it into b, or left in the line
  * (*in set, *off from `base`) when that is the text as written. NULL to decline. */
 static const char *read_number(const char *p, const char *end, const char *base, xg_buf *b,
@@ -412,12 +420,7 @@ int scan_record_keys_text(char **out, size_t *out_len, const char *line, size_t 
         } else {
             x->type = 'o';
             x->vin = 0;
-            if (end - p >= 4 && (!memcmp(p, "true", 4) || !memcmp(p, "null", 4)))
-                p += 4;
-            else if (end - p >= 5 && !memcmp(p, "false", 5))
-                p += 5;
-            else
-                p = NULL;
+            p = skip_literal(p, end);
         }
         if (!p) break;
         n++;
@@ -623,12 +626,7 @@ static const char *rn_value(rn_reader *r, const char *p, size_t at, int depth)
         return p;
     } else {
         type = 'o';
-        if (end - p >= 4 && (!memcmp(p, "true", 4) || !memcmp(p, "null", 4)))
-            p += 4;
-        else if (end - p >= 5 && !memcmp(p, "false", 5))
-            p += 5;
-        else
-            p = NULL;
+        p = skip_literal(p, end);
     }
     rn_node *x = &r->n[at];
     x->type = type;

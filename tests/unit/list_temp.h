@@ -67,6 +67,19 @@ static inline xg_screen_result *list_temp_screen(xg_snapshot *snap, const char *
     return r;
 }
 
+/* The best match of name at any score: its score (0 when nothing is reported), and in *record
+ * its record's name ("" when none), in a buffer the next call overwrites. */
+static inline double list_temp_best(xg_snapshot *snap, const char *name, const char **record)
+{
+    xg_screen_result *r = list_temp_screen(snap, name, 0.0);
+    double s = r->nmatches ? r->matches[0].score : 0.0;
+    static char buf[256];
+    snprintf(buf, sizeof buf, "%s", r->nmatches ? r->matches[0].record->name : "");
+    *record = buf;
+    xg_screen_result_free(r);
+    return s;
+}
+
 /* The best score of record `id` for name at threshold 0 (-1 when not reported). */
 static inline double list_temp_score(xg_snapshot *snap, const char *name, const char *id)
 {

@@ -42,13 +42,7 @@ static void teardown(void)
 /* The best match of `query` at any score: its name and score. */
 static double best(const char *query, const char **name)
 {
-    xg_screen_result *r = list_temp_screen(snap, query, 0.0);
-    double s = r->nmatches ? r->matches[0].score : 0.0;
-    static char buf[256];
-    snprintf(buf, sizeof buf, "%s", r->nmatches ? r->matches[0].record->name : "");
-    *name = buf;
-    xg_screen_result_free(r);
-    return s;
+    return list_temp_best(snap, query, name);
 }
 
 /* The score of the record named `name` for `query` (0 when not reported at all). */
