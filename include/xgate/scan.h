@@ -140,6 +140,16 @@ int xg_scan_link_indices(size_t **offsets, size_t **targets, size_t *groups,
  * reference. */
 json_t *xg_scan_findings(const json_t *docs);
 
+/* Every linked group and unlinked document combined, as xg_scan_findings' objects but all of them
+ * (also those neither flagged nor risky) and unsorted: what both the findings and the network are
+ * made of. A run that shows findings, network and report combines once (xg_scan_findings_of,
+ * xg_scan_network_of, xg_scan_report_html_findings) instead of once for each. New reference; NULL
+ * when `docs` is not an array or memory runs out. */
+json_t *xg_scan_combined(const json_t *docs);
+
+/* xg_scan_findings from xg_scan_combined's result: the same array (new reference). */
+json_t *xg_scan_findings_of(const json_t *combined);
+
 /* Write a self-contained HTML report (inline CSS and SVG charts by provider, chip, buyer and month;
  * each finding linked to its evidence) for `docs` into a heap string (*out, free()). */
 int xg_scan_report_html(char **out, const json_t *docs, const char *title);
@@ -165,6 +175,9 @@ int xg_scan_decode(char **out, size_t *out_len, const char **encoding, const xg_
  * resolved with `ctx` (NULL: folded names, same script only). New reference. */
 int xg_scan_network(json_t **out, const json_t *docs, const xg_text_ctx *ctx);
 
+/* xg_scan_network from xg_scan_combined's result (the same network). */
+int xg_scan_network_of(json_t **out, const json_t *combined, const xg_text_ctx *ctx);
+
 /* The network as GraphML (UTF-8 XML for Gephi and yEd; node and edge attributes declared as
  * <key>s) in a heap string (*out, free()). */
 int xg_scan_network_graphml(char **out, const json_t *net);
@@ -174,6 +187,11 @@ int xg_scan_network_graphml(char **out, const json_t *net);
  * context). */
 int xg_scan_report_html_network(char **out, const json_t *docs, const json_t *net,
                                 const char *title);
+
+/* xg_scan_report_html_network with the findings already made (xg_scan_findings or
+ * xg_scan_findings_of; NULL: made here). */
+int xg_scan_report_html_findings(char **out, const json_t *docs, const json_t *findings,
+                                 const json_t *net, const char *title);
 
 #pragma GCC visibility pop
 

@@ -151,9 +151,10 @@ static void print_list(const char *label, const json_t *arr)
     putchar('\n');
 }
 
-static void print_summary(const json_t *docs, size_t unreadable)
+/* `fin`: xg_scan_findings_of (NULL: made here). */
+static void print_summary(const json_t *docs, const json_t *findings, size_t unreadable)
 {
-    json_t *fin = xg_scan_findings(docs);
+    json_t *fin = findings ? json_incref((json_t *)findings) : xg_scan_findings(docs);
     size_t i, nflag = 0;
     json_t *f;
     json_array_foreach(docs, i, f) nflag += json_is_true(json_object_get(f, "flagged"));
@@ -195,10 +196,10 @@ static void print_summary(const json_t *docs, size_t unreadable)
     json_decref(fin);
 }
 
-static int write_report(const char *path, const json_t *docs, const json_t *net)
+static int write_report(const char *path, const json_t *docs, const json_t *fin, const json_t *net)
 {
     char *html = NULL;
-    if (xg_scan_report_html_network(&html, docs, net, "xgate scan report")) return -1;
+    if (xg_scan_report_html_findings(&html, docs, fin, net, "xgate scan report")) return -1;
     FILE *f = fopen(path, "w");
     int ok = f && fputs(html, f) >= 0;
     if (f && fclose(f)) ok = 0;
@@ -912,13 +913,18 @@ int cmd_scan(int argc, char **argv)
         goto done;
     }
     xg_scan_link(docs);
-    json_t *net = NULL;
+    json_t *net = NULL, *fin = NULL;
     /* the network is built only where it is printed, written or stored: JSONL alone (without
-     * --network) never shows it */
+     * --network) never shows it; the findings and the network are made of one combination of
+     * linked notices (xg_scan_combined), not one each */
     int want_net = !json || network || report || graph || state;
-    if (want_net && xg_scan_network(&net, docs, ref.text))
+    int want_fin = !json || report || state;
+    json_t *combined = want_net ? xg_scan_combined(docs) : NULL;
+    if (combined && want_fin) fin = xg_scan_findings_of(combined);
+    if (want_net && (!combined || xg_scan_network_of(&net, combined, ref.text)))
         fprintf(stderr, "xgate scan: warning: no network (%s)\n", xg_error_message());
-    if (state) rc = scan_state_commit(state, docs, net, &news);
+    json_decref(combined);
+    if (state) rc = scan_state_commit(state, docs, fin, net, &news);
     if (json) {
         print_jsonl(docs, jobs);
         if (network && net) {
@@ -936,15 +942,16 @@ int cmd_scan(int argc, char **argv)
             json_decref(line);
         }
     } else {
-        print_summary(docs, bad);
+        print_summary(docs, fin, bad);
         if (net) scan_print_network(net);
         if (news) scan_state_print(news);
     }
-    if (report && write_report(report, docs, net))
+    if (report && write_report(report, docs, fin, net))
         rc = cli_fail(XG_EXIT_ERROR, CMD, 0, "cannot write the report to %s", report);
     if (graph && (!net || scan_write_graph(graph, net)))
         rc = cli_fail(XG_EXIT_ERROR, CMD, 0, "cannot write the graph to %s", graph);
     json_decref(net);
+    json_decref(fin);
     release_docs(docs);
     if (!rc && bad) rc = XG_EXIT_INPUT;
 done:

@@ -276,9 +276,10 @@ static void graph_news(json_t *news, const json_t *net, const json_t *prev_graph
     json_decref(byid);
 }
 
-int scan_state_commit(scan_state *st, const json_t *docs, const json_t *net, json_t **news_out)
+int scan_state_commit(scan_state *st, const json_t *docs, const json_t *findings, const json_t *net,
+                      json_t **news_out)
 {
-    json_t *fin = xg_scan_findings(docs);
+    json_t *fin = findings ? json_incref((json_t *)findings) : xg_scan_findings(docs);
     json_t *fnew = json_array(), *fchg = json_array(), *frem = json_array();
     json_t *put = json_array(), *del = json_array(), *read = json_object();
     json_int_t unchanged = 0, touched = 0;

@@ -40,8 +40,10 @@ json_t *scan_state_merge(scan_state *st, const json_t *read_docs);
 /* Record the run (files, documents, findings and `net`) in one transaction and say what is new
  * since the last run in *news: {"previous_run": {"id","started"}|null, "run", "files": {"new",
  * "changed","removed","unchanged","touched"}, "documents_read", "new_findings", "new_nodes",
- * "new_edges"}. Prints the failure and returns an exit code, or 0. */
-int scan_state_commit(scan_state *st, const json_t *docs, const json_t *net, json_t **news);
+ * "new_edges"}; `findings` from xg_scan_findings_of (NULL: made here). Prints the failure and
+ * returns an exit code, or 0. */
+int scan_state_commit(scan_state *st, const json_t *docs, const json_t *findings, const json_t *net,
+                      json_t **news);
 
 /* What is new, for a person. */
 void scan_state_print(const json_t *news);

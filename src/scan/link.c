@@ -472,7 +472,24 @@ static int worth_reporting(const json_t *x)
 
 json_t *xg_scan_findings(const json_t *docs)
 {
-    json_t *out = scan_combined(docs, 0);
+    json_t *all = scan_combined(docs, 0);
+    sort_findings(all);
+    return all;
+}
+
+json_t *xg_scan_combined(const json_t *docs)
+{
+    return json_is_array(docs) ? scan_combined(docs, 1) : NULL;
+}
+
+json_t *xg_scan_findings_of(const json_t *combined)
+{
+    json_t *out = json_array();
+    size_t i;
+    json_t *c;
+    /* what scan_combined(docs, 0) keeps: a group's combination or a lone document worth
+     * reporting (a lone document's combination is worth reporting exactly when it is) */
+    json_array_foreach(combined, i, c) if (worth_reporting(c)) json_array_append(out, c);
     sort_findings(out);
     return out;
 }
@@ -481,7 +498,14 @@ json_t *scan_combined(const json_t *docs, int all)
 {
     json_t *out = json_array();
     json_t *groups = groups_of(docs);
-    json_t *done = json_object();
+    size_t n = json_array_size(docs);
+    unsigned char *done = calloc(n ? n : 1, 1); /* documents of a group already combined */
+    if (!out || !groups || !done) {
+        free(done);
+        json_decref(groups);
+        json_decref(out);
+        return NULL;
+    }
     const char *k;
     json_t *g;
     json_object_foreach(groups, k, g)
@@ -501,24 +525,21 @@ json_t *scan_combined(const json_t *docs, int all)
         json_t *ix;
         json_array_foreach(g, i, ix)
         {
-            char key[32];
-            snprintf(key, sizeof key, "%lld", (long long)json_integer_value(ix));
-            json_object_set_new(done, key, json_true());
+            json_int_t d = json_integer_value(ix);
+            if (d >= 0 && (size_t)d < n) done[d] = 1;
         }
     }
     size_t i;
     json_t *d;
     json_array_foreach(docs, i, d)
     {
-        char key[32];
-        snprintf(key, sizeof key, "%zu", i);
-        if (json_object_get(done, key)) continue;
+        if (done[i]) continue;
         if (!all && !worth_reporting(d)) continue;
         json_t *idx = json_pack("[I]", (json_int_t)i);
         json_array_append_new(out, combine(docs, idx));
         json_decref(idx);
     }
-    json_decref(done);
+    free(done);
     json_decref(groups);
     return out;
 }

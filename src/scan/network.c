@@ -472,13 +472,22 @@ static json_t *repeat_buyers(const net *n)
 int xg_scan_network(json_t **out, const json_t *docs, const xg_text_ctx *ctx)
 {
     if (!out || !json_is_array(docs)) return xg_error_set(XG_EINVAL, "network: no documents");
+    json_t *combined = scan_combined(docs, 1);
+    if (!combined) return xg_error_set(XG_ENOMEM, "network: out of memory");
+    int rc = xg_scan_network_of(out, combined, ctx);
+    json_decref(combined);
+    return rc;
+}
+
+int xg_scan_network_of(json_t **out, const json_t *combined, const xg_text_ctx *ctx)
+{
+    if (!out || !json_is_array(combined))
+        return xg_error_set(XG_EINVAL, "network: no combined results");
     net n = {json_array(), json_object(), json_object(), json_array(), json_object(), json_array(),
              ctx};
-    json_t *combined = scan_combined(docs, 1);
     size_t i;
     json_t *c;
     json_array_foreach(combined, i, c) add_deal(&n, c);
-    json_decref(combined);
     settle_names(&n);
     json_t *net =
         json_pack("{s:o, s:o, s:o, s:o}", "nodes", n.nodes, "edges", n.edges, "intermediaries",

@@ -281,9 +281,15 @@ int xg_scan_report_html(char **out, const json_t *docs, const char *title)
 int xg_scan_report_html_network(char **out, const json_t *docs, const json_t *net,
                                 const char *title)
 {
+    return xg_scan_report_html_findings(out, docs, NULL, net, title);
+}
+
+int xg_scan_report_html_findings(char **out, const json_t *docs, const json_t *findings,
+                                 const json_t *net, const char *title)
+{
     xg_buf b;
     xg_buf_init(&b);
-    json_t *fin = xg_scan_findings(docs);
+    json_t *fin = findings ? json_incref((json_t *)findings) : xg_scan_findings(docs);
     json_t *byp = json_object(), *byc = json_object(), *byb = json_object(), *bym = json_object();
     size_t i, k, nflag = 0;
     json_t *f, *v;

@@ -74,6 +74,34 @@ static json_t *corpus(void)
     return d;
 }
 
+/* From one combination of the run (xg_scan_combined): the same network, and findings equal to
+ * xg_scan_findings' (every deal that is flagged or risky; the unflagged one left out). */
+Test(scan_network, one_combination_gives_the_same_network_and_findings)
+{
+    json_t *d = corpus(), *net = NULL, *net2 = NULL;
+    cr_assert_eq(xg_scan_network(&net, d, NULL), 0, "%s", xg_error_message());
+    json_t *comb = xg_scan_combined(d);
+    cr_assert_eq(json_array_size(comb), json_array_size(d), "one per unlinked document");
+    cr_assert_eq(xg_scan_network_of(&net2, comb, NULL), 0, "%s", xg_error_message());
+    cr_expect(json_equal(net, net2));
+    json_t *fin = xg_scan_findings(d), *fin2 = xg_scan_findings_of(comb);
+    cr_expect_eq(json_array_size(fin), json_array_size(d) - 1, "c1 is neither flagged nor risky");
+    cr_expect(json_equal(fin, fin2));
+    char *h1 = NULL, *h2 = NULL;
+    cr_assert_eq(xg_scan_report_html_network(&h1, d, net, "t"), 0);
+    cr_assert_eq(xg_scan_report_html_findings(&h2, d, fin2, net2, "t"), 0);
+    cr_expect_str_eq(h1, h2);
+    cr_expect_eq(xg_scan_network_of(&net2, NULL, NULL), XG_EINVAL);
+    free(h1);
+    free(h2);
+    json_decref(fin);
+    json_decref(fin2);
+    json_decref(comb);
+    json_decref(net);
+    json_decref(net2);
+    json_decref(d);
+}
+
 Test(scan_network, ranks_intermediaries_and_resolves_names)
 {
     json_t *d = corpus(), *net = NULL;

@@ -283,6 +283,15 @@ Test(scan_examples, identical_copies_are_linked_once, .init = setup_bare, .fini 
     cr_expect_eq(json_integer_value(json_object_get(one, "duplicates")), 98);
     cr_expect_str_eq(json_string_value(json_object_get(one, "supplier")),
                      "成都运达科技股份有限公司");
+    /* the findings from one combination of the whole run (what `xgate scan` makes once for the
+     * summary, the network and the report) are the same as those made on their own */
+    json_t *comb = xg_scan_combined(docs);
+    cr_assert(json_is_array(comb));
+    json_t *fin2 = xg_scan_findings_of(comb);
+    cr_expect(json_equal(fin, fin2));
+    json_decref(fin2);
+    json_decref(comb);
+    cr_expect_null(xg_scan_combined(NULL));
     /* a notice that differs (here: another amount) is not a copy */
     json_t *changed = json_deep_copy(json_array_get(docs, 3));
     json_object_set_new(json_object_get(changed, "fields"), "amount_cny", json_integer(1));
