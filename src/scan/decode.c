@@ -22,6 +22,9 @@
 #include <unicode/utrans.h>
 #include <unicode/ustring.h>
 #include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* ---- UTF-8 helpers ---- */
 
@@ -364,6 +367,10 @@ static struct {
 } fast_map[MAP_MAX];
 static size_t fast_nmap;
 static uint8_t fast_ok[0x10000 / 8], fast_mapped[0x10000 / 8];
+/* fast_ok over the fold table's range, a byte a character (one load in the Han runs, no bit
+ * picked out), and the fold table read when none is given (no folding) */
+static uint8_t fast_han[XG_FOLD_END - XG_FOLD_BASE];
+static uint32_t no_fold[XG_FOLD_END - XG_FOLD_BASE];
 
 /* The entry of a mapped code point (fast_mapped says it has one): binary search of fast_map,
  * which is sorted by code point. */
@@ -417,6 +424,8 @@ static void fast_build(void)
                 fast_ok[c >> 3] |= (uint8_t)(1u << (c & 7));
             free(nf);
         }
+    for (uint32_t c = XG_FOLD_BASE; c < XG_FOLD_END; c++)
+        fast_han[c - XG_FOLD_BASE] = (fast_ok[c >> 3] >> (c & 7)) & 1;
     for (size_t r = 0; r < sizeof MAP_RANGES / sizeof *MAP_RANGES; r++)
         for (uint32_t c = MAP_RANGES[r][0]; c <= MAP_RANGES[r][1] && fast_nmap < MAP_MAX; c++) {
             utf8proc_uint8_t in[4], *nf = NULL;
@@ -793,9 +802,39 @@ static int nfkc_squeeze_fold(scan_doc *doc, const char *s, size_t n, const uint3
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0, line_i = 0, line_w = 0, line_nf = 0;
     int rc = 0;
+#ifdef __SSE2__
+    const __m128i v_cr = _mm_set1_epi8('\r'), v_lf = _mm_set1_epi8('\n'), v_sp = _mm_set1_epi8(' '),
+                  v_tab = _mm_set1_epi8('\t');
+#endif
     while (i < n) {
         unsigned char c = p[i];
         if (c < 0x80) {
+#ifdef __SSE2__
+            if (n - i >= 16 && c != '\r') {
+                /* the ASCII bytes of a block before its first "\r" or other byte, copied at
+                 * once (all sixteen are stored: the output has room for n - i more bytes); the
+                 * gap goes on only over spaces and tabs, and the last line feed starts a line */
+                __m128i x = _mm_loadu_si128((const __m128i *)(p + i));
+                unsigned stop =
+                    (unsigned)_mm_movemask_epi8(_mm_or_si128(x, _mm_cmpeq_epi8(x, v_cr)));
+                unsigned run = stop ? (unsigned)__builtin_ctz(stop) : 16;
+                unsigned keep = (unsigned)((1ul << run) - 1);
+                _mm_storeu_si128((__m128i *)(o + w), x);
+                unsigned blank = (unsigned)_mm_movemask_epi8(
+                    _mm_or_si128(_mm_cmpeq_epi8(x, v_sp), _mm_cmpeq_epi8(x, v_tab)));
+                if (keep & ~blank) gap = NO_GAP;
+                unsigned lf = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, v_lf)) & keep;
+                if (lf) {
+                    unsigned last = 31u - (unsigned)__builtin_clz(lf) + 1;
+                    line_i = i + last;
+                    line_w = w + last;
+                    line_nf = st.nf;
+                }
+                w += run;
+                i += run;
+                continue;
+            }
+#endif
             if (c > ' ') {
                 o[w++] = (char)c;
                 gap = NO_GAP;
@@ -856,17 +895,17 @@ static int nfkc_squeeze_fold(scan_doc *doc, const char *s, size_t n, const uint3
                      * read in one load of four bytes, CJK (nothing to squeeze, the gap just
                      * after it) and covered; the output has room for four bytes (its capacity
                      * is at least w + n - i + 1) */
-                    for (uint32_t v; n - i >= 4;) {
+                    const uint32_t *tab = table ? table : no_fold;
+                    for (uint32_t v; i + 4 <= n;) {
                         memcpy(&v, p + i, 4);
                         if ((v & 0xC0C0F0u) != 0x8080E0u) break;
-                        uint32_t h =
-                            ((v & 0x0Fu) << 12) | ((v >> 2) & 0xFC0u) | ((v >> 16) & 0x3Fu);
-                        if (h - XG_FOLD_BASE >= XG_FOLD_END - XG_FOLD_BASE ||
-                            !(fast_ok[h >> 3] & (1u << (h & 7))))
-                            break;
-                        uint32_t f = table ? table[h - XG_FOLD_BASE] : 0;
+                        uint32_t x =
+                            (((v & 0x0Fu) << 12) | ((v >> 2) & 0xFC0u) | ((v >> 16) & 0x3Fu)) -
+                            XG_FOLD_BASE; /* the code point's place in the table */
+                        if (x >= XG_FOLD_END - XG_FOLD_BASE || !fast_han[x]) break;
+                        uint32_t f = tab[x];
                         if (f) {
-                            if (nsf_fold_note(&st, w, h)) {
+                            if (nsf_fold_note(&st, w, x + XG_FOLD_BASE)) {
                                 rc = XG_ENOMEM;
                                 break;
                             }

@@ -20,6 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* ---- HTML ---- */
 
@@ -491,6 +494,24 @@ static int fast_start_tag(const char *s, size_t n, size_t *i, int *tag, int *sel
             const char *want = "display:block";
             size_t run = 0;
             for (size_t k = 0; k < vl; k++) {
+#ifdef __SSE2__
+                /* sixteen bytes at once when none is '&' or a line feed, CR or tab, nor a 'd'
+                 * while no match is under way (or once the style is known): they change
+                 * nothing */
+                if (vl - k >= 16 && (!run || *styled)) {
+                    __m128i x = _mm_loadu_si128((const __m128i *)(val + k));
+                    __m128i hit =
+                        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('&')),
+                                                  _mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))),
+                                     _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\r')),
+                                                  _mm_cmpeq_epi8(x, _mm_set1_epi8('\t'))));
+                    if (!*styled) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, _mm_set1_epi8('d')));
+                    if (!_mm_movemask_epi8(hit)) {
+                        k += 15;
+                        continue;
+                    }
+                }
+#endif
                 char c = val[k];
                 if (c == '&' || c == '\n' || c == '\r' || c == '\t') return 1;
                 if (c == ' ' || *styled) continue;
@@ -543,6 +564,18 @@ static int fast_run(fast_state *st, const char *s, size_t n)
         char c = s[i];
         if (c != '<' && c != '&') {
             size_t j = i;
+#ifdef __SSE2__
+            /* the next '<' or '&', sixteen bytes at a time */
+            for (; n - j >= 16; j += 16) {
+                __m128i x = _mm_loadu_si128((const __m128i *)(s + j));
+                unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+                    _mm_cmpeq_epi8(x, _mm_set1_epi8('<')), _mm_cmpeq_epi8(x, _mm_set1_epi8('&'))));
+                if (m) {
+                    j += (size_t)__builtin_ctz(m);
+                    break;
+                }
+            }
+#endif
             while (j < n && s[j] != '<' && s[j] != '&')
                 j++;
             int blank = 1;

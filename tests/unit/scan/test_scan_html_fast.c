@@ -253,3 +253,62 @@ Test(scan_html_fast, checks_before_reading_at_every_offset, .init = init)
             if (k >= 4) cr_assert_eq(r, 0, "%zu: accepted at offset %zu", k, at);
         }
 }
+
+/* The text between tags searched sixteen bytes at a time: a '<' (a tag) or '&' (a reference) at
+ * every offset of a run of text, read as libxml2 reads it. */
+Test(scan_html_fast, tags_and_references_at_every_offset_of_text, .init = init)
+{
+    static const char *const mark[] = {"&amp;", "<b>x</b>", "&#x4E2D;", "<br>", "&lt;&gt;"};
+    static const char fill[] = "abc defg hijk\tlmno pqrs tuvw xyz0 1234 5678 9ABC DEFG HIJK";
+    char page[512];
+    for (size_t at = 0; at < 40; at++)
+        for (size_t tail = 0; tail < 34; tail += 11)
+            for (size_t k = 0; k < sizeof mark / sizeof *mark; k++) {
+                int n =
+                    snprintf(page, sizeof page, "<html><body><p>中文%.*s%s%.*s</p></body></html>",
+                             (int)at, fill, mark[k], (int)tail, fill + 7);
+                cr_assert(n > 0 && (size_t)n < sizeof page);
+                cr_assert_eq(compare(page, (size_t)n), 0, "%s at offset %zu", mark[k], at);
+            }
+}
+
+/* A style attribute read sixteen bytes at a time: "display:block" (spaces removed) found and a
+ * '&', line feed, CR or tab declined at every offset of a long value. */
+Test(scan_html_fast, style_values_at_every_offset, .init = init)
+{
+    static const struct {
+        const char *what;
+        int declined, block;
+    } at[] = {{"display:block", 0, 1},
+              {"display: block", 0, 1},
+              {"d isplay:blo ck", 0, 1},
+              {"ddisplay:block", 0, 1},
+              {"display:inline", 0, 0},
+              {"displa", 0, 0},
+              {"d", 0, 0},
+              {"", 0, 0},
+              {"&amp;", 1, 0},
+              {"\n", 1, 0},
+              {"\r", 1, 0},
+              {"\t", 1, 0}};
+    static const char fill[] = "color:red;width:100px;font-family:serif;margin:0 auto;padding:1px;";
+    char page[512];
+    for (size_t off = 0; off < 40; off++)
+        for (size_t tail = 0; tail < 40; tail += 13)
+            for (size_t k = 0; k < sizeof at / sizeof *at; k++) {
+                int n = snprintf(page, sizeof page,
+                                 "<html><body><p>a</p><span style=\"%.*s%s%.*s\">text</span>"
+                                 "<span>more</span></body></html>",
+                                 (int)off, fill, at[k].what, (int)tail, fill + 5);
+                cr_assert(n > 0 && (size_t)n < sizeof page);
+                char *t = NULL;
+                size_t tl = 0;
+                int r = scan_html_fast_text(&t, &tl, page, (size_t)n);
+                cr_assert_eq(r, at[k].declined, "'%s' at offset %zu", at[k].what, off);
+                if (!r)
+                    cr_assert_eq(!!strstr(t, "text\n"), at[k].block, "'%s' at offset %zu: %s",
+                                 at[k].what, off, t);
+                free(t);
+                cr_assert_eq(compare(page, (size_t)n), at[k].declined);
+            }
+}

@@ -234,6 +234,83 @@ Test(scan_speed, one_pass_normalise_equals_two_passes)
     free(fold);
 }
 
+/* The ASCII bytes of a sixteen-byte block copied at once: a "\r", a line feed, a NUL, a control
+ * byte, a space or tab run, or a character of two, three or four bytes at each offset of the
+ * block (and of the next), after nothing, a CJK character or a CJK character and spaces (the
+ * gap, taken back when a CJK character follows the run), with a CJK character or spaces and one
+ * after it; with and without the fold table. */
+Test(scan_speed, one_pass_normalise_ascii_blocks_equal_two_passes)
+{
+    uint32_t *fold = NULL;
+    cr_assert_eq(scan_fold_table(&fold), 0);
+    static const char *const before[] = {"", "算", "算 ", "國\t \t", "x\n", "\r"};
+    static const char *const mid[] = {"\r",       "\r\n",  "\n",   "\n\n", " ",
+                                      "\t",       "  \t ", "\x01", "\x7f", "é",
+                                      "國",       "　",    "Ａ",   "①",    "\xf0\xa0\x80\x80",
+                                      "\xcc\x81", "\r\r"};
+    static const char *const after[] = {"", "算", " 國", "\t\t數 ", "\r\n國", "abc"};
+    static const char fill[] = "ab cd\tefgh ijkl mnop qrst uvwx yzAB CDEF GHIJ";
+    char buf[256];
+    for (size_t b = 0; b < sizeof before / sizeof *before; b++)
+        for (size_t m = 0; m < sizeof mid / sizeof *mid; m++)
+            for (size_t a = 0; a < sizeof after / sizeof *after; a++)
+                for (size_t off = 0; off < 34; off++)
+                    for (size_t tail = 0; tail < 20; tail += 3) {
+                        size_t n = 0, bl = strlen(before[b]), ml = strlen(mid[m]);
+                        memcpy(buf + n, before[b], bl), n += bl;
+                        memcpy(buf + n, fill, off), n += off;
+                        memcpy(buf + n, mid[m], ml), n += ml;
+                        memcpy(buf + n, fill + 3, tail), n += tail;
+                        memcpy(buf + n, after[a], strlen(after[a]) + 1), n += strlen(after[a]);
+                        check_normalise((off + tail) % 2 ? fold : NULL, buf, n);
+                    }
+    /* spaces only, across blocks, between CJK characters: taken back */
+    for (size_t k = 0; k < 40; k++) {
+        size_t n = 0;
+        memcpy(buf, "算", 3), n = 3;
+        for (size_t j = 0; j < k; j++)
+            buf[n++] = j % 3 ? ' ' : '\t';
+        memcpy(buf + n, "數x", 5), n += 4;
+        check_normalise(fold, buf, n);
+        check_normalise(fold, buf, n - 4); /* the spaces at the end: kept */
+    }
+    /* a NUL inside an ASCII block */
+    static const char nul[] = "abcdefgh\0ijklmnopqrstuvwxyz 算 數";
+    check_normalise(fold, nul, sizeof nul - 1);
+    free(fold);
+}
+
+/* The real notices (shared data) normalise in one pass as in two, from each of sixteen starts
+ * (every alignment of the sixteen-byte blocks). */
+Test(scan_speed, one_pass_normalise_equals_two_passes_on_real_notices)
+{
+    uint32_t *fold = NULL;
+    cr_assert_eq(scan_fold_table(&fold), 0);
+    static const char *const real[] = {"carrier_soe_notices_compute_keyword_hits.jsonl",
+                                       "carrier_soe_notices_random_nonhits.jsonl",
+                                       "ccgp_result_notice_LHACG2025000057.sanitized.html",
+                                       "ccgp_result_notice_LHACG2025000057.txt",
+                                       "yichang_ggzy_candidate_publicity_parsed_5.json",
+                                       "yichang_ggzy_zhongbiao_result_5.json"};
+    const char *sh = getenv("XGATE_SHARED");
+    for (size_t f = 0; f < sizeof real / sizeof *real; f++) {
+        char p[512], *data = NULL;
+        size_t len = 0;
+        snprintf(p, sizeof p, "%s/data/tenders/real/%s", sh && *sh ? sh : "/work/shared", real[f]);
+        cr_assert_eq(xg_file_read(&data, &len, p, 1u << 24), 0, "%s", p);
+        cr_assert(xg_utf8_valid(data, len), "%s", p);
+        for (size_t start = 0; start < 16; start++) {
+            /* a start inside a character moves on to the next character */
+            size_t s0 = start;
+            while (s0 < len && ((unsigned char)data[s0] & 0xC0) == 0x80)
+                s0++;
+            check_normalise(start % 2 ? fold : NULL, data + s0, len - s0);
+        }
+        free(data);
+    }
+    free(fold);
+}
+
 /* The language's counts, eight or sixteen bytes at a time, equal a byte-by-byte count: random
  * bytes drawn mostly from the bounds (0xE2–0xEA, '@' 'A' 'Z' '[' '`' 'a' 'z' '{', their high-bit
  * twins) and from every byte value, at every alignment and length (a long run crosses the
