@@ -147,6 +147,10 @@ json_t *xg_scan_findings(const json_t *docs);
  * when `docs` is not an array or memory runs out. */
 json_t *xg_scan_combined(const json_t *docs);
 
+/* xg_scan_link, then xg_scan_combined, with the documents' fingerprints computed once for both.
+ * *groups (may be NULL) receives what xg_scan_link returns. New reference; NULL as there. */
+json_t *xg_scan_link_combined(json_t *docs, size_t *groups);
+
 /* xg_scan_findings from xg_scan_combined's result: the same array (new reference). */
 json_t *xg_scan_findings_of(const json_t *combined);
 

@@ -912,14 +912,17 @@ int cmd_scan(int argc, char **argv)
         if (!rc && bad) rc = XG_EXIT_INPUT;
         goto done;
     }
-    xg_scan_link(docs);
     json_t *net = NULL, *fin = NULL;
     /* the network is built only where it is printed, written or stored: JSONL alone (without
      * --network) never shows it; the findings and the network are made of one combination of
-     * linked notices (xg_scan_combined), not one each */
+     * linked notices (xg_scan_link_combined: linking's fingerprints reused), not one each */
     int want_net = !json || network || report || graph || state;
     int want_fin = !json || report || state;
-    json_t *combined = want_net ? xg_scan_combined(docs) : NULL;
+    json_t *combined = NULL;
+    if (want_net)
+        combined = xg_scan_link_combined(docs, NULL);
+    else
+        xg_scan_link(docs);
     if (combined && want_fin) fin = xg_scan_findings_of(combined);
     if (want_net && (!combined || xg_scan_network_of(&net, combined, ref.text)))
         fprintf(stderr, "xgate scan: warning: no network (%s)\n", xg_error_message());

@@ -19,6 +19,8 @@
 #include <string.h>
 #include <xxhash.h>
 
+static json_t *scan_combined_fps(const json_t *docs, int all, const uint64_t *fps);
+
 char *scan_link_key_of(const char *pn, const char *buyer, const char *title)
 {
     xg_buf b;
@@ -162,7 +164,7 @@ static uint64_t fingerprint(const json_t *doc)
 
 /* For each member of group `g` (document indices), the index of the first member with the same
  * content (itself when it is the first). Returns a new array parallel to `g`. */
-static json_t *originals_of(const json_t *docs, const json_t *g)
+static json_t *originals_of(const json_t *docs, const json_t *g, const uint64_t *fps)
 {
     json_t *first = json_object(), *orig = json_array();
     size_t i;
@@ -170,9 +172,9 @@ static json_t *originals_of(const json_t *docs, const json_t *g)
     json_array_foreach(g, i, ix)
     {
         char key[20];
-        snprintf(
-            key, sizeof key, "%016llx",
-            (unsigned long long)fingerprint(json_array_get(docs, (size_t)json_integer_value(ix))));
+        size_t d = (size_t)json_integer_value(ix);
+        snprintf(key, sizeof key, "%016llx",
+                 (unsigned long long)(fps ? fps[d] : fingerprint(json_array_get(docs, d))));
         json_t *f = json_object_get(first, key);
         if (!f) json_object_set(first, key, f = ix);
         json_array_append(orig, f);
@@ -307,8 +309,9 @@ int xg_scan_link_indices(size_t **offsets, size_t **targets, size_t *groups,
 }
 
 /* Every member of a group of two or more gets a new "linked" (empty for the one distinct member of
- * a group of copies); other documents keep theirs. */
-size_t xg_scan_link(json_t *docs)
+ * a group of copies); other documents keep theirs. *fps_out (may be NULL) receives the documents'
+ * fingerprints (0 for a document without a key; heap, free()), or NULL when memory ran out. */
+static size_t link_docs(json_t *docs, uint64_t **fps_out)
 {
     size_t n = json_array_size(docs), ngroups = 0, *off = NULL, *t = NULL;
     char **keys = calloc(n ? n : 1, sizeof *keys);
@@ -331,11 +334,33 @@ size_t xg_scan_link(json_t *docs)
     for (size_t i = 0; keys && i < n; i++)
         free(keys[i]);
     free(keys);
-    free(fps);
+    if (fps_out && keys && grouped)
+        *fps_out = fps;
+    else {
+        if (fps_out) *fps_out = NULL;
+        free(fps);
+    }
     free(grouped);
     free(off);
     free(t);
     return ngroups;
+}
+
+size_t xg_scan_link(json_t *docs)
+{
+    return link_docs(docs, NULL);
+}
+
+json_t *xg_scan_link_combined(json_t *docs, size_t *groups)
+{
+    if (!json_is_array(docs)) return NULL;
+    uint64_t *fps = NULL;
+    size_t g = link_docs(docs, &fps);
+    if (groups) *groups = g;
+    /* the fingerprints linking computed serve the combination (its copies within groups) */
+    json_t *out = scan_combined_fps(docs, 1, fps);
+    free(fps);
+    return out;
 }
 
 static void union_into(json_t *dst, const json_t *src)
@@ -496,6 +521,11 @@ json_t *xg_scan_findings_of(const json_t *combined)
 
 json_t *scan_combined(const json_t *docs, int all)
 {
+    return scan_combined_fps(docs, all, NULL);
+}
+
+static json_t *scan_combined_fps(const json_t *docs, int all, const uint64_t *fps)
+{
     json_t *out = json_array();
     json_t *groups = groups_of(docs);
     size_t n = json_array_size(docs);
@@ -511,7 +541,7 @@ json_t *scan_combined(const json_t *docs, int all)
     json_object_foreach(groups, k, g)
     {
         if (json_array_size(g) < 2) continue;
-        json_t *orig = originals_of(docs, g);
+        json_t *orig = originals_of(docs, g, fps);
         json_t *distinct = distinct_of(g, orig);
         json_t *fin = combine(docs, distinct);
         json_object_set_new(

@@ -289,6 +289,13 @@ Test(scan_examples, identical_copies_are_linked_once, .init = setup_bare, .fini 
     cr_assert(json_is_array(comb));
     json_t *fin2 = xg_scan_findings_of(comb);
     cr_expect(json_equal(fin, fin2));
+    /* linking and combining at once (linking's fingerprints reused): the same links and copies */
+    size_t groups = 0;
+    json_t *comb2 = xg_scan_link_combined(docs, &groups);
+    cr_expect_eq(groups, 1);
+    cr_expect(json_equal(comb, comb2));
+    json_decref(comb2);
+    cr_expect_null(xg_scan_link_combined(NULL, NULL));
     json_decref(fin2);
     json_decref(comb);
     cr_expect_null(xg_scan_combined(NULL));
