@@ -69,6 +69,15 @@ typedef struct xg_token {
     unsigned char place; /* Chinese names, query side: 1 when the token renders a place name (北京,
                             四川省: a glossary PLACE word or a CC-CEDICT city, province, county …);
                             it counts less in the score. Not kept in the snapshot file */
+    const char *pieces;  /* Chinese words read as one Latin word (lone characters run together, a
+                            CC-CEDICT word read by pinyin, a brand), query side: each character with
+                            its readings, and the dictionary words inside, for reading the word
+                            part by meaning, part by pinyin (新国脉 "New Guomai"; see
+                            src/match/zh_pieces.c). Entries space-separated, in order, each
+                            "HAN=SOUNDS:GLOSSES": a character's pinyin then its learned spellings
+                            ("|"-separated), a word's (several characters) none; its one-word
+                            English glosses ","-separated: "新=xin|hsin:new 国=guo|kuo:country
+                            脉=mai:vein". NULL otherwise. Not kept in the snapshot file */
 } xg_token;
 
 typedef struct xg_name {

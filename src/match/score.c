@@ -15,6 +15,7 @@
  */
 #include "core/core.h"
 #include "match/score.h"
+#include "match/zh_pieces.h"
 #include "xgate/core.h"
 #include "xgate/screen.h"
 
@@ -263,6 +264,11 @@ void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bi
     q->han = name->han != NULL;
     q->university = (unsigned char)has_symbol(name->tokens, q->ntok, "UNIVERSITY", 1);
     q->company = (unsigned char)(q->han && company_query(q));
+    q->pieces = 0;
+    for (size_t i = 0; q->han && i < q->ntok && i < 64; i++)
+        if (name->tokens[i].pieces &&
+            (q->pieces_first[i] = xg_zh_pieces_first(name->tokens[i].pieces)) != 0)
+            q->pieces |= 1ULL << i;
 }
 
 /* Spelling variants of transliteration folded to one form, so that the edit-distance check
@@ -1789,6 +1795,7 @@ double xg_score_name(const xg_score_query *q, const xg_score_list *l, xg_score_d
     const float *nw = l->w;
     size_t nn = n->ntokens < 64 ? n->ntokens : 64;
     align(q, l, nn, d);
+    if (q->pieces & ~d->q_matched) xg_zh_pieces_meet(q, l, nn, d); /* Han queries only */
     double num = 0, wm = 0, uq = 0, ul = 0, up = 0;
     for (size_t k = 0; k < d->npairs; k++) {
         const xg_pair *p = &d->pairs[k];
@@ -2012,7 +2019,12 @@ json_t *xg_score_explain_tokens(const xg_token *qt, size_t ntok, int truncated, 
         json_object_set_new_nocheck(o, "score", json_real(round3(p->sim)));
         const xg_token *t = &qt[p->qi];
         json_object_set_new_nocheck(o, "kind", json_string_nocheck(kind_name(t->kind)));
-        if (p->reading)
+        char how[512];
+        if (p->reading == XG_READING_PIECES) {
+            json_object_set_new_nocheck(o, "via", json_string_nocheck("pieces"));
+            if (!xg_zh_pieces_describe(how, sizeof how, qt, p->qi, p->qn, n->tokens, p->ni, p->nn))
+                json_object_set_new(o, "pieces", json_string(how));
+        } else if (p->reading)
             json_object_set_new_nocheck(o, "reading", json_true());
         else if (p->qn == 1 && p->nn == 1 && t->sound && !p->cover && learned_spelling(t, n, p))
             json_object_set_new_nocheck(o, "via", json_string_nocheck("learned spelling"));
@@ -2152,7 +2164,13 @@ int xg_score_explain_write(xg_buf *b, const xg_token *qt, size_t ntok, int trunc
             w_str(b, kind_name(t->kind)))
             return -1;
         rc = 0;
-        if (p->reading)
+        char how[512];
+        if (p->reading == XG_READING_PIECES) {
+            rc = w_lit(b, ",\"via\":\"pieces\"");
+            if (!rc &&
+                !xg_zh_pieces_describe(how, sizeof how, qt, p->qi, p->qn, n->tokens, p->ni, p->nn))
+                rc = w_lit(b, ",\"pieces\":") || w_str(b, how);
+        } else if (p->reading)
             rc = w_lit(b, ",\"reading\":true");
         else if (p->qn == 1 && p->nn == 1 && t->sound && !p->cover && learned_spelling(t, n, p))
             rc = w_lit(b, ",\"via\":\"learned spelling\"");

@@ -159,6 +159,10 @@ typedef struct xg_score_query {
     size_t nread;
     xg_word_sig read_sig[XG_SCORE_MAX_READ_WORDS];
     char read_text[XG_SCORE_READ_TEXT];
+    /* Han queries: tokens (first 64) with pieces (xg_token.pieces; zh_pieces.h), and their first
+     * letters (xg_zh_pieces_first); last, so that the fields above keep their offsets */
+    uint64_t pieces;
+    uint32_t pieces_first[XG_SCORE_MAX_TOKENS];
 } xg_score_query;
 #define XG_SENSES_UNPREPARED 0xFFFF
 

@@ -508,7 +508,8 @@ static const xg_token *query_tokens(screen_priv *p, const xg_score_query *sq)
         if (!(t[i].text = xg_arena_strdup(a, q->text ? q->text : "")) ||
             (q->alt && !(t[i].alt = xg_arena_strdup(a, q->alt))) ||
             (q->sound && !(t[i].sound = xg_arena_strdup(a, q->sound))) ||
-            (q->senses && !(t[i].senses = xg_arena_strdup(a, q->senses))))
+            (q->senses && !(t[i].senses = xg_arena_strdup(a, q->senses))) ||
+            (q->pieces && !(t[i].pieces = xg_arena_strdup(a, q->pieces))))
             return NULL;
     }
     return p->qtok = t;

@@ -429,6 +429,7 @@ static int assemble(xg_name *out, xg_arena *a, xg_vec *toks)
         tok->place = t[i].place;
         tok->sound = t[i].sound;
         tok->senses = t[i].senses;
+        tok->pieces = t[i].pieces;
         if (w > latin) *w++ = ' ';
         size_t len = strlen(t[i].text);
         memcpy(w, t[i].text, len);

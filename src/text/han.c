@@ -433,6 +433,123 @@ static void set_sound(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const xg
         xg_text_sound_pattern(ctx, a, syllables->data, syllables->len);
 }
 
+/* ---- pieces (xg_token.pieces) ---- */
+/* A word read as one Latin word may be written in English part by meaning, part by sound (新国脉
+ * "New Guomai", 天翼云 "Tianyi Cloud"): each of its characters with its pinyin, learned spellings
+ * and first one-word glosses, and the dictionary words inside it with their glosses, so that the
+ * scorer can cut it into pieces (src/match/zh_pieces.c). */
+enum { PIECE_GLOSSES = 3, PIECE_GLOSS_MIN = 3, PIECE_GLOSS_MAX = 24, PIECE_MAX_CHARS = 8 };
+
+/* Append ":" and the first one-word English glosses of w, ","-separated, lower case. */
+static void piece_glosses(xg_buf *b, const xg_hanword *w)
+{
+    xg_buf_putc(b, ':');
+    if (!w || !w->english) return;
+    if (w->glossary) { /* a glossary rendering: when it is one plain word */
+        bool ok = !w->symbol && w->english_len >= PIECE_GLOSS_MIN &&
+                  w->english_len < PIECE_GLOSS_MAX && w->kind == XG_TOK_WORD;
+        for (size_t k = 0; ok && k < w->english_len; k++)
+            ok = isalpha((unsigned char)w->english[k]) != 0;
+        for (size_t k = 0; ok && k < w->english_len; k++)
+            xg_buf_putc(b, (char)tolower((unsigned char)w->english[k]));
+        return;
+    }
+    xg_buf g;
+    xg_buf_init(&g);
+    int count = 0;
+    for (size_t i = 0; i < w->english_len && count < PIECE_GLOSSES;) {
+        size_t start = i;
+        while (i < w->english_len && w->english[i] != '/')
+            i++;
+        size_t len = i - start;
+        i++;
+        if (!len || !xg_text_clean_gloss(&g, w->english + start, len, 1)) continue;
+        bool ok = g.len >= PIECE_GLOSS_MIN && g.len < PIECE_GLOSS_MAX;
+        for (size_t k = 0; ok && k < g.len; k++)
+            ok = isalpha((unsigned char)g.data[k]) != 0;
+        if (!ok) continue;
+        if (count++) xg_buf_putc(b, ',');
+        for (size_t k = 0; k < g.len; k++)
+            xg_buf_putc(b, (char)tolower((unsigned char)g.data[k]));
+    }
+    xg_buf_free(&g);
+}
+
+/* Append "|" and the learned spellings of one pinyin syllable (and of its flat form, as
+ * xg_text_sound_pattern reads zh, ch, sh). */
+static void piece_spellings(const xg_text_ctx *ctx, xg_buf *b, const char *syl, size_t n)
+{
+    const char *alts = ctx->sound.len ? xg_strmap_get(&ctx->sound, syl, n) : NULL;
+    if (alts) xg_buf_putc(b, '|'), xg_buf_append(b, alts, strlen(alts));
+    if (n > 2 && n < 16 && syl[1] == 'h' && (syl[0] == 'z' || syl[0] == 'c' || syl[0] == 's')) {
+        char flat[16];
+        flat[0] = syl[0];
+        memcpy(flat + 1, syl + 2, n - 2);
+        xg_buf_putc(b, '|'), xg_buf_append(b, flat, n - 1);
+        const char *falts = ctx->sound.len ? xg_strmap_get(&ctx->sound, flat, n - 1) : NULL;
+        if (falts) xg_buf_putc(b, '|'), xg_buf_append(b, falts, strlen(falts));
+    }
+}
+
+/* The pieces of the Han word s[0..n) (see xg_token.pieces), or NULL: none or more than
+ * PIECE_MAX_CHARS characters, or a character without a reading. */
+static char *word_pieces(const xg_text_ctx *ctx, xg_arena *a, const char *s, size_t n)
+{
+    size_t pos[PIECE_MAX_CHARS + 1], m = 0;
+    for (size_t i = 0; i < n; i += char_bytes(s + i)) {
+        if (m == PIECE_MAX_CHARS) return NULL;
+        pos[m++] = i;
+    }
+    pos[m] = n;
+    if (m < 1) return NULL;
+    xg_buf b;
+    xg_buf_init(&b);
+    bool ok = true;
+    for (size_t i = 0; ok && i < m; i++) {
+        /* the dictionary words starting here, the whole word too (its other glosses: 东方 "east",
+         * "orient") */
+        for (size_t c = 2; i + c <= m; c++) {
+            const xg_hanword *w = xg_text_han_get(ctx, s + pos[i], pos[i + c] - pos[i]);
+            if (!w || w->glossary || w->expands) continue;
+            size_t at = b.len;
+            if (b.len) xg_buf_putc(&b, ' ');
+            xg_buf_append(&b, s + pos[i], pos[i + c] - pos[i]);
+            xg_buf_putc(&b, '=');
+            size_t mark = b.len;
+            piece_glosses(&b, w);
+            if (b.len == mark + 1) b.len = at; /* no gloss: nothing to add */
+        }
+        seg sg = {.s = s + pos[i], .n = pos[i + 1] - pos[i], .nchars = 1, .kind = SEG_CHAR};
+        sg.w = xg_text_han_get(ctx, sg.s, sg.n);
+        if (b.len) xg_buf_putc(&b, ' ');
+        xg_buf_append(&b, sg.s, sg.n);
+        xg_buf_putc(&b, '=');
+        size_t at = b.len;
+        char_pinyin(&b, &sg);
+        size_t syl = b.len - at;
+        ok = syl > 0 && syl < 16;
+        if (ok) {
+            char py[16];
+            memcpy(py, b.data + at, syl);
+            piece_spellings(ctx, &b, py, syl);
+            piece_glosses(&b, sg.w);
+        }
+    }
+    char *res = ok && b.len ? xg_arena_strndup(a, b.data, b.len) : NULL;
+    xg_buf_free(&b);
+    return res;
+}
+
+/* Give the last token pushed, when it is the only one pushed since `before` and a word (not an
+ * organisation word, legal form or stop word), the pieces of s[0..n). */
+static void set_pieces(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, size_t before,
+                       const char *s, size_t n)
+{
+    if (out->len != before + 1) return;
+    xg_wtok *t = &XG_VEC_AT(out, xg_wtok, out->len - 1);
+    if (t->kind == XG_TOK_WORD && !t->symbol) t->pieces = word_pieces(ctx, a, s, n);
+}
+
 /* ---- emission ---- */
 static int push_word(xg_arena *a, xg_vec *out, const char *text, size_t n, xg_token_kind kind,
                      const char *alt)
@@ -472,7 +589,8 @@ static char *joined_pinyin(xg_arena *a, const xg_hanword *w)
     return s;
 }
 
-static int emit_glossary(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const xg_hanword *w)
+static int emit_glossary(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const xg_hanword *w,
+                         const char *s, size_t n)
 {
     if (w->english_len == 0) return 0; /* 第 and the like: no token of their own */
     char *alt = w->alt_english ? (char *)w->alt_english : joined_pinyin(a, w);
@@ -484,6 +602,8 @@ static int emit_glossary(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const
     }
     size_t before = out->len;
     int rc = xg_text_emit_words(ctx, a, out, w->english, w->english_len, alt);
+    /* a brand or a name read whole (知道创宇 Knownsec, 中航 AVIC) may be written by its pinyin */
+    if (rc == 0 && !w->place) set_pieces(ctx, a, out, before, s, n);
     /* 中国, 中华 are "China" in some English names and "Chinese" in others (中国科学院 "Chinese
      * Academy of Sciences", 中华书局 "Chinese Book Company"): the adjective is the word's other
      * sense, so that 中国X meets "China X" and "Chinese X" alike */
@@ -538,11 +658,15 @@ static int emit_cedict(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const s
     /* a brand with its own English name is read by it, not by its pinyin and sound: 美的 is
      * Midea, and "meidi" would meet "Mehdi" */
     char *brand = brand_word(a, w);
-    if (brand) return push_word(a, out, brand, strlen(brand), XG_TOK_WORD, NULL);
+    size_t before = out->len;
+    if (brand) {
+        int brc = push_word(a, out, brand, strlen(brand), XG_TOK_WORD, NULL);
+        if (brc == 0) set_pieces(ctx, a, out, before, sg->s, sg->n);
+        return brc;
+    }
     xg_buf b;
     xg_buf_init(&b);
     int rc;
-    size_t before = out->len;
     if (!w->proper && context == XG_HAN_INSTITUTION &&
         xg_text_clean_gloss(&b, w->english, w->english_len, 3)) {
         rc = xg_text_emit_words(ctx, a, out, b.data, b.len, joined_pinyin(a, w));
@@ -556,6 +680,7 @@ static int emit_cedict(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const s
             xg_buf_reset(&b);
             pinyin_syllables(&b, w->pinyin, w->pinyin_len);
             set_sound(ctx, a, out, &b);
+            set_pieces(ctx, a, out, before, sg->s, sg->n);
         }
     }
     xg_buf_free(&b);
@@ -611,8 +736,12 @@ static int emit_chars(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const se
         }
     }
     char *meaning = meaning_word(a, segs, from, to);
+    size_t before = out->len;
     int rc = b.len ? push_word(a, out, b.data, b.len, XG_TOK_WORD, meaning) : 0;
     if (rc == 0 && b.len) set_sound(ctx, a, out, &syl);
+    if (rc == 0 && b.len && to > from) /* the lone characters are contiguous in the run */
+        set_pieces(ctx, a, out, before, segs[from].s,
+                   (size_t)(segs[to - 1].s + segs[to - 1].n - segs[from].s));
     xg_buf_free(&b);
     xg_buf_free(&syl);
     return rc;
@@ -850,7 +979,7 @@ static int han_run(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const char 
             rc = han_run(ctx, a, out, sg[i].w->expands, strlen(sg[i].w->expands), flags, context,
                          level, false, NULL);
         else if (sg[i].w->glossary)
-            rc = emit_glossary(ctx, a, out, sg[i].w);
+            rc = emit_glossary(ctx, a, out, sg[i].w, sg[i].s, sg[i].n);
         else
             rc = emit_cedict(ctx, a, out, &sg[i], context);
         if (rc == 0 && sg[i].kind == SEG_WORD && !sg[i].w->expands &&

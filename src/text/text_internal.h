@@ -80,6 +80,7 @@ typedef struct xg_wtok {
     const char *alt;
     const char *sound;  /* see xg_token.sound */
     const char *senses; /* see xg_token.senses */
+    const char *pieces; /* see xg_token.pieces */
     xg_token_kind kind;
     unsigned char from_han, han_run, done, latin;
     unsigned char level; /* see xg_token.level */

@@ -33,3 +33,11 @@ for q in "天津理工大学" "南京工业大学" "哈尔滨理工大学" "天�
 done
 run "$X" screen --list "$PRC" --json --threshold 0.3 "天津理工大学"
 assert_json "any(p['kind'] == 'university_qualifiers' for m in d['matches'] for p in m['explanation']['penalties'])"
+
+# a word read part by meaning, part by pinyin (新 new, 国脉 guomai), each piece named in the
+# explanation (1260H list)
+DOD=$SHARED/data/lists/dod_1260h_2026.xgate.csv
+run "$X" screen --list "$DOD" --json "新国脉数字文化股份有限公司"
+assert_rc 0
+assert_json "d['matches'][0]['name'] == 'New Guomai Digital Culture Co., Ltd.' and d['matches'][0]['score'] >= 0.8"
+assert_json "any(p.get('via') == 'pieces' and p['list'] == 'new guomai' and p['pieces'] == '新 new (gloss), 国 guo (pinyin), 脉 mai (pinyin)' for p in d['matches'][0]['explanation']['pairs'])"
