@@ -14,6 +14,7 @@
 #include "scan/scan_internal.h"
 #include "xgate/error.h"
 
+#include <limits.h>
 #include <math.h>
 #include <pcre2.h>
 #include <stdlib.h>
@@ -928,23 +929,37 @@ static void extract_amounts(scan_fields *f, const scan_patterns *p, const scan_d
 
 /* ---- dates and quantities ---- */
 
+int scan_leading_int(const char *s, size_t n)
+{
+    unsigned long long v = 0; /* at most LONG_MAX: strtol saturates there */
+    for (size_t i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+        unsigned d = (unsigned)(s[i] - '0');
+        v = v > ((unsigned long long)LONG_MAX - d) / 10 ? (unsigned long long)LONG_MAX : v * 10 + d;
+    }
+    return (int)(long)v;
+}
+
 static void set_date(scan_fields *f, xg_arena *a, const scan_doc *d, const grp *g)
 {
-    int y = atoi(d->text + g->s[1]), m = atoi(d->text + g->s[2]), dd = atoi(d->text + g->s[3]);
+    const char *t = d->text;
+    size_t n = d->len;
+    int y = scan_leading_int(t + g->s[1], n - g->s[1]),
+        m = scan_leading_int(t + g->s[2], n - g->s[2]),
+        dd = scan_leading_int(t + g->s[3], n - g->s[3]);
     if (y < 1990 || y > 2100 || m < 1 || m > 12 || dd < 1 || dd > 31) return;
-    char *t = xg_arena_alloc(a, 11); /* "%04d-%02d-%02d" without printf: 1990 ≤ y ≤ 2100 */
-    if (!t) return;
-    t[0] = (char)('0' + y / 1000);
-    t[1] = (char)('0' + y / 100 % 10);
-    t[2] = (char)('0' + y / 10 % 10);
-    t[3] = (char)('0' + y % 10);
-    t[4] = t[7] = '-';
-    t[5] = (char)('0' + m / 10);
-    t[6] = (char)('0' + m % 10);
-    t[8] = (char)('0' + dd / 10);
-    t[9] = (char)('0' + dd % 10);
-    t[10] = '\0';
-    f->date = t;
+    char *o = xg_arena_alloc(a, 11); /* "%04d-%02d-%02d" without printf: 1990 ≤ y ≤ 2100 */
+    if (!o) return;
+    o[0] = (char)('0' + y / 1000);
+    o[1] = (char)('0' + y / 100 % 10);
+    o[2] = (char)('0' + y / 10 % 10);
+    o[3] = (char)('0' + y % 10);
+    o[4] = o[7] = '-';
+    o[5] = (char)('0' + m / 10);
+    o[6] = (char)('0' + m % 10);
+    o[8] = (char)('0' + dd / 10);
+    o[9] = (char)('0' + dd % 10);
+    o[10] = '\0';
+    f->date = o;
 }
 
 static void extract_date(scan_fields *f, xg_arena *a, const scan_patterns *p, const scan_doc *d)
