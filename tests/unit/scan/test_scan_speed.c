@@ -296,7 +296,7 @@ Test(scan_speed, leading_int_equals_atoi)
                                         "x1"};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         cr_assert_eq(scan_leading_int(cases[i], strlen(cases[i])), atoi(cases[i]), "%s", cases[i]);
-    char buf[32];
+    char buf[40]; /* up to 32 digits, one other byte, the NUL */
     unsigned long long r = 7;
     for (int k = 0; k < 20000; k++) {
         r = r * 6364136223846793005ull + 1442695040888963407ull;
