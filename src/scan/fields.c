@@ -14,6 +14,7 @@
 #include "scan/scan_internal.h"
 #include "xgate/error.h"
 
+#include <limits.h>
 #include <math.h>
 #include <pcre2.h>
 #include <stdlib.h>
@@ -344,8 +345,73 @@ static const struct {
     {P_DATE_LABEL, 6},        /* 发布 in 公告发布日期, 日期 in 成交日期 */
     {P_ORG_ZH, 30 * 34 + 12}, /* 30 × (a Han character, 4 bytes at most, or "(" 8 of them ")"),
                                  then 股份有限 before 公司 */
+    /* the quantities open with a number of any length: unbounded, walked back (WALK) */
+    {P_GPUS, -1},
+    {P_GPU_TIMES, -1},
+    {P_GPU_NCARD, -1},
+    {P_GPU_CARDN, -1},
+    {P_SERVERS, -1},
+    {P_TOKENS, -1},
+    {P_GPU_HOURS, -1},
+    {P_AMOUNT_LOOSE, -1},
 };
 #define NWINDOWED (sizeof WINDOWED / sizeof *WINDOWED)
+
+/* Walked windows: in a match of these patterns, every character before its first GATE literal is
+ * one of `ascii` or `wide` (read off the pattern: the number, its separators, \s — ASCII
+ * whitespace, PCRE2 without UCP — and the words between the number and the literal, e.g. 显 of
+ * 显卡, 台 of "10台8卡"), so a window runs back from an occurrence over such characters only (and
+ * not past the positions tried already). A walk that takes more characters than the pattern
+ * could only costs time; one that takes fewer would lose matches. */
+#define WS " \t\n\v\f\r"
+#define DIGITS "0123456789"
+#define LETTERS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+static const struct {
+    const char *ascii, *wide;
+} WALK[P_COUNT] = {
+    /* [0-9][0-9,]* \s* (张|块|片) \s* (GPU卡|GPU|显卡|加速卡|计算卡|卡) | … (张GPU|块GPU|…) */
+    [P_GPUS] = {DIGITS "," WS, "张块片显加速计算"},
+    /* [0-9][0-9,]* \s* (台|nodes?|servers?)? \s* [x×*] \s* [0-9][0-9,]* \s* (张|块|片)? \s*
+     * ([A-Za-z]*[0-9]+[A-Za-z]* \s*)? (GPU|卡|显卡) */
+    [P_GPU_TIMES] = {DIGITS LETTERS ",*" WS, "×台张块片显"},
+    [P_GPU_NCARD] = {DIGITS "," WS, "台"},           /* 10 台 8 卡 */
+    [P_GPU_CARDN] = {DIGITS "," WS, ""},             /* 8 卡 */
+    [P_SERVERS] = {DIGITS LETTERS "," WS, "台个云"}, /* 10 台 GPU 云服务器, 10 cloud servers */
+    [P_TOKENS] = {DIGITS ",." WS, "千百万亿个零〇一二两三四五六七八九十"}, /* 1.5 万亿 个 token */
+    [P_GPU_HOURS] = {DIGITS ",." WS, "万"},                                /* 5 万 卡时 */
+    /* a currency (人民币, HK$, US$ …: letters before "$") or a number before 万元/亿元 */
+    [P_AMOUNT_LOOSE] = {DIGITS ",." WS "HKUS", ""},
+};
+
+/* Whether the character s[0, n) is one of the UTF-8 string `set`'s. */
+static int wide_has(const char *set, const unsigned char *s, size_t n)
+{
+    for (const unsigned char *x = (const unsigned char *)set; *x;) {
+        size_t l = *x < 0x80 ? 1 : *x < 0xE0 ? 2 : *x < 0xF0 ? 3 : 4;
+        if (l == n && !memcmp(x, s, n)) return 1;
+        x += l;
+    }
+    return 0;
+}
+
+/* The start of the run of pattern `id`'s WALK characters that ends at k, not before lo. */
+static size_t walk_back(int id, const unsigned char *t, size_t k, size_t lo)
+{
+    while (k > lo) {
+        unsigned char c = t[k - 1];
+        if (c < 0x80) {
+            if (!c || !strchr(WALK[id].ascii, c)) break;
+            k--;
+            continue;
+        }
+        size_t b = k - 1; /* the character's first byte */
+        while (b > lo && (t[b] & 0xC0) == 0x80)
+            b--;
+        if ((t[b] & 0xC0) == 0x80 || !wide_has(WALK[id].wide, t + b, k - b)) break;
+        k = b;
+    }
+    return k;
+}
 
 /* The patterns no literal of GATE stands for: they run on every document. */
 static uint64_t ungated(void)
@@ -699,7 +765,8 @@ typedef struct {
 static int find_windowed(const scan_patterns *p, int id, const scan_doc *d, size_t start)
 {
     const gate_hits *h = p->hits;
-    const size_t *pos = h->pos[id], n = h->npos[id], span = (size_t)p->span[id];
+    const size_t *pos = h->pos[id], n = h->npos[id];
+    const int span = p->span[id]; /* < 0: no bound, the window is walked (WALK) */
     const unsigned char *t = (const unsigned char *)d->text;
     size_t lo = 0, hi = n; /* the first occurrence at or after start: a match holds its literal */
     while (lo < hi) {
@@ -711,9 +778,11 @@ static int find_windowed(const scan_patterns *p, int id, const scan_doc *d, size
     }
     size_t from = start; /* the start positions before it have been tried */
     for (size_t i = lo; i < n; i++) {
-        size_t q = pos[i], w = q > span ? q - span : 0;
+        size_t q = pos[i], w = span >= 0 && q > (size_t)span ? q - (size_t)span : 0;
         if (w < from) w = from;
-        if (id == P_ORG_ZH) { /* only Han and parentheses between the start and the suffix */
+        if (span < 0)
+            w = walk_back(id, t, q, w);
+        else if (id == P_ORG_ZH) { /* only Han and parentheses between the start and the suffix */
             size_t k = q;
             while (k > w && (t[k - 1] >= 0x80 || t[k - 1] == '(' || t[k - 1] == ')'))
                 k--;
@@ -860,23 +929,37 @@ static void extract_amounts(scan_fields *f, const scan_patterns *p, const scan_d
 
 /* ---- dates and quantities ---- */
 
+int scan_leading_int(const char *s, size_t n)
+{
+    unsigned long long v = 0; /* at most LONG_MAX: strtol saturates there */
+    for (size_t i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+        unsigned d = (unsigned)(s[i] - '0');
+        v = v > ((unsigned long long)LONG_MAX - d) / 10 ? (unsigned long long)LONG_MAX : v * 10 + d;
+    }
+    return (int)(long)v;
+}
+
 static void set_date(scan_fields *f, xg_arena *a, const scan_doc *d, const grp *g)
 {
-    int y = atoi(d->text + g->s[1]), m = atoi(d->text + g->s[2]), dd = atoi(d->text + g->s[3]);
+    const char *t = d->text;
+    size_t n = d->len;
+    int y = scan_leading_int(t + g->s[1], n - g->s[1]),
+        m = scan_leading_int(t + g->s[2], n - g->s[2]),
+        dd = scan_leading_int(t + g->s[3], n - g->s[3]);
     if (y < 1990 || y > 2100 || m < 1 || m > 12 || dd < 1 || dd > 31) return;
-    char *t = xg_arena_alloc(a, 11); /* "%04d-%02d-%02d" without printf: 1990 ≤ y ≤ 2100 */
-    if (!t) return;
-    t[0] = (char)('0' + y / 1000);
-    t[1] = (char)('0' + y / 100 % 10);
-    t[2] = (char)('0' + y / 10 % 10);
-    t[3] = (char)('0' + y % 10);
-    t[4] = t[7] = '-';
-    t[5] = (char)('0' + m / 10);
-    t[6] = (char)('0' + m % 10);
-    t[8] = (char)('0' + dd / 10);
-    t[9] = (char)('0' + dd % 10);
-    t[10] = '\0';
-    f->date = t;
+    char *o = xg_arena_alloc(a, 11); /* "%04d-%02d-%02d" without printf: 1990 ≤ y ≤ 2100 */
+    if (!o) return;
+    o[0] = (char)('0' + y / 1000);
+    o[1] = (char)('0' + y / 100 % 10);
+    o[2] = (char)('0' + y / 10 % 10);
+    o[3] = (char)('0' + y % 10);
+    o[4] = o[7] = '-';
+    o[5] = (char)('0' + m / 10);
+    o[6] = (char)('0' + m % 10);
+    o[8] = (char)('0' + dd / 10);
+    o[9] = (char)('0' + dd % 10);
+    o[10] = '\0';
+    f->date = o;
 }
 
 static void extract_date(scan_fields *f, xg_arena *a, const scan_patterns *p, const scan_doc *d)

@@ -226,6 +226,10 @@ int scan_patterns_clone(scan_patterns **out, const scan_patterns *src);
  * scan_count_letters uses SSE2 where the compiler has it; the portable one is the same counts. */
 void scan_count_letters(const char *t, size_t n, size_t *han, size_t *latin);
 void scan_count_letters_portable(const char *t, size_t n, size_t *han, size_t *latin);
+/* atoi's value of the digits opening s[0, n) (a date's year, month or day as the field patterns
+ * capture them; the digits may run on past the capture): strtol's, saturated at LONG_MAX, as an
+ * int — without strtol's locale and sign handling. */
+int scan_leading_int(const char *s, size_t n);
 /* Extract fields from doc (strings are arena copies taken from doc->orig where aligned). */
 int scan_fields_extract(scan_fields *f, xg_arena *a, const scan_patterns *p, const scan_doc *doc);
 /* The gate's literals and flags (malloc'd arrays, *n 0 when there is no gate), for the lexicon

@@ -126,21 +126,19 @@ static const char *const PIECES[] = {
     "公告发布日期:", "拟定供应商名称:", "采购人信息\n名称:", "总中标金额:", "预算金额(万元):",
     "项目名称:", "采购人:", "中标金额:", "成交日期:", "项目代码|", "(投标)供应商名称:"};
 
-Test(scan_gate, windows_find_what_the_whole_search_finds, .init = setup, .fini = teardown,
-     .timeout = 900)
+/* Notices of 4–123 pieces drawn from `pieces` (and runs of Han), scanned with the gate on and off:
+ * the same JSON, and each field of `keys` (then the organisations in the body, when `orgs`) found
+ * in more than 50 of the 3000. */
+static void generated_notices(const char *const *pieces, size_t np, const char *const *keys,
+                              size_t nkeys, int orgs, unsigned long long r)
 {
     xg_scanner *on, *off;
     cr_assert_eq(xg_scanner_new(&on, NULL, NULL, NULL), 0, "%s", xg_error_message());
     scan_patterns_set_gate(0);
     cr_assert_eq(xg_scanner_new(&off, NULL, NULL, NULL), 0, "%s", xg_error_message());
     scan_patterns_set_gate(1);
-    const size_t np = sizeof PIECES / sizeof *PIECES;
-    unsigned long long r = 0x9E3779B97F4A7C15ull;
-    /* each field of a windowed pattern, and organisations in the body, found often enough */
-    static const char *const KEYS[] = {"project_number", "title",      "buyer", "agency",
-                                       "supplier",       "amount_cny", "date"};
-    enum { NKEYS = sizeof KEYS / sizeof *KEYS };
-    size_t differ = 0, found[NKEYS + 1] = {0};
+    size_t differ = 0, found[16] = {0};
+    cr_assert_lt(nkeys, 16);
     for (int n = 0; n < 3000; n++) {
         xg_buf b;
         xg_buf_init(&b);
@@ -150,7 +148,7 @@ Test(scan_gate, windows_find_what_the_whole_search_finds, .init = setup, .fini =
             r = r * 6364136223846793005ull + 1442695040888963407ull;
             size_t w = (size_t)(r >> 33) % (np + 8);
             if (w < np)
-                xg_buf_puts(&b, PIECES[w]);
+                xg_buf_puts(&b, pieces[w]);
             else /* a run of Han characters (a name) */
                 for (size_t j = 0; j < 1 + (r >> 50) % 40; j++)
                     xg_buf_puts(&b, "智算");
@@ -167,13 +165,13 @@ Test(scan_gate, windows_find_what_the_whole_search_finds, .init = setup, .fini =
             cr_log_error("windowed: %s\nwhole:    %s\ntext: %s", sa, sc, b.data);
         }
         const json_t *f = json_object_get(a, "fields");
-        for (size_t i = 0; i < NKEYS; i++)
-            if (!json_is_null(json_object_get(f, KEYS[i]))) found[i]++;
+        for (size_t i = 0; i < nkeys; i++)
+            if (!json_is_null(json_object_get(f, keys[i]))) found[i]++;
         size_t i;
         json_t *pt;
         json_array_foreach(json_object_get(a, "parties"), i,
                            pt) if (!strcmp(json_string_value(json_object_get(pt, "role")),
-                                           "mentioned")) found[NKEYS]++;
+                                           "mentioned")) found[nkeys]++;
         free(sa);
         free(sc);
         json_decref(a);
@@ -183,11 +181,111 @@ Test(scan_gate, windows_find_what_the_whole_search_finds, .init = setup, .fini =
     xg_scanner_free(on);
     xg_scanner_free(off);
     cr_assert_eq(differ, 0, "%zu generated notices differ", differ);
-    for (size_t i = 0; i <= NKEYS; i++) {
-        cr_log_info("%s: %zu", i < NKEYS ? KEYS[i] : "organisations", found[i]);
+    for (size_t i = 0; i < nkeys + (orgs != 0); i++) {
+        cr_log_info("%s: %zu", i < nkeys ? keys[i] : "organisations", found[i]);
         cr_expect_gt(found[i], 50, "the generator hardly made %s (%zu)",
-                     i < NKEYS ? KEYS[i] : "organisations", found[i]);
+                     i < nkeys ? keys[i] : "organisations", found[i]);
     }
+}
+
+Test(scan_gate, windows_find_what_the_whole_search_finds, .init = setup, .fini = teardown,
+     .timeout = 900)
+{
+    /* each field of a windowed pattern, and organisations in the body, found often enough */
+    static const char *const KEYS[] = {"project_number", "title",      "buyer", "agency",
+                                       "supplier",       "amount_cny", "date"};
+    generated_notices(PIECES, sizeof PIECES / sizeof *PIECES, KEYS, sizeof KEYS / sizeof *KEYS, 1,
+                      0x9E3779B97F4A7C15ull);
+}
+
+/* The walked windows (fields.c, WALK): a quantity opens with a number of any length, and the
+ * words between it and its literal (显卡, 10台8卡, 云服务器, 万卡时, HK$ …) are walked back over.
+ * Numbers long and short, with commas and points, next to each of those words, the literals of
+ * every quantity pattern, and other characters that end a walk (。, :, Latin and Han neighbours).
+ */
+static const char *const QPIECES[] = {"8",
+                                      "1,024",
+                                      "12",
+                                      "3.5",
+                                      "0",
+                                      "2025",
+                                      " ",
+                                      "  ",
+                                      "\n",
+                                      "\t",
+                                      ",",
+                                      ".",
+                                      "*",
+                                      "x",
+                                      "×",
+                                      "张",
+                                      "块",
+                                      "片",
+                                      "台",
+                                      "个",
+                                      "云",
+                                      "显卡",
+                                      "加速卡",
+                                      "计算卡",
+                                      "GPU卡",
+                                      "GPU",
+                                      "gpu",
+                                      "卡",
+                                      "卡时",
+                                      "GPU小时",
+                                      "GPU-hours",
+                                      "GPU hour",
+                                      "服务器",
+                                      "主机",
+                                      "节点",
+                                      "servers",
+                                      "Servers",
+                                      "cloud ",
+                                      "nodes",
+                                      "token",
+                                      "Tokens",
+                                      "令牌",
+                                      "万",
+                                      "亿",
+                                      "千万",
+                                      "百万",
+                                      "两",
+                                      "十",
+                                      "三",
+                                      "万元",
+                                      "亿元",
+                                      "元",
+                                      "人民币",
+                                      "HK$",
+                                      "US$",
+                                      "$",
+                                      "USD",
+                                      "H100",
+                                      "A800",
+                                      "每台",
+                                      "配置",
+                                      "64 servers",
+                                      "10台服务器",
+                                      "16 台 GPU 云服务器",
+                                      "3 个云服务器",
+                                      "8 cloud servers",
+                                      "。",
+                                      ":",
+                                      "|",
+                                      "(",
+                                      "采购",
+                                      "智算",
+                                      "abc",
+                                      "Z",
+                                      "-",
+                                      "一二"};
+
+Test(scan_gate, walked_windows_find_what_the_whole_search_finds, .init = setup, .fini = teardown,
+     .timeout = 900)
+{
+    static const char *const KEYS[] = {"tokens", "gpus", "servers", "gpu_hours", "amount_cny"};
+    generated_notices(QPIECES, sizeof QPIECES / sizeof *QPIECES, KEYS, sizeof KEYS / sizeof *KEYS,
+                      0, 0xD1B54A32D192ED03ull);
 }
 
 static const char TEXT[] =

@@ -345,6 +345,47 @@ Test(scan_speed, letter_counts_equal_byte_by_byte)
     }
 }
 
+/* A date's numbers read without atoi: atoi's value for every run of digits, long ones (past
+ * INT_MAX, LONG_MAX and more: strtol saturates, the int conversion wraps) and ones ended by other
+ * bytes. */
+Test(scan_speed, leading_int_equals_atoi)
+{
+    static const char *const cases[] = {"2025",
+                                        "03",
+                                        "3",
+                                        "012",
+                                        "0",
+                                        "00000000000000000000000000031",
+                                        "2025年",
+                                        "12-",
+                                        "7x",
+                                        "2147483647",
+                                        "2147483648",
+                                        "4294967297",
+                                        "4294967296",
+                                        "9223372036854775807",
+                                        "9223372036854775808",
+                                        "18446744073709551617",
+                                        "99999999999999999999999999",
+                                        "1990.5",
+                                        "31\n",
+                                        "",
+                                        "x1"};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        cr_assert_eq(scan_leading_int(cases[i], strlen(cases[i])), atoi(cases[i]), "%s", cases[i]);
+    char buf[40]; /* up to 32 digits, one other byte, the NUL */
+    unsigned long long r = 7;
+    for (int k = 0; k < 20000; k++) {
+        r = r * 6364136223846793005ull + 1442695040888963407ull;
+        size_t n = (size_t)(r >> 59) + 1, i = 0;
+        for (; i < n; i++)
+            buf[i] = (char)('0' + (r >> (i * 2 % 56)) % 10);
+        buf[i] = (r >> 20) & 1 ? '\0' : "-年/. 9"[(r >> 21) % 6];
+        buf[i + 1] = '\0';
+        cr_assert_eq(scan_leading_int(buf, strlen(buf)), atoi(buf), "%s", buf);
+    }
+}
+
 /* UTF-8 is not copied (the view points past the BOM); a conversion is owned. Binary data is
  * still told from text with control bytes skipped eight at a time: a NUL anywhere in the first
  * 8192 bytes, or more than 5 % control bytes there. */
