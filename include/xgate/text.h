@@ -76,8 +76,10 @@ typedef struct xg_token {
                             src/match/zh_pieces.c). Entries space-separated, in order, each
                             "HAN=SOUNDS:GLOSSES": a character's pinyin then its learned spellings
                             ("|"-separated), a word's (several characters) none; its one-word
-                            English glosses ","-separated: "新=xin|hsin:new 国=guo|kuo:country
-                            脉=mai:vein". NULL otherwise. Not kept in the snapshot file */
+                            English glosses ","-separated (its first CC-CEDICT entry's, then up to
+                            three other entries', six at most: 云 "say,cloud"): "新=xin|hsin:new
+                            国=guo|kuo:country 脉=mai:vein". NULL otherwise. Not kept in the
+                            snapshot file */
 } xg_token;
 
 typedef struct xg_name {

@@ -265,10 +265,7 @@ void xg_score_prepare(xg_score_query *q, const xg_name *name, const uint32_t *bi
     q->university = (unsigned char)has_symbol(name->tokens, q->ntok, "UNIVERSITY", 1);
     q->company = (unsigned char)(q->han && company_query(q));
     q->pieces = 0;
-    for (size_t i = 0; q->han && i < q->ntok && i < 64; i++)
-        if (name->tokens[i].pieces &&
-            (q->pieces_first[i] = xg_zh_pieces_first(name->tokens[i].pieces)) != 0)
-            q->pieces |= 1ULL << i;
+    if (q->han) xg_zh_pieces_prepare(q);
 }
 
 /* Spelling variants of transliteration folded to one form, so that the edit-distance check

@@ -119,6 +119,22 @@ typedef struct xg_word_sig {
 #define XG_SCORE_MAX_READ_WORDS 48
 #define XG_SCORE_READ_TEXT 1024
 
+/* One entry of a Han query word's pieces (xg_token.pieces; zh_pieces.h): a character or a
+ * dictionary word with its sounds (pinyin, learned spellings; none for a word) and its glosses,
+ * each a pointer into the pieces string (not NUL-terminated). */
+#define XG_ZH_PIECE_SOUNDS 8
+#define XG_ZH_PIECE_GLOSSES 6
+typedef struct xg_zh_piece {
+    const char *han; /* "新" */
+    const char *snd[XG_ZH_PIECE_SOUNDS];
+    const char *gl[XG_ZH_PIECE_GLOSSES];
+    uint8_t sndlen[XG_ZH_PIECE_SOUNDS], gllen[XG_ZH_PIECE_GLOSSES];
+    uint8_t hanlen, nsnd, ngl, nchars;
+    uint16_t at; /* the first character it reads, counted from its query's first piece */
+} xg_zh_piece;
+/* Entries of a query's pieces parsed once at most (xg_score_query.piece). */
+#define XG_SCORE_MAX_PIECES 256
+
 typedef struct xg_score_query {
     const xg_name *name;
     xg_sim_memo *memo;  /* NULL: every pair computed (xg_score_prepare sets NULL) */
@@ -163,6 +179,13 @@ typedef struct xg_score_query {
      * letters (xg_zh_pieces_first); last, so that the fields above keep their offsets */
     uint64_t pieces;
     uint32_t pieces_first[XG_SCORE_MAX_TOKENS];
+    /* … and those pieces parsed once (xg_zh_pieces_prepare), token i's entries
+     * piece[piece_at[i] .. + piece_n[i]] holding piece_chars[i] characters; pieces_fit 0 when
+     * they did not fit in piece[] (then parsed per candidate) */
+    unsigned char pieces_fit;
+    uint16_t piece_at[XG_SCORE_MAX_TOKENS], piece_n[XG_SCORE_MAX_TOKENS];
+    uint8_t piece_chars[XG_SCORE_MAX_TOKENS];
+    xg_zh_piece piece[XG_SCORE_MAX_PIECES];
 } xg_score_query;
 #define XG_SENSES_UNPREPARED 0xFFFF
 

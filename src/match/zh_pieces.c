@@ -15,21 +15,15 @@
 #define ZP_MAX_LIST_WORDS 4
 
 /* Readings of an entry kept at most: sounds (pinyin and learned spellings), glosses. */
-#define ZP_SOUNDS 8
-#define ZP_GLOSSES 6
+#define ZP_SOUNDS XG_ZH_PIECE_SOUNDS
+#define ZP_GLOSSES XG_ZH_PIECE_GLOSSES
 
-typedef struct {
-    const char *han;            /* "新" (not NUL-terminated) */
-    const char *snd[ZP_SOUNDS]; /* "xin", "hsin" (not NUL-terminated); none for a word */
-    const char *gl[ZP_GLOSSES]; /* "new", "novel" */
-    uint8_t sndlen[ZP_SOUNDS], gllen[ZP_GLOSSES];
-    uint8_t hanlen, nsnd, ngl;
-    uint8_t at, nchars; /* the first character it reads, how many */
-} zp_entry;
+typedef xg_zh_piece zp_entry;
 
+/* A run of query words' entries: e[0 .. n), their characters counted from base. */
 typedef struct {
-    zp_entry e[ZP_MAX_ENTRIES];
-    size_t n, nchars;
+    const zp_entry *e;
+    size_t n, nchars, base;
     uint32_t first; /* letters a reading of the first character(s) starts with, a = bit 0 */
     uint32_t last;  /* characters (bit c) that end a query word */
 } zp_query;
@@ -79,48 +73,115 @@ static uint32_t first_letters(const zp_entry *e)
     return m;
 }
 
-/* The entries of the query tokens qt[qi .. qi+qn); -1 when one has no pieces or they do not fit. */
-static int parse_query(zp_query *z, const xg_token *qt, size_t qi, size_t qn)
+/* Parse the pieces p of one query word into e[*n ..) (cap entries in all), its characters counted
+ * from *nchars (both advanced); -1 when it has none or they do not fit (ZP_MAX_ENTRIES entries,
+ * ZP_MAX_CHARS characters at most for a word). */
+static int parse_word(zp_entry *e0, size_t cap, size_t *n, size_t *nchars, const char *p)
 {
-    z->n = z->nchars = 0;
-    z->first = z->last = 0;
-    for (size_t t = qi; t < qi + qn; t++) {
-        const char *p = qt[t].pieces;
-        if (!p) return -1;
-        while (*p) {
-            while (*p == ' ')
-                p++;
-            if (!*p) break;
-            const char *eq = strchr(p, '='), *colon = eq ? strchr(eq, ':') : NULL;
-            if (!colon || z->n == ZP_MAX_ENTRIES || eq - p > 255) return -1;
-            const char *end = colon + 1 + strcspn(colon + 1, " ");
-            zp_entry *e = &z->e[z->n++];
-            e->han = p;
-            e->hanlen = (uint8_t)(eq - p);
-            e->at = (uint8_t)z->nchars;
-            e->nsnd =
-                split_alts(eq + 1, (size_t)(colon - eq - 1), '|', e->snd, e->sndlen, ZP_SOUNDS);
-            e->ngl =
-                split_alts(colon + 1, (size_t)(end - colon - 1), ',', e->gl, e->gllen, ZP_GLOSSES);
-            size_t nch = utf8_chars(e->han, e->hanlen);
-            if (nch == 0 || nch > ZP_MAX_CHARS) return -1;
-            e->nchars = (uint8_t)nch;
-            if (e->at == 0) z->first |= first_letters(e);
-            if (colon > eq + 1) { /* a character: the next one starts after it */
-                if (nch != 1 || !e->nsnd || ++z->nchars > ZP_MAX_CHARS) return -1;
-            }
-            p = end;
+    size_t start = *nchars, n0 = *n;
+    if (!p) return -1;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        if (!*p) break;
+        const char *eq = strchr(p, '='), *colon = eq ? strchr(eq, ':') : NULL;
+        if (!colon || *n == cap || *n - n0 == ZP_MAX_ENTRIES || eq - p > 255) return -1;
+        const char *end = colon + 1 + strcspn(colon + 1, " ");
+        zp_entry *e = &e0[(*n)++];
+        e->han = p;
+        e->hanlen = (uint8_t)(eq - p);
+        e->at = (uint16_t)*nchars;
+        e->nsnd = split_alts(eq + 1, (size_t)(colon - eq - 1), '|', e->snd, e->sndlen, ZP_SOUNDS);
+        e->ngl = split_alts(colon + 1, (size_t)(end - colon - 1), ',', e->gl, e->gllen, ZP_GLOSSES);
+        size_t nch = utf8_chars(e->han, e->hanlen);
+        if (nch == 0 || nch > ZP_MAX_CHARS) return -1;
+        e->nchars = (uint8_t)nch;
+        if (colon > eq + 1) { /* a character: the next one starts after it */
+            if (nch != 1 || !e->nsnd || ++*nchars - start > ZP_MAX_CHARS) return -1;
         }
-        if (z->nchars) z->last |= 1u << (z->nchars - 1);
+        p = end;
     }
-    return z->nchars ? 0 : -1;
+    return 0;
 }
 
-uint32_t xg_zh_pieces_first(const char *pieces)
+/* The view z of the run of query words i .. i+qn) of q's parsed pieces; -1 when a word has no
+ * pieces or they do not fit (ZP_MAX_ENTRIES entries, ZP_MAX_CHARS characters). */
+static int view_query(zp_query *z, const xg_score_query *q, size_t i, size_t qn)
 {
-    xg_token t = {.pieces = pieces};
-    zp_query z;
-    return parse_query(&z, &t, 0, 1) ? 0 : z.first;
+    size_t n = 0, nch = 0;
+    z->first = z->last = 0;
+    for (size_t t = i; t < i + qn; t++) {
+        if (!(q->pieces >> t & 1)) return -1;
+        n += q->piece_n[t];
+        nch += q->piece_chars[t];
+        if (n > ZP_MAX_ENTRIES || nch > ZP_MAX_CHARS) return -1;
+        if (nch) z->last |= 1u << (nch - 1);
+    }
+    if (!nch) return -1;
+    z->e = &q->piece[q->piece_at[i]];
+    z->n = n;
+    z->nchars = nch;
+    z->base = z->e[0].at;
+    z->first = q->pieces_first[i];
+    return 0;
+}
+
+/* The entries of the query tokens qt[qi .. qi+qn) into e (ZP_MAX_ENTRIES), viewed by z; -1 when
+ * one has no pieces or they do not fit. */
+static int parse_query(zp_query *z, zp_entry *e, const xg_token *qt, size_t qi, size_t qn)
+{
+    size_t n = 0, nch = 0;
+    z->first = z->last = 0;
+    for (size_t t = qi; t < qi + qn; t++) {
+        if (parse_word(e, ZP_MAX_ENTRIES, &n, &nch, qt[t].pieces) || nch > ZP_MAX_CHARS) return -1;
+        if (nch) z->last |= 1u << (nch - 1);
+    }
+    for (size_t k = 0; k < n && e[k].at == 0; k++)
+        z->first |= first_letters(&e[k]);
+    z->e = e;
+    z->n = n;
+    z->nchars = nch;
+    z->base = 0;
+    return nch ? 0 : -1;
+}
+
+void xg_zh_pieces_prepare(xg_score_query *q)
+{
+    const xg_token *qt = q->name->tokens;
+    size_t n = 0, nch = 0;
+    q->pieces = 0;
+    q->pieces_fit = 1;
+    for (size_t i = 0; i < q->ntok && i < 64; i++) {
+        if (!qt[i].pieces) continue;
+        size_t n0 = n, c0 = nch;
+        if (parse_word(q->piece, XG_SCORE_MAX_PIECES, &n, &nch, qt[i].pieces)) {
+            if (n == XG_SCORE_MAX_PIECES) break; /* did not fit: parsed per candidate */
+            n = n0, nch = c0;
+            continue;
+        }
+        uint32_t first = 0;
+        for (size_t k = n0; k < n && q->piece[k].at == c0; k++)
+            first |= first_letters(&q->piece[k]);
+        if (nch == c0 || !first) { /* no character, or nothing to start with */
+            n = n0, nch = c0;
+            continue;
+        }
+        q->pieces_first[i] = first;
+        q->pieces |= 1ULL << i;
+        q->piece_at[i] = (uint16_t)n0;
+        q->piece_n[i] = (uint16_t)(n - n0);
+        q->piece_chars[i] = (uint8_t)(nch - c0);
+    }
+    if (n < XG_SCORE_MAX_PIECES) return;
+    /* they did not fit: which words have pieces, each parsed alone */
+    q->pieces = 0;
+    q->pieces_fit = 0;
+    for (size_t i = 0; i < q->ntok && i < 64; i++) {
+        zp_entry e[ZP_MAX_ENTRIES];
+        zp_query z;
+        if (qt[i].pieces && !parse_query(&z, e, qt, i, 1) && z.first)
+            q->pieces_first[i] = z.first, q->pieces |= 1ULL << i;
+    }
 }
 
 /* A list word the pieces may meet: a plain or organisation word ("electronic", "cloud") of
@@ -182,7 +243,7 @@ static int spell(const zp_query *z, const zp_list *L,
     steps[0][0] = (zp_step){0, 0, 0, 0};
     size_t e0 = 0, reach = 0; /* the furthest row reached */
     for (size_t c = 0; c < z->nchars; c++) {
-        while (e0 < z->n && z->e[e0].at < c)
+        while (e0 < z->n && z->e[e0].at - z->base < c)
             e0++;
         for (size_t pos = 0; pos <= L->len; pos++) {
             unsigned cost = steps[c][pos].cost;
@@ -200,7 +261,7 @@ static int spell(const zp_query *z, const zp_list *L,
                         (zp_step){(uint8_t)(cost + ZP_SKIP), (uint8_t)ei, ZP_SKIPPED, (uint8_t)pos},
                     reach = reach > c + 1 ? reach : c + 1;
             }
-            for (size_t ei = e0; ei < z->n && z->e[ei].at == c; ei++) {
+            for (size_t ei = e0; ei < z->n && z->e[ei].at - z->base == c; ei++) {
                 const zp_entry *e = &z->e[ei];
                 for (size_t k = 0; k < e->nsnd; k++) {
                     const char *a = e->snd[k];
@@ -248,6 +309,7 @@ void xg_zh_pieces_meet(const xg_score_query *q, const xg_score_list *l, size_t n
             free_l |= 1ull << j, lfirst |= 1u << (lt[j].text[0] - 'a');
     if (!free_l) return;
     zp_step steps[ZP_MAX_CHARS + 1][ZP_MAX_LETTERS + 1];
+    zp_entry own[ZP_MAX_ENTRIES]; /* when the query's pieces did not fit in q->piece */
     size_t ntok = q->ntok < 64 ? q->ntok : 64;
     for (size_t i = 0; i < ntok && free_q && free_l; i++) {
         if (!(free_q >> i & 1) || !(q->pieces_first[i] & lfirst)) continue;
@@ -257,7 +319,9 @@ void xg_zh_pieces_meet(const xg_score_query *q, const xg_score_list *l, size_t n
         int done = 0;
         for (size_t qn = qmax; qn >= 1 && !done; qn--) {
             zp_query z;
-            if (parse_query(&z, qt, i, qn) || z.nchars < 2) continue;
+            if ((q->pieces_fit ? view_query(&z, q, i, qn) : parse_query(&z, own, qt, i, qn)) ||
+                z.nchars < 2)
+                continue;
             for (size_t j = 0; j < nn && !done; j++) {
                 if (!(free_l >> j & 1) || !(z.first >> (lt[j].text[0] - 'a') & 1)) continue;
                 size_t mmax = 1;
@@ -297,10 +361,11 @@ void xg_zh_pieces_meet(const xg_score_query *q, const xg_score_list *l, size_t n
 int xg_zh_pieces_describe(char *buf, size_t cap, const xg_token *qt, size_t qi, size_t qn,
                           const xg_token *lt, size_t ni, size_t nn)
 {
+    zp_entry own[ZP_MAX_ENTRIES];
     zp_query z;
     zp_list L;
     zp_step steps[ZP_MAX_CHARS + 1][ZP_MAX_LETTERS + 1];
-    if (!cap || parse_query(&z, qt, qi, qn) || parse_list(&L, lt, ni, nn) ||
+    if (!cap || parse_query(&z, own, qt, qi, qn) || parse_list(&L, lt, ni, nn) ||
         spell(&z, &L, steps) < 0)
         return -1;
     /* walk back from the end, then write the pieces in order */
@@ -309,7 +374,7 @@ int xg_zh_pieces_describe(char *buf, size_t cap, const xg_token *qt, size_t qi, 
     for (size_t c = z.nchars, pos = L.len; c > 0 && np < ZP_MAX_CHARS;) {
         const zp_step *s = &steps[c][pos];
         path[np++] = s;
-        c = z.e[s->e].at;
+        c = z.e[s->e].at - z.base;
         pos = s->from;
     }
     size_t used = 0;

@@ -31,9 +31,12 @@
 /* Letters the list words must hold together at least. */
 #define XG_PIECES_MIN_LETTERS 5
 
-/* The letters (bit 0: a) a reading of a query word's first character(s) starts with, from its
- * pieces (xg_token.pieces); 0 when it has none. */
-uint32_t xg_zh_pieces_first(const char *pieces);
+/* Parse the pieces (xg_token.pieces) of q's first 64 tokens once per query, into q->piece: sets
+ * q->pieces (the tokens with pieces that parse, holding a character), q->pieces_first (the letters,
+ * bit 0: a, a reading of each one's first character(s) starts with), piece_at, piece_n,
+ * piece_chars, and pieces_fit (0 when they did not fit: parsed again per candidate). For Han
+ * queries, by xg_score_prepare. */
+void xg_zh_pieces_prepare(xg_score_query *q);
 
 /* Add to d the pairs of runs of unmatched query words with pieces (q->pieces) that spell runs of
  * consecutive unmatched list words, marking both as matched. Called after the alignment, for

@@ -25,6 +25,8 @@ typedef struct tab_head {
 typedef struct tab_rec {
     uint32_t key, pinyin, english, surname; /* surname: NONE when there is none */
     uint32_t pinyin_len, english_len, surname_len;
+    uint32_t more, more_len; /* xg_hanword.more_english; NONE when there is none */
+    uint8_t more_entries;
     uint16_t key_len;
     uint8_t nchars, proper;
 } tab_rec;
@@ -34,7 +36,7 @@ typedef struct tab_gloss {
     uint32_t key, key_len, pinyin, pinyin_len;
 } tab_gloss;
 
-#define TAB_VERSION 1u
+#define TAB_VERSION 2u
 
 struct xg_cedict_tab {
     xg_cache_mapping map;
@@ -97,21 +99,27 @@ void xg_cedict_tab_write(const xg_text_ctx *ctx, const char *file, const char ma
                   xg_buf_append(&gloss, (const char *)&g, sizeof g);
             continue;
         }
-        tab_rec r = {.key = put_str(&strings, sl->key, sl->keylen),
-                     .pinyin = w->pinyin ? put_str(&strings, w->pinyin, w->pinyin_len) : NONE,
-                     .english = w->english ? put_str(&strings, w->english, w->english_len) : NONE,
-                     .surname = w->surname_pinyin ? put_str(&strings, w->surname_pinyin,
-                                                            strlen(w->surname_pinyin))
-                                                  : NONE,
-                     .pinyin_len = w->pinyin_len,
-                     .surname_len = w->surname_pinyin ? (uint32_t)strlen(w->surname_pinyin) : 0,
-                     .english_len = w->english_len,
-                     .key_len = (uint16_t)sl->keylen,
-                     .nchars = w->nchars,
-                     .proper = w->proper};
+        tab_rec r = {
+            .key = put_str(&strings, sl->key, sl->keylen),
+            .pinyin = w->pinyin ? put_str(&strings, w->pinyin, w->pinyin_len) : NONE,
+            .english = w->english ? put_str(&strings, w->english, w->english_len) : NONE,
+            .surname = w->surname_pinyin
+                           ? put_str(&strings, w->surname_pinyin, strlen(w->surname_pinyin))
+                           : NONE,
+            .pinyin_len = w->pinyin_len,
+            .surname_len = w->surname_pinyin ? (uint32_t)strlen(w->surname_pinyin) : 0,
+            .english_len = w->english_len,
+            .more =
+                w->more_english ? put_str(&strings, w->more_english, w->more_english_len) : NONE,
+            .more_len = w->more_english_len,
+            .more_entries = w->more_entries,
+            .key_len = (uint16_t)sl->keylen,
+            .nchars = w->nchars,
+            .proper = w->proper};
         bad = r.key == NONE || (w->pinyin && r.pinyin == NONE) ||
-              (w->english && r.english == NONE) || (w->surname_pinyin && r.surname == NONE) ||
-              sl->keylen > UINT16_MAX || xg_buf_append(&recs, (const char *)&r, sizeof r);
+              (w->english && r.english == NONE) || (w->more_english && r.more == NONE) ||
+              (w->surname_pinyin && r.surname == NONE) || sl->keylen > UINT16_MAX ||
+              xg_buf_append(&recs, (const char *)&r, sizeof r);
         if (w->nchars > max_han) max_han = w->nchars;
     }
     size_t nrec = recs.len / sizeof(tab_rec), nslots = pow2_at_least(nrec * 2);
@@ -258,6 +266,7 @@ static const xg_hanword *word_of(xg_cedict_tab *t, uint32_t k)
     const tab_rec *r = &t->recs[k];
     if ((r->pinyin != NONE && !str_ok(t, r->pinyin, r->pinyin_len)) ||
         (r->english != NONE && !str_ok(t, r->english, r->english_len)) ||
+        (r->more != NONE && !str_ok(t, r->more, r->more_len)) ||
         (r->surname != NONE && !str_ok(t, r->surname, r->surname_len)))
         return NULL;
     pthread_mutex_lock(&t->lock);
@@ -267,6 +276,9 @@ static const xg_hanword *word_of(xg_cedict_tab *t, uint32_t k)
         w->pinyin_len = r->pinyin_len;
         w->english = r->english == NONE ? NULL : t->strings + r->english;
         w->english_len = r->english_len;
+        w->more_english = r->more == NONE ? NULL : t->strings + r->more;
+        w->more_english_len = r->more_len;
+        w->more_entries = r->more_entries;
         w->surname_pinyin = r->surname == NONE ? NULL : t->strings + r->surname;
         w->nchars = r->nchars;
         w->proper = r->proper;

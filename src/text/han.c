@@ -438,9 +438,49 @@ static void set_sound(const xg_text_ctx *ctx, xg_arena *a, xg_vec *out, const xg
  * "New Guomai", 天翼云 "Tianyi Cloud"): each of its characters with its pinyin, learned spellings
  * and first one-word glosses, and the dictionary words inside it with their glosses, so that the
  * scorer can cut it into pieces (src/match/zh_pieces.c). */
-enum { PIECE_GLOSSES = 3, PIECE_GLOSS_MIN = 3, PIECE_GLOSS_MAX = 24, PIECE_MAX_CHARS = 8 };
+enum {
+    PIECE_GLOSSES = 3,     /* of the word's first entry */
+    PIECE_GLOSSES_ALL = 6, /* with its other entries' (xg_hanword.more_english) */
+    PIECE_GLOSS_MIN = 3,
+    PIECE_GLOSS_MAX = 24,
+    PIECE_MAX_CHARS = 8
+};
 
-/* Append ":" and the first one-word English glosses of w, ","-separated, lower case. */
+/* Append to b, after its byte `from`, the first one-word English glosses of the "/gloss/" fields
+ * f[0..n), ","-separated, lower case (with `dedupe`, not those already there nor `roman`), until it
+ * holds `max` (*count). */
+static void piece_gloss_field(xg_buf *b, size_t from, const char *f, size_t n, int max, int *count,
+                              bool dedupe, const char *roman)
+{
+    xg_buf g;
+    xg_buf_init(&g);
+    for (size_t i = 0; i < n && *count < max;) {
+        size_t start = i;
+        while (i < n && f[i] != '/')
+            i++;
+        size_t len = i - start;
+        i++;
+        if (!len || !xg_text_clean_gloss(&g, f + start, len, 1)) continue;
+        bool ok = g.len >= PIECE_GLOSS_MIN && g.len < PIECE_GLOSS_MAX;
+        for (size_t k = 0; ok && k < g.len; k++)
+            ok = isalpha((unsigned char)g.data[k]) != 0;
+        if (!ok) continue;
+        for (size_t k = 0; k < g.len; k++)
+            g.data[k] = (char)tolower((unsigned char)g.data[k]);
+        if (dedupe && roman && strlen(roman) == g.len && !memcmp(roman, g.data, g.len))
+            continue; /* the word's own pinyin (小米 "Xiaomi"): a romanisation, not a meaning */
+        for (size_t at = from; dedupe && ok && at + g.len <= b->len; at++) /* already there */
+            ok = !((at == from || b->data[at - 1] == ',') && !memcmp(b->data + at, g.data, g.len) &&
+                   (at + g.len == b->len || b->data[at + g.len] == ','));
+        if (!ok) continue;
+        if ((*count)++) xg_buf_putc(b, ',');
+        xg_buf_append(b, g.data, g.len);
+    }
+    xg_buf_free(&g);
+}
+
+/* Append ":" and the first one-word English glosses of w (of its first entry, then of its
+ * others), ","-separated, lower case. */
 static void piece_glosses(xg_buf *b, const xg_hanword *w)
 {
     xg_buf_putc(b, ':');
@@ -454,25 +494,19 @@ static void piece_glosses(xg_buf *b, const xg_hanword *w)
             xg_buf_putc(b, (char)tolower((unsigned char)w->english[k]));
         return;
     }
-    xg_buf g;
-    xg_buf_init(&g);
     int count = 0;
-    for (size_t i = 0; i < w->english_len && count < PIECE_GLOSSES;) {
-        size_t start = i;
-        while (i < w->english_len && w->english[i] != '/')
-            i++;
-        size_t len = i - start;
-        i++;
-        if (!len || !xg_text_clean_gloss(&g, w->english + start, len, 1)) continue;
-        bool ok = g.len >= PIECE_GLOSS_MIN && g.len < PIECE_GLOSS_MAX;
-        for (size_t k = 0; ok && k < g.len; k++)
-            ok = isalpha((unsigned char)g.data[k]) != 0;
-        if (!ok) continue;
-        if (count++) xg_buf_putc(b, ',');
-        for (size_t k = 0; k < g.len; k++)
-            xg_buf_putc(b, (char)tolower((unsigned char)g.data[k]));
+    size_t from = b->len;
+    piece_gloss_field(b, from, w->english, w->english_len, PIECE_GLOSSES, &count, false, NULL);
+    if (w->more_english) {
+        char roman[64]; /* the pinyin's letters, lower case: "xiaomi" */
+        size_t r = 0;
+        for (size_t k = 0; w->pinyin && k < w->pinyin_len && r + 1 < sizeof roman; k++)
+            if (isalpha((unsigned char)w->pinyin[k]))
+                roman[r++] = (char)tolower((unsigned char)w->pinyin[k]);
+        roman[r] = '\0';
+        piece_gloss_field(b, from, w->more_english, w->more_english_len, PIECE_GLOSSES_ALL, &count,
+                          true, roman);
     }
-    xg_buf_free(&g);
 }
 
 /* Append "|" and the learned spellings of one pinyin syllable (and of its flat form, as

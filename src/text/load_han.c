@@ -260,6 +260,22 @@ static int latin_place(xg_text_ctx *ctx, const xg_hanword *w)
     return key && xg_strmap_put(&ctx->latin_places, key, n, key) ? 0 : XG_ENOMEM;
 }
 
+/* Keep the "/gloss/" field g[0..n) of another entry of w (xg_hanword.more_english). */
+static int more_english(xg_text_ctx *ctx, xg_hanword *w, const char *g, size_t n)
+{
+    if (!g || !n || w->more_entries >= XG_HAN_MORE_ENTRIES) return 0;
+    size_t old = w->more_english_len, len = old + (old ? 1 : 0) + n;
+    char *s = xg_arena_alloc(&ctx->arena, len + 1);
+    if (!s) return XG_ENOMEM;
+    if (old) memcpy(s, w->more_english, old), s[old] = '/';
+    memcpy(s + len - n, g, n);
+    s[len] = '\0';
+    w->more_english = s;
+    w->more_english_len = (uint32_t)len;
+    w->more_entries++;
+    return 0;
+}
+
 /* One CC-CEDICT line: "Trad Simp [pin1 yin1] /gloss/gloss/". Returns 0 when it is not one. */
 static int cedict_entry(xg_text_ctx *ctx, char *line, char *end)
 {
@@ -275,7 +291,11 @@ static int cedict_entry(xg_text_ctx *ctx, char *line, char *end)
     xg_hanword *w = xg_strmap_get(&ctx->han, simp, simplen);
     if (w && (w->glossary || !w->proper || proper)) {
         if (w->glossary && !w->pinyin) w->pinyin = py, w->pinyin_len = (uint32_t)(close - py);
-        return 0;
+        return w->glossary ? 0 : more_english(ctx, w, close + 3, (size_t)(end - close - 3));
+    }
+    if (w) { /* the proper-noun reading replaced keeps its glosses for the pieces */
+        int rc = more_english(ctx, w, w->english, w->english_len);
+        if (rc) return rc;
     }
     if (!w) {
         w = xg_arena_alloc(&ctx->arena, sizeof *w);
@@ -348,7 +368,7 @@ static int cedict_lines(xg_text_ctx *ctx, char *text, size_t len)
     return rc;
 }
 
-#define CEDICT_MAGIC "XGCEDT02"
+#define CEDICT_MAGIC "XGCEDT03"
 
 /* What the compiled table depends on, hashed: the binary (xg_build_id), the dictionary and
  * zh_char_readings.tsv by identity (device, inode, size, modification and change times: the

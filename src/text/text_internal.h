@@ -49,6 +49,8 @@ extern char xg_phrase_prefix_marker;
 
 /* A Han dictionary word (glossary or CC-CEDICT), keyed by its simplified form. CC-CEDICT entries
  * point into the dictionary file kept in memory, so loading copies nothing. */
+/* Other CEDICT entries of a word whose glosses are kept (xg_hanword.more_english). */
+#define XG_HAN_MORE_ENTRIES 3
 typedef struct xg_hanword {
     const char *english; /* glossary translation, or CEDICT's raw "/gloss/gloss/" field */
     const char *pinyin;  /* "Si4 chuan1": capitalised syllables start new words */
@@ -71,6 +73,12 @@ typedef struct xg_hanword {
     unsigned char group; /* data/text/zh_groups.tsv: a group's word that company names put
                             before their brand and their English names drop (航天 | 晨光
                             Aerosun); see han.c, leading_group */
+    /* CEDICT: the "/gloss/" fields of the word's other entries (雲 云 "cloud" beside 云 "to
+     * say", 東方 东方 "the Orient" beside "east"), "/"-joined, at most XG_HAN_MORE_ENTRIES; read
+     * by the pieces only (han.c, piece_glosses), else NULL */
+    const char *more_english;
+    uint32_t more_english_len;
+    unsigned char more_entries;
 } xg_hanword;
 
 /* A work token while a name is being analysed (analyse.c, han.c). */

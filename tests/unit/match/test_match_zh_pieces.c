@@ -3,8 +3,9 @@
  * consecutive list words (issue 13; src/match/zh_pieces.c): 新国脉 is the 1260H list's "New
  * Guomai" (新 by its meaning, 国脉 by its pinyin), the brand 知道创宇 (Knownsec) its "Zhidao
  * Chuangyu" (the pinyin cut where the list cuts it), 中航电测仪器 its "Zhonghang Electronic
- * Measuring Instruments" (中航 by its pinyin, 电测 by the meanings of 电 and 测). The records are
- * real (DoD Section 1260H, 2026-06-08).
+ * Measuring Instruments" (中航 by its pinyin, 电测 by the meanings of 电 and 测), 天翼云 its
+ * "Tianyi Cloud" (云 by the gloss of another CC-CEDICT entry than its first). The records are real
+ * (DoD Section 1260H, 2026-06-08).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -34,7 +35,9 @@ static void setup(void)
         "Zhonghang Electronic Measuring Instruments Company Limited,,CN,,,,,1260H,"
         "2021-06-03,,\n"
         "1260H-aabecc533462,DoD Section 1260H Chinese Military Companies,Entity,"
-        "\"Oriental Blue Sky Titanium Technology Co., Ltd.\",,CN,,,,,1260H,2025-01-07,,\n",
+        "\"Oriental Blue Sky Titanium Technology Co., Ltd.\",,CN,,,,,1260H,2025-01-07,,\n"
+        "1260H-0917f8698465,DoD Section 1260H Chinese Military Companies,Entity,"
+        "\"Tianyi Cloud Technology Co., Ltd.\",,CN,,,,,1260H,2026-06-08,,\n",
         &text, &snap);
 }
 
@@ -72,6 +75,9 @@ Test(match_zh_pieces, meaning_and_pinyin_spell_the_list_words)
          "Beijing Zhidao Chuangyu Information Technology Co., Ltd."},
         {"中航电测仪器股份有限公司", "Zhonghang Electronic Measuring Instruments Company Limited"},
         {"中航電測儀器股份有限公司", "Zhonghang Electronic Measuring Instruments Company Limited"},
+        /* 云 by the gloss of its second CC-CEDICT entry (雲 云 "cloud"; the first is "to say") */
+        {"天翼云科技有限公司", "Tianyi Cloud Technology Co., Ltd."},
+        {"天翼雲科技有限公司", "Tianyi Cloud Technology Co., Ltd."},
     };
     for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
         const char *name;
@@ -84,9 +90,11 @@ Test(match_zh_pieces, meaning_and_pinyin_spell_the_list_words)
 /* Names that share a word or a reading with a listed one but do not spell it whole stay below the
  * threshold against it: 新国 lacks 脉 (every list word must be met), 国脉 lacks 新, 新华 is not
  * "New Guomai", 蓝天 alone is not "Oriental Blue Sky Titanium", 知道 alone not "Zhidao
- * Chuangyu", 中航电子 (AVIC Electronics) not the measuring instruments company. (北京创宇信息技术
- * meets "chuangyu" by its plain pinyin, without the pieces, at 0.898 on this four-row list, as on
- * main: not this rule's.) */
+ * Chuangyu", 中航电子 (AVIC Electronics) not the measuring instruments company; 云 "cloud" (another
+ * entry's gloss) out of its place (云天, 天云) or without 天 (翼云) is not "Tianyi Cloud", nor 东方
+ * "orient" alone the titanium company. (北京创宇信息技术
+ * meets "chuangyu" by its plain pinyin, without the pieces, at 0.898 on this five-row list, as on
+ * main: not this rule's; so does 天翼科技 "Tianyi … Technology" at 0.838, without "Cloud".) */
 Test(match_zh_pieces, partial_spellings_stay_below)
 {
     struct {
@@ -99,6 +107,11 @@ Test(match_zh_pieces, partial_spellings_stay_below)
         {"蓝天科技有限公司", "Oriental Blue Sky Titanium Technology Co., Ltd."},
         {"知道科技有限公司", "Beijing Zhidao Chuangyu Information Technology Co., Ltd."},
         {"中航电子", "Zhonghang Electronic Measuring Instruments Company Limited"},
+        /* the other entries' glosses: 云 "cloud" out of its place, or without 天翼 */
+        {"云天科技有限公司", "Tianyi Cloud Technology Co., Ltd."},
+        {"天云科技有限公司", "Tianyi Cloud Technology Co., Ltd."},
+        {"翼云科技有限公司", "Tianyi Cloud Technology Co., Ltd."},
+        {"东方科技有限公司", "Oriental Blue Sky Titanium Technology Co., Ltd."},
     };
     for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
         double s = score_of(c[i].q, c[i].name);
