@@ -92,6 +92,18 @@ static inline double list_temp_score(xg_snapshot *snap, const char *name, const 
     return s;
 }
 
+/* The best score of the record named `record` for name at threshold 0 (0 when not reported). */
+static inline double list_temp_score_named(xg_snapshot *snap, const char *name, const char *record)
+{
+    xg_screen_result *r = list_temp_screen(snap, name, 0.0);
+    double s = 0;
+    for (size_t i = 0; i < r->nmatches; i++)
+        if (!strcmp(r->matches[i].record->name, record) && r->matches[i].score > s)
+            s = r->matches[i].score;
+    xg_screen_result_free(r);
+    return s;
+}
+
 /* The value of `key` ("list", "via" …) in the explanation's pair for the query word, or NULL; in
  * a buffer the next call overwrites (the explanation is built for the call and freed). */
 static inline const char *list_temp_pair(const xg_screen_match *m, const char *query,

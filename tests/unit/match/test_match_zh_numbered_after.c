@@ -45,18 +45,6 @@ static double best(const char *query, const char **name)
     return list_temp_best(snap, query, name);
 }
 
-/* The score of the record named `name` for `query` (0 when not reported at all). */
-static double score_of(const char *query, const char *name)
-{
-    xg_screen_result *r = list_temp_screen(snap, query, 0.0);
-    double s = 0;
-    for (size_t i = 0; i < r->nmatches; i++)
-        if (!strcmp(r->matches[i].record->name, name) && r->matches[i].score > s)
-            s = r->matches[i].score;
-    xg_screen_result_free(r);
-    return s;
-}
-
 TestSuite(match_zh_numbered_after, .init = setup, .fini = teardown);
 
 /* 中国电科 reads as China Electronics Technology Group Company Limited, whose initials spell CETC
@@ -95,7 +83,7 @@ Test(match_zh_numbered_after, other_numbers_and_groups_stay_below)
         {"中国电子六所", "15th Research Institute of CETC"},
     };
     for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
-        double s = score_of(c[i].q, c[i].name);
+        double s = list_temp_score_named(snap, c[i].q, c[i].name);
         cr_assert_lt(s, XG_SCREEN_DEFAULT_THRESHOLD, "%s: %s %.3f", c[i].q, c[i].name, s);
     }
 }

@@ -46,18 +46,6 @@ static void teardown(void)
     list_temp_free(path, text, snap);
 }
 
-/* The score of the record named `name` for `query` (0 when not reported at all). */
-static double score_of(const char *query, const char *name)
-{
-    xg_screen_result *r = list_temp_screen(snap, query, 0.0);
-    double s = 0;
-    for (size_t i = 0; i < r->nmatches; i++)
-        if (!strcmp(r->matches[i].record->name, name) && r->matches[i].score > s)
-            s = r->matches[i].score;
-    xg_screen_result_free(r);
-    return s;
-}
-
 TestSuite(match_zh_pieces, .init = setup, .fini = teardown);
 
 /* The word read piece by piece meets the list words it spells: found first above the threshold
@@ -114,7 +102,7 @@ Test(match_zh_pieces, partial_spellings_stay_below)
         {"东方科技有限公司", "Oriental Blue Sky Titanium Technology Co., Ltd."},
     };
     for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
-        double s = score_of(c[i].q, c[i].name);
+        double s = list_temp_score_named(snap, c[i].q, c[i].name);
         cr_assert_lt(s, XG_SCREEN_DEFAULT_THRESHOLD, "%s: %s %.3f", c[i].q, c[i].name, s);
     }
 }
@@ -122,7 +110,7 @@ Test(match_zh_pieces, partial_spellings_stay_below)
 /* Latin queries have no pieces: "Xinguomai Digital Culture" is not read as "New Guomai". */
 Test(match_zh_pieces, latin_queries_have_no_pieces)
 {
-    double s =
-        score_of("Xinguomai Digital Culture Co., Ltd.", "New Guomai Digital Culture Co., Ltd.");
+    double s = list_temp_score_named(snap, "Xinguomai Digital Culture Co., Ltd.",
+                                     "New Guomai Digital Culture Co., Ltd.");
     cr_assert_lt(s, XG_SCREEN_DEFAULT_THRESHOLD, "%.3f", s);
 }
