@@ -222,6 +222,22 @@ static int fast_text(const char *line, size_t len, char **text, size_t *tl)
     return scan_record_line_text(text, tl, line, len, sc->keymap);
 }
 
+/* Calls fn on each line of b[0..len) longer than one byte (without its line feed); how many. */
+static size_t each_line(const char *b, size_t len, void (*fn)(const char *, size_t))
+{
+    size_t n = 0;
+    for (const char *p = b, *end = b + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (ll > 1) {
+            fn(p, ll);
+            n++;
+        }
+        p = nl ? nl + 1 : end;
+    }
+    return n;
+}
+
 static void expect_same_text(const char *line, size_t len)
 {
     char *fast = NULL, *slow = NULL;
@@ -246,15 +262,7 @@ Test(scan_input, jsonl_records_read_without_trees_as_jansson_reads_them, .init =
     for (int k = 0; k < 2; k++) {
         size_t len;
         char *b = read_shared(files[k], &len);
-        for (char *p = b, *end = b + len; p < end;) {
-            char *nl = memchr(p, '\n', (size_t)(end - p));
-            size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
-            if (ll > 1) {
-                expect_same_text(p, ll);
-                lines++;
-            }
-            p = nl ? nl + 1 : end;
-        }
+        lines += each_line(b, len, expect_same_text);
         free(b);
     }
     cr_expect_eq(lines, 175);
@@ -361,17 +369,9 @@ Test(scan_input, nested_records_read_without_trees_as_jansson_reads_them, .init 
     }
     cr_expect_eq(recs, 10);
     /* the flat JSON Lines records too */
-    size_t len, lines = 0;
+    size_t len;
     char *b = read_shared("data/tenders/real/carrier_soe_notices_random_nonhits.jsonl", &len);
-    for (char *p = b, *end = b + len; p < end;) {
-        char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        if (ll > 1) {
-            expect_same_nested(p, ll);
-            lines++;
-        }
-        p = nl ? nl + 1 : end;
-    }
+    size_t lines = each_line(b, len, expect_same_nested);
     free(b);
     cr_expect_gt(lines, 0);
     const char *same[] = {
